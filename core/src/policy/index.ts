@@ -1,0 +1,5 @@
+/** Policy model: schema, types, parsing and validation with file:line errors. */
+export * from './schema.js';
+export * from './errors.js';
+export { parsePolicy } from './load.js';
+export { policyJsonSchema } from './validate-schema.js';

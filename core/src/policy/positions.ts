@@ -1,0 +1,43 @@
+/**
+ * Maps a path inside a parsed YAML document back to file:line:column, so every policy error can
+ * point at the exact key. Uses the `yaml` package's own node ranges — no re-parsing by hand.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import type { SourcePosition } from './errors.js';
+
+/** Finds the position of `path` (keys and indexes) in `doc`, falling back to the nearest parent. */
+export function positionOf(
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+  path: readonly (string | number)[],
+  preferKey = false,
+): SourcePosition {
+  let node: unknown = doc.contents;
+  let offset = node && (node as Node).range ? (node as Node).range![0] : 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+      );
+      if (!pair) break;
+      const keyNode = pair.key as Node;
+      const last = i === path.length - 1;
+      offset = keyNode.range ? keyNode.range[0] : offset;
+      if (last && preferKey) break;
+      node = pair.value;
+      if (!last && node && (node as Node).range) offset = (node as Node).range![0];
+      if (last && node && (node as Node).range && !preferKey) offset = (node as Node).range![0];
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      node = item;
+      if (item.range) offset = item.range[0];
+    } else {
+      break;
+    }
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, column: col };
+}

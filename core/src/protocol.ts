@@ -1,0 +1,130 @@
+/**
+ * The one typed contract between the notebook side (JupyterLab, VS Code) and the gateway.
+ * Every HTTP route's path, request and response shape is defined here and imported by both sides.
+ * Bodies are JSON unless noted; errors are always an ApiError body with a 4xx/5xx status.
+ */
+import type { Role } from './policy/schema.js';
+
+/** Version prefix of every API route. */
+export const API_PREFIX = '/api/v1';
+
+/** Machine-readable error codes the gateway returns. */
+export type ApiErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_request'
+  | 'conflict'
+  | 'not_published'
+  | 'wrong_tier'
+  | 'payload_too_large'
+  | 'internal';
+
+/** Every error response: what happened and how to fix it; never raw data values. */
+export interface ApiError {
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    fix: string;
+  };
+}
+
+/** GET /health (no auth). */
+export interface HealthResponse {
+  status: 'ok';
+  version: string;
+  policy: { name: string; hash: string };
+}
+
+/** GET /whoami: the signed-in user. */
+export interface WhoAmIResponse {
+  user: string;
+  name: string;
+  roles: Role[];
+}
+
+/** How one published column was derived from the raw source. */
+export interface ColumnProvenance {
+  name: string;
+  /** Arrow/DuckDB logical type of the published column. */
+  type: string;
+  /** The masking operator and its parameters, e.g. `token(join_group=person)`. */
+  operator: string;
+  /** Regular expression every published value matches (format check), when the operator has one. */
+  format?: string;
+}
+
+/** What `privet publish` records next to every published view. */
+export interface ViewManifest {
+  view: string;
+  tier: 'masked' | 'synthetic';
+  source: string;
+  /** SHA-256 of the raw source file the view was made from. */
+  sourceHash: string;
+  /** SHA-256 of the canonical policy text. */
+  policyHash: string;
+  /** SHA-256 of the published Parquet file. */
+  parquetHash: string;
+  publishedAt: string;
+  rows: number;
+  rowsSuppressed: number;
+  columns: ColumnProvenance[];
+  kAnonymity?: {
+    k: number;
+    quasiIdentifiers: string[];
+    /** Smallest equivalence class in the published view (≥ k). */
+    smallestClass: number;
+    /** Rows in classes below k found by the independent re-check (always 0 when published). */
+    violations: number;
+  };
+  /** Synthetic views: budget spent and measurements (filled by the synthesis issue). */
+  privacy?: Record<string, unknown>;
+}
+
+/** One view as listed to a user. */
+export interface ViewSummary {
+  name: string;
+  tier: 'masked' | 'synthetic' | 'dp';
+  source: string;
+  description?: string;
+  /** Published views have a manifest; dp views are never materialized. */
+  published: boolean;
+  columns: ColumnProvenance[];
+  rows?: number;
+  manifest?: ViewManifest;
+}
+
+/** GET /views */
+export interface ListViewsResponse {
+  views: ViewSummary[];
+}
+
+/** GET /views/:name */
+export type GetViewResponse = ViewSummary;
+
+/** POST /publish (steward): publish every view again from the current policy. */
+export interface PublishResponse {
+  published: { view: string; rows: number; rowsSuppressed: number }[];
+}
+
+/** Media type of a view as an Arrow IPC stream (GET /views/:name/arrow). */
+export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
+/** Media type of a view as Parquet (GET /views/:name/parquet). */
+export const PARQUET_MEDIA_TYPE = 'application/vnd.apache.parquet';
+
+/** Route paths, relative to API_PREFIX, with the roles allowed on each. */
+export const ROUTES = {
+  health: { method: 'GET', path: '/health', roles: 'public' },
+  whoami: { method: 'GET', path: '/whoami', roles: ['analyst', 'reviewer', 'steward'] },
+  listViews: { method: 'GET', path: '/views', roles: ['analyst', 'reviewer', 'steward'] },
+  getView: { method: 'GET', path: '/views/:name', roles: ['analyst', 'reviewer', 'steward'] },
+  viewArrow: { method: 'GET', path: '/views/:name/arrow', roles: ['analyst', 'steward'] },
+  viewParquet: { method: 'GET', path: '/views/:name/parquet', roles: ['analyst', 'steward'] },
+  publish: { method: 'POST', path: '/publish', roles: ['steward'] },
+} as const satisfies Record<
+  string,
+  { method: string; path: string; roles: readonly Role[] | 'public' }
+>;
+
+/** Name of a route in ROUTES. */
+export type RouteName = keyof typeof ROUTES;
