@@ -5,6 +5,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { PolicyError, type PolicyIssue } from './errors.js';
 import { positionOf } from './positions.js';
+import { aliasIssues, yamlErrorIssues } from './yaml-issues.js';
 import type { Policy } from './schema.js';
 import { schemaIssues } from './validate-schema.js';
 import { semanticIssues } from './semantics.js';
@@ -13,22 +14,10 @@ import { semanticIssues } from './semantics.js';
 export function parsePolicy(text: string, file = 'policy.yaml'): Policy {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new PolicyError(
-      doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return {
-          path: '',
-          message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-          fix:
-            e.code === 'DUPLICATE_KEY'
-              ? 'remove or rename the repeated key'
-              : 'check indentation, colons and quotes on this line',
-          position: { file, line, column: col },
-        };
-      }),
-    );
-  }
+  if (doc.errors.length > 0)
+    throw new PolicyError(yamlErrorIssues(doc, doc.errors, lineCounter, file));
+  const aliases = aliasIssues(doc, lineCounter, file);
+  if (aliases.length > 0) throw new PolicyError(aliases);
   const data: unknown = doc.toJS({ maxAliasCount: 0 });
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PolicyError([

@@ -41,3 +41,33 @@ export function positionOf(
   const { line, col } = lineCounter.linePos(offset);
   return { file, line, column: col };
 }
+
+/** The path (keys and indexes) of the innermost node containing `offset`, for YAML-level errors. */
+export function pathAtOffset(doc: Document, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  for (let depth = 0; depth < 100 && node; depth++) {
+    let next: unknown;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const value = pair.value as Node | null;
+        const start = key?.range?.[0] ?? value?.range?.[0];
+        const end = value?.range?.[2] ?? key?.range?.[2];
+        if (start === undefined || end === undefined || offset < start || offset >= end) continue;
+        path.push(isScalar(key) ? String(key.value) : '?');
+        next = value && value.range && offset >= value.range[0] ? value : undefined;
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const range = (item as Node | null)?.range;
+        if (range && offset >= range[0] && offset < range[2]) {
+          path.push(i);
+          next = item;
+        }
+      });
+    }
+    node = next;
+  }
+  return path;
+}

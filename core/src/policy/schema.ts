@@ -2,6 +2,8 @@
  * The policy schema, defined once with TypeBox: the JSON Schema that ajv validates (and that
  * editors use for YAML validation) and the TypeScript types are both derived from this file.
  * Every object is closed (`additionalProperties: false`): an unknown key is an error, never ignored.
+ * That includes name-keyed records: without it a key breaking the name pattern (`Zip:`) would
+ * match no pattern and its value would go unchecked — fail open.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
@@ -9,6 +11,15 @@ const closed = { additionalProperties: false } as const;
 const Identifier = Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' });
 const PositiveNumber = Type.Number({ exclusiveMinimum: 0 });
 const Fraction = Type.Number({ minimum: 0, maximum: 1 });
+/** Exact decimals for budgets: `1`, `0.5`, `1e-6`. */
+const DecimalText = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?([eE]-?[0-9]{1,3})?$' });
+
+function NamedRecord<T extends TSchema>(value: T, minProperties = 0) {
+  return Type.Record(Identifier, value, {
+    additionalProperties: false,
+    ...(minProperties > 0 ? { minProperties } : {}),
+  });
+}
 
 /** Column data types a raw source may declare. */
 export const ColumnType = Type.Union([
@@ -45,7 +56,7 @@ export const Source = Type.Object(
     format: Type.Union([Type.Literal('csv'), Type.Literal('parquet')]),
     /** Column holding the privacy unit (the person every row belongs to). */
     privacy_unit: Identifier,
-    columns: Type.Record(Identifier, SourceColumn, { minProperties: 1 }),
+    columns: NamedRecord(SourceColumn, 1),
   },
   closed,
 );
@@ -112,7 +123,7 @@ export const MaskedView = Type.Object(
   {
     ...viewBase,
     tier: Type.Literal('masked'),
-    columns: Type.Record(Identifier, MaskedColumn, { minProperties: 1 }),
+    columns: NamedRecord(MaskedColumn, 1),
     k_anonymity: Type.Optional(KAnonymity),
   },
   closed,
@@ -149,10 +160,7 @@ export const DpView = Type.Object(
     ),
     /** Declared GROUP BY keys per column (public); other keys need DP partition selection. */
     public_keys: Type.Optional(
-      Type.Record(
-        Identifier,
-        Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1 }),
-      ),
+      NamedRecord(Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1 })),
     ),
   },
   closed,
@@ -189,9 +197,9 @@ export const Budget = Type.Object(
   {
     source: Identifier,
     /** Budgets are exact decimals, written as strings or numbers (e.g. "3.0"). */
-    epsilon: Type.Union([PositiveNumber, Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })]),
+    epsilon: Type.Union([PositiveNumber, DecimalText]),
     delta: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: 1 }), Type.String()]),
+      Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: 1 }), DecimalText]),
     ),
     scope: Type.Union([Type.Literal('experiment'), Type.Literal('experiment_user')]),
   },
@@ -222,9 +230,9 @@ export const Policy = Type.Object(
   {
     version: Type.Literal(1),
     name: Type.String({ minLength: 1 }),
-    sources: Type.Record(Identifier, Source, { minProperties: 1 }),
-    views: Type.Record(Identifier, View),
-    users: Type.Record(Identifier, User, { minProperties: 1 }),
+    sources: NamedRecord(Source, 1),
+    views: NamedRecord(View),
+    users: NamedRecord(User, 1),
     budgets: Type.Array(Budget),
     retention: Retention,
     export: ExportRules,

@@ -1,0 +1,186 @@
+/**
+ * Cross-reference checks of one view: it names a real source and real columns, operators fit the
+ * column types, identifiers never leave unmasked, quasi-identifiers survive masking.
+ */
+import type { MaskOperator, MaskedView, Policy, Source, SourceColumn, View } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+/** A semantic problem before its position is known. */
+export interface RawSemanticIssue {
+  path: (string | number)[];
+  message: string;
+  fix: string;
+  atKey: boolean;
+}
+
+/** Adds an issue at `path` (pointing at the key when `atKey`). */
+export type AddIssue = (
+  path: (string | number)[],
+  message: string,
+  fix: string,
+  atKey?: boolean,
+) => void;
+
+const OP_TYPES: Record<MaskOperator['op'], readonly SourceColumn['type'][] | 'any'> = {
+  keep: 'any',
+  drop: 'any',
+  token: 'any',
+  mask_email: ['string'],
+  mask_phone: ['string'],
+  mask_chars: ['string'],
+  date_trunc: ['date'],
+  age_band: ['date'],
+  prefix: ['string'],
+  numeric_range: ['integer', 'number'],
+};
+const GENERALIZING = ['date_trunc', 'age_band', 'prefix', 'numeric_range'];
+
+/** "unknown column … (did you mean …?) (known: …)" for a column missing from a source. */
+export function unknownColumn(source: string, src: Source, column: string): string {
+  const known = Object.keys(src.columns);
+  return `unknown column "${column}" in source "${source}"${didYouMean(column, known)} (known: ${known.join(', ')})`;
+}
+
+function operatorsFor(type: SourceColumn['type']): string {
+  return Object.entries(OP_TYPES)
+    .filter(([, t]) => t === 'any' || t.includes(type))
+    .map(([op]) => op)
+    .join(', ');
+}
+
+function checkMasked(
+  view: MaskedView,
+  base: string[],
+  sourceName: string,
+  src: Source,
+  add: AddIssue,
+) {
+  for (const [col, operator] of Object.entries(view.columns)) {
+    const decl = src.columns[col];
+    if (!decl) {
+      add(
+        [...base, 'columns', col],
+        unknownColumn(sourceName, src, col),
+        'fix the spelling or declare the column in the source',
+      );
+      continue;
+    }
+    const allowed = OP_TYPES[operator.op];
+    if (allowed !== 'any' && !allowed.includes(decl.type))
+      add(
+        [...base, 'columns', col, 'op'],
+        `operator ${operator.op} works on ${allowed.join(' or ')} columns, but "${col}" is ${decl.type}`,
+        `pick an operator for ${decl.type} columns: ${operatorsFor(decl.type)}`,
+        false,
+      );
+    if (operator.op === 'keep' && decl.identifier)
+      add(
+        [...base, 'columns', col, 'op'],
+        `"${col}" is a direct identifier and cannot be published as is`,
+        'use token, a mask_* operator, or drop',
+        false,
+      );
+    if (
+      operator.op === 'numeric_range' &&
+      operator.bottom !== undefined &&
+      operator.top !== undefined &&
+      !(operator.bottom < operator.top)
+    )
+      add(
+        [...base, 'columns', col, 'bottom'],
+        `numeric_range bottom (${operator.bottom}) must be below top (${operator.top})`,
+        'swap the two values so that bottom < top',
+        false,
+      );
+  }
+  const published = new Set(
+    Object.entries(view.columns)
+      .filter(([, o]) => o.op !== 'drop')
+      .map(([c]) => c),
+  );
+  if (published.size === 0)
+    add(
+      [...base, 'columns'],
+      'every column is dropped, so the view publishes nothing',
+      'publish at least one column (keep, token or a mask) or remove the view',
+    );
+  view.k_anonymity?.quasi_identifiers.forEach((qi, i) => {
+    const at = [...base, 'k_anonymity', 'quasi_identifiers', i];
+    if (!src.columns[qi])
+      add(at, unknownColumn(sourceName, src, qi), 'name a column of the source', false);
+    else if (!published.has(qi))
+      add(
+        at,
+        `quasi-identifier "${qi}" is not published by this view`,
+        `remove it from quasi_identifiers or publish "${qi}"`,
+        false,
+      );
+    else if (view.columns[qi]?.op === 'token')
+      add(
+        at,
+        `quasi-identifier "${qi}" is tokenized, so every value is unique`,
+        'generalize it (date_trunc, prefix, numeric_range, age_band) or drop it',
+        false,
+      );
+  });
+  if (!view.k_anonymity && Object.values(view.columns).some((o) => GENERALIZING.includes(o.op)))
+    add(
+      base,
+      'a masked view with generalized columns must declare k_anonymity',
+      'add k_anonymity: { k: 5, quasi_identifiers: [the generalized columns], max_suppressed_fraction: 0.05 }',
+    );
+}
+
+/** Checks one view of `policy`, reporting through `add`. */
+export function checkView(policy: Policy, viewName: string, view: View, add: AddIssue): void {
+  const base = ['views', viewName];
+  if (viewName in policy.sources)
+    add(
+      base,
+      `view "${viewName}" has the same name as a raw source`,
+      `rename the view (e.g. "${viewName}_${view.tier}") so queries cannot confuse the two`,
+    );
+  const src = policy.sources[view.source];
+  if (!src) {
+    const known = Object.keys(policy.sources);
+    add(
+      [...base, 'source'],
+      `unknown source "${view.source}"${didYouMean(view.source, known)} (known: ${known.join(', ')})`,
+      'name a source declared under sources',
+      false,
+    );
+    return;
+  }
+  if (view.tier === 'masked') return checkMasked(view, base, view.source, src, add);
+  view.columns.forEach((col, i) => {
+    if (!src.columns[col])
+      add(
+        [...base, 'columns', i],
+        unknownColumn(view.source, src, col),
+        'fix the spelling or declare the column in the source',
+        false,
+      );
+    else if (src.columns[col]?.identifier && col !== src.privacy_unit)
+      add(
+        [...base, 'columns', i],
+        `"${col}" is a direct identifier and cannot be part of a ${view.tier} view`,
+        `remove it from columns (of the identifiers only the privacy unit "${src.privacy_unit}" may be listed)`,
+        false,
+      );
+  });
+  if (view.tier === 'synthetic' && view.target && !view.columns.includes(view.target))
+    add(
+      [...base, 'target'],
+      `target "${view.target}" is not one of the view's columns`,
+      `name one of: ${view.columns.join(', ')}`,
+      false,
+    );
+  if (view.tier === 'dp')
+    for (const col of Object.keys(view.public_keys ?? {}))
+      if (!view.columns.includes(col))
+        add(
+          [...base, 'public_keys', col],
+          `public keys given for "${col}", which is not a column of this view`,
+          'list the column under columns or remove its keys',
+        );
+}
