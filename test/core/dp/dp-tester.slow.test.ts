@@ -1,0 +1,92 @@
+// Long versions of the empirical DP tester, partition-selection and coverage checks.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { laplaceEpsilon, pureLoss } from '@privet/core/dp/accounting';
+import { gaussianHalfWidth, laplaceHalfWidth } from '@privet/core/dp/accuracy';
+import { DiscreteGaussianSampler } from '@privet/core/dp/discrete-gaussian';
+import { sampleDiscreteLaplace } from '@privet/core/dp/discrete-laplace';
+import { chain, Measurement, type UnitRow } from '@privet/core/dp/measurement';
+import { makeNoisyCount } from '@privet/core/dp/mechanisms';
+import {
+  partitionSelection,
+  releaseProbability,
+  selectPartitions,
+} from '@privet/core/dp/partition';
+import { Rational } from '@privet/core/dp/rational';
+import { makeCount } from '@privet/core/dp/transformations';
+import { histogram, pureEpsilonLowerBound, renyiLowerBound } from './dp-tester.js';
+
+const R = (x: string | number) => Rational.from(x);
+const N = 1_000_000;
+const D: UnitRow[] = Array.from({ length: 20 }, (_, i) => ({ unit: i, value: null }));
+const Dplus: UnitRow[] = [...D, { unit: 'new', value: null }];
+
+describe('empirical DP tester, 10^6 runs per dataset', () => {
+  test('Laplace count ε = 0.5 passes, tightly', () => {
+    const m = makeNoisyCount(1, { mechanism: 'laplace', epsilon: R('0.5') }).measurement;
+    const lb = pureEpsilonLowerBound(
+      histogram(N, () => m.invoke(Dplus)),
+      histogram(N, () => m.invoke(D)),
+    );
+    assert.ok(lb <= 0.5 && lb > 0.45, `exhibited ε ≥ ${lb}`);
+  });
+  test('Laplace under-noised by 1.1× (actual ε = 0.55, claimed 0.5) is caught', () => {
+    const broken = new Measurement<bigint, bigint>(
+      { kind: 'integer' },
+      'absolute-distance',
+      'pure',
+      (x, rng) => x + sampleDiscreteLaplace(R(2).div(R('1.1')), rng),
+      (d) => pureLoss(laplaceEpsilon(d, R(2))),
+    );
+    const m = chain(makeCount(1), broken);
+    const lb = pureEpsilonLowerBound(
+      histogram(N, () => m.invoke(Dplus)),
+      histogram(N, () => m.invoke(D)),
+    );
+    assert.ok(lb > 0.5, `missed: exhibited ε ≥ ${lb}`);
+  });
+  test('Gaussian count ρ = 0.125 passes (D₂ ≤ 2ρ)', () => {
+    const m = makeNoisyCount(1, { mechanism: 'gaussian', rho: R('0.125') }).measurement;
+    const lb = renyiLowerBound(
+      histogram(N, () => m.invoke(Dplus)),
+      histogram(N, () => m.invoke(D)),
+      N,
+      2,
+    );
+    assert.ok(lb <= 0.25 && lb > 0.2, `exhibited D₂ ≥ ${lb}`);
+  });
+});
+
+describe('keys and intervals at scale', () => {
+  test('a GROUP BY key held by a single unit is released with probability ≤ δ (10^6 trials)', () => {
+    const delta = R('1e-4');
+    const sel = partitionSelection(R(1), delta, 1);
+    const counts = new Map<number, bigint>();
+    for (let i = 0; i < 1_000_000; i++) counts.set(i, 1n);
+    const released = selectPartitions(counts, sel).size;
+    const p = releaseProbability(sel, 1);
+    assert.ok(p <= 1e-4);
+    assert.ok(released <= 1_000_000 * 1e-4 + 5 * Math.sqrt(100), `released ${released} of 10^6`);
+    assert.ok(
+      Math.abs(released - 1e6 * p) <= 5 * Math.sqrt(1e6 * p) + 1,
+      `released ${released}, expected ${1e6 * p}`,
+    );
+  });
+
+  test('95% intervals cover 95% ± 0.5% (10^5 trials, Laplace scale 20 and Gaussian σ² = 900)', () => {
+    const trials = 100_000;
+    const kl = laplaceHalfWidth(R(20));
+    const kg = gaussianHalfWidth(R(900));
+    const g = new DiscreteGaussianSampler(R(900));
+    let cl = 0;
+    let cg = 0;
+    for (let i = 0; i < trials; i++) {
+      const yl = sampleDiscreteLaplace(R(20));
+      if (yl >= -kl && yl <= kl) cl++;
+      const yg = g.sample();
+      if (yg >= -kg && yg <= kg) cg++;
+    }
+    assert.ok(Math.abs(cl / trials - 0.95) <= 0.005, `Laplace coverage ${cl / trials}`);
+    assert.ok(Math.abs(cg / trials - 0.95) <= 0.005, `Gaussian coverage ${cg / trials}`);
+  });
+});
