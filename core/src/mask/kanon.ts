@@ -1,0 +1,40 @@
+/**
+ * k-anonymity by suppression, as SQL over an already generalized table: a window count over the
+ * quasi-identifiers gives each row's class size; rows in classes below k are dropped. The check
+ * after publishing is deliberately a different query (GROUP BY … HAVING count(*) < k over the
+ * written file), so a bug in one cannot hide in the other.
+ */
+import { quoteIdent } from './sql.js';
+
+/** Column name the class-size window count is written to. */
+export const CLASS_SIZE_COLUMN = '__privet_class_size';
+
+/** SELECT adding each row's equivalence-class size over `qis` to the rows of `fromSql`. */
+export function classSizeSql(fromSql: string, qis: readonly string[]): string {
+  const partition = qis.map(quoteIdent).join(', ');
+  return `SELECT *, count(*) OVER (PARTITION BY ${partition}) AS ${CLASS_SIZE_COLUMN} FROM ${fromSql}`;
+}
+
+/** Independent check: the classes of `fromSql` smaller than k (must be empty), with their sizes. */
+export function kViolationsSql(fromSql: string, qis: readonly string[], k: number): string {
+  const cols = qis.map(quoteIdent).join(', ');
+  return `SELECT count(*) AS classes, coalesce(sum(n), 0) AS rows FROM (SELECT ${cols}, count(*) AS n FROM ${fromSql} GROUP BY ${cols} HAVING count(*) < ${k})`;
+}
+
+/** Distinct values per quasi-identifier, for suggesting which one to coarsen. */
+export interface QiCardinality {
+  column: string;
+  distinct: number;
+}
+
+/** Orders QIs most-distinct first: the usual best candidates to generalize further. */
+export function coarsenCandidates(cards: readonly QiCardinality[]): string[] {
+  return [...cards]
+    .sort((a, b) => b.distinct - a.distinct || a.column.localeCompare(b.column))
+    .map((c) => c.column);
+}
+
+/** Suppression fraction as a percentage text with two decimals, e.g. `7.31%`. */
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? '0.00%' : `${((100 * part) / whole).toFixed(2)}%`;
+}

@@ -1,0 +1,50 @@
+/**
+ * Format-preserving masks as DuckDB SQL over a VARCHAR expression. Each returns the expression and
+ * the regular expression (RE2 and JavaScript compatible, matched in full) that every output value
+ * matches, so the publisher can prove 100% of a column is masked. Values a mask cannot parse are
+ * replaced entirely (`***`), never passed through.
+ */
+import { sqlString } from './sql.js';
+
+/** An SQL expression plus the full-match format of its values. */
+export interface MaskSql {
+  sql: string;
+  format: string;
+}
+
+/** `jane.doe@example.com` → `j***@e***.com`: first char of the local part and domain, TLD kept. */
+export function maskEmailSql(v: string): MaskSql {
+  const local = `split_part(${v}, '@', 1)`;
+  const domain = `split_part(${v}, '@', 2)`;
+  const tld = `regexp_extract(${domain}, '\\.[A-Za-z]{2,24}$')`;
+  return {
+    sql:
+      `CASE WHEN ${v} IS NULL THEN NULL ` +
+      `WHEN regexp_full_match(${v}, '[^@\\s]+@[^@\\s]+') ` +
+      `THEN left(${local}, 1) || '***@' || left(${domain}, 1) || '***' || ${tld} ` +
+      `ELSE '***' END`,
+    format: '.\\*\\*\\*@.\\*\\*\\*(\\.[A-Za-z]{2,24})?|\\*\\*\\*',
+  };
+}
+
+/** Phone: every digit except the last `keepLast` becomes `*`; separators stay. */
+export function maskPhoneSql(v: string, keepLast: number): MaskSql {
+  const pattern = sqlString(`^([\\s\\S]*?)((?:[0-9][^0-9]*){0,${keepLast}})$`);
+  return {
+    sql:
+      `regexp_replace(regexp_extract(${v}, ${pattern}, 1), '[0-9]', '*', 'g') || ` +
+      `regexp_extract(${v}, ${pattern}, 2)`,
+    format: `[^0-9]*(?:[0-9][^0-9]*){0,${keepLast}}`,
+  };
+}
+
+/** Keeps the first and last few characters, stars the rest (all stars when the value is short). */
+export function maskCharsSql(v: string, keepFirst: number, keepLast: number): MaskSql {
+  const kept = keepFirst + keepLast;
+  return {
+    sql:
+      `CASE WHEN length(${v}) <= ${kept} THEN repeat('*', length(${v})) ` +
+      `ELSE left(${v}, ${keepFirst}) || repeat('*', length(${v}) - ${kept}) || right(${v}, ${keepLast}) END`,
+    format: `\\**|.{${keepFirst}}\\*+.{${keepLast}}`,
+  };
+}
