@@ -1,0 +1,63 @@
+/**
+ * The gateway's master key: 32 bytes from the CSPRNG, kept in `<stateDir>/master.key` (mode 0600),
+ * created on first use with an exclusive open so two processes cannot race to different keys.
+ * It never leaves this process: not in manifests, responses or error messages. Token keys are
+ * derived from it per column (core/src/mask/keys.ts); rotating it (deleting the file) changes
+ * every token at the next publish.
+ */
+import {
+  chmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/** Master key length in bytes (256 bits). */
+export const MASTER_KEY_BYTES = 32;
+
+/** Path of the master key file in a state folder. */
+export function masterKeyPath(stateDir: string): string {
+  return join(stateDir, 'master.key');
+}
+
+function readKey(path: string): Uint8Array {
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new Error(
+      `master key ${path} is readable by other users (mode ${mode.toString(8)}). Fix: chmod 600 ${path}`,
+    );
+  }
+  const key = new Uint8Array(readFileSync(path));
+  if (key.length !== MASTER_KEY_BYTES) {
+    throw new Error(
+      `master key ${path} has ${key.length} bytes, expected ${MASTER_KEY_BYTES}. ` +
+        'Fix: restore the file from backup, or delete it to create a new key (this changes every token)',
+    );
+  }
+  return key;
+}
+
+/** Reads the master key, creating it (CSPRNG, mode 0600) if the state folder has none. */
+export function loadOrCreateMasterKey(stateDir: string): Uint8Array {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const path = masterKeyPath(stateDir);
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readKey(path);
+    throw err;
+  }
+  try {
+    const key = globalThis.crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
+    writeSync(fd, key);
+    chmodSync(path, 0o600);
+    return key;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The raw-data engine: native in-memory DuckDB holding the policy's sources, then locked down.
+ * Every declared column is checked to exist with a compatible type and loaded as its canonical
+ * type (integer → BIGINT, number → DOUBLE, string → VARCHAR, date → DATE, boolean → BOOLEAN);
+ * undeclared columns are never loaded. After loading, external access is switched off (only
+ * `allowedDirs` stay reachable, e.g. the publish output folder) and the configuration is locked,
+ * so no later query — masking or DP — can read other files or undo the lockdown.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Policy, Source } from '@privet/core';
+import { CANONICAL_TYPES, quoteIdent, sqlString } from '@privet/core/mask/index';
+import { runQuiet, StoreError } from './errors.js';
+
+/** A raw source loaded into the engine as table `table` (named like the source). */
+export interface LoadedSource {
+  name: string;
+  /** Absolute path of the raw file. */
+  path: string;
+  /** SHA-256 (hex) of the raw file as read. */
+  hash: string;
+  rows: number;
+  /** Quoted table name to use in SQL. */
+  table: string;
+  declaration: Source;
+}
+
+/** A locked-down DuckDB with the policy's raw sources loaded. */
+export interface SourceEngine {
+  connection: DuckDBConnection;
+  sources: Record<string, LoadedSource>;
+  /** Directories (with trailing separator) DuckDB may still read and write. */
+  allowedDirs: string[];
+  close(): void;
+}
+
+/** Options for openSourceEngine. */
+export interface SourceEngineOptions {
+  /** Directories DuckDB may still access after lockdown (must exist). */
+  allowedDirs?: string[];
+  /** Load only these sources (default: all). */
+  sourceNames?: string[];
+}
+
+const PARQUET_COMPATIBLE: Record<string, readonly string[]> = {
+  integer: ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER'],
+  number: [
+    'TINYINT',
+    'SMALLINT',
+    'INTEGER',
+    'BIGINT',
+    'UTINYINT',
+    'USMALLINT',
+    'UINTEGER',
+    'FLOAT',
+    'DOUBLE',
+    'DECIMAL',
+  ],
+  string: ['VARCHAR'],
+  date: ['DATE'],
+  boolean: ['BOOLEAN'],
+};
+
+/** SHA-256 of a file, streamed. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function readerSql(src: Source, path: string): string {
+  return src.format === 'csv'
+    ? `read_csv(${sqlString(path)}, header = true, all_varchar = true)`
+    : `read_parquet(${sqlString(path)})`;
+}
+
+async function loadSource(
+  c: DuckDBConnection,
+  name: string,
+  src: Source,
+  policyDir: string,
+): Promise<LoadedSource> {
+  const path = resolve(policyDir, src.path);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new StoreError(
+      `source "${name}": file ${path} does not exist`,
+      `create it or fix sources.${name}.path (relative to the policy file)`,
+    );
+  }
+  const hash = await fileSha256(path);
+  const reader = readerSql(src, path);
+  const fixRead = `check that ${path} is a valid ${src.format} file${src.format === 'csv' ? ' with a header row' : ''}`;
+  const described = await runQuiet(
+    c,
+    `DESCRIBE SELECT * FROM ${reader}`,
+    `reading the columns of ${path}`,
+    fixRead,
+  );
+  const actual = new Map<string, string>();
+  for (const row of described.getRowObjectsJS())
+    actual.set(String(row['column_name']), String(row['column_type']));
+  const declared = Object.entries(src.columns);
+  for (const [col, decl] of declared) {
+    const type = actual.get(col);
+    if (type === undefined) {
+      throw new StoreError(
+        `source "${name}": column "${col}" is declared in the policy but missing from ${path} (file has: ${[...actual.keys()].join(', ')})`,
+        `rename the column in the file or fix sources.${name}.columns`,
+      );
+    }
+    const base = type.replace(/\(.*$/, '');
+    if (src.format === 'parquet' && !(PARQUET_COMPATIBLE[decl.type] ?? []).includes(base)) {
+      throw new StoreError(
+        `source "${name}": column "${col}" in ${path} has type ${type}, not compatible with declared type ${decl.type}`,
+        `declare the column with its real type, or convert the file`,
+      );
+    }
+  }
+  if (src.format === 'csv') {
+    const checks = declared
+      .filter(([, d]) => d.type !== 'string')
+      .map(
+        ([col, d]) =>
+          `count(*) FILTER (WHERE ${quoteIdent(col)} IS NOT NULL AND TRY_CAST(${quoteIdent(col)} AS ${CANONICAL_TYPES[d.type]}) IS NULL) AS ${quoteIdent(col)}`,
+      );
+    if (checks.length > 0) {
+      const bad =
+        (
+          await runQuiet(
+            c,
+            `SELECT ${checks.join(', ')} FROM ${reader}`,
+            `checking column types of ${path}`,
+            fixRead,
+          )
+        ).getRowObjectsJS()[0] ?? {};
+      for (const [col, count] of Object.entries(bad)) {
+        if (Number(count) > 0) {
+          throw new StoreError(
+            `source "${name}": ${Number(count)} values of column "${col}" in ${path} are not valid ${src.columns[col]?.type ?? ''} values`,
+            `fix the file or declare sources.${name}.columns.${col} with the right type`,
+          );
+        }
+      }
+    }
+  }
+  const select = declared
+    .map(
+      ([col, d]) => `CAST(${quoteIdent(col)} AS ${CANONICAL_TYPES[d.type]}) AS ${quoteIdent(col)}`,
+    )
+    .join(', ');
+  const table = quoteIdent(name);
+  await runQuiet(
+    c,
+    `CREATE TABLE ${table} AS SELECT ${select} FROM ${reader}`,
+    `loading source "${name}" from ${path}`,
+    fixRead,
+  );
+  const rows = Number(
+    (await c.runAndReadAll(`SELECT count(*) FROM ${table}`)).getColumnsJS()[0]?.[0] ?? 0,
+  );
+  return { name, path, hash, rows, table, declaration: src };
+}
+
+/** Normalizes a directory for allowed_directories: real path with a trailing separator. */
+function allowedDir(dir: string): string {
+  const real = realpathSync(dir);
+  return real.endsWith(sep) ? real : real + sep;
+}
+
+/**
+ * Opens an in-memory DuckDB, loads the policy's sources (paths relative to `policyDir`), checks
+ * declared columns and types, then locks the engine down (only `allowedDirs` stay accessible).
+ */
+export async function openSourceEngine(
+  policy: Policy,
+  policyDir: string,
+  options: SourceEngineOptions = {},
+): Promise<SourceEngine> {
+  const allowedDirs = (options.allowedDirs ?? []).map(allowedDir);
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const connection = await instance.connect();
+  const close = () => {
+    connection.closeSync();
+    instance.closeSync();
+  };
+  try {
+    const sources: Record<string, LoadedSource> = {};
+    for (const name of options.sourceNames ?? Object.keys(policy.sources)) {
+      const src = policy.sources[name];
+      if (!src)
+        throw new StoreError(
+          `unknown source "${name}"`,
+          `use one of ${Object.keys(policy.sources).join(', ')}`,
+        );
+      sources[name] = await loadSource(connection, name, src, policyDir);
+    }
+    const dirs = allowedDirs.map(sqlString).join(', ');
+    await connection.run(`SET allowed_directories = [${dirs}]`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+    return { connection, sources, allowedDirs, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}

@@ -1,0 +1,167 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePolicy } from '@privet/core';
+import { openSourceEngine, runQuiet } from '../../../gateway/src/store/index.js';
+import { freshStateDir } from './helpers.js';
+
+function policyFor(columns: string, path = 'people.csv'): string {
+  return `version: 1
+name: t
+sources:
+  people:
+    path: ${path}
+    format: csv
+    privacy_unit: id
+    columns:
+${columns}
+views: {}
+users: { sam: { name: Sam, roles: [steward] } }
+budgets: []
+retention: { derived_artefacts_days: 1, audit_log_days: 1 }
+export: { require_review_for_flagged: true, images: review, small_cell_threshold: 10 }
+`;
+}
+
+const COLUMNS = `      id: { type: integer, identifier: true }
+      name: { type: string, identifier: true }
+      born: { type: date }
+      score: { type: number }
+      ok: { type: boolean }`;
+
+describe('openSourceEngine', () => {
+  test('loads declared columns with canonical types, drops undeclared ones, then locks down', async () => {
+    const dir = freshStateDir();
+    try {
+      writeFileSync(
+        join(dir, 'people.csv'),
+        'id,name,born,score,ok,secret\n1,Ann,1990-01-02,1.5,true,s1\n2,Bob,,2,false,s2\n',
+      );
+      const out = join(dir, 'out');
+      mkdirSync(out);
+      const engine = await openSourceEngine(parsePolicy(policyFor(COLUMNS)), dir, {
+        allowedDirs: [out],
+      });
+      try {
+        const src = engine.sources['people'];
+        assert.equal(src?.rows, 2);
+        assert.match(src?.hash ?? '', /^[0-9a-f]{64}$/);
+        const desc = (await engine.connection.runAndReadAll('DESCRIBE people')).getRowObjectsJS();
+        assert.deepEqual(
+          desc.map((r) => [r['column_name'], r['column_type']]),
+          [
+            ['id', 'BIGINT'],
+            ['name', 'VARCHAR'],
+            ['born', 'DATE'],
+            ['score', 'DOUBLE'],
+            ['ok', 'BOOLEAN'],
+          ],
+        );
+        await assert.rejects(
+          engine.connection.run(`SELECT * FROM read_csv('/etc/passwd')`),
+          /disabled by configuration|Permission/,
+        );
+        await assert.rejects(
+          engine.connection.run(`SELECT * FROM read_csv('${join(dir, 'people.csv')}')`),
+          /disabled by configuration|Permission/,
+        );
+        await assert.rejects(engine.connection.run('SET enable_external_access = true'), /locked/);
+        await engine.connection.run(
+          `COPY (SELECT 1 AS a) TO '${join(out, 'x.parquet')}' (FORMAT parquet)`,
+        );
+        assert.ok(existsSync(join(out, 'x.parquet')));
+      } finally {
+        engine.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('a missing declared column is named with the file', async () => {
+    const dir = freshStateDir();
+    try {
+      writeFileSync(join(dir, 'people.csv'), 'id,name,born,score\n1,Ann,1990-01-02,1.5\n');
+      await assert.rejects(openSourceEngine(parsePolicy(policyFor(COLUMNS)), dir), (err: Error) => {
+        return (
+          err.message.includes('column "ok"') &&
+          err.message.includes(join(dir, 'people.csv')) &&
+          /Fix:/.test(err.message)
+        );
+      });
+      await assert.rejects(
+        openSourceEngine(parsePolicy(policyFor(COLUMNS, 'nope.csv')), dir),
+        /does not exist/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('values of the wrong type are counted, never quoted', async () => {
+    const dir = freshStateDir();
+    try {
+      writeFileSync(
+        join(dir, 'people.csv'),
+        'id,name,born,score,ok\n1,Ann,1990-01-02,1.5,true\nSECRET-ID-77,Bob,1990-01-03,2,false\n',
+      );
+      await assert.rejects(openSourceEngine(parsePolicy(policyFor(COLUMNS)), dir), (err: Error) => {
+        return /1 values of column "id"/.test(err.message) && !err.message.includes('SECRET-ID-77');
+      });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('parquet columns of an incompatible type are refused', async () => {
+    const dir = freshStateDir();
+    try {
+      const text = policyFor(`      id: { type: date }`)
+        .replace('format: csv', 'format: parquet')
+        .replace('people.csv', 'people.parquet');
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = await DuckDBInstance.create(':memory:');
+      const c = await db.connect();
+      await c.run(
+        `COPY (SELECT 1::INTEGER AS id) TO '${join(dir, 'people.parquet')}' (FORMAT parquet)`,
+      );
+      c.closeSync();
+      db.closeSync();
+      await assert.rejects(
+        openSourceEngine(parsePolicy(text), dir),
+        /type INTEGER, not compatible with declared type date/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('DuckDB errors are re-worded: no raw value and no key bytes reach the message', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const secret = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+      await assert.rejects(c.run(`SELECT CAST('${secret}' AS INTEGER)`), new RegExp(secret));
+      await assert.rejects(
+        runQuiet(
+          c,
+          `SELECT CAST('${secret}' AS INTEGER)`,
+          'masking view "v"',
+          'check the operators',
+        ),
+        (err: Error) => {
+          return (
+            !err.message.includes(secret) &&
+            /masking view "v" failed \(Conversion Error;/.test(err.message) &&
+            /Fix: check the operators/.test(err.message)
+          );
+        },
+      );
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+});
