@@ -1,0 +1,242 @@
+/**
+ * Select-list and GROUP BY analysis: which expressions are group keys (plain columns, or
+ * fixed-width bins `floor(col / w)` / `floor(col / w) * w` of a bounded column) and which are
+ * supported aggregates. Public key domains come from the policy (`public_keys`, `categories`,
+ * booleans, bounded integers, bins within bounds); anything else needs DP partition selection.
+ */
+import { Rational } from '../dp/rational.js';
+import { isNode, list, text, type AstNode } from './ast.js';
+import { refuse } from './errors.js';
+import type { PlanAggregate, PlanAggregateKind, PlanColumn, PlanGroupKey } from './plan.js';
+import { parseLiteral } from './predicate.js';
+import { planColumn, resolveColumn, type Scope } from './scope.js';
+
+/** Most groups a public key domain (cross product) may have. */
+export const MAX_PUBLIC_GROUPS = 10_000;
+/** Bounded integer columns with at most this many values are grouped over their public domain. */
+export const MAX_INTEGER_DOMAIN = 1000;
+
+const AGGREGATES: Record<string, PlanAggregateKind> = {
+  count_star: 'count',
+  count: 'count_column',
+  sum: 'sum',
+  avg: 'avg',
+  mean: 'avg',
+  var_samp: 'var_samp',
+  variance: 'var_samp',
+  var_pop: 'var_pop',
+  stddev: 'stddev_samp',
+  stddev_samp: 'stddev_samp',
+  stddev_pop: 'stddev_pop',
+  median: 'quantile',
+  quantile_cont: 'quantile',
+  quantile: 'quantile',
+  quantile_disc: 'quantile',
+};
+const AGG_FIX =
+  'use COUNT(*), COUNT(col), COUNT(DISTINCT <privacy unit>), SUM, AVG, VAR_SAMP/VAR_POP, STDDEV, MEDIAN or QUANTILE_CONT(col, p) on plain columns';
+
+/** True when a select-list node is an aggregate call. */
+export function isAggregateCall(node: AstNode): boolean {
+  return (
+    node['class'] === 'FUNCTION' &&
+    Object.hasOwn(AGGREGATES, text(node, 'function_name', 'SELECT').toLowerCase())
+  );
+}
+
+function boundsOf(scope: Scope, col: PlanColumn, why: string): [Rational, Rational] {
+  const table = scope.tables[col.table];
+  const bounds = table?.columns.get(col.column)?.bounds;
+  if (col.type !== 'integer' && col.type !== 'number') {
+    refuse(
+      'unsupported_aggregate',
+      `${why} needs a numeric column; "${col.column}" is ${col.type}`,
+      'aggregate a numeric column, or COUNT(*) grouped by this column',
+    );
+  }
+  if (!bounds) {
+    refuse(
+      'missing_bounds',
+      `Column "${col.column}" has no declared bounds, so ${why} would have unbounded sensitivity`,
+      `ask the data steward to add bounds: [lo, hi] to sources.${table?.plan.source ?? '?'}.columns.${col.column} in the policy`,
+    );
+  }
+  const lo = Rational.from(bounds[0]);
+  const hi = Rational.from(bounds[1]);
+  if (!lo.lt(hi))
+    refuse('missing_bounds', `Bounds of "${col.column}" are empty`, 'declare bounds with lo < hi');
+  return [lo, hi];
+}
+
+/** Parses one aggregate call of the select list. */
+export function parseAggregate(scope: Scope, node: AstNode, name: string): PlanAggregate {
+  const fn = text(node, 'function_name', 'SELECT').toLowerCase();
+  const kind = AGGREGATES[fn] as PlanAggregateKind;
+  if (node['filter'] !== null && node['filter'] !== undefined) {
+    refuse(
+      'unsupported_aggregate',
+      `FILTER clauses on aggregates are not supported`,
+      'move the condition into WHERE (one query per filter)',
+    );
+  }
+  const orders = node['order_bys'];
+  if (
+    (isNode(orders) && list(orders, 'orders', 'SELECT').length > 0) ||
+    node['export_state'] === true
+  ) {
+    refuse('unsupported_aggregate', `ORDER BY inside ${fn}() is not supported`, AGG_FIX);
+  }
+  const args = list(node, 'children', 'SELECT');
+  if (kind === 'count') return { name, kind };
+  const arg = args[0];
+  if (!isNode(arg) || arg['class'] !== 'COLUMN_REF') {
+    refuse(
+      'unsupported_aggregate',
+      `${fn}() must aggregate a plain column, not an expression`,
+      AGG_FIX,
+    );
+  }
+  const distinct = node['distinct'] === true;
+  if (kind === 'count_column') {
+    if (args.length !== 1) refuse('unsupported_aggregate', 'COUNT takes one column', AGG_FIX);
+    const parts = list(arg, 'column_names', 'COUNT').map(String);
+    const { table, column } = resolveColumn(scope, parts, 'COUNT');
+    const t = scope.tables[table];
+    if (distinct) {
+      if (t?.plan.unit !== column) {
+        refuse(
+          'unsupported_aggregate',
+          `COUNT(DISTINCT ${column}) is only supported for the privacy unit`,
+          `use COUNT(DISTINCT ${t?.plan.unit ?? 'unit'}) to count people, or GROUP BY ${column} to count values`,
+        );
+      }
+      return { name, kind: 'count_distinct_unit', column: planColumn(scope, arg, 'COUNT', true) };
+    }
+    return { name, kind, column: planColumn(scope, arg, 'COUNT', true) };
+  }
+  if (distinct) refuse('unsupported_aggregate', `${fn}(DISTINCT …) is not supported`, AGG_FIX);
+  const column = planColumn(scope, arg, `${fn}()`);
+  const bounds = boundsOf(scope, column, `${fn.toUpperCase()}(${column.column})`);
+  if (kind !== 'quantile') {
+    if (args.length !== 1) refuse('unsupported_aggregate', `${fn}() takes one column`, AGG_FIX);
+    return { name, kind, column, bounds };
+  }
+  let p = Rational.of(1n, 2n);
+  if (fn !== 'median') {
+    const lit = args.length === 2 ? parseLiteral(args[1], `${fn}()`) : undefined;
+    if (!lit || lit.kind !== 'number' || lit.value.isNegative() || lit.value.gt(1n)) {
+      refuse(
+        'unsupported_aggregate',
+        `${fn}(col, p) needs one literal p between 0 and 1`,
+        'write e.g. QUANTILE_CONT(col, 0.9)',
+      );
+    }
+    p = lit.value;
+  } else if (args.length !== 1) refuse('unsupported_aggregate', 'MEDIAN takes one column', AGG_FIX);
+  return { name, kind, column, bounds, p };
+}
+
+function keyValues(values: readonly (string | number)[], col: PlanColumn): (string | number)[] {
+  return col.type === 'integer' || col.type === 'number'
+    ? values.map((v) => (typeof v === 'number' ? v : Number(v)))
+    : values.map(String);
+}
+
+function columnKey(scope: Scope, node: AstNode, name: string): PlanGroupKey {
+  const column = planColumn(scope, node, 'GROUP BY');
+  const t = scope.tables[column.table];
+  const declared = t?.view.public_keys?.[column.column];
+  if (declared) return { name, column, publicKeys: keyValues(declared, column) };
+  const info = t?.columns.get(column.column);
+  if (info?.categories) return { name, column, publicKeys: keyValues(info.categories, column) };
+  if (column.type === 'boolean') return { name, column, publicKeys: [false, true] };
+  if (column.type === 'integer' && info?.bounds) {
+    const lo = Rational.from(info.bounds[0]).ceil();
+    const hi = Rational.from(info.bounds[1]).floor();
+    if (hi >= lo && hi - lo < BigInt(MAX_INTEGER_DOMAIN)) {
+      const keys: number[] = [];
+      for (let v = lo; v <= hi; v++) keys.push(Number(v));
+      return { name, column, clampTo: [Rational.of(lo), Rational.of(hi)], publicKeys: keys };
+    }
+  }
+  return { name, column };
+}
+
+function binKey(
+  scope: Scope,
+  floorArg: unknown,
+  width: unknown,
+  multiply: boolean,
+  name: string,
+): PlanGroupKey {
+  if (!isNode(floorArg) || floorArg['class'] !== 'COLUMN_REF') {
+    return refuse(
+      'bad_group_by',
+      'Bins must be floor(<column> / <width>)',
+      'write GROUP BY floor(col / 10)',
+    );
+  }
+  const column = planColumn(scope, floorArg, 'GROUP BY');
+  const bounds = boundsOf(scope, column, 'binning');
+  const w = parseLiteral(width, 'bin width');
+  if (w.kind !== 'number' || !w.value.isPositive())
+    refuse('bad_group_by', 'Bin width must be a positive number', 'write floor(col / 10)');
+  const first = bounds[0].div(w.value).floor();
+  const last = bounds[1].div(w.value).floor();
+  if (last - first >= BigInt(MAX_PUBLIC_GROUPS)) {
+    refuse(
+      'too_many_groups',
+      `Bins of width ${w.value.toDisplayString()} over the bounds give more than ${MAX_PUBLIC_GROUPS} groups`,
+      'use wider bins',
+    );
+  }
+  const keys: number[] = [];
+  for (let b = first; b <= last; b++)
+    keys.push(multiply ? Rational.of(b).mul(w.value).toNumber() : Number(b));
+  return { name, column, bin: { width: w.value, multiply, bounds }, publicKeys: keys };
+}
+
+function isFn(node: unknown, name: string, arity: number): node is AstNode {
+  return (
+    isNode(node) &&
+    node['class'] === 'FUNCTION' &&
+    node['function_name'] === name &&
+    list(node, 'children', name).length === arity
+  );
+}
+
+/** Parses a group-key expression: a column, floor(col / w), or floor(col / w) * w. */
+export function parseKeyExpression(scope: Scope, node: AstNode, name: string): PlanGroupKey {
+  if (node['class'] === 'COLUMN_REF') return columnKey(scope, node, name);
+  if (isFn(node, 'floor', 1)) {
+    const inner = list(node, 'children', 'floor')[0];
+    if (isFn(inner, '/', 2)) {
+      const [col, w] = list(inner, 'children', '/');
+      return binKey(scope, col, w, false, name);
+    }
+  }
+  if (isFn(node, '*', 2)) {
+    const [f, w] = list(node, 'children', '*');
+    if (isFn(f, 'floor', 1)) {
+      const inner = list(f, 'children', 'floor')[0];
+      if (isFn(inner, '/', 2)) {
+        const [col, w2] = list(inner, 'children', '/');
+        const a = parseLiteral(w, 'bin width');
+        const b = parseLiteral(w2, 'bin width');
+        if (a.kind === 'number' && b.kind === 'number' && a.value.equals(b.value))
+          return binKey(scope, col, w2, true, name);
+      }
+    }
+  }
+  return refuse(
+    'bad_group_by',
+    'GROUP BY supports plain columns and fixed-width bins only',
+    'group by a column, or by bins: floor(col / width) or floor(col / width) * width',
+  );
+}
+
+/** A canonical text for a key expression, to match select items against GROUP BY entries. */
+export function keySignature(key: PlanGroupKey): string {
+  const b = key.bin ? `/${key.bin.width.toString()}${key.bin.multiply ? '*' : ''}` : '';
+  return `${key.column.table}.${key.column.column}${b}`;
+}

@@ -1,0 +1,222 @@
+/**
+ * Renders a priced plan to the SQL that computes exact, bounded, clamped integer aggregates per
+ * group. The SQL is generated only from the validated plan: identifiers are quoted, literals are
+ * re-rendered from their parsed values, so no analyst text is ever passed to DuckDB.
+ *
+ * Contribution bounding: rows are kept per privacy unit by `row_number()` over a salted hash of
+ * the row (at most R rows per unit), then by `dense_rank()` over a salted hash of the group key
+ * (at most G groups per unit). The choice depends only on the unit's own rows, so the transform
+ * is stable; when it provably keeps every row (see `BoundingShortcut`) the windows are skipped.
+ */
+import type { DpPricedPlan } from '@privet/core/dpsql/price';
+import { quoteIdent, sqlString } from '@privet/core/mask/sql';
+import { clamp, col, num, predicate } from './render-where.js';
+
+/** Which bounding windows can be skipped because they would keep every row. */
+export interface BoundingShortcut {
+  skipRows: boolean;
+  skipGroups: boolean;
+  /** `source.column` whose every value is already within its bounds (clamping is the identity). */
+  inRange?: ReadonlySet<string>;
+}
+
+function keyExpr(priced: DpPricedPlan, i: number): string {
+  const key = priced.logical.keys[i];
+  if (!key) throw new Error('missing key');
+  if (key.bin) {
+    const [lo, hi] = key.bin.bounds;
+    const first = lo.div(key.bin.width).floor();
+    const last = hi.div(key.bin.width).floor();
+    const idx = `CAST(floor(CAST(${clamp(col(key.column), num(lo), num(hi))} AS DOUBLE) / ${num(key.bin.width)}) AS BIGINT)`;
+    return clamp(idx, `${first}`, `${last}`);
+  }
+  if (key.clampTo) return clamp(col(key.column), num(key.clampTo[0]), num(key.clampTo[1]));
+  if (key.column.type === 'date') return `CAST(${col(key.column)} AS VARCHAR)`;
+  return col(key.column);
+}
+
+/** A value column shared by aggregates reading the same column with the same encoding. */
+interface Slot {
+  expr: string;
+  /** Needs sum(v) / sum(v·v). */
+  sum: boolean;
+  sumSq: boolean;
+}
+
+/** Groups the plan's aggregates into shared value slots; returns slot index per aggregate. */
+export function valueSlots(
+  priced: DpPricedPlan,
+  inRange: ReadonlySet<string> = new Set(),
+): { slots: Slot[]; slotOf: (number | undefined)[] } {
+  const slots: Slot[] = [];
+  const index = new Map<string, number>();
+  const slotOf = priced.logical.aggregates.map((agg, i) => {
+    const enc = priced.encodings[i];
+    if (!agg.column || !enc) return undefined;
+    const raw = !agg.bounds;
+    const id = `${agg.column.table}.${agg.column.column}|${raw ? 'raw' : `${enc.fixedPoint}|${enc.lo}|${enc.hi}`}`;
+    let slot = index.get(id);
+    if (slot === undefined) {
+      slot = slots.length;
+      index.set(id, slot);
+      slots.push({
+        expr: raw ? col(agg.column) : encodedValue(priced, i, inRange),
+        sum: false,
+        sumSq: false,
+      });
+    }
+    const s = slots[slot] as Slot;
+    if (
+      agg.kind !== 'count_column' &&
+      agg.kind !== 'count_distinct_unit' &&
+      agg.kind !== 'quantile'
+    )
+      s.sum = true;
+    if (agg.kind.startsWith('var') || agg.kind.startsWith('stddev')) s.sumSq = true;
+    return slot;
+  });
+  return { slots, slotOf };
+}
+
+function encodedValue(priced: DpPricedPlan, i: number, inRange: ReadonlySet<string>): string {
+  const agg = priced.logical.aggregates[i];
+  const enc = priced.encodings[i];
+  if (!agg?.column || !agg.bounds || !enc) throw new Error('aggregate without bounds');
+  const source = priced.logical.tables[agg.column.table]?.source ?? '';
+  const skipClamp = inRange.has(`${source}.${agg.column.column}`);
+  const x = skipClamp
+    ? col(agg.column)
+    : clamp(col(agg.column), num(agg.bounds[0]), num(agg.bounds[1]));
+  if (enc.fixedPoint === 1n)
+    return skipClamp
+      ? `CAST(${x} AS BIGINT)`
+      : clamp(`CAST(${x} AS BIGINT)`, `${enc.lo}`, `${enc.hi}`);
+  // DuckDB's DOUBLE → BIGINT cast rounds to nearest (monotone), so no round() is needed.
+  const scaled = `CAST(CAST(${x} AS DOUBLE) * ${enc.fixedPoint} AS BIGINT)`;
+  // When lo·F and hi·F are exact integers far below 2^53, fl(x)·F rounded cannot leave
+  // [lo·F, hi·F] (multiplication by F > 0 and rounding are monotone), so no second clamp.
+  const exact = agg.bounds.every(
+    (b) =>
+      b.mul(enc.fixedPoint).isInteger() &&
+      b
+        .abs()
+        .mul(enc.fixedPoint)
+        .lt(2n ** 50n),
+  );
+  return exact ? scaled : clamp(scaled, `${enc.lo}`, `${enc.hi}`);
+}
+
+function publicKeyFilter(priced: DpPricedPlan): string[] {
+  return priced.logical.keys.flatMap((key) => {
+    if (!key.publicKeys || key.bin || key.clampTo) return [];
+    const values = key.publicKeys.map((v) =>
+      typeof v === 'string'
+        ? sqlString(v)
+        : typeof v === 'boolean'
+          ? v
+            ? 'TRUE'
+            : 'FALSE'
+          : `${v}`,
+    );
+    return [
+      `${key.column.type === 'date' ? `CAST(${col(key.column)} AS VARCHAR)` : col(key.column)} IN (${values.join(', ')})`,
+    ];
+  });
+}
+
+/** The SQL computing every measurement's exact value per group. */
+export function renderAggregateSql(
+  priced: DpPricedPlan,
+  salt: bigint,
+  shortcut: BoundingShortcut,
+): string {
+  const plan = priced.logical;
+  const [first, ...rest] = plan.tables;
+  if (!first) throw new Error('plan without tables');
+  const from = [
+    `${quoteIdent(first.source)} AS t0`,
+    ...rest.map(
+      (t, i) =>
+        `JOIN ${quoteIdent(t.source)} AS t${i + 1} ON t0.${quoteIdent(first.unit)} = t${i + 1}.${quoteIdent(t.unit)}`,
+    ),
+  ].join(' ');
+  const keys = plan.keys.map((_, i) => `k${i}`);
+  const { slots } = valueSlots(priced, shortcut.inRange);
+  const select = [
+    `t0.${quoteIdent(first.unit)} AS u`,
+    ...keys.map((k, i) => `${keyExpr(priced, i)} AS ${k}`),
+    ...slots.map((s, i) => `${s.expr} AS v${i}`),
+  ];
+  const bounding =
+    !shortcut.skipRows ||
+    (!shortcut.skipGroups && keys.length > 0 && plan.maxGroupsPerUnit < plan.maxRowsPerUnit);
+  // Rows outside public key sets must go before bounding (they would use up a unit's slots);
+  // without bounding their groups are simply never read, so the filter is skipped.
+  const where = [
+    ...(plan.where ? [predicate(plan.where)] : []),
+    ...(bounding ? publicKeyFilter(priced) : []),
+  ];
+  const saltText = `CAST(${salt} AS UBIGINT)`;
+  const rowCols = ['u', ...keys, ...slots.map((_, i) => `v${i}`)].join(', ');
+  const baseWhere = [`t0.${quoteIdent(first.unit)} IS NOT NULL`, ...where];
+  const ctes = [
+    `base AS (SELECT ${select.join(', ')} FROM ${from} WHERE ${baseWhere.join(' AND ')})`,
+  ];
+  let current = 'base';
+  const groupBound =
+    !shortcut.skipGroups && keys.length > 0 && plan.maxGroupsPerUnit < plan.maxRowsPerUnit;
+  if (!shortcut.skipRows || groupBound) {
+    // Units within both limits pass untouched (the windows would keep all their rows); only the
+    // rows of units over a limit go through the (sort-based, slower) windows.
+    const groups = groupBound ? `, count(DISTINCT row(${keys.join(', ')})) AS g` : '';
+    const within = `n <= ${plan.maxRowsPerUnit}${groupBound ? ` AND g <= ${plan.maxGroupsPerUnit}` : ''}`;
+    ctes.push(`cnt AS (SELECT u, count(*) AS n${groups} FROM base GROUP BY u)`);
+    ctes.push(
+      `light AS (SELECT * FROM base SEMI JOIN (SELECT u FROM cnt WHERE ${within}) w USING (u))`,
+    );
+    ctes.push(
+      `heavy AS (SELECT * FROM base SEMI JOIN (SELECT u FROM cnt WHERE NOT (${within})) w USING (u))`,
+    );
+    let over = 'heavy';
+    if (!shortcut.skipRows) {
+      ctes.push(
+        `rb AS (SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER (PARTITION BY u ORDER BY hash(${rowCols}, ${saltText})) AS rn FROM ${over}) WHERE rn <= ${plan.maxRowsPerUnit})`,
+      );
+      over = 'rb';
+    }
+    if (groupBound) {
+      const order = [`hash(${keys.join(', ')}, ${saltText})`, ...keys].join(', ');
+      ctes.push(
+        `gb AS (SELECT * EXCLUDE (gr) FROM (SELECT *, dense_rank() OVER (PARTITION BY u ORDER BY ${order}) AS gr FROM ${over}) WHERE gr <= ${plan.maxGroupsPerUnit})`,
+      );
+      over = 'gb';
+    }
+    ctes.push(`bounded AS (SELECT * FROM light UNION ALL SELECT * FROM ${over})`);
+    current = 'bounded';
+  }
+  const measures = ['count(*) AS c'];
+  slots.forEach((s, i) => {
+    measures.push(`count(v${i}) AS n${i}`);
+    if (s.sum) measures.push(`sum(v${i}) AS s${i}`);
+    if (s.sumSq) measures.push(`sum(CAST(v${i} AS HUGEINT) * v${i}) AS q${i}`);
+  });
+  if (plan.aggregates.some((a) => a.kind === 'count_distinct_unit') || priced.selection)
+    measures.push('count(DISTINCT u) AS d');
+  const { slotOf } = valueSlots(priced);
+  plan.aggregates.forEach((agg, i) => {
+    const enc = priced.encodings[i];
+    if (agg.kind !== 'quantile' || !enc) return;
+    const span = `${enc.hi - enc.lo + 1n}`;
+    const bins = enc.bins ?? 1;
+    measures.push(
+      `histogram(least(${bins - 1}, ((v${slotOf[i]} - ${enc.lo}) * ${bins}) // ${span})) AS h${i}`,
+    );
+  });
+  const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
+  return `WITH ${ctes.join(', ')} SELECT ${[...keys, ...measures].join(', ')} FROM ${current}${group}`;
+}
+
+/** SQL giving the largest number of rows any privacy unit has in a source (for the shortcut). */
+export function maxRowsPerUnitSql(source: string, unit: string): string {
+  return `SELECT coalesce(max(n), 0) AS n FROM (SELECT count(*) AS n FROM ${quoteIdent(source)} WHERE ${quoteIdent(unit)} IS NOT NULL GROUP BY ${quoteIdent(unit)})`;
+}
