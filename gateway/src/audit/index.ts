@@ -1,0 +1,12 @@
+/** Audit: the append-only, hash-chained audit log and its verification. */
+export { AuditLog, hashEntrySync } from './log.js';
+export { rowToEntry, type AuditRow } from './rows.js';
+export {
+  verifyAuditDb,
+  verifyAuditConnection,
+  formatAuditReport,
+  type AuditReport,
+} from './verify.js';
+export { ensureAuditSchema } from './schema.js';
+export { openDurableDb, immediate, type Db, type OpenDbOptions } from './sqlite.js';
+export { ServiceError } from './service-error.js';

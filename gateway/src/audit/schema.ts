@@ -1,0 +1,34 @@
+/**
+ * Audit tables. `audit_log` is append-only: triggers abort any UPDATE or DELETE. Triggers can be
+ * dropped by anyone with write access to the file, so the hash chain (see core/src/record/chain.ts)
+ * is what actually detects tampering; `audit_head` records the last entry so that entries cut from
+ * the end (which leave a valid shorter chain) are caught too.
+ */
+import type { Db } from './sqlite.js';
+
+/** Creates the audit tables and triggers if they do not exist (idempotent, safe to race). */
+export function ensureAuditSchema(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS audit_log (
+      seq INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      experiment TEXT,
+      subject TEXT,
+      details TEXT NOT NULL,
+      prev_hash TEXT NOT NULL,
+      hash TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS audit_log_experiment ON audit_log (experiment, seq);
+    CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed'); END;
+    CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END;
+    CREATE TABLE IF NOT EXISTS audit_head (
+      id INTEGER PRIMARY KEY CHECK (id = 0),
+      seq INTEGER NOT NULL,
+      hash TEXT NOT NULL
+    ) STRICT;
+  `);
+}

@@ -1,0 +1,107 @@
+/** What an analyst submits to propose an experiment, and its validation against the policy. */
+import type { Policy } from '@privet/core';
+import type { Experiment } from '@privet/core/record/index';
+import { ServiceError } from '../audit/service-error.js';
+import { EXPERIMENT_ID } from './artefacts.js';
+
+/** A proposal as submitted; the proposer becomes the owner. */
+export interface ProposalInput {
+  /** Optional id (`^[a-z0-9][a-z0-9_-]{0,62}$`); generated when left out. */
+  id?: string;
+  title: string;
+  purpose: string;
+  dataCategories: string[];
+  views: string[];
+  analyses: string[];
+  expectedOutputs: string[];
+  /** Other users who will work in it. */
+  members?: string[];
+}
+
+function bad(message: string, fix: string): ServiceError {
+  return new ServiceError('bad_request', 'experiment.bad-proposal', message, fix);
+}
+
+function list(value: unknown, what: string, min: number): string[] | ServiceError {
+  const ok =
+    Array.isArray(value) &&
+    value.length >= min &&
+    value.length <= 100 &&
+    value.every((v) => typeof v === 'string' && v.trim().length > 0 && v.length <= 200);
+  if (!ok) {
+    return bad(
+      `${what} must be a list of ${min}–100 non-empty texts of at most 200 characters`,
+      `fill in ${what}`,
+    );
+  }
+  return [...new Set((value as string[]).map((v) => v.trim()))];
+}
+
+function text(value: unknown, what: string, max: number): string | ServiceError {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
+    return bad(`${what} must be a non-empty text of at most ${max} characters`, `fill in ${what}`);
+  }
+  return value.trim();
+}
+
+/** A fresh random experiment id such as `exp-3f9a1c2b7d`. */
+export function newExperimentId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(5));
+  return `exp-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Checks a proposal against the policy; returns the new experiment or the first problem. */
+export function validateProposal(
+  input: ProposalInput,
+  owner: string,
+  policy: Policy,
+  now: string,
+): Experiment | ServiceError {
+  const id = input.id ?? newExperimentId();
+  if (typeof id !== 'string' || !EXPERIMENT_ID.test(id)) {
+    return bad(
+      'experiment id is not valid',
+      'use lower-case letters, digits, "_" and "-" (at most 63 characters), or leave it out',
+    );
+  }
+  const title = text(input.title, 'title', 200);
+  const purpose = text(input.purpose, 'purpose', 4000);
+  const dataCategories = list(input.dataCategories, 'dataCategories', 1);
+  const views = list(input.views, 'views', 1);
+  const analyses = list(input.analyses, 'analyses', 1);
+  const expectedOutputs = list(input.expectedOutputs, 'expectedOutputs', 1);
+  const members = list(input.members ?? [], 'members', 0);
+  for (const v of [title, purpose, dataCategories, views, analyses, expectedOutputs, members]) {
+    if (v instanceof ServiceError) return v;
+  }
+  const viewList = views as string[];
+  const unknownView = viewList.find((v) => policy.views[v] === undefined);
+  if (unknownView !== undefined) {
+    return bad(
+      `view "${unknownView}" is not declared in the policy`,
+      `request one of ${Object.keys(policy.views).join(', ')}`,
+    );
+  }
+  const memberList = (members as string[]).filter((m) => m !== owner);
+  const unknownUser = memberList.find((m) => policy.users[m] === undefined);
+  if (unknownUser !== undefined) {
+    return bad(
+      `member "${unknownUser}" is not a user in the policy`,
+      'list users declared in the policy',
+    );
+  }
+  return {
+    id,
+    title: title as string,
+    purpose: purpose as string,
+    dataCategories: dataCategories as string[],
+    views: viewList,
+    analyses: analyses as string[],
+    expectedOutputs: expectedOutputs as string[],
+    owner,
+    members: memberList,
+    state: 'proposal',
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,339 @@
+// Why: every transition reads, checks and writes the experiment and appends its audit entry in one
+// BEGIN IMMEDIATE transaction, so concurrent gateways cannot both approve, or approve a dissolved
+// experiment. Refusals are audited too, in their own transaction (the refused change rolls back).
+// Deleting artefacts touches the file system, so it runs after the dissolution commits and is
+// recorded separately; a crash in between is repaired by `purgeDueArtefacts`.
+import type { Policy } from '@privet/core';
+import {
+  canTransition,
+  type AuditAction,
+  type Experiment,
+  type LifecycleState,
+} from '@privet/core/record/index';
+import type { AuditLog } from '../audit/log.js';
+import { ServiceError } from '../audit/service-error.js';
+import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
+import { hasRole, isMember, viewUseRefusal, type Actor } from './access.js';
+import type { ArtefactStore } from './artefacts.js';
+import { validateProposal, type ProposalInput } from './proposal.js';
+import {
+  ensureExperimentSchema,
+  insertExperiment,
+  loadDueForPurge,
+  loadExperiment,
+  loadExperiments,
+  saveExperiment,
+} from './store.js';
+
+/** What the experiment service needs. */
+export interface ExperimentServiceOptions {
+  audit: AuditLog;
+  policy: Policy;
+  artefacts: ArtefactStore;
+  clock?: () => Date;
+}
+
+type Check = (e: Experiment) => ServiceError | undefined;
+const DAY_MS = 86_400_000;
+
+/** Experiments: proposal, four-eyes approval, lifecycle transitions, dissolution. */
+export class ExperimentService {
+  readonly db: Db;
+  private readonly audit: AuditLog;
+  private readonly policy: Policy;
+  private readonly artefacts: ArtefactStore;
+  private readonly clock: () => Date;
+
+  constructor(options: ExperimentServiceOptions) {
+    this.audit = options.audit;
+    this.db = options.audit.db;
+    this.policy = options.policy;
+    this.artefacts = options.artefacts;
+    this.clock = options.clock ?? (() => new Date());
+    ensureTables(this.db, ['experiments'], () => ensureExperimentSchema(this.db));
+  }
+
+  /** An analyst or steward proposes an experiment; they become its owner. */
+  propose(actor: Actor, input: ProposalInput): Experiment {
+    const outcome = immediate(this.db, () => {
+      if (!hasRole(actor, this.policy, 'analyst', 'steward')) {
+        return forbidden(
+          'experiment.role',
+          `${actor.user} may not propose experiments`,
+          'sign in as an analyst or steward',
+        );
+      }
+      const now = this.clock().toISOString();
+      const e = validateProposal(input, actor.user, this.policy, now);
+      if (e instanceof ServiceError) return e;
+      if (!insertExperiment(this.db, e)) {
+        return new ServiceError(
+          'conflict',
+          'experiment.exists',
+          `experiment "${e.id}" already exists`,
+          'choose another id or leave it out to get a generated one',
+        );
+      }
+      this.audit.append({
+        actor: actor.user,
+        action: 'experiment.proposed',
+        experiment: e.id,
+        details: { views: e.views, members: e.members, analyses: e.analyses },
+      });
+      return e;
+    });
+    return this.settle(actor, 'propose', input.id ?? '', outcome);
+  }
+
+  /** A steward who is not the owner or a member approves a proposal (four eyes). */
+  approve(actor: Actor, id: string, note = ''): Experiment {
+    return this.transition(
+      actor,
+      id,
+      'approved',
+      'experiment.approved',
+      (e) => this.fourEyes(actor, e, 'approve'),
+      (e) => {
+        e.decidedBy = actor.user;
+        if (note) e.decisionNote = note;
+      },
+    );
+  }
+
+  /** A steward who is not the owner or a member rejects a proposal, with a reason. */
+  reject(actor: Actor, id: string, reason: string): Experiment {
+    return this.transition(
+      actor,
+      id,
+      'rejected',
+      'experiment.rejected',
+      (e) => this.fourEyes(actor, e, 'reject'),
+      (e) => {
+        e.decidedBy = actor.user;
+        e.decisionNote = reason;
+      },
+    );
+  }
+
+  /** The owner (or a steward) starts an approved experiment. */
+  start(actor: Actor, id: string): Experiment {
+    return this.transition(actor, id, 'running', 'experiment.started', (e) =>
+      this.ownerOrSteward(actor, e, 'start'),
+    );
+  }
+
+  /** The owner (or a steward) ends data access and moves to evaluation. */
+  evaluate(actor: Actor, id: string): Experiment {
+    return this.transition(actor, id, 'evaluation', 'experiment.evaluation', (e) =>
+      this.ownerOrSteward(actor, e, 'move to evaluation'),
+    );
+  }
+
+  /**
+   * The owner or a steward dissolves the experiment: access is revoked at once; derived artefacts
+   * are deleted now when the policy keeps them 0 days, else by `purgeDueArtefacts` when due.
+   */
+  async dissolve(actor: Actor, id: string, reason = ''): Promise<Experiment> {
+    const days = this.policy.retention.derived_artefacts_days;
+    const e = this.transition(
+      actor,
+      id,
+      'dissolved',
+      'experiment.dissolved',
+      (x) => this.ownerOrSteward(actor, x, 'dissolve'),
+      (x, now) => {
+        x.dissolvedAt = now;
+        x.artefactsDueAt = new Date(Date.parse(now) + days * DAY_MS).toISOString();
+        if (reason) x.decisionNote = reason;
+      },
+    );
+    if (days === 0) await this.purgeDueArtefacts();
+    return loadExperiment(this.db, e.id) ?? e;
+  }
+
+  /** Deletes artefacts of dissolved experiments whose retention has ended; returns what was removed. */
+  async purgeDueArtefacts(): Promise<{ experiment: string; files: number }[]> {
+    const done: { experiment: string; files: number }[] = [];
+    const due = loadDueForPurge(this.db, this.clock().toISOString());
+    for (const e of due) {
+      const files = await this.artefacts.remove(e.id);
+      immediate(this.db, () => {
+        const cur = loadExperiment(this.db, e.id);
+        if (!cur || cur.artefactsDeletedAt) return;
+        cur.artefactsDeletedAt = this.clock().toISOString();
+        saveExperiment(this.db, cur);
+        this.audit.append({
+          actor: 'gateway',
+          action: 'experiment.artefacts_deleted',
+          experiment: e.id,
+          details: { files },
+        });
+      });
+      done.push({ experiment: e.id, files });
+    }
+    return done;
+  }
+
+  /**
+   * Throws (and audits the refusal) unless the actor may use `view` in the experiment right now:
+   * a member with the analyst or steward role, the experiment approved or running, the view among
+   * those approved. A granted access is audited too unless `audit: false` (when the caller records
+   * it itself, e.g. the ledger's query entry).
+   */
+  assertCanUseView(
+    actor: Actor,
+    experimentId: string,
+    view: string,
+    options: { audit?: boolean } = {},
+  ): Experiment {
+    const e = loadExperiment(this.db, experimentId);
+    const refusal = viewUseRefusal(e, experimentId, actor, view, this.policy);
+    if (refusal || !e) {
+      const err =
+        refusal ??
+        new ServiceError('internal', 'experiment.unknown', 'experiment vanished', 'retry');
+      this.audit.append({
+        actor: actor.user,
+        action: 'access.refused',
+        experiment: experimentId,
+        subject: view,
+        details: { reason: err.reason },
+      });
+      throw err;
+    }
+    if (options.audit ?? true) {
+      this.audit.append({
+        actor: actor.user,
+        action: 'view.access',
+        experiment: experimentId,
+        subject: view,
+      });
+    }
+    return e;
+  }
+
+  /** One experiment, if the actor may see it (members, reviewers, stewards). */
+  get(actor: Actor, id: string): Experiment {
+    const e = loadExperiment(this.db, id);
+    if (!e || !this.canSee(actor, e)) {
+      throw new ServiceError(
+        'not_found',
+        'experiment.unknown',
+        `there is no experiment "${id}" visible to ${actor.user}`,
+        'check the id with `privet experiments list`',
+      );
+    }
+    return e;
+  }
+
+  /** Experiments the actor may see. */
+  list(actor: Actor): Experiment[] {
+    return loadExperiments(this.db).filter((e) => this.canSee(actor, e));
+  }
+
+  private canSee(actor: Actor, e: Experiment): boolean {
+    return isMember(e, actor.user) || hasRole(actor, this.policy, 'steward', 'reviewer');
+  }
+
+  private fourEyes(actor: Actor, e: Experiment, verb: string): ServiceError | undefined {
+    if (!hasRole(actor, this.policy, 'steward')) {
+      return forbidden(
+        'experiment.role',
+        `only a steward may ${verb} experiment "${e.id}"; ${actor.user} is not one`,
+        'ask a data steward',
+      );
+    }
+    if (isMember(e, actor.user)) {
+      return forbidden(
+        'experiment.four-eyes',
+        `${actor.user} may not ${verb} experiment "${e.id}" because they own or work in it (four-eyes rule)`,
+        'ask another steward (four-eyes rule)',
+      );
+    }
+    return undefined;
+  }
+
+  private ownerOrSteward(actor: Actor, e: Experiment, verb: string): ServiceError | undefined {
+    if (e.owner === actor.user || hasRole(actor, this.policy, 'steward')) return undefined;
+    return forbidden(
+      'experiment.role',
+      `only the owner (${e.owner}) or a steward may ${verb} experiment "${e.id}"`,
+      'ask the owner or a steward',
+    );
+  }
+
+  private transition(
+    actor: Actor,
+    id: string,
+    to: LifecycleState,
+    action: AuditAction,
+    check: Check,
+    mutate?: (e: Experiment, now: string) => void,
+  ): Experiment {
+    const outcome = immediate(this.db, () => {
+      const e = loadExperiment(this.db, id);
+      if (!e)
+        return new ServiceError(
+          'not_found',
+          'experiment.unknown',
+          `there is no experiment "${id}"`,
+          'check the id with `privet experiments list`',
+        );
+      const refusal = check(e);
+      if (refusal) return refusal;
+      if (!canTransition(e.state, to)) {
+        return new ServiceError(
+          'conflict',
+          'experiment.bad-transition',
+          `experiment "${id}" is ${e.state} and cannot become ${to}`,
+          nextStepsFix(e.state),
+        );
+      }
+      const now = this.clock().toISOString();
+      const next: Experiment = { ...e, state: to, updatedAt: now };
+      mutate?.(next, now);
+      saveExperiment(this.db, next);
+      this.audit.append({
+        actor: actor.user,
+        action,
+        experiment: id,
+        details: { from: e.state, to },
+      });
+      return next;
+    });
+    return this.settle(actor, to, id, outcome);
+  }
+
+  /** Returns the experiment, or audits the refusal and throws it. */
+  private settle(
+    actor: Actor,
+    attempted: string,
+    id: string,
+    outcome: Experiment | ServiceError,
+  ): Experiment {
+    if (!(outcome instanceof ServiceError)) return outcome;
+    this.audit.append({
+      actor: actor.user,
+      action: 'experiment.refused',
+      ...(id ? { experiment: id } : {}),
+      details: { attempted, reason: outcome.reason },
+    });
+    throw outcome;
+  }
+}
+
+function forbidden(reason: string, message: string, fix: string): ServiceError {
+  return new ServiceError('forbidden', reason, message, fix);
+}
+
+function nextStepsFix(state: LifecycleState): string {
+  const next: Record<LifecycleState, string> = {
+    proposal: 'a steward must approve or reject it first',
+    approved: 'start it, or dissolve it',
+    running: 'move it to evaluation, or dissolve it',
+    evaluation: 'dissolve it when the evaluation is done',
+    dissolved: 'it is closed; propose a new experiment',
+    rejected: 'it is closed; propose a revised experiment',
+  };
+  return next[state];
+}

@@ -1,0 +1,429 @@
+// Why: reserve → execute → commit-or-refund, each step one BEGIN IMMEDIATE transaction on the
+// shared SQLite file, so every process and thread sees one serial order of spending and a budget
+// can never be overspent. Pending reservations count against the budget. A value may be released
+// only after `commit` returned (then the charge is durable); a reservation that is never committed
+// (query failed, timed out, process killed) is refunded, which is safe because its value was never
+// released. The experiment's access rule is re-checked inside the same transactions, so a
+// dissolution that commits first stops every later reserve and commit.
+// A reservation is written without fsync (synchronous=NORMAL): losing one in a power cut is harmless
+// (it was never committed, so nothing was released), and the durable commit that follows it fsyncs
+// the WAL that holds it. This halves the fsyncs per charge; commit and refund stay fully durable.
+import type { Policy } from '@privet/core';
+import type { Charge } from '@privet/core/record/index';
+import type { Rational } from '@privet/core/dp/rational';
+import type { AuditLog } from '../audit/log.js';
+import { ServiceError } from '../audit/service-error.js';
+import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
+import { experimentUseRefusal, hasRole, sourceUseRefusal } from '../experiments/access.js';
+import { ensureExperimentSchema, loadExperiment } from '../experiments/store.js';
+import {
+  budgetOf,
+  budgetTotals,
+  optionalDelta,
+  positiveCost,
+  stored,
+  type AmountInput,
+} from './amounts.js';
+import { exhausted, rowToCharge, validText } from './messages.js';
+import { newOwner, ownerGone, type Owner } from './owners.js';
+import { ensureLedgerSchema, type ReservationRow } from './schema.js';
+import { ledgerState, type LedgerState } from './state.js';
+import { Totals, type BudgetKey } from './totals.js';
+
+/** What a DP query asks to spend. */
+export interface ReserveRequest {
+  experiment: string;
+  source: string;
+  /** The user running the query (must be a member of the experiment). */
+  user: string;
+  epsilon: AmountInput;
+  delta?: AmountInput;
+  /** zCDP cost, recorded for accountants; the caps apply to the (ε, δ) the caller derived. */
+  rho?: AmountInput;
+  query: string;
+  planHash: string;
+}
+
+/** What the ledger needs. */
+export interface LedgerOptions {
+  audit: AuditLog;
+  policy: Policy;
+  clock?: () => Date;
+  /** A reservation not committed within this time is refunded (default 10 minutes). */
+  reservationTtlMs?: number;
+}
+
+/** The budget ledger: exact, durable, shared by every process using the same database file. */
+export class Ledger {
+  readonly db: Db;
+  readonly policy: Policy;
+  private readonly audit: AuditLog;
+  private readonly clock: () => Date;
+  private readonly ttlMs: number;
+  private readonly owner: Owner;
+  private readonly totals: Totals;
+  private readonly byId;
+  private readonly insert;
+  private readonly close_;
+  private readonly expired;
+
+  /** Opens the ledger and refunds reservations left pending by crashed or expired callers. */
+  constructor(options: LedgerOptions) {
+    this.audit = options.audit;
+    this.db = options.audit.db;
+    this.policy = options.policy;
+    this.clock = options.clock ?? (() => new Date());
+    this.ttlMs = options.reservationTtlMs ?? 600_000;
+    ensureTables(this.db, ['experiments', 'ledger_reservations', 'ledger_totals'], () => {
+      ensureExperimentSchema(this.db);
+      ensureLedgerSchema(this.db);
+    });
+    this.totals = new Totals(this.db);
+    this.byId = this.db.prepare<[string], ReservationRow>(
+      'SELECT * FROM ledger_reservations WHERE id = ?',
+    );
+    this.insert = this.db.prepare(
+      `INSERT INTO ledger_reservations (id, experiment, source, user, scope_user, epsilon, delta, rho,
+         query, plan_hash, status, reserved_at, expires_at, owner_host, owner_pid, owner_started, owner_instance)
+       VALUES (@id, @experiment, @source, @user, @scope_user, @epsilon, @delta, @rho, @query,
+         @plan_hash, 'pending', @reserved_at, @expires_at, @owner_host, @owner_pid, @owner_started, @owner_instance)`,
+    );
+    this.close_ = this.db.prepare(
+      `UPDATE ledger_reservations SET status = @status, closed_at = @closed_at, release_id = @release_id,
+       refund_reason = @refund_reason WHERE id = @id AND status = 'pending'`,
+    );
+    this.expired = this.db.prepare<[number], ReservationRow>(
+      "SELECT * FROM ledger_reservations WHERE status = 'pending' AND expires_at <= ?",
+    );
+    this.owner = newOwner();
+    this.recoverPending();
+  }
+
+  /**
+   * Reserves the cost of a query, or throws (and audits) a refusal that says what was needed and
+   * what is left. A refused query costs nothing. Returns the reservation id.
+   */
+  reserve(req: ReserveRequest): string {
+    const refusalOf = (e: ServiceError): ServiceError => {
+      this.audit.append({
+        actor: String(req.user),
+        action: 'query.refused',
+        experiment: String(req.experiment),
+        subject: String(req.source),
+        details: {
+          reason: e.reason,
+          query: String(req.query).slice(0, 10_000),
+          planHash: String(req.planHash).slice(0, 200),
+        },
+      });
+      return e;
+    };
+    let epsilon: Rational, delta: Rational, rho: Rational | undefined;
+    try {
+      validText(req.query, 'query', 100_000);
+      validText(req.planHash, 'planHash', 200);
+      epsilon = positiveCost(req.epsilon, `epsilon of the query on "${req.source}"`);
+      delta = optionalDelta(req.delta, `delta of the query on "${req.source}"`);
+      rho =
+        req.rho === undefined
+          ? undefined
+          : positiveCost(req.rho, `rho of the query on "${req.source}"`);
+    } catch (e) {
+      if (e instanceof ServiceError) throw refusalOf(e);
+      throw e;
+    }
+    const outcome = immediate(
+      this.db,
+      (): string | ServiceError => {
+        const now = this.clock();
+        this.sweepExpired(now);
+        const exp = loadExperiment(this.db, req.experiment);
+        const refusal =
+          (hasRole(
+            { user: req.user, roles: ['analyst', 'steward'] },
+            this.policy,
+            'analyst',
+            'steward',
+          )
+            ? undefined
+            : new ServiceError(
+                'forbidden',
+                'experiment.role',
+                `${req.user} may not run DP queries`,
+                'sign in as an analyst',
+              )) ?? sourceUseRefusal(exp, req.experiment, req.user, req.source, this.policy);
+        if (refusal) return refusalOf(refusal);
+        let budget;
+        try {
+          budget = budgetOf(this.policy, req.source);
+        } catch (e) {
+          if (e instanceof ServiceError) return refusalOf(e);
+          throw e;
+        }
+        const key: BudgetKey = {
+          experiment: req.experiment,
+          source: req.source,
+          scopeUser: budget.scope === 'experiment_user' ? req.user : '',
+        };
+        const total = budgetTotals(budget);
+        const sums = this.totals.get(key);
+        const leftE = total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon);
+        const leftD = total.delta.sub(sums.spentDelta).sub(sums.reservedDelta);
+        if (epsilon.gt(leftE))
+          return refusalOf(
+            exhausted('ε', epsilon, leftE, total.epsilon, sums.reservedEpsilon, key),
+          );
+        if (delta.gt(leftD))
+          return refusalOf(exhausted('δ', delta, leftD, total.delta, sums.reservedDelta, key));
+        const id = `res-${hex(16)}`;
+        this.insert.run({
+          id,
+          experiment: req.experiment,
+          source: req.source,
+          user: req.user,
+          scope_user: key.scopeUser,
+          epsilon: epsilon.toString(),
+          delta: delta.toString(),
+          rho: rho?.toString() ?? null,
+          query: req.query,
+          plan_hash: req.planHash,
+          reserved_at: now.toISOString(),
+          expires_at: now.getTime() + this.ttlMs,
+          owner_host: this.owner.host,
+          owner_pid: this.owner.pid,
+          owner_started: this.owner.started,
+          owner_instance: this.owner.instance,
+        });
+        this.totals.change(key, { reservedEpsilon: epsilon, reservedDelta: delta });
+        this.audit.append({
+          actor: req.user,
+          action: 'query.reserved',
+          experiment: req.experiment,
+          subject: id,
+          details: {
+            source: req.source,
+            query: req.query,
+            planHash: req.planHash,
+            epsilon: epsilon.toString(),
+            delta: delta.toString(),
+            ...(rho ? { rho: rho.toString() } : {}),
+          },
+        });
+        return id;
+      },
+      { durable: false },
+    );
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Turns a reservation into a durable charge bound to `releaseId`. Only after this returns may the
+   * value be released. Idempotent for the same releaseId. Throws if the reservation was refunded,
+   * has expired, or the experiment no longer allows access (the reservation is then refunded).
+   */
+  commit(reservationId: string, releaseId: string): Charge {
+    validText(releaseId, 'releaseId', 200);
+    const outcome = immediate(this.db, (): Charge | ServiceError => {
+      const row = this.mustGet(reservationId);
+      if (row instanceof ServiceError) return row;
+      if (row.status === 'committed') {
+        if (row.release_id === releaseId) return rowToCharge(row);
+        return conflict(
+          'reservation.committed',
+          `reservation ${reservationId} was already committed for another release`,
+          'release each value under the reservation it was computed with',
+        );
+      }
+      if (row.status === 'refunded') {
+        return conflict(
+          'reservation.refunded',
+          `reservation ${reservationId} was refunded (${row.refund_reason ?? 'no reason'}); its value must not be released`,
+          'discard the result and run the query again',
+        );
+      }
+      const now = this.clock();
+      const revoked = experimentUseRefusal(
+        loadExperiment(this.db, row.experiment),
+        row.experiment,
+        row.user,
+      );
+      if (row.expires_at <= now.getTime() || revoked) {
+        const reason = revoked ? `access revoked: ${revoked.reason}` : 'expired before commit';
+        this.settle(row, 'refunded', now, null, reason);
+        return conflict(
+          'reservation.refunded',
+          `reservation ${reservationId} was refunded (${reason}); its value must not be released`,
+          'discard the result and run the query again',
+        );
+      }
+      this.settle(row, 'committed', now, releaseId, null);
+      return rowToCharge({
+        ...row,
+        status: 'committed',
+        closed_at: now.toISOString(),
+        release_id: releaseId,
+      });
+    });
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /** Gives a pending reservation's budget back (e.g. the query failed). Idempotent; a committed charge cannot be refunded. */
+  refund(reservationId: string, reason: string): Charge {
+    const outcome = immediate(this.db, (): Charge | ServiceError => {
+      const row = this.mustGet(reservationId);
+      if (row instanceof ServiceError) return row;
+      if (row.status === 'refunded') return rowToCharge(row);
+      if (row.status === 'committed') {
+        return conflict(
+          'reservation.committed',
+          `reservation ${reservationId} is committed; spent budget cannot be refunded`,
+          'nothing to do: the value was released and its cost is final',
+        );
+      }
+      const now = this.clock();
+      const why = String(reason).slice(0, 500) || 'refunded';
+      this.settle(row, 'refunded', now, null, why);
+      return rowToCharge({
+        ...row,
+        status: 'refunded',
+        closed_at: now.toISOString(),
+        refund_reason: why,
+      });
+    });
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Reserves, runs `execute`, commits, and only then returns the value. A failing `execute` is
+   * refunded (costs 0) and its error rethrown; a failed commit means the value is discarded.
+   */
+  async run<T>(
+    req: ReserveRequest,
+    execute: (reservationId: string) => Promise<T>,
+    releaseId?: string,
+  ): Promise<{ value: T; charge: Charge }> {
+    const id = this.reserve(req);
+    let value: T;
+    try {
+      value = await execute(id);
+    } catch (e) {
+      this.refund(id, 'query failed');
+      throw e;
+    }
+    const charge = this.commit(id, releaseId ?? `rel-${id.slice(4)}`);
+    return { value, charge };
+  }
+
+  /** Budgets (total, spent, reserved, remaining per source) and charges of an experiment. */
+  state(experiment: string): LedgerState {
+    return ledgerState(this.db, this.policy, experiment);
+  }
+
+  /** Refunds expired reservations and those of processes that no longer run; returns how many. */
+  recoverPending(): number {
+    const now0 = this.clock().getTime();
+    const pending0 = this.db
+      .prepare<[], ReservationRow>("SELECT * FROM ledger_reservations WHERE status = 'pending'")
+      .all();
+    if (!pending0.some((r) => r.expires_at <= now0 || ownerGone(r))) return 0;
+    return immediate(this.db, () => {
+      const now = this.clock();
+      let n = this.sweepExpired(now);
+      const pending = this.db
+        .prepare<[], ReservationRow>("SELECT * FROM ledger_reservations WHERE status = 'pending'")
+        .all();
+      for (const row of pending) {
+        if (ownerGone(row)) {
+          this.settle(row, 'refunded', now, null, 'the process holding it ended before commit');
+          n++;
+        }
+      }
+      if (n > 0)
+        this.audit.append({
+          actor: 'gateway',
+          action: 'ledger.recovered',
+          details: { refunded: n },
+        });
+      return n;
+    });
+  }
+
+  /** Refunds this instance's own pending reservations; call before closing the database. */
+  close(): void {
+    immediate(this.db, () => {
+      const mine = this.db
+        .prepare<[string], ReservationRow>(
+          "SELECT * FROM ledger_reservations WHERE status = 'pending' AND owner_instance = ?",
+        )
+        .all(this.owner.instance);
+      for (const row of mine)
+        this.settle(row, 'refunded', this.clock(), null, 'ledger closed before commit');
+    });
+  }
+
+  /** Closes a pending reservation, moves its cost in the totals and audits it (inside a transaction). */
+  private settle(
+    row: ReservationRow,
+    status: 'committed' | 'refunded',
+    now: Date,
+    releaseId: string | null,
+    reason: string | null,
+  ): void {
+    this.close_.run({
+      id: row.id,
+      status,
+      closed_at: now.toISOString(),
+      release_id: releaseId ?? null,
+      refund_reason: reason ?? null,
+    });
+    const cost = { epsilon: stored(row.epsilon), delta: stored(row.delta) };
+    const key = { experiment: row.experiment, source: row.source, scopeUser: row.scope_user };
+    this.totals.change(key, {
+      reservedEpsilon: cost.epsilon.neg(),
+      reservedDelta: cost.delta.neg(),
+      ...(status === 'committed' ? { spentEpsilon: cost.epsilon, spentDelta: cost.delta } : {}),
+    });
+    this.audit.append({
+      actor: status === 'committed' ? row.user : 'gateway',
+      action: status === 'committed' ? 'release' : 'query.refunded',
+      experiment: row.experiment,
+      subject: row.id,
+      details:
+        status === 'committed'
+          ? { releaseId: releaseId ?? '', epsilon: row.epsilon, delta: row.delta }
+          : { reason: reason ?? '' },
+    });
+  }
+
+  private sweepExpired(now: Date): number {
+    const rows = this.expired.all(now.getTime());
+    for (const row of rows) this.settle(row, 'refunded', now, null, 'expired before commit');
+    return rows.length;
+  }
+
+  private mustGet(id: string): ReservationRow | ServiceError {
+    const row = typeof id === 'string' ? this.byId.get(id) : undefined;
+    return (
+      row ??
+      new ServiceError(
+        'not_found',
+        'reservation.unknown',
+        `there is no reservation "${String(id).slice(0, 80)}"`,
+        'use the id returned by reserve',
+      )
+    );
+  }
+}
+
+function conflict(reason: string, message: string, fix: string): ServiceError {
+  return new ServiceError('conflict', reason, message, fix);
+}
+
+function hex(n: number): string {
+  return [...globalThis.crypto.getRandomValues(new Uint8Array(n))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+}

@@ -1,0 +1,63 @@
+/** Refusal messages with the numbers, row → Charge mapping and input checks for the ledger. */
+import type { Charge } from '@privet/core/record/index';
+import type { Rational } from '@privet/core/dp/rational';
+import { ServiceError } from '../audit/service-error.js';
+import type { ReservationRow } from './schema.js';
+import type { BudgetKey } from './totals.js';
+
+/** "needs ε=0.5, 0.2 left of 3 for experiment X on dataset Y" as a ServiceError. */
+export function exhausted(
+  symbol: 'ε' | 'δ',
+  need: Rational,
+  left: Rational,
+  total: Rational,
+  reserved: Rational,
+  key: BudgetKey,
+): ServiceError {
+  const who = key.scopeUser ? ` for ${key.scopeUser}` : '';
+  const held = reserved.isZero()
+    ? ''
+    : ` (${reserved.toDisplayString()} of it held by queries still running)`;
+  const leftText = left.isNegative() ? '0' : left.toDisplayString();
+  return new ServiceError(
+    'conflict',
+    symbol === 'ε' ? 'budget.exhausted' : 'budget.delta-exhausted',
+    `the query needs ${symbol}=${need.toDisplayString()}, ${leftText} left of ${total.toDisplayString()}${who} for experiment "${key.experiment}" on dataset "${key.source}"${held}; this refused query cost nothing`,
+    symbol === 'ε'
+      ? 'ask for less ε (a wider error), wait for running queries to finish, or ask a steward for a larger budget'
+      : 'use a pure-DP (δ=0) mechanism or a smaller δ, or ask a steward for a larger δ budget',
+  );
+}
+
+/** Maps a stored reservation to the Charge record hosts see. */
+export function rowToCharge(r: ReservationRow): Charge {
+  const c: Charge = {
+    reservationId: r.id,
+    experiment: r.experiment,
+    source: r.source,
+    user: r.user,
+    epsilon: r.epsilon,
+    delta: r.delta,
+    query: r.query,
+    planHash: r.plan_hash,
+    status: r.status,
+    reservedAt: r.reserved_at,
+  };
+  if (r.rho !== null) c.rho = r.rho;
+  if (r.closed_at !== null) c.closedAt = r.closed_at;
+  if (r.release_id !== null) c.releaseId = r.release_id;
+  if (r.refund_reason !== null) c.refundReason = r.refund_reason;
+  return c;
+}
+
+/** Throws a bad_request ServiceError unless `value` is a non-empty string of at most `max` chars. */
+export function validText(value: unknown, what: string, max: number): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    throw new ServiceError(
+      'bad_request',
+      'ledger.bad-input',
+      `${what} must be a non-empty text of at most ${max} characters`,
+      `pass ${what} as a string`,
+    );
+  }
+}

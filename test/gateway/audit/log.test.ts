@@ -1,0 +1,161 @@
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashEntry } from '@privet/core/record/index';
+import {
+  AuditLog,
+  formatAuditReport,
+  hashEntrySync,
+  openDurableDb,
+  verifyAuditDb,
+  type Db,
+} from '../../../gateway/src/audit/index.js';
+
+let dir: string;
+let path: string;
+let db: Db;
+let log: AuditLog;
+
+function fill(n: number): void {
+  for (let i = 0; i < n; i++) {
+    log.append({
+      actor: i % 3 === 0 ? 'sam' : 'alice',
+      action: i % 2 === 0 ? 'query.reserved' : 'release',
+      experiment: 'exp1',
+      subject: `r${i}`,
+      details: {
+        query: `SELECT count(*) FROM patients_dp -- ${i}`,
+        planHash: `p${i}`,
+        epsilon: '1/10',
+      },
+    });
+  }
+}
+
+/** Tampering as someone with write access to the file would: drop the triggers first. */
+function tamper(sql: string): void {
+  const raw = openDurableDb(path);
+  raw.exec(
+    'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;',
+  );
+  raw.exec(sql);
+  raw.close();
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'privet-audit-'));
+  path = join(dir, 'state.db');
+  db = openDurableDb(path);
+  log = new AuditLog(db, () => new Date('2026-03-01T12:00:00.000Z'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('audit log', () => {
+  test('appends a chain that verifies, hashed the same way as the Web Crypto verifier', async () => {
+    fill(10);
+    const entries = log.entries();
+    assert.equal(entries.length, 10);
+    for (const e of entries) assert.equal(hashEntrySync(e), await hashEntry(e));
+    const report = await verifyAuditDb(path);
+    assert.equal(report.ok, true, report.message);
+    assert.equal(report.entries, 10);
+    assert.deepEqual(report.head, log.head());
+    assert.match(formatAuditReport(report), /^OK /);
+    assert.equal((await log.verify()).ok, true);
+  });
+
+  test('an entry appended inside a failed transaction disappears with it', () => {
+    fill(2);
+    const failing = db.transaction(() => {
+      log.append({ actor: 'alice', action: 'release', subject: 'never' });
+      throw new Error('the action failed');
+    });
+    assert.throws(() => failing.immediate(), /the action failed/);
+    assert.equal(log.entries().length, 2);
+  });
+
+  test('triggers refuse UPDATE and DELETE', () => {
+    fill(3);
+    assert.throws(() => db.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1"), /append-only/);
+    assert.throws(() => db.exec('DELETE FROM audit_log WHERE seq = 1'), /append-only/);
+  });
+
+  const cases: [string, string, number, RegExp][] = [
+    ['an edited field', "UPDATE audit_log SET actor = 'mallory' WHERE seq = 4", 4, /edited/],
+    [
+      'edited details',
+      `UPDATE audit_log SET details = '{"epsilon":"0"}' WHERE seq = 6`,
+      6,
+      /edited/,
+    ],
+    [
+      'a deleted middle entry',
+      'DELETE FROM audit_log WHERE seq = 5',
+      5,
+      /deleted, inserted or moved/,
+    ],
+    [
+      'two reordered entries',
+      'UPDATE audit_log SET seq = -1 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; UPDATE audit_log SET seq = 4 WHERE seq = -1;',
+      3,
+      /prevHash mismatch/,
+    ],
+    [
+      'an inserted entry',
+      `UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 2; UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000;
+       INSERT INTO audit_log SELECT 2, at, actor, action, experiment, 'forged', details, prev_hash, hash FROM audit_log WHERE seq = 1;`,
+      2,
+      /./,
+    ],
+    ['a deleted last entry', 'DELETE FROM audit_log WHERE seq = 9', 9, /deleted from the end/],
+    [
+      'an entry appended behind the gateway',
+      `INSERT INTO audit_log SELECT 10, at, actor, action, experiment, subject, details, hash, hash FROM audit_log WHERE seq = 9`,
+      10,
+      /./,
+    ],
+    ['a deleted head record', 'DELETE FROM audit_head', 0, /head record is missing/],
+    ['unreadable details', "UPDATE audit_log SET details = '{oops' WHERE seq = 7", 7, /unreadable/],
+  ];
+  for (const [what, sql, index, why] of cases) {
+    test(`verification catches ${what} even with the triggers dropped`, async () => {
+      fill(10);
+      assert.equal((await verifyAuditDb(path)).ok, true);
+      tamper(sql);
+      const r = await verifyAuditDb(path);
+      assert.equal(r.ok, false, `${what} went unnoticed`);
+      assert.equal(r.firstBad?.index, index, r.message);
+      assert.match(r.message, why);
+      assert.match(r.message, /Fix: /);
+      assert.match(formatAuditReport(r), /^TAMPERED /);
+    });
+  }
+
+  test('a tail cut that also rewinds the head is caught by an external anchor', async () => {
+    fill(10);
+    const anchor = log.head();
+    assert.ok(anchor);
+    tamper(`DELETE FROM audit_log WHERE seq >= 8;
+            UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit_log WHERE seq = 7);`);
+    assert.equal((await verifyAuditDb(path)).ok, true, 'consistent without an outside anchor');
+    const r = await verifyAuditDb(path, [anchor]);
+    assert.equal(r.ok, false);
+    assert.match(r.message, /deleted from the end/);
+  });
+
+  test('a missing file or a file without a log is reported, not thrown', async () => {
+    const missing = await verifyAuditDb(join(dir, 'nope.db'));
+    assert.equal(missing.ok, false);
+    assert.match(missing.message, /cannot open/);
+    const other = openDurableDb(join(dir, 'other.db'));
+    other.exec('CREATE TABLE t (x INTEGER)');
+    other.close();
+    const empty = await verifyAuditDb(join(dir, 'other.db'));
+    assert.match(empty.message, /has no audit log/);
+  });
+});
