@@ -1,0 +1,79 @@
+/**
+ * `checkOutput`: normalizes each MIME part of one nbformat output once, runs every rule on it,
+ * and folds the findings into a verdict (block > flag > pass; `info` findings never hold an
+ * output). Rule severities can be overridden or switched off per rule in the settings.
+ */
+import { checkMetadata, checkPart, checkText } from './parts.js';
+import { FindingSink, joinText, PREVIEW_LIMIT } from './sink.js';
+import { contributionHits } from './table-rules.js';
+import {
+  resolveSettings,
+  type NotebookOutput,
+  type ReviewContext,
+  type ReviewResult,
+} from './types.js';
+
+export { FindingSink, identifierSpans, joinText, redact } from './sink.js';
+
+/** Checks one nbformat output against every rule. */
+export function checkOutput(output: NotebookOutput, context: ReviewContext = {}): ReviewResult {
+  const sink = new FindingSink(resolveSettings(context.policy));
+  const o = output as unknown as Record<string, unknown>;
+  switch (o.output_type) {
+    case 'stream':
+      checkText(
+        sink,
+        `stream/${typeof o.name === 'string' ? o.name : 'stdout'}`,
+        joinText(o.text),
+        context,
+        'plain',
+      );
+      break;
+    case 'error': {
+      const tb = Array.isArray(o.traceback)
+        ? o.traceback.filter((x) => typeof x === 'string').join('\n')
+        : '';
+      checkText(
+        sink,
+        'error',
+        `${String(o.ename ?? '')}: ${String(o.evalue ?? '')}\n${tb}`,
+        context,
+        'plain',
+      );
+      break;
+    }
+    case 'display_data':
+    case 'execute_result':
+    case 'update_display_data': {
+      const data = o.data;
+      if (typeof data !== 'object' || data === null) {
+        sink.add(
+          'malformed',
+          'output',
+          { start: 0, end: 0 },
+          'a display output without a MIME bundle',
+        );
+        break;
+      }
+      for (const [mime, value] of Object.entries(data)) checkPart(sink, mime, value, context);
+      checkMetadata(sink, o.metadata);
+      break;
+    }
+    default:
+      sink.add(
+        'malformed',
+        'output',
+        { start: 0, end: 0 },
+        'an output of unknown type; only stream, display_data, execute_result and error can be checked',
+      );
+  }
+  if (context.contributions !== undefined) {
+    for (const h of contributionHits(context.contributions, sink.settings))
+      sink.add(h.rule, 'context', { row: h.row, column: h.column }, h.message);
+  }
+  return {
+    verdict: sink.verdict(),
+    findings: sink.findings,
+    redactedPreview: sink.preview.join('\n').slice(0, PREVIEW_LIMIT),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Why: NFKC/NFKD folds fullwidth and compatibility forms but not look-alike letters from other
+ * scripts (Cyrillic "а", Greek "ο") nor other scripts' digits, which evasions use to hide
+ * identifiers from ASCII patterns. This is a small, precomputed subset of Unicode's confusables
+ * table restricted to what can build emails, phone numbers, IBANs and card numbers.
+ */
+
+const PAIRS: readonly (readonly [string, string])[] = [
+  // Cyrillic lower / upper
+  ['а', 'a'],
+  ['в', 'b'],
+  ['е', 'e'],
+  ['ё', 'e'],
+  ['к', 'k'],
+  ['м', 'm'],
+  ['н', 'h'],
+  ['о', 'o'],
+  ['р', 'p'],
+  ['с', 'c'],
+  ['т', 't'],
+  ['у', 'y'],
+  ['х', 'x'],
+  ['і', 'i'],
+  ['ї', 'i'],
+  ['ј', 'j'],
+  ['ѕ', 's'],
+  ['ԁ', 'd'],
+  ['һ', 'h'],
+  ['ԛ', 'q'],
+  ['ԝ', 'w'],
+  ['ɡ', 'g'],
+  ['ӏ', 'l'],
+  ['ь', 'b'],
+  ['А', 'A'],
+  ['В', 'B'],
+  ['Е', 'E'],
+  ['К', 'K'],
+  ['М', 'M'],
+  ['Н', 'H'],
+  ['О', 'O'],
+  ['Р', 'P'],
+  ['С', 'C'],
+  ['Т', 'T'],
+  ['У', 'Y'],
+  ['Х', 'X'],
+  ['І', 'I'],
+  ['Ј', 'J'],
+  ['Ѕ', 'S'],
+  ['Ԁ', 'D'],
+  ['Ԛ', 'Q'],
+  ['Ԝ', 'W'],
+  ['Ӏ', 'I'],
+  ['З', '3'],
+  ['з', '3'],
+  ['б', '6'],
+  // Greek lower / upper
+  ['α', 'a'],
+  ['β', 'b'],
+  ['γ', 'y'],
+  ['ε', 'e'],
+  ['η', 'n'],
+  ['ι', 'i'],
+  ['κ', 'k'],
+  ['ν', 'v'],
+  ['ο', 'o'],
+  ['ρ', 'p'],
+  ['τ', 't'],
+  ['υ', 'u'],
+  ['χ', 'x'],
+  ['ω', 'w'],
+  ['ς', 'c'],
+  ['Α', 'A'],
+  ['Β', 'B'],
+  ['Ε', 'E'],
+  ['Ζ', 'Z'],
+  ['Η', 'H'],
+  ['Ι', 'I'],
+  ['Κ', 'K'],
+  ['Μ', 'M'],
+  ['Ν', 'N'],
+  ['Ο', 'O'],
+  ['Ρ', 'P'],
+  ['Τ', 'T'],
+  ['Υ', 'Y'],
+  ['Χ', 'X'],
+  // Latin look-alikes and punctuation NFKD leaves alone
+  ['ı', 'i'],
+  ['ȷ', 'j'],
+  ['ℓ', 'l'],
+  ['ß', 'ss'],
+  ['æ', 'ae'],
+  ['ø', 'o'],
+  ['Ø', 'O'],
+  ['ð', 'd'],
+  ['ł', 'l'],
+  ['Ł', 'L'],
+  ['đ', 'd'],
+  ['Đ', 'D'],
+  ['ħ', 'h'],
+  ['‐', '-'],
+  ['‑', '-'],
+  ['‒', '-'],
+  ['–', '-'],
+  ['—', '-'],
+  ['―', '-'],
+  ['−', '-'],
+  ['⁃', '-'],
+  ['﹘', '-'],
+  ['﹣', '-'],
+  ['。', '.'],
+  ['｡', '.'],
+  ['·', '.'],
+  ['•', '.'],
+  ['∙', '.'],
+  ['․', '.'],
+  ['＠', '@'],
+  ['﹫', '@'],
+  ['⁄', '/'],
+  ['∕', '/'],
+  ['（', '('],
+  ['）', ')'],
+  ['＋', '+'],
+];
+
+/** Look-alike character → ASCII replacement. */
+export const CONFUSABLES: ReadonlyMap<string, string> = new Map(PAIRS);
+
+/** First code points of the ten-digit blocks of common non-ASCII decimal digit sets. */
+const DIGIT_ZEROS: readonly number[] = [
+  0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66,
+  0x0de6, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90,
+  0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
+];
+
+/** Maps a non-ASCII decimal digit to its ASCII digit, or returns undefined. */
+export function foldDigit(code: number): string | undefined {
+  for (const zero of DIGIT_ZEROS) {
+    if (code >= zero && code < zero + 10) return String.fromCharCode(48 + code - zero);
+  }
+  return undefined;
+}

@@ -1,0 +1,160 @@
+/**
+ * Why: one hand-written pass over the normalized text finds candidate anchors ('@', digit runs,
+ * ':' between hex) and only then runs small sticky regexes and check-digit validators at those
+ * anchors. This keeps scanning linear and fast (no backtracking over the whole text) and lets
+ * every pattern insist on validation (Luhn, mod-97, SSN ranges, NANP plausibility) so that
+ * timestamps, versions, UUIDs and hashes in logs do not look like identifiers.
+ */
+import { maskEmail, maskIp } from './mask.js';
+import { iban, matchAt } from './numbers.js';
+import { isAlnum, isAlpha, isDigit, isHex, isSep, MAX_SPANS, type IdSpan } from './scan-util.js';
+import { emailValid, ipv6Personal, IBAN_LENGTHS } from './validators.js';
+
+export type { IdSpan } from './scan-util.js';
+export { findBirthDates } from './birth-dates.js';
+
+const LOCAL = new Uint8Array(128);
+const DOMAIN = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  const alnum = /[A-Za-z0-9]/.test(ch);
+  LOCAL[c] = alnum || "._%+-'".includes(ch) ? 1 : 0;
+  DOMAIN[c] = alnum || '.-'.includes(ch) ? 1 : 0;
+}
+
+const IPV6 = /[0-9A-Fa-f:]{2,45}/y;
+const ANCHOR = /[0-9@:]/g;
+
+/** Called for every stand-alone number of 1–3 digits (used by the small-count text rule). */
+export type SmallNumberHook = (start: number, end: number) => void;
+
+/**
+ * Scans normalized text for direct identifiers (not date-of-birth context; see `findBirthDates`).
+ * A regex jumps to the anchors ('@', digits, ':'); everything else is skipped at regex speed.
+ */
+export function scanIdentifiers(s: string, dates?: number[], onSmall?: SmallNumberHook): IdSpan[] {
+  const out: IdSpan[] = [];
+  ANCHOR.lastIndex = 0;
+  while (out.length < MAX_SPANS && ANCHOR.test(s)) {
+    const i = ANCHOR.lastIndex - 1;
+    const c = s.charCodeAt(i);
+    let next: number;
+    if (c === 64) next = email(s, i, out);
+    else if (c === 58) next = i > 0 && isHex(s.charCodeAt(i - 1)) ? ipv6(s, i, out) : i + 1;
+    else next = digitRun(s, i, out, dates, onSmall);
+    ANCHOR.lastIndex = next > i ? next : i + 1;
+  }
+  return out;
+}
+
+/** Handles an '@' at `at`; returns where scanning continues. */
+function email(s: string, at: number, out: IdSpan[]): number {
+  let a = at;
+  while (a > 0 && at - a < 64) {
+    const c = s.charCodeAt(a - 1);
+    if (c < 128 && LOCAL[c] === 1) a--;
+    else break;
+  }
+  let b = at + 1;
+  while (b < s.length && b - at < 254) {
+    const c = s.charCodeAt(b);
+    if (c < 128 && DOMAIN[c] === 1) b++;
+    else break;
+  }
+  while (b > at + 1 && (s[b - 1] === '.' || s[b - 1] === '-')) b--;
+  while (a < at && "._%+-'".includes(s[a] ?? '')) a++;
+  const local = s.slice(a, at);
+  const domain = s.slice(at + 1, b);
+  if (emailValid(local, domain)) {
+    out.push({ rule: 'email', start: a, end: b, masked: `email ${maskEmail(local, domain)}` });
+    return b;
+  }
+  return at + 1;
+}
+
+/** Handles a ':' after a hex digit (possible IPv6); returns where scanning continues. */
+function ipv6(s: string, colon: number, out: IdSpan[]): number {
+  let a = colon;
+  while (a > 0 && colon - a < 5 && isHex(s.charCodeAt(a - 1))) a--;
+  if (a > 0 && (isAlnum(s.charCodeAt(a - 1)) || s.charCodeAt(a - 1) === 58)) return colon + 1;
+  IPV6.lastIndex = a;
+  const m = IPV6.exec(s);
+  if (m === null) return colon + 1;
+  let text = m[0];
+  let colons = 0;
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 58) colons++;
+  if (colons < 2 || (colons < 7 && text.indexOf('::') < 0)) return a + text.length;
+  while (text.endsWith(':') && !text.endsWith('::')) text = text.slice(0, -1);
+  const end = a + text.length;
+  if (end < s.length && isAlnum(s.charCodeAt(end))) return colon + 1;
+  if (ipv6Personal(text)) {
+    out.push({ rule: 'ip-address', start: a, end, masked: `IPv6 address ${maskIp(text)}` });
+    return end;
+  }
+  return colon + 1;
+}
+
+/** Scans the digit run starting at `i`; returns where scanning continues. */
+function digitRun(
+  s: string,
+  i: number,
+  out: IdSpan[],
+  dates?: number[],
+  onSmall?: SmallNumberHook,
+): number {
+  const n = s.length;
+  let j = i;
+  let lastDigit = i;
+  let digitCount = 0;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (isDigit(c)) {
+      digitCount++;
+      lastDigit = ++j;
+    } else if (isSep(c) && j + 1 < n) {
+      const d = s.charCodeAt(j + 1);
+      if (
+        isDigit(d) ||
+        ((d === 40 || d === 32 || d === 41) && j + 2 < n && isDigit(s.charCodeAt(j + 2)))
+      )
+        j++;
+      else break;
+    } else break;
+  }
+  const runEnd = lastDigit;
+  const before = i > 0 ? s.charCodeAt(i - 1) : 32;
+  // IBAN: two letters glued before the first digits (e.g. "GB82 WEST 1234 …").
+  if (
+    i >= 2 &&
+    isAlpha(before) &&
+    isAlpha(s.charCodeAt(i - 2)) &&
+    IBAN_LENGTHS[s.slice(i - 2, i).toUpperCase()] !== undefined
+  ) {
+    const e = iban(s, i - 2, out);
+    if (e > 0) return e;
+  }
+  if (onSmall !== undefined && digitCount <= 3) {
+    // stand-alone short numbers ("n = 3", "3 patients"); the text rule checks their context
+    let k = i;
+    while (k < runEnd && isDigit(s.charCodeAt(k))) k++;
+    if (!isAlnum(before) && before !== 46 && before !== 44 && (k >= n || !isAlnum(s.charCodeAt(k))))
+      onSmall(i, k);
+  }
+  if (digitCount < 4 || isAlnum(before) || (runEnd < n && isAlpha(s.charCodeAt(runEnd)))) {
+    return runEnd > i ? runEnd : i + 1;
+  }
+  let p = i;
+  if (before === 43 || before === 40) p = i - 1; // leading '+' or '('
+  while (p < runEnd && out.length < MAX_SPANS) {
+    // No identifier starts inside a decimal fraction ("52.1234…").
+    const fraction = p > i && s.charCodeAt(p - 1) === 46 && isDigit(s.charCodeAt(p - 2));
+    const e = fraction ? -1 : matchAt(s, p, runEnd, out, digitCount, dates);
+    if (e > p) p = e;
+    else {
+      // advance to the next digit group
+      while (p < runEnd && isDigit(s.charCodeAt(p))) p++;
+      while (p < runEnd && !isDigit(s.charCodeAt(p))) p++;
+    }
+  }
+  return runEnd;
+}

@@ -1,0 +1,14 @@
+/** Output review: checks notebook outputs (every MIME type) for identifiers and disclosure risks. */
+export * from './types.js';
+export { DP_RELEASE_MIME } from './dp-release.js';
+export { checkOutput, identifierSpans, redact } from './check.js';
+export {
+  checkNotebook,
+  type NotebookLike,
+  type NotebookReview,
+  type OutputReview,
+} from './notebook.js';
+export { StreamChecker } from './stream.js';
+export { normalize, foldUnicode, stripTags, type NormalizedText } from './normalize.js';
+export { luhnValid, ibanValid, ssnValid, nanpValid, cardValid, emailValid } from './validators.js';
+export type { Table } from './table.js';

@@ -1,0 +1,166 @@
+/**
+ * Reads JSON outputs: collects every string (keys included) for the identifier scan and finds
+ * tables in dataresource, pandas "split" JSON, arrays of records (vega-lite `data.values`,
+ * `datasets`), label→number maps, and plotly traces (bar/pie as count series, scatter/histogram
+ * as row-level points).
+ */
+import { isRecord, plotlyTables, show, vegaCounts, type Json } from './plot-tables.js';
+import { gridToTable, type GridCell, type Table } from './table.js';
+
+const MAX_NODES = 2_000_000;
+const MAX_TABLES = 100;
+
+/** Strings and tables extracted from one JSON value. */
+export interface JsonScan {
+  /** Every key, string and number, one per line. */
+  text: string;
+  tables: Table[];
+}
+
+/** Short strings near a table: titles, statistic names, queries (count keywords, totals). */
+function contextOf(obj: Record<string, Json>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    parts.push(k);
+    if (typeof v === 'string' && v.length < 300) parts.push(v);
+    else if (typeof v === 'number') parts.push(`${k}=${v}`);
+    else if (isRecord(v) && typeof v.text === 'string') parts.push(v.text);
+  }
+  return parts.join(' ');
+}
+
+function recordsTable(
+  mime: string,
+  rows: readonly Json[],
+  ctx: string,
+  keyFields?: readonly string[],
+): Table | undefined {
+  const recs = rows.filter(isRecord);
+  if (recs.length === 0 || recs.length < rows.length) return undefined;
+  const keys: string[] = [];
+  for (const r of recs.slice(0, 50))
+    for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
+  const textual = (k: string): boolean =>
+    keyFields !== undefined ? keyFields.includes(k) : recs.every((r) => typeof r[k] !== 'number');
+  const order = [...keys.filter(textual), ...keys.filter((k) => !textual(k))];
+  const grid: GridCell[][] = [order.map((k) => ({ text: k, header: true }))];
+  for (const r of recs)
+    grid.push(order.map((k) => ({ text: show(r[k]), header: typeof r[k] === 'string' })));
+  return gridToTable(mime, grid, 1, ctx, keys.filter(textual).length, keyFields !== undefined);
+}
+
+function columnsTable(mime: string, obj: Record<string, Json>, ctx: string): Table | undefined {
+  const cols = obj.columns;
+  const data = obj.data ?? obj.rows;
+  if (!Array.isArray(cols) || !Array.isArray(data) || !data.every(Array.isArray)) return undefined;
+  const index = Array.isArray(obj.index) ? obj.index : undefined;
+  const grid: GridCell[][] = [
+    [
+      ...(index ? [{ text: '', header: true }] : []),
+      ...cols.map((c) => ({ text: show(c), header: true })),
+    ],
+  ];
+  data.forEach((row, r) => {
+    const cells = (row as Json[]).map((v) => ({ text: show(v), header: typeof v === 'string' }));
+    grid.push([...(index ? [{ text: show(index[r]), header: true }] : []), ...cells]);
+  });
+  return gridToTable(mime, grid, 1, ctx, index ? 1 : undefined);
+}
+
+function mapTable(
+  mime: string,
+  key: string,
+  obj: Record<string, Json>,
+  ctx: string,
+): Table | undefined {
+  const entries = Object.entries(obj);
+  if (entries.length < 2 || !entries.every(([, v]) => typeof v === 'number')) return undefined;
+  const grid: GridCell[][] = [
+    [
+      { text: '', header: true },
+      { text: key, header: true },
+    ],
+  ];
+  for (const [k, v] of entries)
+    grid.push([
+      { text: k, header: true },
+      { text: show(v), header: false },
+    ]);
+  return gridToTable(mime, grid, 1, ctx, 1);
+}
+
+/** Scans a JSON value: all strings for identifiers, and every table-shaped part. */
+export function scanJson(mime: string, value: unknown): JsonScan {
+  const strings: string[] = [];
+  const keys = new Set<string>();
+  const tables: Table[] = [];
+  let nodes = 0;
+  const isPlotly = mime.includes('plotly');
+  if (isPlotly && isRecord(value)) tables.push(...plotlyTables(mime, value));
+  if (mime.includes('vegalite') && isRecord(value)) {
+    tables.push(...vegaCounts(mime, value));
+    for (const k of ['layer', 'concat', 'hconcat', 'vconcat'] as const) {
+      const sub = value[k];
+      if (Array.isArray(sub))
+        for (const x of sub)
+          if (isRecord(x))
+            tables.push(
+              ...vegaCounts(mime, isRecord(x.data) ? x : { ...x, data: value.data ?? null }),
+            );
+    }
+  }
+  const visit = (
+    v: Json,
+    key: string,
+    parent: Record<string, Json> | undefined,
+    inArray = false,
+  ): void => {
+    if (++nodes > MAX_NODES) return;
+    if (typeof v === 'string') strings.push(v);
+    else if (typeof v === 'number') {
+      // Only long integers can be identifiers (a phone or card stored as a number).
+      if (Number.isInteger(v) && Math.abs(v) >= 1e6) strings.push(String(v));
+    } else if (Array.isArray(v)) {
+      if (!isPlotly && tables.length < MAX_TABLES && v.length > 0 && isRecord(v[0])) {
+        const t = recordsTable(mime, v, `${key} ${parent ? contextOf(parent) : ''}`);
+        if (t) tables.push(t);
+      }
+      for (const x of v) visit(x, key, parent, true);
+    } else if (isRecord(v)) {
+      if (!isPlotly && !inArray && tables.length < MAX_TABLES) {
+        const ctx = contextOf(v);
+        const schema = v.schema;
+        if (isRecord(schema) && Array.isArray(schema.fields) && Array.isArray(v.data)) {
+          const pk = Array.isArray(schema.primaryKey)
+            ? schema.primaryKey.map(show)
+            : typeof schema.primaryKey === 'string'
+              ? [schema.primaryKey]
+              : undefined;
+          const fields = schema.fields.filter(isRecord);
+          const keyFields =
+            pk ?? fields.filter((f) => f.type === 'string').map((f) => show(f.name));
+          const t = recordsTable(mime, v.data, ctx, keyFields);
+          if (t) tables.push(t);
+          for (const f of fields) strings.push(show(f.name));
+          for (const x of v.data) visit(x, 'data', undefined);
+          return;
+        }
+        const ct = columnsTable(mime, v, ctx);
+        if (ct) tables.push(ct);
+        const mt = inArray
+          ? undefined
+          : mapTable(mime, key, v, `${key} ${parent ? contextOf(parent) : ''}`);
+        if (mt) tables.push(mt);
+      }
+      for (const [k, x] of Object.entries(v)) {
+        if (!keys.has(k)) {
+          keys.add(k);
+          strings.push(k);
+        }
+        visit(x, k, v);
+      }
+    }
+  };
+  visit(value as Json, '', undefined);
+  return { text: strings.join('\n'), tables };
+}

@@ -1,0 +1,82 @@
+/** Label helpers shared by the table rules: what names a count, the row index shape, totals. */
+import type { Table } from './table.js';
+
+/** A rule hit on one table cell (row/column are body row and data column indices). */
+export interface CellHit {
+  rule: 'small-cell' | 'row-level' | 'dominance' | 'date-of-birth';
+  row: number;
+  column: number;
+  message: string;
+}
+
+/** Units a count is usually of (people, records, events): "n_patients", "number of cases". */
+export const UNITS =
+  'patients?|people|persons?|individuals?|participants?|respondents?|subjects?|cases?|deaths?|admissions?|visits?|users?|customers?|employees?|students?|households?|members?|records?|rows?|obs|observations?|samples?|events?|births?|children|men|women|adults?|residents?|claims?|encounters?|transactions?|visitors?|clients?';
+/** Labels naming a count (whole label, lower case); "n_X"/"number of X" only for units, not n_estimators. */
+export const COUNT_LABEL = new RegExp(
+  `^(?:n|count|counts|freq|frequency|frequencies|size|number|num|#|nobs|n_obs|no\\. observations|unique|nunique|distinct|total|totals|all|sum of counts|${UNITS}|(?:count|n|num|number|no\\.?)[ _.-]?(?:of[ _])?(?:${UNITS})|[a-z][a-z_ ]*[ _-](?:count|counts|n|freq)|# ?(?:${UNITS}))$`,
+);
+/** Words that make a label a statistic other than a count. */
+export const NOT_COUNT =
+  /\b(?:mean|avg|average|median|std|sd|se|var|variance|min|max|minimum|maximum|sum|income|age|cost|price|amount|score|year|years|id|coef|rate|ratio|pct|percent|percentage|share|prop|proportion|value|weight|rank|level|grade|code|index|week|month|day|hour|epoch|step|fold|df|lag|cluster|version|estimators|layers|iter|seed|std err|t|z|p|lower|upper|ci|quantile|q1|q3|iqr|25%|50%|75%)\b/;
+/** Labels naming a percentage or share. */
+export const PERCENT_LABEL =
+  /^(?:%|pct|percent|percentage|share|proportion|prop|[a-z_ ]*[ _](?:pct|percent|share|%)|% [a-z_ ]+)$/;
+/** Context words saying the table holds counts. */
+export const CONTEXT_COUNT =
+  /\b(?:count|counts|freq|frequency|crosstab|contingency|n|number of|size|tally)\b|name: (?:count|size)/i;
+// An int Series is a count table when it is named (value_counts in pandas 1.x: "Name: sex,
+// dtype: int64") or has an index name (groupby().size()); df.isna().sum() has neither.
+/** A named int Series footer (pandas value_counts before 2.0). */
+export const NAMED_INT_SERIES = /\bName: [^,\n]+, dtype: u?int/;
+const STATED_TOTAL =
+  /\b(?:[nN]|[tT]otal|TOTAL|[sS]ample size|[rR]espondents|[pP]atients|[pP]articipants)\s*[=:]\s*(\d{1,3}(?:,\d{3})+|\d+)\b/;
+
+/** Lower-cased, space-collapsed label. */
+export function norm(label: string): string {
+  return label.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Is this column/row label the name of a count? */
+export function isCountLabel(label: string): boolean {
+  const l = norm(label).split(' / ').pop() ?? '';
+  return (
+    COUNT_LABEL.test(l) &&
+    !NOT_COUNT.test(l.replace(/[_-]/g, ' ').replace(/\b(?:n|num|count|no)\b/g, ''))
+  );
+}
+
+/** A total stated in a table's context or the output text ("n=200", "Total: 200", "of 200"). */
+export function statedTotal(text: string): number | undefined {
+  const m = STATED_TOTAL.exec(text);
+  if (m === null) return undefined;
+  const v = Number((m[1] ?? '').replace(/,/g, ''));
+  return v > 0 ? v : undefined;
+}
+
+/** Row labels naming a count row (describe(), transposed tables). */
+export const COUNT_ROW =
+  /^(?:count|counts|n|nobs|freq|frequency|size|obs|observations|no\. observations|total)$/;
+
+/** Aggregates have one row per key; repeated row labels mean row-level data, not counts. */
+export function uniqueKeys(t: Table): boolean {
+  if (t.labelColumns.length === 0) return true;
+  const seen = new Set<string>();
+  for (const r of t.rowLabels) {
+    const k = r.join('\u0000');
+    if (seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
+}
+
+/** Body rows labelled 0..n-1 (or not labelled at all), as pandas prints a RangeIndex. */
+export function isRangeIndex(t: Table): boolean {
+  if (t.rowLabels.length === 0 || t.labelColumns.length === 0) return true;
+  return t.rowLabels.every((r) => r.length === 1 && /^\d+$/.test(r[0] ?? ''));
+}
+
+/** Shortens a label for messages. */
+export function cut(label: string): string {
+  return label.length > 40 ? `${label.slice(0, 37)}...` : label;
+}

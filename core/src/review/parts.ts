@@ -1,0 +1,197 @@
+/**
+ * Per-MIME checks: text (plain, HTML, markdown, SVG, LaTeX, streams, tracebacks), JSON (plain,
+ * dataresource, plotly, vega-lite, DP releases), raster images and output metadata. Each part is
+ * normalized once and every rule runs on that one string.
+ */
+import { DP_RELEASE_MIME, looksLikeRelease, releaseIdOf } from './dp-release.js';
+import { htmlTables } from './html-table.js';
+import { scanJson } from './json-table.js';
+import { normalize } from './normalize.js';
+import { FindingSink, identifierSpans, joinText } from './sink.js';
+import type { Table } from './table.js';
+import {
+  birthDateColumns,
+  dominance,
+  identifierColumns,
+  rowLevel,
+  smallCells,
+  statedTotal,
+  type CellHit,
+} from './table-rules.js';
+import { textCounts } from './text-rules.js';
+import { alignedTables, markdownTables, textTables } from './text-table.js';
+import type { ReviewContext } from './types.js';
+
+const RASTER = /^image\/(?:png|jpeg|jpg|gif|webp|bmp|tiff|avif)$/;
+
+function tableRules(
+  sink: FindingSink,
+  tables: readonly Table[],
+  ctx: ReviewContext,
+  text: string,
+  exempt: boolean,
+): void {
+  const s = sink.settings;
+  let total: number | undefined | null = null;
+  const outputTotal = (): number | undefined =>
+    total === null ? (total = statedTotal(text)) : total;
+  for (const t of tables) {
+    const hits: CellHit[] = [
+      ...birthDateColumns(t),
+      ...rowLevel(t, s, ctx.viewsUsed ?? []),
+      ...dominance(t, s),
+    ];
+    if (!exempt) hits.push(...smallCells(t, s, outputTotal));
+    for (const h of hits) sink.add(h.rule, t.mime, { row: h.row, column: h.column }, h.message);
+    for (const h of identifierColumns(t))
+      sink.add(
+        h.rule,
+        t.mime,
+        { row: h.row, column: h.column },
+        `a column of ${h.rule === 'ssn' ? 'US SSNs' : 'phone numbers'} (row ${h.row + 1})`,
+      );
+  }
+}
+
+/** Checks one text part (plain, HTML, markdown or SVG). */
+export function checkText(
+  sink: FindingSink,
+  mime: string,
+  raw: string,
+  ctx: ReviewContext,
+  kind: 'plain' | 'html' | 'markdown' | 'svg',
+): void {
+  const markup = kind !== 'plain' || /<table[\s>]/i.test(raw);
+  const { text, attrs } = normalize(raw, { markup, markdown: kind === 'markdown' });
+  const small: number[] = [];
+  const spans = identifierSpans(text, small, sink.settings.small_cell_threshold);
+  sink.addSpans(mime, text, spans);
+  if (attrs !== '') {
+    const a = identifierSpans(attrs);
+    for (const sp of a)
+      sink.add(
+        sp.rule,
+        `${mime} (attributes)`,
+        { start: sp.start, end: sp.end },
+        `${sp.masked} found in a markup attribute`,
+      );
+  }
+  sink.addPreview(mime, text, spans);
+  if (kind === 'svg') return;
+  const tables: Table[] = [];
+  if (markup && raw.indexOf('<') >= 0) tables.push(...htmlTables(raw, mime));
+  if (kind === 'markdown' || kind === 'plain') tables.push(...markdownTables(text, mime));
+  if (kind === 'plain') tables.push(...textTables(text, mime));
+  tableRules(sink, tables, ctx, text, false);
+  if (kind === 'plain' && (ctx.viewsUsed?.length ?? 0) > 0) {
+    for (const t of alignedTables(text, mime)) {
+      for (const h of rowLevel(t, sink.settings, ctx.viewsUsed ?? []))
+        sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
+    }
+  }
+  for (const h of textCounts(text, sink.settings, small))
+    sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
+}
+
+function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewContext): void {
+  let v = value;
+  if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+    const s = joinText(v);
+    try {
+      v = JSON.parse(s) as unknown;
+    } catch {
+      sink.add(
+        'malformed',
+        mime,
+        { start: 0, end: 0 },
+        'JSON output that does not parse; checked as text',
+      );
+      checkText(sink, mime, s, ctx, 'plain');
+      return;
+    }
+  }
+  let exempt = false;
+  if (mime === DP_RELEASE_MIME) {
+    const id = releaseIdOf(v);
+    const known =
+      id !== undefined && ctx.knownReleaseIds !== undefined && ctx.knownReleaseIds(id) === true;
+    if (known) exempt = true;
+    else
+      sink.add(
+        'dp-provenance',
+        mime,
+        { start: 0, end: 0 },
+        id === undefined
+          ? 'a DP release without a release id'
+          : 'a DP release whose id the ledger does not know',
+      );
+  } else if (looksLikeRelease(v)) {
+    sink.add(
+      'dp-provenance',
+      mime,
+      { start: 0, end: 0 },
+      `a DP-release-shaped value outside ${DP_RELEASE_MIME}; not trusted as a release`,
+    );
+  }
+  const { text: rawText, tables } = scanJson(mime, v);
+  const { text } = normalize(rawText, { markup: /<[a-z]/i.test(rawText) });
+  const spans = identifierSpans(text);
+  sink.addSpans(mime, text, spans);
+  sink.addPreview(mime, text, spans);
+  tableRules(sink, tables, ctx, text, exempt);
+}
+
+/** LaTeX tabular → aligned text (cells split by &, rows by \\\\), so text tables are read. */
+function latexToText(tex: string): string {
+  if (tex.indexOf('&') < 0) return tex;
+  return tex
+    .replace(/\\(?:toprule|midrule|bottomrule|hline|cline\{[^}]*\})\s*/g, '')
+    .replace(/\\\\[ \t]*\n?/g, '\n')
+    .replace(/\s*&\s*/g, '  ');
+}
+
+/** Checks one MIME part of a display output. */
+export function checkPart(
+  sink: FindingSink,
+  mime: string,
+  value: unknown,
+  ctx: ReviewContext,
+): void {
+  const m = mime.toLowerCase().split(';')[0]?.trim() ?? '';
+  if (RASTER.test(m)) {
+    const held = (ctx.mode ?? 'display') === 'export' && sink.settings.images === 'review';
+    sink.add(
+      'image',
+      mime,
+      { start: 0, end: 0 },
+      held
+        ? 'a raster image cannot be read by the check; it is held for review at export'
+        : 'a raster image: shown, but held for review at export',
+      held ? 'flag' : 'info',
+    );
+    return;
+  }
+  if (m === 'image/svg+xml') return checkText(sink, mime, joinText(value), ctx, 'svg');
+  if (m === 'text/html') return checkText(sink, mime, joinText(value), ctx, 'html');
+  if (m === 'text/markdown') return checkText(sink, mime, joinText(value), ctx, 'markdown');
+  if (m === 'text/latex') return checkText(sink, mime, latexToText(joinText(value)), ctx, 'plain');
+  if (
+    m.endsWith('json') ||
+    m.includes('+json') ||
+    (typeof value === 'object' && value !== null && !Array.isArray(value))
+  ) {
+    return checkJson(sink, mime, value, ctx);
+  }
+  if (m.startsWith('text/') || typeof value === 'string' || Array.isArray(value)) {
+    return checkText(sink, mime, joinText(value), ctx, 'plain');
+  }
+}
+
+/** Scans metadata strings (evasion: identifiers stashed in output metadata). */
+export function checkMetadata(sink: FindingSink, metadata: unknown): void {
+  if (typeof metadata !== 'object' || metadata === null || Object.keys(metadata).length === 0)
+    return;
+  const { text: raw } = scanJson('metadata', metadata);
+  const { text } = normalize(raw);
+  sink.addSpans('metadata', text, identifierSpans(text));
+}

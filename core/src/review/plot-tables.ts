@@ -1,0 +1,150 @@
+/**
+ * Chart JSON as tables: plotly traces (bar/pie/funnel as count series, categorical histograms as
+ * counts, scatter/numeric histograms as row-level points) and vega-lite `aggregate: count`
+ * encodings over inline rows (the chart displays those per-group counts).
+ */
+import { gridToTable, type GridCell, type Table } from './table.js';
+
+/** A parsed JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** True for a JSON object (not an array). */
+export const isRecord = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Displays a JSON value as a cell string. */
+export function show(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? '';
+}
+
+/** Counts rows per key: what a chart aggregating raw rows with `count` displays. */
+function countTable(mime: string, keys: readonly string[], name: string, ctx: string): Table[] {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const grid: GridCell[][] = [
+    [
+      { text: name, header: true },
+      { text: 'count', header: true },
+    ],
+  ];
+  for (const [k, n] of counts)
+    grid.push([
+      { text: k, header: true },
+      { text: String(n), header: false },
+    ]);
+  const t = gridToTable(mime, grid, 1, `${ctx} count`, 1);
+  return t ? [t] : [];
+}
+
+/** Vega-lite: an encoding with `aggregate: count` over inline rows displays per-group counts. */
+export function vegaCounts(mime: string, spec: Record<string, Json>): Table[] {
+  const enc = spec.encoding;
+  const data = spec.data;
+  if (!isRecord(enc) || !isRecord(data) || !Array.isArray(data.values)) return [];
+  const channels = Object.values(enc).filter(isRecord);
+  if (!channels.some((c) => c.aggregate === 'count')) return [];
+  const keys = channels
+    .filter((c) => c.aggregate === undefined && typeof c.field === 'string')
+    .map((c) => show(c.field));
+  if (keys.length === 0) return [];
+  const rows = data.values.filter(isRecord).map((r) => keys.map((k) => show(r[k])).join(' / '));
+  return countTable(mime, rows, keys.join(' / '), 'vega-lite');
+}
+
+function axisTitle(layout: Json | undefined, axis: string): string {
+  if (!isRecord(layout)) return '';
+  const a = layout[axis];
+  if (!isRecord(a)) return '';
+  const t = a.title;
+  return typeof t === 'string' ? t : isRecord(t) ? show(t.text) : '';
+}
+
+/** Tables shown by a plotly figure, one per trace. */
+export function plotlyTables(mime: string, root: Record<string, Json>): Table[] {
+  const out: Table[] = [];
+  const traces = Array.isArray(root.data) ? root.data : [];
+  const layout = root.layout;
+  const title = isRecord(layout)
+    ? show(isRecord(layout.title) ? layout.title.text : layout.title)
+    : '';
+  for (const tr of traces) {
+    if (!isRecord(tr)) continue;
+    const type = show(tr.type || 'scatter');
+    const name = show(tr.name);
+    const xt = axisTitle(layout, 'xaxis') || name;
+    const yt = axisTitle(layout, 'yaxis') || name;
+    const ctx = `${title} ${name} ${type} ${xt} ${yt}`;
+    const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
+    let labels: Json[] = [];
+    let values: Json[] = [];
+    let valueName = yt;
+    if (type === 'pie')
+      [labels, values, valueName] = [arr(tr.labels), arr(tr.values), `count ${name}`];
+    else if (type === 'bar' && tr.orientation === 'h')
+      [labels, values, valueName] = [arr(tr.y), arr(tr.x), xt];
+    else if (type === 'bar' || type === 'funnel') [labels, values] = [arr(tr.x), arr(tr.y)];
+    else if (type === 'heatmap' && arr(tr.z).every(Array.isArray)) {
+      // A heatmap of whole numbers over two categorical axes is a crosstab.
+      const xs = arr(tr.x);
+      const ys = arr(tr.y);
+      const grid: GridCell[][] = [
+        [{ text: yt, header: true }, ...xs.map((x) => ({ text: show(x), header: true }))],
+      ];
+      arr(tr.z).forEach((row, i) => {
+        const cells = (row as Json[]).map((v) => ({ text: show(v), header: false }));
+        grid.push([{ text: show(ys[i] ?? i), header: true }, ...cells]);
+      });
+      const t = gridToTable(mime, grid, 1, ctx, 1);
+      if (t) out.push(t);
+      continue;
+    } else if (type === 'histogram' && arr(tr.x).some((v) => typeof v === 'string')) {
+      // A categorical histogram displays the count of each category.
+      out.push(...countTable(mime, arr(tr.x).map(show), xt, ctx));
+      continue;
+    } else if (type === 'histogram') {
+      const raw = arr(tr.x).length > 0 ? arr(tr.x) : arr(tr.y);
+      const grid: GridCell[][] = [[{ text: arr(tr.x).length > 0 ? xt : yt, header: true }]];
+      for (const v of raw) grid.push([{ text: show(v), header: false }]);
+      const t = gridToTable(mime, grid, 1, ctx, 0);
+      if (t) out.push(t);
+      continue;
+    } else {
+      const xs = arr(tr.x);
+      const ys = arr(tr.y);
+      const grid: GridCell[][] = [
+        [
+          { text: xt, header: true },
+          { text: yt, header: true },
+        ],
+      ];
+      for (let i = 0; i < Math.max(xs.length, ys.length); i++)
+        grid.push([
+          { text: show(xs[i]), header: false },
+          { text: show(ys[i]), header: false },
+        ]);
+      const t = gridToTable(mime, grid, 1, ctx, 0);
+      if (t) out.push(t);
+      continue;
+    }
+    // Bars of whole numbers over categories are a count plot unless the axis says otherwise.
+    if (valueName === '' && values.length > 0 && values.every((v) => Number.isInteger(v)))
+      valueName = 'count';
+    const grid: GridCell[][] = [
+      [
+        { text: xt, header: true },
+        { text: valueName, header: true },
+      ],
+    ];
+    for (let i = 0; i < values.length; i++)
+      grid.push([
+        { text: show(labels[i] ?? i), header: true },
+        { text: show(values[i]), header: false },
+      ]);
+    const t = gridToTable(mime, grid, 1, ctx, 1);
+    if (t) out.push(t);
+  }
+  return out;
+}

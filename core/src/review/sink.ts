@@ -1,0 +1,139 @@
+/**
+ * The finding sink of one output (rule severities and switches applied, duplicates dropped), the
+ * redacted preview, and the identifier scan every MIME part shares.
+ */
+import { base64Spans } from './encoded.js';
+import { findBirthDates, scanIdentifiers, type IdSpan } from './identifiers.js';
+import { redactionLabel } from './mask.js';
+import type {
+  Finding,
+  MultilineString,
+  ReviewSettings,
+  RuleId,
+  Severity,
+  Verdict,
+} from './types.js';
+
+/** Longest redacted preview kept per output. */
+export const PREVIEW_LIMIT = 16_000;
+const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
+  email: 'block',
+  phone: 'block',
+  'payment-card': 'block',
+  iban: 'block',
+  ssn: 'block',
+  'ip-address': 'block',
+  'date-of-birth': 'flag',
+  'small-cell': 'flag',
+  'row-level': 'flag',
+  dominance: 'flag',
+  'dp-provenance': 'flag',
+  image: 'flag',
+  malformed: 'flag',
+};
+
+/** Joins an nbformat multiline string. */
+export function joinText(t: MultilineString | unknown): string {
+  if (typeof t === 'string') return t;
+  if (Array.isArray(t)) return t.map((x) => (typeof x === 'string' ? x : '')).join('');
+  return '';
+}
+
+/** Collects findings of one output with rule severities applied. */
+export class FindingSink {
+  readonly findings: Finding[] = [];
+  readonly preview: string[] = [];
+  private readonly seen = new Set<string>();
+  constructor(readonly settings: ReviewSettings) {}
+
+  /** Adds a finding unless its rule is switched off. */
+  add(
+    rule: RuleId,
+    mime: string,
+    location: Finding['location'],
+    message: string,
+    severity?: Severity,
+  ): void {
+    const raw = this.settings.rules[rule];
+    const set = raw === true ? undefined : raw;
+    if (set === 'off' || set === false || this.findings.length >= 1000) return;
+    const key =
+      'row' in location
+        ? `${rule}|${mime}|r${location.row}c${location.column}`
+        : `${rule}|${mime}|${location.start}-${location.end}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.findings.push({
+      rule,
+      severity: set ?? severity ?? DEFAULT_SEVERITY[rule],
+      mime,
+      location,
+      message,
+    });
+  }
+
+  /** Adds identifier spans of a text (and the redacted text to the preview). */
+  addSpans(mime: string, text: string, spans: readonly IdSpan[], offset = 0): void {
+    for (const sp of spans) {
+      const sev = sp.rule === 'date-of-birth' ? (sp.strong === true ? 'block' : 'flag') : undefined;
+      this.add(
+        sp.rule,
+        mime,
+        { start: sp.start + offset, end: sp.end + offset },
+        `${sp.masked} found`,
+        sev,
+      );
+    }
+  }
+
+  /** Appends the redacted text of a part to the preview. */
+  addPreview(mime: string, text: string, spans: readonly IdSpan[]): void {
+    if (this.preview.join('').length > PREVIEW_LIMIT) return;
+    this.preview.push(`--- ${mime} ---\n${redact(text, spans)}`);
+  }
+
+  /** The verdict these findings imply. */
+  verdict(): Verdict {
+    let v: Verdict = 'pass';
+    for (const f of this.findings) {
+      if (f.severity === 'block') return 'block';
+      if (f.severity === 'flag') v = 'flag';
+    }
+    return v;
+  }
+}
+
+/** Replaces every span with a label (spans may overlap; later ones are merged). */
+export function redact(text: string, spans: readonly IdSpan[]): string {
+  if (spans.length === 0) return text;
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let last = 0;
+  for (const sp of sorted) {
+    if (sp.end <= last) continue;
+    parts.push(text.slice(last, Math.max(last, sp.start)), redactionLabel(sp.rule));
+    last = sp.end;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+/**
+ * Scans text for identifiers (including dates of birth); `small` collects the [start, end] of
+ * stand-alone numbers in 1..`below`-1 (candidates for the small-count text rule).
+ */
+export function identifierSpans(text: string, small?: number[], below = 1000): IdSpan[] {
+  const dates: number[] = [];
+  const hook =
+    small === undefined
+      ? undefined
+      : (a: number, b: number): void => {
+          let v = 0;
+          for (let k = a; k < b; k++) v = v * 10 + text.charCodeAt(k) - 48;
+          if (v > 0 && v < below) small.push(a, b);
+        };
+  const ids = scanIdentifiers(text, dates, hook);
+  ids.push(...base64Spans(text, (decoded) => scanIdentifiers(decoded)));
+  const dob = findBirthDates(text, dates, ids);
+  return dob.length === 0 ? ids : [...ids, ...dob];
+}

@@ -1,0 +1,108 @@
+/**
+ * Small cells: 0 < count < threshold in count columns (labelled, a count context, or an
+ * all-integer crosstab), in rows labelled as counts, and percentages of a stated total.
+ * Why heuristics: outputs made outside Privet's wrappers carry no provenance, so "is this a
+ * count?" is read from labels (count/n/freq…, pandas `Name: count`), shape and context.
+ */
+import {
+  CONTEXT_COUNT,
+  COUNT_ROW,
+  cut,
+  isCountLabel,
+  isRangeIndex,
+  NAMED_INT_SERIES,
+  norm,
+  NOT_COUNT,
+  PERCENT_LABEL,
+  statedTotal,
+  uniqueKeys,
+  type CellHit,
+} from './labels.js';
+import { parseCount, parseNumber, type Table } from './table.js';
+import type { ReviewSettings } from './types.js';
+
+/** Columns of `t` holding counts (indices), using labels, context and the crosstab shape. */
+function countColumns(t: Table): number[] {
+  const width = t.columns.length;
+  const integer = (c: number): boolean =>
+    t.cells.every((r) => (r[c] ?? '') === '' || parseCount(r[c] ?? '') !== undefined) &&
+    t.cells.some((r) => (r[c] ?? '') !== '');
+  const labelled: number[] = [];
+  for (let c = 0; c < width; c++)
+    if (isCountLabel(t.columns[c] ?? '') && integer(c)) labelled.push(c);
+  if (labelled.length > 0) return labelled;
+  const ints: number[] = [];
+  for (let c = 0; c < width; c++) {
+    const label = norm(t.columns[c] ?? '');
+    if (integer(c) && !NOT_COUNT.test(label.replace(/[_-]/g, ' '))) ints.push(c);
+  }
+  if (ints.length === 0) return [];
+  const intSeries =
+    /dtype: u?int/.test(t.context) &&
+    (NAMED_INT_SERIES.test(t.context) || t.labelColumns.some((l) => l !== ''));
+  if ((CONTEXT_COUNT.test(t.context) || intSeries) && ints.length === width) return ints;
+  // An all-integer crosstab: labelled rows (not a RangeIndex) and ≥ 2 count columns.
+  const textRows = !isRangeIndex(t) && t.rowLabels.every((r) => r.some((x) => !/^\d+$/.test(x)));
+  const crossLabels =
+    t.labelColumns.length > 0 &&
+    t.columns.every((l) => !isCountLabel(l) && !/^\d+$/.test(l) === true);
+  if (textRows && crossLabels && ints.length === width && width >= 2 && t.cells.length >= 2)
+    return ints;
+  return [];
+}
+
+/** Small cells: 0 < count < threshold in count columns, count rows and percentages of a total. */
+export function smallCells(
+  t: Table,
+  s: ReviewSettings,
+  outputTotal: () => number | undefined,
+): CellHit[] {
+  const hits: CellHit[] = [];
+  const th = s.small_cell_threshold;
+  const hit = (row: number, column: number, what: string): void => {
+    if (hits.length < 200)
+      hits.push({
+        rule: 'small-cell',
+        row,
+        column,
+        message: `${what} below the threshold of ${th} (row ${row + 1}, column ${JSON.stringify(cut(t.columns[column] ?? ''))})`,
+      });
+  };
+  const counted = new Set(uniqueKeys(t) ? countColumns(t) : []);
+  for (const c of counted) {
+    t.cells.forEach((r, ri) => {
+      const v = parseCount(r[c] ?? '');
+      if (v !== undefined && v > 0 && v < th) hit(ri, c, 'a count');
+    });
+  }
+  // Rows labelled as counts (describe() "count" row, transposed tables).
+  t.rowLabels.forEach((labels, ri) => {
+    if (!labels.some((l) => COUNT_ROW.test(norm(l)))) return;
+    (t.cells[ri] ?? []).forEach((x, c) => {
+      const v = parseCount(x);
+      if (!counted.has(c) && v !== undefined && v > 0 && v < th) hit(ri, c, 'a count');
+    });
+  });
+  // Percentages with a stated total.
+  const hasPercent =
+    t.columns.some((l) => PERCENT_LABEL.test(norm(l))) ||
+    t.cells.some((r) => r.some((x) => x.endsWith('%')));
+  const total = hasPercent ? (statedTotal(t.context) ?? outputTotal()) : undefined;
+  if (total !== undefined) {
+    t.columns.forEach((label, c) => {
+      const pctCol = PERCENT_LABEL.test(norm(label));
+      t.cells.forEach((r, ri) => {
+        const x = r[c] ?? '';
+        const pct = x.endsWith('%');
+        if (!pct && !pctCol) return;
+        const v = parseNumber(x);
+        if (v === undefined) return;
+        const share = pct || v > 1 ? v / 100 : v;
+        const n = Math.round(share * total);
+        if (share > 0 && share < 1 && n < th)
+          hit(ri, c, `a percentage of the stated total (≈${n > 0 ? 'a few' : '<1'} units)`);
+      });
+    });
+  }
+  return hits;
+}

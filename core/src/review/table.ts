@@ -1,0 +1,108 @@
+/**
+ * The one table model every extractor (HTML, markdown, aligned text, dataresource, JSON records,
+ * plot JSON) produces, so the small-cell, row-level and dominance rules are written once.
+ */
+
+/** A table found in an output, with row labels (index) separated from data cells. */
+export interface Table {
+  mime: string;
+  /** Names of the label (index) columns, e.g. pandas index names. */
+  labelColumns: string[];
+  /** Header label of each data column. */
+  columns: string[];
+  /** Label cells of each body row (one entry per label column). */
+  rowLabels: string[][];
+  /** Data cells of each body row, as displayed text. */
+  cells: string[][];
+  /** Text around the table: caption, titles, footer, index names (for count keywords, totals). */
+  context: string;
+  /** True when label columns are an explicit index (HTML <th>, pandas text), not inferred. */
+  indexed: boolean;
+}
+
+/** A table cell as extractors see it before labels are separated. */
+export interface GridCell {
+  text: string;
+  /** True for header-like cells (HTML <th>, JSON string values). */
+  header: boolean;
+}
+
+const NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?%?$/;
+const COUNT = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$/;
+
+/** True if a cell displays a number (optionally with thousands separators or a % sign). */
+export function isNumeric(text: string): boolean {
+  return text.length > 0 && text !== '.' && text !== '-' && NUMBER.test(text) && /\d/.test(text);
+}
+
+/** The integer a cell displays ("12", "1,234", "3.0"), or undefined if it is not integer-valued. */
+export function parseCount(text: string): number | undefined {
+  if (!COUNT.test(text)) return undefined;
+  return Number(text.replace(/,/g, ''));
+}
+
+/** The number a cell displays, ignoring thousands separators and a trailing %. */
+export function parseNumber(text: string): number | undefined {
+  if (!isNumeric(text)) return undefined;
+  const v = Number(text.replace(/[,%]/g, ''));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Builds a Table from a grid: the first `headerRows` rows are headers; leading label columns are
+ * `labelCols` if given, else the leading columns whose body cells are header cells or non-numeric.
+ */
+export function gridToTable(
+  mime: string,
+  grid: readonly (readonly GridCell[])[],
+  headerRows: number,
+  context: string,
+  labelCols?: number,
+  indexed = labelCols !== undefined,
+): Table | undefined {
+  const body = grid.slice(headerRows);
+  if (body.length === 0) return undefined;
+  const width = Math.max(...grid.map((r) => r.length));
+  if (width === 0) return undefined;
+  let labels = labelCols;
+  if (labels === undefined) {
+    labels = 0;
+    for (let c = 0; c < width - 1; c++) {
+      let textual = 0;
+      let filled = 0;
+      for (const row of body) {
+        const cell = row[c];
+        if (cell === undefined || cell.text === '') continue;
+        filled++;
+        if (cell.header || !isNumeric(cell.text)) textual++;
+      }
+      if (filled > 0 && textual * 2 >= filled) labels++;
+      else break;
+    }
+  }
+  const headerOf = (c: number): string => {
+    const parts: string[] = [];
+    for (let r = 0; r < headerRows; r++) {
+      const t = grid[r]?.[c]?.text ?? '';
+      if (t !== '' && parts[parts.length - 1] !== t) parts.push(t);
+    }
+    return parts.join(' / ');
+  };
+  const labelColumns: string[] = [];
+  for (let c = 0; c < labels; c++) labelColumns.push(headerOf(c));
+  const columns: string[] = [];
+  for (let c = labels; c < width; c++) columns.push(headerOf(c));
+  return {
+    mime,
+    labelColumns,
+    columns,
+    rowLabels: body.map((r) => r.slice(0, labels).map((x) => x.text)),
+    cells: body.map((r) => {
+      const out: string[] = [];
+      for (let c = labels; c < width; c++) out.push(r[c]?.text ?? '');
+      return out;
+    }),
+    context,
+    indexed,
+  };
+}

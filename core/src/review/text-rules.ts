@@ -1,0 +1,84 @@
+/**
+ * Small counts stated in prose or logs ("n = 3", "count: 4", "only 3 patients", "2.5% of 200"),
+ * which tables-only checks miss.
+ */
+import { UNITS } from './labels.js';
+import { statedTotal } from './table-rules.js';
+import type { ReviewSettings } from './types.js';
+
+const PERCENT = /(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?%/g;
+
+/** A hit on a span of normalized text. */
+export interface SpanHit {
+  start: number;
+  end: number;
+  message: string;
+}
+
+// The identifier scan reports every stand-alone 1–3 digit number; only those below the
+// threshold get their context checked here, so prose costs nothing extra.
+const KEY_BEFORE = new RegExp(
+  `\\b(?:n|count|counts|freq|frequency|(?:number|no\\.) of (?:[a-z]+ )?(?:${UNITS})|${UNITS})\\s*(?:[:=]|\\bwas|\\bwere|\\bis|\\bare)[ \\t]*$`,
+  'i',
+);
+const NOUN_AFTER =
+  /^[ \t]+(?:patients?|people|persons?|individuals?|participants?|respondents?|subjects?|cases?|deaths?|customers?|employees?|students?|households?)\b/i;
+const BAD_AFTER = /^(?:\.0*[1-9]|[.,]\d|\s?%)/;
+const PERCENT_OF =
+  /(\d{1,3}(?:\.\d+)?)\s?%\s+(?:of\s+)?(?:the\s+)?(?:[a-z]+\s+){0,3}?\(?(?:n\s*=\s*|out of\s+|of\s+)(\d{1,3}(?:,\d{3})+|\d+)/gi;
+
+/** Small counts written in running text; `small` holds [start, end] pairs of short numbers. */
+export function textCounts(text: string, s: ReviewSettings, small: readonly number[]): SpanHit[] {
+  const th = s.small_cell_threshold;
+  const hits: SpanHit[] = [];
+  const push = (start: number, end: number, what: string): void => {
+    if (hits.length < 100)
+      hits.push({ start, end, message: `${what} below the threshold of ${th}` });
+  };
+  for (let k = 0; k + 1 < small.length && hits.length < 100; k += 2) {
+    const a = small[k] ?? 0;
+    const b = small[k + 1] ?? 0;
+    const v = Number(text.slice(a, b));
+    if (!(v > 0 && v < th)) continue;
+    const nextCode = text.charCodeAt(b);
+    const after =
+      nextCode === 46 || nextCode === 44 || nextCode === 32 || nextCode === 37 || nextCode === 9
+        ? text.slice(b, b + 24)
+        : '';
+    if (after !== '' && BAD_AFTER.test(after)) continue;
+    let j = a - 1;
+    while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+    const prev = text.charCodeAt(j);
+    const keyed =
+      (prev === 58 || prev === 61 || prev === 115 || prev === 101) &&
+      KEY_BEFORE.test(text.slice(Math.max(0, a - 48), a));
+    if (keyed || (after !== '' && NOUN_AFTER.test(after))) {
+      push(a, b, 'a count stated in text');
+    }
+  }
+  if (text.indexOf('%') < 0) return hits;
+  const total = statedTotal(text);
+  if (total !== undefined) {
+    PERCENT.lastIndex = 0;
+    for (let m = PERCENT.exec(text); m !== null && hits.length < 100; m = PERCENT.exec(text)) {
+      const share = Number(m[1]) / 100;
+      const n = Math.round(share * total);
+      if (share > 0 && share < 1 && n < th)
+        push(m.index, m.index + m[0].length, 'a percentage of the stated total');
+    }
+  } else {
+    PERCENT_OF.lastIndex = 0;
+    for (
+      let m = PERCENT_OF.exec(text);
+      m !== null && hits.length < 100;
+      m = PERCENT_OF.exec(text)
+    ) {
+      const share = Number(m[1]) / 100;
+      const total = Number((m[2] ?? '').replace(/,/g, ''));
+      const n = Math.round(share * total);
+      if (share > 0 && share < 1 && n < th)
+        push(m.index, m.index + m[0].length, 'a percentage of a stated total');
+    }
+  }
+  return hits;
+}

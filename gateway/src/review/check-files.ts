@@ -1,0 +1,146 @@
+/**
+ * `privet review check FILE...`: checks notebooks (.ipynb) or JSON arrays of nbformat outputs
+ * with the core review engine and returns one verdict per output. A file that cannot be read or
+ * parsed gets a blocking `malformed` verdict (fail closed), never a silent pass.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Policy } from '@privet/core';
+import {
+  checkNotebook,
+  checkOutput,
+  settingsFromExportRules,
+  type Finding,
+  type NotebookOutput,
+  type ReviewContext,
+  type Verdict,
+} from '@privet/core/review/index';
+
+/** The verdict of one output of one file. */
+export interface FileVerdict {
+  file: string;
+  /** Cell index in the notebook (-1 for a JSON array of outputs or an unreadable file). */
+  cell: number;
+  /** Output index within the cell (or within the JSON array). */
+  output: number;
+  verdict: Verdict;
+  findings: Finding[];
+}
+
+/** Options for `checkFiles`. */
+export interface CheckFilesOptions {
+  /** `export` (default: outputs are about to leave) or `display`. */
+  mode?: 'display' | 'export';
+  /** Extra context (views used, known DP release ids). */
+  context?: Omit<ReviewContext, 'policy' | 'mode'>;
+}
+
+/** Review settings from a policy's export block, or settings given directly. */
+function settingsOf(policy: Policy | ReviewContext['policy'] | undefined): ReviewContext['policy'] {
+  if (policy === undefined) return undefined;
+  if ('export' in policy && typeof policy.export === 'object' && policy.export !== null) {
+    return settingsFromExportRules((policy as Policy).export);
+  }
+  return policy as ReviewContext['policy'];
+}
+
+function failure(file: string, message: string): FileVerdict {
+  return {
+    file,
+    cell: -1,
+    output: -1,
+    verdict: 'block',
+    findings: [
+      {
+        rule: 'malformed',
+        severity: 'block',
+        mime: 'file',
+        location: { start: 0, end: 0 },
+        message,
+      },
+    ],
+  };
+}
+
+/** Checks every output of every file, in order. */
+export async function checkFiles(
+  paths: readonly string[],
+  policy?: Policy | ReviewContext['policy'],
+  options: CheckFilesOptions = {},
+): Promise<FileVerdict[]> {
+  const context: ReviewContext = {
+    ...(options.context ?? {}),
+    policy: settingsOf(policy),
+    mode: options.mode ?? 'export',
+  };
+  const out: FileVerdict[] = [];
+  for (const file of paths) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      const why =
+        error instanceof SyntaxError
+          ? 'is not valid JSON'
+          : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+      out.push(
+        failure(
+          file,
+          `${file} ${why}. Fix: pass an .ipynb notebook or a JSON array of nbformat outputs`,
+        ),
+      );
+      continue;
+    }
+    if (Array.isArray(doc)) {
+      doc.forEach((o, i) => {
+        const r = checkOutput(o as NotebookOutput, context);
+        out.push({ file, cell: -1, output: i, verdict: r.verdict, findings: r.findings });
+      });
+    } else if (
+      typeof doc === 'object' &&
+      doc !== null &&
+      Array.isArray((doc as { cells?: unknown }).cells)
+    ) {
+      const nb = checkNotebook(doc as { cells: { outputs?: unknown[] }[] }, context);
+      for (const o of nb.outputs)
+        out.push({
+          file,
+          cell: o.cell,
+          output: o.output,
+          verdict: o.result.verdict,
+          findings: o.result.findings,
+        });
+    } else {
+      out.push(
+        failure(
+          file,
+          `${file} is neither a notebook (no "cells") nor a JSON array of outputs. Fix: pass an .ipynb file or an array of nbformat outputs`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** One line per output that does not pass (`file cell:output verdict rule: message`). */
+export function formatFileVerdicts(verdicts: readonly FileVerdict[]): string {
+  const lines: string[] = [];
+  for (const v of verdicts) {
+    if (v.verdict === 'pass') continue;
+    const where =
+      v.cell >= 0
+        ? `cell ${v.cell} output ${v.output}`
+        : v.output >= 0
+          ? `output ${v.output}`
+          : 'file';
+    for (const f of v.findings.filter((x) => x.severity !== 'info'))
+      lines.push(`${v.file}: ${where}: ${v.verdict}: ${f.rule} (${f.mime}): ${f.message}`);
+  }
+  const passed = verdicts.filter((v) => v.verdict === 'pass').length;
+  lines.push(`${passed}/${verdicts.length} outputs pass`);
+  return lines.join('\n');
+}
+
+/** CLI exit code: 0 only if every output passes. */
+export function exitCodeFor(verdicts: readonly FileVerdict[]): number {
+  return verdicts.every((v) => v.verdict === 'pass') ? 0 : 1;
+}

@@ -1,0 +1,93 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkNotebook, checkOutput, StreamChecker } from '@privet/core/review/index';
+
+describe('StreamChecker', () => {
+  test('finds an email split over two writes, once', () => {
+    const sc = new StreamChecker();
+    assert.equal(sc.push('row 1 ok\nrow 2 jane.r').verdict, 'pass');
+    const second = sc.push('oe@example.org done\n');
+    assert.equal(second.verdict, 'block');
+    assert.equal(second.findings.length, 1);
+    assert.equal(second.findings[0]?.rule, 'email');
+    assert.deepEqual(second.findings[0]?.location, { start: 15, end: 35 }); // offsets in the whole stream
+    assert.equal(sc.push('more output\n').findings.length, 0); // not reported again
+    assert.equal(sc.verdict(), 'block');
+  });
+
+  test('a card split over many one-character writes is found', () => {
+    const sc = new StreamChecker();
+    for (const ch of 'paid with 4111 1111 1111 1111 today') sc.push(ch);
+    assert.deepEqual(
+      sc.findings.map((f) => f.rule),
+      ['payment-card'],
+    );
+  });
+
+  test('streams are separate; the tail window stays bounded', () => {
+    const sc = new StreamChecker({}, 400);
+    sc.push('jane.roe@exa', 'stdout');
+    sc.push('mple.org\n', 'stderr'); // different stream: no join
+    assert.equal(sc.verdict(), 'pass');
+    const big = 'x'.repeat(100_000);
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) sc.push(big);
+    assert.ok(performance.now() - t0 < 2000);
+    sc.push('john@exa');
+    assert.equal(sc.push('mple.com').verdict, 'block');
+  });
+
+  test('checkNotebook joins stream outputs of a cell and checks every output', () => {
+    const nb = {
+      cells: [
+        { cell_type: 'markdown' },
+        {
+          cell_type: 'code',
+          outputs: [
+            { output_type: 'stream', name: 'stdout', text: 'contact: +44 20 79' },
+            { output_type: 'stream', name: 'stdout', text: '46 0958\n' },
+            { output_type: 'execute_result', data: { 'text/plain': '42' } },
+          ],
+        },
+      ],
+    };
+    const r = checkNotebook(nb);
+    assert.equal(r.verdict, 'block');
+    assert.deepEqual(
+      r.outputs.map((o) => [o.cell, o.output, o.result.verdict]),
+      [
+        [1, 0, 'pass'],
+        [1, 1, 'block'],
+        [1, 2, 'pass'],
+      ],
+    );
+    // nbformat multiline text (list of lines) is joined before checking.
+    assert.equal(
+      checkOutput({ output_type: 'stream', name: 'stdout', text: ['john.doe@exa', 'mple.com\n'] })
+        .verdict,
+      'block',
+    );
+  });
+});
+
+describe('hostile inputs stay linear', () => {
+  test('pathological markup, spacing and digit runs finish quickly', () => {
+    const big = 200_000;
+    const inputs: string[] = [
+      '<a'.repeat(big / 2),
+      `x [at] y${' '.repeat(big)}`,
+      '1'.repeat(big),
+      '@a'.repeat(big / 2),
+      `${'ab+/'.repeat(big / 4)} dot com at x dot org`,
+      '<!--'.repeat(big / 4),
+      '12:'.repeat(big / 3),
+      '4111 '.repeat(big / 5),
+    ];
+    for (const text of inputs) {
+      const t0 = performance.now();
+      checkOutput({ output_type: 'display_data', data: { 'text/html': text, 'text/plain': text } });
+      const ms = performance.now() - t0;
+      assert.ok(ms < 3000, `${text.slice(0, 12)}… took ${ms.toFixed(0)} ms`);
+    }
+  });
+});
