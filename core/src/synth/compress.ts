@@ -1,0 +1,103 @@
+// Why: a marginal over a 100-value column measured with σ ≈ 50 drowns in noise, so — as MST
+// does — values whose noisy 1-way count is below a threshold (3σ) are merged into one cell
+// before any 2-way measurement. The merge only looks at already-noisy counts (post-processing),
+// and the merged cell is expanded back to original codes in proportion to those noisy counts.
+import { SynthError } from './errors.js';
+
+/** How one column's original codes map onto a smaller, measurable domain. */
+export interface Compression {
+  /** Original domain size. */
+  size: number;
+  /** Compressed domain size. */
+  compressedSize: number;
+  /** Original code → compressed code. */
+  map: Int32Array;
+  /** Original codes of each compressed cell. */
+  members: Int32Array[];
+  /** Expansion weights of each compressed cell (non-negative, same order as members). */
+  weights: Float64Array[];
+}
+
+/**
+ * Keeps every code whose noisy count is ≥ threshold as its own cell and merges the rest into
+ * one cell (when any). With no cell above the threshold everything becomes one cell.
+ */
+export function compressDomain(noisy: Float64Array, threshold: number): Compression {
+  const size = noisy.length;
+  if (size === 0) {
+    throw new SynthError(
+      'domain.empty',
+      'A column has an empty domain',
+      'declare at least one value',
+    );
+  }
+  const map = new Int32Array(size);
+  const kept: number[] = [];
+  const rare: number[] = [];
+  for (let i = 0; i < size; i++) (noisy[i]! >= threshold ? kept : rare).push(i);
+  const members: Int32Array[] = kept.map((i) => Int32Array.of(i));
+  if (rare.length > 0) members.push(Int32Array.from(rare));
+  members.forEach((m, cell) => m.forEach((code) => (map[code] = cell)));
+  const weights = members.map((m) => {
+    const w = Float64Array.from(m, (code) => Math.max(0, noisy[code]!));
+    let sum = 0;
+    for (const x of w) sum += x;
+    if (sum <= 0) w.fill(1);
+    return w;
+  });
+  return { size, compressedSize: members.length, map, members, weights };
+}
+
+/** The identity compression of a domain of `size` values (public, fully measured domains). */
+export function identityCompression(size: number): Compression {
+  const members = Array.from({ length: size }, (_, i) => Int32Array.of(i));
+  return {
+    size,
+    compressedSize: size,
+    map: Int32Array.from({ length: size }, (_, i) => i),
+    members,
+    weights: members.map(() => Float64Array.of(1)),
+  };
+}
+
+/** Sums an original-domain vector into compressed cells. */
+export function compressVector(c: Compression, v: Float64Array): Float64Array {
+  const out = new Float64Array(c.compressedSize);
+  for (let i = 0; i < c.size; i++) out[c.map[i]!]! += v[i]!;
+  return out;
+}
+
+/**
+ * Groups consecutive cells of a (noisy, projected) distribution into at most `maxBins` bins of
+ * roughly equal mass — the coarse level at which a column's dependence on others is measured.
+ * Domains already small enough stay as they are. Expansion weights are the cell probabilities.
+ */
+export function coarsen(probs: Float64Array, maxBins: number): Compression {
+  const size = probs.length;
+  const map = new Int32Array(size);
+  if (size <= maxBins) {
+    for (let i = 0; i < size; i++) map[i] = i;
+  } else {
+    let total = 0;
+    for (const p of probs) total += p;
+    let cum = 0;
+    let bin = 0;
+    for (let i = 0; i < size; i++) {
+      map[i] = bin;
+      cum += probs[i]!;
+      // Close the bin once it reaches its share of the mass (never open more than maxBins).
+      if (bin < maxBins - 1 && i < size - 1 && cum >= ((bin + 1) * total) / maxBins - 1e-9 * total)
+        bin++;
+    }
+  }
+  const count = size === 0 ? 0 : map[size - 1]! + 1;
+  const buckets: number[][] = Array.from({ length: count }, () => []);
+  for (let i = 0; i < size; i++) buckets[map[i]!]!.push(i);
+  const members = buckets.map((b) => Int32Array.from(b));
+  const weights = members.map((m) => {
+    const w = Float64Array.from(m, (i) => Math.max(0, probs[i]!));
+    if (!w.some((x) => x > 0)) w.fill(1);
+    return w;
+  });
+  return { size, compressedSize: count, map, members, weights };
+}

@@ -1,0 +1,186 @@
+// Why: the synthesizer works on codes, but raw tables hold strings and numbers. Categorical
+// domains come from the policy when declared (public); otherwise they are *discovered* with DP
+// thresholding: each observed value's count gets discrete Gaussian noise and only values whose
+// noisy count clears τ = 1 + ⌈σ·√(2 ln(1/δ₀))⌉ are kept. A value held by one person survives
+// only if the noise reaches τ − 1, probability ≤ δ₀ (the discrete Gaussian is σ-sub-Gaussian,
+// CKS 2020), which is the δ the ledger records; values seen in both neighbours are covered by the
+// Gaussian mechanism's ρ = 1/(2σ²). Dropped values become the public label OTHER_LABEL. Numeric
+// columns are binned by their declared public bounds and decoded uniformly within the bin.
+import type { RandomSource } from '../dp/random.js';
+import { Rational } from '../dp/rational.js';
+import type { SourceColumn } from '../policy/schema.js';
+import { rhoForEpsilonDelta, sigma2For, SynthLedger } from './budget.js';
+import { SynthError } from './errors.js';
+import { noisyCounts } from './noise.js';
+import type { DiscreteColumn } from './table.js';
+
+/** Label of the catch-all category for values not in the (declared or discovered) domain. */
+export const OTHER_LABEL = '(other)';
+
+/** How a raw column becomes codes. */
+export type ColumnSpec =
+  | { name: string; kind: 'categorical'; categories?: string[] }
+  | { name: string; kind: 'numeric'; bounds: [number, number]; bins: number; integer?: boolean };
+
+/** A column's codes plus what is needed to decode them. */
+export interface EncodedColumn {
+  column: DiscreteColumn;
+  spec: ColumnSpec;
+  /** Category label of each code (categorical columns). */
+  labels?: string[];
+}
+
+/** A ColumnSpec from a policy source column (categories/bounds are public); default 32 bins. */
+export function specFromSourceColumn(name: string, col: SourceColumn, bins = 32): ColumnSpec {
+  if ((col.type === 'integer' || col.type === 'number') && col.bounds) {
+    return { name, kind: 'numeric', bounds: col.bounds, bins, integer: col.type === 'integer' };
+  }
+  return col.categories
+    ? { name, kind: 'categorical', categories: col.categories.map(String) }
+    : { name, kind: 'categorical' };
+}
+
+/** Encodes one numeric column by its public bounds (values clamped into them). */
+export function encodeNumeric(
+  spec: Extract<ColumnSpec, { kind: 'numeric' }>,
+  values: readonly unknown[],
+): EncodedColumn {
+  const [lo, hi] = spec.bounds;
+  if (
+    !(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) ||
+    !Number.isInteger(spec.bins) ||
+    spec.bins < 1
+  ) {
+    throw new SynthError(
+      'domain.bad-bounds',
+      `Column "${spec.name}" needs finite bounds lo < hi and a whole number of bins`,
+      'fix its bounds in the policy',
+    );
+  }
+  const codes = new Int32Array(values.length);
+  values.forEach((v, i) => {
+    const x = typeof v === 'number' ? v : Number(v);
+    const t = Number.isFinite(x) ? (Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo) : 0;
+    codes[i] = Math.min(spec.bins - 1, Math.floor(t * spec.bins));
+  });
+  return { column: { name: spec.name, size: spec.bins, codes }, spec };
+}
+
+/** Options of DP domain discovery. */
+export interface DiscoveryOptions {
+  ledger: SynthLedger;
+  rng: RandomSource;
+  /** ρ to spend on this column. */
+  rho: Rational;
+  /** δ₀: chance that a value held by one person is released. */
+  delta: number;
+}
+
+/** Encodes one categorical column: public categories, or DP-thresholded discovered values. */
+export function encodeCategorical(
+  spec: Extract<ColumnSpec, { kind: 'categorical' }>,
+  values: readonly unknown[],
+  discovery?: DiscoveryOptions,
+): EncodedColumn {
+  let labels: string[];
+  if (spec.categories) {
+    labels = [...spec.categories];
+  } else {
+    if (!discovery) {
+      throw new SynthError(
+        'domain.private',
+        `Column "${spec.name}" has no public categories`,
+        'declare categories in the policy or allow DP domain discovery',
+      );
+    }
+    labels = discoverCategories(spec.name, values, discovery);
+  }
+  const index = new Map(labels.map((l, i) => [l, i]));
+  let other = index.get(OTHER_LABEL);
+  if (other === undefined) {
+    other = labels.length;
+    labels.push(OTHER_LABEL);
+  }
+  const codes = new Int32Array(values.length);
+  values.forEach((v, i) => (codes[i] = index.get(v == null ? '' : String(v)) ?? other));
+  return { column: { name: spec.name, size: labels.length, codes }, spec, labels };
+}
+
+/** The observed values whose noisy count clears the threshold, sorted (never data order). */
+function discoverCategories(
+  name: string,
+  values: readonly unknown[],
+  o: DiscoveryOptions,
+): string[] {
+  if (!(o.delta > 0 && o.delta < 1)) {
+    throw new SynthError(
+      'domain.bad-delta',
+      `Domain discovery for "${name}" needs 0 < δ < 1`,
+      'pass a positive delta',
+    );
+  }
+  const sigma2 = sigma2For(o.rho);
+  o.ledger.charge({ kind: 'domain', attrs: [name], rho: o.rho, sigma2, delta: o.delta });
+  const counts = new Map<string, number>();
+  for (const v of values) {
+    const key = v == null ? '' : String(v);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const keys = [...counts.keys()].sort();
+  const noisy = noisyCounts(
+    Float64Array.from(keys, (k) => counts.get(k)!),
+    sigma2,
+    o.rng,
+  );
+  const tau = 1 + Math.ceil(Math.sqrt(sigma2.toNumber()) * Math.sqrt(2 * Math.log(1 / o.delta)));
+  return keys.filter((_, i) => noisy[i]! >= tau && keys[i] !== OTHER_LABEL);
+}
+
+/** Decodes one column's codes back to values: labels, or uniform draws within numeric bins. */
+export function decodeColumn(
+  e: EncodedColumn,
+  codes: Int32Array,
+  rng: RandomSource,
+): (string | number)[] {
+  const spec = e.spec;
+  if (spec.kind === 'categorical') return Array.from(codes, (c) => e.labels![c]!);
+  const [lo, hi] = spec.bounds;
+  const bins = spec.bins;
+  const width = (hi - lo) / bins;
+  const integer = spec.integer === true;
+  return Array.from(codes, (c) => {
+    const u = rng.nextUint32() / 4294967296;
+    if (!integer) return lo + (c + u) * width;
+    // Integers whose bin is c: from ⌈lo + c·w⌉ up to the last integer below the next edge.
+    const first = Math.ceil(lo + c * width);
+    const last = c === bins - 1 ? Math.floor(hi) : Math.ceil(lo + (c + 1) * width) - 1;
+    return last >= first
+      ? first + Math.floor(u * (last - first + 1))
+      : Math.round(lo + (c + 0.5) * width);
+  });
+}
+
+/** A budget plan: the ledger for (ε, δ) and each private column's discovery ρ and δ₀. */
+export interface BudgetPlan {
+  ledger: SynthLedger;
+  discovery?: { rho: Rational; delta: number };
+}
+
+/**
+ * Splits (ε, δ) when `privateColumns` > 0 columns need domain discovery: half of δ goes to the
+ * thresholds (δ₀ = δ / (2·m) each), the rest to the zCDP conversion; each column gets
+ * `discoveryShare`/m of ρ (default 5% in total). Without private columns all of δ converts.
+ */
+export function planBudget(
+  epsilon: number,
+  delta: number,
+  privateColumns: number,
+  discoveryShare = 0.05,
+): BudgetPlan {
+  if (privateColumns === 0) return { ledger: new SynthLedger(rhoForEpsilonDelta(epsilon, delta)) };
+  const ledger = new SynthLedger(rhoForEpsilonDelta(epsilon, delta / 2));
+  const rho = ledger.total
+    .mul(Rational.of(BigInt(Math.round(discoveryShare * 1e6)), 1_000_000n))
+    .div(BigInt(privateColumns));
+  return { ledger, discovery: { rho, delta: delta / (2 * privateColumns) } };
+}

@@ -1,0 +1,68 @@
+// Why: every column's 1-way marginal is measured first; it drives compression, coarse binning,
+// the row-count estimate and the raking targets. Column a gets ρ ∝ size^(2/3) of the 1-way share:
+// that minimizes Σ size·σ (the total expected L1 error) for a fixed Σρ, and sizes are public.
+// Everything after the noisy counts is post-processing.
+import type { RandomSource } from '../dp/random.js';
+import { Rational } from '../dp/rational.js';
+import { sigma2For, type SynthLedger } from './budget.js';
+import { compressDomain, compressVector, type Compression } from './compress.js';
+import { noisyCounts } from './noise.js';
+import { projectSimplex } from './project.js';
+import type { DiscreteTable } from './table.js';
+
+/** Inputs of `measureOneWays`. */
+export interface OneWayOptions {
+  ledger: SynthLedger;
+  rng: RandomSource;
+  /** ρ for all 1-way measurements together. */
+  rho: Rational;
+  /** Compression threshold in noise standard deviations. */
+  compress: number;
+  onProgress: (stage: 'one-way', fraction: number) => void;
+}
+
+/** The released 1-way information: row-count estimate, compressions, and distributions. */
+export interface OneWayEstimates {
+  total: number;
+  compressions: Compression[];
+  /** Each column's estimated distribution over its compressed cells (sums to 1). */
+  node: Float64Array[];
+}
+
+/** Measures every 1-way marginal with discrete Gaussian noise and post-processes the results. */
+export function measureOneWays(table: DiscreteTable, o: OneWayOptions): OneWayEstimates {
+  const { ledger, rng } = o;
+  const d = table.columns.length;
+  const names = table.columns.map((c) => c.name);
+  const rho1All = o.rho;
+  const weights = table.columns.map((c) =>
+    BigInt(Math.max(1, Math.round(1000 * c.size ** (2 / 3)))),
+  );
+  const weightSum = weights.reduce((x, y) => x + y, 0n);
+  const sd1: number[] = [];
+  const noisy1 = table.columns.map((col, a) => {
+    const rho1 = rho1All.mul(Rational.of(weights[a]!, weightSum));
+    const sigma1 = sigma2For(rho1);
+    sd1.push(Math.sqrt(sigma1.toNumber()));
+    ledger.charge({ kind: 'one-way', attrs: [names[a]!], rho: rho1, sigma2: sigma1 });
+    const counts = new Float64Array(col.size);
+    for (const code of col.codes) counts[code]!++;
+    o.onProgress('one-way', (a + 1) / d);
+    return noisyCounts(counts, sigma1, rng);
+  });
+  let num = 0;
+  let den = 0;
+  noisy1.forEach((v, a) => {
+    let s = 0;
+    for (const x of v) s += x;
+    const variance = v.length * sd1[a]! ** 2; // inverse-variance weights: Var(Σ) = size·σ²
+    num += s / variance;
+    den += 1 / variance;
+  });
+  const total = Math.max(1, num / den);
+  const compressions = noisy1.map((v, a) => compressDomain(v, o.compress * sd1[a]!));
+  const node = noisy1.map((v, a) =>
+    projectSimplex(compressVector(compressions[a]!, v), total).map((x) => x / total),
+  );
+  return { total, compressions, node };
+}
