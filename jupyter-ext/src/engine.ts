@@ -1,0 +1,184 @@
+/**
+ * The browser's SQL engine: duckdb-wasm, started once, lazily, from this extension's own static
+ * files (never a CDN), locked down before any user SQL runs: no extension autoloading or
+ * installing, no file or network access, configuration locked. Views arrive as Arrow IPC streams.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { DataType, type Table } from 'apache-arrow';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+
+/** Statements run before any user SQL; the last one makes them irreversible. */
+const LOCKDOWN = [
+  'SET autoload_known_extensions=false',
+  'SET autoinstall_known_extensions=false',
+  'SET allow_community_extensions=false',
+  'SET enable_external_access=false',
+  'SET lock_configuration=true',
+];
+
+/** Rows shown of a result at most (the count of all rows is still reported). */
+export const MAX_DISPLAY_ROWS = 1000;
+
+/** A query result ready to render: column names and display strings (null for SQL NULL). */
+export interface QueryResult {
+  columns: string[];
+  rows: (string | null)[][];
+  totalRows: number;
+  elapsedMs: number;
+}
+
+/** URL of a file in this extension's static folder, as served by Jupyter. */
+function staticUrl(file: string): string {
+  const base =
+    PageConfig.getOption('fullLabextensionsUrl') ||
+    URLExt.join(PageConfig.getBaseUrl(), 'lab/extensions');
+  const path = URLExt.join(base, '@privet/jupyter-ext', 'static', 'duckdb', file);
+  return new URL(path, window.location.href).href;
+}
+
+/** One locked-down duckdb-wasm database per browser tab, with the views loaded so far. */
+export class SqlEngine {
+  private started: Promise<duckdb.AsyncDuckDBConnection> | null = null;
+  private readonly loaded = new Set<string>();
+
+  /** True once the engine has been asked to start. */
+  get isStarted(): boolean {
+    return this.started !== null;
+  }
+
+  /** Views already loaded into the engine. */
+  get loadedViews(): ReadonlySet<string> {
+    return this.loaded;
+  }
+
+  /** Starts duckdb-wasm on first call; later calls share the same connection. */
+  connection(): Promise<duckdb.AsyncDuckDBConnection> {
+    if (!this.started) {
+      this.started = start().catch((error: unknown) => {
+        this.started = null;
+        throw error;
+      });
+    }
+    return this.started;
+  }
+
+  /** Loads (or replaces) a view from an Arrow IPC stream as a table named after the view. */
+  async loadView(name: string, ipc: Uint8Array): Promise<void> {
+    const conn = await this.connection();
+    await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    await conn.insertArrowFromIPCStream(ipc, { name, create: true });
+    this.loaded.add(name);
+  }
+
+  /** Table names a statement refers to (DuckDB's own parser; no execution). */
+  async tablesIn(sql: string): Promise<string[]> {
+    const conn = await this.connection();
+    try {
+      return await conn.getTableNames(sql);
+    } catch (error) {
+      throw sqlError(error);
+    }
+  }
+
+  /** Runs SQL and converts the first MAX_DISPLAY_ROWS rows to display strings. */
+  async query(sql: string): Promise<QueryResult> {
+    const conn = await this.connection();
+    const began = performance.now();
+    let table: unknown;
+    try {
+      table = await conn.query(sql);
+    } catch (error) {
+      throw sqlError(error);
+    }
+    const elapsedMs = performance.now() - began;
+    return toResult(table as Table, elapsedMs);
+  }
+}
+
+async function start(): Promise<duckdb.AsyncDuckDBConnection> {
+  const features = await duckdb.getPlatformFeatures();
+  if (!features.wasmExceptions) {
+    throw new Error(
+      'this browser lacks WebAssembly exceptions, which the bundled SQL engine needs. ' +
+        'Fix: use a current Chromium, Firefox or Safari.',
+    );
+  }
+  const worker = new Worker(staticUrl('duckdb-browser-eh.worker.js'));
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  try {
+    await db.instantiate(staticUrl('duckdb-eh.wasm'));
+    await db.open({ query: { castDecimalToDouble: true } });
+    const conn = await db.connect();
+    for (const statement of LOCKDOWN) await conn.query(statement);
+    return conn;
+  } catch (error) {
+    await db.terminate();
+    throw new Error(
+      `the in-browser SQL engine failed to start (${error instanceof Error ? error.message : String(error)}). ` +
+        'Fix: reload the page; if it persists, reinstall the Privet extension.',
+    );
+  }
+}
+
+/** A failed statement: DuckDB's message, readable, with how to fix it. */
+export class SqlError extends Error {
+  /** How to fix the statement. */
+  readonly fix =
+    'check the SQL; query the masked and synthetic views listed above by name ' +
+    '(file, network and extension access are disabled in this engine)';
+
+  /** Creates an error with DuckDB's message. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+/** duckdb-wasm reports errors as JSON text ({exception_type, exception_message}); unwrap it. */
+function sqlError(error: unknown): SqlError {
+  const raw = error instanceof Error ? error.message : String(error);
+  try {
+    const parsed = JSON.parse(raw) as { exception_type?: unknown; exception_message?: unknown };
+    if (typeof parsed.exception_message === 'string') {
+      const kind =
+        typeof parsed.exception_type === 'string' ? `${parsed.exception_type} error: ` : '';
+      return new SqlError(kind + parsed.exception_message);
+    }
+  } catch {
+    // Not JSON: DuckDB's plain message.
+  }
+  return new SqlError(raw);
+}
+
+/** Double-quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function toResult(table: Table, elapsedMs: number): QueryResult {
+  const fields = table.schema.fields;
+  const shown = Math.min(table.numRows, MAX_DISPLAY_ROWS);
+  const columns = fields.map((f) => f.name);
+  const vectors = fields.map((_, i) => table.getChildAt(i));
+  const rows: (string | null)[][] = [];
+  for (let r = 0; r < shown; r++) {
+    rows.push(fields.map((field, c) => formatValue(vectors[c]?.get(r), field.type)));
+  }
+  return { columns, rows, totalRows: table.numRows, elapsedMs };
+}
+
+/** Renders one Arrow value as text (dates as ISO, big integers exactly). */
+export function formatValue(value: unknown, type: DataType): string | null {
+  if (value === null || value === undefined) return null;
+  if (DataType.isDate(type) && typeof value === 'number') {
+    return new Date(value).toISOString().slice(0, 10);
+  }
+  if (DataType.isTimestamp(type) && typeof value === 'number') {
+    return new Date(value).toISOString().replace('T', ' ').replace('.000Z', '');
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'object') {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+  return String(value);
+}

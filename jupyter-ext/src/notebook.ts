@@ -1,0 +1,124 @@
+/**
+ * "Use in notebook": inserts a code cell that loads a view into the kernel with pandas from the
+ * gateway's Parquet URL. Why the environment variable: the token must never be written into a
+ * notebook, so it reaches the kernel by a silent execution (store_history off, no output, not a
+ * cell), and the inserted cell reads it from os.environ.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { NotebookActions, type INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
+import type { ICodeCellModel } from '@jupyterlab/cells';
+import { DP_RELEASE_MIME_TYPE, type DpRelease } from '@privet/core/protocol';
+import { releaseText } from './mime.js';
+import type { SignedIn } from './session.js';
+
+/** Name of the kernel environment variable holding the token. */
+export const TOKEN_ENV = 'PRIVET_TOKEN';
+
+/** A Python identifier for a view name (view names are lower_snake_case already). */
+function pythonName(view: string): string {
+  const name = view.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(name) ? `v_${name}` : name;
+}
+
+/** The Python source of the cell that loads `view` (contains its URL, never the token). */
+export function loadViewCode(view: string, parquetUrl: string): string {
+  const variable = pythonName(view);
+  return [
+    `# Privet: load the approved view "${view}" from the gateway (token from ${TOKEN_ENV}).`,
+    'import io, os, urllib.request',
+    'import pandas as pd',
+    '',
+    `if not os.environ.get(${JSON.stringify(TOKEN_ENV)}):`,
+    '    raise RuntimeError("Privet: this kernel has no gateway token. Fix: sign in in the Privet panel and click \'Use in notebook\' again.")',
+    `_privet_request = urllib.request.Request(${JSON.stringify(parquetUrl)}, headers={"Authorization": "Bearer " + os.environ[${JSON.stringify(TOKEN_ENV)}]})`,
+    'with urllib.request.urlopen(_privet_request) as _privet_response:',
+    `    ${variable} = pd.read_parquet(io.BytesIO(_privet_response.read()))`,
+    `${variable}.head()`,
+  ].join('\n');
+}
+
+/** The current notebook, or a new one when none is open. */
+async function targetNotebook(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker | null,
+): Promise<NotebookPanel> {
+  const current = tracker?.currentWidget;
+  if (current) return current;
+  const created = (await app.commands.execute('notebook:create-new', {
+    kernelName: 'python3',
+  })) as NotebookPanel;
+  await created.context.ready;
+  return created;
+}
+
+/** Gives the notebook's kernel the token through a silent, history-free execution. */
+async function giveKernelToken(panel: NotebookPanel, session: SignedIn): Promise<void> {
+  await panel.sessionContext.ready;
+  const kernel = panel.sessionContext.session?.kernel;
+  if (!kernel) return; // No kernel yet: the cell explains how to fix it when run.
+  const code = `import os as _o\n_o.environ[${JSON.stringify(TOKEN_ENV)}] = ${JSON.stringify(session.token)}\ndel _o`;
+  const future = kernel.requestExecute({
+    code,
+    silent: true,
+    store_history: false,
+    allow_stdin: false,
+    stop_on_error: true,
+  });
+  await future.done;
+}
+
+/** Adds a code cell below the active one (or reuses an empty first cell) and returns it. */
+function newCodeCell(panel: NotebookPanel): ICodeCellModel {
+  const notebook = panel.content;
+  const empty =
+    notebook.widgets.length === 1 && notebook.activeCell?.model.sharedModel.getSource() === '';
+  if (!empty) NotebookActions.insertBelow(notebook);
+  NotebookActions.changeCellType(notebook, 'code');
+  const cell = notebook.activeCell;
+  if (!cell || cell.model.type !== 'code')
+    throw new Error('the notebook has no active cell. Fix: click into the notebook and try again.');
+  return cell.model as ICodeCellModel;
+}
+
+/** Inserts the loading cell below the active cell of the current (or a new) notebook. */
+export async function useInNotebook(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker | null,
+  session: SignedIn,
+  view: string,
+  experiment: string,
+): Promise<NotebookPanel> {
+  const panel = await targetNotebook(app, tracker);
+  const cell = newCodeCell(panel);
+  cell.sharedModel.setSource(loadViewCode(view, session.client.parquetUrl(view, experiment)));
+  app.shell.activateById(panel.id);
+  await giveKernelToken(panel, session);
+  return panel;
+}
+
+/**
+ * Inserts a cell whose output is the DP release (its MIME bundle plus a text fallback). The
+ * source only names the release: the numbers live in the output, which re-running would clear.
+ */
+export async function insertRelease(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker | null,
+  release: DpRelease,
+): Promise<NotebookPanel> {
+  const panel = await targetNotebook(app, tracker);
+  const cell = newCodeCell(panel);
+  const sql = release.sql.split('\n').map((line) => `#   ${line}`);
+  cell.sharedModel.setSource(
+    [`# Privet DP release ${release.releaseId} (output below; do not re-run)`, ...sql].join('\n'),
+  );
+  cell.outputs.add({
+    output_type: 'display_data',
+    data: {
+      [DP_RELEASE_MIME_TYPE]: JSON.parse(JSON.stringify(release)) as Record<string, never>,
+      'text/plain': releaseText(release),
+    },
+    metadata: {},
+  });
+  app.shell.activateById(panel.id);
+  return panel;
+}

@@ -1,0 +1,187 @@
+import * as React from 'react';
+import { Button } from '@jupyterlab/ui-components';
+import type { DpRelease, ViewSummary } from '@privet/core/protocol';
+import { whyUnusable, type Experiment, type ExperimentContext } from '../experiment.js';
+import type { SqlEngine, QueryResult } from '../engine.js';
+import type { PrivetSession, SignedIn } from '../session.js';
+import { quoteIdent } from '../engine.js';
+import { DpQueryBox } from './DpQueryBox.js';
+import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
+import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { ResultTable } from './ResultTable.js';
+import { SignInForm } from './SignInForm.js';
+import { ViewCard, hasRows } from './ViewCard.js';
+import { runSql } from './runSql.js';
+
+/** Props of the data panel's React tree. */
+export interface DataPanelAppProps {
+  session: PrivetSession;
+  engine: SqlEngine;
+  gatewayUrl: string;
+  context: ExperimentContext;
+  onUseInNotebook: (signedIn: SignedIn, view: ViewSummary, experiment: Experiment) => Promise<void>;
+  /** Puts a DP release into the notebook. */
+  onRelease: (release: DpRelease) => Promise<void>;
+}
+
+/** Subscribes to the session's sign-in state. */
+function useSignedIn(session: PrivetSession): SignedIn | null {
+  const [state, setState] = React.useState(session.signedIn);
+  React.useEffect(() => {
+    const onChange = (_: PrivetSession, value: SignedIn | null): void => setState(value);
+    session.changed.connect(onChange);
+    return () => {
+      session.changed.disconnect(onChange);
+    };
+  }, [session]);
+  return state;
+}
+
+/** The whole panel: sign-in, then views, SQL editor and results. */
+export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
+  const { session, engine } = props;
+  const signedIn = useSignedIn(session);
+  const [experiments, experiment, experimentError] = useExperiments(signedIn, props.context);
+  const [views, setViews] = React.useState<ViewSummary[]>([]);
+  const [sql, setSql] = React.useState('');
+  const [status, setStatus] = React.useState('');
+  const [result, setResult] = React.useState<QueryResult | null>(null);
+  const [error, setError] = React.useState<ErrorInfo | null>(null);
+
+  React.useEffect(() => {
+    setViews([]);
+    setResult(null);
+    setError(null);
+    if (!signedIn) return;
+    let live = true;
+    signedIn.client.listViews().then(
+      (list) => {
+        if (!live) return;
+        setViews(list.views);
+        const first = list.views.find((v) => hasRows(v) && v.name.endsWith('_masked'));
+        if (first) setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
+      },
+      (e: unknown) => live && setError(toErrorInfo(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
+
+  if (!signedIn) {
+    return (
+      <div className="jp-Privet-panel">
+        <h2 className="jp-Privet-title">Privet</h2>
+        <SignInForm
+          gatewayUrl={props.gatewayUrl}
+          onSignIn={async (url, token) => {
+            await session.signIn(url, token);
+          }}
+        />
+      </div>
+    );
+  }
+
+  const run = async (text: string): Promise<void> => {
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await runSql(engine, signedIn.client, views, experiment, text, setStatus));
+    } catch (e) {
+      setError(toErrorInfo(e));
+    } finally {
+      setStatus('');
+    }
+  };
+  const preview = (view: ViewSummary): void => {
+    const text = `SELECT * FROM ${quoteIdent(view.name)} LIMIT 100`;
+    setSql(text);
+    void run(text);
+  };
+  const use = (view: ViewSummary): void => {
+    setError(null);
+    if (!experiment) return;
+    props
+      .onUseInNotebook(signedIn, view, experiment)
+      .catch((e: unknown) => setError(toErrorInfo(e)));
+  };
+
+  const dpViews = views
+    .filter((v) => v.tier === 'dp' && whyUnusable(experiment, v.name) === null)
+    .map((v) => v.name);
+
+  return (
+    <div className="jp-Privet-panel">
+      <h2 className="jp-Privet-title">Privet</h2>
+      <div className="jp-Privet-user">
+        <span>
+          Signed in as <strong>{signedIn.user.name}</strong> ({signedIn.user.user}) ·{' '}
+          {signedIn.user.roles.join(', ')}
+        </span>
+        <Button small minimal onClick={() => session.signOut()}>
+          Sign out
+        </Button>
+      </div>
+      <ExperimentPicker experiments={experiments} selected={experiment} context={props.context} />
+      <ErrorBox error={experimentError} />
+      <h3 className="jp-Privet-heading">Views</h3>
+      <ul className="jp-Privet-views">
+        {views.map((v) => (
+          <ViewCard
+            key={v.name}
+            view={v}
+            unusable={whyUnusable(experiment, v.name)}
+            onPreview={preview}
+            onUseInNotebook={use}
+          />
+        ))}
+      </ul>
+      {experiment && dpViews.length > 0 ? (
+        <>
+          <h3 className="jp-Privet-heading">DP query (on the gateway; spends budget)</h3>
+          <DpQueryBox
+            key={experiment.id}
+            client={signedIn.client}
+            experiment={experiment.id}
+            views={dpViews}
+            onRelease={async (release) => {
+              props.context.notifySpent(experiment.id);
+              await props.onRelease(release);
+            }}
+          />
+        </>
+      ) : null}
+      <h3 className="jp-Privet-heading">
+        SQL (in this browser, over masked &amp; synthetic views)
+      </h3>
+      <textarea
+        className="jp-Privet-sql"
+        aria-label="SQL query"
+        value={sql}
+        spellCheck={false}
+        rows={4}
+        onChange={(e) => setSql(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
+            e.preventDefault();
+            void run(sql);
+          }
+        }}
+      />
+      <div className="jp-Privet-sqlActions">
+        <Button
+          className="jp-Privet-primary"
+          disabled={status !== ''}
+          onClick={() => void run(sql)}
+        >
+          Run
+        </Button>
+        <span className="jp-Privet-status" aria-live="polite">
+          {status}
+        </span>
+      </div>
+      <ErrorBox error={error} />
+      {result ? <ResultTable result={result} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import * as React from 'react';
+import { isActive, type Experiment, type ExperimentContext } from '../experiment.js';
+import type { SignedIn } from '../session.js';
+import { toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+
+/** Loads the user's experiments after sign-in and keeps the context's selection valid. */
+export function useExperiments(
+  signedIn: SignedIn | null,
+  context: ExperimentContext,
+): [Experiment[], Experiment | null, ErrorInfo | null] {
+  const [list, setList] = React.useState<Experiment[]>([]);
+  const [selected, setSelected] = React.useState(context.selected);
+  const [error, setError] = React.useState<ErrorInfo | null>(null);
+  React.useEffect(() => {
+    const onChange = (_: ExperimentContext, e: Experiment | null): void => setSelected(e);
+    context.changed.connect(onChange);
+    return () => {
+      context.changed.disconnect(onChange);
+    };
+  }, [context]);
+  React.useEffect(() => {
+    setList([]);
+    setError(null);
+    if (!signedIn) {
+      context.select(null);
+      return;
+    }
+    let live = true;
+    signedIn.client.listExperiments().then(
+      ({ experiments }) => {
+        if (!live) return;
+        setList(experiments);
+        const keep = experiments.find((e) => e.id === context.selected?.id);
+        context.select(keep ?? experiments.find(isActive) ?? experiments[0] ?? null);
+      },
+      (e: unknown) => live && setError(toErrorInfo(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [signedIn, context]);
+  return [list, selected, error];
+}
+
+/** The experiment selector: each experiment with its lifecycle state. */
+export function ExperimentPicker(props: {
+  experiments: Experiment[];
+  selected: Experiment | null;
+  context: ExperimentContext;
+}): JSX.Element {
+  const { experiments, selected, context } = props;
+  if (experiments.length === 0) {
+    return (
+      <p className="jp-Privet-noExperiment">
+        You are in no experiment yet. Propose one (privet experiment propose) and ask your steward
+        to approve it; view data and DP queries are only available inside one.
+      </p>
+    );
+  }
+  return (
+    <label className="jp-Privet-experiment">
+      <span>Experiment</span>
+      <select
+        aria-label="Experiment"
+        className="jp-mod-styled"
+        value={selected?.id ?? ''}
+        onChange={(e) => context.select(experiments.find((x) => x.id === e.target.value) ?? null)}
+      >
+        {experiments.map((e) => (
+          <option key={e.id} value={e.id}>
+            {e.title} ({e.id}) · {e.state}
+          </option>
+        ))}
+      </select>
+      {selected && !isActive(selected) ? (
+        <span className="jp-Privet-experimentNote">
+          This experiment is {selected.state}: its views can be used once it is approved or running.
+        </span>
+      ) : null}
+    </label>
+  );
+}

@@ -1,0 +1,124 @@
+import * as React from 'react';
+import { Button } from '@jupyterlab/ui-components';
+import type { ViewManifest, ViewSummary } from '@privet/core/protocol';
+
+/** Props of one view's card. */
+export interface ViewCardProps {
+  view: ViewSummary;
+  /** Why the selected experiment cannot use this view (null: usable). */
+  unusable: string | null;
+  onPreview: (view: ViewSummary) => void;
+  onUseInNotebook: (view: ViewSummary) => void;
+}
+
+/** True when a view has rows the browser may load (published masked or synthetic). */
+export function hasRows(view: ViewSummary): boolean {
+  return view.tier !== 'dp' && view.published;
+}
+
+/** First 12 hex digits of a SHA-256, with the full value as a tooltip. */
+function Hash(props: { value: string }): JSX.Element {
+  return (
+    <code className="jp-Privet-hash" title={props.value}>
+      {props.value.slice(0, 12)}
+    </code>
+  );
+}
+
+function Manifest(props: { manifest: ViewManifest }): JSX.Element {
+  const m = props.manifest;
+  return (
+    <dl className="jp-Privet-manifest">
+      <dt>Published</dt>
+      <dd>{new Date(m.publishedAt).toLocaleString()}</dd>
+      <dt>Rows</dt>
+      <dd>
+        {m.rows.toLocaleString()} ({m.rowsSuppressed.toLocaleString()} suppressed)
+      </dd>
+      {m.kAnonymity ? (
+        <>
+          <dt>k-anonymity</dt>
+          <dd>
+            k={m.kAnonymity.k} on {m.kAnonymity.quasiIdentifiers.join(', ')}; smallest class{' '}
+            {m.kAnonymity.smallestClass}
+          </dd>
+        </>
+      ) : null}
+      <dt>Source hash</dt>
+      <dd>
+        <Hash value={m.sourceHash} />
+      </dd>
+      <dt>Policy hash</dt>
+      <dd>
+        <Hash value={m.policyHash} />
+      </dd>
+      <dt>Parquet hash</dt>
+      <dd>
+        <Hash value={m.parquetHash} />
+      </dd>
+    </dl>
+  );
+}
+
+/** One view: name, tier badge, row count; expands to columns with operators and provenance. */
+export function ViewCard(props: ViewCardProps): JSX.Element {
+  const { view } = props;
+  const rows = view.rows ?? view.manifest?.rows;
+  const usable = props.unusable === null;
+  return (
+    <li
+      className={`jp-Privet-view${usable ? '' : ' jp-Privet-viewDisabled'}`}
+      data-view={view.name}
+      aria-disabled={!usable}
+    >
+      <details>
+        <summary>
+          <span className="jp-Privet-viewName">{view.name}</span>
+          <span className={`jp-Privet-badge jp-Privet-badge-${view.tier}`}>{view.tier}</span>
+          <span className="jp-Privet-rows">
+            {rows !== undefined
+              ? `${rows.toLocaleString()} rows`
+              : view.tier === 'dp'
+                ? 'aggregates only'
+                : ''}
+            {view.tier !== 'dp' && !view.published ? 'not published' : ''}
+          </span>
+        </summary>
+        {view.description ? <p className="jp-Privet-description">{view.description}</p> : null}
+        <div className="jp-Privet-source">source: {view.source}</div>
+        <table className="jp-Privet-columns">
+          <thead>
+            <tr>
+              <th>column</th>
+              <th>type</th>
+              <th>operator</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.columns.map((c) => (
+              <tr key={c.name}>
+                <td>{c.name}</td>
+                <td>{c.type}</td>
+                <td>
+                  <code>{c.operator}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {view.manifest ? <Manifest manifest={view.manifest} /> : null}
+      </details>
+      {usable ? null : <div className="jp-Privet-unusable">Unavailable: {props.unusable}</div>}
+      {usable && hasRows(view) ? (
+        <div className="jp-Privet-viewActions">
+          <Button small onClick={() => props.onPreview(view)}>
+            Preview
+          </Button>
+          <Button small onClick={() => props.onUseInNotebook(view)}>
+            Use in notebook
+          </Button>
+        </div>
+      ) : null}
+    </li>
+  );
+}

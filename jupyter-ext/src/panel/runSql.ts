@@ -1,0 +1,47 @@
+/**
+ * Runs analyst SQL in the browser: finds the views a statement refers to (DuckDB's parser), loads
+ * the ones not loaded yet from the gateway as Arrow IPC, then executes. Only published masked and
+ * synthetic views can be loaded; dp views have no rows on the browser side by design.
+ */
+import type { ViewSummary } from '@privet/core/protocol';
+import type { GatewayClient } from '../client.js';
+import type { QueryResult, SqlEngine } from '../engine.js';
+import { whyUnusable, type Experiment } from '../experiment.js';
+import { hasRows } from './ViewCard.js';
+
+/** Progress messages shown while a query runs. */
+export type Progress = (status: string) => void;
+
+/** Loads the views `sql` needs into the engine, then runs it. */
+export async function runSql(
+  engine: SqlEngine,
+  client: GatewayClient,
+  views: readonly ViewSummary[],
+  experiment: Experiment | null,
+  sql: string,
+  progress: Progress,
+): Promise<QueryResult> {
+  if (sql.trim() === '') throw new Error('the query is empty. Fix: type a SELECT statement.');
+  if (!engine.isStarted) progress('Starting the in-browser SQL engine (first use)…');
+  const tables = new Set((await engine.tablesIn(sql)).map((t) => t.toLowerCase()));
+  for (const view of views) {
+    if (!tables.has(view.name)) continue;
+    const why = whyUnusable(experiment, view.name);
+    if (why !== null || !experiment) {
+      throw new Error(
+        `"${view.name}" cannot be used: ${why}. Fix: pick an approved experiment that requested it.`,
+      );
+    }
+    if (engine.loadedViews.has(view.name)) continue;
+    if (!hasRows(view)) {
+      throw new Error(
+        `"${view.name}" is a ${view.tier === 'dp' ? 'dp' : 'unpublished'} view and has no rows in the browser. ` +
+          'Fix: query a masked or synthetic view (dp views answer aggregate queries on the gateway).',
+      );
+    }
+    progress(`Loading ${view.name} from the gateway…`);
+    await engine.loadView(view.name, await client.viewArrow(view.name, experiment.id));
+  }
+  progress('Running…');
+  return engine.query(sql);
+}

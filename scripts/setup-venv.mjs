@@ -1,0 +1,89 @@
+// Creates the project's Python virtual environment (.venv/, git-ignored) for the JupyterLab side:
+// JupyterLab 4.6+, ipykernel, pandas and pyarrow. Idempotent and fast on a second run: pip is
+// only invoked when `pip check`-style probing says a requirement is missing or out of range.
+// Usage: node scripts/setup-venv.mjs [--with-extension]   (also pip-installs ./jupyter-ext)
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const venv = join(root, '.venv');
+const python = join(venv, 'bin', 'python');
+const requirements = ['jupyterlab>=4.6,<5', 'ipykernel', 'pandas', 'pyarrow'];
+const withExtension = process.argv.includes('--with-extension');
+
+/** Runs a command, streaming its output; exits the script with a clear message on failure. */
+function run(cmd, args, what) {
+  const started = Date.now();
+  console.log(`setup-venv: ${what} …`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) {
+    console.error(
+      `setup-venv: ${what} failed (exit ${r.status ?? r.signal}). ` +
+        `Fix: check the output above; delete .venv/ and run "node scripts/setup-venv.mjs" again.`,
+    );
+    process.exit(1);
+  }
+  console.log(`setup-venv: ${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** True when every requirement is installed in the venv in a satisfying version. */
+function satisfied(reqs) {
+  // importlib.metadata + packaging (vendored by pip) answer without touching the network.
+  const probe = [
+    'import sys',
+    'from importlib.metadata import version, PackageNotFoundError',
+    'from pip._vendor.packaging.requirements import Requirement',
+    'bad = []',
+    'for spec in sys.argv[1:]:',
+    '    r = Requirement(spec)',
+    '    try:',
+    '        v = version(r.name)',
+    '    except PackageNotFoundError:',
+    '        bad.append(spec); continue',
+    '    if not r.specifier.contains(v, prereleases=True): bad.append(spec)',
+    'print("\\n".join(bad)); sys.exit(1 if bad else 0)',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', probe, ...reqs], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+if (!existsSync(python)) {
+  run('python3', ['-m', 'venv', venv], 'creating .venv with python3 -m venv');
+} else {
+  console.log('setup-venv: .venv exists');
+}
+
+// The repository's package.json says "type": "module", and Node resolves that for every .js file
+// below it, including JupyterLab's bundled yarn.js in .venv (CommonJS): `jupyter lab` then prints
+// "Fail to get yarn configuration". A package.json in .venv restores CommonJS for the venv.
+const venvPackageJson = join(venv, 'package.json');
+if (!existsSync(venvPackageJson)) writeFileSync(venvPackageJson, '{ "type": "commonjs" }\n');
+
+if (satisfied(requirements)) {
+  console.log(`setup-venv: already satisfied: ${requirements.join(', ')}`);
+} else {
+  run(
+    python,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...requirements],
+    `pip install ${requirements.join(' ')}`,
+  );
+}
+
+if (withExtension) {
+  const built = join(root, 'jupyter-ext', 'privet_jupyter', 'labextension', 'package.json');
+  if (!existsSync(built)) {
+    console.error(
+      'setup-venv: the labextension is not built (jupyter-ext/privet_jupyter/labextension). ' +
+        'Fix: run "npm run build -w jupyter-ext" first.',
+    );
+    process.exit(1);
+  }
+  run(
+    python,
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', './jupyter-ext'],
+    'pip install ./jupyter-ext',
+  );
+}
+console.log('setup-venv: ready (.venv/bin/jupyter)');

@@ -1,0 +1,148 @@
+/**
+ * The Privet data panel in a real JupyterLab (real gateway, real duckdb-wasm in Chromium):
+ * sign in as the demo analyst, see the demo views with tiers and operators, run SQL in the
+ * browser over patients_masked and check the rows against the gateway's own manifest.
+ */
+import { expect, test } from '@playwright/test';
+import type { ListViewsResponse } from '@privet/core/protocol';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
+
+const env = uiTestEnv();
+
+/** The views as the gateway lists them to alice (the expected panel content). */
+async function gatewayViews(): Promise<ListViewsResponse> {
+  const response = await fetch(`${env.gatewayUrl}/api/v1/views`, {
+    headers: { Authorization: `Bearer ${env.tokens.alice}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as ListViewsResponse;
+}
+
+test.describe('Privet data panel', () => {
+  test('palette lists the Privet commands', async ({ page }) => {
+    await openLab(page);
+    const palette = page.locator('#command-palette');
+    // The modal palette closes when something takes focus while the layout is still restoring,
+    // so open it again (through the View menu) until it stays open.
+    await expect(async () => {
+      await page.locator('#jp-menu-panel').getByText('View', { exact: true }).click();
+      await page.getByText('Activate Command Palette', { exact: true }).click();
+      await page.waitForTimeout(500);
+      await expect(palette.locator('input')).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
+    await palette.locator('input').fill('Privet');
+    await expect(palette.getByText('Open Privet Data Panel')).toBeVisible();
+    await palette.getByText('Open Privet Data Panel').click();
+    await expect(page.locator('#privet-data-panel .jp-Privet-signIn')).toBeVisible();
+  });
+
+  test('a wrong token is refused inline, without signing in', async ({ page }) => {
+    await openLab(page);
+    await openPanel(page);
+    await signIn(page, 'pvt_not-a-real-token-000000000000');
+    const error = page.locator('#privet-data-panel .jp-Privet-error');
+    await expect(error).toBeVisible();
+    await expect(error).toContainText('Fix:');
+    await expect(page.locator('#privet-data-panel .jp-Privet-user')).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/sign-in-refused.png` });
+  });
+
+  test('analyst signs in, sees the views and runs SQL over patients_masked in duckdb-wasm', async ({
+    page,
+  }) => {
+    const expected = await gatewayViews();
+    const patients = expected.views.find((v) => v.name === 'patients_masked');
+    expect(patients?.published).toBe(true);
+
+    // Everything the page loads (JupyterLab, the extension, duckdb-wasm) comes from 127.0.0.1.
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (/^https?:$/.test(url.protocol) && url.hostname !== '127.0.0.1') foreign.push(url.origin);
+    });
+    await openLab(page);
+    await openPanel(page);
+    await widenSidebar(page, 220);
+    await page.screenshot({ path: `${SHOTS}/sign-in.png` });
+    await signIn(page, env.tokens.alice!);
+
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    for (const view of expected.views) {
+      const card = panel.locator(`.jp-Privet-view[data-view="${view.name}"]`);
+      await expect(card).toBeVisible();
+      await expect(card.locator('.jp-Privet-badge')).toHaveText(view.tier);
+    }
+    await expect(panel.locator('.jp-Privet-view[data-view="visits_masked"]')).toBeVisible();
+    // Views are usable per the selected experiment; the others are shown disabled with why.
+    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+    const options = panel.getByLabel('Experiment').locator('option');
+    await expect(options.filter({ hasText: 'UI study (ui-study) · approved' })).toHaveCount(1);
+    await expect(options.filter({ hasText: '(ui-pending) · proposal' })).toHaveCount(1);
+    const visitsDp = panel.locator('.jp-Privet-view[data-view="visits_dp"]');
+    await expect(visitsDp).toHaveAttribute('aria-disabled', 'true');
+    await expect(visitsDp.locator('.jp-Privet-unusable')).toContainText('not requested');
+    await expect(
+      panel.locator('.jp-Privet-view[data-view="patients_masked"] .jp-Privet-unusable'),
+    ).toHaveCount(0);
+
+    // Columns with their masking operator, from the gateway's manifest.
+    const card = panel.locator('.jp-Privet-view[data-view="patients_masked"]');
+    await card.locator('summary').click();
+    const zip = patients!.columns.find((c) => c.name === 'zip')!;
+    await expect(card.locator('.jp-Privet-columns tr', { hasText: 'zip' })).toContainText(
+      zip.operator,
+    );
+    await expect(card.locator('.jp-Privet-manifest')).toContainText('k=5');
+    await page.screenshot({ path: `${SHOTS}/views.png` });
+
+    // SQL in the browser: counts by sex must add up to the published row count.
+    const sql = panel.getByLabel('SQL query', { exact: true });
+    const run = panel
+      .locator('.jp-Privet-sqlActions:not(.jp-Privet-dpActions)')
+      .getByRole('button', { name: 'Run', exact: true });
+    await sql.fill('SELECT sex, count(*) AS n FROM patients_masked GROUP BY sex ORDER BY sex');
+    await run.click();
+    const table = panel.locator('.jp-Privet-result table');
+    await expect(table).toBeVisible({ timeout: 90_000 });
+    await expect(table.locator('thead th')).toHaveText(['sex', 'n']);
+    const rows = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
+      );
+    expect(rows.map((r) => r[0])).toEqual(['F', 'M']);
+    const total = rows.reduce((sum, r) => sum + Number(r[1]), 0);
+    expect(total).toBe(patients!.manifest!.rows);
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/sql-result.png` });
+
+    // Preview shows masked values: emails are masked, the identifiers dropped by policy are absent.
+    await card.getByRole('button', { name: 'Preview' }).click();
+    await expect(panel.locator('.jp-Privet-resultMeta')).toContainText('100 rows');
+    const header = await table.locator('thead th').allTextContents();
+    expect(header).toContain('email');
+    expect(header).not.toContain('name');
+    expect(header).not.toContain('national_id');
+
+    // SQL errors are shown inline, and the engine refuses file access (locked down).
+    await sql.fill("SELECT * FROM read_csv('/etc/passwd')");
+    await run.click();
+    await expect(panel.locator('.jp-Privet-error')).toContainText(/disabled|Permission/i);
+    await expect(panel.locator('.jp-Privet-errorMessage')).toHaveText(/^Permission error: /);
+    await expect(panel.locator('.jp-Privet-errorFix')).toContainText('Fix:');
+
+    // A syntax error is reported inline too, and the panel keeps working afterwards.
+    await sql.fill('SELEC 1');
+    await run.click();
+    await expect(panel.locator('.jp-Privet-errorMessage')).toHaveText(/^Parser error: /);
+    await panel.locator('.jp-Privet-error').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/sql-error.png` });
+    await sql.fill('SELECT count(*) AS visits FROM visits_masked');
+    await run.click();
+    await expect(table.locator('thead th')).toHaveText(['visits']);
+    await expect(panel.locator('.jp-Privet-error')).toHaveCount(0);
+    expect(foreign).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * DP queries and the budget sidebar in a real JupyterLab against a real gateway: alice dry-runs a
+ * query on patients_dp (nothing spent), sees a refusal and an unaffordable price inline, runs it,
+ * and the release renders in the notebook while the ε gauge follows GET /experiments/:id/budget.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { BudgetResponse } from '@privet/core/protocol';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
+
+const env = uiTestEnv();
+const SQL = 'SELECT sex, COUNT(*) AS n, AVG(income) AS mean_income FROM patients_dp GROUP BY sex';
+
+/** The experiment's budget as the gateway reports it to alice. */
+async function gatewayBudget(): Promise<BudgetResponse> {
+  const response = await fetch(`${env.gatewayUrl}/api/v1/experiments/${env.experiment}/budget`, {
+    headers: { Authorization: `Bearer ${env.tokens.alice}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as BudgetResponse;
+}
+
+/** The patients budget's spent ε (display text) per the gateway. */
+async function spentText(): Promise<string> {
+  const budget = (await gatewayBudget()).budgets.find((b) => b.source === 'patients');
+  expect(budget).toBeDefined();
+  return budget!.spent.epsilon.text;
+}
+
+/** Opens the right-hand budget sidebar (click its tab only while it is hidden). */
+async function openBudget(page: Page): Promise<void> {
+  const tab = page.locator('.jp-SideBar .lm-TabBar-tab[data-id="privet-budget"]');
+  const title = page.locator('#privet-budget .jp-Privet-title');
+  await expect(async () => {
+    if (!(await title.isVisible())) await tab.click();
+    await expect(title).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+test.describe('Privet DP queries and budget', () => {
+  test('dry run prices a query for free; run spends, renders the release and the gauge drops', async ({
+    page,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    await widenSidebar(page, 220);
+    await signIn(page, env.tokens.alice!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+    await openBudget(page);
+    const sidebar = page.locator('#privet-budget');
+    const gauge = sidebar.locator(
+      '.jp-Privet-budget[data-source="patients"] [data-figure="epsilon"]',
+    );
+    const before = await spentText();
+    await expect(gauge.locator('.jp-Privet-spent')).toHaveText(before);
+    await expect(gauge.locator('.jp-Privet-total')).toHaveText(
+      (await gatewayBudget()).budgets.find((b) => b.source === 'patients')!.total.epsilon.text,
+    );
+
+    // Dry run: cost, ± per aggregate, budget left afterwards; nothing spent.
+    const dp = panel.locator('.jp-Privet-dp');
+    const sql = dp.getByLabel('DP SQL query');
+    await sql.fill(SQL);
+    await dp.getByLabel('epsilon').fill('0.5');
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    const dry = panel.locator('.jp-Privet-dryRun');
+    await expect(dry.locator('.jp-Privet-dryRunCost')).toContainText('ε = 0.5');
+    await expect(dry.locator('tr[data-column="n"]')).toContainText('±');
+    await expect(dry.locator('tr[data-column="mean_income"]')).toContainText('±');
+    const remaining = (await gatewayBudget()).budgets.find((b) => b.source === 'patients')!;
+    await expect(dry.locator('tr[data-source="patients"] td').nth(1)).toHaveText(
+      remaining.remaining.epsilon.text,
+    );
+    const leftAfter = Number((remaining.remaining.epsilon.value - 0.5).toPrecision(4));
+    await expect(dry.locator('tr[data-source="patients"] td').nth(2)).toHaveText(String(leftAfter));
+    await expect(dry.locator('.jp-Privet-notAffordable')).toHaveCount(0);
+    await dry.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/dp-dry-run.png` });
+    expect(await spentText()).toBe(before);
+
+    // More than the whole budget: shown as not affordable, still free.
+    await dp.getByLabel('epsilon').fill('100');
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dry.locator('.jp-Privet-notAffordable')).toContainText('Not affordable');
+    await expect(dry.locator('tr[data-source="patients"] td').nth(2)).toHaveText('not affordable');
+    await page.screenshot({ path: `${SHOTS}/dp-not-affordable.png` });
+
+    // A row-level query is refused inline with a fix.
+    await dp.getByLabel('epsilon').fill('0.5');
+    await sql.fill('SELECT income FROM patients_dp');
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    await expect(panel.locator('.jp-Privet-error .jp-Privet-errorFix')).toContainText('Fix:');
+    await page.screenshot({ path: `${SHOTS}/dp-refused.png` });
+    expect(await spentText()).toBe(before);
+
+    // Run: spends, inserts the release into a notebook, the gauge follows the gateway.
+    await sql.fill(SQL);
+    await dp.getByRole('button', { name: 'Run', exact: true }).click();
+    const release = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Privet-release');
+    await expect(release).toBeVisible({ timeout: 60_000 });
+    await expect(release.locator('thead th')).toHaveText(['sex', 'n', 'mean_income']);
+    await expect(release.locator('tbody tr')).toHaveCount(2);
+    await expect(release.locator('.jp-Privet-releaseInterval').first()).toHaveText(
+      /^ \[-?[\d,.]+, -?[\d,.]+\]$/,
+    );
+    const releaseId = (await release.locator('.jp-Privet-releaseId').textContent()) ?? '';
+    expect(releaseId).toMatch(/^[0-9a-f]{32}$/);
+
+    const after = await gatewayBudget();
+    const patients = after.budgets.find((b) => b.source === 'patients')!;
+    expect(patients.spent.epsilon.text).not.toBe(before);
+    expect(after.charges.some((c) => c.releaseId === releaseId && c.status === 'committed')).toBe(
+      true,
+    );
+    await expect(gauge.locator('.jp-Privet-spent')).toHaveText(patients.spent.epsilon.text);
+    await expect(gauge.locator('.jp-Privet-remaining')).toHaveText(patients.remaining.epsilon.text);
+    await expect(gauge.locator('[role="meter"]')).toHaveAttribute(
+      'aria-valuenow',
+      String(patients.spent.epsilon.value),
+    );
+    await expect(sidebar.locator('.jp-Privet-charge', { hasText: releaseId })).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/dp-release-budget.png` });
+
+    // Saved, the output keeps the release as its MIME bundle with a text/plain fallback.
+    await release.click();
+    await page.keyboard.press('Control+s');
+    const saved = (): string =>
+      readdirSync(env.notebookDir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .map((f) => readFileSync(join(env.notebookDir, f), 'utf8'))
+        .find((text) => text.includes(releaseId)) ?? '';
+    await expect
+      .poll(saved, { timeout: 30_000 })
+      .toContain('application/vnd.privet.dp-release+json');
+    const output = (
+      JSON.parse(saved()) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] }
+    ).cells
+      .flatMap((c) => c.outputs ?? [])
+      .find((o) => o.data?.['application/vnd.privet.dp-release+json'] !== undefined);
+    expect(
+      (output?.data?.['application/vnd.privet.dp-release+json'] as { releaseId?: string })
+        .releaseId,
+    ).toBe(releaseId);
+    expect(String(output?.data?.['text/plain'])).toContain(`Privet DP release ${releaseId}`);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * "Use in notebook" in a real JupyterLab: the inserted cell loads the view with pandas from the
+ * gateway's Parquet URL in the real kernel, and no token ever reaches the saved notebook.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+
+const env = uiTestEnv();
+
+test.describe('Privet in notebooks', () => {
+  test('"Use in notebook" loads the view with pandas in the kernel; the token stays out of the notebook', async ({
+    page,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    await signIn(page, env.tokens.bob!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Bob Analyst');
+    const card = panel.locator('.jp-Privet-view[data-view="visits_masked"]');
+    await card.getByRole('button', { name: 'Use in notebook' }).click();
+
+    const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    // The new notebook's only cell holds the code.
+    const cell = notebook.locator('.jp-CodeCell').first();
+    await expect(cell.locator('.jp-InputArea-editor')).toContainText(
+      `visits_masked/parquet?experiment=${env.experiment}`,
+    );
+    await expect(page.locator('.jp-StatusBar-TextItem', { hasText: 'Idle' })).toHaveCount(1, {
+      timeout: 60_000,
+    });
+    // Ctrl+Enter runs the cell in place. A run issued while the new kernel is still attaching is
+    // silently skipped by JupyterLab, so run again until it is running or has run.
+    const output = cell.locator('.jp-OutputArea-output');
+    await expect(async () => {
+      await cell.locator('.jp-InputArea-editor').click();
+      await page.keyboard.press('Control+Enter');
+      await expect(cell.locator('.jp-InputPrompt')).toHaveText(/\[(\d+|\*)\]/, { timeout: 5000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(output.locator('table.dataframe')).toBeVisible({ timeout: 60_000 });
+    await expect(output.locator('table.dataframe thead')).toContainText('department');
+    await expect(output.locator('table.dataframe tbody tr')).toHaveCount(5);
+    await page.screenshot({ path: `${SHOTS}/use-in-notebook.png` });
+
+    await page.keyboard.press('Control+s');
+    const saved = (): string =>
+      readdirSync(env.notebookDir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .map((f) => readFileSync(join(env.notebookDir, f), 'utf8'))
+        .join('\n');
+    await expect.poll(saved, { timeout: 30_000 }).toContain('visits_masked/parquet');
+    await expect.poll(saved).toContain('department'); // the saved output
+    for (const token of Object.values(env.tokens)) expect(saved()).not.toContain(token);
+  });
+});

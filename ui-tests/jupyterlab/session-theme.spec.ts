@@ -1,0 +1,55 @@
+/** The Privet panel across reloads (sessionStorage, sign-out) and in the dark theme. */
+import { expect, test } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+
+const env = uiTestEnv();
+
+test.describe('Privet panel session and theme', () => {
+  test('the panel follows the dark theme (JupyterLab CSS variables only)', async ({ page }) => {
+    await openLab(page);
+    await openPanel(page);
+    await signIn(page, env.tokens.alice!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    const background = (): Promise<string> =>
+      panel.evaluate((el) => getComputedStyle(el).backgroundColor);
+    const light = await background();
+    await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
+    await page.getByText('Theme', { exact: true }).hover();
+    await page.getByText('JupyterLab Dark', { exact: true }).click();
+    await expect(page.locator('body[data-jp-theme-light="false"]')).toHaveCount(1);
+    await expect.poll(background).not.toBe(light);
+    await panel.locator('.jp-Privet-view[data-view="patients_masked"] summary').click();
+    // The budget sidebar follows the theme too (opened through its tab only while hidden).
+    const budgetTitle = page.locator('#privet-budget .jp-Privet-title');
+    if (!(await budgetTitle.isVisible())) {
+      await page.locator('.jp-SideBar .lm-TabBar-tab[data-id="privet-budget"]').click();
+    }
+    await expect(page.locator('#privet-budget .jp-Privet-gaugeBar').first()).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/dark-theme.png` });
+    // Leave the shared workspace in the light theme for the other tests.
+    await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
+    await page.getByText('Theme', { exact: true }).hover();
+    await page.getByText('JupyterLab Light', { exact: true }).click();
+    await expect(page.locator('body[data-jp-theme-light="true"]')).toHaveCount(1);
+  });
+
+  test('sign-in survives a reload of the tab; signing out forgets the token', async ({ page }) => {
+    await openLab(page);
+    await openPanel(page);
+    await signIn(page, env.tokens.alice!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    await page.reload();
+    await openPanel(page);
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    await panel.getByRole('button', { name: 'Sign out' }).click();
+    await expect(panel.locator('.jp-Privet-signIn')).toBeVisible();
+    const kept = await page.evaluate(() => JSON.stringify(window.sessionStorage));
+    expect(kept).not.toContain(env.tokens.alice!);
+    await page.reload();
+    await openPanel(page);
+    await expect(panel.locator('.jp-Privet-signIn')).toBeVisible();
+  });
+});

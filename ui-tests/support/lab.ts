@@ -1,0 +1,52 @@
+/** Shared steps of the JupyterLab UI tests: open the app, the Privet panel, and sign in. */
+import { expect, type Page } from '@playwright/test';
+import { uiTestEnv } from './env.js';
+
+/** Folder the tests' named screenshots go to (git-ignored, under test-results/). */
+export const SHOTS = 'test-results/ui-screenshots';
+
+/** Opens JupyterLab (token login) and waits for the shell to be ready. */
+export async function openLab(page: Page): Promise<void> {
+  await page.goto(`${uiTestEnv().jupyterUrl}/lab?token=${uiTestEnv().jupyterToken}`);
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.locator('.jp-LabShell')).toBeVisible();
+}
+
+/**
+ * Opens the Privet sidebar through its tab. A click on the current tab collapses the sidebar, and
+ * the layout restorer may open it on its own after a reload, so click only while it is hidden.
+ */
+export async function openPanel(page: Page): Promise<void> {
+  const tab = page.locator('.jp-SideBar .lm-TabBar-tab[data-id="privet-data-panel"]');
+  const title = page.locator('#privet-data-panel .jp-Privet-title');
+  await expect(tab).toBeVisible();
+  await expect(async () => {
+    if (!(await title.isVisible())) {
+      const current = ((await tab.getAttribute('class')) ?? '').includes('lm-mod-current');
+      if (!current) await tab.click();
+    }
+    await expect(title).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+/** Widens the left sidebar (drag its split handle) so tables fit in screenshots. */
+export async function widenSidebar(page: Page, by: number): Promise<void> {
+  const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
+  const box = await handle.boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + by, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Fills the sign-in form (gateway URL comes from the seeded settings) and submits. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  const panel = page.locator('#privet-data-panel');
+  await expect(panel.locator('input[name="privet-gateway-url"]')).toHaveValue(
+    uiTestEnv().gatewayUrl,
+  );
+  await panel.locator('input[name="privet-token"]').fill(token);
+  await panel.getByRole('button', { name: 'Sign in' }).click();
+}
