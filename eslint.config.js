@@ -34,7 +34,17 @@ const hostImports = {
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '.venv/**', 'data/**', '**/lib/**', '.privet/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.venv/**',
+      'data/**',
+      '**/lib/**',
+      '.privet/**',
+      'jupyter-ext/privet_jupyter/labextension/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

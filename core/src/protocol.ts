@@ -4,6 +4,21 @@
  * Bodies are JSON unless noted; errors are always an ApiError body with a 4xx/5xx status.
  */
 import type { Role } from './policy/schema.js';
+import type { AuditEntry, Charge, Experiment } from './record/types.js';
+import type { DpDryRunResponse, DpQueryRequest, DpQueryResponse } from './dpsql/types.js';
+
+export type { DpDryRunResponse, DpQueryRequest, DpQueryResponse } from './dpsql/types.js';
+export type {
+  DpRelease,
+  DpRefusal,
+  DpRefusalCode,
+  DpCost,
+  DpReleaseColumn,
+  DpReleaseRow,
+  DpReleaseCell,
+  DpNoiseComponent,
+} from './dpsql/types.js';
+export { DP_RELEASE_MIME_TYPE } from './dpsql/types.js';
 
 /** Version prefix of every API route. */
 export const API_PREFIX = '/api/v1';
@@ -18,6 +33,8 @@ export type ApiErrorCode =
   | 'not_published'
   | 'wrong_tier'
   | 'payload_too_large'
+  | 'dp_refused'
+  | 'budget_exhausted'
   | 'internal';
 
 /** Every error response: what happened and how to fix it; never raw data values. */
@@ -107,6 +124,91 @@ export interface PublishResponse {
   published: { view: string; rows: number; rowsSuppressed: number }[];
 }
 
+/** An exact amount: stored rational text, a short display text and the nearest double (display only). */
+export interface AmountView {
+  exact: string;
+  text: string;
+  value: number;
+}
+
+/** ε and δ of one budget figure. */
+export interface EpsDeltaView {
+  epsilon: AmountView;
+  delta: AmountView;
+}
+
+/** One budget of an experiment (per source, and per user when the policy scopes it so). */
+export interface BudgetView {
+  source: string;
+  scope: 'experiment' | 'experiment_user';
+  user?: string;
+  total: EpsDeltaView;
+  spent: EpsDeltaView;
+  reserved: EpsDeltaView;
+  remaining: EpsDeltaView;
+}
+
+/** GET /experiments/:id/budget: budgets and every charge (pending, committed, refunded). */
+export interface BudgetResponse {
+  experiment: string;
+  budgets: BudgetView[];
+  charges: Charge[];
+}
+
+/** GET /experiments */
+export interface ListExperimentsResponse {
+  experiments: Experiment[];
+}
+
+/** POST /experiments: a proposal. */
+export interface ProposeExperimentRequest {
+  id?: string;
+  title: string;
+  purpose: string;
+  dataCategories: string[];
+  views: string[];
+  analyses: string[];
+  expectedOutputs: string[];
+  members?: string[];
+}
+
+/** POST /experiments/:id/:transition (approve, reject, start, evaluate, dissolve). */
+export interface TransitionRequest {
+  /** Approval note, rejection or dissolution reason. */
+  note?: string;
+}
+
+/** GET /experiments/:id/audit (scoped) and GET /audit (steward). */
+export interface AuditResponse {
+  entries: AuditEntry[];
+}
+
+/** GET /audit/verify (steward): the result of re-checking the whole hash chain. */
+export interface AuditVerifyResponse {
+  ok: boolean;
+  entries: number;
+  message: string;
+}
+
+/** How the budget would look after a dry-run query is spent. */
+export interface BudgetAfter {
+  source: string;
+  remainingBefore: EpsDeltaView;
+  /** Cost of the query charged to this source (ε, δ). */
+  cost: { epsilon: string; delta: string };
+  /** False when the query would be refused for lack of budget. */
+  affordable: boolean;
+}
+
+/** POST /dp/query with dryRun: cost, expected errors, and the budget left afterwards. Free. */
+export type DpDryRunWithBudget = DpDryRunResponse & { budget: BudgetAfter[] };
+
+/** POST /dp/query body. */
+export type DpQueryBody = DpQueryRequest;
+
+/** POST /dp/query response. */
+export type DpQueryResult = DpDryRunWithBudget | DpQueryResponse;
+
 /** Media type of a view as an Arrow IPC stream (GET /views/:name/arrow). */
 export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
 /** Media type of a view as Parquet (GET /views/:name/parquet). */
@@ -121,6 +223,35 @@ export const ROUTES = {
   viewArrow: { method: 'GET', path: '/views/:name/arrow', roles: ['analyst', 'steward'] },
   viewParquet: { method: 'GET', path: '/views/:name/parquet', roles: ['analyst', 'steward'] },
   publish: { method: 'POST', path: '/publish', roles: ['steward'] },
+  listExperiments: {
+    method: 'GET',
+    path: '/experiments',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  proposeExperiment: { method: 'POST', path: '/experiments', roles: ['analyst', 'steward'] },
+  getExperiment: {
+    method: 'GET',
+    path: '/experiments/:id',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  transitionExperiment: {
+    method: 'POST',
+    path: '/experiments/:id/:transition',
+    roles: ['analyst', 'steward'],
+  },
+  experimentBudget: {
+    method: 'GET',
+    path: '/experiments/:id/budget',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  experimentAudit: {
+    method: 'GET',
+    path: '/experiments/:id/audit',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  audit: { method: 'GET', path: '/audit', roles: ['steward'] },
+  auditVerify: { method: 'GET', path: '/audit/verify', roles: ['steward'] },
+  dpQuery: { method: 'POST', path: '/dp/query', roles: ['analyst'] },
 } as const satisfies Record<
   string,
   { method: string; path: string; roles: readonly Role[] | 'public' }

@@ -1,0 +1,202 @@
+/** The `privet` command line: serve, publish, tokens, policy checks and demo data. */
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { PolicyError, policyJsonSchema } from '@privet/core';
+import { loadPolicyFile } from './policy-file.js';
+import { startGateway } from './http/server.js';
+import { issueTokens } from './http/tokens.js';
+import { publishViews } from './publish/index.js';
+import { generateDemoData } from './demo/generate.js';
+import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
+import { runSynthCommand } from './synth/cli.js';
+import { addRecordCommands } from './cli-records.js';
+
+const DEFAULT_STATE = '.privet/state';
+const DEMO_POLICY = fileURLToPath(new URL('../demo/policy.yaml', import.meta.url));
+const program = new Command('privet')
+  .description('Privet gateway: the only process that reads raw data')
+  .showHelpAfterError();
+
+const policyOption = () => new Option('--policy <file>', 'policy YAML file').makeOptionMandatory();
+const stateOption = () =>
+  new Option('--state <dir>', 'gateway state folder (keys, views, ledger)').default(DEFAULT_STATE);
+
+program
+  .command('serve')
+  .description('start the HTTP API on 127.0.0.1')
+  .addOption(policyOption())
+  .addOption(stateOption())
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--port <port>', 'port (0 picks a free one)', '8765')
+  .option('--cors <origin...>', 'browser origins allowed to call the API')
+  .option('--issue-tokens', 'issue fresh tokens for every user of the policy and print them')
+  .action(
+    async (opts: {
+      policy: string;
+      state: string;
+      host: string;
+      port: string;
+      cors?: string[];
+      issueTokens?: boolean;
+    }) => {
+      const users = opts.issueTokens ? Object.keys(loadPolicyFile(opts.policy).policy.users) : [];
+      const gateway = await startGateway({
+        policyPath: opts.policy,
+        stateDir: opts.state,
+        host: opts.host,
+        port: Number(opts.port),
+        corsOrigins: opts.cors ?? [],
+        issueTokensFor: users,
+      });
+      console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
+      for (const [user, token] of Object.entries(gateway.tokens))
+        console.log(`  token for ${user}: ${token}`);
+      const stop = () => void gateway.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+  );
+
+program
+  .command('publish')
+  .description('materialize every masked view of the policy (Parquet + Arrow + manifest)')
+  .addOption(policyOption())
+  .addOption(stateOption())
+  .option('--view <name...>', 'publish only these views')
+  .action(async (opts: { policy: string; state: string; view?: string[] }) => {
+    const loaded = loadPolicyFile(opts.policy);
+    const results = await publishViews({
+      policy: loaded.policy,
+      policyText: loaded.text,
+      policyDir: loaded.dir,
+      stateDir: opts.state,
+      ...(opts.view ? { viewNames: opts.view } : {}),
+      onProgress: (event) => console.error(`  ${JSON.stringify(event)}`),
+    });
+    for (const r of results) {
+      console.log(`published ${r.view}: ${r.rows} rows, ${r.rowsSuppressed} suppressed`);
+    }
+  });
+
+const token = program.command('token').description('manage bearer tokens');
+token
+  .command('issue')
+  .description('issue new tokens (replacing old ones) and print them once')
+  .addOption(policyOption())
+  .addOption(stateOption())
+  .requiredOption('--user <name...>', 'users to issue tokens for')
+  .action((opts: { policy: string; state: string; user: string[] }) => {
+    const { policy } = loadPolicyFile(opts.policy);
+    const unknown = opts.user.filter((u) => !policy.users[u]);
+    if (unknown.length > 0)
+      throw new Error(
+        `unknown user ${unknown.join(', ')}. Fix: use one of ${Object.keys(policy.users).join(', ')}`,
+      );
+    for (const [user, value] of Object.entries(issueTokens(opts.state, opts.user)))
+      console.log(`${user}\t${value}`);
+  });
+
+const policyCmd = program.command('policy').description('check policy files');
+policyCmd
+  .command('check')
+  .argument('<file>', 'policy YAML file')
+  .description('validate a policy; prints file:line:col errors')
+  .action((file: string) => {
+    const { policy } = loadPolicyFile(file);
+    console.log(
+      `${file}: ok (${Object.keys(policy.sources).length} sources, ${Object.keys(policy.views).length} views)`,
+    );
+  });
+policyCmd
+  .command('schema')
+  .description('print the policy JSON Schema')
+  .action(() => console.log(JSON.stringify(policyJsonSchema(), null, 2)));
+
+const demo = program.command('demo').description('the bundled demo dataset');
+demo
+  .command('generate')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--patients <n>', 'number of patients', '50000')
+  .option('--seed <n>', 'seed', '20261128')
+  .action(async (opts: { out: string; patients: string; seed: string }) => {
+    const files = await generateDemoData({
+      outDir: opts.out,
+      patients: Number(opts.patients),
+      seed: Number(opts.seed),
+    });
+    console.log(`wrote ${files.patients} and ${files.visits}`);
+  });
+
+const review = program.command('review').description('privacy review of notebook outputs');
+review
+  .command('check')
+  .description(
+    'check notebooks (.ipynb) or JSON arrays of outputs; exit 0 only if every output passes',
+  )
+  .argument('<files...>', 'files to check')
+  .option('--policy <file>', 'policy whose export rules apply', DEMO_POLICY)
+  .option('--mode <mode>', 'export (default) or display', 'export')
+  .option('--json', 'print one JSON verdict per output')
+  .action(async (files: string[], opts: { policy: string; mode: string; json?: boolean }) => {
+    if (opts.mode !== 'export' && opts.mode !== 'display')
+      throw new Error(`unknown --mode ${opts.mode}. Fix: use export or display`);
+    const { policy } = loadPolicyFile(opts.policy);
+    const verdicts = await checkFiles(files, policy, { mode: opts.mode });
+    if (opts.json) for (const v of verdicts) console.log(JSON.stringify(v));
+    else console.log(formatFileVerdicts(verdicts));
+    process.exitCode = exitCodeFor(verdicts);
+  });
+
+program
+  .command('synth')
+  .description('DP synthetic data for a discrete CSV table (domain JSON as in the Adult benchmark)')
+  .requiredOption('--input <csv>', 'discrete input table')
+  .requiredOption('--domain <json>', 'domain sizes per column')
+  .requiredOption('--epsilon <e>', 'privacy budget ε')
+  .requiredOption('--delta <d>', 'privacy budget δ')
+  .option('--seed <s>', 'seed for a reproducible run')
+  .option('--rows <n>', 'rows to generate')
+  .requiredOption('--out <csv>', 'output CSV (a manifest JSON is written next to it)')
+  .action(
+    async (opts: {
+      input: string;
+      domain: string;
+      epsilon: string;
+      delta: string;
+      seed?: string;
+      rows?: string;
+      out: string;
+    }) => {
+      let last = '';
+      const manifest = await runSynthCommand({
+        input: opts.input,
+        domain: opts.domain,
+        epsilon: Number(opts.epsilon),
+        delta: Number(opts.delta),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.rows !== undefined ? { rows: Number(opts.rows) } : {}),
+        out: opts.out,
+        onProgress: (stage: string, fraction: number) => {
+          const line = `${stage} ${Math.round(fraction * 100)}%`;
+          if (line !== last && process.stderr.isTTY) process.stderr.write(`\r  ${line.padEnd(40)}`);
+          last = line;
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      console.log(JSON.stringify(manifest, null, 2));
+    },
+  );
+
+addRecordCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof PolicyError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else {
+    console.error(`privet: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * DP queries as a gateway service: checks the experiment grants every view the query reads,
+ * prices it (the free dry run, with the budget left afterwards), and otherwise reserves the cost
+ * in the ledger, executes, and commits the charge BEFORE the release is returned. A failed query
+ * is refunded and costs nothing. Used by the HTTP route and `privet query`.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { parseRational, zcdpToEpsilon, type Rational } from '@privet/core/dp/index';
+import { DpSqlError } from '@privet/core/dpsql/errors';
+import type {
+  BudgetAfter,
+  DpDryRunWithBudget,
+  DpQueryRequest,
+  DpQueryResponse,
+} from '@privet/core';
+import type { LoadedPolicy } from '../policy-file.js';
+import type { Services } from '../ledger/open.js';
+import type { Actor } from '../experiments/access.js';
+import { HttpError } from '../http/errors.js';
+import { openSourceEngine, type SourceEngine } from '../store/index.js';
+import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
+
+/** δ charged for a ρ-zCDP query when the request names none (its (ε, δ) image is what the ledger caps). */
+const ZCDP_DEFAULT_DELTA = '1e-9';
+const MAX_SQL_LENGTH = 20_000;
+
+/** The (ε, δ) a plan charges to each of its sources, as exact decimal/rational strings. */
+export function chargeOf(
+  plan: DpQueryPlan,
+  request: DpQueryRequest,
+): { epsilon: Rational; delta: Rational } {
+  const cost = plan.cost;
+  if (cost.measure === 'zcdp') {
+    const delta = parseRational(request.delta ?? ZCDP_DEFAULT_DELTA);
+    return { epsilon: zcdpToEpsilon(parseRational(cost.rho ?? '0'), delta), delta };
+  }
+  return { epsilon: parseRational(cost.epsilon ?? '0'), delta: parseRational(cost.delta ?? '0') };
+}
+
+function validateRequest(body: unknown): DpQueryRequest {
+  const b = body as Partial<DpQueryRequest> | null;
+  const bad = (message: string, fix: string) => new HttpError('bad_request', message, fix);
+  if (!b || typeof b !== 'object')
+    throw bad('the body must be a JSON object', 'send { experiment, sql, epsilon, dryRun }');
+  if (typeof b.experiment !== 'string' || b.experiment.length === 0)
+    throw bad('"experiment" is missing', 'name the experiment the query belongs to');
+  if (typeof b.sql !== 'string' || b.sql.trim() === '')
+    throw bad('"sql" is missing', 'send one SELECT over dp views');
+  if (b.sql.length > MAX_SQL_LENGTH)
+    throw bad(`the query is longer than ${MAX_SQL_LENGTH} characters`, 'shorten it');
+  if (typeof b.dryRun !== 'boolean')
+    throw bad('"dryRun" must be true or false', 'set dryRun: true to price the query for free');
+  for (const key of ['epsilon', 'delta', 'rho', 'accuracy', 'alpha'] as const) {
+    const v = b[key];
+    if (v !== undefined && typeof v !== 'string' && typeof v !== 'number')
+      throw bad(`"${key}" must be a number or decimal string`, `write e.g. "${key}": "0.5"`);
+  }
+  return b as DpQueryRequest;
+}
+
+/** Runs DP queries for the gateway; owns one locked-down engine over the dp views' sources. */
+export class DpQueryService {
+  private engine: Promise<SourceEngine> | undefined;
+  private parser: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
+
+  constructor(
+    private readonly loaded: LoadedPolicy,
+    private readonly services: Services,
+  ) {}
+
+  private getParser(): Promise<DuckDBConnection> {
+    this.parser ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:', {
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        enable_external_access: 'false',
+      });
+      return { instance, connection: await instance.connect() };
+    })();
+    return this.parser.then((p) => p.connection);
+  }
+
+  private getEngine(): Promise<SourceEngine> {
+    const { policy, dir } = this.loaded;
+    const sources = [
+      ...new Set(
+        Object.values(policy.views)
+          .filter((v) => v.tier === 'dp')
+          .map((v) => v.source),
+      ),
+    ];
+    this.engine ??= openSourceEngine(policy, dir, { sourceNames: sources });
+    return this.engine;
+  }
+
+  /** Plans, checks access, and either prices (dry run) or spends and releases. */
+  async query(actor: Actor, body: unknown): Promise<DpDryRunWithBudget | DpQueryResponse> {
+    const request = validateRequest(body);
+    const { audit, experiments } = this.services;
+    let plan: DpQueryPlan;
+    try {
+      plan = await planDpQuery(request.sql, {
+        policy: this.loaded.policy,
+        parser: await this.getParser(),
+        budget: {
+          ...(request.epsilon !== undefined ? { epsilon: request.epsilon } : {}),
+          ...(request.delta !== undefined ? { delta: request.delta } : {}),
+          ...(request.rho !== undefined ? { rho: request.rho } : {}),
+          ...(request.accuracy !== undefined ? { accuracy: request.accuracy } : {}),
+          ...(request.alpha !== undefined ? { alpha: request.alpha } : {}),
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof DpSqlError)) throw error;
+      audit.append({
+        actor: actor.user,
+        action: 'query.refused',
+        experiment: request.experiment,
+        subject: 'dp-query',
+        details: { code: error.refusal.code, query: request.sql.slice(0, 2000) },
+      });
+      throw new HttpError(
+        'dp_refused',
+        `${error.refusal.message} [${error.refusal.code}]`,
+        error.refusal.fix,
+      );
+    }
+    for (const table of plan.priced.logical.tables) {
+      experiments.assertCanUseView(actor, request.experiment, table.view, {
+        audit: !request.dryRun,
+      });
+    }
+    const charge = chargeOf(plan, request);
+    if (request.dryRun)
+      return { ...plan.dryRun, budget: this.budgetAfter(actor, request.experiment, plan, charge) };
+    return this.spend(actor, request, plan, charge);
+  }
+
+  private budgetAfter(
+    actor: Actor,
+    experiment: string,
+    plan: DpQueryPlan,
+    charge: { epsilon: Rational; delta: Rational },
+  ): BudgetAfter[] {
+    const state = this.services.ledger.state(experiment);
+    return plan.cost.sources.map((source) => {
+      const budget = state.budgets.find(
+        (b) => b.source === source && (b.user === undefined || b.user === actor.user),
+      );
+      if (!budget) {
+        throw new HttpError(
+          'forbidden',
+          `experiment ${experiment} has no budget on dataset ${source}`,
+          'ask a steward to add a budget for this source in the policy',
+        );
+      }
+      const remaining = parseRational(budget.remaining.epsilon.exact);
+      const remainingDelta = parseRational(budget.remaining.delta.exact);
+      return {
+        source,
+        remainingBefore: budget.remaining,
+        cost: { epsilon: charge.epsilon.toString(), delta: charge.delta.toString() },
+        affordable:
+          charge.epsilon.compare(remaining) <= 0 && charge.delta.compare(remainingDelta) <= 0,
+      };
+    });
+  }
+
+  private async spend(
+    actor: Actor,
+    request: DpQueryRequest,
+    plan: DpQueryPlan,
+    charge: { epsilon: Rational; delta: Rational },
+  ): Promise<DpQueryResponse> {
+    const { ledger } = this.services;
+    const reservations: string[] = [];
+    try {
+      for (const source of plan.cost.sources) {
+        reservations.push(
+          ledger.reserve({
+            experiment: request.experiment,
+            source,
+            user: actor.user,
+            epsilon: charge.epsilon.toString(),
+            delta: charge.delta.toString(),
+            ...(plan.cost.rho !== undefined ? { rho: plan.cost.rho } : {}),
+            query: request.sql,
+            planHash: plan.planHash,
+          }),
+        );
+      }
+    } catch (error) {
+      for (const id of reservations) ledger.refund(id, 'another source of the query was refused');
+      throw error;
+    }
+    let release;
+    try {
+      release = await executePlan(plan, await this.getEngine());
+    } catch (error) {
+      for (const id of reservations) ledger.refund(id, 'query failed');
+      if (error instanceof DpSqlError)
+        throw new HttpError(
+          'dp_refused',
+          `${error.refusal.message} [${error.refusal.code}]`,
+          error.refusal.fix,
+        );
+      throw error;
+    }
+    // The charge is durable before anyone sees the value.
+    for (const id of reservations) ledger.commit(id, release.releaseId);
+    return { dryRun: false, release };
+  }
+
+  /** Closes the engines. */
+  async close(): Promise<void> {
+    if (this.engine) (await this.engine).close();
+    if (this.parser) {
+      const p = await this.parser;
+      p.connection.closeSync();
+      p.instance.closeSync();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Routes over the record services: experiments and their lifecycle, budget state, the audit log
+ * (analysts see only their experiments'), and DP queries. Role checks beyond the route table
+ * (four-eyes, membership, lifecycle) are the services' own.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  AuditResponse,
+  AuditVerifyResponse,
+  BudgetResponse,
+  ListExperimentsResponse,
+  ProposeExperimentRequest,
+  RouteName,
+  TransitionRequest,
+} from '@privet/core';
+import type { Experiment } from '@privet/core/record/index';
+import type { Services } from '../ledger/open.js';
+import type { DpQueryService } from '../dp/service.js';
+import type { Actor } from './auth.js';
+import { HttpError } from './errors.js';
+
+/** Registers one route of ROUTES with its handler (authentication and role check included). */
+export type RegisterRoute = (
+  name: RouteName,
+  handler: (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor | undefined,
+  ) => Promise<unknown>,
+) => void;
+
+const EXPERIMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function experimentParam(request: FastifyRequest): string {
+  const id = (request.params as { id?: string }).id ?? '';
+  if (!EXPERIMENT_ID.test(id)) {
+    throw new HttpError(
+      'bad_request',
+      'the experiment id is malformed',
+      'use an id as listed by GET /api/v1/experiments',
+    );
+  }
+  return id;
+}
+
+function bodyObject(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body ?? {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(
+      'bad_request',
+      'the body must be a JSON object',
+      'send a JSON object with Content-Type: application/json',
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Registers the experiment, budget, audit and DP query routes. */
+export function registerRecordRoutes(
+  route: RegisterRoute,
+  services: Services,
+  dp: DpQueryService,
+): void {
+  const { experiments, ledger, audit } = services;
+
+  route('listExperiments', async (_q, _r, actor): Promise<ListExperimentsResponse> => ({
+    experiments: experiments.list(actor!),
+  }));
+  route('proposeExperiment', async (request, reply, actor): Promise<Experiment> => {
+    const experiment = experiments.propose(
+      actor!,
+      bodyObject(request) as unknown as ProposeExperimentRequest,
+    );
+    reply.status(201);
+    return experiment;
+  });
+  route('getExperiment', async (request, _r, actor) =>
+    experiments.get(actor!, experimentParam(request)),
+  );
+  route('transitionExperiment', async (request, _r, actor): Promise<Experiment> => {
+    const id = experimentParam(request);
+    const transition = (request.params as { transition?: string }).transition;
+    const note = (bodyObject(request) as TransitionRequest).note;
+    if (note !== undefined && typeof note !== 'string')
+      throw new HttpError(
+        'bad_request',
+        '"note" must be a string',
+        'send { "note": "…" } or no body',
+      );
+    switch (transition) {
+      case 'approve':
+        return experiments.approve(actor!, id, note ?? '');
+      case 'reject':
+        return experiments.reject(actor!, id, note ?? '');
+      case 'start':
+        return experiments.start(actor!, id);
+      case 'evaluate':
+        return experiments.evaluate(actor!, id);
+      case 'dissolve':
+        return experiments.dissolve(actor!, id, note ?? '');
+      default:
+        throw new HttpError(
+          'not_found',
+          `no transition "${String(transition)}"`,
+          'use approve, reject, start, evaluate or dissolve',
+        );
+    }
+  });
+  route('experimentBudget', async (request, _r, actor): Promise<BudgetResponse> => {
+    const id = experimentParam(request);
+    experiments.get(actor!, id); // visibility check: members, reviewers, stewards
+    return ledger.state(id);
+  });
+  route('experimentAudit', async (request, _r, actor): Promise<AuditResponse> => {
+    const id = experimentParam(request);
+    experiments.get(actor!, id);
+    return { entries: audit.entries({ experiment: id, limit: 1000 }) };
+  });
+  route('audit', async (request): Promise<AuditResponse> => {
+    const from = Number((request.query as { from?: string }).from ?? '0');
+    if (!Number.isInteger(from) || from < 0)
+      throw new HttpError(
+        'bad_request',
+        '"from" must be a non-negative integer',
+        'page with ?from=<seq>',
+      );
+    return { entries: audit.entries({ fromSeq: from, limit: 1000 }) };
+  });
+  route('auditVerify', async (): Promise<AuditVerifyResponse> => {
+    const report = await audit.verify();
+    return { ok: report.ok, entries: report.entries, message: report.message };
+  });
+  route('dpQuery', async (request, _r, actor) => dp.query(actor!, request.body));
+}

@@ -1,0 +1,294 @@
+/**
+ * The gateway's HTTP API (fastify), bound to 127.0.0.1. Every route in core's ROUTES table is
+ * authenticated with a bearer token and role-checked here; every error is an ApiError JSON body
+ * with a 4xx/5xx status, and no input can crash the process.
+ */
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import {
+  API_PREFIX,
+  ARROW_STREAM_MEDIA_TYPE,
+  PARQUET_MEDIA_TYPE,
+  ROUTES,
+  type HealthResponse,
+  type ListViewsResponse,
+  type PublishResponse,
+  type RouteName,
+  type WhoAmIResponse,
+} from '@privet/core';
+import { loadPolicyFile, type LoadedPolicy } from '../policy-file.js';
+import { publishViews, viewFiles } from '../publish/index.js';
+import { authenticate, requireRole, type Actor } from './auth.js';
+import { HttpError } from './errors.js';
+import { issueTokens, readTokenStore } from './tokens.js';
+import { listViews, summarizeView } from './views.js';
+import { openServices, type Services } from '../ledger/open.js';
+import { DpQueryService } from '../dp/service.js';
+import { registerRecordRoutes } from './routes-records.js';
+
+/** Options for starting a gateway. */
+export interface GatewayOptions {
+  policyPath: string;
+  stateDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Browser origins allowed to call the API (e.g. the JupyterLab origin). */
+  corsOrigins?: string[];
+  /** Issue new tokens for these users at start (the plaintext is returned once). */
+  issueTokensFor?: string[];
+  /** Log requests to stdout. */
+  log?: boolean;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** Plaintext tokens issued at start (only those in `issueTokensFor`). */
+  tokens: Record<string, string>;
+  app: FastifyInstance;
+  /** The record services (ledger, experiments, audit) the gateway runs on. */
+  services: Services;
+  /** Re-reads the token store (after `privet token issue`). */
+  reloadTokens(): void;
+  close(): Promise<void>;
+}
+
+const VIEW_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const VERSION = '0.1.0';
+
+function viewParam(request: FastifyRequest): string {
+  const name = (request.params as { name?: string }).name ?? '';
+  if (!VIEW_NAME.test(name)) {
+    throw new HttpError(
+      'bad_request',
+      'the view name is malformed',
+      'view names are lower_snake_case, as listed by GET /api/v1/views',
+    );
+  }
+  return name;
+}
+
+/** Builds the fastify app for a loaded policy (not yet listening). */
+export async function buildApp(
+  loaded: LoadedPolicy,
+  stateDir: string,
+  options: GatewayOptions,
+  services: Services,
+): Promise<{ app: FastifyInstance; reloadTokens: () => void }> {
+  const { policy } = loaded;
+  const dp = new DpQueryService(loaded, services);
+  const app = Fastify({
+    logger: options.log ?? false,
+    bodyLimit: 1 << 20,
+    routerOptions: { maxParamLength: 200 },
+  });
+  await app.register(cors, {
+    origin: options.corsOrigins ?? false,
+    allowedHeaders: ['Authorization', 'Content-Type'],
+  });
+  let tokens = readTokenStore(stateDir);
+  let publishing: Promise<PublishResponse> | undefined;
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof HttpError) return reply.status(error.status).send(error.body());
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 413) {
+      return reply
+        .status(413)
+        .send(
+          new HttpError(
+            'payload_too_large',
+            'the request body is too large',
+            'send at most 1 MiB',
+          ).body(),
+        );
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply
+        .status(400)
+        .send(
+          new HttpError(
+            'bad_request',
+            `the request is malformed (${(error as { code?: string }).code ?? 'invalid'})`,
+            'check the method, headers and JSON body against the API',
+          ).body(),
+        );
+    }
+    app.log.error(error);
+    return reply
+      .status(500)
+      .send(
+        new HttpError(
+          'internal',
+          'the gateway failed to handle this request',
+          'try again; if it persists, a steward can check the gateway log',
+        ).body(),
+      );
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send(
+        new HttpError(
+          'not_found',
+          `no route ${request.method} ${request.url.split('?')[0]}`,
+          `see the routes under ${API_PREFIX}`,
+        ).body(),
+      );
+  });
+
+  /** Registers a route from ROUTES with authentication and its role check. */
+  function route(
+    name: RouteName,
+    handler: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      actor: Actor | undefined,
+    ) => Promise<unknown>,
+  ): void {
+    const spec = ROUTES[name];
+    app.route({
+      method: spec.method,
+      url: API_PREFIX + spec.path,
+      handler: async (request, reply) => {
+        let actor: Actor | undefined;
+        if (spec.roles !== 'public') {
+          actor = authenticate(request.headers.authorization, tokens, policy);
+          requireRole(actor, spec.roles, `${spec.method} ${spec.path}`);
+        }
+        reply.header('Cache-Control', 'no-store');
+        return handler(request, reply, actor);
+      },
+    });
+  }
+
+  route('health', async (): Promise<HealthResponse> => ({
+    status: 'ok',
+    version: VERSION,
+    policy: { name: policy.name, hash: loaded.hash },
+  }));
+  route('whoami', async (_q, _r, actor): Promise<WhoAmIResponse> => ({
+    user: actor!.user,
+    name: actor!.name,
+    roles: actor!.roles,
+  }));
+  route('listViews', async (): Promise<ListViewsResponse> => ({
+    views: listViews(policy, stateDir),
+  }));
+  route('getView', async (request) => summarizeView(policy, stateDir, viewParam(request)));
+
+  function sendViewFile(kind: 'arrow' | 'parquet') {
+    return async (request: FastifyRequest, reply: FastifyReply, actor: Actor | undefined) => {
+      const name = viewParam(request);
+      const summary = summarizeView(policy, stateDir, name);
+      if (!actor!.roles.includes('steward')) {
+        // Analysts read rows only inside an approved or running experiment that requested the view.
+        const experiment = (request.query as { experiment?: unknown }).experiment;
+        if (typeof experiment !== 'string' || experiment === '') {
+          throw new HttpError(
+            'bad_request',
+            'view data is only served within an experiment',
+            `add ?experiment=<id> naming an approved experiment that requested "${name}"`,
+          );
+        }
+        services.experiments.assertCanUseView(actor!, experiment, name);
+      }
+      if (summary.tier === 'dp') {
+        throw new HttpError(
+          'wrong_tier',
+          `"${name}" is a dp view: it answers aggregate queries only and has no rows to download`,
+          'run a DP query against it instead',
+        );
+      }
+      const files = viewFiles(stateDir, name);
+      const path = kind === 'arrow' ? files.arrow : files.parquet;
+      if (!summary.published || !existsSync(path)) {
+        throw new HttpError(
+          'not_published',
+          `view "${name}" has not been published yet`,
+          'a steward runs `privet publish --policy FILE` (npm start does it for the demo)',
+        );
+      }
+      reply.header('Content-Type', kind === 'arrow' ? ARROW_STREAM_MEDIA_TYPE : PARQUET_MEDIA_TYPE);
+      reply.header(
+        'Content-Disposition',
+        `attachment; filename="${name}.${kind === 'arrow' ? 'arrows' : 'parquet'}"`,
+      );
+      return reply.send(createReadStream(path));
+    };
+  }
+  route('viewArrow', sendViewFile('arrow'));
+  route('viewParquet', sendViewFile('parquet'));
+
+  route('publish', async (): Promise<PublishResponse> => {
+    if (publishing)
+      throw new HttpError(
+        'conflict',
+        'a publish is already running',
+        'wait for it to finish and try again',
+      );
+    publishing = publishViews({
+      policy,
+      policyText: loaded.text,
+      policyDir: loaded.dir,
+      stateDir,
+    }).then((results) => ({
+      published: results.map((r) => ({
+        view: r.view,
+        rows: r.rows,
+        rowsSuppressed: r.rowsSuppressed,
+      })),
+    }));
+    try {
+      return await publishing;
+    } finally {
+      publishing = undefined;
+    }
+  });
+
+  registerRecordRoutes(route, services, dp);
+  app.addHook('onClose', async () => {
+    await dp.close();
+  });
+
+  const reloadTokens = () => {
+    tokens = readTokenStore(stateDir);
+  };
+  return { app, reloadTokens };
+}
+
+/** Loads the policy, issues requested tokens, and starts listening (127.0.0.1 by default). */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const loaded = loadPolicyFile(options.policyPath);
+  const unknown = (options.issueTokensFor ?? []).filter((u) => !loaded.policy.users[u]);
+  if (unknown.length > 0)
+    throw new Error(
+      `cannot issue tokens for ${unknown.join(', ')}: not users in ${options.policyPath}. Fix: declare them under users`,
+    );
+  const issued = issueTokens(options.stateDir, options.issueTokensFor ?? []);
+  mkdirSync(options.stateDir, { recursive: true });
+  const services = openServices({
+    dbPath: join(options.stateDir, 'privet.db'),
+    policy: loaded.policy,
+    stateDir: options.stateDir,
+  });
+  const { app, reloadTokens } = await buildApp(loaded, options.stateDir, options, services);
+  app.addHook('onClose', async () => services.close());
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    tokens: issued,
+    app,
+    reloadTokens,
+    services,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,217 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { PEOPLE } from './http/fixture.js';
+
+const cli = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
+let dir: string;
+let policy: string;
+let state: string;
+
+/** Runs `privet ARGS…` from source and returns its exit code and output. */
+function privet(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=privet-source', '--import', 'tsx', cli, ...args],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'privet-cli-'));
+  policy = join(dir, 'policy.yaml');
+  state = join(dir, 'state');
+  copyFileSync(fileURLToPath(new URL('../fixtures/http/policy.yaml', import.meta.url)), policy);
+  writeFileSync(
+    join(dir, 'people.csv'),
+    'person_id,email,city,income\n' +
+      PEOPLE.map((p) => `${p.person_id},${p.email},${p.city},${p.income}`).join('\n') +
+      '\n',
+  );
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('privet CLI', () => {
+  test('policy check: ok, and file:line:col errors with exit 2', () => {
+    assert.equal(privet('policy', 'check', policy).code, 0);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'version: 1\nname: x\nsources: {}\nviews: {}\nusers: {}\nbudgets: []\ncolour: red\n',
+    );
+    const r = privet('policy', 'check', bad);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /bad\.yaml:\d+:\d+: .*Fix: /);
+  });
+  test('publish, experiment lifecycle, DP dry run and run, audit verify', () => {
+    const pub = privet('publish', '--policy', policy, '--state', state, '--view', 'people_masked');
+    assert.equal(pub.code, 0, pub.stderr);
+    assert.match(pub.stdout, /published people_masked: 40 rows, 0 suppressed/);
+    const proposed = privet(
+      'experiment',
+      'propose',
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--user',
+      'ana',
+      '--id',
+      'e1',
+      '--title',
+      'T',
+      '--purpose',
+      'P',
+      '--views',
+      'people_dp',
+    );
+    assert.equal(proposed.code, 0, proposed.stdout + proposed.stderr);
+    const selfApprove = privet(
+      'experiment',
+      'approve',
+      'e1',
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--user',
+      'ana',
+    );
+    assert.equal(selfApprove.code, 2);
+    assert.match(selfApprove.stdout, /"code": "forbidden"/);
+    assert.equal(
+      privet('experiment', 'approve', 'e1', '--policy', policy, '--state', state, '--user', 'stu')
+        .code,
+      0,
+    );
+    const sql = 'SELECT COUNT(*) AS n FROM people_dp';
+    const dry = privet(
+      'query',
+      sql,
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--experiment',
+      'e1',
+      '--user',
+      'ana',
+      '--epsilon',
+      '0.5',
+      '--dry-run',
+    );
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    const priced = JSON.parse(dry.stdout) as {
+      dryRun: boolean;
+      budget: { cost: { epsilon: string }; affordable: boolean }[];
+    };
+    assert.equal(priced.dryRun, true);
+    assert.equal(priced.budget[0]!.cost.epsilon, '1/2');
+    const run = privet(
+      'query',
+      sql,
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--experiment',
+      'e1',
+      '--user',
+      'ana',
+      '--epsilon',
+      '0.5',
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const release = (JSON.parse(run.stdout) as { release: { releaseId: string } }).release;
+    assert.match(release.releaseId, /^[0-9a-f]{32}$/);
+    const over = privet(
+      'query',
+      sql,
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--experiment',
+      'e1',
+      '--user',
+      'ana',
+      '--epsilon',
+      '0.6',
+    );
+    assert.equal(over.code, 2);
+    assert.match(over.stdout, /0\.6|3\/5/);
+    const refused = privet(
+      'query',
+      'SELECT * FROM people_dp',
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--experiment',
+      'e1',
+      '--user',
+      'ana',
+      '--epsilon',
+      '0.1',
+    );
+    assert.equal(refused.code, 2);
+    assert.match(refused.stdout, /"code": "dp_refused"/);
+    const verify = privet('audit', 'verify', '--state', state);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /^OK /);
+  });
+  test('audit verify detects an edited entry', () => {
+    const db = new Database(join(state, 'privet.db'));
+    for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as {
+      name: string;
+    }[]) {
+      db.exec(`DROP TRIGGER "${t.name}"`);
+    }
+    const cols = (db.prepare('PRAGMA table_info(audit_log)').all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    const target = cols.includes('actor')
+      ? 'actor'
+      : cols.find((c) => c !== 'seq' && c !== 'hash')!;
+    db.prepare(
+      `UPDATE audit_log SET ${target} = 'mallory' WHERE rowid = (SELECT min(rowid) FROM audit_log)`,
+    ).run();
+    db.close();
+    const verify = privet('audit', 'verify', '--state', state);
+    assert.equal(verify.code, 1);
+    assert.match(verify.stdout, /^TAMPERED/);
+  });
+  test('review check: exit 0 for a clean notebook, non-zero for one printing an email', () => {
+    const notebook = (text: string) => ({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'print(x)',
+          metadata: {},
+          execution_count: 1,
+          outputs: [{ output_type: 'stream', name: 'stdout', text }],
+        },
+      ],
+    });
+    const clean = join(dir, 'clean.ipynb');
+    const leaky = join(dir, 'leaky.ipynb');
+    writeFileSync(clean, JSON.stringify(notebook('mean income 51234.5\n')));
+    writeFileSync(leaky, JSON.stringify(notebook('contact: jane.roe@example.com\n')));
+    assert.equal(privet('review', 'check', clean, '--policy', policy).code, 0);
+    const r = privet('review', 'check', leaky, '--policy', policy, '--json');
+    assert.notEqual(r.code, 0);
+    assert.doesNotMatch(r.stdout, /jane\.roe@example\.com/);
+  });
+});
