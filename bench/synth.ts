@@ -4,7 +4,9 @@
  * same run — independent per-column sampling (floor) and a bootstrap of the real rows (ceiling) —
  * plus fit+sample seconds and sampling rows/s from a fitted model.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { trainTestF1 } from '@privet/core/synth/classifier';
 import { seededRandom } from '@privet/core/synth/seeded-random';
 import { sampleSynthetic, synthesize } from '@privet/core/synth/synthesize';
@@ -12,7 +14,12 @@ import { takeRows, type DiscreteTable } from '@privet/core/synth/table';
 import { meanTvd } from '@privet/core/synth/tvd';
 import type { BenchResult } from './result.js';
 
-const DIR = '/work/shared/data/adult';
+const DIR =
+  [
+    ...(process.env.PRIVET_SHARED ? [join(process.env.PRIVET_SHARED, 'data/adult')] : []),
+    fileURLToPath(new URL('../../shared/data/adult', import.meta.url)),
+    '/work/shared/data/adult',
+  ].find((d) => existsSync(join(d, 'adult.csv'))) ?? '/work/shared/data/adult';
 const SEEDS = ['b1', 'b2', 'b3', 'b4', 'b5'];
 const TARGET = 'income>50K';
 

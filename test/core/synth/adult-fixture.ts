@@ -1,9 +1,10 @@
 // Loads the discretized UCI Adult benchmark (read-only shared data) as a DiscreteTable.
 import { readFileSync } from 'node:fs';
 import { takeRows, type DiscreteTable } from '@privet/core/synth/table';
+import { ADULT_DIR } from '../../adult-path.js';
 
 /** Folder of the shared Adult data set. */
-export const ADULT_DIR = '/work/shared/data/adult';
+export { ADULT_DIR };
 
 let cached: DiscreteTable | undefined;
 

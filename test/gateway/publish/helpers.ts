@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePolicy, type Policy } from '@privet/core';
 import { generateDemoData } from '../../../gateway/src/demo/generate.js';
+import { ADULT_DIR } from '../../adult-path.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -105,4 +106,4 @@ export async function adultPolicyDir(): Promise<string> {
 }
 
 /** The shared, read-only Adult extract. */
-export const ADULT_CSV = '/work/shared/data/adult/adult.csv';
+export const ADULT_CSV = join(ADULT_DIR, 'adult.csv');

@@ -11,8 +11,9 @@ import {
   type SynthManifest,
 } from '../../../gateway/src/synth/cli.js';
 import { parseDiscreteCsv, parseDomain } from '../../../gateway/src/synth/discrete-csv.js';
+import { ADULT_DIR } from '../../adult-path.js';
 
-const ADULT = '/work/shared/data/adult';
+const ADULT = ADULT_DIR;
 
 describe('privet synth (runSynthCommand)', () => {
   let dir: string;
