@@ -51,6 +51,23 @@ test.describe('Privet experiments', () => {
     await page.screenshot({ path: `${SHOTS}/experiment-proposal.png` });
     await picker.selectOption(env.experiment);
     await expect(panel.locator('.jp-Privet-dp')).toHaveCount(1);
+
+    // A proposal approved while signed in appears after "Refresh experiments".
+    await api('alice', '/experiments', {
+      id: 'ui-later',
+      title: 'Later study',
+      purpose: 'approved while the panel is open',
+      dataCategories: ['health'],
+      views: ['visits_masked'],
+      analyses: ['masked_rows'],
+      expectedOutputs: ['report'],
+    });
+    await api('sam', '/experiments/ui-later/approve', { note: 'ok' });
+    await expect(picker.locator('option')).toHaveCount(listed.experiments.length);
+    await panel.getByRole('button', { name: 'Refresh experiments' }).click();
+    await expect(picker.locator('option')).toHaveCount(listed.experiments.length + 1);
+    await expect(picker).toHaveValue(env.experiment);
+    await expect(picker.locator('option', { hasText: '(ui-later) · approved' })).toHaveCount(1);
   });
 
   test('the budget sidebar refreshes on its timer after a spend made elsewhere', async ({

@@ -23,8 +23,8 @@ test.describe('Privet in notebooks', () => {
     await card.getByRole('button', { name: 'Use in notebook' }).click();
 
     const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-    // The new notebook's only cell holds the code.
-    const cell = notebook.locator('.jp-CodeCell').first();
+    // The cell goes into the current notebook (a new one, or one an earlier test left open).
+    const cell = notebook.locator('.jp-CodeCell', { hasText: 'visits_masked/parquet' });
     await expect(cell.locator('.jp-InputArea-editor')).toContainText(
       `visits_masked/parquet?experiment=${env.experiment}`,
     );

@@ -41,7 +41,10 @@ function useSignedIn(session: PrivetSession): SignedIn | null {
 export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const { session, engine } = props;
   const signedIn = useSignedIn(session);
-  const [experiments, experiment, experimentError] = useExperiments(signedIn, props.context);
+  const [experiments, experiment, experimentError, reloadExperiments] = useExperiments(
+    signedIn,
+    props.context,
+  );
   const [views, setViews] = React.useState<ViewSummary[]>([]);
   const [sql, setSql] = React.useState('');
   const [status, setStatus] = React.useState('');
@@ -122,7 +125,12 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
           Sign out
         </Button>
       </div>
-      <ExperimentPicker experiments={experiments} selected={experiment} context={props.context} />
+      <ExperimentPicker
+        experiments={experiments}
+        selected={experiment}
+        context={props.context}
+        onRefresh={reloadExperiments}
+      />
       <ErrorBox error={experimentError} />
       <h3 className="jp-Privet-heading">Views</h3>
       <ul className="jp-Privet-views">

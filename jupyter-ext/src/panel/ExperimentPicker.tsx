@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { Button } from '@jupyterlab/ui-components';
 import { isActive, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SignedIn } from '../session.js';
 import { toErrorInfo, type ErrorInfo } from './ErrorBox.js';
@@ -7,8 +8,9 @@ import { toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 export function useExperiments(
   signedIn: SignedIn | null,
   context: ExperimentContext,
-): [Experiment[], Experiment | null, ErrorInfo | null] {
+): [Experiment[], Experiment | null, ErrorInfo | null, () => void] {
   const [list, setList] = React.useState<Experiment[]>([]);
+  const [reloads, setReloads] = React.useState(0);
   const [selected, setSelected] = React.useState(context.selected);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   React.useEffect(() => {
@@ -38,8 +40,8 @@ export function useExperiments(
     return () => {
       live = false;
     };
-  }, [signedIn, context]);
-  return [list, selected, error];
+  }, [signedIn, context, reloads]);
+  return [list, selected, error, () => setReloads((n) => n + 1)];
 }
 
 /** The experiment selector: each experiment with its lifecycle state. */
@@ -47,8 +49,15 @@ export function ExperimentPicker(props: {
   experiments: Experiment[];
   selected: Experiment | null;
   context: ExperimentContext;
+  /** Reloads the list from the gateway (e.g. after a steward approved a proposal). */
+  onRefresh: () => void;
 }): JSX.Element {
   const { experiments, selected, context } = props;
+  const refresh = (
+    <Button small minimal onClick={props.onRefresh}>
+      Refresh experiments
+    </Button>
+  );
   if (experiments.length === 0) {
     return (
       <p className="jp-Privet-noExperiment">
@@ -58,7 +67,7 @@ export function ExperimentPicker(props: {
     );
   }
   return (
-    <label className="jp-Privet-experiment">
+    <div className="jp-Privet-experiment">
       <span>Experiment</span>
       <select
         aria-label="Experiment"
@@ -72,11 +81,12 @@ export function ExperimentPicker(props: {
           </option>
         ))}
       </select>
+      {refresh}
       {selected && !isActive(selected) ? (
         <span className="jp-Privet-experimentNote">
           This experiment is {selected.state}: its views can be used once it is approved or running.
         </span>
       ) : null}
-    </label>
+    </div>
   );
 }
