@@ -1,22 +1,11 @@
 /** What an analyst submits to propose an experiment, and its validation against the policy. */
-import type { Policy } from '@privet/core';
+import type { Policy, ProposeExperimentRequest } from '@privet/core';
 import type { Experiment } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
 import { EXPERIMENT_ID } from './artefacts.js';
 
-/** A proposal as submitted; the proposer becomes the owner. */
-export interface ProposalInput {
-  /** Optional id (`^[a-z0-9][a-z0-9_-]{0,62}$`); generated when left out. */
-  id?: string;
-  title: string;
-  purpose: string;
-  dataCategories: string[];
-  views: string[];
-  analyses: string[];
-  expectedOutputs: string[];
-  /** Other users who will work in it. */
-  members?: string[];
-}
+/** A proposal as submitted (the protocol's request body); the proposer becomes the owner. */
+export type ProposalInput = ProposeExperimentRequest;
 
 function bad(message: string, fix: string): ServiceError {
   return new ServiceError('bad_request', 'experiment.bad-proposal', message, fix);

@@ -18,6 +18,7 @@ import type { Services } from '../ledger/open.js';
 import type { DpQueryService } from '../dp/service.js';
 import type { Actor } from './auth.js';
 import { HttpError } from './errors.js';
+import { experimentParam } from './params.js';
 
 /** Registers one route of ROUTES with its handler (authentication and role check included). */
 export type RegisterRoute = (
@@ -28,20 +29,6 @@ export type RegisterRoute = (
     actor: Actor | undefined,
   ) => Promise<unknown>,
 ) => void;
-
-const EXPERIMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-function experimentParam(request: FastifyRequest): string {
-  const id = (request.params as { id?: string }).id ?? '';
-  if (!EXPERIMENT_ID.test(id)) {
-    throw new HttpError(
-      'bad_request',
-      'the experiment id is malformed',
-      'use an id as listed by GET /api/v1/experiments',
-    );
-  }
-  return id;
-}
 
 function bodyObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body ?? {};

@@ -27,6 +27,7 @@ import { listViews, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { DpQueryService } from '../dp/service.js';
 import { registerRecordRoutes } from './routes-records.js';
+import { viewParam } from './params.js';
 
 /** Options for starting a gateway. */
 export interface GatewayOptions {
@@ -57,20 +58,7 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-const VIEW_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const VERSION = '0.1.0';
-
-function viewParam(request: FastifyRequest): string {
-  const name = (request.params as { name?: string }).name ?? '';
-  if (!VIEW_NAME.test(name)) {
-    throw new HttpError(
-      'bad_request',
-      'the view name is malformed',
-      'view names are lower_snake_case, as listed by GET /api/v1/views',
-    );
-  }
-  return name;
-}
 
 /** Builds the fastify app for a loaded policy (not yet listening). */
 export async function buildApp(
