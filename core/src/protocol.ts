@@ -19,6 +19,7 @@ export type {
   DpNoiseComponent,
 } from './dpsql/types.js';
 export { DP_RELEASE_MIME_TYPE } from './dpsql/types.js';
+export type * from './protocol-review.js';
 
 /** Version prefix of every API route. */
 export const API_PREFIX = '/api/v1';
@@ -35,6 +36,7 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'dp_refused'
   | 'budget_exhausted'
+  | 'rate_limited'
   | 'internal';
 
 /** Every error response: what happened and how to fix it; never raw data values. */
@@ -252,6 +254,36 @@ export const ROUTES = {
   audit: { method: 'GET', path: '/audit', roles: ['steward'] },
   auditVerify: { method: 'GET', path: '/audit/verify', roles: ['steward'] },
   dpQuery: { method: 'POST', path: '/dp/query', roles: ['analyst'] },
+  verifyReleases: {
+    method: 'POST',
+    path: '/releases/verify',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  submitReview: { method: 'POST', path: '/reviews', roles: ['analyst'] },
+  listReviews: { method: 'GET', path: '/reviews', roles: ['analyst', 'reviewer', 'steward'] },
+  reviewStatus: {
+    method: 'POST',
+    path: '/reviews/status',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  getReview: { method: 'GET', path: '/reviews/:id', roles: ['analyst', 'reviewer', 'steward'] },
+  reviewOutput: { method: 'GET', path: '/reviews/:id/output', roles: ['reviewer', 'steward'] },
+  decideReview: { method: 'POST', path: '/reviews/:id/decision', roles: ['reviewer'] },
+  commentReview: {
+    method: 'POST',
+    path: '/reviews/:id/comments',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
+  createExport: { method: 'POST', path: '/exports', roles: ['analyst', 'steward'] },
+  exportPublicKey: { method: 'GET', path: '/exports/public-key', roles: 'public' },
+  leakCheck: { method: 'POST', path: '/leak-check', roles: ['analyst'] },
+  startPublishJob: { method: 'POST', path: '/publish/jobs', roles: ['steward'] },
+  getPublishJob: { method: 'GET', path: '/publish/jobs/:id', roles: ['steward'] },
+  viewFidelity: {
+    method: 'GET',
+    path: '/views/:name/fidelity',
+    roles: ['analyst', 'reviewer', 'steward'],
+  },
 } as const satisfies Record<
   string,
   { method: string; path: string; roles: readonly Role[] | 'public' }

@@ -9,6 +9,7 @@ export {
   type OutputReview,
 } from './notebook.js';
 export { StreamChecker } from './stream.js';
+export { outputContentHash, outputContentText } from './content-hash.js';
 export { normalize, foldUnicode, stripTags, type NormalizedText } from './normalize.js';
 export { luhnValid, ibanValid, ssnValid, nanpValid, cardValid, emailValid } from './validators.js';
 export type { Table } from './table.js';

@@ -12,6 +12,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   payload_too_large: 413,
   dp_refused: 400,
   budget_exhausted: 409,
+  rate_limited: 429,
   internal: 500,
 };
 

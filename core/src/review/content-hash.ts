@@ -1,0 +1,57 @@
+// Why: an approval must cover exactly the content a reviewer saw. Hosts and the gateway hash the
+// same canonical form: multiline strings joined, execution counts, metadata and the display/execute
+// distinction dropped (they change on re-run without changing what is shown), keys sorted (JCS).
+import { canonicalJson } from '../record/canonical.js';
+import type { JsonValue } from '../record/types.js';
+import type { MultilineString, NotebookOutput } from './types.js';
+
+function joinLines(text: MultilineString | undefined): string {
+  if (text === undefined) return '';
+  return typeof text === 'string' ? text : text.join('');
+}
+
+function toJson(value: unknown): JsonValue {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value)) return value.map(toJson);
+  if (typeof value === 'object') {
+    const out: { [key: string]: JsonValue } = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (item !== undefined) out[key] = toJson(item);
+    }
+    return out;
+  }
+  return String(value);
+}
+
+/** The canonical JSON text of an output's visible content (what outputContentHash hashes). */
+export function outputContentText(output: NotebookOutput): string {
+  switch (output.output_type) {
+    case 'stream':
+      return canonicalJson({ kind: 'stream', name: output.name, text: joinLines(output.text) });
+    case 'error':
+      return canonicalJson({
+        kind: 'error',
+        ename: output.ename,
+        evalue: output.evalue,
+        traceback: [...output.traceback],
+      });
+    default: {
+      const data: { [mime: string]: JsonValue } = {};
+      for (const [mime, value] of Object.entries(output.data ?? {})) {
+        const isLines = Array.isArray(value) && value.every((line) => typeof line === 'string');
+        data[mime] = isLines ? (value as string[]).join('') : toJson(value);
+      }
+      return canonicalJson({ kind: 'display', data });
+    }
+  }
+}
+
+/** SHA-256 (hex) of an output's canonical content, via Web Crypto: binds an approval to content. */
+export async function outputContentHash(output: NotebookOutput): Promise<string> {
+  const bytes = new TextEncoder().encode(outputContentText(output));
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
