@@ -89,6 +89,8 @@ export type AuditAction =
   | 'export'
   | 'export.refused'
   | 'review'
+  | 'leak.check'
+  | 'audit.pruned'
   | 'publish'
   | 'experiment.proposed'
   | 'experiment.approved'

@@ -7,6 +7,7 @@ import { AuditLog } from '../audit/log.js';
 import { openDurableDb, type Db } from '../audit/sqlite.js';
 import { directoryArtefactStore, type ArtefactStore } from '../experiments/artefacts.js';
 import { ExperimentService } from '../experiments/service.js';
+import { ReviewService } from '../review/service.js';
 import { Ledger } from './ledger.js';
 
 /** Where and how to open the services. */
@@ -28,6 +29,8 @@ export interface Services {
   audit: AuditLog;
   experiments: ExperimentService;
   ledger: Ledger;
+  /** Output review requests, decisions and approvals (bound to content hashes). */
+  reviews: ReviewService;
   /** Refunds this process's pending reservations and closes the database. */
   close(): void;
 }
@@ -52,11 +55,13 @@ export function openServices(o: OpenServicesOptions): Services {
     clock,
     ...(o.reservationTtlMs === undefined ? {} : { reservationTtlMs: o.reservationTtlMs }),
   });
+  const reviews = new ReviewService({ audit, policy: o.policy, clock });
   return {
     db,
     audit,
     experiments,
     ledger,
+    reviews,
     close() {
       ledger.close();
       db.close();

@@ -1,0 +1,142 @@
+/**
+ * `privet export verify BUNDLE.json` checks a signed export bundle offline against a trusted key
+ * (`--public-key` or the gateway state folder's signing key); exit 0 only if the signature, the
+ * notebook hash and every output's coverage check out. `privet export create` builds a bundle on
+ * the gateway host with the same code path as POST /exports.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadPolicyFile } from './policy-file.js';
+import { openServices } from './ledger/open.js';
+import { ExportService } from './export/service.js';
+import { readSigningKey } from './export/signing-key.js';
+import { verifyBundle } from './export/verify.js';
+import { HttpError } from './http/errors.js';
+
+const DEFAULT_STATE = '.privet/state';
+
+/** The trusted raw public key from --public-key (base64) or the state folder's signing key. */
+function trustedKey(opts: { publicKey?: string; state: string }): Buffer {
+  if (opts.publicKey !== undefined) {
+    const raw = Buffer.from(opts.publicKey, 'base64');
+    if (raw.length !== 32)
+      throw new Error(
+        '--public-key is not a base64 Ed25519 public key (32 bytes). Fix: copy "publicKey" from GET /api/v1/exports/public-key',
+      );
+    return raw;
+  }
+  const key = readSigningKey(opts.state);
+  if (!key)
+    throw new Error(
+      `no signing key in ${opts.state}. Fix: pass --public-key B64 (from GET /api/v1/exports/public-key) or --state with the gateway's state folder`,
+    );
+  return key.publicKeyRaw;
+}
+
+/** Writes a file atomically (temp + rename). */
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+/** Adds `privet export verify` and `privet export create`. */
+export function addExportCommands(program: Command): void {
+  const exp = program.command('export').description('signed export bundles');
+  exp
+    .command('verify')
+    .description(
+      'verify a bundle: signature, notebook hash, every output passed or approved; exit 0 only if all good',
+    )
+    .argument('<bundle>', 'bundle JSON file')
+    .option('--public-key <b64>', 'trusted base64 Ed25519 public key of the gateway')
+    .option(
+      '--state <dir>',
+      'gateway state folder holding signing.key (used without --public-key)',
+      DEFAULT_STATE,
+    )
+    .action(async (file: string, opts: { publicKey?: string; state: string }) => {
+      let bundle: unknown;
+      try {
+        bundle = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        console.error(
+          `${file}: cannot be read as JSON (${(error as Error).name}). Fix: pass the bundle file written by POST /exports or privet export create`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const result = await verifyBundle(bundle, trustedKey(opts));
+      if (result.ok) {
+        const c = result.counts;
+        console.log(
+          `${file}: ok — signature valid; ${c.passed} passed, ${c.approved} approved, ${c.withheld} withheld outputs`,
+        );
+      } else {
+        for (const p of result.problems) console.error(`${file}: ${p}`);
+        console.error(
+          `${file}: NOT verified. Fix: do not trust this bundle; export the notebook again from the gateway`,
+        );
+        process.exitCode = 1;
+      }
+    });
+  exp
+    .command('create')
+    .description('export a notebook: only passed or approved outputs, signed by the gateway key')
+    .requiredOption('--notebook <file>', 'notebook (.ipynb)')
+    .requiredOption('--experiment <id>', 'experiment the notebook belongs to')
+    .requiredOption('--user <name>', 'analyst or steward exporting it')
+    .requiredOption('--policy <file>', 'policy YAML file')
+    .option('--state <dir>', 'gateway state folder', DEFAULT_STATE)
+    .requiredOption('--out <file>', 'bundle JSON to write')
+    .action(
+      async (opts: {
+        notebook: string;
+        experiment: string;
+        user: string;
+        policy: string;
+        state: string;
+        out: string;
+      }) => {
+        const loaded = loadPolicyFile(opts.policy);
+        const declared = loaded.policy.users[opts.user];
+        if (!declared)
+          throw new Error(
+            `unknown user ${opts.user}. Fix: use one of ${Object.keys(loaded.policy.users).join(', ')}`,
+          );
+        const notebook: unknown = JSON.parse(readFileSync(opts.notebook, 'utf8'));
+        const services = openServices({
+          dbPath: join(opts.state, 'privet.db'),
+          policy: loaded.policy,
+          stateDir: opts.state,
+        });
+        try {
+          const exporter = new ExportService({
+            services,
+            policy: loaded.policy,
+            policyHash: loaded.hash,
+            stateDir: opts.state,
+          });
+          const bundle = await exporter.create(
+            { user: opts.user, roles: [...declared.roles] },
+            ExportService.parse({ experiment: opts.experiment, name: opts.notebook, notebook }),
+          );
+          writeAtomic(opts.out, JSON.stringify(bundle, null, 1) + '\n');
+          const counts = bundle.manifest.outputs.reduce<Record<string, number>>(
+            (m, l) => ({ ...m, [l.status]: (m[l.status] ?? 0) + 1 }),
+            {},
+          );
+          console.log(`wrote ${opts.out}: ${JSON.stringify(counts)}`);
+        } catch (error) {
+          if (error instanceof HttpError) {
+            console.error(`privet export create: ${error.message}. Fix: ${error.fix}`);
+            process.exitCode = 2;
+          } else throw error;
+        } finally {
+          services.close();
+        }
+      },
+    );
+}

@@ -1,0 +1,169 @@
+// Why: nothing unapproved may leave. Every output is re-checked here in export mode (streams of a
+// cell across chunks, as the hosts do); an output is kept only if it passes or an approval covers
+// its exact content hash in this experiment; everything else becomes a placeholder. Stream writes
+// are withheld together: if one chunk of a cell's stdout is held, every chunk of that stream is,
+// so no half of a split identifier is left behind. Places outside outputs that can carry data
+// (widget state, attachments, unknown metadata) are dropped rather than checked.
+import { createHash } from 'node:crypto';
+import type { ExportManifestOutput, Policy } from '@privet/core';
+import {
+  checkNotebook,
+  outputContentHash,
+  settingsFromExportRules,
+  type NotebookOutput,
+} from '@privet/core/review/index';
+import type { JsonValue } from '@privet/core/record/index';
+import { HttpError } from '../http/errors.js';
+import { placeholderOutput } from './placeholder.js';
+
+const NOTEBOOK_METADATA_KEPT = ['kernelspec', 'language_info'];
+const CELL_METADATA_KEPT = [
+  'tags',
+  'name',
+  'collapsed',
+  'scrolled',
+  'editable',
+  'deletable',
+  'jupyter',
+];
+const MAX_CELLS = 10_000;
+
+/** How outputs are looked up while filtering. */
+export interface FilterContext {
+  policy: Policy;
+  /** True when the ledger committed this DP release id. */
+  knownReleaseIds: (id: string) => boolean;
+  /** The approved review request covering this content hash in the experiment, if any. */
+  approvedReviewId: (contentHash: string) => string | undefined;
+}
+
+/** The filtered notebook and one manifest line per output. */
+export interface FilteredNotebook {
+  notebook: { [key: string]: JsonValue };
+  outputs: ExportManifestOutput[];
+}
+
+type JsonObject = { [key: string]: JsonValue };
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function pick(source: JsonValue | undefined, keys: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  if (!isObject(source)) return out;
+  for (const k of keys) if (source[k] !== undefined) out[k] = source[k];
+  return out;
+}
+
+/** Parses the notebook to plain JSON (a deep copy) and checks it is an nbformat 4 notebook. */
+export function notebookCopy(value: unknown): JsonObject {
+  const nb: unknown = isObject(value as JsonValue) ? JSON.parse(JSON.stringify(value)) : undefined;
+  if (
+    !isObject(nb as JsonValue) ||
+    (nb as JsonObject).nbformat !== 4 ||
+    !Array.isArray((nb as JsonObject).cells)
+  )
+    throw new HttpError(
+      'bad_request',
+      '"notebook" is not an nbformat 4 notebook',
+      'send the .ipynb JSON as saved by Jupyter (nbformat 4, with "cells")',
+    );
+  const cells = (nb as JsonObject).cells as JsonValue[];
+  if (cells.length > MAX_CELLS || !cells.every((c) => isObject(c)))
+    throw new HttpError(
+      'bad_request',
+      `"notebook.cells" must be at most ${MAX_CELLS} cell objects`,
+      'split the notebook',
+    );
+  return nb as JsonObject;
+}
+
+async function hashOf(output: JsonValue): Promise<string> {
+  try {
+    return await outputContentHash(output as unknown as NotebookOutput);
+  } catch {
+    return createHash('sha256').update(JSON.stringify(output)).digest('hex');
+  }
+}
+
+function blockingRules(findings: readonly { rule: string; severity: string }[]): string[] {
+  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
+}
+
+/** Re-checks every output and returns the notebook with only passed or approved outputs. */
+export async function filterNotebook(
+  value: unknown,
+  ctx: FilterContext,
+): Promise<FilteredNotebook> {
+  const nb = notebookCopy(value);
+  const review = checkNotebook(nb as never, {
+    policy: settingsFromExportRules(ctx.policy.export),
+    mode: 'export',
+    knownReleaseIds: ctx.knownReleaseIds,
+  });
+  const verdicts = new Map(review.outputs.map((o) => [`${o.cell}:${o.output}`, o.result]));
+  const lines: ExportManifestOutput[] = [];
+  const cells = nb.cells as JsonObject[];
+  for (const [ci, cell] of cells.entries()) {
+    delete cell.attachments;
+    if (cell.metadata !== undefined) cell.metadata = pick(cell.metadata, CELL_METADATA_KEPT);
+    if (!Array.isArray(cell.outputs)) {
+      if (cell.outputs !== undefined) cell.outputs = [];
+      continue;
+    }
+    const outputs = cell.outputs;
+    const cellLines: ExportManifestOutput[] = [];
+    for (const [oi, output] of outputs.entries()) {
+      const result = verdicts.get(`${ci}:${oi}`);
+      const contentHash = await hashOf(output);
+      const line: ExportManifestOutput = {
+        cellIndex: ci,
+        outputIndex: oi,
+        contentHash,
+        status: 'withheld',
+      };
+      if (result?.verdict === 'pass') line.status = 'passed';
+      else {
+        const reviewId = ctx.approvedReviewId(contentHash);
+        if (reviewId !== undefined) {
+          line.status = 'approved';
+          line.reviewId = reviewId;
+        } else line.rules = result ? blockingRules(result.findings) : ['malformed'];
+      }
+      cellLines.push(line);
+    }
+    // A held chunk of a stream holds every chunk of that stream in the cell.
+    const heldStreams = new Set<string>();
+    for (const line of cellLines)
+      if (line.status === 'withheld') {
+        const o = outputs[line.outputIndex];
+        if (isObject(o) && o.output_type === 'stream') heldStreams.add(String(o.name));
+      }
+    for (const line of cellLines) {
+      const o = outputs[line.outputIndex];
+      if (
+        line.status !== 'withheld' &&
+        isObject(o) &&
+        o.output_type === 'stream' &&
+        heldStreams.has(String(o.name))
+      ) {
+        line.status = 'withheld';
+        delete line.reviewId;
+        line.rules = ['stream-held'];
+      }
+    }
+    cell.outputs = outputs.map((o, oi) => {
+      const line = cellLines[oi]!;
+      if (line.status === 'withheld')
+        return placeholderOutput(line.rules ?? []) as unknown as JsonValue;
+      // An approval covers the visible content only; metadata was not part of it.
+      if (line.status === 'approved' && isObject(o) && o.metadata !== undefined)
+        return { ...o, metadata: {} };
+      return o;
+    });
+    lines.push(...cellLines);
+  }
+  nb.metadata = pick(nb.metadata, NOTEBOOK_METADATA_KEPT);
+  return { notebook: nb, outputs: lines };
+}

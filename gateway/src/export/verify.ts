@@ -1,0 +1,122 @@
+/**
+ * Offline verification of an export bundle against a trusted public key: the signature over
+ * canonicalJson(manifest), the key id, the notebook hash, and that every output in the notebook
+ * is covered by exactly one manifest line — passed or approved with a matching content hash, or
+ * withheld and nothing but a placeholder. Any problem fails the bundle.
+ */
+import { verify } from 'node:crypto';
+import type { ExportManifest, ExportManifestOutput } from '@privet/core';
+import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
+import { canonicalJson, type JsonValue } from '@privet/core/record/index';
+import { isPlaceholder } from './placeholder.js';
+import { BUNDLE_FORMAT, canonicalSha256 } from './service.js';
+import { keyIdOf, publicKeyFromRaw } from './signing-key.js';
+
+/** The outcome of verifying one bundle. */
+export interface BundleVerification {
+  ok: boolean;
+  /** What is wrong (empty when ok). */
+  problems: string[];
+  counts: { passed: number; approved: number; withheld: number };
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function signatureProblem(manifest: Obj, signature: unknown, trusted: Buffer): string | undefined {
+  if (keyIdOf(trusted) !== manifest.keyId)
+    return 'the manifest names another signing key than the trusted one (keyId differs)';
+  if (typeof signature !== 'string') return 'the bundle has no signature';
+  try {
+    const bytes = Buffer.from(canonicalJson(manifest as unknown as JsonValue), 'utf8');
+    if (verify(null, bytes, publicKeyFromRaw(trusted), Buffer.from(signature, 'base64')))
+      return undefined;
+  } catch {
+    return 'the manifest cannot be canonicalized or the signature is malformed';
+  }
+  return 'the signature does not match the manifest under the trusted key (the manifest was changed or signed by another key)';
+}
+
+async function outputProblems(nb: Obj, lines: readonly ExportManifestOutput[]): Promise<string[]> {
+  const problems: string[] = [];
+  const byPlace = new Map<string, ExportManifestOutput>();
+  for (const l of lines) {
+    const place = `${l.cellIndex}:${l.outputIndex}`;
+    if (byPlace.has(place))
+      problems.push(`the manifest lists cell ${l.cellIndex} output ${l.outputIndex} twice`);
+    byPlace.set(place, l);
+  }
+  const cells = Array.isArray(nb.cells) ? nb.cells : [];
+  let seen = 0;
+  for (const [ci, cell] of cells.entries()) {
+    const outputs: unknown[] = isObj(cell) && Array.isArray(cell.outputs) ? cell.outputs : [];
+    for (const [oi, output] of outputs.entries()) {
+      seen++;
+      const where = `cell ${ci} output ${oi}`;
+      const line = byPlace.get(`${ci}:${oi}`);
+      if (!line) problems.push(`${where} is not covered by the manifest`);
+      else if (line.status === 'withheld') {
+        if (!isPlaceholder(output))
+          problems.push(`${where} is marked withheld but is not a placeholder`);
+      } else if (line.status === 'passed' || line.status === 'approved') {
+        let hash = '';
+        try {
+          hash = await outputContentHash(output as NotebookOutput);
+        } catch {
+          hash = '';
+        }
+        if (hash !== line.contentHash)
+          problems.push(`${where} differs from the content the manifest says was ${line.status}`);
+        if (line.status === 'approved' && !line.reviewId)
+          problems.push(`${where} is marked approved without a review id`);
+      } else problems.push(`${where} has an unknown status in the manifest`);
+    }
+  }
+  if (seen !== lines.length)
+    problems.push(`the manifest lists ${lines.length} outputs but the notebook has ${seen}`);
+  return problems;
+}
+
+/** Verifies a parsed bundle against the trusted raw Ed25519 public key. */
+export async function verifyBundle(
+  bundle: unknown,
+  trustedPublicKey: Buffer,
+): Promise<BundleVerification> {
+  const counts = { passed: 0, approved: 0, withheld: 0 };
+  if (
+    !isObj(bundle) ||
+    bundle.format !== BUNDLE_FORMAT ||
+    !isObj(bundle.manifest) ||
+    !isObj(bundle.notebook)
+  )
+    return {
+      ok: false,
+      problems: [
+        `not a Privet export bundle (expected format ${BUNDLE_FORMAT} with manifest and notebook)`,
+      ],
+      counts,
+    };
+  const manifest = bundle.manifest;
+  const problems: string[] = [];
+  const sig = signatureProblem(manifest, bundle.signature, trustedPublicKey);
+  if (sig) problems.push(sig);
+  let notebookHash = '';
+  try {
+    notebookHash = canonicalSha256(bundle.notebook as JsonValue);
+  } catch {
+    notebookHash = '';
+  }
+  if (notebookHash !== manifest.notebookHash)
+    problems.push(
+      'the notebook does not match the manifest notebookHash (the notebook was changed after signing)',
+    );
+  const lines = Array.isArray(manifest.outputs)
+    ? (manifest.outputs as ExportManifest['outputs'])
+    : [];
+  if (!Array.isArray(manifest.outputs)) problems.push('the manifest has no output list');
+  problems.push(...(await outputProblems(bundle.notebook, lines)));
+  for (const l of lines)
+    if (l.status === 'passed' || l.status === 'approved' || l.status === 'withheld')
+      counts[l.status]++;
+  return { ok: problems.length === 0, problems, counts };
+}

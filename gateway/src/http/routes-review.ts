@@ -1,0 +1,139 @@
+/**
+ * Routes of the reviewer workflow, export bundles, the raw-value leak check and DP release-id
+ * verification. Role checks beyond the route table (four-eyes, membership, lifecycle) are the
+ * services' own.
+ */
+import type {
+  ExportBundle,
+  ExportPublicKeyResponse,
+  LeakCheckResponse,
+  ListReviewsResponse,
+  ReviewOutputResponse,
+  ReviewRequest,
+  ReviewState,
+  ReviewStatusResponse,
+  VerifyReleasesResponse,
+} from '@privet/core';
+import type { FastifyRequest } from 'fastify';
+import type { LoadedPolicy } from '../policy-file.js';
+import type { Services } from '../ledger/open.js';
+import { ExportService } from '../export/service.js';
+import { LeakService, RateLimitedError, leakCheckBody } from '../leak/service.js';
+import type { LeakRateLimits } from '../leak/rate-limit.js';
+import { releaseIdsBody } from '../review/releases.js';
+import { commentBody, decisionBody, statusBody, submitBody } from '../review/validate.js';
+import { EXPERIMENT_ID } from '../experiments/artefacts.js';
+import { HttpError } from './errors.js';
+import type { RegisterRoute } from './routes-records.js';
+
+const REVIEW_ID = /^rev-[0-9a-f-]{36}$/;
+const STATES: readonly ReviewState[] = ['pending', 'approved', 'rejected', 'changes_requested'];
+
+/** What the review routes need besides the record services. */
+export interface ReviewRoutesOptions {
+  loaded: LoadedPolicy;
+  stateDir: string;
+  /** Leak-check limits (default 20 calls and 10,000 candidates per minute per user). */
+  leakLimits?: LeakRateLimits;
+  /** Build the leak index in the background now instead of on the first leak check. */
+  warmLeakIndex?: boolean;
+}
+
+function reviewParam(request: FastifyRequest): string {
+  const id = (request.params as { id?: string }).id ?? '';
+  if (!REVIEW_ID.test(id))
+    throw new HttpError(
+      'bad_request',
+      'the review id is malformed',
+      'use an id as listed by GET /api/v1/reviews',
+    );
+  return id;
+}
+
+function listFilter(request: FastifyRequest): { experiment?: string; state?: ReviewState } {
+  const q = request.query as { experiment?: unknown; state?: unknown };
+  const filter: { experiment?: string; state?: ReviewState } = {};
+  if (q.experiment !== undefined) {
+    if (typeof q.experiment !== 'string' || !EXPERIMENT_ID.test(q.experiment))
+      throw new HttpError(
+        'bad_request',
+        '"experiment" is malformed',
+        'use an id as listed by GET /api/v1/experiments',
+      );
+    filter.experiment = q.experiment;
+  }
+  if (q.state !== undefined) {
+    if (!STATES.includes(q.state as ReviewState))
+      throw new HttpError('bad_request', '"state" is unknown', `use one of ${STATES.join(', ')}`);
+    filter.state = q.state as ReviewState;
+  }
+  return filter;
+}
+
+/** Registers the review, export, leak-check and release-verification routes. */
+export function registerReviewRoutes(
+  route: RegisterRoute,
+  services: Services,
+  o: ReviewRoutesOptions,
+): void {
+  const { reviews } = services;
+  const exports = new ExportService({
+    services,
+    policy: o.loaded.policy,
+    policyHash: o.loaded.hash,
+    stateDir: o.stateDir,
+  });
+  const leaks = new LeakService({
+    audit: services.audit,
+    policy: o.loaded.policy,
+    policyDir: o.loaded.dir,
+    stateDir: o.stateDir,
+    ...(o.leakLimits ? { limits: o.leakLimits } : {}),
+  });
+  // A failed warm-up is retried (and reported) by the first leak check.
+  if (o.warmLeakIndex) leaks.loadIndex().catch(() => undefined);
+
+  route('verifyReleases', async (request): Promise<VerifyReleasesResponse> => ({
+    valid: reviews.releases.valid(releaseIdsBody(request.body)),
+  }));
+  route('submitReview', async (request, reply, actor): Promise<ReviewRequest> => {
+    const created = await reviews.submit(actor!, submitBody(request.body));
+    reply.status(201);
+    return created;
+  });
+  route('listReviews', async (request, _r, actor): Promise<ListReviewsResponse> => ({
+    reviews: reviews.list(actor!, listFilter(request)),
+  }));
+  route('reviewStatus', async (request, _r, actor): Promise<ReviewStatusResponse> =>
+    reviews.status(actor!, statusBody(request.body)),
+  );
+  route('getReview', async (request, _r, actor): Promise<ReviewRequest> =>
+    reviews.get(actor!, reviewParam(request)),
+  );
+  route('reviewOutput', async (request, _r, actor): Promise<ReviewOutputResponse> =>
+    reviews.output(actor!, reviewParam(request)),
+  );
+  route('decideReview', async (request, _r, actor): Promise<ReviewRequest> =>
+    reviews.decide(actor!, reviewParam(request), decisionBody(request.body)),
+  );
+  route('commentReview', async (request, reply, actor): Promise<ReviewRequest> => {
+    const updated = reviews.comment(actor!, reviewParam(request), commentBody(request.body).text);
+    reply.status(201);
+    return updated;
+  });
+  route('createExport', async (request, reply, actor): Promise<ExportBundle> => {
+    const bundle = await exports.create(actor!, ExportService.parse(request.body));
+    reply.status(201);
+    return bundle;
+  });
+  route('exportPublicKey', async (): Promise<ExportPublicKeyResponse> => exports.publicKey());
+  route('leakCheck', async (request, reply, actor): Promise<LeakCheckResponse> => {
+    try {
+      return await leaks.check(actor!, leakCheckBody(request.body));
+    } catch (error) {
+      if (error instanceof RateLimitedError)
+        reply.header('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * POST /leak-check: an analyst in an approved or running experiment sends candidate strings from an
+ * output and gets back only whether (and how many) matched a raw identifier value — never which,
+ * never from which column. Limited per user (calls and candidates) and audited per call with
+ * counts only; the index is built on first use and lives only in this process's memory.
+ */
+import type { LeakCheckRequest, LeakCheckResponse, Policy } from '@privet/core';
+import type { AuditLog } from '../audit/log.js';
+import { ServiceError } from '../audit/service-error.js';
+import { experimentUseRefusal, hasRole, type Actor } from '../experiments/access.js';
+import { loadExperiment } from '../experiments/store.js';
+import { loadOrCreateMasterKey } from '../keys.js';
+import { experimentField, objectBody } from '../review/validate.js';
+import { HttpError } from '../http/errors.js';
+import { LeakIndex } from './index-build.js';
+import { DEFAULT_LEAK_LIMITS, DualTokenBucket, type LeakRateLimits } from './rate-limit.js';
+
+/** Most candidates in one call. */
+export const MAX_CANDIDATES = 1000;
+/** Longest candidate string, in characters. */
+export const MAX_CANDIDATE_LENGTH = 1000;
+
+/** A 429 that also tells the route what to put in Retry-After. */
+export class RateLimitedError extends ServiceError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    limits: LeakRateLimits,
+  ) {
+    super(
+      'rate_limited',
+      'leak.rate-limited',
+      `too many leak checks: the limit is ${limits.calls} calls and ${limits.candidates} candidates per ${limits.windowMs / 1000} s per user`,
+      `retry after ${retryAfterSeconds} s, and batch candidates (up to ${MAX_CANDIDATES} per call)`,
+    );
+  }
+}
+
+/** What the leak service needs. */
+export interface LeakServiceOptions {
+  audit: AuditLog;
+  policy: Policy;
+  policyDir: string;
+  stateDir: string;
+  limits?: LeakRateLimits;
+  now?: () => number;
+}
+
+/** Validates a LeakCheckRequest body. */
+export function leakCheckBody(body: unknown): LeakCheckRequest {
+  const b = objectBody(body, '{ experiment, candidates }');
+  const experiment = experimentField(b);
+  const c = b.candidates;
+  if (
+    !Array.isArray(c) ||
+    !c.every((s) => typeof s === 'string' && s.length <= MAX_CANDIDATE_LENGTH)
+  )
+    throw new HttpError(
+      'bad_request',
+      '"candidates" must be a list of strings',
+      `send strings of at most ${MAX_CANDIDATE_LENGTH} characters`,
+    );
+  if (c.length > MAX_CANDIDATES)
+    throw new HttpError(
+      'bad_request',
+      `"candidates" has ${c.length} entries; at most ${MAX_CANDIDATES} are checked per call`,
+      'split them over several calls',
+    );
+  return { experiment, candidates: c as string[] };
+}
+
+/** Answers leak checks from a keyed in-memory index of the raw identifier values. */
+export class LeakService {
+  private index: Promise<LeakIndex> | undefined;
+  private readonly bucket: DualTokenBucket;
+  private readonly now: () => number;
+  private readonly lastRefusalAudit = new Map<string, number>();
+
+  constructor(private readonly o: LeakServiceOptions) {
+    this.now = o.now ?? (() => Date.now());
+    this.bucket = new DualTokenBucket(o.limits ?? DEFAULT_LEAK_LIMITS, this.now);
+  }
+
+  /** The index, built once on first use (a failed build is retried on the next call). */
+  loadIndex(): Promise<LeakIndex> {
+    this.index ??= LeakIndex.build(
+      this.o.policy,
+      this.o.policyDir,
+      loadOrCreateMasterKey(this.o.stateDir),
+    ).catch((error: unknown) => {
+      this.index = undefined;
+      throw error;
+    });
+    return this.index;
+  }
+
+  /** Checks candidates for one analyst; only counts come back. */
+  async check(actor: Actor, request: LeakCheckRequest): Promise<LeakCheckResponse> {
+    const { audit, policy } = this.o;
+    const e = loadExperiment(audit.db, request.experiment);
+    const refusal = !hasRole(actor, policy, 'analyst')
+      ? new ServiceError(
+          'forbidden',
+          'leak.role',
+          `${actor.user} may not run leak checks`,
+          'sign in as an analyst',
+        )
+      : experimentUseRefusal(e, request.experiment, actor.user);
+    if (refusal) {
+      audit.append({
+        actor: actor.user,
+        action: 'access.refused',
+        ...(e ? { experiment: request.experiment } : {}),
+        subject: 'leak-check',
+        details: { reason: refusal.reason },
+      });
+      throw refusal;
+    }
+    const wait = this.bucket.take(actor.user, request.candidates.length);
+    if (wait > 0) {
+      // One audit entry per user per minute of refusals: a flood must not turn into a flood of fsyncs.
+      const last = this.lastRefusalAudit.get(actor.user) ?? -Infinity;
+      if (this.now() - last >= 60_000) {
+        this.lastRefusalAudit.set(actor.user, this.now());
+        audit.append({
+          actor: actor.user,
+          action: 'access.refused',
+          experiment: request.experiment,
+          subject: 'leak-check',
+          details: { reason: 'leak.rate-limited', candidates: request.candidates.length },
+        });
+      }
+      throw new RateLimitedError(wait, this.o.limits ?? DEFAULT_LEAK_LIMITS);
+    }
+    const index = await this.loadIndex();
+    let matches = 0;
+    for (const c of request.candidates) if (index.matches(c)) matches++;
+    audit.append({
+      actor: actor.user,
+      action: 'leak.check',
+      experiment: request.experiment,
+      subject: 'leak-check',
+      details: { event: 'leak-check', checked: request.candidates.length, matches },
+    });
+    return { leak: matches > 0, matches, checked: request.candidates.length };
+  }
+}

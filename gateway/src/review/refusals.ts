@@ -1,0 +1,94 @@
+/**
+ * Who may decide a review request (four eyes), what a decision needs, and the service's refusals.
+ * Messages name users, requests and experiments, never output content.
+ */
+import type { Policy, ReviewDecisionRequest } from '@privet/core';
+import type { Experiment } from '@privet/core/record/index';
+import { ServiceError } from '../audit/service-error.js';
+import { hasRole, isMember, type Actor } from '../experiments/access.js';
+import type { ReviewRow } from './schema.js';
+
+/** A 403 with a stable reason. */
+export function forbidden(reason: string, message: string, fix: string): ServiceError {
+  return new ServiceError('forbidden', reason, message, fix);
+}
+
+/** The experiment does not exist or is not visible to the user. */
+export function experimentNotFound(experiment: string, user?: string): ServiceError {
+  return new ServiceError(
+    'not_found',
+    'experiment.unknown',
+    `there is no experiment "${experiment}"${user ? ` visible to ${user}` : ''}`,
+    'check the id with GET /api/v1/experiments',
+  );
+}
+
+/** The request does not exist or is not visible to the user. */
+export function reviewNotFound(id: string, user: string): ServiceError {
+  return new ServiceError(
+    'not_found',
+    'review.unknown',
+    `there is no review request ${id} visible to ${user}`,
+    'list the requests with GET /api/v1/reviews',
+  );
+}
+
+/** Four eyes: only a reviewer who neither submitted the request nor works in its experiment. */
+export function fourEyesRefusal(
+  actor: Actor,
+  policy: Policy,
+  row: ReviewRow,
+  e: Experiment | undefined,
+): ServiceError | undefined {
+  if (!hasRole(actor, policy, 'reviewer'))
+    return forbidden(
+      'review.role',
+      `only a reviewer may decide review requests; ${actor.user} is not one`,
+      'ask a reviewer',
+    );
+  if (row.requester === actor.user)
+    return forbidden(
+      'review.four-eyes',
+      `${actor.user} may not decide review request ${row.id} because they submitted it (four-eyes rule)`,
+      'ask another reviewer',
+    );
+  if (e && isMember(e, actor.user))
+    return forbidden(
+      'review.four-eyes',
+      `${actor.user} may not decide review request ${row.id} because they own or work in experiment "${row.experiment}" (four-eyes rule)`,
+      'ask a reviewer who is not part of the experiment',
+    );
+  return undefined;
+}
+
+/** Why this decision cannot be made on this request now, or undefined when it can. */
+export function decisionRefusal(
+  row: ReviewRow,
+  input: ReviewDecisionRequest,
+): ServiceError | undefined {
+  if (row.state !== 'pending')
+    return new ServiceError(
+      'conflict',
+      'review.decided',
+      `review request ${row.id} was already decided (${row.state})`,
+      row.state === 'approved'
+        ? 'nothing to do'
+        : 'the analyst submits a changed output as a new request',
+    );
+  const comment = input.comment?.trim() ?? '';
+  if (input.decision !== 'approve' && comment === '')
+    return new ServiceError(
+      'bad_request',
+      'review.comment-required',
+      `a ${input.decision.replace('_', ' ')} decision needs a comment`,
+      'say what is wrong and how to fix it in "comment"',
+    );
+  if (input.decision === 'approve' && row.verdict === 'block' && comment === '')
+    return new ServiceError(
+      'bad_request',
+      'review.comment-required',
+      'approving a blocked output needs a comment',
+      'explain in "comment" why releasing it is safe',
+    );
+  return undefined;
+}

@@ -1,0 +1,299 @@
+// Why: the gateway never trusts a client's verdict. It re-runs the review check in export mode with
+// the policy's export rules and the ledger's committed release ids, stores the original output
+// (only reviewers and stewards read it back), and binds any approval to outputContentHash(output):
+// another output, however similar, has another hash and needs its own review. Every change and its
+// audit entry commit in one BEGIN IMMEDIATE transaction; refusals are audited too.
+import { randomUUID } from 'node:crypto';
+import type {
+  NotebookOutput,
+  Policy,
+  ReviewDecisionRequest,
+  ReviewOutputResponse,
+  ReviewRequest,
+  ReviewState,
+  ReviewStatusRequest,
+  ReviewStatusResponse,
+  SubmitReviewRequest,
+} from '@privet/core';
+import {
+  checkOutput,
+  outputContentHash,
+  settingsFromExportRules,
+  type ReviewResult,
+} from '@privet/core/review/index';
+import type { AuditLog } from '../audit/log.js';
+import { ServiceError } from '../audit/service-error.js';
+import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
+import { experimentUseRefusal, hasRole, isMember, type Actor } from '../experiments/access.js';
+import { loadExperiment, loadExperiments } from '../experiments/store.js';
+import {
+  decisionRefusal,
+  experimentNotFound,
+  forbidden,
+  fourEyesRefusal,
+  reviewNotFound,
+} from './refusals.js';
+import { ReleaseRegistry } from './releases.js';
+import { rowToRequest, type ReviewContextFields } from './rows.js';
+import { ensureReviewSchema, type ReviewRow } from './schema.js';
+import { ReviewStore } from './store.js';
+
+/** What the review service needs. */
+export interface ReviewServiceOptions {
+  audit: AuditLog;
+  policy: Policy;
+  clock?: () => Date;
+}
+
+/** Filters for listing review requests. */
+export interface ReviewListFilter {
+  experiment?: string;
+  state?: ReviewState;
+}
+
+const CONTEXT_KEYS = ['notebook', 'cellId', 'cellIndex', 'outputIndex', 'cellSource'] as const;
+
+/** Review requests: submission, reviewer queue, four-eyes decisions, comments, approval lookup. */
+export class ReviewService {
+  readonly db: Db;
+  /** The ledger's committed DP release ids. */
+  readonly releases: ReleaseRegistry;
+  private readonly store: ReviewStore;
+  private readonly audit: AuditLog;
+  private readonly policy: Policy;
+  private readonly clock: () => Date;
+
+  constructor(options: ReviewServiceOptions) {
+    this.audit = options.audit;
+    this.db = options.audit.db;
+    this.policy = options.policy;
+    this.clock = options.clock ?? (() => new Date());
+    ensureTables(this.db, ['review_requests', 'review_outputs', 'review_comments'], () =>
+      ensureReviewSchema(this.db),
+    );
+    this.store = new ReviewStore(this.db);
+    this.releases = new ReleaseRegistry(this.db);
+  }
+
+  /** The gateway's own export-mode check of one output. */
+  check(output: NotebookOutput): ReviewResult {
+    return checkOutput(output, {
+      policy: settingsFromExportRules(this.policy.export),
+      mode: 'export',
+      knownReleaseIds: (id) => this.releases.has(id),
+    });
+  }
+
+  /** An analyst member of an approved or running experiment submits a held output for review. */
+  async submit(actor: Actor, input: SubmitReviewRequest): Promise<ReviewRequest> {
+    const contentHash = await outputContentHash(input.output);
+    const result = this.check(input.output);
+    const outcome = immediate(this.db, () => {
+      if (!hasRole(actor, this.policy, 'analyst'))
+        return forbidden(
+          'review.role',
+          `${actor.user} may not submit outputs for review`,
+          'sign in as an analyst',
+        );
+      const e = loadExperiment(this.db, input.experiment);
+      const refusal = experimentUseRefusal(e, input.experiment, actor.user);
+      if (refusal || !e) return refusal ?? experimentNotFound(input.experiment);
+      if (result.verdict === 'pass')
+        return new ServiceError(
+          'conflict',
+          'review.not-needed',
+          'this output passes the export check, so it needs no review',
+          'export it as it is; only flagged or blocked outputs are reviewed',
+        );
+      const existing = this.store.newestFor(input.experiment, contentHash);
+      if (existing)
+        return new ServiceError(
+          'conflict',
+          'review.duplicate',
+          `this exact output already has review request ${existing.id} (${existing.state}) in experiment "${input.experiment}"`,
+          existing.state === 'pending' || existing.state === 'approved'
+            ? `follow request ${existing.id} instead of submitting it again`
+            : 'change the output (e.g. aggregate or suppress the flagged cells) and submit the new one',
+        );
+      const now = this.clock().toISOString();
+      const context: ReviewContextFields = { viewsUsed: input.viewsUsed ?? [] };
+      for (const key of CONTEXT_KEYS)
+        if (input[key] !== undefined) Object.assign(context, { [key]: input[key] });
+      const row: ReviewRow = {
+        id: `rev-${randomUUID()}`,
+        experiment: input.experiment,
+        requester: actor.user,
+        state: 'pending',
+        content_hash: contentHash,
+        verdict: result.verdict,
+        findings: JSON.stringify(result.findings),
+        redacted_preview: result.redactedPreview,
+        justification: input.justification,
+        context: JSON.stringify(context),
+        created_at: now,
+        updated_at: now,
+        decided_by: null,
+        decided_at: null,
+      };
+      this.store.insert(row, JSON.stringify(input.output));
+      this.audit.append({
+        actor: actor.user,
+        action: 'review',
+        experiment: input.experiment,
+        subject: row.id,
+        details: {
+          event: 'submitted',
+          contentHash,
+          verdict: result.verdict,
+          rules: [
+            ...new Set(result.findings.filter((f) => f.severity !== 'info').map((f) => f.rule)),
+          ].sort(),
+        },
+      });
+      return rowToRequest(row, [], e.purpose);
+    });
+    return this.settle(actor, 'submit', input.experiment, outcome);
+  }
+
+  /** Requests the actor may see: analysts their experiments' ones, reviewers and stewards all. */
+  list(actor: Actor, filter: ReviewListFilter = {}): ReviewRequest[] {
+    const visible = hasRole(actor, this.policy, 'reviewer', 'steward')
+      ? undefined
+      : loadExperiments(this.db)
+          .filter((e) => isMember(e, actor.user))
+          .map((e) => e.id);
+    return this.store
+      .list({ ...filter, ...(visible ? { visible } : {}) })
+      .map((r) => this.toRequest(r));
+  }
+
+  /** One request, if the actor may see it. */
+  get(actor: Actor, id: string): ReviewRequest {
+    return this.toRequest(this.visibleRow(actor, id));
+  }
+
+  /** The original output of a request (reviewers and stewards; the read is audited). */
+  output(actor: Actor, id: string): ReviewOutputResponse {
+    if (!hasRole(actor, this.policy, 'reviewer', 'steward'))
+      throw forbidden(
+        'review.role',
+        `${actor.user} may not read submitted outputs`,
+        'ask a reviewer',
+      );
+    const row = this.visibleRow(actor, id);
+    const stored = this.store.output(id);
+    if (stored === undefined) throw reviewNotFound(id, actor.user);
+    this.audit.append({
+      actor: actor.user,
+      action: 'review',
+      experiment: row.experiment,
+      subject: id,
+      details: { event: 'output-read' },
+    });
+    return { id, contentHash: row.content_hash, output: JSON.parse(stored) as NotebookOutput };
+  }
+
+  /** A reviewer who neither requested it nor works in the experiment decides a pending request. */
+  decide(actor: Actor, id: string, input: ReviewDecisionRequest): ReviewRequest {
+    let experiment = '';
+    const outcome = immediate(this.db, () => {
+      const row = this.store.byId(id);
+      if (!row) return reviewNotFound(id, actor.user);
+      experiment = row.experiment;
+      const e = loadExperiment(this.db, row.experiment);
+      const refusal = fourEyesRefusal(actor, this.policy, row, e) ?? decisionRefusal(row, input);
+      if (refusal) return refusal;
+      const now = this.clock().toISOString();
+      const state: ReviewState =
+        input.decision === 'approve'
+          ? 'approved'
+          : input.decision === 'reject'
+            ? 'rejected'
+            : 'changes_requested';
+      this.store.decide(id, state, actor.user, now);
+      const comment = input.comment?.trim() ?? '';
+      if (comment) this.store.addComment(id, actor.user, comment, now);
+      this.audit.append({
+        actor: actor.user,
+        action: 'review',
+        experiment: row.experiment,
+        subject: id,
+        details: {
+          event: 'decided',
+          decision: input.decision,
+          state,
+          contentHash: row.content_hash,
+        },
+      });
+      return this.toRequest(this.store.byId(id) ?? row);
+    });
+    return this.settle(actor, 'decide', experiment, outcome);
+  }
+
+  /** Adds a comment (anyone who may see the request). */
+  comment(actor: Actor, id: string, text: string): ReviewRequest {
+    return immediate(this.db, () => {
+      const row = this.visibleRow(actor, id);
+      this.store.addComment(id, actor.user, text, this.clock().toISOString());
+      this.audit.append({
+        actor: actor.user,
+        action: 'review',
+        experiment: row.experiment,
+        subject: id,
+        details: { event: 'commented', length: text.length },
+      });
+      return this.toRequest(row);
+    });
+  }
+
+  /** The newest request's state per content hash in an experiment the actor may see. */
+  status(actor: Actor, input: ReviewStatusRequest): ReviewStatusResponse {
+    const e = loadExperiment(this.db, input.experiment);
+    if (!e || !(isMember(e, actor.user) || hasRole(actor, this.policy, 'reviewer', 'steward')))
+      throw experimentNotFound(input.experiment, actor.user);
+    return {
+      statuses: input.contentHashes.map((contentHash) => {
+        const r = this.store.newestFor(input.experiment, contentHash);
+        return r ? { contentHash, state: r.state, reviewId: r.id } : { contentHash, state: 'none' };
+      }),
+    };
+  }
+
+  /** The id of the approved request covering exactly this content in the experiment, if any. */
+  approvedReviewId(experiment: string, contentHash: string): string | undefined {
+    const r = this.store.newestFor(experiment, contentHash);
+    return r?.state === 'approved' ? r.id : undefined;
+  }
+
+  private visibleRow(actor: Actor, id: string): ReviewRow {
+    const row = this.store.byId(id);
+    const e = row ? loadExperiment(this.db, row.experiment) : undefined;
+    const visible =
+      hasRole(actor, this.policy, 'reviewer', 'steward') ||
+      (e !== undefined && isMember(e, actor.user));
+    if (!row || !visible) throw reviewNotFound(id, actor.user);
+    return row;
+  }
+
+  private toRequest(row: ReviewRow): ReviewRequest {
+    const purpose = loadExperiment(this.db, row.experiment)?.purpose ?? '';
+    return rowToRequest(row, this.store.comments(row.id), purpose);
+  }
+
+  /** Returns the result, or audits the refusal and throws it. */
+  private settle(
+    actor: Actor,
+    attempted: string,
+    experiment: string,
+    outcome: ReviewRequest | ServiceError,
+  ): ReviewRequest {
+    if (!(outcome instanceof ServiceError)) return outcome;
+    this.audit.append({
+      actor: actor.user,
+      action: 'review',
+      ...(experiment && loadExperiment(this.db, experiment) ? { experiment } : {}),
+      details: { event: 'refused', attempted, reason: outcome.reason },
+    });
+    throw outcome;
+  }
+}

@@ -1,0 +1,288 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign, createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  AuditResponse,
+  ExportBundle,
+  ExportPublicKeyResponse,
+  ReviewRequest,
+} from '@privet/core';
+import { canonicalJson, type JsonValue } from '@privet/core/record/index';
+import { verifyBundle } from '../../../gateway/src/export/verify.js';
+import { rawPublicKey } from '../../../gateway/src/export/signing-key.js';
+import {
+  EXPERIMENT,
+  PASSING,
+  PEOPLE,
+  emailOutput,
+  smallCellTable,
+  startReviewGateway,
+  type ReviewGateway,
+} from '../review/fixture.js';
+
+let g: ReviewGateway;
+let bundle: ExportBundle;
+let trusted: Buffer;
+const RAW_EMAIL = PEOPLE[4]!.email;
+
+const changedTable = () => {
+  const t = smallCellTable(2);
+  t.data['text/html'] = t.data['text/html']!.replace('Oslo', 'Pune');
+  return t;
+};
+
+function notebook(): Record<string, unknown> {
+  const code = (outputs: unknown[]) => ({
+    cell_type: 'code',
+    source: 'x',
+    metadata: {},
+    execution_count: 1,
+    outputs,
+  });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      widgets: { state: { leaked: RAW_EMAIL } },
+    },
+    cells: [
+      { cell_type: 'markdown', source: '# Income', metadata: {} },
+      code([PASSING]),
+      code([emailOutput(RAW_EMAIL)]),
+      code([{ ...smallCellTable(2), metadata: { note: 'approved table' } }]),
+      code([changedTable()]),
+      code([
+        { output_type: 'stream', name: 'stdout', text: 'rows ok\nowner: person11@exa' },
+        { output_type: 'stream', name: 'stdout', text: 'mple2.org\n' },
+      ]),
+    ],
+  };
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+before(async () => {
+  g = await startReviewGateway();
+  // The small-cell table is approved by a reviewer; the changed table is not.
+  const submitted = await g.call('POST', '/reviews', 'ana', {
+    experiment: EXPERIMENT,
+    output: smallCellTable(2),
+    justification: 'two test sites, agreed with the data owner',
+  });
+  const r = (await submitted.json()) as ReviewRequest;
+  const decided = await g.call('POST', `/reviews/${r.id}/decision`, 'rev', { decision: 'approve' });
+  assert.equal(decided.status, 200);
+  const res = await g.call('POST', '/exports', 'ana', {
+    experiment: EXPERIMENT,
+    name: 'income.ipynb',
+    notebook: notebook(),
+  });
+  assert.equal(res.status, 201);
+  bundle = (await res.json()) as ExportBundle;
+  const key = (await (
+    await g.call('GET', '/exports/public-key')
+  ).json()) as ExportPublicKeyResponse;
+  trusted = Buffer.from(key.publicKey, 'base64');
+  assert.equal(key.keyId, createHash('sha256').update(trusted).digest('hex'));
+});
+after(async () => g.stop());
+
+describe('export bundles', () => {
+  test('only passed or approved outputs leave; everything else is a placeholder', () => {
+    const statuses = bundle.manifest.outputs.map(
+      (l) => `${l.cellIndex}:${l.outputIndex}:${l.status}`,
+    );
+    assert.deepEqual(statuses, [
+      '1:0:passed',
+      '2:0:withheld',
+      '3:0:approved',
+      '4:0:withheld',
+      '5:0:withheld',
+      '5:1:withheld',
+    ]);
+    const cells = bundle.notebook.cells as { outputs?: { data?: Record<string, unknown> }[] }[];
+    assert.match(
+      String(cells[2]?.outputs?.[0]?.data?.['text/plain']),
+      /^\[withheld by Privet review: rules email\]$/,
+    );
+    assert.equal(cells[3]?.outputs?.[0]?.data?.['text/html'], smallCellTable(2).data['text/html']);
+    assert.match(String(cells[4]?.outputs?.[0]?.data?.['text/plain']), /small-cell/);
+    const text = JSON.stringify(bundle);
+    for (const secret of [RAW_EMAIL, 'person11@exa', 'mple2.org', 'Pune</td>', 'approved table'])
+      assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
+    assert.deepEqual(Object.keys(bundle.notebook.metadata as object), ['kernelspec']);
+    const approved = bundle.manifest.outputs.find((l) => l.status === 'approved');
+    assert.match(String(approved?.reviewId), /^rev-/);
+    assert.deepEqual(bundle.manifest.outputs[1]?.rules, ['email']);
+  });
+  test('the bundle verifies against the gateway key, and the key file is private', async () => {
+    const result = await verifyBundle(bundle, trusted);
+    assert.deepEqual(result.problems, []);
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.counts, { passed: 1, approved: 1, withheld: 4 });
+    assert.equal(statSync(join(g.stateDir, 'signing.key')).mode & 0o777, 0o600);
+    assert.equal(bundle.publicKey, trusted.toString('base64'));
+  });
+  test('an edited output fails verification', async () => {
+    const edited = clone(bundle);
+    const cells = edited.notebook.cells as { outputs: { data: Record<string, unknown> }[] }[];
+    cells[1]!.outputs[0]!.data['text/plain'] = 'mean income 99999';
+    const r = await verifyBundle(edited, trusted);
+    assert.equal(r.ok, false);
+    assert.ok(r.problems.some((p) => /notebookHash/.test(p)));
+    assert.ok(r.problems.some((p) => /cell 1 output 0 differs/.test(p)));
+    const restored = clone(bundle);
+    (restored.notebook.cells as { outputs: unknown[] }[])[2]!.outputs[0] = emailOutput(RAW_EMAIL);
+    assert.equal((await verifyBundle(restored, trusted)).ok, false);
+  });
+  test('an edited manifest fails verification', async () => {
+    const edited = clone(bundle);
+    edited.manifest.outputs[1]!.status = 'approved';
+    edited.manifest.outputs[1]!.reviewId = 'rev-00000000-0000-0000-0000-000000000000';
+    const r = await verifyBundle(edited, trusted);
+    assert.equal(r.ok, false);
+    assert.ok(r.problems.some((p) => /signature does not match/.test(p)));
+    const who = clone(bundle);
+    who.manifest.exportedBy = 'stu';
+    assert.equal((await verifyBundle(who, trusted)).ok, false);
+  });
+  test('a bundle re-signed with another key fails against the trusted key', async () => {
+    const other = generateKeyPairSync('ed25519').privateKey;
+    const forged = clone(bundle);
+    const otherRaw = rawPublicKey(other);
+    forged.manifest.keyId = createHash('sha256').update(otherRaw).digest('hex');
+    forged.publicKey = otherRaw.toString('base64');
+    forged.signature = sign(
+      null,
+      Buffer.from(canonicalJson(forged.manifest as unknown as JsonValue)),
+      other,
+    ).toString('base64');
+    assert.equal(
+      (await verifyBundle(forged, otherRaw)).ok,
+      true,
+      'self-consistent under its own key',
+    );
+    const r = await verifyBundle(forged, trusted);
+    assert.equal(r.ok, false);
+    assert.ok(r.problems.some((p) => /another signing key/.test(p)));
+    assert.equal((await verifyBundle(bundle, otherRaw)).ok, false);
+  });
+  test('`privet export verify` exits 0 only for an intact bundle', () => {
+    const good = join(g.dir, 'good.json');
+    const bad = join(g.dir, 'bad.json');
+    writeFileSync(good, JSON.stringify(bundle));
+    const tampered = clone(bundle);
+    tampered.manifest.outputs[0]!.status = 'approved';
+    writeFileSync(bad, JSON.stringify(tampered));
+    const run = (file: string, ...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--conditions=privet-source',
+          '--import',
+          'tsx',
+          'gateway/src/cli.ts',
+          'export',
+          'verify',
+          file,
+          ...args,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+    const ok = run(good, '--state', g.stateDir);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /ok .* 1 passed, 1 approved, 4 withheld/);
+    const failed = run(bad, '--public-key', trusted.toString('base64'));
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /NOT verified/);
+  });
+  test('`privet export create` builds a bundle on the gateway host that verifies', () => {
+    const nbFile = join(g.dir, 'income.ipynb');
+    const out = join(g.dir, 'cli-bundle.json');
+    writeFileSync(nbFile, JSON.stringify(notebook()));
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['--conditions=privet-source', '--import', 'tsx', 'gateway/src/cli.ts', 'export', ...args],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+    const created = cli(
+      'create',
+      '--notebook',
+      nbFile,
+      '--experiment',
+      EXPERIMENT,
+      '--user',
+      'ana',
+      '--policy',
+      join(g.dir, 'policy.yaml'),
+      '--state',
+      g.stateDir,
+      '--out',
+      out,
+    );
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(created.stdout, /"withheld":4/);
+    const cliBundle = JSON.parse(readFileSync(out, 'utf8')) as ExportBundle;
+    assert.equal(cliBundle.manifest.keyId, bundle.manifest.keyId);
+    assert.ok(!readFileSync(out, 'utf8').includes(RAW_EMAIL));
+    const verified = cli('verify', out, '--state', g.stateDir);
+    assert.equal(verified.status, 0, verified.stderr);
+    const outsider = cli(
+      'create',
+      '--notebook',
+      nbFile,
+      '--experiment',
+      EXPERIMENT,
+      '--user',
+      'bob',
+      '--policy',
+      join(g.dir, 'policy.yaml'),
+      '--state',
+      g.stateDir,
+      '--out',
+      out + '.x',
+    );
+    assert.equal(outsider.status, 2);
+    assert.match(outsider.stderr, /Fix:/);
+  });
+  test('exports are audited; outsiders and reviewers cannot export', async () => {
+    const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
+    const exp = entries.find((e) => e.action === 'export');
+    assert.equal(exp?.subject, bundle.manifest.bundleId);
+    assert.deepEqual(
+      [exp?.details.passed, exp?.details.approved, exp?.details.withheld],
+      [1, 1, 4],
+    );
+    assert.ok(!JSON.stringify(entries).includes(RAW_EMAIL));
+    const outsider = await g.call('POST', '/exports', 'bob', {
+      experiment: EXPERIMENT,
+      name: 'x',
+      notebook: notebook(),
+    });
+    assert.equal(outsider.status, 404);
+    const reviewer = await g.call('POST', '/exports', 'rev', {
+      experiment: EXPERIMENT,
+      name: 'x',
+      notebook: notebook(),
+    });
+    assert.equal(reviewer.status, 403);
+    const notNb = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'x',
+      notebook: { cells: 3 },
+    });
+    assert.equal(notNb.status, 400);
+    const after = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
+    assert.ok(after.entries.some((e) => e.action === 'export.refused' && e.actor === 'bob'));
+  });
+});

@@ -1,0 +1,83 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ApiError, AuditResponse, LeakCheckResponse } from '@privet/core';
+import { DualTokenBucket } from '../../../gateway/src/leak/rate-limit.js';
+import { leakKeys } from '../../../gateway/src/leak/normalize.js';
+import { EXPERIMENT, PEOPLE, startReviewGateway, type ReviewGateway } from '../review/fixture.js';
+
+let g: ReviewGateway;
+before(async () => {
+  g = await startReviewGateway();
+});
+after(async () => g.stop());
+
+const check = (candidates: unknown, user: 'ana' | 'bob' | 'rev' | 'ria' = 'ana') =>
+  g.call('POST', '/leak-check', user, { experiment: EXPERIMENT, candidates });
+
+describe('raw-value leak check over HTTP', () => {
+  test('finds a raw email (any case, spacing, zero-width) and a reformatted phone, not random ones', async () => {
+    const raw = PEOPLE[7]!.email;
+    const disguised = ` ${raw.toUpperCase().replace('@', '\u200b@')}  `;
+    const phone = PEOPLE[3]!.phone.replace(/[-\s]/g, '.'); // +1.415.555.1003
+    const res = await check([disguised, phone, 'nobody-4k2j9x@example.org', 'Lyon']);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    const body = JSON.parse(text) as LeakCheckResponse;
+    assert.deepEqual(body, { leak: true, matches: 2, checked: 4 });
+    for (const p of PEOPLE) assert.ok(!text.includes(p.email) && !text.includes(p.phone));
+    const clean = (await (
+      await check(['random-7fj3@example.net', '+1 212 555 0000'])
+    ).json()) as LeakCheckResponse;
+    assert.deepEqual(clean, { leak: false, matches: 0, checked: 2 });
+  });
+  test('only analysts in the experiment; at most 1,000 candidates', async () => {
+    assert.equal((await check(['x@example.org'], 'bob')).status, 403);
+    assert.equal((await check(['x@example.org'], 'rev')).status, 403);
+    const many = await check(Array.from({ length: 1001 }, (_, i) => `c${i}@example.org`));
+    assert.equal(many.status, 400);
+    assert.match(((await many.json()) as ApiError).error.fix, /split/);
+  });
+  test('every call is audited with counts only', async () => {
+    const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
+    const calls = entries.filter((e) => e.action === 'leak.check');
+    assert.equal(calls.length, 2);
+    assert.deepEqual(calls[0]?.details, { event: 'leak-check', checked: 4, matches: 2 });
+    const text = JSON.stringify(entries);
+    assert.ok(!text.includes(PEOPLE[7]!.email) && !text.includes('nobody-4k2j9x'));
+  });
+  test('a user over the limit gets 429 rate_limited with Retry-After', async () => {
+    // ria has made no calls yet: 20 calls per minute pass, the 21st is refused.
+    for (let i = 0; i < 20; i++) assert.equal((await check(['a@example.org'], 'ria')).status, 200);
+    const refused = await check(['a@example.org'], 'ria');
+    assert.equal(refused.status, 429);
+    assert.equal(((await refused.json()) as ApiError).error.code, 'rate_limited');
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    // Another user is not affected.
+    assert.equal((await check(['a@example.org'], 'ana')).status, 200);
+  });
+});
+
+describe('leak-check building blocks', () => {
+  test('the token bucket limits calls and candidates and refills over the window', () => {
+    let now = 0;
+    const bucket = new DualTokenBucket({ calls: 3, candidates: 100, windowMs: 60_000 }, () => now);
+    assert.equal(bucket.take('u', 90), 0);
+    const wait = bucket.take('u', 20);
+    assert.ok(wait >= 6 && wait <= 7, `waits for 10 candidates to refill (${wait} s)`);
+    assert.equal(bucket.take('u', 5), 0);
+    assert.equal(bucket.take('u', 1), 0);
+    assert.ok(bucket.take('u', 1) > 0, 'a fourth call within the window is refused');
+    now = 60_000;
+    assert.equal(bucket.take('u', 100), 0);
+  });
+  test('normalization: case, spacing and zero-width fold; short numbers are never keys', () => {
+    assert.deepEqual(leakKeys(' A.B@Example.ORG\u200b '), leakKeys('a.b@example.org'));
+    const local = leakKeys('(415) 555-1003');
+    assert.ok(
+      local.every((k) => leakKeys('+1 415-555-1003').includes(k)),
+      'a phone without its country code',
+    );
+    assert.deepEqual(leakKeys('5012'), []);
+    assert.deepEqual(leakKeys('abc'), []);
+  });
+});

@@ -1,0 +1,263 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type {
+  ApiError,
+  AuditResponse,
+  ListReviewsResponse,
+  ReviewOutputResponse,
+  ReviewRequest,
+  ReviewStatusResponse,
+  VerifyReleasesResponse,
+  DpQueryResponse,
+} from '@privet/core';
+import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
+import {
+  EXPERIMENT,
+  PASSING,
+  emailOutput,
+  smallCellTable,
+  startReviewGateway,
+  type ReviewGateway,
+} from './fixture.js';
+
+let g: ReviewGateway;
+before(async () => {
+  g = await startReviewGateway();
+});
+after(async () => g.stop());
+
+async function submit(
+  output: unknown,
+  user: 'ana' | 'ria' | 'bob' | 'rev' = 'ana',
+): Promise<Response> {
+  return g.call('POST', '/reviews', user, {
+    experiment: EXPERIMENT,
+    output,
+    justification: 'aggregate table for the report',
+    cellIndex: 2,
+    outputIndex: 0,
+    cellSource: 'df.groupby("city").size()',
+    viewsUsed: ['people_masked'],
+  });
+}
+
+async function errorOf(res: Response): Promise<ApiError['error']> {
+  return ((await res.json()) as ApiError).error;
+}
+
+describe('submitting outputs', () => {
+  test('the gateway re-checks the output itself and stores a pending request without the output', async () => {
+    const res = await submit(smallCellTable(3));
+    assert.equal(res.status, 201);
+    const r = (await res.json()) as ReviewRequest & { output?: unknown };
+    assert.equal(r.state, 'pending');
+    assert.equal(r.verdict, 'flag');
+    assert.deepEqual([...new Set(r.findings.map((f) => f.rule))], ['small-cell']);
+    assert.equal(r.requester, 'ana');
+    assert.equal(r.experimentPurpose, 'Compare incomes across cities');
+    assert.equal(r.contentHash, await outputContentHash(smallCellTable(3) as NotebookOutput));
+    assert.deepEqual(r.viewsUsed, ['people_masked']);
+    assert.equal(r.output, undefined);
+  });
+  test('a passing output needs no review; the same content cannot be submitted twice', async () => {
+    const pass = await submit(PASSING);
+    assert.equal(pass.status, 409);
+    assert.match((await errorOf(pass)).message, /passes/);
+    const again = await submit(smallCellTable(3));
+    assert.equal(again.status, 409);
+    assert.match((await errorOf(again)).message, /already has review request rev-/);
+  });
+  test('only analysts who are members of the experiment submit', async () => {
+    const outsider = await submit(smallCellTable(4), 'bob');
+    assert.equal(outsider.status, 403);
+    const e = await errorOf(outsider);
+    assert.match(e.message, /not a member/);
+    assert.ok(e.fix.length > 0);
+    assert.equal((await submit(smallCellTable(4), 'rev')).status, 403);
+    const noJustification = await g.call('POST', '/reviews', 'ana', {
+      experiment: EXPERIMENT,
+      output: smallCellTable(4),
+      justification: ' ',
+    });
+    assert.equal(noJustification.status, 400);
+    const notAnOutput = await g.call('POST', '/reviews', 'ana', {
+      experiment: EXPERIMENT,
+      output: { output_type: 'weird' },
+      justification: 'x',
+    });
+    assert.equal(notAnOutput.status, 400);
+  });
+});
+
+describe('the reviewer queue and decisions', () => {
+  test('analysts see their experiments’ requests, reviewers see the queue, outsiders nothing', async () => {
+    const mine = (await (await g.call('GET', '/reviews', 'ana')).json()) as ListReviewsResponse;
+    assert.ok(mine.reviews.length >= 1);
+    const outsider = (await (await g.call('GET', '/reviews', 'bob')).json()) as ListReviewsResponse;
+    assert.equal(outsider.reviews.length, 0);
+    const queue = (await (
+      await g.call('GET', '/reviews?state=pending', 'rev')
+    ).json()) as ListReviewsResponse;
+    assert.ok(queue.reviews.every((r) => r.state === 'pending') && queue.reviews.length >= 1);
+    const id = queue.reviews[0]!.id;
+    assert.equal((await g.call('GET', `/reviews/${id}`, 'bob')).status, 404);
+    assert.equal((await g.call('GET', '/reviews?state=bogus', 'rev')).status, 400);
+  });
+  test('reviewers read the original output; analysts cannot', async () => {
+    const r = (await (await submit(smallCellTable(5))).json()) as ReviewRequest;
+    assert.equal((await g.call('GET', `/reviews/${r.id}/output`, 'ana')).status, 403);
+    const res = await g.call('GET', `/reviews/${r.id}/output`, 'rev');
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as ReviewOutputResponse;
+    assert.deepEqual(body.output, smallCellTable(5));
+    assert.equal(body.contentHash, r.contentHash);
+  });
+  test('four eyes: the requester never decides, nor a reviewer inside the experiment, nor an analyst', async () => {
+    const byRia = (await (await submit(smallCellTable(6), 'ria')).json()) as ReviewRequest;
+    assert.equal(byRia.requester, 'ria');
+    const own = await g.call('POST', `/reviews/${byRia.id}/decision`, 'ria', {
+      decision: 'approve',
+    });
+    assert.equal(own.status, 403);
+    assert.match((await errorOf(own)).message, /four-eyes/);
+    const byAna = (await (await submit(smallCellTable(7))).json()) as ReviewRequest;
+    const member = await g.call('POST', `/reviews/${byAna.id}/decision`, 'ria', {
+      decision: 'approve',
+    });
+    assert.equal(member.status, 403);
+    assert.match((await errorOf(member)).message, /four-eyes/);
+    const analyst = await g.call('POST', `/reviews/${byAna.id}/decision`, 'ana', {
+      decision: 'approve',
+    });
+    assert.equal(analyst.status, 403);
+    const steward = await g.call('POST', `/reviews/${byAna.id}/decision`, 'stu', {
+      decision: 'approve',
+    });
+    assert.equal(steward.status, 403);
+    const ok = await g.call('POST', `/reviews/${byAna.id}/decision`, 'rev', {
+      decision: 'approve',
+    });
+    assert.equal(ok.status, 200);
+    const decided = (await ok.json()) as ReviewRequest;
+    assert.equal(decided.state, 'approved');
+    assert.equal(decided.decidedBy, 'rev');
+    assert.ok(decided.decidedAt);
+  });
+  test('reject and request_changes need a comment; a decided request is final', async () => {
+    const a = (await (await submit(smallCellTable(8))).json()) as ReviewRequest;
+    const bare = await g.call('POST', `/reviews/${a.id}/decision`, 'rev', { decision: 'reject' });
+    assert.equal(bare.status, 400);
+    const changes = await g.call('POST', `/reviews/${a.id}/decision`, 'rev', {
+      decision: 'request_changes',
+      comment: 'round the counts to 5',
+    });
+    assert.equal(changes.status, 200);
+    const r = (await changes.json()) as ReviewRequest;
+    assert.equal(r.state, 'changes_requested');
+    assert.deepEqual(
+      r.comments.map((c) => [c.author, c.text]),
+      [['rev', 'round the counts to 5']],
+    );
+    const again = await g.call('POST', `/reviews/${a.id}/decision`, 'rev', { decision: 'approve' });
+    assert.equal(again.status, 409);
+    const b = (await (await submit(smallCellTable(9))).json()) as ReviewRequest;
+    const rejected = await g.call('POST', `/reviews/${b.id}/decision`, 'rev', {
+      decision: 'reject',
+      comment: 'identifies a person',
+    });
+    assert.equal(((await rejected.json()) as ReviewRequest).state, 'rejected');
+  });
+  test('approving a blocked output needs a comment', async () => {
+    const r = (await (
+      await submit(emailOutput('someone.else@example.com'))
+    ).json()) as ReviewRequest;
+    assert.equal(r.verdict, 'block');
+    assert.ok(!r.redactedPreview.includes('someone.else@example.com'));
+    const bare = await g.call('POST', `/reviews/${r.id}/decision`, 'rev', { decision: 'approve' });
+    assert.equal(bare.status, 400);
+    const ok = await g.call('POST', `/reviews/${r.id}/decision`, 'rev', {
+      decision: 'approve',
+      comment: 'a public helpdesk address',
+    });
+    assert.equal(((await ok.json()) as ReviewRequest).state, 'approved');
+  });
+  test('comments from people who may see the request', async () => {
+    const r = (await (await submit(smallCellTable(2))).json()) as ReviewRequest;
+    const res = await g.call('POST', `/reviews/${r.id}/comments`, 'ana', {
+      text: 'these are test sites',
+    });
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as ReviewRequest).comments[0]?.text, 'these are test sites');
+    assert.equal(
+      (await g.call('POST', `/reviews/${r.id}/comments`, 'bob', { text: 'hi' })).status,
+      404,
+    );
+  });
+});
+
+describe('content-hash binding', () => {
+  test('an approval covers exactly the approved content; a changed output is not approved', async () => {
+    const a = smallCellTable(1);
+    const changed = smallCellTable(1);
+    changed.data['text/html'] = changed.data['text/html']!.replace('Oslo', 'Lima');
+    const req = (await (await submit(a)).json()) as ReviewRequest;
+    await g.call('POST', `/reviews/${req.id}/decision`, 'rev', { decision: 'approve' });
+    const hashA = await outputContentHash(a as NotebookOutput);
+    const hashB = await outputContentHash(changed as NotebookOutput);
+    assert.notEqual(hashA, hashB);
+    // Metadata and execution counts are not content: a re-run with other metadata stays approved.
+    const rerun = { ...a, metadata: { isolated: true } };
+    const hashRerun = await outputContentHash(rerun as NotebookOutput);
+    const res = await g.call('POST', '/reviews/status', 'ana', {
+      experiment: EXPERIMENT,
+      contentHashes: [hashA, hashB, hashRerun],
+    });
+    const { statuses } = (await res.json()) as ReviewStatusResponse;
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ['approved', 'none', 'approved'],
+    );
+    assert.equal(statuses[0]?.reviewId, req.id);
+    assert.equal(g.gateway.services.reviews.approvedReviewId(EXPERIMENT, hashB), undefined);
+    assert.equal(g.gateway.services.reviews.approvedReviewId('other-exp', hashA), undefined);
+    const outsider = await g.call('POST', '/reviews/status', 'bob', {
+      experiment: EXPERIMENT,
+      contentHashes: [hashA],
+    });
+    assert.equal(outsider.status, 404);
+  });
+});
+
+describe('DP release ids and the audit log', () => {
+  test('POST /releases/verify knows only the ledger’s committed release ids', async () => {
+    const q = await g.call('POST', '/dp/query', 'ana', {
+      experiment: EXPERIMENT,
+      sql: 'SELECT COUNT(*) AS n FROM people_dp',
+      epsilon: '0.1',
+      dryRun: false,
+    });
+    assert.equal(q.status, 200);
+    const release = (await q.json()) as DpQueryResponse;
+    const id = release.release.releaseId;
+    assert.ok(typeof id === 'string' && id.length > 0);
+    const res = await g.call('POST', '/releases/verify', 'rev', { ids: [id, 'rel-forged', id] });
+    assert.deepEqual(((await res.json()) as VerifyReleasesResponse).valid, [id]);
+    assert.equal((await g.call('POST', '/releases/verify', 'rev', { ids: 'x' })).status, 400);
+  });
+  test('submissions, decisions and refusals are audited without raw values', async () => {
+    const res = await g.call('GET', '/audit', 'stu');
+    const { entries } = (await res.json()) as AuditResponse;
+    const review = entries.filter((e) => e.action === 'review');
+    const events = new Set(review.map((e) => String(e.details.event)));
+    for (const ev of ['submitted', 'decided', 'refused', 'commented', 'output-read'])
+      assert.ok(events.has(ev), `audit has a ${ev} entry`);
+    const decided = review.find((e) => e.details.event === 'decided');
+    assert.equal(decided?.actor, 'rev');
+    assert.equal(decided?.experiment, EXPERIMENT);
+    const text = JSON.stringify(review);
+    assert.ok(!text.includes('someone.else@example.com'));
+    assert.ok(!text.includes('these are test sites'));
+    const verify = await g.call('GET', '/audit/verify', 'stu');
+    assert.equal(((await verify.json()) as { ok: boolean }).ok, true);
+  });
+});
