@@ -6,10 +6,12 @@ import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
 import { issueTokens } from './http/tokens.js';
 import { publishViews } from './publish/index.js';
+import { progressReporter } from './publish/progress-bar.js';
 import { generateDemoData } from './demo/generate.js';
 import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
 import { runSynthCommand } from './synth/cli.js';
 import { addRecordCommands } from './cli-records.js';
+import { addExportCommands } from './cli-export.js';
 
 const DEFAULT_STATE = '.privet/state';
 const DEMO_POLICY = fileURLToPath(new URL('../demo/policy.yaml', import.meta.url));
@@ -47,6 +49,7 @@ program
         port: Number(opts.port),
         corsOrigins: opts.cors ?? [],
         issueTokensFor: users,
+        warmLeakIndex: true,
       });
       console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
       for (const [user, token] of Object.entries(gateway.tokens))
@@ -59,22 +62,30 @@ program
 
 program
   .command('publish')
-  .description('materialize every masked view of the policy (Parquet + Arrow + manifest)')
+  .description(
+    'materialize every masked and synthetic view of the policy (Parquet + Arrow + manifest)',
+  )
   .addOption(policyOption())
   .addOption(stateOption())
   .option('--view <name...>', 'publish only these views')
   .action(async (opts: { policy: string; state: string; view?: string[] }) => {
     const loaded = loadPolicyFile(opts.policy);
+    const reporter = progressReporter(process.stderr);
     const results = await publishViews({
       policy: loaded.policy,
       policyText: loaded.text,
       policyDir: loaded.dir,
       stateDir: opts.state,
       ...(opts.view ? { viewNames: opts.view } : {}),
-      onProgress: (event) => console.error(`  ${JSON.stringify(event)}`),
+      onProgress: reporter.onProgress,
     });
+    reporter.done();
     for (const r of results) {
-      console.log(`published ${r.view}: ${r.rows} rows, ${r.rowsSuppressed} suppressed`);
+      console.log(
+        r.unchanged
+          ? `kept ${r.view}: ${r.rows} rows (inputs unchanged, no budget spent)`
+          : `published ${r.view}: ${r.rows} rows, ${r.rowsSuppressed} suppressed`,
+      );
     }
   });
 
@@ -188,6 +199,7 @@ program
   );
 
 addRecordCommands(program);
+addExportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -141,6 +141,13 @@ export const SyntheticView = Type.Object(
     seed: Type.Optional(Type.String({ minLength: 1 })),
     /** Target column for the train-on-synthetic / test-on-real fidelity check. */
     target: Type.Optional(Identifier),
+    /** Bins per numeric column (default 32); values are sampled back uniformly within their bin. */
+    bins: Type.Optional(Type.Integer({ minimum: 2, maximum: 256 })),
+    /**
+     * Analysts may read the fidelity report (numbers computed on raw data, not DP). Default false:
+     * stewards only.
+     */
+    fidelity_for_analysts: Type.Optional(Type.Boolean()),
   },
   closed,
 );
@@ -206,6 +213,21 @@ export const Budget = Type.Object(
   closed,
 );
 
+/**
+ * The steward-owned budget that publishing synthetic views of one source spends (one budget for
+ * the life of the state folder, separate from every experiment's budget).
+ */
+export const PublicationBudget = Type.Object(
+  {
+    source: Identifier,
+    epsilon: Type.Union([PositiveNumber, DecimalText]),
+    delta: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: 1 }), DecimalText]),
+    ),
+  },
+  closed,
+);
+
 /** How long derived artefacts and records are kept. */
 export const Retention = Type.Object(
   {
@@ -234,6 +256,8 @@ export const Policy = Type.Object(
     views: NamedRecord(View),
     users: NamedRecord(User, 1),
     budgets: Type.Array(Budget),
+    /** Budgets that synthetic-view publication charges; a source without one publishes none. */
+    publication_budgets: Type.Optional(Type.Array(PublicationBudget)),
     retention: Retention,
     export: ExportRules,
   },
@@ -262,3 +286,5 @@ export type Role = Static<typeof Role>;
 export type User = Static<typeof User>;
 /** A budget declaration. */
 export type Budget = Static<typeof Budget>;
+/** A publication budget declaration. */
+export type PublicationBudget = Static<typeof PublicationBudget>;

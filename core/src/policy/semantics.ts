@@ -41,38 +41,56 @@ function checkSources(policy: Policy, add: AddIssue): void {
   }
 }
 
-function checkBudgets(policy: Policy, add: AddIssue): void {
+function checkBudgetList(
+  policy: Policy,
+  key: 'budgets' | 'publication_budgets',
+  add: AddIssue,
+): void {
   const known = Object.keys(policy.sources);
-  policy.budgets.forEach((budget, i) => {
+  (policy[key] ?? []).forEach((budget, i) => {
     if (!policy.sources[budget.source])
       add(
-        ['budgets', i, 'source'],
+        [key, i, 'source'],
         `budget for unknown source "${budget.source}"${didYouMean(budget.source, known)} (known: ${known.join(', ')})`,
         'name a source declared under sources',
         false,
       );
     if (!(Number(budget.epsilon) > 0))
       add(
-        ['budgets', i, 'epsilon'],
+        [key, i, 'epsilon'],
         `epsilon must be greater than 0, not ${JSON.stringify(budget.epsilon)}`,
         "write a positive epsilon, e.g. epsilon: '1.0'",
         false,
       );
     if (budget.delta !== undefined && !(Number(budget.delta) >= 0 && Number(budget.delta) < 1))
       add(
-        ['budgets', i, 'delta'],
+        [key, i, 'delta'],
         `delta must be from 0 up to (not including) 1, not ${JSON.stringify(budget.delta)}`,
         "write a small probability, e.g. delta: '1e-6'",
         false,
       );
   });
+}
+
+function checkBudgets(policy: Policy, add: AddIssue): void {
+  checkBudgetList(policy, 'budgets', add);
+  checkBudgetList(policy, 'publication_budgets', add);
   const budgeted = new Set(policy.budgets.map((b) => b.source));
+  const publishable = new Set((policy.publication_budgets ?? []).map((b) => b.source));
   for (const [viewName, view] of Object.entries(policy.views)) {
-    if (view.tier !== 'masked' && policy.sources[view.source] && !budgeted.has(view.source))
+    if (!policy.sources[view.source]) continue;
+    if (view.tier === 'dp' && !budgeted.has(view.source))
       add(
         ['views', viewName, 'tier'],
-        `${view.tier} view "${viewName}" spends privacy budget but source "${view.source}" has no budget`,
+        `dp view "${viewName}" spends privacy budget but source "${view.source}" has no budget`,
         `add a budgets entry, e.g. - { source: ${view.source}, epsilon: '1.0', scope: experiment }`,
+        false,
+      );
+    if (view.tier === 'synthetic' && !publishable.has(view.source))
+      add(
+        ['views', viewName, 'tier'],
+        `synthetic view "${viewName}" is generated with DP but source "${view.source}" has no publication budget`,
+        `add a publication_budgets entry, e.g. - { source: ${view.source}, epsilon: '2.0', delta: '1e-6' }`,
         false,
       );
   }

@@ -12,3 +12,7 @@ export * from './seeded-random.js';
 export * from './synthesize.js';
 export * from './table.js';
 export * from './tvd.js';
+export * from './fidelity.js';
+export * from './fidelity-svg.js';
+export * from './fidelity-types.js';
+export * from './view.js';

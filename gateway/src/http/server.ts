@@ -25,8 +25,11 @@ import { HttpError } from './errors.js';
 import { issueTokens, readTokenStore } from './tokens.js';
 import { listViews, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
+import { scheduleRetention } from '../experiments/retention.js';
 import { DpQueryService } from '../dp/service.js';
 import { registerRecordRoutes } from './routes-records.js';
+import { registerReviewRoutes } from './routes-review.js';
+import { registerPublishRoutes } from './routes-publish.js';
 import { viewParam } from './params.js';
 
 /** Options for starting a gateway. */
@@ -42,7 +45,17 @@ export interface GatewayOptions {
   issueTokensFor?: string[];
   /** Log requests to stdout. */
   log?: boolean;
+  /** Build the raw-value leak index at start instead of on the first leak check. */
+  warmLeakIndex?: boolean;
+  /** Retention (artefact purge, audit pruning) runs at start and then every this many ms (default 1 h). */
+  retentionIntervalMs?: number;
 }
+
+/** Routes whose bodies may exceed the default 1 MiB: notebooks and outputs with images. */
+const BODY_LIMITS: Partial<Record<RouteName, number>> = {
+  createExport: 32 << 20,
+  submitReview: 16 << 20,
+};
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -142,6 +155,7 @@ export async function buildApp(
     app.route({
       method: spec.method,
       url: API_PREFIX + spec.path,
+      ...(BODY_LIMITS[name] === undefined ? {} : { bodyLimit: BODY_LIMITS[name] }),
       handler: async (request, reply) => {
         let actor: Actor | undefined;
         if (spec.roles !== 'public') {
@@ -212,7 +226,7 @@ export async function buildApp(
   route('viewArrow', sendViewFile('arrow'));
   route('viewParquet', sendViewFile('parquet'));
 
-  route('publish', async (): Promise<PublishResponse> => {
+  route('publish', async (_request, _reply, actor): Promise<PublishResponse> => {
     if (publishing)
       throw new HttpError(
         'conflict',
@@ -224,6 +238,8 @@ export async function buildApp(
       policyText: loaded.text,
       policyDir: loaded.dir,
       stateDir,
+      records: { db: services.db, audit: services.audit },
+      actor: actor!.user,
     }).then((results) => ({
       published: results.map((r) => ({
         view: r.view,
@@ -239,6 +255,12 @@ export async function buildApp(
   });
 
   registerRecordRoutes(route, services, dp);
+  registerReviewRoutes(route, services, {
+    loaded,
+    stateDir,
+    ...(options.warmLeakIndex ? { warmLeakIndex: true } : {}),
+  });
+  registerPublishRoutes(route, loaded, stateDir, services);
   app.addHook('onClose', async () => {
     await dp.close();
   });
@@ -265,7 +287,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stateDir: options.stateDir,
   });
   const { app, reloadTokens } = await buildApp(loaded, options.stateDir, options, services);
-  app.addHook('onClose', async () => services.close());
+  const retention = scheduleRetention({
+    experiments: services.experiments,
+    audit: services.audit,
+    policy: loaded.policy,
+    ...(options.retentionIntervalMs === undefined
+      ? {}
+      : { intervalMs: options.retentionIntervalMs }),
+    onError: (e) => app.log.error(e, 'retention run failed; retrying at the next interval'),
+  });
+  app.addHook('onClose', async () => {
+    await retention.stop();
+    services.close();
+  });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();

@@ -85,7 +85,10 @@ export function budgetOf(policy: Policy, source: string): Budget {
 }
 
 /** Total ε and δ of a policy budget, exactly. */
-export function budgetTotals(b: Budget): { epsilon: Rational; delta: Rational } {
+export function budgetTotals(b: Pick<Budget, 'epsilon' | 'delta'>): {
+  epsilon: Rational;
+  delta: Rational;
+} {
   return {
     epsilon: parseRational(b.epsilon),
     delta: b.delta === undefined ? ZERO : parseRational(b.delta),

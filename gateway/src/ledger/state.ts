@@ -121,7 +121,10 @@ export function checkLedgerConsistency(db: Db, policy: Policy): string[] {
       if (!actual.equals(stored(recorded)))
         problems.push(`${k}: ${what} is ${actual} but the total says ${recorded}`);
     }
-    const b = policy.budgets.find((x) => x.source === t.source);
+    // Synthetic-view publication charges live under '@publication' and have their own caps.
+    const caps =
+      t.experiment === '@publication' ? (policy.publication_budgets ?? []) : policy.budgets;
+    const b = caps.find((x) => x.source === t.source);
     if (b) {
       const cap = budgetTotals(b);
       if (s.se.add(s.re).gt(cap.epsilon))

@@ -1,31 +1,66 @@
 /**
- * `publish`: materializes every masked view of the policy as Parquet + Arrow IPC + manifest.
- * All requested views are staged and verified first; only when every one passed are they swapped
- * in (each by atomic renames), so a failing view leaves every previously published version intact
- * and no temporary folders behind.
+ * `publish`: materializes every masked and synthetic view of the policy as Parquet + Arrow IPC +
+ * manifest (synthetic views also get fidelity.json/.svg). All requested views are staged and
+ * verified first; only when every one passed are they swapped in (each by atomic renames), so a
+ * failing view leaves every previously published version intact and no temporary folders behind.
+ * Synthetic views charge their source's publication budget: reserved before synthesis, committed
+ * after staging and before the swap, refunded on failure. A synthetic view whose inputs (view and
+ * column declarations, source version) are unchanged is kept as is and charged nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MaskedView, Policy, ViewManifest } from '@privet/core';
+import type { MaskedView, Policy, SyntheticView, ViewManifest } from '@privet/core';
+import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
+import { AuditLog } from '../audit/log.js';
+import { openDurableDb, type Db } from '../audit/sqlite.js';
+import { PublicationLedger } from './charge.js';
+import { stageSyntheticView, synthesisInputsHash } from './synthetic.js';
+import { syntheticColumns } from './synthetic-columns.js';
 import { openSourceEngine } from '../store/engine.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { parquetToArrowStream } from './arrow.js';
 import { PublishError } from './errors.js';
-import { acquirePublishLock, recoverViews, swapIn, viewFiles, viewsDir } from './layout.js';
+import {
+  acquirePublishLock,
+  readManifest,
+  recoverViews,
+  swapIn,
+  viewFiles,
+  viewsDir,
+} from './layout.js';
 import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
 import { buildIdentifierIndex, verifyParquet } from './verify.js';
 
 export { readManifest, viewFiles, viewsDir, type ViewFiles } from './layout.js';
 export { PublishError } from './errors.js';
+export { PublicationLedger, PUBLICATION_KEY } from './charge.js';
 
 /** Progress of a publish, for CLIs and logs (no data values). */
 export interface PublishProgress {
   view: string;
-  step: 'mask' | 'verify' | 'arrow' | 'staged' | 'swapped';
+  step:
+    | 'mask'
+    | 'verify'
+    | 'arrow'
+    | 'reserve'
+    | 'synthesize'
+    | 'staged'
+    | 'charged'
+    | 'swapped'
+    | 'unchanged';
   rows?: number;
   rowsSuppressed?: number;
+  /** Synthesis stage (`one-way`, `select`, `estimate`, `sample`, `fidelity`) and its fraction. */
+  stage?: string;
+  fraction?: number;
+}
+
+/** The record database a publish charges (the gateway passes its open services). */
+export interface PublishRecords {
+  db: Db;
+  audit: AuditLog;
 }
 
 /** Options of publishViews. */
@@ -37,9 +72,13 @@ export interface PublishOptions {
   policyDir: string;
   /** Gateway state folder (master key, views). */
   stateDir: string;
-  /** Publish only these masked views (default: every masked view). */
+  /** Publish only these views (default: every masked and synthetic view). */
   viewNames?: string[];
   onProgress?: (event: PublishProgress) => void;
+  /** Ledger database to charge; default: `<stateDir>/privet.db`, opened only when needed. */
+  records?: PublishRecords;
+  /** Who publishes (audit actor of the charge); default `cli`. */
+  actor?: string;
 }
 
 /** One published view. */
@@ -48,49 +87,87 @@ export interface PublishResult {
   rows: number;
   rowsSuppressed: number;
   manifest: ViewManifest;
+  /** True for a synthetic view kept as published (same inputs): not rebuilt, not charged. */
+  unchanged?: boolean;
 }
 
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function maskedViews(policy: Policy, names?: string[]): [string, MaskedView][] {
-  const all = Object.entries(policy.views).filter(
-    (e): e is [string, MaskedView] => e[1].tier === 'masked',
-  );
-  if (!names) return all;
-  return names.map((name) => {
-    const view = policy.views[name];
-    if (!view)
-      throw new PublishError(
-        name,
-        'no such view in the policy',
-        `use one of ${Object.keys(policy.views).join(', ')}`,
-      );
-    if (view.tier !== 'masked')
-      throw new PublishError(
-        name,
-        `is a ${view.tier} view, not masked`,
-        'publish masked views only here',
-      );
-    return [name, view];
-  });
+type Selected = { masked: [string, MaskedView][]; synthetic: [string, SyntheticView][] };
+
+function selectViews(policy: Policy, names?: string[]): Selected {
+  const entries = names
+    ? names.map((name): [string, Policy['views'][string]] => {
+        const view = policy.views[name];
+        if (!view)
+          throw new PublishError(
+            name,
+            'no such view in the policy',
+            `use one of ${Object.keys(policy.views).join(', ')}`,
+          );
+        if (view.tier === 'dp')
+          throw new PublishError(
+            name,
+            'is a dp view: it answers aggregate queries and has nothing to publish',
+            'publish masked or synthetic views only',
+          );
+        return [name, view];
+      })
+    : Object.entries(policy.views);
+  return {
+    masked: entries.filter((e): e is [string, MaskedView] => e[1].tier === 'masked'),
+    synthetic: entries.filter((e): e is [string, SyntheticView] => e[1].tier === 'synthetic'),
+  };
 }
 
-/** Publishes the policy's masked views into `<stateDir>/views/`; all or nothing. */
+/** The manifest of a synthetic view already published from exactly these inputs, if any. */
+function upToDate(
+  stateDir: string,
+  name: string,
+  sourceHash: string,
+  inputsHash: string,
+): ViewManifest | undefined {
+  const m = readManifest(stateDir, name);
+  const privacy = m?.privacy as { inputsHash?: unknown } | undefined;
+  const same =
+    m?.tier === 'synthetic' &&
+    m.sourceHash === sourceHash &&
+    privacy?.inputsHash === inputsHash &&
+    existsSync(viewFiles(stateDir, name).parquet);
+  return same ? m : undefined;
+}
+
+/** Publishes the policy's masked and synthetic views into `<stateDir>/views/`; all or nothing. */
 export async function publishViews(options: PublishOptions): Promise<PublishResult[]> {
   const { policy, stateDir } = options;
-  const views = maskedViews(policy, options.viewNames);
+  const selected = selectViews(policy, options.viewNames);
+  const views = selected.masked;
   const progress = options.onProgress ?? (() => {});
   const root = viewsDir(stateDir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
   const release = acquirePublishLock(stateDir);
-  const staged: { view: string; dir: string; result: PublishResult }[] = [];
+  const staged: { view: string; dir: string; result: PublishResult; reservation?: string }[] = [];
   const tempDirs: string[] = [];
+  let ownDb: Db | undefined;
+  let charges: PublicationLedger | undefined;
+  const openCharges = (): PublicationLedger => {
+    if (charges) return charges;
+    let records = options.records;
+    if (!records) {
+      ownDb = openDurableDb(join(stateDir, 'privet.db'));
+      records = { db: ownDb, audit: new AuditLog(ownDb) };
+    }
+    charges = new PublicationLedger(records.db, records.audit, policy);
+    return charges;
+  };
+  const reservations: { id: string; view: string }[] = [];
+  const kept: PublishResult[] = [];
   try {
     recoverViews(stateDir);
     const masterKey = loadOrCreateMasterKey(stateDir);
-    const sourceNames = [...new Set(views.map(([, v]) => v.source))];
+    const sourceNames = [...new Set([...views, ...selected.synthetic].map(([, v]) => v.source))];
     const engine = await openSourceEngine(policy, options.policyDir, {
       allowedDirs: [root],
       sourceNames,
@@ -162,8 +239,77 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           rowsSuppressed: made.rowsSuppressed,
         });
       }
+      for (const [name, view] of selected.synthetic) {
+        const source = engine.sources[view.source];
+        if (!source)
+          throw new PublishError(
+            name,
+            `source "${view.source}" was not loaded`,
+            'check the policy',
+          );
+        const columns = syntheticColumns(policy, name, view);
+        const inputsHash = synthesisInputsHash(policy, name, view);
+        const current = upToDate(stateDir, name, source.hash, inputsHash);
+        if (current) {
+          kept.push({
+            view: name,
+            rows: current.rows,
+            rowsSuppressed: 0,
+            manifest: current,
+            unchanged: true,
+          });
+          progress({ view: name, step: 'unchanged', rows: current.rows });
+          continue;
+        }
+        progress({ view: name, step: 'reserve' });
+        const reservation = openCharges().reserve({
+          view: name,
+          source: view.source,
+          epsilon: view.epsilon,
+          delta: view.delta,
+          rho: rhoForEpsilonDelta(view.epsilon, view.delta).toString(),
+          actor: options.actor ?? 'cli',
+          planHash: `${inputsHash}:${source.hash}`,
+        });
+        reservations.push({ id: reservation, view: name });
+        const dir = mkdtempSync(join(engine.allowedDirs[0] ?? root, `.tmp-${name}-`));
+        tempDirs.push(dir);
+        const made = await stageSyntheticView({
+          c: engine.connection,
+          name,
+          view,
+          columns,
+          sourceTable: source.table,
+          sourceHash: source.hash,
+          policyHash: sha256(options.policyText),
+          inputsHash,
+          masterKey,
+          dir,
+          reservation,
+          onProgress: (stage, fraction) =>
+            progress({ view: name, step: 'synthesize', stage, fraction }),
+        });
+        const rows = made.manifest.rows;
+        staged.push({
+          view: name,
+          dir,
+          reservation,
+          result: { view: name, rows, rowsSuppressed: 0, manifest: made.manifest },
+        });
+        progress({ view: name, step: 'staged', rows, rowsSuppressed: 0 });
+      }
     } finally {
       engine.close();
+    }
+    // Commit every charge before any view is renamed into place: a view is never visible unpaid.
+    for (const s of staged) {
+      if (!s.reservation) continue;
+      openCharges().commit(s.reservation, s.view);
+      reservations.splice(
+        reservations.findIndex((r) => r.id === s.reservation),
+        1,
+      );
+      progress({ view: s.view, step: 'charged', rows: s.result.rows });
     }
     const suffix = randomUUID().replaceAll('-', '');
     for (const s of staged) {
@@ -175,11 +321,14 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
         rowsSuppressed: s.result.rowsSuppressed,
       });
     }
-    return staged.map((s) => s.result);
+    return [...staged.map((s) => s.result), ...kept];
   } catch (err) {
+    for (const r of reservations)
+      charges?.refund(r.id, r.view, err instanceof Error ? err.message : 'publish failed');
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
     throw err;
   } finally {
+    ownDb?.close();
     release();
   }
 }

@@ -1,0 +1,143 @@
+// Why: a synthetic view column is discretized from what the policy declares, never from the data:
+// numeric columns by their public bounds (bins, sampled back inside the bin), categorical columns
+// by their public categories or, without them, by DP-thresholded discovery; booleans have a public
+// domain; dates are synthesized by year (discovered) and sampled back to a day of that year.
+// Identifier columns are refused: nothing about a direct identifier can be synthesized usefully,
+// and refusing keeps them out of every released domain. This file also builds the read and write SQL.
+import type { Policy, SyntheticView } from '@privet/core';
+import { quoteIdent } from '@privet/core/mask/index';
+import type { ViewColumn } from '@privet/core/synth/view';
+import { PublishError } from './errors.js';
+
+/** Default bins per numeric column. */
+export const DEFAULT_BINS = 32;
+
+/** A resolved column: its synthesis spec, the SQL reading it, and its published DuckDB type. */
+export interface SyntheticColumn {
+  column: ViewColumn;
+  /** Expression reading the raw value as a JS-friendly scalar (double, text, or day number). */
+  readSql: string;
+  /** DuckDB type of the staging column the values are appended to. */
+  stagingType: 'DOUBLE' | 'VARCHAR' | 'BOOLEAN' | 'INTEGER';
+  /** Expression turning the staging column `ref` into the published value. */
+  publishSql: (ref: string) => string;
+  /** Published DuckDB type (as recorded in the manifest). */
+  publishedType: 'BIGINT' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN' | 'DATE';
+  /** Provenance text for the manifest. */
+  operator: string;
+}
+
+/** Resolves every column of a synthetic view; throws a PublishError naming the column to fix. */
+export function syntheticColumns(
+  policy: Policy,
+  viewName: string,
+  view: SyntheticView,
+): SyntheticColumn[] {
+  const source = policy.sources[view.source];
+  if (!source) {
+    throw new PublishError(viewName, `unknown source "${view.source}"`, 'name a declared source');
+  }
+  const bins = view.bins ?? DEFAULT_BINS;
+  return view.columns.map((name): SyntheticColumn => {
+    const decl = source.columns[name];
+    const q = quoteIdent(name);
+    if (!decl) {
+      throw new PublishError(
+        viewName,
+        `column "${name}" is not declared in source "${view.source}"`,
+        'declare it in the source or remove it from the view',
+      );
+    }
+    if (decl.identifier) {
+      throw new PublishError(
+        viewName,
+        `column "${name}" is a direct identifier and cannot be synthesized`,
+        `remove "${name}" from views.${viewName}.columns`,
+      );
+    }
+    const categories = decl.categories?.map(String);
+    switch (decl.type) {
+      case 'integer':
+      case 'number': {
+        const integer = decl.type === 'integer';
+        const publishedType = integer ? 'BIGINT' : 'DOUBLE';
+        const publishSql = (ref: string) => (integer ? `CAST(${ref} AS BIGINT)` : ref);
+        if (decl.bounds) {
+          return {
+            column: {
+              spec: { name, kind: 'numeric', bounds: decl.bounds, bins, integer },
+              output: integer ? 'integer' : 'number',
+            },
+            readSql: `CAST(${q} AS DOUBLE)`,
+            stagingType: 'DOUBLE',
+            publishSql,
+            publishedType,
+            operator: `synthesized (${bins} bins over [${decl.bounds[0]}, ${decl.bounds[1]}], uniform within bin)`,
+          };
+        }
+        if (categories) {
+          return {
+            column: {
+              spec: { name, kind: 'categorical', categories },
+              output: integer ? 'integer' : 'number',
+            },
+            readSql: `CAST(${q} AS VARCHAR)`,
+            stagingType: 'DOUBLE',
+            publishSql,
+            publishedType,
+            operator: 'synthesized (public categories)',
+          };
+        }
+        throw new PublishError(
+          viewName,
+          `numeric column "${name}" has neither bounds nor categories, so it cannot be binned without spending budget on its range`,
+          `declare bounds: [low, high] for sources.${view.source}.columns.${name}`,
+        );
+      }
+      case 'boolean':
+        return {
+          column: {
+            spec: { name, kind: 'categorical', categories: ['false', 'true'] },
+            output: 'boolean',
+          },
+          readSql: `CAST(${q} AS VARCHAR)`,
+          stagingType: 'BOOLEAN',
+          publishSql: (ref) => ref,
+          publishedType: 'BOOLEAN',
+          operator: 'synthesized (public domain true/false)',
+        };
+      case 'date':
+        return {
+          column: {
+            spec: categories
+              ? { name, kind: 'categorical', categories }
+              : { name, kind: 'categorical' },
+            output: 'date',
+          },
+          readSql: `CAST(datediff('day', DATE '1970-01-01', ${q}) AS DOUBLE)`,
+          stagingType: 'INTEGER',
+          publishSql: (ref) => `CAST(DATE '1970-01-01' + ${ref} AS DATE)`,
+          publishedType: 'DATE',
+          operator: categories
+            ? 'synthesized by year (public years, uniform day within year)'
+            : 'synthesized by year (DP-thresholded years, uniform day within year)',
+        };
+      default:
+        return {
+          column: {
+            spec: categories
+              ? { name, kind: 'categorical', categories }
+              : { name, kind: 'categorical' },
+            output: 'string',
+          },
+          readSql: `CAST(${q} AS VARCHAR)`,
+          stagingType: 'VARCHAR',
+          publishSql: (ref) => ref,
+          publishedType: 'VARCHAR',
+          operator: categories
+            ? 'synthesized (public categories)'
+            : 'synthesized (DP-thresholded categories; others → "(other)")',
+        };
+    }
+  });
+}

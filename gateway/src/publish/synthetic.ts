@@ -1,0 +1,236 @@
+/**
+ * Builds one synthetic view into a staging folder: reads the declared columns of the raw source
+ * through the gateway's DuckDB (sorted, so the input order is deterministic), synthesizes in a
+ * worker thread, appends the values to a staging table and writes Parquet (sorted), the Arrow IPC
+ * stream, the fidelity report (JSON + SVG) and the manifest. The seed is the policy's (secret) or
+ * derived from the master key, the view declaration and the source hash, so a rebuild from the
+ * same inputs is identical and any change draws fresh noise. Budget is handled by the caller.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Policy, SyntheticView, ViewManifest } from '@privet/core';
+import { parseRational } from '@privet/core/dp/rational';
+import { quoteIdent, sqlString } from '@privet/core/mask/index';
+import { fidelitySvg } from '@privet/core/synth/fidelity-svg';
+import type { FidelityReport } from '@privet/core/synth/fidelity-types';
+import { seedHash } from '@privet/core/synth/seeded-random';
+import type { RawValues } from '@privet/core/synth/view';
+import { runQuiet } from '../store/errors.js';
+import { runSynthInWorker, type WorkerProgress } from '../synth/run-worker.js';
+import type { MeasurementText, SynthJobResult } from '../synth/worker-protocol.js';
+import { parquetToArrowStream } from './arrow.js';
+import type { SyntheticColumn } from './synthetic-columns.js';
+
+/** Mechanism text recorded in every synthetic manifest. */
+export const SYNTH_MECHANISM =
+  'privet-bn2 (ρ-zCDP): DP domain thresholding, 1-way marginals, exponential-mechanism selection of ' +
+  'conditionals, discrete Gaussian marginal measurements; sampled from the fitted network';
+
+/** The `privacy` block of a synthetic view's manifest. */
+export interface SyntheticPrivacy {
+  [key: string]: unknown;
+  mechanism: string;
+  epsilon: number;
+  delta: number;
+  rho: { total: string; spent: string };
+  measurements: (MeasurementText & { share: number })[];
+  structure: SynthJobResult['structure'];
+  seedHash: string;
+  seedFrom: 'policy' | 'derived';
+  inputsHash: string;
+  budget: { kind: 'publication'; source: string; reservation: string };
+  fidelityVisibleToAnalysts: boolean;
+}
+
+/** Inputs of stageSyntheticView. */
+export interface StageSyntheticInput {
+  c: DuckDBConnection;
+  name: string;
+  view: SyntheticView;
+  columns: SyntheticColumn[];
+  sourceTable: string;
+  sourceHash: string;
+  policyHash: string;
+  /** synthesisInputsHash of the view (recorded so unchanged views are not rebuilt). */
+  inputsHash: string;
+  masterKey: Uint8Array;
+  /** Staging folder (inside the views folder, reachable by DuckDB). */
+  dir: string;
+  reservation: string;
+  onProgress?: WorkerProgress;
+  clock?: () => Date;
+}
+
+/** What staging produced. */
+export interface StagedSynthetic {
+  manifest: ViewManifest;
+  fidelity: FidelityReport;
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Canonical JSON: object keys sorted at every level. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Hash of everything a synthetic view is built from besides the data: its declaration and the
+ * source's declarations of its columns (bounds, categories, types). Binds charges and derived seeds.
+ */
+export function synthesisInputsHash(policy: Policy, name: string, view: SyntheticView): string {
+  const decls = policy.sources[view.source]?.columns ?? {};
+  const columns = Object.fromEntries(view.columns.map((c) => [c, decls[c] ?? null]));
+  return sha256(canonical({ v: 1, name, view, columns }));
+}
+
+/** The seed of a view: the policy's, or HMAC(master key, view, inputs hash, source version). */
+export function viewSeed(
+  name: string,
+  view: SyntheticView,
+  inputsHash: string,
+  sourceHash: string,
+  masterKey: Uint8Array,
+): { seed: string; from: 'policy' | 'derived' } {
+  if (view.seed !== undefined) return { seed: view.seed, from: 'policy' };
+  const mac = createHmac('sha256', masterKey)
+    .update(`privet/synth/view-seed/v1\u0000${name}\u0000${inputsHash}\u0000${sourceHash}`)
+    .digest('hex');
+  return { seed: mac, from: 'derived' };
+}
+
+async function readRaw(
+  c: DuckDBConnection,
+  name: string,
+  table: string,
+  columns: SyntheticColumn[],
+): Promise<RawValues[]> {
+  const select = columns.map((col, i) => `${col.readSql} AS c${i}`).join(', ');
+  const reader = await runQuiet(
+    c,
+    `SELECT ${select} FROM ${table} ORDER BY ALL`,
+    `reading the source of synthetic view "${name}"`,
+    'check that the source file matches the column types declared in the policy',
+  );
+  const cols = reader.getColumnsJS();
+  return columns.map((_, i) =>
+    (cols[i] ?? []).map((v) =>
+      v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+        ? v
+        : Number(v),
+    ),
+  );
+}
+
+async function writeStagingTable(
+  c: DuckDBConnection,
+  table: string,
+  columns: SyntheticColumn[],
+  result: SynthJobResult,
+): Promise<void> {
+  const defs = columns.map((col, i) => `c${i} ${col.stagingType}`).join(', ');
+  await c.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} (${defs})`);
+  const appender = await c.createAppender(table);
+  for (let r = 0; r < result.rows; r++) {
+    columns.forEach((col, i) => {
+      const v = result.values[i]![r];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (col.stagingType === 'VARCHAR') appender.appendVarchar(String(v));
+      else if (col.stagingType === 'BOOLEAN') appender.appendBoolean(v === true);
+      else if (col.stagingType === 'INTEGER') appender.appendInteger(Number(v));
+      else appender.appendDouble(Number(v));
+    });
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+/** A measurement's share of the total ρ (exact division, then a double for display). */
+function share(rho: string, total: string): number {
+  return parseRational(rho).div(parseRational(total)).toNumber();
+}
+
+/** Synthesizes one view into `input.dir`; returns its manifest and fidelity report. */
+export async function stageSyntheticView(input: StageSyntheticInput): Promise<StagedSynthetic> {
+  const { c, name, view, columns } = input;
+  const clock = input.clock ?? (() => new Date());
+  const raw = await readRaw(c, name, input.sourceTable, columns);
+  const { seed, from } = viewSeed(name, view, input.inputsHash, input.sourceHash, input.masterKey);
+  const createdAt = clock().toISOString();
+  const result = await runSynthInWorker(
+    {
+      view: name,
+      columns: columns.map((col) => col.column),
+      raw,
+      epsilon: view.epsilon,
+      delta: view.delta,
+      seed,
+      ...(view.rows !== undefined ? { rows: view.rows } : {}),
+      ...(view.target !== undefined ? { target: view.target } : {}),
+      createdAt,
+    },
+    input.onProgress,
+  );
+  const staging = `__privet_synth_${name}`;
+  const parquet = join(input.dir, 'data.parquet');
+  try {
+    await writeStagingTable(c, staging, columns, result);
+    const select = columns
+      .map((col, i) => `${col.publishSql(`c${i}`)} AS ${quoteIdent(col.column.spec.name)}`)
+      .join(', ');
+    await runQuiet(
+      c,
+      `COPY (SELECT ${select} FROM ${quoteIdent(staging)} ORDER BY ALL) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      `writing synthetic view "${name}" to Parquet`,
+      'check free disk space and permissions of the state folder',
+    );
+  } finally {
+    await c.run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+  }
+  writeFileSync(join(input.dir, 'data.arrows'), await parquetToArrowStream(c, parquet));
+  writeFileSync(join(input.dir, 'fidelity.json'), JSON.stringify(result.fidelity, null, 2) + '\n');
+  writeFileSync(join(input.dir, 'fidelity.svg'), fidelitySvg(result.fidelity));
+  const privacy: SyntheticPrivacy = {
+    mechanism: SYNTH_MECHANISM,
+    epsilon: view.epsilon,
+    delta: view.delta,
+    rho: { total: result.rhoTotal, spent: result.rhoSpent },
+    measurements: result.measurements.map((m) => ({ ...m, share: share(m.rho, result.rhoTotal) })),
+    structure: result.structure,
+    seedHash: await seedHash(seed),
+    seedFrom: from,
+    inputsHash: input.inputsHash,
+    budget: { kind: 'publication', source: view.source, reservation: input.reservation },
+    fidelityVisibleToAnalysts: view.fidelity_for_analysts === true,
+  };
+  const manifest: ViewManifest = {
+    view: name,
+    tier: 'synthetic',
+    source: view.source,
+    sourceHash: input.sourceHash,
+    policyHash: input.policyHash,
+    parquetHash: sha256(readFileSync(parquet)),
+    publishedAt: createdAt,
+    rows: result.rows,
+    rowsSuppressed: 0,
+    columns: columns.map((col) => ({
+      name: col.column.spec.name,
+      type: col.publishedType,
+      operator: col.operator,
+    })),
+    privacy,
+  };
+  writeFileSync(join(input.dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return { manifest, fidelity: result.fidelity };
+}

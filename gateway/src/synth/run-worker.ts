@@ -1,0 +1,65 @@
+// Why: starts the synthesis worker for one job and turns its messages into a promise plus progress
+// callbacks. Built, the worker is the sibling `worker.js`. Run from source (tests under tsx), a
+// worker's entry module does not pass through loader hooks registered by the parent's --import, so
+// a two-line bootstrap registers tsx inside the worker and then imports `worker.ts`.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { SynthError } from '@privet/core/synth/errors';
+import type { SynthJob, SynthJobResult, WorkerMessage } from './worker-protocol.js';
+
+/** Progress of a worker job: stage name and fraction of that stage. */
+export type WorkerProgress = (stage: string, fraction: number) => void;
+
+function startWorker(job: SynthJob): Worker {
+  const workerData = { privetSynthJob: job };
+  if (!fileURLToPath(import.meta.url).endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  const bootstrap = `import(${tsx}).then((t) => { t.register(); return import(${entry}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** Runs `job` in a worker thread; rejects with a SynthError when synthesis fails. */
+export function runSynthInWorker(
+  job: SynthJob,
+  onProgress?: WorkerProgress,
+): Promise<SynthJobResult> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(job);
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') onProgress?.(m.stage, m.fraction);
+      else if (m.type === 'done') finish(() => resolve(m.result));
+      else finish(() => reject(new SynthError(m.code, `view "${job.view}": ${m.message}`, m.fix)));
+    });
+    worker.once('error', (err) =>
+      finish(() =>
+        reject(
+          new SynthError(
+            'synth.worker',
+            `view "${job.view}": the synthesis worker crashed (${err.name})`,
+            'check free memory and the gateway log, then publish again',
+          ),
+        ),
+      ),
+    );
+    worker.once('exit', (code) =>
+      finish(() =>
+        reject(
+          new SynthError(
+            'synth.worker',
+            `view "${job.view}": the synthesis worker exited with code ${code} before finishing`,
+            'check free memory and the gateway log, then publish again',
+          ),
+        ),
+      ),
+    );
+  });
+}

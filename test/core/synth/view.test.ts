@@ -1,0 +1,103 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { seededRandom } from '@privet/core/synth/seeded-random';
+import { synthesizeView, type RawValues, type ViewColumn } from '@privet/core/synth/view';
+
+const SECRET_CITY = 'held-by-one-person';
+const SECRET_YEAR_DAY = Date.UTC(1931, 5, 1) / 86_400_000;
+
+const COLUMNS: ViewColumn[] = [
+  { spec: { name: 'city', kind: 'categorical' }, output: 'string' },
+  { spec: { name: 'tier', kind: 'categorical', categories: ['1', '2', '3'] }, output: 'integer' },
+  {
+    spec: { name: 'age', kind: 'numeric', bounds: [0, 100], bins: 10, integer: true },
+    output: 'integer',
+  },
+  { spec: { name: 'score', kind: 'numeric', bounds: [0, 1], bins: 4 }, output: 'number' },
+  { spec: { name: 'born', kind: 'categorical' }, output: 'date' },
+  {
+    spec: { name: 'member', kind: 'categorical', categories: ['false', 'true'] },
+    output: 'boolean',
+  },
+];
+
+/** 800 rows with one unique city and one unique birth year (test data from a fixed pattern). */
+function raw(): RawValues[] {
+  const n = 800;
+  const cols: (string | number | boolean | null)[][] = COLUMNS.map(() => []);
+  for (let i = 0; i < n; i++) {
+    cols[0]!.push(['north', 'south', 'east'][i % 3]!);
+    cols[1]!.push((i % 3) + 1);
+    cols[2]!.push((i * 37) % 100);
+    cols[3]!.push(((i * 13) % 100) / 100);
+    cols[4]!.push(Date.UTC(1980 + (i % 4), i % 12, 1 + (i % 28)) / 86_400_000);
+    cols[5]!.push(i % 5 === 0);
+  }
+  cols[0]![77] = SECRET_CITY;
+  cols[4]![78] = SECRET_YEAR_DAY;
+  return cols;
+}
+
+describe('synthesizeView (policy columns → synthetic values)', () => {
+  test('decodes every output type within its declared domain; unique values never appear (20 seeds)', async () => {
+    const input = raw();
+    for (let run = 0; run < 20; run++) {
+      const out = synthesizeView(COLUMNS, input, {
+        epsilon: 1,
+        delta: 1e-6,
+        rng: await seededRandom(`view-${run}`),
+      });
+      const [city, tier, age, score, born, member] = out.values;
+      assert.ok(!city!.includes(SECRET_CITY), `run ${run}: unique city released`);
+      for (const d of born!) {
+        if (d === null) continue;
+        const year = new Date(Number(d) * 86_400_000).getUTCFullYear();
+        assert.ok(
+          year >= 1980 && year <= 1983,
+          `run ${run}: year ${year} outside the discovered years`,
+        );
+        assert.ok(Number.isInteger(d));
+      }
+      for (const v of tier!) assert.ok(v === null || [1, 2, 3].includes(v as number));
+      for (const v of age!)
+        assert.ok(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100);
+      for (const v of score!) assert.ok(typeof v === 'number' && v >= 0 && v <= 1);
+      for (const v of member!) assert.ok(typeof v === 'boolean' || v === null);
+      assert.deepEqual(
+        out.measurements.filter((m) => m.kind === 'domain').map((m) => m.attrs[0]),
+        ['city', 'born'],
+      );
+      assert.ok(!out.rhoSpent.gt(out.rhoTotal));
+    }
+  });
+
+  test('same seed → identical values; labels describe bins and released categories only', async () => {
+    const input = raw();
+    const a = synthesizeView(COLUMNS, input, {
+      epsilon: 1,
+      delta: 1e-6,
+      rng: await seededRandom('s'),
+    });
+    const b = synthesizeView(COLUMNS, input, {
+      epsilon: 1,
+      delta: 1e-6,
+      rng: await seededRandom('s'),
+    });
+    assert.deepEqual(a.values, b.values);
+    assert.deepEqual(a.labels[2]!.slice(0, 2), ['[0, 10)', '[10, 20)']);
+    assert.ok(!a.labels[0]!.includes(SECRET_CITY));
+    assert.equal(a.realCodes.rows, 800);
+  });
+
+  test('refuses raw columns that do not match the declarations', async () => {
+    assert.throws(
+      () =>
+        synthesizeView(COLUMNS, raw().slice(1), {
+          epsilon: 1,
+          delta: 1e-6,
+          rng: undefined as never,
+        }),
+      /6 column declarations but 5 raw columns/,
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { API_PREFIX, type PublishJob } from '@privet/core';
+import type { FidelityReport } from '@privet/core/synth/fidelity-types';
+import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
+import { policyText, writeSource } from './fixture.js';
+
+const VIEW = 'people_synth';
+
+/** A gateway on 127.0.0.1 over the fixture source, with tokens for ann, sue and rex. */
+async function gatewayFor(text: string): Promise<{ gw: RunningGateway; dir: string }> {
+  const dir = writeSource();
+  writeFileSync(join(dir, 'policy.yaml'), text);
+  const gw = await startGateway({
+    policyPath: join(dir, 'policy.yaml'),
+    stateDir: join(dir, 'state'),
+    port: 0,
+    issueTokensFor: ['ann', 'sue', 'rex'],
+  });
+  return { gw, dir };
+}
+
+function call(gw: RunningGateway, user: string, method: string, path: string) {
+  return fetch(`${gw.url}${API_PREFIX}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${gw.tokens[user]}` },
+  });
+}
+
+/** Polls a job until it leaves `running` (at most 60 s); returns every snapshot seen. */
+async function waitForJob(gw: RunningGateway, id: string): Promise<PublishJob[]> {
+  const seen: PublishJob[] = [];
+  for (let i = 0; i < 600; i++) {
+    const job = (await (await call(gw, 'sue', 'GET', `/publish/jobs/${id}`)).json()) as PublishJob;
+    seen.push(job);
+    if (job.state !== 'running') return seen;
+    await sleep(100);
+  }
+  throw new Error(`job ${id} still running after 60 s`);
+}
+
+describe('publish jobs and the fidelity route', () => {
+  let gw: RunningGateway;
+  let dir: string;
+  let snapshots: PublishJob[] = [];
+  let conflictStatus = 0;
+  before(async () => {
+    ({ gw, dir } = await gatewayFor(policyText({ publication: '3', seed: 'http' })));
+    const started = await call(gw, 'sue', 'POST', '/publish/jobs');
+    assert.equal(started.status, 202);
+    const job = (await started.json()) as PublishJob;
+    conflictStatus = (await call(gw, 'sue', 'POST', '/publish/jobs')).status;
+    snapshots = await waitForJob(gw, job.id);
+  });
+  after(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a steward starts a job; it reports progress and reaches done with the view published', () => {
+    const last = snapshots.at(-1)!;
+    assert.equal(last.state, 'done', JSON.stringify(last.error));
+    assert.equal(last.progress.fraction, 1);
+    assert.ok(last.finishedAt);
+    assert.deepEqual(
+      last.result?.published.map((p) => p.view),
+      [VIEW],
+    );
+    const fractions = snapshots.map((s) => s.progress.fraction);
+    for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i]! >= fractions[i - 1]!);
+    assert.ok(
+      snapshots.some((s) => s.state === 'running' && s.progress.view === VIEW),
+      'progress names the view while running',
+    );
+  });
+
+  test('a second job while one runs is a 409; analysts cannot start jobs; unknown ids are 404', async () => {
+    assert.equal(conflictStatus, 409);
+    assert.equal((await call(gw, 'ann', 'POST', '/publish/jobs')).status, 403);
+    assert.equal(
+      (await call(gw, 'sue', 'GET', '/publish/jobs/job-000000000000000000000000')).status,
+      404,
+    );
+    assert.equal((await call(gw, 'sue', 'GET', '/publish/jobs/../../etc')).status, 404);
+  });
+
+  test('stewards read the fidelity report (JSON and SVG); analysts and reviewers are refused by default', async () => {
+    const res = await call(gw, 'sue', 'GET', `/views/${VIEW}/fidelity`);
+    assert.equal(res.status, 200);
+    const report = (await res.json()) as FidelityReport;
+    assert.equal(report.view, VIEW);
+    assert.equal(report.columns.length, 6);
+    const svg = await call(gw, 'sue', 'GET', `/views/${VIEW}/fidelity?format=svg`);
+    assert.equal(svg.status, 200);
+    assert.match(svg.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+    assert.match(await svg.text(), /^<svg /);
+    for (const user of ['ann', 'rex']) {
+      const refused = await call(gw, user, 'GET', `/views/${VIEW}/fidelity`);
+      assert.equal(refused.status, 403);
+      const body = (await refused.json()) as { error: { message: string; fix: string } };
+      assert.match(body.error.message, /stewards only/);
+      assert.match(body.error.fix, /fidelity_for_analysts/);
+    }
+    assert.equal((await call(gw, 'sue', 'GET', '/views/nope/fidelity')).status, 404);
+  });
+
+  test('the publication is charged in the shared ledger (one committed row)', () => {
+    const rows = gw.services.db
+      .prepare("SELECT status FROM ledger_reservations WHERE experiment = '@publication'")
+      .all() as { status: string }[];
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['committed'],
+    );
+  });
+});
+
+describe('fidelity for analysts when the policy allows it', () => {
+  test('an analyst reads the report once fidelity_for_analysts is true', async () => {
+    const { gw, dir } = await gatewayFor(
+      policyText({ publication: '3', seed: 'http', analysts: true }),
+    );
+    try {
+      assert.equal((await call(gw, 'ann', 'GET', `/views/${VIEW}/fidelity`)).status, 409);
+      const job = (await (await call(gw, 'sue', 'POST', '/publish/jobs')).json()) as PublishJob;
+      assert.equal((await waitForJob(gw, job.id)).at(-1)?.state, 'done');
+      const res = await call(gw, 'ann', 'GET', `/views/${VIEW}/fidelity`);
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as FidelityReport).view, VIEW);
+    } finally {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

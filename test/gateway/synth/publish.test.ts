@@ -1,0 +1,320 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { ViewManifest } from '@privet/core';
+import { parseRational } from '@privet/core/dp/rational';
+import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
+import type { FidelityReport } from '@privet/core/synth/fidelity-types';
+import { openDurableDb } from '../../../gateway/src/audit/sqlite.js';
+import { checkLedgerConsistency } from '../../../gateway/src/ledger/index.js';
+import {
+  PUBLICATION_KEY,
+  PublishError,
+  publishViews,
+  readManifest,
+  viewFiles,
+  viewsDir,
+  type PublishProgress,
+} from '../../../gateway/src/publish/index.js';
+import type { SyntheticPrivacy } from '../../../gateway/src/publish/synthetic.js';
+import { freshStateDir } from '../publish/helpers.js';
+import { fixturePolicy, policyText, RARE_CITY, writeSource } from './fixture.js';
+
+const VIEW = 'people_synth';
+
+interface ChargeRow {
+  status: string;
+  epsilon: string;
+  delta: string;
+  user: string;
+}
+
+function charges(stateDir: string): ChargeRow[] {
+  const db = openDurableDb(join(stateDir, 'privet.db'));
+  try {
+    return db
+      .prepare<[string], ChargeRow>(
+        'SELECT status, epsilon, delta, user FROM ledger_reservations WHERE experiment = ? ORDER BY reserved_at',
+      )
+      .all(PUBLICATION_KEY);
+  } finally {
+    db.close();
+  }
+}
+
+function fileHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+async function publish(
+  sourceDir: string,
+  stateDir: string,
+  text: string,
+  onProgress?: (e: PublishProgress) => void,
+) {
+  return publishViews({
+    policy: fixturePolicy(text),
+    policyText: text,
+    policyDir: sourceDir,
+    stateDir,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+describe('publishing synthetic views', () => {
+  const sourceDir = writeSource();
+  const states: string[] = [];
+  const state = () => {
+    const s = freshStateDir();
+    states.push(s);
+    return s;
+  };
+  const seeded = policyText({ publication: '2.5', seed: 'fixture-seed' });
+  const stateA = state();
+  const events: PublishProgress[] = [];
+  let manifest: ViewManifest;
+  let db: DuckDBInstance;
+  before(async () => {
+    const [result] = await publish(sourceDir, stateA, seeded, (e) => events.push(e));
+    manifest = result!.manifest;
+    db = await DuckDBInstance.create(':memory:');
+  });
+  after(() => {
+    db.closeSync();
+    for (const s of states) rmSync(s, { recursive: true, force: true });
+    rmSync(sourceDir, { recursive: true, force: true });
+  });
+  const rows = async (sql: string) => {
+    const c = await db.connect();
+    try {
+      return (await c.runAndReadAll(sql)).getRowObjectsJS();
+    } finally {
+      c.closeSync();
+    }
+  };
+
+  test('writes Parquet, Arrow, manifest and fidelity report with the declared columns and types', async () => {
+    const files = viewFiles(stateA, VIEW);
+    for (const f of [files.parquet, files.arrow, files.manifest]) assert.ok(existsSync(f), f);
+    assert.ok(existsSync(join(files.dir, 'fidelity.json')));
+    assert.match(
+      readFileSync(join(files.dir, 'fidelity.svg'), 'utf8'),
+      /^<svg [^>]*>.*<\/svg>\n$/s,
+    );
+    assert.deepEqual(readManifest(stateA, VIEW), manifest);
+    assert.equal(manifest.tier, 'synthetic');
+    assert.equal(manifest.parquetHash, fileHash(files.parquet));
+    const described = await rows(`DESCRIBE SELECT * FROM read_parquet('${files.parquet}')`);
+    assert.deepEqual(
+      described.map((r) => [r['column_name'], r['column_type']]),
+      [
+        ['sex', 'VARCHAR'],
+        ['city', 'VARCHAR'],
+        ['age', 'BIGINT'],
+        ['income', 'DOUBLE'],
+        ['joined', 'DATE'],
+        ['smoker', 'BOOLEAN'],
+      ],
+    );
+    const [stats] =
+      await rows(`SELECT count(*)::INTEGER AS n, min(age)::INTEGER AS lo, max(age)::INTEGER AS hi,
+        min(income) AS ilo, max(income) AS ihi, count(DISTINCT sex)::INTEGER AS sexes,
+        min(year(joined))::INTEGER AS y0, max(year(joined))::INTEGER AS y1
+      FROM read_parquet('${files.parquet}')`);
+    assert.equal(stats!['n'], manifest.rows);
+    assert.ok(Math.abs(manifest.rows - 3000) < 200, `rows ${manifest.rows} near the DP estimate`);
+    assert.ok(Number(stats!['lo']) >= 18 && Number(stats!['hi']) <= 78, 'ages inside the bounds');
+    assert.ok(Number(stats!['ilo']) >= 0 && Number(stats!['ihi']) <= 100000);
+    assert.ok(Number(stats!['y0']) >= 2000 && Number(stats!['y1']) <= 2019, 'only real years');
+    const sexes = await rows(
+      `SELECT DISTINCT sex FROM read_parquet('${files.parquet}') ORDER BY 1`,
+    );
+    // Public categories plus the public catch-all label; never anything else.
+    for (const r of sexes) assert.ok(['F', 'M', '(other)'].includes(String(r['sex'])));
+  });
+
+  test('manifest lists every measurement; shares sum to ≤ 1 and ρ spent ≤ ρ(ε, δ) exactly', () => {
+    const p = manifest.privacy as unknown as SyntheticPrivacy;
+    assert.equal(p.epsilon, 1);
+    assert.equal(p.delta, 1e-7);
+    assert.match(p.mechanism, /zCDP/);
+    assert.match(p.seedHash, /^[0-9a-f]{64}$/);
+    assert.equal(p.seedFrom, 'policy');
+    assert.equal(p.budget.kind, 'publication');
+    assert.match(manifest.sourceHash, /^[0-9a-f]{64}$/);
+    assert.ok(!Number.isNaN(Date.parse(manifest.publishedAt)));
+    const kinds = new Set(p.measurements.map((m) => m.kind));
+    for (const k of ['domain', 'one-way', 'select', 'marginal']) assert.ok(kinds.has(k), k);
+    // Domain discovery for the two columns without public categories: city and joined.
+    assert.deepEqual(
+      p.measurements.filter((m) => m.kind === 'domain').map((m) => m.attrs[0]),
+      ['city', 'joined'],
+    );
+    const total = parseRational(p.rho.total);
+    assert.ok(total.equals(rhoForEpsilonDelta(1, 1e-7 / 2)), 'half of δ converts, half thresholds');
+    let sum = parseRational('0');
+    for (const m of p.measurements) {
+      assert.ok(m.share > 0 && m.share <= 1);
+      sum = sum.add(parseRational(m.rho));
+    }
+    assert.ok(sum.equals(parseRational(p.rho.spent)));
+    assert.ok(!sum.gt(total), 'spent ≤ total');
+    assert.ok(p.measurements.reduce((a, m) => a + m.share, 0) <= 1 + 1e-12);
+    const thresholdDelta = p.measurements.reduce((a, m) => a + (m.delta ?? 0), 0);
+    assert.ok(thresholdDelta <= 1e-7 / 2 + 1e-20);
+  });
+
+  test('the publication budget is charged exactly once, and an unchanged view is not charged again', async () => {
+    assert.deepEqual(
+      charges(stateA).map((c) => [c.status, c.epsilon, c.delta]),
+      [['committed', '1', '1/10000000']],
+    );
+    const again = await publish(sourceDir, stateA, seeded);
+    assert.equal(again[0]?.unchanged, true);
+    assert.equal(charges(stateA).length, 1);
+    const db2 = openDurableDb(join(stateA, 'privet.db'));
+    try {
+      assert.deepEqual(checkLedgerConsistency(db2, fixturePolicy(seeded)), []);
+    } finally {
+      db2.close();
+    }
+  });
+
+  test('progress: reserve, synthesis stages, staged, charged, then swapped', () => {
+    const steps = events.map((e) => (e.step === 'synthesize' ? `s:${e.stage}` : e.step));
+    const at = (s: string) => steps.indexOf(s);
+    for (const s of [
+      'reserve',
+      's:one-way',
+      's:select',
+      's:sample',
+      's:fidelity',
+      'staged',
+      'charged',
+      'swapped',
+    ])
+      assert.ok(at(s) >= 0, `missing ${s}`);
+    assert.ok(at('reserve') < at('s:one-way'));
+    assert.ok(at('s:fidelity') < at('staged'));
+    assert.ok(
+      at('charged') < at('swapped'),
+      'the charge commits before the view is renamed into place',
+    );
+    for (const e of events)
+      if (e.fraction !== undefined) assert.ok(e.fraction >= 0 && e.fraction <= 1);
+  });
+
+  test('same seed, data, policy and ε → the same Parquet file', async () => {
+    const stateB = state();
+    await publish(sourceDir, stateB, seeded);
+    assert.equal(
+      fileHash(viewFiles(stateB, VIEW).parquet),
+      fileHash(viewFiles(stateA, VIEW).parquet),
+    );
+  });
+
+  test('a value held by one person never appears', async () => {
+    const hits = await rows(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet('${viewFiles(stateA, VIEW).parquet}') WHERE city = '${RARE_CITY}'`,
+    );
+    assert.equal(hits[0]!['n'], 0);
+    const report = JSON.parse(
+      readFileSync(join(viewFiles(stateA, VIEW).dir, 'fidelity.json'), 'utf8'),
+    ) as FidelityReport;
+    const labels = report.columns.find((c) => c.name === 'city')!.bars.map((b) => b.label);
+    assert.ok(!labels.includes(RARE_CITY));
+    assert.ok(
+      !readFileSync(join(viewFiles(stateA, VIEW).dir, 'fidelity.svg'), 'utf8').includes(RARE_CITY),
+    );
+  });
+
+  test('fidelity report: TVDs, per-column bars, correlations and utility for the target', () => {
+    const report = JSON.parse(
+      readFileSync(join(viewFiles(stateA, VIEW).dir, 'fidelity.json'), 'utf8'),
+    ) as FidelityReport;
+    assert.equal(report.realRows, 3000);
+    assert.equal(report.syntheticRows, manifest.rows);
+    assert.ok(report.tvd.oneWay > 0 && report.tvd.oneWay < 0.1);
+    assert.ok(report.tvd.twoWay >= report.tvd.oneWay && report.tvd.twoWay < 0.2);
+    assert.ok(report.tvd.threeWay >= report.tvd.twoWay && report.tvd.threeWay < 0.35);
+    assert.equal(report.columns.length, 6);
+    assert.equal(report.correlations.pairs.length, 15);
+    assert.equal(report.utility?.target, 'smoker');
+    const u = report.utility!;
+    assert.ok(u.accuracySyntheticOnReal > 0.5 && u.accuracySyntheticOnReal <= 1);
+    for (const c of report.columns) {
+      const real = c.bars.reduce((a, b) => a + b.real, 0);
+      assert.ok(Math.abs(real - 1) < 1e-9, `${c.name} bars cover every real row`);
+    }
+  });
+
+  test('overspending the publication budget is refused: nothing written, nothing charged', async () => {
+    const stateC = state();
+    const text = policyText({ publication: '0.5', seed: 'fixture-seed' });
+    await assert.rejects(publish(sourceDir, stateC, text), (err: unknown) => {
+      assert.ok(err instanceof PublishError);
+      assert.match(err.message, /needs ε=1 but only 0\.5 of the publication budget 0\.5/);
+      assert.match(err.message, /nothing was written or charged/);
+      return true;
+    });
+    assert.equal(readManifest(stateC, VIEW), undefined);
+    assert.deepEqual(
+      readdirSync(viewsDir(stateC)).filter((n) => !n.startsWith('.lock')),
+      [],
+    );
+    assert.deepEqual(charges(stateC), []);
+    const db = openDurableDb(join(stateC, 'privet.db'));
+    try {
+      const audited = db
+        .prepare("SELECT subject, details FROM audit_log WHERE action = 'publish'")
+        .all() as { subject: string; details: string }[];
+      assert.deepEqual(
+        audited.map((a) => [a.subject, (JSON.parse(a.details) as { step: string }).step]),
+        [[VIEW, 'refused']],
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a second publication that would overspend keeps the first version and its single charge', async () => {
+    const stateD = state();
+    await publish(sourceDir, stateD, policyText({ publication: '1.5', seed: 'a' }));
+    const before = fileHash(viewFiles(stateD, VIEW).parquet);
+    await assert.rejects(
+      publish(sourceDir, stateD, policyText({ publication: '1.5', seed: 'b' })),
+      /publishing needs ε=1 but only 0\.5/,
+    );
+    assert.equal(fileHash(viewFiles(stateD, VIEW).parquet), before);
+    assert.deepEqual(
+      charges(stateD).map((c) => c.status),
+      ['committed'],
+    );
+  });
+
+  test('a source without a publication budget publishes no synthetic view', async () => {
+    const stateE = state();
+    await assert.rejects(
+      publish(sourceDir, stateE, policyText({ seed: 'x' })),
+      /has no publication budget.*Fix: add \{ source: people/,
+    );
+    assert.equal(readManifest(stateE, VIEW), undefined);
+  });
+
+  test('without a policy seed the seed is derived from the state key: rebuilds are identical', async () => {
+    const stateF = state();
+    const text = policyText({ publication: '5' });
+    await publish(sourceDir, stateF, text);
+    const first = fileHash(viewFiles(stateF, VIEW).parquet);
+    const m = readManifest(stateF, VIEW)!;
+    assert.equal((m.privacy as unknown as SyntheticPrivacy).seedFrom, 'derived');
+    // Force a rebuild by removing the view: same key, inputs and data → same rows (and a new charge).
+    rmSync(viewFiles(stateF, VIEW).dir, { recursive: true });
+    await publish(sourceDir, stateF, text);
+    assert.equal(fileHash(viewFiles(stateF, VIEW).parquet), first);
+    assert.equal(charges(stateF).length, 2);
+  });
+});
