@@ -59,6 +59,21 @@ if (values.gateway) {
   writeFileSync(file, JSON.stringify({ ...current, gatewayUrl: values.gateway }, null, 2));
 }
 
+// No "news from Jupyter" prompt over the demo (the user can switch it on in the settings).
+const notification = join(
+  settingsDir,
+  '@jupyterlab',
+  'apputils-extension',
+  'notification.jupyterlab-settings',
+);
+if (!existsSync(notification)) {
+  mkdirSync(dirname(notification), { recursive: true });
+  writeFileSync(
+    notification,
+    JSON.stringify({ fetchNews: 'false', checkForUpdates: false }, null, 2),
+  );
+}
+
 const args = [
   'lab',
   '--no-browser',

@@ -1,8 +1,10 @@
 // `npm start`: the main job on a fresh machine. Installs what is missing (npm packages, the
 // project's .venv with JupyterLab and the Privet extension), builds, generates the demo data
 // (first run only), publishes the demo views, then starts the gateway and JupyterLab on 127.0.0.1.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +16,8 @@ const port = process.env.PRIVET_PORT ?? '8765';
 const privet = join(root, 'gateway/bin/privet.js');
 const jupyterPort = process.env.PRIVET_JUPYTER_PORT ?? '8888';
 const gatewayUrl = `http://127.0.0.1:${port}`;
+const notebooks = join(root, '.privet', 'notebooks');
+const demoNotebook = 'privet-demo.ipynb';
 
 /** Runs a step, printing its name; exits with its status on failure. */
 function step(title, command, args) {
@@ -101,47 +105,57 @@ if (!/^demo\t/m.test(listed.stdout ?? '')) {
   ]);
 }
 
+writeDemoNotebook();
+
 console.log('\n▶ Starting the gateway and JupyterLab');
 const origins = [`http://127.0.0.1:${jupyterPort}`, `http://localhost:${jupyterPort}`];
+// JupyterLab's own token is made here so the demo link can carry it; the gateway token for alice
+// travels only in the link's #fragment (never sent to a server, removed from the address bar by the
+// extension, kept in that tab's sessionStorage). Tokens are re-issued at every start.
+const jupyterToken = randomBytes(24).toString('hex');
+const gatewayChild = spawn(
+  process.execPath,
+  [
+    privet,
+    'serve',
+    '--policy',
+    policy,
+    '--state',
+    state,
+    '--port',
+    port,
+    '--issue-tokens',
+    '--cors',
+    ...origins,
+  ],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const tokens = {};
+const tokensReady = new Promise((resolve) => {
+  createInterface({ input: gatewayChild.stdout }).on('line', (line) => {
+    process.stdout.write(line + '\n');
+    const match = /^\s*token for (\w+): (\S+)$/.exec(line);
+    if (match) tokens[match[1]] = match[2];
+    if (tokens.alice && tokens.rita && tokens.sam) resolve(tokens);
+  });
+});
 const children = [
+  gatewayChild,
   spawn(
     process.execPath,
     [
-      privet,
-      'serve',
-      '--policy',
-      policy,
-      '--state',
-      state,
+      join(root, 'scripts/jupyter.mjs'),
       '--port',
-      port,
-      '--issue-tokens',
-      '--cors',
-      ...origins,
+      jupyterPort,
+      '--gateway',
+      gatewayUrl,
+      '--token',
+      jupyterToken,
     ],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  ),
-  spawn(
-    process.execPath,
-    [join(root, 'scripts/jupyter.mjs'), '--port', jupyterPort, '--gateway', gatewayUrl],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
+    { cwd: root, stdio: 'inherit' },
   ),
 ];
-console.log(
-  [
-    '',
-    `Privet is starting: gateway ${gatewayUrl}/api/v1, JupyterLab http://127.0.0.1:${jupyterPort}/lab`,
-    'Open the Privet data panel (left sidebar, or the command palette: "Privet: Open data panel") and sign in',
-    'with a token printed above: alice/bob are analysts, rita/raj reviewers, sam the steward. Ctrl+C stops both.',
-    '',
-  ].join('\n'),
-);
+void announce();
 let stopping = false;
 const stop = () => {
   if (stopping) return;
@@ -156,4 +170,86 @@ for (const child of children) {
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
       process.exit(code ?? 0);
   });
+}
+
+/** Writes the demo notebook (first run only; temp + rename). It names the experiment, no secret. */
+function writeDemoNotebook() {
+  const file = join(notebooks, demoNotebook);
+  if (existsSync(file)) return;
+  mkdirSync(notebooks, { recursive: true });
+  const markdown = (text) => ({ cell_type: 'markdown', metadata: {}, source: text });
+  const code = (text) => ({
+    cell_type: 'code',
+    metadata: {},
+    source: text,
+    outputs: [],
+    execution_count: null,
+  });
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' },
+      privet: { experiment: 'demo' },
+    },
+    cells: [
+      markdown(
+        '# Privet demo\n\nIn the **Privet** panel (left) click *Use in notebook* on a masked view to load it ' +
+          'here, or run a DP query. Every output is checked before it is shown: try the cell below.',
+      ),
+      code('print("Contact: " + "jane.doe" + "@" + "example.com")'),
+    ],
+  };
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(notebook, null, 1) + '\n');
+  renameSync(temp, file);
+}
+
+/** Waits (bounded) for JupyterLab's REST API to answer. */
+async function jupyterReady() {
+  const url = `http://127.0.0.1:${jupyterPort}/api/status?token=${jupyterToken}`;
+  for (let attempt = 0; attempt < 240; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+/** Prints (and, on a desktop, opens) the demo link signed in as alice; says how to be rita or sam. */
+async function announce() {
+  const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 120_000).unref());
+  const [issued, ready] = await Promise.all([Promise.race([tokensReady, timeout]), jupyterReady()]);
+  if (!issued || !ready) {
+    console.error('✖ The gateway or JupyterLab did not come up within two minutes; see above.');
+    return;
+  }
+  const lab = `http://127.0.0.1:${jupyterPort}/lab`;
+  const link = (user, path = '') =>
+    `${lab}${path}?token=${jupyterToken}#privet-token=${issued[user]}`;
+  const demo = link('alice', `/tree/${demoNotebook}`);
+  console.log(
+    [
+      '',
+      `Privet is running: gateway ${gatewayUrl}/api/v1, JupyterLab ${lab}`,
+      '',
+      'Demo notebook, signed in as the demo analyst alice:',
+      `  ${demo}`,
+      'As the reviewer rita (review queue: the check-mark shield in the left sidebar), in another tab:',
+      `  ${link('rita')}`,
+      'As the steward sam, in another tab:',
+      `  ${link('sam')}`,
+      'Each tab keeps its own sign-in (sessionStorage); the tokens above are re-issued at every start.',
+      'Or sign in by hand in the Privet data panel with a token printed above. Ctrl+C stops both.',
+      '',
+    ].join('\n'),
+  );
+  if (process.env.DISPLAY && !process.env.PRIVET_NO_BROWSER) {
+    const opener = spawn('xdg-open', [demo], { stdio: 'ignore', detached: true });
+    opener.on('error', () => {}); // no desktop opener: the link above is enough
+    opener.unref();
+  }
 }

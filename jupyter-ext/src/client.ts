@@ -7,7 +7,18 @@ import {
   ARROW_STREAM_MEDIA_TYPE,
   ROUTES,
   type ApiError,
+  type AuditResponse,
   type BudgetResponse,
+  type CreateExportRequest,
+  type ExportBundle,
+  type ListReviewsResponse,
+  type ReviewCommentRequest,
+  type ReviewDecisionRequest,
+  type ReviewRequest,
+  type ReviewStatusRequest,
+  type ReviewStatusResponse,
+  type SubmitReviewRequest,
+  type VerifyReleasesResponse,
   type DpQueryBody,
   type DpQueryResult,
   type HealthResponse,
@@ -91,6 +102,56 @@ export class GatewayClient {
     return this.json<DpQueryResult>(ROUTES.dpQuery.path, true, JSON.stringify(body));
   }
 
+  /** GET /experiments/:id/audit: the experiment's audit entries (its record). */
+  experimentAudit(experiment: string): Promise<AuditResponse> {
+    return this.json<AuditResponse>(fillId(ROUTES.experimentAudit.path, experiment), true);
+  }
+
+  /** POST /releases/verify: which DP release ids the ledger has committed. */
+  verifyReleases(ids: string[]): Promise<VerifyReleasesResponse> {
+    return this.json<VerifyReleasesResponse>(
+      ROUTES.verifyReleases.path,
+      true,
+      JSON.stringify({ ids }),
+    );
+  }
+
+  /** POST /reviews: asks a reviewer to release a held output. */
+  submitReview(body: SubmitReviewRequest): Promise<ReviewRequest> {
+    return this.json<ReviewRequest>(ROUTES.submitReview.path, true, JSON.stringify(body));
+  }
+
+  /** GET /reviews?experiment=&state=: review requests this user may see. */
+  listReviews(filter: { experiment?: string; state?: string } = {}): Promise<ListReviewsResponse> {
+    const query = new URLSearchParams();
+    if (filter.experiment) query.set('experiment', filter.experiment);
+    if (filter.state) query.set('state', filter.state);
+    const suffix = query.size > 0 ? `?${query.toString()}` : '';
+    return this.json<ListReviewsResponse>(ROUTES.listReviews.path + suffix, true);
+  }
+
+  /** POST /reviews/status: the newest review state of each content hash. */
+  reviewStatus(body: ReviewStatusRequest): Promise<ReviewStatusResponse> {
+    return this.json<ReviewStatusResponse>(ROUTES.reviewStatus.path, true, JSON.stringify(body));
+  }
+
+  /** POST /reviews/:id/decision (reviewer): approve, reject or request changes. */
+  decideReview(id: string, body: ReviewDecisionRequest): Promise<ReviewRequest> {
+    const path = fillId(ROUTES.decideReview.path, id);
+    return this.json<ReviewRequest>(path, true, JSON.stringify(body));
+  }
+
+  /** POST /reviews/:id/comments: adds a comment to a request. */
+  commentReview(id: string, body: ReviewCommentRequest): Promise<ReviewRequest> {
+    const path = fillId(ROUTES.commentReview.path, id);
+    return this.json<ReviewRequest>(path, true, JSON.stringify(body));
+  }
+
+  /** POST /exports: the gateway filters the notebook and signs the bundle. */
+  createExport(body: CreateExportRequest): Promise<ExportBundle> {
+    return this.json<ExportBundle>(ROUTES.createExport.path, true, JSON.stringify(body));
+  }
+
   /** GET /views/:name/arrow?experiment=: a published view as an Arrow IPC stream. */
   async viewArrow(name: string, experiment: string): Promise<Uint8Array> {
     const path = viewPath(ROUTES.viewArrow.path, name) + experimentQuery(experiment);
@@ -139,6 +200,11 @@ export class GatewayClient {
     if (!response.ok) throw await errorFrom(response);
     return response;
   }
+}
+
+/** Fills the `:id` parameter of a route path. */
+function fillId(template: string, id: string): string {
+  return template.replace(':id', encodeURIComponent(id));
 }
 
 /** Fills the `:name` parameter of a route path. */

@@ -4,6 +4,10 @@ export const CommandIDs = {
   openDataPanel: 'privet:open-data-panel',
   /** Shows the privacy budget sidebar (right). */
   openBudget: 'privet:open-budget',
+  /** Shows the reviewer queue (left). */
+  openReviewQueue: 'privet:open-review-queue',
+  /** Exports the current notebook's passed and approved outputs as a signed bundle. */
+  exportApproved: 'privet:export-approved',
   /** Forgets the token of this browser tab and shows the sign-in form. */
   signOut: 'privet:sign-out',
 } as const;

@@ -1,109 +1,12 @@
 /**
- * Privet's JupyterLab plugins. `privet:data-panel` adds the left-sidebar data panel (sign in,
- * approved views, in-browser SQL over masked and synthetic views) and its palette commands.
+ * Privet's JupyterLab plugins: shared services, the output gate (every notebook output checked
+ * before display), the data panel with budget and record sidebar, the reviewer queue and the
+ * export gate.
  */
-import {
-  ILayoutRestorer,
-  type JupyterFrontEnd,
-  type JupyterFrontEndPlugin,
-} from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
-import { INotebookTracker } from '@jupyterlab/notebook';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { CommandIDs, DEFAULT_GATEWAY_URL, PALETTE_CATEGORY, SETTINGS_ID } from './commands.js';
-import { SqlEngine } from './engine.js';
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { ExperimentContext } from './experiment.js';
-import { rendererFactory } from './mime.js';
-import { insertRelease, useInNotebook } from './notebook.js';
-import { BudgetSidebar } from './panel/BudgetSidebar.js';
-import { DataPanel } from './panel/DataPanel.js';
-import { PrivetSession } from './session.js';
+import { dataPanelPlugin } from './plugins/dataPanel.js';
+import { exportPlugin } from './plugins/export.js';
+import { gatePlugin } from './plugins/gate.js';
+import { reviewQueuePlugin } from './plugins/reviewQueue.js';
+import { servicesPlugin } from './plugins/services.js';
 
-/** Reads gatewayUrl from the settings, falling back to the default. */
-function gatewayUrlOf(settings: ISettingRegistry.ISettings | null): string {
-  const value = settings?.get('gatewayUrl').composite;
-  return typeof value === 'string' && value !== '' ? value : DEFAULT_GATEWAY_URL;
-}
-
-/** The data panel plugin. */
-const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'privet:data-panel',
-  description: 'The Privet data panel: approved views and in-browser SQL over masked data.',
-  autoStart: true,
-  optional: [
-    ISettingRegistry,
-    ICommandPalette,
-    INotebookTracker,
-    ILayoutRestorer,
-    IRenderMimeRegistry,
-  ],
-  activate: async (
-    app: JupyterFrontEnd,
-    registry: ISettingRegistry | null,
-    palette: ICommandPalette | null,
-    tracker: INotebookTracker | null,
-    restorer: ILayoutRestorer | null,
-    rendermime: IRenderMimeRegistry | null,
-  ): Promise<void> => {
-    // The DP release renderer, registered before any notebook clones the registry.
-    rendermime?.addFactory(rendererFactory, rendererFactory.defaultRank);
-    const session = new PrivetSession();
-    const engine = new SqlEngine();
-    const context = new ExperimentContext();
-    const panel = new DataPanel({
-      session,
-      engine,
-      context,
-      gatewayUrl: DEFAULT_GATEWAY_URL,
-      onUseInNotebook: async (signedIn, view, experiment) => {
-        await useInNotebook(app, tracker, signedIn, view.name, experiment.id);
-      },
-      onRelease: async (release) => {
-        await insertRelease(app, tracker, release);
-      },
-    });
-    app.shell.add(panel, 'left', { rank: 900 });
-    restorer?.add(panel, panel.id);
-    const budget = new BudgetSidebar(session, context);
-    app.shell.add(budget, 'right', { rank: 900 });
-    restorer?.add(budget, budget.id);
-
-    app.commands.addCommand(CommandIDs.openDataPanel, {
-      label: 'Open Privet Data Panel',
-      caption: 'Show the approved views and the in-browser SQL editor',
-      execute: () => app.shell.activateById(panel.id),
-    });
-    app.commands.addCommand(CommandIDs.openBudget, {
-      label: 'Open Privet Privacy Budget',
-      caption: 'Show the privacy budget and charges of the selected experiment',
-      execute: () => app.shell.activateById(budget.id),
-    });
-    app.commands.addCommand(CommandIDs.signOut, {
-      label: 'Sign Out of Privet',
-      caption: 'Forget the gateway token held by this browser tab',
-      isEnabled: () => session.signedIn !== null,
-      execute: () => session.signOut(),
-    });
-    session.changed.connect(() => app.commands.notifyCommandChanged(CommandIDs.signOut));
-    for (const command of Object.values(CommandIDs)) {
-      palette?.addItem({ command, category: PALETTE_CATEGORY });
-    }
-
-    let settings: ISettingRegistry.ISettings | null = null;
-    if (registry) {
-      try {
-        settings = await registry.load(SETTINGS_ID);
-        settings.changed.connect(() => {
-          panel.gatewayUrl = gatewayUrlOf(settings);
-        });
-      } catch (error) {
-        console.warn(`Privet: could not load the settings ${SETTINGS_ID}; using defaults.`, error);
-      }
-    }
-    panel.gatewayUrl = gatewayUrlOf(settings);
-    void session.resume(gatewayUrlOf(settings));
-  },
-};
-
-export default [dataPanelPlugin];
+export default [servicesPlugin, gatePlugin, dataPanelPlugin, reviewQueuePlugin, exportPlugin];

@@ -2,7 +2,8 @@
  * "Use in notebook": inserts a code cell that loads a view into the kernel with pandas from the
  * gateway's Parquet URL. Why the environment variable: the token must never be written into a
  * notebook, so it reaches the kernel by a silent execution (store_history off, no output, not a
- * cell), and the inserted cell reads it from os.environ.
+ * cell), and the inserted cell reads it from os.environ. The cell prints a summary rather than
+ * rows: rows of a masked view are row-level data, which the output gate holds for review.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
@@ -33,7 +34,8 @@ export function loadViewCode(view: string, parquetUrl: string): string {
     `_privet_request = urllib.request.Request(${JSON.stringify(parquetUrl)}, headers={"Authorization": "Bearer " + os.environ[${JSON.stringify(TOKEN_ENV)}]})`,
     'with urllib.request.urlopen(_privet_request) as _privet_response:',
     `    ${variable} = pd.read_parquet(io.BytesIO(_privet_response.read()))`,
-    `${variable}.head()`,
+    // A summary, not rows: df.head() of a masked view is row-level data, which the gate holds.
+    `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`,
   ].join('\n');
 }
 

@@ -21,6 +21,9 @@ export class PrivetSession {
   private current: SignedIn | null = null;
   private readonly changedSignal = new Signal<this, SignedIn | null>(this);
 
+  /** `pendingToken` (e.g. from the URL fragment) is tried once by the first resume(). */
+  constructor(private pendingToken: string | null = null) {}
+
   /** Emits after every sign-in and sign-out. */
   get changed(): ISignal<this, SignedIn | null> {
     return this.changedSignal;
@@ -59,7 +62,8 @@ export class PrivetSession {
     } catch {
       return null;
     }
-    const token = storage()?.getItem(STORAGE_PREFIX + baseUrl);
+    const token = this.pendingToken ?? storage()?.getItem(STORAGE_PREFIX + baseUrl);
+    this.pendingToken = null;
     if (!token) return null;
     try {
       return await this.signIn(baseUrl, token);

@@ -1,2 +1,3 @@
 import './base.css';
 import './dp.css';
+import './review.css';

@@ -1,12 +1,14 @@
 /**
  * "Use in notebook" in a real JupyterLab: the inserted cell loads the view with pandas from the
- * gateway's Parquet URL in the real kernel, and no token ever reaches the saved notebook.
+ * gateway's Parquet URL in the real kernel and prints a summary; rows of the view shown with
+ * head() are held by the output gate; no token ever reaches the saved notebook.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+import { runNewCell } from '../support/notebook.js';
 
 const env = uiTestEnv();
 
@@ -39,9 +41,20 @@ test.describe('Privet in notebooks', () => {
       await page.keyboard.press('Control+Enter');
       await expect(cell.locator('.jp-InputPrompt')).toHaveText(/\[(\d+|\*)\]/, { timeout: 5000 });
     }).toPass({ timeout: 60_000 });
-    await expect(output.locator('table.dataframe')).toBeVisible({ timeout: 60_000 });
-    await expect(output.locator('table.dataframe thead')).toContainText('department');
-    await expect(output.locator('table.dataframe tbody tr')).toHaveCount(5);
+    await expect(output).toContainText(/Loaded visits_masked as visits_masked: [\d,]+ rows/, {
+      timeout: 60_000,
+    });
+    await expect(output).toContainText('department');
+    // Rows of a masked view are row-level data: the gate holds them, listing the rule only.
+    const rows = await runNewCell(
+      page,
+      `head-${Date.now().toString(36)}`,
+      'visits_masked.head(20)',
+    );
+    await expect(rows.locator('.jp-Privet-held li[data-rule="row-level"]')).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(rows.locator('table.dataframe')).toHaveCount(0);
     await page.screenshot({ path: `${SHOTS}/use-in-notebook.png` });
 
     await page.keyboard.press('Control+s');

@@ -3,6 +3,7 @@ import type { BudgetResponse } from '@privet/core/protocol';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { RecordApp } from '../record/RecordApp.js';
 
 /** Props of the budget sidebar's React tree. */
 export interface BudgetAppProps {
@@ -143,6 +144,7 @@ export function BudgetApp(props: BudgetAppProps): JSX.Element {
             </li>
           ))}
         </ul>
+        <RecordApp signedIn={signedIn} experiment={experiment} tick={props.tick} />
       </>
     );
   return (

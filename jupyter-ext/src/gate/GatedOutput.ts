@@ -1,0 +1,299 @@
+/**
+ * A renderer that stands in front of the real one: nothing reaches the DOM before the review
+ * engine's verdict. Passed outputs are rendered from a snapshot of exactly the checked bytes
+ * (a live stream may grow meanwhile; its growth is checked on the next call). Held outputs show
+ * a placeholder until a reviewer approves their content hash. Streams are checked chunk by chunk
+ * with one StreamChecker per output, so an identifier split across chunks is still found.
+ */
+import { MimeModel } from '@jupyterlab/rendermime';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { PanelLayout, Widget } from '@lumino/widgets';
+import {
+  StreamChecker,
+  outputContentHash,
+  type Finding,
+  type NotebookOutput,
+  type StreamOutput,
+  type Verdict,
+  type ViewUsed,
+} from '@privet/core/review/index';
+import type { ReviewState } from '@privet/core/protocol';
+import type { GateHost } from './host.js';
+import type { LocalCheck } from './gate.js';
+import { HeldOutputWidget, summarize, type HeldState } from './HeldOutput.js';
+import { viewsUnknownFinding } from './context-missing.js';
+import { askJustification } from './justification.js';
+import { locateOutput } from './locate.js';
+import { submitForReview } from './submit.js';
+
+/** An output model (IOutputModel) as far as the gate needs it. */
+interface OutputLike extends IRenderMime.IMimeModel {
+  readonly type: string;
+  toJSON(): unknown;
+}
+
+/** True for models of notebook outputs (markdown cells pass plain MimeModels). */
+function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
+  const m = model as Partial<OutputLike>;
+  return typeof m.type === 'string' && typeof m.toJSON === 'function';
+}
+
+/** The worse of two verdicts. */
+function worse(a: Verdict, b: Verdict): Verdict {
+  const rank = { pass: 0, flag: 1, block: 2 } as const;
+  return rank[b] > rank[a] ? b : a;
+}
+
+/** A review state as the placeholder shows it (an approval re-renders the output instead). */
+function heldState(state: ReviewState | 'none'): HeldState {
+  return state === 'approved' ? 'checking' : state;
+}
+
+/** The verdict for an output the engine could not check. */
+function unreadable(): LocalCheck {
+  const finding: Finding = {
+    rule: 'malformed',
+    severity: 'block',
+    mime: 'output',
+    location: { start: 0, end: 0 },
+    message: 'the review engine could not read this output',
+  };
+  return {
+    result: { verdict: 'block', findings: [finding], redactedPreview: '' },
+    unknownReleases: new Set(),
+  };
+}
+
+/** Progress of one streamed output. */
+interface StreamProgress {
+  checker: StreamChecker;
+  seen: string;
+  /** Whether the views were known when the checker was made. */
+  viewsKnown: boolean;
+  verdict: Verdict;
+  findings: Finding[];
+}
+
+/** A held output, as the actions need it. */
+interface Held {
+  output: NotebookOutput;
+  model: OutputLike;
+  verdict: 'flag' | 'block';
+  findings: Finding[];
+  hash: string | null;
+  state: HeldState;
+  reviewId?: string;
+}
+
+/** The gating renderer wrapped around every renderer a notebook creates. */
+export class GatedOutput extends Widget implements IRenderMime.IRenderer {
+  private generation = 0;
+  private stream: StreamProgress | null = null;
+  private held: Held | null = null;
+  private placeholder: HeldOutputWidget | null = null;
+  private innerShown = false;
+  private busy = false;
+
+  /** Wraps `inner`; `host` gives the gate and the notebook the output lives in. */
+  constructor(
+    private readonly inner: IRenderMime.IRenderer,
+    private readonly host: GateHost,
+  ) {
+    super();
+    this.addClass('jp-Privet-gated');
+    this.layout = new PanelLayout();
+    host.gate.changed.connect(this.onGateChanged, this);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.host.gate.changed.disconnect(this.onGateChanged, this);
+    this.inner.dispose();
+    super.dispose();
+  }
+
+  /** Checks the model, then renders it or the placeholder. */
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    if (!isOutputModel(model)) return this.reveal(model); // markdown cells, not outputs
+    const generation = ++this.generation;
+    const start = performance.now();
+    const output = model.toJSON() as NotebookOutput;
+    const snapshot = new MimeModel({
+      data: { ...model.data },
+      metadata: { ...model.metadata },
+      trusted: model.trusted,
+    });
+    let local: LocalCheck;
+    try {
+      local = this.check(output);
+    } catch (error) {
+      // Fail closed: an output the engine cannot read is held, never shown.
+      console.warn('Privet: the review engine failed on an output; it stays hidden.', error);
+      local = unreadable();
+    }
+    this.host.gate.recordOverhead(start, {
+      mime: Object.keys(model.data).join(','),
+      verdict: local.result.verdict,
+    });
+    if (local.unknownReleases.size > 0 && output.output_type !== 'stream') {
+      if (await this.host.gate.verifyReleases(local.unknownReleases)) {
+        if (generation !== this.generation) return;
+        try {
+          local = this.check(output);
+        } catch {
+          local = unreadable();
+        }
+      }
+    }
+    if (generation !== this.generation) return;
+    const { verdict, findings } = local.result;
+    if (verdict === 'pass') return this.reveal(snapshot, generation);
+    await this.decideHeld(
+      generation,
+      { output, model, verdict, findings, hash: null, state: 'checking' },
+      snapshot,
+    );
+  }
+
+  /** Runs the engine (streams incrementally); holds possible tables while views are unknown. */
+  private check(output: NotebookOutput): LocalCheck {
+    const views = this.host.gate.checkContext();
+    const local =
+      output.output_type === 'stream'
+        ? this.checkStream(output, views)
+        : this.host.gate.check(output, views ?? []);
+    if (views !== null || local.result.verdict !== 'pass') return local;
+    const finding = viewsUnknownFinding(output);
+    if (!finding) return local;
+    return { ...local, result: { ...local.result, verdict: 'flag', findings: [finding] } };
+  }
+
+  /** Pushes what a stream added since the last call into its StreamChecker. */
+  private checkStream(output: StreamOutput, views: ViewUsed[] | null): LocalCheck {
+    const text = typeof output.text === 'string' ? output.text : output.text.join('');
+    const known = views !== null;
+    if (!this.stream || !text.startsWith(this.stream.seen) || this.stream.viewsKnown !== known) {
+      // New stream, a cleared one, or the views just became known: scan it whole again.
+      this.stream = {
+        checker: new StreamChecker({ mode: 'display', viewsUsed: views ?? [] }),
+        seen: '',
+        viewsKnown: known,
+        verdict: 'pass',
+        findings: [],
+      };
+    }
+    const s = this.stream;
+    if (text.length > s.seen.length) {
+      const result = s.checker.push(text.slice(s.seen.length), output.name);
+      s.seen = text;
+      s.verdict = worse(s.verdict, result.verdict);
+      s.findings.push(...result.findings);
+    }
+    return {
+      result: { verdict: s.verdict, findings: s.findings, redactedPreview: '' },
+      unknownReleases: new Set(),
+    };
+  }
+
+  /** Shows the placeholder, then asks whether the content was approved. */
+  private async decideHeld(generation: number, held: Held, snapshot: MimeModel): Promise<void> {
+    this.hold(held);
+    const gate = this.host.gate;
+    if (!gate.client) return this.hold({ ...held, state: 'signed-out' });
+    const experiment = this.host.experiment();
+    if (!experiment) return this.hold({ ...held, state: 'no-experiment' });
+    const hash = await outputContentHash(held.output);
+    if (generation !== this.generation) return;
+    let state: HeldState = 'unavailable';
+    let reviewId: string | undefined;
+    try {
+      const status = await gate.approval(experiment, hash);
+      if (generation !== this.generation) return;
+      if (status?.state === 'approved') return this.reveal(snapshot, generation);
+      state = status ? heldState(status.state) : 'none';
+      reviewId = status?.reviewId;
+    } catch (error) {
+      console.warn('Privet: could not ask the gateway whether the output was approved.', error);
+    }
+    this.hold({ ...held, hash, state, reviewId });
+  }
+
+  /** Renders the real output (from checked bytes) in place of the placeholder. */
+  private async reveal(model: IRenderMime.IMimeModel, generation?: number): Promise<void> {
+    await this.inner.renderModel(model);
+    // A newer call may have held the output meanwhile: then it decides what is shown.
+    if (generation !== undefined && generation !== this.generation) return;
+    this.held = null;
+    if (this.placeholder) {
+      this.placeholder.dispose();
+      this.placeholder = null;
+    }
+    if (!this.innerShown) {
+      (this.layout as PanelLayout).addWidget(this.inner);
+      this.innerShown = true;
+    }
+    this.removeClass('jp-Privet-gatedHeld');
+  }
+
+  /** Shows the placeholder (and takes the real output out of the DOM). */
+  private hold(held: Held): void {
+    this.held = held;
+    if (this.innerShown) {
+      (this.layout as PanelLayout).removeWidget(this.inner);
+      this.inner.node.replaceChildren();
+      this.innerShown = false;
+    }
+    const props = {
+      verdict: held.verdict,
+      findings: held.findings,
+      state: held.state,
+      reviewId: held.reviewId,
+      busy: this.busy,
+      onRequestReview: () => void this.requestReview(),
+      onClear: () => this.clearOutput(),
+    };
+    if (this.placeholder) this.placeholder.setProps(props);
+    else {
+      this.placeholder = new HeldOutputWidget(props);
+      (this.layout as PanelLayout).addWidget(this.placeholder);
+    }
+    this.addClass('jp-Privet-gatedHeld');
+  }
+
+  /** Re-decides a held output when sign-in, selection or a review state changed. */
+  private onGateChanged(): void {
+    const held = this.held;
+    if (!held || this.busy) return;
+    void this.renderModel(held.model);
+  }
+
+  /** "Request review": justification, then POST /reviews with the cell's context. */
+  private async requestReview(): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    const rules = summarize(held.findings)
+      .map((r) => r.rule)
+      .join(', ');
+    const justification = await askJustification(rules);
+    if (justification === null) return;
+    this.busy = true;
+    this.hold(held);
+    try {
+      const sent = await submitForReview(this.host, { ...held, justification });
+      if (sent && this.held === held) {
+        const { review, hash } = sent;
+        this.held = { ...held, hash, state: heldState(review.state), reviewId: review.id };
+      }
+    } finally {
+      this.busy = false;
+      if (this.held) this.hold(this.held);
+    }
+  }
+
+  /** "Clear output": clears the outputs of the cell holding this output. */
+  private clearOutput(): void {
+    const notebook = this.host.notebook();
+    const place = this.held && notebook ? locateOutput(notebook, this.held.model) : null;
+    place?.cell.outputs.clear();
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The placeholder shown instead of a held output: which rules fired and where (never the
+ * content), the review state, and "Request review" / "Clear output". Plain buttons, so it is
+ * reachable with Tab and works with Enter/Space.
+ */
+import * as React from 'react';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import type { Finding, RuleId } from '@privet/core/review/index';
+
+/** What the placeholder knows about the held output's review. */
+export type HeldState =
+  | 'checking'
+  | 'none'
+  | 'pending'
+  | 'rejected'
+  | 'changes_requested'
+  | 'signed-out'
+  | 'no-experiment'
+  | 'unavailable';
+
+/** Props of the placeholder. */
+export interface HeldOutputProps {
+  verdict: 'flag' | 'block';
+  findings: readonly Finding[];
+  state: HeldState;
+  reviewId?: string;
+  busy: boolean;
+  onRequestReview: () => void;
+  onClear: () => void;
+}
+
+/** Human names of the review rules. */
+const RULE_LABELS: Record<RuleId, string> = {
+  email: 'email address',
+  phone: 'phone number',
+  'payment-card': 'payment card number',
+  iban: 'IBAN',
+  ssn: 'national ID number',
+  'ip-address': 'IP address',
+  'date-of-birth': 'date of birth',
+  'small-cell': 'small cell count',
+  'row-level': 'row-level data',
+  dominance: 'dominant contributor',
+  'dp-provenance': 'unverified DP release',
+  image: 'image (cannot be read)',
+  malformed: 'unreadable output',
+};
+
+/** Rules that fired, with how often and in which MIME parts (no values, no messages). */
+export function summarize(
+  findings: readonly Finding[],
+): { rule: RuleId; count: number; mimes: string[] }[] {
+  const byRule = new Map<RuleId, { count: number; mimes: Set<string> }>();
+  for (const f of findings) {
+    if (f.severity === 'info') continue;
+    const entry = byRule.get(f.rule) ?? { count: 0, mimes: new Set<string>() };
+    entry.count += 1;
+    entry.mimes.add(f.mime);
+    byRule.set(f.rule, entry);
+  }
+  return [...byRule].map(([rule, e]) => ({ rule, count: e.count, mimes: [...e.mimes] }));
+}
+
+/** What the state line says. */
+function stateText(props: HeldOutputProps): string {
+  switch (props.state) {
+    case 'checking':
+      return 'Checking whether a reviewer approved this output…';
+    case 'none':
+      return 'Not reviewed. Request a review to have it released.';
+    case 'pending':
+      return `Review requested (${props.reviewId ?? 'pending'}); it appears here once approved.`;
+    case 'rejected':
+      return 'A reviewer rejected this output; it stays hidden.';
+    case 'changes_requested':
+      return 'A reviewer asked for changes: change the code, run it again and request a new review.';
+    case 'signed-out':
+      return 'Sign in to Privet (data panel) to see whether it was approved or to request a review.';
+    case 'no-experiment':
+      return 'Select an experiment in the Privet data panel to request a review.';
+    case 'unavailable':
+      return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
+  }
+}
+
+/** The placeholder's React tree. */
+export function HeldOutput(props: HeldOutputProps): JSX.Element {
+  const canRequest = props.state === 'none' || props.state === 'changes_requested';
+  return (
+    <div
+      className="jp-Privet-held"
+      role="group"
+      aria-label="Output held by Privet"
+      data-verdict={props.verdict}
+      data-state={props.state}
+    >
+      <div className="jp-Privet-heldTitle">
+        {props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown
+      </div>
+      <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
+        {summarize(props.findings).map((r) => (
+          <li key={r.rule} data-rule={r.rule}>
+            <span className="jp-Privet-heldRule">{RULE_LABELS[r.rule] ?? r.rule}</span>{' '}
+            <code>{r.rule}</code>
+            {r.count > 1 ? ` ×${r.count}` : ''} in {r.mimes.join(', ')}
+          </li>
+        ))}
+      </ul>
+      <div className="jp-Privet-heldState" role="status">
+        {stateText(props)}
+      </div>
+      <div className="jp-Privet-heldActions">
+        {canRequest ? (
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-accept"
+            disabled={props.busy}
+            onClick={props.onRequestReview}
+          >
+            Request review
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-reject"
+          disabled={props.busy}
+          onClick={props.onClear}
+        >
+          Clear output
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A ReactWidget around HeldOutput whose props can be replaced. */
+export class HeldOutputWidget extends ReactWidget {
+  /** Creates the widget with its first props. */
+  constructor(private props: HeldOutputProps) {
+    super();
+    this.addClass('jp-Privet-heldWidget');
+  }
+
+  /** Replaces the props and re-renders. */
+  setProps(props: HeldOutputProps): void {
+    this.props = props;
+    this.update();
+  }
+
+  protected render(): JSX.Element {
+    return <HeldOutput {...this.props} />;
+  }
+}

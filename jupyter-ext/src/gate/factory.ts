@@ -1,0 +1,38 @@
+/**
+ * Why a content factory: NotebookPanel.IContentFactory is JupyterLab's supported hook for owning
+ * how a notebook is built. Ours gives each new notebook a GatedRenderMimeRegistry; the notebook
+ * hands that registry to every code cell's OutputArea (and to "Create New View for Output"), so
+ * every output of any kernel — executed, streamed, updated, or loaded from a saved notebook — is
+ * rendered through the gate. Wrapping the global rendermime instead would also gate markdown
+ * cells, the console and other documents and would not know which notebook an output is in; an
+ * OutputAreaModel that withholds outputs would change what is saved. The core factory plugin is
+ * disabled in package.json (`disabledExtensions`), so no notebook can open ungated: without this
+ * plugin, notebooks do not open at all (fail closed).
+ */
+import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
+import type { OutputGate } from './gate.js';
+import { GateHost } from './host.js';
+import { GatedRenderMimeRegistry } from './registry.js';
+
+/** The notebook content factory that gates every output. */
+export class GatedContentFactory extends NotebookPanel.ContentFactory {
+  /** Creates the factory over the shared gate. */
+  constructor(
+    options: Notebook.ContentFactory.IOptions,
+    private readonly gate: OutputGate,
+  ) {
+    super(options);
+  }
+
+  /** A notebook whose rendermime registry gates every renderer. */
+  override createNotebook(options: Notebook.IOptions): Notebook {
+    const host = new GateHost(this.gate);
+    const rendermime = new GatedRenderMimeRegistry(options.rendermime, host);
+    const notebook = super.createNotebook({ ...options, rendermime });
+    host.attach(notebook, () => {
+      const parent = notebook.parent;
+      return parent instanceof NotebookPanel ? parent.context.path : '';
+    });
+    return notebook;
+  }
+}

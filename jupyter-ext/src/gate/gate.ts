@@ -1,0 +1,156 @@
+/**
+ * The output gate's decisions, shared by every gated output: the review engine's verdict in
+ * display mode (DP release ids verified with the gateway), the review state of held outputs, the
+ * views a cell used, and the gate's own overhead per output (performance marks + a ring buffer).
+ */
+import { Signal, type ISignal } from '@lumino/signaling';
+import type { ViewSummary } from '@privet/core/protocol';
+import {
+  checkOutput,
+  type NotebookOutput,
+  type ReviewResult,
+  type ViewUsed,
+} from '@privet/core/review/index';
+import type { GatewayClient } from '../client.js';
+import type { IPrivetServices } from '../services.js';
+import { ApprovalCache, type ApprovalStatus } from './approvals.js';
+import { ReleaseCache } from './releases.js';
+
+/** Name of the performance measure of the gate's local work on one output. */
+export const GATE_MEASURE = 'privet-gate-check';
+/** How many overhead samples are kept. */
+const SAMPLES = 4096;
+
+/** The review engine's verdict plus the release ids it could not vouch for yet. */
+export interface LocalCheck {
+  result: ReviewResult;
+  unknownReleases: Set<string>;
+}
+
+/** Shared state and services of the output gate. */
+export class OutputGate {
+  readonly approvals: ApprovalCache;
+  private readonly releases = new ReleaseCache();
+  private readonly changedSignal = new Signal<this, void>(this);
+  private views: ViewSummary[] | null = null;
+  private readonly samples: number[] = [];
+  private measures = 0;
+
+  /** Creates the gate over the shared session and experiment selection. */
+  constructor(readonly services: IPrivetServices) {
+    this.approvals = new ApprovalCache(() => this.client);
+    this.approvals.changed.connect(() => this.changedSignal.emit());
+    services.session.changed.connect((_, signedIn) => {
+      this.approvals.clear();
+      this.views = null;
+      if (signedIn) void this.loadViews(signedIn.client);
+      this.changedSignal.emit();
+    });
+    services.context.changed.connect(() => this.changedSignal.emit());
+  }
+
+  /** Fires when held outputs should be decided again (sign-in, selection, review state). */
+  get changed(): ISignal<this, void> {
+    return this.changedSignal;
+  }
+
+  /** The signed-in user's gateway client, or null. */
+  get client(): GatewayClient | null {
+    return this.services.session.signedIn?.client ?? null;
+  }
+
+  /** The selected experiment's id (the fallback for notebooks not yet bound to one). */
+  get selectedExperiment(): string | null {
+    return this.services.context.selected?.id ?? null;
+  }
+
+  /** The views (from the gateway) whose names appear in a cell's code (the reviewer's context). */
+  viewsUsedBy(source: string): ViewUsed[] {
+    return (this.views ?? [])
+      .filter((v) => new RegExp(`\\b${escapeRegExp(v.name)}\\b`).test(source))
+      .map(viewUsed);
+  }
+
+  /**
+   * Every view the user may see, as the engine's row-level context, or null while unknown (signed
+   * out, still loading). Why all of them: a cell may use a view through any variable name, so
+   * guessing from its code would let `df.head()` of a masked view through.
+   */
+  checkContext(): ViewUsed[] | null {
+    return this.views?.map(viewUsed) ?? null;
+  }
+
+  /** Runs the review engine (display mode) on one output. */
+  check(output: NotebookOutput, viewsUsed: readonly ViewUsed[]): LocalCheck {
+    const unknownReleases = new Set<string>();
+    const result = checkOutput(output, {
+      mode: 'display',
+      viewsUsed,
+      knownReleaseIds: this.releases.lookup(unknownReleases),
+    });
+    return { result, unknownReleases };
+  }
+
+  /** Verifies release ids with the gateway; true when a re-check may now decide differently. */
+  async verifyReleases(ids: Set<string>): Promise<boolean> {
+    const client = this.client;
+    if (!client || ids.size === 0) return false;
+    try {
+      return await this.releases.verify(client, ids);
+    } catch (error) {
+      console.warn('Privet: could not verify DP release ids; the output stays held.', error);
+      return false;
+    }
+  }
+
+  /** The review state of a held output's content hash in `experiment`. */
+  async approval(experiment: string | null, hash: string): Promise<ApprovalStatus | null> {
+    if (!experiment || !this.client) return null;
+    return this.approvals.status(experiment, hash);
+  }
+
+  /** Records the gate's local work on one output (from `start`, a performance.now() value). */
+  recordOverhead(start: number, detail: { mime: string; verdict: string }): void {
+    const end = performance.now();
+    if (this.samples.length >= SAMPLES) this.samples.shift();
+    this.samples.push(end - start);
+    try {
+      if (++this.measures > SAMPLES) {
+        performance.clearMeasures(GATE_MEASURE); // bounded: the page may run for days
+        this.measures = 1;
+      }
+      performance.measure(GATE_MEASURE, { start, end, detail });
+    } catch {
+      // User timing is optional; the samples above still count.
+    }
+  }
+
+  /** The last overhead samples in milliseconds (newest last). */
+  overheadSamples(): readonly number[] {
+    return this.samples;
+  }
+
+  private async loadViews(client: GatewayClient): Promise<void> {
+    try {
+      this.views = (await client.listViews()).views;
+      this.changedSignal.emit(); // held outputs can now be checked with the views' columns
+    } catch (error) {
+      console.warn('Privet: could not list views for the output gate.', error);
+    }
+  }
+}
+
+/** A view as the review engine wants it. */
+function viewUsed(v: ViewSummary): ViewUsed {
+  return {
+    name: v.name,
+    tier: v.tier,
+    quasiIdentifiers: v.manifest?.kAnonymity?.quasiIdentifiers ?? [],
+    columns: v.columns.map((c) => c.name),
+  };
+}
+
+/** Escapes a string for use inside a regular expression. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
