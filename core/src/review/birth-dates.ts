@@ -20,6 +20,23 @@ function birthYear(date: string): boolean {
 }
 const BIRTH_HINTS = ['irth', 'IRTH', 'dob', 'DOB', 'Dob', 'born', 'Born', 'BORN', 'D.O.B', 'd.o.b'];
 
+const digitAt = (s: string, k: number): boolean => {
+  const c = s.charCodeAt(k);
+  return c >= 48 && c <= 57;
+};
+
+/** Exactly `/^(?:[ T]\d{1,2}:\d{2}|,? \d{1,2}:\d{2})/` at `b`: a time of day after a date. */
+export function timeFollows(s: string, b: number): boolean {
+  const c = s.charCodeAt(b);
+  let k: number;
+  if (c === 32 || c === 84) k = b + 1;
+  else if (c === 44 && s.charCodeAt(b + 1) === 32) k = b + 2;
+  else return false;
+  if (!digitAt(s, k)) return false;
+  const colon = digitAt(s, k + 1) ? k + 2 : k + 1;
+  return s.charCodeAt(colon) === 58 && digitAt(s, colon + 1) && digitAt(s, colon + 2);
+}
+
 /**
  * Dates of birth: a date after a birth keyword, or any date within NEAR characters of another
  * identifier on the same output (strong). `dates` holds [start, end] pairs from `scanIdentifiers`.
@@ -36,7 +53,7 @@ export function findBirthDates(
   for (let k = 0; k + 1 < dates.length; k += 2) {
     const a = dates[k] ?? 0;
     const b = dates[k + 1] ?? 0;
-    if (/^(?:[ T]\d{1,2}:\d{2}|,? \d{1,2}:\d{2})/.test(s.slice(b, b + 7))) continue; // a timestamp
+    if (timeFollows(s, b)) continue; // a timestamp
     const before = s.slice(Math.max(0, a - 40), a);
     const kw = /(?:dob|birth|born)\b[^\n]{0,30}$/i.test(before);
     // "Jane Roe, 1985-03-12": a birth-year date right after a person-like name.

@@ -5,13 +5,62 @@
 import { normalize } from './normalize.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 
-const TAG = /<(\/?)(table|thead|tbody|tfoot|tr|td|th|caption)\b([^<>]*)>/gi;
+/** A table tag: where it starts and ends, its lower-case name, whether it closes, its attributes. */
+interface TagMatch {
+  index: number;
+  end: number;
+  name: string;
+  closing: boolean;
+  attrs: string;
+}
+
+const isWordChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+
+const TABLE_TAG_NAMES = ['table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'caption'];
+
+/** The table tag name `src[a..b)` spells (any case), or undefined; no string is built. */
+function tableTagName(src: string, a: number, b: number): string | undefined {
+  const len = b - a;
+  if (len !== 2 && len !== 5 && len !== 7) return undefined;
+  for (const name of TABLE_TAG_NAMES) {
+    if (name.length !== len) continue;
+    let k = 0;
+    while (k < len && (src.charCodeAt(a + k) | 32) === name.charCodeAt(k)) k++;
+    if (k === len) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The next match of `<(\/?)(table|thead|tbody|tfoot|tr|td|th|caption)\b([^<>]*)>`/gi at or
+ * after `from`, found by hand from the '<' signs (no match arrays for the tags that do not count).
+ */
+export function nextTag(src: string, from: number): TagMatch | undefined {
+  for (let i = src.indexOf('<', from); i >= 0; i = src.indexOf('<', i + 1)) {
+    let k = i + 1;
+    const closing = src.charCodeAt(k) === 47;
+    if (closing) k++;
+    const nameStart = k;
+    while (k < src.length && isWordChar(src.charCodeAt(k))) k++;
+    const name = tableTagName(src, nameStart, k);
+    if (name === undefined) continue;
+    let e = k;
+    while (e < src.length) {
+      const c = src.charCodeAt(e);
+      if (c === 60 || c === 62) break;
+      e++;
+    }
+    if (src.charCodeAt(e) !== 62) continue;
+    return { index: i, end: e + 1, name, closing, attrs: e > k ? src.slice(k, e) : '' };
+  }
+  return undefined;
+}
 const MAX_TABLES = 50;
 const MAX_CELLS = 200_000;
 
 const ROWSPAN = /rowspan\s*=\s*["']?(\d+)/i;
 const COLSPAN = /colspan\s*=\s*["']?(\d+)/i;
-const PLAIN_CELL = /^[\x20-\x25\x27-\x3b\x3d-\x7e\t\n\r]*$/; // ASCII without '<' and '&'
 
 function span(attrs: string, re: RegExp): number {
   if (attrs.length < 8) return 1;
@@ -20,8 +69,21 @@ function span(attrs: string, re: RegExp): number {
   return v >= 1 && v <= 1000 ? v : 1;
 }
 
+/**
+ * True if a cell needs no normalization: only printable ASCII without '<' and '&', tab, newline
+ * and CR (`/^[\x20-\x25\x27-\x3b\x3d-\x7e\t\n\r]*$/`, by hand: it runs once per table cell).
+ */
+export function plainCell(raw: string): boolean {
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    if (c >= 0x20 && c <= 0x7e ? c === 0x26 || c === 0x3c : c !== 9 && c !== 10 && c !== 13)
+      return false;
+  }
+  return true;
+}
+
 function cellText(raw: string): string {
-  if (raw.length < 40 && PLAIN_CELL.test(raw)) return raw.trim();
+  if (raw.length < 40 && plainCell(raw)) return raw.trim();
   return normalize(raw, { markup: true }).text.replace(/\s+/g, ' ').trim();
 }
 
@@ -36,9 +98,19 @@ interface RawCell {
 export function htmlTables(html: string, mime: string): Table[] {
   const tables: Table[] = [];
   let from = 0;
+  // indexOf results are kept while still ahead of `at`, so an absent upper-case spelling is
+  // searched for once, not once per table.
+  const found = new Map<string, number>();
+  const indexFrom = (needle: string, at: number): number => {
+    const known = found.get(needle);
+    if (known !== undefined && (known === -1 || known >= at)) return known;
+    const i = html.indexOf(needle, at);
+    found.set(needle, i);
+    return i;
+  };
   const find = (needle: string, at: number): number => {
-    const a = html.indexOf(needle, at);
-    const b = html.indexOf(needle.toUpperCase(), at);
+    const a = indexFrom(needle, at);
+    const b = indexFrom(needle.toUpperCase(), at);
     return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
   for (let t = 0; t < MAX_TABLES; t++) {
@@ -82,12 +154,11 @@ function parseTable(src: string, mime: string): Table | undefined {
     }
     row = undefined;
   };
-  TAG.lastIndex = 0;
-  for (let m = TAG.exec(src); m !== null && cells < MAX_CELLS; m = TAG.exec(src)) {
-    const closing = m[1] === '/';
-    const name = (m[2] ?? '').toLowerCase();
+  for (let m = nextTag(src, 0); m !== undefined && cells < MAX_CELLS; m = nextTag(src, m.end)) {
+    const closing = m.closing;
+    const name = m.name;
     if (name === 'caption') {
-      if (!closing) captionStart = TAG.lastIndex;
+      if (!closing) captionStart = m.end;
       else if (captionStart >= 0) caption += ' ' + cellText(src.slice(captionStart, m.index));
     } else if (name === 'thead') {
       closeRow(m.index);
@@ -102,7 +173,7 @@ function parseTable(src: string, mime: string): Table | undefined {
       closeCell(m.index);
       if (!closing) {
         if (row === undefined) row = [];
-        cell = { start: TAG.lastIndex, header: name === 'th', attrs: m[3] ?? '' };
+        cell = { start: m.end, header: name === 'th', attrs: m.attrs };
       }
     }
   }

@@ -22,27 +22,43 @@ for (let c = 0; c < 128; c++) {
   DOMAIN[c] = alnum || '.-'.includes(ch) ? 1 : 0;
 }
 
-const IPV6 = /[0-9A-Fa-f:]{2,45}/y;
-const ANCHOR = /[0-9@:]/g;
+/** Anchor characters: ASCII digits, '@' and ':' (all below 65). */
+const ANCHOR = new Uint8Array(65);
+for (const ch of '0123456789@:') ANCHOR[ch.charCodeAt(0)] = 1;
+const ANCHOR_RE = /[0-9@:]/g;
 
 /** Called for every stand-alone number of 1–3 digits (used by the small-count text rule). */
 export type SmallNumberHook = (start: number, end: number) => void;
 
 /**
  * Scans normalized text for direct identifiers (not date-of-birth context; see `findBirthDates`).
- * A regex jumps to the anchors ('@', digits, ':'); everything else is skipped at regex speed.
+ * Jumps from anchor to anchor ('@', digits, ':'); nothing else in the text is looked at twice.
  */
 export function scanIdentifiers(s: string, dates?: number[], onSmall?: SmallNumberHook): IdSpan[] {
   const out: IdSpan[] = [];
-  ANCHOR.lastIndex = 0;
-  while (out.length < MAX_SPANS && ANCHOR.test(s)) {
-    const i = ANCHOR.lastIndex - 1;
+  const n = s.length;
+  let i = 0;
+  let gap = 0;
+  while (i < n && out.length < MAX_SPANS) {
     const c = s.charCodeAt(i);
+    if (c > 64 || ANCHOR[c] === 0) {
+      i++;
+      // After a long anchor-free stretch (prose), let the regex jump: it skips such text several
+      // times faster than this loop, which in turn wins where anchors are dense (logs, tables).
+      if (++gap >= 24) {
+        gap = 0;
+        ANCHOR_RE.lastIndex = i;
+        if (!ANCHOR_RE.test(s)) break;
+        i = ANCHOR_RE.lastIndex - 1;
+      }
+      continue;
+    }
+    gap = 0;
     let next: number;
     if (c === 64) next = email(s, i, out);
     else if (c === 58) next = i > 0 && isHex(s.charCodeAt(i - 1)) ? ipv6(s, i, out) : i + 1;
     else next = digitRun(s, i, out, dates, onSmall);
-    ANCHOR.lastIndex = next > i ? next : i + 1;
+    i = next > i ? next : i + 1;
   }
   return out;
 }
@@ -77,13 +93,20 @@ function ipv6(s: string, colon: number, out: IdSpan[]): number {
   let a = colon;
   while (a > 0 && colon - a < 5 && isHex(s.charCodeAt(a - 1))) a--;
   if (a > 0 && (isAlnum(s.charCodeAt(a - 1)) || s.charCodeAt(a - 1) === 58)) return colon + 1;
-  IPV6.lastIndex = a;
-  const m = IPV6.exec(s);
-  if (m === null) return colon + 1;
-  let text = m[0];
+  // The candidate is the run of hex digits and colons from `a` (at most 45 characters).
+  let len = 0;
   let colons = 0;
-  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 58) colons++;
-  if (colons < 2 || (colons < 7 && text.indexOf('::') < 0)) return a + text.length;
+  let doubleColon = false;
+  while (len < 45 && a + len < s.length) {
+    const c = s.charCodeAt(a + len);
+    if (c === 58) {
+      colons++;
+      if (len > 0 && s.charCodeAt(a + len - 1) === 58) doubleColon = true;
+    } else if (!isHex(c)) break;
+    len++;
+  }
+  if (colons < 2 || (colons < 7 && !doubleColon)) return a + len;
+  let text = s.slice(a, a + len);
   while (text.endsWith(':') && !text.endsWith('::')) text = text.slice(0, -1);
   const end = a + text.length;
   if (end < s.length && isAlnum(s.charCodeAt(end))) return colon + 1;

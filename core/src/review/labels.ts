@@ -1,4 +1,5 @@
 /** Label helpers shared by the table rules: what names a count, the row index shape, totals. */
+import { isRegexSpace } from './scan-util.js';
 import type { Table } from './table.js';
 
 /** A rule hit on one table cell (row/column are body row and data column indices). */
@@ -29,8 +30,11 @@ export const CONTEXT_COUNT =
 // dtype: int64") or has an index name (groupby().size()); df.isna().sum() has neither.
 /** A named int Series footer (pandas value_counts before 2.0). */
 export const NAMED_INT_SERIES = /\bName: [^,\n]+, dtype: u?int/;
-const STATED_TOTAL =
-  /\b(?:[nN]|[tT]otal|TOTAL|[sS]ample size|[rR]espondents|[pP]atients|[pP]articipants)\s*[=:]\s*(\d{1,3}(?:,\d{3})+|\d+)\b/;
+// What a stated total looks like, tried only at '=' and ':' (the keyword is a lookbehind).
+const STATED_TOTAL_AT =
+  /(?<=\b(?:[nN]|[tT]otal|TOTAL|[sS]ample size|[rR]espondents|[pP]atients|[pP]articipants)\s*)[=:]\s*(\d{1,3}(?:,\d{3})+|\d+)\b/y;
+// Last letters of those keywords (a cheap test before the regex).
+const KEYWORD_END = new Set([110, 78, 108, 76, 101, 115]); // n N l L e s
 
 /** Lower-cased, space-collapsed label. */
 export function norm(label: string): string {
@@ -46,12 +50,28 @@ export function isCountLabel(label: string): boolean {
   );
 }
 
-/** A total stated in a table's context or the output text ("n=200", "Total: 200", "of 200"). */
+/**
+ * A total stated in a table's context or the output text ("n=200", "Total: 200", "of 200"): the
+ * first '=' or ':' after a total keyword that is followed by a number. Only the '=' and ':'
+ * signs are visited (indexOf), and the regex runs only where a keyword can end before them.
+ */
 export function statedTotal(text: string): number | undefined {
-  const m = STATED_TOTAL.exec(text);
-  if (m === null) return undefined;
-  const v = Number((m[1] ?? '').replace(/,/g, ''));
-  return v > 0 ? v : undefined;
+  let eq = text.indexOf('=');
+  let colon = text.indexOf(':');
+  while (eq >= 0 || colon >= 0) {
+    const q = colon < 0 || (eq >= 0 && eq < colon) ? eq : colon;
+    if (q === eq) eq = text.indexOf('=', q + 1);
+    else colon = text.indexOf(':', q + 1);
+    let k = q - 1;
+    while (k >= 0 && isRegexSpace(text.charCodeAt(k))) k--;
+    if (!KEYWORD_END.has(text.charCodeAt(k))) continue;
+    STATED_TOTAL_AT.lastIndex = q;
+    const m = STATED_TOTAL_AT.exec(text);
+    if (m === null) continue;
+    const v = Number((m[1] ?? '').replace(/,/g, ''));
+    return v > 0 ? v : undefined;
+  }
+  return undefined;
 }
 
 /** Row labels naming a count row (describe(), transposed tables). */
@@ -63,7 +83,7 @@ export function uniqueKeys(t: Table): boolean {
   if (t.labelColumns.length === 0) return true;
   const seen = new Set<string>();
   for (const r of t.rowLabels) {
-    const k = r.join('\u0000');
+    const k = r.length === 1 ? (r[0] ?? '') : r.join('\u0000');
     if (seen.has(k)) return false;
     seen.add(k);
   }

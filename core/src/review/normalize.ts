@@ -8,6 +8,7 @@
 import { CONFUSABLES, foldDigit } from './confusables.js';
 import { decodeEscapes } from './encoded.js';
 import { decodeEntities } from './entities.js';
+import { isRegexSpace } from './scan-util.js';
 
 /** Normalized text of one MIME part, plus attribute values found in its markup. */
 export interface NormalizedText {
@@ -24,8 +25,6 @@ const ESC = String.fromCharCode(27);
 const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]|${ESC}[@-Z\\\\-_]`, 'g');
 // Bounded optional spaces only: an unbounded \s* here would be quadratic on long blank runs.
 const BRACKET_AT = / ?[[({<] ?(at|dot) ?[\])}>] ?/gi;
-const BRACKET_GATE = /[[({<]\s*(?:at|dot|AT|DOT|At|Dot)\s*[\])}>]/;
-const FOLD_GATE = /[[({<]\s*(?:at|dot|AT|DOT|At|Dot)\s*[\])}>]| @|@ | dot | DOT /;
 const MD_EMPHASIS = /\*+|`+|~~|__/g;
 const MD_ESCAPE = /\\([!-/:-@[-`{-~])/g;
 
@@ -146,19 +145,59 @@ export function normalize(raw: string, opts: NormalizeOptions = {}): NormalizedT
   return { text, attrs };
 }
 
-/** Unicode folding plus "[at]"/"(dot)" spelled-out punctuation. */
+/** Unicode folding plus "[at]"/"(dot)" spelled-out punctuation (each rewrite gated by indexOf). */
 function foldText(text: string): string {
   let folded = foldUnicode(text);
-  if (!FOLD_GATE.test(folded)) return folded; // one pass decides whether any rewrite applies
-  if (BRACKET_GATE.test(folded))
+  if (hasBracketWord(folded))
     folded = folded.replace(BRACKET_AT, (_w, word: string) =>
       word.toLowerCase() === 'at' ? '@' : '.',
     );
-  if (folded.indexOf(' @') >= 0 || folded.indexOf('@ ') >= 0)
-    folded = folded.replace(SPACED_AT, '$1@$2');
-  if (folded.indexOf(' dot ') >= 0 || folded.indexOf(' DOT ') >= 0)
+  if (hasSpacedAt(folded)) folded = folded.replace(SPACED_AT, '$1@$2');
+  if (hasSpelledDot(folded, 'dot') || hasSpelledDot(folded, 'DOT'))
     folded = folded.replace(SPELLED_EMAIL, spelledEmail);
   return folded;
+}
+
+/** True if the text holds " @" or "@ " (searched from the rare '@', not the common space). */
+function hasSpacedAt(text: string): boolean {
+  for (let i = text.indexOf('@'); i >= 0; i = text.indexOf('@', i + 1)) {
+    if (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i + 1) === 32) return true;
+  }
+  return false;
+}
+
+/** True if the text holds ` ${word} ` (searched from the word, not the common space). */
+function hasSpelledDot(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if (text.charCodeAt(i - 1) === 32 && text.charCodeAt(i + word.length) === 32) return true;
+  }
+  return false;
+}
+
+const OPENERS = ['[', '(', '{', '<'];
+const CLOSER = new Set([93, 41, 125, 62]); // ] ) } >
+const WORDS = ['at', 'dot', 'AT', 'DOT', 'At', 'Dot'];
+
+/**
+ * True where `[[({<]\s*(?:at|dot|AT|DOT|At|Dot)\s*[\])}>]` matches (a bracketed "at"/"dot"),
+ * found from the brackets by indexOf instead of a regex trying every position.
+ */
+export function hasBracketWord(text: string): boolean {
+  for (const open of OPENERS) {
+    for (let i = text.indexOf(open); i >= 0; i = text.indexOf(open, i + 1)) {
+      let k = i + 1;
+      while (k < text.length && isRegexSpace(text.charCodeAt(k))) k++;
+      const first = text.charCodeAt(k) | 32;
+      if (first !== 97 && first !== 100) continue; // a… or d…
+      for (const w of WORDS) {
+        if (!text.startsWith(w, k)) continue;
+        let e = k + w.length;
+        while (e < text.length && isRegexSpace(text.charCodeAt(e))) e++;
+        if (CLOSER.has(text.charCodeAt(e))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 // "jane @ example.com": spaces around '@' between an address-like local part and a dotted domain.

@@ -37,18 +37,65 @@ function privateIpv4(parts: readonly string[]): boolean {
   );
 }
 
-/** Cheap pre-check for DATE at p: a separator after 1, 2 or 4 digits. */
-function dateShaped(s: string, p: number): boolean {
+const digitAt = (s: string, k: number): boolean => isDigit(s.charCodeAt(k));
+
+/**
+ * Exactly when DATE matches at p (checked by hand first, so the regex runs only to capture):
+ * yyyy S m{1,2} S d{1,2}, or d{1,2} S m{1,2} S yyyy, with the same separator S twice.
+ */
+export function dateShaped(s: string, p: number): boolean {
+  if (!digitAt(s, p)) return false;
+  const sep4 = s.charCodeAt(p + 4);
+  if (digitAt(s, p + 1) && digitAt(s, p + 2) && digitAt(s, p + 3) && isDateSep(sep4)) {
+    if (digitAt(s, p + 5)) {
+      const k = digitAt(s, p + 6) ? p + 7 : p + 6;
+      if (s.charCodeAt(k) === sep4 && digitAt(s, k + 1)) return true;
+    }
+  }
+  const q = digitAt(s, p + 1) ? p + 2 : p + 1;
+  const sep = s.charCodeAt(q);
+  if (!isDateSep(sep) || !digitAt(s, q + 1)) return false;
+  const r = digitAt(s, q + 2) ? q + 3 : q + 2;
   return (
-    isDateSep(s.charCodeAt(p + 4)) ||
-    isDateSep(s.charCodeAt(p + 1)) ||
-    isDateSep(s.charCodeAt(p + 2))
+    s.charCodeAt(r) === sep &&
+    digitAt(s, r + 1) &&
+    digitAt(s, r + 2) &&
+    digitAt(s, r + 3) &&
+    digitAt(s, r + 4)
   );
 }
 
-/** Cheap pre-check for IPv4 at p: a dot after 1–3 digits. */
-function dotWithin3(s: string, p: number): boolean {
-  return s.charCodeAt(p + 1) === 46 || s.charCodeAt(p + 2) === 46 || s.charCodeAt(p + 3) === 46;
+const isSsnSep = (c: number): boolean => c === 45 || c === 32 || c === 46 || c === 47;
+
+/** Exactly when SSN matches at p: ddd S dd S dddd with one separator (or none) used twice. */
+export function ssnShaped(s: string, p: number): boolean {
+  if (!(digitAt(s, p) && digitAt(s, p + 1) && digitAt(s, p + 2))) return false;
+  const sep = s.charCodeAt(p + 3);
+  if (isSsnSep(sep)) {
+    return (
+      digitAt(s, p + 4) &&
+      digitAt(s, p + 5) &&
+      s.charCodeAt(p + 6) === sep &&
+      digitAt(s, p + 7) &&
+      digitAt(s, p + 8) &&
+      digitAt(s, p + 9) &&
+      digitAt(s, p + 10)
+    );
+  }
+  for (let k = p + 3; k < p + 9; k++) if (!digitAt(s, k)) return false;
+  return true;
+}
+
+/** Exactly when IPV4 matches at p: three groups of 1–3 digits each followed by '.', then a digit. */
+export function ipv4Shaped(s: string, p: number): boolean {
+  let k = p;
+  for (let g = 0; g < 3; g++) {
+    let len = 0;
+    while (len < 4 && digitAt(s, k + len)) len++;
+    if (len < 1 || len > 3 || s.charCodeAt(k + len) !== 46) return false;
+    k += len + 1;
+  }
+  return digitAt(s, k);
 }
 
 /** Tries every numeric identifier at `p`; returns the match end or -1. */
@@ -76,7 +123,7 @@ export function matchAt(
       }
     }
     IPV4.lastIndex = p;
-    m = dotWithin3(s, p) ? IPV4.exec(s) : null;
+    m = ipv4Shaped(s, p) ? IPV4.exec(s) : null;
     if (m !== null && endsNumber(s, IPV4.lastIndex)) {
       const after = s.slice(IPV4.lastIndex, IPV4.lastIndex + 2);
       const versionish =
@@ -107,7 +154,7 @@ export function matchAt(
       return card;
     }
     SSN.lastIndex = p;
-    m = SSN.exec(s);
+    m = ssnShaped(s, p) ? SSN.exec(s) : null;
     if (
       m !== null &&
       endsNumber(s, SSN.lastIndex) &&

@@ -3,7 +3,7 @@
  * written with separators (plausible NPA/NXX, relaxed for the unmistakable "(212) 555-0134" and
  * "212-555-0134" shapes), and any 7–15 digit number right after a phone keyword.
  */
-import { digitsOf, endsNumber, isDigit } from './scan-util.js';
+import { digitsOf, endsNumber, isDigit, isRegexSpace } from './scan-util.js';
 import { e164Plausible, nanpValid } from './validators.js';
 
 const NANP = /(?:\+?1[ .-]?)?(?:\(\s?(\d{3})\s?\)[ .-]?|(\d{3})[ ./-])(\d{3})[ ./-]?(\d{4})/y;
@@ -11,6 +11,49 @@ const INTL = /(?:\+|00) ?[1-9]\d{0,3}(?:[ ./-]?\(?\d+\)?){1,7}/y;
 const LOOSE_PHONE = /\+?\(?\d+\)?(?:[ ./-]?\(?\d+\)?){0,7}/y;
 const PHONE_WORD =
   /(?:phone|tel|telephone|mobile|cell|fax|call|contact|whatsapp|sms|ph)\b[^0-9\n]{0,14}$/i;
+
+// Last letters of the PHONE_WORD keywords (phone tel mobile cell fax call contact whatsapp sms ph).
+const KEYWORD_LAST = new Set([...'elxtsph'].map((ch) => ch.charCodeAt(0)));
+
+/**
+ * False when PHONE_WORD cannot match before `p`: its keyword must end at most 14 characters
+ * before `p` with no digit or newline after it, so a keyword's last letter must be found walking
+ * back from `p` before any digit or newline.
+ */
+function keywordMayEnd(s: string, p: number): boolean {
+  for (let k = p - 1; k >= 0 && k >= p - 15; k--) {
+    const c = s.charCodeAt(k);
+    if (isDigit(c) || c === 10) return false;
+    if (KEYWORD_LAST.has(c | 32)) return true;
+  }
+  return false;
+}
+
+/**
+ * False when NANP cannot match at `p`: a match starts with a digit, '+' or '(', is at most 19
+ * characters of digits, spaces and `+ . - / ( )`, and holds at least 10 digits.
+ */
+export function nanpMayStart(s: string, p: number): boolean {
+  const c = s.charCodeAt(p);
+  if (!(isDigit(c) || c === 43 || c === 40)) return false;
+  let digits = 0;
+  for (let k = p; k < p + 19 && k < s.length; k++) {
+    const d = s.charCodeAt(k);
+    if (isDigit(d)) {
+      if (++digits >= 10) return true;
+    } else if (!(
+      d === 43 ||
+      d === 46 ||
+      d === 45 ||
+      d === 47 ||
+      d === 40 ||
+      d === 41 ||
+      isRegexSpace(d)
+    ))
+      return false;
+  }
+  return false;
+}
 
 /** Phone number at `p`: E.164/international, NANP with separators, or any number after "phone:". */
 export function matchPhone(s: string, p: number): number {
@@ -27,7 +70,7 @@ export function matchPhone(s: string, p: number): number {
     }
   }
   NANP.lastIndex = p;
-  const m = NANP.exec(s);
+  const m = nanpMayStart(s, p) ? NANP.exec(s) : null;
   if (m !== null && endsNumber(s, NANP.lastIndex)) {
     const ten = `${m[1] ?? m[2] ?? ''}${m[3] ?? ''}${m[4] ?? ''}`;
     // "(212) 555-0134" and "212-555-0134" are phone-shaped enough to relax the exchange rules;
@@ -37,7 +80,7 @@ export function matchPhone(s: string, p: number): number {
       (m[0].indexOf('-') >= 0 && m[0].indexOf('.') < 0 && m[0].indexOf(' ') < 0);
     if (nanpValid(ten) || (strong && /^[2-9]\d\d\d{7}$/.test(ten))) return NANP.lastIndex;
   }
-  if (fresh && PHONE_WORD.test(s.slice(Math.max(0, p - 30), p))) {
+  if (fresh && keywordMayEnd(s, p) && PHONE_WORD.test(s.slice(Math.max(0, p - 30), p))) {
     LOOSE_PHONE.lastIndex = p;
     const l = LOOSE_PHONE.exec(s);
     if (l !== null) {

@@ -26,6 +26,23 @@ export const isHex = (c: number): boolean => isDigit(c) || ((c | 32) >= 97 && (c
 export const isSep = (c: number): boolean =>
   c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 43;
 
+/** JavaScript's `\s` (what the regexes mean by a space), for hand-written scans. */
+export function isRegexSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /** True if a match ending at `e` ends the number (no more digits or digit groups follow). */
 export function endsNumber(s: string, e: number): boolean {
   if (e >= s.length) return true;

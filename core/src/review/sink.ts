@@ -44,6 +44,7 @@ export class FindingSink {
   readonly findings: Finding[] = [];
   readonly preview: string[] = [];
   private readonly seen = new Set<string>();
+  private previewLength = 0;
   constructor(readonly settings: ReviewSettings) {}
 
   /** Adds a finding unless its rule is switched off. */
@@ -86,10 +87,13 @@ export class FindingSink {
     }
   }
 
-  /** Appends the redacted text of a part to the preview. */
+  /** Appends the redacted text of a part to the preview (only what the preview can show). */
   addPreview(mime: string, text: string, spans: readonly IdSpan[]): void {
-    if (this.preview.join('').length > PREVIEW_LIMIT) return;
-    this.preview.push(`--- ${mime} ---\n${redact(text, spans)}`);
+    if (this.previewLength > PREVIEW_LIMIT) return;
+    // One character past the limit keeps "this part was cut" visible to the gate above.
+    const entry = `--- ${mime} ---\n${redact(text, spans, PREVIEW_LIMIT + 1)}`;
+    this.preview.push(entry);
+    this.previewLength += entry.length;
   }
 
   /** The verdict these findings imply. */
@@ -103,19 +107,31 @@ export class FindingSink {
   }
 }
 
-/** Replaces every span with a label (spans may overlap; later ones are merged). */
-export function redact(text: string, spans: readonly IdSpan[]): string {
-  if (spans.length === 0) return text;
+/**
+ * Replaces every span with a label (spans may overlap; later ones are merged). With `maxLength`,
+ * returns only the first `maxLength` characters of that result (and does only that much work).
+ */
+export function redact(text: string, spans: readonly IdSpan[], maxLength = Infinity): string {
+  if (spans.length === 0) return text.length > maxLength ? text.slice(0, maxLength) : text;
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
+  let length = 0;
   let last = 0;
   for (const sp of sorted) {
+    if (length > maxLength) break;
     if (sp.end <= last) continue;
-    parts.push(text.slice(last, Math.max(last, sp.start)), redactionLabel(sp.rule));
+    const before = text.slice(
+      last,
+      Math.min(Math.max(last, sp.start), last + maxLength - length + 1),
+    );
+    const label = redactionLabel(sp.rule);
+    parts.push(before, label);
+    length += before.length + label.length;
     last = sp.end;
   }
-  parts.push(text.slice(last));
-  return parts.join('');
+  if (length <= maxLength) parts.push(text.slice(last, last + maxLength - length + 1));
+  const out = parts.join('');
+  return out.length > maxLength ? out.slice(0, maxLength) : out;
 }
 
 /**

@@ -24,9 +24,11 @@ import type { ReviewSettings } from './types.js';
 /** Columns of `t` holding counts (indices), using labels, context and the crosstab shape. */
 function countColumns(t: Table): number[] {
   const width = t.columns.length;
+  const memo: (boolean | undefined)[] = [];
   const integer = (c: number): boolean =>
-    t.cells.every((r) => (r[c] ?? '') === '' || parseCount(r[c] ?? '') !== undefined) &&
-    t.cells.some((r) => (r[c] ?? '') !== '');
+    (memo[c] ??=
+      t.cells.every((r) => (r[c] ?? '') === '' || parseCount(r[c] ?? '') !== undefined) &&
+      t.cells.some((r) => (r[c] ?? '') !== ''));
   const labelled: number[] = [];
   for (let c = 0; c < width; c++)
     if (isCountLabel(t.columns[c] ?? '') && integer(c)) labelled.push(c);

@@ -27,18 +27,65 @@ export interface GridCell {
   header: boolean;
 }
 
-const NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?%?$/;
 const COUNT = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$/;
 
 /** True if a cell displays a number (optionally with thousands separators or a % sign). */
 export function isNumeric(text: string): boolean {
-  return text.length > 0 && text !== '.' && text !== '-' && NUMBER.test(text) && /\d/.test(text);
+  return numberShaped(text);
+}
+
+const digitAt = (t: string, k: number): boolean => {
+  const c = t.charCodeAt(k);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * Exactly `NUMBER.test(t)` with at least one digit, by hand (this runs on every table cell and on
+ * the last word of every text line): [-+], then `d{1,3}(,ddd)+` or `d+` or nothing, then `.d+`,
+ * then `[eE][-+]?d+`, then `%`, each optional.
+ */
+export function numberShaped(t: string): boolean {
+  const n = t.length;
+  let i = 0;
+  let digits = 0;
+  const c0 = t.charCodeAt(0);
+  if (c0 === 43 || c0 === 45) i++;
+  const intStart = i;
+  while (i < n && digitAt(t, i)) i++;
+  digits += i - intStart;
+  if (t.charCodeAt(i) === 44) {
+    if (i - intStart < 1 || i - intStart > 3) return false;
+    while (t.charCodeAt(i) === 44) {
+      if (!(digitAt(t, i + 1) && digitAt(t, i + 2) && digitAt(t, i + 3))) return false;
+      i += 4;
+      digits += 3;
+    }
+    if (digitAt(t, i)) return false;
+  }
+  if (t.charCodeAt(i) === 46) {
+    const f = ++i;
+    while (i < n && digitAt(t, i)) i++;
+    if (i === f) return false;
+    digits += i - f;
+  }
+  const e = t.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    i++;
+    const s = t.charCodeAt(i);
+    if (s === 43 || s === 45) i++;
+    const f = i;
+    while (i < n && digitAt(t, i)) i++;
+    if (i === f) return false;
+    digits += i - f;
+  }
+  if (t.charCodeAt(i) === 37) i++;
+  return i === n && digits > 0;
 }
 
 /** The integer a cell displays ("12", "1,234", "3.0"), or undefined if it is not integer-valued. */
 export function parseCount(text: string): number | undefined {
   if (!COUNT.test(text)) return undefined;
-  return Number(text.replace(/,/g, ''));
+  return Number(text.indexOf(',') < 0 ? text : text.replace(/,/g, ''));
 }
 
 /** The number a cell displays, ignoring thousands separators and a trailing %. */

@@ -3,6 +3,7 @@
  * which tables-only checks miss.
  */
 import { UNITS } from './labels.js';
+import { isDigit, isRegexSpace } from './scan-util.js';
 import { statedTotal } from './table-rules.js';
 import type { ReviewSettings } from './types.js';
 
@@ -23,9 +24,55 @@ const KEY_BEFORE = new RegExp(
 );
 const NOUN_AFTER =
   /^[ \t]+(?:patients?|people|persons?|individuals?|participants?|respondents?|subjects?|cases?|deaths?|customers?|employees?|students?|households?)\b/i;
-const BAD_AFTER = /^(?:\.0*[1-9]|[.,]\d|\s?%)/;
+
+/**
+ * Exactly `/^(?:\.0*[1-9]|[.,]\d|\s?%)/` on the text after a number ending at `b` (a decimal
+ * or thousands part, or a percent sign), for the separators the caller lets through.
+ */
+function badAfter(text: string, b: number): boolean {
+  const c = text.charCodeAt(b);
+  if (c === 46 || c === 44) return isDigit(text.charCodeAt(b + 1));
+  if (c === 37) return true;
+  return (c === 32 || c === 9) && text.charCodeAt(b + 1) === 37;
+}
+
+// First letters of the nouns NOUN_AFTER accepts (a cheap test before the regex).
+const NOUN_INITIALS = new Set([...'pirscdeh'].map((ch) => ch.charCodeAt(0)));
+
+/** False when NOUN_AFTER cannot match after `b`: no space, or no noun's first letter after it. */
+function nounMayFollow(text: string, b: number): boolean {
+  let k = b;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  return k > b && NOUN_INITIALS.has(text.charCodeAt(k) | 32);
+}
+// Sticky: tried only at the digits just before each '%' (see percentOfMatches).
 const PERCENT_OF =
-  /(\d{1,3}(?:\.\d+)?)\s?%\s+(?:of\s+)?(?:the\s+)?(?:[a-z]+\s+){0,3}?\(?(?:n\s*=\s*|out of\s+|of\s+)(\d{1,3}(?:,\d{3})+|\d+)/gi;
+  /(\d{1,3}(?:\.\d+)?)\s?%\s+(?:of\s+)?(?:the\s+)?(?:[a-z]+\s+){0,3}?\(?(?:n\s*=\s*|out of\s+|of\s+)(\d{1,3}(?:,\d{3})+|\d+)/iy;
+
+/**
+ * Every match of PERCENT_OF as a global regex would find them (leftmost, non-overlapping), found
+ * from the '%' signs: a match ends its number part at the first '%' after its start, so only the
+ * digits, dots and one space just before each '%' can start one. `visit` returns false to stop.
+ */
+export function percentOfMatches(text: string, visit: (m: RegExpExecArray) => boolean): void {
+  let lastEnd = 0;
+  for (let pct = text.indexOf('%'); pct >= 0;) {
+    let k = pct;
+    if (k > 0 && isRegexSpace(text.charCodeAt(k - 1))) k--;
+    while (k > 0 && (isDigit(text.charCodeAt(k - 1)) || text.charCodeAt(k - 1) === 46)) k--;
+    for (let p = Math.max(k, lastEnd); p < pct; p++) {
+      if (!isDigit(text.charCodeAt(p))) continue;
+      PERCENT_OF.lastIndex = p;
+      const m = PERCENT_OF.exec(text);
+      if (m !== null) {
+        lastEnd = PERCENT_OF.lastIndex;
+        if (!visit(m)) return;
+        break;
+      }
+    }
+    pct = text.indexOf('%', Math.max(pct + 1, lastEnd));
+  }
+}
 
 /** Small counts written in running text; `small` holds [start, end] pairs of short numbers. */
 export function textCounts(text: string, s: ReviewSettings, small: readonly number[]): SpanHit[] {
@@ -38,21 +85,22 @@ export function textCounts(text: string, s: ReviewSettings, small: readonly numb
   for (let k = 0; k + 1 < small.length && hits.length < 100; k += 2) {
     const a = small[k] ?? 0;
     const b = small[k + 1] ?? 0;
-    const v = Number(text.slice(a, b));
+    let v = 0; // the hook only collects runs of ASCII digits
+    for (let k = a; k < b; k++) v = v * 10 + text.charCodeAt(k) - 48;
     if (!(v > 0 && v < th)) continue;
     const nextCode = text.charCodeAt(b);
     const after =
       nextCode === 46 || nextCode === 44 || nextCode === 32 || nextCode === 37 || nextCode === 9
         ? text.slice(b, b + 24)
         : '';
-    if (after !== '' && BAD_AFTER.test(after)) continue;
+    if (after !== '' && badAfter(text, b)) continue;
     let j = a - 1;
     while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
     const prev = text.charCodeAt(j);
     const keyed =
       (prev === 58 || prev === 61 || prev === 115 || prev === 101) &&
       KEY_BEFORE.test(text.slice(Math.max(0, a - 48), a));
-    if (keyed || (after !== '' && NOUN_AFTER.test(after))) {
+    if (keyed || (after !== '' && nounMayFollow(text, b) && NOUN_AFTER.test(after))) {
       push(a, b, 'a count stated in text');
     }
   }
@@ -67,18 +115,15 @@ export function textCounts(text: string, s: ReviewSettings, small: readonly numb
         push(m.index, m.index + m[0].length, 'a percentage of the stated total');
     }
   } else {
-    PERCENT_OF.lastIndex = 0;
-    for (
-      let m = PERCENT_OF.exec(text);
-      m !== null && hits.length < 100;
-      m = PERCENT_OF.exec(text)
-    ) {
+    percentOfMatches(text, (m) => {
+      if (hits.length >= 100) return false;
       const share = Number(m[1]) / 100;
       const total = Number((m[2] ?? '').replace(/,/g, ''));
       const n = Math.round(share * total);
       if (share > 0 && share < 1 && n < th)
         push(m.index, m.index + m[0].length, 'a percentage of a stated total');
-    }
+      return true;
+    });
   }
   return hits;
 }

@@ -24,22 +24,45 @@ function words(line: string): string[] {
   return t === '' ? [] : t.split(/\s+/);
 }
 
-/** Splits a line into leading labels and trailing numeric values (labels must be non-numeric). */
-function splitRow(line: string): Row | undefined {
-  // Fast reject: a table row ends in a number (or a percentage).
+/** Index of the last character of `line` that is not a space, tab or CR (-1 if none). */
+function lastContentIndex(line: string): number {
   let e = line.length - 1;
   while (
     e >= 0 &&
     (line.charCodeAt(e) === 32 || line.charCodeAt(e) === 9 || line.charCodeAt(e) === 13)
   )
     e--;
+  return e;
+}
+
+const WHITESPACE = /\s/;
+const isSpaceAt = (line: string, k: number): boolean => {
+  const c = line.charCodeAt(k);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(line.charAt(k)));
+};
+
+/**
+ * Cheap necessary condition for `splitRow(line) !== undefined`: the line ends in a digit (or % or
+ * "digit.") and its last whitespace-separated word is a number. Avoids splitting prose and logs.
+ */
+function rowCandidate(line: string): boolean {
+  const e = lastContentIndex(line);
   const last = line.charCodeAt(e);
   if (
     !(last >= 48 && last <= 57) &&
     last !== 37 &&
     !(last === 46 && e > 0 && line.charCodeAt(e - 1) >= 48 && line.charCodeAt(e - 1) <= 57)
   )
-    return undefined;
+    return false;
+  let a = e;
+  while (a > 0 && !isSpaceAt(line, a - 1)) a--;
+  return isNumeric(line.slice(a, e + 1));
+}
+
+/** Splits a line into leading labels and trailing numeric values (labels must be non-numeric). */
+function splitRow(line: string): Row | undefined {
+  // Fast reject: a table row ends in a number (or a percentage).
+  if (!rowCandidate(line)) return undefined;
   let toks = tokens(line);
   if (toks.length < 2) {
     // single-space separated, e.g. "F 5"
@@ -63,10 +86,36 @@ function splitRow(line: string): Row | undefined {
 
 /** A line that can head a one-row table: only names, at least one per value column. */
 function headerLike(line: string, width: number): boolean {
+  if (!headerPossible(line)) return false;
   const w = words(line);
-  return (
-    w.length >= width && w.length <= width + 3 && !w.some(isNumeric) && !/[.;!?]$/.test(line.trim())
-  );
+  return w.length >= width && w.length <= width + 3;
+}
+
+/** `headerLike` for some width: names only (no number), not ending like a sentence. */
+function headerPossible(line: string): boolean {
+  const e = lastContentIndex(line);
+  const last = line.charCodeAt(e);
+  if (last === 46 || last === 59 || last === 33 || last === 63) return false;
+  // Any numeric word rules the line out (looked for from the end, where logs put numbers);
+  // only words of digits and [,.%eE+-] can be numeric.
+  let words = 0;
+  let k = line.length;
+  while (k > 0) {
+    while (k > 0 && isSpaceAt(line, k - 1)) k--;
+    if (k === 0) break;
+    const end = k;
+    let digit = false;
+    let numberChars = true;
+    while (k > 0 && !isSpaceAt(line, k - 1)) {
+      const c = line.charCodeAt(--k);
+      if (c >= 48 && c <= 57) digit = true;
+      else if (!(c === 44 || c === 46 || c === 37 || c === 43 || c === 45 || (c | 32) === 101))
+        numberChars = false;
+    }
+    words++;
+    if (digit && numberChars && isNumeric(line.slice(k, end))) return false;
+  }
+  return words > 0 && !/[.;!?]$/.test(line.trim());
 }
 
 /** Aligned-text tables in `text`. */
@@ -74,7 +123,15 @@ export function textTables(text: string, mime: string): Table[] {
   const lines = text.split('\n', MAX_LINES);
   const tables: Table[] = [];
   let i = 0;
+  let nextCandidate = lines.length > 0 && rowCandidate(lines[0] ?? '');
   while (i < lines.length && tables.length < MAX_TABLES) {
+    const candidate = nextCandidate;
+    nextCandidate = i + 1 < lines.length && rowCandidate(lines[i + 1] ?? '');
+    // A row alone needs a header line above it; skip the split when neither can hold.
+    if (!candidate || (!nextCandidate && !headerPossible(lines[i - 1] ?? ''))) {
+      i++;
+      continue;
+    }
     const first = splitRow(lines[i] ?? '');
     if (first === undefined) {
       i++;
@@ -93,6 +150,7 @@ export function textTables(text: string, mime: string): Table[] {
       if (table !== undefined) tables.push(table);
     }
     i = j;
+    nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
   }
   return tables;
 }
