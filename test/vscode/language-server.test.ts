@@ -1,0 +1,169 @@
+/**
+ * The Privet SQL language server, started as its own Node process and driven over stdio by a real
+ * LSP client connection (vscode-languageserver-protocol), against a real gateway: diagnostics
+ * (syntax, unknown view, raw source, unknown/dropped column, refused function, DP refusal with the
+ * engine's reason), hover (operator, DP cost from the dry run), completion of views and columns.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CompletionItem,
+  type Hover,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
+
+const require = createRequire(import.meta.url);
+
+/** A diagnostic message as text (LSP allows plain text or markup). */
+function text(message: string | { value: string }): string {
+  return typeof message === 'string' ? message : message.value;
+}
+const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+const root = resolve(import.meta.dirname, '../..');
+
+describe('Privet SQL language server over stdio', () => {
+  let t: TestGateway;
+  let server: ChildProcess;
+  let conn: ProtocolConnection;
+  const diagnostics = new Map<string, PublishDiagnosticsParams>();
+  const waiters: (() => void)[] = [];
+  let version = 0;
+
+  /** Opens (or changes) a document and waits for its diagnostics of that version. */
+  async function diagnose(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    version++;
+    const v = version;
+    if (v === 1 || !diagnostics.has(uri)) {
+      await conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'sql', version: v, text },
+      });
+    } else {
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: v },
+        contentChanges: [{ text }],
+      });
+    }
+    const deadline = Date.now() + 60_000;
+    while (diagnostics.get(uri)?.version !== v) {
+      if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} v${v}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 500);
+      });
+    }
+    return diagnostics.get(uri)!;
+  }
+
+  before(async () => {
+    t = await startTestGateway();
+    server = spawn(
+      process.execPath,
+      [
+        '--conditions=privet-source',
+        '--import',
+        'tsx',
+        'vscode-ext/src/server/server.ts',
+        '--stdio',
+      ],
+      { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    conn = createProtocolConnection(
+      new StreamMessageReader(server.stdout!),
+      new StreamMessageWriter(server.stdin!),
+    );
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      diagnostics.set(p.uri, p);
+      for (const w of waiters.splice(0)) w();
+    });
+    conn.listen();
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      initializationOptions: {
+        gatewayUrl: t.gateway.url,
+        token: t.gateway.tokens.ana,
+        experiment: EXPERIMENT,
+        wasmDir,
+      },
+    });
+    await conn.sendNotification('initialized', {});
+  });
+
+  after(async () => {
+    conn?.dispose();
+    server?.kill('SIGTERM');
+    await t.stop();
+  });
+
+  const uri = 'file:///cell.sql';
+
+  it('reports nothing on a valid masked-view query', async () => {
+    const d = await diagnose(uri, 'SELECT city, COUNT(*) FROM people_masked GROUP BY city');
+    assert.deepEqual(d.diagnostics, []);
+  });
+
+  it('reports an unknown view and a raw source by name', async () => {
+    const unknown = await diagnose(uri, 'SELECT * FROM patientz');
+    assert.equal(unknown.diagnostics[0]?.code, 'unknown-view');
+    assert.equal(unknown.diagnostics[0]?.range.start.character, 14);
+    const raw = await diagnose(uri, 'SELECT * FROM people');
+    assert.equal(raw.diagnostics[0]?.code, 'raw-source');
+    assert.match(text(raw.diagnostics[0]!.message), /people_masked/);
+  });
+
+  it('reports a column the view does not have (unknown or dropped)', async () => {
+    const d = await diagnose(uri, 'SELECT email FROM people_later');
+    assert.equal(d.diagnostics[0]?.code, 'unknown-column');
+    assert.equal(d.diagnostics[0]?.range.start.character, 7);
+    assert.match(text(d.diagnostics[0]!.message), /dropped by the policy/);
+  });
+
+  it('reports syntax errors and refused functions from DuckDB itself', async () => {
+    const syntax = await diagnose(uri, 'SELEC city FROM people_masked');
+    assert.equal(syntax.diagnostics[0]?.code, 'syntax');
+    const file = await diagnose(uri, "SELECT * FROM read_csv('/etc/passwd')");
+    assert.equal(file.diagnostics[0]?.code, 'refused-function', JSON.stringify(file.diagnostics));
+  });
+
+  it("reports a DP query the engine would refuse, with the engine's reason", async () => {
+    const d = await diagnose(uri, 'SELECT person_id FROM people_dp');
+    assert.equal(d.diagnostics[0]?.code, 'dp-refused');
+    assert.match(text(d.diagnostics[0]!.message), /Fix: /);
+  });
+
+  it("hovers a column's masking operator and a DP query's cost", async () => {
+    await diagnose(uri, 'SELECT email FROM people_masked');
+    const hover = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 9 },
+    })) as Hover;
+    assert.match(JSON.stringify(hover.contents), /mask_email/);
+    const dp = await diagnose(uri, '-- privet: epsilon=0.2\nSELECT COUNT(*) AS n FROM people_dp');
+    assert.deepEqual(dp.diagnostics, []);
+    const dpHover = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 1, character: 30 },
+    })) as Hover;
+    assert.match(JSON.stringify(dpHover.contents), /cost ε=0\.2; n ±\d/);
+  });
+
+  it('completes approved views and their columns', async () => {
+    const items = (await conn.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 0, character: 0 },
+    })) as CompletionItem[];
+    const labels = items.map((i) => i.label);
+    for (const name of ['people_masked', 'people_dp', 'city', 'income'])
+      assert.ok(labels.includes(name), name);
+    assert.ok(!labels.includes('people'), 'raw sources are never offered');
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * The packaged Privet extension in a real VS Code (code-server 4.100.3) in Chromium, against a
+ * real gateway: sign in (token to SecretStorage), the activity-bar tree, open the demo .ipynb (a
+ * flagged output of another kernel is replaced on open), select the Privet SQL controller, run a
+ * masked query in duckdb-wasm, a DP dry run then "Run and spend" rendered by the release renderer
+ * with the budget view updated, a flagged output replaced by the placeholder, and a language
+ * server diagnostic on a bad SQL cell; then, in the dark theme, a reviewer approves the request in
+ * the review queue webview, the analyst's withheld output is restored, and "Export approved
+ * results" from the notebook toolbar saves a signed bundle without any unapproved output.
+ * Screenshots go to test-results/vscode-screenshots/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_CELLS, LEAKED_EMAIL } from './support/demo-notebook.js';
+import { vscodeTestEnv } from './support/env.js';
+import {
+  budgetFrame,
+  cell,
+  openWorkbench,
+  outputFrame,
+  pick,
+  quickInput,
+  reviewQueueFrame,
+  runCell,
+  runCommand,
+  shot,
+} from './support/workbench.js';
+
+const env = vscodeTestEnv();
+
+/** Signs in again with a user's token through the palette (the chosen experiment is kept). */
+async function signInAs(page: Page, user: string): Promise<void> {
+  await runCommand(page, 'Privet: Sign in');
+  const input = quickInput(page).locator('input');
+  await expect(input).toHaveAttribute('type', 'password');
+  await input.fill(env.tokens[user]!);
+  await input.press('Enter');
+  await expect(
+    page.locator('.notification-toast').getByText(`Privet: signed in as ${user}`),
+  ).toBeVisible();
+}
+
+test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostics, review, export', async ({
+  page,
+}) => {
+  await openWorkbench(page, env.url);
+  await shot(page, '01-workbench');
+
+  await test.step('sign in with the analyst token and pick the experiment', async () => {
+    await runCommand(page, 'Privet: Sign in');
+    const input = quickInput(page).locator('input');
+    await expect(input).toHaveAttribute('type', 'password');
+    await input.fill(env.tokens.alice!);
+    await input.press('Enter');
+    await pick(page, 'UI study');
+    await expect(
+      page.locator('.notification-toast').getByText('Privet: signed in as alice'),
+    ).toBeVisible();
+  });
+
+  await test.step('the Privet activity bar shows experiments, views and operators', async () => {
+    await page
+      .locator('.activitybar a[aria-label="Privet"], .activitybar [aria-label="Privet"]')
+      .first()
+      .click();
+    const tree = page.locator('.pane-body').filter({ hasText: 'UI study' }).first();
+    await expect(tree.getByText('UI study (current)')).toBeVisible();
+    await tree.getByText('patients_masked', { exact: true }).click();
+    await expect(tree.getByText(/age_band/)).toBeVisible();
+    await shot(page, '02-sidebar');
+  });
+
+  await test.step('open the demo notebook: the other kernel’s flagged output is replaced', async () => {
+    await page.keyboard.press('Control+P');
+    await quickInput(page).locator('input').fill('privet-demo.ipynb');
+    await pick(page, 'privet-demo.ipynb');
+    await expect(page.locator('.notebookOverlay')).toBeVisible();
+    await expect(
+      outputFrame(page)
+        .getByText(/Privet withheld this output/)
+        .first(),
+    ).toBeVisible();
+    await expect(outputFrame(page).getByText(LEAKED_EMAIL)).toHaveCount(0);
+    await shot(page, '03-notebook-gated-on-open');
+  });
+
+  await test.step('select the Privet SQL controller', async () => {
+    await runCommand(page, 'Notebook: Select Notebook Kernel');
+    await pick(page, 'Privet SQL');
+    await expect(
+      page.locator('.notebookOverlay, .part.editor').getByText('Privet SQL').first(),
+    ).toBeVisible();
+  });
+
+  await test.step('a masked-view query runs locally', async () => {
+    await runCell(page, 0);
+    const frame = outputFrame(page);
+    await expect(frame.locator('table.privet-result').first()).toBeVisible();
+    await expect(
+      frame.locator('table.privet-result th').filter({ hasText: 'patients' }).first(),
+    ).toBeVisible();
+    await shot(page, '04-masked-query');
+  });
+
+  await test.step('a DP query shows its dry run, then Run and spend releases it', async () => {
+    await runCell(page, 1);
+    await expect(
+      outputFrame(page).getByText(/Privet DP dry run \(nothing spent yet\)/),
+    ).toBeVisible();
+    await shot(page, '05-dp-dry-run');
+    const notification = page
+      .locator('.notification-toast')
+      .filter({ hasText: 'would spend ε=0.25' });
+    await notification.getByRole('button', { name: 'Run and spend' }).click();
+    await expect(outputFrame(page).locator('.privet-release')).toBeVisible();
+    await expect(outputFrame(page).getByText(/release id/)).toBeVisible();
+    await shot(page, '06-dp-release');
+  });
+
+  await test.step('the budget view shows the charge', async () => {
+    const frames = budgetFrame(page);
+    await expect(frames.locator('[data-testid="privet-charges"] li').first()).toContainText(
+      'committed',
+    );
+    await expect(frames.getByText(/spent ε 0\.25/)).toBeVisible();
+    await shot(page, '07-budget-updated');
+  });
+
+  await test.step('a flagged Privet SQL output is replaced by the placeholder', async () => {
+    await runCell(page, 2);
+    await expect(cell(page, 2).getByText('Request review')).toBeVisible();
+    await expect(
+      outputFrame(page).getByText(/withheld this output \(flag: small-cell\)/),
+    ).toBeVisible();
+    await shot(page, '08-flagged-placeholder');
+  });
+
+  await test.step('Request review sends the withheld output to the gateway queue', async () => {
+    await cell(page, 2).getByText('Request review').click();
+    const input = quickInput(page).locator('input');
+    await expect(input).toBeVisible();
+    await input.fill('group sizes for the methods section');
+    await input.press('Enter');
+    await expect(
+      page.locator('.notification-toast').getByText(/Privet: review request \S+ sent \(pending\)/),
+    ).toBeVisible();
+    const response = await fetch(
+      `${env.gatewayUrl}/api/v1/reviews?experiment=${encodeURIComponent(env.experiment)}`,
+      { headers: { Authorization: `Bearer ${env.tokens.rita}` } },
+    );
+    expect(response.status).toBe(200);
+    const { reviews } = (await response.json()) as { reviews: { justification: string }[] };
+    expect(reviews.map((r) => r.justification)).toContain('group sizes for the methods section');
+    await shot(page, '09-review-requested');
+  });
+
+  await test.step('the language server flags an unknown column before running', async () => {
+    const bad = cell(page, 3);
+    await bad.scrollIntoViewIfNeeded();
+    await bad.locator('.monaco-editor .view-lines').click();
+    await expect(bad.locator('.squiggly-error')).toBeVisible();
+    await runCommand(page, 'View: Focus Problems');
+    await expect(
+      page.locator('.markers-panel').getByText(/column "diagnosis_code" is not in patients_masked/),
+    ).toBeVisible();
+    await shot(page, '10-lsp-diagnostic');
+  });
+
+  await test.step('a reviewer approves the request in the review queue (dark theme)', async () => {
+    await runCommand(page, 'Preferences: Color Theme');
+    await quickInput(page).locator('input').fill('Default Dark Modern');
+    await pick(page, 'Default Dark Modern');
+    await expect(page.locator('.monaco-workbench.vs-dark')).toBeVisible();
+    await signInAs(page, 'rita');
+    await runCommand(page, 'Privet: Open review queue');
+    const queue = await reviewQueueFrame(page);
+    const request = queue
+      .locator('section.request')
+      .filter({ hasText: 'group sizes for the methods section' });
+    await expect(request.locator('.badge')).toHaveText('pending');
+    await expect(request.getByText(/UI tests of the Privet JupyterLab extension/)).toBeVisible();
+    await expect(request.getByText(DEMO_CELLS.flagged)).toBeVisible();
+    await expect(
+      request.locator('.findings code', { hasText: 'small-cell' }).first(),
+    ).toBeVisible();
+    await expect(request.locator('.field', { hasText: 'Views used' })).toContainText(
+      'patients_masked',
+    );
+    await request.locator('textarea').fill('Fine for the methods section');
+    await shot(page, '11-review-queue-dark');
+    await request.getByRole('button', { name: 'Approve' }).click();
+    await expect(queue.locator('.notice')).toContainText('is now approved');
+    await expect(request.locator('.badge')).toHaveText('approved');
+    await expect(request.getByText('Fine for the methods section')).toBeVisible();
+    await shot(page, '12-review-approved-dark');
+  });
+
+  await test.step('the analyst’s withheld output is restored once approved', async () => {
+    await expect(
+      page
+        .locator('.notification-toast')
+        .getByText(/a reviewer approved 1 withheld output\(s\); restored/)
+        .first(),
+    ).toBeVisible();
+    await signInAs(page, 'alice');
+    await page.locator('.tabs-container .tab').filter({ hasText: 'privet-demo.ipynb' }).click();
+    await expect(outputFrame(page).locator('table.privet-result')).toHaveCount(2);
+    await expect(
+      outputFrame(page).getByText(/withheld this output \(flag: small-cell\)/),
+    ).toHaveCount(0);
+    // Room for the cells: the problems panel from the diagnostics step is hidden again.
+    await runCommand(page, 'View: Toggle Panel Visibility');
+    const restored = page.locator('.notebookOverlay .monaco-list-row[data-index="2"]');
+    await expect(restored).toBeVisible();
+    await expect(restored).toContainText('LIMIT 7');
+    await expect(restored.getByText('Request review')).toHaveCount(0);
+    await shot(page, '13-output-restored-dark');
+  });
+
+  await test.step('Export approved results (notebook toolbar): signed, nothing unapproved', async () => {
+    const button = page
+      .locator('.notebookOverlay .notebook-toolbar-container')
+      .getByRole('button', { name: /Export approved results/ });
+    await expect(button).toBeVisible();
+    await button.click();
+    await expect(
+      page
+        .locator('.notification-toast')
+        .getByText(
+          /signed export saved to privet-demo\.privet-export\.json: \d+ output\(s\) passed, 1 approved, \d+ withheld/,
+        ),
+    ).toBeVisible();
+    const text = readFileSync(join(env.workspace, 'privet-demo.privet-export.json'), 'utf8');
+    const bundle = JSON.parse(text) as {
+      format: string;
+      signature: string;
+      manifest: { outputs: { cellIndex: number; status: string }[] };
+    };
+    expect(bundle.format).toBe('privet-export-bundle/1');
+    expect(bundle.signature.length).toBeGreaterThan(40);
+    const status = (cellIndex: number): string | undefined =>
+      bundle.manifest.outputs.find((o) => o.cellIndex === cellIndex)?.status;
+    expect(status(0)).toBe('passed');
+    expect(status(2)).toBe('approved');
+    expect(text).not.toContain(LEAKED_EMAIL);
+    await shot(page, '14-export-dark');
+  });
+});

@@ -1,0 +1,90 @@
+/** Helpers for driving VS Code (code-server) in Playwright: palette, quick input, notebook outputs. */
+import { expect, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { SHOTS } from './env.js';
+
+/** Opens the workbench and waits until it is interactive. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.locator('.monaco-workbench')).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('.activitybar')).toBeVisible();
+}
+
+/** Runs a command through the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  // Extension commands are listed once the extension host has registered them: retry until then.
+  // Each try reopens the palette and types, so the list is filtered afresh.
+  await expect(async () => {
+    if (await input.isVisible()) await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await expect(input).toBeVisible({ timeout: 2000 });
+    await input.fill('>');
+    await input.pressSequentially(title, { delay: 10 });
+    await expect(row).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 90_000 });
+  await row.click();
+}
+
+/** The visible quick input box (prompts and quick picks). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/** Picks an item of the open quick pick by its text. */
+export async function pick(page: Page, text: string): Promise<void> {
+  const row = quickInput(page).locator('.monaco-list-row').filter({ hasText: text }).first();
+  await expect(row).toBeVisible();
+  await row.click();
+}
+
+/** The notebook output webview (outputs render inside nested iframes). */
+export function outputFrame(page: Page): FrameLocator {
+  // Extension webviews carry their extension id in the URL; the notebook's output webview has none.
+  return page
+    .frameLocator('iframe.webview.ready:not([src*="extensionId=privet."])')
+    .frameLocator('iframe#active-frame');
+}
+
+/** The Privet budget & record webview view. */
+export function budgetFrame(page: Page): FrameLocator {
+  return page
+    .frameLocator('iframe.webview.ready[src*="extensionId=privet.privet"]')
+    .frameLocator('iframe#active-frame');
+}
+
+/** The Privet review queue webview panel (the Privet webview whose page shows the queue). */
+export async function reviewQueueFrame(page: Page): Promise<FrameLocator> {
+  const selector = 'iframe.webview.ready[src*="extensionId=privet.privet"]';
+  let found: FrameLocator | undefined;
+  await expect(async () => {
+    const n = await page.locator(selector).count();
+    for (let i = 0; i < n; i += 1) {
+      const frame = page.frameLocator(selector).nth(i).frameLocator('iframe#active-frame');
+      if ((await frame.locator('h1', { hasText: 'Review queue' }).count()) > 0) {
+        found = frame;
+        return;
+      }
+    }
+    throw new Error('the review queue webview is not shown yet');
+  }).toPass({ timeout: 60_000 });
+  return found!;
+}
+
+/** The n-th (0-based) cell of the open notebook. */
+export function cell(page: Page, index: number): Locator {
+  return page.locator('.notebookOverlay .monaco-list-row.code-cell-row').nth(index);
+}
+
+/** Focuses a cell's editor and runs it through the palette (the active cell is the one run). */
+export async function runCell(page: Page, index: number): Promise<void> {
+  const c = cell(page, index);
+  await c.scrollIntoViewIfNeeded();
+  await c.locator('.monaco-editor .view-lines').click();
+  await runCommand(page, 'Notebook: Execute Cell');
+}
+
+/** Saves a screenshot under test-results/vscode-screenshots/. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}

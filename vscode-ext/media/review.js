@@ -1,0 +1,114 @@
+/* global acquireVsCodeApi, document, window */
+// The review queue webview (loaded with a CSP nonce; builds DOM with textContent only, so nothing
+// a request carries can inject markup). Messages follow src/review/messages.ts.
+(function () {
+  const vscode = acquireVsCodeApi();
+  const root = document.getElementById('root');
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function field(parent, label, value, className) {
+    const row = parent.appendChild(el('div', undefined, 'field'));
+    row.appendChild(el('span', label, 'label'));
+    row.appendChild(el(className === 'pre' ? 'pre' : 'span', value, className));
+    return row;
+  }
+
+  function decisionForm(r) {
+    const form = el('div', undefined, 'decision');
+    const comment = form.appendChild(el('textarea'));
+    comment.rows = 2;
+    comment.placeholder = 'Comment (required to reject or request changes)';
+    comment.setAttribute('aria-label', `Comment on ${r.id}`);
+    const buttons = form.appendChild(el('div', undefined, 'buttons'));
+    for (const [decision, label, secondary] of [
+      ['approve', 'Approve', false],
+      ['request_changes', 'Request changes', true],
+      ['reject', 'Reject', true],
+    ]) {
+      const b = buttons.appendChild(el('button', label, secondary ? 'secondary' : undefined));
+      b.addEventListener('click', () => {
+        for (const x of buttons.querySelectorAll('button')) x.disabled = true;
+        vscode.postMessage({ type: 'decide', id: r.id, decision, comment: comment.value });
+      });
+    }
+    return form;
+  }
+
+  function request(r, reviewer) {
+    const card = el('section', undefined, `request state-${r.state}`);
+    card.setAttribute('data-review-id', r.id);
+    const head = card.appendChild(el('h2'));
+    head.appendChild(el('span', r.state.replace('_', ' '), 'badge'));
+    head.appendChild(el('span', ` ${r.id}`));
+    field(card, 'Experiment', `${r.experiment} — ${r.experimentPurpose}`);
+    field(card, 'Requested by', `${r.requester} on ${r.createdAt.slice(0, 16).replace('T', ' ')}`);
+    field(card, 'Justification', r.justification);
+    if (r.notebook)
+      field(
+        card,
+        'Notebook',
+        `${r.notebook}${r.cellIndex !== undefined ? ` · cell ${r.cellIndex + 1}` : ''}`,
+      );
+    field(card, 'Views used', r.viewsUsed.length ? r.viewsUsed.join(', ') : '(none named)');
+    const findings = card.appendChild(el('div', undefined, 'field'));
+    findings.appendChild(el('span', `Findings (${r.verdict})`, 'label'));
+    const list = findings.appendChild(el('ul', undefined, 'findings'));
+    for (const f of r.findings) {
+      const li = list.appendChild(el('li'));
+      li.appendChild(el('code', f.rule));
+      li.appendChild(el('span', ` ${f.severity}: ${f.message}`));
+    }
+    field(card, 'Redacted preview', r.redactedPreview, 'pre');
+    if (r.cellSource) field(card, 'Cell code', r.cellSource, 'pre');
+    for (const c of r.comments) field(card, `Comment by ${c.author}`, c.text);
+    if (r.decidedBy)
+      field(
+        card,
+        'Decided by',
+        `${r.decidedBy} on ${(r.decidedAt || '').slice(0, 16).replace('T', ' ')}`,
+      );
+    if (reviewer && r.state === 'pending') card.appendChild(decisionForm(r));
+    return card;
+  }
+
+  function render(message) {
+    root.replaceChildren();
+    if (message.type === 'signedOut') {
+      root.appendChild(el('p', 'Not signed in to a Privet gateway. Run "Privet: Sign in".'));
+      return;
+    }
+    if (message.type === 'error') {
+      root.appendChild(el('p', message.message, 'error'));
+      root.appendChild(el('p', `Fix: ${message.fix}`, 'muted'));
+    } else {
+      const top = root.appendChild(el('div', undefined, 'top'));
+      const pending = message.reviews.filter((r) => r.state === 'pending').length;
+      top.appendChild(
+        el(
+          'h1',
+          `Review queue — ${pending} pending of ${message.reviews.length} (signed in as ${message.user})`,
+        ),
+      );
+      if (!message.reviewer)
+        root.appendChild(el('p', 'You are not a reviewer: decisions are hidden.', 'muted'));
+      if (message.notice) {
+        const n = root.appendChild(el('p', message.notice, 'notice'));
+        n.setAttribute('role', 'status');
+      }
+      if (message.reviews.length === 0) root.appendChild(el('p', 'No review requests.', 'muted'));
+      for (const r of message.reviews) root.appendChild(request(r, message.reviewer));
+    }
+    const refresh = el('button', 'Refresh', 'secondary');
+    refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+    root.appendChild(refresh);
+  }
+
+  window.addEventListener('message', (event) => render(event.data));
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,60 @@
+/**
+ * Starts the Privet SQL language server (dist/server.cjs) in its own Node process over IPC and
+ * keeps it told about the session (gateway URL, token, experiment) — in memory only.
+ */
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { Session } from '../session.js';
+
+/** The session fields the server needs (mirrors ServerSession in server/server.ts). */
+function sessionFields(session: Session, wasmDir: string): Record<string, string | undefined> {
+  const signedIn = session.signedIn;
+  let gatewayUrl: string | undefined;
+  try {
+    gatewayUrl = session.gatewayUrl();
+  } catch {
+    gatewayUrl = undefined;
+  }
+  return {
+    gatewayUrl,
+    token: signedIn?.client.token,
+    experiment: signedIn?.experiment,
+    wasmDir,
+  };
+}
+
+/** Starts the language client; the returned disposable stops it. */
+export async function startLanguageClient(
+  context: vscode.ExtensionContext,
+  session: Session,
+): Promise<vscode.Disposable> {
+  const module = context.asAbsolutePath('dist/server.cjs');
+  const wasmDir = context.asAbsolutePath('dist/duckdb');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'vscode-notebook-cell', language: 'sql' },
+      { scheme: 'file', language: 'sql' },
+      { scheme: 'untitled', language: 'sql' },
+    ],
+    initializationOptions: sessionFields(session, wasmDir),
+    outputChannelName: 'Privet SQL language server',
+  };
+  const client = new LanguageClient('privetSql', 'Privet SQL', serverOptions, clientOptions);
+  await client.start();
+  const listener = session.onDidChange(() => {
+    void client.sendNotification('privet/session', sessionFields(session, wasmDir));
+  });
+  return new vscode.Disposable(() => {
+    listener.dispose();
+    void client.stop();
+  });
+}

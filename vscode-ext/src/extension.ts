@@ -1,0 +1,195 @@
+/**
+ * Privet for VS Code: registers everything into context.subscriptions — the session (token in
+ * SecretStorage), the activity-bar tree and budget webview, the "Privet SQL" notebook controller
+ * with its cell status bar actions, the output gate for other controllers, the restorer of
+ * approved outputs, the review queue panel, "Export approved results", the language client, and
+ * the `privet.*` commands.
+ */
+import * as vscode from 'vscode';
+import { GatewayError } from './client/gateway.js';
+import { startLanguageClient } from './client/language-client.js';
+import { Approvals } from './notebook/approvals.js';
+import { PrivetSqlController } from './notebook/controller.js';
+import { exportApprovedResults, exportTarget } from './notebook/export.js';
+import { heldIdOf, OutputGate } from './notebook/gate.js';
+import { HeldOutputs } from './notebook/held.js';
+import { requestReview } from './notebook/request-review.js';
+import { ApprovedOutputRestorer } from './notebook/restore.js';
+import { ReviewQueuePanel } from './review/queue-panel.js';
+import { PrivetCellStatusBar } from './notebook/status-bar.js';
+import { Session } from './session.js';
+import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
+import { PrivetTree } from './sidebar/tree.js';
+
+/** Shows an error that says what happened and how to fix it. */
+function showError(what: string, error: unknown): void {
+  const message =
+    error instanceof GatewayError
+      ? `${error.message}. Fix: ${error.fix}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  void vscode.window.showErrorMessage(`Privet: ${what} failed: ${message}`);
+}
+
+/** The notebook cell a command was invoked on (argument or the active cell). */
+function targetCell(arg: unknown): vscode.NotebookCell | undefined {
+  if (arg && typeof arg === 'object' && 'document' in arg && 'notebook' in arg)
+    return arg as vscode.NotebookCell;
+  const editor = vscode.window.activeNotebookEditor;
+  const index = editor?.selection.start;
+  return editor && index !== undefined ? editor.notebook.cellAt(index) : undefined;
+}
+
+/** Activates the extension. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const session = new Session(context);
+  const held = new HeldOutputs();
+  const approvals = new Approvals();
+  const tree = new PrivetTree(session);
+  const budget = new BudgetViewProvider(context.extensionUri, session);
+  const controller = new PrivetSqlController(
+    session,
+    held,
+    approvals,
+    context.asAbsolutePath('dist/duckdb'),
+  );
+  const restorer = new ApprovedOutputRestorer(session, held, approvals);
+  const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
+  context.subscriptions.push(
+    session,
+    controller,
+    restorer,
+    queue,
+    new OutputGate(held, approvals, session),
+    vscode.window.registerTreeDataProvider('privet.experiments', tree),
+    vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
+    vscode.notebooks.registerNotebookCellStatusBarItemProvider(
+      'jupyter-notebook',
+      new PrivetCellStatusBar(controller),
+    ),
+    vscode.commands.registerCommand('privet.signIn', async () => {
+      const token = await vscode.window.showInputBox({
+        title: 'Privet: Sign in',
+        prompt: 'Paste your Privet gateway token (kept in VS Code secret storage)',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (!token) return;
+      try {
+        const me = await session.signIn(token);
+        void vscode.window.showInformationMessage(`Privet: signed in as ${me.user}`);
+        if (!me.experiment) await vscode.commands.executeCommand('privet.selectExperiment');
+      } catch (error) {
+        showError('sign-in', error);
+      }
+    }),
+    vscode.commands.registerCommand('privet.signOut', () => session.signOut()),
+    vscode.commands.registerCommand('privet.selectExperiment', async (id?: unknown) => {
+      const signedIn = session.signedIn;
+      if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
+      if (typeof id === 'string') return session.useExperiment(id);
+      try {
+        const { experiments } = await signedIn.client.listExperiments();
+        const usable = experiments.filter((e) => e.state === 'approved' || e.state === 'running');
+        const pick = await vscode.window.showQuickPick(
+          usable.map((e) => ({ label: e.title, description: `${e.id} · ${e.state}`, id: e.id })),
+          { title: 'Privet: Select experiment', placeHolder: 'Experiment your cells run in' },
+        );
+        if (pick) await session.useExperiment(pick.id);
+      } catch (error) {
+        showError('listing experiments', error);
+      }
+    }),
+    vscode.commands.registerCommand('privet.refresh', () => {
+      tree.refresh();
+      void budget.update();
+    }),
+    vscode.commands.registerCommand('privet.runAndSpend', async (arg?: unknown) => {
+      const cell = targetCell(arg);
+      if (cell) await controller.runAndSpend(cell);
+    }),
+    vscode.commands.registerCommand('privet.requestReview', async (arg?: unknown) => {
+      const cell = targetCell(arg);
+      const id = cell ? heldIdOf(cell) : undefined;
+      const original = id ? held.get(id) : undefined;
+      const signedIn = session.signedIn;
+      if (!cell || !id || !original) {
+        void vscode.window.showWarningMessage(
+          'Privet: this cell has no withheld output held in this window. Fix: run the cell again, then request review.',
+        );
+        return;
+      }
+      if (!signedIn?.experiment) {
+        void vscode.window.showWarningMessage('Privet: sign in and select an experiment first.');
+        return;
+      }
+      const justification = await vscode.window.showInputBox({
+        title: 'Privet: Request review',
+        prompt: `Why should this output be released? (rules: ${original.review.findings.map((f) => f.rule).join(', ')})`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() === '' ? 'A justification is required' : undefined),
+      });
+      if (!justification) return;
+      try {
+        const request = await requestReview(
+          signedIn.client,
+          signedIn.experiment,
+          held,
+          id,
+          justification,
+          {
+            notebook: vscode.workspace.asRelativePath(cell.notebook.uri),
+            cellIndex: cell.index,
+          },
+        );
+        void vscode.window.showInformationMessage(
+          `Privet: review request ${request.id} sent (${request.state}).`,
+        );
+      } catch (error) {
+        showError('review request', error);
+      }
+    }),
+    vscode.commands.registerCommand('privet.openReviewQueue', () => {
+      if (!session.signedIn) return vscode.commands.executeCommand('privet.signIn');
+      queue.show();
+    }),
+    vscode.commands.registerCommand('privet.checkReviews', async () => {
+      const restored = await restorer.check();
+      if (restored === 0)
+        void vscode.window.showInformationMessage(
+          'Privet: no withheld output in this window has been approved yet.',
+        );
+    }),
+    vscode.commands.registerCommand('privet.exportApprovedResults', async (arg?: unknown) => {
+      const notebook = exportTarget(arg);
+      const signedIn = session.signedIn;
+      if (!notebook) {
+        void vscode.window.showWarningMessage(
+          'Privet: no notebook to export. Fix: open the .ipynb and run the command from its toolbar.',
+        );
+        return;
+      }
+      if (!signedIn?.experiment) {
+        void vscode.window.showWarningMessage(
+          'Privet: exports are signed per experiment. Fix: sign in and select an experiment first.',
+        );
+        return;
+      }
+      try {
+        await exportApprovedResults({ ...signedIn, experiment: signedIn.experiment }, notebook);
+      } catch (error) {
+        showError('export', error);
+      }
+    }),
+  );
+  await session.restore();
+  try {
+    context.subscriptions.push(await startLanguageClient(context, session));
+  } catch (error) {
+    showError('starting the Privet SQL language server', error);
+  }
+}
+
+/** Nothing to do: everything is in context.subscriptions. */
+export function deactivate(): void {}

@@ -1,0 +1,142 @@
+/**
+ * The "Privet SQL" NotebookController for .ipynb notebooks. Cells run through SqlCellRunner:
+ * masked/synthetic views locally in duckdb-wasm, DP views as a gateway dry run first with a
+ * "Run and spend" action (notification and cell status bar). Outputs were checked by core's
+ * review before they reach here; flagged ones arrive as placeholders.
+ */
+import * as vscode from 'vscode';
+import { SqlEngine } from '../sql/engine.js';
+import type { Session } from '../session.js';
+import { toCellOutput } from './convert.js';
+import type { Approvals } from './approvals.js';
+import type { HeldOutputs } from './held.js';
+import { SqlCellRunner, type CellRunResult } from './run-sql.js';
+
+/** Id of the controller (also used by tests to select it). */
+export const CONTROLLER_ID = 'privet-sql';
+
+/** The Privet SQL controller and its pending dry runs. */
+export class PrivetSqlController implements vscode.Disposable {
+  private readonly controller: vscode.NotebookController;
+  private readonly engine: SqlEngine;
+  private runner: SqlCellRunner | undefined;
+  private order = 0;
+  /** Cells (by document URI) whose last run was a DP dry run, with the SQL that was priced. */
+  readonly pendingDryRuns = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when pending dry runs change (the status bar re-reads them). */
+  readonly onDidChange = this.changed.event;
+
+  /** Creates the controller for jupyter notebooks; `wasmDir` holds the duckdb-wasm files. */
+  constructor(
+    private readonly session: Session,
+    private readonly held: HeldOutputs,
+    private readonly approvals: Approvals,
+    wasmDir: string,
+  ) {
+    this.engine = new SqlEngine(wasmDir);
+    this.controller = vscode.notebooks.createNotebookController(
+      CONTROLLER_ID,
+      'jupyter-notebook',
+      'Privet SQL',
+    );
+    this.controller.supportedLanguages = ['sql'];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = 'SQL over approved Privet views';
+    this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
+    session.onDidChange(() => {
+      if (this.runner && this.runner.experiment !== session.signedIn?.experiment)
+        this.runner = undefined;
+    });
+  }
+
+  private currentRunner(): SqlCellRunner | string {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return 'not signed in to a Privet gateway. Fix: run "Privet: Sign in"';
+    if (!signedIn.experiment) return 'no experiment chosen. Fix: run "Privet: Select experiment"';
+    if (!this.runner || this.runner.experiment !== signedIn.experiment) {
+      this.runner = new SqlCellRunner(
+        signedIn.client,
+        this.engine,
+        signedIn.experiment,
+        this.held,
+        this.approvals,
+      );
+    }
+    return this.runner;
+  }
+
+  private async executeAll(
+    cells: vscode.NotebookCell[],
+    notebook: vscode.NotebookDocument,
+  ): Promise<void> {
+    for (const cell of cells) await this.execute(cell, notebook, false);
+  }
+
+  /** Runs one cell (`spend`: the DP query for real, after its dry run). */
+  async execute(
+    cell: vscode.NotebookCell,
+    _notebook: vscode.NotebookDocument,
+    spend: boolean,
+  ): Promise<void> {
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.executionOrder = ++this.order;
+    execution.start(Date.now());
+    const runner = this.currentRunner();
+    let result: CellRunResult;
+    if (typeof runner === 'string') {
+      const [message, fix] = runner.split('. Fix: ');
+      result = {
+        kind: 'error',
+        outputs: [
+          {
+            output_type: 'error',
+            ename: 'Privet',
+            evalue: `${message ?? runner}. Fix: ${fix ?? ''}`,
+            traceback: [],
+          },
+        ],
+      };
+    } else {
+      const sql = cell.document.getText();
+      result = spend ? await runner.runAndSpend(sql) : await runner.run(sql);
+    }
+    await execution.replaceOutput(result.outputs.map(toCellOutput));
+    execution.end(result.kind !== 'error', Date.now());
+    const key = cell.document.uri.toString();
+    if (result.kind === 'dryRun') {
+      this.pendingDryRuns.set(key, cell.document.getText());
+      void this.offerSpend(cell, result.epsilon);
+    } else {
+      this.pendingDryRuns.delete(key);
+    }
+    if (result.kind === 'release') this.session.refresh();
+    this.changed.fire();
+  }
+
+  private async offerSpend(cell: vscode.NotebookCell, epsilon: string): Promise<void> {
+    const choice = await vscode.window.showInformationMessage(
+      `Privet: the DP query in cell ${cell.index + 1} would spend ε=${epsilon}. See the dry run in the cell.`,
+      'Run and spend',
+    );
+    if (choice === 'Run and spend') await this.runAndSpend(cell);
+  }
+
+  /** Runs a dry-run cell for real, if its text is still the one that was priced. */
+  async runAndSpend(cell: vscode.NotebookCell): Promise<void> {
+    const priced = this.pendingDryRuns.get(cell.document.uri.toString());
+    if (priced === undefined || priced !== cell.document.getText()) {
+      void vscode.window.showWarningMessage(
+        'Privet: this cell has no current dry run (it was edited or not run). Fix: run the cell first to see the cost.',
+      );
+      return;
+    }
+    await this.execute(cell, cell.notebook, true);
+  }
+
+  /** Releases the controller. */
+  dispose(): void {
+    this.controller.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * "Privet: Export approved results" for a notebook open in the editor: the notebook as shown
+ * (placeholders stay placeholders) goes to POST /exports, the gateway re-checks every output and
+ * signs a bundle with only passed or approved outputs, and the bundle is written atomically
+ * (temp file + rename) where the user picks, or next to the notebook when
+ * `privet.export.saveWithoutAsking` is set.
+ */
+import * as vscode from 'vscode';
+import type { ExportBundle } from '@privet/core/protocol';
+import type { SignedIn } from '../session.js';
+import { fromCellOutput } from './convert.js';
+import {
+  exportMessage,
+  exportRequest,
+  exportSummary,
+  placeholderPositions,
+  type ExportCell,
+  type ExportSummary,
+} from './export-request.js';
+
+/** The notebook an export command was invoked on (toolbar argument, URI, or the active one). */
+export function exportTarget(arg: unknown): vscode.NotebookDocument | undefined {
+  const uri =
+    arg instanceof vscode.Uri
+      ? arg
+      : arg && typeof arg === 'object' && 'notebookEditor' in arg
+        ? (arg as { notebookEditor?: { notebookUri?: vscode.Uri } }).notebookEditor?.notebookUri
+        : undefined;
+  if (uri)
+    return vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
+  return vscode.window.activeNotebookEditor?.notebook;
+}
+
+/** The editor's cells as the export needs them. */
+function exportCells(notebook: vscode.NotebookDocument): ExportCell[] {
+  return notebook.getCells().map((cell) => ({
+    kind: cell.kind === vscode.NotebookCellKind.Markup ? 'markdown' : 'code',
+    source: cell.document.getText(),
+    languageId: cell.document.languageId,
+    outputs: cell.outputs.map(fromCellOutput),
+    ...(cell.executionSummary?.executionOrder !== undefined
+      ? { executionCount: cell.executionSummary.executionOrder }
+      : {}),
+  }));
+}
+
+/** Where to save: the user's pick, or `<notebook>.privet-export.json` beside it. */
+async function saveLocation(notebook: vscode.NotebookDocument): Promise<vscode.Uri | undefined> {
+  const beside = notebook.uri.with({
+    path: notebook.uri.path.replace(/\.ipynb$/i, '') + '.privet-export.json',
+  });
+  const quiet = vscode.workspace
+    .getConfiguration('privet')
+    .get<boolean>('export.saveWithoutAsking', false);
+  if (quiet) return beside;
+  return vscode.window.showSaveDialog({
+    title: 'Privet: Save signed export bundle',
+    defaultUri: beside,
+    filters: { 'Privet export bundle': ['json'] },
+    saveLabel: 'Save bundle',
+  });
+}
+
+/** Writes the bundle atomically: a temp file beside the target, then a rename over it. */
+async function writeAtomically(target: vscode.Uri, bundle: ExportBundle): Promise<void> {
+  const temp = target.with({ path: `${target.path}.tmp-${Date.now()}` });
+  const bytes = new TextEncoder().encode(JSON.stringify(bundle, null, 1) + '\n');
+  await vscode.workspace.fs.writeFile(temp, bytes);
+  try {
+    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
+  } catch (error) {
+    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    throw error;
+  }
+}
+
+/** Exports one notebook; returns the summary and where it was saved (undefined if cancelled). */
+export async function exportApprovedResults(
+  signedIn: SignedIn & { experiment: string },
+  notebook: vscode.NotebookDocument,
+): Promise<{ summary: ExportSummary; savedTo: vscode.Uri } | undefined> {
+  const target = await saveLocation(notebook);
+  if (!target) return undefined;
+  const cells = exportCells(notebook);
+  const name = vscode.workspace.asRelativePath(notebook.uri);
+  const bundle = await signedIn.client.createExport(
+    exportRequest(signedIn.experiment, name, cells, { ...notebook.metadata }),
+  );
+  await writeAtomically(target, bundle);
+  const summary = exportSummary(bundle, placeholderPositions(cells));
+  void vscode.window.showInformationMessage(
+    exportMessage(summary, vscode.workspace.asRelativePath(target)),
+  );
+  return { summary, savedTo: target };
+}

@@ -1,0 +1,130 @@
+/**
+ * Gating of outputs written by any other controller (e.g. a Python kernel): every output is
+ * checked by core's review when a notebook opens and whenever cell outputs change; a flagged one
+ * is replaced by the placeholder (rules fired, never the content) and its original is held in
+ * memory for "Request review", which sends it only to the gateway's review queue. An output whose
+ * exact content a reviewer approved (POST /reviews/status, while signed in) is left as it is.
+ * VS Code has no
+ * edit for outputs alone, so the cell is replaced by an identical cell with the gated outputs.
+ */
+import * as vscode from 'vscode';
+import { checkOutput, type NotebookOutput } from '@privet/core';
+import { fromCellOutput, toCellOutput } from './convert.js';
+import type { Session } from '../session.js';
+import type { Approvals } from './approvals.js';
+import type { HeldOutputs } from './held.js';
+import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
+
+/** True for outputs Privet wrote itself (already checked, or a placeholder). */
+function isPrivetOutput(output: vscode.NotebookCellOutput): boolean {
+  return output.items.some(
+    (i) => i.mime === PLACEHOLDER_MIME_TYPE || i.mime.startsWith('application/vnd.privet.'),
+  );
+}
+
+/** Watches jupyter notebooks and replaces flagged outputs of other controllers. */
+export class OutputGate implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  /** Starts watching; checks notebooks already open. */
+  constructor(
+    private readonly held: HeldOutputs,
+    private readonly approvals: Approvals,
+    private readonly session: Session,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenNotebookDocument((n) => void this.gateNotebook(n)),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        const cells = e.cellChanges.filter((c) => c.outputs !== undefined).map((c) => c.cell);
+        if (cells.length > 0) void this.gateCells(e.notebook, cells);
+      }),
+    );
+    for (const n of vscode.workspace.notebookDocuments) void this.gateNotebook(n);
+  }
+
+  private gateNotebook(notebook: vscode.NotebookDocument): Promise<void> {
+    return this.gateCells(notebook, notebook.getCells());
+  }
+
+  /** Checks the cells' outputs and replaces the cells whose outputs were flagged. */
+  async gateCells(
+    notebook: vscode.NotebookDocument,
+    cells: readonly vscode.NotebookCell[],
+  ): Promise<void> {
+    if (notebook.notebookType !== 'jupyter-notebook') return;
+    const edits: vscode.NotebookEdit[] = [];
+    for (const cell of cells) {
+      let changed = false;
+      const outputs: vscode.NotebookCellOutput[] = [];
+      for (const o of cell.outputs) {
+        if (isPrivetOutput(o)) {
+          outputs.push(o);
+          continue;
+        }
+        const original = fromCellOutput(o);
+        const review = checkOutput(original, { mode: 'display' });
+        if (review.verdict === 'pass' || (await this.approved(original))) {
+          outputs.push(o);
+          continue;
+        }
+        changed = true;
+        const heldId = this.held.hold({
+          output: original,
+          review,
+          cellSource: cell.document.getText(),
+          viewsUsed: [],
+        });
+        outputs.push(toCellOutput(placeholderOutput(review, heldId)));
+      }
+      if (!changed) continue;
+      const data = new vscode.NotebookCellData(
+        cell.kind,
+        cell.document.getText(),
+        cell.document.languageId,
+      );
+      data.outputs = outputs;
+      data.metadata = cell.metadata;
+      if (cell.executionSummary) data.executionSummary = cell.executionSummary;
+      edits.push(
+        vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
+          data,
+        ]),
+      );
+    }
+    if (edits.length === 0) return;
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(notebook.uri, edits);
+    await vscode.workspace.applyEdit(edit);
+  }
+
+  /** True when a reviewer approved exactly this content in the current experiment. */
+  private async approved(output: NotebookOutput): Promise<boolean> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn?.experiment) return false;
+    return this.approvals.isApproved(signedIn.client, signedIn.experiment, output);
+  }
+
+  /** Stops watching. */
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** The held id each of a cell's outputs carries ('' for outputs that are not placeholders). */
+export function heldIdsOf(cell: vscode.NotebookCell): string[] {
+  return cell.outputs.map((o) => {
+    const item = o.items.find((i) => i.mime === PLACEHOLDER_MIME_TYPE);
+    if (!item) return '';
+    try {
+      const info = JSON.parse(new TextDecoder().decode(item.data)) as { heldId?: unknown };
+      return typeof info.heldId === 'string' ? info.heldId : '';
+    } catch {
+      return ''; // A damaged placeholder: nothing to send or restore.
+    }
+  });
+}
+
+/** The first held id a cell's placeholder outputs carry, if any. */
+export function heldIdOf(cell: vscode.NotebookCell): string | undefined {
+  return heldIdsOf(cell).find((id) => id !== '');
+}

@@ -1,0 +1,148 @@
+/**
+ * nbformat outputs the Privet SQL controller writes: result tables (HTML + text), DP dry runs, DP
+ * releases, errors, and the placeholder that stands in for a flagged output. The placeholder names
+ * the rules that fired and never any of the output's content.
+ */
+import {
+  DP_RELEASE_MIME_TYPE,
+  type DpDryRunWithBudget,
+  type DpRelease,
+} from '@privet/core/protocol';
+import {
+  Rational,
+  type DisplayOutput,
+  type Finding,
+  type NotebookOutput,
+  type ReviewResult,
+} from '@privet/core';
+import type { QueryResult } from '../sql/engine.js';
+
+/** MIME type of the placeholder that replaces a flagged output. */
+export const PLACEHOLDER_MIME_TYPE = 'application/vnd.privet.withheld+json';
+
+/** What a placeholder carries: verdict and rules, never the withheld content. */
+export interface WithheldInfo {
+  verdict: 'flag' | 'block';
+  rules: string[];
+  /** Id of the original held in the extension's memory until it is sent for review. */
+  heldId: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A query result as an HTML table with a text fallback. */
+export function tableOutput(result: QueryResult): DisplayOutput {
+  const head = result.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = result.rows
+    .map(
+      (r) => `<tr>${r.map((v) => `<td>${v === null ? 'NULL' : escapeHtml(v)}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  const more =
+    result.totalRows > result.rows.length
+      ? `${result.rows.length} of ${result.totalRows} rows`
+      : `${result.totalRows} row(s)`;
+  const text = [
+    result.columns.join('\t'),
+    ...result.rows.map((r) => r.map((v) => v ?? 'NULL').join('\t')),
+  ];
+  return {
+    output_type: 'display_data',
+    data: {
+      'text/html': `<table class="privet-result"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p>${more}</p>`,
+      'text/plain': [...text, more].join('\n'),
+    },
+    metadata: {},
+  };
+}
+
+/** The dry run of a DP query: cost, expected ±error per aggregate, and budget afterwards. */
+export function dryRunText(dry: DpDryRunWithBudget): string {
+  const cost = [
+    dry.cost.epsilon !== undefined ? `ε=${Rational.from(dry.cost.epsilon).toDisplayString()}` : '',
+    dry.cost.delta !== undefined ? `δ=${dry.cost.delta}` : '',
+    dry.cost.rho !== undefined ? `ρ=${dry.cost.rho}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const level = Math.round((1 - dry.alpha) * 100);
+  const lines = [`Privet DP dry run (nothing spent yet): cost ${cost}`];
+  for (const c of dry.columns) {
+    if (c.role !== 'aggregate') continue;
+    const error =
+      c.halfWidth !== undefined ? `±${c.halfWidth.toFixed(2)}` : '± depends on the data';
+    lines.push(`  ${c.name} (${c.kind}): ${error} at ${level}%`);
+  }
+  for (const b of dry.budget) {
+    // Exact arithmetic on the gateway's rational strings: a budget is never shown rounded up.
+    const after = Rational.from(b.remainingBefore.epsilon.exact).sub(Rational.from(b.cost.epsilon));
+    lines.push(
+      `  budget ${b.source}: ε ${b.remainingBefore.epsilon.text} left → ${after.toDisplayString()} after` +
+        (b.affordable ? '' : ' (NOT affordable: the query would be refused)'),
+    );
+  }
+  for (const w of dry.warnings) lines.push(`  note: ${w}`);
+  lines.push('Run "Privet: Run and spend" (cell status bar or notification) to release it.');
+  return lines.join('\n');
+}
+
+/** A dry run as a text output. */
+export function dryRunOutput(dry: DpDryRunWithBudget): DisplayOutput {
+  return { output_type: 'display_data', data: { 'text/plain': dryRunText(dry) }, metadata: {} };
+}
+
+/** A one-line text summary of a release (the text/plain fallback). */
+export function releaseText(release: DpRelease): string {
+  const lines = [
+    `Privet DP release ${release.releaseId} (${release.mechanism}, ε=${release.cost.epsilon ?? '-'})`,
+  ];
+  for (const row of release.rows) {
+    const keys = Object.entries(row.keys).map(([k, v]) => `${k}=${String(v)}`);
+    const cells = Object.entries(row.values).map(
+      ([k, c]) => `${k}=${c.value} [${c.interval[0]}, ${c.interval[1]}]`,
+    );
+    lines.push([...keys, ...cells].join('  '));
+  }
+  return lines.join('\n');
+}
+
+/** A DP release with its own MIME type (rendered by the Privet renderer) and a text fallback. */
+export function releaseOutput(release: DpRelease): DisplayOutput {
+  return {
+    output_type: 'display_data',
+    data: {
+      [DP_RELEASE_MIME_TYPE]: JSON.parse(JSON.stringify(release)) as unknown,
+      'text/plain': releaseText(release),
+    },
+    metadata: {},
+  };
+}
+
+/** An error output with what happened and how to fix it (never data values). */
+export function errorOutput(name: string, message: string, fix: string): NotebookOutput {
+  return { output_type: 'error', ename: name, evalue: `${message}. Fix: ${fix}`, traceback: [] };
+}
+
+/** Distinct rule ids of findings that hold an output back. */
+export function holdingRules(findings: readonly Finding[]): string[] {
+  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
+}
+
+/** The placeholder written instead of a flagged output (rules fired, never the content). */
+export function placeholderOutput(review: ReviewResult, heldId: string): DisplayOutput {
+  const rules = holdingRules(review.findings);
+  const verdict = review.verdict === 'block' ? 'block' : 'flag';
+  const info: WithheldInfo = { verdict, rules, heldId };
+  return {
+    output_type: 'display_data',
+    data: {
+      [PLACEHOLDER_MIME_TYPE]: info,
+      'text/plain':
+        `Privet withheld this output (${verdict}: ${rules.join(', ') || 'review'}). ` +
+        'Use "Privet: Request review" on this cell to send it to a reviewer; it stays off the notebook.',
+    },
+    metadata: { privet: { withheld: heldId } },
+  };
+}

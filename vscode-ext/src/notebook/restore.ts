@@ -1,0 +1,96 @@
+/**
+ * Restores withheld outputs once a reviewer approved exactly their content: asks the gateway
+ * (POST /reviews/status by content hash) on every session change, on "Privet: Check review status",
+ * and every 15 s while a submitted original is still waiting (no polling otherwise). The
+ * placeholder is replaced by the held original in its cell, and the original is forgotten.
+ */
+import * as vscode from 'vscode';
+import type { Session } from '../session.js';
+import type { Approvals, ApprovedHeld } from './approvals.js';
+import { toCellOutput } from './convert.js';
+import { heldIdsOf } from './gate.js';
+import type { HeldOutputs } from './held.js';
+
+/** How often waiting review requests are re-checked. */
+const POLL_MS = 15_000;
+
+/** Watches for approvals of held outputs and puts the originals back. */
+export class ApprovedOutputRestorer implements vscode.Disposable {
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly subscription: vscode.Disposable;
+  private running: Promise<number> | undefined;
+
+  /** Starts listening to the session and the poll timer. */
+  constructor(
+    private readonly session: Session,
+    private readonly held: HeldOutputs,
+    private readonly approvals: Approvals,
+  ) {
+    this.subscription = session.onDidChange(() => void this.check());
+    this.timer = setInterval(() => {
+      if (this.held.entries().some(([, h]) => h.submitted)) void this.check();
+    }, POLL_MS);
+  }
+
+  /** Checks now; resolves to how many outputs were restored (one check at a time). */
+  check(): Promise<number> {
+    this.running ??= this.checkOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async checkOnce(): Promise<number> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn?.experiment) return 0;
+    const approved = await this.approvals.approvedHeld(
+      signedIn.client,
+      signedIn.experiment,
+      this.held,
+    );
+    let restored = 0;
+    for (const a of approved) restored += await this.restore(a);
+    if (restored > 0) {
+      void vscode.window.showInformationMessage(
+        `Privet: a reviewer approved ${restored} withheld output(s); restored in the notebook.`,
+      );
+    }
+    return restored;
+  }
+
+  /** Puts one approved original back wherever its placeholder is shown. */
+  private async restore(a: ApprovedHeld): Promise<number> {
+    let restored = 0;
+    const edit = new vscode.WorkspaceEdit();
+    for (const notebook of vscode.workspace.notebookDocuments) {
+      const edits: vscode.NotebookEdit[] = [];
+      for (const cell of notebook.getCells()) {
+        const ids = heldIdsOf(cell);
+        const at = ids.indexOf(a.heldId);
+        if (at < 0) continue;
+        const outputs = cell.outputs.map((o, i) => (i === at ? toCellOutput(a.output) : o));
+        const data = new vscode.NotebookCellData(
+          cell.kind,
+          cell.document.getText(),
+          cell.document.languageId,
+        );
+        data.outputs = outputs;
+        data.metadata = cell.metadata;
+        if (cell.executionSummary) data.executionSummary = cell.executionSummary;
+        edits.push(
+          vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
+            data,
+          ]),
+        );
+        restored += 1;
+      }
+      if (edits.length > 0) edit.set(notebook.uri, edits);
+    }
+    if (restored > 0 && (await vscode.workspace.applyEdit(edit))) this.held.drop(a.heldId);
+    return restored;
+  }
+
+  /** Stops the timer and the listener. */
+  dispose(): void {
+    clearInterval(this.timer);
+    this.subscription.dispose();
+  }
+}

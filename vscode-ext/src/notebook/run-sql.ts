@@ -1,0 +1,240 @@
+/**
+ * What running one Privet SQL cell means, free of any VS Code API so it is tested against a real
+ * gateway: masked and synthetic views are fetched as Arrow IPC (inside the experiment) into the
+ * local duckdb-wasm and queried there; DP views go to the gateway, first as a free dry run and
+ * only on "Run and spend" for real. Every output passes core's checkOutput before it is returned;
+ * a flagged one is shown only when a reviewer approved exactly its content (POST /reviews/status);
+ * otherwise it is replaced by a placeholder and the original is only kept for a review request.
+ */
+import { checkOutput, type NotebookOutput, type ViewSummary, type ViewUsed } from '@privet/core';
+import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
+import { GatewayError, type GatewayClient } from '../client/gateway.js';
+import { SqlError, type SqlEngine } from '../sql/engine.js';
+import { Approvals } from './approvals.js';
+import { HeldOutputs } from './held.js';
+import {
+  dryRunOutput,
+  errorOutput,
+  placeholderOutput,
+  releaseOutput,
+  tableOutput,
+} from './outputs.js';
+
+/** Options a cell may set in leading `-- privet: key=value` comments. */
+export interface DpOptions {
+  epsilon?: string;
+  delta?: string;
+  accuracy?: string;
+}
+
+/** What a cell run produced. */
+export type CellRunResult =
+  | { kind: 'rows'; outputs: NotebookOutput[] }
+  | { kind: 'withheld'; outputs: NotebookOutput[]; heldId: string }
+  | { kind: 'dryRun'; outputs: NotebookOutput[]; dryRun: DpDryRunWithBudget; epsilon: string }
+  | { kind: 'release'; outputs: NotebookOutput[]; release: DpRelease }
+  | { kind: 'error'; outputs: NotebookOutput[] };
+
+/** Default ε of a DP cell that names none. */
+export const DEFAULT_EPSILON = '0.5';
+
+/** Reads `-- privet: epsilon=0.5 delta=1e-6` comment lines at the top of a cell. */
+export function parseDpOptions(sql: string): DpOptions {
+  const options: DpOptions = {};
+  for (const line of sql.split('\n')) {
+    const m = /^\s*--\s*privet:\s*(.*)$/i.exec(line);
+    if (!m) continue;
+    for (const pair of (m[1] ?? '').split(/[\s,]+/)) {
+      const [key, value] = pair.split('=');
+      if (!value) continue;
+      if (key === 'epsilon' || key === 'delta' || key === 'accuracy') options[key] = value;
+    }
+  }
+  return options;
+}
+
+/** Runs Privet SQL cells for one user in one experiment. */
+export class SqlCellRunner {
+  private views: Map<string, ViewSummary> | undefined;
+  private readonly releaseIds = new Set<string>();
+
+  /** Creates a runner over a gateway client, a local engine and the current experiment. */
+  constructor(
+    private readonly client: GatewayClient,
+    private readonly engine: SqlEngine,
+    readonly experiment: string,
+    /** Where withheld originals are kept for "Request review". */
+    readonly held: HeldOutputs = new HeldOutputs(),
+    /** Which flagged contents reviewers approved. */
+    readonly approvals: Approvals = new Approvals(),
+  ) {}
+
+  /** Runs one cell: local query over masked/synthetic views, or a DP dry run. */
+  async run(sql: string): Promise<CellRunResult> {
+    try {
+      const views = await this.viewMap();
+      const tables = await this.engine.tablesIn(sql);
+      if (tables.length === 0) return this.local(sql, []);
+      const unknown = tables.filter((t) => !views.has(t));
+      if (unknown.length > 0) {
+        return errorResult(
+          'UnknownView',
+          `the cell names ${unknown.map((t) => `"${t}"`).join(', ')}, which is not an approved view`,
+          `query the views listed in the Privet sidebar (${[...views.keys()].join(', ')})`,
+        );
+      }
+      const used = tables.map((t) => views.get(t)!);
+      const dp = used.filter((v) => v.tier === 'dp');
+      if (dp.length > 0 && dp.length < used.length) {
+        return errorResult(
+          'MixedTiers',
+          'the cell mixes a dp view with row-level views',
+          'query dp views in their own cell (they run on the gateway)',
+        );
+      }
+      if (dp.length > 0) return await this.dryRun(sql);
+      for (const view of used) {
+        if (!this.engine.loadedViews.has(view.name)) {
+          await this.engine.loadView(
+            view.name,
+            await this.client.viewArrow(view.name, this.experiment),
+          );
+        }
+      }
+      return await this.local(sql, used);
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  /** Spends budget on a DP query after its dry run; the release passes checkOutput too. */
+  async runAndSpend(sql: string): Promise<CellRunResult> {
+    try {
+      const result = await this.client.dpQuery({ ...this.dpBody(sql), dryRun: false });
+      if (result.dryRun) throw new Error('the gateway answered a dry run to a real query');
+      this.releaseIds.add(result.release.releaseId);
+      const output = releaseOutput(result.release);
+      const gated = await this.gate(output, sql, []);
+      if (gated) return gated;
+      return { kind: 'release', outputs: [output], release: result.release };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  private async dryRun(sql: string): Promise<CellRunResult> {
+    const body = this.dpBody(sql);
+    const result = await this.client.dpQuery({ ...body, dryRun: true });
+    if (!result.dryRun) throw new Error('the gateway spent budget on a dry run');
+    const dryRun = result as DpDryRunWithBudget;
+    return {
+      kind: 'dryRun',
+      outputs: [dryRunOutput(dryRun)],
+      dryRun,
+      epsilon: String(body.epsilon ?? ''),
+    };
+  }
+
+  private dpBody(sql: string): {
+    experiment: string;
+    sql: string;
+    epsilon?: string;
+    delta?: string;
+    accuracy?: string;
+  } {
+    const options = parseDpOptions(sql);
+    const body: {
+      experiment: string;
+      sql: string;
+      epsilon?: string;
+      delta?: string;
+      accuracy?: string;
+    } = {
+      experiment: this.experiment,
+      sql: stripComments(sql),
+    };
+    if (options.accuracy) body.accuracy = options.accuracy;
+    else body.epsilon = options.epsilon ?? DEFAULT_EPSILON;
+    if (options.delta) body.delta = options.delta;
+    return body;
+  }
+
+  private async local(sql: string, used: ViewSummary[]): Promise<CellRunResult> {
+    const output = tableOutput(await this.engine.query(sql));
+    const gated = await this.gate(output, sql, used);
+    if (gated) return gated;
+    return { kind: 'rows', outputs: [output] };
+  }
+
+  /** checkOutput in display mode; a flagged or blocked output not approved becomes a placeholder. */
+  private async gate(
+    output: NotebookOutput,
+    sql: string,
+    used: ViewSummary[],
+  ): Promise<CellRunResult | undefined> {
+    const review = checkOutput(output, {
+      viewsUsed: used.map(viewUsed),
+      knownReleaseIds: (id) => this.releaseIds.has(id),
+      mode: 'display',
+    });
+    if (review.verdict === 'pass') return undefined;
+    if (await this.approvals.isApproved(this.client, this.experiment, output)) return undefined;
+    const heldId = this.held.hold({
+      output,
+      review,
+      cellSource: sql,
+      viewsUsed: used.map((v) => v.name),
+    });
+    return { kind: 'withheld', outputs: [placeholderOutput(review, heldId)], heldId };
+  }
+
+  private async viewMap(): Promise<Map<string, ViewSummary>> {
+    if (!this.views) {
+      const { views } = await this.client.listViews();
+      this.views = new Map(views.map((v) => [v.name, v]));
+    }
+    return this.views;
+  }
+}
+
+/** What the review engine needs to know of a view a cell used. */
+export function viewUsed(view: ViewSummary): ViewUsed {
+  return {
+    name: view.name,
+    tier: view.tier,
+    quasiIdentifiers: view.manifest?.kAnonymity?.quasiIdentifiers ?? [],
+    columns: view.columns.map((c) => c.name),
+  };
+}
+
+/** Drops `--` comment lines (the gateway wants one bare SELECT). */
+function stripComments(sql: string): string {
+  return sql
+    .split('\n')
+    .filter((l) => !/^\s*--/.test(l))
+    .join('\n')
+    .trim()
+    .replace(/;\s*$/, '');
+}
+
+function errorResult(name: string, message: string, fix: string): CellRunResult {
+  return { kind: 'error', outputs: [errorOutput(name, message, fix)] };
+}
+
+/** Any failure as an error output that says what happened and how to fix it. */
+function failure(error: unknown): CellRunResult {
+  if (error instanceof GatewayError)
+    return errorResult(`Privet ${error.code}`, error.message, error.fix);
+  if (error instanceof SqlError) {
+    return errorResult(
+      `${error.kind} error`,
+      error.message,
+      'check the SQL; only approved views can be queried (file, network and extension access are off)',
+    );
+  }
+  return errorResult(
+    'PrivetError',
+    error instanceof Error ? error.message : String(error),
+    'see the Privet output channel',
+  );
+}

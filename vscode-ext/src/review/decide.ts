@@ -1,0 +1,32 @@
+/**
+ * A reviewer's decision, free of the VS Code API: checks the comment rule before asking the
+ * gateway (a comment is required to reject or request changes), then POST /reviews/:id/decision.
+ */
+import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
+import type { GatewayClient } from '../client/gateway.js';
+
+/** Decides review request `id`; throws with a fix when the comment is missing. */
+export async function decideReview(
+  client: GatewayClient,
+  id: string,
+  decision: ReviewDecision,
+  comment: string,
+): Promise<ReviewRequest> {
+  const text = comment.trim();
+  if (decision !== 'approve' && text === '') {
+    throw new Error(
+      `a comment is required to ${decision === 'reject' ? 'reject' : 'request changes on'} ${id}. ` +
+        'Fix: write what the analyst should change or why it is refused',
+    );
+  }
+  return client.decideReview(id, text === '' ? { decision } : { decision, comment: text });
+}
+
+/** Pending requests first, then the newest. */
+export function queueOrder(reviews: readonly ReviewRequest[]): ReviewRequest[] {
+  return [...reviews].sort(
+    (a, b) =>
+      Number(b.state === 'pending') - Number(a.state === 'pending') ||
+      b.createdAt.localeCompare(a.createdAt),
+  );
+}

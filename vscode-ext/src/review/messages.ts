@@ -1,0 +1,37 @@
+/** The one message contract between the review queue webview and the extension (both directions). */
+import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
+
+/** Extension → webview: the queue (sent whole on every refresh) or a failure. */
+export type ToReviewWebview =
+  | { type: 'signedOut' }
+  | {
+      type: 'queue';
+      user: string;
+      /** True when the signed-in user holds the reviewer role (decision buttons shown). */
+      reviewer: boolean;
+      reviews: ReviewRequest[];
+      /** A one-line result of the last action, e.g. "rev-… approved". */
+      notice?: string;
+    }
+  | { type: 'error'; message: string; fix: string };
+
+/** Webview → extension: user actions. */
+export type FromReviewWebview =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'decide'; id: string; decision: ReviewDecision; comment: string };
+
+/** Validates a message from the webview (it is untrusted input); undefined when malformed. */
+export function parseFromReviewWebview(raw: unknown): FromReviewWebview | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const m = raw as Record<string, unknown>;
+  if (m.type === 'ready' || m.type === 'refresh') return { type: m.type };
+  if (
+    m.type === 'decide' &&
+    typeof m.id === 'string' &&
+    typeof m.comment === 'string' &&
+    (m.decision === 'approve' || m.decision === 'reject' || m.decision === 'request_changes')
+  )
+    return { type: 'decide', id: m.id, decision: m.decision, comment: m.comment };
+  return undefined;
+}

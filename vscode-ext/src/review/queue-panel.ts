@@ -1,0 +1,133 @@
+/**
+ * "Privet: Open review queue": a webview panel listing review requests with the redacted preview,
+ * findings, cell code, views used, the experiment's purpose and the justification, and (for
+ * reviewers) approve / reject / request changes with a comment. Strict CSP: no inline script, only
+ * media/review.js with a fresh nonce; localResourceRoots limited to media/. Refreshed after every
+ * decision and on every session change.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { GatewayError } from '../client/gateway.js';
+import type { Session } from '../session.js';
+import { decideReview, queueOrder } from './decide.js';
+import { parseFromReviewWebview, type ToReviewWebview } from './messages.js';
+
+/** View type of the panel. */
+export const REVIEW_PANEL_TYPE = 'privet.reviewQueue';
+
+/** The single review queue panel of the window. */
+export class ReviewQueuePanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  /** Creates the (not yet shown) panel; `decided` runs after each successful decision. */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: Session,
+    private readonly decided: () => void,
+  ) {
+    this.subscription = session.onDidChange(() => void this.update());
+  }
+
+  /** Shows the panel (creating it once) and loads the queue. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      void this.update();
+      return;
+    }
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(
+      REVIEW_PANEL_TYPE,
+      'Privet: Review queue',
+      vscode.ViewColumn.Active,
+      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false },
+    );
+    this.panel = panel;
+    panel.webview.html = html(panel.webview, media);
+    panel.onDidDispose(() => (this.panel = undefined));
+    panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const message = parseFromReviewWebview(raw);
+      if (!message) return;
+      if (message.type !== 'decide') return this.update();
+      await this.decide(message.id, message.decision, message.comment);
+    });
+  }
+
+  private async decide(
+    id: string,
+    decision: 'approve' | 'reject' | 'request_changes',
+    comment: string,
+  ): Promise<void> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return this.post({ type: 'signedOut' });
+    try {
+      const r = await decideReview(signedIn.client, id, decision, comment);
+      this.decided();
+      await this.update(`${r.id} is now ${r.state.replace('_', ' ')}`);
+    } catch (error) {
+      const text =
+        error instanceof GatewayError
+          ? `${error.message}. Fix: ${error.fix}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      void vscode.window.showErrorMessage(`Privet: the review decision failed: ${text}`);
+      await this.update(`decision on ${id} failed: ${text}`);
+    }
+  }
+
+  /** Re-reads the queue from the gateway and posts it. */
+  async update(notice?: string): Promise<void> {
+    if (!this.panel) return;
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return this.post({ type: 'signedOut' });
+    try {
+      const { reviews } = await signedIn.client.listReviews();
+      await this.post({
+        type: 'queue',
+        user: signedIn.user,
+        reviewer: signedIn.roles.includes('reviewer'),
+        reviews: queueOrder(reviews),
+        ...(notice ? { notice } : {}),
+      });
+    } catch (error) {
+      if (error instanceof GatewayError)
+        return this.post({ type: 'error', message: error.message, fix: error.fix });
+      return this.post({
+        type: 'error',
+        message: `the review queue could not be read (${String(error)})`,
+        fix: 'check privet.gatewayUrl and sign in again',
+      });
+    }
+  }
+
+  private async post(message: ToReviewWebview): Promise<void> {
+    await this.panel?.webview.postMessage(message);
+  }
+
+  /** Closes the panel and stops listening. */
+  dispose(): void {
+    this.subscription.dispose();
+    this.panel?.dispose();
+  }
+}
+
+function html(webview: vscode.Webview, media: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'review.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'review.css'));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Privet review queue</title></head>
+<body><main id="root" aria-live="polite">Loading…</main>
+<script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
+}

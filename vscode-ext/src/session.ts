@@ -1,0 +1,102 @@
+/**
+ * Who is signed in to which gateway, in which experiment. The token lives only in VS Code's
+ * SecretStorage (never in settings or files); the gateway URL is the `privet.gatewayUrl` setting;
+ * the chosen experiment is workspace state. Listeners hear every change.
+ */
+import * as vscode from 'vscode';
+import { GatewayClient, normalizeGatewayUrl } from './client/gateway.js';
+
+/** SecretStorage key of the bearer token. */
+const TOKEN_KEY = 'privet.token';
+/** Workspace-state key of the current experiment id. */
+const EXPERIMENT_KEY = 'privet.experiment';
+
+/** A signed-in user's client and identity. */
+export interface SignedIn {
+  client: GatewayClient;
+  user: string;
+  roles: readonly string[];
+  experiment: string | undefined;
+}
+
+/** The extension's session: token, gateway client, current experiment. */
+export class Session implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after sign-in, sign-out, experiment or setting changes. */
+  readonly onDidChange = this.changed.event;
+  private current: SignedIn | undefined;
+
+  /** Creates the session over the extension's secrets and workspace state. */
+  constructor(private readonly context: vscode.ExtensionContext) {
+    // Context keys for menus: `privet.inExperiment` shows "Export approved results".
+    this.changed.event(() => this.updateContext());
+  }
+
+  private updateContext(): void {
+    const c = this.current;
+    void vscode.commands.executeCommand('setContext', 'privet.signedIn', c !== undefined);
+    void vscode.commands.executeCommand('setContext', 'privet.inExperiment', !!c?.experiment);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'privet.reviewer',
+      c?.roles.includes('reviewer') ?? false,
+    );
+  }
+
+  /** The signed-in state, or undefined. */
+  get signedIn(): SignedIn | undefined {
+    return this.current;
+  }
+
+  /** The configured gateway URL, normalized (throws a GatewayError with a fix when invalid). */
+  gatewayUrl(): string {
+    const raw = vscode.workspace.getConfiguration('privet').get<string>('gatewayUrl', '');
+    return normalizeGatewayUrl(raw);
+  }
+
+  /** Restores a stored token at start (silently stays signed out when it no longer works). */
+  async restore(): Promise<void> {
+    const token = await this.context.secrets.get(TOKEN_KEY);
+    if (!token) return;
+    try {
+      await this.signIn(token);
+    } catch {
+      this.current = undefined;
+    }
+  }
+
+  /** Checks the token with the gateway, stores it in SecretStorage, and signs in. */
+  async signIn(token: string): Promise<SignedIn> {
+    const client = new GatewayClient(this.gatewayUrl(), token.trim());
+    const me = await client.whoami();
+    await this.context.secrets.store(TOKEN_KEY, token.trim());
+    const stored = this.context.workspaceState.get<string>(EXPERIMENT_KEY);
+    this.current = { client, user: me.user, roles: me.roles, experiment: stored };
+    this.changed.fire();
+    return this.current;
+  }
+
+  /** Forgets the token and the client. */
+  async signOut(): Promise<void> {
+    await this.context.secrets.delete(TOKEN_KEY);
+    this.current = undefined;
+    this.changed.fire();
+  }
+
+  /** Sets the experiment cells run in. */
+  async useExperiment(id: string): Promise<void> {
+    await this.context.workspaceState.update(EXPERIMENT_KEY, id);
+    if (this.current) this.current = { ...this.current, experiment: id };
+    this.changed.fire();
+  }
+
+  /** Tells listeners something changed (e.g. budget spent). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  /** Releases the event emitter. */
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The "Budget & record" webview view: budget gauges, charges and the experiment record of the
+ * current experiment, updated on every session change (sign-in, experiment switch, DP spend).
+ * Strict CSP: no inline script, only this extension's media script with a fresh nonce, and
+ * localResourceRoots limited to media/.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Rational } from '@privet/core';
+import { GatewayError } from '../client/gateway.js';
+import type { Session } from '../session.js';
+import type { FromWebview, ToWebview } from './messages.js';
+
+/** Id of the webview view in package.json. */
+export const BUDGET_VIEW_ID = 'privet.budget';
+
+/** Provider of the budget & record webview. */
+export class BudgetViewProvider implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+
+  /** Creates the provider; it re-renders whenever the session changes. */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: Session,
+  ) {
+    session.onDidChange(() => void this.update());
+  }
+
+  /** Sets up the webview's HTML and message handling. */
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    view.webview.html = this.html(view.webview, media);
+    view.webview.onDidReceiveMessage((message: FromWebview) => {
+      if (message.type === 'signIn') void vscode.commands.executeCommand('privet.signIn');
+      else void this.update();
+    });
+  }
+
+  /** Re-reads the budget from the gateway and posts it to the webview. */
+  async update(): Promise<void> {
+    if (!this.view) return;
+    await this.view.webview.postMessage(await this.state());
+  }
+
+  private async state(): Promise<ToWebview> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return { type: 'signedOut' };
+    if (!signedIn.experiment) return { type: 'noExperiment', user: signedIn.user };
+    try {
+      const id = signedIn.experiment;
+      const [{ experiments }, budget] = await Promise.all([
+        signedIn.client.listExperiments(),
+        signedIn.client.budget(id),
+      ]);
+      const experiment = experiments.find((e) => e.id === id);
+      if (!experiment) {
+        return {
+          type: 'error',
+          message: `experiment "${id}" is not visible to you`,
+          fix: 'pick another in the Privet tree',
+        };
+      }
+      const chargeEpsilon = budget.charges.map((c) => Rational.from(c.epsilon).toDisplayString());
+      return { type: 'state', user: signedIn.user, experiment, budget, chargeEpsilon };
+    } catch (error) {
+      if (error instanceof GatewayError)
+        return { type: 'error', message: error.message, fix: error.fix };
+      return { type: 'error', message: String(error), fix: 'see the Privet output channel' };
+    }
+  }
+
+  private html(webview: vscode.Webview, media: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'budget.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'budget.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Privet budget</title></head>
+<body><main id="root" aria-live="polite">Loading…</main>
+<script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
+  }
+}

@@ -1,0 +1,20 @@
+/** The one message contract between the budget webview and the extension (both directions). */
+import type { BudgetResponse } from '@privet/core/protocol';
+import type { Experiment } from '../client/gateway.js';
+
+/** Extension → webview: everything the view shows, sent whole on every change. */
+export type ToWebview =
+  | { type: 'signedOut' }
+  | { type: 'noExperiment'; user: string }
+  | { type: 'error'; message: string; fix: string }
+  | {
+      type: 'state';
+      user: string;
+      experiment: Experiment;
+      budget: BudgetResponse;
+      /** Each charge's ε as short display text (same order as budget.charges). */
+      chargeEpsilon: string[];
+    };
+
+/** Webview → extension: user actions. */
+export type FromWebview = { type: 'ready' } | { type: 'signIn' } | { type: 'refresh' };

@@ -1,0 +1,135 @@
+/**
+ * The "Privet" activity-bar tree: experiments → the views each may use (tier, source, rows,
+ * provenance) → columns with their masking operator. Read from the gateway on every refresh.
+ */
+import * as vscode from 'vscode';
+import type { ColumnProvenance, ViewSummary } from '@privet/core/protocol';
+import type { Experiment } from '../client/gateway.js';
+import type { Session } from '../session.js';
+
+/** One node of the tree. */
+export type PrivetNode =
+  | { kind: 'message'; text: string; command?: vscode.Command }
+  | { kind: 'experiment'; experiment: Experiment; current: boolean }
+  | { kind: 'view'; view: ViewSummary; experiment: string }
+  | { kind: 'column'; column: ColumnProvenance };
+
+/** Tree data provider of experiments, views and columns. */
+export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
+  private readonly changed = new vscode.EventEmitter<PrivetNode | undefined>();
+  /** Fires when the whole tree should be re-read. */
+  readonly onDidChangeTreeData = this.changed.event;
+  private views: Map<string, ViewSummary> | undefined;
+
+  /** Creates the tree over the session (refreshes when it changes). */
+  constructor(private readonly session: Session) {
+    session.onDidChange(() => this.refresh());
+  }
+
+  /** Re-reads everything from the gateway. */
+  refresh(): void {
+    this.views = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** Renders one node. */
+  getTreeItem(node: PrivetNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'message': {
+        const item = new vscode.TreeItem(node.text);
+        if (node.command) item.command = node.command;
+        return item;
+      }
+      case 'experiment': {
+        const e = node.experiment;
+        const item = new vscode.TreeItem(
+          `${e.title}${node.current ? ' (current)' : ''}`,
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
+        item.id = `experiment:${e.id}`;
+        item.description = `${e.id} · ${e.state}`;
+        item.tooltip = e.purpose;
+        item.contextValue = 'privetExperiment';
+        item.iconPath = new vscode.ThemeIcon(node.current ? 'beaker' : 'circle-outline');
+        item.command = {
+          command: 'privet.selectExperiment',
+          title: 'Use experiment',
+          arguments: [e.id],
+        };
+        return item;
+      }
+      case 'view': {
+        const v = node.view;
+        const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `view:${node.experiment}:${v.name}`;
+        item.description = `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}`;
+        const provenance = v.manifest
+          ? `source ${v.source} (sha256 ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
+          : `source ${v.source}${v.published ? '' : ' (not published)'}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${v.name}** — ${v.tier}\n\n${v.description ?? ''}\n\n${provenance}`,
+        );
+        item.iconPath = new vscode.ThemeIcon(v.tier === 'dp' ? 'shield' : 'table');
+        item.contextValue = `privetView.${v.tier}`;
+        return item;
+      }
+      case 'column': {
+        const c = node.column;
+        const item = new vscode.TreeItem(c.name);
+        item.description = `${c.operator} · ${c.type}`;
+        item.iconPath = new vscode.ThemeIcon('symbol-field');
+        return item;
+      }
+    }
+  }
+
+  /** Children: experiments at the root, their views, then columns. */
+  async getChildren(node?: PrivetNode): Promise<PrivetNode[]> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) {
+      return [
+        {
+          kind: 'message',
+          text: 'Sign in to the Privet gateway…',
+          command: { command: 'privet.signIn', title: 'Sign in' },
+        },
+      ];
+    }
+    try {
+      if (!node) {
+        const { experiments } = await signedIn.client.listExperiments();
+        if (experiments.length === 0) return [{ kind: 'message', text: 'No experiments yet' }];
+        return experiments.map((experiment) => ({
+          kind: 'experiment',
+          experiment,
+          current: experiment.id === signedIn.experiment,
+        }));
+      }
+      if (node.kind === 'experiment') {
+        const views = await this.viewMap();
+        return node.experiment.views
+          .map((name) => views.get(name))
+          .filter((v): v is ViewSummary => v !== undefined)
+          .map((view) => ({ kind: 'view', view, experiment: node.experiment.id }));
+      }
+      if (node.kind === 'view')
+        return node.view.columns.map((column) => ({ kind: 'column', column }));
+      return [];
+    } catch (error) {
+      return [
+        {
+          kind: 'message',
+          text: `Could not load: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ];
+    }
+  }
+
+  private async viewMap(): Promise<Map<string, ViewSummary>> {
+    if (!this.views) {
+      const { views } = await this.session.signedIn!.client.listViews();
+      this.views = new Map(views.map((v) => [v.name, v]));
+    }
+    return this.views;
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * DuckDB in the extension host and the language server: duckdb-wasm's blocking Node build (no
+ * worker, no native module to ship), started lazily from the wasm file bundled with the extension,
+ * and locked down before any user SQL runs: no extension autoloading or installing (the npm build
+ * would fetch Parquet/JSON from the network), no file access, configuration locked. Views arrive
+ * as Arrow IPC streams from the gateway.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm/blocking';
+import { DataType, type Table } from 'apache-arrow';
+
+/** Statements run before any user SQL; the last one makes them irreversible. */
+const LOCKDOWN = [
+  'SET autoload_known_extensions=false',
+  'SET autoinstall_known_extensions=false',
+  'SET allow_community_extensions=false',
+  'SET enable_external_access=false',
+  'SET lock_configuration=true',
+];
+
+/** Rows kept of a result at most (the count of all rows is still reported). */
+export const MAX_RESULT_ROWS = 200;
+
+/** A query result ready to render: column names and display strings (null for SQL NULL). */
+export interface QueryResult {
+  columns: string[];
+  rows: (string | null)[][];
+  totalRows: number;
+  elapsedMs: number;
+}
+
+/** A failed statement: DuckDB's message and, when DuckDB reports one, the 0-based offset. */
+export class SqlError extends Error {
+  /** Creates an error with DuckDB's message. */
+  constructor(
+    message: string,
+    readonly kind: string,
+    readonly offset?: number,
+  ) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+/** One locked-down duckdb-wasm database with the views loaded so far. */
+export class SqlEngine {
+  private started: Promise<duckdb.DuckDBConnection> | null = null;
+  private readonly loaded = new Set<string>();
+
+  /** `wasmDir` holds duckdb-eh.wasm and duckdb-mvp.wasm (the extension's dist/duckdb). */
+  constructor(private readonly wasmDir: string) {}
+
+  /** Views (tables) loaded into the engine so far. */
+  get loadedViews(): ReadonlySet<string> {
+    return this.loaded;
+  }
+
+  /** Starts duckdb-wasm on first call; later calls share the same connection. */
+  connection(): Promise<duckdb.DuckDBConnection> {
+    if (!this.started) {
+      this.started = startEngine(this.wasmDir).catch((error: unknown) => {
+        this.started = null;
+        throw error;
+      });
+    }
+    return this.started;
+  }
+
+  /** Loads (or replaces) a view from an Arrow IPC stream as a table named after the view. */
+  async loadView(name: string, ipc: Uint8Array): Promise<void> {
+    const conn = await this.connection();
+    conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    conn.insertArrowFromIPCStream(ipc, { name, create: true });
+    this.loaded.add(name);
+  }
+
+  /** Creates (or replaces) an empty table with the given columns, for binding checks only. */
+  async defineEmpty(
+    name: string,
+    columns: readonly { name: string; type: string }[],
+  ): Promise<void> {
+    const conn = await this.connection();
+    const create = (typed: boolean): void => {
+      const cols = columns
+        .map((c) => `${quoteIdent(c.name)} ${typed ? sqlType(c.type) : 'VARCHAR'}`)
+        .join(', ');
+      conn.query(`CREATE OR REPLACE TABLE ${quoteIdent(name)} (${cols})`);
+    };
+    try {
+      create(true);
+    } catch {
+      // A type DuckDB does not know: names matter for binding, so fall back to VARCHAR.
+      create(false);
+    }
+    this.loaded.add(name);
+  }
+
+  /** Table names a statement refers to (DuckDB's own parser; no execution). */
+  async tablesIn(sql: string): Promise<string[]> {
+    const conn = await this.connection();
+    try {
+      return conn.getTableNames(sql);
+    } catch (error) {
+      throw sqlError(error, sql.length);
+    }
+  }
+
+  /** Parses and binds a statement without running it (DuckDB's parser and binder). */
+  async bind(sql: string): Promise<void> {
+    const conn = await this.connection();
+    const prefix = 'PREPARE privet_check AS ';
+    try {
+      conn.query(prefix + sql);
+    } catch (error) {
+      const e = sqlError(error, sql.length, prefix.length);
+      throw e;
+    } finally {
+      try {
+        conn.query('DEALLOCATE PREPARE privet_check');
+      } catch {
+        // Nothing was prepared.
+      }
+    }
+  }
+
+  /** Runs SQL and converts the first MAX_RESULT_ROWS rows to display strings. */
+  async query(sql: string): Promise<QueryResult> {
+    const conn = await this.connection();
+    const began = performance.now();
+    let table: Table;
+    try {
+      table = conn.query(sql) as unknown as Table;
+    } catch (error) {
+      throw sqlError(error, sql.length);
+    }
+    return toResult(table, performance.now() - began);
+  }
+}
+
+async function startEngine(wasmDir: string): Promise<duckdb.DuckDBConnection> {
+  const bundles: duckdb.DuckDBBundles = {
+    mvp: { mainModule: `${wasmDir}/duckdb-mvp.wasm`, mainWorker: '' },
+    eh: { mainModule: `${wasmDir}/duckdb-eh.wasm`, mainWorker: '' },
+  };
+  try {
+    const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
+    await db.instantiate();
+    db.open({ query: { castDecimalToDouble: true, castBigIntToDouble: true } });
+    const conn = db.connect();
+    for (const statement of LOCKDOWN) conn.query(statement);
+    return conn;
+  } catch (error) {
+    throw new Error(
+      `the Privet SQL engine (duckdb-wasm) failed to start from ${wasmDir} ` +
+        `(${error instanceof Error ? error.message : String(error)}). ` +
+        'Fix: reinstall the Privet extension (its dist/duckdb folder holds the engine).',
+    );
+  }
+}
+
+/** Policy column types (schema names) as DuckDB types; published types are DuckDB's already. */
+const POLICY_TYPES: Record<string, string> = {
+  string: 'VARCHAR',
+  integer: 'BIGINT',
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
+
+/** Maps a column type to a DuckDB type for empty binding tables. */
+function sqlType(type: string): string {
+  const mapped = POLICY_TYPES[type.toLowerCase()];
+  if (mapped) return mapped;
+  return /^[A-Za-z][A-Za-z0-9_ (),]*$/.test(type) ? type : 'VARCHAR';
+}
+
+/** Unwraps DuckDB's error and finds the caret offset of its `LINE 1:` excerpt. */
+function sqlError(error: unknown, length: number, prefixLength = 0): SqlError {
+  const raw = error instanceof Error ? error.message : String(error);
+  // Some calls (getTableNames) report JSON: {exception_type, exception_message, position}.
+  try {
+    const parsed = JSON.parse(raw) as {
+      exception_type?: unknown;
+      exception_message?: unknown;
+      position?: unknown;
+    };
+    if (typeof parsed.exception_message === 'string') {
+      const kind = typeof parsed.exception_type === 'string' ? parsed.exception_type : 'SQL';
+      const position = Number(parsed.position);
+      const offset =
+        Number.isInteger(position) && position >= 0 && position <= length ? position : undefined;
+      const message = parsed.exception_message.split('\n\nLINE ')[0]!.trim();
+      return new SqlError(`${kind} Error: ${message}`, kind, offset);
+    }
+  } catch {
+    // Plain text: DuckDB's usual message with a LINE 1 excerpt.
+  }
+  const first = raw.split('\n')[0] ?? raw;
+  const kind = /^(\w[\w ]*?) Error:/.exec(first)?.[1] ?? 'SQL';
+  const lines = raw.split('\n');
+  let offset: number | undefined;
+  const at = lines.findIndex((l) => l.startsWith('LINE 1: '));
+  const caret = at >= 0 ? lines[at + 1]?.indexOf('^') : -1;
+  if (caret !== undefined && caret >= 0) {
+    const position = caret - 'LINE 1: '.length - prefixLength;
+    // DuckDB shortens very long lines; only trust offsets inside the statement.
+    if (position >= 0 && position <= length) offset = position;
+  }
+  const message = raw
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('LINE ') && l.trim() !== '^')
+    .join(' ')
+    .replace(/PREPARE privet_check AS /g, '');
+  return new SqlError(message, kind, offset);
+}
+
+/** Double-quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function toResult(table: Table, elapsedMs: number): QueryResult {
+  const fields = table.schema.fields;
+  const shown = Math.min(table.numRows, MAX_RESULT_ROWS);
+  const vectors = fields.map((_, i) => table.getChildAt(i));
+  const rows: (string | null)[][] = [];
+  for (let r = 0; r < shown; r++) {
+    rows.push(fields.map((field, c) => formatValue(vectors[c]?.get(r), field.type)));
+  }
+  return { columns: fields.map((f) => f.name), rows, totalRows: table.numRows, elapsedMs };
+}
+
+/** Renders one Arrow value as text (dates as ISO, big integers exactly). */
+export function formatValue(value: unknown, type: DataType): string | null {
+  if (value === null || value === undefined) return null;
+  if (DataType.isDate(type) && typeof value === 'number') {
+    return new Date(value).toISOString().slice(0, 10);
+  }
+  if (DataType.isTimestamp(type) && typeof value === 'number') {
+    return new Date(value).toISOString().replace('T', ' ').replace('.000Z', '');
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'object') {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+  return String(value);
+}
