@@ -297,9 +297,10 @@ describe('publishing synthetic views', () => {
 
   test('a source without a publication budget publishes no synthetic view', async () => {
     const stateE = state();
+    // The policy itself is refused (file:line), before anything is read or written.
     await assert.rejects(
       publish(sourceDir, stateE, policyText({ seed: 'x' })),
-      /has no publication budget.*Fix: add \{ source: people/,
+      /synth-fixture\.yaml:\d+:\d+: .*has no publication budget\. Fix: add a publication_budgets entry, e\.g\. - \{ source: people/,
     );
     assert.equal(readManifest(stateE, VIEW), undefined);
   });
