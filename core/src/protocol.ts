@@ -109,6 +109,8 @@ export interface ViewSummary {
   /** Published views have a manifest; dp views are never materialized. */
   published: boolean;
   columns: ColumnProvenance[];
+  /** Source columns the policy keeps out of this view (names only: policy metadata, no values). */
+  droppedColumns?: string[];
   rows?: number;
   manifest?: ViewManifest;
 }

@@ -120,11 +120,17 @@ describe('Privet SQL language server over stdio', () => {
     assert.match(text(raw.diagnostics[0]!.message), /people_masked/);
   });
 
-  it('reports a column the view does not have (unknown or dropped)', async () => {
-    const d = await diagnose(uri, 'SELECT email FROM people_later');
-    assert.equal(d.diagnostics[0]?.code, 'unknown-column');
-    assert.equal(d.diagnostics[0]?.range.start.character, 7);
-    assert.match(text(d.diagnostics[0]!.message), /dropped by the policy/);
+  it('tells a column the policy drops from a column that does not exist', async () => {
+    const dropped = await diagnose(uri, 'SELECT email FROM people_later');
+    assert.equal(dropped.diagnostics[0]?.code, 'dropped-column');
+    assert.equal(dropped.diagnostics[0]?.range.start.character, 7);
+    assert.match(
+      text(dropped.diagnostics[0]!.message),
+      /exists in source "people" but the policy keeps it out of view "people_later"/,
+    );
+    const unknown = await diagnose(uri, 'SELECT emial FROM people_masked');
+    assert.equal(unknown.diagnostics[0]?.code, 'unknown-column');
+    assert.match(text(unknown.diagnostics[0]!.message), /Fix: use one of .*email/);
   });
 
   it('reports syntax errors and refused functions from DuckDB itself', async () => {

@@ -40,6 +40,11 @@ export function summarizeView(policy: Policy, stateDir: string, name: string): V
     published: manifest !== undefined,
     columns: manifest ? manifest.columns : policyColumns(policy, view),
   };
+  const shown = new Set(summary.columns.map((c) => c.name));
+  const dropped = Object.keys(policy.sources[view.source]?.columns ?? {}).filter(
+    (c) => !shown.has(c),
+  );
+  if (dropped.length > 0) summary.droppedColumns = dropped;
   if (view.description) summary.description = view.description;
   if (manifest) {
     summary.rows = manifest.rows;

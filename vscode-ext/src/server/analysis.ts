@@ -152,11 +152,20 @@ export class SqlAnalyzer {
     if (column) {
       const at = findWord(sql, column);
       const known = tables.flatMap((t) => views.get(t)?.columns.map((c) => c.name) ?? []);
+      const droppedBy = tables.find((t) => views.get(t)?.droppedColumns?.includes(column));
+      if (droppedBy) {
+        return {
+          ...p,
+          ...(at >= 0 ? { start: at, end: at + column.length } : {}),
+          code: 'dropped-column',
+          message: `column "${column}" exists in source "${views.get(droppedBy)!.source}" but the policy keeps it out of view "${droppedBy}". Fix: use one of ${known.join(', ')}, or ask a steward to change the policy`,
+        };
+      }
       return {
         ...p,
         ...(at >= 0 ? { start: at, end: at + column.length } : {}),
         code: 'unknown-column',
-        message: `column "${column}" is not in ${tables.join(', ')} (unknown, or dropped by the policy). Fix: use one of ${known.join(', ')}`,
+        message: `column "${column}" is not in ${tables.join(', ')}. Fix: use one of ${known.join(', ')}`,
       };
     }
     if (
