@@ -7,15 +7,18 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import type { Ajv as AjvInstance, ErrorObject, Options } from 'ajv';
 import { parse } from 'yaml';
 import { policyJsonSchema } from '@privet/core';
 
 const root = resolve(import.meta.dirname, '../..');
 const ext = join(root, 'vscode-ext');
 // ajv 8 as core uses it (the root node_modules holds eslint's ajv 6).
+interface Validate {
+  (data: unknown): boolean;
+  errors?: { keyword: string }[] | null;
+}
 const { Ajv } = createRequire(join(root, 'core/package.json'))('ajv') as {
-  Ajv: new (options: Options) => AjvInstance;
+  Ajv: new (options: Record<string, unknown>) => { compile(schema: object): Validate };
 };
 
 interface Contribution {
@@ -37,10 +40,10 @@ test('policy files get the JSON Schema from core through yamlValidation and json
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
   assert.deepEqual(schema, JSON.parse(JSON.stringify(policyJsonSchema())));
 
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  const validate = new Ajv({ allErrors: true, strict: true, discriminator: true }).compile(schema);
   const demo = parse(readFileSync(join(root, 'gateway/demo/policy.yaml'), 'utf8')) as unknown;
   assert.equal(validate(demo), true, JSON.stringify(validate.errors));
   const withTypo = { ...(demo as Record<string, unknown>), ownr: 'x' };
   assert.equal(validate(withTypo), false);
-  assert.ok(validate.errors?.some((e: ErrorObject) => e.keyword === 'additionalProperties'));
+  assert.ok(validate.errors?.some((e) => e.keyword === 'additionalProperties'));
 });
