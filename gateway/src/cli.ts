@@ -9,6 +9,7 @@ import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { generateDemoData } from './demo/generate.js';
 import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
+import { openReleaseRegistry } from './review/open-releases.js';
 import { runSynthCommand } from './synth/cli.js';
 import { addRecordCommands } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
@@ -148,15 +149,27 @@ review
   .option('--policy <file>', 'policy whose export rules apply', DEMO_POLICY)
   .option('--mode <mode>', 'export (default) or display', 'export')
   .option('--json', 'print one JSON verdict per output')
-  .action(async (files: string[], opts: { policy: string; mode: string; json?: boolean }) => {
-    if (opts.mode !== 'export' && opts.mode !== 'display')
-      throw new Error(`unknown --mode ${opts.mode}. Fix: use export or display`);
-    const { policy } = loadPolicyFile(opts.policy);
-    const verdicts = await checkFiles(files, policy, { mode: opts.mode });
-    if (opts.json) for (const v of verdicts) console.log(JSON.stringify(v));
-    else console.log(formatFileVerdicts(verdicts));
-    process.exitCode = exitCodeFor(verdicts);
-  });
+  .option('--state <dir>', 'gateway state folder: trust DP release ids committed in its ledger')
+  .action(
+    async (
+      files: string[],
+      opts: { policy: string; mode: string; json?: boolean; state?: string },
+    ) => {
+      if (opts.mode !== 'export' && opts.mode !== 'display')
+        throw new Error(`unknown --mode ${opts.mode}. Fix: use export or display`);
+      const { policy } = loadPolicyFile(opts.policy);
+      const releases = opts.state === undefined ? undefined : openReleaseRegistry(opts.state);
+      const verdicts = await checkFiles(files, policy, {
+        mode: opts.mode,
+        ...(releases
+          ? { context: { knownReleaseIds: (id: string) => releases.registry.has(id) } }
+          : {}),
+      }).finally(() => releases?.close());
+      if (opts.json) for (const v of verdicts) console.log(JSON.stringify(v));
+      else console.log(formatFileVerdicts(verdicts));
+      process.exitCode = exitCodeFor(verdicts);
+    },
+  );
 
 program
   .command('synth')

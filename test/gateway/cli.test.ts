@@ -12,6 +12,8 @@ const cli = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 let dir: string;
 let policy: string;
 let state: string;
+/** The DP release `privet query` printed (used by the review check with --state). */
+let spentRelease: { releaseId: string } | undefined;
 
 /** Runs `privet ARGS…` from source and returns its exit code and output. */
 function privet(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -133,6 +135,7 @@ describe('privet CLI', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const release = (JSON.parse(run.stdout) as { release: { releaseId: string } }).release;
     assert.match(release.releaseId, /^[0-9a-f]{32}$/);
+    spentRelease = release;
     const over = privet(
       'query',
       sql,
@@ -213,5 +216,54 @@ describe('privet CLI', () => {
     const r = privet('review', 'check', leaky, '--policy', policy, '--json');
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout, /jane\.roe@example\.com/);
+  });
+  test('review check --state trusts DP releases committed in that ledger, and only those', () => {
+    assert.ok(spentRelease, 'the query test above spends and prints a release');
+    const withRelease = (release: unknown) => ({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'privet_release',
+          metadata: {},
+          execution_count: 1,
+          outputs: [
+            {
+              output_type: 'display_data',
+              data: { 'application/vnd.privet.dp-release+json': release },
+              metadata: {},
+            },
+          ],
+        },
+      ],
+    });
+    const real = join(dir, 'release.ipynb');
+    const forged = join(dir, 'forged.ipynb');
+    writeFileSync(real, JSON.stringify(withRelease(spentRelease)));
+    writeFileSync(
+      forged,
+      JSON.stringify(withRelease({ ...spentRelease, releaseId: 'f'.repeat(32) })),
+    );
+    const trusted = privet('review', 'check', real, '--policy', policy, '--state', state, '--json');
+    assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
+    const untrusted = privet('review', 'check', real, '--policy', policy, '--json');
+    assert.notEqual(untrusted.code, 0);
+    assert.match(untrusted.stdout, /dp-provenance/);
+    const fake = privet('review', 'check', forged, '--policy', policy, '--state', state, '--json');
+    assert.notEqual(fake.code, 0);
+    assert.match(fake.stdout, /dp-provenance/);
+    const missing = privet(
+      'review',
+      'check',
+      real,
+      '--policy',
+      policy,
+      '--state',
+      join(dir, 'nope'),
+    );
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no gateway state at .*Fix: pass the --state folder/);
   });
 });
