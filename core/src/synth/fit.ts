@@ -1,12 +1,13 @@
-// Why: this is a PrivBayes/AIM-style recipe re-derived for exact integer noise in ρ-zCDP:
-// (1) measure every 1-way marginal and compress rare values (MST); (2) grow a Bayesian network of
-// in-degree ≤ 2 one column at a time: the exponential mechanism picks (column, parents) by how
-// badly the current model misses that true marginal, minus the noise measuring it would add
-// (AIM's size penalty), and the marginal is measured right away so later choices see it;
-// (3) each column's conditional is read off its simplex-projected noisy table, shrunk towards the
-// column's 1-way estimate where a parent group holds little mass. The model is kept as a
-// systematic "draft" sample so the model's marginal over any parent set is one count away.
-// Everything after a measurement touches only noisy values (post-processing).
+// Why: an MST/AIM-style recipe re-derived for exact integer noise in ρ-zCDP:
+// (1) measure every 1-way marginal and compress rare values (MST); (2) grow a Bayesian network
+// (a tree by default, in-degree ≤ maxParents) one column at a time: the exponential mechanism
+// picks (column, parents) by how badly the current model misses that true marginal, minus the
+// noise measuring it would add (AIM's size penalty), and the marginal is measured right away so
+// later choices see it; each column's conditional is read off its simplex-projected noisy table,
+// and the model is kept as a systematic "draft" sample so its marginal over any set is one count
+// away; (3) AIM-style extra rounds measure the pairs the model gets most wrong (refine.ts);
+// (4) a junction-tree model is fitted to every released marginal at once (graphical-model.ts,
+// Private-PGM style) and sampled. Everything after a measurement touches only noisy values.
 import { Rational } from '../dp/rational.js';
 import { emEpsilonFor, sigma2For } from './budget.js';
 import { coarsen } from './compress.js';
@@ -26,12 +27,16 @@ import {
   DEFAULT_COARSE_BINS,
   DEFAULT_SPLIT,
   MAX_CELLS,
+  MAX_TREE_CELLS,
   type FitOptions,
   type FittedSynthesizer,
 } from './options.js';
 
 export * from './options.js';
+import { drawDraft, fitGraph } from './graph-fit.js';
+import type { Observation } from './graphical-model.js';
 import { measureOneWays } from './one-way.js';
+import { measureExtraPairs } from './refine.js';
 import { emptySample, parentKeys, sampleColumn, type NetModel } from './sample.js';
 import { validateTable, type DiscreteTable } from './table.js';
 
@@ -51,8 +56,8 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
   validateTable(table);
   const { ledger, rng } = options;
   const split = options.split ?? DEFAULT_SPLIT;
-  const maxParents = options.maxParents ?? 2;
-  if (split.oneWay + split.select + split.marginal > 1 + 1e-12) {
+  const maxParents = options.maxParents ?? 1;
+  if (split.oneWay + split.select + split.marginal + (split.extra ?? 0) > 1 + 1e-12) {
     throw new SynthError(
       'budget.bad-split',
       'The budget split sums to more than 1',
@@ -67,7 +72,7 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
   const rounds = d - 1;
 
   // (1) 1-way marginals, row-count estimate, compression.
-  const { total, compressions, node } = measureOneWays(table, {
+  const { total, compressions, node, noisy, sd } = measureOneWays(table, {
     ledger,
     rng,
     rho: share(available, split.oneWay),
@@ -90,6 +95,13 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
     level: names.map(() => 'fine'),
     tables: new Array<Float64Array>(d),
   };
+  const observations: Observation[] = noisy.map((values, a) => ({
+    attrs: [a],
+    maps: [undefined],
+    sizes: [sizes[a]!],
+    values,
+    weight: 1 / sd[a]!,
+  }));
   const draftRows = Math.max(1, Math.round(total));
   const draft = emptySample(model, draftRows);
   const inNet = new Uint8Array(d);
@@ -157,7 +169,7 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
           const l1 = independenceL1(counts, modelP, pc, groups, k);
           candidates.push({ c, parents: ps, level });
           scores.push(
-            l1 - Math.round((options.tuning?.penalty ?? 0.5) * Math.sqrt(2 / Math.PI) * s2 * cells),
+            l1 - Math.round((options.tuning?.penalty ?? 1) * Math.sqrt(2 / Math.PI) * s2 * cells),
           );
         }
       }
@@ -184,7 +196,15 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
       rho: rho2,
       sigma2,
     });
-    const joint = projectSimplex(noisyCounts(counts, sigma2, rng), total);
+    const measured = noisyCounts(counts, sigma2, rng);
+    observations.push({
+      attrs: [...parents, c],
+      maps: [...parents.map((p) => coarse[p]!.map), level === 'fine' ? undefined : coarse[c]!.map],
+      sizes: [...parents.map((p) => coarseSizes[p]!), k],
+      values: measured,
+      weight: 1 / s2,
+    });
+    const joint = projectSimplex(measured, total);
 
     if (round === 0) {
       const root = parents[0]!;
@@ -228,6 +248,48 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
     structure.push({ column: names[c]!, parents: parents.map((p) => names[p]!), level });
     progress('select', (round + 1) / rounds);
   }
+  const extraRounds = options.tuning?.extraRounds ?? 20;
+  if (split.extra && extraRounds > 0) {
+    measureExtraPairs(
+      {
+        ledger,
+        rng,
+        names,
+        sizes,
+        coarse,
+        realCoarse,
+        realFine,
+        draft,
+        draftRows,
+        total,
+        rho: share(available, split.extra),
+        rounds: extraRounds,
+        penalty: options.tuning?.penalty ?? 1,
+        maxTreeCells: MAX_TREE_CELLS,
+        maxTripleCells: options.tuning?.maxTripleCells ?? 0,
+        refitEvery: options.tuning?.refitEvery ?? 5,
+        redraft: (obs) => {
+          const steps = fitGraph(sizes, obs, total, options.tuning?.iterations ?? 50);
+          return steps ? drawDraft(steps, sizes, coarse, draftRows, rng) : draft;
+        },
+      },
+      observations,
+    );
+  }
+  const graph = fitGraph(
+    sizes,
+    observations,
+    total,
+    options.tuning?.iterations ?? 50,
+    options.tuning?.polish ?? 100,
+  );
   progress('estimate', 1);
-  return { names, compressions, model, structure, estimatedRows: Math.round(total) };
+  return {
+    names,
+    compressions,
+    model,
+    structure,
+    estimatedRows: Math.round(total),
+    ...(graph ? { graph } : {}),
+  };
 }

@@ -27,6 +27,10 @@ export interface OneWayEstimates {
   compressions: Compression[];
   /** Each column's estimated distribution over its compressed cells (sums to 1). */
   node: Float64Array[];
+  /** Each column's raw noisy counts summed into its compressed cells (for the model fit). */
+  noisy: Float64Array[];
+  /** Noise standard deviation of each column's 1-way measurement. */
+  sd: number[];
 }
 
 /** Measures every 1-way marginal with discrete Gaussian noise and post-processes the results. */
@@ -64,5 +68,6 @@ export function measureOneWays(table: DiscreteTable, o: OneWayOptions): OneWayEs
   const node = noisy1.map((v, a) =>
     projectSimplex(compressVector(compressions[a]!, v), total).map((x) => x / total),
   );
-  return { total, compressions, node };
+  const noisy = noisy1.map((v, a) => compressVector(compressions[a]!, v));
+  return { total, compressions, node, noisy, sd: sd1 };
 }

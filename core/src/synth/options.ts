@@ -3,6 +3,7 @@
 import type { RandomSource } from '../dp/random.js';
 import type { SynthLedger } from './budget.js';
 import type { Compression } from './compress.js';
+import type { GraphStep } from './graph-sample.js';
 import type { NetModel } from './sample.js';
 
 /** Pipeline stages reported to the progress callback. */
@@ -11,27 +12,43 @@ export type SynthStage = 'one-way' | 'select' | 'estimate' | 'sample';
 /** Called with the stage and the fraction of that stage done (0..1). */
 export type ProgressCallback = (stage: SynthStage, fraction: number) => void;
 
-/** Fractions of the remaining ρ for 1-way, selection and marginal measurements (sum ≤ 1). */
+/** Fractions of the remaining ρ for 1-way, selection, marginal and extra-pair rounds (sum ≤ 1). */
 export interface BudgetSplit {
   oneWay: number;
   select: number;
   marginal: number;
+  /** Extra AIM-style pair rounds for the junction-tree fit (default 0 when a split is passed). */
+  extra?: number;
 }
 
 /** The default split, tuned on Adult at ε = 1. */
-export const DEFAULT_SPLIT: BudgetSplit = { oneWay: 0.4, select: 0.1, marginal: 0.5 };
+export const DEFAULT_SPLIT: BudgetSplit = { oneWay: 0.3, select: 0.1, marginal: 0.3, extra: 0.3 };
 
 /** Options of `fitSynthesizer`. */
 export interface FitOptions {
   ledger: SynthLedger;
   rng: RandomSource;
   split?: BudgetSplit;
-  /** Largest number of parents per column (1 = a tree, 2 = default). */
+  /** Largest number of parents per column (1 = a tree, the default; 2 = in-degree two). */
   maxParents?: number;
-  /** Most coarse bins per column for parent keys and coarse tables (default 12). */
+  /** Most coarse bins per column for parent keys and coarse tables (default 16). */
   coarseBins?: number;
-  /** Multipliers for experiments: compression threshold (in σ₁), size penalty (default 0.5), shrinkage (in σ₂). */
-  tuning?: { compress?: number; penalty?: number; shrink?: number };
+  /** Multipliers for experiments: compression threshold (in σ₁), size penalty (default 1), shrinkage (in σ₂). */
+  tuning?: {
+    compress?: number;
+    penalty?: number;
+    shrink?: number;
+    /** Mirror-descent steps of the junction-tree fit (0: sample the network alone). */
+    iterations?: number;
+    /** Extra pair rounds after the network (default 20; 0 turns them off). */
+    extraRounds?: number;
+    /** L2 mirror-descent steps after the multiplicative updates, final fit only (default 100). */
+    polish?: number;
+    /** Largest coarse 3-way marginal the extra rounds may pick (default 0: pairs only). */
+    maxTripleCells?: number;
+    /** Refit the junction-tree model for selection every this many extra rounds (default 5). */
+    refitEvery?: number;
+  };
   onProgress?: ProgressCallback;
 }
 
@@ -40,6 +57,8 @@ export interface FittedSynthesizer {
   names: string[];
   compressions: Compression[];
   model: NetModel;
+  /** Sampling plan of the junction-tree model fitted to every measurement (used when present). */
+  graph?: GraphStep[];
   /** Each column with its parents and table level, by name, in sampling order. */
   structure: { column: string; parents: string[]; level: 'fine' | 'coarse' }[];
   /** DP estimate of the number of rows. */
@@ -47,7 +66,10 @@ export interface FittedSynthesizer {
 }
 
 /** Default most coarse bins per column. */
-export const DEFAULT_COARSE_BINS = 12;
+export const DEFAULT_COARSE_BINS = 16;
+
+/** Public cap on the total cells of the junction tree (bounds estimation time and memory). */
+export const MAX_TREE_CELLS = 60_000;
 
 /** Public cap on the cells of one measured marginal (bounds time and memory). */
 export const MAX_CELLS = 50_000;

@@ -96,7 +96,7 @@ function scratch(i: 0 | 1, n: number): Int32Array {
  * the keys describe a subset of rows). `codes` maps [g][cell] to the written value (identity when
  * absent). Groups whose allocation has a single value skip the shuffle.
  */
-function fillByGroup(
+export function fillByGroup(
   key: Int32Array,
   groups: number,
   k: number,

@@ -4,6 +4,7 @@
 // be re-sampled (post-processing, no further budget).
 import type { RandomSource } from '../dp/random.js';
 import { rhoForEpsilonDelta, SynthLedger, type Measurement } from './budget.js';
+import { sampleGraph } from './graph-sample.js';
 import { expandCodes, sampleNet } from './sample.js';
 import {
   fitSynthesizer,
@@ -27,9 +28,9 @@ export interface SynthesizeOptions {
   /** Rows to generate; default: the DP estimate of the input row count. */
   rows?: number;
   split?: BudgetSplit;
-  /** Largest number of parents per column (default 2). */
+  /** Largest number of parents per column (default 1: a tree backbone). */
   maxParents?: number;
-  /** Most coarse bins per column (default 12). */
+  /** Most coarse bins per column (default 16). */
   coarseBins?: number;
   /** Experiment knobs passed to the fit (see FitOptions.tuning). */
   tuning?: FitOptions['tuning'];
@@ -85,7 +86,9 @@ export function sampleSynthetic(
       'pass a non-negative whole number of rows',
     );
   }
-  const compressed = sampleNet(fitted.model, rows, rng);
+  const compressed = fitted.graph
+    ? sampleGraph(fitted.graph, fitted.model.sizes, rows, rng)
+    : sampleNet(fitted.model, rows, rng);
   const columns = fitted.names.map((name, a) => {
     const c = fitted.compressions[a]!;
     return { name, size: c.size, codes: expandCodes(c, compressed[a]!, rng) };

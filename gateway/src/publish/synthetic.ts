@@ -25,8 +25,9 @@ import type { SyntheticColumn } from './synthetic-columns.js';
 
 /** Mechanism text recorded in every synthetic manifest. */
 export const SYNTH_MECHANISM =
-  'privet-bn2 (ρ-zCDP): DP domain thresholding, 1-way marginals, exponential-mechanism selection of ' +
-  'conditionals, discrete Gaussian marginal measurements; sampled from the fitted network';
+  'privet-aim-jt (ρ-zCDP): DP domain thresholding, 1-way marginals, exponential-mechanism selection ' +
+  'of a tree of conditionals and of extra pair marginals, discrete Gaussian measurements; ' +
+  'junction-tree model fitted to all marginals and sampled';
 
 /** The `privacy` block of a synthetic view's manifest. */
 export interface SyntheticPrivacy {

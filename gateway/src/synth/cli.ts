@@ -101,7 +101,7 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
   const manifest: SynthManifest = {
     kind: 'privet-synthetic',
     mechanism:
-      'privet-bn2: DP 1-way + exponential-mechanism network selection + discrete Gaussian marginals (ρ-zCDP)',
+      'privet-aim-jt: DP 1-way + exponential-mechanism tree and pair selection + discrete Gaussian marginals + junction-tree fit (ρ-zCDP)',
     epsilon: o.epsilon,
     delta: o.delta,
     rho: {

@@ -100,6 +100,28 @@ describe('synthesize on Adult (ε=1, δ=1e-9)', () => {
     assert.ok(meanTvd(train, run.table, 1) < 0.02, '1-way TVD');
   });
 
+  test('extra pair rounds are measured and the junction-tree fit beats the network alone', async () => {
+    const d = train.columns.length;
+    const marginals = run.measurements.filter((m) => m.kind === 'marginal');
+    const selects = run.measurements.filter((m) => m.kind === 'select');
+    assert.ok(marginals.length > d - 1, `${marginals.length} marginals: extra rounds ran`);
+    assert.equal(selects.length, marginals.length, 'one selection per measured marginal');
+    assert.ok(run.fitted.graph && run.fitted.graph.length > 0, 'sampled from the junction tree');
+    const covered = new Set(run.fitted.graph.flatMap((s) => [...s.given, ...s.fresh]));
+    assert.equal(covered.size, d, 'every column is drawn by the junction tree');
+    const networkOnly = synthesize(train, {
+      epsilon: 1,
+      delta: 1e-9,
+      rng: await seededRandom('test-adult'),
+      rows: train.rows,
+      tuning: { extraRounds: 0, iterations: 0 },
+    });
+    assert.equal(networkOnly.fitted.graph, undefined);
+    const ours = meanTvd(train, run.table, 2);
+    const net = meanTvd(train, networkOnly.table, 2);
+    assert.ok(ours < net, `junction tree ${ours} vs network alone ${net}`);
+  });
+
   test('exact copies of training rows stay within holdout chance + 3σ', () => {
     const chance = exactCopyShare(train, holdout);
     const sigma = Math.sqrt((chance * (1 - chance)) / run.table.rows);

@@ -1,0 +1,118 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { projectionIndex } from '@privet/core/synth/factor';
+import { graphSteps, sampleGraph } from '@privet/core/synth/graph-sample';
+import { estimateGraphModel, type Observation } from '@privet/core/synth/graphical-model';
+import { buildJunctionTree, junctionTreeCells } from '@privet/core/synth/junction-tree';
+import { seededRandom } from '@privet/core/synth/seeded-random';
+
+/** Exact counts of the marginal over `attrs` of sampled columns (row-major). */
+function counts(cols: Int32Array[], sizes: number[], attrs: number[]): Float64Array {
+  const out = new Float64Array(attrs.reduce((p, a) => p * sizes[a]!, 1));
+  for (let r = 0; r < cols[0]!.length; r++) {
+    let idx = 0;
+    for (const a of attrs) idx = idx * sizes[a]! + cols[a]![r]!;
+    out[idx]!++;
+  }
+  return out;
+}
+
+describe('junction-tree model', () => {
+  test('projection index maps clique cells onto a subset, optionally through coarse maps', () => {
+    // Clique over attrs [0, 1] with sizes [2, 3]; target [1] then [1, 0] (reordered).
+    assert.deepEqual(Array.from(projectionIndex([0, 1], [2, 3], [1])), [0, 1, 2, 0, 1, 2]);
+    assert.deepEqual(Array.from(projectionIndex([0, 1], [2, 3], [1, 0])), [0, 2, 4, 1, 3, 5]);
+    const coarse = Int32Array.of(0, 0, 1);
+    assert.deepEqual(
+      Array.from(projectionIndex([0, 1], [2, 3], [1], [coarse], [2])),
+      [0, 0, 1, 0, 0, 1],
+    );
+  });
+
+  test('a cycle is triangulated; the tree has the running-intersection property', () => {
+    const sizes = [2, 3, 4, 5];
+    const sets = [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 0],
+    ];
+    const tree = buildJunctionTree(4, sizes, sets);
+    for (const s of sets) assert.ok(tree.cliques.some((c) => s.every((a) => c.includes(a))));
+    assert.equal(tree.cliques.length, 2, 'a 4-cycle needs one chord: two triangles');
+    assert.equal(tree.parent.filter((p) => p < 0).length, 1, 'one root');
+    tree.order.forEach((i, q) => {
+      if (q > 0) assert.ok(tree.order.indexOf(tree.parent[i]!) < q, 'parents first');
+    });
+    assert.deepEqual(tree.separators[tree.order[1]!]!.length, 2);
+    assert.equal(
+      junctionTreeCells(4, sizes, sets),
+      tree.cells.reduce((s, x) => s + x, 0),
+    );
+  });
+
+  test('consistent marginals are recovered and sampled; coarse readings constrain sums', async () => {
+    // Truth: a chain 0 → 1 → 2 with strong dependence; observe exact (0,1) and a coarse (1,2).
+    const sizes = [2, 3, 4];
+    const p01 = Float64Array.of(300, 100, 100, 50, 150, 300);
+    const p2given1 = [
+      [0.7, 0.1, 0.1, 0.1],
+      [0.1, 0.7, 0.1, 0.1],
+      [0.1, 0.1, 0.4, 0.4],
+    ];
+    const p1 = [350, 250, 400]; // the 1-margin of p01
+    const p12 = Float64Array.from(
+      { length: 12 },
+      (_, j) => p1[Math.floor(j / 4)]! * p2given1[Math.floor(j / 4)]![j % 4]!,
+    );
+    const coarse2 = Int32Array.of(0, 0, 1, 1);
+    const p12coarse = new Float64Array(6);
+    p12.forEach((v, j) => (p12coarse[Math.floor(j / 4) * 2 + coarse2[j % 4]!]! += v));
+    const p2 = new Float64Array(4);
+    p12.forEach((v, j) => (p2[j % 4]! += v));
+    const obs: Observation[] = [
+      { attrs: [0, 1], maps: [undefined, undefined], sizes: [2, 3], values: p01, weight: 1 },
+      { attrs: [1, 2], maps: [undefined, coarse2], sizes: [3, 2], values: p12coarse, weight: 1 },
+      { attrs: [2], maps: [undefined], sizes: [4], values: p2, weight: 1 },
+    ];
+    const model = estimateGraphModel(sizes, obs, 1000, 300);
+    const rng = await seededRandom('graph-model');
+    const rows = 20_000;
+    const cols = sampleGraph(graphSteps(model), sizes, rows, rng);
+    const got01 = counts(cols, sizes, [0, 1]);
+    p01.forEach((v, j) =>
+      assert.ok(Math.abs(got01[j]! / rows - v / 1000) < 0.01, `(0,1) cell ${j}`),
+    );
+    const got2 = counts(cols, sizes, [2]);
+    p2.forEach((v, j) => assert.ok(Math.abs(got2[j]! / rows - v / 1000) < 0.01, `2 cell ${j}`));
+    const got12 = counts(cols, sizes, [1, 2]);
+    const gotCoarse = new Float64Array(6);
+    got12.forEach((v, j) => (gotCoarse[Math.floor(j / 4) * 2 + coarse2[j % 4]!]! += v));
+    p12coarse.forEach((v, j) =>
+      assert.ok(Math.abs(gotCoarse[j]! / rows - v / 1000) < 0.01, `coarse (1,2) cell ${j}`),
+    );
+    cols.forEach((c, a) =>
+      assert.ok(
+        c.every((x) => x >= 0 && x < sizes[a]!),
+        `attr ${a} in domain`,
+      ),
+    );
+  });
+
+  test('same model and seed give the same rows', async () => {
+    const sizes = [3, 3];
+    const obs: Observation[] = [
+      {
+        attrs: [0, 1],
+        maps: [undefined, undefined],
+        sizes: [3, 3],
+        values: Float64Array.of(90, -3, 10, 5, 80, 15, 0, 20, 60),
+        weight: 0.5,
+      },
+    ];
+    const steps = graphSteps(estimateGraphModel(sizes, obs, 280, 50));
+    const a = sampleGraph(steps, sizes, 1000, await seededRandom('same'));
+    const b = sampleGraph(steps, sizes, 1000, await seededRandom('same'));
+    assert.deepEqual(a, b);
+  });
+});
