@@ -1,8 +1,11 @@
 // Why: verification reads the log inside one read transaction on its own connection, so the
 // entries and the recorded head come from the same snapshot even while other processes append.
+// A log pruned under the retention policy is verified from its checkpoint (verify-pruned.ts).
 import { ChainVerifier, type ChainAnchor } from '@privet/core/record/index';
 import { openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
+import { readCheckpoint } from './retention.js';
+import { PrunedChainVerifier } from './verify-pruned.js';
 
 /** What `privet audit verify` reports. */
 export interface AuditReport {
@@ -73,7 +76,11 @@ export async function verifyAuditConnection(
   db.exec('BEGIN');
   try {
     const head = db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get();
-    const verifier = new ChainVerifier(head ? [...anchors, head] : anchors);
+    const checkpoint = readCheckpoint(db);
+    const allAnchors = head ? [...anchors, head] : anchors;
+    const verifier = checkpoint
+      ? new PrunedChainVerifier(checkpoint, allAnchors)
+      : new ChainVerifier(allAnchors);
     const page = db.prepare<[number, number], AuditRow>(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
     );
@@ -105,8 +112,11 @@ export async function verifyAuditConnection(
       return bad(path, result.count, head.seq + 1, msg, FIX);
     }
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
+    const pruned = checkpoint
+      ? ` (#0…#${checkpoint.seq} pruned under the retention policy, checkpoint ${checkpoint.hash})`
+      : '';
     const summary = tip
-      ? `audit log intact: ${result.count} entries, head #${tip.seq} ${tip.hash}`
+      ? `audit log intact: ${result.count} entries${pruned}, head #${tip.seq} ${tip.hash}`
       : 'audit log intact: no entries yet';
     return {
       ok: true,
@@ -120,7 +130,7 @@ export async function verifyAuditConnection(
   }
 }
 
-function verifiedCount(v: ChainVerifier): number {
+function verifiedCount(v: ChainVerifier | PrunedChainVerifier): number {
   return v.verified;
 }
 

@@ -206,8 +206,9 @@ export class DpQueryService {
         );
       throw error;
     }
-    // The charge is durable before anyone sees the value.
-    for (const id of reservations) ledger.commit(id, release.releaseId);
+    // The charge is durable before anyone sees the value (group commit: concurrent queries of this
+    // gateway share the fsync, and each waits for the transaction holding its own charge).
+    await Promise.all(reservations.map((id) => ledger.commitDurably(id, release.releaseId)));
     return { dryRun: false, release };
   }
 

@@ -93,9 +93,21 @@ function toRow(e: Experiment): ExperimentRow {
   };
 }
 
-/** Reads one experiment, or undefined. */
+type ByIdStatement = ReturnType<typeof prepareById>;
+const byIdStatements = new WeakMap<Db, ByIdStatement>();
+
+function prepareById(db: Db) {
+  return db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE id = ?');
+}
+
+/** Reads one experiment, or undefined (the statement is prepared once per connection: every ledger step calls this). */
 export function loadExperiment(db: Db, id: string): Experiment | undefined {
-  const row = db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE id = ?').get(id);
+  let stmt = byIdStatements.get(db);
+  if (!stmt) {
+    stmt = prepareById(db);
+    byIdStatements.set(db, stmt);
+  }
+  const row = stmt.get(id);
   return row ? fromRow(row) : undefined;
 }
 

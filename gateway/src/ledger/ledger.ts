@@ -8,6 +8,9 @@
 // A reservation is written without fsync (synchronous=NORMAL): losing one in a power cut is harmless
 // (it was never committed, so nothing was released), and the durable commit that follows it fsyncs
 // the WAL that holds it. This halves the fsyncs per charge; commit and refund stay fully durable.
+// `run` commits through a group commit (group-commit.ts): commits of concurrent queries in one
+// process share a durable transaction and its fsync, and each value is still returned only after
+// its own charge is durable.
 import type { Policy } from '@privet/core';
 import type { Charge } from '@privet/core/record/index';
 import type { Rational } from '@privet/core/dp/rational';
@@ -24,6 +27,7 @@ import {
   stored,
   type AmountInput,
 } from './amounts.js';
+import { GroupCommit } from './group-commit.js';
 import { exhausted, rowToCharge, validText } from './messages.js';
 import { newOwner, ownerGone, type Owner } from './owners.js';
 import { ensureLedgerSchema, type ReservationRow } from './schema.js';
@@ -42,6 +46,13 @@ export interface ReserveRequest {
   rho?: AmountInput;
   query: string;
   planHash: string;
+}
+
+/** The validated costs of a request. */
+interface Costs {
+  epsilon: Rational;
+  delta: Rational;
+  rho: Rational | undefined;
 }
 
 /** What the ledger needs. */
@@ -66,6 +77,8 @@ export class Ledger {
   private readonly insert;
   private readonly close_;
   private readonly expired;
+  private readonly group: GroupCommit;
+  private readonly reserveGroup: GroupCommit;
 
   /** Opens the ledger and refunds reservations left pending by crashed or expired callers. */
   constructor(options: LedgerOptions) {
@@ -96,6 +109,8 @@ export class Ledger {
       "SELECT * FROM ledger_reservations WHERE status = 'pending' AND expires_at <= ?",
     );
     this.owner = newOwner();
+    this.group = new GroupCommit(this.db);
+    this.reserveGroup = new GroupCommit(this.db, { durable: false });
     this.recoverPending();
   }
 
@@ -104,117 +119,138 @@ export class Ledger {
    * what is left. A refused query costs nothing. Returns the reservation id.
    */
   reserve(req: ReserveRequest): string {
-    const refusalOf = (e: ServiceError): ServiceError => {
-      this.audit.append({
-        actor: String(req.user),
-        action: 'query.refused',
-        experiment: String(req.experiment),
-        subject: String(req.source),
-        details: {
-          reason: e.reason,
-          query: String(req.query).slice(0, 10_000),
-          planHash: String(req.planHash).slice(0, 200),
-        },
-      });
-      return e;
-    };
-    let epsilon: Rational, delta: Rational, rho: Rational | undefined;
+    const costs = this.costsOf(req);
+    const outcome = immediate(this.db, () => this.reserveInTransaction(req, costs), {
+      durable: false,
+    });
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * `reserve` batched: concurrent reservations of this process share one transaction (without
+   * fsync, as `reserve`). Same checks, refusals and audit entries as `reserve`.
+   */
+  async reserveBatched(req: ReserveRequest): Promise<string> {
+    const costs = this.costsOf(req);
+    const outcome = await this.reserveGroup.submit(() => this.reserveInTransaction(req, costs));
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /** Audits a refused query (inside the caller's transaction, if any) and returns the error. */
+  private refusalOf(req: ReserveRequest, e: ServiceError): ServiceError {
+    this.audit.append({
+      actor: String(req.user),
+      action: 'query.refused',
+      experiment: String(req.experiment),
+      subject: String(req.source),
+      details: {
+        reason: e.reason,
+        query: String(req.query).slice(0, 10_000),
+        planHash: String(req.planHash).slice(0, 200),
+      },
+    });
+    return e;
+  }
+
+  /** Validates the texts and costs of a request; throws an audited refusal when one is invalid. */
+  private costsOf(req: ReserveRequest): Costs {
     try {
       validText(req.query, 'query', 100_000);
       validText(req.planHash, 'planHash', 200);
-      epsilon = positiveCost(req.epsilon, `epsilon of the query on "${req.source}"`);
-      delta = optionalDelta(req.delta, `delta of the query on "${req.source}"`);
-      rho =
-        req.rho === undefined
-          ? undefined
-          : positiveCost(req.rho, `rho of the query on "${req.source}"`);
+      return {
+        epsilon: positiveCost(req.epsilon, `epsilon of the query on "${req.source}"`),
+        delta: optionalDelta(req.delta, `delta of the query on "${req.source}"`),
+        rho:
+          req.rho === undefined
+            ? undefined
+            : positiveCost(req.rho, `rho of the query on "${req.source}"`),
+      };
     } catch (e) {
-      if (e instanceof ServiceError) throw refusalOf(e);
+      if (e instanceof ServiceError) throw this.refusalOf(req, e);
       throw e;
     }
-    const outcome = immediate(
-      this.db,
-      (): string | ServiceError => {
-        const now = this.clock();
-        this.sweepExpired(now);
-        const exp = loadExperiment(this.db, req.experiment);
-        const refusal =
-          (hasRole(
-            { user: req.user, roles: ['analyst', 'steward'] },
-            this.policy,
-            'analyst',
-            'steward',
-          )
-            ? undefined
-            : new ServiceError(
-                'forbidden',
-                'experiment.role',
-                `${req.user} may not run DP queries`,
-                'sign in as an analyst',
-              )) ?? sourceUseRefusal(exp, req.experiment, req.user, req.source, this.policy);
-        if (refusal) return refusalOf(refusal);
-        let budget;
-        try {
-          budget = budgetOf(this.policy, req.source);
-        } catch (e) {
-          if (e instanceof ServiceError) return refusalOf(e);
-          throw e;
-        }
-        const key: BudgetKey = {
-          experiment: req.experiment,
-          source: req.source,
-          scopeUser: budget.scope === 'experiment_user' ? req.user : '',
-        };
-        const total = budgetTotals(budget);
-        const sums = this.totals.get(key);
-        const leftE = total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon);
-        const leftD = total.delta.sub(sums.spentDelta).sub(sums.reservedDelta);
-        if (epsilon.gt(leftE))
-          return refusalOf(
-            exhausted('ε', epsilon, leftE, total.epsilon, sums.reservedEpsilon, key),
-          );
-        if (delta.gt(leftD))
-          return refusalOf(exhausted('δ', delta, leftD, total.delta, sums.reservedDelta, key));
-        const id = `res-${hex(16)}`;
-        this.insert.run({
-          id,
-          experiment: req.experiment,
-          source: req.source,
-          user: req.user,
-          scope_user: key.scopeUser,
-          epsilon: epsilon.toString(),
-          delta: delta.toString(),
-          rho: rho?.toString() ?? null,
-          query: req.query,
-          plan_hash: req.planHash,
-          reserved_at: now.toISOString(),
-          expires_at: now.getTime() + this.ttlMs,
-          owner_host: this.owner.host,
-          owner_pid: this.owner.pid,
-          owner_started: this.owner.started,
-          owner_instance: this.owner.instance,
-        });
-        this.totals.change(key, { reservedEpsilon: epsilon, reservedDelta: delta });
-        this.audit.append({
-          actor: req.user,
-          action: 'query.reserved',
-          experiment: req.experiment,
-          subject: id,
-          details: {
-            source: req.source,
-            query: req.query,
-            planHash: req.planHash,
-            epsilon: epsilon.toString(),
-            delta: delta.toString(),
-            ...(rho ? { rho: rho.toString() } : {}),
-          },
-        });
-        return id;
+  }
+
+  /** The body of a reservation inside the caller's transaction: its id, or the audited refusal. */
+  private reserveInTransaction(req: ReserveRequest, costs: Costs): string | ServiceError {
+    const { epsilon, delta, rho } = costs;
+
+    const now = this.clock();
+    this.sweepExpired(now);
+    const exp = loadExperiment(this.db, req.experiment);
+    const refusal =
+      (hasRole({ user: req.user, roles: ['analyst', 'steward'] }, this.policy, 'analyst', 'steward')
+        ? undefined
+        : new ServiceError(
+            'forbidden',
+            'experiment.role',
+            `${req.user} may not run DP queries`,
+            'sign in as an analyst',
+          )) ?? sourceUseRefusal(exp, req.experiment, req.user, req.source, this.policy);
+    if (refusal) return this.refusalOf(req, refusal);
+    let budget;
+    try {
+      budget = budgetOf(this.policy, req.source);
+    } catch (e) {
+      if (e instanceof ServiceError) return this.refusalOf(req, e);
+      throw e;
+    }
+    const key: BudgetKey = {
+      experiment: req.experiment,
+      source: req.source,
+      scopeUser: budget.scope === 'experiment_user' ? req.user : '',
+    };
+    const total = budgetTotals(budget);
+    const sums = this.totals.get(key);
+    const leftE = total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon);
+    const leftD = total.delta.sub(sums.spentDelta).sub(sums.reservedDelta);
+    if (epsilon.gt(leftE))
+      return this.refusalOf(
+        req,
+        exhausted('ε', epsilon, leftE, total.epsilon, sums.reservedEpsilon, key),
+      );
+    if (delta.gt(leftD))
+      return this.refusalOf(
+        req,
+        exhausted('δ', delta, leftD, total.delta, sums.reservedDelta, key),
+      );
+    const id = `res-${hex(16)}`;
+    this.insert.run({
+      id,
+      experiment: req.experiment,
+      source: req.source,
+      user: req.user,
+      scope_user: key.scopeUser,
+      epsilon: epsilon.toString(),
+      delta: delta.toString(),
+      rho: rho?.toString() ?? null,
+      query: req.query,
+      plan_hash: req.planHash,
+      reserved_at: now.toISOString(),
+      expires_at: now.getTime() + this.ttlMs,
+      owner_host: this.owner.host,
+      owner_pid: this.owner.pid,
+      owner_started: this.owner.started,
+      owner_instance: this.owner.instance,
+    });
+    this.totals.change(key, { reservedEpsilon: epsilon, reservedDelta: delta });
+    this.audit.append({
+      actor: req.user,
+      action: 'query.reserved',
+      experiment: req.experiment,
+      subject: id,
+      details: {
+        source: req.source,
+        query: req.query,
+        planHash: req.planHash,
+        epsilon: epsilon.toString(),
+        delta: delta.toString(),
+        ...(rho ? { rho: rho.toString() } : {}),
       },
-      { durable: false },
-    );
-    if (outcome instanceof ServiceError) throw outcome;
-    return outcome;
+    });
+    return id;
   }
 
   /**
@@ -224,49 +260,65 @@ export class Ledger {
    */
   commit(reservationId: string, releaseId: string): Charge {
     validText(releaseId, 'releaseId', 200);
-    const outcome = immediate(this.db, (): Charge | ServiceError => {
-      const row = this.mustGet(reservationId);
-      if (row instanceof ServiceError) return row;
-      if (row.status === 'committed') {
-        if (row.release_id === releaseId) return rowToCharge(row);
-        return conflict(
-          'reservation.committed',
-          `reservation ${reservationId} was already committed for another release`,
-          'release each value under the reservation it was computed with',
-        );
-      }
-      if (row.status === 'refunded') {
-        return conflict(
-          'reservation.refunded',
-          `reservation ${reservationId} was refunded (${row.refund_reason ?? 'no reason'}); its value must not be released`,
-          'discard the result and run the query again',
-        );
-      }
-      const now = this.clock();
-      const revoked = experimentUseRefusal(
-        loadExperiment(this.db, row.experiment),
-        row.experiment,
-        row.user,
-      );
-      if (row.expires_at <= now.getTime() || revoked) {
-        const reason = revoked ? `access revoked: ${revoked.reason}` : 'expired before commit';
-        this.settle(row, 'refunded', now, null, reason);
-        return conflict(
-          'reservation.refunded',
-          `reservation ${reservationId} was refunded (${reason}); its value must not be released`,
-          'discard the result and run the query again',
-        );
-      }
-      this.settle(row, 'committed', now, releaseId, null);
-      return rowToCharge({
-        ...row,
-        status: 'committed',
-        closed_at: now.toISOString(),
-        release_id: releaseId,
-      });
-    });
+    const outcome = immediate(this.db, () => this.commitInTransaction(reservationId, releaseId));
     if (outcome instanceof ServiceError) throw outcome;
     return outcome;
+  }
+
+  /**
+   * `commit` through the group commit: resolves once the charge is durable, sharing the fsync with
+   * the other commits of this event-loop turn. Same checks, errors and idempotence as `commit`.
+   */
+  async commitDurably(reservationId: string, releaseId: string): Promise<Charge> {
+    validText(releaseId, 'releaseId', 200);
+    const outcome = await this.group.submit(() =>
+      this.commitInTransaction(reservationId, releaseId),
+    );
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /** The body of a commit, inside the caller's transaction; a refusal is returned, not thrown, so a refund it writes is kept. */
+  private commitInTransaction(reservationId: string, releaseId: string): Charge | ServiceError {
+    const row = this.mustGet(reservationId);
+    if (row instanceof ServiceError) return row;
+    if (row.status === 'committed') {
+      if (row.release_id === releaseId) return rowToCharge(row);
+      return conflict(
+        'reservation.committed',
+        `reservation ${reservationId} was already committed for another release`,
+        'release each value under the reservation it was computed with',
+      );
+    }
+    if (row.status === 'refunded') {
+      return conflict(
+        'reservation.refunded',
+        `reservation ${reservationId} was refunded (${row.refund_reason ?? 'no reason'}); its value must not be released`,
+        'discard the result and run the query again',
+      );
+    }
+    const now = this.clock();
+    const revoked = experimentUseRefusal(
+      loadExperiment(this.db, row.experiment),
+      row.experiment,
+      row.user,
+    );
+    if (row.expires_at <= now.getTime() || revoked) {
+      const reason = revoked ? `access revoked: ${revoked.reason}` : 'expired before commit';
+      this.settle(row, 'refunded', now, null, reason);
+      return conflict(
+        'reservation.refunded',
+        `reservation ${reservationId} was refunded (${reason}); its value must not be released`,
+        'discard the result and run the query again',
+      );
+    }
+    this.settle(row, 'committed', now, releaseId, null);
+    return rowToCharge({
+      ...row,
+      status: 'committed',
+      closed_at: now.toISOString(),
+      release_id: releaseId,
+    });
   }
 
   /** Gives a pending reservation's budget back (e.g. the query failed). Idempotent; a committed charge cannot be refunded. */
@@ -297,7 +349,8 @@ export class Ledger {
   }
 
   /**
-   * Reserves, runs `execute`, commits, and only then returns the value. A failing `execute` is
+   * Reserves, runs `execute`, commits (group commit: shares the fsync with concurrent queries of
+   * this process), and only once the charge is durable returns the value. A failing `execute` is
    * refunded (costs 0) and its error rethrown; a failed commit means the value is discarded.
    */
   async run<T>(
@@ -305,7 +358,7 @@ export class Ledger {
     execute: (reservationId: string) => Promise<T>,
     releaseId?: string,
   ): Promise<{ value: T; charge: Charge }> {
-    const id = this.reserve(req);
+    const id = await this.reserveBatched(req);
     let value: T;
     try {
       value = await execute(id);
@@ -313,7 +366,7 @@ export class Ledger {
       this.refund(id, 'query failed');
       throw e;
     }
-    const charge = this.commit(id, releaseId ?? `rel-${id.slice(4)}`);
+    const charge = await this.commitDurably(id, releaseId ?? `rel-${id.slice(4)}`);
     return { value, charge };
   }
 
@@ -353,6 +406,8 @@ export class Ledger {
 
   /** Refunds this instance's own pending reservations; call before closing the database. */
   close(): void {
+    this.reserveGroup.flush();
+    this.group.flush();
     immediate(this.db, () => {
       const mine = this.db
         .prepare<[string], ReservationRow>(

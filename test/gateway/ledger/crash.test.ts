@@ -25,6 +25,8 @@ function rand(n: number): number {
 
 test('kill -9 of clients mid-reserve/mid-execute/mid-commit leaves a consistent ledger on reopen', async () => {
   const env = ledgerEnv([{ source: 'patients', epsilon: '3', scope: 'experiment' }]);
+  // Killed in `finally` too: a failed assertion must not leave clients running (and the test hanging).
+  let children: ChildProcess[] = [];
   try {
     approve(env, 'k');
     const count = (sql: string, ...args: unknown[]): number =>
@@ -46,7 +48,7 @@ test('kill -9 of clients mid-reserve/mid-execute/mid-commit leaves a consistent 
     const markers = Array.from({ length: 6 }, (_, i) => join(env.dir, `released-${i}.txt`));
     // Clients 0-2 run freely and are killed at random moments; 3-5 stall in "execute" after a few
     // releases, so a kill certainly hits a pending reservation.
-    const children = await Promise.all(
+    children = await Promise.all(
       markers.map((marker, i) =>
         childClient({ ...base, marker, ...(i >= 3 ? { stallAfter: 3 + i } : {}) }),
       ),
@@ -54,9 +56,15 @@ test('kill -9 of clients mid-reserve/mid-execute/mid-commit leaves a consistent 
     const pids = children.map((c) => c.pid ?? -1);
     for (let i = 0; i < 400 && count("status = 'committed'") < 20; i++) await sleep(25);
     for (let i = 0; i < 1600; i++) {
+      // Stalled means: its `stallAfter` releases are committed and its next query holds a pending
+      // reservation (a pending one before that is merely in flight and may commit any moment).
       const stalled = pids
         .slice(3)
-        .every((pid) => count("status = 'pending' AND owner_pid = ?", pid) > 0);
+        .every(
+          (pid, j) =>
+            count("status = 'committed' AND owner_pid = ?", pid) >= 6 + j &&
+            count("status = 'pending' AND owner_pid = ?", pid) > 0,
+        );
       if (stalled) break;
       await sleep(25);
     }
@@ -108,6 +116,8 @@ test('kill -9 of clients mid-reserve/mid-execute/mid-commit leaves a consistent 
     const audit = await verifyAuditDb(env.dbPath);
     assert.equal(audit.ok, true, audit.message);
   } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(children.map(exited));
     env.dispose();
   }
 });

@@ -1,0 +1,121 @@
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AuditLog,
+  openDurableDb,
+  verifyAuditDb,
+  type Db,
+} from '../../../gateway/src/audit/index.js';
+import { pruneAuditLog, readCheckpoint } from '../../../gateway/src/audit/retention.js';
+
+const DAY = 86_400_000;
+let dir: string;
+let path: string;
+let db: Db;
+let log: AuditLog;
+const now = { t: Date.parse('2026-01-01T00:00:00.000Z') };
+
+/** Appends `n` entries, one per day starting at the current clock, advancing it. */
+function fill(n: number): void {
+  for (let i = 0; i < n; i++) {
+    log.append({ actor: 'alice', action: 'view.access', experiment: 'e', subject: `v${i}` });
+    now.t += DAY;
+  }
+}
+
+/** Tampering as someone with write access to the file would: drop the triggers first. */
+function tamper(sql: string): void {
+  const raw = openDurableDb(path);
+  raw.exec(
+    'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;',
+  );
+  raw.exec(sql);
+  raw.close();
+}
+
+function seqs(): number[] {
+  return db
+    .prepare<[], { seq: number }>('SELECT seq FROM audit_log ORDER BY seq')
+    .all()
+    .map((r) => r.seq);
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'privet-audit-retention-'));
+  path = join(dir, 'state.db');
+  db = openDurableDb(path);
+  now.t = Date.parse('2026-01-01T00:00:00.000Z');
+  log = new AuditLog(db, () => new Date(now.t));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('audit retention', () => {
+  test('prunes entries older than the period behind a checkpoint; the rest still verifies', async () => {
+    fill(10); // entries #0…#9 on days 0…9; the clock is now day 10
+    const report = pruneAuditLog(log, 3, new Date(now.t));
+    // Entries of days 7, 8, 9 are within 3 days of day 10; #0…#6 go.
+    assert.equal(report.pruned, 7);
+    assert.deepEqual(report.checkpoint?.seq, 6);
+    assert.deepEqual(seqs(), [7, 8, 9, 10]);
+    const pruned = log.entries({ fromSeq: 10 })[0];
+    assert.equal(pruned?.action, 'audit.pruned');
+    assert.equal(pruned?.details['throughSeq'], 6);
+    assert.equal(pruned?.details['entries'], 7);
+    assert.equal(pruned?.details['retentionDays'], 3);
+    const v = await verifyAuditDb(path);
+    assert.equal(v.ok, true, v.message);
+    assert.match(v.message, /#0…#6 pruned under the retention policy/);
+    assert.equal(v.entries, 11);
+    // Appending and pruning again moves the checkpoint forward and still verifies.
+    now.t += 2 * DAY;
+    fill(2);
+    const again = pruneAuditLog(log, 3, new Date(now.t));
+    assert.ok(again.pruned > 0 && (again.checkpoint?.seq ?? 0) > 6);
+    const v2 = await verifyAuditDb(path);
+    assert.equal(v2.ok, true, v2.message);
+  });
+
+  test('nothing due: nothing deleted and no entry written', () => {
+    fill(5);
+    const head = log.head();
+    assert.deepEqual(pruneAuditLog(log, 30, new Date(now.t)), { pruned: 0 });
+    assert.deepEqual(log.head(), head);
+    assert.equal(readCheckpoint(db), undefined);
+  });
+
+  test('the append-only triggers still refuse deletes after a pruning run', () => {
+    fill(6);
+    pruneAuditLog(log, 2, new Date(now.t));
+    assert.throws(() => db.prepare('DELETE FROM audit_log WHERE seq = 5').run(), /append-only/);
+    assert.throws(() => db.prepare("UPDATE audit_log SET actor = 'x'").run(), /append-only/);
+  });
+
+  const attacks: [string, string][] = [
+    ['a further entry cut after the checkpoint', 'DELETE FROM audit_log WHERE seq = 4'],
+    [
+      'a further cut with the checkpoint moved along',
+      `DELETE FROM audit_log WHERE seq = 4;
+       UPDATE audit_checkpoint SET seq = 4, hash = (SELECT prev_hash FROM audit_log WHERE seq = 5)`,
+    ],
+    ['an edited checkpoint hash', "UPDATE audit_checkpoint SET hash = '" + 'f'.repeat(64) + "'"],
+    ['an edited kept entry', "UPDATE audit_log SET actor = 'mallory' WHERE seq = 5"],
+    ['a deleted checkpoint', 'DELETE FROM audit_checkpoint'],
+  ];
+  for (const [what, sql] of attacks) {
+    test(`verification of a pruned log catches ${what}`, async () => {
+      fill(8); // #0…#7; now day 8
+      pruneAuditLog(log, 4, new Date(now.t)); // prunes #0…#3, appends #8
+      assert.equal((await verifyAuditDb(path)).ok, true);
+      tamper(sql);
+      const v = await verifyAuditDb(path);
+      assert.equal(v.ok, false, `not detected: ${what}`);
+      assert.match(v.message, /Fix:/);
+    });
+  }
+});
