@@ -208,7 +208,14 @@ export class DpQueryService {
     }
     // The charge is durable before anyone sees the value (group commit: concurrent queries of this
     // gateway share the fsync, and each waits for the transaction holding its own charge).
-    await Promise.all(reservations.map((id) => ledger.commitDurably(id, release.releaseId)));
+    // A join charges several sources: each charge records `<releaseId>/<source>` (release ids are
+    // unique in the ledger), and release verification accepts the release id for any of them.
+    const sources = plan.cost.sources;
+    await Promise.all(
+      reservations.map((id, i) =>
+        ledger.commitDurably(id, ledgerReleaseId(release.releaseId, sources, i)),
+      ),
+    );
     return { dryRun: false, release };
   }
 
@@ -221,4 +228,9 @@ export class DpQueryService {
       p.instance.closeSync();
     }
   }
+}
+
+/** The release id a charge records: the release id itself, or `<id>/<source>` for joins. */
+export function ledgerReleaseId(releaseId: string, sources: readonly string[], i: number): string {
+  return sources.length > 1 ? `${releaseId}/${sources[i]}` : releaseId;
 }

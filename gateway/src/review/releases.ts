@@ -17,15 +17,19 @@ export class ReleaseRegistry {
   /** Reads the ledger tables of `db` (creating them if this database has none yet). */
   constructor(db: Db) {
     ensureTables(db, ['ledger_reservations', 'ledger_totals'], () => ensureLedgerSchema(db));
-    this.stmt = db.prepare<[string], { n: number }>(
-      "SELECT count(*) AS n FROM ledger_reservations WHERE release_id = ? AND status = 'committed'",
+    // A join's charges record `<id>/<source>`: '/' sorts just below '0', so the range
+    // [id + '/', id + '0') holds exactly those (and uses the UNIQUE index on release_id).
+    this.stmt = db.prepare<[string, string, string], { n: number }>(
+      `SELECT count(*) AS n FROM ledger_reservations
+       WHERE (release_id = ? OR (release_id >= ? AND release_id < ?)) AND status = 'committed'`,
     );
   }
 
-  /** True when `id` is the release id of a committed charge. */
+  /** True when `id` is the release id of a committed charge (of any source, for joins). */
   has(id: string): boolean {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 200) return false;
-    return (this.stmt.get(id)?.n ?? 0) > 0;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200 || id.includes('/'))
+      return false;
+    return (this.stmt.get(id, `${id}/`, `${id}0`)?.n ?? 0) > 0;
   }
 
   /** The committed ids among `ids`, each once, in the order asked. */

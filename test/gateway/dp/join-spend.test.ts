@@ -1,0 +1,84 @@
+// A DP join over two sources charges both budgets, commits both charges before the release is
+// returned, and the release id verifies as a Privet release (the ledger keeps release ids unique,
+// so a join's charges record `<id>/<source>`).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DpQueryResponse } from '@privet/core';
+import { openDpFixture, POLICY_YAML, type DpFixture } from './fixture.js';
+import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
+import { openServices, type Services } from '../../../gateway/src/ledger/open.js';
+import { DpQueryService } from '../../../gateway/src/dp/service.js';
+import { ReleaseRegistry } from '../../../gateway/src/review/releases.js';
+
+const ANA = { user: 'ana', name: 'Ana', roles: ['analyst' as const] };
+const JOIN_SQL =
+  'SELECT p.sex, count(*) AS n, sum(e.amount) AS total FROM people_dp p JOIN events_dp e ON p.pid = e.pid GROUP BY p.sex';
+
+let fx: DpFixture;
+let services: Services;
+let dp: DpQueryService;
+
+before(async () => {
+  fx = await openDpFixture();
+  const policyPath = join(fx.dir, 'policy.yaml');
+  writeFileSync(policyPath, POLICY_YAML);
+  const loaded = loadPolicyFile(policyPath);
+  services = openServices({
+    dbPath: join(fx.dir, 'privet.db'),
+    policy: loaded.policy,
+    stateDir: fx.dir,
+  });
+  services.experiments.propose(
+    { user: 'ana', roles: ['analyst'] },
+    {
+      id: 'j1',
+      title: 'Join',
+      purpose: 'Spending on a join',
+      dataCategories: ['events'],
+      views: ['people_dp', 'events_dp'],
+      analyses: ['counts'],
+      expectedOutputs: ['tables'],
+    },
+  );
+  services.experiments.approve({ user: 'sue', roles: ['steward'] }, 'j1', 'ok');
+  dp = new DpQueryService(loaded, services);
+});
+
+after(async () => {
+  await dp.close();
+  services.close();
+  fx.close();
+});
+
+test('a join on the privacy unit charges both sources, commits both, and its release verifies', async () => {
+  const result = (await dp.query(ANA, {
+    experiment: 'j1',
+    sql: JOIN_SQL,
+    epsilon: '1',
+    dryRun: false,
+  })) as DpQueryResponse;
+  const id = result.release.releaseId;
+  assert.match(id, /^[0-9a-f]{32}$/);
+  const { charges } = services.ledger.state('j1');
+  const committed = charges.filter((c) => c.status === 'committed');
+  assert.deepEqual(committed.map((c) => c.source).sort(), ['events', 'people']);
+  assert.deepEqual(committed.map((c) => c.releaseId).sort(), [`${id}/events`, `${id}/people`]);
+  const registry = new ReleaseRegistry(services.db);
+  assert.equal(registry.has(id), true);
+  assert.equal(registry.has(`${id}/people`), false, 'a ledger key is not a release id');
+  assert.equal(registry.has(id.slice(0, 31)), false, 'a prefix is not a release id');
+  // A second join gets its own release id and its own two charges.
+  const again = (await dp.query(ANA, {
+    experiment: 'j1',
+    sql: JOIN_SQL,
+    epsilon: '1',
+    dryRun: false,
+  })) as DpQueryResponse;
+  assert.notEqual(again.release.releaseId, id);
+  assert.equal(
+    services.ledger.state('j1').charges.filter((c) => c.status === 'committed').length,
+    4,
+  );
+});
