@@ -4,28 +4,15 @@
  * installing, no file or network access, configuration locked. Views arrive as Arrow IPC streams.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
-import { DataType, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { DUCKDB_WASM_LOCKDOWN, toQueryResult, type QueryResult } from '@privet/core/client/index';
+import { quoteIdent } from '@privet/core/mask/sql';
 
-/** Statements run before any user SQL; the last one makes them irreversible. */
-const LOCKDOWN = [
-  'SET autoload_known_extensions=false',
-  'SET autoinstall_known_extensions=false',
-  'SET allow_community_extensions=false',
-  'SET enable_external_access=false',
-  'SET lock_configuration=true',
-];
+export { quoteIdent, type QueryResult };
 
 /** Rows shown of a result at most (the count of all rows is still reported). */
 export const MAX_DISPLAY_ROWS = 1000;
-
-/** A query result ready to render: column names and display strings (null for SQL NULL). */
-export interface QueryResult {
-  columns: string[];
-  rows: (string | null)[][];
-  totalRows: number;
-  elapsedMs: number;
-}
 
 /** URL of a file in this extension's static folder, as served by Jupyter. */
 function staticUrl(file: string): string {
@@ -91,7 +78,7 @@ export class SqlEngine {
       throw sqlError(error);
     }
     const elapsedMs = performance.now() - began;
-    return toResult(table as Table, elapsedMs);
+    return toQueryResult(table as Table, { maxRows: MAX_DISPLAY_ROWS, elapsedMs });
   }
 }
 
@@ -109,7 +96,7 @@ async function start(): Promise<duckdb.AsyncDuckDBConnection> {
     await db.instantiate(staticUrl('duckdb-eh.wasm'));
     await db.open({ query: { castDecimalToDouble: true } });
     const conn = await db.connect();
-    for (const statement of LOCKDOWN) await conn.query(statement);
+    for (const statement of DUCKDB_WASM_LOCKDOWN) await conn.query(statement);
     return conn;
   } catch (error) {
     await db.terminate();
@@ -148,37 +135,4 @@ function sqlError(error: unknown): SqlError {
     // Not JSON: DuckDB's plain message.
   }
   return new SqlError(raw);
-}
-
-/** Double-quotes an SQL identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function toResult(table: Table, elapsedMs: number): QueryResult {
-  const fields = table.schema.fields;
-  const shown = Math.min(table.numRows, MAX_DISPLAY_ROWS);
-  const columns = fields.map((f) => f.name);
-  const vectors = fields.map((_, i) => table.getChildAt(i));
-  const rows: (string | null)[][] = [];
-  for (let r = 0; r < shown; r++) {
-    rows.push(fields.map((field, c) => formatValue(vectors[c]?.get(r), field.type)));
-  }
-  return { columns, rows, totalRows: table.numRows, elapsedMs };
-}
-
-/** Renders one Arrow value as text (dates as ISO, big integers exactly). */
-export function formatValue(value: unknown, type: DataType): string | null {
-  if (value === null || value === undefined) return null;
-  if (DataType.isDate(type) && typeof value === 'number') {
-    return new Date(value).toISOString().slice(0, 10);
-  }
-  if (DataType.isTimestamp(type) && typeof value === 'number') {
-    return new Date(value).toISOString().replace('T', ' ').replace('.000Z', '');
-  }
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'object') {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  }
-  return String(value);
 }

@@ -6,29 +6,14 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { DP_RELEASE_MIME_TYPE, type DpRelease } from '@privet/core/protocol';
+import {
+  formatNumber,
+  releaseCaption,
+  releaseTable,
+  releaseText,
+} from '@privet/core/client/release-format';
 
-/** Formats a released number for display (integers grouped, others with 2 decimals). */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
-}
-
-/** A one-line text summary of a release (the text/plain fallback). */
-export function releaseText(release: DpRelease): string {
-  const level = Math.round((1 - release.alpha) * 100);
-  const lines = [
-    `Privet DP release ${release.releaseId} (${release.mechanism}, ε=${release.cost.epsilon ?? '-'}, ${level}% intervals)`,
-  ];
-  for (const row of release.rows) {
-    const keys = Object.entries(row.keys).map(([k, v]) => `${k}=${String(v)}`);
-    const cells = Object.entries(row.values).map(
-      ([k, c]) =>
-        `${k}=${formatNumber(c.value)} [${formatNumber(c.interval[0])}, ${formatNumber(c.interval[1])}]`,
-    );
-    lines.push([...keys, ...cells].join('  '));
-  }
-  return lines.join('\n');
-}
+export { formatNumber, releaseText };
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -44,38 +29,20 @@ function el<K extends keyof HTMLElementTagNameMap>(
 /** Builds the DOM of a release: caption, table with intervals, footer with id and plan hash. */
 export function renderRelease(release: DpRelease, host: HTMLElement): void {
   host.replaceChildren();
-  const level = Math.round((1 - release.alpha) * 100);
-  const eps = release.cost.epsilon ?? release.cost.rho ?? '-';
-  host.appendChild(
-    el(
-      'div',
-      `DP release · ${release.mechanism.replace('_', ' ')} · cost ε=${eps}${release.cost.delta ? `, δ=${release.cost.delta}` : ''} · ${level}% intervals`,
-      'jp-Privet-releaseCaption',
-    ),
-  );
+  host.appendChild(el('div', releaseCaption(release), 'jp-Privet-releaseCaption'));
+  const { header, rows } = releaseTable(release);
   const table = el('table', undefined, 'jp-Privet-releaseTable');
   const head = el('tr');
-  for (const c of release.columns) head.appendChild(el('th', c.name));
+  for (const name of header) head.appendChild(el('th', name));
   table.appendChild(el('thead')).appendChild(head);
   const body = table.appendChild(el('tbody'));
-  for (const row of release.rows) {
+  for (const row of rows) {
     const tr = body.appendChild(el('tr'));
-    for (const c of release.columns) {
-      if (c.role === 'key') {
-        tr.appendChild(el('td', String(row.keys[c.name] ?? '')));
-        continue;
-      }
-      const cell = row.values[c.name];
-      const td = tr.appendChild(el('td'));
-      if (!cell) continue;
-      td.appendChild(el('span', formatNumber(cell.value), 'jp-Privet-releaseValue'));
-      td.appendChild(
-        el(
-          'span',
-          ` [${formatNumber(cell.interval[0])}, ${formatNumber(cell.interval[1])}]`,
-          'jp-Privet-releaseInterval',
-        ),
-      );
+    for (const cell of row) {
+      const td = tr.appendChild(el('td', cell.kind === 'key' ? cell.text : undefined));
+      if (cell.kind !== 'value') continue;
+      td.appendChild(el('span', cell.value, 'jp-Privet-releaseValue'));
+      td.appendChild(el('span', ` ${cell.interval}`, 'jp-Privet-releaseInterval'));
     }
   }
   host.appendChild(table);

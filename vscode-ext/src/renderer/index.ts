@@ -6,12 +6,9 @@
  */
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import type { DpRelease } from '@privet/core/protocol';
+import { formatNumber, releaseCaption, releaseTable } from '@privet/core/client/release-format';
 
-/** Formats a released number for display (integers grouped, others with 2 decimals). */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
-}
+export { formatNumber };
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -32,38 +29,20 @@ const MUTED = 'color:var(--vscode-descriptionForeground)';
 export function renderRelease(release: DpRelease, host: HTMLElement): void {
   host.replaceChildren();
   host.className = 'privet-release';
-  const level = Math.round((1 - release.alpha) * 100);
-  const eps = release.cost.epsilon ?? release.cost.rho ?? '-';
-  host.appendChild(
-    el(
-      'div',
-      `DP release · ${release.mechanism.replace('_', ' ')} · cost ε=${eps}${release.cost.delta ? `, δ=${release.cost.delta}` : ''} · ${level}% intervals`,
-      'font-weight:600;margin-bottom:4px',
-    ),
-  );
+  host.appendChild(el('div', releaseCaption(release), 'font-weight:600;margin-bottom:4px'));
+  const { header, rows } = releaseTable(release);
   const table = el('table', undefined, 'border-collapse:collapse');
   const head = el('tr');
-  for (const c of release.columns) head.appendChild(el('th', c.name, CELL));
+  for (const name of header) head.appendChild(el('th', name, CELL));
   table.appendChild(el('thead')).appendChild(head);
   const body = table.appendChild(el('tbody'));
-  for (const row of release.rows) {
+  for (const row of rows) {
     const tr = body.appendChild(el('tr'));
-    for (const c of release.columns) {
-      if (c.role === 'key') {
-        tr.appendChild(el('td', String(row.keys[c.name] ?? ''), CELL));
-        continue;
-      }
-      const cell = row.values[c.name];
-      const td = tr.appendChild(el('td', undefined, CELL));
-      if (!cell) continue;
-      td.appendChild(el('span', formatNumber(cell.value)));
-      td.appendChild(
-        el(
-          'span',
-          ` [${formatNumber(cell.interval[0])}, ${formatNumber(cell.interval[1])}]`,
-          MUTED,
-        ),
-      );
+    for (const cell of row) {
+      const td = tr.appendChild(el('td', cell.kind === 'key' ? cell.text : undefined, CELL));
+      if (cell.kind !== 'value') continue;
+      td.appendChild(el('span', cell.value));
+      td.appendChild(el('span', ` ${cell.interval}`, MUTED));
     }
   }
   host.appendChild(table);

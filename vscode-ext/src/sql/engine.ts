@@ -6,27 +6,14 @@
  * as Arrow IPC streams from the gateway.
  */
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import { DataType, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { DUCKDB_WASM_LOCKDOWN, toQueryResult, type QueryResult } from '@privet/core/client/index';
+import { quoteIdent } from '@privet/core/mask/sql';
 
-/** Statements run before any user SQL; the last one makes them irreversible. */
-const LOCKDOWN = [
-  'SET autoload_known_extensions=false',
-  'SET autoinstall_known_extensions=false',
-  'SET allow_community_extensions=false',
-  'SET enable_external_access=false',
-  'SET lock_configuration=true',
-];
+export { quoteIdent, type QueryResult };
 
 /** Rows kept of a result at most (the count of all rows is still reported). */
 export const MAX_RESULT_ROWS = 200;
-
-/** A query result ready to render: column names and display strings (null for SQL NULL). */
-export interface QueryResult {
-  columns: string[];
-  rows: (string | null)[][];
-  totalRows: number;
-  elapsedMs: number;
-}
 
 /** A failed statement: DuckDB's message and, when DuckDB reports one, the 0-based offset. */
 export class SqlError extends Error {
@@ -132,7 +119,10 @@ export class SqlEngine {
     } catch (error) {
       throw sqlError(error, sql.length);
     }
-    return toResult(table, performance.now() - began);
+    return toQueryResult(table, {
+      maxRows: MAX_RESULT_ROWS,
+      elapsedMs: performance.now() - began,
+    });
   }
 }
 
@@ -146,7 +136,7 @@ async function startEngine(wasmDir: string): Promise<duckdb.DuckDBConnection> {
     await db.instantiate();
     db.open({ query: { castDecimalToDouble: true, castBigIntToDouble: true } });
     const conn = db.connect();
-    for (const statement of LOCKDOWN) conn.query(statement);
+    for (const statement of DUCKDB_WASM_LOCKDOWN) conn.query(statement);
     return conn;
   } catch (error) {
     throw new Error(
@@ -212,36 +202,4 @@ function sqlError(error: unknown, length: number, prefixLength = 0): SqlError {
     .join(' ')
     .replace(/PREPARE privet_check AS /g, '');
   return new SqlError(message, kind, offset);
-}
-
-/** Double-quotes an SQL identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function toResult(table: Table, elapsedMs: number): QueryResult {
-  const fields = table.schema.fields;
-  const shown = Math.min(table.numRows, MAX_RESULT_ROWS);
-  const vectors = fields.map((_, i) => table.getChildAt(i));
-  const rows: (string | null)[][] = [];
-  for (let r = 0; r < shown; r++) {
-    rows.push(fields.map((field, c) => formatValue(vectors[c]?.get(r), field.type)));
-  }
-  return { columns: fields.map((f) => f.name), rows, totalRows: table.numRows, elapsedMs };
-}
-
-/** Renders one Arrow value as text (dates as ISO, big integers exactly). */
-export function formatValue(value: unknown, type: DataType): string | null {
-  if (value === null || value === undefined) return null;
-  if (DataType.isDate(type) && typeof value === 'number') {
-    return new Date(value).toISOString().slice(0, 10);
-  }
-  if (DataType.isTimestamp(type) && typeof value === 'number') {
-    return new Date(value).toISOString().replace('T', ' ').replace('.000Z', '');
-  }
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'object') {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  }
-  return String(value);
 }

@@ -1,0 +1,185 @@
+/**
+ * The typed client of core's HTTP contract, shared by every notebook host. Pure: the host injects
+ * `fetch` (with its own credentials, cache and timeout options) and the fix texts that name its
+ * own settings. Every failure becomes a GatewayError carrying the gateway's message and fix.
+ */
+import { API_PREFIX, ARROW_STREAM_MEDIA_TYPE, ROUTES } from '../protocol.js';
+import type { FetchLike, FetchResponseLike } from './fetch-like.js';
+import { GatewayError, gatewayErrorFrom } from './gateway-error.js';
+import type { ClientRouteName, ClientRouteTypes } from './routes.js';
+import { fillRoutePath, queryString } from './url.js';
+
+/** What the host supplies: its `fetch` and the fixes that point at its own settings. */
+export interface GatewayTransport {
+  /** The host's fetch; it rejects only when the gateway cannot be reached. */
+  fetch: FetchLike;
+  /** How to fix an unreachable gateway (e.g. start it, check the URL setting or CORS). */
+  unreachableFix: string;
+  /** How to fix an HTTP error whose body is not an ApiError. */
+  httpFix: string;
+}
+
+/** Filter of GET /reviews: by experiment and/or state. */
+export interface ReviewFilter {
+  experiment?: string;
+  state?: string;
+}
+
+/** Path parameters and query string of one call. */
+interface CallTarget {
+  params?: Readonly<Record<string, string>>;
+  query?: string;
+}
+
+/** Typed client of one gateway for one signed-in user. */
+export class GatewayClient {
+  /** Creates a client; `token` may be empty for the public /health route. */
+  constructor(
+    readonly baseUrl: string,
+    /** The bearer token (kept in memory only; never written anywhere by the client). */
+    readonly token: string,
+    private readonly transport: GatewayTransport,
+  ) {}
+
+  /** GET /health (no auth). */
+  health(): Promise<ClientRouteTypes['health']['response']> {
+    return this.call('health', undefined);
+  }
+
+  /** GET /whoami: who the token belongs to. */
+  whoami(): Promise<ClientRouteTypes['whoami']['response']> {
+    return this.call('whoami', undefined);
+  }
+
+  /** GET /views: the views this user may see. */
+  listViews(): Promise<ClientRouteTypes['listViews']['response']> {
+    return this.call('listViews', undefined);
+  }
+
+  /** GET /experiments: the experiments this user may see. */
+  listExperiments(): Promise<ClientRouteTypes['listExperiments']['response']> {
+    return this.call('listExperiments', undefined);
+  }
+
+  /** GET /experiments/:id/budget: budgets and charges of one experiment. */
+  budget(experiment: string): Promise<ClientRouteTypes['experimentBudget']['response']> {
+    return this.call('experimentBudget', undefined, { params: { id: experiment } });
+  }
+
+  /** GET /experiments/:id/audit: the experiment's audit entries (its record). */
+  experimentAudit(experiment: string): Promise<ClientRouteTypes['experimentAudit']['response']> {
+    return this.call('experimentAudit', undefined, { params: { id: experiment } });
+  }
+
+  /** POST /dp/query: a dry run (free) or a run that spends budget. */
+  dpQuery(
+    body: ClientRouteTypes['dpQuery']['body'],
+  ): Promise<ClientRouteTypes['dpQuery']['response']> {
+    return this.call('dpQuery', body);
+  }
+
+  /** POST /releases/verify: which DP release ids the ledger has committed. */
+  verifyReleases(ids: string[]): Promise<ClientRouteTypes['verifyReleases']['response']> {
+    return this.call('verifyReleases', { ids });
+  }
+
+  /** POST /reviews: sends a flagged output (only to the gateway) with a justification. */
+  submitReview(
+    body: ClientRouteTypes['submitReview']['body'],
+  ): Promise<ClientRouteTypes['submitReview']['response']> {
+    return this.call('submitReview', body);
+  }
+
+  /** GET /reviews?experiment=&state=: review requests this user may see (a string: experiment). */
+  listReviews(
+    filter: ReviewFilter | string = {},
+  ): Promise<ClientRouteTypes['listReviews']['response']> {
+    const { experiment, state } = typeof filter === 'string' ? { experiment: filter } : filter;
+    return this.call('listReviews', undefined, { query: queryString({ experiment, state }) });
+  }
+
+  /** POST /reviews/status: the newest review state of each content hash. */
+  reviewStatus(
+    body: ClientRouteTypes['reviewStatus']['body'],
+  ): Promise<ClientRouteTypes['reviewStatus']['response']> {
+    return this.call('reviewStatus', body);
+  }
+
+  /** POST /reviews/:id/decision (reviewer): approve, reject or request changes. */
+  decideReview(
+    id: string,
+    body: ClientRouteTypes['decideReview']['body'],
+  ): Promise<ClientRouteTypes['decideReview']['response']> {
+    return this.call('decideReview', body, { params: { id } });
+  }
+
+  /** POST /reviews/:id/comments: adds a comment to a request. */
+  commentReview(
+    id: string,
+    body: ClientRouteTypes['commentReview']['body'],
+  ): Promise<ClientRouteTypes['commentReview']['response']> {
+    return this.call('commentReview', body, { params: { id } });
+  }
+
+  /** POST /exports: the gateway filters the notebook to passed/approved outputs and signs it. */
+  createExport(
+    body: ClientRouteTypes['createExport']['body'],
+  ): Promise<ClientRouteTypes['createExport']['response']> {
+    return this.call('createExport', body);
+  }
+
+  /** GET /views/:name/arrow?experiment=: a published view as an Arrow IPC stream. */
+  async viewArrow(name: string, experiment: string): Promise<Uint8Array> {
+    const path = fillRoutePath(ROUTES.viewArrow.path, { name }) + queryString({ experiment });
+    const response = await this.send(path, {
+      method: ROUTES.viewArrow.method,
+      headers: this.headers(true, { Accept: ARROW_STREAM_MEDIA_TYPE }),
+    });
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** Absolute URL of GET /views/:name/parquet?experiment= (for code that runs in the kernel). */
+  parquetUrl(name: string, experiment: string): string {
+    const path = fillRoutePath(ROUTES.viewParquet.path, { name }) + queryString({ experiment });
+    return this.baseUrl + API_PREFIX + path;
+  }
+
+  /** Sends one JSON route: method and path from ROUTES, body and answer typed per route. */
+  private async call<N extends ClientRouteName>(
+    name: N,
+    body: ClientRouteTypes[N]['body'],
+    target: CallTarget = {},
+  ): Promise<ClientRouteTypes[N]['response']> {
+    const route = ROUTES[name];
+    const headers = this.headers(route.roles !== 'public', { Accept: 'application/json' });
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const path = fillRoutePath(route.path, target.params ?? {}) + (target.query ?? '');
+    const response = await this.send(path, {
+      method: route.method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await response.json()) as ClientRouteTypes[N]['response'];
+  }
+
+  /** Request headers, with the bearer token when the route needs one. */
+  private headers(auth: boolean, base: Record<string, string>): Record<string, string> {
+    return auth ? { ...base, Authorization: `Bearer ${this.token}` } : { ...base };
+  }
+
+  /** Fetches through the host; unreachable and non-2xx answers become GatewayErrors. */
+  private async send(path: string, init: Parameters<FetchLike>[1]): Promise<FetchResponseLike> {
+    let response: FetchResponseLike;
+    try {
+      response = await this.transport.fetch(this.baseUrl + API_PREFIX + path, init);
+    } catch {
+      throw new GatewayError(
+        `could not reach the Privet gateway at ${this.baseUrl}`,
+        this.transport.unreachableFix,
+        'unreachable',
+      );
+    }
+    if (!response.ok) throw await gatewayErrorFrom(response, this.transport.httpFix);
+    return response;
+  }
+}

@@ -1,0 +1,8 @@
+/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text. */
+export * from './fetch-like.js';
+export * from './gateway-error.js';
+export * from './url.js';
+export * from './routes.js';
+export * from './gateway-client.js';
+export * from './duckdb-lockdown.js';
+export * from './release-format.js';

@@ -1,0 +1,59 @@
+/**
+ * Request body and response type of every ROUTES entry the notebook hosts call, so the client's
+ * one `call` is typed per route. Paths and methods still come from ROUTES (protocol.ts).
+ */
+import type {
+  AuditResponse,
+  BudgetResponse,
+  CreateExportRequest,
+  DpQueryBody,
+  DpQueryResult,
+  ExportBundle,
+  HealthResponse,
+  ListExperimentsResponse,
+  ListReviewsResponse,
+  ListViewsResponse,
+  ReviewCommentRequest,
+  ReviewDecisionRequest,
+  ReviewRequest,
+  ReviewStatusRequest,
+  ReviewStatusResponse,
+  SubmitReviewRequest,
+  VerifyReleasesRequest,
+  VerifyReleasesResponse,
+  WhoAmIResponse,
+} from '../protocol.js';
+import type { ROUTES } from '../protocol.js';
+
+/** The JSON routes of the client: name in ROUTES → request body (undefined for GET) and response. */
+export interface ClientRouteTypes {
+  health: { body: undefined; response: HealthResponse };
+  whoami: { body: undefined; response: WhoAmIResponse };
+  listViews: { body: undefined; response: ListViewsResponse };
+  listExperiments: { body: undefined; response: ListExperimentsResponse };
+  experimentBudget: { body: undefined; response: BudgetResponse };
+  experimentAudit: { body: undefined; response: AuditResponse };
+  dpQuery: { body: DpQueryBody; response: DpQueryResult };
+  verifyReleases: { body: VerifyReleasesRequest; response: VerifyReleasesResponse };
+  submitReview: { body: SubmitReviewRequest; response: ReviewRequest };
+  listReviews: { body: undefined; response: ListReviewsResponse };
+  reviewStatus: { body: ReviewStatusRequest; response: ReviewStatusResponse };
+  decideReview: { body: ReviewDecisionRequest; response: ReviewRequest };
+  commentReview: { body: ReviewCommentRequest; response: ReviewRequest };
+  createExport: { body: CreateExportRequest; response: ExportBundle };
+}
+
+/** Name of a JSON route the client calls. */
+export type ClientRouteName = keyof ClientRouteTypes;
+
+/** Names of client routes whose body (or its absence) disagrees with the ROUTES method. */
+type MethodMismatch = {
+  [N in ClientRouteName]: (
+    ClientRouteTypes[N]['body'] extends undefined ? 'GET' : 'POST'
+  ) extends (typeof ROUTES)[N]['method']
+    ? never
+    : N;
+}[ClientRouteName];
+
+// Compile-time check: a GET route has no body and a POST route has one (names the culprit).
+const _methodsAgree: [MethodMismatch] extends [never] ? true : MethodMismatch = true;

@@ -1,0 +1,198 @@
+/**
+ * Core's gateway client against a real gateway on 127.0.0.1, with Node's fetch injected the way a
+ * host does: typed routes, the bearer token only where ROUTES needs it, ApiError bodies becoming
+ * GatewayErrors with the gateway's message and fix, and release text from a real DP release.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { tableFromIPC } from 'apache-arrow';
+import {
+  GatewayClient,
+  GatewayError,
+  fillRoutePath,
+  normalizeGatewayUrl,
+  releaseTable,
+  releaseText,
+  toQueryResult,
+  type FetchLike,
+  type FetchRequestLike,
+  type GatewayTransport,
+} from '@privet/core/client/index';
+import { API_PREFIX } from '@privet/core/protocol';
+import { EXPERIMENT, startTestGateway, type TestGateway } from '../../gateway/http/fixture.js';
+
+/** Node's fetch, recording every request the client sends. */
+function recordingTransport(sent: { url: string; init: FetchRequestLike }[]): GatewayTransport {
+  const nodeFetch: FetchLike = (url, init) => {
+    sent.push({ url, init });
+    return fetch(url, init);
+  };
+  return { fetch: nodeFetch, unreachableFix: 'start the test gateway', httpFix: 'read its log' };
+}
+
+/** A 127.0.0.1 port that nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.ok(address && typeof address === 'object');
+  return address.port;
+}
+
+describe('core GatewayClient over a real gateway', () => {
+  let t: TestGateway;
+  const sent: { url: string; init: FetchRequestLike }[] = [];
+  let ana: GatewayClient;
+
+  before(async () => {
+    t = await startTestGateway();
+    ana = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, recordingTransport(sent));
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  it('calls /health without the token and /whoami with it', async () => {
+    sent.length = 0;
+    const health = await ana.health();
+    assert.equal(health.status, 'ok');
+    assert.equal(health.policy.name, 'http-test');
+    const me = await ana.whoami();
+    assert.deepEqual({ user: me.user, roles: me.roles }, { user: 'ana', roles: ['analyst'] });
+    assert.equal(sent[0]?.url, `${t.gateway.url}${API_PREFIX}/health`);
+    assert.equal(sent[0]?.init.headers.Authorization, undefined, 'public route: no token sent');
+    assert.equal(sent[1]?.init.headers.Authorization, `Bearer ${t.gateway.tokens.ana}`);
+    assert.equal(sent[1]?.init.method, 'GET');
+  });
+
+  it('lists views, experiments, budget and reviews with path and query filled', async () => {
+    const { views } = await ana.listViews();
+    assert.ok(views.some((v) => v.name === 'people_masked'));
+    const { experiments } = await ana.listExperiments();
+    assert.deepEqual(
+      experiments.map((e) => e.id),
+      [EXPERIMENT],
+    );
+    const budget = await ana.budget(EXPERIMENT);
+    assert.equal(budget.budgets[0]?.total.epsilon.exact, '1');
+    sent.length = 0;
+    const reviews = await ana.listReviews({ experiment: EXPERIMENT, state: 'pending' });
+    assert.deepEqual(reviews.reviews, []);
+    assert.equal(
+      sent[0]?.url,
+      `${t.gateway.url}${API_PREFIX}/reviews?experiment=${EXPERIMENT}&state=pending`,
+    );
+    assert.deepEqual(await ana.listReviews(EXPERIMENT), reviews, 'a string filters by experiment');
+  });
+
+  it('reads a view as Arrow IPC and turns it into display rows', async () => {
+    const ipc = await ana.viewArrow('people_masked', EXPERIMENT);
+    const table = tableFromIPC(ipc);
+    const result = toQueryResult(table, { maxRows: 5, elapsedMs: 1 });
+    assert.deepEqual(result.columns, ['person_id', 'email', 'city', 'income']);
+    assert.equal(result.totalRows, 40);
+    assert.equal(result.rows.length, 5);
+    assert.ok(result.rows.every((r) => r.every((v) => typeof v === 'string')));
+    assert.ok(!result.rows.some((r) => r[1]?.includes('person0@')), 'emails arrive masked');
+  });
+
+  it('POSTs a DP query with a JSON body and formats the release', async () => {
+    sent.length = 0;
+    const answer = await ana.dpQuery({
+      experiment: EXPERIMENT,
+      sql: 'SELECT COUNT(*) AS n FROM people_dp',
+      epsilon: '0.1',
+      dryRun: false,
+    });
+    assert.equal(sent[0]?.init.method, 'POST');
+    assert.equal(sent[0]?.init.headers['Content-Type'], 'application/json');
+    assert.ok(!answer.dryRun, 'a run, not a dry run');
+    const { header, rows } = releaseTable(answer.release);
+    assert.deepEqual(header, ['n']);
+    assert.equal(rows[0]?.[0]?.kind, 'value');
+    assert.match(
+      releaseText(answer.release),
+      /^Privet DP release [0-9a-f]+ .*ε=0\.1, 95% intervals/,
+    );
+    const { valid } = await ana.verifyReleases([answer.release.releaseId, 'f'.repeat(32)]);
+    assert.deepEqual(valid, [answer.release.releaseId]);
+  });
+
+  it('turns an ApiError body into a GatewayError with the message and fix', async () => {
+    const decide = ana.decideReview('r1', { decision: 'approve' });
+    await assert.rejects(decide, (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.status, 403);
+      assert.equal(error.code, 'forbidden');
+      assert.match(error.message, /needs the role reviewer; ana has analyst/);
+      assert.match(error.fix, /sign in as a user with that role/);
+      return true;
+    });
+    const stranger = new GatewayClient(t.gateway.url, 'not-a-token', recordingTransport([]));
+    await assert.rejects(stranger.whoami(), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.deepEqual(
+        [error.status, error.code, error.message],
+        [401, 'unauthenticated', 'the bearer token is not valid'],
+      );
+      assert.match(error.fix, /privet token issue/);
+      return true;
+    });
+  });
+
+  it('reports an unreachable gateway with the host fix', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const offline = new GatewayClient(url, 'x', recordingTransport([]));
+    await assert.rejects(offline.health(), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.code, 'unreachable');
+      assert.equal(error.message, `could not reach the Privet gateway at ${url}`);
+      assert.equal(error.fix, 'start the test gateway');
+      return true;
+    });
+  });
+
+  it('falls back to the HTTP status when the error body is not an ApiError', async () => {
+    const html: FetchLike = async () => new Response('<h1>bad gateway</h1>', { status: 502 });
+    const proxied = new GatewayClient(t.gateway.url, 'x', {
+      fetch: html,
+      unreachableFix: 'start it',
+      httpFix: 'check the proxy',
+    });
+    await assert.rejects(proxied.health(), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.deepEqual(
+        [error.status, error.code, error.message, error.fix],
+        [502, 'http', 'the gateway answered HTTP 502', 'check the proxy'],
+      );
+      return true;
+    });
+  });
+});
+
+describe('gateway URLs', () => {
+  it('normalizes http(s) URLs and refuses others with a fix naming the setting', () => {
+    assert.equal(normalizeGatewayUrl(' http://127.0.0.1:8765/ ', 'x'), 'http://127.0.0.1:8765');
+    assert.equal(normalizeGatewayUrl('https://gw.example/p//', 'x'), 'https://gw.example/p');
+    assert.throws(
+      () => normalizeGatewayUrl('not a url', 'privet.gatewayUrl'),
+      (e: unknown) =>
+        e instanceof GatewayError && e.code === 'bad_url' && /privet\.gatewayUrl/.test(e.fix),
+    );
+    assert.throws(
+      () => normalizeGatewayUrl('file:///etc/passwd', 'privet.gatewayUrl'),
+      (e: unknown) =>
+        e instanceof GatewayError && e.message === 'the gateway URL must use http or https',
+    );
+  });
+
+  it('fills route parameters encoded and refuses a missing one', () => {
+    assert.equal(
+      fillRoutePath('/reviews/:id/decision', { id: 'a/b c' }),
+      '/reviews/a%2Fb%20c/decision',
+    );
+    assert.throws(() => fillRoutePath('/views/:name/arrow', {}), /needs the parameter "name"/);
+  });
+});
