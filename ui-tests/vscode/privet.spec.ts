@@ -152,6 +152,9 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     expect(response.status).toBe(200);
     const { reviews } = (await response.json()) as { reviews: { justification: string }[] };
     expect(reviews.map((r) => r.justification)).toContain('group sizes for the methods section');
+    // The cell now says the request is pending instead of offering to send it again.
+    await expect(cell(page, 2).getByText('Review pending')).toBeVisible();
+    await expect(cell(page, 2).getByText('Request review')).toHaveCount(0);
     await shot(page, '09-review-requested');
   });
 
@@ -215,6 +218,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await expect(restored).toBeVisible();
     await expect(restored).toContainText('LIMIT 7');
     await expect(restored.getByText('Request review')).toHaveCount(0);
+    await expect(restored.getByText('Review pending')).toHaveCount(0);
     await shot(page, '13-output-restored-dark');
   });
 

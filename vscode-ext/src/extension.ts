@@ -55,8 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.asAbsolutePath('dist/duckdb'),
   );
   const restorer = new ApprovedOutputRestorer(session, held, approvals);
+  const statusBar = new PrivetCellStatusBar(controller, held);
   const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
   context.subscriptions.push(
+    statusBar,
     session,
     controller,
     restorer,
@@ -64,10 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new OutputGate(held, approvals, session),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
-    vscode.notebooks.registerNotebookCellStatusBarItemProvider(
-      'jupyter-notebook',
-      new PrivetCellStatusBar(controller),
-    ),
+    vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', statusBar),
     vscode.commands.registerCommand('privet.signIn', async () => {
       const token = await vscode.window.showInputBox({
         title: 'Privet: Sign in',
@@ -143,6 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             cellIndex: cell.index,
           },
         );
+        statusBar.refresh();
         void vscode.window.showInformationMessage(
           `Privet: review request ${request.id} sent (${request.state}).`,
         );

@@ -1,16 +1,45 @@
-/** Cell status bar actions: "Run and spend" after a DP dry run, "Request review" on a placeholder. */
+/**
+ * Cell status bar actions: "Run and spend" after a DP dry run, "Request review" on a placeholder,
+ * and "Review pending" once the withheld original is in the review queue.
+ */
 import * as vscode from 'vscode';
 import type { PrivetSqlController } from './controller.js';
 import { heldIdOf } from './gate.js';
+import type { HeldOutputs } from './held.js';
 
 /** Provides the Privet items of each cell's status bar. */
-export class PrivetCellStatusBar implements vscode.NotebookCellStatusBarItemProvider {
+export class PrivetCellStatusBar
+  implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable
+{
   /** Fires when items should be re-read. */
   readonly onDidChangeCellStatusBarItems: vscode.Event<void>;
 
-  /** Creates the provider over the controller's pending dry runs. */
-  constructor(private readonly controller: PrivetSqlController) {
-    this.onDidChangeCellStatusBarItems = controller.onDidChange;
+  private readonly changed = new vscode.EventEmitter<void>();
+
+  /** Creates the provider over the controller's pending dry runs and the withheld originals. */
+  constructor(
+    private readonly controller: PrivetSqlController,
+    private readonly held: HeldOutputs,
+  ) {
+    this.onDidChangeCellStatusBarItems = this.changed.event;
+    this.listeners = [
+      controller.onDidChange(() => this.changed.fire()),
+      // A restored (approved) or re-run output changes the cell: re-read its items.
+      vscode.workspace.onDidChangeNotebookDocument(() => this.changed.fire()),
+    ];
+  }
+
+  private readonly listeners: vscode.Disposable[];
+
+  /** Stops listening. */
+  dispose(): void {
+    for (const l of this.listeners) l.dispose();
+    this.changed.dispose();
+  }
+
+  /** Re-reads every cell's items (after a review request was sent). */
+  refresh(): void {
+    this.changed.fire();
   }
 
   /** The items for one cell. */
@@ -27,7 +56,17 @@ export class PrivetCellStatusBar implements vscode.NotebookCellStatusBarItemProv
       item.tooltip = 'Run this DP query for real: spends the budget shown in the dry run';
       items.push(item);
     }
-    if (heldIdOf(cell)) {
+    const heldId = heldIdOf(cell);
+    const submitted = heldId ? this.held.get(heldId)?.submitted : undefined;
+    if (submitted) {
+      const item = new vscode.NotebookCellStatusBarItem(
+        '$(watch) Review pending',
+        vscode.NotebookCellStatusBarAlignment.Left,
+      );
+      item.command = { command: 'privet.checkReviews', title: 'Check review status' };
+      item.tooltip = `Review request ${submitted.reviewId} is waiting for a reviewer; the output appears here once approved. Click to check now.`;
+      items.push(item);
+    } else if (heldId) {
       const item = new vscode.NotebookCellStatusBarItem(
         '$(comment-discussion) Request review',
         vscode.NotebookCellStatusBarAlignment.Left,
