@@ -87,6 +87,7 @@ if (!/^demo\t/m.test(listed.stdout ?? '')) {
     '--views',
     'patients_masked',
     'visits_masked',
+    'patients_synthetic',
     'patients_dp',
     'visits_dp',
     '--members',
