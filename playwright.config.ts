@@ -4,8 +4,7 @@
  * The global setup starts the gateway and JupyterLab (see ui-tests/global-setup.ts).
  */
 import { defineConfig } from '@playwright/test';
-
-const chromium = process.env.PRIVET_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumUse } from './ui-tests/support/chromium.js';
 
 export default defineConfig({
   testDir: 'ui-tests',
@@ -17,22 +16,6 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
-  use: {
-    viewport: { width: 1400, height: 900 },
-    screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
-    actionTimeout: 30_000,
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
-  },
+  use: chromiumUse,
   projects: [{ name: 'jupyterlab', testMatch: 'jupyterlab/**/*.spec.ts' }],
 });

@@ -4,8 +4,7 @@
  * (ui-tests/vscode/global-setup.ts) builds the .vsix, installs code-server, starts the gateway.
  */
 import { defineConfig } from '@playwright/test';
-
-const chromium = process.env.PRIVET_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumUse } from './ui-tests/support/chromium.js';
 
 export default defineConfig({
   testDir: 'ui-tests/vscode',
@@ -17,22 +16,6 @@ export default defineConfig({
   timeout: 300_000,
   expect: { timeout: 60_000 },
   reporter: [['list']],
-  use: {
-    viewport: { width: 1400, height: 900 },
-    screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
-    actionTimeout: 30_000,
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
-  },
+  use: chromiumUse,
   projects: [{ name: 'vscode', testMatch: '**/*.spec.ts' }],
 });

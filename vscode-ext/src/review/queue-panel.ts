@@ -5,12 +5,12 @@
  * media/review.js with a fresh nonce; localResourceRoots limited to media/. Refreshed after every
  * decision and on every session change.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import { decideReview, queueOrder } from './decide.js';
 import { parseFromReviewWebview, type ToReviewWebview } from './messages.js';
+import { webviewHtml } from '../webview/html.js';
 
 /** View type of the panel. */
 export const REVIEW_PANEL_TYPE = 'privet.reviewQueue';
@@ -44,7 +44,7 @@ export class ReviewQueuePanel implements vscode.Disposable {
       { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false },
     );
     this.panel = panel;
-    panel.webview.html = html(panel.webview, media);
+    panel.webview.html = webviewHtml(panel.webview, media, 'review', 'Privet review queue');
     panel.onDidDispose(() => (this.panel = undefined));
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const message = parseFromReviewWebview(raw);
@@ -111,23 +111,4 @@ export class ReviewQueuePanel implements vscode.Disposable {
     this.subscription.dispose();
     this.panel?.dispose();
   }
-}
-
-function html(webview: vscode.Webview, media: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'review.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'review.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Privet review queue</title></head>
-<body><main id="root" aria-live="polite">Loading…</main>
-<script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
 }

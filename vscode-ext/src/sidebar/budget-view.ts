@@ -4,12 +4,12 @@
  * Strict CSP: no inline script, only this extension's media script with a fresh nonce, and
  * localResourceRoots limited to media/.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Rational } from '@privet/core';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import type { FromWebview, ToWebview } from './messages.js';
+import { webviewHtml } from '../webview/html.js';
 
 /** Id of the webview view in package.json. */
 export const BUDGET_VIEW_ID = 'privet.budget';
@@ -31,7 +31,7 @@ export class BudgetViewProvider implements vscode.WebviewViewProvider {
     this.view = view;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
-    view.webview.html = this.html(view.webview, media);
+    view.webview.html = webviewHtml(view.webview, media, 'budget', 'Privet budget');
     view.webview.onDidReceiveMessage((message: FromWebview) => {
       if (message.type === 'signIn') void vscode.commands.executeCommand('privet.signIn');
       else void this.update();
@@ -69,24 +69,5 @@ export class BudgetViewProvider implements vscode.WebviewViewProvider {
         return { type: 'error', message: error.message, fix: error.fix };
       return { type: 'error', message: String(error), fix: 'see the Privet output channel' };
     }
-  }
-
-  private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'budget.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'budget.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Privet budget</title></head>
-<body><main id="root" aria-live="polite">Loading…</main>
-<script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * The one HTML shell of Privet's webviews: a strict CSP (no default source, styles from the
+ * extension only, scripts only with a fresh nonce) loading one script and one stylesheet from
+ * `media/`.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** HTML for a webview that runs `media/<name>.js` styled by `media/<name>.css`. */
+export function webviewHtml(
+  webview: vscode.Webview,
+  media: vscode.Uri,
+  name: string,
+  title: string,
+): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, `${name}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, `${name}.css`));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>${title}</title></head>
+<body><main id="root" aria-live="polite">Loading…</main>
+<script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
+}
