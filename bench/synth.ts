@@ -23,7 +23,8 @@ const DIR =
 const SEEDS = ['b1', 'b2', 'b3', 'b4', 'b5'];
 const TARGET = 'income>50K';
 
-function loadAdult(): DiscreteTable {
+/** UCI Adult as a discrete table (codes and domain sizes from the shared data folder). */
+export function loadAdult(): DiscreteTable {
   const domain = JSON.parse(readFileSync(`${DIR}/adult-domain.json`, 'utf8')) as Record<
     string,
     number

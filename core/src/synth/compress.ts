@@ -1,8 +1,10 @@
 // Why: a marginal over a 100-value column measured with σ ≈ 50 drowns in noise, so — as MST
 // does — values whose noisy 1-way count is below a threshold (3σ) are merged into one cell
 // before any 2-way measurement. The merge only looks at already-noisy counts (post-processing),
-// and the merged cell is expanded back to original codes in proportion to those noisy counts.
+// and the merged cell is expanded back to original codes in proportion to those noisy counts less
+// one common noise floor (their projection onto the simplex of the cell's noisy mass).
 import { SynthError } from './errors.js';
+import { projectSimplex } from './project.js';
 
 /** How one column's original codes map onto a smaller, measurable domain. */
 export interface Compression {
@@ -39,7 +41,12 @@ export function compressDomain(noisy: Float64Array, threshold: number): Compress
   if (rare.length > 0) members.push(Int32Array.from(rare));
   members.forEach((m, cell) => m.forEach((code) => (map[code] = cell)));
   const weights = members.map((m) => {
-    const w = Float64Array.from(m, (code) => Math.max(0, noisy[code]!));
+    // The merged cell's noisy mass, spread by projecting its members' noisy counts onto the simplex
+    // of that mass: the noise floor of empty values is wiped out instead of kept as spurious mass.
+    const raw = Float64Array.from(m, (code) => noisy[code]!);
+    let mass = 0;
+    for (const x of raw) mass += x;
+    const w = m.length > 1 && mass > 0 ? projectSimplex(raw, mass) : raw.map((x) => Math.max(0, x));
     let sum = 0;
     for (const x of w) sum += x;
     if (sum <= 0) w.fill(1);

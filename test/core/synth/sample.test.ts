@@ -42,6 +42,19 @@ describe('model pieces', () => {
     assert.ok(z.members.every((m) => m.length === 5));
   });
 
+  test("a merged cell's expansion weights keep its noisy mass and drop the noise floor", () => {
+    const noisy = Float64Array.of(900, 12, -5, 8, 60, 3);
+    const c = compressDomain(noisy, 100);
+    assert.equal(c.compressedSize, 2);
+    const w = Array.from(c.weights[1]!);
+    assert.ok(Math.abs(w.reduce((s, x) => s + x, 0) - 78) < 1e-9, 'weights sum to 12-5+8+60+3');
+    assert.equal(w[1], 0, 'a negative noisy count gets no weight');
+    // One common shift θ > 0 (here 1.25) is subtracted from every positive count, not just clipping.
+    for (const [i, v] of [12, 8, 60, 3].entries()) {
+      assert.ok(Math.abs(w[[0, 2, 3, 4][i]!]! - (v - 1.25)) < 1e-9, `weight of ${v}`);
+    }
+  });
+
   test('network sampling reproduces its conditionals and expands merged cells', async () => {
     const rng = await seededRandom('net');
     const id = (k: number) =>
