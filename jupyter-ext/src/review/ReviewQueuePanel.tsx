@@ -1,7 +1,6 @@
 import * as React from 'react';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
 import { reviewIcon } from '../icons.js';
+import { PollingWidget } from '../panel/PollingWidget.js';
 import type { PrivetSession } from '../session.js';
 import { ReviewQueueApp } from './ReviewQueueApp.js';
 
@@ -9,40 +8,14 @@ import { ReviewQueueApp } from './ReviewQueueApp.js';
 export const QUEUE_REFRESH_MS = 5000;
 
 /** The left-sidebar reviewer queue (id `privet-review-queue`). */
-export class ReviewQueuePanel extends ReactWidget {
-  private tick = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
-
+export class ReviewQueuePanel extends PollingWidget {
   /** Creates the queue over the shared session. */
   constructor(private readonly session: PrivetSession) {
-    super();
+    super(QUEUE_REFRESH_MS);
     this.id = 'privet-review-queue';
     this.addClass('jp-Privet-dataPanel');
     this.title.icon = reviewIcon;
     this.title.caption = 'Privet review queue';
-  }
-
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.refresh();
-    this.timer ??= setInterval(() => this.refresh(), QUEUE_REFRESH_MS);
-  }
-
-  protected override onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  override dispose(): void {
-    clearInterval(this.timer);
-    super.dispose();
-  }
-
-  /** Reloads the queue now. */
-  refresh(): void {
-    this.tick += 1;
-    this.update();
   }
 
   protected render(): JSX.Element {
