@@ -75,3 +75,24 @@ export function fromCellOutput(output: vscode.NotebookCellOutput): NotebookOutpu
   }
   return { output_type: 'display_data', data, metadata: { ...(output.metadata ?? {}) } };
 }
+
+/**
+ * An edit that replaces `cell` by the same cell with `outputs` (VS Code has no edit for outputs
+ * alone): source, language, metadata and execution summary are kept.
+ */
+export function replaceOutputsEdit(
+  cell: vscode.NotebookCell,
+  outputs: vscode.NotebookCellOutput[],
+): vscode.NotebookEdit {
+  const data = new vscode.NotebookCellData(
+    cell.kind,
+    cell.document.getText(),
+    cell.document.languageId,
+  );
+  data.outputs = outputs;
+  data.metadata = cell.metadata;
+  if (cell.executionSummary) data.executionSummary = cell.executionSummary;
+  return vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
+    data,
+  ]);
+}

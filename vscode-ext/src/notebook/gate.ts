@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { checkOutput, type NotebookOutput } from '@privet/core';
-import { fromCellOutput, toCellOutput } from './convert.js';
+import { fromCellOutput, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { Session } from '../session.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
@@ -77,19 +77,7 @@ export class OutputGate implements vscode.Disposable {
         outputs.push(toCellOutput(placeholderOutput(review, heldId)));
       }
       if (!changed) continue;
-      const data = new vscode.NotebookCellData(
-        cell.kind,
-        cell.document.getText(),
-        cell.document.languageId,
-      );
-      data.outputs = outputs;
-      data.metadata = cell.metadata;
-      if (cell.executionSummary) data.executionSummary = cell.executionSummary;
-      edits.push(
-        vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
-          data,
-        ]),
-      );
+      edits.push(replaceOutputsEdit(cell, outputs));
     }
     if (edits.length === 0) return;
     const edit = new vscode.WorkspaceEdit();

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Session } from '../session.js';
 import type { Approvals, ApprovedHeld } from './approvals.js';
-import { toCellOutput } from './convert.js';
+import { replaceOutputsEdit, toCellOutput } from './convert.js';
 import { heldIdsOf } from './gate.js';
 import type { HeldOutputs } from './held.js';
 
@@ -67,19 +67,7 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
         const at = ids.indexOf(a.heldId);
         if (at < 0) continue;
         const outputs = cell.outputs.map((o, i) => (i === at ? toCellOutput(a.output) : o));
-        const data = new vscode.NotebookCellData(
-          cell.kind,
-          cell.document.getText(),
-          cell.document.languageId,
-        );
-        data.outputs = outputs;
-        data.metadata = cell.metadata;
-        if (cell.executionSummary) data.executionSummary = cell.executionSummary;
-        edits.push(
-          vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
-            data,
-          ]),
-        );
+        edits.push(replaceOutputsEdit(cell, outputs));
         restored += 1;
       }
       if (edits.length > 0) edit.set(notebook.uri, edits);
