@@ -3,16 +3,16 @@
  * a free 127.0.0.1 port, CORS for JupyterLab's origin) and a real JupyterLab from .venv with the
  * built Privet extension installed the way a user installs it (pip). Returns the teardown.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UI_ENV_VAR, type UiTestEnv } from './support/env.js';
 import { startJupyterLab } from './support/jupyterlab.js';
-import { captureOutput, freePort, stopProcess, waitForLine } from './support/processes.js';
+import { launchGateway } from './support/launch-gateway.js';
+import { freePort, stopProcess } from './support/processes.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
-const READY_PREFIX = 'PRIVET_GATEWAY ';
 
 /** Fails early, with the command that fixes it, when the extension is not installed in .venv. */
 function checkExtensionInstalled(): void {
@@ -33,37 +33,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const jupyterPort = await freePort();
   const origin = `http://127.0.0.1:${jupyterPort}`;
 
-  const gatewayStarted = Date.now();
-  const gateway = spawn(
-    process.execPath,
-    [
-      '--conditions=privet-source',
-      '--import',
-      'tsx',
-      'ui-tests/support/gateway-process.ts',
-      '--work',
-      join(work, 'gateway'),
-      '--cors',
-      origin,
-      '--cors',
-      `http://localhost:${jupyterPort}`,
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  const launched = launchGateway(
+    repoRoot,
+    work,
+    [origin, `http://localhost:${jupyterPort}`],
+    120_000,
   );
-  const gatewayLog = captureOutput(gateway);
+  const gateway = launched.process;
   const stopAll: (() => Promise<void>)[] = [() => stopProcess(gateway)];
   const teardown = async (): Promise<void> => {
     for (const stop of stopAll.reverse()) await stop();
     rmSync(work, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    const line = await waitForLine(gateway, READY_PREFIX, 120_000, 'the gateway', gatewayLog);
-    const info = JSON.parse(line) as {
-      url: string;
-      tokens: Record<string, string>;
-      experiment: string;
-    };
-    const gatewayMs = Date.now() - gatewayStarted;
+    const info = await launched.ready;
+    const gatewayMs = info.startMs;
 
     const jupyterStarted = Date.now();
     const lab = await startJupyterLab({

@@ -10,18 +10,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  captureOutput,
-  freePort,
-  stopProcess,
-  waitForHttp,
-  waitForLine,
-} from '../support/processes.js';
+import { captureOutput, freePort, stopProcess, waitForHttp } from '../support/processes.js';
+import { launchGateway } from '../support/launch-gateway.js';
 import { demoNotebook } from './support/demo-notebook.js';
 import { VSCODE_ENV_VAR, type VsCodeTestEnv } from './support/env.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const READY_PREFIX = 'PRIVET_GATEWAY ';
 
 /** Runs a setup step; throws with its output when it fails. */
 function step(what: string, cmd: string, args: string[], cwd = repoRoot): string {
@@ -56,20 +50,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     mkdirSync(dir, { recursive: true });
   writeFileSync(join(workspace, 'privet-demo.ipynb'), demoNotebook());
 
-  const gatewayStarted = Date.now();
-  const gateway = spawn(
-    process.execPath,
-    [
-      '--conditions=privet-source',
-      '--import',
-      'tsx',
-      'ui-tests/support/gateway-process.ts',
-      '--work',
-      join(work, 'gateway'),
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const gatewayLog = captureOutput(gateway);
+  const launched = launchGateway(repoRoot, work, [], 180_000);
+  const gateway = launched.process;
   const stopAll: (() => Promise<void>)[] = [() => stopProcess(gateway)];
   const teardown = async (): Promise<void> => {
     for (const stop of stopAll.reverse()) await stop();
@@ -78,13 +60,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     else rmSync(work, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    const line = await waitForLine(gateway, READY_PREFIX, 180_000, 'the gateway', gatewayLog);
-    const info = JSON.parse(line) as {
-      url: string;
-      tokens: Record<string, string>;
-      experiment: string;
-    };
-    const gatewayMs = Date.now() - gatewayStarted;
+    const info = await launched.ready;
+    const gatewayMs = info.startMs;
 
     writeFileSync(
       join(userData, 'User', 'settings.json'),
