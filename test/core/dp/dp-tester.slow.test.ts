@@ -77,6 +77,11 @@ describe('keys and intervals at scale', () => {
     const trials = 100_000;
     const kl = laplaceHalfWidth(R(20));
     const kg = gaussianHalfWidth(R(900));
+    // The shown interval's exact coverage (from the pmf): integer noise makes it a little above
+    // 95%, and it must stay within 95% + 0.5%. The sampled coverage must match it within 5σ.
+    const exactL = exactCoverage(Number(kl), (z) => Math.exp(-Math.abs(z) / 20));
+    const exactG = exactCoverage(Number(kg), (z) => Math.exp(-(z * z) / 1800));
+    for (const exact of [exactL, exactG]) assert.ok(exact >= 0.95 && exact <= 0.955, `${exact}`);
     const g = new DiscreteGaussianSampler(R(900));
     let cl = 0;
     let cg = 0;
@@ -86,7 +91,26 @@ describe('keys and intervals at scale', () => {
       const yg = g.sample();
       if (yg >= -kg && yg <= kg) cg++;
     }
-    assert.ok(Math.abs(cl / trials - 0.95) <= 0.005, `Laplace coverage ${cl / trials}`);
-    assert.ok(Math.abs(cg / trials - 0.95) <= 0.005, `Gaussian coverage ${cg / trials}`);
+    const margin = (p: number) => 5 * Math.sqrt((p * (1 - p)) / trials);
+    assert.ok(
+      Math.abs(cl / trials - exactL) <= margin(exactL),
+      `Laplace coverage ${cl / trials}, exact ${exactL}`,
+    );
+    assert.ok(
+      Math.abs(cg / trials - exactG) <= margin(exactG),
+      `Gaussian coverage ${cg / trials}, exact ${exactG}`,
+    );
   });
 });
+
+/** P(|Z| ≤ k) for integer noise with unnormalized pmf `weight` (summed far into the tails). */
+function exactCoverage(k: number, weight: (z: number) => number): number {
+  let inside = 0;
+  let total = 0;
+  for (let z = -20 * k; z <= 20 * k; z++) {
+    const w = weight(z);
+    total += w;
+    if (Math.abs(z) <= k) inside += w;
+  }
+  return inside / total;
+}
