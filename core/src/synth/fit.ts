@@ -249,6 +249,7 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
     progress('select', (round + 1) / rounds);
   }
   const extraRounds = options.tuning?.extraRounds ?? 20;
+  const maxTreeCells = options.tuning?.maxTreeCells ?? MAX_TREE_CELLS;
   if (split.extra && extraRounds > 0) {
     measureExtraPairs(
       {
@@ -265,11 +266,11 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
         rho: share(available, split.extra),
         rounds: extraRounds,
         penalty: options.tuning?.penalty ?? 1,
-        maxTreeCells: MAX_TREE_CELLS,
+        maxTreeCells,
         maxTripleCells: options.tuning?.maxTripleCells ?? 0,
         refitEvery: options.tuning?.refitEvery ?? 5,
         redraft: (obs) => {
-          const steps = fitGraph(sizes, obs, total, options.tuning?.iterations ?? 50);
+          const steps = fitGraph(sizes, obs, total, options.tuning?.iterations ?? 50, 0, maxTreeCells);
           return steps ? drawDraft(steps, sizes, coarse, draftRows, rng) : draft;
         },
       },
@@ -282,6 +283,7 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
     total,
     options.tuning?.iterations ?? 50,
     options.tuning?.polish ?? 100,
+    maxTreeCells,
   );
   progress('estimate', 1);
   return {

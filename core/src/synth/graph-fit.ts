@@ -17,9 +17,10 @@ export function fitGraph(
   total: number,
   iterations: number,
   polish = 0,
+  maxTreeCells = MAX_TREE_CELLS,
 ): GraphStep[] | undefined {
   const sets = observations.map((o) => o.attrs);
-  if (junctionTreeCells(sizes.length, sizes, sets) > MAX_TREE_CELLS || iterations <= 0) {
+  if (junctionTreeCells(sizes.length, sizes, sets) > maxTreeCells || iterations <= 0) {
     return undefined;
   }
   return graphSteps(estimateGraphModel(sizes, observations, total, iterations, polish));

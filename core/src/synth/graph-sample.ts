@@ -1,12 +1,14 @@
 // Why: a calibrated junction tree is sampled exactly clique by clique from the root: the root's
 // joint table, then for every child clique the new attributes given the separator values already
-// drawn (P(new | separator) read off the child's belief). Each step reuses the systematic
-// allocator of sample.ts, so rows follow the model with far less sampling error than independent
-// draws, and the whole pass is O(rows + cells) per clique on typed arrays. Post-processing only.
+// drawn (P(new | separator) read off the child's belief). Each step allocates counts per separator
+// group systematically and lays them out balanced against the columns drawn before (balanced.ts),
+// so rows follow the model with far less sampling error than independent draws, and the whole pass
+// is O(rows · columns + cells) per clique on typed arrays. Post-processing only.
 import type { RandomSource } from '../dp/random.js';
 import { projectionIndex } from './factor.js';
 import type { GraphModel } from './graphical-model.js';
-import { fillByGroup, parentKeys } from './sample.js';
+import { fillBalanced, randomPermutation, stratifiedOrder } from './balanced.js';
+import { parentKeys } from './sample.js';
 
 /** One sampling step: draw `fresh` attributes given the already drawn `given` ones. */
 export interface GraphStep {
@@ -44,9 +46,15 @@ export function sampleGraph(
 ): Int32Array[] {
   const out = sizes.map(() => new Int32Array(rows));
   const cell = new Int32Array(rows);
+  const drawn: number[] = [];
+  const base = randomPermutation(rows, rng);
   for (const s of steps) {
     const [key, groups] = parentKeys(out, [...sizes], s.given, rows);
-    fillByGroup(key, groups, s.freshCells, s.table, undefined, cell, rng);
+    // Balance the fresh attributes against every column drawn so far, largest domains first.
+    const strata = drawn.filter((a) => !s.given.includes(a)).sort((a, b) => sizes[b]! - sizes[a]!);
+    const order = stratifiedOrder(key, groups, out, sizes, strata, base);
+    fillBalanced(order, key, groups, s.freshCells, s.table, cell, rng);
+    drawn.push(...s.fresh);
     // Decode the fresh key (row-major, last attribute fastest) into the attributes' codes.
     for (let j = s.fresh.length - 1, div = 1; j >= 0; j--) {
       const a = s.fresh[j]!;

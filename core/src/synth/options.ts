@@ -48,6 +48,8 @@ export interface FitOptions {
     maxTripleCells?: number;
     /** Refit the junction-tree model for selection every this many extra rounds (default 5). */
     refitEvery?: number;
+    /** Public cap on the junction tree's total cells (default MAX_TREE_CELLS). */
+    maxTreeCells?: number;
   };
   onProgress?: ProgressCallback;
 }
