@@ -18,6 +18,11 @@ export interface Compression {
   members: Int32Array[];
   /** Expansion weights of each compressed cell (non-negative, same order as members). */
   weights: Float64Array[];
+  /**
+   * 1 for a cell judged empty: merged values whose noisy mass together stays below the threshold
+   * (e.g. the "(other)" bucket of public categories). Samplers never generate these cells.
+   */
+  empty: Uint8Array;
 }
 
 /**
@@ -52,7 +57,15 @@ export function compressDomain(noisy: Float64Array, threshold: number): Compress
     if (sum <= 0) w.fill(1);
     return w;
   });
-  return { size, compressedSize: members.length, map, members, weights };
+  // The merged cell is empty when its pooled noisy mass stays below the threshold; with no kept
+  // cell at all nothing is known either way, so nothing is judged empty.
+  const empty = new Uint8Array(members.length);
+  if (rare.length > 0 && kept.length > 0) {
+    let mass = 0;
+    for (const code of rare) mass += noisy[code]!;
+    if (mass < threshold) empty[members.length - 1] = 1;
+  }
+  return { size, compressedSize: members.length, map, members, weights, empty };
 }
 
 /** The identity compression of a domain of `size` values (public, fully measured domains). */
@@ -64,6 +77,7 @@ export function identityCompression(size: number): Compression {
     map: Int32Array.from({ length: size }, (_, i) => i),
     members,
     weights: members.map(() => Float64Array.of(1)),
+    empty: new Uint8Array(size),
   };
 }
 
@@ -106,5 +120,5 @@ export function coarsen(probs: Float64Array, maxBins: number): Compression {
     if (!w.some((x) => x > 0)) w.fill(1);
     return w;
   });
-  return { size, compressedSize: count, map, members, weights };
+  return { size, compressedSize: count, map, members, weights, empty: new Uint8Array(count) };
 }

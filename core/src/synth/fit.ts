@@ -82,6 +82,7 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
   const sizes = compressions.map((c) => c.compressedSize);
   const real = table.columns.map((c) => c.codes);
   const maps = compressions.map((c) => c.map);
+  const empty = compressions.map((c) => c.empty);
 
   const coarse = node.map((p) => coarsen(p, options.coarseBins ?? DEFAULT_COARSE_BINS));
   const coarseSizes = coarse.map((z) => z.compressedSize);
@@ -270,21 +271,23 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
         maxTripleCells: options.tuning?.maxTripleCells ?? 0,
         refitEvery: options.tuning?.refitEvery ?? 5,
         redraft: (obs) => {
-          const steps = fitGraph(sizes, obs, total, options.tuning?.iterations ?? 50, 0, maxTreeCells);
+          const steps = fitGraph(sizes, obs, total, {
+            iterations: options.tuning?.iterations ?? 50,
+            maxTreeCells,
+            empty,
+          });
           return steps ? drawDraft(steps, sizes, coarse, draftRows, rng) : draft;
         },
       },
       observations,
     );
   }
-  const graph = fitGraph(
-    sizes,
-    observations,
-    total,
-    options.tuning?.iterations ?? 50,
-    options.tuning?.polish ?? 100,
+  const graph = fitGraph(sizes, observations, total, {
+    iterations: options.tuning?.iterations ?? 50,
+    polish: options.tuning?.polish ?? 100,
     maxTreeCells,
-  );
+    empty,
+  });
   progress('estimate', 1);
   return {
     names,

@@ -4,26 +4,46 @@
 // Post-processing only: the inputs are released counts and public sizes.
 import type { RandomSource } from '../dp/random.js';
 import type { Compression } from './compress.js';
-import { graphSteps, sampleGraph, type GraphStep } from './graph-sample.js';
+import { dropEmptyCells, graphSteps, sampleGraph, type GraphStep } from './graph-sample.js';
 import { estimateGraphModel, type Observation } from './graphical-model.js';
 import { junctionTreeCells } from './junction-tree.js';
 import { MAX_TREE_CELLS } from './options.js';
 import type { NetSample } from './sample.js';
+
+/** Settings of `fitGraph`. */
+export interface GraphFitSettings {
+  /** Multiplicative-update steps (0: no model). */
+  iterations: number;
+  /** L2 mirror-descent steps after them (default 0). */
+  polish?: number;
+  /** Public cap on the junction tree's cells (default MAX_TREE_CELLS). */
+  maxTreeCells?: number;
+  /** Per column, the cells never to generate (compress.ts `empty`). */
+  empty?: readonly Uint8Array[];
+}
 
 /** The sampling plan of the model fitted to `observations`, or undefined past the cell cap. */
 export function fitGraph(
   sizes: readonly number[],
   observations: readonly Observation[],
   total: number,
-  iterations: number,
-  polish = 0,
-  maxTreeCells = MAX_TREE_CELLS,
+  settings: GraphFitSettings,
 ): GraphStep[] | undefined {
   const sets = observations.map((o) => o.attrs);
-  if (junctionTreeCells(sizes.length, sizes, sets) > maxTreeCells || iterations <= 0) {
+  const cap = settings.maxTreeCells ?? MAX_TREE_CELLS;
+  if (junctionTreeCells(sizes.length, sizes, sets) > cap || settings.iterations <= 0) {
     return undefined;
   }
-  return graphSteps(estimateGraphModel(sizes, observations, total, iterations, polish));
+  const model = estimateGraphModel(
+    sizes,
+    observations,
+    total,
+    settings.iterations,
+    settings.polish ?? 0,
+  );
+  const steps = graphSteps(model);
+  if (settings.empty) dropEmptyCells(steps, settings.empty);
+  return steps;
 }
 
 /** A systematic sample of `rows` rows from `steps`, with each column's coarse codes. */

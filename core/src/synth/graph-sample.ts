@@ -37,6 +37,24 @@ export function graphSteps(model: GraphModel): GraphStep[] {
   });
 }
 
+/** Zeroes every step's weights for fresh cells that hold an empty value (compress.ts `empty`). */
+export function dropEmptyCells(steps: readonly GraphStep[], empty: readonly Uint8Array[]): void {
+  for (const s of steps) {
+    const sizes = s.fresh.map((a) => empty[a]!.length);
+    for (let f = 0; f < s.freshCells; f++) {
+      // Decode the fresh key (row-major, last attribute fastest) and test each attribute's code.
+      let rest = f;
+      let dead = false;
+      for (let j = s.fresh.length - 1; j >= 0; j--) {
+        if (empty[s.fresh[j]!]![rest % sizes[j]!]) dead = true;
+        rest = Math.floor(rest / sizes[j]!);
+      }
+      if (!dead) continue;
+      for (let g = f; g < s.table.length; g += s.freshCells) s.table[g] = 0;
+    }
+  }
+}
+
 /** Samples `rows` rows of fine codes (one Int32Array per attribute) from the plan. */
 export function sampleGraph(
   steps: readonly GraphStep[],

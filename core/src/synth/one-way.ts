@@ -65,9 +65,13 @@ export function measureOneWays(table: DiscreteTable, o: OneWayOptions): OneWayEs
   });
   const total = Math.max(1, num / den);
   const compressions = noisy1.map((v, a) => compressDomain(v, o.compress * sd1[a]!));
-  const node = noisy1.map((v, a) =>
-    projectSimplex(compressVector(compressions[a]!, v), total).map((x) => x / total),
-  );
+  const node = noisy1.map((v, a) => {
+    const p = projectSimplex(compressVector(compressions[a]!, v), total);
+    compressions[a]!.empty.forEach((e, cell) => e && (p[cell] = 0));
+    let mass = 0;
+    for (const x of p) mass += x;
+    return p.map((x) => (mass > 0 ? x / mass : 1 / p.length));
+  });
   const noisy = noisy1.map((v, a) => compressVector(compressions[a]!, v));
   return { total, compressions, node, noisy, sd: sd1 };
 }

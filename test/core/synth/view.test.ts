@@ -89,6 +89,30 @@ describe('synthesizeView (policy columns → synthetic values)', () => {
     assert.equal(a.realCodes.rows, 800);
   });
 
+  test('public categories never come back as "(other)" when no row lies outside them (20 seeds)', async () => {
+    const columns: ViewColumn[] = [
+      { spec: { name: 'sex', kind: 'categorical', categories: ['F', 'M'] }, output: 'string' },
+      {
+        spec: { name: 'tier', kind: 'categorical', categories: ['1', '2', '3'] },
+        output: 'integer',
+      },
+    ];
+    const n = 3000;
+    const input: RawValues[] = [
+      Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'F' : 'M')),
+      Array.from({ length: n }, (_, i) => ((i % 7) % 3) + 1),
+    ];
+    for (let run = 0; run < 20; run++) {
+      const out = synthesizeView(columns, input, {
+        epsilon: 1,
+        delta: 1e-6,
+        rng: await seededRandom(`no-other-${run}`),
+      });
+      assert.ok(!out.values[0]!.includes('(other)'), `run ${run}: "(other)" generated for sex`);
+      assert.ok(!out.values[1]!.includes(null), `run ${run}: a tier outside 1..3 generated`);
+    }
+  });
+
   test('refuses raw columns that do not match the declarations', async () => {
     assert.throws(
       () =>
