@@ -4,6 +4,8 @@
 // search: ~8 bytes per value, a false match about 1 in 10^13 per candidate) under a key derived
 // from the master key with HKDF, and closes the engine. Nothing is written to disk.
 import { createHmac, hkdfSync } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Policy } from '@privet/core';
 import { quoteIdent } from '@privet/core/mask/index';
 import { openSourceEngine } from '../store/index.js';
@@ -22,11 +24,38 @@ function tag(key: Buffer, text: string): bigint {
   return createHmac('sha256', key).update(text, 'utf8').digest().readBigUInt64BE(0);
 }
 
+/** Sources holding `identifier: true` columns (the only ones the index reads). */
+function identifierSources(policy: Policy): string[] {
+  return Object.entries(policy.sources)
+    .filter(([, s]) => Object.values(s.columns).some((c) => c.identifier === true))
+    .map(([name]) => name);
+}
+
+/**
+ * A cheap version stamp of the raw files behind the index (path, size, modification time): when
+ * it changes, the raw data may have changed and the index must be rebuilt before it answers.
+ */
+export function identifierSourcesStamp(policy: Policy, policyDir: string): string {
+  return identifierSources(policy)
+    .map((name) => {
+      const path = resolve(policyDir, policy.sources[name]!.path);
+      try {
+        const st = statSync(path);
+        return `${path}|${st.size}|${st.mtimeMs}`;
+      } catch {
+        return `${path}|missing`;
+      }
+    })
+    .join('\n');
+}
+
 /** A keyed, in-memory index of raw identifier values. */
 export class LeakIndex {
   private constructor(
     private readonly key: Buffer,
     private readonly tags: BigUint64Array,
+    /** `identifierSourcesStamp` of the raw files when the index was read. */
+    readonly stamp: string,
   ) {}
 
   /** How many distinct keys are indexed. */
@@ -37,6 +66,7 @@ export class LeakIndex {
   /** Builds the index from the raw values of every `identifier: true` column of the policy. */
   static async build(policy: Policy, policyDir: string, masterKey: Uint8Array): Promise<LeakIndex> {
     const key = deriveLeakKey(masterKey);
+    const stamp = identifierSourcesStamp(policy, policyDir);
     const columns = Object.entries(policy.sources).flatMap(([source, s]) =>
       Object.entries(s.columns)
         .filter(([, c]) => c.identifier === true)
@@ -62,7 +92,7 @@ export class LeakIndex {
       }
     }
     const tags = BigUint64Array.from(all).sort();
-    return new LeakIndex(key, tags);
+    return new LeakIndex(key, tags, stamp);
   }
 
   /** True when the candidate equals (after normalization) an indexed raw identifier value. */

@@ -2,7 +2,8 @@
  * POST /leak-check: an analyst in an approved or running experiment sends candidate strings from an
  * output and gets back only whether (and how many) matched a raw identifier value — never which,
  * never from which column. Limited per user (calls and candidates) and audited per call with
- * counts only; the index is built on first use and lives only in this process's memory.
+ * counts only; the index is built on first use, rebuilt when the raw identifier files change, and
+ * lives only in this process's memory.
  */
 import type { LeakCheckRequest, LeakCheckResponse, Policy } from '@privet/core';
 import type { AuditLog } from '../audit/log.js';
@@ -12,7 +13,7 @@ import { loadExperiment } from '../experiments/store.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
-import { LeakIndex } from './index-build.js';
+import { identifierSourcesStamp, LeakIndex } from './index-build.js';
 import { DEFAULT_LEAK_LIMITS, DualTokenBucket, type LeakRateLimits } from './rate-limit.js';
 
 /** Most candidates in one call. */
@@ -80,8 +81,18 @@ export class LeakService {
     this.bucket = new DualTokenBucket(o.limits ?? DEFAULT_LEAK_LIMITS, this.now);
   }
 
-  /** The index, built once on first use (a failed build is retried on the next call). */
-  loadIndex(): Promise<LeakIndex> {
+  /**
+   * The index, built on first use and rebuilt whenever the raw identifier files changed since it
+   * was read (a failed build is retried on the next call).
+   */
+  async loadIndex(): Promise<LeakIndex> {
+    const pending = this.index;
+    if (pending) {
+      const built = await pending.catch(() => undefined);
+      const stale =
+        built && built.stamp !== identifierSourcesStamp(this.o.policy, this.o.policyDir);
+      if (stale && this.index === pending) this.index = undefined;
+    }
     this.index ??= LeakIndex.build(
       this.o.policy,
       this.o.policyDir,

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiError, AuditResponse, LeakCheckResponse } from '@privet/core';
+import { appendFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { DualTokenBucket } from '../../../gateway/src/leak/rate-limit.js';
 import { leakKeys } from '../../../gateway/src/leak/normalize.js';
 import { EXPERIMENT, PEOPLE, startReviewGateway, type ReviewGateway } from '../review/fixture.js';
@@ -44,6 +46,16 @@ describe('raw-value leak check over HTTP', () => {
     assert.deepEqual(calls[0]?.details, { event: 'leak-check', checked: 4, matches: 2 });
     const text = JSON.stringify(entries);
     assert.ok(!text.includes(PEOPLE[7]!.email) && !text.includes('nobody-4k2j9x'));
+  });
+  test('a changed raw file is re-indexed before the next check answers', async () => {
+    const added = 'new-hire-9x7q@example.org';
+    assert.deepEqual(((await (await check([added])).json()) as LeakCheckResponse).matches, 0);
+    const csv = join(g.dir, 'people.csv');
+    appendFileSync(csv, `9999,${added},+1 415 555 9999,Lyon,1000\n`);
+    // Some file systems keep whole-second times: move the modification time visibly forward.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(csv, later, later);
+    assert.deepEqual(((await (await check([added])).json()) as LeakCheckResponse).matches, 1);
   });
   test('a user over the limit gets 429 rate_limited with Retry-After', async () => {
     // ria has made no calls yet: 20 calls per minute pass, the 21st is refused.
