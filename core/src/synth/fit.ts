@@ -12,6 +12,7 @@ import { Rational } from '../dp/rational.js';
 import { emEpsilonFor, sigma2For } from './budget.js';
 import { coarsen } from './compress.js';
 import { SynthError } from './errors.js';
+import { denoiseInteraction } from './denoise.js';
 import { exponentialMechanism, noisyCounts } from './noise.js';
 import { projectSimplex } from './project.js';
 import {
@@ -197,7 +198,9 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
       rho: rho2,
       sigma2,
     });
-    const measured = noisyCounts(counts, sigma2, rng);
+    const noisy = noisyCounts(counts, sigma2, rng);
+    // One parent: a 2-D table whose interaction gets low-rank shrinkage (post-processing).
+    const measured = parents.length === 1 ? denoiseInteraction(noisy, groups, k, s2) : noisy;
     observations.push({
       attrs: [...parents, c],
       maps: [...parents.map((p) => coarse[p]!.map), level === 'fine' ? undefined : coarse[c]!.map],

@@ -10,6 +10,7 @@ import type { Rational } from '../dp/rational.js';
 import { emEpsilonFor, sigma2For, type SynthLedger } from './budget.js';
 import type { Compression } from './compress.js';
 import type { Observation } from './graphical-model.js';
+import { denoiseInteraction } from './denoise.js';
 import { junctionTreeCells } from './junction-tree.js';
 import { exponentialMechanism, noisyCounts } from './noise.js';
 import { MAX_CELLS } from './options.js';
@@ -134,11 +135,14 @@ export function measureExtraPairs(o: RefineInputs, observations: Observation[]):
     });
     const ks = fine ? o.sizes : coarseSizes;
     const counts = count(fine ? o.realFine : o.realCoarse, ks, attrs);
+    const noisy = noisyCounts(counts, sigma2, o.rng);
     observations.push({
       attrs,
       maps: attrs.map((x) => (fine ? undefined : o.coarse[x]!.map)),
       sizes: attrs.map((x) => ks[x]!),
-      values: noisyCounts(counts, sigma2, o.rng),
+      // Pairs: low-rank shrinkage of the interaction (post-processing, denoise.ts).
+      values:
+        attrs.length === 2 ? denoiseInteraction(noisy, ks[attrs[0]!]!, ks[attrs[1]!]!, sd) : noisy,
       weight: 1 / sd,
     });
   }
