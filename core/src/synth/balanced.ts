@@ -24,11 +24,20 @@ export function randomPermutation(n: number, rng: RandomSource): Int32Array {
   return p;
 }
 
+/** A stratified row order and where each group's run starts in it. */
+export interface StratifiedOrder {
+  /** Row indices, groups contiguous (group g at [groupStart[g], groupStart[g + 1])). */
+  order: Int32Array;
+  /** groups + 1 run boundaries. */
+  groupStart: Int32Array;
+}
+
 /**
  * Rows ordered by (group key, then the stratifying columns in the given order, then `base`):
  * every group is a contiguous run, inside it rows sharing the first stratifying value are
  * contiguous, and so on (lexicographic). Strata are taken while the combined key space stays within
- * max(2^16, 2·rows), so the one counting sort costs O(rows) and never a huge bucket array.
+ * 2·rows (at least 2^16, at most 2^18: the bucket array stays cache-sized), so the one counting
+ * sort costs O(rows).
  */
 export function stratifiedOrder(
   groupKey: Int32Array,
@@ -37,9 +46,9 @@ export function stratifiedOrder(
   sizes: readonly number[],
   strata: readonly number[],
   base: Int32Array,
-): Int32Array {
+): StratifiedOrder {
   const n = groupKey.length;
-  const limit = Math.max(1 << 16, 2 * n);
+  const limit = Math.min(1 << 18, Math.max(1 << 16, 2 * n));
   const key = Int32Array.from(groupKey);
   let range = groups;
   for (const a of strata) {
@@ -52,55 +61,64 @@ export function stratifiedOrder(
   const start = new Int32Array(range + 1);
   for (let i = 0; i < n; i++) start[key[i]! + 1]!++;
   for (let v = 0; v < range; v++) start[v + 1]! += start[v]!;
-  const out = new Int32Array(n);
+  const perGroup = range / groups;
+  const groupStart = new Int32Array(groups + 1);
+  for (let g = 0; g <= groups; g++) groupStart[g] = start[g * perGroup]!;
+  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const row = base[i]!;
-    out[start[key[row]!]!++] = row;
+    order[start[key[row]!]!++] = row;
   }
-  return out;
+  return { order, groupStart };
 }
 
+/** Reusable work buffers (sampling is synchronous and never re-enters fillBalanced). */
+let bucketStart = new Int32Array(0);
+let layout = new Int32Array(0);
+
 /**
- * For each group (a contiguous run of `order`), allocates counts from row g of `w` ([groups][k])
- * and writes the values, evenly interleaved, to `dest` at the run's rows.
+ * For each group g (the run [groupStart[g], groupStart[g + 1]) of `order`), allocates counts from
+ * row g of `w` ([groups][k]) and writes the values, evenly interleaved, to `dest` at those rows.
  */
 export function fillBalanced(
-  order: Int32Array,
-  groupKey: Int32Array,
-  groups: number,
+  s: StratifiedOrder,
   k: number,
   w: Float64Array,
   dest: Int32Array,
   rng: RandomSource,
 ): void {
-  const n = order.length;
+  const { order, groupStart } = s;
+  const groups = groupStart.length - 1;
+  if (layout.length < order.length) {
+    layout = new Int32Array(order.length);
+    bucketStart = new Int32Array(order.length + 1);
+  }
   const counts = new Int32Array(k);
-  const bucketStart = new Int32Array(n + 1);
-  const layout = new Int32Array(n);
   const offset = new Float64Array(k);
-  let from = 0;
-  while (from < n) {
-    const g = groupKey[order[from]!]!;
-    let to = from + 1;
-    while (to < n && groupKey[order[to]!] === g) to++;
-    const m = to - from;
+  for (let g = 0; g < groups; g++) {
+    const from = groupStart[g]!;
+    const m = groupStart[g + 1]! - from;
+    if (m === 0) continue;
     allocate(w, g * k, k, m, rng, counts);
-    // Bucket each value's points (j + u_v)/c_v into m slots (counting sort: O(m + k)).
+    // Value v's points (j + u_v)·m/c_v go to slot ⌊·⌋; a counting sort over the m slots lays them
+    // out in position order (O(m + k)). Both passes compute the slots identically.
     bucketStart.fill(0, 0, m + 1);
     for (let v = 0; v < k; v++) {
       const c = counts[v]!;
       if (c === 0) continue;
-      const u = (offset[v] = rng.nextUint32() * INV_2_32);
-      for (let j = 0; j < c; j++) bucketStart[Math.floor(((j + u) / c) * m) + 1]!++;
+      const step = m / c;
+      let x = (offset[v] = rng.nextUint32() * INV_2_32) * step;
+      for (let j = 0; j < c; j++, x += step) bucketStart[Math.min(m - 1, Math.floor(x)) + 1]!++;
     }
     for (let b = 0; b < m; b++) bucketStart[b + 1]! += bucketStart[b]!;
     for (let v = 0; v < k; v++) {
       const c = counts[v]!;
       if (c === 0) continue;
-      const u = offset[v]!;
-      for (let j = 0; j < c; j++) layout[bucketStart[Math.floor(((j + u) / c) * m)]!++] = v;
+      const step = m / c;
+      let x = offset[v]! * step;
+      for (let j = 0; j < c; j++, x += step)
+        layout[bucketStart[Math.min(m - 1, Math.floor(x))]!++] = v;
     }
     for (let i = 0; i < m; i++) dest[order[from + i]!] = layout[i]!;
-    from = to;
   }
 }

@@ -71,7 +71,7 @@ export function sampleGraph(
     // Balance the fresh attributes against every column drawn so far, largest domains first.
     const strata = drawn.filter((a) => !s.given.includes(a)).sort((a, b) => sizes[b]! - sizes[a]!);
     const order = stratifiedOrder(key, groups, out, sizes, strata, base);
-    fillBalanced(order, key, groups, s.freshCells, s.table, cell, rng);
+    fillBalanced(order, s.freshCells, s.table, cell, rng);
     drawn.push(...s.fresh);
     // Decode the fresh key (row-major, last attribute fastest) into the attributes' codes.
     for (let j = s.fresh.length - 1, div = 1; j >= 0; j--) {

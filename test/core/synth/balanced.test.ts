@@ -41,12 +41,13 @@ describe('balanced sampling', () => {
     const { group, stratum } = await fixture(rows);
     const rng = await seededRandom('order');
     const order = stratifiedOrder(group, 2, [stratum], [10], [0], randomPermutation(rows, rng));
+    assert.deepEqual(Array.from(order.groupStart), [0, group.filter((g) => g === 0).length, rows]);
     assert.deepEqual(
-      Array.from(order).sort((a, b) => a - b),
+      Array.from(order.order).sort((a, b) => a - b),
       Array.from({ length: rows }, (_, i) => i),
     );
     for (let i = 1; i < rows; i++) {
-      const [a, b] = [order[i - 1]!, order[i]!];
+      const [a, b] = [order.order[i - 1]!, order.order[i]!];
       const before = group[a]! * 10 + stratum[a]!;
       const after = group[b]! * 10 + stratum[b]!;
       assert.ok(before <= after, `row ${i} breaks the (group, stratum) order`);
@@ -64,7 +65,7 @@ describe('balanced sampling', () => {
     const rng = await seededRandom('fill');
     const order = stratifiedOrder(group, 2, [stratum], [10], [0], randomPermutation(rows, rng));
     const balanced = new Int32Array(rows);
-    fillBalanced(order, group, 2, 3, w, balanced, rng);
+    fillBalanced(order, 3, w, balanced, rng);
     const shuffled = new Int32Array(rows);
     fillByGroup(group, 2, 3, w, undefined, shuffled, rng);
     for (const g of [0, 1]) {
@@ -86,7 +87,7 @@ describe('balanced sampling', () => {
       const rng = await seededRandom('same');
       const order = stratifiedOrder(group, 2, [stratum], [10], [0], randomPermutation(rows, rng));
       const out = new Int32Array(rows);
-      fillBalanced(order, group, 2, 2, w, out, rng);
+      fillBalanced(order, 2, w, out, rng);
       return Array.from(out);
     };
     assert.deepEqual(await draw(), await draw());
