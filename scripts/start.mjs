@@ -132,12 +132,15 @@ const gatewayChild = spawn(
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const tokens = {};
+let tokensExpireAt = '';
 const tokensReady = new Promise((resolve) => {
   createInterface({ input: gatewayChild.stdout }).on('line', (line) => {
     process.stdout.write(line + '\n');
     const match = /^\s*token for (\w+): (\S+)$/.exec(line);
     if (match) tokens[match[1]] = match[2];
-    if (tokens.alice && tokens.rita && tokens.sam) resolve(tokens);
+    const expiry = /^\s*\(tokens expire at (\S+)\)$/.exec(line);
+    if (expiry) tokensExpireAt = expiry[1];
+    if (tokensExpireAt && tokens.alice && tokens.rita && tokens.sam) resolve(tokens);
   });
 });
 const children = [
@@ -243,7 +246,8 @@ async function announce() {
       `  ${link('rita')}`,
       'As the steward sam, in another tab:',
       `  ${link('sam')}`,
-      'Each tab keeps its own sign-in (sessionStorage); the tokens above are re-issued at every start.',
+      'Each tab keeps its own sign-in (sessionStorage); the tokens above are re-issued at every start',
+      `and expire at ${tokensExpireAt} (restart for fresh links).`,
       'Or sign in by hand in the Privet data panel with a token printed above. Ctrl+C stops both.',
       '',
     ].join('\n'),

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
-import { issueTokens } from './http/tokens.js';
+import { issueTokens, parseDuration } from './http/tokens.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { generateDemoData } from './demo/generate.js';
@@ -33,6 +33,7 @@ program
   .option('--port <port>', 'port (0 picks a free one)', '8765')
   .option('--cors <origin...>', 'browser origins allowed to call the API')
   .option('--issue-tokens', 'issue fresh tokens for every user of the policy and print them')
+  .option('--token-ttl <duration>', 'lifetime of the issued tokens (e.g. 90m, 12h, 7d)', '12h')
   .action(
     async (opts: {
       policy: string;
@@ -41,6 +42,7 @@ program
       port: string;
       cors?: string[];
       issueTokens?: boolean;
+      tokenTtl: string;
     }) => {
       const users = opts.issueTokens ? Object.keys(loadPolicyFile(opts.policy).policy.users) : [];
       const gateway = await startGateway({
@@ -50,11 +52,13 @@ program
         port: Number(opts.port),
         corsOrigins: opts.cors ?? [],
         issueTokensFor: users,
+        tokenTtlMs: parseDuration(opts.tokenTtl),
         warmLeakIndex: true,
       });
       console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
       for (const [user, token] of Object.entries(gateway.tokens))
         console.log(`  token for ${user}: ${token}`);
+      if (users.length > 0) console.log(`  (tokens expire at ${gateway.tokensExpireAt})`);
       const stop = () => void gateway.close().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -97,15 +101,17 @@ token
   .addOption(policyOption())
   .addOption(stateOption())
   .requiredOption('--user <name...>', 'users to issue tokens for')
-  .action((opts: { policy: string; state: string; user: string[] }) => {
+  .option('--ttl <duration>', 'how long the tokens stay valid (e.g. 90m, 12h, 7d)', '12h')
+  .action((opts: { policy: string; state: string; user: string[]; ttl: string }) => {
     const { policy } = loadPolicyFile(opts.policy);
     const unknown = opts.user.filter((u) => !policy.users[u]);
     if (unknown.length > 0)
       throw new Error(
         `unknown user ${unknown.join(', ')}. Fix: use one of ${Object.keys(policy.users).join(', ')}`,
       );
-    for (const [user, value] of Object.entries(issueTokens(opts.state, opts.user)))
-      console.log(`${user}\t${value}`);
+    const issued = issueTokens(opts.state, opts.user, { ttlMs: parseDuration(opts.ttl) });
+    for (const [user, value] of Object.entries(issued.tokens)) console.log(`${user}\t${value}`);
+    console.error(`(valid until ${issued.expiresAt})`);
   });
 
 const policyCmd = program.command('policy').description('check policy files');

@@ -1,7 +1,7 @@
 /** Bearer-token authentication and role checks, run before every non-public route. */
 import type { Policy, Role } from '@privet/core';
 import { HttpError } from './errors.js';
-import { userForToken, type TokenStore } from './tokens.js';
+import { matchToken, type TokenStore } from './tokens.js';
 
 /** Who is making a request. */
 export interface Actor {
@@ -27,7 +27,15 @@ export function authenticate(header: string | undefined, store: TokenStore, poli
       'use the form "Authorization: Bearer <token>"',
     );
   }
-  const user = userForToken(store, match[1] ?? '');
+  const found = matchToken(store, match[1] ?? '');
+  if (found?.expiredAt) {
+    throw new HttpError(
+      'unauthenticated',
+      `the bearer token of ${found.user} expired at ${found.expiredAt}`,
+      'ask a steward for a new token (`privet token issue --user NAME`); with the demo, restart `npm start` for fresh sign-in links',
+    );
+  }
+  const user = found?.user;
   const declared = user ? policy.users[user] : undefined;
   if (!user || !declared) {
     throw new HttpError(

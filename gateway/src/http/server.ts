@@ -43,6 +43,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Issue new tokens for these users at start (the plaintext is returned once). */
   issueTokensFor?: string[];
+  /** Lifetime of the tokens issued at start, in ms (default 12 hours). */
+  tokenTtlMs?: number;
   /** Log requests to stdout. */
   log?: boolean;
   /** Build the raw-value leak index at start instead of on the first leak check. */
@@ -63,6 +65,8 @@ export interface RunningGateway {
   port: number;
   /** Plaintext tokens issued at start (only those in `issueTokensFor`). */
   tokens: Record<string, string>;
+  /** When the tokens issued at start expire (ISO 8601). */
+  tokensExpireAt: string;
   app: FastifyInstance;
   /** The record services (ledger, experiments, audit) the gateway runs on. */
   services: Services;
@@ -279,7 +283,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw new Error(
       `cannot issue tokens for ${unknown.join(', ')}: not users in ${options.policyPath}. Fix: declare them under users`,
     );
-  const issued = issueTokens(options.stateDir, options.issueTokensFor ?? []);
+  const issued = issueTokens(options.stateDir, options.issueTokensFor ?? [], {
+    ...(options.tokenTtlMs ? { ttlMs: options.tokenTtlMs } : {}),
+  });
   mkdirSync(options.stateDir, { recursive: true });
   const services = openServices({
     dbPath: join(options.stateDir, 'privet.db'),
@@ -307,7 +313,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url: `http://${host}:${port}`,
     port,
-    tokens: issued,
+    tokens: issued.tokens,
+    tokensExpireAt: issued.expiresAt,
     app,
     reloadTokens,
     services,

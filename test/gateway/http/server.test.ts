@@ -204,7 +204,7 @@ describe('bad tokens', () => {
   test('a token of another gateway state is refused after rotation', async () => {
     const old = tokens.ana;
     const { issueTokens } = await import('../../../gateway/src/http/tokens.js');
-    const fresh = issueTokens(`${t.dir}/state`, ['ana']).ana!;
+    const fresh = issueTokens(`${t.dir}/state`, ['ana']).tokens.ana!;
     t.gateway.reloadTokens();
     assert.equal((await t.call('GET', '/api/v1/whoami', { token: old })).status, 401);
     const who = (await (
@@ -212,6 +212,27 @@ describe('bad tokens', () => {
     ).json()) as WhoAmIResponse;
     assert.deepEqual(who, { user: 'ana', name: 'Ana Analyst', roles: ['analyst'] });
     tokens.ana = fresh;
+  });
+  test('an expired token is refused with when it expired and how to get a new one', async () => {
+    const { issueTokens } = await import('../../../gateway/src/http/tokens.js');
+    const hour = 3600 * 1000;
+    const issued = issueTokens(`${t.dir}/state`, ['rev'], {
+      ttlMs: hour,
+      now: Date.now() - 2 * hour,
+    });
+    t.gateway.reloadTokens();
+    const response = await t.call('GET', '/api/v1/whoami', { token: issued.tokens.rev });
+    assert.equal(response.status, 401);
+    const error = await errorOf(response);
+    assert.equal(error.message, `the bearer token of rev expired at ${issued.expiresAt}`);
+    assert.match(error.fix, /privet token issue/);
+    const renewed = issueTokens(`${t.dir}/state`, ['rev']);
+    t.gateway.reloadTokens();
+    assert.equal(
+      (await t.call('GET', '/api/v1/whoami', { token: renewed.tokens.rev })).status,
+      200,
+    );
+    tokens.rev = renewed.tokens.rev!;
   });
 });
 
@@ -270,5 +291,19 @@ describe('CORS', () => {
       headers: { Origin: 'http://evil.example' },
     });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+});
+
+describe('token store', () => {
+  test('durations parse; hashes written by older versions (no expiry) still match', async () => {
+    const { hashToken, matchToken, parseDuration } =
+      await import('../../../gateway/src/http/tokens.js');
+    assert.equal(parseDuration('90m'), 90 * 60 * 1000);
+    assert.equal(parseDuration('7d'), 7 * 86400 * 1000);
+    assert.throws(() => parseDuration('soon'), /Fix: use a number with s, m, h or d/);
+    assert.throws(() => parseDuration('0h'), /not a duration/);
+    const token = 'pvt_legacy-token-legacy-token';
+    assert.deepEqual(matchToken({ old: hashToken(token) }, token), { user: 'old' });
+    assert.equal(matchToken({ old: hashToken(token) }, 'pvt_other'), undefined);
   });
 });
