@@ -34,6 +34,11 @@ import { HeldOutputs } from '../../vscode-ext/src/notebook/held.js';
 import { PLACEHOLDER_MIME_TYPE } from '../../vscode-ext/src/notebook/outputs.js';
 import { requestReview } from '../../vscode-ext/src/notebook/request-review.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
+import {
+  conversationOf,
+  loadConversation,
+  sendReply,
+} from '../../vscode-ext/src/review/conversation.js';
 import { decideReview, queueOrder } from '../../vscode-ext/src/review/decide.js';
 import { parseFromReviewWebview } from '../../vscode-ext/src/review/messages.js';
 import { SqlEngine } from '../../vscode-ext/src/sql/engine.js';
@@ -169,6 +174,43 @@ describe('review queue decisions and approved-output restore (VS Code extension)
       'only the approved content',
     );
     assert.equal((await runner.run(UNAPPROVED_SQL)).kind, 'withheld');
+  });
+
+  it("shows the reviewer's reason to the analyst, who replies (review comments)", async () => {
+    const submitted = held
+      .entries()
+      .find(([, h]) => h.submitted && h.submitted.reviewId !== reviewId);
+    assert.ok(submitted, 'the output with requested changes is still held');
+    const id = submitted[1].submitted!.reviewId;
+    const seen = await loadConversation(ana, id);
+    assert.equal(seen.state, 'changes_requested');
+    assert.match(seen.title, /changes requested: change the code/);
+    assert.deepEqual(
+      seen.lines.map((l) => [l.label, l.detail]),
+      [['rev', 'merge small cities']],
+    );
+    await assert.rejects(sendReply(ana, id, '   '), /the reply is empty. Fix:/);
+    const after = await sendReply(ana, id, ' Merged cities under 20 people into "other" ');
+    assert.deepEqual(
+      after.lines.map((l) => [l.label, l.detail]),
+      [
+        ['rev', 'merge small cities'],
+        ['ana', 'Merged cities under 20 people into "other"'],
+      ],
+    );
+    // The reviewer sees the reply on the request.
+    const theirs = (await rev.listReviews()).reviews.find((r) => r.id === id);
+    assert.equal(theirs?.comments.at(-1)?.author, 'ana');
+    const fixed = conversationOf(
+      {
+        ...(await ana.getReview(id)),
+        comments: [{ at: '2026-01-02T03:04:05Z', author: 'rev', text: 'ok' }],
+      },
+      (iso) => `at ${iso}`,
+    );
+    assert.deepEqual(fixed.lines, [
+      { label: 'rev', description: 'at 2026-01-02T03:04:05Z', detail: 'ok' },
+    ]);
   });
 
   it('exports: passed and approved outputs kept, placeholders and unapproved flagged withheld, signed', async () => {

@@ -2,7 +2,8 @@
  * Every output gated, the reviewer workflow and the export gate in a real JupyterLab against a
  * real gateway: alice prints demo emails (held, placeholder lists the rule, never the value) and
  * requests reviews; rita (reviewer, her own browser context) approves one and rejects the other in
- * the review queue; alice's approved output appears, the rejected one stays hidden; the export
+ * the review queue; alice's approved output appears, the rejected one stays hidden with rita's
+ * reason, which alice answers from the placeholder; the export
  * bundle holds only passed or approved outputs. The gate's overhead per output is logged.
  */
 import { readFileSync } from 'node:fs';
@@ -147,6 +148,24 @@ test.describe('Privet output gate, reviews and export', () => {
       timeout: 30_000,
     });
     await expect(second.locator('.jp-OutputArea')).not.toContainText(REJECTED_EMAIL);
+    // The reviewer's reason is shown with the held output, and alice can answer it.
+    const comments = held2.locator('.jp-Privet-heldComment');
+    await expect(comments.first()).toContainText('Patient contact details cannot leave', {
+      timeout: 30_000,
+    });
+    await expect(comments.first().locator('.jp-Privet-heldCommentAuthor')).toHaveText('rita');
+    await held2.getByRole('button', { name: 'Send reply' }).click();
+    await expect(held2.locator('.jp-Privet-heldReply [role="alert"]')).toContainText(
+      'Write a reply',
+    );
+    await held2
+      .getByLabel('Reply to the reviewer')
+      .fill('Understood: I will report counts per clinic instead');
+    await held2.getByLabel('Reply to the reviewer').press('Control+Enter');
+    await expect(comments).toHaveCount(2);
+    await expect(comments.nth(1)).toContainText('counts per clinic');
+    await expect(comments.nth(1).locator('.jp-Privet-heldCommentAuthor')).toHaveText('alice');
+    await expect(held2.getByLabel('Reply to the reviewer')).toHaveValue('');
     await page.screenshot({ path: `${SHOTS}/approved-and-rejected.png` });
 
     // Export: only passed and approved outputs, signed by the gateway.

@@ -156,6 +156,19 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await expect(cell(page, 2).getByText('Review pending')).toBeVisible();
     await expect(cell(page, 2).getByText('Request review')).toHaveCount(0);
     await shot(page, '09-review-requested');
+    // The analyst can talk to the reviewer from the cell: no comments yet, then a reply.
+    await cell(page, 2).getByText('Review comments').click();
+    await expect(quickInput(page)).toContainText('waiting for a reviewer');
+    await expect(quickInput(page)).toContainText('No comments yet');
+    await pick(page, 'Reply to the reviewer');
+    const reply = quickInput(page).locator('input');
+    await reply.fill('Every group has at least 5 people');
+    await reply.press('Enter');
+    await expect(
+      quickInput(page).locator('.monaco-list-row').filter({ hasText: 'alice' }),
+    ).toContainText('Every group has at least 5 people');
+    await shot(page, '09b-review-comments');
+    await page.keyboard.press('Escape');
   });
 
   await test.step('the language server flags an unknown column before running', async () => {
@@ -190,6 +203,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await expect(request.locator('.field', { hasText: 'Views used' })).toContainText(
       'patients_masked',
     );
+    await expect(request.getByText('Every group has at least 5 people')).toBeVisible();
     await request.locator('textarea').fill('Fine for the methods section');
     await shot(page, '11-review-queue-dark');
     await request.getByRole('button', { name: 'Approve' }).click();

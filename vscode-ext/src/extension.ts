@@ -6,7 +6,7 @@
  * the `privet.*` commands.
  */
 import * as vscode from 'vscode';
-import { GatewayError } from './client/gateway.js';
+import { GatewayError, type GatewayClient } from './client/gateway.js';
 import { startLanguageClient } from './client/language-client.js';
 import { Approvals } from './notebook/approvals.js';
 import { PrivetSqlController } from './notebook/controller.js';
@@ -15,6 +15,7 @@ import { heldIdOf, OutputGate } from './notebook/gate.js';
 import { HeldOutputs } from './notebook/held.js';
 import { requestReview } from './notebook/request-review.js';
 import { ApprovedOutputRestorer } from './notebook/restore.js';
+import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
 import { Session } from './session.js';
@@ -154,6 +155,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!session.signedIn) return vscode.commands.executeCommand('privet.signIn');
       queue.show();
     }),
+    vscode.commands.registerCommand('privet.reviewConversation', async (arg?: unknown) => {
+      const cell = targetCell(arg);
+      const id = cell ? heldIdOf(cell) : undefined;
+      const reviewId = id ? held.get(id)?.submitted?.reviewId : undefined;
+      const signedIn = session.signedIn;
+      if (!reviewId || !signedIn) {
+        void vscode.window.showWarningMessage(
+          'Privet: this cell has no review request from this window. Fix: request a review first (signed in).',
+        );
+        return;
+      }
+      await showConversation(signedIn.client, reviewId);
+    }),
     vscode.commands.registerCommand('privet.checkReviews', async () => {
       const restored = await restorer.check();
       if (restored === 0)
@@ -188,6 +202,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(await startLanguageClient(context, session));
   } catch (error) {
     showError('starting the Privet SQL language server', error);
+  }
+}
+
+/** The review's comments in a quick pick; "Reply…" asks for a reply and sends it. */
+async function showConversation(client: GatewayClient, reviewId: string): Promise<void> {
+  try {
+    let conversation = await loadConversation(client, reviewId);
+    for (;;) {
+      const reply = { label: '$(reply) Reply to the reviewer…', description: '', detail: '' };
+      const picked = await vscode.window.showQuickPick(
+        [
+          ...conversation.lines,
+          ...(conversation.lines.length === 0
+            ? [{ label: 'No comments yet', description: '', detail: '' }]
+            : []),
+          reply,
+        ],
+        { title: `Privet: ${conversation.title}`, matchOnDetail: true, ignoreFocusOut: true },
+      );
+      if (picked !== reply) return;
+      const text = await vscode.window.showInputBox({
+        title: `Privet: reply on review ${reviewId}`,
+        prompt: 'Your answer to the reviewer (what you changed, or why the output is safe)',
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() === '' ? 'Write a reply first' : undefined),
+      });
+      if (!text) return;
+      conversation = await sendReply(client, reviewId, text);
+    }
+  } catch (error) {
+    showError('review conversation', error);
   }
 }
 

@@ -105,6 +105,11 @@ export class GatewayClient {
     return this.call('reviewStatus', body);
   }
 
+  /** GET /reviews/:id: one review request with its comments (never the output itself). */
+  getReview(id: string): Promise<ClientRouteTypes['getReview']['response']> {
+    return this.call('getReview', undefined, { params: { id } });
+  }
+
   /** POST /reviews/:id/decision (reviewer): approve, reject or request changes. */
   decideReview(
     id: string,

@@ -38,6 +38,7 @@ export interface ClientRouteTypes {
   submitReview: { body: SubmitReviewRequest; response: ReviewRequest };
   listReviews: { body: undefined; response: ListReviewsResponse };
   reviewStatus: { body: ReviewStatusRequest; response: ReviewStatusResponse };
+  getReview: { body: undefined; response: ReviewRequest };
   decideReview: { body: ReviewDecisionRequest; response: ReviewRequest };
   commentReview: { body: ReviewCommentRequest; response: ReviewRequest };
   createExport: { body: CreateExportRequest; response: ExportBundle };

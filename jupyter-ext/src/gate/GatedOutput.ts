@@ -17,7 +17,7 @@ import {
   type Verdict,
   type ViewUsed,
 } from '@privet/core/review/index';
-import type { ReviewState } from '@privet/core/protocol';
+import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
 import { HeldOutputWidget, summarize, type HeldState } from './HeldOutput.js';
@@ -83,6 +83,8 @@ interface Held {
   hash: string | null;
   state: HeldState;
   reviewId?: string;
+  /** Comments on the review (reviewer feedback, replies), when one exists. */
+  comments?: ReviewComment[];
 }
 
 /** The gating renderer wrapped around every renderer a notebook creates. */
@@ -216,6 +218,30 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       console.warn('Privet: could not ask the gateway whether the output was approved.', error);
     }
     this.hold({ ...held, hash, state, reviewId });
+    if (reviewId) await this.loadComments(generation, reviewId);
+  }
+
+  /** Fetches the review's comments and shows them (a failure only leaves them out). */
+  private async loadComments(generation: number, reviewId: string): Promise<void> {
+    const client = this.host.gate.client;
+    if (!client) return;
+    try {
+      const review = await client.getReview(reviewId);
+      const held = this.held;
+      if (generation !== this.generation || !held || held.reviewId !== reviewId) return;
+      this.hold({ ...held, comments: review.comments });
+    } catch (error) {
+      console.warn('Privet: could not load the review comments.', error);
+    }
+  }
+
+  /** Sends the analyst's reply to the reviewer, then shows the updated comments. */
+  private async reply(text: string): Promise<void> {
+    const held = this.held;
+    const client = this.host.gate.client;
+    if (!held?.reviewId || !client) throw new Error('Sign in to Privet to reply.');
+    const review = await client.commentReview(held.reviewId, { text });
+    if (this.held?.reviewId === review.id) this.hold({ ...this.held, comments: review.comments });
   }
 
   /** Renders the real output (from checked bytes) in place of the placeholder. */
@@ -249,6 +275,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       state: held.state,
       reviewId: held.reviewId,
       busy: this.busy,
+      ...(held.comments ? { comments: held.comments } : {}),
+      ...(held.reviewId ? { onReply: (text: string) => this.reply(text) } : {}),
       onRequestReview: () => void this.requestReview(),
       onClear: () => this.clearOutput(),
     };

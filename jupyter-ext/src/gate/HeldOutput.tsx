@@ -1,10 +1,12 @@
 /**
  * The placeholder shown instead of a held output: which rules fired and where (never the
- * content), the review state, and "Request review" / "Clear output". Plain buttons, so it is
- * reachable with Tab and works with Enter/Space.
+ * content), the review state, the conversation with the reviewer (their comments, and a reply box
+ * once a review exists), and "Request review" / "Clear output". Plain buttons and a labelled text
+ * box, so everything is reachable with Tab; Ctrl/Cmd+Enter sends a reply.
  */
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import type { ReviewComment } from '@privet/core/protocol';
 import type { Finding, RuleId } from '@privet/core/review/index';
 
 /** What the placeholder knows about the held output's review. */
@@ -25,6 +27,10 @@ export interface HeldOutputProps {
   state: HeldState;
   reviewId?: string;
   busy: boolean;
+  /** Comments on the review so far (reviewer feedback and replies), oldest first. */
+  comments?: readonly ReviewComment[];
+  /** Sends a reply to the reviewer; present once a review exists. Rejects with a readable error. */
+  onReply?: (text: string) => Promise<void>;
   onRequestReview: () => void;
   onClear: () => void;
 }
@@ -83,6 +89,85 @@ function stateText(props: HeldOutputProps): string {
   }
 }
 
+/** A comment's time in the user's locale (the ISO text when it cannot be read). */
+function when(at: string): string {
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? at : new Date(t).toLocaleString();
+}
+
+/** The comments on the review and a box to reply to the reviewer. */
+function Conversation(props: {
+  reviewId: string;
+  comments: readonly ReviewComment[];
+  onReply?: (text: string) => Promise<void>;
+}): JSX.Element {
+  const [text, setText] = React.useState('');
+  const [sending, setSending] = React.useState(false);
+  const [error, setError] = React.useState('');
+  const boxId = `privet-held-reply-${props.reviewId}`;
+  const send = async (): Promise<void> => {
+    if (!props.onReply || sending) return;
+    if (text.trim() === '') {
+      setError('Write a reply first.');
+      return;
+    }
+    setSending(true);
+    setError('');
+    try {
+      await props.onReply(text.trim());
+      setText('');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <section className="jp-Privet-heldConversation" aria-label="Review comments">
+      {props.comments.length > 0 ? (
+        <ol className="jp-Privet-heldComments">
+          {props.comments.map((c, i) => (
+            <li key={i} className="jp-Privet-heldComment">
+              <span className="jp-Privet-heldCommentAuthor">{c.author}</span>{' '}
+              <time dateTime={c.at}>{when(c.at)}</time>
+              <div className="jp-Privet-heldCommentText">{c.text}</div>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {props.onReply ? (
+        <div className="jp-Privet-heldReply">
+          <label htmlFor={boxId}>Reply to the reviewer</label>
+          <textarea
+            id={boxId}
+            className="jp-mod-styled"
+            rows={2}
+            value={text}
+            disabled={sending}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send();
+            }}
+          />
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-accept"
+            disabled={sending}
+            onClick={() => void send()}
+          >
+            Send reply
+          </button>
+          {error ? (
+            <div className="jp-Privet-error" role="alert">
+              {error}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 /** The placeholder's React tree. */
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
@@ -109,6 +194,13 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
       <div className="jp-Privet-heldState" role="status">
         {stateText(props)}
       </div>
+      {props.reviewId && (props.comments?.length || props.onReply) ? (
+        <Conversation
+          reviewId={props.reviewId}
+          comments={props.comments ?? []}
+          {...(props.onReply ? { onReply: props.onReply } : {})}
+        />
+      ) : null}
       <div className="jp-Privet-heldActions">
         {canRequest ? (
           <button

@@ -1,6 +1,7 @@
 /**
  * Cell status bar actions: "Run and spend" after a DP dry run, "Request review" on a placeholder,
- * and "Review pending" once the withheld original is in the review queue.
+ * and "Review pending" plus "Review comments" (read the reviewer's comments, reply) once the
+ * withheld original is in the review queue.
  */
 import * as vscode from 'vscode';
 import type { PrivetSqlController } from './controller.js';
@@ -66,6 +67,17 @@ export class PrivetCellStatusBar
       item.command = { command: 'privet.checkReviews', title: 'Check review status' };
       item.tooltip = `Review request ${submitted.reviewId} is waiting for a reviewer; the output appears here once approved. Click to check now.`;
       items.push(item);
+      const talk = new vscode.NotebookCellStatusBarItem(
+        '$(comment) Review comments',
+        vscode.NotebookCellStatusBarAlignment.Left,
+      );
+      talk.command = {
+        command: 'privet.reviewConversation',
+        title: 'Review comments',
+        arguments: [cell],
+      };
+      talk.tooltip = `Read the reviewer's comments on ${submitted.reviewId} and reply`;
+      items.push(talk);
     } else if (heldId) {
       const item = new vscode.NotebookCellStatusBarItem(
         '$(comment-discussion) Request review',
