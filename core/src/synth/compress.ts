@@ -27,9 +27,15 @@ export interface Compression {
 
 /**
  * Keeps every code whose noisy count is ≥ threshold as its own cell and merges the rest into
- * one cell (when any). With no cell above the threshold everything becomes one cell.
+ * one cell (when any). With no cell above the threshold everything becomes one cell. A
+ * `catchAll` code is never merged: it is its own cell, judged empty (never generated) when its
+ * noisy count is below the threshold — so "(other)" does not appear from noise alone.
  */
-export function compressDomain(noisy: Float64Array, threshold: number): Compression {
+export function compressDomain(
+  noisy: Float64Array,
+  threshold: number,
+  catchAll?: number,
+): Compression {
   const size = noisy.length;
   if (size === 0) {
     throw new SynthError(
@@ -41,7 +47,12 @@ export function compressDomain(noisy: Float64Array, threshold: number): Compress
   const map = new Int32Array(size);
   const kept: number[] = [];
   const rare: number[] = [];
-  for (let i = 0; i < size; i++) (noisy[i]! >= threshold ? kept : rare).push(i);
+  const isolated = catchAll !== undefined && catchAll >= 0 && catchAll < size;
+  for (let i = 0; i < size; i++) {
+    if (isolated && i === catchAll) continue;
+    (noisy[i]! >= threshold ? kept : rare).push(i);
+  }
+  if (isolated) kept.push(catchAll);
   const members: Int32Array[] = kept.map((i) => Int32Array.of(i));
   if (rare.length > 0) members.push(Int32Array.from(rare));
   members.forEach((m, cell) => m.forEach((code) => (map[code] = cell)));
@@ -57,14 +68,9 @@ export function compressDomain(noisy: Float64Array, threshold: number): Compress
     if (sum <= 0) w.fill(1);
     return w;
   });
-  // The merged cell is empty when its pooled noisy mass stays below the threshold; with no kept
-  // cell at all nothing is known either way, so nothing is judged empty.
   const empty = new Uint8Array(members.length);
-  if (rare.length > 0 && kept.length > 0) {
-    let mass = 0;
-    for (const code of rare) mass += noisy[code]!;
-    if (mass < threshold) empty[members.length - 1] = 1;
-  }
+  if (isolated && members.length > 1 && noisy[catchAll]! < threshold)
+    empty[members.findIndex((m) => m.length === 1 && m[0] === catchAll)] = 1;
   return { size, compressedSize: members.length, map, members, weights, empty };
 }
 

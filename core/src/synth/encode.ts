@@ -103,7 +103,7 @@ export function encodeCategorical(
   }
   const codes = new Int32Array(values.length);
   values.forEach((v, i) => (codes[i] = index.get(v == null ? '' : String(v)) ?? other));
-  return { column: { name: spec.name, size: labels.length, codes }, spec, labels };
+  return { column: { name: spec.name, size: labels.length, codes, catchAll: other }, spec, labels };
 }
 
 /** The observed values whose noisy count clears the threshold, sorted (never data order). */

@@ -64,7 +64,9 @@ export function measureOneWays(table: DiscreteTable, o: OneWayOptions): OneWayEs
     den += 1 / variance;
   });
   const total = Math.max(1, num / den);
-  const compressions = noisy1.map((v, a) => compressDomain(v, o.compress * sd1[a]!));
+  const compressions = noisy1.map((v, a) =>
+    compressDomain(v, o.compress * sd1[a]!, table.columns[a]!.catchAll),
+  );
   const node = noisy1.map((v, a) => {
     const p = projectSimplex(compressVector(compressions[a]!, v), total);
     compressions[a]!.empty.forEach((e, cell) => e && (p[cell] = 0));

@@ -8,6 +8,11 @@ export interface DiscreteColumn {
   name: string;
   size: number;
   codes: Int32Array;
+  /**
+   * Code of a catch-all bucket (e.g. "(other)" next to public categories): it is never merged
+   * with rare values, and never generated when its noisy count is below the compression threshold.
+   */
+  catchAll?: number;
 }
 
 /** A discrete table: columns of equal length. */

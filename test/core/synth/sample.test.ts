@@ -34,10 +34,13 @@ describe('model pieces', () => {
     const c = compressDomain(Float64Array.of(500, 3, -40, 800, 20), 100);
     assert.equal(c.compressedSize, 3);
     assert.deepEqual(Array.from(c.map), [0, 2, 2, 1, 2]);
-    // The merged cell's pooled noisy mass (−17) is below the threshold: judged empty.
-    assert.deepEqual(Array.from(c.empty), [0, 0, 1]);
-    const pooled = compressDomain(Float64Array.of(500, 60, 70, 800), 100);
-    assert.deepEqual(Array.from(pooled.empty), [0, 0, 0]);
+    assert.deepEqual(Array.from(c.empty), [0, 0, 0], 'merged rare values are never dropped');
+    // A catch-all code ("(other)") is never merged and, below the threshold, never generated.
+    const other = compressDomain(Float64Array.of(500, 3, 800, 20), 100, 3);
+    assert.deepEqual(Array.from(other.map), [0, 3, 1, 2]);
+    assert.deepEqual(Array.from(other.empty), [0, 0, 1, 0]);
+    const seen = compressDomain(Float64Array.of(500, 3, 800, 240), 100, 3);
+    assert.deepEqual(Array.from(seen.empty), [0, 0, 0, 0]);
     const z = coarsen(
       Float64Array.from({ length: 20 }, () => 0.05),
       4,
