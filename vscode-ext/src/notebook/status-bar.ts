@@ -49,48 +49,50 @@ export class PrivetCellStatusBar
     if (
       this.controller.pendingDryRuns.get(cell.document.uri.toString()) === cell.document.getText()
     ) {
-      const item = new vscode.NotebookCellStatusBarItem(
-        '$(flame) Run and spend',
-        vscode.NotebookCellStatusBarAlignment.Left,
+      items.push(
+        cellItem('$(flame) Run and spend', 'privet.runAndSpend', [cell], {
+          title: 'Run and spend',
+          tooltip: 'Run this DP query for real: spends the budget shown in the dry run',
+        }),
       );
-      item.command = { command: 'privet.runAndSpend', title: 'Run and spend', arguments: [cell] };
-      item.tooltip = 'Run this DP query for real: spends the budget shown in the dry run';
-      items.push(item);
     }
     const heldId = heldIdOf(cell);
     const submitted = heldId ? this.held.get(heldId)?.submitted : undefined;
     if (submitted) {
-      const item = new vscode.NotebookCellStatusBarItem(
-        '$(watch) Review pending',
-        vscode.NotebookCellStatusBarAlignment.Left,
+      items.push(
+        cellItem('$(watch) Review pending', 'privet.checkReviews', [], {
+          title: 'Check review status',
+          tooltip: `Review request ${submitted.reviewId} is waiting for a reviewer; the output appears here once approved. Click to check now.`,
+        }),
+        cellItem('$(comment) Review comments', 'privet.reviewConversation', [cell], {
+          title: 'Review comments',
+          tooltip: `Read the reviewer's comments on ${submitted.reviewId} and reply`,
+        }),
       );
-      item.command = { command: 'privet.checkReviews', title: 'Check review status' };
-      item.tooltip = `Review request ${submitted.reviewId} is waiting for a reviewer; the output appears here once approved. Click to check now.`;
-      items.push(item);
-      const talk = new vscode.NotebookCellStatusBarItem(
-        '$(comment) Review comments',
-        vscode.NotebookCellStatusBarAlignment.Left,
-      );
-      talk.command = {
-        command: 'privet.reviewConversation',
-        title: 'Review comments',
-        arguments: [cell],
-      };
-      talk.tooltip = `Read the reviewer's comments on ${submitted.reviewId} and reply`;
-      items.push(talk);
     } else if (heldId) {
-      const item = new vscode.NotebookCellStatusBarItem(
-        '$(comment-discussion) Request review',
-        vscode.NotebookCellStatusBarAlignment.Left,
+      items.push(
+        cellItem('$(comment-discussion) Request review', 'privet.requestReview', [cell], {
+          title: 'Request review',
+          tooltip: 'Send the withheld output to the gateway review queue with a justification',
+        }),
       );
-      item.command = {
-        command: 'privet.requestReview',
-        title: 'Request review',
-        arguments: [cell],
-      };
-      item.tooltip = 'Send the withheld output to the gateway review queue with a justification';
-      items.push(item);
     }
     return items;
   }
+}
+
+/** A left-aligned cell status bar item running `command` with `args`. */
+function cellItem(
+  text: string,
+  command: string,
+  args: unknown[],
+  o: { title: string; tooltip: string },
+): vscode.NotebookCellStatusBarItem {
+  const item = new vscode.NotebookCellStatusBarItem(
+    text,
+    vscode.NotebookCellStatusBarAlignment.Left,
+  );
+  item.command = { command, title: o.title, ...(args.length > 0 ? { arguments: args } : {}) };
+  item.tooltip = o.tooltip;
+  return item;
 }
