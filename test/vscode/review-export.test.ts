@@ -31,6 +31,7 @@ import {
   type ExportCell,
 } from '../../vscode-ext/src/notebook/export-request.js';
 import { HeldOutputs } from '../../vscode-ext/src/notebook/held.js';
+import { reviewStateText } from '../../vscode-ext/src/notebook/review-state.js';
 import { PLACEHOLDER_MIME_TYPE } from '../../vscode-ext/src/notebook/outputs.js';
 import { requestReview } from '../../vscode-ext/src/notebook/request-review.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
@@ -182,6 +183,10 @@ describe('review queue decisions and approved-output restore (VS Code extension)
       .find(([, h]) => h.submitted && h.submitted.reviewId !== reviewId);
     assert.ok(submitted, 'the output with requested changes is still held');
     const id = submitted[1].submitted!.reviewId;
+    // The cell's status item follows the request's state once the approvals were asked.
+    assert.equal(submitted[1].submitted!.state, 'changes_requested');
+    assert.equal(reviewStateText(submitted[1].submitted!.state), '$(edit) Changes requested');
+    assert.equal(reviewStateText(undefined), '$(watch) Review pending');
     const seen = await loadConversation(ana, id);
     assert.equal(seen.state, 'changes_requested');
     assert.match(seen.title, /changes requested: change the code/);

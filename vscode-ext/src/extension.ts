@@ -60,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
   context.subscriptions.push(
     statusBar,
+    restorer.onDidCheck(() => statusBar.refresh()),
     session,
     controller,
     restorer,

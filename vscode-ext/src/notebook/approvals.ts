@@ -5,6 +5,7 @@
  * failed question counts as "not approved" (fail closed).
  */
 import { outputContentHash, type NotebookOutput } from '@privet/core';
+import type { ReviewState } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import type { HeldOutputs } from './held.js';
 
@@ -22,6 +23,8 @@ export interface ApprovedHeld {
 /** Cache and questions about approved content hashes. */
 export class Approvals {
   private readonly approved = new Set<string>();
+  /** The newest review state seen per experiment and content hash. */
+  private readonly latest = new Map<string, ReviewState | 'none'>();
 
   /** True when this content hash is known approved in the experiment (no network). */
   knownApproved(experiment: string, contentHash: string): boolean {
@@ -42,7 +45,7 @@ export class Approvals {
     const result = new Set(hashes.filter((h) => this.knownApproved(experiment, h)));
     const ask = [...new Set(hashes.filter((h) => !result.has(h)))];
     for (let i = 0; i < ask.length; i += STATUS_BATCH) {
-      let statuses: { contentHash: string; state: string }[];
+      let statuses: { contentHash: string; state: ReviewState | 'none' }[];
       try {
         ({ statuses } = await client.reviewStatus({
           experiment,
@@ -52,6 +55,7 @@ export class Approvals {
         break;
       }
       for (const s of statuses) {
+        this.latest.set(key(experiment, s.contentHash), s.state);
         if (s.state !== 'approved') continue;
         this.remember(experiment, s.contentHash);
         result.add(s.contentHash);
@@ -89,6 +93,11 @@ export class Approvals {
       experiment,
       entries.map((e) => e.contentHash),
     );
+    // Keep each submitted original's latest state (rejected, changes requested…) for the cell.
+    for (const e of entries) {
+      const state = this.latest.get(key(experiment, e.contentHash));
+      if (e.held.submitted && state && state !== 'none') e.held.submitted.state = state;
+    }
     return entries
       .filter((e) => approved.has(e.contentHash))
       .map((e) => ({

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NotebookOutput, ReviewResult } from '@privet/core';
+import type { ReviewState } from '@privet/core/protocol';
 
 /** One withheld original with what the reviewer needs to know. */
 export interface Held {
@@ -11,8 +12,8 @@ export interface Held {
   review: ReviewResult;
   cellSource: string;
   viewsUsed: string[];
-  /** Set once the original went to the gateway's review queue. */
-  submitted?: { reviewId: string; contentHash: string };
+  /** Set once the original went to the gateway's review queue; `state` as last seen. */
+  submitted?: { reviewId: string; contentHash: string; state?: ReviewState };
 }
 
 /** The in-memory store of withheld originals. */

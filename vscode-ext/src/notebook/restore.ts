@@ -17,6 +17,9 @@ const POLL_MS = 15_000;
 /** Watches for approvals of held outputs and puts the originals back. */
 export class ApprovedOutputRestorer implements vscode.Disposable {
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly checked = new vscode.EventEmitter<void>();
+  /** Fires after every check (review states of submitted outputs may have changed). */
+  readonly onDidCheck = this.checked.event;
   private readonly subscription: vscode.Disposable;
   private running: Promise<number> | undefined;
 
@@ -48,6 +51,7 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
     );
     let restored = 0;
     for (const a of approved) restored += await this.restore(a);
+    this.checked.fire();
     if (restored > 0) {
       void vscode.window.showInformationMessage(
         `Privet: a reviewer approved ${restored} withheld output(s); restored in the notebook.`,
@@ -78,6 +82,7 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
 
   /** Stops the timer and the listener. */
   dispose(): void {
+    this.checked.dispose();
     clearInterval(this.timer);
     this.subscription.dispose();
   }

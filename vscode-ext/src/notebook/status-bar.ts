@@ -4,6 +4,7 @@
  * withheld original is in the review queue.
  */
 import * as vscode from 'vscode';
+import { reviewStateText, reviewStateTooltip } from './review-state.js';
 import type { PrivetSqlController } from './controller.js';
 import { heldIdOf } from './gate.js';
 import type { HeldOutputs } from './held.js';
@@ -60,9 +61,9 @@ export class PrivetCellStatusBar
     const submitted = heldId ? this.held.get(heldId)?.submitted : undefined;
     if (submitted) {
       items.push(
-        cellItem('$(watch) Review pending', 'privet.checkReviews', [], {
+        cellItem(reviewStateText(submitted.state), 'privet.checkReviews', [], {
           title: 'Check review status',
-          tooltip: `Review request ${submitted.reviewId} is waiting for a reviewer; the output appears here once approved. Click to check now.`,
+          tooltip: `Review request ${submitted.reviewId}: ${reviewStateTooltip(submitted.state)} Click to check now.`,
         }),
         cellItem('$(comment) Review comments', 'privet.reviewConversation', [cell], {
           title: 'Review comments',
