@@ -5,7 +5,9 @@
 // only if the noise reaches τ − 1, probability ≤ δ₀ (the discrete Gaussian is σ-sub-Gaussian,
 // CKS 2020), which is the δ the ledger records; values seen in both neighbours are covered by the
 // Gaussian mechanism's ρ = 1/(2σ²). Dropped values become the public label OTHER_LABEL. Numeric
-// columns are binned by their declared public bounds and decoded uniformly within the bin.
+// columns are binned by their declared public bounds — or, when none are declared, by bounds
+// estimated with DP (bounds.ts: a noisy histogram over public power-of-two buckets, charged to the
+// same ledger) — and decoded uniformly within the bin.
 import type { RandomSource } from '../dp/random.js';
 import { Rational } from '../dp/rational.js';
 import type { SourceColumn } from '../policy/schema.js';
@@ -20,7 +22,14 @@ export const OTHER_LABEL = '(other)';
 /** How a raw column becomes codes. */
 export type ColumnSpec =
   | { name: string; kind: 'categorical'; categories?: string[] }
-  | { name: string; kind: 'numeric'; bounds: [number, number]; bins: number; integer?: boolean };
+  | {
+      name: string;
+      kind: 'numeric';
+      /** Public bounds; when absent they are estimated with DP before encoding (bounds.ts). */
+      bounds?: [number, number];
+      bins: number;
+      integer?: boolean;
+    };
 
 /** A column's codes plus what is needed to decode them. */
 export interface EncodedColumn {
@@ -35,6 +44,9 @@ export function specFromSourceColumn(name: string, col: SourceColumn, bins = 32)
   if ((col.type === 'integer' || col.type === 'number') && col.bounds) {
     return { name, kind: 'numeric', bounds: col.bounds, bins, integer: col.type === 'integer' };
   }
+  if ((col.type === 'integer' || col.type === 'number') && !col.categories) {
+    return { name, kind: 'numeric', bins, integer: col.type === 'integer' };
+  }
   return col.categories
     ? { name, kind: 'categorical', categories: col.categories.map(String) }
     : { name, kind: 'categorical' };
@@ -45,7 +57,7 @@ export function encodeNumeric(
   spec: Extract<ColumnSpec, { kind: 'numeric' }>,
   values: readonly unknown[],
 ): EncodedColumn {
-  const [lo, hi] = spec.bounds;
+  const [lo, hi] = spec.bounds ?? [NaN, NaN];
   if (
     !(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) ||
     !Number.isInteger(spec.bins) ||
@@ -144,7 +156,7 @@ export function decodeColumn(
 ): (string | number)[] {
   const spec = e.spec;
   if (spec.kind === 'categorical') return Array.from(codes, (c) => e.labels![c]!);
-  const [lo, hi] = spec.bounds;
+  const [lo, hi] = spec.bounds ?? [0, 1];
   const bins = spec.bins;
   const width = (hi - lo) / bins;
   const integer = spec.integer === true;
@@ -160,27 +172,38 @@ export function decodeColumn(
   });
 }
 
-/** A budget plan: the ledger for (ε, δ) and each private column's discovery ρ and δ₀. */
+/** A budget plan: the ledger for (ε, δ), each discovery's ρ and δ₀, each bounds estimate's ρ. */
 export interface BudgetPlan {
   ledger: SynthLedger;
   discovery?: { rho: Rational; delta: number };
+  /** ρ of each DP bounds estimate (numeric columns without declared bounds). */
+  bounds?: Rational;
 }
 
 /**
- * Splits (ε, δ) when `privateColumns` > 0 columns need domain discovery: half of δ goes to the
- * thresholds (δ₀ = δ / (2·m) each), the rest to the zCDP conversion; each column gets
- * `discoveryShare`/m of ρ (default 5% in total). Without private columns all of δ converts.
+ * Splits (ε, δ) when columns need DP domain work: `privateColumns` categorical discoveries (half
+ * of δ goes to their thresholds, δ₀ = δ / (2·m) each) and `boundsColumns` bounds estimates (pure
+ * ρ, no δ). Together they get `discoveryShare` of ρ (default 5%), split evenly. Without any, all
+ * of (ε, δ) goes to the synthesizer.
  */
 export function planBudget(
   epsilon: number,
   delta: number,
   privateColumns: number,
   discoveryShare = 0.05,
+  boundsColumns = 0,
 ): BudgetPlan {
-  if (privateColumns === 0) return { ledger: new SynthLedger(rhoForEpsilonDelta(epsilon, delta)) };
-  const ledger = new SynthLedger(rhoForEpsilonDelta(epsilon, delta / 2));
+  const columns = privateColumns + boundsColumns;
+  if (columns === 0) return { ledger: new SynthLedger(rhoForEpsilonDelta(epsilon, delta)) };
+  const ledger = new SynthLedger(
+    rhoForEpsilonDelta(epsilon, privateColumns > 0 ? delta / 2 : delta),
+  );
   const rho = ledger.total
     .mul(Rational.of(BigInt(Math.round(discoveryShare * 1e6)), 1_000_000n))
-    .div(BigInt(privateColumns));
-  return { ledger, discovery: { rho, delta: delta / (2 * privateColumns) } };
+    .div(BigInt(columns));
+  return {
+    ledger,
+    ...(privateColumns > 0 ? { discovery: { rho, delta: delta / (2 * privateColumns) } } : {}),
+    ...(boundsColumns > 0 ? { bounds: rho } : {}),
+  };
 }

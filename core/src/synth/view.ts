@@ -15,6 +15,7 @@ import {
   type ColumnSpec,
   type EncodedColumn,
 } from './encode.js';
+import { estimateBounds } from './bounds.js';
 import { SynthError } from './errors.js';
 import type { FittedSynthesizer, ProgressCallback } from './options.js';
 import { synthesize } from './synthesize.js';
@@ -72,7 +73,7 @@ function yearOf(days: number | string | boolean | null): string | null {
 }
 
 function binLabels(spec: Extract<ColumnSpec, { kind: 'numeric' }>): string[] {
-  const [lo, hi] = spec.bounds;
+  const [lo, hi] = spec.bounds ?? [0, 1];
   const w = (hi - lo) / spec.bins;
   const fmt = (x: number) => String(Math.round(x * 1000) / 1000);
   return Array.from(
@@ -111,7 +112,8 @@ function decodeValues(
 
 /**
  * Synthesizes a view within (ε, δ): categorical columns without public categories get DP domain
- * discovery (its ρ and δ₀ are charged to the same ledger), then fit, sample and decode.
+ * discovery (its ρ and δ₀ are charged to the same ledger), numeric columns without declared
+ * bounds get DP-estimated bounds (ρ on the same ledger), then fit, sample and decode.
  */
 export function synthesizeView(
   columns: readonly ViewColumn[],
@@ -127,7 +129,14 @@ export function synthesizeView(
   }
   const rows = raw[0]!.length;
   const discovered = columns.filter((c) => c.spec.kind === 'categorical' && !c.spec.categories);
-  const plan = planBudget(options.epsilon, options.delta, discovered.length);
+  const unbounded = columns.filter((c) => c.spec.kind === 'numeric' && !c.spec.bounds);
+  const plan = planBudget(
+    options.epsilon,
+    options.delta,
+    discovered.length,
+    undefined,
+    unbounded.length,
+  );
   const encoded = columns.map((c, i) => {
     const values = c.output === 'date' ? raw[i]!.map(yearOf) : raw[i]!;
     if (values.length !== rows) {
@@ -137,7 +146,17 @@ export function synthesizeView(
         'read every column from the same rows',
       );
     }
-    if (c.spec.kind === 'numeric') return encodeNumeric(c.spec, values);
+    if (c.spec.kind === 'numeric') {
+      const spec =
+        c.spec.bounds || !plan.bounds
+          ? c.spec
+          : estimateBounds(c.spec, values, {
+              ledger: plan.ledger,
+              rng: options.rng,
+              rho: plan.bounds,
+            });
+      return encodeNumeric(spec, values);
+    }
     return encodeCategorical(
       c.spec,
       values,

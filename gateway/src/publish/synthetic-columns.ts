@@ -1,6 +1,7 @@
-// Why: a synthetic view column is discretized from what the policy declares, never from the data:
-// numeric columns by their public bounds (bins, sampled back inside the bin), categorical columns
-// by their public categories or, without them, by DP-thresholded discovery; booleans have a public
+// Why: a synthetic view column is discretized from what the policy declares, never from the data
+// directly: numeric columns by their public bounds or, without any, by DP-estimated ones (bins,
+// sampled back inside the bin), categorical columns by their public categories or, without them,
+// by DP-thresholded discovery; booleans have a public
 // domain; dates are synthesized by year (discovered) and sampled back to a day of that year.
 // Identifier columns are refused: nothing about a direct identifier can be synthesized usefully,
 // and refusing keeps them out of every released domain. This file also builds the read and write SQL.
@@ -88,11 +89,18 @@ export function syntheticColumns(
             operator: 'synthesized (public categories)',
           };
         }
-        throw new PublishError(
-          viewName,
-          `numeric column "${name}" has neither bounds nor categories, so it cannot be binned without spending budget on its range`,
-          `declare bounds: [low, high] for sources.${view.source}.columns.${name}`,
-        );
+        // No public range: the synthesizer estimates bounds with DP (charged to the view's budget).
+        return {
+          column: {
+            spec: { name, kind: 'numeric', bins, integer },
+            output: integer ? 'integer' : 'number',
+          },
+          readSql: `CAST(${q} AS DOUBLE)`,
+          stagingType: 'DOUBLE',
+          publishSql,
+          publishedType,
+          operator: `synthesized (${bins} bins over DP-estimated bounds, uniform within bin)`,
+        };
       }
       case 'boolean':
         return {
