@@ -280,6 +280,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           view,
           columns,
           sourceTable: source.table,
+          unitColumn: source.declaration.privacy_unit,
           sourceHash: source.hash,
           policyHash: sha256(options.policyText),
           inputsHash,

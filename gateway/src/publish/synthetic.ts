@@ -52,6 +52,8 @@ export interface StageSyntheticInput {
   view: SyntheticView;
   columns: SyntheticColumn[];
   sourceTable: string;
+  /** The source's privacy-unit column: synthesis reads one row per unit. */
+  unitColumn: string;
   sourceHash: string;
   policyHash: string;
   /** synthesisInputsHash of the view (recorded so unchanged views are not rebuilt). */
@@ -111,16 +113,28 @@ export function viewSeed(
   return { seed: mac, from: 'derived' };
 }
 
+/**
+ * Reads the columns to synthesize, one row per privacy unit: the synthesizer's guarantees hold for
+ * neighbouring tables that differ in one row, so a unit owning several rows is cut to one, chosen
+ * by a salted hash of that unit's own rows (a stable choice: it depends on nothing else). Rows
+ * without a unit are dropped, as in DP queries.
+ */
 async function readRaw(
   c: DuckDBConnection,
   name: string,
   table: string,
+  unitColumn: string,
+  salt: string,
   columns: SyntheticColumn[],
 ): Promise<RawValues[]> {
   const select = columns.map((col, i) => `${col.readSql} AS c${i}`).join(', ');
+  const unit = quoteIdent(unitColumn);
+  const perUnit =
+    `SELECT * FROM ${table} AS t WHERE ${unit} IS NOT NULL ` +
+    `QUALIFY row_number() OVER (PARTITION BY ${unit} ORDER BY md5(${sqlString(salt)} || CAST(t AS VARCHAR))) = 1`;
   const reader = await runQuiet(
     c,
-    `SELECT ${select} FROM ${table} ORDER BY ALL`,
+    `SELECT ${select} FROM (${perUnit}) ORDER BY ALL`,
     `reading the source of synthetic view "${name}"`,
     'check that the source file matches the column types declared in the policy',
   );
@@ -166,8 +180,9 @@ function share(rho: string, total: string): number {
 export async function stageSyntheticView(input: StageSyntheticInput): Promise<StagedSynthetic> {
   const { c, name, view, columns } = input;
   const clock = input.clock ?? (() => new Date());
-  const raw = await readRaw(c, name, input.sourceTable, columns);
   const { seed, from } = viewSeed(name, view, input.inputsHash, input.sourceHash, input.masterKey);
+  const salt = sha256(`privet/synth/unit-row/v1\u0000${seed}`);
+  const raw = await readRaw(c, name, input.sourceTable, input.unitColumn, salt, columns);
   const createdAt = clock().toISOString();
   const result = await runSynthInWorker(
     {
