@@ -1,18 +1,31 @@
 /**
- * k-anonymity by suppression, as SQL over an already generalized table: a window count over the
- * quasi-identifiers gives each row's class size; rows in classes below k are dropped. The check
- * after publishing is deliberately a different query (GROUP BY … HAVING count(*) < k over the
- * written file), so a bug in one cannot hide in the other.
+ * k-anonymity by suppression, as SQL over an already generalized table: a window count of the
+ * distinct privacy units over the quasi-identifiers gives each row's class size (k people, not k
+ * rows: one person's many rows never make a class on their own); rows in classes below k are
+ * dropped. The checks are deliberately different queries (GROUP BY … HAVING over the kept rows
+ * and over the written file), so a bug in one cannot hide in the other.
  */
 import { quoteIdent } from './sql.js';
 
 /** Column name the class-size window count is written to. */
 export const CLASS_SIZE_COLUMN = '__privet_class_size';
 
-/** SELECT adding each row's equivalence-class size over `qis` to the rows of `fromSql`. */
+/** Hidden column carrying each row's raw privacy unit while a view is masked (never published). */
+export const UNIT_COLUMN = '__privet_unit';
+
+/**
+ * SELECT adding each row's equivalence-class size over `qis` to the rows of `fromSql`: the number
+ * of distinct privacy units (column UNIT_COLUMN of `fromSql`; rows without a unit count for none).
+ */
 export function classSizeSql(fromSql: string, qis: readonly string[]): string {
   const partition = qis.map(quoteIdent).join(', ');
-  return `SELECT *, count(*) OVER (PARTITION BY ${partition}) AS ${CLASS_SIZE_COLUMN} FROM ${fromSql}`;
+  return `SELECT *, count(DISTINCT ${UNIT_COLUMN}) OVER (PARTITION BY ${partition}) AS ${CLASS_SIZE_COLUMN} FROM ${fromSql}`;
+}
+
+/** Independent check over kept rows: the classes of `fromSql` with fewer than k distinct units. */
+export function kUnitViolationsSql(fromSql: string, qis: readonly string[], k: number): string {
+  const cols = qis.map(quoteIdent).join(', ');
+  return `SELECT count(*) AS classes FROM (SELECT ${cols} FROM ${fromSql} GROUP BY ${cols} HAVING count(DISTINCT ${UNIT_COLUMN}) < ${k})`;
 }
 
 /** Independent check: the classes of `fromSql` smaller than k (must be empty), with their sizes. */

@@ -189,7 +189,15 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
         const files = viewFiles(stateDir, name, dir);
         const columns = await compileView(policy, name, view, masterKey);
         progress({ view: name, step: 'mask' });
-        const made = await materializeView(c, name, view, source.table, columns, files.parquet);
+        const made = await materializeView(
+          c,
+          name,
+          view,
+          source.table,
+          columns,
+          files.parquet,
+          source.declaration.privacy_unit,
+        );
         progress({
           view: name,
           step: 'verify',

@@ -10,6 +10,8 @@ import {
   classSizeSql,
   CLASS_SIZE_COLUMN,
   coarsenCandidates,
+  kUnitViolationsSql,
+  UNIT_COLUMN,
   percent,
   quoteIdent,
   sqlString,
@@ -39,13 +41,18 @@ export async function materializeView(
   table: string,
   columns: readonly CompiledColumn[],
   parquetPath: string,
+  unitColumn: string,
 ): Promise<MaterializeResult> {
   const work = quoteIdent(`__privet_masked_${viewName}`);
   const names = columns.map((col) => quoteIdent(col.name));
   const select = columns.map((col) => `${col.sql} AS ${quoteIdent(col.name)}`).join(', ');
   const kAnon = view.k_anonymity;
+  // k counts people: the raw unit rides along in a hidden column that is never written out.
   const body = kAnon
-    ? classSizeSql(`(SELECT ${select} FROM ${table})`, kAnon.quasi_identifiers)
+    ? classSizeSql(
+        `(SELECT ${select}, ${quoteIdent(unitColumn)} AS ${UNIT_COLUMN} FROM ${table})`,
+        kAnon.quasi_identifiers,
+      )
     : `SELECT ${select} FROM ${table}`;
   const fixOps = `check the operators of views.${viewName}.columns against the source's column types`;
   try {
@@ -84,6 +91,21 @@ export async function materializeView(
         `coarsen the quasi-identifiers, starting with the one with most distinct values: ${listed} ` +
           '(shorter prefix, wider bands or ranges, month → year), or lower k / raise max_suppressed_fraction',
       );
+    }
+    if (kAnon) {
+      const check = await scalarRow(
+        c,
+        kUnitViolationsSql(`(SELECT * FROM ${work} ${keep})`, kAnon.quasi_identifiers, kAnon.k),
+        `re-checking k-anonymity of view "${viewName}" per person`,
+        fixOps,
+      );
+      if (num(check['classes']) > 0) {
+        throw new PublishError(
+          viewName,
+          `independent re-check found ${num(check['classes'])} classes with fewer than k=${kAnon.k} people`,
+          'report this bug; nothing was published',
+        );
+      }
     }
     await runQuiet(
       c,

@@ -1,0 +1,81 @@
+/**
+ * k-anonymity counts people: a person owning several rows cannot form a class of k rows alone.
+ * 30 people fall into three classes of ten; person 99 has six rows in a class of their own.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parsePolicy } from '@privet/core';
+import { publishViews, viewFiles } from '../../../gateway/src/publish/index.js';
+import { freshStateDir } from './helpers.js';
+
+const POLICY = `version: 1
+name: kanon-units
+sources:
+  people:
+    path: people.csv
+    format: csv
+    privacy_unit: person_id
+    columns:
+      person_id: { type: integer, identifier: true }
+      city: { type: string }
+      age: { type: integer, bounds: [0, 120] }
+views:
+  people_masked:
+    tier: masked
+    source: people
+    columns:
+      city: { op: keep }
+      age: { op: keep }
+    k_anonymity: { k: 3, quasi_identifiers: [city, age], max_suppressed_fraction: 0.5 }
+users:
+  stu: { name: Stu Steward, roles: [steward] }
+budgets:
+  - { source: people, epsilon: '1.0', scope: experiment }
+retention: { derived_artefacts_days: 1, audit_log_days: 30 }
+export: { require_review_for_flagged: true, images: review, small_cell_threshold: 10 }
+`;
+
+describe('k-anonymity per person', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'privet-kanon-units-'));
+  const stateDir = freshStateDir();
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  test('six rows of one person in a class of their own are suppressed, not published', async () => {
+    const rows = ['person_id,city,age'];
+    for (let i = 0; i < 30; i++) rows.push(`${i + 1},${['Lyon', 'Oslo', 'Pune'][i % 3]},40`);
+    for (let j = 0; j < 6; j++) rows.push('99,Solo,50');
+    writeFileSync(join(dir, 'people.csv'), rows.join('\n') + '\n');
+    const [r] = await publishViews({
+      policy: parsePolicy(POLICY, 'kanon-units.yaml'),
+      policyText: POLICY,
+      policyDir: dir,
+      stateDir,
+    });
+    assert.deepEqual([r?.rows, r?.rowsSuppressed], [30, 6]);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const file = viewFiles(stateDir, 'people_masked').parquet;
+      const [row] = (
+        await c.runAndReadAll(
+          `SELECT count(*) FILTER (city = 'Solo')::INTEGER AS solo, count(*)::INTEGER AS n FROM read_parquet('${file}')`,
+        )
+      ).getRowObjectsJS();
+      assert.deepEqual([row!['solo'], row!['n']], [0, 30]);
+      const names = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`))
+        .getRowObjectsJS()
+        .map((x) => x['column_name']);
+      assert.deepEqual(names, ['city', 'age'], 'the hidden unit column is never written');
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+});
