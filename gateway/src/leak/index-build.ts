@@ -24,11 +24,18 @@ function tag(key: Buffer, text: string): bigint {
   return createHmac('sha256', key).update(text, 'utf8').digest().readBigUInt64BE(0);
 }
 
-/** Sources holding `identifier: true` columns (the only ones the index reads). */
+/** Every `identifier: true` column of the policy, with its source (what the index reads). */
+function identifierColumns(policy: Policy): { source: string; column: string }[] {
+  return Object.entries(policy.sources).flatMap(([source, s]) =>
+    Object.entries(s.columns)
+      .filter(([, c]) => c.identifier === true)
+      .map(([column]) => ({ source, column })),
+  );
+}
+
+/** The sources the index reads, each once. */
 function identifierSources(policy: Policy): string[] {
-  return Object.entries(policy.sources)
-    .filter(([, s]) => Object.values(s.columns).some((c) => c.identifier === true))
-    .map(([name]) => name);
+  return [...new Set(identifierColumns(policy).map((c) => c.source))];
 }
 
 /**
@@ -67,15 +74,11 @@ export class LeakIndex {
   static async build(policy: Policy, policyDir: string, masterKey: Uint8Array): Promise<LeakIndex> {
     const key = deriveLeakKey(masterKey);
     const stamp = identifierSourcesStamp(policy, policyDir);
-    const columns = Object.entries(policy.sources).flatMap(([source, s]) =>
-      Object.entries(s.columns)
-        .filter(([, c]) => c.identifier === true)
-        .map(([column]) => ({ source, column })),
-    );
+    const columns = identifierColumns(policy);
     const all = new Set<bigint>();
     if (columns.length > 0) {
       const engine = await openSourceEngine(policy, policyDir, {
-        sourceNames: [...new Set(columns.map((c) => c.source))],
+        sourceNames: identifierSources(policy),
       });
       try {
         for (const { source, column } of columns) {
