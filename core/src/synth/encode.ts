@@ -180,19 +180,28 @@ export interface BudgetPlan {
   bounds?: Rational;
 }
 
+/** How many columns need DP domain work before synthesis. */
+export interface DomainWork {
+  /** Categorical columns whose values are discovered with DP thresholding. */
+  discoveries: number;
+  /** Numeric columns whose bounds are estimated with DP (default 0). */
+  bounds?: number;
+}
+
 /**
- * Splits (ε, δ) when columns need DP domain work: `privateColumns` categorical discoveries (half
- * of δ goes to their thresholds, δ₀ = δ / (2·m) each) and `boundsColumns` bounds estimates (pure
- * ρ, no δ). Together they get `discoveryShare` of ρ (default 5%), split evenly. Without any, all
- * of (ε, δ) goes to the synthesizer.
+ * Splits (ε, δ) when columns need DP domain work: categorical discoveries (half of δ goes to their
+ * thresholds, δ₀ = δ / (2·m) each) and bounds estimates (pure ρ, no δ). Together they get
+ * `discoveryShare` of ρ (default 5%), split evenly. Without any, all of (ε, δ) goes to the
+ * synthesizer.
  */
 export function planBudget(
   epsilon: number,
   delta: number,
-  privateColumns: number,
+  work: DomainWork,
   discoveryShare = 0.05,
-  boundsColumns = 0,
 ): BudgetPlan {
+  const privateColumns = work.discoveries;
+  const boundsColumns = work.bounds ?? 0;
   const columns = privateColumns + boundsColumns;
   if (columns === 0) return { ledger: new SynthLedger(rhoForEpsilonDelta(epsilon, delta)) };
   const ledger = new SynthLedger(

@@ -130,13 +130,10 @@ export function synthesizeView(
   const rows = raw[0]!.length;
   const discovered = columns.filter((c) => c.spec.kind === 'categorical' && !c.spec.categories);
   const unbounded = columns.filter((c) => c.spec.kind === 'numeric' && !c.spec.bounds);
-  const plan = planBudget(
-    options.epsilon,
-    options.delta,
-    discovered.length,
-    undefined,
-    unbounded.length,
-  );
+  const plan = planBudget(options.epsilon, options.delta, {
+    discoveries: discovered.length,
+    bounds: unbounded.length,
+  });
   const encoded = columns.map((c, i) => {
     const values = c.output === 'date' ? raw[i]!.map(yearOf) : raw[i]!;
     if (values.length !== rows) {

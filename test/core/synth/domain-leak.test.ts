@@ -31,7 +31,7 @@ describe('DP domain discovery', () => {
     let commonKept = 0;
     for (let run = 0; run < 100; run++) {
       const rng = await seededRandom(`leak-${run}`);
-      const budget = planBudget(1, 1e-6, 1, 0.2);
+      const budget = planBudget(1, 1e-6, { discoveries: 1 }, 0.2);
       const encoded = encodeCategorical({ name: 'city', kind: 'categorical' }, city, {
         ledger: budget.ledger,
         rng,
@@ -73,7 +73,7 @@ describe('DP domain discovery', () => {
   });
 
   test('the discovery charge is recorded with its δ', async () => {
-    const ledger = new SynthLedger(planBudget(1, 1e-6, 1).ledger.total);
+    const ledger = new SynthLedger(planBudget(1, 1e-6, { discoveries: 1 }).ledger.total);
     const rng = await seededRandom('d');
     const rho = ledger.total.div(10n);
     encodeCategorical({ name: 'c', kind: 'categorical' }, ['a', 'a', 'b'], {
