@@ -1,12 +1,14 @@
 // Why: every column's 1-way marginal is measured first; it drives compression, coarse binning,
 // the row-count estimate and the raking targets. Column a gets ρ ∝ size^(2/3) of the 1-way share:
 // that minimizes Σ size·σ (the total expected L1 error) for a fixed Σρ, and sizes are public.
+// Each noisy histogram is then denoised by wavelet shrinkage (wavelet.ts) before anything uses it.
 // Everything after the noisy counts is post-processing.
 import type { RandomSource } from '../dp/random.js';
 import { Rational } from '../dp/rational.js';
 import { sigma2For, type SynthLedger } from './budget.js';
 import { compressDomain, compressVector, type Compression } from './compress.js';
 import { noisyCounts } from './noise.js';
+import { denoiseHistogram } from './wavelet.js';
 import { projectSimplex } from './project.js';
 import type { DiscreteTable } from './table.js';
 
@@ -44,7 +46,7 @@ export function measureOneWays(table: DiscreteTable, o: OneWayOptions): OneWayEs
   );
   const weightSum = weights.reduce((x, y) => x + y, 0n);
   const sd1: number[] = [];
-  const noisy1 = table.columns.map((col, a) => {
+  const raw1 = table.columns.map((col, a) => {
     const rho1 = rho1All.mul(Rational.of(weights[a]!, weightSum));
     const sigma1 = sigma2For(rho1);
     sd1.push(Math.sqrt(sigma1.toNumber()));
@@ -54,6 +56,8 @@ export function measureOneWays(table: DiscreteTable, o: OneWayOptions): OneWayEs
     o.onProgress('one-way', (a + 1) / d);
     return noisyCounts(counts, sigma1, rng);
   });
+  // Wavelet shrinkage of each noisy histogram (post-processing with the public σ, total kept).
+  const noisy1 = raw1.map((v, a) => denoiseHistogram(v, sd1[a]!, table.columns[a]!.catchAll));
   let num = 0;
   let den = 0;
   noisy1.forEach((v, a) => {
