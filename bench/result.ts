@@ -6,8 +6,10 @@ export interface BenchResult {
   notes: string[];
 }
 
+/** Whole numbers with separators; small fractions (TVDs) with 4 significant digits so goals like ≤ 0.006 can be read. */
 function formatNumber(v: number): string {
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return Math.abs(v) < 0.1 ? v.toPrecision(4) : v.toFixed(3);
 }
 
 /** Prints a BenchResult as aligned text (metrics, then ratios as `×`, then notes). */

@@ -133,6 +133,31 @@ export class GatewayClient {
     return this.call('createExport', body);
   }
 
+  /** GET /views/:name/fidelity: a synthetic view's fidelity report (stewards, or if the policy allows). */
+  viewFidelity(name: string): Promise<ClientRouteTypes['viewFidelity']['response']> {
+    return this.call('viewFidelity', undefined, { params: { name } });
+  }
+
+  /** GET /views/:name/fidelity?format=svg: the report's plots, as SVG text. */
+  async viewFidelitySvg(name: string): Promise<string> {
+    const path = fillRoutePath(ROUTES.viewFidelity.path, { name }) + queryString({ format: 'svg' });
+    const response = await this.send(path, {
+      method: ROUTES.viewFidelity.method,
+      headers: this.headers(true, { Accept: 'image/svg+xml' }),
+    });
+    return new TextDecoder().decode(await response.arrayBuffer());
+  }
+
+  /** POST /publish/jobs (steward): publishes every view again in the background. */
+  startPublishJob(): Promise<ClientRouteTypes['startPublishJob']['response']> {
+    return this.call('startPublishJob', {});
+  }
+
+  /** GET /publish/jobs/:id (steward): a publish job's state and progress. */
+  getPublishJob(id: string): Promise<ClientRouteTypes['getPublishJob']['response']> {
+    return this.call('getPublishJob', undefined, { params: { id } });
+  }
+
   /** GET /views/:name/arrow?experiment=: a published view as an Arrow IPC stream. */
   async viewArrow(name: string, experiment: string): Promise<Uint8Array> {
     const path = fillRoutePath(ROUTES.viewArrow.path, { name }) + queryString({ experiment });

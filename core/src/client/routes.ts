@@ -13,6 +13,7 @@ import type {
   ListExperimentsResponse,
   ListReviewsResponse,
   ListViewsResponse,
+  PublishJob,
   ReviewCommentRequest,
   ReviewDecisionRequest,
   ReviewRequest,
@@ -24,6 +25,7 @@ import type {
   WhoAmIResponse,
 } from '../protocol.js';
 import type { ROUTES } from '../protocol.js';
+import type { FidelityReport } from '../synth/fidelity-types.js';
 
 /** The JSON routes of the client: name in ROUTES → request body (undefined for GET) and response. */
 export interface ClientRouteTypes {
@@ -42,6 +44,9 @@ export interface ClientRouteTypes {
   decideReview: { body: ReviewDecisionRequest; response: ReviewRequest };
   commentReview: { body: ReviewCommentRequest; response: ReviewRequest };
   createExport: { body: CreateExportRequest; response: ExportBundle };
+  viewFidelity: { body: undefined; response: FidelityReport };
+  startPublishJob: { body: Record<string, never>; response: PublishJob };
+  getPublishJob: { body: undefined; response: PublishJob };
 }
 
 /** Name of a JSON route the client calls. */

@@ -1,0 +1,127 @@
+/**
+ * Core's gateway client for publish jobs, fidelity reports and the synthetic privacy block, against
+ * a real gateway on 127.0.0.1 (the synthetic-view fixture): a steward starts and polls a job, reads
+ * the report and its plots; an analyst gets the gateway's refusal with its fix; the manifest's
+ * privacy block is read back with every measurement's share.
+ */
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayClient, GatewayError, type GatewayTransport } from '@privet/core/client/index';
+import type { PublishJob } from '@privet/core';
+import { groupMeasurements, syntheticPrivacyOf } from '@privet/core/synth/manifest-privacy';
+import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
+import { policyText, writeSource } from '../../gateway/synth/fixture.js';
+
+const VIEW = 'people_synth';
+const transport: GatewayTransport = {
+  fetch: (url, init) => fetch(url, init),
+  unreachableFix: 'start the test gateway',
+  httpFix: 'read its log',
+};
+
+/** Polls through the client until the job leaves `running` (at most 60 s). */
+async function finished(client: GatewayClient, id: string): Promise<PublishJob[]> {
+  const seen: PublishJob[] = [];
+  for (let i = 0; i < 600; i++) {
+    const job = await client.getPublishJob(id);
+    seen.push(job);
+    if (job.state !== 'running') return seen;
+    await sleep(100);
+  }
+  throw new Error(`job ${id} still running after 60 s`);
+}
+
+describe('core GatewayClient: publish jobs, fidelity and the synthetic privacy block', () => {
+  let gw: RunningGateway;
+  let dir: string;
+  let sue: GatewayClient;
+  let ann: GatewayClient;
+  before(async () => {
+    dir = writeSource();
+    writeFileSync(join(dir, 'policy.yaml'), policyText({ publication: '3', seed: 'client' }));
+    gw = await startGateway({
+      policyPath: join(dir, 'policy.yaml'),
+      stateDir: join(dir, 'state'),
+      port: 0,
+      issueTokensFor: ['ann', 'sue'],
+    });
+    sue = new GatewayClient(gw.url, gw.tokens.sue!, transport);
+    ann = new GatewayClient(gw.url, gw.tokens.ann!, transport);
+  });
+  after(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a steward starts a job and polls it to done; an analyst is refused with a fix', async () => {
+    await assert.rejects(ann.startPublishJob(), (e: unknown) => {
+      assert.ok(e instanceof GatewayError);
+      assert.ok(e.fix.length > 0);
+      return true;
+    });
+    const job = await sue.startPublishJob();
+    assert.equal(job.state, 'running');
+    const seen = await finished(sue, job.id);
+    const last = seen.at(-1)!;
+    assert.equal(last.state, 'done', JSON.stringify(last.error));
+    assert.equal(last.progress.fraction, 1);
+    assert.deepEqual(
+      last.result?.published.map((p) => p.view),
+      [VIEW],
+    );
+  });
+
+  it('reads the fidelity report and its SVG plots; the analyst gets the policy refusal', async () => {
+    const report = await sue.viewFidelity(VIEW);
+    assert.equal(report.view, VIEW);
+    assert.ok(report.tvd.twoWay >= 0 && report.tvd.twoWay <= 1);
+    const svg = await sue.viewFidelitySvg(VIEW);
+    assert.match(svg, /^<svg /);
+    await assert.rejects(ann.viewFidelity(VIEW), (e: unknown) => {
+      assert.ok(e instanceof GatewayError);
+      assert.match(e.message, /stewards only/);
+      assert.match(e.fix, /fidelity_for_analysts/);
+      return true;
+    });
+  });
+
+  it("reads the view's privacy block: ε, δ and shares that sum to at most 1", async () => {
+    const { views } = await ann.listViews();
+    const view = views.find((v) => v.name === VIEW);
+    const privacy = syntheticPrivacyOf(view?.manifest);
+    assert.ok(privacy, 'the published view carries a privacy block');
+    assert.equal(privacy.epsilon, 1);
+    assert.equal(privacy.delta, 1e-7);
+    assert.equal(privacy.fidelityVisibleToAnalysts, false);
+    const groups = groupMeasurements(privacy.measurements);
+    const kinds = groups.map((g) => g.kind);
+    for (const kind of ['one-way', 'select', 'marginal']) assert.ok(kinds.includes(kind), kind);
+    const total = groups.reduce((s, g) => s + g.share, 0);
+    assert.ok(total > 0.9 && total <= 1 + 1e-9, `shares sum to ${total}`);
+    assert.equal(
+      groups.reduce((s, g) => s + g.count, 0),
+      privacy.measurements.length,
+    );
+  });
+
+  it('refuses a malformed privacy block instead of guessing', () => {
+    const manifest = {
+      view: VIEW,
+      tier: 'synthetic' as const,
+      source: 'people',
+      sourceHash: '',
+      policyHash: '',
+      parquetHash: '',
+      publishedAt: '',
+      rows: 1,
+      rowsSuppressed: 0,
+      columns: [],
+    };
+    assert.equal(syntheticPrivacyOf(manifest), undefined);
+    assert.equal(syntheticPrivacyOf({ ...manifest, privacy: { epsilon: '1' } }), undefined);
+    assert.equal(syntheticPrivacyOf({ ...manifest, tier: 'masked', privacy: {} }), undefined);
+  });
+});
