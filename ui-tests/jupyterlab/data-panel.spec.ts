@@ -81,7 +81,7 @@ test.describe('Privet data panel', () => {
     await expect(options.filter({ hasText: 'UI study (ui-study) · approved' })).toHaveCount(1);
     await expect(options.filter({ hasText: '(ui-pending) · proposal' })).toHaveCount(1);
     const visitsDp = panel.locator('.jp-Privet-view[data-view="visits_dp"]');
-    await expect(visitsDp).toHaveAttribute('aria-disabled', 'true');
+    await expect(visitsDp).toHaveAttribute('data-usable', 'false');
     await expect(visitsDp.locator('.jp-Privet-unusable')).toContainText('not requested');
     await expect(
       panel.locator('.jp-Privet-view[data-view="patients_masked"] .jp-Privet-unusable'),

@@ -1,6 +1,7 @@
 // Why: a synthetic view's manifest carries its privacy accounting as an open `privacy` block
 // (written by the gateway). The panels show it to analysts — ε, δ, what was measured and each
 // measurement's share — so they read it through one checked shape instead of guessing at fields.
+import { parseRational } from '../dp/rational.js';
 import type { ViewManifest } from '../protocol.js';
 
 /** One measurement of a synthetic view, as the manifest lists it. */
@@ -79,4 +80,13 @@ export function groupMeasurements(
     groups.set(m.kind, g);
   }
   return [...groups.values()];
+}
+
+/** An exact ρ from a manifest ("n/d") as short decimal text ("≈0.0117"); other text as it is. */
+export function rhoDisplay(text: string): string {
+  try {
+    return parseRational(text).toDisplayString(4);
+  } catch {
+    return text;
+  }
 }

@@ -8,6 +8,7 @@ import { quoteIdent } from '../engine.js';
 import { DpQueryBox } from './DpQueryBox.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
 import { ViewCard, hasRows } from './ViewCard.js';
@@ -50,11 +51,15 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const [status, setStatus] = React.useState('');
   const [result, setResult] = React.useState<QueryResult | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
+  const [viewsVersion, setViewsVersion] = React.useState(0);
 
+  // A new user starts from an empty panel; a reload after publishing keeps results on screen.
   React.useEffect(() => {
     setViews([]);
     setResult(null);
     setError(null);
+  }, [signedIn]);
+  React.useEffect(() => {
     if (!signedIn) return;
     let live = true;
     signedIn.client.listViews().then(
@@ -69,7 +74,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     return () => {
       live = false;
     };
-  }, [signedIn]);
+  }, [signedIn, viewsVersion]);
 
   if (!signedIn) {
     return (
@@ -109,6 +114,18 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
       .catch((e: unknown) => setError(toErrorInfo(e)));
   };
 
+  const isSteward = signedIn.user.roles.includes('steward');
+  const fidelity = {
+    isSteward,
+    load: async (name: string) => {
+      const [report, svg] = await Promise.all([
+        signedIn.client.viewFidelity(name),
+        signedIn.client.viewFidelitySvg(name),
+      ]);
+      return { report, svg };
+    },
+  };
+
   const dpViews = views
     .filter((v) => v.tier === 'dp' && whyUnusable(experiment, v.name) === null)
     .map((v) => v.name);
@@ -141,9 +158,13 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
             unusable={whyUnusable(experiment, v.name)}
             onPreview={preview}
             onUseInNotebook={use}
+            fidelity={fidelity}
           />
         ))}
       </ul>
+      {isSteward ? (
+        <PublishBox client={signedIn.client} onPublished={() => setViewsVersion((v) => v + 1)} />
+      ) : null}
       {experiment && dpViews.length > 0 ? (
         <>
           <h3 className="jp-Privet-heading">DP query (on the gateway; spends budget)</h3>

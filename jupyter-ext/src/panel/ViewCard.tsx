@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { ViewManifest, ViewSummary } from '@privet/core/protocol';
+import { SyntheticDetails, type FidelityAccess } from './SyntheticDetails.js';
 
 /** Props of one view's card. */
 export interface ViewCardProps {
@@ -9,6 +10,8 @@ export interface ViewCardProps {
   unusable: string | null;
   onPreview: (view: ViewSummary) => void;
   onUseInNotebook: (view: ViewSummary) => void;
+  /** How a synthetic view's fidelity report is reached. */
+  fidelity: FidelityAccess;
 }
 
 /** True when a view has rows the browser may load (published masked or synthetic). */
@@ -69,7 +72,7 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
     <li
       className={`jp-Privet-view${usable ? '' : ' jp-Privet-viewDisabled'}`}
       data-view={view.name}
-      aria-disabled={!usable}
+      data-usable={usable}
     >
       <details>
         <summary>
@@ -107,6 +110,7 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
           </tbody>
         </table>
         {view.manifest ? <Manifest manifest={view.manifest} /> : null}
+        <SyntheticDetails view={view} fidelity={props.fidelity} />
       </details>
       {usable ? null : <div className="jp-Privet-unusable">Unavailable: {props.unusable}</div>}
       {usable && hasRows(view) ? (

@@ -11,7 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient, GatewayError, type GatewayTransport } from '@privet/core/client/index';
 import type { PublishJob } from '@privet/core';
-import { groupMeasurements, syntheticPrivacyOf } from '@privet/core/synth/manifest-privacy';
+import {
+  groupMeasurements,
+  rhoDisplay,
+  syntheticPrivacyOf,
+} from '@privet/core/synth/manifest-privacy';
 import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
 import { policyText, writeSource } from '../../gateway/synth/fixture.js';
 
@@ -105,6 +109,7 @@ describe('core GatewayClient: publish jobs, fidelity and the synthetic privacy b
       groups.reduce((s, g) => s + g.count, 0),
       privacy.measurements.length,
     );
+    assert.match(rhoDisplay(privacy.rho.total), /^≈?0\.\d+$/);
   });
 
   it('refuses a malformed privacy block instead of guessing', () => {
@@ -123,5 +128,7 @@ describe('core GatewayClient: publish jobs, fidelity and the synthetic privacy b
     assert.equal(syntheticPrivacyOf(manifest), undefined);
     assert.equal(syntheticPrivacyOf({ ...manifest, privacy: { epsilon: '1' } }), undefined);
     assert.equal(syntheticPrivacyOf({ ...manifest, tier: 'masked', privacy: {} }), undefined);
+    assert.equal(rhoDisplay('1/8'), '0.125');
+    assert.equal(rhoDisplay('not a number'), 'not a number');
   });
 });

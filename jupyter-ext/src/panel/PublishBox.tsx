@@ -1,0 +1,113 @@
+import * as React from 'react';
+import { Button } from '@jupyterlab/ui-components';
+import type { PublishJob } from '@privet/core';
+import type { GatewayClient } from '../client.js';
+import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+
+/** How often a running job is polled, and for how long at most (a publish can take minutes). */
+const POLL_MS = 500;
+const MAX_POLLS = (60 * 60 * 1000) / POLL_MS;
+
+/** Human names of the job phases the gateway reports. */
+const PHASES: Record<string, string> = {
+  start: 'starting',
+  mask: 'masking',
+  verify: 'checking k-anonymity',
+  arrow: 'writing Arrow',
+  reserve: 'reserving budget',
+  synthesize: 'synthesizing',
+  'one-way': 'measuring 1-way marginals',
+  select: 'selecting and measuring marginals',
+  estimate: 'fitting the model',
+  sample: 'sampling rows',
+  staged: 'written',
+  charged: 'budget charged',
+  swapped: 'published',
+  unchanged: 'unchanged, kept',
+  done: 'done',
+};
+
+/** One line about a job: phase, view and message. */
+function describe(job: PublishJob): string {
+  const p = job.progress;
+  const phase = PHASES[p.phase] ?? p.phase;
+  return [phase, p.view, p.message].filter((x) => x).join(' · ');
+}
+
+/**
+ * Steward-only: publishes every view again on the gateway (POST /publish/jobs) and shows the
+ * job's progress until it is done or failed; then the view list is reloaded.
+ */
+export function PublishBox(props: { client: GatewayClient; onPublished: () => void }): JSX.Element {
+  const [job, setJob] = React.useState<PublishJob | null>(null);
+  const [error, setError] = React.useState<ErrorInfo | null>(null);
+  const live = React.useRef(true);
+  React.useEffect(() => {
+    live.current = true;
+    return () => {
+      live.current = false;
+    };
+  }, []);
+
+  const poll = async (id: string): Promise<void> => {
+    for (let i = 0; i < MAX_POLLS && live.current; i++) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!live.current) return;
+      const next = await props.client.getPublishJob(id);
+      if (!live.current) return;
+      setJob(next);
+      if (next.state !== 'running') {
+        if (next.state === 'done') props.onPublished();
+        return;
+      }
+    }
+  };
+  const start = (): void => {
+    setError(null);
+    props.client
+      .startPublishJob()
+      .then((started) => {
+        setJob(started);
+        return poll(started.id);
+      })
+      .catch((e: unknown) => live.current && setError(toErrorInfo(e)));
+  };
+  const running = job?.state === 'running';
+  return (
+    <div className="jp-Privet-publish">
+      <div className="jp-Privet-viewActions">
+        <Button small disabled={running} onClick={start}>
+          {running ? 'Publishing…' : 'Publish views'}
+        </Button>
+        <span className="jp-Privet-status">
+          Rebuilds changed views from the raw sources and charges the publication budget.
+        </span>
+      </div>
+      {job ? (
+        <div className="jp-Privet-publishJob" data-state={job.state}>
+          <progress
+            max={1}
+            value={job.progress.fraction}
+            aria-label="Publishing progress"
+            aria-valuetext={`${Math.round(100 * job.progress.fraction)}%`}
+          />
+          <span className="jp-Privet-status" aria-live="polite">
+            {job.state === 'done'
+              ? `Published ${job.result?.published.length ?? 0} views: ${(
+                  job.result?.published ?? []
+                )
+                  .map((p) => `${p.view} (${p.rows.toLocaleString()} rows)`)
+                  .join(', ')}`
+              : job.state === 'failed'
+                ? 'Publishing failed'
+                : `${Math.round(100 * job.progress.fraction)}% · ${describe(job)}`}
+          </span>
+          {job.error ? (
+            <ErrorBox error={{ message: job.error.message, fix: job.error.fix }} />
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorBox error={error} />
+    </div>
+  );
+}

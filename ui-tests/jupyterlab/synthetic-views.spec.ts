@@ -1,0 +1,87 @@
+/**
+ * Synthetic views in the data panel of a real JupyterLab (real gateway): the card shows the view's
+ * privacy accounting from its manifest; a steward publishes from the panel and watches the job's
+ * progress, then opens the fidelity report (numbers and plots); an analyst is told the report is
+ * for stewards only and gets no button for it.
+ */
+import { expect, test } from '@playwright/test';
+import type { ListViewsResponse } from '@privet/core/protocol';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
+
+const env = uiTestEnv();
+const VIEW = 'patients_synthetic';
+
+/** The synthetic view's measurement kinds, as the gateway lists them to `user`. */
+async function measurementKinds(user: string): Promise<string[]> {
+  const response = await fetch(`${env.gatewayUrl}/api/v1/views`, {
+    headers: { Authorization: `Bearer ${env.tokens[user]}` },
+  });
+  const { views } = (await response.json()) as ListViewsResponse;
+  const privacy = views.find((v) => v.name === VIEW)?.manifest?.privacy as
+    { measurements: { kind: string }[] } | undefined;
+  return [...new Set((privacy?.measurements ?? []).map((m) => m.kind))];
+}
+
+test.describe('synthetic views in the data panel', () => {
+  test('a steward publishes with progress, then reads the fidelity report', async ({ page }) => {
+    const kinds = await measurementKinds('sam');
+    expect(kinds).toContain('marginal');
+    await openLab(page);
+    await openPanel(page);
+    await widenSidebar(page, 320);
+    await signIn(page, env.tokens.sam!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Sam Steward');
+
+    // Publish from the panel: the job runs on the gateway and its progress reaches 100%.
+    await panel.getByRole('button', { name: 'Publish views' }).click();
+    const job = panel.locator('.jp-Privet-publishJob');
+    await expect(job).toBeVisible();
+    await expect(job).toHaveAttribute('data-state', 'done', { timeout: 170_000 });
+    await expect(job.locator('progress')).toHaveAttribute('value', '1');
+    await expect(job).toContainText(/Published \d+ views: .*patients_synthetic/);
+    await expect(panel.getByRole('button', { name: 'Publish views' })).toBeEnabled();
+    await job.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/publish-done.png` });
+
+    // The card's privacy accounting comes from the manifest: one row per measurement kind.
+    const card = panel.locator(`.jp-Privet-view[data-view="${VIEW}"]`);
+    await card.locator('summary').click();
+    await expect(card.locator('[data-privacy="budget"]')).toContainText('ε = 1, δ = 1e-9');
+    await expect(card.locator('tr[data-measurement]')).toHaveCount(kinds.length);
+    await expect(card.locator('tr[data-measurement="marginal"]')).toContainText('pair marginals');
+
+    // The fidelity report: TVDs, utility for the declared target, and the plots as an image.
+    await card.getByRole('button', { name: 'Show fidelity report' }).click();
+    const report = card.getByLabel(`Fidelity report of ${VIEW}`);
+    await expect(report).toBeVisible();
+    await expect(report.locator('[data-fidelity="tvd"]')).toContainText(/1-way 0\.\d{4}/);
+    await expect(report.locator('[data-fidelity="utility"]')).toContainText('predicting diagnosis');
+    const plots = report.locator('.jp-Privet-fidelityPlots img');
+    await expect(plots).toBeVisible();
+    await expect
+      .poll(() => plots.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(100);
+    await card.locator('[data-privacy="budget"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/synthetic-privacy.png` });
+    await report.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/synthetic-fidelity.png` });
+  });
+
+  test('an analyst sees the privacy accounting but not the steward-only report', async ({
+    page,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    await signIn(page, env.tokens.alice!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    await expect(panel.getByRole('button', { name: 'Publish views' })).toHaveCount(0);
+    const card = panel.locator(`.jp-Privet-view[data-view="${VIEW}"]`);
+    await card.locator('summary').click();
+    await expect(card.locator('[data-privacy="budget"]')).toContainText('ε = 1');
+    await expect(card.locator('.jp-Privet-fidelityHidden')).toContainText('stewards only');
+    await expect(card.getByRole('button', { name: 'Show fidelity report' })).toHaveCount(0);
+  });
+});
