@@ -21,6 +21,7 @@ import { PrivetCellStatusBar } from './notebook/status-bar.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
 import { PrivetTree } from './sidebar/tree.js';
+import { pickSyntheticView, publishWithProgress, showFidelity } from './synthetic/commands.js';
 
 /** Shows an error that says what happened and how to fix it. */
 function showError(what: string, error: unknown): void {
@@ -168,6 +169,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       await showConversation(signedIn.client, reviewId);
+    }),
+    vscode.commands.registerCommand('privet.publishViews', async () => {
+      const signedIn = session.signedIn;
+      if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
+      try {
+        const outcome = await publishWithProgress(signedIn.client);
+        void vscode.window.showInformationMessage(`Privet: ${outcome}`);
+        tree.refresh();
+      } catch (error) {
+        showError('publishing', error);
+      }
+    }),
+    vscode.commands.registerCommand('privet.showFidelity', async (arg?: unknown) => {
+      const signedIn = session.signedIn;
+      if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
+      try {
+        const view = await pickSyntheticView(signedIn.client, arg);
+        if (view) await showFidelity(signedIn.client, view);
+      } catch (error) {
+        showError('opening the fidelity report', error);
+      }
     }),
     vscode.commands.registerCommand('privet.checkReviews', async () => {
       const restored = await restorer.check();

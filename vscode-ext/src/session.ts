@@ -38,6 +38,11 @@ export class Session implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'privet.inExperiment', !!c?.experiment);
     void vscode.commands.executeCommand(
       'setContext',
+      'privet.steward',
+      c?.roles.includes('steward') ?? false,
+    );
+    void vscode.commands.executeCommand(
+      'setContext',
       'privet.reviewer',
       c?.roles.includes('reviewer') ?? false,
     );

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ColumnProvenance, ViewSummary } from '@privet/core/protocol';
 import type { Experiment } from '../client/gateway.js';
 import type { Session } from '../session.js';
+import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
 
 /** One node of the tree. */
 export type PrivetNode =
@@ -66,8 +67,10 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         const provenance = v.manifest
           ? `source ${v.source} (sha256 ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
           : `source ${v.source}${v.published ? '' : ' (not published)'}`;
+        const privacy = syntheticPrivacyMarkdown(v);
         item.tooltip = new vscode.MarkdownString(
-          `**${v.name}** — ${v.tier}\n\n${v.description ?? ''}\n\n${provenance}`,
+          `**${v.name}** — ${v.tier}\n\n${v.description ?? ''}\n\n${provenance}` +
+            (privacy ? `\n\n${privacy}` : ''),
         );
         item.iconPath = new vscode.ThemeIcon(v.tier === 'dp' ? 'shield' : 'table');
         item.contextValue = `privetView.${v.tier}`;

@@ -1,0 +1,85 @@
+/**
+ * The VS Code extension's synthetic-view parts against a real gateway (the synthetic-view fixture
+ * on 127.0.0.1): publishing polls the job to done with progress that never goes back; the tree's
+ * tooltip lists ε, δ and each measurement kind's share; the fidelity page is script-free, escapes
+ * the gateway's text and carries the plots as a data: image.
+ */
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { PublishJob } from '@privet/core';
+import type { FidelityReport } from '@privet/core/synth/fidelity-types';
+import { startGateway, type RunningGateway } from '../../gateway/src/http/server.js';
+import { policyText, writeSource } from '../gateway/synth/fixture.js';
+import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
+import { escapeHtml, fidelityPage } from '../../vscode-ext/src/synthetic/fidelity-page.js';
+import { syntheticPrivacyMarkdown } from '../../vscode-ext/src/synthetic/privacy-text.js';
+import { describeJob, publishAndWait } from '../../vscode-ext/src/synthetic/publish.js';
+
+const VIEW = 'people_synth';
+
+describe('VS Code: publishing and synthetic views over a real gateway', () => {
+  let gw: RunningGateway;
+  let dir: string;
+  let sue: GatewayClient;
+  const seen: PublishJob[] = [];
+  let last: PublishJob;
+  before(async () => {
+    dir = writeSource();
+    writeFileSync(join(dir, 'policy.yaml'), policyText({ publication: '3', seed: 'vscode' }));
+    gw = await startGateway({
+      policyPath: join(dir, 'policy.yaml'),
+      stateDir: join(dir, 'state'),
+      port: 0,
+      issueTokensFor: ['ann', 'sue'],
+    });
+    sue = new GatewayClient(gw.url, gw.tokens.sue!);
+    last = await publishAndWait(sue, (job) => seen.push(job), { intervalMs: 50, maxPolls: 1200 });
+  });
+  after(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('polls the job to done; progress never moves back and names phases', () => {
+    assert.equal(last.state, 'done', JSON.stringify(last.error));
+    assert.ok(seen.length >= 2);
+    for (let i = 1; i < seen.length; i++)
+      assert.ok(seen[i]!.progress.fraction >= seen[i - 1]!.progress.fraction);
+    assert.equal(describeJob(last), 'done');
+    assert.ok(
+      seen.some((j) => j.state === 'running' && describeJob(j).endsWith(`· ${VIEW}`)),
+      seen.map(describeJob).join(' | '),
+    );
+  });
+
+  it("the tooltip lists the view's ε, δ and measurement shares", async () => {
+    const ann = new GatewayClient(gw.url, gw.tokens.ann!);
+    const { views } = await ann.listViews();
+    const text = syntheticPrivacyMarkdown(views.find((v) => v.name === VIEW)!);
+    assert.match(text, /ε = 1, δ = 1e-7/);
+    assert.match(text, /\| 1-way marginals \| \d+ \| \d+\.\d% \|/);
+    assert.match(text, /\| pair marginals \| \d+ \| \d+\.\d% \|/);
+    assert.match(text, /for stewards only/);
+    const masked = { ...views.find((v) => v.name === VIEW)!, tier: 'masked' as const };
+    assert.equal(syntheticPrivacyMarkdown({ ...masked, manifest: undefined }), '');
+  });
+
+  it('the fidelity page has no script, escapes text and embeds the plots', async () => {
+    const report = await sue.viewFidelity(VIEW);
+    const svg = await sue.viewFidelitySvg(VIEW);
+    const page = fidelityPage(report, svg);
+    assert.match(page, /default-src 'none'; style-src 'unsafe-inline'; img-src data:/);
+    assert.doesNotMatch(page, /<script/i);
+    assert.match(page, /id="tvd">1-way 0\.\d{4}/);
+    const image = /src="data:image\/svg\+xml;base64,([^"]+)"/.exec(page);
+    assert.ok(image);
+    assert.equal(Buffer.from(image[1]!, 'base64').toString('utf8'), svg);
+    const hostile: FidelityReport = { ...report, view: '<script>x</script>', note: '"><img>' };
+    const escaped = fidelityPage(hostile, svg);
+    assert.doesNotMatch(escaped, /<script>x/);
+    assert.match(escaped, /&lt;script&gt;x&lt;\/script&gt;/);
+    assert.equal(escapeHtml(`a&b'"`), 'a&amp;b&#39;&quot;');
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The synthetic-view commands: "Privet: Publish Views" (stewards; a progress notification follows
+ * the gateway's job) and "Privet: Show Fidelity Report" (from a synthetic view in the tree, or a
+ * pick of the synthetic views; the gateway decides who may read it and says why not).
+ */
+import * as vscode from 'vscode';
+import type { ViewSummary } from '@privet/core/protocol';
+import type { GatewayClient } from '../client/gateway.js';
+import { fidelityPage } from './fidelity-page.js';
+import { describeJob, publishAndWait } from './publish.js';
+
+/** Publishes every view with a progress notification; resolves with a one-line outcome. */
+export async function publishWithProgress(client: GatewayClient): Promise<string> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Privet: publishing views' },
+    async (progress) => {
+      let shown = 0;
+      const job = await publishAndWait(client, (snapshot) => {
+        const percent = Math.round(100 * snapshot.progress.fraction);
+        progress.report({
+          increment: Math.max(0, percent - shown),
+          message: describeJob(snapshot),
+        });
+        shown = Math.max(shown, percent);
+      });
+      if (job.state === 'failed') {
+        const e = job.error;
+        throw new Error(e ? `${e.message}. Fix: ${e.fix}` : 'the publish job failed');
+      }
+      if (job.state === 'running')
+        throw new Error(`publish job ${job.id} is still running; check it again later`);
+      const list = (job.result?.published ?? []).map((p) => `${p.view} (${p.rows} rows)`);
+      return `published ${list.length} views: ${list.join(', ')}`;
+    },
+  );
+}
+
+/** The view a command was invoked on (a tree node) or one the user picks among synthetic views. */
+export async function pickSyntheticView(
+  client: GatewayClient,
+  arg: unknown,
+): Promise<string | undefined> {
+  const node = arg as { kind?: unknown; view?: ViewSummary } | undefined;
+  if (node?.kind === 'view' && node.view?.tier === 'synthetic') return node.view.name;
+  const { views } = await client.listViews();
+  const synthetic = views.filter((v) => v.tier === 'synthetic' && v.published);
+  if (synthetic.length === 0) {
+    void vscode.window.showInformationMessage('Privet: no published synthetic view to show.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    synthetic.map((v) => ({ label: v.name, description: v.description ?? '' })),
+    { title: 'Privet: fidelity report of which synthetic view?' },
+  );
+  return picked?.label;
+}
+
+/** Opens the fidelity report of `view` in a script-free webview beside the editor. */
+export async function showFidelity(client: GatewayClient, view: string): Promise<void> {
+  const [report, svg] = await Promise.all([
+    client.viewFidelity(view),
+    client.viewFidelitySvg(view),
+  ]);
+  const panel = vscode.window.createWebviewPanel(
+    'privet.fidelity',
+    `Fidelity: ${view}`,
+    vscode.ViewColumn.Beside,
+    { enableScripts: false },
+  );
+  panel.webview.html = fidelityPage(report, svg);
+}

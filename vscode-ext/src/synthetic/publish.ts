@@ -1,0 +1,55 @@
+/**
+ * Publishing from VS Code (stewards): starts a job on the gateway and polls it, telling the caller
+ * each change of progress, until it is done or failed. Bounded: at most one hour of polls. Free of
+ * the vscode API so the loop is tested against a real gateway; the command wraps it in a progress
+ * notification.
+ */
+import type { PublishJob } from '@privet/core';
+import type { GatewayClient } from '@privet/core/client/index';
+
+/** Human names of the phases the gateway reports. */
+const PHASES: Record<string, string> = {
+  start: 'starting',
+  mask: 'masking',
+  verify: 'checking k-anonymity',
+  arrow: 'writing Arrow',
+  reserve: 'reserving budget',
+  synthesize: 'synthesizing',
+  'one-way': 'measuring 1-way marginals',
+  select: 'selecting and measuring marginals',
+  estimate: 'fitting the model',
+  sample: 'sampling rows',
+  staged: 'written',
+  charged: 'budget charged',
+  swapped: 'published',
+  unchanged: 'unchanged, kept',
+  done: 'done',
+};
+
+/** One line about a running job: phase and view. */
+export function describeJob(job: PublishJob): string {
+  const phase = PHASES[job.progress.phase] ?? job.progress.phase;
+  return [phase, job.progress.view].filter((x) => x).join(' · ');
+}
+
+/** How often and how many times a job is polled. */
+export interface PollSettings {
+  intervalMs: number;
+  maxPolls: number;
+}
+
+/** Starts a publish job and polls it to the end; `onProgress` sees every snapshot. */
+export async function publishAndWait(
+  client: GatewayClient,
+  onProgress: (job: PublishJob) => void,
+  poll: PollSettings = { intervalMs: 500, maxPolls: 7200 },
+): Promise<PublishJob> {
+  let job = await client.startPublishJob();
+  onProgress(job);
+  for (let i = 0; i < poll.maxPolls && job.state === 'running'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, poll.intervalMs));
+    job = await client.getPublishJob(job.id);
+    onProgress(job);
+  }
+  return job;
+}
