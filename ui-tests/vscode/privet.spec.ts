@@ -6,7 +6,8 @@
  * with the budget view updated, a flagged output replaced by the placeholder, and a language
  * server diagnostic on a bad SQL cell; then, in the dark theme, a reviewer approves the request in
  * the review queue webview, the analyst's withheld output is restored, and "Export approved
- * results" from the notebook toolbar saves a signed bundle without any unapproved output.
+ * results" from the notebook toolbar saves a signed bundle without any unapproved output. Last,
+ * a steward publishes with a progress notification and opens a synthetic view's fidelity report.
  * Screenshots go to test-results/vscode-screenshots/.
  */
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   openWorkbench,
   outputFrame,
   pick,
+  privetPanelFrame,
   quickInput,
   reviewQueueFrame,
   runCell,
@@ -263,5 +265,25 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     expect(status(2)).toBe('approved');
     expect(text).not.toContain(LEAKED_EMAIL);
     await shot(page, '14-export-dark');
+  });
+
+  await test.step('a steward publishes views and reads a fidelity report', async () => {
+    await signInAs(page, 'sam');
+    await runCommand(page, 'Privet: Publish Views');
+    await expect(
+      page
+        .locator('.notification-toast')
+        .getByText(/Privet: published \d+ views: .*patients_synthetic/),
+    ).toBeVisible({ timeout: 170_000 });
+    await runCommand(page, 'Privet: Show Fidelity Report');
+    await pick(page, 'patients_synthetic');
+    const report = await privetPanelFrame(page, 'Fidelity of patients_synthetic');
+    await expect(report.locator('#tvd')).toContainText(/1-way 0\.\d{4}/);
+    await expect
+      .poll(() =>
+        report.locator('figure img').evaluate((i) => (i as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(100);
+    await shot(page, '15-fidelity-dark');
   });
 });

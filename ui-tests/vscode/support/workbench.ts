@@ -53,22 +53,27 @@ export function budgetFrame(page: Page): FrameLocator {
     .frameLocator('iframe#active-frame');
 }
 
-/** The Privet review queue webview panel (the Privet webview whose page shows the queue). */
-export async function reviewQueueFrame(page: Page): Promise<FrameLocator> {
+/** The Privet webview panel whose page has an h1 containing `heading`. */
+export async function privetPanelFrame(page: Page, heading: string): Promise<FrameLocator> {
   const selector = 'iframe.webview.ready[src*="extensionId=privet.privet"]';
   let found: FrameLocator | undefined;
   await expect(async () => {
     const n = await page.locator(selector).count();
     for (let i = 0; i < n; i += 1) {
       const frame = page.frameLocator(selector).nth(i).frameLocator('iframe#active-frame');
-      if ((await frame.locator('h1', { hasText: 'Review queue' }).count()) > 0) {
+      if ((await frame.locator('h1', { hasText: heading }).count()) > 0) {
         found = frame;
         return;
       }
     }
-    throw new Error('the review queue webview is not shown yet');
+    throw new Error(`the webview "${heading}" is not shown yet`);
   }).toPass({ timeout: 60_000 });
   return found!;
+}
+
+/** The Privet review queue webview panel (the Privet webview whose page shows the queue). */
+export function reviewQueueFrame(page: Page): Promise<FrameLocator> {
+  return privetPanelFrame(page, 'Review queue');
 }
 
 /** The n-th (0-based) cell of the open notebook. */
