@@ -190,6 +190,38 @@ export interface JobProgress {
   message?: string;
 }
 
+/** What publishing would do to one view (GET /publish/plan). */
+export interface PublishPlanView {
+  view: string;
+  tier: 'masked' | 'synthetic';
+  source: string;
+  /** Masked views are always rebuilt; synthetic views only when something changed. */
+  action: 'rebuild' | 'keep';
+  /** Why, in words: "not published yet", "source data changed", "unchanged", … */
+  reason: string;
+  /** The publication budget a synthetic rebuild charges (exact decimal text). */
+  charge?: { epsilon: string; delta: string };
+}
+
+/** One source's publication budget before and after the plan (exact decimal texts). */
+export interface PublishPlanBudget {
+  source: string;
+  epsilon: { total: string; used: string; after: string };
+  delta: { total: string; used: string; after: string };
+  /** True when every rebuild of this source fits its budget. */
+  fits: boolean;
+}
+
+/** GET /publish/plan (steward): the cost of publishing now, before anything is spent. */
+export interface PublishPlan {
+  views: PublishPlanView[];
+  budgets: PublishPlanBudget[];
+  /** True when publishing would be accepted by every budget. */
+  fits: boolean;
+  /** What would make publishing fail, with the fix (no data values). */
+  problems: { message: string; fix: string }[];
+}
+
 /** GET /publish/jobs/:id (steward); POST /publish/jobs starts one. */
 export interface PublishJob {
   id: string;

@@ -279,6 +279,7 @@ export const ROUTES = {
   createExport: { method: 'POST', path: '/exports', roles: ['analyst', 'steward'] },
   exportPublicKey: { method: 'GET', path: '/exports/public-key', roles: 'public' },
   leakCheck: { method: 'POST', path: '/leak-check', roles: ['analyst'] },
+  publishPlan: { method: 'GET', path: '/publish/plan', roles: ['steward'] },
   startPublishJob: { method: 'POST', path: '/publish/jobs', roles: ['steward'] },
   getPublishJob: { method: 'GET', path: '/publish/jobs/:id', roles: ['steward'] },
   viewFidelity: {

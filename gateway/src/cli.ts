@@ -7,6 +7,7 @@ import { startGateway } from './http/server.js';
 import { issueTokens, parseDuration } from './http/tokens.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
+import { formatPlan, planFromState } from './publish/plan-cli.js';
 import { generateDemoData } from './demo/generate.js';
 import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
 import { openReleaseRegistry } from './review/open-releases.js';
@@ -73,8 +74,15 @@ program
   .addOption(policyOption())
   .addOption(stateOption())
   .option('--view <name...>', 'publish only these views')
-  .action(async (opts: { policy: string; state: string; view?: string[] }) => {
+  .option('--plan', 'only show what would be rebuilt and charged; write and spend nothing')
+  .action(async (opts: { policy: string; state: string; view?: string[]; plan?: boolean }) => {
     const loaded = loadPolicyFile(opts.policy);
+    if (opts.plan) {
+      const plan = await planFromState(loaded.policy, loaded.dir, opts.state);
+      console.log(formatPlan(plan));
+      if (!plan.fits) process.exitCode = 1;
+      return;
+    }
     const reporter = progressReporter(process.stderr);
     const results = await publishViews({
       policy: loaded.policy,

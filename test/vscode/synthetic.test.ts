@@ -15,7 +15,11 @@ import { policyText, writeSource } from '../gateway/synth/fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { escapeHtml, fidelityPage } from '../../vscode-ext/src/synthetic/fidelity-page.js';
 import { syntheticPrivacyMarkdown } from '../../vscode-ext/src/synthetic/privacy-text.js';
-import { describeJob, publishAndWait } from '../../vscode-ext/src/synthetic/publish.js';
+import {
+  describeJob,
+  planSummary,
+  publishAndWait,
+} from '../../vscode-ext/src/synthetic/publish.js';
 
 const VIEW = 'people_synth';
 
@@ -25,6 +29,7 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
   let sue: GatewayClient;
   const seen: PublishJob[] = [];
   let last: PublishJob;
+  let firstPlan = '';
   before(async () => {
     dir = writeSource();
     writeFileSync(join(dir, 'policy.yaml'), policyText({ publication: '3', seed: 'vscode' }));
@@ -35,6 +40,7 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
       issueTokensFor: ['ann', 'sue'],
     });
     sue = new GatewayClient(gw.url, gw.tokens.sue!);
+    firstPlan = planSummary(await sue.publishPlan());
     last = await publishAndWait(sue, (job) => seen.push(job), { intervalMs: 50, maxPolls: 1200 });
   });
   after(async () => {
@@ -52,6 +58,14 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
       seen.some((j) => j.state === 'running' && describeJob(j).endsWith(`· ${VIEW}`)),
       seen.map(describeJob).join(' | '),
     );
+  });
+
+  it('the confirmation text names the rebuild, its charge and the budget, then nothing to charge', async () => {
+    assert.match(firstPlan, /people_synth: rebuild \(not published yet\) — charges ε 1, δ 1e-7/);
+    assert.match(firstPlan, /Publication budget of people: ε 0 → 1 of 3/);
+    const again = planSummary(await sue.publishPlan());
+    assert.match(again, /people_synth: keep \(unchanged: kept, charged nothing\)/);
+    assert.match(again, /nothing is charged/);
   });
 
   it("the tooltip lists the view's ε, δ and measurement shares", async () => {

@@ -1,7 +1,7 @@
 /**
  * Synthetic views in the data panel of a real JupyterLab (real gateway): the card shows the view's
- * privacy accounting from its manifest; a steward publishes from the panel and watches the job's
- * progress, then opens the fidelity report (numbers and plots); an analyst is told the report is
+ * privacy accounting from its manifest; a steward sees what publishing would rebuild and charge,
+ * publishes from the panel and watches the job's progress, then opens the fidelity report (numbers and plots); an analyst is told the report is
  * for stewards only and gets no button for it.
  */
 import { expect, test } from '@playwright/test';
@@ -34,14 +34,28 @@ test.describe('synthetic views in the data panel', () => {
     const panel = page.locator('#privet-data-panel');
     await expect(panel.locator('.jp-Privet-user')).toContainText('Sam Steward');
 
-    // Publish from the panel: the job runs on the gateway and its progress reaches 100%.
-    await panel.getByRole('button', { name: 'Publish views' }).click();
+    // Publish from the panel: first the plan (what is rebuilt, what it charges), then the job runs
+    // on the gateway and its progress reaches 100%.
+    await panel.getByRole('button', { name: 'Publish views…' }).click();
+    const plan = panel.getByLabel('Publishing plan');
+    await expect(plan.locator('tr[data-plan-view="patients_masked"]')).toHaveAttribute(
+      'data-action',
+      'rebuild',
+    );
+    await expect(plan.locator(`tr[data-plan-view="${VIEW}"]`)).toHaveAttribute(
+      'data-action',
+      'keep',
+    );
+    await expect(plan).toContainText('nothing is charged');
+    await plan.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/publish-plan.png` });
+    await panel.getByRole('button', { name: 'Publish', exact: true }).click();
     const job = panel.locator('.jp-Privet-publishJob');
     await expect(job).toBeVisible();
     await expect(job).toHaveAttribute('data-state', 'done', { timeout: 170_000 });
     await expect(job.locator('progress')).toHaveAttribute('value', '1');
     await expect(job).toContainText(/Published \d+ views: .*patients_synthetic/);
-    await expect(panel.getByRole('button', { name: 'Publish views' })).toBeEnabled();
+    await expect(panel.getByRole('button', { name: 'Publish views…' })).toBeEnabled();
     await job.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/publish-done.png` });
 
@@ -77,7 +91,7 @@ test.describe('synthetic views in the data panel', () => {
     await signIn(page, env.tokens.alice!);
     const panel = page.locator('#privet-data-panel');
     await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
-    await expect(panel.getByRole('button', { name: 'Publish views' })).toHaveCount(0);
+    await expect(panel.getByRole('button', { name: 'Publish views…' })).toHaveCount(0);
     const card = panel.locator(`.jp-Privet-view[data-view="${VIEW}"]`);
     await card.locator('summary').click();
     await expect(card.locator('[data-privacy="budget"]')).toContainText('ε = 1');

@@ -270,6 +270,14 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
   await test.step('a steward publishes views and reads a fidelity report', async () => {
     await signInAs(page, 'sam');
     await runCommand(page, 'Privet: Publish Views');
+    // The cost first: a modal dialog with the plan; nothing is spent before "Publish".
+    const dialog = page.locator('.monaco-dialog-box');
+    await expect(dialog).toContainText('publish views now?');
+    await expect(dialog).toContainText(
+      'patients_synthetic: keep (unchanged: kept, charged nothing)',
+    );
+    await shot(page, '15-publish-plan-dark');
+    await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect(
       page
         .locator('.notification-toast')
@@ -284,6 +292,6 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
         report.locator('figure img').evaluate((i) => (i as HTMLImageElement).naturalWidth),
       )
       .toBeGreaterThan(100);
-    await shot(page, '15-fidelity-dark');
+    await shot(page, '16-fidelity-dark');
   });
 });

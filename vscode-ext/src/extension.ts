@@ -21,7 +21,12 @@ import { PrivetCellStatusBar } from './notebook/status-bar.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
 import { PrivetTree } from './sidebar/tree.js';
-import { pickSyntheticView, publishWithProgress, showFidelity } from './synthetic/commands.js';
+import {
+  confirmPublish,
+  pickSyntheticView,
+  publishWithProgress,
+  showFidelity,
+} from './synthetic/commands.js';
 
 /** Shows an error that says what happened and how to fix it. */
 function showError(what: string, error: unknown): void {
@@ -174,6 +179,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const signedIn = session.signedIn;
       if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
       try {
+        if (!(await confirmPublish(signedIn.client))) return;
         const outcome = await publishWithProgress(signedIn.client);
         void vscode.window.showInformationMessage(`Privet: ${outcome}`);
         tree.refresh();

@@ -148,6 +148,11 @@ export class GatewayClient {
     return new TextDecoder().decode(await response.arrayBuffer());
   }
 
+  /** GET /publish/plan (steward): what publishing now would rebuild and charge. */
+  publishPlan(): Promise<ClientRouteTypes['publishPlan']['response']> {
+    return this.call('publishPlan', undefined);
+  }
+
   /** POST /publish/jobs (steward): publishes every view again in the background. */
   startPublishJob(): Promise<ClientRouteTypes['startPublishJob']['response']> {
     return this.call('startPublishJob', {});

@@ -14,6 +14,7 @@ import type {
   ListReviewsResponse,
   ListViewsResponse,
   PublishJob,
+  PublishPlan,
   ReviewCommentRequest,
   ReviewDecisionRequest,
   ReviewRequest,
@@ -45,6 +46,7 @@ export interface ClientRouteTypes {
   commentReview: { body: ReviewCommentRequest; response: ReviewRequest };
   createExport: { body: CreateExportRequest; response: ExportBundle };
   viewFidelity: { body: undefined; response: FidelityReport };
+  publishPlan: { body: undefined; response: PublishPlan };
   startPublishJob: { body: Record<string, never>; response: PublishJob };
   getPublishJob: { body: undefined; response: PublishJob };
 }

@@ -1,17 +1,19 @@
 /**
- * Publish jobs and fidelity reports. Stewards start a background publish (POST /publish/jobs) and
- * poll it (GET /publish/jobs/:id). A synthetic view's fidelity report (GET /views/:name/fidelity,
+ * Publish jobs and fidelity reports. Stewards see what publishing would rebuild and charge
+ * (GET /publish/plan), start a background publish (POST /publish/jobs) and poll it
+ * (GET /publish/jobs/:id). A synthetic view's fidelity report (GET /views/:name/fidelity,
  * `?format=svg` for the plots) is computed on raw data, so stewards always see it and analysts and
  * reviewers only when the view declares `fidelity_for_analysts: true`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Policy, PublishJob } from '@privet/core';
+import type { Policy, PublishJob, PublishPlan } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import type { LoadedPolicy } from '../policy-file.js';
 import type { Services } from '../ledger/open.js';
 import { viewFiles } from '../publish/index.js';
 import { JobConflict, PublishJobs } from '../publish/jobs.js';
+import { planPublication } from '../publish/cost-plan.js';
 import { HttpError } from './errors.js';
 import { viewParam } from './params.js';
 import type { RegisterRoute } from './routes-records.js';
@@ -22,7 +24,7 @@ function publishableCount(policy: Policy): number {
   return Object.values(policy.views).filter((v) => v.tier !== 'dp').length;
 }
 
-/** Registers startPublishJob, getPublishJob and viewFidelity. */
+/** Registers publishPlan, startPublishJob, getPublishJob and viewFidelity. */
 export function registerPublishRoutes(
   route: RegisterRoute,
   loaded: LoadedPolicy,
@@ -31,6 +33,10 @@ export function registerPublishRoutes(
   jobs: PublishJobs = new PublishJobs(),
 ): void {
   const { policy } = loaded;
+
+  route('publishPlan', async (): Promise<PublishPlan> =>
+    planPublication(policy, loaded.dir, stateDir, { db: services.db, audit: services.audit }),
+  );
 
   route('startPublishJob', async (_request, reply, actor): Promise<PublishJob> => {
     try {

@@ -123,7 +123,7 @@ function selectViews(policy: Policy, names?: string[]): Selected {
 }
 
 /** The manifest of a synthetic view already published from exactly these inputs, if any. */
-function upToDate(
+export function upToDate(
   stateDir: string,
   name: string,
   sourceHash: string,

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
-import type { PublishJob } from '@privet/core';
+import type { PublishJob, PublishPlan } from '@privet/core';
 import type { GatewayClient } from '../client.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 
@@ -34,12 +34,59 @@ function describe(job: PublishJob): string {
   return [phase, p.view, p.message].filter((x) => x).join(' · ');
 }
 
+/** What publishing now would do and cost (GET /publish/plan), shown before the steward confirms. */
+function PlanView(props: { plan: PublishPlan }): JSX.Element {
+  const { plan } = props;
+  return (
+    <div className="jp-Privet-publishPlan" aria-label="Publishing plan">
+      <table className="jp-Privet-columns">
+        <thead>
+          <tr>
+            <th>view</th>
+            <th>action</th>
+            <th>charge</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.views.map((v) => (
+            <tr key={v.view} data-plan-view={v.view} data-action={v.action}>
+              <td>{v.view}</td>
+              <td>
+                {v.action} ({v.reason})
+              </td>
+              <td>{v.charge ? `ε ${v.charge.epsilon}, δ ${v.charge.delta}` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {plan.budgets.map((b) => (
+        <div key={b.source} className="jp-Privet-status" data-plan-budget={b.source}>
+          Publication budget of {b.source}: ε {b.epsilon.used} → {b.epsilon.after} of{' '}
+          {b.epsilon.total}, δ {b.delta.used} → {b.delta.after} of {b.delta.total}
+          {b.fits ? '' : ' — does not fit'}
+        </div>
+      ))}
+      {plan.budgets.length === 0 ? (
+        <div className="jp-Privet-status">
+          No synthetic view needs rebuilding: nothing is charged.
+        </div>
+      ) : null}
+      {plan.problems.map((p, i) => (
+        <ErrorBox key={i} error={p} />
+      ))}
+    </div>
+  );
+}
+
 /**
- * Steward-only: publishes every view again on the gateway (POST /publish/jobs) and shows the
- * job's progress until it is done or failed; then the view list is reloaded.
+ * Steward-only: shows what publishing would rebuild and charge (GET /publish/plan); on "Publish"
+ * runs the job on the gateway (POST /publish/jobs) and shows its progress until it is done or
+ * failed; then the view list is reloaded.
  */
 export function PublishBox(props: { client: GatewayClient; onPublished: () => void }): JSX.Element {
   const [job, setJob] = React.useState<PublishJob | null>(null);
+  const [plan, setPlan] = React.useState<PublishPlan | null>(null);
+  const [planning, setPlanning] = React.useState(false);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const live = React.useRef(true);
   React.useEffect(() => {
@@ -62,8 +109,19 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
       }
     }
   };
+  const review = (): void => {
+    setError(null);
+    setJob(null);
+    setPlanning(true);
+    props.client
+      .publishPlan()
+      .then((p) => live.current && setPlan(p))
+      .catch((e: unknown) => live.current && setError(toErrorInfo(e)))
+      .finally(() => live.current && setPlanning(false));
+  };
   const start = (): void => {
     setError(null);
+    setPlan(null);
     props.client
       .startPublishJob()
       .then((started) => {
@@ -76,13 +134,27 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
   return (
     <div className="jp-Privet-publish">
       <div className="jp-Privet-viewActions">
-        <Button small disabled={running} onClick={start}>
-          {running ? 'Publishing…' : 'Publish views'}
+        <Button small disabled={running || planning || plan !== null} onClick={review}>
+          {running ? 'Publishing…' : planning ? 'Checking the cost…' : 'Publish views…'}
         </Button>
         <span className="jp-Privet-status">
-          Rebuilds changed views from the raw sources and charges the publication budget.
+          Rebuilds changed views from the raw sources; synthetic views charge the publication
+          budget. You see the cost first.
         </span>
       </div>
+      {plan ? (
+        <>
+          <PlanView plan={plan} />
+          <div className="jp-Privet-viewActions">
+            <Button small className="jp-Privet-primary" disabled={!plan.fits} onClick={start}>
+              Publish
+            </Button>
+            <Button small onClick={() => setPlan(null)}>
+              Cancel
+            </Button>
+          </div>
+        </>
+      ) : null}
       {job ? (
         <div className="jp-Privet-publishJob" data-state={job.state}>
           <progress

@@ -1,13 +1,35 @@
 /**
- * The synthetic-view commands: "Privet: Publish Views" (stewards; a progress notification follows
- * the gateway's job) and "Privet: Show Fidelity Report" (from a synthetic view in the tree, or a
+ * The synthetic-view commands: "Privet: Publish Views" (stewards; the cost first, in a modal
+ * dialog, then a progress notification follows the gateway's job) and "Privet: Show Fidelity Report" (from a synthetic view in the tree, or a
  * pick of the synthetic views; the gateway decides who may read it and says why not).
  */
 import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import { fidelityPage } from './fidelity-page.js';
-import { describeJob, publishAndWait } from './publish.js';
+import { describeJob, planSummary, publishAndWait } from './publish.js';
+
+/**
+ * Shows what publishing would rebuild and charge (GET /publish/plan) in a modal dialog; true when
+ * the steward confirms. A plan the budgets would refuse is shown as an error, with its fix.
+ */
+export async function confirmPublish(client: GatewayClient): Promise<boolean> {
+  const plan = await client.publishPlan();
+  const detail = planSummary(plan);
+  if (!plan.fits) {
+    void vscode.window.showErrorMessage('Privet: publishing would be refused', {
+      modal: true,
+      detail,
+    });
+    return false;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    'Privet: publish views now?',
+    { modal: true, detail },
+    'Publish',
+  );
+  return choice === 'Publish';
+}
 
 /** Publishes every view with a progress notification; resolves with a one-line outcome. */
 export async function publishWithProgress(client: GatewayClient): Promise<string> {

@@ -4,7 +4,7 @@
  * the vscode API so the loop is tested against a real gateway; the command wraps it in a progress
  * notification.
  */
-import type { PublishJob } from '@privet/core';
+import type { PublishJob, PublishPlan } from '@privet/core';
 import type { GatewayClient } from '@privet/core/client/index';
 
 /** Human names of the phases the gateway reports. */
@@ -52,4 +52,25 @@ export async function publishAndWait(
     onProgress(job);
   }
   return job;
+}
+
+/** The plan as plain text for a confirmation dialog: each view's action and charge, then budgets. */
+export function planSummary(plan: PublishPlan): string {
+  const views = plan.views.map(
+    (v) =>
+      `${v.view}: ${v.action} (${v.reason})` +
+      (v.charge ? ` — charges ε ${v.charge.epsilon}, δ ${v.charge.delta}` : ''),
+  );
+  const budgets = plan.budgets.map(
+    (b) =>
+      `Publication budget of ${b.source}: ε ${b.epsilon.used} → ${b.epsilon.after} of ${b.epsilon.total}, ` +
+      `δ ${b.delta.used} → ${b.delta.after} of ${b.delta.total}${b.fits ? '' : ' (does not fit)'}`,
+  );
+  const problems = plan.problems.map((p) => `${p.message}. Fix: ${p.fix}`);
+  return [
+    ...views,
+    '',
+    ...(budgets.length > 0 ? budgets : ['No synthetic view needs rebuilding: nothing is charged.']),
+    ...(problems.length > 0 ? ['', ...problems] : []),
+  ].join('\n');
 }

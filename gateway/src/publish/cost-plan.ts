@@ -1,0 +1,135 @@
+// Why: publishing a synthetic view spends a steward-owned budget that never comes back, so — like a
+// DP dry run — a steward sees what publishing now would rebuild and charge, and whether it fits,
+// before anything is spent. Read-only: it hashes the source files and reads manifests and ledger
+// totals; it reserves nothing and writes no audit entry.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Policy, PublishPlan, PublishPlanBudget, PublishPlanView } from '@privet/core';
+import { parseRational, ZERO, type Rational } from '@privet/core/dp/rational';
+import type { AuditLog } from '../audit/log.js';
+import type { Db } from '../audit/sqlite.js';
+import { fileSha256 } from '../store/engine.js';
+import { PublicationLedger } from './charge.js';
+import { PublishError } from './errors.js';
+import { readManifest, upToDate } from './index.js';
+import { synthesisInputsHash } from './synthetic.js';
+
+/** Exact decimal text of a rational (δ as a double's shortest text: they are tiny). */
+const show = (r: Rational, isDelta = false): string =>
+  isDelta ? String(r.toNumber()) : r.toDisplayString(6);
+
+/** Why a synthetic view would be rebuilt, or undefined when it is kept. */
+function rebuildReason(
+  stateDir: string,
+  name: string,
+  sourceHash: string | undefined,
+  inputsHash: string,
+): string | undefined {
+  const manifest = readManifest(stateDir, name);
+  if (!manifest) return 'not published yet';
+  if (sourceHash !== undefined && upToDate(stateDir, name, sourceHash, inputsHash))
+    return undefined;
+  if (sourceHash === undefined) return 'source file missing';
+  if (manifest.sourceHash !== sourceHash) return 'source data changed';
+  return 'view declaration changed';
+}
+
+/** What `publishViews` would do now for every masked and synthetic view, and what it would cost. */
+export async function planPublication(
+  policy: Policy,
+  policyDir: string,
+  stateDir: string,
+  records: { db: Db; audit: AuditLog },
+): Promise<PublishPlan> {
+  const hashes = new Map<string, string | undefined>();
+  const sourceHash = async (source: string): Promise<string | undefined> => {
+    if (!hashes.has(source)) {
+      const decl = policy.sources[source];
+      const path = decl ? resolve(policyDir, decl.path) : '';
+      hashes.set(source, decl && existsSync(path) ? await fileSha256(path) : undefined);
+    }
+    return hashes.get(source);
+  };
+  const views: PublishPlanView[] = [];
+  const problems: PublishPlan['problems'] = [];
+  const charges = new Map<string, { epsilon: Rational; delta: Rational; views: string[] }>();
+  for (const [name, view] of Object.entries(policy.views)) {
+    if (view.tier === 'dp') continue;
+    if (view.tier === 'masked') {
+      views.push({
+        view: name,
+        tier: 'masked',
+        source: view.source,
+        action: 'rebuild',
+        reason: 'masked views are rebuilt every time (no budget)',
+      });
+      continue;
+    }
+    const hash = await sourceHash(view.source);
+    if (hash === undefined)
+      problems.push({
+        message: `source "${view.source}" of view "${name}" has no readable file`,
+        fix: `create it or fix sources.${view.source}.path (relative to the policy file)`,
+      });
+    const reason = rebuildReason(stateDir, name, hash, synthesisInputsHash(policy, name, view));
+    if (reason === undefined) {
+      views.push({
+        view: name,
+        tier: 'synthetic',
+        source: view.source,
+        action: 'keep',
+        reason: 'unchanged: kept, charged nothing',
+      });
+      continue;
+    }
+    const epsilon = parseRational(String(view.epsilon));
+    const delta = parseRational(String(view.delta));
+    const c = charges.get(view.source) ?? { epsilon: ZERO, delta: ZERO, views: [] };
+    charges.set(view.source, {
+      epsilon: c.epsilon.add(epsilon),
+      delta: c.delta.add(delta),
+      views: [...c.views, name],
+    });
+    views.push({
+      view: name,
+      tier: 'synthetic',
+      source: view.source,
+      action: 'rebuild',
+      reason,
+      charge: { epsilon: show(epsilon), delta: show(delta, true) },
+    });
+  }
+  const ledger = new PublicationLedger(records.db, records.audit, policy);
+  const budgets: PublishPlanBudget[] = [];
+  for (const [source, c] of charges) {
+    let state;
+    try {
+      state = ledger.state(source, c.views[0]);
+    } catch (err) {
+      if (!(err instanceof PublishError)) throw err;
+      problems.push({ message: err.message.split('. Fix: ')[0]!, fix: err.fix });
+      continue;
+    }
+    const usedE = state.epsilon.spent.add(state.epsilon.reserved);
+    const usedD = state.delta.spent.add(state.delta.reserved);
+    const afterE = usedE.add(c.epsilon);
+    const afterD = usedD.add(c.delta);
+    const fits = !afterE.gt(state.epsilon.total) && !afterD.gt(state.delta.total);
+    if (!fits)
+      problems.push({
+        message: `rebuilding ${c.views.join(', ')} needs ε=${show(c.epsilon)}, δ=${show(c.delta, true)} but the publication budget of "${source}" has ε=${show(state.epsilon.total.sub(usedE))}, δ=${show(state.delta.total.sub(usedD), true)} left`,
+        fix: `lower the views' epsilon/delta or raise publication_budgets for "${source}"`,
+      });
+    budgets.push({
+      source,
+      epsilon: { total: show(state.epsilon.total), used: show(usedE), after: show(afterE) },
+      delta: {
+        total: show(state.delta.total, true),
+        used: show(usedD, true),
+        after: show(afterD, true),
+      },
+      fits,
+    });
+  }
+  return { views, budgets, fits: problems.length === 0, problems };
+}

@@ -1,0 +1,65 @@
+/**
+ * `privet publish --plan` from source: on a fresh state folder it lists the rebuild and its charge
+ * and leaves the folder untouched; after a publish the view is kept and nothing is charged; with a
+ * publication budget too small it says so, with the fix, and exits 1.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, test } from 'node:test';
+import { policyText, writeSource } from './fixture.js';
+
+const cli = fileURLToPath(new URL('../../../gateway/src/cli.ts', import.meta.url));
+
+/** Runs `privet ARGS…` from source. */
+function privet(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=privet-source', '--import', 'tsx', cli, ...args],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('privet publish --plan', () => {
+  const dir = writeSource();
+  const work = mkdtempSync(join(tmpdir(), 'privet-plan-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('shows the rebuild and its charge, spends nothing, then shows keep after a publish', () => {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, policyText({ publication: '3', seed: 'plan-cli' }));
+    const state = join(work, 'state');
+    const plan = privet('publish', '--policy', policy, '--state', state, '--plan');
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(
+      plan.stdout,
+      /rebuild people_synth \(synthetic\): not published yet; charges ε=1, δ=1e-7/,
+    );
+    assert.match(plan.stdout, /publication budget "people": ε 0 → 1 of 3/);
+    assert.match(plan.stdout, /nothing was written or spent/);
+    assert.equal(existsSync(state), false, 'the plan leaves the state folder untouched');
+
+    const published = privet('publish', '--policy', policy, '--state', state);
+    assert.equal(published.code, 0, published.stderr);
+    const again = privet('publish', '--policy', policy, '--state', state, '--plan');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /keep {4}people_synth \(synthetic\): unchanged/);
+    assert.match(again.stdout, /nothing is charged/);
+  });
+
+  test('a publication budget too small: the problem and its fix, exit code 1', () => {
+    const policy = join(dir, 'small.yaml');
+    writeFileSync(policy, policyText({ publication: '0.5', seed: 'plan-cli' }));
+    const r = privet('publish', '--policy', policy, '--state', join(work, 'small'), '--plan');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /error: .*needs ε=1.*Fix: .*publication_budgets/);
+    assert.match(r.stdout, /publishing would be refused/);
+  });
+});
