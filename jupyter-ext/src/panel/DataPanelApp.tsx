@@ -163,7 +163,10 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
         ))}
       </ul>
       {isSteward ? (
-        <PublishBox client={signedIn.client} onPublished={() => setViewsVersion((v) => v + 1)} />
+        <>
+          <h3 className="jp-Privet-heading">Publish (steward)</h3>
+          <PublishBox client={signedIn.client} onPublished={() => setViewsVersion((v) => v + 1)} />
+        </>
       ) : null}
       {experiment && dpViews.length > 0 ? (
         <>
