@@ -5,48 +5,32 @@
  * the gateway's text and carries the plots as a data: image.
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PublishJob } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
-import { startGateway, type RunningGateway } from '../../gateway/src/http/server.js';
-import { policyText, writeSource } from '../gateway/synth/fixture.js';
+import { policyText } from '../gateway/synth/fixture.js';
+import { startFixtureGateway, type FixtureGateway } from '../gateway/synth/gateway-fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { escapeHtml, fidelityPage } from '../../vscode-ext/src/synthetic/fidelity-page.js';
 import { syntheticPrivacyMarkdown } from '../../vscode-ext/src/synthetic/privacy-text.js';
-import {
-  describeJob,
-  planSummary,
-  publishAndWait,
-} from '../../vscode-ext/src/synthetic/publish.js';
+import { describePublishJob as describeJob } from '@privet/core/client/index';
+import { planSummary, publishAndWait } from '../../vscode-ext/src/synthetic/publish.js';
 
 const VIEW = 'people_synth';
 
 describe('VS Code: publishing and synthetic views over a real gateway', () => {
-  let gw: RunningGateway;
-  let dir: string;
+  let fixture: FixtureGateway;
   let sue: GatewayClient;
   const seen: PublishJob[] = [];
   let last: PublishJob;
   let firstPlan = '';
   before(async () => {
-    dir = writeSource();
-    writeFileSync(join(dir, 'policy.yaml'), policyText({ publication: '3', seed: 'vscode' }));
-    gw = await startGateway({
-      policyPath: join(dir, 'policy.yaml'),
-      stateDir: join(dir, 'state'),
-      port: 0,
-      issueTokensFor: ['ann', 'sue'],
-    });
-    sue = new GatewayClient(gw.url, gw.tokens.sue!);
+    fixture = await startFixtureGateway(policyText({ publication: '3', seed: 'vscode' }));
+    sue = new GatewayClient(fixture.gw.url, fixture.gw.tokens.sue!);
     firstPlan = planSummary(await sue.publishPlan());
     last = await publishAndWait(sue, (job) => seen.push(job), { intervalMs: 50, maxPolls: 1200 });
   });
-  after(async () => {
-    await gw.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => fixture.close());
 
   it('polls the job to done; progress never moves back and names phases', () => {
     assert.equal(last.state, 'done', JSON.stringify(last.error));
@@ -69,7 +53,7 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
   });
 
   it("the tooltip lists the view's ε, δ and measurement shares", async () => {
-    const ann = new GatewayClient(gw.url, gw.tokens.ann!);
+    const ann = new GatewayClient(fixture.gw.url, fixture.gw.tokens.ann!);
     const { views } = await ann.listViews();
     const text = syntheticPrivacyMarkdown(views.find((v) => v.name === VIEW)!);
     assert.match(text, /ε = 1, δ = 1e-7/);

@@ -6,3 +6,4 @@ export * from './routes.js';
 export * from './gateway-client.js';
 export * from './duckdb-lockdown.js';
 export * from './release-format.js';
+export * from './publish-progress.js';

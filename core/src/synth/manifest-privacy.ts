@@ -90,3 +90,16 @@ export function rhoDisplay(text: string): string {
     return text;
   }
 }
+
+/** Human names of the measurement kinds a synthetic manifest lists. */
+const KIND_LABELS: Readonly<Record<string, string>> = {
+  domain: 'domain discovery and bounds',
+  'one-way': '1-way marginals',
+  select: 'marginal selection',
+  marginal: 'pair marginals',
+};
+
+/** A measurement kind in words (unknown kinds as they are). */
+export function measurementKindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}

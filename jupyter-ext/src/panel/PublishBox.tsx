@@ -1,38 +1,13 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { PublishJob, PublishPlan } from '@privet/core';
+import { describePublishJob } from '@privet/core/client/publish-progress';
 import type { GatewayClient } from '../client.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 
 /** How often a running job is polled, and for how long at most (a publish can take minutes). */
 const POLL_MS = 500;
 const MAX_POLLS = (60 * 60 * 1000) / POLL_MS;
-
-/** Human names of the job phases the gateway reports. */
-const PHASES: Record<string, string> = {
-  start: 'starting',
-  mask: 'masking',
-  verify: 'checking k-anonymity',
-  arrow: 'writing Arrow',
-  reserve: 'reserving budget',
-  synthesize: 'synthesizing',
-  'one-way': 'measuring 1-way marginals',
-  select: 'selecting and measuring marginals',
-  estimate: 'fitting the model',
-  sample: 'sampling rows',
-  staged: 'written',
-  charged: 'budget charged',
-  swapped: 'published',
-  unchanged: 'unchanged, kept',
-  done: 'done',
-};
-
-/** One line about a job: phase, view and message. */
-function describe(job: PublishJob): string {
-  const p = job.progress;
-  const phase = PHASES[p.phase] ?? p.phase;
-  return [phase, p.view, p.message].filter((x) => x).join(' · ');
-}
 
 /** What publishing now would do and cost (GET /publish/plan), shown before the steward confirms. */
 function PlanView(props: { plan: PublishPlan }): JSX.Element {
@@ -172,7 +147,7 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
                   .join(', ')}`
               : job.state === 'failed'
                 ? 'Publishing failed'
-                : `${Math.round(100 * job.progress.fraction)}% · ${describe(job)}`}
+                : `${Math.round(100 * job.progress.fraction)}% · ${describePublishJob(job)}`}
           </span>
           {job.error ? (
             <ErrorBox error={{ message: job.error.message, fix: job.error.fix }} />

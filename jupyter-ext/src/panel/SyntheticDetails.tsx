@@ -4,6 +4,7 @@ import type { ViewSummary } from '@privet/core/protocol';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import {
   groupMeasurements,
+  measurementKindLabel,
   rhoDisplay,
   syntheticPrivacyOf,
 } from '@privet/core/synth/manifest-privacy';
@@ -17,14 +18,6 @@ export interface FidelityAccess {
   /** Loads the report and its SVG plots from the gateway. */
   load: (view: string) => Promise<{ report: FidelityReport; svg: string }>;
 }
-
-/** Human names of the measurement kinds a synthetic manifest lists. */
-const KIND_LABELS: Record<string, string> = {
-  domain: 'domain discovery and bounds',
-  'one-way': '1-way marginals',
-  select: 'marginal selection',
-  marginal: 'pair marginals',
-};
 
 /** The privacy accounting of a synthetic view, from its manifest: ε, δ and where ρ went. */
 function PrivacySummary(props: { view: ViewSummary }): JSX.Element | null {
@@ -53,7 +46,7 @@ function PrivacySummary(props: { view: ViewSummary }): JSX.Element | null {
         <tbody>
           {groups.map((g) => (
             <tr key={g.kind} data-measurement={g.kind}>
-              <td>{KIND_LABELS[g.kind] ?? g.kind}</td>
+              <td>{measurementKindLabel(g.kind)}</td>
               <td>{g.count}</td>
               <td>{(100 * g.share).toFixed(1)}%</td>
             </tr>

@@ -5,8 +5,6 @@
  * privacy block is read back with every measurement's share.
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient, GatewayError, type GatewayTransport } from '@privet/core/client/index';
@@ -16,8 +14,8 @@ import {
   rhoDisplay,
   syntheticPrivacyOf,
 } from '@privet/core/synth/manifest-privacy';
-import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
-import { policyText, writeSource } from '../../gateway/synth/fixture.js';
+import { policyText } from '../../gateway/synth/fixture.js';
+import { startFixtureGateway, type FixtureGateway } from '../../gateway/synth/gateway-fixture.js';
 
 const VIEW = 'people_synth';
 const transport: GatewayTransport = {
@@ -39,26 +37,16 @@ async function finished(client: GatewayClient, id: string): Promise<PublishJob[]
 }
 
 describe('core GatewayClient: publish jobs, fidelity and the synthetic privacy block', () => {
-  let gw: RunningGateway;
-  let dir: string;
+  let fixture: FixtureGateway;
   let sue: GatewayClient;
   let ann: GatewayClient;
   before(async () => {
-    dir = writeSource();
-    writeFileSync(join(dir, 'policy.yaml'), policyText({ publication: '3', seed: 'client' }));
-    gw = await startGateway({
-      policyPath: join(dir, 'policy.yaml'),
-      stateDir: join(dir, 'state'),
-      port: 0,
-      issueTokensFor: ['ann', 'sue'],
-    });
-    sue = new GatewayClient(gw.url, gw.tokens.sue!, transport);
-    ann = new GatewayClient(gw.url, gw.tokens.ann!, transport);
+    fixture = await startFixtureGateway(policyText({ publication: '3', seed: 'client' }));
+    const { url, tokens } = fixture.gw;
+    sue = new GatewayClient(url, tokens.sue!, transport);
+    ann = new GatewayClient(url, tokens.ann!, transport);
   });
-  after(async () => {
-    await gw.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => fixture.close());
 
   it('a steward starts a job and polls it to done; an analyst is refused with a fix', async () => {
     await assert.rejects(ann.startPublishJob(), (e: unknown) => {

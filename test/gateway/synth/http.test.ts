@@ -1,27 +1,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_PREFIX, type PublishJob } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
-import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
-import { policyText, writeSource } from './fixture.js';
+import type { RunningGateway } from '../../../gateway/src/http/server.js';
+import { policyText } from './fixture.js';
+import { startFixtureGateway } from './gateway-fixture.js';
 
 const VIEW = 'people_synth';
-
-/** A gateway on 127.0.0.1 over the fixture source, with tokens for ann, sue and rex. */
-async function gatewayFor(text: string): Promise<{ gw: RunningGateway; dir: string }> {
-  const dir = writeSource();
-  writeFileSync(join(dir, 'policy.yaml'), text);
-  const gw = await startGateway({
-    policyPath: join(dir, 'policy.yaml'),
-    stateDir: join(dir, 'state'),
-    port: 0,
-    issueTokensFor: ['ann', 'sue', 'rex'],
-  });
-  return { gw, dir };
-}
 
 function call(gw: RunningGateway, user: string, method: string, path: string) {
   return fetch(`${gw.url}${API_PREFIX}${path}`, {
@@ -44,21 +30,18 @@ async function waitForJob(gw: RunningGateway, id: string): Promise<PublishJob[]>
 
 describe('publish jobs and the fidelity route', () => {
   let gw: RunningGateway;
-  let dir: string;
+  let close: () => Promise<void>;
   let snapshots: PublishJob[] = [];
   let conflictStatus = 0;
   before(async () => {
-    ({ gw, dir } = await gatewayFor(policyText({ publication: '3', seed: 'http' })));
+    ({ gw, close } = await startFixtureGateway(policyText({ publication: '3', seed: 'http' })));
     const started = await call(gw, 'sue', 'POST', '/publish/jobs');
     assert.equal(started.status, 202);
     const job = (await started.json()) as PublishJob;
     conflictStatus = (await call(gw, 'sue', 'POST', '/publish/jobs')).status;
     snapshots = await waitForJob(gw, job.id);
   });
-  after(async () => {
-    await gw.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   test('a steward starts a job; it reports progress and reaches done with the view published', () => {
     const last = snapshots.at(-1)!;
@@ -120,7 +103,7 @@ describe('publish jobs and the fidelity route', () => {
 
 describe('fidelity for analysts when the policy allows it', () => {
   test('an analyst reads the report once fidelity_for_analysts is true', async () => {
-    const { gw, dir } = await gatewayFor(
+    const { gw, close } = await startFixtureGateway(
       policyText({ publication: '3', seed: 'http', analysts: true }),
     );
     try {
@@ -131,8 +114,7 @@ describe('fidelity for analysts when the policy allows it', () => {
       assert.equal(res.status, 200);
       assert.equal(((await res.json()) as FidelityReport).view, VIEW);
     } finally {
-      await gw.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -5,28 +5,14 @@
  * reserves and audits nothing; analysts are refused.
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_PREFIX, type PublishJob, type PublishPlan } from '@privet/core';
-import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
-import { policyText, writeSource } from './fixture.js';
+import type { RunningGateway } from '../../../gateway/src/http/server.js';
+import { policyText } from './fixture.js';
+import { startFixtureGateway } from './gateway-fixture.js';
 
 const VIEW = 'people_synth';
-
-/** A gateway over the fixture source with the given publication budget. */
-async function gatewayWith(publication: string): Promise<{ gw: RunningGateway; dir: string }> {
-  const dir = writeSource();
-  writeFileSync(join(dir, 'policy.yaml'), policyText({ publication, seed: 'plan' }));
-  const gw = await startGateway({
-    policyPath: join(dir, 'policy.yaml'),
-    stateDir: join(dir, 'state'),
-    port: 0,
-    issueTokensFor: ['ann', 'sue'],
-  });
-  return { gw, dir };
-}
 
 async function call(gw: RunningGateway, user: string, method: string, path: string) {
   return fetch(`${gw.url}${API_PREFIX}${path}`, {
@@ -52,7 +38,7 @@ function records(gw: RunningGateway): [number, number] {
 
 describe('publish plan', () => {
   test('rebuild with its charge before the first publish, keep afterwards; nothing reserved', async () => {
-    const { gw, dir } = await gatewayWith('3');
+    const { gw, close } = await startFixtureGateway(policyText({ publication: '3', seed: 'plan' }));
     try {
       assert.equal((await call(gw, 'ann', 'GET', '/publish/plan')).status, 403);
       const before = records(gw);
@@ -95,13 +81,14 @@ describe('publish plan', () => {
       assert.deepEqual(second.budgets, []);
       assert.equal(second.fits, true);
     } finally {
-      await gw.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 
   test('a publication budget too small is reported, with a fix, before anything is spent', async () => {
-    const { gw, dir } = await gatewayWith('0.5');
+    const { gw, close } = await startFixtureGateway(
+      policyText({ publication: '0.5', seed: 'plan' }),
+    );
     try {
       const p = await plan(gw);
       assert.equal(p.fits, false);
@@ -110,8 +97,7 @@ describe('publish plan', () => {
       assert.match(p.problems[0]!.message, /needs ε=1, δ=1e-7 .* "people" has ε=0\.5/);
       assert.match(p.problems[0]!.fix, /publication_budgets/);
     } finally {
-      await gw.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import { fidelityPage } from './fidelity-page.js';
-import { describeJob, planSummary, publishAndWait } from './publish.js';
+import { describePublishJob } from '@privet/core/client/index';
+import { planSummary, publishAndWait } from './publish.js';
 
 /**
  * Shows what publishing would rebuild and charge (GET /publish/plan) in a modal dialog; true when
@@ -41,7 +42,7 @@ export async function publishWithProgress(client: GatewayClient): Promise<string
         const percent = Math.round(100 * snapshot.progress.fraction);
         progress.report({
           increment: Math.max(0, percent - shown),
-          message: describeJob(snapshot),
+          message: describePublishJob(snapshot),
         });
         shown = Math.max(shown, percent);
       });

@@ -5,24 +5,17 @@
 import type { ViewSummary } from '@privet/core/protocol';
 import {
   groupMeasurements,
+  measurementKindLabel,
   rhoDisplay,
   syntheticPrivacyOf,
 } from '@privet/core/synth/manifest-privacy';
-
-/** Human names of the measurement kinds. */
-const KIND_LABELS: Record<string, string> = {
-  domain: 'domain discovery and bounds',
-  'one-way': '1-way marginals',
-  select: 'marginal selection',
-  marginal: 'pair marginals',
-};
 
 /** Markdown lines about the view's privacy, or '' when it is not a published synthetic view. */
 export function syntheticPrivacyMarkdown(view: ViewSummary): string {
   const privacy = syntheticPrivacyOf(view.manifest);
   if (!privacy) return '';
   const rows = groupMeasurements(privacy.measurements).map(
-    (g) => `| ${KIND_LABELS[g.kind] ?? g.kind} | ${g.count} | ${(100 * g.share).toFixed(1)}% |`,
+    (g) => `| ${measurementKindLabel(g.kind)} | ${g.count} | ${(100 * g.share).toFixed(1)}% |`,
   );
   return [
     `**Privacy:** ε = ${privacy.epsilon}, δ = ${privacy.delta} (ρ spent ${rhoDisplay(privacy.rho.spent)} of ${rhoDisplay(privacy.rho.total)})`,

@@ -7,31 +7,6 @@
 import type { PublishJob, PublishPlan } from '@privet/core';
 import type { GatewayClient } from '@privet/core/client/index';
 
-/** Human names of the phases the gateway reports. */
-const PHASES: Record<string, string> = {
-  start: 'starting',
-  mask: 'masking',
-  verify: 'checking k-anonymity',
-  arrow: 'writing Arrow',
-  reserve: 'reserving budget',
-  synthesize: 'synthesizing',
-  'one-way': 'measuring 1-way marginals',
-  select: 'selecting and measuring marginals',
-  estimate: 'fitting the model',
-  sample: 'sampling rows',
-  staged: 'written',
-  charged: 'budget charged',
-  swapped: 'published',
-  unchanged: 'unchanged, kept',
-  done: 'done',
-};
-
-/** One line about a running job: phase and view. */
-export function describeJob(job: PublishJob): string {
-  const phase = PHASES[job.progress.phase] ?? job.progress.phase;
-  return [phase, job.progress.view].filter((x) => x).join(' · ');
-}
-
 /** How often and how many times a job is polled. */
 export interface PollSettings {
   intervalMs: number;
