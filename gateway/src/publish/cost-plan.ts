@@ -55,6 +55,12 @@ export async function planPublication(
   const charges = new Map<string, { epsilon: Rational; delta: Rational; views: string[] }>();
   for (const [name, view] of Object.entries(policy.views)) {
     if (view.tier === 'dp') continue;
+    const hash = await sourceHash(view.source);
+    if (hash === undefined)
+      problems.push({
+        message: `source "${view.source}" of view "${name}" has no readable file`,
+        fix: `create it or fix sources.${view.source}.path (relative to the policy file)`,
+      });
     if (view.tier === 'masked') {
       views.push({
         view: name,
@@ -65,12 +71,6 @@ export async function planPublication(
       });
       continue;
     }
-    const hash = await sourceHash(view.source);
-    if (hash === undefined)
-      problems.push({
-        message: `source "${view.source}" of view "${name}" has no readable file`,
-        fix: `create it or fix sources.${view.source}.path (relative to the policy file)`,
-      });
     const reason = rebuildReason(stateDir, name, hash, synthesisInputsHash(policy, name, view));
     if (reason === undefined) {
       views.push({

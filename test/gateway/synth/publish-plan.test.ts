@@ -5,6 +5,8 @@
  * reserves and audits nothing; analysts are refused.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_PREFIX, type PublishJob, type PublishPlan } from '@privet/core';
@@ -96,6 +98,25 @@ describe('publish plan', () => {
       assert.equal(p.problems.length, 1);
       assert.match(p.problems[0]!.message, /needs ε=1, δ=1e-7 .* "people" has ε=0\.5/);
       assert.match(p.problems[0]!.fix, /publication_budgets/);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a source file that went missing is reported before publishing, with the fix', async () => {
+    const { gw, dir, close } = await startFixtureGateway(
+      policyText({ publication: '3', seed: 'plan' }),
+    );
+    try {
+      rmSync(join(dir, 'people.csv'));
+      const p = await plan(gw);
+      assert.equal(p.fits, false);
+      assert.match(
+        p.problems[0]!.message,
+        /source "people" of view "people_synth" has no readable file/,
+      );
+      assert.match(p.problems[0]!.fix, /sources\.people\.path/);
+      assert.equal(p.views.find((v) => v.view === VIEW)?.action, 'rebuild');
     } finally {
       await close();
     }
