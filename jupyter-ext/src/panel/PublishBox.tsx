@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { PublishJob, PublishPlan } from '@privet/core';
-import { describePublishJob } from '@privet/core/client/publish-progress';
+import { describePublishJob, followPublishJob } from '@privet/core/client/publish-progress';
 import type { GatewayClient } from '../client.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 
@@ -71,18 +71,18 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
     };
   }, []);
 
-  const poll = async (id: string): Promise<void> => {
-    for (let i = 0; i < MAX_POLLS && live.current; i++) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      if (!live.current) return;
-      const next = await props.client.getPublishJob(id);
-      if (!live.current) return;
-      setJob(next);
-      if (next.state !== 'running') {
-        if (next.state === 'done') props.onPublished();
-        return;
-      }
-    }
+  const follow = async (started: PublishJob): Promise<void> => {
+    const last = await followPublishJob(
+      props.client,
+      started,
+      (next) => live.current && setJob(next),
+      {
+        intervalMs: POLL_MS,
+        maxPolls: MAX_POLLS,
+        live: () => live.current,
+      },
+    );
+    if (live.current && last.state === 'done') props.onPublished();
   };
   const review = (): void => {
     setError(null);
@@ -101,7 +101,7 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
       .startPublishJob()
       .then((started) => {
         setJob(started);
-        return poll(started.id);
+        return follow(started);
       })
       .catch((e: unknown) => live.current && setError(toErrorInfo(e)));
   };

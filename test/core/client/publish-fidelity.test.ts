@@ -7,7 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayClient, GatewayError, type GatewayTransport } from '@privet/core/client/index';
+import {
+  followPublishJob,
+  GatewayClient,
+  GatewayError,
+  type GatewayTransport,
+} from '@privet/core/client/index';
 import type { PublishJob } from '@privet/core';
 import {
   groupMeasurements,
@@ -64,6 +69,34 @@ describe('core GatewayClient: publish jobs, fidelity and the synthetic privacy b
       last.result?.published.map((p) => p.view),
       [VIEW],
     );
+  });
+
+  it('a job the gateway no longer knows (it restarted) is reported as lost, with a fix', async () => {
+    const forgotten: PublishJob = {
+      id: 'job-000000000000000000000000',
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      progress: { phase: 'synthesize', fraction: 0.4 },
+    };
+    const seen: PublishJob[] = [];
+    await assert.rejects(
+      followPublishJob(sue, forgotten, (j) => seen.push(j), { intervalMs: 10, maxPolls: 5 }),
+      (e: unknown) => {
+        assert.ok(e instanceof GatewayError);
+        assert.equal(e.code, 'job_lost');
+        assert.match(e.message, /restarted while publishing/);
+        assert.match(e.fix, /publish again/);
+        return true;
+      },
+    );
+    assert.equal(seen.length, 0);
+    // A caller that stops caring stops the polling without another request.
+    const last = await followPublishJob(sue, forgotten, (j) => seen.push(j), {
+      intervalMs: 10,
+      maxPolls: 5,
+      live: () => false,
+    });
+    assert.equal(last, forgotten);
   });
 
   it('reads the fidelity report and its SVG plots; the analyst gets the policy refusal', async () => {

@@ -5,28 +5,17 @@
  * notification.
  */
 import type { PublishJob, PublishPlan } from '@privet/core';
-import type { GatewayClient } from '@privet/core/client/index';
-
-/** How often and how many times a job is polled. */
-export interface PollSettings {
-  intervalMs: number;
-  maxPolls: number;
-}
+import { followPublishJob, type GatewayClient, type PollOptions } from '@privet/core/client/index';
 
 /** Starts a publish job and polls it to the end; `onProgress` sees every snapshot. */
 export async function publishAndWait(
   client: GatewayClient,
   onProgress: (job: PublishJob) => void,
-  poll: PollSettings = { intervalMs: 500, maxPolls: 7200 },
+  poll: PollOptions = { intervalMs: 500, maxPolls: 7200 },
 ): Promise<PublishJob> {
-  let job = await client.startPublishJob();
+  const job = await client.startPublishJob();
   onProgress(job);
-  for (let i = 0; i < poll.maxPolls && job.state === 'running'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, poll.intervalMs));
-    job = await client.getPublishJob(job.id);
-    onProgress(job);
-  }
-  return job;
+  return followPublishJob(client, job, onProgress, poll);
 }
 
 /** The plan as plain text for a confirmation dialog: each view's action and charge, then budgets. */
