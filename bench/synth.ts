@@ -145,7 +145,7 @@ export async function run(): Promise<BenchResult> {
       'goals: TVD 1/2/3-way ≤ 0.006/0.020/0.045, TSTR F1 ≥ 0.62, fit+sample ≤ 5 s, sampling ≥ 1M rows/s',
       'TVD against the full real table (fit on it); F1 trains on synthetic from 2/3, tests on the real 1/3',
       'timings: wall-clock on a shared 2-core machine, and CPU time (one thread, immune to other load)',
-      'model: EM-selected tree backbone + 20 AIM-style pair rounds, junction-tree fit to all marginals',
+      'model: wavelet-denoised 1-ways, EM-selected tree backbone + 20 AIM-style pair rounds, junction-tree fit to all marginals',
     ],
   };
 }
