@@ -42,7 +42,7 @@ export interface PublicationBudgetState {
 }
 
 /** Exact decimal of a policy amount or a double (through its shortest decimal text). */
-function exact(value: number | string): Rational {
+export function exact(value: number | string): Rational {
   return parseRational(typeof value === 'number' ? String(value) : value);
 }
 

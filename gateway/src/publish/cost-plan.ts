@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy, PublishPlan, PublishPlanBudget, PublishPlanView } from '@privet/core';
-import { parseRational, ZERO, type Rational } from '@privet/core/dp/rational';
+import { ZERO, type Rational } from '@privet/core/dp/rational';
 import type { AuditLog } from '../audit/log.js';
 import type { Db } from '../audit/sqlite.js';
 import { fileSha256 } from '../store/engine.js';
-import { PublicationLedger } from './charge.js';
+import { exact, PublicationLedger } from './charge.js';
 import { PublishError } from './errors.js';
 import { readManifest, upToDate } from './index.js';
 import { synthesisInputsHash } from './synthetic.js';
@@ -82,8 +82,8 @@ export async function planPublication(
       });
       continue;
     }
-    const epsilon = parseRational(String(view.epsilon));
-    const delta = parseRational(String(view.delta));
+    const epsilon = exact(view.epsilon);
+    const delta = exact(view.delta);
     const c = charges.get(view.source) ?? { epsilon: ZERO, delta: ZERO, views: [] };
     charges.set(view.source, {
       epsilon: c.epsilon.add(epsilon),
