@@ -52,11 +52,11 @@ export function specFromSourceColumn(name: string, col: SourceColumn, bins = 32)
     : { name, kind: 'categorical' };
 }
 
-/** Encodes one numeric column by its public bounds (values clamped into them). */
-export function encodeNumeric(
-  spec: Extract<ColumnSpec, { kind: 'numeric' }>,
-  values: readonly unknown[],
-): EncodedColumn {
+/**
+ * A numeric column's bounds [lo, hi] (declared, or filled in by the DP estimate); throws when they
+ * are missing or not finite lo < hi, or the bins are not a positive whole number — never a default.
+ */
+export function numericBounds(spec: Extract<ColumnSpec, { kind: 'numeric' }>): [number, number] {
   const [lo, hi] = spec.bounds ?? [NaN, NaN];
   if (
     !(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) ||
@@ -69,6 +69,15 @@ export function encodeNumeric(
       'fix its bounds in the policy',
     );
   }
+  return [lo, hi];
+}
+
+/** Encodes one numeric column by its public bounds (values clamped into them). */
+export function encodeNumeric(
+  spec: Extract<ColumnSpec, { kind: 'numeric' }>,
+  values: readonly unknown[],
+): EncodedColumn {
+  const [lo, hi] = numericBounds(spec);
   const codes = new Int32Array(values.length);
   values.forEach((v, i) => {
     const x = typeof v === 'number' ? v : Number(v);
@@ -156,7 +165,7 @@ export function decodeColumn(
 ): (string | number)[] {
   const spec = e.spec;
   if (spec.kind === 'categorical') return Array.from(codes, (c) => e.labels![c]!);
-  const [lo, hi] = spec.bounds ?? [0, 1];
+  const [lo, hi] = numericBounds(spec);
   const bins = spec.bins;
   const width = (hi - lo) / bins;
   const integer = spec.integer === true;

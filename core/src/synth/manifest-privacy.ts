@@ -103,3 +103,11 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
 export function measurementKindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
 }
+
+/** The budget line both panels show: "ε = 1, δ = 1e-9 (ρ spent ≈0.0130 of ≈0.0144)". */
+export function privacyHeadline(privacy: SyntheticPrivacySummary): string {
+  return (
+    `ε = ${privacy.epsilon}, δ = ${privacy.delta} ` +
+    `(ρ spent ${rhoDisplay(privacy.rho.spent)} of ${rhoDisplay(privacy.rho.total)})`
+  );
+}

@@ -10,6 +10,7 @@ import {
   decodeColumn,
   encodeCategorical,
   encodeNumeric,
+  numericBounds,
   OTHER_LABEL,
   planBudget,
   type ColumnSpec,
@@ -73,7 +74,7 @@ function yearOf(days: number | string | boolean | null): string | null {
 }
 
 function binLabels(spec: Extract<ColumnSpec, { kind: 'numeric' }>): string[] {
-  const [lo, hi] = spec.bounds ?? [0, 1];
+  const [lo, hi] = numericBounds(spec);
   const w = (hi - lo) / spec.bins;
   const fmt = (x: number) => String(Math.round(x * 1000) / 1000);
   return Array.from(

@@ -5,7 +5,7 @@ import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import {
   groupMeasurements,
   measurementKindLabel,
-  rhoDisplay,
+  privacyHeadline,
   syntheticPrivacyOf,
 } from '@privet/core/synth/manifest-privacy';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
@@ -28,10 +28,7 @@ function PrivacySummary(props: { view: ViewSummary }): JSX.Element | null {
     <div className="jp-Privet-synthPrivacy">
       <dl className="jp-Privet-manifest">
         <dt>Privacy</dt>
-        <dd data-privacy="budget">
-          ε = {privacy.epsilon}, δ = {privacy.delta} (ρ spent {rhoDisplay(privacy.rho.spent)} of{' '}
-          {rhoDisplay(privacy.rho.total)})
-        </dd>
+        <dd data-privacy="budget">{privacyHeadline(privacy)}</dd>
         <dt>Mechanism</dt>
         <dd className="jp-Privet-mechanism">{privacy.mechanism}</dd>
       </dl>

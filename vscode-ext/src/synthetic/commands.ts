@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
-import type { GatewayClient } from '../client/gateway.js';
+import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { fidelityPage } from './fidelity-page.js';
 import { describePublishJob } from '@privet/core/client/index';
 import { planSummary, publishAndWait } from './publish.js';
@@ -46,12 +46,21 @@ export async function publishWithProgress(client: GatewayClient): Promise<string
         });
         shown = Math.max(shown, percent);
       });
+      // GatewayErrors, so showError prints the gateway's message and fix as for any other call.
       if (job.state === 'failed') {
-        const e = job.error;
-        throw new Error(e ? `${e.message}. Fix: ${e.fix}` : 'the publish job failed');
+        const e = job.error ?? {
+          code: 'failed',
+          message: 'the publish job failed',
+          fix: 'see the gateway log',
+        };
+        throw new GatewayError(e.message, e.fix, e.code);
       }
       if (job.state === 'running')
-        throw new Error(`publish job ${job.id} is still running; check it again later`);
+        throw new GatewayError(
+          `publish job ${job.id} is still running`,
+          'check the views again later',
+          'running',
+        );
       const list = (job.result?.published ?? []).map((p) => `${p.view} (${p.rows} rows)`);
       return `published ${list.length} views: ${list.join(', ')}`;
     },

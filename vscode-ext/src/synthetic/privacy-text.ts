@@ -6,7 +6,7 @@ import type { ViewSummary } from '@privet/core/protocol';
 import {
   groupMeasurements,
   measurementKindLabel,
-  rhoDisplay,
+  privacyHeadline,
   syntheticPrivacyOf,
 } from '@privet/core/synth/manifest-privacy';
 
@@ -18,7 +18,7 @@ export function syntheticPrivacyMarkdown(view: ViewSummary): string {
     (g) => `| ${measurementKindLabel(g.kind)} | ${g.count} | ${(100 * g.share).toFixed(1)}% |`,
   );
   return [
-    `**Privacy:** ε = ${privacy.epsilon}, δ = ${privacy.delta} (ρ spent ${rhoDisplay(privacy.rho.spent)} of ${rhoDisplay(privacy.rho.total)})`,
+    `**Privacy:** ${privacyHeadline(privacy)}`,
     '',
     '| measurement | count | share of ρ |',
     '| --- | --- | --- |',
