@@ -2,14 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { denoiseHistogram } from '@privet/core/synth/wavelet';
 import { seededRandom } from '@privet/core/synth/seeded-random';
-import type { RandomSource } from '@privet/core/dp/random';
-
-/** Standard normal draws from the seeded stream (Box–Muller; test data only). */
-function gaussian(rng: RandomSource): number {
-  const u = (rng.nextUint32() + 1) / 4294967297;
-  const v = rng.nextUint32() / 4294967296;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+import { gaussian } from './gaussian.js';
 
 /** An age-like histogram over 85 cells: a smooth bump of about 48,000 rows. */
 function ages(): Float64Array {
