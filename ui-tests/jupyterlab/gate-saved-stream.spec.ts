@@ -3,7 +3,7 @@
  * them) and identifiers a kernel streams in pieces: the first piece may show, the piece that
  * completes the email holds the whole output.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -90,6 +90,32 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
     await signIn(page, env.tokens.bob!);
     await expect(table.locator('.jp-OutputArea-output table')).toContainText('310');
     await expect(cells.nth(0).locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible();
+
+    // Saving writes held outputs only as placeholders; outputs that pass are kept as they are.
+    const file = join(env.notebookDir, name);
+    await cells.nth(2).locator('.jp-InputArea-editor').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+s');
+    await expect
+      .poll(() => readFileSync(file, 'utf8'), { timeout: 30_000 })
+      .not.toContain(SAVED_EMAIL);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      cells: { outputs: { data?: Record<string, string>; text?: string }[] }[];
+    };
+    const textOf = (c: number): string => JSON.stringify(saved.cells[c]!.outputs);
+    expect(textOf(0)).toContain('[withheld by Privet review: rules email]');
+    expect(textOf(1)).toContain('[withheld by Privet review: rules small-cell]');
+    expect(textOf(1)).not.toContain('<table>');
+    expect(textOf(2)).toContain('total 12000');
+    expect(textOf(3)).toContain('<td>310</td>');
+
+    // Reopened, the placeholder says what happened and how to see the output again.
+    await page.reload();
+    await expect(cells).toHaveCount(4, { timeout: 60_000 });
+    await expect(cells.nth(0).locator('.jp-OutputArea-output')).toContainText(
+      'This output was not saved. Run the cell again to see it',
+    );
+    await page.screenshot({ path: `${SHOTS}/held-saved-placeholder.png` });
   });
 
   test('an email streamed in two chunks is held', async ({ page }) => {
@@ -115,6 +141,26 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
       timeout: 30_000,
     });
     await expect(cell.locator('.jp-OutputArea')).not.toContainText(`hn.${run}@example.org`);
+    // Saved, neither chunk of the stream reaches the file (found by the cell's marker).
+    await cell.locator('.jp-InputArea-editor').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+s');
+    const savedWithMarker = (): string[] =>
+      readdirSync(env.notebookDir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .map((f) => readFileSync(join(env.notebookDir, f), 'utf8'))
+        .filter((text) => text.includes(`stream-${run}`));
+    await expect.poll(() => savedWithMarker().length, { timeout: 30_000 }).toBe(1);
+    const saved = JSON.parse(savedWithMarker()[0]!) as {
+      cells: { source: string | string[]; outputs?: unknown[] }[];
+    };
+    const streamCell = saved.cells.find((c) =>
+      [c.source].flat().join('').includes(`stream-${run}`),
+    );
+    const outputs = JSON.stringify(streamCell?.outputs ?? null);
+    expect(outputs).toContain('[withheld by Privet review: rules email]');
+    expect(outputs).not.toContain(`hn.${run}`);
+    expect(outputs).not.toContain('write to jo');
   });
 
   test('overhead per 100 KB mixed-MIME output is logged', async ({ page }, testInfo) => {

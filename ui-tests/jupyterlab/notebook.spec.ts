@@ -25,11 +25,16 @@ test.describe('Privet in notebooks', () => {
     await card.getByRole('button', { name: 'Use in notebook' }).click();
 
     const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-    // The cell goes into the current notebook (a new one, or one an earlier test left open).
-    const cell = notebook.locator('.jp-CodeCell', { hasText: 'visits_masked/parquet' });
-    await expect(cell.locator('.jp-InputArea-editor')).toContainText(
+    // The cell goes into the current notebook (a new one, or one an earlier test left open and
+    // maybe saved with other "Use in notebook" cells): it is the active cell, found by position.
+    await expect(notebook.locator('.jp-CodeCell.jp-mod-active .jp-InputArea-editor')).toContainText(
       `visits_masked/parquet?experiment=${env.experiment}`,
     );
+    const cells = notebook.locator('.jp-CodeCell');
+    const index = await cells.evaluateAll((els) =>
+      els.findIndex((e) => e.classList.contains('jp-mod-active')),
+    );
+    const cell = cells.nth(index);
     await expect(page.locator('.jp-StatusBar-TextItem', { hasText: 'Idle' })).toHaveCount(1, {
       timeout: 60_000,
     });

@@ -10,6 +10,13 @@ export {
 } from './notebook.js';
 export { StreamChecker } from './stream.js';
 export { outputContentHash, outputContentText } from './content-hash.js';
+export {
+  savedPlaceholder,
+  withholdForSave,
+  SAVED_PLACEHOLDER_PREFIX,
+  type SaveFilterOptions,
+  type SaveFilterResult,
+} from './save-filter.js';
 export { normalize, foldUnicode, stripTags, type NormalizedText } from './normalize.js';
 export { luhnValid, ibanValid, ssnValid, nanpValid, cardValid, emailValid } from './validators.js';
 export type { Table } from './table.js';

@@ -1,7 +1,7 @@
 /**
- * "Export approved results": the notebook as it is now goes to POST /exports; the gateway checks
- * every output again (export mode), keeps only passed or approved ones, signs the manifest and
- * returns the bundle. The bundle is saved beside the notebook (`<name>.privet-export.json`, via
+ * "Export approved results": the notebook as it is now (held outputs included, not the placeholders
+ * a save writes) goes to POST /exports; the gateway checks every output again (export mode), keeps
+ * only passed or approved ones, signs the manifest and returns the bundle. The bundle is saved beside the notebook (`<name>.privet-export.json`, via
  * the Jupyter contents API, which writes atomically) and a dialog says what was withheld.
  * JupyterLab's own download and "Save and Export Notebook As…" plugins are disabled in
  * package.json (`disabledExtensions`), so this is the way out of the notebook UI.
@@ -12,6 +12,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Widget } from '@lumino/widgets';
 import type { ExportBundle } from '@privet/core/protocol';
 import type { GatewayClient } from '../client.js';
+import { notebookForGateway } from '../gate/save-filter.js';
 
 /** Path of the bundle saved beside `notebookPath`. */
 export function bundlePath(notebookPath: string): string {
@@ -35,7 +36,7 @@ export async function exportApproved(
   experiment: string,
   contents: JupyterFrontEnd['serviceManager']['contents'],
 ): Promise<{ path: string; bundle: ExportBundle }> {
-  const notebook = panel.context.model.toJSON() as Record<string, unknown>;
+  const notebook = notebookForGateway(panel.context.model) as Record<string, unknown>;
   const bundle = await client.createExport({
     experiment,
     name: panel.context.path,

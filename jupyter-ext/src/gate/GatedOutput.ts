@@ -11,6 +11,7 @@ import { PanelLayout, Widget } from '@lumino/widgets';
 import {
   StreamChecker,
   outputContentHash,
+  outputContentText,
   type Finding,
   type NotebookOutput,
   type StreamOutput,
@@ -211,7 +212,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     try {
       const status = await gate.approval(experiment, hash);
       if (generation !== this.generation) return;
-      if (status?.state === 'approved') return this.reveal(snapshot, generation);
+      if (status?.state === 'approved') {
+        gate.rememberApproved(experiment, outputContentText(held.output));
+        return this.reveal(snapshot, generation);
+      }
       state = status ? heldState(status.state) : 'none';
       reviewId = status?.reviewId;
     } catch (error) {

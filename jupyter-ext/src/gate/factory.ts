@@ -5,14 +5,16 @@
  * every output of any kernel — executed, streamed, updated, or loaded from a saved notebook — is
  * rendered through the gate. Wrapping the global rendermime instead would also gate markdown
  * cells, the console and other documents and would not know which notebook an output is in; an
- * OutputAreaModel that withholds outputs would change what is saved. The core factory plugin is
+ * OutputAreaModel that withholds outputs would also change what the live notebook holds. The core factory plugin is
  * disabled in package.json (`disabledExtensions`), so no notebook can open ungated: without this
- * plugin, notebooks do not open at all (fail closed).
+ * plugin, notebooks do not open at all (fail closed). The notebook's model is given a saving
+ * filter (save-filter.ts), so held outputs are written to disk only as placeholders.
  */
 import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
 import type { OutputGate } from './gate.js';
 import { GateHost } from './host.js';
 import { GatedRenderMimeRegistry } from './registry.js';
+import { filterSavedOutputs } from './save-filter.js';
 
 /** The notebook content factory that gates every output. */
 export class GatedContentFactory extends NotebookPanel.ContentFactory {
@@ -32,6 +34,10 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
     host.attach(notebook, () => {
       const parent = notebook.parent;
       return parent instanceof NotebookPanel ? parent.context.path : '';
+    });
+    // What is saved is filtered too: held outputs reach the file only as placeholders.
+    notebook.modelChanged.connect(() => {
+      if (notebook.model) filterSavedOutputs(notebook.model, host);
     });
     return notebook;
   }

@@ -8,6 +8,7 @@ import type { ViewSummary } from '@privet/core/protocol';
 import {
   checkOutput,
   type NotebookOutput,
+  type ReviewContext,
   type ReviewResult,
   type ViewUsed,
 } from '@privet/core/review/index';
@@ -20,6 +21,8 @@ import { ReleaseCache } from './releases.js';
 export const GATE_MEASURE = 'privet-gate-check';
 /** How many overhead samples are kept. */
 const SAMPLES = 4096;
+/** How many approved contents are remembered per experiment for saving (oldest dropped first). */
+const APPROVED_KEPT = 256;
 
 /** The review engine's verdict plus the release ids it could not vouch for yet. */
 export interface LocalCheck {
@@ -35,6 +38,8 @@ export class OutputGate {
   private views: ViewSummary[] | null = null;
   private readonly samples: number[] = [];
   private measures = 0;
+  /** Canonical contents (`outputContentText`) shown because a reviewer approved them, per experiment. */
+  private readonly approvedShown = new Map<string, Set<string>>();
 
   /** Creates the gate over the shared session and experiment selection. */
   constructor(readonly services: IPrivetServices) {
@@ -42,6 +47,7 @@ export class OutputGate {
     this.approvals.changed.connect(() => this.changedSignal.emit());
     services.session.changed.connect((_, signedIn) => {
       this.approvals.clear();
+      this.approvedShown.clear();
       this.views = null;
       if (signedIn) void this.loadViews(signedIn.client);
       this.changedSignal.emit();
@@ -89,6 +95,29 @@ export class OutputGate {
       knownReleaseIds: this.releases.lookup(unknownReleases),
     });
     return { result, unknownReleases };
+  }
+
+  /** The review context of a whole-notebook check as it is saved (same rules as on display). */
+  saveContext(): ReviewContext {
+    return {
+      mode: 'display',
+      viewsUsed: this.views?.map(viewUsed) ?? [],
+      knownReleaseIds: this.releases.lookup(new Set()),
+    };
+  }
+
+  /** Notes that an output with this canonical content was shown because `experiment` approved it. */
+  rememberApproved(experiment: string, contentText: string): void {
+    let shown = this.approvedShown.get(experiment);
+    if (!shown) this.approvedShown.set(experiment, (shown = new Set()));
+    shown.delete(contentText);
+    shown.add(contentText);
+    if (shown.size > APPROVED_KEPT) shown.delete(shown.values().next().value as string);
+  }
+
+  /** True when an output with this canonical content was shown as approved in `experiment`. */
+  wasApproved(experiment: string | null, contentText: string): boolean {
+    return experiment !== null && (this.approvedShown.get(experiment)?.has(contentText) ?? false);
   }
 
   /** Verifies release ids with the gateway; true when a re-check may now decide differently. */

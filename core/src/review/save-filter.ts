@@ -1,0 +1,111 @@
+// Why: a saved notebook is the easiest way for an output to leave the sandbox (committed to git,
+// mailed, opened as text), so the notebook hosts write held outputs to disk only as a placeholder.
+// Every output is checked again as the file is written (streams across a cell's chunks, as on
+// display), and one that does not pass is kept only when a reviewer approved its exact content.
+// If any chunk of a cell's stream is withheld, all chunks of that stream are, so no half of a split
+// identifier is left behind. The placeholder names the rules, never the content.
+import { outputContentText } from './content-hash.js';
+import { checkNotebook, type NotebookLike } from './notebook.js';
+import type { DisplayOutput, Finding, NotebookOutput, ReviewContext } from './types.js';
+
+/** Start of the text of a placeholder written in place of a held output. */
+export const SAVED_PLACEHOLDER_PREFIX = '[withheld by Privet review: rules ';
+
+/** The output saved in place of a held one: which rules held it and how to see it again. */
+export function savedPlaceholder(rules: readonly string[]): DisplayOutput {
+  const list = rules.length > 0 ? [...new Set(rules)].sort().join(', ') : 'not-approved';
+  return {
+    output_type: 'display_data',
+    data: {
+      'text/plain':
+        `${SAVED_PLACEHOLDER_PREFIX}${list}] This output was not saved. ` +
+        'Run the cell again to see it; it shows once it passes review or a reviewer approves it.',
+    },
+    metadata: {},
+  };
+}
+
+/** How `withholdForSave` decides. */
+export interface SaveFilterOptions {
+  /** The same context the host checks outputs with before display. */
+  context: ReviewContext;
+  /** True when a reviewer approved an output with this canonical content (`outputContentText`). */
+  approved: (contentText: string) => boolean;
+  /** A host's extra fail-closed finding for an output the engine passed (or null). */
+  extraFinding?: (output: NotebookOutput) => Finding | null;
+}
+
+/** The notebook to write, and how many outputs were replaced by placeholders. */
+export interface SaveFilterResult<T> {
+  notebook: T;
+  withheld: number;
+}
+
+type Cell = { cell_type?: string; outputs?: readonly unknown[] };
+
+/**
+ * A copy of `notebook` in which every output that does not pass review and was not approved is
+ * replaced by `savedPlaceholder`. Outputs that cannot be read are replaced too (fail closed).
+ */
+export function withholdForSave<T extends NotebookLike>(
+  notebook: T,
+  options: SaveFilterOptions,
+): SaveFilterResult<T> {
+  const review = checkNotebook(notebook, { ...options.context, mode: 'display' });
+  // rules per [cell][output] of the outputs to withhold
+  const held = new Map<number, Map<number, string[]>>();
+  for (const { cell, output, result } of review.outputs) {
+    const raw = notebook.cells[cell]?.outputs?.[output];
+    const out = raw as NotebookOutput;
+    let rules = result.findings.map((f) => f.rule as string);
+    if (result.verdict === 'pass') {
+      const extra = options.extraFinding?.(out) ?? null;
+      if (!extra) continue;
+      rules = [extra.rule];
+    }
+    if (isApproved(out, options.approved)) continue;
+    let cellHeld = held.get(cell);
+    if (!cellHeld) held.set(cell, (cellHeld = new Map()));
+    cellHeld.set(output, rules);
+  }
+  if (held.size === 0) return { notebook, withheld: 0 };
+  let withheld = 0;
+  const cells = notebook.cells.map((cell: Cell, ci) => {
+    const cellHeld = held.get(ci);
+    if (!cellHeld || !Array.isArray(cell.outputs)) return cell;
+    const outputs = cell.outputs as readonly NotebookOutput[];
+    const heldStreams = new Set<string>();
+    cellHeld.forEach((_, oi) => {
+      const o = outputs[oi];
+      if (o?.output_type === 'stream') heldStreams.add(o.name);
+    });
+    const streamRules = [...cellHeld.entries()]
+      .filter(([oi]) => outputs[oi]?.output_type === 'stream')
+      .flatMap(([, rules]) => rules);
+    return {
+      ...cell,
+      outputs: outputs.map((o, oi) => {
+        const rules = cellHeld.get(oi);
+        if (rules) {
+          withheld++;
+          return savedPlaceholder(o?.output_type === 'stream' ? streamRules : rules);
+        }
+        if (o?.output_type === 'stream' && heldStreams.has(o.name)) {
+          withheld++;
+          return savedPlaceholder(streamRules);
+        }
+        return o;
+      }),
+    };
+  });
+  return { notebook: { ...notebook, cells } as T, withheld };
+}
+
+/** True when `approved` vouches for the output's exact content (false if it cannot be read). */
+function isApproved(output: NotebookOutput, approved: (text: string) => boolean): boolean {
+  try {
+    return approved(outputContentText(output));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Why: the gate decides what is shown, but the notebook model still holds every output, and a
+ * saved .ipynb is the easiest way for one to leave (committed, mailed, opened as text, served by
+ * /files). So what the notebook writes to disk goes through core's `withholdForSave`: an output
+ * that does not pass review and that this session did not show as approved is written as a
+ * placeholder. The document context serializes the model with `toJSON()` for every save, autosave
+ * and "Save As"; JupyterLab has no hook between the model and the file, and replacing the
+ * notebook's model factory would mean disabling its widget-factory plugin, so the model instance
+ * gets a `toJSON` that filters. The live notebook keeps its outputs (the gate still holds them on
+ * screen); only the file, and anything else that serializes the model, gets placeholders.
+ */
+import type { INotebookModel } from '@jupyterlab/notebook';
+import type { PartialJSONObject, PartialJSONValue } from '@lumino/coreutils';
+import { withholdForSave, type NotebookLike } from '@privet/core/review/index';
+import { viewsUnknownFinding } from './context-missing.js';
+import type { GateHost } from './host.js';
+
+/** The model's own serializer, per filtered model. */
+const unfiltered = new WeakMap<INotebookModel, () => PartialJSONValue>();
+
+/** Makes `model` serialize held outputs as placeholders (once per model). */
+export function filterSavedOutputs(model: INotebookModel, host: GateHost): void {
+  if (unfiltered.has(model)) return;
+  const serialize = model.toJSON.bind(model);
+  unfiltered.set(model, serialize);
+  model.toJSON = () => {
+    const content = serialize();
+    if (!isNotebook(content)) return content; // no cells: no outputs to withhold
+    const gate = host.gate;
+    const viewsKnown = gate.checkContext() !== null;
+    return withholdForSave(content, {
+      context: gate.saveContext(),
+      approved: (text) => gate.wasApproved(host.experiment(), text),
+      // Fail closed as on display: a possible table is held while the views are unknown.
+      ...(viewsKnown ? {} : { extraFinding: viewsUnknownFinding }),
+    }).notebook;
+  };
+}
+
+/**
+ * The notebook with every output, for the gateway's export check only: the gateway re-checks each
+ * output and withholds what is not approved itself, and its manifest must count those as withheld.
+ */
+export function notebookForGateway(model: INotebookModel): PartialJSONValue {
+  return (unfiltered.get(model) ?? (() => model.toJSON()))();
+}
+
+/** True for an nbformat notebook object (a `cells` array). */
+function isNotebook(value: unknown): value is NotebookLike & PartialJSONObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { cells?: unknown }).cells)
+  );
+}
