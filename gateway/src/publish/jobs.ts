@@ -1,6 +1,7 @@
 // Why: synthesizing views takes seconds to minutes, longer than an HTTP request should hang, so the
 // API starts a publish as a background job and the panels poll its progress. Jobs live in memory
 // (a restarted gateway has none running); one runs at a time, as the publish lock also enforces.
+// Only the newest finished jobs are kept, so a gateway that runs for months stays bounded.
 import type { JobProgress, PublishJob } from '@privet/core';
 import { PublishError } from './errors.js';
 import { publishViews, type PublishOptions, type PublishProgress } from './index.js';
@@ -34,12 +35,19 @@ function viewFraction(e: PublishProgress): number {
   return at[e.step];
 }
 
+/** How many finished jobs are kept by default (older ones are forgotten: GET answers 404). */
+export const FINISHED_JOBS_KEPT = 50;
+
 /** Keeps the publish jobs of one gateway process. */
 export class PublishJobs {
+  /** Jobs in start order (a Map iterates in insertion order). */
   private readonly jobs = new Map<string, PublishJob>();
   private running: string | undefined;
 
-  constructor(private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly clock: () => Date = () => new Date(),
+    private readonly finishedKept = FINISHED_JOBS_KEPT,
+  ) {}
 
   /** True while a job runs. */
   busy(): boolean {
@@ -91,8 +99,21 @@ export class PublishJobs {
       .finally(() => {
         job.finishedAt = this.clock().toISOString();
         this.running = undefined;
+        this.forgetOldFinished();
       });
     return { ...job };
+  }
+
+  /** Drops the oldest finished jobs beyond `finishedKept`. */
+  private forgetOldFinished(): void {
+    let finished = 0;
+    for (const job of this.jobs.values()) if (job.state !== 'running') finished++;
+    for (const [id, job] of this.jobs) {
+      if (finished <= this.finishedKept) break;
+      if (job.state === 'running') continue;
+      this.jobs.delete(id);
+      finished--;
+    }
   }
 
   /** A snapshot of a job, or undefined for an unknown id. */
