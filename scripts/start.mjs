@@ -181,8 +181,10 @@ function writeDemoNotebook() {
   const file = join(notebooks, demoNotebook);
   if (existsSync(file)) return;
   mkdirSync(notebooks, { recursive: true });
-  const markdown = (text) => ({ cell_type: 'markdown', metadata: {}, source: text });
-  const code = (text) => ({
+  // nbformat 4.5 cells need an id; without one JupyterLab adds it and the notebook opens unsaved.
+  const markdown = (id, text) => ({ id, cell_type: 'markdown', metadata: {}, source: text });
+  const code = (id, text) => ({
+    id,
     cell_type: 'code',
     metadata: {},
     source: text,
@@ -198,10 +200,11 @@ function writeDemoNotebook() {
     },
     cells: [
       markdown(
+        'privet-intro',
         '# Privet demo\n\nIn the **Privet** panel (left) click *Use in notebook* on a masked view to load it ' +
           'here, or run a DP query. Every output is checked before it is shown: try the cell below.',
       ),
-      code('print("Contact: " + "jane.doe" + "@" + "example.com")'),
+      code('privet-try-the-gate', 'print("Contact: " + "jane.doe" + "@" + "example.com")'),
     ],
   };
   const temp = `${file}.${process.pid}.tmp`;
