@@ -141,8 +141,20 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
       timeout: 30_000,
     });
     await expect(cell.locator('.jp-OutputArea')).not.toContainText(`hn.${run}@example.org`);
-    // Saved, neither chunk of the stream reaches the file (found by the cell's marker).
+    // A copy of the cell (JupyterLab's or the system clipboard) carries a placeholder instead.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await cell.locator('.jp-InputArea-editor').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('c');
+    await page.keyboard.press('v');
+    const copies = visibleNotebook(page).locator('.jp-CodeCell', { hasText: `stream-${run}` });
+    await expect(copies).toHaveCount(2);
+    await expect(copies.nth(1).locator('.jp-OutputArea-output')).toContainText(
+      'This output was not saved',
+    );
+    await expect(copies.nth(1).locator('.jp-Privet-held')).toHaveCount(0);
+    // Saved, neither chunk of the stream reaches the file (found by the cell's marker).
+    await copies.nth(0).locator('.jp-InputArea-editor').click();
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+s');
     const savedWithMarker = (): string[] =>
@@ -154,10 +166,11 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
     const saved = JSON.parse(savedWithMarker()[0]!) as {
       cells: { source: string | string[]; outputs?: unknown[] }[];
     };
-    const streamCell = saved.cells.find((c) =>
+    const streamCells = saved.cells.filter((c) =>
       [c.source].flat().join('').includes(`stream-${run}`),
     );
-    const outputs = JSON.stringify(streamCell?.outputs ?? null);
+    expect(streamCells).toHaveLength(2);
+    const outputs = JSON.stringify(streamCells.map((c) => c.outputs));
     expect(outputs).toContain('[withheld by Privet review: rules email]');
     expect(outputs).not.toContain(`hn.${run}`);
     expect(outputs).not.toContain('write to jo');

@@ -181,7 +181,7 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
     >
       <div className="jp-Privet-heldTitle">
         {props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown, and
-        saved with the notebook only as a placeholder
+        saved or copied only as a placeholder
       </div>
       <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
         {summarize(props.findings).map((r) => (

@@ -6,19 +6,26 @@
  * placeholder. The document context serializes the model with `toJSON()` for every save, autosave
  * and "Save As"; JupyterLab has no hook between the model and the file, and replacing the
  * notebook's model factory would mean disabling its widget-factory plugin, so the model instance
- * gets a `toJSON` that filters. The live notebook keeps its outputs (the gate still holds them on
- * screen); only the file, and anything else that serializes the model, gets placeholders.
+ * gets a `toJSON` that filters. Copying cells (to JupyterLab's or the system clipboard) serializes
+ * each cell model with its own `toJSON`, so code cell models get the same filter. The live notebook
+ * keeps its outputs (the gate still holds them on screen); only what is serialized gets
+ * placeholders.
  */
+import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { PartialJSONObject, PartialJSONValue } from '@lumino/coreutils';
-import { withholdForSave, type NotebookLike } from '@privet/core/review/index';
+import {
+  withholdForSave,
+  type NotebookLike,
+  type SaveFilterOptions,
+} from '@privet/core/review/index';
 import { viewsUnknownFinding } from './context-missing.js';
 import type { GateHost } from './host.js';
 
 /** The model's own serializer, per filtered model. */
 const unfiltered = new WeakMap<INotebookModel, () => PartialJSONValue>();
 
-/** Makes `model` serialize held outputs as placeholders (once per model). */
+/** Makes `model` and its code cells serialize held outputs as placeholders (once per model). */
 export function filterSavedOutputs(model: INotebookModel, host: GateHost): void {
   if (unfiltered.has(model)) return;
   const serialize = model.toJSON.bind(model);
@@ -26,14 +33,37 @@ export function filterSavedOutputs(model: INotebookModel, host: GateHost): void 
   model.toJSON = () => {
     const content = serialize();
     if (!isNotebook(content)) return content; // no cells: no outputs to withhold
-    const gate = host.gate;
-    const viewsKnown = gate.checkContext() !== null;
-    return withholdForSave(content, {
-      context: gate.saveContext(),
-      approved: (text) => gate.wasApproved(host.experiment(), text),
-      // Fail closed as on display: a possible table is held while the views are unknown.
-      ...(viewsKnown ? {} : { extraFinding: viewsUnknownFinding }),
-    }).notebook;
+    return withholdForSave(content, filterOptions(host)).notebook;
+  };
+  for (const cell of model.cells) filterCell(cell, host);
+  model.cells.changed.connect((_, change) => {
+    for (const cell of change.newValues) filterCell(cell, host);
+  });
+}
+
+const filteredCells = new WeakSet<ICellModel>();
+
+/** Makes a code cell model serialize held outputs as placeholders (copy, cut, duplicate). */
+function filterCell(cell: ICellModel, host: GateHost): void {
+  if (cell.type !== 'code' || filteredCells.has(cell)) return;
+  filteredCells.add(cell);
+  const serialize = cell.toJSON.bind(cell);
+  cell.toJSON = () => {
+    const json = serialize();
+    const { notebook } = withholdForSave({ cells: [json] }, filterOptions(host));
+    return notebook.cells[0] ?? json;
+  };
+}
+
+/** The gate's current decisions, as `withholdForSave` takes them. */
+function filterOptions(host: GateHost): SaveFilterOptions {
+  const gate = host.gate;
+  const viewsKnown = gate.checkContext() !== null;
+  return {
+    context: gate.saveContext(),
+    approved: (text) => gate.wasApproved(host.experiment(), text),
+    // Fail closed as on display: a possible table is held while the views are unknown.
+    ...(viewsKnown ? {} : { extraFinding: viewsUnknownFinding }),
   };
 }
 
