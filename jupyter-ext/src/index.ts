@@ -5,8 +5,15 @@
  */
 import { dataPanelPlugin } from './plugins/dataPanel.js';
 import { exportPlugin } from './plugins/export.js';
-import { gatePlugin } from './plugins/gate.js';
+import { consoleGatePlugin, gatePlugin } from './plugins/gate.js';
 import { reviewQueuePlugin } from './plugins/reviewQueue.js';
 import { servicesPlugin } from './plugins/services.js';
 
-export default [servicesPlugin, gatePlugin, dataPanelPlugin, reviewQueuePlugin, exportPlugin];
+export default [
+  servicesPlugin,
+  gatePlugin,
+  consoleGatePlugin,
+  dataPanelPlugin,
+  reviewQueuePlugin,
+  exportPlugin,
+];

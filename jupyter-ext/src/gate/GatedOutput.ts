@@ -221,6 +221,9 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     } catch (error) {
       console.warn('Privet: could not ask the gateway whether the output was approved.', error);
     }
+    // A console keeps no cell to send with a request; an existing review is still shown.
+    if (this.host.kind === 'console' && (state === 'none' || state === 'changes_requested'))
+      state = 'console';
     this.hold({ ...held, hash, state, reviewId });
     if (reviewId) await this.loadComments(generation, reviewId);
   }

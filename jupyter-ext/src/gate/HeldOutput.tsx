@@ -18,7 +18,9 @@ export type HeldState =
   | 'changes_requested'
   | 'signed-out'
   | 'no-experiment'
-  | 'unavailable';
+  | 'unavailable'
+  /** Held in a code console: consoles keep no cells to review, so there is nothing to request. */
+  | 'console';
 
 /** Props of the placeholder. */
 export interface HeldOutputProps {
@@ -86,6 +88,8 @@ function stateText(props: HeldOutputProps): string {
       return 'Select an experiment in the Privet data panel to request a review.';
     case 'unavailable':
       return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
+    case 'console':
+      return 'Console outputs cannot be sent for review: run this code in a notebook cell to request one.';
   }
 }
 
@@ -171,6 +175,7 @@ function Conversation(props: {
 /** The placeholder's React tree. */
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
+  const inConsole = props.state === 'console';
   return (
     <div
       className="jp-Privet-held"
@@ -180,8 +185,8 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
       data-state={props.state}
     >
       <div className="jp-Privet-heldTitle">
-        {props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown, and
-        saved or copied only as a placeholder
+        {props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown
+        {inConsole ? '' : ', and saved or copied only as a placeholder'}
       </div>
       <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
         {summarize(props.findings).map((r) => (
@@ -213,14 +218,16 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
             Request review
           </button>
         ) : null}
-        <button
-          type="button"
-          className="jp-Button jp-mod-styled jp-mod-reject"
-          disabled={props.busy}
-          onClick={props.onClear}
-        >
-          Clear output
-        </button>
+        {inConsole ? null : (
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-reject"
+            disabled={props.busy}
+            onClick={props.onClear}
+          >
+            Clear output
+          </button>
+        )}
       </div>
     </div>
   );

@@ -3,13 +3,16 @@ import type { Notebook } from '@jupyterlab/notebook';
 import type { OutputGate } from './gate.js';
 import { notebookExperiment } from './locate.js';
 
-/** The gate plus the notebook one gated registry serves. */
+/** The gate plus the notebook (or code console) one gated registry serves. */
 export class GateHost {
   private widget: Notebook | null = null;
   private pathOf: () => string = () => '';
 
-  /** Creates a host for one notebook (attached once the notebook exists). */
-  constructor(readonly gate: OutputGate) {}
+  /** Creates a host for one notebook (attached once it exists) or one code console. */
+  constructor(
+    readonly gate: OutputGate,
+    readonly kind: 'notebook' | 'console' = 'notebook',
+  ) {}
 
   /** Attaches the notebook widget and a getter of its path. */
   attach(notebook: Notebook, path: () => string): void {

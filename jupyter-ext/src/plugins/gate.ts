@@ -1,7 +1,12 @@
-/** `privet:output-gate`: the notebook content factory that gates every output (see gate/factory.ts). */
+/**
+ * `privet:output-gate` and `privet:console-gate`: the notebook and code console content factories
+ * that gate every output (see gate/factory.ts and gate/console-factory.ts), over one shared gate.
+ */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IEditorServices } from '@jupyterlab/codeeditor';
+import { ConsolePanel } from '@jupyterlab/console';
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { GatedConsoleContentFactory } from '../gate/console-factory.js';
 import { GatedContentFactory } from '../gate/factory.js';
 import { OutputGate } from '../gate/gate.js';
 import { IPrivetServices } from '../services.js';
@@ -20,6 +25,34 @@ export const gatePlugin: JupyterFrontEndPlugin<NotebookPanel.IContentFactory> = 
   ): NotebookPanel.IContentFactory =>
     new GatedContentFactory(
       { editorFactory: editorServices.factoryService.newInlineEditor },
-      new OutputGate(services),
+      gateFor(services),
     ),
 };
+
+/** Replaces `@jupyterlab/console-extension:factory` (disabled in package.json). */
+export const consoleGatePlugin: JupyterFrontEndPlugin<ConsolePanel.IContentFactory> = {
+  id: 'privet:console-gate',
+  description:
+    'Code console content factory whose outputs are shown only after Privet reviewed them.',
+  autoStart: true,
+  provides: ConsolePanel.IContentFactory,
+  requires: [IEditorServices, IPrivetServices],
+  activate: (
+    _app: JupyterFrontEnd,
+    editorServices: IEditorServices,
+    services: IPrivetServices,
+  ): ConsolePanel.IContentFactory =>
+    new GatedConsoleContentFactory(
+      { editorFactory: editorServices.factoryService.newInlineEditor },
+      gateFor(services),
+    ),
+};
+
+const gates = new WeakMap<IPrivetServices, OutputGate>();
+
+/** The one output gate of these services (notebooks and consoles share approvals and views). */
+function gateFor(services: IPrivetServices): OutputGate {
+  let gate = gates.get(services);
+  if (!gate) gates.set(services, (gate = new OutputGate(services)));
+  return gate;
+}

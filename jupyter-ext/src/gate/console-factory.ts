@@ -1,0 +1,31 @@
+/**
+ * Why: a code console shows kernel outputs too (its own cells, and other clients' executions when
+ * "Show All Kernel Activity" is on), so it must not be a way around the gate. Like the notebook
+ * content factory, the console panel's content factory is JupyterLab's hook for how a console is
+ * built: ours hands each new console a GatedRenderMimeRegistry. The core factory plugin is disabled
+ * in package.json, so no console opens ungated. Consoles keep no cells to send for review; a held
+ * output there says to run the code in a notebook.
+ */
+import type { Cell } from '@jupyterlab/cells';
+import { ConsolePanel, type CodeConsole } from '@jupyterlab/console';
+import type { OutputGate } from './gate.js';
+import { GateHost } from './host.js';
+import { GatedRenderMimeRegistry } from './registry.js';
+
+/** The console content factory that gates every output. */
+export class GatedConsoleContentFactory extends ConsolePanel.ContentFactory {
+  /** Creates the factory over the shared gate. */
+  constructor(
+    options: Cell.ContentFactory.IOptions,
+    private readonly gate: OutputGate,
+  ) {
+    super(options);
+  }
+
+  /** A console whose rendermime registry gates every renderer. */
+  override createConsole(options: CodeConsole.IOptions): CodeConsole {
+    const host = new GateHost(this.gate, 'console');
+    const rendermime = new GatedRenderMimeRegistry(options.rendermime, host);
+    return super.createConsole({ ...options, rendermime });
+  }
+}
