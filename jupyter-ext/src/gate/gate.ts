@@ -89,21 +89,21 @@ export class OutputGate {
   /** Runs the review engine (display mode) on one output. */
   check(output: NotebookOutput, viewsUsed: readonly ViewUsed[]): LocalCheck {
     const unknownReleases = new Set<string>();
-    const result = checkOutput(output, {
-      mode: 'display',
-      viewsUsed,
-      knownReleaseIds: this.releases.lookup(unknownReleases),
-    });
+    const result = checkOutput(output, this.displayContext(viewsUsed, unknownReleases));
     return { result, unknownReleases };
   }
 
   /** The review context of a whole-notebook check as it is saved (same rules as on display). */
   saveContext(): ReviewContext {
-    return {
-      mode: 'display',
-      viewsUsed: this.views?.map(viewUsed) ?? [],
-      knownReleaseIds: this.releases.lookup(new Set()),
-    };
+    return this.displayContext(this.checkContext() ?? [], new Set());
+  }
+
+  /** Display-mode context; release ids not yet verified are added to `unknownReleases`. */
+  private displayContext(
+    viewsUsed: readonly ViewUsed[],
+    unknownReleases: Set<string>,
+  ): ReviewContext {
+    return { mode: 'display', viewsUsed, knownReleaseIds: this.releases.lookup(unknownReleases) };
   }
 
   /** Notes that an output with this canonical content was shown because `experiment` approved it. */
