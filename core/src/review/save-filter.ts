@@ -52,49 +52,39 @@ export function withholdForSave<T extends NotebookLike>(
   options: SaveFilterOptions,
 ): SaveFilterResult<T> {
   const review = checkNotebook(notebook, { ...options.context, mode: 'display' });
-  // rules per [cell][output] of the outputs to withhold
-  const held = new Map<number, Map<number, string[]>>();
+  // Rules that held each output, by `${cell}:${output}`.
+  const heldRules = new Map<string, string[]>();
   for (const { cell, output, result } of review.outputs) {
-    const raw = notebook.cells[cell]?.outputs?.[output];
-    const out = raw as NotebookOutput;
+    const out = notebook.cells[cell]?.outputs?.[output] as NotebookOutput;
     let rules = result.findings.map((f) => f.rule as string);
     if (result.verdict === 'pass') {
       const extra = options.extraFinding?.(out) ?? null;
       if (!extra) continue;
       rules = [extra.rule];
     }
-    if (isApproved(out, options.approved)) continue;
-    let cellHeld = held.get(cell);
-    if (!cellHeld) held.set(cell, (cellHeld = new Map()));
-    cellHeld.set(output, rules);
+    if (!isApproved(out, options.approved)) heldRules.set(`${cell}:${output}`, rules);
   }
-  if (held.size === 0) return { notebook, withheld: 0 };
+  if (heldRules.size === 0) return { notebook, withheld: 0 };
   let withheld = 0;
   const cells = notebook.cells.map((cell: Cell, ci) => {
-    const cellHeld = held.get(ci);
-    if (!cellHeld || !Array.isArray(cell.outputs)) return cell;
+    if (!Array.isArray(cell.outputs)) return cell;
     const outputs = cell.outputs as readonly NotebookOutput[];
-    const heldStreams = new Set<string>();
-    cellHeld.forEach((_, oi) => {
-      const o = outputs[oi];
-      if (o?.output_type === 'stream') heldStreams.add(o.name);
+    const held = outputs.map((_, oi) => heldRules.get(`${ci}:${oi}`));
+    if (held.every((rules) => rules === undefined)) return cell;
+    // A held chunk withholds every chunk of its stream (with the rules of all of them).
+    const streamRules = new Map<string, string[]>();
+    outputs.forEach((o, oi) => {
+      const rules = held[oi];
+      if (rules && o?.output_type === 'stream')
+        streamRules.set(o.name, [...(streamRules.get(o.name) ?? []), ...rules]);
     });
-    const streamRules = [...cellHeld.entries()]
-      .filter(([oi]) => outputs[oi]?.output_type === 'stream')
-      .flatMap(([, rules]) => rules);
     return {
       ...cell,
       outputs: outputs.map((o, oi) => {
-        const rules = cellHeld.get(oi);
-        if (rules) {
-          withheld++;
-          return savedPlaceholder(o?.output_type === 'stream' ? streamRules : rules);
-        }
-        if (o?.output_type === 'stream' && heldStreams.has(o.name)) {
-          withheld++;
-          return savedPlaceholder(streamRules);
-        }
-        return o;
+        const rules = o?.output_type === 'stream' ? streamRules.get(o.name) : held[oi];
+        if (!rules) return o;
+        withheld++;
+        return savedPlaceholder(rules);
       }),
     };
   });
