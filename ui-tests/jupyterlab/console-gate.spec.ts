@@ -1,7 +1,7 @@
 /**
  * A code console is gated like a notebook: what passes review shows, a held output shows the
- * placeholder (with no review request: consoles keep no cells), and its content never reaches the
- * page.
+ * placeholder and never reaches the page until a reviewer approves it; the review request carries
+ * the console's path and the cell's code.
  */
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -10,11 +10,21 @@ import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
 const env = uiTestEnv();
 const run = Date.now().toString(36);
 
-test('a code console holds an email and shows what passes', async ({ page }) => {
+/** A reviewer's decision, through the gateway's API. */
+async function decide(reviewId: string, comment: string): Promise<void> {
+  const response = await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}/decision`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.tokens.rita!}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: 'approve', comment }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+test('a code console holds an email until a reviewer approves it', async ({ page }) => {
   await openLab(page);
   await openPanel(page);
-  await signIn(page, env.tokens.bob!);
-  await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Bob');
+  await signIn(page, env.tokens.alice!);
+  await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Alice');
   // File → New → Console, then the kernel dialog (retried: the menu can close while restoring).
   const menuBar = page.locator('#jp-menu-panel');
   await expect(async () => {
@@ -51,10 +61,27 @@ test('a code console holds an email and shows what passes', async ({ page }) => 
   await expect(held.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
     timeout: 30_000,
   });
-  await expect(held.locator('.jp-Privet-heldState')).toContainText(
-    'run this code in a notebook cell to request one',
-  );
-  await expect(held.getByRole('button', { name: 'Request review' })).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText(email);
   await page.screenshot({ path: `${SHOTS}/console-held.png` });
+
+  // Request review: the justification dialog, then the pending state with the review's id.
+  await held.getByRole('button', { name: 'Request review' }).click();
+  await dialog.locator('textarea[name="privet-justification"]').fill('Test address, not a person');
+  await dialog.getByRole('button', { name: 'Request review' }).click();
+  const state = held.locator('.jp-Privet-heldState');
+  await expect(state).toContainText('Review requested');
+  const reviewId = /\((rev-[0-9a-f-]+)\)/.exec((await state.textContent()) ?? '')?.[1];
+  expect(reviewId).toBeDefined();
+  const review = (await (
+    await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}`, {
+      headers: { authorization: `Bearer ${env.tokens.rita!}` },
+    })
+  ).json()) as { cellSource?: string; notebook?: string };
+  expect(review.cellSource).toContain(`held-${run}`);
+  expect(review.notebook ?? '').not.toBe('');
+
+  // Approved, the output shows in the console.
+  await decide(reviewId!, 'A made-up address used in a test');
+  await expect(held.locator('.jp-OutputArea-output')).toContainText(email, { timeout: 30_000 });
+  await expect(held.locator('.jp-Privet-held')).toHaveCount(0);
 });

@@ -24,7 +24,6 @@ import type { LocalCheck } from './gate.js';
 import { HeldOutputWidget, summarize, type HeldState } from './HeldOutput.js';
 import { viewsUnknownFinding } from './context-missing.js';
 import { askJustification } from './justification.js';
-import { locateOutput } from './locate.js';
 import { submitForReview } from './submit.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
@@ -221,9 +220,6 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     } catch (error) {
       console.warn('Privet: could not ask the gateway whether the output was approved.', error);
     }
-    // A console keeps no cell to send with a request; an existing review is still shown.
-    if (this.host.kind === 'console' && (state === 'none' || state === 'changes_requested'))
-      state = 'console';
     this.hold({ ...held, hash, state, reviewId });
     if (reviewId) await this.loadComments(generation, reviewId);
   }
@@ -286,6 +282,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       ...(held.reviewId ? { onReply: (text: string) => this.reply(text) } : {}),
       onRequestReview: () => void this.requestReview(),
       onClear: () => this.clearOutput(),
+      inConsole: this.host.kind === 'console',
     };
     if (this.placeholder) this.placeholder.setProps(props);
     else {
@@ -327,8 +324,6 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
 
   /** "Clear output": clears the outputs of the cell holding this output. */
   private clearOutput(): void {
-    const notebook = this.host.notebook();
-    const place = this.held && notebook ? locateOutput(notebook, this.held.model) : null;
-    place?.cell.outputs.clear();
+    if (this.held) this.host.locate(this.held.model)?.cell.outputs.clear();
   }
 }

@@ -18,9 +18,7 @@ export type HeldState =
   | 'changes_requested'
   | 'signed-out'
   | 'no-experiment'
-  | 'unavailable'
-  /** Held in a code console: consoles keep no cells to review, so there is nothing to request. */
-  | 'console';
+  | 'unavailable';
 
 /** Props of the placeholder. */
 export interface HeldOutputProps {
@@ -35,6 +33,8 @@ export interface HeldOutputProps {
   onReply?: (text: string) => Promise<void>;
   onRequestReview: () => void;
   onClear: () => void;
+  /** In a code console (not saved, so the title says nothing about saving). */
+  inConsole?: boolean;
 }
 
 /** Human names of the review rules. */
@@ -88,8 +88,6 @@ function stateText(props: HeldOutputProps): string {
       return 'Select an experiment in the Privet data panel to request a review.';
     case 'unavailable':
       return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
-    case 'console':
-      return 'Console outputs cannot be sent for review: run this code in a notebook cell to request one.';
   }
 }
 
@@ -175,7 +173,7 @@ function Conversation(props: {
 /** The placeholder's React tree. */
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
-  const inConsole = props.state === 'console';
+  const inConsole = props.inConsole === true;
   return (
     <div
       className="jp-Privet-held"
@@ -218,16 +216,14 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
             Request review
           </button>
         ) : null}
-        {inConsole ? null : (
-          <button
-            type="button"
-            className="jp-Button jp-mod-styled jp-mod-reject"
-            disabled={props.busy}
-            onClick={props.onClear}
-          >
-            Clear output
-          </button>
-        )}
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-reject"
+          disabled={props.busy}
+          onClick={props.onClear}
+        >
+          Clear output
+        </button>
       </div>
     </div>
   );

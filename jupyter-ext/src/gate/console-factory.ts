@@ -3,8 +3,8 @@
  * "Show All Kernel Activity" is on), so it must not be a way around the gate. Like the notebook
  * content factory, the console panel's content factory is JupyterLab's hook for how a console is
  * built: ours hands each new console a GatedRenderMimeRegistry. The core factory plugin is disabled
- * in package.json, so no console opens ungated. Consoles keep no cells to send for review; a held
- * output there says to run the code in a notebook.
+ * in package.json, so no console opens ungated. A held console output can be sent for review like a
+ * notebook's (the console's path and the cell's code give the reviewer the context).
  */
 import type { Cell } from '@jupyterlab/cells';
 import { ConsolePanel, type CodeConsole } from '@jupyterlab/console';
@@ -26,6 +26,8 @@ export class GatedConsoleContentFactory extends ConsolePanel.ContentFactory {
   override createConsole(options: CodeConsole.IOptions): CodeConsole {
     const host = new GateHost(this.gate, 'console');
     const rendermime = new GatedRenderMimeRegistry(options.rendermime, host);
-    return super.createConsole({ ...options, rendermime });
+    const codeConsole = super.createConsole({ ...options, rendermime });
+    host.attachConsole(codeConsole, () => codeConsole.sessionContext.path);
+    return codeConsole;
   }
 }

@@ -1,11 +1,19 @@
-/** What a gated output needs to know about the notebook it is rendered in. */
+/** What a gated output needs to know about the notebook or code console it is rendered in. */
+import type { CodeConsole } from '@jupyterlab/console';
 import type { Notebook } from '@jupyterlab/notebook';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { OutputGate } from './gate.js';
-import { notebookExperiment } from './locate.js';
+import {
+  locateConsoleOutput,
+  locateOutput,
+  notebookExperiment,
+  type OutputPlace,
+} from './locate.js';
 
 /** The gate plus the notebook (or code console) one gated registry serves. */
 export class GateHost {
   private widget: Notebook | null = null;
+  private codeConsole: CodeConsole | null = null;
   private pathOf: () => string = () => '';
 
   /** Creates a host for one notebook (attached once it exists) or one code console. */
@@ -20,17 +28,30 @@ export class GateHost {
     this.pathOf = path;
   }
 
-  /** The notebook, once attached. */
+  /** Attaches the code console and a getter of its path. */
+  attachConsole(codeConsole: CodeConsole, path: () => string): void {
+    this.codeConsole = codeConsole;
+    this.pathOf = path;
+  }
+
+  /** Where an output model is in the attached notebook or console, or null. */
+  locate(model: IRenderMime.IMimeModel): OutputPlace | null {
+    if (this.widget) return locateOutput(this.widget, model);
+    if (this.codeConsole) return locateConsoleOutput(this.codeConsole, model);
+    return null;
+  }
+
+  /** The notebook, once attached (null for a console). */
   notebook(): Notebook | null {
     return this.widget;
   }
 
-  /** The notebook's path (for the reviewer's context). */
+  /** The notebook's or console's path (for the reviewer's context). */
   path(): string {
     return this.pathOf();
   }
 
-  /** The notebook's experiment: its metadata binding, else the selected experiment. */
+  /** The notebook's experiment (its metadata binding), else the selected experiment. */
   experiment(): string | null {
     return notebookExperiment(this.widget) ?? this.gate.selectedExperiment;
   }

@@ -1,14 +1,14 @@
 /**
  * Sends a held output for review: POST /reviews with the output exactly as the kernel produced
- * it, the justification, and the reviewer's context (cell code, views named in it, notebook path,
- * cell and output index). Binds the notebook to the experiment and records the pending state.
+ * it, the justification, and the reviewer's context (cell code, views named in it, notebook or
+ * console path, cell and output index). Binds the notebook to the experiment and records the pending state.
  */
 import { showErrorMessage } from '@jupyterlab/apputils';
 import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { ReviewRequest } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
-import { bindExperiment, locateOutput } from './locate.js';
+import { bindExperiment } from './locate.js';
 
 /** What the request needs to know about the held output. */
 export interface HeldForReview {
@@ -25,9 +25,8 @@ export async function submitForReview(
 ): Promise<{ review: ReviewRequest; hash: string } | null> {
   const client = host.gate.client;
   const experiment = host.experiment();
-  const notebook = host.notebook();
-  if (!client || !experiment || !notebook) return null;
-  const place = locateOutput(notebook, held.model);
+  if (!client || !experiment) return null;
+  const place = host.locate(held.model);
   const source = place?.cell.sharedModel.getSource() ?? '';
   try {
     const review = await client.submitReview({
@@ -41,7 +40,8 @@ export async function submitForReview(
       cellSource: source,
       viewsUsed: host.gate.viewsUsedBy(source).map((v) => v.name),
     });
-    bindExperiment(notebook, experiment);
+    const notebook = host.notebook();
+    if (notebook) bindExperiment(notebook, experiment); // consoles have no metadata to bind
     const hash = held.hash ?? (await outputContentHash(held.output));
     if (hash !== review.contentHash) {
       console.warn('Privet: the gateway hashed the output differently; approvals may not match.');
