@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   followPublishJob,
   GatewayClient,
@@ -20,7 +19,11 @@ import {
   syntheticPrivacyOf,
 } from '@privet/core/synth/manifest-privacy';
 import { policyText } from '../../gateway/synth/fixture.js';
-import { startFixtureGateway, type FixtureGateway } from '../../gateway/synth/gateway-fixture.js';
+import {
+  jobSnapshots,
+  startFixtureGateway,
+  type FixtureGateway,
+} from '../../gateway/synth/gateway-fixture.js';
 
 const VIEW = 'people_synth';
 const transport: GatewayTransport = {
@@ -29,17 +32,9 @@ const transport: GatewayTransport = {
   httpFix: 'read its log',
 };
 
-/** Polls through the client until the job leaves `running` (at most 60 s). */
-async function finished(client: GatewayClient, id: string): Promise<PublishJob[]> {
-  const seen: PublishJob[] = [];
-  for (let i = 0; i < 600; i++) {
-    const job = await client.getPublishJob(id);
-    seen.push(job);
-    if (job.state !== 'running') return seen;
-    await sleep(100);
-  }
-  throw new Error(`job ${id} still running after 60 s`);
-}
+/** Polls through the client until the job leaves `running`. */
+const finished = (client: GatewayClient, id: string): Promise<PublishJob[]> =>
+  jobSnapshots(() => client.getPublishJob(id));
 
 describe('core GatewayClient: publish jobs, fidelity and the synthetic privacy block', () => {
   let fixture: FixtureGateway;

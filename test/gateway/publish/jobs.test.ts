@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import type { PublishJob } from '@privet/core';
 import { PublishJobs } from '../../../gateway/src/publish/jobs.js';
 import { demoPolicy } from '../demo/fixture.js';
+import { jobSnapshots } from '../synth/gateway-fixture.js';
 
-/** Polls a job until it is no longer running (bounded). */
+/** Polls a job until it is no longer running; the last snapshot. */
 async function finished(jobs: PublishJobs, id: string): Promise<PublishJob> {
-  for (let i = 0; i < 200; i++) {
+  const seen = await jobSnapshots(async () => {
     const job = jobs.get(id);
     assert.ok(job, `job ${id} is known while it runs`);
-    if (job.state !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`job ${id} did not finish`);
+    return job;
+  });
+  return seen[seen.length - 1]!;
 }
 
 test('failed jobs carry the fix; only the newest finished jobs are kept', async () => {

@@ -4,7 +4,9 @@
  * folders removed.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import type { PublishJob } from '@privet/core';
 import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
 import { writeSource } from './fixture.js';
 
@@ -36,4 +38,19 @@ export async function startFixtureGateway(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Reads a publish job every 100 ms until it leaves `running` (at most 60 s); returns every
+ * snapshot seen, so tests can check how progress moved.
+ */
+export async function jobSnapshots(read: () => Promise<PublishJob>): Promise<PublishJob[]> {
+  const seen: PublishJob[] = [];
+  for (let i = 0; i < 600; i++) {
+    const job = await read();
+    seen.push(job);
+    if (job.state !== 'running') return seen;
+    await sleep(100);
+  }
+  throw new Error(`job ${seen[0]?.id ?? '?'} still running after 60 s`);
 }

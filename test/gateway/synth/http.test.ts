@@ -1,11 +1,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { API_PREFIX, type PublishJob } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import type { RunningGateway } from '../../../gateway/src/http/server.js';
 import { policyText } from './fixture.js';
-import { startFixtureGateway } from './gateway-fixture.js';
+import { jobSnapshots, startFixtureGateway } from './gateway-fixture.js';
 
 const VIEW = 'people_synth';
 
@@ -16,17 +15,11 @@ function call(gw: RunningGateway, user: string, method: string, path: string) {
   });
 }
 
-/** Polls a job until it leaves `running` (at most 60 s); returns every snapshot seen. */
-async function waitForJob(gw: RunningGateway, id: string): Promise<PublishJob[]> {
-  const seen: PublishJob[] = [];
-  for (let i = 0; i < 600; i++) {
-    const job = (await (await call(gw, 'sue', 'GET', `/publish/jobs/${id}`)).json()) as PublishJob;
-    seen.push(job);
-    if (job.state !== 'running') return seen;
-    await sleep(100);
-  }
-  throw new Error(`job ${id} still running after 60 s`);
-}
+/** Polls a job over raw HTTP until it leaves `running`; returns every snapshot seen. */
+const waitForJob = (gw: RunningGateway, id: string): Promise<PublishJob[]> =>
+  jobSnapshots(
+    async () => (await (await call(gw, 'sue', 'GET', `/publish/jobs/${id}`)).json()) as PublishJob,
+  );
 
 describe('publish jobs and the fidelity route', () => {
   let gw: RunningGateway;
