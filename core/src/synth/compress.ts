@@ -97,7 +97,10 @@ export function compressVector(c: Compression, v: Float64Array): Float64Array {
 /**
  * Groups consecutive cells of a (noisy, projected) distribution into at most `maxBins` bins of
  * roughly equal mass — the coarse level at which a column's dependence on others is measured.
- * Domains already small enough stay as they are. Expansion weights are the cell probabilities.
+ * Each bin aims at an equal share of the mass not yet binned, and a cell heavier than that share
+ * gets a bin of its own, so one spike (40 hours a week) does not leave every later bin a single
+ * rare cell and the last bin everything else. Domains already small enough stay as they are.
+ * Expansion weights are the cell probabilities.
  */
 export function coarsen(probs: Float64Array, maxBins: number): Compression {
   const size = probs.length;
@@ -105,16 +108,24 @@ export function coarsen(probs: Float64Array, maxBins: number): Compression {
   if (size <= maxBins) {
     for (let i = 0; i < size; i++) map[i] = i;
   } else {
-    let total = 0;
-    for (const p of probs) total += p;
-    let cum = 0;
+    let unbinned = 0;
+    for (const p of probs) unbinned += Math.max(0, p);
+    let binsLeft = maxBins;
     let bin = 0;
+    let binMass = 0;
+    const close = (): void => {
+      unbinned -= binMass;
+      binsLeft--;
+      bin++;
+      binMass = 0;
+    };
     for (let i = 0; i < size; i++) {
+      const p = Math.max(0, probs[i]!);
+      const share = unbinned / binsLeft;
+      if (binMass > 0 && p >= share && binsLeft > 1) close();
       map[i] = bin;
-      cum += probs[i]!;
-      // Close the bin once it reaches its share of the mass (never open more than maxBins).
-      if (bin < maxBins - 1 && i < size - 1 && cum >= ((bin + 1) * total) / maxBins - 1e-9 * total)
-        bin++;
+      binMass += p;
+      if (binsLeft > 1 && i < size - 1 && binMass >= unbinned / binsLeft - 1e-12) close();
     }
   }
   const count = size === 0 ? 0 : map[size - 1]! + 1;

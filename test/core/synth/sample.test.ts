@@ -49,6 +49,23 @@ describe('model pieces', () => {
     assert.ok(z.members.every((m) => m.length === 5));
   });
 
+  test('coarsening gives a spike its own bin and spreads the rest over the remaining bins', () => {
+    // Like hours-per-week: 10 light cells, a spike of 47% (40 hours), then 30 light cells.
+    const probs = new Float64Array(41);
+    for (let i = 0; i < 41; i++) probs[i] = i === 10 ? 0.47 : 0.53 / 40;
+    const z = coarsen(probs, 8);
+    const spike = z.map[10]!;
+    assert.deepEqual(Array.from(z.members[spike]!), [10], 'the spike stands alone');
+    // Equal shares of what is left: no bin after the spike is a single light cell, and the last
+    // bin does not swallow the tail (the old rule left ~half the mass in one end bin).
+    const massOf = (m: Int32Array): number => m.reduce((s, i) => s + probs[i]!, 0);
+    for (let b = spike + 1; b < z.compressedSize; b++) {
+      assert.ok(z.members[b]!.length > 1, `bin ${b} holds more than one light cell`);
+      assert.ok(massOf(z.members[b]!) < 0.15, `bin ${b} holds ≤ 0.15 of the mass`);
+    }
+    assert.equal(z.compressedSize, 8);
+  });
+
   test("a merged cell's expansion weights keep its noisy mass and drop the noise floor", () => {
     const noisy = Float64Array.of(900, 12, -5, 8, 60, 3);
     const c = compressDomain(noisy, 100);
