@@ -21,7 +21,7 @@ import {
 import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
-import { HeldOutputWidget, summarize, type HeldState } from './HeldOutput.js';
+import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
 import { viewsUnknownFinding } from './context-missing.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
@@ -32,7 +32,7 @@ interface OutputLike extends IRenderMime.IMimeModel {
   toJSON(): unknown;
 }
 
-/** True for models of notebook outputs (markdown cells pass plain MimeModels). */
+/** True for models of notebook outputs (tooltips and the help panel pass plain MimeModels). */
 function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
   const m = model as Partial<OutputLike>;
   return typeof m.type === 'string' && typeof m.toJSON === 'function';
@@ -116,7 +116,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
 
   /** Checks the model, then renders it or the placeholder. */
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    if (!isOutputModel(model)) return this.reveal(model); // markdown cells, not outputs
+    if (!isOutputModel(model)) return this.renderKernelReply(model);
     const generation = ++this.generation;
     const start = performance.now();
     const output = model.toJSON() as NotebookOutput;
@@ -155,6 +155,46 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       { output, model, verdict, findings, hash: null, state: 'checking' },
       snapshot,
     );
+  }
+
+  /**
+   * A kernel reply rendered outside any output — the tooltip (Shift+Tab), the help panel, the
+   * debugger's "Render Variable" — is checked like a displayed output. It cannot be sent for
+   * review, so a held one only says which rules fired. (Markdown cells never come here: they
+   * render with the ungated registry.)
+   */
+  private async renderKernelReply(model: IRenderMime.IMimeModel): Promise<void> {
+    const generation = ++this.generation;
+    const data = { ...model.data };
+    const output = {
+      output_type: 'display_data',
+      data,
+      metadata: { ...model.metadata },
+    } as NotebookOutput;
+    let local: LocalCheck;
+    try {
+      local = this.check(output);
+    } catch (error) {
+      console.warn('Privet: the review engine failed on a kernel reply; it stays hidden.', error);
+      local = unreadable();
+    }
+    const { verdict, findings } = local.result;
+    const snapshot = new MimeModel({
+      data,
+      metadata: { ...model.metadata },
+      trusted: model.trusted,
+    });
+    if (verdict === 'pass') return this.reveal(snapshot, generation);
+    this.held = null; // nothing to re-decide, review or clear
+    this.showPlaceholder({
+      verdict,
+      findings,
+      state: 'none',
+      busy: false,
+      onRequestReview: () => undefined,
+      onClear: () => undefined,
+      kernelReply: true,
+    });
   }
 
   /** Runs the engine (streams incrementally); holds possible tables while views are unknown. */
@@ -267,12 +307,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   /** Shows the placeholder (and takes the real output out of the DOM). */
   private hold(held: Held): void {
     this.held = held;
-    if (this.innerShown) {
-      (this.layout as PanelLayout).removeWidget(this.inner);
-      this.inner.node.replaceChildren();
-      this.innerShown = false;
-    }
-    const props = {
+    this.showPlaceholder({
       verdict: held.verdict,
       findings: held.findings,
       state: held.state,
@@ -283,7 +318,16 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       onRequestReview: () => void this.requestReview(),
       onClear: () => this.clearOutput(),
       inConsole: this.host.kind === 'console',
-    };
+    });
+  }
+
+  /** Puts the placeholder with `props` where the real output would be. */
+  private showPlaceholder(props: HeldOutputProps): void {
+    if (this.innerShown) {
+      (this.layout as PanelLayout).removeWidget(this.inner);
+      this.inner.node.replaceChildren();
+      this.innerShown = false;
+    }
     if (this.placeholder) this.placeholder.setProps(props);
     else {
       this.placeholder = new HeldOutputWidget(props);

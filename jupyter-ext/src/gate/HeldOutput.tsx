@@ -1,6 +1,6 @@
 /**
- * The placeholder shown instead of a held output: which rules fired and where (never the
- * content), the review state, the conversation with the reviewer (their comments, and a reply box
+ * The placeholder shown instead of a held output (or a held kernel reply such as a tooltip):
+ * which rules fired and where (never the content), the review state, the conversation with the reviewer (their comments, and a reply box
  * once a review exists), and "Request review" / "Clear output". Plain buttons and a labelled text
  * box, so everything is reachable with Tab; Ctrl/Cmd+Enter sends a reply.
  */
@@ -35,6 +35,8 @@ export interface HeldOutputProps {
   onClear: () => void;
   /** In a code console (not saved, so the title says nothing about saving). */
   inConsole?: boolean;
+  /** A kernel reply outside any output (tooltip, help panel): nothing to review or clear. */
+  kernelReply?: boolean;
 }
 
 /** Human names of the review rules. */
@@ -170,8 +172,44 @@ function Conversation(props: {
   );
 }
 
+/** The rules that fired, by name, with counts and MIME parts. */
+function RuleList(props: { findings: readonly Finding[] }): JSX.Element {
+  return (
+    <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
+      {summarize(props.findings).map((r) => (
+        <li key={r.rule} data-rule={r.rule}>
+          <span className="jp-Privet-heldRule">{RULE_LABELS[r.rule] ?? r.rule}</span>{' '}
+          <code>{r.rule}</code>
+          {r.count > 1 ? ` ×${r.count}` : ''} in {r.mimes.join(', ')}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The placeholder of a held kernel reply (tooltip, help panel): it cannot be reviewed there. */
+function HeldReply(props: HeldOutputProps): JSX.Element {
+  return (
+    <div
+      className="jp-Privet-held jp-Privet-heldReplyOnly"
+      role="group"
+      aria-label="Kernel reply held by Privet"
+      data-verdict={props.verdict}
+      data-state="kernel-reply"
+    >
+      <div className="jp-Privet-heldTitle">Kernel reply held by Privet — not shown</div>
+      <RuleList findings={props.findings} />
+      <div className="jp-Privet-heldState" role="status">
+        Help and tooltips cannot be sent for review. To see this value, print it in a cell and
+        request a review of that output.
+      </div>
+    </div>
+  );
+}
+
 /** The placeholder's React tree. */
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
+  if (props.kernelReply === true) return <HeldReply {...props} />;
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
   const inConsole = props.inConsole === true;
   return (
@@ -186,15 +224,7 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
         {props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown
         {inConsole ? '' : ', and saved or copied only as a placeholder'}
       </div>
-      <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
-        {summarize(props.findings).map((r) => (
-          <li key={r.rule} data-rule={r.rule}>
-            <span className="jp-Privet-heldRule">{RULE_LABELS[r.rule] ?? r.rule}</span>{' '}
-            <code>{r.rule}</code>
-            {r.count > 1 ? ` ×${r.count}` : ''} in {r.mimes.join(', ')}
-          </li>
-        ))}
-      </ul>
+      <RuleList findings={props.findings} />
       <div className="jp-Privet-heldState" role="status">
         {stateText(props)}
       </div>

@@ -8,8 +8,11 @@
  * OutputAreaModel that withholds outputs would also change what the live notebook holds. The core factory plugin is
  * disabled in package.json (`disabledExtensions`), so no notebook can open ungated: without this
  * plugin, notebooks do not open at all (fail closed). The notebook's model is given a saving
- * filter (save-filter.ts), so held outputs are written to disk only as placeholders.
+ * filter (save-filter.ts), so held outputs are written to disk only as placeholders. Markdown
+ * cells (authored text) render ungated; any other content rendered with the notebook's registry
+ * is kernel content (the tooltip, the help panel) and is checked too.
  */
+import type { MarkdownCell } from '@jupyterlab/cells';
 import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
 import type { OutputGate } from './gate.js';
 import { GateHost } from './host.js';
@@ -40,5 +43,19 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
       if (notebook.model) filterSavedOutputs(notebook.model, host);
     });
     return notebook;
+  }
+
+  /**
+   * Markdown cells render authored text, not kernel output: they get the ungated registry, so
+   * everything else that renders with the notebook's registry (tooltips, the help panel, the
+   * debugger's "Render Variable") is checked as kernel content.
+   */
+  override createMarkdownCell(options: MarkdownCell.IOptions): MarkdownCell {
+    const { rendermime } = options;
+    return super.createMarkdownCell(
+      rendermime instanceof GatedRenderMimeRegistry
+        ? { ...options, rendermime: rendermime.ungated }
+        : options,
+    );
   }
 }

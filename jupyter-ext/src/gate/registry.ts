@@ -22,28 +22,29 @@ function optionsOf(base: IRenderMimeRegistry): RenderMimeRegistry.IOptions {
 
 /** The notebook's registry, with every renderer gated by the review engine. */
 export class GatedRenderMimeRegistry extends RenderMimeRegistry {
-  /** Copies `base` (factories in rank order) and gates its renderers through `host`. */
+  /** Copies `ungated` (factories in rank order) and gates its renderers through `host`. */
   constructor(
-    base: IRenderMimeRegistry,
+    /** The registry this one copies, ungated (markdown cells render with it: authored text). */
+    readonly ungated: IRenderMimeRegistry,
     readonly host: GateHost,
   ) {
-    super(optionsOf(base));
-    const order = base.mimeTypes;
+    super(optionsOf(ungated));
+    const order = ungated.mimeTypes;
     const added = new Set<IRenderMime.IRendererFactory>();
     for (const mimeType of order) {
-      const factory = base.getFactory(mimeType);
+      const factory = ungated.getFactory(mimeType);
       if (factory && !added.has(factory)) {
         added.add(factory);
-        this.addFactory(factory, base.getRank(mimeType));
+        this.addFactory(factory, ungated.getRank(mimeType));
       }
     }
     for (const mimeType of order) {
-      const factory = base.getFactory(mimeType);
+      const factory = ungated.getFactory(mimeType);
       if (factory && this.getFactory(mimeType) !== factory) {
-        // Two factories claimed this type; keep the base's winner for this type only.
-        this.addFactory({ ...factory, mimeTypes: [mimeType] }, base.getRank(mimeType));
+        // Two factories claimed this type; keep the ungated registry's winner for this type only.
+        this.addFactory({ ...factory, mimeTypes: [mimeType] }, ungated.getRank(mimeType));
       }
-      const rank = base.getRank(mimeType);
+      const rank = ungated.getRank(mimeType);
       if (rank !== undefined) this.setRank(mimeType, rank); // same order, ties included
     }
   }

@@ -1,0 +1,97 @@
+/**
+ * Kernel replies shown outside outputs are gated too: the tooltip (Shift+Tab) and the help panel
+ * show IPython's "String form" of a variable, so an email held in an output must not leak there.
+ * Harmless help still shows, and markdown cells (authored text) render as written.
+ */
+import { expect, test } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+import { runNewCell, visibleNotebook, waitForIdleKernel } from '../support/notebook.js';
+
+const env = uiTestEnv();
+const run = Date.now().toString(36);
+
+test('tooltip and help panel hold a variable whose value is an email', async ({ page }) => {
+  await openLab(page);
+  await openPanel(page);
+  await signIn(page, env.tokens.bob!);
+  await page
+    .locator('#privet-data-panel .jp-Privet-view[data-view="visits_masked"]')
+    .getByRole('button', { name: 'Use in notebook' })
+    .click();
+  const notebook = visibleNotebook(page);
+  await expect(notebook.locator('.jp-CodeCell')).not.toHaveCount(0);
+  await waitForIdleKernel(page);
+  const email = `tip.${run}@example.org`;
+  const variable = `contact_${run}`;
+  const cell = await runNewCell(
+    page,
+    `reply-${run}`,
+    `${variable} = "tip.${run}" + "@" + "example.org"\nlen(${variable})`,
+  );
+  await expect(cell.locator('.jp-OutputArea-output')).toContainText(String(email.length), {
+    timeout: 30_000,
+  });
+
+  // A new cell holding just the name; Shift+Tab at its end asks the kernel for the tooltip.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('b');
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  await page.keyboard.insertText(variable);
+  const tooltip = page.locator('.jp-Tooltip');
+  await expect(async () => {
+    await page.keyboard.press('Shift+Tab');
+    await expect(tooltip).toBeVisible({ timeout: 5000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(tooltip.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible();
+  await expect(tooltip).toContainText('Kernel reply held by Privet');
+  await expect(page.locator('body')).not.toContainText(email);
+  await page.screenshot({ path: `${SHOTS}/held-tooltip.png` });
+  await page.keyboard.press('Escape');
+
+  // The help panel (Help → Show Contextual Help) renders the reply with the notebook's registry.
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  await page.keyboard.press('End');
+  await page.locator('#jp-menu-panel').getByText('Help', { exact: true }).click();
+  await page.locator('.lm-Menu').getByText('Show Contextual Help', { exact: true }).click();
+  const help = page.locator('.jp-Inspector');
+  await expect(help).toBeVisible({ timeout: 30_000 });
+  // The panel asks the kernel when the editor changes: back to the cell, edit at the name's end.
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.insertText(variable.slice(-1));
+  await expect(help.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(page.locator('body')).not.toContainText(email);
+  // Closed again, so the restored layout of later tests is not squeezed by it.
+  await page
+    .locator('.lm-TabBar-tab', { hasText: 'Contextual Help' })
+    .locator('.lm-TabBar-tabCloseIcon')
+    .click();
+  await expect(help).toHaveCount(0);
+
+  // Harmless help passes: the tooltip of a builtin shows its docstring.
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('len');
+  await expect(async () => {
+    await page.keyboard.press('Shift+Tab');
+    await expect(tooltip).toContainText('Return the number of items', { timeout: 5000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(tooltip.locator('.jp-Privet-held')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  // Markdown cells are authored text and render with the ungated registry.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('b');
+  await page.keyboard.press('m');
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  const authored = `md.${run}@example.org`;
+  await page.keyboard.insertText(`Contact: ${authored}`);
+  await page.keyboard.press('Shift+Enter');
+  await expect(
+    notebook.locator('.jp-MarkdownCell .jp-RenderedMarkdown', { hasText: authored }),
+  ).toBeVisible({ timeout: 30_000 });
+});
