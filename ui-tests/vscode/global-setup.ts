@@ -7,15 +7,17 @@
  * Returns the teardown.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { captureOutput, freePort, stopProcess, waitForHttp } from '../support/processes.js';
 import { launchGateway } from '../support/launch-gateway.js';
-import { demoNotebook } from './support/demo-notebook.js';
+import { demoNotebook, echoNotebook } from './support/demo-notebook.js';
 import { VSCODE_ENV_VAR, type VsCodeTestEnv } from './support/env.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
 
 /** Runs a setup step; throws with its output when it fails. */
 function step(what: string, cmd: string, args: string[], cwd = repoRoot): string {
@@ -49,6 +51,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const dir of [workspace, join(userData, 'User'), extensions])
     mkdirSync(dir, { recursive: true });
   writeFileSync(join(workspace, 'privet-demo.ipynb'), demoNotebook());
+  writeFileSync(join(workspace, 'echo-demo.ipynb'), echoNotebook());
+  // A stand-in for a third-party kernel (fixtures/echo-kernel), packaged like any extension.
+  const echoStage = join(work, 'echo-kernel');
+  cpSync(join(import.meta.dirname, 'fixtures', 'echo-kernel'), echoStage, { recursive: true });
+  const echoVsix = join(work, 'echo-kernel.vsix');
+  const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
+  step(
+    'packaging the echo kernel',
+    process.execPath,
+    [vsce, 'package', '--skip-license', '--allow-missing-repository', '-o', echoVsix],
+    echoStage,
+  );
 
   const launched = launchGateway(repoRoot, work, [], 180_000);
   const gateway = launched.process;
@@ -94,6 +108,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       join(work, 'config.yaml'),
     ];
     step('installing the .vsix', codeServer, ['--install-extension', vsix, ...common]);
+    step('installing the echo kernel', codeServer, ['--install-extension', echoVsix, ...common]);
     const listed = step('listing extensions', codeServer, [
       '--list-extensions',
       '--show-versions',

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_CELLS, LEAKED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   budgetFrame,
   cell,
@@ -46,6 +47,7 @@ async function signInAs(page: Page, user: string): Promise<void> {
 test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostics, review, export', async ({
   page,
 }) => {
+  await page.context().addInitScript(watchForLeak, LEAKED_EMAIL);
   await openWorkbench(page, env.url);
   await shot(page, '01-workbench');
 
@@ -84,6 +86,10 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
         .first(),
     ).toBeVisible();
     await expect(outputFrame(page).getByText(LEAKED_EMAIL)).toHaveCount(0);
+    // Not even for a moment: the gate renderer checks the saved output before VS Code draws it.
+    const seen = await leakSeen(page);
+    expect(seen.withheld, `the watcher ran in the output frame: ${seen.frames}`).toBe(true);
+    expect(seen.leaked, 'the address was never in any frame').toBe(false);
     await shot(page, '03-notebook-gated-on-open');
   });
 

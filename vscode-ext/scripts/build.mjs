@@ -1,5 +1,6 @@
 // Bundles the extension with esbuild: the extension host entry and the language server (CommonJS,
-// Node, `vscode` external), the notebook renderer (ESM, browser), the duckdb-wasm engine files
+// Node, `vscode` external), the notebook renderers (ESM, browser: Privet's MIME types, and the
+// gate in front of VS Code's built-in renderer), the duckdb-wasm engine files
 // (shipped inside the extension: never loaded from a CDN) and the policy JSON Schema from core.
 // Usage: node scripts/build.mjs [--watch]
 import { build, context } from 'esbuild';
@@ -36,6 +37,17 @@ const configs = [
     logLevel: 'info',
     entryPoints: [join(here, 'src/renderer/index.ts')],
     outfile: join(dist, 'renderer.js'),
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: true,
+    conditions: ['privet-source'],
+    logLevel: 'info',
+    entryPoints: [join(here, 'src/renderer/gate.ts')],
+    outfile: join(dist, 'gate-renderer.js'),
   },
 ];
 

@@ -1,7 +1,8 @@
 /**
  * Privet for VS Code: registers everything into context.subscriptions — the session (token in
  * SecretStorage), the activity-bar tree and budget webview, the "Privet SQL" notebook controller
- * with its cell status bar actions, the output gate for other controllers, the restorer of
+ * with its cell status bar actions, the output gate for other controllers (and the approval answers
+ * of the gate renderer, which checks outputs before VS Code draws them), the restorer of
  * approved outputs, the review queue panel, "Export approved results", the language client, and
  * the `privet.*` commands.
  */
@@ -14,6 +15,7 @@ import { exportApprovedResults, exportTarget } from './notebook/export.js';
 import { heldIdOf, OutputGate } from './notebook/gate.js';
 import { HeldOutputs } from './notebook/held.js';
 import { requestReview } from './notebook/request-review.js';
+import { RendererApprovals } from './notebook/renderer-approvals.js';
 import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
@@ -72,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     restorer,
     queue,
     new OutputGate(held, approvals, session),
+    new RendererApprovals(approvals, session),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', statusBar),

@@ -48,3 +48,25 @@ export function demoNotebook(): string {
   };
   return JSON.stringify(notebook, null, 1) + '\n';
 }
+
+/** The address the echo kernel prints (its cell says "[at]", so only the output holds it). */
+export const ECHOED_EMAIL = 'echo.person@example.org';
+
+/** nbformat v4 JSON of a notebook with one Python cell for the echo kernel (no outputs yet). */
+export function echoNotebook(): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { language_info: { name: 'python' } },
+    cells: [
+      {
+        cell_type: 'code',
+        execution_count: null,
+        metadata: { vscode: { languageId: 'python' } },
+        outputs: [],
+        source: [`# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`],
+      },
+    ],
+  };
+  return JSON.stringify(notebook, null, 1) + '\n';
+}

@@ -1,10 +1,7 @@
 /** Conversions between nbformat outputs (what core's review reads) and VS Code cell outputs. */
 import * as vscode from 'vscode';
 import type { NotebookOutput } from '@privet/core';
-
-const STDOUT = 'application/vnd.code.notebook.stdout';
-const STDERR = 'application/vnd.code.notebook.stderr';
-const ERROR = 'application/vnd.code.notebook.error';
+import { outputOfItems } from '../shared/output-items.js';
 
 function text(value: unknown): string {
   return Array.isArray(value)
@@ -39,41 +36,10 @@ export function toCellOutput(output: NotebookOutput): vscode.NotebookCellOutput 
 /** A VS Code cell output as nbformat, for the review engine (every MIME part decoded). */
 export function fromCellOutput(output: vscode.NotebookCellOutput): NotebookOutput {
   const decoder = new TextDecoder();
-  const first = output.items[0];
-  if (first && output.items.length === 1 && (first.mime === STDOUT || first.mime === STDERR)) {
-    return {
-      output_type: 'stream',
-      name: first.mime === STDOUT ? 'stdout' : 'stderr',
-      text: decoder.decode(first.data),
-    };
-  }
-  if (first && first.mime === ERROR) {
-    const parsed = JSON.parse(decoder.decode(first.data)) as {
-      name?: string;
-      message?: string;
-      stack?: string;
-    };
-    return {
-      output_type: 'error',
-      ename: parsed.name ?? 'Error',
-      evalue: parsed.message ?? '',
-      traceback: parsed.stack ? [parsed.stack] : [],
-    };
-  }
-  const data: Record<string, unknown> = {};
-  for (const item of output.items) {
-    const raw = decoder.decode(item.data);
-    if (item.mime.endsWith('json')) {
-      try {
-        data[item.mime] = JSON.parse(raw) as unknown;
-        continue;
-      } catch {
-        // Not valid JSON: review it as text.
-      }
-    }
-    data[item.mime] = raw;
-  }
-  return { output_type: 'display_data', data, metadata: { ...(output.metadata ?? {}) } };
+  return outputOfItems(
+    output.items.map((i) => ({ mime: i.mime, text: decoder.decode(i.data) })),
+    { ...(output.metadata ?? {}) },
+  );
 }
 
 /**

@@ -7,23 +7,12 @@
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import type { DpRelease } from '@privet/core/protocol';
 import { formatNumber, releaseCaption, releaseTable } from '@privet/core/client/release-format';
+import { el, MUTED, renderWithheld } from './dom.js';
 
-export { formatNumber };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  style?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (style) node.setAttribute('style', style);
-  return node;
-}
+export { formatNumber, renderWithheld };
 
 const CELL =
   'padding:2px 8px;border-bottom:1px solid var(--vscode-editorWidget-border,#8884);text-align:left';
-const MUTED = 'color:var(--vscode-descriptionForeground)';
 
 /** Builds the DOM of a release: caption, table with intervals, footer with id. */
 export function renderRelease(release: DpRelease, host: HTMLElement): void {
@@ -50,36 +39,6 @@ export function renderRelease(release: DpRelease, host: HTMLElement): void {
     host.appendChild(el('div', w, 'color:var(--vscode-editorWarning-foreground)'));
   const footer = host.appendChild(el('div', 'release id ', MUTED));
   footer.appendChild(el('code', release.releaseId));
-}
-
-/** Builds the DOM of a withheld output's placeholder (rules only, never content). */
-export function renderWithheld(
-  info: { verdict?: unknown; rules?: unknown },
-  host: HTMLElement,
-): void {
-  host.replaceChildren();
-  host.className = 'privet-withheld';
-  const rules = Array.isArray(info.rules) ? info.rules.map(String).join(', ') : 'review';
-  const box = el(
-    'div',
-    undefined,
-    'border-left:3px solid var(--vscode-editorWarning-foreground);padding:4px 8px',
-  );
-  box.appendChild(
-    el(
-      'div',
-      `Privet withheld this output (${String(info.verdict ?? 'flag')}: ${rules}).`,
-      'font-weight:600',
-    ),
-  );
-  box.appendChild(
-    el(
-      'div',
-      'Use "Request review" in the cell status bar to send it to a reviewer; it stays off the notebook.',
-      MUTED,
-    ),
-  );
-  host.appendChild(box);
 }
 
 /** Renderer entry point (VS Code's notebook renderer API). */

@@ -1,0 +1,173 @@
+/**
+ * The VS Code gate renderer's decision, without a webview: an item is checked as VS Code would
+ * draw it; a passing item is drawn at once, a held one only when the extension host answers that
+ * a reviewer approved it. No messaging, no answer in time or a "no" keep it held.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  ApprovalChannel,
+  decideItem,
+  type MessagingLike,
+} from '../../vscode-ext/src/renderer/gate-decision.js';
+import {
+  isApprovalAnswer,
+  isApprovalQuery,
+  type ApprovalQuery,
+} from '../../vscode-ext/src/shared/gate-messages.js';
+import { outputOfItem, outputOfItems } from '../../vscode-ext/src/shared/output-items.js';
+
+const STDOUT = 'application/vnd.code.notebook.stdout';
+const ERROR = 'application/vnd.code.notebook.error';
+
+/** An output item as the renderer API gives it. */
+function item(mime: string, text: string): { mime: string; text(): string } {
+  return { mime, text: () => text };
+}
+
+/** A renderer context's messaging whose host answers every question with `answer`. */
+function host(answer: ((q: ApprovalQuery) => boolean) | null): {
+  messaging: MessagingLike;
+  asked: ApprovalQuery[];
+} {
+  const asked: ApprovalQuery[] = [];
+  let listener: ((m: unknown) => void) | undefined;
+  const messaging: MessagingLike = {
+    postMessage(message: unknown) {
+      assert.ok(isApprovalQuery(message), 'the renderer only sends well-formed questions');
+      asked.push(message);
+      if (answer)
+        queueMicrotask(() =>
+          listener?.({
+            type: 'privet.approval',
+            requestId: message.requestId,
+            approved: answer(message),
+          }),
+        );
+    },
+    onDidReceiveMessage(l) {
+      listener = l;
+      return { dispose: () => (listener = undefined) };
+    },
+  };
+  return { messaging, asked };
+}
+
+describe('VS Code gate renderer', () => {
+  it('draws a passing item without asking the host', async () => {
+    const { messaging, asked } = host(() => true);
+    const channel = new ApprovalChannel(messaging);
+    const decision = await decideItem(item('text/plain', 'mean age 41.5'), (m, t) =>
+      channel.ask(m, t),
+    );
+    assert.deepEqual(decision, { show: true });
+    assert.equal(asked.length, 0);
+  });
+
+  it('holds an email in stdout unless the host confirms an approval', async () => {
+    const text = 'contact: jane.roe@example.org\n';
+    const no = host(() => false);
+    const held = await decideItem(item(STDOUT, text), (m, t) =>
+      new ApprovalChannel(no.messaging).ask(m, t),
+    );
+    assert.equal(held.show, false);
+    assert.ok(!held.show && held.review.findings.some((f) => f.rule === 'email'));
+    assert.deepEqual(
+      no.asked.map((q) => [q.mime, q.text]),
+      [[STDOUT, text]],
+      'the host is asked about exactly the drawn item',
+    );
+
+    const yes = host((q) => q.text === text);
+    const shown = await decideItem(item(STDOUT, text), (m, t) =>
+      new ApprovalChannel(yes.messaging).ask(m, t),
+    );
+    assert.deepEqual(shown, { show: true });
+  });
+
+  it('fails closed: no messaging, or no answer in time, keeps the item held', async () => {
+    const html = '<table><tr><td>jane.roe@example.org</td></tr></table>';
+    const none = new ApprovalChannel({});
+    assert.equal((await decideItem(item('text/html', html), (m, t) => none.ask(m, t))).show, false);
+    const silent = host(null);
+    const slow = new ApprovalChannel(silent.messaging, 20);
+    assert.equal((await decideItem(item('text/html', html), (m, t) => slow.ask(m, t))).show, false);
+    assert.equal(silent.asked.length, 1);
+  });
+
+  it('answers are matched to their question; stray or malformed messages are ignored', async () => {
+    let listener: ((m: unknown) => void) | undefined;
+    const posted: ApprovalQuery[] = [];
+    const channel = new ApprovalChannel(
+      {
+        postMessage: (m) => posted.push(m as ApprovalQuery),
+        onDidReceiveMessage: (l) => {
+          listener = l;
+          return { dispose: () => undefined };
+        },
+      },
+      1000,
+    );
+    const first = channel.ask('text/plain', 'a');
+    const second = channel.ask('text/plain', 'b');
+    listener?.({ type: 'privet.approval', requestId: 999, approved: true });
+    listener?.({ type: 'privet.approval', requestId: posted[1]!.requestId, approved: 'yes' });
+    listener?.({ type: 'privet.approval', requestId: posted[1]!.requestId, approved: true });
+    listener?.({ type: 'privet.approval', requestId: posted[0]!.requestId, approved: false });
+    assert.deepEqual(await Promise.all([first, second]), [false, true]);
+    assert.equal(isApprovalAnswer({ type: 'privet.approval', requestId: 1 }), false);
+    assert.equal(isApprovalQuery({ type: 'privet.approval?', requestId: 1, mime: 'x' }), false);
+  });
+
+  it('reads items as the review engine expects them', async () => {
+    assert.deepEqual(outputOfItem(STDOUT, 'hi\n'), {
+      output_type: 'stream',
+      name: 'stdout',
+      text: 'hi\n',
+    });
+    assert.deepEqual(
+      outputOfItem(ERROR, JSON.stringify({ name: 'KeyError', message: 'x', stack: 'tb' })),
+      { output_type: 'error', ename: 'KeyError', evalue: 'x', traceback: ['tb'] },
+    );
+    // An error item that is not VS Code's JSON is still checked, as the error's message.
+    const bad = await decideItem(item(ERROR, 'boom jane.roe@example.org'), async () => false);
+    assert.equal(bad.show, false);
+    assert.deepEqual(outputOfItem('application/json', '{"a":1}'), {
+      output_type: 'display_data',
+      data: { 'application/json': { a: 1 } },
+      metadata: {},
+    });
+    // A stream a kernel appended in pieces is one stream: an address split across pieces is seen.
+    const pieces = outputOfItems([
+      { mime: STDOUT, text: 'contact: jane.roe@exa' },
+      { mime: STDOUT, text: 'mple.org\n' },
+    ]);
+    assert.deepEqual(pieces, {
+      output_type: 'stream',
+      name: 'stdout',
+      text: 'contact: jane.roe@example.org\n',
+    });
+    assert.deepEqual(
+      outputOfItems([
+        { mime: 'text/html', text: '<b>x</b>' },
+        { mime: 'text/plain', text: 'x' },
+      ]),
+      {
+        output_type: 'display_data',
+        data: { 'text/html': '<b>x</b>', 'text/plain': 'x' },
+        metadata: {},
+      },
+    );
+    // An item whose text cannot be read is blocked, never drawn.
+    const unreadable = await decideItem(
+      {
+        mime: 'text/plain',
+        text: () => {
+          throw new Error('bad bytes');
+        },
+      },
+      async () => false,
+    );
+    assert.ok(!unreadable.show && unreadable.review.verdict === 'block');
+  });
+});

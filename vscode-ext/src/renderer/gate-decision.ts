@@ -1,0 +1,93 @@
+/**
+ * The gate renderer's decision for one output item, without the DOM: check the item as VS Code
+ * would draw it; a held item is drawn only when the extension host confirms a reviewer approved
+ * that output. Answers come by renderer messaging; no messaging, or no answer in time, means
+ * "not approved" (fail closed).
+ */
+import { checkOutput, type ReviewResult } from '@privet/core/review/index';
+import { isApprovalAnswer, type ApprovalQuery } from '../shared/gate-messages.js';
+import { outputOfItem } from '../shared/output-items.js';
+
+/** An output item as the decision needs it (VS Code's renderer OutputItem fits). */
+export interface ItemLike {
+  readonly mime: string;
+  text(): string;
+}
+
+/** Draw the item, or hold it with the review's findings. */
+export type ItemDecision = { show: true } | { show: false; review: ReviewResult };
+
+/** The verdict for an item the engine could not read. */
+function unreadable(): ReviewResult {
+  return {
+    verdict: 'block',
+    findings: [
+      {
+        rule: 'malformed',
+        severity: 'block',
+        mime: 'output',
+        location: { start: 0, end: 0 },
+        message: 'the review engine could not read this output',
+      },
+    ],
+    redactedPreview: '',
+  };
+}
+
+/** Checks one item; a held item is shown only if `approved(mime, text)` confirms it. */
+export async function decideItem(
+  item: ItemLike,
+  approved: (mime: string, text: string) => Promise<boolean>,
+): Promise<ItemDecision> {
+  let review: ReviewResult;
+  let text = '';
+  try {
+    text = item.text();
+    review = checkOutput(outputOfItem(item.mime, text), { mode: 'display' });
+  } catch {
+    review = unreadable();
+  }
+  if (review.verdict === 'pass') return { show: true };
+  return (await approved(item.mime, text)) ? { show: true } : { show: false, review };
+}
+
+/** The messaging half of a renderer context (both optional: messaging may be off). */
+export interface MessagingLike {
+  postMessage?(message: unknown): void;
+  onDidReceiveMessage?: (listener: (message: unknown) => void) => { dispose(): void };
+}
+
+/** Asks the extension host about approvals and matches its answers to the questions. */
+export class ApprovalChannel {
+  private next = 1;
+  private readonly waiting = new Map<number, (approved: boolean) => void>();
+
+  /** Listens for answers on `messaging`; unanswered questions count as "no" after `timeoutMs`. */
+  constructor(
+    private readonly messaging: MessagingLike,
+    private readonly timeoutMs = 5000,
+  ) {
+    messaging.onDidReceiveMessage?.((message) => {
+      if (!isApprovalAnswer(message)) return;
+      this.waiting.get(message.requestId)?.(message.approved);
+    });
+  }
+
+  /** True once the host confirms the item's output was approved; false without messaging or in time. */
+  ask(mime: string, text: string): Promise<boolean> {
+    const post = this.messaging.postMessage?.bind(this.messaging);
+    if (!post || !this.messaging.onDidReceiveMessage) return Promise.resolve(false);
+    const requestId = this.next++;
+    return new Promise<boolean>((resolve) => {
+      const done = (approved: boolean): void => {
+        clearTimeout(timer);
+        this.waiting.delete(requestId);
+        resolve(approved);
+      };
+      const timer = setTimeout(() => done(false), this.timeoutMs);
+      this.waiting.set(requestId, done);
+      const query: ApprovalQuery = { type: 'privet.approval?', requestId, mime, text };
+      post(query);
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * nbformat outputs from VS Code output items, without the `vscode` module: the extension host's
+ * conversion and the gate renderer (which runs in the output webview) decode items the same way,
+ * so both check exactly what VS Code would draw.
+ */
+import type { NotebookOutput } from '@privet/core/review/index';
+
+/** VS Code's MIME types of stdout items (current and legacy names). */
+export const STDOUT_MIMES: ReadonlySet<string> = new Set([
+  'application/vnd.code.notebook.stdout',
+  'application/x.notebook.stdout',
+  'application/x.notebook.stream',
+]);
+
+/** VS Code's MIME types of stderr items (current and legacy names). */
+export const STDERR_MIMES: ReadonlySet<string> = new Set([
+  'application/vnd.code.notebook.stderr',
+  'application/x.notebook.stderr',
+]);
+
+/** VS Code's MIME type of an error item (JSON: name, message, stack). */
+export const ERROR_MIME = 'application/vnd.code.notebook.error';
+
+/** The stream or error output one item stands for, or undefined for a display item. */
+export function streamOrErrorOutput(mime: string, text: string): NotebookOutput | undefined {
+  if (STDOUT_MIMES.has(mime)) return { output_type: 'stream', name: 'stdout', text };
+  if (STDERR_MIMES.has(mime)) return { output_type: 'stream', name: 'stderr', text };
+  if (mime !== ERROR_MIME) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { name?: unknown; message?: unknown; stack?: unknown };
+    return {
+      output_type: 'error',
+      ename: typeof parsed.name === 'string' ? parsed.name : 'Error',
+      evalue: typeof parsed.message === 'string' ? parsed.message : '',
+      traceback: typeof parsed.stack === 'string' ? [parsed.stack] : [],
+    };
+  } catch {
+    // Not the JSON VS Code writes: review the raw text as the error's message.
+    return { output_type: 'error', ename: 'Error', evalue: text, traceback: [] };
+  }
+}
+
+/** A display item's value as the review engine reads it: JSON types parsed when valid. */
+export function displayValue(mime: string, text: string): unknown {
+  if (mime.endsWith('json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // Not valid JSON: review it as text.
+    }
+  }
+  return text;
+}
+
+/** The nbformat output of a single item: what one renderer call draws. */
+export function outputOfItem(mime: string, text: string): NotebookOutput {
+  return (
+    streamOrErrorOutput(mime, text) ?? {
+      output_type: 'display_data',
+      data: { [mime]: displayValue(mime, text) },
+      metadata: {},
+    }
+  );
+}
+
+/**
+ * The nbformat output of a whole cell output's items (MIME type and decoded text each). A stream
+ * a kernel appended in pieces (several stdout items) is one stream of their joined text, so an
+ * identifier split across pieces is still seen; items of one MIME type are joined likewise.
+ */
+export function outputOfItems(
+  items: readonly { mime: string; text: string }[],
+  metadata: Record<string, unknown> = {},
+): NotebookOutput {
+  const byMime = new Map<string, string>();
+  for (const { mime, text } of items) byMime.set(mime, (byMime.get(mime) ?? '') + text);
+  const first = items[0];
+  if (first && (byMime.size === 1 || first.mime === ERROR_MIME)) {
+    const single = streamOrErrorOutput(first.mime, byMime.get(first.mime)!);
+    if (single) return single;
+  }
+  const data: Record<string, unknown> = {};
+  for (const [mime, text] of byMime) data[mime] = displayValue(mime, text);
+  return { output_type: 'display_data', data, metadata };
+}
