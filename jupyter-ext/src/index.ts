@@ -5,7 +5,7 @@
  */
 import { dataPanelPlugin } from './plugins/dataPanel.js';
 import { exportPlugin } from './plugins/export.js';
-import { consoleGatePlugin, gatePlugin } from './plugins/gate.js';
+import { consoleGatePlugin, debuggerGatePlugin, gatePlugin } from './plugins/gate.js';
 import { reviewQueuePlugin } from './plugins/reviewQueue.js';
 import { servicesPlugin } from './plugins/services.js';
 
@@ -13,6 +13,7 @@ export default [
   servicesPlugin,
   gatePlugin,
   consoleGatePlugin,
+  debuggerGatePlugin,
   dataPanelPlugin,
   reviewQueuePlugin,
   exportPlugin,

@@ -1,7 +1,8 @@
 /**
- * Kernel replies shown outside outputs are gated too: the tooltip (Shift+Tab) and the help panel
- * show IPython's "String form" of a variable, so an email held in an output must not leak there.
- * Harmless help still shows, and markdown cells (authored text) render as written.
+ * Kernel data shown outside outputs is gated too: the tooltip (Shift+Tab) and the help panel show
+ * IPython's "String form" of a variable, and the debugger's Variables panel shows each variable's
+ * value, so an email held in an output must not leak there. Harmless help and values still show,
+ * and markdown cells (authored text) render as written.
  */
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -94,4 +95,46 @@ test('tooltip and help panel hold a variable whose value is an email', async ({ 
   await expect(
     notebook.locator('.jp-MarkdownCell .jp-RenderedMarkdown', { hasText: authored }),
   ).toBeVisible({ timeout: 30_000 });
+});
+
+test("the debugger's Variables panel holds a value that is an email", async ({ page }) => {
+  await openLab(page);
+  await openPanel(page);
+  await signIn(page, env.tokens.bob!);
+  await page
+    .locator('#privet-data-panel .jp-Privet-view[data-view="visits_masked"]')
+    .getByRole('button', { name: 'Use in notebook' })
+    .click();
+  const notebook = visibleNotebook(page);
+  await expect(notebook.locator('.jp-CodeCell')).not.toHaveCount(0);
+  await waitForIdleKernel(page);
+  // The debugger lists the kernel's variables after each run once it is enabled.
+  const bug = notebook.locator('.jp-DebuggerBugButton');
+  await expect(bug).toBeEnabled({ timeout: 60_000 });
+  await bug.click();
+  await expect(notebook.locator('.jp-DebuggerBugButton[aria-pressed="true"]')).toHaveCount(1);
+  const email = `dbg.${run}@example.org`;
+  const held = `held_${run}`;
+  const safe = `safe_${run}`;
+  await runNewCell(
+    page,
+    `debugger-${run}`,
+    `${held} = "dbg.${run}" + "@" + "example.org"\n${safe} = 40 + 2`,
+  );
+  const tab = page.locator(
+    '.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="jp-debugger-sidebar"]',
+  );
+  const sidebar = page.locator('#jp-debugger-sidebar');
+  if (!(await sidebar.isVisible())) await tab.click();
+  const variables = sidebar.locator('.jp-DebuggerVariables');
+  await expect(variables).toContainText(safe, { timeout: 60_000 });
+  await expect(variables).toContainText(held);
+  await expect(variables).toContainText('held by Privet review: rules email');
+  await expect(variables).toContainText('42');
+  await expect(page.locator('body')).not.toContainText(email);
+  await page.screenshot({ path: `${SHOTS}/held-debugger-variable.png` });
+  // Leave the layout as later tests expect it: debugger off, right sidebar collapsed.
+  await bug.click();
+  if (await sidebar.isVisible()) await tab.click();
+  await expect(sidebar).toBeHidden();
 });

@@ -15,6 +15,7 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
+import { viewsUnknownFinding } from './context-missing.js';
 import { ReleaseCache } from './releases.js';
 
 /** Name of the performance measure of the gate's local work on one output. */
@@ -91,6 +92,19 @@ export class OutputGate {
     const unknownReleases = new Set<string>();
     const result = checkOutput(output, this.displayContext(viewsUsed, unknownReleases));
     return { result, unknownReleases };
+  }
+
+  /**
+   * One self-contained check of content shown outside outputs (e.g. a debugger variable's value):
+   * the engine with every view's context, and while the views are unknown, a possible table of
+   * rows is held (fail closed). DP release ids are not verified here: such content is held.
+   */
+  checkOnce(output: NotebookOutput): ReviewResult {
+    const views = this.checkContext();
+    const { result } = this.check(output, views ?? []);
+    if (views !== null || result.verdict !== 'pass') return result;
+    const finding = viewsUnknownFinding(output);
+    return finding ? { ...result, verdict: 'flag', findings: [finding] } : result;
   }
 
   /** The review context of a whole-notebook check as it is saved (same rules as on display). */

@@ -1,12 +1,15 @@
 /**
  * `privet:output-gate` and `privet:console-gate`: the notebook and code console content factories
- * that gate every output (see gate/factory.ts and gate/console-factory.ts), over one shared gate.
+ * that gate every output (see gate/factory.ts and gate/console-factory.ts), over one shared gate;
+ * `privet:debugger-gate` checks the values the debugger's Variables panel shows.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ConsolePanel } from '@jupyterlab/console';
+import { IDebugger } from '@jupyterlab/debugger';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { GatedConsoleContentFactory } from '../gate/console-factory.js';
+import { gateDebuggerVariables } from '../gate/debugger-variables.js';
 import { GatedContentFactory } from '../gate/factory.js';
 import { OutputGate } from '../gate/gate.js';
 import { IPrivetServices } from '../services.js';
@@ -46,6 +49,16 @@ export const consoleGatePlugin: JupyterFrontEndPlugin<ConsolePanel.IContentFacto
       { editorFactory: editorServices.factoryService.newInlineEditor },
       gateFor(services),
     ),
+};
+
+/** Checks every value the debugger's Variables panel receives (gate/debugger-variables.ts). */
+export const debuggerGatePlugin: JupyterFrontEndPlugin<void> = {
+  id: 'privet:debugger-gate',
+  description: "Shows the debugger's variable values only after Privet's review check passed.",
+  autoStart: true,
+  requires: [IDebugger, IPrivetServices],
+  activate: (_app: JupyterFrontEnd, service: IDebugger, services: IPrivetServices): void =>
+    gateDebuggerVariables(service, gateFor(services)),
 };
 
 const gates = new WeakMap<IPrivetServices, OutputGate>();
