@@ -6,23 +6,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
-import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
-import { runNewCell, visibleNotebook, waitForIdleKernel } from '../support/notebook.js';
+import { SHOTS } from '../support/lab.js';
+import { notebookWithView, runNewCell } from '../support/notebook.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
 
 test('tooltip and help panel hold a variable whose value is an email', async ({ page }) => {
-  await openLab(page);
-  await openPanel(page);
-  await signIn(page, env.tokens.bob!);
-  await page
-    .locator('#privet-data-panel .jp-Privet-view[data-view="visits_masked"]')
-    .getByRole('button', { name: 'Use in notebook' })
-    .click();
-  const notebook = visibleNotebook(page);
-  await expect(notebook.locator('.jp-CodeCell')).not.toHaveCount(0);
-  await waitForIdleKernel(page);
+  const notebook = await notebookWithView(page, env.tokens.bob!, 'visits_masked');
   const email = `tip.${run}@example.org`;
   const variable = `contact_${run}`;
   const cell = await runNewCell(
@@ -98,16 +89,7 @@ test('tooltip and help panel hold a variable whose value is an email', async ({ 
 });
 
 test("the debugger's Variables panel holds a value that is an email", async ({ page }) => {
-  await openLab(page);
-  await openPanel(page);
-  await signIn(page, env.tokens.bob!);
-  await page
-    .locator('#privet-data-panel .jp-Privet-view[data-view="visits_masked"]')
-    .getByRole('button', { name: 'Use in notebook' })
-    .click();
-  const notebook = visibleNotebook(page);
-  await expect(notebook.locator('.jp-CodeCell')).not.toHaveCount(0);
-  await waitForIdleKernel(page);
+  const notebook = await notebookWithView(page, env.tokens.bob!, 'visits_masked');
   // The debugger lists the kernel's variables after each run once it is enabled.
   const bug = notebook.locator('.jp-DebuggerBugButton');
   await expect(bug).toBeEnabled({ timeout: 60_000 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
-import { runNewCell, visibleNotebook, waitForIdleKernel } from '../support/notebook.js';
+import { notebookWithView, runNewCell, visibleNotebook } from '../support/notebook.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -119,15 +119,7 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
   });
 
   test('an email streamed in two chunks is held', async ({ page }) => {
-    await openLab(page);
-    await openPanel(page);
-    await signIn(page, env.tokens.bob!);
-    await page
-      .locator('#privet-data-panel .jp-Privet-view[data-view="visits_masked"]')
-      .getByRole('button', { name: 'Use in notebook' })
-      .click();
-    await expect(visibleNotebook(page).locator('.jp-CodeCell')).not.toHaveCount(0);
-    await waitForIdleKernel(page);
+    await notebookWithView(page, env.tokens.bob!, 'visits_masked');
     const cell = await runNewCell(
       page,
       `stream-${run}`,
@@ -177,15 +169,7 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
   });
 
   test('overhead per 100 KB mixed-MIME output is logged', async ({ page }, testInfo) => {
-    await openLab(page);
-    await openPanel(page);
-    await signIn(page, env.tokens.bob!);
-    await page
-      .locator('#privet-data-panel .jp-Privet-view[data-view="visits_masked"]')
-      .getByRole('button', { name: 'Use in notebook' })
-      .click();
-    await expect(visibleNotebook(page).locator('.jp-CodeCell')).not.toHaveCount(0);
-    await waitForIdleKernel(page);
+    await notebookWithView(page, env.tokens.bob!, 'visits_masked');
     const before = await page.evaluate(
       () => performance.getEntriesByName('privet-gate-check').length,
     );

@@ -1,5 +1,6 @@
 /** Notebook steps shared by the UI tests: run code in a new cell and find the visible notebook. */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { openLab, openPanel, signIn } from './lab.js';
 
 /** The notebook panel on screen. */
 export function visibleNotebook(page: Page): Locator {
@@ -33,4 +34,22 @@ export async function waitForIdleKernel(page: Page): Promise<void> {
   await expect(page.locator('.jp-StatusBar-TextItem', { hasText: 'Idle' })).toHaveCount(1, {
     timeout: 60_000,
   });
+}
+
+/**
+ * Opens JupyterLab, signs in with `token` and clicks "Use in notebook" on `view`: returns the
+ * notebook that opens, once its kernel is idle.
+ */
+export async function notebookWithView(page: Page, token: string, view: string): Promise<Locator> {
+  await openLab(page);
+  await openPanel(page);
+  await signIn(page, token);
+  await page
+    .locator(`#privet-data-panel .jp-Privet-view[data-view="${view}"]`)
+    .getByRole('button', { name: 'Use in notebook' })
+    .click();
+  const notebook = visibleNotebook(page);
+  await expect(notebook.locator('.jp-CodeCell')).not.toHaveCount(0);
+  await waitForIdleKernel(page);
+  return notebook;
 }
