@@ -125,14 +125,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       metadata: { ...model.metadata },
       trusted: model.trusted,
     });
-    let local: LocalCheck;
-    try {
-      local = this.check(output);
-    } catch (error) {
-      // Fail closed: an output the engine cannot read is held, never shown.
-      console.warn('Privet: the review engine failed on an output; it stays hidden.', error);
-      local = unreadable();
-    }
+    let local = this.checkOrHold(output, 'an output');
     this.host.gate.recordOverhead(start, {
       mime: Object.keys(model.data).join(','),
       verdict: local.result.verdict,
@@ -140,11 +133,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     if (local.unknownReleases.size > 0 && output.output_type !== 'stream') {
       if (await this.host.gate.verifyReleases(local.unknownReleases)) {
         if (generation !== this.generation) return;
-        try {
-          local = this.check(output);
-        } catch {
-          local = unreadable();
-        }
+        local = this.checkOrHold(output, 'an output');
       }
     }
     if (generation !== this.generation) return;
@@ -171,14 +160,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       data,
       metadata: { ...model.metadata },
     } as NotebookOutput;
-    let local: LocalCheck;
-    try {
-      local = this.check(output);
-    } catch (error) {
-      console.warn('Privet: the review engine failed on a kernel reply; it stays hidden.', error);
-      local = unreadable();
-    }
-    const { verdict, findings } = local.result;
+    const { verdict, findings } = this.checkOrHold(output, 'a kernel reply').result;
     const snapshot = new MimeModel({
       data,
       metadata: { ...model.metadata },
@@ -195,6 +177,16 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       onClear: () => undefined,
       kernelReply: true,
     });
+  }
+
+  /** `check`, failing closed: content the engine cannot read is held, never shown. */
+  private checkOrHold(output: NotebookOutput, what: string): LocalCheck {
+    try {
+      return this.check(output);
+    } catch (error) {
+      console.warn(`Privet: the review engine failed on ${what}; it stays hidden.`, error);
+      return unreadable();
+    }
   }
 
   /** Runs the engine (streams incrementally); holds possible tables while views are unknown. */
