@@ -15,6 +15,23 @@ import {
 
 export { FindingSink, identifierSpans, joinText, redact } from './sink.js';
 
+/**
+ * The result for content the engine could not read (a thrown check, undecodable bytes): blocked,
+ * never shown, with one `malformed` finding saying so — callers fail closed through this.
+ */
+export function unreadableResult(
+  mime = 'output',
+  message = 'the review engine could not read this output',
+): ReviewResult {
+  return {
+    verdict: 'block',
+    findings: [
+      { rule: 'malformed', severity: 'block', mime, location: { start: 0, end: 0 }, message },
+    ],
+    redactedPreview: '',
+  };
+}
+
 /** Checks one nbformat output against every rule. */
 export function checkOutput(output: NotebookOutput, context: ReviewContext = {}): ReviewResult {
   const sink = new FindingSink(resolveSettings(context.policy));

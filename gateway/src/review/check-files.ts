@@ -9,6 +9,7 @@ import {
   checkNotebook,
   checkOutput,
   settingsFromExportRules,
+  unreadableResult,
   type Finding,
   type NotebookOutput,
   type ReviewContext,
@@ -44,21 +45,8 @@ function settingsOf(policy: Policy | ReviewContext['policy'] | undefined): Revie
 }
 
 function failure(file: string, message: string): FileVerdict {
-  return {
-    file,
-    cell: -1,
-    output: -1,
-    verdict: 'block',
-    findings: [
-      {
-        rule: 'malformed',
-        severity: 'block',
-        mime: 'file',
-        location: { start: 0, end: 0 },
-        message,
-      },
-    ],
-  };
+  const { verdict, findings } = unreadableResult('file', message);
+  return { file, cell: -1, output: -1, verdict, findings };
 }
 
 /** Checks every output of every file, in order. */

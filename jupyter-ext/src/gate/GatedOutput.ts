@@ -12,6 +12,7 @@ import {
   StreamChecker,
   outputContentHash,
   outputContentText,
+  unreadableResult,
   type Finding,
   type NotebookOutput,
   type StreamOutput,
@@ -51,17 +52,7 @@ function heldState(state: ReviewState | 'none'): HeldState {
 
 /** The verdict for an output the engine could not check. */
 function unreadable(): LocalCheck {
-  const finding: Finding = {
-    rule: 'malformed',
-    severity: 'block',
-    mime: 'output',
-    location: { start: 0, end: 0 },
-    message: 'the review engine could not read this output',
-  };
-  return {
-    result: { verdict: 'block', findings: [finding], redactedPreview: '' },
-    unknownReleases: new Set(),
-  };
+  return { result: unreadableResult(), unknownReleases: new Set() };
 }
 
 /** Progress of one streamed output. */

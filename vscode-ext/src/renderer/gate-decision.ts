@@ -4,7 +4,7 @@
  * that output. Answers come by renderer messaging; no messaging, or no answer in time, means
  * "not approved" (fail closed).
  */
-import { checkOutput, type ReviewResult } from '@privet/core/review/index';
+import { checkOutput, unreadableResult, type ReviewResult } from '@privet/core/review/index';
 import { isApprovalAnswer, type ApprovalQuery } from '../shared/gate-messages.js';
 import { outputOfItem } from '../shared/output-items.js';
 
@@ -17,23 +17,6 @@ export interface ItemLike {
 /** Draw the item, or hold it with the review's findings. */
 export type ItemDecision = { show: true } | { show: false; review: ReviewResult };
 
-/** The verdict for an item the engine could not read. */
-function unreadable(): ReviewResult {
-  return {
-    verdict: 'block',
-    findings: [
-      {
-        rule: 'malformed',
-        severity: 'block',
-        mime: 'output',
-        location: { start: 0, end: 0 },
-        message: 'the review engine could not read this output',
-      },
-    ],
-    redactedPreview: '',
-  };
-}
-
 /** Checks one item; a held item is shown only if `approved(mime, text)` confirms it. */
 export async function decideItem(
   item: ItemLike,
@@ -45,7 +28,7 @@ export async function decideItem(
     text = item.text();
     review = checkOutput(outputOfItem(item.mime, text), { mode: 'display' });
   } catch {
-    review = unreadable();
+    review = unreadableResult();
   }
   if (review.verdict === 'pass') return { show: true };
   return (await approved(item.mime, text)) ? { show: true } : { show: false, review };
