@@ -8,6 +8,8 @@ import { FindingSink, joinText, PREVIEW_LIMIT } from './sink.js';
 import { contributionHits } from './table-rules.js';
 import {
   resolveSettings,
+  type Finding,
+  type RuleId,
   type NotebookOutput,
   type ReviewContext,
   type ReviewResult,
@@ -30,6 +32,11 @@ export function unreadableResult(
     ],
     redactedPreview: '',
   };
+}
+
+/** Distinct ids of the rules whose findings hold an output back (`info` never does), sorted. */
+export function holdingRules(findings: readonly Pick<Finding, 'rule' | 'severity'>[]): RuleId[] {
+  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
 }
 
 /** Checks one nbformat output against every rule. */

@@ -1,7 +1,7 @@
 /** Output review: checks notebook outputs (every MIME type) for identifiers and disclosure risks. */
 export * from './types.js';
 export { DP_RELEASE_MIME } from './dp-release.js';
-export { checkOutput, identifierSpans, redact, unreadableResult } from './check.js';
+export { checkOutput, holdingRules, identifierSpans, redact, unreadableResult } from './check.js';
 export {
   checkNotebook,
   type NotebookLike,

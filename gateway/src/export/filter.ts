@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ExportManifestOutput, Policy } from '@privet/core';
 import {
   checkNotebook,
+  holdingRules,
   outputContentHash,
   settingsFromExportRules,
   type NotebookOutput,
@@ -87,10 +88,6 @@ async function hashOf(output: JsonValue): Promise<string> {
   }
 }
 
-function blockingRules(findings: readonly { rule: string; severity: string }[]): string[] {
-  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
-}
-
 /** Re-checks every output and returns the notebook with only passed or approved outputs. */
 export async function filterNotebook(
   value: unknown,
@@ -129,7 +126,7 @@ export async function filterNotebook(
         if (reviewId !== undefined) {
           line.status = 'approved';
           line.reviewId = reviewId;
-        } else line.rules = result ? blockingRules(result.findings) : ['malformed'];
+        } else line.rules = result ? holdingRules(result.findings) : ['malformed'];
       }
       cellLines.push(line);
     }

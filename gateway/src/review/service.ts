@@ -17,6 +17,7 @@ import type {
 } from '@privet/core';
 import {
   checkOutput,
+  holdingRules,
   outputContentHash,
   settingsFromExportRules,
   type ReviewResult,
@@ -145,9 +146,7 @@ export class ReviewService {
           event: 'submitted',
           contentHash,
           verdict: result.verdict,
-          rules: [
-            ...new Set(result.findings.filter((f) => f.severity !== 'info').map((f) => f.rule)),
-          ].sort(),
+          rules: holdingRules(result.findings),
         },
       });
       return rowToRequest(row, [], e.purpose);

@@ -7,15 +7,12 @@
  * instance is wrapped where the panel reads: `model.variables.scopes` and `inspectVariable`.
  */
 import type { IDebugger } from '@jupyterlab/debugger';
-import type { ReviewResult } from '@privet/core/review/index';
+import { holdingRules, type ReviewResult } from '@privet/core/review/index';
 import type { OutputGate } from './gate.js';
 
 /** The text shown instead of a held value. */
 export function heldValueText(result: ReviewResult): string {
-  const rules = [
-    ...new Set(result.findings.filter((f) => f.severity !== 'info').map((f) => f.rule)),
-  ];
-  return `held by Privet review: rules ${rules.join(', ')}`;
+  return `held by Privet review: rules ${holdingRules(result.findings).join(', ')}`;
 }
 
 /** `text` quoted like `value` when that is a quoted string repr (the panel strips the quotes). */

@@ -9,9 +9,9 @@ import {
   type DpRelease,
 } from '@privet/core/protocol';
 import {
+  holdingRules,
   Rational,
   type DisplayOutput,
-  type Finding,
   type NotebookOutput,
   type ReviewResult,
 } from '@privet/core';
@@ -123,11 +123,6 @@ export function releaseOutput(release: DpRelease): DisplayOutput {
 /** An error output with what happened and how to fix it (never data values). */
 export function errorOutput(name: string, message: string, fix: string): NotebookOutput {
   return { output_type: 'error', ename: name, evalue: `${message}. Fix: ${fix}`, traceback: [] };
-}
-
-/** Distinct rule ids of findings that hold an output back. */
-export function holdingRules(findings: readonly Finding[]): string[] {
-  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
 }
 
 /** The placeholder written instead of a flagged output (rules fired, never the content). */

@@ -10,6 +10,7 @@
  * notebooks the host does not edit, such as the Interactive Window.
  */
 import type { ActivationFunction, OutputItem, RendererApi } from 'vscode-notebook-renderer';
+import { holdingRules } from '@privet/core/review/index';
 import { renderWithheld } from './dom.js';
 import { ApprovalChannel, decideItem } from './gate-decision.js';
 
@@ -30,10 +31,7 @@ export const activate: ActivationFunction = (context) => {
       if (signal.aborted) return;
       if (!decision.show) {
         const { verdict, findings } = decision.review;
-        const rules = [
-          ...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule)),
-        ];
-        renderWithheld({ verdict, rules }, element, HELD_HINT);
+        renderWithheld({ verdict, rules: holdingRules(findings) }, element, HELD_HINT);
         return;
       }
       const api = await (builtin ??= context.getRenderer(BUILTIN_RENDERER_ID));
