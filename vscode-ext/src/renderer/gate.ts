@@ -6,8 +6,9 @@
  * user picked another with "Change Presentation" — checks each item with core's review engine in
  * the output webview before anything is drawn, and hands passing items to the built-in renderer.
  * A held item shows the withheld notice (rules only) until the host swaps in the placeholder with
- * "Request review"; one a reviewer approved is drawn once the host confirms it. It also covers
- * notebooks the host does not edit, such as the Interactive Window.
+ * "Request review"; one a reviewer approved is drawn once the host confirms it. Renderers apply
+ * to every notebook type, so this also holds outputs in notebooks the host does not edit (the
+ * Interactive Window; untested here, as that needs the Jupyter extension).
  */
 import type { ActivationFunction, OutputItem, RendererApi } from 'vscode-notebook-renderer';
 import { holdingRules } from '@privet/core/review/index';
