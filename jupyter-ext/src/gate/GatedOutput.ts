@@ -23,7 +23,7 @@ import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
-import { viewsUnknownFinding } from './context-missing.js';
+import { holdWhileViewsUnknown } from './context-missing.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 
@@ -187,10 +187,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       output.output_type === 'stream'
         ? this.checkStream(output, views)
         : this.host.gate.check(output, views ?? []);
-    if (views !== null || local.result.verdict !== 'pass') return local;
-    const finding = viewsUnknownFinding(output);
-    if (!finding) return local;
-    return { ...local, result: { ...local.result, verdict: 'flag', findings: [finding] } };
+    return { ...local, result: holdWhileViewsUnknown(output, local.result, views !== null) };
   }
 
   /** Pushes what a stream added since the last call into its StreamChecker. */

@@ -3,7 +3,7 @@
  * row-level rule needs the views' quasi-identifier columns, so an output that may be a table of
  * rows is held until they are known; the gate then checks it again.
  */
-import type { Finding, NotebookOutput } from '@privet/core/review/index';
+import type { Finding, NotebookOutput, ReviewResult } from '@privet/core/review/index';
 
 /** Lines of text from which a text output may be a table of rows. */
 const MANY_LINES = 10;
@@ -50,4 +50,15 @@ export function viewsUnknownFinding(output: NotebookOutput): Finding | null {
     message:
       'a table that cannot be checked for row-level data until the views are known (sign in)',
   };
+}
+
+/** `result`, flagged with viewsUnknownFinding when it passed but the views were not known yet. */
+export function holdWhileViewsUnknown(
+  output: NotebookOutput,
+  result: ReviewResult,
+  viewsKnown: boolean,
+): ReviewResult {
+  if (viewsKnown || result.verdict !== 'pass') return result;
+  const finding = viewsUnknownFinding(output);
+  return finding ? { ...result, verdict: 'flag', findings: [finding] } : result;
 }

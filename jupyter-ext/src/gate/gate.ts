@@ -15,7 +15,7 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
-import { viewsUnknownFinding } from './context-missing.js';
+import { holdWhileViewsUnknown } from './context-missing.js';
 import { ReleaseCache } from './releases.js';
 
 /** Name of the performance measure of the gate's local work on one output. */
@@ -101,10 +101,7 @@ export class OutputGate {
    */
   checkOnce(output: NotebookOutput): ReviewResult {
     const views = this.checkContext();
-    const { result } = this.check(output, views ?? []);
-    if (views !== null || result.verdict !== 'pass') return result;
-    const finding = viewsUnknownFinding(output);
-    return finding ? { ...result, verdict: 'flag', findings: [finding] } : result;
+    return holdWhileViewsUnknown(output, this.check(output, views ?? []).result, views !== null);
   }
 
   /** The review context of a whole-notebook check as it is saved (same rules as on display). */
