@@ -86,6 +86,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private placeholder: HeldOutputWidget | null = null;
   private innerShown = false;
   private busy = false;
+  /** The notebook output model being decided (null for kernel replies such as tooltips). */
+  private current: IRenderMime.IMimeModel | null = null;
 
   /** Wraps `inner`; `host` gives the gate and the notebook the output lives in. */
   constructor(
@@ -109,6 +111,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     if (!isOutputModel(model)) return this.renderKernelReply(model);
     const generation = ++this.generation;
+    if (this.current !== model && this.current) this.host.setShown(this.current, false);
+    this.current = model;
     const start = performance.now();
     const output = model.toJSON() as NotebookOutput;
     const snapshot = new MimeModel({
@@ -145,6 +149,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
    */
   private async renderKernelReply(model: IRenderMime.IMimeModel): Promise<void> {
     const generation = ++this.generation;
+    this.current = null;
     const data = { ...model.data };
     const output = {
       output_type: 'display_data',
@@ -282,6 +287,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       this.innerShown = true;
     }
     this.removeClass('jp-Privet-gatedHeld');
+    if (this.current) this.host.setShown(this.current, true);
   }
 
   /** Shows the placeholder (and takes the real output out of the DOM). */
@@ -303,6 +309,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
 
   /** Puts the placeholder with `props` where the real output would be. */
   private showPlaceholder(props: HeldOutputProps): void {
+    if (this.current) this.host.setShown(this.current, false);
     if (this.innerShown) {
       (this.layout as PanelLayout).removeWidget(this.inner);
       this.inner.node.replaceChildren();

@@ -10,10 +10,12 @@
  * plugin, notebooks do not open at all (fail closed). The notebook's model is given a saving
  * filter (save-filter.ts), so held outputs are written to disk only as placeholders. Markdown
  * cells (authored text) render ungated; any other content rendered with the notebook's registry
- * is kernel content (the tooltip, the help panel) and is checked too.
+ * is kernel content (the tooltip, the help panel) and is checked too. Code cells list output
+ * headings in the table of contents only for outputs the gate shows (code-cell.ts).
  */
-import type { MarkdownCell } from '@jupyterlab/cells';
+import type { CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
+import { GatedCodeCell } from './code-cell.js';
 import type { OutputGate } from './gate.js';
 import { GateHost } from './host.js';
 import { GatedRenderMimeRegistry } from './registry.js';
@@ -25,6 +27,8 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
   constructor(
     options: Notebook.ContentFactory.IOptions,
     private readonly gate: OutputGate,
+    /** Called when a notebook's shown outputs changed (e.g. to refresh its table of contents). */
+    private readonly onShownOutputsChanged?: (panel: NotebookPanel) => void,
   ) {
     super(options);
   }
@@ -38,11 +42,22 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
       const parent = notebook.parent;
       return parent instanceof NotebookPanel ? parent.context.path : '';
     });
+    host.onShownChanged = () => {
+      const parent = notebook.parent;
+      if (parent instanceof NotebookPanel) this.onShownOutputsChanged?.(parent);
+    };
     // What is saved is filtered too: held outputs reach the file only as placeholders.
     notebook.modelChanged.connect(() => {
       if (notebook.model) filterSavedOutputs(notebook.model, host);
     });
     return notebook;
+  }
+
+  /** A code cell whose output headings (table of contents) come only from outputs the gate shows. */
+  override createCodeCell(options: CodeCell.IOptions): CodeCell {
+    const { rendermime } = options;
+    const host = rendermime instanceof GatedRenderMimeRegistry ? rendermime.host : null;
+    return new GatedCodeCell(options, host).initializeState();
   }
 
   /**

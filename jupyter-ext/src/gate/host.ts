@@ -10,11 +10,19 @@ import {
   type OutputPlace,
 } from './locate.js';
 
+/** How long after an output is shown or held the "headings may have changed" hook runs (coalesced). */
+const HEADINGS_SETTLE_MS = 100;
+
 /** The gate plus the notebook (or code console) one gated registry serves. */
 export class GateHost {
   private widget: Notebook | null = null;
   private codeConsole: CodeConsole | null = null;
   private pathOf: () => string = () => '';
+  /** Output models whose real content is on screen (passed, or approved by a reviewer). */
+  private readonly shown = new WeakSet<IRenderMime.IMimeModel>();
+  private headingsTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Called (coalesced) when an output was shown or held: derived views such as the ToC refresh. */
+  onShownChanged: (() => void) | null = null;
 
   /** Creates a host for one notebook (attached once it exists) or one code console. */
   constructor(
@@ -39,6 +47,23 @@ export class GateHost {
     if (this.widget) return locateOutput(this.widget, model);
     if (this.codeConsole) return locateConsoleOutput(this.codeConsole, model);
     return null;
+  }
+
+  /** Records whether the real content of `model` is on screen (the gate passed or approved it). */
+  setShown(model: IRenderMime.IMimeModel, shown: boolean): void {
+    if (this.shown.has(model) === shown) return;
+    if (shown) this.shown.add(model);
+    else this.shown.delete(model);
+    if (!this.onShownChanged || this.headingsTimer !== null) return;
+    this.headingsTimer = setTimeout(() => {
+      this.headingsTimer = null;
+      this.onShownChanged?.();
+    }, HEADINGS_SETTLE_MS);
+  }
+
+  /** True once the gate shows `model`'s real content; false while it is held or undecided. */
+  isShown(model: IRenderMime.IMimeModel): boolean {
+    return this.shown.has(model);
   }
 
   /** The notebook, once attached (null for a console). */

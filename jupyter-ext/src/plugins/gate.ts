@@ -8,6 +8,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ConsolePanel } from '@jupyterlab/console';
 import { IDebugger } from '@jupyterlab/debugger';
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { ITableOfContentsTracker, TableOfContentsModel } from '@jupyterlab/toc';
 import { GatedConsoleContentFactory } from '../gate/console-factory.js';
 import { gateDebuggerVariables } from '../gate/debugger-variables.js';
 import { GatedContentFactory } from '../gate/factory.js';
@@ -21,16 +22,29 @@ export const gatePlugin: JupyterFrontEndPlugin<NotebookPanel.IContentFactory> = 
   autoStart: true,
   provides: NotebookPanel.IContentFactory,
   requires: [IEditorServices, IPrivetServices],
+  optional: [ITableOfContentsTracker],
   activate: (
     _app: JupyterFrontEnd,
     editorServices: IEditorServices,
     services: IPrivetServices,
+    toc: ITableOfContentsTracker | null,
   ): NotebookPanel.IContentFactory =>
     new GatedContentFactory(
       { editorFactory: editorServices.factoryService.newInlineEditor },
       gateFor(services),
+      (panel) => refreshTableOfContents(toc, panel),
     ),
 };
+
+/** Refreshes the panel's table of contents: an output shown or held changes its headings. */
+function refreshTableOfContents(toc: ITableOfContentsTracker | null, panel: NotebookPanel): void {
+  const model = toc?.get(panel);
+  if (model instanceof TableOfContentsModel) {
+    model.refresh().catch((error: unknown) => {
+      console.warn('Privet: could not refresh the table of contents.', error);
+    });
+  }
+}
 
 /** Replaces `@jupyterlab/console-extension:factory` (disabled in package.json). */
 export const consoleGatePlugin: JupyterFrontEndPlugin<ConsolePanel.IContentFactory> = {
