@@ -1,8 +1,8 @@
 /**
  * Kernel data shown outside outputs is gated too: the tooltip (Shift+Tab) and the help panel show
- * IPython's "String form" of a variable, and the debugger's Variables panel shows each variable's
- * value, so an email held in an output must not leak there. Harmless help and values still show,
- * and markdown cells (authored text) render as written.
+ * IPython's "String form" of a variable, the debugger's Variables panel shows each variable's
+ * value and "Render Variable" its MIME bundle, so an email held in an output must not leak there.
+ * Harmless help and values still show, and markdown cells (authored text) render as written.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -133,6 +133,26 @@ test("the debugger's Variables panel holds a value that is an email", async ({ p
   await expect(variables).toContainText('42');
   await expect(page.locator('body')).not.toContainText(email);
   await page.screenshot({ path: `${SHOTS}/held-debugger-variable.png` });
+
+  // "Render Variable" asks the kernel for the variable's MIME bundle, which is checked where it
+  // arrives (with a code console active, JupyterLab renders it with its global, ungated registry).
+  const row = variables
+    .locator('.jp-TreeItem', { has: page.locator('.jp-DebuggerVariables-name', { hasText: held }) })
+    .last();
+  const render = row.locator('.jp-DebuggerVariables-renderVariable').first();
+  await expect(async () => {
+    await row.locator('.jp-DebuggerVariables-name').first().hover();
+    await render.click({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  const rich = page.locator('.jp-DebuggerRichVariable');
+  await expect(rich).toContainText('held by Privet review: rules email', { timeout: 30_000 });
+  await expect(page.locator('body')).not.toContainText(email);
+  await page.screenshot({ path: `${SHOTS}/held-debugger-rich-variable.png` });
+  await page
+    .locator('.lm-TabBar-tab', { hasText: held })
+    .locator('.lm-TabBar-tabCloseIcon')
+    .click();
+  await expect(rich).toHaveCount(0);
   // Leave the layout as later tests expect it: debugger off, the right sidebar as it was.
   await toggleDebugger(page, notebook);
   if (previous) await rightTabs.and(page.locator(`[data-id="${previous}"]`)).click();

@@ -3,11 +3,15 @@
  * each), which shows kernel data outside any output — `contact = df.email[0]` would show the
  * address in the Variables panel. Every value the panel receives (the scopes after each run, and
  * the children of an expanded variable) is checked like a printed line first; a held value is
- * shown as a placeholder naming the rules. The debugger offers no hook for this, so its service
- * instance is wrapped where the panel reads: `model.variables.scopes` and `inspectVariable`.
+ * shown as a placeholder naming the rules. "Render Variable" asks the kernel for a variable's MIME
+ * bundle and renders it with the active notebook's registry, but with the global (ungated) one
+ * when a code console is active: so the bundle itself is checked where it arrives, and a held one
+ * becomes a text/plain placeholder. The debugger offers no hook for this, so its service instance
+ * is wrapped where the panel reads: `model.variables.scopes`, `inspectVariable` and
+ * `inspectRichVariable`.
  */
 import type { IDebugger } from '@jupyterlab/debugger';
-import { holdingRules, type ReviewResult } from '@privet/core/review/index';
+import { holdingRules, type NotebookOutput, type ReviewResult } from '@privet/core/review/index';
 import type { OutputGate } from './gate.js';
 
 /** The text shown instead of a held value. */
@@ -32,6 +36,27 @@ export function gateVariable<T extends { value: string }>(gate: OutputGate, vari
   }
   if (result.verdict === 'pass') return variable;
   return { ...variable, value: quotedLike(variable.value, heldValueText(result)) };
+}
+
+/** The rich variable (a MIME bundle), or a text/plain placeholder when the check holds it. */
+export function gateRichVariable(
+  gate: OutputGate,
+  variable: IDebugger.IRichVariable,
+): IDebugger.IRichVariable {
+  let text: string;
+  try {
+    const output = {
+      output_type: 'display_data',
+      data: variable.data,
+      metadata: variable.metadata,
+    } as NotebookOutput;
+    const result = gate.checkOnce(output);
+    if (result.verdict === 'pass') return variable;
+    text = heldValueText(result);
+  } catch {
+    text = 'held by Privet review: the value could not be read';
+  }
+  return { data: { 'text/plain': text }, metadata: {} };
 }
 
 /** Wraps the debugger service so its Variables panel only ever receives checked values. */
@@ -62,4 +87,7 @@ export function gateDebuggerVariables(service: IDebugger, gate: OutputGate): voi
   const inspect = service.inspectVariable.bind(service);
   service.inspectVariable = async (reference: number) =>
     (await inspect(reference)).map((v) => gateVariable(gate, v));
+  const inspectRich = service.inspectRichVariable.bind(service);
+  service.inspectRichVariable = async (name: string, frameId?: number) =>
+    gateRichVariable(gate, await inspectRich(name, frameId));
 }
