@@ -15,7 +15,12 @@ import {
   isApprovalQuery,
   type ApprovalQuery,
 } from '../../vscode-ext/src/shared/gate-messages.js';
-import { outputOfItem, outputOfItems } from '../../vscode-ext/src/shared/output-items.js';
+import {
+  asDrawn,
+  LATEX_AS_MARKDOWN,
+  outputOfItem,
+  outputOfItems,
+} from '../../vscode-ext/src/shared/output-items.js';
 
 const STDOUT = 'application/vnd.code.notebook.stdout';
 const ERROR = 'application/vnd.code.notebook.error';
@@ -117,6 +122,44 @@ describe('VS Code gate renderer', () => {
     assert.deepEqual(await Promise.all([first, second]), [false, true]);
     assert.equal(isApprovalAnswer({ type: 'privet.approval', requestId: 1 }), false);
     assert.equal(isApprovalQuery({ type: 'privet.approval?', requestId: 1, mime: 'x' }), false);
+  });
+
+  it('holds Markdown outputs with an address or a small count; plain Markdown passes', async () => {
+    const never = async (): Promise<boolean> => false;
+    const table = '| name | email |\n|---|---|\n| Jane | jane.roe@example.org |\n';
+    const email = await decideItem(item('text/markdown', table), never);
+    assert.ok(!email.show && email.review.findings.some((f) => f.rule === 'email'));
+    // An address written with Markdown escapes is drawn as the plain address.
+    const escaped = await decideItem(item('text/markdown', 'jane\\.roe@example\\.org'), never);
+    assert.ok(!escaped.show && escaped.review.findings.some((f) => f.rule === 'email'));
+    const counts = '| sex | n |\n|---|---|\n| F | 3 |\n| M | 40 |\n';
+    const small = await decideItem(item('text/markdown', counts), never);
+    assert.ok(!small.show && small.review.findings.some((f) => f.rule === 'small-cell'));
+    assert.deepEqual(await decideItem(item('text/markdown', '# Hello'), never), { show: true });
+  });
+
+  it('reads LaTeX as VS Code draws it: as Markdown too, the original left as it is', async () => {
+    const never = async (): Promise<boolean> => false;
+    // VS Code's Markdown renderer draws text/latex as Markdown: the escapes vanish on screen.
+    const escaped = 'contact jane\\.roe@example\\.org';
+    const held = await decideItem(item('text/latex', escaped), never);
+    assert.ok(!held.show && held.review.findings.some((f) => f.rule === 'email'));
+    assert.ok(held.review.findings.some((f) => f.mime === LATEX_AS_MARKDOWN));
+    const tabular = '\\begin{tabular}{lr} sex & n \\\\ F & 3 \\\\ M & 40 \\\\ \\end{tabular}';
+    const small = await decideItem(item('text/latex', tabular), never);
+    assert.ok(!small.show && small.review.findings.some((f) => f.rule === 'small-cell'));
+    assert.deepEqual(await decideItem(item('text/latex', '$x^2$'), never), { show: true });
+
+    const original = outputOfItem('text/latex', escaped);
+    assert.deepEqual(asDrawn(original), {
+      ...original,
+      data: { 'text/latex': escaped, [LATEX_AS_MARKDOWN]: escaped },
+    });
+    assert.deepEqual(original.output_type === 'display_data' && Object.keys(original.data), [
+      'text/latex',
+    ]);
+    const plain = outputOfItem('text/plain', 'x');
+    assert.equal(asDrawn(plain), plain);
   });
 
   it('reads items as the review engine expects them', async () => {

@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { checkOutput, type NotebookOutput } from '@privet/core';
+import { asDrawn } from '../shared/output-items.js';
 import { fromCellOutput, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { Session } from '../session.js';
 import type { Approvals } from './approvals.js';
@@ -62,7 +63,8 @@ export class OutputGate implements vscode.Disposable {
           continue;
         }
         const original = fromCellOutput(o);
-        const review = checkOutput(original, { mode: 'display' });
+        // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
+        const review = checkOutput(asDrawn(original), { mode: 'display' });
         if (review.verdict === 'pass' || (await this.approved(original))) {
           outputs.push(o);
           continue;

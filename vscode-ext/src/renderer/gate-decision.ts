@@ -6,7 +6,7 @@
  */
 import { checkOutput, unreadableResult, type ReviewResult } from '@privet/core/review/index';
 import { isApprovalAnswer, type ApprovalQuery } from '../shared/gate-messages.js';
-import { outputOfItem } from '../shared/output-items.js';
+import { asDrawn, outputOfItem } from '../shared/output-items.js';
 
 /** An output item as the decision needs it (VS Code's renderer OutputItem fits). */
 export interface ItemLike {
@@ -26,7 +26,7 @@ export async function decideItem(
   let text = '';
   try {
     text = item.text();
-    review = checkOutput(outputOfItem(item.mime, text), { mode: 'display' });
+    review = checkOutput(asDrawn(outputOfItem(item.mime, text)), { mode: 'display' });
   } catch {
     review = unreadableResult();
   }

@@ -52,6 +52,26 @@ export function displayValue(mime: string, text: string): unknown {
   return text;
 }
 
+/**
+ * Key of a LaTeX part read again as Markdown. Core reads a part by the type before any `;`, so
+ * this is checked as Markdown, and its findings name where the text came from.
+ */
+export const LATEX_AS_MARKDOWN = 'text/markdown; drawn-from=text/latex';
+
+/**
+ * An output as the review engine should read it before VS Code draws it. VS Code's Markdown
+ * renderer draws LaTeX output as Markdown source (escapes such as `\.` vanish, inline HTML is
+ * parsed, math goes to KaTeX), which core's LaTeX reading does not model, so a LaTeX part is also
+ * read as Markdown. Only for the check: the original (held for review, hashed for approvals)
+ * stays as it is.
+ */
+export function asDrawn(output: NotebookOutput): NotebookOutput {
+  if (output.output_type === 'stream' || output.output_type === 'error') return output;
+  const latex = output.data['text/latex'];
+  if (latex === undefined) return output;
+  return { ...output, data: { ...output.data, [LATEX_AS_MARKDOWN]: latex } };
+}
+
 /** The nbformat output of a single item: what one renderer call draws. */
 export function outputOfItem(mime: string, text: string): NotebookOutput {
   return (
