@@ -9,10 +9,10 @@ import { ECHOED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
+  openNotebookAlone,
   openWorkbench,
   outputFrame,
   pick,
-  quickInput,
   runCell,
   runCommand,
   shot,
@@ -24,16 +24,7 @@ test('a streamed address from another kernel is never drawn', async ({ page }) =
   await page.context().addInitScript(watchForLeak, ECHOED_EMAIL);
   await openWorkbench(page, env.url);
   // Editors restored from earlier tests would add their own output webviews: close them all.
-  await runCommand(page, 'View: Close All Editors');
-  const dontSave = page.getByRole('button', { name: "Don't Save" });
-  for (let i = 0; i < 3 && (await dontSave.isVisible().catch(() => false)); i++)
-    await dontSave.click();
-  await expect(page.locator('.notebookOverlay')).toHaveCount(0);
-
-  await page.keyboard.press('Control+P');
-  await quickInput(page).locator('input').fill('echo-demo.ipynb');
-  await pick(page, 'echo-demo.ipynb');
-  await expect(page.locator('.notebookOverlay')).toBeVisible();
+  await openNotebookAlone(page, 'echo-demo.ipynb');
   await runCommand(page, 'Notebook: Select Notebook Kernel');
   await pick(page, 'Echo kernel (test)');
   await runCell(page, 0);

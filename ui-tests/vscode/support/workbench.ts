@@ -38,6 +38,22 @@ export async function pick(page: Page, text: string): Promise<void> {
   await row.click();
 }
 
+/**
+ * Closes every editor (unsaved changes dropped), so that only one output webview exists, then
+ * opens `file` from the workspace as a notebook.
+ */
+export async function openNotebookAlone(page: Page, file: string): Promise<void> {
+  await runCommand(page, 'View: Close All Editors');
+  const dontSave = page.getByRole('button', { name: "Don't Save" });
+  for (let i = 0; i < 3 && (await dontSave.isVisible().catch(() => false)); i++)
+    await dontSave.click();
+  await expect(page.locator('.notebookOverlay')).toHaveCount(0);
+  await page.keyboard.press('Control+P');
+  await quickInput(page).locator('input').fill(file);
+  await pick(page, file);
+  await expect(page.locator('.notebookOverlay')).toBeVisible();
+}
+
 /** The notebook output webview (outputs render inside nested iframes). */
 export function outputFrame(page: Page): FrameLocator {
   // Extension webviews carry their extension id in the URL; the notebook's output webview has none.
