@@ -70,3 +70,40 @@ export function echoNotebook(): string {
   };
   return JSON.stringify(notebook, null, 1) + '\n';
 }
+
+/** The address in the echo kernel's Markdown and LaTeX outputs (the cells say "[at]"). */
+export const DISPLAYED_EMAIL = 'table.person@example.org';
+
+/** Cells of the echo kernel's display notebook: each shows its body as the MIME type it names. */
+export const DISPLAY_CELLS = {
+  /** A Markdown table of raw rows with an address: held. */
+  markdownTable: [
+    '# display: text/markdown',
+    '| name | email | age |',
+    '|---|---|---|',
+    `| Table Person | ${DISPLAYED_EMAIL.replace('@', '[at]')} | 41 |`,
+  ].join('\n'),
+  /** LaTeX whose escapes VS Code's Markdown renderer drops, so it draws the address: held. */
+  latexEscaped: `# display: text/latex\ncontact ${DISPLAYED_EMAIL.replace('@', '[at]').replaceAll('.', '\\.')}`,
+  /** Harmless Markdown: drawn by VS Code's Markdown renderer (a heading). */
+  markdownHello: '# display: text/markdown\n# Hello from Markdown\n\nNothing to hide here.',
+  /** Harmless LaTeX: drawn by VS Code's Markdown renderer with KaTeX. */
+  latexFormula: '# display: text/latex\n$$\\frac{a}{b} = c$$',
+} as const;
+
+/** nbformat v4 JSON of a notebook with the DISPLAY_CELLS for the echo kernel (no outputs yet). */
+export function echoDisplayNotebook(): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { language_info: { name: 'python' } },
+    cells: Object.values(DISPLAY_CELLS).map((source) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { vscode: { languageId: 'python' } },
+      outputs: [],
+      source: source.split(/(?<=\n)/),
+    })),
+  };
+  return JSON.stringify(notebook, null, 1) + '\n';
+}
