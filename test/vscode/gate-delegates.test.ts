@@ -122,6 +122,20 @@ describe('VS Code gate renderer delegates', () => {
     },
   );
 
+  it(
+    "claims every non-image type VS Code's own renderers draw (code, JSON, Markdown, text)",
+    { skip: !existsSync(vscodeExtensions) && 'code-server is not installed in .cache/' },
+    () => {
+      const claimed = new Set(gateMimes());
+      const drawn = ['markdown-language-features', 'notebook-renderers']
+        .flatMap((ext) => renderersOf(join(vscodeExtensions, ext, 'package.json')))
+        .flatMap((r) => r.mimeTypes ?? [])
+        .filter((mime) => !mime.startsWith('image/') || mime === 'image/svg+xml');
+      assert.ok(drawn.includes('text/x-python') && drawn.includes('application/json'));
+      for (const mime of drawn) assert.ok(claimed.has(mime), `the gate claims ${mime}`);
+    },
+  );
+
   it('draws a passing Markdown item with the Markdown renderer, text with the built-in one', async () => {
     const markdown = delegate('markdown');
     const builtin = delegate('builtin');

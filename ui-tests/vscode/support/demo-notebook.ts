@@ -89,6 +89,10 @@ export const DISPLAY_CELLS = {
   markdownHello: '# display: text/markdown\n# Hello from Markdown\n\nNothing to hide here.',
   /** Harmless LaTeX: drawn by VS Code's Markdown renderer with KaTeX. */
   latexFormula: '# display: text/latex\n$$\\frac{a}{b} = c$$',
+  /** JSON with the address (VS Code's Markdown renderer draws JSON as a code block): held. */
+  jsonEmail: `# display: application/json\n{"contact": "${DISPLAYED_EMAIL.replace('@', '[at]')}"}`,
+  /** Harmless code (a text/x-python item, drawn as a highlighted code block). */
+  codeHello: '# display: text/x-python\nprint("Hello from code")',
 } as const;
 
 /** nbformat v4 JSON of a notebook with the DISPLAY_CELLS for the echo kernel (no outputs yet). */
