@@ -26,38 +26,55 @@ for (let c = 0; c < 128; c++) {
 const ANCHOR = new Uint8Array(65);
 for (const ch of '0123456789@:') ANCHOR[ch.charCodeAt(0)] = 1;
 const ANCHOR_RE = /[0-9@:]/g;
+/** Anchor-free characters walked by hand before the regex takes over the skipping. */
+const WALK = 24;
 
-/** Called for every stand-alone number of 1–3 digits (used by the small-count text rule). */
-export type SmallNumberHook = (start: number, end: number) => void;
+/** 1 at `26 * first + second` (letters a=0…z=25) for the IBAN country codes. */
+const IBAN_COUNTRY = new Uint8Array(26 * 26);
+for (const cc of Object.keys(IBAN_LENGTHS))
+  IBAN_COUNTRY[(cc.charCodeAt(0) - 65) * 26 + cc.charCodeAt(1) - 65] = 1;
+
+/** True if the two ASCII letters at `a` and `a + 1` name an IBAN country (any case). */
+function ibanCountryAt(s: string, a: number): boolean {
+  return IBAN_COUNTRY[((s.charCodeAt(a) | 32) - 97) * 26 + (s.charCodeAt(a + 1) | 32) - 97] === 1;
+}
+
+/** Where the small-count text rule wants its candidates: numbers in 1..`below`-1. */
+export interface SmallNumbers {
+  below: number;
+  /** [start, end] pairs of stand-alone numbers of 1–3 digits whose value is in range. */
+  found: number[];
+}
 
 /**
  * Scans normalized text for direct identifiers (not date-of-birth context; see `findBirthDates`).
  * Jumps from anchor to anchor ('@', digits, ':'); nothing else in the text is looked at twice.
+ * `dates` collects [start, end] pairs of dates, `small` the short stand-alone numbers.
  */
-export function scanIdentifiers(s: string, dates?: number[], onSmall?: SmallNumberHook): IdSpan[] {
+export function scanIdentifiers(s: string, dates?: number[], small?: SmallNumbers): IdSpan[] {
   const out: IdSpan[] = [];
   const n = s.length;
   let i = 0;
-  let gap = 0;
   while (i < n && out.length < MAX_SPANS) {
-    const c = s.charCodeAt(i);
+    let c = s.charCodeAt(i);
     if (c > 64 || ANCHOR[c] === 0) {
-      i++;
-      // After a long anchor-free stretch (prose), let the regex jump: it skips such text several
-      // times faster than this loop, which in turn wins where anchors are dense (logs, tables).
-      if (++gap >= 24) {
-        gap = 0;
+      // Walk a few characters by hand; after a long anchor-free stretch (prose) the regex jumps:
+      // it skips such text several times faster, and the walk wins where anchors are dense.
+      const stop = i + WALK < n ? i + WALK : n;
+      do i++;
+      while (i < stop && ((c = s.charCodeAt(i)) > 64 || ANCHOR[c] === 0));
+      if (i === stop) {
+        if (i >= n) break;
         ANCHOR_RE.lastIndex = i;
         if (!ANCHOR_RE.test(s)) break;
         i = ANCHOR_RE.lastIndex - 1;
+        c = s.charCodeAt(i);
       }
-      continue;
     }
-    gap = 0;
     let next: number;
     if (c === 64) next = email(s, i, out);
     else if (c === 58) next = i > 0 && isHex(s.charCodeAt(i - 1)) ? ipv6(s, i, out) : i + 1;
-    else next = digitRun(s, i, out, dates, onSmall);
+    else next = digitRun(s, i, out, dates, small);
     i = next > i ? next : i + 1;
   }
   return out;
@@ -123,7 +140,7 @@ function digitRun(
   i: number,
   out: IdSpan[],
   dates?: number[],
-  onSmall?: SmallNumberHook,
+  small?: SmallNumbers,
 ): number {
   const n = s.length;
   let j = i;
@@ -147,25 +164,21 @@ function digitRun(
   const runEnd = lastDigit;
   const before = i > 0 ? s.charCodeAt(i - 1) : 32;
   // IBAN: two letters glued before the first digits (e.g. "GB82 WEST 1234 …").
-  if (
-    i >= 2 &&
-    isAlpha(before) &&
-    isAlpha(s.charCodeAt(i - 2)) &&
-    IBAN_LENGTHS[s.slice(i - 2, i).toUpperCase()] !== undefined
-  ) {
+  if (i >= 2 && isAlpha(before) && isAlpha(s.charCodeAt(i - 2)) && ibanCountryAt(s, i - 2)) {
     const e = iban(s, i - 2, out);
     if (e > 0) return e;
   }
-  if (onSmall !== undefined && digitCount <= 3) {
+  if (digitCount <= 3) {
     // stand-alone short numbers ("n = 3", "3 patients"); the text rule checks their context
-    let k = i;
-    while (k < runEnd && isDigit(s.charCodeAt(k))) k++;
-    if (!isAlnum(before) && before !== 46 && before !== 44 && (k >= n || !isAlnum(s.charCodeAt(k))))
-      onSmall(i, k);
+    if (small !== undefined && !isAlnum(before) && before !== 46 && before !== 44) {
+      let k = i;
+      let v = 0;
+      while (k < runEnd && isDigit(s.charCodeAt(k))) v = v * 10 + s.charCodeAt(k++) - 48;
+      if ((k >= n || !isAlnum(s.charCodeAt(k))) && v > 0 && v < small.below) small.found.push(i, k);
+    }
+    return runEnd;
   }
-  if (digitCount < 4 || isAlnum(before) || (runEnd < n && isAlpha(s.charCodeAt(runEnd)))) {
-    return runEnd > i ? runEnd : i + 1;
-  }
+  if (isAlnum(before) || (runEnd < n && isAlpha(s.charCodeAt(runEnd)))) return runEnd;
   let p = i;
   if (before === 43 || before === 40) p = i - 1; // leading '+' or '('
   while (p < runEnd && out.length < MAX_SPANS) {

@@ -16,7 +16,6 @@ import {
   IBAN_LENGTHS,
 } from './validators.js';
 
-const DATE = /(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-/.])(\d{1,2})\6(\d{4})/y;
 const IPV4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/y;
 const SSN = /(\d{3})([- ./]?)(\d{2})\2(\d{4})/y;
 const IBAN = /[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}/y;
@@ -65,6 +64,46 @@ export function dateShaped(s: string, p: number): boolean {
   );
 }
 
+/** The number the ASCII digits `s[a..b)` spell. */
+function digitsValue(s: string, a: number, b: number): number {
+  let v = 0;
+  for (let k = a; k < b; k++) v = v * 10 + s.charCodeAt(k) - 48;
+  return v;
+}
+
+/**
+ * Where the match of `/(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-/.])(\d{1,2})\6(\d{4})/y`
+ * at p ends, if it ends the number and is a plausible date (y-m-d; else d-m-y or m-d-y); else -1.
+ * Read by hand: the groups are maximal digit runs, as the regex's backtracking leaves them.
+ */
+export function plausibleDateEnd(s: string, p: number): number {
+  if (!digitAt(s, p)) return -1;
+  const sep4 = s.charCodeAt(p + 4);
+  if (digitAt(s, p + 1) && digitAt(s, p + 2) && digitAt(s, p + 3) && isDateSep(sep4)) {
+    if (digitAt(s, p + 5)) {
+      const k = digitAt(s, p + 6) ? p + 7 : p + 6;
+      if (s.charCodeAt(k) === sep4 && digitAt(s, k + 1)) {
+        const end = digitAt(s, k + 2) ? k + 3 : k + 2;
+        const year = digitsValue(s, p, p + 4);
+        const ok = plausibleDate(year, digitsValue(s, p + 5, k), digitsValue(s, k + 1, end));
+        return ok && endsNumber(s, end) ? end : -1;
+      }
+    }
+  }
+  const q = digitAt(s, p + 1) ? p + 2 : p + 1;
+  const sep = s.charCodeAt(q);
+  if (!isDateSep(sep) || !digitAt(s, q + 1)) return -1;
+  const r = digitAt(s, q + 2) ? q + 3 : q + 2;
+  if (s.charCodeAt(r) !== sep) return -1;
+  if (!(digitAt(s, r + 1) && digitAt(s, r + 2) && digitAt(s, r + 3) && digitAt(s, r + 4)))
+    return -1;
+  const end = r + 5;
+  const year = digitsValue(s, r + 1, end);
+  const a = digitsValue(s, p, q);
+  const b = digitsValue(s, q + 1, r);
+  return (plausibleDate(year, b, a) || plausibleDate(year, a, b)) && endsNumber(s, end) ? end : -1;
+}
+
 const isSsnSep = (c: number): boolean => c === 45 || c === 32 || c === 46 || c === 47;
 
 /** Exactly when SSN matches at p: ddd S dd S dddd with one separator (or none) used twice. */
@@ -109,21 +148,13 @@ export function matchAt(
 ): number {
   const first = s.charCodeAt(p);
   if (isDigit(first)) {
-    DATE.lastIndex = p;
-    let m = digitCount >= 5 && dateShaped(s, p) ? DATE.exec(s) : null;
-    if (m !== null && endsNumber(s, DATE.lastIndex)) {
-      const ok =
-        m[1] !== undefined
-          ? plausibleDate(+m[1], +(m[3] ?? 0), +(m[4] ?? 0))
-          : plausibleDate(+(m[8] ?? 0), +(m[7] ?? 0), +(m[5] ?? 0)) ||
-            plausibleDate(+(m[8] ?? 0), +(m[5] ?? 0), +(m[7] ?? 0));
-      if (ok) {
-        dates?.push(p, DATE.lastIndex);
-        return DATE.lastIndex;
-      }
+    const date = digitCount >= 5 ? plausibleDateEnd(s, p) : -1;
+    if (date > 0) {
+      dates?.push(p, date);
+      return date;
     }
     IPV4.lastIndex = p;
-    m = ipv4Shaped(s, p) ? IPV4.exec(s) : null;
+    let m = ipv4Shaped(s, p) ? IPV4.exec(s) : null;
     if (m !== null && endsNumber(s, IPV4.lastIndex)) {
       const after = s.slice(IPV4.lastIndex, IPV4.lastIndex + 2);
       const versionish =

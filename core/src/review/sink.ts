@@ -140,15 +140,11 @@ export function redact(text: string, spans: readonly IdSpan[], maxLength = Infin
  */
 export function identifierSpans(text: string, small?: number[], below = 1000): IdSpan[] {
   const dates: number[] = [];
-  const hook =
-    small === undefined
-      ? undefined
-      : (a: number, b: number): void => {
-          let v = 0;
-          for (let k = a; k < b; k++) v = v * 10 + text.charCodeAt(k) - 48;
-          if (v > 0 && v < below) small.push(a, b);
-        };
-  const ids = scanIdentifiers(text, dates, hook);
+  const ids = scanIdentifiers(
+    text,
+    dates,
+    small === undefined ? undefined : { below, found: small },
+  );
   ids.push(...base64Spans(text, (decoded) => scanIdentifiers(decoded)));
   const dob = findBirthDates(text, dates, ids);
   return dob.length === 0 ? ids : [...ids, ...dob];
