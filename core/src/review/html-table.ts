@@ -2,60 +2,23 @@
  * Extracts tables from HTML (pandas `to_html`, Styler, hand-written), expanding rowspan/colspan
  * so pivot tables with spanned labels map every data cell to its row and column labels.
  */
-import { normalize } from './normalize.js';
+import {
+  CAPTION,
+  cellText,
+  TBODY,
+  TD,
+  TFOOT,
+  TH,
+  THEAD,
+  TR,
+  TABLE,
+  tableTagAt,
+  type TagScan,
+} from './html-tags.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 
-/** A table tag: where it starts and ends, its lower-case name, whether it closes, its attributes. */
-interface TagMatch {
-  index: number;
-  end: number;
-  name: string;
-  closing: boolean;
-  attrs: string;
-}
+export { nextTag, plainCell, type TagMatch } from './html-tags.js';
 
-const isWordChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
-
-const TABLE_TAG_NAMES = ['table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'caption'];
-
-/** The table tag name `src[a..b)` spells (any case), or undefined; no string is built. */
-function tableTagName(src: string, a: number, b: number): string | undefined {
-  const len = b - a;
-  if (len !== 2 && len !== 5 && len !== 7) return undefined;
-  for (const name of TABLE_TAG_NAMES) {
-    if (name.length !== len) continue;
-    let k = 0;
-    while (k < len && (src.charCodeAt(a + k) | 32) === name.charCodeAt(k)) k++;
-    if (k === len) return name;
-  }
-  return undefined;
-}
-
-/**
- * The next match of `<(\/?)(table|thead|tbody|tfoot|tr|td|th|caption)\b([^<>]*)>`/gi at or
- * after `from`, found by hand from the '<' signs (no match arrays for the tags that do not count).
- */
-export function nextTag(src: string, from: number): TagMatch | undefined {
-  for (let i = src.indexOf('<', from); i >= 0; i = src.indexOf('<', i + 1)) {
-    let k = i + 1;
-    const closing = src.charCodeAt(k) === 47;
-    if (closing) k++;
-    const nameStart = k;
-    while (k < src.length && isWordChar(src.charCodeAt(k))) k++;
-    const name = tableTagName(src, nameStart, k);
-    if (name === undefined) continue;
-    let e = k;
-    while (e < src.length) {
-      const c = src.charCodeAt(e);
-      if (c === 60 || c === 62) break;
-      e++;
-    }
-    if (src.charCodeAt(e) !== 62) continue;
-    return { index: i, end: e + 1, name, closing, attrs: e > k ? src.slice(k, e) : '' };
-  }
-  return undefined;
-}
 const MAX_TABLES = 50;
 const MAX_CELLS = 200_000;
 
@@ -67,24 +30,6 @@ function span(attrs: string, re: RegExp): number {
   const m = re.exec(attrs);
   const v = m === null ? 1 : Number(m[1]);
   return v >= 1 && v <= 1000 ? v : 1;
-}
-
-/**
- * True if a cell needs no normalization: only printable ASCII without '<' and '&', tab, newline
- * and CR (`/^[\x20-\x25\x27-\x3b\x3d-\x7e\t\n\r]*$/`, by hand: it runs once per table cell).
- */
-export function plainCell(raw: string): boolean {
-  for (let k = 0; k < raw.length; k++) {
-    const c = raw.charCodeAt(k);
-    if (c >= 0x20 && c <= 0x7e ? c === 0x26 || c === 0x3c : c !== 9 && c !== 10 && c !== 13)
-      return false;
-  }
-  return true;
-}
-
-function cellText(raw: string): string {
-  if (raw.length < 40 && plainCell(raw)) return raw.trim();
-  return normalize(raw, { markup: true }).text.replace(/\s+/g, ' ').trim();
 }
 
 interface RawCell {
@@ -113,76 +58,143 @@ export function htmlTables(html: string, mime: string): Table[] {
     const b = indexFrom(needle.toUpperCase(), at);
     return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
+  const parsed: ParsedTable = { table: undefined, end: 0 };
   for (let t = 0; t < MAX_TABLES; t++) {
     const start = find('<table', from);
     if (start < 0) break;
-    let end = find('</table', start);
-    if (end < 0) end = html.length;
-    const table = parseTable(html.slice(start, end), mime);
-    if (table !== undefined) tables.push(table);
-    from = end + 1;
+    parseTable(html, start, mime, parsed, find);
+    if (parsed.table !== undefined) tables.push(parsed.table);
+    from = parsed.end + 1;
   }
   return tables;
 }
 
-function parseTable(src: string, mime: string): Table | undefined {
-  const rows: RawCell[][] = [];
-  const headRow: boolean[] = [];
-  let caption = '';
-  let inHead = false;
-  let row: RawCell[] | undefined;
-  let cell: { start: number; header: boolean; attrs: string } | undefined;
-  let captionStart = -1;
-  let cells = 0;
-  const closeCell = (at: number): void => {
-    if (cell !== undefined && row !== undefined) {
-      row.push({
-        text: cellText(src.slice(cell.start, at)),
-        header: cell.header,
-        rowspan: span(cell.attrs, ROWSPAN),
-        colspan: span(cell.attrs, COLSPAN),
+/** What `parseTable` read: the table (if it has rows) and where it ends. */
+interface ParsedTable {
+  table: Table | undefined;
+  /** Index of the first '</table' or '</TABLE' after the start, or the document's length. */
+  end: number;
+}
+
+/** True if the '<' at `i` starts '</table' or '</TABLE' (the spellings that end a table). */
+function tableEndAt(html: string, i: number): boolean {
+  return (
+    html.charCodeAt(i + 1) === 47 &&
+    (html.startsWith('table', i + 2) || html.startsWith('TABLE', i + 2))
+  );
+}
+
+/** The state of one table's tag walk: rows so far, the open row and cell, the caption. */
+class TableReader {
+  readonly rows: RawCell[][] = [];
+  readonly headRow: boolean[] = [];
+  caption = '';
+  inHead = false;
+  row: RawCell[] | undefined = undefined;
+  cellStart = -1;
+  cellHeader = false;
+  cellRowspan = 1;
+  cellColspan = 1;
+  captionStart = -1;
+  cells = 0;
+  constructor(readonly html: string) {}
+
+  /** Closes the open cell (its text ends at `at`). */
+  closeCell(at: number): void {
+    if (this.cellStart >= 0 && this.row !== undefined) {
+      this.row.push({
+        text: cellText(this.html, this.cellStart, at),
+        header: this.cellHeader,
+        rowspan: this.cellRowspan,
+        colspan: this.cellColspan,
       });
-      cells++;
+      this.cells++;
     }
-    cell = undefined;
-  };
-  const closeRow = (at: number): void => {
-    closeCell(at);
-    if (row !== undefined) {
-      rows.push(row);
-      headRow.push(inHead);
+    this.cellStart = -1;
+  }
+
+  /** Closes the open cell and row. */
+  closeRow(at: number): void {
+    this.closeCell(at);
+    if (this.row !== undefined) {
+      this.rows.push(this.row);
+      this.headRow.push(this.inHead);
     }
-    row = undefined;
-  };
-  for (let m = nextTag(src, 0); m !== undefined && cells < MAX_CELLS; m = nextTag(src, m.end)) {
-    const closing = m.closing;
-    const name = m.name;
-    if (name === 'caption') {
-      if (!closing) captionStart = m.end;
-      else if (captionStart >= 0) caption += ' ' + cellText(src.slice(captionStart, m.index));
-    } else if (name === 'thead') {
-      closeRow(m.index);
-      inHead = !closing;
-    } else if (name === 'tbody' || name === 'tfoot') {
-      closeRow(m.index);
-      inHead = false;
-    } else if (name === 'tr') {
-      closeRow(m.index);
-      if (!closing) row = [];
-    } else if (name === 'td' || name === 'th') {
-      closeCell(m.index);
+    this.row = undefined;
+  }
+
+  /** Applies the table tag `tag` that starts at `i`. */
+  apply(tag: TagScan, i: number): void {
+    const closing = tag.closing;
+    const name = tag.name;
+    if (name === TD || name === TH) {
+      this.closeCell(i);
       if (!closing) {
-        if (row === undefined) row = [];
-        cell = { start: m.end, header: name === 'th', attrs: m.attrs };
+        if (this.row === undefined) this.row = [];
+        this.cellStart = tag.close + 1;
+        this.cellHeader = name === TH;
+        const attrs =
+          tag.close - tag.attrsStart >= 8 ? this.html.slice(tag.attrsStart, tag.close) : '';
+        this.cellRowspan = span(attrs, ROWSPAN);
+        this.cellColspan = span(attrs, COLSPAN);
       }
+    } else if (name === TR) {
+      this.closeRow(i);
+      if (!closing) this.row = [];
+    } else if (name === CAPTION) {
+      if (!closing) this.captionStart = tag.close + 1;
+      else if (this.captionStart >= 0)
+        this.caption += ' ' + cellText(this.html, this.captionStart, i);
+    } else if (name === THEAD) {
+      this.closeRow(i);
+      this.inHead = !closing;
+    } else if (name === TBODY || name === TFOOT) {
+      this.closeRow(i);
+      this.inHead = false;
     }
   }
-  closeRow(src.length);
-  if (rows.length === 0) return undefined;
+}
+
+/**
+ * Reads the table starting at `start` up to its end (the first '</table' or '</TABLE'), walking
+ * every '<' in between once; the walk is the one that finds that end.
+ */
+function parseTable(
+  html: string,
+  start: number,
+  mime: string,
+  result: ParsedTable,
+  find: (needle: string, at: number) => number,
+): void {
+  const reader = new TableReader(html);
+  const tag: TagScan = { name: TABLE, closing: false, attrsStart: 0, close: 0 };
+  let end = -1;
+  for (let i = html.indexOf('<', start); i >= 0; i = html.indexOf('<', i + 1)) {
+    if (tableEndAt(html, i)) {
+      end = i;
+      break;
+    }
+    if (!tableTagAt(html, i, tag)) continue;
+    if (reader.cells >= MAX_CELLS) {
+      // Stopped early: the end is still the first '</table' from here (none came before).
+      end = find('</table', i);
+      break;
+    }
+    reader.apply(tag, i);
+    i = tag.close; // the walk resumes after the tag (no '<' inside it)
+  }
+  if (end < 0) end = html.length;
+  result.end = end;
+  reader.closeRow(end);
+  const rows = reader.rows;
+  if (rows.length === 0) {
+    result.table = undefined;
+    return;
+  }
   // Expand spans into a dense grid (fast path: no spans at all).
   const spanned = rows.some((r) => r.some((c) => c.rowspan > 1 || c.colspan > 1));
   const dense: GridCell[][] = spanned ? expand(rows) : rows;
-  return finish(dense, headRow, caption, mime);
+  result.table = finish(dense, reader.headRow, reader.caption, mime);
 }
 
 function expand(rows: readonly RawCell[][]): GridCell[][] {
