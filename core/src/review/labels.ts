@@ -78,6 +78,19 @@ export function statedTotal(text: string): number | undefined {
 export const COUNT_ROW =
   /^(?:count|counts|n|nobs|freq|frequency|size|obs|observations|no\. observations|total)$/;
 
+// First letters of the COUNT_ROW words (a cheap test before lower-casing and the regex).
+const COUNT_ROW_INITIALS = new Set([...'cnfsot'].map((ch) => ch.charCodeAt(0)));
+
+/** `COUNT_ROW.test(norm(label))`, ruling out at once labels whose first letter cannot start it. */
+export function isCountRowLabel(label: string): boolean {
+  let k = 0;
+  for (let c = label.charCodeAt(0); c === 32 || (c >= 9 && c <= 13); c = label.charCodeAt(++k));
+  const first = label.charCodeAt(k);
+  // An ASCII first character lower-cases to itself | 32; others (and an empty label) take the regex.
+  if (first < 128 && !COUNT_ROW_INITIALS.has(first | 32)) return false;
+  return COUNT_ROW.test(norm(label));
+}
+
 /** Aggregates have one row per key; repeated row labels mean row-level data, not counts. */
 export function uniqueKeys(t: Table): boolean {
   if (t.labelColumns.length === 0) return true;

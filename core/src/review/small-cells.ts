@@ -6,9 +6,9 @@
  */
 import {
   CONTEXT_COUNT,
-  COUNT_ROW,
   cut,
   isCountLabel,
+  isCountRowLabel,
   isRangeIndex,
   NAMED_INT_SERIES,
   norm,
@@ -79,7 +79,7 @@ export function smallCells(
   }
   // Rows labelled as counts (describe() "count" row, transposed tables).
   t.rowLabels.forEach((labels, ri) => {
-    if (!labels.some((l) => COUNT_ROW.test(norm(l)))) return;
+    if (!labels.some(isCountRowLabel)) return;
     (t.cells[ri] ?? []).forEach((x, c) => {
       const v = parseCount(x);
       if (!counted.has(c) && v !== undefined && v > 0 && v < th) hit(ri, c, 'a count');
@@ -88,7 +88,7 @@ export function smallCells(
   // Percentages with a stated total.
   const hasPercent =
     t.columns.some((l) => PERCENT_LABEL.test(norm(l))) ||
-    t.cells.some((r) => r.some((x) => x.endsWith('%')));
+    t.cells.some((r) => r.some((x) => x.charCodeAt(x.length - 1) === 37)); // ends with '%'
   const total = hasPercent ? (statedTotal(t.context) ?? outputTotal()) : undefined;
   if (total !== undefined) {
     t.columns.forEach((label, c) => {

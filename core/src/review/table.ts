@@ -27,8 +27,6 @@ export interface GridCell {
   header: boolean;
 }
 
-const COUNT = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$/;
-
 /** True if a cell displays a number (optionally with thousands separators or a % sign). */
 export function isNumeric(text: string): boolean {
   return numberShaped(text);
@@ -82,10 +80,39 @@ export function numberShaped(t: string): boolean {
   return i === n && digits > 0;
 }
 
-/** The integer a cell displays ("12", "1,234", "3.0"), or undefined if it is not integer-valued. */
+/**
+ * The integer a cell displays ("12", "1,234", "3.0"), or undefined if it is not integer-valued:
+ * exactly `Number` of the text (commas removed) where `/^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$/`
+ * matches, read by hand (this runs on every cell of every candidate count column).
+ */
 export function parseCount(text: string): number | undefined {
-  if (!COUNT.test(text)) return undefined;
-  return Number(text.indexOf(',') < 0 ? text : text.replace(/,/g, ''));
+  const n = text.length;
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === 43 || sign === 45) i++;
+  const intStart = i;
+  let value = 0;
+  while (i < n && digitAt(text, i)) value = value * 10 + text.charCodeAt(i++) - 48;
+  const digits = i - intStart;
+  if (digits === 0) return undefined;
+  let grouped = false;
+  if (text.charCodeAt(i) === 44) {
+    if (digits > 3) return undefined;
+    while (text.charCodeAt(i) === 44) {
+      if (!(digitAt(text, i + 1) && digitAt(text, i + 2) && digitAt(text, i + 3))) return undefined;
+      i += 4;
+    }
+    if (digitAt(text, i)) return undefined;
+    grouped = true;
+  }
+  if (text.charCodeAt(i) === 46) {
+    const zeros = ++i;
+    while (i < n && text.charCodeAt(i) === 48) i++;
+    if (i === zeros) return undefined;
+  }
+  if (i !== n) return undefined;
+  if (grouped || digits > 15) return Number(grouped ? text.replace(/,/g, '') : text);
+  return sign === 45 ? -value : value; // ≤ 15 digits: the sum is exact, as Number's parse is
 }
 
 /** The number a cell displays, ignoring thousands separators and a trailing %. */
