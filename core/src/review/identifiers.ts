@@ -146,6 +146,7 @@ function digitRun(
   let j = i;
   let lastDigit = i;
   let digitCount = 0;
+  let dateSeps = 0; // '-', '.' and '/' inside the run
   while (j < n) {
     const c = s.charCodeAt(j);
     if (isDigit(c)) {
@@ -156,9 +157,10 @@ function digitRun(
       if (
         isDigit(d) ||
         ((d === 40 || d === 32 || d === 41) && j + 2 < n && isDigit(s.charCodeAt(j + 2)))
-      )
+      ) {
+        if (c >= 45) dateSeps++; // of the separators only '-', '.', '/' are ≥ 45
         j++;
-      else break;
+      } else break;
     } else break;
   }
   const runEnd = lastDigit;
@@ -179,6 +181,9 @@ function digitRun(
     return runEnd;
   }
   if (isAlnum(before) || (runEnd < n && isAlpha(s.charCodeAt(runEnd)))) return runEnd;
+  // Below 7 digits only a date (two of '-./') or an IPv4 address (three '.') can match, and
+  // either lies inside the run: without two such separators no group start can match.
+  if (digitCount < 7 && dateSeps < 2) return runEnd;
   let p = i;
   if (before === 43 || before === 40) p = i - 1; // leading '+' or '('
   while (p < runEnd && out.length < MAX_SPANS) {
