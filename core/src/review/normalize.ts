@@ -138,11 +138,21 @@ export function normalize(raw: string, opts: NormalizeOptions = {}): NormalizedT
   if (opts.markup === true) ({ text, attrs } = stripTags(text));
   if (opts.markdown === true) {
     if (text.indexOf('\\') >= 0) text = text.replace(MD_ESCAPE, '$1');
-    text = text.replace(MD_EMPHASIS, ''); // **jo**hn@… renders as one word
+    if (hasEmphasis(text)) text = text.replace(MD_EMPHASIS, ''); // **jo**hn@… renders as one word
   }
   text = foldText(decodeEscapes(decodeEntities(text)));
   if (attrs !== '') attrs = foldText(decodeEscapes(decodeEntities(attrs)));
   return { text, attrs };
+}
+
+/** True if MD_EMPHASIS can match: a '*' or '`', or "~~" or "__" (four indexOf, no regex pass). */
+function hasEmphasis(text: string): boolean {
+  return (
+    text.indexOf('*') >= 0 ||
+    text.indexOf('`') >= 0 ||
+    text.indexOf('~~') >= 0 ||
+    text.indexOf('__') >= 0
+  );
 }
 
 /** Unicode folding plus "[at]"/"(dot)" spelled-out punctuation (each rewrite gated by indexOf). */

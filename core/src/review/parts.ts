@@ -61,7 +61,7 @@ export function checkText(
   ctx: ReviewContext,
   kind: 'plain' | 'html' | 'markdown' | 'svg',
 ): void {
-  const markup = kind !== 'plain' || /<table[\s>]/i.test(raw);
+  const markup = kind !== 'plain' || (raw.indexOf('<') >= 0 && /<table[\s>]/i.test(raw));
   const { text, attrs } = normalize(raw, { markup, markdown: kind === 'markdown' });
   const small: number[] = [];
   const spans = identifierSpans(text, small, sink.settings.small_cell_threshold);
