@@ -40,13 +40,23 @@ function recordsTable(
   const keys: string[] = [];
   for (const r of recs.slice(0, 50))
     for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
-  const textual = (k: string): boolean =>
-    keyFields !== undefined ? keyFields.includes(k) : recs.every((r) => typeof r[k] !== 'number');
-  const order = [...keys.filter(textual), ...keys.filter((k) => !textual(k))];
+  // Whether each key is a label (textual) column, decided once per key.
+  const textual = new Set(
+    keys.filter((k) =>
+      keyFields !== undefined ? keyFields.includes(k) : recs.every((r) => typeof r[k] !== 'number'),
+    ),
+  );
+  const order = [...keys.filter((k) => textual.has(k)), ...keys.filter((k) => !textual.has(k))];
   const grid: GridCell[][] = [order.map((k) => ({ text: k, header: true }))];
-  for (const r of recs)
-    grid.push(order.map((k) => ({ text: show(r[k]), header: typeof r[k] === 'string' })));
-  return gridToTable(mime, grid, 1, ctx, keys.filter(textual).length, keyFields !== undefined);
+  for (const r of recs) {
+    const row: GridCell[] = [];
+    for (const k of order) {
+      const v = r[k];
+      row.push({ text: show(v), header: typeof v === 'string' });
+    }
+    grid.push(row);
+  }
+  return gridToTable(mime, grid, 1, ctx, textual.size, keyFields !== undefined);
 }
 
 function columnsTable(mime: string, obj: Record<string, Json>, ctx: string): Table | undefined {
@@ -152,12 +162,12 @@ export function scanJson(mime: string, value: unknown): JsonScan {
           : mapTable(mime, key, v, `${key} ${parent ? contextOf(parent) : ''}`);
         if (mt) tables.push(mt);
       }
-      for (const [k, x] of Object.entries(v)) {
+      for (const k of Object.keys(v)) {
         if (!keys.has(k)) {
           keys.add(k);
           strings.push(k);
         }
-        visit(x, k, v);
+        visit(v[k] as Json, k, v);
       }
     }
   };
