@@ -5,7 +5,6 @@
  * index names, the line below (e.g. `Name: count, dtype: int64`) gives context.
  */
 import { gridToTable, isNumeric, type GridCell, type Table } from './table.js';
-import { headerPossibleIn, rowCandidateIn, TextLines } from './text-lines.js';
 
 const MAX_LINES = 200_000;
 const MAX_TABLES = 100;
@@ -25,10 +24,45 @@ function words(line: string): string[] {
   return t === '' ? [] : t.split(/\s+/);
 }
 
+/** Index of the last character of `line` that is not a space, tab or CR (-1 if none). */
+function lastContentIndex(line: string): number {
+  let e = line.length - 1;
+  while (
+    e >= 0 &&
+    (line.charCodeAt(e) === 32 || line.charCodeAt(e) === 9 || line.charCodeAt(e) === 13)
+  )
+    e--;
+  return e;
+}
+
+const WHITESPACE = /\s/;
+const isSpaceAt = (line: string, k: number): boolean => {
+  const c = line.charCodeAt(k);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(line.charAt(k)));
+};
+
+/**
+ * Cheap necessary condition for `splitRow(line) !== undefined`: the line ends in a digit (or % or
+ * "digit.") and its last whitespace-separated word is a number. Avoids splitting prose and logs.
+ */
+function rowCandidate(line: string): boolean {
+  const e = lastContentIndex(line);
+  const last = line.charCodeAt(e);
+  if (
+    !(last >= 48 && last <= 57) &&
+    last !== 37 &&
+    !(last === 46 && e > 0 && line.charCodeAt(e - 1) >= 48 && line.charCodeAt(e - 1) <= 57)
+  )
+    return false;
+  let a = e;
+  while (a > 0 && !isSpaceAt(line, a - 1)) a--;
+  return isNumeric(line.slice(a, e + 1));
+}
+
 /** Splits a line into leading labels and trailing numeric values (labels must be non-numeric). */
 function splitRow(line: string): Row | undefined {
   // Fast reject: a table row ends in a number (or a percentage).
-  if (!rowCandidateIn(line, 0, line.length)) return undefined;
+  if (!rowCandidate(line)) return undefined;
   let toks = tokens(line);
   if (toks.length < 2) {
     // single-space separated, e.g. "F 5"
@@ -52,51 +86,77 @@ function splitRow(line: string): Row | undefined {
 
 /** A line that can head a one-row table: only names, at least one per value column. */
 function headerLike(line: string, width: number): boolean {
-  if (!headerPossibleIn(line, 0, line.length)) return false;
+  if (!headerPossible(line)) return false;
   const w = words(line);
   return w.length >= width && w.length <= width + 3;
 }
 
+/** `headerLike` for some width: names only (no number), not ending like a sentence. */
+function headerPossible(line: string): boolean {
+  const e = lastContentIndex(line);
+  const last = line.charCodeAt(e);
+  if (last === 46 || last === 59 || last === 33 || last === 63) return false;
+  // Any numeric word rules the line out (looked for from the end, where logs put numbers);
+  // only words of digits and [,.%eE+-] can be numeric.
+  let words = 0;
+  let k = line.length;
+  while (k > 0) {
+    while (k > 0 && isSpaceAt(line, k - 1)) k--;
+    if (k === 0) break;
+    const end = k;
+    let digit = false;
+    let numberChars = true;
+    while (k > 0 && !isSpaceAt(line, k - 1)) {
+      const c = line.charCodeAt(--k);
+      if (c >= 48 && c <= 57) digit = true;
+      else if (!(c === 44 || c === 46 || c === 37 || c === 43 || c === 45 || (c | 32) === 101))
+        numberChars = false;
+    }
+    words++;
+    if (digit && numberChars && isNumeric(line.slice(k, end))) return false;
+  }
+  return words > 0 && !/[.;!?]$/.test(line.trim());
+}
+
 /** Aligned-text tables in `text`. */
 export function textTables(text: string, mime: string): Table[] {
-  const lines = new TextLines(text, MAX_LINES);
-  const count = lines.count;
+  const lines = text.split('\n', MAX_LINES);
   const tables: Table[] = [];
   let i = 0;
-  let nextCandidate = lines.rowCandidate(0);
-  while (i < count && tables.length < MAX_TABLES) {
+  let nextCandidate = lines.length > 0 && rowCandidate(lines[0] ?? '');
+  while (i < lines.length && tables.length < MAX_TABLES) {
     const candidate = nextCandidate;
-    nextCandidate = lines.rowCandidate(i + 1);
+    nextCandidate = i + 1 < lines.length && rowCandidate(lines[i + 1] ?? '');
     // A row alone needs a header line above it; skip the split when neither can hold.
-    if (!candidate || (!nextCandidate && !lines.headerPossible(i - 1))) {
+    if (!candidate || (!nextCandidate && !headerPossible(lines[i - 1] ?? ''))) {
       i++;
       continue;
     }
-    const first = splitRow(lines.line(i));
+    const first = splitRow(lines[i] ?? '');
     if (first === undefined) {
       i++;
       continue;
     }
     const rows: Row[] = [first];
     let j = i + 1;
-    while (j < count) {
-      const r = lines.rowCandidate(j) ? splitRow(lines.line(j)) : undefined;
+    while (j < lines.length) {
+      const r = splitRow(lines[j] ?? '');
       if (r === undefined || r.values.length !== first.values.length) break;
       rows.push(r);
       j++;
     }
-    if (rows.length >= 2 || headerLike(lines.line(i - 1), first.values.length)) {
+    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length)) {
       const table = buildTable(lines, i, j, rows, mime);
       if (table !== undefined) tables.push(table);
     }
     i = j;
-    nextCandidate = lines.rowCandidate(i);
+    nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
   }
   return tables;
 }
 
 function buildTable(
-  lines: TextLines,
+  lines: string[],
   start: number,
   end: number,
   rows: Row[],
@@ -104,14 +164,14 @@ function buildTable(
 ): Table | undefined {
   const width = rows[0]?.values.length ?? 0;
   const labelWidth = Math.max(...rows.map((r) => r.labels.length));
-  const above1 = lines.line(start - 1).trim();
-  const above2 = lines.line(start - 2).trim();
+  const above1 = (lines[start - 1] ?? '').trim();
+  const above2 = (lines[start - 2] ?? '').trim();
   let header: string[] = [];
   let indexNames: string[] = [];
   // pandas: "   count" then "sex" (index names) directly above the body.
   const t1 = words(above1);
   const t2 = words(above2);
-  const footerLine = lines.line(end).trim();
+  const footerLine = (lines[end] ?? '').trim();
   const series =
     width === 1 &&
     /^(?:Name: .*)?dtype: /.test(footerLine.replace(/^Name: ([^,]*), /, 'Name: $1, '));
@@ -145,7 +205,7 @@ function buildTable(
     }));
     grid.push([...labels, ...r.values.map((v) => ({ text: v, header: false }))]);
   }
-  const footer = lines.line(end).trim();
+  const footer = (lines[end] ?? '').trim();
   const ctx = [above2, above1, footer].join(' ');
   return gridToTable(mime, grid, 1, ctx, labelWidth);
 }
