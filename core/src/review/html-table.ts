@@ -78,10 +78,17 @@ interface ParsedTable {
 
 /** True if the '<' at `i` starts '</table' or '</TABLE' (the spellings that end a table). */
 function tableEndAt(html: string, i: number): boolean {
-  return (
-    html.charCodeAt(i + 1) === 47 &&
-    (html.startsWith('table', i + 2) || html.startsWith('TABLE', i + 2))
-  );
+  if (html.charCodeAt(i + 1) !== 47) return false;
+  const t = html.charCodeAt(i + 2);
+  if (t === 116) return spelledAt(html, i + 3, 'able');
+  return t === 84 && spelledAt(html, i + 3, 'ABLE');
+}
+
+/** True if `word` occurs at `at` exactly (case included); no substring is made. */
+function spelledAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++)
+    if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** The state of one table's tag walk: rows so far, the open row and cell, the caption. */
