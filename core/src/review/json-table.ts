@@ -49,10 +49,10 @@ function recordsTable(
   const order = [...keys.filter((k) => textual.has(k)), ...keys.filter((k) => !textual.has(k))];
   const grid: GridCell[][] = [order.map((k) => ({ text: k, header: true }))];
   for (const r of recs) {
-    const row: GridCell[] = [];
-    for (const k of order) {
-      const v = r[k];
-      row.push({ text: show(v), header: typeof v === 'string' });
+    const row = new Array<GridCell>(order.length);
+    for (let c = 0; c < order.length; c++) {
+      const v = r[order[c] ?? ''];
+      row[c] = { text: show(v), header: typeof v === 'string' };
     }
     grid.push(row);
   }

@@ -170,10 +170,15 @@ export function gridToTable(
     mime,
     labelColumns,
     columns,
-    rowLabels: body.map((r) => r.slice(0, labels).map((x) => x.text)),
+    // Arrays of their final size (the grid rows are packed: no holes to skip).
+    rowLabels: body.map((r) => {
+      const out = new Array<string>(Math.min(r.length, labels));
+      for (let c = 0; c < out.length; c++) out[c] = r[c]?.text ?? '';
+      return out;
+    }),
     cells: body.map((r) => {
-      const out: string[] = [];
-      for (let c = labels; c < width; c++) out.push(r[c]?.text ?? '');
+      const out = new Array<string>(width - labels);
+      for (let c = labels; c < width; c++) out[c - labels] = r[c]?.text ?? '';
       return out;
     }),
     context,

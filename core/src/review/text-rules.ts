@@ -89,18 +89,17 @@ export function textCounts(text: string, s: ReviewSettings, small: readonly numb
     for (let k = a; k < b; k++) v = v * 10 + text.charCodeAt(k) - 48;
     if (!(v > 0 && v < th)) continue;
     const nextCode = text.charCodeAt(b);
-    const after =
-      nextCode === 46 || nextCode === 44 || nextCode === 32 || nextCode === 37 || nextCode === 9
-        ? text.slice(b, b + 24)
-        : '';
-    if (after !== '' && badAfter(text, b)) continue;
+    // What follows the number matters only after one of these (the text after it is then read).
+    const follows =
+      nextCode === 46 || nextCode === 44 || nextCode === 32 || nextCode === 37 || nextCode === 9;
+    if (follows && badAfter(text, b)) continue;
     let j = a - 1;
     while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
     const prev = text.charCodeAt(j);
     const keyed =
       (prev === 58 || prev === 61 || prev === 115 || prev === 101) &&
       KEY_BEFORE.test(text.slice(Math.max(0, a - 48), a));
-    if (keyed || (after !== '' && nounMayFollow(text, b) && NOUN_AFTER.test(after))) {
+    if (keyed || (follows && nounMayFollow(text, b) && NOUN_AFTER.test(text.slice(b, b + 24)))) {
       push(a, b, 'a count stated in text');
     }
   }

@@ -184,24 +184,14 @@ export function ipv6Personal(text: string): boolean {
   return groups.some((g) => /[1-9A-Fa-f]/.test(g)) && !/^(0+:)*0*:?:?0*1$/.test(text);
 }
 
+/** Days per month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Calendar date plausible as a birth date (1900-01-01 .. 2030-12-31). */
 export function plausibleDate(year: number, month: number, day: number): boolean {
   if (year < 1900 || year > 2030 || month < 1 || month > 12 || day < 1) return false;
-  const dim = [
-    31,
-    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ];
-  return day <= (dim[month - 1] ?? 0);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0));
 }
 
 const FILE_TLDS = new Set([

@@ -61,6 +61,20 @@ describe('hand scans equal what they replace', () => {
     assert.ok(dates > 2000, `exercised: ${dates} dates`);
   });
 
+  test('plausibleDate: the calendar with a month-length table built per call', () => {
+    const reference = (year: number, month: number, day: number): boolean => {
+      if (year < 1900 || year > 2030 || month < 1 || month > 12 || day < 1) return false;
+      const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+      const dim = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+      return day <= (dim[month - 1] ?? 0);
+    };
+    for (let year = 1890; year <= 2040; year++)
+      for (let month = -1; month <= 14; month++)
+        for (let day = -1; day <= 33; day++)
+          assert.equal(plausibleDate(year, month, day), reference(year, month, day));
+    assert.equal(plausibleDate(2000, 2.5, 3), false);
+  });
+
   test('parseCount: Number of the COUNT regex matches (commas removed)', () => {
     const COUNT = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$/;
     const reference = (t: string): number | undefined =>
