@@ -65,6 +65,11 @@ export function statedTotal(text: string): number | undefined {
     let k = q - 1;
     while (k >= 0 && isRegexSpace(text.charCodeAt(k))) k--;
     if (!KEYWORD_END.has(text.charCodeAt(k))) continue;
+    // The number must follow: `[=:]\s*\d` (read before the regex and its lookbehind run).
+    let d = q + 1;
+    while (d < text.length && isRegexSpace(text.charCodeAt(d))) d++;
+    const digit = text.charCodeAt(d);
+    if (!(digit >= 48 && digit <= 57)) continue;
     STATED_TOTAL_AT.lastIndex = q;
     const m = STATED_TOTAL_AT.exec(text);
     if (m === null) continue;
