@@ -7,22 +7,16 @@
 import { maskDigits, maskIban, maskIp } from './mask.js';
 import { matchPhone } from './phones.js';
 import { digitsOf, endsNumber, isAlnum, isDigit, type IdSpan } from './scan-util.js';
-import {
-  cardValid,
-  ibanValid,
-  ipv4Personal,
-  plausibleDate,
-  ssnValid,
-  IBAN_LENGTHS,
-} from './validators.js';
+import { cardValid, ibanValid, ipv4Personal, ssnValid, IBAN_LENGTHS } from './validators.js';
+import { plausibleDateEnd } from './dates.js';
+
+export { dateShaped, plausibleDateEnd } from './dates.js';
 
 const IPV4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/y;
 const SSN = /(\d{3})([- ./]?)(\d{2})\2(\d{4})/y;
 const IBAN = /[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}/y;
 const SSN_WORD =
   /(?:ssn|social security(?: number)?|soc\.? ?sec|national[ _-]?id|tin|taxpayer id)\b[^0-9\n]{0,14}$/i;
-
-const isDateSep = (c: number): boolean => c === 45 || c === 47 || c === 46;
 
 /** RFC 1918 / link-local address. */
 function privateIpv4(parts: readonly string[]): boolean {
@@ -37,69 +31,6 @@ function privateIpv4(parts: readonly string[]): boolean {
 }
 
 const digitAt = (s: string, k: number): boolean => isDigit(s.charCodeAt(k));
-
-/**
- * Exactly when DATE matches at p (checked by hand first, so the regex runs only to capture):
- * yyyy S m{1,2} S d{1,2}, or d{1,2} S m{1,2} S yyyy, with the same separator S twice.
- */
-export function dateShaped(s: string, p: number): boolean {
-  if (!digitAt(s, p)) return false;
-  const sep4 = s.charCodeAt(p + 4);
-  if (digitAt(s, p + 1) && digitAt(s, p + 2) && digitAt(s, p + 3) && isDateSep(sep4)) {
-    if (digitAt(s, p + 5)) {
-      const k = digitAt(s, p + 6) ? p + 7 : p + 6;
-      if (s.charCodeAt(k) === sep4 && digitAt(s, k + 1)) return true;
-    }
-  }
-  const q = digitAt(s, p + 1) ? p + 2 : p + 1;
-  const sep = s.charCodeAt(q);
-  if (!isDateSep(sep) || !digitAt(s, q + 1)) return false;
-  const r = digitAt(s, q + 2) ? q + 3 : q + 2;
-  return (
-    s.charCodeAt(r) === sep &&
-    digitAt(s, r + 1) &&
-    digitAt(s, r + 2) &&
-    digitAt(s, r + 3) &&
-    digitAt(s, r + 4)
-  );
-}
-
-/** The number the ASCII digits `s[a..b)` spell. */
-function digitsValue(s: string, a: number, b: number): number {
-  let v = 0;
-  for (let k = a; k < b; k++) v = v * 10 + s.charCodeAt(k) - 48;
-  return v;
-}
-
-/**
- * Where the match of `/(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-/.])(\d{1,2})\6(\d{4})/y`
- * at p ends, if it ends the number and is a plausible date (y-m-d; else d-m-y or m-d-y); else -1.
- * Read by hand after `dateShaped`: the groups are maximal digit runs, as the regex's
- * backtracking leaves them, and the first alternative wins whenever it matches.
- */
-export function plausibleDateEnd(s: string, p: number): number {
-  if (!dateShaped(s, p)) return -1;
-  const sep4 = s.charCodeAt(p + 4);
-  const fourDigits = digitAt(s, p + 1) && digitAt(s, p + 2) && digitAt(s, p + 3);
-  if (fourDigits && isDateSep(sep4) && digitAt(s, p + 5)) {
-    const k = digitAt(s, p + 6) ? p + 7 : p + 6;
-    if (s.charCodeAt(k) === sep4 && digitAt(s, k + 1)) {
-      // yyyy S m S d
-      const end = digitAt(s, k + 2) ? k + 3 : k + 2;
-      const year = digitsValue(s, p, p + 4);
-      const ok = plausibleDate(year, digitsValue(s, p + 5, k), digitsValue(s, k + 1, end));
-      return ok && endsNumber(s, end) ? end : -1;
-    }
-  }
-  // d S m S yyyy (the shape holds, so the second alternative matched)
-  const q = digitAt(s, p + 1) ? p + 2 : p + 1;
-  const r = digitAt(s, q + 2) ? q + 3 : q + 2;
-  const end = r + 5;
-  const year = digitsValue(s, r + 1, end);
-  const a = digitsValue(s, p, q);
-  const b = digitsValue(s, q + 1, r);
-  return (plausibleDate(year, b, a) || plausibleDate(year, a, b)) && endsNumber(s, end) ? end : -1;
-}
 
 const isSsnSep = (c: number): boolean => c === 45 || c === 32 || c === 46 || c === 47;
 

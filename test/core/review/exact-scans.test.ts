@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { plausibleDateEnd } from '@privet/core/review/numbers';
+import { plausibleDateEnd } from '@privet/core/review/dates';
 import { endsNumber } from '@privet/core/review/scan-util';
 import { plausibleDate } from '@privet/core/review/validators';
 import { parseCount } from '@privet/core/review/table';
