@@ -27,6 +27,8 @@ const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]|${ESC}[@-Z\\\\-_]`, 'g');
 const BRACKET_AT = / ?[[({<] ?(at|dot) ?[\])}>] ?/gi;
 const MD_EMPHASIS = /\*+|`+|~~|__/g;
 const MD_ESCAPE = /\\([!-/:-@[-`{-~])/g;
+/** CommonMark autolinks: `<scheme:…>` (URI) and `<local@domain>` (e-mail), no spaces inside. */
+const MD_AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>/g;
 
 // Tags whose boundaries separate words (cells, lines); all other tags join the text around them.
 const BREAK_TAGS = new Set([
@@ -135,6 +137,8 @@ export function normalize(raw: string, opts: NormalizeOptions = {}): NormalizedT
   let text = raw;
   if (text.indexOf(ESC) >= 0) text = text.replace(ANSI, '');
   let attrs = '';
+  // A Markdown autolink (<jane@example.org>, <https://…>) is drawn as its text, not dropped as a tag.
+  if (opts.markdown === true && text.indexOf('<') >= 0) text = text.replace(MD_AUTOLINK, '$1');
   if (opts.markup === true) ({ text, attrs } = stripTags(text));
   if (opts.markdown === true) {
     if (text.indexOf('\\') >= 0) text = text.replace(MD_ESCAPE, '$1');

@@ -20,6 +20,7 @@ import {
 } from './table-rules.js';
 import { textCounts } from './text-rules.js';
 import { alignedTables, markdownTables, textTables } from './text-table.js';
+import { texToText } from './tex.js';
 import type { ReviewContext } from './types.js';
 
 const RASTER = /^image\/(?:png|jpeg|jpg|gif|webp|bmp|tiff|avif)$/;
@@ -173,8 +174,11 @@ export function checkPart(
   }
   if (m === 'image/svg+xml') return checkText(sink, mime, joinText(value), ctx, 'svg');
   if (m === 'text/html') return checkText(sink, mime, joinText(value), ctx, 'html');
-  if (m === 'text/markdown') return checkText(sink, mime, joinText(value), ctx, 'markdown');
-  if (m === 'text/latex') return checkText(sink, mime, latexToText(joinText(value)), ctx, 'plain');
+  // Math in Markdown and LaTeX is typeset: read it as drawn (tex.ts).
+  if (m === 'text/markdown')
+    return checkText(sink, mime, texToText(joinText(value)), ctx, 'markdown');
+  if (m === 'text/latex')
+    return checkText(sink, mime, texToText(latexToText(joinText(value))), ctx, 'plain');
   if (
     m.endsWith('json') ||
     m.includes('+json') ||

@@ -210,7 +210,8 @@ function buildTable(
   return gridToTable(mime, grid, 1, ctx, labelWidth);
 }
 
-const PIPE_SEP = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+/** A pipe table's delimiter row: one or more dashes per cell (GFM; markdown-it draws `|-|-|`). */
+const PIPE_SEP = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
 function pipeCells(line: string): string[] {
   let t = line.trim();
