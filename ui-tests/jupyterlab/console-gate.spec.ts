@@ -6,19 +6,10 @@
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+import { approveReview, requestReviewId } from '../support/review.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
-
-/** A reviewer's decision, through the gateway's API. */
-async function decide(reviewId: string, comment: string): Promise<void> {
-  const response = await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}/decision`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${env.tokens.rita!}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ decision: 'approve', comment }),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-}
 
 test('a code console holds an email until a reviewer approves it', async ({ page }) => {
   await openLab(page);
@@ -65,13 +56,7 @@ test('a code console holds an email until a reviewer approves it', async ({ page
   await page.screenshot({ path: `${SHOTS}/console-held.png` });
 
   // Request review: the justification dialog, then the pending state with the review's id.
-  await held.getByRole('button', { name: 'Request review' }).click();
-  await dialog.locator('textarea[name="privet-justification"]').fill('Test address, not a person');
-  await dialog.getByRole('button', { name: 'Request review' }).click();
-  const state = held.locator('.jp-Privet-heldState');
-  await expect(state).toContainText('Review requested');
-  const reviewId = /\((rev-[0-9a-f-]+)\)/.exec((await state.textContent()) ?? '')?.[1];
-  expect(reviewId).toBeDefined();
+  const reviewId = await requestReviewId(page, held, 'Test address, not a person');
   const review = (await (
     await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}`, {
       headers: { authorization: `Bearer ${env.tokens.rita!}` },
@@ -81,7 +66,7 @@ test('a code console holds an email until a reviewer approves it', async ({ page
   expect(review.notebook ?? '').not.toBe('');
 
   // Approved, the output shows in the console.
-  await decide(reviewId!, 'A made-up address used in a test');
+  await approveReview(env, reviewId, 'A made-up address used in a test');
   await expect(held.locator('.jp-OutputArea-output')).toContainText(email, { timeout: 30_000 });
   await expect(held.locator('.jp-Privet-held')).toHaveCount(0);
 });

@@ -7,19 +7,10 @@ import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openPanel, SHOTS } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
+import { approveReview, requestReviewId } from '../support/review.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
-
-/** A reviewer's approval, through the gateway's API. */
-async function approve(reviewId: string): Promise<void> {
-  const response = await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}/decision`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${env.tokens.rita!}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ decision: 'approve', comment: 'A made-up address used in a test' }),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-}
 
 test('a held output heading stays out of the table of contents until approved', async ({
   page,
@@ -55,15 +46,8 @@ test('a held output heading stays out of the table of contents until approved', 
   await page.screenshot({ path: `${SHOTS}/toc-held-heading.png` });
 
   // Approved, the output shows and its heading joins the table of contents.
-  await held.getByRole('button', { name: 'Request review' }).click();
-  const dialog = page.locator('.jp-Dialog');
-  await dialog.locator('textarea[name="privet-justification"]').fill('Test address, not a person');
-  await dialog.getByRole('button', { name: 'Request review' }).click();
-  const state = held.locator('.jp-Privet-heldState');
-  await expect(state).toContainText('Review requested');
-  const reviewId = /\((rev-[0-9a-f-]+)\)/.exec((await state.textContent()) ?? '')?.[1];
-  expect(reviewId).toBeDefined();
-  await approve(reviewId!);
+  const reviewId = await requestReviewId(page, held, 'Test address, not a person');
+  await approveReview(env, reviewId, 'A made-up address used in a test');
   await expect(cell.locator('.jp-OutputArea-output h2', { hasText: email })).toBeVisible({
     timeout: 30_000,
   });
