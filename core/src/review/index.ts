@@ -9,6 +9,7 @@ export {
   type OutputReview,
 } from './notebook.js';
 export { StreamChecker } from './stream.js';
+export { holdWhileViewsUnknown, viewsUnknownFinding, viewUsedOf } from './views-unknown.js';
 export { outputContentHash, outputContentText } from './content-hash.js';
 export {
   savedPlaceholder,

@@ -9,6 +9,7 @@ import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import {
+  holdWhileViewsUnknown,
   StreamChecker,
   outputContentHash,
   outputContentText,
@@ -23,7 +24,6 @@ import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
-import { holdWhileViewsUnknown } from './context-missing.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 

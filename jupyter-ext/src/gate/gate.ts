@@ -6,6 +6,8 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ViewSummary } from '@privet/core/protocol';
 import {
+  viewUsedOf,
+  holdWhileViewsUnknown,
   checkOutput,
   type NotebookOutput,
   type ReviewContext,
@@ -15,7 +17,6 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
-import { holdWhileViewsUnknown } from './context-missing.js';
 import { ReleaseCache } from './releases.js';
 
 /** Name of the performance measure of the gate's local work on one output. */
@@ -75,7 +76,7 @@ export class OutputGate {
   viewsUsedBy(source: string): ViewUsed[] {
     return (this.views ?? [])
       .filter((v) => new RegExp(`\\b${escapeRegExp(v.name)}\\b`).test(source))
-      .map(viewUsed);
+      .map(viewUsedOf);
   }
 
   /**
@@ -84,7 +85,7 @@ export class OutputGate {
    * guessing from its code would let `df.head()` of a masked view through.
    */
   checkContext(): ViewUsed[] | null {
-    return this.views?.map(viewUsed) ?? null;
+    return this.views?.map(viewUsedOf) ?? null;
   }
 
   /** Runs the review engine (display mode) on one output. */
@@ -178,16 +179,6 @@ export class OutputGate {
       console.warn('Privet: could not list views for the output gate.', error);
     }
   }
-}
-
-/** A view as the review engine wants it. */
-function viewUsed(v: ViewSummary): ViewUsed {
-  return {
-    name: v.name,
-    tier: v.tier,
-    quasiIdentifiers: v.manifest?.kAnonymity?.quasiIdentifiers ?? [],
-    columns: v.columns.map((c) => c.name),
-  };
 }
 
 /** Escapes a string for use inside a regular expression. */

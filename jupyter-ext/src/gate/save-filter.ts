@@ -15,11 +15,11 @@ import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { PartialJSONObject, PartialJSONValue } from '@lumino/coreutils';
 import {
+  viewsUnknownFinding,
   withholdForSave,
   type NotebookLike,
   type SaveFilterOptions,
 } from '@privet/core/review/index';
-import { viewsUnknownFinding } from './context-missing.js';
 import type { GateHost } from './host.js';
 
 /** The model's own serializer, per filtered model. */

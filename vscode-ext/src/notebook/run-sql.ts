@@ -6,7 +6,7 @@
  * a flagged one is shown only when a reviewer approved exactly its content (POST /reviews/status);
  * otherwise it is replaced by a placeholder and the original is only kept for a review request.
  */
-import { checkOutput, type NotebookOutput, type ViewSummary, type ViewUsed } from '@privet/core';
+import { checkOutput, viewUsedOf, type NotebookOutput, type ViewSummary } from '@privet/core';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { SqlError, type SqlEngine } from '../sql/engine.js';
@@ -173,7 +173,7 @@ export class SqlCellRunner {
     used: ViewSummary[],
   ): Promise<CellRunResult | undefined> {
     const review = checkOutput(output, {
-      viewsUsed: used.map(viewUsed),
+      viewsUsed: used.map(viewUsedOf),
       knownReleaseIds: (id) => this.releaseIds.has(id),
       mode: 'display',
     });
@@ -195,16 +195,6 @@ export class SqlCellRunner {
     }
     return this.views;
   }
-}
-
-/** What the review engine needs to know of a view a cell used. */
-export function viewUsed(view: ViewSummary): ViewUsed {
-  return {
-    name: view.name,
-    tier: view.tier,
-    quasiIdentifiers: view.manifest?.kAnonymity?.quasiIdentifiers ?? [],
-    columns: view.columns.map((c) => c.name),
-  };
 }
 
 /** Drops `--` comment lines (the gateway wants one bare SELECT). */

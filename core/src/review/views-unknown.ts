@@ -1,9 +1,11 @@
 /**
  * Fail closed while the views are unknown (signed out, or the list is still loading): the
  * row-level rule needs the views' quasi-identifier columns, so an output that may be a table of
- * rows is held until they are known; the gate then checks it again.
+ * rows is held until they are known; the host then checks it again. Shared by the JupyterLab gate
+ * and the VS Code gate renderer and host.
  */
-import type { Finding, NotebookOutput, ReviewResult } from '@privet/core/review/index';
+import type { ViewSummary } from '../protocol.js';
+import type { Finding, NotebookOutput, ReviewResult, ViewUsed } from './types.js';
 
 /** Lines of text from which a text output may be a table of rows. */
 const MANY_LINES = 10;
@@ -61,4 +63,14 @@ export function holdWhileViewsUnknown(
   if (viewsKnown || result.verdict !== 'pass') return result;
   const finding = viewsUnknownFinding(output);
   return finding ? { ...result, verdict: 'flag', findings: [finding] } : result;
+}
+
+/** A view from the gateway's list as the row-level rule reads it (every view the user may see). */
+export function viewUsedOf(v: ViewSummary): ViewUsed {
+  return {
+    name: v.name,
+    tier: v.tier,
+    quasiIdentifiers: v.manifest?.kAnonymity?.quasiIdentifiers ?? [],
+    columns: v.columns.map((c) => c.name),
+  };
 }
