@@ -1,7 +1,8 @@
 /**
  * The VS Code gate renderer's decision, without a webview: an item is checked as VS Code would
- * draw it; a passing item is drawn at once, a held one only when the extension host answers that
- * a reviewer approved it. No messaging, no answer in time or a "no" keep it held.
+ * draw it; a passing item that cannot be a table of rows is drawn at once; a held one, or a
+ * possible table of rows (only the host knows the views), only when the extension host says so.
+ * No messaging, no answer in time or a "no" keep it held.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -88,6 +89,43 @@ describe('VS Code gate renderer', () => {
       new ApprovalChannel(yes.messaging).ask(m, t),
     );
     assert.deepEqual(shown, { show: true });
+  });
+
+  it('a possible table of rows waits for the host, which knows the views', async () => {
+    const rows = [
+      '<table><thead><tr><th>patient_id</th><th>date_of_birth</th><th>sex</th><th>zip</th></tr></thead><tbody>',
+      ...Array.from(
+        { length: 12 },
+        (_, i) => `<tr><td>t${i}</td><td>40-49</td><td>F</td><td>021</td></tr>`,
+      ),
+      '</tbody></table>',
+    ].join('\n');
+    // Nothing here flags it (no views in the webview), yet it is not drawn before the host says so.
+    const no = host(() => false);
+    const held = await decideItem(item('text/html', rows), (m, t) =>
+      new ApprovalChannel(no.messaging).ask(m, t),
+    );
+    assert.equal(held.show, false);
+    assert.ok(!held.show && held.review.findings.some((f) => f.rule === 'row-level'));
+    assert.deepEqual(
+      no.asked.map((q) => q.mime),
+      ['text/html'],
+    );
+    const yes = host(() => true);
+    const shown = await decideItem(item('text/html', rows), (m, t) =>
+      new ApprovalChannel(yes.messaging).ask(m, t),
+    );
+    assert.deepEqual(shown, { show: true });
+    // Without messaging (no host to ask) it stays held.
+    const none = new ApprovalChannel({});
+    assert.equal((await decideItem(item('text/html', rows), (m, t) => none.ask(m, t))).show, false);
+    // Short text that cannot be a table of rows is drawn without asking.
+    const short = host(() => false);
+    const plain = await decideItem(item('text/plain', 'rows: 12\nmean age 44'), (m, t) =>
+      new ApprovalChannel(short.messaging).ask(m, t),
+    );
+    assert.deepEqual(plain, { show: true });
+    assert.equal(short.asked.length, 0);
   });
 
   it('fails closed: no messaging, or no answer in time, keeps the item held', async () => {

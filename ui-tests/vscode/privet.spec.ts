@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { DEMO_CELLS, LEAKED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
@@ -28,21 +28,10 @@ import {
   runCell,
   runCommand,
   shot,
+  signInAs,
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
-
-/** Signs in again with a user's token through the palette (the chosen experiment is kept). */
-async function signInAs(page: Page, user: string): Promise<void> {
-  await runCommand(page, 'Privet: Sign in');
-  const input = quickInput(page).locator('input');
-  await expect(input).toHaveAttribute('type', 'password');
-  await input.fill(env.tokens[user]!);
-  await input.press('Enter');
-  await expect(
-    page.locator('.notification-toast').getByText(`Privet: signed in as ${user}`),
-  ).toBeVisible();
-}
 
 test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostics, review, export', async ({
   page,
@@ -196,7 +185,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await quickInput(page).locator('input').fill('Default Dark Modern');
     await pick(page, 'Default Dark Modern');
     await expect(page.locator('.monaco-workbench.vs-dark')).toBeVisible();
-    await signInAs(page, 'rita');
+    await signInAs(page, 'rita', env.tokens.rita!);
     await runCommand(page, 'Privet: Open review queue');
     const queue = await reviewQueueFrame(page);
     const request = queue
@@ -228,7 +217,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
         .getByText(/a reviewer approved 1 withheld output\(s\); restored/)
         .first(),
     ).toBeVisible();
-    await signInAs(page, 'alice');
+    await signInAs(page, 'alice', env.tokens.alice!);
     await page.locator('.tabs-container .tab').filter({ hasText: 'privet-demo.ipynb' }).click();
     await expect(outputFrame(page).locator('table.privet-result')).toHaveCount(2);
     await expect(
@@ -274,7 +263,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
   });
 
   await test.step('a steward publishes views and reads a fidelity report', async () => {
-    await signInAs(page, 'sam');
+    await signInAs(page, 'sam', env.tokens.sam!);
     await runCommand(page, 'Privet: Publish Views');
     // The cost first: a modal dialog with the plan; nothing is spent before "Publish".
     const dialog = page.locator('.monaco-dialog-box');

@@ -16,6 +16,7 @@ import { heldIdOf, OutputGate } from './notebook/gate.js';
 import { HeldOutputs } from './notebook/held.js';
 import { requestReview } from './notebook/request-review.js';
 import { RendererApprovals } from './notebook/renderer-approvals.js';
+import { GatewayViews } from './notebook/views-context.js';
 import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const session = new Session(context);
   const held = new HeldOutputs();
   const approvals = new Approvals();
+  const views = new GatewayViews(session);
   const tree = new PrivetTree(session);
   const budget = new BudgetViewProvider(context.extensionUri, session);
   const controller = new PrivetSqlController(
@@ -73,8 +75,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     controller,
     restorer,
     queue,
-    new OutputGate(held, approvals, session),
-    new RendererApprovals(approvals, session),
+    views,
+    new OutputGate(held, approvals, session, views),
+    new RendererApprovals(approvals, session, views),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', statusBar),

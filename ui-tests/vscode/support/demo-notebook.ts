@@ -74,8 +74,33 @@ export function echoNotebook(): string {
 /** The address in the echo kernel's Markdown and LaTeX outputs (the cells say "[at]"). */
 export const DISPLAYED_EMAIL = 'table.person@example.org';
 
+/**
+ * A diagnosis that appears only in the rows of a masked view another kernel displays (the cell's
+ * source spells its '@' as "[at]", so only the drawn output could show it).
+ */
+export const DISPLAYED_ROW_MARK = 'rowmark@diagnosis';
+
+/** An HTML table of 12 rows of patients_masked (its quasi-identifiers): row-level data. */
+function maskedRowsHtml(): string {
+  const rows = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `<tr><td>tok${i}a9</td><td>${30 + (i % 4) * 10}-${39 + (i % 4) * 10}</td><td>${i % 2 ? 'F' : 'M'}</td><td>02${i % 3}</td><td>${DISPLAYED_ROW_MARK.replace('@', '[at]')}</td></tr>`,
+  );
+  return [
+    '<table><thead><tr><th>patient_id</th><th>date_of_birth</th><th>sex</th><th>zip</th><th>diagnosis</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table>',
+  ].join('\n');
+}
+
 /** Cells of the echo kernel's display notebook: each shows its body as the MIME type it names. */
 export const DISPLAY_CELLS = {
+  /**
+   * Rows of a masked view (no identifier, no small count): only the views show it is row-level.
+   * First, so it is on screen when drawn (the gate renderer, not the host's swap, must hold it).
+   */
+  maskedRows: `# display: text/html\n${maskedRowsHtml()}`,
   /** A Markdown table of raw rows with an address: held. */
   markdownTable: [
     '# display: text/markdown',

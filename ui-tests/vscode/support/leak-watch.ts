@@ -13,14 +13,15 @@ import type { Page } from '@playwright/test';
  * document observer reaches, so every shadow root attached is watched and scanned too (even
  * after its element left the document: anything ever put there counts).
  */
-export function watchForLeak(secret: string): void {
+export function watchForLeak(secret: string | readonly string[]): void {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
   const seen = { leaked: false, withheld: false, opens: 0, scans: 0, shadowRoots: 0 };
   (window as unknown as { __privetSeen: typeof seen }).__privetSeen = seen;
   const roots: ShadowRoot[] = [];
   const scan = (): void => {
     seen.scans++;
     const text = [document.documentElement, ...roots].map((n) => n?.textContent ?? '').join('\n');
-    if (text.includes(secret)) seen.leaked = true;
+    if (secrets.some((s) => text.includes(s))) seen.leaked = true;
     if (text.includes('Privet withheld this output')) seen.withheld = true;
   };
   const options = { childList: true, subtree: true, characterData: true };

@@ -39,6 +39,28 @@ export async function pick(page: Page, text: string): Promise<void> {
 }
 
 /**
+ * Signs in through the palette as `user` (token from the test env); when VS Code asks for an
+ * experiment (a fresh window), picks `experiment`.
+ */
+export async function signInAs(
+  page: Page,
+  user: string,
+  token: string,
+  experiment = 'UI study',
+): Promise<void> {
+  await runCommand(page, 'Privet: Sign in');
+  const input = quickInput(page).locator('input');
+  await expect(input).toHaveAttribute('type', 'password');
+  await input.fill(token);
+  await input.press('Enter');
+  const toast = page.locator('.notification-toast').getByText(`Privet: signed in as ${user}`);
+  const row = quickInput(page).locator('.monaco-list-row').filter({ hasText: experiment }).first();
+  await expect(toast.or(row).first()).toBeVisible();
+  if (await row.isVisible()) await row.click();
+  await expect(toast).toBeVisible();
+}
+
+/**
  * Closes every editor (unsaved changes dropped), so that only one output webview exists, then
  * opens `file` from the workspace as a notebook.
  */

@@ -1,6 +1,8 @@
 /**
  * Gating of outputs written by any other controller (e.g. a Python kernel): every output is
- * checked by core's review when a notebook opens and whenever cell outputs change; a flagged one
+ * checked by core's review (with every view the user may see, so `df.head()` of a masked view is
+ * row-level data) when a notebook opens, whenever cell outputs change and when the views become
+ * known; a flagged one
  * is replaced by the placeholder (rules fired, never the content) and its original is held in
  * memory for "Request review", which sends it only to the gateway's review queue. An output whose
  * exact content a reviewer approved (POST /reviews/status, while signed in) is left as it is.
@@ -15,6 +17,7 @@ import type { Session } from '../session.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
+import type { GatewayViews } from './views-context.js';
 
 /** True for outputs Privet wrote itself (already checked, or a placeholder). */
 function isPrivetOutput(output: vscode.NotebookCellOutput): boolean {
@@ -32,9 +35,14 @@ export class OutputGate implements vscode.Disposable {
     private readonly held: HeldOutputs,
     private readonly approvals: Approvals,
     private readonly session: Session,
+    private readonly views: GatewayViews,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenNotebookDocument((n) => void this.gateNotebook(n)),
+      // Known views add the row-level rule: check what is open again.
+      views.onDidChange(() => {
+        for (const n of vscode.workspace.notebookDocuments) void this.gateNotebook(n);
+      }),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         const cells = e.cellChanges.filter((c) => c.outputs !== undefined).map((c) => c.cell);
         if (cells.length > 0) void this.gateCells(e.notebook, cells);
@@ -64,7 +72,10 @@ export class OutputGate implements vscode.Disposable {
         }
         const original = fromCellOutput(o);
         // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
-        const review = checkOutput(asDrawn(original), { mode: 'display' });
+        const review = checkOutput(asDrawn(original), {
+          mode: 'display',
+          viewsUsed: this.views.current() ?? [],
+        });
         if (review.verdict === 'pass' || (await this.approved(original))) {
           outputs.push(o);
           continue;

@@ -1,15 +1,22 @@
 /**
- * The extension host's half of the gate renderer's messaging: the renderer asks whether the
- * output holding an item (MIME type and text) was approved; the host finds the outputs of the
- * editor's notebook with exactly that item and answers from the gateway's approvals of their
- * whole content (signed in, experiment selected). Anything else — no such output, signed out, a
- * gateway failure — answers "no" (fail closed).
+ * The extension host's half of the gate renderer's messaging: the renderer asks whether an item
+ * (MIME type and text) may be drawn. The host says yes when the item passes its own check — with
+ * every view the user may see, which the webview does not know (so a masked view's rows are
+ * held) — or when a reviewer approved the whole content of an output in the editor's notebook
+ * holding exactly that item (signed in, experiment selected). Anything else — views unknown after
+ * a short wait, no such output, a gateway failure — answers "no" (fail closed).
  */
 import * as vscode from 'vscode';
+import { checkOutput, holdWhileViewsUnknown } from '@privet/core';
 import type { Session } from '../session.js';
 import { GATE_RENDERER_ID, isApprovalQuery, type ApprovalAnswer } from '../shared/gate-messages.js';
+import { asDrawn, outputOfItem } from '../shared/output-items.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
+import type { GatewayViews } from './views-context.js';
+
+/** How long an answer may wait for the views to load (the renderer waits 5 s in all). */
+const VIEWS_WAIT_MS = 3000;
 
 /**
  * The outputs in `notebook` whose items of this MIME type, joined (VS Code draws a stream appended
@@ -39,10 +46,11 @@ export class RendererApprovals implements vscode.Disposable {
   constructor(
     private readonly approvals: Approvals,
     private readonly session: Session,
+    private readonly views: GatewayViews,
   ) {
     this.subscription = this.messaging.onDidReceiveMessage(({ editor, message }) => {
       if (!isApprovalQuery(message)) return;
-      void this.approved(editor.notebook, message.mime, message.text).then((approved) => {
+      void this.shows(editor.notebook, message.mime, message.text).then((approved) => {
         const answer: ApprovalAnswer = {
           type: 'privet.approval',
           requestId: message.requestId,
@@ -51,6 +59,27 @@ export class RendererApprovals implements vscode.Disposable {
         return this.messaging.postMessage(answer, editor);
       });
     });
+  }
+
+  /** True when the item passes the host's check or its output was approved. */
+  private async shows(
+    notebook: vscode.NotebookDocument,
+    mime: string,
+    text: string,
+  ): Promise<boolean> {
+    return (await this.passes(mime, text)) || this.approved(notebook, mime, text);
+  }
+
+  /** True when the item passes review with every view (a possible table fails while unknown). */
+  private async passes(mime: string, text: string): Promise<boolean> {
+    const views = await this.views.whenKnown(VIEWS_WAIT_MS);
+    try {
+      const output = asDrawn(outputOfItem(mime, text));
+      const result = checkOutput(output, { mode: 'display', viewsUsed: views ?? [] });
+      return holdWhileViewsUnknown(output, result, views !== null).verdict === 'pass';
+    } catch {
+      return false; // content the check cannot read is not drawn
+    }
   }
 
   /** True when a reviewer approved the whole content of an output holding that item. */

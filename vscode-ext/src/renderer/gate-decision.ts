@@ -1,10 +1,17 @@
 /**
  * The gate renderer's decision for one output item, without the DOM: check the item as VS Code
- * would draw it; a held item is drawn only when the extension host confirms a reviewer approved
- * that output. Answers come by renderer messaging; no messaging, or no answer in time, means
- * "not approved" (fail closed).
+ * would draw it. The webview does not know the gateway's views, so an item that passes but may be
+ * a table of rows (`viewsUnknownFinding`) is drawn only once the extension host, which checks it
+ * with every view's quasi-identifiers, confirms it; a held item is drawn only when the host
+ * confirms it passes there or a reviewer approved that output. Answers come by renderer
+ * messaging; no messaging, or no answer in time, means "no" (fail closed).
  */
-import { checkOutput, unreadableResult, type ReviewResult } from '@privet/core/review/index';
+import {
+  checkOutput,
+  holdWhileViewsUnknown,
+  unreadableResult,
+  type ReviewResult,
+} from '@privet/core/review/index';
 import { isApprovalAnswer, type ApprovalQuery } from '../shared/gate-messages.js';
 import { asDrawn, outputOfItem } from '../shared/output-items.js';
 
@@ -17,21 +24,26 @@ export interface ItemLike {
 /** Draw the item, or hold it with the review's findings. */
 export type ItemDecision = { show: true } | { show: false; review: ReviewResult };
 
-/** Checks one item; a held item is shown only if `approved(mime, text)` confirms it. */
+/**
+ * Checks one item; an item held here, or one that may be a table of rows, is shown only if
+ * `hostShows(mime, text)` confirms it.
+ */
 export async function decideItem(
   item: ItemLike,
-  approved: (mime: string, text: string) => Promise<boolean>,
+  hostShows: (mime: string, text: string) => Promise<boolean>,
 ): Promise<ItemDecision> {
   let review: ReviewResult;
   let text = '';
   try {
     text = item.text();
-    review = checkOutput(asDrawn(outputOfItem(item.mime, text)), { mode: 'display' });
+    const output = asDrawn(outputOfItem(item.mime, text));
+    // Without the views here, a possible table of rows waits for the host's check.
+    review = holdWhileViewsUnknown(output, checkOutput(output, { mode: 'display' }), false);
   } catch {
     review = unreadableResult();
   }
   if (review.verdict === 'pass') return { show: true };
-  return (await approved(item.mime, text)) ? { show: true } : { show: false, review };
+  return (await hostShows(item.mime, text)) ? { show: true } : { show: false, review };
 }
 
 /** The messaging half of a renderer context (both optional: messaging may be off). */
