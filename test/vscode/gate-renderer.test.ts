@@ -78,6 +78,7 @@ describe('VS Code gate renderer', () => {
     );
     assert.equal(held.show, false);
     assert.ok(!held.show && held.review.findings.some((f) => f.rule === 'email'));
+    assert.ok(!held.show && !held.tableUnconfirmed, 'flagged here, not only unconfirmed');
     assert.deepEqual(
       no.asked.map((q) => [q.mime, q.text]),
       [[STDOUT, text]],
@@ -107,6 +108,7 @@ describe('VS Code gate renderer', () => {
     );
     assert.equal(held.show, false);
     assert.ok(!held.show && held.review.findings.some((f) => f.rule === 'row-level'));
+    assert.ok(!held.show && held.tableUnconfirmed, 'held only for want of the host check');
     assert.deepEqual(
       no.asked.map((q) => q.mime),
       ['text/html'],

@@ -21,8 +21,12 @@ export interface ItemLike {
   text(): string;
 }
 
-/** Draw the item, or hold it with the review's findings. */
-export type ItemDecision = { show: true } | { show: false; review: ReviewResult };
+/**
+ * Draw the item, or hold it with the review's findings; `tableUnconfirmed` when nothing here
+ * flagged it and it waits only for the host's check of a possible table of rows.
+ */
+export type ItemDecision =
+  { show: true } | { show: false; review: ReviewResult; tableUnconfirmed: boolean };
 
 /**
  * Checks one item; an item held here, or one that may be a table of rows, is shown only if
@@ -34,16 +38,21 @@ export async function decideItem(
 ): Promise<ItemDecision> {
   let review: ReviewResult;
   let text = '';
+  let tableUnconfirmed = false;
   try {
     text = item.text();
     const output = asDrawn(outputOfItem(item.mime, text));
+    const local = checkOutput(output, { mode: 'display' });
     // Without the views here, a possible table of rows waits for the host's check.
-    review = holdWhileViewsUnknown(output, checkOutput(output, { mode: 'display' }), false);
+    review = holdWhileViewsUnknown(output, local, false);
+    tableUnconfirmed = local.verdict === 'pass' && review.verdict !== 'pass';
   } catch {
     review = unreadableResult();
   }
   if (review.verdict === 'pass') return { show: true };
-  return (await hostShows(item.mime, text)) ? { show: true } : { show: false, review };
+  return (await hostShows(item.mime, text))
+    ? { show: true }
+    : { show: false, review, tableUnconfirmed };
 }
 
 /** The messaging half of a renderer context (both optional: messaging may be off). */

@@ -22,6 +22,10 @@ import { clearElement, drawingTarget } from './surface.js';
 const HELD_HINT =
   'Checked before display. In a notebook the cell offers "Request review"; elsewhere (e.g. the Interactive Window) print the value in a notebook cell to have it reviewed.';
 
+/** What an item held only because the host did not confirm a possible table of rows says. */
+const TABLE_HINT =
+  'This output may be a table of rows, which only the extension host can check against your Privet views, and it did not confirm it. If you are signed out, sign in ("Privet: Sign in") and run the cell again.';
+
 /** Renderer entry point (VS Code's notebook renderer API). */
 export const activate: ActivationFunction = (context) => {
   const channel = new ApprovalChannel(context);
@@ -34,7 +38,8 @@ export const activate: ActivationFunction = (context) => {
         delegates.dispose(item.id);
         clearElement(element);
         const { verdict, findings } = decision.review;
-        renderWithheld({ verdict, rules: holdingRules(findings) }, element, HELD_HINT);
+        const hint = decision.tableUnconfirmed ? TABLE_HINT : HELD_HINT;
+        renderWithheld({ verdict, rules: holdingRules(findings) }, element, hint);
         return;
       }
       const rendererId = delegateIdFor(item.mime);
