@@ -2,12 +2,11 @@
  * Gating of outputs written by any other controller (e.g. a Python kernel): every output is
  * checked by core's review (with every view the user may see, so `df.head()` of a masked view is
  * row-level data) when a notebook opens, whenever cell outputs change and when the views become
- * known; a flagged one
- * is replaced by the placeholder (rules fired, never the content) and its original is held in
- * memory for "Request review", which sends it only to the gateway's review queue. An output whose
- * exact content a reviewer approved (POST /reviews/status, while signed in) is left as it is.
- * VS Code has no
- * edit for outputs alone, so the cell is replaced by an identical cell with the gated outputs.
+ * known; a flagged one is replaced by the placeholder (rules fired, never the content) and its
+ * original is held in memory for "Request review", which sends it only to the gateway's review
+ * queue. An output whose exact content a reviewer approved (POST /reviews/status, while signed in)
+ * is left as it is. VS Code has no edit for outputs alone, so the cell is replaced by an identical
+ * cell with the gated outputs.
  */
 import * as vscode from 'vscode';
 import { checkOutput, type NotebookOutput } from '@privet/core';

@@ -13,7 +13,10 @@ export class GatewayViews implements vscode.Disposable {
   private views: ViewUsed[] | null = null;
   private loading: Promise<void> | null = null;
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the views became known or unknown. */
+  /**
+   * Fires when the views became known. (Becoming unknown needs no event: a check without views
+   * can only hold less, and the renderer fails closed on its own meanwhile.)
+   */
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
@@ -40,11 +43,9 @@ export class GatewayViews implements vscode.Disposable {
 
   private reload(): Promise<void> {
     const client = this.session.signedIn?.client;
-    const wasKnown = this.views !== null;
     this.views = null;
     if (!client) {
       this.loading = null;
-      if (wasKnown) this.changed.fire();
       return Promise.resolve();
     }
     const loading = client
@@ -61,7 +62,6 @@ export class GatewayViews implements vscode.Disposable {
         if (this.loading === loading) this.loading = null;
       });
     this.loading = loading;
-    if (wasKnown) this.changed.fire();
     return loading;
   }
 
