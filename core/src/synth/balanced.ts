@@ -33,7 +33,8 @@ export interface StratifiedOrder {
 }
 
 /**
- * Rows ordered by (group key, then the stratifying columns in the given order, then `base`):
+ * Rows ordered by (group key, then the stratifying columns in the given order, then `base`, or
+ * the row index when `base` is omitted):
  * every group is a contiguous run, inside it rows sharing the first stratifying value are
  * contiguous, and so on (lexicographic). Strata are taken while the combined key space stays within
  * 2·rows (at least 2^16, at most 2^18: the bucket array stays cache-sized), so the one counting
@@ -45,7 +46,7 @@ export function stratifiedOrder(
   columns: readonly Int32Array[],
   sizes: readonly number[],
   strata: readonly number[],
-  base: Int32Array,
+  base?: Int32Array,
 ): StratifiedOrder {
   const n = groupKey.length;
   const limit = Math.min(1 << 18, Math.max(1 << 16, 2 * n));
@@ -65,9 +66,13 @@ export function stratifiedOrder(
   const groupStart = new Int32Array(groups + 1);
   for (let g = 0; g <= groups; g++) groupStart[g] = start[g * perGroup]!;
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = base[i]!;
-    order[start[key[row]!]!++] = row;
+  if (base) {
+    for (let i = 0; i < n; i++) {
+      const row = base[i]!;
+      order[start[key[row]!]!++] = row;
+    }
+  } else {
+    for (let i = 0; i < n; i++) order[start[key[i]!]!++] = i;
   }
   return { order, groupStart };
 }

@@ -62,6 +62,9 @@ export function sampleGraph(
   rows: number,
   rng: RandomSource,
 ): Int32Array[] {
+  // Rows are drawn in the order of a random permutation (the tie-break of every stratified order)
+  // and scattered to their own index at the end: the same rows as ordering by `base` at each step,
+  // but each step then reads its keys sequentially instead of gathering them at random.
   const out = sizes.map(() => new Int32Array(rows));
   const cell = new Int32Array(rows);
   const drawn: number[] = [];
@@ -70,10 +73,14 @@ export function sampleGraph(
     const [key, groups] = parentKeys(out, [...sizes], s.given, rows);
     // Balance the fresh attributes against every column drawn so far, largest domains first.
     const strata = drawn.filter((a) => !s.given.includes(a)).sort((a, b) => sizes[b]! - sizes[a]!);
-    const order = stratifiedOrder(key, groups, out, sizes, strata, base);
+    const order = stratifiedOrder(key, groups, out, sizes, strata);
     fillBalanced(order, s.freshCells, s.table, cell, rng);
     drawn.push(...s.fresh);
     // Decode the fresh key (row-major, last attribute fastest) into the attributes' codes.
+    if (s.fresh.length === 1) {
+      out[s.fresh[0]!]!.set(cell);
+      continue;
+    }
     for (let j = s.fresh.length - 1, div = 1; j >= 0; j--) {
       const a = s.fresh[j]!;
       const k = sizes[a]!;
@@ -82,5 +89,9 @@ export function sampleGraph(
       div *= k;
     }
   }
-  return out;
+  return out.map((col) => {
+    const placed = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) placed[base[i]!] = col[i]!;
+    return placed;
+  });
 }

@@ -99,6 +99,36 @@ describe('junction-tree model', () => {
     );
   });
 
+  test('sampled rows come in random order: every stretch follows the model, neighbours are independent', async () => {
+    // Rows are drawn stratified and laid out evenly interleaved, and must be shuffled back: a
+    // head() of the synthetic table should look like any other sample of it, neither one group
+    // nor a regular pattern (0, 1, 0, 1, …).
+    const sizes = [2, 3];
+    const p01 = Float64Array.of(300, 100, 100, 50, 150, 300);
+    const obs: Observation[] = [
+      { attrs: [0, 1], maps: [undefined, undefined], sizes: [2, 3], values: p01, weight: 1 },
+    ];
+    const steps = graphSteps(estimateGraphModel(sizes, obs, 1000, 200));
+    const rows = 20_000;
+    const block = 2_000;
+    const [first, second] = sampleGraph(steps, sizes, rows, await seededRandom('row-order'));
+    for (let from = 0; from < rows; from += block) {
+      let zeros = 0;
+      let twos = 0;
+      for (let r = from; r < from + block; r++) {
+        if (first![r] === 0) zeros++;
+        if (second![r] === 2) twos++;
+      }
+      // Expected shares 0.5 and 0.4; binomial sd ≈ 0.011, so 0.05 is over 4 sd.
+      assert.ok(Math.abs(zeros / block - 0.5) < 0.05, `rows ${from}+: share of 0 ${zeros / block}`);
+      assert.ok(Math.abs(twos / block - 0.4) < 0.05, `rows ${from}+: share of 2 ${twos / block}`);
+    }
+    // Neighbouring rows are independent: equal first values in 0.5² + 0.5² of neighbour pairs.
+    let same = 0;
+    for (let r = 1; r < rows; r++) if (first![r] === first![r - 1]) same++;
+    assert.ok(Math.abs(same / (rows - 1) - 0.5) < 0.03, `neighbours equal ${same / (rows - 1)}`);
+  });
+
   test('same model and seed give the same rows', async () => {
     const sizes = [3, 3];
     const obs: Observation[] = [
