@@ -15,12 +15,13 @@ import {
   tableTagAt,
   type TagScan,
 } from './html-tags.js';
-import { gridToTable, type GridCell, type Table } from './table.js';
+import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
 
 export { nextTag, plainCell, type TagMatch } from './html-tags.js';
 
 const MAX_TABLES = 50;
 const MAX_CELLS = 200_000;
+const MORE_CELLS = /<t[dh][\s>/]/i;
 
 const ROWSPAN = /rowspan\s*=\s*["']?(\d+)/i;
 const COLSPAN = /colspan\s*=\s*["']?(\d+)/i;
@@ -40,7 +41,7 @@ interface RawCell {
 }
 
 /** All tables of an HTML document (nested tables are read as separate, flattened tables). */
-export function htmlTables(html: string, mime: string): Table[] {
+export function htmlTables(html: string, mime: string, onPartial?: OnPartial): Table[] {
   const tables: Table[] = [];
   let from = 0;
   // indexOf results are kept while still ahead of `at`, so an absent upper-case spelling is
@@ -58,14 +59,17 @@ export function htmlTables(html: string, mime: string): Table[] {
     const b = indexFrom(needle.toUpperCase(), at);
     return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
-  const parsed: ParsedTable = { table: undefined, end: 0 };
+  const parsed: ParsedTable = { table: undefined, end: 0, cut: false };
   for (let t = 0; t < MAX_TABLES; t++) {
     const start = find('<table', from);
     if (start < 0) break;
     parseTable(html, start, mime, parsed, find);
     if (parsed.table !== undefined) tables.push(parsed.table);
+    if (parsed.cut)
+      onPartial?.(`rows after the first ${MAX_CELLS.toLocaleString('en')} cells of an HTML table`);
     from = parsed.end + 1;
   }
+  if (find('<table', from) >= 0) onPartial?.(`HTML tables after the first ${MAX_TABLES}`);
   return tables;
 }
 
@@ -74,6 +78,8 @@ interface ParsedTable {
   table: Table | undefined;
   /** Index of the first '</table' or '</TABLE' after the start, or the document's length. */
   end: number;
+  /** True when the table had more cells than MAX_CELLS and the rest was not read. */
+  cut: boolean;
 }
 
 /** True if the '<' at `i` starts '</table' or '</TABLE' (the spellings that end a table). */
@@ -176,6 +182,7 @@ function parseTable(
   const reader = new TableReader(html);
   const tag: TagScan = { name: TABLE, closing: false, attrsStart: 0, close: 0 };
   let end = -1;
+  result.cut = false;
   for (let i = html.indexOf('<', start); i >= 0; i = html.indexOf('<', i + 1)) {
     if (tableEndAt(html, i)) {
       end = i;
@@ -183,8 +190,10 @@ function parseTable(
     }
     if (!tableTagAt(html, i, tag)) continue;
     if (reader.cells >= MAX_CELLS) {
-      // Stopped early: the end is still the first '</table' from here (none came before).
+      // Stopped early: the end is still the first '</table' from here (none came before). Cells
+      // left unread make the read partial.
       end = find('</table', i);
+      result.cut = MORE_CELLS.test(html.slice(i, end < 0 ? html.length : end));
       break;
     }
     reader.apply(tag, i);

@@ -5,7 +5,7 @@
  * as row-level points).
  */
 import { isRecord, plotlyTables, show, vegaCounts, type Json } from './plot-tables.js';
-import { gridToTable, type GridCell, type Table } from './table.js';
+import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
 
 const MAX_NODES = 2_000_000;
 const MAX_TABLES = 100;
@@ -99,12 +99,20 @@ function mapTable(
   return gridToTable(mime, grid, 1, ctx, 1);
 }
 
-/** Scans a JSON value: all strings for identifiers, and every table-shaped part. */
-export function scanJson(mime: string, value: unknown): JsonScan {
+/**
+ * Scans a JSON value: all strings for identifiers, and every table-shaped part; `onPartial` hears
+ * of what the caps left unread.
+ */
+export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): JsonScan {
   const strings: string[] = [];
   const keys = new Set<string>();
   const tables: Table[] = [];
   let nodes = 0;
+  const keep = (t: Table | undefined): void => {
+    if (t === undefined) return;
+    if (tables.length < MAX_TABLES) tables.push(t);
+    else onPartial?.(`tables after the first ${MAX_TABLES} of a JSON output`);
+  };
   const isPlotly = mime.includes('plotly');
   if (isPlotly && isRecord(value)) tables.push(...plotlyTables(mime, value));
   if (mime.includes('vegalite') && isRecord(value)) {
@@ -125,19 +133,21 @@ export function scanJson(mime: string, value: unknown): JsonScan {
     parent: Record<string, Json> | undefined,
     inArray = false,
   ): void => {
-    if (++nodes > MAX_NODES) return;
+    if (++nodes > MAX_NODES) {
+      if (nodes === MAX_NODES + 1)
+        onPartial?.(`values after the first ${MAX_NODES.toLocaleString('en')} of a JSON output`);
+      return;
+    }
     if (typeof v === 'string') strings.push(v);
     else if (typeof v === 'number') {
       // Only long integers can be identifiers (a phone or card stored as a number).
       if (Number.isInteger(v) && Math.abs(v) >= 1e6) strings.push(String(v));
     } else if (Array.isArray(v)) {
-      if (!isPlotly && tables.length < MAX_TABLES && v.length > 0 && isRecord(v[0])) {
-        const t = recordsTable(mime, v, `${key} ${parent ? contextOf(parent) : ''}`);
-        if (t) tables.push(t);
-      }
+      if (!isPlotly && v.length > 0 && isRecord(v[0]))
+        keep(recordsTable(mime, v, `${key} ${parent ? contextOf(parent) : ''}`));
       for (const x of v) visit(x, key, parent, true);
     } else if (isRecord(v)) {
-      if (!isPlotly && !inArray && tables.length < MAX_TABLES) {
+      if (!isPlotly && !inArray) {
         const ctx = contextOf(v);
         const schema = v.schema;
         if (isRecord(schema) && Array.isArray(schema.fields) && Array.isArray(v.data)) {
@@ -149,18 +159,13 @@ export function scanJson(mime: string, value: unknown): JsonScan {
           const fields = schema.fields.filter(isRecord);
           const keyFields =
             pk ?? fields.filter((f) => f.type === 'string').map((f) => show(f.name));
-          const t = recordsTable(mime, v.data, ctx, keyFields);
-          if (t) tables.push(t);
+          keep(recordsTable(mime, v.data, ctx, keyFields));
           for (const f of fields) strings.push(show(f.name));
           for (const x of v.data) visit(x, 'data', undefined);
           return;
         }
-        const ct = columnsTable(mime, v, ctx);
-        if (ct) tables.push(ct);
-        const mt = inArray
-          ? undefined
-          : mapTable(mime, key, v, `${key} ${parent ? contextOf(parent) : ''}`);
-        if (mt) tables.push(mt);
+        keep(columnsTable(mime, v, ctx));
+        keep(mapTable(mime, key, v, `${key} ${parent ? contextOf(parent) : ''}`));
       }
       for (const k of Object.keys(v)) {
         if (!keys.has(k)) {

@@ -42,7 +42,7 @@ function tableRules(
       ...rowLevel(t, s, ctx.viewsUsed ?? []),
       ...dominance(t, s),
     ];
-    if (!exempt) hits.push(...smallCells(t, s, outputTotal));
+    if (!exempt) for (const h of smallCells(t, s, outputTotal)) hits.push(h);
     for (const h of hits) sink.add(h.rule, t.mime, { row: h.row, column: h.column }, h.message);
     for (const h of identifierColumns(t))
       sink.add(
@@ -80,12 +80,16 @@ export function checkText(
   sink.addPreview(mime, text, spans);
   if (kind === 'svg') return;
   const tables: Table[] = [];
-  if (markup && raw.indexOf('<') >= 0) tables.push(...htmlTables(raw, mime));
-  if (kind === 'markdown' || kind === 'plain') tables.push(...markdownTables(text, mime));
-  if (kind === 'plain') tables.push(...textTables(text, mime));
+  const partial = sink.partialReads(mime);
+  const add = (found: readonly Table[]): void => {
+    for (const t of found) tables.push(t);
+  };
+  if (markup && raw.indexOf('<') >= 0) add(htmlTables(raw, mime, partial));
+  if (kind === 'markdown' || kind === 'plain') add(markdownTables(text, mime, partial));
+  if (kind === 'plain') add(textTables(text, mime, partial));
   tableRules(sink, tables, ctx, text, false);
   if (kind === 'plain' && (ctx.viewsUsed?.length ?? 0) > 0) {
-    for (const t of alignedTables(text, mime)) {
+    for (const t of alignedTables(text, mime, partial)) {
       for (const h of rowLevel(t, sink.settings, ctx.viewsUsed ?? []))
         sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
     }
@@ -134,7 +138,7 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
       `a DP-release-shaped value outside ${DP_RELEASE_MIME}; not trusted as a release`,
     );
   }
-  const { text: rawText, tables } = scanJson(mime, v);
+  const { text: rawText, tables } = scanJson(mime, v, sink.partialReads(mime));
   const { text } = normalize(rawText, { markup: /<[a-z]/i.test(rawText) });
   const spans = identifierSpans(text);
   sink.addSpans(mime, text, spans);
@@ -195,7 +199,7 @@ export function checkPart(
 export function checkMetadata(sink: FindingSink, metadata: unknown): void {
   if (typeof metadata !== 'object' || metadata === null || Object.keys(metadata).length === 0)
     return;
-  const { text: raw } = scanJson('metadata', metadata);
+  const { text: raw } = scanJson('metadata', metadata, sink.partialReads('metadata'));
   const { text } = normalize(raw);
   sink.addSpans('metadata', text, identifierSpans(text));
 }

@@ -47,6 +47,20 @@ export class FindingSink {
   private previewLength = 0;
   constructor(readonly settings: ReviewSettings) {}
 
+  /**
+   * A reader's `onPartial` for part `mime`: what the reader's caps left unread becomes a
+   * `malformed` finding (held for review), so an output too large to check never passes unread.
+   */
+  partialReads(mime: string): (unread: string) => void {
+    return (unread) =>
+      this.add(
+        'malformed',
+        mime,
+        { start: 0, end: 0 },
+        `${unread} were not checked: the output is too large to check in full; show fewer rows (e.g. df.head(100)) or request a review`,
+      );
+  }
+
   /** Adds a finding unless its rule is switched off. */
   add(
     rule: RuleId,

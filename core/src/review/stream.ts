@@ -76,7 +76,8 @@ export class StreamChecker {
         h.message,
       );
     }
-    for (const t of textTables(text, mime)) {
+    const partial = sink.partialReads(mime);
+    for (const t of textTables(text, mime, partial)) {
       for (const h of [
         ...smallCells(t, this.settings, () => statedTotal(text)),
         ...rowLevel(t, this.settings, this.context.viewsUsed ?? []),
@@ -84,7 +85,7 @@ export class StreamChecker {
         sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
     }
     if ((this.context.viewsUsed?.length ?? 0) > 0) {
-      for (const t of alignedTables(text, mime))
+      for (const t of alignedTables(text, mime, partial))
         for (const h of rowLevel(t, this.settings, this.context.viewsUsed ?? []))
           sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
     }

@@ -21,6 +21,12 @@ export interface Table {
 }
 
 /** A table cell as extractors see it before labels are separated. */
+/**
+ * Told when a reader stopped at one of its caps (which bound work on hostile input), with what was
+ * left unread, e.g. "rows after the first 200,000 HTML table cells" — never a data value.
+ */
+export type OnPartial = (unread: string) => void;
+
 export interface GridCell {
   text: string;
   /** True for header-like cells (HTML <th>, JSON string values). */
@@ -136,7 +142,9 @@ export function gridToTable(
 ): Table | undefined {
   const body = grid.slice(headerRows);
   if (body.length === 0) return undefined;
-  const width = Math.max(...grid.map((r) => r.length));
+  // A loop, not Math.max(...rows): spreading a table's rows as arguments overflows the stack.
+  let width = 0;
+  for (const r of grid) width = Math.max(width, r.length);
   if (width === 0) return undefined;
   let labels = labelCols;
   if (labels === undefined) {

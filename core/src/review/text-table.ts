@@ -4,10 +4,29 @@
  * number of numeric tokens after non-numeric labels; the line(s) above give column labels and
  * index names, the line below (e.g. `Name: count, dtype: int64`) gives context.
  */
-import { gridToTable, isNumeric, type GridCell, type Table } from './table.js';
+import { gridToTable, isNumeric, type GridCell, type OnPartial, type Table } from './table.js';
 
 const MAX_LINES = 200_000;
 const MAX_TABLES = 100;
+
+/** The text's first MAX_LINES lines; tells `onPartial` when it has more. */
+function linesOf(text: string, onPartial?: OnPartial): string[] {
+  const lines = text.split('\n', MAX_LINES);
+  if (lines.length === MAX_LINES && onPartial) {
+    let read = MAX_LINES - 1; // the newlines between the lines read
+    for (const line of lines) read += line.length;
+    if (read < text.length)
+      onPartial(`tables after line ${MAX_LINES.toLocaleString('en')} of a text`);
+  }
+  return lines;
+}
+
+/** Adds a table found in a text, or tells `onPartial` once MAX_TABLES are kept already. */
+function keepTable(tables: Table[], table: Table | undefined, onPartial?: OnPartial): void {
+  if (table === undefined) return;
+  if (tables.length < MAX_TABLES) tables.push(table);
+  else onPartial?.(`tables after the first ${MAX_TABLES} of a text`);
+}
 
 interface Row {
   labels: string[];
@@ -118,13 +137,13 @@ function headerPossible(line: string): boolean {
   return words > 0 && !/[.;!?]$/.test(line.trim());
 }
 
-/** Aligned-text tables in `text`. */
-export function textTables(text: string, mime: string): Table[] {
-  const lines = text.split('\n', MAX_LINES);
+/** Aligned-text tables in `text`; `onPartial` hears of what the caps left unread. */
+export function textTables(text: string, mime: string, onPartial?: OnPartial): Table[] {
+  const lines = linesOf(text, onPartial);
   const tables: Table[] = [];
   let i = 0;
   let nextCandidate = lines.length > 0 && rowCandidate(lines[0] ?? '');
-  while (i < lines.length && tables.length < MAX_TABLES) {
+  while (i < lines.length) {
     const candidate = nextCandidate;
     nextCandidate = i + 1 < lines.length && rowCandidate(lines[i + 1] ?? '');
     // A row alone needs a header line above it; skip the split when neither can hold.
@@ -145,10 +164,8 @@ export function textTables(text: string, mime: string): Table[] {
       rows.push(r);
       j++;
     }
-    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length)) {
-      const table = buildTable(lines, i, j, rows, mime);
-      if (table !== undefined) tables.push(table);
-    }
+    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length))
+      keepTable(tables, buildTable(lines, i, j, rows, mime), onPartial);
     i = j;
     nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
   }
@@ -163,7 +180,8 @@ function buildTable(
   mime: string,
 ): Table | undefined {
   const width = rows[0]?.values.length ?? 0;
-  const labelWidth = Math.max(...rows.map((r) => r.labels.length));
+  let labelWidth = -Infinity; // a loop: spreading many rows as arguments overflows the stack
+  for (const r of rows) labelWidth = Math.max(labelWidth, r.labels.length);
   const above1 = (lines[start - 1] ?? '').trim();
   const above2 = (lines[start - 2] ?? '').trim();
   let header: string[] = [];
@@ -220,12 +238,12 @@ function pipeCells(line: string): string[] {
   return t.split('|').map((c) => c.trim().replace(/^\*\*(.*)\*\*$/, '$1'));
 }
 
-/** Markdown pipe tables in `text`. */
-export function markdownTables(text: string, mime: string): Table[] {
+/** Markdown pipe tables in `text`; `onPartial` hears of what the caps left unread. */
+export function markdownTables(text: string, mime: string, onPartial?: OnPartial): Table[] {
   if (text.indexOf('|') < 0) return [];
-  const lines = text.split('\n', MAX_LINES);
+  const lines = linesOf(text, onPartial);
   const tables: Table[] = [];
-  for (let i = 1; i < lines.length && tables.length < MAX_TABLES; i++) {
+  for (let i = 1; i < lines.length; i++) {
     if (!PIPE_SEP.test(lines[i] ?? '') || (lines[i - 1] ?? '').indexOf('|') < 0) continue;
     const grid: GridCell[][] = [
       pipeCells(lines[i - 1] ?? '').map((t) => ({ text: t, header: true })),
@@ -239,7 +257,7 @@ export function markdownTables(text: string, mime: string): Table[] {
       ' ',
     );
     const table = gridToTable(mime, grid, 1, ctx, grid[0]?.[0]?.text === '' ? 1 : undefined);
-    if (table !== undefined) tables.push(table);
+    keepTable(tables, table, onPartial);
     i = j;
   }
   return tables;
@@ -247,12 +265,13 @@ export function markdownTables(text: string, mime: string): Table[] {
 
 /**
  * Row-level `print(df)` tables: a header of names, then rows of the same width plus a leading
- * integer index (values may be text). Used by the row-level rule, which needs every column.
+ * integer index (values may be text). Used by the row-level rule, which needs every column;
+ * `onPartial` hears of what the caps left unread.
  */
-export function alignedTables(text: string, mime: string): Table[] {
-  const lines = text.split('\n', MAX_LINES);
+export function alignedTables(text: string, mime: string, onPartial?: OnPartial): Table[] {
+  const lines = linesOf(text, onPartial);
   const tables: Table[] = [];
-  for (let i = 0; i + 1 < lines.length && tables.length < MAX_TABLES; i++) {
+  for (let i = 0; i + 1 < lines.length; i++) {
     const head = words(lines[i] ?? '');
     if (head.length < 2 || head.some(isNumeric)) continue;
     const grid: GridCell[][] = [
@@ -266,8 +285,7 @@ export function alignedTables(text: string, mime: string): Table[] {
       j++;
     }
     if (grid.length < 2) continue;
-    const table = gridToTable(mime, grid, 1, lines[j] ?? '', 1);
-    if (table !== undefined) tables.push(table);
+    keepTable(tables, gridToTable(mime, grid, 1, lines[j] ?? '', 1), onPartial);
     i = j - 1;
   }
   return tables;

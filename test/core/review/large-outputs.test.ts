@@ -1,0 +1,158 @@
+/**
+ * Large outputs are read to the end or held: a 150,000-row table is checked row by row (it threw a
+ * RangeError before, spreading its rows as function arguments), and where a reader stops at a cap
+ * that bounds its work (HTML cells and tables, JSON values and tables, text lines and tables), the
+ * output is held with a `malformed` finding saying what was not checked, instead of passing
+ * unread.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkOutput, StreamChecker, type NotebookOutput } from '@privet/core/review/index';
+
+const ROWS = 150_000;
+
+const display = (mime: string, value: unknown): NotebookOutput => ({
+  output_type: 'display_data',
+  data: { [mime]: value },
+  metadata: {},
+});
+
+/** Counts per region; the last row's count is `last`. */
+function regionCounts(last: number): { region: string; n: number }[] {
+  return Array.from({ length: ROWS }, (_, i) => ({
+    region: `region ${i}`,
+    n: i === ROWS - 1 ? last : 100 + (i % 7),
+  }));
+}
+
+/** The same rows as a dataresource, a Markdown table and a printed (aligned text) table. */
+function renderings(rows: { region: string; n: number }[]): [string, NotebookOutput][] {
+  return [
+    [
+      'JSON',
+      display('application/vnd.dataresource+json', {
+        schema: { fields: [{ name: 'region' }, { name: 'n' }] },
+        data: rows,
+      }),
+    ],
+    [
+      'Markdown',
+      display(
+        'text/markdown',
+        '| region | n |\n|---|---|\n' + rows.map((r) => `| ${r.region} | ${r.n} |`).join('\n'),
+      ),
+    ],
+    [
+      'text',
+      {
+        output_type: 'stream',
+        name: 'stdout',
+        text:
+          '            region    n\n' +
+          rows.map((r, i) => `${String(i).padStart(6)}  ${r.region}  ${r.n}`).join('\n'),
+      },
+    ],
+  ];
+}
+
+/** Distinct rules of the findings that hold the output. */
+function holdingRulesOf(output: NotebookOutput): string[] {
+  const { findings } = checkOutput(output, { mode: 'display' });
+  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
+}
+
+/** The messages of the `malformed` findings. */
+function malformedMessages(output: NotebookOutput): string[] {
+  return checkOutput(output, { mode: 'display' })
+    .findings.filter((f) => f.rule === 'malformed')
+    .map((f) => f.message);
+}
+
+describe('large tables are read to the last row', () => {
+  for (const [name, output] of renderings(regionCounts(3)))
+    test(`${name}: a small count in row ${ROWS} is found`, () => {
+      assert.deepEqual(holdingRulesOf(output), ['small-cell']);
+    });
+  for (const [name, output] of renderings(regionCounts(250)))
+    test(`${name}: ${ROWS} rows of large counts pass`, () => {
+      assert.equal(checkOutput(output, { mode: 'display' }).verdict, 'pass');
+    });
+});
+
+describe('what a cap leaves unread holds the output', () => {
+  const htmlTable = (rows: number): string =>
+    '<table><thead><tr><th>region</th><th>n</th></tr></thead><tbody>' +
+    Array.from({ length: rows }, (_, i) => `<tr><td>region ${i}</td><td>250</td></tr>`).join('') +
+    '</tbody></table>';
+
+  test('an HTML table over 200,000 cells', () => {
+    const [message] = malformedMessages(display('text/html', htmlTable(ROWS)));
+    assert.match(message ?? '', /200,000 cells of an HTML table were not checked/);
+    assert.match(message ?? '', /df\.head\(100\)/);
+    assert.doesNotMatch(message ?? '', /region \d/, 'no data value in the message');
+    // Under the cap, the same table passes.
+    assert.equal(checkOutput(display('text/html', htmlTable(1000))).verdict, 'pass');
+  });
+
+  test('an HTML output with more than 50 tables', () => {
+    const html = Array.from({ length: 51 }, () => htmlTable(3)).join('<p>next</p>');
+    assert.match(
+      malformedMessages(display('text/html', html)).join(),
+      /HTML tables after the first 50/,
+    );
+    const fifty = Array.from({ length: 50 }, () => htmlTable(3)).join('<p>next</p>');
+    assert.deepEqual(malformedMessages(display('text/html', fifty)), []);
+  });
+
+  test('a JSON output over 2,000,000 values, with an address after them', () => {
+    const value = {
+      values: Array.from({ length: 2_000_100 }, (_, i) => i % 1000),
+      note: 'a@b.org',
+    };
+    assert.match(
+      malformedMessages(display('application/json', value)).join(),
+      /values after the first 2,000,000 of a JSON output/,
+    );
+  });
+
+  test('a JSON output with more than 100 tables', () => {
+    const table = {
+      schema: { fields: [{ name: 'g' }, { name: 'n' }] },
+      data: [{ g: 'a', n: 250 }],
+    };
+    const many = { parts: Array.from({ length: 101 }, () => ({ t: [{ g: 'a', n: 250 }] })) };
+    assert.match(
+      malformedMessages(display('application/json', many)).join(),
+      /tables after the first 100 of a JSON output/,
+    );
+    assert.deepEqual(malformedMessages(display('application/vnd.dataresource+json', table)), []);
+  });
+
+  test('a text over 200,000 lines', () => {
+    const text = Array.from({ length: 200_001 }, (_, i) => `step ${i} done`).join('\n');
+    assert.match(
+      malformedMessages({ output_type: 'stream', name: 'stdout', text }).join(),
+      /tables after line 200,000 of a text/,
+    );
+    const exact = Array.from({ length: 200_000 }, (_, i) => `step ${i} done`).join('\n');
+    assert.deepEqual(malformedMessages({ output_type: 'stream', name: 'stdout', text: exact }), []);
+  });
+
+  test('a text with more than 100 tables, also when streamed', () => {
+    const block = (k: number): string => `group  n\nx${k}  250\ny${k}  260\n\nsome words\n`;
+    const text = Array.from({ length: 101 }, (_, k) => block(k)).join('\n');
+    assert.match(
+      malformedMessages({ output_type: 'stream', name: 'stdout', text }).join(),
+      /tables after the first 100 of a text/,
+    );
+    const stream = new StreamChecker({}, 65_536);
+    const streamed = stream.push(text);
+    assert.match(
+      streamed.findings
+        .filter((f) => f.rule === 'malformed')
+        .map((f) => f.message)
+        .join(),
+      /tables after the first 100 of a text/,
+    );
+  });
+});
