@@ -64,8 +64,9 @@ export function checkSize(root: unknown): void {
         'write a shorter query (fewer IN values or predicates), or split it into several queries',
       );
     }
-    if (Array.isArray(value)) stack.push(...value);
-    else if (isNode(value)) stack.push(...Object.values(value));
+    // Loops, not push(...list): a list of 100,000+ IN values spread as arguments overflows the stack.
+    if (Array.isArray(value)) for (const v of value) stack.push(v);
+    else if (isNode(value)) for (const v of Object.values(value)) stack.push(v);
   }
 }
 

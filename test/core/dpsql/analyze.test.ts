@@ -137,4 +137,13 @@ describe('analyzeDpSql on JSON ASTs', () => {
     );
     assert.equal(refusal('not json'), 'parse_error');
   });
+
+  test('a query too large to analyze is refused with a clear error, also with 200,000 IN values', () => {
+    const constant = { class: 'CONSTANT', type: 'VALUE_CONSTANT', alias: '', value: 1 };
+    const big = select(
+      [fn('count_star', [fn('in_list', Array(200_000).fill(constant))])],
+      'people_dp',
+    );
+    assert.equal(refusal(big), 'unsupported_expression');
+  });
 });
