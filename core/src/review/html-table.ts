@@ -19,7 +19,6 @@ import { gridToTable, type GridCell, type OnPartial, type Table } from './table.
 
 export { nextTag, plainCell, type TagMatch } from './html-tags.js';
 
-const MAX_TABLES = 50;
 const MAX_CELLS = 200_000;
 const MORE_CELLS = /<t[dh][\s>/]/i;
 
@@ -60,7 +59,7 @@ export function htmlTables(html: string, mime: string, onPartial?: OnPartial): T
     return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
   const parsed: ParsedTable = { table: undefined, end: 0, cut: false };
-  for (let t = 0; t < MAX_TABLES; t++) {
+  for (;;) {
     const start = find('<table', from);
     if (start < 0) break;
     parseTable(html, start, mime, parsed, find);
@@ -69,7 +68,6 @@ export function htmlTables(html: string, mime: string, onPartial?: OnPartial): T
       onPartial?.(`rows after the first ${MAX_CELLS.toLocaleString('en')} cells of an HTML table`);
     from = parsed.end + 1;
   }
-  if (find('<table', from) >= 0) onPartial?.(`HTML tables after the first ${MAX_TABLES}`);
   return tables;
 }
 

@@ -8,7 +8,6 @@ import { isRecord, plotlyTables, show, vegaCounts, type Json } from './plot-tabl
 import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
 
 const MAX_NODES = 2_000_000;
-const MAX_TABLES = 100;
 
 /** Strings and tables extracted from one JSON value. */
 export interface JsonScan {
@@ -109,9 +108,7 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
   const tables: Table[] = [];
   let nodes = 0;
   const keep = (t: Table | undefined): void => {
-    if (t === undefined) return;
-    if (tables.length < MAX_TABLES) tables.push(t);
-    else onPartial?.(`tables after the first ${MAX_TABLES} of a JSON output`);
+    if (t !== undefined) tables.push(t);
   };
   const isPlotly = mime.includes('plotly');
   if (isPlotly && isRecord(value)) tables.push(...plotlyTables(mime, value));

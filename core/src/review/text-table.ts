@@ -7,7 +7,6 @@
 import { gridToTable, isNumeric, type GridCell, type OnPartial, type Table } from './table.js';
 
 const MAX_LINES = 200_000;
-const MAX_TABLES = 100;
 
 /** The text's first MAX_LINES lines; tells `onPartial` when it has more. */
 function linesOf(text: string, onPartial?: OnPartial): string[] {
@@ -19,13 +18,6 @@ function linesOf(text: string, onPartial?: OnPartial): string[] {
       onPartial(`tables after line ${MAX_LINES.toLocaleString('en')} of a text`);
   }
   return lines;
-}
-
-/** Adds a table found in a text, or tells `onPartial` once MAX_TABLES are kept already. */
-function keepTable(tables: Table[], table: Table | undefined, onPartial?: OnPartial): void {
-  if (table === undefined) return;
-  if (tables.length < MAX_TABLES) tables.push(table);
-  else onPartial?.(`tables after the first ${MAX_TABLES} of a text`);
 }
 
 interface Row {
@@ -164,8 +156,10 @@ export function textTables(text: string, mime: string, onPartial?: OnPartial): T
       rows.push(r);
       j++;
     }
-    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length))
-      keepTable(tables, buildTable(lines, i, j, rows, mime), onPartial);
+    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length)) {
+      const table = buildTable(lines, i, j, rows, mime);
+      if (table !== undefined) tables.push(table);
+    }
     i = j;
     nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
   }
@@ -257,7 +251,7 @@ export function markdownTables(text: string, mime: string, onPartial?: OnPartial
       ' ',
     );
     const table = gridToTable(mime, grid, 1, ctx, grid[0]?.[0]?.text === '' ? 1 : undefined);
-    keepTable(tables, table, onPartial);
+    if (table !== undefined) tables.push(table);
     i = j;
   }
   return tables;
@@ -285,7 +279,8 @@ export function alignedTables(text: string, mime: string, onPartial?: OnPartial)
       j++;
     }
     if (grid.length < 2) continue;
-    keepTable(tables, gridToTable(mime, grid, 1, lines[j] ?? '', 1), onPartial);
+    const table = gridToTable(mime, grid, 1, lines[j] ?? '', 1);
+    if (table !== undefined) tables.push(table);
     i = j - 1;
   }
   return tables;
