@@ -1,5 +1,6 @@
 // Creates the project's Python virtual environment (.venv/, git-ignored) for the JupyterLab side:
-// JupyterLab 4.6+, ipykernel, pandas and pyarrow. Idempotent and fast on a second run: pip is
+// JupyterLab 4.6+, ipykernel, pandas, pyarrow and ipywidgets (widget outputs are gated too, so
+// the demo and the UI tests have them). Idempotent and fast on a second run: pip is
 // only invoked when `pip check`-style probing says a requirement is missing or out of range.
 // Usage: node scripts/setup-venv.mjs [--with-extension]   (also pip-installs ./jupyter-ext)
 import { existsSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = join(root, '.venv');
 const python = join(venv, 'bin', 'python');
-const requirements = ['jupyterlab>=4.6,<5', 'ipykernel', 'pandas', 'pyarrow'];
+const requirements = ['jupyterlab>=4.6,<5', 'ipykernel', 'pandas', 'pyarrow', 'ipywidgets>=8.1,<9'];
 const withExtension = process.argv.includes('--with-extension');
 
 /** Runs a command, streaming its output; exits the script with a clear message on failure. */

@@ -9,6 +9,16 @@ export {
   type OutputReview,
 } from './notebook.js';
 export { StreamChecker } from './stream.js';
+export {
+  WidgetStateBook,
+  widgetCheckInput,
+  widgetModelId,
+  WIDGET_STATE_MIME,
+  WIDGET_VIEW_MIME,
+  type KernelMessageLike,
+  type WidgetCheckInput,
+  type WidgetClosure,
+} from './widget-state.js';
 export { holdWhileViewsUnknown, viewsUnknownFinding, viewUsedOf } from './views-unknown.js';
 export { outputContentHash, outputContentText } from './content-hash.js';
 export {

@@ -3,7 +3,9 @@
  * engine's verdict. Passed outputs are rendered from a snapshot of exactly the checked bytes
  * (a live stream may grow meanwhile; its growth is checked on the next call). Held outputs show
  * a placeholder until a reviewer approves their content hash. Streams are checked chunk by chunk
- * with one StreamChecker per output, so an identifier split across chunks is still found.
+ * with one StreamChecker per output, so an identifier split across chunks is still found. A widget
+ * output is checked with the state of every widget model it draws (widget-states.ts), and checked
+ * again, before the widget redraws, whenever one of them changes.
  */
 import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -14,7 +16,11 @@ import {
   outputContentHash,
   outputContentText,
   unreadableResult,
+  widgetCheckInput,
+  WIDGET_VIEW_MIME,
   type Finding,
+  type ReviewResult,
+  type WidgetCheckInput,
   type NotebookOutput,
   type StreamOutput,
   type Verdict,
@@ -26,6 +32,7 @@ import type { LocalCheck } from './gate.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
+import type { WidgetStates } from './widget-states.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
 interface OutputLike extends IRenderMime.IMimeModel {
@@ -50,9 +57,31 @@ function heldState(state: ReviewState | 'none'): HeldState {
   return state === 'approved' ? 'checking' : state;
 }
 
+/** A check and the output it read (a widget output with the states it draws). */
+interface CheckedOutput extends LocalCheck {
+  checked: NotebookOutput;
+}
+
 /** The verdict for an output the engine could not check. */
-function unreadable(): LocalCheck {
-  return { result: unreadableResult(), unknownReleases: new Set() };
+function unreadable(output: NotebookOutput): CheckedOutput {
+  return { result: unreadableResult(), unknownReleases: new Set(), checked: output };
+}
+
+/** `result`, also held when part of a widget output cannot be read (unseen model, binary data). */
+function withUnreadableWidget(result: ReviewResult, widget: WidgetCheckInput): ReviewResult {
+  if (widget.unreadable === undefined) return result;
+  const finding: Finding = {
+    rule: 'malformed',
+    severity: 'flag',
+    mime: WIDGET_VIEW_MIME,
+    location: { start: 0, end: 0 },
+    message: widget.unreadable,
+  };
+  return {
+    ...result,
+    verdict: worse(result.verdict, 'flag'),
+    findings: [...result.findings, finding],
+  };
 }
 
 /** Progress of one streamed output. */
@@ -88,6 +117,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private busy = false;
   /** The notebook output model being decided (null for kernel replies such as tooltips). */
   private current: IRenderMime.IMimeModel | null = null;
+  /** The widget models the current output draws (empty for any other output). */
+  private widgetModels: ReadonlySet<string> = new Set();
 
   /** Wraps `inner`; `host` gives the gate and the notebook the output lives in. */
   constructor(
@@ -98,11 +129,15 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.addClass('jp-Privet-gated');
     this.layout = new PanelLayout();
     host.gate.changed.connect(this.onGateChanged, this);
+    host.widgets.stateReceived.connect(this.onWidgetReceived, this);
+    host.widgets.stateApplied.connect(this.onWidgetApplied, this);
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
     this.host.gate.changed.disconnect(this.onGateChanged, this);
+    this.host.widgets.stateReceived.disconnect(this.onWidgetReceived, this);
+    this.host.widgets.stateApplied.disconnect(this.onWidgetApplied, this);
     this.inner.dispose();
     super.dispose();
   }
@@ -134,9 +169,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     if (generation !== this.generation) return;
     const { verdict, findings } = local.result;
     if (verdict === 'pass') return this.reveal(snapshot, generation);
+    // Held as checked: a widget output with the states it draws (what a reviewer must see).
     await this.decideHeld(
       generation,
-      { output, model, verdict, findings, hash: null, state: 'checking' },
+      { output: local.checked, model, verdict, findings, hash: null, state: 'checking' },
       snapshot,
     );
   }
@@ -176,23 +212,61 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   }
 
   /** `check`, failing closed: content the engine cannot read is held, never shown. */
-  private checkOrHold(output: NotebookOutput, what: string): LocalCheck {
+  private checkOrHold(output: NotebookOutput, what: string): CheckedOutput {
     try {
       return this.check(output);
     } catch (error) {
       console.warn(`Privet: the review engine failed on ${what}; it stays hidden.`, error);
-      return unreadable();
+      return unreadable(output);
     }
   }
 
-  /** Runs the engine (streams incrementally); holds possible tables while views are unknown. */
-  private check(output: NotebookOutput): LocalCheck {
+  /**
+   * Runs the engine (streams incrementally; a widget output with the states it draws); holds
+   * possible tables while views are unknown.
+   */
+  private check(output: NotebookOutput): CheckedOutput {
     const views = this.host.gate.checkContext();
-    const local =
-      output.output_type === 'stream'
-        ? this.checkStream(output, views)
-        : this.host.gate.check(output, views ?? []);
-    return { ...local, result: holdWhileViewsUnknown(output, local.result, views !== null) };
+    if (output.output_type === 'stream') {
+      this.widgetModels = new Set();
+      const local = this.checkStream(output, views);
+      const result = holdWhileViewsUnknown(output, local.result, views !== null);
+      return { ...local, result, checked: output };
+    }
+    const widget = widgetCheckInput(output, this.host.widgets.books());
+    this.widgetModels = new Set(widget.models);
+    const local = this.host.gate.check(widget.output, views ?? []);
+    const result = holdWhileViewsUnknown(
+      widget.output,
+      withUnreadableWidget(local.result, widget),
+      views !== null,
+    );
+    return { ...local, result, checked: widget.output };
+  }
+
+  /**
+   * A new state arrived for a widget model this output draws, before the widget manager applies
+   * it: a shown widget that no longer passes is held at once (the placeholder replaces it
+   * synchronously, so the widget never draws that state).
+   */
+  private onWidgetReceived(_: WidgetStates, modelId: string): void {
+    const model = this.current;
+    if (this.held || !model || !this.widgetModels.has(modelId) || !isOutputModel(model)) return;
+    const { result } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
+    if (result.verdict !== 'pass') void this.renderModel(model);
+  }
+
+  /**
+   * The widget manager applied a new state of a model this output draws: a held widget is drawn
+   * again once what it would draw now, and what arrived since, pass. (A state that still fails
+   * keeps the placeholder, without asking the gateway about every update of a busy widget.)
+   */
+  private onWidgetApplied(_: WidgetStates, modelId: string): void {
+    const model = this.current;
+    if (!this.held || this.busy || !model || !this.widgetModels.has(modelId)) return;
+    if (!isOutputModel(model)) return;
+    const { result } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
+    if (result.verdict === 'pass') void this.renderModel(model);
   }
 
   /** Pushes what a stream added since the last call into its StreamChecker. */

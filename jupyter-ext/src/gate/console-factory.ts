@@ -28,6 +28,8 @@ export class GatedConsoleContentFactory extends ConsolePanel.ContentFactory {
     const rendermime = new GatedRenderMimeRegistry(options.rendermime, host);
     const codeConsole = super.createConsole({ ...options, rendermime });
     host.attachConsole(codeConsole, () => codeConsole.sessionContext.path);
+    host.widgets.watch(codeConsole.sessionContext);
+    codeConsole.disposed.connect(() => host.widgets.dispose());
     return codeConsole;
   }
 }

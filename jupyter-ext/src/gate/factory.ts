@@ -46,10 +46,15 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
       const parent = notebook.parent;
       if (parent instanceof NotebookPanel) this.onShownOutputsChanged?.(parent);
     };
-    // What is saved is filtered too: held outputs reach the file only as placeholders.
+    // What is saved is filtered too: held outputs reach the file only as placeholders. The panel
+    // sets the model once the notebook is its content: then its kernel's widget states are
+    // followed, before the kernel can open any widget.
     notebook.modelChanged.connect(() => {
       if (notebook.model) filterSavedOutputs(notebook.model, host);
+      const parent = notebook.parent;
+      if (parent instanceof NotebookPanel) host.widgets.watch(parent.sessionContext);
     });
+    notebook.disposed.connect(() => host.widgets.dispose());
     return notebook;
   }
 

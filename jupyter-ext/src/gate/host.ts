@@ -9,6 +9,7 @@ import {
   notebookExperiment,
   type OutputPlace,
 } from './locate.js';
+import { WidgetStates } from './widget-states.js';
 
 /** How long after an output is shown or held the "headings may have changed" hook runs (coalesced). */
 const HEADINGS_SETTLE_MS = 100;
@@ -23,6 +24,8 @@ export class GateHost {
   private headingsTimer: ReturnType<typeof setTimeout> | null = null;
   /** Called (coalesced) when an output was shown or held: derived views such as the ToC refresh. */
   onShownChanged: (() => void) | null = null;
+  /** Widget model states of the kernel, for checking widget outputs with what they draw. */
+  readonly widgets = new WidgetStates();
 
   /** Creates a host for one notebook (attached once it exists) or one code console. */
   constructor(

@@ -1,0 +1,219 @@
+/**
+ * Why: a Jupyter widget output (ipywidgets: HTML, Label, Output, progress bars, grids) carries only
+ * a model id; what the widget draws is its model state, which the kernel sends in comm messages
+ * (`comm_open`, then `update`s) outside any output. A check of the output alone would pass every
+ * widget, whatever it shows. So hosts feed the kernel's messages to a WidgetStateBook as they
+ * arrive (before the widget manager applies them), and check a widget output together with the
+ * state of every model it draws. A model whose state the book has not seen, or that carries binary
+ * buffers the check cannot read, makes the output unreadable: held, never shown (fail closed).
+ * Pure bookkeeping over message objects: no I/O, no host APIs.
+ */
+import type { NotebookOutput } from './types.js';
+
+/** MIME type of a widget view output. */
+export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
+
+/** MIME type under which a checked widget output carries the states it draws. */
+export const WIDGET_STATE_MIME = 'application/vnd.privet.widget-state+json';
+
+/** The comm target of ipywidgets models. */
+const WIDGET_TARGET = 'jupyter.widget';
+
+/** A model reference inside widget state (`children`, `layout`, …). */
+const MODEL_REF = /^IPY_MODEL_(.+)$/;
+
+/** Model names whose `value` is HTML that the widget draws as HTML. */
+const HTML_MODELS = new Set(['HTMLModel', 'HTMLMathModel']);
+
+/** Most models one widget output may draw (bounds the walk on hostile state). */
+const MAX_MODELS = 10_000;
+
+/** A kernel message as far as the book reads it (Jupyter messaging protocol). */
+export interface KernelMessageLike {
+  readonly channel?: string;
+  readonly header: { readonly msg_type: string };
+  readonly content: unknown;
+  readonly buffers?: readonly unknown[];
+}
+
+interface ModelRecord {
+  state: Record<string, unknown>;
+  /** True once any message for the model carried binary buffers (the check cannot read them). */
+  binary: boolean;
+}
+
+/** What one widget output draws: the states of its models, and what could not be read. */
+export interface WidgetClosure {
+  /** State of each model drawn, by model id (the output's model first). */
+  states: Record<string, Record<string, unknown>>;
+  /** Models referenced but never seen in a kernel message. */
+  missing: string[];
+  /** Models whose state carries binary buffers. */
+  binary: string[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Widget model states as the kernel sent them, by comm (model) id. */
+export class WidgetStateBook {
+  private readonly models = new Map<string, ModelRecord>();
+
+  /**
+   * Applies one kernel message: a widget `comm_open`, a state `update` / `echo_update`, or a
+   * `comm_close`. Returns the id of the model it changed, or undefined for any other message.
+   */
+  apply(msg: KernelMessageLike): string | undefined {
+    if (msg.channel !== undefined && msg.channel !== 'iopub') return undefined;
+    const content = msg.content;
+    if (!isRecord(content) || typeof content.comm_id !== 'string') return undefined;
+    const id = content.comm_id;
+    const binary = (msg.buffers?.length ?? 0) > 0;
+    const data = isRecord(content.data) ? content.data : {};
+    const state = isRecord(data.state) ? data.state : undefined;
+    switch (msg.header.msg_type) {
+      case 'comm_open':
+        if (content.target_name !== WIDGET_TARGET) return undefined;
+        this.models.set(id, { state: { ...(state ?? {}) }, binary });
+        return id;
+      case 'comm_msg': {
+        if (data.method !== 'update' && data.method !== 'echo_update') return undefined;
+        if (!state) return undefined;
+        const known = this.models.get(id);
+        // A full state for a comm opened before the book listened (a reconnecting frontend asks
+        // the kernel for every widget's state); partial updates of unknown comms are not widgets
+        // the book can vouch for.
+        if (!known && typeof state._model_name !== 'string') return undefined;
+        const record = known ?? { state: {}, binary: false };
+        record.state = { ...record.state, ...state };
+        record.binary ||= binary;
+        this.models.set(id, record);
+        return id;
+      }
+      case 'comm_close':
+        return this.models.delete(id) ? id : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Forgets every model (the kernel changed or restarted). */
+  clear(): void {
+    this.models.clear();
+  }
+
+  /** True when the book has seen the model's state. */
+  has(modelId: string): boolean {
+    return this.models.has(modelId);
+  }
+
+  /** The model and every model its state references (`IPY_MODEL_…`), transitively. */
+  closure(modelId: string): WidgetClosure {
+    const states: Record<string, Record<string, unknown>> = {};
+    const missing: string[] = [];
+    const binary: string[] = [];
+    const queue = [modelId];
+    const seen = new Set(queue);
+    while (queue.length > 0 && seen.size <= MAX_MODELS) {
+      const id = queue.shift()!;
+      const record = this.models.get(id);
+      if (!record) {
+        missing.push(id);
+        continue;
+      }
+      states[id] = record.state;
+      if (record.binary) binary.push(id);
+      forEachString(record.state, (s) => {
+        const ref = MODEL_REF.exec(s)?.[1];
+        if (ref !== undefined && !seen.has(ref)) {
+          seen.add(ref);
+          queue.push(ref);
+        }
+      });
+    }
+    if (queue.length > 0) missing.push(...queue); // past the cap: not read, so not vouched for
+    return { states, missing, binary };
+  }
+}
+
+/** Calls `visit` on every string inside `value` (arrays and objects, any depth). */
+function forEachString(value: unknown, visit: (s: string) => void): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') visit(v);
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (isRecord(v)) for (const x of Object.values(v)) stack.push(x);
+  }
+}
+
+/** The model id a widget view output shows, or undefined for any other output. */
+export function widgetModelId(output: NotebookOutput): string | undefined {
+  if (output.output_type === 'stream' || output.output_type === 'error') return undefined;
+  const view = output.data[WIDGET_VIEW_MIME];
+  return isRecord(view) && typeof view.model_id === 'string' ? view.model_id : undefined;
+}
+
+/** A widget output as the check reads it, and why parts of it cannot be read. */
+export interface WidgetCheckInput {
+  /** The output plus the states it draws (and HTML widget values as `text/html`). */
+  output: NotebookOutput;
+  /** Every model the output draws (a change to any of them calls for a new check). */
+  models: string[];
+  /** Why the output cannot be checked in full (fail closed), if it cannot. */
+  unreadable?: string;
+}
+
+/**
+ * `output` (a widget view) with the state of every model it draws added under WIDGET_STATE_MIME,
+ * and the values of HTML widgets joined under `text/html` so table rules read them as drawn. With
+ * several books (e.g. the states received and the states the widget manager has applied, which
+ * lag behind), every distinct state is included: the output passes only if all of them do.
+ */
+export function widgetCheckInput(
+  output: NotebookOutput,
+  books: readonly WidgetStateBook[],
+): WidgetCheckInput {
+  const modelId = widgetModelId(output);
+  if (modelId === undefined || output.output_type === 'stream' || output.output_type === 'error')
+    return { output, models: [] };
+  const closures = books.map((book) => book.closure(modelId));
+  const distinct = new Map<string, Record<string, Record<string, unknown>>>();
+  for (const c of closures) distinct.set(JSON.stringify(c.states), c.states);
+  const models = new Set<string>();
+  const missing = new Set<string>();
+  const binary = new Set<string>();
+  const html: string[] = [];
+  for (const c of closures) {
+    for (const id of Object.keys(c.states)) models.add(id);
+    for (const id of c.missing) {
+      missing.add(id);
+      models.add(id);
+    }
+    for (const id of c.binary) binary.add(id);
+  }
+  for (const states of distinct.values())
+    for (const state of Object.values(states))
+      if (HTML_MODELS.has(String(state._model_name)) && typeof state.value === 'string')
+        html.push(state.value);
+  const all = [...distinct.values()];
+  const data: Record<string, unknown> = {
+    ...output.data,
+    [WIDGET_STATE_MIME]: all.length === 1 ? all[0] : all,
+  };
+  if (html.length > 0) data['text/html'] = html.join('\n');
+  const reasons: string[] = [];
+  if (missing.size > 0)
+    reasons.push(
+      `an interactive widget whose state Privet has not seen (${missing.size} model${missing.size === 1 ? '' : 's'}: made before this notebook connected to the kernel, or restored from the file); run the cell again`,
+    );
+  if (binary.size > 0)
+    reasons.push(
+      'an interactive widget with binary data (e.g. arrays), which the check cannot read; show the data as a table or plot output instead',
+    );
+  return {
+    output: { ...output, data },
+    models: [...models],
+    ...(reasons.length > 0 ? { unreadable: reasons.join('; ') } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Why: an ipywidgets output holds only a model id; what it draws comes from the kernel in comm
+ * messages that never pass through an output (core's widget-state.ts). This keeps the states of
+ * one notebook's (or console's) kernel twice. `received`: as messages arrive (`anyMessage` fires
+ * before the kernel connection hands a message to the widget manager), so a drawn widget can be
+ * held before an update that reveals data is drawn. `applied`: once the connection has handled a
+ * message (`iopubMessage` fires after the widget manager's handler, which returns once the model
+ * holds the new state), i.e. what a widget would draw right now. A widget is drawn only when both
+ * pass, and drawn again only once the state that passes has been applied.
+ */
+import type { ISessionContext } from '@jupyterlab/apputils';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { Signal, type ISignal } from '@lumino/signaling';
+import { WidgetStateBook, type KernelMessageLike } from '@privet/core/review/index';
+
+/** The widget model states of the kernel behind one session. */
+export class WidgetStates {
+  /** States as the kernel's messages arrive (cleared when the kernel changes or restarts). */
+  readonly received = new WidgetStateBook();
+  /** States as the widget manager holds them (its messages handled). */
+  readonly applied = new WidgetStateBook();
+  private readonly receivedSignal = new Signal<this, string>(this);
+  private readonly appliedSignal = new Signal<this, string>(this);
+  private kernel: Kernel.IKernelConnection | null = null;
+  private session: ISessionContext | null = null;
+
+  /** Emits the id of a widget model whose new state arrived (before the widget draws it). */
+  get stateReceived(): ISignal<this, string> {
+    return this.receivedSignal;
+  }
+
+  /** Emits the id of a widget model once the widget manager holds its new state. */
+  get stateApplied(): ISignal<this, string> {
+    return this.appliedSignal;
+  }
+
+  /** Both books: what arrived and what is applied (a widget passes only if both pass). */
+  books(): WidgetStateBook[] {
+    return [this.received, this.applied];
+  }
+
+  /** Follows the session's kernel from now on (idempotent). */
+  watch(session: ISessionContext): void {
+    if (this.session === session) return;
+    this.session?.kernelChanged.disconnect(this.onKernelChanged, this);
+    this.session = session;
+    session.kernelChanged.connect(this.onKernelChanged, this);
+    this.follow(session.session?.kernel ?? null);
+  }
+
+  /** Stops listening. */
+  dispose(): void {
+    this.session?.kernelChanged.disconnect(this.onKernelChanged, this);
+    this.follow(null);
+    Signal.clearData(this);
+  }
+
+  private onKernelChanged(
+    _: ISessionContext,
+    change: { newValue: Kernel.IKernelConnection | null },
+  ): void {
+    this.follow(change.newValue);
+  }
+
+  private follow(kernel: Kernel.IKernelConnection | null): void {
+    if (this.kernel === kernel) return;
+    this.kernel?.anyMessage.disconnect(this.onReceived, this);
+    this.kernel?.iopubMessage.disconnect(this.onApplied, this);
+    this.kernel?.statusChanged.disconnect(this.onStatus, this);
+    this.kernel = kernel;
+    this.clear();
+    kernel?.anyMessage.connect(this.onReceived, this);
+    kernel?.iopubMessage.connect(this.onApplied, this);
+    kernel?.statusChanged.connect(this.onStatus, this);
+  }
+
+  private clear(): void {
+    this.received.clear();
+    this.applied.clear();
+  }
+
+  private onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
+    // A restarted kernel has no widgets: what it had must not vouch for anything.
+    if (status === 'restarting' || status === 'autorestarting') this.clear();
+  }
+
+  private onReceived(_: Kernel.IKernelConnection, args: Kernel.IAnyMessageArgs): void {
+    if (args.direction !== 'recv') return;
+    const changed = this.received.apply(args.msg as unknown as KernelMessageLike);
+    if (changed !== undefined) this.receivedSignal.emit(changed);
+  }
+
+  private onApplied(_: Kernel.IKernelConnection, msg: KernelMessage.IIOPubMessage): void {
+    const changed = this.applied.apply(msg as unknown as KernelMessageLike);
+    if (changed !== undefined) this.appliedSignal.emit(changed);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * ipywidgets outputs hold only a model id; what a widget draws arrives in the kernel's comm
+ * messages. The gate checks a widget with the state of every model it draws: a widget showing an
+ * address is held, a harmless one is drawn, and when a drawn widget's state changes to show an
+ * address it is held before it is redrawn — the address never reaches the page. Output widgets
+ * render captured outputs through the notebook's gated registry, so those are checked too.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { openPanel, SHOTS } from '../support/lab.js';
+import { notebookWithView, runNewCell } from '../support/notebook.js';
+
+const env = uiTestEnv();
+const run = Date.now().toString(36);
+
+/** Records, from now on, whether `secret` is ever in the page's text (checked on every change). */
+async function watchPage(page: Page, secret: string): Promise<void> {
+  await page.evaluate((s) => {
+    const seen = { leaked: false };
+    (window as unknown as { __privetWidgetLeak: typeof seen }).__privetWidgetLeak = seen;
+    const scan = (): void => {
+      if (document.body.textContent?.includes(s)) seen.leaked = true;
+    };
+    new MutationObserver(scan).observe(document.body, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+  }, secret);
+}
+
+/** True if the watched secret was ever in the page's text. */
+async function leaked(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __privetWidgetLeak: { leaked: boolean } }).__privetWidgetLeak.leaked,
+  );
+}
+
+test('widgets are checked with what they draw, also when their state changes', async ({ page }) => {
+  await notebookWithView(page, env.tokens.alice!, 'visits_masked');
+  const user = `widget.${run}`;
+  const email = `${user}@example.org`;
+  await watchPage(page, email);
+  const address = `"${user}" + "@" + "example.org"`;
+
+  // A harmless HTML widget is drawn.
+  const shown = await runNewCell(
+    page,
+    `widget-ok-${run}`,
+    ['import ipywidgets as w', `status = w.HTML(value="<b>Progress 0% ${run}</b>")`, 'status'].join(
+      '\n',
+    ),
+  );
+  await expect(shown.locator('.widget-html', { hasText: `Progress 0% ${run}` })).toBeVisible({
+    timeout: 60_000,
+  });
+
+  // A widget whose state shows an address is held: the bare output (a model id) would pass.
+  const held = await runNewCell(
+    page,
+    `widget-held-${run}`,
+    `w.VBox([w.Label(value="Contact"), w.HTML(value="<i>" + ${address} + "</i>")])`,
+  );
+  await expect(held.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(held.locator('.widget-vbox')).toHaveCount(0);
+
+  // The drawn widget's state changes to show the address: held before it is redrawn.
+  await runNewCell(page, `widget-update-${run}`, `status.value = "<b>mail " + ${address} + "</b>"`);
+  await expect(shown.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(shown.locator('.widget-html')).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/widget-held.png` });
+
+  // Harmless again: drawn again, with its new state.
+  await runNewCell(page, `widget-back-${run}`, `status.value = "<b>Progress 100% ${run}</b>"`);
+  await expect(shown.locator('.widget-html', { hasText: `Progress 100% ${run}` })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  // An Output widget's captured output is rendered through the gate as well.
+  const captured = await runNewCell(
+    page,
+    `widget-output-${run}`,
+    [
+      'out = w.Output()',
+      'display(out)',
+      'with out:',
+      `    print("captured ${run}")`,
+      `    print("reach " + ${address})`,
+    ].join('\n'),
+  );
+  await expect(captured.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+
+  expect(await leaked(page), 'the address was never on the page').toBe(false);
+  await openPanel(page); // the left sidebar as the other tests expect it
+});
