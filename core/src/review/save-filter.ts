@@ -3,7 +3,10 @@
 // Every output is checked again as the file is written (streams across a cell's chunks, as on
 // display), and one that does not pass is kept only when a reviewer approved its exact content.
 // If any chunk of a cell's stream is withheld, all chunks of that stream are, so no half of a split
-// identifier is left behind. The placeholder names the rules, never the content.
+// identifier is left behind. The placeholder names the rules, never the content. Saved widget
+// state (`metadata.widgets`, written when a user turns on ipywidgets' "Save widget state") holds
+// whatever every widget showed, unchecked; it is never written (a widget restored from the file
+// stays held anyway, its state unseen by the gate).
 import { outputContentText } from './content-hash.js';
 import { checkNotebook, type NotebookLike } from './notebook.js';
 import type { DisplayOutput, Finding, NotebookOutput, ReviewContext } from './types.js';
@@ -43,14 +46,25 @@ export interface SaveFilterResult<T> {
 
 type Cell = { cell_type?: string; outputs?: readonly unknown[] };
 
+/** `notebook` without saved widget state (`metadata.widgets`). */
+function withoutWidgetState<T extends NotebookLike>(notebook: T): T {
+  const metadata = (notebook as { metadata?: unknown }).metadata;
+  if (typeof metadata !== 'object' || metadata === null || !('widgets' in metadata))
+    return notebook;
+  const { widgets: _dropped, ...kept } = metadata as Record<string, unknown>;
+  return { ...notebook, metadata: kept };
+}
+
 /**
  * A copy of `notebook` in which every output that does not pass review and was not approved is
- * replaced by `savedPlaceholder`. Outputs that cannot be read are replaced too (fail closed).
+ * replaced by `savedPlaceholder`, and saved widget state is dropped. Outputs that cannot be read
+ * are replaced too (fail closed).
  */
 export function withholdForSave<T extends NotebookLike>(
-  notebook: T,
+  given: T,
   options: SaveFilterOptions,
 ): SaveFilterResult<T> {
+  const notebook = withoutWidgetState(given);
   const review = checkNotebook(notebook, { ...options.context, mode: 'display' });
   // Rules that held each output, by `${cell}:${output}`.
   const heldRules = new Map<string, string[]>();

@@ -130,6 +130,23 @@ describe('withholdForSave', () => {
     assert.equal(result.notebook, nb);
   });
 
+  test('saved widget state is never written; other metadata is kept', () => {
+    const nb = {
+      ...notebook([answer], []),
+      metadata: {
+        kernelspec: { name: 'python3' },
+        widgets: {
+          'application/vnd.jupyter.widget-state+json': {
+            state: { w1: { model_name: 'HTMLModel', state: { value: EMAIL } } },
+          },
+        },
+      },
+    };
+    const { notebook: saved } = withholdForSave(nb, none);
+    assert.deepEqual(saved.metadata, { kernelspec: { name: 'python3' } });
+    assert.ok(!JSON.stringify(saved).includes(EMAIL));
+  });
+
   test('an unreadable output is withheld (fail closed)', () => {
     const broken = { output_type: 'display_data', data: 7 } as unknown as NotebookOutput;
     const { withheld } = withholdForSave(notebook([broken]), none);
