@@ -5,7 +5,8 @@
  * holding it. The gate renderer holds all three from the first frame (a watch in every frame,
  * shadow roots included, proves the address was never drawn), while harmless Markdown, LaTeX and
  * code are drawn by VS Code's own Markdown renderer (a heading, a KaTeX formula, a code block):
- * the gate hands them on. Runs after the other VS Code specs (file order), as it leaves its
+ * the gate hands them on. An ipywidgets view is held by the host: what it draws comes from kernel
+ * messages only the Jupyter extension sees. Runs after the other VS Code specs (file order), as it leaves its
  * notebook open.
  */
 import { expect, test } from '@playwright/test';
@@ -39,7 +40,7 @@ test('Markdown, LaTeX, JSON and code from another kernel: flagged ones never dra
   const frame = outputFrame(page);
   // Scroll down step by step (VS Code draws outputs as they come near the screen and hides those
   // far above): each harmless output must have been drawn by VS Code's Markdown renderer
-  // (markdown-it, KaTeX, a code block) through the gate, and all four flagged ones held — by the
+  // (markdown-it, KaTeX, a code block) through the gate, and all five flagged ones held — by the
   // gate before drawing, then by the host's placeholder.
   await page.locator('.notebook-editor .monaco-list').first().hover();
   const drawn = { heading: false, formula: false, code: false };
@@ -48,13 +49,15 @@ test('Markdown, LaTeX, JSON and code from another kernel: flagged ones never dra
     drawn.formula ||= await frame.locator('.katex').first().isVisible();
     drawn.code ||= await frame.locator('code', { hasText: 'Hello from code' }).isVisible();
     const held = await frame.getByText(/Request review" in the cell status bar/).count();
-    if (!drawn.heading || !drawn.formula || !drawn.code || held !== 4) {
+    if (!drawn.heading || !drawn.formula || !drawn.code || held !== 5) {
       await page.mouse.wheel(0, 500);
       throw new Error(`not all drawn yet: ${JSON.stringify({ ...drawn, held })}`);
     }
   }).toPass({ timeout: 90_000 });
   // The masked view's rows are held by the host's check with the views (row-level).
   await expect(frame.getByText(/Privet withheld this output \(flag: row-level\)/)).toHaveCount(1);
+  // The widget view is held by the host: its drawing cannot be checked in VS Code.
+  await expect(frame.getByText(/Privet withheld this output \(flag: malformed\)/)).toHaveCount(1);
   await expect(frame.getByText(DISPLAYED_EMAIL)).toHaveCount(0);
   await expect(frame.getByText(DISPLAYED_ROW_MARK)).toHaveCount(0);
 

@@ -12,7 +12,10 @@ export { StreamChecker } from './stream.js';
 export {
   WidgetStateBook,
   widgetCheckInput,
+  widgetFinding,
   widgetModelId,
+  widgetUncheckedFinding,
+  withFinding,
   WIDGET_STATE_MIME,
   WIDGET_VIEW_MIME,
   type KernelMessageLike,

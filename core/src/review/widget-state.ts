@@ -8,7 +8,7 @@
  * buffers the check cannot read, makes the output unreadable: held, never shown (fail closed).
  * Pure bookkeeping over message objects: no I/O, no host APIs.
  */
-import type { NotebookOutput } from './types.js';
+import type { Finding, NotebookOutput, ReviewResult, Verdict } from './types.js';
 
 /** MIME type of a widget view output. */
 export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
@@ -216,4 +216,40 @@ export function widgetCheckInput(
     models: [...models],
     ...(reasons.length > 0 ? { unreadable: reasons.join('; ') } : {}),
   };
+}
+
+/** A `malformed` finding that holds a widget output for `reason` (what cannot be read, and why). */
+export function widgetFinding(reason: string): Finding {
+  return {
+    rule: 'malformed',
+    severity: 'flag',
+    mime: WIDGET_VIEW_MIME,
+    location: { start: 0, end: 0 },
+    message: reason,
+  };
+}
+
+/**
+ * For a host that cannot see the kernel's widget messages (VS Code, where the Jupyter extension
+ * owns the kernel connection): the finding that holds a widget output, whose drawing cannot be
+ * checked there, or null for any other output.
+ */
+export function widgetUncheckedFinding(output: NotebookOutput, where: string): Finding | null {
+  if (output.output_type === 'stream' || output.output_type === 'error') return null;
+  if (!(WIDGET_VIEW_MIME in output.data)) return null;
+  return widgetFinding(
+    `an interactive widget (ipywidgets): what it draws comes from the kernel outside the output, and ${where} gives Privet no way to check it; show the data as a table or plot output, or use JupyterLab, where widgets are checked`,
+  );
+}
+
+const RANK: Record<Verdict, number> = { pass: 0, flag: 1, block: 2 };
+
+/** `result` also held by `finding` (the worse verdict, the finding added); unchanged for null. */
+export function withFinding(result: ReviewResult, finding: Finding | null): ReviewResult {
+  if (!finding) return result;
+  const verdict: Verdict =
+    finding.severity === 'info' || RANK[result.verdict] >= RANK[finding.severity]
+      ? result.verdict
+      : finding.severity;
+  return { ...result, verdict, findings: [...result.findings, finding] };
 }

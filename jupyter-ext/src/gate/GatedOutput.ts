@@ -17,10 +17,9 @@ import {
   outputContentText,
   unreadableResult,
   widgetCheckInput,
-  WIDGET_VIEW_MIME,
+  widgetFinding,
+  withFinding,
   type Finding,
-  type ReviewResult,
-  type WidgetCheckInput,
   type NotebookOutput,
   type StreamOutput,
   type Verdict,
@@ -65,23 +64,6 @@ interface CheckedOutput extends LocalCheck {
 /** The verdict for an output the engine could not check. */
 function unreadable(output: NotebookOutput): CheckedOutput {
   return { result: unreadableResult(), unknownReleases: new Set(), checked: output };
-}
-
-/** `result`, also held when part of a widget output cannot be read (unseen model, binary data). */
-function withUnreadableWidget(result: ReviewResult, widget: WidgetCheckInput): ReviewResult {
-  if (widget.unreadable === undefined) return result;
-  const finding: Finding = {
-    rule: 'malformed',
-    severity: 'flag',
-    mime: WIDGET_VIEW_MIME,
-    location: { start: 0, end: 0 },
-    message: widget.unreadable,
-  };
-  return {
-    ...result,
-    verdict: worse(result.verdict, 'flag'),
-    findings: [...result.findings, finding],
-  };
 }
 
 /** Progress of one streamed output. */
@@ -238,7 +220,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     const local = this.host.gate.check(widget.output, views ?? []);
     const result = holdWhileViewsUnknown(
       widget.output,
-      withUnreadableWidget(local.result, widget),
+      withFinding(
+        local.result,
+        widget.unreadable === undefined ? null : widgetFinding(widget.unreadable),
+      ),
       views !== null,
     );
     return { ...local, result, checked: widget.output };

@@ -8,6 +8,8 @@ import {
   checkOutput,
   WidgetStateBook,
   widgetCheckInput,
+  widgetUncheckedFinding,
+  withFinding,
   WIDGET_VIEW_MIME,
   type KernelMessageLike,
   type NotebookOutput,
@@ -152,5 +154,19 @@ describe('widget outputs are checked with the state they draw', () => {
     book.apply(open('w', html('hi')));
     book.clear();
     assert.equal(book.has('w'), false);
+  });
+
+  test('where widget messages are out of sight, a widget output is held', () => {
+    const finding = widgetUncheckedFinding(view('w'), 'VS Code');
+    assert.match(finding?.message ?? '', /VS Code gives Privet no way to check it/);
+    const result = withFinding(checkOutput(view('w')), finding);
+    assert.equal(result.verdict, 'flag');
+    assert.deepEqual(
+      result.findings.map((f) => f.rule),
+      ['malformed'],
+    );
+    const plain: NotebookOutput = { output_type: 'stream', name: 'stdout', text: 'hi' };
+    assert.equal(widgetUncheckedFinding(plain, 'VS Code'), null);
+    assert.equal(withFinding(checkOutput(plain), null).verdict, 'pass');
   });
 });

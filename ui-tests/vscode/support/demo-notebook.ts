@@ -118,6 +118,10 @@ export const DISPLAY_CELLS = {
   jsonEmail: `# display: application/json\n{"contact": "${DISPLAYED_EMAIL.replace('@', '[at]')}"}`,
   /** Harmless code (a text/x-python item, drawn as a highlighted code block). */
   codeHello: '# display: text/x-python\nprint("Hello from code")',
+  /** An ipywidgets view: what it draws comes from kernel messages VS Code hides: held. */
+  widget:
+    '# display: application/vnd.jupyter.widget-view+json\n' +
+    '{"model_id": "5f0c2a9e7b1d4c3a8e6f", "version_major": 2, "version_minor": 0}',
 } as const;
 
 /** nbformat v4 JSON of a notebook with the DISPLAY_CELLS for the echo kernel (no outputs yet). */

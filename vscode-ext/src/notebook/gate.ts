@@ -1,15 +1,21 @@
 /**
  * Gating of outputs written by any other controller (e.g. a Python kernel): every output is
- * checked by core's review (with every view the user may see, so `df.head()` of a masked view is
+ * checked by core's review with every view the user may see (so `df.head()` of a masked view is
  * row-level data) when a notebook opens, whenever cell outputs change and when the views become
- * known; a flagged one is replaced by the placeholder (rules fired, never the content) and its
- * original is held in memory for "Request review", which sends it only to the gateway's review
- * queue. An output whose exact content a reviewer approved (POST /reviews/status, while signed in)
- * is left as it is. VS Code has no edit for outputs alone, so the cell is replaced by an identical
- * cell with the gated outputs.
+ * known; an ipywidgets widget is held, as what it draws arrives in kernel messages only the
+ * Jupyter extension sees. A flagged output is replaced by the placeholder (rules fired, never the
+ * content) and its original is held in memory for "Request review", which sends it only to the
+ * gateway's review queue. An output whose exact content a reviewer approved (POST
+ * /reviews/status, while signed in) is left as it is. VS Code has no edit for outputs alone, so
+ * the cell is replaced by an identical cell with the gated outputs.
  */
 import * as vscode from 'vscode';
-import { checkOutput, type NotebookOutput } from '@privet/core';
+import {
+  checkOutput,
+  widgetUncheckedFinding,
+  withFinding,
+  type NotebookOutput,
+} from '@privet/core';
 import { asDrawn } from '../shared/output-items.js';
 import { fromCellOutput, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { Session } from '../session.js';
@@ -70,11 +76,15 @@ export class OutputGate implements vscode.Disposable {
           continue;
         }
         const original = fromCellOutput(o);
-        // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
-        const review = checkOutput(asDrawn(original), {
-          mode: 'display',
-          viewsUsed: this.views.current() ?? [],
-        });
+        // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does. A
+        // widget's drawing comes from kernel messages only the Jupyter extension sees: held.
+        const review = withFinding(
+          checkOutput(asDrawn(original), {
+            mode: 'display',
+            viewsUsed: this.views.current() ?? [],
+          }),
+          widgetUncheckedFinding(original, 'VS Code'),
+        );
         if (review.verdict === 'pass' || (await this.approved(original))) {
           outputs.push(o);
           continue;
