@@ -1,0 +1,74 @@
+/**
+ * Display updates are a side channel the guide names: `display(…, display_id=True).update(…)`
+ * replaces an output already on screen from another cell, and `clear_output(wait=True)` swaps a
+ * shown output for a new one. The gate checks each new content before it is drawn: an update that
+ * shows an address holds the output, one back to harmless content shows it again, and the address
+ * is never on the page.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { openPanel } from '../support/lab.js';
+import { notebookWithView, runNewCell } from '../support/notebook.js';
+
+const env = uiTestEnv();
+const run = Date.now().toString(36);
+
+/** Records, from now on, whether `secret` is ever in the page's text (checked on every change). */
+async function watchPage(page: Page, secret: string): Promise<void> {
+  await page.evaluate((s) => {
+    const seen = { leaked: false };
+    (window as unknown as { __privetUpdateLeak: typeof seen }).__privetUpdateLeak = seen;
+    new MutationObserver(() => {
+      if (document.body.textContent?.includes(s)) seen.leaked = true;
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, secret);
+}
+
+test('display updates and cleared outputs are checked before they are drawn', async ({ page }) => {
+  await notebookWithView(page, env.tokens.alice!, 'visits_masked');
+  const user = `update.${run}`;
+  await watchPage(page, `${user}@example.org`);
+  const address = `"${user}" + "@" + "example.org"`;
+
+  const shown = await runNewCell(
+    page,
+    `display-${run}`,
+    [
+      'from IPython.display import HTML, display, clear_output',
+      `handle = display(HTML("<b>status ok ${run}</b>"), display_id=True)`,
+    ].join('\n'),
+  );
+  const output = shown.locator('.jp-OutputArea-output');
+  await expect(output.getByText(`status ok ${run}`)).toBeVisible({ timeout: 30_000 });
+
+  // Updated from another cell to show an address: held where it was shown.
+  await runNewCell(
+    page,
+    `update-bad-${run}`,
+    `handle.update(HTML("<b>mail " + ${address} + "</b>"))`,
+  );
+  await expect(shown.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  // Updated back to harmless content: shown again.
+  await runNewCell(page, `update-ok-${run}`, `handle.update(HTML("<b>status fine ${run}</b>"))`);
+  await expect(output.getByText(`status fine ${run}`)).toBeVisible({ timeout: 30_000 });
+  await expect(shown.locator('.jp-Privet-held')).toHaveCount(0);
+
+  // clear_output(wait=True) then a new output: the replacement is checked too.
+  const cleared = await runNewCell(
+    page,
+    `clear-${run}`,
+    [`print("first ${run}")`, 'clear_output(wait=True)', `print("then " + ${address})`].join('\n'),
+  );
+  await expect(cleared.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+
+  const leaked = await page.evaluate(
+    () =>
+      (window as unknown as { __privetUpdateLeak: { leaked: boolean } }).__privetUpdateLeak.leaked,
+  );
+  expect(leaked, 'the address was never on the page').toBe(false);
+  await openPanel(page); // the left sidebar as the other tests expect it
+});
