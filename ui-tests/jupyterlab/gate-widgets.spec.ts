@@ -3,12 +3,14 @@
  * messages. The gate checks a widget with the state of every model it draws: a widget showing an
  * address is held, a harmless one is drawn, and when a drawn widget's state changes to show an
  * address it is held before it is redrawn — the address never reaches the page. Output widgets
- * render captured outputs through the notebook's gated registry, so those are checked too.
+ * render captured outputs through the notebook's gated registry, so those are checked too. A
+ * reopened notebook draws its widgets once the kernel sent their state again, and still holds a
+ * flagged one.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openPanel, SHOTS } from '../support/lab.js';
-import { notebookWithView, runNewCell } from '../support/notebook.js';
+import { notebookWithView, runNewCell, visibleNotebook } from '../support/notebook.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -97,6 +99,57 @@ test('widgets are checked with what they draw, also when their state changes', a
     timeout: 30_000,
   });
 
+  expect(await leaked(page), 'the address was never on the page').toBe(false);
+  await openPanel(page); // the left sidebar as the other tests expect it
+});
+
+test('a reopened notebook draws its widgets once the kernel sent their state', async ({ page }) => {
+  await notebookWithView(page, env.tokens.alice!, 'visits_masked');
+  const user = `reopen.${run}`;
+  const ok = await runNewCell(
+    page,
+    `reopen-ok-${run}`,
+    ['import ipywidgets as w', `w.HTML(value="<b>still here ${run}</b>")`].join('\n'),
+  );
+  await expect(ok.locator('.widget-html', { hasText: `still here ${run}` })).toBeVisible({
+    timeout: 60_000,
+  });
+  // Drawn harmless, then updated to show an address: the saved output (a model id and a harmless
+  // repr) passes the save filter, so the reopened notebook must hold it by the kernel's state.
+  const sneaky = await runNewCell(
+    page,
+    `reopen-held-${run}`,
+    `later = w.HTML(value="<i>nothing yet ${run}</i>")\nlater`,
+  );
+  await expect(sneaky.locator('.widget-html', { hasText: `nothing yet ${run}` })).toBeVisible({
+    timeout: 30_000,
+  });
+  await runNewCell(
+    page,
+    `reopen-update-${run}`,
+    `later.value = "<i>" + "${user}" + "@" + "example.org" + "</i>"`,
+  );
+  await expect(sneaky.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.keyboard.press('Control+s');
+  await expect(page.locator('.jp-mod-current .jp-mod-dirty')).toHaveCount(0, { timeout: 10_000 });
+
+  // Reloaded: the outputs render before the widget manager restores the kernel's widgets; the
+  // gate holds them until their state arrives, then draws the harmless one only.
+  await page.reload();
+  await watchPage(page, `${user}@example.org`);
+  const notebook = visibleNotebook(page);
+  const reopened = notebook.locator('.jp-CodeCell', { hasText: `reopen-ok-${run}` });
+  await expect(reopened.locator('.widget-html', { hasText: `still here ${run}` })).toBeVisible({
+    timeout: 60_000,
+  });
+  const held = notebook.locator('.jp-CodeCell', { hasText: `reopen-held-${run}` });
+  await expect(held.locator('.jp-Privet-held li[data-rule="email"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(held.locator('.widget-html')).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/widget-reopened.png` });
   expect(await leaked(page), 'the address was never on the page').toBe(false);
   await openPanel(page); // the left sidebar as the other tests expect it
 });

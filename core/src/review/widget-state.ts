@@ -19,6 +19,9 @@ export const WIDGET_STATE_MIME = 'application/vnd.privet.widget-state+json';
 /** The comm target of ipywidgets models. */
 const WIDGET_TARGET = 'jupyter.widget';
 
+/** The comm target a frontend opens to ask for every widget's state at once (ipywidgets 8). */
+const CONTROL_TARGET = 'jupyter.widget.control';
+
 /** A model reference inside widget state (`children`, `layout`, …). */
 const MODEL_REF = /^IPY_MODEL_(.+)$/;
 
@@ -58,48 +61,84 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /** Widget model states as the kernel sent them, by comm (model) id. */
 export class WidgetStateBook {
   private readonly models = new Map<string, ModelRecord>();
+  /** Control comms the frontend opened (their `update_states` replies carry every state). */
+  private readonly controls = new Set<string>();
 
   /**
-   * Applies one kernel message: a widget `comm_open`, a state `update` / `echo_update`, or a
-   * `comm_close`. Returns the id of the model it changed, or undefined for any other message.
+   * Applies one kernel message: a widget `comm_open`, a state `update` / `echo_update`, the
+   * `update_states` reply on a control comm the frontend opened (`sent`: a message the frontend
+   * sent, which only ever opens such a comm), or a `comm_close`. Returns the ids of the models
+   * it changed (none for any other message).
    */
-  apply(msg: KernelMessageLike): string | undefined {
-    if (msg.channel !== undefined && msg.channel !== 'iopub') return undefined;
+  apply(msg: KernelMessageLike, sent = false): string[] {
+    if (msg.channel !== undefined && msg.channel !== 'iopub' && !sent) return [];
     const content = msg.content;
-    if (!isRecord(content) || typeof content.comm_id !== 'string') return undefined;
+    if (!isRecord(content) || typeof content.comm_id !== 'string') return [];
     const id = content.comm_id;
-    const binary = (msg.buffers?.length ?? 0) > 0;
     const data = isRecord(content.data) ? content.data : {};
+    if (sent) {
+      // Only the frontend's control comm is believed: a kernel could send `update_states` on a
+      // comm of its own, which the widget manager would ignore but the book would not.
+      if (msg.header.msg_type === 'comm_open' && content.target_name === CONTROL_TARGET)
+        this.controls.add(id);
+      return [];
+    }
+    const binary = (msg.buffers?.length ?? 0) > 0;
     const state = isRecord(data.state) ? data.state : undefined;
     switch (msg.header.msg_type) {
       case 'comm_open':
-        if (content.target_name !== WIDGET_TARGET) return undefined;
+        if (content.target_name !== WIDGET_TARGET) return [];
         this.models.set(id, { state: { ...(state ?? {}) }, binary });
-        return id;
+        return [id];
       case 'comm_msg': {
-        if (data.method !== 'update' && data.method !== 'echo_update') return undefined;
-        if (!state) return undefined;
+        if (data.method === 'update_states' && this.controls.has(id))
+          return this.applyAll(data.states, data.buffer_paths);
+        if (data.method !== 'update' && data.method !== 'echo_update') return [];
+        if (!state) return [];
         const known = this.models.get(id);
         // A full state for a comm opened before the book listened (a reconnecting frontend asks
         // the kernel for every widget's state); partial updates of unknown comms are not widgets
         // the book can vouch for.
-        if (!known && typeof state._model_name !== 'string') return undefined;
+        if (!known && typeof state._model_name !== 'string') return [];
         const record = known ?? { state: {}, binary: false };
         record.state = { ...record.state, ...state };
         record.binary ||= binary;
         this.models.set(id, record);
-        return id;
+        return [id];
       }
       case 'comm_close':
-        return this.models.delete(id) ? id : undefined;
+        if (this.controls.delete(id)) return [];
+        return this.models.delete(id) ? [id] : [];
       default:
-        return undefined;
+        return [];
     }
+  }
+
+  /**
+   * Every widget's full state at once (`{ id: { model_name, state } }`); a model with a buffer
+   * path (`[id, 'state', …]`) carries binary data.
+   */
+  private applyAll(states: unknown, bufferPaths: unknown): string[] {
+    if (!isRecord(states)) return [];
+    const withBuffers = new Set<string>();
+    if (Array.isArray(bufferPaths))
+      for (const path of bufferPaths)
+        if (Array.isArray(path) && typeof path[0] === 'string') withBuffers.add(path[0]);
+    const changed: string[] = [];
+    for (const [id, entry] of Object.entries(states)) {
+      if (!isRecord(entry) || !isRecord(entry.state)) continue;
+      const state = { ...entry.state };
+      if (typeof entry.model_name === 'string') state._model_name ??= entry.model_name;
+      this.models.set(id, { state, binary: withBuffers.has(id) });
+      changed.push(id);
+    }
+    return changed;
   }
 
   /** Forgets every model (the kernel changed or restarted). */
   clear(): void {
     this.models.clear();
+    this.controls.clear();
   }
 
   /** True when the book has seen the model's state. */

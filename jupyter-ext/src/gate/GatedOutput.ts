@@ -11,6 +11,7 @@ import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import {
+  holdingRules,
   holdWhileViewsUnknown,
   StreamChecker,
   outputContentHash,
@@ -19,6 +20,7 @@ import {
   widgetCheckInput,
   widgetFinding,
   withFinding,
+  WIDGET_VIEW_MIME,
   type Finding,
   type NotebookOutput,
   type StreamOutput,
@@ -102,10 +104,14 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   /** The widget models the current output draws (empty for any other output). */
   private widgetModels: ReadonlySet<string> = new Set();
 
-  /** Wraps `inner`; `host` gives the gate and the notebook the output lives in. */
+  /**
+   * Wraps `inner`; `host` gives the gate and the notebook the output lives in; `renew` makes a new
+   * inner renderer with the registry's current factory (see `reveal`).
+   */
   constructor(
-    private readonly inner: IRenderMime.IRenderer,
+    private inner: IRenderMime.IRenderer,
     private readonly host: GateHost,
+    private readonly renew?: () => IRenderMime.IRenderer,
   ) {
     super();
     this.addClass('jp-Privet-gated');
@@ -243,15 +249,19 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
 
   /**
    * The widget manager applied a new state of a model this output draws: a held widget is drawn
-   * again once what it would draw now, and what arrived since, pass. (A state that still fails
-   * keeps the placeholder, without asking the gateway about every update of a busy widget.)
+   * again once what it would draw now, and what arrived since, pass, and decided again when the
+   * rules that hold it changed (e.g. its state arrived: "not seen" becomes "email"). A state held
+   * by the same rules keeps the placeholder, without asking the gateway about every update.
    */
   private onWidgetApplied(_: WidgetStates, modelId: string): void {
     const model = this.current;
-    if (!this.held || this.busy || !model || !this.widgetModels.has(modelId)) return;
+    const held = this.held;
+    if (!held || this.busy || !model || !this.widgetModels.has(modelId)) return;
     if (!isOutputModel(model)) return;
     const { result } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
-    if (result.verdict === 'pass') void this.renderModel(model);
+    const rules = (findings: readonly Finding[]): string => holdingRules(findings).join(',');
+    if (result.verdict === 'pass' || rules(result.findings) !== rules(held.findings))
+      void this.renderModel(model);
   }
 
   /** Pushes what a stream added since the last call into its StreamChecker. */
@@ -333,6 +343,14 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
 
   /** Renders the real output (from checked bytes) in place of the placeholder. */
   private async reveal(model: IRenderMime.IMimeModel, generation?: number): Promise<void> {
+    if (!this.innerShown && this.renew && WIDGET_VIEW_MIME in model.data) {
+      // A widget renderer made before the notebook's widget manager was ready (a reopened
+      // notebook renders its outputs first) waits for the manager forever: the manager is handed
+      // only to renderers it finds among the output area's children, and this one is wrapped. The
+      // notebook's registry has the manager's factory by now: draw with a renderer made by it.
+      this.inner.dispose();
+      this.inner = this.renew();
+    }
     await this.inner.renderModel(model);
     // A newer call may have held the output meanwhile: then it decides what is shown.
     if (generation !== undefined && generation !== this.generation) return;

@@ -7,7 +7,12 @@
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import type { ReviewComment } from '@privet/core/protocol';
-import type { Finding, RuleId } from '@privet/core/review/index';
+import {
+  WIDGET_STATE_MIME,
+  WIDGET_VIEW_MIME,
+  type Finding,
+  type RuleId,
+} from '@privet/core/review/index';
 
 /** What the placeholder knows about the held output's review. */
 export type HeldState =
@@ -56,19 +61,34 @@ const RULE_LABELS: Record<RuleId, string> = {
   malformed: 'unreadable output',
 };
 
-/** Rules that fired, with how often and in which MIME parts (no values, no messages). */
+/** MIME parts named as a reader knows them. */
+const PART_LABELS: Record<string, string> = {
+  [WIDGET_STATE_MIME]: 'widget state',
+  [WIDGET_VIEW_MIME]: 'widget',
+};
+
+/**
+ * Rules that fired, with how often and in which MIME parts; no values, and no messages except
+ * an unreadable output's, which says what could not be read and what to do (never data).
+ */
 export function summarize(
   findings: readonly Finding[],
-): { rule: RuleId; count: number; mimes: string[] }[] {
-  const byRule = new Map<RuleId, { count: number; mimes: Set<string> }>();
+): { rule: RuleId; count: number; mimes: string[]; hints: string[] }[] {
+  const byRule = new Map<RuleId, { count: number; mimes: Set<string>; hints: Set<string> }>();
   for (const f of findings) {
     if (f.severity === 'info') continue;
-    const entry = byRule.get(f.rule) ?? { count: 0, mimes: new Set<string>() };
+    const entry = byRule.get(f.rule) ?? { count: 0, mimes: new Set(), hints: new Set() };
     entry.count += 1;
-    entry.mimes.add(f.mime);
+    entry.mimes.add(PART_LABELS[f.mime] ?? f.mime);
+    if (f.rule === 'malformed') entry.hints.add(f.message);
     byRule.set(f.rule, entry);
   }
-  return [...byRule].map(([rule, e]) => ({ rule, count: e.count, mimes: [...e.mimes] }));
+  return [...byRule].map(([rule, e]) => ({
+    rule,
+    count: e.count,
+    mimes: [...e.mimes],
+    hints: [...e.hints],
+  }));
 }
 
 /** What the state line says. */
@@ -181,6 +201,11 @@ function RuleList(props: { findings: readonly Finding[] }): JSX.Element {
           <span className="jp-Privet-heldRule">{RULE_LABELS[r.rule] ?? r.rule}</span>{' '}
           <code>{r.rule}</code>
           {r.count > 1 ? ` ×${r.count}` : ''} in {r.mimes.join(', ')}
+          {r.hints.map((hint) => (
+            <div key={hint} className="jp-Privet-heldHint">
+              {hint}
+            </div>
+          ))}
         </li>
       ))}
     </ul>

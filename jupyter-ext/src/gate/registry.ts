@@ -49,9 +49,11 @@ export class GatedRenderMimeRegistry extends RenderMimeRegistry {
     }
   }
 
-  /** The renderer the base would create, behind the gate. */
+  /** The renderer the base would create, behind the gate (which may ask for a new one later). */
   override createRenderer(mimeType: string): IRenderMime.IRenderer {
-    return new GatedOutput(super.createRenderer(mimeType), this.host);
+    return new GatedOutput(super.createRenderer(mimeType), this.host, () =>
+      super.createRenderer(mimeType),
+    );
   }
 
   /** A clone that is gated too (same host). */

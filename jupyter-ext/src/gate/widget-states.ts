@@ -85,13 +85,18 @@ export class WidgetStates {
   }
 
   private onReceived(_: Kernel.IKernelConnection, args: Kernel.IAnyMessageArgs): void {
-    if (args.direction !== 'recv') return;
-    const changed = this.received.apply(args.msg as unknown as KernelMessageLike);
-    if (changed !== undefined) this.receivedSignal.emit(changed);
+    const msg = args.msg as unknown as KernelMessageLike;
+    if (args.direction === 'send') {
+      // The frontend's control comm: both books believe its `update_states` replies.
+      this.received.apply(msg, true);
+      this.applied.apply(msg, true);
+      return;
+    }
+    for (const id of this.received.apply(msg)) this.receivedSignal.emit(id);
   }
 
   private onApplied(_: Kernel.IKernelConnection, msg: KernelMessage.IIOPubMessage): void {
-    const changed = this.applied.apply(msg as unknown as KernelMessageLike);
-    if (changed !== undefined) this.appliedSignal.emit(changed);
+    for (const id of this.applied.apply(msg as unknown as KernelMessageLike))
+      this.appliedSignal.emit(id);
   }
 }

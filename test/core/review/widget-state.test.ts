@@ -81,11 +81,11 @@ describe('widget outputs are checked with the state they draw', () => {
       open('tqdm', { _model_name: 'HBoxModel', children: ['IPY_MODEL_label', 'IPY_MODEL_bar'] }),
     );
     assert.deepEqual(verdictOf(book, 'tqdm'), { rules: [] });
-    assert.equal(book.apply(update('bar', { value: 50 })), 'bar');
+    assert.deepEqual(book.apply(update('bar', { value: 50 })), ['bar']);
     assert.deepEqual(verdictOf(book, 'tqdm'), { rules: [] });
-    assert.equal(
+    assert.deepEqual(
       book.apply(update('label', { value: 'done: mail jane.roe@example.org' })),
-      'label',
+      ['label'],
     );
     assert.deepEqual(verdictOf(book, 'tqdm').rules, ['email']);
   });
@@ -142,6 +142,36 @@ describe('widget outputs are checked with the state they draw', () => {
     assert.match(widgetCheckInput(view('n'), [received, applied]).unreadable ?? '', /not seen/);
   });
 
+  test("a reconnecting frontend's control comm gets every state at once; no other comm does", () => {
+    const book = new WidgetStateBook();
+    const states = {
+      w1: { model_name: 'HTMLModel', state: { value: 'mail jane.roe@example.org' } },
+      g1: { model_name: 'DataGridModel', state: { data: null } },
+    };
+    const reply = (comm: string): KernelMessageLike => ({
+      channel: 'iopub',
+      header: { msg_type: 'comm_msg' },
+      content: {
+        comm_id: comm,
+        data: { method: 'update_states', states, buffer_paths: [['g1', 'state', 'data']] },
+      },
+      buffers: [new ArrayBuffer(8)],
+    });
+    // A kernel's own comm cannot vouch for states the widget manager would never apply.
+    assert.deepEqual(book.apply(reply('kernel-made')), []);
+    book.apply(
+      {
+        channel: 'shell',
+        header: { msg_type: 'comm_open' },
+        content: { comm_id: 'ctl', target_name: 'jupyter.widget.control', data: {} },
+      },
+      true,
+    );
+    assert.deepEqual(book.apply(reply('ctl')).sort(), ['g1', 'w1']);
+    assert.deepEqual(verdictOf(book, 'w1').rules, ['email']);
+    assert.match(verdictOf(book, 'g1').unreadable ?? '', /binary data/);
+  });
+
   test('other comms and messages are ignored; clear() forgets every model', () => {
     const book = new WidgetStateBook();
     const other: KernelMessageLike = {
@@ -149,8 +179,8 @@ describe('widget outputs are checked with the state they draw', () => {
       header: { msg_type: 'comm_open' },
       content: { comm_id: 'x', target_name: 'other.target', data: { state: { value: 1 } } },
     };
-    assert.equal(book.apply(other), undefined);
-    assert.equal(book.apply({ header: { msg_type: 'status' }, content: {} }), undefined);
+    assert.deepEqual(book.apply(other), []);
+    assert.deepEqual(book.apply({ header: { msg_type: 'status' }, content: {} }), []);
     book.apply(open('w', html('hi')));
     book.clear();
     assert.equal(book.has('w'), false);
