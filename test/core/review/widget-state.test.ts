@@ -83,10 +83,9 @@ describe('widget outputs are checked with the state they draw', () => {
     assert.deepEqual(verdictOf(book, 'tqdm'), { rules: [] });
     assert.deepEqual(book.apply(update('bar', { value: 50 })), ['bar']);
     assert.deepEqual(verdictOf(book, 'tqdm'), { rules: [] });
-    assert.deepEqual(
-      book.apply(update('label', { value: 'done: mail jane.roe@example.org' })),
-      ['label'],
-    );
+    assert.deepEqual(book.apply(update('label', { value: 'done: mail jane.roe@example.org' })), [
+      'label',
+    ]);
     assert.deepEqual(verdictOf(book, 'tqdm').rules, ['email']);
   });
 
