@@ -10,7 +10,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openPanel, SHOTS } from '../support/lab.js';
-import { notebookWithView, runNewCell, visibleNotebook } from '../support/notebook.js';
+import {
+  notebookWithView,
+  runNewCell,
+  visibleNotebook,
+  waitForIdleKernel,
+} from '../support/notebook.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -103,8 +108,27 @@ test('widgets are checked with what they draw, also when their state changes', a
   await openPanel(page); // the left sidebar as the other tests expect it
 });
 
+/**
+ * Opens a new notebook (File → New → Notebook, default kernel) and waits for its kernel: one this
+ * session made and saves, so JupyterLab trusts it when it is reopened (a notebook left by another
+ * test may hold untrusted outputs, and untrusted outputs never render widgets).
+ */
+async function newNotebook(page: Page): Promise<void> {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: 'File' }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^New$/ }).hover();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^Notebook$/ }).click();
+  // JupyterLab asks which kernel to start (the default is preselected).
+  await page
+    .locator('.jp-Dialog')
+    .getByRole('button', { name: 'Select' })
+    .click({ timeout: 30_000 });
+  await expect(visibleNotebook(page).locator('.jp-CodeCell')).toHaveCount(1, { timeout: 30_000 });
+  await waitForIdleKernel(page);
+}
+
 test('a reopened notebook draws its widgets once the kernel sent their state', async ({ page }) => {
   await notebookWithView(page, env.tokens.alice!, 'visits_masked');
+  await newNotebook(page);
   const user = `reopen.${run}`;
   const ok = await runNewCell(
     page,
