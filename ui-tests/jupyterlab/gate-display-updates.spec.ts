@@ -5,24 +5,14 @@
  * shows an address holds the output, one back to harmless content shows it again, and the address
  * is never on the page.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
+import { pageLeaked, watchPage } from '../support/page-watch.js';
 import { openPanel } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
-
-/** Records, from now on, whether `secret` is ever in the page's text (checked on every change). */
-async function watchPage(page: Page, secret: string): Promise<void> {
-  await page.evaluate((s) => {
-    const seen = { leaked: false };
-    (window as unknown as { __privetUpdateLeak: typeof seen }).__privetUpdateLeak = seen;
-    new MutationObserver(() => {
-      if (document.body.textContent?.includes(s)) seen.leaked = true;
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
-  }, secret);
-}
 
 test('display updates and cleared outputs are checked before they are drawn', async ({ page }) => {
   await notebookWithView(page, env.tokens.alice!, 'visits_masked');
@@ -65,10 +55,6 @@ test('display updates and cleared outputs are checked before they are drawn', as
     timeout: 30_000,
   });
 
-  const leaked = await page.evaluate(
-    () =>
-      (window as unknown as { __privetUpdateLeak: { leaked: boolean } }).__privetUpdateLeak.leaked,
-  );
-  expect(leaked, 'the address was never on the page').toBe(false);
+  expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
   await openPanel(page); // the left sidebar as the other tests expect it
 });

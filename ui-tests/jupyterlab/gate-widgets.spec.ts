@@ -9,6 +9,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
+import { pageLeaked, watchPage } from '../support/page-watch.js';
 import { openPanel, SHOTS } from '../support/lab.js';
 import {
   notebookWithView,
@@ -19,30 +20,6 @@ import {
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
-
-/** Records, from now on, whether `secret` is ever in the page's text (checked on every change). */
-async function watchPage(page: Page, secret: string): Promise<void> {
-  await page.evaluate((s) => {
-    const seen = { leaked: false };
-    (window as unknown as { __privetWidgetLeak: typeof seen }).__privetWidgetLeak = seen;
-    const scan = (): void => {
-      if (document.body.textContent?.includes(s)) seen.leaked = true;
-    };
-    new MutationObserver(scan).observe(document.body, {
-      childList: true,
-      subtree: true,
-      characterData: true,
-    });
-  }, secret);
-}
-
-/** True if the watched secret was ever in the page's text. */
-async function leaked(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () =>
-      (window as unknown as { __privetWidgetLeak: { leaked: boolean } }).__privetWidgetLeak.leaked,
-  );
-}
 
 test('widgets are checked with what they draw, also when their state changes', async ({ page }) => {
   await notebookWithView(page, env.tokens.alice!, 'visits_masked');
@@ -104,7 +81,7 @@ test('widgets are checked with what they draw, also when their state changes', a
     timeout: 30_000,
   });
 
-  expect(await leaked(page), 'the address was never on the page').toBe(false);
+  expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
   await openPanel(page); // the left sidebar as the other tests expect it
 });
 
@@ -174,6 +151,6 @@ test('a reopened notebook draws its widgets once the kernel sent their state', a
   });
   await expect(held.locator('.widget-html')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/widget-reopened.png` });
-  expect(await leaked(page), 'the address was never on the page').toBe(false);
+  expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
   await openPanel(page); // the left sidebar as the other tests expect it
 });
