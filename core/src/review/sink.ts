@@ -5,6 +5,7 @@
 import { base64Spans } from './encoded.js';
 import { findBirthDates, scanIdentifiers, type IdSpan } from './identifiers.js';
 import { redactionLabel } from './mask.js';
+import type { OnPartial } from './table.js';
 import type {
   Finding,
   MultilineString,
@@ -51,7 +52,7 @@ export class FindingSink {
    * A reader's `onPartial` for part `mime`: what the reader's caps left unread becomes a
    * `malformed` finding (held for review), so an output too large to check never passes unread.
    */
-  partialReads(mime: string): (unread: string) => void {
+  partialReads(mime: string): OnPartial {
     return (unread) =>
       this.add(
         'malformed',

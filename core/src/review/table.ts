@@ -20,13 +20,14 @@ export interface Table {
   indexed: boolean;
 }
 
-/** A table cell as extractors see it before labels are separated. */
 /**
- * Told when a reader stopped at one of its caps (which bound work on hostile input), with what was
- * left unread, e.g. "rows after the first 200,000 HTML table cells" — never a data value.
+ * Told when a reader stopped at one of its caps (which bound its memory on hostile input), with
+ * what was left unread, e.g. "rows after the first 200,000 cells of an HTML table": never a data
+ * value.
  */
 export type OnPartial = (unread: string) => void;
 
+/** A table cell as extractors see it before labels are separated. */
 export interface GridCell {
   text: string;
   /** True for header-like cells (HTML <th>, JSON string values). */
