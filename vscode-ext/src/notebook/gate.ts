@@ -10,13 +10,8 @@
  * the cell is replaced by an identical cell with the gated outputs.
  */
 import * as vscode from 'vscode';
-import {
-  checkOutput,
-  widgetUncheckedFinding,
-  withFinding,
-  type NotebookOutput,
-} from '@privet/core';
-import { asDrawn } from '../shared/output-items.js';
+import { widgetUncheckedFinding, withFinding, type NotebookOutput } from '@privet/core';
+import { checkAsDrawn } from '../shared/output-items.js';
 import { fromCellOutput, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { Session } from '../session.js';
 import type { Approvals } from './approvals.js';
@@ -76,13 +71,12 @@ export class OutputGate implements vscode.Disposable {
           continue;
         }
         const original = fromCellOutput(o);
-        // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does. A
-        // widget's drawing comes from kernel messages only the Jupyter extension sees: held.
+        // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does; before
+        // the views load, without them (the gate runs again when they do, and the renderer holds
+        // possible tables meanwhile). A widget's drawing comes from kernel messages only the
+        // Jupyter extension sees: held.
         const review = withFinding(
-          checkOutput(asDrawn(original), {
-            mode: 'display',
-            viewsUsed: this.views.current() ?? [],
-          }),
+          checkAsDrawn(original, this.views.current() ?? []),
           widgetUncheckedFinding(original, 'VS Code'),
         );
         if (review.verdict === 'pass' || (await this.approved(original))) {

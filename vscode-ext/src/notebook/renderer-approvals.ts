@@ -7,10 +7,9 @@
  * a short wait, no such output, a gateway failure — answers "no" (fail closed).
  */
 import * as vscode from 'vscode';
-import { checkOutput, holdWhileViewsUnknown } from '@privet/core';
 import type { Session } from '../session.js';
 import { GATE_RENDERER_ID, isApprovalQuery, type ApprovalAnswer } from '../shared/gate-messages.js';
-import { asDrawn, outputOfItem } from '../shared/output-items.js';
+import { checkAsDrawn, outputOfItem } from '../shared/output-items.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
 import type { GatewayViews } from './views-context.js';
@@ -74,9 +73,7 @@ export class RendererApprovals implements vscode.Disposable {
   private async passes(mime: string, text: string): Promise<boolean> {
     const views = await this.views.whenKnown(VIEWS_WAIT_MS);
     try {
-      const output = asDrawn(outputOfItem(mime, text));
-      const result = checkOutput(output, { mode: 'display', viewsUsed: views ?? [] });
-      return holdWhileViewsUnknown(output, result, views !== null).verdict === 'pass';
+      return checkAsDrawn(outputOfItem(mime, text), views).verdict === 'pass';
     } catch {
       return false; // content the check cannot read is not drawn
     }

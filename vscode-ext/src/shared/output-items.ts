@@ -3,7 +3,13 @@
  * conversion and the gate renderer (which runs in the output webview) decode items the same way,
  * so both check exactly what VS Code would draw.
  */
-import type { NotebookOutput } from '@privet/core/review/index';
+import {
+  checkOutput,
+  holdWhileViewsUnknown,
+  type NotebookOutput,
+  type ReviewResult,
+  type ViewUsed,
+} from '@privet/core/review/index';
 
 /** VS Code's MIME types of stdout items (current and legacy names). */
 export const STDOUT_MIMES: ReadonlySet<string> = new Set([
@@ -70,6 +76,19 @@ export function asDrawn(output: NotebookOutput): NotebookOutput {
   const latex = output.data['text/latex'];
   if (latex === undefined) return output;
   return { ...output, data: { ...output.data, [LATEX_AS_MARKDOWN]: latex } };
+}
+
+/**
+ * Core's display check of `output` as VS Code draws it (see `asDrawn`) with every view the user
+ * may see; `views` null means not known yet, so an output that may be a table of rows is held.
+ */
+export function checkAsDrawn(
+  output: NotebookOutput,
+  views: readonly ViewUsed[] | null,
+): ReviewResult {
+  const drawn = asDrawn(output);
+  const result = checkOutput(drawn, { mode: 'display', viewsUsed: views ?? [] });
+  return holdWhileViewsUnknown(drawn, result, views !== null);
 }
 
 /** The nbformat output of a single item: what one renderer call draws. */
