@@ -38,14 +38,17 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
     const host = new GateHost(this.gate);
     const rendermime = new GatedRenderMimeRegistry(options.rendermime, host);
     const notebook = super.createNotebook({ ...options, rendermime });
-    host.attach(notebook, () => {
-      const parent = notebook.parent;
-      return parent instanceof NotebookPanel ? parent.context.path : '';
-    });
-    host.onShownChanged = () => {
-      const parent = notebook.parent;
-      if (parent instanceof NotebookPanel) this.onShownOutputsChanged?.(parent);
-    };
+    host.attach(
+      notebook,
+      () => {
+        const parent = notebook.parent;
+        return parent instanceof NotebookPanel ? parent.context.path : '';
+      },
+      () => {
+        const parent = notebook.parent;
+        if (parent instanceof NotebookPanel) this.onShownOutputsChanged?.(parent);
+      },
+    );
     // What is saved is filtered too: held outputs reach the file only as placeholders. The panel
     // sets the model once the notebook is its content: then its kernel's widget states are
     // followed, before the kernel can open any widget.

@@ -23,7 +23,7 @@ export class GateHost {
   private readonly shown = new WeakSet<IRenderMime.IMimeModel>();
   private headingsTimer: ReturnType<typeof setTimeout> | null = null;
   /** Called (coalesced) when an output was shown or held: derived views such as the ToC refresh. */
-  onShownChanged: (() => void) | null = null;
+  private onShownChanged: (() => void) | null = null;
   /** Widget model states of the kernel, for checking widget outputs with what they draw. */
   readonly widgets = new WidgetStates();
 
@@ -33,10 +33,14 @@ export class GateHost {
     readonly kind: 'notebook' | 'console' = 'notebook',
   ) {}
 
-  /** Attaches the notebook widget and a getter of its path. */
-  attach(notebook: Notebook, path: () => string): void {
+  /**
+   * Attaches the notebook widget and a getter of its path; `onShownChanged` runs (coalesced) after
+   * outputs were shown or held, for views derived from what is on screen (the table of contents).
+   */
+  attach(notebook: Notebook, path: () => string, onShownChanged?: () => void): void {
     this.widget = notebook;
     this.pathOf = path;
+    this.onShownChanged = onShownChanged ?? null;
   }
 
   /** Attaches the code console and a getter of its path. */
