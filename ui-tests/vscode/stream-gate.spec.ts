@@ -36,7 +36,7 @@ test('a streamed address from another kernel is never drawn', async ({ page }) =
   // Past the second piece (300 ms) and the host's placeholder swap.
   await expect(
     outputFrame(page)
-      .getByText(/Request review/)
+      .getByText(/"Request review" on this cell/)
       .first(),
   ).toBeVisible();
   const seen = await leakSeen(page);

@@ -12,7 +12,8 @@ import { startLanguageClient } from './client/language-client.js';
 import { Approvals } from './notebook/approvals.js';
 import { PrivetSqlController } from './notebook/controller.js';
 import { exportApprovedResults, exportTarget } from './notebook/export.js';
-import { heldIdOf, OutputGate } from './notebook/gate.js';
+import { GATED_NOTEBOOK_TYPES, heldIdOf, OutputGate } from './notebook/gate.js';
+import { HeldCellsContext } from './notebook/held-cells-context.js';
 import { HeldOutputs } from './notebook/held.js';
 import { requestReview } from './notebook/request-review.js';
 import { RendererApprovals } from './notebook/renderer-approvals.js';
@@ -70,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
   context.subscriptions.push(
     statusBar,
+    new HeldCellsContext(held, statusBar.onDidChangeCellStatusBarItems),
     restorer.onDidCheck(() => statusBar.refresh()),
     session,
     controller,
@@ -80,7 +82,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new RendererApprovals(approvals, session, views),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
-    vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', statusBar),
+    ...[...GATED_NOTEBOOK_TYPES].map((type) =>
+      vscode.notebooks.registerNotebookCellStatusBarItemProvider(type, statusBar),
+    ),
     vscode.commands.registerCommand('privet.signIn', async () => {
       const token = await vscode.window.showInputBox({
         title: 'Privet: Sign in',

@@ -1,5 +1,6 @@
 /**
- * Gating of outputs written by any other controller (e.g. a Python kernel): every output is
+ * Gating of outputs written by any other controller (e.g. a Python kernel), in notebooks and the
+ * Interactive Window: every output is
  * checked by core's review with every view the user may see (so `df.head()` of a masked view is
  * row-level data) when a notebook opens, whenever cell outputs change and when the views become
  * known; an ipywidgets widget is held, as what it draws arrives in kernel messages only the
@@ -18,6 +19,15 @@ import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
 import type { GatewayViews } from './views-context.js';
+
+/**
+ * Notebook types whose outputs the host replaces: Jupyter notebooks and VS Code's Interactive
+ * Window (where `# %%` cells and "Run Current File in Interactive Window" send Python code).
+ */
+export const GATED_NOTEBOOK_TYPES: ReadonlySet<string> = new Set([
+  'jupyter-notebook',
+  'interactive',
+]);
 
 /** True for outputs Privet wrote itself (already checked, or a placeholder). */
 function isPrivetOutput(output: vscode.NotebookCellOutput): boolean {
@@ -60,7 +70,7 @@ export class OutputGate implements vscode.Disposable {
     notebook: vscode.NotebookDocument,
     cells: readonly vscode.NotebookCell[],
   ): Promise<void> {
-    if (notebook.notebookType !== 'jupyter-notebook') return;
+    if (!GATED_NOTEBOOK_TYPES.has(notebook.notebookType)) return;
     const edits: vscode.NotebookEdit[] = [];
     for (const cell of cells) {
       let changed = false;

@@ -17,7 +17,7 @@ export const MUTED = 'color:var(--vscode-descriptionForeground)';
 
 /** Default second line of a withheld output's placeholder. */
 export const WITHHELD_HINT =
-  'Use "Request review" in the cell status bar to send it to a reviewer; it stays off the notebook.';
+  'Use "Request review" on this cell (its status bar; in the Interactive Window, its toolbar) to send it to a reviewer; it stays off the notebook.';
 
 /** Builds the DOM of a withheld output's placeholder (rules only, never content). */
 export function renderWithheld(

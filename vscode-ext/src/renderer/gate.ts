@@ -7,9 +7,9 @@
  * each item with core's review engine in the output webview before anything is drawn, and hands
  * passing items to the renderer that would have drawn them (delegates.ts).
  * A held item shows the withheld notice (rules only) until the host swaps in the placeholder with
- * "Request review"; one a reviewer approved is drawn once the host confirms it. Renderers apply
- * to every notebook type, so this also holds outputs in notebooks the host does not edit (the
- * Interactive Window; untested here, as that needs the Jupyter extension).
+ * "Request review" (in Jupyter notebooks and the Interactive Window); one a reviewer approved is
+ * drawn once the host confirms it. Renderers apply to every notebook type, so this also holds
+ * outputs in notebook types the host does not edit.
  */
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { holdingRules } from '@privet/core/review/index';
@@ -18,9 +18,9 @@ import { renderWithheld } from './dom.js';
 import { ApprovalChannel, decideItem } from './gate-decision.js';
 import { clearElement, drawingTarget } from './surface.js';
 
-/** What a held item says where the host does not replace it (e.g. the Interactive Window). */
+/** What a held item says until the host replaces it, or for good in notebook types it does not edit. */
 const HELD_HINT =
-  'Checked before display. In a notebook the cell offers "Request review"; elsewhere (e.g. the Interactive Window) print the value in a notebook cell to have it reviewed.';
+  'Checked before display. In a Jupyter notebook or the Interactive Window the cell offers "Request review"; in other notebook types, print the value in a Jupyter notebook cell to have it reviewed.';
 
 /** What an item held only because the host did not confirm a possible table of rows says. */
 const TABLE_HINT =

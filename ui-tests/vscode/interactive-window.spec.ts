@@ -1,0 +1,75 @@
+/**
+ * VS Code's Interactive Window (what "Run Current File in Interactive Window" and `# %%` cells of
+ * Python files open) is gated like a notebook: the stand-in third-party kernel streams an address
+ * there; the gate renderer holds it from the first frame and the extension host swaps in the
+ * placeholder, so the window's document (which "Export" writes out) never keeps the address
+ * either; the cell's toolbar sends the withheld original for review.
+ */
+import { expect, test } from '@playwright/test';
+import { ECHOED_EMAIL } from './support/demo-notebook.js';
+import { vscodeTestEnv } from './support/env.js';
+import { leakSeen, watchForLeak } from './support/leak-watch.js';
+import {
+  openWorkbench,
+  outputFrame,
+  quickInput,
+  runCommand,
+  shot,
+  signInAs,
+} from './support/workbench.js';
+
+const env = vscodeTestEnv();
+
+test('an address from another kernel in the Interactive Window is never drawn', async ({
+  page,
+}) => {
+  await page.context().addInitScript(watchForLeak, ECHOED_EMAIL);
+  await openWorkbench(page, env.url);
+  await signInAs(page, 'alice', env.tokens.alice!);
+  // Editors restored from earlier tests would add their own output webviews: close them all.
+  await runCommand(page, 'View: Close All Editors');
+  const dontSave = page.getByRole('button', { name: "Don't Save" });
+  for (let i = 0; i < 3 && (await dontSave.isVisible().catch(() => false)); i++)
+    await dontSave.click();
+  await runCommand(page, 'Echo kernel: Open Interactive Window');
+  const inputCell = page.locator('.interactive-editor .input-cell-container');
+  const input = inputCell.locator('.input-editor-container .view-lines');
+  await expect(input).toBeVisible({ timeout: 30_000 });
+  await input.click();
+  await page.keyboard.type(`# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`);
+  // The input's run button (its key, Enter or Shift+Enter, depends on a setting).
+  await inputCell.locator('.run-button-container .action-label').first().click();
+  await expect(
+    outputFrame(page)
+      .getByText(/Privet withheld this output/)
+      .first(),
+  ).toBeVisible({ timeout: 30_000 });
+  // Past the second piece (300 ms): the host's placeholder, which offers a review.
+  await expect(
+    outputFrame(page)
+      .getByText(/"Request review" on this cell/)
+      .first(),
+  ).toBeVisible({ timeout: 30_000 });
+  const seen = await leakSeen(page);
+  expect(seen.withheld, `the watcher ran in the output frame: ${seen.frames}`).toBe(true);
+  expect(seen.leaked, 'the streamed address was never in any frame').toBe(false);
+  await shot(page, '40-interactive-window-held');
+  // The Interactive Window shows no extension status bar items: the cell's toolbar offers the
+  // review instead, and the request reaches the gateway's queue.
+  const cellRow = page.locator('.notebookOverlay .monaco-list-row.code-cell-row').first();
+  await cellRow.hover();
+  const request = cellRow.getByRole('button', { name: 'Request review' });
+  await expect(request).toBeVisible();
+  await shot(page, '41-interactive-window-request-review');
+  await request.click();
+  const justification = quickInput(page).locator('input');
+  await expect(justification).toBeVisible();
+  await justification.fill('Contact list for the study team');
+  await justification.press('Enter');
+  await expect(
+    page.locator('.notification-toast').getByText(/Privet: review request \S+ sent/),
+  ).toBeVisible();
+  // Sent: the toolbar no longer offers it.
+  await cellRow.hover();
+  await expect(request).toHaveCount(0);
+});
