@@ -66,10 +66,28 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   await expect(justification).toBeVisible();
   await justification.fill('Contact list for the study team');
   await justification.press('Enter');
-  await expect(
-    page.locator('.notification-toast').getByText(/Privet: review request \S+ sent/),
-  ).toBeVisible();
+  const sent = page.locator('.notification-toast').getByText(/Privet: review request \S+ sent/);
+  await expect(sent).toBeVisible();
+  const reviewId = /review request (\S+) sent/.exec((await sent.textContent()) ?? '')?.[1];
+  expect(reviewId, 'the toast names the review').toBeDefined();
   // Sent: the toolbar no longer offers it.
   await cellRow.hover();
   await expect(request).toHaveCount(0);
+
+  // A reviewer approves it (gateway API): the original comes back into the window's cell.
+  const decision = await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}/decision`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.tokens.rita!}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: 'approve', comment: 'A made-up address used in a test' }),
+  });
+  expect(decision.status, await decision.clone().text()).toBe(200);
+  await runCommand(page, 'Privet: Check review status');
+  await expect(
+    page
+      .locator('.notification-toast')
+      .getByText(/a reviewer approved 1 withheld output\(s\); restored/)
+      .first(),
+  ).toBeVisible();
+  await expect(outputFrame(page).getByText(ECHOED_EMAIL).first()).toBeVisible();
+  await shot(page, '42-interactive-window-approved');
 });
