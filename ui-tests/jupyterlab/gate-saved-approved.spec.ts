@@ -10,8 +10,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
-import { openLab, openPanel, signIn } from '../support/lab.js';
-import { runNewCell, visibleNotebook, waitForIdleKernel } from '../support/notebook.js';
+import { openPanel, signIn } from '../support/lab.js';
+import { notebookWithView, runNewCell, visibleNotebook } from '../support/notebook.js';
 import { approveReview, requestReviewId } from '../support/review.js';
 
 const env = uiTestEnv();
@@ -84,17 +84,11 @@ async function ensureSignedIn(page: Page): Promise<void> {
 test('an approved output in a cell off screen ("full" windowing) is saved as it is', async ({
   page,
 }) => {
-  await openLab(page);
-  await openPanel(page);
-  await signIn(page, env.tokens.alice!);
-  const panel = page.locator('#privet-data-panel');
-  await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
-  await panel
-    .locator('.jp-Privet-view[data-view="patients_masked"]')
-    .getByRole('button', { name: 'Use in notebook' })
-    .click();
-  await expect(visibleNotebook(page).locator('.jp-CodeCell')).not.toHaveCount(0);
-  await waitForIdleKernel(page);
+  // A notebook in alice's experiment ("Use in notebook" binds it).
+  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
+  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
+    env.experiment,
+  );
 
   // The output is held, its review requested and approved: it is drawn.
   const [user, domain] = APPROVED_EMAIL.split('@');

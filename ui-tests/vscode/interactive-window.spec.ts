@@ -10,6 +10,7 @@ import { ECHOED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
+  closeAllEditors,
   openWorkbench,
   outputFrame,
   quickInput,
@@ -27,10 +28,7 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   await openWorkbench(page, env.url);
   await signInAs(page, 'alice', env.tokens.alice!);
   // Editors restored from earlier tests would add their own output webviews: close them all.
-  await runCommand(page, 'View: Close All Editors');
-  const dontSave = page.getByRole('button', { name: "Don't Save" });
-  for (let i = 0; i < 3 && (await dontSave.isVisible().catch(() => false)); i++)
-    await dontSave.click();
+  await closeAllEditors(page);
   await runCommand(page, 'Echo kernel: Open Interactive Window');
   const inputCell = page.locator('.interactive-editor .input-cell-container');
   const input = inputCell.locator('.input-editor-container .view-lines');

@@ -60,16 +60,21 @@ export async function signInAs(
   await expect(toast).toBeVisible();
 }
 
-/**
- * Closes every editor (unsaved changes dropped), so that only one output webview exists, then
- * opens `file` from the workspace as a notebook.
- */
-export async function openNotebookAlone(page: Page, file: string): Promise<void> {
+/** Closes every editor, dropping unsaved changes (editors restored from earlier tests too). */
+export async function closeAllEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
   const dontSave = page.getByRole('button', { name: "Don't Save" });
   for (let i = 0; i < 3 && (await dontSave.isVisible().catch(() => false)); i++)
     await dontSave.click();
   await expect(page.locator('.notebookOverlay')).toHaveCount(0);
+}
+
+/**
+ * Closes every editor (unsaved changes dropped), so that only one output webview exists, then
+ * opens `file` from the workspace as a notebook.
+ */
+export async function openNotebookAlone(page: Page, file: string): Promise<void> {
+  await closeAllEditors(page);
   await page.keyboard.press('Control+P');
   await quickInput(page).locator('input').fill(file);
   await pick(page, file);
