@@ -1,10 +1,9 @@
 /**
  * Gating of outputs written by any other controller (e.g. a Python kernel), in notebooks and the
- * Interactive Window: every output is
- * checked by core's review with every view the user may see (so `df.head()` of a masked view is
- * row-level data) when a notebook opens, whenever cell outputs change and when the views become
- * known; an ipywidgets widget is held, as what it draws arrives in kernel messages only the
- * Jupyter extension sees. A flagged output is replaced by the placeholder (rules fired, never the
+ * Interactive Window: every output is checked by core's review with every view the user may see
+ * (so `df.head()` of a masked view is row-level data) when a notebook opens, whenever cell outputs
+ * change and when the views become known; an ipywidgets widget is held, as what it draws arrives
+ * in kernel messages only the Jupyter extension sees. A flagged output is replaced by the placeholder (rules fired, never the
  * content) and its original is held in memory for "Request review", which sends it only to the
  * gateway's review queue. An output whose exact content a reviewer approved (POST
  * /reviews/status, while signed in) is left as it is. VS Code has no edit for outputs alone, so
