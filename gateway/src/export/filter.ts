@@ -3,7 +3,10 @@
 // its exact content hash in this experiment; everything else becomes a placeholder. Stream writes
 // are withheld together: if one chunk of a cell's stdout is held, every chunk of that stream is,
 // so no half of a split identifier is left behind. Places outside outputs that can carry data
-// (widget state, attachments, unknown metadata) are dropped rather than checked.
+// (widget state, attachments, unknown metadata) are dropped rather than checked, and every kept
+// output is rebuilt from the nbformat fields the check read and the content hash covers: an
+// output's metadata, `transient` or unknown keys, and unknown keys of cells or the notebook, never
+// leave.
 import { createHash } from 'node:crypto';
 import type { ExportManifestOutput, Policy } from '@privet/core';
 import {
@@ -80,6 +83,55 @@ export function notebookCopy(value: unknown): JsonObject {
   return nb as JsonObject;
 }
 
+const isText = (v: JsonValue | undefined): boolean =>
+  typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/**
+ * The output as exported: only the nbformat fields the check read and the content hash covers
+ * (metadata emptied), or undefined when the output is malformed (it is then withheld).
+ */
+export function checkedOutput(o: JsonValue): JsonObject | undefined {
+  if (!isObject(o)) return undefined;
+  switch (o.output_type) {
+    case 'stream':
+      if ((o.name !== 'stdout' && o.name !== 'stderr') || !isText(o.text)) return undefined;
+      return { output_type: 'stream', name: o.name, text: o.text! };
+    case 'error':
+      if (typeof o.ename !== 'string' || typeof o.evalue !== 'string') return undefined;
+      if (!Array.isArray(o.traceback) || !isText(o.traceback)) return undefined;
+      return { output_type: 'error', ename: o.ename, evalue: o.evalue, traceback: o.traceback };
+    case 'display_data':
+      return isObject(o.data)
+        ? { output_type: 'display_data', data: o.data, metadata: {} }
+        : undefined;
+    case 'execute_result':
+      if (!isObject(o.data)) return undefined;
+      return {
+        output_type: 'execute_result',
+        execution_count: typeof o.execution_count === 'number' ? o.execution_count : null,
+        data: o.data,
+        metadata: {},
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A cell as exported: its nbformat fields only (outputs are set by the caller). */
+function exportedCell(cell: JsonObject): JsonObject {
+  const out: JsonObject = {
+    cell_type: typeof cell.cell_type === 'string' ? cell.cell_type : 'raw',
+    metadata: pick(cell.metadata, CELL_METADATA_KEPT),
+    source: isText(cell.source) ? cell.source! : '',
+  };
+  if (typeof cell.id === 'string') out.id = cell.id;
+  if (cell.cell_type === 'code') {
+    out.execution_count = typeof cell.execution_count === 'number' ? cell.execution_count : null;
+    out.outputs = [];
+  }
+  return out;
+}
+
 async function hashOf(output: JsonValue): Promise<string> {
   try {
     return await outputContentHash(output as unknown as NotebookOutput);
@@ -101,15 +153,13 @@ export async function filterNotebook(
   });
   const verdicts = new Map(review.outputs.map((o) => [`${o.cell}:${o.output}`, o.result]));
   const lines: ExportManifestOutput[] = [];
-  const cells = nb.cells as JsonObject[];
-  for (const [ci, cell] of cells.entries()) {
-    delete cell.attachments;
-    if (cell.metadata !== undefined) cell.metadata = pick(cell.metadata, CELL_METADATA_KEPT);
-    if (!Array.isArray(cell.outputs)) {
-      if (cell.outputs !== undefined) cell.outputs = [];
-      continue;
-    }
-    const outputs = cell.outputs;
+  const cells = (nb.cells as JsonObject[]).map((source) => ({
+    source,
+    cell: exportedCell(source),
+  }));
+  for (const [ci, { source, cell }] of cells.entries()) {
+    if (!Array.isArray(source.outputs) || cell.cell_type !== 'code') continue;
+    const outputs = source.outputs;
     const cellLines: ExportManifestOutput[] = [];
     for (const [oi, output] of outputs.entries()) {
       const result = verdicts.get(`${ci}:${oi}`);
@@ -120,7 +170,8 @@ export async function filterNotebook(
         contentHash,
         status: 'withheld',
       };
-      if (result?.verdict === 'pass') line.status = 'passed';
+      if (checkedOutput(output) === undefined) line.rules = ['malformed'];
+      else if (result?.verdict === 'pass') line.status = 'passed';
       else {
         const reviewId = ctx.approvedReviewId(contentHash);
         if (reviewId !== undefined) {
@@ -154,13 +205,15 @@ export async function filterNotebook(
       const line = cellLines[oi]!;
       if (line.status === 'withheld')
         return placeholderOutput(line.rules ?? []) as unknown as JsonValue;
-      // An approval covers the visible content only; metadata was not part of it.
-      if (line.status === 'approved' && isObject(o) && o.metadata !== undefined)
-        return { ...o, metadata: {} };
-      return o;
+      return checkedOutput(o)!;
     });
     lines.push(...cellLines);
   }
-  nb.metadata = pick(nb.metadata, NOTEBOOK_METADATA_KEPT);
-  return { notebook: nb, outputs: lines };
+  const notebook: JsonObject = {
+    nbformat: 4,
+    nbformat_minor: typeof nb.nbformat_minor === 'number' ? nb.nbformat_minor : 5,
+    metadata: pick(nb.metadata, NOTEBOOK_METADATA_KEPT),
+    cells: cells.map(({ cell }) => cell),
+  };
+  return { notebook, outputs: lines };
 }

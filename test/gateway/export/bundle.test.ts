@@ -285,4 +285,74 @@ describe('export bundles', () => {
     const after = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
     assert.ok(after.entries.some((e) => e.action === 'export.refused' && e.actor === 'bob'));
   });
+  test('only the checked nbformat fields of outputs, cells and the notebook are exported', async () => {
+    // Places the check and the content hash never read: an output's metadata and `transient`,
+    // unknown keys of outputs, cells and the notebook, and non-string items of a stream's text.
+    const secret = 'SSN 123-45-6789';
+    const smuggling = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      extra_top: secret,
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'x',
+          metadata: { private: secret },
+          cell_extra: secret,
+          execution_count: 1,
+          outputs: [
+            {
+              output_type: 'stream',
+              name: 'stdout',
+              text: 'ok\n',
+              metadata: { leak: secret },
+              other: secret,
+            },
+            { ...PASSING, metadata: { note: 'see SSN list' }, transient: { display_id: secret } },
+            { ...smallCellTable(2), smuggled: secret },
+          ],
+        },
+        {
+          cell_type: 'code',
+          source: 'y',
+          metadata: {},
+          outputs: [{ output_type: 'stream', name: 'stdout', text: ['ok ', { hidden: secret }] }],
+        },
+      ],
+    };
+    const res = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'smuggling.ipynb',
+      notebook: smuggling,
+    });
+    assert.equal(res.status, 201);
+    const b = (await res.json()) as ExportBundle;
+    assert.ok(!JSON.stringify(b).includes('123-45-6789'), 'no planted value leaves');
+    assert.ok(!JSON.stringify(b).includes('see SSN list'), 'no metadata leaves');
+    assert.deepEqual(
+      b.manifest.outputs.map((l) => `${l.cellIndex}:${l.outputIndex}:${l.status}`),
+      ['0:0:passed', '0:1:passed', '0:2:approved', '1:0:withheld'],
+    );
+    assert.deepEqual(b.manifest.outputs[3]?.rules, ['malformed']);
+    const cells = b.notebook.cells as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(b.notebook).sort(), [
+      'cells',
+      'metadata',
+      'nbformat',
+      'nbformat_minor',
+    ]);
+    assert.deepEqual(Object.keys(cells[0]!).sort(), [
+      'cell_type',
+      'execution_count',
+      'metadata',
+      'outputs',
+      'source',
+    ]);
+    const outputs = cells[0]!.outputs as Record<string, unknown>[];
+    assert.deepEqual(outputs[0], { output_type: 'stream', name: 'stdout', text: 'ok\n' });
+    assert.deepEqual(outputs[1], { ...PASSING, metadata: {} });
+    const r = await verifyBundle(b, trusted);
+    assert.deepEqual(r.problems, []);
+  });
 });
