@@ -18,6 +18,8 @@ export interface Table {
   context: string;
   /** True when label columns are an explicit index (HTML <th>, pandas text), not inferred. */
   indexed: boolean;
+  /** For tables read from plain text: the line index of the first body row. */
+  firstLine?: number;
 }
 
 /**

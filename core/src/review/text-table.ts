@@ -158,7 +158,7 @@ export function textTables(text: string, mime: string, onPartial?: OnPartial): T
     }
     if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length)) {
       const table = buildTable(lines, i, j, rows, mime);
-      if (table !== undefined) tables.push(table);
+      if (table !== undefined) tables.push({ ...table, firstLine: i });
     }
     i = j;
     nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
@@ -280,7 +280,7 @@ export function alignedTables(text: string, mime: string, onPartial?: OnPartial)
     }
     if (grid.length < 2) continue;
     const table = gridToTable(mime, grid, 1, lines[j] ?? '', 1);
-    if (table !== undefined) tables.push(table);
+    if (table !== undefined) tables.push({ ...table, firstLine: i + 1 });
     i = j - 1;
   }
   return tables;

@@ -37,6 +37,49 @@ describe('StreamChecker', () => {
     assert.equal(sc.push('mple.com').verdict, 'block');
   });
 
+  test('a table printed row by row, or header then rows, is checked like the whole table', () => {
+    const views = [
+      {
+        name: 'patients_masked',
+        tier: 'masked' as const,
+        quasiIdentifiers: ['date_of_birth', 'sex', 'zip'],
+        columns: ['patient_id', 'email', 'date_of_birth', 'sex', 'zip', 'diagnosis', 'visits'],
+      },
+    ];
+    const ages = ['30-39', '40-49', '50-59', '20-29'];
+    const rows = Array.from(
+      { length: 15 },
+      (_, i) =>
+        `${String(i).padEnd(3)} ${ages[i % 4]}         ${i % 2 ? 'F' : 'M'}  ${940 + (i % 3)}  asthma     ${(i % 7) + 1}\n`,
+    );
+    const header = '    date_of_birth sex  zip  diagnosis  visits\n';
+    const ctx = { mode: 'display' as const, viewsUsed: views };
+    const rules = (sc: StreamChecker): string[] =>
+      [...new Set(sc.findings.map((f) => f.rule))].sort();
+    const whole = new StreamChecker(ctx);
+    whole.push(header + rows.join(''));
+    assert.deepEqual(rules(whole), ['row-level', 'small-cell']);
+    const byRow = new StreamChecker(ctx);
+    for (const line of [header, ...rows]) byRow.push(line);
+    assert.deepEqual(rules(byRow), rules(whole));
+    const headerFirst = new StreamChecker(ctx);
+    headerFirst.push(header);
+    headerFirst.push(rows.join(''));
+    assert.deepEqual(rules(headerFirst), rules(whole));
+    // Each table cell is reported once, however many chunks re-read it.
+    const cells = (sc: StreamChecker): string[] =>
+      sc.findings.filter((f) => f.rule === 'small-cell').map((f) => JSON.stringify(f.location));
+    assert.equal(cells(byRow).length, new Set(cells(byRow)).size);
+  });
+
+  test('small counts in a crosstab printed one line at a time are found', () => {
+    const sc = new StreamChecker();
+    for (const line of ['sex     F    M\n', 'city\n', 'Lyon   40   2\n', 'Oslo   55  61\n'])
+      sc.push(line);
+    assert.ok(sc.findings.some((f) => f.rule === 'small-cell'));
+    assert.equal(sc.verdict(), 'flag');
+  });
+
   test('checkNotebook joins stream outputs of a cell and checks every output', () => {
     const nb = {
       cells: [
