@@ -1,7 +1,101 @@
 /** Bearer-token authentication and role checks, run before every non-public route. */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Policy, Role } from '@privet/core';
 import { HttpError } from './errors.js';
-import { matchToken, type TokenStore } from './tokens.js';
+import { matchToken, readTokenStore, type TokenStore } from './tokens.js';
+
+/**
+ * The token store of a running gateway, kept in step with `<stateDir>/tokens.json`: each
+ * authentication stats the file once and re-reads it when it changed (another inode, size,
+ * modification or change time), so `privet token issue` revokes a user's old token and activates
+ * the new one at once. Fails closed: while the file cannot be read or is malformed, every
+ * authentication is refused (never answered from the tokens read before).
+ */
+export class TokenFile {
+  readonly path: string;
+  private store: TokenStore = {};
+  /** What the file looked like when `store` was read; undefined forces a re-read. */
+  private stamp: string | undefined;
+
+  /** Reads the file once; throws (with what and how to fix) when it is unreadable or malformed. */
+  constructor(readonly stateDir: string) {
+    this.path = join(stateDir, 'tokens.json');
+    try {
+      this.current();
+    } catch (err) {
+      if (err instanceof HttpError) throw new Error(`${err.message}. Fix: ${err.fix}`);
+      throw err;
+    }
+  }
+
+  /** The stored tokens, re-read first if the file changed since it was last read. */
+  current(): TokenStore {
+    let stamp: string;
+    try {
+      const st = statSync(this.path, { bigint: true, throwIfNoEntry: false });
+      stamp = st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : 'absent';
+    } catch (err) {
+      this.stamp = undefined;
+      throw this.unreadable(err);
+    }
+    if (stamp === this.stamp) return this.store;
+    // Stat before reading: a change between the two only causes one more re-read, never a stale store.
+    this.stamp = undefined;
+    this.store = {};
+    let read: unknown;
+    try {
+      read = readTokenStore(this.stateDir);
+    } catch (err) {
+      if (err instanceof SyntaxError) throw this.malformed('it is not valid JSON');
+      throw this.unreadable(err);
+    }
+    const problem = storeProblem(read);
+    if (problem) throw this.malformed(problem);
+    this.store = read as TokenStore;
+    this.stamp = stamp;
+    return this.store;
+  }
+
+  /** Re-reads the file now, whether or not it looks changed. */
+  reload(): TokenStore {
+    this.stamp = undefined;
+    return this.current();
+  }
+
+  private unreadable(err: unknown): HttpError {
+    const code = (err as { code?: unknown }).code;
+    return new HttpError(
+      'internal',
+      `the gateway cannot read its token file ${this.path} (${typeof code === 'string' ? code : 'read failed'}), so it accepts no token until that is fixed`,
+      'a steward makes the file readable by the gateway user (mode 0600), or deletes it and re-issues the tokens with `privet token issue --user NAME`',
+    );
+  }
+
+  private malformed(problem: string): HttpError {
+    return new HttpError(
+      'internal',
+      `the gateway's token file ${this.path} is malformed (${problem}), so it accepts no token until that is fixed`,
+      'a steward deletes the file and re-issues the tokens with `privet token issue --user NAME`',
+    );
+  }
+}
+
+/** Why a parsed token file is not a TokenStore (undefined when it is one). Names no user or hash. */
+function storeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'it is not an object of users';
+  for (const entry of Object.values(value as Record<string, unknown>)) {
+    if (typeof entry === 'string') continue;
+    if (typeof entry !== 'object' || entry === null)
+      return 'an entry is neither a hash nor an object';
+    const { hash, expiresAt } = entry as { hash?: unknown; expiresAt?: unknown };
+    if (typeof hash !== 'string') return 'an entry has no hash';
+    if (expiresAt !== undefined && (typeof expiresAt !== 'string' || isNaN(Date.parse(expiresAt))))
+      return 'an entry has an invalid expiry time';
+  }
+  return undefined;
+}
 
 /** Who is making a request. */
 export interface Actor {
@@ -10,8 +104,16 @@ export interface Actor {
   roles: Role[];
 }
 
-/** Resolves the Authorization header to an actor; throws 401 HttpError when missing or wrong. */
-export function authenticate(header: string | undefined, store: TokenStore, policy: Policy): Actor {
+/**
+ * Resolves the Authorization header to an actor; throws 401 HttpError when missing or wrong, and
+ * 500 when the token file is unreadable or malformed. A TokenFile is consulted (and re-read if it
+ * changed) only once the header is well formed.
+ */
+export function authenticate(
+  header: string | undefined,
+  tokens: TokenStore | TokenFile,
+  policy: Policy,
+): Actor {
   if (!header) {
     throw new HttpError(
       'unauthenticated',
@@ -27,6 +129,7 @@ export function authenticate(header: string | undefined, store: TokenStore, poli
       'use the form "Authorization: Bearer <token>"',
     );
   }
+  const store = tokens instanceof TokenFile ? tokens.current() : tokens;
   const found = matchToken(store, match[1] ?? '');
   if (found?.expiredAt) {
     throw new HttpError(

@@ -20,9 +20,9 @@ import {
 } from '@privet/core';
 import { loadPolicyFile, type LoadedPolicy } from '../policy-file.js';
 import { publishViews, viewFiles } from '../publish/index.js';
-import { authenticate, requireRole, type Actor } from './auth.js';
+import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { HttpError } from './errors.js';
-import { issueTokens, readTokenStore } from './tokens.js';
+import { issueTokens } from './tokens.js';
 import { listViews, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
@@ -70,7 +70,7 @@ export interface RunningGateway {
   app: FastifyInstance;
   /** The record services (ledger, experiments, audit) the gateway runs on. */
   services: Services;
-  /** Re-reads the token store (after `privet token issue`). */
+  /** Re-reads the token store now (it is also re-read on the first request after it changed). */
   reloadTokens(): void;
   close(): Promise<void>;
 }
@@ -95,7 +95,8 @@ export async function buildApp(
     origin: options.corsOrigins ?? false,
     allowedHeaders: ['Authorization', 'Content-Type'],
   });
-  let tokens = readTokenStore(stateDir);
+  // Re-read when tokens.json changes, so `privet token issue` takes effect without a restart.
+  const tokens = new TokenFile(stateDir);
   let publishing: Promise<PublishResponse> | undefined;
 
   app.setErrorHandler((error, _request, reply) => {
@@ -270,7 +271,7 @@ export async function buildApp(
   });
 
   const reloadTokens = () => {
-    tokens = readTokenStore(stateDir);
+    tokens.reload();
   };
   return { app, reloadTokens };
 }
