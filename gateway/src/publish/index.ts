@@ -5,7 +5,8 @@
  * failing view leaves every previously published version intact and no temporary folders behind.
  * Synthetic views charge their source's publication budget: reserved before synthesis, committed
  * after staging and before the swap, refunded on failure. A synthetic view whose inputs (view and
- * column declarations, source version) are unchanged is kept as is and charged nothing.
+ * column declarations, source version) are unchanged is kept as is and charged nothing. Every
+ * masked view gets a `publish` audit entry (its Parquet hash and row counts) before the swap.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import type { MaskedView, Policy, SyntheticView, ViewManifest } from '@privet/core';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
 import { AuditLog } from '../audit/log.js';
-import { openDurableDb, type Db } from '../audit/sqlite.js';
+import { immediate, openDurableDb, type Db } from '../audit/sqlite.js';
 import { PublicationLedger } from './charge.js';
 import { stageSyntheticView, synthesisInputsHash } from './synthetic.js';
 import { syntheticColumns } from './synthetic-columns.js';
@@ -77,7 +78,7 @@ export interface PublishOptions {
   onProgress?: (event: PublishProgress) => void;
   /** Ledger database to charge; default: `<stateDir>/privet.db`, opened only when needed. */
   records?: PublishRecords;
-  /** Who publishes (audit actor of the charge); default `cli`. */
+  /** Who publishes (audit actor of the charges and masked-view entries); default `cli`. */
   actor?: string;
 }
 
@@ -151,15 +152,19 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
   const staged: { view: string; dir: string; result: PublishResult; reservation?: string }[] = [];
   const tempDirs: string[] = [];
   let ownDb: Db | undefined;
-  let charges: PublicationLedger | undefined;
-  const openCharges = (): PublicationLedger => {
-    if (charges) return charges;
-    let records = options.records;
+  let records = options.records;
+  const openRecords = (): PublishRecords => {
     if (!records) {
       ownDb = openDurableDb(join(stateDir, 'privet.db'));
       records = { db: ownDb, audit: new AuditLog(ownDb) };
     }
-    charges = new PublicationLedger(records.db, records.audit, policy);
+    return records;
+  };
+  let charges: PublicationLedger | undefined;
+  const openCharges = (): PublicationLedger => {
+    if (charges) return charges;
+    const { db, audit } = openRecords();
+    charges = new PublicationLedger(db, audit, policy);
     return charges;
   };
   const reservations: { id: string; view: string }[] = [];
@@ -309,6 +314,33 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
       }
     } finally {
       engine.close();
+    }
+    // Audit every masked view before any charge commits or view is renamed into place: analysts
+    // download them, so a crash may leave an entry for a view never swapped in, but never a
+    // published view unaudited. One transaction: all entries or none. Hash and counts, no values.
+    const masked = staged.filter((s) => s.result.manifest.tier === 'masked');
+    if (masked.length > 0) {
+      const { db, audit } = openRecords();
+      immediate(db, () => {
+        for (const s of masked) {
+          const m = s.result.manifest;
+          audit.append({
+            actor: options.actor ?? 'cli',
+            action: 'publish',
+            subject: s.view,
+            details: {
+              step: 'published',
+              tier: 'masked',
+              source: m.source,
+              sourceHash: m.sourceHash,
+              policyHash: m.policyHash,
+              parquetHash: m.parquetHash,
+              rows: m.rows,
+              rowsSuppressed: m.rowsSuppressed,
+            },
+          });
+        }
+      });
     }
     // Commit every charge before any view is renamed into place: a view is never visible unpaid.
     for (const s of staged) {
