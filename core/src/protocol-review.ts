@@ -169,14 +169,20 @@ export interface LeakCheckResponse {
   checked: number;
 }
 
-/** POST /releases/verify: which of these DP release ids the gateway's ledger has committed. */
-export interface VerifyReleasesRequest {
-  ids: string[];
+/** A DP release as a check saw it: its id and the SHA-256 of its content (`releaseDigest`). */
+export interface ReleaseClaim {
+  id: string;
+  digest: string;
 }
 
-/** Answer to VerifyReleasesRequest. */
+/** POST /releases/verify: which of these releases the gateway's ledger committed, content included. */
+export interface VerifyReleasesRequest {
+  releases: ReleaseClaim[];
+}
+
+/** Answer to VerifyReleasesRequest: the claims whose id was committed with exactly that digest. */
 export interface VerifyReleasesResponse {
-  valid: string[];
+  valid: ReleaseClaim[];
 }
 
 /** Progress of one long gateway job. */

@@ -176,7 +176,12 @@ review
       const verdicts = await checkFiles(files, policy, {
         mode: opts.mode,
         ...(releases
-          ? { context: { knownReleaseIds: (id: string) => releases.registry.has(id) } }
+          ? {
+              context: {
+                knownRelease: (id: string, content: string) =>
+                  releases.registry.hasContent(id, content),
+              },
+            }
           : {}),
       }).finally(() => releases?.close());
       if (opts.json) for (const v of verdicts) console.log(JSON.stringify(v));

@@ -78,9 +78,11 @@ export class GatewayClient {
     return this.call('dpQuery', body);
   }
 
-  /** POST /releases/verify: which DP release ids the ledger has committed. */
-  verifyReleases(ids: string[]): Promise<ClientRouteTypes['verifyReleases']['response']> {
-    return this.call('verifyReleases', { ids });
+  /** POST /releases/verify: which (release id, content digest) pairs the ledger has committed. */
+  verifyReleases(
+    releases: ClientRouteTypes['verifyReleases']['body']['releases'],
+  ): Promise<ClientRouteTypes['verifyReleases']['response']> {
+    return this.call('verifyReleases', { releases });
   }
 
   /** POST /reviews: sends a flagged output (only to the gateway) with a justification. */

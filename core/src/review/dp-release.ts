@@ -1,8 +1,12 @@
 /**
  * DP provenance: values in Privet's DP-release MIME type are exempt from the small-cell rule only
- * when their release id is in the ledger (`knownReleaseIds`). A release-shaped object anywhere
- * else, or with an unknown id, is an imitation: it is flagged and checked like any other output.
+ * when the ledger committed a release with their id and exactly their content (`knownRelease`,
+ * which the gateway answers from the SHA-256 it stored with the charge). A release-shaped object
+ * anywhere else, or with an unknown id or changed content, is an imitation: it is flagged and
+ * checked like any other output.
  */
+import { canonicalJson } from '../record/canonical.js';
+import type { JsonValue } from '../record/types.js';
 
 /** Privet's own MIME type for differentially private releases. */
 export const DP_RELEASE_MIME = 'application/vnd.privet.dp-release+json';
@@ -27,4 +31,23 @@ export function looksLikeRelease(value: unknown): boolean {
     'release_id' in v ||
     'releaseId' in v
   );
+}
+
+/** The canonical JSON text of a release value (keys sorted): what a release's digest hashes. */
+export function releaseContentText(value: unknown): string {
+  return canonicalJson(JSON.parse(JSON.stringify(value ?? null)) as JsonValue);
+}
+
+/** SHA-256 (hex) of `releaseContentText(value)`, via Web Crypto: the digest the ledger stores. */
+export async function releaseDigest(value: unknown): Promise<string> {
+  return digestOfContent(releaseContentText(value));
+}
+
+/** SHA-256 (hex) of a release's content text, via Web Crypto. */
+export async function digestOfContent(content: string): Promise<string> {
+  const bytes = new TextEncoder().encode(content);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }

@@ -1,6 +1,11 @@
 /** Output review: checks notebook outputs (every MIME type) for identifiers and disclosure risks. */
 export * from './types.js';
-export { DP_RELEASE_MIME } from './dp-release.js';
+export {
+  DP_RELEASE_MIME,
+  digestOfContent,
+  releaseContentText,
+  releaseDigest,
+} from './dp-release.js';
 export { checkOutput, holdingRules, identifierSpans, redact, unreadableResult } from './check.js';
 export {
   checkNotebook,

@@ -3,7 +3,12 @@
  * dataresource, plotly, vega-lite, DP releases), raster images and output metadata. Each part is
  * normalized once and every rule runs on that one string.
  */
-import { DP_RELEASE_MIME, looksLikeRelease, releaseIdOf } from './dp-release.js';
+import {
+  DP_RELEASE_MIME,
+  looksLikeRelease,
+  releaseContentText,
+  releaseIdOf,
+} from './dp-release.js';
 import { htmlTables } from './html-table.js';
 import { scanJson } from './json-table.js';
 import { normalize } from './normalize.js';
@@ -119,7 +124,9 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
   if (mime === DP_RELEASE_MIME) {
     const id = releaseIdOf(v);
     const known =
-      id !== undefined && ctx.knownReleaseIds !== undefined && ctx.knownReleaseIds(id) === true;
+      id !== undefined &&
+      ctx.knownRelease !== undefined &&
+      ctx.knownRelease(id, releaseContentText(v)) === true;
     if (known) exempt = true;
     else
       sink.add(
@@ -128,7 +135,7 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
         { start: 0, end: 0 },
         id === undefined
           ? 'a DP release without a release id'
-          : 'a DP release whose id the ledger does not know',
+          : 'a DP release the ledger does not know (unknown id, or content other than released)',
       );
   } else if (looksLikeRelease(v)) {
     sink.add(

@@ -97,8 +97,12 @@ export interface CellContributions {
 export interface ReviewContext {
   policy?: Partial<Omit<ReviewSettings, 'dominance'>> & { dominance?: Partial<DominanceSettings> };
   viewsUsed?: readonly ViewUsed[];
-  /** Answers whether a DP release id is in the ledger. Absent: no release is trusted. */
-  knownReleaseIds?: (id: string) => boolean;
+  /**
+   * Answers whether the ledger committed a DP release with this id AND exactly this content
+   * (`releaseContentText` of the value; the gateway keeps its SHA-256). Absent: no release is
+   * trusted. Binding the content keeps a real id from vouching for other numbers.
+   */
+  knownRelease?: (id: string, content: string) => boolean;
   /** `display` (default) before showing an output; `export` before it leaves the sandbox. */
   mode?: 'display' | 'export';
   /** Contributions behind the cells of a magnitude table, for the dominance rule. */

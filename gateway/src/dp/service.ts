@@ -4,7 +4,9 @@
  * in the ledger, executes, and commits the charge BEFORE the release is returned. A failed query
  * is refunded and costs nothing. Used by the HTTP route and `privet query`.
  */
+import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { releaseContentText } from '@privet/core/review/index';
 import { parseRational, zcdpToEpsilon, type Rational } from '@privet/core/dp/index';
 import { DpSqlError } from '@privet/core/dpsql/errors';
 import type {
@@ -210,10 +212,13 @@ export class DpQueryService {
     // gateway share the fsync, and each waits for the transaction holding its own charge).
     // A join charges several sources: each charge records `<releaseId>/<source>` (release ids are
     // unique in the ledger), and release verification accepts the release id for any of them.
+    // The charge also keeps the SHA-256 of the release's content as the notebook will hold it
+    // (JSON as sent), so the review check trusts this id for these numbers only.
     const sources = plan.cost.sources;
+    const digest = createHash('sha256').update(releaseContentText(release), 'utf8').digest('hex');
     await Promise.all(
       reservations.map((id, i) =>
-        ledger.commitDurably(id, ledgerReleaseId(release.releaseId, sources, i)),
+        ledger.commitDurably(id, ledgerReleaseId(release.releaseId, sources, i), digest),
       ),
     );
     return { dryRun: false, release };

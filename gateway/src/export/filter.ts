@@ -35,8 +35,8 @@ const MAX_CELLS = 10_000;
 /** How outputs are looked up while filtering. */
 export interface FilterContext {
   policy: Policy;
-  /** True when the ledger committed this DP release id. */
-  knownReleaseIds: (id: string) => boolean;
+  /** True when the ledger committed this DP release with exactly this content. */
+  knownRelease: (id: string, content: string) => boolean;
   /** The approved review request covering this content hash in the experiment, if any. */
   approvedReviewId: (contentHash: string) => string | undefined;
 }
@@ -149,7 +149,7 @@ export async function filterNotebook(
   const review = checkNotebook(nb as never, {
     policy: settingsFromExportRules(ctx.policy.export),
     mode: 'export',
-    knownReleaseIds: ctx.knownReleaseIds,
+    knownRelease: ctx.knownRelease,
   });
   const verdicts = new Map(review.outputs.map((o) => [`${o.cell}:${o.output}`, o.result]));
   const lines: ExportManifestOutput[] = [];

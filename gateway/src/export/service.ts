@@ -98,7 +98,7 @@ export class ExportService {
     }
     const filtered = await filterNotebook(request.notebook, {
       policy,
-      knownReleaseIds: (id) => services.reviews.releases.has(id),
+      knownRelease: (id, content) => services.reviews.releases.hasContent(id, content),
       approvedReviewId: (hash) => services.reviews.approvedReviewId(request.experiment, hash),
     });
     const key = this.signingKey();

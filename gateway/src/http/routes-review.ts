@@ -20,7 +20,7 @@ import type { Services } from '../ledger/open.js';
 import { ExportService } from '../export/service.js';
 import { LeakService, RateLimitedError, leakCheckBody } from '../leak/service.js';
 import type { LeakRateLimits } from '../leak/rate-limit.js';
-import { releaseIdsBody } from '../review/releases.js';
+import { releaseClaimsBody } from '../review/releases.js';
 import { commentBody, decisionBody, statusBody, submitBody } from '../review/validate.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
 import { HttpError } from './errors.js';
@@ -94,7 +94,7 @@ export function registerReviewRoutes(
   if (o.warmLeakIndex) leaks.loadIndex().catch(() => undefined);
 
   route('verifyReleases', async (request): Promise<VerifyReleasesResponse> => ({
-    valid: reviews.releases.valid(releaseIdsBody(request.body)),
+    valid: reviews.releases.valid(releaseClaimsBody(request.body)),
   }));
   route('submitReview', async (request, reply, actor): Promise<ReviewRequest> => {
     const created = await reviews.submit(actor!, submitBody(request.body));

@@ -30,7 +30,7 @@ import {
 import { GroupCommit } from './group-commit.js';
 import { exhausted, rowToCharge, validText } from './messages.js';
 import { newOwner, ownerGone, type Owner } from './owners.js';
-import { ensureLedgerSchema, type ReservationRow } from './schema.js';
+import { ensureLedgerSchema, LEDGER_TABLE_NAMES, type ReservationRow } from './schema.js';
 import { ledgerState, type LedgerState } from './state.js';
 import { Totals, type BudgetKey } from './totals.js';
 
@@ -75,6 +75,7 @@ export class Ledger {
   private readonly totals: Totals;
   private readonly byId;
   private readonly insert;
+  private readonly recordDigest;
   private readonly close_;
   private readonly expired;
   private readonly group: GroupCommit;
@@ -87,11 +88,14 @@ export class Ledger {
     this.policy = options.policy;
     this.clock = options.clock ?? (() => new Date());
     this.ttlMs = options.reservationTtlMs ?? 600_000;
-    ensureTables(this.db, ['experiments', 'ledger_reservations', 'ledger_totals'], () => {
+    ensureTables(this.db, ['experiments', ...LEDGER_TABLE_NAMES], () => {
       ensureExperimentSchema(this.db);
       ensureLedgerSchema(this.db);
     });
     this.totals = new Totals(this.db);
+    this.recordDigest = this.db.prepare(
+      'INSERT OR IGNORE INTO ledger_release_digests (release_id, digest) VALUES (?, ?)',
+    );
     this.byId = this.db.prepare<[string], ReservationRow>(
       'SELECT * FROM ledger_reservations WHERE id = ?',
     );
@@ -258,9 +262,11 @@ export class Ledger {
    * value be released. Idempotent for the same releaseId. Throws if the reservation was refunded,
    * has expired, or the experiment no longer allows access (the reservation is then refunded).
    */
-  commit(reservationId: string, releaseId: string): Charge {
+  commit(reservationId: string, releaseId: string, digest?: string): Charge {
     validText(releaseId, 'releaseId', 200);
-    const outcome = immediate(this.db, () => this.commitInTransaction(reservationId, releaseId));
+    const outcome = immediate(this.db, () =>
+      this.commitInTransaction(reservationId, releaseId, digest),
+    );
     if (outcome instanceof ServiceError) throw outcome;
     return outcome;
   }
@@ -269,17 +275,21 @@ export class Ledger {
    * `commit` through the group commit: resolves once the charge is durable, sharing the fsync with
    * the other commits of this event-loop turn. Same checks, errors and idempotence as `commit`.
    */
-  async commitDurably(reservationId: string, releaseId: string): Promise<Charge> {
+  async commitDurably(reservationId: string, releaseId: string, digest?: string): Promise<Charge> {
     validText(releaseId, 'releaseId', 200);
     const outcome = await this.group.submit(() =>
-      this.commitInTransaction(reservationId, releaseId),
+      this.commitInTransaction(reservationId, releaseId, digest),
     );
     if (outcome instanceof ServiceError) throw outcome;
     return outcome;
   }
 
   /** The body of a commit, inside the caller's transaction; a refusal is returned, not thrown, so a refund it writes is kept. */
-  private commitInTransaction(reservationId: string, releaseId: string): Charge | ServiceError {
+  private commitInTransaction(
+    reservationId: string,
+    releaseId: string,
+    digest?: string,
+  ): Charge | ServiceError {
     const row = this.mustGet(reservationId);
     if (row instanceof ServiceError) return row;
     if (row.status === 'committed') {
@@ -313,6 +323,9 @@ export class Ledger {
       );
     }
     this.settle(row, 'committed', now, releaseId, null);
+    // A join commits one charge per source (`<id>/<source>`): the digest is kept once, by the
+    // release id itself.
+    if (digest !== undefined) this.recordDigest.run(releaseId.split('/')[0]!, digest);
     return rowToCharge({
       ...row,
       status: 'committed',

@@ -3,8 +3,17 @@
  * running sums per budget so a reservation reads one row instead of summing every past charge;
  * `checkLedgerConsistency` recomputes them from the reservations. Triggers make a closed
  * (committed or refunded) reservation immutable and forbid deleting reservations.
+ * `ledger_release_digests` keeps, per released DP value, the SHA-256 of its content, written in
+ * the transaction that commits its charge: a release id vouches only for those exact numbers.
  */
 import type { Db } from '../audit/sqlite.js';
+
+/** The ledger's tables (for `ensureTables`: a database missing any of them gets the schema). */
+export const LEDGER_TABLE_NAMES = [
+  'ledger_reservations',
+  'ledger_totals',
+  'ledger_release_digests',
+] as const;
 
 /** Creates the ledger tables if they do not exist. */
 export function ensureLedgerSchema(db: Db): void {
@@ -38,6 +47,14 @@ export function ensureLedgerSchema(db: Db): void {
       BEGIN SELECT RAISE(ABORT, 'a committed or refunded reservation cannot change'); END;
     CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger_reservations
       BEGIN SELECT RAISE(ABORT, 'ledger reservations cannot be deleted'); END;
+    CREATE TABLE IF NOT EXISTS ledger_release_digests (
+      release_id TEXT PRIMARY KEY,
+      digest TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER IF NOT EXISTS ledger_digest_is_final BEFORE UPDATE ON ledger_release_digests
+      BEGIN SELECT RAISE(ABORT, 'a release digest cannot change'); END;
+    CREATE TRIGGER IF NOT EXISTS ledger_digest_no_delete BEFORE DELETE ON ledger_release_digests
+      BEGIN SELECT RAISE(ABORT, 'release digests cannot be deleted'); END;
     CREATE TABLE IF NOT EXISTS ledger_totals (
       experiment TEXT NOT NULL,
       source TEXT NOT NULL,

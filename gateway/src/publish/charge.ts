@@ -9,7 +9,7 @@ import type { Policy } from '@privet/core';
 import { parseRational, ZERO, type Rational } from '@privet/core/dp/rational';
 import type { AuditLog } from '../audit/log.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
-import { ensureLedgerSchema } from '../ledger/schema.js';
+import { ensureLedgerSchema, LEDGER_TABLE_NAMES } from '../ledger/schema.js';
 import { newOwner } from '../ledger/owners.js';
 import { Totals, type BudgetKey } from '../ledger/totals.js';
 import { PublishError } from './errors.js';
@@ -57,7 +57,7 @@ export class PublicationLedger {
     private readonly policy: Policy,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    ensureTables(db, ['ledger_reservations', 'ledger_totals'], () => ensureLedgerSchema(db));
+    ensureTables(db, LEDGER_TABLE_NAMES, () => ensureLedgerSchema(db));
     this.totals = new Totals(db);
   }
 

@@ -81,7 +81,7 @@ export class ReviewService {
     return checkOutput(output, {
       policy: settingsFromExportRules(this.policy.export),
       mode: 'export',
-      knownReleaseIds: (id) => this.releases.has(id),
+      knownRelease: (id, content) => this.releases.hasContent(id, content),
     });
   }
 

@@ -65,7 +65,7 @@ interface CheckedOutput extends LocalCheck {
 
 /** The verdict for an output the engine could not check. */
 function unreadable(output: NotebookOutput): CheckedOutput {
-  return { result: unreadableResult(), unknownReleases: new Set(), checked: output };
+  return { result: unreadableResult(), unknownReleases: new Map(), checked: output };
 }
 
 /** Progress of one streamed output. */
@@ -287,7 +287,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     }
     return {
       result: { verdict: s.verdict, findings: s.findings, redactedPreview: '' },
-      unknownReleases: new Set(),
+      unknownReleases: new Map(),
     };
   }
 

@@ -17,7 +17,7 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
-import { ReleaseCache } from './releases.js';
+import { ReleaseCache, type UnknownReleases } from './releases.js';
 
 /** Name of the performance measure of the gate's local work on one output. */
 export const GATE_MEASURE = 'privet-gate-check';
@@ -26,10 +26,10 @@ const SAMPLES = 4096;
 /** How many approved contents are remembered per experiment for saving (oldest dropped first). */
 const APPROVED_KEPT = 256;
 
-/** The review engine's verdict plus the release ids it could not vouch for yet. */
+/** The review engine's verdict plus the DP releases it could not vouch for yet. */
 export interface LocalCheck {
   result: ReviewResult;
-  unknownReleases: Set<string>;
+  unknownReleases: UnknownReleases;
 }
 
 /** Shared state and services of the output gate. */
@@ -90,7 +90,7 @@ export class OutputGate {
 
   /** Runs the review engine (display mode) on one output. */
   check(output: NotebookOutput, viewsUsed: readonly ViewUsed[]): LocalCheck {
-    const unknownReleases = new Set<string>();
+    const unknownReleases: UnknownReleases = new Map();
     const result = checkOutput(output, this.displayContext(viewsUsed, unknownReleases));
     return { result, unknownReleases };
   }
@@ -107,15 +107,15 @@ export class OutputGate {
 
   /** The review context of a whole-notebook check as it is saved (same rules as on display). */
   saveContext(): ReviewContext {
-    return this.displayContext(this.checkContext() ?? [], new Set());
+    return this.displayContext(this.checkContext() ?? [], new Map());
   }
 
-  /** Display-mode context; release ids not yet verified are added to `unknownReleases`. */
+  /** Display-mode context; releases not yet verified are added to `unknownReleases`. */
   private displayContext(
     viewsUsed: readonly ViewUsed[],
-    unknownReleases: Set<string>,
+    unknownReleases: UnknownReleases,
   ): ReviewContext {
-    return { mode: 'display', viewsUsed, knownReleaseIds: this.releases.lookup(unknownReleases) };
+    return { mode: 'display', viewsUsed, knownRelease: this.releases.lookup(unknownReleases) };
   }
 
   /** Notes that an output with this canonical content was shown because `experiment` approved it. */
@@ -132,14 +132,14 @@ export class OutputGate {
     return experiment !== null && (this.approvedShown.get(experiment)?.has(contentText) ?? false);
   }
 
-  /** Verifies release ids with the gateway; true when a re-check may now decide differently. */
-  async verifyReleases(ids: Set<string>): Promise<boolean> {
+  /** Verifies releases with the gateway; true when a re-check may now decide differently. */
+  async verifyReleases(releases: UnknownReleases): Promise<boolean> {
     const client = this.client;
-    if (!client || ids.size === 0) return false;
+    if (!client || releases.size === 0) return false;
     try {
-      return await this.releases.verify(client, ids);
+      return await this.releases.verify(client, releases);
     } catch (error) {
-      console.warn('Privet: could not verify DP release ids; the output stays held.', error);
+      console.warn('Privet: could not verify DP releases; the output stays held.', error);
       return false;
     }
   }

@@ -19,6 +19,7 @@ import {
   type FetchRequestLike,
   type GatewayTransport,
 } from '@privet/core/client/index';
+import { releaseDigest } from '@privet/core/review/index';
 import { API_PREFIX } from '@privet/core/protocol';
 import { EXPERIMENT, startTestGateway, type TestGateway } from '../../gateway/http/fixture.js';
 
@@ -116,8 +117,13 @@ describe('core GatewayClient over a real gateway', () => {
       releaseText(answer.release),
       /^Privet DP release [0-9a-f]+ .*ε=0\.1, 95% intervals/,
     );
-    const { valid } = await ana.verifyReleases([answer.release.releaseId, 'f'.repeat(32)]);
-    assert.deepEqual(valid, [answer.release.releaseId]);
+    const id = answer.release.releaseId;
+    const digest = await releaseDigest(answer.release);
+    const { valid } = await ana.verifyReleases([
+      { id, digest },
+      { id: 'f'.repeat(32), digest },
+    ]);
+    assert.deepEqual(valid, [{ id, digest }]);
   });
 
   it('turns an ApiError body into a GatewayError with the message and fix', async () => {

@@ -21,9 +21,10 @@ const corpus = JSON.parse(
 function contextOf(item: CorpusItem): ReviewContext {
   const ctx = { ...(item.context ?? {}) } as Record<string, unknown>;
   const ids = ctx.knownReleaseIds;
+  delete ctx.knownReleaseIds;
   if (Array.isArray(ids)) {
     const known = new Set(ids);
-    ctx.knownReleaseIds = (id: string) => known.has(id);
+    ctx.knownRelease = (id: string) => known.has(id);
   }
   return ctx as ReviewContext;
 }

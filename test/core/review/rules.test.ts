@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   checkOutput,
   DP_RELEASE_MIME,
+  releaseContentText,
   type NotebookOutput,
   type ReviewContext,
 } from '@privet/core/review/index';
@@ -156,7 +157,7 @@ describe('row-level data, dominance, DP provenance, images', () => {
         ['b', 90],
       ],
     };
-    const known: ReviewContext = { knownReleaseIds: (id) => id === 'r-1' };
+    const known: ReviewContext = { knownRelease: (id) => id === 'r-1' };
     assert.equal(
       checkOutput({ output_type: 'display_data', data: { [DP_RELEASE_MIME]: rel } }, known).verdict,
       'pass',
@@ -176,6 +177,39 @@ describe('row-level data, dominance, DP provenance, images', () => {
       rulesOf({ output_type: 'display_data', data: { 'application/json': rel } }, known),
       ['dp-provenance', 'small-cell'],
     );
+  });
+  test('a DP release id vouches only for the content it was released with (keys in any order)', () => {
+    const rel = {
+      release_id: 'r-1',
+      epsilon: 1,
+      columns: ['d', 'count'],
+      rows: [
+        ['a', 3],
+        ['b', 90],
+      ],
+    };
+    const seen: string[] = [];
+    const bound: ReviewContext = {
+      knownRelease: (id, content) => {
+        seen.push(content);
+        return id === 'r-1' && content === releaseContentText(rel);
+      },
+    };
+    const dp = (value: unknown): NotebookOutput => ({
+      output_type: 'display_data',
+      data: { [DP_RELEASE_MIME]: value },
+    });
+    const reordered = { rows: rel.rows, columns: rel.columns, epsilon: 1, release_id: 'r-1' };
+    assert.equal(checkOutput(dp(reordered), bound).verdict, 'pass');
+    assert.equal(seen[0], releaseContentText(rel));
+    const forged = {
+      ...rel,
+      rows: [
+        ['a', 2],
+        ['b', 90],
+      ],
+    };
+    assert.deepEqual(rulesOf(dp(forged), bound), ['dp-provenance', 'small-cell']);
   });
   test('raster images are shown at display and held for review at export', () => {
     const img: NotebookOutput = {

@@ -1,6 +1,7 @@
 // A DP join over two sources charges both budgets, commits both charges before the release is
 // returned, and the release id verifies as a Privet release (the ledger keeps release ids unique,
 // so a join's charges record `<id>/<source>`).
+import { releaseContentText } from '@privet/core/review/index';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -66,9 +67,12 @@ test('a join on the privacy unit charges both sources, commits both, and its rel
   assert.deepEqual(committed.map((c) => c.source).sort(), ['events', 'people']);
   assert.deepEqual(committed.map((c) => c.releaseId).sort(), [`${id}/events`, `${id}/people`]);
   const registry = new ReleaseRegistry(services.db);
-  assert.equal(registry.has(id), true);
-  assert.equal(registry.has(`${id}/people`), false, 'a ledger key is not a release id');
-  assert.equal(registry.has(id.slice(0, 31)), false, 'a prefix is not a release id');
+  const content = releaseContentText(JSON.parse(JSON.stringify(result.release)));
+  assert.equal(registry.hasContent(id, content), true);
+  assert.equal(registry.hasContent(`${id}/people`, content), false, 'a ledger key is not an id');
+  assert.equal(registry.hasContent(id.slice(0, 31), content), false, 'a prefix is not an id');
+  const altered = { ...result.release, rows: result.release.rows.slice(1) };
+  assert.equal(registry.hasContent(id, releaseContentText(altered)), false, 'other numbers');
   // A second join gets its own release id and its own two charges.
   const again = (await dp.query(ANA, {
     experiment: 'j1',

@@ -6,10 +6,12 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   AuditResponse,
+  DpQueryResponse,
   ExportBundle,
   ExportPublicKeyResponse,
   ReviewRequest,
 } from '@privet/core';
+import { DP_RELEASE_MIME } from '@privet/core/review/index';
 import { canonicalJson, type JsonValue } from '@privet/core/record/index';
 import { verifyBundle } from '../../../gateway/src/export/verify.js';
 import { rawPublicKey } from '../../../gateway/src/export/signing-key.js';
@@ -354,5 +356,48 @@ describe('export bundles', () => {
     assert.deepEqual(outputs[1], { ...PASSING, metadata: {} });
     const r = await verifyBundle(b, trusted);
     assert.deepEqual(r.problems, []);
+  });
+  test('a DP release is exported only with the numbers the ledger released under its id', async () => {
+    const q = await g.call('POST', '/dp/query', 'ana', {
+      experiment: EXPERIMENT,
+      sql: 'SELECT COUNT(*) AS n FROM people_dp',
+      epsilon: '0.1',
+      dryRun: false,
+    });
+    assert.equal(q.status, 200);
+    const { release } = (await q.json()) as DpQueryResponse;
+    const dpOutput = (value: unknown) => ({
+      output_type: 'display_data',
+      data: { [DP_RELEASE_MIME]: value },
+      metadata: {},
+    });
+    const cell = (outputs: unknown[]) => ({
+      cell_type: 'code',
+      source: 'q',
+      metadata: {},
+      outputs,
+    });
+    // The real id vouching for a small count it never released (e.g. read off a masked view).
+    const forged = {
+      ...release,
+      rows: [{ keys: {}, values: { n: { value: 2, interval: [1, 3] } } }],
+    };
+    const res = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'dp.ipynb',
+      notebook: {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [cell([dpOutput(release)]), cell([dpOutput(forged)])],
+      },
+    });
+    assert.equal(res.status, 201);
+    const b = (await res.json()) as ExportBundle;
+    assert.deepEqual(
+      b.manifest.outputs.map((l) => l.status),
+      ['passed', 'withheld'],
+    );
+    assert.ok(b.manifest.outputs[1]?.rules?.includes('dp-provenance'));
   });
 });

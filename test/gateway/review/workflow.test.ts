@@ -1,3 +1,4 @@
+import { releaseDigest } from '@privet/core/review/index';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
@@ -229,7 +230,7 @@ describe('content-hash binding', () => {
 });
 
 describe('DP release ids and the audit log', () => {
-  test('POST /releases/verify knows only the ledger’s committed release ids', async () => {
+  test('POST /releases/verify knows only releases the ledger committed, content included', async () => {
     const q = await g.call('POST', '/dp/query', 'ana', {
       experiment: EXPERIMENT,
       sql: 'SELECT COUNT(*) AS n FROM people_dp',
@@ -240,9 +241,19 @@ describe('DP release ids and the audit log', () => {
     const release = (await q.json()) as DpQueryResponse;
     const id = release.release.releaseId;
     assert.ok(typeof id === 'string' && id.length > 0);
-    const res = await g.call('POST', '/releases/verify', 'rev', { ids: [id, 'rel-forged', id] });
-    assert.deepEqual(((await res.json()) as VerifyReleasesResponse).valid, [id]);
-    assert.equal((await g.call('POST', '/releases/verify', 'rev', { ids: 'x' })).status, 400);
+    const digest = await releaseDigest(release.release);
+    const forged = await releaseDigest({ ...release.release, rows: [] });
+    const res = await g.call('POST', '/releases/verify', 'rev', {
+      releases: [
+        { id, digest },
+        { id: 'rel-forged', digest },
+        { id, digest: forged },
+        { id, digest },
+      ],
+    });
+    assert.deepEqual(((await res.json()) as VerifyReleasesResponse).valid, [{ id, digest }]);
+    for (const body of [{ ids: [id] }, { releases: [{ id, digest: 'x' }] }, { releases: 'x' }])
+      assert.equal((await g.call('POST', '/releases/verify', 'rev', body)).status, 400);
   });
   test('submissions, decisions and refusals are audited without raw values', async () => {
     const res = await g.call('GET', '/audit', 'stu');

@@ -6,7 +6,13 @@
  * a flagged one is shown only when a reviewer approved exactly its content (POST /reviews/status);
  * otherwise it is replaced by a placeholder and the original is only kept for a review request.
  */
-import { checkOutput, viewUsedOf, type NotebookOutput, type ViewSummary } from '@privet/core';
+import {
+  checkOutput,
+  releaseContentText,
+  viewUsedOf,
+  type NotebookOutput,
+  type ViewSummary,
+} from '@privet/core';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { SqlError, type SqlEngine } from '../sql/engine.js';
@@ -56,7 +62,8 @@ export function parseDpOptions(sql: string): DpOptions {
 /** Runs Privet SQL cells for one user in one experiment. */
 export class SqlCellRunner {
   private views: Map<string, ViewSummary> | undefined;
-  private readonly releaseIds = new Set<string>();
+  /** The content text (`releaseContentText`) of each release the gateway sent this runner, by id. */
+  private readonly releases = new Map<string, string>();
 
   /** Creates a runner over a gateway client, a local engine and the current experiment. */
   constructor(
@@ -112,7 +119,7 @@ export class SqlCellRunner {
     try {
       const result = await this.client.dpQuery({ ...this.dpBody(sql), dryRun: false });
       if (result.dryRun) throw new Error('the gateway answered a dry run to a real query');
-      this.releaseIds.add(result.release.releaseId);
+      this.releases.set(result.release.releaseId, releaseContentText(result.release));
       const output = releaseOutput(result.release);
       const gated = await this.gate(output, sql, []);
       if (gated) return gated;
@@ -174,7 +181,7 @@ export class SqlCellRunner {
   ): Promise<CellRunResult | undefined> {
     const review = checkOutput(output, {
       viewsUsed: used.map(viewUsedOf),
-      knownReleaseIds: (id) => this.releaseIds.has(id),
+      knownRelease: (id, content) => this.releases.get(id) === content,
       mode: 'display',
     });
     if (review.verdict === 'pass') return undefined;
