@@ -17,7 +17,9 @@ import type {
 } from '@privet/core';
 import type { LoadedPolicy } from '../policy-file.js';
 import type { Services } from '../ledger/open.js';
-import type { Actor } from '../experiments/access.js';
+import { experimentUseRefusal, type Actor } from '../experiments/access.js';
+import { EXPERIMENT_ID } from '../experiments/artefacts.js';
+import { loadExperiment } from '../experiments/store.js';
 import { HttpError } from '../http/errors.js';
 import { openSourceEngine, type SourceEngine } from '../store/index.js';
 import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
@@ -46,6 +48,11 @@ function validateRequest(body: unknown): DpQueryRequest {
     throw bad('the body must be a JSON object', 'send { experiment, sql, epsilon, dryRun }');
   if (typeof b.experiment !== 'string' || b.experiment.length === 0)
     throw bad('"experiment" is missing', 'name the experiment the query belongs to');
+  if (!EXPERIMENT_ID.test(b.experiment))
+    throw bad(
+      '"experiment" is not an experiment id',
+      'use the id the experiment was proposed with (lowercase letters, digits, - and _, at most 63)',
+    );
   if (typeof b.sql !== 'string' || b.sql.trim() === '')
     throw bad('"sql" is missing', 'send one SELECT over dp views');
   if (b.sql.length > MAX_SQL_LENGTH)
@@ -114,10 +121,16 @@ export class DpQueryService {
       });
     } catch (error) {
       if (!(error instanceof DpSqlError)) throw error;
+      // Filed under the experiment only for its members: anyone else could plant entries there.
+      const member = !experimentUseRefusal(
+        loadExperiment(this.services.db, request.experiment),
+        request.experiment,
+        actor.user,
+      );
       audit.append({
         actor: actor.user,
         action: 'query.refused',
-        experiment: request.experiment,
+        ...(member ? { experiment: request.experiment } : {}),
         subject: 'dp-query',
         details: { code: error.refusal.code, query: request.sql.slice(0, 2000) },
       });

@@ -86,3 +86,25 @@ test('a join on the privacy unit charges both sources, commits both, and its rel
     4,
   );
 });
+
+test('a refused query is filed under an experiment only for its members; odd ids are refused', async () => {
+  const BOB = { user: 'bob', name: 'Bob', roles: ['analyst' as const] };
+  const before = services.audit.entries({ experiment: 'j1' }).length;
+  await assert.rejects(
+    dp.query(BOB, { experiment: 'j1', sql: 'SELEC ana should drop the study', dryRun: false }),
+    /dp_refused|syntax|parse/i,
+  );
+  assert.equal(services.audit.entries({ experiment: 'j1' }).length, before, 'nothing planted');
+  const bobs = services.audit.entries().filter((e) => e.actor === 'bob');
+  assert.equal(bobs.at(-1)?.action, 'query.refused', 'still audited, under the actor');
+  await assert.rejects(
+    dp.query(ANA, { experiment: 'j1', sql: 'SELEC 1', dryRun: false }),
+    /dp_refused|syntax|parse/i,
+  );
+  assert.equal(services.audit.entries({ experiment: 'j1' }).length, before + 1, 'a member’s is');
+  for (const experiment of ['z'.repeat(100_000), 'J1 ', '../j1'])
+    await assert.rejects(
+      dp.query(ANA, { experiment, sql: 'SELECT count(*) AS n FROM people_dp', dryRun: true }),
+      /not an experiment id/,
+    );
+});
