@@ -159,3 +159,39 @@ test("the debugger's Variables panel holds a value that is an email", async ({ p
   else if (await sidebar.isVisible()) await tab.click();
   await expect(sidebar).toBeHidden();
 });
+
+test('an input() prompt that carries an email is held; the answer is kept', async ({ page }) => {
+  await notebookWithView(page, env.tokens.bob!, 'visits_masked');
+  const email = `ask.${run}@example.org`;
+  const cell = await runNewCell(
+    page,
+    `stdin-${run}`,
+    `answer = input("Send the file to " + "ask.${run}" + "@" + "example.org" + "? ")\nprint("got", answer)`,
+  );
+  const stdin = cell.locator('.jp-Stdin');
+  await expect(stdin).toBeVisible({ timeout: 60_000 });
+  await expect(stdin.locator('.jp-Stdin-prompt')).toContainText(
+    'input prompt held by Privet review: rules email',
+  );
+  await expect(page.locator('body')).not.toContainText(email);
+  await page.screenshot({ path: `${SHOTS}/held-stdin-prompt.png` });
+  await stdin.locator('input').fill('yes please');
+  await stdin.locator('input').press('Enter');
+  await expect(cell.locator('.jp-OutputArea')).toContainText('got yes please', {
+    timeout: 30_000,
+  });
+  await expect(page.locator('body')).not.toContainText(email);
+});
+
+test('file editors get no kernel tooltip (it would render with the ungated registry)', async ({
+  page,
+}) => {
+  await notebookWithView(page, env.tokens.bob!, 'visits_masked');
+  // JupyterLab lists the plugins an extension disables in the page's configuration.
+  const disabled = await page.evaluate(() => {
+    const data = document.getElementById('jupyter-config-data')?.textContent ?? '{}';
+    return (JSON.parse(data) as { disabledExtensions?: string[] }).disabledExtensions ?? [];
+  });
+  expect(disabled).toContain('@jupyterlab/tooltip-extension:files');
+  expect(disabled).not.toContain('@jupyterlab/tooltip-extension:notebooks');
+});

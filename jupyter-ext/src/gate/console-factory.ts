@@ -11,6 +11,7 @@ import { ConsolePanel, type CodeConsole } from '@jupyterlab/console';
 import type { OutputGate } from './gate.js';
 import { GateHost } from './host.js';
 import { GatedRenderMimeRegistry } from './registry.js';
+import { gatedStdin, type StdinOptions, type StdinWidget } from './stdin.js';
 
 /** The console content factory that gates every output. */
 export class GatedConsoleContentFactory extends ConsolePanel.ContentFactory {
@@ -20,6 +21,11 @@ export class GatedConsoleContentFactory extends ConsolePanel.ContentFactory {
     private readonly gate: OutputGate,
   ) {
     super(options);
+  }
+
+  /** A stdin widget (`input()`) whose prompt, kernel text, is checked before it is drawn. */
+  override createStdin(options: StdinOptions): StdinWidget {
+    return gatedStdin(this.gate, options, (o) => super.createStdin(o));
   }
 
   /** A console whose rendermime registry gates every renderer. */

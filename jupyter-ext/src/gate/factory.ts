@@ -10,7 +10,8 @@
  * plugin, notebooks do not open at all (fail closed). The notebook's model is given a saving
  * filter (save-filter.ts), so held outputs are written to disk only as placeholders. Markdown
  * cells (authored text) render ungated; any other content rendered with the notebook's registry
- * is kernel content (the tooltip, the help panel) and is checked too. Code cells list output
+ * is kernel content (the tooltip, the help panel) and is checked too, as is an `input()` prompt
+ * (stdin.ts). Code cells list output
  * headings in the table of contents only for outputs the gate shows (code-cell.ts).
  */
 import type { CodeCell, MarkdownCell } from '@jupyterlab/cells';
@@ -20,6 +21,7 @@ import type { OutputGate } from './gate.js';
 import { GateHost } from './host.js';
 import { GatedRenderMimeRegistry } from './registry.js';
 import { filterSavedOutputs } from './save-filter.js';
+import { gatedStdin, type StdinOptions, type StdinWidget } from './stdin.js';
 
 /** The notebook content factory that gates every output. */
 export class GatedContentFactory extends NotebookPanel.ContentFactory {
@@ -59,6 +61,11 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
     });
     notebook.disposed.connect(() => host.widgets.dispose());
     return notebook;
+  }
+
+  /** A stdin widget (`input()`) whose prompt, kernel text, is checked before it is drawn. */
+  override createStdin(options: StdinOptions): StdinWidget {
+    return gatedStdin(this.gate, options, (o) => super.createStdin(o));
   }
 
   /** A code cell whose output headings (table of contents) come only from outputs the gate shows. */
