@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { NotebookOutput } from '@privet/core';
 import { outputOfItems } from '../shared/output-items.js';
+import { PLACEHOLDER_MIME_TYPE } from './outputs.js';
 
 function text(value: unknown): string {
   return Array.isArray(value)
@@ -21,8 +22,11 @@ export function toCellOutput(output: NotebookOutput): vscode.NotebookCellOutput 
     return new vscode.NotebookCellOutput([item]);
   }
   if (output.output_type === 'error') {
+    // The traceback goes back as the stack fromCellOutput reads, so a held error restored in its
+    // cell keeps the content (and content hash) a reviewer approved.
+    const stack = output.traceback.length > 0 ? output.traceback.join('\n') : undefined;
     return new vscode.NotebookCellOutput([
-      vscode.NotebookCellOutputItem.error({ name: output.ename, message: output.evalue }),
+      vscode.NotebookCellOutputItem.error({ name: output.ename, message: output.evalue, stack }),
     ]);
   }
   const items = Object.entries(output.data).map(([mime, value]) =>
@@ -61,4 +65,18 @@ export function replaceOutputsEdit(
   return vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
     data,
   ]);
+}
+
+/** The held id each of a cell's outputs carries ('' for outputs that are not placeholders). */
+export function heldIdsOf(cell: vscode.NotebookCell): string[] {
+  return cell.outputs.map((o) => {
+    const item = o.items.find((i) => i.mime === PLACEHOLDER_MIME_TYPE);
+    if (!item) return '';
+    try {
+      const info = JSON.parse(new TextDecoder().decode(item.data)) as { heldId?: unknown };
+      return typeof info.heldId === 'string' ? info.heldId : '';
+    } catch {
+      return ''; // A damaged placeholder: nothing to send or restore.
+    }
+  });
 }

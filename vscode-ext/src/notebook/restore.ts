@@ -2,17 +2,44 @@
  * Restores withheld outputs once a reviewer approved exactly their content: asks the gateway
  * (POST /reviews/status by content hash) on every session change, on "Privet: Check review status",
  * and every 15 s while a submitted original is still waiting (no polling otherwise). The
- * placeholder is replaced by the held original in its cell, and the original is forgotten.
+ * placeholder is replaced by the held original in its cell, and the original is forgotten. The
+ * output gate uses the same step for an original it held only because the views were unknown.
  */
 import * as vscode from 'vscode';
+import type { NotebookOutput } from '@privet/core';
 import type { Session } from '../session.js';
-import type { Approvals, ApprovedHeld } from './approvals.js';
-import { replaceOutputsEdit, toCellOutput } from './convert.js';
-import { heldIdsOf } from './gate.js';
+import type { Approvals } from './approvals.js';
+import { heldIdsOf, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { HeldOutputs } from './held.js';
 
 /** How often waiting review requests are re-checked. */
 const POLL_MS = 15_000;
+
+/**
+ * Puts a held original back wherever its placeholder (held id `heldId`) is shown, in one edit;
+ * the original is forgotten once the edit applied. Resolves to how many placeholders it replaced.
+ */
+export async function restoreHeldOriginal(
+  held: HeldOutputs,
+  heldId: string,
+  output: NotebookOutput,
+): Promise<number> {
+  let restored = 0;
+  const edit = new vscode.WorkspaceEdit();
+  for (const notebook of vscode.workspace.notebookDocuments) {
+    const edits: vscode.NotebookEdit[] = [];
+    for (const cell of notebook.getCells()) {
+      const at = heldIdsOf(cell).indexOf(heldId);
+      if (at < 0) continue;
+      const outputs = cell.outputs.map((o, i) => (i === at ? toCellOutput(output) : o));
+      edits.push(replaceOutputsEdit(cell, outputs));
+      restored += 1;
+    }
+    if (edits.length > 0) edit.set(notebook.uri, edits);
+  }
+  if (restored > 0 && (await vscode.workspace.applyEdit(edit))) held.drop(heldId);
+  return restored;
+}
 
 /** Watches for approvals of held outputs and puts the originals back. */
 export class ApprovedOutputRestorer implements vscode.Disposable {
@@ -50,33 +77,13 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
       this.held,
     );
     let restored = 0;
-    for (const a of approved) restored += await this.restore(a);
+    for (const a of approved) restored += await restoreHeldOriginal(this.held, a.heldId, a.output);
     this.checked.fire();
     if (restored > 0) {
       void vscode.window.showInformationMessage(
         `Privet: a reviewer approved ${restored} withheld output(s); restored in the notebook.`,
       );
     }
-    return restored;
-  }
-
-  /** Puts one approved original back wherever its placeholder is shown. */
-  private async restore(a: ApprovedHeld): Promise<number> {
-    let restored = 0;
-    const edit = new vscode.WorkspaceEdit();
-    for (const notebook of vscode.workspace.notebookDocuments) {
-      const edits: vscode.NotebookEdit[] = [];
-      for (const cell of notebook.getCells()) {
-        const ids = heldIdsOf(cell);
-        const at = ids.indexOf(a.heldId);
-        if (at < 0) continue;
-        const outputs = cell.outputs.map((o, i) => (i === at ? toCellOutput(a.output) : o));
-        edits.push(replaceOutputsEdit(cell, outputs));
-        restored += 1;
-      }
-      if (edits.length > 0) edit.set(notebook.uri, edits);
-    }
-    if (restored > 0 && (await vscode.workspace.applyEdit(edit))) this.held.drop(a.heldId);
     return restored;
   }
 

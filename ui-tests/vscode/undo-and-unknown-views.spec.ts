@@ -1,0 +1,168 @@
+/**
+ * What the host gate keeps out of the notebook document, read back from the saved .ipynb.
+ * Undo: the gate swaps a flagged cell for one with the placeholder, an undoable edit, so Ctrl+Z
+ * brings the original cell back; the gate checks added cells and holds it again, and the save right
+ * after it writes the new placeholder, never the address. Views unknown (signed out): a masked
+ * view's rows from another kernel are held in the document too (fail closed, as in JupyterLab),
+ * like any possible table of rows; once signed in, a harmless table is put back and the masked rows
+ * stay held. Runs after the other VS Code specs (file order): it signs out and writes its own
+ * notebooks into the workspace.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { DISPLAY_CELLS, DISPLAYED_ROW_MARK, ECHOED_EMAIL } from './support/demo-notebook.js';
+import { vscodeTestEnv } from './support/env.js';
+import {
+  cell,
+  openNotebookAlone,
+  openWorkbench,
+  outputFrame,
+  pick,
+  runCell,
+  runCommand,
+  shot,
+  signInAs,
+} from './support/workbench.js';
+
+const env = vscodeTestEnv();
+
+const PLACEHOLDER = 'application/vnd.privet.withheld+json';
+
+/** A harmless table of 12 rows (no view's column): held only while the views are unknown. */
+const MONTHLY_TOTAL = '1607';
+const MONTHLY_VISITS = [
+  '# display: text/html',
+  '<table><thead><tr><th>month</th><th>visits</th></tr></thead><tbody>',
+  ...['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(
+    (m, i) => `<tr><td>${m}</td><td>${1200 + i * 37}</td></tr>`,
+  ),
+  '</tbody></table>',
+].join('\n');
+
+/** Writes an echo-kernel notebook with these cell sources (no outputs) into the workspace. */
+function writeNotebook(file: string, sources: readonly string[]): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { language_info: { name: 'python' } },
+    cells: sources.map((source) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { vscode: { languageId: 'python' } },
+      outputs: [],
+      source: source.split(/(?<=\n)/),
+    })),
+  };
+  const path = join(env.workspace, file);
+  writeFileSync(path, JSON.stringify(notebook, null, 1) + '\n');
+  return path;
+}
+
+/** The outputs of each cell of the .ipynb on disk, as JSON text. */
+function savedOutputs(path: string): string[] {
+  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: unknown[] }[] };
+  return nb.cells.map((c) => JSON.stringify(c.outputs ?? []));
+}
+
+/** The held ids of the placeholders in saved cell outputs. */
+function heldIds(outputs: string): string[] {
+  return [...outputs.matchAll(/\\?"heldId\\?":\s*\\?"([^"\\]+)/g)].map((m) => m[1]!);
+}
+
+/** Saves the notebook (Ctrl+S) and waits until the file on disk was written again. */
+async function saveAndWait(page: Page, path: string): Promise<void> {
+  const before = statSync(path).mtimeMs;
+  await page.keyboard.press('Control+S');
+  await expect
+    .poll(
+      () => {
+        try {
+          savedOutputs(path); // written in full
+          return statSync(path).mtimeMs;
+        } catch {
+          return before;
+        }
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(before);
+}
+
+/** The host's placeholders shown in the output webview. */
+function hostPlaceholders(page: Page) {
+  return outputFrame(page).getByText(/"Request review" on this cell/);
+}
+
+test('undo of the gate’s swap does not bring the withheld output back into the saved file', async ({
+  page,
+}) => {
+  const path = writeNotebook('undo-gate.ipynb', [`# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`]);
+  await openWorkbench(page, env.url);
+  await runCommand(page, 'Privet: Sign out');
+  await openNotebookAlone(page, 'undo-gate.ipynb');
+  await runCommand(page, 'Notebook: Select Notebook Kernel');
+  await pick(page, 'Echo kernel (test)');
+  await runCell(page, 0);
+  await expect(hostPlaceholders(page).first()).toBeVisible();
+  await saveAndWait(page, path);
+  const first = savedOutputs(path)[0]!;
+  expect(first).toContain(PLACEHOLDER);
+  expect(first).not.toContain(ECHOED_EMAIL);
+  const [heldBefore] = heldIds(first);
+  expect(heldBefore, 'the saved placeholder names its held original').toBeDefined();
+
+  // Notebook focus (not the cell editor, whose Ctrl+Z undoes text): undo the swap, save at once.
+  await page.keyboard.press('Escape');
+  await expect(cell(page, 0).locator('.monaco-editor.focused')).toHaveCount(0);
+  await page.keyboard.press('Control+Z');
+  await saveAndWait(page, path);
+  const after = savedOutputs(path)[0]!;
+  await shot(page, '50-undo-held-again');
+  expect(after, 'the undone swap’s original never reaches the file').not.toContain(ECHOED_EMAIL);
+  expect(after).toContain(PLACEHOLDER);
+  const [heldAfter] = heldIds(after);
+  expect(heldAfter, 'the undo happened: a new placeholder holds the original again').not.toBe(
+    heldBefore,
+  );
+});
+
+test('views unknown: a table of rows is held in the document, and put back once it passes', async ({
+  page,
+}) => {
+  const path = writeNotebook('views-unknown.ipynb', [DISPLAY_CELLS.maskedRows, MONTHLY_VISITS]);
+  await openWorkbench(page, env.url);
+  // Signed out: the list of views is unknown.
+  await runCommand(page, 'Privet: Sign out');
+  await openNotebookAlone(page, 'views-unknown.ipynb');
+  await runCommand(page, 'Notebook: Select Notebook Kernel');
+  await pick(page, 'Echo kernel (test)');
+  await runCommand(page, 'Notebook: Run All');
+  // Both possible tables are held by the host (the renderer alone would hold them on screen only).
+  await expect(hostPlaceholders(page)).toHaveCount(2);
+  await expect(
+    outputFrame(page).getByText(/Privet withheld this output \(flag: row-level\)/),
+  ).toHaveCount(2);
+  await shot(page, '51-views-unknown-held');
+  await saveAndWait(page, path);
+  const [rows, visits] = savedOutputs(path);
+  expect(rows, 'the masked view’s rows are not in the saved file').not.toContain(
+    DISPLAYED_ROW_MARK,
+  );
+  expect(rows).toContain(PLACEHOLDER);
+  expect(visits).not.toContain(MONTHLY_TOTAL);
+  expect(visits).toContain(PLACEHOLDER);
+
+  // Signed in, the views are known: the harmless table passes and is put back; the masked view's
+  // rows are row-level data and stay held.
+  await signInAs(page, 'alice', env.tokens.alice!);
+  await expect(outputFrame(page).getByText(MONTHLY_TOTAL)).toBeVisible();
+  await expect(hostPlaceholders(page)).toHaveCount(1);
+  await shot(page, '52-views-known-restored');
+  await saveAndWait(page, path);
+  const [rowsKnown, visitsKnown] = savedOutputs(path);
+  expect(rowsKnown).not.toContain(DISPLAYED_ROW_MARK);
+  expect(rowsKnown).toContain(PLACEHOLDER);
+  expect(visitsKnown).toContain(MONTHLY_TOTAL);
+  expect(visitsKnown).not.toContain(PLACEHOLDER);
+});
