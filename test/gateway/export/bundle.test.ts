@@ -6,7 +6,6 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   AuditResponse,
-  DpQueryResponse,
   ExportBundle,
   ExportPublicKeyResponse,
   ReviewRequest,
@@ -21,6 +20,7 @@ import {
   PEOPLE,
   emailOutput,
   smallCellTable,
+  spendCountQuery,
   startReviewGateway,
   type ReviewGateway,
 } from '../review/fixture.js';
@@ -358,14 +358,7 @@ describe('export bundles', () => {
     assert.deepEqual(r.problems, []);
   });
   test('a DP release is exported only with the numbers the ledger released under its id', async () => {
-    const q = await g.call('POST', '/dp/query', 'ana', {
-      experiment: EXPERIMENT,
-      sql: 'SELECT COUNT(*) AS n FROM people_dp',
-      epsilon: '0.1',
-      dryRun: false,
-    });
-    assert.equal(q.status, 200);
-    const { release } = (await q.json()) as DpQueryResponse;
+    const release = await spendCountQuery(g);
     const dpOutput = (value: unknown) => ({
       output_type: 'display_data',
       data: { [DP_RELEASE_MIME]: value },

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DpQueryResponse, DpRelease } from '@privet/core';
 import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
 
 /** The experiment ana and ria work in (approved by the steward). */
@@ -157,3 +158,15 @@ export const PASSING = {
   metadata: {},
   execution_count: 3,
 } as const;
+
+/** Spends a small DP count query as `ana` in EXPERIMENT and returns the release it answered. */
+export async function spendCountQuery(g: ReviewGateway): Promise<DpRelease> {
+  const q = await g.call('POST', '/dp/query', 'ana', {
+    experiment: EXPERIMENT,
+    sql: 'SELECT COUNT(*) AS n FROM people_dp',
+    epsilon: '0.1',
+    dryRun: false,
+  });
+  if (q.status !== 200) throw new Error(`the DP query failed with ${q.status}`);
+  return ((await q.json()) as DpQueryResponse).release;
+}

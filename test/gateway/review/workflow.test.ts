@@ -9,7 +9,6 @@ import type {
   ReviewRequest,
   ReviewStatusResponse,
   VerifyReleasesResponse,
-  DpQueryResponse,
 } from '@privet/core';
 import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import {
@@ -17,6 +16,7 @@ import {
   PASSING,
   emailOutput,
   smallCellTable,
+  spendCountQuery,
   startReviewGateway,
   type ReviewGateway,
 } from './fixture.js';
@@ -231,18 +231,11 @@ describe('content-hash binding', () => {
 
 describe('DP release ids and the audit log', () => {
   test('POST /releases/verify knows only releases the ledger committed, content included', async () => {
-    const q = await g.call('POST', '/dp/query', 'ana', {
-      experiment: EXPERIMENT,
-      sql: 'SELECT COUNT(*) AS n FROM people_dp',
-      epsilon: '0.1',
-      dryRun: false,
-    });
-    assert.equal(q.status, 200);
-    const release = (await q.json()) as DpQueryResponse;
-    const id = release.release.releaseId;
+    const release = await spendCountQuery(g);
+    const id = release.releaseId;
     assert.ok(typeof id === 'string' && id.length > 0);
-    const digest = await releaseDigest(release.release);
-    const forged = await releaseDigest({ ...release.release, rows: [] });
+    const digest = await releaseDigest(release);
+    const forged = await releaseDigest({ ...release, rows: [] });
     const res = await g.call('POST', '/releases/verify', 'rev', {
       releases: [
         { id, digest },
