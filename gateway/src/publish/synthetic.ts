@@ -98,7 +98,12 @@ export function synthesisInputsHash(policy: Policy, name: string, view: Syntheti
   return sha256(canonical({ v: 1, name, view, columns }));
 }
 
-/** The seed of a view: the policy's, or HMAC(master key, view, inputs hash, source version). */
+/**
+ * The noise key of a view: HMAC(master key, view, inputs hash, source version), with the policy's
+ * seed mixed in when it names one. Never the policy seed alone: a seed chosen by a person can be
+ * guessed (the manifest shows a hash of the key), and a key that outlived a data change would
+ * reuse the same noise on the new data, which differencing two releases would cancel out.
+ */
 export function viewSeed(
   name: string,
   view: SyntheticView,
@@ -106,11 +111,14 @@ export function viewSeed(
   sourceHash: string,
   masterKey: Uint8Array,
 ): { seed: string; from: 'policy' | 'derived' } {
-  if (view.seed !== undefined) return { seed: view.seed, from: 'policy' };
+  const label =
+    view.seed === undefined
+      ? `privet/synth/view-seed/v1\u0000${name}`
+      : `privet/synth/view-seed/v2-policy\u0000${view.seed.length}:${view.seed}\u0000${name}`;
   const mac = createHmac('sha256', masterKey)
-    .update(`privet/synth/view-seed/v1\u0000${name}\u0000${inputsHash}\u0000${sourceHash}`)
+    .update(`${label}\u0000${inputsHash}\u0000${sourceHash}`)
     .digest('hex');
-  return { seed: mac, from: 'derived' };
+  return { seed: mac, from: view.seed === undefined ? 'derived' : 'policy' };
 }
 
 /**

@@ -19,7 +19,9 @@ import {
   viewsDir,
   type PublishProgress,
 } from '../../../gateway/src/publish/index.js';
-import type { SyntheticPrivacy } from '../../../gateway/src/publish/synthetic.js';
+import { viewSeed, type SyntheticPrivacy } from '../../../gateway/src/publish/synthetic.js';
+import { seedHash } from '@privet/core/synth/seeded-random';
+import type { SyntheticView } from '@privet/core';
 import { freshStateDir } from '../publish/helpers.js';
 import { fixturePolicy, policyText, RARE_CITY, writeSource } from './fixture.js';
 
@@ -207,13 +209,35 @@ describe('publishing synthetic views', () => {
       if (e.fraction !== undefined) assert.ok(e.fraction >= 0 && e.fraction <= 1);
   });
 
-  test('same seed, data, policy and ε → the same Parquet file', async () => {
+  test('same seed, data, policy and ε on one gateway → the same Parquet file; another key → other noise', async () => {
     const stateB = state();
     await publish(sourceDir, stateB, seeded);
-    assert.equal(
-      fileHash(viewFiles(stateB, VIEW).parquet),
-      fileHash(viewFiles(stateA, VIEW).parquet),
+    const first = fileHash(viewFiles(stateB, VIEW).parquet);
+    rmSync(viewFiles(stateB, VIEW).dir, { recursive: true });
+    await publish(sourceDir, stateB, seeded);
+    assert.equal(fileHash(viewFiles(stateB, VIEW).parquet), first);
+    // The policy seed alone is not the noise key: the gateway's master key is mixed in.
+    assert.notEqual(fileHash(viewFiles(stateA, VIEW).parquet), first);
+  });
+
+  test('a policy seed is never the noise key alone, and a data change draws fresh noise', async () => {
+    const view = {
+      ...fixturePolicy(policyText({ publication: '5' })).views[VIEW],
+      seed: 'release-1',
+    } as SyntheticView;
+    const key = new Uint8Array(32).fill(7);
+    const a = viewSeed(VIEW, view, 'inputs', 'source-v1', key);
+    assert.equal(a.from, 'policy');
+    assert.notEqual(a.seed, 'release-1');
+    assert.deepEqual(viewSeed(VIEW, view, 'inputs', 'source-v1', key), a, 'deterministic');
+    assert.notEqual(viewSeed(VIEW, view, 'inputs', 'source-v2', key).seed, a.seed);
+    assert.notEqual(viewSeed(VIEW, view, 'inputs', 'source-v1', new Uint8Array(32)).seed, a.seed);
+    assert.notEqual(
+      viewSeed(VIEW, { ...view, seed: 'release-2' }, 'inputs', 'source-v1', key).seed,
+      a.seed,
     );
+    // The manifest's hash can no longer confirm a guessed seed.
+    assert.notEqual(await seedHash(a.seed), await seedHash('release-1'));
   });
 
   test('a value held by one person never appears', async () => {
