@@ -27,14 +27,28 @@ export function maskEmailSql(v: string): MaskSql {
   };
 }
 
-/** Phone: every digit except the last `keepLast` becomes `*`; separators stay. */
+/**
+ * What a phone number may hold: digits with `+ ( ) . - /` and spaces, then an optional extension
+ * (`x`, `ext`, `#`). Anything else (a name or a note next to the number) is not masked piecewise.
+ */
+const PHONE = '\\+?[0-9 ().\\-/]+(?:\\s*(?:[xX]|[eE][xX][tT]\\.?|#)\\s*[0-9]*)?';
+/** The characters a masked phone number shows besides its kept digits. */
+const PHONE_MASKED = '[*+ ().\\-/#xXeEtT\\s]';
+
+/**
+ * Phone: every digit except the last `keepLast` becomes `*`; separators stay. A value that is not
+ * a phone number (e.g. `555-0199 (Jane Roe)`) becomes `***`, never passes through.
+ */
 export function maskPhoneSql(v: string, keepLast: number): MaskSql {
   const pattern = sqlString(`^([\\s\\S]*?)((?:[0-9][^0-9]*){0,${keepLast}})$`);
   return {
     sql:
-      `regexp_replace(regexp_extract(${v}, ${pattern}, 1), '[0-9]', '*', 'g') || ` +
-      `regexp_extract(${v}, ${pattern}, 2)`,
-    format: `[^0-9]*(?:[0-9][^0-9]*){0,${keepLast}}`,
+      `CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} = '' THEN '' ` +
+      `WHEN regexp_full_match(${v}, ${sqlString(PHONE)}) ` +
+      `THEN regexp_replace(regexp_extract(${v}, ${pattern}, 1), '[0-9]', '*', 'g') || ` +
+      `regexp_extract(${v}, ${pattern}, 2) ` +
+      `ELSE '***' END`,
+    format: `${PHONE_MASKED}*(?:[0-9]${PHONE_MASKED}*){0,${keepLast}}`,
   };
 }
 

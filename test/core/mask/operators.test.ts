@@ -91,6 +91,15 @@ describe('masking operators compiled to DuckDB SQL', async () => {
     assert.deepEqual(out.slice(0, 5), ['(***) ***-**67', '+* *** **00 x', '7', '', null]);
     const none = await apply(db.c, { op: 'mask_phone' }, 'string', ['555-0199', ...fuzz]);
     assert.equal(none[0], '***-****');
+    // Text that is not a phone number is replaced whole, never masked digit by digit.
+    const notes = await apply(db.c, op, 'string', [
+      '555-0199 (Jane Roe, mobile)',
+      'ask Jane Roe at reception',
+      'n/a - see jane.roe@example.com',
+      '+1 (555) 010-4477 ext. 12',
+      '020 7946 0958 #3',
+    ]);
+    assert.deepEqual(notes, ['***', '***', '***', '+* (***) ***-**** ext. 12', '*** **** ***8 #3']);
   });
 
   test('mask_chars keeps first/last characters; short values become all stars', async () => {
