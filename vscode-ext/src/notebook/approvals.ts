@@ -2,12 +2,16 @@
  * Reviewer approvals by content hash: an approval covers exactly the content that was reviewed
  * (core's outputContentHash), and the gateway answers which hashes are approved (POST
  * /reviews/status). Approved hashes are cached per experiment; anything else is asked again, and a
- * failed question counts as "not approved" (fail closed).
+ * failed question counts as "not approved" (fail closed). The cache answers synchronously too
+ * (`knownApprovedOutput`), so the output gate can decide without waiting for the gateway. The DP
+ * releases the gateway vouches for are kept alongside (`releases`).
  */
-import { outputContentHash, type NotebookOutput } from '@privet/core';
+import { createHash } from 'node:crypto';
+import { outputContentHash, outputContentText, type NotebookOutput } from '@privet/core';
 import type { ReviewState } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import type { HeldOutputs } from './held.js';
+import { KnownReleases } from './releases.js';
 
 /** Most hashes sent in one status call (the gateway's own limit is higher). */
 const STATUS_BATCH = 100;
@@ -25,10 +29,17 @@ export class Approvals {
   private readonly approved = new Set<string>();
   /** The newest review state seen per experiment and content hash. */
   private readonly latest = new Map<string, ReviewState | 'none'>();
+  /** DP releases the gateway vouches for (by id and content). */
+  readonly releases = new KnownReleases();
 
   /** True when this content hash is known approved in the experiment (no network). */
   knownApproved(experiment: string, contentHash: string): boolean {
     return this.approved.has(key(experiment, contentHash));
+  }
+
+  /** True when this output's exact content is known approved in the experiment (no network). */
+  knownApprovedOutput(experiment: string, output: NotebookOutput): boolean {
+    return this.knownApproved(experiment, contentHashNow(output));
   }
 
   /** Records an approval seen elsewhere (e.g. a decision made in this window). */
@@ -107,6 +118,11 @@ export class Approvals {
         reviewId: e.held.submitted?.reviewId,
       }));
   }
+}
+
+/** outputContentHash computed synchronously (Node's SHA-256 of the same canonical text). */
+export function contentHashNow(output: NotebookOutput): string {
+  return createHash('sha256').update(outputContentText(output), 'utf8').digest('hex');
 }
 
 function key(experiment: string, contentHash: string): string {

@@ -2,7 +2,9 @@
  * The "Privet SQL" NotebookController for .ipynb notebooks. Cells run through SqlCellRunner:
  * masked/synthetic views locally in duckdb-wasm, DP views as a gateway dry run first with a
  * "Run and spend" action (notification and cell status bar). Outputs were checked by core's
- * review before they reach here; flagged ones arrive as placeholders.
+ * review before they reach here; flagged ones arrive as placeholders. The placeholders and DP
+ * releases it writes are recorded (HeldOutputs, Approvals.releases) so the output gate, which
+ * checks every other output carrying Privet's MIME types, leaves them be.
  */
 import * as vscode from 'vscode';
 import { SqlEngine } from '../sql/engine.js';
@@ -100,6 +102,14 @@ export class PrivetSqlController implements vscode.Disposable {
     } else {
       const sql = cell.document.getText();
       result = spend ? await runner.runAndSpend(sql) : await runner.run(sql);
+    }
+    // What Privet writes is known before VS Code reports it: the output gate leaves this
+    // controller's placeholders be, and trusts its DP releases (this release id, this content).
+    const client = this.session.signedIn?.client;
+    if (result.kind === 'release' && client)
+      this.approvals.releases.remember(result.release, client.baseUrl);
+    if (result.kind === 'withheld') {
+      for (const o of result.outputs) this.held.notePlaceholder(result.heldId, o);
     }
     await execution.replaceOutput(result.outputs.map(toCellOutput));
     execution.end(result.kind !== 'error', Date.now());

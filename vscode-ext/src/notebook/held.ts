@@ -1,9 +1,13 @@
 /**
  * Outputs withheld from notebooks, kept in memory only (never on disk or in the notebook): until
  * the window closes, or until a reviewer's approval lets the original be restored in its cell.
+ * Also the exact placeholders Privet wrote for them (content and metadata), which the output gate
+ * leaves as they are: anything else carrying Privet's MIME types came from someone else.
  */
 import { randomUUID } from 'node:crypto';
-import type { NotebookOutput, ReviewResult } from '@privet/core';
+import { outputContentText, type NotebookOutput, type ReviewResult } from '@privet/core';
+import { canonicalJson } from '@privet/core/record/canonical';
+import type { JsonValue } from '@privet/core/record/types';
 import type { ReviewState } from '@privet/core/protocol';
 
 /** One withheld original with what the reviewer needs to know. */
@@ -19,6 +23,8 @@ export interface Held {
 /** The in-memory store of withheld originals. */
 export class HeldOutputs {
   private readonly byId = new Map<string, Held>();
+  /** Keys (writtenKey) of the placeholders Privet wrote, with their held ids. */
+  private readonly placeholders = new Map<string, string>();
 
   /** Keeps an original and returns its id. */
   hold(held: Held): string {
@@ -43,8 +49,32 @@ export class HeldOutputs {
     return [...this.byId.entries()];
   }
 
+  /** Records the placeholder Privet wrote for held original `id` (exactly this output). */
+  notePlaceholder(id: string, placeholder: NotebookOutput): void {
+    this.placeholders.set(writtenKey(placeholder), id);
+  }
+
+  /** True when `output` is exactly a placeholder Privet wrote (content and metadata). */
+  isPlaceholder(output: NotebookOutput): boolean {
+    try {
+      return this.placeholders.has(writtenKey(output));
+    } catch {
+      return false; // content that has no canonical form (too deep) was not written by Privet
+    }
+  }
+
   /** Drops an original (after it was restored, or when its cell is gone). */
   drop(id: string): void {
     this.byId.delete(id);
+    for (const [k, heldId] of this.placeholders) if (heldId === id) this.placeholders.delete(k);
   }
+}
+
+/** An output's visible content and its metadata, canonical: what identifies a written output. */
+function writtenKey(output: NotebookOutput): string {
+  const metadata =
+    output.output_type === 'stream' || output.output_type === 'error'
+      ? {}
+      : (output.metadata ?? {});
+  return `${outputContentText(output)}\n${canonicalJson(JSON.parse(JSON.stringify(metadata)) as JsonValue)}`;
 }

@@ -3,15 +3,17 @@
  * (MIME type and text) may be drawn. The host says yes when the item passes its own check — with
  * every view the user may see, which the webview does not know (so a masked view's rows are
  * held) — or when a reviewer approved the whole content of an output in the editor's notebook
- * holding exactly that item (signed in, experiment selected). Anything else — views unknown after
- * a short wait, no such output, a gateway failure — answers "no" (fail closed).
+ * holding exactly that item (signed in, experiment selected). A DP release (asked by the release
+ * renderer) passes only when the ledger vouches for its id and content. Anything else — views
+ * unknown after a short wait, no such output, a gateway failure — answers "no" (fail closed).
  */
 import * as vscode from 'vscode';
 import type { Session } from '../session.js';
 import { GATE_RENDERER_ID, isApprovalQuery, type ApprovalAnswer } from '../shared/gate-messages.js';
-import { checkAsDrawn, outputOfItem } from '../shared/output-items.js';
+import { outputOfItem } from '../shared/output-items.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
+import { checkAsDrawnWith, type UnknownReleases } from './releases.js';
 import type { GatewayViews } from './views-context.js';
 
 /** How long an answer may wait for the views to load (the renderer waits 5 s in all). */
@@ -69,11 +71,20 @@ export class RendererApprovals implements vscode.Disposable {
     return (await this.passes(mime, text)) || this.approved(notebook, mime, text);
   }
 
-  /** True when the item passes review with every view (a possible table fails while unknown). */
+  /**
+   * True when the item passes review with every view (a possible table fails while unknown) and
+   * the DP releases the ledger vouches for (Privet's controller's, or verified with the gateway).
+   */
   private async passes(mime: string, text: string): Promise<boolean> {
     const views = await this.views.whenKnown(VIEWS_WAIT_MS);
     try {
-      return checkAsDrawn(outputOfItem(mime, text), views).verdict === 'pass';
+      const output = outputOfItem(mime, text);
+      const releases = this.approvals.releases;
+      const unknown: UnknownReleases = new Map();
+      if (checkAsDrawnWith(output, views, releases.lookup(unknown)).verdict === 'pass') return true;
+      const client = this.session.signedIn?.client;
+      if (unknown.size === 0 || !client || !(await releases.verify(client, unknown))) return false;
+      return checkAsDrawnWith(output, views, releases.lookup()).verdict === 'pass';
     } catch {
       return false; // content the check cannot read is not drawn
     }

@@ -3,7 +3,8 @@
  * (POST /reviews/status by content hash) on every session change, on "Privet: Check review status",
  * and every 15 s while a submitted original is still waiting (no polling otherwise). The
  * placeholder is replaced by the held original in its cell, and the original is forgotten. The
- * output gate uses the same step for an original it held only because the views were unknown.
+ * output gate uses the same step for an original the gateway cleared after its placeholder went in
+ * (approved content, a DP release the ledger vouches for) or that passes once the views are known.
  */
 import * as vscode from 'vscode';
 import type { NotebookOutput } from '@privet/core';

@@ -11,11 +11,11 @@
  * drawn once the host confirms it. Renderers apply to every notebook type, so this also holds
  * outputs in notebook types the host does not edit.
  */
-import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
+import type { OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
 import { holdingRules } from '@privet/core/review/index';
 import { Delegates, delegateIdFor, missingDelegateMessage } from './delegates.js';
 import { renderWithheld } from './dom.js';
-import { ApprovalChannel, decideItem } from './gate-decision.js';
+import { ApprovalChannel, decideItem, type ItemDecision, type ItemLike } from './gate-decision.js';
 import { clearElement, drawingTarget } from './surface.js';
 
 /** What a held item says until the host replaces it, or for good in notebook types it does not edit. */
@@ -26,13 +26,25 @@ const HELD_HINT =
 const TABLE_HINT =
   'This output may be a table of rows, which only the extension host can check against your Privet views, and it did not confirm it. If you are signed out, sign in ("Privet: Sign in") and run the cell again.';
 
+/**
+ * The gate renderer's API: VS Code's renderer API, and the decision for an item Privet's release
+ * renderer draws (only this renderer has the messaging that asks the extension host), which other
+ * renderers of the output webview reach with `getRenderer(GATE_RENDERER_ID)`.
+ */
+export interface GateRendererApi extends RendererApi {
+  decide(item: ItemLike): Promise<ItemDecision>;
+}
+
 /** Renderer entry point (VS Code's notebook renderer API). */
-export const activate: ActivationFunction = (context) => {
+export const activate = (context: RendererContext<unknown>): GateRendererApi => {
   const channel = new ApprovalChannel(context);
   const delegates = new Delegates((id) => context.getRenderer(id));
+  const decide = (item: ItemLike): Promise<ItemDecision> =>
+    decideItem(item, (mime, text) => channel.ask(mime, text));
   return {
+    decide,
     async renderOutputItem(item: OutputItem, element: HTMLElement, signal: AbortSignal) {
-      const decision = await decideItem(item, (mime, text) => channel.ask(mime, text));
+      const decision = await decide(item);
       if (signal.aborted) return;
       if (!decision.show) {
         delegates.dispose(item.id);

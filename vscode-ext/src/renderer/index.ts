@@ -3,11 +3,22 @@
  * statistic's value and interval, release id and cost — the same view as JupyterLab's renderer)
  * and the placeholder of a withheld output. DOM built with textContent only, so nothing in an
  * output can inject markup. Colours come from VS Code theme variables.
+ *
+ * Any kernel can display a bundle with these MIME types, so neither is taken on trust. A release
+ * is drawn only when the gate renderer's decision lets it (core's check, which flags a release the
+ * ledger does not vouch for as `dp-provenance`, then the extension host's answer: yes for the
+ * releases Privet's controller received or the gateway verified, or an approved output); without
+ * the gate renderer or its answer it is held (fail closed). A placeholder shows only its verdict
+ * and known rule names (dom.ts), never other text it carries.
  */
-import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
+import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { DpRelease } from '@privet/core/protocol';
 import { formatNumber, releaseCaption, releaseTable } from '@privet/core/client/release-format';
+import { holdingRules } from '@privet/core/review/index';
+import { GATE_RENDERER_ID } from '../shared/gate-messages.js';
 import { el, MUTED, renderWithheld } from './dom.js';
+import { decideItem, type ItemDecision } from './gate-decision.js';
+import type { GateRendererApi } from './gate.js';
 
 export { formatNumber, renderWithheld };
 
@@ -41,13 +52,43 @@ export function renderRelease(release: DpRelease, host: HTMLElement): void {
   footer.appendChild(el('code', release.releaseId));
 }
 
+/** What a release held here says (it may be an imitation a kernel displayed). */
+const RELEASE_HINT =
+  'A DP release is drawn only when the Privet gateway vouches for its release id and content. In a Jupyter notebook or the Interactive Window the cell offers "Request review".';
+
+/**
+ * The gate renderer's decision for a release item; without the gate renderer (or its `decide`),
+ * core's check alone, with no host to confirm: a release is then held.
+ */
+async function decideRelease(
+  item: OutputItem,
+  context: Pick<RendererContext<unknown>, 'getRenderer'>,
+): Promise<ItemDecision> {
+  let gate: Partial<GateRendererApi> | undefined;
+  try {
+    gate = (await context.getRenderer(GATE_RENDERER_ID)) as Partial<GateRendererApi> | undefined;
+  } catch {
+    gate = undefined;
+  }
+  if (typeof gate?.decide === 'function') return gate.decide(item);
+  return decideItem(item, () => Promise.resolve(false));
+}
+
 /** Renderer entry point (VS Code's notebook renderer API). */
-export const activate: ActivationFunction = () => ({
-  renderOutputItem(item: OutputItem, element: HTMLElement) {
+export const activate: ActivationFunction = (context) => ({
+  async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal) {
     if (item.mime === 'application/vnd.privet.withheld+json') {
       renderWithheld(item.json() as { verdict?: unknown; rules?: unknown }, element);
-    } else {
-      renderRelease(item.json() as DpRelease, element);
+      return;
     }
+    element.replaceChildren(); // nothing of an earlier rendering stays while this one is checked
+    const decision = await decideRelease(item, context);
+    if (signal?.aborted) return;
+    if (!decision.show) {
+      const { verdict, findings } = decision.review;
+      renderWithheld({ verdict, rules: holdingRules(findings) }, element, RELEASE_HINT);
+      return;
+    }
+    renderRelease(item.json() as DpRelease, element);
   },
 });
