@@ -3,7 +3,9 @@
  * the same code runs in Node and browsers. Salt is empty (the master key is already uniformly
  * random, RFC 5869 §3.1); the `info` string binds the key to its use. Columns in one join group
  * share `privet-token|join|<group>` so their tokens match across tables; any other column gets
- * `privet-token|<source>|<column>`, so equal values in unrelated columns never get equal tokens.
+ * `privet-token-column|<length>:<source>|<column>` — its own prefix and a length-prefixed source,
+ * so no source or column name can spell a join group's or another column's string — and equal
+ * values in unrelated columns never get equal tokens.
  */
 
 /** Length of every derived token key, in bytes (256 bits). */
@@ -12,7 +14,7 @@ export const TOKEN_KEY_BYTES = 32;
 /** The HKDF info string for a tokenized column. */
 export function tokenKeyInfo(source: string, column: string, joinGroup?: string): string {
   return joinGroup === undefined
-    ? `privet-token|${source}|${column}`
+    ? `privet-token-column|${source.length}:${source}|${column}`
     : `privet-token|join|${joinGroup}`;
 }
 

@@ -79,10 +79,19 @@ describe('HKDF token keys', () => {
       tokenKeyInfo('patients', 'patient_id', 'patient'),
       tokenKeyInfo('visits', 'patient_id', 'patient'),
     );
-    assert.equal(tokenKeyInfo('patients', 'patient_id'), 'privet-token|patients|patient_id');
+    assert.equal(
+      tokenKeyInfo('patients', 'patient_id'),
+      'privet-token-column|8:patients|patient_id',
+    );
     const a = await deriveTokenKey(master, tokenKeyInfo('patients', 'patient_id'));
     const b = await deriveTokenKey(master, tokenKeyInfo('visits', 'patient_id'));
     assert.notDeepEqual(a, b);
+  });
+
+  test('no source or column name spells a join group or another column', () => {
+    // A source named "join" once gave column "person" the key of join group "person".
+    assert.notEqual(tokenKeyInfo('join', 'person'), tokenKeyInfo('people', 'id', 'person'));
+    assert.notEqual(tokenKeyInfo('a|b', 'c'), tokenKeyInfo('a', 'b|c'));
   });
 
   test('a master key under 256 bits is refused', async () => {
