@@ -11,18 +11,20 @@ import { SynthError } from './errors.js';
 /** δ implied by ρ-zCDP at a given ε (CKS 2020, minimized numerically over α; any α is a valid bound). */
 export function zcdpDelta(rho: number, epsilon: number): number {
   if (rho <= 0) return 0;
-  const at = (alpha: number): number =>
-    Math.exp((alpha - 1) * (alpha * rho - epsilon) + alpha * Math.log1p(-1 / alpha)) / (alpha - 1);
+  // Searched in log space: for a small ρ the bracket reaches α ≈ ε/ρ, where δ(α) itself
+  // overflows to Infinity and would steer the search the wrong way.
+  const logAt = (alpha: number): number =>
+    (alpha - 1) * (alpha * rho - epsilon) + alpha * Math.log1p(-1 / alpha) - Math.log(alpha - 1);
   // The log of δ(α) is convex in α: golden-section search on [1+1e-9, αmax].
   let lo = 1 + 1e-9;
   let hi = Math.max(2, (epsilon + 1) / (2 * rho) + 2);
   for (let i = 0; i < 200; i++) {
     const m1 = lo + (hi - lo) / 3;
     const m2 = hi - (hi - lo) / 3;
-    if (at(m1) < at(m2)) hi = m2;
+    if (logAt(m1) < logAt(m2)) hi = m2;
     else lo = m1;
   }
-  return Math.min(1, at((lo + hi) / 2));
+  return Math.min(1, Math.exp(logAt((lo + hi) / 2)));
 }
 
 /** The largest rational ρ (shaded down, verified) such that ρ-zCDP implies (ε, δ)-DP. */

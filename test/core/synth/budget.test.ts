@@ -25,6 +25,19 @@ describe('synthesis budget', () => {
     assert.ok(r > 0.0149 && r < 0.0151, `ρ = ${r}`);
   });
 
+  test('small ε is usable: each ρ satisfies the bound and beats the classic conversion', () => {
+    // δ(α) overflowed to Infinity for small ρ and the search went the wrong way: ε ≤ 0.05 at
+    // δ = 1e-9 was refused as "no usable zCDP budget".
+    for (const delta of [1e-9, 1e-6])
+      for (const epsilon of [0.001, 0.01, 0.03, 0.05, 0.1]) {
+        const r = rhoForEpsilonDelta(epsilon, delta).toNumber();
+        assert.ok(zcdpDelta(r, epsilon) <= delta, `ε=${epsilon} δ=${delta}`);
+        const L = Math.log(1 / delta);
+        const classic = (Math.sqrt(L + epsilon) - Math.sqrt(L)) ** 2;
+        assert.ok(r >= classic, `ε=${epsilon} δ=${delta}: ρ ${r} < classic ${classic}`);
+      }
+  });
+
   test('refuses unusable ε and δ', () => {
     for (const [e, d] of [
       [0, 1e-9],
