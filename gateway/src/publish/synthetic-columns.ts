@@ -6,7 +6,7 @@
 // Identifier columns are refused: nothing about a direct identifier can be synthesized usefully,
 // and refusing keeps them out of every released domain. This file also builds the read and write SQL.
 import type { Policy, SyntheticView } from '@privet/core';
-import { quoteIdent } from '@privet/core/mask/index';
+import { quoteIdent, sqlString } from '@privet/core/mask/index';
 import type { ViewColumn } from '@privet/core/synth/view';
 import { PublishError } from './errors.js';
 
@@ -26,6 +26,19 @@ export interface SyntheticColumn {
   publishedType: 'BIGINT' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN' | 'DATE';
   /** Provenance text for the manifest. */
   operator: string;
+}
+
+/**
+ * A number read as the public category of the same value: a DOUBLE 1.0 reads as "1.0" as text,
+ * which no category "1" matches (every row would become the catch-all).
+ */
+export function numericCategorySql(q: string, categories: readonly string[]): string {
+  const arms = categories
+    .filter((c) => c.trim() !== '' && Number.isFinite(Number(c)))
+    .map((c) => `WHEN TRY_CAST(${q} AS DOUBLE) = ${String(Number(c))} THEN ${sqlString(c)}`);
+  return arms.length === 0
+    ? `CAST(${q} AS VARCHAR)`
+    : `CASE ${arms.join(' ')} ELSE CAST(${q} AS VARCHAR) END`;
 }
 
 /** Resolves every column of a synthetic view; throws a PublishError naming the column to fix. */
@@ -82,7 +95,7 @@ export function syntheticColumns(
               spec: { name, kind: 'categorical', categories },
               output: integer ? 'integer' : 'number',
             },
-            readSql: `CAST(${q} AS VARCHAR)`,
+            readSql: numericCategorySql(q, categories),
             stagingType: 'DOUBLE',
             publishSql,
             publishedType,
