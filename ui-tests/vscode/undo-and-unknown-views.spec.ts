@@ -8,17 +8,21 @@
  * stay held. Runs after the other VS Code specs (file order): it signs out and writes its own
  * notebooks into the workspace.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { DISPLAY_CELLS, DISPLAYED_ROW_MARK, ECHOED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import {
+  hostPlaceholders,
+  saveAndWait,
+  savedOutputs,
+  useEchoKernel,
+  writeNotebook,
+} from './support/saved-notebook.js';
 import {
   cell,
   openNotebookAlone,
   openWorkbench,
   outputFrame,
-  pick,
   runCell,
   runCommand,
   shot,
@@ -40,69 +44,21 @@ const MONTHLY_VISITS = [
   '</tbody></table>',
 ].join('\n');
 
-/** Writes an echo-kernel notebook with these cell sources (no outputs) into the workspace. */
-function writeNotebook(file: string, sources: readonly string[]): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { language_info: { name: 'python' } },
-    cells: sources.map((source) => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: { vscode: { languageId: 'python' } },
-      outputs: [],
-      source: source.split(/(?<=\n)/),
-    })),
-  };
-  const path = join(env.workspace, file);
-  writeFileSync(path, JSON.stringify(notebook, null, 1) + '\n');
-  return path;
-}
-
-/** The outputs of each cell of the .ipynb on disk, as JSON text. */
-function savedOutputs(path: string): string[] {
-  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: unknown[] }[] };
-  return nb.cells.map((c) => JSON.stringify(c.outputs ?? []));
-}
-
 /** The held ids of the placeholders in saved cell outputs. */
 function heldIds(outputs: string): string[] {
   return [...outputs.matchAll(/\\?"heldId\\?":\s*\\?"([^"\\]+)/g)].map((m) => m[1]!);
 }
 
-/** Saves the notebook (Ctrl+S) and waits until the file on disk was written again. */
-async function saveAndWait(page: Page, path: string): Promise<void> {
-  const before = statSync(path).mtimeMs;
-  await page.keyboard.press('Control+S');
-  await expect
-    .poll(
-      () => {
-        try {
-          savedOutputs(path); // written in full
-          return statSync(path).mtimeMs;
-        } catch {
-          return before;
-        }
-      },
-      { timeout: 30_000 },
-    )
-    .toBeGreaterThan(before);
-}
-
-/** The host's placeholders shown in the output webview. */
-function hostPlaceholders(page: Page) {
-  return outputFrame(page).getByText(/"Request review" on this cell/);
-}
-
 test('undo of the gate’s swap does not bring the withheld output back into the saved file', async ({
   page,
 }) => {
-  const path = writeNotebook('undo-gate.ipynb', [`# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`]);
+  const path = writeNotebook(env.workspace, 'undo-gate.ipynb', [
+    `# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`,
+  ]);
   await openWorkbench(page, env.url);
   await runCommand(page, 'Privet: Sign out');
   await openNotebookAlone(page, 'undo-gate.ipynb');
-  await runCommand(page, 'Notebook: Select Notebook Kernel');
-  await pick(page, 'Echo kernel (test)');
+  await useEchoKernel(page);
   await runCell(page, 0);
   await expect(hostPlaceholders(page).first()).toBeVisible();
   await saveAndWait(page, path);
@@ -130,13 +86,15 @@ test('undo of the gate’s swap does not bring the withheld output back into the
 test('views unknown: a table of rows is held in the document, and put back once it passes', async ({
   page,
 }) => {
-  const path = writeNotebook('views-unknown.ipynb', [DISPLAY_CELLS.maskedRows, MONTHLY_VISITS]);
+  const path = writeNotebook(env.workspace, 'views-unknown.ipynb', [
+    DISPLAY_CELLS.maskedRows,
+    MONTHLY_VISITS,
+  ]);
   await openWorkbench(page, env.url);
   // Signed out: the list of views is unknown.
   await runCommand(page, 'Privet: Sign out');
   await openNotebookAlone(page, 'views-unknown.ipynb');
-  await runCommand(page, 'Notebook: Select Notebook Kernel');
-  await pick(page, 'Echo kernel (test)');
+  await useEchoKernel(page);
   await runCommand(page, 'Notebook: Run All');
   // Both possible tables are held by the host (the renderer alone would hold them on screen only).
   await expect(hostPlaceholders(page)).toHaveCount(2);

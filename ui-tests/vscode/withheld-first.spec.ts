@@ -11,18 +11,23 @@
  * the workspace (removed again at the end).
  */
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
+import {
+  hostPlaceholders,
+  saveAndWait,
+  savedOutputs,
+  useEchoKernel,
+  writeNotebook,
+} from './support/saved-notebook.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   openNotebookAlone,
   openWorkbench,
-  outputFrame,
-  pick,
   runCell,
   runCommand,
   shot,
@@ -72,66 +77,11 @@ const FORGED_CELLS = [
   }),
 ];
 
-/** Writes an echo-kernel notebook with these cell sources (no outputs) into the workspace. */
-function writeNotebook(file: string, sources: readonly string[]): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { language_info: { name: 'python' } },
-    cells: sources.map((source) => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: { vscode: { languageId: 'python' } },
-      outputs: [],
-      source: source.split(/(?<=\n)/),
-    })),
-  };
-  const path = join(env.workspace, file);
-  writeFileSync(path, JSON.stringify(notebook, null, 1) + '\n');
-  return path;
-}
-
-/** The outputs of each cell of the .ipynb on disk, as JSON text. */
-function savedOutputs(path: string): string[] {
-  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: unknown[] }[] };
-  return nb.cells.map((c) => JSON.stringify(c.outputs ?? []));
-}
-
-/** Saves the notebook (Ctrl+S) and waits until the file on disk was written again. */
-async function saveAndWait(page: Page, path: string): Promise<void> {
-  const before = statSync(path).mtimeMs;
-  await page.keyboard.press('Control+S');
-  await expect
-    .poll(
-      () => {
-        try {
-          savedOutputs(path); // written in full
-          return statSync(path).mtimeMs;
-        } catch {
-          return before;
-        }
-      },
-      { timeout: 30_000 },
-    )
-    .toBeGreaterThan(before);
-}
-
-/** The host's placeholders shown in the output webview. */
-function hostPlaceholders(page: Page) {
-  return outputFrame(page).getByText(/"Request review" on this cell/);
-}
-
-/** Selects the echo kernel for the open notebook. */
-async function useEchoKernel(page: Page): Promise<void> {
-  await runCommand(page, 'Notebook: Select Notebook Kernel');
-  await pick(page, 'Echo kernel (test)');
-}
-
 test('Privet MIME types from another kernel are checked: forged bundles are held', async ({
   page,
 }) => {
   await page.context().addInitScript(watchForLeak, [FORGED_EMAIL, FORGED_KEY]);
-  const path = writeNotebook('forged-privet-mime.ipynb', FORGED_CELLS);
+  const path = writeNotebook(env.workspace, 'forged-privet-mime.ipynb', FORGED_CELLS);
   await openWorkbench(page, env.url);
   await signInAs(page, 'alice', env.tokens.alice!);
   await openNotebookAlone(page, 'forged-privet-mime.ipynb');
@@ -224,7 +174,9 @@ test('the placeholder is in the saved file while the approval lookup is still wa
       join(settingsDir, 'settings.json'),
       JSON.stringify({ 'privet.gatewayUrl': proxy.url }, null, 2),
     );
-    const path = writeNotebook('slow-review.ipynb', [`# echo: ${email.replace('@', '[at]')}`]);
+    const path = writeNotebook(env.workspace, 'slow-review.ipynb', [
+      `# echo: ${email.replace('@', '[at]')}`,
+    ]);
     await openWorkbench(page, env.url);
     await signInAs(page, 'alice', env.tokens.alice!);
     await openNotebookAlone(page, 'slow-review.ipynb');

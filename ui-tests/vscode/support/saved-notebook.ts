@@ -1,0 +1,63 @@
+/**
+ * Notebooks a spec writes into the workspace and reads back from disk after saving: what the
+ * host gate let into the document is exactly what the saved .ipynb holds.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { outputFrame, pick, runCommand } from './workbench.js';
+
+/** Writes an echo-kernel notebook with these cell sources (no outputs) into `workspace`. */
+export function writeNotebook(workspace: string, file: string, sources: readonly string[]): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { language_info: { name: 'python' } },
+    cells: sources.map((source) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { vscode: { languageId: 'python' } },
+      outputs: [],
+      source: source.split(/(?<=\n)/),
+    })),
+  };
+  const path = join(workspace, file);
+  writeFileSync(path, JSON.stringify(notebook, null, 1) + '\n');
+  return path;
+}
+
+/** The outputs of each cell of the .ipynb on disk, as JSON text. */
+export function savedOutputs(path: string): string[] {
+  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: unknown[] }[] };
+  return nb.cells.map((c) => JSON.stringify(c.outputs ?? []));
+}
+
+/** Saves the notebook (Ctrl+S) and waits until the file on disk was written again. */
+export async function saveAndWait(page: Page, path: string): Promise<void> {
+  const before = statSync(path).mtimeMs;
+  await page.keyboard.press('Control+S');
+  await expect
+    .poll(
+      () => {
+        try {
+          savedOutputs(path); // written in full
+          return statSync(path).mtimeMs;
+        } catch {
+          return before;
+        }
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(before);
+}
+
+/** The host's placeholders shown in the output webview. */
+export function hostPlaceholders(page: Page): Locator {
+  return outputFrame(page).getByText(/"Request review" on this cell/);
+}
+
+/** Selects the echo kernel for the open notebook. */
+export async function useEchoKernel(page: Page): Promise<void> {
+  await runCommand(page, 'Notebook: Select Notebook Kernel');
+  await pick(page, 'Echo kernel (test)');
+}
