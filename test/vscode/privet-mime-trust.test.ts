@@ -2,7 +2,7 @@
  * Privet's MIME types are not a pass: any kernel can display a bundle with them. What the VS Code
  * extension still trusts is only what it wrote itself, by exact content: the placeholders it wrote
  * (HeldOutputs.isPlaceholder; content and metadata), and DP releases its controller received or the
- * gateway verified (KnownReleases, by release id AND content). The release renderer draws a
+ * gateway verified (core's VerifiedReleases, by release id AND content). The release renderer draws a
  * release only when the gate renderer's decision (core's check, then the host) lets it, and a
  * placeholder item shows known rule ids only. Approvals are also answered synchronously
  * (contentHashNow), so the host gate can swap in the placeholder before asking the gateway.
@@ -21,7 +21,8 @@ import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { Approvals, contentHashNow } from '../../vscode-ext/src/notebook/approvals.js';
 import { HeldOutputs } from '../../vscode-ext/src/notebook/held.js';
 import { placeholderOutput, releaseOutput } from '../../vscode-ext/src/notebook/outputs.js';
-import { checkAsDrawnWith, KnownReleases } from '../../vscode-ext/src/notebook/releases.js';
+import { VerifiedReleases } from '@privet/core/client/index';
+import { checkAsDrawnWith } from '../../vscode-ext/src/notebook/drawn-check.js';
 import { activate as activateGate } from '../../vscode-ext/src/renderer/gate.js';
 import { activate as activateReleases } from '../../vscode-ext/src/renderer/index.js';
 import { isApprovalQuery } from '../../vscode-ext/src/shared/gate-messages.js';
@@ -137,7 +138,7 @@ describe('Privet MIME types from a kernel are not trusted', () => {
         metadata: {},
       };
       assert.notEqual(
-        checkAsDrawnWith(output, [], new KnownReleases().lookup()).verdict,
+        checkAsDrawnWith(output, [], new VerifiedReleases().lookup()).verdict,
         'pass',
         Object.keys(privet)[0],
       );
@@ -170,7 +171,7 @@ describe('Privet MIME types from a kernel are not trusted', () => {
   });
 
   it('trusts a release by id and content only, verified with the gateway or received', async () => {
-    const releases = new KnownReleases();
+    const releases = new VerifiedReleases();
     const r = release();
     const check = (value: unknown, known = releases.lookup()): string =>
       checkOutput(

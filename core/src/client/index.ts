@@ -1,4 +1,4 @@
-/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text. */
+/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text and verified DP releases. */
 export * from './fetch-like.js';
 export * from './gateway-error.js';
 export * from './url.js';
@@ -7,3 +7,4 @@ export * from './gateway-client.js';
 export * from './duckdb-lockdown.js';
 export * from './release-format.js';
 export * from './publish-progress.js';
+export * from './verified-releases.js';

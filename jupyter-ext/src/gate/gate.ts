@@ -17,7 +17,7 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
-import { ReleaseCache, type UnknownReleases } from './releases.js';
+import { VerifiedReleases, type UnknownReleases } from '@privet/core/client/index';
 
 /** Name of the performance measure of the gate's local work on one output. */
 export const GATE_MEASURE = 'privet-gate-check';
@@ -35,7 +35,9 @@ export interface LocalCheck {
 /** Shared state and services of the output gate. */
 export class OutputGate {
   readonly approvals: ApprovalCache;
-  private readonly releases = new ReleaseCache();
+  private readonly releases = new VerifiedReleases((error) =>
+    console.warn('Privet: could not verify DP releases; the output stays held.', error),
+  );
   private readonly changedSignal = new Signal<this, void>(this);
   private views: ViewSummary[] | null = null;
   private readonly samples: number[] = [];
@@ -136,12 +138,7 @@ export class OutputGate {
   async verifyReleases(releases: UnknownReleases): Promise<boolean> {
     const client = this.client;
     if (!client || releases.size === 0) return false;
-    try {
-      return await this.releases.verify(client, releases);
-    } catch (error) {
-      console.warn('Privet: could not verify DP releases; the output stays held.', error);
-      return false;
-    }
+    return this.releases.verify(client, releases);
   }
 
   /** The review state of a held output's content hash in `experiment`. */

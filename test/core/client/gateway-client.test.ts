@@ -18,8 +18,10 @@ import {
   type FetchLike,
   type FetchRequestLike,
   type GatewayTransport,
+  type UnknownReleases,
+  VerifiedReleases,
 } from '@privet/core/client/index';
-import { releaseDigest } from '@privet/core/review/index';
+import { releaseContentText, releaseDigest } from '@privet/core/review/index';
 import { API_PREFIX } from '@privet/core/protocol';
 import { EXPERIMENT, startTestGateway, type TestGateway } from '../../gateway/http/fixture.js';
 
@@ -124,6 +126,60 @@ describe('core GatewayClient over a real gateway', () => {
       { id: 'f'.repeat(32), digest },
     ]);
     assert.deepEqual(valid, [{ id, digest }]);
+  });
+
+  it('VerifiedReleases trusts a release by id and content, as the gateway’s ledger says', async () => {
+    const answer = await ana.dpQuery({
+      experiment: EXPERIMENT,
+      sql: 'SELECT COUNT(*) AS n FROM people_dp',
+      epsilon: '0.1',
+      dryRun: false,
+    });
+    assert.ok(!answer.dryRun);
+    const release = answer.release;
+    const content = releaseContentText(release);
+    const forged = releaseContentText({ ...release, columns: ['n', 'forged'] });
+    const cache = new VerifiedReleases();
+    const unknown: UnknownReleases = new Map();
+    const ask = cache.lookup(unknown);
+    assert.equal(ask(release.releaseId, content), false, 'not verified yet');
+    assert.equal(ask(release.releaseId, forged), false);
+    assert.equal(unknown.size, 2, 'both noted for verification');
+
+    // The gateway is down: nothing is learned and both stay unknown (held), the error reported.
+    const errors: unknown[] = [];
+    const offline = new VerifiedReleases((e) => errors.push(e));
+    const down = new GatewayClient(
+      `http://127.0.0.1:${await closedPort()}`,
+      'x',
+      recordingTransport([]),
+    );
+    const noted: UnknownReleases = new Map(unknown);
+    assert.equal(await offline.verify(down, noted), false);
+    assert.ok(errors[0] instanceof GatewayError, 'the failure reaches onError');
+    const again: UnknownReleases = new Map();
+    assert.equal(offline.lookup(again)(release.releaseId, content), false);
+    assert.equal(again.size, 1, 'still unknown, asked again next time');
+
+    assert.equal(await cache.verify(ana, unknown), true);
+    const later: UnknownReleases = new Map();
+    const now = cache.lookup(later);
+    assert.equal(now(release.releaseId, content), true, 'the ledger committed this content');
+    assert.equal(now(release.releaseId, forged), false, 'a real id with other numbers is refused');
+    assert.equal(later.size, 0, 'both answered from the cache');
+    assert.equal(await cache.verify(ana, unknown), false, 'nothing new to ask');
+
+    // Another gateway has another ledger: switching forgets everything learned from this one.
+    cache.remember({ ...release, releaseId: 'e'.repeat(32) }, 'http://127.0.0.1:1');
+    const unseen: UnknownReleases = new Map();
+    assert.equal(cache.lookup(unseen)(release.releaseId, content), false);
+    assert.equal(unseen.size, 1, 'asked again, of the new gateway');
+
+    // A release this host received from the gateway is trusted without asking.
+    const received = new VerifiedReleases();
+    received.remember(release, ana.baseUrl);
+    assert.equal(received.lookup()(release.releaseId, content), true);
+    assert.equal(received.lookup()(release.releaseId, forged), false);
   });
 
   it('turns an ApiError body into a GatewayError with the message and fix', async () => {

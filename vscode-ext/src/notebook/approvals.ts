@@ -11,7 +11,7 @@ import { outputContentHash, outputContentText, type NotebookOutput } from '@priv
 import type { ReviewState } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import type { HeldOutputs } from './held.js';
-import { KnownReleases } from './releases.js';
+import { VerifiedReleases } from '@privet/core/client/index';
 
 /** Most hashes sent in one status call (the gateway's own limit is higher). */
 const STATUS_BATCH = 100;
@@ -30,7 +30,7 @@ export class Approvals {
   /** The newest review state seen per experiment and content hash. */
   private readonly latest = new Map<string, ReviewState | 'none'>();
   /** DP releases the gateway vouches for (by id and content). */
-  readonly releases = new KnownReleases();
+  readonly releases = new VerifiedReleases();
 
   /** True when this content hash is known approved in the experiment (no network). */
   knownApproved(experiment: string, contentHash: string): boolean {

@@ -38,7 +38,8 @@ import type { Session } from '../session.js';
 import { contentHashNow, type Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { placeholderOutput } from './outputs.js';
-import { checkAsDrawnWith, type KnownRelease, type UnknownReleases } from './releases.js';
+import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
+import { checkAsDrawnWith } from './drawn-check.js';
 import { restoreHeldOriginal } from './restore.js';
 import type { GatewayViews } from './views-context.js';
 

@@ -13,7 +13,8 @@ import { GATE_RENDERER_ID, isApprovalQuery, type ApprovalAnswer } from '../share
 import { outputOfItem } from '../shared/output-items.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
-import { checkAsDrawnWith, type UnknownReleases } from './releases.js';
+import type { UnknownReleases } from '@privet/core/client/index';
+import { checkAsDrawnWith } from './drawn-check.js';
 import type { GatewayViews } from './views-context.js';
 
 /** How long an answer may wait for the views to load (the renderer waits 5 s in all). */

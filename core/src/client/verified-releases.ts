@@ -1,23 +1,13 @@
 /**
- * Which DP releases the gateway's ledger vouches for, by release id AND content: the releases
- * Privet's SQL controller received in this window, and those POST /releases/verify confirmed. A
- * value in Privet's DP-release MIME type is otherwise an imitation (a kernel can display any
- * bundle): core's check flags it `dp-provenance`. The check asks synchronously (`knownRelease`),
- * so a lookup records the releases it could not answer; they are verified in one call and the
- * output is checked again.
+ * Which DP releases a gateway's ledger vouches for, by release id AND content (the ledger keeps
+ * the SHA-256 of what it released, so a real id cannot vouch for other numbers). Shared by both
+ * notebook hosts: the review engine asks synchronously (`ReviewContext.knownRelease`), so a lookup
+ * records the releases it could not answer; they are hashed (Web Crypto), verified in one
+ * POST /releases/verify, and the caller checks the output again.
  */
-import {
-  checkOutput,
-  digestOfContent,
-  holdWhileViewsUnknown,
-  releaseContentText,
-  type NotebookOutput,
-  type ReviewResult,
-  type ViewUsed,
-} from '@privet/core';
-import type { DpRelease } from '@privet/core/protocol';
-import type { GatewayClient } from '../client/gateway.js';
-import { asDrawn } from '../shared/output-items.js';
+import type { DpRelease } from '../dpsql/types.js';
+import { digestOfContent, releaseContentText } from '../review/dp-release.js';
+import type { GatewayClient } from './gateway-client.js';
 
 /** Most releases kept, and most characters of their content; beyond either the cache starts over. */
 const MAX_CACHED = 10_000;
@@ -31,22 +21,28 @@ export type KnownRelease = (id: string, content: string) => boolean;
 /** Releases a check asked about that the cache could not answer, by `id + '\n' + content`. */
 export type UnknownReleases = Map<string, { id: string; content: string }>;
 
-/** Verified (true) and refused (false) releases of one gateway, by id and content. */
-export class KnownReleases {
+/** The part of a gateway client the cache uses. */
+export type ReleaseVerifier = Pick<GatewayClient, 'baseUrl' | 'verifyReleases'>;
+
+/** Verified (true) and refused (false) releases of one gateway at a time, by id and content. */
+export class VerifiedReleases {
   private readonly known = new Map<string, boolean>();
   private chars = 0;
   private gateway = '';
 
-  /** Records a release the gateway sent Privet's controller (gateway `baseUrl`). */
+  /** `onError` hears why a verify call failed (the releases stay unknown, so outputs stay held). */
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  /** Records a release the gateway at `baseUrl` just sent this host (a DP query's answer). */
   remember(release: DpRelease, baseUrl: string): void {
     this.useGateway(baseUrl);
-    this.set(key(release.releaseId, releaseContentText(release)), true);
+    this.set(releaseKey(release.releaseId, releaseContentText(release)), true);
   }
 
   /** A `knownRelease` lookup; releases not cached yet are added to `unknown`, if given. */
   lookup(unknown?: UnknownReleases): KnownRelease {
     return (id, content) => {
-      const k = key(id, content);
+      const k = releaseKey(id, content);
       const answer = this.known.get(k);
       if (answer === undefined) unknown?.set(k, { id, content });
       return answer === true;
@@ -54,10 +50,10 @@ export class KnownReleases {
   }
 
   /**
-   * Asks the gateway about `releases` (POST /releases/verify); true when anything new was learned.
-   * A failed call learns nothing (the releases stay unknown: held).
+   * Asks `client`'s gateway about `releases` (at most 500 per call); true when anything new was
+   * learned. A failed call learns nothing and is reported to `onError`.
    */
-  async verify(client: GatewayClient, releases: UnknownReleases): Promise<boolean> {
+  async verify(client: ReleaseVerifier, releases: UnknownReleases): Promise<boolean> {
     this.useGateway(client.baseUrl);
     const asked = [...releases].filter(([k]) => !this.known.has(k)).slice(0, MAX_PER_CALL);
     if (asked.length === 0) return false;
@@ -68,14 +64,17 @@ export class KnownReleases {
       const { valid } = await client.verifyReleases(
         claims.map(({ id, digest }) => ({ id, digest })),
       );
+      if (client.baseUrl !== this.gateway) return false; // switched gateways meanwhile
       const ok = new Set(valid.map((c) => `${c.id} ${c.digest}`));
       for (const c of claims) this.set(c.k, ok.has(`${c.id} ${c.digest}`));
       return true;
-    } catch {
+    } catch (error) {
+      this.onError(error);
       return false;
     }
   }
 
+  /** Forgets every release when the hosts switch to another gateway (its ledger is another). */
   private useGateway(baseUrl: string): void {
     if (baseUrl === this.gateway) return;
     this.known.clear();
@@ -93,20 +92,6 @@ export class KnownReleases {
   }
 }
 
-function key(id: string, content: string): string {
+function releaseKey(id: string, content: string): string {
   return `${id}\n${content}`;
-}
-
-/**
- * Core's display check of `output` as VS Code draws it (LaTeX also as Markdown) with every view
- * (`null` while unknown: a possible table of rows is held) and the releases the ledger vouches for.
- */
-export function checkAsDrawnWith(
-  output: NotebookOutput,
-  views: readonly ViewUsed[] | null,
-  knownRelease: KnownRelease,
-): ReviewResult {
-  const drawn = asDrawn(output);
-  const result = checkOutput(drawn, { mode: 'display', viewsUsed: views ?? [], knownRelease });
-  return holdWhileViewsUnknown(drawn, result, views !== null);
 }

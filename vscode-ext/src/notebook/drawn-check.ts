@@ -1,0 +1,29 @@
+/**
+ * Core's display check as VS Code draws an output, with the DP releases the gateway's ledger
+ * vouches for (by id AND content, core's VerifiedReleases): a value in Privet's DP-release MIME
+ * type is otherwise an imitation (a kernel can display any bundle) and core flags it
+ * `dp-provenance`.
+ */
+import {
+  checkOutput,
+  holdWhileViewsUnknown,
+  type NotebookOutput,
+  type ReviewResult,
+  type ViewUsed,
+} from '@privet/core';
+import type { KnownRelease } from '@privet/core/client/index';
+import { asDrawn } from '../shared/output-items.js';
+
+/**
+ * Core's display check of `output` as VS Code draws it (LaTeX also as Markdown) with every view
+ * (`null` while unknown: a possible table of rows is held) and the releases the ledger vouches for.
+ */
+export function checkAsDrawnWith(
+  output: NotebookOutput,
+  views: readonly ViewUsed[] | null,
+  knownRelease: KnownRelease,
+): ReviewResult {
+  const drawn = asDrawn(output);
+  const result = checkOutput(drawn, { mode: 'display', viewsUsed: views ?? [], knownRelease });
+  return holdWhileViewsUnknown(drawn, result, views !== null);
+}
