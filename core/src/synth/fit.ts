@@ -39,7 +39,7 @@ import type { Observation } from './graphical-model.js';
 import { measureOneWays } from './one-way.js';
 import { measureExtraPairs } from './refine.js';
 import { emptySample, parentKeys, sampleColumn, type NetModel } from './sample.js';
-import { validateTable, type DiscreteTable } from './table.js';
+import { recode, validateTable, type DiscreteTable } from './table.js';
 
 function share(total: Rational, fraction: number): Rational {
   if (!(fraction > 0 && fraction <= 1)) {
@@ -87,8 +87,8 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
 
   const coarse = node.map((p) => coarsen(p, options.coarseBins ?? DEFAULT_COARSE_BINS));
   const coarseSizes = coarse.map((z) => z.compressedSize);
-  const realFine = real.map((codes, a) => Int32Array.from(codes, (x) => maps[a]![x]!));
-  const realCoarse = realFine.map((codes, a) => Int32Array.from(codes, (x) => coarse[a]!.map[x]!));
+  const realFine = real.map((codes, a) => recode(codes, maps[a]!));
+  const realCoarse = realFine.map((codes, a) => recode(codes, coarse[a]!.map));
   const model: NetModel = {
     order: [],
     parents: names.map(() => []),
@@ -136,6 +136,23 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
     return t;
   };
 
+  // The draft's counts over a parent set, scaled to `total`: columns in the network are never
+  // redrawn, so each set is counted once.
+  const draftCache = new Map<string, Float64Array>();
+  const draftParentCounts = (ps: number[], groups: number): Float64Array => {
+    const id = ps.join(',');
+    let t = draftCache.get(id);
+    if (!t) {
+      const [draftKey] = parentKeys(draft.coarse, coarseSizes, ps, draftRows);
+      t = new Float64Array(groups);
+      for (let i = 0; i < draftRows; i++) t[draftKey[i]!]!++;
+      const scale = total / draftRows;
+      for (let g = 0; g < groups; g++) t[g]! *= scale;
+      draftCache.set(id, t);
+    }
+    return t;
+  };
+
   // (2) Grow the network.
   for (let round = 0; round < rounds; round++) {
     const candidates: { c: number; parents: number[]; level: 'fine' | 'coarse' }[] = [];
@@ -151,13 +168,7 @@ export function fitSynthesizer(table: DiscreteTable, options: FitOptions): Fitte
       const realKey = (): Int32Array => (keyMemo ??= parentKeys(realCoarse, coarseSizes, ps, n)[0]);
       let modelP: Float64Array;
       if (round === 0) modelP = aggregate(node[ps[0]!]!, coarse[ps[0]!]!).map((x) => x * total);
-      else {
-        const [draftKey] = parentKeys(draft.coarse, coarseSizes, ps, draftRows);
-        modelP = new Float64Array(groups);
-        for (const g of draftKey) modelP[g]!++;
-        const scale = total / draftRows;
-        for (let g = 0; g < groups; g++) modelP[g]! *= scale;
-      }
+      else modelP = draftParentCounts(ps, groups);
       for (let c = 0; c < d; c++) {
         if (inNet[c] || ps.includes(c)) continue;
         const fine = realCounts(ps, c, realKey, groups);

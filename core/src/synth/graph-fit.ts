@@ -9,6 +9,7 @@ import { estimateGraphModel, type Observation } from './graphical-model.js';
 import { junctionTreeCells } from './junction-tree.js';
 import { MAX_TREE_CELLS } from './options.js';
 import type { NetSample } from './sample.js';
+import { recode } from './table.js';
 
 /** Settings of `fitGraph`. */
 export interface GraphFitSettings {
@@ -57,6 +58,6 @@ export function drawDraft(
   const fine = sampleGraph(steps, sizes, rows, rng);
   return {
     fine,
-    coarse: fine.map((codes, a) => Int32Array.from(codes, (x) => coarse[a]!.map[x]!)),
+    coarse: fine.map((codes, a) => recode(codes, coarse[a]!.map)),
   };
 }

@@ -41,17 +41,37 @@ interface Edge {
   cells: number;
 }
 
-/** Belief propagation (two passes, log scale) on fixed index maps. */
+/**
+ * Belief propagation (two passes, log scale) on fixed index maps. The downward pass is Hugin's: a
+ * parent's belief is final when its children are reached, and the message to a child is the
+ * parent's separator marginal minus the child's own upward message, so each parent is
+ * exponentiated once (shifted by its max) for all its children, and that linear table is kept for
+ * `countsInto`. Upward messages are summed stably per separator cell, so they stay finite.
+ */
 class Propagator {
   private readonly up: Float64Array[];
+  private readonly down: Float64Array[];
   private readonly scratch: Float64Array[];
+  private readonly children: number[][];
+  /** exp(belief − max) of every clique with children, from the last run, and that max. */
+  private readonly linear: (Float64Array | undefined)[];
+  private readonly linearMax: Float64Array;
 
   constructor(
     private readonly tree: JunctionTree,
     private readonly edges: (Edge | undefined)[],
   ) {
     this.up = edges.map((e) => new Float64Array(e?.cells ?? 0));
+    this.down = edges.map((e) => new Float64Array(e?.cells ?? 0));
     this.scratch = edges.map((e) => new Float64Array(e?.cells ?? 0));
+    this.children = tree.cliques.map(() => []);
+    tree.parent.forEach((p, i) => {
+      if (p >= 0) this.children[p]!.push(i);
+    });
+    this.linear = tree.cells.map((n, i) =>
+      this.children[i]!.length > 0 ? new Float64Array(n) : undefined,
+    );
+    this.linearMax = new Float64Array(tree.cells.length);
   }
 
   /** log of the normalizer of the last run (subtract it from a belief to get log-probabilities). */
@@ -67,24 +87,87 @@ class Propagator {
       logSumInto(belief[i]!, e.child, this.up[i]!, this.scratch[i]!);
       addBroadcast(belief[parent[i]!]!, e.parent, this.up[i]!, 1);
     }
-    for (let q = 1; q < order.length; q++) {
-      const i = order[q]!;
-      const e = this.edges[i]!;
-      const p = belief[parent[i]!]!;
-      addBroadcast(p, e.parent, this.up[i]!, -1);
-      const msg = new Float64Array(e.cells);
-      logSumInto(p, e.parent, msg, this.scratch[i]!);
-      addBroadcast(p, e.parent, this.up[i]!, 1);
-      addBroadcast(belief[i]!, e.child, msg, 1);
+    for (const i of order) {
+      const lin = this.linear[i];
+      if (!lin) continue;
+      const b = belief[i]!;
+      let max = -Infinity;
+      for (let j = 0; j < b.length; j++) if (b[j]! > max) max = b[j]!;
+      for (let j = 0; j < b.length; j++) lin[j] = Math.exp(b[j]! - max);
+      this.linearMax[i] = max;
+      for (const c of this.children[i]!) {
+        const e = this.edges[c]!;
+        const msg = this.down[c]!;
+        const up = this.up[c]!;
+        sumInto(lin, e.parent, msg);
+        for (let s = 0; s < msg.length; s++) msg[s] = Math.log(msg[s]!) + max - up[s]!;
+        addBroadcast(belief[c]!, e.child, msg, 1);
+      }
     }
-    const root = belief[order[0]!]!;
-    let max = -Infinity;
-    for (const v of root) if (v > max) max = v;
-    let s = 0;
-    for (const v of root) s += Math.exp(v - max);
-    this.logZ = Math.log(s) + max;
+    const root = order[0]!;
+    const rootLinear = this.linear[root];
+    if (rootLinear) {
+      let s = 0;
+      for (let j = 0; j < rootLinear.length; j++) s += rootLinear[j]!;
+      this.logZ = Math.log(s) + this.linearMax[root]!;
+    } else {
+      const b = belief[root]!;
+      let max = -Infinity;
+      for (let j = 0; j < b.length; j++) if (b[j]! > max) max = b[j]!;
+      let s = 0;
+      for (let j = 0; j < b.length; j++) s += Math.exp(b[j]! - max);
+      this.logZ = Math.log(s) + max;
+    }
     return belief;
   }
+
+  /** Clique `c`'s belief from the last run as linear exp(belief + shift), into `out`. */
+  countsInto(c: number, belief: Float64Array, shift: number, out: Float64Array): void {
+    const lin = this.linear[c];
+    if (lin) {
+      const scale = Math.exp(this.linearMax[c]! + shift);
+      for (let j = 0; j < lin.length; j++) out[j] = lin[j]! * scale;
+    } else {
+      for (let j = 0; j < belief.length; j++) out[j] = Math.exp(belief[j]! + shift);
+    }
+  }
+}
+
+/** The index maps of every clique's edge to its parent (undefined for a root). */
+function treeEdges(tree: JunctionTree, sizes: readonly number[]): (Edge | undefined)[] {
+  return tree.cliques.map((c, i): Edge | undefined => {
+    const p = tree.parent[i]!;
+    if (p < 0) return undefined;
+    const sep = tree.separators[i]!;
+    return {
+      child: projectionIndex(
+        c,
+        c.map((a) => sizes[a]!),
+        sep,
+      ),
+      parent: projectionIndex(
+        tree.cliques[p]!,
+        tree.cliques[p]!.map((a) => sizes[a]!),
+        sep,
+      ),
+      cells: sep.reduce((x, a) => x * sizes[a]!, 1),
+    };
+  });
+}
+
+/** log P(clique cell) of every clique for log-potentials `theta` (one calibration pass). */
+export function calibratedLogBeliefs(
+  tree: JunctionTree,
+  sizes: readonly number[],
+  theta: readonly Float64Array[],
+): Float64Array[] {
+  const bp = new Propagator(tree, treeEdges(tree, sizes));
+  const belief = bp.run(
+    theta,
+    tree.cells.map((n) => new Float64Array(n)),
+  );
+  for (const b of belief) for (let j = 0; j < b.length; j++) b[j]! -= bp.logZ;
+  return belief;
 }
 
 /** Fits a junction-tree model to `observations` by mirror descent (`iterations` steps). */
@@ -102,17 +185,7 @@ export function estimateGraphModel(
     observations.map((o) => o.attrs),
   );
   const cliqueSizes = tree.cliques.map((c) => c.map((a) => sizes[a]!));
-  const edges = tree.cliques.map((c, i): Edge | undefined => {
-    const p = tree.parent[i]!;
-    if (p < 0) return undefined;
-    const sep = tree.separators[i]!;
-    const cells = sep.reduce((x, a) => x * sizes[a]!, 1);
-    return {
-      child: projectionIndex(c, cliqueSizes[i]!, sep),
-      parent: projectionIndex(tree.cliques[p]!, cliqueSizes[p]!, sep),
-      cells,
-    };
-  });
+  const edges = treeEdges(tree, sizes);
   const home = observations.map((o) => {
     let best = -1;
     tree.cliques.forEach((c, i) => {
@@ -133,10 +206,7 @@ export function estimateGraphModel(
   const marginals = (th: readonly Float64Array[], out: Float64Array[]): void => {
     bp.run(th, belief);
     const shift = Math.log(total) - bp.logZ;
-    belief.forEach((b, c) => {
-      const m = out[c]!;
-      for (let j = 0; j < b.length; j++) m[j] = Math.exp(b[j]! + shift);
-    });
+    belief.forEach((b, c) => bp.countsInto(c, b, shift, out[c]!));
   };
 
   // Damped multiplicative updates (raking in log space): each measurement pulls its clique's

@@ -77,6 +77,12 @@ export function measureExtraPairs(o: RefineInputs, observations: Observation[]):
   /** Counts over `attrs` of the given columns (row-major, first attribute slowest). */
   const count = (cols: Int32Array[], ks: number[], attrs: number[]): Float64Array => {
     const rows = cols[attrs[0]!]!.length;
+    if (attrs.length === 2) {
+      const [x, y, ky] = [cols[attrs[0]!]!, cols[attrs[1]!]!, ks[attrs[1]!]!];
+      const out = new Float64Array(ks[attrs[0]!]! * ky);
+      for (let i = 0; i < rows; i++) out[x[i]! * ky + y[i]!]!++;
+      return out;
+    }
     const [key, cells] = parentKeys(cols, ks, attrs, rows);
     const out = new Float64Array(cells);
     for (let i = 0; i < rows; i++) out[key[i]!]!++;

@@ -124,3 +124,10 @@ export function takeRows(table: DiscreteTable, idx: ArrayLike<number>): Discrete
   });
   return { columns, rows: idx.length };
 }
+
+/** `map[codes[i]]` for every row (a plain loop: `Int32Array.from` with a callback is ~10× slower). */
+export function recode(codes: Int32Array, map: Int32Array): Int32Array {
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = map[codes[i]!]!;
+  return out;
+}

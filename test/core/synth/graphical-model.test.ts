@@ -2,7 +2,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { projectionIndex } from '@privet/core/synth/factor';
 import { graphSteps, sampleGraph } from '@privet/core/synth/graph-sample';
-import { estimateGraphModel, type Observation } from '@privet/core/synth/graphical-model';
+import {
+  calibratedLogBeliefs,
+  estimateGraphModel,
+  type Observation,
+} from '@privet/core/synth/graphical-model';
 import { buildJunctionTree, junctionTreeCells } from '@privet/core/synth/junction-tree';
 import { seededRandom } from '@privet/core/synth/seeded-random';
 
@@ -49,6 +53,67 @@ describe('junction-tree model', () => {
       junctionTreeCells(4, sizes, sets),
       tree.cells.reduce((s, x) => s + x, 0),
     );
+  });
+
+  test('calibration gives every clique its exact marginal (clique with several children, two components)', async () => {
+    // Cliques {0,1,2} with leaves {0,3}, {1,4}, {2,5}, and a separate component {6,7}; random
+    // log-potentials spanning ±30 (far beyond one exp's range when summed) checked against the
+    // brute-force joint over all 864 cells.
+    const sizes = [2, 3, 2, 3, 2, 2, 3, 2];
+    const tree = buildJunctionTree(8, sizes, [
+      [0, 1, 2],
+      [0, 3],
+      [1, 4],
+      [2, 5],
+      [6, 7],
+    ]);
+    const children = tree.parent.map((_, i) => tree.parent.filter((p) => p === i).length);
+    assert.ok(Math.max(...children) >= 2, 'some clique has two or more children');
+    assert.ok(
+      tree.separators.some((sep, i) => tree.parent[i]! >= 0 && sep.length === 0) ||
+        tree.parent.filter((p) => p < 0).length > 1,
+      'two components',
+    );
+    const rng = await seededRandom('calibration');
+    const theta = tree.cells.map((n) =>
+      Float64Array.from({ length: n }, () => (rng.nextUint32() / 2 ** 32) * 60 - 30),
+    );
+    const beliefs = calibratedLogBeliefs(tree, sizes, theta);
+    // Brute force: log p(x) = Σ_c θ_c[x_c] − log Z over every joint cell.
+    const cells = sizes.reduce((p, k) => p * k, 1);
+    const logP = new Float64Array(cells);
+    const x = new Array<number>(8).fill(0);
+    for (let j = 0; j < cells; j++) {
+      for (let a = 7, rest = j; a >= 0; a--) {
+        x[a] = rest % sizes[a]!;
+        rest = Math.floor(rest / sizes[a]!);
+      }
+      tree.cliques.forEach((c, i) => {
+        let idx = 0;
+        for (const a of c) idx = idx * sizes[a]! + x[a]!;
+        logP[j]! += theta[i]![idx]!;
+      });
+    }
+    const max = Math.max(...logP);
+    const z = logP.reduce((s, v) => s + Math.exp(v - max), 0);
+    tree.cliques.forEach((c, i) => {
+      const exact = new Float64Array(tree.cells[i]!);
+      for (let j = 0; j < cells; j++) {
+        for (let a = 7, rest = j; a >= 0; a--) {
+          x[a] = rest % sizes[a]!;
+          rest = Math.floor(rest / sizes[a]!);
+        }
+        let idx = 0;
+        for (const a of c) idx = idx * sizes[a]! + x[a]!;
+        exact[idx]! += Math.exp(logP[j]! - max) / z;
+      }
+      exact.forEach((p, idx) =>
+        assert.ok(
+          Math.abs(Math.exp(beliefs[i]![idx]!) - p) < 1e-9,
+          `clique ${c.join(',')} cell ${idx}: ${Math.exp(beliefs[i]![idx]!)} vs ${p}`,
+        ),
+      );
+    });
   });
 
   test('consistent marginals are recovered and sampled; coarse readings constrain sums', async () => {
