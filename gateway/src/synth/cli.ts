@@ -24,6 +24,8 @@ export interface SynthCommandOptions {
   rows?: number;
   out: string;
   onProgress?: ProgressCallback;
+  /** Hears cautions about the run (e.g. what a `seed` means for the privacy guarantee). */
+  onWarning?: (message: string) => void;
 }
 
 /** The manifest written next to the synthetic CSV. */
@@ -44,11 +46,23 @@ export interface SynthManifest {
   }[];
   structure: { column: string; parents: string[]; level: 'fine' | 'coarse' }[];
   seedHash: string | null;
-  source: { file: string; sha256: string; domainSha256: string };
+  /**
+   * The input's file name and the domain file's SHA-256. No hash of the input itself: the manifest
+   * travels with the synthetic rows, and a plain hash of the raw table would let anyone who knows
+   * all rows but one confirm guesses of that row (not differentially private).
+   */
+  source: { file: string; domainSha256: string };
   rows: number;
   createdAt: string;
   seconds: number;
 }
+
+/** Why a `--seed` run is private only while the seed is secret (printed when one is given). */
+export const SEED_WARNING =
+  '--seed makes the noise reproducible: the output is differentially private only while the ' +
+  'seed stays secret (anyone with the seed and the other rows can replay the noise and single ' +
+  'out a row; the manifest keeps only its SHA-256, from which a short or guessable seed can be ' +
+  'found). Use a long random seed kept like a key, or omit --seed to draw from the system CSPRNG.';
 
 /** Path of the manifest for an output CSV (`x.csv` → `x.manifest.json`). */
 export function manifestPathFor(out: string): string {
@@ -89,6 +103,7 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
   ]);
   const table = parseDiscreteCsv(csvText, parseDomain(domainText, o.domain), o.input);
   const rho = rhoForEpsilonDelta(o.epsilon, o.delta);
+  if (o.seed !== undefined) o.onWarning?.(SEED_WARNING);
   const rng = await randomFor(o.seed);
   const result = synthesize(table, {
     epsilon: o.epsilon,
@@ -119,7 +134,7 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
     })),
     structure: result.fitted.structure,
     seedHash: o.seed === undefined ? null : await seedHash(o.seed),
-    source: { file: basename(o.input), sha256: sha256(csvText), domainSha256: sha256(domainText) },
+    source: { file: basename(o.input), domainSha256: sha256(domainText) },
     rows: result.table.rows,
     createdAt: new Date().toISOString(),
     seconds: 0,

@@ -1,5 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
 import {
   manifestPathFor,
   runSynthCommand,
+  SEED_WARNING,
   type SynthManifest,
 } from '../../../gateway/src/synth/cli.js';
 import { parseDiscreteCsv, parseDomain } from '../../../gateway/src/synth/discrete-csv.js';
@@ -31,6 +33,7 @@ describe('privet synth (runSynthCommand)', () => {
     await writeFile(input, lines.slice(0, 8001).join('\n') + '\n');
     const out = join(dir, 'adult-synth.csv');
     const progress: string[] = [];
+    const warnings: string[] = [];
     const opts = {
       input,
       domain: `${ADULT}/adult-domain.json`,
@@ -40,6 +43,7 @@ describe('privet synth (runSynthCommand)', () => {
       rows: 5000,
       out,
       onProgress: (stage: string) => progress.push(stage),
+      onWarning: (message: string) => warnings.push(message),
     };
     const manifest = await runSynthCommand(opts);
     const csv = await readFile(out, 'utf8');
@@ -72,6 +76,13 @@ describe('privet synth (runSynthCommand)', () => {
       'the seed itself is not in the manifest',
     );
     assert.ok(progress.includes('sample'));
+    assert.deepEqual(warnings, [SEED_WARNING], 'a seeded run says the seed must stay secret');
+    // No plain hash of the raw input travels with the synthetic rows.
+    const inputHash = createHash('sha256')
+      .update(await readFile(input, 'utf8'))
+      .digest('hex');
+    assert.ok(!JSON.stringify(onDisk).includes(inputHash), 'no SHA-256 of the raw input');
+    assert.deepEqual(Object.keys(onDisk.source).sort(), ['domainSha256', 'file']);
     const again = join(dir, 'again.csv');
     await runSynthCommand({ ...opts, out: again });
     assert.equal(await readFile(again, 'utf8'), csv);
