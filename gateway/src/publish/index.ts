@@ -6,7 +6,10 @@
  * Synthetic views charge their source's publication budget: reserved before synthesis, committed
  * after staging and before the swap, refunded on failure. A synthetic view whose inputs (view and
  * column declarations, source version) are unchanged is kept as is and charged nothing. Every
- * masked view gets a `publish` audit entry (its Parquet hash and row counts) before the swap.
+ * masked view gets a `publish` audit entry (its Parquet hash and row counts) before the swap; if
+ * the publish fails after that (a charge or a swap), every view already audited or charged gets a
+ * follow-up `publish` entry with step `failed` (see failure.ts), and views already swapped in are
+ * put back to their previous version.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,11 +25,12 @@ import { openSourceEngine } from '../store/engine.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { parquetToArrowStream } from './arrow.js';
 import { PublishError } from './errors.js';
+import { auditPublishFailure, type AuditedView } from './failure.js';
 import {
   acquirePublishLock,
   readManifest,
   recoverViews,
-  swapIn,
+  swapInBatch,
   viewFiles,
   viewsDir,
 } from './layout.js';
@@ -169,6 +173,8 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
   };
   const reservations: { id: string; view: string }[] = [];
   const kept: PublishResult[] = [];
+  // Views the audit log already names as published or charged: a failure is recorded for each.
+  const audited: AuditedView[] = [];
   try {
     recoverViews(stateDir);
     const masterKey = loadOrCreateMasterKey(stateDir);
@@ -341,20 +347,22 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           });
         }
       });
+      audited.push(...masked.map((s) => ({ view: s.view, manifest: s.result.manifest })));
     }
     // Commit every charge before any view is renamed into place: a view is never visible unpaid.
     for (const s of staged) {
       if (!s.reservation) continue;
       openCharges().commit(s.reservation, s.view);
+      audited.push({ view: s.view, manifest: s.result.manifest, reservation: s.reservation });
       reservations.splice(
         reservations.findIndex((r) => r.id === s.reservation),
         1,
       );
       progress({ view: s.view, step: 'charged', rows: s.result.rows });
     }
-    const suffix = randomUUID().replaceAll('-', '');
+    swapInBatch(stateDir, staged, randomUUID().replaceAll('-', ''));
+    audited.length = 0; // every audited version is live now: nothing left to correct
     for (const s of staged) {
-      swapIn(stateDir, s.view, s.dir, suffix);
       progress({
         view: s.view,
         step: 'swapped',
@@ -367,9 +375,42 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     for (const r of reservations)
       charges?.refund(r.id, r.view, err instanceof Error ? err.message : 'publish failed');
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    tryRecoverViews(stateDir);
+    if (audited.length > 0)
+      recordFailure(stateDir, openRecords(), options.actor ?? 'cli', audited, err);
     throw err;
   } finally {
     ownDb?.close();
     release();
+  }
+}
+
+/** Puts the views folder in order after a failure (best effort: the next publish does it again). */
+function tryRecoverViews(stateDir: string): void {
+  try {
+    recoverViews(stateDir);
+  } catch {
+    // The failure entries then report what is on disk; the next publish runs recoverViews first.
+  }
+}
+
+/** Appends the `failed` follow-ups; if that fails too, throws both errors together. */
+function recordFailure(
+  stateDir: string,
+  records: PublishRecords,
+  actor: string,
+  audited: readonly AuditedView[],
+  err: unknown,
+): void {
+  try {
+    auditPublishFailure(records, stateDir, actor, audited, err);
+  } catch (auditErr) {
+    const text = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    throw new AggregateError(
+      [err, auditErr],
+      `${text(err)}; also, the audit entries recording that ${audited.map((a) => a.view).join(', ')} ` +
+        `did not go live could not be written (${text(auditErr)}). Fix: check the state database ` +
+        `(privet audit verify), then publish again`,
+    );
   }
 }

@@ -2,9 +2,10 @@
  * Where published views live, and how a new version replaces the old one atomically:
  * `<stateDir>/views/<view>/{data.parquet,data.arrows,manifest.json}`. A version is built in
  * `views/.tmp-<view>-*` and swapped in with two renames (old → `.old-<view>-*`, new → `<view>`);
- * the old one is deleted afterwards. A crash between the two renames leaves no `<view>` but an
- * `.old-` folder, which `recoverViews` renames back, so readers only ever see a complete version.
- * Dot-prefixed folders are never views.
+ * the old ones are deleted once every view of the batch is in place, and put back if a later view
+ * cannot be swapped in. A crash between the two renames leaves no `<view>` but an `.old-` folder,
+ * which `recoverViews` renames back, so readers only ever see a complete version. Dot-prefixed
+ * folders are never views.
  */
 import {
   existsSync,
@@ -17,6 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { ViewManifest } from '@privet/core';
+import { PublishError } from './errors.js';
 
 /** The files of one published view. */
 export interface ViewFiles {
@@ -70,16 +72,107 @@ export function recoverViews(stateDir: string): void {
   }
 }
 
-/** Moves a complete staged version into place and deletes the previous one. */
-export function swapIn(stateDir: string, view: string, stagedDir: string, suffix: string): void {
+/** A view just moved into place; its previous version (if any) waits in `old` until the batch ends. */
+export interface SwappedView {
+  view: string;
+  live: string;
+  old?: string;
+}
+
+/**
+ * Moves a complete staged version into place, keeping the previous one aside as `.old-<view>-*`
+ * (call `dropPrevious` once the whole batch is in place, or `undoSwap` to go back). If the second
+ * rename fails, the previous version is renamed back before the error is rethrown.
+ */
+export function swapIn(
+  stateDir: string,
+  view: string,
+  stagedDir: string,
+  suffix: string,
+): SwappedView {
   const root = viewsDir(stateDir);
   mkdirSync(root, { recursive: true });
   const live = join(root, view);
   const old = join(root, `.old-${view}-${suffix}`);
   const hadOld = existsSync(live);
   if (hadOld) renameSync(live, old);
-  renameSync(stagedDir, live);
-  if (hadOld) rmSync(old, { recursive: true, force: true });
+  try {
+    renameSync(stagedDir, live);
+  } catch (err) {
+    try {
+      if (hadOld) renameSync(old, live);
+    } catch {
+      // recoverViews restores the `.old-` folder (there is no `<view>`); report the first error.
+    }
+    throw err;
+  }
+  return hadOld ? { view, live, old } : { view, live };
+}
+
+/** Puts a swapped view's previous version back (or removes the view if it had none). */
+function undoSwap(stateDir: string, swapped: SwappedView, suffix: string): void {
+  const trash = join(viewsDir(stateDir), `.tmp-${swapped.view}-undo-${suffix}`);
+  renameSync(swapped.live, trash);
+  if (swapped.old) renameSync(swapped.old, swapped.live);
+  rmSync(trash, { recursive: true, force: true });
+}
+
+/** Deletes the previous versions once every view of a batch is in place (leftovers: recoverViews). */
+function dropPrevious(swapped: readonly SwappedView[]): void {
+  for (const s of swapped) {
+    if (!s.old) continue;
+    try {
+      rmSync(s.old, { recursive: true, force: true });
+    } catch {
+      // The new versions are in place; the next publish's recoverViews deletes what is left.
+    }
+  }
+}
+
+/**
+ * Swaps every staged view in, in order. If one cannot be, the ones before it are put back and a
+ * PublishError names it; the previous versions are deleted only once all are in place.
+ */
+export function swapInBatch(
+  stateDir: string,
+  staged: readonly { view: string; dir: string }[],
+  suffix: string,
+): void {
+  const done: SwappedView[] = [];
+  for (const s of staged) {
+    try {
+      done.push(swapIn(stateDir, s.view, s.dir, suffix));
+    } catch (err) {
+      throw swapError(stateDir, s.view, err, undoSwaps(stateDir, done, suffix));
+    }
+  }
+  dropPrevious(done);
+}
+
+/** Undoes swaps, last first; returns the views whose previous version could not be put back. */
+function undoSwaps(stateDir: string, done: readonly SwappedView[], suffix: string): string[] {
+  const stuck: string[] = [];
+  for (const s of [...done].reverse()) {
+    try {
+      undoSwap(stateDir, s, suffix);
+    } catch {
+      stuck.push(s.view);
+    }
+  }
+  return stuck;
+}
+
+function swapError(stateDir: string, view: string, err: unknown, stuck: string[]): PublishError {
+  const why = err instanceof Error ? err.message : String(err);
+  const kept =
+    stuck.length === 0
+      ? 'nothing of this publish was swapped in and the previous versions stay published'
+      : `putting back the previous version of ${stuck.join(', ')} failed too (the audit log records what each view shows now)`;
+  return new PublishError(
+    view,
+    `could not be moved into place (${why}); ${kept}`,
+    `make sure ${join(viewsDir(stateDir), view)} is absent or a folder the gateway may replace (not a file or a broken link) and the disk is writable, then publish again`,
+  );
 }
 
 /**
