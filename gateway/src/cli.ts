@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
-import { issueTokens, parseDuration } from './http/tokens.js';
+import { issueTokens, parseDuration, type IssuedTokens } from './http/tokens.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
@@ -110,17 +110,51 @@ token
   .addOption(stateOption())
   .requiredOption('--user <name...>', 'users to issue tokens for')
   .option('--ttl <duration>', 'how long the tokens stay valid (e.g. 90m, 12h, 7d)', '12h')
-  .action((opts: { policy: string; state: string; user: string[]; ttl: string }) => {
-    const { policy } = loadPolicyFile(opts.policy);
-    const unknown = opts.user.filter((u) => !policy.users[u]);
-    if (unknown.length > 0)
-      throw new Error(
-        `unknown user ${unknown.join(', ')}. Fix: use one of ${Object.keys(policy.users).join(', ')}`,
-      );
-    const issued = issueTokens(opts.state, opts.user, { ttlMs: parseDuration(opts.ttl) });
-    for (const [user, value] of Object.entries(issued.tokens)) console.log(`${user}\t${value}`);
-    console.error(`(valid until ${issued.expiresAt})`);
-  });
+  .option(
+    '--reset',
+    'start a new token file with only these tokens: every token issued before stops working; ' +
+      'a malformed tokens.json is moved aside to tokens.json.malformed-<time>',
+  )
+  .addHelpText(
+    'after',
+    '\nIf <state>/tokens.json is malformed (hand-edited, truncated), issuing refuses and changes\n' +
+      'nothing; the running gateway refuses every token until it is fixed. Repair the file, or run\n' +
+      'again with --reset (then issue tokens for every user who needs one).',
+  )
+  .action(
+    (opts: { policy: string; state: string; user: string[]; ttl: string; reset?: boolean }) => {
+      const { policy } = loadPolicyFile(opts.policy);
+      const unknown = opts.user.filter((u) => !policy.users[u]);
+      if (unknown.length > 0)
+        throw new Error(
+          `unknown user ${unknown.join(', ')}. Fix: use one of ${Object.keys(policy.users).join(', ')}`,
+        );
+      const issued = issueTokens(opts.state, opts.user, {
+        ttlMs: parseDuration(opts.ttl),
+        ...(opts.reset ? { reset: true } : {}),
+      });
+      for (const [user, value] of Object.entries(issued.tokens)) console.log(`${user}\t${value}`);
+      console.error(`(valid until ${issued.expiresAt})`);
+      if (issued.reset) reportReset(issued.reset, Object.keys(policy.users), opts.user);
+    },
+  );
+
+/** Tells the steward what `token issue --reset` did: which tokens no longer work. */
+function reportReset(
+  reset: NonNullable<IssuedTokens['reset']>,
+  users: readonly string[],
+  issuedFor: readonly string[],
+): void {
+  if (reset.malformedMovedTo)
+    console.error(`the malformed token file was moved aside to ${reset.malformedMovedTo}`);
+  const without = users.filter((u) => !issuedFor.includes(u));
+  console.error(
+    'token file reset: every previously issued token is now invalid' +
+      (without.length > 0
+        ? `; without a token now: ${without.join(', ')} (issue theirs with \`privet token issue --user NAME\`)`
+        : ''),
+  );
+}
 
 const policyCmd = program.command('policy').description('check policy files');
 policyCmd
@@ -197,7 +231,7 @@ program
   .requiredOption('--domain <json>', 'domain sizes per column')
   .requiredOption('--epsilon <e>', 'privacy budget ε')
   .requiredOption('--delta <d>', 'privacy budget δ')
-  .option('--seed <s>', 'seed for a reproducible run')
+  .option('--seed <s>', 'seed for a reproducible run (keep it secret like a key: see the warning)')
   .option('--rows <n>', 'rows to generate')
   .requiredOption('--out <csv>', 'output CSV (a manifest JSON is written next to it)')
   .action(
@@ -219,6 +253,7 @@ program
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.rows !== undefined ? { rows: Number(opts.rows) } : {}),
         out: opts.out,
+        onWarning: (message: string) => process.stderr.write(`privet synth: warning: ${message}\n`),
         onProgress: (stage: string, fraction: number) => {
           const line = `${stage} ${Math.round(fraction * 100)}%`;
           if (line !== last && process.stderr.isTTY) process.stderr.write(`\r  ${line.padEnd(40)}`);

@@ -43,6 +43,32 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('privet CLI', () => {
+  test('synth: a seeded run warns on stderr that the seed must stay secret; the JSON stays on stdout', () => {
+    const input = join(dir, 'tiny.csv');
+    const domain = join(dir, 'tiny-domain.json');
+    const rows = Array.from({ length: 400 }, (_, i) => `${i % 3},${(i * 7) % 5}`);
+    writeFileSync(input, 'a,b\n' + rows.join('\n') + '\n');
+    writeFileSync(domain, JSON.stringify({ a: 3, b: 5 }));
+    const args = [
+      'synth',
+      '--input',
+      input,
+      '--domain',
+      domain,
+      '--epsilon',
+      '1',
+      '--delta',
+      '1e-9',
+    ];
+    const seeded = privet(...args, '--seed', 'guessable', '--out', join(dir, 'tiny-out.csv'));
+    assert.equal(seeded.code, 0, seeded.stderr);
+    assert.match(seeded.stderr, /warning: --seed makes the noise reproducible.*stays secret/);
+    assert.equal((JSON.parse(seeded.stdout) as { kind: string }).kind, 'privet-synthetic');
+    const unseeded = privet(...args, '--out', join(dir, 'tiny-out2.csv'));
+    assert.equal(unseeded.code, 0, unseeded.stderr);
+    assert.doesNotMatch(unseeded.stderr, /warning/);
+  });
+
   test('policy check: ok, and file:line:col errors with exit 2', () => {
     assert.equal(privet('policy', 'check', policy).code, 0);
     const bad = join(dir, 'bad.yaml');

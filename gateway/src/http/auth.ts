@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy, Role } from '@privet/core';
 import { HttpError } from './errors.js';
-import { matchToken, readTokenStore, type TokenStore } from './tokens.js';
+import { matchToken, readTokenStore, tokenStoreProblem, type TokenStore } from './tokens.js';
 
 /**
  * The token store of a running gateway, kept in step with `<stateDir>/tokens.json`: each
@@ -50,7 +50,7 @@ export class TokenFile {
       if (err instanceof SyntaxError) throw this.malformed('it is not valid JSON');
       throw this.unreadable(err);
     }
-    const problem = storeProblem(read);
+    const problem = tokenStoreProblem(read);
     if (problem) throw this.malformed(problem);
     this.store = read as TokenStore;
     this.stamp = stamp;
@@ -76,25 +76,9 @@ export class TokenFile {
     return new HttpError(
       'internal',
       `the gateway's token file ${this.path} is malformed (${problem}), so it accepts no token until that is fixed`,
-      'a steward deletes the file and re-issues the tokens with `privet token issue --user NAME`',
+      'a steward repairs the file, or runs `privet token issue --reset --user NAME…`, which moves it aside and issues fresh tokens',
     );
   }
-}
-
-/** Why a parsed token file is not a TokenStore (undefined when it is one). Names no user or hash. */
-function storeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return 'it is not an object of users';
-  for (const entry of Object.values(value as Record<string, unknown>)) {
-    if (typeof entry === 'string') continue;
-    if (typeof entry !== 'object' || entry === null)
-      return 'an entry is neither a hash nor an object';
-    const { hash, expiresAt } = entry as { hash?: unknown; expiresAt?: unknown };
-    if (typeof hash !== 'string') return 'an entry has no hash';
-    if (expiresAt !== undefined && (typeof expiresAt !== 'string' || isNaN(Date.parse(expiresAt))))
-      return 'an entry has an invalid expiry time';
-  }
-  return undefined;
 }
 
 /** Who is making a request. */

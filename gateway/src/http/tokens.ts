@@ -4,8 +4,8 @@
  * CSPRNG values and expire (12 hours by default), so a leaked start link stops working.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 
 const TOKEN_PREFIX = 'pvt_';
 
@@ -52,12 +52,94 @@ export function readTokenStore(stateDir: string): TokenStore {
   return JSON.parse(readFileSync(path, 'utf8')) as TokenStore;
 }
 
+/** Thrown when tokens.json exists but is no token store; names the file, never its contents. */
+export class TokenStoreError extends Error {
+  /** The malformed file. */
+  readonly path: string;
+  /** How to fix it. */
+  readonly fix: string;
+
+  constructor(file: string, problem: string) {
+    const path = resolve(file);
+    const fix =
+      `repair ${path} by hand, or run \`privet token issue --reset --user NAME…\`, which moves it ` +
+      `aside to ${basename(path)}.malformed-<time> and issues fresh tokens (every token issued ` +
+      `before stops working)`;
+    super(`the token file ${path} is malformed (${problem}), so no token was issued. Fix: ${fix}`);
+    this.name = 'TokenStoreError';
+    this.path = path;
+    this.fix = fix;
+  }
+}
+
+/** Why a parsed token file is not a TokenStore (undefined when it is one). Names no user or hash. */
+export function tokenStoreProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'it is not an object of users';
+  for (const entry of Object.values(value as Record<string, unknown>)) {
+    if (typeof entry === 'string') continue;
+    if (typeof entry !== 'object' || entry === null)
+      return 'an entry is neither a hash nor an object';
+    const { hash, expiresAt } = entry as { hash?: unknown; expiresAt?: unknown };
+    if (typeof hash !== 'string') return 'an entry has no hash';
+    if (expiresAt !== undefined && (typeof expiresAt !== 'string' || isNaN(Date.parse(expiresAt))))
+      return 'an entry has an invalid expiry time';
+  }
+  return undefined;
+}
+
+/**
+ * Where JSON.parse stopped, from its message only: V8 may quote the text it choked on, and the
+ * file's text (hashes, or a token pasted by hand) must never reach a terminal or log.
+ */
+function jsonProblem(text: string, err: SyntaxError): string {
+  if (text.trim() === '') return 'it is empty';
+  if (/Unexpected end of JSON input/.test(err.message)) return 'its JSON ends too early';
+  const at = /at position (\d+)/.exec(err.message);
+  if (!at) return 'it is not valid JSON';
+  const position = Number(at[1]);
+  if (position >= text.length) return 'its JSON ends too early';
+  const before = text.slice(0, position).split('\n');
+  const column = (before.at(-1)?.length ?? 0) + 1;
+  return `it is not valid JSON: parsing stopped at line ${before.length}, column ${column}, position ${position}`;
+}
+
+/** Reads and checks the token store; throws TokenStoreError when the file is malformed. */
+function readCheckedStore(path: string): TokenStore {
+  if (!existsSync(path)) return {};
+  const text = readFileSync(path, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new TokenStoreError(path, jsonProblem(text, err));
+    throw err;
+  }
+  const problem = tokenStoreProblem(value);
+  if (problem) throw new TokenStoreError(path, problem);
+  return value as TokenStore;
+}
+
+/** A name next to `path` for keeping a malformed file (`tokens.json.malformed-<time>`), unused. */
+function asideName(path: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  let aside = `${path}.malformed-${stamp}`;
+  for (let n = 1; existsSync(aside); n++) aside = `${path}.malformed-${stamp}-${n}`;
+  return aside;
+}
+
+/** Writes the store atomically (temp file, then rename), readable by its owner only. */
 function writeTokenStore(stateDir: string, store: TokenStore): void {
   mkdirSync(stateDir, { recursive: true });
   const path = storePath(stateDir);
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(store, null, 2), { mode: 0o600 });
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, JSON.stringify(store, null, 2), { mode: 0o600 });
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 /** Settings of `issueTokens`. */
@@ -66,21 +148,46 @@ export interface IssueOptions {
   ttlMs?: number;
   /** Clock (ms since the epoch) for tests. */
   now?: number;
+  /**
+   * Start a new store holding only these tokens, so every token issued before stops working. A
+   * malformed file is kept aside as `tokens.json.malformed-<time>` instead of failing.
+   */
+  reset?: boolean;
 }
 
 /** Tokens just issued: plaintext per user (shown once) and their common expiry (ISO 8601). */
 export interface IssuedTokens {
   tokens: Record<string, string>;
   expiresAt: string;
+  /** Set by a reset: every earlier token is invalid; `malformedMovedTo` is where a bad file went. */
+  reset?: { malformedMovedTo?: string };
 }
 
-/** Issues fresh tokens for `users`, replacing theirs. */
+/** The store a reset starts from (empty); a malformed file is renamed aside first. */
+function resetStore(path: string, now: number): IssuedTokens['reset'] {
+  try {
+    readCheckedStore(path);
+    return {};
+  } catch (err) {
+    if (!(err instanceof TokenStoreError)) throw err;
+    const aside = asideName(path, now);
+    renameSync(path, aside);
+    return { malformedMovedTo: aside };
+  }
+}
+
+/**
+ * Issues fresh tokens for `users`, replacing theirs (with `reset`: replacing every stored token).
+ * Throws TokenStoreError, naming the file but none of its contents, when tokens.json is malformed.
+ */
 export function issueTokens(
   stateDir: string,
   users: readonly string[],
   options: IssueOptions = {},
 ): IssuedTokens {
-  const store = readTokenStore(stateDir);
+  const path = storePath(stateDir);
+  const reset = options.reset ? resetStore(path, options.now ?? Date.now()) : undefined;
+  const store = reset ? {} : readCheckedStore(path);
   const tokens: Record<string, string> = {};
   const expiresAt = new Date(
     (options.now ?? Date.now()) + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS),
@@ -91,7 +198,7 @@ export function issueTokens(
     tokens[user] = token;
   }
   writeTokenStore(stateDir, store);
-  return { tokens, expiresAt };
+  return reset ? { tokens, expiresAt, reset } : { tokens, expiresAt };
 }
 
 /** Who a presented token belongs to, and whether it has expired. */
