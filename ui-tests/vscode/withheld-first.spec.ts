@@ -10,10 +10,7 @@
  * Runs after the other VS Code specs (file order): it writes its own notebooks and settings into
  * the workspace (removed again at the end).
  */
-import { once } from 'node:events';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
@@ -24,6 +21,7 @@ import {
   useEchoKernel,
   writeNotebook,
 } from './support/saved-notebook.js';
+import { holdingProxy } from './support/holding-proxy.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   openNotebookAlone,
@@ -104,68 +102,12 @@ test('Privet MIME types from another kernel are checked: forged bundles are held
   expect(seen.leaked, 'neither the address nor the forged release was ever drawn').toBe(false);
 });
 
-/**
- * An HTTP proxy in front of the gateway that holds every POST /reviews/status until released (or
- * two minutes passed); everything else goes straight through.
- */
-async function slowStatusProxy(target: string): Promise<{
-  url: string;
-  statusCalls: () => number;
-  release: () => void;
-  close: () => Promise<void>;
-}> {
-  let statusCalls = 0;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      if (req.url?.includes('/reviews/status')) {
-        statusCalls += 1;
-        await Promise.race([released, new Promise((r) => setTimeout(r, 120_000))]);
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers as IncomingHttpHeaders))
-        if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k))
-          headers[k] = v;
-      const method = req.method ?? 'GET';
-      const answer = await fetch(target + (req.url ?? '/'), {
-        method,
-        headers,
-        body: method === 'GET' || method === 'HEAD' ? undefined : Buffer.concat(chunks),
-      });
-      const body = Buffer.from(await answer.arrayBuffer());
-      res.writeHead(answer.status, {
-        'content-type': answer.headers.get('content-type') ?? 'application/json',
-      });
-      res.end(body);
-    })().catch(() => {
-      res.writeHead(502);
-      res.end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    statusCalls: () => statusCalls,
-    release,
-    close: () =>
-      new Promise<void>((resolve) => {
-        release();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 test('the placeholder is in the saved file while the approval lookup is still waiting', async ({
   page,
 }) => {
   const email = 'slow.review@example.org';
-  const proxy = await slowStatusProxy(env.gatewayUrl);
+  // Every POST /reviews/status waits in the proxy until released.
+  const proxy = await holdingProxy(env.gatewayUrl, (path) => path.includes('/reviews/status'));
   const settingsDir = join(env.workspace, '.vscode');
   try {
     // The workspace's gateway is the proxy (read at sign-in).
@@ -183,7 +125,7 @@ test('the placeholder is in the saved file while the approval lookup is still wa
     await useEchoKernel(page);
     await runCell(page, 0);
     // The gate asks whether a reviewer approved this content; the proxy keeps it waiting.
-    await expect.poll(() => proxy.statusCalls(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => proxy.heldCalls(), { timeout: 30_000 }).toBeGreaterThan(0);
     // Meanwhile the placeholder is already in the document (well within the client's 60 s).
     await expect(hostPlaceholders(page)).toHaveCount(1, { timeout: 20_000 });
     await saveAndWait(page, path);

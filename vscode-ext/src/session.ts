@@ -1,7 +1,8 @@
 /**
  * Who is signed in to which gateway, in which experiment. The token lives only in VS Code's
  * SecretStorage (never in settings or files); the gateway URL is the `privet.gatewayUrl` setting;
- * the chosen experiment is workspace state. Listeners hear every change.
+ * the chosen experiment is workspace state. Listeners hear every change. A stored token is
+ * restored at start, asynchronously (`restore()`); `whenRestored()` tells when that is done.
  */
 import * as vscode from 'vscode';
 import { GatewayClient, normalizeGatewayUrl } from './client/gateway.js';
@@ -25,6 +26,8 @@ export class Session implements vscode.Disposable {
   /** Fires after sign-in, sign-out, experiment or setting changes. */
   readonly onDidChange = this.changed.event;
   private current: SignedIn | undefined;
+  private restoreSettled: () => void = () => undefined;
+  private readonly restored = new Promise<void>((resolve) => (this.restoreSettled = resolve));
 
   /** Creates the session over the extension's secrets and workspace state. */
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -61,13 +64,23 @@ export class Session implements vscode.Disposable {
 
   /** Restores a stored token at start (silently stays signed out when it no longer works). */
   async restore(): Promise<void> {
-    const token = await this.context.secrets.get(TOKEN_KEY);
-    if (!token) return;
     try {
+      const token = await this.context.secrets.get(TOKEN_KEY);
+      if (!token) return;
       await this.signIn(token);
     } catch {
       this.current = undefined;
+    } finally {
+      this.restoreSettled();
     }
+  }
+
+  /**
+   * Resolves once the start-up `restore()` is done (signed in with the stored token, or not);
+   * callers bound their wait, as it never resolves when `restore()` is not called.
+   */
+  whenRestored(): Promise<void> {
+    return this.restored;
   }
 
   /** Checks the token with the gateway, stores it in SecretStorage, and signs in. */

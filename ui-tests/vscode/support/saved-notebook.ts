@@ -26,6 +26,43 @@ export function writeNotebook(workspace: string, file: string, sources: readonly
   return path;
 }
 
+/** One code cell of a saved notebook: its source and the nbformat outputs saved with it. */
+export interface SavedCell {
+  source: string;
+  outputs: readonly Record<string, unknown>[];
+}
+
+/**
+ * Writes a notebook as if saved after another kernel ran it (Python cells with these outputs)
+ * into `workspace`; returns its path.
+ */
+export function writeSavedNotebook(
+  workspace: string,
+  file: string,
+  cells: readonly SavedCell[],
+): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { language_info: { name: 'python' } },
+    cells: cells.map((c, i) => ({
+      cell_type: 'code',
+      execution_count: i + 1,
+      metadata: { vscode: { languageId: 'python' } },
+      outputs: c.outputs,
+      source: c.source.split(/(?<=\n)/),
+    })),
+  };
+  const path = join(workspace, file);
+  writeFileSync(path, JSON.stringify(notebook, null, 1) + '\n');
+  return path;
+}
+
+/** Editor tabs marked modified (VS Code's dirty dot), of any editor. */
+export function dirtyTabs(page: Page): Locator {
+  return page.locator('.monaco-workbench .tabs-container .tab.dirty');
+}
+
 /** The outputs of each cell of the .ipynb on disk, as JSON text. */
 export function savedOutputs(path: string): string[] {
   const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: unknown[] }[] };

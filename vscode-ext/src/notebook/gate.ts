@@ -11,18 +11,36 @@
  * that may be a table of rows is held (fail closed, as in JupyterLab); once they are known, an
  * original held while they were unknown is checked again and put back if it now passes.
  *
- * A flagged output is replaced by the placeholder (rules fired, never the content) at once, in
- * the same turn as its check, and its original is held in memory for "Request review", which sends
- * it only to the gateway's review queue. Only then is the gateway asked (reviewer approvals of that
- * exact content, POST /reviews/status; unknown DP releases, POST /releases/verify), and an original
- * it clears is put back (restoreHeldOriginal); approvals already known in this window are honoured
- * without asking. So the original is never in the document while a gateway call is in flight
- * (autosave, hot-exit backups and Copy Cell Output read the document). VS Code has no edit for
- * outputs alone, so the cell is replaced by an identical cell with the gated outputs. That is an
- * ordinary, undoable edit (an extension cannot keep an edit off the undo stack, and only the cell's
- * own controller may write outputs without one), so undo brings the original cell back: as an
- * added cell, it is gated again. A save waits for checks and swaps in progress (not for the
- * gateway questions after them).
+ * A flagged output of a change made in this window (a kernel writing outputs, undo, paste, a new
+ * Interactive Window cell) is replaced by the placeholder (rules fired, never the content) at
+ * once, in the same turn as its check, and its original is held in memory for "Request review",
+ * which sends it only to the gateway's review queue. Only then is the gateway asked (reviewer
+ * approvals of that exact content, POST /reviews/status; unknown DP releases, POST
+ * /releases/verify), and an original it clears is put back (restoreHeldOriginal); approvals
+ * already known in this window are honoured without asking. So such an original is never in the
+ * document while a gateway call is in flight (autosave, hot-exit backups and Copy Cell Output read
+ * the document).
+ *
+ * Outputs loaded from a notebook's file when it opens (the constructor's pass over open notebooks,
+ * and every notebook opened later) are in that file already, so there the order is reversed, which
+ * keeps a notebook whose outputs pass once the gateway answers from being marked modified by a
+ * swap and a restore: the open-time check waits, at most OPEN_CHECK_MS in all, for the session's
+ * start-up token restore and the views, asks the gateway about the releases and approvals of the
+ * outputs that would be flagged, then reads the outputs again and swaps what is still flagged, as
+ * for a change (a gateway that does not answer in time: everything flagged is swapped, fail
+ * closed, and put back if a later answer clears it). A notebook with unsaved changes when it
+ * opens (a hot-exit backup) or an untitled one is gated at once, like a change, and so is an
+ * output with a MIME type no Privet renderer claims (another renderer could draw it meanwhile).
+ * Cells changed while the open-time check waits are gated at once by the change path, and
+ * Privet's renderers draw nothing unverified meanwhile (the gate renderer, and the release
+ * renderer through it, ask the host, which answers from its own check with the views, the ledger
+ * and approvals; without an answer in 5 s the item is held).
+ *
+ * VS Code has no edit for outputs alone, so the cell is replaced by an identical cell with the
+ * gated outputs. That is an ordinary, undoable edit (an extension cannot keep an edit off the undo
+ * stack, and only the cell's own controller may write outputs without one), so undo brings the
+ * original cell back: as an added cell, it is gated again. A save waits for checks and swaps in
+ * progress (not for the gateway questions before or after them).
  */
 import * as vscode from 'vscode';
 import {
@@ -37,11 +55,44 @@ import { fromCellOutput, heldIdsOf, replaceOutputsEdit, toCellOutput } from './c
 import type { Session } from '../session.js';
 import { contentHashNow, type Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
-import { placeholderOutput } from './outputs.js';
+import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
 import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
 import { restoreHeldOriginal } from './restore.js';
 import type { GatewayViews } from './views-context.js';
+import { DP_RELEASE_MIME_TYPE } from '@privet/core/protocol';
+import { MARKDOWN_MIMES } from '../renderer/delegates.js';
+import { ERROR_MIME, STDERR_MIMES, STDOUT_MIMES } from '../shared/output-items.js';
+
+/**
+ * Longest the open-time check of a notebook loaded from its file waits in all (session restore,
+ * views, gateway answers) before it swaps what is still flagged (fail closed).
+ */
+const OPEN_CHECK_MS = 10_000;
+
+/**
+ * MIME types only Privet's renderers draw (package.json `notebookRenderer`): the gate renderer's
+ * (VS Code's built-in and Markdown renderers' types, each item checked and confirmed by the host
+ * before it is handed on) and the release renderer's (a release drawn only once the host
+ * confirms it). An output with any other type may be drawn by another renderer unchecked.
+ */
+const DRAWN_BY_PRIVET: ReadonlySet<string> = new Set([
+  'text/plain',
+  'text/html',
+  'image/svg+xml',
+  'application/javascript',
+  ...STDOUT_MIMES,
+  ...STDERR_MIMES,
+  ERROR_MIME,
+  ...MARKDOWN_MIMES,
+  DP_RELEASE_MIME_TYPE,
+  PLACEHOLDER_MIME_TYPE,
+]);
+
+/** True when a renderer other than Privet's may draw some item of this output. */
+function drawnElsewhere(output: vscode.NotebookCellOutput): boolean {
+  return output.items.some((i) => !DRAWN_BY_PRIVET.has(i.mime));
+}
 
 /**
  * Notebook types whose outputs the host replaces: Jupyter notebooks and VS Code's Interactive
@@ -85,8 +136,11 @@ export class OutputGate implements vscode.Disposable {
   private readonly running = new Set<Promise<unknown>>();
   /** Held ids of originals checked while the views were unknown: checked again once known. */
   private readonly heldWhileViewsUnknown = new Set<string>();
+  /** Notebooks whose open-time check is still waiting (session, views, gateway answers). */
+  private readonly opening = new Set<vscode.NotebookDocument>();
+  private disposed = false;
 
-  /** Starts watching; checks notebooks already open. */
+  /** Starts watching; checks notebooks already open (as loaded from their files). */
   constructor(
     private readonly held: HeldOutputs,
     private readonly approvals: Approvals,
@@ -94,7 +148,7 @@ export class OutputGate implements vscode.Disposable {
     private readonly views: GatewayViews,
   ) {
     this.subscriptions.push(
-      vscode.workspace.onDidOpenNotebookDocument((n) => void this.gateNotebook(n)),
+      vscode.workspace.onDidOpenNotebookDocument((n) => void this.gateOpened(n)),
       // Known views add the row-level rule: check what is open again, and what was held only
       // because they were unknown.
       views.onDidChange(() => void this.viewsBecameKnown()),
@@ -112,7 +166,7 @@ export class OutputGate implements vscode.Disposable {
         if (this.running.size > 0) e.waitUntil(Promise.allSettled([...this.running]));
       }),
     );
-    for (const n of vscode.workspace.notebookDocuments) void this.gateNotebook(n);
+    for (const n of vscode.workspace.notebookDocuments) void this.gateOpened(n);
   }
 
   private gateNotebook(notebook: vscode.NotebookDocument): Promise<void> {
@@ -120,14 +174,85 @@ export class OutputGate implements vscode.Disposable {
   }
 
   /**
-   * Checks the cells' outputs and replaces the cells whose outputs were flagged; then asks the
-   * gateway about what it held and puts back what it clears.
+   * The open-time check of a notebook as loaded from its file: its outputs are in that file
+   * already, so the gateway is asked first — within OPEN_CHECK_MS in all, after the session's
+   * token restore and the views' load — about the releases and approvals of the outputs that would
+   * be flagged, and only then is what is still flagged swapped (outputs read again, as they are
+   * now). A gateway that does not answer in time leaves them flagged: swapped (fail closed).
+   * Outputs another renderer than Privet's may draw (the gate renderer does not hold them on
+   * screen meanwhile), a notebook not (known to be) as in its file — unsaved changes, e.g. a
+   * hot-exit backup, or untitled — are gated at once, like a change. Cells changed meanwhile are
+   * gated at once by the change path.
+   */
+  private async gateOpened(notebook: vscode.NotebookDocument): Promise<void> {
+    if (!GATED_NOTEBOOK_TYPES.has(notebook.notebookType) || this.opening.has(notebook)) return;
+    if (notebook.isDirty || notebook.isUntitled) return this.gateNotebook(notebook);
+    this.opening.add(notebook);
+    // What another renderer may draw is not held on screen while the gateway is asked: gated now.
+    void this.gateCells(notebook, notebook.getCells(), drawnElsewhere);
+    try {
+      const deadline = Date.now() + OPEN_CHECK_MS;
+      await withinDeadline(this.session.whenRestored(), deadline);
+      await this.views.whenKnown(Math.max(0, deadline - Date.now()));
+      await withinDeadline(this.askAboutFlagged(notebook), deadline);
+      // Swaps of changed cells still being applied land first (no second hold of one original).
+      await Promise.allSettled([...this.running]);
+    } catch (error) {
+      console.warn('Privet: the open-time output check could not ask the gateway.', error);
+    } finally {
+      // No await between this and the swap's read of the outputs: viewsBecameKnown skipped the
+      // notebook until now, and from now on gates it itself.
+      this.opening.delete(notebook);
+    }
+    if (this.disposed || notebook.isClosed) return;
+    await this.gateNotebook(notebook);
+  }
+
+  /**
+   * Asks the gateway about the outputs of `notebook` that the check flags with what this window
+   * knows: first whether the ledger vouches for the DP releases they carry (POST
+   * /releases/verify), then, for those still flagged, whether a reviewer approved exactly that
+   * content (POST /reviews/status). The answers fill the caches the swap then reads.
+   */
+  private async askAboutFlagged(notebook: vscode.NotebookDocument): Promise<void> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return;
+    const outputs = (): NotebookOutput[] =>
+      notebook
+        .getCells()
+        .flatMap((cell) => cell.outputs.map((o) => fromCellOutput(o)))
+        .filter((o) => !this.held.isPlaceholder(o));
+    const unknown: UnknownReleases = new Map();
+    const noting = this.approvals.releases.lookup(unknown);
+    for (const o of outputs()) gateReview(o, this.views.current(), noting);
+    if (unknown.size > 0) await this.approvals.releases.verify(signedIn.client, unknown);
+    const experiment = signedIn.experiment;
+    if (!experiment) return;
+    const known = this.approvals.releases.lookup();
+    const hashes = new Set<string>();
+    for (const o of outputs()) {
+      if (gateReview(o, this.views.current(), known).verdict === 'pass') continue;
+      if (this.knownApproved(experiment, o)) continue;
+      try {
+        hashes.add(contentHashNow(o));
+      } catch {
+        // Content without a canonical form cannot have been approved.
+      }
+    }
+    if (hashes.size > 0)
+      await this.approvals.approvedHashes(signedIn.client, experiment, [...hashes]);
+  }
+
+  /**
+   * Checks the cells' outputs (those `only` selects; all by default) and replaces the cells whose
+   * outputs were flagged; then asks the gateway about what it held and puts back what it clears.
    */
   async gateCells(
     notebook: vscode.NotebookDocument,
     cells: readonly vscode.NotebookCell[],
+    only: (output: vscode.NotebookCellOutput) => boolean = () => true,
   ): Promise<void> {
-    const swap: Promise<HeldOriginal[]> = this.swapFlagged(notebook, cells).finally(() =>
+    const swap: Promise<HeldOriginal[]> = this.swapFlagged(notebook, cells, only).finally(() =>
       this.running.delete(swap),
     );
     this.running.add(swap);
@@ -139,12 +264,14 @@ export class OutputGate implements vscode.Disposable {
   }
 
   /**
-   * The check and the swap, with no gateway call before the edit: each flagged output not known
-   * approved becomes its placeholder in one edit. Resolves to the originals it held.
+   * The check and the swap, with no gateway call before the edit: each flagged output (of those
+   * `only` selects) not known approved becomes its placeholder in one edit. Resolves to the
+   * originals it held.
    */
   private async swapFlagged(
     notebook: vscode.NotebookDocument,
     cells: readonly vscode.NotebookCell[],
+    only: (output: vscode.NotebookCellOutput) => boolean,
   ): Promise<HeldOriginal[]> {
     if (!GATED_NOTEBOOK_TYPES.has(notebook.notebookType)) return [];
     // Null while unknown (signed out, loading, listing failed): possible tables are held, and
@@ -159,6 +286,10 @@ export class OutputGate implements vscode.Disposable {
       let changed = false;
       const outputs: vscode.NotebookCellOutput[] = [];
       for (const o of cell.outputs) {
+        if (!only(o)) {
+          outputs.push(o); // not this pass's to check
+          continue;
+        }
         const original = fromCellOutput(o);
         // Exactly a placeholder Privet wrote: nothing to check (and no placeholder of a placeholder).
         if (this.held.isPlaceholder(original)) {
@@ -204,9 +335,16 @@ export class OutputGate implements vscode.Disposable {
     }
   }
 
-  /** Gates every open notebook with the views now known, then re-checks what was held without. */
+  /**
+   * Gates every open notebook with the views now known (but those whose open-time check still
+   * waits: it checks them with the views itself), then re-checks what was held without them.
+   */
   private async viewsBecameKnown(): Promise<void> {
-    await Promise.all(vscode.workspace.notebookDocuments.map((n) => this.gateNotebook(n)));
+    await Promise.all(
+      vscode.workspace.notebookDocuments
+        .filter((n) => !this.opening.has(n))
+        .map((n) => this.gateNotebook(n)),
+    );
     await this.releaseHeldWhileViewsUnknown();
   }
 
@@ -271,7 +409,21 @@ export class OutputGate implements vscode.Disposable {
 
   /** Stops watching. */
   dispose(): void {
+    this.disposed = true;
     for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** Resolves with `work`, or once `deadline` (epoch ms) has passed, whichever comes first. */
+async function withinDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>(
+    (resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+  );
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -3,6 +3,7 @@
  * them: another kernel's cell can hold a view under any variable name, so `df.head()` of a masked
  * view is only recognised with every view's quasi-identifiers (as in the JupyterLab gate). Loaded
  * on every session change; unknown (null) while signed out or loading, when callers fail closed.
+ * `whenKnown` waits, bounded, for the session's start-up token restore and the load after it.
  */
 import * as vscode from 'vscode';
 import { viewUsedOf, type ViewUsed } from '@privet/core';
@@ -31,14 +32,23 @@ export class GatewayViews implements vscode.Disposable {
     return this.views;
   }
 
-  /** The views once loaded, waiting at most `timeoutMs` for a load in progress (else null). */
+  /**
+   * The views once loaded, waiting at most `timeoutMs` in all for the session's start-up token
+   * restore and then for a load in progress (else null: signed out, still loading, or failed).
+   */
   async whenKnown(timeoutMs: number): Promise<ViewUsed[] | null> {
-    if (this.views || !this.loading) return this.views;
+    if (this.views) return this.views;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.loading, timeout]);
-    clearTimeout(timer);
-    return this.views;
+    try {
+      // At start the views load only once the stored token is restored (a session change).
+      if (!this.loading) await Promise.race([this.session.whenRestored(), timeout]);
+      if (this.views || !this.loading) return this.views;
+      await Promise.race([this.loading, timeout]);
+      return this.views;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private reload(): Promise<void> {
