@@ -78,7 +78,10 @@ export interface ViewManifest {
   view: string;
   tier: 'masked' | 'synthetic';
   source: string;
-  /** SHA-256 of the raw source file the view was made from. */
+  /**
+   * Keyed version of the raw source file the view was made from (HMAC-SHA256 under the gateway's
+   * master key): changes whenever the source changes, confirms nothing about its content.
+   */
   sourceHash: string;
   /** SHA-256 of the canonical policy text. */
   policyHash: string;

@@ -1,36 +1,43 @@
 // Why: publishing a synthetic view spends a steward-owned budget that never comes back, so — like a
 // DP dry run — a steward sees what publishing now would rebuild and charge, and whether it fits,
-// before anything is spent. Read-only: it hashes the source files and reads manifests and ledger
-// totals; it reserves nothing and writes no audit entry.
+// before anything is spent. Read-only: it hashes the source files and reads manifests, the master
+// key (never creating it) and ledger totals; it reserves nothing and writes no audit entry.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy, PublishPlan, PublishPlanBudget, PublishPlanView } from '@privet/core';
 import { ZERO, type Rational } from '@privet/core/dp/rational';
 import type { AuditLog } from '../audit/log.js';
 import type { Db } from '../audit/sqlite.js';
+import { loadOrCreateMasterKey, masterKeyPath } from '../keys.js';
 import { fileSha256 } from '../store/engine.js';
 import { exact, PublicationLedger } from './charge.js';
 import { PublishError } from './errors.js';
 import { readManifest, upToDate } from './index.js';
+import { sourceVersion } from './source-version.js';
 import { synthesisInputsHash } from './synthetic.js';
 
 /** Exact decimal text of a rational (δ as a double's shortest text: they are tiny). */
 const show = (r: Rational, isDelta = false): string =>
   isDelta ? String(r.toNumber()) : r.toDisplayString(6);
 
-/** Why a synthetic view would be rebuilt, or undefined when it is kept. */
+/**
+ * Why a synthetic view would be rebuilt, or undefined when it is kept. `fileHash` is the source
+ * file's plain SHA-256 (undefined: missing) and `version` its keyed version (undefined: this state
+ * folder has no master key yet, so nothing keyed was published from it).
+ */
 function rebuildReason(
   stateDir: string,
   name: string,
-  sourceHash: string | undefined,
+  fileHash: string | undefined,
+  version: string | undefined,
   inputsHash: string,
 ): string | undefined {
   const manifest = readManifest(stateDir, name);
   if (!manifest) return 'not published yet';
-  if (sourceHash !== undefined && upToDate(stateDir, name, sourceHash, inputsHash))
-    return undefined;
-  if (sourceHash === undefined) return 'source file missing';
-  if (manifest.sourceHash !== sourceHash) return 'source data changed';
+  if (fileHash === undefined) return 'source file missing';
+  if (upToDate(stateDir, name, version ?? '', inputsHash, fileHash)) return undefined;
+  if (manifest.sourceHash !== version && manifest.sourceHash !== fileHash)
+    return 'source data changed';
   return 'view declaration changed';
 }
 
@@ -41,6 +48,10 @@ export async function planPublication(
   stateDir: string,
   records: { db: Db; audit: AuditLog },
 ): Promise<PublishPlan> {
+  // Read, never created here: without a key file nothing keyed was published from this folder.
+  const masterKey = existsSync(masterKeyPath(stateDir))
+    ? loadOrCreateMasterKey(stateDir)
+    : undefined;
   const hashes = new Map<string, string | undefined>();
   const sourceHash = async (source: string): Promise<string | undefined> => {
     if (!hashes.has(source)) {
@@ -71,7 +82,9 @@ export async function planPublication(
       });
       continue;
     }
-    const reason = rebuildReason(stateDir, name, hash, synthesisInputsHash(policy, name, view));
+    const version = hash !== undefined && masterKey ? sourceVersion(masterKey, hash) : undefined;
+    const inputsHash = synthesisInputsHash(policy, name, view);
+    const reason = rebuildReason(stateDir, name, hash, version, inputsHash);
     if (reason === undefined) {
       views.push({
         view: name,

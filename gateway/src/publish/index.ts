@@ -12,7 +12,15 @@
  * put back to their previous version.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { MaskedView, Policy, SyntheticView, ViewManifest } from '@privet/core';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
@@ -25,6 +33,7 @@ import { openSourceEngine } from '../store/engine.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { parquetToArrowStream } from './arrow.js';
 import { PublishError } from './errors.js';
+import { sourceVersion } from './source-version.js';
 import { auditPublishFailure, type AuditedView } from './failure.js';
 import {
   acquirePublishLock,
@@ -127,21 +136,41 @@ function selectViews(policy: Policy, names?: string[]): Selected {
   };
 }
 
-/** The manifest of a synthetic view already published from exactly these inputs, if any. */
+/**
+ * The manifest of a synthetic view already published from exactly these inputs, if any: the same
+ * keyed source `version` (source-version.ts), or, from a manifest written before versions were
+ * keyed, the plain `legacyFileHash` of the same file.
+ */
 export function upToDate(
   stateDir: string,
   name: string,
-  sourceHash: string,
+  version: string,
   inputsHash: string,
+  legacyFileHash?: string,
 ): ViewManifest | undefined {
   const m = readManifest(stateDir, name);
   const privacy = m?.privacy as { inputsHash?: unknown } | undefined;
+  const sameSource =
+    m?.sourceHash === version || (legacyFileHash !== undefined && m?.sourceHash === legacyFileHash);
   const same =
     m?.tier === 'synthetic' &&
-    m.sourceHash === sourceHash &&
+    sameSource &&
     privacy?.inputsHash === inputsHash &&
     existsSync(viewFiles(stateDir, name).parquet);
   return same ? m : undefined;
+}
+
+/**
+ * Rewrites a kept manifest that still holds the plain SHA-256 of its source with the keyed
+ * version (temp file, then rename): the view is unchanged and nothing is charged.
+ */
+function rekeyManifest(stateDir: string, m: ViewManifest, version: string): ViewManifest {
+  if (m.sourceHash === version) return m;
+  const updated: ViewManifest = { ...m, sourceHash: version };
+  const path = viewFiles(stateDir, m.view).manifest;
+  writeFileSync(`${path}.tmp`, JSON.stringify(updated, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
+  return updated;
 }
 
 /** Publishes the policy's masked and synthetic views into `<stateDir>/views/`; all or nothing. */
@@ -222,7 +251,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           view: name,
           tier: 'masked',
           source: view.source,
-          sourceHash: source.hash,
+          sourceHash: sourceVersion(masterKey, source.hash),
           policyHash,
           parquetHash: sha256(readFileSync(files.parquet)),
           publishedAt: new Date().toISOString(),
@@ -268,8 +297,10 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           );
         const columns = syntheticColumns(policy, name, view);
         const inputsHash = synthesisInputsHash(policy, name, view);
-        const current = upToDate(stateDir, name, source.hash, inputsHash);
-        if (current) {
+        const version = sourceVersion(masterKey, source.hash);
+        const found = upToDate(stateDir, name, version, inputsHash, source.hash);
+        if (found) {
+          const current = rekeyManifest(stateDir, found, version);
           kept.push({
             view: name,
             rows: current.rows,
@@ -288,7 +319,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           delta: view.delta,
           rho: rhoForEpsilonDelta(view.epsilon, view.delta).toString(),
           actor: options.actor ?? 'cli',
-          planHash: `${inputsHash}:${source.hash}`,
+          planHash: `${inputsHash}:${version}`,
         });
         reservations.push({ id: reservation, view: name });
         const dir = mkdtempSync(join(engine.allowedDirs[0] ?? root, `.tmp-${name}-`));
@@ -300,7 +331,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           columns,
           sourceTable: source.table,
           unitColumn: source.declaration.privacy_unit,
-          sourceHash: source.hash,
+          sourceHash: version,
           policyHash: sha256(options.policyText),
           inputsHash,
           masterKey,

@@ -8,6 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { MaskedView, Policy } from '@privet/core';
 import { deriveTokenKey, matchesFormat, toHex, tokenKeyInfo } from '@privet/core/mask/index';
 import { publishViews, readManifest, viewFiles } from '../../../gateway/src/publish/index.js';
+import { sourceVersion } from '../../../gateway/src/publish/source-version.js';
 import { masterKeyPath } from '../../../gateway/src/keys.js';
 import { demoPolicy, demoPolicyDir, freshStateDir } from './helpers.js';
 
@@ -242,10 +243,10 @@ describe('publishing the demo masked views', async () => {
       const files = viewFiles(stateA, r.view);
       const m = r.manifest;
       assert.equal(m.policyHash, sha256(text));
-      assert.equal(
-        m.sourceHash,
-        sha256(readFileSync(m.source === 'patients' ? raw.patients : raw.visits)),
-      );
+      // A keyed version of the raw file, never its plain SHA-256 (analysts read manifests).
+      const fileHash = sha256(readFileSync(m.source === 'patients' ? raw.patients : raw.visits));
+      assert.equal(m.sourceHash, sourceVersion(master, fileHash));
+      assert.notEqual(m.sourceHash, fileHash);
       assert.equal(m.parquetHash, sha256(readFileSync(files.parquet)));
       assert.ok(m.columns.some((x) => x.operator === 'token(join_group=patient)'));
       for (const file of [files.manifest, files.arrow, files.parquet]) {

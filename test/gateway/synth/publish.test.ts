@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ViewManifest } from '@privet/core';
@@ -183,6 +183,28 @@ describe('publishing synthetic views', () => {
     } finally {
       db2.close();
     }
+  });
+
+  test('the manifest holds a keyed source version, not the raw file’s SHA-256; an old plain one is re-keyed, not re-charged', async () => {
+    const plain = fileHash(join(sourceDir, 'people.csv'));
+    const keyed = readManifest(stateA, VIEW)!.sourceHash;
+    assert.match(keyed, /^[0-9a-f]{64}$/);
+    assert.notEqual(keyed, plain, 'analysts cannot confirm guesses of the raw file');
+    // Another gateway (another master key) publishing the same file gets another version.
+    const other = state();
+    await publish(sourceDir, other, seeded);
+    assert.notEqual(readManifest(other, VIEW)!.sourceHash, keyed);
+    // A manifest written before versions were keyed holds the plain hash: the view is kept, no
+    // new charge, and its manifest is rewritten with the keyed version.
+    const path = viewFiles(stateA, VIEW).manifest;
+    const old = JSON.parse(readFileSync(path, 'utf8')) as ViewManifest;
+    writeFileSync(path, JSON.stringify({ ...old, sourceHash: plain }, null, 2) + '\n');
+    const parquetBefore = fileHash(viewFiles(stateA, VIEW).parquet);
+    const again = await publish(sourceDir, stateA, seeded);
+    assert.equal(again[0]?.unchanged, true);
+    assert.equal(charges(stateA).length, 1, 'not charged again');
+    assert.equal(readManifest(stateA, VIEW)!.sourceHash, keyed, 're-keyed');
+    assert.equal(fileHash(viewFiles(stateA, VIEW).parquet), parquetBefore, 'rows untouched');
   });
 
   test('progress: reserve, synthesis stages, staged, charged, then swapped', () => {

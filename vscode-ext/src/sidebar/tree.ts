@@ -65,7 +65,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         item.id = `view:${node.experiment}:${v.name}`;
         item.description = `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}`;
         const provenance = v.manifest
-          ? `source ${v.source} (sha256 ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
+          ? `source ${v.source} (version ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
           : `source ${v.source}${v.published ? '' : ' (not published)'}`;
         const privacy = syntheticPrivacyMarkdown(v);
         item.tooltip = new vscode.MarkdownString(
