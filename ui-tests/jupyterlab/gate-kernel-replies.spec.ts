@@ -1,13 +1,17 @@
 /**
  * Kernel data shown outside outputs is gated too: the tooltip (Shift+Tab) and the help panel show
  * IPython's "String form" of a variable, the debugger's Variables panel shows each variable's
- * value and "Render Variable" its MIME bundle, so an email held in an output must not leak there.
- * Harmless help and values still show, and markdown cells (authored text) render as written.
+ * value and "Render Variable" its MIME bundle, its Debug Console ("Evaluate Code") an evaluate
+ * result and its completions, set_next_input (`%load`) writes kernel text into a cell, and the
+ * completer lists dict keys and shows help in its documentation panel — so an email held in an
+ * output must not leak there. Harmless help and values still show, and markdown cells (authored
+ * text) render as written.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { SHOTS } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
+import { pageLeaked, watchPage } from '../support/page-watch.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -160,6 +164,109 @@ test("the debugger's Variables panel holds a value that is an email", async ({ p
   await expect(sidebar).toBeHidden();
 });
 
+test("the debugger's Evaluate Code holds a result that is an email", async ({ page }) => {
+  const notebook = await notebookWithView(page, env.tokens.bob!, 'visits_masked');
+  const rightTabs = page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab');
+  const current = rightTabs.and(page.locator('.lm-mod-current'));
+  const previous = (await current.count()) > 0 ? await current.getAttribute('data-id') : null;
+  const debugging = page.locator('.jp-DebuggerBugButton[aria-pressed="true"]');
+  if ((await debugging.count()) === 0) await toggleDebugger(page, notebook);
+  await expect(debugging).not.toHaveCount(0);
+  const email = `eval.${run}@example.org`;
+  await watchPage(page, `${run}@example.org`);
+  const probe = `probe_${run}`;
+  // A cell whose function stops at a breakpoint on its last line (line 5 of the cell).
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('b');
+  const editor = notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor');
+  await editor.click();
+  await page.keyboard.insertText(
+    [
+      `# evaluate-${run}`,
+      `def ${probe}():`,
+      `    held = "eval.${run}" + "@" + "example.org"`,
+      `    book = {held: 1, "plain": 2}`,
+      `    return len(held) + len(book)`,
+      `${probe}()`,
+    ].join('\n'),
+  );
+  const cell = notebook.locator('.jp-CodeCell', { hasText: `evaluate-${run}` });
+  // The debugger re-sends a cell's breakpoints 1 s after its last edit, from what the editor
+  // shows: a breakpoint clicked before that would be sent as none.
+  await page.waitForTimeout(1500);
+  /** Clicks the breakpoint gutter beside the cell's `return` line (adds or removes one). */
+  const toggleBreakpoint = async (): Promise<void> => {
+    const line = (await cell.locator('.cm-line').nth(4).boundingBox())!;
+    const gutter = (await cell.locator('.cm-gutter.cm-breakpoint-gutter').boundingBox())!;
+    await page.mouse.click(gutter.x + gutter.width / 2, line.y + line.height / 2);
+  };
+  const breakpoints = page.locator('#jp-debugger-sidebar .jp-DebuggerBreakpoint');
+  await toggleBreakpoint();
+  await expect(breakpoints).toHaveCount(1);
+  await cell.locator('.jp-InputArea-editor').click();
+  await page.keyboard.press('Control+Enter');
+  const sidebar = page.locator('#jp-debugger-sidebar');
+  const tab = rightTabs.and(page.locator('[data-id="jp-debugger-sidebar"]'));
+  if (!(await sidebar.isVisible())) await tab.click();
+  await expect(sidebar.locator('.jp-DebuggerCallstackFrame')).not.toHaveCount(0, {
+    timeout: 60_000,
+  });
+  await sidebar.locator('[title="Evaluate Code"]').first().click();
+  const debugConsole = page.locator('.jp-DebugConsole');
+  await expect(debugConsole).toBeVisible({ timeout: 30_000 });
+  const prompt = debugConsole.locator('.jp-CodeConsole-promptCell .jp-InputArea-editor');
+  /** Evaluates `expression` in the stopped frame (Shift+Enter in the Debug Console). */
+  const evaluate = async (expression: string): Promise<Locator> => {
+    await prompt.click();
+    await page.keyboard.insertText(expression);
+    await page.keyboard.press('Shift+Enter');
+    return debugConsole.locator('.jp-CodeCell', { hasText: expression }).last();
+  };
+  const heldResult = await evaluate('held');
+  await expect(heldResult.locator('.jp-OutputArea-output')).toContainText(
+    'held by Privet review: rules email',
+    { timeout: 30_000 },
+  );
+  const safeResult = await evaluate('len(book)');
+  await expect(safeResult.locator('.jp-OutputArea-output')).toContainText('2', {
+    timeout: 30_000,
+  });
+  await page.screenshot({ path: `${SHOTS}/held-debugger-evaluate.png` });
+
+  // The Debug Console's completions evaluate code too: names complete, an email key never shows.
+  const list = page.locator('.jp-Completer:not(.lm-mod-hidden)');
+  await prompt.click();
+  await page.keyboard.insertText('boo');
+  await expect(async () => {
+    await page.keyboard.press('Tab');
+    await expect(list).toBeVisible({ timeout: 5000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(list).toContainText('book');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('book["');
+  await page.keyboard.press('Tab');
+  await expect(list).toBeHidden({ timeout: 10_000 });
+  await expect(page.locator('body')).not.toContainText(email);
+  expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
+  await page.keyboard.press('Escape');
+
+  // Continue: the cell finishes; then leave the layout as later tests expect it.
+  await sidebar.locator('[title^="Continue"]').first().click();
+  await expect(cell.locator('.jp-OutputArea-output')).toContainText(String(email.length + 2), {
+    timeout: 30_000,
+  });
+  // Without breakpoints, so the kernel's debugger stops for good when it is switched off.
+  await toggleBreakpoint();
+  await expect(breakpoints).toHaveCount(0);
+  await toggleDebugger(page, notebook);
+  await expect(debugConsole).toHaveCount(0);
+  if (previous) await rightTabs.and(page.locator(`[data-id="${previous}"]`)).click();
+  else if (await sidebar.isVisible()) await tab.click();
+  await expect(sidebar).toBeHidden();
+});
+
 test('an input() prompt that carries an email is held; the answer is kept', async ({ page }) => {
   await notebookWithView(page, env.tokens.bob!, 'visits_masked');
   const email = `ask.${run}@example.org`;
@@ -181,6 +288,137 @@ test('an input() prompt that carries an email is held; the answer is kept', asyn
     timeout: 30_000,
   });
   await expect(page.locator('body')).not.toContainText(email);
+});
+
+test('set_next_input text that carries an email is not written into the notebook', async ({
+  page,
+}) => {
+  const notebook = await notebookWithView(page, env.tokens.bob!, 'visits_masked');
+  const email = `next.${run}@example.org`;
+  const loaded = `load.${run}@example.org`;
+  await watchPage(page, `${run}@example.org`);
+  const heldCells = notebook.locator('.jp-CodeCell', {
+    hasText: '# held by Privet review: rules email',
+  });
+  await expect(heldCells).toHaveCount(0);
+
+  // Harmless text is inserted as a new cell below, as JupyterLab does.
+  await runNewCell(
+    page,
+    `next-safe-${run}`,
+    `get_ipython().set_next_input("answer_${run} = 40 + 2")`,
+  );
+  const inserted = notebook.locator('.jp-CodeCell', {
+    hasText: `answer_${run} = 40 + 2`,
+    hasNotText: 'set_next_input',
+  });
+  await expect(inserted).toHaveCount(1, { timeout: 30_000 });
+
+  // Text with an email becomes a comment naming the rules.
+  await runNewCell(
+    page,
+    `next-held-${run}`,
+    `get_ipython().set_next_input("to = " + repr("next.${run}" + "@" + "example.org"))`,
+  );
+  await expect(heldCells).toHaveCount(1, { timeout: 30_000 });
+  await expect(heldCells).toContainText('was not inserted');
+
+  // %load replaces the cell with a file's text: the held file's text is not written either.
+  // (Run once, without runNewCell's retries: the cell's marker is gone once it is replaced.)
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('b');
+  await notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor').click();
+  await page.keyboard.insertText(
+    `# load-${run}\nopen("load_${run}.py", "w").write("to = " + repr("load.${run}" + "@" + "example.org") + "\\n")\n%load load_${run}.py`,
+  );
+  await page.keyboard.press('Control+Enter');
+  await expect(heldCells).toHaveCount(2, { timeout: 30_000 });
+  await expect(notebook.locator('.jp-CodeCell', { hasText: `load-${run}` })).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(email);
+  await expect(page.locator('body')).not.toContainText(loaded);
+  expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
+  await page.screenshot({ path: `${SHOTS}/held-set-next-input.png` });
+});
+
+/** Sets (or with `{}`, resets) a plugin's user settings through the Jupyter server's API. */
+async function putSettings(plugin: string, values: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${env.jupyterUrl}/lab/api/settings/${plugin}`, {
+    method: 'PUT',
+    headers: { authorization: `token ${env.jupyterToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ raw: JSON.stringify(values) }),
+  });
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+}
+
+test("the completer's documentation panel and dict keys hold kernel text with an email", async ({
+  page,
+}) => {
+  const completer = '@jupyterlab/completer-extension:manager';
+  await putSettings(completer, { showDocumentationPanel: true });
+  try {
+    const notebook = await notebookWithView(page, env.tokens.bob!, 'visits_masked');
+    const email = `doc.${run}@example.org`;
+    await watchPage(page, `${run}@example.org`);
+    const [held, safe] = [`pick_${run}_a`, `pick_${run}_b`];
+    const cell = await runNewCell(
+      page,
+      `completer-${run}`,
+      [
+        `${held} = "doc.${run}" + "@" + "example.org"`,
+        `${safe} = 40 + 2`,
+        `book_${run} = {"key.${run}" + "@" + "example.org": 1, "plain_${run}": 2}`,
+        `len(book_${run})`,
+      ].join('\n'),
+    );
+    await expect(cell.locator('.jp-OutputArea-output')).toContainText('2', { timeout: 30_000 });
+
+    // Tab lists both names; the documentation of the one holding an email is held.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('b');
+    const editor = notebook.locator('.jp-Cell.jp-mod-active .jp-InputArea-editor');
+    await editor.click();
+    await page.keyboard.insertText(`pick_${run}_`);
+    const list = page.locator('.jp-Completer:not(.lm-mod-hidden)');
+    await expect(async () => {
+      await page.keyboard.press('Tab');
+      await expect(list).toBeVisible({ timeout: 5000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(list.locator('.jp-Completer-item')).toHaveCount(2);
+    const active = list.locator('.jp-Completer-item.jp-mod-active');
+    const docs = list.locator('.jp-Completer-docpanel');
+    /** Moves the completer's selection (down, wrapping) to the item named `label`. */
+    const select = async (label: string): Promise<void> => {
+      await expect(async () => {
+        if (!((await active.textContent()) ?? '').includes(label)) {
+          await page.keyboard.press('ArrowDown');
+        }
+        await expect(active).toContainText(label, { timeout: 1000 });
+      }).toPass({ timeout: 20_000 });
+    };
+    await select(held);
+    await expect(docs).toContainText('held by Privet review: rules email', { timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}/held-completer-docs.png` });
+    // The harmless name's documentation shows.
+    await select(safe);
+    await expect(docs).toContainText('int', { timeout: 30_000 });
+    await expect(docs).not.toContainText('held by Privet');
+    await page.keyboard.press('Escape');
+
+    // Dict keys: the key that is an email is not offered; the other one is.
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(`book_${run}["`);
+    await expect(async () => {
+      await page.keyboard.press('Tab');
+      await expect(list).toBeVisible({ timeout: 5000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(list.locator('.jp-Completer-item')).toHaveCount(1);
+    await expect(list.locator('.jp-Completer-item')).toContainText(`plain_${run}`);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('body')).not.toContainText(email);
+    expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
+  } finally {
+    await putSettings(completer, {});
+  }
 });
 
 test('file editors get no kernel tooltip (it would render with the ungated registry)', async ({

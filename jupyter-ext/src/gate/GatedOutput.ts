@@ -30,6 +30,7 @@ import {
 import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
+import { heldReplyResult } from './kernel-replies.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
@@ -169,7 +170,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
    * A kernel reply rendered outside any output — the tooltip (Shift+Tab), the help panel, the
    * debugger's "Render Variable" — is checked like a displayed output. It cannot be sent for
    * review, so a held one only says which rules fired. (Markdown cells never come here: they
-   * render with the ungated registry.)
+   * render with the ungated registry.) An inspect reply already held where it arrived
+   * (kernel-replies.ts) carries only the held text: its placeholder names the rules that held it.
    */
   private async renderKernelReply(model: IRenderMime.IMimeModel): Promise<void> {
     const generation = ++this.generation;
@@ -180,7 +182,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       data,
       metadata: { ...model.metadata },
     } as NotebookOutput;
-    const { verdict, findings } = this.checkOrHold(output, 'a kernel reply').result;
+    const { verdict, findings } =
+      heldReplyResult(model.data) ?? this.checkOrHold(output, 'a kernel reply').result;
     const snapshot = new MimeModel({
       data,
       metadata: { ...model.metadata },

@@ -35,7 +35,11 @@ export class GatedConsoleContentFactory extends ConsolePanel.ContentFactory {
     const codeConsole = super.createConsole({ ...options, rendermime });
     host.attachConsole(codeConsole, () => codeConsole.sessionContext.path);
     host.widgets.watch(codeConsole.sessionContext);
-    codeConsole.disposed.connect(() => host.widgets.dispose());
+    host.replies.watch(codeConsole.sessionContext);
+    codeConsole.disposed.connect(() => {
+      host.widgets.dispose();
+      host.replies.dispose();
+    });
     return codeConsole;
   }
 }

@@ -6,9 +6,12 @@
  * shown as a placeholder naming the rules. "Render Variable" asks the kernel for a variable's MIME
  * bundle and renders it with the active notebook's registry, but with the global (ungated) one
  * when a code console is active: so the bundle itself is checked where it arrives, and a held one
- * becomes a text/plain placeholder. The debugger offers no hook for this, so its service instance
- * is wrapped where the panel reads: `model.variables.scopes`, `inspectVariable` and
- * `inspectRichVariable`.
+ * becomes a text/plain placeholder. "Evaluate Code" (the Debug Console, while stopped at a
+ * breakpoint) shows the result string of a DAP `evaluate` request, and the debugger's completions
+ * parse one (`d["` lists the keys of `d`): that result is checked like a printed line too, and a
+ * held one becomes the held text. The debugger offers no hook for this, so its service instance
+ * is wrapped where the panel reads: `model.variables.scopes`, `inspectVariable`,
+ * `inspectRichVariable` and `evaluate`.
  */
 import type { IDebugger } from '@jupyterlab/debugger';
 import { holdingRules, type NotebookOutput, type ReviewResult } from '@privet/core/review/index';
@@ -18,6 +21,10 @@ import type { OutputGate } from './gate.js';
 export function heldValueText(result: ReviewResult): string {
   return `held by Privet review: rules ${holdingRules(result.findings).join(', ')}`;
 }
+
+/** How to see a held value, where there is room to say it (Debug Console, completer help). */
+export const HELD_VALUE_HINT =
+  'To see this value, print it in a cell and request a review of that output.';
 
 /** `text` quoted like `value` when that is a quoted string repr (the panel strips the quotes). */
 function quotedLike(value: string, text: string): string {
@@ -59,7 +66,30 @@ export function gateRichVariable(
   return { data: { 'text/plain': text }, metadata: {} };
 }
 
-/** Wraps the debugger service so its Variables panel only ever receives checked values. */
+/** What the debugger service's `evaluate` resolves with (a DAP evaluate response body, or null). */
+export type EvaluateResult = Awaited<ReturnType<IDebugger['evaluate']>>;
+
+/**
+ * The evaluate response, with its result string replaced by the held text when the check holds it
+ * (and no child variables to expand: they belong to the held value).
+ */
+export function gateEvaluateResult(gate: OutputGate, reply: EvaluateResult): EvaluateResult {
+  if (!reply) return reply;
+  let text: string;
+  try {
+    const result = gate.checkOnce({ output_type: 'stream', name: 'stdout', text: reply.result });
+    if (result.verdict === 'pass') return reply;
+    text = heldValueText(result);
+  } catch {
+    text = 'held by Privet review: the value could not be read';
+  }
+  return { ...reply, result: `${text}\n${HELD_VALUE_HINT}`, variablesReference: 0 };
+}
+
+/**
+ * Wraps the debugger service so its Variables panel, its Debug Console ("Evaluate Code") and its
+ * completions only ever receive checked values.
+ */
 export function gateDebuggerVariables(service: IDebugger, gate: OutputGate): void {
   const variables = service.model.variables;
   const scopes = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(variables), 'scopes');
@@ -90,4 +120,7 @@ export function gateDebuggerVariables(service: IDebugger, gate: OutputGate): voi
   const inspectRich = service.inspectRichVariable.bind(service);
   service.inspectRichVariable = async (name: string, frameId?: number) =>
     gateRichVariable(gate, await inspectRich(name, frameId));
+  const evaluate = service.evaluate.bind(service);
+  service.evaluate = async (expression: string) =>
+    gateEvaluateResult(gate, await evaluate(expression));
 }

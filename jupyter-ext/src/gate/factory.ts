@@ -11,7 +11,8 @@
  * filter (save-filter.ts), so held outputs are written to disk only as placeholders. Markdown
  * cells (authored text) render ungated; any other content rendered with the notebook's registry
  * is kernel content (the tooltip, the help panel) and is checked too, as is an `input()` prompt
- * (stdin.ts). Code cells list output
+ * (stdin.ts) and the kernel text of the replies the notebook's kernel sends (set_next_input,
+ * completions, help: kernel-replies.ts). Code cells list output
  * headings in the table of contents only for outputs the gate shows (code-cell.ts).
  */
 import type { CodeCell, MarkdownCell } from '@jupyterlab/cells';
@@ -57,9 +58,15 @@ export class GatedContentFactory extends NotebookPanel.ContentFactory {
     notebook.modelChanged.connect(() => {
       if (notebook.model) filterSavedOutputs(notebook.model, host);
       const parent = notebook.parent;
-      if (parent instanceof NotebookPanel) host.widgets.watch(parent.sessionContext);
+      if (parent instanceof NotebookPanel) {
+        host.widgets.watch(parent.sessionContext);
+        host.replies.watch(parent.sessionContext);
+      }
     });
-    notebook.disposed.connect(() => host.widgets.dispose());
+    notebook.disposed.connect(() => {
+      host.widgets.dispose();
+      host.replies.dispose();
+    });
     return notebook;
   }
 

@@ -3,6 +3,7 @@ import type { CodeConsole } from '@jupyterlab/console';
 import type { Notebook } from '@jupyterlab/notebook';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { OutputGate } from './gate.js';
+import { KernelReplyGate } from './kernel-replies.js';
 import {
   locateConsoleOutput,
   locateOutput,
@@ -26,12 +27,16 @@ export class GateHost {
   private onShownChanged: (() => void) | null = null;
   /** Widget model states of the kernel, for checking widget outputs with what they draw. */
   readonly widgets = new WidgetStates();
+  /** Checks the kernel text of the replies its kernel sends (set_next_input, completions, help). */
+  readonly replies: KernelReplyGate;
 
   /** Creates a host for one notebook (attached once it exists) or one code console. */
   constructor(
     readonly gate: OutputGate,
     readonly kind: 'notebook' | 'console' = 'notebook',
-  ) {}
+  ) {
+    this.replies = new KernelReplyGate(gate);
+  }
 
   /**
    * Attaches the notebook widget and a getter of its path; `onShownChanged` runs (coalesced) after

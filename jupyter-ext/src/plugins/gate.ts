@@ -1,7 +1,8 @@
 /**
  * `privet:output-gate` and `privet:console-gate`: the notebook and code console content factories
- * that gate every output (see gate/factory.ts and gate/console-factory.ts), over one shared gate;
- * `privet:debugger-gate` checks the values the debugger's Variables panel shows.
+ * that gate every output (see gate/factory.ts and gate/console-factory.ts) and the kernel text of
+ * their kernels' replies (gate/kernel-replies.ts), over one shared gate; `privet:debugger-gate`
+ * checks the values the debugger's Variables panel and Debug Console show.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IEditorServices } from '@jupyterlab/codeeditor';
@@ -65,10 +66,14 @@ export const consoleGatePlugin: JupyterFrontEndPlugin<ConsolePanel.IContentFacto
     ),
 };
 
-/** Checks every value the debugger's Variables panel receives (gate/debugger-variables.ts). */
+/**
+ * Checks every value the debugger's Variables panel and Debug Console ("Evaluate Code") receive
+ * (gate/debugger-variables.ts).
+ */
 export const debuggerGatePlugin: JupyterFrontEndPlugin<void> = {
   id: 'privet:debugger-gate',
-  description: "Shows the debugger's variable values only after Privet's review check passed.",
+  description:
+    "Shows the debugger's variable values and evaluate results only after Privet's review check passed.",
   autoStart: true,
   requires: [IDebugger, IPrivetServices],
   activate: (_app: JupyterFrontEnd, service: IDebugger, services: IPrivetServices): void =>
