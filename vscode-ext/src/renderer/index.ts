@@ -29,7 +29,11 @@ const CELL =
 export function renderRelease(release: DpRelease, host: HTMLElement): void {
   host.replaceChildren();
   host.className = 'privet-release';
-  host.appendChild(el('div', releaseCaption(release), 'font-weight:600;margin-bottom:4px'));
+  // Indented like VS Code's own outputs (its preload pads only an output's direct child).
+  const box = host.appendChild(
+    el('div', undefined, 'padding-left:var(--notebook-output-node-left-padding, 8px)'),
+  );
+  box.appendChild(el('div', releaseCaption(release), 'font-weight:600;margin-bottom:4px'));
   const { header, rows } = releaseTable(release);
   const table = el('table', undefined, 'border-collapse:collapse');
   const head = el('tr');
@@ -45,10 +49,10 @@ export function renderRelease(release: DpRelease, host: HTMLElement): void {
       td.appendChild(el('span', ` ${cell.interval}`, MUTED));
     }
   }
-  host.appendChild(table);
+  box.appendChild(table);
   for (const w of release.warnings)
-    host.appendChild(el('div', w, 'color:var(--vscode-editorWarning-foreground)'));
-  const footer = host.appendChild(el('div', 'release id ', MUTED));
+    box.appendChild(el('div', w, 'color:var(--vscode-editorWarning-foreground)'));
+  const footer = box.appendChild(el('div', 'release id ', MUTED));
   footer.appendChild(el('code', release.releaseId));
 }
 
