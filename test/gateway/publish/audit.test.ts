@@ -3,47 +3,23 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import { publishViews, readManifest, viewFiles } from '../../../gateway/src/publish/index.js';
+import { httpPolicyFixture } from './helpers.js';
 import { AuditLog } from '../../../gateway/src/audit/log.js';
 import { openDurableDb } from '../../../gateway/src/audit/sqlite.js';
 import type { AuditEntry, AuditInput } from '@privet/core/record/index';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-/** The HTTP-test policy (two masked views and a dp one) and its people.csv in a fresh folder. */
-function fixture(): { dir: string; stateDir: string; policyPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'privet-publish-audit-'));
-  const policyPath = join(dir, 'policy.yaml');
-  copyFileSync(
-    fileURLToPath(new URL('../../fixtures/http/policy.yaml', import.meta.url)),
-    policyPath,
-  );
-  const rows = Array.from(
-    { length: 30 },
-    (_, i) => `${500 + i},secret${i}@example.org,${['Lyon', 'Oslo', 'Pune'][i % 3]},${30000 + i}`,
-  );
-  writeFileSync(join(dir, 'people.csv'), `person_id,email,city,income\n${rows.join('\n')}\n`);
-  return { dir, stateDir: join(dir, 'state'), policyPath };
-}
-
 describe('masked view publish audit', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('one publish entry per masked view, with its Parquet hash and rows; the chain verifies', async () => {
-    const { dir, stateDir, policyPath } = fixture();
+    const { dir, stateDir, policyPath } = httpPolicyFixture('audit');
     dirs.push(dir);
     const loaded = loadPolicyFile(policyPath);
     const results = await publishViews({
@@ -82,7 +58,7 @@ describe('masked view publish audit', () => {
   });
 
   test('each entry is written before its view is swapped in, on the records passed', async () => {
-    const { dir, stateDir, policyPath } = fixture();
+    const { dir, stateDir, policyPath } = httpPolicyFixture('audit');
     dirs.push(dir);
     const loaded = loadPolicyFile(policyPath);
     const db = openDurableDb(join(dir, 'records.db'));

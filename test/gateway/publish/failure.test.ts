@@ -4,20 +4,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AuditEntry } from '@privet/core/record/index';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import {
@@ -31,25 +19,9 @@ import { AuditLog } from '../../../gateway/src/audit/log.js';
 import { openDurableDb } from '../../../gateway/src/audit/sqlite.js';
 import { verifyAuditDb } from '../../../gateway/src/audit/verify.js';
 import { fixturePolicy, policyText, writeSource } from '../synth/fixture.js';
-import { freshStateDir } from './helpers.js';
+import { freshStateDir, httpPolicyFixture } from './helpers.js';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-
-/** The HTTP-test policy (masked views people_masked, then people_later) and its CSV. */
-function fixture(): { dir: string; stateDir: string; policyPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'privet-publish-failure-'));
-  const policyPath = join(dir, 'policy.yaml');
-  copyFileSync(
-    fileURLToPath(new URL('../../fixtures/http/policy.yaml', import.meta.url)),
-    policyPath,
-  );
-  const rows = Array.from(
-    { length: 30 },
-    (_, i) => `${500 + i},secret${i}@example.org,${['Lyon', 'Oslo', 'Pune'][i % 3]},${30000 + i}`,
-  );
-  writeFileSync(join(dir, 'people.csv'), `person_id,email,city,income\n${rows.join('\n')}\n`);
-  return { dir, stateDir: join(dir, 'state'), policyPath };
-}
 
 /** A published view's manifest text and file hashes. */
 function snapshot(stateDir: string, view: string): string[] {
@@ -117,7 +89,7 @@ describe('a publish failing after its audit entries', () => {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('a view that cannot be renamed into place: follow-up entries, old views untouched', async () => {
-    const { dir, stateDir, policyPath } = fixture();
+    const { dir, stateDir, policyPath } = httpPolicyFixture('failure');
     dirs.push(dir);
     await publish(policyPath, stateDir, { viewNames: ['people_masked'] });
     const before = snapshot(stateDir, 'people_masked');
@@ -147,7 +119,7 @@ describe('a publish failing after its audit entries', () => {
   });
 
   test('a staged folder removed before the swap: both previous versions stay published', async () => {
-    const { dir, stateDir, policyPath } = fixture();
+    const { dir, stateDir, policyPath } = httpPolicyFixture('failure');
     dirs.push(dir);
     await publish(policyPath, stateDir);
     const before = ['people_masked', 'people_later'].map((v) => snapshot(stateDir, v));

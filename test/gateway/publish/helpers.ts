@@ -11,6 +11,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  copyFileSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -107,3 +109,23 @@ export async function adultPolicyDir(): Promise<string> {
 
 /** The shared, read-only Adult extract. */
 export const ADULT_CSV = join(ADULT_DIR, 'adult.csv');
+
+/**
+ * The HTTP-test policy (masked views people_masked and people_later, and a DP view) with its
+ * people.csv (30 rows, emails included) in a fresh folder named after `tag`.
+ */
+export function httpPolicyFixture(tag: string): {
+  dir: string;
+  stateDir: string;
+  policyPath: string;
+} {
+  const dir = mkdtempSync(join(tmpdir(), `privet-publish-${tag}-`));
+  const policyPath = join(dir, 'policy.yaml');
+  copyFileSync(join(REPO, 'test/fixtures/http/policy.yaml'), policyPath);
+  const rows = Array.from(
+    { length: 30 },
+    (_, i) => `${500 + i},secret${i}@example.org,${['Lyon', 'Oslo', 'Pune'][i % 3]},${30000 + i}`,
+  );
+  writeFileSync(join(dir, 'people.csv'), `person_id,email,city,income\n${rows.join('\n')}\n`);
+  return { dir, stateDir: join(dir, 'state'), policyPath };
+}
