@@ -7,7 +7,9 @@
  * when opened nor when the window starts with it open; the file stays as it was. A forged release
  * in a saved notebook is still held (never drawn, the placeholder saved instead), and a gateway
  * that does not answer leads to the swap once the open-time check's bound (10 s) has passed, with
- * the release held on screen meanwhile; it is put back once the gateway answers. Runs after
+ * the release held on screen meanwhile; it is put back once the gateway answers. Outputs the
+ * renderers held at start-up because the host could not answer yet (the stored token not yet
+ * restored) are asked about again and drawn once it is. Runs after
  * privet.spec.ts (file order): it spends budget of the test experiment.
  */
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -156,6 +158,57 @@ test('a saved notebook whose outputs pass once the gateway answers opens unmodif
     await expect(page.getByRole('button', { name: "Don't Save" })).toHaveCount(0);
     expect(fileState(path)).toEqual(written);
   });
+});
+
+test('outputs held at start-up before the stored token is restored are drawn once it is', async ({
+  page,
+}) => {
+  const release = await genuineRelease(env, DP_SQL, '0.1');
+  const approved = {
+    output_type: 'stream',
+    name: 'stdout',
+    text: [`contact at start-up: ${APPROVED_EMAIL}\n`], // not the first test's output (approved once)
+  };
+  await approvedByReviewer(env, approved, 'The study team’s shared contact address');
+  // After the reload, the start-up token restore (GET /whoami) waits in the proxy until released:
+  // the renderers' first questions can only be answered "no" (not signed in, views unknown).
+  let holdWhoami = false;
+  const proxy = await holdingProxy(env.gatewayUrl, (p) => holdWhoami && p.includes('/whoami'));
+  try {
+    await withWorkspaceSettings({ 'privet.gatewayUrl': proxy.url }, async () => {
+      const file = 'saved-start-up-held.ipynb';
+      writeSavedNotebook(env.workspace, file, [
+        { source: 'release', outputs: [releaseDisplay(release)] },
+        { source: 'print("contact:", team_contact)', outputs: [approved] },
+        { source: 'monthly_visits', outputs: [MONTHLY_VISITS] },
+      ]);
+      await openWorkbench(page, env.url);
+      await signInAs(page, 'alice', env.tokens.alice!);
+      await openNotebookAlone(page, file);
+      await expectAllDrawn(page, release);
+      // Long enough for the window to store its open editors (restored after the reload).
+      await staysUnmodified(page, 4000);
+
+      holdWhoami = true;
+      await page.reload();
+      await expect(page.locator('.notebookOverlay')).toBeVisible({ timeout: 120_000 });
+      await expect.poll(() => proxy.heldCalls(), { timeout: 60_000 }).toBeGreaterThan(0);
+      // Held on screen while the host cannot answer (the address, the release, the table).
+      await expect(outputFrame(page).getByText(/Privet withheld this output/)).toHaveCount(3, {
+        timeout: 30_000,
+      });
+      await shot(page, '75-start-up-held-before-restore');
+      // The token is restored: the host tells the renderers, which ask again and draw them all,
+      // with no swap (the open-time check found nothing to hold once the gateway answered).
+      proxy.release();
+      await expectAllDrawn(page, release);
+      await expect(outputFrame(page).getByText(/Privet withheld this output/)).toHaveCount(0);
+      await staysUnmodified(page, 2000);
+      await shot(page, '76-start-up-drawn-after-restore');
+    });
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a forged release in a saved notebook is held: never drawn, the placeholder saved', async ({

@@ -236,7 +236,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  await session.restore();
+  // Not awaited: VS Code opens a notebook only once the extensions its type activates have
+  // activated, so a slow or silent gateway would keep notebooks from opening at start-up. What
+  // depends on the restored session waits for it, bounded (session.whenRestored).
+  void session.restore();
   try {
     context.subscriptions.push(await startLanguageClient(context, session));
   } catch (error) {

@@ -83,6 +83,16 @@ export class Session implements vscode.Disposable {
     return this.restored;
   }
 
+  /** Resolves once the start-up restore is done, or after `ms`, whichever comes first. */
+  async restoredWithin(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([this.restored, new Promise((r) => (timer = setTimeout(r, ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Checks the token with the gateway, stores it in SecretStorage, and signs in. */
   async signIn(token: string): Promise<SignedIn> {
     const client = new GatewayClient(this.gatewayUrl(), token.trim());

@@ -14,6 +14,8 @@ import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { SqlCellRunner, type CellRunResult } from './run-sql.js';
 
+/** How long a cell run waits for the start-up token restore before saying "not signed in". */
+const RESTORE_WAIT_MS = 10_000;
 /** Id of the controller (also used by tests to select it). */
 export const CONTROLLER_ID = 'privet-sql';
 
@@ -84,6 +86,8 @@ export class PrivetSqlController implements vscode.Disposable {
     const execution = this.controller.createNotebookCellExecution(cell);
     execution.executionOrder = ++this.order;
     execution.start(Date.now());
+    // A cell run right at start-up waits (bounded) for the stored token to be restored.
+    if (!this.session.signedIn) await this.session.restoredWithin(RESTORE_WAIT_MS);
     const runner = this.currentRunner();
     let result: CellRunResult;
     if (typeof runner === 'string') {

@@ -6,10 +6,17 @@
  * holding exactly that item (signed in, experiment selected). A DP release (asked by the release
  * renderer) passes only when the ledger vouches for its id and content. Anything else — views
  * unknown after a short wait, no such output, a gateway failure — answers "no" (fail closed).
+ * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
+ * loaded), every renderer is told to ask again about the items it holds.
  */
 import * as vscode from 'vscode';
 import type { Session } from '../session.js';
-import { GATE_RENDERER_ID, isApprovalQuery, type ApprovalAnswer } from '../shared/gate-messages.js';
+import {
+  GATE_RENDERER_ID,
+  isApprovalQuery,
+  type ApprovalAnswer,
+  type RecheckNotice,
+} from '../shared/gate-messages.js';
 import { outputOfItem } from '../shared/output-items.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
@@ -19,6 +26,9 @@ import type { GatewayViews } from './views-context.js';
 
 /** How long an answer may wait for the views to load (the renderer waits 5 s in all). */
 const VIEWS_WAIT_MS = 3000;
+
+/** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
+const RECHECK_COALESCE_MS = 100;
 
 /**
  * The outputs in `notebook` whose items of this MIME type, joined (VS Code draws a stream appended
@@ -42,7 +52,8 @@ function outputsWithItem(
 /** Answers the gate renderer's approval questions. */
 export class RendererApprovals implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(GATE_RENDERER_ID);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Starts answering. */
   constructor(
@@ -50,7 +61,11 @@ export class RendererApprovals implements vscode.Disposable {
     private readonly session: Session,
     private readonly views: GatewayViews,
   ) {
-    this.subscription = this.messaging.onDidReceiveMessage(({ editor, message }) => {
+    this.subscriptions.push(
+      session.onDidChange(() => this.recheckSoon()),
+      views.onDidChange(() => this.recheckSoon()),
+    );
+    const answering = this.messaging.onDidReceiveMessage(({ editor, message }) => {
       if (!isApprovalQuery(message)) return;
       void this.shows(editor.notebook, message.mime, message.text).then((approved) => {
         const answer: ApprovalAnswer = {
@@ -61,6 +76,16 @@ export class RendererApprovals implements vscode.Disposable {
         return this.messaging.postMessage(answer, editor);
       });
     });
+    this.subscriptions.push(answering);
+  }
+
+  /** Tells every renderer, once changes settle, to ask again about the items it holds. */
+  private recheckSoon(): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => {
+      const notice: RecheckNotice = { type: 'privet.recheck' };
+      void this.messaging.postMessage(notice);
+    }, RECHECK_COALESCE_MS);
   }
 
   /** True when the item passes the host's check or its output was approved. */
@@ -113,6 +138,7 @@ export class RendererApprovals implements vscode.Disposable {
 
   /** Stops answering. */
   dispose(): void {
-    this.subscription.dispose();
+    clearTimeout(this.recheckTimer);
+    for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -12,7 +12,7 @@ import {
   unreadableResult,
   type ReviewResult,
 } from '@privet/core/review/index';
-import { isApprovalAnswer, type ApprovalQuery } from '../shared/gate-messages.js';
+import { isApprovalAnswer, isRecheckNotice, type ApprovalQuery } from '../shared/gate-messages.js';
 import { asDrawn, outputOfItem } from '../shared/output-items.js';
 
 /** An output item as the decision needs it (VS Code's renderer OutputItem fits). */
@@ -61,10 +61,14 @@ export interface MessagingLike {
   onDidReceiveMessage?: (listener: (message: unknown) => void) => { dispose(): void };
 }
 
-/** Asks the extension host about approvals and matches its answers to the questions. */
+/**
+ * Asks the extension host about approvals and matches its answers to the questions; passes on the
+ * host's notices that what it checks with changed.
+ */
 export class ApprovalChannel {
   private next = 1;
   private readonly waiting = new Map<number, (approved: boolean) => void>();
+  private readonly recheckListeners = new Set<() => void>();
 
   /** Listens for answers on `messaging`; unanswered questions count as "no" after `timeoutMs`. */
   constructor(
@@ -72,9 +76,16 @@ export class ApprovalChannel {
     private readonly timeoutMs = 5000,
   ) {
     messaging.onDidReceiveMessage?.((message) => {
+      if (isRecheckNotice(message)) for (const listener of [...this.recheckListeners]) listener();
       if (!isApprovalAnswer(message)) return;
       this.waiting.get(message.requestId)?.(message.approved);
     });
+  }
+
+  /** Calls `listener` whenever the host says held items should be asked about again. */
+  onRecheck(listener: () => void): { dispose(): void } {
+    this.recheckListeners.add(listener);
+    return { dispose: () => this.recheckListeners.delete(listener) };
   }
 
   /** True once the host confirms the item's output was approved; false without messaging or in time. */

@@ -8,14 +8,17 @@
  * passing items to the renderer that would have drawn them (delegates.ts).
  * A held item shows the withheld notice (rules only) until the host swaps in the placeholder with
  * "Request review" (in Jupyter notebooks and the Interactive Window); one a reviewer approved is
- * drawn once the host confirms it. Renderers apply to every notebook type, so this also holds
- * outputs in notebook types the host does not edit.
+ * drawn once the host confirms it. A held item is checked and drawn again when the host says what
+ * it checks with changed (e.g. at start-up, once the stored token is restored and the views are
+ * loaded). Renderers apply to every notebook type, so this also holds outputs in notebook types
+ * the host does not edit.
  */
 import type { OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
 import { holdingRules } from '@privet/core/review/index';
 import { Delegates, delegateIdFor, missingDelegateMessage } from './delegates.js';
 import { renderWithheld } from './dom.js';
 import { ApprovalChannel, decideItem, type ItemDecision, type ItemLike } from './gate-decision.js';
+import { HeldRedraws } from './held-redraws.js';
 import { clearElement, drawingTarget } from './surface.js';
 
 /** What a held item says until the host replaces it, or for good in notebook types it does not edit. */
@@ -24,15 +27,17 @@ const HELD_HINT =
 
 /** What an item held only because the host did not confirm a possible table of rows says. */
 const TABLE_HINT =
-  'This output may be a table of rows, which only the extension host can check against your Privet views, and it did not confirm it. If you are signed out, sign in ("Privet: Sign in") and run the cell again.';
+  'This output may be a table of rows, which only the extension host can check against your Privet views, and it has not confirmed it. It is drawn once it does; if you are signed out, sign in ("Privet: Sign in").';
 
 /**
- * The gate renderer's API: VS Code's renderer API, and the decision for an item Privet's release
- * renderer draws (only this renderer has the messaging that asks the extension host), which other
- * renderers of the output webview reach with `getRenderer(GATE_RENDERER_ID)`.
+ * The gate renderer's API: VS Code's renderer API, and, for Privet's release renderer (only this
+ * renderer has the messaging that asks the extension host), the decision for an item and the
+ * host's notices to ask again about held items; other renderers of the output webview reach it
+ * with `getRenderer(GATE_RENDERER_ID)`.
  */
 export interface GateRendererApi extends RendererApi {
   decide(item: ItemLike): Promise<ItemDecision>;
+  onRecheck(listener: () => void): { dispose(): void };
 }
 
 /** Renderer entry point (VS Code's notebook renderer API). */
@@ -41,32 +46,40 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
   const delegates = new Delegates((id) => context.getRenderer(id));
   const decide = (item: ItemLike): Promise<ItemDecision> =>
     decideItem(item, (mime, text) => channel.ask(mime, text));
+  const held = new HeldRedraws();
+  channel.onRecheck(() => void held.redrawAll());
+  const render = async (item: OutputItem, element: HTMLElement, outer?: AbortSignal) => {
+    const signal = held.begin(item.id, outer);
+    const decision = await decide(item);
+    if (signal.aborted) return;
+    if (!decision.show) {
+      held.hold(item.id, () => render(item, element));
+      delegates.dispose(item.id);
+      clearElement(element);
+      const { verdict, findings } = decision.review;
+      const hint = decision.tableUnconfirmed ? TABLE_HINT : HELD_HINT;
+      renderWithheld({ verdict, rules: holdingRules(findings) }, element, hint);
+      return;
+    }
+    held.shown(item.id);
+    const rendererId = delegateIdFor(item.mime);
+    const api = await delegates.get(rendererId);
+    if (signal.aborted) return;
+    if (!api) {
+      delegates.dispose(item.id);
+      clearElement(element);
+      element.textContent = missingDelegateMessage(rendererId);
+      return;
+    }
+    delegates.drawing(item.id, api);
+    await api.renderOutputItem(item, drawingTarget(element, rendererId), signal);
+  };
   return {
     decide,
-    async renderOutputItem(item: OutputItem, element: HTMLElement, signal: AbortSignal) {
-      const decision = await decide(item);
-      if (signal.aborted) return;
-      if (!decision.show) {
-        delegates.dispose(item.id);
-        clearElement(element);
-        const { verdict, findings } = decision.review;
-        const hint = decision.tableUnconfirmed ? TABLE_HINT : HELD_HINT;
-        renderWithheld({ verdict, rules: holdingRules(findings) }, element, hint);
-        return;
-      }
-      const rendererId = delegateIdFor(item.mime);
-      const api = await delegates.get(rendererId);
-      if (signal.aborted) return;
-      if (!api) {
-        delegates.dispose(item.id);
-        clearElement(element);
-        element.textContent = missingDelegateMessage(rendererId);
-        return;
-      }
-      delegates.drawing(item.id, api);
-      await api.renderOutputItem(item, drawingTarget(element, rendererId), signal);
-    },
+    onRecheck: (listener) => channel.onRecheck(listener),
+    renderOutputItem: render,
     disposeOutputItem(id?: string) {
+      held.forget(id);
       delegates.dispose(id);
     },
   };

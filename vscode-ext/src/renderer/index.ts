@@ -8,7 +8,8 @@
  * is drawn only when the gate renderer's decision lets it (core's check, which flags a release the
  * ledger does not vouch for as `dp-provenance`, then the extension host's answer: yes for the
  * releases Privet's controller received or the gateway verified, or an approved output); without
- * the gate renderer or its answer it is held (fail closed). A placeholder shows only its verdict
+ * the gate renderer or its answer it is held (fail closed), and checked again when the host says
+ * what it checks with changed. A placeholder shows only its verdict
  * and known rule names (dom.ts), never other text it carries.
  */
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
@@ -19,6 +20,7 @@ import { GATE_RENDERER_ID } from '../shared/gate-messages.js';
 import { el, MUTED, renderWithheld } from './dom.js';
 import { decideItem, type ItemDecision } from './gate-decision.js';
 import type { GateRendererApi } from './gate.js';
+import { HeldRedraws } from './held-redraws.js';
 
 export { formatNumber, renderWithheld };
 
@@ -60,39 +62,68 @@ export function renderRelease(release: DpRelease, host: HTMLElement): void {
 const RELEASE_HINT =
   'A DP release is drawn only when the Privet gateway vouches for its release id and content. In a Jupyter notebook or the Interactive Window the cell offers "Request review".';
 
+/** The gate renderer, if this webview has it (it has the messaging that asks the host). */
+async function gateRenderer(
+  context: Pick<RendererContext<unknown>, 'getRenderer'>,
+): Promise<Partial<GateRendererApi> | undefined> {
+  try {
+    return (await context.getRenderer(GATE_RENDERER_ID)) as Partial<GateRendererApi> | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The gate renderer's decision for a release item; without the gate renderer (or its `decide`),
  * core's check alone, with no host to confirm: a release is then held.
  */
-async function decideRelease(
+function decideRelease(
   item: OutputItem,
-  context: Pick<RendererContext<unknown>, 'getRenderer'>,
+  gate: Partial<GateRendererApi> | undefined,
 ): Promise<ItemDecision> {
-  let gate: Partial<GateRendererApi> | undefined;
-  try {
-    gate = (await context.getRenderer(GATE_RENDERER_ID)) as Partial<GateRendererApi> | undefined;
-  } catch {
-    gate = undefined;
-  }
   if (typeof gate?.decide === 'function') return gate.decide(item);
   return decideItem(item, () => Promise.resolve(false));
 }
 
-/** Renderer entry point (VS Code's notebook renderer API). */
-export const activate: ActivationFunction = (context) => ({
-  async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal) {
+/**
+ * Renderer entry point (VS Code's notebook renderer API). A held release is checked and drawn
+ * again when the gate renderer passes on the host's notice that what it checks with changed.
+ */
+export const activate: ActivationFunction = (context) => {
+  const held = new HeldRedraws();
+  let listening = false;
+  const render = async (
+    item: OutputItem,
+    element: HTMLElement,
+    outer?: AbortSignal,
+    redraw = false,
+  ) => {
     if (item.mime === 'application/vnd.privet.withheld+json') {
+      held.forget(item.id);
       renderWithheld(item.json() as { verdict?: unknown; rules?: unknown }, element);
       return;
     }
-    element.replaceChildren(); // nothing of an earlier rendering stays while this one is checked
-    const decision = await decideRelease(item, context);
-    if (signal?.aborted) return;
+    const signal = held.begin(item.id, outer);
+    // Nothing of an earlier rendering stays while this one is checked (a redraw keeps its notice).
+    if (!redraw) element.replaceChildren();
+    const gate = await gateRenderer(context);
+    if (!listening && typeof gate?.onRecheck === 'function') {
+      listening = true;
+      gate.onRecheck(() => void held.redrawAll());
+    }
+    const decision = await decideRelease(item, gate);
+    if (signal.aborted) return;
     if (!decision.show) {
+      held.hold(item.id, () => render(item, element, undefined, true));
       const { verdict, findings } = decision.review;
       renderWithheld({ verdict, rules: holdingRules(findings) }, element, RELEASE_HINT);
       return;
     }
+    held.shown(item.id);
     renderRelease(item.json() as DpRelease, element);
-  },
-});
+  };
+  return {
+    renderOutputItem: render,
+    disposeOutputItem: (id?: string) => held.forget(id),
+  };
+};

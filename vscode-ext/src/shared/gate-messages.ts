@@ -50,3 +50,18 @@ export function isApprovalAnswer(message: unknown): message is ApprovalAnswer {
     typeof m.approved === 'boolean'
   );
 }
+
+/**
+ * Host → every renderer: what the host checks with changed (signed in, views loaded), so an item
+ * held for want of an answer is asked about again (e.g. at start-up, before the stored token was
+ * restored, the host could only say "no").
+ */
+export interface RecheckNotice {
+  type: 'privet.recheck';
+}
+
+/** True for a RecheckNotice. */
+export function isRecheckNotice(message: unknown): message is RecheckNotice {
+  const m = message as Partial<RecheckNotice> | null;
+  return typeof m === 'object' && m !== null && m.type === 'privet.recheck';
+}

@@ -1,0 +1,213 @@
+/**
+ * A held item is asked about again when the extension host says what it checks with changed: at
+ * start-up the host may answer "no" before the stored token is restored (no approvals, no views),
+ * and then posts a recheck notice once it is. The gate renderer and the release renderer then
+ * check their held items anew and draw those the host now confirms; a notice that arrives while a
+ * decision is out counts too, and a disposed item is never drawn again.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
+import type { DpRelease } from '@privet/core/protocol';
+import { activate as activateGate } from '../../vscode-ext/src/renderer/gate.js';
+import { activate as activateReleases } from '../../vscode-ext/src/renderer/index.js';
+import { HeldRedraws } from '../../vscode-ext/src/renderer/held-redraws.js';
+import {
+  isApprovalQuery,
+  isRecheckNotice,
+  type ApprovalQuery,
+} from '../../vscode-ext/src/shared/gate-messages.js';
+import { FakeElement, withFakeDocument } from './fake-dom.js';
+
+const STDOUT = 'application/vnd.code.notebook.stdout';
+const RELEASE_MIME = 'application/vnd.privet.dp-release+json';
+const APPROVED = 'contact: approved.person@example.org\n';
+
+/** An output item as the renderer API gives it. */
+function item(id: string, mime: string, text: string): OutputItem {
+  return {
+    id,
+    mime,
+    metadata: {},
+    text: () => text,
+    json: () => JSON.parse(text) as unknown,
+  } as unknown as OutputItem;
+}
+
+/**
+ * The extension host as the renderers see it: it answers each question with `approves.now` as it
+ * is when the question is asked (after `delay` ms, none when null), and `notify()` posts a
+ * recheck notice.
+ */
+function fakeHost(): {
+  context: RendererContext<unknown>;
+  asked: ApprovalQuery[];
+  approves: { now: boolean; delay: number | null };
+  notify(): void;
+} {
+  const asked: ApprovalQuery[] = [];
+  const approves = { now: false, delay: 0 as number | null };
+  const listeners = new Set<(m: unknown) => void>();
+  const send = (m: unknown): void => {
+    for (const l of [...listeners]) l(m);
+  };
+  const builtin: RendererApi = {
+    renderOutputItem(output, element) {
+      element.textContent = `drawn: ${output.text()}`;
+    },
+    disposeOutputItem() {},
+  };
+  const context = {
+    getRenderer: async (id: string) => (id === 'vscode.builtin-renderer' ? builtin : undefined),
+    postMessage(message: unknown) {
+      assert.ok(isApprovalQuery(message));
+      asked.push(message);
+      if (approves.delay === null) return;
+      const approved = approves.now;
+      setTimeout(
+        () => send({ type: 'privet.approval', requestId: message.requestId, approved }),
+        approves.delay,
+      );
+    },
+    onDidReceiveMessage(l: (m: unknown) => void) {
+      listeners.add(l);
+      return { dispose: () => listeners.delete(l) };
+    },
+  } as unknown as RendererContext<unknown>;
+  return { context, asked, approves, notify: () => send({ type: 'privet.recheck' }) };
+}
+
+/** Resolves once `check` holds, polling every 5 ms for at most 2 s. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const until = Date.now() + 2000;
+  while (!check()) {
+    assert.ok(Date.now() < until, `timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A release as the gateway returns one. */
+function release(): DpRelease {
+  return {
+    releaseId: '3f2a9c0d4b5e6f708192a3b4c5d6e7f8',
+    mechanism: 'discrete_laplace',
+    alpha: 0.05,
+    cost: { epsilon: '0.5' },
+    columns: [],
+    rows: [{ keys: { ward: 'A' }, values: { n: { value: 40, interval: [37, 43] } } }],
+    sql: 'SELECT ward, COUNT(*) AS n FROM patients_dp GROUP BY ward',
+    planHash: 'ab'.repeat(32),
+    warnings: [],
+  } as unknown as DpRelease;
+}
+
+describe('held items are asked about again on the host’s notice', () => {
+  it('the recheck notice is recognised; other messages are not', () => {
+    assert.equal(isRecheckNotice({ type: 'privet.recheck' }), true);
+    assert.equal(isRecheckNotice({ type: 'privet.approval', requestId: 1, approved: true }), false);
+    assert.equal(isRecheckNotice(null), false);
+  });
+
+  it('an approved output held before the host could answer is drawn after the notice', async () => {
+    await withFakeDocument(async () => {
+      const host = fakeHost();
+      const gate = activateGate(host.context);
+      const element = new FakeElement();
+      await gate.renderOutputItem(item('o1', STDOUT, APPROVED), element.asHtml, undefined as never);
+      assert.match(element.textContent, /Privet withheld this output \(block: email\)/);
+      assert.doesNotMatch(element.textContent, /approved\.person/);
+
+      // A notice while the host still says no: asked again, still held.
+      host.notify();
+      await eventually(() => host.asked.length === 2, 'the host is asked again');
+      await new Promise((r) => setTimeout(r, 20));
+      assert.match(element.textContent, /Privet withheld this output/);
+
+      // Signed in now: the host approves, and the next notice draws the output.
+      host.approves.now = true;
+      host.notify();
+      await eventually(() => /drawn: contact/.test(element.textContent), 'the output is drawn');
+      assert.doesNotMatch(element.textContent, /withheld/);
+      // Drawn: a later notice asks nothing more.
+      host.notify();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(host.asked.length, 3);
+    });
+  });
+
+  it('a notice that arrives while the decision is out leads to a redraw once it holds', async () => {
+    await withFakeDocument(async () => {
+      const host = fakeHost();
+      host.approves.delay = 30;
+      const gate = activateGate(host.context);
+      const element = new FakeElement();
+      const first = gate.renderOutputItem(
+        item('o1', STDOUT, APPROVED),
+        element.asHtml,
+        undefined as never,
+      );
+      await eventually(() => host.asked.length === 1, 'the host is asked');
+      host.notify(); // the item is not held yet: its answer ("no") may predate what changed
+      host.approves.now = true; // the answer already on its way says "no"
+      await first;
+      await eventually(() => /drawn: contact/.test(element.textContent), 'the output is drawn');
+      assert.equal(host.asked.length, 2);
+    });
+  });
+
+  it('a disposed item, or one VS Code drew again meanwhile, is not redrawn by the notice', async () => {
+    await withFakeDocument(async () => {
+      const host = fakeHost();
+      const gate = activateGate(host.context);
+      const gone = new FakeElement();
+      await gate.renderOutputItem(item('o1', STDOUT, APPROVED), gone.asHtml, undefined as never);
+      gate.disposeOutputItem?.('o1');
+      host.approves.now = true;
+      host.notify();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(host.asked.length, 1, 'nothing asked about a disposed item');
+      assert.match(gone.textContent, /withheld/);
+    });
+    const redraws = new HeldRedraws();
+    let drawn = 0;
+    const first = redraws.begin('x');
+    redraws.hold('x', async () => void drawn++);
+    const second = redraws.begin('x'); // VS Code draws the item again
+    assert.equal(first.aborted, true);
+    assert.equal(second.aborted, false);
+    redraws.shown('x');
+    await redraws.redrawAll();
+    assert.equal(drawn, 0, 'drawn by its newer rendering: not redrawn');
+    const outer = new AbortController();
+    const third = redraws.begin('y', outer.signal);
+    outer.abort();
+    assert.equal(third.aborted, true, 'VS Code’s abort reaches the drawing');
+  });
+
+  it('a release held before the host could vouch for it is drawn after the notice', async () => {
+    await withFakeDocument(async () => {
+      const host = fakeHost();
+      const gate = activateGate(host.context);
+      const releaseContext = {
+        getRenderer: async (id: string) => (id === 'privet.gate' ? gate : undefined),
+      } as unknown as RendererContext<unknown>;
+      const releases = (await activateReleases(releaseContext)) as RendererApi;
+      const element = new FakeElement();
+      const text = JSON.stringify(release());
+      await releases.renderOutputItem(
+        item('r1', RELEASE_MIME, text),
+        element.asHtml,
+        new AbortController().signal,
+      );
+      assert.match(element.textContent, /Privet withheld this output \(flag: dp-provenance\)/);
+      assert.doesNotMatch(element.textContent, /3f2a9c0d/);
+      host.approves.now = true;
+      host.notify();
+      await eventually(
+        () => /release id 3f2a9c0d/.test(element.textContent),
+        'the release is drawn',
+      );
+      assert.doesNotMatch(element.textContent, /withheld/);
+    });
+  });
+});

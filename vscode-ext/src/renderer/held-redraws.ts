@@ -1,0 +1,68 @@
+/**
+ * Items a renderer drew held, with how to draw each again: when the extension host says what it
+ * checks with changed (a RecheckNotice), each is checked and drawn anew, so an output held at
+ * start-up only because the host could not answer yet is drawn once it can. A notice that arrives
+ * while an item's decision is still out counts too: if that decision holds the item, it is drawn
+ * again at once. Each drawing of an item aborts the one before it (a redraw never lands over a
+ * newer drawing VS Code asked for).
+ */
+
+/** Held items and their redraws, with one abort signal per item's latest drawing. */
+export class HeldRedraws {
+  private readonly redraws = new Map<string, () => Promise<void>>();
+  private readonly drawings = new Map<string, AbortController>();
+  /** Rechecks so far, and the count when each item's latest drawing began. */
+  private rechecks = 0;
+  private readonly begunAt = new Map<string, number>();
+
+  /**
+   * Starts a drawing of item `id`: aborts the previous one; the signal returned is aborted by the
+   * next drawing, by `forget(id)`, or when `outer` (VS Code's signal, if any) is.
+   */
+  begin(id: string, outer?: AbortSignal): AbortSignal {
+    this.drawings.get(id)?.abort();
+    const mine = new AbortController();
+    this.drawings.set(id, mine);
+    this.begunAt.set(id, this.rechecks);
+    if (outer?.aborted) mine.abort();
+    else outer?.addEventListener('abort', () => mine.abort(), { once: true });
+    return mine.signal;
+  }
+
+  /**
+   * Remembers that item `id` is drawn held, and how to draw it again; draws it again at once when
+   * a recheck came while its decision was out (the answer may predate what changed).
+   */
+  hold(id: string, redraw: () => Promise<void>): void {
+    this.redraws.set(id, redraw);
+    if ((this.begunAt.get(id) ?? this.rechecks) < this.rechecks) void redraw();
+  }
+
+  /** Item `id` is drawn (not held): nothing to redraw. */
+  shown(id: string): void {
+    this.redraws.delete(id);
+  }
+
+  /** Forgets item `id` (disposed by VS Code), or every item; aborts their drawings. */
+  forget(id?: string): void {
+    const ids = id === undefined ? [...this.drawings.keys()] : [id];
+    for (const i of ids) {
+      this.drawings.get(i)?.abort();
+      this.drawings.delete(i);
+      this.begunAt.delete(i);
+    }
+    if (id === undefined) this.redraws.clear();
+    else this.redraws.delete(id);
+  }
+
+  /** Draws every held item again (each is checked anew); resolves when all are drawn. */
+  async redrawAll(): Promise<void> {
+    this.rechecks++;
+    await Promise.allSettled([...this.redraws.values()].map((redraw) => redraw()));
+  }
+
+  /** How many items are drawn held. */
+  get size(): number {
+    return this.redraws.size;
+  }
+}
