@@ -7,7 +7,7 @@
 // so the column is balanced against the first stratifying column almost exactly and against later
 // ones progressively less. Post-processing of the fitted model only; O(rows + cells) per step.
 import type { RandomSource } from '../dp/random.js';
-import { allocate } from './sample.js';
+import { allocate, type CodeColumn } from './sample.js';
 
 const INV_2_32 = 1 / 4294967296;
 
@@ -43,7 +43,7 @@ export interface StratifiedOrder {
 export function stratifiedOrder(
   groupKey: Int32Array,
   groups: number,
-  columns: readonly Int32Array[],
+  columns: readonly CodeColumn[],
   sizes: readonly number[],
   strata: readonly number[],
   base?: Int32Array,
@@ -80,6 +80,7 @@ export function stratifiedOrder(
 /** Reusable work buffers (sampling is synchronous and never re-enters fillBalanced). */
 let bucketStart = new Int32Array(0);
 let layout = new Int32Array(0);
+let slots = new Int32Array(0);
 
 /**
  * For each group g (the run [groupStart[g], groupStart[g + 1]) of `order`), allocates counts from
@@ -89,7 +90,7 @@ export function fillBalanced(
   s: StratifiedOrder,
   k: number,
   w: Float64Array,
-  dest: Int32Array,
+  dest: CodeColumn,
   rng: RandomSource,
 ): void {
   const { order, groupStart } = s;
@@ -97,32 +98,34 @@ export function fillBalanced(
   if (layout.length < order.length) {
     layout = new Int32Array(order.length);
     bucketStart = new Int32Array(order.length + 1);
+    slots = new Int32Array(order.length);
   }
   const counts = new Int32Array(k);
-  const offset = new Float64Array(k);
   for (let g = 0; g < groups; g++) {
     const from = groupStart[g]!;
     const m = groupStart[g + 1]! - from;
     if (m === 0) continue;
     allocate(w, g * k, k, m, rng, counts);
-    // Value v's points (j + u_v)·m/c_v go to slot ⌊·⌋; a counting sort over the m slots lays them
-    // out in position order (O(m + k)). Both passes compute the slots identically.
+    // Value v's points (j + u_v)·m/c_v go to slot ⌊·⌋ (kept in `slots`, value by value); a
+    // counting sort over the m slots lays them out in position order (O(m + k)).
     bucketStart.fill(0, 0, m + 1);
+    let p = 0;
     for (let v = 0; v < k; v++) {
       const c = counts[v]!;
       if (c === 0) continue;
       const step = m / c;
-      let x = (offset[v] = rng.nextUint32() * INV_2_32) * step;
-      for (let j = 0; j < c; j++, x += step) bucketStart[Math.min(m - 1, Math.floor(x)) + 1]!++;
+      let x = rng.nextUint32() * INV_2_32 * step;
+      for (let j = 0; j < c; j++, x += step) {
+        const slot = Math.min(m - 1, Math.floor(x));
+        slots[p++] = slot;
+        bucketStart[slot + 1]!++;
+      }
     }
     for (let b = 0; b < m; b++) bucketStart[b + 1]! += bucketStart[b]!;
+    p = 0;
     for (let v = 0; v < k; v++) {
-      const c = counts[v]!;
-      if (c === 0) continue;
-      const step = m / c;
-      let x = offset[v]! * step;
-      for (let j = 0; j < c; j++, x += step)
-        layout[bucketStart[Math.min(m - 1, Math.floor(x))]!++] = v;
+      const end = p + counts[v]!;
+      for (; p < end; p++) layout[bucketStart[slots[p]!]!++] = v;
     }
     for (let i = 0; i < m; i++) dest[order[from + i]!] = layout[i]!;
   }

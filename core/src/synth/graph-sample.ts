@@ -8,7 +8,7 @@ import type { RandomSource } from '../dp/random.js';
 import { projectionIndex } from './factor.js';
 import type { GraphModel } from './graphical-model.js';
 import { fillBalanced, randomPermutation, stratifiedOrder } from './balanced.js';
-import { parentKeys } from './sample.js';
+import { parentKeys, type CodeColumn } from './sample.js';
 
 /** One sampling step: draw `fresh` attributes given the already drawn `given` ones. */
 export interface GraphStep {
@@ -55,6 +55,17 @@ export function dropEmptyCells(steps: readonly GraphStep[], empty: readonly Uint
   }
 }
 
+/**
+ * Columns for `rows` codes of domains of these sizes, in the narrowest array that holds every code:
+ * the scattered reads and writes of sampling then touch a quarter of the memory (Uint8Array) or
+ * half (Uint16Array) of Int32Array's.
+ */
+function codeColumns(sizes: readonly number[], rows: number): CodeColumn[] {
+  const max = Math.max(1, ...sizes);
+  const Codes = max <= 256 ? Uint8Array : max <= 65536 ? Uint16Array : Int32Array;
+  return sizes.map(() => new Codes(rows));
+}
+
 /** Samples `rows` rows of fine codes (one Int32Array per attribute) from the plan. */
 export function sampleGraph(
   steps: readonly GraphStep[],
@@ -63,9 +74,9 @@ export function sampleGraph(
   rng: RandomSource,
 ): Int32Array[] {
   // Rows are drawn in the order of a random permutation (the tie-break of every stratified order)
-  // and scattered to their own index at the end: the same rows as ordering by `base` at each step,
+  // and moved to their own index at the end: the same rows as ordering by `base` at each step,
   // but each step then reads its keys sequentially instead of gathering them at random.
-  const out = sizes.map(() => new Int32Array(rows));
+  const out = codeColumns(sizes, rows);
   const cell = new Int32Array(rows);
   const drawn: number[] = [];
   const base = randomPermutation(rows, rng);
@@ -74,13 +85,14 @@ export function sampleGraph(
     // Balance the fresh attributes against every column drawn so far, largest domains first.
     const strata = drawn.filter((a) => !s.given.includes(a)).sort((a, b) => sizes[b]! - sizes[a]!);
     const order = stratifiedOrder(key, groups, out, sizes, strata);
-    fillBalanced(order, s.freshCells, s.table, cell, rng);
     drawn.push(...s.fresh);
-    // Decode the fresh key (row-major, last attribute fastest) into the attributes' codes.
+    // One fresh attribute: its codes are the fresh key, written straight into its column.
     if (s.fresh.length === 1) {
-      out[s.fresh[0]!]!.set(cell);
+      fillBalanced(order, s.freshCells, s.table, out[s.fresh[0]!]!, rng);
       continue;
     }
+    fillBalanced(order, s.freshCells, s.table, cell, rng);
+    // Decode the fresh key (row-major, last attribute fastest) into the attributes' codes.
     for (let j = s.fresh.length - 1, div = 1; j >= 0; j--) {
       const a = s.fresh[j]!;
       const k = sizes[a]!;
@@ -89,9 +101,12 @@ export function sampleGraph(
       div *= k;
     }
   }
+  // Row base[i] is drawn row i: gathered through the inverse permutation (sequential writes).
+  const drawnAt = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) drawnAt[base[i]!] = i;
   return out.map((col) => {
     const placed = new Int32Array(rows);
-    for (let i = 0; i < rows; i++) placed[base[i]!] = col[i]!;
+    for (let i = 0; i < rows; i++) placed[i] = col[drawnAt[i]!]!;
     return placed;
   });
 }

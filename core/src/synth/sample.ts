@@ -136,9 +136,12 @@ export function fillByGroup(
   }
 }
 
+/** A column of codes: Int32Array, or a narrower array when every code fits (graph-sample.ts). */
+export type CodeColumn = Int32Array | Uint16Array | Uint8Array;
+
 /** Row-major key of each row over the given columns (0 for no columns); returns [keys, key count]. */
 export function parentKeys(
-  columns: Int32Array[],
+  columns: readonly CodeColumn[],
   sizes: number[],
   attrs: readonly number[],
   rows: number,

@@ -210,4 +210,36 @@ describe('junction-tree model', () => {
     const b = sampleGraph(steps, sizes, 1000, await seededRandom('same'));
     assert.deepEqual(a, b);
   });
+  test('domains wider than a byte or two are sampled exactly (narrow code columns are widened)', async () => {
+    // Columns are kept in the narrowest array that holds every code: Uint8Array up to 256 values,
+    // Uint16Array up to 65,536, else Int32Array. A code past a narrow array's range would wrap.
+    for (const wide of [300, 70_000]) {
+      const sizes = [wide, 3];
+      const root = new Float64Array(wide);
+      for (let v = 0; v < wide; v += 97) root[v] = 1; // only every 97th value, the last ones too
+      root[wide - 1] = 1;
+      // The second attribute copies the first's value mod 3.
+      const pair = new Float64Array(wide * 3);
+      for (let v = 0; v < wide; v++) pair[v * 3 + (v % 3)] = 1;
+      const steps = [
+        { given: [], fresh: [0], table: root, freshCells: wide },
+        { given: [0], fresh: [1], table: pair, freshCells: 3 },
+      ];
+      const rows = 5_000;
+      const [first, second] = sampleGraph(steps, sizes, rows, await seededRandom(`wide-${wide}`));
+      const support = new Set(Array.from(root.keys()).filter((v) => root[v]! > 0));
+      assert.ok(
+        first!.every((v) => support.has(v)),
+        `${wide}: only values with mass`,
+      );
+      assert.ok(
+        first!.some((v) => v === wide - 1),
+        `${wide}: the largest code survives`,
+      );
+      assert.ok(
+        first!.every((v, r) => second![r] === v % 3),
+        `${wide}: rows stay aligned`,
+      );
+    }
+  });
 });
