@@ -3,7 +3,6 @@
 // issues fresh tokens that a gateway accepts, saying that every earlier token is now invalid.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -18,20 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matchToken, readTokenStore } from '../../gateway/src/http/tokens.js';
+import { privet } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 let dir: string;
 let policy: string;
-
-/** Runs `privet ARGS…` from source and returns its exit code and output. */
-function privet(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=privet-source', '--import', 'tsx', cli, ...args],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A fresh state folder whose tokens.json holds `text`; returns the folder and the file. */
 function stateWith(text: string): { state: string; file: string } {

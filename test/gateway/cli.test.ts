@@ -1,32 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PEOPLE } from './http/fixture.js';
+import { privet } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../../gateway/src/cli.ts', import.meta.url));
 let dir: string;
 let policy: string;
 let state: string;
 /** The DP release `privet query` printed (used by the review check with --state). */
 let spentRelease: { releaseId: string } | undefined;
-
-/** Runs `privet ARGS…` from source and returns its exit code and output. */
-function privet(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=privet-source', '--import', 'tsx', cli, ...args],
-    {
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'privet-cli-'));

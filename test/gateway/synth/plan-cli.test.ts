@@ -4,25 +4,12 @@
  * publication budget too small it says so, with the fix, and exits 1.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { policyText, writeSource } from './fixture.js';
-
-const cli = fileURLToPath(new URL('../../../gateway/src/cli.ts', import.meta.url));
-
-/** Runs `privet ARGS…` from source. */
-function privet(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=privet-source', '--import', 'tsx', cli, ...args],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { privet } from '../run-cli.js';
 
 describe('privet publish --plan', () => {
   const dir = writeSource();
