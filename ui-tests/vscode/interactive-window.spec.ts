@@ -59,9 +59,15 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   const request = cellRow.getByRole('button', { name: 'Request review' });
   await expect(request).toBeVisible();
   await shot(page, '41-interactive-window-request-review');
-  await request.click();
   const justification = quickInput(page).locator('input');
-  await expect(justification).toBeVisible();
+  // The toolbar shows on hover only: hover again if a click landed as it faded.
+  await expect(async () => {
+    if (!(await justification.isVisible())) {
+      await cellRow.hover();
+      await request.click({ timeout: 3000 });
+    }
+    await expect(justification).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
   await justification.fill('Contact list for the study team');
   await justification.press('Enter');
   const sent = page.locator('.notification-toast').getByText(/Privet: review request \S+ sent/);

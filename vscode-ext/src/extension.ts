@@ -95,8 +95,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!token) return;
       try {
         const me = await session.signIn(token);
-        void vscode.window.showInformationMessage(`Privet: signed in as ${me.user}`);
         if (!me.experiment) await vscode.commands.executeCommand('privet.selectExperiment');
+        // Told once the experiment is settled (picked, kept from before, or still none).
+        const experiment = session.signedIn?.experiment;
+        void vscode.window.showInformationMessage(
+          experiment
+            ? `Privet: signed in as ${me.user} (experiment ${experiment}).`
+            : `Privet: signed in as ${me.user}. No experiment selected: run "Privet: Select experiment" before running cells.`,
+        );
       } catch (error) {
         showError('sign-in', error);
       }

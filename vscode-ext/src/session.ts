@@ -26,6 +26,8 @@ export class Session implements vscode.Disposable {
   /** Fires after sign-in, sign-out, experiment or setting changes. */
   readonly onDidChange = this.changed.event;
   private current: SignedIn | undefined;
+  /** Counts sign-ins and sign-outs: the start-up restore yields to one made while it ran. */
+  private changes = 0;
   private restoreSettled: () => void = () => undefined;
   private readonly restored = new Promise<void>((resolve) => (this.restoreSettled = resolve));
 
@@ -62,14 +64,21 @@ export class Session implements vscode.Disposable {
     return normalizeGatewayUrl(raw);
   }
 
-  /** Restores a stored token at start (silently stays signed out when it no longer works). */
+  /**
+   * Restores a stored token at start (silently stays signed out when it no longer works). A sign-in
+   * or sign-out made while it runs wins: the restore then changes nothing.
+   */
   async restore(): Promise<void> {
+    const before = this.changes;
     try {
       const token = await this.context.secrets.get(TOKEN_KEY);
       if (!token) return;
-      await this.signIn(token);
+      const signedIn = await this.connect(token);
+      if (this.changes !== before) return;
+      this.current = signedIn;
+      this.changed.fire();
     } catch {
-      this.current = undefined;
+      // A stored token that no longer works: signed out, as before.
     } finally {
       this.restoreSettled();
     }
@@ -95,17 +104,25 @@ export class Session implements vscode.Disposable {
 
   /** Checks the token with the gateway, stores it in SecretStorage, and signs in. */
   async signIn(token: string): Promise<SignedIn> {
+    const signedIn = await this.connect(token);
+    this.changes++;
+    await this.context.secrets.store(TOKEN_KEY, token.trim());
+    this.current = signedIn;
+    this.changed.fire();
+    return signedIn;
+  }
+
+  /** The session `token` opens (checked with the gateway's whoami), not yet in use. */
+  private async connect(token: string): Promise<SignedIn> {
     const client = new GatewayClient(this.gatewayUrl(), token.trim());
     const me = await client.whoami();
-    await this.context.secrets.store(TOKEN_KEY, token.trim());
     const stored = this.context.workspaceState.get<string>(EXPERIMENT_KEY);
-    this.current = { client, user: me.user, roles: me.roles, experiment: stored };
-    this.changed.fire();
-    return this.current;
+    return { client, user: me.user, roles: me.roles, experiment: stored };
   }
 
   /** Forgets the token and the client. */
   async signOut(): Promise<void> {
+    this.changes++;
     await this.context.secrets.delete(TOKEN_KEY);
     this.current = undefined;
     this.changed.fire();

@@ -53,7 +53,8 @@ export async function signInAs(
   await expect(input).toHaveAttribute('type', 'password');
   await input.fill(token);
   await input.press('Enter');
-  const toast = page.locator('.notification-toast').getByText(`Privet: signed in as ${user}`);
+  // The toast comes once the experiment is settled: after the pick when there is one to make.
+  const toast = page.locator('.notification-toast').getByText(`Privet: signed in as ${user} (`);
   const row = quickInput(page).locator('.monaco-list-row').filter({ hasText: experiment }).first();
   await expect(toast.or(row).first()).toBeVisible();
   if (await row.isVisible()) await row.click();
