@@ -26,6 +26,7 @@ import {
   saveAndWait,
   savedOutputs,
   writeSavedNotebook,
+  type SavedCell,
 } from './support/saved-notebook.js';
 import {
   closeAllEditors,
@@ -110,25 +111,35 @@ async function expectAllDrawn(page: Page, release: DpRelease): Promise<void> {
   await expect(frame.locator('.privet-release')).toBeVisible();
   await expect(frame.locator('.privet-release code')).toHaveText(release.releaseId);
   await expect(frame.getByText(APPROVED_EMAIL)).toBeVisible();
-  await expect(frame.getByText(MONTHLY_TOTAL)).toBeVisible();
+  await expect(frame.getByText(MONTHLY_TOTAL, { exact: true })).toBeVisible();
+}
+
+/**
+ * A genuine DP release, an output a reviewer approved (its text: `contact` then the address; each
+ * test needs its own, as an output is approved once) and the table, as the cells of a saved notebook.
+ */
+async function passingCells(contact: string): Promise<{ release: DpRelease; cells: SavedCell[] }> {
+  const release = await genuineRelease(env, DP_SQL, '0.1');
+  const approved = {
+    output_type: 'stream',
+    name: 'stdout',
+    text: [`${contact} ${APPROVED_EMAIL}\n`],
+  };
+  await approvedByReviewer(env, approved, 'The study team’s shared contact address');
+  const cells = [
+    { source: 'release', outputs: [releaseDisplay(release)] },
+    { source: 'print("contact:", team_contact)', outputs: [approved] },
+    { source: 'monthly_visits', outputs: [MONTHLY_VISITS] },
+  ];
+  return { release, cells };
 }
 
 test('a saved notebook whose outputs pass once the gateway answers opens unmodified, also at start-up', async ({
   page,
 }) => {
-  const release = await genuineRelease(env, DP_SQL, '0.1');
-  const approved = {
-    output_type: 'stream',
-    name: 'stdout',
-    text: [`contact: ${APPROVED_EMAIL}\n`],
-  };
-  await approvedByReviewer(env, approved, 'The study team’s shared contact address');
+  const { release, cells } = await passingCells('contact:');
   const file = 'saved-passing.ipynb';
-  const path = writeSavedNotebook(env.workspace, file, [
-    { source: 'release', outputs: [releaseDisplay(release)] },
-    { source: 'print("contact:", team_contact)', outputs: [approved] },
-    { source: 'monthly_visits', outputs: [MONTHLY_VISITS] },
-  ]);
+  const path = writeSavedNotebook(env.workspace, file, cells);
   const written = fileState(path);
 
   await withWorkspaceSettings({}, async () => {
@@ -163,13 +174,7 @@ test('a saved notebook whose outputs pass once the gateway answers opens unmodif
 test('outputs held at start-up before the stored token is restored are drawn once it is', async ({
   page,
 }) => {
-  const release = await genuineRelease(env, DP_SQL, '0.1');
-  const approved = {
-    output_type: 'stream',
-    name: 'stdout',
-    text: [`contact at start-up: ${APPROVED_EMAIL}\n`], // not the first test's output (approved once)
-  };
-  await approvedByReviewer(env, approved, 'The study team’s shared contact address');
+  const { release, cells } = await passingCells('contact at start-up:');
   // After the reload, the start-up token restore (GET /whoami) waits in the proxy until released:
   // the renderers' first questions can only be answered "no" (not signed in, views unknown).
   let holdWhoami = false;
@@ -177,11 +182,7 @@ test('outputs held at start-up before the stored token is restored are drawn onc
   try {
     await withWorkspaceSettings({ 'privet.gatewayUrl': proxy.url }, async () => {
       const file = 'saved-start-up-held.ipynb';
-      writeSavedNotebook(env.workspace, file, [
-        { source: 'release', outputs: [releaseDisplay(release)] },
-        { source: 'print("contact:", team_contact)', outputs: [approved] },
-        { source: 'monthly_visits', outputs: [MONTHLY_VISITS] },
-      ]);
+      writeSavedNotebook(env.workspace, file, cells);
       await openWorkbench(page, env.url);
       await signInAs(page, 'alice', env.tokens.alice!);
       await openNotebookAlone(page, file);

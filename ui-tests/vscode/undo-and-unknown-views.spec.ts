@@ -114,7 +114,7 @@ test('views unknown: a table of rows is held in the document, and put back once 
   // Signed in, the views are known: the harmless table passes and is put back; the masked view's
   // rows are row-level data and stay held.
   await signInAs(page, 'alice', env.tokens.alice!);
-  await expect(outputFrame(page).getByText(MONTHLY_TOTAL)).toBeVisible();
+  await expect(outputFrame(page).getByText(MONTHLY_TOTAL, { exact: true })).toBeVisible();
   await expect(hostPlaceholders(page)).toHaveCount(1);
   await shot(page, '52-views-known-restored');
   await saveAndWait(page, path);

@@ -210,37 +210,56 @@ export class OutputGate implements vscode.Disposable {
 
   /**
    * Asks the gateway about the outputs of `notebook` that the check flags with what this window
-   * knows: first whether the ledger vouches for the DP releases they carry (POST
-   * /releases/verify), then, for those still flagged, whether a reviewer approved exactly that
-   * content (POST /reviews/status). The answers fill the caches the swap then reads.
+   * knows (askGateway); the answers fill the caches the swap then reads.
    */
   private async askAboutFlagged(notebook: vscode.NotebookDocument): Promise<void> {
-    const signedIn = this.session.signedIn;
-    if (!signedIn) return;
-    const outputs = (): NotebookOutput[] =>
+    await this.askGateway(
       notebook
         .getCells()
         .flatMap((cell) => cell.outputs.map((o) => fromCellOutput(o)))
-        .filter((o) => !this.held.isPlaceholder(o));
+        .filter((o) => !this.held.isPlaceholder(o)),
+    );
+  }
+
+  /**
+   * Asks the gateway about `outputs`: first whether the ledger vouches for the DP releases they
+   * carry (POST /releases/verify), then, for those the check still flags, whether a reviewer
+   * approved exactly that content (POST /reviews/status; approvals already known in this window
+   * are not asked again). Resolves to a test of whether one of them was approved. Signed out or
+   * without an experiment: nothing was approved.
+   */
+  private async askGateway(
+    outputs: readonly NotebookOutput[],
+  ): Promise<(output: NotebookOutput) => boolean> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return () => false;
     const unknown: UnknownReleases = new Map();
     const noting = this.approvals.releases.lookup(unknown);
-    for (const o of outputs()) gateReview(o, this.views.current(), noting);
+    for (const o of outputs) gateReview(o, this.views.current(), noting);
     if (unknown.size > 0) await this.approvals.releases.verify(signedIn.client, unknown);
     const experiment = signedIn.experiment;
-    if (!experiment) return;
+    if (!experiment) return () => false;
     const known = this.approvals.releases.lookup();
-    const hashes = new Set<string>();
-    for (const o of outputs()) {
+    const hashes = new Map<NotebookOutput, string>();
+    for (const o of outputs) {
       if (gateReview(o, this.views.current(), known).verdict === 'pass') continue;
       if (this.knownApproved(experiment, o)) continue;
       try {
-        hashes.add(contentHashNow(o));
+        hashes.set(o, contentHashNow(o));
       } catch {
         // Content without a canonical form cannot have been approved.
       }
     }
-    if (hashes.size > 0)
-      await this.approvals.approvedHashes(signedIn.client, experiment, [...hashes]);
+    const approved =
+      hashes.size > 0
+        ? await this.approvals.approvedHashes(signedIn.client, experiment, [
+            ...new Set(hashes.values()),
+          ])
+        : new Set<string>();
+    return (o) => {
+      const hash = hashes.get(o);
+      return (hash !== undefined && approved.has(hash)) || this.knownApproved(experiment, o);
+    };
   }
 
   /**
@@ -374,35 +393,13 @@ export class OutputGate implements vscode.Disposable {
   private async restorePassing(entries: readonly HeldOriginal[]): Promise<void> {
     const live = entries.filter((e) => this.held.get(e.heldId) !== undefined);
     if (live.length === 0) return;
-    const signedIn = this.session.signedIn;
-    if (signedIn) {
-      const unknown: UnknownReleases = new Map();
-      const noting = this.approvals.releases.lookup(unknown);
-      for (const e of live) gateReview(e.output, this.views.current(), noting);
-      if (unknown.size > 0) await this.approvals.releases.verify(signedIn.client, unknown);
-    }
-    const hashes = new Map<string, string>();
-    let approved = new Set<string>();
-    if (signedIn?.experiment) {
-      for (const e of live) {
-        try {
-          hashes.set(e.heldId, contentHashNow(e.output));
-        } catch {
-          // Content without a canonical form cannot have been approved.
-        }
-      }
-      approved = await this.approvals.approvedHashes(signedIn.client, signedIn.experiment, [
-        ...hashes.values(),
-      ]);
-    }
+    const approved = await this.askGateway(live.map((e) => e.output));
     for (const e of live) {
       if (!this.held.get(e.heldId)) continue; // restored or dropped meanwhile
       const views = this.views.current();
-      const hash = hashes.get(e.heldId);
       const passes =
         gateReview(e.output, views, this.approvals.releases.lookup()).verdict === 'pass';
-      if (passes || (hash !== undefined && approved.has(hash)))
-        await restoreHeldOriginal(this.held, e.heldId, e.output);
+      if (passes || approved(e.output)) await restoreHeldOriginal(this.held, e.heldId, e.output);
       else if (views === null) this.heldWhileViewsUnknown.add(e.heldId);
     }
   }
