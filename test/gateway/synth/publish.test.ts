@@ -124,13 +124,17 @@ describe('publishing synthetic views', () => {
     const [stats] =
       await rows(`SELECT count(*)::INTEGER AS n, min(age)::INTEGER AS lo, max(age)::INTEGER AS hi,
         min(income) AS ilo, max(income) AS ihi, count(DISTINCT sex)::INTEGER AS sexes,
-        min(year(joined))::INTEGER AS y0, max(year(joined))::INTEGER AS y1
+        min(year(joined))::INTEGER AS y0, max(year(joined))::INTEGER AS y1,
+        count(*) FILTER (WHERE joined IS NULL)::INTEGER AS nulls
       FROM read_parquet('${files.parquet}')`);
     assert.equal(stats!['n'], manifest.rows);
     assert.ok(Math.abs(manifest.rows - 3000) < 200, `rows ${manifest.rows} near the DP estimate`);
     assert.ok(Number(stats!['lo']) >= 18 && Number(stats!['hi']) <= 78, 'ages inside the bounds');
     assert.ok(Number(stats!['ilo']) >= 0 && Number(stats!['ihi']) <= 100000);
-    assert.ok(Number(stats!['y0']) >= 2000 && Number(stats!['y1']) <= 2019, 'only real years');
+    assert.ok(
+      Number(stats!['y0']) >= 2000 && Number(stats!['y1']) <= 2019,
+      `only real years (synthetic years ${String(stats!['y0'])}–${String(stats!['y1'])}, ${String(stats!['nulls'])} of ${String(stats!['n'])} dates empty)`,
+    );
     const sexes = await rows(
       `SELECT DISTINCT sex FROM read_parquet('${files.parquet}') ORDER BY 1`,
     );
