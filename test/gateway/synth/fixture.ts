@@ -35,7 +35,9 @@ export function writeSource(rows = 3000): string {
     const city = i === 17 ? RARE_CITY : cities[next(cities.length)]!;
     const age = 18 + next(60);
     const income = Math.round(20000 + age * 800 + next(30000));
-    const year = 2000 + next(20);
+    // Five years (~600 people each): dense enough that DP year discovery at ε = 1 (threshold
+    // ≈ 193) keeps them all; spread over twenty (~150 each), no year cleared it in ~1 run of 10.
+    const year = 2000 + next(5);
     const joined = `${year}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`;
     const smoker = (age < 40 ? next(10) < 5 : next(10) < 2) ? 'true' : 'false';
     lines.push([i + 1, sex, city, age, income, joined, smoker].join(','));
