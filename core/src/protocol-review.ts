@@ -34,6 +34,11 @@ export interface SubmitReviewRequest {
   cellSource?: string;
   /** Names of the views the cell used. */
   viewsUsed?: string[];
+  /**
+   * For a stream output that continues earlier outputs of the same stream in its cell (another
+   * stream's write split it off): their text (`streamContextBefore`), which the check reads first.
+   */
+  streamContext?: string;
 }
 
 /** A review request as stored by the gateway; never carries the original output. */

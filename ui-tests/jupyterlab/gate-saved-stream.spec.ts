@@ -1,7 +1,9 @@
 /**
  * The gate also holds outputs saved in a notebook before it was opened (any kernel produced
  * them) and identifiers a kernel streams in pieces: the first piece may show, the piece that
- * completes the email holds the whole output.
+ * completes the email holds the whole output. A table printed with progress on stderr between its
+ * rows arrives as separate stdout outputs; each is checked with the parts before it, and the part
+ * that completes a small cell holds every part of the stream until a reviewer approves it.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
 import { notebookWithView, runNewCell, visibleNotebook } from '../support/notebook.js';
+import { pageLeaked, watchPage } from '../support/page-watch.js';
+import { approveReview, requestReviewId } from '../support/review.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -166,6 +170,51 @@ test.describe('Privet output gate: saved and streamed outputs', () => {
     expect(outputs).toContain('[withheld by Privet review: rules email]');
     expect(outputs).not.toContain(`hn.${run}`);
     expect(outputs).not.toContain('write to jo');
+  });
+
+  test('a table split into outputs by stderr writes is checked whole', async ({ page }) => {
+    await notebookWithView(page, env.tokens.bob!, 'visits_masked');
+    // The small cell's row, as it would be printed (the source shows only `{1 + 2}`).
+    const smallRow = `W${run}a 3`;
+    await watchPage(page, smallRow);
+    const cell = await runNewCell(
+      page,
+      `split-${run}`,
+      [
+        'import sys',
+        `rows = ["ward count", f"W${run}a {1 + 2}", f"W${run}b {200 + 50}", f"W${run}c {100 + 80}"]`,
+        'for i, row in enumerate(rows):',
+        '    print(row); sys.stdout.flush()',
+        '    sys.stderr.write(f"progress {i + 1} of 4\\n"); sys.stderr.flush()',
+      ].join('\n'),
+    );
+    // Eight outputs: four stdout parts, each split off by a stderr write.
+    await expect(cell.locator('.jp-OutputArea-child')).toHaveCount(8, { timeout: 30_000 });
+    // The part with the small cell is held on its own finding, the other stdout parts with it.
+    const held = cell.locator('.jp-Privet-held');
+    await expect(held).toHaveCount(4, { timeout: 30_000 });
+    const own = cell.locator('.jp-Privet-held:not([data-state="with-stream"])');
+    await expect(own).toHaveCount(1);
+    await expect(own.locator('li[data-rule="small-cell"]')).toBeVisible();
+    const withStream = cell.locator('.jp-Privet-held[data-state="with-stream"]');
+    await expect(withStream).toHaveCount(3);
+    await expect(withStream.first().locator('.jp-Privet-heldState')).toContainText(
+      "Another part of this cell's stdout is held",
+    );
+    await expect(withStream.first().getByRole('button', { name: 'Request review' })).toHaveCount(0);
+    // stderr is a stream of its own, and it passes.
+    await expect(
+      cell.locator('.jp-OutputArea-output', { hasText: 'progress 4 of 4' }),
+    ).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/held-split-stream.png` });
+    expect(await pageLeaked(page), 'the small cell was never on the page').toBe(false);
+
+    // Approved, the held part shows, and the parts held with it show too.
+    const reviewId = await requestReviewId(page, own, 'Ward sizes are published yearly');
+    await approveReview(env, reviewId, 'Published figures');
+    await expect(cell.locator('.jp-Privet-held')).toHaveCount(0, { timeout: 30_000 });
+    await expect(cell.locator('.jp-OutputArea-output', { hasText: smallRow })).toBeVisible();
+    await expect(cell.locator('.jp-OutputArea-output', { hasText: `W${run}c 180` })).toBeVisible();
   });
 
   test('overhead per 100 KB mixed-MIME output is logged', async ({ page }, testInfo) => {

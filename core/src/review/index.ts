@@ -6,14 +6,21 @@ export {
   releaseContentText,
   releaseDigest,
 } from './dp-release.js';
-export { checkOutput, holdingRules, identifierSpans, redact, unreadableResult } from './check.js';
+export {
+  checkOutput,
+  holdingRules,
+  identifierSpans,
+  joinText,
+  redact,
+  unreadableResult,
+} from './check.js';
 export {
   checkNotebook,
   type NotebookLike,
   type NotebookReview,
   type OutputReview,
 } from './notebook.js';
-export { StreamChecker } from './stream.js';
+export { StreamChecker, streamContextBefore } from './stream.js';
 export {
   WidgetStateBook,
   widgetCheckInput,

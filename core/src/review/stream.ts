@@ -141,6 +141,17 @@ export class StreamChecker {
     st.lineBase += dropped;
   }
 
+  /**
+   * Feeds text that came before what will be pushed (earlier outputs of the same stream) without
+   * reporting it: it only serves as context, so a table or identifier continued by the next push
+   * is found there. Its own findings are left to whoever checked that text.
+   */
+  prime(context: string, name = 'stdout'): void {
+    const before = this.all.length;
+    this.push(context, name);
+    this.all.length = before;
+  }
+
   /** Every finding so far, over all streams. */
   get findings(): readonly Finding[] {
     return this.all;
@@ -151,4 +162,29 @@ export class StreamChecker {
     if (this.all.some((f) => f.severity === 'block')) return 'block';
     return this.all.some((f) => f.severity === 'flag') ? 'flag' : 'pass';
   }
+}
+
+/**
+ * The stream context a cell's output `index` continues: the text of the cell's earlier stream
+ * outputs named `name` (a stderr write between two stdout writes splits stdout into two outputs),
+ * oldest first, cut at a line start to about the part the table and identifier rules re-read.
+ */
+export function streamContextBefore(
+  outputs: readonly unknown[],
+  index: number,
+  name: string,
+): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = index - 1; i >= 0 && length <= TABLE_CHARS; i--) {
+    const o = outputs[i] as { output_type?: unknown; name?: unknown; text?: unknown } | null;
+    if (o?.output_type !== 'stream' || (o.name ?? 'stdout') !== name) continue;
+    const text = Array.isArray(o.text) ? o.text.join('') : typeof o.text === 'string' ? o.text : '';
+    parts.push(text);
+    length += text.length;
+  }
+  const context = parts.reverse().join('');
+  if (context.length <= TABLE_CHARS) return context;
+  const cut = context.indexOf('\n', context.length - TABLE_CHARS);
+  return cut < 0 ? context.slice(context.length - TABLE_CHARS) : context.slice(cut + 1);
 }

@@ -18,6 +18,8 @@ import type {
 import {
   checkOutput,
   holdingRules,
+  joinText,
+  StreamChecker,
   outputContentHash,
   settingsFromExportRules,
   type ReviewResult,
@@ -76,19 +78,28 @@ export class ReviewService {
     this.releases = new ReleaseRegistry(this.db);
   }
 
-  /** The gateway's own export-mode check of one output. */
-  check(output: NotebookOutput): ReviewResult {
-    return checkOutput(output, {
+  /**
+   * The gateway's own export-mode check of one output; a stream part is checked as the
+   * continuation of `streamContext` (the earlier parts of its stream in the cell), as the
+   * notebook's export check reads a cell's stream parts.
+   */
+  check(output: NotebookOutput, streamContext = ''): ReviewResult {
+    const context = {
       policy: settingsFromExportRules(this.policy.export),
-      mode: 'export',
-      knownRelease: (id, content) => this.releases.hasContent(id, content),
-    });
+      mode: 'export' as const,
+      knownRelease: (id: string, content: string) => this.releases.hasContent(id, content),
+    };
+    if (output.output_type !== 'stream' || streamContext === '')
+      return checkOutput(output, context);
+    const checker = new StreamChecker(context);
+    checker.prime(streamContext, output.name);
+    return checker.push(joinText(output.text), output.name);
   }
 
   /** An analyst member of an approved or running experiment submits a held output for review. */
   async submit(actor: Actor, input: SubmitReviewRequest): Promise<ReviewRequest> {
     const contentHash = await outputContentHash(input.output);
-    const result = this.check(input.output);
+    const result = this.check(input.output, input.streamContext);
     const outcome = immediate(this.db, () => {
       if (!hasRole(actor, this.policy, 'analyst'))
         return forbidden(

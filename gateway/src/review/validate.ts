@@ -99,6 +99,15 @@ export function submitBody(body: unknown): SubmitReviewRequest {
   if (cellSource) out.cellSource = cellSource;
   const cellIndex = optionalIndex(b, 'cellIndex');
   if (cellIndex !== undefined) out.cellIndex = cellIndex;
+  const streamContext = text(b, 'streamContext', 65_536, false);
+  if (streamContext) {
+    if (out.output.output_type !== 'stream')
+      throw bad(
+        '"streamContext" was sent with an output that is not a stream',
+        'send streamContext only with a stream output (the earlier parts of that stream)',
+      );
+    out.streamContext = streamContext;
+  }
   const outputIndex = optionalIndex(b, 'outputIndex');
   if (outputIndex !== undefined) out.outputIndex = outputIndex;
   if (b.viewsUsed !== undefined) {

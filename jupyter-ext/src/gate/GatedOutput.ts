@@ -3,7 +3,9 @@
  * engine's verdict. Passed outputs are rendered from a snapshot of exactly the checked bytes
  * (a live stream may grow meanwhile; its growth is checked on the next call). Held outputs show
  * a placeholder until a reviewer approves their content hash. Streams are checked chunk by chunk
- * with one StreamChecker per output, so an identifier split across chunks is still found. A widget
+ * with one StreamChecker per output, so an identifier split across chunks is still found; an output
+ * continuing a stream that another stream's write split off (stdout, stderr, stdout) is checked
+ * with the earlier parts as context, and a held part holds the others (stream-parts.ts). A widget
  * output is checked with the state of every widget model it draws (widget-states.ts), and checked
  * again, before the widget redraws, whenever one of them changes.
  */
@@ -14,6 +16,7 @@ import {
   holdingRules,
   holdWhileViewsUnknown,
   StreamChecker,
+  streamContextBefore,
   outputContentHash,
   outputContentText,
   unreadableResult,
@@ -34,6 +37,7 @@ import { heldReplyResult } from './kernel-replies.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
+import type { HeldStreamPart } from './stream-parts.js';
 import type { WidgetStates } from './widget-states.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
@@ -72,6 +76,8 @@ function unreadable(output: NotebookOutput): CheckedOutput {
 /** Progress of one streamed output. */
 interface StreamProgress {
   checker: StreamChecker;
+  /** The earlier parts of the stream in the cell (streamContextBefore), fed to the checker first. */
+  context: string;
   seen: string;
   /** Whether the views were known when the checker was made. */
   viewsKnown: boolean;
@@ -90,6 +96,8 @@ interface Held {
   reviewId?: string;
   /** Comments on the review (reviewer feedback, replies), when one exists. */
   comments?: ReviewComment[];
+  /** The stream of a part held with another part of it ('with-stream'). */
+  stream?: string;
 }
 
 /** The gating renderer wrapped around every renderer a notebook creates. */
@@ -120,6 +128,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     host.gate.changed.connect(this.onGateChanged, this);
     host.widgets.stateReceived.connect(this.onWidgetReceived, this);
     host.widgets.stateApplied.connect(this.onWidgetApplied, this);
+    host.streams.changed.connect(this.onStreamPartsChanged, this);
   }
 
   override dispose(): void {
@@ -127,6 +136,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.host.gate.changed.disconnect(this.onGateChanged, this);
     this.host.widgets.stateReceived.disconnect(this.onWidgetReceived, this);
     this.host.widgets.stateApplied.disconnect(this.onWidgetApplied, this);
+    this.host.streams.changed.disconnect(this.onStreamPartsChanged, this);
+    if (this.current) this.host.streams.set(this.current, null);
     this.inner.dispose();
     super.dispose();
   }
@@ -157,6 +168,14 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     }
     if (generation !== this.generation) return;
     const { verdict, findings } = local.result;
+    if (output.output_type === 'stream') {
+      this.host.streams.set(
+        model,
+        verdict === 'pass' ? null : { name: output.name, verdict, findings },
+      );
+      const others = verdict === 'pass' ? this.heldParts(model, output.name) : [];
+      if (others.length > 0) return this.holdWithStream(model, output, others);
+    }
     if (verdict === 'pass') return this.reveal(snapshot, generation);
     // Held as checked: a widget output with the states it draws (what a reviewer must see).
     await this.decideHeld(
@@ -271,10 +290,20 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private checkStream(output: StreamOutput, views: ViewUsed[] | null): LocalCheck {
     const text = typeof output.text === 'string' ? output.text : output.text.join('');
     const known = views !== null;
-    if (!this.stream || !text.startsWith(this.stream.seen) || this.stream.viewsKnown !== known) {
-      // New stream, a cleared one, or the views just became known: scan it whole again.
+    const context = this.streamContext(output.name);
+    if (
+      !this.stream ||
+      !text.startsWith(this.stream.seen) ||
+      this.stream.viewsKnown !== known ||
+      this.stream.context !== context
+    ) {
+      // New stream, a cleared one, new earlier parts, or the views just became known: scan it
+      // whole again, after the earlier parts of the stream in the cell.
+      const checker = new StreamChecker({ mode: 'display', viewsUsed: views ?? [] });
+      if (context !== '') checker.prime(context, output.name);
       this.stream = {
-        checker: new StreamChecker({ mode: 'display', viewsUsed: views ?? [] }),
+        checker,
+        context,
         seen: '',
         viewsKnown: known,
         verdict: 'pass',
@@ -292,6 +321,62 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       result: { verdict: s.verdict, findings: s.findings, redactedPreview: '' },
       unknownReleases: new Map(),
     };
+  }
+
+  /** The models of the outputs of the cell holding `model`, and its index; null outside a cell. */
+  private cellOutputs(
+    model: IRenderMime.IMimeModel,
+  ): { models: IRenderMime.IMimeModel[]; index: number } | null {
+    const place = this.host.locate(model);
+    if (!place) return null;
+    const list = place.cell.outputs;
+    const models = Array.from({ length: list.length }, (_, i) => list.get(i));
+    return { models, index: place.outputIndex };
+  }
+
+  /** The text of the earlier parts of stream `name` in the current output's cell. */
+  private streamContext(name: string): string {
+    const place = this.current ? this.cellOutputs(this.current) : null;
+    if (!place || place.index === 0) return '';
+    const earlier = place.models
+      .slice(0, place.index)
+      .map((m) => (isOutputModel(m) && m.type === 'stream' ? m.toJSON() : null));
+    return streamContextBefore(earlier, place.index, name);
+  }
+
+  /** The other parts of stream `name` in `model`'s cell that are held on their own findings. */
+  private heldParts(model: IRenderMime.IMimeModel, name: string): HeldStreamPart[] {
+    const place = this.cellOutputs(model);
+    return place ? this.host.streams.heldAmong(place.models, model, name) : [];
+  }
+
+  /** Holds a part that passes alone because other parts of its stream are held. */
+  private holdWithStream(
+    model: OutputLike,
+    output: StreamOutput,
+    others: readonly HeldStreamPart[],
+  ): void {
+    this.hold({
+      output,
+      model,
+      verdict: others.some((p) => p.verdict === 'block') ? 'block' : 'flag',
+      findings: others.flatMap((p) => p.findings),
+      hash: null,
+      state: 'with-stream',
+      stream: output.name,
+    });
+  }
+
+  /**
+   * Another stream output of the notebook became held, or stopped being held: a part of the same
+   * stream that is shown, or held only with the others, decides again.
+   */
+  private onStreamPartsChanged(): void {
+    const model = this.current;
+    if (!model || this.busy || !isOutputModel(model) || model.type !== 'stream') return;
+    if (this.held && this.held.state !== 'with-stream') return; // held on its own findings
+    const name = (model.toJSON() as StreamOutput).name;
+    if (this.held || this.heldParts(model, name).length > 0) void this.renderModel(model);
   }
 
   /** Shows the placeholder, then asks whether the content was approved. */
@@ -358,6 +443,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     // A newer call may have held the output meanwhile: then it decides what is shown.
     if (generation !== undefined && generation !== this.generation) return;
     this.held = null;
+    if (this.current) this.host.streams.set(this.current, null); // approved: it holds no other part
     if (this.placeholder) {
       this.placeholder.dispose();
       this.placeholder = null;
@@ -384,6 +470,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       onRequestReview: () => void this.requestReview(),
       onClear: () => this.clearOutput(),
       inConsole: this.host.kind === 'console',
+      ...(held.stream ? { stream: held.stream } : {}),
     });
   }
 
@@ -422,7 +509,9 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.busy = true;
     this.hold(held);
     try {
-      const sent = await submitForReview(this.host, { ...held, justification });
+      const streamContext =
+        held.output.output_type === 'stream' ? this.streamContext(held.output.name) : '';
+      const sent = await submitForReview(this.host, { ...held, justification, streamContext });
       if (sent && this.held === held) {
         const { review, hash } = sent;
         this.held = { ...held, hash, state: heldState(review.state), reviewId: review.id };

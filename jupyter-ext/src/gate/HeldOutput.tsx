@@ -23,7 +23,9 @@ export type HeldState =
   | 'changes_requested'
   | 'signed-out'
   | 'no-experiment'
-  | 'unavailable';
+  | 'unavailable'
+  /** Passes alone, but another part of the same stream in this cell is held. */
+  | 'with-stream';
 
 /** Props of the placeholder. */
 export interface HeldOutputProps {
@@ -40,6 +42,8 @@ export interface HeldOutputProps {
   onClear: () => void;
   /** In a code console (not saved, so the title says nothing about saving). */
   inConsole?: boolean;
+  /** The stream a 'with-stream' part belongs to (stdout or stderr). */
+  stream?: string;
   /** A kernel reply outside any output (tooltip, help panel): nothing to review or clear. */
   kernelReply?: boolean;
 }
@@ -110,6 +114,8 @@ function stateText(props: HeldOutputProps): string {
       return 'Select an experiment in the Privet data panel to request a review.';
     case 'unavailable':
       return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
+    case 'with-stream':
+      return `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts); this part shows once that part is approved.`;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   notebookExperiment,
   type OutputPlace,
 } from './locate.js';
+import { StreamParts } from './stream-parts.js';
 import { WidgetStates } from './widget-states.js';
 
 /** How long after an output is shown or held the "headings may have changed" hook runs (coalesced). */
@@ -27,6 +28,8 @@ export class GateHost {
   private onShownChanged: (() => void) | null = null;
   /** Widget model states of the kernel, for checking widget outputs with what they draw. */
   readonly widgets = new WidgetStates();
+  /** Stream outputs held on their own findings: they hold the other parts of their stream. */
+  readonly streams = new StreamParts();
   /** Checks the kernel text of the replies its kernel sends (set_next_input, completions, help). */
   readonly replies: KernelReplyGate;
 

@@ -16,6 +16,8 @@ export interface HeldForReview {
   model: IRenderMime.IMimeModel;
   hash: string | null;
   justification: string;
+  /** A stream part's earlier parts in its cell, which the gateway's check reads first. */
+  streamContext?: string;
 }
 
 /** Submits the request; returns it with the output's hash, or null (after telling the user why). */
@@ -39,6 +41,7 @@ export async function submitForReview(
       outputIndex: place?.outputIndex,
       cellSource: source,
       viewsUsed: host.gate.viewsUsedBy(source).map((v) => v.name),
+      ...(held.streamContext ? { streamContext: held.streamContext } : {}),
     });
     const notebook = host.notebook();
     if (notebook) bindExperiment(notebook, experiment); // consoles have no metadata to bind

@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkNotebook, checkOutput, StreamChecker } from '@privet/core/review/index';
+import {
+  checkNotebook,
+  checkOutput,
+  StreamChecker,
+  streamContextBefore,
+} from '@privet/core/review/index';
 
 describe('StreamChecker', () => {
   test('finds an email split over two writes, once', () => {
@@ -110,6 +115,52 @@ describe('StreamChecker', () => {
         .verdict,
       'block',
     );
+  });
+});
+
+describe('stream outputs split by another stream', () => {
+  // A stderr write between two stdout writes makes three outputs: stdout, stderr, stdout.
+  const split = [
+    { output_type: 'stream', name: 'stdout', text: 'ward count\n' },
+    { output_type: 'stream', name: 'stderr', text: 'progress 1\n' },
+    { output_type: 'stream', name: 'stdout', text: 'A 3\n' },
+    { output_type: 'stream', name: 'stderr', text: 'progress 2\n' },
+    { output_type: 'stream', name: 'stdout', text: 'B 250\nC 180\n' },
+  ];
+
+  test('a part checked alone passes; with the earlier parts of its stream it is held', () => {
+    assert.equal(new StreamChecker().push('A 3\n').verdict, 'pass');
+    assert.equal(streamContextBefore(split, 2, 'stdout'), 'ward count\n');
+    assert.equal(streamContextBefore(split, 3, 'stderr'), 'progress 1\n');
+    assert.equal(streamContextBefore(split, 0, 'stdout'), '');
+    const checker = new StreamChecker({ mode: 'display' });
+    checker.prime(streamContextBefore(split, 2, 'stdout'), 'stdout');
+    assert.equal(checker.findings.length, 0);
+    const part = checker.push('A 3\n', 'stdout');
+    assert.equal(part.verdict, 'flag');
+    assert.deepEqual(
+      part.findings.map((f) => f.rule),
+      ['small-cell'],
+    );
+  });
+
+  test('priming reports nothing of its own, and the context is bounded at a line start', () => {
+    const checker = new StreamChecker();
+    checker.prime('mail jane.roe@example.org\n');
+    assert.equal(checker.verdict(), 'pass');
+    assert.equal(checker.push('nothing else\n').findings.length, 0);
+    const long = Array.from({ length: 3000 }, (_, i) => ({
+      output_type: 'stream',
+      name: 'stdout',
+      text: `line ${i} of the log\n`,
+    }));
+    const context = streamContextBefore(long, long.length, 'stdout');
+    assert.ok(context.length <= 16_384 && context.length > 15_000, `${context.length}`);
+    assert.ok(context.startsWith('line '));
+    assert.ok(context.endsWith('line 2999 of the log\n'));
+    // nbformat multiline text is joined.
+    const lines = [{ output_type: 'stream', name: 'stdout', text: ['a\n', 'b\n'] }];
+    assert.equal(streamContextBefore(lines, 1, 'stdout'), 'a\nb\n');
   });
 });
 

@@ -68,6 +68,26 @@ describe('submitting outputs', () => {
     assert.equal(again.status, 409);
     assert.match((await errorOf(again)).message, /already has review request rev-/);
   });
+  test('a stream part is checked after the earlier parts of its stream that it continues', async () => {
+    // Progress on stderr split a printed table: this part holds only its small-count row.
+    const part = { output_type: 'stream', name: 'stdout', text: 'Oakdale 3\n' };
+    const alone = await submit(part);
+    assert.equal(alone.status, 409, 'alone it is no table, and passes');
+    const body = (streamContext: string, output: unknown = part): Record<string, unknown> => ({
+      experiment: EXPERIMENT,
+      output,
+      justification: 'ward sizes are published yearly',
+      streamContext,
+    });
+    const res = await g.call('POST', '/reviews', 'ana', body('city count\nRiverton 250\n'));
+    assert.equal(res.status, 201);
+    const r = (await res.json()) as ReviewRequest;
+    assert.deepEqual([...new Set(r.findings.map((f) => f.rule))], ['small-cell']);
+    assert.equal(r.contentHash, await outputContentHash(part as NotebookOutput));
+    const notStream = await g.call('POST', '/reviews', 'ana', body('city count\n', PASSING));
+    assert.equal(notStream.status, 400);
+    assert.match((await errorOf(notStream)).message, /streamContext.*not a stream/);
+  });
   test('only analysts who are members of the experiment submit', async () => {
     const outsider = await submit(smallCellTable(4), 'bob');
     assert.equal(outsider.status, 403);
