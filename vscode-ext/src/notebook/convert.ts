@@ -48,7 +48,9 @@ export function fromCellOutput(output: vscode.NotebookCellOutput): NotebookOutpu
 
 /**
  * An edit that replaces `cell` by the same cell with `outputs` (VS Code has no edit for outputs
- * alone): source, language, metadata and execution summary are kept.
+ * alone): source, language, metadata and execution summary are kept. Every output gets a new id:
+ * the notebook's output webview knows outputs by id, and an output kept under its id in the new
+ * cell was not drawn again (only once the notebook was reopened).
  */
 export function replaceOutputsEdit(
   cell: vscode.NotebookCell,
@@ -59,7 +61,7 @@ export function replaceOutputsEdit(
     cell.document.getText(),
     cell.document.languageId,
   );
-  data.outputs = outputs;
+  data.outputs = outputs.map((o) => new vscode.NotebookCellOutput(o.items, o.metadata));
   data.metadata = cell.metadata;
   if (cell.executionSummary) data.executionSummary = cell.executionSummary;
   return vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [
