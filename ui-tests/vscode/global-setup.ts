@@ -13,7 +13,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { captureOutput, freePort, stopProcess, waitForHttp } from '../support/processes.js';
 import { launchGateway } from '../support/launch-gateway.js';
-import { demoNotebook, echoDisplayNotebook, echoNotebook } from './support/demo-notebook.js';
+import {
+  demoNotebook,
+  echoDisplayNotebook,
+  echoNotebook,
+  echoSplitNotebook,
+} from './support/demo-notebook.js';
 import { VSCODE_ENV_VAR, type VsCodeTestEnv } from './support/env.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -53,6 +58,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   writeFileSync(join(workspace, 'privet-demo.ipynb'), demoNotebook());
   writeFileSync(join(workspace, 'echo-demo.ipynb'), echoNotebook());
   writeFileSync(join(workspace, 'echo-display.ipynb'), echoDisplayNotebook());
+  writeFileSync(join(workspace, 'echo-split.ipynb'), echoSplitNotebook());
   // A stand-in for a third-party kernel (fixtures/echo-kernel), packaged like any extension.
   const echoStage = join(work, 'echo-kernel');
   cpSync(join(import.meta.dirname, 'fixtures', 'echo-kernel'), echoStage, { recursive: true });

@@ -79,7 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     queue,
     views,
     new OutputGate(held, approvals, session, views),
-    new RendererApprovals(approvals, session, views),
+    new RendererApprovals(approvals, session, views, held),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     ...[...GATED_NOTEBOOK_TYPES].map((type) =>

@@ -20,7 +20,7 @@ export {
   type NotebookReview,
   type OutputReview,
 } from './notebook.js';
-export { StreamChecker, streamContextBefore } from './stream.js';
+export { checkOutputAfter, StreamChecker, streamContextBefore } from './stream.js';
 export {
   WidgetStateBook,
   widgetCheckInput,

@@ -6,7 +6,7 @@
  * Tables arrive in pieces too (a print loop writes one row at a time): the table rules read the
  * stream's last lines (bounded) plus the chunk, and report each table cell once, by its line.
  */
-import { FindingSink, identifierSpans, redact } from './check.js';
+import { checkOutput, FindingSink, identifierSpans, joinText, redact } from './check.js';
 import { normalize } from './normalize.js';
 import { textCounts } from './text-rules.js';
 import { smallCells, rowLevel, statedTotal, type CellHit } from './table-rules.js';
@@ -14,6 +14,7 @@ import { alignedTables, textTables } from './text-table.js';
 import {
   resolveSettings,
   type Finding,
+  type NotebookOutput,
   type ReviewContext,
   type ReviewResult,
   type ReviewSettings,
@@ -162,6 +163,21 @@ export class StreamChecker {
     if (this.all.some((f) => f.severity === 'block')) return 'block';
     return this.all.some((f) => f.severity === 'flag') ? 'flag' : 'pass';
   }
+}
+
+/**
+ * `checkOutput`, except that a stream output is read as the continuation of `streamContext` (the
+ * earlier parts of its stream in the cell, `streamContextBefore`): what it completes is found.
+ */
+export function checkOutputAfter(
+  output: NotebookOutput,
+  streamContext: string,
+  context: ReviewContext = {},
+): ReviewResult {
+  if (output.output_type !== 'stream' || streamContext === '') return checkOutput(output, context);
+  const checker = new StreamChecker(context);
+  checker.prime(streamContext, output.name);
+  return checker.push(joinText(output.text), output.name);
 }
 
 /**

@@ -16,10 +16,8 @@ import type {
   SubmitReviewRequest,
 } from '@privet/core';
 import {
-  checkOutput,
+  checkOutputAfter,
   holdingRules,
-  joinText,
-  StreamChecker,
   outputContentHash,
   settingsFromExportRules,
   type ReviewResult,
@@ -84,16 +82,11 @@ export class ReviewService {
    * notebook's export check reads a cell's stream parts.
    */
   check(output: NotebookOutput, streamContext = ''): ReviewResult {
-    const context = {
+    return checkOutputAfter(output, streamContext, {
       policy: settingsFromExportRules(this.policy.export),
-      mode: 'export' as const,
-      knownRelease: (id: string, content: string) => this.releases.hasContent(id, content),
-    };
-    if (output.output_type !== 'stream' || streamContext === '')
-      return checkOutput(output, context);
-    const checker = new StreamChecker(context);
-    checker.prime(streamContext, output.name);
-    return checker.push(joinText(output.text), output.name);
+      mode: 'export',
+      knownRelease: (id, content) => this.releases.hasContent(id, content),
+    });
   }
 
   /** An analyst member of an approved or running experiment submits a held output for review. */

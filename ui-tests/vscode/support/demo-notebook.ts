@@ -71,6 +71,37 @@ export function echoNotebook(): string {
   return JSON.stringify(notebook, null, 1) + '\n';
 }
 
+/** The small-count row the echo kernel's split notebook prints (its cell writes "{1+2}"). */
+export const SPLIT_SMALL_ROW = 'Wsplita 3';
+
+/**
+ * nbformat v4 JSON of a notebook with one cell for the echo kernel that prints a table of ward
+ * counts row by row with progress on stderr between the rows (no outputs yet).
+ */
+export function echoSplitNotebook(): string {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { language_info: { name: 'python' } },
+    cells: [
+      {
+        cell_type: 'code',
+        execution_count: null,
+        metadata: { vscode: { languageId: 'python' } },
+        outputs: [],
+        source: [
+          '# split:\n',
+          'ward count\n',
+          'Wsplita {1+2}\n',
+          'Wsplitb {200+50}\n',
+          'Wsplitc {100+80}',
+        ],
+      },
+    ],
+  };
+  return JSON.stringify(notebook, null, 1) + '\n';
+}
+
 /** The address in the echo kernel's Markdown and LaTeX outputs (the cells say "[at]"). */
 export const DISPLAYED_EMAIL = 'table.person@example.org';
 

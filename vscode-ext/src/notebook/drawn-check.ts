@@ -5,7 +5,7 @@
  * `dp-provenance`.
  */
 import {
-  checkOutput,
+  checkOutputAfter,
   holdWhileViewsUnknown,
   type NotebookOutput,
   type ReviewResult,
@@ -16,14 +16,20 @@ import { asDrawn } from '../shared/output-items.js';
 
 /**
  * Core's display check of `output` as VS Code draws it (LaTeX also as Markdown) with every view
- * (`null` while unknown: a possible table of rows is held) and the releases the ledger vouches for.
+ * (`null` while unknown: a possible table of rows is held) and the releases the ledger vouches for;
+ * a stream part is read as the continuation of `streamContext` (stream-context.ts).
  */
 export function checkAsDrawnWith(
   output: NotebookOutput,
   views: readonly ViewUsed[] | null,
   knownRelease: KnownRelease,
+  streamContext = '',
 ): ReviewResult {
   const drawn = asDrawn(output);
-  const result = checkOutput(drawn, { mode: 'display', viewsUsed: views ?? [], knownRelease });
+  const result = checkOutputAfter(drawn, streamContext, {
+    mode: 'display',
+    viewsUsed: views ?? [],
+    knownRelease,
+  });
   return holdWhileViewsUnknown(drawn, result, views !== null);
 }

@@ -51,13 +51,14 @@ import {
   type ReviewResult,
   type ViewUsed,
 } from '@privet/core';
-import { fromCellOutput, heldIdsOf, replaceOutputsEdit, toCellOutput } from './convert.js';
+import { heldIdsOf, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { Session } from '../session.js';
 import { contentHashNow, type Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
 import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
+import { cellReadings, type OutputReading } from './stream-context.js';
 import { restoreHeldOriginal } from './restore.js';
 import type { GatewayViews } from './views-context.js';
 import { DP_RELEASE_MIME_TYPE } from '@privet/core/protocol';
@@ -106,16 +107,18 @@ export const GATED_NOTEBOOK_TYPES: ReadonlySet<string> = new Set([
 /**
  * The gate's review of another controller's output: as VS Code draws it, with every view (`null`
  * while unknown: a possible table of rows is held) and the DP releases the ledger vouches for; a
- * widget is held. Content the check cannot read is held.
+ * stream part after the earlier parts of its stream (`streamContext`); a widget is held. Content
+ * the check cannot read is held.
  */
 function gateReview(
   output: NotebookOutput,
   views: readonly ViewUsed[] | null,
   knownRelease: KnownRelease,
+  streamContext = '',
 ): ReviewResult {
   try {
     return withFinding(
-      checkAsDrawnWith(output, views, knownRelease),
+      checkAsDrawnWith(output, views, knownRelease, streamContext),
       widgetUncheckedFinding(output, 'VS Code'),
     );
   } catch {
@@ -216,8 +219,8 @@ export class OutputGate implements vscode.Disposable {
     await this.askGateway(
       notebook
         .getCells()
-        .flatMap((cell) => cell.outputs.map((o) => fromCellOutput(o)))
-        .filter((o) => !this.held.isPlaceholder(o)),
+        .flatMap((cell) => cellReadings(cell, this.held))
+        .filter((r) => !this.held.isPlaceholder(r.output)),
     );
   }
 
@@ -229,20 +232,20 @@ export class OutputGate implements vscode.Disposable {
    * without an experiment: nothing was approved.
    */
   private async askGateway(
-    outputs: readonly NotebookOutput[],
+    readings: readonly OutputReading[],
   ): Promise<(output: NotebookOutput) => boolean> {
     const signedIn = this.session.signedIn;
     if (!signedIn) return () => false;
     const unknown: UnknownReleases = new Map();
     const noting = this.approvals.releases.lookup(unknown);
-    for (const o of outputs) gateReview(o, this.views.current(), noting);
+    for (const r of readings) gateReview(r.output, this.views.current(), noting, r.streamContext);
     if (unknown.size > 0) await this.approvals.releases.verify(signedIn.client, unknown);
     const experiment = signedIn.experiment;
     if (!experiment) return () => false;
     const known = this.approvals.releases.lookup();
     const hashes = new Map<NotebookOutput, string>();
-    for (const o of outputs) {
-      if (gateReview(o, this.views.current(), known).verdict === 'pass') continue;
+    for (const { output: o, streamContext } of readings) {
+      if (gateReview(o, this.views.current(), known, streamContext).verdict === 'pass') continue;
       if (this.knownApproved(experiment, o)) continue;
       try {
         hashes.set(o, contentHashNow(o));
@@ -304,19 +307,20 @@ export class OutputGate implements vscode.Disposable {
       if (cell.index < 0) continue; // no longer in the notebook (e.g. removed by an undo)
       let changed = false;
       const outputs: vscode.NotebookCellOutput[] = [];
-      for (const o of cell.outputs) {
+      const readings = cellReadings(cell, this.held);
+      for (const [i, o] of cell.outputs.entries()) {
         if (!only(o)) {
           outputs.push(o); // not this pass's to check
           continue;
         }
-        const original = fromCellOutput(o);
+        const { output: original, streamContext } = readings[i]!;
         // Exactly a placeholder Privet wrote: nothing to check (and no placeholder of a placeholder).
         if (this.held.isPlaceholder(original)) {
           outputs.push(o);
           continue;
         }
         // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
-        const review = gateReview(original, views, knownRelease);
+        const review = gateReview(original, views, knownRelease, streamContext);
         if (review.verdict === 'pass' || this.knownApproved(experiment, original)) {
           outputs.push(o);
           continue;
@@ -327,6 +331,7 @@ export class OutputGate implements vscode.Disposable {
           review,
           cellSource: cell.document.getText(),
           viewsUsed: [],
+          ...(streamContext ? { streamContext } : {}),
         });
         if (views === null) this.heldWhileViewsUnknown.add(heldId);
         const placeholder = placeholderOutput(review, heldId);
@@ -393,12 +398,16 @@ export class OutputGate implements vscode.Disposable {
   private async restorePassing(entries: readonly HeldOriginal[]): Promise<void> {
     const live = entries.filter((e) => this.held.get(e.heldId) !== undefined);
     if (live.length === 0) return;
-    const approved = await this.askGateway(live.map((e) => e.output));
+    // A stream part is checked again after the parts before it, as when it was held.
+    const contextOf = (e: HeldOriginal): string => this.held.get(e.heldId)?.streamContext ?? '';
+    const approved = await this.askGateway(
+      live.map((e) => ({ output: e.output, streamContext: contextOf(e) })),
+    );
     for (const e of live) {
       if (!this.held.get(e.heldId)) continue; // restored or dropped meanwhile
       const views = this.views.current();
-      const passes =
-        gateReview(e.output, views, this.approvals.releases.lookup()).verdict === 'pass';
+      const known = this.approvals.releases.lookup();
+      const passes = gateReview(e.output, views, known, contextOf(e)).verdict === 'pass';
       if (passes || approved(e.output)) await restoreHeldOriginal(this.held, e.heldId, e.output);
       else if (views === null) this.heldWhileViewsUnknown.add(e.heldId);
     }

@@ -16,6 +16,8 @@ export interface Held {
   review: ReviewResult;
   cellSource: string;
   viewsUsed: string[];
+  /** For a stream part: the earlier parts of its stream in the cell, which its check read first. */
+  streamContext?: string;
   /** Set once the original went to the gateway's review queue; `state` as last seen. */
   submitted?: { reviewId: string; contentHash: string; state?: ReviewState };
 }
@@ -60,6 +62,16 @@ export class HeldOutputs {
       return this.placeholders.has(writtenKey(output));
     } catch {
       return false; // content that has no canonical form (too deep) was not written by Privet
+    }
+  }
+
+  /** The held original a placeholder Privet wrote stands for, if still held. */
+  originalOf(placeholder: NotebookOutput): Held | undefined {
+    try {
+      const id = this.placeholders.get(writtenKey(placeholder));
+      return id === undefined ? undefined : this.byId.get(id);
+    } catch {
+      return undefined; // not a placeholder Privet wrote
     }
   }
 

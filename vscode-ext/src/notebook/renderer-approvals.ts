@@ -4,7 +4,8 @@
  * every view the user may see, which the webview does not know (so a masked view's rows are
  * held) — or when a reviewer approved the whole content of an output in the editor's notebook
  * holding exactly that item (signed in, experiment selected). A DP release (asked by the release
- * renderer) passes only when the ledger vouches for its id and content. Anything else — views
+ * renderer) passes only when the ledger vouches for its id and content. A stream item is checked
+ * after the earlier parts of its stream in its cell (stream-context.ts). Anything else — views
  * unknown after a short wait, no such output, a gateway failure — answers "no" (fail closed).
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
@@ -18,9 +19,11 @@ import {
   type RecheckNotice,
 } from '../shared/gate-messages.js';
 import { outputOfItem } from '../shared/output-items.js';
+import type { HeldOutputs } from './held.js';
+import { cellReadings } from './stream-context.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
-import type { UnknownReleases } from '@privet/core/client/index';
+import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
 import type { GatewayViews } from './views-context.js';
 
@@ -30,23 +33,23 @@ const VIEWS_WAIT_MS = 3000;
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
 
-/**
- * The outputs in `notebook` whose items of this MIME type, joined (VS Code draws a stream appended
- * in pieces as one), are exactly this text.
- */
+/** True when the output's items of this MIME type, joined (VS Code draws a stream appended in pieces as one), are exactly `text`. */
+function holdsItem(output: vscode.NotebookCellOutput, mime: string, text: string): boolean {
+  const decoder = new TextDecoder();
+  const parts = output.items.filter((i) => i.mime === mime);
+  return parts.length > 0 && parts.map((i) => decoder.decode(i.data)).join('') === text;
+}
+
+/** The outputs in `notebook` holding this item (see holdsItem). */
 function outputsWithItem(
   notebook: vscode.NotebookDocument,
   mime: string,
   text: string,
 ): vscode.NotebookCellOutput[] {
-  const decoder = new TextDecoder();
   return notebook
     .getCells()
     .flatMap((cell) => cell.outputs)
-    .filter((o) => {
-      const parts = o.items.filter((i) => i.mime === mime);
-      return parts.length > 0 && parts.map((i) => decoder.decode(i.data)).join('') === text;
-    });
+    .filter((o) => holdsItem(o, mime, text));
 }
 
 /** Answers the gate renderer's approval questions. */
@@ -60,6 +63,7 @@ export class RendererApprovals implements vscode.Disposable {
     private readonly approvals: Approvals,
     private readonly session: Session,
     private readonly views: GatewayViews,
+    private readonly held: HeldOutputs,
   ) {
     this.subscriptions.push(
       session.onDidChange(() => this.recheckSoon()),
@@ -94,23 +98,47 @@ export class RendererApprovals implements vscode.Disposable {
     mime: string,
     text: string,
   ): Promise<boolean> {
-    return (await this.passes(mime, text)) || this.approved(notebook, mime, text);
+    return (await this.passes(notebook, mime, text)) || this.approved(notebook, mime, text);
+  }
+
+  /**
+   * The stream texts an item continues: for a stream item, the earlier parts of its stream in each
+   * cell holding it; otherwise (or when no output holds it) just ''.
+   */
+  private streamContexts(notebook: vscode.NotebookDocument, mime: string, text: string): string[] {
+    if (outputOfItem(mime, text).output_type !== 'stream') return [''];
+    const contexts = notebook.getCells().flatMap((cell) => {
+      const at = cell.outputs.flatMap((o, i) => (holdsItem(o, mime, text) ? [i] : []));
+      if (at.length === 0) return [];
+      const readings = cellReadings(cell, this.held);
+      return at.map((i) => readings[i]!.streamContext);
+    });
+    return contexts.length > 0 ? contexts : [''];
   }
 
   /**
    * True when the item passes review with every view (a possible table fails while unknown) and
    * the DP releases the ledger vouches for (Privet's controller's, or verified with the gateway).
    */
-  private async passes(mime: string, text: string): Promise<boolean> {
+  private async passes(
+    notebook: vscode.NotebookDocument,
+    mime: string,
+    text: string,
+  ): Promise<boolean> {
     const views = await this.views.whenKnown(VIEWS_WAIT_MS);
     try {
       const output = outputOfItem(mime, text);
+      const contexts = this.streamContexts(notebook, mime, text);
       const releases = this.approvals.releases;
+      const passWith = (known: KnownRelease): boolean =>
+        contexts.every(
+          (context) => checkAsDrawnWith(output, views, known, context).verdict === 'pass',
+        );
       const unknown: UnknownReleases = new Map();
-      if (checkAsDrawnWith(output, views, releases.lookup(unknown)).verdict === 'pass') return true;
+      if (passWith(releases.lookup(unknown))) return true;
       const client = this.session.signedIn?.client;
       if (unknown.size === 0 || !client || !(await releases.verify(client, unknown))) return false;
-      return checkAsDrawnWith(output, views, releases.lookup()).verdict === 'pass';
+      return passWith(releases.lookup());
     } catch {
       return false; // content the check cannot read is not drawn
     }

@@ -39,6 +39,7 @@ export async function requestReview(
     cellIndex: origin.cellIndex,
     cellSource: original.cellSource,
     viewsUsed: original.viewsUsed,
+    ...(original.streamContext ? { streamContext: original.streamContext } : {}),
   });
   held.markSubmitted(heldId, request.id, request.contentHash);
   return request;
