@@ -101,6 +101,15 @@ export interface ViewManifest {
   };
   /** Synthetic views: budget spent and measurements (filled by the synthesis issue). */
   privacy?: Record<string, unknown>;
+  /** What the published values cannot show, e.g. a column no value of which survived DP discovery. */
+  warnings?: ViewWarning[];
+}
+
+/** A problem with a published view's column, and how to fix it (never a data value). */
+export interface ViewWarning {
+  column: string;
+  message: string;
+  fix: string;
 }
 
 /** One view as listed to a user. */

@@ -99,6 +99,8 @@ program
           ? `kept ${r.view}: ${r.rows} rows (inputs unchanged, no budget spent)`
           : `published ${r.view}: ${r.rows} rows, ${r.rowsSuppressed} suppressed`,
       );
+      for (const w of r.manifest.warnings ?? [])
+        console.warn(`warning: view ${r.view}, column ${w.column}: ${w.message}. Fix: ${w.fix}.`);
     }
   });
 

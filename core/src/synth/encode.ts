@@ -153,8 +153,17 @@ function discoverCategories(
     sigma2,
     o.rng,
   );
-  const tau = 1 + Math.ceil(Math.sqrt(sigma2.toNumber()) * Math.sqrt(2 * Math.log(1 / o.delta)));
+  const tau = discoveryThreshold(o.rho, o.delta);
   return keys.filter((_, i) => noisy[i]! >= tau && keys[i] !== OTHER_LABEL);
+}
+
+/**
+ * The noisy count a value needs to survive DP domain discovery measured with `rho` (ρ-zCDP) and
+ * `delta`: 1 + ⌈σ·√(2 ln(1/δ))⌉, so a value held by one row appears with probability below δ.
+ */
+export function discoveryThreshold(rho: Rational, delta: number): number {
+  const sigma = Math.sqrt(sigma2For(rho).toNumber());
+  return 1 + Math.ceil(sigma * Math.sqrt(2 * Math.log(1 / delta)));
 }
 
 /** Decodes one column's codes back to values: labels, or uniform draws within numeric bins. */

@@ -21,6 +21,8 @@ import { SynthError } from './errors.js';
 import type { FittedSynthesizer, ProgressCallback } from './options.js';
 import { synthesize } from './synthesize.js';
 import type { DiscreteTable } from './table.js';
+import type { ViewWarning } from '../protocol.js';
+import { emptyDomainWarnings } from './view-warnings.js';
 
 /** How a synthetic column is published: its value type after decoding. */
 export type ViewOutput = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -58,6 +60,8 @@ export interface ViewSynthesis {
   rhoTotal: Rational;
   rhoSpent: Rational;
   structure: FittedSynthesizer['structure'];
+  /** Columns the published values cannot serve (e.g. no value survived DP discovery). */
+  warnings: ViewWarning[];
 }
 
 const DAY_MS = 86_400_000;
@@ -191,5 +195,6 @@ export function synthesizeView(
     rhoTotal: result.rhoTotal,
     rhoSpent: result.rhoSpent,
     structure: result.fitted.structure,
+    warnings: emptyDomainWarnings(columns, encoded, plan.discovery ?? null, options.epsilon),
   };
 }

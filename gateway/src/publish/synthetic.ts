@@ -254,6 +254,7 @@ export async function stageSyntheticView(input: StageSyntheticInput): Promise<St
       operator: col.operator,
     })),
     privacy,
+    ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
   };
   writeFileSync(join(input.dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { manifest, fidelity: result.fidelity };

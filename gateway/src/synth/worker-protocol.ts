@@ -1,5 +1,6 @@
 // Why: the messages between the publishing thread and the synthesis worker, defined once. Rationals
 // and class instances do not survive structured cloning, so amounts travel as exact rational text.
+import type { ViewWarning } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import type { SynthStage } from '@privet/core/synth/options';
 import type { RawValues, SyntheticValues, ViewColumn } from '@privet/core/synth/view';
@@ -37,6 +38,8 @@ export interface SynthJobResult {
   rhoSpent: string;
   structure: { column: string; parents: string[]; level: 'fine' | 'coarse' }[];
   fidelity: FidelityReport;
+  /** Columns the published values cannot serve (no value survived DP discovery). */
+  warnings: ViewWarning[];
 }
 
 /** Worker → parent messages. */

@@ -46,6 +46,7 @@ export async function runSynthJob(
     rhoSpent: made.rhoSpent.toString(),
     structure: made.structure,
     fidelity,
+    warnings: made.warnings,
   };
 }
 

@@ -112,6 +112,15 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
         {view.manifest ? <Manifest manifest={view.manifest} /> : null}
         <SyntheticDetails view={view} fidelity={props.fidelity} />
       </details>
+      {view.manifest?.warnings?.length ? (
+        <ul className="jp-Privet-viewWarnings" aria-label={`Warnings about ${view.name}`}>
+          {view.manifest.warnings.map((w) => (
+            <li key={w.column} data-column={w.column}>
+              <code>{w.column}</code>: {w.message}. Fix: {w.fix}.
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {usable ? null : <div className="jp-Privet-unusable">Unavailable: {props.unusable}</div>}
       {usable && hasRows(view) ? (
         <div className="jp-Privet-viewActions">

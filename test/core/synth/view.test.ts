@@ -113,6 +113,39 @@ describe('synthesizeView (policy columns → synthetic values)', () => {
     }
   });
 
+  test('a discovered column that loses every value to DP discovery is named in a warning', async () => {
+    // 800 rows: born spread over 200 years (4 rows each, far below the threshold), city over 3.
+    const input = raw();
+    input[4] = input[4]!.map((_, i) => Date.UTC(1800 + (i % 200), 0, 1) / 86_400_000);
+    const out = synthesizeView(COLUMNS, input, {
+      epsilon: 1,
+      delta: 1e-6,
+      rng: await seededRandom('thin-years'),
+    });
+    assert.ok(
+      out.values[4]!.every((d) => d === null),
+      'no year survived: every date is empty',
+    );
+    assert.deepEqual(
+      out.warnings.map((w) => w.column),
+      ['born'],
+    );
+    const [w] = out.warnings;
+    assert.match(
+      w!.message,
+      /no year of "born" is held by enough rows .*about \d+ rows at ε = 1\)/,
+    );
+    assert.match(w!.fix, /public categories .* or raise the view's epsilon/);
+    assert.ok(!/18\d\d/.test(`${w!.message} ${w!.fix}`), 'no data value in the warning');
+    // The usual data: every discovered column keeps values, so nothing to warn about.
+    const usual = synthesizeView(COLUMNS, raw(), {
+      epsilon: 1,
+      delta: 1e-6,
+      rng: await seededRandom('usual-years'),
+    });
+    assert.deepEqual(usual.warnings, []);
+  });
+
   test('refuses raw columns that do not match the declarations', async () => {
     assert.throws(
       () =>

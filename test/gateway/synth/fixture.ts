@@ -24,8 +24,11 @@ function generator(seed: number): (n: number) => number {
   };
 }
 
-/** Writes people.csv into a new folder and returns the folder. */
-export function writeSource(rows = 3000): string {
+/**
+ * Writes people.csv into a new folder and returns the folder; `years` is how many years the join
+ * dates spread over (the default 5 keeps every year above the DP discovery threshold).
+ */
+export function writeSource(rows = 3000, years = 5): string {
   const dir = mkdtempSync(join(tmpdir(), 'privet-synth-src-'));
   const next = generator(20261201);
   const cities = ['Ames', 'Boise', 'Cary', 'Dover', 'Erie', 'Fargo'];
@@ -37,7 +40,7 @@ export function writeSource(rows = 3000): string {
     const income = Math.round(20000 + age * 800 + next(30000));
     // Five years (~600 people each): dense enough that DP year discovery at ε = 1 (threshold
     // ≈ 193) keeps them all; spread over twenty (~150 each), no year cleared it in ~1 run of 10.
-    const year = 2000 + next(5);
+    const year = 2000 + next(years);
     const joined = `${year}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`;
     const smoker = (age < 40 ? next(10) < 5 : next(10) < 2) ? 'true' : 'false';
     lines.push([i + 1, sex, city, age, income, joined, smoker].join(','));

@@ -3,7 +3,7 @@
  * provenance) → columns with their masking operator. Read from the gateway on every refresh.
  */
 import * as vscode from 'vscode';
-import type { ColumnProvenance, ViewSummary } from '@privet/core/protocol';
+import type { ColumnProvenance, ViewSummary, ViewWarning } from '@privet/core/protocol';
 import type { Experiment } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
@@ -13,7 +13,7 @@ export type PrivetNode =
   | { kind: 'message'; text: string; command?: vscode.Command }
   | { kind: 'experiment'; experiment: Experiment; current: boolean }
   | { kind: 'view'; view: ViewSummary; experiment: string }
-  | { kind: 'column'; column: ColumnProvenance };
+  | { kind: 'column'; column: ColumnProvenance; warning?: ViewWarning };
 
 /** Tree data provider of experiments, views and columns. */
 export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
@@ -63,7 +63,10 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         const v = node.view;
         const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `view:${node.experiment}:${v.name}`;
-        item.description = `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}`;
+        const warnings = v.manifest?.warnings?.length ?? 0;
+        item.description =
+          `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}` +
+          (warnings > 0 ? ` · ${warnings} column warning${warnings > 1 ? 's' : ''}` : '');
         const provenance = v.manifest
           ? `source ${v.source} (version ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
           : `source ${v.source}${v.published ? '' : ' (not published)'}`;
@@ -81,6 +84,14 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         const item = new vscode.TreeItem(c.name);
         item.description = `${c.operator} · ${c.type}`;
         item.iconPath = new vscode.ThemeIcon('symbol-field');
+        if (node.warning) {
+          // E.g. a column no value of which survived DP discovery: published, but all empty.
+          item.iconPath = new vscode.ThemeIcon(
+            'warning',
+            new vscode.ThemeColor('list.warningForeground'),
+          );
+          item.tooltip = `${node.warning.message}. Fix: ${node.warning.fix}.`;
+        }
         return item;
       }
     }
@@ -115,8 +126,13 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
           .filter((v): v is ViewSummary => v !== undefined)
           .map((view) => ({ kind: 'view', view, experiment: node.experiment.id }));
       }
-      if (node.kind === 'view')
-        return node.view.columns.map((column) => ({ kind: 'column', column }));
+      if (node.kind === 'view') {
+        const warnings = node.view.manifest?.warnings ?? [];
+        return node.view.columns.map((column) => {
+          const warning = warnings.find((w) => w.column === column.name);
+          return { kind: 'column', column, ...(warning ? { warning } : {}) };
+        });
+      }
       return [];
     } catch (error) {
       return [
