@@ -30,11 +30,11 @@ const CELL =
 /** Builds the DOM of a release: caption, table with intervals, footer with id. */
 export function renderRelease(release: DpRelease, host: HTMLElement): void {
   host.replaceChildren();
-  host.className = 'privet-release';
-  // Indented like VS Code's own outputs (its preload pads only an output's direct child).
-  const box = host.appendChild(
-    el('div', undefined, 'padding-left:var(--notebook-output-node-left-padding, 8px)'),
-  );
+  // The host is VS Code's output node: its own classes (\`output\`, which indents every output) stay.
+  host.classList.remove('privet-withheld');
+  host.classList.add('privet-release');
+  // VS Code's stylesheet indents and pads the output node itself, as for its own outputs.
+  const box = host.appendChild(el('div'));
   box.appendChild(el('div', releaseCaption(release), 'font-weight:600;margin-bottom:4px'));
   const { header, rows } = releaseTable(release);
   const table = el('table', undefined, 'border-collapse:collapse');
