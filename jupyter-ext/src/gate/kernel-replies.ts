@@ -16,6 +16,7 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { unreadableResult, type ReviewResult } from '@privet/core/review/index';
 import { HELD_VALUE_HINT, heldValueText } from './debugger-variables.js';
 import type { OutputGate } from './gate.js';
+import { SessionKernel } from './session-kernel.js';
 
 /** Why each held inspect reply's bundle was replaced, keyed by the replacement bundle. */
 const heldBundles = new WeakMap<object, ReviewResult>();
@@ -144,40 +145,22 @@ export function gateKernelReply(gate: OutputGate, msg: KernelMessage.IMessage): 
 
 /** Follows the kernel of one notebook's or console's session and checks the replies it receives. */
 export class KernelReplyGate {
-  private kernel: Kernel.IKernelConnection | null = null;
-  private session: ISessionContext | null = null;
+  private readonly kernel = new SessionKernel((previous, next) => {
+    previous?.anyMessage.disconnect(this.onMessage, this);
+    next?.anyMessage.connect(this.onMessage, this);
+  });
 
   /** Creates the reply gate over the shared output gate. */
   constructor(private readonly gate: OutputGate) {}
 
   /** Follows the session's kernel from now on (idempotent). */
   watch(session: ISessionContext): void {
-    if (this.session === session) return;
-    this.session?.kernelChanged.disconnect(this.onKernelChanged, this);
-    this.session = session;
-    session.kernelChanged.connect(this.onKernelChanged, this);
-    this.follow(session.session?.kernel ?? null);
+    this.kernel.watch(session);
   }
 
   /** Stops checking (the notebook or console is gone). */
   dispose(): void {
-    this.session?.kernelChanged.disconnect(this.onKernelChanged, this);
-    this.session = null;
-    this.follow(null);
-  }
-
-  private onKernelChanged(
-    _: ISessionContext,
-    change: { newValue: Kernel.IKernelConnection | null },
-  ): void {
-    this.follow(change.newValue);
-  }
-
-  private follow(kernel: Kernel.IKernelConnection | null): void {
-    if (this.kernel === kernel) return;
-    this.kernel?.anyMessage.disconnect(this.onMessage, this);
-    this.kernel = kernel;
-    kernel?.anyMessage.connect(this.onMessage, this);
+    this.kernel.dispose();
   }
 
   private onMessage(_: Kernel.IKernelConnection, args: Kernel.IAnyMessageArgs): void {

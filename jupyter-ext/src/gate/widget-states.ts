@@ -12,6 +12,7 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { WidgetStateBook, type KernelMessageLike } from '@privet/core/review/index';
+import { SessionKernel } from './session-kernel.js';
 
 /** The widget model states of the kernel behind one session. */
 export class WidgetStates {
@@ -21,8 +22,15 @@ export class WidgetStates {
   readonly applied = new WidgetStateBook();
   private readonly receivedSignal = new Signal<this, string>(this);
   private readonly appliedSignal = new Signal<this, string>(this);
-  private kernel: Kernel.IKernelConnection | null = null;
-  private session: ISessionContext | null = null;
+  private readonly kernel = new SessionKernel((previous, next) => {
+    previous?.anyMessage.disconnect(this.onReceived, this);
+    previous?.iopubMessage.disconnect(this.onApplied, this);
+    previous?.statusChanged.disconnect(this.onStatus, this);
+    this.clear();
+    next?.anyMessage.connect(this.onReceived, this);
+    next?.iopubMessage.connect(this.onApplied, this);
+    next?.statusChanged.connect(this.onStatus, this);
+  });
 
   /** Emits the id of a widget model whose new state arrived (before the widget draws it). */
   get stateReceived(): ISignal<this, string> {
@@ -41,37 +49,13 @@ export class WidgetStates {
 
   /** Follows the session's kernel from now on (idempotent). */
   watch(session: ISessionContext): void {
-    if (this.session === session) return;
-    this.session?.kernelChanged.disconnect(this.onKernelChanged, this);
-    this.session = session;
-    session.kernelChanged.connect(this.onKernelChanged, this);
-    this.follow(session.session?.kernel ?? null);
+    this.kernel.watch(session);
   }
 
   /** Stops listening. */
   dispose(): void {
-    this.session?.kernelChanged.disconnect(this.onKernelChanged, this);
-    this.follow(null);
+    this.kernel.dispose();
     Signal.clearData(this);
-  }
-
-  private onKernelChanged(
-    _: ISessionContext,
-    change: { newValue: Kernel.IKernelConnection | null },
-  ): void {
-    this.follow(change.newValue);
-  }
-
-  private follow(kernel: Kernel.IKernelConnection | null): void {
-    if (this.kernel === kernel) return;
-    this.kernel?.anyMessage.disconnect(this.onReceived, this);
-    this.kernel?.iopubMessage.disconnect(this.onApplied, this);
-    this.kernel?.statusChanged.disconnect(this.onStatus, this);
-    this.kernel = kernel;
-    this.clear();
-    kernel?.anyMessage.connect(this.onReceived, this);
-    kernel?.iopubMessage.connect(this.onApplied, this);
-    kernel?.statusChanged.connect(this.onStatus, this);
   }
 
   private clear(): void {
