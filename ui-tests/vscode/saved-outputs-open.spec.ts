@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { DpRelease } from '@privet/core/protocol';
+import { MONTHLY_TOTAL, MONTHLY_VISITS_HTML } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
 import { approvedByReviewer, genuineRelease, releaseDisplay } from './support/gateway-api.js';
 import { holdingProxy } from './support/holding-proxy.js';
@@ -46,19 +47,10 @@ const DP_SQL = 'SELECT sex, COUNT(*) AS n FROM patients_dp GROUP BY sex';
 /** The address in the approved output (flagged `email` until the gateway says it was approved). */
 const APPROVED_EMAIL = 'approved.person@example.org';
 
-/** A harmless table of 12 rows (no view's column): held only while the views are unknown. */
-const MONTHLY_TOTAL = '1607';
+/** The harmless monthly table as a saved display output. */
 const MONTHLY_VISITS = {
   output_type: 'display_data',
-  data: {
-    'text/html': [
-      '<table><thead><tr><th>month</th><th>visits</th></tr></thead><tbody>',
-      ...['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(
-        (m, i) => `<tr><td>${m}</td><td>${1200 + i * 37}</td></tr>`,
-      ),
-      '</tbody></table>',
-    ].join(''),
-  },
+  data: { 'text/html': MONTHLY_VISITS_HTML },
   metadata: {},
 };
 

@@ -9,7 +9,13 @@
  * notebooks into the workspace.
  */
 import { expect, test } from '@playwright/test';
-import { DISPLAY_CELLS, DISPLAYED_ROW_MARK, ECHOED_EMAIL } from './support/demo-notebook.js';
+import {
+  DISPLAY_CELLS,
+  DISPLAYED_ROW_MARK,
+  ECHOED_EMAIL,
+  MONTHLY_TOTAL,
+  MONTHLY_VISITS_HTML,
+} from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
 import {
   hostPlaceholders,
@@ -33,16 +39,8 @@ const env = vscodeTestEnv();
 
 const PLACEHOLDER = 'application/vnd.privet.withheld+json';
 
-/** A harmless table of 12 rows (no view's column): held only while the views are unknown. */
-const MONTHLY_TOTAL = '1607';
-const MONTHLY_VISITS = [
-  '# display: text/html',
-  '<table><thead><tr><th>month</th><th>visits</th></tr></thead><tbody>',
-  ...['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(
-    (m, i) => `<tr><td>${m}</td><td>${1200 + i * 37}</td></tr>`,
-  ),
-  '</tbody></table>',
-].join('\n');
+/** An echo-kernel cell displaying the harmless monthly table. */
+const MONTHLY_VISITS = `# display: text/html\n${MONTHLY_VISITS_HTML}`;
 
 /** The held ids of the placeholders in saved cell outputs. */
 function heldIds(outputs: string): string[] {

@@ -71,6 +71,18 @@ export function echoNotebook(): string {
   return JSON.stringify(notebook, null, 1) + '\n';
 }
 
+/** A harmless HTML table of 12 months of visits (no view's column): held only while views are unknown. */
+export const MONTHLY_VISITS_HTML = [
+  '<table><thead><tr><th>month</th><th>visits</th></tr></thead><tbody>',
+  ...['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(
+    (m, i) => `<tr><td>${m}</td><td>${1200 + i * 37}</td></tr>`,
+  ),
+  '</tbody></table>',
+].join('\n');
+
+/** December's figure in MONTHLY_VISITS_HTML (1200 + 11 · 37): seen only once the table is drawn. */
+export const MONTHLY_TOTAL = '1607';
+
 /** The small-count row the echo kernel's split notebook prints (its cell writes "{1+2}"). */
 export const SPLIT_SMALL_ROW = 'Wsplita 3';
 
