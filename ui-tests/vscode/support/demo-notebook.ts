@@ -52,23 +52,29 @@ export function demoNotebook(): string {
 /** The address the echo kernel prints (its cell says "[at]", so only the output holds it). */
 export const ECHOED_EMAIL = 'echo.person@example.org';
 
-/** nbformat v4 JSON of a notebook with one Python cell for the echo kernel (no outputs yet). */
-export function echoNotebook(): string {
+/**
+ * nbformat v4 JSON of a notebook of Python cells for the echo kernel, one per source (no outputs
+ * yet).
+ */
+function echoKernelNotebook(sources: readonly string[]): string {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { language_info: { name: 'python' } },
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        metadata: { vscode: { languageId: 'python' } },
-        outputs: [],
-        source: [`# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`],
-      },
-    ],
+    cells: sources.map((source) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { vscode: { languageId: 'python' } },
+      outputs: [],
+      source: source.split(/(?<=\n)/),
+    })),
   };
   return JSON.stringify(notebook, null, 1) + '\n';
+}
+
+/** nbformat v4 JSON of a notebook with one Python cell for the echo kernel (no outputs yet). */
+export function echoNotebook(): string {
+  return echoKernelNotebook([`# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`]);
 }
 
 /** A harmless HTML table of 12 months of visits (no view's column): held only while views are unknown. */
@@ -91,27 +97,9 @@ export const SPLIT_SMALL_ROW = 'Wsplita 3';
  * counts row by row with progress on stderr between the rows (no outputs yet).
  */
 export function echoSplitNotebook(): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { language_info: { name: 'python' } },
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        metadata: { vscode: { languageId: 'python' } },
-        outputs: [],
-        source: [
-          '# split:\n',
-          'ward count\n',
-          'Wsplita {1+2}\n',
-          'Wsplitb {200+50}\n',
-          'Wsplitc {100+80}',
-        ],
-      },
-    ],
-  };
-  return JSON.stringify(notebook, null, 1) + '\n';
+  return echoKernelNotebook([
+    ['# split:', 'ward count', 'Wsplita {1+2}', 'Wsplitb {200+50}', 'Wsplitc {100+80}'].join('\n'),
+  ]);
 }
 
 /** The address in the echo kernel's Markdown and LaTeX outputs (the cells say "[at]"). */
@@ -169,17 +157,5 @@ export const DISPLAY_CELLS = {
 
 /** nbformat v4 JSON of a notebook with the DISPLAY_CELLS for the echo kernel (no outputs yet). */
 export function echoDisplayNotebook(): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { language_info: { name: 'python' } },
-    cells: Object.values(DISPLAY_CELLS).map((source) => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: { vscode: { languageId: 'python' } },
-      outputs: [],
-      source: source.split(/(?<=\n)/),
-    })),
-  };
-  return JSON.stringify(notebook, null, 1) + '\n';
+  return echoKernelNotebook(Object.values(DISPLAY_CELLS));
 }
