@@ -52,7 +52,6 @@ export function renderWithheld(
   hint: string = WITHHELD_HINT,
 ): void {
   host.replaceChildren();
-  host.classList.remove('privet-release');
   host.classList.add('privet-withheld');
   const known = Array.isArray(info.rules) ? info.rules.filter(isRuleId) : [];
   const rules = known.length > 0 ? known.join(', ') : 'review';

@@ -30,11 +30,18 @@ const CELL =
 /** Builds the DOM of a release: caption, table with intervals, footer with id. */
 export function renderRelease(release: DpRelease, host: HTMLElement): void {
   host.replaceChildren();
-  // The host is VS Code's output node: its own classes (\`output\`, which indents every output) stay.
-  host.classList.remove('privet-withheld');
-  host.classList.add('privet-release');
-  // VS Code's stylesheet indents and pads the output node itself, as for its own outputs.
-  const box = host.appendChild(el('div'));
+  // The host is VS Code's output node. With its own "output" class kept, VS Code no longer drew an
+  // output restored below it (a held table put back after approval), so the class is replaced as
+  // before and the release indents itself like VS Code's outputs (its .output margin and padding).
+  host.className = 'privet-release';
+  const box = host.appendChild(
+    el(
+      'div',
+      undefined,
+      'margin-left:var(--notebook-output-left-margin, 44px);' +
+        'padding-left:var(--notebook-output-node-left-padding, 8px)',
+    ),
+  );
   box.appendChild(el('div', releaseCaption(release), 'font-weight:600;margin-bottom:4px'));
   const { header, rows } = releaseTable(release);
   const table = el('table', undefined, 'border-collapse:collapse');
