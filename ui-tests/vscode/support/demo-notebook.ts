@@ -56,7 +56,7 @@ export const ECHOED_EMAIL = 'echo.person@example.org';
  * nbformat v4 JSON of a notebook of Python cells for the echo kernel, one per source (no outputs
  * yet).
  */
-function echoKernelNotebook(sources: readonly string[]): string {
+export function echoKernelNotebook(sources: readonly string[]): string {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,

@@ -5,24 +5,13 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { echoKernelNotebook } from './demo-notebook.js';
 import { outputFrame, pick, runCommand } from './workbench.js';
 
 /** Writes an echo-kernel notebook with these cell sources (no outputs) into `workspace`. */
 export function writeNotebook(workspace: string, file: string, sources: readonly string[]): string {
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { language_info: { name: 'python' } },
-    cells: sources.map((source) => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: { vscode: { languageId: 'python' } },
-      outputs: [],
-      source: source.split(/(?<=\n)/),
-    })),
-  };
   const path = join(workspace, file);
-  writeFileSync(path, JSON.stringify(notebook, null, 1) + '\n');
+  writeFileSync(path, echoKernelNotebook(sources));
   return path;
 }
 
