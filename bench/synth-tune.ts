@@ -2,7 +2,8 @@
  * Tuning harness for the synthesizer (not a benchmark module: no `run` export). Usage:
  * `PRIVET_TUNE='{"tuning":{...},"split":{...}}' node --conditions=privet-source --import tsx bench/synth-tune.ts [full]`
  * prints mean 2/3-way TVD and median fit+sample CPU seconds over the bench seeds; `full` runs the
- * whole benchmark instead. Does nothing when imported (bench/run.ts imports every module here).
+ * whole benchmark instead. `PRIVET_TUNE_EPSILON` (default 1) changes ε, to tell structure from noise.
+ * Does nothing when imported (bench/run.ts imports every module here).
  */
 import { seededRandom } from '@privet/core/synth/seeded-random';
 import { synthesize, type SynthesizeOptions } from '@privet/core/synth/synthesize';
@@ -22,7 +23,7 @@ if (!isMain) {
   for (const seed of ['b1', 'b2', 'b3', 'b4', 'b5']) {
     const c0 = process.cpuUsage();
     const res = synthesize(adult, {
-      epsilon: 1,
+      epsilon: Number(process.env.PRIVET_TUNE_EPSILON ?? 1),
       delta: 1e-9,
       rng: await seededRandom(seed),
       rows: adult.rows,
