@@ -22,7 +22,7 @@ import type { FittedSynthesizer, ProgressCallback } from './options.js';
 import { synthesize } from './synthesize.js';
 import type { DiscreteTable } from './table.js';
 import type { ViewWarning } from '../protocol.js';
-import { emptyDomainWarnings } from './view-warnings.js';
+import { domainWarnings } from './view-warnings.js';
 
 /** How a synthetic column is published: its value type after decoding. */
 export type ViewOutput = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -195,6 +195,12 @@ export function synthesizeView(
     rhoTotal: result.rhoTotal,
     rhoSpent: result.rhoSpent,
     structure: result.fitted.structure,
-    warnings: emptyDomainWarnings(columns, encoded, plan.discovery ?? null, options.epsilon),
+    warnings: domainWarnings(
+      columns,
+      encoded,
+      result.table,
+      plan.discovery ?? null,
+      options.epsilon,
+    ),
   };
 }

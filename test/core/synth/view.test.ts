@@ -146,6 +146,36 @@ describe('synthesizeView (policy columns → synthetic values)', () => {
     assert.deepEqual(usual.warnings, []);
   });
 
+  test('a discovered column left mostly "(other)" by DP discovery is named in a warning', async () => {
+    // 800 rows: a third of the cities are "north", the rest spread over 400 zip-like names (1-2
+    // rows each): only "north" can pass discovery, so about two thirds of the rows are "(other)".
+    const input = raw();
+    input[0] = input[0]!.map((_, i) => (i % 3 === 0 ? 'north' : `town-${i % 400}`));
+    const out = synthesizeView(COLUMNS, input, {
+      epsilon: 1,
+      delta: 1e-6,
+      rng: await seededRandom('thin-cities'),
+    });
+    const other = out.values[0]!.filter((v) => v === '(other)').length / out.values[0]!.length;
+    assert.ok(other > 0.5, `share of "(other)" ${other}`);
+    assert.deepEqual(
+      out.warnings.map((w) => w.column),
+      ['city'],
+    );
+    const [w] = out.warnings;
+    assert.match(
+      w!.message,
+      /^only 1 value of "city" is held by enough rows to pass DP domain discovery \(about \d+ rows at ε = 1\), so \d+% of synthetic "city" are "\(other\)"$/,
+    );
+    assert.equal(
+      w!.message.match(/so (\d+)%/)![1],
+      String(Math.round(other * 100)),
+      'the share is the published rows’ share',
+    );
+    assert.match(w!.fix, /public categories .*raise the view's epsilon, or leave "city" out/);
+    assert.ok(!/north|town-/.test(`${w!.message} ${w!.fix}`), 'no data value in the warning');
+  });
+
   test('refuses raw columns that do not match the declarations', async () => {
     assert.throws(
       () =>
