@@ -1,5 +1,6 @@
 /** The `privet` command line: serve, publish, tokens, policy checks and demo data. */
 import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
@@ -246,7 +247,9 @@ program
       rows?: string;
       out: string;
     }) => {
-      let last = '';
+      // The same bar (terminal) or one line per stage (logs) as `privet publish`, on stderr.
+      const reporter = progressReporter(process.stderr);
+      const name = basename(opts.input);
       const manifest = await runSynthCommand({
         input: opts.input,
         domain: opts.domain,
@@ -256,13 +259,10 @@ program
         ...(opts.rows !== undefined ? { rows: Number(opts.rows) } : {}),
         out: opts.out,
         onWarning: (message: string) => process.stderr.write(`privet synth: warning: ${message}\n`),
-        onProgress: (stage: string, fraction: number) => {
-          const line = `${stage} ${Math.round(fraction * 100)}%`;
-          if (line !== last && process.stderr.isTTY) process.stderr.write(`\r  ${line.padEnd(40)}`);
-          last = line;
-        },
+        onProgress: (stage, fraction) =>
+          reporter.onProgress({ view: name, step: 'synthesize', stage, fraction }),
       });
-      if (process.stderr.isTTY) process.stderr.write('\n');
+      reporter.done();
       console.log(JSON.stringify(manifest, null, 2));
     },
   );

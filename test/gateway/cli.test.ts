@@ -29,7 +29,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('privet CLI', () => {
-  test('synth: a seeded run warns on stderr that the seed must stay secret; the JSON stays on stdout', () => {
+  test("synth: progress and a seeded run's warning go to stderr (the seed must stay secret); the JSON stays on stdout", () => {
     const input = join(dir, 'tiny.csv');
     const domain = join(dir, 'tiny-domain.json');
     const rows = Array.from({ length: 400 }, (_, i) => `${i % 3},${(i * 7) % 5}`);
@@ -53,6 +53,14 @@ describe('privet CLI', () => {
     const unseeded = privet(...args, '--out', join(dir, 'tiny-out2.csv'));
     assert.equal(unseeded.code, 0, unseeded.stderr);
     assert.doesNotMatch(unseeded.stderr, /warning/);
+    // Progress on stderr: a bar on a terminal; here (a pipe) one plain line per stage.
+    const stages = unseeded.stderr.split('\n').filter((l) => l.startsWith('  tiny.csv: '));
+    assert.deepEqual(stages, [
+      '  tiny.csv: one-way',
+      '  tiny.csv: select',
+      '  tiny.csv: estimate',
+      '  tiny.csv: sample',
+    ]);
   });
 
   test('policy check: ok, and file:line:col errors with exit 2', () => {
