@@ -3,7 +3,7 @@
 // manifest lists every measurement with its exact ρ and its share of the budget, so nothing —
 // including preprocessing — spends budget silently. Writes go to a temp file and are renamed.
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { access, constants, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { rhoForEpsilonDelta, zcdpDelta } from '@privet/core/synth/budget';
 import { SynthError } from '@privet/core/synth/errors';
@@ -87,6 +87,50 @@ function spentEpsilon(rho: number, delta: number): number {
   return Math.ceil(hi * 1e9) / 1e9;
 }
 
+/** What an errno means for a file the user named, in words. */
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'is not readable (permission denied)';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  return `could not be read (${code ?? String(error)})`;
+}
+
+/** Reads the file an option names, or refuses with the option, the path and the fix. */
+async function readNamedFile(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SynthError(
+      'cli.unreadable',
+      `${option} ${path} ${fileProblem(error)}`,
+      `check the ${option} path`,
+    );
+  }
+}
+
+/** Refuses before any work when the output's folder is missing or not writable. */
+async function checkOutputFolder(out: string): Promise<void> {
+  const folder = dirname(out);
+  const problem = await stat(folder).then(
+    (st) =>
+      st.isDirectory()
+        ? access(folder, constants.W_OK).then(
+            () => undefined,
+            () => 'is not writable',
+          )
+        : 'is not a folder',
+    () => 'does not exist',
+  );
+  if (problem) {
+    throw new SynthError(
+      'cli.bad-out',
+      `The folder of --out ${out} (${folder}) ${problem}`,
+      'create the folder, or pass an --out path in a writable folder',
+    );
+  }
+}
+
 /** Runs `privet synth`; returns the manifest it wrote. */
 export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthManifest> {
   if (o.rows !== undefined && !(Number.isSafeInteger(o.rows) && o.rows >= 0)) {
@@ -98,8 +142,9 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
   }
   const started = performance.now();
   const [csvText, domainText] = await Promise.all([
-    readFile(o.input, 'utf8'),
-    readFile(o.domain, 'utf8'),
+    readNamedFile(o.input, '--input'),
+    readNamedFile(o.domain, '--domain'),
+    checkOutputFolder(o.out),
   ]);
   const table = parseDiscreteCsv(csvText, parseDomain(domainText, o.domain), o.input);
   const rho = rhoForEpsilonDelta(o.epsilon, o.delta);

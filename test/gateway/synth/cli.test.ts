@@ -112,4 +112,39 @@ describe('privet synth (runSynthCommand)', () => {
       /epsilon/,
     );
   });
+
+  test('a missing file or output folder is refused by option and path before any work', async () => {
+    const domain = join(dir, 'ok-domain.json');
+    const input = join(dir, 'ok.csv');
+    await writeFile(domain, JSON.stringify({ a: 3, b: 2 }));
+    await writeFile(input, 'a,b\n0,1\n2,0\n');
+    const progress: string[] = [];
+    const run = (o: { input?: string; domain?: string; out?: string }) =>
+      runSynthCommand({
+        input: o.input ?? input,
+        domain: o.domain ?? domain,
+        epsilon: 1,
+        delta: 1e-9,
+        out: o.out ?? join(dir, 'ok-out.csv'),
+        onProgress: (stage) => progress.push(stage),
+      });
+    const refused = (what: RegExp) => (e: unknown) => e instanceof Error && what.test(e.message);
+    await assert.rejects(
+      run({ input: join(dir, 'missing.csv') }),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message ===
+          `--input ${join(dir, 'missing.csv')} does not exist. Fix: check the --input path`,
+    );
+    await assert.rejects(
+      run({ domain: dir }),
+      refused(/^--domain .* is a folder, not a file\. Fix: check the --domain path$/),
+    );
+    const out = join(dir, 'no-such-folder', 'out.csv');
+    await assert.rejects(
+      run({ out }),
+      refused(/^The folder of --out .*no-such-folder\) does not exist\. Fix: create the folder/),
+    );
+    assert.deepEqual(progress, [], 'refused before synthesis started');
+  });
 });
