@@ -58,13 +58,23 @@ export function addExportCommands(program: Command): void {
       DEFAULT_STATE,
     )
     .action(async (file: string, opts: { publicKey?: string; state: string }) => {
+      const fix = 'Fix: pass the bundle file written by POST /exports or privet export create';
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+        console.error(`${file}: ${why}. ${fix}`);
+        process.exitCode = 1;
+        return;
+      }
       let bundle: unknown;
       try {
-        bundle = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (error) {
-        console.error(
-          `${file}: cannot be read as JSON (${(error as Error).name}). Fix: pass the bundle file written by POST /exports or privet export create`,
-        );
+        bundle = JSON.parse(text);
+      } catch {
+        // The parser's message quotes the file's text; the bundle holds notebook outputs.
+        console.error(`${file}: is not valid JSON. ${fix}`);
         process.exitCode = 1;
         return;
       }

@@ -239,6 +239,15 @@ describe('export bundles', () => {
     assert.ok(!readFileSync(out, 'utf8').includes(RAW_EMAIL));
     const verified = cli('verify', out, '--state', g.stateDir);
     assert.equal(verified.status, 0, verified.stderr);
+    // A wrong path or a file that is not JSON: said plainly, never quoting the file's text.
+    const missing = cli('verify', out + '.missing', '--state', g.stateDir);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /\.missing: does not exist\. Fix: pass the bundle file/);
+    writeFileSync(out + '.bad', `{"email": "${RAW_EMAIL}"`);
+    const notJson = cli('verify', out + '.bad', '--state', g.stateDir);
+    assert.equal(notJson.status, 1);
+    assert.match(notJson.stderr, /\.bad: is not valid JSON\. Fix: pass the bundle file/);
+    assert.ok(!notJson.stderr.includes(RAW_EMAIL));
     const outsider = cli(
       'create',
       '--notebook',
