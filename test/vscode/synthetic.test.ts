@@ -80,4 +80,26 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
     assert.match(escaped, /&lt;script&gt;x&lt;\/script&gt;/);
     assert.equal(escapeHtml(`a&b'"`), 'a&amp;b&#39;&quot;');
   });
+
+  it("the fidelity page lists the view's column warnings, escaped, and none when there are none", async () => {
+    const report = await sue.viewFidelity(VIEW);
+    const svg = await sue.viewFidelitySvg(VIEW);
+    assert.doesNotMatch(fidelityPage(report, svg), /Column warnings/);
+    const page = fidelityPage(report, svg, [
+      {
+        column: 'zip',
+        message: 'only 3 values of "zip" are held by enough rows <b>',
+        fix: 'declare the public categories of "zip"',
+      },
+    ]);
+    assert.match(
+      page,
+      /<section class="warnings" aria-label="Column warnings"><h2>Column warnings<\/h2>/,
+    );
+    assert.match(
+      page,
+      /<li data-column="zip"><code>zip<\/code>: only 3 values of &quot;zip&quot; are held by enough rows &lt;b&gt;\. Fix: declare the public categories of &quot;zip&quot;\.<\/li>/,
+    );
+    assert.doesNotMatch(page, /<b>/);
+  });
 });

@@ -32,8 +32,15 @@ export async function confirmPublish(client: GatewayClient): Promise<boolean> {
   return choice === 'Publish';
 }
 
-/** Publishes every view with a progress notification; resolves with a one-line outcome. */
-export async function publishWithProgress(client: GatewayClient): Promise<string> {
+/** What a publish run ended with: a one-line outcome and the published views' column warnings. */
+export interface PublishOutcome {
+  summary: string;
+  /** One line per warning: "view, column: message. Fix: fix." */
+  warnings: string[];
+}
+
+/** Publishes every view with a progress notification; resolves with the outcome. */
+export async function publishWithProgress(client: GatewayClient): Promise<PublishOutcome> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Privet: publishing views' },
     async (progress) => {
@@ -61,8 +68,18 @@ export async function publishWithProgress(client: GatewayClient): Promise<string
           'check the views again later',
           'running',
         );
-      const list = (job.result?.published ?? []).map((p) => `${p.view} (${p.rows} rows)`);
-      return `published ${list.length} views: ${list.join(', ')}`;
+      const published = job.result?.published ?? [];
+      const list = published.map((p) => `${p.view} (${p.rows} rows)`);
+      const names = new Set(published.map((p) => p.view));
+      const { views } = await client.listViews();
+      const warnings = views
+        .filter((v) => names.has(v.name))
+        .flatMap((v) =>
+          (v.manifest?.warnings ?? []).map(
+            (w) => `${v.name}, ${w.column}: ${w.message}. Fix: ${w.fix}.`,
+          ),
+        );
+      return { summary: `published ${list.length} views: ${list.join(', ')}`, warnings };
     },
   );
 }
@@ -89,15 +106,17 @@ export async function pickSyntheticView(
 
 /** Opens the fidelity report of `view` in a script-free webview beside the editor. */
 export async function showFidelity(client: GatewayClient, view: string): Promise<void> {
-  const [report, svg] = await Promise.all([
+  const [report, svg, { views }] = await Promise.all([
     client.viewFidelity(view),
     client.viewFidelitySvg(view),
+    client.listViews(),
   ]);
+  const warnings = views.find((v) => v.name === view)?.manifest?.warnings ?? [];
   const panel = vscode.window.createWebviewPanel(
     'privet.fidelity',
     `Fidelity: ${view}`,
     vscode.ViewColumn.Beside,
     { enableScripts: false },
   );
-  panel.webview.html = fidelityPage(report, svg);
+  panel.webview.html = fidelityPage(report, svg, warnings);
 }

@@ -3,6 +3,7 @@
  * allows only the extension's inline styles and the plots as a data: image (an SVG in an <img>
  * cannot run code). Every text from the gateway is HTML-escaped. Pure, so it is tested directly.
  */
+import type { ViewWarning } from '@privet/core/protocol';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 
 /** Escapes text for HTML content and attribute values. */
@@ -27,10 +28,30 @@ table { border-collapse: collapse; margin: 8px 0; }
 th, td { text-align: left; padding: 2px 10px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); }
 figure { margin: 12px 0; padding: 8px; background: #fff; border-radius: 4px; overflow-x: auto; }
 figure img { display: block; max-width: none; }
+.warnings { margin: 8px 0; padding: 4px 12px; border-left: 3px solid var(--vscode-editorWarning-foreground); background: var(--vscode-textBlockQuote-background); }
+.warnings h2 { font-size: 1em; margin: 4px 0; }
+.warnings ul { margin: 4px 0; padding-left: 18px; }
+.warnings code { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
 `;
 
-/** The whole HTML page of `report`; `svg` is the gateway's plot text. */
-export function fidelityPage(report: FidelityReport, svg: string): string {
+/** The view's column warnings (from its manifest) as a list, or nothing. */
+function warningsSection(warnings: readonly ViewWarning[]): string {
+  if (warnings.length === 0) return '';
+  const items = warnings
+    .map(
+      (w) =>
+        `<li data-column="${escapeHtml(w.column)}"><code>${escapeHtml(w.column)}</code>: ${escapeHtml(w.message)}. Fix: ${escapeHtml(w.fix)}.</li>`,
+    )
+    .join('');
+  return `<section class="warnings" aria-label="Column warnings"><h2>Column warnings</h2><ul>${items}</ul></section>`;
+}
+
+/** The whole HTML page of `report`; `svg` is the gateway's plot text; `warnings` the view's. */
+export function fidelityPage(
+  report: FidelityReport,
+  svg: string,
+  warnings: readonly ViewWarning[] = [],
+): string {
   const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
   const u = report.utility;
   const image = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
@@ -49,6 +70,7 @@ export function fidelityPage(report: FidelityReport, svg: string): string {
 <title>Fidelity of ${name}</title><style>${STYLE}</style></head>
 <body><h1>Fidelity of ${name}</h1>
 <p class="note">${escapeHtml(report.note)}</p>
+${warningsSection(warnings)}
 <dl>
 <dt>Rows</dt><dd>${report.syntheticRows.toLocaleString('en-US')} synthetic from ${report.realRows.toLocaleString('en-US')} real</dd>
 <dt>Mean TVD</dt><dd id="tvd">1-way ${report.tvd.oneWay.toFixed(4)} · 2-way ${report.tvd.twoWay.toFixed(4)} · 3-way ${report.tvd.threeWay.toFixed(4)}</dd>
