@@ -71,7 +71,11 @@ export async function publishWithProgress(client: GatewayClient): Promise<Publis
       const published = job.result?.published ?? [];
       const list = published.map((p) => `${p.view} (${p.rows} rows)`);
       const names = new Set(published.map((p) => p.view));
-      const { views } = await client.listViews();
+      // The views are published: a failed listing only loses the warnings (the tree shows them).
+      const views = await client.listViews().then(
+        (r) => r.views,
+        () => [],
+      );
       const warnings = views
         .filter((v) => names.has(v.name))
         .flatMap((v) =>
@@ -106,10 +110,14 @@ export async function pickSyntheticView(
 
 /** Opens the fidelity report of `view` in a script-free webview beside the editor. */
 export async function showFidelity(client: GatewayClient, view: string): Promise<void> {
-  const [report, svg, { views }] = await Promise.all([
+  const [report, svg, views] = await Promise.all([
     client.viewFidelity(view),
     client.viewFidelitySvg(view),
-    client.listViews(),
+    // Only for the column warnings: the report opens without them if the listing fails.
+    client.listViews().then(
+      (r) => r.views,
+      () => [],
+    ),
   ]);
   const warnings = views.find((v) => v.name === view)?.manifest?.warnings ?? [];
   const panel = vscode.window.createWebviewPanel(
