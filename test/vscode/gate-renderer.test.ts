@@ -1,7 +1,8 @@
 /**
  * The VS Code gate renderer's decision, without a webview: an item is checked as VS Code would
- * draw it; a passing item that cannot be a table of rows is drawn at once; a held one, or a
- * possible table of rows (only the host knows the views), only when the extension host says so.
+ * draw it; a passing item that cannot be a table of rows is drawn at once; a held one, a
+ * possible table of rows (only the host knows the views) or a stream part (only the host sees the
+ * parts before it), only when the extension host says so.
  * No messaging, no answer in time or a "no" keep it held.
  */
 import assert from 'node:assert/strict';
@@ -68,6 +69,31 @@ describe('VS Code gate renderer', () => {
     );
     assert.deepEqual(decision, { show: true });
     assert.equal(asked.length, 0);
+  });
+
+  it('a stream part that passes alone is drawn only once the host confirms it after the parts before it', async () => {
+    // "Wsplita 3" alone passes; after the header printed in an earlier output (split off by a
+    // stderr write) it is a table row with a small count, and only the host sees that header.
+    const part = 'Wsplita 3\n';
+    const no = host(() => false);
+    const held = await decideItem(item(STDOUT, part), (m, t) =>
+      new ApprovalChannel(no.messaging).ask(m, t),
+    );
+    assert.equal(held.show, false);
+    assert.ok(!held.show && held.streamUnconfirmed && !held.tableUnconfirmed);
+    assert.ok(!held.show && held.review.verdict === 'pass', 'nothing here flagged it');
+    assert.deepEqual(
+      no.asked.map((q) => [q.mime, q.text]),
+      [[STDOUT, part]],
+    );
+    const yes = host(() => true);
+    const shown = await decideItem(item(STDOUT, part), (m, t) =>
+      new ApprovalChannel(yes.messaging).ask(m, t),
+    );
+    assert.deepEqual(shown, { show: true });
+    // No host to ask (no messaging): held, fail closed.
+    const none = new ApprovalChannel({});
+    assert.equal((await decideItem(item(STDOUT, part), (m, t) => none.ask(m, t))).show, false);
   });
 
   it('holds an email in stdout unless the host confirms an approval', async () => {

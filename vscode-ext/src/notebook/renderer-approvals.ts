@@ -5,8 +5,10 @@
  * held) — or when a reviewer approved the whole content of an output in the editor's notebook
  * holding exactly that item (signed in, experiment selected). A DP release (asked by the release
  * renderer) passes only when the ledger vouches for its id and content. A stream item is checked
- * after the earlier parts of its stream in its cell (stream-context.ts). Anything else — views
- * unknown after a short wait, no such output, a gateway failure — answers "no" (fail closed).
+ * after the earlier parts of its stream in its cell (stream-context.ts), once this host's copy of
+ * the notebook holds it (the webview can have it first). Anything else — views unknown after a
+ * short wait, a stream item no output holds by then, a gateway failure — answers "no" (fail
+ * closed).
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
  */
@@ -25,10 +27,18 @@ import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
 import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
+import { waitForValue } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
+import type { ViewUsed } from '@privet/core';
 
 /** How long an answer may wait for the views to load (the renderer waits 5 s in all). */
 const VIEWS_WAIT_MS = 3000;
+
+/**
+ * How long an answer about a stream item may wait, alongside the views, for the item to reach
+ * this host's copy of the notebook (its earlier parts decide the check); then it is held.
+ */
+const ITEM_WAIT_MS = 3000;
 
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
@@ -103,17 +113,29 @@ export class RendererApprovals implements vscode.Disposable {
 
   /**
    * The stream texts an item continues: for a stream item, the earlier parts of its stream in each
-   * cell holding it; otherwise (or when no output holds it) just ''.
+   * cell holding it, waiting (ITEM_WAIT_MS) for an output to hold it, else undefined — a part
+   * checked without the parts before it could pass alone (fail closed); otherwise just ''.
    */
-  private streamContexts(notebook: vscode.NotebookDocument, mime: string, text: string): string[] {
-    if (outputOfItem(mime, text).output_type !== 'stream') return [''];
-    const contexts = notebook.getCells().flatMap((cell) => {
-      const at = cell.outputs.flatMap((o, i) => (holdsItem(o, mime, text) ? [i] : []));
-      if (at.length === 0) return [];
-      const readings = cellReadings(cell, this.held);
-      return at.map((i) => readings[i]!.streamContext);
-    });
-    return contexts.length > 0 ? contexts : [''];
+  private streamContexts(
+    notebook: vscode.NotebookDocument,
+    mime: string,
+    text: string,
+  ): Promise<string[] | undefined> {
+    if (outputOfItem(mime, text).output_type !== 'stream') return Promise.resolve(['']);
+    const find = (): string[] | undefined => {
+      const contexts = notebook.getCells().flatMap((cell) => {
+        const at = cell.outputs.flatMap((o, i) => (holdsItem(o, mime, text) ? [i] : []));
+        if (at.length === 0) return [];
+        const readings = cellReadings(cell, this.held);
+        return at.map((i) => readings[i]!.streamContext);
+      });
+      return contexts.length > 0 ? contexts : undefined;
+    };
+    const changes = (listener: () => void): vscode.Disposable =>
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.notebook === notebook) listener();
+      });
+    return waitForValue(find, changes, ITEM_WAIT_MS);
   }
 
   /**
@@ -125,20 +147,25 @@ export class RendererApprovals implements vscode.Disposable {
     mime: string,
     text: string,
   ): Promise<boolean> {
-    const views = await this.views.whenKnown(VIEWS_WAIT_MS);
     try {
       const output = outputOfItem(mime, text);
-      const contexts = this.streamContexts(notebook, mime, text);
+      const contexts = await this.streamContexts(notebook, mime, text);
+      if (!contexts) return false; // a stream part this host cannot place yet: held
       const releases = this.approvals.releases;
-      const passWith = (known: KnownRelease): boolean =>
+      const passWith = (views: ViewUsed[] | null, known: KnownRelease): boolean =>
         contexts.every(
           (context) => checkAsDrawnWith(output, views, known, context).verdict === 'pass',
         );
+      // The renderer asks about every stream part: one that passes while the views are unknown
+      // (which holds any possible table of rows) is answered at once, without waiting for them.
+      const views =
+        this.views.current() ??
+        (passWith(null, releases.lookup()) ? null : await this.views.whenKnown(VIEWS_WAIT_MS));
       const unknown: UnknownReleases = new Map();
-      if (passWith(releases.lookup(unknown))) return true;
+      if (passWith(views, releases.lookup(unknown))) return true;
       const client = this.session.signedIn?.client;
       if (unknown.size === 0 || !client || !(await releases.verify(client, unknown))) return false;
-      return passWith(releases.lookup());
+      return passWith(views, releases.lookup());
     } catch {
       return false; // content the check cannot read is not drawn
     }

@@ -2,7 +2,8 @@
  * The gate renderer's decision for one output item, without the DOM: check the item as VS Code
  * would draw it. The webview does not know the gateway's views, so an item that passes but may be
  * a table of rows (`viewsUnknownFinding`) is drawn only once the extension host, which checks it
- * with every view's quasi-identifiers, confirms it; a held item is drawn only when the host
+ * with every view's quasi-identifiers, confirms it; so is a stream part (the host checks it after
+ * the earlier parts of its stream in the cell); a held item is drawn only when the host
  * confirms it passes there or a reviewer approved that output. Answers come by renderer
  * messaging; no messaging, or no answer in time, means "no" (fail closed).
  */
@@ -23,13 +24,23 @@ export interface ItemLike {
 
 /**
  * Draw the item, or hold it with the review's findings; `tableUnconfirmed` when nothing here
- * flagged it and it waits only for the host's check of a possible table of rows.
+ * flagged it and it waits only for the host's check of a possible table of rows;
+ * `streamUnconfirmed` when nothing here flagged a stream part and it waits only for the host's
+ * check after the earlier parts of its stream.
  */
 export type ItemDecision =
-  { show: true } | { show: false; review: ReviewResult; tableUnconfirmed: boolean };
+  | { show: true }
+  | {
+      show: false;
+      review: ReviewResult;
+      tableUnconfirmed: boolean;
+      streamUnconfirmed: boolean;
+    };
 
 /**
- * Checks one item; an item held here, or one that may be a table of rows, is shown only if
+ * Checks one item; an item held here, one that may be a table of rows, or any stream part (a
+ * kernel's stderr write splits a stream into outputs, and a part that passes alone can complete a
+ * small count with the parts before it, which only the host sees) is shown only if
  * `hostShows(mime, text)` confirms it.
  */
 export async function decideItem(
@@ -39,9 +50,12 @@ export async function decideItem(
   let review: ReviewResult;
   let text = '';
   let tableUnconfirmed = false;
+  let stream = false;
   try {
     text = item.text();
-    const output = asDrawn(outputOfItem(item.mime, text));
+    const raw = outputOfItem(item.mime, text);
+    stream = raw.output_type === 'stream';
+    const output = asDrawn(raw);
     const local = checkOutput(output, { mode: 'display' });
     // Without the views here, a possible table of rows waits for the host's check.
     review = holdWhileViewsUnknown(output, local, false);
@@ -49,10 +63,10 @@ export async function decideItem(
   } catch {
     review = unreadableResult();
   }
-  if (review.verdict === 'pass') return { show: true };
-  return (await hostShows(item.mime, text))
-    ? { show: true }
-    : { show: false, review, tableUnconfirmed };
+  if (review.verdict === 'pass' && !stream) return { show: true };
+  if (await hostShows(item.mime, text)) return { show: true };
+  const streamUnconfirmed = stream && review.verdict === 'pass';
+  return { show: false, review, tableUnconfirmed, streamUnconfirmed };
 }
 
 /** The messaging half of a renderer context (both optional: messaging may be off). */

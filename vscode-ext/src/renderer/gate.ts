@@ -29,6 +29,10 @@ const HELD_HINT =
 const TABLE_HINT =
   'This output may be a table of rows, which only the extension host can check against your Privet views, and it has not confirmed it. It is drawn once it does; if you are signed out, sign in ("Privet: Sign in").';
 
+/** What a stream part held only because the host did not confirm it after the earlier parts says. */
+const STREAM_HINT =
+  "This part of the cell's output stream is checked together with the parts printed before it, which only the extension host sees, and it has not confirmed it. It is drawn once it does.";
+
 /**
  * The gate renderer's API: VS Code's renderer API, and, for Privet's release renderer (only this
  * renderer has the messaging that asks the extension host), the decision for an item and the
@@ -57,7 +61,11 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
       delegates.dispose(item.id);
       clearElement(element);
       const { verdict, findings } = decision.review;
-      const hint = decision.tableUnconfirmed ? TABLE_HINT : HELD_HINT;
+      const hint = decision.tableUnconfirmed
+        ? TABLE_HINT
+        : decision.streamUnconfirmed
+          ? STREAM_HINT
+          : HELD_HINT;
       renderWithheld({ verdict, rules: holdingRules(findings) }, element, hint);
       return;
     }
