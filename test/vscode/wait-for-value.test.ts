@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForValue, type OnChange } from '../../vscode-ext/src/shared/wait-for-value.js';
+import {
+  LateWatches,
+  waitForValue,
+  type OnChange,
+} from '../../vscode-ext/src/shared/wait-for-value.js';
 
 /** A change source the test fires by hand, counting live subscriptions. */
 function changes(): { onChange: OnChange; fire: () => void; live: () => number } {
@@ -44,5 +48,74 @@ describe('waitForValue (an output reaching the host after the renderer asks)', (
     assert.equal(await waitForValue(() => undefined, c.onChange, 50), undefined);
     assert.ok(Date.now() - started >= 45);
     assert.equal(c.live(), 0, 'unsubscribed');
+  });
+});
+
+describe('LateWatches (a stream part placed after the host answered "hold")', () => {
+  test('calls back once the thing appears, once per key, then stops watching', async () => {
+    const c = changes();
+    const watches = new LateWatches();
+    let placed = false;
+    let found = 0;
+    const onFound = (): void => {
+      found++;
+    };
+    watches.watch('part', () => placed, c.onChange, 5000, onFound);
+    watches.watch('part', () => placed, c.onChange, 5000, onFound); // already watched
+    assert.equal(watches.size, 1);
+    assert.equal(c.live(), 1);
+    c.fire();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(found, 0, 'not there yet');
+    placed = true;
+    c.fire();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(found, 1);
+    assert.equal(watches.size, 0);
+    assert.equal(c.live(), 0, 'unsubscribed');
+  });
+
+  test('a watch ends after its bound without calling back', async () => {
+    const c = changes();
+    const watches = new LateWatches();
+    let found = 0;
+    watches.watch(
+      'part',
+      () => false,
+      c.onChange,
+      30,
+      () => found++,
+    );
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(found, 0);
+    assert.equal(watches.size, 0);
+    assert.equal(c.live(), 0);
+  });
+
+  test('dispose stops every watch: nothing calls back afterwards', async () => {
+    const c = changes();
+    const watches = new LateWatches();
+    let placed = false;
+    let found = 0;
+    watches.watch(
+      'a',
+      () => placed,
+      c.onChange,
+      5000,
+      () => found++,
+    );
+    watches.watch(
+      'b',
+      () => placed,
+      c.onChange,
+      5000,
+      () => found++,
+    );
+    watches.dispose();
+    placed = true;
+    c.fire();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(found, 0);
+    assert.equal(c.live(), 0);
   });
 });

@@ -8,7 +8,7 @@
  * after the earlier parts of its stream in its cell (stream-context.ts), once this host's copy of
  * the notebook holds it (the webview can have it first). Anything else — views unknown after a
  * short wait, a stream item no output holds by then, a gateway failure — answers "no" (fail
- * closed).
+ * closed); a stream item placed later leads to a recheck notice.
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
  */
@@ -20,34 +20,37 @@ import {
   type ApprovalAnswer,
   type RecheckNotice,
 } from '../shared/gate-messages.js';
-import { outputOfItem } from '../shared/output-items.js';
+import { outputOfItem, partsDecodeTo } from '../shared/output-items.js';
 import type { HeldOutputs } from './held.js';
 import { cellReadings } from './stream-context.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
 import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
-import { waitForValue } from '../shared/wait-for-value.js';
+import { LateWatches, waitForValue } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
 import type { ViewUsed } from '@privet/core';
 
-/** How long an answer may wait for the views to load (the renderer waits 5 s in all). */
-const VIEWS_WAIT_MS = 3000;
-
 /**
- * How long an answer about a stream item may wait, alongside the views, for the item to reach
- * this host's copy of the notebook (its earlier parts decide the check); then it is held.
+ * How long an answer may wait for the views to load and, for a stream item, for the item to reach
+ * this host's copy of the notebook (its earlier parts decide the check). The two waits run side
+ * by side, so an answer comes well within the renderer's 5 s; a stream item not placed by then is
+ * held, and watched for (LATE_ITEM_WATCH_MS) so the renderer is told to ask again once it is.
  */
-const ITEM_WAIT_MS = 3000;
+const ANSWER_WAIT_MS = 3000;
+
+/** How long, after answering "hold" for a stream item it could not place, the host watches for it. */
+const LATE_ITEM_WATCH_MS = 60_000;
 
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
 
 /** True when the output's items of this MIME type, joined (VS Code draws a stream appended in pieces as one), are exactly `text`. */
 function holdsItem(output: vscode.NotebookCellOutput, mime: string, text: string): boolean {
-  const decoder = new TextDecoder();
-  const parts = output.items.filter((i) => i.mime === mime);
-  return parts.length > 0 && parts.map((i) => decoder.decode(i.data)).join('') === text;
+  return partsDecodeTo(
+    output.items.filter((i) => i.mime === mime).map((i) => i.data),
+    text,
+  );
 }
 
 /** The outputs in `notebook` holding this item (see holdsItem). */
@@ -67,6 +70,7 @@ export class RendererApprovals implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(GATE_RENDERER_ID);
   private readonly subscriptions: vscode.Disposable[] = [];
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly lateItems = new LateWatches();
 
   /** Starts answering. */
   constructor(
@@ -135,7 +139,18 @@ export class RendererApprovals implements vscode.Disposable {
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         if (e.notebook === notebook) listener();
       });
-    return waitForValue(find, changes, ITEM_WAIT_MS);
+    return waitForValue(find, changes, ANSWER_WAIT_MS).then((contexts) => {
+      // Held for now: once an output holds it, the renderer is told to ask again.
+      if (!contexts)
+        this.lateItems.watch(
+          `${notebook.uri.toString()}\n${mime}\n${text}`,
+          () => find() !== undefined,
+          changes,
+          LATE_ITEM_WATCH_MS,
+          () => this.recheckSoon(),
+        );
+      return contexts;
+    });
   }
 
   /**
@@ -149,6 +164,10 @@ export class RendererApprovals implements vscode.Disposable {
   ): Promise<boolean> {
     try {
       const output = outputOfItem(mime, text);
+      // Both waits start now, side by side (see ANSWER_WAIT_MS).
+      const viewsLoaded = this.views.current()
+        ? undefined
+        : this.views.whenKnown(ANSWER_WAIT_MS).catch(() => null);
       const contexts = await this.streamContexts(notebook, mime, text);
       if (!contexts) return false; // a stream part this host cannot place yet: held
       const releases = this.approvals.releases;
@@ -160,7 +179,7 @@ export class RendererApprovals implements vscode.Disposable {
       // (which holds any possible table of rows) is answered at once, without waiting for them.
       const views =
         this.views.current() ??
-        (passWith(null, releases.lookup()) ? null : await this.views.whenKnown(VIEWS_WAIT_MS));
+        (passWith(null, releases.lookup()) ? null : ((await viewsLoaded) ?? null));
       const unknown: UnknownReleases = new Map();
       if (passWith(views, releases.lookup(unknown))) return true;
       const client = this.session.signedIn?.client;
@@ -194,6 +213,7 @@ export class RendererApprovals implements vscode.Disposable {
   /** Stops answering. */
   dispose(): void {
     clearTimeout(this.recheckTimer);
+    this.lateItems.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -122,3 +122,19 @@ export function outputOfItems(
   for (const [mime, text] of byMime) data[mime] = displayValue(mime, text);
   return { output_type: 'display_data', data, metadata };
 }
+
+/**
+ * True when `parts` (one output's items of one MIME type, bytes) decode and join to exactly
+ * `text` — what the renderer was given for an item VS Code draws from them. Parts whose byte
+ * count cannot decode to `text`'s length are told apart without decoding (UTF-8 gives at most one
+ * UTF-16 unit per byte and at least one per three bytes, also with replacement characters, after
+ * a leading byte-order mark the decoder drops from each part), so the host can look for an item
+ * among many outputs on every stream write.
+ */
+export function partsDecodeTo(parts: readonly Uint8Array[], text: string): boolean {
+  if (parts.length === 0) return false;
+  const bytes = parts.reduce((sum, p) => sum + p.byteLength, 0);
+  if (text.length > bytes || text.length * 3 + 3 * parts.length < bytes) return false;
+  const decoder = new TextDecoder();
+  return parts.map((p) => decoder.decode(p)).join('') === text;
+}

@@ -10,25 +10,68 @@ export type OnChange = (listener: () => void) => { dispose(): void };
 
 /**
  * Calls `find` now and after every change until it returns a value; resolves with that value, or
- * with undefined once `timeoutMs` has passed without one.
+ * with undefined once `timeoutMs` has passed without one or `signal` is aborted.
  */
 export function waitForValue<T>(
   find: () => T | undefined,
   onChange: OnChange,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<T | undefined> {
   const now = find();
-  if (now !== undefined || timeoutMs <= 0) return Promise.resolve(now);
+  if (now !== undefined || timeoutMs <= 0 || signal?.aborted) return Promise.resolve(now);
   return new Promise((resolve) => {
     const finish = (value: T | undefined): void => {
       clearTimeout(timer);
       subscription.dispose();
+      signal?.removeEventListener('abort', stop);
       resolve(value);
     };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    const stop = (): void => finish(undefined);
+    const timer = setTimeout(stop, timeoutMs);
     const subscription = onChange(() => {
       const value = find();
       if (value !== undefined) finish(value);
     });
+    signal?.addEventListener('abort', stop, { once: true });
   });
+}
+
+/**
+ * Watches, once per key and each for a bounded time, for things that were not there when asked
+ * (a stream part the host could not place in time, so the renderer holds it), and calls
+ * `onFound` when one appears — so the asker can be told to ask again instead of holding for good.
+ */
+export class LateWatches {
+  private readonly watching = new Map<string, AbortController>();
+
+  /** Starts watching for `key` (no-op if already watched): `found` on every change, up to `timeoutMs`. */
+  watch(
+    key: string,
+    found: () => boolean,
+    onChange: OnChange,
+    timeoutMs: number,
+    onFound: () => void,
+  ): void {
+    if (this.watching.has(key)) return;
+    const stop = new AbortController();
+    this.watching.set(key, stop);
+    void waitForValue(() => (found() ? true : undefined), onChange, timeoutMs, stop.signal).then(
+      (value) => {
+        if (this.watching.get(key) === stop) this.watching.delete(key);
+        if (value && !stop.signal.aborted) onFound();
+      },
+    );
+  }
+
+  /** How many keys are watched. */
+  get size(): number {
+    return this.watching.size;
+  }
+
+  /** Stops every watch (none calls `onFound` afterwards). */
+  dispose(): void {
+    for (const stop of this.watching.values()) stop.abort();
+    this.watching.clear();
+  }
 }
