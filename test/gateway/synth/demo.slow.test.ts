@@ -6,11 +6,11 @@ import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import { publishViews, viewFiles } from '../../../gateway/src/publish/index.js';
 import { demoPolicy, demoPolicyDir, freshStateDir } from '../publish/helpers.js';
 
-test('the demo policy publishes patients_synthetic (50,000 patients) within seconds', async () => {
+// Its speed is measured in bench/publish.ts, as a ratio to a baseline, not asserted here.
+test('the demo policy publishes patients_synthetic (50,000 patients) with a fidelity report', async () => {
   const { text, policy } = demoPolicy();
   const stateDir = freshStateDir();
   try {
-    const started = performance.now();
     const [r] = await publishViews({
       policy,
       policyText: text,
@@ -18,9 +18,7 @@ test('the demo policy publishes patients_synthetic (50,000 patients) within seco
       stateDir,
       viewNames: ['patients_synthetic'],
     });
-    const seconds = (performance.now() - started) / 1000;
     assert.ok(Math.abs(r!.rows - 50_000) < 500, `rows ${r!.rows}`);
-    assert.ok(seconds < 60, `took ${seconds.toFixed(1)} s`);
     const report = JSON.parse(
       readFileSync(join(viewFiles(stateDir, 'patients_synthetic').dir, 'fidelity.json'), 'utf8'),
     ) as FidelityReport;
