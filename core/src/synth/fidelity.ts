@@ -11,6 +11,8 @@ import type {
   FidelityUtility,
 } from './fidelity-types.js';
 import { cramersV } from './metrics.js';
+import { OTHER_LABEL } from './encode.js';
+import { NOT_RELEASED_LABEL } from './report-tables.js';
 import { countMarginal, type DiscreteTable } from './table.js';
 import { combinations, marginalTvd } from './tvd.js';
 
@@ -19,6 +21,9 @@ export const MAX_REPORT_CELLS = 2_000_000;
 
 /** Most bars drawn per column; the remaining categories are merged into one bar. */
 export const MAX_BARS = 16;
+
+/** Labels whose bars are never merged: the catch-all and the real values not released. */
+const PINNED_LABELS: ReadonlySet<string> = new Set([OTHER_LABEL, NOT_RELEASED_LABEL]);
 
 /** Inputs of `fidelityReport`. */
 export interface FidelityInput {
@@ -45,7 +50,16 @@ function columnBars(input: FidelityInput, a: number): FidelityColumn {
   const ns = Math.max(1, input.synthetic.rows);
   const labels = input.labels[a] ?? [];
   const order = Array.from(real.keys()).sort((x, y) => real[y]! - real[x]! || x - y);
-  const shown = real.length <= MAX_BARS ? Array.from(real.keys()) : order.slice(0, MAX_BARS - 1);
+  // The catch-all and the real values not released always get their own bar (never merged).
+  const pinned = new Set(
+    order.filter((c) => PINNED_LABELS.has(labels[c] ?? '') && real[c]! + syn[c]! > 0),
+  );
+  const shown =
+    real.length <= MAX_BARS
+      ? Array.from(real.keys())
+      : order
+          .filter((c, i) => pinned.has(c) || i < MAX_BARS - 1 - pinned.size)
+          .slice(0, MAX_BARS - 1);
   const bars = shown.map((c) => ({
     label: labels[c] ?? String(c),
     real: real[c]! / nr,

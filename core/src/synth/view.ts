@@ -23,6 +23,7 @@ import { synthesize } from './synthesize.js';
 import type { DiscreteTable } from './table.js';
 import type { ViewWarning } from '../protocol.js';
 import { domainWarnings } from './view-warnings.js';
+import { rawIsOtherLabel, reportTables } from './report-tables.js';
 
 /** How a synthetic column is published: its value type after decoding. */
 export type ViewOutput = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -51,8 +52,12 @@ export interface SynthesizeViewOptions {
 /** What `synthesizeView` returns: values to publish, encoded tables for metrics, accounting. */
 export interface ViewSynthesis {
   values: SyntheticValues[];
-  /** Real rows encoded with the released domains (for the fidelity report; never published). */
+  /**
+   * Real rows encoded with the released domains, for the fidelity report (never published): a
+   * value the domain cannot hold is coded "(not released)", apart from "(other)" (report-tables.ts).
+   */
   realCodes: DiscreteTable;
+  /** The synthetic rows' codes, in the same domains as `realCodes`. */
   syntheticCodes: DiscreteTable;
   /** Label of every code per column (categories, discovered values, or bin ranges). */
   labels: string[][];
@@ -184,13 +189,19 @@ export function synthesizeView(
   const values = columns.map((c, i) =>
     decodeValues(c, encoded[i]!, result.table.columns[i]!.codes, options.rng),
   );
+  const report = reportTables(
+    encoded,
+    realCodes,
+    result.table,
+    encoded.map((e) => (e.spec.kind === 'numeric' ? binLabels(e.spec) : [...(e.labels ?? [])])),
+    // A date column's labels are years: no raw date is the text "(other)".
+    (i, row) => columns[i]!.output !== 'date' && rawIsOtherLabel(raw[i]![row]!),
+  );
   return {
     values,
-    realCodes,
-    syntheticCodes: result.table,
-    labels: encoded.map((e) =>
-      e.spec.kind === 'numeric' ? binLabels(e.spec) : [...(e.labels ?? [])],
-    ),
+    realCodes: report.real,
+    syntheticCodes: report.synthetic,
+    labels: report.labels,
     measurements: result.measurements,
     rhoTotal: result.rhoTotal,
     rhoSpent: result.rhoSpent,

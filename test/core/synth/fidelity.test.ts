@@ -49,6 +49,25 @@ describe('fidelity report', () => {
     assert.ok(Math.abs(z.bars.reduce((a, b) => a + b.real, 0) - 1) < 1e-12);
   });
 
+  test('the catch-all and the real values not released keep their own bars among many', () => {
+    const t = table(600);
+    // z's last two codes are "(other)" and "(not released)"; both are rare (20 of 600 rows each).
+    const zLabels = [...labels[2]!.slice(0, 28), '(other)', '(not released)'];
+    const r = fidelityReport({
+      view: 'v',
+      real: t,
+      synthetic: t,
+      labels: [labels[0]!, labels[1]!, zLabels],
+      createdAt: 'now',
+    });
+    const z = r.columns[2]!;
+    assert.equal(z.bars.length, MAX_BARS);
+    const names = z.bars.map((b) => b.label);
+    assert.ok(names.includes('(other)') && names.includes('(not released)'), names.join(', '));
+    assert.match(z.bars.at(-1)!.label, /^… 15 more$/);
+    assert.ok(Math.abs(z.bars.reduce((a, b) => a + b.real, 0) - 1) < 1e-12);
+  });
+
   test('breaking the x–y association shows in 2-way TVD, Cramér V difference and utility', () => {
     const r = fidelityReport({
       view: 'v',

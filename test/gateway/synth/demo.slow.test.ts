@@ -23,7 +23,21 @@ test('the demo policy publishes patients_synthetic (50,000 patients) with a fide
       readFileSync(join(viewFiles(stateDir, 'patients_synthetic').dir, 'fidelity.json'), 'utf8'),
     ) as FidelityReport;
     assert.equal(report.utility?.target, 'diagnosis');
-    assert.ok(report.tvd.oneWay < 0.02, `1-way TVD ${report.tvd.oneWay}`);
+    // Real values DP discovery did not release (e.g. rare zips, sparse birth years) count against
+    // a column: its TVD is at least their share, however closely the rest is reproduced. Beyond
+    // that share, every column is reproduced closely. The publisher warns about zip.
+    const warned = new Set((r!.manifest.warnings ?? []).map((w) => w.column));
+    assert.ok(warned.has('zip'), 'the demo zip codes are too thin at this size');
+    for (const c of report.columns) {
+      const notReleased = c.bars.find((b) => b.label === '(not released)')?.real ?? 0;
+      assert.ok(c.tvd >= notReleased - 1e-9, `${c.name}: TVD ${c.tvd} < ${notReleased}`);
+      assert.ok(c.tvd < notReleased + 0.02, `${c.name}: TVD ${c.tvd}`);
+    }
+    assert.ok(
+      (report.columns.find((c) => c.name === 'zip')!.bars.find((b) => b.label === '(not released)')
+        ?.real ?? 0) > 0.3,
+      'most real zips are not released',
+    );
     assert.ok(report.utility!.accuracySyntheticOnReal > report.utility!.accuracyMajority);
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
