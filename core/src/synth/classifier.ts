@@ -11,6 +11,8 @@ export interface NaiveBayes {
   prior: Float64Array;
   /** Per feature column: log P(value | class), row-major [class][value] (undefined for the target). */
   likelihood: (Float64Array | undefined)[];
+  /** Per feature column: 1 for each value seen in training (undefined for the target). */
+  seen: (Uint8Array | undefined)[];
 }
 
 function targetIndex(t: DiscreteTable, target: string): number {
@@ -32,6 +34,12 @@ export function trainNaiveBayes(t: DiscreteTable, target: string): NaiveBayes {
   const classCounts = new Float64Array(k);
   for (const v of y) classCounts[v]!++;
   const prior = classCounts.map((c) => Math.log((c + 1) / (t.rows + k)));
+  const seen = t.columns.map((col, a) => {
+    if (a === ti) return undefined;
+    const mask = new Uint8Array(col.size);
+    for (const v of col.codes) mask[v] = 1;
+    return mask;
+  });
   const likelihood = t.columns.map((col, a) => {
     if (a === ti) return undefined;
     const s = col.size;
@@ -43,7 +51,7 @@ export function trainNaiveBayes(t: DiscreteTable, target: string): NaiveBayes {
     }
     return counts;
   });
-  return { target: ti, prior, likelihood };
+  return { target: ti, prior, likelihood, seen };
 }
 
 /** Predicted class of every row of `t` (same schema as the training table). */
@@ -55,9 +63,11 @@ export function predictNaiveBayes(model: NaiveBayes, t: DiscreteTable): Int32Arr
     score.set(model.prior);
     t.columns.forEach((col, a) => {
       const l = model.likelihood[a];
-      if (!l) return;
-      const s = col.size;
       const v = col.codes[i]!;
+      // A value never seen in training says nothing about the class: the feature is left out
+      // (its smoothed likelihood would favour the rarest classes).
+      if (!l || !model.seen[a]?.[v]) return;
+      const s = col.size;
       for (let c = 0; c < k; c++) score[c]! += l[c * s + v]!;
     });
     let best = 0;
