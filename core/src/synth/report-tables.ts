@@ -4,7 +4,6 @@
 // as near-perfect. The fidelity report instead codes such real values apart, as "(not released)",
 // which no synthetic row holds: the column then scores as far from the real one as it is. Only the
 // share of such rows enters the report, never one of the values.
-import type { EncodedColumn } from './encode.js';
 import { OTHER_LABEL } from './encode.js';
 import type { DiscreteTable } from './table.js';
 
@@ -19,12 +18,12 @@ export interface ReportTables {
 }
 
 /**
- * Report tables from the synthesizer's: in each categorical column with a catch-all code, real
- * rows coded catch-all whose raw value is not literally "(other)" (`isLiteralOther`, by row) move
- * to one more code, NOT_RELEASED_LABEL, added to both tables' domains; other columns are shared.
+ * Report tables from the synthesizer's: in each column with a catch-all code (categorical ones),
+ * real rows coded catch-all whose raw value is not literally "(other)" (`isLiteralOther`, by row)
+ * move to one more code, NOT_RELEASED_LABEL, added to both tables' domains; other columns are
+ * shared.
  */
 export function reportTables(
-  encoded: readonly EncodedColumn[],
   real: DiscreteTable,
   synthetic: DiscreteTable,
   labels: readonly (readonly string[])[],
@@ -35,10 +34,9 @@ export function reportTables(
     synthetic: { columns: [...synthetic.columns], rows: synthetic.rows },
     labels: labels.map((l) => [...l]),
   };
-  encoded.forEach((e, i) => {
-    const other = e.column.catchAll;
-    const column = real.columns[i]!;
-    if (e.spec.kind !== 'categorical' || other === undefined) return;
+  real.columns.forEach((column, i) => {
+    const other = column.catchAll;
+    if (other === undefined) return;
     const notReleased = column.size;
     let moved = 0;
     const codes = Int32Array.from(column.codes, (code, row) => {

@@ -190,7 +190,6 @@ export function synthesizeView(
     decodeValues(c, encoded[i]!, result.table.columns[i]!.codes, options.rng),
   );
   const report = reportTables(
-    encoded,
     realCodes,
     result.table,
     encoded.map((e) => (e.spec.kind === 'numeric' ? binLabels(e.spec) : [...(e.labels ?? [])])),

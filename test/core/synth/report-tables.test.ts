@@ -22,7 +22,7 @@ describe('fidelity report tables (real values the view cannot hold)', () => {
       columns: [{ ...encoded.column, codes: Int32Array.from([0, 2, 2, 2]) }],
       rows: 4,
     };
-    const out = reportTables([encoded], real, synthetic, [encoded.labels!], (_, row) =>
+    const out = reportTables(real, synthetic, [encoded.labels!], (_, row) =>
       rawIsOtherLabel(raw[row]!),
     );
     assert.deepEqual(out.labels[0], ['a', 'b', OTHER_LABEL, NOT_RELEASED_LABEL]);
@@ -43,7 +43,7 @@ describe('fidelity report tables (real values the view cannot hold)', () => {
       raw,
     );
     const real = { columns: [encoded.column], rows: 3 };
-    const out = reportTables([encoded], real, real, [encoded.labels!], () => false);
+    const out = reportTables(real, real, [encoded.labels!], () => false);
     assert.equal(out.real.columns[0], real.columns[0]);
     assert.deepEqual(out.labels[0], ['a', 'b', OTHER_LABEL]);
   });
