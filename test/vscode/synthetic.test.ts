@@ -14,7 +14,12 @@ import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { escapeHtml, fidelityPage } from '../../vscode-ext/src/synthetic/fidelity-page.js';
 import { syntheticPrivacyMarkdown } from '../../vscode-ext/src/synthetic/privacy-text.js';
 import { describePublishJob as describeJob } from '@privet/core/client/index';
-import { planSummary, publishAndWait } from '../../vscode-ext/src/synthetic/publish.js';
+import {
+  planSummary,
+  publishAndWait,
+  warningNotices,
+} from '../../vscode-ext/src/synthetic/publish.js';
+import type { ViewSummary } from '@privet/core/protocol';
 
 const VIEW = 'people_synth';
 
@@ -101,5 +106,38 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
       /<li data-column="zip"><code>zip<\/code>: only 3 values of &quot;zip&quot; are held by enough rows &lt;b&gt;\. Fix: declare the public categories of &quot;zip&quot;\.<\/li>/,
     );
     assert.doesNotMatch(page, /<b>/);
+  });
+
+  it('column warnings make one notice per published view, never one per column', () => {
+    const view = (name: string, columns: string[]): ViewSummary =>
+      ({
+        name,
+        tier: 'synthetic',
+        published: true,
+        manifest: {
+          warnings: columns.map((column) => ({
+            column,
+            message: `only 1 value of "${column}" is held by enough rows`,
+            fix: `declare the public categories of "${column}"`,
+          })),
+        },
+      }) as unknown as ViewSummary;
+    const views = [
+      view('a', ['zip', 'born']),
+      view('b', ['city']),
+      view('c', []),
+      view('d', ['x']),
+    ];
+    const notices = warningNotices(views, new Set(['a', 'b', 'c']));
+    assert.deepEqual(
+      notices.map((n) => n.view),
+      ['a', 'b'],
+      'views without warnings, or not published now, have no notice',
+    );
+    assert.equal(
+      notices[0]!.message,
+      'Privet: a, 2 column warnings. zip: only 1 value of "zip" is held by enough rows. Fix: declare the public categories of "zip". born: only 1 value of "born" is held by enough rows. Fix: declare the public categories of "born".',
+    );
+    assert.match(notices[1]!.message, /^Privet: b, 1 column warning\. city: /);
   });
 });

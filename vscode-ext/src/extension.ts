@@ -32,6 +32,9 @@ import {
   showFidelity,
 } from './synthetic/commands.js';
 
+/** The button of a column-warning notification that opens the view's fidelity report. */
+const SHOW_FIDELITY_REPORT = 'Show Fidelity Report';
+
 /** Shows an error that says what happened and how to fix it. */
 function showError(what: string, error: unknown): void {
   const message =
@@ -198,9 +201,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (!(await confirmPublish(signedIn.client))) return;
         const outcome = await publishWithProgress(signedIn.client);
         void vscode.window.showInformationMessage(`Privet: ${outcome.summary}`);
-        // Each column DP discovery left (mostly) empty, with its fix; also in the tree and report.
-        for (const warning of outcome.warnings)
-          void vscode.window.showWarningMessage(`Privet: ${warning}`);
+        // Each column DP discovery left (mostly) empty, with its fix, one notice per view; also in
+        // the tree and the report, which the notice's button opens.
+        for (const notice of outcome.warnings)
+          void vscode.window
+            .showWarningMessage(notice.message, SHOW_FIDELITY_REPORT)
+            .then((choice) =>
+              choice === SHOW_FIDELITY_REPORT
+                ? vscode.commands.executeCommand('privet.showFidelity', notice.view)
+                : undefined,
+            );
         tree.refresh();
       } catch (error) {
         showError('publishing', error);

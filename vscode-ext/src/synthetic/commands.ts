@@ -8,7 +8,7 @@ import type { ViewSummary } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { fidelityPage } from './fidelity-page.js';
 import { describePublishJob } from '@privet/core/client/index';
-import { planSummary, publishAndWait } from './publish.js';
+import { planSummary, publishAndWait, warningNotices, type ViewWarningNotice } from './publish.js';
 
 /**
  * Shows what publishing would rebuild and charge (GET /publish/plan) in a modal dialog; true when
@@ -35,8 +35,8 @@ export async function confirmPublish(client: GatewayClient): Promise<boolean> {
 /** What a publish run ended with: a one-line outcome and the published views' column warnings. */
 export interface PublishOutcome {
   summary: string;
-  /** One line per warning: "view, column: message. Fix: fix." */
-  warnings: string[];
+  /** One notice per published view with column warnings. */
+  warnings: ViewWarningNotice[];
 }
 
 /** Publishes every view with a progress notification; resolves with the outcome. */
@@ -76,23 +76,21 @@ export async function publishWithProgress(client: GatewayClient): Promise<Publis
         (r) => r.views,
         () => [],
       );
-      const warnings = views
-        .filter((v) => names.has(v.name))
-        .flatMap((v) =>
-          (v.manifest?.warnings ?? []).map(
-            (w) => `${v.name}, ${w.column}: ${w.message}. Fix: ${w.fix}.`,
-          ),
-        );
+      const warnings = warningNotices(views, names);
       return { summary: `published ${list.length} views: ${list.join(', ')}`, warnings };
     },
   );
 }
 
-/** The view a command was invoked on (a tree node) or one the user picks among synthetic views. */
+/**
+ * The view a command was invoked on (a tree node, or its name from a notification's button) or
+ * one the user picks among synthetic views.
+ */
 export async function pickSyntheticView(
   client: GatewayClient,
   arg: unknown,
 ): Promise<string | undefined> {
+  if (typeof arg === 'string' && arg !== '') return arg;
   const node = arg as { kind?: unknown; view?: ViewSummary } | undefined;
   if (node?.kind === 'view' && node.view?.tier === 'synthetic') return node.view.name;
   const { views } = await client.listViews();

@@ -5,6 +5,7 @@
  * notification.
  */
 import type { PublishJob, PublishPlan } from '@privet/core';
+import type { ViewSummary } from '@privet/core/protocol';
 import { followPublishJob, type GatewayClient, type PollOptions } from '@privet/core/client/index';
 
 /** Starts a publish job and polls it to the end; `onProgress` sees every snapshot. */
@@ -37,4 +38,30 @@ export function planSummary(plan: PublishPlan): string {
     ...(budgets.length > 0 ? budgets : ['No synthetic view needs rebuilding: nothing is charged.']),
     ...(problems.length > 0 ? ['', ...problems] : []),
   ].join('\n');
+}
+
+/** One published view's column warnings, for one notification. */
+export interface ViewWarningNotice {
+  view: string;
+  /** The notification text: the view, how many warnings, then "column: message. Fix: fix." each. */
+  message: string;
+}
+
+/**
+ * One notice per published view with column warnings (DP discovery left a column mostly empty):
+ * VS Code shows three notifications at most, so one per warning could push the "published"
+ * notice, or another view's warnings, out of sight.
+ */
+export function warningNotices(
+  views: readonly ViewSummary[],
+  published: ReadonlySet<string>,
+): ViewWarningNotice[] {
+  return views
+    .filter((v) => published.has(v.name) && (v.manifest?.warnings?.length ?? 0) > 0)
+    .map((v) => {
+      const warnings = v.manifest!.warnings!;
+      const lines = warnings.map((w) => `${w.column}: ${w.message}. Fix: ${w.fix}.`);
+      const count = `${warnings.length} column warning${warnings.length > 1 ? 's' : ''}`;
+      return { view: v.name, message: `Privet: ${v.name}, ${count}. ${lines.join(' ')}` };
+    });
 }
