@@ -117,7 +117,7 @@ export class RendererApprovals implements vscode.Disposable {
 
   /**
    * The stream texts an item continues: for a stream item, the earlier parts of its stream in each
-   * cell holding it, waiting (ITEM_WAIT_MS) for an output to hold it, else undefined — a part
+   * cell holding it, waiting (ANSWER_WAIT_MS) for an output to hold it, else undefined — a part
    * checked without the parts before it could pass alone (fail closed); otherwise just ''.
    */
   private streamContexts(
