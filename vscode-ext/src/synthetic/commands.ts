@@ -39,6 +39,14 @@ export interface PublishOutcome {
   warnings: ViewWarningNotice[];
 }
 
+/** The views, read only for their column warnings: none when the listing fails. */
+function viewsForWarnings(client: GatewayClient): Promise<ViewSummary[]> {
+  return client.listViews().then(
+    (r) => r.views,
+    () => [],
+  );
+}
+
 /** Publishes every view with a progress notification; resolves with the outcome. */
 export async function publishWithProgress(client: GatewayClient): Promise<PublishOutcome> {
   return vscode.window.withProgress(
@@ -72,10 +80,7 @@ export async function publishWithProgress(client: GatewayClient): Promise<Publis
       const list = published.map((p) => `${p.view} (${p.rows} rows)`);
       const names = new Set(published.map((p) => p.view));
       // The views are published: a failed listing only loses the warnings (the tree shows them).
-      const views = await client.listViews().then(
-        (r) => r.views,
-        () => [],
-      );
+      const views = await viewsForWarnings(client);
       const warnings = warningNotices(views, names);
       return { summary: `published ${list.length} views: ${list.join(', ')}`, warnings };
     },
@@ -112,10 +117,7 @@ export async function showFidelity(client: GatewayClient, view: string): Promise
     client.viewFidelity(view),
     client.viewFidelitySvg(view),
     // Only for the column warnings: the report opens without them if the listing fails.
-    client.listViews().then(
-      (r) => r.views,
-      () => [],
-    ),
+    viewsForWarnings(client),
   ]);
   const warnings = views.find((v) => v.name === view)?.manifest?.warnings ?? [];
   const panel = vscode.window.createWebviewPanel(
