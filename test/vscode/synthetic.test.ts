@@ -18,6 +18,7 @@ import {
   planSummary,
   publishAndWait,
   warningNotices,
+  MAX_WARNING_NOTICES,
 } from '../../vscode-ext/src/synthetic/publish.js';
 import type { ViewSummary } from '@privet/core/protocol';
 
@@ -130,8 +131,8 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
     ];
     const notices = warningNotices(views, new Set(['a', 'b', 'c']));
     assert.deepEqual(
-      notices.map((n) => n.view),
-      ['a', 'b'],
+      notices.map((n) => n.views),
+      [['a'], ['b']],
       'views without warnings, or not published now, have no notice',
     );
     assert.equal(
@@ -139,5 +140,36 @@ describe('VS Code: publishing and synthetic views over a real gateway', () => {
       'Privet: a, 2 column warnings. zip: only 1 value of "zip" is held by enough rows. Fix: declare the public categories of "zip". born: only 1 value of "born" is held by enough rows. Fix: declare the public categories of "born".',
     );
     assert.match(notices[1]!.message, /^Privet: b, 1 column warning\. city: /);
+  });
+
+  it('past two views with column warnings, one notice names them all (the "published" notice stays in sight)', () => {
+    const view = (name: string, warnings: number): ViewSummary =>
+      ({
+        name,
+        tier: 'synthetic',
+        published: true,
+        manifest: {
+          warnings: Array.from({ length: warnings }, (_, i) => ({
+            column: `c${i}`,
+            message: 'only 1 value is held by enough rows',
+            fix: 'declare the public categories',
+          })),
+        },
+      }) as unknown as ViewSummary;
+    const views = [view('a', 2), view('b', 1), view('c', 0), view('d', 1), view('e', 3)];
+    const all = new Set(['a', 'b', 'c', 'd', 'e']);
+    const notices = warningNotices(views, all);
+    assert.equal(notices.length, 1);
+    assert.ok(notices.length <= MAX_WARNING_NOTICES);
+    assert.deepEqual(notices[0]!.views, ['a', 'b', 'd', 'e']);
+    assert.equal(
+      notices[0]!.message,
+      "Privet: 4 published views have column warnings: a (2 column warnings), b (1 column warning), d (1 column warning), e (3 column warnings). Open a view's fidelity report, or its node in the Privet tree, for each warning and its fix.",
+    );
+    // Two views still get a notice each, with their warnings spelled out.
+    assert.deepEqual(
+      warningNotices(views, new Set(['a', 'b'])).map((n) => n.views),
+      [['a'], ['b']],
+    );
   });
 });

@@ -201,14 +201,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (!(await confirmPublish(signedIn.client))) return;
         const outcome = await publishWithProgress(signedIn.client);
         void vscode.window.showInformationMessage(`Privet: ${outcome.summary}`);
-        // Each column DP discovery left (mostly) empty, with its fix, one notice per view; also in
-        // the tree and the report, which the notice's button opens.
+        // Each column DP discovery left (mostly) empty, with its fix, one notice per view (one for
+        // all when they are many); also in the tree and the report, which the button opens.
         for (const notice of outcome.warnings)
           void vscode.window
             .showWarningMessage(notice.message, SHOW_FIDELITY_REPORT)
             .then((choice) =>
               choice === SHOW_FIDELITY_REPORT
-                ? vscode.commands.executeCommand('privet.showFidelity', notice.view)
+                ? vscode.commands.executeCommand(
+                    'privet.showFidelity',
+                    notice.views.length === 1 ? notice.views[0] : notice.views,
+                  )
                 : undefined,
             );
         tree.refresh();

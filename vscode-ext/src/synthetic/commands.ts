@@ -89,7 +89,7 @@ export async function publishWithProgress(client: GatewayClient): Promise<Publis
 
 /**
  * The view a command was invoked on (a tree node, or its name from a notification's button) or
- * one the user picks among synthetic views.
+ * one the user picks among synthetic views (among the names passed, when a notice names several).
  */
 export async function pickSyntheticView(
   client: GatewayClient,
@@ -99,7 +99,13 @@ export async function pickSyntheticView(
   const node = arg as { kind?: unknown; view?: ViewSummary } | undefined;
   if (node?.kind === 'view' && node.view?.tier === 'synthetic') return node.view.name;
   const { views } = await client.listViews();
-  const synthetic = views.filter((v) => v.tier === 'synthetic' && v.published);
+  const among =
+    Array.isArray(arg) && arg.every((a) => typeof a === 'string')
+      ? new Set<unknown>(arg)
+      : undefined;
+  const synthetic = views.filter(
+    (v) => v.tier === 'synthetic' && v.published && (!among || among.has(v.name)),
+  );
   if (synthetic.length === 0) {
     void vscode.window.showInformationMessage('Privet: no published synthetic view to show.');
     return undefined;

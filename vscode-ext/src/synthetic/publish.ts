@@ -40,28 +40,47 @@ export function planSummary(plan: PublishPlan): string {
   ].join('\n');
 }
 
-/** One published view's column warnings, for one notification. */
+/** Column warnings of published views, for one notification. */
 export interface ViewWarningNotice {
-  view: string;
+  /** The views the notice is about: one, or every view with warnings when they are many. */
+  views: string[];
   /** The notification text: the view, how many warnings, then "column: message. Fix: fix." each. */
   message: string;
 }
 
+/** Most warning notices shown after a publish: with the "published" one, VS Code's limit of three. */
+export const MAX_WARNING_NOTICES = 2;
+
 /**
- * One notice per published view with column warnings (DP discovery left a column mostly empty):
- * VS Code shows three notifications at most, so one per warning could push the "published"
- * notice, or another view's warnings, out of sight.
+ * One notice per published view with column warnings (DP discovery left a column mostly empty),
+ * or, past MAX_WARNING_NOTICES views, one notice naming them all: VS Code shows three
+ * notifications at most, so more would push the "published" notice out of sight.
  */
 export function warningNotices(
   views: readonly ViewSummary[],
   published: ReadonlySet<string>,
 ): ViewWarningNotice[] {
-  return views
-    .filter((v) => published.has(v.name) && (v.manifest?.warnings?.length ?? 0) > 0)
-    .map((v) => {
-      const warnings = v.manifest!.warnings!;
-      const lines = warnings.map((w) => `${w.column}: ${w.message}. Fix: ${w.fix}.`);
-      const count = `${warnings.length} column warning${warnings.length > 1 ? 's' : ''}`;
-      return { view: v.name, message: `Privet: ${v.name}, ${count}. ${lines.join(' ')}` };
-    });
+  const warned = views.filter(
+    (v) => published.has(v.name) && (v.manifest?.warnings?.length ?? 0) > 0,
+  );
+  const count = (n: number): string => `${n} column warning${n > 1 ? 's' : ''}`;
+  if (warned.length > MAX_WARNING_NOTICES) {
+    const list = warned.map((v) => `${v.name} (${count(v.manifest!.warnings!.length)})`);
+    return [
+      {
+        views: warned.map((v) => v.name),
+        message:
+          `Privet: ${warned.length} published views have column warnings: ${list.join(', ')}. ` +
+          "Open a view's fidelity report, or its node in the Privet tree, for each warning and its fix.",
+      },
+    ];
+  }
+  return warned.map((v) => {
+    const warnings = v.manifest!.warnings!;
+    const lines = warnings.map((w) => `${w.column}: ${w.message}. Fix: ${w.fix}.`);
+    return {
+      views: [v.name],
+      message: `Privet: ${v.name}, ${count(warnings.length)}. ${lines.join(' ')}`,
+    };
+  });
 }
