@@ -38,6 +38,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       '.venv/**',
+      '.venv-reference/**',
       'data/**',
       '**/lib/**',
       '.privet/**',

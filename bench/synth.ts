@@ -14,7 +14,8 @@ import { takeRows, type DiscreteTable } from '@privet/core/synth/table';
 import { meanTvd } from '@privet/core/synth/tvd';
 import type { BenchResult } from './result.js';
 
-const DIR =
+/** The shared UCI Adult folder (adult.csv, adult-domain.json). */
+export const ADULT_DIR =
   [
     ...(process.env.PRIVET_SHARED ? [join(process.env.PRIVET_SHARED, 'data/adult')] : []),
     fileURLToPath(new URL('../../shared/data/adult', import.meta.url)),
@@ -23,13 +24,9 @@ const DIR =
 const SEEDS = ['b1', 'b2', 'b3', 'b4', 'b5'];
 const TARGET = 'income>50K';
 
-/** UCI Adult as a discrete table (codes and domain sizes from the shared data folder). */
-export function loadAdult(): DiscreteTable {
-  const domain = JSON.parse(readFileSync(`${DIR}/adult-domain.json`, 'utf8')) as Record<
-    string,
-    number
-  >;
-  const lines = readFileSync(`${DIR}/adult.csv`, 'utf8').trim().split('\n');
+/** A discrete table from a CSV of integer codes (header row) and a domain file's column sizes. */
+export function loadDiscreteCsv(csvPath: string, domain: Record<string, number>): DiscreteTable {
+  const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
   const header = lines[0]!.split(',');
   const rows = lines.length - 1;
   const columns = header.map((name) => ({
@@ -42,6 +39,19 @@ export function loadAdult(): DiscreteTable {
     for (let j = 0; j < f.length; j++) columns[j]!.codes[i] = Number(f[j]);
   }
   return { columns, rows };
+}
+
+/** UCI Adult as a discrete table (codes and domain sizes from the shared data folder). */
+export function loadAdult(): DiscreteTable {
+  return loadDiscreteCsv(`${ADULT_DIR}/adult.csv`, adultDomain());
+}
+
+/** The Adult domain file: column name → number of codes. */
+export function adultDomain(): Record<string, number> {
+  return JSON.parse(readFileSync(`${ADULT_DIR}/adult-domain.json`, 'utf8')) as Record<
+    string,
+    number
+  >;
 }
 
 /** Baselines: each column drawn independently from its real values, or whole real rows resampled. */
