@@ -71,12 +71,10 @@ const adult = loadAdult();
 const domain = adultDomain();
 const rho = rhoForEpsilonDelta(EPSILON, DELTA).toNumber();
 const work = mkdtempSync(join(tmpdir(), 'privet-reference-'));
-const sums: Record<string, number[]> = {};
-/** Per seed, each table's [TVD1, TVD2, TVD3] (ratios compare the seeds both sides finished). */
-const bySeed = new Map<number, Map<string, [number, number, number]>>();
-const add = (key: string, value: number): void => {
-  (sums[key] ??= []).push(value);
-};
+/** One table's scores: mean 1/2/3-way TVD and the seconds it took to make. */
+type Scored = { tvd: [number, number, number]; seconds: number };
+/** Per seed, each finished table's scores (ratios compare the seeds both sides finished). */
+const bySeed = new Map<number, Map<string, Scored>>();
 try {
   for (let seed = 1; seed <= seeds; seed++) {
     const t0 = performance.now();
@@ -86,10 +84,10 @@ try {
       rng: await seededRandom(`reference-${seed}`),
       rows: adult.rows,
     });
-    add('ours_s', (performance.now() - t0) / 1000);
-    const scored = new Map([['ours', score(adult, ours.table)]]);
+    const scored = new Map<string, Scored>([
+      ['ours', { tvd: score(adult, ours.table), seconds: (performance.now() - t0) / 1000 }],
+    ]);
     bySeed.set(seed, scored);
-    scored.get('ours')!.forEach((v, k) => add(`tvd${k + 1}_ours`, v));
     for (const mechanism of MECHANISMS) {
       console.error(`seed ${seed}: ${mechanism}…`);
       const out = join(work, `${mechanism}-${seed}.csv`);
@@ -115,25 +113,34 @@ try {
         continue;
       }
       const facts = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number };
-      add(`${mechanism}_s`, facts.seconds);
-      const theirs = score(adult, loadDiscreteCsv(out, domain));
-      scored.set(mechanism, theirs);
-      theirs.forEach((v, k) => add(`tvd${k + 1}_${mechanism}`, v));
+      scored.set(mechanism, {
+        tvd: score(adult, loadDiscreteCsv(out, domain)),
+        seconds: facts.seconds,
+      });
     }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-const metrics: Record<string, number> = { rho };
 const meanOf = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-for (const [k, v] of Object.entries(sums)) metrics[k] = meanOf(v);
+/** The scores of `table` on the seeds where `alongside` finished too (every seed by default). */
+const scoresOf = (table: string, alongside = table): Scored[] =>
+  [...bySeed.values()].filter((m) => m.has(table) && m.has(alongside)).map((m) => m.get(table)!);
+const metrics: Record<string, number> = { rho };
 const ratios: Record<string, number> = {};
+for (const table of ['ours', ...MECHANISMS]) {
+  const all = scoresOf(table);
+  if (all.length === 0) continue;
+  metrics[`${table}_s`] = meanOf(all.map((r) => r.seconds));
+  for (const k of [0, 1, 2]) metrics[`tvd${k + 1}_${table}`] = meanOf(all.map((r) => r.tvd[k]!));
+}
 for (const mechanism of MECHANISMS) {
-  const both = [...bySeed.values()].filter((m) => m.has(mechanism));
-  if (both.length === 0) continue;
+  const ours = scoresOf('ours', mechanism);
+  const theirs = scoresOf(mechanism);
+  if (theirs.length === 0) continue;
   for (const k of [0, 1, 2])
     ratios[`tvd${k + 1}_ours_over_${mechanism}`] =
-      meanOf(both.map((m) => m.get('ours')![k]!)) / meanOf(both.map((m) => m.get(mechanism)![k]!));
+      meanOf(ours.map((r) => r.tvd[k]!)) / meanOf(theirs.map((r) => r.tvd[k]!));
 }
 const result: BenchResult = {
   name: `synth reference: Privet vs MST and AIM (${MBI}) on Adult, ε=${EPSILON}, δ=${DELTA}, ${seeds} seeds`,
