@@ -119,6 +119,13 @@ export interface ExportManifestOutput {
   rules?: string[];
 }
 
+/** A cell whose source was withheld from an export: it held what the export check holds. */
+export interface ExportManifestSource {
+  cellIndex: number;
+  /** Rules that fired on the cell's source. */
+  rules: string[];
+}
+
 /** What the gateway signs: the bundle's manifest. */
 export interface ExportManifest {
   bundleId: string;
@@ -131,6 +138,8 @@ export interface ExportManifest {
   /** Key id (SHA-256 of the raw Ed25519 public key, hex) of the signing key. */
   keyId: string;
   outputs: ExportManifestOutput[];
+  /** Cells whose source (markdown, code or raw text) was replaced by a placeholder. */
+  withheldSources: ExportManifestSource[];
 }
 
 /** POST /exports (analyst in the experiment, steward): a notebook to export. */

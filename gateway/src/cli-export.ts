@@ -82,7 +82,8 @@ export function addExportCommands(program: Command): void {
       if (result.ok) {
         const c = result.counts;
         console.log(
-          `${file}: ok — signature valid; ${c.passed} passed, ${c.approved} approved, ${c.withheld} withheld outputs`,
+          `${file}: ok — signature valid; ${c.passed} passed, ${c.approved} approved, ${c.withheld} withheld outputs` +
+            (c.withheldSources > 0 ? `; ${c.withheldSources} cell source(s) withheld` : ''),
         );
       } else {
         for (const p of result.problems) console.error(`${file}: ${p}`);
@@ -138,7 +139,11 @@ export function addExportCommands(program: Command): void {
             (m, l) => ({ ...m, [l.status]: (m[l.status] ?? 0) + 1 }),
             {},
           );
-          console.log(`wrote ${opts.out}: ${JSON.stringify(counts)}`);
+          const sources = bundle.manifest.withheldSources.length;
+          console.log(
+            `wrote ${opts.out}: ${JSON.stringify(counts)}` +
+              (sources > 0 ? `; ${sources} cell source(s) withheld` : ''),
+          );
         } catch (error) {
           if (error instanceof HttpError) {
             console.error(`privet export create: ${error.message}. Fix: ${error.fix}`);

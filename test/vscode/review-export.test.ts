@@ -228,6 +228,13 @@ describe('review queue decisions and approved-output restore (VS Code extension)
       code(FLAGGED_SQL, [approvedOriginal], 4),
       code(UNAPPROVED_SQL, [placeholder], 5),
       code('print(t)', [rawFlagged]),
+      // A note with a typed-in small count: the gateway withholds the source itself.
+      {
+        kind: 'markdown',
+        source: '| city | n |\n|---|---|\n| Lyon | 2 |\n',
+        languageId: 'markdown',
+        outputs: [],
+      },
     ];
     const request = exportRequest(EXPERIMENT, 'study.ipynb', cells, {
       metadata: { language_info: { name: 'sql' }, widgets: { secret: 'dropped' } },
@@ -255,10 +262,15 @@ describe('review queue decisions and approved-output restore (VS Code extension)
       approved: 1,
       withheldByGateway: 1,
       withheldInEditor: 1,
+      sourceCells: [6],
     });
     assert.match(
       exportMessage(summary, 'study.privet-export.json'),
-      /2 withheld \(1 held in the editor, 1 by the gateway's check\)/,
+      /2 withheld \(1 held in the editor, 1 by the gateway's check\)\. The source of cell 6 was withheld too .*edit it and export again/,
+    );
+    assert.ok(
+      !JSON.stringify(bundle).includes('| Lyon | 2 |'),
+      'the typed table is not in the bundle',
     );
     const key = createPublicKey({
       key: Buffer.concat([

@@ -19,6 +19,8 @@ const run = Date.now().toString(36);
 // The emails are assembled by the kernel, so the cell's source never contains them.
 const APPROVED_EMAIL = `jane.doe.${run}@example.com`;
 const REJECTED_EMAIL = `john.roe.${run}@example.org`;
+// Typed into a cell's source: the export withholds that source (nothing approves a source).
+const SOURCE_EMAIL = `ann.lee.${run}@example.net`;
 
 /** Clicks "Request review" on a held output and sends a justification. */
 async function requestReview(page: Page, held: Locator, why: string): Promise<void> {
@@ -168,6 +170,13 @@ test.describe('Privet output gate, reviews and export', () => {
     await expect(held2.getByLabel('Reply to the reviewer')).toHaveValue('');
     await page.screenshot({ path: `${SHOTS}/approved-and-rejected.png` });
 
+    const noted = await runNewCell(
+      page,
+      `source-${run}`,
+      `# asked ${SOURCE_EMAIL}\nprint("noted")`,
+    );
+    await expect(noted.locator('.jp-OutputArea-output')).toContainText('noted');
+
     // Export: only passed and approved outputs, signed by the gateway.
     await expect(
       visibleNotebook(page).getByRole('button', { name: 'Export approved' }),
@@ -181,6 +190,7 @@ test.describe('Privet output gate, reviews and export', () => {
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('Approved results exported');
     await expect(dialog.locator('.jp-Privet-exportWithheld')).toContainText('email');
+    await expect(dialog.locator('.jp-Privet-exportWithheld')).toContainText('source: email');
     await page.screenshot({ path: `${SHOTS}/export-result.png` });
     const summary = (await dialog.locator('.jp-Privet-exportResult p').first().textContent()) ?? '';
     const path = /bundle (\S+\.privet-export\.json)/.exec(summary)?.[1];
@@ -192,6 +202,8 @@ test.describe('Privet output gate, reviews and export', () => {
     expect(bundle.signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(text).toContain(APPROVED_EMAIL);
     expect(text).not.toContain(REJECTED_EMAIL);
+    expect(text).not.toContain(SOURCE_EMAIL);
+    expect(bundle.manifest.withheldSources.map((s) => s.rules)).toContainEqual(['email']);
     const statuses = bundle.manifest.outputs.map((o) => o.status);
     expect(statuses).toContain('approved');
     expect(statuses).toContain('withheld');

@@ -2,23 +2,28 @@
 // cell across chunks, as the hosts do); an output is kept only if it passes or an approval covers
 // its exact content hash in this experiment; everything else becomes a placeholder. Stream writes
 // are withheld together: if one chunk of a cell's stdout is held, every chunk of that stream is,
-// so no half of a split identifier is left behind. Places outside outputs that can carry data
+// so no half of a split identifier is left behind. Cell sources are checked too (markdown as
+// markdown, so a typed-in table meets the small-cell rule; code and raw as plain text): a source
+// that would be held is replaced by a placeholder, as nothing approves a source. Places outside outputs that can carry data
 // (widget state, attachments, unknown metadata) are dropped rather than checked, and every kept
 // output is rebuilt from the nbformat fields the check read and the content hash covers: an
 // output's metadata, `transient` or unknown keys, and unknown keys of cells or the notebook, never
 // leave.
 import { createHash } from 'node:crypto';
-import type { ExportManifestOutput, Policy } from '@privet/core';
+import type { ExportManifestOutput, ExportManifestSource, Policy } from '@privet/core';
 import {
   checkNotebook,
+  checkOutput,
+  joinText,
   holdingRules,
   outputContentHash,
   settingsFromExportRules,
   type NotebookOutput,
+  type ReviewContext,
 } from '@privet/core/review/index';
 import type { JsonValue } from '@privet/core/record/index';
 import { HttpError } from '../http/errors.js';
-import { placeholderOutput } from './placeholder.js';
+import { placeholderOutput, placeholderText } from './placeholder.js';
 
 const NOTEBOOK_METADATA_KEPT = ['kernelspec', 'language_info'];
 const CELL_METADATA_KEPT = [
@@ -45,6 +50,7 @@ export interface FilterContext {
 export interface FilteredNotebook {
   notebook: { [key: string]: JsonValue };
   outputs: ExportManifestOutput[];
+  withheldSources: ExportManifestSource[];
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -132,6 +138,21 @@ function exportedCell(cell: JsonObject): JsonObject {
   return out;
 }
 
+/**
+ * The rules a cell's source would be held under in export mode (empty: it passes). Markdown is
+ * checked as markdown, everything else as plain text.
+ */
+export function sourceRules(cell: JsonObject, context: ReviewContext): string[] {
+  const text = joinText(cell.source);
+  if (text === '') return [];
+  const asOutput =
+    cell.cell_type === 'markdown'
+      ? { output_type: 'display_data', data: { 'text/markdown': text }, metadata: {} }
+      : { output_type: 'stream', name: 'stdout', text };
+  const result = checkOutput(asOutput as NotebookOutput, context);
+  return result.verdict === 'pass' ? [] : holdingRules(result.findings);
+}
+
 async function hashOf(output: JsonValue): Promise<string> {
   try {
     return await outputContentHash(output as unknown as NotebookOutput);
@@ -146,18 +167,25 @@ export async function filterNotebook(
   ctx: FilterContext,
 ): Promise<FilteredNotebook> {
   const nb = notebookCopy(value);
-  const review = checkNotebook(nb as never, {
+  const context: ReviewContext = {
     policy: settingsFromExportRules(ctx.policy.export),
     mode: 'export',
     knownRelease: ctx.knownRelease,
-  });
+  };
+  const review = checkNotebook(nb as never, context);
   const verdicts = new Map(review.outputs.map((o) => [`${o.cell}:${o.output}`, o.result]));
   const lines: ExportManifestOutput[] = [];
   const cells = (nb.cells as JsonObject[]).map((source) => ({
     source,
     cell: exportedCell(source),
   }));
+  const withheldSources: ExportManifestSource[] = [];
   for (const [ci, { source, cell }] of cells.entries()) {
+    const rules = sourceRules(cell, context);
+    if (rules.length > 0) {
+      cell.source = placeholderText(rules);
+      withheldSources.push({ cellIndex: ci, rules });
+    }
     if (!Array.isArray(source.outputs) || cell.cell_type !== 'code') continue;
     const outputs = source.outputs;
     const cellLines: ExportManifestOutput[] = [];
@@ -215,5 +243,5 @@ export async function filterNotebook(
     metadata: pick(nb.metadata, NOTEBOOK_METADATA_KEPT),
     cells: cells.map(({ cell }) => cell),
   };
-  return { notebook, outputs: lines };
+  return { notebook, outputs: lines, withheldSources };
 }

@@ -111,6 +111,7 @@ export class ExportService {
       notebookHash: canonicalSha256(filtered.notebook),
       keyId: key.keyId,
       outputs: filtered.outputs,
+      withheldSources: filtered.withheldSources,
     };
     const signature = sign(
       null,
@@ -130,6 +131,7 @@ export class ExportService {
         passed: count('passed'),
         approved: count('approved'),
         withheld: count('withheld'),
+        withheldSources: filtered.withheldSources.length,
       },
     });
     return {

@@ -2,13 +2,14 @@
  * Offline verification of an export bundle against a trusted public key: the signature over
  * canonicalJson(manifest), the key id, the notebook hash, and that every output in the notebook
  * is covered by exactly one manifest line — passed or approved with a matching content hash, or
- * withheld and nothing but a placeholder. Any problem fails the bundle.
+ * withheld and nothing but a placeholder — and that every cell the manifest lists as having its
+ * source withheld holds only the placeholder text. Any problem fails the bundle.
  */
 import { verify } from 'node:crypto';
-import type { ExportManifest, ExportManifestOutput } from '@privet/core';
+import type { ExportManifest, ExportManifestOutput, ExportManifestSource } from '@privet/core';
 import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { canonicalJson, type JsonValue } from '@privet/core/record/index';
-import { isPlaceholder } from './placeholder.js';
+import { isPlaceholder, isPlaceholderText } from './placeholder.js';
 import { BUNDLE_FORMAT, canonicalSha256 } from './service.js';
 import { keyIdOf, publicKeyFromRaw } from './signing-key.js';
 
@@ -17,7 +18,7 @@ export interface BundleVerification {
   ok: boolean;
   /** What is wrong (empty when ok). */
   problems: string[];
-  counts: { passed: number; approved: number; withheld: number };
+  counts: { passed: number; approved: number; withheld: number; withheldSources: number };
 }
 
 type Obj = Record<string, unknown>;
@@ -77,12 +78,35 @@ async function outputProblems(nb: Obj, lines: readonly ExportManifestOutput[]): 
   return problems;
 }
 
+function sourceProblems(nb: Obj, withheld: unknown): string[] {
+  if (!Array.isArray(withheld))
+    return [
+      'the manifest has no withheld-source list (a bundle from before cell sources were checked: export it again)',
+    ];
+  const cells = Array.isArray(nb.cells) ? nb.cells : [];
+  const problems: string[] = [];
+  const seen = new Set<number>();
+  for (const line of withheld as ExportManifestSource[]) {
+    const ci = isObj(line) ? line.cellIndex : undefined;
+    if (typeof ci !== 'number' || !Number.isInteger(ci) || ci < 0 || ci >= cells.length) {
+      problems.push('the manifest lists a withheld source for a cell the notebook does not have');
+      continue;
+    }
+    if (seen.has(ci)) problems.push(`the manifest lists cell ${ci}'s source twice`);
+    seen.add(ci);
+    const cell: unknown = cells[ci];
+    if (!isObj(cell) || !isPlaceholderText(cell.source))
+      problems.push(`cell ${ci}'s source is marked withheld but is not a placeholder`);
+  }
+  return problems;
+}
+
 /** Verifies a parsed bundle against the trusted raw Ed25519 public key. */
 export async function verifyBundle(
   bundle: unknown,
   trustedPublicKey: Buffer,
 ): Promise<BundleVerification> {
-  const counts = { passed: 0, approved: 0, withheld: 0 };
+  const counts = { passed: 0, approved: 0, withheld: 0, withheldSources: 0 };
   if (
     !isObj(bundle) ||
     bundle.format !== BUNDLE_FORMAT ||
@@ -115,6 +139,9 @@ export async function verifyBundle(
     : [];
   if (!Array.isArray(manifest.outputs)) problems.push('the manifest has no output list');
   problems.push(...(await outputProblems(bundle.notebook, lines)));
+  problems.push(...sourceProblems(bundle.notebook, manifest.withheldSources));
+  if (Array.isArray(manifest.withheldSources))
+    counts.withheldSources = manifest.withheldSources.length;
   for (const l of lines)
     if (l.status === 'passed' || l.status === 'approved' || l.status === 'withheld')
       counts[l.status]++;

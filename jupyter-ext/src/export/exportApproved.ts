@@ -19,14 +19,19 @@ export function bundlePath(notebookPath: string): string {
   return notebookPath.replace(/\.ipynb$/i, '') + '.privet-export.json';
 }
 
-/** One line per withheld output: where it was and which rules fired. */
+/** One line per withheld output or cell source: where it was and which rules fired. */
 export function withheldLines(bundle: ExportBundle): string[] {
-  return bundle.manifest.outputs
+  const outputs = bundle.manifest.outputs
     .filter((o) => o.status === 'withheld')
     .map(
       (o) =>
         `cell ${o.cellIndex + 1}, output ${o.outputIndex + 1}: ${o.rules?.length ? o.rules.join(', ') : 'not approved'}`,
     );
+  const sources = bundle.manifest.withheldSources.map(
+    (s) =>
+      `cell ${s.cellIndex + 1}, source: ${s.rules.join(', ')} (edit the cell to leave these values out, then export again)`,
+  );
+  return [...outputs, ...sources];
 }
 
 /** Exports the notebook through the gateway and saves the signed bundle; returns its path. */
@@ -58,7 +63,10 @@ export async function showExportResult(path: string, bundle: ExportBundle): Prom
   const counts = { passed: 0, approved: 0, withheld: 0 };
   for (const o of bundle.manifest.outputs) counts[o.status] += 1;
   const summary = document.createElement('p');
-  summary.textContent = `Saved the signed bundle ${path} (key ${bundle.manifest.keyId.slice(0, 12)}…): ${counts.passed} passed, ${counts.approved} approved, ${counts.withheld} withheld.`;
+  const sources = bundle.manifest.withheldSources.length;
+  summary.textContent =
+    `Saved the signed bundle ${path} (key ${bundle.manifest.keyId.slice(0, 12)}…): ${counts.passed} passed, ${counts.approved} approved, ${counts.withheld} withheld` +
+    (sources > 0 ? `; ${sources} cell source(s) withheld.` : '.');
   body.appendChild(summary);
   const lines = withheldLines(bundle);
   if (lines.length > 0) {

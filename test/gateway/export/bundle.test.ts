@@ -29,6 +29,10 @@ let g: ReviewGateway;
 let bundle: ExportBundle;
 let trusted: Buffer;
 const RAW_EMAIL = PEOPLE[4]!.email;
+/** Raw values typed into cell sources (a markdown note and a code filter). */
+const NOTE_EMAIL = PEOPLE[5]!.email;
+const CODE_EMAIL = PEOPLE[6]!.email;
+const TYPED_TABLE = '| site | n |\n|---|---|\n| Oslo | 2 |\n| Pune | 3 |\n';
 
 const changedTable = () => {
   const t = smallCellTable(2);
@@ -61,6 +65,9 @@ function notebook(): Record<string, unknown> {
         { output_type: 'stream', name: 'stdout', text: 'rows ok\nowner: person11@exa' },
         { output_type: 'stream', name: 'stdout', text: 'mple2.org\n' },
       ]),
+      { cell_type: 'markdown', source: `Top earner: ${NOTE_EMAIL}`, metadata: {} },
+      { cell_type: 'markdown', source: TYPED_TABLE, metadata: {} },
+      { ...code([PASSING]), source: `df[df.email == "${CODE_EMAIL}"].income.mean()` },
     ],
   };
 }
@@ -107,6 +114,7 @@ describe('export bundles', () => {
       '4:0:withheld',
       '5:0:withheld',
       '5:1:withheld',
+      '8:0:passed',
     ]);
     const cells = bundle.notebook.cells as { outputs?: { data?: Record<string, unknown> }[] }[];
     assert.match(
@@ -123,11 +131,40 @@ describe('export bundles', () => {
     assert.match(String(approved?.reviewId), /^rev-/);
     assert.deepEqual(bundle.manifest.outputs[1]?.rules, ['email']);
   });
+  test('cell sources holding what the check holds are placeholders, listed in the manifest', async () => {
+    assert.deepEqual(bundle.manifest.withheldSources, [
+      { cellIndex: 6, rules: ['email'] },
+      { cellIndex: 7, rules: ['small-cell'] },
+      { cellIndex: 8, rules: ['email'] },
+    ]);
+    const cells = bundle.notebook.cells as { source: string }[];
+    assert.equal(cells[0]?.source, '# Income', 'a passing source is kept as written');
+    assert.equal(cells[6]?.source, '[withheld by Privet review: rules email]');
+    assert.equal(cells[7]?.source, '[withheld by Privet review: rules small-cell]');
+    const text = JSON.stringify(bundle);
+    for (const secret of [NOTE_EMAIL, CODE_EMAIL, 'Pune | 3'])
+      assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
+    // Putting a source back (and the manifest unsigned over it) fails verification.
+    const restored = clone(bundle);
+    (restored.notebook.cells as { source: string }[])[6]!.source = `Top earner: ${NOTE_EMAIL}`;
+    const r = await verifyBundle(restored, trusted);
+    assert.equal(r.ok, false);
+    assert.ok(
+      r.problems.some((p) => /cell 6's source is marked withheld but is not a placeholder/.test(p)),
+    );
+    // A manifest without the list (made before sources were checked) is not trusted.
+    const old = clone(bundle);
+    const { withheldSources: _dropped, ...olderManifest } = old.manifest;
+    (old as { manifest: unknown }).manifest = olderManifest;
+    const rOld = await verifyBundle(old, trusted);
+    assert.equal(rOld.ok, false);
+    assert.ok(rOld.problems.some((p) => /no withheld-source list .* export it again/.test(p)));
+  });
   test('the bundle verifies against the gateway key, and the key file is private', async () => {
     const result = await verifyBundle(bundle, trusted);
     assert.deepEqual(result.problems, []);
     assert.equal(result.ok, true);
-    assert.deepEqual(result.counts, { passed: 1, approved: 1, withheld: 4 });
+    assert.deepEqual(result.counts, { passed: 2, approved: 1, withheld: 4, withheldSources: 3 });
     assert.equal(statSync(join(g.stateDir, 'signing.key')).mode & 0o777, 0o600);
     assert.equal(bundle.publicKey, trusted.toString('base64'));
   });
@@ -199,7 +236,7 @@ describe('export bundles', () => {
       );
     const ok = run(good, '--state', g.stateDir);
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /ok .* 1 passed, 1 approved, 4 withheld/);
+    assert.match(ok.stdout, /ok .* 2 passed, 1 approved, 4 withheld outputs; 3 cell source/);
     const failed = run(bad, '--public-key', trusted.toString('base64'));
     assert.equal(failed.status, 1);
     assert.match(failed.stderr, /NOT verified/);
@@ -272,8 +309,9 @@ describe('export bundles', () => {
     assert.equal(exp?.subject, bundle.manifest.bundleId);
     assert.deepEqual(
       [exp?.details.passed, exp?.details.approved, exp?.details.withheld],
-      [1, 1, 4],
+      [2, 1, 4],
     );
+    assert.equal(exp?.details.withheldSources, 3);
     assert.ok(!JSON.stringify(entries).includes(RAW_EMAIL));
     const outsider = await g.call('POST', '/exports', 'bob', {
       experiment: EXPERIMENT,

@@ -92,6 +92,8 @@ export interface ExportSummary {
   withheldByGateway: number;
   /** Already placeholders in the editor (their originals were never sent). */
   withheldInEditor: number;
+  /** 1-based numbers of cells whose source the gateway withheld. */
+  sourceCells: number[];
 }
 
 /** Counts a bundle's manifest lines, telling editor placeholders apart from real outputs. */
@@ -104,6 +106,7 @@ export function exportSummary(
     approved: 0,
     withheldByGateway: 0,
     withheldInEditor: 0,
+    sourceCells: bundle.manifest.withheldSources.map((s) => s.cellIndex + 1),
   };
   for (const line of bundle.manifest.outputs) {
     if (placeholders.has(`${line.cellIndex}:${line.outputIndex}`)) summary.withheldInEditor += 1;
@@ -122,6 +125,9 @@ export function exportMessage(summary: ExportSummary, savedTo: string): string {
     `${summary.approved} approved, ${withheld} withheld` +
     (withheld > 0
       ? ` (${summary.withheldInEditor} held in the editor, ${summary.withheldByGateway} by the gateway's check)`
+      : '') +
+    (summary.sourceCells.length > 0
+      ? `. The source of cell ${summary.sourceCells.join(', ')} was withheld too (it holds values the check holds): edit it and export again`
       : '')
   );
 }
