@@ -14,6 +14,7 @@ import { ExportService } from './export/service.js';
 import { readSigningKey } from './export/signing-key.js';
 import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
+import { declared } from '@privet/core/policy/lookup';
 
 const DEFAULT_STATE = '.privet/state';
 
@@ -112,8 +113,8 @@ export function addExportCommands(program: Command): void {
         out: string;
       }) => {
         const loaded = loadPolicyFile(opts.policy);
-        const declared = loaded.policy.users[opts.user];
-        if (!declared)
+        const grant = declared(loaded.policy.users, opts.user);
+        if (!grant)
           throw new Error(
             `unknown user ${opts.user}. Fix: use one of ${Object.keys(loaded.policy.users).join(', ')}`,
           );
@@ -131,7 +132,7 @@ export function addExportCommands(program: Command): void {
             stateDir: opts.state,
           });
           const bundle = await exporter.create(
-            { user: opts.user, roles: [...declared.roles] },
+            { user: opts.user, roles: [...grant.roles] },
             ExportService.parse({ experiment: opts.experiment, name: opts.notebook, notebook }),
           );
           writeAtomic(opts.out, JSON.stringify(bundle, null, 1) + '\n');

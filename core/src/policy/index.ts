@@ -3,3 +3,4 @@ export * from './schema.js';
 export * from './errors.js';
 export { parsePolicy } from './load.js';
 export { policyJsonSchema } from './validate-schema.js';
+export { declared } from './lookup.js';

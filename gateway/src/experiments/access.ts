@@ -4,6 +4,7 @@
 import type { Policy, Role } from '@privet/core';
 import { allowsDataAccess, type Experiment } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
+import { declared } from '@privet/core/policy/lookup';
 
 /** Who is calling a service: user id and the roles the HTTP layer authenticated. */
 export interface Actor {
@@ -13,8 +14,8 @@ export interface Actor {
 
 /** Roles the actor claims AND the policy grants (an unknown user has none). */
 export function effectiveRoles(actor: Actor, policy: Policy): Role[] {
-  const declared = policy.users[actor.user]?.roles ?? [];
-  return actor.roles.filter((r) => declared.includes(r));
+  const granted = declared(policy.users, actor.user)?.roles ?? [];
+  return actor.roles.filter((r) => granted.includes(r));
 }
 
 /** True when the actor holds one of `roles` (checked against the policy too). */
@@ -27,26 +28,38 @@ export function isMember(e: Experiment, user: string): boolean {
   return e.owner === user || e.members.includes(user);
 }
 
+/** True when the actor may see the experiment's record: its members, reviewers and stewards. */
+export function canSeeExperiment(e: Experiment, actor: Actor, policy: Policy): boolean {
+  return isMember(e, actor.user) || hasRole(actor, policy, 'steward', 'reviewer');
+}
+
+/**
+ * The experiment an audit entry about the actor's refused request is filed under: only one the
+ * actor may see. Anyone else could plant entries in a stranger's record (or probe which ids
+ * exist); their refusals are filed under no experiment, where stewards still see them.
+ */
+export function refusalExperiment(
+  e: Experiment | undefined,
+  actor: Actor,
+  policy: Policy,
+): string | undefined {
+  return e && canSeeExperiment(e, actor, policy) ? e.id : undefined;
+}
+
 /** Why `user` may not use data of the experiment right now, or undefined when they may. */
 export function experimentUseRefusal(
   e: Experiment | undefined,
   id: string,
   user: string,
 ): ServiceError | undefined {
-  if (!e) {
+  // An unknown id and someone else's experiment get the same answer: a refusal that named the
+  // owner (or differed at all) would tell any analyst which experiments exist and whose they are.
+  if (!e || !isMember(e, user)) {
     return new ServiceError(
       'not_found',
       'experiment.unknown',
-      `there is no experiment "${id}"`,
-      'check the experiment id (`privet experiments list`) or propose a new experiment',
-    );
-  }
-  if (!isMember(e, user)) {
-    return new ServiceError(
-      'forbidden',
-      'experiment.not-member',
-      `${user} is not a member of experiment "${id}"`,
-      `ask its owner (${e.owner}) to add you, or propose your own experiment`,
+      `${user} is not a member of any experiment "${id}"`,
+      "check the id (`privet experiment list` lists yours), ask the experiment's owner to add you, or propose your own experiment",
     );
   }
   if (!allowsDataAccess(e.state)) {
@@ -89,7 +102,7 @@ export function viewUseRefusal(
   }
   const refusal = experimentUseRefusal(e, id, actor.user);
   if (refusal || !e) return refusal;
-  if (!e.views.includes(view) || policy.views[view] === undefined) {
+  if (!e.views.includes(view) || declared(policy.views, view) === undefined) {
     return new ServiceError(
       'forbidden',
       'experiment.view-not-approved',
@@ -110,7 +123,7 @@ export function sourceUseRefusal(
 ): ServiceError | undefined {
   const refusal = experimentUseRefusal(e, id, user);
   if (refusal || !e) return refusal;
-  const covered = e.views.some((v) => policy.views[v]?.source === source);
+  const covered = e.views.some((v) => declared(policy.views, v)?.source === source);
   if (!covered) {
     return new ServiceError(
       'forbidden',

@@ -3,6 +3,7 @@ import type { Policy, ProposeExperimentRequest } from '@privet/core';
 import type { Experiment } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
 import { EXPERIMENT_ID } from './artefacts.js';
+import { declared } from '@privet/core/policy/lookup';
 
 /** A proposal as submitted (the protocol's request body); the proposer becomes the owner. */
 export type ProposalInput = ProposeExperimentRequest;
@@ -64,7 +65,7 @@ export function validateProposal(
     if (v instanceof ServiceError) return v;
   }
   const viewList = views as string[];
-  const unknownView = viewList.find((v) => policy.views[v] === undefined);
+  const unknownView = viewList.find((v) => declared(policy.views, v) === undefined);
   if (unknownView !== undefined) {
     return bad(
       `view "${unknownView}" is not declared in the policy`,
@@ -72,7 +73,7 @@ export function validateProposal(
     );
   }
   const memberList = (members as string[]).filter((m) => m !== owner);
-  const unknownUser = memberList.find((m) => policy.users[m] === undefined);
+  const unknownUser = memberList.find((m) => declared(policy.users, m) === undefined);
   if (unknownUser !== undefined) {
     return bad(
       `member "${unknownUser}" is not a user in the policy`,

@@ -13,7 +13,14 @@ import {
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
-import { hasRole, isMember, viewUseRefusal, type Actor } from './access.js';
+import {
+  canSeeExperiment,
+  hasRole,
+  isMember,
+  refusalExperiment,
+  viewUseRefusal,
+  type Actor,
+} from './access.js';
 import type { ArtefactStore } from './artefacts.js';
 import { validateProposal, type ProposalInput } from './proposal.js';
 import {
@@ -192,12 +199,13 @@ export class ExperimentService {
       const err =
         refusal ??
         new ServiceError('internal', 'experiment.unknown', 'experiment vanished', 'retry');
+      const filedUnder = refusalExperiment(e, actor, this.policy);
       this.audit.append({
         actor: actor.user,
         action: 'access.refused',
-        experiment: experimentId,
+        ...(filedUnder ? { experiment: filedUnder } : {}),
         subject: view,
-        details: { reason: err.reason },
+        details: { reason: err.reason, requested: experimentId.slice(0, 200) },
       });
       throw err;
     }
@@ -220,7 +228,7 @@ export class ExperimentService {
         'not_found',
         'experiment.unknown',
         `there is no experiment "${id}" visible to ${actor.user}`,
-        'check the id with `privet experiments list`',
+        'check the id with `privet experiment list`',
       );
     }
     return e;
@@ -232,7 +240,7 @@ export class ExperimentService {
   }
 
   private canSee(actor: Actor, e: Experiment): boolean {
-    return isMember(e, actor.user) || hasRole(actor, this.policy, 'steward', 'reviewer');
+    return canSeeExperiment(e, actor, this.policy);
   }
 
   private fourEyes(actor: Actor, e: Experiment, verb: string): ServiceError | undefined {
@@ -277,7 +285,7 @@ export class ExperimentService {
           'not_found',
           'experiment.unknown',
           `there is no experiment "${id}"`,
-          'check the id with `privet experiments list`',
+          'check the id with `privet experiment list`',
         );
       const refusal = check(e);
       if (refusal) return refusal;

@@ -13,7 +13,7 @@ import type {
 } from '@privet/core';
 import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
-import { hasRole, isMember, type Actor } from '../experiments/access.js';
+import { hasRole, isMember, refusalExperiment, type Actor } from '../experiments/access.js';
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
 import { experimentField, objectBody } from '../review/validate.js';
@@ -88,11 +88,12 @@ export class ExportService {
     const experiment = loadExperiment(services.db, request.experiment);
     const refusal = this.refusal(actor, request.experiment, experiment);
     if (refusal) {
+      const filedUnder = refusalExperiment(experiment, actor, policy);
       services.audit.append({
         actor: actor.user,
         action: 'export.refused',
-        ...(experiment ? { experiment: request.experiment } : {}),
-        details: { reason: refusal.reason },
+        ...(filedUnder ? { experiment: filedUnder } : {}),
+        details: { reason: refusal.reason, requested: request.experiment.slice(0, 200) },
       });
       throw refusal;
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Policy, Role } from '@privet/core';
 import { HttpError } from './errors.js';
 import { matchToken, readTokenStore, tokenStoreProblem, type TokenStore } from './tokens.js';
+import { declared } from '@privet/core/policy/lookup';
 
 /**
  * The token store of a running gateway, kept in step with `<stateDir>/tokens.json`: each
@@ -123,15 +124,15 @@ export function authenticate(
     );
   }
   const user = found?.user;
-  const declared = user ? policy.users[user] : undefined;
-  if (!user || !declared) {
+  const grant = user ? declared(policy.users, user) : undefined;
+  if (!user || !grant) {
     throw new HttpError(
       'unauthenticated',
       'the bearer token is not valid',
       'ask a steward for a current token (`privet token issue --user NAME`)',
     );
   }
-  return { user, name: declared.name, roles: [...declared.roles] };
+  return { user, name: grant.name, roles: [...grant.roles] };
 }
 
 /** Throws 403 unless the actor holds one of `allowed`. */

@@ -17,6 +17,7 @@ import { planPublication } from '../publish/cost-plan.js';
 import { HttpError } from './errors.js';
 import { viewParam } from './params.js';
 import type { RegisterRoute } from './routes-records.js';
+import { declared } from '@privet/core/policy/lookup';
 
 const JOB_ID = /^job-[0-9a-f]{24}$/;
 
@@ -78,7 +79,7 @@ export function registerPublishRoutes(
 
   route('viewFidelity', async (request, reply, actor): Promise<FidelityReport | string> => {
     const name = viewParam(request);
-    const view = policy.views[name];
+    const view = declared(policy.views, name);
     if (!view)
       throw new HttpError(
         'not_found',

@@ -31,6 +31,7 @@ import { registerRecordRoutes } from './routes-records.js';
 import { registerReviewRoutes } from './routes-review.js';
 import { registerPublishRoutes } from './routes-publish.js';
 import { viewParam } from './params.js';
+import { declared } from '@privet/core/policy/lookup';
 
 /** Options for starting a gateway. */
 export interface GatewayOptions {
@@ -279,7 +280,7 @@ export async function buildApp(
 /** Loads the policy, issues requested tokens, and starts listening (127.0.0.1 by default). */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const loaded = loadPolicyFile(options.policyPath);
-  const unknown = (options.issueTokensFor ?? []).filter((u) => !loaded.policy.users[u]);
+  const unknown = (options.issueTokensFor ?? []).filter((u) => !declared(loaded.policy.users, u));
   if (unknown.length > 0)
     throw new Error(
       `cannot issue tokens for ${unknown.join(', ')}: not users in ${options.policyPath}. Fix: declare them under users`,

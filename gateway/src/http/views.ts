@@ -3,6 +3,7 @@ import type { ColumnProvenance, Policy, View, ViewSummary } from '@privet/core';
 import { describeOperator } from '@privet/core/mask/index';
 import { readManifest } from '../publish/index.js';
 import { HttpError } from './errors.js';
+import { declared } from '@privet/core/policy/lookup';
 
 function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
   const source = policy.sources[view.source];
@@ -24,7 +25,7 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
 
 /** Summarises one view for listing; reads its manifest when it has been published. */
 export function summarizeView(policy: Policy, stateDir: string, name: string): ViewSummary {
-  const view = policy.views[name];
+  const view = declared(policy.views, name);
   if (!view) {
     throw new HttpError(
       'not_found',

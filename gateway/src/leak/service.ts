@@ -8,7 +8,12 @@
 import type { LeakCheckRequest, LeakCheckResponse, Policy } from '@privet/core';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
-import { experimentUseRefusal, hasRole, type Actor } from '../experiments/access.js';
+import {
+  experimentUseRefusal,
+  hasRole,
+  refusalExperiment,
+  type Actor,
+} from '../experiments/access.js';
 import { loadExperiment } from '../experiments/store.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody } from '../review/validate.js';
@@ -117,12 +122,13 @@ export class LeakService {
         )
       : experimentUseRefusal(e, request.experiment, actor.user);
     if (refusal) {
+      const filedUnder = refusalExperiment(e, actor, policy);
       audit.append({
         actor: actor.user,
         action: 'access.refused',
-        ...(e ? { experiment: request.experiment } : {}),
+        ...(filedUnder ? { experiment: filedUnder } : {}),
         subject: 'leak-check',
-        details: { reason: refusal.reason },
+        details: { reason: refusal.reason, requested: request.experiment.slice(0, 200) },
       });
       throw refusal;
     }

@@ -17,7 +17,12 @@ import type { Rational } from '@privet/core/dp/rational';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
-import { experimentUseRefusal, hasRole, sourceUseRefusal } from '../experiments/access.js';
+import {
+  experimentUseRefusal,
+  hasRole,
+  refusalExperiment,
+  sourceUseRefusal,
+} from '../experiments/access.js';
 import { ensureExperimentSchema, loadExperiment } from '../experiments/store.js';
 import {
   budgetOf,
@@ -33,6 +38,7 @@ import { newOwner, ownerGone, type Owner } from './owners.js';
 import { ensureLedgerSchema, LEDGER_TABLE_NAMES, type ReservationRow } from './schema.js';
 import { ledgerState, type LedgerState } from './state.js';
 import { Totals, type BudgetKey } from './totals.js';
+import { declared } from '@privet/core/policy/lookup';
 
 /** What a DP query asks to spend. */
 export interface ReserveRequest {
@@ -144,13 +150,21 @@ export class Ledger {
 
   /** Audits a refused query (inside the caller's transaction, if any) and returns the error. */
   private refusalOf(req: ReserveRequest, e: ServiceError): ServiceError {
+    const user = String(req.user);
+    const roles = declared(this.policy.users, user)?.roles ?? [];
+    const filedUnder = refusalExperiment(
+      loadExperiment(this.db, String(req.experiment)),
+      { user, roles: [...roles] },
+      this.policy,
+    );
     this.audit.append({
-      actor: String(req.user),
+      actor: user,
       action: 'query.refused',
-      experiment: String(req.experiment),
+      ...(filedUnder ? { experiment: filedUnder } : {}),
       subject: String(req.source),
       details: {
         reason: e.reason,
+        requested: String(req.experiment).slice(0, 200),
         query: String(req.query).slice(0, 10_000),
         planHash: String(req.planHash).slice(0, 200),
       },

@@ -8,6 +8,7 @@ import { amount, budgetTotals, stored, type Amount } from './amounts.js';
 import { rowToCharge } from './messages.js';
 import type { ReservationRow, TotalsRow } from './schema.js';
 import { Totals } from './totals.js';
+import { declared } from '@privet/core/policy/lookup';
 
 /** ε and δ of one figure (total, spent, reserved or remaining). */
 export interface EpsDelta {
@@ -43,7 +44,9 @@ function pair(epsilon: Rational, delta: Rational): EpsDelta {
 export function ledgerState(db: Db, policy: Policy, experiment: string): LedgerState {
   const exp = loadExperiment(db, experiment);
   const sources = new Set(
-    exp ? exp.views.map((v) => policy.views[v]?.source).filter((s) => s !== undefined) : [],
+    exp
+      ? exp.views.map((v) => declared(policy.views, v)?.source).filter((s) => s !== undefined)
+      : [],
   );
   const totals = new Totals(db);
   const seen = db

@@ -46,6 +46,7 @@ import {
 import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
 import { buildIdentifierIndex, verifyParquet } from './verify.js';
+import { declared } from '@privet/core/policy/lookup';
 
 export { readManifest, viewFiles, viewsDir, type ViewFiles } from './layout.js';
 export { PublishError } from './errors.js';
@@ -114,7 +115,7 @@ type Selected = { masked: [string, MaskedView][]; synthetic: [string, SyntheticV
 function selectViews(policy: Policy, names?: string[]): Selected {
   const entries = names
     ? names.map((name): [string, Policy['views'][string]] => {
-        const view = policy.views[name];
+        const view = declared(policy.views, name);
         if (!view)
           throw new PublishError(
             name,

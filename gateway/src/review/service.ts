@@ -25,7 +25,13 @@ import {
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
-import { experimentUseRefusal, hasRole, isMember, type Actor } from '../experiments/access.js';
+import {
+  experimentUseRefusal,
+  hasRole,
+  isMember,
+  refusalExperiment,
+  type Actor,
+} from '../experiments/access.js';
 import { loadExperiment, loadExperiments } from '../experiments/store.js';
 import {
   decisionRefusal,
@@ -291,10 +297,13 @@ export class ReviewService {
     outcome: ReviewRequest | ServiceError,
   ): ReviewRequest {
     if (!(outcome instanceof ServiceError)) return outcome;
+    const filedUnder = experiment
+      ? refusalExperiment(loadExperiment(this.db, experiment), actor, this.policy)
+      : undefined;
     this.audit.append({
       actor: actor.user,
       action: 'review',
-      ...(experiment && loadExperiment(this.db, experiment) ? { experiment } : {}),
+      ...(filedUnder ? { experiment: filedUnder } : {}),
       details: { event: 'refused', attempted, reason: outcome.reason },
     });
     throw outcome;

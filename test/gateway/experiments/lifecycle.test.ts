@@ -180,7 +180,7 @@ describe('view access', () => {
     );
     assert.throws(
       () => env.experiments.assertCanUseView(alice(), 'none', 'patients_dp'),
-      /no experiment/,
+      /not a member of any experiment "none"/,
     );
     env.experiments.evaluate(alice(), 'v');
     assert.throws(

@@ -229,7 +229,10 @@ describe('ledger lifecycle of a charge', () => {
       () => env.ledger.reserve(req('p', 1, { source: 'visits' })),
       /no approved view of dataset "visits"/,
     );
-    assert.throws(() => env.ledger.reserve(req('nope', 1)), /no experiment/);
+    assert.throws(
+      () => env.ledger.reserve(req('nope', 1)),
+      /not a member of any experiment "nope"/,
+    );
     const pending = env.ledger.reserve(req('p', 1, { user: 'bob' }));
     await env.experiments.dissolve(who(env.policy, 'sam'), 'p', 'revoked');
     assert.throws(() => env.ledger.commit(pending, 'r'), /access revoked/);

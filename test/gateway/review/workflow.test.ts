@@ -89,8 +89,9 @@ describe('submitting outputs', () => {
     assert.match((await errorOf(notStream)).message, /streamContext.*not a stream/);
   });
   test('only analysts who are members of the experiment submit', async () => {
+    // An outsider gets the answer an unknown id gets: nothing says the experiment exists.
     const outsider = await submit(smallCellTable(4), 'bob');
-    assert.equal(outsider.status, 403);
+    assert.equal(outsider.status, 404);
     const e = await errorOf(outsider);
     assert.match(e.message, /not a member/);
     assert.ok(e.fix.length > 0);
