@@ -80,6 +80,8 @@ export function validateProposal(
       'list users declared in the policy',
     );
   }
+  const blocked = fourEyesBlockedBy(policy, owner, memberList);
+  if (blocked) return blocked;
   return {
     id,
     title: title as string,
@@ -94,4 +96,30 @@ export function validateProposal(
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * A refusal when the members take in every steward (who approve experiments) or every reviewer
+ * (who decide its review requests) the owner left outside: the four-eyes rule would then leave
+ * nobody to approve the experiment or to decide its reviews.
+ */
+function fourEyesBlockedBy(
+  policy: Policy,
+  owner: string,
+  members: readonly string[],
+): ServiceError | undefined {
+  for (const [role, task] of [
+    ['steward', 'approve it'],
+    ['reviewer', 'decide its review requests'],
+  ] as const) {
+    const holders = Object.entries(policy.users)
+      .filter(([user, grant]) => user !== owner && grant.roles.includes(role))
+      .map(([user]) => user);
+    if (holders.length > 0 && holders.every((user) => members.includes(user)))
+      return bad(
+        `with ${holders.join(', ')} as members, no ${role} outside the experiment is left to ${task} (four-eyes rule)`,
+        `leave at least one ${role} out of "members"`,
+      );
+  }
+  return undefined;
 }

@@ -127,6 +127,27 @@ describe('experiment lifecycle', () => {
       /not a user/,
     );
     assert.throws(() => env.experiments.propose(alice(), proposal('../etc')), /not valid/);
+    // Members that take in every steward (or reviewer) would leave nobody to approve (or decide).
+    const holders = (role: string): string[] =>
+      Object.entries(env.policy.users)
+        .filter(([, grant]) => grant.roles.some((r) => r === role))
+        .map(([user]) => user);
+    assert.ok(holders('steward').length >= 2 && holders('reviewer').length >= 1);
+    assert.throws(
+      () =>
+        env.experiments.propose(alice(), proposal('all-stewards', { members: holders('steward') })),
+      /no steward outside the experiment is left to approve it/,
+    );
+    assert.throws(
+      () =>
+        env.experiments.propose(
+          alice(),
+          proposal('all-reviewers', { members: holders('reviewer') }),
+        ),
+      /no reviewer outside the experiment is left to decide its review requests/,
+    );
+    const [oneSteward] = holders('steward');
+    env.experiments.propose(alice(), proposal('one-steward', { members: [oneSteward!] }));
     assert.throws(
       () => env.experiments.propose(alice(), proposal('a', { purpose: ' ' })),
       /purpose/,
