@@ -15,6 +15,8 @@ import { readSigningKey } from './export/signing-key.js';
 import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
+import { LeakIndex } from './leak/index-build.js';
+import { loadOrCreateMasterKey } from './keys.js';
 
 const DEFAULT_STATE = '.privet/state';
 
@@ -130,6 +132,8 @@ export function addExportCommands(program: Command): void {
             policy: loaded.policy,
             policyHash: loaded.hash,
             stateDir: opts.state,
+            leakIndex: () =>
+              LeakIndex.build(loaded.policy, loaded.dir, loadOrCreateMasterKey(opts.state)),
           });
           const bundle = await exporter.create(
             { user: opts.user, roles: [...grant.roles] },

@@ -22,7 +22,8 @@ const NON_ASCII_G = /[\u{80}-\u{10ffff}]/gu;
 const MARK_OR_FORMAT = /^[\p{M}\p{Cf}\p{Co}\p{Cs}]$/u;
 const SPACE = /^[\p{Zs}\p{Zl}\p{Zp}]$/u;
 const ESC = String.fromCharCode(27);
-const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]|${ESC}[@-Z\\\\-_]`, 'g');
+/** ANSI escape sequences (terminal colours in tracebacks and streams). */
+export const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]|${ESC}[@-Z\\\\-_]`, 'g');
 // Bounded optional spaces only: an unbounded \s* here would be quadratic on long blank runs.
 const BRACKET_AT = / ?[[({<] ?(at|dot) ?[\])}>] ?/gi;
 const MD_EMPHASIS = /\*+|`+|~~|__/g;

@@ -4,7 +4,11 @@
 // are withheld together: if one chunk of a cell's stdout is held, every chunk of that stream is,
 // so no half of a split identifier is left behind. Cell sources are checked too (markdown as
 // markdown, so a typed-in table meets the small-cell rule; code and raw as plain text): a source
-// that would be held is replaced by a placeholder, as nothing approves a source. Places outside outputs that can carry data
+// that would be held is replaced by a placeholder, as nothing approves a source. Then every output
+// and source still kept is looked up in the raw-value index (runs of words against the raw
+// identifier values; the gateway holds the index, so this check cannot be skipped): a match
+// withholds it under `raw-value`, approved or not, as a reviewer cannot tell a real name from a
+// made-up one. Places outside outputs that can carry data
 // (widget state, attachments, unknown metadata) are dropped rather than checked, and every kept
 // output is rebuilt from the nbformat fields the check read and the content hash covers: an
 // output's metadata, `transient` or unknown keys, and unknown keys of cells or the notebook, never
@@ -15,6 +19,8 @@ import {
   checkNotebook,
   checkOutput,
   joinText,
+  leakCandidates,
+  shownTextCandidates,
   holdingRules,
   outputContentHash,
   settingsFromExportRules,
@@ -44,7 +50,12 @@ export interface FilterContext {
   knownRelease: (id: string, content: string) => boolean;
   /** The approved review request covering this content hash in the experiment, if any. */
   approvedReviewId: (contentHash: string) => string | undefined;
+  /** True when any candidate is a raw identifier value (the gateway's keyed index). */
+  rawValueLeak: (candidates: readonly string[]) => boolean;
 }
+
+/** The rule a raw identifier value found in an output or cell source is withheld under. */
+export const RAW_VALUE_RULE = 'raw-value';
 
 /** The filtered notebook and one manifest line per output. */
 export interface FilteredNotebook {
@@ -153,6 +164,14 @@ export function sourceRules(cell: JsonObject, context: ReviewContext): string[] 
   return result.verdict === 'pass' ? [] : holdingRules(result.findings);
 }
 
+/** Marks a kept output withheld under the raw-value rule (an approval does not cover it). */
+function withholdRawValue(line: ExportManifestOutput): void {
+  if (line.status === 'withheld') return;
+  line.status = 'withheld';
+  delete line.reviewId;
+  line.rules = [RAW_VALUE_RULE];
+}
+
 async function hashOf(output: JsonValue): Promise<string> {
   try {
     return await outputContentHash(output as unknown as NotebookOutput);
@@ -182,6 +201,9 @@ export async function filterNotebook(
   const withheldSources: ExportManifestSource[] = [];
   for (const [ci, { source, cell }] of cells.entries()) {
     const rules = sourceRules(cell, context);
+    const shownAs = cell.cell_type === 'markdown' ? 'text/markdown' : 'text/plain';
+    if (rules.length === 0 && ctx.rawValueLeak(shownTextCandidates(joinText(cell.source), shownAs)))
+      rules.push(RAW_VALUE_RULE);
     if (rules.length > 0) {
       cell.source = placeholderText(rules);
       withheldSources.push({ cellIndex: ci, rules });
@@ -209,6 +231,25 @@ export async function filterNotebook(
       }
       cellLines.push(line);
     }
+    // A raw identifier value withholds what holds it; a stream is looked up whole, so a value
+    // split over two writes is found.
+    const streamText = new Map<string, string>();
+    for (const line of cellLines) {
+      const o = outputs[line.outputIndex];
+      if (line.status === 'withheld' || !isObject(o)) continue;
+      if (o.output_type === 'stream') {
+        const name = String(o.name);
+        streamText.set(name, (streamText.get(name) ?? '') + joinText(o.text));
+      } else if (ctx.rawValueLeak(leakCandidates(o as unknown as NotebookOutput)))
+        withholdRawValue(line);
+    }
+    for (const [name, text] of streamText)
+      if (ctx.rawValueLeak(shownTextCandidates(text, 'text/plain')))
+        for (const line of cellLines) {
+          const o = outputs[line.outputIndex];
+          if (isObject(o) && o.output_type === 'stream' && String(o.name) === name)
+            withholdRawValue(line);
+        }
     // A held chunk of a stream holds every chunk of that stream in the cell.
     const heldStreams = new Set<string>();
     for (const line of cellLines)

@@ -14,6 +14,7 @@ import type {
 import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
 import { hasRole, isMember, refusalExperiment, type Actor } from '../experiments/access.js';
+import type { LeakIndex } from '../leak/index-build.js';
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
 import { experimentField, objectBody } from '../review/validate.js';
@@ -36,6 +37,11 @@ export interface ExportServiceOptions {
   /** SHA-256 of the policy file text (as in GET /health). */
   policyHash: string;
   stateDir: string;
+  /**
+   * The raw-value index (built on first use, rebuilt when the raw identifier files change): every
+   * kept output and cell source is looked up in it. An index that cannot be built fails the export.
+   */
+  leakIndex: () => Promise<LeakIndex>;
   clock?: () => Date;
 }
 
@@ -97,8 +103,10 @@ export class ExportService {
       });
       throw refusal;
     }
+    const index = await this.o.leakIndex();
     const filtered = await filterNotebook(request.notebook, {
       policy,
+      rawValueLeak: (candidates) => candidates.some((c) => index.matches(c)),
       knownRelease: (id, content) => services.reviews.releases.hasContent(id, content),
       approvedReviewId: (hash) => services.reviews.approvedReviewId(request.experiment, hash),
     });

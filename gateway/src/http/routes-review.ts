@@ -77,18 +77,19 @@ export function registerReviewRoutes(
   o: ReviewRoutesOptions,
 ): void {
   const { reviews } = services;
-  const exports = new ExportService({
-    services,
-    policy: o.loaded.policy,
-    policyHash: o.loaded.hash,
-    stateDir: o.stateDir,
-  });
   const leaks = new LeakService({
     audit: services.audit,
     policy: o.loaded.policy,
     policyDir: o.loaded.dir,
     stateDir: o.stateDir,
     ...(o.leakLimits ? { limits: o.leakLimits } : {}),
+  });
+  const exports = new ExportService({
+    services,
+    policy: o.loaded.policy,
+    policyHash: o.loaded.hash,
+    stateDir: o.stateDir,
+    leakIndex: () => leaks.loadIndex(),
   });
   // A failed warm-up is retried (and reported) by the first leak check.
   if (o.warmLeakIndex) leaks.loadIndex().catch(() => undefined);

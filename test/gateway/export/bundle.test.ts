@@ -404,6 +404,59 @@ describe('export bundles', () => {
     const r = await verifyBundle(b, trusted);
     assert.deepEqual(r.problems, []);
   });
+  test('raw identifier values are withheld wherever they appear, split streams and sources too', async () => {
+    const [ada, bo, cyra] = [PEOPLE[3]!.name, PEOPLE[4]!.name, PEOPLE[5]!.name];
+    const code = (source: string, outputs: unknown[]) => ({
+      cell_type: 'code',
+      source,
+      metadata: {},
+      execution_count: 1,
+      outputs,
+    });
+    const res = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'names.ipynb',
+      notebook: {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          { cell_type: 'markdown', source: `Spoke with ${bo} today.`, metadata: {} },
+          code('print(top)', [
+            { output_type: 'stream', name: 'stdout', text: `top: ${ada.slice(0, 6)}` },
+            { output_type: 'stream', name: 'stdout', text: `${ada.slice(6)}\n` },
+          ]),
+          code('t', [
+            {
+              output_type: 'display_data',
+              data: { 'text/html': `<table><tr><td>${cyra}</td><td>31</td></tr></table>` },
+              metadata: {},
+            },
+          ]),
+          // Names that are not in the data, counts and decimals: nothing to withhold.
+          code('summary', [
+            {
+              output_type: 'stream',
+              name: 'stdout',
+              text: 'Ada Lovelace  mean 52341.2345678  n 1204  4155551003.5\n',
+            },
+          ]),
+        ],
+      },
+    });
+    assert.equal(res.status, 201);
+    const names = (await res.json()) as ExportBundle;
+    assert.deepEqual(
+      names.manifest.outputs.map((l) => `${l.cellIndex}:${l.outputIndex}:${l.status}`),
+      ['1:0:withheld', '1:1:withheld', '2:0:withheld', '3:0:passed'],
+    );
+    for (const l of names.manifest.outputs.slice(0, 3)) assert.deepEqual(l.rules, ['raw-value']);
+    assert.deepEqual(names.manifest.withheldSources, [{ cellIndex: 0, rules: ['raw-value'] }]);
+    const text = JSON.stringify(names);
+    for (const secret of [ada, bo, cyra, ada.slice(6)])
+      assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
+    assert.equal((await verifyBundle(names, trusted)).ok, true);
+  });
   test('a DP release is exported only with the numbers the ledger released under its id', async () => {
     const release = await spendCountQuery(g);
     const dpOutput = (value: unknown) => ({

@@ -52,7 +52,7 @@ describe('raw-value leak check over HTTP', () => {
     const added = 'new-hire-9x7q@example.org';
     assert.deepEqual(((await (await check([added])).json()) as LeakCheckResponse).matches, 0);
     const csv = join(g.dir, 'people.csv');
-    appendFileSync(csv, `9999,${added},+1 415 555 9999,Lyon,1000\n`);
+    appendFileSync(csv, `9999,${added},+1 415 555 9999,Dag Lindqvist99,Lyon,1000\n`);
     // Some file systems keep whole-second times: move the modification time visibly forward.
     const later = new Date(Date.now() + 5000);
     utimesSync(csv, later, later);

@@ -20,6 +20,8 @@ export const PEOPLE = Array.from({ length: 30 }, (_, i) => ({
   person_id: 5000 + i,
   email: `person${i}@example${i % 3}.org`,
   phone: `+1 415-555-${String(1000 + i)}`,
+  /** A full name no pattern rule recognises: only the raw-value index finds it. */
+  name: `${['Ada', 'Bo', 'Cyra'][i % 3]!} Lindqvist${i}`,
   city: ['Lyon', 'Oslo', 'Pune'][i % 3]!,
   income: 20000 + i * 991,
 }));
@@ -35,6 +37,7 @@ sources:
       person_id: { type: integer, identifier: true }
       email: { type: string, identifier: true }
       phone: { type: string, identifier: true }
+      name: { type: string, identifier: true }
       city: { type: string }
       income: { type: integer, bounds: [0, 100000] }
 views:
@@ -80,8 +83,10 @@ export async function startReviewGateway(): Promise<ReviewGateway> {
   writeFileSync(policyPath, POLICY);
   writeFileSync(
     join(dir, 'people.csv'),
-    'person_id,email,phone,city,income\n' +
-      PEOPLE.map((p) => `${p.person_id},${p.email},${p.phone},${p.city},${p.income}`).join('\n') +
+    'person_id,email,phone,name,city,income\n' +
+      PEOPLE.map(
+        (p) => `${p.person_id},${p.email},${p.phone},${p.name},${p.city},${p.income}`,
+      ).join('\n') +
       '\n',
   );
   const stateDir = join(dir, 'state');

@@ -1,0 +1,116 @@
+// Why: the gateway's raw-value index matches whole identifier values (a name, an email, a phone,
+// a record number), so an output is looked up as every run of one to MAX_WORDS consecutive words
+// of its visible text — as drawn (tags stripped, every HTML entity decoded by `entities`) and as folded by the review's
+// normalizer (look-alike letters, spelled-out "at"), so neither form slips past. Raster images
+// and base64 payloads carry no readable text and are skipped. Pure: no index, no key here.
+import { decodeHTML } from 'entities';
+import { ANSI, foldUnicode, normalize, stripTags } from './normalize.js';
+import { joinText } from './sink.js';
+import type { NotebookOutput } from './types.js';
+
+/** Longest run of consecutive words looked up as one value ("+1 (415) 555-0100", a full name). */
+export const MAX_WORDS = 4;
+
+const RASTER = /^image\/(?:png|jpeg|jpg|gif|webp|bmp|tiff|avif)$/;
+const MARKUP = /^(?:text\/html|image\/svg\+xml|text\/markdown)$/;
+// Word separators: whitespace, table and code punctuation; '@', '.', '-', '_', '+', '/' stay inside.
+const SEPARATORS = /[\s|,;:=<>()[\]{}"'`*#]+/;
+const EDGE_PUNCTUATION = /^[.!?/\\-]+|[.!?/\\-]+$/g;
+
+// Table columns (a tab from a cell tag, or two or more spaces in a DataFrame's text) end a run:
+// counts in neighbouring cells must not join into a phone-length number.
+const COLUMN_GAP = /\t| {2,}/;
+// A decimal number ("52341.27") is never an identifier; as a value or inside a run, its digits
+// could still spell a phone or a national id by chance, so it ends a run too.
+const DECIMAL = /^[+-]?\d*\.\d+$/;
+
+/**
+ * Candidate values of one text: every run of 1..MAX_WORDS consecutive words within one line and
+ * one table column.
+ */
+export function textLeakCandidates(text: string, into: Set<string> = new Set()): Set<string> {
+  for (const line of text.split(/\r?\n/))
+    for (const segment of line.split(COLUMN_GAP)) {
+      let words: string[] = [];
+      const flush = (): void => {
+        addRuns(words, into);
+        words = [];
+      };
+      for (const raw of segment.split(SEPARATORS)) {
+        const word = raw.replace(EDGE_PUNCTUATION, '');
+        if (word === '') continue;
+        if (DECIMAL.test(word)) flush();
+        else words.push(word);
+      }
+      flush();
+    }
+  return into;
+}
+
+/** Adds every run of 1..MAX_WORDS consecutive words. */
+function addRuns(words: readonly string[], into: Set<string>): void {
+  for (let i = 0; i < words.length; i++) {
+    let run = '';
+    for (let j = i; j < Math.min(words.length, i + MAX_WORDS); j++) {
+      run = j === i ? words[j]! : `${run} ${words[j]!}`;
+      into.add(run);
+    }
+  }
+}
+
+/**
+ * Adds the candidates of one visible text three ways: as drawn, as the review normalizer reads it
+ * (Markdown autolinks, spelled-out "at"), and with look-alike letters and accents folded.
+ */
+function addText(raw: string, mime: string, into: Set<string>): void {
+  const markup = MARKUP.test(mime);
+  const drawn = decodeHTML((markup ? stripTags(raw).text : raw).replace(ANSI, ''));
+  textLeakCandidates(drawn, into);
+  textLeakCandidates(normalize(raw, { markup, markdown: mime === 'text/markdown' }).text, into);
+  const folded = foldUnicode(drawn);
+  if (folded !== drawn) textLeakCandidates(folded, into);
+}
+
+/** Every candidate value of a text shown as `mime` (a stream's joined writes, a cell's source). */
+export function shownTextCandidates(text: string, mime: string): string[] {
+  const into = new Set<string>();
+  addText(text, mime, into);
+  return [...into];
+}
+
+/** Adds every string and number leaf of a JSON value as text. */
+function addJson(value: unknown, into: Set<string>, depth = 0): void {
+  if (depth > 64) return;
+  if (typeof value === 'string') addText(value, 'text/plain', into);
+  else if (typeof value === 'number' || typeof value === 'bigint') {
+    if (!DECIMAL.test(String(value))) into.add(String(value));
+  } else if (Array.isArray(value)) for (const v of value) addJson(v, into, depth + 1);
+  else if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) {
+      addText(k, 'text/plain', into);
+      addJson(v, into, depth + 1);
+    }
+}
+
+/** Every candidate value an output shows, for a raw-value lookup (deduplicated). */
+export function leakCandidates(output: NotebookOutput): string[] {
+  const into = new Set<string>();
+  const o = output as unknown as Record<string, unknown>;
+  if (o.output_type === 'stream') addText(joinText(o.text), 'text/plain', into);
+  else if (o.output_type === 'error') {
+    const tb = Array.isArray(o.traceback) ? o.traceback.filter((x) => typeof x === 'string') : [];
+    addText(
+      `${String(o.ename ?? '')}: ${String(o.evalue ?? '')}\n${tb.join('\n')}`,
+      'text/plain',
+      into,
+    );
+  } else if (typeof o.data === 'object' && o.data !== null) {
+    for (const [mime, value] of Object.entries(o.data as Record<string, unknown>)) {
+      if (RASTER.test(mime)) continue;
+      const isLines = Array.isArray(value) && value.every((x) => typeof x === 'string');
+      if (typeof value === 'string' || isLines) addText(joinText(value), mime, into);
+      else addJson(value, into);
+    }
+  }
+  return [...into];
+}

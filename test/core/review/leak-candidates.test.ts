@@ -1,0 +1,54 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { leakCandidates, textLeakCandidates } from '@privet/core/review/leak-candidates';
+import type { NotebookOutput } from '@privet/core/review/index';
+
+const has = (cs: Iterable<string>, value: string): boolean => new Set(cs).has(value);
+
+describe('raw-value leak candidates', () => {
+  test('every run of up to four words within a line is a candidate', () => {
+    const cs = textLeakCandidates('Contact: Jane Q. Doe, +1 (415) 555-0100 today.');
+    for (const v of ['Jane', 'Jane Q', 'Jane Q Doe', 'Doe', '+1 415 555-0100', '415 555-0100'])
+      assert.ok(has(cs, v), v);
+    assert.ok(!has(cs, 'Contact: Jane'), 'separators end a word');
+    assert.ok(!has(cs, 'Jane Q Doe +1 415'), 'at most four words');
+  });
+  test('table columns and decimals end a run; lines never join', () => {
+    const cs = textLeakCandidates('  12  345  6789\nAda\nLindqvist\t42 7.5 1234567 8');
+    assert.ok(!has(cs, '12 345 6789'), 'counts in neighbouring columns do not join');
+    assert.ok(!has(cs, 'Ada Lindqvist'), 'lines do not join');
+    assert.ok(!has(cs, '7.5') && !has(cs, '42 7.5'), 'a decimal is no candidate');
+    assert.ok(has(cs, '1234567 8') && has(cs, '42'));
+  });
+  test('outputs: HTML cells, entities, markdown, JSON leaves, tracebacks; images skipped', () => {
+    const html: NotebookOutput = {
+      output_type: 'display_data',
+      data: {
+        'text/html': '<table><tr><td>Jos&eacute; Mart&#237;n</td><td>3</td></tr></table>',
+        'application/json': { rows: [{ name: 'Ana Pérez', mrn: 12345678, score: 0.25 }] },
+        'image/png': 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA',
+      },
+      metadata: {},
+    };
+    const cs = leakCandidates(html);
+    for (const v of ['José Martín', 'Jose Martin', 'Ana Pérez', '12345678', 'name', 'mrn'])
+      assert.ok(has(cs, v), v);
+    assert.ok(!has(cs, '0.25'));
+    assert.ok(!cs.some((c) => c.startsWith('iVBOR')), 'raster images are not read');
+    const error: NotebookOutput = {
+      output_type: 'error',
+      ename: 'KeyError',
+      evalue: "'Bo Lindqvist4'",
+      traceback: ['\u001b[31mKeyError\u001b[0m: Bo Lindqvist4'],
+    };
+    assert.ok(has(leakCandidates(error), 'Bo Lindqvist4'));
+    const md: NotebookOutput = {
+      output_type: 'display_data',
+      data: { 'text/markdown': '**Cyra** Lindqvist5 and jane[at]example.org' },
+      metadata: {},
+    };
+    const mdCs = leakCandidates(md);
+    assert.ok(has(mdCs, 'Cyra Lindqvist5'));
+    assert.ok(has(mdCs, 'jane@example.org'), 'the folded form is looked up too');
+  });
+});
