@@ -98,7 +98,9 @@ export function registerReviewRoutes(
     valid: reviews.releases.valid(releaseClaimsBody(request.body)),
   }));
   route('submitReview', async (request, reply, actor): Promise<ReviewRequest> => {
-    const created = await reviews.submit(actor!, submitBody(request.body));
+    const body = submitBody(request.body);
+    const rawValue = await leaks.outputHoldsRawValue(body.output, body.streamContext);
+    const created = await reviews.submit(actor!, body, { rawValue });
     reply.status(201);
     return created;
   });

@@ -6,6 +6,12 @@
  * lives only in this process's memory.
  */
 import type { LeakCheckRequest, LeakCheckResponse, Policy } from '@privet/core';
+import {
+  joinText,
+  leakCandidates,
+  shownTextCandidates,
+  type NotebookOutput,
+} from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import {
@@ -107,6 +113,19 @@ export class LeakService {
       throw error;
     });
     return this.index;
+  }
+
+  /**
+   * True when the output shows a raw identifier value; a stream is read together with the earlier
+   * writes of its cell (`before`), so a value split over two writes is found.
+   */
+  async outputHoldsRawValue(output: NotebookOutput, before = ''): Promise<boolean> {
+    const index = await this.loadIndex();
+    const candidates =
+      output.output_type === 'stream'
+        ? shownTextCandidates(before + joinText(output.text), 'text/plain')
+        : leakCandidates(output);
+    return candidates.some((c) => index.matches(c));
   }
 
   /** Checks candidates for one analyst; only counts come back. */

@@ -95,8 +95,15 @@ export class ReviewService {
     });
   }
 
-  /** An analyst member of an approved or running experiment submits a held output for review. */
-  async submit(actor: Actor, input: SubmitReviewRequest): Promise<ReviewRequest> {
+  /**
+   * An analyst member of an approved or running experiment submits a held output for review;
+   * `found.rawValue` (the gateway's raw-value lookup) refuses it, as export would withhold it.
+   */
+  async submit(
+    actor: Actor,
+    input: SubmitReviewRequest,
+    found: { rawValue?: boolean } = {},
+  ): Promise<ReviewRequest> {
     const contentHash = await outputContentHash(input.output);
     const result = this.check(input.output, input.streamContext);
     const outcome = immediate(this.db, () => {
@@ -109,6 +116,13 @@ export class ReviewService {
       const e = loadExperiment(this.db, input.experiment);
       const refusal = experimentUseRefusal(e, input.experiment, actor.user);
       if (refusal || !e) return refusal ?? experimentNotFound(input.experiment);
+      if (found.rawValue === true)
+        return new ServiceError(
+          'conflict',
+          'review.raw-value',
+          'this output holds a value of a raw identifier column (which one is not shown), and no approval lets such an output leave',
+          'leave the value out of the output (aggregate it, or drop the column) and run the cell again',
+        );
       if (result.verdict === 'pass')
         return new ServiceError(
           'conflict',

@@ -14,6 +14,7 @@ import { outputContentHash, type NotebookOutput } from '@privet/core/review/inde
 import {
   EXPERIMENT,
   PASSING,
+  PEOPLE,
   emailOutput,
   smallCellTable,
   spendCountQuery,
@@ -67,6 +68,29 @@ describe('submitting outputs', () => {
     const again = await submit(smallCellTable(3));
     assert.equal(again.status, 409);
     assert.match((await errorOf(again)).message, /already has review request rev-/);
+  });
+  test('an output holding a raw identifier value is refused: no approval would let it leave', async () => {
+    const name = PEOPLE[7]!.name;
+    const table = smallCellTable(2);
+    table.data['text/html'] = table.data['text/html']!.replace('Lyon', name);
+    const refused = await submit(table);
+    assert.equal(refused.status, 409);
+    const e = await errorOf(refused);
+    assert.match(e.message, /raw identifier column .* no approval lets such an output leave/);
+    assert.match(e.fix, /leave the value out/);
+    assert.ok(!JSON.stringify(e).includes(name));
+    // Split over two writes of one stream: the later write is read after the earlier one.
+    const res = await g.call('POST', '/reviews', 'ana', {
+      experiment: EXPERIMENT,
+      output: { output_type: 'stream', name: 'stdout', text: `${name.slice(4)} 3\n` },
+      streamContext: `top: ${name.slice(0, 4)}`,
+      justification: 'x',
+    });
+    assert.equal(res.status, 409);
+    assert.match((await errorOf(res)).message, /raw identifier column/);
+    const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
+    assert.ok(entries.some((en) => en.details.reason === 'review.raw-value'));
+    assert.ok(!JSON.stringify(entries).includes(name));
   });
   test('a stream part is checked after the earlier parts of its stream that it continues', async () => {
     // Progress on stderr split a printed table: this part holds only its small-count row.
