@@ -15,7 +15,7 @@ export function parsePolicy(text: string, file = 'policy.yaml'): Policy {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0)
-    throw new PolicyError(yamlErrorIssues(doc, doc.errors, lineCounter, file));
+    throw new PolicyError(yamlErrorIssues(doc, doc.errors, lineCounter, file, text));
   const aliases = aliasIssues(doc, lineCounter, file);
   if (aliases.length > 0) throw new PolicyError(aliases);
   const data: unknown = doc.toJS({ maxAliasCount: 0 });

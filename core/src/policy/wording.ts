@@ -30,6 +30,10 @@ export const NOUNS: Readonly<Record<string, string>> = {
 export function show(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'a mapping';
+  // JSON has no NaN or infinity (JSON.stringify prints them as null): name them as YAML writes them.
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN (.nan)';
+  if (value === Infinity) return 'infinity (.inf)';
+  if (value === -Infinity) return 'minus infinity (-.inf)';
   if (typeof value === 'string' && value.length > 40)
     return JSON.stringify(`${value.slice(0, 37)}…`);
   return JSON.stringify(value);
