@@ -16,6 +16,7 @@ import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
 import { LeakIndex } from './leak/index-build.js';
+import { requireStateDir } from './cli-records.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
 const DEFAULT_STATE = '.privet/state';
@@ -121,6 +122,7 @@ export function addExportCommands(program: Command): void {
             `unknown user ${opts.user}. Fix: use one of ${Object.keys(loaded.policy.users).join(', ')}`,
           );
         const notebook: unknown = JSON.parse(readFileSync(opts.notebook, 'utf8'));
+        requireStateDir(opts.state);
         const services = openServices({
           dbPath: join(opts.state, 'privet.db'),
           policy: loaded.policy,

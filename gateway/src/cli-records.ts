@@ -3,42 +3,74 @@
  * command line, on the same state database the HTTP gateway uses (SQLite locking makes running
  * both at once safe). The CLI runs on the gateway host, so `--user` names who acts.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Role } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { openServices, type Services } from './ledger/open.js';
 import { DpQueryService } from './dp/service.js';
-import { formatAuditReport, verifyAuditDb } from './audit/verify.js';
+import { auditExitCode, formatAuditReport, isUnreadableDb, verifyAuditDb } from './audit/verify.js';
 import { HttpError } from './http/errors.js';
+import { declared } from '@privet/core/policy/lookup';
 
 const DEFAULT_STATE = '.privet/state';
 
 function actorFor(policyPath: string, user: string): { user: string; roles: Role[] } {
   const { policy } = loadPolicyFile(policyPath);
-  const declared = policy.users[user];
-  if (!declared)
+  const grant = declared(policy.users, user);
+  if (!grant)
     throw new Error(
       `unknown user ${user}. Fix: use one of ${Object.keys(policy.users).join(', ')}`,
     );
-  return { user, roles: [...declared.roles] };
+  return { user, roles: [...grant.roles] };
+}
+
+const STATE_FIX =
+  'pass --state with the folder given to `privet publish --state` or `privet serve --state` ' +
+  '(`npm start` uses .privet/demo; the default is .privet/state)';
+
+/**
+ * Refuses, before anything is opened or created, a --state folder that does not exist (or is a
+ * file): a typo must not start a new, empty gateway state somewhere else. `hint` extends the fix.
+ */
+export function requireStateDir(stateDir: string, hint?: string): void {
+  const st = statSync(stateDir, { throwIfNoEntry: false });
+  if (!st)
+    throw new Error(
+      `the state folder ${stateDir} does not exist. Fix: ${STATE_FIX}${hint ? `; ${hint}` : ''}`,
+    );
+  if (!st.isDirectory())
+    throw new Error(`the state path ${stateDir} is not a folder. Fix: ${STATE_FIX}`);
 }
 
 async function withServices<T>(
   policyPath: string,
   stateDir: string,
   fn: (s: Services, loaded: ReturnType<typeof loadPolicyFile>) => Promise<T>,
+  options: { readOnly?: boolean } = {},
 ): Promise<T> {
   const loaded = loadPolicyFile(policyPath);
-  const services = openServices({
-    dbPath: join(stateDir, 'privet.db'),
-    policy: loaded.policy,
-    stateDir,
-  });
+  requireStateDir(stateDir);
+  const dbPath = join(stateDir, 'privet.db');
+  // A read-only command must not create a database in a folder that has none.
+  if (options.readOnly && !existsSync(dbPath))
+    throw new Error(`no gateway state at ${stateDir} (it has no privet.db). Fix: ${STATE_FIX}`);
   try {
-    return await fn(services, loaded);
-  } finally {
-    services.close();
+    const services = openServices({ dbPath, policy: loaded.policy, stateDir });
+    try {
+      return await fn(services, loaded);
+    } finally {
+      services.close();
+    }
+  } catch (error) {
+    if (!isUnreadableDb(error)) throw error;
+    throw new Error(
+      `the gateway database ${dbPath} is unreadable: it is corrupt, truncated or not a SQLite ` +
+        `database (SQLite: ${(error as Error).message}). Fix: restore it from a backup ` +
+        '(`privet audit verify --state` checks the restored copy)',
+      { cause: error },
+    );
   }
 }
 
@@ -203,20 +235,28 @@ export function addRecordCommands(program: Command): void {
     .requiredOption('--user <name>', 'whose view of the list')
     .action(async (o: { policy: string; state: string; user: string }) => {
       const actor = actorFor(o.policy, o.user);
-      await withServices(o.policy, o.state, async ({ experiments }) => {
-        for (const e of experiments.list(actor)) console.log(`${e.id}\t${e.state}\t${e.title}`);
-      });
+      await withServices(
+        o.policy,
+        o.state,
+        async ({ experiments }) => {
+          for (const e of experiments.list(actor)) console.log(`${e.id}\t${e.state}\t${e.title}`);
+        },
+        { readOnly: true },
+      );
     });
 
   program
     .command('audit')
     .description('the hash-chained audit log')
     .command('verify')
-    .description('re-check every entry of the audit chain; exit 0 only if intact')
+    .description(
+      're-check every entry of the audit chain; exit 0 if intact, 1 if tampered or unreadable, ' +
+        '2 if there is no database at --state',
+    )
     .option('--state <dir>', 'gateway state folder', DEFAULT_STATE)
     .action(async (o: { state: string }) => {
       const report = await verifyAuditDb(join(o.state, 'privet.db'));
       console.log(formatAuditReport(report));
-      process.exitCode = report.ok ? 0 : 1;
+      process.exitCode = auditExitCode(report);
     });
 }

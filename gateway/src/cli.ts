@@ -13,8 +13,9 @@ import { generateDemoData } from './demo/generate.js';
 import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
 import { openReleaseRegistry } from './review/open-releases.js';
 import { runSynthCommand } from './synth/cli.js';
-import { addRecordCommands } from './cli-records.js';
+import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
+import { declared } from '@privet/core/policy/lookup';
 
 const DEFAULT_STATE = '.privet/state';
 const DEMO_POLICY = fileURLToPath(new URL('../demo/policy.yaml', import.meta.url));
@@ -25,6 +26,17 @@ const program = new Command('privet')
 const policyOption = () => new Option('--policy <file>', 'policy YAML file').makeOptionMandatory();
 const stateOption = () =>
   new Option('--state <dir>', 'gateway state folder (keys, views, ledger)').default(DEFAULT_STATE);
+
+/** The `--port` value as a TCP port (0..65535, 0 = any free port), or a refusal with the fix. */
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new Error(
+      `--port ${JSON.stringify(text)} is not a port number. Fix: pass a whole number from 0 to 65535 ` +
+        '(0 picks a free port), e.g. --port 8765',
+    );
+  return port;
+}
 
 program
   .command('serve')
@@ -46,12 +58,13 @@ program
       issueTokens?: boolean;
       tokenTtl: string;
     }) => {
+      const port = parsePort(opts.port);
       const users = opts.issueTokens ? Object.keys(loadPolicyFile(opts.policy).policy.users) : [];
       const gateway = await startGateway({
         policyPath: opts.policy,
         stateDir: opts.state,
         host: opts.host,
-        port: Number(opts.port),
+        port,
         corsOrigins: opts.cors ?? [],
         issueTokensFor: users,
         tokenTtlMs: parseDuration(opts.tokenTtl),
@@ -79,7 +92,7 @@ program
   .action(async (opts: { policy: string; state: string; view?: string[]; plan?: boolean }) => {
     const loaded = loadPolicyFile(opts.policy);
     if (opts.plan) {
-      const plan = await planFromState(loaded.policy, loaded.dir, opts.state);
+      const plan = await planFromState(loaded.policy, loaded.dir, opts.state, opts.view);
       console.log(formatPlan(plan));
       if (!plan.fits) process.exitCode = 1;
       return;
@@ -127,11 +140,16 @@ token
   .action(
     (opts: { policy: string; state: string; user: string[]; ttl: string; reset?: boolean }) => {
       const { policy } = loadPolicyFile(opts.policy);
-      const unknown = opts.user.filter((u) => !policy.users[u]);
+      const unknown = opts.user.filter((u) => !declared(policy.users, u));
       if (unknown.length > 0)
         throw new Error(
           `unknown user ${unknown.join(', ')}. Fix: use one of ${Object.keys(policy.users).join(', ')}`,
         );
+      // Tokens written to a mistyped folder would never reach the gateway: refuse, never create.
+      requireStateDir(
+        opts.state,
+        'for a new gateway, run `privet publish` or `privet serve` with that --state first (they create it)',
+      );
       const issued = issueTokens(opts.state, opts.user, {
         ttlMs: parseDuration(opts.ttl),
         ...(opts.reset ? { reset: true } : {}),

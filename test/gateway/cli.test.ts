@@ -1,6 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -285,5 +293,106 @@ describe('privet CLI', () => {
     );
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /no gateway state at .*Fix: pass the --state folder/);
+  });
+
+  test('a --state folder that does not exist is named, with the fix, and never created', () => {
+    const missing = join(dir, 'no-such-state');
+    const runs = [
+      privet('experiment', 'list', '--policy', policy, '--state', missing, '--user', 'ana'),
+      privet(
+        'query',
+        'SELECT 1',
+        '--policy',
+        policy,
+        '--state',
+        missing,
+        '--experiment',
+        'e1',
+        '--user',
+        'ana',
+      ),
+      privet('token', 'issue', '--policy', policy, '--state', missing, '--user', 'ana'),
+    ];
+    for (const r of runs) {
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.ok(
+        r.stderr.includes(`the state folder ${missing} does not exist. Fix: pass --state`),
+        r.stderr,
+      );
+      assert.match(r.stderr, /`npm start` uses \.privet\/demo/);
+      assert.doesNotMatch(r.stderr, /Cannot open database/);
+    }
+    assert.match(runs[2]!.stderr, /for a new gateway, run `privet publish`/);
+    assert.equal(existsSync(missing), false, 'not created');
+    // An existing folder without a database: a read-only listing does not create one.
+    const empty = join(dir, 'empty-state');
+    mkdirSync(empty);
+    const list = privet(
+      'experiment',
+      'list',
+      '--policy',
+      policy,
+      '--state',
+      empty,
+      '--user',
+      'ana',
+    );
+    assert.equal(list.code, 1);
+    assert.match(list.stderr, /no gateway state at .*empty-state \(it has no privet\.db\)\. Fix: /);
+    assert.deepEqual(readdirSync(empty), []);
+  });
+
+  test('audit verify: no database is exit 2 (not TAMPERED); a corrupt one is UNREADABLE, exit 1', () => {
+    const missing = privet('audit', 'verify', '--state', join(dir, 'no-such-state'));
+    assert.equal(missing.code, 2, missing.stdout + missing.stderr);
+    assert.match(missing.stdout, /^NO DATABASE .*privet\.db\n/);
+    assert.match(missing.stdout, /does not exist\. Fix: pass --state .*\.privet\/demo/);
+    assert.doesNotMatch(missing.stdout, /TAMPERED/);
+    const corrupt = join(dir, 'corrupt-state');
+    mkdirSync(corrupt);
+    writeFileSync(join(corrupt, 'privet.db'), 'not a database\n'.repeat(100));
+    const bad = privet('audit', 'verify', '--state', corrupt);
+    assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+    assert.match(bad.stdout, /^UNREADABLE /);
+    assert.match(
+      bad.stdout,
+      /corrupt-state\/privet\.db is unreadable.*Fix: restore the state database/,
+    );
+    const list = privet(
+      'experiment',
+      'list',
+      '--policy',
+      policy,
+      '--state',
+      corrupt,
+      '--user',
+      'ana',
+    );
+    assert.equal(list.code, 1);
+    assert.ok(
+      list.stderr.includes(`the gateway database ${join(corrupt, 'privet.db')} is unreadable`),
+      list.stderr,
+    );
+    assert.match(list.stderr, /Fix: restore it from a backup/);
+  });
+
+  test('serve --port that is not 0..65535 is refused with the fix before anything starts', () => {
+    for (const port of ['abc', '99999', '1.5', '-1']) {
+      const r = privet(
+        'serve',
+        '--policy',
+        policy,
+        '--state',
+        join(dir, 'port-state'),
+        `--port=${port}`,
+      );
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(
+        r.stderr,
+        /--port .* is not a port number\. Fix: pass a whole number from 0 to 65535/,
+      );
+      assert.doesNotMatch(r.stderr, /ERR_|RangeError|at /);
+    }
+    assert.equal(existsSync(join(dir, 'port-state')), false);
   });
 });

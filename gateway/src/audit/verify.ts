@@ -1,6 +1,10 @@
 // Why: verification reads the log inside one read transaction on its own connection, so the
 // entries and the recorded head come from the same snapshot even while other processes append.
 // A log pruned under the retention policy is verified from its checkpoint (verify-pruned.ts).
+// A missing database is not tampering (nothing to check: exit 2 in the CLI), while one SQLite
+// cannot read (corrupt, truncated, not a database) fails verification like an edited entry.
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { ChainVerifier, type ChainAnchor } from '@privet/core/record/index';
 import { openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
@@ -20,21 +24,72 @@ export interface AuditReport {
   firstBad?: { index: number; message: string };
   /** One-line summary: the result, or what happened and how to fix it. */
   message: string;
+  /**
+   * Why the chain could not be checked at all: `no-database` (nothing at the path: a usage error,
+   * not evidence of tampering) or `unreadable` (SQLite cannot read the file: verification fails).
+   */
+  problem?: 'no-database' | 'unreadable';
 }
 
 const PAGE = 1000;
 const FIX =
   'restore the database from a backup, compare it with this file, and find out who had write access to it';
+const STATE_FIX =
+  'pass --state with the folder given to `privet serve --state` or `privet publish --state` ' +
+  '(`npm start` uses .privet/demo; the default is .privet/state)';
+
+/** True for SQLite's "this file is not a (readable) database" errors. */
+export function isUnreadableDb(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (
+    code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+  );
+}
+
+/** The report for a path with no database file (nothing was checked). */
+function noDatabase(path: string): AuditReport {
+  const dir = dirname(path);
+  const folder = statSync(dir, { throwIfNoEntry: false });
+  const what = !folder
+    ? `the state folder ${dir} does not exist`
+    : !folder.isDirectory()
+      ? `${dir} is not a folder`
+      : `${dir} has no ${basename(path)}`;
+  return {
+    ok: false,
+    path,
+    entries: 0,
+    problem: 'no-database',
+    message: `no gateway database to check: ${what}. Fix: ${STATE_FIX}`,
+  };
+}
+
+/** The report for a file SQLite cannot read: verification fails (the log cannot be vouched for). */
+function unreadable(path: string, e: unknown): AuditReport {
+  const why = e instanceof Error ? e.message : String(e);
+  return {
+    ...bad(
+      path,
+      0,
+      0,
+      `${path} is unreadable: it is corrupt, truncated or not a SQLite database (SQLite: ${why})`,
+      'restore the state database from a backup; if this is not the gateway database, ' + STATE_FIX,
+    ),
+    problem: 'unreadable',
+  };
+}
 
 /** Verifies the audit log of a database file (the `privet audit verify` command). */
 export async function verifyAuditDb(
   path: string,
   anchors: readonly ChainAnchor[] = [],
 ): Promise<AuditReport> {
+  if (path !== ':memory:' && path !== '' && !existsSync(path)) return noDatabase(path);
   let db: Db;
   try {
     db = openDurableDb(path, { readonly: true });
   } catch (e) {
+    if (isUnreadableDb(e)) return unreadable(path, e);
     const why = e instanceof Error ? e.message : 'unknown error';
     return bad(
       path,
@@ -46,6 +101,9 @@ export async function verifyAuditDb(
   }
   try {
     return await verifyAuditConnection(db, anchors, path);
+  } catch (e) {
+    if (isUnreadableDb(e)) return unreadable(path, e);
+    throw e;
   } finally {
     db.close();
   }
@@ -126,7 +184,8 @@ export async function verifyAuditConnection(
       message: summary,
     };
   } finally {
-    db.exec('COMMIT');
+    // SQLite may have ended the transaction itself after an error (e.g. a corrupt page).
+    if (db.inTransaction) db.exec('COMMIT');
   }
 }
 
@@ -144,9 +203,21 @@ function bad(path: string, entries: number, index: number, what: string, fix: st
   };
 }
 
-/** Formats a report for the terminal (the CLI exits non-zero when `ok` is false). */
+/** The exit code of `privet audit verify`: 0 intact, 1 failed (tampered or unreadable), 2 no database. */
+export function auditExitCode(report: AuditReport): number {
+  return report.ok ? 0 : report.problem === 'no-database' ? 2 : 1;
+}
+
+/** Formats a report for the terminal (the CLI exits with `auditExitCode`). */
 export function formatAuditReport(report: AuditReport): string {
-  const lines = [`${report.ok ? 'OK' : 'TAMPERED'} ${report.path}`, report.message];
+  const verdict = report.ok
+    ? 'OK'
+    : report.problem === 'no-database'
+      ? 'NO DATABASE'
+      : report.problem === 'unreadable'
+        ? 'UNREADABLE'
+        : 'TAMPERED';
+  const lines = [`${verdict} ${report.path}`, report.message];
   if (report.head) lines.push(`anchor: --anchor ${report.head.seq}:${report.head.hash}`);
   return lines.join('\n');
 }

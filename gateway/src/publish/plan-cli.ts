@@ -8,18 +8,25 @@ import { openDurableDb } from '../audit/sqlite.js';
 import { planPublication } from './cost-plan.js';
 
 /**
- * The plan for `stateDir`; when it has no ledger yet nothing has been spent, so an in-memory one
- * stands in and the folder stays untouched.
+ * The plan for `stateDir` (for `viewNames` only, when given, as `publish --view`); when it has no
+ * ledger yet nothing has been spent, so an in-memory one stands in and the folder stays untouched.
  */
 export async function planFromState(
   policy: Policy,
   policyDir: string,
   stateDir: string,
+  viewNames?: readonly string[],
 ): Promise<PublishPlan> {
   const path = join(stateDir, 'privet.db');
   const db = existsSync(path) ? openDurableDb(path) : new Database(':memory:');
   try {
-    return await planPublication(policy, policyDir, stateDir, { db, audit: new AuditLog(db) });
+    return await planPublication(
+      policy,
+      policyDir,
+      stateDir,
+      { db, audit: new AuditLog(db) },
+      viewNames,
+    );
   } finally {
     db.close();
   }

@@ -1,9 +1,22 @@
 // Why: `privet synth` as one awaitable function the CLI (and tests) call directly: read the
 // discrete CSV and domain, synthesize within (ε, δ), write OUT.csv and OUT.manifest.json. The
 // manifest lists every measurement with its exact ρ and its share of the budget, so nothing —
-// including preprocessing — spends budget silently. Writes go to a temp file and are renamed.
-import { createHash } from 'node:crypto';
-import { access, constants, readFile, rename, stat, writeFile } from 'node:fs/promises';
+// including preprocessing — spends budget silently. Before any work the outputs are checked not
+// to be the input or domain file (nor a folder); the CSV and manifest are written to temp files
+// and renamed manifest first, CSV last, rolling the manifest back when the CSV cannot be renamed,
+// so a new CSV never sits beside a stale or missing manifest and a failure leaves no temp file.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import {
+  access,
+  constants,
+  copyFile,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { rhoForEpsilonDelta, zcdpDelta } from '@privet/core/synth/budget';
 import { SynthError } from '@privet/core/synth/errors';
@@ -131,6 +144,108 @@ async function checkOutputFolder(out: string): Promise<void> {
   }
 }
 
+/** The file's stats, or undefined when nothing is there (or it cannot be inspected). */
+async function statOrNothing(path: string): Promise<Stats | undefined> {
+  return stat(path).catch(() => undefined);
+}
+
+/**
+ * Refuses before any work when the output CSV or its manifest is a folder, or is the --input or
+ * --domain file under any spelling (relative path, symlink, hard link: same device and inode).
+ */
+async function checkOutputTargets(o: SynthCommandOptions): Promise<void> {
+  const [input, domain] = await Promise.all([statOrNothing(o.input), statOrNothing(o.domain)]);
+  const manifestPath = manifestPathFor(o.out);
+  const targets = [
+    { path: o.out, what: `--out ${o.out}` },
+    { path: manifestPath, what: `the manifest path ${manifestPath} (derived from --out)` },
+  ];
+  for (const target of targets) {
+    const st = await statOrNothing(target.path);
+    if (!st) continue;
+    if (st.isDirectory()) {
+      throw new SynthError(
+        'cli.out-is-folder',
+        `${target.what} is a folder, not a file`,
+        'pass an --out file path such as synth-out.csv (its manifest goes next to it)',
+      );
+    }
+    for (const [option, file, other] of [
+      ['--input', o.input, input],
+      ['--domain', o.domain, domain],
+    ] as const) {
+      if (other && other.dev === st.dev && other.ino === st.ino) {
+        throw new SynthError(
+          'cli.out-is-input',
+          `${target.what} is the ${option} file ${file}: writing it would overwrite that file`,
+          `pass an --out path that differs from ${option}, e.g. a new file such as synth-out.csv`,
+        );
+      }
+    }
+  }
+}
+
+/** What an errno means for an output being written, in words. */
+function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'a folder is in the way';
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Writes the CSV and the manifest to temp files, then renames the manifest into place and the CSV
+ * last. If the CSV rename fails the previous manifest is restored (or the new one removed), so a
+ * reader never sees a new CSV with a stale or missing manifest; temp files never outlive a failure.
+ */
+async function commitOutputs(
+  out: string,
+  csv: string,
+  manifestPath: string,
+  manifest: string,
+): Promise<void> {
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const csvTmp = `${out}.${tag}.tmp`;
+  const manifestTmp = `${manifestPath}.${tag}.tmp`;
+  const oldManifest = `${manifestPath}.${tag}.old`;
+  /** Whether `oldManifest` holds the only copy of the previous manifest (never removed then). */
+  let onlyCopy = false;
+  try {
+    await writeFile(csvTmp, csv, { flag: 'wx' });
+    await writeFile(manifestTmp, manifest, { flag: 'wx' });
+    const hadOld = await copyFile(manifestPath, oldManifest, constants.COPYFILE_EXCL).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    await rename(manifestTmp, manifestPath);
+    try {
+      await rename(csvTmp, out);
+    } catch (error) {
+      onlyCopy = hadOld;
+      await (hadOld ? rename(oldManifest, manifestPath) : rm(manifestPath, { force: true }));
+      onlyCopy = false;
+      throw error;
+    }
+  } catch (error) {
+    throw new SynthError(
+      'cli.write-failed',
+      `Could not write --out ${out} and its manifest ${manifestPath} (${writeProblem(error)}); ` +
+        (onlyCopy
+          ? `the previous manifest could not be put back and is kept at ${oldManifest}`
+          : 'neither file was replaced'),
+      'pass an --out file path in a writable folder with free space, then run again',
+    );
+  } finally {
+    const leftovers = [csvTmp, manifestTmp, ...(onlyCopy ? [] : [oldManifest])];
+    await Promise.all(leftovers.map((p) => rm(p, { force: true }).catch(() => undefined)));
+  }
+}
+
 /** Runs `privet synth`; returns the manifest it wrote. */
 export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthManifest> {
   if (o.rows !== undefined && !(Number.isSafeInteger(o.rows) && o.rows >= 0)) {
@@ -145,6 +260,7 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
     readNamedFile(o.input, '--input'),
     readNamedFile(o.domain, '--domain'),
     checkOutputFolder(o.out),
+    checkOutputTargets(o),
   ]);
   const table = parseDiscreteCsv(csvText, parseDomain(domainText, o.domain), o.input);
   const rho = rhoForEpsilonDelta(o.epsilon, o.delta);
@@ -193,9 +309,11 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
   }
   const manifestPath = manifestPathFor(o.out);
   manifest.seconds = (performance.now() - started) / 1000;
-  await writeFile(`${o.out}.tmp`, formatDiscreteCsv(result.table));
-  await writeFile(`${manifestPath}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
-  await rename(`${o.out}.tmp`, o.out);
-  await rename(`${manifestPath}.tmp`, manifestPath);
+  await commitOutputs(
+    o.out,
+    formatDiscreteCsv(result.table),
+    manifestPath,
+    JSON.stringify(manifest, null, 2) + '\n',
+  );
   return manifest;
 }

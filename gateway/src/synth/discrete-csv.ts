@@ -37,34 +37,77 @@ export function parseDomain(text: string, file: string): Map<string, number> {
   return out;
 }
 
+/** The domain's column names as a list for a message: `"a", "b", …` (at most 20). */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 20).map((n) => `"${n}"`);
+  return shown.join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
+}
+
+/**
+ * Checks the header row against the domain. A header cell is echoed only when another cell of the
+ * same row names a domain column: with no match at all the "header" is most likely a row of data
+ * (the file has no header row), and its cells are raw values.
+ */
+function checkHeader(header: readonly string[], domain: Map<string, number>, file: string): void {
+  const expected = [...domain.keys()];
+  const known = header.filter((h) => domain.has(h));
+  if (known.length === 0) {
+    throw new SynthError(
+      'input.no-header',
+      `${file}: no cell of the first line names a column of the domain file, so the file seems to have no header row`,
+      `add a header row naming the columns: ${listNames(expected)}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const h of known) {
+    if (seen.has(h)) {
+      throw new SynthError(
+        'input.duplicate-column',
+        `${file}: column "${h}" appears twice in the header row`,
+        'rename or drop one of the two columns',
+      );
+    }
+    seen.add(h);
+  }
+  const unknown = [...new Set(header.filter((h) => !domain.has(h)))];
+  if (unknown.length > 0) {
+    const which = unknown.length === 1 ? 'column' : 'columns';
+    const are = unknown.length === 1 ? 'is' : 'are';
+    throw new SynthError(
+      'input.unknown-column',
+      `${file}: header ${which} ${listNames(unknown)} ${are} not in the domain file`,
+      'add each to the domain JSON or drop it from the CSV',
+    );
+  }
+  const missing = expected.filter((name) => !seen.has(name));
+  if (missing.length > 0) {
+    throw new SynthError(
+      'input.missing-column',
+      `${file}: domain ${missing.length === 1 ? 'column' : 'columns'} ${listNames(missing)} ${missing.length === 1 ? 'is' : 'are'} missing from the CSV header`,
+      'add each missing column to the CSV header or remove it from the domain JSON',
+    );
+  }
+}
+
 /** Parses a discrete CSV (header row, integer codes) against its domain. */
 export function parseDiscreteCsv(
   text: string,
   domain: Map<string, number>,
   file: string,
 ): DiscreteTable {
-  const lines = text.split(/\r?\n/);
+  // A byte-order mark (spreadsheet exports) is not part of the first column's name.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0)
     throw new SynthError('input.empty', `${file} is empty`, 'pass a CSV with a header row');
   const header = lines[0]!.split(',').map((h) => h.trim());
-  for (const h of header) {
-    if (!domain.has(h)) {
-      throw new SynthError(
-        'input.unknown-column',
-        `${file}: column "${h}" is not in the domain file`,
-        'add it to the domain JSON or drop it from the CSV',
-      );
-    }
-  }
-  for (const name of domain.keys()) {
-    if (!header.includes(name)) {
-      throw new SynthError(
-        'input.missing-column',
-        `${file}: domain column "${name}" is missing from the CSV`,
-        'add the column or remove it from the domain JSON',
-      );
-    }
+  checkHeader(header, domain, file);
+  if (lines.length === 1) {
+    throw new SynthError(
+      'input.no-rows',
+      `${file} has a header row but no data rows`,
+      'pass a CSV with at least one row of codes under the header',
+    );
   }
   const rows = lines.length - 1;
   const columns = header.map((name) => ({

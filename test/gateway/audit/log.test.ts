@@ -1,9 +1,10 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashEntry } from '@privet/core/record/index';
+import { auditExitCode } from '../../../gateway/src/audit/verify.js';
 import {
   AuditLog,
   formatAuditReport,
@@ -151,11 +152,52 @@ describe('audit log', () => {
   test('a missing file or a file without a log is reported, not thrown', async () => {
     const missing = await verifyAuditDb(join(dir, 'nope.db'));
     assert.equal(missing.ok, false);
-    assert.match(missing.message, /cannot open/);
+    assert.equal(missing.problem, 'no-database');
+    assert.match(missing.message, /no gateway database to check: .* has no nope\.db\. Fix: /);
     const other = openDurableDb(join(dir, 'other.db'));
     other.exec('CREATE TABLE t (x INTEGER)');
     other.close();
     const empty = await verifyAuditDb(join(dir, 'other.db'));
     assert.match(empty.message, /has no audit log/);
+  });
+
+  test('no database (missing folder or file) is not tampering: NO DATABASE, exit code 2', async () => {
+    for (const [p, what] of [
+      [
+        join(dir, 'no-such-folder', 'privet.db'),
+        /the state folder .*no-such-folder does not exist/,
+      ],
+      [join(dir, 'privet.db'), /has no privet\.db/],
+    ] as const) {
+      const r = await verifyAuditDb(p);
+      assert.equal(r.problem, 'no-database');
+      assert.match(r.message, what);
+      assert.match(r.message, /Fix: pass --state .*privet serve.*npm start` uses \.privet\/demo/);
+      assert.match(formatAuditReport(r), /^NO DATABASE /);
+      assert.doesNotMatch(formatAuditReport(r), /TAMPERED/);
+      assert.equal(auditExitCode(r), 2);
+    }
+    assert.equal(auditExitCode(await verifyAuditDb(path)), 0);
+  });
+
+  test('a corrupt or non-database file fails verification (exit 1), naming the path and the fix', async () => {
+    fill(300);
+    db.close();
+    const text = join(dir, 'text.db');
+    writeFileSync(text, 'these are notes, not a database\n'.repeat(200));
+    // A copy cut short: the header says more pages than the file holds.
+    const truncated = join(dir, 'truncated.db');
+    const whole = readFileSync(path);
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    for (const p of [text, truncated]) {
+      const r = await verifyAuditDb(p);
+      assert.equal(r.ok, false, p);
+      assert.equal(r.problem, 'unreadable', r.message);
+      assert.ok(r.message.includes(`${p} is unreadable`), r.message);
+      assert.match(r.message, /Fix: restore the state database from a backup/);
+      assert.match(formatAuditReport(r), /^UNREADABLE /);
+      assert.equal(auditExitCode(r), 1);
+    }
+    db = openDurableDb(path);
   });
 });

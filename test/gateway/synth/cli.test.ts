@@ -1,11 +1,23 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import {
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseRational } from '@privet/core/dp/rational';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
+import { SynthError } from '@privet/core/synth/errors';
 import {
   manifestPathFor,
   runSynthCommand,
@@ -146,5 +158,210 @@ describe('privet synth (runSynthCommand)', () => {
       refused(/^The folder of --out .*no-such-folder\) does not exist\. Fix: create the folder/),
     );
     assert.deepEqual(progress, [], 'refused before synthesis started');
+  });
+});
+
+describe('privet synth: outputs that would destroy data, and malformed inputs', () => {
+  let dir: string;
+  let input: string;
+  let domain: string;
+  const rowsText = Array.from({ length: 300 }, (_, i) => `${i % 3},${(i * 7) % 2}`).join('\n');
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'privet-synth-out-'));
+    input = join(dir, 'raw.csv');
+    domain = join(dir, 'domain.json');
+    await writeFile(input, `a,b\n${rowsText}\n`);
+    await writeFile(domain, JSON.stringify({ a: 3, b: 2 }));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const options = (out: string, extra: Partial<Parameters<typeof runSynthCommand>[0]> = {}) => ({
+    input,
+    domain,
+    epsilon: 1,
+    delta: 1e-9,
+    seed: 'out-tests',
+    out,
+    ...extra,
+  });
+  const refusedWith =
+    (code: string, what: RegExp, not?: RegExp) =>
+    (e: unknown): boolean => {
+      assert.ok(e instanceof SynthError, String(e));
+      assert.equal(e.code, code, e.message);
+      assert.match(e.message, what);
+      assert.match(e.message, /\. Fix: /);
+      if (not) assert.doesNotMatch(e.message, not);
+      return true;
+    };
+
+  test('--out naming the input or the domain file (any spelling, symlink, hard link) is refused before any work', async () => {
+    const before = await readFile(input, 'utf8');
+    const domainBefore = await readFile(domain, 'utf8');
+    await symlink(input, join(dir, 'link.csv'));
+    await link(input, join(dir, 'hard.csv'));
+    await mkdir(join(dir, 'sub'));
+    // The manifest of `domain.csv` is `domain.manifest.json`: the domain file under that name.
+    await copyFile(domain, join(dir, 'dom.manifest.json'));
+    const progress: string[] = [];
+    const onProgress = (stage: string) => progress.push(stage);
+    for (const out of [
+      input,
+      join(dir, 'sub', '..', 'raw.csv'),
+      relative(process.cwd(), input),
+      join(dir, 'link.csv'),
+      join(dir, 'hard.csv'),
+    ]) {
+      await assert.rejects(
+        runSynthCommand(options(out, { onProgress })),
+        refusedWith('cli.out-is-input', /is the --input file .*overwrite/),
+      );
+    }
+    await assert.rejects(
+      runSynthCommand(options(domain, { onProgress })),
+      refusedWith('cli.out-is-input', /^--out .* is the --domain file/),
+    );
+    await assert.rejects(
+      runSynthCommand(options(join(dir, 'dom.csv'), { domain: join(dir, 'dom.manifest.json') })),
+      refusedWith(
+        'cli.out-is-input',
+        /^the manifest path .*dom\.manifest\.json .* is the --domain/,
+      ),
+    );
+    assert.deepEqual(progress, [], 'refused before synthesis started');
+    assert.equal(await readFile(input, 'utf8'), before, 'the raw input is untouched');
+    assert.equal(await readFile(domain, 'utf8'), domainBefore);
+  });
+
+  test('--out or its manifest path being a folder is refused up front; no temp file is left', async () => {
+    await mkdir(join(dir, 'isdir.csv'));
+    await mkdir(join(dir, 'mdir.manifest.json'));
+    const progress: string[] = [];
+    const onProgress = (stage: string) => progress.push(stage);
+    await assert.rejects(
+      runSynthCommand(options(join(dir, 'isdir.csv'), { onProgress })),
+      refusedWith('cli.out-is-folder', /^--out .*isdir\.csv is a folder, not a file/, /EISDIR/),
+    );
+    await assert.rejects(
+      runSynthCommand(options(join(dir, 'mdir.csv'), { onProgress })),
+      refusedWith('cli.out-is-folder', /^the manifest path .*mdir\.manifest\.json .* is a folder/),
+    );
+    assert.deepEqual(progress, []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.includes('.tmp')),
+      [],
+    );
+  });
+
+  test('a failure while writing leaves the previous CSV and manifest as they were, and no temp file', async () => {
+    const out = join(dir, 'prev.csv');
+    const manifest = manifestPathFor(out);
+    await runSynthCommand(options(out));
+    const [oldCsv, oldManifest] = [await readFile(out, 'utf8'), await readFile(manifest, 'utf8')];
+    const filesBefore = (await readdir(dir)).sort();
+    // Something takes the path between the up-front checks and the commit: the manifest (renamed
+    // first) cannot be written, so the CSV must not be replaced either.
+    const blockManifest = join(dir, 'blocked.csv');
+    const blockedManifest = manifestPathFor(blockManifest);
+    await writeFile(blockManifest, oldCsv);
+    await assert.rejects(
+      runSynthCommand(
+        options(blockManifest, {
+          seed: 'another',
+          onProgress: (stage) => {
+            if (stage === 'sample') mkdirSync(blockedManifest);
+          },
+        }),
+      ),
+      refusedWith(
+        'cli.write-failed',
+        /a folder is in the way.*neither file was replaced/,
+        /EISDIR/,
+      ),
+    );
+    assert.equal(await readFile(blockManifest, 'utf8'), oldCsv, 'the CSV was not replaced');
+    rmdirSync(blockedManifest);
+    // The CSV (renamed last) cannot be replaced: the manifest already moved is put back.
+    await assert.rejects(
+      runSynthCommand(
+        options(out, {
+          seed: 'another',
+          onProgress: (stage) => {
+            if (stage === 'sample') {
+              rmSync(out);
+              mkdirSync(out);
+            }
+          },
+        }),
+      ),
+      refusedWith('cli.write-failed', /neither file was replaced/),
+    );
+    assert.equal(await readFile(manifest, 'utf8'), oldManifest, 'the previous manifest is back');
+    rmdirSync(out);
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => !filesBefore.includes(n) && n !== 'blocked.csv'),
+      [],
+      'no temp or backup file is left',
+    );
+  });
+
+  test('a CSV without a header row is refused without echoing its first row', async () => {
+    const noHeader = join(dir, 'noheader.csv');
+    await writeFile(noHeader, `2,1\n${rowsText}\n`);
+    await assert.rejects(
+      runSynthCommand(options(join(dir, 'o.csv'), { input: noHeader })),
+      refusedWith(
+        'input.no-header',
+        /noheader\.csv: .*seems to have no header row\. Fix: add a header row naming the columns: "a", "b"$/,
+        /"2"|"1"/,
+      ),
+    );
+    // Parsed directly too: the first line's cells never appear, whatever they hold.
+    const domainMap = parseDomain(JSON.stringify({ age: 90, zip: 99999 }), 'd.json');
+    assert.throws(
+      () => parseDiscreteCsv('Alice Smith,12345\n1,2\n', domainMap, 'people.csv'),
+      (e: unknown) =>
+        e instanceof SynthError &&
+        e.code === 'input.no-header' &&
+        !/Alice|12345/.test(e.message) &&
+        /"age", "zip"/.test(e.message),
+    );
+  });
+
+  test('header problems name the file and only cells that are header names', () => {
+    const domainMap = parseDomain(JSON.stringify({ a: 3, b: 2, c: 2 }), 'd.json');
+    assert.throws(
+      () => parseDiscreteCsv('a,b,c,a\n0,1,1,0\n', domainMap, 'dup.csv'),
+      refusedWith('input.duplicate-column', /^dup\.csv: column "a" appears twice/),
+    );
+    assert.throws(
+      () => parseDiscreteCsv('a,b,c,d\n0,1,1,0\n', domainMap, 'extra.csv'),
+      refusedWith('input.unknown-column', /^extra\.csv: header column "d" is not in the domain/),
+    );
+    assert.throws(
+      () => parseDiscreteCsv('a,b\n0,1\n', domainMap, 'short.csv'),
+      refusedWith('input.missing-column', /^short\.csv: domain column "c" is missing/),
+    );
+    // A byte-order mark is not part of the first column's name.
+    assert.equal(parseDiscreteCsv('\uFEFFa,b,c\n0,1,1\n', domainMap, 'bom.csv').rows, 1);
+  });
+
+  test('a header-only CSV (no data rows) is refused, not synthesized from nothing', async () => {
+    const headerOnly = join(dir, 'header-only.csv');
+    await writeFile(headerOnly, 'a,b\n\n');
+    const progress: string[] = [];
+    await assert.rejects(
+      runSynthCommand(
+        options(join(dir, 'ho.csv'), {
+          input: headerOnly,
+          rows: 10,
+          onProgress: (s) => progress.push(s),
+        }),
+      ),
+      refusedWith('input.no-rows', /header-only\.csv has a header row but no data rows/),
+    );
+    assert.deepEqual(progress, []);
+    await assert.rejects(readFile(join(dir, 'ho.csv')), /ENOENT/, 'nothing written');
   });
 });

@@ -49,4 +49,49 @@ describe('privet publish --plan', () => {
     assert.match(r.stdout, /error: .*needs ε=1.*Fix: .*publication_budgets/);
     assert.match(r.stdout, /publishing would be refused/);
   });
+
+  test('--view limits the plan to those views; an unknown or dp view is refused as without --plan', () => {
+    const policy = join(dir, 'views.yaml');
+    writeFileSync(
+      policy,
+      policyText({ publication: '3', seed: 'plan-cli' }).replace(
+        '\nusers:',
+        '\n  people_masked:\n    tier: masked\n    source: people\n    columns:\n' +
+          '      city: { op: keep }\nusers:',
+      ),
+    );
+    const state = join(work, 'views');
+    const only = privet(
+      'publish',
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--plan',
+      '--view',
+      'people_masked',
+    );
+    assert.equal(only.code, 0, only.stderr);
+    assert.match(only.stdout, /rebuild people_masked \(masked\)/);
+    assert.doesNotMatch(only.stdout, /people_synth/, 'the other view is not planned');
+    assert.match(only.stdout, /nothing is charged/);
+    const all = privet('publish', '--policy', policy, '--state', state, '--plan');
+    assert.match(all.stdout, /people_synth/);
+    for (const plan of [true, false]) {
+      const typo = privet(
+        'publish',
+        '--policy',
+        policy,
+        '--state',
+        state,
+        ...(plan ? ['--plan'] : []),
+        '--view',
+        'people_synht',
+      );
+      assert.equal(typo.code, 1, `${typo.stdout}${typo.stderr}`);
+      assert.match(typo.stderr, /people_synht.*no such view in the policy.*Fix: use one of /);
+      assert.doesNotMatch(typo.stdout, /nothing was written or spent/);
+    }
+    assert.equal(existsSync(state), false, 'refused before anything was written');
+  });
 });
