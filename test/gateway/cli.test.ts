@@ -36,6 +36,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `privet experiment list` as ana on a state folder. */
+const listExperiments = (stateDir: string): ReturnType<typeof privet> =>
+  privet('experiment', 'list', '--policy', policy, '--state', stateDir, '--user', 'ana');
+
 describe('privet CLI', () => {
   test("synth: progress and a seeded run's warning go to stderr (the seed must stay secret); the JSON stays on stdout", () => {
     const input = join(dir, 'tiny.csv');
@@ -327,16 +331,7 @@ describe('privet CLI', () => {
     // An existing folder without a database: a read-only listing does not create one.
     const empty = join(dir, 'empty-state');
     mkdirSync(empty);
-    const list = privet(
-      'experiment',
-      'list',
-      '--policy',
-      policy,
-      '--state',
-      empty,
-      '--user',
-      'ana',
-    );
+    const list = listExperiments(empty);
     assert.equal(list.code, 1);
     assert.match(list.stderr, /no gateway state at .*empty-state \(it has no privet\.db\)\. Fix: /);
     assert.deepEqual(readdirSync(empty), []);
@@ -358,16 +353,7 @@ describe('privet CLI', () => {
       bad.stdout,
       /corrupt-state\/privet\.db is unreadable.*Fix: restore the state database/,
     );
-    const list = privet(
-      'experiment',
-      'list',
-      '--policy',
-      policy,
-      '--state',
-      corrupt,
-      '--user',
-      'ana',
-    );
+    const list = listExperiments(corrupt);
     assert.equal(list.code, 1);
     assert.ok(
       list.stderr.includes(`the gateway database ${join(corrupt, 'privet.db')} is unreadable`),

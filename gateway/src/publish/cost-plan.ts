@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy, PublishPlan, PublishPlanBudget, PublishPlanView } from '@privet/core';
-import { declared } from '@privet/core/policy/lookup';
 import { ZERO, type Rational } from '@privet/core/dp/rational';
 import type { AuditLog } from '../audit/log.js';
 import type { Db } from '../audit/sqlite.js';
@@ -13,11 +12,9 @@ import { loadOrCreateMasterKey, masterKeyPath } from '../keys.js';
 import { fileSha256 } from '../store/engine.js';
 import { exact, PublicationLedger } from './charge.js';
 import { PublishError } from './errors.js';
-import { readManifest, upToDate } from './index.js';
+import { readManifest, requestedViews, upToDate } from './index.js';
 import { sourceVersion } from './source-version.js';
 import { synthesisInputsHash } from './synthetic.js';
-
-type View = Policy['views'][string];
 
 /** Exact decimal text of a rational (δ as a double's shortest text: they are tiny). */
 const show = (r: Rational, isDelta = false): string =>
@@ -45,30 +42,6 @@ function rebuildReason(
 }
 
 /**
- * The views a plan covers: `viewNames` (refused like `publishViews` refuses them: unknown, or a dp
- * view) or, without names, every view of the policy.
- */
-function plannedViews(policy: Policy, viewNames?: readonly string[]): [string, View][] {
-  if (!viewNames) return Object.entries(policy.views);
-  return viewNames.map((name): [string, View] => {
-    const view = declared(policy.views, name);
-    if (!view)
-      throw new PublishError(
-        name,
-        'no such view in the policy',
-        `use one of ${Object.keys(policy.views).join(', ')}`,
-      );
-    if (view.tier === 'dp')
-      throw new PublishError(
-        name,
-        'is a dp view: it answers aggregate queries and has nothing to publish',
-        'publish masked or synthetic views only',
-      );
-    return [name, view];
-  });
-}
-
-/**
  * What `publishViews` would do now for every masked and synthetic view (or only `viewNames`, as
  * `privet publish --view` would), and what it would cost.
  */
@@ -79,7 +52,7 @@ export async function planPublication(
   records: { db: Db; audit: AuditLog },
   viewNames?: readonly string[],
 ): Promise<PublishPlan> {
-  const selected = plannedViews(policy, viewNames);
+  const selected = requestedViews(policy, viewNames);
   // Read, never created here: without a key file nothing keyed was published from this folder.
   const masterKey = existsSync(masterKeyPath(stateDir))
     ? loadOrCreateMasterKey(stateDir)

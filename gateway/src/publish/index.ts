@@ -112,25 +112,35 @@ function sha256(data: string | Uint8Array): string {
 
 type Selected = { masked: [string, MaskedView][]; synthetic: [string, SyntheticView][] };
 
+/**
+ * The views `names` asks for (an unknown or dp view is refused, as `privet publish --view` refuses
+ * it), or without names every view of the policy.
+ */
+export function requestedViews(
+  policy: Policy,
+  names?: readonly string[],
+): [string, Policy['views'][string]][] {
+  if (!names) return Object.entries(policy.views);
+  return names.map((name): [string, Policy['views'][string]] => {
+    const view = declared(policy.views, name);
+    if (!view)
+      throw new PublishError(
+        name,
+        'no such view in the policy',
+        `use one of ${Object.keys(policy.views).join(', ')}`,
+      );
+    if (view.tier === 'dp')
+      throw new PublishError(
+        name,
+        'is a dp view: it answers aggregate queries and has nothing to publish',
+        'publish masked or synthetic views only',
+      );
+    return [name, view];
+  });
+}
+
 function selectViews(policy: Policy, names?: string[]): Selected {
-  const entries = names
-    ? names.map((name): [string, Policy['views'][string]] => {
-        const view = declared(policy.views, name);
-        if (!view)
-          throw new PublishError(
-            name,
-            'no such view in the policy',
-            `use one of ${Object.keys(policy.views).join(', ')}`,
-          );
-        if (view.tier === 'dp')
-          throw new PublishError(
-            name,
-            'is a dp view: it answers aggregate queries and has nothing to publish',
-            'publish masked or synthetic views only',
-          );
-        return [name, view];
-      })
-    : Object.entries(policy.views);
+  const entries = requestedViews(policy, names);
   return {
     masked: entries.filter((e): e is [string, MaskedView] => e[1].tier === 'masked'),
     synthetic: entries.filter((e): e is [string, SyntheticView] => e[1].tier === 'synthetic'),
