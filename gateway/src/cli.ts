@@ -16,6 +16,8 @@ import { runSynthCommand } from './synth/cli.js';
 import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
+import { LeakIndex } from './leak/index-build.js';
+import { loadOrCreateMasterKey } from './keys.js';
 
 const DEFAULT_STATE = '.privet/state';
 const DEMO_POLICY = fileURLToPath(new URL('../demo/policy.yaml', import.meta.url));
@@ -218,7 +220,10 @@ review
   .option('--policy <file>', 'policy whose export rules apply', DEMO_POLICY)
   .option('--mode <mode>', 'export (default) or display', 'export')
   .option('--json', 'print one JSON verdict per output')
-  .option('--state <dir>', 'gateway state folder: trust DP release ids committed in its ledger')
+  .option(
+    '--state <dir>',
+    'gateway state folder: trust DP release ids committed in its ledger, and block outputs that hold a raw identifier value (its keyed index)',
+  )
   .action(
     async (
       files: string[],
@@ -226,10 +231,22 @@ review
     ) => {
       if (opts.mode !== 'export' && opts.mode !== 'display')
         throw new Error(`unknown --mode ${opts.mode}. Fix: use export or display`);
-      const { policy } = loadPolicyFile(opts.policy);
+      const { policy, dir } = loadPolicyFile(opts.policy);
       const releases = opts.state === undefined ? undefined : openReleaseRegistry(opts.state);
+      const index =
+        opts.state === undefined
+          ? undefined
+          : await LeakIndex.build(policy, dir, loadOrCreateMasterKey(opts.state)).catch(
+              (error: unknown) => {
+                releases?.close();
+                throw error;
+              },
+            );
       const verdicts = await checkFiles(files, policy, {
         mode: opts.mode,
+        ...(index
+          ? { rawValueLeak: (cs: readonly string[]) => cs.some((c) => index.matches(c)) }
+          : {}),
         ...(releases
           ? {
               context: {

@@ -286,6 +286,40 @@ describe('privet CLI', () => {
     const fake = privet('review', 'check', forged, '--policy', policy, '--state', state, '--json');
     assert.notEqual(fake.code, 0);
     assert.match(fake.stdout, /dp-provenance/);
+    // On the gateway host the raw-value index runs too: a real email is also a raw value.
+    const printed = (text: string) => ({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'print(x)',
+          metadata: {},
+          outputs: [{ output_type: 'stream', name: 'stdout', text }],
+        },
+      ],
+    });
+    const rawNb = join(dir, 'raw.ipynb');
+    const madeUpNb = join(dir, 'made-up.ipynb');
+    writeFileSync(rawNb, JSON.stringify(printed(`owner ${PEOPLE[2]!.email}\n`)));
+    writeFileSync(madeUpNb, JSON.stringify(printed('owner nobody-9q@example.net\n')));
+    const rawRun = privet('review', 'check', rawNb, '--policy', policy, '--state', state, '--json');
+    assert.notEqual(rawRun.code, 0);
+    assert.match(rawRun.stdout, /"rule":"raw-value"/);
+    assert.ok(!rawRun.stdout.includes(PEOPLE[2]!.email));
+    const madeUp = privet(
+      'review',
+      'check',
+      madeUpNb,
+      '--policy',
+      policy,
+      '--state',
+      state,
+      '--json',
+    );
+    assert.match(madeUp.stdout, /"rule":"email"/);
+    assert.doesNotMatch(madeUp.stdout, /raw-value/);
     const missing = privet(
       'review',
       'check',

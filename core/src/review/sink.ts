@@ -31,6 +31,7 @@ const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'dp-provenance': 'flag',
   image: 'flag',
   malformed: 'flag',
+  'raw-value': 'block',
 };
 
 /** Joins an nbformat multiline string. */

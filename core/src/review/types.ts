@@ -49,7 +49,9 @@ export type RuleId =
   | 'dominance'
   | 'dp-provenance'
   | 'image'
-  | 'malformed';
+  | 'malformed'
+  /** A value of a raw identifier column (found only by the gateway's keyed index). */
+  | 'raw-value';
 
 /** How serious a finding is: `block` stops display, `flag` holds for review, `info` only notes. */
 export type Severity = 'block' | 'flag' | 'info';

@@ -19,7 +19,6 @@ import {
   checkNotebook,
   checkOutput,
   joinText,
-  leakCandidates,
   shownTextCandidates,
   holdingRules,
   outputContentHash,
@@ -29,6 +28,7 @@ import {
 } from '@privet/core/review/index';
 import type { JsonValue } from '@privet/core/record/index';
 import { HttpError } from '../http/errors.js';
+import { rawValueOutputs, type RawValueLookup } from '../leak/outputs.js';
 import { placeholderOutput, placeholderText } from './placeholder.js';
 
 const NOTEBOOK_METADATA_KEPT = ['kernelspec', 'language_info'];
@@ -51,7 +51,7 @@ export interface FilterContext {
   /** The approved review request covering this content hash in the experiment, if any. */
   approvedReviewId: (contentHash: string) => string | undefined;
   /** True when any candidate is a raw identifier value (the gateway's keyed index). */
-  rawValueLeak: (candidates: readonly string[]) => boolean;
+  rawValueLeak: RawValueLookup;
 }
 
 /** The rule a raw identifier value found in an output or cell source is withheld under. */
@@ -231,25 +231,12 @@ export async function filterNotebook(
       }
       cellLines.push(line);
     }
-    // A raw identifier value withholds what holds it; a stream is looked up whole, so a value
-    // split over two writes is found.
-    const streamText = new Map<string, string>();
-    for (const line of cellLines) {
-      const o = outputs[line.outputIndex];
-      if (line.status === 'withheld' || !isObject(o)) continue;
-      if (o.output_type === 'stream') {
-        const name = String(o.name);
-        streamText.set(name, (streamText.get(name) ?? '') + joinText(o.text));
-      } else if (ctx.rawValueLeak(leakCandidates(o as unknown as NotebookOutput)))
-        withholdRawValue(line);
-    }
-    for (const [name, text] of streamText)
-      if (ctx.rawValueLeak(shownTextCandidates(text, 'text/plain')))
-        for (const line of cellLines) {
-          const o = outputs[line.outputIndex];
-          if (isObject(o) && o.output_type === 'stream' && String(o.name) === name)
-            withholdRawValue(line);
-        }
+    // A raw identifier value withholds what holds it (a stream is looked up whole).
+    const byIndex = new Map(cellLines.map((l) => [l.outputIndex, l]));
+    const skip = (i: number): boolean =>
+      byIndex.get(i)?.status !== 'passed' && byIndex.get(i)?.status !== 'approved';
+    for (const i of rawValueOutputs(outputs, ctx.rawValueLeak, skip))
+      withholdRawValue(byIndex.get(i)!);
     // A held chunk of a stream holds every chunk of that stream in the cell.
     const heldStreams = new Set<string>();
     for (const line of cellLines)

@@ -1,10 +1,12 @@
 /**
  * `privet review check FILE...`: checks notebooks (.ipynb) or JSON arrays of nbformat outputs
  * with the core review engine and returns one verdict per output. A file that cannot be read or
- * parsed gets a blocking `malformed` verdict (fail closed), never a silent pass.
+ * parsed gets a blocking `malformed` verdict (fail closed), never a silent pass. On the gateway
+ * host (`--state`) every output is also looked up in the raw-value index, as export does.
  */
 import { readFile } from 'node:fs/promises';
 import type { Policy } from '@privet/core';
+import { rawValueOutputs, type RawValueLookup } from '../leak/outputs.js';
 import {
   checkNotebook,
   checkOutput,
@@ -33,6 +35,32 @@ export interface CheckFilesOptions {
   mode?: 'display' | 'export';
   /** Extra context (views used, known DP release ids). */
   context?: Omit<ReviewContext, 'policy' | 'mode'>;
+  /** The gateway's raw-value lookup: outputs holding a raw identifier value are blocked. */
+  rawValueLeak?: RawValueLookup;
+}
+
+/** The finding of an output that holds a raw identifier value (never which one). */
+const RAW_VALUE_FINDING: Finding = {
+  rule: 'raw-value',
+  severity: 'block',
+  mime: 'output',
+  location: { start: 0, end: 0 },
+  message: "a value of a raw identifier column (the gateway's keyed index; which one is not shown)",
+};
+
+/** Blocks the verdicts (of one cell's outputs, by output index) that hold a raw value. */
+function blockRawValues(
+  outputs: readonly unknown[],
+  verdicts: readonly FileVerdict[],
+  lookup: RawValueLookup | undefined,
+): void {
+  if (!lookup) return;
+  for (const i of rawValueOutputs(outputs, lookup)) {
+    const v = verdicts.find((x) => x.output === i);
+    if (!v) continue;
+    v.verdict = 'block';
+    v.findings = [...v.findings, RAW_VALUE_FINDING];
+  }
 }
 
 /** Review settings from a policy's export block, or settings given directly. */
@@ -79,24 +107,32 @@ export async function checkFiles(
       continue;
     }
     if (Array.isArray(doc)) {
-      doc.forEach((o, i) => {
+      const verdicts = doc.map((o, i): FileVerdict => {
         const r = checkOutput(o as NotebookOutput, context);
-        out.push({ file, cell: -1, output: i, verdict: r.verdict, findings: r.findings });
+        return { file, cell: -1, output: i, verdict: r.verdict, findings: r.findings };
       });
+      blockRawValues(doc, verdicts, options.rawValueLeak);
+      out.push(...verdicts);
     } else if (
       typeof doc === 'object' &&
       doc !== null &&
       Array.isArray((doc as { cells?: unknown }).cells)
     ) {
-      const nb = checkNotebook(doc as { cells: { outputs?: unknown[] }[] }, context);
-      for (const o of nb.outputs)
-        out.push({
-          file,
-          cell: o.cell,
-          output: o.output,
-          verdict: o.result.verdict,
-          findings: o.result.findings,
-        });
+      const cells = (doc as { cells: { outputs?: unknown[] }[] }).cells;
+      const nb = checkNotebook({ cells }, context);
+      const verdicts = nb.outputs.map((o): FileVerdict => ({
+        file,
+        cell: o.cell,
+        output: o.output,
+        verdict: o.result.verdict,
+        findings: o.result.findings,
+      }));
+      cells.forEach((cell, ci) => {
+        const outputs = Array.isArray(cell?.outputs) ? cell.outputs : [];
+        const own = verdicts.filter((v) => v.cell === ci);
+        blockRawValues(outputs, own, options.rawValueLeak);
+      });
+      out.push(...verdicts);
     } else {
       out.push(
         failure(

@@ -63,6 +63,7 @@ const RULE_LABELS: Record<RuleId, string> = {
   'dp-provenance': 'unverified DP release',
   image: 'image (cannot be read)',
   malformed: 'unreadable output',
+  'raw-value': 'raw identifier value',
 };
 
 /** MIME parts named as a reader knows them. */

@@ -100,3 +100,58 @@ describe('gateway checkFiles (privet review check)', () => {
     }
   });
 });
+
+describe('privet review check with the raw-value lookup', () => {
+  test('blocks outputs holding a raw value, streams read whole; arrays too; never names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'privet-review-raw-'));
+    const raw = new Set(['Ada Lindqvist3']);
+    const lookup = (cs: readonly string[]): boolean => cs.some((c) => raw.has(c));
+    try {
+      const stream = (text: string) => ({ output_type: 'stream', name: 'stdout', text });
+      const nb = join(dir, 'names.ipynb');
+      writeFileSync(
+        nb,
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: [
+            {
+              cell_type: 'code',
+              source: 'print(top)',
+              metadata: {},
+              outputs: [stream('top: Ada Lind'), stream('qvist3\n'), stream('n 12\n')],
+            },
+            {
+              cell_type: 'code',
+              source: 'summary',
+              metadata: {},
+              outputs: [stream('Ada Lovelace 12\n')],
+            },
+          ],
+        }),
+      );
+      const arr = join(dir, 'outputs.json');
+      writeFileSync(
+        arr,
+        JSON.stringify([
+          { output_type: 'display_data', data: { 'text/html': '<td>Ada Lindqvist3</td>' } },
+        ]),
+      );
+      const verdicts = await checkFiles([nb, arr], undefined, { rawValueLeak: lookup });
+      assert.deepEqual(
+        verdicts.map((v) => `${v.cell}:${v.output}:${v.verdict}`),
+        ['0:0:block', '0:1:block', '0:2:block', '1:0:pass', '-1:0:block'],
+      );
+      assert.ok(verdicts[0]!.findings.some((f) => f.rule === 'raw-value'));
+      assert.doesNotMatch(formatFileVerdicts(verdicts), /Lindqvist/);
+      const without = await checkFiles([nb], undefined);
+      assert.ok(
+        without.every((v) => v.verdict === 'pass'),
+        'no lookup: the rule cannot run',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -35,6 +35,7 @@ const RULE_IDS: Record<RuleId, true> = {
   'dp-provenance': true,
   image: true,
   malformed: true,
+  'raw-value': true,
 };
 
 function isRuleId(value: unknown): value is RuleId {
