@@ -36,6 +36,22 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A notebook with one code cell that printed `text` to stdout. */
+const printingNotebook = (text: string) => ({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    {
+      cell_type: 'code',
+      source: 'print(x)',
+      metadata: {},
+      execution_count: 1,
+      outputs: [{ output_type: 'stream', name: 'stdout', text }],
+    },
+  ],
+});
+
 /** `privet experiment list` as ana on a state folder. */
 const listExperiments = (stateDir: string): ReturnType<typeof privet> =>
   privet('experiment', 'list', '--policy', policy, '--state', stateDir, '--user', 'ana');
@@ -226,24 +242,10 @@ describe('privet CLI', () => {
     assert.match(verify.stdout, /^TAMPERED/);
   });
   test('review check: exit 0 for a clean notebook, non-zero for one printing an email', () => {
-    const notebook = (text: string) => ({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [
-        {
-          cell_type: 'code',
-          source: 'print(x)',
-          metadata: {},
-          execution_count: 1,
-          outputs: [{ output_type: 'stream', name: 'stdout', text }],
-        },
-      ],
-    });
     const clean = join(dir, 'clean.ipynb');
     const leaky = join(dir, 'leaky.ipynb');
-    writeFileSync(clean, JSON.stringify(notebook('mean income 51234.5\n')));
-    writeFileSync(leaky, JSON.stringify(notebook('contact: jane.roe@example.com\n')));
+    writeFileSync(clean, JSON.stringify(printingNotebook('mean income 51234.5\n')));
+    writeFileSync(leaky, JSON.stringify(printingNotebook('contact: jane.roe@example.com\n')));
     assert.equal(privet('review', 'check', clean, '--policy', policy).code, 0);
     const r = privet('review', 'check', leaky, '--policy', policy, '--json');
     assert.notEqual(r.code, 0);
@@ -287,23 +289,10 @@ describe('privet CLI', () => {
     assert.notEqual(fake.code, 0);
     assert.match(fake.stdout, /dp-provenance/);
     // On the gateway host the raw-value index runs too: a real email is also a raw value.
-    const printed = (text: string) => ({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: {},
-      cells: [
-        {
-          cell_type: 'code',
-          source: 'print(x)',
-          metadata: {},
-          outputs: [{ output_type: 'stream', name: 'stdout', text }],
-        },
-      ],
-    });
     const rawNb = join(dir, 'raw.ipynb');
     const madeUpNb = join(dir, 'made-up.ipynb');
-    writeFileSync(rawNb, JSON.stringify(printed(`owner ${PEOPLE[2]!.email}\n`)));
-    writeFileSync(madeUpNb, JSON.stringify(printed('owner nobody-9q@example.net\n')));
+    writeFileSync(rawNb, JSON.stringify(printingNotebook(`owner ${PEOPLE[2]!.email}\n`)));
+    writeFileSync(madeUpNb, JSON.stringify(printingNotebook('owner nobody-9q@example.net\n')));
     const rawRun = privet('review', 'check', rawNb, '--policy', policy, '--state', state, '--json');
     assert.notEqual(rawRun.code, 0);
     assert.match(rawRun.stdout, /"rule":"raw-value"/);

@@ -101,6 +101,14 @@ describe('gateway checkFiles (privet review check)', () => {
   });
 });
 
+/** A notebook of code cells with these outputs. */
+const codeCells = (outputs: unknown[][]) => ({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: outputs.map((o) => ({ cell_type: 'code', source: 'x', metadata: {}, outputs: o })),
+});
+
 describe('privet review check with the raw-value lookup', () => {
   test('blocks outputs holding a raw value, streams read whole; arrays too; never names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'privet-review-raw-'));
@@ -111,25 +119,12 @@ describe('privet review check with the raw-value lookup', () => {
       const nb = join(dir, 'names.ipynb');
       writeFileSync(
         nb,
-        JSON.stringify({
-          nbformat: 4,
-          nbformat_minor: 5,
-          metadata: {},
-          cells: [
-            {
-              cell_type: 'code',
-              source: 'print(top)',
-              metadata: {},
-              outputs: [stream('top: Ada Lind'), stream('qvist3\n'), stream('n 12\n')],
-            },
-            {
-              cell_type: 'code',
-              source: 'summary',
-              metadata: {},
-              outputs: [stream('Ada Lovelace 12\n')],
-            },
-          ],
-        }),
+        JSON.stringify(
+          codeCells([
+            [stream('top: Ada Lind'), stream('qvist3\n'), stream('n 12\n')],
+            [stream('Ada Lovelace 12\n')],
+          ]),
+        ),
       );
       const arr = join(dir, 'outputs.json');
       writeFileSync(
