@@ -42,8 +42,16 @@ export interface ExportServiceOptions {
    * kept output and cell source is looked up in it. An index that cannot be built fails the export.
    */
   leakIndex: () => Promise<LeakIndex>;
+  /**
+   * Spends the actor's raw-value lookups (one per output and cell source) or throws 429; absent on
+   * the gateway host's own CLI. Each withheld line tells whether a value is in the raw data.
+   */
+  spendLookups?: (actor: Actor, lookups: number, experiment: string) => void;
   clock?: () => Date;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Experiment states in which outputs may be exported (data access may already have ended). */
 const EXPORTABLE_STATES = new Set(['approved', 'running', 'evaluation']);
@@ -103,6 +111,13 @@ export class ExportService {
       });
       throw refusal;
     }
+    const cells: unknown[] = Array.isArray(request.notebook.cells) ? request.notebook.cells : [];
+    const lookups = cells.reduce<number>(
+      (n, c) =>
+        n + 1 + (isRecord(c) && Array.isArray(c.outputs) ? (c.outputs as unknown[]).length : 0),
+      0,
+    );
+    this.o.spendLookups?.(actor, lookups, request.experiment);
     const index = await this.o.leakIndex();
     const filtered = await filterNotebook(request.notebook, {
       policy,

@@ -70,6 +70,20 @@ function listFilter(request: FastifyRequest): { experiment?: string; state?: Rev
   return filter;
 }
 
+/** Runs `work`; a raw-value allowance refusal (429) also tells when to retry (Retry-After). */
+async function withRetryAfter<T>(
+  reply: { header: (name: string, value: string) => unknown },
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RateLimitedError)
+      reply.header('Retry-After', String(error.retryAfterSeconds));
+    throw error;
+  }
+}
+
 /** Registers the review, export, leak-check and release-verification routes. */
 export function registerReviewRoutes(
   route: RegisterRoute,
@@ -90,6 +104,7 @@ export function registerReviewRoutes(
     policyHash: o.loaded.hash,
     stateDir: o.stateDir,
     leakIndex: () => leaks.loadIndex(),
+    spendLookups: (actor, lookups, experiment) => leaks.spend(actor, lookups, experiment, 'export'),
   });
   // A failed warm-up is retried (and reported) by the first leak check.
   if (o.warmLeakIndex) leaks.loadIndex().catch(() => undefined);
@@ -99,8 +114,11 @@ export function registerReviewRoutes(
   }));
   route('submitReview', async (request, reply, actor): Promise<ReviewRequest> => {
     const body = submitBody(request.body);
-    const rawValue = await leaks.outputHoldsRawValue(body.output, body.streamContext);
-    const created = await reviews.submit(actor!, body, { rawValue });
+    const created = await withRetryAfter(reply, async () => {
+      leaks.spend(actor!, 1, body.experiment, 'review');
+      const rawValue = await leaks.outputHoldsRawValue(body.output, body.streamContext);
+      return reviews.submit(actor!, body, { rawValue });
+    });
     reply.status(201);
     return created;
   });
@@ -125,18 +143,14 @@ export function registerReviewRoutes(
     return updated;
   });
   route('createExport', async (request, reply, actor): Promise<ExportBundle> => {
-    const bundle = await exports.create(actor!, ExportService.parse(request.body));
+    const bundle = await withRetryAfter(reply, () =>
+      exports.create(actor!, ExportService.parse(request.body)),
+    );
     reply.status(201);
     return bundle;
   });
   route('exportPublicKey', async (): Promise<ExportPublicKeyResponse> => exports.publicKey());
-  route('leakCheck', async (request, reply, actor): Promise<LeakCheckResponse> => {
-    try {
-      return await leaks.check(actor!, leakCheckBody(request.body));
-    } catch (error) {
-      if (error instanceof RateLimitedError)
-        reply.header('Retry-After', String(error.retryAfterSeconds));
-      throw error;
-    }
-  });
+  route('leakCheck', async (request, reply, actor): Promise<LeakCheckResponse> =>
+    withRetryAfter(reply, () => leaks.check(actor!, leakCheckBody(request.body))),
+  );
 }

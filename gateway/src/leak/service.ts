@@ -41,7 +41,7 @@ export class RateLimitedError extends ServiceError {
     super(
       'rate_limited',
       'leak.rate-limited',
-      `too many leak checks: the limit is ${limits.calls} calls and ${limits.candidates} candidates per ${limits.windowMs / 1000} s per user`,
+      `too many raw-value lookups: the limit is ${limits.calls} calls and ${limits.candidates} lookups (leak-check candidates, exported outputs and cell sources, review requests) per ${limits.windowMs / 1000} s per user`,
       `retry after ${retryAfterSeconds} s, and batch candidates (up to ${MAX_CANDIDATES} per call)`,
     );
   }
@@ -128,6 +128,42 @@ export class LeakService {
     return candidates.some((c) => index.matches(c));
   }
 
+  /**
+   * Spends `lookups` verdicts of the user's leak-check allowance, or throws 429. Each verdict an
+   * analyst sees (a candidate here; an output or cell source at export or review) says whether a
+   * value is in the raw data, so every path shares one allowance per user.
+   */
+  spend(actor: Actor, lookups: number, experiment: string, subject: string): void {
+    const limits = this.o.limits ?? DEFAULT_LEAK_LIMITS;
+    if (lookups > limits.candidates)
+      throw new ServiceError(
+        'bad_request',
+        'leak.too-many',
+        `${lookups} raw-value lookups at once (one per candidate, output or cell source) is more than the ${limits.candidates} allowed per ${limits.windowMs / 1000} s`,
+        'split the notebook (or the candidates) and send the parts a minute apart',
+      );
+    const wait = this.bucket.take(actor.user, lookups);
+    if (wait === 0) return;
+    // One audit entry per user per minute of refusals: a flood must not turn into a flood of fsyncs.
+    const last = this.lastRefusalAudit.get(actor.user) ?? -Infinity;
+    if (this.now() - last >= 60_000) {
+      this.lastRefusalAudit.set(actor.user, this.now());
+      const filedUnder = refusalExperiment(
+        loadExperiment(this.o.audit.db, experiment),
+        actor,
+        this.o.policy,
+      );
+      this.o.audit.append({
+        actor: actor.user,
+        action: 'access.refused',
+        ...(filedUnder ? { experiment: filedUnder } : {}),
+        subject,
+        details: { reason: 'leak.rate-limited', candidates: lookups },
+      });
+    }
+    throw new RateLimitedError(wait, limits);
+  }
+
   /** Checks candidates for one analyst; only counts come back. */
   async check(actor: Actor, request: LeakCheckRequest): Promise<LeakCheckResponse> {
     const { audit, policy } = this.o;
@@ -151,22 +187,7 @@ export class LeakService {
       });
       throw refusal;
     }
-    const wait = this.bucket.take(actor.user, request.candidates.length);
-    if (wait > 0) {
-      // One audit entry per user per minute of refusals: a flood must not turn into a flood of fsyncs.
-      const last = this.lastRefusalAudit.get(actor.user) ?? -Infinity;
-      if (this.now() - last >= 60_000) {
-        this.lastRefusalAudit.set(actor.user, this.now());
-        audit.append({
-          actor: actor.user,
-          action: 'access.refused',
-          experiment: request.experiment,
-          subject: 'leak-check',
-          details: { reason: 'leak.rate-limited', candidates: request.candidates.length },
-        });
-      }
-      throw new RateLimitedError(wait, this.o.limits ?? DEFAULT_LEAK_LIMITS);
-    }
+    this.spend(actor, request.candidates.length, request.experiment, 'leak-check');
     const index = await this.loadIndex();
     let matches = 0;
     for (const c of request.candidates) if (index.matches(c)) matches++;

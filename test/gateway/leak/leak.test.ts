@@ -67,6 +67,38 @@ describe('raw-value leak check over HTTP', () => {
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
     // Another user is not affected.
     assert.equal((await check(['a@example.org'], 'ana')).status, 200);
+    // Exports and review requests tell whether a value is raw too: they share the allowance.
+    const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
+    const exported = await g.call('POST', '/exports', 'ria', {
+      experiment: EXPERIMENT,
+      name: 'x.ipynb',
+      notebook: { ...nb, cells: [{ cell_type: 'markdown', source: 'hi', metadata: {} }] },
+    });
+    assert.equal(exported.status, 429);
+    assert.ok(Number(exported.headers.get('retry-after')) >= 1);
+    assert.match(((await exported.json()) as ApiError).error.message, /raw-value lookups/);
+    const reviewed = await g.call('POST', '/reviews', 'ria', {
+      experiment: EXPERIMENT,
+      output: { output_type: 'stream', name: 'stdout', text: 'n 3\n' },
+      justification: 'x',
+    });
+    assert.equal(reviewed.status, 429);
+    // More lookups than one window allows is refused outright, with how to split.
+    const huge = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'huge.ipynb',
+      notebook: {
+        ...nb,
+        cells: Array.from({ length: 5001 }, () => ({
+          cell_type: 'code',
+          source: '',
+          metadata: {},
+          outputs: [{ output_type: 'stream', name: 'stdout', text: 'ok\n' }],
+        })),
+      },
+    });
+    assert.equal(huge.status, 400);
+    assert.match(((await huge.json()) as ApiError).error.fix, /split the notebook/);
   });
 });
 
