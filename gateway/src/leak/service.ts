@@ -42,7 +42,7 @@ export class RateLimitedError extends ServiceError {
       'rate_limited',
       'leak.rate-limited',
       `too many raw-value lookups: the limit is ${limits.calls} calls and ${limits.candidates} lookups (leak-check candidates, exported outputs and cell sources, review requests) per ${limits.windowMs / 1000} s per user`,
-      `retry after ${retryAfterSeconds} s, and batch candidates (up to ${MAX_CANDIDATES} per call)`,
+      `retry after ${retryAfterSeconds} s (leak checks: batch up to ${MAX_CANDIDATES} candidates per call)`,
     );
   }
 }
