@@ -100,6 +100,16 @@ export function notebookCopy(value: unknown): JsonObject {
   return nb as JsonObject;
 }
 
+/** How many raw-value verdicts exporting `value` shows: one per cell source and per output. */
+export function rawValueLookups(value: unknown): number {
+  const cells = isObject(value as JsonValue) ? (value as JsonObject).cells : undefined;
+  if (!Array.isArray(cells)) return 0;
+  return cells.reduce<number>(
+    (n, c) => n + 1 + (isObject(c) && Array.isArray(c.outputs) ? c.outputs.length : 0),
+    0,
+  );
+}
+
 const isText = (v: JsonValue | undefined): boolean =>
   typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
 

@@ -19,7 +19,7 @@ import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
 import { experimentField, objectBody } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
-import { filterNotebook } from './filter.js';
+import { filterNotebook, rawValueLookups } from './filter.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
 
 /** Format tag of every bundle. */
@@ -49,9 +49,6 @@ export interface ExportServiceOptions {
   spendLookups?: (actor: Actor, lookups: number, experiment: string) => void;
   clock?: () => Date;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Experiment states in which outputs may be exported (data access may already have ended). */
 const EXPORTABLE_STATES = new Set(['approved', 'running', 'evaluation']);
@@ -111,13 +108,7 @@ export class ExportService {
       });
       throw refusal;
     }
-    const cells: unknown[] = Array.isArray(request.notebook.cells) ? request.notebook.cells : [];
-    const lookups = cells.reduce<number>(
-      (n, c) =>
-        n + 1 + (isRecord(c) && Array.isArray(c.outputs) ? (c.outputs as unknown[]).length : 0),
-      0,
-    );
-    this.o.spendLookups?.(actor, lookups, request.experiment);
+    this.o.spendLookups?.(actor, rawValueLookups(request.notebook), request.experiment);
     const index = await this.o.leakIndex();
     const filtered = await filterNotebook(request.notebook, {
       policy,
