@@ -17,7 +17,7 @@ import type {
 } from '@privet/core';
 import type { LoadedPolicy } from '../policy-file.js';
 import type { Services } from '../ledger/open.js';
-import { refusalExperiment, type Actor } from '../experiments/access.js';
+import { refusalFiling, type Actor } from '../experiments/access.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
 import { loadExperiment } from '../experiments/store.js';
 import { HttpError } from '../http/errors.js';
@@ -122,15 +122,14 @@ export class DpQueryService {
     } catch (error) {
       if (!(error instanceof DpSqlError)) throw error;
       // Filed under the experiment only for those who may see it: anyone else could plant entries.
-      const filedUnder = refusalExperiment(
-        loadExperiment(this.services.db, request.experiment),
-        actor,
-        this.loaded.policy,
-      );
       audit.append({
         actor: actor.user,
         action: 'query.refused',
-        ...(filedUnder ? { experiment: filedUnder } : {}),
+        ...refusalFiling(
+          loadExperiment(this.services.db, request.experiment),
+          actor,
+          this.loaded.policy,
+        ),
         subject: 'dp-query',
         details: { code: error.refusal.code, query: request.sql.slice(0, 2000) },
       });

@@ -34,16 +34,17 @@ export function canSeeExperiment(e: Experiment, actor: Actor, policy: Policy): b
 }
 
 /**
- * The experiment an audit entry about the actor's refused request is filed under: only one the
- * actor may see. Anyone else could plant entries in a stranger's record (or probe which ids
- * exist); their refusals are filed under no experiment, where stewards still see them.
+ * Where an audit entry about the actor's refused request is filed (spread into the entry): under
+ * the experiment only if the actor may see it. Anyone else could plant entries in a stranger's
+ * record (or probe which ids exist); their refusals are filed under no experiment, where stewards
+ * still see them.
  */
-export function refusalExperiment(
+export function refusalFiling(
   e: Experiment | undefined,
   actor: Actor,
   policy: Policy,
-): string | undefined {
-  return e && canSeeExperiment(e, actor, policy) ? e.id : undefined;
+): { experiment?: string } {
+  return e && canSeeExperiment(e, actor, policy) ? { experiment: e.id } : {};
 }
 
 /** Why `user` may not use data of the experiment right now, or undefined when they may. */

@@ -17,7 +17,7 @@ import {
   canSeeExperiment,
   hasRole,
   isMember,
-  refusalExperiment,
+  refusalFiling,
   viewUseRefusal,
   type Actor,
 } from './access.js';
@@ -199,11 +199,10 @@ export class ExperimentService {
       const err =
         refusal ??
         new ServiceError('internal', 'experiment.unknown', 'experiment vanished', 'retry');
-      const filedUnder = refusalExperiment(e, actor, this.policy);
       this.audit.append({
         actor: actor.user,
         action: 'access.refused',
-        ...(filedUnder ? { experiment: filedUnder } : {}),
+        ...refusalFiling(e, actor, this.policy),
         subject: view,
         details: { reason: err.reason, requested: experimentId.slice(0, 200) },
       });

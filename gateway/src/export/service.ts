@@ -13,7 +13,7 @@ import type {
 } from '@privet/core';
 import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
-import { hasRole, isMember, refusalExperiment, type Actor } from '../experiments/access.js';
+import { hasRole, isMember, refusalFiling, type Actor } from '../experiments/access.js';
 import type { LeakIndex } from '../leak/index-build.js';
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
@@ -99,11 +99,10 @@ export class ExportService {
     const experiment = loadExperiment(services.db, request.experiment);
     const refusal = this.refusal(actor, request.experiment, experiment);
     if (refusal) {
-      const filedUnder = refusalExperiment(experiment, actor, policy);
       services.audit.append({
         actor: actor.user,
         action: 'export.refused',
-        ...(filedUnder ? { experiment: filedUnder } : {}),
+        ...refusalFiling(experiment, actor, policy),
         details: { reason: refusal.reason, requested: request.experiment.slice(0, 200) },
       });
       throw refusal;

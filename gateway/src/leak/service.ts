@@ -14,12 +14,7 @@ import {
 } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
-import {
-  experimentUseRefusal,
-  hasRole,
-  refusalExperiment,
-  type Actor,
-} from '../experiments/access.js';
+import { experimentUseRefusal, hasRole, refusalFiling, type Actor } from '../experiments/access.js';
 import { loadExperiment } from '../experiments/store.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody } from '../review/validate.js';
@@ -148,15 +143,10 @@ export class LeakService {
     const last = this.lastRefusalAudit.get(actor.user) ?? -Infinity;
     if (this.now() - last >= 60_000) {
       this.lastRefusalAudit.set(actor.user, this.now());
-      const filedUnder = refusalExperiment(
-        loadExperiment(this.o.audit.db, experiment),
-        actor,
-        this.o.policy,
-      );
       this.o.audit.append({
         actor: actor.user,
         action: 'access.refused',
-        ...(filedUnder ? { experiment: filedUnder } : {}),
+        ...refusalFiling(loadExperiment(this.o.audit.db, experiment), actor, this.o.policy),
         subject,
         details: { reason: 'leak.rate-limited', candidates: lookups },
       });
@@ -177,11 +167,10 @@ export class LeakService {
         )
       : experimentUseRefusal(e, request.experiment, actor.user);
     if (refusal) {
-      const filedUnder = refusalExperiment(e, actor, policy);
       audit.append({
         actor: actor.user,
         action: 'access.refused',
-        ...(filedUnder ? { experiment: filedUnder } : {}),
+        ...refusalFiling(e, actor, policy),
         subject: 'leak-check',
         details: { reason: refusal.reason, requested: request.experiment.slice(0, 200) },
       });

@@ -20,7 +20,7 @@ import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
 import {
   experimentUseRefusal,
   hasRole,
-  refusalExperiment,
+  refusalFiling,
   sourceUseRefusal,
 } from '../experiments/access.js';
 import { ensureExperimentSchema, loadExperiment } from '../experiments/store.js';
@@ -152,15 +152,14 @@ export class Ledger {
   private refusalOf(req: ReserveRequest, e: ServiceError): ServiceError {
     const user = String(req.user);
     const roles = declared(this.policy.users, user)?.roles ?? [];
-    const filedUnder = refusalExperiment(
-      loadExperiment(this.db, String(req.experiment)),
-      { user, roles: [...roles] },
-      this.policy,
-    );
     this.audit.append({
       actor: user,
       action: 'query.refused',
-      ...(filedUnder ? { experiment: filedUnder } : {}),
+      ...refusalFiling(
+        loadExperiment(this.db, String(req.experiment)),
+        { user, roles: [...roles] },
+        this.policy,
+      ),
       subject: String(req.source),
       details: {
         reason: e.reason,

@@ -29,7 +29,7 @@ import {
   experimentUseRefusal,
   hasRole,
   isMember,
-  refusalExperiment,
+  refusalFiling,
   type Actor,
 } from '../experiments/access.js';
 import { loadExperiment, loadExperiments } from '../experiments/store.js';
@@ -311,13 +311,10 @@ export class ReviewService {
     outcome: ReviewRequest | ServiceError,
   ): ReviewRequest {
     if (!(outcome instanceof ServiceError)) return outcome;
-    const filedUnder = experiment
-      ? refusalExperiment(loadExperiment(this.db, experiment), actor, this.policy)
-      : undefined;
     this.audit.append({
       actor: actor.user,
       action: 'review',
-      ...(filedUnder ? { experiment: filedUnder } : {}),
+      ...(experiment ? refusalFiling(loadExperiment(this.db, experiment), actor, this.policy) : {}),
       details: { event: 'refused', attempted, reason: outcome.reason },
     });
     throw outcome;
