@@ -137,6 +137,16 @@ test('an approved output in a cell off screen ("full" windowing) is saved as it 
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+s');
     await expect.poll(() => statSync(file).mtimeMs, { timeout: 30_000 }).toBeGreaterThan(before);
+    // The new mtime can show before Jupyter has finished writing: wait for the whole JSON.
+    const parses = (): boolean => {
+      try {
+        JSON.parse(readFileSync(file, 'utf8'));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(parses, { timeout: 30_000 }).toBe(true);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as {
       cells: { id: string; outputs?: unknown[] }[];
     };
