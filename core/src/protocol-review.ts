@@ -183,6 +183,24 @@ export interface LeakCheckResponse {
   checked: number;
 }
 
+/** One output a host is about to show; a stream comes with the earlier writes of its cell. */
+export interface OutputLeakItem {
+  output: NotebookOutput;
+  /** Text of the cell's earlier writes to the same stream (a value split over writes is found). */
+  before?: string;
+}
+
+/** POST /leak-check/outputs (analyst): outputs about to be shown, checked by the gateway itself. */
+export interface OutputLeakCheckRequest {
+  experiment: string;
+  outputs: OutputLeakItem[];
+}
+
+/** One verdict per output, in order: whether it shows a raw identifier value (never which). */
+export interface OutputLeakCheckResponse {
+  rawValue: boolean[];
+}
+
 /** A DP release as a check saw it: its id and the SHA-256 of its content (`releaseDigest`). */
 export interface ReleaseClaim {
   id: string;

@@ -291,6 +291,7 @@ export const ROUTES = {
   createExport: { method: 'POST', path: '/exports', roles: ['analyst', 'steward'] },
   exportPublicKey: { method: 'GET', path: '/exports/public-key', roles: 'public' },
   leakCheck: { method: 'POST', path: '/leak-check', roles: ['analyst'] },
+  checkOutputLeaks: { method: 'POST', path: '/leak-check/outputs', roles: ['analyst'] },
   publishPlan: { method: 'GET', path: '/publish/plan', roles: ['steward'] },
   startPublishJob: { method: 'POST', path: '/publish/jobs', roles: ['steward'] },
   getPublishJob: { method: 'GET', path: '/publish/jobs/:id', roles: ['steward'] },

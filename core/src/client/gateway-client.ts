@@ -85,6 +85,13 @@ export class GatewayClient {
     return this.call('verifyReleases', { releases });
   }
 
+  /** POST /leak-check/outputs: for each output about to be shown, whether it shows a raw value. */
+  checkOutputLeaks(
+    body: ClientRouteTypes['checkOutputLeaks']['body'],
+  ): Promise<ClientRouteTypes['checkOutputLeaks']['response']> {
+    return this.call('checkOutputLeaks', body);
+  }
+
   /** POST /reviews: sends a flagged output (only to the gateway) with a justification. */
   submitReview(
     body: ClientRouteTypes['submitReview']['body'],

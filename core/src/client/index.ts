@@ -1,4 +1,4 @@
-/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text and verified DP releases. */
+/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text, verified DP releases and raw-value verdicts. */
 export * from './fetch-like.js';
 export * from './gateway-error.js';
 export * from './url.js';
@@ -8,3 +8,4 @@ export * from './duckdb-lockdown.js';
 export * from './release-format.js';
 export * from './publish-progress.js';
 export * from './verified-releases.js';
+export * from './raw-value-checks.js';

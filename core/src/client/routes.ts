@@ -13,6 +13,8 @@ import type {
   ListExperimentsResponse,
   ListReviewsResponse,
   ListViewsResponse,
+  OutputLeakCheckRequest,
+  OutputLeakCheckResponse,
   PublishJob,
   PublishPlan,
   ReviewCommentRequest,
@@ -38,6 +40,7 @@ export interface ClientRouteTypes {
   experimentAudit: { body: undefined; response: AuditResponse };
   dpQuery: { body: DpQueryBody; response: DpQueryResult };
   verifyReleases: { body: VerifyReleasesRequest; response: VerifyReleasesResponse };
+  checkOutputLeaks: { body: OutputLeakCheckRequest; response: OutputLeakCheckResponse };
   submitReview: { body: SubmitReviewRequest; response: ReviewRequest };
   listReviews: { body: undefined; response: ListReviewsResponse };
   reviewStatus: { body: ReviewStatusRequest; response: ReviewStatusResponse };

@@ -46,4 +46,9 @@ export {
 export { normalize, foldUnicode, stripTags, type NormalizedText } from './normalize.js';
 export { luhnValid, ibanValid, ssnValid, nanpValid, cardValid, emailValid } from './validators.js';
 export type { Table } from './table.js';
-export { leakCandidates, shownTextCandidates, textLeakCandidates } from './leak-candidates.js';
+export {
+  leakCandidates,
+  MAX_LEAK_CHECK_OUTPUTS,
+  shownTextCandidates,
+  textLeakCandidates,
+} from './leak-candidates.js';

@@ -1,8 +1,9 @@
 // Why: the gateway's raw-value index matches whole identifier values (a name, an email, a phone,
 // a record number), so an output is looked up as every run of one to MAX_WORDS consecutive words
-// of its visible text — as drawn (tags stripped, every HTML entity decoded by `entities`) and as folded by the review's
-// normalizer (look-alike letters, spelled-out "at"), so neither form slips past. Raster images
-// and base64 payloads carry no readable text and are skipped. Pure: no index, no key here.
+// of its visible text — as drawn (tags stripped, every HTML entity decoded by `entities`) and as
+// folded by the review's normalizer (look-alike letters, spelled-out "at"), so neither form slips
+// past. Raster image parts (base64 PNG, JPEG, …) carry no readable text and are skipped. Pure: no
+// index, no key here.
 import { decodeHTML } from 'entities';
 import { ANSI, foldUnicode, normalize, stripTags } from './normalize.js';
 import { joinText } from './sink.js';
@@ -91,6 +92,9 @@ function addJson(value: unknown, into: Set<string>, depth = 0): void {
       addJson(v, into, depth + 1);
     }
 }
+
+/** Most outputs in one POST /leak-check/outputs call (each output is one lookup). */
+export const MAX_LEAK_CHECK_OUTPUTS = 100;
 
 /** Every candidate value an output shows, for a raw-value lookup (deduplicated). */
 export function leakCandidates(output: NotebookOutput): string[] {

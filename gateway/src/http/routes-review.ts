@@ -7,6 +7,7 @@ import type {
   ExportBundle,
   ExportPublicKeyResponse,
   LeakCheckResponse,
+  OutputLeakCheckResponse,
   ListReviewsResponse,
   ReviewOutputResponse,
   ReviewRequest,
@@ -18,7 +19,12 @@ import type { FastifyRequest } from 'fastify';
 import type { LoadedPolicy } from '../policy-file.js';
 import type { Services } from '../ledger/open.js';
 import { ExportService } from '../export/service.js';
-import { LeakService, RateLimitedError, leakCheckBody } from '../leak/service.js';
+import {
+  LeakService,
+  RateLimitedError,
+  leakCheckBody,
+  outputLeakCheckBody,
+} from '../leak/service.js';
 import type { LeakRateLimits } from '../leak/rate-limit.js';
 import { releaseClaimsBody } from '../review/releases.js';
 import { commentBody, decisionBody, statusBody, submitBody } from '../review/validate.js';
@@ -33,7 +39,7 @@ const STATES: readonly ReviewState[] = ['pending', 'approved', 'rejected', 'chan
 export interface ReviewRoutesOptions {
   loaded: LoadedPolicy;
   stateDir: string;
-  /** Leak-check limits (default 20 calls and 10,000 candidates per minute per user). */
+  /** Leak-check limits (default 1,200 calls and 10,000 lookups per minute per user). */
   leakLimits?: LeakRateLimits;
   /** Build the leak index in the background now instead of on the first leak check. */
   warmLeakIndex?: boolean;
@@ -152,5 +158,8 @@ export function registerReviewRoutes(
   route('exportPublicKey', async (): Promise<ExportPublicKeyResponse> => exports.publicKey());
   route('leakCheck', async (request, reply, actor): Promise<LeakCheckResponse> =>
     withRetryAfter(reply, () => leaks.check(actor!, leakCheckBody(request.body))),
+  );
+  route('checkOutputLeaks', async (request, reply, actor): Promise<OutputLeakCheckResponse> =>
+    withRetryAfter(reply, () => leaks.checkOutputs(actor!, outputLeakCheckBody(request.body))),
   );
 }

@@ -29,6 +29,7 @@ import { scheduleRetention } from '../experiments/retention.js';
 import { DpQueryService } from '../dp/service.js';
 import { registerRecordRoutes } from './routes-records.js';
 import { registerReviewRoutes } from './routes-review.js';
+import type { LeakRateLimits } from '../leak/rate-limit.js';
 import { registerPublishRoutes } from './routes-publish.js';
 import { viewParam } from './params.js';
 import { declared } from '@privet/core/policy/lookup';
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   log?: boolean;
   /** Build the raw-value leak index at start instead of on the first leak check. */
   warmLeakIndex?: boolean;
+  /** Per-user raw-value lookup limits (default DEFAULT_LEAK_LIMITS). */
+  leakLimits?: LeakRateLimits;
   /** Retention (artefact purge, audit pruning) runs at start and then every this many ms (default 1 h). */
   retentionIntervalMs?: number;
 }
@@ -58,6 +61,7 @@ export interface GatewayOptions {
 const BODY_LIMITS: Partial<Record<RouteName, number>> = {
   createExport: 32 << 20,
   submitReview: 16 << 20,
+  checkOutputLeaks: 16 << 20,
 };
 
 /** A running gateway. */
@@ -265,6 +269,7 @@ export async function buildApp(
     loaded,
     stateDir,
     ...(options.warmLeakIndex ? { warmLeakIndex: true } : {}),
+    ...(options.leakLimits ? { leakLimits: options.leakLimits } : {}),
   });
   registerPublishRoutes(route, loaded, stateDir, services);
   app.addHook('onClose', async () => {

@@ -12,9 +12,13 @@ export interface LeakRateLimits {
   windowMs: number;
 }
 
-/** Default limits: 20 calls and 10,000 candidates per minute per user. */
+/**
+ * Default limits per user and minute: 10,000 lookups (the verdicts, which carry the membership
+ * signal) and 1,200 calls (load only: the hosts check every output they show, a streamed one on
+ * each redraw).
+ */
 export const DEFAULT_LEAK_LIMITS: LeakRateLimits = {
-  calls: 20,
+  calls: 1200,
   candidates: 10_000,
   windowMs: 60_000,
 };

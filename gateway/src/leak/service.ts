@@ -1,14 +1,22 @@
 /**
  * POST /leak-check: an analyst in an approved or running experiment sends candidate strings from an
  * output and gets back only whether (and how many) matched a raw identifier value — never which,
- * never from which column. Limited per user (calls and candidates) and audited per call with
+ * never from which column. POST /leak-check/outputs: the notebook hosts send the outputs they are
+ * about to show and get one verdict per output (the gateway draws the candidates itself). Limited per user (calls and candidates) and audited per call with
  * counts only; the index is built on first use, rebuilt when the raw identifier files change, and
  * lives only in this process's memory.
  */
-import type { LeakCheckRequest, LeakCheckResponse, Policy } from '@privet/core';
+import type {
+  LeakCheckRequest,
+  LeakCheckResponse,
+  OutputLeakCheckRequest,
+  OutputLeakCheckResponse,
+  Policy,
+} from '@privet/core';
 import {
   joinText,
   leakCandidates,
+  MAX_LEAK_CHECK_OUTPUTS,
   shownTextCandidates,
   type NotebookOutput,
 } from '@privet/core/review/index';
@@ -17,7 +25,7 @@ import { ServiceError } from '../audit/service-error.js';
 import { experimentUseRefusal, hasRole, refusalFiling, type Actor } from '../experiments/access.js';
 import { loadExperiment } from '../experiments/store.js';
 import { loadOrCreateMasterKey } from '../keys.js';
-import { experimentField, objectBody } from '../review/validate.js';
+import { experimentField, objectBody, outputField } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
 import { identifierSourcesStamp, LeakIndex } from './index-build.js';
 import { DEFAULT_LEAK_LIMITS, DualTokenBucket, type LeakRateLimits } from './rate-limit.js';
@@ -75,6 +83,37 @@ export function leakCheckBody(body: unknown): LeakCheckRequest {
   return { experiment, candidates: c as string[] };
 }
 
+/** Validates an OutputLeakCheckRequest body (POST /leak-check/outputs). */
+export function outputLeakCheckBody(body: unknown): OutputLeakCheckRequest {
+  const b = objectBody(body, '{ experiment, outputs }');
+  const experiment = experimentField(b);
+  if (!Array.isArray(b.outputs) || b.outputs.length === 0)
+    throw new HttpError(
+      'bad_request',
+      '"outputs" must be a non-empty list of { output, before? }',
+      'send the outputs about to be shown, each as { output } (a stream also with "before")',
+    );
+  if (b.outputs.length > MAX_LEAK_CHECK_OUTPUTS)
+    throw new HttpError(
+      'bad_request',
+      `"outputs" has ${b.outputs.length} entries; at most ${MAX_LEAK_CHECK_OUTPUTS} are checked per call`,
+      'split them over several calls',
+    );
+  const outputs = b.outputs.map((entry: unknown, i) => {
+    const e = objectBody(entry, `"outputs[${i}]": { output, before? }`);
+    const output = outputField(e.output, `"outputs[${i}].output"`);
+    if (e.before === undefined) return { output };
+    if (typeof e.before !== 'string' || output.output_type !== 'stream')
+      throw new HttpError(
+        'bad_request',
+        `"outputs[${i}].before" must be a string, sent only with a stream output`,
+        'send "before" (the earlier writes of the same stream in the cell) only with stream outputs',
+      );
+    return { output, before: e.before };
+  });
+  return { experiment, outputs };
+}
+
 /** Answers leak checks from a keyed in-memory index of the raw identifier values. */
 export class LeakService {
   private index: Promise<LeakIndex> | undefined;
@@ -123,6 +162,29 @@ export class LeakService {
     return candidates.some((c) => index.matches(c));
   }
 
+  /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */
+  private refuseUnlessAnalystMember(actor: Actor, experiment: string, subject: string): void {
+    const { audit, policy } = this.o;
+    const e = loadExperiment(audit.db, experiment);
+    const refusal = !hasRole(actor, policy, 'analyst')
+      ? new ServiceError(
+          'forbidden',
+          'leak.role',
+          `${actor.user} may not run leak checks`,
+          'sign in as an analyst',
+        )
+      : experimentUseRefusal(e, experiment, actor.user);
+    if (!refusal) return;
+    audit.append({
+      actor: actor.user,
+      action: 'access.refused',
+      ...refusalFiling(e, actor, policy),
+      subject,
+      details: { reason: refusal.reason, requested: experiment.slice(0, 200) },
+    });
+    throw refusal;
+  }
+
   /**
    * Spends `lookups` verdicts of the user's leak-check allowance, or throws 429. Each verdict an
    * analyst sees (a candidate here; an output or cell source at export or review) says whether a
@@ -154,28 +216,34 @@ export class LeakService {
     throw new RateLimitedError(wait, limits);
   }
 
+  /**
+   * Checks outputs a notebook host is about to show (one lookup each, from the shared allowance);
+   * only one verdict per output comes back. Audited per call with counts only.
+   */
+  async checkOutputs(
+    actor: Actor,
+    request: OutputLeakCheckRequest,
+  ): Promise<OutputLeakCheckResponse> {
+    this.refuseUnlessAnalystMember(actor, request.experiment, 'leak-check');
+    this.spend(actor, request.outputs.length, request.experiment, 'leak-check');
+    const rawValue: boolean[] = [];
+    for (const { output, before } of request.outputs)
+      rawValue.push(await this.outputHoldsRawValue(output, before));
+    const matches = rawValue.filter(Boolean).length;
+    this.o.audit.append({
+      actor: actor.user,
+      action: 'leak.check',
+      experiment: request.experiment,
+      subject: 'leak-check',
+      details: { event: 'output-check', checked: rawValue.length, matches },
+    });
+    return { rawValue };
+  }
+
   /** Checks candidates for one analyst; only counts come back. */
   async check(actor: Actor, request: LeakCheckRequest): Promise<LeakCheckResponse> {
-    const { audit, policy } = this.o;
-    const e = loadExperiment(audit.db, request.experiment);
-    const refusal = !hasRole(actor, policy, 'analyst')
-      ? new ServiceError(
-          'forbidden',
-          'leak.role',
-          `${actor.user} may not run leak checks`,
-          'sign in as an analyst',
-        )
-      : experimentUseRefusal(e, request.experiment, actor.user);
-    if (refusal) {
-      audit.append({
-        actor: actor.user,
-        action: 'access.refused',
-        ...refusalFiling(e, actor, policy),
-        subject: 'leak-check',
-        details: { reason: refusal.reason, requested: request.experiment.slice(0, 200) },
-      });
-      throw refusal;
-    }
+    const { audit } = this.o;
+    this.refuseUnlessAnalystMember(actor, request.experiment, 'leak-check');
     this.spend(actor, request.candidates.length, request.experiment, 'leak-check');
     const index = await this.loadIndex();
     let matches = 0;

@@ -13,8 +13,11 @@ before(async () => {
 });
 after(async () => g.stop());
 
-const check = (candidates: unknown, user: 'ana' | 'bob' | 'rev' | 'ria' = 'ana') =>
+type User = 'ana' | 'bob' | 'rev' | 'ria';
+const check = (candidates: unknown, user: User = 'ana') =>
   g.call('POST', '/leak-check', user, { experiment: EXPERIMENT, candidates });
+const checkOutputs = (outputs: unknown, user: User = 'ana') =>
+  g.call('POST', '/leak-check/outputs', user, { experiment: EXPERIMENT, outputs });
 
 describe('raw-value leak check over HTTP', () => {
   test('finds a raw email (any case, spacing, zero-width) and a reformatted phone, not random ones', async () => {
@@ -40,9 +43,47 @@ describe('raw-value leak check over HTTP', () => {
     assert.equal(many.status, 400);
     assert.match(((await many.json()) as ApiError).error.fix, /split/);
   });
+  test('outputs about to be shown: one verdict each, a stream read after its earlier writes', async () => {
+    const name = PEOPLE[11]!.name;
+    const [first, last] = name.split(' ');
+    const table = `<table><tr><th>who</th><th>n</th></tr><tr><td>${name}</td><td>12</td></tr></table>`;
+    const res = await checkOutputs([
+      { output: { output_type: 'display_data', data: { 'text/html': table }, metadata: {} } },
+      { output: { output_type: 'stream', name: 'stdout', text: 'mean income 41200\n' } },
+      { output: { output_type: 'stream', name: 'stdout', text: `${last}\n` }, before: `${first} ` },
+      { output: { output_type: 'stream', name: 'stdout', text: `${last}\n` } },
+    ]);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.deepEqual(JSON.parse(text), { rawValue: [true, false, true, false] });
+    assert.ok(!text.includes(first!) && !text.includes(last!));
+    const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
+    const audited = entries.filter((e) => e.action === 'leak.check').at(-1);
+    assert.deepEqual(audited?.details, { event: 'output-check', checked: 4, matches: 2 });
+    assert.ok(!JSON.stringify(entries).includes(last!));
+  });
+  test('output checks: members who are analysts only, at most 100 outputs, well-formed', async () => {
+    const ok = { output: { output_type: 'stream', name: 'stdout', text: 'x\n' } };
+    assert.equal((await checkOutputs([ok], 'bob')).status, 404);
+    assert.equal((await checkOutputs([ok], 'rev')).status, 403);
+    const many = await checkOutputs(Array.from({ length: 101 }, () => ok));
+    assert.equal(many.status, 400);
+    assert.match(((await many.json()) as ApiError).error.fix, /split/);
+    const bad = await checkOutputs([ok, { output: { output_type: 'nope' } }]);
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as ApiError).error.message, /outputs\[1\]\.output/);
+    const stray = await checkOutputs([
+      { output: { output_type: 'error', ename: 'E', evalue: 'v', traceback: [] }, before: 'x' },
+    ]);
+    assert.equal(stray.status, 400);
+    assert.match(((await stray.json()) as ApiError).error.message, /only with a stream/);
+    assert.equal((await checkOutputs([])).status, 400);
+  });
   test('every call is audited with counts only', async () => {
     const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
-    const calls = entries.filter((e) => e.action === 'leak.check');
+    const calls = entries.filter(
+      (e) => e.action === 'leak.check' && e.details?.event === 'leak-check',
+    );
     assert.equal(calls.length, 2);
     assert.deepEqual(calls[0]?.details, { event: 'leak-check', checked: 4, matches: 2 });
     const text = JSON.stringify(entries);
@@ -59,15 +100,22 @@ describe('raw-value leak check over HTTP', () => {
     assert.deepEqual(((await (await check([added])).json()) as LeakCheckResponse).matches, 1);
   });
   test('a user over the limit gets 429 rate_limited with Retry-After', async () => {
-    // ria has made no calls yet: 20 calls per minute pass, the 21st is refused.
-    for (let i = 0; i < 20; i++) assert.equal((await check(['a@example.org'], 'ria')).status, 200);
+    // ria has made no calls yet: 10,000 lookups per window pass, the next one is refused.
+    const batch = Array.from({ length: 1000 }, (_, i) => `c${i}@example.org`);
+    for (let i = 0; i < 10; i++) assert.equal((await check(batch, 'ria')).status, 200);
     const refused = await check(['a@example.org'], 'ria');
     assert.equal(refused.status, 429);
     assert.equal(((await refused.json()) as ApiError).error.code, 'rate_limited');
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
     // Another user is not affected.
     assert.equal((await check(['a@example.org'], 'ana')).status, 200);
-    // Exports and review requests tell whether a value is raw too: they share the allowance.
+    // Exports, review requests and the hosts' output checks tell whether a value is raw too:
+    // they share the allowance.
+    const shown = await checkOutputs(
+      [{ output: { output_type: 'stream', name: 'stdout', text: 'x\n' } }],
+      'ria',
+    );
+    assert.equal(shown.status, 429);
     const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
     const exported = await g.call('POST', '/exports', 'ria', {
       experiment: EXPERIMENT,

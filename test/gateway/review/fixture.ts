@@ -95,6 +95,8 @@ export async function startReviewGateway(): Promise<ReviewGateway> {
     stateDir,
     port: 0,
     issueTokensFor: ['ana', 'bob', 'rev', 'ria', 'stu'],
+    // The default lookups with a day-long window: a spent allowance does not refill mid-test.
+    leakLimits: { calls: 100_000, candidates: 10_000, windowMs: 86_400_000 },
   });
   gateway.services.experiments.propose(
     { user: 'ana', roles: ['analyst'] },

@@ -1,0 +1,135 @@
+/**
+ * The gateway's raw-value verdicts for outputs a notebook host is about to show
+ * (POST /leak-check/outputs), shared by both hosts. Outputs asked for within a few milliseconds of
+ * each other go out in one call (at most MAX_LEAK_CHECK_OUTPUTS); verdicts are cached per gateway,
+ * experiment and content (SHA-256, Web Crypto), so a redraw spends no lookup. A failed call (429,
+ * network, no membership) answers 'unavailable' with the gateway's message and caches nothing, so
+ * the next redraw asks again. The gateway reads the output itself: the host never sees an index,
+ * a key or a matching value.
+ */
+import type { OutputLeakItem } from '../protocol.js';
+import { outputContentText } from '../review/content-hash.js';
+import { MAX_LEAK_CHECK_OUTPUTS } from '../review/leak-candidates.js';
+import type { NotebookOutput } from '../review/types.js';
+import type { GatewayClient } from './gateway-client.js';
+import { GatewayError } from './gateway-error.js';
+
+/** What the gateway said of one output: no raw value, a raw value, or no answer (and why). */
+export type RawValueVerdict =
+  { state: 'clear' } | { state: 'raw' } | { state: 'unavailable'; reason: string; fix: string };
+
+/** The part of a gateway client the checks use. */
+export type OutputLeakChecker = Pick<GatewayClient, 'baseUrl' | 'checkOutputLeaks'>;
+
+/** Most verdicts kept; beyond that the cache starts over. */
+const MAX_CACHED = 10_000;
+
+/** One output waiting for the next call. */
+interface Pending {
+  key: string;
+  item: OutputLeakItem;
+  resolve: (verdict: RawValueVerdict) => void;
+}
+
+/** A batch of outputs for one gateway and experiment. */
+interface Batch {
+  client: OutputLeakChecker;
+  experiment: string;
+  items: Pending[];
+}
+
+/** Batched, cached raw-value verdicts from the gateway. */
+export class RawValueChecks {
+  private readonly verdicts = new Map<string, boolean>();
+  private readonly inFlight = new Map<string, Promise<RawValueVerdict>>();
+  private readonly batches = new Map<string, Batch>();
+
+  /** `delayMs`: how long a request waits for others to share its call. */
+  constructor(private readonly delayMs = 15) {}
+
+  /** Whether `output` (a stream after its cell's earlier writes `before`) shows a raw value. */
+  async check(
+    client: OutputLeakChecker,
+    experiment: string,
+    output: NotebookOutput,
+    before = '',
+  ): Promise<RawValueVerdict> {
+    const key = await verdictKey(client.baseUrl, experiment, output, before);
+    const known = this.verdicts.get(key);
+    if (known !== undefined) return known ? { state: 'raw' } : { state: 'clear' };
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const item: OutputLeakItem = before === '' ? { output } : { output, before };
+    const verdict = new Promise<RawValueVerdict>((resolve) =>
+      this.enqueue(client, experiment, { key, item, resolve }),
+    );
+    this.inFlight.set(key, verdict);
+    void verdict.then(() => this.inFlight.delete(key));
+    return verdict;
+  }
+
+  /** Forgets every verdict (sign-out, another gateway). */
+  clear(): void {
+    this.verdicts.clear();
+  }
+
+  private enqueue(client: OutputLeakChecker, experiment: string, pending: Pending): void {
+    const id = `${client.baseUrl}\n${experiment}`;
+    let batch = this.batches.get(id);
+    if (!batch || batch.client !== client) {
+      batch = { client, experiment, items: [] };
+      this.batches.set(id, batch);
+      const started = batch;
+      setTimeout(() => {
+        if (this.batches.get(id) === started) this.batches.delete(id);
+        void this.send(started);
+      }, this.delayMs);
+    }
+    batch.items.push(pending);
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    for (let i = 0; i < batch.items.length; i += MAX_LEAK_CHECK_OUTPUTS) {
+      const part = batch.items.slice(i, i + MAX_LEAK_CHECK_OUTPUTS);
+      try {
+        const { rawValue } = await batch.client.checkOutputLeaks({
+          experiment: batch.experiment,
+          outputs: part.map((p) => p.item),
+        });
+        if (rawValue.length !== part.length)
+          throw new GatewayError(
+            'the gateway answered a raw-value check with the wrong number of verdicts',
+            'update the gateway and the extension to the same version',
+            'protocol',
+          );
+        if (this.verdicts.size + part.length > MAX_CACHED) this.verdicts.clear();
+        part.forEach((p, j) => {
+          this.verdicts.set(p.key, rawValue[j] === true);
+          p.resolve(rawValue[j] === true ? { state: 'raw' } : { state: 'clear' });
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const fix =
+          error instanceof GatewayError && error.fix !== ''
+            ? error.fix
+            : 'check that the gateway is running, then run the cell again';
+        for (const p of part) p.resolve({ state: 'unavailable', reason, fix });
+      }
+    }
+  }
+}
+
+/** SHA-256 (hex) of everything a verdict depends on. */
+async function verdictKey(
+  baseUrl: string,
+  experiment: string,
+  output: NotebookOutput,
+  before: string,
+): Promise<string> {
+  const text = `${baseUrl}\n${experiment}\n${before.length}\n${before}\n${outputContentText(output)}`;
+  const bytes = new TextEncoder().encode(text);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}

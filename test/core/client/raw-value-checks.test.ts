@@ -1,0 +1,99 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { OutputLeakCheckRequest, OutputLeakCheckResponse } from '@privet/core';
+import { GatewayError, RawValueChecks, type OutputLeakChecker } from '@privet/core/client/index';
+import type { NotebookOutput } from '@privet/core/review/index';
+
+/** A fake gateway that flags outputs whose text holds "Lindqvist" and records each call. */
+function fakeGateway(fail?: GatewayError): OutputLeakChecker & { calls: OutputLeakCheckRequest[] } {
+  const calls: OutputLeakCheckRequest[] = [];
+  return {
+    baseUrl: 'http://127.0.0.1:1',
+    calls,
+    checkOutputLeaks: async (body: OutputLeakCheckRequest): Promise<OutputLeakCheckResponse> => {
+      calls.push(body);
+      if (fail) throw fail;
+      return {
+        rawValue: body.outputs.map(({ output, before }) =>
+          `${before ?? ''}${JSON.stringify(output)}`.includes('Lindqvist'),
+        ),
+      };
+    },
+  };
+}
+
+const stream = (text: string): NotebookOutput => ({ output_type: 'stream', name: 'stdout', text });
+
+describe('RawValueChecks (the hosts’ raw-value verdicts)', () => {
+  test('outputs asked for together share one call; each gets its own verdict', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(5);
+    const verdicts = await Promise.all([
+      checks.check(gw, 'exp-1', stream('Ada Lindqvist3\n')),
+      checks.check(gw, 'exp-1', stream('mean 41.2\n')),
+      checks.check(gw, 'exp-1', stream('qvist3\n'), 'Ada Lind'),
+    ]);
+    assert.deepEqual(
+      verdicts.map((v) => v.state),
+      ['raw', 'clear', 'clear'],
+    );
+    assert.equal(gw.calls.length, 1);
+    assert.equal(gw.calls[0]!.outputs.length, 3);
+    assert.equal(gw.calls[0]!.outputs[2]!.before, 'Ada Lind');
+    assert.equal('before' in gw.calls[0]!.outputs[0]!, false);
+  });
+
+  test('a verdict is cached per experiment and content: a redraw spends no lookup', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(1);
+    await checks.check(gw, 'exp-1', stream('Bo Lindqvist1\n'));
+    assert.equal((await checks.check(gw, 'exp-1', stream('Bo Lindqvist1\n'))).state, 'raw');
+    assert.equal(gw.calls.length, 1);
+    await checks.check(gw, 'exp-2', stream('Bo Lindqvist1\n'));
+    assert.equal(gw.calls.length, 2, 'another experiment asks again');
+    checks.clear();
+    await checks.check(gw, 'exp-1', stream('Bo Lindqvist1\n'));
+    assert.equal(gw.calls.length, 3, 'cleared verdicts are asked again');
+  });
+
+  test('more than 100 outputs at once go out in calls of at most 100', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(5);
+    const outputs = Array.from({ length: 250 }, (_, i) => stream(`row ${i}\n`));
+    const verdicts = await Promise.all(outputs.map((o) => checks.check(gw, 'exp-1', o)));
+    assert.ok(verdicts.every((v) => v.state === 'clear'));
+    assert.deepEqual(
+      gw.calls.map((c) => c.outputs.length),
+      [100, 100, 50],
+    );
+  });
+
+  test('a failed call answers unavailable with the gateway’s message and fix, and is not cached', async () => {
+    const refused = new GatewayError(
+      'too many raw-value lookups',
+      'retry after 9 s',
+      'rate_limited',
+      429,
+    );
+    const down = fakeGateway(refused);
+    const checks = new RawValueChecks(1);
+    const v = await checks.check(down, 'exp-1', stream('x\n'));
+    assert.deepEqual(v, {
+      state: 'unavailable',
+      reason: 'too many raw-value lookups',
+      fix: 'retry after 9 s',
+    });
+    const up = fakeGateway();
+    assert.equal((await checks.check(up, 'exp-1', stream('x\n'))).state, 'clear');
+    assert.equal(up.calls.length, 1);
+  });
+
+  test('a gateway answering the wrong number of verdicts is unavailable, not clear', async () => {
+    const gw: OutputLeakChecker = {
+      baseUrl: 'http://127.0.0.1:2',
+      checkOutputLeaks: async () => ({ rawValue: [] }),
+    };
+    const v = await new RawValueChecks(1).check(gw, 'exp-1', stream('x\n'));
+    assert.equal(v.state, 'unavailable');
+  });
+});
