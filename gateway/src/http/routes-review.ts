@@ -90,12 +90,12 @@ async function withRetryAfter<T>(
   }
 }
 
-/** Registers the review, export, leak-check and release-verification routes. */
+/** Registers the review, export, leak-check and release-verification routes; returns the leak service. */
 export function registerReviewRoutes(
   route: RegisterRoute,
   services: Services,
   o: ReviewRoutesOptions,
-): void {
+): LeakService {
   const { reviews } = services;
   const leaks = new LeakService({
     audit: services.audit,
@@ -162,4 +162,5 @@ export function registerReviewRoutes(
   route('checkOutputLeaks', async (request, reply, actor): Promise<OutputLeakCheckResponse> =>
     withRetryAfter(reply, () => leaks.checkOutputs(actor!, outputLeakCheckBody(request.body))),
   );
+  return leaks;
 }

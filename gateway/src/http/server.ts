@@ -82,13 +82,13 @@ export interface RunningGateway {
 
 const VERSION = '0.1.0';
 
-/** Builds the fastify app for a loaded policy (not yet listening). */
+/** Builds the fastify app for a loaded policy (not yet listening); `flushAudit` audits pending counts at close. */
 export async function buildApp(
   loaded: LoadedPolicy,
   stateDir: string,
   options: GatewayOptions,
   services: Services,
-): Promise<{ app: FastifyInstance; reloadTokens: () => void }> {
+): Promise<{ app: FastifyInstance; reloadTokens: () => void; flushAudit: () => void }> {
   const { policy } = loaded;
   const dp = new DpQueryService(loaded, services);
   const app = Fastify({
@@ -265,7 +265,7 @@ export async function buildApp(
   });
 
   registerRecordRoutes(route, services, dp);
-  registerReviewRoutes(route, services, {
+  const leaks = registerReviewRoutes(route, services, {
     loaded,
     stateDir,
     ...(options.warmLeakIndex ? { warmLeakIndex: true } : {}),
@@ -279,7 +279,7 @@ export async function buildApp(
   const reloadTokens = () => {
     tokens.reload();
   };
-  return { app, reloadTokens };
+  return { app, reloadTokens, flushAudit: () => leaks.flushCleanChecks() };
 }
 
 /** Loads the policy, issues requested tokens, and starts listening (127.0.0.1 by default). */
@@ -299,7 +299,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     policy: loaded.policy,
     stateDir: options.stateDir,
   });
-  const { app, reloadTokens } = await buildApp(loaded, options.stateDir, options, services);
+  const { app, reloadTokens, flushAudit } = await buildApp(
+    loaded,
+    options.stateDir,
+    options,
+    services,
+  );
   const retention = scheduleRetention({
     experiments: services.experiments,
     audit: services.audit,
@@ -310,6 +315,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onError: (e) => app.log.error(e, 'retention run failed; retrying at the next interval'),
   });
   app.addHook('onClose', async () => {
+    flushAudit();
     await retention.stop();
     services.close();
   });

@@ -50,6 +50,21 @@ export class RateLimitedError extends ServiceError {
   }
 }
 
+/**
+ * How long clean output checks are counted before one audit entry records them: the hosts check
+ * every output they show, and an entry per call would bury the experiment's record.
+ */
+export const CLEAN_CHECKS_AUDIT_MS = 60_000;
+
+/** Clean output checks of one user in one experiment since `since` (ms). */
+interface CleanChecks {
+  user: string;
+  experiment: string;
+  since: number;
+  calls: number;
+  checked: number;
+}
+
 /** What the leak service needs. */
 export interface LeakServiceOptions {
   audit: AuditLog;
@@ -120,6 +135,8 @@ export class LeakService {
   private readonly bucket: DualTokenBucket;
   private readonly now: () => number;
   private readonly lastRefusalAudit = new Map<string, number>();
+  /** Clean output checks not audited yet, per user and experiment. */
+  private readonly cleanChecks = new Map<string, CleanChecks>();
 
   constructor(private readonly o: LeakServiceOptions) {
     this.now = o.now ?? (() => Date.now());
@@ -218,7 +235,8 @@ export class LeakService {
 
   /**
    * Checks outputs a notebook host is about to show (one lookup each, from the shared allowance);
-   * only one verdict per output comes back. Audited per call with counts only.
+   * only one verdict per output comes back. A call that found a raw value is audited at once
+   * (counts only); clean calls are counted and audited as one entry a minute.
    */
   async checkOutputs(
     actor: Actor,
@@ -230,14 +248,60 @@ export class LeakService {
     for (const { output, before } of request.outputs)
       rawValue.push(await this.outputHoldsRawValue(output, before));
     const matches = rawValue.filter(Boolean).length;
-    this.o.audit.append({
-      actor: actor.user,
-      action: 'leak.check',
-      experiment: request.experiment,
-      subject: 'leak-check',
-      details: { event: 'output-check', checked: rawValue.length, matches },
-    });
+    if (matches > 0)
+      this.o.audit.append({
+        actor: actor.user,
+        action: 'leak.check',
+        experiment: request.experiment,
+        subject: 'leak-check',
+        details: { event: 'output-check', checked: rawValue.length, matches },
+      });
+    else this.countCleanChecks(actor.user, request.experiment, rawValue.length);
     return { rawValue };
+  }
+
+  /**
+   * Audits every pending count of clean output checks now (the gateway calls this when it closes;
+   * otherwise each count is audited once it is a minute old). A crash loses at most those counts.
+   */
+  flushCleanChecks(): void {
+    for (const key of [...this.cleanChecks.keys()]) this.auditCleanChecks(key);
+  }
+
+  /** Counts a clean output check; every count a minute old or older is audited as one entry. */
+  private countCleanChecks(user: string, experiment: string, checked: number): void {
+    const key = `${user}\n${experiment}`;
+    const count = this.cleanChecks.get(key) ?? {
+      user,
+      experiment,
+      since: this.now(),
+      calls: 0,
+      checked: 0,
+    };
+    count.calls += 1;
+    count.checked += checked;
+    this.cleanChecks.set(key, count);
+    for (const [k, c] of [...this.cleanChecks])
+      if (this.now() - c.since >= CLEAN_CHECKS_AUDIT_MS) this.auditCleanChecks(k);
+  }
+
+  private auditCleanChecks(key: string): void {
+    const c = this.cleanChecks.get(key);
+    if (!c) return;
+    this.cleanChecks.delete(key);
+    this.o.audit.append({
+      actor: c.user,
+      action: 'leak.check',
+      experiment: c.experiment,
+      subject: 'leak-check',
+      details: {
+        event: 'output-checks',
+        calls: c.calls,
+        checked: c.checked,
+        matches: 0,
+        since: new Date(c.since).toISOString(),
+      },
+    });
   }
 
   /** Checks candidates for one analyst; only counts come back. */

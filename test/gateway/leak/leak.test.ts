@@ -4,6 +4,8 @@ import type { ApiError, AuditResponse, LeakCheckResponse } from '@privet/core';
 import { appendFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { DualTokenBucket } from '../../../gateway/src/leak/rate-limit.js';
+import { LeakService } from '../../../gateway/src/leak/service.js';
+import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import { leakKeys } from '../../../gateway/src/leak/normalize.js';
 import { EXPERIMENT, PEOPLE, startReviewGateway, type ReviewGateway } from '../review/fixture.js';
 
@@ -61,6 +63,43 @@ describe('raw-value leak check over HTTP', () => {
     const audited = entries.filter((e) => e.action === 'leak.check').at(-1);
     assert.deepEqual(audited?.details, { event: 'output-check', checked: 4, matches: 2 });
     assert.ok(!JSON.stringify(entries).includes(last!));
+  });
+  test('clean output checks are audited as one entry a minute (and at close), not one per call', async () => {
+    let now = Date.parse('2026-12-03T10:00:00Z');
+    const audit = g.gateway.services.audit;
+    const leaks = new LeakService({
+      audit,
+      policy: loadPolicyFile(join(g.dir, 'policy.yaml')).policy,
+      policyDir: g.dir,
+      stateDir: g.stateDir,
+      now: () => now,
+    });
+    const ana = { user: 'ana', roles: ['analyst' as const] };
+    const clean = { output_type: 'stream' as const, name: 'stdout' as const, text: 'n 41\n' };
+    const counts = () =>
+      audit.entries({ limit: 10_000 }).filter((e) => e.details?.event === 'output-checks');
+    const before = counts().length;
+    for (let i = 0; i < 3; i++)
+      await leaks.checkOutputs(ana, {
+        experiment: EXPERIMENT,
+        outputs: [{ output: clean }, { output: clean }],
+      });
+    assert.equal(counts().length, before, 'nothing audited within the minute');
+    now += 60_000;
+    await leaks.checkOutputs(ana, { experiment: EXPERIMENT, outputs: [{ output: clean }] });
+    const entry = counts().at(-1);
+    assert.equal(counts().length, before + 1);
+    assert.deepEqual(entry?.details, {
+      event: 'output-checks',
+      calls: 4,
+      checked: 7,
+      matches: 0,
+      since: '2026-12-03T10:00:00.000Z',
+    });
+    assert.equal(entry?.experiment, EXPERIMENT);
+    await leaks.checkOutputs(ana, { experiment: EXPERIMENT, outputs: [{ output: clean }] });
+    leaks.flushCleanChecks();
+    assert.equal(counts().length, before + 2, 'a pending count is audited when flushed');
   });
   test('output checks: members who are analysts only, at most 100 outputs, well-formed', async () => {
     const ok = { output: { output_type: 'stream', name: 'stdout', text: 'x\n' } };
