@@ -197,6 +197,8 @@ export interface TransitionRequest {
 /** GET /experiments/:id/audit (scoped) and GET /audit (steward). */
 export interface AuditResponse {
   entries: AuditEntry[];
+  /** Present when more entries follow: ask again with `?from=<next>`. */
+  next?: number;
 }
 
 /** GET /audit/verify (steward): the result of re-checking the whole hash chain. */

@@ -4,10 +4,15 @@
  * own settings. Every failure becomes a GatewayError carrying the gateway's message and fix.
  */
 import { API_PREFIX, ARROW_STREAM_MEDIA_TYPE, ROUTES } from '../protocol.js';
+import type { AuditResponse } from '../protocol.js';
+import type { AuditEntry } from '../record/types.js';
 import type { FetchLike, FetchResponseLike } from './fetch-like.js';
 import { GatewayError, gatewayErrorFrom } from './gateway-error.js';
 import type { ClientRouteName, ClientRouteTypes } from './routes.js';
 import { fillRoutePath, queryString } from './url.js';
+
+/** Most pages of an experiment's audit record read at once (1,000 entries each). */
+const MAX_AUDIT_PAGES = 200;
 
 /** What the host supplies: its `fetch` and the fixes that point at its own settings. */
 export interface GatewayTransport {
@@ -66,9 +71,27 @@ export class GatewayClient {
     return this.call('experimentBudget', undefined, { params: { id: experiment } });
   }
 
-  /** GET /experiments/:id/audit: the experiment's audit entries (its record). */
-  experimentAudit(experiment: string): Promise<ClientRouteTypes['experimentAudit']['response']> {
-    return this.call('experimentAudit', undefined, { params: { id: experiment } });
+  /** GET /experiments/:id/audit: every audit entry of the experiment (its record), page by page. */
+  async experimentAudit(
+    experiment: string,
+  ): Promise<ClientRouteTypes['experimentAudit']['response']> {
+    const entries: AuditEntry[] = [];
+    let from: number | undefined = 0;
+    for (let page = 0; page < MAX_AUDIT_PAGES && from !== undefined; page++) {
+      const answer: AuditResponse = await this.call('experimentAudit', undefined, {
+        params: { id: experiment },
+        query: from === 0 ? '' : queryString({ from: String(from) }),
+      });
+      entries.push(...answer.entries);
+      from = answer.next;
+    }
+    if (from !== undefined)
+      throw new GatewayError(
+        `the record of experiment ${experiment} has more than ${MAX_AUDIT_PAGES * 1000} audit entries`,
+        'read it in pages with GET /experiments/:id/audit?from=<seq>, or ask a steward for an export',
+        'too-large',
+      );
+    return { entries };
   }
 
   /** POST /dp/query: a dry run (free) or a run that spends budget. */

@@ -13,7 +13,7 @@ import type {
   RouteName,
   TransitionRequest,
 } from '@privet/core';
-import type { Experiment } from '@privet/core/record/index';
+import type { AuditEntry, Experiment } from '@privet/core/record/index';
 import type { Services } from '../ledger/open.js';
 import type { DpQueryService } from '../dp/service.js';
 import type { Actor } from './auth.js';
@@ -101,21 +101,35 @@ export function registerRecordRoutes(
   route('experimentAudit', async (request, _r, actor): Promise<AuditResponse> => {
     const id = experimentParam(request);
     experiments.get(actor!, id);
-    return { entries: audit.entries({ experiment: id, limit: 1000 }) };
+    return auditPage(audit.entries({ experiment: id, fromSeq: fromParam(request), limit: PAGE }));
   });
-  route('audit', async (request): Promise<AuditResponse> => {
-    const from = Number((request.query as { from?: string }).from ?? '0');
-    if (!Number.isInteger(from) || from < 0)
-      throw new HttpError(
-        'bad_request',
-        '"from" must be a non-negative integer',
-        'page with ?from=<seq>',
-      );
-    return { entries: audit.entries({ fromSeq: from, limit: 1000 }) };
-  });
+  route('audit', async (request): Promise<AuditResponse> =>
+    auditPage(audit.entries({ fromSeq: fromParam(request), limit: PAGE })),
+  );
   route('auditVerify', async (): Promise<AuditVerifyResponse> => {
     const report = await audit.verify();
     return { ok: report.ok, entries: report.entries, message: report.message };
   });
   route('dpQuery', async (request, _r, actor) => dp.query(actor!, request.body));
+}
+
+/** Most audit entries in one answer. */
+const PAGE = 1000;
+
+/** The `?from=<seq>` of an audit request (default 0). */
+function fromParam(request: { query: unknown }): number {
+  const from = Number((request.query as { from?: string } | undefined)?.from ?? '0');
+  if (!Number.isInteger(from) || from < 0)
+    throw new HttpError(
+      'bad_request',
+      '"from" must be a non-negative integer',
+      'page with ?from=<seq> (the "next" of the previous answer)',
+    );
+  return from;
+}
+
+/** One page of entries, with where the next page starts when it is full. */
+function auditPage(entries: AuditEntry[]): AuditResponse {
+  const last = entries.at(-1);
+  return entries.length === PAGE && last ? { entries, next: last.seq + 1 } : { entries };
 }

@@ -22,7 +22,7 @@ import {
   VerifiedReleases,
 } from '@privet/core/client/index';
 import { releaseContentText, releaseDigest } from '@privet/core/review/index';
-import { API_PREFIX } from '@privet/core/protocol';
+import { API_PREFIX, type AuditResponse } from '@privet/core/protocol';
 import { EXPERIMENT, startTestGateway, type TestGateway } from '../../gateway/http/fixture.js';
 
 /** Node's fetch, recording every request the client sends. */
@@ -180,6 +180,37 @@ describe('core GatewayClient over a real gateway', () => {
     received.remember(release, ana.baseUrl);
     assert.equal(received.lookup()(release.releaseId, content), true);
     assert.equal(received.lookup()(release.releaseId, forged), false);
+  });
+
+  it('reads an experiment record longer than one page (1,000 entries) page by page', async () => {
+    const audit = t.gateway.services.audit;
+    for (let i = 0; i < 1_205; i++)
+      audit.append({
+        actor: 'ana',
+        action: 'leak.check',
+        experiment: EXPERIMENT,
+        subject: 'leak-check',
+        details: { event: 'output-checks', calls: 1, checked: 1, matches: 0 },
+      });
+    audit.append({ actor: 'stu', action: 'experiment.dissolved', experiment: EXPERIMENT });
+    const stored = audit.entries({ experiment: EXPERIMENT, limit: 10_000 });
+    assert.ok(stored.length > 1_205);
+    const url = `${t.gateway.url}${API_PREFIX}/experiments/${EXPERIMENT}/audit`;
+    const auth = { Authorization: `Bearer ${t.gateway.tokens.ana}` };
+    const first = (await (await fetch(url, { headers: auth })).json()) as AuditResponse;
+    assert.equal(first.entries.length, 1000);
+    assert.equal(first.next, first.entries.at(-1)!.seq + 1);
+    const bad = await fetch(`${url}?from=-1`, { headers: auth });
+    assert.equal(bad.status, 400);
+    sent.length = 0;
+    const { entries } = await ana.experimentAudit(EXPERIMENT);
+    assert.deepEqual(
+      entries.map((e) => e.seq),
+      stored.map((e) => e.seq),
+    );
+    assert.equal(entries.at(-1)?.action, 'experiment.dissolved', 'the latest entries are read too');
+    assert.equal(sent.length, 2);
+    assert.match(sent[1]!.url, /\/audit\?from=\d+$/);
   });
 
   it('turns an ApiError body into a GatewayError with the message and fix', async () => {
