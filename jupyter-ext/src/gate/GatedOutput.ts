@@ -8,6 +8,16 @@
  * with the earlier parts as context, and a held part holds the others (stream-parts.ts). A widget
  * output is checked with the state of every widget model it draws (widget-states.ts), and checked
  * again, before the widget redraws, whenever one of them changes.
+ *
+ * Signed in with an experiment (the notebook's, else the selected one: the one its outputs are
+ * reviewed under), a notebook output is also shown only after the gateway's raw-value verdict on
+ * exactly what the local check read (raw-value.ts; a stream with its earlier parts as context, on
+ * every redraw; cached, so a redraw of the same content asks nothing). A raw value blocks the
+ * output for good; no verdict holds it (fail closed) until the gate's `changed` signal, a redraw
+ * or "Check again" asks again. Signed out or with no experiment there is no raw-value check:
+ * nothing can leave without the gateway then, and it applies the rule itself at review and export.
+ * Kernel replies (tooltips, help) stay local-only. A widget's own state updates are drawn after the
+ * local check and asked about afterwards: one found raw then holds the widget (a round-trip late).
  */
 import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -33,6 +43,8 @@ import {
 import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
+import type { RawValueVerdict } from '@privet/core/client/index';
+import { rawValueFinding, rawValueHold, withRawValueHold, type RawValueHold } from './raw-value.js';
 import { heldReplyResult } from './kernel-replies.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
 import { askJustification } from './justification.js';
@@ -51,6 +63,9 @@ function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
   const m = model as Partial<OutputLike>;
   return typeof m.type === 'string' && typeof m.toJSON === 'function';
 }
+
+/** How long the gateway's verdict may take before the placeholder says it is being checked. */
+const CHECKING_SHOWN_AFTER_MS = 300;
 
 /** The worse of two verdicts. */
 function worse(a: Verdict, b: Verdict): Verdict {
@@ -98,6 +113,8 @@ interface Held {
   comments?: ReviewComment[];
   /** The stream of a part held with another part of it ('with-stream'). */
   stream?: string;
+  /** Why the gateway could not check it against the raw data ('raw-unavailable'). */
+  unavailable?: { reason: string; fix: string };
 }
 
 /** The gating renderer wrapped around every renderer a notebook creates. */
@@ -108,6 +125,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private placeholder: HeldOutputWidget | null = null;
   private innerShown = false;
   private busy = false;
+  /** The generation waiting for the gateway's raw-value verdict (0: none). */
+  private awaitingGateway = 0;
   /** The notebook output model being decided (null for kernel replies such as tooltips). */
   private current: IRenderMime.IMimeModel | null = null;
   /** The widget models the current output draws (empty for any other output). */
@@ -167,7 +186,36 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       }
     }
     if (generation !== this.generation) return;
-    const { verdict, findings } = local.result;
+    const before =
+      output.output_type === 'stream'
+        ? (this.stream?.context ?? this.streamContext(output.name))
+        : '';
+    // Held whatever the gateway says: off the screen now, synchronously (a widget's new state, or
+    // a part of a stream another part of which became held, must not stay drawn meanwhile).
+    const { verdict: localVerdict, findings: localFindings } = local.result;
+    if (localVerdict !== 'pass') {
+      if (output.output_type === 'stream')
+        this.host.streams.set(model, {
+          name: output.name,
+          verdict: localVerdict,
+          findings: localFindings,
+        });
+      this.hold({
+        output: local.checked,
+        model,
+        verdict: localVerdict,
+        findings: localFindings,
+        hash: null,
+        state: 'checking',
+      });
+    } else if (output.output_type === 'stream') {
+      const others = this.heldParts(model, output.name);
+      if (others.length > 0) this.holdWithStream(model, output, others);
+    }
+    const gatewayHold = rawValueHold(await this.rawValueVerdict(generation, model, local, before));
+    if (generation !== this.generation) return;
+    this.host.gate.noteGatewayHold(output, gatewayHold ? rawValueFinding(gatewayHold) : null);
+    const { verdict, findings } = withRawValueHold(local.result, gatewayHold);
     if (output.output_type === 'stream') {
       this.host.streams.set(
         model,
@@ -177,12 +225,71 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       if (others.length > 0) return this.holdWithStream(model, output, others);
     }
     if (verdict === 'pass') return this.reveal(snapshot, generation);
+    if (gatewayHold) return this.holdOnGateway(model, local.checked, findings, gatewayHold);
     // Held as checked: a widget output with the states it draws (what a reviewer must see).
     await this.decideHeld(
       generation,
       { output: local.checked, model, verdict, findings, hash: null, state: 'checking' },
       snapshot,
     );
+  }
+
+  /**
+   * The gateway's raw-value verdict on what the local check read (`local.checked`; a stream after
+   * its earlier parts `before`), or null when none is asked for (signed out, no experiment). While
+   * it is awaited nothing new is drawn; when the wait is visible and nothing is on screen yet, the
+   * placeholder says the output is being checked.
+   */
+  private async rawValueVerdict(
+    generation: number,
+    model: OutputLike,
+    local: CheckedOutput,
+    before: string,
+  ): Promise<RawValueVerdict | null> {
+    const pending = this.host.gate.rawValueVerdict(this.host.experiment(), local.checked, before);
+    if (!pending) return null;
+    this.awaitingGateway = generation;
+    const timer = setTimeout(() => {
+      if (generation !== this.generation || this.innerShown || this.held) return;
+      const { verdict, findings } = local.result;
+      this.hold({
+        output: local.checked,
+        model,
+        verdict: verdict === 'pass' ? 'flag' : verdict,
+        findings,
+        hash: null,
+        state: 'checking-raw',
+      });
+    }, CHECKING_SHOWN_AFTER_MS);
+    try {
+      return await pending;
+    } finally {
+      clearTimeout(timer);
+      if (this.awaitingGateway === generation) this.awaitingGateway = 0;
+    }
+  }
+
+  /**
+   * Holds an output on the gateway's verdict: a raw value (no review can approve it, so the
+   * reviews are not asked about), or no verdict (fail closed, with the gateway's reason).
+   */
+  private holdOnGateway(
+    model: OutputLike,
+    checked: NotebookOutput,
+    findings: Finding[],
+    hold: RawValueHold,
+  ): void {
+    this.hold({
+      output: checked,
+      model,
+      verdict: 'block',
+      findings,
+      hash: null,
+      state: hold.kind,
+      ...(hold.kind === 'raw-unavailable'
+        ? { unavailable: { reason: hold.reason, fix: hold.fix } }
+        : {}),
+    });
   }
 
   /**
@@ -265,8 +372,17 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private onWidgetReceived(_: WidgetStates, modelId: string): void {
     const model = this.current;
     if (this.held || !model || !this.widgetModels.has(modelId) || !isOutputModel(model)) return;
-    const { result } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
-    if (result.verdict !== 'pass') void this.renderModel(model);
+    const { result, checked } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
+    if (result.verdict !== 'pass') return void this.renderModel(model);
+    // The gateway cannot answer before the widget manager applies the state: ask now, and hold
+    // the widget if the state it draws shows a raw value (or cannot be checked).
+    const pending = this.host.gate.rawValueVerdict(this.host.experiment(), checked);
+    if (!pending) return;
+    const generation = this.generation;
+    void pending.then((verdict) => {
+      if (generation === this.generation && !this.held && rawValueHold(verdict))
+        void this.renderModel(model);
+    });
   }
 
   /**
@@ -471,6 +587,9 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       onClear: () => this.clearOutput(),
       inConsole: this.host.kind === 'console',
       ...(held.stream ? { stream: held.stream } : {}),
+      ...(held.unavailable
+        ? { unavailable: held.unavailable, onRecheck: () => void this.renderModel(held.model) }
+        : {}),
     });
   }
 
@@ -490,11 +609,15 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.addClass('jp-Privet-gatedHeld');
   }
 
-  /** Re-decides a held output when sign-in, selection or a review state changed. */
+  /**
+   * Re-decides a held output (or one waiting for the gateway's verdict) when sign-in, selection or
+   * a review state changed.
+   */
   private onGateChanged(): void {
-    const held = this.held;
-    if (!held || this.busy) return;
-    void this.renderModel(held.model);
+    if (this.busy) return;
+    const waiting = this.awaitingGateway !== 0 && this.awaitingGateway === this.generation;
+    const model = this.held?.model ?? (waiting ? this.current : null);
+    if (model) void this.renderModel(model);
   }
 
   /** "Request review": justification, then POST /reviews with the cell's context. */

@@ -1,11 +1,19 @@
 /**
  * The placeholder shown instead of a held output (or a held kernel reply such as a tooltip):
  * which rules fired and where (never the content), the review state, the conversation with the reviewer (their comments, and a reply box
- * once a review exists), and "Request review" / "Clear output". Plain buttons and a labelled text
- * box, so everything is reachable with Tab; Ctrl/Cmd+Enter sends a reply.
+ * once a review exists), and "Request review" / "Clear output". An output that shows a raw
+ * identifier value says so and offers no review (none can approve it); one the gateway could not
+ * check says why and offers "Check again". Plain buttons and a labelled text box, so everything is
+ * reachable with Tab; Ctrl/Cmd+Enter sends a reply.
  */
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import {
+  RAW_VALUE_CHECKING_TEXT,
+  RAW_VALUE_FINDING,
+  RAW_VALUE_TEXT,
+  rawValueUnavailableText,
+} from './raw-value.js';
 import type { ReviewComment } from '@privet/core/protocol';
 import {
   WIDGET_STATE_MIME,
@@ -25,7 +33,13 @@ export type HeldState =
   | 'no-experiment'
   | 'unavailable'
   /** Passes alone, but another part of the same stream in this cell is held. */
-  | 'with-stream';
+  | 'with-stream'
+  /** Waiting for the gateway's raw-value verdict (nothing is shown before it). */
+  | 'checking-raw'
+  /** Shows a value of the raw data's identifier columns: no review can approve it. */
+  | 'raw-value'
+  /** The gateway could not check it against the raw data (see `unavailable`). */
+  | 'raw-unavailable';
 
 /** Props of the placeholder. */
 export interface HeldOutputProps {
@@ -46,6 +60,10 @@ export interface HeldOutputProps {
   stream?: string;
   /** A kernel reply outside any output (tooltip, help panel): nothing to review or clear. */
   kernelReply?: boolean;
+  /** Why the gateway could not check the output against the raw data ('raw-unavailable'). */
+  unavailable?: { reason: string; fix: string };
+  /** Asks the gateway again ('raw-unavailable'). */
+  onRecheck?: () => void;
 }
 
 /** Human names of the review rules. */
@@ -74,7 +92,8 @@ const PART_LABELS: Record<string, string> = {
 
 /**
  * Rules that fired, with how often and in which MIME parts; no values, and no messages except
- * an unreadable output's, which says what could not be read and what to do (never data).
+ * an unreadable output's, which says what could not be read and what to do, and the raw-value
+ * rule's when the gateway could not check the output (never data).
  */
 export function summarize(
   findings: readonly Finding[],
@@ -85,7 +104,11 @@ export function summarize(
     const entry = byRule.get(f.rule) ?? { count: 0, mimes: new Set(), hints: new Set() };
     entry.count += 1;
     entry.mimes.add(PART_LABELS[f.mime] ?? f.mime);
-    if (f.rule === 'malformed') entry.hints.add(f.message);
+    if (
+      f.rule === 'malformed' ||
+      (f.rule === 'raw-value' && f.message !== RAW_VALUE_FINDING.message)
+    )
+      entry.hints.add(f.message); // a raw value itself is explained by the state line
     byRule.set(f.rule, entry);
   }
   return [...byRule].map(([rule, e]) => ({
@@ -117,6 +140,15 @@ function stateText(props: HeldOutputProps): string {
       return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
     case 'with-stream':
       return `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts); this part shows once that part is approved.`;
+    case 'checking-raw':
+      return RAW_VALUE_CHECKING_TEXT;
+    case 'raw-value':
+      return RAW_VALUE_TEXT;
+    case 'raw-unavailable':
+      return rawValueUnavailableText(
+        props.unavailable?.reason ?? 'the gateway did not answer',
+        props.unavailable?.fix ?? 'check that the gateway is running, then run the cell again',
+      );
   }
 }
 
@@ -200,10 +232,12 @@ function Conversation(props: {
 }
 
 /** The rules that fired, by name, with counts and MIME parts. */
-function RuleList(props: { findings: readonly Finding[] }): JSX.Element {
+function RuleList(props: { findings: readonly Finding[] }): JSX.Element | null {
+  const rules = summarize(props.findings);
+  if (rules.length === 0) return null; // e.g. still being checked
   return (
     <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
-      {summarize(props.findings).map((r) => (
+      {rules.map((r) => (
         <li key={r.rule} data-rule={r.rule}>
           <span className="jp-Privet-heldRule">{RULE_LABELS[r.rule] ?? r.rule}</span>{' '}
           <code>{r.rule}</code>
@@ -243,7 +277,12 @@ function HeldReply(props: HeldOutputProps): JSX.Element {
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   if (props.kernelReply === true) return <HeldReply {...props} />;
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
+  const canRecheck = props.state === 'raw-unavailable' && props.onRecheck !== undefined;
   const inConsole = props.inConsole === true;
+  const title =
+    props.state === 'checking-raw'
+      ? 'Output being checked — not shown yet'
+      : `${props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown${inConsole ? '' : ', and saved or copied only as a placeholder'}`;
   return (
     <div
       className="jp-Privet-held"
@@ -252,10 +291,7 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
       data-verdict={props.verdict}
       data-state={props.state}
     >
-      <div className="jp-Privet-heldTitle">
-        {props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown
-        {inConsole ? '' : ', and saved or copied only as a placeholder'}
-      </div>
+      <div className="jp-Privet-heldTitle">{title}</div>
       <RuleList findings={props.findings} />
       <div className="jp-Privet-heldState" role="status">
         {stateText(props)}
@@ -276,6 +312,16 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
             onClick={props.onRequestReview}
           >
             Request review
+          </button>
+        ) : null}
+        {canRecheck ? (
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-accept"
+            disabled={props.busy}
+            onClick={props.onRecheck}
+          >
+            Check again
           </button>
         ) : null}
         <button

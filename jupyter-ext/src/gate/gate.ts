@@ -1,7 +1,9 @@
 /**
  * The output gate's decisions, shared by every gated output: the review engine's verdict in
- * display mode (DP release ids verified with the gateway), the review state of held outputs, the
- * views a cell used, and the gate's own overhead per output (performance marks + a ring buffer).
+ * display mode (DP release ids verified with the gateway), the gateway's raw-value verdict
+ * (batched and cached by core's RawValueChecks), the review state of held outputs, the views a
+ * cell used, and the gate's own overhead per output (performance marks + a ring buffer; local
+ * work only, never the wait for the gateway).
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ViewSummary } from '@privet/core/protocol';
@@ -9,6 +11,8 @@ import {
   viewUsedOf,
   holdWhileViewsUnknown,
   checkOutput,
+  outputContentText,
+  type Finding,
   type NotebookOutput,
   type ReviewContext,
   type ReviewResult,
@@ -17,7 +21,12 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
-import { VerifiedReleases, type UnknownReleases } from '@privet/core/client/index';
+import {
+  RawValueChecks,
+  VerifiedReleases,
+  type RawValueVerdict,
+  type UnknownReleases,
+} from '@privet/core/client/index';
 
 /** Name of the performance measure of the gate's local work on one output. */
 export const GATE_MEASURE = 'privet-gate-check';
@@ -25,6 +34,8 @@ export const GATE_MEASURE = 'privet-gate-check';
 const SAMPLES = 4096;
 /** How many approved contents are remembered per experiment for saving (oldest dropped first). */
 const APPROVED_KEPT = 256;
+/** How many contents held on the gateway's raw-value verdict are remembered for saving. */
+const GATEWAY_HELD_KEPT = 1024;
 
 /** The review engine's verdict plus the DP releases it could not vouch for yet. */
 export interface LocalCheck {
@@ -44,6 +55,10 @@ export class OutputGate {
   private measures = 0;
   /** Canonical contents (`outputContentText`) shown because a reviewer approved them, per experiment. */
   private readonly approvedShown = new Map<string, Set<string>>();
+  /** The gateway's raw-value verdicts (cached per gateway, experiment and content). */
+  private readonly rawValues = new RawValueChecks();
+  /** Canonical contents held on the gateway's raw-value verdict, with the finding (for saving). */
+  private readonly gatewayHeld = new Map<string, Finding>();
 
   /** Creates the gate over the shared session and experiment selection. */
   constructor(readonly services: IPrivetServices) {
@@ -52,6 +67,7 @@ export class OutputGate {
     services.session.changed.connect((_, signedIn) => {
       this.approvals.clear();
       this.approvedShown.clear();
+      this.rawValues.clear();
       this.views = null;
       if (signedIn) void this.loadViews(signedIn.client);
       this.changedSignal.emit();
@@ -132,6 +148,50 @@ export class OutputGate {
   /** True when an output with this canonical content was shown as approved in `experiment`. */
   wasApproved(experiment: string | null, contentText: string): boolean {
     return experiment !== null && (this.approvedShown.get(experiment)?.has(contentText) ?? false);
+  }
+
+  /**
+   * The gateway's raw-value verdict on `output` (a stream after its cell's earlier writes
+   * `before`) in `experiment`, or null when no check is made: signed out or no experiment (then
+   * nothing can leave without the gateway, which applies the rule at review and export itself).
+   */
+  rawValueVerdict(
+    experiment: string | null,
+    output: NotebookOutput,
+    before = '',
+  ): Promise<RawValueVerdict> | null {
+    const client = this.client;
+    if (!client || !experiment) return null;
+    return this.rawValues.check(client, experiment, output, before);
+  }
+
+  /**
+   * Records whether an output is held on the gateway's raw-value verdict (`finding`) or not
+   * (null): a held one is saved and copied as a placeholder, as on screen.
+   */
+  noteGatewayHold(output: NotebookOutput, finding: Finding | null): void {
+    if (!finding && this.gatewayHeld.size === 0) return; // the usual case: nothing to forget
+    let text: string;
+    try {
+      text = outputContentText(output);
+    } catch {
+      return; // unreadable: the engine holds it, and the save filter withholds it, anyway
+    }
+    this.gatewayHeld.delete(text);
+    if (!finding) return;
+    this.gatewayHeld.set(text, finding);
+    if (this.gatewayHeld.size > GATEWAY_HELD_KEPT)
+      this.gatewayHeld.delete(this.gatewayHeld.keys().next().value as string);
+  }
+
+  /** The finding an output with this content is held with on the gateway's verdict, or null. */
+  gatewayHold(output: NotebookOutput): Finding | null {
+    if (this.gatewayHeld.size === 0) return null;
+    try {
+      return this.gatewayHeld.get(outputContentText(output)) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Verifies releases with the gateway; true when a re-check may now decide differently. */

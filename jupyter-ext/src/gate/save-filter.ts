@@ -9,7 +9,8 @@
  * gets a `toJSON` that filters. Copying cells (to JupyterLab's or the system clipboard) serializes
  * each cell model with its own `toJSON`, so code cell models get the same filter. The live notebook
  * keeps its outputs (the gate still holds them on screen); only what is serialized gets
- * placeholders.
+ * placeholders. An output the gate holds on the gateway's raw-value verdict (which the local
+ * engine cannot know) is withheld too, as long as the gate holds it.
  */
 import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
@@ -62,8 +63,10 @@ function filterOptions(host: GateHost): SaveFilterOptions {
   return {
     context: gate.saveContext(),
     approved: (text) => gate.wasApproved(host.experiment(), text),
-    // Fail closed as on display: a possible table is held while the views are unknown.
-    ...(viewsKnown ? {} : { extraFinding: viewsUnknownFinding }),
+    // As on display: held on the gateway's raw-value verdict, and (fail closed) a possible table
+    // while the views are unknown.
+    extraFinding: (output) =>
+      gate.gatewayHold(output) ?? (viewsKnown ? null : viewsUnknownFinding(output)),
   };
 }
 

@@ -1,0 +1,282 @@
+/**
+ * The JupyterLab output gate's raw-value check, without a browser: how the gateway's verdict holds
+ * an output (raw-value.ts), when the gate asks the gateway at all and for which experiment
+ * (gate.ts: signed out or no experiment → no check; cached per content; forgotten on sign-in), and
+ * that an output held on the gateway's verdict is saved only as a placeholder (save-filter.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Signal } from '@lumino/signaling';
+import type { OutputLeakCheckRequest, OutputLeakCheckResponse } from '@privet/core';
+import { GatewayError, type RawValueVerdict } from '@privet/core/client/index';
+import type { Finding, NotebookOutput, ReviewResult } from '@privet/core/review/index';
+
+// The modules under test are loaded by path: test/tsconfig.json type-checks test/ as its own
+// project (rootDir test/, no JupyterLab types), so a static import of jupyter-ext/src would not
+// compile there. The shapes below are the parts of them this test uses.
+
+/** How the gateway's verdict holds an output (jupyter-ext gate/raw-value.ts). */
+type RawValueHold =
+  { kind: 'raw-value' } | { kind: 'raw-unavailable'; reason: string; fix: string };
+/** jupyter-ext gate/raw-value.ts */
+interface RawValueModule {
+  RAW_VALUE_FINDING: Finding;
+  RAW_VALUE_TEXT: string;
+  rawValueHold(verdict: RawValueVerdict | null): RawValueHold | null;
+  rawValueUnavailableText(reason: string, fix: string): string;
+  withRawValueHold(result: ReviewResult, hold: RawValueHold | null): ReviewResult;
+}
+/** jupyter-ext gate/gate.ts's OutputGate, as far as used here. */
+interface Gate {
+  rawValueVerdict(
+    experiment: string | null,
+    output: NotebookOutput,
+    before?: string,
+  ): Promise<RawValueVerdict> | null;
+  noteGatewayHold(output: NotebookOutput, finding: Finding | null): void;
+}
+/** A notebook model as far as the save filter reads and patches it. */
+interface ModelLike {
+  cells: unknown[] & { changed: Signal<object, unknown> };
+  toJSON(): unknown;
+}
+
+/** Imports a module of jupyter-ext/src/gate (TypeScript, through tsx). */
+const gateModule = (name: string): Promise<unknown> =>
+  import(new URL(`../../jupyter-ext/src/gate/${name}.ts`, import.meta.url).href);
+const {
+  RAW_VALUE_FINDING,
+  RAW_VALUE_TEXT,
+  rawValueHold,
+  rawValueUnavailableText,
+  withRawValueHold,
+} = (await gateModule('raw-value')) as RawValueModule;
+const { OutputGate } = (await gateModule('gate')) as {
+  OutputGate: new (services: unknown) => Gate;
+};
+const { filterSavedOutputs } = (await gateModule('save-filter')) as {
+  filterSavedOutputs(model: ModelLike, host: { gate: Gate; experiment(): string | null }): void;
+};
+
+/** The made-up raw identifier value the fake gateway knows. */
+const RAW = 'Ada Lindqvist';
+
+const stream = (text: string): NotebookOutput => ({ output_type: 'stream', name: 'stdout', text });
+const passed: ReviewResult = { verdict: 'pass', findings: [], redactedPreview: '' };
+
+/** A fake gateway client: outputs whose text (after `before`) holds RAW are raw; records calls. */
+function fakeClient(baseUrl = 'http://127.0.0.1:1') {
+  const calls: OutputLeakCheckRequest[] = [];
+  let failure: GatewayError | null = null;
+  return {
+    baseUrl,
+    calls,
+    failWith(error: GatewayError | null): void {
+      failure = error;
+    },
+    checkOutputLeaks: async (body: OutputLeakCheckRequest): Promise<OutputLeakCheckResponse> => {
+      calls.push(body);
+      if (failure) throw failure;
+      return {
+        rawValue: body.outputs.map(({ output, before }) =>
+          `${before ?? ''}${output.output_type === 'stream' ? String(output.text) : JSON.stringify(output)}`.includes(
+            RAW,
+          ),
+        ),
+      };
+    },
+    listViews: async () => ({ views: [] }),
+  };
+}
+
+/** Session and experiment selection as the gate reads them, with setters that signal. */
+function fakeServices(client: ReturnType<typeof fakeClient>, experiment: string | null) {
+  const sessionChanged = new Signal<object, unknown>({});
+  const contextChanged = new Signal<object, unknown>({});
+  let signedIn: { client: typeof client } | null = { client };
+  let selected = experiment === null ? null : { id: experiment };
+  const services = {
+    session: {
+      get signedIn() {
+        return signedIn;
+      },
+      changed: sessionChanged,
+    },
+    context: {
+      get selected() {
+        return selected;
+      },
+      changed: contextChanged,
+    },
+  };
+  return {
+    services,
+    signIn(next: typeof client | null): void {
+      signedIn = next ? { client: next } : null;
+      sessionChanged.emit(signedIn);
+    },
+    select(id: string | null): void {
+      selected = id === null ? null : { id };
+      contextChanged.emit(selected);
+    },
+  };
+}
+
+describe('raw-value holds (jupyter-ext gate/raw-value.ts)', () => {
+  test('a raw value blocks the output with the raw-value rule; clear or no check adds nothing', () => {
+    assert.equal(rawValueHold(null), null);
+    assert.equal(rawValueHold({ state: 'clear' }), null);
+    assert.deepEqual(rawValueHold({ state: 'raw' }), { kind: 'raw-value' });
+    assert.deepEqual(withRawValueHold(passed, null), passed);
+    const held = withRawValueHold(passed, rawValueHold({ state: 'raw' }));
+    assert.equal(held.verdict, 'block');
+    assert.deepEqual(
+      held.findings.map((f) => [f.rule, f.severity]),
+      [['raw-value', 'block']],
+    );
+  });
+
+  test('no verdict holds the output (fail closed) with the gateway’s reason and fix', () => {
+    const hold = rawValueHold({
+      state: 'unavailable',
+      reason: 'too many raw-value lookups',
+      fix: 'wait 12 seconds, then run the cell again.',
+    });
+    assert.deepEqual(hold, {
+      kind: 'raw-unavailable',
+      reason: 'too many raw-value lookups',
+      fix: 'wait 12 seconds, then run the cell again.',
+    });
+    const flagged: ReviewResult = {
+      verdict: 'flag',
+      findings: [
+        {
+          rule: 'small-cell',
+          severity: 'flag',
+          mime: 'text/plain',
+          location: { start: 0, end: 1 },
+          message: 'a count below 10',
+        },
+      ],
+      redactedPreview: '',
+    };
+    const held = withRawValueHold(flagged, hold);
+    assert.equal(held.verdict, 'block');
+    assert.deepEqual(
+      held.findings.map((f) => f.rule),
+      ['small-cell', 'raw-value'],
+    );
+    assert.match(held.findings[1]!.message, /not yet checked against the raw data/);
+    assert.equal(
+      rawValueUnavailableText(hold!.kind === 'raw-unavailable' ? hold.reason : '', 'wait 12 s.'),
+      'Could not check this output against the raw data: too many raw-value lookups. Fix: wait 12 s. The output stays hidden until the check succeeds.',
+    );
+  });
+
+  test('the texts say what happened and how to fix it, and name no value', () => {
+    assert.match(RAW_VALUE_TEXT, /value from the raw data's identifier columns/);
+    assert.match(RAW_VALUE_TEXT, /no review can approve it/);
+    assert.match(RAW_VALUE_TEXT, /remove the value .* run the cell again/);
+    assert.doesNotMatch(RAW_VALUE_FINDING.message, /Lindqvist/);
+  });
+});
+
+describe('OutputGate.rawValueVerdict (jupyter-ext gate/gate.ts)', () => {
+  test('asks the gateway for the experiment given; a redraw of the same content spends nothing', async () => {
+    const client = fakeClient();
+    const gate = new OutputGate(fakeServices(client, 'ui-study').services);
+    assert.deepEqual(await gate.rawValueVerdict('exp-a', stream(`${RAW}\n`)), { state: 'raw' });
+    assert.deepEqual(await gate.rawValueVerdict('exp-a', stream('Zed Quorvath\n')), {
+      state: 'clear',
+    });
+    assert.deepEqual(await gate.rawValueVerdict('exp-a', stream(`${RAW}\n`)), { state: 'raw' });
+    assert.deepEqual(
+      client.calls.map((c) => [c.experiment, c.outputs.length]),
+      [
+        ['exp-a', 1],
+        ['exp-a', 1],
+      ],
+    );
+  });
+
+  test('a stream part is checked with the earlier parts of its stream as `before`', async () => {
+    const client = fakeClient();
+    const gate = new OutputGate(fakeServices(client, 'ui-study').services);
+    const verdict = await gate.rawValueVerdict('exp-a', stream('qvist\n'), 'Ada Lind');
+    assert.deepEqual(verdict, { state: 'raw' });
+    assert.equal(client.calls[0]!.outputs[0]!.before, 'Ada Lind');
+  });
+
+  test('signed out, or no experiment: no check (today’s behaviour)', () => {
+    const client = fakeClient();
+    const fake = fakeServices(client, null);
+    const gate = new OutputGate(fake.services);
+    assert.equal(gate.rawValueVerdict(null, stream(`${RAW}\n`)), null);
+    fake.signIn(null);
+    assert.equal(gate.rawValueVerdict('exp-a', stream(`${RAW}\n`)), null);
+    assert.equal(client.calls.length, 0);
+  });
+
+  test('a failed check is not kept: the next redraw asks again', async () => {
+    const client = fakeClient();
+    const gate = new OutputGate(fakeServices(client, 'ui-study').services);
+    client.failWith(new GatewayError('the gateway is restarting', 'try again in a minute', 'x'));
+    const failed = await gate.rawValueVerdict('exp-a', stream(`${RAW}\n`));
+    assert.deepEqual(failed, {
+      state: 'unavailable',
+      reason: 'the gateway is restarting',
+      fix: 'try again in a minute',
+    });
+    client.failWith(null);
+    assert.deepEqual(await gate.rawValueVerdict('exp-a', stream(`${RAW}\n`)), { state: 'raw' });
+    assert.equal(client.calls.length, 2);
+  });
+
+  test('signing in again forgets the cached verdicts', async () => {
+    const client = fakeClient();
+    const fake = fakeServices(client, 'ui-study');
+    const gate = new OutputGate(fake.services);
+    await gate.rawValueVerdict('exp-a', stream('Zed Quorvath\n'));
+    fake.signIn(client);
+    await gate.rawValueVerdict('exp-a', stream('Zed Quorvath\n'));
+    assert.equal(client.calls.length, 2);
+  });
+});
+
+describe('saving an output held on the gateway’s verdict (jupyter-ext gate/save-filter.ts)', () => {
+  /** A notebook model with one code cell per output, serialized by `toJSON` like JupyterLab's. */
+  function notebookModel(outputs: NotebookOutput[]): ModelLike {
+    const cells = outputs.map((o, i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      source: 'x',
+      metadata: {},
+      execution_count: 1,
+      outputs: [o],
+    }));
+    return {
+      cells: Object.assign([], { changed: new Signal<object, unknown>({}) }),
+      toJSON: () => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }),
+    };
+  }
+
+  test('is written as a placeholder while the gate holds it; shown again, it is saved as it is', () => {
+    const gate = new OutputGate(fakeServices(fakeClient(), 'ui-study').services);
+    const host = { gate, experiment: () => 'ui-study' };
+    const raw = stream(`${RAW}\n`);
+    const other = stream('Zed Quorvath\n');
+    const model = notebookModel([raw, other]);
+    filterSavedOutputs(model, host);
+    const savedText = (): string => JSON.stringify(model.toJSON());
+
+    // The views are still unknown here; stream text is no possible table, so both pass locally.
+    assert.match(savedText(), new RegExp(RAW));
+    gate.noteGatewayHold(raw, RAW_VALUE_FINDING);
+    const saved = savedText();
+    assert.doesNotMatch(saved, new RegExp(RAW));
+    assert.match(saved, /raw-value/);
+    assert.match(saved, /Zed Quorvath/);
+    gate.noteGatewayHold(raw, null);
+    assert.match(savedText(), new RegExp(RAW));
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The gate asks the gateway, before an output is shown, whether it shows a value of the raw data's
+ * identifier columns (names have no local rule: only the gateway's keyed index knows them). A cell
+ * printing a real patient's name — read here, by the test, from the raw file the UI-test gateway
+ * generated; the notebook never reads raw data — is held with the raw-value text and no "Request
+ * review", and the name never reaches the page; a name streamed in two writes is held once the
+ * second write completes it; a made-up name of the same shape shows normally.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { expect, test } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { SHOTS } from '../support/lab.js';
+import { notebookWithView, runNewCell } from '../support/notebook.js';
+import { pageLeaked, watchPage } from '../support/page-watch.js';
+
+const env = uiTestEnv();
+const run = Date.now().toString(36);
+/** A name of the same shape as the demo's that no demo patient has. */
+const UNRELATED = 'Quillon Vardemarsk';
+/** Where this run's screenshot of the held placeholder goes (also under SHOTS). */
+const SHOT = '/tmp/privet-gate-raw-value-held.png';
+
+/**
+ * The raw patients file of the UI-test gateway: global setup generates it in `gateway/data/` of a
+ * fresh `privet-ui-*` folder of the temp directory (the newest one is this run's; the data is the same
+ * in every run, as the generator is seeded).
+ */
+function rawPatientsFile(): string {
+  const dirs = readdirSync(tmpdir())
+    .filter((name) => name.startsWith('privet-ui-'))
+    .map((name) => join(tmpdir(), name))
+    .filter((dir) => {
+      try {
+        return statSync(join(dir, 'gateway', 'data', 'patients.parquet')).isFile();
+      } catch {
+        return false;
+      }
+    })
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!dirs[0]) throw new Error(`no privet-ui-*/gateway/data/patients.parquet under ${tmpdir()}`);
+  return join(dirs[0], 'gateway', 'data', 'patients.parquet');
+}
+
+/** One raw value of the identifier column `name` (two plain words), and whether UNRELATED is one. */
+async function rawName(): Promise<{ name: string; unrelatedIsRaw: boolean }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const file = rawPatientsFile().replaceAll("'", "''");
+    const reader = await connection.runAndReadAll(
+      `SELECT name, (SELECT count(*) FROM read_parquet('${file}') WHERE lower(name) = lower('${UNRELATED}')) AS unrelated
+       FROM read_parquet('${file}') WHERE regexp_full_match(name, '[A-Z][a-z]{3,} [A-Z][a-z]{3,}')
+       ORDER BY patient_id LIMIT 1`,
+    );
+    const row = reader.getRowObjectsJson()[0];
+    if (!row || typeof row.name !== 'string') throw new Error('no two-word name in the raw file');
+    return { name: row.name, unrelatedIsRaw: String(row.unrelated) !== '0' };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Python that prints `text` without the cell's source holding it whole (split after 3 chars). */
+function printSplit(text: string): string {
+  return `print(${JSON.stringify(text.slice(0, 3))} + ${JSON.stringify(text.slice(3))})`;
+}
+
+test('an output showing a raw identifier value is held and never drawn; others show', async ({
+  page,
+}) => {
+  const { name, unrelatedIsRaw } = await rawName();
+  expect(unrelatedIsRaw).toBe(false);
+
+  // Alice's notebook in the approved experiment ("Use in notebook" binds it).
+  const notebook = await notebookWithView(page, env.tokens.alice!, 'patients_masked');
+  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
+    env.experiment,
+  );
+  await watchPage(page, name);
+
+  // A real patient's name: held with the raw-value text, no review offered.
+  const cell = await runNewCell(page, `raw-${run}`, printSplit(name));
+  const held = cell.locator('.jp-Privet-held[data-state="raw-value"]');
+  await expect(held).toBeVisible({ timeout: 30_000 });
+  await expect(held.locator('li[data-rule="raw-value"]')).toBeVisible();
+  await expect(held.getByRole('status')).toContainText(
+    "shows a value from the raw data's identifier columns",
+  );
+  await expect(held.getByRole('status')).toContainText('no review can approve it');
+  await expect(held.getByRole('status')).toContainText('remove the value');
+  await expect(held.getByRole('button', { name: 'Request review' })).toHaveCount(0);
+  await expect(held.getByRole('button', { name: 'Clear output' })).toBeVisible();
+  await expect(cell.locator('.jp-OutputArea')).not.toContainText(name);
+  await held.scrollIntoViewIfNeeded();
+  await held.screenshot({ path: SHOT });
+  await page.screenshot({ path: `${SHOTS}/gate-raw-value-held.png` });
+
+  // The same name streamed in two writes: the write that completes it holds the output.
+  const streamed = await runNewCell(
+    page,
+    `raw-stream-${run}`,
+    [
+      'import sys, time',
+      `print(${JSON.stringify(name.slice(0, 3))}, end="")`,
+      'sys.stdout.flush()',
+      'time.sleep(1.5)',
+      `print(${JSON.stringify(name.slice(3))})`,
+    ].join('\n'),
+  );
+  await expect(streamed.locator('.jp-Privet-held[data-state="raw-value"]')).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(streamed.locator('.jp-OutputArea')).not.toContainText(name);
+
+  // A made-up name of the same shape shows as printed.
+  const other = await runNewCell(page, `unrelated-${run}`, printSplit(UNRELATED));
+  await expect(other.locator('.jp-OutputArea-output')).toContainText(UNRELATED, {
+    timeout: 30_000,
+  });
+  await expect(other.locator('.jp-Privet-held')).toHaveCount(0);
+
+  // The held outputs stay held, and the name was never on the page, not even for a moment.
+  await expect(held).toBeVisible();
+  await expect(notebook).not.toContainText(name);
+  expect(await pageLeaked(page)).toBe(false);
+});
