@@ -15,7 +15,8 @@ import { exportApprovedResults, exportTarget } from './notebook/export.js';
 import { GATED_NOTEBOOK_TYPES, heldIdOf, OutputGate } from './notebook/gate.js';
 import { HeldCellsContext } from './notebook/held-cells-context.js';
 import { HeldOutputs } from './notebook/held.js';
-import { requestReview } from './notebook/request-review.js';
+import { RAW_VALUE_NOT_REVIEWABLE, requestReview } from './notebook/request-review.js';
+import { rawValueHold } from './notebook/raw-value.js';
 import { RendererApprovals } from './notebook/renderer-approvals.js';
 import { GatewayViews } from './notebook/views-context.js';
 import { ApprovedOutputRestorer } from './notebook/restore.js';
@@ -144,6 +145,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showWarningMessage(
           'Privet: this cell has no withheld output held in this window. Fix: run the cell again, then request review.',
         );
+        return;
+      }
+      if (rawValueHold(original.review) === 'found') {
+        void vscode.window.showWarningMessage(`Privet: ${RAW_VALUE_NOT_REVIEWABLE}.`);
         return;
       }
       if (!signedIn?.experiment) {

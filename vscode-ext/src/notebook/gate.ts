@@ -36,11 +36,30 @@
  * renderer through it, ask the host, which answers from its own check with the views, the ledger
  * and approvals; without an answer in 5 s the item is held).
  *
+ * Signed in with an experiment, every output the check leaves shown is also put to the gateway's
+ * raw-value check (POST /leak-check/outputs through core's RawValueChecks: batched, cached per
+ * gateway, experiment and content; a stream part with the earlier parts of its stream as
+ * `before`): the gateway alone keeps the keyed index of the raw identifier columns' values and
+ * answers only a verdict. That question needs the gateway, so it comes after the swap of what the
+ * check flags, and what it finds is swapped in a second edit (raw-value.ts): a raw value is held
+ * with a blocking `raw-value` finding (no review can approve it: its placeholder offers none and
+ * says to remove the value); no answer within RAW_CHECK_MS (429, network, no membership) holds the
+ * output too (fail closed, with the gateway's reason and fix), and the gate's next pass (sign-in
+ * or experiment change, once the views load; a re-run) asks again — the cache keeps no failures.
+ * The second edit reads the outputs afresh, in every cell of the notebook (the first edit replaced
+ * cells), and swaps only outputs with exactly the content (and stream context) that was checked,
+ * so outputs written meanwhile stay as they are (their own change is gated by its own pass). An
+ * original is put back (restorePassing) only with a clear verdict too. Signed out, or without an
+ * experiment, nothing is asked (as before): nothing can leave the notebook without the gateway,
+ * which finds raw values itself when a review is requested (409 `review.raw-value`) and withholds
+ * them at export.
+ *
  * VS Code has no edit for outputs alone, so the cell is replaced by an identical cell with the
  * gated outputs. That is an ordinary, undoable edit (an extension cannot keep an edit off the undo
  * stack, and only the cell's own controller may write outputs without one), so undo brings the
  * original cell back: as an added cell, it is gated again. A save waits for checks and swaps in
- * progress (not for the gateway questions before or after them).
+ * progress, and for the raw-value checks and swaps (each bounded by RAW_CHECK_MS), not for the
+ * other gateway questions before or after them.
  */
 import * as vscode from 'vscode';
 import {
@@ -56,10 +75,17 @@ import type { Session } from '../session.js';
 import { contentHashNow, type Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
-import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
+import {
+  RawValueChecks,
+  type KnownRelease,
+  type RawValueVerdict,
+  type UnknownReleases,
+} from '@privet/core/client/index';
+import { outputContentText } from '@privet/core';
 import { checkAsDrawnWith } from './drawn-check.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
 import { restoreHeldOriginal } from './restore.js';
+import { rawValueFinding, unansweredVerdict, UNREADABLE_VERDICT } from './raw-value.js';
 import type { GatewayViews } from './views-context.js';
 import { DP_RELEASE_MIME_TYPE } from '@privet/core/protocol';
 import { MARKDOWN_MIMES } from '../renderer/delegates.js';
@@ -70,6 +96,15 @@ import { ERROR_MIME, STDERR_MIMES, STDOUT_MIMES } from '../shared/output-items.j
  * views, gateway answers) before it swaps what is still flagged (fail closed).
  */
 const OPEN_CHECK_MS = 10_000;
+
+/**
+ * Longest the gate waits for the gateway's raw-value verdicts of a pass's outputs; beyond it they
+ * are held as unchecked (fail closed) and asked about again on the next pass.
+ */
+const RAW_CHECK_MS = 10_000;
+
+/** The same warning about unanswered raw-value checks is shown at most once in this time. */
+const UNCHECKED_NOTICE_MS = 30_000;
 
 /**
  * MIME types only Privet's renderers draw (package.json `notebookRenderer`): the gate renderer's
@@ -132,6 +167,24 @@ export interface HeldOriginal {
   output: NotebookOutput;
 }
 
+/** What a swap held, and the outputs it checked and left shown. */
+interface SwapResult {
+  held: HeldOriginal[];
+  shown: OutputReading[];
+}
+
+/**
+ * What a raw-value verdict is about: the output's content after the earlier parts of its stream
+ * (undefined for content without a canonical form, which the check holds as unreadable anyway).
+ */
+function readingKey(output: NotebookOutput, streamContext: string): string | undefined {
+  try {
+    return `${streamContext.length}\n${streamContext}\n${outputContentText(output)}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Watches jupyter notebooks and replaces flagged outputs of other controllers. */
 export class OutputGate implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -141,6 +194,17 @@ export class OutputGate implements vscode.Disposable {
   private readonly heldWhileViewsUnknown = new Set<string>();
   /** Notebooks whose open-time check is still waiting (session, views, gateway answers). */
   private readonly opening = new Set<vscode.NotebookDocument>();
+  /** Raw-value checks and their swaps in progress (bounded by RAW_CHECK_MS): a save waits too. */
+  private readonly checkingRaw = new Set<Promise<unknown>>();
+  /** The gateway's raw-value verdicts (cleared on every session change). */
+  private readonly rawValues = new RawValueChecks();
+  /**
+   * Held ids of originals held on a raw-value verdict (a value found, or no answer): put back only
+   * with a clear verdict, and asked about again on the next pass.
+   */
+  private readonly heldOnRawVerdict = new Set<string>();
+  /** The last warning about unanswered raw-value checks, and when it was shown. */
+  private lastUncheckedNotice = { text: '', at: 0 };
   private disposed = false;
 
   /** Starts watching; checks notebooks already open (as loaded from their files). */
@@ -155,6 +219,9 @@ export class OutputGate implements vscode.Disposable {
       // Known views add the row-level rule: check what is open again, and what was held only
       // because they were unknown.
       views.onDidChange(() => void this.viewsBecameKnown()),
+      // Sign-in, sign-out, another experiment or gateway: verdicts are asked anew. (The views
+      // reload on every session change: their load starts the next pass.)
+      session.onDidChange(() => this.rawValues.clear()),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Added cells too: undoing the gate's own swap brings the original cell back as one.
         // (The swap's cell holds only Privet's own placeholders, which are skipped: no loop.)
@@ -166,7 +233,8 @@ export class OutputGate implements vscode.Disposable {
       }),
       // A save right after a change (e.g. Ctrl+Z then Ctrl+S) waits for its check and swap.
       vscode.workspace.onWillSaveNotebookDocument((e) => {
-        if (this.running.size > 0) e.waitUntil(Promise.allSettled([...this.running]));
+        const pending = [...this.running, ...this.checkingRaw];
+        if (pending.length > 0) e.waitUntil(Promise.allSettled(pending));
       }),
     );
     for (const n of vscode.workspace.notebookDocuments) void this.gateOpened(n);
@@ -267,35 +335,117 @@ export class OutputGate implements vscode.Disposable {
 
   /**
    * Checks the cells' outputs (those `only` selects; all by default) and replaces the cells whose
-   * outputs were flagged; then asks the gateway about what it held and puts back what it clears.
+   * outputs were flagged; then asks the gateway's raw-value check about what it left shown (and
+   * swaps what that holds), and then asks the gateway about what it held and puts back what it
+   * clears.
    */
   async gateCells(
     notebook: vscode.NotebookDocument,
     cells: readonly vscode.NotebookCell[],
     only: (output: vscode.NotebookCellOutput) => boolean = () => true,
   ): Promise<void> {
-    const swap: Promise<HeldOriginal[]> = this.swapFlagged(notebook, cells, only).finally(() =>
+    const swap: Promise<SwapResult> = this.swapFlagged(notebook, cells, only).finally(() =>
       this.running.delete(swap),
     );
     this.running.add(swap);
     const views = this.views.current();
-    const held = await swap;
+    const { held, shown } = await swap;
+    const raw: Promise<unknown> = this.holdRawValues(notebook, shown).finally(() =>
+      this.checkingRaw.delete(raw),
+    );
+    this.checkingRaw.add(raw);
+    // One after the other: two edits of one cell in flight at once could undo each other.
+    await raw;
     // The views became known while this check ran without them: its holds are checked again.
     if (views === null && this.views.current() !== null) await this.releaseHeldWhileViewsUnknown();
     else await this.restorePassing(held);
   }
 
   /**
+   * The gateway's raw-value verdicts of `readings` (outputs the check left shown), then one edit
+   * holding each output of the notebook that still has exactly a checked content (and stream
+   * context) whose verdict is not clear. Signed out or without an experiment: nothing is asked.
+   */
+  private async holdRawValues(
+    notebook: vscode.NotebookDocument,
+    readings: readonly OutputReading[],
+  ): Promise<HeldOriginal[]> {
+    const verdicts = await this.rawVerdicts(readings);
+    if (verdicts.size === 0 || this.disposed || notebook.isClosed) return [];
+    const notClear = new Map([...verdicts].filter(([, v]) => v.state !== 'clear'));
+    if (notClear.size === 0) return [];
+    this.noticeUnchecked([...notClear.values()]);
+    // The first swap replaced cells, and the kernel may have written more meanwhile: every cell is
+    // read again now, in the same turn as the edit.
+    const { held } = await this.swapFlagged(notebook, notebook.getCells(), () => true, notClear);
+    return held;
+  }
+
+  /**
+   * The raw-value verdict of each reading (by readingKey), asked together (RawValueChecks batches
+   * them); one not answered within RAW_CHECK_MS is unavailable. Empty when signed out or without
+   * an experiment.
+   */
+  private async rawVerdicts(
+    readings: readonly OutputReading[],
+  ): Promise<Map<string, RawValueVerdict>> {
+    const verdicts = new Map<string, RawValueVerdict>();
+    const signedIn = this.session.signedIn;
+    const experiment = signedIn?.experiment;
+    if (!signedIn || !experiment || readings.length === 0) return verdicts;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<RawValueVerdict>(
+      (resolve) =>
+        (timer = setTimeout(() => resolve(unansweredVerdict(RAW_CHECK_MS)), RAW_CHECK_MS)),
+    );
+    try {
+      await Promise.all(
+        readings.map(async ({ output, streamContext }) => {
+          const key = readingKey(output, streamContext);
+          if (key === undefined || verdicts.has(key)) return;
+          verdicts.set(key, UNREADABLE_VERDICT); // until answered
+          const asked = this.rawValues
+            .check(signedIn.client, experiment, output, streamContext)
+            .catch(() => UNREADABLE_VERDICT);
+          verdicts.set(key, await Promise.race([asked, timeout]));
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    return verdicts;
+  }
+
+  /** Tells the user once (per reason, UNCHECKED_NOTICE_MS) why outputs are held unchecked. */
+  private noticeUnchecked(verdicts: readonly RawValueVerdict[]): void {
+    const first = verdicts.find((v) => v.state === 'unavailable');
+    if (first?.state !== 'unavailable') return;
+    const text = `Privet: output withheld: the gateway could not check it for values from the raw data's identifier columns: ${first.reason}. Fix: ${first.fix}.`;
+    const now = Date.now();
+    if (
+      text === this.lastUncheckedNotice.text &&
+      now - this.lastUncheckedNotice.at < UNCHECKED_NOTICE_MS
+    )
+      return;
+    this.lastUncheckedNotice = { text, at: now };
+    void vscode.window.showWarningMessage(text);
+  }
+
+  /**
    * The check and the swap, with no gateway call before the edit: each flagged output (of those
    * `only` selects) not known approved becomes its placeholder in one edit. Resolves to the
-   * originals it held.
+   * originals it held and the outputs it left shown. With `rawVerdicts` (by readingKey), only the
+   * outputs they name are swapped, each held with its verdict's `raw-value` finding added to the
+   * check's (approval does not count: no review can approve a raw value).
    */
   private async swapFlagged(
     notebook: vscode.NotebookDocument,
     cells: readonly vscode.NotebookCell[],
     only: (output: vscode.NotebookCellOutput) => boolean,
-  ): Promise<HeldOriginal[]> {
-    if (!GATED_NOTEBOOK_TYPES.has(notebook.notebookType)) return [];
+    rawVerdicts?: ReadonlyMap<string, RawValueVerdict>,
+  ): Promise<SwapResult> {
+    const shown: OutputReading[] = [];
+    if (!GATED_NOTEBOOK_TYPES.has(notebook.notebookType)) return { held: [], shown };
     // Null while unknown (signed out, loading, listing failed): possible tables are held, and
     // checked again when the views are known.
     const views = this.views.current();
@@ -319,10 +469,17 @@ export class OutputGate implements vscode.Disposable {
           outputs.push(o);
           continue;
         }
+        const raw = rawVerdicts?.get(readingKey(original, streamContext) ?? '');
+        if (rawVerdicts && (!raw || raw.state === 'clear')) {
+          outputs.push(o); // not among the outputs this swap holds
+          continue;
+        }
         // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
-        const review = gateReview(original, views, knownRelease, streamContext);
-        if (review.verdict === 'pass' || this.knownApproved(experiment, original)) {
+        let review = gateReview(original, views, knownRelease, streamContext);
+        if (raw) review = withFinding(review, rawValueFinding(raw));
+        else if (review.verdict === 'pass' || this.knownApproved(experiment, original)) {
           outputs.push(o);
+          shown.push(readings[i]!);
           continue;
         }
         changed = true;
@@ -334,6 +491,7 @@ export class OutputGate implements vscode.Disposable {
           ...(streamContext ? { streamContext } : {}),
         });
         if (views === null) this.heldWhileViewsUnknown.add(heldId);
+        if (raw) this.heldOnRawVerdict.add(heldId);
         const placeholder = placeholderOutput(review, heldId);
         this.held.notePlaceholder(heldId, placeholder);
         outputs.push(toCellOutput(placeholder));
@@ -346,7 +504,7 @@ export class OutputGate implements vscode.Disposable {
       edit.set(notebook.uri, edits);
       await vscode.workspace.applyEdit(edit);
     }
-    return heldNow;
+    return { held: heldNow, shown };
   }
 
   /** True when this window already knows a reviewer approved exactly this content (no network). */
@@ -369,7 +527,23 @@ export class OutputGate implements vscode.Disposable {
         .filter((n) => !this.opening.has(n))
         .map((n) => this.gateNotebook(n)),
     );
-    await this.releaseHeldWhileViewsUnknown();
+    await Promise.all([this.releaseHeldWhileViewsUnknown(), this.releaseHeldOnRawVerdict()]);
+  }
+
+  /**
+   * Asks the gateway's raw-value check again about each original held on its verdict (a value
+   * found in another experiment, or no answer), and puts back those it now clears (and the check
+   * passes, or a reviewer approved).
+   */
+  private async releaseHeldOnRawVerdict(): Promise<void> {
+    const ids = [...this.heldOnRawVerdict];
+    await this.restorePassing(
+      ids.flatMap((heldId) => {
+        const h = this.held.get(heldId);
+        if (!h) this.heldOnRawVerdict.delete(heldId); // restored or dropped meanwhile
+        return h ? [{ heldId, output: h.output }] : [];
+      }),
+    );
   }
 
   /**
@@ -392,8 +566,10 @@ export class OutputGate implements vscode.Disposable {
    * Asks the gateway about held originals whose placeholders are in the document: which contents
    * a reviewer approved (POST /reviews/status), and whether the DP releases they carry are the
    * ledger's (POST /releases/verify). Each original that a reviewer approved, or that passes now
-   * (releases verified, views known), is put back in its cell; the rest stay held (an original
-   * checked while the views are unknown is checked again once they are known).
+   * (releases verified, views known), is put back in its cell if the gateway's raw-value check
+   * clears it too (signed in with an experiment; one held on a raw-value verdict needs a clear
+   * verdict in any case); the rest stay held (an original checked while the views are unknown is
+   * checked again once they are known, one without a clear verdict on the next pass).
    */
   private async restorePassing(entries: readonly HeldOriginal[]): Promise<void> {
     const live = entries.filter((e) => this.held.get(e.heldId) !== undefined);
@@ -403,13 +579,26 @@ export class OutputGate implements vscode.Disposable {
     const approved = await this.askGateway(
       live.map((e) => ({ output: e.output, streamContext: contextOf(e) })),
     );
-    for (const e of live) {
-      if (!this.held.get(e.heldId)) continue; // restored or dropped meanwhile
+    const candidates = live.filter((e) => {
+      if (!this.held.get(e.heldId)) return false; // restored or dropped meanwhile
       const views = this.views.current();
       const known = this.approvals.releases.lookup();
       const passes = gateReview(e.output, views, known, contextOf(e)).verdict === 'pass';
-      if (passes || approved(e.output)) await restoreHeldOriginal(this.held, e.heldId, e.output);
-      else if (views === null) this.heldWhileViewsUnknown.add(e.heldId);
+      if (passes || approved(e.output)) return true;
+      if (views === null) this.heldWhileViewsUnknown.add(e.heldId);
+      return false;
+    });
+    const verdicts = await this.rawVerdicts(
+      candidates.map((e) => ({ output: e.output, streamContext: contextOf(e) })),
+    );
+    for (const e of candidates) {
+      if (!this.held.get(e.heldId)) continue; // restored or dropped meanwhile
+      const raw = verdicts.get(readingKey(e.output, contextOf(e)) ?? '');
+      const onRawVerdict = this.heldOnRawVerdict.has(e.heldId);
+      if (raw ? raw.state === 'clear' : !onRawVerdict) {
+        this.heldOnRawVerdict.delete(e.heldId);
+        await restoreHeldOriginal(this.held, e.heldId, e.output);
+      } else if (raw) this.heldOnRawVerdict.add(e.heldId);
     }
   }
 

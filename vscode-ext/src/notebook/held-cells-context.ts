@@ -7,11 +7,15 @@
 import * as vscode from 'vscode';
 import { GATED_NOTEBOOK_TYPES, heldIdOf } from './gate.js';
 import type { HeldOutputs } from './held.js';
+import { rawValueHold } from './raw-value.js';
 
 /** The context key a menu reads as `notebookCellResource in privet.cellsAwaitingReview`. */
 export const CELLS_AWAITING_REVIEW_KEY = 'privet.cellsAwaitingReview';
 
-/** URIs of the open cells holding a withheld output that was not sent for review yet. */
+/**
+ * URIs of the open cells holding a withheld output that was not sent for review yet (and is not
+ * held on a raw value, which no review can approve).
+ */
 export function cellsAwaitingReview(
   notebooks: readonly vscode.NotebookDocument[],
   held: HeldOutputs,
@@ -21,7 +25,10 @@ export function cellsAwaitingReview(
     if (!GATED_NOTEBOOK_TYPES.has(notebook.notebookType)) continue;
     for (const cell of notebook.getCells()) {
       const id = heldIdOf(cell);
-      if (id && !held.get(id)?.submitted) uris.push(cell.document.uri.toString());
+      const original = id ? held.get(id) : undefined;
+      // One held on a raw value cannot be approved: no "Request review" for it.
+      const rawValue = original ? rawValueHold(original.review) === 'found' : false;
+      if (id && !original?.submitted && !rawValue) uris.push(cell.document.uri.toString());
     }
   }
   return uris;

@@ -16,6 +16,7 @@ import {
   type ReviewResult,
 } from '@privet/core';
 import type { QueryResult } from '../sql/engine.js';
+import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
 /** MIME type of the placeholder that replaces a flagged output. */
 export const PLACEHOLDER_MIME_TYPE = 'application/vnd.privet.withheld+json';
@@ -26,6 +27,8 @@ export interface WithheldInfo {
   rules: string[];
   /** Id of the original held in the extension's memory until it is sent for review. */
   heldId: string;
+  /** Held by the gateway's raw-value check: a value found (never approvable), or no answer. */
+  rawValue?: RawValueHold;
 }
 
 function escapeHtml(text: string): string {
@@ -125,19 +128,26 @@ export function errorOutput(name: string, message: string, fix: string): Noteboo
   return { output_type: 'error', ename: name, evalue: `${message}. Fix: ${fix}`, traceback: [] };
 }
 
-/** The placeholder written instead of a flagged output (rules fired, never the content). */
+/**
+ * The placeholder written instead of a flagged output (rules fired, never the content). One held
+ * on a raw value the gateway found says so and offers no review (none can approve it); one held
+ * because the gateway's raw-value check did not answer carries the gateway's reason and fix.
+ */
 export function placeholderOutput(review: ReviewResult, heldId: string): DisplayOutput {
   const rules = holdingRules(review.findings);
   const verdict = review.verdict === 'block' ? 'block' : 'flag';
-  const info: WithheldInfo = { verdict, rules, heldId };
+  const rawValue = rawValueHold(review);
+  const info: WithheldInfo = { verdict, rules, heldId, ...(rawValue ? { rawValue } : {}) };
+  const head = `Privet withheld this output (${verdict}: ${rules.join(', ') || 'review'}).`;
+  const next =
+    rawValue === 'found'
+      ? " It shows a value from the raw data's identifier columns, so it cannot be approved or exported. Fix: remove the value from the output and run the cell again."
+      : rawValue === 'unchecked'
+        ? ` The gateway could not check it for values from the raw data's identifier columns: ${uncheckedReason(review)}. It is checked again when you sign in, change experiment or run the cell again.`
+        : ' Use "Privet: Request review" on this cell to send it to a reviewer; it stays off the notebook.';
   return {
     output_type: 'display_data',
-    data: {
-      [PLACEHOLDER_MIME_TYPE]: info,
-      'text/plain':
-        `Privet withheld this output (${verdict}: ${rules.join(', ') || 'review'}). ` +
-        'Use "Privet: Request review" on this cell to send it to a reviewer; it stays off the notebook.',
-    },
+    data: { [PLACEHOLDER_MIME_TYPE]: info, 'text/plain': head + next },
     metadata: { privet: { withheld: heldId } },
   };
 }

@@ -6,6 +6,11 @@
 import type { ReviewRequest } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import type { HeldOutputs } from './held.js';
+import { rawValueHold } from './raw-value.js';
+
+/** Why an output held on a raw value cannot go to review (the gateway would refuse it: 409). */
+export const RAW_VALUE_NOT_REVIEWABLE =
+  "this output shows a value from the raw data's identifier columns, which no review can approve. Fix: remove the value from the output and run the cell again";
 
 /** Where the withheld output came from, for the reviewer's context. */
 export interface ReviewOrigin {
@@ -13,7 +18,10 @@ export interface ReviewOrigin {
   cellIndex: number;
 }
 
-/** Submits held output `heldId` for review; throws a GatewayError when the gateway refuses. */
+/**
+ * Submits held output `heldId` for review; throws a GatewayError when the gateway refuses, and an
+ * Error without asking when the gateway found a raw value in it (RAW_VALUE_NOT_REVIEWABLE).
+ */
 export async function requestReview(
   client: GatewayClient,
   experiment: string,
@@ -28,6 +36,7 @@ export async function requestReview(
       'this withheld output is no longer held in this window. Fix: run the cell again, then request review',
     );
   }
+  if (rawValueHold(original.review) === 'found') throw new Error(RAW_VALUE_NOT_REVIEWABLE);
   if (justification.trim() === '') {
     throw new Error('a justification is required. Fix: say why this output should be released');
   }

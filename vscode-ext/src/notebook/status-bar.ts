@@ -8,6 +8,7 @@ import { reviewStateText, reviewStateTooltip } from './review-state.js';
 import type { PrivetSqlController } from './controller.js';
 import { heldIdOf } from './gate.js';
 import type { HeldOutputs } from './held.js';
+import { rawValueHold } from './raw-value.js';
 
 /** Provides the Privet items of each cell's status bar. */
 export class PrivetCellStatusBar
@@ -58,8 +59,23 @@ export class PrivetCellStatusBar
       );
     }
     const heldId = heldIdOf(cell);
-    const submitted = heldId ? this.held.get(heldId)?.submitted : undefined;
-    if (submitted) {
+    const original = heldId ? this.held.get(heldId) : undefined;
+    const submitted = original?.submitted;
+    if (original && rawValueHold(original.review) === 'found') {
+      // No review can approve a raw value: the item says so instead of offering one.
+      items.push(
+        cellItem(
+          '$(circle-slash) Raw identifier value: cannot be approved',
+          'privet.requestReview',
+          [cell],
+          {
+            title: 'Why this output cannot be reviewed',
+            tooltip:
+              "The gateway found a value from the raw data's identifier columns in this output. Remove the value from the output and run the cell again.",
+          },
+        ),
+      );
+    } else if (submitted) {
       items.push(
         cellItem(reviewStateText(submitted.state), 'privet.checkReviews', [], {
           title: 'Check review status',

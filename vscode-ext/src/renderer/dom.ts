@@ -20,6 +20,14 @@ export const MUTED = 'color:var(--vscode-descriptionForeground)';
 export const WITHHELD_HINT =
   'Use "Request review" on this cell (its status bar; in the Interactive Window, its toolbar) to send it to a reviewer; it stays off the notebook.';
 
+/** Second line of a placeholder held on a value the gateway found in the raw identifier columns. */
+export const RAW_VALUE_HINT =
+  "It shows a value from the raw data's identifier columns, so it cannot be approved or exported (no review can release it). Fix: remove the value from the output and run the cell again.";
+
+/** Second line of a placeholder held because the gateway's raw-value check did not answer. */
+export const RAW_VALUE_UNCHECKED_HINT =
+  "The gateway could not check it for values from the raw data's identifier columns (the notification says why), so it is held. It is checked again when you sign in, change experiment or run the cell again.";
+
 /** Every rule id of core's review (a Record, so a rule added to RuleId must be listed here). */
 const RULE_IDS: Record<RuleId, true> = {
   email: true,
@@ -44,11 +52,12 @@ function isRuleId(value: unknown): value is RuleId {
 
 /**
  * Builds the DOM of a withheld output's placeholder (rules only, never content). A placeholder
- * item may come from any kernel, so only a known verdict and known rule ids are drawn: any other
- * text it carries (an address posing as a rule) is not.
+ * item may come from any kernel, so only a known verdict, known rule ids and a known raw-value
+ * reason (drawn as this file's own text) are drawn: any other text it carries (an address posing
+ * as a rule, a reason) is not.
  */
 export function renderWithheld(
-  info: { verdict?: unknown; rules?: unknown },
+  info: { verdict?: unknown; rules?: unknown; rawValue?: unknown },
   host: HTMLElement,
   hint: string = WITHHELD_HINT,
 ): void {
@@ -65,6 +74,12 @@ export function renderWithheld(
   box.appendChild(
     el('div', `Privet withheld this output (${verdict}: ${rules}).`, 'font-weight:600'),
   );
-  box.appendChild(el('div', hint, MUTED));
+  const why =
+    info.rawValue === 'found'
+      ? RAW_VALUE_HINT
+      : info.rawValue === 'unchecked'
+        ? RAW_VALUE_UNCHECKED_HINT
+        : hint;
+  box.appendChild(el('div', why, MUTED));
   host.appendChild(box);
 }

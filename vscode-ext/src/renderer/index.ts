@@ -107,7 +107,10 @@ export const activate: ActivationFunction = (context) => {
   ) => {
     if (item.mime === 'application/vnd.privet.withheld+json') {
       held.forget(item.id);
-      renderWithheld(item.json() as { verdict?: unknown; rules?: unknown }, element);
+      renderWithheld(
+        item.json() as { verdict?: unknown; rules?: unknown; rawValue?: unknown },
+        element,
+      );
       return;
     }
     const signal = held.begin(item.id, outer);

@@ -1,0 +1,222 @@
+/**
+ * The part of VS Code's extension API the output gate uses, in memory, for Node tests (loaded for
+ * `'vscode'` by loader.mjs; see register.ts). Notebooks are plain objects the test adds to
+ * `workspace.notebookDocuments`; `applyEdit` replaces cells as VS Code does (new cell objects, the
+ * old ones leave the notebook) and fires the change event with the added cells. Messages shown
+ * to the user are recorded in `shownMessages`.
+ */
+type Listener<T> = (event: T) => unknown;
+
+/** VS Code's EventEmitter. */
+export class EventEmitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  /** Subscribes a listener. */
+  readonly event = (listener: Listener<T>): { dispose(): void } => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  /** Calls every listener. */
+  fire(event: T): void {
+    for (const l of [...this.listeners]) l(event);
+  }
+  /** Drops every listener. */
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+/** One item of a cell output. */
+export class NotebookCellOutputItem {
+  constructor(
+    readonly data: Uint8Array,
+    readonly mime: string,
+  ) {}
+  /** A text item. */
+  static text(value: string, mime = 'text/plain'): NotebookCellOutputItem {
+    return new NotebookCellOutputItem(new TextEncoder().encode(value), mime);
+  }
+  /** A JSON item. */
+  static json(value: unknown, mime = 'text/x-json'): NotebookCellOutputItem {
+    return NotebookCellOutputItem.text(JSON.stringify(value), mime);
+  }
+  /** A stdout item. */
+  static stdout(value: string): NotebookCellOutputItem {
+    return NotebookCellOutputItem.text(value, 'application/vnd.code.notebook.stdout');
+  }
+  /** A stderr item. */
+  static stderr(value: string): NotebookCellOutputItem {
+    return NotebookCellOutputItem.text(value, 'application/vnd.code.notebook.stderr');
+  }
+  /** An error item. */
+  static error(e: { name: string; message: string; stack?: string }): NotebookCellOutputItem {
+    return NotebookCellOutputItem.json(e, 'application/vnd.code.notebook.error');
+  }
+}
+
+/** A cell output. */
+export class NotebookCellOutput {
+  constructor(
+    readonly items: NotebookCellOutputItem[],
+    readonly metadata?: Record<string, unknown>,
+  ) {}
+}
+
+/** Cell data for an edit. */
+export class NotebookCellData {
+  outputs: NotebookCellOutput[] = [];
+  metadata: Record<string, unknown> = {};
+  executionSummary?: unknown;
+  constructor(
+    readonly kind: number,
+    readonly value: string,
+    readonly languageId: string,
+  ) {}
+}
+
+/** A range of cell indices. */
+export class NotebookRange {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+/** A notebook edit (only cell replacement). */
+export class NotebookEdit {
+  constructor(
+    readonly range: NotebookRange,
+    readonly newCells: NotebookCellData[],
+  ) {}
+  /** Replaces the cells in `range` by `cells`. */
+  static replaceCells(range: NotebookRange, cells: NotebookCellData[]): NotebookEdit {
+    return new NotebookEdit(range, cells);
+  }
+}
+
+/** A workspace edit: notebook edits by URI. */
+export class WorkspaceEdit {
+  readonly edits = new Map<string, NotebookEdit[]>();
+  /** Sets the edits of one document. */
+  set(uri: { toString(): string }, edits: NotebookEdit[]): void {
+    this.edits.set(uri.toString(), edits);
+  }
+}
+
+let cellCount = 0;
+
+/** A cell of a FakeNotebook. */
+export class FakeCell {
+  outputs: NotebookCellOutput[];
+  metadata: Record<string, unknown> = {};
+  executionSummary?: unknown;
+  readonly kind = 2;
+  readonly document: {
+    uri: { toString(): string };
+    languageId: string;
+    getText(): string;
+  };
+  constructor(
+    readonly notebook: FakeNotebook,
+    source: string,
+    outputs: NotebookCellOutput[] = [],
+  ) {
+    this.outputs = outputs;
+    const uri = `${notebook.uri.toString()}#cell-${++cellCount}`;
+    this.document = { uri: { toString: () => uri }, languageId: 'python', getText: () => source };
+  }
+  /** Its position in the notebook, -1 once replaced or removed. */
+  get index(): number {
+    return this.notebook.cells.indexOf(this);
+  }
+}
+
+/** A notebook as the gate reads it. */
+export class FakeNotebook {
+  readonly cells: FakeCell[] = [];
+  notebookType = 'jupyter-notebook';
+  isDirty = true;
+  isUntitled = false;
+  isClosed = false;
+  readonly uri: { toString(): string };
+  constructor(name: string) {
+    this.uri = { toString: () => `file:///${name}.ipynb` };
+  }
+  /** Every cell. */
+  getCells(): FakeCell[] {
+    return [...this.cells];
+  }
+  /** Adds a cell with this source. */
+  addCell(source: string): FakeCell {
+    const cell = new FakeCell(this, source);
+    this.cells.push(cell);
+    return cell;
+  }
+}
+
+const opened = new EventEmitter<FakeNotebook>();
+const changed = new EventEmitter<{
+  notebook: FakeNotebook;
+  contentChanges: { addedCells: FakeCell[] }[];
+  cellChanges: { cell: FakeCell; outputs?: NotebookCellOutput[] }[];
+}>();
+const willSave = new EventEmitter<unknown>();
+
+/** Messages shown with window.show*Message, in order. */
+export const shownMessages: string[] = [];
+
+/** Writes a cell's outputs as a kernel does (the document changes, listeners hear it). */
+export function writeOutputs(cell: FakeCell, outputs: NotebookCellOutput[]): void {
+  cell.outputs = outputs;
+  changed.fire({ notebook: cell.notebook, contentChanges: [], cellChanges: [{ cell, outputs }] });
+}
+
+/** The workspace namespace. */
+export const workspace = {
+  notebookDocuments: [] as FakeNotebook[],
+  onDidOpenNotebookDocument: opened.event,
+  onDidChangeNotebookDocument: changed.event,
+  onWillSaveNotebookDocument: willSave.event,
+  async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    await Promise.resolve();
+    for (const [uri, edits] of edit.edits) {
+      const notebook = workspace.notebookDocuments.find((n) => n.uri.toString() === uri);
+      if (!notebook) return false;
+      const added: FakeCell[] = [];
+      for (const e of edits) {
+        const cells = e.newCells.map((data) => {
+          const cell = new FakeCell(notebook, data.value, data.outputs);
+          cell.metadata = data.metadata;
+          cell.executionSummary = data.executionSummary;
+          return cell;
+        });
+        notebook.cells.splice(e.range.start, e.range.end - e.range.start, ...cells);
+        added.push(...cells);
+      }
+      changed.fire({ notebook, contentChanges: [{ addedCells: added }], cellChanges: [] });
+    }
+    return true;
+  },
+};
+
+/** The window namespace (messages only). */
+export const window = {
+  showWarningMessage(message: string): Promise<undefined> {
+    shownMessages.push(message);
+    return Promise.resolve(undefined);
+  },
+  showInformationMessage(message: string): Promise<undefined> {
+    shownMessages.push(message);
+    return Promise.resolve(undefined);
+  },
+  showErrorMessage(message: string): Promise<undefined> {
+    shownMessages.push(message);
+    return Promise.resolve(undefined);
+  },
+};
+
+/** The commands namespace (context keys are ignored). */
+export const commands = {
+  executeCommand(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  },
+};

@@ -1,0 +1,281 @@
+/**
+ * The VS Code output gate asks the gateway's raw-value check (POST /leak-check/outputs, through
+ * core's RawValueChecks) about every output its own check leaves shown, when signed in with an
+ * experiment: a raw verdict holds the output with a blocking `raw-value` finding and a placeholder
+ * that says so, offers no review and never repeats the value; a clear verdict leaves it; no
+ * answer holds it with the gateway's reason and fix, and the next pass (views loaded again after a
+ * session change) puts it back once the gateway answers; signed out, nothing is asked. Run against
+ * the real gate with an in-memory VS Code API (fake-vscode/).
+ */
+import './fake-vscode/register.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NotebookOutput } from '@privet/core';
+import { GatewayError } from '@privet/core/client/index';
+import type { OutputLeakItem } from '@privet/core/protocol';
+import type * as vscodeTypes from 'vscode';
+import type { OutputGate as OutputGateType } from '../../vscode-ext/src/notebook/gate.js';
+import type * as Fake from './fake-vscode/index.js';
+
+// Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
+const fake = (await import('vscode')) as unknown as typeof Fake;
+const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
+const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
+const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
+const { fromCellOutput } = await import('../../vscode-ext/src/notebook/convert.js');
+const { rawValueHold } = await import('../../vscode-ext/src/notebook/raw-value.js');
+const { requestReview } = await import('../../vscode-ext/src/notebook/request-review.js');
+const { cellsAwaitingReview } = await import('../../vscode-ext/src/notebook/held-cells-context.js');
+
+const PLACEHOLDER_MIME = 'application/vnd.privet.withheld+json';
+/** A value of a raw identifier column, as the fake gateway's index knows it. */
+const RAW = 'CUST-884213';
+
+type Answer = 'index' | 'down';
+
+/** A gateway that answers raw-value checks from its index (or fails: 503), and nothing approved. */
+function fakeGateway() {
+  const calls: OutputLeakItem[][] = [];
+  const state = { answer: 'index' as Answer };
+  const client = {
+    baseUrl: 'http://gateway.test',
+    checkOutputLeaks({ outputs }: { experiment: string; outputs: OutputLeakItem[] }) {
+      calls.push(outputs);
+      if (state.answer === 'down')
+        return Promise.reject(
+          new GatewayError('the gateway is restarting', 'wait a moment', 'unavailable', 503),
+        );
+      return Promise.resolve({
+        rawValue: outputs.map((o) => `${o.before ?? ''}${JSON.stringify(o.output)}`.includes(RAW)),
+      });
+    },
+    reviewStatus({ contentHashes }: { contentHashes: string[] }) {
+      return Promise.resolve({
+        statuses: contentHashes.map((contentHash) => ({ contentHash, state: 'none' })),
+      });
+    },
+    verifyReleases() {
+      return Promise.resolve({ releases: [] });
+    },
+  };
+  return { client, calls, state };
+}
+
+let notebookCount = 0;
+
+/** A gate over one notebook, signed in with an experiment (or not), the views known. */
+function setUp(signedIn = true) {
+  const gateway = fakeGateway();
+  const sessionChanged = new fake.EventEmitter<void>();
+  const viewsChanged = new fake.EventEmitter<void>();
+  const session = {
+    signedIn: signedIn
+      ? { client: gateway.client, user: 'alice', roles: ['analyst'], experiment: 'exp-1' }
+      : undefined,
+    onDidChange: sessionChanged.event,
+    whenRestored: () => Promise.resolve(),
+  };
+  const views = {
+    current: () => [],
+    whenKnown: () => Promise.resolve([]),
+    onDidChange: viewsChanged.event,
+  };
+  const held = new HeldOutputs();
+  const notebook = new fake.FakeNotebook(`nb-${++notebookCount}`);
+  fake.workspace.notebookDocuments.push(notebook);
+  const gate: OutputGateType = new OutputGate(
+    held,
+    new Approvals(),
+    session as never,
+    views as never,
+  );
+  const cell = notebook.addCell('print(customer_id)');
+  return {
+    gate,
+    held,
+    gateway,
+    notebook,
+    cell,
+    /** A session change, then the views loaded again: the gate's next pass. */
+    nextPass() {
+      sessionChanged.fire();
+      viewsChanged.fire();
+    },
+    dispose() {
+      gate.dispose();
+      notebook.isClosed = true;
+      fake.workspace.notebookDocuments.splice(
+        fake.workspace.notebookDocuments.indexOf(notebook),
+        1,
+      );
+    },
+  };
+}
+
+/** A stdout output. */
+function stdout(text: string): Fake.NotebookCellOutput {
+  return new fake.NotebookCellOutput([fake.NotebookCellOutputItem.stdout(text)]);
+}
+
+/** The outputs of the notebook's cells, as nbformat. */
+function outputsOf(notebook: Fake.FakeNotebook): NotebookOutput[] {
+  return notebook
+    .getCells()
+    .flatMap((c) =>
+      c.outputs.map((o) => fromCellOutput(o as unknown as vscodeTypes.NotebookCellOutput)),
+    );
+}
+
+/** The text a placeholder or output shows (all its parts). */
+function shown(notebook: Fake.FakeNotebook): string {
+  return JSON.stringify(outputsOf(notebook));
+}
+
+/** Waits (at most 3 s) until `condition` holds. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Lets the gate's passes started so far settle (batch delay, edits, events). */
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 150));
+}
+
+const isPlaceholder = (o: NotebookOutput): boolean =>
+  o.output_type === 'display_data' && PLACEHOLDER_MIME in o.data;
+
+describe('VS Code output gate: the gateway raw-value check', () => {
+  it('holds an output showing a raw identifier value with a raw-value finding, never the value', async () => {
+    const t = setUp();
+    try {
+      fake.writeOutputs(t.cell, [stdout('ok\n'), stdout(`customer ${RAW}\n`)]);
+      await until(() => outputsOf(t.notebook).some(isPlaceholder), 'the output is held');
+      await settle();
+      const outputs = outputsOf(t.notebook);
+      assert.equal(outputs.length, 2, 'no output lost or added');
+      assert.deepEqual(outputs[0], { output_type: 'stream', name: 'stdout', text: 'ok\n' });
+      const placeholder = outputs[1]!;
+      assert.ok(isPlaceholder(placeholder));
+      assert.ok(!shown(t.notebook).includes(RAW), 'the value is nowhere in the document');
+      const data = (placeholder as { data: Record<string, unknown> }).data;
+      assert.deepEqual(
+        { ...(data[PLACEHOLDER_MIME] as object), heldId: undefined },
+        { verdict: 'block', rules: ['raw-value'], heldId: undefined, rawValue: 'found' },
+      );
+      assert.match(String(data['text/plain']), /value from the raw data's identifier columns/);
+      assert.match(String(data['text/plain']), /cannot be approved/);
+      assert.match(String(data['text/plain']), /remove the value/);
+      assert.doesNotMatch(String(data['text/plain']), /Request review/);
+      const entries = t.held.entries();
+      assert.equal(entries.length, 1);
+      const [heldId, original] = entries[0]!;
+      assert.equal(original.review.verdict, 'block');
+      assert.deepEqual(
+        original.review.findings.map((f) => [f.rule, f.severity]),
+        [['raw-value', 'block']],
+      );
+      assert.equal(rawValueHold(original.review), 'found');
+      assert.ok(
+        !JSON.stringify(original.review.findings).includes(RAW),
+        'no finding repeats the value',
+      );
+      // The second write of the stream went with the first as `before`.
+      const asked = t.gateway.calls.flat();
+      assert.ok(
+        asked.some((o) => o.before === 'ok\n'),
+        'the earlier stream part is sent as before',
+      );
+      // No review is offered, and asking for one is refused without calling the gateway.
+      assert.deepEqual(cellsAwaitingReview(fake.workspace.notebookDocuments as never, t.held), []);
+      await assert.rejects(
+        requestReview(t.gateway.client as never, 'exp-1', t.held, heldId, 'why', {
+          notebook: 'nb.ipynb',
+          cellIndex: 0,
+        }),
+        /raw data's identifier columns.*remove the value/,
+      );
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('leaves an output the gateway clears, and asks once for content it already answered', async () => {
+    const t = setUp();
+    try {
+      fake.writeOutputs(t.cell, [stdout('mean basket 41.2\n')]);
+      await until(() => t.gateway.calls.length > 0, 'the gateway is asked');
+      await settle();
+      assert.deepEqual(outputsOf(t.notebook), [
+        { output_type: 'stream', name: 'stdout', text: 'mean basket 41.2\n' },
+      ]);
+      assert.equal(t.held.entries().length, 0);
+      const asked = t.gateway.calls.flat().length;
+      await t.gate.gateCells(t.notebook as never, t.notebook.getCells() as never);
+      assert.equal(t.gateway.calls.flat().length, asked, 'a re-check spends no lookup');
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('holds an output the gateway cannot check, with its reason, and shows it once it answers', async () => {
+    const t = setUp();
+    try {
+      t.gateway.state.answer = 'down';
+      fake.writeOutputs(t.cell, [stdout('mean basket 41.2\n')]);
+      await until(() => outputsOf(t.notebook).some(isPlaceholder), 'the output is held');
+      await settle();
+      const [placeholder] = outputsOf(t.notebook);
+      const data = (placeholder as { data: Record<string, unknown> }).data;
+      assert.equal((data[PLACEHOLDER_MIME] as { rawValue?: string }).rawValue, 'unchecked');
+      assert.match(String(data['text/plain']), /the gateway is restarting/);
+      assert.match(String(data['text/plain']), /wait a moment/);
+      assert.ok(fake.shownMessages.some((m) => m.includes('the gateway is restarting')));
+      assert.equal(t.held.entries().length, 1);
+      // The gateway is back; the next pass (a session change, then the views) asks again.
+      t.gateway.state.answer = 'index';
+      t.nextPass();
+      await until(() => !outputsOf(t.notebook).some(isPlaceholder), 'the output is back');
+      await settle();
+      assert.deepEqual(outputsOf(t.notebook), [
+        { output_type: 'stream', name: 'stdout', text: 'mean basket 41.2\n' },
+      ]);
+      assert.equal(t.held.entries().length, 0);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('keeps a raw output held on the next pass', async () => {
+    const t = setUp();
+    try {
+      fake.writeOutputs(t.cell, [stdout(`customer ${RAW}\n`)]);
+      await until(() => outputsOf(t.notebook).some(isPlaceholder), 'the output is held');
+      await settle();
+      const calls = t.gateway.calls.length;
+      t.nextPass();
+      await until(() => t.gateway.calls.length > calls, 'the gateway is asked again');
+      await settle();
+      assert.ok(outputsOf(t.notebook).every(isPlaceholder));
+      assert.ok(!shown(t.notebook).includes(RAW));
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('asks nothing when signed out: the output stays as today', async () => {
+    const t = setUp(false);
+    try {
+      fake.writeOutputs(t.cell, [stdout(`customer ${RAW}\n`)]);
+      await settle();
+      await t.gate.gateCells(t.notebook as never, t.notebook.getCells() as never);
+      assert.equal(t.gateway.calls.length, 0);
+      assert.ok(!outputsOf(t.notebook).some(isPlaceholder));
+    } finally {
+      t.dispose();
+    }
+  });
+});
