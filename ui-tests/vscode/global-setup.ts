@@ -151,6 +151,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       url: `${url}/?folder=${encodeURIComponent(workspace)}`,
       workspace,
       gatewayUrl: info.url,
+      // Where ui-tests/support/gateway-process.ts generates the demo data (its --work is work/gateway).
+      gatewayDataDir: join(work, 'gateway', 'data'),
       tokens: info.tokens,
       experiment: info.experiment,
       startup: { gatewayMs, codeServerMs: Date.now() - started, installMs },

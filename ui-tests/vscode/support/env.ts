@@ -4,6 +4,11 @@ export interface VsCodeTestEnv {
   url: string;
   workspace: string;
   gatewayUrl: string;
+  /**
+   * The test gateway's raw demo data (patients.parquet, visits.parquet): for specs that need a raw
+   * identifier value to print (only the test process reads it, never a notebook).
+   */
+  gatewayDataDir: string;
   /** Plaintext gateway tokens by user (alice, bob: analysts; rita, raj: reviewers; sam: steward). */
   tokens: Record<string, string>;
   /** Approved experiment alice proposed (patients_masked, visits_masked, patients_dp). */
