@@ -277,7 +277,7 @@ function HeldReply(props: HeldOutputProps): JSX.Element {
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   if (props.kernelReply === true) return <HeldReply {...props} />;
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
-  const canRecheck = props.state === 'raw-unavailable' && props.onRecheck !== undefined;
+  const recheck = props.state === 'raw-unavailable' ? props.onRecheck : undefined;
   const inConsole = props.inConsole === true;
   const title =
     props.state === 'checking-raw'
@@ -305,33 +305,17 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
       ) : null}
       <div className="jp-Privet-heldActions">
         {canRequest ? (
-          <button
-            type="button"
-            className="jp-Button jp-mod-styled jp-mod-accept"
-            disabled={props.busy}
+          <HeldAction
+            label="Request review"
+            kind="accept"
+            busy={props.busy}
             onClick={props.onRequestReview}
-          >
-            Request review
-          </button>
+          />
         ) : null}
-        {canRecheck ? (
-          <button
-            type="button"
-            className="jp-Button jp-mod-styled jp-mod-accept"
-            disabled={props.busy}
-            onClick={props.onRecheck}
-          >
-            Check again
-          </button>
+        {recheck ? (
+          <HeldAction label="Check again" kind="accept" busy={props.busy} onClick={recheck} />
         ) : null}
-        <button
-          type="button"
-          className="jp-Button jp-mod-styled jp-mod-reject"
-          disabled={props.busy}
-          onClick={props.onClear}
-        >
-          Clear output
-        </button>
+        <HeldAction label="Clear output" kind="reject" busy={props.busy} onClick={props.onClear} />
       </div>
     </div>
   );
@@ -354,4 +338,23 @@ export class HeldOutputWidget extends ReactWidget {
   protected render(): JSX.Element {
     return <HeldOutput {...this.props} />;
   }
+}
+
+/** One button of a held output's actions (JupyterLab's styled accept / reject buttons). */
+function HeldAction(props: {
+  label: string;
+  kind: 'accept' | 'reject';
+  busy: boolean;
+  onClick: () => void;
+}): React.ReactElement {
+  return (
+    <button
+      type="button"
+      className={`jp-Button jp-mod-styled jp-mod-${props.kind}`}
+      disabled={props.busy}
+      onClick={props.onClick}
+    >
+      {props.label}
+    </button>
+  );
 }
