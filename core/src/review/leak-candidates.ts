@@ -30,20 +30,20 @@ const DECIMAL = /^[+-]?\d*\.\d+$/;
  * one table column.
  */
 export function textLeakCandidates(text: string, into: Set<string> = new Set()): Set<string> {
+  const words: string[] = [];
   for (const line of text.split(/\r?\n/))
     for (const segment of line.split(COLUMN_GAP)) {
-      let words: string[] = [];
-      const flush = (): void => {
-        addRuns(words, into);
-        words = [];
-      };
       for (const raw of segment.split(SEPARATORS)) {
         const word = raw.replace(EDGE_PUNCTUATION, '');
         if (word === '') continue;
-        if (DECIMAL.test(word)) flush();
-        else words.push(word);
+        if (!DECIMAL.test(word)) words.push(word);
+        else {
+          addRuns(words, into);
+          words.length = 0;
+        }
       }
-      flush();
+      addRuns(words, into);
+      words.length = 0;
     }
   return into;
 }
@@ -67,7 +67,8 @@ function addText(raw: string, mime: string, into: Set<string>): void {
   const markup = MARKUP.test(mime);
   const drawn = decodeHTML((markup ? stripTags(raw).text : raw).replace(ANSI, ''));
   textLeakCandidates(drawn, into);
-  textLeakCandidates(normalize(raw, { markup, markdown: mime === 'text/markdown' }).text, into);
+  const normalized = normalize(raw, { markup, markdown: mime === 'text/markdown' }).text;
+  if (normalized !== drawn) textLeakCandidates(normalized, into);
   const folded = foldUnicode(drawn);
   if (folded !== drawn) textLeakCandidates(folded, into);
 }

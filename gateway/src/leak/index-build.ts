@@ -2,13 +2,16 @@
 // without the values ever leaving the gateway. The gateway reads the identifier columns once from
 // the locked-down raw engine, keeps only HMAC-SHA-256 tags (first 64 bits, sorted for binary
 // search: ~8 bytes per value, a false match about 1 in 10^13 per candidate) under a key derived
-// from the master key with HKDF, and closes the engine. Nothing is written to disk.
+// from the master key with HKDF, and closes the engine. Nothing is written to disk. An HMAC costs
+// microseconds and an output has thousands of candidates, so a Bloom filter under a random
+// per-build seed (key-filter.ts) answers most misses first; only its hits are confirmed by tag.
 import { createHmac, hkdfSync } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy } from '@privet/core';
 import { quoteIdent } from '@privet/core/mask/index';
 import { openSourceEngine } from '../store/index.js';
+import { KeyFilter } from './key-filter.js';
 import { leakKeys } from './normalize.js';
 
 /** HKDF info string of the leak-index key. */
@@ -61,6 +64,7 @@ export class LeakIndex {
   private constructor(
     private readonly key: Buffer,
     private readonly tags: BigUint64Array,
+    private readonly filter: KeyFilter,
     /** `identifierSourcesStamp` of the raw files when the index was read. */
     readonly stamp: string,
   ) {}
@@ -76,6 +80,7 @@ export class LeakIndex {
     const stamp = identifierSourcesStamp(policy, policyDir);
     const columns = identifierColumns(policy);
     const all = new Set<bigint>();
+    const keys: string[] = [];
     if (columns.length > 0) {
       const engine = await openSourceEngine(policy, policyDir, {
         sourceNames: identifierSources(policy),
@@ -88,19 +93,22 @@ export class LeakIndex {
             `SELECT DISTINCT CAST(${col} AS VARCHAR) FROM ${table} WHERE ${col} IS NOT NULL`,
           );
           for (const value of reader.getColumnsJS()[0] ?? [])
-            for (const k of leakKeys(String(value))) all.add(tag(key, k));
+            for (const k of leakKeys(String(value))) {
+              all.add(tag(key, k));
+              keys.push(k);
+            }
         }
       } finally {
         engine.close();
       }
     }
     const tags = BigUint64Array.from(all).sort();
-    return new LeakIndex(key, tags, stamp);
+    return new LeakIndex(key, tags, KeyFilter.of(keys), stamp);
   }
 
   /** True when the candidate equals (after normalization) an indexed raw identifier value. */
   matches(candidate: string): boolean {
-    return leakKeys(candidate).some((k) => this.has(tag(this.key, k)));
+    return leakKeys(candidate).some((k) => this.filter.mightHold(k) && this.has(tag(this.key, k)));
   }
 
   private has(t: bigint): boolean {

@@ -7,6 +7,7 @@ import { DualTokenBucket } from '../../../gateway/src/leak/rate-limit.js';
 import { LeakService } from '../../../gateway/src/leak/service.js';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import { leakKeys } from '../../../gateway/src/leak/normalize.js';
+import { KeyFilter } from '../../../gateway/src/leak/key-filter.js';
 import { EXPERIMENT, PEOPLE, startReviewGateway, type ReviewGateway } from '../review/fixture.js';
 
 let g: ReviewGateway;
@@ -201,6 +202,22 @@ describe('leak-check building blocks', () => {
     assert.ok(bucket.take('u', 1) > 0, 'a fourth call within the window is refused');
     now = 60_000;
     assert.equal(bucket.take('u', 100), 0);
+  });
+  test('the key filter never misses an added key and passes few others to the HMAC', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `=person${i} surname${i % 977}`);
+    const filter = KeyFilter.of(keys);
+    assert.ok(
+      keys.every((k) => filter.mightHold(k)),
+      'no false misses',
+    );
+    const others = Array.from({ length: 20_000 }, (_, i) => `=other${i} word${i % 13}`);
+    const falseHits = others.filter((k) => filter.mightHold(k)).length;
+    assert.ok(falseHits < 0.04 * others.length, `false hits ${falseHits} of ${others.length}`);
+    // Seeds are drawn per build: another filter of the same keys lets other misses through.
+    const again = KeyFilter.of(keys);
+    const differ = others.some((k) => filter.mightHold(k) !== again.mightHold(k));
+    assert.ok(differ, 'a second build hashes under other seeds');
+    assert.equal(KeyFilter.of([]).mightHold('=anything'), false);
   });
   test('normalization: case, spacing and zero-width fold; short numbers are never keys', () => {
     assert.deepEqual(leakKeys(' A.B@Example.ORG\u200b '), leakKeys('a.b@example.org'));
