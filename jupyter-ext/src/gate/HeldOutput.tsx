@@ -139,7 +139,9 @@ function stateText(props: HeldOutputProps): string {
     case 'unavailable':
       return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
     case 'with-stream':
-      return `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts); this part shows once that part is approved.`;
+      return props.findings.some((f) => f.rule === 'raw-value')
+        ? `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts) on the raw data's identifier columns, which no review can approve; this part stays hidden with it. Fix: remove the value and run the cell again.`
+        : `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts); this part shows once that part is approved.`;
     case 'checking-raw':
       return RAW_VALUE_CHECKING_TEXT;
     case 'raw-value':
