@@ -34,6 +34,7 @@ interface Gate {
     before?: string,
   ): Promise<RawValueVerdict> | null;
   noteGatewayHold(output: NotebookOutput, finding: Finding | null): void;
+  gatewayHold(output: NotebookOutput): Finding | null;
 }
 /** A notebook model as far as the save filter reads and patches it. */
 interface ModelLike {
@@ -230,6 +231,22 @@ describe('OutputGate.rawValueVerdict (jupyter-ext gate/gate.ts)', () => {
     client.failWith(null);
     assert.deepEqual(await gate.rawValueVerdict('exp-a', stream(`${RAW}\n`)), { state: 'raw' });
     assert.equal(client.calls.length, 2);
+  });
+
+  test('held contents kept for saving are bounded in count and characters (oldest forgotten)', () => {
+    const gate = new OutputGate(fakeServices(fakeClient(), 'ui-study').services);
+    const big = (c: string): NotebookOutput => stream(c.repeat(7_000_000));
+    gate.noteGatewayHold(big('a'), RAW_VALUE_FINDING);
+    gate.noteGatewayHold(big('b'), RAW_VALUE_FINDING);
+    assert.equal(gate.gatewayHold(big('a')), RAW_VALUE_FINDING, 'within 16M characters');
+    gate.noteGatewayHold(big('c'), RAW_VALUE_FINDING); // 21M characters: the oldest goes
+    assert.equal(gate.gatewayHold(big('a')), null);
+    assert.equal(gate.gatewayHold(big('b')), RAW_VALUE_FINDING);
+    assert.equal(gate.gatewayHold(big('c')), RAW_VALUE_FINDING);
+    for (let i = 0; i < 1_100; i++) gate.noteGatewayHold(stream(`row ${i}\n`), RAW_VALUE_FINDING);
+    assert.equal(gate.gatewayHold(big('b')), null, 'at most 1,024 contents');
+    assert.equal(gate.gatewayHold(stream('row 1099\n')), RAW_VALUE_FINDING);
+    assert.equal(gate.gatewayHold(stream('row 0\n')), null);
   });
 
   test('signing in again forgets the cached verdicts', async () => {

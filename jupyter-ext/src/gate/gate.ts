@@ -34,8 +34,12 @@ export const GATE_MEASURE = 'privet-gate-check';
 const SAMPLES = 4096;
 /** How many approved contents are remembered per experiment for saving (oldest dropped first). */
 const APPROVED_KEPT = 256;
-/** How many contents held on the gateway's raw-value verdict are remembered for saving. */
+/**
+ * How many contents held on the gateway's raw-value verdict are remembered for saving, and how many
+ * characters of them at most (oldest forgotten first).
+ */
 const GATEWAY_HELD_KEPT = 1024;
+const GATEWAY_HELD_CHARS = 16_000_000;
 
 /** The review engine's verdict plus the DP releases it could not vouch for yet. */
 export interface LocalCheck {
@@ -59,6 +63,8 @@ export class OutputGate {
   private readonly rawValues = new RawValueChecks();
   /** Canonical contents held on the gateway's raw-value verdict, with the finding (for saving). */
   private readonly gatewayHeld = new Map<string, Finding>();
+  /** Characters of the contents in `gatewayHeld`. */
+  private gatewayHeldChars = 0;
 
   /** Creates the gate over the shared session and experiment selection. */
   constructor(readonly services: IPrivetServices) {
@@ -177,11 +183,17 @@ export class OutputGate {
     } catch {
       return; // unreadable: the engine holds it, and the save filter withholds it, anyway
     }
-    this.gatewayHeld.delete(text);
+    if (this.gatewayHeld.delete(text)) this.gatewayHeldChars -= text.length;
     if (!finding) return;
     this.gatewayHeld.set(text, finding);
-    if (this.gatewayHeld.size > GATEWAY_HELD_KEPT)
-      this.gatewayHeld.delete(this.gatewayHeld.keys().next().value as string);
+    this.gatewayHeldChars += text.length;
+    for (const oldest of this.gatewayHeld.keys()) {
+      if (this.gatewayHeld.size <= GATEWAY_HELD_KEPT && this.gatewayHeldChars <= GATEWAY_HELD_CHARS)
+        break;
+      if (oldest === text) break; // the newest stays, however large
+      this.gatewayHeld.delete(oldest);
+      this.gatewayHeldChars -= oldest.length;
+    }
   }
 
   /** The finding an output with this content is held with on the gateway's verdict, or null. */
