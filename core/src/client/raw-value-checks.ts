@@ -9,6 +9,7 @@
  */
 import type { OutputLeakItem } from '../protocol.js';
 import { outputContentText } from '../review/content-hash.js';
+import { digestOfContent } from '../review/dp-release.js';
 import { MAX_LEAK_CHECK_OUTPUTS } from '../review/leak-candidates.js';
 import type { NotebookOutput } from '../review/types.js';
 import type { GatewayClient } from './gateway-client.js';
@@ -126,10 +127,7 @@ async function verdictKey(
   output: NotebookOutput,
   before: string,
 ): Promise<string> {
-  const text = `${baseUrl}\n${experiment}\n${before.length}\n${before}\n${outputContentText(output)}`;
-  const bytes = new TextEncoder().encode(text);
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return digestOfContent(
+    `${baseUrl}\n${experiment}\n${before.length}\n${before}\n${outputContentText(output)}`,
+  );
 }

@@ -3,6 +3,7 @@
 // distinction dropped (they change on re-run without changing what is shown), keys sorted (JCS).
 import { canonicalJson } from '../record/canonical.js';
 import type { JsonValue } from '../record/types.js';
+import { digestOfContent } from './dp-release.js';
 import type { MultilineString, NotebookOutput } from './types.js';
 
 function joinLines(text: MultilineString | undefined): string {
@@ -49,9 +50,5 @@ export function outputContentText(output: NotebookOutput): string {
 
 /** SHA-256 (hex) of an output's canonical content, via Web Crypto: binds an approval to content. */
 export async function outputContentHash(output: NotebookOutput): Promise<string> {
-  const bytes = new TextEncoder().encode(outputContentText(output));
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return digestOfContent(outputContentText(output));
 }

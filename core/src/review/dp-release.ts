@@ -43,7 +43,7 @@ export async function releaseDigest(value: unknown): Promise<string> {
   return digestOfContent(releaseContentText(value));
 }
 
-/** SHA-256 (hex) of a release's content text, via Web Crypto. */
+/** SHA-256 (hex) of a text (a release's content text, a cache key), via Web Crypto. */
 export async function digestOfContent(content: string): Promise<string> {
   const bytes = new TextEncoder().encode(content);
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));

@@ -129,6 +129,15 @@ export function outputLeakCheckBody(body: unknown): OutputLeakCheckRequest {
   return { experiment, outputs };
 }
 
+/** True when `index` finds a raw identifier value in the output (a stream after `before`). */
+function holdsRawValue(index: LeakIndex, output: NotebookOutput, before = ''): boolean {
+  const candidates =
+    output.output_type === 'stream'
+      ? shownTextCandidates(before + joinText(output.text), 'text/plain')
+      : leakCandidates(output);
+  return candidates.some((c) => index.matches(c));
+}
+
 /** Answers leak checks from a keyed in-memory index of the raw identifier values. */
 export class LeakService {
   private index: Promise<LeakIndex> | undefined;
@@ -171,12 +180,7 @@ export class LeakService {
    * writes of its cell (`before`), so a value split over two writes is found.
    */
   async outputHoldsRawValue(output: NotebookOutput, before = ''): Promise<boolean> {
-    const index = await this.loadIndex();
-    const candidates =
-      output.output_type === 'stream'
-        ? shownTextCandidates(before + joinText(output.text), 'text/plain')
-        : leakCandidates(output);
-    return candidates.some((c) => index.matches(c));
+    return holdsRawValue(await this.loadIndex(), output, before);
   }
 
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */
@@ -244,9 +248,11 @@ export class LeakService {
   ): Promise<OutputLeakCheckResponse> {
     this.refuseUnlessAnalystMember(actor, request.experiment, 'leak-check');
     this.spend(actor, request.outputs.length, request.experiment, 'leak-check');
-    const rawValue: boolean[] = [];
-    for (const { output, before } of request.outputs)
-      rawValue.push(await this.outputHoldsRawValue(output, before));
+    // One index (and one look at the raw files' stamp) for the whole batch.
+    const index = await this.loadIndex();
+    const rawValue = request.outputs.map(({ output, before }) =>
+      holdsRawValue(index, output, before),
+    );
     const matches = rawValue.filter(Boolean).length;
     if (matches > 0)
       this.o.audit.append({
