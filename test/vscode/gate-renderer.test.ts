@@ -61,14 +61,38 @@ function host(answer: ((q: ApprovalQuery) => boolean) | null): {
 }
 
 describe('VS Code gate renderer', () => {
-  it('draws a passing item without asking the host', async () => {
+  it('draws a passing item only once the host confirms it (its raw-value check); without messaging, at once', async () => {
     const { messaging, asked } = host(() => true);
     const channel = new ApprovalChannel(messaging);
-    const decision = await decideItem(item('text/plain', 'mean age 41.5'), (m, t) =>
-      channel.ask(m, t),
+    assert.equal(channel.canAsk, true);
+    const decision = await decideItem(
+      item('text/plain', 'mean age 41.5'),
+      (m, t) => channel.ask(m, t),
+      channel.canAsk,
     );
     assert.deepEqual(decision, { show: true });
-    assert.equal(asked.length, 0);
+    assert.deepEqual(
+      asked.map((q) => [q.mime, q.text]),
+      [['text/plain', 'mean age 41.5']],
+    );
+    // The host says no (a value the gateway found, or no verdict in time): held, flagged by nothing here.
+    const no = host(() => false);
+    const noChannel = new ApprovalChannel(no.messaging);
+    const held = await decideItem(
+      item('text/plain', 'contact Quillon Vardemarsk'),
+      (m, t) => noChannel.ask(m, t),
+      noChannel.canAsk,
+    );
+    assert.equal(held.show, false);
+    assert.ok(!held.show && held.hostUnconfirmed && held.review.verdict === 'pass');
+    assert.ok(!held.show && !held.tableUnconfirmed && !held.streamUnconfirmed);
+    // No messaging: no host to ask, so what passes here is drawn (the document gate still checks it).
+    const none = new ApprovalChannel({});
+    assert.equal(none.canAsk, false);
+    assert.deepEqual(
+      await decideItem(item('text/plain', 'mean age 41.5'), (m, t) => none.ask(m, t), none.canAsk),
+      { show: true },
+    );
   });
 
   it('a stream part that passes alone is drawn only once the host confirms it after the parts before it', async () => {

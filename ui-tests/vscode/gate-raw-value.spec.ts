@@ -8,12 +8,15 @@
  * shape. The raw name's output is swapped for the raw-value placeholder (it cannot be approved,
  * so no "Request review": the cell's status bar says so) and is gone from the output webview; the
  * made-up name stays shown.
- * VS Code may draw a passing stream item for a moment before the host's swap (the raw-value
- * question needs the gateway), so this spec checks the final state, not "never drawn".
+ * The raw name is never drawn, not even for a moment before the swap: the gate renderer draws an
+ * item only once the extension host's answer includes the gateway's verdict. The cell's source
+ * writes the name with "[]" inside it, which the echo kernel drops, so only an output can hold it;
+ * a watch in every frame records whether any ever did.
  */
 import { rmSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
+import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import { rawPatientName } from './support/raw-data.js';
 import { useEchoKernel, writeNotebook } from './support/saved-notebook.js';
 import {
@@ -58,10 +61,16 @@ test('an output showing a raw identifier value is held with no review; a made-up
 }) => {
   const { name, unrelatedIsRaw } = await rawPatientName(env, UNRELATED);
   expect(unrelatedIsRaw, `${UNRELATED} is not a raw identifier value`).toBe(false);
-  // Each cell prints "contact <name>" (a stream output in two writes, as print() arrives).
+  // The first two cells print "contact <name>" (a stream output in two writes, as print()
+  // arrives); the third displays it as text/plain (one display output, drawn at once unless the
+  // renderer waits for the host). The source splits the raw name with "[]" (dropped by the echo
+  // kernel), so the source never holds it.
+  const hidden = `${name.slice(0, 1)}[]${name.slice(1)}`;
+  await page.context().addInitScript(watchForLeak, name);
   const path = writeNotebook(env.workspace, 'raw-value.ipynb', [
-    `# echo: contact ${name}`,
+    `# echo: contact ${hidden}`,
     `# echo: contact ${UNRELATED}`,
+    `# display: text/plain\ncontact ${hidden}`,
   ]);
   // The cell's source holds the raw name: the notebook leaves the workspace with this test.
   try {
@@ -74,12 +83,12 @@ test('an output showing a raw identifier value is held with no review; a made-up
     const frame = outputFrame(page);
     const placeholder = frame.getByText(RAW_VALUE_HINT);
     // The gateway's answer and the second swap are bounded by the gate's RAW_CHECK_MS (10 s).
-    await expect(placeholder).toHaveCount(1, { timeout: 30_000 });
-    await expect(placeholder).toBeVisible();
-    await expect(frame.getByText('Privet withheld this output (block: raw-value).')).toBeVisible();
-    // The made-up name is shown as printed; only one output is held.
+    await expect(placeholder).toHaveCount(2, { timeout: 30_000 });
+    await expect(placeholder.first()).toBeVisible();
+    await expect(frame.getByText('Privet withheld this output (block: raw-value).')).toHaveCount(2);
+    // The made-up name is shown as printed; only the two raw outputs are held.
     await expect(frame.getByText(`contact ${UNRELATED}`)).toBeVisible();
-    await expect(frame.getByText(/Privet withheld this output/)).toHaveCount(1);
+    await expect(frame.getByText(/Privet withheld this output/)).toHaveCount(2);
 
     // No review can approve a raw value: neither the placeholder nor the cell offers one.
     await expect(frame.getByText(/Request review/)).toHaveCount(0);
@@ -89,12 +98,18 @@ test('an output showing a raw identifier value is held with no review; a made-up
     await expect(cell(page, 1).getByText('Raw identifier value: cannot be approved')).toHaveCount(
       0,
     );
+    await expect(cell(page, 2).getByText('Raw identifier value: cannot be approved')).toBeVisible();
 
     // After the swap the raw name is nowhere in the output webview; the made-up name still is.
     await expect.poll(() => outputText(page), { timeout: 15_000 }).not.toContain(name);
     const text = await outputText(page);
     expect(text).toContain(UNRELATED);
     expect(text.toLowerCase()).not.toContain(name.toLowerCase());
+    const seen = await leakSeen(page);
+    expect(seen.withheld, `the watch ran in the output frame: ${seen.frames}`).toBe(true);
+    expect(seen.leaked, 'the raw name was never in any frame, not even before the swap').toBe(
+      false,
+    );
     await shot(page, '80-raw-value-held');
   } finally {
     await closeAllEditors(page).catch(() => undefined);

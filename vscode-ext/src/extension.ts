@@ -18,6 +18,7 @@ import { HeldOutputs } from './notebook/held.js';
 import { RAW_VALUE_NOT_REVIEWABLE, requestReview } from './notebook/request-review.js';
 import { rawValueHold } from './notebook/raw-value.js';
 import { RendererApprovals } from './notebook/renderer-approvals.js';
+import { RawValueChecks } from '@privet/core/client/index';
 import { GatewayViews } from './notebook/views-context.js';
 import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { loadConversation, sendReply } from './review/conversation.js';
@@ -71,6 +72,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.asAbsolutePath('dist/duckdb'),
   );
   const restorer = new ApprovedOutputRestorer(session, held, approvals);
+  // One cache of the gateway's raw-value verdicts for the document gate and the renderer's answers.
+  const rawValues = new RawValueChecks();
   const statusBar = new PrivetCellStatusBar(controller, held);
   const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
   context.subscriptions.push(
@@ -82,8 +85,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     restorer,
     queue,
     views,
-    new OutputGate(held, approvals, session, views),
-    new RendererApprovals(approvals, session, views, held),
+    new OutputGate(held, approvals, session, views, rawValues),
+    new RendererApprovals(approvals, session, views, held, rawValues),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     ...[...GATED_NOTEBOOK_TYPES].map((type) =>

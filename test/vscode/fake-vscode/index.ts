@@ -220,3 +220,35 @@ export const commands = {
     return Promise.resolve(undefined);
   },
 };
+
+/** A renderer messaging channel: what the host posted, and a way to send as the renderer. */
+export class FakeRendererMessaging {
+  /** Messages the host posted, in order. */
+  readonly posted: unknown[] = [];
+  private readonly received = new EventEmitter<{
+    editor: { notebook: FakeNotebook };
+    message: unknown;
+  }>();
+  readonly onDidReceiveMessage = this.received.event;
+  /** Posts to the renderers (recorded). */
+  postMessage(message: unknown): Promise<boolean> {
+    this.posted.push(message);
+    return Promise.resolve(true);
+  }
+  /** Sends `message` as the renderer of `notebook`'s editor. */
+  send(notebook: FakeNotebook, message: unknown): void {
+    this.received.fire({ editor: { notebook }, message });
+  }
+}
+
+/** The renderer messaging channels created, by renderer id (the newest of each). */
+export const rendererMessagings = new Map<string, FakeRendererMessaging>();
+
+/** The notebooks namespace (renderer messaging only). */
+export const notebooks = {
+  createRendererMessaging(rendererId: string): FakeRendererMessaging {
+    const messaging = new FakeRendererMessaging();
+    rendererMessagings.set(rendererId, messaging);
+    return messaging;
+  },
+};

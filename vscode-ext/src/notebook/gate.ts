@@ -196,8 +196,6 @@ export class OutputGate implements vscode.Disposable {
   private readonly opening = new Set<vscode.NotebookDocument>();
   /** Raw-value checks and their swaps in progress (bounded by RAW_CHECK_MS): a save waits too. */
   private readonly checkingRaw = new Set<Promise<unknown>>();
-  /** The gateway's raw-value verdicts (cleared on every session change). */
-  private readonly rawValues = new RawValueChecks();
   /**
    * Held ids of originals held on a raw-value verdict (a value found, or no answer): put back only
    * with a clear verdict, and asked about again on the next pass.
@@ -213,6 +211,8 @@ export class OutputGate implements vscode.Disposable {
     private readonly approvals: Approvals,
     private readonly session: Session,
     private readonly views: GatewayViews,
+    /** The gateway's raw-value verdicts, shared with the renderer's answers (cleared on every session change). */
+    private readonly rawValues = new RawValueChecks(),
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenNotebookDocument((n) => void this.gateOpened(n)),

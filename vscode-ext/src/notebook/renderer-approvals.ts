@@ -9,6 +9,12 @@
  * the notebook holds it (the webview can have it first). Anything else — views unknown after a
  * short wait, a stream item no output holds by then, a gateway failure — answers "no" (fail
  * closed); a stream item placed later leads to a recheck notice.
+ * Signed in with an experiment, a "yes" also needs the gateway's raw-value check to clear the item
+ * (after the earlier parts of its stream): the renderer asks about every item before drawing it,
+ * so a value from the raw identifier columns is never drawn, not even before the document gate
+ * swaps it (both share one RawValueChecks, so the gateway is asked once per content). A verdict
+ * not back within RAW_ANSWER_MS answers "no"; if it clears later, the renderers are told to ask
+ * again. Signed out, nothing is asked (as in the document gate).
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
  */
@@ -25,11 +31,17 @@ import type { HeldOutputs } from './held.js';
 import { cellReadings } from './stream-context.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
-import type { KnownRelease, UnknownReleases } from '@privet/core/client/index';
+import type {
+  KnownRelease,
+  RawValueChecks,
+  RawValueVerdict,
+  UnknownReleases,
+} from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
 import { LateWatches, waitForValue } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
 import type { ViewUsed } from '@privet/core';
+import { UNREADABLE_VERDICT } from './raw-value.js';
 
 /**
  * How long an answer may wait for the views to load and, for a stream item, for the item to reach
@@ -41,6 +53,12 @@ const ANSWER_WAIT_MS = 3000;
 
 /** How long, after answering "hold" for a stream item it could not place, the host watches for it. */
 const LATE_ITEM_WATCH_MS = 60_000;
+
+/**
+ * Longest an answer waits for the gateway's raw-value verdicts (after at most ANSWER_WAIT_MS for
+ * the views and the stream), so it still comes within the renderer's 5 s.
+ */
+const RAW_ANSWER_MS = 1500;
 
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
@@ -78,6 +96,7 @@ export class RendererApprovals implements vscode.Disposable {
     private readonly session: Session,
     private readonly views: GatewayViews,
     private readonly held: HeldOutputs,
+    private readonly rawValues: RawValueChecks,
   ) {
     this.subscriptions.push(
       session.onDidChange(() => this.recheckSoon()),
@@ -106,13 +125,49 @@ export class RendererApprovals implements vscode.Disposable {
     }, RECHECK_COALESCE_MS);
   }
 
-  /** True when the item passes the host's check or its output was approved. */
+  /**
+   * True when the item passes the host's check or its output was approved, and the gateway's
+   * raw-value check clears it (signed in with an experiment).
+   */
   private async shows(
     notebook: vscode.NotebookDocument,
     mime: string,
     text: string,
   ): Promise<boolean> {
-    return (await this.passes(notebook, mime, text)) || this.approved(notebook, mime, text);
+    const contexts = this.streamContexts(notebook, mime, text);
+    const allowed =
+      (await this.passes(notebook, mime, text, contexts)) ||
+      (await this.approved(notebook, mime, text));
+    return allowed && this.rawValueClear(mime, text, (await contexts) ?? ['']);
+  }
+
+  /**
+   * True when the gateway's raw-value check clears the item after each of its stream contexts
+   * within RAW_ANSWER_MS (true when signed out or without an experiment: nothing to ask); a late
+   * clear verdict tells the renderers to ask again.
+   */
+  private async rawValueClear(mime: string, text: string, contexts: string[]): Promise<boolean> {
+    const signedIn = this.session.signedIn;
+    const experiment = signedIn?.experiment;
+    if (!signedIn || !experiment) return true;
+    const verdicts: Promise<RawValueVerdict[]> = (async () => {
+      const output = outputOfItem(mime, text);
+      return Promise.all(
+        contexts.map((before) => this.rawValues.check(signedIn.client, experiment, output, before)),
+      );
+    })().catch(() => [UNREADABLE_VERDICT]);
+    const allClear = (vs: RawValueVerdict[]): boolean => vs.every((v) => v.state === 'clear');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), RAW_ANSWER_MS);
+    });
+    const answered = await Promise.race([verdicts, late]);
+    clearTimeout(timer);
+    if (answered) return allClear(answered);
+    void verdicts.then((vs) => {
+      if (allClear(vs)) this.recheckSoon();
+    });
+    return false;
   }
 
   /**
@@ -161,6 +216,7 @@ export class RendererApprovals implements vscode.Disposable {
     notebook: vscode.NotebookDocument,
     mime: string,
     text: string,
+    streamContexts: Promise<string[] | undefined>,
   ): Promise<boolean> {
     try {
       const output = outputOfItem(mime, text);
@@ -168,7 +224,7 @@ export class RendererApprovals implements vscode.Disposable {
       const viewsLoaded = this.views.current()
         ? undefined
         : this.views.whenKnown(ANSWER_WAIT_MS).catch(() => null);
-      const contexts = await this.streamContexts(notebook, mime, text);
+      const contexts = await streamContexts;
       if (!contexts) return false; // a stream part this host cannot place yet: held
       const releases = this.approvals.releases;
       const passWith = (views: ViewUsed[] | null, known: KnownRelease): boolean =>

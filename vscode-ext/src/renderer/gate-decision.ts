@@ -4,8 +4,11 @@
  * a table of rows (`viewsUnknownFinding`) is drawn only once the extension host, which checks it
  * with every view's quasi-identifiers, confirms it; so is a stream part (the host checks it after
  * the earlier parts of its stream in the cell); a held item is drawn only when the host
- * confirms it passes there or a reviewer approved that output. Answers come by renderer
- * messaging; no messaging, or no answer in time, means "no" (fail closed).
+ * confirms it passes there or a reviewer approved that output. With messaging, every other item
+ * waits for the host too: signed in with an experiment, the host asks the gateway's raw-value
+ * check about it first, so a value from the raw identifier columns is never drawn, not even until
+ * the host swaps the output. Answers come by renderer messaging; no answer in time means "no"
+ * (fail closed); without messaging (no host to ask) an item that passes here is drawn.
  */
 import {
   checkOutput,
@@ -26,7 +29,8 @@ export interface ItemLike {
  * Draw the item, or hold it with the review's findings; `tableUnconfirmed` when nothing here
  * flagged it and it waits only for the host's check of a possible table of rows;
  * `streamUnconfirmed` when nothing here flagged a stream part and it waits only for the host's
- * check after the earlier parts of its stream.
+ * check after the earlier parts of its stream; `hostUnconfirmed` when nothing here flagged it and
+ * the host did not confirm it (the gateway's raw-value check found a value or did not answer).
  */
 export type ItemDecision =
   | { show: true }
@@ -35,17 +39,20 @@ export type ItemDecision =
       review: ReviewResult;
       tableUnconfirmed: boolean;
       streamUnconfirmed: boolean;
+      hostUnconfirmed: boolean;
     };
 
 /**
  * Checks one item; an item held here, one that may be a table of rows, or any stream part (a
  * kernel's stderr write splits a stream into outputs, and a part that passes alone can complete a
  * small count with the parts before it, which only the host sees) is shown only if
- * `hostShows(mime, text)` confirms it.
+ * `hostShows(mime, text)` confirms it; with `confirmAll` (the host can be asked), so is every
+ * other item (the host adds the gateway's raw-value check).
  */
 export async function decideItem(
   item: ItemLike,
   hostShows: (mime: string, text: string) => Promise<boolean>,
+  confirmAll = false,
 ): Promise<ItemDecision> {
   let review: ReviewResult;
   let text = '';
@@ -63,10 +70,11 @@ export async function decideItem(
   } catch {
     review = unreadableResult();
   }
-  if (review.verdict === 'pass' && !stream) return { show: true };
+  if (review.verdict === 'pass' && !stream && !confirmAll) return { show: true };
   if (await hostShows(item.mime, text)) return { show: true };
   const streamUnconfirmed = stream && review.verdict === 'pass';
-  return { show: false, review, tableUnconfirmed, streamUnconfirmed };
+  const hostUnconfirmed = review.verdict === 'pass' && !stream;
+  return { show: false, review, tableUnconfirmed, streamUnconfirmed, hostUnconfirmed };
 }
 
 /** The messaging half of a renderer context (both optional: messaging may be off). */
@@ -100,6 +108,14 @@ export class ApprovalChannel {
   onRecheck(listener: () => void): { dispose(): void } {
     this.recheckListeners.add(listener);
     return { dispose: () => this.recheckListeners.delete(listener) };
+  }
+
+  /** Whether the host can be asked (the renderer has messaging). */
+  get canAsk(): boolean {
+    return (
+      typeof this.messaging.postMessage === 'function' &&
+      typeof this.messaging.onDidReceiveMessage === 'function'
+    );
   }
 
   /** True once the host confirms the item's output was approved; false without messaging or in time. */

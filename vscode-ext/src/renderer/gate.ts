@@ -5,7 +5,8 @@
  * renderer and of the Markdown renderer (Markdown, LaTeX) — VS Code prefers an extension's
  * renderer to a built-in one unless the user picked another with "Change Presentation" — checks
  * each item with core's review engine in the output webview before anything is drawn, and hands
- * passing items to the renderer that would have drawn them (delegates.ts).
+ * items the extension host confirms (it adds the gateway's raw-value check; gate-decision.ts) to the
+ * renderer that would have drawn them (delegates.ts).
  * A held item shows the withheld notice (rules only) until the host swaps in the placeholder with
  * "Request review" (in Jupyter notebooks and the Interactive Window); one a reviewer approved is
  * drawn once the host confirms it. A held item is checked and drawn again when the host says what
@@ -33,6 +34,10 @@ const TABLE_HINT =
 const STREAM_HINT =
   "This part of the cell's output stream is checked together with the parts printed before it, which only the extension host sees, and it has not confirmed it. It is drawn once it does.";
 
+/** What an item that passes here says while the host has not confirmed it. */
+const HOST_HINT =
+  "Checked before display: when you are signed in with an experiment, Privet asks the gateway whether this output shows a value from the raw data's identifier columns, and it has not confirmed it does not. If the cell's output is not replaced with Privet's placeholder saying why, run the cell again.";
+
 /**
  * The gate renderer's API: VS Code's renderer API, and, for Privet's release renderer (only this
  * renderer has the messaging that asks the extension host), the decision for an item and the
@@ -49,7 +54,7 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
   const channel = new ApprovalChannel(context);
   const delegates = new Delegates((id) => context.getRenderer(id));
   const decide = (item: ItemLike): Promise<ItemDecision> =>
-    decideItem(item, (mime, text) => channel.ask(mime, text));
+    decideItem(item, (mime, text) => channel.ask(mime, text), channel.canAsk);
   const held = new HeldRedraws();
   channel.onRecheck(() => void held.redrawAll());
   const render = async (item: OutputItem, element: HTMLElement, outer?: AbortSignal) => {
@@ -65,7 +70,9 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
         ? TABLE_HINT
         : decision.streamUnconfirmed
           ? STREAM_HINT
-          : HELD_HINT;
+          : decision.hostUnconfirmed
+            ? HOST_HINT
+            : HELD_HINT;
       renderWithheld({ verdict, rules: holdingRules(findings) }, element, hint);
       return;
     }

@@ -1,0 +1,230 @@
+/**
+ * The extension host's answers to the gate renderer (RendererApprovals) add the gateway's
+ * raw-value check when signed in with an experiment: the renderer asks about every item before
+ * drawing it, and the host says "yes" only when the gateway clears it (a stream part after the
+ * earlier parts of its stream), so a raw identifier value is never drawn, not even before the
+ * document gate swaps the output. No answer in time is a "no", followed by a notice to ask again
+ * once the verdict clears; signed out nothing is asked. The document gate and the answers share
+ * one cache, so the gateway is asked once per content. Run with an in-memory VS Code API.
+ */
+import './fake-vscode/register.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NotebookOutput } from '@privet/core';
+import { GatewayError, RawValueChecks } from '@privet/core/client/index';
+import type { OutputLeakItem } from '@privet/core/protocol';
+import type * as Fake from './fake-vscode/index.js';
+
+// Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
+const fake = (await import('vscode')) as unknown as typeof Fake;
+const { RendererApprovals } = await import('../../vscode-ext/src/notebook/renderer-approvals.js');
+const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
+const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
+const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
+const { GATE_RENDERER_ID, isApprovalAnswer, isRecheckNotice } =
+  await import('../../vscode-ext/src/shared/gate-messages.js');
+
+const STDOUT = 'application/vnd.code.notebook.stdout';
+/** A value of a raw identifier column, as the fake gateway's index knows it. */
+const RAW = 'CUST-884213';
+
+type Answer = 'index' | 'down' | 'slow';
+
+/** The text a check item shows: a stream after its earlier parts, or the output's JSON. */
+function checkedText(item: OutputLeakItem): string {
+  const o = item.output as NotebookOutput & { text?: string };
+  return o.output_type === 'stream' ? `${item.before ?? ''}${o.text ?? ''}` : JSON.stringify(o);
+}
+
+/** A gateway answering raw-value checks from its index; down (503) or slow (2 s) on demand. */
+function fakeGateway() {
+  const calls: OutputLeakItem[] = [];
+  const state = { answer: 'index' as Answer };
+  const client = {
+    baseUrl: 'http://gateway.test',
+    async checkOutputLeaks({ outputs }: { experiment: string; outputs: OutputLeakItem[] }) {
+      calls.push(...outputs);
+      if (state.answer === 'down')
+        throw new GatewayError('the gateway is restarting', 'wait a moment', 'unavailable', 503);
+      if (state.answer === 'slow') await new Promise((r) => setTimeout(r, 2000));
+      return { rawValue: outputs.map((o) => checkedText(o).includes(RAW)) };
+    },
+    reviewStatus({ contentHashes }: { contentHashes: string[] }) {
+      return Promise.resolve({
+        statuses: contentHashes.map((contentHash) => ({ contentHash, state: 'none' })),
+      });
+    },
+    verifyReleases() {
+      return Promise.resolve({ releases: [] });
+    },
+  };
+  return { client, calls, state };
+}
+
+let notebookCount = 0;
+
+/** The host's answers over one notebook (and the document gate with `withGate`). */
+function setUp(options: { signedIn?: boolean; withGate?: boolean } = {}) {
+  const gateway = fakeGateway();
+  const changed = new fake.EventEmitter<void>();
+  const session = {
+    signedIn:
+      options.signedIn === false
+        ? undefined
+        : { client: gateway.client, user: 'alice', roles: ['analyst'], experiment: 'exp-1' },
+    onDidChange: changed.event,
+    whenRestored: () => Promise.resolve(),
+  };
+  const views = {
+    current: () => [],
+    whenKnown: () => Promise.resolve([]),
+    onDidChange: new fake.EventEmitter<void>().event,
+  };
+  const held = new HeldOutputs();
+  const approvals = new Approvals();
+  const rawValues = new RawValueChecks();
+  const notebook = new fake.FakeNotebook(`renderer-${++notebookCount}`);
+  fake.workspace.notebookDocuments.push(notebook);
+  const answers = new RendererApprovals(
+    approvals,
+    session as never,
+    views as never,
+    held,
+    rawValues,
+  );
+  const gate = options.withGate
+    ? new OutputGate(held, approvals, session as never, views as never, rawValues)
+    : undefined;
+  const messaging = fake.rendererMessagings.get(GATE_RENDERER_ID)!;
+  const cell = notebook.addCell('print(x)');
+  let nextId = 1;
+  return {
+    gateway,
+    notebook,
+    cell,
+    messaging,
+    /** Asks as the renderer does; resolves with the host's answer and how long it took. */
+    async ask(mime: string, text: string): Promise<{ approved: boolean; ms: number }> {
+      const requestId = nextId++;
+      const started = Date.now();
+      messaging.send(notebook, { type: 'privet.approval?', requestId, mime, text });
+      const deadline = started + 6000;
+      for (;;) {
+        const answer = messaging.posted.find(
+          (m) => isApprovalAnswer(m) && m.requestId === requestId,
+        );
+        if (answer && isApprovalAnswer(answer))
+          return { approved: answer.approved, ms: Date.now() - started };
+        if (Date.now() > deadline) assert.fail(`no answer to question ${requestId}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    dispose() {
+      answers.dispose();
+      gate?.dispose();
+      notebook.isClosed = true;
+      fake.workspace.notebookDocuments.splice(
+        fake.workspace.notebookDocuments.indexOf(notebook),
+        1,
+      );
+    },
+  };
+}
+
+/** A stdout output. */
+function stdout(text: string): Fake.NotebookCellOutput {
+  return new fake.NotebookCellOutput([fake.NotebookCellOutputItem.stdout(text)]);
+}
+
+describe('VS Code renderer answers: the gateway raw-value check', () => {
+  it('says no to an item showing a raw identifier value and yes to a made-up one', async () => {
+    const t = setUp();
+    try {
+      const raw = await t.ask('text/plain', `customer ${RAW}`);
+      assert.equal(raw.approved, false);
+      const other = await t.ask('text/plain', 'customer Quillon Vardemarsk');
+      assert.equal(other.approved, true);
+      assert.equal(t.gateway.calls.length, 2, 'one check per item');
+      // Asked again (a redraw): the cached verdict, no second lookup.
+      assert.equal((await t.ask('text/plain', 'customer Quillon Vardemarsk')).approved, true);
+      assert.equal(t.gateway.calls.length, 2);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('checks a stream part after the parts before it, so a value split across writes is found', async () => {
+    const t = setUp();
+    try {
+      fake.writeOutputs(t.cell, [stdout('customer CUST-'), stdout('884213\n')]);
+      const second = await t.ask(STDOUT, '884213\n');
+      assert.equal(second.approved, false);
+      assert.ok(
+        t.gateway.calls.some((c) => c.before === 'customer CUST-'),
+        'the earlier part goes with it as before',
+      );
+      assert.equal((await t.ask(STDOUT, 'customer CUST-')).approved, true);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('fails closed when the gateway does not answer, and asks again once a late verdict clears', async () => {
+    const t = setUp();
+    try {
+      t.gateway.state.answer = 'down';
+      assert.equal((await t.ask('text/plain', 'mean age 41.5')).approved, false);
+      // A failed call is not cached: the gateway is back, the same item is cleared.
+      t.gateway.state.answer = 'index';
+      assert.equal((await t.ask('text/plain', 'mean age 41.5')).approved, true);
+
+      t.gateway.state.answer = 'slow';
+      const slow = await t.ask('text/plain', 'median income 52,000');
+      assert.equal(slow.approved, false, 'no verdict within RAW_ANSWER_MS is a no');
+      assert.ok(slow.ms < 2000, `answered within the renderer's wait (${slow.ms} ms)`);
+      assert.ok(!t.messaging.posted.some(isRecheckNotice), 'no notice before the verdict');
+      const deadline = Date.now() + 3000;
+      while (!t.messaging.posted.some(isRecheckNotice)) {
+        if (Date.now() > deadline) assert.fail('no recheck notice after the late clear verdict');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const again = await t.ask('text/plain', 'median income 52,000');
+      assert.equal(again.approved, true);
+      assert.ok(again.ms < 500, 'the late verdict was cached');
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('signed out, nothing is asked and what passes the host check is drawn', async () => {
+    const t = setUp({ signedIn: false });
+    try {
+      assert.equal((await t.ask('text/plain', 'mean age 41.5')).approved, true);
+      assert.equal(
+        (await t.ask('text/plain', 'contact: jane.roe@example.org')).approved,
+        false,
+        'the host check still holds what it flags',
+      );
+      assert.equal(t.gateway.calls.length, 0);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('shares the document gate’s verdicts: one lookup for an output both check', async () => {
+    const t = setUp({ withGate: true });
+    try {
+      fake.writeOutputs(t.cell, [stdout('contact Quillon Vardemarsk\n')]);
+      const deadline = Date.now() + 3000;
+      while (t.gateway.calls.length === 0) {
+        if (Date.now() > deadline) assert.fail('the document gate asked nothing');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await t.ask(STDOUT, 'contact Quillon Vardemarsk\n')).approved, true);
+      assert.equal(t.gateway.calls.length, 1, 'the renderer’s question reused the gate’s verdict');
+    } finally {
+      t.dispose();
+    }
+  });
+});
