@@ -6,6 +6,7 @@ import { Rational } from '../dp/rational.js';
 import { isqrt } from '../dp/discrete-gaussian.js';
 import { decimalText, type DpPricedPlan } from './price.js';
 import type { DpDryRunResponse, DpNoiseComponent, DpReleaseColumn } from './types.js';
+import { sha256Hex } from '../hex.js';
 
 function sigmaText(sigma2: Rational): string {
   // σ = √σ² shown to 6 significant digits (display only).
@@ -112,9 +113,7 @@ export function canonicalPlan(priced: DpPricedPlan): string {
 
 /** SHA-256 hex of the canonical plan (Web Crypto, available in browsers and Node ≥ 19). */
 export async function planHash(priced: DpPricedPlan): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalPlan(priced));
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(canonicalPlan(priced));
 }
 
 /** The dry-run response of a priced plan. */

@@ -10,12 +10,8 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
+/** Lower-case hex of bytes (kept under this name for the mask module's users). */
+export { bytesToHex as toHex } from '../hex.js';
 
 /** Writes a finite JS number as an SQL numeric literal (no exponent, no locale). */
 export function sqlNumber(value: number): string {

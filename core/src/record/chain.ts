@@ -6,6 +6,7 @@
 // gateway verify the same way; writers that must hash synchronously hash `entryPreimage` themselves.
 import { canonicalJson } from './canonical.js';
 import type { AuditBody, AuditEntry, JsonValue } from './types.js';
+import { sha256Hex } from '../hex.js';
 
 /** prevHash of the first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -19,15 +20,7 @@ export function entryPreimage(body: AuditBody): string {
 
 /** SHA-256 (hex) of an entry body, via Web Crypto. */
 export async function hashEntry(body: AuditBody): Promise<string> {
-  const bytes = new TextEncoder().encode(entryPreimage(body));
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-  return toHex(new Uint8Array(digest));
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
+  return sha256Hex(entryPreimage(body));
 }
 
 /** A known-good point of the chain kept outside the log (e.g. printed by `privet audit verify`). */

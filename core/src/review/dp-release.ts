@@ -7,6 +7,7 @@
  */
 import { canonicalJson } from '../record/canonical.js';
 import type { JsonValue } from '../record/types.js';
+import { sha256Hex } from '../hex.js';
 
 /** Privet's own MIME type for differentially private releases. */
 export const DP_RELEASE_MIME = 'application/vnd.privet.dp-release+json';
@@ -45,9 +46,5 @@ export async function releaseDigest(value: unknown): Promise<string> {
 
 /** SHA-256 (hex) of a text (a release's content text, a cache key), via Web Crypto. */
 export async function digestOfContent(content: string): Promise<string> {
-  const bytes = new TextEncoder().encode(content);
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return sha256Hex(content);
 }

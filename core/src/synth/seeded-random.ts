@@ -8,6 +8,7 @@
 import type { RandomSource } from '../dp/random.js';
 import { defaultRandomSource } from '../dp/random.js';
 import { SynthError } from './errors.js';
+import { sha256Hex } from '../hex.js';
 
 const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574];
 
@@ -214,7 +215,5 @@ export async function randomFor(seed: string | undefined): Promise<RandomSource>
 
 /** SHA-256 of the seed (hex, own label so it is never the stream key) for manifests. */
 export async function seedHash(seed: string): Promise<string> {
-  const bytes = new TextEncoder().encode('privet/synth/seed-id/v1\u0000' + seed);
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex('privet/synth/seed-id/v1\u0000' + seed);
 }

@@ -4,6 +4,7 @@ import type { Experiment } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
 import { EXPERIMENT_ID } from './artefacts.js';
 import { declared } from '@privet/core/policy/lookup';
+import { randomHex } from '@privet/core/hex';
 
 /** A proposal as submitted (the protocol's request body); the proposer becomes the owner. */
 export type ProposalInput = ProposeExperimentRequest;
@@ -36,8 +37,7 @@ function text(value: unknown, what: string, max: number): string | ServiceError 
 
 /** A fresh random experiment id such as `exp-3f9a1c2b7d`. */
 export function newExperimentId(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(5));
-  return `exp-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `exp-${randomHex(5)}`;
 }
 
 /** Checks a proposal against the policy; returns the new experiment or the first problem. */

@@ -39,6 +39,7 @@ import { ensureLedgerSchema, LEDGER_TABLE_NAMES, type ReservationRow } from './s
 import { ledgerState, type LedgerState } from './state.js';
 import { Totals, type BudgetKey } from './totals.js';
 import { declared } from '@privet/core/policy/lookup';
+import { randomHex } from '@privet/core/hex';
 
 /** What a DP query asks to spend. */
 export interface ReserveRequest {
@@ -233,7 +234,7 @@ export class Ledger {
         req,
         exhausted('δ', delta, leftD, total.delta, sums.reservedDelta, key),
       );
-    const id = `res-${hex(16)}`;
+    const id = `res-${randomHex(16)}`;
     this.insert.run({
       id,
       experiment: req.experiment,
@@ -501,10 +502,4 @@ export class Ledger {
 
 function conflict(reason: string, message: string, fix: string): ServiceError {
   return new ServiceError('conflict', reason, message, fix);
-}
-
-function hex(n: number): string {
-  return [...globalThis.crypto.getRandomValues(new Uint8Array(n))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('');
 }

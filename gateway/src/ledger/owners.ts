@@ -7,6 +7,7 @@
 // no /proc) is refunded when its reservation expires.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { randomHex } from '@privet/core/hex';
 
 /** Identity of one open ledger. */
 export interface Owner {
@@ -43,8 +44,7 @@ function sameStart(a: string, b: string): boolean {
 
 /** A fresh identity for a ledger opened in this process. */
 export function newOwner(): Owner {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8));
-  const instance = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const instance = randomHex(8);
   return { host: hostname(), pid: process.pid, started: selfStart(), instance };
 }
 

@@ -13,6 +13,7 @@ import { ensureLedgerSchema, LEDGER_TABLE_NAMES } from '../ledger/schema.js';
 import { newOwner } from '../ledger/owners.js';
 import { Totals, type BudgetKey } from '../ledger/totals.js';
 import { PublishError } from './errors.js';
+import { randomHex } from '@privet/core/hex';
 
 /** Ledger key of publication budgets (not a valid experiment id, so it never collides). */
 export const PUBLICATION_KEY = '@publication';
@@ -105,7 +106,7 @@ export class PublicationLedger {
           `lower views.${c.view}.${short === 'ε' ? 'epsilon' : 'delta'} or raise publication_budgets for "${c.source}"`,
         );
       }
-      const id = `pub-${hex(16)}`;
+      const id = `pub-${randomHex(16)}`;
       const now = this.clock();
       this.db
         .prepare(
@@ -226,10 +227,4 @@ export class PublicationLedger {
     }
     return b;
   }
-}
-
-function hex(n: number): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(n)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
 }

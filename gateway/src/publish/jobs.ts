@@ -5,6 +5,7 @@
 import type { JobProgress, PublishJob } from '@privet/core';
 import { PublishError } from './errors.js';
 import { publishViews, type PublishOptions, type PublishProgress } from './index.js';
+import { randomHex } from '@privet/core/hex';
 
 /** Share of one synthetic view's work done at the start of each synthesis stage (then its span). */
 const STAGES: Record<string, [number, number]> = {
@@ -57,7 +58,7 @@ export class PublishJobs {
   /** Starts publishing in the background and returns the job; throws JobConflict while one runs. */
   start(options: Omit<PublishOptions, 'onProgress'>, viewCount: number): PublishJob {
     if (this.running) throw new JobConflict(this.running);
-    const id = `job-${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    const id = `job-${randomHex(12)}`;
     const job: PublishJob = {
       id,
       state: 'running',
