@@ -4,11 +4,15 @@
  * names and emails) against the local review check (`checkOutput`) of the same output, in the same
  * run and in turns: how much the display-time lookup adds to what every output already costs. The
  * outputs are review.ts's mixed-MIME bundles (log text, a pandas HTML table, JSON, markdown).
+ * The route runs the check in a worker thread (output-worker.ts): its latency there (with the copy
+ * to the worker) is reported too, and how long the main thread stalls during a 1 MB check, in the
+ * worker against on the main thread (the longest gap between 1 ms timer ticks).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { OutputCheckWorker } from '../gateway/src/leak/output-worker.js';
 import { LeakService } from '../gateway/src/leak/service.js';
 import { openServices } from '../gateway/src/ledger/open.js';
 import { loadPolicyFile } from '../gateway/src/policy-file.js';
@@ -45,6 +49,27 @@ export: { require_review_for_flagged: true, images: review, small_cell_threshold
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** The longest gap between 1 ms timer ticks on this thread while `work` runs. */
+async function longestStall(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  try {
+    await new Promise((r) => setTimeout(r, 5));
+    last = performance.now();
+    await work();
+    await new Promise((r) => setTimeout(r, 5));
+    longest = Math.max(longest, performance.now() - last);
+  } finally {
+    clearInterval(ticker);
+  }
+  return longest;
+}
+
 /** Runs the benchmark. */
 export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'privet-leak-bench-'));
@@ -70,8 +95,10 @@ export async function run(): Promise<BenchResult> {
         stateDir,
       });
       const t0 = performance.now();
-      await leaks.loadIndex();
+      const index = await leaks.loadIndex();
       const indexMs = performance.now() - t0;
+      const worker = new OutputCheckWorker();
+      await worker.check(index, [{ output: bundle(1000, 1) }]); // started, index sent
       const metrics: Record<string, number> = { index_build_ms: indexMs };
       const ratios: Record<string, number> = {};
       for (const [label, bytes] of [
@@ -80,6 +107,7 @@ export async function run(): Promise<BenchResult> {
       ] as const) {
         const outputs: NotebookOutput[] = Array.from({ length: 5 }, (_, i) => bundle(bytes, i + 1));
         const raw: number[] = [];
+        const inWorker: number[] = [];
         const local: number[] = [];
         const rounds = bytes > 500_000 ? 10 : 40;
         for (let r = 0; r < rounds; r++) {
@@ -89,15 +117,34 @@ export async function run(): Promise<BenchResult> {
           const b = performance.now();
           checkOutput(o);
           const c = performance.now();
+          await worker.check(index, [{ output: o }]);
+          const d = performance.now();
           if (r >= 2) {
             raw.push(b - a);
             local.push(c - b);
+            inWorker.push(d - c);
           }
         }
         metrics[`raw_value_check_${label}_p50_ms`] = median(raw);
         metrics[`review_check_${label}_p50_ms`] = median(local);
+        metrics[`raw_value_check_worker_${label}_p50_ms`] = median(inWorker);
         ratios[`raw_value_check_over_review_check_${label}`] = median(raw) / median(local);
+        ratios[`raw_value_check_worker_over_review_check_${label}`] =
+          median(inWorker) / median(local);
+        if (bytes < 500_000) continue;
+        const stallMain: number[] = [];
+        const stallWorker: number[] = [];
+        for (let r = 0; r < 5; r++) {
+          const o = outputs[r % outputs.length]!;
+          stallMain.push(await longestStall(() => leaks.outputHoldsRawValue(o)));
+          stallWorker.push(await longestStall(() => worker.check(index, [{ output: o }])));
+        }
+        metrics[`main_thread_stall_${label}_on_main_ms`] = median(stallMain);
+        metrics[`main_thread_stall_${label}_in_worker_ms`] = median(stallWorker);
+        ratios[`main_thread_stall_in_worker_over_on_main_${label}`] =
+          median(stallWorker) / median(stallMain);
       }
+      await worker.close();
       return {
         name: 'leak-outputs: the gateway’s raw-value check of a shown output vs the local review check',
         metrics,
@@ -106,6 +153,7 @@ export async function run(): Promise<BenchResult> {
           `index: ${PEOPLE.toLocaleString('en-US')} people × (person_id, name, email), keyed HMAC tags`,
           'per output: every run of 1–4 words of its visible text (as drawn and as folded) looked up; local: checkOutput of the same output, timed in turns',
           'the hosts batch outputs shown together into one call and cache verdicts by content, so a redraw costs nothing',
+          'POST /leak-check/outputs checks in a worker thread: "worker" latency includes copying the output to it; the stall is the longest gap between 1 ms ticks of the main thread during one 1 MB check',
         ],
       };
     } finally {

@@ -15,7 +15,7 @@ import { readSigningKey } from './export/signing-key.js';
 import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
-import { LeakIndex } from './leak/index-build.js';
+import { buildLeakIndex } from './leak/index-build.js';
 import { requireStateDir } from './cli-records.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
@@ -135,7 +135,7 @@ export function addExportCommands(program: Command): void {
             policyHash: loaded.hash,
             stateDir: opts.state,
             leakIndex: () =>
-              LeakIndex.build(loaded.policy, loaded.dir, loadOrCreateMasterKey(opts.state)),
+              buildLeakIndex(loaded.policy, loaded.dir, loadOrCreateMasterKey(opts.state)),
           });
           const bundle = await exporter.create(
             { user: opts.user, roles: [...grant.roles] },

@@ -16,7 +16,7 @@ import { runSynthCommand } from './synth/cli.js';
 import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
-import { LeakIndex } from './leak/index-build.js';
+import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
 const DEFAULT_STATE = '.privet/state';
@@ -236,7 +236,7 @@ review
       const index =
         opts.state === undefined
           ? undefined
-          : await LeakIndex.build(policy, dir, loadOrCreateMasterKey(opts.state)).catch(
+          : await buildLeakIndex(policy, dir, loadOrCreateMasterKey(opts.state)).catch(
               (error: unknown) => {
                 releases?.close();
                 throw error;

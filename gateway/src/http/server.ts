@@ -274,6 +274,7 @@ export async function buildApp(
   registerPublishRoutes(route, loaded, stateDir, services);
   app.addHook('onClose', async () => {
     await dp.close();
+    await leaks.close();
   });
 
   const reloadTokens = () => {

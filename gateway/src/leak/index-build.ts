@@ -5,14 +5,16 @@
 // from the master key with HKDF, and closes the engine. Nothing is written to disk. An HMAC costs
 // microseconds and an output has thousands of candidates, so a Bloom filter under a random
 // per-build seed (key-filter.ts) answers most misses first; only its hits are confirmed by tag.
-import { createHmac, hkdfSync } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy } from '@privet/core';
 import { quoteIdent } from '@privet/core/mask/index';
 import { openSourceEngine } from '../store/index.js';
-import { KeyFilter } from './key-filter.js';
+import { LeakIndex } from './leak-index.js';
 import { leakKeys } from './normalize.js';
+
+export { LeakIndex } from './leak-index.js';
 
 /** HKDF info string of the leak-index key. */
 export const LEAK_KEY_INFO = 'privet-leak-index|v1';
@@ -20,11 +22,6 @@ export const LEAK_KEY_INFO = 'privet-leak-index|v1';
 /** Derives the 32-byte leak-index key from the master key. */
 export function deriveLeakKey(master: Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', master, new Uint8Array(0), LEAK_KEY_INFO, 32));
-}
-
-/** The first 64 bits of HMAC-SHA-256(key, text). */
-function tag(key: Buffer, text: string): bigint {
-  return createHmac('sha256', key).update(text, 'utf8').digest().readBigUInt64BE(0);
 }
 
 /** Every `identifier: true` column of the policy, with its source (what the index reads). */
@@ -59,68 +56,32 @@ export function identifierSourcesStamp(policy: Policy, policyDir: string): strin
     .join('\n');
 }
 
-/** A keyed, in-memory index of raw identifier values. */
-export class LeakIndex {
-  private constructor(
-    private readonly key: Buffer,
-    private readonly tags: BigUint64Array,
-    private readonly filter: KeyFilter,
-    /** `identifierSourcesStamp` of the raw files when the index was read. */
-    readonly stamp: string,
-  ) {}
-
-  /** How many distinct keys are indexed. */
-  get size(): number {
-    return this.tags.length;
-  }
-
-  /** Builds the index from the raw values of every `identifier: true` column of the policy. */
-  static async build(policy: Policy, policyDir: string, masterKey: Uint8Array): Promise<LeakIndex> {
-    const key = deriveLeakKey(masterKey);
-    const stamp = identifierSourcesStamp(policy, policyDir);
-    const columns = identifierColumns(policy);
-    const all = new Set<bigint>();
-    const keys: string[] = [];
-    if (columns.length > 0) {
-      const engine = await openSourceEngine(policy, policyDir, {
-        sourceNames: identifierSources(policy),
-      });
-      try {
-        for (const { source, column } of columns) {
-          const table = engine.sources[source]!.table;
-          const col = quoteIdent(column);
-          const reader = await engine.connection.runAndReadAll(
-            `SELECT DISTINCT CAST(${col} AS VARCHAR) FROM ${table} WHERE ${col} IS NOT NULL`,
-          );
-          for (const value of reader.getColumnsJS()[0] ?? [])
-            for (const k of leakKeys(String(value))) {
-              all.add(tag(key, k));
-              keys.push(k);
-            }
-        }
-      } finally {
-        engine.close();
+/** Builds the leak index from the raw values of every `identifier: true` column of the policy. */
+export async function buildLeakIndex(
+  policy: Policy,
+  policyDir: string,
+  masterKey: Uint8Array,
+): Promise<LeakIndex> {
+  const key = deriveLeakKey(masterKey);
+  const stamp = identifierSourcesStamp(policy, policyDir);
+  const columns = identifierColumns(policy);
+  const keys: string[] = [];
+  if (columns.length > 0) {
+    const engine = await openSourceEngine(policy, policyDir, {
+      sourceNames: identifierSources(policy),
+    });
+    try {
+      for (const { source, column } of columns) {
+        const table = engine.sources[source]!.table;
+        const col = quoteIdent(column);
+        const reader = await engine.connection.runAndReadAll(
+          `SELECT DISTINCT CAST(${col} AS VARCHAR) FROM ${table} WHERE ${col} IS NOT NULL`,
+        );
+        for (const value of reader.getColumnsJS()[0] ?? []) keys.push(...leakKeys(String(value)));
       }
+    } finally {
+      engine.close();
     }
-    const tags = BigUint64Array.from(all).sort();
-    return new LeakIndex(key, tags, KeyFilter.of(keys), stamp);
   }
-
-  /** True when the candidate equals (after normalization) an indexed raw identifier value. */
-  matches(candidate: string): boolean {
-    return leakKeys(candidate).some((k) => this.filter.mightHold(k) && this.has(tag(this.key, k)));
-  }
-
-  private has(t: bigint): boolean {
-    let lo = 0;
-    let hi = this.tags.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.tags[mid]!;
-      if (v === t) return true;
-      if (v < t) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  }
+  return LeakIndex.fromKeys(key, keys, stamp);
 }

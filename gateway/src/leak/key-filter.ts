@@ -23,6 +23,13 @@ function murmur32(text: string, seed: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** A KeyFilter as plain data (its bits, mask and secret seeds), for a worker thread. */
+export interface KeyFilterSnapshot {
+  bits: Uint32Array;
+  mask: number;
+  seeds: [number, number];
+}
+
 /** A Bloom filter of lookup keys (two probes) under random seeds: false hits, never false misses. */
 export class KeyFilter {
   private constructor(
@@ -42,6 +49,16 @@ export class KeyFilter {
     ]);
     for (const k of keys) filter.add(k);
     return filter;
+  }
+
+  /** The filter rebuilt from a snapshot. */
+  static fromSnapshot(s: KeyFilterSnapshot): KeyFilter {
+    return new KeyFilter(s.bits, s.mask, s.seeds);
+  }
+
+  /** This filter as plain data for a worker thread. */
+  snapshot(): KeyFilterSnapshot {
+    return { bits: this.bits, mask: this.mask, seeds: [this.seeds[0], this.seeds[1]] };
   }
 
   /** False only when `key` was certainly not added. */

@@ -7,6 +7,7 @@ import {
   shownTextCandidates,
   type NotebookOutput,
 } from '@privet/core/review/index';
+import type { LeakIndex } from './leak-index.js';
 
 /** True when any candidate is a raw identifier value (the gateway's keyed index). */
 export type RawValueLookup = (candidates: readonly string[]) => boolean;
@@ -38,4 +39,13 @@ export function rawValueOutputs(
   for (const { text, at } of streams.values())
     if (holds(shownTextCandidates(text, 'text/plain'))) for (const i of at) hits.add(i);
   return hits;
+}
+
+/** True when `index` finds a raw identifier value in the output (a stream after `before`). */
+export function holdsRawValue(index: LeakIndex, output: NotebookOutput, before = ''): boolean {
+  const candidates =
+    output.output_type === 'stream'
+      ? shownTextCandidates(before + joinText(output.text), 'text/plain')
+      : leakCandidates(output);
+  return candidates.some((c) => index.matches(c));
 }

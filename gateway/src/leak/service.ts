@@ -13,13 +13,7 @@ import type {
   OutputLeakCheckResponse,
   Policy,
 } from '@privet/core';
-import {
-  joinText,
-  leakCandidates,
-  MAX_LEAK_CHECK_OUTPUTS,
-  shownTextCandidates,
-  type NotebookOutput,
-} from '@privet/core/review/index';
+import { MAX_LEAK_CHECK_OUTPUTS, type NotebookOutput } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { experimentUseRefusal, hasRole, refusalFiling, type Actor } from '../experiments/access.js';
@@ -27,7 +21,9 @@ import { loadExperiment } from '../experiments/store.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody, outputField } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
-import { identifierSourcesStamp, LeakIndex } from './index-build.js';
+import { buildLeakIndex, identifierSourcesStamp, type LeakIndex } from './index-build.js';
+import { holdsRawValue } from './outputs.js';
+import { OutputCheckWorker } from './output-worker.js';
 import { DEFAULT_LEAK_LIMITS, DualTokenBucket, type LeakRateLimits } from './rate-limit.js';
 
 /** Most candidates in one call. */
@@ -129,15 +125,6 @@ export function outputLeakCheckBody(body: unknown): OutputLeakCheckRequest {
   return { experiment, outputs };
 }
 
-/** True when `index` finds a raw identifier value in the output (a stream after `before`). */
-function holdsRawValue(index: LeakIndex, output: NotebookOutput, before = ''): boolean {
-  const candidates =
-    output.output_type === 'stream'
-      ? shownTextCandidates(before + joinText(output.text), 'text/plain')
-      : leakCandidates(output);
-  return candidates.some((c) => index.matches(c));
-}
-
 /** Answers leak checks from a keyed in-memory index of the raw identifier values. */
 export class LeakService {
   private index: Promise<LeakIndex> | undefined;
@@ -146,6 +133,8 @@ export class LeakService {
   private readonly lastRefusalAudit = new Map<string, number>();
   /** Clean output checks not audited yet, per user and experiment. */
   private readonly cleanChecks = new Map<string, CleanChecks>();
+  /** Where outputs are checked off the event loop (POST /leak-check/outputs). */
+  private readonly outputWorker = new OutputCheckWorker();
 
   constructor(private readonly o: LeakServiceOptions) {
     this.now = o.now ?? (() => Date.now());
@@ -164,7 +153,7 @@ export class LeakService {
         built && built.stamp !== identifierSourcesStamp(this.o.policy, this.o.policyDir);
       if (stale && this.index === pending) this.index = undefined;
     }
-    this.index ??= LeakIndex.build(
+    this.index ??= buildLeakIndex(
       this.o.policy,
       this.o.policyDir,
       loadOrCreateMasterKey(this.o.stateDir),
@@ -248,11 +237,9 @@ export class LeakService {
   ): Promise<OutputLeakCheckResponse> {
     this.refuseUnlessAnalystMember(actor, request.experiment, 'leak-check');
     this.spend(actor, request.outputs.length, request.experiment, 'leak-check');
-    // One index (and one look at the raw files' stamp) for the whole batch.
+    // One index (and one look at the raw files' stamp) for the whole batch, checked in the worker.
     const index = await this.loadIndex();
-    const rawValue = request.outputs.map(({ output, before }) =>
-      holdsRawValue(index, output, before),
-    );
+    const rawValue = await this.outputWorker.check(index, request.outputs);
     const matches = rawValue.filter(Boolean).length;
     if (matches > 0)
       this.o.audit.append({
@@ -264,6 +251,11 @@ export class LeakService {
       });
     else this.countCleanChecks(actor.user, request.experiment, rawValue.length);
     return { rawValue };
+  }
+
+  /** Stops the output-check worker (the gateway is closing). */
+  close(): Promise<void> {
+    return this.outputWorker.close();
   }
 
   /**

@@ -1,9 +1,7 @@
-// Why: starts the synthesis worker for one job and turns its messages into a promise plus progress
-// callbacks. Built, the worker is the sibling `worker.js`. Run from source (tests under tsx), a
-// worker's entry module does not pass through loader hooks registered by the parent's --import, so
-// a two-line bootstrap registers tsx inside the worker and then imports `worker.ts`.
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// Why: starts the synthesis worker for one job (the sibling `worker` module, module-worker.ts) and
+// turns its messages into a promise plus progress callbacks.
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../module-worker.js';
 import { SynthError } from '@privet/core/synth/errors';
 import type { SynthJob, SynthJobResult, WorkerMessage } from './worker-protocol.js';
 
@@ -11,13 +9,7 @@ import type { SynthJob, SynthJobResult, WorkerMessage } from './worker-protocol.
 export type WorkerProgress = (stage: string, fraction: number) => void;
 
 function startWorker(job: SynthJob): Worker {
-  const workerData = { privetSynthJob: job };
-  if (!fileURLToPath(import.meta.url).endsWith('.ts'))
-    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  const bootstrap = `import(${tsx}).then((t) => { t.register(); return import(${entry}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return startModuleWorker(import.meta.url, 'worker', { privetSynthJob: job });
 }
 
 /** Runs `job` in a worker thread; rejects with a SynthError when synthesis fails. */

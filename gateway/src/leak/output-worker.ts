@@ -1,0 +1,115 @@
+// Why: runs the outputs' raw-value checks (POST /leak-check/outputs) in one worker thread, so a
+// large output does not stall the gateway's other requests. The worker starts on first use, gets
+// each new index once (a snapshot: key, tags, Bloom filter; in-process only) and answers batches
+// in order. A worker that fails or stops fails its batches with a clear error (the hosts then
+// hold the outputs: fail closed) and is started afresh on the next batch.
+import type { Worker } from 'node:worker_threads';
+import type { OutputLeakItem } from '@privet/core';
+import { ServiceError } from '../audit/service-error.js';
+import { startModuleWorker } from '../module-worker.js';
+import type { LeakIndex } from './leak-index.js';
+import type { CheckWorkerReply, CheckWorkerRequest } from './output-worker-protocol.js';
+
+/** A batch waiting for the worker. */
+interface Waiting {
+  resolve: (rawValue: boolean[]) => void;
+  reject: (error: Error) => void;
+}
+
+/** The error a batch fails with when the worker cannot answer it (no value in it). */
+function workerFailed(why: string): ServiceError {
+  return new ServiceError(
+    'internal',
+    'leak.worker',
+    `the raw-value check could not run: ${why}`,
+    'run the cell again; if this keeps happening, check the gateway log and free memory',
+  );
+}
+
+/** The gateway's output-check worker thread. */
+export class OutputCheckWorker {
+  private worker: Worker | undefined;
+  /** The index the worker holds, and its generation. */
+  private sent: { index: LeakIndex; generation: number } | undefined;
+  private generation = 0;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiting>();
+  private closed = false;
+
+  /** One verdict per item (a raw identifier value shown or not), from the worker. */
+  check(index: LeakIndex, items: OutputLeakItem[]): Promise<boolean[]> {
+    if (this.closed) return Promise.reject(workerFailed('the gateway is shutting down'));
+    const worker = this.started();
+    if (this.sent?.index !== index) {
+      const generation = ++this.generation;
+      const snapshot = index.snapshot();
+      if (!this.post(worker, { type: 'index', generation, snapshot }))
+        return Promise.reject(workerFailed('the index could not be sent to the worker'));
+      this.sent = { index, generation };
+    }
+    const request: CheckWorkerRequest = {
+      type: 'check',
+      id: this.nextId++,
+      generation: this.sent.generation,
+      items,
+    };
+    return new Promise<boolean[]>((resolve, reject) => {
+      worker.ref(); // a batch waiting keeps the process alive; idle, the worker does not
+      this.waiting.set(request.id, { resolve, reject });
+      this.post(worker, request); // a failed post rejects every waiting batch, this one too
+    });
+  }
+
+  /** Stops the worker; batches still waiting fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.stopped(workerFailed('the gateway is shutting down'));
+    await worker?.terminate();
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startModuleWorker(import.meta.url, 'output-check-worker');
+    worker.on('message', (reply: CheckWorkerReply) => {
+      const waiting = this.waiting.get(reply.id);
+      if (!waiting) return;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      if (reply.type === 'result') waiting.resolve(reply.rawValue);
+      else waiting.reject(workerFailed(reply.message));
+    });
+    worker.on('error', (error) => {
+      if (this.worker === worker) this.stopped(workerFailed(`the worker failed (${error.name})`));
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.stopped(workerFailed(`the worker exited (code ${code})`));
+    });
+    // Idle, the worker does not keep the process alive: the gateway's own lifetime decides (unref
+    // after the listeners, as adding one refs the worker's port again).
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Posts `message`; false (the worker stopped, waiting batches failed) when it cannot. */
+  private post(worker: Worker, message: CheckWorkerRequest): boolean {
+    try {
+      worker.postMessage(message);
+      return true;
+    } catch (error) {
+      this.stopped(workerFailed(`a message could not be sent (${(error as Error).name})`));
+      void worker.terminate();
+      return false;
+    }
+  }
+
+  /** Forgets the worker and fails every waiting batch with `error`. */
+  private stopped(error: ServiceError): void {
+    this.worker = undefined;
+    this.sent = undefined;
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.reject(error);
+  }
+}

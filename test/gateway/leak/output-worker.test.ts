@@ -1,0 +1,119 @@
+/**
+ * The outputs' raw-value checks run in a worker thread (gateway/src/leak/output-worker.ts): its
+ * verdicts equal the main thread's for the same index, a new index reaches it before the next
+ * batch, the gateway keeps answering other work while a large output is checked, a worker that
+ * stops fails its batches with a clear error (the hosts then hold the outputs) and is started
+ * afresh, and close fails what still waits.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { OutputLeakItem } from '@privet/core';
+import type { Worker } from 'node:worker_threads';
+import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
+import { leakKeys } from '../../../gateway/src/leak/normalize.js';
+import { holdsRawValue } from '../../../gateway/src/leak/outputs.js';
+import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
+import { ServiceError } from '../../../gateway/src/audit/service-error.js';
+
+/** An index of these raw values under a random key. */
+function indexOf(values: string[]): LeakIndex {
+  return LeakIndex.fromKeys(randomBytes(32), values.flatMap(leakKeys), `stamp-${values.length}`);
+}
+
+const stdout = (text: string, before?: string): OutputLeakItem => ({
+  output: { output_type: 'stream', name: 'stdout', text },
+  ...(before === undefined ? {} : { before }),
+});
+const html = (text: string): OutputLeakItem => ({
+  output: { output_type: 'display_data', data: { 'text/html': text }, metadata: {} },
+});
+
+const RAW = ['jane.roe@example.org', 'Jeffry Renner', '+1 415 555 1003'];
+const ITEMS: OutputLeakItem[] = [
+  stdout('contact Jane.Roe@Example.org\n'),
+  stdout('Renner\n', 'name: Jeffry '),
+  stdout('Renner\n'),
+  html('<table><tr><td>415.555.1003</td></tr></table>'),
+  html('<b>mean age 41.5</b>'),
+  stdout('Quillon Vardemarsk\n'),
+];
+
+describe('output-check worker', () => {
+  it('answers as the main thread would, and checks with each new index', async () => {
+    const worker = new OutputCheckWorker();
+    try {
+      const index = indexOf(RAW);
+      const expected = ITEMS.map((i) => holdsRawValue(index, i.output, i.before));
+      assert.deepEqual(expected, [true, true, false, true, false, false]);
+      assert.deepEqual(await worker.check(index, ITEMS), expected);
+      // Rebuilt (a raw file changed): the worker gets the new index before the batch.
+      const rebuilt = indexOf(['Quillon Vardemarsk']);
+      assert.deepEqual(await worker.check(rebuilt, ITEMS), [
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+      ]);
+      // Batches sent together are answered each with its own verdicts.
+      const [a, b] = await Promise.all([
+        worker.check(rebuilt, [ITEMS[5]!]),
+        worker.check(index, [ITEMS[0]!, ITEMS[4]!]),
+      ]);
+      assert.deepEqual(a, [true]);
+      assert.deepEqual(b, [true, false]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('leaves the event loop free while it checks a large output', async () => {
+    const worker = new OutputCheckWorker();
+    try {
+      const index = indexOf(RAW);
+      await worker.check(index, [ITEMS[4]!]); // started, index sent
+      const rows = Array.from({ length: 20_000 }, (_, i) => `<tr><td>row ${i} Quillon</td></tr>`);
+      const big = html(`<table>${rows.join('')}</table>`);
+      const order: string[] = [];
+      const checked = worker.check(index, [big]).then((v) => order.push(`checked ${v[0]}`));
+      // Work queued after the batch runs before its answer: the check is not on this thread.
+      await new Promise((r) => setImmediate(r));
+      order.push('other work');
+      await checked;
+      assert.deepEqual(order, ['other work', 'checked false']);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('a worker that stops fails its batch with a clear error, and the next batch starts a new one', async () => {
+    const worker = new OutputCheckWorker();
+    try {
+      const index = indexOf(RAW);
+      assert.deepEqual(await worker.check(index, [ITEMS[0]!]), [true]);
+      const pending = worker.check(index, [ITEMS[1]!]);
+      await (worker as unknown as { worker: Worker }).worker.terminate();
+      await assert.rejects(pending, (e: unknown) => {
+        assert.ok(e instanceof ServiceError);
+        assert.equal(e.reason, 'leak.worker');
+        assert.match(e.message, /raw-value check could not run: the worker exited/);
+        assert.match(e.fix, /run the cell again/);
+        return true;
+      });
+      assert.deepEqual(await worker.check(index, [ITEMS[1]!, ITEMS[4]!]), [true, false]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('close fails what still waits and refuses new batches', async () => {
+    const worker = new OutputCheckWorker();
+    const index = indexOf(RAW);
+    const pending = assert.rejects(worker.check(index, [ITEMS[0]!]), /shutting down/);
+    await worker.close();
+    await pending;
+    await assert.rejects(worker.check(index, [ITEMS[0]!]), /shutting down/);
+  });
+});
