@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { holdsRawValue } from '../gateway/src/leak/outputs.js';
 import { OutputCheckWorker } from '../gateway/src/leak/output-worker.js';
 import { LeakService } from '../gateway/src/leak/service.js';
 import { openServices } from '../gateway/src/ledger/open.js';
@@ -113,7 +114,7 @@ export async function run(): Promise<BenchResult> {
         for (let r = 0; r < rounds; r++) {
           const o = outputs[r % outputs.length]!;
           const a = performance.now();
-          await leaks.outputHoldsRawValue(o);
+          holdsRawValue(index, o);
           const b = performance.now();
           checkOutput(o);
           const c = performance.now();
@@ -136,7 +137,7 @@ export async function run(): Promise<BenchResult> {
         const stallWorker: number[] = [];
         for (let r = 0; r < 5; r++) {
           const o = outputs[r % outputs.length]!;
-          stallMain.push(await longestStall(() => leaks.outputHoldsRawValue(o)));
+          stallMain.push(await longestStall(async () => holdsRawValue(index, o)));
           stallWorker.push(await longestStall(() => worker.check(index, [{ output: o }])));
         }
         metrics[`main_thread_stall_${label}_on_main_ms`] = median(stallMain);

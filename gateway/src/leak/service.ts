@@ -22,7 +22,6 @@ import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody, outputField } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
 import { buildLeakIndex, identifierSourcesStamp, type LeakIndex } from './index-build.js';
-import { holdsRawValue } from './outputs.js';
 import { OutputCheckWorker } from './output-worker.js';
 import { DEFAULT_LEAK_LIMITS, DualTokenBucket, type LeakRateLimits } from './rate-limit.js';
 
@@ -165,11 +164,15 @@ export class LeakService {
   }
 
   /**
-   * True when the output shows a raw identifier value; a stream is read together with the earlier
-   * writes of its cell (`before`), so a value split over two writes is found.
+   * True when the output shows a raw identifier value (a review request's output; checked in the
+   * output-check worker); a stream is read together with the earlier writes of its cell
+   * (`before`), so a value split over two writes is found.
    */
   async outputHoldsRawValue(output: NotebookOutput, before = ''): Promise<boolean> {
-    return holdsRawValue(await this.loadIndex(), output, before);
+    const index = await this.loadIndex();
+    const item = before === '' ? { output } : { output, before };
+    const [found] = await this.outputWorker.check(index, [item]);
+    return found === true;
   }
 
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */
