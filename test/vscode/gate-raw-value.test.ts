@@ -249,6 +249,56 @@ describe('VS Code output gate: the gateway raw-value check', () => {
     }
   });
 
+  it('an output held unchecked that the gateway then finds raw: its placeholder says so, no review offered', async () => {
+    const t = setUp();
+    try {
+      t.gateway.state.answer = 'down';
+      fake.writeOutputs(t.cell, [stdout(`customer ${RAW}\n`)]);
+      await until(() => outputsOf(t.notebook).some(isPlaceholder), 'the output is held');
+      await settle();
+      const infoOf = (): { rawValue?: string; rules?: string[] } => {
+        const [p] = outputsOf(t.notebook);
+        return (p as { data: Record<string, unknown> }).data[PLACEHOLDER_MIME] as {
+          rawValue?: string;
+          rules?: string[];
+        };
+      };
+      assert.equal(infoOf().rawValue, 'unchecked');
+      const [[heldId, before]] = t.held.entries();
+      assert.equal(rawValueHold(before!.review), 'unchecked');
+      // The gateway is back and finds the value: the same original stays held, now as raw.
+      t.gateway.state.answer = 'index';
+      t.nextPass();
+      await until(() => infoOf().rawValue === 'found', 'the placeholder says the value was found');
+      await settle();
+      assert.deepEqual(infoOf().rules, ['raw-value']);
+      const entries = t.held.entries();
+      assert.equal(entries.length, 1, 'one original, held once');
+      const [id, original] = entries[0]!;
+      assert.equal(id, heldId);
+      assert.equal(rawValueHold(original.review), 'found');
+      assert.deepEqual(
+        original.review.findings.map((f) => f.rule),
+        ['raw-value'],
+        'the unanswered check’s finding is replaced, not kept beside it',
+      );
+      const [placeholder] = outputsOf(t.notebook);
+      const text = String((placeholder as { data: Record<string, unknown> }).data['text/plain']);
+      assert.match(text, /cannot be approved/);
+      assert.doesNotMatch(text, /could not check/);
+      assert.ok(!shown(t.notebook).includes(RAW));
+      await assert.rejects(
+        requestReview(t.gateway.client as never, 'exp-1', t.held, heldId!, 'why', {
+          notebook: 'nb.ipynb',
+          cellIndex: 0,
+        }),
+        /raw data's identifier columns/,
+      );
+    } finally {
+      t.dispose();
+    }
+  });
+
   it('keeps a raw output held on the next pass', async () => {
     const t = setUp();
     try {

@@ -84,7 +84,7 @@ import {
 import { outputContentText } from '@privet/core';
 import { checkAsDrawnWith } from './drawn-check.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
-import { restoreHeldOriginal } from './restore.js';
+import { replaceHeldPlaceholder, restoreHeldOriginal } from './restore.js';
 import { rawValueFinding, unansweredVerdict, UNREADABLE_VERDICT } from './raw-value.js';
 import type { GatewayViews } from './views-context.js';
 import { DP_RELEASE_MIME_TYPE } from '@privet/core/protocol';
@@ -598,8 +598,29 @@ export class OutputGate implements vscode.Disposable {
       if (raw ? raw.state === 'clear' : !onRawVerdict) {
         this.heldOnRawVerdict.delete(e.heldId);
         await restoreHeldOriginal(this.held, e.heldId, e.output);
-      } else if (raw) this.heldOnRawVerdict.add(e.heldId);
+      } else if (raw) {
+        this.heldOnRawVerdict.add(e.heldId);
+        await this.holdOnRawVerdict(e.heldId, raw);
+      }
     }
+  }
+
+  /**
+   * Makes a held original's review and placeholder say the raw-value verdict it is now held on
+   * (held first on a local rule or an unanswered check, then found raw, say): its placeholder and
+   * status bar then offer no review that the gateway would refuse. Nothing when they already do.
+   */
+  private async holdOnRawVerdict(heldId: string, raw: RawValueVerdict): Promise<void> {
+    const h = this.held.get(heldId);
+    const finding = rawValueFinding(raw);
+    if (!h || !finding) return;
+    const was = h.review.findings.find((f) => f.rule === 'raw-value');
+    if (was?.message === finding.message) return;
+    const others = h.review.findings.filter((f) => f.rule !== 'raw-value');
+    h.review = withFinding({ ...h.review, findings: others }, finding);
+    const placeholder = placeholderOutput(h.review, heldId);
+    this.held.notePlaceholder(heldId, placeholder);
+    await replaceHeldPlaceholder(heldId, placeholder);
   }
 
   /** Stops watching. */

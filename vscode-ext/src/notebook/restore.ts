@@ -17,15 +17,14 @@ import type { HeldOutputs } from './held.js';
 const POLL_MS = 15_000;
 
 /**
- * Puts a held original back wherever its placeholder (held id `heldId`) is shown, in one edit;
- * the original is forgotten once the edit applied. Resolves to how many placeholders it replaced.
+ * Replaces, in one edit, every output that is the placeholder of held id `heldId` with `output`;
+ * resolves to how many it replaced (0 when the edit did not apply).
  */
-export async function restoreHeldOriginal(
-  held: HeldOutputs,
+export async function replaceHeldPlaceholder(
   heldId: string,
   output: NotebookOutput,
 ): Promise<number> {
-  let restored = 0;
+  let replaced = 0;
   const edit = new vscode.WorkspaceEdit();
   for (const notebook of vscode.workspace.notebookDocuments) {
     const edits: vscode.NotebookEdit[] = [];
@@ -34,11 +33,25 @@ export async function restoreHeldOriginal(
       if (at < 0) continue;
       const outputs = cell.outputs.map((o, i) => (i === at ? toCellOutput(output) : o));
       edits.push(replaceOutputsEdit(cell, outputs));
-      restored += 1;
+      replaced += 1;
     }
     if (edits.length > 0) edit.set(notebook.uri, edits);
   }
-  if (restored > 0 && (await vscode.workspace.applyEdit(edit))) held.drop(heldId);
+  if (replaced === 0 || !(await vscode.workspace.applyEdit(edit))) return 0;
+  return replaced;
+}
+
+/**
+ * Puts a held original back wherever its placeholder (held id `heldId`) is shown, in one edit;
+ * the original is forgotten once the edit applied. Resolves to how many placeholders it replaced.
+ */
+export async function restoreHeldOriginal(
+  held: HeldOutputs,
+  heldId: string,
+  output: NotebookOutput,
+): Promise<number> {
+  const restored = await replaceHeldPlaceholder(heldId, output);
+  if (restored > 0) held.drop(heldId);
   return restored;
 }
 
