@@ -52,6 +52,14 @@ const {
   rawValueUnavailableText,
   withRawValueHold,
 } = (await gateModule('raw-value')) as RawValueModule;
+const { heldStateText } = (await gateModule('held-text')) as {
+  heldStateText(props: {
+    state: string;
+    findings: readonly Finding[];
+    stream?: string;
+    unavailable?: { reason: string; fix: string };
+  }): string;
+};
 const { OutputGate } = (await gateModule('gate')) as {
   OutputGate: new (services: unknown) => Gate;
 };
@@ -295,5 +303,50 @@ describe('saving an output held on the gateway’s verdict (jupyter-ext gate/sav
     assert.match(saved, /Zed Quorvath/);
     gate.noteGatewayHold(raw, null);
     assert.match(savedText(), new RegExp(RAW));
+  });
+});
+
+describe('the held placeholder’s state line (jupyter-ext gate/held-text.ts)', () => {
+  const emailFinding: Finding = {
+    rule: 'email',
+    severity: 'flag',
+    mime: 'text/plain',
+    location: { start: 0, end: 5 },
+    message: 'an email address',
+  };
+  test('a stream part held with a part that shows a raw value says no review can release it', () => {
+    const text = heldStateText({
+      state: 'with-stream',
+      findings: [RAW_VALUE_FINDING],
+      stream: 'stdout',
+    });
+    assert.match(text, /Another part of this cell's stdout is held/);
+    assert.match(text, /no review can approve/);
+    assert.match(text, /Fix: remove the value and run the cell again/);
+    assert.doesNotMatch(text, /once that part is approved/);
+  });
+  test('held with a part a reviewer can approve, it waits for that approval', () => {
+    const text = heldStateText({
+      state: 'with-stream',
+      findings: [emailFinding],
+      stream: 'stderr',
+    });
+    assert.match(text, /Another part of this cell's stderr is held/);
+    assert.match(text, /shows once that part is approved/);
+    assert.doesNotMatch(text, /no review can approve/);
+  });
+  test('raw-value and unanswered-check states use the raw-value texts', () => {
+    assert.equal(
+      heldStateText({ state: 'raw-value', findings: [RAW_VALUE_FINDING] }),
+      RAW_VALUE_TEXT,
+    );
+    assert.equal(
+      heldStateText({
+        state: 'raw-unavailable',
+        findings: [],
+        unavailable: { reason: 'the gateway is restarting', fix: 'wait a moment' },
+      }),
+      rawValueUnavailableText('the gateway is restarting', 'wait a moment'),
+    );
   });
 });

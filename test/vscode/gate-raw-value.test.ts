@@ -264,7 +264,7 @@ describe('VS Code output gate: the gateway raw-value check', () => {
         };
       };
       assert.equal(infoOf().rawValue, 'unchecked');
-      const [[heldId, before]] = t.held.entries();
+      const [heldId, before] = t.held.entries()[0]!;
       assert.equal(rawValueHold(before!.review), 'unchecked');
       // The gateway is back and finds the value: the same original stays held, now as raw.
       t.gateway.state.answer = 'index';
@@ -288,7 +288,7 @@ describe('VS Code output gate: the gateway raw-value check', () => {
       assert.doesNotMatch(text, /could not check/);
       assert.ok(!shown(t.notebook).includes(RAW));
       await assert.rejects(
-        requestReview(t.gateway.client as never, 'exp-1', t.held, heldId!, 'why', {
+        requestReview(t.gateway.client as never, 'exp-1', t.held, heldId, 'why', {
           notebook: 'nb.ipynb',
           cellIndex: 0,
         }),

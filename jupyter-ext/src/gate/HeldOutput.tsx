@@ -8,12 +8,8 @@
  */
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import {
-  RAW_VALUE_CHECKING_TEXT,
-  RAW_VALUE_FINDING,
-  RAW_VALUE_TEXT,
-  rawValueUnavailableText,
-} from './raw-value.js';
+import { RAW_VALUE_FINDING } from './raw-value.js';
+import { heldStateText, type HeldState } from './held-text.js';
 import type { ReviewComment } from '@privet/core/protocol';
 import {
   WIDGET_STATE_MIME,
@@ -22,24 +18,7 @@ import {
   type RuleId,
 } from '@privet/core/review/index';
 
-/** What the placeholder knows about the held output's review. */
-export type HeldState =
-  | 'checking'
-  | 'none'
-  | 'pending'
-  | 'rejected'
-  | 'changes_requested'
-  | 'signed-out'
-  | 'no-experiment'
-  | 'unavailable'
-  /** Passes alone, but another part of the same stream in this cell is held. */
-  | 'with-stream'
-  /** Waiting for the gateway's raw-value verdict (nothing is shown before it). */
-  | 'checking-raw'
-  /** Shows a value of the raw data's identifier columns: no review can approve it. */
-  | 'raw-value'
-  /** The gateway could not check it against the raw data (see `unavailable`). */
-  | 'raw-unavailable';
+export type { HeldState } from './held-text.js';
 
 /** Props of the placeholder. */
 export interface HeldOutputProps {
@@ -117,41 +96,6 @@ export function summarize(
     mimes: [...e.mimes],
     hints: [...e.hints],
   }));
-}
-
-/** What the state line says. */
-function stateText(props: HeldOutputProps): string {
-  switch (props.state) {
-    case 'checking':
-      return 'Checking whether a reviewer approved this output…';
-    case 'none':
-      return 'Not reviewed. Request a review to have it released.';
-    case 'pending':
-      return `Review requested (${props.reviewId ?? 'pending'}); it appears here once approved.`;
-    case 'rejected':
-      return 'A reviewer rejected this output; it stays hidden.';
-    case 'changes_requested':
-      return 'A reviewer asked for changes: change the code, run it again and request a new review.';
-    case 'signed-out':
-      return 'Sign in to Privet (data panel) to see whether it was approved or to request a review.';
-    case 'no-experiment':
-      return 'Select an experiment in the Privet data panel to request a review.';
-    case 'unavailable':
-      return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
-    case 'with-stream':
-      return props.findings.some((f) => f.rule === 'raw-value')
-        ? `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts) on the raw data's identifier columns, which no review can approve; this part stays hidden with it. Fix: remove the value and run the cell again.`
-        : `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts); this part shows once that part is approved.`;
-    case 'checking-raw':
-      return RAW_VALUE_CHECKING_TEXT;
-    case 'raw-value':
-      return RAW_VALUE_TEXT;
-    case 'raw-unavailable':
-      return rawValueUnavailableText(
-        props.unavailable?.reason ?? 'the gateway did not answer',
-        props.unavailable?.fix ?? 'check that the gateway is running, then run the cell again',
-      );
-  }
 }
 
 /** A comment's time in the user's locale (the ISO text when it cannot be read). */
@@ -296,7 +240,7 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
       <div className="jp-Privet-heldTitle">{title}</div>
       <RuleList findings={props.findings} />
       <div className="jp-Privet-heldState" role="status">
-        {stateText(props)}
+        {heldStateText(props)}
       </div>
       {props.reviewId && (props.comments?.length || props.onReply) ? (
         <Conversation
