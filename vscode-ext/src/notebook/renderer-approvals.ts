@@ -114,6 +114,9 @@ export class RendererApprovals implements vscode.Disposable {
       });
     });
     this.subscriptions.push(answering);
+    // Renderers may have asked before this host was listening (the extension activates when a
+    // notebook or the gate renderer first needs it) and held items for want of an answer.
+    this.recheckSoon();
   }
 
   /** Tells every renderer, once changes settle, to ask again about the items it holds. */
