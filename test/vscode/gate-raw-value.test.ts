@@ -16,6 +16,7 @@ import type { OutputLeakItem } from '@privet/core/protocol';
 import type * as vscodeTypes from 'vscode';
 import type { OutputGate as OutputGateType } from '../../vscode-ext/src/notebook/gate.js';
 import type * as Fake from './fake-vscode/index.js';
+import { noApprovals } from './no-approvals.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -49,14 +50,7 @@ function fakeGateway() {
         rawValue: outputs.map((o) => `${o.before ?? ''}${JSON.stringify(o.output)}`.includes(RAW)),
       });
     },
-    reviewStatus({ contentHashes }: { contentHashes: string[] }) {
-      return Promise.resolve({
-        statuses: contentHashes.map((contentHash) => ({ contentHash, state: 'none' })),
-      });
-    },
-    verifyReleases() {
-      return Promise.resolve({ releases: [] });
-    },
+    ...noApprovals,
   };
   return { client, calls, state };
 }

@@ -14,6 +14,7 @@ import type { NotebookOutput } from '@privet/core';
 import { GatewayError, RawValueChecks } from '@privet/core/client/index';
 import type { OutputLeakItem } from '@privet/core/protocol';
 import type * as Fake from './fake-vscode/index.js';
+import { noApprovals } from './no-approvals.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -52,14 +53,7 @@ function fakeGateway() {
       }
       return { rawValue: outputs.map((o) => checkedText(o).includes(RAW)) };
     },
-    reviewStatus({ contentHashes }: { contentHashes: string[] }) {
-      return Promise.resolve({
-        statuses: contentHashes.map((contentHash) => ({ contentHash, state: 'none' })),
-      });
-    },
-    verifyReleases() {
-      return Promise.resolve({ releases: [] });
-    },
+    ...noApprovals,
   };
   return { client, calls, state };
 }
