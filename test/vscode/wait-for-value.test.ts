@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   LateWatches,
+  settleWithin,
   waitForValue,
   type OnChange,
 } from '../../vscode-ext/src/shared/wait-for-value.js';
@@ -117,5 +118,18 @@ describe('LateWatches (a stream part placed after the host answered "hold")', ()
     await new Promise((r) => setImmediate(r));
     assert.equal(found, 0);
     assert.equal(c.live(), 0);
+  });
+});
+
+describe('settleWithin (an answer bounded in time)', () => {
+  test('resolves with the work when it settles first, with undefined when the time runs out', async () => {
+    assert.deepEqual(await settleWithin(Promise.resolve([true]), 1000), [true]);
+    const never = new Promise<string>(() => undefined);
+    assert.equal(await settleWithin(never, 20), undefined);
+    // A deadline already passed still lets work that is already settled win.
+    assert.equal(await settleWithin(Promise.resolve('done'), -5), 'done');
+  });
+  test('a failure of the work is passed on', async () => {
+    await assert.rejects(settleWithin(Promise.reject(new Error('boom')), 1000), /boom/);
   });
 });

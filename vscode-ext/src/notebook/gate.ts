@@ -86,6 +86,7 @@ import { checkAsDrawnWith } from './drawn-check.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
 import { replaceHeldPlaceholder, restoreHeldOriginal } from './restore.js';
 import { rawValueFinding, unansweredVerdict, UNREADABLE_VERDICT } from './raw-value.js';
+import { settleWithin } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
 import { DP_RELEASE_MIME_TYPE } from '@privet/core/protocol';
 import { MARKDOWN_MIMES } from '../renderer/delegates.js';
@@ -263,9 +264,9 @@ export class OutputGate implements vscode.Disposable {
     void this.gateCells(notebook, notebook.getCells(), drawnElsewhere);
     try {
       const deadline = Date.now() + OPEN_CHECK_MS;
-      await withinDeadline(this.session.whenRestored(), deadline);
+      await settleWithin(this.session.whenRestored(), deadline - Date.now());
       await this.views.whenKnown(Math.max(0, deadline - Date.now()));
-      await withinDeadline(this.askAboutFlagged(notebook), deadline);
+      await settleWithin(this.askAboutFlagged(notebook), deadline - Date.now());
       // Swaps of changed cells still being applied land first (no second hold of one original).
       await Promise.allSettled([...this.running]);
     } catch (error) {
@@ -627,19 +628,6 @@ export class OutputGate implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     for (const s of this.subscriptions) s.dispose();
-  }
-}
-
-/** Resolves with `work`, or once `deadline` (epoch ms) has passed, whichever comes first. */
-async function withinDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>(
-    (resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))),
-  );
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

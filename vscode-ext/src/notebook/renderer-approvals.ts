@@ -38,7 +38,7 @@ import type {
   UnknownReleases,
 } from '@privet/core/client/index';
 import { checkAsDrawnWith } from './drawn-check.js';
-import { LateWatches, waitForValue } from '../shared/wait-for-value.js';
+import { LateWatches, settleWithin, waitForValue } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
 import type { ViewUsed } from '@privet/core';
 import { UNREADABLE_VERDICT } from './raw-value.js';
@@ -160,12 +160,7 @@ export class RendererApprovals implements vscode.Disposable {
       );
     })().catch(() => [UNREADABLE_VERDICT]);
     const allClear = (vs: RawValueVerdict[]): boolean => vs.every((v) => v.state === 'clear');
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), RAW_ANSWER_MS);
-    });
-    const answered = await Promise.race([verdicts, late]);
-    clearTimeout(timer);
+    const answered = await settleWithin(verdicts, RAW_ANSWER_MS);
     if (answered) return allClear(answered);
     void verdicts.then((vs) => {
       if (allClear(vs)) this.recheckSoon();

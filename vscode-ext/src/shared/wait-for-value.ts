@@ -37,6 +37,19 @@ export function waitForValue<T>(
   });
 }
 
+/** Resolves with what `work` resolves to, or with undefined once `timeoutMs` has passed first. */
+export async function settleWithin<T>(work: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, timeoutMs));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Watches, once per key and each for a bounded time, for things that were not there when asked
  * (a stream part the host could not place in time, so the renderer holds it), and calls
