@@ -6,12 +6,14 @@
  * outputs are review.ts's mixed-MIME bundles (log text, a pandas HTML table, JSON, markdown).
  * The route runs the check in a worker thread (output-worker.ts): its latency there (with the copy
  * to the worker) is reported too, and how long the main thread stalls during a 1 MB check, in the
- * worker against on the main thread (the longest gap between 1 ms timer ticks).
+ * worker against on the main thread (the longest gap between 1 ms timer ticks), and the same for
+ * an export of a notebook showing it (POST /exports sends its lookups to the worker too).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { filterNotebook } from '../gateway/src/export/filter.js';
 import { holdsRawValue } from '../gateway/src/leak/outputs.js';
 import { OutputCheckWorker } from '../gateway/src/leak/output-worker.js';
 import { LeakService } from '../gateway/src/leak/service.js';
@@ -49,6 +51,12 @@ export: { require_review_for_flagged: true, images: review, small_cell_threshold
 `;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A one-cell notebook showing `output` (as POST /exports receives it). */
+function exportedNotebook(output: NotebookOutput): Record<string, unknown> {
+  const cell = { cell_type: 'code', source: 'df', metadata: {}, execution_count: 1 };
+  return { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ ...cell, outputs: [output] }] };
+}
 
 /** The longest gap between 1 ms timer ticks on this thread while `work` runs. */
 async function longestStall(work: () => Promise<unknown>): Promise<number> {
@@ -144,6 +152,31 @@ export async function run(): Promise<BenchResult> {
         metrics[`main_thread_stall_${label}_in_worker_ms`] = median(stallWorker);
         ratios[`main_thread_stall_in_worker_over_on_main_${label}`] =
           median(stallWorker) / median(stallMain);
+        // An export of a notebook with this output: the rules, hashes and the filter run on the
+        // main thread either way; the raw-value lookups there or in the worker (as the route does).
+        const exportStall = async (o: NotebookOutput, inWorker: boolean): Promise<number> =>
+          longestStall(() =>
+            filterNotebook(exportedNotebook(o), {
+              policy: loaded.policy,
+              knownRelease: () => false,
+              approvedReviewId: () => 'review-1', // approved: kept, so looked up
+              rawValues: async (items) =>
+                inWorker
+                  ? worker.check(index, items)
+                  : items.map((i) => holdsRawValue(index, i.output, i.before)),
+            }),
+          );
+        const exportMain: number[] = [];
+        const exportWorker: number[] = [];
+        for (let r = 0; r < 5; r++) {
+          const o = outputs[r % outputs.length]!;
+          exportMain.push(await exportStall(o, false));
+          exportWorker.push(await exportStall(o, true));
+        }
+        metrics[`export_stall_${label}_lookups_on_main_ms`] = median(exportMain);
+        metrics[`export_stall_${label}_lookups_in_worker_ms`] = median(exportWorker);
+        ratios[`export_stall_lookups_in_worker_over_on_main_${label}`] =
+          median(exportWorker) / median(exportMain);
       }
       await worker.close();
       return {
@@ -155,6 +188,7 @@ export async function run(): Promise<BenchResult> {
           'per output: every run of 1–4 words of its visible text (as drawn and as folded) looked up; local: checkOutput of the same output, timed in turns',
           'the hosts batch outputs shown together into one call and cache verdicts by content, so a redraw costs nothing',
           'POST /leak-check/outputs checks in a worker thread: "worker" latency includes copying the output to it; the stall is the longest gap between 1 ms ticks of the main thread during one 1 MB check',
+          'export stall: the same gap during the export filter of a one-cell notebook with that output (rules and hashes on the main thread either way), its raw-value lookups on the main thread vs in the worker (as POST /exports does)',
         ],
       };
     } finally {

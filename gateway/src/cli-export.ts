@@ -16,6 +16,7 @@ import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
 import { buildLeakIndex } from './leak/index-build.js';
+import { holdsRawValue } from './leak/outputs.js';
 import { requireStateDir } from './cli-records.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
@@ -134,8 +135,15 @@ export function addExportCommands(program: Command): void {
             policy: loaded.policy,
             policyHash: loaded.hash,
             stateDir: opts.state,
-            leakIndex: () =>
-              buildLeakIndex(loaded.policy, loaded.dir, loadOrCreateMasterKey(opts.state)),
+            // A one-shot process: the lookups run here, not in a worker.
+            rawValues: async (items) => {
+              const index = await buildLeakIndex(
+                loaded.policy,
+                loaded.dir,
+                loadOrCreateMasterKey(opts.state),
+              );
+              return items.map(({ output, before }) => holdsRawValue(index, output, before));
+            },
           });
           const bundle = await exporter.create(
             { user: opts.user, roles: [...grant.roles] },

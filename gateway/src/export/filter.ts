@@ -14,21 +14,26 @@
 // output's metadata, `transient` or unknown keys, and unknown keys of cells or the notebook, never
 // leave.
 import { createHash } from 'node:crypto';
-import type { ExportManifestOutput, ExportManifestSource, Policy } from '@privet/core';
+import type {
+  ExportManifestOutput,
+  ExportManifestSource,
+  OutputLeakItem,
+  Policy,
+} from '@privet/core';
 import {
   checkNotebook,
   checkOutput,
   joinText,
-  shownTextCandidates,
   holdingRules,
   outputContentHash,
   settingsFromExportRules,
   type NotebookOutput,
+  type ReviewResult,
   type ReviewContext,
 } from '@privet/core/review/index';
 import type { JsonValue } from '@privet/core/record/index';
 import { HttpError } from '../http/errors.js';
-import { rawValueOutputs, type RawValueLookup } from '../leak/outputs.js';
+import { rawValueItems } from '../leak/outputs.js';
 import { placeholderOutput, placeholderText } from './placeholder.js';
 
 const NOTEBOOK_METADATA_KEPT = ['kernelspec', 'language_info'];
@@ -50,8 +55,11 @@ export interface FilterContext {
   knownRelease: (id: string, content: string) => boolean;
   /** The approved review request covering this content hash in the experiment, if any. */
   approvedReviewId: (contentHash: string) => string | undefined;
-  /** True when any candidate is a raw identifier value (the gateway's keyed index). */
-  rawValueLeak: RawValueLookup;
+  /**
+   * One verdict per item, in order: true when it shows a raw identifier value (the gateway's keyed
+   * index; the gateway answers in its output-check worker).
+   */
+  rawValues: (items: OutputLeakItem[]) => Promise<boolean[]>;
 }
 
 /** The rule a raw identifier value found in an output or cell source is withheld under. */
@@ -190,6 +198,83 @@ async function hashOf(output: JsonValue): Promise<string> {
   }
 }
 
+/** A raw-value lookup of the export, and what a hit withholds. */
+interface RawValueLookupPlan {
+  item: OutputLeakItem;
+  withhold: () => void;
+}
+
+/** A cell's source as the lookup sees it: markdown as markdown, anything else as plain text. */
+function sourceItem(text: string, markdown: boolean): OutputLeakItem {
+  const output = markdown
+    ? { output_type: 'display_data', data: { 'text/markdown': text }, metadata: {} }
+    : { output_type: 'stream', name: 'stdout', text };
+  return { output: output as NotebookOutput };
+}
+
+/** The manifest line of one output: passed, approved (by its content hash) or withheld. */
+async function outputLine(
+  ci: number,
+  oi: number,
+  output: JsonValue,
+  result: ReviewResult | undefined,
+  ctx: FilterContext,
+): Promise<ExportManifestOutput> {
+  const contentHash = await hashOf(output);
+  const line: ExportManifestOutput = {
+    cellIndex: ci,
+    outputIndex: oi,
+    contentHash,
+    status: 'withheld',
+  };
+  if (checkedOutput(output) === undefined) line.rules = ['malformed'];
+  else if (result?.verdict === 'pass') line.status = 'passed';
+  else {
+    const reviewId = ctx.approvedReviewId(contentHash);
+    if (reviewId !== undefined) {
+      line.status = 'approved';
+      line.reviewId = reviewId;
+    } else line.rules = result ? holdingRules(result.findings) : ['malformed'];
+  }
+  return line;
+}
+
+/**
+ * A held chunk of a stream holds every chunk of that stream in the cell; then the cell's outputs
+ * are set: placeholders for what is withheld, the checked fields of the rest.
+ */
+function finishCell(
+  cell: JsonObject,
+  outputs: JsonValue[],
+  cellLines: ExportManifestOutput[],
+): void {
+  const heldStreams = new Set<string>();
+  for (const line of cellLines)
+    if (line.status === 'withheld') {
+      const o = outputs[line.outputIndex];
+      if (isObject(o) && o.output_type === 'stream') heldStreams.add(String(o.name));
+    }
+  for (const line of cellLines) {
+    const o = outputs[line.outputIndex];
+    if (
+      line.status !== 'withheld' &&
+      isObject(o) &&
+      o.output_type === 'stream' &&
+      heldStreams.has(String(o.name))
+    ) {
+      line.status = 'withheld';
+      delete line.reviewId;
+      line.rules = ['stream-held'];
+    }
+  }
+  cell.outputs = outputs.map((o, oi) => {
+    const line = cellLines[oi]!;
+    if (line.status === 'withheld')
+      return placeholderOutput(line.rules ?? []) as unknown as JsonValue;
+    return checkedOutput(o)!;
+  });
+}
+
 /** Re-checks every output and returns the notebook with only passed or approved outputs. */
 export async function filterNotebook(
   value: unknown,
@@ -209,72 +294,39 @@ export async function filterNotebook(
     cell: exportedCell(source),
   }));
   const withheldSources: ExportManifestSource[] = [];
+  // The rules first; what they keep is then looked up for raw values in one batch.
+  const lookups: RawValueLookupPlan[] = [];
+  const finishing: (() => void)[] = [];
   for (const [ci, { source, cell }] of cells.entries()) {
     const rules = sourceRules(cell, context);
-    const shownAs = cell.cell_type === 'markdown' ? 'text/markdown' : 'text/plain';
-    if (rules.length === 0 && ctx.rawValueLeak(shownTextCandidates(joinText(cell.source), shownAs)))
-      rules.push(RAW_VALUE_RULE);
-    if (rules.length > 0) {
-      cell.source = placeholderText(rules);
-      withheldSources.push({ cellIndex: ci, rules });
-    }
+    const withholdSource = (why: string[]): void => {
+      cell.source = placeholderText(why);
+      withheldSources.push({ cellIndex: ci, rules: why });
+    };
+    if (rules.length > 0) withholdSource(rules);
+    else if (joinText(cell.source) !== '')
+      lookups.push({
+        item: sourceItem(joinText(cell.source), cell.cell_type === 'markdown'),
+        withhold: () => withholdSource([RAW_VALUE_RULE]),
+      });
     if (!Array.isArray(source.outputs) || cell.cell_type !== 'code') continue;
     const outputs = source.outputs;
     const cellLines: ExportManifestOutput[] = [];
-    for (const [oi, output] of outputs.entries()) {
-      const result = verdicts.get(`${ci}:${oi}`);
-      const contentHash = await hashOf(output);
-      const line: ExportManifestOutput = {
-        cellIndex: ci,
-        outputIndex: oi,
-        contentHash,
-        status: 'withheld',
-      };
-      if (checkedOutput(output) === undefined) line.rules = ['malformed'];
-      else if (result?.verdict === 'pass') line.status = 'passed';
-      else {
-        const reviewId = ctx.approvedReviewId(contentHash);
-        if (reviewId !== undefined) {
-          line.status = 'approved';
-          line.reviewId = reviewId;
-        } else line.rules = result ? holdingRules(result.findings) : ['malformed'];
-      }
-      cellLines.push(line);
-    }
+    for (const [oi, output] of outputs.entries())
+      cellLines.push(await outputLine(ci, oi, output, verdicts.get(`${ci}:${oi}`), ctx));
     // A raw identifier value withholds what holds it (a stream is looked up whole).
-    const byIndex = new Map(cellLines.map((l) => [l.outputIndex, l]));
-    const skip = (i: number): boolean =>
-      byIndex.get(i)?.status !== 'passed' && byIndex.get(i)?.status !== 'approved';
-    for (const i of rawValueOutputs(outputs, ctx.rawValueLeak, skip))
-      withholdRawValue(byIndex.get(i)!);
-    // A held chunk of a stream holds every chunk of that stream in the cell.
-    const heldStreams = new Set<string>();
-    for (const line of cellLines)
-      if (line.status === 'withheld') {
-        const o = outputs[line.outputIndex];
-        if (isObject(o) && o.output_type === 'stream') heldStreams.add(String(o.name));
-      }
-    for (const line of cellLines) {
-      const o = outputs[line.outputIndex];
-      if (
-        line.status !== 'withheld' &&
-        isObject(o) &&
-        o.output_type === 'stream' &&
-        heldStreams.has(String(o.name))
-      ) {
-        line.status = 'withheld';
-        delete line.reviewId;
-        line.rules = ['stream-held'];
-      }
-    }
-    cell.outputs = outputs.map((o, oi) => {
-      const line = cellLines[oi]!;
-      if (line.status === 'withheld')
-        return placeholderOutput(line.rules ?? []) as unknown as JsonValue;
-      return checkedOutput(o)!;
-    });
+    const kept = (i: number): boolean =>
+      cellLines[i]?.status === 'passed' || cellLines[i]?.status === 'approved';
+    for (const { item, at } of rawValueItems(outputs, (i) => !kept(i)))
+      lookups.push({ item, withhold: () => at.forEach((i) => withholdRawValue(cellLines[i]!)) });
+    finishing.push(() => finishCell(cell, outputs, cellLines));
     lines.push(...cellLines);
   }
+  const found = await ctx.rawValues(lookups.map((l) => l.item));
+  // A verdict missing from the answer withholds (fail closed).
+  lookups.forEach((l, i) => found[i] !== false && l.withhold());
+  for (const finish of finishing) finish();
+  withheldSources.sort((a, b) => a.cellIndex - b.cellIndex);
   const notebook: JsonObject = {
     nbformat: 4,
     nbformat_minor: typeof nb.nbformat_minor === 'number' ? nb.nbformat_minor : 5,

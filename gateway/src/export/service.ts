@@ -9,12 +9,12 @@ import type {
   ExportBundle,
   ExportManifest,
   ExportPublicKeyResponse,
+  OutputLeakItem,
   Policy,
 } from '@privet/core';
 import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
 import { hasRole, isMember, refusalFiling, type Actor } from '../experiments/access.js';
-import type { LeakIndex } from '../leak/index-build.js';
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
 import { experimentField, objectBody } from '../review/validate.js';
@@ -38,10 +38,11 @@ export interface ExportServiceOptions {
   policyHash: string;
   stateDir: string;
   /**
-   * The raw-value index (built on first use, rebuilt when the raw identifier files change): every
-   * kept output and cell source is looked up in it. An index that cannot be built fails the export.
+   * One verdict per item, in order: true when it shows a raw identifier value. Every kept output
+   * and cell source is looked up (the gateway: in its output-check worker, one batch per export);
+   * an index that cannot be built, or a check that fails, fails the export.
    */
-  leakIndex: () => Promise<LeakIndex>;
+  rawValues: (items: OutputLeakItem[]) => Promise<boolean[]>;
   /**
    * Spends the actor's raw-value lookups (one per output and cell source) or throws 429; absent on
    * the gateway host's own CLI. Each withheld line tells whether a value is in the raw data.
@@ -108,10 +109,9 @@ export class ExportService {
       throw refusal;
     }
     this.o.spendLookups?.(actor, rawValueLookups(request.notebook), request.experiment);
-    const index = await this.o.leakIndex();
     const filtered = await filterNotebook(request.notebook, {
       policy,
-      rawValueLeak: (candidates) => candidates.some((c) => index.matches(c)),
+      rawValues: this.o.rawValues,
       knownRelease: (id, content) => services.reviews.releases.hasContent(id, content),
       approvedReviewId: (hash) => services.reviews.approvedReviewId(request.experiment, hash),
     });

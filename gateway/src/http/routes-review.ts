@@ -109,7 +109,7 @@ export function registerReviewRoutes(
     policy: o.loaded.policy,
     policyHash: o.loaded.hash,
     stateDir: o.stateDir,
-    leakIndex: () => leaks.loadIndex(),
+    rawValues: (items) => leaks.holdRawValues(items),
     spendLookups: (actor, lookups, experiment) => leaks.spend(actor, lookups, experiment, 'export'),
   });
   // A failed warm-up is retried (and reported) by the first leak check.

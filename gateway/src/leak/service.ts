@@ -11,6 +11,7 @@ import type {
   LeakCheckResponse,
   OutputLeakCheckRequest,
   OutputLeakCheckResponse,
+  OutputLeakItem,
   Policy,
 } from '@privet/core';
 import { MAX_LEAK_CHECK_OUTPUTS, type NotebookOutput } from '@privet/core/review/index';
@@ -169,10 +170,18 @@ export class LeakService {
    * (`before`), so a value split over two writes is found.
    */
   async outputHoldsRawValue(output: NotebookOutput, before = ''): Promise<boolean> {
-    const index = await this.loadIndex();
-    const item = before === '' ? { output } : { output, before };
-    const [found] = await this.outputWorker.check(index, [item]);
+    const [found] = await this.holdRawValues([before === '' ? { output } : { output, before }]);
     return found === true;
+  }
+
+  /**
+   * One verdict per item, in order: true when it shows a raw identifier value. Checked in the
+   * output-check worker, in one batch (an export's outputs and cell sources).
+   */
+  async holdRawValues(items: OutputLeakItem[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const index = await this.loadIndex();
+    return this.outputWorker.check(index, items);
   }
 
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */
@@ -241,8 +250,7 @@ export class LeakService {
     this.refuseUnlessAnalystMember(actor, request.experiment, 'leak-check');
     this.spend(actor, request.outputs.length, request.experiment, 'leak-check');
     // One index (and one look at the raw files' stamp) for the whole batch, checked in the worker.
-    const index = await this.loadIndex();
-    const rawValue = await this.outputWorker.check(index, request.outputs);
+    const rawValue = await this.holdRawValues(request.outputs);
     const matches = rawValue.filter(Boolean).length;
     if (matches > 0)
       this.o.audit.append({

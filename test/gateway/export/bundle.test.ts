@@ -8,12 +8,17 @@ import type {
   AuditResponse,
   ExportBundle,
   ExportPublicKeyResponse,
+  OutputLeakItem,
+  Policy,
   ReviewRequest,
 } from '@privet/core';
-import { DP_RELEASE_MIME } from '@privet/core/review/index';
+import { DP_RELEASE_MIME, joinText } from '@privet/core/review/index';
 import { canonicalJson, type JsonValue } from '@privet/core/record/index';
 import { verifyBundle } from '../../../gateway/src/export/verify.js';
 import { rawPublicKey } from '../../../gateway/src/export/signing-key.js';
+import { filterNotebook } from '../../../gateway/src/export/filter.js';
+import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
+import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
 import {
   EXPERIMENT,
   PASSING,
@@ -68,6 +73,45 @@ function notebook(): Record<string, unknown> {
       { cell_type: 'markdown', source: `Top earner: ${NOTE_EMAIL}`, metadata: {} },
       { cell_type: 'markdown', source: TYPED_TABLE, metadata: {} },
       { ...code([PASSING]), source: `df[df.email == "${CODE_EMAIL}"].income.mean()` },
+    ],
+  };
+}
+
+/** A notebook with raw names in a markdown source, a split stream and an HTML table. */
+function namesNotebook(): Record<string, unknown> {
+  const [ada, bo, cyra] = [PEOPLE[3]!.name, PEOPLE[4]!.name, PEOPLE[5]!.name];
+  const code = (source: string, outputs: unknown[]) => ({
+    cell_type: 'code',
+    source,
+    metadata: {},
+    execution_count: 1,
+    outputs,
+  });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: 'markdown', source: `Spoke with ${bo} today.`, metadata: {} },
+      code('print(top)', [
+        { output_type: 'stream', name: 'stdout', text: `top: ${ada.slice(0, 6)}` },
+        { output_type: 'stream', name: 'stdout', text: `${ada.slice(6)}\n` },
+      ]),
+      code('t', [
+        {
+          output_type: 'display_data',
+          data: { 'text/html': `<table><tr><td>${cyra}</td><td>31</td></tr></table>` },
+          metadata: {},
+        },
+      ]),
+      // Names that are not in the data, counts and decimals: nothing to withhold.
+      code('summary', [
+        {
+          output_type: 'stream',
+          name: 'stdout',
+          text: 'Ada Lovelace  mean 52341.2345678  n 1204  4155551003.5\n',
+        },
+      ]),
     ],
   };
 }
@@ -406,43 +450,10 @@ describe('export bundles', () => {
   });
   test('raw identifier values are withheld wherever they appear, split streams and sources too', async () => {
     const [ada, bo, cyra] = [PEOPLE[3]!.name, PEOPLE[4]!.name, PEOPLE[5]!.name];
-    const code = (source: string, outputs: unknown[]) => ({
-      cell_type: 'code',
-      source,
-      metadata: {},
-      execution_count: 1,
-      outputs,
-    });
     const res = await g.call('POST', '/exports', 'ana', {
       experiment: EXPERIMENT,
       name: 'names.ipynb',
-      notebook: {
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: {},
-        cells: [
-          { cell_type: 'markdown', source: `Spoke with ${bo} today.`, metadata: {} },
-          code('print(top)', [
-            { output_type: 'stream', name: 'stdout', text: `top: ${ada.slice(0, 6)}` },
-            { output_type: 'stream', name: 'stdout', text: `${ada.slice(6)}\n` },
-          ]),
-          code('t', [
-            {
-              output_type: 'display_data',
-              data: { 'text/html': `<table><tr><td>${cyra}</td><td>31</td></tr></table>` },
-              metadata: {},
-            },
-          ]),
-          // Names that are not in the data, counts and decimals: nothing to withhold.
-          code('summary', [
-            {
-              output_type: 'stream',
-              name: 'stdout',
-              text: 'Ada Lovelace  mean 52341.2345678  n 1204  4155551003.5\n',
-            },
-          ]),
-        ],
-      },
+      notebook: namesNotebook(),
     });
     assert.equal(res.status, 201);
     const names = (await res.json()) as ExportBundle;
@@ -457,6 +468,57 @@ describe('export bundles', () => {
       assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
     assert.equal((await verifyBundle(names, trusted)).ok, true);
   });
+  test("an export's raw-value lookups run in the output-check worker, in one batch", async (t) => {
+    const batches = t.mock.method(OutputCheckWorker.prototype, 'check');
+    const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
+    const res = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'names.ipynb',
+      notebook: namesNotebook(),
+    });
+    assert.equal(res.status, 201);
+    const names = (await res.json()) as ExportBundle;
+    assert.equal(batches.mock.callCount(), 1, 'one batch for the whole export');
+    const items = batches.mock.calls[0]!.arguments[1];
+    // Four cell sources, the split stream read whole, the HTML table and the summary stream.
+    assert.equal(items.length, 7);
+    const whole = (i: OutputLeakItem) =>
+      i.output.output_type === 'stream' && joinText(i.output.text).includes(PEOPLE[3]!.name);
+    assert.ok(items.some(whole), 'the split stream is looked up whole');
+    assert.equal(mainThreadLookups.mock.callCount(), 0, 'no lookup on the event loop');
+    assert.deepEqual(
+      names.manifest.outputs.map((l) => l.status),
+      ['withheld', 'withheld', 'withheld', 'passed'],
+    );
+  });
+
+  test('an answer missing verdicts withholds every output and source it did not clear', async () => {
+    const cleared = async (items: OutputLeakItem[]) => items.slice(0, -1).map(() => false);
+    const filtered = await filterNotebook(namesNotebook(), {
+      policy: { export: { small_cell_threshold: 10 } } as unknown as Policy,
+      knownRelease: () => false,
+      approvedReviewId: () => undefined,
+      rawValues: cleared,
+    });
+    // The batch's last item (the summary stream) got no verdict: withheld; the rest were cleared.
+    assert.deepEqual(filtered.withheldSources, []);
+    assert.deepEqual(
+      filtered.outputs.map((l) => `${l.status}:${(l.rules ?? []).join()}`),
+      ['passed:', 'passed:', 'passed:', 'withheld:raw-value'],
+    );
+    const none = await filterNotebook(namesNotebook(), {
+      policy: { export: { small_cell_threshold: 10 } } as unknown as Policy,
+      knownRelease: () => false,
+      approvedReviewId: () => undefined,
+      rawValues: async () => [],
+    });
+    assert.deepEqual(
+      none.withheldSources.map((w) => w.cellIndex),
+      [0, 1, 2, 3],
+    );
+    assert.ok(none.outputs.every((l) => l.status === 'withheld' && l.rules![0] === 'raw-value'));
+  });
+
   test('a DP release is exported only with the numbers the ledger released under its id', async () => {
     const release = await spendCountQuery(g);
     const dpOutput = (value: unknown) => ({
