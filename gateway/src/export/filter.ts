@@ -6,7 +6,8 @@
 // markdown, so a typed-in table meets the small-cell rule; code and raw as plain text): a source
 // that would be held is replaced by a placeholder, as nothing approves a source. Then every output
 // and source still kept is looked up in the raw-value index (runs of words against the raw
-// identifier values; the gateway holds the index, so this check cannot be skipped): a match
+// identifier values; the gateway holds the index, so this check cannot be skipped), all in one
+// batch that the gateway answers in its output-check worker: a match, or a missing verdict,
 // withholds it under `raw-value`, approved or not, as a reviewer cannot tell a real name from a
 // made-up one. Places outside outputs that can carry data
 // (widget state, attachments, unknown metadata) are dropped rather than checked, and every kept

@@ -45,14 +45,17 @@ const changedTable = () => {
   return t;
 };
 
+/** An executed code cell. */
+const codeCell = (source: string, outputs: unknown[]) => ({
+  cell_type: 'code',
+  source,
+  metadata: {},
+  execution_count: 1,
+  outputs,
+});
+
 function notebook(): Record<string, unknown> {
-  const code = (outputs: unknown[]) => ({
-    cell_type: 'code',
-    source: 'x',
-    metadata: {},
-    execution_count: 1,
-    outputs,
-  });
+  const code = (outputs: unknown[]) => codeCell('x', outputs);
   return {
     nbformat: 4,
     nbformat_minor: 5,
@@ -80,13 +83,7 @@ function notebook(): Record<string, unknown> {
 /** A notebook with raw names in a markdown source, a split stream and an HTML table. */
 function namesNotebook(): Record<string, unknown> {
   const [ada, bo, cyra] = [PEOPLE[3]!.name, PEOPLE[4]!.name, PEOPLE[5]!.name];
-  const code = (source: string, outputs: unknown[]) => ({
-    cell_type: 'code',
-    source,
-    metadata: {},
-    execution_count: 1,
-    outputs,
-  });
+  const code = codeCell;
   return {
     nbformat: 4,
     nbformat_minor: 5,
@@ -114,6 +111,17 @@ function namesNotebook(): Record<string, unknown> {
       ]),
     ],
   };
+}
+
+/** Exports `namesNotebook()` as ana (the export must succeed). */
+async function exportNames(): Promise<ExportBundle> {
+  const res = await g.call('POST', '/exports', 'ana', {
+    experiment: EXPERIMENT,
+    name: 'names.ipynb',
+    notebook: namesNotebook(),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()) as ExportBundle;
 }
 
 function clone<T>(v: T): T {
@@ -450,13 +458,7 @@ describe('export bundles', () => {
   });
   test('raw identifier values are withheld wherever they appear, split streams and sources too', async () => {
     const [ada, bo, cyra] = [PEOPLE[3]!.name, PEOPLE[4]!.name, PEOPLE[5]!.name];
-    const res = await g.call('POST', '/exports', 'ana', {
-      experiment: EXPERIMENT,
-      name: 'names.ipynb',
-      notebook: namesNotebook(),
-    });
-    assert.equal(res.status, 201);
-    const names = (await res.json()) as ExportBundle;
+    const names = await exportNames();
     assert.deepEqual(
       names.manifest.outputs.map((l) => `${l.cellIndex}:${l.outputIndex}:${l.status}`),
       ['1:0:withheld', '1:1:withheld', '2:0:withheld', '3:0:passed'],
@@ -471,13 +473,7 @@ describe('export bundles', () => {
   test("an export's raw-value lookups run in the output-check worker, in one batch", async (t) => {
     const batches = t.mock.method(OutputCheckWorker.prototype, 'check');
     const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
-    const res = await g.call('POST', '/exports', 'ana', {
-      experiment: EXPERIMENT,
-      name: 'names.ipynb',
-      notebook: namesNotebook(),
-    });
-    assert.equal(res.status, 201);
-    const names = (await res.json()) as ExportBundle;
+    const names = await exportNames();
     assert.equal(batches.mock.callCount(), 1, 'one batch for the whole export');
     const items = batches.mock.calls[0]!.arguments[1];
     // Four cell sources, the split stream read whole, the HTML table and the summary stream.
@@ -493,25 +489,21 @@ describe('export bundles', () => {
   });
 
   test('an answer missing verdicts withholds every output and source it did not clear', async () => {
-    const cleared = async (items: OutputLeakItem[]) => items.slice(0, -1).map(() => false);
-    const filtered = await filterNotebook(namesNotebook(), {
-      policy: { export: { small_cell_threshold: 10 } } as unknown as Policy,
-      knownRelease: () => false,
-      approvedReviewId: () => undefined,
-      rawValues: cleared,
-    });
+    const filterWith = (rawValues: (items: OutputLeakItem[]) => Promise<boolean[]>) =>
+      filterNotebook(namesNotebook(), {
+        policy: { export: { small_cell_threshold: 10 } } as unknown as Policy,
+        knownRelease: () => false,
+        approvedReviewId: () => undefined,
+        rawValues,
+      });
+    const filtered = await filterWith(async (items) => items.slice(0, -1).map(() => false));
     // The batch's last item (the summary stream) got no verdict: withheld; the rest were cleared.
     assert.deepEqual(filtered.withheldSources, []);
     assert.deepEqual(
       filtered.outputs.map((l) => `${l.status}:${(l.rules ?? []).join()}`),
       ['passed:', 'passed:', 'passed:', 'withheld:raw-value'],
     );
-    const none = await filterNotebook(namesNotebook(), {
-      policy: { export: { small_cell_threshold: 10 } } as unknown as Policy,
-      knownRelease: () => false,
-      approvedReviewId: () => undefined,
-      rawValues: async () => [],
-    });
+    const none = await filterWith(async () => []);
     assert.deepEqual(
       none.withheldSources.map((w) => w.cellIndex),
       [0, 1, 2, 3],
