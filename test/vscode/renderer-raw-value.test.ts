@@ -230,6 +230,45 @@ describe('VS Code renderer answers: the gateway raw-value check', () => {
     }
   });
 
+  it('checks an item of a multi-MIME output as the whole output: one lookup for the gate and every MIME type', async () => {
+    const t = setUp({ withGate: true });
+    try {
+      const html = '<table><tr><td>Quillon Vardemarsk</td><td>41</td></tr></table>';
+      const plain = 'name  age\nQuillon Vardemarsk  41';
+      fake.writeOutputs(t.cell, [
+        new fake.NotebookCellOutput([
+          fake.NotebookCellOutputItem.text(html, 'text/html'),
+          fake.NotebookCellOutputItem.text(plain, 'text/plain'),
+        ]),
+      ]);
+      await until(() => t.gateway.calls.length > 0, 'the document gate’s lookup');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await t.ask('text/html', html)).approved, true);
+      assert.equal((await t.ask('text/plain', plain)).approved, true);
+      assert.equal(t.gateway.calls.length, 1, 'the whole output, looked up once');
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('holds every MIME type of an output whose other MIME type shows a raw value', async () => {
+    const t = setUp();
+    try {
+      const html = '<table><tr><td>customer</td><td>41</td></tr></table>';
+      fake.writeOutputs(t.cell, [
+        new fake.NotebookCellOutput([
+          fake.NotebookCellOutputItem.text(html, 'text/html'),
+          fake.NotebookCellOutputItem.text(`customer ${RAW}  41`, 'text/plain'),
+        ]),
+      ]);
+      assert.equal((await t.ask('text/html', html)).approved, false);
+      // An item no output holds is read on its own.
+      assert.equal((await t.ask('text/html', '<b>mean 41.5</b>')).approved, true);
+    } finally {
+      t.dispose();
+    }
+  });
+
   it('shares the document gate’s verdicts: one lookup for an output both check', async () => {
     const t = setUp({ withGate: true });
     try {

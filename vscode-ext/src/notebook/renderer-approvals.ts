@@ -12,9 +12,10 @@
  * Signed in with an experiment, a "yes" also needs the gateway's raw-value check to clear the item
  * (after the earlier parts of its stream): the renderer asks about every item before drawing it,
  * so a value from the raw identifier columns is never drawn, not even before the document gate
- * swaps it (both share one RawValueChecks, so the gateway is asked once per content). A verdict
- * not back within RAW_ANSWER_MS answers "no"; if it clears later, the renderers are told to ask
- * again. Signed out, nothing is asked (as in the document gate).
+ * swaps it. Both share one RawValueChecks, and an item of an output is read as that whole output
+ * (as the document gate reads it), so the gateway is asked once per output, whatever its MIME
+ * types. A verdict not back within RAW_ANSWER_MS answers "no"; if it clears later, the renderers
+ * are told to ask again. Signed out, nothing is asked (as in the document gate).
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
  */
@@ -40,7 +41,7 @@ import type {
 import { checkAsDrawnWith } from './drawn-check.js';
 import { LateWatches, settleWithin, waitForValue } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
-import type { ViewUsed } from '@privet/core';
+import type { NotebookOutput, ViewUsed } from '@privet/core';
 import { UNREADABLE_VERDICT } from './raw-value.js';
 
 /**
@@ -59,6 +60,12 @@ const LATE_ITEM_WATCH_MS = 60_000;
  * the views and the stream), so it still comes within the renderer's 5 s.
  */
 const RAW_ANSWER_MS = 1500;
+
+/** One output the raw-value check reads for an item, after the earlier text of its stream. */
+interface RawTarget {
+  output: NotebookOutput;
+  before: string;
+}
 
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
@@ -141,24 +148,48 @@ export class RendererApprovals implements vscode.Disposable {
     const allowed =
       (await this.passes(notebook, mime, text, contexts)) ||
       (await this.approved(notebook, mime, text));
-    return allowed && this.rawValueClear(mime, text, (await contexts) ?? ['']);
+    return allowed && this.rawValueClear(this.rawTargets(notebook, mime, text, await contexts));
   }
 
   /**
-   * True when the gateway's raw-value check clears the item after each of its stream contexts
-   * within RAW_ANSWER_MS (true when signed out or without an experiment: nothing to ask); a late
+   * What the raw-value check reads for an item: a stream part after each of its stream contexts;
+   * any other item as the whole output(s) holding it — the outputs the document gate checks, so
+   * one cached verdict answers both (an output clear as a whole is clear in each of its MIME
+   * types) — or, while no output holds it yet, the item alone.
+   */
+  private rawTargets(
+    notebook: vscode.NotebookDocument,
+    mime: string,
+    text: string,
+    contexts: string[] | undefined,
+  ): RawTarget[] {
+    const item = outputOfItem(mime, text);
+    if (item.output_type === 'stream')
+      return (contexts ?? ['']).map((before) => ({ output: item, before }));
+    const whole = notebook.getCells().flatMap((cell) => {
+      const readings = cellReadings(cell, this.held);
+      return cell.outputs.flatMap((o, i) =>
+        holdsItem(o, mime, text)
+          ? [{ output: readings[i]!.output, before: readings[i]!.streamContext }]
+          : [],
+      );
+    });
+    return whole.length > 0 ? whole : [{ output: item, before: '' }];
+  }
+
+  /**
+   * True when the gateway's raw-value check clears every target within RAW_ANSWER_MS (true when signed out or without an experiment: nothing to ask); a late
    * clear verdict tells the renderers to ask again.
    */
-  private async rawValueClear(mime: string, text: string, contexts: string[]): Promise<boolean> {
+  private async rawValueClear(targets: readonly RawTarget[]): Promise<boolean> {
     const signedIn = this.session.signedIn;
     const experiment = signedIn?.experiment;
     if (!signedIn || !experiment) return true;
-    const verdicts: Promise<RawValueVerdict[]> = (async () => {
-      const output = outputOfItem(mime, text);
-      return Promise.all(
-        contexts.map((before) => this.rawValues.check(signedIn.client, experiment, output, before)),
-      );
-    })().catch(() => [UNREADABLE_VERDICT]);
+    const verdicts: Promise<RawValueVerdict[]> = Promise.all(
+      targets.map(({ output, before }) =>
+        this.rawValues.check(signedIn.client, experiment, output, before),
+      ),
+    ).catch(() => [UNREADABLE_VERDICT]);
     const allClear = (vs: RawValueVerdict[]): boolean => vs.every((v) => v.state === 'clear');
     const answered = await settleWithin(verdicts, RAW_ANSWER_MS);
     if (answered) return allClear(answered);
