@@ -34,6 +34,10 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
     example: 'bounds: [0, 100000]',
   },
   categories: { what: 'the public list of allowed values', example: 'categories: [F, M]' },
+  years: {
+    what: 'the public [first, last] years of a date column',
+    example: 'years: [1926, 2025]',
+  },
   source: { what: 'the name of a source declared under sources', example: 'source: people' },
   tier: { what: 'masked, synthetic or dp', example: 'tier: masked' },
   op: {

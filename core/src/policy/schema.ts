@@ -43,6 +43,8 @@ export const SourceColumn = Type.Object(
     categories: Type.Optional(
       Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1 }),
     ),
+    /** Public range of years of a date column [first, last] (synthesis by year needs no DP discovery). */
+    years: Type.Optional(Type.Tuple([Type.Integer(), Type.Integer()])),
   },
   closed,
 );

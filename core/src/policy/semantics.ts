@@ -10,6 +10,53 @@ import { didYouMean } from './suggest.js';
 
 export type { RawSemanticIssue } from './semantics-views.js';
 
+/** Most years a date column may declare (bounds the synthesizer's public domain). */
+export const MAX_DECLARED_YEARS = 500;
+
+/**
+ * A date column's public domain is its years (a synthetic view synthesizes dates by year): `years`
+ * only on dates, first ≤ last, at most MAX_DECLARED_YEARS; `categories` on a date would read as
+ * years to the synthesizer but as dates to DP queries, so it is refused.
+ */
+function checkDateDomain(
+  source: string,
+  col: string,
+  decl: Policy['sources'][string]['columns'][string],
+  add: AddIssue,
+): void {
+  const at = ['sources', source, 'columns', col];
+  if (decl.type === 'date' && decl.categories)
+    add(
+      [...at, 'categories'],
+      `categories are not for date columns ("${col}" is a date)`,
+      'declare the public years instead, e.g. years: [1926, 2025]',
+    );
+  if (!decl.years) return;
+  const [first, last] = decl.years;
+  if (decl.type !== 'date')
+    add(
+      [...at, 'years'],
+      `years are only for date columns, but "${col}" is ${decl.type}`,
+      decl.type === 'integer' || decl.type === 'number'
+        ? 'write bounds: [low, high] for a numeric column, or change the type to date'
+        : 'remove years, or change the type to date',
+    );
+  else if (first > last)
+    add(
+      [...at, 'years'],
+      `the first year ${first} is after the last year ${last}`,
+      'write years as [first, last] with first ≤ last',
+      false,
+    );
+  else if (last - first + 1 > MAX_DECLARED_YEARS)
+    add(
+      [...at, 'years'],
+      `years span ${last - first + 1} years; at most ${MAX_DECLARED_YEARS} are allowed`,
+      'narrow the range to the years the column can hold',
+      false,
+    );
+}
+
 function checkSources(policy: Policy, add: AddIssue): void {
   for (const [name, src] of Object.entries(policy.sources)) {
     if (!(src.privacy_unit in src.columns)) {
@@ -22,6 +69,7 @@ function checkSources(policy: Policy, add: AddIssue): void {
       );
     }
     for (const [col, decl] of Object.entries(src.columns)) {
+      checkDateDomain(name, col, decl, add);
       if (!decl.bounds) continue;
       const at = ['sources', name, 'columns', col, 'bounds'];
       if (decl.type !== 'integer' && decl.type !== 'number')

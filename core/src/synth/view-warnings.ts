@@ -42,7 +42,10 @@ export function domainWarnings(
             c.output === 'date'
               ? `only ${kept.length} ${years} of "${name}" ${kept.length === 1 ? 'is' : 'are'} held by enough rows to pass DP domain discovery (${needed}), so ${percent} of synthetic "${name}" are empty`
               : `only ${kept.length} ${values} of "${name}" ${kept.length === 1 ? 'is' : 'are'} held by enough rows to pass DP domain discovery (${needed}), so ${percent} of synthetic "${name}" are "${OTHER_LABEL}"`,
-          fix: `declare the public categories of "${name}" in the source, raise the view's epsilon, or leave "${name}" out of the view`,
+          fix:
+            c.output === 'date'
+              ? `declare the public years of "${name}" in the source (years: [first, last]), raise the view's epsilon, or leave "${name}" out of the view`
+              : `declare the public categories of "${name}" in the source, raise the view's epsilon, or leave "${name}" out of the view`,
         },
       ];
     }
@@ -51,7 +54,7 @@ export function domainWarnings(
           {
             column: name,
             message: `no year of "${name}" is held by enough rows to pass DP domain discovery (${needed}), so every synthetic "${name}" is empty`,
-            fix: `declare the years of "${name}" as public categories in the source (categories: every year the column can hold), or raise the view's epsilon`,
+            fix: `declare the public years of "${name}" in the source (years: [first, last], every year the column can hold), or raise the view's epsilon`,
           },
         ]
       : [

@@ -1,8 +1,8 @@
 // Why: a synthetic view column is discretized from what the policy declares, never from the data
 // directly: numeric columns by their public bounds or, without any, by DP-estimated ones (bins,
 // sampled back inside the bin), categorical columns by their public categories or, without them,
-// by DP-thresholded discovery; booleans have a public
-// domain; dates are synthesized by year (discovered) and sampled back to a day of that year.
+// by DP-thresholded discovery; booleans have a public domain; dates are synthesized by year (the
+// declared public `years`, or DP-thresholded ones) and sampled back to a day of that year.
 // Identifier columns are refused: nothing about a direct identifier can be synthesized usefully,
 // and refusing keeps them out of every released domain. This file also builds the read and write SQL.
 import type { Policy, SyntheticView } from '@privet/core';
@@ -26,6 +26,11 @@ export interface SyntheticColumn {
   publishedType: 'BIGINT' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN' | 'DATE';
   /** Provenance text for the manifest. */
   operator: string;
+}
+
+/** The declared years of a date column, first to last, as the synthesizer's category labels. */
+export function publicYears([first, last]: readonly [number, number]): string[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => String(first + i));
 }
 
 /**
@@ -127,11 +132,12 @@ export function syntheticColumns(
           publishedType: 'BOOLEAN',
           operator: 'synthesized (public domain true/false)',
         };
-      case 'date':
+      case 'date': {
+        const years = decl.years ? publicYears(decl.years) : undefined;
         return {
           column: {
-            spec: categories
-              ? { name, kind: 'categorical', categories }
+            spec: years
+              ? { name, kind: 'categorical', categories: years }
               : { name, kind: 'categorical' },
             output: 'date',
           },
@@ -139,10 +145,11 @@ export function syntheticColumns(
           stagingType: 'INTEGER',
           publishSql: (ref) => `CAST(DATE '1970-01-01' + ${ref} AS DATE)`,
           publishedType: 'DATE',
-          operator: categories
-            ? 'synthesized by year (public years, uniform day within year)'
+          operator: years
+            ? `synthesized by year (public years ${decl.years![0]}–${decl.years![1]}, uniform day within year)`
             : 'synthesized by year (DP-thresholded years, uniform day within year)',
         };
+      }
       default:
         return {
           column: {

@@ -51,8 +51,16 @@ export function writeSource(rows = 3000, years = 5): string {
 
 /** Policy text for the fixture; `publication` is the ε of the publication budget (or none). */
 export function policyText(
-  opts: { publication?: string; seed?: string; analysts?: boolean; epsilon?: number } = {},
+  opts: {
+    publication?: string;
+    seed?: string;
+    analysts?: boolean;
+    epsilon?: number;
+    /** The public years declared for "joined" (none: discovered with DP). */
+    joinedYears?: [number, number];
+  } = {},
 ): string {
+  const joinedYears = opts.joinedYears ? `, years: [${opts.joinedYears.join(', ')}]` : '';
   const seed = opts.seed === undefined ? '' : `\n    seed: ${opts.seed}`;
   const analysts = opts.analysts ? '\n    fidelity_for_analysts: true' : '';
   const budget =
@@ -72,7 +80,7 @@ sources:
       city: { type: string }
       age: { type: integer, bounds: [18, 78] }
       income: { type: number, bounds: [0, 100000] }
-      joined: { type: date }
+      joined: { type: date${joinedYears} }
       smoker: { type: boolean }
 views:
   people_synth:
