@@ -135,7 +135,10 @@ describe('synthesizeView (policy columns → synthetic values)', () => {
       w!.message,
       /no year of "born" is held by enough rows .*about \d+ rows at ε = 1\)/,
     );
-    assert.match(w!.fix, /public categories .* or raise the view's epsilon/);
+    assert.match(
+      w!.fix,
+      /public years of "born" in the source \(years: \[first, last\].* or raise the view's epsilon/,
+    );
     assert.ok(!/18\d\d/.test(`${w!.message} ${w!.fix}`), 'no data value in the warning');
     // The usual data: every discovered column keeps values, so nothing to warn about.
     const usual = synthesizeView(COLUMNS, raw(), {
