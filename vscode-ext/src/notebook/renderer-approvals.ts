@@ -29,7 +29,7 @@ import {
 } from '../shared/gate-messages.js';
 import { outputOfItem, partsDecodeTo } from '../shared/output-items.js';
 import type { HeldOutputs } from './held.js';
-import { cellReadings } from './stream-context.js';
+import { cellReadings, type OutputReading } from './stream-context.js';
 import type { Approvals } from './approvals.js';
 import { fromCellOutput } from './convert.js';
 import type {
@@ -41,7 +41,7 @@ import type {
 import { checkAsDrawnWith } from './drawn-check.js';
 import { LateWatches, settleWithin, waitForValue } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
-import type { NotebookOutput, ViewUsed } from '@privet/core';
+import type { OutputLeakItem, ViewUsed } from '@privet/core';
 import { UNREADABLE_VERDICT } from './raw-value.js';
 
 /**
@@ -61,12 +61,6 @@ const LATE_ITEM_WATCH_MS = 60_000;
  */
 const RAW_ANSWER_MS = 1500;
 
-/** One output the raw-value check reads for an item, after the earlier text of its stream. */
-interface RawTarget {
-  output: NotebookOutput;
-  before: string;
-}
-
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
 
@@ -76,6 +70,21 @@ function holdsItem(output: vscode.NotebookCellOutput, mime: string, text: string
     output.items.filter((i) => i.mime === mime).map((i) => i.data),
     text,
   );
+}
+
+/** How each output in `notebook` holding this item is read (see holdsItem, cellReadings). */
+function readingsWithItem(
+  notebook: vscode.NotebookDocument,
+  held: HeldOutputs,
+  mime: string,
+  text: string,
+): OutputReading[] {
+  return notebook.getCells().flatMap((cell) => {
+    const at = cell.outputs.flatMap((o, i) => (holdsItem(o, mime, text) ? [i] : []));
+    if (at.length === 0) return [];
+    const readings = cellReadings(cell, held);
+    return at.map((i) => readings[i]!);
+  });
 }
 
 /** The outputs in `notebook` holding this item (see holdsItem). */
@@ -162,26 +171,21 @@ export class RendererApprovals implements vscode.Disposable {
     mime: string,
     text: string,
     contexts: string[] | undefined,
-  ): RawTarget[] {
+  ): OutputLeakItem[] {
     const item = outputOfItem(mime, text);
     if (item.output_type === 'stream')
       return (contexts ?? ['']).map((before) => ({ output: item, before }));
-    const whole = notebook.getCells().flatMap((cell) => {
-      const readings = cellReadings(cell, this.held);
-      return cell.outputs.flatMap((o, i) =>
-        holdsItem(o, mime, text)
-          ? [{ output: readings[i]!.output, before: readings[i]!.streamContext }]
-          : [],
-      );
-    });
-    return whole.length > 0 ? whole : [{ output: item, before: '' }];
+    const whole = readingsWithItem(notebook, this.held, mime, text);
+    return whole.length > 0
+      ? whole.map((r) => ({ output: r.output, before: r.streamContext }))
+      : [{ output: item }];
   }
 
   /**
    * True when the gateway's raw-value check clears every target within RAW_ANSWER_MS (true when signed out or without an experiment: nothing to ask); a late
    * clear verdict tells the renderers to ask again.
    */
-  private async rawValueClear(targets: readonly RawTarget[]): Promise<boolean> {
+  private async rawValueClear(targets: readonly OutputLeakItem[]): Promise<boolean> {
     const signedIn = this.session.signedIn;
     const experiment = signedIn?.experiment;
     if (!signedIn || !experiment) return true;
@@ -211,13 +215,8 @@ export class RendererApprovals implements vscode.Disposable {
   ): Promise<string[] | undefined> {
     if (outputOfItem(mime, text).output_type !== 'stream') return Promise.resolve(['']);
     const find = (): string[] | undefined => {
-      const contexts = notebook.getCells().flatMap((cell) => {
-        const at = cell.outputs.flatMap((o, i) => (holdsItem(o, mime, text) ? [i] : []));
-        if (at.length === 0) return [];
-        const readings = cellReadings(cell, this.held);
-        return at.map((i) => readings[i]!.streamContext);
-      });
-      return contexts.length > 0 ? contexts : undefined;
+      const readings = readingsWithItem(notebook, this.held, mime, text);
+      return readings.length > 0 ? readings.map((r) => r.streamContext) : undefined;
     };
     const changes = (listener: () => void): vscode.Disposable =>
       vscode.workspace.onDidChangeNotebookDocument((e) => {
