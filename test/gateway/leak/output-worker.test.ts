@@ -93,7 +93,10 @@ describe('output-check worker', () => {
     try {
       const index = indexOf(RAW);
       assert.deepEqual(await worker.check(index, [ITEMS[0]!]), [true]);
-      const pending = worker.check(index, [ITEMS[1]!]);
+      // A large output, so the batch is still being checked when the worker stops (a small one
+      // could be answered first, and the worker, idle again, would no longer hold the process).
+      const rows = Array.from({ length: 20_000 }, (_, i) => `<tr><td>row ${i} Quillon</td></tr>`);
+      const pending = worker.check(index, [html(`<table>${rows.join('')}</table>`)]);
       await (worker as unknown as { worker: Worker }).worker.terminate();
       await assert.rejects(pending, (e: unknown) => {
         assert.ok(e instanceof ServiceError);
