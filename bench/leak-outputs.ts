@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { filterNotebook } from '../gateway/src/export/filter.js';
-import { holdsRawValue } from '../gateway/src/leak/outputs.js';
+import { holdsRawValue, rawValueVerdicts } from '../gateway/src/leak/outputs.js';
 import { OutputCheckWorker } from '../gateway/src/leak/output-worker.js';
 import { LeakService } from '../gateway/src/leak/service.js';
 import { openServices } from '../gateway/src/ledger/open.js';
@@ -161,9 +161,7 @@ export async function run(): Promise<BenchResult> {
               knownRelease: () => false,
               approvedReviewId: () => 'review-1', // approved: kept, so looked up
               rawValues: async (items) =>
-                inWorker
-                  ? worker.check(index, items)
-                  : items.map((i) => holdsRawValue(index, i.output, i.before)),
+                inWorker ? worker.check(index, items) : rawValueVerdicts(index, items),
             }),
           );
         const exportMain: number[] = [];

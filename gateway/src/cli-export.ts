@@ -16,7 +16,7 @@ import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
 import { buildLeakIndex } from './leak/index-build.js';
-import { holdsRawValue } from './leak/outputs.js';
+import { rawValueVerdicts } from './leak/outputs.js';
 import { requireStateDir } from './cli-records.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
@@ -142,7 +142,7 @@ export function addExportCommands(program: Command): void {
                 loaded.dir,
                 loadOrCreateMasterKey(opts.state),
               );
-              return items.map(({ output, before }) => holdsRawValue(index, output, before));
+              return rawValueVerdicts(index, items);
             },
           });
           const bundle = await exporter.create(

@@ -173,14 +173,24 @@ function exportedCell(cell: JsonObject): JsonObject {
  * checked as markdown, everything else as plain text.
  */
 export function sourceRules(cell: JsonObject, context: ReviewContext): string[] {
+  const shown = sourceAsOutput(cell);
+  if (!shown) return [];
+  const result = checkOutput(shown, context);
+  return result.verdict === 'pass' ? [] : holdingRules(result.findings);
+}
+
+/**
+ * A cell's source as an output, as both the rules and the raw-value lookup read it: markdown as
+ * markdown, anything else as plain text; undefined for an empty source.
+ */
+function sourceAsOutput(cell: JsonObject): NotebookOutput | undefined {
   const text = joinText(cell.source);
-  if (text === '') return [];
-  const asOutput =
+  if (text === '') return undefined;
+  const output =
     cell.cell_type === 'markdown'
       ? { output_type: 'display_data', data: { 'text/markdown': text }, metadata: {} }
       : { output_type: 'stream', name: 'stdout', text };
-  const result = checkOutput(asOutput as NotebookOutput, context);
-  return result.verdict === 'pass' ? [] : holdingRules(result.findings);
+  return output as NotebookOutput;
 }
 
 /** Marks a kept output withheld under the raw-value rule (an approval does not cover it). */
@@ -203,14 +213,6 @@ async function hashOf(output: JsonValue): Promise<string> {
 interface RawValueLookupPlan {
   item: OutputLeakItem;
   withhold: () => void;
-}
-
-/** A cell's source as the lookup sees it: markdown as markdown, anything else as plain text. */
-function sourceItem(text: string, markdown: boolean): OutputLeakItem {
-  const output = markdown
-    ? { output_type: 'display_data', data: { 'text/markdown': text }, metadata: {} }
-    : { output_type: 'stream', name: 'stdout', text };
-  return { output: output as NotebookOutput };
 }
 
 /** The manifest line of one output: passed, approved (by its content hash) or withheld. */
@@ -304,12 +306,10 @@ export async function filterNotebook(
       cell.source = placeholderText(why);
       withheldSources.push({ cellIndex: ci, rules: why });
     };
+    const shown = sourceAsOutput(cell);
     if (rules.length > 0) withholdSource(rules);
-    else if (joinText(cell.source) !== '')
-      lookups.push({
-        item: sourceItem(joinText(cell.source), cell.cell_type === 'markdown'),
-        withhold: () => withholdSource([RAW_VALUE_RULE]),
-      });
+    else if (shown)
+      lookups.push({ item: { output: shown }, withhold: () => withholdSource([RAW_VALUE_RULE]) });
     if (!Array.isArray(source.outputs) || cell.cell_type !== 'code') continue;
     const outputs = source.outputs;
     const cellLines: ExportManifestOutput[] = [];

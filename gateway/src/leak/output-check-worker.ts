@@ -4,7 +4,7 @@
 // main thread built (output-worker.ts). It reads no files and keeps nothing beyond the index.
 import { parentPort } from 'node:worker_threads';
 import { LeakIndex } from './leak-index.js';
-import { holdsRawValue } from './outputs.js';
+import { rawValueVerdicts } from './outputs.js';
 import type { CheckWorkerReply, CheckWorkerRequest } from './output-worker-protocol.js';
 
 let index: { generation: number; index: LeakIndex } | undefined;
@@ -19,7 +19,7 @@ function answer(m: CheckWorkerRequest): CheckWorkerReply | undefined {
     return { type: 'failed', id: m.id, message: 'the worker does not hold that index' };
   const current = index.index;
   try {
-    const rawValue = m.items.map(({ output, before }) => holdsRawValue(current, output, before));
+    const rawValue = rawValueVerdicts(current, m.items);
     return { type: 'result', id: m.id, rawValue };
   } catch (error) {
     return { type: 'failed', id: m.id, message: (error as Error).name };

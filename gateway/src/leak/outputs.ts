@@ -69,6 +69,11 @@ export function rawValueOutputs(
   return hits;
 }
 
+/** One verdict per item, in order: true when `index` finds a raw identifier value in it. */
+export function rawValueVerdicts(index: LeakIndex, items: readonly OutputLeakItem[]): boolean[] {
+  return items.map(({ output, before }) => holdsRawValue(index, output, before));
+}
+
 /** True when `index` finds a raw identifier value in the output (a stream after `before`). */
 export function holdsRawValue(index: LeakIndex, output: NotebookOutput, before = ''): boolean {
   return itemCandidates({ output, before }).some((c) => index.matches(c));

@@ -146,7 +146,7 @@ export function syntheticColumns(
           publishSql: (ref) => `CAST(DATE '1970-01-01' + ${ref} AS DATE)`,
           publishedType: 'DATE',
           operator: years
-            ? `synthesized by year (public years ${decl.years![0]}–${decl.years![1]}, uniform day within year)`
+            ? `synthesized by year (public years ${years[0]}–${years[years.length - 1]}, uniform day within year)`
             : 'synthesized by year (DP-thresholded years, uniform day within year)',
         };
       }
