@@ -4,7 +4,9 @@
  * printing a real patient's name — read here, by the test, from the raw file the UI-test gateway
  * generated; the notebook never reads raw data — is held with the raw-value text and no "Request
  * review", and the name never reaches the page; a name streamed in two writes is held once the
- * second write completes it; a made-up name of the same shape shows normally.
+ * second write completes it; a made-up name of the same shape shows normally. A drawn widget whose
+ * kernel-made state changes to show a real name is held, and the name is never painted (the widget
+ * is transparent until the gateway's verdict); a harmless change is drawn as usual.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { SHOTS } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
-import { pageLeaked, watchPage } from '../support/page-watch.js';
+import { pageLeaked, paintWatch, watchPage, watchPainted } from '../support/page-watch.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -127,4 +129,53 @@ test('an output showing a raw identifier value is held and never drawn; others s
   await expect(held).toBeVisible();
   await expect(notebook).not.toContainText(name);
   expect(await pageLeaked(page)).toBe(false);
+});
+
+test('a drawn widget whose new state shows a raw value is held before it is painted', async ({
+  page,
+}) => {
+  const { name } = await rawName();
+  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
+  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
+    env.experiment,
+  );
+  const split = `${JSON.stringify(name.slice(0, 3))} + ${JSON.stringify(name.slice(3))}`;
+
+  // Two harmless HTML widgets are drawn.
+  const label = await runNewCell(
+    page,
+    `widget-raw-${run}`,
+    ['import ipywidgets as w', `label = w.HTML(value="<b>Waiting ${run}</b>")`, 'label'].join('\n'),
+  );
+  await expect(label.locator('.widget-html', { hasText: `Waiting ${run}` })).toBeVisible({
+    timeout: 60_000,
+  });
+  const status = await runNewCell(
+    page,
+    `widget-fine-${run}`,
+    `status = w.HTML(value="<b>Step 1 ${run}</b>")\nstatus`,
+  );
+  await expect(status.locator('.widget-html', { hasText: `Step 1 ${run}` })).toBeVisible({
+    timeout: 30_000,
+  });
+
+  // A harmless new state is drawn, and not left transparent.
+  await runNewCell(page, `widget-step-${run}`, `status.value = "<b>Step 2 ${run}</b>"`);
+  await expect(status.locator('.widget-html', { hasText: `Step 2 ${run}` })).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(status.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 10_000 });
+
+  // The kernel puts a real patient's name into the first: held, the name never painted.
+  await watchPainted(page, name);
+  await runNewCell(page, `widget-name-${run}`, `label.value = "<b>" + ${split} + "</b>"`);
+  const held = label.locator('.jp-Privet-held[data-state="raw-value"]');
+  await expect(held).toBeVisible({ timeout: 30_000 });
+  await expect(held.getByRole('button', { name: 'Request review' })).toHaveCount(0);
+  await expect(label.locator('.widget-html')).toHaveCount(0);
+  const watch = await paintWatch(page);
+  expect(watch.frames, 'the paint watch ran').toBeGreaterThan(10);
+  expect(watch.painted, 'the name was never painted').toBe(false);
+  await expect(status.locator('.widget-html', { hasText: `Step 2 ${run}` })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/gate-raw-value-widget.png` });
 });

@@ -37,6 +37,8 @@ interface Batch {
   client: OutputLeakChecker;
   experiment: string;
   items: Pending[];
+  /** The timer that sends it (cleared when an urgent request sends it early). */
+  timer: ReturnType<typeof setTimeout>;
 }
 
 /** Batched, cached raw-value verdicts from the gateway. */
@@ -48,12 +50,16 @@ export class RawValueChecks {
   /** `delayMs`: how long a request waits for others to share its call. */
   constructor(private readonly delayMs = 15) {}
 
-  /** Whether `output` (a stream after its cell's earlier writes `before`) shows a raw value. */
+  /**
+   * Whether `output` (a stream after its cell's earlier writes `before`) shows a raw value.
+   * `urgent`: send the batch now rather than wait for others (a widget state about to be drawn).
+   */
   async check(
     client: OutputLeakChecker,
     experiment: string,
     output: NotebookOutput,
     before = '',
+    urgent = false,
   ): Promise<RawValueVerdict> {
     const key = await verdictKey(client.baseUrl, experiment, output, before);
     const known = this.verdicts.get(key);
@@ -62,7 +68,7 @@ export class RawValueChecks {
     if (running) return running;
     const item: OutputLeakItem = before === '' ? { output } : { output, before };
     const verdict = new Promise<RawValueVerdict>((resolve) =>
-      this.enqueue(client, experiment, { key, item, resolve }),
+      this.enqueue(client, experiment, { key, item, resolve }, urgent),
     );
     this.inFlight.set(key, verdict);
     void verdict.then(() => this.inFlight.delete(key));
@@ -74,19 +80,34 @@ export class RawValueChecks {
     this.verdicts.clear();
   }
 
-  private enqueue(client: OutputLeakChecker, experiment: string, pending: Pending): void {
+  private enqueue(
+    client: OutputLeakChecker,
+    experiment: string,
+    pending: Pending,
+    urgent: boolean,
+  ): void {
     const id = `${client.baseUrl}\n${experiment}`;
     let batch = this.batches.get(id);
     if (!batch || batch.client !== client) {
-      batch = { client, experiment, items: [] };
+      const started: Batch = {
+        client,
+        experiment,
+        items: [],
+        timer: setTimeout(() => this.flush(id, started), this.delayMs),
+      };
+      batch = started;
       this.batches.set(id, batch);
-      const started = batch;
-      setTimeout(() => {
-        if (this.batches.get(id) === started) this.batches.delete(id);
-        void this.send(started);
-      }, this.delayMs);
     }
     batch.items.push(pending);
+    if (urgent) this.flush(id, batch);
+  }
+
+  /** Sends `batch` (once: it leaves the map, and its timer is cleared). */
+  private flush(id: string, batch: Batch): void {
+    clearTimeout(batch.timer);
+    if (this.batches.get(id) === batch) this.batches.delete(id);
+    const items = batch.items.splice(0);
+    if (items.length > 0) void this.send({ ...batch, items });
   }
 
   private async send(batch: Batch): Promise<void> {

@@ -34,6 +34,7 @@ export {
   type WidgetCheckInput,
   type WidgetClosure,
 } from './widget-state.js';
+export { FrontendEchoes } from './widget-echo.js';
 export { holdWhileViewsUnknown, viewsUnknownFinding, viewUsedOf } from './views-unknown.js';
 export { outputContentHash, outputContentText } from './content-hash.js';
 export {

@@ -16,8 +16,9 @@
  * output for good; no verdict holds it (fail closed) until the gate's `changed` signal, a redraw
  * or "Check again" asks again. Signed out or with no experiment there is no raw-value check:
  * nothing can leave without the gateway then, and it applies the rule itself at review and export.
- * Kernel replies (tooltips, help) stay local-only. A widget's own state updates are drawn after the
- * local check and asked about afterwards: one found raw then holds the widget (a round-trip late).
+ * Kernel replies (tooltips, help) stay local-only. A widget's new state is asked about as it
+ * arrives; while no verdict is in, the widget is painted transparent from the first frame that
+ * would draw it, and a raw value holds it (an echo of the user's own input is drawn meanwhile).
  */
 import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -50,7 +51,7 @@ import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } fro
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
-import type { WidgetStates } from './widget-states.js';
+import type { WidgetStateArrival, WidgetStates } from './widget-states.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
 interface OutputLike extends IRenderMime.IMimeModel {
@@ -63,6 +64,9 @@ function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
   const m = model as Partial<OutputLike>;
   return typeof m.type === 'string' && typeof m.toJSON === 'function';
 }
+
+/** Class that paints a drawn widget transparent while its new state waits for the gateway. */
+const VERIFYING_CLASS = 'jp-Privet-verifying';
 
 /** How long the gateway's verdict may take before the placeholder says it is being checked. */
 const CHECKING_SHOWN_AFTER_MS = 300;
@@ -131,6 +135,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private current: IRenderMime.IMimeModel | null = null;
   /** The widget models the current output draws (empty for any other output). */
   private widgetModels: ReadonlySet<string> = new Set();
+  /** Widget states asked about so far (numbers the checks). */
+  private widgetChecks = 0;
+  /** The newest widget state (not an echo) waiting for the gateway's verdict (0: none). */
+  private latestWidgetCheck = 0;
 
   /**
    * Wraps `inner`; `host` gives the gate and the notebook the output lives in; `renew` makes a new
@@ -367,21 +375,39 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   /**
    * A new state arrived for a widget model this output draws, before the widget manager applies
    * it: a shown widget that no longer passes is held at once (the placeholder replaces it
-   * synchronously, so the widget never draws that state).
+   * synchronously, so the widget never draws that state). One that passes is asked about at once;
+   * if the gateway has not answered by the next frame, the widget is painted transparent until it
+   * does (it stays in place and keeps focus), and a raw value holds it. An echo of the user's own
+   * input (a slider dragged) is drawn meanwhile: it shows nothing the user did not just enter.
    */
-  private onWidgetReceived(_: WidgetStates, modelId: string): void {
+  private onWidgetReceived(_: WidgetStates, arrival: WidgetStateArrival): void {
     const model = this.current;
-    if (this.held || !model || !this.widgetModels.has(modelId) || !isOutputModel(model)) return;
+    if (this.held || !model || !this.widgetModels.has(arrival.model) || !isOutputModel(model))
+      return;
     const { result, checked } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
     if (result.verdict !== 'pass') return void this.renderModel(model);
-    // The gateway cannot answer before the widget manager applies the state: ask now, and hold
-    // the widget if the state it draws shows a raw value (or cannot be checked).
-    const pending = this.host.gate.rawValueVerdict(this.host.experiment(), checked);
+    const pending = this.host.gate.rawValueVerdict(this.host.experiment(), checked, '', true);
     if (!pending) return;
     const generation = this.generation;
+    const check = ++this.widgetChecks;
+    let answered = false;
+    if (!arrival.echo) {
+      this.latestWidgetCheck = check;
+      requestAnimationFrame(() => {
+        if (!answered && this.latestWidgetCheck === check && generation === this.generation)
+          this.inner.addClass(VERIFYING_CLASS);
+      });
+    }
     void pending.then((verdict) => {
-      if (generation === this.generation && !this.held && rawValueHold(verdict))
+      answered = true;
+      if (generation !== this.generation || this.held) return;
+      if (rawValueHold(verdict)) {
+        this.inner.addClass(VERIFYING_CLASS); // off the screen until the placeholder replaces it
         void this.renderModel(model);
+      } else if (this.latestWidgetCheck === check) {
+        this.latestWidgetCheck = 0;
+        this.inner.removeClass(VERIFYING_CLASS);
+      }
     });
   }
 
@@ -569,6 +595,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       this.innerShown = true;
     }
     this.removeClass('jp-Privet-gatedHeld');
+    this.latestWidgetCheck = 0;
+    this.inner.removeClass(VERIFYING_CLASS);
     if (this.current) this.host.setShown(this.current, true);
   }
 

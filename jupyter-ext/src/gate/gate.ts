@@ -160,15 +160,17 @@ export class OutputGate {
    * The gateway's raw-value verdict on `output` (a stream after its cell's earlier writes
    * `before`) in `experiment`, or null when no check is made: signed out or no experiment (then
    * nothing can leave without the gateway, which applies the rule at review and export itself).
+   * `urgent`: asked without waiting to share a call (a widget state about to be drawn).
    */
   rawValueVerdict(
     experiment: string | null,
     output: NotebookOutput,
     before = '',
+    urgent = false,
   ): Promise<RawValueVerdict> | null {
     const client = this.client;
     if (!client || !experiment) return null;
-    return this.rawValues.check(client, experiment, output, before);
+    return this.rawValues.check(client, experiment, output, before, urgent);
   }
 
   /**

@@ -6,13 +6,20 @@
  * held before an update that reveals data is drawn. `applied`: once the connection has handled a
  * message (`iopubMessage` fires after the widget manager's handler, which returns once the model
  * holds the new state), i.e. what a widget would draw right now. A widget is drawn only when both
- * pass, and drawn again only once the state that passes has been applied.
+ * pass, and drawn again only once the state that passes has been applied. A received state that
+ * only echoes what the frontend itself sent (FrontendEchoes: a slider dragged) is marked as such.
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Signal, type ISignal } from '@lumino/signaling';
-import { WidgetStateBook, type KernelMessageLike } from '@privet/core/review/index';
+import { FrontendEchoes, WidgetStateBook, type KernelMessageLike } from '@privet/core/review/index';
 import { SessionKernel } from './session-kernel.js';
+
+/** A widget model's new state arrived: `echo` when it only repeats what the frontend sent. */
+export interface WidgetStateArrival {
+  model: string;
+  echo: boolean;
+}
 
 /** The widget model states of the kernel behind one session. */
 export class WidgetStates {
@@ -20,7 +27,9 @@ export class WidgetStates {
   readonly received = new WidgetStateBook();
   /** States as the widget manager holds them (its messages handled). */
   readonly applied = new WidgetStateBook();
-  private readonly receivedSignal = new Signal<this, string>(this);
+  /** What the frontend sent, to tell the kernel's echoes of it from state it made. */
+  private readonly echoes = new FrontendEchoes();
+  private readonly receivedSignal = new Signal<this, WidgetStateArrival>(this);
   private readonly appliedSignal = new Signal<this, string>(this);
   private readonly kernel = new SessionKernel((previous, next) => {
     previous?.anyMessage.disconnect(this.onReceived, this);
@@ -32,8 +41,8 @@ export class WidgetStates {
     next?.statusChanged.connect(this.onStatus, this);
   });
 
-  /** Emits the id of a widget model whose new state arrived (before the widget draws it). */
-  get stateReceived(): ISignal<this, string> {
+  /** Emits a widget model whose new state arrived (before the widget draws it). */
+  get stateReceived(): ISignal<this, WidgetStateArrival> {
     return this.receivedSignal;
   }
 
@@ -61,6 +70,7 @@ export class WidgetStates {
   private clear(): void {
     this.received.clear();
     this.applied.clear();
+    this.echoes.clear();
   }
 
   private onStatus(_: Kernel.IKernelConnection, status: Kernel.Status): void {
@@ -74,9 +84,11 @@ export class WidgetStates {
       // The frontend's control comm: both books believe its `update_states` replies.
       this.received.apply(msg, true);
       this.applied.apply(msg, true);
+      this.echoes.noteSent(msg);
       return;
     }
-    for (const id of this.received.apply(msg)) this.receivedSignal.emit(id);
+    const echo = this.echoes.isEcho(msg);
+    for (const model of this.received.apply(msg)) this.receivedSignal.emit({ model, echo });
   }
 
   private onApplied(_: Kernel.IKernelConnection, msg: KernelMessage.IIOPubMessage): void {

@@ -43,6 +43,24 @@ describe('RawValueChecks (the hosts’ raw-value verdicts)', () => {
     assert.equal('before' in gw.calls[0]!.outputs[0]!, false);
   });
 
+  test('an urgent check goes out at once, with what was waiting; nothing is sent twice', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(60_000); // a batch would otherwise wait a minute
+    const waiting = checks.check(gw, 'exp-1', stream('mean 41.2\n'));
+    const started = Date.now();
+    const urgent = await checks.check(gw, 'exp-1', stream('Cy Lindqvist2\n'), '', true);
+    assert.equal(urgent.state, 'raw');
+    assert.equal((await waiting).state, 'clear');
+    assert.ok(Date.now() - started < 30_000, 'did not wait for the batch delay');
+    assert.deepEqual(
+      gw.calls.map((c) => c.outputs.length),
+      [2],
+      'one call with both; the cleared timer sends nothing more',
+    );
+    await checks.check(gw, 'exp-1', stream('later\n'), '', true);
+    assert.equal(gw.calls.length, 2, 'a new batch after the flushed one');
+  });
+
   test('a verdict is cached per experiment and content: a redraw spends no lookup', async () => {
     const gw = fakeGateway();
     const checks = new RawValueChecks(1);
