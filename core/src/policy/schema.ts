@@ -146,6 +146,11 @@ export const SyntheticView = Type.Object(
     /** Bins per numeric column (default 32); values are sampled back uniformly within their bin. */
     bins: Type.Optional(Type.Integer({ minimum: 2, maximum: 256 })),
     /**
+     * String columns synthesized as only their first N characters (e.g. `zip: 3`, the area of a
+     * ZIP code): fewer, larger groups survive DP domain discovery where full values are too thin.
+     */
+    prefix: Type.Optional(NamedRecord(Type.Integer({ minimum: 1, maximum: 32 }), 1)),
+    /**
      * Analysts may read the fidelity report (numbers computed on raw data, not DP). Default false:
      * stewards only.
      */

@@ -168,6 +168,24 @@ export function checkView(policy: Policy, viewName: string, view: View, add: Add
         false,
       );
   });
+  if (view.tier === 'synthetic')
+    for (const col of Object.keys(view.prefix ?? {})) {
+      const type = src.columns[col]?.type;
+      if (!view.columns.includes(col))
+        add(
+          [...base, 'prefix', col],
+          `prefix given for "${col}", which is not a column of this view${didYouMean(col, view.columns)}`,
+          `list "${col}" under columns or remove its prefix (columns: ${view.columns.join(', ')})`,
+        );
+      else if (type !== undefined && type !== 'string')
+        add(
+          [...base, 'prefix', col],
+          `prefix works on string columns, but "${col}" is ${type}`,
+          type === 'date'
+            ? 'remove it: dates are synthesized by year already'
+            : "remove it: numeric columns are binned by their bounds (set the view's bins instead)",
+        );
+    }
   if (view.tier === 'synthetic' && view.target && !view.columns.includes(view.target))
     add(
       [...base, 'target'],

@@ -2,7 +2,8 @@
 // (a date spread over many years, a name-like category such as a zip code) can lose every value,
 // or all but a few, and the view then publishes that column as (mostly) empty or "(other)" with
 // nothing to say why. The publisher reports it instead, from the released domain and the
-// synthetic rows only (both differentially private; never a raw data value).
+// synthetic rows only (both differentially private; never a raw data value), with the fixes: public
+// categories, a (shorter) prefix for string columns, a larger ε, or leaving the column out.
 import type { ViewWarning } from '../protocol.js';
 import type { Rational } from '../dp/rational.js';
 import { discoveryThreshold, OTHER_LABEL, type EncodedColumn } from './encode.js';
@@ -45,7 +46,7 @@ export function domainWarnings(
           fix:
             c.output === 'date'
               ? `declare the public years of "${name}" in the source (years: [first, last]), raise the view's epsilon, or leave "${name}" out of the view`
-              : `declare the public categories of "${name}" in the source, raise the view's epsilon, or leave "${name}" out of the view`,
+              : `declare the public categories of "${name}" in the source, ${prefixFix(c)}raise the view's epsilon, or leave "${name}" out of the view`,
         },
       ];
     }
@@ -61,10 +62,23 @@ export function domainWarnings(
           {
             column: name,
             message: `no value of "${name}" is held by enough rows to pass DP domain discovery (${needed}), so every synthetic "${name}" is empty or "${OTHER_LABEL}"`,
-            fix: `declare the public categories of "${name}" in the source, or raise the view's epsilon`,
+            fix: `declare the public categories of "${name}" in the source, ${prefixFix(c)}or raise the view's epsilon`,
           },
         ];
   });
+}
+
+/**
+ * For a string column, the fix of synthesizing fewer leading characters (a shorter prefix than it
+ * has, if it has one), followed by ", "; nothing for a one-character prefix.
+ */
+function prefixFix(c: ViewColumn): string {
+  const name = c.spec.name;
+  if (c.prefix === undefined)
+    return `synthesize only a prefix of it (e.g. prefix: { ${name}: 3 } on the view), `;
+  return c.prefix > 1
+    ? `synthesize a shorter prefix of it (prefix: { ${name}: ${c.prefix - 1} } on the view), `
+    : '';
 }
 
 /** Share of `codes` (synthetic, DP) that are the column's catch-all code. */

@@ -32,6 +32,8 @@ export type ViewOutput = 'string' | 'integer' | 'number' | 'boolean' | 'date';
 export interface ViewColumn {
   spec: ColumnSpec;
   output: ViewOutput;
+  /** Synthesized as only this many leading characters (a string column the view prefixes). */
+  prefix?: number;
 }
 
 /** Raw values of one column (dates as days since 1970-01-01, strings/numbers as read). */

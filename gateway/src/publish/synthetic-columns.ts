@@ -3,6 +3,8 @@
 // sampled back inside the bin), categorical columns by their public categories or, without them,
 // by DP-thresholded discovery; booleans have a public domain; dates are synthesized by year (the
 // declared public `years`, or DP-thresholded ones) and sampled back to a day of that year.
+// A string column the view names under `prefix` is synthesized as its first N characters (a ZIP
+// code's area), so groups too thin to survive discovery as full values can survive as prefixes.
 // Identifier columns are refused: nothing about a direct identifier can be synthesized usefully,
 // and refusing keeps them out of every released domain. This file also builds the read and write SQL.
 import type { Policy, SyntheticView } from '@privet/core';
@@ -44,6 +46,40 @@ export function numericCategorySql(q: string, categories: readonly string[]): st
   return arms.length === 0
     ? `CAST(${q} AS VARCHAR)`
     : `CASE ${arms.join(' ')} ELSE CAST(${q} AS VARCHAR) END`;
+}
+
+/** The first `keep` characters (code points) of `value`, as DuckDB's left() reads them. */
+export function prefixOf(value: string, keep: number): string {
+  return Array.from(value).slice(0, keep).join('');
+}
+
+/**
+ * A string column synthesized as its first `keep` characters: the public categories, if any,
+ * become their distinct prefixes (still public); otherwise the prefixes go through discovery.
+ */
+function prefixColumn(
+  name: string,
+  keep: number,
+  categories: readonly string[] | undefined,
+): SyntheticColumn {
+  const prefixes = categories ? [...new Set(categories.map((c) => prefixOf(c, keep)))] : undefined;
+  const chars = keep === 1 ? 'character' : `${keep} characters`;
+  return {
+    column: {
+      spec: prefixes
+        ? { name, kind: 'categorical', categories: prefixes }
+        : { name, kind: 'categorical' },
+      output: 'string',
+      prefix: keep,
+    },
+    readSql: `left(CAST(${quoteIdent(name)} AS VARCHAR), ${keep})`,
+    stagingType: 'VARCHAR',
+    publishSql: (ref) => ref,
+    publishedType: 'VARCHAR',
+    operator: prefixes
+      ? `synthesized as its first ${chars} (public categories' prefixes)`
+      : `synthesized as its first ${chars} (DP-thresholded; others → "(other)")`,
+  };
 }
 
 /** Resolves every column of a synthetic view; throws a PublishError naming the column to fix. */
@@ -150,7 +186,9 @@ export function syntheticColumns(
             : 'synthesized by year (DP-thresholded years, uniform day within year)',
         };
       }
-      default:
+      default: {
+        const keep = view.prefix?.[name];
+        if (keep !== undefined) return prefixColumn(name, keep, categories);
         return {
           column: {
             spec: categories
@@ -166,6 +204,7 @@ export function syntheticColumns(
             ? 'synthesized (public categories)'
             : 'synthesized (DP-thresholded categories; others → "(other)")',
         };
+      }
     }
   });
 }
