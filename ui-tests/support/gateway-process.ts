@@ -1,6 +1,6 @@
 /**
  * A real Privet gateway for the UI tests, run as its own process (tsx, "privet-source"): copies
- * the demo policy into a temp folder, generates a small demo dataset beside it, publishes the
+ * the demo policy (synthetic zip unprefixed, see below) into a temp folder, generates a small demo dataset beside it, publishes the
  * views and serves them on a free 127.0.0.1 port. Through the HTTP API, analyst alice proposes the
  * experiment `ui-study` (member bob) and steward sam approves it; alice also proposes `ui-pending`
  * (left a proposal). Prints one line `PRIVET_GATEWAY {json}` with the URL, tokens and experiment
@@ -8,7 +8,7 @@
  * Usage: node --conditions=privet-source --import tsx ui-tests/support/gateway-process.ts
  *          --work DIR --cors ORIGIN [--cors ORIGIN] [--patients N]
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemoData } from '../../gateway/src/demo/generate.js';
@@ -33,7 +33,16 @@ const work = resolve(values.work);
 const policyPath = join(work, 'policy.yaml');
 const stateDir = join(work, 'state');
 mkdirSync(work, { recursive: true });
-copyFileSync(new URL('../../gateway/demo/policy.yaml', import.meta.url), policyPath);
+// The demo policy, with zip synthesized as full ZIP codes rather than their area: too thin at this
+// size, so both hosts' tests see the thin-column warning a steward gets (ui-tests/support/thin-zip.ts).
+const demoPolicyText = readFileSync(
+  new URL('../../gateway/demo/policy.yaml', import.meta.url),
+  'utf8',
+);
+const ZIP_AREA = '    prefix: { zip: 3 }\n';
+if (demoPolicyText.split(ZIP_AREA).length !== 2)
+  throw new Error(`gateway-process: the demo policy no longer has "${ZIP_AREA.trim()}" once`);
+writeFileSync(policyPath, demoPolicyText.replace(ZIP_AREA, ''));
 
 const started = Date.now();
 await generateDemoData({ outDir: join(work, 'data'), patients: Number(values.patients), seed: 7 });
