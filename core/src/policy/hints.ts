@@ -109,6 +109,11 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
   rows: { what: 'the number of synthetic rows, at least 1', example: 'rows: 10000' },
   seed: { what: 'a non-empty text seed', example: "seed: 'release-1'" },
   target: { what: 'one of the view columns', example: 'target: diagnosis' },
+  bins: { what: 'bins per numeric column, a whole number from 2 to 256', example: 'bins: 32' },
+  prefix: {
+    what: 'string columns to synthesize as their first N characters (N from 1 to 32)',
+    example: 'prefix: { zip: 3 }',
+  },
   contribution: {
     what: 'how much one person may contribute to a query',
     example: 'contribution: { max_rows_per_unit: 1, max_groups_per_unit: 1 }',
