@@ -4,6 +4,7 @@
  * notebook hash and every output's coverage check out. `privet export create` builds a bundle on
  * the gateway host with the same code path as POST /exports.
  */
+import { filterWithLookups } from './export/lookups.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -135,15 +136,16 @@ export function addExportCommands(program: Command): void {
             policy: loaded.policy,
             policyHash: loaded.hash,
             stateDir: opts.state,
-            // A one-shot process: the lookups run here, not in a worker.
-            rawValues: async (items) => {
-              const index = await buildLeakIndex(
-                loaded.policy,
-                loaded.dir,
-                loadOrCreateMasterKey(opts.state),
-              );
-              return rawValueVerdicts(index, items);
-            },
+            // A one-shot process: the filter and its lookups run here, not in a worker.
+            filter: (nb, lookups) =>
+              filterWithLookups(nb, lookups, async (items) => {
+                const index = await buildLeakIndex(
+                  loaded.policy,
+                  loaded.dir,
+                  loadOrCreateMasterKey(opts.state),
+                );
+                return rawValueVerdicts(index, items);
+              }),
           });
           const bundle = await exporter.create(
             { user: opts.user, roles: [...grant.roles] },

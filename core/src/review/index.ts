@@ -5,6 +5,7 @@ export {
   digestOfContent,
   releaseContentText,
   releaseDigest,
+  releaseIdOf,
 } from './dp-release.js';
 export {
   checkOutput,

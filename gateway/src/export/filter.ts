@@ -51,7 +51,8 @@ const MAX_CELLS = 10_000;
 
 /** How outputs are looked up while filtering. */
 export interface FilterContext {
-  policy: Policy;
+  /** The policy's export rules. */
+  exportRules: Policy['export'];
   /** True when the ledger committed this DP release with exactly this content. */
   knownRelease: (id: string, content: string) => boolean;
   /** The approved review request covering this content hash in the experiment, if any. */
@@ -285,7 +286,7 @@ export async function filterNotebook(
 ): Promise<FilteredNotebook> {
   const nb = notebookCopy(value);
   const context: ReviewContext = {
-    policy: settingsFromExportRules(ctx.policy.export),
+    policy: settingsFromExportRules(ctx.exportRules),
     mode: 'export',
     knownRelease: ctx.knownRelease,
   };

@@ -9,7 +9,6 @@ import type {
   ExportBundle,
   ExportManifest,
   ExportPublicKeyResponse,
-  OutputLeakItem,
   Policy,
 } from '@privet/core';
 import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/record/index';
@@ -19,7 +18,8 @@ import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
 import { experimentField, objectBody } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
-import { filterNotebook, rawValueLookups } from './filter.js';
+import { rawValueLookups, type FilteredNotebook } from './filter.js';
+import { exportLookups, type ExportLookups } from './lookups.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
 
 /** Format tag of every bundle. */
@@ -38,11 +38,11 @@ export interface ExportServiceOptions {
   policyHash: string;
   stateDir: string;
   /**
-   * One verdict per item, in order: true when it shows a raw identifier value. Every kept output
-   * and cell source is looked up (the gateway: in its output-check worker, one batch per export);
-   * an index that cannot be built, or a check that fails, fails the export.
+   * Filters the notebook with the stores' answers read for it (lookups.ts): the rules, content
+   * hashes and raw-value lookups of every kept output and cell source (the gateway: all in its
+   * output-check worker); an index that cannot be built, or a check that fails, fails the export.
    */
-  rawValues: (items: OutputLeakItem[]) => Promise<boolean[]>;
+  filter: (notebook: unknown, lookups: ExportLookups) => Promise<FilteredNotebook>;
   /**
    * Spends the actor's raw-value lookups (one per output and cell source) or throws 429; absent on
    * the gateway host's own CLI. Each withheld line tells whether a value is in the raw data.
@@ -109,12 +109,13 @@ export class ExportService {
       throw refusal;
     }
     this.o.spendLookups?.(actor, rawValueLookups(request.notebook), request.experiment);
-    const filtered = await filterNotebook(request.notebook, {
-      policy,
-      rawValues: this.o.rawValues,
-      knownRelease: (id, content) => services.reviews.releases.hasContent(id, content),
-      approvedReviewId: (hash) => services.reviews.approvedReviewId(request.experiment, hash),
-    });
+    const filtered = await this.o.filter(
+      request.notebook,
+      exportLookups(request.notebook, policy.export, {
+        releaseCommitted: (id, digest) => services.reviews.releases.has(id, digest),
+        approved: () => services.reviews.approvedIn(request.experiment),
+      }),
+    );
     const key = this.signingKey();
     const manifest: ExportManifest = {
       bundleId: `exp-${randomUUID()}`,

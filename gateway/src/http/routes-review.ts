@@ -109,7 +109,7 @@ export function registerReviewRoutes(
     policy: o.loaded.policy,
     policyHash: o.loaded.hash,
     stateDir: o.stateDir,
-    rawValues: (items) => leaks.holdRawValues(items),
+    filter: (notebook, lookups) => leaks.filterExport(notebook, lookups),
     spendLookups: (actor, lookups, experiment) => leaks.spend(actor, lookups, experiment, 'export'),
   });
   // A failed warm-up is retried (and reported) by the first leak check.

@@ -1,13 +1,28 @@
 // Why: the messages between the gateway and its output-check worker, typed once for both sides.
-import type { OutputLeakItem } from '@privet/core';
+import type { ApiErrorCode, OutputLeakItem } from '@privet/core';
+import type { ExportLookups } from '../export/lookups.js';
+import type { FilteredNotebook } from '../export/filter.js';
 import type { LeakIndexSnapshot } from './leak-index.js';
 
-/** Gateway → worker: a new index to check with, or a batch of outputs to check. */
+/**
+ * Gateway → worker: a new index to check with, a batch of outputs to check, or an export's
+ * notebook to filter (rules, hashes and raw-value lookups) with the stores' answers read for it.
+ */
 export type CheckWorkerRequest =
   | { type: 'index'; generation: number; snapshot: LeakIndexSnapshot }
-  | { type: 'check'; id: number; generation: number; items: OutputLeakItem[] };
+  | { type: 'check'; id: number; generation: number; items: OutputLeakItem[] }
+  | { type: 'export'; id: number; generation: number; notebook: unknown; lookups: ExportLookups };
 
-/** Worker → gateway: one verdict per output, or why the batch could not be checked (no values). */
+/**
+ * Worker → gateway: one verdict per output, the filtered export, or why the request could not be
+ * answered (no values; an export's own refusal keeps its status and fix).
+ */
 export type CheckWorkerReply =
   | { type: 'result'; id: number; rawValue: boolean[] }
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'exported'; id: number; filtered: FilteredNotebook }
+  | {
+      type: 'failed';
+      id: number;
+      message: string;
+      refusal?: { code: ApiErrorCode; message: string; fix: string };
+    };

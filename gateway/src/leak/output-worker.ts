@@ -1,20 +1,29 @@
-// Why: runs the outputs' raw-value checks (POST /leak-check/outputs) in one worker thread, so a
-// large output does not stall the gateway's other requests. The worker starts on first use, gets
+// Why: runs the outputs' raw-value checks (POST /leak-check/outputs) and the export filter
+// (POST /exports) in one worker thread, so a large output does not stall the gateway's other
+// requests. The worker starts on first use, gets
 // each new index once (a snapshot: key, tags, Bloom filter; in-process only) and answers batches
 // in order. A worker that fails or stops fails its batches with a clear error (the hosts then
 // hold the outputs: fail closed) and is started afresh on the next batch.
 import type { Worker } from 'node:worker_threads';
 import type { OutputLeakItem } from '@privet/core';
 import { ServiceError } from '../audit/service-error.js';
+import type { FilteredNotebook } from '../export/filter.js';
+import type { ExportLookups } from '../export/lookups.js';
+import { HttpError } from '../http/errors.js';
 import { startModuleWorker } from '../module-worker.js';
 import type { LeakIndex } from './leak-index.js';
 import type { CheckWorkerReply, CheckWorkerRequest } from './output-worker-protocol.js';
 
-/** A batch waiting for the worker. */
+/** A request waiting for the worker: its reply is handed to `settle`. */
 interface Waiting {
-  resolve: (rawValue: boolean[]) => void;
+  settle: (reply: CheckWorkerReply) => void;
   reject: (error: Error) => void;
 }
+
+/** A request to the worker, less the fields `request` fills in. */
+type Job =
+  | { type: 'check'; items: OutputLeakItem[] }
+  | { type: 'export'; notebook: unknown; lookups: ExportLookups };
 
 /** The error a batch fails with when the worker cannot answer it (no value in it). */
 function workerFailed(why: string): ServiceError {
@@ -38,6 +47,29 @@ export class OutputCheckWorker {
 
   /** One verdict per item (a raw identifier value shown or not), from the worker. */
   check(index: LeakIndex, items: OutputLeakItem[]): Promise<boolean[]> {
+    return this.request(index, { type: 'check', items }, (reply) => {
+      if (reply.type !== 'result') throw workerFailed('the worker answered something else');
+      return reply.rawValue;
+    });
+  }
+
+  /**
+   * The export of `notebook` filtered in the worker (rules, hashes and raw-value lookups) with the
+   * stores' answers `lookups`; a notebook the filter refuses rejects with its HttpError.
+   */
+  filterExport(
+    index: LeakIndex,
+    notebook: unknown,
+    lookups: ExportLookups,
+  ): Promise<FilteredNotebook> {
+    return this.request(index, { type: 'export', notebook, lookups }, (reply) => {
+      if (reply.type !== 'exported') throw workerFailed('the worker answered something else');
+      return reply.filtered;
+    });
+  }
+
+  /** Sends `job` (and the index first, if the worker does not hold it) and reads its reply. */
+  private request<T>(index: LeakIndex, job: Job, read: (reply: CheckWorkerReply) => T): Promise<T> {
     if (this.closed) return Promise.reject(workerFailed('the gateway is shutting down'));
     const worker = this.started();
     if (this.sent?.index !== index) {
@@ -48,15 +80,26 @@ export class OutputCheckWorker {
       this.sent = { index, generation };
     }
     const request: CheckWorkerRequest = {
-      type: 'check',
+      ...job,
       id: this.nextId++,
       generation: this.sent.generation,
-      items,
     };
-    return new Promise<boolean[]>((resolve, reject) => {
-      worker.ref(); // a batch waiting keeps the process alive; idle, the worker does not
-      this.waiting.set(request.id, { resolve, reject });
-      this.post(worker, request); // a failed post rejects every waiting batch, this one too
+    return new Promise<T>((resolve, reject) => {
+      worker.ref(); // a request waiting keeps the process alive; idle, the worker does not
+      const settle = (reply: CheckWorkerReply): void => {
+        if (reply.type !== 'failed') {
+          try {
+            resolve(read(reply));
+          } catch (error) {
+            reject(error as Error);
+          }
+        } else if (reply.refusal) {
+          const { code, message, fix } = reply.refusal;
+          reject(new HttpError(code, message, fix));
+        } else reject(workerFailed(reply.message));
+      };
+      this.waiting.set(request.id, { settle, reject });
+      this.post(worker, request); // a failed post rejects every waiting request, this one too
     });
   }
 
@@ -76,8 +119,7 @@ export class OutputCheckWorker {
       if (!waiting) return;
       this.waiting.delete(reply.id);
       if (this.waiting.size === 0) worker.unref();
-      if (reply.type === 'result') waiting.resolve(reply.rawValue);
-      else waiting.reject(workerFailed(reply.message));
+      waiting.settle(reply);
     });
     worker.on('error', (error) => {
       if (this.worker === worker) this.stopped(workerFailed(`the worker failed (${error.name})`));

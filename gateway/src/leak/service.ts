@@ -6,6 +6,8 @@
  * counts only; the index is built on first use, rebuilt when the raw identifier files change, and
  * lives only in this process's memory.
  */
+import type { FilteredNotebook } from '../export/filter.js';
+import type { ExportLookups } from '../export/lookups.js';
 import type {
   LeakCheckRequest,
   LeakCheckResponse,
@@ -182,6 +184,15 @@ export class LeakService {
     if (items.length === 0) return [];
     const index = await this.loadIndex();
     return this.outputWorker.check(index, items);
+  }
+
+  /**
+   * The export of `notebook` filtered in the output-check worker: rules, content hashes and the
+   * raw-value lookups (one batch), with the stores' answers `lookups` read for it beforehand.
+   */
+  async filterExport(notebook: unknown, lookups: ExportLookups): Promise<FilteredNotebook> {
+    const index = await this.loadIndex();
+    return this.outputWorker.filterExport(index, notebook, lookups);
   }
 
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */

@@ -282,6 +282,11 @@ export class ReviewService {
     };
   }
 
+  /** Content hash → id of every approved request in the experiment (the newest per content). */
+  approvedIn(experiment: string): Map<string, string> {
+    return this.store.approvedIn(experiment);
+  }
+
   /** The id of the approved request covering exactly this content in the experiment, if any. */
   approvedReviewId(experiment: string, contentHash: string): string | undefined {
     const r = this.store.newestFor(experiment, contentHash);

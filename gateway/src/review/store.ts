@@ -38,6 +38,20 @@ export class ReviewStore {
       .get(experiment, contentHash);
   }
 
+  /** Content hash → id of every content whose newest request in the experiment is approved. */
+  approvedIn(experiment: string): Map<string, string> {
+    const rows = this.db
+      .prepare<[string], { content_hash: string; id: string }>(
+        `SELECT content_hash, id FROM (
+           SELECT content_hash, id, state, row_number() OVER (
+             PARTITION BY content_hash ORDER BY created_at DESC, id DESC) AS newest
+           FROM review_requests WHERE experiment = ?)
+         WHERE newest = 1 AND state = 'approved'`,
+      )
+      .all(experiment);
+    return new Map(rows.map((r) => [r.content_hash, r.id]));
+  }
+
   /** Up to 1,000 requests, oldest first; `visible` limits them to those experiments. */
   list(filter: {
     experiment?: string;

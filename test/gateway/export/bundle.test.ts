@@ -17,6 +17,7 @@ import { canonicalJson, type JsonValue } from '@privet/core/record/index';
 import { verifyBundle } from '../../../gateway/src/export/verify.js';
 import { rawPublicKey } from '../../../gateway/src/export/signing-key.js';
 import { filterNotebook } from '../../../gateway/src/export/filter.js';
+import { filterWithLookups } from '../../../gateway/src/export/lookups.js';
 import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
 import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
 import {
@@ -470,28 +471,38 @@ describe('export bundles', () => {
       assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
     assert.equal((await verifyBundle(names, trusted)).ok, true);
   });
-  test("an export's raw-value lookups run in the output-check worker, in one batch", async (t) => {
-    const batches = t.mock.method(OutputCheckWorker.prototype, 'check');
+  test('an export is filtered in the output-check worker, its raw-value lookups in one batch', async (t) => {
+    const exportsInWorker = t.mock.method(OutputCheckWorker.prototype, 'filterExport');
+    const checks = t.mock.method(OutputCheckWorker.prototype, 'check');
     const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
     const names = await exportNames();
-    assert.equal(batches.mock.callCount(), 1, 'one batch for the whole export');
-    const items = batches.mock.calls[0]!.arguments[1];
-    // Four cell sources, the split stream read whole, the HTML table and the summary stream.
-    assert.equal(items.length, 7);
-    const whole = (i: OutputLeakItem) =>
-      i.output.output_type === 'stream' && joinText(i.output.text).includes(PEOPLE[3]!.name);
-    assert.ok(items.some(whole), 'the split stream is looked up whole');
+    assert.equal(exportsInWorker.mock.callCount(), 1, 'the whole filter runs in the worker');
+    assert.equal(checks.mock.callCount(), 0, 'no separate lookup batch');
     assert.equal(mainThreadLookups.mock.callCount(), 0, 'no lookup on the event loop');
     assert.deepEqual(
       names.manifest.outputs.map((l) => l.status),
       ['withheld', 'withheld', 'withheld', 'passed'],
     );
+    // What the worker does with it, here: one batch of every kept source and output.
+    const [, notebook, lookups] = exportsInWorker.mock.calls[0]!.arguments;
+    const batches: OutputLeakItem[][] = [];
+    await filterWithLookups(notebook, lookups, async (items) => {
+      batches.push(items);
+      return items.map(() => false);
+    });
+    assert.equal(batches.length, 1, 'one batch for the whole export');
+    // Four cell sources, the split stream read whole, the HTML table and the summary stream.
+    const items = batches[0]!;
+    assert.equal(items.length, 7);
+    const whole = (i: OutputLeakItem) =>
+      i.output.output_type === 'stream' && joinText(i.output.text).includes(PEOPLE[3]!.name);
+    assert.ok(items.some(whole), 'the split stream is looked up whole');
   });
 
   test('an answer missing verdicts withholds every output and source it did not clear', async () => {
     const filterWith = (rawValues: (items: OutputLeakItem[]) => Promise<boolean[]>) =>
       filterNotebook(namesNotebook(), {
-        policy: { export: { small_cell_threshold: 10 } } as unknown as Policy,
+        exportRules: { small_cell_threshold: 10 } as Policy['export'],
         knownRelease: () => false,
         approvedReviewId: () => undefined,
         rawValues,
