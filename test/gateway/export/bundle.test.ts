@@ -384,6 +384,16 @@ describe('export bundles', () => {
       notebook: { cells: 3 },
     });
     assert.equal(notNb.status, 400);
+    // Refused inside the output-check worker's filter: the status and fix come back intact.
+    const oldFormat = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'x',
+      notebook: { nbformat: 3, cells: [] },
+    });
+    assert.equal(oldFormat.status, 400);
+    const refusal = (await oldFormat.json()) as { error: { message: string; fix: string } };
+    assert.match(refusal.error.message, /not an nbformat 4 notebook/);
+    assert.match(refusal.error.fix, /as saved by Jupyter/);
     const after = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
     assert.ok(after.entries.some((e) => e.action === 'export.refused' && e.actor === 'bob'));
   });
