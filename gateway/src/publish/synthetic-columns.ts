@@ -9,6 +9,7 @@
 // and refusing keeps them out of every released domain. This file also builds the read and write SQL.
 import type { Policy, SyntheticView } from '@privet/core';
 import { quoteIdent, sqlString } from '@privet/core/mask/index';
+import type { ColumnSpec } from '@privet/core/synth/encode';
 import type { ViewColumn } from '@privet/core/synth/view';
 import { PublishError } from './errors.js';
 
@@ -48,6 +49,11 @@ export function numericCategorySql(q: string, categories: readonly string[]): st
     : `CASE ${arms.join(' ')} ELSE CAST(${q} AS VARCHAR) END`;
 }
 
+/** A categorical column: its public categories when declared, else discovered with DP. */
+function categoricalSpec(name: string, categories: string[] | undefined): ColumnSpec {
+  return categories ? { name, kind: 'categorical', categories } : { name, kind: 'categorical' };
+}
+
 /** The first `keep` characters (code points) of `value`, as DuckDB's left() reads them. */
 export function prefixOf(value: string, keep: number): string {
   return Array.from(value).slice(0, keep).join('');
@@ -66,9 +72,7 @@ function prefixColumn(
   const chars = keep === 1 ? 'character' : `${keep} characters`;
   return {
     column: {
-      spec: prefixes
-        ? { name, kind: 'categorical', categories: prefixes }
-        : { name, kind: 'categorical' },
+      spec: categoricalSpec(name, prefixes),
       output: 'string',
       prefix: keep,
     },
@@ -172,9 +176,7 @@ export function syntheticColumns(
         const years = decl.years ? publicYears(decl.years) : undefined;
         return {
           column: {
-            spec: years
-              ? { name, kind: 'categorical', categories: years }
-              : { name, kind: 'categorical' },
+            spec: categoricalSpec(name, years),
             output: 'date',
           },
           readSql: `CAST(datediff('day', DATE '1970-01-01', ${q}) AS DOUBLE)`,
@@ -191,9 +193,7 @@ export function syntheticColumns(
         if (keep !== undefined) return prefixColumn(name, keep, categories);
         return {
           column: {
-            spec: categories
-              ? { name, kind: 'categorical', categories }
-              : { name, kind: 'categorical' },
+            spec: categoricalSpec(name, categories),
             output: 'string',
           },
           readSql: `CAST(${q} AS VARCHAR)`,
