@@ -5,7 +5,7 @@
  * for stewards only and gets no button for it, and sees which columns DP discovery left mostly
  * "(other)".
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import type { ListViewsResponse } from '@privet/core/protocol';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
@@ -83,6 +83,26 @@ test.describe('synthetic views in the data panel', () => {
     await page.screenshot({ path: `${SHOTS}/synthetic-privacy.png` });
     await report.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/synthetic-fidelity.png` });
+
+    // The sidebar is narrow for its tables and plots: the report opens in a main-area tab too.
+    await card.getByRole('button', { name: 'Open in a tab' }).click();
+    const tab = page.locator(`#privet-fidelity-${VIEW}`);
+    await expect(tab).toBeVisible();
+    await expect(page.locator('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current')).toContainText(
+      `Fidelity: ${VIEW}`,
+    );
+    await expect(tab.locator('[data-fidelity="tvd"]')).toContainText(/2-way 0\.\d{4}/);
+    // Wider than in the card, and the plots fit without scrolling sideways.
+    const widthOf = async (l: Locator): Promise<number> => (await l.boundingBox())?.width ?? 0;
+    expect(await widthOf(tab.locator('.jp-Privet-fidelity'))).toBeGreaterThan(
+      await widthOf(report),
+    );
+    const figure = tab.locator('.jp-Privet-fidelityPlots');
+    expect(await figure.evaluate((f) => f.scrollWidth <= f.clientWidth)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/synthetic-fidelity-tab.png` });
+    // It was loaded for the steward: signing out closes it.
+    await panel.getByRole('button', { name: 'Sign out' }).click();
+    await expect(tab).toHaveCount(0);
   });
 
   test('an analyst sees the privacy accounting but not the steward-only report', async ({

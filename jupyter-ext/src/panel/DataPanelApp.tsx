@@ -12,6 +12,7 @@ import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
 import { ViewCard, hasRows } from './ViewCard.js';
+import type { LoadedFidelity } from './FidelityTab.js';
 import { runSql } from './runSql.js';
 
 /** Props of the data panel's React tree. */
@@ -23,6 +24,8 @@ export interface DataPanelAppProps {
   onUseInNotebook: (signedIn: SignedIn, view: ViewSummary, experiment: Experiment) => Promise<void>;
   /** Puts a DP release into the notebook. */
   onRelease: (release: DpRelease) => Promise<void>;
+  /** Opens a loaded fidelity report in a main-area tab (absent: shown in the card only). */
+  onOpenFidelity?: (loaded: LoadedFidelity) => void;
 }
 
 /** Subscribes to the session's sign-in state. */
@@ -124,6 +127,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
       ]);
       return { report, svg };
     },
+    ...(props.onOpenFidelity ? { openInTab: props.onOpenFidelity } : {}),
   };
 
   const dpViews = views

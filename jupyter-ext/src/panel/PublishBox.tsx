@@ -108,14 +108,14 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
   const running = job?.state === 'running';
   return (
     <div className="jp-Privet-publish">
+      <p className="jp-Privet-status jp-Privet-publishNote">
+        Rebuilds changed views from the raw sources; synthetic views charge the publication budget.
+        You see the cost first.
+      </p>
       <div className="jp-Privet-viewActions">
         <Button small disabled={running || planning || plan !== null} onClick={review}>
           {running ? 'Publishing…' : planning ? 'Checking the cost…' : 'Publish views…'}
         </Button>
-        <span className="jp-Privet-status">
-          Rebuilds changed views from the raw sources; synthetic views charge the publication
-          budget. You see the cost first.
-        </span>
       </div>
       {plan ? (
         <>

@@ -17,6 +17,8 @@ export interface FidelityAccess {
   isSteward: boolean;
   /** Loads the report and its SVG plots from the gateway. */
   load: (view: string) => Promise<{ report: FidelityReport; svg: string }>;
+  /** Shows a loaded report in a main-area tab, where it has room (absent: the card only). */
+  openInTab?: (loaded: { report: FidelityReport; svg: string }) => void;
 }
 
 /** The privacy accounting of a synthetic view, from its manifest: ε, δ and where ρ went. */
@@ -72,7 +74,22 @@ function Fidelity(props: { view: ViewSummary; access: FidelityAccess }): JSX.Ele
       </p>
     );
   }
-  if (state.kind === 'shown') return <FidelityReportView report={state.report} svg={state.svg} />;
+  if (state.kind === 'shown') {
+    const { report, svg } = state;
+    const openInTab = props.access.openInTab;
+    return (
+      <>
+        {openInTab ? (
+          <div className="jp-Privet-viewActions">
+            <Button small onClick={() => openInTab({ report, svg })}>
+              Open in a tab
+            </Button>
+          </div>
+        ) : null}
+        <FidelityReportView report={report} svg={svg} />
+      </>
+    );
+  }
   return (
     <div className="jp-Privet-viewActions">
       <Button

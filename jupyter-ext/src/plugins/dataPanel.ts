@@ -19,6 +19,7 @@ import { rendererFactory } from '../mime.js';
 import { insertRelease, useInNotebook } from '../notebook.js';
 import { BudgetSidebar } from '../panel/BudgetSidebar.js';
 import { DataPanel } from '../panel/DataPanel.js';
+import { FidelityTabs } from '../panel/FidelityTab.js';
 import { IPrivetServices } from '../services.js';
 
 /** Reads gatewayUrl from the settings, falling back to the default. */
@@ -53,6 +54,7 @@ export const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
     rendermime?.addFactory(rendererFactory, rendererFactory.defaultRank);
     const { session, context } = services;
     const engine = new SqlEngine();
+    const fidelityTabs = new FidelityTabs(app, session);
     const panel = new DataPanel({
       session,
       engine,
@@ -66,6 +68,7 @@ export const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
         const notebook = await insertRelease(app, tracker, release);
         if (context.selected) bindExperiment(notebook.content, context.selected.id);
       },
+      onOpenFidelity: (loaded) => fidelityTabs.show(loaded),
     });
     app.shell.add(panel, 'left', { rank: 900 });
     restorer?.add(panel, panel.id);
