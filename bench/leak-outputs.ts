@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { exportLookups, filterWithLookups } from '../gateway/src/export/lookups.js';
+import { checkSubmitted, type SubmitCheckInput } from '../gateway/src/review/submit-check.js';
 import { holdsRawValue, rawValueVerdicts } from '../gateway/src/leak/outputs.js';
 import { OutputCheckWorker } from '../gateway/src/leak/output-worker.js';
 import { LeakService } from '../gateway/src/leak/service.js';
@@ -169,6 +170,28 @@ export async function run(): Promise<BenchResult> {
                 ),
           );
         };
+        // A review request of this output: its check, hash and lookup there or in the worker.
+        const reviewInput = (o: NotebookOutput): SubmitCheckInput => ({
+          output: o,
+          streamContext: '',
+          exportRules: loaded.policy.export,
+          releases: [],
+        });
+        const reviewMain: number[] = [];
+        const reviewWorker: number[] = [];
+        for (let r = 0; r < 5; r++) {
+          const o = outputs[r % outputs.length]!;
+          reviewMain.push(
+            await longestStall(() =>
+              checkSubmitted(reviewInput(o), (item) => rawValueVerdicts(index, [item])[0]!),
+            ),
+          );
+          reviewWorker.push(await longestStall(() => worker.checkSubmitted(index, reviewInput(o))));
+        }
+        metrics[`review_stall_${label}_check_on_main_ms`] = median(reviewMain);
+        metrics[`review_stall_${label}_check_in_worker_ms`] = median(reviewWorker);
+        ratios[`review_stall_check_in_worker_over_on_main_${label}`] =
+          median(reviewWorker) / median(reviewMain);
         const exportMain: number[] = [];
         const exportWorker: number[] = [];
         for (let r = 0; r < 5; r++) {
@@ -191,6 +214,7 @@ export async function run(): Promise<BenchResult> {
           'per output: every run of 1–4 words of its visible text (as drawn and as folded) looked up; local: checkOutput of the same output, timed in turns',
           'the hosts batch outputs shown together into one call and cache verdicts by content, so a redraw costs nothing',
           'POST /leak-check/outputs checks in a worker thread: "worker" latency includes copying the output to it; the stall is the longest gap between 1 ms ticks of the main thread during one 1 MB check',
+          'review stall: the same gap while a review request of that output is checked (rules, content hash, raw-value lookup) on the main thread vs in the worker (as POST /reviews does)',
           'export stall: the same gap during the export filter of a one-cell notebook with that output (approved, so kept and looked up): rules, hashes and raw-value lookups on the main thread vs all in the worker (as POST /exports does; the main thread only reads the stores and copies the notebook)',
         ],
       };

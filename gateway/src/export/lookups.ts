@@ -4,9 +4,8 @@
 // contents a reviewer approved) is read here first, on the main thread, for this notebook and
 // experiment only, and handed over with it. A release the snapshot misses is not exempt (fail
 // closed); an approval made after the snapshot counts from the next export.
-import { createHash } from 'node:crypto';
 import type { OutputLeakItem, Policy } from '@privet/core';
-import { DP_RELEASE_MIME, releaseContentText, releaseIdOf } from '@privet/core/review/index';
+import { committedReleases, knownReleaseIn } from '../review/release-snapshot.js';
 import { filterNotebook, type FilteredNotebook } from './filter.js';
 
 /** What filtering an export needs from the gateway's stores, read before it starts. */
@@ -27,33 +26,14 @@ export interface ExportStores {
   approved: () => Map<string, string>;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** `id digest`: one committed release with exactly that content. */
-const releaseKey = (id: string, digest: string): string => `${id} ${digest}`;
-
-/** Every DP-release value in the outputs of `notebook`'s cells (as the rule check reads them). */
-function releaseValues(notebook: unknown): unknown[] {
+/** Every output of `notebook`'s cells. */
+function outputsOf(notebook: unknown): unknown[] {
   const cells = (notebook as { cells?: unknown } | null)?.cells;
   if (!Array.isArray(cells)) return [];
-  const values: unknown[] = [];
-  for (const cell of cells) {
+  return cells.flatMap((cell) => {
     const outputs = (cell as { outputs?: unknown } | null)?.outputs;
-    if (!Array.isArray(outputs)) continue;
-    for (const output of outputs) {
-      const data = (output as { data?: unknown } | null)?.data;
-      if (typeof data !== 'object' || data === null || !(DP_RELEASE_MIME in data)) continue;
-      const raw = (data as Record<string, unknown>)[DP_RELEASE_MIME];
-      if (typeof raw !== 'string') values.push(raw);
-      else
-        try {
-          values.push(JSON.parse(raw) as unknown);
-        } catch {
-          // Not a release: the rule check holds it as malformed.
-        }
-    }
-  }
-  return values;
+    return Array.isArray(outputs) ? (outputs as unknown[]) : [];
+  });
 }
 
 /** Reads what filtering `notebook` will ask the stores. */
@@ -62,14 +42,11 @@ export function exportLookups(
   exportRules: Policy['export'],
   stores: ExportStores,
 ): ExportLookups {
-  const releases = new Set<string>();
-  for (const value of releaseValues(notebook)) {
-    const id = releaseIdOf(value);
-    if (id === undefined) continue;
-    const digest = sha256(releaseContentText(value));
-    if (stores.releaseCommitted(id, digest)) releases.add(releaseKey(id, digest));
-  }
-  return { exportRules, releases: [...releases], approved: [...stores.approved()] };
+  return {
+    exportRules,
+    releases: committedReleases(outputsOf(notebook), stores.releaseCommitted),
+    approved: [...stores.approved()],
+  };
 }
 
 /** Filters `notebook` with answers read beforehand (in the worker, or in a one-shot CLI). */
@@ -78,11 +55,10 @@ export function filterWithLookups(
   lookups: ExportLookups,
   rawValues: (items: OutputLeakItem[]) => Promise<boolean[]>,
 ): Promise<FilteredNotebook> {
-  const releases = new Set(lookups.releases);
   const approved = new Map(lookups.approved);
   return filterNotebook(notebook, {
     exportRules: lookups.exportRules,
-    knownRelease: (id, content) => releases.has(releaseKey(id, sha256(content))),
+    knownRelease: knownReleaseIn(lookups.releases),
     approvedReviewId: (hash) => approved.get(hash),
     rawValues,
   });

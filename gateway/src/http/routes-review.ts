@@ -122,8 +122,9 @@ export function registerReviewRoutes(
     const body = submitBody(request.body);
     const created = await withRetryAfter(reply, async () => {
       leaks.spend(actor!, 1, body.experiment, 'review');
-      const rawValue = await leaks.outputHoldsRawValue(body.output, body.streamContext);
-      return reviews.submit(actor!, body, { rawValue });
+      // Rules, content hash and raw-value lookup in the output-check worker (up to 16 MB).
+      const checked = await leaks.checkSubmitted(reviews.checkInput(body));
+      return reviews.submit(actor!, body, checked);
     });
     reply.status(201);
     return created;

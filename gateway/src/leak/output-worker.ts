@@ -1,5 +1,6 @@
-// Why: runs the outputs' raw-value checks (POST /leak-check/outputs) and the export filter
-// (POST /exports) in one worker thread, so a large output does not stall the gateway's other
+// Why: runs the outputs' raw-value checks (POST /leak-check/outputs), the export filter
+// (POST /exports) and the check of outputs submitted for review (POST /reviews) in one worker
+// thread, so a large output does not stall the gateway's other
 // requests. The worker starts on first use, gets
 // each new index once (a snapshot: key, tags, Bloom filter; in-process only) and answers batches
 // in order. A worker that fails or stops fails its batches with a clear error (the hosts then
@@ -10,6 +11,7 @@ import { ServiceError } from '../audit/service-error.js';
 import type { FilteredNotebook } from '../export/filter.js';
 import type { ExportLookups } from '../export/lookups.js';
 import { HttpError } from '../http/errors.js';
+import type { SubmitCheck, SubmitCheckInput } from '../review/submit-check.js';
 import { startModuleWorker } from '../module-worker.js';
 import type { LeakIndex } from './leak-index.js';
 import type { CheckWorkerReply, CheckWorkerRequest } from './output-worker-protocol.js';
@@ -23,7 +25,8 @@ interface Waiting {
 /** A request to the worker, less the fields `request` fills in. */
 type Job =
   | { type: 'check'; items: OutputLeakItem[] }
-  | { type: 'export'; notebook: unknown; lookups: ExportLookups };
+  | { type: 'export'; notebook: unknown; lookups: ExportLookups }
+  | { type: 'review'; input: SubmitCheckInput };
 
 /** The error a batch fails with when the worker cannot answer it (no value in it). */
 function workerFailed(why: string): ServiceError {
@@ -65,6 +68,14 @@ export class OutputCheckWorker {
     return this.request(index, { type: 'export', notebook, lookups }, (reply) => {
       if (reply.type !== 'exported') throw workerFailed('the worker answered something else');
       return reply.filtered;
+    });
+  }
+
+  /** An output submitted for review, checked in the worker: content hash, rules, raw value. */
+  checkSubmitted(index: LeakIndex, input: SubmitCheckInput): Promise<SubmitCheck> {
+    return this.request(index, { type: 'review', input }, (reply) => {
+      if (reply.type !== 'reviewed') throw workerFailed('the worker answered something else');
+      return reply.checked;
     });
   }
 

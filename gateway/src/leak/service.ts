@@ -8,6 +8,7 @@
  */
 import type { FilteredNotebook } from '../export/filter.js';
 import type { ExportLookups } from '../export/lookups.js';
+import type { SubmitCheck, SubmitCheckInput } from '../review/submit-check.js';
 import type {
   LeakCheckRequest,
   LeakCheckResponse,
@@ -16,7 +17,7 @@ import type {
   OutputLeakItem,
   Policy,
 } from '@privet/core';
-import { MAX_LEAK_CHECK_OUTPUTS, type NotebookOutput } from '@privet/core/review/index';
+import { MAX_LEAK_CHECK_OUTPUTS } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { experimentUseRefusal, hasRole, refusalFiling, type Actor } from '../experiments/access.js';
@@ -167,16 +168,6 @@ export class LeakService {
   }
 
   /**
-   * True when the output shows a raw identifier value (a review request's output; checked in the
-   * output-check worker); a stream is read together with the earlier writes of its cell
-   * (`before`), so a value split over two writes is found.
-   */
-  async outputHoldsRawValue(output: NotebookOutput, before = ''): Promise<boolean> {
-    const [found] = await this.holdRawValues([before === '' ? { output } : { output, before }]);
-    return found === true;
-  }
-
-  /**
    * One verdict per item, in order: true when it shows a raw identifier value. Checked in the
    * output-check worker, in one batch (an export's outputs and cell sources).
    */
@@ -193,6 +184,12 @@ export class LeakService {
   async filterExport(notebook: unknown, lookups: ExportLookups): Promise<FilteredNotebook> {
     const index = await this.loadIndex();
     return this.outputWorker.filterExport(index, notebook, lookups);
+  }
+
+  /** An output submitted for review, checked in the output-check worker (hash, rules, raw value). */
+  async checkSubmitted(input: SubmitCheckInput): Promise<SubmitCheck> {
+    const index = await this.loadIndex();
+    return this.outputWorker.checkSubmitted(index, input);
   }
 
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */

@@ -1,5 +1,6 @@
 // Why: the gateway never trusts a client's verdict. It re-runs the review check in export mode with
-// the policy's export rules and the ledger's committed release ids, stores the original output
+// the policy's export rules and the ledger's committed release ids (in its output-check worker:
+// submit-check.ts), stores the original output
 // (only reviewers and stewards read it back), and binds any approval to outputContentHash(output):
 // another output, however similar, has another hash and needs its own review. Every change and its
 // audit entry commit in one BEGIN IMMEDIATE transaction; refusals are audited too.
@@ -15,14 +16,10 @@ import type {
   ReviewStatusResponse,
   SubmitReviewRequest,
 } from '@privet/core';
-import {
-  checkOutputAfter,
-  holdingRules,
-  outputContentHash,
-  settingsFromExportRules,
-  type ReviewResult,
-} from '@privet/core/review/index';
+import { holdingRules } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
+import { committedReleases } from './release-snapshot.js';
+import type { SubmitCheck, SubmitCheckInput } from './submit-check.js';
 import { ServiceError } from '../audit/service-error.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
 import {
@@ -83,29 +80,31 @@ export class ReviewService {
   }
 
   /**
-   * The gateway's own export-mode check of one output; a stream part is checked as the
-   * continuation of `streamContext` (the earlier parts of its stream in the cell), as the
-   * notebook's export check reads a cell's stream parts.
+   * What checking a submitted output needs, read here on the main thread: the export rules and
+   * the ledger's answers for the output's DP releases. The check itself (export mode; a stream
+   * part read as the continuation of `streamContext`, the earlier parts of its stream in the
+   * cell, as the export check reads them) runs in the output-check worker (submit-check.ts).
    */
-  check(output: NotebookOutput, streamContext = ''): ReviewResult {
-    return checkOutputAfter(output, streamContext, {
-      policy: settingsFromExportRules(this.policy.export),
-      mode: 'export',
-      knownRelease: (id, content) => this.releases.hasContent(id, content),
-    });
+  checkInput(input: SubmitReviewRequest): SubmitCheckInput {
+    return {
+      output: input.output,
+      streamContext: input.streamContext ?? '',
+      exportRules: this.policy.export,
+      releases: committedReleases([input.output], (id, digest) => this.releases.has(id, digest)),
+    };
   }
 
   /**
-   * An analyst member of an approved or running experiment submits a held output for review;
-   * `found.rawValue` (the gateway's raw-value lookup) refuses it, as export would withhold it.
+   * An analyst member of an approved or running experiment submits a held output for review,
+   * `checked` as checkInput → checkSubmitted found it; a raw identifier value refuses it, as
+   * export would withhold it.
    */
   async submit(
     actor: Actor,
     input: SubmitReviewRequest,
-    found: { rawValue?: boolean } = {},
+    checked: SubmitCheck,
   ): Promise<ReviewRequest> {
-    const contentHash = await outputContentHash(input.output);
-    const result = this.check(input.output, input.streamContext);
+    const { contentHash, result } = checked;
     const outcome = immediate(this.db, () => {
       if (!hasRole(actor, this.policy, 'analyst'))
         return forbidden(
@@ -116,7 +115,7 @@ export class ReviewService {
       const e = loadExperiment(this.db, input.experiment);
       const refusal = experimentUseRefusal(e, input.experiment, actor.user);
       if (refusal || !e) return refusal ?? experimentNotFound(input.experiment);
-      if (found.rawValue === true)
+      if (checked.rawValue)
         return new ServiceError(
           'conflict',
           'review.raw-value',

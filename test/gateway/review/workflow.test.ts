@@ -10,7 +10,9 @@ import type {
   ReviewStatusResponse,
   VerifyReleasesResponse,
 } from '@privet/core';
-import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
+import { DP_RELEASE_MIME, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
+import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
+import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
 import {
   EXPERIMENT,
   PASSING,
@@ -91,6 +93,29 @@ describe('submitting outputs', () => {
     const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
     assert.ok(entries.some((en) => en.details.reason === 'review.raw-value'));
     assert.ok(!JSON.stringify(entries).includes(name));
+  });
+  test('the check runs in the output-check worker; a DP release counts only as the ledger released it', async (t) => {
+    const inWorker = t.mock.method(OutputCheckWorker.prototype, 'checkSubmitted');
+    const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
+    const release = await spendCountQuery(g);
+    const dp = (value: unknown) => ({
+      output_type: 'display_data',
+      data: { [DP_RELEASE_MIME]: value },
+      metadata: {},
+    });
+    // The released numbers pass the export check (the ledger vouches for them): no review needed.
+    const released = await submit(dp(release));
+    assert.equal(released.status, 409);
+    assert.match((await errorOf(released)).message, /passes the export check/);
+    // Its id on other numbers is an imitation: held for review under dp-provenance.
+    const forged = await submit(
+      dp({ ...release, rows: [{ keys: {}, values: { n: { value: 2, interval: [1, 3] } } }] }),
+    );
+    assert.equal(forged.status, 201);
+    const r = (await forged.json()) as ReviewRequest;
+    assert.ok(r.findings.some((f) => f.rule === 'dp-provenance'));
+    assert.equal(inWorker.mock.callCount(), 2, 'each submission checked in the worker');
+    assert.equal(mainThreadLookups.mock.callCount(), 0, 'no lookup on the event loop');
   });
   test('a stream part is checked after the earlier parts of its stream that it continues', async () => {
     // Progress on stderr split a printed table: this part holds only its small-count row.
