@@ -2,8 +2,9 @@
 // 240 ms for a 1 MB output), and an export's rule check and hashes cost tens of milliseconds per
 // megabyte more; on the gateway's event loop that would stall every other request. This worker
 // thread answers POST /leak-check/outputs batches, filters POST /exports notebooks
-// (export/lookups.ts) and checks POST /reviews outputs (review/submit-check.ts) from a snapshot of the index the main thread built (output-worker.ts). It
-// reads no files and keeps nothing beyond the index.
+// (export/lookups.ts) and checks POST /reviews outputs (review/submit-check.ts), from a snapshot
+// of the index the main thread built (output-worker.ts). It reads no files and keeps nothing
+// beyond the index.
 import { parentPort } from 'node:worker_threads';
 import { filterWithLookups } from '../export/lookups.js';
 import { HttpError } from '../http/errors.js';

@@ -1,10 +1,9 @@
 // Why: runs the outputs' raw-value checks (POST /leak-check/outputs), the export filter
 // (POST /exports) and the check of outputs submitted for review (POST /reviews) in one worker
-// thread, so a large output does not stall the gateway's other
-// requests. The worker starts on first use, gets
-// each new index once (a snapshot: key, tags, Bloom filter; in-process only) and answers batches
-// in order. A worker that fails or stops fails its batches with a clear error (the hosts then
-// hold the outputs: fail closed) and is started afresh on the next batch.
+// thread, so a large output does not stall the gateway's other requests. The worker starts on
+// first use, gets each new index once (a snapshot: key, tags, Bloom filter; in-process only) and
+// answers requests as they come. A worker that fails or stops fails its requests with a clear
+// error (the hosts then hold the outputs: fail closed) and is started afresh on the next one.
 import type { Worker } from 'node:worker_threads';
 import type { OutputLeakItem } from '@privet/core';
 import { ServiceError } from '../audit/service-error.js';

@@ -1,9 +1,9 @@
 // Why: the gateway never trusts a client's verdict. It re-runs the review check in export mode with
 // the policy's export rules and the ledger's committed release ids (in its output-check worker:
-// submit-check.ts), stores the original output
-// (only reviewers and stewards read it back), and binds any approval to outputContentHash(output):
-// another output, however similar, has another hash and needs its own review. Every change and its
-// audit entry commit in one BEGIN IMMEDIATE transaction; refusals are audited too.
+// submit-check.ts), stores the original output (only reviewers and stewards read it back), and
+// binds any approval to outputContentHash(output): another output, however similar, has another
+// hash and needs its own review. Every change and its audit entry commit in one BEGIN IMMEDIATE
+// transaction; refusals are audited too.
 import { randomUUID } from 'node:crypto';
 import type {
   NotebookOutput,
