@@ -1,7 +1,7 @@
 /**
  * A real Privet gateway for the UI tests, run as its own process (tsx, "privet-source"): copies
- * the demo policy (synthetic zip unprefixed, see below) into a temp folder, generates a small demo dataset beside it, publishes the
- * views and serves them on a free 127.0.0.1 port. Through the HTTP API, analyst alice proposes the
+ * the demo policy (synthetic zip unprefixed, see below) into a temp folder, generates a small
+ * demo dataset beside it, publishes the views and serves them on a free 127.0.0.1 port. Through the HTTP API, analyst alice proposes the
  * experiment `ui-study` (member bob) and steward sam approves it; alice also proposes `ui-pending`
  * (left a proposal). Prints one line `PRIVET_GATEWAY {json}` with the URL, tokens and experiment
  * id, then runs until SIGTERM/SIGINT.
@@ -33,8 +33,8 @@ const work = resolve(values.work);
 const policyPath = join(work, 'policy.yaml');
 const stateDir = join(work, 'state');
 mkdirSync(work, { recursive: true });
-// The demo policy, with zip synthesized as full ZIP codes rather than their area: too thin at this
-// size, so both hosts' tests see the thin-column warning a steward gets (ui-tests/support/thin-zip.ts).
+// The demo policy, with zip synthesized as full ZIP codes rather than their area: too thin at
+// this size, so both hosts' tests see the thin-column warning a steward gets (thin-zip.ts).
 const demoPolicyText = readFileSync(
   new URL('../../gateway/demo/policy.yaml', import.meta.url),
   'utf8',
