@@ -1,9 +1,9 @@
 /**
  * A real Privet gateway for the UI tests, run as its own process (tsx, "privet-source"): copies
  * the demo policy (synthetic zip unprefixed, see below) into a temp folder, generates a small
- * demo dataset beside it, publishes the views and serves them on a free 127.0.0.1 port. Through the HTTP API, analyst alice proposes the
- * experiment `ui-study` (member bob) and steward sam approves it; alice also proposes `ui-pending`
- * (left a proposal). Prints one line `PRIVET_GATEWAY {json}` with the URL, tokens and experiment
+ * demo dataset beside it, publishes the views and serves them on a free 127.0.0.1 port. Through
+ * the HTTP API, analyst alice proposes the experiment `ui-study` (member bob) and steward sam
+ * approves it; alice also proposes `ui-pending` (left a proposal). Prints one line `PRIVET_GATEWAY {json}` with the URL, tokens and experiment
  * id, then runs until SIGTERM/SIGINT.
  * Usage: node --conditions=privet-source --import tsx ui-tests/support/gateway-process.ts
  *          --work DIR --cors ORIGIN [--cors ORIGIN] [--patients N]

@@ -186,7 +186,7 @@ export class LeakService {
     return this.outputWorker.filterExport(index, notebook, lookups);
   }
 
-  /** An output submitted for review, checked in the output-check worker (hash, rules, raw value). */
+  /** An output submitted for review, checked in the output-check worker (hash, rules, lookup). */
   async checkSubmitted(input: SubmitCheckInput): Promise<SubmitCheck> {
     const index = await this.loadIndex();
     return this.outputWorker.checkSubmitted(index, input);
