@@ -286,12 +286,6 @@ export class ReviewService {
     return this.store.approvedIn(experiment);
   }
 
-  /** The id of the approved request covering exactly this content in the experiment, if any. */
-  approvedReviewId(experiment: string, contentHash: string): string | undefined {
-    const r = this.store.newestFor(experiment, contentHash);
-    return r?.state === 'approved' ? r.id : undefined;
-  }
-
   private visibleRow(actor: Actor, id: string): ReviewRow {
     const row = this.store.byId(id);
     const e = row ? loadExperiment(this.db, row.experiment) : undefined;

@@ -289,8 +289,10 @@ describe('content-hash binding', () => {
       ['approved', 'none', 'approved'],
     );
     assert.equal(statuses[0]?.reviewId, req.id);
-    assert.equal(g.gateway.services.reviews.approvedReviewId(EXPERIMENT, hashB), undefined);
-    assert.equal(g.gateway.services.reviews.approvedReviewId('other-exp', hashA), undefined);
+    const approved = g.gateway.services.reviews.approvedIn(EXPERIMENT);
+    assert.equal(approved.get(hashA), req.id);
+    assert.equal(approved.get(hashB), undefined);
+    assert.equal(g.gateway.services.reviews.approvedIn('other-exp').get(hashA), undefined);
     const outsider = await g.call('POST', '/reviews/status', 'bob', {
       experiment: EXPERIMENT,
       contentHashes: [hashA],
