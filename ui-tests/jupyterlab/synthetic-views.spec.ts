@@ -8,7 +8,14 @@
 import { expect, test, type Locator } from '@playwright/test';
 import type { ListViewsResponse } from '@privet/core/protocol';
 import { uiTestEnv } from '../support/env.js';
-import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
+import {
+  openLab,
+  openPanel,
+  roomForMainArea,
+  signIn,
+  SHOTS,
+  widenSidebar,
+} from '../support/lab.js';
 import { THIN_ZIP_FIX, THIN_ZIP_MESSAGE } from '../support/thin-zip.js';
 
 const env = uiTestEnv();
@@ -92,7 +99,9 @@ test.describe('synthetic views in the data panel', () => {
       `Fidelity: ${VIEW}`,
     );
     await expect(tab.locator('[data-fidelity="tvd"]')).toContainText(/2-way 0\.\d{4}/);
-    // Wider than in the card, and the plots fit without scrolling sideways.
+    // Wider than in the card, and the plots fit without scrolling sideways (with the sidebars
+    // as a reader would leave them: earlier tests may have widened the left one, opened the right).
+    await roomForMainArea(page, 420);
     const widthOf = async (l: Locator): Promise<number> => (await l.boundingBox())?.width ?? 0;
     expect(await widthOf(tab.locator('.jp-Privet-fidelity'))).toBeGreaterThan(
       await widthOf(report),

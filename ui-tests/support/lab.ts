@@ -41,6 +41,23 @@ export async function widenSidebar(page: Page, by: number): Promise<void> {
   await page.mouse.up();
 }
 
+/**
+ * Lays the shell out for reading the main area, whatever earlier tests left (the layout is
+ * kept between page loads): the right sidebar closed, the left one's edge at `leftEdge` px.
+ */
+export async function roomForMainArea(page: Page, leftEdge: number): Promise<void> {
+  const rightOpen = page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab.lm-mod-current');
+  if ((await rightOpen.count()) > 0) await rightOpen.first().click();
+  const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
+  const box = await handle.boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(leftEdge, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** Fills the sign-in form (gateway URL comes from the seeded settings) and submits. */
 export async function signIn(page: Page, token: string): Promise<void> {
   const panel = page.locator('#privet-data-panel');
