@@ -6,7 +6,9 @@
  * review", and the name never reaches the page; a name streamed in two writes is held once the
  * second write completes it; a made-up name of the same shape shows normally. A drawn widget whose
  * kernel-made state changes to show a real name is held, and the name is never painted (the widget
- * is transparent until the gateway's verdict); a harmless change is drawn as usual.
+ * is transparent until the gateway's verdict); a harmless change is drawn as usual. A progress bar
+ * the kernel moves faster than the gateway answers never blinks out: what it showed after its last
+ * verdict stands in for it meanwhile.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,14 @@ import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { SHOTS } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
-import { pageLeaked, paintWatch, watchPage, watchPainted } from '../support/page-watch.js';
+import {
+  blinkWatch,
+  pageLeaked,
+  paintWatch,
+  watchBlinks,
+  watchPage,
+  watchPainted,
+} from '../support/page-watch.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -178,4 +187,51 @@ test('a drawn widget whose new state shows a raw value is held before it is pain
   expect(watch.painted, 'the name was never painted').toBe(false);
   await expect(status.locator('.widget-html', { hasText: `Step 2 ${run}` })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/gate-raw-value-widget.png` });
+});
+
+test('a progress bar the kernel moves faster than the gateway answers does not blink', async ({
+  page,
+}) => {
+  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
+  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
+    env.experiment,
+  );
+  const cell = await runNewCell(
+    page,
+    `widget-progress-${run}`,
+    [
+      'import ipywidgets as w',
+      `bar = w.IntProgress(value=0, max=20, description="Loading ${run}")`,
+      'bar',
+    ].join('\n'),
+  );
+  await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
+
+  // Every verdict now takes 150 ms (longer than a frame), while the kernel moves the bar every
+  // 50 ms: the bar waits for a verdict in most frames.
+  await page.route('**/leak-check/outputs', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await route.continue();
+  });
+  const element = await cell.elementHandle();
+  if (!element) throw new Error('the progress cell is gone');
+  await watchBlinks(page, element);
+  await runNewCell(
+    page,
+    `widget-progress-run-${run}`,
+    'import time\nfor i in range(1, 21): bar.value = i; time.sleep(0.05)',
+  );
+  // What a user sees meanwhile: the bar as last verified, in place of the waiting one.
+  await expect(cell.locator('.jp-Privet-lastVerified')).toBeVisible({ timeout: 10_000 });
+  await cell.screenshot({ path: `${SHOTS}/gate-progress-last-verified.png` });
+  await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
+  await expect(cell.locator('.jp-Privet-lastVerified')).toHaveCount(0);
+  await expect(cell.locator('.widget-hprogress .progress-bar')).toHaveAttribute(
+    'style',
+    /width: 100%/,
+  );
+  const watch = await blinkWatch(page);
+  expect(watch.waiting, 'frames in which the bar waited for a verdict').toBeGreaterThan(5);
+  expect(watch.blank, 'frames in which the bar blinked out').toBe(0);
+  await page.unroute('**/leak-check/outputs');
 });

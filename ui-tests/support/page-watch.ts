@@ -1,5 +1,5 @@
 /** A watch for text that must never be on the JupyterLab page, even for a moment. */
-import type { Page } from '@playwright/test';
+import type { ElementHandle, Page } from '@playwright/test';
 
 /** What the watch records in the page. */
 interface PageWatch {
@@ -24,6 +24,36 @@ export async function pageLeaked(page: Page): Promise<boolean> {
   );
 }
 
+/** The page's list of checks run every frame (installed by `checkEveryFrame`). */
+interface FrameChecks {
+  __privetFrameChecks: (() => void)[];
+}
+
+/**
+ * Makes the page run the checks in `window.__privetFrameChecks` in every frame after its
+ * animation-frame callbacks and layout, just before the paint: a ResizeObserver on a probe that is
+ * resized each frame (idempotent).
+ */
+async function checkEveryFrame(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as Partial<FrameChecks>;
+    if (w.__privetFrameChecks) return;
+    const checks: (() => void)[] = [];
+    w.__privetFrameChecks = checks;
+    const probe = document.createElement('div');
+    probe.style.cssText = 'position:fixed;left:0;top:0;height:1px;width:1px;pointer-events:none';
+    document.body.appendChild(probe);
+    new ResizeObserver(() => checks.forEach((check) => check())).observe(probe);
+    let wide = false;
+    const tick = (): void => {
+      wide = !wide;
+      probe.style.width = wide ? '2px' : '1px';
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
 /** What the paint watch records in the page. */
 interface PaintWatch {
   painted: boolean;
@@ -32,11 +62,11 @@ interface PaintWatch {
 
 /**
  * Records, from now on, whether text holding `secret` is ever painted: checked in every frame
- * after the page's animation-frame callbacks and layout, just before the paint (a ResizeObserver
- * on a probe resized each frame), so text that is in the DOM but transparent, hidden or not
+ * just before the paint (`checkEveryFrame`), so text that is in the DOM but transparent, hidden or not
  * displayed at that moment does not count.
  */
 export async function watchPainted(page: Page, secret: string): Promise<void> {
+  await checkEveryFrame(page);
   await page.evaluate((s) => {
     const seen: PaintWatch = { painted: false, frames: 0 };
     (window as unknown as { __privetPaintWatch: PaintWatch }).__privetPaintWatch = seen;
@@ -55,17 +85,7 @@ export async function watchPainted(page: Page, secret: string): Promise<void> {
       for (let n = walker.nextNode(); n; n = walker.nextNode())
         if (n.nodeValue?.includes(s) && shown(n)) seen.painted = true;
     };
-    const probe = document.createElement('div');
-    probe.style.cssText = 'position:fixed;left:0;top:0;height:1px;width:1px;pointer-events:none';
-    document.body.appendChild(probe);
-    new ResizeObserver(check).observe(probe);
-    let wide = false;
-    const tick = (): void => {
-      wide = !wide;
-      probe.style.width = wide ? '2px' : '1px';
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
+    (window as unknown as FrameChecks).__privetFrameChecks.push(check);
   }, secret);
 }
 
@@ -73,5 +93,46 @@ export async function watchPainted(page: Page, secret: string): Promise<void> {
 export async function paintWatch(page: Page): Promise<PaintWatch> {
   return page.evaluate(
     () => (window as unknown as { __privetPaintWatch: PaintWatch }).__privetPaintWatch,
+  );
+}
+
+/** What the blink watch records in the page. */
+interface BlinkWatch {
+  /** Frames checked. */
+  frames: number;
+  /** Frames in which a widget in the element waited for its verdict. */
+  waiting: number;
+  /** Of those, frames in which nothing stood in for it (the widget blinked out). */
+  blank: number;
+}
+
+/**
+ * Records, from now on, in every frame just before the paint (`checkEveryFrame`), whether a widget
+ * in `element` waits for its raw-value verdict (`.jp-Privet-verifying`) and whether the copy of its
+ * last verified paint (`.jp-Privet-lastVerified`) stands in for it in its gated output.
+ */
+export async function watchBlinks(page: Page, element: ElementHandle<Node>): Promise<void> {
+  await checkEveryFrame(page);
+  await page.evaluate((root) => {
+    const seen: BlinkWatch = { frames: 0, waiting: 0, blank: 0 };
+    (window as unknown as { __privetBlinkWatch: BlinkWatch }).__privetBlinkWatch = seen;
+    const check = (): void => {
+      seen.frames++;
+      const waiting = (root as Element).querySelectorAll('.jp-Privet-verifying');
+      if (waiting.length === 0) return;
+      seen.waiting++;
+      waiting.forEach((live) => {
+        const copy = live.parentElement?.querySelector(':scope > .jp-Privet-lastVerified');
+        if (!copy || copy.getBoundingClientRect().height === 0) seen.blank++;
+      });
+    };
+    (window as unknown as FrameChecks).__privetFrameChecks.push(check);
+  }, element);
+}
+
+/** What the blink watch recorded since `watchBlinks`. */
+export async function blinkWatch(page: Page): Promise<BlinkWatch> {
+  return page.evaluate(
+    () => (window as unknown as { __privetBlinkWatch: BlinkWatch }).__privetBlinkWatch,
   );
 }

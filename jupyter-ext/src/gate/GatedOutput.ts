@@ -18,7 +18,9 @@
  * nothing can leave without the gateway then, and it applies the rule itself at review and export.
  * Kernel replies (tooltips, help) stay local-only. A widget's new state is asked about as it
  * arrives; while no verdict is in, the widget is painted transparent from the first frame that
- * would draw it, and a raw value holds it (an echo of the user's own input is drawn meanwhile).
+ * would draw it, with a copy of what it showed before laid over it (verified-paint.ts: a progress
+ * bar does not blink), and a raw value holds it (an echo of the user's own input is drawn
+ * meanwhile).
  */
 import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -52,6 +54,7 @@ import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
 import type { WidgetStateArrival, WidgetStates } from './widget-states.js';
+import { LastVerifiedPaint } from './verified-paint.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
 interface OutputLike extends IRenderMime.IMimeModel {
@@ -139,6 +142,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private widgetChecks = 0;
   /** The newest widget state (not an echo) waiting for the gateway's verdict (0: none). */
   private latestWidgetCheck = 0;
+  /** What the widget last showed after a verdict, laid over it while a new state is checked. */
+  private readonly lastVerified = new LastVerifiedPaint();
 
   /**
    * Wraps `inner`; `host` gives the gate and the notebook the output lives in; `renew` makes a new
@@ -165,6 +170,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.host.widgets.stateApplied.disconnect(this.onWidgetApplied, this);
     this.host.streams.changed.disconnect(this.onStreamPartsChanged, this);
     if (this.current) this.host.streams.set(this.current, null);
+    this.lastVerified.clear();
     this.inner.dispose();
     super.dispose();
   }
@@ -392,10 +398,15 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     const check = ++this.widgetChecks;
     let answered = false;
     if (!arrival.echo) {
+      // Nothing unverified is drawn yet (the manager applies the state after this signal): copy
+      // what is painted now, to show in place of the widget if the verdict misses the frame.
+      if (this.latestWidgetCheck === 0 && this.innerShown && this.awaitingGateway === 0)
+        this.lastVerified.take(this.inner.node);
       this.latestWidgetCheck = check;
       requestAnimationFrame(() => {
-        if (!answered && this.latestWidgetCheck === check && generation === this.generation)
-          this.inner.addClass(VERIFYING_CLASS);
+        if (answered || this.latestWidgetCheck !== check || generation !== this.generation) return;
+        this.inner.addClass(VERIFYING_CLASS);
+        this.lastVerified.show(this.node, this.inner.node);
       });
     }
     void pending.then((verdict) => {
@@ -407,6 +418,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       } else if (this.latestWidgetCheck === check) {
         this.latestWidgetCheck = 0;
         this.inner.removeClass(VERIFYING_CLASS);
+        this.lastVerified.clear();
       }
     });
   }
@@ -597,6 +609,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.removeClass('jp-Privet-gatedHeld');
     this.latestWidgetCheck = 0;
     this.inner.removeClass(VERIFYING_CLASS);
+    this.lastVerified.clear();
     if (this.current) this.host.setShown(this.current, true);
   }
 
@@ -624,6 +637,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   /** Puts the placeholder with `props` where the real output would be. */
   private showPlaceholder(props: HeldOutputProps): void {
     if (this.current) this.host.setShown(this.current, false);
+    this.lastVerified.clear();
     if (this.innerShown) {
       (this.layout as PanelLayout).removeWidget(this.inner);
       this.inner.node.replaceChildren();

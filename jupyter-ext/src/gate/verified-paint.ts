@@ -1,0 +1,58 @@
+/**
+ * Why: a drawn widget whose new kernel-made state waits for the gateway's raw-value verdict is
+ * painted transparent (GatedOutput), so a widget the kernel updates many times a second (a
+ * progress bar) blinked out whenever a verdict took longer than a frame. This keeps a copy of what
+ * the widget last showed *after a verdict* — taken as a new state arrives, before the widget
+ * manager applies it — and lays that copy over the transparent widget until the verdict is in.
+ * The copy is inert (no focus, no clicks, hidden from screen readers): the live widget under it
+ * keeps focus and input. A copy is never taken while a state is unverified, so it can only show
+ * what already passed.
+ */
+
+/** Class of the copy laid over a widget waiting for its verdict. */
+export const VERIFIED_PAINT_CLASS = 'jp-Privet-lastVerified';
+
+/** The last verified paint of one gated output, shown while its newest state is checked. */
+export class LastVerifiedPaint {
+  private copy: HTMLElement | null = null;
+
+  /** Whether a copy is taken (shown or not). */
+  get taken(): boolean {
+    return this.copy !== null;
+  }
+
+  /** Copies `live` as it is painted now (call only while what it shows has passed). */
+  take(live: HTMLElement): void {
+    this.clear();
+    const copy = live.cloneNode(true) as HTMLElement;
+    copy.classList.add(VERIFIED_PAINT_CLASS);
+    copy.removeAttribute('id');
+    for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');
+    copy.setAttribute('aria-hidden', 'true');
+    copy.inert = true;
+    // Canvases copy without their pixels: draw what the live ones hold into the copies.
+    const liveCanvases = live.querySelectorAll('canvas');
+    copy.querySelectorAll('canvas').forEach((canvas, i) => {
+      const source = liveCanvases[i];
+      if (source && source.width > 0 && source.height > 0)
+        canvas.getContext('2d')?.drawImage(source, 0, 0);
+    });
+    copy.style.width = `${live.offsetWidth}px`;
+    this.copy = copy;
+  }
+
+  /** Lays the copy over `live` inside `container` (positioned), if one is taken. */
+  show(container: HTMLElement, live: HTMLElement): void {
+    const copy = this.copy;
+    if (!copy) return;
+    copy.style.top = `${live.offsetTop}px`;
+    copy.style.left = `${live.offsetLeft}px`;
+    if (copy.parentElement !== container) container.appendChild(copy);
+  }
+
+  /** Removes the copy (the verdict is in, or the output is held or drawn anew). */
+  clear(): void {
+    this.copy?.remove();
+    this.copy = null;
+  }
+}
