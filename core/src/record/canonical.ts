@@ -14,51 +14,74 @@ export class CanonicalJsonError extends Error {
 
 /** Encodes a JSON value canonically (sorted keys, no whitespace); refuses NaN, ±Infinity, undefined. */
 export function canonicalJson(value: JsonValue): string {
-  return encode(value, '$', 0);
+  const out: string[] = [];
+  encode(value, out, []);
+  return out.join('');
 }
 
 const MAX_DEPTH = 64;
 
-function encode(value: unknown, path: string, depth: number): string {
-  if (depth > MAX_DEPTH) {
+/** The JSONPath-like location of the value at `trail` (built only for an error message). */
+function pathOf(trail: readonly (string | number)[]): string {
+  return trail.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
+}
+
+/**
+ * Appends the canonical encoding of `value` to `out`. `trail` holds the keys and indices leading
+ * to it: kept as a stack and turned into a path only for an error, as building a path string per
+ * value made encoding a large notebook several times slower.
+ */
+function encode(value: unknown, out: string[], trail: (string | number)[]): void {
+  if (trail.length > MAX_DEPTH) {
     throw new CanonicalJsonError(
-      `canonical JSON: ${path} is nested deeper than ${MAX_DEPTH} levels. Fix: flatten the details`,
+      `canonical JSON: $${pathOf(trail)} is nested deeper than ${MAX_DEPTH} levels. Fix: flatten the details`,
     );
   }
-  if (value === null) return 'null';
+  if (value === null) return void out.push('null');
   switch (typeof value) {
     case 'boolean':
-      return value ? 'true' : 'false';
+      return void out.push(value ? 'true' : 'false');
     case 'string':
-      return JSON.stringify(value);
+      return void out.push(JSON.stringify(value));
     case 'number':
       if (!Number.isFinite(value)) {
         throw new CanonicalJsonError(
-          `canonical JSON: ${path} is not a finite number. Fix: record it as a string`,
+          `canonical JSON: $${pathOf(trail)} is not a finite number. Fix: record it as a string`,
         );
       }
-      return JSON.stringify(value);
+      return void out.push(JSON.stringify(value));
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => encode(v, `${path}[${i}]`, depth + 1)).join(',')}]`;
+        out.push('[');
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(',');
+          trail.push(i);
+          encode(value[i], out, trail);
+          trail.pop();
+        }
+        return void out.push(']');
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) {
         throw new CanonicalJsonError(
-          `canonical JSON: ${path} is not a plain object. Fix: convert it to plain JSON first`,
+          `canonical JSON: $${pathOf(trail)} is not a plain object. Fix: convert it to plain JSON first`,
         );
       }
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
-      const parts: string[] = [];
-      for (const k of keys) {
-        parts.push(`${JSON.stringify(k)}:${encode(obj[k], `${path}.${k}`, depth + 1)}`);
+      out.push('{');
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        out.push(i > 0 ? ',' : '', JSON.stringify(k), ':');
+        trail.push(k);
+        encode(obj[k], out, trail);
+        trail.pop();
       }
-      return `{${parts.join(',')}}`;
+      return void out.push('}');
     }
     default:
       throw new CanonicalJsonError(
-        `canonical JSON: ${path} has type ${typeof value}, which JSON cannot hold. Fix: omit it or use a string`,
+        `canonical JSON: $${pathOf(trail)} has type ${typeof value}, which JSON cannot hold. Fix: omit it or use a string`,
       );
   }
 }

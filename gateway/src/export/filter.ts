@@ -33,6 +33,7 @@ import {
   type ReviewContext,
 } from '@privet/core/review/index';
 import type { JsonValue } from '@privet/core/record/index';
+import { canonicalSha256 } from './canonical-hash.js';
 import { HttpError } from '../http/errors.js';
 import { rawValueItems } from '../leak/outputs.js';
 import { placeholderOutput, placeholderText } from './placeholder.js';
@@ -70,6 +71,8 @@ export const RAW_VALUE_RULE = 'raw-value';
 /** The filtered notebook and one manifest line per output. */
 export interface FilteredNotebook {
   notebook: { [key: string]: JsonValue };
+  /** SHA-256 of the filtered notebook's canonical JSON (the manifest's `notebookHash`). */
+  notebookHash: string;
   outputs: ExportManifestOutput[];
   withheldSources: ExportManifestSource[];
 }
@@ -335,5 +338,5 @@ export async function filterNotebook(
     metadata: pick(nb.metadata, NOTEBOOK_METADATA_KEPT),
     cells: cells.map(({ cell }) => cell),
   };
-  return { notebook, outputs: lines, withheldSources };
+  return { notebook, notebookHash: canonicalSha256(notebook), outputs: lines, withheldSources };
 }

@@ -1,9 +1,10 @@
 /**
  * Export bundles: the filtered notebook (only passed or approved outputs), a manifest with one line
  * per output, and an Ed25519 signature over canonicalJson(manifest). The manifest carries the
- * SHA-256 of canonicalJson(filtered notebook), so the signature covers every exported byte.
+ * SHA-256 of canonicalJson(filtered notebook), so the signature covers every exported byte; it
+ * is computed with the filter, in the output-check worker (canonical-hash.ts).
  */
-import { createHash, randomUUID, sign } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import type {
   CreateExportRequest,
   ExportBundle,
@@ -24,11 +25,6 @@ import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
 
 /** Format tag of every bundle. */
 export const BUNDLE_FORMAT = 'privet-export-bundle/1';
-
-/** SHA-256 (hex) of a JSON value's canonical form. */
-export function canonicalSha256(value: JsonValue): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
-}
 
 /** What the export service needs. */
 export interface ExportServiceOptions {
@@ -123,7 +119,7 @@ export class ExportService {
       exportedBy: actor.user,
       exportedAt: this.clock().toISOString(),
       policyHash: this.o.policyHash,
-      notebookHash: canonicalSha256(filtered.notebook),
+      notebookHash: filtered.notebookHash,
       keyId: key.keyId,
       outputs: filtered.outputs,
       withheldSources: filtered.withheldSources,

@@ -10,7 +10,8 @@ import type { ExportManifest, ExportManifestOutput, ExportManifestSource } from 
 import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { canonicalJson, type JsonValue } from '@privet/core/record/index';
 import { isPlaceholder, isPlaceholderText } from './placeholder.js';
-import { BUNDLE_FORMAT, canonicalSha256 } from './service.js';
+import { canonicalSha256 } from './canonical-hash.js';
+import { BUNDLE_FORMAT } from './service.js';
 import { keyIdOf, publicKeyFromRaw } from './signing-key.js';
 
 /** The outcome of verifying one bundle. */

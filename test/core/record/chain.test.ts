@@ -7,6 +7,7 @@ import {
   verifyChain,
   type AuditAction,
   type AuditEntry,
+  type JsonValue,
 } from '@privet/core/record/index';
 
 async function chain(n: number): Promise<AuditEntry[]> {
@@ -53,6 +54,20 @@ describe('canonicalJson', () => {
     assert.throws(() => canonicalJson({ a: Number.NaN }), /not a finite number/);
     assert.throws(() => canonicalJson({ a: Number.POSITIVE_INFINITY }), /not a finite number/);
     assert.throws(() => canonicalJson({ a: undefined } as never), /JSON cannot hold/);
+  });
+  test('says where the refused value is', () => {
+    const value: JsonValue = { cells: [{ outputs: [{}, { n: Number.NaN }] }] };
+    assert.throws(() => canonicalJson(value), /\$\.cells\[0\]\.outputs\[1\]\.n is not a finite/);
+    assert.throws(() => canonicalJson([new Date(0)] as never), /\$\[0\] is not a plain object/);
+    let deep: JsonValue = 1;
+    for (let i = 0; i < 64; i++) deep = [deep];
+    assert.equal(canonicalJson(deep), `${'['.repeat(64)}1${']'.repeat(64)}`);
+    assert.throws(() => canonicalJson([deep]), /\$(\[0\]){65} is nested deeper than 64/);
+  });
+  test('matches JSON.stringify of the same value with its keys sorted', () => {
+    const value = { z: [], y: {}, x: ['é\u2028"', -0.5, 1e21, { b: false, a: null }], 'a b': '' };
+    const sorted = { 'a b': '', x: ['é\u2028"', -0.5, 1e21, { a: null, b: false }], y: {}, z: [] };
+    assert.equal(canonicalJson(value), JSON.stringify(sorted));
   });
 });
 

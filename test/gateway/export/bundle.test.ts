@@ -481,7 +481,7 @@ describe('export bundles', () => {
       assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
     assert.equal((await verifyBundle(names, trusted)).ok, true);
   });
-  test('an export is filtered in the output-check worker, its raw-value lookups in one batch', async (t) => {
+  test('an export is filtered and hashed in the output-check worker, its lookups in one batch', async (t) => {
     const exportsInWorker = t.mock.method(OutputCheckWorker.prototype, 'filterExport');
     const checks = t.mock.method(OutputCheckWorker.prototype, 'check');
     const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
@@ -493,6 +493,10 @@ describe('export bundles', () => {
       names.manifest.outputs.map((l) => l.status),
       ['withheld', 'withheld', 'withheld', 'passed'],
     );
+    // The notebook's canonical hash (hundreds of ms for a large notebook) came from the worker.
+    const filtered = await exportsInWorker.mock.calls[0]!.result!;
+    assert.match(filtered.notebookHash, /^[0-9a-f]{64}$/);
+    assert.equal(names.manifest.notebookHash, filtered.notebookHash);
     // What the worker does with it, here: one batch of every kept source and output.
     const [, notebook, lookups] = exportsInWorker.mock.calls[0]!.arguments;
     const batches: OutputLeakItem[][] = [];
