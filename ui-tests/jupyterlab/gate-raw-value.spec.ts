@@ -222,7 +222,11 @@ test('a progress bar the kernel moves faster than the gateway answers does not b
     'import time\nfor i in range(1, 21): bar.value = i; time.sleep(0.05)',
   );
   // What a user sees meanwhile: the bar as last verified, in place of the waiting one.
-  await expect(cell.locator('.jp-Privet-lastVerified')).toBeVisible({ timeout: 10_000 });
+  const copy = cell.locator('.jp-Privet-lastVerified');
+  await expect(copy).toBeVisible({ timeout: 10_000 });
+  // It is not read out or focused twice: the live bar under it keeps focus and input.
+  await expect(copy).toHaveAttribute('aria-hidden', 'true');
+  await expect(copy).toHaveAttribute('inert', '');
   await cell.screenshot({ path: `${SHOTS}/gate-progress-last-verified.png` });
   await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
   await expect(cell.locator('.jp-Privet-lastVerified')).toHaveCount(0);

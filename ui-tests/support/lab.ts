@@ -29,16 +29,22 @@ export async function openPanel(page: Page): Promise<void> {
   }).toPass({ timeout: 30_000 });
 }
 
-/** Widens the left sidebar (drag its split handle) so tables fit in screenshots. */
-export async function widenSidebar(page: Page, by: number): Promise<void> {
+/** Drags the left sidebar's split handle to the x that `to` gives for its current centre. */
+async function dragLeftHandle(page: Page, to: (x: number) => number): Promise<void> {
   const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
   const box = await handle.boundingBox();
   if (!box) return;
+  const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.move(x, y);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 + by, y, { steps: 5 });
+  await page.mouse.move(to(x), y, { steps: 5 });
   await page.mouse.up();
+}
+
+/** Widens the left sidebar (drag its split handle) so tables fit in screenshots. */
+export async function widenSidebar(page: Page, by: number): Promise<void> {
+  await dragLeftHandle(page, (x) => x + by);
 }
 
 /**
@@ -48,14 +54,7 @@ export async function widenSidebar(page: Page, by: number): Promise<void> {
 export async function roomForMainArea(page: Page, leftEdge: number): Promise<void> {
   const rightOpen = page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab.lm-mod-current');
   if ((await rightOpen.count()) > 0) await rightOpen.first().click();
-  const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
-  const box = await handle.boundingBox();
-  if (!box) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width / 2, y);
-  await page.mouse.down();
-  await page.mouse.move(leftEdge, y, { steps: 5 });
-  await page.mouse.up();
+  await dragLeftHandle(page, () => leftEdge);
 }
 
 /** Fills the sign-in form (gateway URL comes from the seeded settings) and submits. */

@@ -12,6 +12,35 @@
 /** Class of the copy laid over a widget waiting for its verdict. */
 export const VERIFIED_PAINT_CLASS = 'jp-Privet-lastVerified';
 
+/**
+ * What cloneNode leaves out: canvas pixels and form fields' current values are copied from the
+ * live nodes; frames are replaced by empty boxes of their size (a copied frame would load its
+ * page again).
+ */
+function copyLiveState(live: HTMLElement, copy: HTMLElement): void {
+  const liveCanvases = live.querySelectorAll('canvas');
+  copy.querySelectorAll('canvas').forEach((canvas, i) => {
+    const source = liveCanvases[i];
+    if (source && source.width > 0 && source.height > 0)
+      canvas.getContext('2d')?.drawImage(source, 0, 0);
+  });
+  const fields = 'input, textarea, select';
+  const liveFields = live.querySelectorAll<HTMLInputElement>(fields);
+  copy.querySelectorAll<HTMLInputElement>(fields).forEach((field, i) => {
+    const source = liveFields[i];
+    if (!source) return;
+    field.value = source.value;
+    if (source.type === 'checkbox' || source.type === 'radio') field.checked = source.checked;
+  });
+  const liveFrames = live.querySelectorAll('iframe');
+  copy.querySelectorAll('iframe').forEach((frame, i) => {
+    const box = document.createElement('div');
+    box.style.width = `${liveFrames[i]?.offsetWidth ?? 0}px`;
+    box.style.height = `${liveFrames[i]?.offsetHeight ?? 0}px`;
+    frame.replaceWith(box);
+  });
+}
+
 /** The last verified paint of one gated output, shown while its newest state is checked. */
 export class LastVerifiedPaint {
   private copy: HTMLElement | null = null;
@@ -30,13 +59,7 @@ export class LastVerifiedPaint {
     for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');
     copy.setAttribute('aria-hidden', 'true');
     copy.inert = true;
-    // Canvases copy without their pixels: draw what the live ones hold into the copies.
-    const liveCanvases = live.querySelectorAll('canvas');
-    copy.querySelectorAll('canvas').forEach((canvas, i) => {
-      const source = liveCanvases[i];
-      if (source && source.width > 0 && source.height > 0)
-        canvas.getContext('2d')?.drawImage(source, 0, 0);
-    });
+    copyLiveState(live, copy);
     copy.style.width = `${live.offsetWidth}px`;
     this.copy = copy;
   }
