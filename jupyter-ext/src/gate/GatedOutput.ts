@@ -16,11 +16,11 @@
  * output for good; no verdict holds it (fail closed) until the gate's `changed` signal, a redraw
  * or "Check again" asks again. Signed out or with no experiment there is no raw-value check:
  * nothing can leave without the gateway then, and it applies the rule itself at review and export.
- * Kernel replies (tooltips, help) stay local-only. A widget's new state is asked about as it
- * arrives; while no verdict is in, the widget is painted transparent from the first frame that
- * would draw it, with a copy of what it showed before laid over it (verified-paint.ts: a progress
- * bar does not blink), and a raw value holds it (an echo of the user's own input is drawn
- * meanwhile).
+ * Kernel replies (tooltips, help) stay local-only. A widget's new states are asked about as they
+ * arrive, one call at a time and at most five a second per output (widget-updates.ts); while no
+ * verdict is in, the widget is painted transparent from the first frame that would draw it, with
+ * a copy of what it showed before laid over it (verified-paint.ts: a progress bar does not blink),
+ * and a raw value holds it (an echo of the user's own input is drawn meanwhile).
  */
 import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -54,7 +54,7 @@ import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
 import type { WidgetStateArrival, WidgetStates } from './widget-states.js';
-import { LastVerifiedPaint } from './verified-paint.js';
+import { VERIFYING_CLASS, WidgetUpdateChecks } from './widget-updates.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
 interface OutputLike extends IRenderMime.IMimeModel {
@@ -67,9 +67,6 @@ function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
   const m = model as Partial<OutputLike>;
   return typeof m.type === 'string' && typeof m.toJSON === 'function';
 }
-
-/** Class that paints a drawn widget transparent while its new state waits for the gateway. */
-const VERIFYING_CLASS = 'jp-Privet-verifying';
 
 /** How long the gateway's verdict may take before the placeholder says it is being checked. */
 const CHECKING_SHOWN_AFTER_MS = 300;
@@ -138,12 +135,18 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private current: IRenderMime.IMimeModel | null = null;
   /** The widget models the current output draws (empty for any other output). */
   private widgetModels: ReadonlySet<string> = new Set();
-  /** Widget states asked about so far (numbers the checks). */
-  private widgetChecks = 0;
-  /** The newest widget state (not an echo) waiting for the gateway's verdict (0: none). */
-  private latestWidgetCheck = 0;
-  /** What the widget last showed after a verdict, laid over it while a new state is checked. */
-  private readonly lastVerified = new LastVerifiedPaint();
+  /** Raw-value checks of the widget states the output draws, as they arrive. */
+  private readonly widgetUpdates = new WidgetUpdateChecks({
+    node: this.node,
+    drawn: () => (this.innerShown && !this.held ? this.inner : null),
+    checkedNow: () => this.widgetCheckedNow(),
+    ask: (checked) => this.host.gate.rawValueVerdict(this.host.experiment(), checked, '', true),
+    hold: () => {
+      const model = this.current;
+      this.inner.addClass(VERIFYING_CLASS); // off the screen until the placeholder replaces it
+      if (model) void this.renderModel(model);
+    },
+  });
 
   /**
    * Wraps `inner`; `host` gives the gate and the notebook the output lives in; `renew` makes a new
@@ -170,7 +173,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.host.widgets.stateApplied.disconnect(this.onWidgetApplied, this);
     this.host.streams.changed.disconnect(this.onStreamPartsChanged, this);
     if (this.current) this.host.streams.set(this.current, null);
-    this.lastVerified.clear();
+    this.widgetUpdates.stop();
     this.inner.dispose();
     super.dispose();
   }
@@ -188,6 +191,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       metadata: { ...model.metadata },
       trusted: model.trusted,
     });
+    let mark = this.widgetUpdates.mark;
     let local = this.checkOrHold(output, 'an output');
     this.host.gate.recordOverhead(start, {
       mime: Object.keys(model.data).join(','),
@@ -196,6 +200,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     if (local.unknownReleases.size > 0 && output.output_type !== 'stream') {
       if (await this.host.gate.verifyReleases(local.unknownReleases)) {
         if (generation !== this.generation) return;
+        mark = this.widgetUpdates.mark;
         local = this.checkOrHold(output, 'an output');
       }
     }
@@ -238,13 +243,14 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       const others = verdict === 'pass' ? this.heldParts(model, output.name) : [];
       if (others.length > 0) return this.holdWithStream(model, output, others);
     }
-    if (verdict === 'pass') return this.reveal(snapshot, generation);
+    if (verdict === 'pass') return this.reveal(snapshot, generation, mark);
     if (gatewayHold) return this.holdOnGateway(model, local.checked, findings, gatewayHold);
     // Held as checked: a widget output with the states it draws (what a reviewer must see).
     await this.decideHeld(
       generation,
       { output: local.checked, model, verdict, findings, hash: null, state: 'checking' },
       snapshot,
+      mark,
     );
   }
 
@@ -381,46 +387,27 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   /**
    * A new state arrived for a widget model this output draws, before the widget manager applies
    * it: a shown widget that no longer passes is held at once (the placeholder replaces it
-   * synchronously, so the widget never draws that state). One that passes is asked about at once;
-   * if the gateway has not answered by the next frame, the widget is painted transparent until it
-   * does (it stays in place and keeps focus), and a raw value holds it. An echo of the user's own
-   * input (a slider dragged) is drawn meanwhile: it shows nothing the user did not just enter.
+   * synchronously, so the widget never draws that state). The raw-value check of what passes is
+   * widget-updates.ts's: transparent until the verdict, the last verified paint in its place.
    */
   private onWidgetReceived(_: WidgetStates, arrival: WidgetStateArrival): void {
     const model = this.current;
-    if (this.held || !model || !this.widgetModels.has(arrival.model) || !isOutputModel(model))
-      return;
-    const { result, checked } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
-    if (result.verdict !== 'pass') return void this.renderModel(model);
-    const pending = this.host.gate.rawValueVerdict(this.host.experiment(), checked, '', true);
-    if (!pending) return;
-    const generation = this.generation;
-    const check = ++this.widgetChecks;
-    let answered = false;
-    if (!arrival.echo) {
-      // Nothing unverified is drawn yet (the manager applies the state after this signal): copy
-      // what is painted now, to show in place of the widget if the verdict misses the frame.
-      if (this.latestWidgetCheck === 0 && this.innerShown && this.awaitingGateway === 0)
-        this.lastVerified.take(this.inner.node);
-      this.latestWidgetCheck = check;
-      requestAnimationFrame(() => {
-        if (answered || this.latestWidgetCheck !== check || generation !== this.generation) return;
-        this.inner.addClass(VERIFYING_CLASS);
-        this.lastVerified.show(this.node, this.inner.node);
-      });
+    if (!model || !isOutputModel(model) || !this.widgetModels.has(arrival.model)) return;
+    if (!this.held) {
+      const { result } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
+      if (result.verdict !== 'pass') void this.renderModel(model);
     }
-    void pending.then((verdict) => {
-      answered = true;
-      if (generation !== this.generation || this.held) return;
-      if (rawValueHold(verdict)) {
-        this.inner.addClass(VERIFYING_CLASS); // off the screen until the placeholder replaces it
-        void this.renderModel(model);
-      } else if (this.latestWidgetCheck === check) {
-        this.latestWidgetCheck = 0;
-        this.inner.removeClass(VERIFYING_CLASS);
-        this.lastVerified.clear();
-      }
-    });
+    this.widgetUpdates.received(arrival.model, arrival.echo);
+  }
+
+  /** What the drawn widget output shows now, if it passes the local check (else held: null). */
+  private widgetCheckedNow(): NotebookOutput | null {
+    const model = this.current;
+    if (this.held || !model || !isOutputModel(model)) return null;
+    const { result, checked } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
+    if (result.verdict === 'pass') return checked;
+    void this.renderModel(model);
+    return null;
   }
 
   /**
@@ -430,6 +417,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
    * by the same rules keeps the placeholder, without asking the gateway about every update.
    */
   private onWidgetApplied(_: WidgetStates, modelId: string): void {
+    this.widgetUpdates.applied(modelId);
     const model = this.current;
     const held = this.held;
     if (!held || this.busy || !model || !this.widgetModels.has(modelId)) return;
@@ -534,7 +522,12 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   }
 
   /** Shows the placeholder, then asks whether the content was approved. */
-  private async decideHeld(generation: number, held: Held, snapshot: MimeModel): Promise<void> {
+  private async decideHeld(
+    generation: number,
+    held: Held,
+    snapshot: MimeModel,
+    mark: number,
+  ): Promise<void> {
     this.hold(held);
     const gate = this.host.gate;
     if (!gate.client) return this.hold({ ...held, state: 'signed-out' });
@@ -549,7 +542,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       if (generation !== this.generation) return;
       if (status?.state === 'approved') {
         gate.rememberApproved(experiment, outputContentText(held.output));
-        return this.reveal(snapshot, generation);
+        return this.reveal(snapshot, generation, mark);
       }
       state = status ? heldState(status.state) : 'none';
       reviewId = status?.reviewId;
@@ -583,8 +576,15 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     if (this.held?.reviewId === review.id) this.hold({ ...this.held, comments: review.comments });
   }
 
-  /** Renders the real output (from checked bytes) in place of the placeholder. */
-  private async reveal(model: IRenderMime.IMimeModel, generation?: number): Promise<void> {
+  /**
+   * Renders the real output (from checked bytes) in place of the placeholder; `mark`: the widget
+   * states the check read (WidgetUpdateChecks.mark; none for a kernel reply, which draws none).
+   */
+  private async reveal(
+    model: IRenderMime.IMimeModel,
+    generation?: number,
+    mark?: number,
+  ): Promise<void> {
     if (!this.innerShown && this.renew && WIDGET_VIEW_MIME in model.data) {
       // A widget renderer made before the notebook's widget manager was ready (a reopened
       // notebook renders its outputs first) waits for the manager forever: the manager is handed
@@ -607,9 +607,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       this.innerShown = true;
     }
     this.removeClass('jp-Privet-gatedHeld');
-    this.latestWidgetCheck = 0;
     this.inner.removeClass(VERIFYING_CLASS);
-    this.lastVerified.clear();
+    this.widgetUpdates.drawnAt(mark ?? this.widgetUpdates.mark);
     if (this.current) this.host.setShown(this.current, true);
   }
 
@@ -637,7 +636,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   /** Puts the placeholder with `props` where the real output would be. */
   private showPlaceholder(props: HeldOutputProps): void {
     if (this.current) this.host.setShown(this.current, false);
-    this.lastVerified.clear();
+    this.widgetUpdates.stop();
     if (this.innerShown) {
       (this.layout as PanelLayout).removeWidget(this.inner);
       this.inner.node.replaceChildren();

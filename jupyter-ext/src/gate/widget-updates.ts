@@ -1,0 +1,194 @@
+/**
+ * Why: a drawn widget's new kernel-made states must each pass the gateway's raw-value check before
+ * they are painted, but a kernel can send thousands a second (a progress bar moved in a loop):
+ * one gateway call per state would hit the gateway's per-user limit within a second and leave the
+ * output held as "could not be checked". This asks about one output's states one call at a time,
+ * at most one call per WIDGET_CHECK_SPACING_MS: states that arrive meanwhile are checked together,
+ * as they stand in the state books when the next call starts (the books hold every model's whole
+ * state, so that call reads everything the widget can draw by then).
+ *
+ * While a state waits, the widget is painted transparent from the next frame, with a copy of what
+ * it showed after its last verdict in its place (verified-paint.ts). It is revealed only when a
+ * clear verdict covers every state that arrived and the widget manager has applied all of them:
+ * the manager applies states one by one, after they arrive, so a state overwritten by a later one
+ * before that call read the books is never checked, and must not be painted once the widget is
+ * revealed. A raw value (or no verdict) holds the output. An echo of the user's own input is
+ * checked like any state but not hidden meanwhile.
+ */
+import type { Widget } from '@lumino/widgets';
+import type { RawValueVerdict } from '@privet/core/client/index';
+import type { NotebookOutput } from '@privet/core/review/index';
+import { rawValueHold } from './raw-value.js';
+import { LastVerifiedPaint } from './verified-paint.js';
+
+/** Class that paints a drawn widget transparent while its new state waits for the gateway. */
+export const VERIFYING_CLASS = 'jp-Privet-verifying';
+
+/** Least time between the starts of two raw-value checks of one output's widget states. */
+export const WIDGET_CHECK_SPACING_MS = 200;
+
+/**
+ * How long a clear verdict waits for the widget manager to apply the states it covers before they
+ * are checked again as they stand (a state whose handler failed is never reported applied).
+ */
+const APPLY_WAIT_MS = 5000;
+
+/** What the checks need from the gated output they belong to. */
+export interface WidgetUpdateHost {
+  /** The gated output's node (positioned): where the copy of the last verified paint is laid. */
+  readonly node: HTMLElement;
+  /** The drawn widget, or null while the output is not drawn (held, or not decided yet). */
+  drawn(): Widget | null;
+  /** What the output draws now, if it passes the local check (else the host holds it: null). */
+  checkedNow(): NotebookOutput | null;
+  /** The gateway's verdict on `checked`, asked at once; null when none is asked for. */
+  ask(checked: NotebookOutput): Promise<RawValueVerdict> | null;
+  /** Holds the output on the gateway's verdict (raw value, or none). */
+  hold(): void;
+}
+
+/** Raw-value checks of the widget states one gated output draws. */
+export class WidgetUpdateChecks {
+  /** States that arrived for the output's models (numbers them). */
+  private arrivals = 0;
+  /** The arrivals a clear verdict (or the check that drew the output) covers. */
+  private clearedThrough = 0;
+  /** Per model, the states that arrived and the widget manager has not applied yet. */
+  private readonly unapplied = new Map<string, number>();
+  private running = false;
+  private again = false;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  /** Whether what the widget paints now passed (or only echoes the user's input). */
+  private verifiedShown = false;
+  /** Bumped when the output is held: a check of an earlier epoch decides nothing. */
+  private epoch = 0;
+  private applyTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly lastVerified = new LastVerifiedPaint();
+
+  constructor(private readonly host: WidgetUpdateHost) {}
+
+  /** The arrivals so far: what a check that reads the state books now covers. */
+  get mark(): number {
+    return this.arrivals;
+  }
+
+  /** A new state of `model` (drawn by the output) arrived, before the widget manager applies it. */
+  received(model: string, echo: boolean): void {
+    this.arrivals++;
+    this.unapplied.set(model, (this.unapplied.get(model) ?? 0) + 1);
+    if (!this.host.drawn()) return; // held or undecided: the next decision reads it
+    if (!echo) this.hide();
+    this.schedule();
+  }
+
+  /** The widget manager applied a state of `model`. */
+  applied(model: string): void {
+    const waiting = this.unapplied.get(model);
+    if (waiting === undefined) return;
+    if (waiting <= 1) this.unapplied.delete(model);
+    else this.unapplied.set(model, waiting - 1);
+    this.revealIfCleared();
+  }
+
+  /** The output was drawn after a check that read the states as of `mark`. */
+  drawnAt(mark: number): void {
+    this.clearedThrough = Math.max(this.clearedThrough, mark);
+    if (this.revealIfCleared()) return;
+    const live = this.host.drawn();
+    if (!live) return;
+    this.verifiedShown = false;
+    live.addClass(VERIFYING_CLASS);
+    this.lastVerified.show(this.host.node, live.node);
+    if (this.clearedThrough < this.arrivals) this.schedule();
+  }
+
+  /** The output is held (or disposed): checks under way decide nothing. */
+  stop(): void {
+    this.epoch++;
+    this.running = false;
+    this.again = false;
+    this.verifiedShown = false;
+    clearTimeout(this.applyTimer);
+    this.applyTimer = undefined;
+    this.lastVerified.clear();
+  }
+
+  /** Paints the widget transparent from the next frame, the last verified paint in its place. */
+  private hide(): void {
+    const live = this.host.drawn();
+    if (!live) return;
+    if (this.verifiedShown) {
+      // Nothing unverified is painted yet (the manager applies the state after this): copy it.
+      this.lastVerified.take(live.node);
+      this.verifiedShown = false;
+    }
+    const epoch = this.epoch;
+    requestAnimationFrame(() => {
+      if (epoch !== this.epoch || this.verifiedShown || this.host.drawn() !== live) return;
+      live.addClass(VERIFYING_CLASS);
+      this.lastVerified.show(this.host.node, live.node);
+    });
+  }
+
+  /** Reveals the widget if a clear verdict covers every arrival and all of them are applied. */
+  private revealIfCleared(): boolean {
+    const live = this.host.drawn();
+    if (!live || this.clearedThrough < this.arrivals) return false;
+    if (this.unapplied.size > 0) {
+      this.applyTimer ??= setTimeout(() => this.recheckUnapplied(), APPLY_WAIT_MS);
+      return false;
+    }
+    clearTimeout(this.applyTimer);
+    this.applyTimer = undefined;
+    this.verifiedShown = true;
+    live.removeClass(VERIFYING_CLASS);
+    this.lastVerified.clear();
+    return true;
+  }
+
+  /** States never reported applied: check what the books hold now, and go by that verdict. */
+  private recheckUnapplied(): void {
+    this.applyTimer = undefined;
+    if (this.unapplied.size === 0) return;
+    this.unapplied.clear();
+    this.clearedThrough = Math.min(this.clearedThrough, this.arrivals - 1);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.run(this.epoch);
+  }
+
+  /** Checks the newest states until none arrived during a check; then reveals or holds. */
+  private async run(epoch: number): Promise<void> {
+    for (;;) {
+      const wait = this.lastStart + WIDGET_CHECK_SPACING_MS - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (epoch !== this.epoch) return;
+      this.again = false;
+      this.lastStart = performance.now();
+      const through = this.arrivals;
+      const checked = this.host.checkedNow();
+      if (epoch !== this.epoch) return;
+      if (!checked) return void (this.running = false);
+      const pending = this.host.ask(checked);
+      const verdict = pending ? await pending : null;
+      if (epoch !== this.epoch) return;
+      if (rawValueHold(verdict)) {
+        this.running = false;
+        return this.host.hold();
+      }
+      this.clearedThrough = Math.max(this.clearedThrough, through);
+      if (!this.again) {
+        this.running = false;
+        this.revealIfCleared();
+        return;
+      }
+    }
+  }
+}
