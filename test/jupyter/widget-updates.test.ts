@@ -76,6 +76,9 @@ class FakeWidget {
   removeClass(name: string): void {
     this.classes.delete(name);
   }
+  hasClass(name: string): boolean {
+    return this.classes.has(name);
+  }
   get hidden(): boolean {
     return this.classes.has(VERIFYING_CLASS);
   }
@@ -209,6 +212,32 @@ describe('WidgetUpdateChecks', () => {
     checks.applied('bar');
     asked[0]!.answer(CLEAR);
     await tick();
+    assert.equal(container.children.length, 0);
+  });
+
+  test('while the kernel keeps sending, the copy moves on to what each clear call read', async () => {
+    const { live, checks, asked, container } = drawnWidget();
+    checks.received('bar', false);
+    await tick();
+    const first = container.children[0];
+    assert.ok(first, 'the copy of what was drawn before');
+    checks.applied('bar'); // the widget draws exactly what the call read: copied
+    checks.received('bar', false); // the kernel sends on
+    asked[0]!.answer(CLEAR);
+    await tick();
+    assert.ok(live.hidden, 'a newer state waits');
+    assert.equal(container.children.length, 1);
+    assert.notEqual(container.children[0], first, 'the copy of the cleared state stands in');
+    // A call cleared before the widget drew what it read leaves the copy as it is.
+    await tick(WIDGET_CHECK_SPACING_MS + 20);
+    assert.equal(asked.length, 2);
+    const second = container.children[0];
+    asked[1]!.answer(CLEAR);
+    await tick();
+    assert.equal(container.children[0], second);
+    assert.ok(live.hidden, 'the state it read is not applied yet');
+    checks.applied('bar');
+    assert.equal(live.hidden, false);
     assert.equal(container.children.length, 0);
   });
 

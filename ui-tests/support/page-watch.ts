@@ -104,6 +104,8 @@ interface BlinkWatch {
   waiting: number;
   /** Of those, frames in which nothing stood in for it (the widget blinked out). */
   blank: number;
+  /** Distinct copies that stood in (a new one each time the copy moved on). */
+  copies: number;
 }
 
 /**
@@ -114,16 +116,25 @@ interface BlinkWatch {
 export async function watchBlinks(page: Page, element: ElementHandle<Node>): Promise<void> {
   await checkEveryFrame(page);
   await page.evaluate((root) => {
-    const seen: BlinkWatch = { frames: 0, waiting: 0, blank: 0 };
+    const seen: BlinkWatch = { frames: 0, waiting: 0, blank: 0, copies: 0 };
+    const copies = new WeakSet<Element>();
     (window as unknown as { __privetBlinkWatch: BlinkWatch }).__privetBlinkWatch = seen;
     const check = (): void => {
       seen.frames++;
-      const waiting = (root as Element).querySelectorAll('.jp-Privet-verifying');
+      const waiting = (root as Element).querySelectorAll(
+        '.jp-Privet-verifying:not(.jp-Privet-lastVerified)',
+      );
       if (waiting.length === 0) return;
       seen.waiting++;
       waiting.forEach((live) => {
         const copy = live.parentElement?.querySelector(':scope > .jp-Privet-lastVerified');
-        if (!copy || copy.getBoundingClientRect().height === 0) seen.blank++;
+        const painted =
+          copy && copy.getBoundingClientRect().height > 0 && getComputedStyle(copy).opacity !== '0';
+        if (!copy || !painted) seen.blank++;
+        else if (!copies.has(copy)) {
+          copies.add(copy);
+          seen.copies++;
+        }
       });
     };
     (window as unknown as FrameChecks).__privetFrameChecks.push(check);

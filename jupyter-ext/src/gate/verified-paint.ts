@@ -12,6 +12,9 @@
 /** Class of the copy laid over a widget waiting for its verdict. */
 export const VERIFIED_PAINT_CLASS = 'jp-Privet-lastVerified';
 
+/** Class that paints a drawn widget transparent while its new state waits for the gateway. */
+export const VERIFYING_CLASS = 'jp-Privet-verifying';
+
 /**
  * What cloneNode leaves out: canvas pixels and form fields' current values are copied from the
  * live nodes; frames are replaced by empty boxes of their size (a copied frame would load its
@@ -50,10 +53,12 @@ export class LastVerifiedPaint {
     return this.copy !== null;
   }
 
-  /** Copies `live` as it is painted now (call only while what it shows has passed). */
+  /** Copies `live` as it draws now (call only while what it draws has passed). */
   take(live: HTMLElement): void {
     this.clear();
     const copy = live.cloneNode(true) as HTMLElement;
+    // Taken from a widget painted transparent meanwhile (a newer state waits): the copy is not.
+    copy.classList.remove(VERIFYING_CLASS);
     copy.classList.add(VERIFIED_PAINT_CLASS);
     copy.removeAttribute('id');
     for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id');

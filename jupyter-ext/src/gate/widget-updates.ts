@@ -8,7 +8,10 @@
  * state, so that call reads everything the widget can draw by then).
  *
  * While a state waits, the widget is painted transparent from the next frame, with a copy of what
- * it showed after its last verdict in its place (verified-paint.ts). It is revealed only when a
+ * it showed after its last verdict in its place (verified-paint.ts). That copy moves on while the
+ * kernel keeps sending: when the widget manager has applied exactly the states a call read, the
+ * widget draws what that call checks, and a copy taken then takes the old one's place if the call
+ * clears it (so a bar moved faster than the gateway answers still advances). It is revealed only when a
  * clear verdict covers every state that arrived and the widget manager has applied all of them:
  * the manager applies states one by one, after they arrive, so a state overwritten by a later one
  * before that call read the books is never checked, and must not be painted once the widget is
@@ -19,10 +22,9 @@ import type { Widget } from '@lumino/widgets';
 import type { RawValueVerdict } from '@privet/core/client/index';
 import type { NotebookOutput } from '@privet/core/review/index';
 import { rawValueHold } from './raw-value.js';
-import { LastVerifiedPaint } from './verified-paint.js';
+import { LastVerifiedPaint, VERIFYING_CLASS } from './verified-paint.js';
 
-/** Class that paints a drawn widget transparent while its new state waits for the gateway. */
-export const VERIFYING_CLASS = 'jp-Privet-verifying';
+export { VERIFYING_CLASS };
 
 /** Least time between the starts of two raw-value checks of one output's widget states. */
 export const WIDGET_CHECK_SPACING_MS = 200;
@@ -55,6 +57,12 @@ export class WidgetUpdateChecks {
   private clearedThrough = 0;
   /** Per model, the states that arrived and the widget manager has not applied yet. */
   private readonly unapplied = new Map<string, number>();
+  /** States that arrived and were applied (in arrival order: the manager applies one by one). */
+  private applications = 0;
+  /** The arrivals the call in flight read (-1: none in flight). */
+  private reading = -1;
+  /** A copy taken when the widget drew exactly what the call in flight read. */
+  private candidate: { through: number; paint: LastVerifiedPaint } | null = null;
   private running = false;
   private again = false;
   private lastStart = Number.NEGATIVE_INFINITY;
@@ -63,7 +71,7 @@ export class WidgetUpdateChecks {
   /** Bumped when the output is held: a check of an earlier epoch decides nothing. */
   private epoch = 0;
   private applyTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly lastVerified = new LastVerifiedPaint();
+  private lastVerified = new LastVerifiedPaint();
 
   constructor(private readonly host: WidgetUpdateHost) {}
 
@@ -87,6 +95,8 @@ export class WidgetUpdateChecks {
     if (waiting === undefined) return;
     if (waiting <= 1) this.unapplied.delete(model);
     else this.unapplied.set(model, waiting - 1);
+    this.applications++;
+    this.takeCandidate();
     this.revealIfCleared();
   }
 
@@ -111,6 +121,36 @@ export class WidgetUpdateChecks {
     clearTimeout(this.applyTimer);
     this.applyTimer = undefined;
     this.lastVerified.clear();
+    this.dropCandidate();
+  }
+
+  /** While a call is out: copies the widget if it draws exactly the states that call read. */
+  private takeCandidate(): void {
+    const live = this.host.drawn();
+    if (!live || this.verifiedShown || this.candidate || this.reading < 0) return;
+    if (this.applications !== this.reading) return;
+    const paint = new LastVerifiedPaint();
+    paint.take(live.node);
+    this.candidate = { through: this.reading, paint };
+  }
+
+  /** The call that read `through` arrivals cleared them: its copy, if taken, stands in now. */
+  private promoteCandidate(through: number): void {
+    const candidate = this.candidate;
+    this.candidate = null;
+    this.reading = -1;
+    if (!candidate) return;
+    if (candidate.through !== through) return candidate.paint.clear();
+    this.lastVerified.clear();
+    this.lastVerified = candidate.paint;
+    const live = this.host.drawn();
+    if (live?.hasClass(VERIFYING_CLASS)) this.lastVerified.show(this.host.node, live.node);
+  }
+
+  private dropCandidate(): void {
+    this.candidate?.paint.clear();
+    this.candidate = null;
+    this.reading = -1;
   }
 
   /** Paints the widget transparent from the next frame, the last verified paint in its place. */
@@ -151,6 +191,7 @@ export class WidgetUpdateChecks {
     this.applyTimer = undefined;
     if (this.unapplied.size === 0) return;
     this.unapplied.clear();
+    this.applications = this.arrivals;
     this.clearedThrough = Math.min(this.clearedThrough, this.arrivals - 1);
     this.schedule();
   }
@@ -176,14 +217,19 @@ export class WidgetUpdateChecks {
       const checked = this.host.checkedNow();
       if (epoch !== this.epoch) return;
       if (!checked) return void (this.running = false);
+      this.dropCandidate();
+      this.reading = through;
+      this.takeCandidate();
       const pending = this.host.ask(checked);
       const verdict = pending ? await pending : null;
       if (epoch !== this.epoch) return;
       if (rawValueHold(verdict)) {
         this.running = false;
+        this.dropCandidate();
         return this.host.hold();
       }
       this.clearedThrough = Math.max(this.clearedThrough, through);
+      this.promoteCandidate(through);
       if (!this.again) {
         this.running = false;
         this.revealIfCleared();
