@@ -10,7 +10,7 @@
  * the kernel moves faster than the gateway answers never blinks out: what it showed after its last
  * verdict stands in for it meanwhile. States that arrive during a check are checked together, so a
  * bar moved 3,000 times in a tight loop is checked a few times and never held on the gateway's
- * per-user call limit.
+ * per-user call limit; so is a log flushed every 10 ms (each call asks about its newest text).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -273,4 +273,29 @@ test('a progress bar moved in a tight loop is checked a few times, not once per 
   await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
   await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
   expect(calls, 'gateway calls for 3,000 updates').toBeLessThan(200);
+});
+
+test('a log flushed every 10 ms is checked a few times a second and shown to its end', async ({
+  page,
+}) => {
+  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
+  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
+    env.experiment,
+  );
+  let calls = 0;
+  page.on('request', (request) => {
+    if (request.url().endsWith('/leak-check/outputs') && request.method() === 'POST') calls++;
+  });
+  // 500 writes over about 5 s, each its own stream message (flushed), each a new rendering.
+  const cell = await runNewCell(
+    page,
+    `stream-rate-${run}`,
+    'import time\nfor i in range(500): print("step", i, flush=True); time.sleep(0.01)\nprint("log " + "ends")',
+  );
+  await expect(cell.locator('.jp-OutputArea-output')).toContainText('log ends', {
+    timeout: 60_000,
+  });
+  await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
+  // Each call asks about the newest text: about five a second (one per write was ~45 a second).
+  expect(calls, 'gateway calls for 500 writes').toBeLessThan(60);
 });

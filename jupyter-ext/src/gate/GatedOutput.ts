@@ -54,7 +54,8 @@ import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
 import type { WidgetStateArrival, WidgetStates } from './widget-states.js';
-import { VERIFYING_CLASS, WidgetUpdateChecks } from './widget-updates.js';
+import { VERIFYING_CLASS, WIDGET_CHECK_SPACING_MS, WidgetUpdateChecks } from './widget-updates.js';
+import { CallTurns } from './call-turns.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
 interface OutputLike extends IRenderMime.IMimeModel {
@@ -67,6 +68,13 @@ function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
   const m = model as Partial<OutputLike>;
   return typeof m.type === 'string' && typeof m.toJSON === 'function';
 }
+
+/** What a rendering replaced by a newer one while it waited for its turn gets (never shown). */
+const SUPERSEDED: RawValueVerdict = {
+  state: 'unavailable',
+  reason: 'a newer rendering of this output is checked instead',
+  fix: 'none needed',
+};
 
 /** How long the gateway's verdict may take before the placeholder says it is being checked. */
 const CHECKING_SHOWN_AFTER_MS = 300;
@@ -135,6 +143,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private current: IRenderMime.IMimeModel | null = null;
   /** The widget models the current output draws (empty for any other output). */
   private widgetModels: ReadonlySet<string> = new Set();
+  /** Turns for this output's raw-value calls (a stream grows many times a second). */
+  private readonly gatewayCalls = new CallTurns(WIDGET_CHECK_SPACING_MS);
   /** Raw-value checks of the widget states the output draws, as they arrive. */
   private readonly widgetUpdates = new WidgetUpdateChecks({
     node: this.node,
@@ -266,8 +276,8 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     local: CheckedOutput,
     before: string,
   ): Promise<RawValueVerdict | null> {
-    const pending = this.host.gate.rawValueVerdict(this.host.experiment(), local.checked, before);
-    if (!pending) return null;
+    const experiment = this.host.experiment();
+    if (!this.host.gate.checksRawValues(experiment)) return null;
     this.awaitingGateway = generation;
     const timer = setTimeout(() => {
       if (generation !== this.generation || this.innerShown || this.held) return;
@@ -281,9 +291,15 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
         state: 'checking-raw',
       });
     }, CHECKING_SHOWN_AFTER_MS);
+    let release: (() => void) | null = null;
     try {
-      return await pending;
+      // One call at a time per output: a rendering replaced while it waits asks nothing.
+      release = await this.gatewayCalls.turn(() => generation === this.generation);
+      if (!release) return SUPERSEDED;
+      const pending = this.host.gate.rawValueVerdict(experiment, local.checked, before);
+      return pending ? await pending : null;
     } finally {
+      release?.();
       clearTimeout(timer);
       if (this.awaitingGateway === generation) this.awaitingGateway = 0;
     }

@@ -173,6 +173,11 @@ export class OutputGate {
     return this.rawValues.check(client, experiment, output, before, urgent);
   }
 
+  /** Whether shown outputs are checked against raw values (signed in, with an experiment). */
+  checksRawValues(experiment: string | null): boolean {
+    return this.client !== null && !!experiment;
+  }
+
   /**
    * Records whether an output is held on the gateway's raw-value verdict (`finding`) or not
    * (null): a held one is saved and copied as a placeholder, as on screen.

@@ -1,0 +1,35 @@
+/**
+ * Why: an output the kernel keeps growing (a log printed and flushed every few milliseconds) is
+ * rendered again on every write, and each rendering asked the gateway for a raw-value verdict of
+ * its own: some 45 calls a second for one cell, past the gateway's per-user allowance (1,200 calls
+ * a minute, refilled at 20 a second) within a couple of minutes, after which the output is held as
+ * "could not be checked". This gives one output's calls turns: one at a time, starts at least
+ * `spacingMs` apart. A rendering that a newer one replaced while it waited gives its turn up, so
+ * each call asks about the newest content.
+ */
+
+/** One output's gateway calls, one at a time and spaced. */
+export class CallTurns {
+  private tail: Promise<void> = Promise.resolve();
+  private lastStart = Number.NEGATIVE_INFINITY;
+
+  /** `spacingMs`: least time between the starts of two calls. */
+  constructor(private readonly spacingMs: number) {}
+
+  /**
+   * Waits for the caller's turn. Returns the function to call once its call is answered, or null
+   * when `wanted` turned false meanwhile (its turn is given up at once).
+   */
+  async turn(wanted: () => boolean): Promise<(() => void) | null> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    if (!wanted()) return (release(), null);
+    const wait = this.lastStart + this.spacingMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!wanted()) return (release(), null);
+    this.lastStart = performance.now();
+    return release;
+  }
+}
