@@ -16,7 +16,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { SHOTS } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
@@ -77,6 +77,24 @@ async function rawName(): Promise<{ name: string; unrelatedIsRaw: boolean }> {
   }
 }
 
+/** Alice's notebook on the masked patients view, under the UI study experiment. */
+async function aliceNotebook(page: Page): Promise<Locator> {
+  const notebook = await notebookWithView(page, env.tokens.alice!, 'patients_masked');
+  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
+    env.experiment,
+  );
+  return notebook;
+}
+
+/** Counts the page's raw-value calls to the gateway from now on (read with the returned function). */
+function countRawValueCalls(page: Page): () => number {
+  let calls = 0;
+  page.on('request', (request) => {
+    if (request.url().endsWith('/leak-check/outputs') && request.method() === 'POST') calls++;
+  });
+  return () => calls;
+}
+
 /** Python that prints `text` without the cell's source holding it whole (split after 3 chars). */
 function printSplit(text: string): string {
   return `print(${JSON.stringify(text.slice(0, 3))} + ${JSON.stringify(text.slice(3))})`;
@@ -89,10 +107,7 @@ test('an output showing a raw identifier value is held and never drawn; others s
   expect(unrelatedIsRaw).toBe(false);
 
   // Alice's notebook in the approved experiment ("Use in notebook" binds it).
-  const notebook = await notebookWithView(page, env.tokens.alice!, 'patients_masked');
-  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
-    env.experiment,
-  );
+  const notebook = await aliceNotebook(page);
   await watchPage(page, name);
 
   // A real patient's name: held with the raw-value text, no review offered.
@@ -146,10 +161,7 @@ test('a drawn widget whose new state shows a raw value is held before it is pain
   page,
 }) => {
   const { name } = await rawName();
-  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
-  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
-    env.experiment,
-  );
+  await aliceNotebook(page);
   const split = `${JSON.stringify(name.slice(0, 3))} + ${JSON.stringify(name.slice(3))}`;
 
   // Two harmless HTML widgets are drawn.
@@ -194,10 +206,7 @@ test('a drawn widget whose new state shows a raw value is held before it is pain
 test('a progress bar the kernel moves faster than the gateway answers does not blink', async ({
   page,
 }) => {
-  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
-  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
-    env.experiment,
-  );
+  await aliceNotebook(page);
   const cell = await runNewCell(
     page,
     `widget-progress-${run}`,
@@ -215,10 +224,7 @@ test('a progress bar the kernel moves faster than the gateway answers does not b
     await new Promise((resolve) => setTimeout(resolve, 150));
     await route.continue();
   });
-  let calls = 0;
-  page.on('request', (request) => {
-    if (request.url().endsWith('/leak-check/outputs') && request.method() === 'POST') calls++;
-  });
+  const calls = countRawValueCalls(page);
   const element = await cell.elementHandle();
   if (!element) throw new Error('the progress cell is gone');
   await watchBlinks(page, element);
@@ -245,47 +251,35 @@ test('a progress bar the kernel moves faster than the gateway answers does not b
   // The copy moved on as calls cleared what the bar drew when they read it: the bar advanced.
   expect(watch.copies, 'copies that stood in for the bar').toBeGreaterThan(2);
   // States that arrive while a check is out are checked together: fewer calls than updates.
-  expect(calls, 'gateway calls for 20 updates').toBeLessThan(15);
+  expect(calls(), 'gateway calls for 20 updates').toBeLessThan(15);
   await page.unroute('**/leak-check/outputs');
 });
 
 test('a progress bar moved in a tight loop is checked a few times, not once per update', async ({
   page,
 }) => {
-  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
-  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
-    env.experiment,
-  );
+  await aliceNotebook(page);
   const cell = await runNewCell(
     page,
     `widget-tight-${run}`,
     `import ipywidgets as w\ntight = w.IntProgress(value=0, max=3000)\ntight`,
   );
   await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
-  let calls = 0;
-  page.on('request', (request) => {
-    if (request.url().endsWith('/leak-check/outputs') && request.method() === 'POST') calls++;
-  });
+  const calls = countRawValueCalls(page);
   // 3,000 updates as fast as the kernel sends them: more than the gateway's 1,200 calls a minute.
   await runNewCell(page, `widget-tight-run-${run}`, 'for i in range(1, 3001): tight.value = i');
   const liveBar = cell.locator('.widget-hprogress .progress-bar:not(.jp-Privet-lastVerified *)');
   await expect(liveBar).toHaveAttribute('style', /width: 100%/, { timeout: 60_000 });
   await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
   await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
-  expect(calls, 'gateway calls for 3,000 updates').toBeLessThan(200);
+  expect(calls(), 'gateway calls for 3,000 updates').toBeLessThan(200);
 });
 
 test('a log flushed every 10 ms is checked a few times a second and shown to its end', async ({
   page,
 }) => {
-  await notebookWithView(page, env.tokens.alice!, 'patients_masked');
-  await expect(page.locator('#privet-data-panel').getByLabel('Experiment')).toHaveValue(
-    env.experiment,
-  );
-  let calls = 0;
-  page.on('request', (request) => {
-    if (request.url().endsWith('/leak-check/outputs') && request.method() === 'POST') calls++;
-  });
+  await aliceNotebook(page);
+  const calls = countRawValueCalls(page);
   // 500 writes over about 5 s, each its own stream message (flushed), each a new rendering.
   const cell = await runNewCell(
     page,
@@ -297,5 +291,5 @@ test('a log flushed every 10 ms is checked a few times a second and shown to its
   });
   await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
   // Each call asks about the newest text: about five a second (one per write was ~45 a second).
-  expect(calls, 'gateway calls for 500 writes').toBeLessThan(60);
+  expect(calls(), 'gateway calls for 500 writes').toBeLessThan(60);
 });
