@@ -322,4 +322,29 @@ describe('VS Code output gate: the gateway raw-value check', () => {
       t.dispose();
     }
   });
+
+  it('a log written every 10 ms makes about ten calls a second, and every content gets a verdict', async () => {
+    const t = setUp();
+    try {
+      let text = '';
+      const started = Date.now();
+      for (let i = 0; i < 300; i++) {
+        text += `step ${i}\n`;
+        fake.writeOutputs(t.cell, [stdout(text)]);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await settle();
+      const seconds = (Date.now() - started) / 1000;
+      // One call per write was about 43 a second: past the gateway's refill of 20 a second, so a
+      // long log would be held as unchecked. Calls now take turns (core's RawValueChecks).
+      assert.ok(
+        t.gateway.calls.length <= Math.ceil(seconds * 10) + 2,
+        `${t.gateway.calls.length} calls in ${seconds.toFixed(1)} s`,
+      );
+      assert.ok(!outputsOf(t.notebook).some(isPlaceholder), 'nothing held');
+      assert.equal(t.gateway.calls.flat().at(-1)?.output.output_type, 'stream');
+    } finally {
+      t.dispose();
+    }
+  });
 });

@@ -1,7 +1,11 @@
 /**
  * The gateway's raw-value verdicts for outputs a notebook host is about to show
  * (POST /leak-check/outputs), shared by both hosts. Outputs asked for within a few milliseconds of
- * each other go out in one call (at most MAX_LEAK_CHECK_OUTPUTS); verdicts are cached per gateway,
+ * each other go out in one call (at most MAX_LEAK_CHECK_OUTPUTS). Calls to one gateway and
+ * experiment go one at a time, starts at least `spacingMs` apart, and what is asked for meanwhile
+ * waits and goes out together: a host showing outputs that change many times a second (a log
+ * flushed every few milliseconds) stays well within the gateway's per-user allowance of calls,
+ * which refills at 20 a second. Verdicts are cached per gateway,
  * experiment and content (SHA-256, Web Crypto), so a redraw spends no lookup. A failed call (429,
  * network, no membership) answers 'unavailable' with the gateway's message and caches nothing, so
  * the next redraw asks again. The gateway reads the output itself: the host never sees an index,
@@ -32,6 +36,16 @@ interface Pending {
   resolve: (verdict: RawValueVerdict) => void;
 }
 
+/** The calls to one gateway and experiment: one at a time, spaced. */
+interface Lane {
+  busy: boolean;
+  lastStart: number;
+  /** The timer that sends what waits once the spacing has passed. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Batches closed and waiting for the lane, oldest first. */
+  waiting: Batch[];
+}
+
 /** A batch of outputs for one gateway and experiment. */
 interface Batch {
   client: OutputLeakChecker;
@@ -46,9 +60,16 @@ export class RawValueChecks {
   private readonly verdicts = new Map<string, boolean>();
   private readonly inFlight = new Map<string, Promise<RawValueVerdict>>();
   private readonly batches = new Map<string, Batch>();
+  private readonly lanes = new Map<string, Lane>();
 
-  /** `delayMs`: how long a request waits for others to share its call. */
-  constructor(private readonly delayMs = 15) {}
+  /**
+   * `delayMs`: how long a request waits for others to share its call; `spacingMs`: least time
+   * between the starts of two calls to one gateway and experiment.
+   */
+  constructor(
+    private readonly delayMs = 15,
+    private readonly spacingMs = 100,
+  ) {}
 
   /**
    * Whether `output` (a stream after its cell's earlier writes `before`) shows a raw value.
@@ -102,12 +123,43 @@ export class RawValueChecks {
     if (urgent) this.flush(id, batch);
   }
 
-  /** Sends `batch` (once: it leaves the map, and its timer is cleared). */
+  /** Closes `batch` (it leaves the map, and its timer is cleared) and queues it for its lane. */
   private flush(id: string, batch: Batch): void {
     clearTimeout(batch.timer);
     if (this.batches.get(id) === batch) this.batches.delete(id);
-    const items = batch.items.splice(0);
-    if (items.length > 0) void this.send({ ...batch, items });
+    const lane = this.lanes.get(id) ?? {
+      busy: false,
+      lastStart: Number.NEGATIVE_INFINITY,
+      timer: undefined,
+      waiting: [],
+    };
+    this.lanes.set(id, lane);
+    if (!lane.waiting.includes(batch)) lane.waiting.push(batch);
+    this.pump(id, lane);
+  }
+
+  /** Sends what waits in `lane` (one call's worth per client) once it is free and spaced. */
+  private pump(id: string, lane: Lane): void {
+    if (lane.busy || lane.timer !== undefined || lane.waiting.length === 0) return;
+    const wait = lane.lastStart + this.spacingMs - Date.now();
+    if (wait > 0) {
+      lane.timer = setTimeout(() => {
+        lane.timer = undefined;
+        this.pump(id, lane);
+      }, wait);
+      return;
+    }
+    const client = lane.waiting[0]!.client;
+    const sending = lane.waiting.filter((b) => b.client === client);
+    lane.waiting = lane.waiting.filter((b) => b.client !== client);
+    const items = sending.flatMap((b) => b.items.splice(0));
+    if (items.length === 0) return this.pump(id, lane);
+    lane.busy = true;
+    lane.lastStart = Date.now();
+    void this.send({ ...sending[0]!, items }).finally(() => {
+      lane.busy = false;
+      this.pump(id, lane); // the lane stays (one per gateway and experiment): it keeps lastStart
+    });
   }
 
   private async send(batch: Batch): Promise<void> {

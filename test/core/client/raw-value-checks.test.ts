@@ -47,6 +47,9 @@ describe('RawValueChecks (the hosts’ raw-value verdicts)', () => {
     const gw = fakeGateway();
     const checks = new RawValueChecks(60_000); // a batch would otherwise wait a minute
     const waiting = checks.check(gw, 'exp-1', stream('mean 41.2\n'));
+    // Its key is a Web Crypto digest, computed off the thread: let it join its batch first (two
+    // digests can finish in either order on a busy machine).
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     const urgent = await checks.check(gw, 'exp-1', stream('Cy Lindqvist2\n'), '', true);
     assert.equal(urgent.state, 'raw');
@@ -113,5 +116,60 @@ describe('RawValueChecks (the hosts’ raw-value verdicts)', () => {
     };
     const v = await new RawValueChecks(1).check(gw, 'exp-1', stream('x\n'));
     assert.equal(v.state, 'unavailable');
+  });
+});
+
+describe('RawValueChecks: calls to one gateway and experiment take turns', () => {
+  test('one call at a time, starts spaced; what is asked meanwhile goes out together', async () => {
+    const gw = fakeGateway();
+    const starts: number[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slow: OutputLeakChecker = {
+      baseUrl: gw.baseUrl,
+      checkOutputLeaks: async (body) => {
+        starts.push(Date.now());
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight--;
+        return gw.checkOutputLeaks(body);
+      },
+    };
+    const checks = new RawValueChecks(1, 100);
+    // A log growing every 5 ms for about a second: 200 contents, each asked for urgently.
+    const asked: Promise<{ state: string }>[] = [];
+    let text = '';
+    for (let i = 0; i < 200; i++) {
+      text += `step ${i}\n`;
+      asked.push(checks.check(slow, 'exp-1', stream(text), '', true));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const verdicts = await Promise.all(asked);
+    assert.ok(
+      verdicts.every((v) => v.state === 'clear'),
+      'every content got its verdict',
+    );
+    assert.equal(mostInFlight, 1, 'one call at a time');
+    for (let i = 1; i < starts.length; i++)
+      assert.ok(
+        starts[i]! - starts[i - 1]! >= 99,
+        `call ${i} started ${starts[i]! - starts[i - 1]!} ms after the one before`,
+      );
+    assert.ok(gw.calls.length <= 15, `${gw.calls.length} calls for 200 contents in about a second`);
+    assert.equal(
+      gw.calls.reduce((n, c) => n + c.outputs.length, 0),
+      200,
+      'each content asked about once',
+    );
+  });
+
+  test('another experiment has its own turns', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(1, 60_000);
+    await checks.check(gw, 'exp-1', stream('a\n'), '', true);
+    const started = Date.now();
+    await checks.check(gw, 'exp-2', stream('a\n'), '', true);
+    assert.ok(Date.now() - started < 1000, 'not held by the other experiment’s spacing');
+    assert.equal(gw.calls.length, 2);
   });
 });
