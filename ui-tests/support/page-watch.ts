@@ -62,8 +62,8 @@ interface PaintWatch {
 
 /**
  * Records, from now on, whether text holding `secret` is ever painted: checked in every frame
- * just before the paint (`checkEveryFrame`), so text that is in the DOM but transparent, hidden or not
- * displayed at that moment does not count.
+ * just before the paint (`checkEveryFrame`), so text that is in the DOM but transparent, hidden or
+ * not displayed at that moment does not count.
  */
 export async function watchPainted(page: Page, secret: string): Promise<void> {
   await checkEveryFrame(page);

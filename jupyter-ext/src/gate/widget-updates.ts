@@ -11,12 +11,13 @@
  * it showed after its last verdict in its place (verified-paint.ts). That copy moves on while the
  * kernel keeps sending: when the widget manager has applied exactly the states a call read, the
  * widget draws what that call checks, and a copy taken then takes the old one's place if the call
- * clears it (so a bar moved faster than the gateway answers still advances). It is revealed only when a
- * clear verdict covers every state that arrived and the widget manager has applied all of them:
- * the manager applies states one by one, after they arrive, so a state overwritten by a later one
- * before that call read the books is never checked, and must not be painted once the widget is
- * revealed. A raw value (or no verdict) holds the output. An echo of the user's own input is
- * checked like any state but not hidden meanwhile.
+ * clears it (so a bar moved faster than the gateway answers still advances).
+ *
+ * The widget is revealed only when a clear verdict covers every state that arrived and the widget
+ * manager has applied all of them: the manager applies states one by one, after they arrive, so a
+ * state overwritten by a later one before that call read the books is never checked, and must not
+ * be painted once the widget is revealed. A raw value (or no verdict) holds the output. An echo of
+ * the user's own input is checked like any state but not hidden meanwhile.
  */
 import type { Widget } from '@lumino/widgets';
 import type { RawValueVerdict } from '@privet/core/client/index';
