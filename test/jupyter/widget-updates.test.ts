@@ -30,13 +30,13 @@ interface Checks {
   drawnAt(mark: number): void;
   stop(): void;
 }
-const { WidgetUpdateChecks, VERIFYING_CLASS, WIDGET_CHECK_SPACING_MS } = (await import(
-  new URL('../../jupyter-ext/src/gate/widget-updates.ts', import.meta.url).href
-)) as {
+const gateModule = (name: string): Promise<unknown> =>
+  import(new URL(`../../jupyter-ext/src/gate/${name}.ts`, import.meta.url).href);
+const { WidgetUpdateChecks, WIDGET_CHECK_SPACING_MS } = (await gateModule('widget-updates')) as {
   WidgetUpdateChecks: new (host: Host) => Checks;
-  VERIFYING_CLASS: string;
   WIDGET_CHECK_SPACING_MS: number;
 };
+const { VERIFYING_CLASS } = (await gateModule('verified-paint')) as { VERIFYING_CLASS: string };
 
 /** An element as far as LastVerifiedPaint touches one. */
 class FakeElement {

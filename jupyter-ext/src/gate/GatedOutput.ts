@@ -54,7 +54,8 @@ import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
 import type { WidgetStateArrival, WidgetStates } from './widget-states.js';
-import { VERIFYING_CLASS, WIDGET_CHECK_SPACING_MS, WidgetUpdateChecks } from './widget-updates.js';
+import { WIDGET_CHECK_SPACING_MS, WidgetUpdateChecks } from './widget-updates.js';
+import { VERIFYING_CLASS } from './verified-paint.js';
 import { CallTurns } from './call-turns.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */

@@ -25,8 +25,6 @@ import type { NotebookOutput } from '@privet/core/review/index';
 import { rawValueHold } from './raw-value.js';
 import { LastVerifiedPaint, VERIFYING_CLASS } from './verified-paint.js';
 
-export { VERIFYING_CLASS };
-
 /** Least time between the starts of two raw-value checks of one output's widget states. */
 export const WIDGET_CHECK_SPACING_MS = 200;
 
