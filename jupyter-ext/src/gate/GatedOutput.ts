@@ -410,10 +410,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private onWidgetReceived(_: WidgetStates, arrival: WidgetStateArrival): void {
     const model = this.current;
     if (!model || !isOutputModel(model) || !this.widgetModels.has(arrival.model)) return;
-    if (!this.held) {
-      const { result } = this.checkOrHold(model.toJSON() as NotebookOutput, 'a widget');
-      if (result.verdict !== 'pass') void this.renderModel(model);
-    }
+    this.widgetCheckedNow(); // holds at once what no longer passes (nothing while held)
     this.widgetUpdates.received(arrival.model, arrival.echo);
   }
 

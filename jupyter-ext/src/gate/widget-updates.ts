@@ -23,6 +23,7 @@ import type { Widget } from '@lumino/widgets';
 import type { RawValueVerdict } from '@privet/core/client/index';
 import type { NotebookOutput } from '@privet/core/review/index';
 import { rawValueHold } from './raw-value.js';
+import { CallTurns } from './call-turns.js';
 import { LastVerifiedPaint, VERIFYING_CLASS } from './verified-paint.js';
 
 /** Least time between the starts of two raw-value checks of one output's widget states. */
@@ -64,7 +65,8 @@ export class WidgetUpdateChecks {
   private candidate: { through: number; paint: LastVerifiedPaint } | null = null;
   private running = false;
   private again = false;
-  private lastStart = Number.NEGATIVE_INFINITY;
+  /** Spaces this output's calls (call-turns.ts). */
+  private readonly turns = new CallTurns(WIDGET_CHECK_SPACING_MS);
   /** Whether what the widget paints now passed (or only echoes the user's input). */
   private verifiedShown = false;
   /** Bumped when the output is held: a check of an earlier epoch decides nothing. */
@@ -207,11 +209,11 @@ export class WidgetUpdateChecks {
   /** Checks the newest states until none arrived during a check; then reveals or holds. */
   private async run(epoch: number): Promise<void> {
     for (;;) {
-      const wait = this.lastStart + WIDGET_CHECK_SPACING_MS - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      if (epoch !== this.epoch) return;
+      const release = await this.turns.turn(() => epoch === this.epoch);
+      if (!release) return;
+      // Answered at once: the turns only space the calls (this loop makes one at a time).
+      release();
       this.again = false;
-      this.lastStart = performance.now();
       const through = this.arrivals;
       const checked = this.host.checkedNow();
       if (epoch !== this.epoch) return;
