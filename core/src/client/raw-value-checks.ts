@@ -5,7 +5,9 @@
  * experiment go one at a time, starts at least `spacingMs` apart, and what is asked for meanwhile
  * waits and goes out together: a host showing outputs that change many times a second (a log
  * flushed every few milliseconds) stays well within the gateway's per-user allowance of calls,
- * which refills at 20 a second. Verdicts are cached per gateway,
+ * which refills at 20 a second. A host that asks with `checkLatest` about the contents of an output
+ * that keeps changing spends no lookup on a content a newer one replaced before its call went out.
+ * Verdicts are cached per gateway,
  * experiment and content (SHA-256, Web Crypto), so a redraw spends no lookup. A failed call (429,
  * network, no membership) answers 'unavailable' with the gateway's message and caches nothing, so
  * the next redraw asks again. The gateway reads the output itself: the host never sees an index,
@@ -33,7 +35,10 @@ const MAX_CACHED = 10_000;
 interface Pending {
   key: string;
   item: OutputLeakItem;
-  resolve: (verdict: RawValueVerdict) => void;
+  /** Whether it is still worth a lookup when its call goes out (checkLatest); always when absent. */
+  wanted?: () => boolean;
+  /** The verdict, or null: not asked, as `wanted` turned false first. */
+  resolve: (verdict: RawValueVerdict | null) => void;
 }
 
 /** The calls to one gateway and experiment: one at a time, spaced. */
@@ -58,7 +63,7 @@ interface Batch {
 /** Batched, cached raw-value verdicts from the gateway. */
 export class RawValueChecks {
   private readonly verdicts = new Map<string, boolean>();
-  private readonly inFlight = new Map<string, Promise<RawValueVerdict>>();
+  private readonly inFlight = new Map<string, Promise<RawValueVerdict | null>>();
   private readonly batches = new Map<string, Batch>();
   private readonly lanes = new Map<string, Lane>();
 
@@ -82,14 +87,53 @@ export class RawValueChecks {
     before = '',
     urgent = false,
   ): Promise<RawValueVerdict> {
+    for (;;) {
+      const verdict = await this.ask(client, experiment, output, before, urgent);
+      // null: it shared the lookup of a checkLatest request that was given up; ask again.
+      if (verdict !== null) return verdict;
+    }
+  }
+
+  /**
+   * Like `check`, for the current content of an output that keeps changing (a growing log):
+   * resolves to null, asking nothing, when `wanted` is false as its call goes out (a newer content
+   * of the same output replaced it; its own request asks instead).
+   */
+  async checkLatest(
+    client: OutputLeakChecker,
+    experiment: string,
+    output: NotebookOutput,
+    before: string,
+    wanted: () => boolean,
+  ): Promise<RawValueVerdict | null> {
+    for (;;) {
+      const verdict = await this.ask(client, experiment, output, before, false, wanted);
+      if (verdict !== null || !wanted()) return verdict;
+    }
+  }
+
+  /** The cached verdict, the lookup in flight for the same key, or a new request. */
+  private async ask(
+    client: OutputLeakChecker,
+    experiment: string,
+    output: NotebookOutput,
+    before: string,
+    urgent: boolean,
+    wanted?: () => boolean,
+  ): Promise<RawValueVerdict | null> {
     const key = await verdictKey(client.baseUrl, experiment, output, before);
     const known = this.verdicts.get(key);
     if (known !== undefined) return known ? { state: 'raw' } : { state: 'clear' };
     const running = this.inFlight.get(key);
     if (running) return running;
     const item: OutputLeakItem = before === '' ? { output } : { output, before };
-    const verdict = new Promise<RawValueVerdict>((resolve) =>
-      this.enqueue(client, experiment, { key, item, resolve }, urgent),
+    const verdict = new Promise<RawValueVerdict | null>((resolve) =>
+      this.enqueue(
+        client,
+        experiment,
+        { key, item, resolve, ...(wanted ? { wanted } : {}) },
+        urgent,
+      ),
     );
     this.inFlight.set(key, verdict);
     void verdict.then(() => this.inFlight.delete(key));
@@ -152,7 +196,10 @@ export class RawValueChecks {
     const client = lane.waiting[0]!.client;
     const sending = lane.waiting.filter((b) => b.client === client);
     lane.waiting = lane.waiting.filter((b) => b.client !== client);
-    const items = sending.flatMap((b) => b.items.splice(0));
+    // Contents a newer one replaced while they waited are dropped here, unasked.
+    const items = sending
+      .flatMap((b) => b.items.splice(0))
+      .filter((p) => (p.wanted === undefined || p.wanted() ? true : (p.resolve(null), false)));
     if (items.length === 0) return this.pump(id, lane);
     lane.busy = true;
     lane.lastStart = Date.now();

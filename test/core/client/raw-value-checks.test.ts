@@ -172,4 +172,39 @@ describe('RawValueChecks: calls to one gateway and experiment take turns', () =>
     assert.ok(Date.now() - started < 1000, 'not held by the other experiment’s spacing');
     assert.equal(gw.calls.length, 2);
   });
+
+  test('checkLatest asks only about the newest content of a growing output', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(1, 100);
+    // A log growing every 5 ms for about a second; a raw value is printed halfway.
+    let generation = 0;
+    const asked: Promise<{ state: string } | null>[] = [];
+    let text = '';
+    for (let i = 0; i < 200; i++) {
+      text += i === 100 ? 'Ada Lindqvist3\n' : `step ${i}\n`;
+      const mine = ++generation;
+      asked.push(checks.checkLatest(gw, 'exp-1', stream(text), '', () => mine === generation));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const verdicts = await Promise.all(asked);
+    const lookups = gw.calls.reduce((n, c) => n + c.outputs.length, 0);
+    assert.equal(lookups, gw.calls.length, 'one content per call: the newest');
+    assert.ok(gw.calls.length <= 15, `${gw.calls.length} calls for 200 contents`);
+    assert.equal(verdicts.filter((v) => v !== null).length, lookups, 'the rest were not asked');
+    assert.equal(verdicts.at(-1)?.state, 'raw', 'the last content, holding the value, is found');
+    assert.equal(verdicts[50]?.state ?? null, null);
+  });
+
+  test('a check of the same content as a given-up checkLatest still gets its verdict', async () => {
+    const gw = fakeGateway();
+    const checks = new RawValueChecks(20, 100);
+    let wanted = true;
+    const latest = checks.checkLatest(gw, 'exp-1', stream('Cy Lindqvist2\n'), '', () => wanted);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const plain = checks.check(gw, 'exp-1', stream('Cy Lindqvist2\n'));
+    wanted = false;
+    assert.equal(await latest, null);
+    assert.equal((await plain).state, 'raw');
+    assert.equal(gw.calls.length, 1);
+  });
 });

@@ -39,7 +39,8 @@
  * Signed in with an experiment, every output the check leaves shown is also put to the gateway's
  * raw-value check (POST /leak-check/outputs through core's RawValueChecks: batched, cached per
  * gateway, experiment and content; a stream part with the earlier parts of its stream as
- * `before`): the gateway alone keeps the keyed index of the raw identifier columns' values and
+ * `before`; a content that a newer one of the same output replaced before its call went out is not
+ * asked about): the gateway alone keeps the keyed index of the raw identifier columns' values and
  * answers only a verdict. That question needs the gateway, so it comes after the swap of what the
  * check flags, and what it finds is swapped in a second edit (raw-value.ts): a raw value is held
  * with a blocking `raw-value` finding (no review can approve it: its placeholder offers none and
@@ -202,6 +203,10 @@ export class OutputGate implements vscode.Disposable {
    * with a clear verdict, and asked about again on the next pass.
    */
   private readonly heldOnRawVerdict = new Set<string>();
+  /** The newest raw-value question asked per output slot (OutputReading.slot), by number. */
+  private readonly slotAsks = new Map<string, number>();
+  /** Raw-value questions asked of slots so far (numbers them). */
+  private rawAsks = 0;
   /** The last warning about unanswered raw-value checks, and when it was shown. */
   private lastUncheckedNotice = { text: '', at: 0 };
   private disposed = false;
@@ -401,20 +406,54 @@ export class OutputGate implements vscode.Disposable {
     );
     try {
       await Promise.all(
-        readings.map(async ({ output, streamContext }) => {
+        readings.map(async ({ output, streamContext, slot }) => {
           const key = readingKey(output, streamContext);
           if (key === undefined || verdicts.has(key)) return;
           verdicts.set(key, UNREADABLE_VERDICT); // until answered
-          const asked = this.rawValues
-            .check(signedIn.client, experiment, output, streamContext)
-            .catch(() => UNREADABLE_VERDICT);
-          verdicts.set(key, await Promise.race([asked, timeout]));
+          const asked = this.askRawValue(signedIn.client, experiment, output, streamContext, slot);
+          const verdict = await Promise.race([asked, timeout]);
+          // null: a newer reading of its slot replaced it before it was asked; that one asks.
+          if (verdict === null) verdicts.delete(key);
+          else verdicts.set(key, verdict);
         }),
       );
     } finally {
       clearTimeout(timer);
     }
     return verdicts;
+  }
+
+  /**
+   * One reading's raw-value verdict. A reading of a slot (a shown output) gives up, unasked (null),
+   * when a newer reading of the same slot is asked for before its call goes out: a log written
+   * every few milliseconds spends a lookup per call, not per write.
+   */
+  private async askRawValue(
+    client: Parameters<RawValueChecks['check']>[0],
+    experiment: string,
+    output: NotebookOutput,
+    streamContext: string,
+    slot: string | undefined,
+  ): Promise<RawValueVerdict | null> {
+    try {
+      if (slot === undefined)
+        return await this.rawValues.check(client, experiment, output, streamContext);
+      const mine = ++this.rawAsks;
+      this.slotAsks.set(slot, mine);
+      try {
+        return await this.rawValues.checkLatest(
+          client,
+          experiment,
+          output,
+          streamContext,
+          () => this.slotAsks.get(slot) === mine,
+        );
+      } finally {
+        if (this.slotAsks.get(slot) === mine) this.slotAsks.delete(slot);
+      }
+    } catch {
+      return UNREADABLE_VERDICT;
+    }
   }
 
   /** Tells the user once (per reason, UNCHECKED_NOTICE_MS) why outputs are held unchecked. */

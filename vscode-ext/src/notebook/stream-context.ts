@@ -16,6 +16,11 @@ export interface OutputReading {
   output: NotebookOutput;
   /** The earlier parts of its stream in the cell ('' for other outputs or the first part). */
   streamContext: string;
+  /**
+   * Where it is shown (the cell's document and the output's position): a later reading of the same
+   * slot replaces it, so a raw-value question about this one not yet sent is dropped.
+   */
+  slot?: string;
 }
 
 /** Every output of `cell` with its stream context (a held part read as its original). */
@@ -28,5 +33,6 @@ export function cellReadings(cell: vscode.NotebookCell, held: HeldOutputs): Outp
     output,
     streamContext:
       output.output_type === 'stream' ? streamContextBefore(originals, i, output.name) : '',
+    slot: `${cell.document.uri.toString()}#${i}`,
   }));
 }
