@@ -17,10 +17,12 @@ import { ServiceError } from '../audit/service-error.js';
 import { hasRole, isMember, refusalFiling, type Actor } from '../experiments/access.js';
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
-import { experimentField, objectBody } from '../review/validate.js';
-import { HttpError } from '../http/errors.js';
+import { committedClaims } from '../review/release-snapshot.js';
+import type { OpenedBody } from '../leak/output-worker.js';
+import type { ExportedLines, OpenedExport } from '../leak/output-worker-protocol.js';
 import { rawValueLookups, type FilteredNotebook } from './filter.js';
 import { exportLookups, type ExportLookups } from './lookups.js';
+import { parseExportRequest } from './request.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
 
 /** Format tag of every bundle. */
@@ -44,7 +46,19 @@ export interface ExportServiceOptions {
    * the gateway host's own CLI. Each withheld line tells whether a value is in the raw data.
    */
   spendLookups?: (actor: Actor, lookups: number, experiment: string) => void;
+  /** Request bodies parsed and filtered in the output-check worker (POST /exports; createFromBody). */
+  bodies?: ExportBodies;
   clock?: () => Date;
+}
+
+/** The output-check worker's handling of export bodies sent as bytes (LeakService). */
+export interface ExportBodies {
+  open(bytes: Uint8Array): Promise<OpenedBody<OpenedExport>>;
+  filter(
+    handle: number,
+    lookups: ExportLookups,
+  ): Promise<{ lines: ExportedLines; notebookJson: Uint8Array }>;
+  close(handle: number): void;
 }
 
 /** Experiment states in which outputs may be exported (data access may already have ended). */
@@ -73,82 +87,114 @@ export class ExportService {
 
   /** Validates a CreateExportRequest body. */
   static parse(body: unknown): CreateExportRequest {
-    const b = objectBody(body, '{ experiment, name, notebook }');
-    const experiment = experimentField(b);
-    if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 1000)
-      throw new HttpError(
-        'bad_request',
-        '"name" must be the notebook path or name',
-        'send e.g. "name": "analysis.ipynb"',
-      );
-    if (typeof b.notebook !== 'object' || b.notebook === null || Array.isArray(b.notebook))
-      throw new HttpError(
-        'bad_request',
-        '"notebook" must be the notebook JSON object',
-        'send the .ipynb content as JSON',
-      );
-    return { experiment, name: b.name, notebook: b.notebook as Record<string, unknown> };
+    return parseExportRequest(body);
   }
 
   /** Re-checks every output, keeps only passed or approved ones, signs, and audits the export. */
   async create(actor: Actor, request: CreateExportRequest): Promise<ExportBundle> {
     const { services, policy } = this.o;
-    const experiment = loadExperiment(services.db, request.experiment);
-    const refusal = this.refusal(actor, request.experiment, experiment);
-    if (refusal) {
-      services.audit.append({
-        actor: actor.user,
-        action: 'export.refused',
-        ...refusalFiling(experiment, actor, policy),
-        details: { reason: refusal.reason, requested: request.experiment.slice(0, 200) },
-      });
-      throw refusal;
-    }
-    this.o.spendLookups?.(actor, rawValueLookups(request.notebook), request.experiment);
-    const filtered = await this.o.filter(
+    this.admit(actor, request.experiment, rawValueLookups(request.notebook));
+    const { notebook, ...lines } = await this.o.filter(
       request.notebook,
       exportLookups(request.notebook, policy.export, {
         releaseCommitted: (id, digest) => services.reviews.releases.has(id, digest),
         approved: () => services.reviews.approvedIn(request.experiment),
       }),
     );
+    return { ...this.signAndAudit(actor, request.experiment, request.name, lines), notebook };
+  }
+
+  /**
+   * `create` for a body sent as bytes (POST /exports): parsed, validated and filtered in the
+   * output-check worker, so the event loop never parses or serializes the notebook. Resolves to
+   * the bundle's JSON bytes (the filtered notebook's bytes spliced in as they came back).
+   */
+  async createFromBody(actor: Actor, bytes: Uint8Array): Promise<Buffer> {
+    const { services, policy } = this.o;
+    const bodies = this.o.bodies;
+    if (!bodies) throw new Error('this export service has no output-check worker for bodies');
+    const { handle, opened } = await bodies.open(bytes);
+    try {
+      this.admit(actor, opened.experiment, opened.lookups);
+      const { lines, notebookJson } = await bodies.filter(handle, {
+        exportRules: policy.export,
+        releases: committedClaims(opened.releaseClaims, (id, digest) =>
+          services.reviews.releases.has(id, digest),
+        ),
+        approved: [...services.reviews.approvedIn(opened.experiment)],
+      });
+      const head = JSON.stringify(this.signAndAudit(actor, opened.experiment, opened.name, lines));
+      return Buffer.concat([
+        Buffer.from(`${head.slice(0, -1)},"notebook":`, 'utf8'),
+        notebookJson,
+        Buffer.from('}', 'utf8'),
+      ]);
+    } finally {
+      bodies.close(handle); // nothing left to drop once the filter took it
+    }
+  }
+
+  /** Refuses (and audits) an export the actor may not make, then spends its raw-value lookups. */
+  private admit(actor: Actor, id: string, lookups: number): void {
+    const { services, policy } = this.o;
+    const experiment = loadExperiment(services.db, id);
+    const refusal = this.refusal(actor, id, experiment);
+    if (refusal) {
+      services.audit.append({
+        actor: actor.user,
+        action: 'export.refused',
+        ...refusalFiling(experiment, actor, policy),
+        details: { reason: refusal.reason, requested: id.slice(0, 200) },
+      });
+      throw refusal;
+    }
+    this.o.spendLookups?.(actor, lookups, id);
+  }
+
+  /** The bundle less its notebook: the signed manifest of `lines`; the export is audited. */
+  private signAndAudit(
+    actor: Actor,
+    experiment: string,
+    name: string,
+    lines: ExportedLines,
+  ): Omit<ExportBundle, 'notebook'> {
+    const { services } = this.o;
     const key = this.signingKey();
     const manifest: ExportManifest = {
       bundleId: `exp-${randomUUID()}`,
-      experiment: request.experiment,
+      experiment,
       exportedBy: actor.user,
       exportedAt: this.clock().toISOString(),
       policyHash: this.o.policyHash,
-      notebookHash: filtered.notebookHash,
+      notebookHash: lines.notebookHash,
       keyId: key.keyId,
-      outputs: filtered.outputs,
-      withheldSources: filtered.withheldSources,
+      outputs: lines.outputs,
+      withheldSources: lines.withheldSources,
     };
     const signature = sign(
       null,
       Buffer.from(canonicalJson(manifest as unknown as JsonValue), 'utf8'),
       key.privateKey,
     );
-    const count = (s: string) => filtered.outputs.filter((l) => l.status === s).length;
+    const count = (s: string) => lines.outputs.filter((l) => l.status === s).length;
     services.audit.append({
       actor: actor.user,
       action: 'export',
-      experiment: request.experiment,
+      experiment,
       subject: manifest.bundleId,
       details: {
-        name: request.name.slice(0, 200),
+        name: name.slice(0, 200),
         notebookHash: manifest.notebookHash,
         keyId: key.keyId,
         passed: count('passed'),
         approved: count('approved'),
         withheld: count('withheld'),
-        withheldSources: filtered.withheldSources.length,
+        withheldSources: lines.withheldSources.length,
       },
     });
     return {
       format: BUNDLE_FORMAT,
       manifest,
-      notebook: filtered.notebook,
       signature: signature.toString('base64'),
       publicKey: key.publicKeyRaw.toString('base64'),
     };

@@ -4,7 +4,6 @@
  * services' own.
  */
 import type {
-  ExportBundle,
   ExportPublicKeyResponse,
   LeakCheckResponse,
   OutputLeakCheckResponse,
@@ -27,9 +26,10 @@ import {
 } from '../leak/service.js';
 import type { LeakRateLimits } from '../leak/rate-limit.js';
 import { releaseClaimsBody } from '../review/releases.js';
-import { commentBody, decisionBody, statusBody, submitBody } from '../review/validate.js';
+import { commentBody, decisionBody, statusBody } from '../review/validate.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
 import { HttpError } from './errors.js';
+import { rawJsonBody } from './json-body.js';
 import type { RegisterRoute } from './routes-records.js';
 
 const REVIEW_ID = /^rev-[0-9a-f-]{36}$/;
@@ -111,6 +111,11 @@ export function registerReviewRoutes(
     stateDir: o.stateDir,
     filter: (notebook, lookups) => leaks.filterExport(notebook, lookups),
     spendLookups: (actor, lookups, experiment) => leaks.spend(actor, lookups, experiment, 'export'),
+    bodies: {
+      open: (bytes) => leaks.openBody('export', bytes),
+      filter: (handle, lookups) => leaks.filterOpenedExport(handle, lookups),
+      close: (handle) => leaks.closeBody(handle),
+    },
   });
   // A failed warm-up is retried (and reported) by the first leak check.
   if (o.warmLeakIndex) leaks.loadIndex().catch(() => undefined);
@@ -119,15 +124,23 @@ export function registerReviewRoutes(
     valid: reviews.releases.valid(releaseClaimsBody(request.body)),
   }));
   route('submitReview', async (request, reply, actor): Promise<ReviewRequest> => {
-    const body = submitBody(request.body);
-    const created = await withRetryAfter(reply, async () => {
-      leaks.spend(actor!, 1, body.experiment, 'review');
-      // Rules, content hash and raw-value lookup in the output-check worker (up to 16 MB).
-      const checked = await leaks.checkSubmitted(reviews.checkInput(body));
-      return reviews.submit(actor!, body, checked);
-    });
-    reply.status(201);
-    return created;
+    // Parsed, validated and checked (rules, content hash, raw-value lookup) in the output-check
+    // worker: the body is up to 16 MB.
+    const { handle, opened } = await leaks.openBody('review', rawJsonBody(request));
+    try {
+      const created = await withRetryAfter(reply, async () => {
+        leaks.spend(actor!, 1, opened.request.experiment, 'review');
+        const { checked, outputJson } = await leaks.checkOpenedReview(
+          handle,
+          reviews.checkRules(opened.releaseClaims),
+        );
+        return reviews.submit(actor!, opened.request, checked, outputJson);
+      });
+      reply.status(201);
+      return created;
+    } finally {
+      leaks.closeBody(handle); // nothing left to drop once the check took it
+    }
   });
   route('listReviews', async (request, _r, actor): Promise<ListReviewsResponse> => ({
     reviews: reviews.list(actor!, listFilter(request)),
@@ -149,11 +162,12 @@ export function registerReviewRoutes(
     reply.status(201);
     return updated;
   });
-  route('createExport', async (request, reply, actor): Promise<ExportBundle> => {
+  route('createExport', async (request, reply, actor): Promise<Buffer> => {
+    // The bundle's JSON bytes: parsed, filtered and serialized in the output-check worker.
     const bundle = await withRetryAfter(reply, () =>
-      exports.create(actor!, ExportService.parse(request.body)),
+      exports.createFromBody(actor!, rawJsonBody(request)),
     );
-    reply.status(201);
+    reply.status(201).type('application/json; charset=utf-8');
     return bundle;
   });
   route('exportPublicKey', async (): Promise<ExportPublicKeyResponse> => exports.publicKey());

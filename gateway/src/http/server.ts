@@ -64,6 +64,11 @@ const BODY_LIMITS: Partial<Record<RouteName, number>> = {
   checkOutputLeaks: 16 << 20,
 };
 
+/** Routes whose JSON body reaches the handler as bytes, parsed in the output-check worker. */
+const RAW_BODY_ROUTES: ReadonlySet<string> = new Set(
+  (['createExport', 'submitReview'] as const).map((name) => API_PREFIX + ROUTES[name].path),
+);
+
 /** A running gateway. */
 export interface RunningGateway {
   url: string;
@@ -100,21 +105,31 @@ export async function buildApp(
     origin: options.corsOrigins ?? false,
     allowedHeaders: ['Authorization', 'Content-Type'],
   });
+  // JSON bodies are parsed as Fastify does by default, except on the routes that hand theirs to
+  // the output-check worker as bytes (json-body.ts): up to 32 MB that the event loop never parses.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (RAW_BODY_ROUTES.has(request.routeOptions.url ?? '')) done(null, body);
+    // Fastify's default JSON parser (secure-json-parse) reads a Buffer as it reads a string.
+    else parseJson(request, body as unknown as string, done);
+  });
   // Re-read when tokens.json changes, so `privet token issue` takes effect without a restart.
   const tokens = new TokenFile(stateDir);
   let publishing: Promise<PublishResponse> | undefined;
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.status).send(error.body());
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) {
+      const limit = request.routeOptions.bodyLimit ?? 1 << 20;
       return reply
         .status(413)
         .send(
           new HttpError(
             'payload_too_large',
             'the request body is too large',
-            'send at most 1 MiB',
+            `send at most ${limit >> 20} MiB`,
           ).body(),
         );
     }

@@ -1,6 +1,8 @@
 // Why: runs the outputs' raw-value checks (POST /leak-check/outputs), the export filter
 // (POST /exports) and the check of outputs submitted for review (POST /reviews) in one worker
-// thread, so a large output does not stall the gateway's other requests. The worker starts on
+// thread, so a large output does not stall the gateway's other requests. The bodies of those two
+// routes (up to 32 and 16 MB) move here as bytes, are parsed and kept here, and what goes back to
+// be sent or stored goes back as JSON text, so the event loop neither parses nor serializes them. The worker starts on
 // first use, gets each new index once (a snapshot: key, tags, Bloom filter; in-process only) and
 // answers requests as they come. A worker that fails or stops fails its requests with a clear
 // error (the hosts then hold the outputs: fail closed) and is started afresh on the next one.
@@ -13,7 +15,14 @@ import { HttpError } from '../http/errors.js';
 import type { SubmitCheck, SubmitCheckInput } from '../review/submit-check.js';
 import { startModuleWorker } from '../module-worker.js';
 import type { LeakIndex } from './leak-index.js';
-import type { CheckWorkerReply, CheckWorkerRequest } from './output-worker-protocol.js';
+import type {
+  CheckWorkerReply,
+  CheckWorkerRequest,
+  ExportedLines,
+  OpenedExport,
+  OpenedReview,
+  OpenedReviewRules,
+} from './output-worker-protocol.js';
 
 /** A request waiting for the worker: its reply is handed to `settle`. */
 interface Waiting {
@@ -25,7 +34,26 @@ interface Waiting {
 type Job =
   | { type: 'check'; items: OutputLeakItem[] }
   | { type: 'export'; notebook: unknown; lookups: ExportLookups }
-  | { type: 'review'; input: SubmitCheckInput };
+  | { type: 'review'; input: SubmitCheckInput }
+  | { type: 'open'; kind: 'export' | 'review'; bytes: Uint8Array }
+  | { type: 'export-opened'; body: number; lookups: ExportLookups }
+  | { type: 'review-opened'; body: number; rules: OpenedReviewRules };
+
+/** A request body the worker parsed and keeps: its handle for the next step, and what it read. */
+export interface OpenedBody<T extends OpenedExport | OpenedReview> {
+  handle: number;
+  opened: T;
+}
+
+/**
+ * Bytes that can move to the worker without a copy: a Buffer that owns its whole ArrayBuffer (a
+ * large body; a small one may share Node's pool, which must not be detached, so it is copied).
+ */
+function movable(bytes: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  if (own && bytes.buffer instanceof ArrayBuffer) return { bytes, transfer: [bytes.buffer] };
+  return { bytes: bytes.slice(), transfer: [] };
+}
 
 /** The error a batch fails with when the worker cannot answer it (no value in it). */
 function workerFailed(why: string): ServiceError {
@@ -78,8 +106,68 @@ export class OutputCheckWorker {
     });
   }
 
+  /**
+   * Hands a request body over as bytes (moved, not copied, when it owns its memory): the worker
+   * parses and validates it (a malformed body rejects with its 400), keeps it, and answers what
+   * the main thread needs to decide and read the stores. Every handle must be used or closed.
+   */
+  open<K extends 'export' | 'review'>(
+    index: LeakIndex,
+    kind: K,
+    bytes: Uint8Array,
+  ): Promise<OpenedBody<K extends 'export' ? OpenedExport : OpenedReview>> {
+    const moved = movable(bytes);
+    return this.request(
+      index,
+      { type: 'open', kind, bytes: moved.bytes },
+      (reply) => {
+        if (reply.type !== 'opened' || reply.opened.kind !== kind)
+          throw workerFailed('the worker answered something else');
+        return {
+          handle: reply.id,
+          opened: reply.opened as K extends 'export' ? OpenedExport : OpenedReview,
+        };
+      },
+      moved.transfer,
+    );
+  }
+
+  /** Filters an opened export body; the filtered notebook comes back as UTF-8 JSON bytes. */
+  filterOpenedExport(
+    index: LeakIndex,
+    handle: number,
+    lookups: ExportLookups,
+  ): Promise<{ lines: ExportedLines; notebookJson: Uint8Array }> {
+    return this.request(index, { type: 'export-opened', body: handle, lookups }, (reply) => {
+      if (reply.type !== 'exported-json') throw workerFailed('the worker answered something else');
+      return { lines: reply.lines, notebookJson: reply.notebookJson };
+    });
+  }
+
+  /** Checks an opened review body's output; the output comes back as its JSON text. */
+  checkOpenedReview(
+    index: LeakIndex,
+    handle: number,
+    rules: OpenedReviewRules,
+  ): Promise<{ checked: SubmitCheck; outputJson: string }> {
+    return this.request(index, { type: 'review-opened', body: handle, rules }, (reply) => {
+      if (reply.type !== 'reviewed-json') throw workerFailed('the worker answered something else');
+      return { checked: reply.checked, outputJson: reply.outputJson };
+    });
+  }
+
+  /** Drops an opened body no step used (nothing to do when the worker that kept it is gone). */
+  closeBody(handle: number): void {
+    if (this.worker) this.post(this.worker, { type: 'close', body: handle });
+  }
+
   /** Sends `job` (and the index first, if the worker does not hold it) and reads its reply. */
-  private request<T>(index: LeakIndex, job: Job, read: (reply: CheckWorkerReply) => T): Promise<T> {
+  private request<T>(
+    index: LeakIndex,
+    job: Job,
+    read: (reply: CheckWorkerReply) => T,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<T> {
     if (this.closed) return Promise.reject(workerFailed('the gateway is shutting down'));
     const worker = this.started();
     if (this.sent?.index !== index) {
@@ -109,7 +197,7 @@ export class OutputCheckWorker {
         } else reject(workerFailed(reply.message));
       };
       this.waiting.set(request.id, { settle, reject });
-      this.post(worker, request); // a failed post rejects every waiting request, this one too
+      this.post(worker, request, transfer); // a failed post rejects every waiting request, this one too
     });
   }
 
@@ -145,9 +233,9 @@ export class OutputCheckWorker {
   }
 
   /** Posts `message`; false (the worker stopped, waiting batches failed) when it cannot. */
-  private post(worker: Worker, message: CheckWorkerRequest): boolean {
+  private post(worker: Worker, message: CheckWorkerRequest, transfer: ArrayBuffer[] = []): boolean {
     try {
-      worker.postMessage(message);
+      worker.postMessage(message, transfer);
       return true;
     } catch (error) {
       this.stopped(workerFailed(`a message could not be sent (${(error as Error).name})`));

@@ -26,7 +26,13 @@ import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody, outputField } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
 import { buildLeakIndex, identifierSourcesStamp, type LeakIndex } from './index-build.js';
-import { OutputCheckWorker } from './output-worker.js';
+import { OutputCheckWorker, type OpenedBody } from './output-worker.js';
+import type {
+  ExportedLines,
+  OpenedExport,
+  OpenedReview,
+  OpenedReviewRules,
+} from './output-worker-protocol.js';
 import { DEFAULT_LEAK_LIMITS, DualTokenBucket, type LeakRateLimits } from './rate-limit.js';
 
 /** Most candidates in one call. */
@@ -184,6 +190,38 @@ export class LeakService {
   async filterExport(notebook: unknown, lookups: ExportLookups): Promise<FilteredNotebook> {
     const index = await this.loadIndex();
     return this.outputWorker.filterExport(index, notebook, lookups);
+  }
+
+  /** A request body parsed, validated and kept in the output-check worker (OutputCheckWorker.open). */
+  async openBody<K extends 'export' | 'review'>(
+    kind: K,
+    bytes: Uint8Array,
+  ): Promise<OpenedBody<K extends 'export' ? OpenedExport : OpenedReview>> {
+    const index = await this.loadIndex();
+    return this.outputWorker.open(index, kind, bytes);
+  }
+
+  /** An opened export body filtered in the worker; its notebook comes back as JSON bytes. */
+  async filterOpenedExport(
+    handle: number,
+    lookups: ExportLookups,
+  ): Promise<{ lines: ExportedLines; notebookJson: Uint8Array }> {
+    const index = await this.loadIndex();
+    return this.outputWorker.filterOpenedExport(index, handle, lookups);
+  }
+
+  /** An opened review body's output checked in the worker; the output comes back as JSON text. */
+  async checkOpenedReview(
+    handle: number,
+    rules: OpenedReviewRules,
+  ): Promise<{ checked: SubmitCheck; outputJson: string }> {
+    const index = await this.loadIndex();
+    return this.outputWorker.checkOpenedReview(index, handle, rules);
+  }
+
+  /** Drops an opened body (a request refused before its check). */
+  closeBody(handle: number): void {
+    this.outputWorker.closeBody(handle);
   }
 
   /** An output submitted for review, checked in the output-check worker (hash, rules, lookup). */

@@ -29,19 +29,32 @@ function releaseValues(outputs: readonly unknown[]): unknown[] {
   return values;
 }
 
+/** [id, content digest] of every DP release in `outputs` (read where the outputs are parsed). */
+export function releaseClaimsOf(outputs: readonly unknown[]): [string, string][] {
+  const claims = new Map<string, [string, string]>();
+  for (const value of releaseValues(outputs)) {
+    const id = releaseIdOf(value);
+    if (id === undefined) continue;
+    const digest = sha256(releaseContentText(value));
+    claims.set(releaseKey(id, digest), [id, digest]);
+  }
+  return [...claims.values()];
+}
+
+/** `id digest` keys of the `claims` the ledger committed with that content. */
+export function committedClaims(
+  claims: readonly (readonly [string, string])[],
+  committed: (id: string, digest: string) => boolean,
+): string[] {
+  return claims.filter(([id, digest]) => committed(id, digest)).map(([id, d]) => releaseKey(id, d));
+}
+
 /** `id digest` keys of the DP releases in `outputs` the ledger committed with that content. */
 export function committedReleases(
   outputs: readonly unknown[],
   committed: (id: string, digest: string) => boolean,
 ): string[] {
-  const keys = new Set<string>();
-  for (const value of releaseValues(outputs)) {
-    const id = releaseIdOf(value);
-    if (id === undefined) continue;
-    const digest = sha256(releaseContentText(value));
-    if (committed(id, digest)) keys.add(releaseKey(id, digest));
-  }
-  return [...keys];
+  return committedClaims(releaseClaimsOf(outputs), committed);
 }
 
 /** The rule check's `knownRelease`, answered from `committedReleases` keys. */

@@ -18,7 +18,8 @@ import type {
 } from '@privet/core';
 import { holdingRules } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
-import { committedReleases } from './release-snapshot.js';
+import { committedClaims, committedReleases } from './release-snapshot.js';
+import type { OpenedReviewRules } from '../leak/output-worker-protocol.js';
 import type { SubmitCheck, SubmitCheckInput } from './submit-check.js';
 import { ServiceError } from '../audit/service-error.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
@@ -94,15 +95,25 @@ export class ReviewService {
     };
   }
 
+  /** checkInput's rules for an output parsed elsewhere, from the DP releases it claims. */
+  checkRules(claims: readonly (readonly [string, string])[]): OpenedReviewRules {
+    return {
+      exportRules: this.policy.export,
+      releases: committedClaims(claims, (id, digest) => this.releases.has(id, digest)),
+    };
+  }
+
   /**
    * An analyst member of an approved or running experiment submits a held output for review,
    * `checked` as checkInput → checkSubmitted found it; a raw identifier value refuses it, as
-   * export would withhold it.
+   * export would withhold it. `outputJson`: the output as stored (its JSON text, serialized where
+   * it was parsed).
    */
   async submit(
     actor: Actor,
-    input: SubmitReviewRequest,
+    input: Omit<SubmitReviewRequest, 'output'>,
     checked: SubmitCheck,
+    outputJson: string,
   ): Promise<ReviewRequest> {
     const { contentHash, result } = checked;
     const outcome = immediate(this.db, () => {
@@ -159,7 +170,7 @@ export class ReviewService {
         decided_by: null,
         decided_at: null,
       };
-      this.store.insert(row, JSON.stringify(input.output));
+      this.store.insert(row, outputJson);
       this.audit.append({
         actor: actor.user,
         action: 'review',

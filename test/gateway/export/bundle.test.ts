@@ -397,6 +397,55 @@ describe('export bundles', () => {
     const after = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
     assert.ok(after.entries.some((e) => e.action === 'export.refused' && e.actor === 'bob'));
   });
+  test('a body the worker cannot parse is a 400 that repeats none of it', async () => {
+    const post = (path: string, body: string) =>
+      fetch(`${g.gateway.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${g.tokens.ana}`, 'Content-Type': 'application/json' },
+        body,
+      });
+    for (const path of ['/exports', '/reviews']) {
+      const broken = await post(path, `{"experiment":"${EXPERIMENT}","name":"${RAW_EMAIL}`);
+      assert.equal(broken.status, 400, path);
+      const text = await broken.text();
+      assert.match(text, /the request body is not valid JSON/);
+      assert.ok(!text.includes(RAW_EMAIL), 'no part of the body comes back');
+      // A prototype key is refused as Fastify refuses it on every other route.
+      const poisoned = await post(
+        path,
+        `{"experiment":"${EXPERIMENT}","name":"x","notebook":{"cells":[]},"__proto__":{"admin":true}}`,
+      );
+      assert.equal(poisoned.status, 400, path);
+      const empty = await fetch(`${g.gateway.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${g.tokens.ana}` },
+      });
+      assert.equal(empty.status, 400, `${path} without a body`);
+      assert.match(await empty.text(), /no JSON body/);
+    }
+  });
+
+  test('a large export body moves to the worker without a copy, and the bundle is its JSON', async (t) => {
+    const opened = t.mock.method(OutputCheckWorker.prototype, 'open');
+    const big = notebook();
+    (big.cells as unknown[]).push(
+      codeCell('log()', [
+        { output_type: 'stream', name: 'stdout', text: 'step done\n'.repeat(20_000) },
+      ]),
+    );
+    const res = await g.call('POST', '/exports', 'ana', {
+      experiment: EXPERIMENT,
+      name: 'big.ipynb',
+      notebook: big,
+    });
+    assert.equal(res.status, 201);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    const b = (await res.json()) as ExportBundle;
+    assert.equal((await verifyBundle(b, trusted)).ok, true, 'the spliced bundle verifies');
+    const [, , bytes] = opened.mock.calls[0]!.arguments;
+    assert.equal(bytes.byteLength, 0, 'the body was moved (its buffer detached), not copied');
+  });
+
   test('only the checked nbformat fields of outputs, cells and the notebook are exported', async () => {
     // Places the check and the content hash never read: an output's metadata and `transient`,
     // unknown keys of outputs, cells and the notebook, and non-string items of a stream's text.
@@ -481,11 +530,16 @@ describe('export bundles', () => {
       assert.ok(!text.includes(secret), `the bundle does not contain ${secret}`);
     assert.equal((await verifyBundle(names, trusted)).ok, true);
   });
-  test('an export is filtered and hashed in the output-check worker, its lookups in one batch', async (t) => {
-    const exportsInWorker = t.mock.method(OutputCheckWorker.prototype, 'filterExport');
+  test('an export is parsed, filtered and hashed in the output-check worker, its lookups in one batch', async (t) => {
+    const opened = t.mock.method(OutputCheckWorker.prototype, 'open');
+    const exportsInWorker = t.mock.method(OutputCheckWorker.prototype, 'filterOpenedExport');
     const checks = t.mock.method(OutputCheckWorker.prototype, 'check');
     const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
     const names = await exportNames();
+    assert.equal(opened.mock.callCount(), 1, 'the body went to the worker as bytes');
+    const [, kind, bytes] = opened.mock.calls[0]!.arguments;
+    assert.equal(kind, 'export');
+    assert.ok(bytes instanceof Uint8Array);
     assert.equal(exportsInWorker.mock.callCount(), 1, 'the whole filter runs in the worker');
     assert.equal(checks.mock.callCount(), 0, 'no separate lookup batch');
     assert.equal(mainThreadLookups.mock.callCount(), 0, 'no lookup on the event loop');
@@ -493,12 +547,15 @@ describe('export bundles', () => {
       names.manifest.outputs.map((l) => l.status),
       ['withheld', 'withheld', 'withheld', 'passed'],
     );
-    // The notebook's canonical hash (hundreds of ms for a large notebook) came from the worker.
+    // The notebook's canonical hash (hundreds of ms for a large notebook) came from the worker,
+    // and so did the notebook's JSON, spliced into the bundle as it came.
     const filtered = await exportsInWorker.mock.calls[0]!.result!;
-    assert.match(filtered.notebookHash, /^[0-9a-f]{64}$/);
-    assert.equal(names.manifest.notebookHash, filtered.notebookHash);
+    assert.match(filtered.lines.notebookHash, /^[0-9a-f]{64}$/);
+    assert.equal(names.manifest.notebookHash, filtered.lines.notebookHash);
+    assert.deepEqual(names.notebook, JSON.parse(new TextDecoder().decode(filtered.notebookJson)));
     // What the worker does with it, here: one batch of every kept source and output.
-    const [, notebook, lookups] = exportsInWorker.mock.calls[0]!.arguments;
+    const notebook = namesNotebook();
+    const [, , lookups] = exportsInWorker.mock.calls[0]!.arguments;
     const batches: OutputLeakItem[][] = [];
     await filterWithLookups(notebook, lookups, async (items) => {
       batches.push(items);

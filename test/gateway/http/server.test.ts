@@ -253,7 +253,17 @@ describe('malformed requests never crash the gateway', () => {
       headers: { 'Content-Type': 'application/json' },
     });
     assert.equal(response.status, 413);
-    assert.equal((await errorOf(response)).code, 'payload_too_large');
+    const error = await errorOf(response);
+    assert.equal(error.code, 'payload_too_large');
+    assert.match(error.fix, /at most 1 MiB/);
+    // A route with a larger limit says its own (it said 1 MiB on every route).
+    const review = await t.call('POST', '/api/v1/reviews', {
+      token: tokens.ana,
+      body: JSON.stringify({ x: 'a'.repeat(17 << 20) }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    assert.equal(review.status, 413);
+    assert.match((await errorOf(review)).fix, /at most 16 MiB/);
   });
   test('unsupported content type → 4xx JSON', async () => {
     const response = await t.call('POST', '/api/v1/publish', {

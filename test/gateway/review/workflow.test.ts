@@ -94,8 +94,9 @@ describe('submitting outputs', () => {
     assert.ok(entries.some((en) => en.details.reason === 'review.raw-value'));
     assert.ok(!JSON.stringify(entries).includes(name));
   });
-  test('the check runs in the output-check worker; a DP release counts only as the ledger released it', async (t) => {
-    const inWorker = t.mock.method(OutputCheckWorker.prototype, 'checkSubmitted');
+  test('the body is parsed and checked in the output-check worker; a DP release counts only as the ledger released it', async (t) => {
+    const opened = t.mock.method(OutputCheckWorker.prototype, 'open');
+    const inWorker = t.mock.method(OutputCheckWorker.prototype, 'checkOpenedReview');
     const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
     const release = await spendCountQuery(g);
     const dp = (value: unknown) => ({
@@ -114,6 +115,7 @@ describe('submitting outputs', () => {
     assert.equal(forged.status, 201);
     const r = (await forged.json()) as ReviewRequest;
     assert.ok(r.findings.some((f) => f.rule === 'dp-provenance'));
+    assert.equal(opened.mock.callCount(), 2, 'each body parsed in the worker');
     assert.equal(inWorker.mock.callCount(), 2, 'each submission checked in the worker');
     assert.equal(mainThreadLookups.mock.callCount(), 0, 'no lookup on the event loop');
   });
