@@ -81,21 +81,22 @@ function bigNotebook(cells: number, bytesPerCell: number): Record<string, unknow
 
 /**
  * A client on a thread of its own (so sending and reading 16 MB costs the gateway's event loop
- * nothing): on each message { path, body } it POSTs the body with the token and answers
- * { status, ms, text } (text only for an unexpected status).
+ * nothing): on each message { method, path, token, body, keep } it sends the request and answers
+ * { status, ms, text } (the response text when `keep`, or for an unexpected status).
  */
 const CLIENT = `
 const { parentPort, workerData } = require('node:worker_threads');
-parentPort.on('message', async ({ path, body }) => {
+parentPort.on('message', async ({ method, path, token, body, keep }) => {
   const t0 = performance.now();
   try {
     const r = await fetch(workerData.url + path, {
-      method: 'POST',
-      headers: { Authorization: 'Bearer ' + workerData.token, 'Content-Type': 'application/json' },
+      method,
+      headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
       body,
     });
     const text = await r.text();
-    parentPort.postMessage({ status: r.status, ms: performance.now() - t0, text: r.status === 201 ? '' : text });
+    const ok = r.status === 200 || r.status === 201;
+    parentPort.postMessage({ status: r.status, ms: performance.now() - t0, text: keep || !ok ? text : '' });
   } catch (error) {
     parentPort.postMessage({ status: 0, ms: 0, text: String(error) });
   }
@@ -141,16 +142,24 @@ export async function run(): Promise<BenchResult> {
       eval: true,
       workerData: { url: `${gateway.url}/api/v1`, token: gateway.tokens.ana },
     });
-    /** POSTs `body` from the client thread; resolves to the request's wall time (ms). */
-    const post = (path: string, body: string): Promise<number> =>
+    /** Sends a request from the client thread; resolves to its wall time (ms) and kept text. */
+    const send = (
+      method: 'GET' | 'POST',
+      path: string,
+      body?: string,
+      keep = false,
+      token = gateway.tokens.ana!,
+    ): Promise<{ ms: number; text: string }> =>
       new Promise((resolve, reject) => {
         client.once('message', (r: { status: number; ms: number; text: string }) =>
-          r.status === 201
-            ? resolve(r.ms)
-            : reject(new Error(`POST ${path} answered ${r.status}: ${r.text.slice(0, 300)}`)),
+          r.status === 200 || r.status === 201
+            ? resolve(r)
+            : reject(new Error(`${method} ${path} answered ${r.status}: ${r.text.slice(0, 300)}`)),
         );
-        client.postMessage({ path, body });
+        client.postMessage({ method, path, token, body, keep });
       });
+    const post = async (path: string, body: string): Promise<number> =>
+      (await send('POST', path, body)).ms;
     /** Longest GET /health answer (ms) while `work` runs (or for `idleMs` when there is none). */
     const longestProbe = async (
       work: Promise<unknown> | undefined,
@@ -183,6 +192,7 @@ export async function run(): Promise<BenchResult> {
     const idle: number[] = [];
     const exporting: number[] = [];
     const reviewing: number[] = [];
+    const reading: number[] = [];
     const exportMs: number[] = [];
     try {
       for (let run = 0; run < 3; run++) {
@@ -190,9 +200,13 @@ export async function run(): Promise<BenchResult> {
         const exported = post('/exports', exportBody).then((ms) => exportMs.push(ms));
         exporting.push(await longestProbe(exported));
         await exported;
-        const reviewed = post('/reviews', reviewBody(run));
+        const reviewed = send('POST', '/reviews', reviewBody(run), true);
         reviewing.push(await longestProbe(reviewed));
-        await reviewed;
+        const { id } = JSON.parse((await reviewed).text) as { id: string };
+        // The steward reads the submitted figure back (GET /reviews/:id/output).
+        const read = send('GET', `/reviews/${id}/output`, undefined, false, gateway.tokens.stu);
+        reading.push(await longestProbe(read));
+        await read;
       }
     } finally {
       await client.terminate();
@@ -203,18 +217,21 @@ export async function run(): Promise<BenchResult> {
       idle_longest_probe_ms: median(idle),
       export_longest_probe_ms: median(exporting),
       review_longest_probe_ms: median(reviewing),
+      review_read_longest_probe_ms: median(reading),
       export_total_ms: median(exportMs),
     };
     return {
-      name: 'gateway-stall: GET /health during a 16 MB export and an 8 MB review request (image)',
+      name: 'gateway-stall: GET /health during a 16 MB export, an 8 MB review request (image) and its read',
       metrics,
       ratios: {
         export_stall_over_idle: metrics.export_longest_probe_ms / metrics.idle_longest_probe_ms,
         review_stall_over_idle: metrics.review_longest_probe_ms / metrics.idle_longest_probe_ms,
+        review_read_stall_over_idle:
+          metrics.review_read_longest_probe_ms / metrics.idle_longest_probe_ms,
       },
       notes: [
         'longest GET /health round trip while the request runs, median of 3 runs; idle: the same probe for 1.5 s with nothing else running',
-        'export: 400 cells, each one 40 KB log output that passes every rule; review: one 8 MB image output (flagged, so submitted)',
+        'export: 400 cells, each one 40 KB log output that passes every rule; review: one 8 MB image output (flagged, so submitted); read: the steward GETs that output back',
       ],
     };
   } finally {

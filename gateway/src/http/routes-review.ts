@@ -8,7 +8,6 @@ import type {
   LeakCheckResponse,
   OutputLeakCheckResponse,
   ListReviewsResponse,
-  ReviewOutputResponse,
   ReviewRequest,
   ReviewState,
   ReviewStatusResponse,
@@ -151,9 +150,12 @@ export function registerReviewRoutes(
   route('getReview', async (request, _r, actor): Promise<ReviewRequest> =>
     reviews.get(actor!, reviewParam(request)),
   );
-  route('reviewOutput', async (request, _r, actor): Promise<ReviewOutputResponse> =>
-    reviews.output(actor!, reviewParam(request)),
-  );
+  route('reviewOutput', async (request, reply, actor): Promise<string> => {
+    // A ReviewOutputResponse, as JSON text with the stored output spliced in (service.ts).
+    const json = reviews.outputJson(actor!, reviewParam(request));
+    reply.type('application/json; charset=utf-8');
+    return json;
+  });
   route('decideReview', async (request, _r, actor): Promise<ReviewRequest> =>
     reviews.decide(actor!, reviewParam(request), decisionBody(request.body)),
   );

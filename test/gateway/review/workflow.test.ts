@@ -181,9 +181,9 @@ describe('the reviewer queue and decisions', () => {
     assert.equal((await g.call('GET', `/reviews/${r.id}/output`, 'ana')).status, 403);
     const res = await g.call('GET', `/reviews/${r.id}/output`, 'rev');
     assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     const body = (await res.json()) as ReviewOutputResponse;
-    assert.deepEqual(body.output, smallCellTable(5));
-    assert.equal(body.contentHash, r.contentHash);
+    assert.deepEqual(body, { id: r.id, contentHash: r.contentHash, output: smallCellTable(5) });
   });
   test('four eyes: the requester never decides, nor a reviewer inside the experiment, nor an analyst', async () => {
     const byRia = (await (await submit(smallCellTable(6), 'ria')).json()) as ReviewRequest;
