@@ -74,7 +74,11 @@ function take<K extends Kept['kind']>(handle: number, kind: K): Extract<Kept, { 
   const body = kept.get(handle);
   kept.delete(handle);
   if (body?.kind !== kind)
-    throw new Error('the worker does not hold that request body (it may have restarted)');
+    throw new HttpError(
+      'internal',
+      "the gateway lost this request's body (its output-check worker restarted)",
+      'send the request again',
+    );
   return body as Extract<Kept, { kind: K }>;
 }
 

@@ -119,4 +119,86 @@ describe('output-check worker', () => {
     await pending;
     await assert.rejects(worker.check(index, [ITEMS[0]!]), /shutting down/);
   });
+
+  it('keeps an opened body until its step or close, across a new index; a lost one fails clearly', async () => {
+    const worker = new OutputCheckWorker();
+    const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const exportBody = (name: string) =>
+      bytes({
+        experiment: 'exp1',
+        name,
+        notebook: {
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: [
+            {
+              cell_type: 'code',
+              source: 'print(1)',
+              metadata: {},
+              execution_count: 1,
+              outputs: [ITEMS[5]!.output, ITEMS[4]!.output],
+            },
+          ],
+        },
+      });
+    const lookups = { exportRules: { small_cell_threshold: 10 }, releases: [], approved: [] };
+    try {
+      const index = indexOf(RAW);
+      const { handle, opened } = await worker.open(index, 'export', exportBody('a.ipynb'));
+      assert.deepEqual(opened, {
+        kind: 'export',
+        experiment: 'exp1',
+        name: 'a.ipynb',
+        lookups: 3,
+        releaseClaims: [],
+      });
+      // A rebuilt index reaches the worker; the body stays.
+      const rebuilt = indexOf(['Quillon Vardemarsk']);
+      const { lines, notebookJson } = await worker.filterOpenedExport(
+        rebuilt,
+        handle,
+        lookups as never,
+      );
+      assert.deepEqual(
+        lines.outputs.map((l) => `${l.status}:${(l.rules ?? []).join()}`),
+        ['withheld:raw-value', 'passed:'],
+        'checked with the new index (the name is in it)',
+      );
+      const notebook = JSON.parse(new TextDecoder().decode(notebookJson)) as { cells: unknown[] };
+      assert.equal(notebook.cells.length, 1);
+      // Taken by its step: a second step, or one after close, fails with what to do.
+      const lost = (e: unknown) => {
+        assert.match(String((e as Error).message), /lost this request's body/);
+        return true;
+      };
+      await assert.rejects(worker.filterOpenedExport(rebuilt, handle, lookups as never), lost);
+      const second = await worker.open(rebuilt, 'export', exportBody('b.ipynb'));
+      worker.closeBody(second.handle);
+      await assert.rejects(
+        worker.filterOpenedExport(rebuilt, second.handle, lookups as never),
+        lost,
+      );
+      // A body of the other kind is not taken for this one.
+      const third = await worker.open(rebuilt, 'export', exportBody('c.ipynb'));
+      await assert.rejects(
+        worker.checkOpenedReview(rebuilt, third.handle, {
+          exportRules: lookups.exportRules as never,
+          releases: [],
+        }),
+        lost,
+      );
+      // Malformed JSON and an invalid request are refused as the route would (400).
+      await assert.rejects(
+        worker.open(rebuilt, 'export', new TextEncoder().encode('{"a":')),
+        (e: unknown) => {
+          assert.match(String((e as Error).message), /not valid JSON/);
+          return true;
+        },
+      );
+      await assert.rejects(worker.open(rebuilt, 'review', bytes({ experiment: 'exp1' })), /output/);
+    } finally {
+      await worker.close();
+    }
+  });
 });
