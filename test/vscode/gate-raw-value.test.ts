@@ -37,11 +37,12 @@ type Answer = 'index' | 'down';
 /** A gateway that answers raw-value checks from its index (or fails: 503), and nothing approved. */
 function fakeGateway() {
   const calls: OutputLeakItem[][] = [];
-  const state = { answer: 'index' as Answer };
+  const state = { answer: 'index' as Answer, delayMs: 0 };
   const client = {
     baseUrl: 'http://gateway.test',
-    checkOutputLeaks({ outputs }: { experiment: string; outputs: OutputLeakItem[] }) {
+    async checkOutputLeaks({ outputs }: { experiment: string; outputs: OutputLeakItem[] }) {
       calls.push(outputs);
+      if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));
       if (state.answer === 'down')
         return Promise.reject(
           new GatewayError('the gateway is restarting', 'wait a moment', 'unavailable', 503),
@@ -374,6 +375,40 @@ describe('VS Code output gate: the gateway raw-value check', () => {
       assert.equal(entries.length, 1);
       assert.equal(rawValueHold(entries[0]![1].review), 'found');
       assert.ok(!shown(t.notebook).includes(RAW), 'the value is nowhere in the document');
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('an output whose content another, replaced output shared is still asked about', async () => {
+    const t = setUp();
+    try {
+      t.gateway.state.delayMs = 300;
+      // A call in flight, so what the next pass asks waits in line.
+      fake.writeOutputs(t.cell, [stdout('warming up\n')]);
+      await until(() => t.gateway.calls.length === 1, 'the first call is out');
+      // Two cells show the same raw value; one pass (the session changed) reads both.
+      const other = t.notebook.addCell('print(again)');
+      const third = t.notebook.addCell('print(once more)');
+      const figure = () =>
+        new fake.NotebookCellOutput([fake.NotebookCellOutputItem.text(`id ${RAW}`, 'text/plain')]);
+      other.outputs = [figure()];
+      third.outputs = [figure()];
+      t.nextPass();
+      await new Promise((r) => setTimeout(r, 50));
+      // One of them is replaced before that pass's call goes out: its question is given up.
+      fake.writeOutputs(other, [stdout('cleared\n')]);
+      await until(() => outputsOf(t.notebook).some(isPlaceholder), 'the other copy is held');
+      await settle();
+      const shownCells = t.notebook
+        .getCells()
+        .map((c) =>
+          JSON.stringify(
+            c.outputs.map((o) => fromCellOutput(o as unknown as vscodeTypes.NotebookCellOutput)),
+          ),
+        );
+      assert.ok(!shownCells[2]!.includes(RAW), 'the third cell no longer shows the value');
+      assert.ok(shownCells[1]!.includes('cleared'), 'the replaced output is as written');
     } finally {
       t.dispose();
     }

@@ -404,22 +404,29 @@ export class OutputGate implements vscode.Disposable {
       (resolve) =>
         (timer = setTimeout(() => resolve(unansweredVerdict(RAW_CHECK_MS)), RAW_CHECK_MS)),
     );
+    // Every reading asks (the checks share one lookup per content): a reading given up because
+    // a newer one replaced its slot (null) must not leave another output with the same content
+    // unasked.
+    const answers = new Map<string, RawValueVerdict[]>();
     try {
       await Promise.all(
         readings.map(async ({ output, streamContext, slot }) => {
           const key = readingKey(output, streamContext);
-          if (key === undefined || verdicts.has(key)) return;
-          verdicts.set(key, UNREADABLE_VERDICT); // until answered
+          if (key === undefined) return;
           const asked = this.askRawValue(signedIn.client, experiment, output, streamContext, slot);
           const verdict = await Promise.race([asked, timeout]);
-          // null: a newer reading of its slot replaced it before it was asked; that one asks.
-          if (verdict === null) verdicts.delete(key);
-          else verdicts.set(key, verdict);
+          if (verdict !== null) answers.set(key, [...(answers.get(key) ?? []), verdict]);
         }),
       );
     } finally {
       clearTimeout(timer);
     }
+    // The same content has one verdict; of a check answered and one timed out, the stricter holds.
+    for (const [key, got] of answers)
+      verdicts.set(
+        key,
+        got.find((v) => v.state === 'raw') ?? got.find((v) => v.state === 'unavailable') ?? got[0]!,
+      );
     return verdicts;
   }
 
