@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startGateway } from '../gateway/src/http/server.js';
-import type { BenchResult } from './result.js';
+import { median, type BenchResult } from './result.js';
 
 const EXPERIMENT = 'exp-stall';
 
@@ -102,8 +102,6 @@ parentPort.on('message', async ({ method, path, token, body, keep }) => {
   }
 });
 `;
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs the benchmark. */
 export async function run(): Promise<BenchResult> {

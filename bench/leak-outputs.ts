@@ -21,7 +21,7 @@ import { LeakService } from '../gateway/src/leak/service.js';
 import { openServices } from '../gateway/src/ledger/open.js';
 import { loadPolicyFile } from '../gateway/src/policy-file.js';
 import { bundle } from './review.js';
-import type { BenchResult } from './result.js';
+import { median, type BenchResult } from './result.js';
 
 const PEOPLE = 20_000;
 const POLICY = `
@@ -50,8 +50,6 @@ budgets:
 retention: { derived_artefacts_days: 1, audit_log_days: 1 }
 export: { require_review_for_flagged: true, images: review, small_cell_threshold: 10 }
 `;
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A one-cell notebook showing `output` (as POST /exports receives it). */
 function exportedNotebook(output: NotebookOutput): Record<string, unknown> {

@@ -6,6 +6,10 @@ export interface BenchResult {
   notes: string[];
 }
 
+/** The median of a non-empty list (the upper middle of an even one). */
+export const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /** Whole numbers with separators; small fractions (TVDs) with 4 significant digits so goals like ≤ 0.006 can be read. */
 function formatNumber(v: number): string {
   if (Number.isInteger(v)) return v.toLocaleString('en-US');

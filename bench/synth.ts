@@ -12,7 +12,7 @@ import { seededRandom } from '@privet/core/synth/seeded-random';
 import { sampleSynthetic, synthesize } from '@privet/core/synth/synthesize';
 import { takeRows, type DiscreteTable } from '@privet/core/synth/table';
 import { meanTvd } from '@privet/core/synth/tvd';
-import type { BenchResult } from './result.js';
+import { median, type BenchResult } from './result.js';
 
 /** The shared UCI Adult folder (adult.csv, adult-domain.json). */
 export const ADULT_DIR =
@@ -94,7 +94,6 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
 }
 
 const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs the benchmark. */
 export async function run(): Promise<BenchResult> {
