@@ -24,14 +24,15 @@ async function answer(m: CheckWorkerRequest): Promise<CheckWorkerReply | undefin
     return undefined;
   }
   if (m.type === 'close') return (closeBody(m.body), undefined);
-  if (!index || index.generation !== m.generation)
-    return { type: 'failed', id: m.id, message: 'the worker does not hold that index' };
-  const current = index.index;
   try {
-    if (m.type === 'check')
-      return { type: 'result', id: m.id, rawValue: rawValueVerdicts(current, m.items) };
+    // Parsing a body needs no index.
     if (m.type === 'open')
       return { type: 'opened', id: m.id, opened: openBody(m.id, m.kind, m.bytes) };
+    if (!index || index.generation !== m.generation)
+      return { type: 'failed', id: m.id, message: 'the worker does not hold that index' };
+    const current = index.index;
+    if (m.type === 'check')
+      return { type: 'result', id: m.id, rawValue: rawValueVerdicts(current, m.items) };
     if (m.type === 'export-opened') {
       const { lines, notebookJson } = await filterOpenedExport(m.body, m.lookups, async (items) =>
         rawValueVerdicts(current, items),

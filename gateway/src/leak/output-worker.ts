@@ -112,13 +112,12 @@ export class OutputCheckWorker {
    * the main thread needs to decide and read the stores. Every handle must be used or closed.
    */
   open<K extends 'export' | 'review'>(
-    index: LeakIndex,
     kind: K,
     bytes: Uint8Array,
   ): Promise<OpenedBody<K extends 'export' ? OpenedExport : OpenedReview>> {
     const moved = movable(bytes);
     return this.request(
-      index,
+      undefined, // parsing needs no index: a malformed body is refused before one is built
       { type: 'open', kind, bytes: moved.bytes },
       (reply) => {
         if (reply.type !== 'opened' || reply.opened.kind !== kind)
@@ -163,14 +162,14 @@ export class OutputCheckWorker {
 
   /** Sends `job` (and the index first, if the worker does not hold it) and reads its reply. */
   private request<T>(
-    index: LeakIndex,
+    index: LeakIndex | undefined,
     job: Job,
     read: (reply: CheckWorkerReply) => T,
     transfer: ArrayBuffer[] = [],
   ): Promise<T> {
     if (this.closed) return Promise.reject(workerFailed('the gateway is shutting down'));
     const worker = this.started();
-    if (this.sent?.index !== index) {
+    if (index && this.sent?.index !== index) {
       const generation = ++this.generation;
       const snapshot = index.snapshot();
       if (!this.post(worker, { type: 'index', generation, snapshot }))
@@ -180,7 +179,7 @@ export class OutputCheckWorker {
     const request: CheckWorkerRequest = {
       ...job,
       id: this.nextId++,
-      generation: this.sent.generation,
+      generation: this.sent?.generation ?? 0, // no index needed (open): any generation
     };
     return new Promise<T>((resolve, reject) => {
       worker.ref(); // a request waiting keeps the process alive; idle, the worker does not

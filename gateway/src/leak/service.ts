@@ -192,13 +192,15 @@ export class LeakService {
     return this.outputWorker.filterExport(index, notebook, lookups);
   }
 
-  /** A request body parsed, validated and kept in the output-check worker (OutputCheckWorker.open). */
+  /**
+   * A request body parsed, validated and kept in the output-check worker (OutputCheckWorker.open);
+   * no index is needed yet, so a malformed body is refused even when none can be built.
+   */
   async openBody<K extends 'export' | 'review'>(
     kind: K,
     bytes: Uint8Array,
   ): Promise<OpenedBody<K extends 'export' ? OpenedExport : OpenedReview>> {
-    const index = await this.loadIndex();
-    return this.outputWorker.open(index, kind, bytes);
+    return this.outputWorker.open(kind, bytes);
   }
 
   /** An opened export body filtered in the worker; its notebook comes back as JSON bytes. */

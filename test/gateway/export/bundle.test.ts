@@ -442,7 +442,7 @@ describe('export bundles', () => {
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     const b = (await res.json()) as ExportBundle;
     assert.equal((await verifyBundle(b, trusted)).ok, true, 'the spliced bundle verifies');
-    const [, , bytes] = opened.mock.calls[0]!.arguments;
+    const [, bytes] = opened.mock.calls[0]!.arguments;
     assert.equal(bytes.byteLength, 0, 'the body was moved (its buffer detached), not copied');
   });
 
@@ -537,7 +537,7 @@ describe('export bundles', () => {
     const mainThreadLookups = t.mock.method(LeakIndex.prototype, 'matches');
     const names = await exportNames();
     assert.equal(opened.mock.callCount(), 1, 'the body went to the worker as bytes');
-    const [, kind, bytes] = opened.mock.calls[0]!.arguments;
+    const [kind, bytes] = opened.mock.calls[0]!.arguments;
     assert.equal(kind, 'export');
     assert.ok(bytes instanceof Uint8Array);
     assert.equal(exportsInWorker.mock.callCount(), 1, 'the whole filter runs in the worker');

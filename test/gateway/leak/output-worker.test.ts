@@ -120,7 +120,7 @@ describe('output-check worker', () => {
     await assert.rejects(worker.check(index, [ITEMS[0]!]), /shutting down/);
   });
 
-  it('keeps an opened body until its step or close, across a new index; a lost one fails clearly', async () => {
+  it('parses with no index, keeps an opened body until its step or close, across a new index; a lost one fails clearly', async () => {
     const worker = new OutputCheckWorker();
     const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
     const exportBody = (name: string) =>
@@ -144,8 +144,14 @@ describe('output-check worker', () => {
       });
     const lookups = { exportRules: { small_cell_threshold: 10 }, releases: [], approved: [] };
     try {
+      // Parsing needs no index: a malformed body is refused before the worker holds one.
+      await assert.rejects(
+        worker.open('export', new TextEncoder().encode('{"a":')),
+        /not valid JSON/,
+      );
       const index = indexOf(RAW);
-      const { handle, opened } = await worker.open(index, 'export', exportBody('a.ipynb'));
+      await worker.check(index, [ITEMS[4]!]); // the worker holds this index
+      const { handle, opened } = await worker.open('export', exportBody('a.ipynb'));
       assert.deepEqual(opened, {
         kind: 'export',
         experiment: 'exp1',
@@ -173,14 +179,14 @@ describe('output-check worker', () => {
         return true;
       };
       await assert.rejects(worker.filterOpenedExport(rebuilt, handle, lookups as never), lost);
-      const second = await worker.open(rebuilt, 'export', exportBody('b.ipynb'));
+      const second = await worker.open('export', exportBody('b.ipynb'));
       worker.closeBody(second.handle);
       await assert.rejects(
         worker.filterOpenedExport(rebuilt, second.handle, lookups as never),
         lost,
       );
       // A body of the other kind is not taken for this one.
-      const third = await worker.open(rebuilt, 'export', exportBody('c.ipynb'));
+      const third = await worker.open('export', exportBody('c.ipynb'));
       await assert.rejects(
         worker.checkOpenedReview(rebuilt, third.handle, {
           exportRules: lookups.exportRules as never,
@@ -190,13 +196,13 @@ describe('output-check worker', () => {
       );
       // Malformed JSON and an invalid request are refused as the route would (400).
       await assert.rejects(
-        worker.open(rebuilt, 'export', new TextEncoder().encode('{"a":')),
+        worker.open('export', new TextEncoder().encode('{"a":')),
         (e: unknown) => {
           assert.match(String((e as Error).message), /not valid JSON/);
           return true;
         },
       );
-      await assert.rejects(worker.open(rebuilt, 'review', bytes({ experiment: 'exp1' })), /output/);
+      await assert.rejects(worker.open('review', bytes({ experiment: 'exp1' })), /output/);
     } finally {
       await worker.close();
     }
