@@ -26,8 +26,8 @@ export interface ExportStores {
   approved: () => Map<string, string>;
 }
 
-/** Every output of `notebook`'s cells. */
-function outputsOf(notebook: unknown): unknown[] {
+/** Every output of `notebook`'s cells (none when it has no cell list). */
+export function notebookOutputs(notebook: unknown): unknown[] {
   const cells = (notebook as { cells?: unknown } | null)?.cells;
   if (!Array.isArray(cells)) return [];
   return cells.flatMap((cell) => {
@@ -44,7 +44,7 @@ export function exportLookups(
 ): ExportLookups {
   return {
     exportRules,
-    releases: committedReleases(outputsOf(notebook), stores.releaseCommitted),
+    releases: committedReleases(notebookOutputs(notebook), stores.releaseCommitted),
     approved: [...stores.approved()],
   };
 }

@@ -2,8 +2,8 @@
 // parsing and validating 16–32 MB of JSON, and serializing what goes back, cost the gateway's event
 // loop tens of milliseconds each, so they happen here. A body is kept between the step that reads
 // what the main thread needs (experiment, lookups, DP releases) and the step that checks it.
-import type { CreateExportRequest, SubmitReviewRequest } from '@privet/core';
-import { filterWithLookups, type ExportLookups } from '../export/lookups.js';
+import type { CreateExportRequest, OutputLeakItem, SubmitReviewRequest } from '@privet/core';
+import { filterWithLookups, notebookOutputs, type ExportLookups } from '../export/lookups.js';
 import { rawValueLookups } from '../export/filter.js';
 import { parseExportRequest } from '../export/request.js';
 import { parseJsonBody } from '../http/json-body.js';
@@ -11,7 +11,6 @@ import { HttpError } from '../http/errors.js';
 import { releaseClaimsOf } from '../review/release-snapshot.js';
 import { checkSubmitted, type SubmitCheck } from '../review/submit-check.js';
 import { submitBody } from '../review/validate.js';
-import type { OutputLeakItem } from '@privet/core';
 import type {
   ExportedLines,
   OpenedExport,
@@ -28,16 +27,6 @@ type Kept =
   | { kind: 'review'; request: SubmitReviewRequest };
 
 const kept = new Map<number, Kept>();
-
-/** Every output of a notebook's cells. */
-function outputsOf(notebook: Record<string, unknown>): unknown[] {
-  const cells = notebook.cells;
-  if (!Array.isArray(cells)) return [];
-  return cells.flatMap((cell) => {
-    const outputs = (cell as { outputs?: unknown } | null)?.outputs;
-    return Array.isArray(outputs) ? (outputs as unknown[]) : [];
-  });
-}
 
 /** Parses and validates a body, keeps it under `handle`, and says what the main thread needs. */
 export function openBody(
@@ -60,7 +49,7 @@ export function openBody(
       experiment: request.experiment,
       name: request.name,
       lookups: rawValueLookups(request.notebook),
-      releaseClaims: releaseClaimsOf(outputsOf(request.notebook)),
+      releaseClaims: releaseClaimsOf(notebookOutputs(request.notebook)),
     };
   }
   const request = submitBody(body);
