@@ -37,10 +37,11 @@ export interface ExportServiceOptions {
   stateDir: string;
   /**
    * Filters the notebook with the stores' answers read for it (lookups.ts): the rules, content
-   * hashes and raw-value lookups of every kept output and cell source (the gateway: all in its
-   * output-check worker); an index that cannot be built, or a check that fails, fails the export.
+   * hashes and raw-value lookups of every kept output and cell source (`create`, the gateway
+   * host's one-shot CLI: in its own process); an index that cannot be built, or a check that
+   * fails, fails the export. The gateway's routes use `bodies` instead.
    */
-  filter: (notebook: unknown, lookups: ExportLookups) => Promise<FilteredNotebook>;
+  filter?: (notebook: unknown, lookups: ExportLookups) => Promise<FilteredNotebook>;
   /**
    * Spends the actor's raw-value lookups (one per output and cell source) or throws 429; absent on
    * the gateway host's own CLI. Each withheld line tells whether a value is in the raw data.
@@ -93,8 +94,10 @@ export class ExportService {
   /** Re-checks every output, keeps only passed or approved ones, signs, and audits the export. */
   async create(actor: Actor, request: CreateExportRequest): Promise<ExportBundle> {
     const { services, policy } = this.o;
+    const filter = this.o.filter;
+    if (!filter) throw new Error('this export service has no filter for parsed notebooks');
     this.admit(actor, request.experiment, rawValueLookups(request.notebook));
-    const { notebook, ...lines } = await this.o.filter(
+    const { notebook, ...lines } = await filter(
       request.notebook,
       exportLookups(request.notebook, policy.export, {
         releaseCommitted: (id, digest) => services.reviews.releases.has(id, digest),

@@ -108,7 +108,6 @@ export function registerReviewRoutes(
     policy: o.loaded.policy,
     policyHash: o.loaded.hash,
     stateDir: o.stateDir,
-    filter: (notebook, lookups) => leaks.filterExport(notebook, lookups),
     spendLookups: (actor, lookups, experiment) => leaks.spend(actor, lookups, experiment, 'export'),
     bodies: {
       open: (bytes) => leaks.openBody('export', bytes),

@@ -6,9 +6,8 @@
  * counts only; the index is built on first use, rebuilt when the raw identifier files change, and
  * lives only in this process's memory.
  */
-import type { FilteredNotebook } from '../export/filter.js';
 import type { ExportLookups } from '../export/lookups.js';
-import type { SubmitCheck, SubmitCheckInput } from '../review/submit-check.js';
+import type { SubmitCheck } from '../review/submit-check.js';
 import type {
   LeakCheckRequest,
   LeakCheckResponse,
@@ -184,15 +183,6 @@ export class LeakService {
   }
 
   /**
-   * The export of `notebook` filtered in the output-check worker: rules, content hashes and the
-   * raw-value lookups (one batch), with the stores' answers `lookups` read for it beforehand.
-   */
-  async filterExport(notebook: unknown, lookups: ExportLookups): Promise<FilteredNotebook> {
-    const index = await this.loadIndex();
-    return this.outputWorker.filterExport(index, notebook, lookups);
-  }
-
-  /**
    * A request body parsed, validated and kept in the output-check worker (OutputCheckWorker.open);
    * no index is needed yet, so a malformed body is refused even when none can be built.
    */
@@ -224,12 +214,6 @@ export class LeakService {
   /** Drops an opened body (a request refused before its check). */
   closeBody(handle: number): void {
     this.outputWorker.closeBody(handle);
-  }
-
-  /** An output submitted for review, checked in the output-check worker (hash, rules, lookup). */
-  async checkSubmitted(input: SubmitCheckInput): Promise<SubmitCheck> {
-    const index = await this.loadIndex();
-    return this.outputWorker.checkSubmitted(index, input);
   }
 
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */

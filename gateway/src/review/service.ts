@@ -17,9 +17,9 @@ import type {
 } from '@privet/core';
 import { holdingRules } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
-import { committedClaims, committedReleases } from './release-snapshot.js';
+import { committedClaims } from './release-snapshot.js';
 import type { OpenedReviewRules } from '../leak/output-worker-protocol.js';
-import type { SubmitCheck, SubmitCheckInput } from './submit-check.js';
+import type { SubmitCheck } from './submit-check.js';
 import { ServiceError } from '../audit/service-error.js';
 import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
 import {
@@ -80,21 +80,11 @@ export class ReviewService {
   }
 
   /**
-   * What checking a submitted output needs, read here on the main thread: the export rules and
-   * the ledger's answers for the output's DP releases. The check itself (export mode; a stream
-   * part read as the continuation of `streamContext`, the earlier parts of its stream in the
+   * What checking a submitted output needs besides the output, read here on the main thread: the
+   * export rules and the ledger's answers for the DP releases the output claims. The check itself
+   * (export mode; a stream part read as the continuation of the earlier parts of its stream in the
    * cell, as the export check reads them) runs in the output-check worker (submit-check.ts).
    */
-  checkInput(input: SubmitReviewRequest): SubmitCheckInput {
-    return {
-      output: input.output,
-      streamContext: input.streamContext ?? '',
-      exportRules: this.policy.export,
-      releases: committedReleases([input.output], (id, digest) => this.releases.has(id, digest)),
-    };
-  }
-
-  /** checkInput's rules for an output parsed elsewhere, from the DP releases it claims. */
   checkRules(claims: readonly (readonly [string, string])[]): OpenedReviewRules {
     return {
       exportRules: this.policy.export,
