@@ -10,7 +10,8 @@
  * the kernel moves faster than the gateway answers never blinks out: what it showed after its last
  * verdict stands in for it meanwhile. States that arrive during a check are checked together, so a
  * bar moved 3,000 times in a tight loop is checked a few times and never held on the gateway's
- * per-user call limit; so is a log flushed every 10 ms (each call asks about its newest text).
+ * per-user call limit; so is a log flushed every 10 ms (each call asks about its newest text), and
+ * a raw value printed halfway through such a log holds it, never drawn.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -290,6 +291,33 @@ test('a log flushed every 10 ms is checked a few times a second and shown to its
     timeout: 60_000,
   });
   await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
-  // Each call asks about the newest text: about five a second (one per write was ~45 a second).
+  // Each call asks about the newest text, about ten a second (one per write was ~45 a second).
   expect(calls(), 'gateway calls for 500 writes').toBeLessThan(60);
+});
+
+test('a raw value printed halfway through a log flushed every 10 ms is held and never drawn', async ({
+  page,
+}) => {
+  const { name } = await rawName();
+  await aliceNotebook(page);
+  await watchPage(page, name);
+  const calls = countRawValueCalls(page);
+  // 300 writes; the 150th prints a real patient's name (its source holds the name split in two).
+  const cell = await runNewCell(
+    page,
+    `stream-raw-${run}`,
+    [
+      'import time',
+      'for i in range(300):',
+      `    print(${JSON.stringify(name.slice(0, 3))} + ${JSON.stringify(name.slice(3))} if i == 150 else f"step {i}", flush=True)`,
+      '    time.sleep(0.01)',
+    ].join('\n'),
+  );
+  // Each call asks about the newest text only, and every text after the 150th write holds it.
+  await expect(cell.locator('.jp-Privet-held[data-state="raw-value"]')).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(cell.locator('.jp-OutputArea')).not.toContainText(name);
+  expect(await pageLeaked(page)).toBe(false);
+  expect(calls(), 'gateway calls for 300 writes').toBeLessThan(50);
 });

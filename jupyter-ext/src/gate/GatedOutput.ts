@@ -54,9 +54,8 @@ import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
 import type { WidgetStateArrival, WidgetStates } from './widget-states.js';
-import { WIDGET_CHECK_SPACING_MS, WidgetUpdateChecks } from './widget-updates.js';
+import { WidgetUpdateChecks } from './widget-updates.js';
 import { VERIFYING_CLASS } from './verified-paint.js';
-import { CallTurns } from './call-turns.js';
 
 /** An output model (IOutputModel) as far as the gate needs it. */
 interface OutputLike extends IRenderMime.IMimeModel {
@@ -70,7 +69,7 @@ function isOutputModel(model: IRenderMime.IMimeModel): model is OutputLike {
   return typeof m.type === 'string' && typeof m.toJSON === 'function';
 }
 
-/** What a rendering replaced by a newer one while it waited for its turn gets (never shown). */
+/** What a rendering replaced by a newer one before its call went out gets (never shown). */
 const SUPERSEDED: RawValueVerdict = {
   state: 'unavailable',
   reason: 'a newer rendering of this output is checked instead',
@@ -144,8 +143,6 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private current: IRenderMime.IMimeModel | null = null;
   /** The widget models the current output draws (empty for any other output). */
   private widgetModels: ReadonlySet<string> = new Set();
-  /** Turns for this output's raw-value calls (a stream grows many times a second). */
-  private readonly gatewayCalls = new CallTurns(WIDGET_CHECK_SPACING_MS);
   /** Raw-value checks of the widget states the output draws, as they arrive. */
   private readonly widgetUpdates = new WidgetUpdateChecks({
     node: this.node,
@@ -292,15 +289,16 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
         state: 'checking-raw',
       });
     }, CHECKING_SHOWN_AFTER_MS);
-    let release: (() => void) | null = null;
     try {
-      // One call at a time per output: a rendering replaced while it waits asks nothing.
-      release = await this.gatewayCalls.turn(() => generation === this.generation);
-      if (!release) return SUPERSEDED;
-      const pending = this.host.gate.rawValueVerdict(experiment, local.checked, before);
-      return pending ? await pending : null;
+      // A rendering replaced before its call goes out asks nothing (core spaces the calls).
+      const pending = this.host.gate.latestRawValueVerdict(
+        experiment,
+        local.checked,
+        before,
+        () => generation === this.generation,
+      );
+      return pending ? ((await pending) ?? SUPERSEDED) : null;
     } finally {
-      release?.();
       clearTimeout(timer);
       if (this.awaitingGateway === generation) this.awaitingGateway = 0;
     }

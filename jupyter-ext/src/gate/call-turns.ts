@@ -1,11 +1,11 @@
 /**
- * Why: an output the kernel keeps growing (a log printed and flushed every few milliseconds) is
- * rendered again on every write, and each rendering asked the gateway for a raw-value verdict of
- * its own: some 45 calls a second for one cell, past the gateway's per-user allowance (1,200 calls
- * a minute, refilled at 20 a second) within a couple of minutes, after which the output is held as
- * "could not be checked". This gives one output's calls turns: one at a time, starts at least
- * `spacingMs` apart. A rendering that a newer one replaced while it waited gives its turn up, so
- * each call asks about the newest content.
+ * Why: a drawn widget's states can change thousands of times a second (a progress bar moved in a
+ * loop), and each change needs a raw-value verdict before it is painted: one call per change would
+ * pass the gateway's per-user allowance (1,200 calls a minute, refilled at 20 a second) within a
+ * second, after which the output is held as "could not be checked". This gives one output's calls
+ * turns: one at a time, starts at least `spacingMs` apart. A caller that a newer one replaced
+ * while it waited gives its turn up. (A stream's growing content needs no turns of its own: core's
+ * `RawValueChecks.checkLatest` drops a content a newer one replaced before its call goes out.)
  */
 
 /** One output's gateway calls, one at a time and spaced. */

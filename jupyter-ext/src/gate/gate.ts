@@ -173,6 +173,22 @@ export class OutputGate {
     return this.rawValues.check(client, experiment, output, before, urgent);
   }
 
+  /**
+   * Like `rawValueVerdict`, for the current content of an output that keeps changing (a growing
+   * log): the promise resolves to null, asking nothing, when `wanted` is false as its call goes
+   * out (a newer content of the same output is asked about instead).
+   */
+  latestRawValueVerdict(
+    experiment: string | null,
+    output: NotebookOutput,
+    before: string,
+    wanted: () => boolean,
+  ): Promise<RawValueVerdict | null> | null {
+    const client = this.client;
+    if (!client || !experiment) return null;
+    return this.rawValues.checkLatest(client, experiment, output, before, wanted);
+  }
+
   /** Whether shown outputs are checked against raw values (signed in, with an experiment). */
   checksRawValues(experiment: string | null): boolean {
     return this.client !== null && !!experiment;
