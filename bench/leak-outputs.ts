@@ -14,7 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOutput, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { exportLookups, filterWithLookups } from '../gateway/src/export/lookups.js';
-import { checkSubmitted, type SubmitCheckInput } from '../gateway/src/review/submit-check.js';
+import { parseExportRequest } from '../gateway/src/export/request.js';
+import { parseJsonBody } from '../gateway/src/http/json-body.js';
+import { checkSubmitted } from '../gateway/src/review/submit-check.js';
+import { submitBody } from '../gateway/src/review/validate.js';
 import { holdsRawValue, rawValueVerdicts } from '../gateway/src/leak/outputs.js';
 import { OutputCheckWorker } from '../gateway/src/leak/output-worker.js';
 import { LeakService } from '../gateway/src/leak/service.js';
@@ -151,40 +154,55 @@ export async function run(): Promise<BenchResult> {
         metrics[`main_thread_stall_${label}_in_worker_ms`] = median(stallWorker);
         ratios[`main_thread_stall_in_worker_over_on_main_${label}`] =
           median(stallWorker) / median(stallMain);
-        // An export of a notebook with this output (approved, so kept and looked up): the whole
-        // filter (rules, hashes, lookups) on the main thread vs in the worker (as the route does).
+        // An export of a notebook with this output (approved, so kept and looked up), from its
+        // request body's bytes: parse, filter (rules, hashes, lookups) and serialize on the main
+        // thread vs all in the worker (as POST /exports does: the main thread reads the stores).
         const exportStall = async (o: NotebookOutput, inWorker: boolean): Promise<number> => {
           const notebook = exportedNotebook(o);
+          const body = { experiment: 'bench', name: 'bench.ipynb', notebook };
+          const bytes = new TextEncoder().encode(JSON.stringify(body)); // moved to the worker
           const approved = new Map([[await outputContentHash(o), 'review-1']]);
           const lookups = exportLookups(notebook, loaded.policy.export, {
             releaseCommitted: () => false,
             approved: () => approved,
           });
-          return longestStall(() =>
-            inWorker
-              ? worker.filterExport(index, notebook, lookups)
-              : filterWithLookups(notebook, lookups, async (items) =>
-                  rawValueVerdicts(index, items),
-                ),
-          );
+          return longestStall(async () => {
+            if (inWorker) {
+              const { handle } = await worker.open('export', bytes);
+              return worker.filterOpenedExport(index, handle, lookups);
+            }
+            const request = parseExportRequest(parseJsonBody(bytes));
+            const filtered = await filterWithLookups(request.notebook, lookups, async (items) =>
+              rawValueVerdicts(index, items),
+            );
+            return new TextEncoder().encode(JSON.stringify(filtered.notebook));
+          });
         };
-        // A review request of this output: its check, hash and lookup there or in the worker.
-        const reviewInput = (o: NotebookOutput): SubmitCheckInput => ({
-          output: o,
-          streamContext: '',
-          exportRules: loaded.policy.export,
-          releases: [],
-        });
+        // A review request of this output, from its body's bytes: parse, check (rules, hash,
+        // lookup) and serialize the output to store there or in the worker (as POST /reviews does).
+        const reviewStall = async (o: NotebookOutput, inWorker: boolean): Promise<number> => {
+          const body = { experiment: 'bench', output: o, justification: 'bench' };
+          const bytes = new TextEncoder().encode(JSON.stringify(body));
+          const rules = { exportRules: loaded.policy.export, releases: [] };
+          return longestStall(async () => {
+            if (inWorker) {
+              const { handle } = await worker.open('review', bytes);
+              return worker.checkOpenedReview(index, handle, rules);
+            }
+            const request = submitBody(parseJsonBody(bytes));
+            const checked = await checkSubmitted(
+              { output: request.output, streamContext: '', ...rules },
+              (item) => rawValueVerdicts(index, [item])[0]!,
+            );
+            return { checked, outputJson: JSON.stringify(request.output) };
+          });
+        };
         const reviewMain: number[] = [];
         const reviewWorker: number[] = [];
         for (let r = 0; r < 5; r++) {
           const o = outputs[r % outputs.length]!;
-          reviewMain.push(
-            await longestStall(() =>
-              checkSubmitted(reviewInput(o), (item) => rawValueVerdicts(index, [item])[0]!),
-            ),
-          );
-          reviewWorker.push(await longestStall(() => worker.checkSubmitted(index, reviewInput(o))));
+          reviewMain.push(await reviewStall(o, false));
+          reviewWorker.push(await reviewStall(o, true));
         }
         metrics[`review_stall_${label}_check_on_main_ms`] = median(reviewMain);
         metrics[`review_stall_${label}_check_in_worker_ms`] = median(reviewWorker);
@@ -212,8 +230,8 @@ export async function run(): Promise<BenchResult> {
           'per output: every run of 1–4 words of its visible text (as drawn and as folded) looked up; local: checkOutput of the same output, timed in turns',
           'the hosts batch outputs shown together into one call and cache verdicts by content, so a redraw costs nothing',
           'POST /leak-check/outputs checks in a worker thread: "worker" latency includes copying the output to it; the stall is the longest gap between 1 ms ticks of the main thread during one 1 MB check',
-          'review stall: the same gap while a review request of that output is checked (rules, content hash, raw-value lookup) on the main thread vs in the worker (as POST /reviews does)',
-          'export stall: the same gap during the export filter of a one-cell notebook with that output (approved, so kept and looked up): rules, hashes and raw-value lookups on the main thread vs all in the worker (as POST /exports does; the main thread only reads the stores and copies the notebook)',
+          'review stall: the same gap while a review request of that output is handled from its body bytes (parse, rules, content hash, raw-value lookup, the output serialized to store) on the main thread vs in the worker (as POST /reviews does)',
+          'export stall: the same gap while an export of a one-cell notebook with that output (approved, so kept and looked up) is handled from its body bytes (parse, rules, hashes, raw-value lookups, the notebook serialized) on the main thread vs in the worker (as POST /exports does; the main thread only reads the stores)',
         ],
       };
     } finally {

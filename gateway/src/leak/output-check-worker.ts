@@ -7,11 +7,9 @@
 // (output-worker.ts). It reads no files and keeps nothing beyond the index and the bodies of
 // requests in progress.
 import { parentPort } from 'node:worker_threads';
-import { filterWithLookups } from '../export/lookups.js';
 import { HttpError } from '../http/errors.js';
 import { LeakIndex } from './leak-index.js';
 import { rawValueVerdicts } from './outputs.js';
-import { checkSubmitted } from '../review/submit-check.js';
 import { checkOpenedReview, closeBody, filterOpenedExport, openBody } from './opened-bodies.js';
 import type { CheckWorkerReply, CheckWorkerRequest } from './output-worker-protocol.js';
 
@@ -39,25 +37,12 @@ async function answer(m: CheckWorkerRequest): Promise<CheckWorkerReply | undefin
       );
       return { type: 'exported-json', id: m.id, lines, notebookJson };
     }
-    if (m.type === 'review-opened') {
-      const { checked, outputJson } = await checkOpenedReview(
-        m.body,
-        m.rules,
-        (item) => rawValueVerdicts(current, [item])[0] === true,
-      );
-      return { type: 'reviewed-json', id: m.id, checked, outputJson };
-    }
-    if (m.type === 'review') {
-      const checked = await checkSubmitted(
-        m.input,
-        (item) => rawValueVerdicts(current, [item])[0] === true,
-      );
-      return { type: 'reviewed', id: m.id, checked };
-    }
-    const filtered = await filterWithLookups(m.notebook, m.lookups, async (items) =>
-      rawValueVerdicts(current, items),
+    const { checked, outputJson } = await checkOpenedReview(
+      m.body,
+      m.rules,
+      (item) => rawValueVerdicts(current, [item])[0] === true,
     );
-    return { type: 'exported', id: m.id, filtered };
+    return { type: 'reviewed-json', id: m.id, checked, outputJson };
   } catch (error) {
     if (error instanceof HttpError)
       return {

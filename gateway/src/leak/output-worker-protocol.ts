@@ -32,18 +32,16 @@ export type OpenedReviewRules = Pick<SubmitCheckInput, 'exportRules' | 'releases
 export type ExportedLines = Omit<FilteredNotebook, 'notebook'>;
 
 /**
- * Gateway → worker: a new index to check with, a batch of outputs to check, an export's notebook
- * to filter (rules, hashes and raw-value lookups) with the stores' answers read for it, or an
- * output submitted for review to check (rules, hash, raw-value lookup). A request body can also be
- * handed over as bytes (`open`): the worker parses and keeps it, answers what the main thread
- * needs to decide and read the stores, and the next step (`export-opened`, `review-opened`) names
- * it by the open request's id; `close` drops a body no step took.
+ * Gateway → worker: a new index to check with, or a batch of outputs to check. A request body of
+ * an export or a review is handed over as bytes (`open`): the worker parses and keeps it, answers
+ * what the main thread needs to decide and read the stores, and the next step names it by the open
+ * request's id — `export-opened` filters the notebook (rules, hashes and raw-value lookups) with
+ * the stores' answers read for it, `review-opened` checks the output (rules, hash, raw-value
+ * lookup); `close` drops a body no step took.
  */
 export type CheckWorkerRequest =
   | { type: 'index'; generation: number; snapshot: LeakIndexSnapshot }
   | { type: 'check'; id: number; generation: number; items: OutputLeakItem[] }
-  | { type: 'export'; id: number; generation: number; notebook: unknown; lookups: ExportLookups }
-  | { type: 'review'; id: number; generation: number; input: SubmitCheckInput }
   | { type: 'open'; id: number; generation: number; kind: 'export' | 'review'; bytes: Uint8Array }
   | { type: 'export-opened'; id: number; generation: number; body: number; lookups: ExportLookups }
   | {
@@ -56,13 +54,12 @@ export type CheckWorkerRequest =
   | { type: 'close'; body: number };
 
 /**
- * Worker → gateway: one verdict per output, the filtered export, the submitted output's check, or
- * why the request could not be answered (no values; an export's own refusal keeps its fix).
+ * Worker → gateway: one verdict per output, what an opened body says, the filtered export (its
+ * notebook as JSON bytes), the submitted output's check (with its JSON text), or why the request
+ * could not be answered (no values; an export's own refusal keeps its fix).
  */
 export type CheckWorkerReply =
   | { type: 'result'; id: number; rawValue: boolean[] }
-  | { type: 'exported'; id: number; filtered: FilteredNotebook }
-  | { type: 'reviewed'; id: number; checked: SubmitCheck }
   | { type: 'opened'; id: number; opened: OpenedExport | OpenedReview }
   | { type: 'exported-json'; id: number; lines: ExportedLines; notebookJson: Uint8Array }
   | { type: 'reviewed-json'; id: number; checked: SubmitCheck; outputJson: string }

@@ -2,17 +2,17 @@
 // (POST /exports) and the check of outputs submitted for review (POST /reviews) in one worker
 // thread, so a large output does not stall the gateway's other requests. The bodies of those two
 // routes (up to 32 and 16 MB) move here as bytes, are parsed and kept here, and what goes back to
-// be sent or stored goes back as JSON text, so the event loop neither parses nor serializes them. The worker starts on
-// first use, gets each new index once (a snapshot: key, tags, Bloom filter; in-process only) and
-// answers requests as they come. A worker that fails or stops fails its requests with a clear
-// error (the hosts then hold the outputs: fail closed) and is started afresh on the next one.
+// be sent or stored goes back as JSON text, so the event loop neither parses nor serializes them.
+// The worker starts on first use, gets each new index once (a snapshot: key, tags, Bloom filter;
+// in-process only) and answers requests as they come. A worker that fails or stops fails its
+// requests with a clear error (the hosts then hold the outputs: fail closed) and is started afresh
+// on the next one.
 import type { Worker } from 'node:worker_threads';
 import type { OutputLeakItem } from '@privet/core';
 import { ServiceError } from '../audit/service-error.js';
-import type { FilteredNotebook } from '../export/filter.js';
 import type { ExportLookups } from '../export/lookups.js';
 import { HttpError } from '../http/errors.js';
-import type { SubmitCheck, SubmitCheckInput } from '../review/submit-check.js';
+import type { SubmitCheck } from '../review/submit-check.js';
 import { startModuleWorker } from '../module-worker.js';
 import type { LeakIndex } from './leak-index.js';
 import type {
@@ -33,8 +33,6 @@ interface Waiting {
 /** A request to the worker, less the fields `request` fills in. */
 type Job =
   | { type: 'check'; items: OutputLeakItem[] }
-  | { type: 'export'; notebook: unknown; lookups: ExportLookups }
-  | { type: 'review'; input: SubmitCheckInput }
   | { type: 'open'; kind: 'export' | 'review'; bytes: Uint8Array }
   | { type: 'export-opened'; body: number; lookups: ExportLookups }
   | { type: 'review-opened'; body: number; rules: OpenedReviewRules };
@@ -80,29 +78,6 @@ export class OutputCheckWorker {
     return this.request(index, { type: 'check', items }, (reply) => {
       if (reply.type !== 'result') throw workerFailed('the worker answered something else');
       return reply.rawValue;
-    });
-  }
-
-  /**
-   * The export of `notebook` filtered in the worker (rules, hashes and raw-value lookups) with the
-   * stores' answers `lookups`; a notebook the filter refuses rejects with its HttpError.
-   */
-  filterExport(
-    index: LeakIndex,
-    notebook: unknown,
-    lookups: ExportLookups,
-  ): Promise<FilteredNotebook> {
-    return this.request(index, { type: 'export', notebook, lookups }, (reply) => {
-      if (reply.type !== 'exported') throw workerFailed('the worker answered something else');
-      return reply.filtered;
-    });
-  }
-
-  /** An output submitted for review, checked in the worker: content hash, rules, raw value. */
-  checkSubmitted(index: LeakIndex, input: SubmitCheckInput): Promise<SubmitCheck> {
-    return this.request(index, { type: 'review', input }, (reply) => {
-      if (reply.type !== 'reviewed') throw workerFailed('the worker answered something else');
-      return reply.checked;
     });
   }
 
