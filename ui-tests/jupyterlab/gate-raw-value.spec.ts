@@ -8,10 +8,11 @@
  * kernel-made state changes to show a real name is held, and the name is never painted (the widget
  * is transparent until the gateway's verdict); a harmless change is drawn as usual. A progress bar
  * the kernel moves faster than the gateway answers never blinks out: what it showed after its last
- * verdict stands in for it meanwhile. States that arrive during a check are checked together, so a
- * bar moved 3,000 times in a tight loop is checked a few times and never held on the gateway's
- * per-user call limit; so is a log flushed every 10 ms (each call asks about its newest text), and
- * a raw value printed halfway through such a log holds it, never drawn.
+ * verdict stands in for it meanwhile, and a bar moved ten times a second, as tqdm moves one, draws
+ * every step. States that arrive during a check are checked together, so a bar moved 3,000 times
+ * in a tight loop is checked a few times and never held on the gateway's per-user call limit; so
+ * is a log flushed every 10 ms (each call asks about its newest text), and a raw value printed
+ * halfway through such a log holds it, never drawn.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -254,6 +255,40 @@ test('a progress bar the kernel moves faster than the gateway answers does not b
   // States that arrive while a check is out are checked together: fewer calls than updates.
   expect(calls(), 'gateway calls for 20 updates').toBeLessThan(15);
   await page.unroute('**/leak-check/outputs');
+});
+
+test('a progress bar moved ten times a second shows every step while the gateway answers', async ({
+  page,
+}) => {
+  await aliceNotebook(page);
+  const cell = await runNewCell(
+    page,
+    `widget-paced-${run}`,
+    [
+      'import ipywidgets as w',
+      `paced = w.IntProgress(value=0, max=20, description="Paced ${run}")`,
+      'paced',
+    ].join('\n'),
+  );
+  await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
+  const element = await cell.elementHandle();
+  if (!element) throw new Error('the progress cell is gone');
+  await watchBlinks(page, element);
+  // tqdm's pace: a step every 100 ms. Each step waits for its own verdict, then is drawn.
+  await runNewCell(
+    page,
+    `widget-paced-run-${run}`,
+    'import time\nfor i in range(1, 21): paced.value = i; time.sleep(0.1)',
+  );
+  await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
+  await expect(
+    cell.locator('.widget-hprogress .progress-bar:not(.jp-Privet-lastVerified *)'),
+  ).toHaveAttribute('style', /width: 100%/);
+  const watch = await blinkWatch(page);
+  expect(watch.blank, 'frames in which the bar blinked out').toBe(0);
+  // Each verified step stood in while the next one waited: with calls at most five a second per
+  // output, about 11 of the 20 steps were ever drawn.
+  expect(watch.copies, 'steps drawn (copies that stood in)').toBeGreaterThanOrEqual(15);
 });
 
 test('a progress bar moved in a tight loop is checked a few times, not once per update', async ({

@@ -17,7 +17,7 @@
  * or "Check again" asks again. Signed out or with no experiment there is no raw-value check:
  * nothing can leave without the gateway then, and it applies the rule itself at review and export.
  * Kernel replies (tooltips, help) stay local-only. A widget's new states are asked about as they
- * arrive, one call at a time and at most five a second per output (widget-updates.ts); while no
+ * arrive, one call at a time and at most ten a second per output (widget-updates.ts); while no
  * verdict is in, the widget is painted transparent from the first frame that would draw it, with
  * a copy of what it showed before laid over it (verified-paint.ts: a progress bar does not blink),
  * and a raw value holds it (an echo of the user's own input is drawn meanwhile).

@@ -26,8 +26,12 @@ import { rawValueHold } from './raw-value.js';
 import { CallTurns } from './call-turns.js';
 import { LastVerifiedPaint, VERIFYING_CLASS } from './verified-paint.js';
 
-/** Least time between the starts of two raw-value checks of one output's widget states. */
-export const WIDGET_CHECK_SPACING_MS = 200;
+/**
+ * Least time between the starts of two raw-value checks of one output's widget states: the pace of
+ * tqdm's updates (10 a second) and of core's calls to one gateway, so each step of such a bar is
+ * drawn while the gateway answers within it.
+ */
+export const WIDGET_CHECK_SPACING_MS = 100;
 
 /**
  * How long a clear verdict waits for the widget manager to apply the states it covers before they
