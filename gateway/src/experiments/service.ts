@@ -222,14 +222,7 @@ export class ExperimentService {
   /** One experiment, if the actor may see it (members, reviewers, stewards). */
   get(actor: Actor, id: string): Experiment {
     const e = loadExperiment(this.db, id);
-    if (!e || !this.canSee(actor, e)) {
-      throw new ServiceError(
-        'not_found',
-        'experiment.unknown',
-        `there is no experiment "${id}" visible to ${actor.user}`,
-        'check the id with `privet experiment list`',
-      );
-    }
+    if (!e || !this.canSee(actor, e)) throw notVisible(id, actor);
     return e;
   }
 
@@ -278,14 +271,10 @@ export class ExperimentService {
     mutate?: (e: Experiment, now: string) => void,
   ): Experiment {
     const outcome = immediate(this.db, () => {
+      // Someone else's experiment answers as an unknown id does: a role refusal would name its
+      // owner and tell any analyst which ids exist.
       const e = loadExperiment(this.db, id);
-      if (!e)
-        return new ServiceError(
-          'not_found',
-          'experiment.unknown',
-          `there is no experiment "${id}"`,
-          'check the id with `privet experiment list`',
-        );
+      if (!e || !this.canSee(actor, e)) return notVisible(id, actor);
       const refusal = check(e);
       if (refusal) return refusal;
       if (!canTransition(e.state, to)) {
@@ -322,11 +311,22 @@ export class ExperimentService {
     this.audit.append({
       actor: actor.user,
       action: 'experiment.refused',
-      ...(id ? { experiment: id } : {}),
+      // Filed under the experiment only for those who may see it (no planting, no probing).
+      ...(id ? refusalFiling(loadExperiment(this.db, id), actor, this.policy) : {}),
       details: { attempted, reason: outcome.reason },
     });
     throw outcome;
   }
+}
+
+/** The answer for an id that is unknown or not visible to the actor (the same for both). */
+function notVisible(id: string, actor: Actor): ServiceError {
+  return new ServiceError(
+    'not_found',
+    'experiment.unknown',
+    `there is no experiment "${id}" visible to ${actor.user}`,
+    'check the id with `privet experiment list`',
+  );
 }
 
 function forbidden(reason: string, message: string, fix: string): ServiceError {

@@ -1,6 +1,7 @@
 /**
  * Someone else's experiment looks exactly like one that does not exist: every route an analyst
- * can name an experiment in answers both alike (nothing names the owner), refused probes are not
+ * can name an experiment in, lifecycle steps included, answers both alike (nothing names the
+ * owner), refused probes are not
  * filed in the stranger's record, and names of built-in object properties are no views or users.
  */
 import { after, before, describe, test } from 'node:test';
@@ -43,6 +44,13 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 /** Every request that names an experiment, for experiment `id`. */
 const probes: [string, (id: string) => Promise<Response>][] = [
   ['record', (id) => send('GET', `/experiments/${id}`)],
+  // Lifecycle steps: a role refusal here once named the owner ("only the owner (stu) or …").
+  ...(['approve', 'reject', 'start', 'evaluate', 'dissolve'] as const).map(
+    (step): [string, (id: string) => Promise<Response>] => [
+      `${step} step`,
+      (id) => send('POST', `/experiments/${id}/${step}`, { note: 'probe' }),
+    ],
+  ),
   ['view rows', (id) => send('GET', `/views/people_masked/arrow?experiment=${id}`)],
   [
     'DP dry run',
