@@ -167,6 +167,9 @@ export async function buildApp(
       );
   });
 
+  /** The actor each request's token check found (onRequest), for its handler. */
+  const actors = new WeakMap<FastifyRequest, Actor>();
+
   /** Registers a route from ROUTES with authentication and its role check. */
   function route(
     name: RouteName,
@@ -177,16 +180,25 @@ export async function buildApp(
     ) => Promise<unknown>,
   ): void {
     const spec = ROUTES[name];
+    const roles = spec.roles;
     app.route({
       method: spec.method,
       url: API_PREFIX + spec.path,
       ...(BODY_LIMITS[name] === undefined ? {} : { bodyLimit: BODY_LIMITS[name] }),
+      // Token and role are checked before the body is read: nobody without them makes the gateway
+      // buffer or parse up to 32 MB.
+      ...(roles === 'public'
+        ? {}
+        : {
+            onRequest: async (request: FastifyRequest) => {
+              const actor = authenticate(request.headers.authorization, tokens, policy);
+              requireRole(actor, roles, `${spec.method} ${spec.path}`);
+              actors.set(request, actor);
+            },
+          }),
       handler: async (request, reply) => {
-        let actor: Actor | undefined;
-        if (spec.roles !== 'public') {
-          actor = authenticate(request.headers.authorization, tokens, policy);
-          requireRole(actor, spec.roles, `${spec.method} ${spec.path}`);
-        }
+        const actor = actors.get(request);
+        if (roles !== 'public' && !actor) throw new Error('a route ran without its token check');
         reply.header('Cache-Control', 'no-store');
         return handler(request, reply, actor);
       },

@@ -1,7 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromIPC } from 'apache-arrow';
-import type { ApiError, ListViewsResponse, ViewSummary, WhoAmIResponse } from '@privet/core';
+import {
+  ROUTES,
+  type ApiError,
+  type ListViewsResponse,
+  type ViewSummary,
+  type WhoAmIResponse,
+} from '@privet/core';
 import { EXPERIMENT, PEOPLE, startTestGateway, type TestGateway } from './fixture.js';
 
 let t: TestGateway;
@@ -201,6 +207,25 @@ describe('bad tokens', () => {
       assert.equal(error.code, 'unauthenticated');
     });
   }
+  test('a body is not read before the token check: malformed or wrong-role bodies get 401/403', async () => {
+    // Every route that takes a body, with a body no parser accepts: the token check answers first.
+    const routes: { method: string; path: string; roles: unknown }[] = Object.values(ROUTES);
+    const bodyRoutes = routes.filter((r) => r.method === 'POST' && r.roles !== 'public');
+    assert.ok(bodyRoutes.length >= 8, `${bodyRoutes.length} POST routes`);
+    for (const r of bodyRoutes) {
+      const path = `/api/v1${r.path.replaceAll(/:[a-z]+/gi, 'x')}`;
+      const headers = { 'Content-Type': 'application/json' };
+      const none = await t.call('POST', path, { headers, body: '{not json' });
+      assert.equal(none.status, 401, `${r.path} without a token`);
+    }
+    // An analyst's malformed body on a steward-only route: the role check answers, not the parser.
+    const wrongRole = await t.call('POST', '/api/v1/publish', {
+      token: tokens.ana,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{not json',
+    });
+    assert.equal(wrongRole.status, 403);
+  });
   test('a token of another gateway state is refused after rotation', async () => {
     const old = tokens.ana;
     const { issueTokens } = await import('../../../gateway/src/http/tokens.js');
