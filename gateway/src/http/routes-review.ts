@@ -126,6 +126,7 @@ export function registerReviewRoutes(
     // worker: the body is up to 16 MB.
     const { handle, opened } = await leaks.openBody('review', rawJsonBody(request));
     try {
+      reviews.admit(actor!, opened.request.experiment); // before any lookup is spent or made
       const created = await withRetryAfter(reply, async () => {
         leaks.spend(actor!, 1, opened.request.experiment, 'review');
         const { checked, outputJson } = await leaks.checkOpenedReview(

@@ -15,6 +15,7 @@ import type {
   ReviewStatusResponse,
   SubmitReviewRequest,
 } from '@privet/core';
+import type { Experiment } from '@privet/core/record/index';
 import { holdingRules } from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
 import { committedClaims } from './release-snapshot.js';
@@ -93,6 +94,30 @@ export class ReviewService {
   }
 
   /**
+   * Refuses (and audits) a submission the actor may not make in `experiment` (not an analyst, not
+   * a member, not approved or running) before its output is checked or any lookup is spent;
+   * `submit` checks again in its own transaction.
+   */
+  admit(actor: Actor, experiment: string): void {
+    const e = this.submitter(actor, experiment);
+    if (e instanceof ServiceError) this.settle(actor, 'submit', experiment, e);
+  }
+
+  /** The experiment an analyst member may submit outputs to now, or why not. */
+  private submitter(actor: Actor, experiment: string): Experiment | ServiceError {
+    if (!hasRole(actor, this.policy, 'analyst'))
+      return forbidden(
+        'review.role',
+        `${actor.user} may not submit outputs for review`,
+        'sign in as an analyst',
+      );
+    const e = loadExperiment(this.db, experiment);
+    const refusal = experimentUseRefusal(e, experiment, actor.user);
+    if (refusal || !e) return refusal ?? experimentNotFound(experiment);
+    return e;
+  }
+
+  /**
    * An analyst member of an approved or running experiment submits a held output for review,
    * `checked` as checkInput → checkSubmitted found it; a raw identifier value refuses it, as
    * export would withhold it. `outputJson`: the output as stored (its JSON text, serialized where
@@ -106,15 +131,8 @@ export class ReviewService {
   ): Promise<ReviewRequest> {
     const { contentHash, result } = checked;
     const outcome = immediate(this.db, () => {
-      if (!hasRole(actor, this.policy, 'analyst'))
-        return forbidden(
-          'review.role',
-          `${actor.user} may not submit outputs for review`,
-          'sign in as an analyst',
-        );
-      const e = loadExperiment(this.db, input.experiment);
-      const refusal = experimentUseRefusal(e, input.experiment, actor.user);
-      if (refusal || !e) return refusal ?? experimentNotFound(input.experiment);
+      const e = this.submitter(actor, input.experiment);
+      if (e instanceof ServiceError) return e;
       if (checked.rawValue)
         return new ServiceError(
           'conflict',

@@ -13,6 +13,7 @@ import type {
 import { DP_RELEASE_MIME, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
 import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
+import { LeakService } from '../../../gateway/src/leak/service.js';
 import {
   EXPERIMENT,
   PASSING,
@@ -139,7 +140,9 @@ describe('submitting outputs', () => {
     assert.equal(notStream.status, 400);
     assert.match((await errorOf(notStream)).message, /streamContext.*not a stream/);
   });
-  test('only analysts who are members of the experiment submit', async () => {
+  test('only analysts who are members of the experiment submit', async (t) => {
+    const spent = t.mock.method(LeakService.prototype, 'spend');
+    const checked = t.mock.method(OutputCheckWorker.prototype, 'checkOpenedReview');
     // An outsider gets the answer an unknown id gets: nothing says the experiment exists.
     const outsider = await submit(smallCellTable(4), 'bob');
     assert.equal(outsider.status, 404);
@@ -147,6 +150,9 @@ describe('submitting outputs', () => {
     assert.match(e.message, /not a member/);
     assert.ok(e.fix.length > 0);
     assert.equal((await submit(smallCellTable(4), 'rev')).status, 403);
+    // Refused before the output is checked against the raw data or any lookup is spent.
+    assert.equal(checked.mock.callCount(), 0, 'no raw-value check for a refused submitter');
+    assert.equal(spent.mock.callCount(), 0, 'no lookup spent for a refused submitter');
     const noJustification = await g.call('POST', '/reviews', 'ana', {
       experiment: EXPERIMENT,
       output: smallCellTable(4),
