@@ -72,7 +72,8 @@ function varCell(kind: string, enc: AggregateEncoding, parts: [bigint, number][]
   if (N <= 1) return full;
   const varPop = (Q: number, S: number, M: number) => Math.max(0, Q / M - (S / M) ** 2);
   const adjust = (v: number, M: number) => (sample ? (v * M) / (M - 1) : v);
-  const value = clampTo(adjust(varPop(Math.max(0, Number(q)), Number(s), N), N), 0, maxVar) / f2;
+  // In value units² (sums are fixed-point, f per unit) before it is clamped to the value bound.
+  const value = clampTo(adjust(varPop(Math.max(0, Number(q)), Number(s), N), N) / f2, 0, maxVar);
   if (N - hn <= 1) return { value: out(clampTo(value, 0, maxVar)), interval: full.interval };
   const nr: Range = [N - hn, N + hn];
   const qr: Range = [Math.max(0, Number(q) - hq), Math.max(0, Number(q) + hq)];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DpDryRunResponse, DpQueryResponse } from '@privet/core/dpsql/types';
 import { runQueryCommand } from '../../../gateway/src/dp/cli.js';
 import { executePlan } from '../../../gateway/src/dp/execute.js';
-import { openDpFixture, POLICY_YAML, type DpFixture } from './fixture.js';
+import { openDpFixture, peopleRows, POLICY_YAML, type DpFixture } from './fixture.js';
 
 describe('DP queries end to end', () => {
   let fx: DpFixture;
@@ -106,6 +106,32 @@ describe('DP queries end to end', () => {
       `p90 ${row.values['p90']?.value}`,
     );
     assert.ok(Math.abs((row.values['sd']?.value ?? 0) - 20) < 5, `sd ${row.values['sd']?.value}`);
+  });
+
+  test('variance and standard deviation of a number column are in its units', async () => {
+    // income is a `number` column: fixed-point sums, so the variance must be scaled back before
+    // it is clamped to the bound's largest variance (a release once came out 10⁶ times too small).
+    const incomes = peopleRows().map((p) => Math.min(1000, Math.max(0, p.income)));
+    const mean = incomes.reduce((a, b) => a + b, 0) / incomes.length;
+    const varPop = incomes.reduce((a, b) => a + (b - mean) ** 2, 0) / incomes.length;
+    const plan = await fx.plan(
+      'SELECT var_pop(income) AS v, stddev_samp(income) AS sd FROM people_dp',
+      { epsilon: 3 },
+    );
+    const row = (await executePlan(plan, fx.engine)).rows[0];
+    assert.ok(row);
+    for (const [name, truth] of [
+      ['v', varPop],
+      ['sd', Math.sqrt((varPop * incomes.length) / (incomes.length - 1))],
+    ] as const) {
+      const cell = row.values[name];
+      assert.ok(cell, name);
+      assert.ok(Math.abs(cell.value - truth) < truth * 0.25, `${name} ${cell.value} vs ${truth}`);
+      assert.ok(
+        cell.interval[0] <= cell.value && cell.value <= cell.interval[1],
+        `${name} ${cell.value} outside its interval ${cell.interval.join('–')}`,
+      );
+    }
   });
 
   test('runQueryCommand prints a dry run, a release, or a refusal with exit code 2', async () => {
