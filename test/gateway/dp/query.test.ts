@@ -1,13 +1,9 @@
 // End to end: dry run (no data touched), execution, the release payload, accuracy targets,
-// group keys of every kind, and the CLI function.
+// group keys of every kind, variance in a number column's units.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { DpDryRunResponse, DpQueryResponse } from '@privet/core/dpsql/types';
-import { runQueryCommand } from '../../../gateway/src/dp/cli.js';
 import { executePlan } from '../../../gateway/src/dp/execute.js';
-import { openDpFixture, peopleRows, POLICY_YAML, type DpFixture } from './fixture.js';
+import { openDpFixture, peopleRows, type DpFixture } from './fixture.js';
 
 describe('DP queries end to end', () => {
   let fx: DpFixture;
@@ -132,44 +128,5 @@ describe('DP queries end to end', () => {
         `${name} ${cell.value} outside its interval ${cell.interval.join('–')}`,
       );
     }
-  });
-
-  test('runQueryCommand prints a dry run, a release, or a refusal with exit code 2', async () => {
-    const policyPath = join(fx.dir, 'policy.yaml');
-    writeFileSync(policyPath, POLICY_YAML);
-    const printed: string[] = [];
-    const base = {
-      policyPath,
-      stateDir: join(fx.dir, 'state'),
-      experiment: 'e1',
-      print: (t: string) => printed.push(t),
-    };
-    const dry = await runQueryCommand({
-      ...base,
-      sql: 'SELECT count(*) FROM events_dp',
-      dryRun: true,
-      epsilon: '0.5',
-    });
-    assert.equal(dry.exitCode, 0);
-    assert.equal((JSON.parse(printed[0] ?? '{}') as DpDryRunResponse).cost.epsilon, '0.5');
-    const run = await runQueryCommand({
-      ...base,
-      sql: 'SELECT kind, count(*) FROM events_dp GROUP BY kind',
-      dryRun: false,
-      epsilon: '1',
-    });
-    assert.equal(run.exitCode, 0);
-    assert.equal((JSON.parse(printed[1] ?? '{}') as DpQueryResponse).release.rows.length, 3);
-    const refused = await runQueryCommand({
-      ...base,
-      sql: 'SELECT * FROM events_dp',
-      dryRun: true,
-      epsilon: '1',
-    });
-    assert.equal(refused.exitCode, 2);
-    assert.equal(
-      (JSON.parse(printed[2] ?? '{}') as { error: { code: string } }).error.code,
-      'row_level',
-    );
   });
 });
