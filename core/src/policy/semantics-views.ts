@@ -34,6 +34,14 @@ const OP_TYPES: Record<MaskOperator['op'], readonly SourceColumn['type'][] | 'an
   numeric_range: ['integer', 'number'],
 };
 const GENERALIZING = ['date_trunc', 'age_band', 'prefix', 'numeric_range'];
+/** What an identifier (or the privacy unit) may be published with: never a part of its value. */
+const IDENTIFIER_OPS: readonly MaskOperator['op'][] = [
+  'drop',
+  'token',
+  'mask_email',
+  'mask_phone',
+  'mask_chars',
+];
 
 /** "unknown column … (did you mean …?) (known: …)" for a column missing from a source. */
 export function unknownColumn(source: string, src: Source, column: string): string {
@@ -73,10 +81,14 @@ function checkMasked(
         `pick an operator for ${decl.type} columns: ${operatorsFor(decl.type)}`,
         false,
       );
-    if (operator.op === 'keep' && decl.identifier)
+    // The privacy unit identifies a person as surely as a declared identifier does.
+    const identifier = decl.identifier === true || col === src.privacy_unit;
+    if (identifier && !IDENTIFIER_OPS.includes(operator.op))
       add(
         [...base, 'columns', col, 'op'],
-        `"${col}" is a direct identifier and cannot be published as is`,
+        operator.op === 'keep'
+          ? `"${col}" is a direct identifier${col === src.privacy_unit ? ' (the privacy unit)' : ''} and cannot be published as is`
+          : `"${col}" is a direct identifier${col === src.privacy_unit ? ' (the privacy unit)' : ''}, and ${operator.op} publishes part of its value unmasked`,
         'use token, a mask_* operator, or drop',
         false,
       );

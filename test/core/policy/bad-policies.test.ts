@@ -80,6 +80,8 @@ const CASES: Record<string, Case> = {
   'uppercase-column-name': { line: 13, column: 7, path: 'sources.people.columns.Zip', what: /"Zip" is not a valid name: names are lower_snake_case/, fix: /rename it, e\.g\. to "zip"/ },
   'uppercase-view-name': { line: 35, column: 3, path: 'views.People_DP', what: /"People_DP" is not a valid name/, fix: /rename it, e\.g\. to "people_dp"/ },
   'view-named-like-source': { line: 35, column: 3, path: 'views.people', what: /view "people" has the same name as a raw source/, fix: /rename the view/ },
+  'keep-privacy-unit': { line: 20, column: 24, path: 'views.people_masked.columns.person_id.op', what: /"person_id" is a direct identifier \(the privacy unit\) and cannot be published as is/, fix: /token, a mask_\* operator, or drop/ },
+  'prefix-on-identifier': { line: 21, column: 20, path: 'views.people_masked.columns.email.op', what: /"email" is a direct identifier, and prefix publishes part of its value unmasked/, fix: /token, a mask_\* operator, or drop/, edit: ['      email: { op: mask_email }', '      email: { op: prefix, keep: 10 }'] },
   'identifier-in-dp-view': { line: 38, column: 26, path: 'views.people_dp.columns.1', what: /"email" is a direct identifier and cannot be part of a dp view/, fix: /remove it from columns/ },
   'public-keys-unknown-column': { line: 41, column: 7, path: 'views.people_dp.public_keys.sex', what: /public keys given for "sex", which is not a column of this view/, fix: /list the column under columns or remove its keys/ },
   'public-keys-bad-name': { line: 41, column: 7, path: 'views.people_dp.public_keys.Zip', what: /"Zip" is not a valid name/, fix: /rename it/ },
