@@ -45,7 +45,7 @@ export function ageBandSql(v: string, asOf: string, width: number, top?: number)
 export function prefixSql(v: string, keep: number): MaskSql {
   return {
     sql: `left(${v}, ${keep}) || repeat('*', greatest(length(${v}) - ${keep}, 0))`,
-    format: `.{0,${keep}}\\**`,
+    format: `[\\s\\S]{0,${keep}}\\**`, // [\s\S], not ".": a kept character may be a line break
   };
 }
 

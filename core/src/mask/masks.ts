@@ -52,13 +52,17 @@ export function maskPhoneSql(v: string, keepLast: number): MaskSql {
   };
 }
 
-/** Keeps the first and last few characters, stars the rest (all stars when the value is short). */
+/**
+ * Keeps the first and last few characters and stars the rest; a value in which fewer characters
+ * would be starred than kept is all stars (with 4 + 4 kept, a 9-digit SSN would show 8 digits).
+ */
 export function maskCharsSql(v: string, keepFirst: number, keepLast: number): MaskSql {
   const kept = keepFirst + keepLast;
   return {
     sql:
-      `CASE WHEN length(${v}) <= ${kept} THEN repeat('*', length(${v})) ` +
+      `CASE WHEN length(${v}) < ${2 * kept} THEN repeat('*', length(${v})) ` +
       `ELSE left(${v}, ${keepFirst}) || repeat('*', length(${v}) - ${kept}) || right(${v}, ${keepLast}) END`,
-    format: `\\**|.{${keepFirst}}\\*+.{${keepLast}}`,
+    // [\s\S]: a kept character may be a line break (RE2's "." matches none).
+    format: `\\**|[\\s\\S]{${keepFirst}}\\*+[\\s\\S]{${keepLast}}`,
   };
 }

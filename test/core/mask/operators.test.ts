@@ -114,6 +114,27 @@ describe('masking operators compiled to DuckDB SQL', async () => {
     assert.deepEqual(out.slice(0, 5), ['1********89', '***', '**', '', null]);
   });
 
+  test('mask_chars stars a whole value in which fewer characters would be starred than kept', async () => {
+    const op: MaskOperator = { op: 'mask_chars', keep_first: 4, keep_last: 4 };
+    // A 9-digit SSN with 4 + 4 kept would show 8 of its digits.
+    const out = await apply(db.c, op, 'string', [
+      '123456789',
+      '1234567',
+      '12345678',
+      'ABCD1234567890WXYZ',
+    ]);
+    assert.deepEqual(out, ['*********', '*******', '********', 'ABCD**********WXYZ']);
+  });
+
+  test('a kept line break passes the format check of mask_chars and prefix', async () => {
+    const chars = await apply(db.c, { op: 'mask_chars', keep_first: 2, keep_last: 0 }, 'string', [
+      'a\nbcdefgh',
+    ]);
+    assert.deepEqual(chars, ['a\n*******']);
+    const prefix = await apply(db.c, { op: 'prefix', keep: 3 }, 'string', ['a\nbcd']);
+    assert.deepEqual(prefix, ['a\nb**']);
+  });
+
   test('date_trunc to year and month', async () => {
     assert.deepEqual(
       await apply(db.c, { op: 'date_trunc', to: 'year' }, 'date', ['2025-03-14', null]),
