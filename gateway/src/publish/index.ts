@@ -218,7 +218,17 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
   try {
     recoverViews(stateDir);
     const masterKey = loadOrCreateMasterKey(stateDir);
-    const sourceNames = [...new Set([...views, ...selected.synthetic].map(([, v]) => v.source))];
+    // Every source with identifier columns is loaded too: a published value must equal no raw
+    // identifier of any source, not only of the sources the views being published read.
+    const withIdentifiers = Object.entries(policy.sources)
+      .filter(([, src]) => Object.values(src.columns).some((c) => c.identifier === true))
+      .map(([name]) => name);
+    const sourceNames = [
+      ...new Set([
+        ...[...views, ...selected.synthetic].map(([, v]) => v.source),
+        ...withIdentifiers,
+      ]),
+    ];
     const engine = await openSourceEngine(policy, options.policyDir, {
       allowedDirs: [root],
       sourceNames,

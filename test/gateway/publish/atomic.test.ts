@@ -73,6 +73,31 @@ describe('atomic publish', async () => {
     );
   });
 
+  test('a raw identifier of another source, even one no view reads, refuses the batch', async () => {
+    // Staff badge codes look like person codes; adult's person_code is declared no identifier
+    // here and kept, so only the staff source's identifiers can catch it.
+    writeFileSync(join(policyDir, 'staff.csv'), 'staff_id,badge\n1,P1\n2,P2\n3,P3\n');
+    const broken = structuredClone(policy);
+    const adult = broken.sources['adult'];
+    const codes = broken.views['adult_codes'];
+    assert.ok(adult && codes?.tier === 'masked');
+    adult.columns['person_code'] = { type: 'string' };
+    codes.columns['person_code'] = { op: 'keep' };
+    broken.sources['staff'] = {
+      path: 'staff.csv',
+      format: 'csv',
+      privacy_unit: 'staff_id',
+      columns: {
+        staff_id: { type: 'integer', identifier: true },
+        badge: { type: 'string', identifier: true },
+      },
+    };
+    await failsAndKeepsOldVersion(
+      broken,
+      /view "adult_codes": 3 values of column "person_code" \(keep\) equal raw identifier values/,
+    );
+  });
+
   test('a new version replaces the old one completely', async () => {
     const changed = structuredClone(policy);
     const codes = changed.views['adult_codes'];
