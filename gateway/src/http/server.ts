@@ -23,7 +23,7 @@ import { publishViews, viewFiles } from '../publish/index.js';
 import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { HttpError } from './errors.js';
 import { issueTokens } from './tokens.js';
-import { listViews, summarizeView } from './views.js';
+import { listViews, staleDefinition, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
 import { DpQueryService } from '../dp/service.js';
@@ -252,6 +252,14 @@ export async function buildApp(
           'a steward runs `privet publish --policy FILE` (npm start does it for the demo)',
         );
       }
+      const view = declared(policy.views, name);
+      const stale = view && summary.manifest && staleDefinition(policy, view, summary.manifest);
+      if (stale)
+        throw new HttpError(
+          'conflict',
+          `view "${name}" was published under an earlier definition (${stale}), so its rows are not served`,
+          'a steward publishes it again: `privet publish --policy FILE` or Publish in the Privet panel',
+        );
       reply.header('Content-Type', kind === 'arrow' ? ARROW_STREAM_MEDIA_TYPE : PARQUET_MEDIA_TYPE);
       reply.header(
         'Content-Disposition',

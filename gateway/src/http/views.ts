@@ -1,5 +1,5 @@
 /** Builds the view listing users see: policy metadata plus each published view's manifest. */
-import type { ColumnProvenance, Policy, View, ViewSummary } from '@privet/core';
+import type { ColumnProvenance, Policy, View, ViewManifest, ViewSummary } from '@privet/core';
 import { describeOperator } from '@privet/core/mask/index';
 import { readManifest } from '../publish/index.js';
 import { HttpError } from './errors.js';
@@ -21,6 +21,38 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
     type: source?.columns[name]?.type ?? 'unknown',
     operator: view.tier === 'dp' ? 'dp aggregates only' : 'synthesized',
   }));
+}
+
+/**
+ * How the published masked view differs from its definition in the loaded policy (a column's
+ * operator, a column added or dropped, its k-anonymity), or undefined when it does not. A steward
+ * who tightens a view and restarts the gateway must not find analysts still reading the looser
+ * version: its rows are refused until it is published again.
+ */
+export function staleDefinition(
+  policy: Policy,
+  view: View,
+  manifest: ViewManifest,
+): string | undefined {
+  if (view.tier !== 'masked') return undefined;
+  if (manifest.source !== view.source)
+    return `it was made from source "${manifest.source}", and the policy now names "${view.source}"`;
+  const published = new Map(manifest.columns.map((c) => [c.name, c.operator]));
+  const wanted = new Map(policyColumns(policy, view).map((c) => [c.name, c.operator]));
+  for (const [name, operator] of published) {
+    const now = wanted.get(name);
+    if (now === undefined) return `column "${name}" is published, and the policy now drops it`;
+    if (now !== operator)
+      return `column "${name}" is published as ${operator}, and the policy now says ${now}`;
+  }
+  for (const name of wanted.keys())
+    if (!published.has(name)) return `column "${name}" is new in the policy`;
+  const k = view.k_anonymity;
+  const was = manifest.kAnonymity;
+  const qis = (list: readonly string[] | undefined) => [...(list ?? [])].sort().join(', ');
+  if (k?.k !== was?.k || qis(k?.quasi_identifiers) !== qis(was?.quasiIdentifiers))
+    return `its k-anonymity was ${was ? `k=${was.k} over ${qis(was.quasiIdentifiers)}` : 'not set'}, and the policy now asks ${k ? `k=${k.k} over ${qis(k.quasi_identifiers)}` : 'none'}`;
+  return undefined;
 }
 
 /** Summarises one view for listing; reads its manifest when it has been published. */
