@@ -26,14 +26,24 @@ export function loadViewCode(view: string, parquetUrl: string): string {
   const variable = pythonName(view);
   return [
     `# Privet: load the approved view "${view}" from the gateway (token from ${TOKEN_ENV}).`,
-    'import io, os, urllib.request',
+    'import io, json, os, urllib.error, urllib.request',
     'import pandas as pd',
     '',
     `if not os.environ.get(${JSON.stringify(TOKEN_ENV)}):`,
     '    raise RuntimeError("Privet: this kernel has no gateway token. Fix: sign in in the Privet panel and click \'Use in notebook\' again.")',
     `_privet_request = urllib.request.Request(${JSON.stringify(parquetUrl)}, headers={"Authorization": "Bearer " + os.environ[${JSON.stringify(TOKEN_ENV)}]})`,
-    'with urllib.request.urlopen(_privet_request) as _privet_response:',
-    `    ${variable} = pd.read_parquet(io.BytesIO(_privet_response.read()))`,
+    'try:',
+    '    with urllib.request.urlopen(_privet_request) as _privet_response:',
+    `        ${variable} = pd.read_parquet(io.BytesIO(_privet_response.read()))`,
+    // The gateway's refusal says what happened and how to fix it: shown instead of "HTTP Error 409".
+    'except urllib.error.HTTPError as _privet_error:',
+    '    try:',
+    '        _privet_refusal = json.load(_privet_error)["error"]',
+    '    except Exception:',
+    '        _privet_refusal = {"message": f"the gateway answered HTTP {_privet_error.code}", "fix": "check that the gateway is running and sign in again"}',
+    "    raise RuntimeError(f\"Privet: {_privet_refusal['message']}. Fix: {_privet_refusal['fix']}\") from None",
+    'except urllib.error.URLError as _privet_error:',
+    '    raise RuntimeError(f"Privet: the gateway could not be reached ({_privet_error.reason}). Fix: start it (npm start) and run this cell again") from None',
     // A summary, not rows: df.head() of a masked view is row-level data, which the gate holds.
     `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`,
   ].join('\n');

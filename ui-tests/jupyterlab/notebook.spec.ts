@@ -1,7 +1,8 @@
 /**
  * "Use in notebook" in a real JupyterLab: the inserted cell loads the view with pandas from the
  * gateway's Parquet URL in the real kernel and prints a summary; rows of the view shown with
- * head() are held by the output gate; no token ever reaches the saved notebook.
+ * head() are held by the output gate; a load the gateway refuses says why and how to fix it; no
+ * token ever reaches the saved notebook.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +62,26 @@ test.describe('Privet in notebooks', () => {
     });
     await expect(rows.locator('table.dataframe')).toHaveCount(0);
     await page.screenshot({ path: `${SHOTS}/use-in-notebook.png` });
+
+    // A load the gateway refuses (here a token it does not know) says why and how to fix it, in
+    // the gateway's words, instead of "HTTP Error 401".
+    const refused = await runNewCell(
+      page,
+      `refused-${Date.now().toString(36)}`,
+      [
+        'import os',
+        '_good = os.environ["PRIVET_TOKEN"]',
+        'os.environ["PRIVET_TOKEN"] = "pvt_" + "0" * 43',
+        'try:',
+        '    exec([s for s in In if s.startswith("# Privet: load the approved view")][-1])',
+        'finally:',
+        '    os.environ["PRIVET_TOKEN"] = _good',
+      ].join('\n'),
+    );
+    const error = refused.locator('.jp-OutputArea-output');
+    await expect(error).toContainText('RuntimeError: Privet: ', { timeout: 30_000 });
+    await expect(error).toContainText('Fix: ');
+    await expect(error).not.toContainText('HTTP Error 401');
 
     await page.keyboard.press('Control+s');
     const saved = (): string =>
