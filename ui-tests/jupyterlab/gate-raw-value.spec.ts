@@ -102,6 +102,28 @@ function printSplit(text: string): string {
   return `print(${JSON.stringify(text.slice(0, 3))} + ${JSON.stringify(text.slice(3))})`;
 }
 
+/** A new cell drawing progress bar `variable` (0 of `max`), once it is drawn. */
+async function drawnProgressBar(page: Page, variable: string, max: number): Promise<Locator> {
+  const cell = await runNewCell(
+    page,
+    `widget-${variable}-${run}`,
+    [
+      'import ipywidgets as w',
+      `${variable} = w.IntProgress(value=0, max=${max}, description="${variable} ${run}")`,
+      variable,
+    ].join('\n'),
+  );
+  await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
+  return cell;
+}
+
+/** Waits until the bar in `cell` is drawn full, with nothing waiting for a verdict. */
+async function barDrawnFull(cell: Locator): Promise<void> {
+  const liveBar = cell.locator('.widget-hprogress .progress-bar:not(.jp-Privet-lastVerified *)');
+  await expect(liveBar).toHaveAttribute('style', /width: 100%/, { timeout: 60_000 });
+  await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
+}
+
 test('an output showing a raw identifier value is held and never drawn; others show', async ({
   page,
 }) => {
@@ -209,16 +231,7 @@ test('a progress bar the kernel moves faster than the gateway answers does not b
   page,
 }) => {
   await aliceNotebook(page);
-  const cell = await runNewCell(
-    page,
-    `widget-progress-${run}`,
-    [
-      'import ipywidgets as w',
-      `bar = w.IntProgress(value=0, max=20, description="Loading ${run}")`,
-      'bar',
-    ].join('\n'),
-  );
-  await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
+  const cell = await drawnProgressBar(page, 'bar', 20);
 
   // Every verdict now takes 150 ms (longer than a frame), while the kernel moves the bar every
   // 50 ms: the bar waits for a verdict in most frames.
@@ -242,11 +255,8 @@ test('a progress bar the kernel moves faster than the gateway answers does not b
   await expect(copy).toHaveAttribute('aria-hidden', 'true');
   await expect(copy).toHaveAttribute('inert', '');
   await cell.screenshot({ path: `${SHOTS}/gate-progress-last-verified.png` });
-  await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
+  await barDrawnFull(cell);
   await expect(cell.locator('.jp-Privet-lastVerified')).toHaveCount(0);
-  await expect(
-    cell.locator('.widget-hprogress .progress-bar:not(.jp-Privet-lastVerified *)'),
-  ).toHaveAttribute('style', /width: 100%/);
   const watch = await blinkWatch(page);
   expect(watch.waiting, 'frames in which the bar waited for a verdict').toBeGreaterThan(5);
   expect(watch.blank, 'frames in which the bar blinked out').toBe(0);
@@ -261,16 +271,7 @@ test('a progress bar moved ten times a second shows every step while the gateway
   page,
 }) => {
   await aliceNotebook(page);
-  const cell = await runNewCell(
-    page,
-    `widget-paced-${run}`,
-    [
-      'import ipywidgets as w',
-      `paced = w.IntProgress(value=0, max=20, description="Paced ${run}")`,
-      'paced',
-    ].join('\n'),
-  );
-  await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
+  const cell = await drawnProgressBar(page, 'paced', 20);
   const element = await cell.elementHandle();
   if (!element) throw new Error('the progress cell is gone');
   await watchBlinks(page, element);
@@ -280,10 +281,7 @@ test('a progress bar moved ten times a second shows every step while the gateway
     `widget-paced-run-${run}`,
     'import time\nfor i in range(1, 21): paced.value = i; time.sleep(0.1)',
   );
-  await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
-  await expect(
-    cell.locator('.widget-hprogress .progress-bar:not(.jp-Privet-lastVerified *)'),
-  ).toHaveAttribute('style', /width: 100%/);
+  await barDrawnFull(cell);
   const watch = await blinkWatch(page);
   expect(watch.blank, 'frames in which the bar blinked out').toBe(0);
   // Each verified step stood in while the next one waited: with calls at most five a second per
@@ -295,18 +293,11 @@ test('a progress bar moved in a tight loop is checked a few times, not once per 
   page,
 }) => {
   await aliceNotebook(page);
-  const cell = await runNewCell(
-    page,
-    `widget-tight-${run}`,
-    `import ipywidgets as w\ntight = w.IntProgress(value=0, max=3000)\ntight`,
-  );
-  await expect(cell.locator('.widget-hprogress').first()).toBeVisible({ timeout: 60_000 });
+  const cell = await drawnProgressBar(page, 'tight', 3000);
   const calls = countRawValueCalls(page);
   // 3,000 updates as fast as the kernel sends them: more than the gateway's 1,200 calls a minute.
   await runNewCell(page, `widget-tight-run-${run}`, 'for i in range(1, 3001): tight.value = i');
-  const liveBar = cell.locator('.widget-hprogress .progress-bar:not(.jp-Privet-lastVerified *)');
-  await expect(liveBar).toHaveAttribute('style', /width: 100%/, { timeout: 60_000 });
-  await expect(cell.locator('.jp-Privet-verifying')).toHaveCount(0, { timeout: 30_000 });
+  await barDrawnFull(cell);
   await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
   expect(calls(), 'gateway calls for 3,000 updates').toBeLessThan(200);
 });
