@@ -82,16 +82,20 @@ function checkMasked(
         false,
       );
     // The privacy unit identifies a person as surely as a declared identifier does.
-    const identifier = decl.identifier === true || col === src.privacy_unit;
-    if (identifier && !IDENTIFIER_OPS.includes(operator.op))
+    if (
+      (decl.identifier === true || col === src.privacy_unit) &&
+      !IDENTIFIER_OPS.includes(operator.op)
+    ) {
+      const what = `"${col}" is a direct identifier${col === src.privacy_unit ? ' (the privacy unit)' : ''}`;
       add(
         [...base, 'columns', col, 'op'],
         operator.op === 'keep'
-          ? `"${col}" is a direct identifier${col === src.privacy_unit ? ' (the privacy unit)' : ''} and cannot be published as is`
-          : `"${col}" is a direct identifier${col === src.privacy_unit ? ' (the privacy unit)' : ''}, and ${operator.op} publishes part of its value unmasked`,
+          ? `${what} and cannot be published as is`
+          : `${what}, and ${operator.op} publishes part of its value unmasked`,
         'use token, a mask_* operator, or drop',
         false,
       );
+    }
     if (
       operator.op === 'numeric_range' &&
       operator.bottom !== undefined &&
