@@ -120,6 +120,33 @@ describe('VS Code gate renderer', () => {
     assert.equal((await decideItem(item(STDOUT, part), (m, t) => none.ask(m, t))).show, false);
   });
 
+  it('a "yes" that comes after the question timed out leads to a recheck (a busy host), a late "no" does not', async () => {
+    let listener: ((m: unknown) => void) | undefined;
+    const questions: ApprovalQuery[] = [];
+    const messaging: MessagingLike = {
+      postMessage(message: unknown) {
+        if (isApprovalQuery(message)) questions.push(message);
+      },
+      onDidReceiveMessage(l) {
+        listener = l;
+        return { dispose: () => (listener = undefined) };
+      },
+    };
+    const channel = new ApprovalChannel(messaging, 20);
+    let rechecks = 0;
+    channel.onRecheck(() => (rechecks += 1));
+    assert.equal(await channel.ask('text/plain', 'mean age 41.5'), false, 'no answer in time: no');
+    assert.equal(await channel.ask('text/plain', 'contact Quillon Vardemarsk'), false);
+    const [first, second] = questions;
+    assert.ok(first && second);
+    listener?.({ type: 'privet.approval', requestId: first.requestId, approved: false });
+    assert.equal(rechecks, 0, 'a late "no" changes nothing: the item stays held');
+    listener?.({ type: 'privet.approval', requestId: second.requestId, approved: true });
+    assert.equal(rechecks, 1, 'a late "yes": the held item is asked about again');
+    listener?.({ type: 'privet.approval', requestId: second.requestId, approved: true });
+    assert.equal(rechecks, 1, 'each late answer counts once');
+  });
+
   it('holds an email in stdout unless the host confirms an approval', async () => {
     const text = 'contact: jane.roe@example.org\n';
     const no = host(() => false);

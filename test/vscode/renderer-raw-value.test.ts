@@ -127,9 +127,9 @@ function setUp(options: { signedIn?: boolean; withGate?: boolean } = {}) {
   };
 }
 
-/** Waits (at most 2 s) until `condition` holds. */
+/** Waits (at most 3 s) until `condition` holds. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 3000;
   while (!condition()) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
@@ -174,7 +174,7 @@ describe('VS Code renderer answers: the gateway raw-value check', () => {
     }
   });
 
-  it('fails closed when the gateway does not answer, and asks again once a late verdict clears', async () => {
+  it('fails closed when the gateway does not answer, and asks again after a failed call and once a late verdict clears', async () => {
     const t = setUp();
     try {
       // The start-up notice (see below) first, so any later notice is the late verdict's.
@@ -182,9 +182,13 @@ describe('VS Code renderer answers: the gateway raw-value check', () => {
       t.messaging.posted.length = 0;
       t.gateway.state.answer = 'down';
       assert.equal((await t.ask('text/plain', 'mean age 41.5')).approved, false);
-      // A failed call is not cached: the gateway is back, the same item is cleared.
+      // A failed call is not cached, and the renderers are told to ask again (the first retry,
+      // after 1 s): the gateway is back, the same item is cleared.
       t.gateway.state.answer = 'index';
+      assert.ok(!t.messaging.posted.some(isRecheckNotice), 'the retry waits a moment');
+      await until(() => t.messaging.posted.some(isRecheckNotice), 'a retry after no verdict');
       assert.equal((await t.ask('text/plain', 'mean age 41.5')).approved, true);
+      t.messaging.posted.length = 0;
 
       t.gateway.state.answer = 'slow';
       const slow = await t.ask('text/plain', 'median income 52,000');

@@ -15,7 +15,8 @@
  * swaps it. Both share one RawValueChecks, and an item of an output is read as that whole output
  * (as the document gate reads it), so the gateway is asked once per output, whatever its MIME
  * types. A verdict not back within RAW_ANSWER_MS answers "no"; if it clears later, the renderers
- * are told to ask again. Signed out, nothing is asked (as in the document gate).
+ * are told to ask again, as they are a few times after the gateway gave no verdict (a failed call).
+ * Signed out, nothing is asked (as in the document gate).
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
  */
@@ -64,6 +65,16 @@ const RAW_ANSWER_MS = 1500;
 /** Changes closer together than this lead to one recheck notice (sign-in, then views loaded). */
 const RECHECK_COALESCE_MS = 100;
 
+/**
+ * After the gateway could not give an item a verdict (a failed call caches nothing), the renderers
+ * are told to ask again after each of these waits, then no more for that item: a gateway back
+ * from a hiccup clears it, one that stays down does not draw a notice a second.
+ */
+const UNAVAILABLE_RETRY_MS = [1000, 3000, 9000] as const;
+
+/** Most items whose retries are counted; beyond that the counts start over. */
+const MAX_RETRIED_ITEMS = 1000;
+
 /** True when the output's items of this MIME type, joined (VS Code draws a stream appended in pieces as one), are exactly `text`. */
 function holdsItem(output: vscode.NotebookCellOutput, mime: string, text: string): boolean {
   return partsDecodeTo(
@@ -105,6 +116,9 @@ export class RendererApprovals implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly lateItems = new LateWatches();
+  /** Retries so far per item (mime and text) whose verdict was unavailable, and their timers. */
+  private readonly unavailableRetries = new Map<string, number>();
+  private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
 
   /** Starts answering. */
   constructor(
@@ -157,7 +171,10 @@ export class RendererApprovals implements vscode.Disposable {
     const allowed =
       (await this.passes(notebook, mime, text, contexts)) ||
       (await this.approved(notebook, mime, text));
-    return allowed && this.rawValueClear(this.rawTargets(notebook, mime, text, await contexts));
+    return (
+      allowed &&
+      this.rawValueClear(this.rawTargets(notebook, mime, text, await contexts), `${mime}\n${text}`)
+    );
   }
 
   /**
@@ -182,10 +199,14 @@ export class RendererApprovals implements vscode.Disposable {
   }
 
   /**
-   * True when the gateway's raw-value check clears every target within RAW_ANSWER_MS (true when signed out or without an experiment: nothing to ask); a late
-   * clear verdict tells the renderers to ask again.
+   * True when the gateway's raw-value check clears every target within RAW_ANSWER_MS (true when
+   * signed out or without an experiment: nothing to ask); a late clear verdict tells the renderers
+   * to ask again, and so, a few times (UNAVAILABLE_RETRY_MS), does no verdict for item `itemKey`.
    */
-  private async rawValueClear(targets: readonly OutputLeakItem[]): Promise<boolean> {
+  private async rawValueClear(
+    targets: readonly OutputLeakItem[],
+    itemKey: string,
+  ): Promise<boolean> {
     const signedIn = this.session.signedIn;
     const experiment = signedIn?.experiment;
     if (!signedIn || !experiment) return true;
@@ -195,12 +216,32 @@ export class RendererApprovals implements vscode.Disposable {
       ),
     ).catch(() => [UNREADABLE_VERDICT]);
     const allClear = (vs: RawValueVerdict[]): boolean => vs.every((v) => v.state === 'clear');
+    const unavailable = (vs: RawValueVerdict[]): boolean =>
+      vs.some((v) => v.state === 'unavailable');
     const answered = await settleWithin(verdicts, RAW_ANSWER_MS);
-    if (answered) return allClear(answered);
+    if (answered) {
+      if (unavailable(answered)) this.retryLater(itemKey);
+      return allClear(answered);
+    }
     void verdicts.then((vs) => {
       if (allClear(vs)) this.recheckSoon();
+      else if (unavailable(vs)) this.retryLater(itemKey);
     });
     return false;
+  }
+
+  /** Tells the renderers to ask again about held items after the item's next retry wait, if any is left. */
+  private retryLater(itemKey: string): void {
+    const tries = this.unavailableRetries.get(itemKey) ?? 0;
+    const wait = UNAVAILABLE_RETRY_MS[tries];
+    if (wait === undefined) return;
+    if (this.unavailableRetries.size >= MAX_RETRIED_ITEMS) this.unavailableRetries.clear();
+    this.unavailableRetries.set(itemKey, tries + 1);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.recheckSoon();
+    }, wait);
+    this.retryTimers.add(timer);
   }
 
   /**
@@ -297,6 +338,7 @@ export class RendererApprovals implements vscode.Disposable {
   /** Stops answering. */
   dispose(): void {
     clearTimeout(this.recheckTimer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
     this.lateItems.dispose();
     for (const s of this.subscriptions) s.dispose();
   }

@@ -83,13 +83,18 @@ export interface MessagingLike {
   onDidReceiveMessage?: (listener: (message: unknown) => void) => { dispose(): void };
 }
 
+/** Most questions remembered as answered "no" for want of time (see ApprovalChannel). */
+const MAX_TIMED_OUT = 1000;
+
 /**
  * Asks the extension host about approvals and matches its answers to the questions; passes on the
- * host's notices that what it checks with changed.
+ * host's notices that what it checks with changed. A "yes" that comes after its question was given
+ * up (a busy host) counts as such a notice too, so the item held meanwhile is drawn after all.
  */
 export class ApprovalChannel {
   private next = 1;
   private readonly waiting = new Map<number, (approved: boolean) => void>();
+  private readonly timedOut = new Set<number>();
   private readonly recheckListeners = new Set<() => void>();
 
   /** Listens for answers on `messaging`; unanswered questions count as "no" after `timeoutMs`. */
@@ -98,10 +103,26 @@ export class ApprovalChannel {
     private readonly timeoutMs = 5000,
   ) {
     messaging.onDidReceiveMessage?.((message) => {
-      if (isRecheckNotice(message)) for (const listener of [...this.recheckListeners]) listener();
+      if (isRecheckNotice(message)) this.notifyRecheck();
       if (!isApprovalAnswer(message)) return;
-      this.waiting.get(message.requestId)?.(message.approved);
+      const waiting = this.waiting.get(message.requestId);
+      if (waiting) waiting(message.approved);
+      else if (this.timedOut.delete(message.requestId) && message.approved) this.notifyRecheck();
     });
+  }
+
+  /** Tells every recheck listener to ask again about the items it holds. */
+  private notifyRecheck(): void {
+    for (const listener of [...this.recheckListeners]) listener();
+  }
+
+  /** Remembers a question given up for want of time, so a late "yes" to it leads to a recheck. */
+  private giveUp(requestId: number): void {
+    this.timedOut.add(requestId);
+    if (this.timedOut.size > MAX_TIMED_OUT) {
+      const oldest = this.timedOut.values().next().value;
+      if (oldest !== undefined) this.timedOut.delete(oldest);
+    }
   }
 
   /** Calls `listener` whenever the host says held items should be asked about again. */
@@ -129,7 +150,10 @@ export class ApprovalChannel {
         this.waiting.delete(requestId);
         resolve(approved);
       };
-      const timer = setTimeout(() => done(false), this.timeoutMs);
+      const timer = setTimeout(() => {
+        this.giveUp(requestId);
+        done(false);
+      }, this.timeoutMs);
       this.waiting.set(requestId, done);
       const query: ApprovalQuery = { type: 'privet.approval?', requestId, mime, text };
       post(query);
