@@ -77,7 +77,12 @@ export function compileOperator(
       return undefined;
     case 'keep': {
       const type = CANONICAL_TYPES[declaredType];
-      return { name, sql: `CAST(${col} AS ${type})`, type, operator: 'keep', secret: false };
+      const cast = `CAST(${col} AS ${type})`;
+      // DuckDB groups -0.0 with 0.0 (one k-anonymity class) but prints and stores them apart:
+      // a class of k would show as two smaller ones. Every zero is published as 0.0.
+      const sql =
+        type === 'DOUBLE' ? `(CASE WHEN ${cast} = 0 THEN 0.0::DOUBLE ELSE ${cast} END)` : cast;
+      return { name, sql, type, operator: 'keep', secret: false };
     }
     case 'token':
       if (!tokenKey) throw new Error(`token operator on "${name}" needs a derived key`);

@@ -66,6 +66,22 @@ describe('masking operators compiled to DuckDB SQL', async () => {
   after(() => db.close());
   const fuzz = randomStrings(300);
 
+  test('keep publishes every zero of a number column as 0.0 (DuckDB groups -0.0 with 0.0 but prints them apart)', async () => {
+    const out = await apply(db.c, { op: 'keep' }, 'number', [0, '-0.0', -1.5, null, 2.25]);
+    const compiled = compileOperator('v', { op: 'keep' }, 'number');
+    assert.ok(compiled);
+    const printed = await column(
+      db.c,
+      `SELECT CAST(${compiled.sql} AS VARCHAR) FROM (VALUES (CAST('-0.0' AS DOUBLE)), (0.0::DOUBLE)) t(v)`,
+    );
+    assert.deepEqual(printed, ['0.0', '0.0'], 'one class prints as one value');
+    assert.ok(
+      out.every((v) => v === null || !Object.is(v, -0)),
+      'no negative zero published',
+    );
+    assert.deepEqual(out.slice(2), [-1.5, null, 2.25], 'other values unchanged');
+  });
+
   test('mask_email keeps the first char of local part and domain and the TLD', async () => {
     const out = await apply(db.c, { op: 'mask_email' }, 'string', [
       'jane.doe@example.com',
