@@ -151,7 +151,13 @@ function build(
         'GROUP BY on a column without declared public keys needs δ for DP partition selection',
         'pass delta (e.g. 1e-6), or ask the steward to declare public_keys for the column',
       );
-    selection = selectionFor(share, l0, delta);
+    try {
+      selection = selectionFor(share, l0, delta);
+    } catch (err) {
+      if (err instanceof DpError)
+        refuse('bad_budget', err.message.split('. Fix:')[0] ?? 'partition selection', err.fix);
+      throw err;
+    }
   }
   const cost: DpCost =
     mode === 'zcdp'

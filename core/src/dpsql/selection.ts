@@ -7,8 +7,8 @@
  * probability P(Z ≥ τ − 1) = p^{τ−1}/(1+p), p = e^{−1/b}; τ is chosen so L0 such keys together
  * appear with probability ≤ δ, giving (ε_sel, δ)-DP for the released key set.
  */
-import { laplaceScaleFor } from '../dp/accounting.js';
-import { Rational } from '../dp/rational.js';
+import { partitionSelection, releaseProbability } from '../dp/partition.js';
+import type { Rational } from '../dp/rational.js';
 
 /** The selection mechanism's parameters. */
 export interface SelectionPlan {
@@ -18,29 +18,21 @@ export interface SelectionPlan {
   /** Release a key when its noisy distinct-unit count is ≥ threshold. */
   threshold: bigint;
   delta: Rational;
-  /** P(a key held by a single unit is released). */
+  /** P(a key held by a single unit is released) (a float, for display; the bound is certified). */
   singleUnitProbability: number;
 }
 
-/** P(Z ≥ k) for Z discrete Laplace with scale b, k ≥ 1. */
-export function laplaceUpperTail(scale: number, k: number): number {
-  const p = Math.exp(-1 / scale);
-  return Math.pow(p, k) / (1 + p);
-}
-
-/** Threshold τ with L0 · P(Z ≥ τ − 1) ≤ δ (one extra step absorbs float rounding). */
+/**
+ * The smallest threshold τ whose certified bound (exact rational bounds on the tail, not float
+ * arithmetic) gives L0 · P(Z ≥ τ − 1) ≤ δ; refuses with a fix when none is found.
+ */
 export function selectionFor(share: Rational, l0: bigint, delta: Rational): SelectionPlan {
-  const scale = laplaceScaleFor(Rational.of(l0), share);
-  const b = scale.toNumber();
-  const target = delta.toNumber() / Number(l0);
-  let k = Math.max(1, Math.ceil(b * Math.log(1 / target)));
-  while (laplaceUpperTail(b, k) > target) k++;
-  k += 1;
+  const selection = partitionSelection(share, delta, l0);
   return {
     share,
-    scale,
-    threshold: BigInt(k + 1),
+    scale: selection.scale,
+    threshold: selection.threshold,
     delta,
-    singleUnitProbability: laplaceUpperTail(b, k),
+    singleUnitProbability: releaseProbability(selection, 1),
   };
 }

@@ -4,6 +4,7 @@ import { Rational } from '@privet/core/dp/rational';
 import { DpSqlError } from '@privet/core/dpsql/errors';
 import { priceDpPlan } from '@privet/core/dpsql/price';
 import { laplaceCoverage } from '@privet/core/dpsql/accuracy';
+import { laplaceUpperTail as certifiedUpperTail } from '@privet/core/dp/tails';
 import { avgAge, count, plan, privateCity, sumIncome, varAge } from './plans.js';
 
 const code = (fn: () => unknown) => {
@@ -66,6 +67,15 @@ describe('pricing DP plans', () => {
     const priced = priceDpPlan(plan([count()], [privateCity()]), { epsilon: 1, delta: '1e-6' });
     assert.ok(priced.selection);
     assert.ok(priced.selection.singleUnitProbability <= 1e-6);
+    // The threshold is the smallest one a certified (exact rational) tail bound allows: no float
+    // rounding decides it, and no key is suppressed by a needlessly high one.
+    const { scale, threshold } = priced.selection;
+    const certified = (tau: bigint) =>
+      certifiedUpperTail(scale, tau - 1n)
+        .upper.mul(BigInt(Math.min(priced.logical.maxGroupsPerUnit, priced.logical.maxRowsPerUnit)))
+        .lte(Rational.from('1e-6'));
+    assert.ok(certified(threshold), 'the release of a single-unit key is bounded by δ');
+    assert.ok(!certified(threshold - 1n), 'one lower would not be');
     assert.equal(priced.cost.measure, 'approx');
     assert.equal(priced.cost.delta, '0.000001');
     assert.equal(
