@@ -1,5 +1,13 @@
 /** Builds the view listing users see: policy metadata plus each published view's manifest. */
-import type { ColumnProvenance, Policy, View, ViewManifest, ViewSummary } from '@privet/core';
+import type {
+  ColumnProvenance,
+  Policy,
+  SyntheticView,
+  View,
+  ViewManifest,
+  ViewSummary,
+} from '@privet/core';
+import { syntheticPrivacyOf } from '@privet/core/synth/manifest-privacy';
 import { describeOperator } from '@privet/core/mask/index';
 import { readManifest } from '../publish/index.js';
 import { HttpError } from './errors.js';
@@ -24,9 +32,10 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
 }
 
 /**
- * How the published masked view differs from its definition in the loaded policy (a column's
- * operator, a column added or dropped, its k-anonymity), or undefined when it does not. A steward
- * who tightens a view and restarts the gateway must not find analysts still reading the looser
+ * How the published view differs from its definition in the loaded policy, or undefined when it
+ * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity;
+ * for a synthetic view a column added or dropped, a column's prefix, its ε or δ. A steward who
+ * tightens a view and restarts the gateway must not find analysts still reading the looser
  * version: its rows are refused until it is published again.
  */
 export function staleDefinition(
@@ -34,9 +43,10 @@ export function staleDefinition(
   view: View,
   manifest: ViewManifest,
 ): string | undefined {
-  if (view.tier !== 'masked') return undefined;
+  if (view.tier === 'dp') return undefined;
   if (manifest.source !== view.source)
     return `it was made from source "${manifest.source}", and the policy now names "${view.source}"`;
+  if (view.tier === 'synthetic') return staleSynthetic(view, manifest);
   const published = new Map(manifest.columns.map((c) => [c.name, c.operator]));
   const wanted = new Map(policyColumns(policy, view).map((c) => [c.name, c.operator]));
   for (const [name, operator] of published) {
@@ -89,4 +99,30 @@ export function summarizeView(policy: Policy, stateDir: string, name: string): V
 /** Summarises every view of the policy, in policy order. */
 export function listViews(policy: Policy, stateDir: string): ViewSummary[] {
   return Object.keys(policy.views).map((name) => summarizeView(policy, stateDir, name));
+}
+
+/** The prefix length a published synthetic column's operator names ("as its first 3 characters"), if any. */
+function publishedPrefix(operator: string): number | undefined {
+  const m = /as its first (?:(\d+) characters|character)\b/.exec(operator);
+  return m ? Number(m[1] ?? 1) : undefined;
+}
+
+/** How a published synthetic view differs from the policy's definition (see staleDefinition). */
+function staleSynthetic(view: SyntheticView, manifest: ViewManifest): string | undefined {
+  const wanted = new Set(view.columns);
+  for (const { name, operator } of manifest.columns) {
+    if (!wanted.has(name)) return `column "${name}" is published, and the policy now leaves it out`;
+    const was = publishedPrefix(operator);
+    const now = view.prefix?.[name];
+    if (was !== now)
+      return `column "${name}" is published ${was ? `as its first ${was} characters` : 'whole'}, and the policy now says ${now ? `its first ${now} characters` : 'whole'}`;
+  }
+  const published = new Set(manifest.columns.map((c) => c.name));
+  for (const name of view.columns)
+    if (!published.has(name)) return `column "${name}" is new in the policy`;
+  const privacy = syntheticPrivacyOf(manifest);
+  if (!privacy) return 'its manifest has no privacy accounting this gateway can read';
+  if (privacy.epsilon !== view.epsilon || privacy.delta !== view.delta)
+    return `it was made with ε = ${privacy.epsilon}, δ = ${privacy.delta}, and the policy now says ε = ${view.epsilon}, δ = ${view.delta}`;
+  return undefined;
 }

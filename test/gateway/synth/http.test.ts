@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { API_PREFIX, type PublishJob } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import type { RunningGateway } from '../../../gateway/src/http/server.js';
-import { policyText } from './fixture.js';
+import { join } from 'node:path';
+import type { SyntheticView } from '@privet/core';
+import { staleDefinition } from '../../../gateway/src/http/views.js';
+import { readManifest } from '../../../gateway/src/publish/index.js';
+import { fixturePolicy, policyText } from './fixture.js';
 import { jobSnapshots, startFixtureGateway } from './gateway-fixture.js';
 
 const VIEW = 'people_synth';
@@ -23,11 +27,14 @@ const waitForJob = (gw: RunningGateway, id: string): Promise<PublishJob[]> =>
 
 describe('publish jobs and the fidelity route', () => {
   let gw: RunningGateway;
+  let dir: string;
   let close: () => Promise<void>;
   let snapshots: PublishJob[] = [];
   let conflictStatus = 0;
   before(async () => {
-    ({ gw, close } = await startFixtureGateway(policyText({ publication: '3', seed: 'http' })));
+    ({ gw, dir, close } = await startFixtureGateway(
+      policyText({ publication: '3', seed: 'http' }),
+    ));
     const started = await call(gw, 'sue', 'POST', '/publish/jobs');
     assert.equal(started.status, 202);
     const job = (await started.json()) as PublishJob;
@@ -81,6 +88,38 @@ describe('publish jobs and the fidelity route', () => {
       assert.match(body.error.fix, /fidelity_for_analysts/);
     }
     assert.equal((await call(gw, 'sue', 'GET', '/views/nope/fidelity')).status, 404);
+  });
+
+  test('its rows count as published under an earlier definition once the policy drops a column, adds a prefix or changes ε or δ', () => {
+    const policy = fixturePolicy(policyText({ publication: '3', seed: 'http' }));
+    const view = policy.views[VIEW];
+    const manifest = readManifest(join(dir, 'state'), VIEW);
+    assert.ok(view?.tier === 'synthetic' && manifest);
+    assert.equal(staleDefinition(policy, view, manifest), undefined, 'as published');
+    const variants: [string, (v: SyntheticView) => void, RegExp][] = [
+      [
+        'column left out',
+        (v) => (v.columns = v.columns.filter((c) => c !== 'city')),
+        /column "city" is published, and the policy now leaves it out/,
+      ],
+      ['new column', (v) => v.columns.push('extra'), /column "extra" is new in the policy/],
+      [
+        'prefix',
+        (v) => (v.prefix = { city: 3 }),
+        /column "city" is published whole, and the policy now says its first 3 characters/,
+      ],
+      ['ε', (v) => (v.epsilon = 0.5), /made with ε = 1, δ = 1e-7, and the policy now says ε = 0.5/],
+      ['source', (v) => (v.source = 'other'), /made from source "people"/],
+    ];
+    for (const [what, change, message] of variants) {
+      const v = structuredClone(view);
+      change(v);
+      assert.match(staleDefinition(policy, v, manifest) ?? '', message, what);
+    }
+    // Utility settings do not make it stale (they change nothing an analyst may not see).
+    const rows = structuredClone(view);
+    rows.rows = 10;
+    assert.equal(staleDefinition(policy, rows, manifest), undefined);
   });
 
   test('the publication is charged in the shared ledger (one committed row)', () => {
