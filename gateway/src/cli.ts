@@ -232,6 +232,10 @@ review
       if (opts.mode !== 'export' && opts.mode !== 'display')
         throw new Error(`unknown --mode ${opts.mode}. Fix: use export or display`);
       const { policy, dir } = loadPolicyFile(opts.policy);
+      if (opts.state === undefined)
+        console.error(
+          "note: without --state, outputs are not checked for values from the raw identifier columns, and no DP release is trusted. Fix: pass --state with the gateway's state folder (e.g. --state .privet/state)",
+        );
       const releases = opts.state === undefined ? undefined : openReleaseRegistry(opts.state);
       const index =
         opts.state === undefined

@@ -246,7 +246,14 @@ describe('privet CLI', () => {
     const leaky = join(dir, 'leaky.ipynb');
     writeFileSync(clean, JSON.stringify(printingNotebook('mean income 51234.5\n')));
     writeFileSync(leaky, JSON.stringify(printingNotebook('contact: jane.roe@example.com\n')));
-    assert.equal(privet('review', 'check', clean, '--policy', policy).code, 0);
+    const passed = privet('review', 'check', clean, '--policy', policy);
+    assert.equal(passed.code, 0);
+    // Without the gateway's state, the check says what it could not do, and how to do it.
+    assert.match(
+      passed.stderr,
+      /without --state, outputs are not checked for values from the raw identifier columns/,
+    );
+    assert.match(passed.stderr, /Fix: pass --state/);
     const r = privet('review', 'check', leaky, '--policy', policy, '--json');
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout, /jane\.roe@example\.com/);
