@@ -3,18 +3,27 @@
  * the same code runs in Node and browsers. Salt is empty (the master key is already uniformly
  * random, RFC 5869 §3.1); the `info` string binds the key to its use. Columns in one join group
  * share `privet-token|join|<group>` so their tokens match across tables; any other column gets
- * `privet-token-column|<length>:<source>|<column>` — its own prefix and a length-prefixed source,
- * so no source or column name can spell a join group's or another column's string — and equal
- * values in unrelated columns never get equal tokens.
+ * `privet-token-view|<length>:<view>|<length>:<source>|<column>` — its own prefix and
+ * length-prefixed names, so no view, source or column name can spell a join group's or another
+ * column's string. Equal values in unrelated columns never get equal tokens, and neither do the
+ * same column's values in two views: two views of one source cannot be joined on a token the
+ * policy did not declare joinable (a join could undo each view's k-anonymity).
  */
 
 /** Length of every derived token key, in bytes (256 bits). */
 export const TOKEN_KEY_BYTES = 32;
 
-/** The HKDF info string for a tokenized column. */
-export function tokenKeyInfo(source: string, column: string, joinGroup?: string): string {
+/** Where a tokenized column is published: its view, and the source column it reads. */
+export interface TokenScope {
+  view: string;
+  source: string;
+  column: string;
+}
+
+/** The HKDF info string for a tokenized column (its join group's, when it has one). */
+export function tokenKeyInfo({ view, source, column }: TokenScope, joinGroup?: string): string {
   return joinGroup === undefined
-    ? `privet-token-column|${source.length}:${source}|${column}`
+    ? `privet-token-view|${view.length}:${view}|${source.length}:${source}|${column}`
     : `privet-token|join|${joinGroup}`;
 }
 

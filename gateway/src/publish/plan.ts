@@ -30,7 +30,10 @@ export async function compileView(
     }
     const key =
       op.op === 'token'
-        ? await deriveTokenKey(masterKey, tokenKeyInfo(view.source, column, op.join_group))
+        ? await deriveTokenKey(
+            masterKey,
+            tokenKeyInfo({ view: viewName, source: view.source, column }, op.join_group),
+          )
         : undefined;
     let compiled: CompiledColumn | undefined;
     try {

@@ -63,8 +63,8 @@ describe('HKDF token keys', () => {
 
   test('equal node:crypto hkdfSync (SHA-256, empty salt)', async () => {
     for (const info of [
-      tokenKeyInfo('patients', 'email'),
-      tokenKeyInfo('visits', 'patient_id', 'patient'),
+      tokenKeyInfo({ view: 'patients_masked', source: 'patients', column: 'email' }),
+      tokenKeyInfo({ view: 'visits_masked', source: 'visits', column: 'patient_id' }, 'patient'),
       'privet-token|ünï|cödé',
     ]) {
       const want = new Uint8Array(
@@ -74,24 +74,34 @@ describe('HKDF token keys', () => {
     }
   });
 
-  test('join groups share a key; other columns get their own', async () => {
+  test('join groups share a key; other columns get their own, in each view', async () => {
+    const scope = (view: string, source: string, column: string) => ({ view, source, column });
     assert.equal(
-      tokenKeyInfo('patients', 'patient_id', 'patient'),
-      tokenKeyInfo('visits', 'patient_id', 'patient'),
+      tokenKeyInfo(scope('patients_masked', 'patients', 'patient_id'), 'patient'),
+      tokenKeyInfo(scope('visits_masked', 'visits', 'patient_id'), 'patient'),
     );
     assert.equal(
-      tokenKeyInfo('patients', 'patient_id'),
-      'privet-token-column|8:patients|patient_id',
+      tokenKeyInfo(scope('patients_masked', 'patients', 'patient_id')),
+      'privet-token-view|15:patients_masked|8:patients|patient_id',
     );
-    const a = await deriveTokenKey(master, tokenKeyInfo('patients', 'patient_id'));
-    const b = await deriveTokenKey(master, tokenKeyInfo('visits', 'patient_id'));
+    const a = await deriveTokenKey(master, tokenKeyInfo(scope('p', 'patients', 'patient_id')));
+    const b = await deriveTokenKey(master, tokenKeyInfo(scope('v', 'visits', 'patient_id')));
     assert.notDeepEqual(a, b);
+    // Two views of one source: the same column's tokens differ unless a join group is declared.
+    const first = await deriveTokenKey(master, tokenKeyInfo(scope('ages', 'patients', 'id')));
+    const second = await deriveTokenKey(master, tokenKeyInfo(scope('zips', 'patients', 'id')));
+    assert.notDeepEqual(first, second);
   });
 
-  test('no source or column name spells a join group or another column', () => {
+  test('no view, source or column name spells a join group or another column', () => {
     // A source named "join" once gave column "person" the key of join group "person".
-    assert.notEqual(tokenKeyInfo('join', 'person'), tokenKeyInfo('people', 'id', 'person'));
-    assert.notEqual(tokenKeyInfo('a|b', 'c'), tokenKeyInfo('a', 'b|c'));
+    const scope = (view: string, source: string, column: string) => ({ view, source, column });
+    assert.notEqual(
+      tokenKeyInfo(scope('v', 'join', 'person')),
+      tokenKeyInfo(scope('v', 'people', 'id'), 'person'),
+    );
+    assert.notEqual(tokenKeyInfo(scope('v', 'a|b', 'c')), tokenKeyInfo(scope('v', 'a', 'b|c')));
+    assert.notEqual(tokenKeyInfo(scope('v|1:a', 'b', 'c')), tokenKeyInfo(scope('v', 'a|1:b', 'c')));
   });
 
   test('a master key under 256 bits is refused', async () => {

@@ -106,4 +106,33 @@ describe('k-anonymity on UCI Adult', async () => {
       'no view of the batch is published',
     );
   });
+  test('two views tokenizing one column without a join group cannot be joined on the tokens; with one, they can', async () => {
+    const variant = structuredClone(policy);
+    const codes = variant.views['adult_codes'];
+    assert.ok(codes?.tier === 'masked');
+    codes.columns['person_id'] = { op: 'token' };
+    const stateDir = freshStateDir();
+    states.push(stateDir);
+    const publish = (p: Policy) =>
+      publishViews({ policy: p, policyText: text, policyDir, stateDir });
+    const shared = async () => {
+      const [n] = await col(
+        `SELECT count(*) FROM read_parquet('${viewFiles(stateDir, 'adult_masked').parquet}') a
+         JOIN read_parquet('${viewFiles(stateDir, 'adult_codes').parquet}') b USING (person_id)`,
+      );
+      return Number(n);
+    };
+    await publish(variant);
+    assert.equal(await shared(), 0, 'no token of one view appears in the other');
+    // Declared joinable: the same person has the same token in both views.
+    const joinable = structuredClone(variant);
+    for (const name of ['adult_masked', 'adult_codes']) {
+      const view = joinable.views[name];
+      assert.ok(view?.tier === 'masked');
+      view.columns['person_id'] = { op: 'token', join_group: 'person' };
+    }
+    const r = (await publish(joinable)).find((x) => x.view === 'adult_masked');
+    assert.ok(r && r.rows > 0);
+    assert.equal(await shared(), r.rows, 'each kept row of adult_masked joins its one row');
+  });
 });

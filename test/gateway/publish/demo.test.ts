@@ -100,7 +100,13 @@ describe('publishing the demo masked views', async () => {
     // A random sample of people: the token computed with node:crypto from the raw id and the
     // join-group key appears once in patients_masked and once per raw visit in visits_masked.
     const master = new Uint8Array(readFileSync(masterKeyPath(stateA)));
-    const key = await deriveTokenKey(master, tokenKeyInfo('patients', 'patient_id', 'patient'));
+    const key = await deriveTokenKey(
+      master,
+      tokenKeyInfo(
+        { view: 'patients_masked', source: 'patients', column: 'patient_id' },
+        'patient',
+      ),
+    );
     const sample =
       await q(`SELECT * FROM (SELECT p.patient_id AS id, count(v.visit_id) AS visits FROM read_parquet('${raw.patients}') p
       LEFT JOIN read_parquet('${raw.visits}') v USING (patient_id) GROUP BY p.patient_id) USING SAMPLE reservoir(500 ROWS)`);
@@ -238,7 +244,13 @@ describe('publishing the demo masked views', async () => {
 
   test('manifests carry hashes and operators but no key material', async () => {
     const master = new Uint8Array(readFileSync(masterKeyPath(stateA)));
-    const derived = await deriveTokenKey(master, tokenKeyInfo('patients', 'patient_id', 'patient'));
+    const derived = await deriveTokenKey(
+      master,
+      tokenKeyInfo(
+        { view: 'patients_masked', source: 'patients', column: 'patient_id' },
+        'patient',
+      ),
+    );
     for (const r of results) {
       const files = viewFiles(stateA, r.view);
       const m = r.manifest;
