@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import type { OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
 import {
   checkOutput,
+  approvalHash,
   outputContentHash,
   type NotebookOutput,
   type ReviewResult,
@@ -209,19 +210,35 @@ describe('Privet MIME types from a kernel are not trusted', () => {
     assert.equal(await releases.verify(failing, other), false, 'a failed call learns nothing');
   });
 
-  it('answers known approvals synchronously with the same hash as outputContentHash', async () => {
+  it('answers known approvals synchronously with the same hash as approvalHash', async () => {
     const output: NotebookOutput = {
       output_type: 'display_data',
       data: { 'text/plain': `contact ${EMAIL} — ünïcode`, 'application/json': { a: [1, 2] } },
       metadata: {},
     };
-    const hash = await outputContentHash(output);
-    assert.equal(contentHashNow(output), hash);
+    const hash = await approvalHash(output, '');
+    assert.equal(hash, await outputContentHash(output), 'a display output: its content alone');
+    assert.equal(contentHashNow(output, ''), hash);
     const approvals = new Approvals();
-    assert.equal(approvals.knownApprovedOutput('exp-1', output), false);
+    assert.equal(approvals.knownApprovedOutput('exp-1', output, ''), false);
     approvals.remember('exp-1', hash);
-    assert.equal(approvals.knownApprovedOutput('exp-1', output), true);
-    assert.equal(approvals.knownApprovedOutput('exp-2', output), false);
+    assert.equal(approvals.knownApprovedOutput('exp-1', output, ''), true);
+    assert.equal(approvals.knownApprovedOutput('exp-2', output, ''), false);
+  });
+
+  it('an approved stream part counts only after the same earlier parts of its stream', async () => {
+    const part: NotebookOutput = { output_type: 'stream', name: 'stdout', text: '3\n' };
+    const approvals = new Approvals();
+    const hash = await approvalHash(part, 'clinic    count\nnorth     ');
+    assert.equal(contentHashNow(part, 'clinic    count\nnorth     '), hash);
+    approvals.remember('exp-1', hash);
+    assert.equal(approvals.knownApprovedOutput('exp-1', part, 'clinic    count\nnorth     '), true);
+    assert.equal(
+      approvals.knownApprovedOutput('exp-1', part, 'diagnosis patients\nHIV       '),
+      false,
+      'the same "3" completing another table is not approved',
+    );
+    assert.equal(approvals.knownApprovedOutput('exp-1', part, ''), false);
   });
 });
 

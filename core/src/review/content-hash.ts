@@ -1,6 +1,9 @@
 // Why: an approval must cover exactly the content a reviewer saw. Hosts and the gateway hash the
 // same canonical form: multiline strings joined, execution counts, metadata and the display/execute
 // distinction dropped (they change on re-run without changing what is shown), keys sorted (JCS).
+// A stream part is checked as the continuation of the earlier parts of its stream in the cell, so
+// its approval covers those parts too: "3" approved after "clinics north" is not approved after
+// "HIV".
 import { canonicalJson } from '../record/canonical.js';
 import type { JsonValue } from '../record/types.js';
 import { digestOfContent } from './dp-release.js';
@@ -51,4 +54,24 @@ export function outputContentText(output: NotebookOutput): string {
 /** SHA-256 (hex) of an output's canonical content, via Web Crypto: binds an approval to content. */
 export async function outputContentHash(output: NotebookOutput): Promise<string> {
   return digestOfContent(outputContentText(output));
+}
+
+/**
+ * The canonical text an approval covers: the output's content (`outputContentText`) and, for a
+ * stream part that continues earlier parts of its stream in the cell (`streamContextBefore`),
+ * those parts too.
+ */
+export function approvalText(output: NotebookOutput, streamContext: string): string {
+  if (output.output_type !== 'stream' || streamContext === '') return outputContentText(output);
+  return canonicalJson({
+    kind: 'stream',
+    name: output.name,
+    before: streamContext,
+    text: joinLines(output.text),
+  });
+}
+
+/** SHA-256 (hex) of `approvalText`: what a review request's `contentHash` and every approval lookup use. */
+export async function approvalHash(output: NotebookOutput, streamContext: string): Promise<string> {
+  return digestOfContent(approvalText(output, streamContext));
 }

@@ -37,7 +37,12 @@ export {
 } from './widget-state.js';
 export { FrontendEchoes } from './widget-echo.js';
 export { holdWhileViewsUnknown, viewsUnknownFinding, viewUsedOf } from './views-unknown.js';
-export { outputContentHash, outputContentText } from './content-hash.js';
+export {
+  approvalHash,
+  approvalText,
+  outputContentHash,
+  outputContentText,
+} from './content-hash.js';
 export {
   savedPlaceholder,
   withholdForSave,

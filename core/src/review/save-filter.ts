@@ -7,7 +7,8 @@
 // state (`metadata.widgets`, written when a user turns on ipywidgets' "Save widget state") holds
 // whatever every widget showed, unchecked; it is never written (a widget restored from the file
 // stays held anyway, its state unseen by the gate).
-import { outputContentText } from './content-hash.js';
+import { approvalText } from './content-hash.js';
+import { streamContextBefore } from './stream.js';
 import { checkNotebook, type NotebookLike } from './notebook.js';
 import type { DisplayOutput, Finding, NotebookOutput, ReviewContext } from './types.js';
 
@@ -32,7 +33,10 @@ export function savedPlaceholder(rules: readonly string[]): DisplayOutput {
 export interface SaveFilterOptions {
   /** The same context the host checks outputs with before display. */
   context: ReviewContext;
-  /** True when a reviewer approved an output with this canonical content (`outputContentText`). */
+  /**
+   * True when a reviewer approved an output with this canonical content (`approvalText`: a stream
+   * part with the earlier parts of its stream in the cell).
+   */
   approved: (contentText: string) => boolean;
   /** A host's extra fail-closed finding for an output the engine passed (or null). */
   extraFinding?: (output: NotebookOutput) => Finding | null;
@@ -76,7 +80,9 @@ export function withholdForSave<T extends NotebookLike>(
       if (!extra) continue;
       rules = [extra.rule];
     }
-    if (!isApproved(out, options.approved)) heldRules.set(`${cell}:${output}`, rules);
+    const outputs = notebook.cells[cell]?.outputs ?? [];
+    if (!isApproved(out, outputs, output, options.approved))
+      heldRules.set(`${cell}:${output}`, rules);
   }
   if (heldRules.size === 0) return { notebook, withheld: 0 };
   let withheld = 0;
@@ -105,10 +111,20 @@ export function withholdForSave<T extends NotebookLike>(
   return { notebook: { ...notebook, cells } as T, withheld };
 }
 
-/** True when `approved` vouches for the output's exact content (false if it cannot be read). */
-function isApproved(output: NotebookOutput, approved: (text: string) => boolean): boolean {
+/**
+ * True when `approved` vouches for the exact content of `output` (output `index` of its cell's
+ * `outputs`; a stream part after the parts before it); false if it cannot be read.
+ */
+function isApproved(
+  output: NotebookOutput,
+  outputs: readonly unknown[],
+  index: number,
+  approved: (text: string) => boolean,
+): boolean {
   try {
-    return approved(outputContentText(output));
+    const before =
+      output.output_type === 'stream' ? streamContextBefore(outputs, index, output.name) : '';
+    return approved(approvalText(output, before));
   } catch {
     return false;
   }

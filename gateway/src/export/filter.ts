@@ -26,7 +26,9 @@ import {
   checkOutput,
   joinText,
   holdingRules,
+  approvalHash,
   outputContentHash,
+  streamContextBefore,
   settingsFromExportRules,
   type NotebookOutput,
   type ReviewResult,
@@ -213,6 +215,24 @@ async function hashOf(output: JsonValue): Promise<string> {
   }
 }
 
+/**
+ * The hash an approval of output `oi` of `outputs` would carry (approvalHash: a stream part after
+ * the earlier parts of its stream in the cell), or undefined when it has no canonical form.
+ */
+async function approvalHashOf(
+  outputs: readonly JsonValue[],
+  oi: number,
+): Promise<string | undefined> {
+  const output = outputs[oi] as unknown as NotebookOutput;
+  try {
+    const before =
+      output.output_type === 'stream' ? streamContextBefore(outputs, oi, output.name) : '';
+    return await approvalHash(output, before);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A raw-value lookup of the export, and what a hit withholds. */
 interface RawValueLookupPlan {
   item: OutputLeakItem;
@@ -223,10 +243,11 @@ interface RawValueLookupPlan {
 async function outputLine(
   ci: number,
   oi: number,
-  output: JsonValue,
+  outputs: readonly JsonValue[],
   result: ReviewResult | undefined,
   ctx: FilterContext,
 ): Promise<ExportManifestOutput> {
+  const output = outputs[oi]!;
   const contentHash = await hashOf(output);
   const line: ExportManifestOutput = {
     cellIndex: ci,
@@ -237,7 +258,8 @@ async function outputLine(
   if (checkedOutput(output) === undefined) line.rules = ['malformed'];
   else if (result?.verdict === 'pass') line.status = 'passed';
   else {
-    const reviewId = ctx.approvedReviewId(contentHash);
+    const approval = await approvalHashOf(outputs, oi);
+    const reviewId = approval === undefined ? undefined : ctx.approvedReviewId(approval);
     if (reviewId !== undefined) {
       line.status = 'approved';
       line.reviewId = reviewId;
@@ -317,8 +339,8 @@ export async function filterNotebook(
     if (!Array.isArray(source.outputs) || cell.cell_type !== 'code') continue;
     const outputs = source.outputs;
     const cellLines: ExportManifestOutput[] = [];
-    for (const [oi, output] of outputs.entries())
-      cellLines.push(await outputLine(ci, oi, output, verdicts.get(`${ci}:${oi}`), ctx));
+    for (const oi of outputs.keys())
+      cellLines.push(await outputLine(ci, oi, outputs, verdicts.get(`${ci}:${oi}`), ctx));
     // A raw identifier value withholds what holds it (a stream is looked up whole).
     const kept = (i: number): boolean =>
       cellLines[i]?.status === 'passed' || cellLines[i]?.status === 'approved';

@@ -5,7 +5,7 @@
 import type { Policy } from '@privet/core';
 import {
   checkOutputAfter,
-  outputContentHash,
+  approvalHash,
   settingsFromExportRules,
   type NotebookOutput,
   type ReviewResult,
@@ -23,7 +23,7 @@ export interface SubmitCheckInput {
   releases: string[];
 }
 
-/** The submitted output's content hash, export-mode check and raw-value verdict. */
+/** The submitted output's approval hash (content after its stream context), export-mode check and raw-value verdict. */
 export interface SubmitCheck {
   contentHash: string;
   result: ReviewResult;
@@ -37,7 +37,8 @@ export async function checkSubmitted(
   rawValue: (item: OutputLeakItem) => boolean,
 ): Promise<SubmitCheck> {
   const { output, streamContext } = input;
-  const contentHash = await outputContentHash(output);
+  // A stream part's approval covers the earlier parts of its stream it was checked after.
+  const contentHash = await approvalHash(output, streamContext);
   const result = checkOutputAfter(output, streamContext, {
     policy: settingsFromExportRules(input.exportRules),
     mode: 'export',

@@ -30,8 +30,8 @@ import {
   holdWhileViewsUnknown,
   StreamChecker,
   streamContextBefore,
-  outputContentHash,
-  outputContentText,
+  approvalHash,
+  approvalText,
   unreadableResult,
   widgetCheckInput,
   widgetFinding,
@@ -545,7 +545,9 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     if (!gate.client) return this.hold({ ...held, state: 'signed-out' });
     const experiment = this.host.experiment();
     if (!experiment) return this.hold({ ...held, state: 'no-experiment' });
-    const hash = await outputContentHash(held.output);
+    // A stream part's approval covers the earlier parts of its stream it was checked after.
+    const before = held.output.output_type === 'stream' ? this.streamContext(held.output.name) : '';
+    const hash = await approvalHash(held.output, before);
     if (generation !== this.generation) return;
     let state: HeldState = 'unavailable';
     let reviewId: string | undefined;
@@ -553,7 +555,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       const status = await gate.approval(experiment, hash);
       if (generation !== this.generation) return;
       if (status?.state === 'approved') {
-        gate.rememberApproved(experiment, outputContentText(held.output));
+        gate.rememberApproved(experiment, approvalText(held.output, before));
         return this.reveal(snapshot, generation, mark);
       }
       state = status ? heldState(status.state) : 'none';

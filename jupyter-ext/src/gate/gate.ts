@@ -57,7 +57,7 @@ export class OutputGate {
   private views: ViewSummary[] | null = null;
   private readonly samples: number[] = [];
   private measures = 0;
-  /** Canonical contents (`outputContentText`) shown because a reviewer approved them, per experiment. */
+  /** Canonical contents (`approvalText`) shown because a reviewer approved them, per experiment. */
   private readonly approvedShown = new Map<string, Set<string>>();
   /** The gateway's raw-value verdicts (cached per gateway, experiment and content). */
   private readonly rawValues = new RawValueChecks();

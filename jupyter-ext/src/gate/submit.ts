@@ -4,7 +4,7 @@
  * console path, cell and output index). Binds the notebook to the experiment and records the pending state.
  */
 import { showErrorMessage } from '@jupyterlab/apputils';
-import { outputContentHash, type NotebookOutput } from '@privet/core/review/index';
+import { approvalHash, type NotebookOutput } from '@privet/core/review/index';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { ReviewRequest } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
@@ -45,7 +45,7 @@ export async function submitForReview(
     });
     const notebook = host.notebook();
     if (notebook) bindExperiment(notebook, experiment); // consoles have no metadata to bind
-    const hash = held.hash ?? (await outputContentHash(held.output));
+    const hash = held.hash ?? (await approvalHash(held.output, held.streamContext ?? ''));
     if (hash !== review.contentHash) {
       console.warn('Privet: the gateway hashed the output differently; approvals may not match.');
     }

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  approvalText,
   checkOutput,
   outputContentText,
   savedPlaceholder,
@@ -87,6 +88,30 @@ describe('withholdForSave', () => {
     assert.equal(withheld, 0);
     assert.deepEqual(asked, [outputContentText(emailResult)]);
     assert.deepEqual((saved.cells[1]!.outputs as NotebookOutput[])[0], emailResult);
+  });
+
+  test('an approved stream part is kept only after the parts it was approved after', () => {
+    const part: NotebookOutput = {
+      output_type: 'stream',
+      name: 'stdout',
+      text: 'oe@example.org\n',
+    };
+    const cell = (before: string): NotebookOutput[] => [
+      { output_type: 'stream', name: 'stdout', text: before },
+      { output_type: 'stream', name: 'stderr', text: 'warning: slow\n' },
+      part,
+    ];
+    // A reviewer approved both parts of "write to jane.roe@example.org" as the cell printed them.
+    const approvedTexts = new Set([
+      approvalText({ output_type: 'stream', name: 'stdout', text: 'write to jane.r' }, ''),
+      approvalText(part, 'write to jane.r'),
+    ]);
+    const options = { context: {}, approved: (t: string) => approvedTexts.has(t) };
+    assert.equal(withholdForSave(notebook(cell('write to jane.r')), options).withheld, 0);
+    // The same second part completing another address is not approved: both parts are withheld.
+    const other = withholdForSave(notebook(cell('write to bob.r')), options);
+    assert.equal(other.withheld, 2);
+    assert.ok(!JSON.stringify(other.notebook).includes('oe@example.org'));
   });
 
   test('an email streamed in two chunks withholds both chunks of that stream only', () => {

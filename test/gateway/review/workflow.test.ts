@@ -10,7 +10,12 @@ import type {
   ReviewStatusResponse,
   VerifyReleasesResponse,
 } from '@privet/core';
-import { DP_RELEASE_MIME, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
+import {
+  DP_RELEASE_MIME,
+  approvalHash,
+  outputContentHash,
+  type NotebookOutput,
+} from '@privet/core/review/index';
 import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
 import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
 import { LeakService } from '../../../gateway/src/leak/service.js';
@@ -135,7 +140,12 @@ describe('submitting outputs', () => {
     assert.equal(res.status, 201);
     const r = (await res.json()) as ReviewRequest;
     assert.deepEqual([...new Set(r.findings.map((f) => f.rule))], ['small-cell']);
-    assert.equal(r.contentHash, await outputContentHash(part as NotebookOutput));
+    // The approval covers the part after the parts it continues (approvalHash), not the part alone.
+    assert.equal(
+      r.contentHash,
+      await approvalHash(part as NotebookOutput, 'city count\nRiverton 250\n'),
+    );
+    assert.notEqual(r.contentHash, await outputContentHash(part as NotebookOutput));
     const notStream = await g.call('POST', '/reviews', 'ana', body('city count\n', PASSING));
     assert.equal(notStream.status, 400);
     assert.match((await errorOf(notStream)).message, /streamContext.*not a stream/);

@@ -1,13 +1,13 @@
 /**
  * Reviewer approvals by content hash: an approval covers exactly the content that was reviewed
- * (core's outputContentHash), and the gateway answers which hashes are approved (POST
+ * (core's approvalHash: a stream part together with the earlier parts of its stream), and the gateway answers which hashes are approved (POST
  * /reviews/status). Approved hashes are cached per experiment; anything else is asked again, and a
  * failed question counts as "not approved" (fail closed). The cache answers synchronously too
  * (`knownApprovedOutput`), so the output gate can decide without waiting for the gateway. The DP
  * releases the gateway vouches for are kept alongside (`releases`).
  */
 import { createHash } from 'node:crypto';
-import { outputContentHash, outputContentText, type NotebookOutput } from '@privet/core';
+import { approvalHash, approvalText, type NotebookOutput } from '@privet/core';
 import type { ReviewState } from '@privet/core/protocol';
 import type { GatewayClient } from '../client/gateway.js';
 import type { HeldOutputs } from './held.js';
@@ -37,9 +37,12 @@ export class Approvals {
     return this.approved.has(key(experiment, contentHash));
   }
 
-  /** True when this output's exact content is known approved in the experiment (no network). */
-  knownApprovedOutput(experiment: string, output: NotebookOutput): boolean {
-    return this.knownApproved(experiment, contentHashNow(output));
+  /**
+   * True when this output's exact content (after `streamContext`, the earlier parts of its
+   * stream) is known approved in the experiment (no network).
+   */
+  knownApprovedOutput(experiment: string, output: NotebookOutput, streamContext: string): boolean {
+    return this.knownApproved(experiment, contentHashNow(output, streamContext));
   }
 
   /** Records an approval seen elsewhere (e.g. a decision made in this window). */
@@ -75,13 +78,14 @@ export class Approvals {
     return result;
   }
 
-  /** True when a reviewer approved exactly this output's content in the experiment. */
+  /** True when a reviewer approved exactly this output's content (after `streamContext`) in the experiment. */
   async isApproved(
     client: GatewayClient,
     experiment: string,
     output: NotebookOutput,
+    streamContext: string,
   ): Promise<boolean> {
-    const hash = await outputContentHash(output);
+    const hash = await approvalHash(output, streamContext);
     return (await this.approvedHashes(client, experiment, [hash])).has(hash);
   }
 
@@ -95,7 +99,8 @@ export class Approvals {
       held.entries().map(async ([heldId, h]) => ({
         heldId,
         held: h,
-        contentHash: h.submitted?.contentHash ?? (await outputContentHash(h.output)),
+        contentHash:
+          h.submitted?.contentHash ?? (await approvalHash(h.output, h.streamContext ?? '')),
       })),
     );
     if (entries.length === 0) return [];
@@ -120,9 +125,9 @@ export class Approvals {
   }
 }
 
-/** outputContentHash computed synchronously (Node's SHA-256 of the same canonical text). */
-export function contentHashNow(output: NotebookOutput): string {
-  return createHash('sha256').update(outputContentText(output), 'utf8').digest('hex');
+/** approvalHash computed synchronously (Node's SHA-256 of the same canonical text). */
+export function contentHashNow(output: NotebookOutput, streamContext: string): string {
+  return createHash('sha256').update(approvalText(output, streamContext), 'utf8').digest('hex');
 }
 
 function key(experiment: string, contentHash: string): string {

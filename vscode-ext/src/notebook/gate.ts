@@ -307,7 +307,7 @@ export class OutputGate implements vscode.Disposable {
    */
   private async askGateway(
     readings: readonly OutputReading[],
-  ): Promise<(output: NotebookOutput) => boolean> {
+  ): Promise<(output: NotebookOutput, streamContext: string) => boolean> {
     const signedIn = this.session.signedIn;
     if (!signedIn) return () => false;
     const unknown: UnknownReleases = new Map();
@@ -320,9 +320,9 @@ export class OutputGate implements vscode.Disposable {
     const hashes = new Map<NotebookOutput, string>();
     for (const { output: o, streamContext } of readings) {
       if (gateReview(o, this.views.current(), known, streamContext).verdict === 'pass') continue;
-      if (this.knownApproved(experiment, o)) continue;
+      if (this.knownApproved(experiment, o, streamContext)) continue;
       try {
-        hashes.set(o, contentHashNow(o));
+        hashes.set(o, contentHashNow(o, streamContext));
       } catch {
         // Content without a canonical form cannot have been approved.
       }
@@ -333,9 +333,12 @@ export class OutputGate implements vscode.Disposable {
             ...new Set(hashes.values()),
           ])
         : new Set<string>();
-    return (o) => {
+    return (o, streamContext) => {
       const hash = hashes.get(o);
-      return (hash !== undefined && approved.has(hash)) || this.knownApproved(experiment, o);
+      return (
+        (hash !== undefined && approved.has(hash)) ||
+        this.knownApproved(experiment, o, streamContext)
+      );
     };
   }
 
@@ -524,7 +527,10 @@ export class OutputGate implements vscode.Disposable {
         // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
         let review = gateReview(original, views, knownRelease, streamContext);
         if (raw) review = withFinding(review, rawValueFinding(raw));
-        else if (review.verdict === 'pass' || this.knownApproved(experiment, original)) {
+        else if (
+          review.verdict === 'pass' ||
+          this.knownApproved(experiment, original, streamContext)
+        ) {
           outputs.push(o);
           shown.push(readings[i]!);
           continue;
@@ -554,11 +560,18 @@ export class OutputGate implements vscode.Disposable {
     return { held: heldNow, shown };
   }
 
-  /** True when this window already knows a reviewer approved exactly this content (no network). */
-  private knownApproved(experiment: string | undefined, output: NotebookOutput): boolean {
+  /**
+   * True when this window already knows a reviewer approved exactly this content, after
+   * `streamContext` (no network).
+   */
+  private knownApproved(
+    experiment: string | undefined,
+    output: NotebookOutput,
+    streamContext: string,
+  ): boolean {
     if (!experiment) return false;
     try {
-      return this.approvals.knownApprovedOutput(experiment, output);
+      return this.approvals.knownApprovedOutput(experiment, output, streamContext);
     } catch {
       return false; // content without a canonical form has no approval
     }
@@ -631,7 +644,7 @@ export class OutputGate implements vscode.Disposable {
       const views = this.views.current();
       const known = this.approvals.releases.lookup();
       const passes = gateReview(e.output, views, known, contextOf(e)).verdict === 'pass';
-      if (passes || approved(e.output)) return true;
+      if (passes || approved(e.output, contextOf(e))) return true;
       if (views === null) this.heldWhileViewsUnknown.add(e.heldId);
       return false;
     });

@@ -32,7 +32,6 @@ import { outputOfItem, partsDecodeTo } from '../shared/output-items.js';
 import type { HeldOutputs } from './held.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
 import type { Approvals } from './approvals.js';
-import { fromCellOutput } from './convert.js';
 import type {
   KnownRelease,
   RawValueChecks,
@@ -96,18 +95,6 @@ function readingsWithItem(
     const readings = cellReadings(cell, held);
     return at.map((i) => readings[i]!);
   });
-}
-
-/** The outputs in `notebook` holding this item (see holdsItem). */
-function outputsWithItem(
-  notebook: vscode.NotebookDocument,
-  mime: string,
-  text: string,
-): vscode.NotebookCellOutput[] {
-  return notebook
-    .getCells()
-    .flatMap((cell) => cell.outputs)
-    .filter((o) => holdsItem(o, mime, text));
 }
 
 /** Answers the gate renderer's approval questions. */
@@ -315,7 +302,10 @@ export class RendererApprovals implements vscode.Disposable {
     }
   }
 
-  /** True when a reviewer approved the whole content of an output holding that item. */
+  /**
+   * True when a reviewer approved the whole content of an output holding that item (a stream part
+   * after the earlier parts of its stream, as it was approved).
+   */
   private async approved(
     notebook: vscode.NotebookDocument,
     mime: string,
@@ -323,13 +313,18 @@ export class RendererApprovals implements vscode.Disposable {
   ): Promise<boolean> {
     const signedIn = this.session.signedIn;
     if (!signedIn?.experiment) return false;
-    for (const output of outputsWithItem(notebook, mime, text)) {
+    let readings: OutputReading[];
+    try {
+      readings = readingsWithItem(notebook, this.held, mime, text);
+    } catch {
+      return false; // an output that cannot be read is not approved
+    }
+    for (const { output, streamContext } of readings) {
       try {
-        const original = fromCellOutput(output);
-        if (await this.approvals.isApproved(signedIn.client, signedIn.experiment, original))
-          return true;
+        const { client, experiment } = signedIn;
+        if (await this.approvals.isApproved(client, experiment, output, streamContext)) return true;
       } catch {
-        // An output that cannot be read or asked about is not approved.
+        // An output that cannot be asked about is not approved.
       }
     }
     return false;

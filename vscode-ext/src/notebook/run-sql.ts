@@ -185,7 +185,8 @@ export class SqlCellRunner {
       mode: 'display',
     });
     if (review.verdict === 'pass') return undefined;
-    if (await this.approvals.isApproved(this.client, this.experiment, output)) return undefined;
+    // A SQL cell's result is one display output: no stream parts before it.
+    if (await this.approvals.isApproved(this.client, this.experiment, output, '')) return undefined;
     const heldId = this.held.hold({
       output,
       review,
