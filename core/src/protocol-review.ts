@@ -54,6 +54,7 @@ export interface ReviewRequest {
   /** The gateway's own verdict (export mode) and findings. */
   verdict: Verdict;
   findings: Finding[];
+  /** The output with identifier patterns masked: for reviewers and stewards ('' for analysts). */
   redactedPreview: string;
   justification: string;
   notebook?: string;

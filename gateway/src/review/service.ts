@@ -190,7 +190,7 @@ export class ReviewService {
           rules: holdingRules(result.findings),
         },
       });
-      return rowToRequest(row, [], e.purpose);
+      return this.forActor(rowToRequest(row, [], e.purpose), actor);
     });
     return this.settle(actor, 'submit', input.experiment, outcome);
   }
@@ -204,12 +204,12 @@ export class ReviewService {
           .map((e) => e.id);
     return this.store
       .list({ ...filter, ...(visible ? { visible } : {}) })
-      .map((r) => this.toRequest(r));
+      .map((r) => this.toRequest(r, actor));
   }
 
   /** One request, if the actor may see it. */
   get(actor: Actor, id: string): ReviewRequest {
-    return this.toRequest(this.visibleRow(actor, id));
+    return this.toRequest(this.visibleRow(actor, id), actor);
   }
 
   /** The original output of a request (reviewers and stewards; the read is audited). */
@@ -274,7 +274,7 @@ export class ReviewService {
           contentHash: row.content_hash,
         },
       });
-      return this.toRequest(this.store.byId(id) ?? row);
+      return this.toRequest(this.store.byId(id) ?? row, actor);
     });
     return this.settle(actor, 'decide', experiment, outcome);
   }
@@ -291,7 +291,7 @@ export class ReviewService {
         subject: id,
         details: { event: 'commented', length: text.length },
       });
-      return this.toRequest(row);
+      return this.toRequest(row, actor);
     });
   }
 
@@ -323,9 +323,21 @@ export class ReviewService {
     return row;
   }
 
-  private toRequest(row: ReviewRow): ReviewRequest {
+  /** The request as `actor` may see it (see forActor). */
+  private toRequest(row: ReviewRow, actor: Actor): ReviewRequest {
     const purpose = loadExperiment(this.db, row.experiment)?.purpose ?? '';
-    return rowToRequest(row, this.store.comments(row.id), purpose);
+    return this.forActor(rowToRequest(row, this.store.comments(row.id), purpose), actor);
+  }
+
+  /**
+   * The request without its redacted preview unless `actor` reviews or stewards: the preview hides
+   * identifier patterns only, so it still shows the small counts and rows that held the output,
+   * which its analysts' own screens withhold too.
+   */
+  private forActor(request: ReviewRequest, actor: Actor): ReviewRequest {
+    return hasRole(actor, this.policy, 'reviewer', 'steward')
+      ? request
+      : { ...request, redactedPreview: '' };
   }
 
   /** Returns the result, or audits the refusal and throws it. */

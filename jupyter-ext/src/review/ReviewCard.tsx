@@ -81,7 +81,7 @@ export function ReviewCard(props: ReviewCardProps): JSX.Element {
           </li>
         ))}
       </ul>
-      <RedactedPreview text={review.redactedPreview} />
+      {review.redactedPreview ? <RedactedPreview text={review.redactedPreview} /> : null}
       <div className="jp-Privet-reviewLabel">Cell code</div>
       <pre className="jp-Privet-reviewCode">{review.cellSource ?? '(not sent)'}</pre>
       <div className="jp-Privet-reviewMeta">

@@ -68,6 +68,21 @@ describe('submitting outputs', () => {
     assert.equal(r.contentHash, await outputContentHash(smallCellTable(3) as NotebookOutput));
     assert.deepEqual(r.viewsUsed, ['people_masked']);
     assert.equal(r.output, undefined);
+    // The redacted preview still shows the small counts that held it: reviewers see it, the
+    // analysts of the experiment (whose screens withhold the output) do not.
+    assert.equal(r.redactedPreview, '', 'not in the submitter’s answer');
+    const asAnalyst = (await (
+      await g.call('GET', `/reviews/${r.id}`, 'ana')
+    ).json()) as ReviewRequest;
+    assert.equal(asAnalyst.redactedPreview, '');
+    const listed = (await (await g.call('GET', '/reviews', 'ana')).json()) as {
+      reviews: ReviewRequest[];
+    };
+    assert.ok(listed.reviews.every((x) => x.redactedPreview === ''));
+    const asReviewer = (await (
+      await g.call('GET', `/reviews/${r.id}`, 'rev')
+    ).json()) as ReviewRequest;
+    assert.match(asReviewer.redactedPreview, /3/);
   });
   test('a passing output needs no review; the same content cannot be submitted twice', async () => {
     const pass = await submit(PASSING);
