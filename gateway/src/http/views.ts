@@ -34,7 +34,8 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
 /**
  * How the published view differs from its definition in the loaded policy, or undefined when it
  * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity;
- * for a synthetic view a column added or dropped, a column's prefix, its ε or δ. A steward who
+ * for a synthetic view its source's privacy unit, a column added or dropped, a column's prefix,
+ * its ε or δ. A steward who
  * tightens a view and restarts the gateway must not find analysts still reading the looser
  * version: its rows are refused until it is published again.
  */
@@ -46,7 +47,7 @@ export function staleDefinition(
   if (view.tier === 'dp') return undefined;
   if (manifest.source !== view.source)
     return `it was made from source "${manifest.source}", and the policy now names "${view.source}"`;
-  if (view.tier === 'synthetic') return staleSynthetic(view, manifest);
+  if (view.tier === 'synthetic') return staleSynthetic(view, manifest, policy);
   const published = new Map(manifest.columns.map((c) => [c.name, c.operator]));
   const wanted = new Map(policyColumns(policy, view).map((c) => [c.name, c.operator]));
   for (const [name, operator] of published) {
@@ -108,7 +109,17 @@ function publishedPrefix(operator: string): number | undefined {
 }
 
 /** How a published synthetic view differs from the policy's definition (see staleDefinition). */
-function staleSynthetic(view: SyntheticView, manifest: ViewManifest): string | undefined {
+function staleSynthetic(
+  view: SyntheticView,
+  manifest: ViewManifest,
+  policy: Policy,
+): string | undefined {
+  const unit = policy.sources[view.source]?.privacy_unit;
+  const readUnit = (manifest.privacy as { privacyUnit?: unknown } | undefined)?.privacyUnit;
+  if (readUnit !== unit)
+    return typeof readUnit === 'string'
+      ? `it was made with one row per "${readUnit}", and the policy's privacy unit is now "${unit ?? '(none)'}"`
+      : `its manifest does not say which privacy unit it was made with (the policy's is "${unit ?? '(none)'}")`;
   const wanted = new Set(view.columns);
   for (const { name, operator } of manifest.columns) {
     if (!wanted.has(name)) return `column "${name}" is published, and the policy now leaves it out`;

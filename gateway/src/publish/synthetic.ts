@@ -41,6 +41,8 @@ export interface SyntheticPrivacy {
   seedHash: string;
   seedFrom: 'policy' | 'derived';
   inputsHash: string;
+  /** The source's privacy unit: one row per unit was read. */
+  privacyUnit: string;
   budget: { kind: 'publication'; source: string; reservation: string };
   fidelityVisibleToAnalysts: boolean;
 }
@@ -93,9 +95,18 @@ function canonical(value: unknown): string {
  * source's declarations of its columns (bounds, categories, types). Binds charges and derived seeds.
  */
 export function synthesisInputsHash(policy: Policy, name: string, view: SyntheticView): string {
-  const decls = policy.sources[view.source]?.columns ?? {};
-  const columns = Object.fromEntries(view.columns.map((c) => [c, decls[c] ?? null]));
-  return sha256(canonical({ v: 1, name, view, columns }));
+  const source = policy.sources[view.source];
+  // The privacy unit decides which rows are read (one per unit), and every declared column of the
+  // source goes into that choice: a change of either is a change of inputs (rebuilt, charged).
+  return sha256(
+    canonical({
+      v: 2,
+      name,
+      view,
+      privacyUnit: source?.privacy_unit ?? null,
+      sourceColumns: source?.columns ?? null,
+    }),
+  );
 }
 
 /**
@@ -235,6 +246,7 @@ export async function stageSyntheticView(input: StageSyntheticInput): Promise<St
     seedHash: await seedHash(seed),
     seedFrom: from,
     inputsHash: input.inputsHash,
+    privacyUnit: input.unitColumn,
     budget: { kind: 'publication', source: view.source, reservation: input.reservation },
     fidelityVisibleToAnalysts: view.fidelity_for_analysts === true,
   };

@@ -23,6 +23,7 @@ import { viewSeed, type SyntheticPrivacy } from '../../../gateway/src/publish/sy
 import { seedHash } from '@privet/core/synth/seeded-random';
 import type { SyntheticView } from '@privet/core';
 import { freshStateDir } from '../publish/helpers.js';
+import { staleDefinition } from '../../../gateway/src/http/views.js';
 import { fixturePolicy, policyText, RARE_CITY, writeSource } from './fixture.js';
 
 const VIEW = 'people_synth';
@@ -210,6 +211,28 @@ describe('publishing synthetic views', () => {
     assert.equal(charges(stateA).length, 1, 'not charged again');
     assert.equal(readManifest(stateA, VIEW)!.sourceHash, keyed, 're-keyed');
     assert.equal(fileHash(viewFiles(stateA, VIEW).parquet), parquetBefore, 'rows untouched');
+  });
+
+  test('a new privacy unit is a new input: the old view is refused, then rebuilt and charged', async () => {
+    const stateU = state();
+    await publish(sourceDir, stateU, seeded);
+    const kept = readManifest(stateU, VIEW)!;
+    assert.equal((kept.privacy as { privacyUnit?: string }).privacyUnit, 'person_id');
+    // One row per city now: the rows read one per person would give each unit many rows.
+    const byCity = seeded.replace('privacy_unit: person_id', 'privacy_unit: city');
+    assert.notEqual(byCity, seeded);
+    const policy = fixturePolicy(byCity);
+    const view = policy.views[VIEW]!;
+    assert.match(
+      staleDefinition(policy, view, kept) ?? '',
+      /made with one row per "person_id", and the policy's privacy unit is now "city"/,
+    );
+    const [again] = await publish(sourceDir, stateU, byCity);
+    assert.ok(again && again.unchanged !== true, 'rebuilt, not kept');
+    assert.equal(charges(stateU).length, 2, 'and charged');
+    const rebuilt = readManifest(stateU, VIEW)!;
+    assert.equal(staleDefinition(policy, view, rebuilt), undefined);
+    assert.ok(rebuilt.rows < kept.rows / 10, `${rebuilt.rows} rows: about one per city`);
   });
 
   test('progress: reserve, synthesis stages, staged, charged, then swapped', () => {
