@@ -33,6 +33,13 @@ interface Gate {
     output: NotebookOutput,
     before?: string,
   ): Promise<RawValueVerdict> | null;
+  latestRawValueVerdict(
+    experiment: string | null,
+    output: NotebookOutput,
+    before: string,
+    wanted: () => boolean,
+    saved?: NotebookOutput,
+  ): Promise<RawValueVerdict | null> | null;
   noteGatewayHold(output: NotebookOutput, finding: Finding | null): void;
   gatewayHold(output: NotebookOutput): Finding | null;
 }
@@ -303,6 +310,52 @@ describe('saving an output held on the gateway’s verdict (jupyter-ext gate/sav
     assert.match(saved, /Zed Quorvath/);
     gate.noteGatewayHold(raw, null);
     assert.match(savedText(), new RegExp(RAW));
+  });
+
+  test('is written as a placeholder while its raw-value verdict is awaited (a save before the gateway answers)', async () => {
+    const client = fakeClient();
+    let answer: (() => void) | undefined;
+    const slow = {
+      ...client,
+      // The gateway takes its time (its first check builds the index): no verdict yet.
+      checkOutputLeaks: async (body: OutputLeakCheckRequest) => {
+        await new Promise<void>((resolve) => (answer = resolve));
+        return client.checkOutputLeaks(body);
+      },
+    };
+    /** Lets the call now out be answered (waits, bounded, for it to go out). */
+    const answerNow = async (): Promise<void> => {
+      for (let i = 0; i < 100 && !answer; i++) await new Promise((r) => setTimeout(r, 10));
+      const release = answer;
+      answer = undefined;
+      assert.ok(release, 'the check went out');
+      release();
+    };
+    const gate = new OutputGate(fakeServices(slow, 'ui-study').services);
+    const raw = stream(`${RAW}\n`);
+    const model = notebookModel([raw]);
+    filterSavedOutputs(model, { gate, experiment: () => 'ui-study' });
+    const savedText = (): string => JSON.stringify(model.toJSON());
+    // What GatedOutput asks before it shows the output: the saved form goes along.
+    const pending = gate.latestRawValueVerdict('ui-study', raw, '', () => true, raw);
+    assert.ok(pending);
+    const whilePending = savedText();
+    assert.doesNotMatch(whilePending, new RegExp(RAW), 'not written before the verdict');
+    assert.match(whilePending, /raw-value/);
+    await answerNow();
+    assert.deepEqual(await pending, { state: 'raw' });
+    gate.noteGatewayHold(raw, RAW_VALUE_FINDING); // as GatedOutput notes the verdict
+    assert.doesNotMatch(savedText(), new RegExp(RAW));
+    // A clear verdict, noted, lets a made-up name be saved as it is.
+    const other = stream('Zed Quorvath\n');
+    const otherModel = notebookModel([other]);
+    filterSavedOutputs(otherModel, { gate, experiment: () => 'ui-study' });
+    const asked = gate.latestRawValueVerdict('ui-study', other, '', () => true, other);
+    assert.doesNotMatch(JSON.stringify(otherModel.toJSON()), /Zed Quorvath/);
+    await answerNow();
+    assert.deepEqual(await asked, { state: 'clear' });
+    gate.noteGatewayHold(other, null);
+    assert.match(JSON.stringify(otherModel.toJSON()), /Zed Quorvath/);
   });
 });
 

@@ -239,7 +239,9 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       const others = this.heldParts(model, output.name);
       if (others.length > 0) this.holdWithStream(model, output, others);
     }
-    const gatewayHold = rawValueHold(await this.rawValueVerdict(generation, model, local, before));
+    const gatewayHold = rawValueHold(
+      await this.rawValueVerdict(generation, model, local, before, output),
+    );
     if (generation !== this.generation) return;
     this.host.gate.noteGatewayHold(output, gatewayHold ? rawValueFinding(gatewayHold) : null);
     const { verdict, findings } = withRawValueHold(local.result, gatewayHold);
@@ -266,13 +268,15 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
    * The gateway's raw-value verdict on what the local check read (`local.checked`; a stream after
    * its earlier parts `before`), or null when none is asked for (signed out, no experiment). While
    * it is awaited nothing new is drawn; when the wait is visible and nothing is on screen yet, the
-   * placeholder says the output is being checked.
+   * placeholder says the output is being checked. Meanwhile `saved` (the output as the notebook
+   * saves it) is written to disk only as a placeholder.
    */
   private async rawValueVerdict(
     generation: number,
     model: OutputLike,
     local: CheckedOutput,
     before: string,
+    saved: NotebookOutput,
   ): Promise<RawValueVerdict | null> {
     const experiment = this.host.experiment();
     if (!this.host.gate.checksRawValues(experiment)) return null;
@@ -296,6 +300,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
         local.checked,
         before,
         () => generation === this.generation,
+        saved, // not saved as it is until the verdict is noted
       );
       return pending ? ((await pending) ?? SUPERSEDED) : null;
     } finally {

@@ -21,6 +21,7 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
+import { RAW_VALUE_UNCHECKED_FINDING } from './raw-value.js';
 import {
   RawValueChecks,
   VerifiedReleases,
@@ -176,16 +177,20 @@ export class OutputGate {
   /**
    * Like `rawValueVerdict`, for the current content of an output that keeps changing (a growing
    * log): the promise resolves to null, asking nothing, when `wanted` is false as its call goes
-   * out (a newer content of the same output is asked about instead).
+   * out (a newer content of the same output is asked about instead). `saved` (the output as the
+   * notebook saves it) is held for saving while the verdict is awaited — unchecked, it is not
+   * written to disk either — until the caller notes the verdict (`noteGatewayHold`).
    */
   latestRawValueVerdict(
     experiment: string | null,
     output: NotebookOutput,
     before: string,
     wanted: () => boolean,
+    saved?: NotebookOutput,
   ): Promise<RawValueVerdict | null> | null {
     const client = this.client;
     if (!client || !experiment) return null;
+    if (saved) this.noteGatewayHold(saved, RAW_VALUE_UNCHECKED_FINDING);
     return this.rawValues.checkLatest(client, experiment, output, before, wanted);
   }
 
