@@ -4,7 +4,8 @@
 // policy), kept in the same ledger tables as experiment budgets under the reserved key
 // `@publication` (never a valid experiment id), so `checkLedgerConsistency` and the audit log cover
 // it. Reserve before synthesis (an overspend is refused before any work or file), commit after the
-// view is staged and before it is renamed into place, refund on any failure in between.
+// view is staged and before it is renamed into place, refund on any failure in between — except a
+// failure of the synthesis itself once it began drawing noise, which is charged (chargeFailed).
 import type { Policy } from '@privet/core';
 import { parseRational, ZERO, type Rational } from '@privet/core/dp/rational';
 import type { AuditLog } from '../audit/log.js';
@@ -153,6 +154,19 @@ export class PublicationLedger {
   /** Makes a reservation a durable charge; throws if it was refunded meanwhile (do not publish). */
   commit(id: string, view: string): void {
     this.close(id, view, 'committed', null);
+  }
+
+  /**
+   * Charges a pending reservation whose synthesis failed after it began drawing noise: the failure
+   * itself (e.g. no bucket of a column's bounds cleared the noise) is a DP outcome the publisher
+   * saw, so it is paid for, with `reason` recorded. No-op once closed.
+   */
+  chargeFailed(id: string, view: string, reason: string): void {
+    try {
+      this.close(id, view, 'committed', reason.slice(0, 500));
+    } catch (err) {
+      if (!(err instanceof PublishError)) throw err;
+    }
   }
 
   /** Gives a pending reservation back (the view was not published). No-op once closed. */

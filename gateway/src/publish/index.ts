@@ -212,6 +212,8 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     return charges;
   };
   const reservations: { id: string; view: string }[] = [];
+  /** The reservation of a synthetic view whose synthesis failed after drawing noise (charged). */
+  let failedAfterNoise: string | undefined;
   const kept: PublishResult[] = [];
   // Views the audit log already names as published or charged: a failure is recorded for each.
   const audited: AuditedView[] = [];
@@ -345,6 +347,9 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
         reservations.push({ id: reservation, view: name });
         const dir = mkdtempSync(join(engine.allowedDirs[0] ?? root, `.tmp-${name}-`));
         tempDirs.push(dir);
+        // Once the synthesis has drawn noise, a failure is a DP outcome: its reservation is then
+        // charged, not refunded (see the catch below).
+        let drewNoise = false;
         const made = await stageSyntheticView({
           c: engine.connection,
           name,
@@ -360,6 +365,10 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           reservation,
           onProgress: (stage, fraction) =>
             progress({ view: name, step: 'synthesize', stage, fraction }),
+          onNoise: () => (drewNoise = true),
+        }).catch((err: unknown) => {
+          if (drewNoise) failedAfterNoise = reservation;
+          throw err;
         });
         const rows = made.manifest.rows;
         staged.push({
@@ -424,8 +433,10 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     }
     return [...staged.map((s) => s.result), ...kept];
   } catch (err) {
+    const reason = err instanceof Error ? err.message : 'publish failed';
     for (const r of reservations)
-      charges?.refund(r.id, r.view, err instanceof Error ? err.message : 'publish failed');
+      if (r.id === failedAfterNoise) charges?.chargeFailed(r.id, r.view, reason);
+      else charges?.refund(r.id, r.view, reason);
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
     tryRecoverViews(stateDir);
     if (audited.length > 0)

@@ -65,6 +65,8 @@ export interface StageSyntheticInput {
   dir: string;
   reservation: string;
   onProgress?: WorkerProgress;
+  /** Called once the synthesis draws its first random number (see runSynthInWorker). */
+  onNoise?: () => void;
   clock?: () => Date;
 }
 
@@ -216,6 +218,7 @@ export async function stageSyntheticView(input: StageSyntheticInput): Promise<St
       createdAt,
     },
     input.onProgress,
+    input.onNoise,
   );
   const staging = `__privet_synth_${name}`;
   const parquet = join(input.dir, 'data.parquet');

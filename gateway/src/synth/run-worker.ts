@@ -12,10 +12,14 @@ function startWorker(job: SynthJob): Worker {
   return startModuleWorker(import.meta.url, 'worker', { privetSynthJob: job });
 }
 
-/** Runs `job` in a worker thread; rejects with a SynthError when synthesis fails. */
+/**
+ * Runs `job` in a worker thread; rejects with a SynthError when synthesis fails. `onNoise` is
+ * called once the job draws its first random number (a failure after it is a DP outcome).
+ */
 export function runSynthInWorker(
   job: SynthJob,
   onProgress?: WorkerProgress,
+  onNoise?: () => void,
 ): Promise<SynthJobResult> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(job);
@@ -28,6 +32,7 @@ export function runSynthInWorker(
     };
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress?.(m.stage, m.fraction);
+      else if (m.type === 'noise') onNoise?.();
       else if (m.type === 'done') finish(() => resolve(m.result));
       else finish(() => reject(new SynthError(m.code, `view "${job.view}": ${m.message}`, m.fix)));
     });

@@ -45,5 +45,7 @@ export interface SynthJobResult {
 /** Worker → parent messages. */
 export type WorkerMessage =
   | { type: 'progress'; stage: SynthStage | 'fidelity'; fraction: number }
+  /** The first random draw of the job: from here on, a failure is a DP outcome. */
+  | { type: 'noise' }
   | { type: 'done'; result: SynthJobResult }
   | { type: 'error'; code: string; message: string; fix: string };

@@ -8,12 +8,30 @@ import { seededRandom } from '@privet/core/synth/seeded-random';
 import { synthesizeView } from '@privet/core/synth/view';
 import type { SynthJob, SynthJobResult, WorkerMessage } from './worker-protocol.js';
 
+/** `rng`, calling `onFirst` once, just before its first draw (any method call). */
+function reportingFirstDraw<T extends object>(rng: T, onFirst: () => void): T {
+  let drawn = false;
+  return new Proxy(rng, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        if (!drawn) {
+          drawn = true;
+          onFirst();
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 /** Runs one job (also callable in-thread, e.g. from tests); reports progress through `post`. */
 export async function runSynthJob(
   job: SynthJob,
   post: (m: WorkerMessage) => void,
 ): Promise<SynthJobResult> {
-  const rng = await seededRandom(job.seed);
+  const rng = reportingFirstDraw(await seededRandom(job.seed), () => post({ type: 'noise' }));
   const made = synthesizeView(job.columns, job.raw, {
     epsilon: job.epsilon,
     delta: job.delta,

@@ -235,6 +235,30 @@ describe('publishing synthetic views', () => {
     assert.ok(rebuilt.rows < kept.rows / 10, `${rebuilt.rows} rows: about one per city`);
   });
 
+  test('a synthesis that fails after drawing noise is charged, not refunded (the failure is a DP outcome)', async () => {
+    // 30 people, and income without bounds: no bucket of its DP bounds estimate clears the noise.
+    const tinyDir = writeSource(30);
+    const stateT = state();
+    const text = seeded.replace(
+      'income: { type: number, bounds: [0, 100000] }',
+      'income: { type: number }',
+    );
+    assert.notEqual(text, seeded);
+    try {
+      await assert.rejects(
+        publish(tinyDir, stateT, text),
+        /too few rows to estimate them privately/,
+      );
+      assert.deepEqual(
+        charges(stateT).map((c) => [c.status, c.epsilon]),
+        [['committed', '1']],
+        'charged: retrying with another seed must not buy fresh noise for free',
+      );
+    } finally {
+      rmSync(tinyDir, { recursive: true, force: true });
+    }
+  });
+
   test('progress: reserve, synthesis stages, staged, charged, then swapped', () => {
     const steps = events.map((e) => (e.step === 'synthesize' ? `s:${e.stage}` : e.step));
     const at = (s: string) => steps.indexOf(s);
