@@ -30,12 +30,20 @@ function job(overrides: Partial<SynthJob> = {}): SynthJob {
 describe('synthesis worker thread', () => {
   test('returns exactly what the same job computes in-thread, with progress along the way', async () => {
     const stages: string[] = [];
-    const inWorker = await runSynthInWorker(job(), (stage) => stages.push(stage));
+    let noise = 0;
+    const inWorker = await runSynthInWorker(
+      job(),
+      (stage) => stages.push(stage),
+      () => (noise += 1),
+    );
     const posted: WorkerMessage[] = [];
     const inThread = await runSynthJob(job(), (m) => posted.push(m));
     assert.deepEqual(inWorker, inThread);
     for (const s of ['one-way', 'select', 'sample', 'fidelity']) assert.ok(stages.includes(s), s);
-    assert.equal(stages.length, posted.length);
+    // Every progress message, and one 'noise' message before the first random draw.
+    assert.equal(stages.length, posted.filter((m) => m.type === 'progress').length);
+    assert.equal(noise, 1, 'the first draw is reported once');
+    assert.equal(posted.filter((m) => m.type === 'noise').length, 1);
     assert.ok(inWorker.rows > 400 && inWorker.rows < 600);
     assert.equal(inWorker.fidelity.utility?.target, 'kind');
   });
