@@ -61,13 +61,20 @@ function keyText(raw: unknown): string {
   return raw === null || raw === undefined ? '\u0000null' : String(raw);
 }
 
+/**
+ * A public key's values as the SQL returns them (`k{i}`): a binned key's bin indices (its public
+ * keys are the bins' labels), any other key's declared values.
+ */
+function publicRawValues(key: PlanGroupKey): (string | number | boolean)[] {
+  if (!key.bin) return key.publicKeys ?? [];
+  const first = key.bin.bounds[0].div(key.bin.width).floor();
+  return (key.publicKeys ?? []).map((_, i) => Number(first + BigInt(i)));
+}
+
 function crossProduct(keys: PlanGroupKey[]): (string | number | boolean)[][] {
   let out: (string | number | boolean)[][] = [[]];
   for (const key of keys) {
-    const domain = key.bin ? key.bin.bounds[0].div(key.bin.width).floor() : undefined;
-    const values = key.bin
-      ? (key.publicKeys ?? []).map((_, i) => Number((domain as bigint) + BigInt(i)))
-      : (key.publicKeys ?? []);
+    const values = publicRawValues(key);
     out = out.flatMap((prefix) => values.map((v) => [...prefix, v]));
   }
   return out;
@@ -96,7 +103,7 @@ export function addNoise(
     const pick = samplerFor({ ...priced, mechanism: 'discrete_laplace' }, sel.scale, rng);
     // Rows whose public-key parts are outside the declared sets are never released.
     const allowed = plan.keys.map((k) =>
-      k.publicKeys ? new Set(k.publicKeys.map(keyText)) : undefined,
+      k.publicKeys ? new Set(publicRawValues(k).map(keyText)) : undefined,
     );
     groups = [...byKey.entries()]
       .filter(([, row]) => allowed.every((set, i) => !set || set.has(keyText(row[`k${i}`]))))

@@ -75,6 +75,21 @@ describe('DP queries end to end', () => {
     assert.ok(!cities.includes('Nuuk'));
   });
 
+  test('a binned key next to a private key keeps its groups (bins are matched by index, released by label)', async () => {
+    const plan = await fx.plan(
+      'SELECT floor(age / 10) * 10 AS decade, city, count(*) AS n FROM people_dp GROUP BY decade, city',
+      { epsilon: 50, delta: '1e-6' },
+    );
+    const release = await executePlan(plan, fx.engine);
+    assert.ok(release.rows.length > 10, `released ${release.rows.length} groups, not none`);
+    const decades = new Set(release.rows.map((r) => r.keys['decade']));
+    assert.ok(
+      [...decades].every((d) => typeof d === 'number' && d % 10 === 0),
+      [...decades].join(),
+    );
+    assert.ok(!release.rows.some((r) => r.keys['city'] === 'Nuuk'), 'rare keys still suppressed');
+  });
+
   test('"I need ±20" buys the ε that reaches it', async () => {
     const plan = await fx.plan('SELECT count(*) AS n FROM people_dp', { accuracy: 20 });
     const n = plan.dryRun.columns.find((c) => c.name === 'n');
