@@ -96,9 +96,24 @@ test.describe('Privet DP queries and budget', () => {
     await page.screenshot({ path: `${SHOTS}/dp-refused.png` });
     expect(await spentText()).toBe(before);
 
-    // Run: spends, inserts the release into a notebook, the gauge follows the gateway.
+    // Run: only after a dry run of exactly this SQL and ε (and affordable); then it spends,
+    // inserts the release into a notebook, and the gauge follows the gateway.
     await sql.fill(SQL);
-    await dp.getByRole('button', { name: 'Run', exact: true }).click();
+    const run = dp.getByRole('button', { name: 'Run', exact: true });
+    await expect(run).toBeDisabled();
+    await expect(run).toHaveAttribute('title', /Dry run first/);
+    await dp.getByLabel('epsilon').fill('100');
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dry.locator('.jp-Privet-notAffordable')).toBeVisible();
+    await expect(run).toBeDisabled();
+    await dp.getByLabel('epsilon').fill('0.5');
+    await expect(dry).toHaveCount(0);
+    await expect(run).toBeDisabled();
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dry.locator('.jp-Privet-dryRunCost')).toContainText('ε = 0.5');
+    await expect(run).toBeEnabled();
+    expect(await spentText()).toBe(before);
+    await run.click();
     const release = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Privet-release');
     await expect(release).toBeVisible({ timeout: 60_000 });
     await expect(release.locator('thead th')).toHaveText(['sex', 'n', 'mean_income']);

@@ -1,7 +1,8 @@
 /**
  * DP SQL on the gateway: "Dry run" prices a query (free) and shows its errors and the budget left
- * afterwards; "Run" spends and hands the release to the notebook. Why the dry run is kept next to
- * the Run button: the analyst should see the cost of exactly the SQL and ε that Run will send.
+ * afterwards; "Run" spends and hands the release to the notebook. Run is enabled only once a dry
+ * run of the current SQL and ε is shown (and affordable), and sends exactly what was priced: the
+ * analyst always sees the expected error and the cost before spending.
  */
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
@@ -28,25 +29,41 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const [epsilon, setEpsilon] = React.useState('0.5');
   const [busy, setBusy] = React.useState('');
   const [dryRun, setDryRun] = React.useState<DpDryRunWithBudget | null>(null);
+  /** The SQL and ε the shown dry run priced (what Run sends). */
+  const [priced, setPriced] = React.useState<{ sql: string; epsilon: string } | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const [released, setReleased] = React.useState<string | null>(null);
 
+  const affordable = dryRun !== null && dryRun.budget.every((b) => b.affordable);
+  const canRun = busy === '' && priced !== null && affordable;
+
   const send = async (run: boolean): Promise<void> => {
+    // Run spends only what the shown dry run priced; a dry run prices what is typed now.
+    const query = run ? priced : { sql, epsilon };
+    if (!query) return;
     setError(null);
     setReleased(null);
     setBusy(run ? 'Running (spends budget)…' : 'Pricing…');
     try {
-      const body = { experiment, sql, epsilon: epsilon.trim() || undefined, dryRun: !run };
+      const body = {
+        experiment,
+        sql: query.sql,
+        epsilon: query.epsilon.trim() || undefined,
+        dryRun: !run,
+      };
       const result = await client.dpQuery(body);
       if (result.dryRun) {
         setDryRun(result as DpDryRunWithBudget);
+        setPriced(query);
       } else {
         setDryRun(null);
+        setPriced(null);
         await props.onRelease(result.release);
         setReleased(result.release.releaseId);
       }
     } catch (e) {
       setDryRun(null);
+      setPriced(null);
       setError(toErrorInfo(e));
     } finally {
       setBusy('');
@@ -64,6 +81,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         onChange={(e) => {
           setSql(e.target.value);
           setDryRun(null);
+          setPriced(null);
         }}
       />
       <div className="jp-Privet-sqlActions jp-Privet-dpActions">
@@ -76,6 +94,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
             onChange={(e) => {
               setEpsilon(e.target.value);
               setDryRun(null);
+              setPriced(null);
             }}
           />
         </label>
@@ -84,7 +103,14 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         </Button>
         <Button
           className="jp-Privet-primary"
-          disabled={busy !== ''}
+          disabled={!canRun}
+          title={
+            priced === null
+              ? 'Dry run first: see the expected error and the cost before you spend'
+              : affordable
+                ? 'Spend the budget shown and release the result into the notebook'
+                : 'Not affordable: lower ε or ask for less, then dry run again'
+          }
           onClick={() => void send(true)}
         >
           Run
