@@ -109,7 +109,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await shot(page, '05-dp-dry-run');
     const notification = page
       .locator('.notification-toast')
-      .filter({ hasText: 'would spend ε=0.25' });
+      .filter({ hasText: /would spend ε = 0\.25 on \w+/ });
     await notification.getByRole('button', { name: 'Run and spend' }).click();
     await expect(outputFrame(page).locator('.privet-release')).toBeVisible();
     await expect(outputFrame(page).getByText(/release id/)).toBeVisible();

@@ -245,10 +245,45 @@ export class FakeRendererMessaging {
 export const rendererMessagings = new Map<string, FakeRendererMessaging>();
 
 /** The notebooks namespace (renderer messaging only). */
+/** A cell execution: the outputs it replaces are written to the cell. */
+export class FakeCellExecution {
+  executionOrder: number | undefined;
+  succeeded: boolean | undefined;
+  constructor(readonly cell: FakeCell) {}
+  start(): void {}
+  end(success: boolean | undefined): void {
+    this.succeeded = success;
+  }
+  replaceOutput(outputs: NotebookCellOutput[]): Promise<void> {
+    this.cell.outputs = outputs;
+    return Promise.resolve();
+  }
+}
+
+/** A notebook controller (what PrivetSqlController sets and calls). */
+export class FakeNotebookController {
+  supportedLanguages: string[] = [];
+  supportsExecutionOrder = false;
+  description = '';
+  executeHandler: ((cells: FakeCell[], notebook: FakeNotebook) => unknown) | undefined;
+  constructor(
+    readonly id: string,
+    readonly notebookType: string,
+    readonly label: string,
+  ) {}
+  createNotebookCellExecution(cell: FakeCell): FakeCellExecution {
+    return new FakeCellExecution(cell);
+  }
+  dispose(): void {}
+}
+
 export const notebooks = {
   createRendererMessaging(rendererId: string): FakeRendererMessaging {
     const messaging = new FakeRendererMessaging();
     rendererMessagings.set(rendererId, messaging);
     return messaging;
+  },
+  createNotebookController(id: string, notebookType: string, label: string) {
+    return new FakeNotebookController(id, notebookType, label);
   },
 };

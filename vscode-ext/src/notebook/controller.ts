@@ -13,11 +13,37 @@ import { toCellOutput } from './convert.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { SqlCellRunner, type CellRunResult } from './run-sql.js';
+import type { DpDryRunWithBudget } from '@privet/core/protocol';
 
 /** How long a cell run waits for the start-up token restore before saying "not signed in". */
 const RESTORE_WAIT_MS = 10_000;
 /** Id of the controller (also used by tests to select it). */
 export const CONTROLLER_ID = 'privet-sql';
+
+/** A cell's last DP dry run: the SQL priced, and for which gateway and experiment. */
+export interface PendingDryRun {
+  text: string;
+  gateway: string;
+  experiment: string;
+}
+
+/** "ε = 0.5 on patients" (or "… on each of patients and visits"): what spending a dry run costs. */
+export function costText(dryRun: DpDryRunWithBudget): string {
+  const { epsilon, delta, rho } = dryRun.cost;
+  const figures = [
+    ...(epsilon ? [`ε = ${epsilon}`] : []),
+    ...(delta ? [`δ = ${delta}`] : []),
+    ...(rho ? [`ρ = ${rho}`] : []),
+  ].join(', ');
+  const sources = dryRun.budget.map((b) => b.source);
+  const where =
+    sources.length > 1
+      ? ` on each of ${sources.join(' and ')}`
+      : sources[0]
+        ? ` on ${sources[0]}`
+        : '';
+  return `${figures || 'budget'}${where}`;
+}
 
 /** The Privet SQL controller and its pending dry runs. */
 export class PrivetSqlController implements vscode.Disposable {
@@ -25,8 +51,8 @@ export class PrivetSqlController implements vscode.Disposable {
   private readonly engine: SqlEngine;
   private runner: SqlCellRunner | undefined;
   private order = 0;
-  /** Cells (by document URI) whose last run was a DP dry run, with the SQL that was priced. */
-  readonly pendingDryRuns = new Map<string, string>();
+  /** Cells (by document URI) whose last run was a DP dry run, with what was priced and where. */
+  readonly pendingDryRuns = new Map<string, PendingDryRun>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when pending dry runs change (the status bar re-reads them). */
   readonly onDidChange = this.changed.event;
@@ -51,7 +77,30 @@ export class PrivetSqlController implements vscode.Disposable {
     session.onDidChange(() => {
       if (this.runner && this.runner.experiment !== session.signedIn?.experiment)
         this.runner = undefined;
+      // A dry run priced for another experiment or gateway (or signed out) is no longer current.
+      let dropped = false;
+      for (const [key, pending] of this.pendingDryRuns)
+        if (!this.isCurrent(pending)) dropped = this.pendingDryRuns.delete(key) || dropped;
+      if (dropped) this.changed.fire();
     });
+  }
+
+  /** True when `pending` was priced for the gateway and experiment signed in now. */
+  private isCurrent(pending: PendingDryRun): boolean {
+    const signedIn = this.session.signedIn;
+    return (
+      signedIn !== undefined &&
+      signedIn.client.baseUrl === pending.gateway &&
+      signedIn.experiment === pending.experiment
+    );
+  }
+
+  /** The cell's dry run, if it priced the cell's current text for the current gateway and experiment. */
+  currentDryRun(cell: vscode.NotebookCell): PendingDryRun | undefined {
+    const pending = this.pendingDryRuns.get(cell.document.uri.toString());
+    return pending && pending.text === cell.document.getText() && this.isCurrent(pending)
+      ? pending
+      : undefined;
   }
 
   private currentRunner(): SqlCellRunner | string {
@@ -118,9 +167,14 @@ export class PrivetSqlController implements vscode.Disposable {
     await execution.replaceOutput(result.outputs.map(toCellOutput));
     execution.end(result.kind !== 'error', Date.now());
     const key = cell.document.uri.toString();
-    if (result.kind === 'dryRun') {
-      this.pendingDryRuns.set(key, cell.document.getText());
-      void this.offerSpend(cell, result.epsilon);
+    const signedIn = this.session.signedIn;
+    if (result.kind === 'dryRun' && signedIn?.experiment) {
+      this.pendingDryRuns.set(key, {
+        text: cell.document.getText(),
+        gateway: signedIn.client.baseUrl,
+        experiment: signedIn.experiment,
+      });
+      void this.offerSpend(cell, result.dryRun);
     } else {
       this.pendingDryRuns.delete(key);
     }
@@ -128,20 +182,22 @@ export class PrivetSqlController implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private async offerSpend(cell: vscode.NotebookCell, epsilon: string): Promise<void> {
+  private async offerSpend(cell: vscode.NotebookCell, dryRun: DpDryRunWithBudget): Promise<void> {
     const choice = await vscode.window.showInformationMessage(
-      `Privet: the DP query in cell ${cell.index + 1} would spend ε=${epsilon}. See the dry run in the cell.`,
+      `Privet: the DP query in cell ${cell.index + 1} would spend ${costText(dryRun)}. See the expected error in the cell.`,
       'Run and spend',
     );
     if (choice === 'Run and spend') await this.runAndSpend(cell);
   }
 
-  /** Runs a dry-run cell for real, if its text is still the one that was priced. */
+  /**
+   * Runs a dry-run cell for real, if its text is still the one that was priced, for the gateway
+   * and experiment signed in now.
+   */
   async runAndSpend(cell: vscode.NotebookCell): Promise<void> {
-    const priced = this.pendingDryRuns.get(cell.document.uri.toString());
-    if (priced === undefined || priced !== cell.document.getText()) {
+    if (!this.currentDryRun(cell)) {
       void vscode.window.showWarningMessage(
-        'Privet: this cell has no current dry run (it was edited or not run). Fix: run the cell first to see the cost.',
+        'Privet: this cell has no current dry run (it was edited, not run, or priced for another experiment or gateway). Fix: run the cell first to see the cost.',
       );
       return;
     }

@@ -48,9 +48,7 @@ export class PrivetCellStatusBar
   /** The items for one cell. */
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
     const items: vscode.NotebookCellStatusBarItem[] = [];
-    if (
-      this.controller.pendingDryRuns.get(cell.document.uri.toString()) === cell.document.getText()
-    ) {
+    if (this.controller.currentDryRun(cell) !== undefined) {
       items.push(
         cellItem('$(flame) Run and spend', 'privet.runAndSpend', [cell], {
           title: 'Run and spend',

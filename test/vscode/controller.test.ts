@@ -1,0 +1,91 @@
+/**
+ * The Privet SQL controller's "Run and spend" (vscode-ext/src/notebook/controller.ts) spends only
+ * the dry run shown: the cell's text, gateway and experiment as they were priced. A dry run priced
+ * in one experiment is not spent in another the user switched to meanwhile, and the notice names
+ * the cost per source. Against a real gateway, with an in-memory VS Code API.
+ */
+import './fake-vscode/register.js';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import type { DpQueryBody } from '@privet/core/protocol';
+import type * as Fake from './fake-vscode/index.js';
+import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
+import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
+
+// Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
+const fake = (await import('vscode')) as unknown as typeof Fake;
+const { PrivetSqlController } = await import('../../vscode-ext/src/notebook/controller.js');
+const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
+const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
+
+const require = createRequire(import.meta.url);
+const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+const DP_SQL = 'SELECT COUNT(*) AS n FROM people_dp';
+
+describe('Privet SQL controller: Run and spend', () => {
+  let t: TestGateway;
+  let client: GatewayClient;
+  const spent: DpQueryBody[] = [];
+  const changed = new fake.EventEmitter<void>();
+  const session = {
+    signedIn: undefined as { client: GatewayClient; experiment: string | undefined } | undefined,
+    onDidChange: changed.event,
+    restoredWithin: () => Promise.resolve(true),
+    refresh: () => undefined,
+  };
+
+  before(async () => {
+    t = await startTestGateway();
+    client = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!);
+    const dpQuery = client.dpQuery.bind(client);
+    client.dpQuery = (body) => {
+      if (!body.dryRun) spent.push(body);
+      return dpQuery(body);
+    };
+    session.signedIn = { client, experiment: EXPERIMENT };
+  });
+  after(async () => t.stop());
+
+  it('spends the dry run shown, and not once the user switched experiments', async () => {
+    const controller = new PrivetSqlController(
+      session as never,
+      new HeldOutputs(),
+      new Approvals(),
+      wasmDir,
+    );
+    const notebook = new fake.FakeNotebook('controller');
+    const cell = notebook.addCell(DP_SQL);
+    try {
+      fake.shownMessages.length = 0;
+      await controller.execute(cell as never, notebook as never, false);
+      assert.ok(controller.currentDryRun(cell as never), 'priced for this experiment');
+      assert.equal(spent.length, 0, 'a dry run spends nothing');
+      const notice = fake.shownMessages.find((m) => m.includes('would spend'));
+      assert.match(notice ?? '', /would spend ε = 0\.5 on people\b/, 'the cost per source');
+
+      // The user switches experiments: the dry run priced for exp1 is not spent in the other.
+      session.signedIn = { client, experiment: 'exp-other' };
+      changed.fire();
+      assert.equal(controller.currentDryRun(cell as never), undefined);
+      fake.shownMessages.length = 0;
+      await controller.runAndSpend(cell as never);
+      assert.equal(spent.length, 0, 'nothing spent in the experiment the user switched to');
+      assert.match(fake.shownMessages.join('\n'), /priced for another experiment or gateway/);
+
+      // Back, and priced again: Run and spend spends exactly that.
+      session.signedIn = { client, experiment: EXPERIMENT };
+      changed.fire();
+      await controller.execute(cell as never, notebook as never, false);
+      await controller.runAndSpend(cell as never);
+      assert.deepEqual(
+        spent.map((b) => [b.experiment, b.sql]),
+        [[EXPERIMENT, DP_SQL]],
+      );
+      assert.equal(controller.currentDryRun(cell as never), undefined, 'spent: no dry run left');
+    } finally {
+      controller.dispose();
+    }
+  });
+});
