@@ -14,6 +14,7 @@ import type {
 } from '@privet/core';
 import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/record/index';
 import { ServiceError } from '../audit/service-error.js';
+import { immediate } from '../audit/sqlite.js';
 import { hasRole, isMember, refusalFiling, type Actor } from '../experiments/access.js';
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
@@ -139,19 +140,24 @@ export class ExportService {
 
   /** Refuses (and audits) an export the actor may not make, then spends its raw-value lookups. */
   private admit(actor: Actor, id: string, lookups: number): void {
-    const { services, policy } = this.o;
-    const experiment = loadExperiment(services.db, id);
-    const refusal = this.refusal(actor, id, experiment);
+    const { services } = this.o;
+    const refusal = this.refusal(actor, id, loadExperiment(services.db, id));
     if (refusal) {
-      services.audit.append({
-        actor: actor.user,
-        action: 'export.refused',
-        ...refusalFiling(experiment, actor, policy),
-        details: { reason: refusal.reason, requested: id.slice(0, 200) },
-      });
+      this.fileRefusal(actor, id, refusal);
       throw refusal;
     }
     this.o.spendLookups?.(actor, lookups, id);
+  }
+
+  /** Audits a refused export (under the experiment only when the actor may see it). */
+  private fileRefusal(actor: Actor, id: string, refusal: ServiceError): void {
+    const { services, policy } = this.o;
+    services.audit.append({
+      actor: actor.user,
+      action: 'export.refused',
+      ...refusalFiling(loadExperiment(services.db, id), actor, policy),
+      details: { reason: refusal.reason, requested: id.slice(0, 200) },
+    });
   }
 
   /** The bundle less its notebook: the signed manifest of `lines`; the export is audited. */
@@ -180,21 +186,33 @@ export class ExportService {
       key.privateKey,
     );
     const count = (s: string) => lines.outputs.filter((l) => l.status === s).length;
-    services.audit.append({
-      actor: actor.user,
-      action: 'export',
-      experiment,
-      subject: manifest.bundleId,
-      details: {
-        name: name.slice(0, 200),
-        notebookHash: manifest.notebookHash,
-        keyId: key.keyId,
-        passed: count('passed'),
-        approved: count('approved'),
-        withheld: count('withheld'),
-        withheldSources: lines.withheldSources.length,
-      },
+    // The experiment may have been dissolved (or the actor removed) while the notebook was being
+    // filtered: checked again in the transaction that files the export, so an export signed and
+    // audited always had the right to be, and nothing is released after a dissolution.
+    const refused = immediate(services.db, () => {
+      const refusal = this.refusal(actor, experiment, loadExperiment(services.db, experiment));
+      if (refusal) {
+        this.fileRefusal(actor, experiment, refusal);
+        return refusal;
+      }
+      services.audit.append({
+        actor: actor.user,
+        action: 'export',
+        experiment,
+        subject: manifest.bundleId,
+        details: {
+          name: name.slice(0, 200),
+          notebookHash: manifest.notebookHash,
+          keyId: key.keyId,
+          passed: count('passed'),
+          approved: count('approved'),
+          withheld: count('withheld'),
+          withheldSources: lines.withheldSources.length,
+        },
+      });
+      return undefined;
     });
+    if (refused) throw refused;
     return {
       format: BUNDLE_FORMAT,
       manifest,
