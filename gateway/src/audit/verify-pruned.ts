@@ -16,7 +16,7 @@ export class PrunedChainVerifier {
   private readonly checkpoint: AuditCheckpoint;
   private readonly anchors: ChainAnchor[];
 
-  /** Starts after `checkpoint`; anchors at or before it are checked against it where possible. */
+  /** Starts after `checkpoint`; an anchor at it must match it, one before it fails (it cannot be checked). */
   constructor(checkpoint: AuditCheckpoint, anchors: readonly ChainAnchor[] = []) {
     this.checkpoint = checkpoint;
     this.index = checkpoint.seq + 1;
@@ -87,6 +87,14 @@ export class PrunedChainVerifier {
       );
     }
     for (const a of this.anchors) {
+      // An anchor inside the pruned part cannot be checked: the entries it vouches for are gone,
+      // and a wiped log with a forged checkpoint would look the same. Not "intact" (fail closed).
+      if (a.seq < cp.seq) {
+        return failAt(
+          cp.seq,
+          `entry #${a.seq} was anchored, but the log was pruned through entry #${cp.seq}, so the anchor cannot be checked — if that prune was the retention policy's, verify with an anchor taken after it (the "anchor:" line of this report), otherwise the log was cut`,
+        );
+      }
       if (a.seq === cp.seq && a.hash !== cp.hash) {
         return failAt(cp.seq, `the anchored hash of entry #${a.seq} differs from the checkpoint`);
       }

@@ -9,7 +9,13 @@ import {
   verifyAuditDb,
   type Db,
 } from '../../../gateway/src/audit/index.js';
-import { pruneAuditLog, readCheckpoint } from '../../../gateway/src/audit/retention.js';
+import { canonicalJson } from '@privet/core/record/index';
+import { hashEntrySync } from '../../../gateway/src/audit/log.js';
+import {
+  ensureCheckpointTable,
+  pruneAuditLog,
+  readCheckpoint,
+} from '../../../gateway/src/audit/retention.js';
 
 const DAY = 86_400_000;
 let dir: string;
@@ -107,6 +113,68 @@ describe('audit retention', () => {
     ['an edited kept entry', "UPDATE audit_log SET actor = 'mallory' WHERE seq = 5"],
     ['a deleted checkpoint', 'DELETE FROM audit_checkpoint'],
   ];
+  test('an anchor inside the pruned part fails verification: a wiped log with a forged checkpoint looks the same', async () => {
+    fill(10); // #0…#9
+    const anchor = log.head()!;
+    assert.equal((await verifyAuditDb(path, [anchor])).ok, true);
+    // Someone with write access wipes the log and forges a retention checkpoint past the anchor.
+    const cp = { seq: anchor.seq + 1, hash: 'f'.repeat(64) };
+    const body = {
+      seq: cp.seq + 1,
+      at: new Date(now.t).toISOString(),
+      actor: 'gateway',
+      action: 'audit.pruned' as const,
+      experiment: null,
+      subject: null,
+      details: {
+        throughSeq: cp.seq,
+        throughHash: cp.hash,
+        entries: cp.seq + 1,
+        olderThan: '2000-01-01T00:00:00.000Z',
+        retentionDays: 3650,
+      },
+      prevHash: cp.hash,
+    };
+    const hash = hashEntrySync(body);
+    tamper(`DELETE FROM audit_log`);
+    const raw = openDurableDb(path);
+    ensureCheckpointTable(raw);
+    raw
+      .prepare('INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?)')
+      .run(
+        body.seq,
+        body.at,
+        body.actor,
+        body.action,
+        null,
+        null,
+        canonicalJson(body.details),
+        body.prevHash,
+        hash,
+      );
+    raw
+      .prepare('INSERT OR REPLACE INTO audit_checkpoint (id, seq, hash) VALUES (0, ?, ?)')
+      .run(cp.seq, cp.hash);
+    raw.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 0').run(body.seq, hash);
+    raw.close();
+    const v = await verifyAuditDb(path, [anchor]);
+    assert.equal(v.ok, false, 'every anchored entry is gone');
+    assert.match(v.message, /entry #9 was anchored, but the log was pruned through entry #10/);
+  });
+
+  test('after a real prune, an older anchor cannot be checked (take one after it); a newer one verifies', async () => {
+    fill(8);
+    const old = log.head()!; // #7
+    pruneAuditLog(log, 4, new Date(now.t)); // prunes #0…#3: #7 is kept
+    assert.equal((await verifyAuditDb(path, [old])).ok, true, 'a kept anchored entry still checks');
+    fill(6);
+    pruneAuditLog(log, 2, new Date(now.t)); // prunes through #7 or later
+    const stale = await verifyAuditDb(path, [old]);
+    assert.equal(stale.ok, false);
+    assert.match(stale.message, /verify with an anchor taken after it/);
+    assert.equal((await verifyAuditDb(path, [log.head()!])).ok, true);
+  });
+
   for (const [what, sql] of attacks) {
     test(`verification of a pruned log catches ${what}`, async () => {
       fill(8); // #0…#7; now day 8
