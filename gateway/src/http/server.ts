@@ -260,6 +260,15 @@ export async function buildApp(
           `view "${name}" was published under an earlier definition (${stale}), so its rows are not served`,
           'a steward publishes it again: `privet publish --policy FILE` or Publish in the Privet panel',
         );
+      if (actor!.roles.includes('steward')) {
+        // Stewards read rows outside experiments; the read is on the record all the same.
+        services.audit.append({
+          actor: actor!.user,
+          action: 'view.access',
+          subject: name,
+          details: { as: 'steward', format: kind },
+        });
+      }
       reply.header('Content-Type', kind === 'arrow' ? ARROW_STREAM_MEDIA_TYPE : PARQUET_MEDIA_TYPE);
       reply.header(
         'Content-Disposition',

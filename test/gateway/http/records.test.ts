@@ -222,4 +222,18 @@ describe('audit over HTTP', () => {
     assert.equal(verify.ok, true, verify.message);
     assert.ok(verify.entries >= trail.entries.length);
   });
+
+  test('a steward reading view rows outside any experiment is on the record too', async () => {
+    const res = await t.call('GET', '/api/v1/views/people_masked/arrow', { token: tokens.stu });
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const all = (await (
+      await t.call('GET', '/api/v1/audit?from=0', { token: tokens.stu })
+    ).json()) as AuditResponse;
+    const reads = all.entries.filter(
+      (e) => e.action === 'view.access' && e.actor === 'stu' && e.subject === 'people_masked',
+    );
+    assert.equal(reads.length, 1, JSON.stringify(reads));
+    assert.deepEqual(reads[0]?.details, { as: 'steward', format: 'arrow' });
+  });
 });
