@@ -169,11 +169,12 @@ export class ExperimentService {
         if (!cur || cur.artefactsDeletedAt) return;
         cur.artefactsDeletedAt = this.clock().toISOString();
         saveExperiment(this.db, cur);
+        const reviewOutputs = deleteReviewOutputs(this.db, e.id);
         this.audit.append({
           actor: 'gateway',
           action: 'experiment.artefacts_deleted',
           experiment: e.id,
-          details: { files },
+          details: { files, reviewOutputs },
         });
       });
       done.push({ experiment: e.id, files });
@@ -343,4 +344,23 @@ function nextStepsFix(state: LifecycleState): string {
     rejected: 'it is closed; propose a revised experiment',
   };
   return next[state];
+}
+
+/**
+ * Deletes the outputs submitted for review in an experiment (the flagged originals, derived from
+ * its data) in the caller's transaction; returns how many. The requests stay, as the record of
+ * what was decided, and are served without their preview or cell code from then on.
+ */
+function deleteReviewOutputs(db: Db, experiment: string): number {
+  const exists = db
+    .prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'review_outputs'",
+    )
+    .get();
+  if (!exists?.n) return 0;
+  return db
+    .prepare<[string]>(
+      'DELETE FROM review_outputs WHERE request_id IN (SELECT id FROM review_requests WHERE experiment = ?)',
+    )
+    .run(experiment).changes;
 }

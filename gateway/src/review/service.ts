@@ -229,6 +229,14 @@ export class ReviewService {
         'ask a reviewer',
       );
     const row = this.visibleRow(actor, id);
+    const deletedAt = loadExperiment(this.db, row.experiment)?.artefactsDeletedAt;
+    if (deletedAt)
+      throw new ServiceError(
+        'not_found',
+        'review.output-deleted',
+        `the output of review request ${id} was deleted with the derived artefacts of experiment "${row.experiment}" (${deletedAt}), after its dissolution`,
+        'the request and its decision stay in the review list and the audit log',
+      );
     const stored = this.store.output(id);
     if (stored === undefined) throw reviewNotFound(id, actor.user);
     this.audit.append({
@@ -325,8 +333,15 @@ export class ReviewService {
 
   /** The request as `actor` may see it (see forActor). */
   private toRequest(row: ReviewRow, actor: Actor): ReviewRequest {
-    const purpose = loadExperiment(this.db, row.experiment)?.purpose ?? '';
-    return this.forActor(rowToRequest(row, this.store.comments(row.id), purpose), actor);
+    const e = loadExperiment(this.db, row.experiment);
+    const request = this.forActor(
+      rowToRequest(row, this.store.comments(row.id), e?.purpose ?? ''),
+      actor,
+    );
+    if (!e?.artefactsDeletedAt) return request;
+    // Derived from the experiment's data, gone with its artefacts: not served any more.
+    const { cellSource: _dropped, ...kept } = request;
+    return { ...kept, redactedPreview: '' };
   }
 
   /**
