@@ -135,6 +135,48 @@ describe('held items are asked about again on the host’s notice', () => {
     });
   });
 
+  it('a stream part the host has not confirmed is asked about again even if no notice comes', async () => {
+    await withFakeDocument(async () => {
+      const host = fakeHost();
+      const gate = activateGate(host.context);
+      const element = new FakeElement();
+      const part = 'contact Quillon Vardemarsk\n';
+      await gate.renderOutputItem(item('o2', STDOUT, part), element.asHtml, undefined as never);
+      assert.match(element.textContent, /Privet withheld this output/);
+      // The host could place it now, but its notice is lost: the renderer asks again by itself.
+      host.approves.now = true;
+      const until = Date.now() + 4000;
+      while (!/drawn: contact Quillon/.test(element.textContent)) {
+        assert.ok(Date.now() < until, 'not drawn within 4 s without a notice');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(host.asked.length, 2, 'asked once more, after 2 s');
+    });
+  });
+
+  it('retries of a held item are bounded and stop once it is shown or forgotten', async () => {
+    const redraws = new HeldRedraws();
+    let drawn = 0;
+    redraws.begin('x');
+    redraws.hold('x', async () => {
+      drawn++;
+      redraws.retryLater('x', [5, 5]);
+    });
+    redraws.retryLater('x', [5, 5]);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(drawn, 2, 'two retries, then none');
+    redraws.begin('y');
+    redraws.hold('y', async () => void drawn++);
+    redraws.retryLater('y', [5]);
+    redraws.shown('y');
+    redraws.begin('z');
+    redraws.hold('z', async () => void drawn++);
+    redraws.retryLater('z', [5]);
+    redraws.forget('z');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(drawn, 2, 'a shown or forgotten item is not redrawn');
+  });
+
   it('a notice that arrives while the decision is out leads to a redraw once it holds', async () => {
     await withFakeDocument(async () => {
       const host = fakeHost();

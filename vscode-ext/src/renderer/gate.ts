@@ -49,6 +49,9 @@ export interface GateRendererApi extends RendererApi {
   onRecheck(listener: () => void): { dispose(): void };
 }
 
+/** When an item held only for want of the host's confirmation is asked about again. */
+const UNCONFIRMED_RETRY_MS = [2000, 5000, 10_000, 20_000] as const;
+
 /** Renderer entry point (VS Code's notebook renderer API). */
 export const activate = (context: RendererContext<unknown>): GateRendererApi => {
   const channel = new ApprovalChannel(context);
@@ -63,6 +66,10 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
     if (signal.aborted) return;
     if (!decision.show) {
       held.hold(item.id, () => render(item, element));
+      // Held only for want of the host's confirmation: asked again a few times, in case the
+      // host's notice to ask again is lost.
+      if (decision.tableUnconfirmed || decision.streamUnconfirmed || decision.hostUnconfirmed)
+        held.retryLater(item.id, UNCONFIRMED_RETRY_MS);
       delegates.dispose(item.id);
       clearElement(element);
       const { verdict, findings } = decision.review;

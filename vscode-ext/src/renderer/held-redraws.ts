@@ -10,6 +10,9 @@
 /** Held items and their redraws, with one abort signal per item's latest drawing. */
 export class HeldRedraws {
   private readonly redraws = new Map<string, () => Promise<void>>();
+  /** Retries scheduled so far per item (retryLater), and each item's pending retry. */
+  private readonly retries = new Map<string, number>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly drawings = new Map<string, AbortController>();
   /** Rechecks so far, and the count when each item's latest drawing began. */
   private rechecks = 0;
@@ -38,9 +41,36 @@ export class HeldRedraws {
     if ((this.begunAt.get(id) ?? this.rechecks) < this.rechecks) void redraw();
   }
 
+  /**
+   * Draws held item `id` again after the next of `delaysMs` (counted per item, so at most that
+   * many times): for an item held only because the host has not confirmed it yet, in case the
+   * notice to ask again never comes (a message lost to a busy host). A newer drawing of the item
+   * redraws with its own state; one shown or forgotten is not redrawn.
+   */
+  retryLater(id: string, delaysMs: readonly number[]): void {
+    const tries = this.retries.get(id) ?? 0;
+    const wait = delaysMs[tries];
+    if (wait === undefined) return;
+    this.retries.set(id, tries + 1);
+    clearTimeout(this.retryTimers.get(id));
+    const timer = setTimeout(() => {
+      if (this.retryTimers.get(id) === timer) this.retryTimers.delete(id);
+      void this.redraws.get(id)?.();
+    }, wait);
+    this.retryTimers.set(id, timer);
+  }
+
   /** Item `id` is drawn (not held): nothing to redraw. */
   shown(id: string): void {
     this.redraws.delete(id);
+    this.stopRetries(id);
+  }
+
+  /** Cancels item `id`'s pending retry and forgets its count. */
+  private stopRetries(id: string): void {
+    clearTimeout(this.retryTimers.get(id));
+    this.retryTimers.delete(id);
+    this.retries.delete(id);
   }
 
   /** Forgets item `id` (disposed by VS Code), or every item; aborts their drawings. */
@@ -51,6 +81,7 @@ export class HeldRedraws {
       this.drawings.delete(i);
       this.begunAt.delete(i);
     }
+    for (const i of id === undefined ? [...this.retryTimers.keys()] : [id]) this.stopRetries(i);
     if (id === undefined) this.redraws.clear();
     else this.redraws.delete(id);
   }
