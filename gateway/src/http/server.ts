@@ -20,6 +20,7 @@ import {
 } from '@privet/core';
 import { loadPolicyFile, type LoadedPolicy } from '../policy-file.js';
 import { publishViews, viewFiles } from '../publish/index.js';
+import { settleSwap } from '../publish/layout.js';
 import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { HttpError } from './errors.js';
 import { issueTokens } from './tokens.js';
@@ -223,6 +224,7 @@ export async function buildApp(
   function sendViewFile(kind: 'arrow' | 'parquet') {
     return async (request: FastifyRequest, reply: FastifyReply, actor: Actor | undefined) => {
       const name = viewParam(request);
+      await settleSwap(stateDir, name); // a publish renaming it into place right now
       const summary = summarizeView(policy, stateDir, name);
       if (!actor!.roles.includes('steward')) {
         // Analysts read rows only inside an approved or running experiment that requested the view.

@@ -80,6 +80,21 @@ export interface SwappedView {
 }
 
 /**
+ * Waits (at most `timeoutMs`) while view `view` is between the two renames of a swap — no live
+ * folder, its previous version aside as `.old-<view>-*` — so a reader in that instant gets the new
+ * version instead of "not published". Resolves at once in every other case.
+ */
+export async function settleSwap(stateDir: string, view: string, timeoutMs = 1000): Promise<void> {
+  const root = viewsDir(stateDir);
+  const swapping = (): boolean =>
+    !existsSync(join(root, view)) &&
+    existsSync(root) &&
+    readdirSync(root).some((n) => n.startsWith(`.old-${view}-`));
+  const until = Date.now() + timeoutMs;
+  while (swapping() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+}
+
+/**
  * Moves a complete staged version into place, keeping the previous one aside as `.old-<view>-*`
  * (call `dropPrevious` once the whole batch is in place, or `undoSwap` to go back). If the second
  * rename fails, the previous version is renamed back before the error is rethrown.
