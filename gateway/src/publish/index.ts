@@ -434,13 +434,23 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     return [...staged.map((s) => s.result), ...kept];
   } catch (err) {
     const reason = err instanceof Error ? err.message : 'publish failed';
+    let chargedView: string | undefined;
     for (const r of reservations)
-      if (r.id === failedAfterNoise) charges?.chargeFailed(r.id, r.view, reason);
-      else charges?.refund(r.id, r.view, reason);
+      if (r.id === failedAfterNoise) {
+        charges?.chargeFailed(r.id, r.view, reason);
+        chargedView = r.view;
+      } else charges?.refund(r.id, r.view, reason);
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
     tryRecoverViews(stateDir);
     if (audited.length > 0)
       recordFailure(stateDir, openRecords(), options.actor ?? 'cli', audited, err);
+    // Say so when the failed view was charged: the publisher must not expect the budget back.
+    if (chargedView !== undefined && err instanceof Error)
+      throw new PublishError(
+        chargedView,
+        `${err.message.replace(/^view "[^"]*": /, '').replace(/\. Fix: .*$/s, '')} — its publication budget was charged, as the synthesis had drawn noise before it failed`,
+        'fix' in err && typeof err.fix === 'string' ? err.fix : 'fix the cause and publish again',
+      );
     throw err;
   } finally {
     ownDb?.close();

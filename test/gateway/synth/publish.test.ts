@@ -245,10 +245,16 @@ describe('publishing synthetic views', () => {
     );
     assert.notEqual(text, seeded);
     try {
-      await assert.rejects(
-        publish(tinyDir, stateT, text),
-        /too few rows to estimate them privately/,
-      );
+      await assert.rejects(publish(tinyDir, stateT, text), (err: Error) => {
+        assert.match(err.message, /^view "people_synth": Column "income" has no declared bounds/);
+        assert.match(err.message, /too few rows to estimate them privately/);
+        assert.match(
+          err.message,
+          /its publication budget was charged, as the synthesis had drawn noise/,
+        );
+        assert.match(err.message, /Fix: declare bounds/);
+        return true;
+      });
       assert.deepEqual(
         charges(stateT).map((c) => [c.status, c.epsilon]),
         [['committed', '1']],
