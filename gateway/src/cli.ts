@@ -249,7 +249,10 @@ review
       const verdicts = await checkFiles(files, policy, {
         mode: opts.mode,
         ...(index
-          ? { rawValueLeak: (cs: readonly string[]) => cs.some((c) => index.matches(c)) }
+          ? {
+              rawValueLeak: (cs: readonly string[]) => cs.some((c) => index.matches(c)),
+              rawValueMaxWords: index.maxWords,
+            }
           : {}),
         ...(releases
           ? {

@@ -54,8 +54,10 @@ export { normalize, foldUnicode, stripTags, type NormalizedText } from './normal
 export { luhnValid, ibanValid, ssnValid, nanpValid, cardValid, emailValid } from './validators.js';
 export type { Table } from './table.js';
 export {
+  candidateWords,
   leakCandidates,
   MAX_LEAK_CHECK_OUTPUTS,
+  MAX_WORDS,
   shownTextCandidates,
   textLeakCandidates,
 } from './leak-candidates.js';

@@ -25,11 +25,36 @@ const COLUMN_GAP = /\t| {2,}/;
 // could still spell a phone or a national id by chance, so it ends a run too.
 const DECIMAL = /^[+-]?\d*\.\d+$/;
 
+// A whole number printed as a float ("4155550100.0": an integer column with missing values, as
+// pandas prints it): its integer part is a candidate of its own.
+const WHOLE_DECIMAL = /^[+-]?(\d+)\.0+$/;
+// Most words a run may have, whatever the index asks for (a long address is still one value).
+const MAX_RUN_WORDS = 12;
+
 /**
- * Candidate values of one text: every run of 1..MAX_WORDS consecutive words within one line and
- * one table column.
+ * A raw value as the candidates read it: its words (split at the candidates' separators, edge
+ * punctuation trimmed) joined by one space — "Siobhan O'Brien" → "Siobhan O Brien", "Lindqvist,
+ * Ada" → "Lindqvist Ada". The index keys each raw value this way too, so punctuation inside a
+ * value cannot keep it from matching.
  */
-export function textLeakCandidates(text: string, into: Set<string> = new Set()): Set<string> {
+export function candidateWords(value: string): string {
+  return value
+    .split(SEPARATORS)
+    .map((w) => w.replace(EDGE_PUNCTUATION, ''))
+    .filter((w) => w !== '')
+    .join(' ');
+}
+
+/**
+ * Candidate values of one text: every run of 1..`maxWords` (default MAX_WORDS; the index's longest
+ * value, at most 12) consecutive words within one line and one table column.
+ */
+export function textLeakCandidates(
+  text: string,
+  into: Set<string> = new Set(),
+  maxWords = MAX_WORDS,
+): Set<string> {
+  const runLength = Math.max(1, Math.min(MAX_RUN_WORDS, maxWords));
   const words: string[] = [];
   for (const line of text.split(/\r?\n/))
     for (const segment of line.split(COLUMN_GAP)) {
@@ -38,83 +63,111 @@ export function textLeakCandidates(text: string, into: Set<string> = new Set()):
         if (word === '') continue;
         if (!DECIMAL.test(word)) words.push(word);
         else {
-          addRuns(words, into);
+          const whole = WHOLE_DECIMAL.exec(word);
+          if (whole?.[1]) into.add(whole[1]);
+          addRuns(words, into, runLength);
           words.length = 0;
         }
       }
-      addRuns(words, into);
+      addRuns(words, into, runLength);
       words.length = 0;
     }
   return into;
 }
 
-/** Adds every run of 1..MAX_WORDS consecutive words. */
-function addRuns(words: readonly string[], into: Set<string>): void {
+/** Adds every run of 1..`maxWords` consecutive words. */
+function addRuns(words: readonly string[], into: Set<string>, maxWords: number): void {
   for (let i = 0; i < words.length; i++) {
     let run = '';
-    for (let j = i; j < Math.min(words.length, i + MAX_WORDS); j++) {
+    for (let j = i; j < Math.min(words.length, i + maxWords); j++) {
       run = j === i ? words[j]! : `${run} ${words[j]!}`;
       into.add(run);
     }
   }
 }
 
+const UNICODE_ESCAPE =
+  /\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})/g;
+
+/** Decodes every \uXXXX escape (surrogate pairs too), as json.dumps writes non-ASCII text. */
+function decodeUnicodeEscapes(text: string): string {
+  if (text.indexOf('\\u') < 0) return text;
+  return text.replace(UNICODE_ESCAPE, (_w, hi?: string, lo?: string, one?: string) =>
+    hi && lo
+      ? String.fromCharCode(Number.parseInt(hi, 16), Number.parseInt(lo, 16))
+      : String.fromCharCode(Number.parseInt(one ?? '20', 16)),
+  );
+}
+
 /**
- * Adds the candidates of one visible text three ways: as drawn, as the review normalizer reads it
- * (Markdown autolinks, spelled-out "at"), and with look-alike letters and accents folded.
+ * Adds the candidates of one visible text several ways: as drawn, as the review normalizer reads
+ * it (Markdown autolinks, spelled-out "at"), with look-alike letters and accents folded, with
+ * \uXXXX escapes decoded, and (markup) the attribute text a user also sees (alt, title, labels).
  */
-function addText(raw: string, mime: string, into: Set<string>): void {
+function addText(raw: string, mime: string, into: Set<string>, maxWords: number): void {
   const markup = MARKUP.test(mime);
-  const drawn = decodeHTML((markup ? stripTags(raw).text : raw).replace(ANSI, ''));
-  textLeakCandidates(drawn, into);
+  const tags = markup ? stripTags(raw) : { text: raw, attrs: '' };
+  const drawn = decodeHTML(tags.text.replace(ANSI, ''));
+  textLeakCandidates(drawn, into, maxWords);
+  if (tags.attrs !== '') textLeakCandidates(decodeHTML(tags.attrs), into, maxWords);
   const normalized = normalize(raw, { markup, markdown: mime === 'text/markdown' }).text;
-  if (normalized !== drawn) textLeakCandidates(normalized, into);
+  if (normalized !== drawn) textLeakCandidates(normalized, into, maxWords);
   const folded = foldUnicode(drawn);
-  if (folded !== drawn) textLeakCandidates(folded, into);
+  if (folded !== drawn) textLeakCandidates(folded, into, maxWords);
+  const unescaped = decodeUnicodeEscapes(drawn);
+  if (unescaped !== drawn) {
+    textLeakCandidates(unescaped, into, maxWords);
+    textLeakCandidates(foldUnicode(unescaped), into, maxWords);
+  }
 }
 
 /** Every candidate value of a text shown as `mime` (a stream's joined writes, a cell's source). */
-export function shownTextCandidates(text: string, mime: string): string[] {
+export function shownTextCandidates(text: string, mime: string, maxWords = MAX_WORDS): string[] {
   const into = new Set<string>();
-  addText(text, mime, into);
+  addText(text, mime, into, maxWords);
   return [...into];
 }
 
 /** Adds every string and number leaf of a JSON value as text. */
-function addJson(value: unknown, into: Set<string>, depth = 0): void {
+function addJson(value: unknown, into: Set<string>, maxWords: number, depth = 0): void {
   if (depth > 64) return;
-  if (typeof value === 'string') addText(value, 'text/plain', into);
+  if (typeof value === 'string') addText(value, 'text/plain', into, maxWords);
   else if (typeof value === 'number' || typeof value === 'bigint') {
-    if (!DECIMAL.test(String(value))) into.add(String(value));
-  } else if (Array.isArray(value)) for (const v of value) addJson(v, into, depth + 1);
+    const text = String(value);
+    if (!DECIMAL.test(text)) into.add(text);
+  } else if (Array.isArray(value)) for (const v of value) addJson(v, into, maxWords, depth + 1);
   else if (typeof value === 'object' && value !== null)
     for (const [k, v] of Object.entries(value)) {
-      addText(k, 'text/plain', into);
-      addJson(v, into, depth + 1);
+      addText(k, 'text/plain', into, maxWords);
+      addJson(v, into, maxWords, depth + 1);
     }
 }
 
 /** Most outputs in one POST /leak-check/outputs call (each output is one lookup). */
 export const MAX_LEAK_CHECK_OUTPUTS = 100;
 
-/** Every candidate value an output shows, for a raw-value lookup (deduplicated). */
-export function leakCandidates(output: NotebookOutput): string[] {
+/**
+ * Every candidate value an output shows, for a raw-value lookup (deduplicated); runs of up to
+ * `maxWords` words (the index's longest value).
+ */
+export function leakCandidates(output: NotebookOutput, maxWords = MAX_WORDS): string[] {
   const into = new Set<string>();
   const o = output as unknown as Record<string, unknown>;
-  if (o.output_type === 'stream') addText(joinText(o.text), 'text/plain', into);
+  if (o.output_type === 'stream') addText(joinText(o.text), 'text/plain', into, maxWords);
   else if (o.output_type === 'error') {
     const tb = Array.isArray(o.traceback) ? o.traceback.filter((x) => typeof x === 'string') : [];
     addText(
       `${String(o.ename ?? '')}: ${String(o.evalue ?? '')}\n${tb.join('\n')}`,
       'text/plain',
       into,
+      maxWords,
     );
   } else if (typeof o.data === 'object' && o.data !== null) {
     for (const [mime, value] of Object.entries(o.data as Record<string, unknown>)) {
       if (RASTER.test(mime)) continue;
       const isLines = Array.isArray(value) && value.every((x) => typeof x === 'string');
-      if (typeof value === 'string' || isLines) addText(joinText(value), mime, into);
-      else addJson(value, into);
+      if (typeof value === 'string' || isLines) addText(joinText(value), mime, into, maxWords);
+      else addJson(value, into, maxWords);
     }
   }
   return [...into];

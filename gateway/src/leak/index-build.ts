@@ -12,7 +12,8 @@ import type { Policy } from '@privet/core';
 import { quoteIdent } from '@privet/core/mask/index';
 import { openSourceEngine } from '../store/index.js';
 import { LeakIndex } from './leak-index.js';
-import { leakKeys } from './normalize.js';
+import { candidateWords, MAX_WORDS } from '@privet/core/review/leak-candidates';
+import { rawValueKeys } from './normalize.js';
 
 export { LeakIndex } from './leak-index.js';
 
@@ -66,6 +67,7 @@ export async function buildLeakIndex(
   const stamp = identifierSourcesStamp(policy, policyDir);
   const columns = identifierColumns(policy);
   const keys: string[] = [];
+  let maxWords = MAX_WORDS;
   if (columns.length > 0) {
     const engine = await openSourceEngine(policy, policyDir, {
       sourceNames: identifierSources(policy),
@@ -77,11 +79,15 @@ export async function buildLeakIndex(
         const reader = await engine.connection.runAndReadAll(
           `SELECT DISTINCT CAST(${col} AS VARCHAR) FROM ${table} WHERE ${col} IS NOT NULL`,
         );
-        for (const value of reader.getColumnsJS()[0] ?? []) keys.push(...leakKeys(String(value)));
+        for (const value of reader.getColumnsJS()[0] ?? []) {
+          const text = String(value);
+          keys.push(...rawValueKeys(text));
+          maxWords = Math.max(maxWords, candidateWords(text).split(' ').length);
+        }
       }
     } finally {
       engine.close();
     }
   }
-  return LeakIndex.fromKeys(key, keys, stamp);
+  return LeakIndex.fromKeys(key, keys, stamp, maxWords);
 }

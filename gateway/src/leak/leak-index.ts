@@ -3,6 +3,7 @@
 // of typed arrays (structured clone within this process; never written anywhere).
 import { createHmac } from 'node:crypto';
 import { KeyFilter, type KeyFilterSnapshot } from './key-filter.js';
+import { MAX_WORDS } from '@privet/core/review/leak-candidates';
 import { leakKeys } from './normalize.js';
 
 /** The first 64 bits of HMAC-SHA-256(key, text). */
@@ -16,6 +17,7 @@ export interface LeakIndexSnapshot {
   tags: BigUint64Array;
   filter: KeyFilterSnapshot;
   stamp: string;
+  maxWords: number;
 }
 
 /** A keyed, in-memory index of raw identifier values. */
@@ -26,22 +28,38 @@ export class LeakIndex {
     private readonly filter: KeyFilter,
     /** `identifierSourcesStamp` of the raw files when the index was read. */
     readonly stamp: string,
+    /** Words of the longest indexed value (at least MAX_WORDS): how long a candidate run may be. */
+    readonly maxWords: number,
   ) {}
 
-  /** The index of these lookup keys (already normalized by `leakKeys`) under the HMAC `key`. */
-  static fromKeys(key: Uint8Array, keys: readonly string[], stamp: string): LeakIndex {
+  /**
+   * The index of these lookup keys (already normalized by `leakKeys`) under the HMAC `key`;
+   * `maxWords`: words of the longest raw value (candidate runs are drawn that long).
+   */
+  static fromKeys(
+    key: Uint8Array,
+    keys: readonly string[],
+    stamp: string,
+    maxWords = MAX_WORDS,
+  ): LeakIndex {
     const tags = BigUint64Array.from(new Set(keys.map((k) => tag(key, k)))).sort();
-    return new LeakIndex(key, tags, KeyFilter.of(keys), stamp);
+    return new LeakIndex(key, tags, KeyFilter.of(keys), stamp, Math.max(MAX_WORDS, maxWords));
   }
 
   /** The index rebuilt from a snapshot (in the output-check worker). */
   static fromSnapshot(s: LeakIndexSnapshot): LeakIndex {
-    return new LeakIndex(s.key, s.tags, KeyFilter.fromSnapshot(s.filter), s.stamp);
+    return new LeakIndex(s.key, s.tags, KeyFilter.fromSnapshot(s.filter), s.stamp, s.maxWords);
   }
 
   /** This index as plain data for a worker thread. */
   snapshot(): LeakIndexSnapshot {
-    return { key: this.key, tags: this.tags, filter: this.filter.snapshot(), stamp: this.stamp };
+    return {
+      key: this.key,
+      tags: this.tags,
+      filter: this.filter.snapshot(),
+      stamp: this.stamp,
+      maxWords: this.maxWords,
+    };
   }
 
   /** How many distinct keys are indexed. */

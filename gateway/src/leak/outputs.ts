@@ -7,6 +7,7 @@ import type { OutputLeakItem } from '@privet/core';
 import {
   joinText,
   leakCandidates,
+  MAX_WORDS,
   shownTextCandidates,
   type NotebookOutput,
 } from '@privet/core/review/index';
@@ -50,11 +51,17 @@ export function rawValueItems(
   return items;
 }
 
-/** Every candidate value an item shows (a stream read after its `before` text). */
-export function itemCandidates({ output, before = '' }: OutputLeakItem): string[] {
+/**
+ * Every candidate value an item shows (a stream read after its `before` text), in runs of up to
+ * `maxWords` words (the index's longest value).
+ */
+export function itemCandidates(
+  { output, before = '' }: OutputLeakItem,
+  maxWords = MAX_WORDS,
+): string[] {
   return output.output_type === 'stream'
-    ? shownTextCandidates(before + joinText(output.text), 'text/plain')
-    : leakCandidates(output);
+    ? shownTextCandidates(before + joinText(output.text), 'text/plain', maxWords)
+    : leakCandidates(output, maxWords);
 }
 
 /** Indices of the outputs of one cell that hold a raw identifier value (see `rawValueItems`). */
@@ -62,10 +69,11 @@ export function rawValueOutputs(
   outputs: readonly unknown[],
   holds: RawValueLookup,
   skip: (index: number) => boolean = () => false,
+  maxWords = MAX_WORDS,
 ): Set<number> {
   const hits = new Set<number>();
   for (const { item, at } of rawValueItems(outputs, skip))
-    if (holds(itemCandidates(item))) for (const i of at) hits.add(i);
+    if (holds(itemCandidates(item, maxWords))) for (const i of at) hits.add(i);
   return hits;
 }
 
@@ -76,5 +84,5 @@ export function rawValueVerdicts(index: LeakIndex, items: readonly OutputLeakIte
 
 /** True when `index` finds a raw identifier value in the output (a stream after `before`). */
 export function holdsRawValue(index: LeakIndex, output: NotebookOutput, before = ''): boolean {
-  return itemCandidates({ output, before }).some((c) => index.matches(c));
+  return itemCandidates({ output, before }, index.maxWords).some((c) => index.matches(c));
 }

@@ -37,6 +37,8 @@ export interface CheckFilesOptions {
   context?: Omit<ReviewContext, 'policy' | 'mode'>;
   /** The gateway's raw-value lookup: outputs holding a raw identifier value are blocked. */
   rawValueLeak?: RawValueLookup;
+  /** Words of the index's longest value (candidate runs are drawn that long; default 4). */
+  rawValueMaxWords?: number;
 }
 
 /** The finding of an output that holds a raw identifier value (never which one). */
@@ -53,9 +55,10 @@ function blockRawValues(
   outputs: readonly unknown[],
   verdicts: readonly FileVerdict[],
   lookup: RawValueLookup | undefined,
+  maxWords?: number,
 ): void {
   if (!lookup) return;
-  for (const i of rawValueOutputs(outputs, lookup)) {
+  for (const i of rawValueOutputs(outputs, lookup, () => false, maxWords)) {
     const v = verdicts.find((x) => x.output === i);
     if (!v) continue;
     v.verdict = 'block';
@@ -111,7 +114,7 @@ export async function checkFiles(
         const r = checkOutput(o as NotebookOutput, context);
         return { file, cell: -1, output: i, verdict: r.verdict, findings: r.findings };
       });
-      blockRawValues(doc, verdicts, options.rawValueLeak);
+      blockRawValues(doc, verdicts, options.rawValueLeak, options.rawValueMaxWords);
       out.push(...verdicts);
     } else if (
       typeof doc === 'object' &&
@@ -130,7 +133,7 @@ export async function checkFiles(
       cells.forEach((cell, ci) => {
         const outputs = Array.isArray(cell?.outputs) ? cell.outputs : [];
         const own = verdicts.filter((v) => v.cell === ci);
-        blockRawValues(outputs, own, options.rawValueLeak);
+        blockRawValues(outputs, own, options.rawValueLeak, options.rawValueMaxWords);
       });
       out.push(...verdicts);
     } else {

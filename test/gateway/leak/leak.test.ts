@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { DualTokenBucket } from '../../../gateway/src/leak/rate-limit.js';
 import { LeakService } from '../../../gateway/src/leak/service.js';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
-import { leakKeys } from '../../../gateway/src/leak/normalize.js';
+import { leakKeys, rawValueKeys } from '../../../gateway/src/leak/normalize.js';
+import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
+import { holdsRawValue } from '../../../gateway/src/leak/outputs.js';
+import { candidateWords, type NotebookOutput } from '@privet/core/review/index';
 import { KeyFilter } from '../../../gateway/src/leak/key-filter.js';
 import { EXPERIMENT, PEOPLE, startReviewGateway, type ReviewGateway } from '../review/fixture.js';
 
@@ -228,5 +231,53 @@ describe('leak-check building blocks', () => {
     );
     assert.deepEqual(leakKeys('5012'), []);
     assert.deepEqual(leakKeys('abc'), []);
+  });
+});
+
+describe('raw values the output shows in another form', () => {
+  const key = new Uint8Array(32).fill(7);
+  /** An index of one raw value, as the gateway builds it (index-build.ts). */
+  const indexOf = (raw: string) =>
+    LeakIndex.fromKeys(key, rawValueKeys(raw), 'stamp', candidateWords(raw).split(' ').length);
+  const stdout = (text: string): NotebookOutput => ({
+    output_type: 'stream',
+    name: 'stdout',
+    text,
+  });
+
+  test('punctuation inside a value, more than four words, folded letters, escapes, numbers', () => {
+    const cases: [string, string][] = [
+      ["Siobhan O'Brien", "Siobhan O'Brien"],
+      ["Siobhan O'Brien", 'contact Siobhan O&#39;Brien'],
+      ["o'brien@example.com", "mail o'brien@example.com now"],
+      ['Lindqvist, Ada', 'Lindqvist, Ada'],
+      ['Ada L. Lindqvist', 'patient Ada L. Lindqvist'],
+      ['Maria de los Angeles Garcia', 'name: Maria de los Angeles Garcia'],
+      ['Zoë Lindqvist', 'Zoe Lindqvist'],
+      ['Zoë Lindqvist', 'Z\u043e\u00eb Lindqvist'], // a Cyrillic "о"
+      ['Ada Weiß', 'ADA WEISS'],
+      ['Zoë Lindqvist', '{"name": "Zo\\u00eb Lindqvist"}'],
+      ['4155550100', '0    4155550100.0'],
+      ['0012345678', 'id 12345678'],
+    ];
+    for (const [raw, text] of cases)
+      assert.ok(holdsRawValue(indexOf(raw), stdout(text)), `${raw} in ${JSON.stringify(text)}`);
+    // In attributes a user sees (alt text, titles, labels).
+    const html: NotebookOutput = {
+      output_type: 'display_data',
+      data: {
+        'text/html':
+          '<img src="x.png" alt="Ada Lindqvist"><span title="Ada Lindqvist">row 3</span>',
+      },
+      metadata: {},
+    };
+    assert.ok(holdsRawValue(indexOf('Ada Lindqvist'), html));
+    // Still nothing from other values.
+    for (const [raw, text] of [
+      ["Siobhan O'Brien", 'Siobhan Brien'],
+      ['Maria de los Angeles Garcia', 'Maria Garcia'],
+      ['4155550100', 'mean 4155550100.5'],
+    ] as const)
+      assert.ok(!holdsRawValue(indexOf(raw), stdout(text)), `${raw} not in ${text}`);
   });
 });
