@@ -7,6 +7,7 @@
 import { canonicalJson } from '../record/canonical.js';
 import type { JsonValue } from '../record/types.js';
 import { digestOfContent } from './dp-release.js';
+import { streamContextBefore } from './stream.js';
 import type { MultilineString, NotebookOutput } from './types.js';
 
 function joinLines(text: MultilineString | undefined): string {
@@ -74,4 +75,15 @@ export function approvalText(output: NotebookOutput, streamContext: string): str
 /** SHA-256 (hex) of `approvalText`: what a review request's `contentHash` and every approval lookup use. */
 export async function approvalHash(output: NotebookOutput, streamContext: string): Promise<string> {
   return digestOfContent(approvalText(output, streamContext));
+}
+
+/**
+ * `approvalText` of output `index` of a cell's `outputs` (a stream part after the earlier parts of
+ * its stream there, `streamContextBefore`): what the save filter and the export filter look up.
+ */
+export function approvalTextAt(outputs: readonly unknown[], index: number): string {
+  const output = outputs[index] as NotebookOutput;
+  const before =
+    output.output_type === 'stream' ? streamContextBefore(outputs, index, output.name) : '';
+  return approvalText(output, before);
 }

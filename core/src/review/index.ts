@@ -40,6 +40,7 @@ export { holdWhileViewsUnknown, viewsUnknownFinding, viewUsedOf } from './views-
 export {
   approvalHash,
   approvalText,
+  approvalTextAt,
   outputContentHash,
   outputContentText,
 } from './content-hash.js';

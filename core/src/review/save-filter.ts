@@ -7,8 +7,7 @@
 // state (`metadata.widgets`, written when a user turns on ipywidgets' "Save widget state") holds
 // whatever every widget showed, unchecked; it is never written (a widget restored from the file
 // stays held anyway, its state unseen by the gate).
-import { approvalText } from './content-hash.js';
-import { streamContextBefore } from './stream.js';
+import { approvalTextAt } from './content-hash.js';
 import { checkNotebook, type NotebookLike } from './notebook.js';
 import type { DisplayOutput, Finding, NotebookOutput, ReviewContext } from './types.js';
 
@@ -81,8 +80,7 @@ export function withholdForSave<T extends NotebookLike>(
       rules = [extra.rule];
     }
     const outputs = notebook.cells[cell]?.outputs ?? [];
-    if (!isApproved(out, outputs, output, options.approved))
-      heldRules.set(`${cell}:${output}`, rules);
+    if (!isApproved(outputs, output, options.approved)) heldRules.set(`${cell}:${output}`, rules);
   }
   if (heldRules.size === 0) return { notebook, withheld: 0 };
   let withheld = 0;
@@ -112,19 +110,16 @@ export function withholdForSave<T extends NotebookLike>(
 }
 
 /**
- * True when `approved` vouches for the exact content of `output` (output `index` of its cell's
- * `outputs`; a stream part after the parts before it); false if it cannot be read.
+ * True when `approved` vouches for the exact content of output `index` of its cell's `outputs` (a
+ * stream part after the parts before it); false if it cannot be read.
  */
 function isApproved(
-  output: NotebookOutput,
   outputs: readonly unknown[],
   index: number,
   approved: (text: string) => boolean,
 ): boolean {
   try {
-    const before =
-      output.output_type === 'stream' ? streamContextBefore(outputs, index, output.name) : '';
-    return approved(approvalText(output, before));
+    return approved(approvalTextAt(outputs, index));
   } catch {
     return false;
   }

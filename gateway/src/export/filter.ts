@@ -26,9 +26,9 @@ import {
   checkOutput,
   joinText,
   holdingRules,
-  approvalHash,
+  approvalTextAt,
+  digestOfContent,
   outputContentHash,
-  streamContextBefore,
   settingsFromExportRules,
   type NotebookOutput,
   type ReviewResult,
@@ -223,11 +223,8 @@ async function approvalHashOf(
   outputs: readonly JsonValue[],
   oi: number,
 ): Promise<string | undefined> {
-  const output = outputs[oi] as unknown as NotebookOutput;
   try {
-    const before =
-      output.output_type === 'stream' ? streamContextBefore(outputs, oi, output.name) : '';
-    return await approvalHash(output, before);
+    return await digestOfContent(approvalTextAt(outputs, oi));
   } catch {
     return undefined;
   }
