@@ -4,6 +4,8 @@
 export class PublishError extends Error {
   /** The view that failed. */
   readonly view: string;
+  /** What happened, without the view and the fix. */
+  readonly what: string;
   /** How to fix it. */
   readonly fix: string;
 
@@ -11,6 +13,7 @@ export class PublishError extends Error {
     super(`view "${view}": ${what}. Fix: ${fix}`);
     this.name = 'PublishError';
     this.view = view;
+    this.what = what;
     this.fix = fix;
   }
 }

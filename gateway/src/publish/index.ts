@@ -24,6 +24,7 @@ import {
 import { join } from 'node:path';
 import type { MaskedView, Policy, SyntheticView, ViewManifest } from '@privet/core';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
+import { SynthError } from '@privet/core/synth/errors';
 import { AuditLog } from '../audit/log.js';
 import { immediate, openDurableDb, type Db } from '../audit/sqlite.js';
 import { PublicationLedger } from './charge.js';
@@ -445,17 +446,28 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     if (audited.length > 0)
       recordFailure(stateDir, openRecords(), options.actor ?? 'cli', audited, err);
     // Say so when the failed view was charged: the publisher must not expect the budget back.
-    if (chargedView !== undefined && err instanceof Error)
+    if (chargedView !== undefined) {
+      const { what, fix } = whatAndFix(err);
       throw new PublishError(
         chargedView,
-        `${err.message.replace(/^view "[^"]*": /, '').replace(/\. Fix: .*$/s, '')} — its publication budget was charged, as the synthesis had drawn noise before it failed`,
-        'fix' in err && typeof err.fix === 'string' ? err.fix : 'fix the cause and publish again',
+        `${what} — its publication budget was charged, as the synthesis had drawn noise before it failed`,
+        fix,
       );
+    }
     throw err;
   } finally {
     ownDb?.close();
     release();
   }
+}
+
+/** What a failure says happened and how to fix it, from the error's own fields when it has them. */
+function whatAndFix(err: unknown): { what: string; fix: string } {
+  if (err instanceof SynthError || err instanceof PublishError) return err;
+  return {
+    what: err instanceof Error ? err.message : 'the synthesis failed',
+    fix: 'fix the cause and publish again',
+  };
 }
 
 /** Puts the views folder in order after a failure (best effort: the next publish does it again). */

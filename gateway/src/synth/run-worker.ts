@@ -34,15 +34,16 @@ export function runSynthInWorker(
       if (m.type === 'progress') onProgress?.(m.stage, m.fraction);
       else if (m.type === 'noise') onNoise?.();
       else if (m.type === 'done') finish(() => resolve(m.result));
-      else finish(() => reject(new SynthError(m.code, `view "${job.view}": ${m.message}`, m.fix)));
+      else finish(() => reject(new SynthError(m.code, m.message, m.fix, job.view)));
     });
     worker.once('error', (err) =>
       finish(() =>
         reject(
           new SynthError(
             'synth.worker',
-            `view "${job.view}": the synthesis worker crashed (${err.name})`,
+            `the synthesis worker crashed (${err.name})`,
             'check free memory and the gateway log, then publish again',
+            job.view,
           ),
         ),
       ),
@@ -52,8 +53,9 @@ export function runSynthInWorker(
         reject(
           new SynthError(
             'synth.worker',
-            `view "${job.view}": the synthesis worker exited with code ${code} before finishing`,
+            `the synthesis worker exited with code ${code} before finishing`,
             'check free memory and the gateway log, then publish again',
+            job.view,
           ),
         ),
       ),

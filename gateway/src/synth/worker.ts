@@ -77,7 +77,7 @@ if (port && (workerData as { privetSynthJob?: SynthJob } | undefined)?.privetSyn
       port.postMessage({
         type: 'error',
         code: err instanceof SynthError ? err.code : 'synth.failed',
-        message: err instanceof SynthError ? err.message.split('. Fix:')[0]! : 'synthesis failed',
+        message: err instanceof SynthError ? err.what : 'synthesis failed',
         fix: err instanceof SynthError ? err.fix : 'check the gateway log and report this bug',
       } satisfies WorkerMessage),
   );

@@ -253,6 +253,9 @@ describe('publishing synthetic views', () => {
           /its publication budget was charged, as the synthesis had drawn noise/,
         );
         assert.match(err.message, /Fix: declare bounds/);
+        // Said once: the worker's cause and fix are carried as fields, not parsed from its text.
+        assert.equal(err.message.match(/view "/g)?.length, 1, err.message);
+        assert.equal(err.message.match(/Fix:/g)?.length, 1, err.message);
         return true;
       });
       assert.deepEqual(
