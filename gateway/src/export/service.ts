@@ -141,21 +141,27 @@ export class ExportService {
   /** Refuses (and audits) an export the actor may not make, then spends its raw-value lookups. */
   private admit(actor: Actor, id: string, lookups: number): void {
     const { services } = this.o;
-    const refusal = this.refusal(actor, id, loadExperiment(services.db, id));
+    const experiment = loadExperiment(services.db, id);
+    const refusal = this.refusal(actor, id, experiment);
     if (refusal) {
-      this.fileRefusal(actor, id, refusal);
+      this.fileRefusal(actor, id, refusal, experiment);
       throw refusal;
     }
     this.o.spendLookups?.(actor, lookups, id);
   }
 
-  /** Audits a refused export (under the experiment only when the actor may see it). */
-  private fileRefusal(actor: Actor, id: string, refusal: ServiceError): void {
+  /** Audits a refused export of `id` (`e` as loaded; filed under it only if the actor may see it). */
+  private fileRefusal(
+    actor: Actor,
+    id: string,
+    refusal: ServiceError,
+    e: Experiment | undefined,
+  ): void {
     const { services, policy } = this.o;
     services.audit.append({
       actor: actor.user,
       action: 'export.refused',
-      ...refusalFiling(loadExperiment(services.db, id), actor, policy),
+      ...refusalFiling(e, actor, policy),
       details: { reason: refusal.reason, requested: id.slice(0, 200) },
     });
   }
@@ -180,19 +186,15 @@ export class ExportService {
       outputs: lines.outputs,
       withheldSources: lines.withheldSources,
     };
-    const signature = sign(
-      null,
-      Buffer.from(canonicalJson(manifest as unknown as JsonValue), 'utf8'),
-      key.privateKey,
-    );
     const count = (s: string) => lines.outputs.filter((l) => l.status === s).length;
     // The experiment may have been dissolved (or the actor removed) while the notebook was being
     // filtered: checked again in the transaction that files the export, so an export signed and
     // audited always had the right to be, and nothing is released after a dissolution.
     const refused = immediate(services.db, () => {
-      const refusal = this.refusal(actor, experiment, loadExperiment(services.db, experiment));
+      const now = loadExperiment(services.db, experiment);
+      const refusal = this.refusal(actor, experiment, now);
       if (refusal) {
-        this.fileRefusal(actor, experiment, refusal);
+        this.fileRefusal(actor, experiment, refusal, now);
         return refusal;
       }
       services.audit.append({
@@ -213,6 +215,12 @@ export class ExportService {
       return undefined;
     });
     if (refused) throw refused;
+    // Signed once filed: a refused export is never signed.
+    const signature = sign(
+      null,
+      Buffer.from(canonicalJson(manifest as unknown as JsonValue), 'utf8'),
+      key.privateKey,
+    );
     return {
       format: BUNDLE_FORMAT,
       manifest,

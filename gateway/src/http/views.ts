@@ -35,9 +35,8 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
  * How the published view differs from its definition in the loaded policy, or undefined when it
  * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity;
  * for a synthetic view its source's privacy unit, a column added or dropped, a column's prefix,
- * its ε or δ. A steward who
- * tightens a view and restarts the gateway must not find analysts still reading the looser
- * version: its rows are refused until it is published again.
+ * its ε or δ. A steward who tightens a view and restarts the gateway must not find analysts still
+ * reading the looser version: its rows are refused until it is published again.
  */
 export function staleDefinition(
   policy: Policy,
