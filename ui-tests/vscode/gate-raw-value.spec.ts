@@ -17,6 +17,7 @@ import { rmSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { rawPatientName } from './support/raw-data.js';
 import { useEchoKernel, writeNotebook } from './support/saved-notebook.js';
 import {
@@ -31,6 +32,10 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+// Playwright reads the fixtures a hook uses from its first parameter's pattern: none here.
+// eslint-disable-next-line no-empty-pattern
+test.afterEach(async ({}, info) => reportPrivetLogOnFailure(env, info));
 
 /** A name of the same shape as the demo's that no demo patient has (checked in the raw file). */
 const UNRELATED = 'Quillon Vardemarsk';

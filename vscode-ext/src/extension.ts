@@ -60,6 +60,8 @@ function targetCell(arg: unknown): vscode.NotebookCell | undefined {
 /** Activates the extension. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const session = new Session(context);
+  // "Privet" in the Output panel: why an output was held, never its content.
+  const log = vscode.window.createOutputChannel('Privet', { log: true });
   const held = new HeldOutputs();
   const approvals = new Approvals();
   const views = new GatewayViews(session);
@@ -77,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new PrivetCellStatusBar(controller, held);
   const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
   context.subscriptions.push(
+    log,
     statusBar,
     new HeldCellsContext(held, statusBar.onDidChangeCellStatusBarItems),
     restorer.onDidCheck(() => statusBar.refresh()),
@@ -86,7 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     queue,
     views,
     new OutputGate(held, approvals, session, views, rawValues),
-    new RendererApprovals(approvals, session, views, held, rawValues),
+    new RendererApprovals(approvals, session, views, held, rawValues, log),
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     ...[...GATED_NOTEBOOK_TYPES].map((type) =>

@@ -74,6 +74,12 @@ const UNAVAILABLE_RETRY_MS = [1000, 3000, 9000] as const;
 /** Most items whose retries are counted; beyond that the counts start over. */
 const MAX_RETRIED_ITEMS = 1000;
 
+/** Where the host notes why it answered "no" (the Privet output channel); never the item's text. */
+export interface AnswerLog {
+  /** Notes one line. */
+  info(message: string): void;
+}
+
 /** True when the output's items of this MIME type, joined (VS Code draws a stream appended in pieces as one), are exactly `text`. */
 function holdsItem(output: vscode.NotebookCellOutput, mime: string, text: string): boolean {
   return partsDecodeTo(
@@ -114,6 +120,7 @@ export class RendererApprovals implements vscode.Disposable {
     private readonly views: GatewayViews,
     private readonly held: HeldOutputs,
     private readonly rawValues: RawValueChecks,
+    private readonly log?: AnswerLog,
   ) {
     this.subscriptions.push(
       session.onDidChange(() => this.recheckSoon()),
@@ -158,10 +165,19 @@ export class RendererApprovals implements vscode.Disposable {
     const allowed =
       (await this.passes(notebook, mime, text, contexts)) ||
       (await this.approved(notebook, mime, text));
-    return (
-      allowed &&
-      this.rawValueClear(this.rawTargets(notebook, mime, text, await contexts), `${mime}\n${text}`)
-    );
+    const held = !allowed
+      ? (await contexts)
+        ? 'held by the review check'
+        : `a stream part this host's copy of the notebook did not hold within ${ANSWER_WAIT_MS} ms`
+      : await this.rawValueHold(
+          this.rawTargets(notebook, mime, text, await contexts),
+          `${mime}\n${text}`,
+        );
+    if (held !== undefined)
+      this.log?.info(
+        `Gate renderer: answered "no" for a ${mime} item (${text.length} chars): ${held}.`,
+      );
+    return held === undefined;
   }
 
   /**
@@ -186,17 +202,18 @@ export class RendererApprovals implements vscode.Disposable {
   }
 
   /**
-   * True when the gateway's raw-value check clears every target within RAW_ANSWER_MS (true when
-   * signed out or without an experiment: nothing to ask); a late clear verdict tells the renderers
-   * to ask again, and so, a few times (UNAVAILABLE_RETRY_MS), does no verdict for item `itemKey`.
+   * Undefined when the gateway's raw-value check clears every target within RAW_ANSWER_MS (or
+   * when signed out or without an experiment: nothing to ask), else why not. A late clear verdict
+   * tells the renderers to ask again, and so, a few times (UNAVAILABLE_RETRY_MS), does no verdict
+   * for item `itemKey`.
    */
-  private async rawValueClear(
+  private async rawValueHold(
     targets: readonly OutputLeakItem[],
     itemKey: string,
-  ): Promise<boolean> {
+  ): Promise<string | undefined> {
     const signedIn = this.session.signedIn;
     const experiment = signedIn?.experiment;
-    if (!signedIn || !experiment) return true;
+    if (!signedIn || !experiment) return undefined;
     const verdicts: Promise<RawValueVerdict[]> = Promise.all(
       targets.map(({ output, before }) =>
         this.rawValues.check(signedIn.client, experiment, output, before),
@@ -208,13 +225,17 @@ export class RendererApprovals implements vscode.Disposable {
     const answered = await settleWithin(verdicts, RAW_ANSWER_MS);
     if (answered) {
       if (unavailable(answered)) this.retryLater(itemKey);
-      return allClear(answered);
+      if (allClear(answered)) return undefined;
+      const why = answered.find((v) => v.state !== 'clear');
+      return why?.state === 'unavailable'
+        ? `no raw-value verdict from the gateway (${why.reason})`
+        : "the gateway's raw-value check found a value from the raw identifier columns";
     }
     void verdicts.then((vs) => {
       if (allClear(vs)) this.recheckSoon();
       else if (unavailable(vs)) this.retryLater(itemKey);
     });
-    return false;
+    return `no raw-value verdict within ${RAW_ANSWER_MS} ms (the renderers are told to ask again once it clears)`;
   }
 
   /** Tells the renderers to ask again about held items after the item's next retry wait, if any is left. */
