@@ -128,19 +128,25 @@ export function shownTextCandidates(text: string, mime: string, maxWords = MAX_W
   return [...into];
 }
 
-/** Adds every string and number leaf of a JSON value as text. */
-function addJson(value: unknown, into: Set<string>, maxWords: number, depth = 0): void {
-  if (depth > 64) return;
-  if (typeof value === 'string') addText(value, 'text/plain', into, maxWords);
-  else if (typeof value === 'number' || typeof value === 'bigint') {
-    const text = String(value);
-    if (!DECIMAL.test(text)) into.add(text);
-  } else if (Array.isArray(value)) for (const v of value) addJson(v, into, maxWords, depth + 1);
-  else if (typeof value === 'object' && value !== null)
-    for (const [k, v] of Object.entries(value)) {
-      addText(k, 'text/plain', into, maxWords);
-      addJson(v, into, maxWords, depth + 1);
-    }
+/**
+ * Adds every string and number leaf of a JSON value, and every key, as text — at any depth (a walk
+ * with its own stack, not recursion: nesting cannot hide a value or overflow the call stack).
+ */
+function addJson(value: unknown, into: Set<string>, maxWords: number): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v === 'string') addText(v, 'text/plain', into, maxWords);
+    else if (typeof v === 'number' || typeof v === 'bigint') {
+      const text = String(v);
+      if (!DECIMAL.test(text)) into.add(text);
+    } else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) pending.push(v[i]);
+    else if (typeof v === 'object' && v !== null)
+      for (const [k, child] of Object.entries(v).reverse()) {
+        pending.push(child);
+        pending.push(k);
+      }
+  }
 }
 
 /** Most outputs in one POST /leak-check/outputs call (each output is one lookup). */

@@ -20,6 +20,16 @@ describe('raw-value leak candidates', () => {
     assert.ok(!has(cs, '7.5') && !has(cs, '42 7.5'), 'a decimal is no candidate');
     assert.ok(has(cs, '1234567 8') && has(cs, '42'));
   });
+  test('a JSON leaf is read at any depth (nesting cannot hide a raw value)', () => {
+    let nested: unknown = { name: 'Ana Pérez', mrn: 12345678 };
+    for (let i = 0; i < 10_000; i++) nested = i % 2 === 0 ? [nested] : { level: nested };
+    const cs = leakCandidates({
+      output_type: 'display_data',
+      data: { 'application/json': nested as object },
+      metadata: {},
+    });
+    for (const v of ['Ana Pérez', '12345678', 'level']) assert.ok(has(cs, v), v);
+  });
   test('outputs: HTML cells, entities, markdown, JSON leaves, tracebacks; images skipped', () => {
     const html: NotebookOutput = {
       output_type: 'display_data',
