@@ -82,12 +82,14 @@ function setUp(options: { signedIn?: boolean; withGate?: boolean } = {}) {
   const rawValues = new RawValueChecks();
   const notebook = new fake.FakeNotebook(`renderer-${++notebookCount}`);
   fake.workspace.notebookDocuments.push(notebook);
+  const logged: string[] = [];
   const answers = new RendererApprovals(
     approvals,
     session as never,
     views as never,
     held,
     rawValues,
+    { info: (line) => logged.push(line) },
   );
   const gate = options.withGate
     ? new OutputGate(held, approvals, session as never, views as never, rawValues)
@@ -100,6 +102,8 @@ function setUp(options: { signedIn?: boolean; withGate?: boolean } = {}) {
     notebook,
     cell,
     messaging,
+    /** The lines the host wrote to its Privet output channel. */
+    logged,
     /** Asks as the renderer does; resolves with the host's answer. */
     async ask(mime: string, text: string): Promise<{ approved: boolean }> {
       const requestId = nextId++;
@@ -153,6 +157,15 @@ describe('VS Code renderer answers: the gateway raw-value check', () => {
       // Asked again (a redraw): the cached verdict, no second lookup.
       assert.equal((await t.ask('text/plain', 'customer Quillon Vardemarsk')).approved, true);
       assert.equal(t.gateway.calls.length, 2);
+      // The Privet output channel says why the raw one was held, and never shows it.
+      const held = t.logged.filter((l) => l.includes('answered "no"'));
+      assert.equal(held.length, 1, t.logged.join('\n'));
+      assert.match(
+        held[0]!,
+        /text\/plain item \(\d+ chars\): the gateway's raw-value check found a value/,
+      );
+      assert.ok(!t.logged.join('\n').includes(RAW), 'the log never holds the item');
+      assert.ok(!t.logged.join('\n').includes('Quillon'), 'nor a shown item');
     } finally {
       t.dispose();
     }
@@ -182,6 +195,10 @@ describe('VS Code renderer answers: the gateway raw-value check', () => {
       t.messaging.posted.length = 0;
       t.gateway.state.answer = 'down';
       assert.equal((await t.ask('text/plain', 'mean age 41.5')).approved, false);
+      assert.match(
+        t.logged.at(-1)!,
+        /no raw-value verdict from the gateway \(the gateway is restarting\)/,
+      );
       // A failed call is not cached, and the renderers are told to ask again (the first retry,
       // after 1 s): the gateway is back, the same item is cleared.
       t.gateway.state.answer = 'index';

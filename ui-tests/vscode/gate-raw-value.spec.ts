@@ -33,9 +33,7 @@ import {
 
 const env = vscodeTestEnv();
 
-// Playwright reads the fixtures a hook uses from its first parameter's pattern: none here.
-// eslint-disable-next-line no-empty-pattern
-test.afterEach(async ({}, info) => reportPrivetLogOnFailure(env, info));
+reportPrivetLogOnFailure(env);
 
 /** A name of the same shape as the demo's that no demo patient has (checked in the raw file). */
 const UNRELATED = 'Quillon Vardemarsk';

@@ -8,6 +8,7 @@
 import { expect, test } from '@playwright/test';
 import { ECHOED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   closeAllEditors,
@@ -20,6 +21,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 test('an address from another kernel in the Interactive Window is never drawn', async ({
   page,

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_CELLS, LEAKED_EMAIL } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import { THIN_ZIP_FIX, THIN_ZIP_MESSAGE } from '../support/thin-zip.js';
 import {
@@ -33,6 +34,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostics, review, export', async ({
   page,

@@ -18,6 +18,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { DpRelease } from '@privet/core/protocol';
 import { MONTHLY_TOTAL, MONTHLY_VISITS_HTML } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { approvedByReviewer, genuineRelease, releaseDisplay } from './support/gateway-api.js';
 import { holdingProxy } from './support/holding-proxy.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
@@ -40,6 +41,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 const PLACEHOLDER = 'application/vnd.privet.withheld+json';
 const DP_SQL = 'SELECT sex, COUNT(*) AS n FROM patients_dp GROUP BY sex';

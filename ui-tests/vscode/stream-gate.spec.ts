@@ -9,6 +9,7 @@
 import { expect, test } from '@playwright/test';
 import { ECHOED_EMAIL, SPLIT_SMALL_ROW } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   cell,
@@ -24,6 +25,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 test('a streamed address from another kernel is never drawn', async ({ page }) => {
   await page.context().addInitScript(watchForLeak, ECHOED_EMAIL);

@@ -12,6 +12,7 @@
 import { expect, test } from '@playwright/test';
 import { DISPLAYED_EMAIL, DISPLAYED_ROW_MARK } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   openNotebookAlone,
@@ -24,6 +25,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 test('Markdown, LaTeX, JSON and code from another kernel: flagged ones never drawn, harmless ones drawn', async ({
   page,

@@ -17,6 +17,7 @@ import {
   MONTHLY_VISITS_HTML,
 } from './support/demo-notebook.js';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import {
   hostPlaceholders,
   saveAndWait,
@@ -36,6 +37,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 const PLACEHOLDER = 'application/vnd.privet.withheld+json';
 

@@ -14,6 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import {
   hostPlaceholders,
   saveAndWait,
@@ -33,6 +34,8 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
 
 const PLACEHOLDER = 'application/vnd.privet.withheld+json';
 const RELEASE = 'application/vnd.privet.dp-release+json';

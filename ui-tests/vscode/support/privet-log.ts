@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TestInfo } from '@playwright/test';
+import { test } from '@playwright/test';
 import type { VsCodeTestEnv } from './env.js';
 
 /** The newest session's Privet log lines, or a line saying none was found. */
@@ -24,10 +24,14 @@ export function privetLog(env: VsCodeTestEnv): string {
   return `(no Privet.log under ${logs})`;
 }
 
-/** After a failed test: prints the Privet log and attaches it to the report. */
-export async function reportPrivetLogOnFailure(env: VsCodeTestEnv, info: TestInfo): Promise<void> {
-  if (info.status === info.expectedStatus) return;
-  const log = privetLog(env);
-  console.log(`--- Privet output channel (${info.title}) ---\n${log}\n--- end ---`);
-  await info.attach('privet-log', { body: log, contentType: 'text/plain' });
+/** Registers, for the spec calling it, a hook that prints and attaches the Privet log after a failed test. */
+export function reportPrivetLogOnFailure(env: VsCodeTestEnv): void {
+  // Playwright reads the fixtures a hook uses from its first parameter's pattern: none here.
+  // eslint-disable-next-line no-empty-pattern
+  test.afterEach(async ({}, info) => {
+    if (info.status === info.expectedStatus) return;
+    const log = privetLog(env);
+    console.log(`--- Privet output channel (${info.title}) ---\n${log}\n--- end ---`);
+    await info.attach('privet-log', { body: log, contentType: 'text/plain' });
+  });
 }

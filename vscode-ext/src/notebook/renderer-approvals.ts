@@ -123,8 +123,8 @@ export class RendererApprovals implements vscode.Disposable {
     private readonly log?: AnswerLog,
   ) {
     this.subscriptions.push(
-      session.onDidChange(() => this.recheckSoon()),
-      views.onDidChange(() => this.recheckSoon()),
+      session.onDidChange(() => this.recheckSoon('the session changed')),
+      views.onDidChange(() => this.recheckSoon('the views changed')),
     );
     const answering = this.messaging.onDidReceiveMessage(({ editor, message }) => {
       if (!isApprovalQuery(message)) return;
@@ -140,13 +140,14 @@ export class RendererApprovals implements vscode.Disposable {
     this.subscriptions.push(answering);
     // Renderers may have asked before this host was listening (the extension activates when a
     // notebook or the gate renderer first needs it) and held items for want of an answer.
-    this.recheckSoon();
+    this.recheckSoon('the host started answering');
   }
 
-  /** Tells every renderer, once changes settle, to ask again about the items it holds. */
-  private recheckSoon(): void {
+  /** Tells every renderer, once changes settle, to ask again about the items it holds (`why`, for the log). */
+  private recheckSoon(why: string): void {
     clearTimeout(this.recheckTimer);
     this.recheckTimer = setTimeout(() => {
+      this.log?.info(`Gate renderer: told the renderers to ask again about held items (${why}).`);
       const notice: RecheckNotice = { type: 'privet.recheck' };
       void this.messaging.postMessage(notice);
     }, RECHECK_COALESCE_MS);
@@ -232,7 +233,7 @@ export class RendererApprovals implements vscode.Disposable {
         : "the gateway's raw-value check found a value from the raw identifier columns";
     }
     void verdicts.then((vs) => {
-      if (allClear(vs)) this.recheckSoon();
+      if (allClear(vs)) this.recheckSoon('a late raw-value verdict cleared an item');
       else if (unavailable(vs)) this.retryLater(itemKey);
     });
     return `no raw-value verdict within ${RAW_ANSWER_MS} ms (the renderers are told to ask again once it clears)`;
@@ -247,7 +248,7 @@ export class RendererApprovals implements vscode.Disposable {
     this.unavailableRetries.set(itemKey, tries + 1);
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
-      this.recheckSoon();
+      this.recheckSoon(`retry ${tries + 1} after a raw-value check without a verdict`);
     }, wait);
     this.retryTimers.add(timer);
   }
@@ -279,7 +280,7 @@ export class RendererApprovals implements vscode.Disposable {
           () => find() !== undefined,
           changes,
           LATE_ITEM_WATCH_MS,
-          () => this.recheckSoon(),
+          () => this.recheckSoon('a held stream part reached this host'),
         );
       return contexts;
     });
