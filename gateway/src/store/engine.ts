@@ -76,6 +76,21 @@ function readerSql(src: Source, path: string): string {
     : `read_parquet(${sqlString(path)})`;
 }
 
+/**
+ * The file's column names for an error, unless they may be data: a CSV none of whose header names
+ * is a declared column probably has no header row, so its "names" are its first row's raw values.
+ */
+function fileColumnsText(
+  src: Source,
+  declaredCount: number,
+  actual: ReadonlyMap<string, string>,
+): string {
+  const known = Object.keys(src.columns).filter((c) => actual.has(c)).length;
+  if (src.format === 'csv' && known === 0)
+    return `none of the ${declaredCount} declared columns is in the file's first row, so it probably has no header row; that row is not shown, as it may hold data`;
+  return `file has: ${[...actual.keys()].join(', ')}`;
+}
+
 async function loadSource(
   c: DuckDBConnection,
   name: string,
@@ -106,7 +121,7 @@ async function loadSource(
     const type = actual.get(col);
     if (type === undefined) {
       throw new StoreError(
-        `source "${name}": column "${col}" is declared in the policy but missing from ${path} (file has: ${[...actual.keys()].join(', ')})`,
+        `source "${name}": column "${col}" is declared in the policy but missing from ${path} (${fileColumnsText(src, declared.length, actual)})`,
         `rename the column in the file or fix sources.${name}.columns`,
       );
     }

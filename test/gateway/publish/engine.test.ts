@@ -87,6 +87,7 @@ describe('openSourceEngine', () => {
         return (
           err.message.includes('column "ok"') &&
           err.message.includes(join(dir, 'people.csv')) &&
+          err.message.includes('file has: id, name, born, score') &&
           /Fix:/.test(err.message)
         );
       });
@@ -94,6 +95,24 @@ describe('openSourceEngine', () => {
         openSourceEngine(parsePolicy(policyFor(COLUMNS, 'nope.csv')), dir),
         /does not exist/,
       );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('a CSV without a header row: its first row (raw values) is not quoted as column names', async () => {
+    const dir = freshStateDir();
+    try {
+      writeFileSync(
+        join(dir, 'people.csv'),
+        '1001,Jane Doe,1990-01-02,1.5,true\n1002,Bob Roe,,2,false\n',
+      );
+      await assert.rejects(openSourceEngine(parsePolicy(policyFor(COLUMNS)), dir), (err: Error) => {
+        assert.match(err.message, /probably has no header row/);
+        for (const value of ['1001', 'Jane Doe', '1990-01-02'])
+          assert.ok(!err.message.includes(value), `the error does not quote ${value}`);
+        return true;
+      });
     } finally {
       rmSync(dir, { recursive: true });
     }
