@@ -36,15 +36,20 @@ const PHONE = '\\+?[0-9 ().\\-/]+(?:\\s*(?:[xX]|[eE][xX][tT]\\.?|#)\\s*[0-9]*)?'
 const PHONE_MASKED = '[*+ ().\\-/#xXeEtT\\s]';
 
 /**
- * Phone: every digit except the last `keepLast` becomes `*`; separators stay. A value that is not
- * a phone number (e.g. `555-0199 (Jane Roe)`) becomes `***`, never passes through.
+ * Phone: every digit except the last `keepLast` becomes `*`; separators stay. A number in which
+ * fewer digits would be starred than kept has every digit starred (as mask_chars does: with 4
+ * kept, "4521" would pass through whole). A value that is not a phone number (e.g.
+ * `555-0199 (Jane Roe)`) becomes `***`, never passes through.
  */
 export function maskPhoneSql(v: string, keepLast: number): MaskSql {
   const pattern = sqlString(`^([\\s\\S]*?)((?:[0-9][^0-9]*){0,${keepLast}})$`);
+  const isPhone = `regexp_full_match(${v}, ${sqlString(PHONE)})`;
+  const digits = `length(regexp_replace(${v}, '[^0-9]', '', 'g'))`;
   return {
     sql:
       `CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} = '' THEN '' ` +
-      `WHEN regexp_full_match(${v}, ${sqlString(PHONE)}) ` +
+      `WHEN ${isPhone} AND ${digits} < ${2 * keepLast} THEN regexp_replace(${v}, '[0-9]', '*', 'g') ` +
+      `WHEN ${isPhone} ` +
       `THEN regexp_replace(regexp_extract(${v}, ${pattern}, 1), '[0-9]', '*', 'g') || ` +
       `regexp_extract(${v}, ${pattern}, 2) ` +
       `ELSE '***' END`,

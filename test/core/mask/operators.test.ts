@@ -104,7 +104,15 @@ describe('masking operators compiled to DuckDB SQL', async () => {
       null,
       ...fuzz,
     ]);
-    assert.deepEqual(out.slice(0, 5), ['(***) ***-**67', '+* *** **00 x', '7', '', null]);
+    assert.deepEqual(out.slice(0, 5), ['(***) ***-**67', '+* *** **00 x', '*', '', null]);
+    // Fewer digits than twice those kept: every digit is starred (else "4521" would pass whole).
+    const short = await apply(db.c, { op: 'mask_phone', keep_last: 4 }, 'string', [
+      '4521',
+      '12',
+      '555-0199',
+      '(555) 123-4567',
+    ]);
+    assert.deepEqual(short, ['****', '**', '***-****', '(***) ***-4567']);
     const none = await apply(db.c, { op: 'mask_phone' }, 'string', ['555-0199', ...fuzz]);
     assert.equal(none[0], '***-****');
     // Text that is not a phone number is replaced whole, never masked digit by digit.
