@@ -4,6 +4,7 @@
  */
 import type { MaskOperator, MaskedView, Policy, Source, SourceColumn, View } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { declared } from './lookup.js';
 
 /** A semantic problem before its position is known. */
 export interface RawSemanticIssue {
@@ -64,7 +65,7 @@ function checkMasked(
   add: AddIssue,
 ) {
   for (const [col, operator] of Object.entries(view.columns)) {
-    const decl = src.columns[col];
+    const decl = declared(src.columns, col);
     if (!decl) {
       add(
         [...base, 'columns', col],
@@ -122,7 +123,7 @@ function checkMasked(
     );
   view.k_anonymity?.quasi_identifiers.forEach((qi, i) => {
     const at = [...base, 'k_anonymity', 'quasi_identifiers', i];
-    if (!src.columns[qi])
+    if (!declared(src.columns, qi))
       add(at, unknownColumn(sourceName, src, qi), 'name a column of the source', false);
     else if (!published.has(qi))
       add(
@@ -131,7 +132,7 @@ function checkMasked(
         `remove it from quasi_identifiers or publish "${qi}"`,
         false,
       );
-    else if (view.columns[qi]?.op === 'token')
+    else if (declared(view.columns, qi)?.op === 'token')
       add(
         at,
         `quasi-identifier "${qi}" is tokenized, so every value is unique`,
@@ -150,13 +151,13 @@ function checkMasked(
 /** Checks one view of `policy`, reporting through `add`. */
 export function checkView(policy: Policy, viewName: string, view: View, add: AddIssue): void {
   const base = ['views', viewName];
-  if (viewName in policy.sources)
+  if (Object.hasOwn(policy.sources, viewName))
     add(
       base,
       `view "${viewName}" has the same name as a raw source`,
       `rename the view (e.g. "${viewName}_${view.tier}") so queries cannot confuse the two`,
     );
-  const src = policy.sources[view.source];
+  const src = declared(policy.sources, view.source);
   if (!src) {
     const known = Object.keys(policy.sources);
     add(
@@ -169,14 +170,14 @@ export function checkView(policy: Policy, viewName: string, view: View, add: Add
   }
   if (view.tier === 'masked') return checkMasked(view, base, view.source, src, add);
   view.columns.forEach((col, i) => {
-    if (!src.columns[col])
+    if (!declared(src.columns, col))
       add(
         [...base, 'columns', i],
         unknownColumn(view.source, src, col),
         'fix the spelling or declare the column in the source',
         false,
       );
-    else if (src.columns[col]?.identifier && col !== src.privacy_unit)
+    else if (declared(src.columns, col)?.identifier && col !== src.privacy_unit)
       add(
         [...base, 'columns', i],
         `"${col}" is a direct identifier and cannot be part of a ${view.tier} view`,
@@ -186,7 +187,7 @@ export function checkView(policy: Policy, viewName: string, view: View, add: Add
   });
   if (view.tier === 'synthetic')
     for (const col of Object.keys(view.prefix ?? {})) {
-      const type = src.columns[col]?.type;
+      const type = declared(src.columns, col)?.type;
       if (!view.columns.includes(col))
         add(
           [...base, 'prefix', col],

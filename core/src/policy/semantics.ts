@@ -7,6 +7,7 @@
 import type { Policy } from './schema.js';
 import { checkView, type AddIssue, type RawSemanticIssue } from './semantics-views.js';
 import { didYouMean } from './suggest.js';
+import { declared } from './lookup.js';
 
 export type { RawSemanticIssue } from './semantics-views.js';
 
@@ -59,7 +60,7 @@ function checkDateDomain(
 
 function checkSources(policy: Policy, add: AddIssue): void {
   for (const [name, src] of Object.entries(policy.sources)) {
-    if (!(src.privacy_unit in src.columns)) {
+    if (!Object.hasOwn(src.columns, src.privacy_unit)) {
       const known = Object.keys(src.columns);
       add(
         ['sources', name, 'privacy_unit'],
@@ -96,7 +97,7 @@ function checkBudgetList(
 ): void {
   const known = Object.keys(policy.sources);
   (policy[key] ?? []).forEach((budget, i) => {
-    if (!policy.sources[budget.source])
+    if (!declared(policy.sources, budget.source))
       add(
         [key, i, 'source'],
         `budget for unknown source "${budget.source}"${didYouMean(budget.source, known)} (known: ${known.join(', ')})`,
@@ -126,7 +127,7 @@ function checkBudgets(policy: Policy, add: AddIssue): void {
   const budgeted = new Set(policy.budgets.map((b) => b.source));
   const publishable = new Set((policy.publication_budgets ?? []).map((b) => b.source));
   for (const [viewName, view] of Object.entries(policy.views)) {
-    if (!policy.sources[view.source]) continue;
+    if (!declared(policy.sources, view.source)) continue;
     if (view.tier === 'dp' && !budgeted.has(view.source))
       add(
         ['views', viewName, 'tier'],
