@@ -56,7 +56,16 @@ export function predicate(p: PlanPredicate): string {
   }
 }
 
-/** `least(greatest(expr, lo), hi)`. */
+/** `least(greatest(expr, lo), hi)`: DuckDB's least/greatest skip NULL, so a NULL becomes `lo`. */
 export function clamp(expr: string, lo: string, hi: string): string {
   return `least(greatest(${expr}, ${lo}), ${hi})`;
+}
+
+/**
+ * `clamp` for an aggregated value: a NULL stays NULL (SQL's aggregates skip it), as when the
+ * clamp is left out for a column whose values are all in range (the shortcut) — so whether one
+ * unit's value is out of range cannot change what NULLs add.
+ */
+export function clampValue(expr: string, lo: string, hi: string): string {
+  return `CASE WHEN (${expr}) IS NULL THEN NULL ELSE ${clamp(expr, lo, hi)} END`;
 }

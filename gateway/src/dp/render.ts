@@ -10,7 +10,7 @@
  */
 import type { DpPricedPlan } from '@privet/core/dpsql/price';
 import { quoteIdent, sqlString } from '@privet/core/mask/sql';
-import { clamp, col, num, predicate } from './render-where.js';
+import { clamp, clampValue, col, num, predicate } from './render-where.js';
 
 /** Which bounding windows can be skipped because they would keep every row. */
 export interface BoundingShortcut {
@@ -88,11 +88,11 @@ function encodedValue(priced: DpPricedPlan, i: number, inRange: ReadonlySet<stri
   const skipClamp = inRange.has(`${source}.${agg.column.column}`);
   const x = skipClamp
     ? col(agg.column)
-    : clamp(col(agg.column), num(agg.bounds[0]), num(agg.bounds[1]));
+    : clampValue(col(agg.column), num(agg.bounds[0]), num(agg.bounds[1]));
   if (enc.fixedPoint === 1n)
     return skipClamp
       ? `CAST(${x} AS BIGINT)`
-      : clamp(`CAST(${x} AS BIGINT)`, `${enc.lo}`, `${enc.hi}`);
+      : clampValue(`CAST(${x} AS BIGINT)`, `${enc.lo}`, `${enc.hi}`);
   // DuckDB's DOUBLE → BIGINT cast rounds to nearest (monotone), so no round() is needed.
   const scaled = `CAST(CAST(${x} AS DOUBLE) * ${enc.fixedPoint} AS BIGINT)`;
   // When lo·F and hi·F are exact integers far below 2^53, fl(x)·F rounded cannot leave
@@ -105,7 +105,7 @@ function encodedValue(priced: DpPricedPlan, i: number, inRange: ReadonlySet<stri
         .mul(enc.fixedPoint)
         .lt(2n ** 50n),
   );
-  return exact ? scaled : clamp(scaled, `${enc.lo}`, `${enc.hi}`);
+  return exact ? scaled : clampValue(scaled, `${enc.lo}`, `${enc.hi}`);
 }
 
 function publicKeyFilter(priced: DpPricedPlan): string[] {
@@ -215,7 +215,9 @@ export function renderAggregateSql(
     const span = `${enc.hi - enc.lo + 1n}`;
     const bins = enc.bins ?? 1;
     measures.push(
-      `histogram(least(${bins - 1}, ((v${slotOf[i]} - ${enc.lo}) * ${bins}) // ${span})) AS h${i}`,
+      // least() skips NULL, so a NULL value would land in the top bin: NULLs are left out, as
+      // SQL's quantiles leave them out.
+      `histogram(least(${bins - 1}, ((v${slotOf[i]} - ${enc.lo}) * ${bins}) // ${span})) FILTER (WHERE v${slotOf[i]} IS NOT NULL) AS h${i}`,
     );
   });
   const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';

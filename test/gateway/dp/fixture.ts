@@ -114,10 +114,28 @@ export interface DpFixture {
   close(): void;
 }
 
+/** How a fixture's data differ from the default: the heavy unit's rows, ages left empty or out of range. */
+export interface DpFixtureOptions {
+  /** Rows of person 1 in events (default 3). */
+  heavyRows?: number;
+  /** People 1…N have no age (NULL). */
+  nullAges?: number;
+  /** The last person's age (e.g. above the declared bounds [0, 100]). */
+  lastAge?: number;
+}
+
 /** Writes the fixture CSVs and opens the real source engine over them. */
-export async function openDpFixture(options: { heavyRows?: number } = {}): Promise<DpFixture> {
+export async function openDpFixture(options: DpFixtureOptions = {}): Promise<DpFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'privet-dp-'));
-  const people = peopleRows();
+  const people = peopleRows().map((p) => ({
+    ...p,
+    age:
+      p.pid <= (options.nullAges ?? 0)
+        ? ''
+        : p.pid === PEOPLE_ROWS && options.lastAge !== undefined
+          ? options.lastAge
+          : p.age,
+  }));
   writeFileSync(
     join(dir, 'people.csv'),
     'pid,name,sex,city,age,income,score,member\n' +

@@ -1,0 +1,63 @@
+// NULL values of a bounded column: SQL's aggregates skip them, and so does the DP query whether
+// or not the clamp is left out (the shortcut for a column whose values are all in range). Were a
+// NULL clamped to the lower bound only when some value is out of range, one unit's out-of-range
+// value would move SUM over the NULL rows by lo × (#NULLs), far beyond the sensitivity charged.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { exactAggregates } from '../../../gateway/src/dp/execute.js';
+import { openDpFixture, type DpFixture } from './fixture.js';
+
+const NULL_AGES = 50;
+
+describe('NULL values in DP aggregates', () => {
+  let inRange: DpFixture;
+  let outlier: DpFixture;
+  before(async () => {
+    inRange = await openDpFixture({ nullAges: NULL_AGES });
+    // A neighbouring dataset: only the last person's age differs, now above the bounds.
+    outlier = await openDpFixture({ nullAges: NULL_AGES, lastAge: 150 });
+  });
+  after(() => {
+    inRange.close();
+    outlier.close();
+  });
+
+  const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
+  const queries = [
+    'SELECT count(*), sum(age), avg(age), median(age) FROM people_dp WHERE age IS NULL',
+    'SELECT sex, count(*), sum(age), avg(age), var_pop(age), median(age) FROM people_dp GROUP BY sex',
+  ];
+  for (const sql of queries) {
+    test(`the shortcut and the clamp give the same exact aggregates: ${sql.slice(0, 50)}…`, async () => {
+      const plan = await inRange.plan(sql);
+      const salt = 777n;
+      assert.deepEqual(
+        sorted(await exactAggregates(plan, inRange.engine, salt)),
+        sorted(await exactAggregates(plan, inRange.engine, salt, { alwaysBound: true })),
+      );
+    });
+  }
+
+  test('NULL rows add nothing, whether or not another unit is out of range', async () => {
+    const plan = await inRange.plan(queries[0]!);
+    const salt = 777n;
+    const a = await exactAggregates(plan, inRange.engine, salt);
+    const b = await exactAggregates(plan, outlier.engine, salt);
+    assert.deepEqual(sorted(a), sorted(b), 'the out-of-range unit is not among the NULL rows');
+    // The NULL rows are counted by count(*) but hold no value: every sum and value count is 0.
+    const row = a[0]!;
+    plan.priced.measurements.forEach((m, i) => {
+      const value = row[`m${i}`];
+      if (m.part === 'histogram') {
+        const bins = (value ?? []) as { key: string; value: string }[];
+        assert.equal(
+          bins.reduce((t, e) => t + BigInt(e.value), 0n),
+          0n,
+          'no NULL in the histogram',
+        );
+      } else if (m.part !== 'count' || m.aggregate !== 0)
+        assert.equal(BigInt(String(value ?? '0')), 0n, `${m.part} of aggregate ${m.aggregate}`);
+      else assert.equal(BigInt(String(value)), BigInt(NULL_AGES), 'count(*) counts the rows');
+    });
+  });
+});
