@@ -6,6 +6,7 @@
  */
 import { Rational } from '../dp/rational.js';
 import { isNode, list, text, type AstNode } from './ast.js';
+import { DECIMAL_FIXED_POINT } from './encode.js';
 import { refuse } from './errors.js';
 import type { PlanAggregate, PlanAggregateKind, PlanColumn, PlanGroupKey } from './plan.js';
 import { parseLiteral } from './predicate.js';
@@ -44,6 +45,9 @@ export function isAggregateCall(node: AstNode): boolean {
   );
 }
 
+/** Largest |bound| × fixed-point factor an aggregated column may have (2^50). */
+const MAX_ENCODED_BOUND = 2n ** 50n;
+
 function boundsOf(scope: Scope, col: PlanColumn, why: string): [Rational, Rational] {
   const table = scope.tables[col.table];
   const bounds = table?.columns.get(col.column)?.bounds;
@@ -65,6 +69,16 @@ function boundsOf(scope: Scope, col: PlanColumn, why: string): [Rational, Ration
   const hi = Rational.from(bounds[1]);
   if (!lo.lt(hi))
     refuse('missing_bounds', `Bounds of "${col.column}" are empty`, 'declare bounds with lo < hi');
+  // Encoded values (and their histogram offsets) stay far inside DuckDB's BIGINT: a query that
+  // overflowed on some rows only would fail — and be refunded — depending on the data.
+  const f = col.type === 'integer' ? 1n : DECIMAL_FIXED_POINT;
+  const widest = (lo.abs().gt(hi.abs()) ? lo : hi).abs().mul(f);
+  if (!widest.lt(Rational.from(MAX_ENCODED_BOUND)))
+    refuse(
+      'missing_bounds',
+      `Bounds of "${col.column}" are too wide for exact aggregation (a bound times ${f} must stay below 2^50)`,
+      `ask the data steward to narrow bounds of sources.${table?.plan.source ?? '?'}.columns.${col.column} in the policy`,
+    );
   return [lo, hi];
 }
 

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpSqlError } from '@privet/core/dpsql/errors';
-import { executePlan } from '../../../gateway/src/dp/execute.js';
-import { openDpFixture, type DpFixture } from './fixture.js';
+import { parsePolicy } from '@privet/core';
+import { executePlan, planDpQuery } from '../../../gateway/src/dp/execute.js';
+import { openDpFixture, POLICY_YAML, type DpFixture } from './fixture.js';
 
 /** [sql, expected refusal code] — `$DIR` is replaced by the fixture folder. */
 const ATTACKS: [string, string][] = [
@@ -134,6 +135,36 @@ describe('adversarial SQL is refused', () => {
         !existsSync(join(fx.dir, 'leak2.csv')) &&
         !existsSync(join(fx.dir, 'evil.db')),
     );
+  });
+
+  test('bounds too wide for exact integer arithmetic are refused before any data is read', async () => {
+    // Encoded values must stay far inside BIGINT: otherwise a query could fail (and be refunded)
+    // only when some row holds a huge value — a free yes/no answer about the data.
+    const wide = (bounds: string) =>
+      parsePolicy(
+        POLICY_YAML.replace(
+          'income: { type: number, bounds: [0, 1000] }',
+          `income: { type: number, bounds: ${bounds} }`,
+        ),
+        'wide.yaml',
+      );
+    const plan = (bounds: string, sql: string) =>
+      planDpQuery(sql, {
+        policy: wide(bounds),
+        parser: fx.parser,
+        budget: { epsilon: 1, delta: '1e-6' },
+      });
+    for (const sql of ['SELECT median(income) FROM people_dp', 'SELECT sum(income) FROM people_dp'])
+      await assert.rejects(
+        plan('[0, 100000000000000]', sql),
+        (err: unknown) =>
+          err instanceof DpSqlError &&
+          err.refusal.code === 'missing_bounds' &&
+          /too wide for exact aggregation/.test(err.refusal.message) &&
+          /narrow bounds/.test(err.refusal.fix),
+      );
+    // 10^12 × 1000 is still below 2^50: planned.
+    await plan('[-1000000000000, 1000000000000]', 'SELECT sum(income) FROM people_dp');
   });
 
   test('rho budget with unknown keys and bad budgets are refused', async () => {
