@@ -98,6 +98,11 @@ export interface ViewManifest {
     smallestClass: number;
     /** Rows in classes below k found by the independent re-check (always 0 when published). */
     violations: number;
+    /**
+     * The source's privacy unit when published: classes count its distinct values (people), so a
+     * view published under another unit is stale (absent in manifests written before it was kept).
+     */
+    privacyUnit?: string;
   };
   /** Synthetic views: budget spent and measurements (filled by the synthesis issue). */
   privacy?: Record<string, unknown>;

@@ -33,7 +33,8 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
 
 /**
  * How the published view differs from its definition in the loaded policy, or undefined when it
- * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity;
+ * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity
+ * (k, quasi-identifiers, and the privacy unit its classes counted);
  * for a synthetic view its source's privacy unit, a column added or dropped, a column's prefix,
  * its ε or δ. A steward who tightens a view and restarts the gateway must not find analysts still
  * reading the looser version: its rows are refused until it is published again.
@@ -62,6 +63,12 @@ export function staleDefinition(
   const qis = (list: readonly string[] | undefined) => [...(list ?? [])].sort().join(', ');
   if (k?.k !== was?.k || qis(k?.quasi_identifiers) !== qis(was?.quasiIdentifiers))
     return `its k-anonymity was ${was ? `k=${was.k} over ${qis(was.quasiIdentifiers)}` : 'not set'}, and the policy now asks ${k ? `k=${k.k} over ${qis(k.quasi_identifiers)}` : 'none'}`;
+  // Classes count distinct privacy units: k visits may be fewer than k people.
+  const unit = declared(policy.sources, view.source)?.privacy_unit;
+  if (k && was?.privacyUnit !== unit)
+    return was?.privacyUnit === undefined
+      ? `its manifest does not say which privacy unit its k-anonymity counted (the policy's is "${unit ?? '(none)'}")`
+      : `its k-anonymity counted distinct "${was.privacyUnit}" values, and the policy's privacy unit is now "${unit ?? '(none)'}"`;
   return undefined;
 }
 

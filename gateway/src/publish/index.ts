@@ -294,6 +294,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
                   quasiIdentifiers: [...view.k_anonymity.quasi_identifiers],
                   smallestClass: checked.smallestClass,
                   violations: checked.violations,
+                  privacyUnit: source.declaration.privacy_unit,
                 },
               }
             : {}),

@@ -108,4 +108,37 @@ describe('a view tightened in the policy', () => {
       assert.match(staleDefinition(policy, v, manifest) ?? '', message, what);
     }
   });
+
+  test('a k-anonymous view whose classes counted another privacy unit (or say none) is stale', () => {
+    const policy: Policy = parsePolicy(
+      readFileSync(new URL('../../fixtures/http/policy.yaml', import.meta.url), 'utf8'),
+      'policy.yaml',
+    );
+    const view = structuredClone(policy.views['people_masked']) as MaskedView;
+    view.columns['city'] = { op: 'drop' };
+    view.k_anonymity = { k: 5, quasi_identifiers: ['income'], max_suppressed_fraction: 0.05 };
+    const unit = policy.sources[view.source]!.privacy_unit;
+    const manifest = structuredClone(readManifest(join(t.dir, 'state'), 'people_masked')!);
+    const counted = (privacyUnit?: string): ViewManifest => ({
+      ...manifest,
+      kAnonymity: {
+        k: 5,
+        quasiIdentifiers: ['income'],
+        smallestClass: 5,
+        violations: 0,
+        ...(privacyUnit === undefined ? {} : { privacyUnit }),
+      },
+    });
+    assert.equal(staleDefinition(policy, view, counted(unit)), undefined, 'same unit');
+    assert.match(
+      staleDefinition(policy, view, counted('visit_id')) ?? '',
+      new RegExp(
+        `counted distinct "visit_id" values, and the policy's privacy unit is now "${unit}"`,
+      ),
+    );
+    assert.match(
+      staleDefinition(policy, view, counted()) ?? '',
+      /manifest does not say which privacy unit its k-anonymity counted/,
+    );
+  });
 });

@@ -198,6 +198,11 @@ describe('publishing the demo masked views', async () => {
         assert.equal(r.manifest.kAnonymity?.k, k);
         assert.equal(r.manifest.kAnonymity?.smallestClass, Number(min));
         assert.equal(r.manifest.kAnonymity?.violations, 0);
+        assert.equal(
+          r.manifest.kAnonymity?.privacyUnit,
+          policy.sources[view.source]?.privacy_unit,
+          'the unit its classes counted',
+        );
         const [rows] = await col(`SELECT count(*) FROM ${pq(state, r.view)}`);
         assert.equal(Number(rows) + r.rowsSuppressed, r.rows + r.rowsSuppressed);
         assert.equal(Number(rows), r.rows);
