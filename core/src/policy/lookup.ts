@@ -6,3 +6,20 @@
 export function declared<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
+
+/**
+ * True when the raw values of `column` are looked for in outputs and published views: a declared
+ * identifier, or the source's privacy unit when it is text (it names a person as surely; a
+ * numeric unit's values are too short to tell from counts and are never indexed).
+ */
+export function isIndexedIdentifier(
+  source: {
+    privacy_unit: string;
+    columns: Readonly<Record<string, { identifier?: boolean; type: string }>>;
+  },
+  column: string,
+): boolean {
+  const decl = declared(source.columns, column);
+  if (!decl) return false;
+  return decl.identifier === true || (column === source.privacy_unit && decl.type === 'string');
+}

@@ -9,6 +9,7 @@ import { hkdfSync } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy } from '@privet/core';
+import { isIndexedIdentifier } from '@privet/core/policy/lookup';
 import { quoteIdent } from '@privet/core/mask/index';
 import { openSourceEngine } from '../store/index.js';
 import { LeakIndex } from './leak-index.js';
@@ -25,12 +26,12 @@ export function deriveLeakKey(master: Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', master, new Uint8Array(0), LEAK_KEY_INFO, 32));
 }
 
-/** Every `identifier: true` column of the policy, with its source (what the index reads). */
+/** Every identifier column of the policy (isIndexedIdentifier), with its source (what the index reads). */
 function identifierColumns(policy: Policy): { source: string; column: string }[] {
   return Object.entries(policy.sources).flatMap(([source, s]) =>
-    Object.entries(s.columns)
-      .filter(([, c]) => c.identifier === true)
-      .map(([column]) => ({ source, column })),
+    Object.keys(s.columns)
+      .filter((column) => isIndexedIdentifier(s, column))
+      .map((column) => ({ source, column })),
   );
 }
 
@@ -57,7 +58,7 @@ export function identifierSourcesStamp(policy: Policy, policyDir: string): strin
     .join('\n');
 }
 
-/** Builds the leak index from the raw values of every `identifier: true` column of the policy. */
+/** Builds the leak index from the raw values of every identifier column of the policy (isIndexedIdentifier). */
 export async function buildLeakIndex(
   policy: Policy,
   policyDir: string,

@@ -47,7 +47,7 @@ import {
 import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
 import { buildIdentifierIndex, verifyParquet } from './verify.js';
-import { declared } from '@privet/core/policy/lookup';
+import { declared, isIndexedIdentifier } from '@privet/core/policy/lookup';
 
 export { readManifest, viewFiles, viewsDir, type ViewFiles } from './layout.js';
 export { PublishError } from './errors.js';
@@ -224,7 +224,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     // Every source with identifier columns is loaded too: a published value must equal no raw
     // identifier of any source, not only of the sources the views being published read.
     const withIdentifiers = Object.entries(policy.sources)
-      .filter(([, src]) => Object.values(src.columns).some((c) => c.identifier === true))
+      .filter(([, src]) => Object.keys(src.columns).some((c) => isIndexedIdentifier(src, c)))
       .map(([name]) => name);
     const sourceNames = [
       ...new Set([

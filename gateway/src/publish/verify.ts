@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MaskedView } from '@privet/core';
+import { isIndexedIdentifier } from '@privet/core/policy/lookup';
 import {
   kViolationsSql,
   quoteIdent,
@@ -32,8 +33,8 @@ export async function buildIdentifierIndex(
 ): Promise<void> {
   const parts: string[] = [];
   for (const src of sources) {
-    for (const [col, decl] of Object.entries(src.declaration.columns)) {
-      if (decl.identifier)
+    for (const col of Object.keys(src.declaration.columns)) {
+      if (isIndexedIdentifier(src.declaration, col))
         parts.push(
           `SELECT CAST(${quoteIdent(col)} AS VARCHAR) AS v FROM ${src.table} WHERE ${quoteIdent(col)} IS NOT NULL`,
         );

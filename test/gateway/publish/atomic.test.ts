@@ -98,6 +98,28 @@ describe('atomic publish', async () => {
     );
   });
 
+  test('a text privacy unit counts as an identifier even without the flag', async () => {
+    // The staff source's unit is its badge code, declared without `identifier: true`: it names a
+    // person as surely, so published values equal to it refuse the batch all the same.
+    writeFileSync(join(policyDir, 'staff.csv'), 'staff_id,badge\n1,P1\n2,P2\n3,P3\n');
+    const broken = structuredClone(policy);
+    const adult = broken.sources['adult'];
+    const codes = broken.views['adult_codes'];
+    assert.ok(adult && codes?.tier === 'masked');
+    adult.columns['person_code'] = { type: 'string' };
+    codes.columns['person_code'] = { op: 'keep' };
+    broken.sources['staff'] = {
+      path: 'staff.csv',
+      format: 'csv',
+      privacy_unit: 'badge',
+      columns: { staff_id: { type: 'integer' }, badge: { type: 'string' } },
+    };
+    await failsAndKeepsOldVersion(
+      broken,
+      /view "adult_codes": 3 values of column "person_code" \(keep\) equal raw identifier values/,
+    );
+  });
+
   test('a new version replaces the old one completely', async () => {
     const changed = structuredClone(policy);
     const codes = changed.views['adult_codes'];
