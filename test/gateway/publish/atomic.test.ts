@@ -73,9 +73,12 @@ describe('atomic publish', async () => {
     );
   });
 
-  test('a raw identifier of another source, even one no view reads, refuses the batch', async () => {
-    // Staff badge codes look like person codes; adult's person_code is declared no identifier
-    // here and kept, so only the staff source's identifiers can catch it.
+  /**
+   * The policy with adult's person_code declared no identifier and kept, and a staff source (badge
+   * codes that look like person codes) declared as `staff`: only the staff source's identifiers
+   * can catch the kept codes.
+   */
+  function keptCodesBesideStaff(staff: Policy['sources'][string]): Policy {
     writeFileSync(join(policyDir, 'staff.csv'), 'staff_id,badge\n1,P1\n2,P2\n3,P3\n');
     const broken = structuredClone(policy);
     const adult = broken.sources['adult'];
@@ -83,7 +86,14 @@ describe('atomic publish', async () => {
     assert.ok(adult && codes?.tier === 'masked');
     adult.columns['person_code'] = { type: 'string' };
     codes.columns['person_code'] = { op: 'keep' };
-    broken.sources['staff'] = {
+    broken.sources['staff'] = staff;
+    return broken;
+  }
+  const KEPT_STAFF_CODES =
+    /view "adult_codes": 3 values of column "person_code" \(keep\) equal raw identifier values/;
+
+  test('a raw identifier of another source, even one no view reads, refuses the batch', async () => {
+    const broken = keptCodesBesideStaff({
       path: 'staff.csv',
       format: 'csv',
       privacy_unit: 'staff_id',
@@ -91,33 +101,20 @@ describe('atomic publish', async () => {
         staff_id: { type: 'integer', identifier: true },
         badge: { type: 'string', identifier: true },
       },
-    };
-    await failsAndKeepsOldVersion(
-      broken,
-      /view "adult_codes": 3 values of column "person_code" \(keep\) equal raw identifier values/,
-    );
+    });
+    await failsAndKeepsOldVersion(broken, KEPT_STAFF_CODES);
   });
 
   test('a text privacy unit counts as an identifier even without the flag', async () => {
     // The staff source's unit is its badge code, declared without `identifier: true`: it names a
     // person as surely, so published values equal to it refuse the batch all the same.
-    writeFileSync(join(policyDir, 'staff.csv'), 'staff_id,badge\n1,P1\n2,P2\n3,P3\n');
-    const broken = structuredClone(policy);
-    const adult = broken.sources['adult'];
-    const codes = broken.views['adult_codes'];
-    assert.ok(adult && codes?.tier === 'masked');
-    adult.columns['person_code'] = { type: 'string' };
-    codes.columns['person_code'] = { op: 'keep' };
-    broken.sources['staff'] = {
+    const broken = keptCodesBesideStaff({
       path: 'staff.csv',
       format: 'csv',
       privacy_unit: 'badge',
       columns: { staff_id: { type: 'integer' }, badge: { type: 'string' } },
-    };
-    await failsAndKeepsOldVersion(
-      broken,
-      /view "adult_codes": 3 values of column "person_code" \(keep\) equal raw identifier values/,
-    );
+    });
+    await failsAndKeepsOldVersion(broken, KEPT_STAFF_CODES);
   });
 
   test('a new version replaces the old one completely', async () => {
