@@ -88,7 +88,7 @@ export function planWarnings(priced: DpPricedPlan): string[] {
   for (const key of plan.keys) {
     if (key.bin || key.clampTo)
       out.push(
-        `${key.column.column} is clamped to its bounds before grouping: out-of-range values fall into the edge groups`,
+        `${key.column.column} is clamped to its bounds before grouping: out-of-range values fall into the edge groups, and rows where it is NULL are in no group`,
       );
   }
   out.push(

@@ -57,7 +57,7 @@ export function predicate(p: PlanPredicate): string {
 }
 
 /** `least(greatest(expr, lo), hi)`: DuckDB's least/greatest skip NULL, so a NULL becomes `lo`. */
-export function clamp(expr: string, lo: string, hi: string): string {
+function clamp(expr: string, lo: string, hi: string): string {
   return `least(greatest(${expr}, ${lo}), ${hi})`;
 }
 

@@ -10,7 +10,7 @@
  */
 import type { DpPricedPlan } from '@privet/core/dpsql/price';
 import { quoteIdent, sqlString } from '@privet/core/mask/sql';
-import { clamp, clampValue, col, num, predicate } from './render-where.js';
+import { clampValue, col, num, predicate } from './render-where.js';
 
 /** Which bounding windows can be skipped because they would keep every row. */
 export interface BoundingShortcut {
@@ -29,10 +29,11 @@ function keyExpr(priced: DpPricedPlan, i: number): string {
     const [lo, hi] = key.bin.bounds;
     const first = lo.div(key.bin.width).floor();
     const last = hi.div(key.bin.width).floor();
-    const idx = `CAST(floor(CAST(${clamp(col(key.column), num(lo), num(hi))} AS DOUBLE) / ${num(key.bin.width)}) AS BIGINT)`;
-    return clamp(idx, `${first}`, `${last}`);
+    // A NULL stays NULL (its own group, which no public key set holds), as for any other key.
+    const idx = `CAST(floor(CAST(${clampValue(col(key.column), num(lo), num(hi))} AS DOUBLE) / ${num(key.bin.width)}) AS BIGINT)`;
+    return clampValue(idx, `${first}`, `${last}`);
   }
-  if (key.clampTo) return clamp(col(key.column), num(key.clampTo[0]), num(key.clampTo[1]));
+  if (key.clampTo) return clampValue(col(key.column), num(key.clampTo[0]), num(key.clampTo[1]));
   if (key.column.type === 'date') return `CAST(${col(key.column)} AS VARCHAR)`;
   return col(key.column);
 }

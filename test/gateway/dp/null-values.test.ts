@@ -38,6 +38,24 @@ describe('NULL values in DP aggregates', () => {
     });
   }
 
+  test('a NULL group key is its own group, never the lowest bin or value (public keys leave it out)', async () => {
+    for (const sql of [
+      'SELECT age, count(*) FROM people_dp GROUP BY age',
+      'SELECT floor(age / 10) * 10 AS decade, count(*) FROM people_dp GROUP BY 1',
+    ]) {
+      const plan = await inRange.plan(sql);
+      const rows = await exactAggregates(plan, inRange.engine, 777n);
+      const count = (key: unknown) => rows.find((r) => r['k0'] === key)?.['m0'];
+      assert.equal(String(count(null)), String(NULL_AGES), `${sql}: the NULL ages' own group`);
+      // No real age is below 18: the lowest key holds no row.
+      assert.equal(count(0) ?? count('0'), undefined, `${sql}: nothing in the lowest key`);
+      assert.ok(
+        plan.priced.logical.keys[0]?.publicKeys,
+        'public keys: the NULL group is not released',
+      );
+    }
+  });
+
   test('NULL rows add nothing, whether or not another unit is out of range', async () => {
     const plan = await inRange.plan(queries[0]!);
     const salt = 777n;
