@@ -80,14 +80,10 @@ function readerSql(src: Source, path: string): string {
  * The file's column names for an error, unless they may be data: a CSV none of whose header names
  * is a declared column probably has no header row, so its "names" are its first row's raw values.
  */
-function fileColumnsText(
-  src: Source,
-  declaredCount: number,
-  actual: ReadonlyMap<string, string>,
-): string {
-  const known = Object.keys(src.columns).filter((c) => actual.has(c)).length;
-  if (src.format === 'csv' && known === 0)
-    return `none of the ${declaredCount} declared columns is in the file's first row, so it probably has no header row; that row is not shown, as it may hold data`;
+function fileColumnsText(src: Source, actual: ReadonlyMap<string, string>): string {
+  const declaredNames = Object.keys(src.columns);
+  if (src.format === 'csv' && !declaredNames.some((c) => actual.has(c)))
+    return `none of the ${declaredNames.length} declared columns is in the file's first row, so it probably has no header row; that row is not shown, as it may hold data`;
   return `file has: ${[...actual.keys()].join(', ')}`;
 }
 
@@ -121,7 +117,7 @@ async function loadSource(
     const type = actual.get(col);
     if (type === undefined) {
       throw new StoreError(
-        `source "${name}": column "${col}" is declared in the policy but missing from ${path} (${fileColumnsText(src, declared.length, actual)})`,
+        `source "${name}": column "${col}" is declared in the policy but missing from ${path} (${fileColumnsText(src, actual)})`,
         `rename the column in the file or fix sources.${name}.columns`,
       );
     }
