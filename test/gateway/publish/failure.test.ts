@@ -80,7 +80,10 @@ function assertFollowedUp(entries: AuditEntry[], live: Record<string, string>): 
     assert.equal(e.details.live, live[view], `what readers see for ${view}`);
     assert.match(String(e.details.reason), /view "people_later": could not be moved into place/);
     assert.match(String(e.details.reason), /nothing of this publish was swapped in/);
-    assert.doesNotMatch(JSON.stringify(e), /secret|example\.org|Lyon|Oslo|Pune|30000/);
+    // Hashes are hex and may hold "30000" by chance (failed CI once): they are left out of the
+    // search for data values.
+    const text = JSON.stringify(e).replace(/\b[0-9a-f]{64}\b/g, '<hash>');
+    assert.doesNotMatch(text, /secret|example\.org|Lyon|Oslo|Pune|30000/);
   }
 }
 
