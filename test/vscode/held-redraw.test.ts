@@ -34,19 +34,25 @@ function item(id: string, mime: string, text: string): OutputItem {
   } as unknown as OutputItem;
 }
 
+/** What the fake host answers: `now` (only for text `only`, if set), after `delay` ms (null: never). */
+interface HostAnswers {
+  now: boolean;
+  delay: number | null;
+  only?: string;
+}
+
 /**
- * The extension host as the renderers see it: it answers each question with `approves.now` as it
- * is when the question is asked (after `delay` ms, none when null), and `notify()` posts a
- * recheck notice.
+ * The extension host as the renderers see it: it answers each question with `approves` as it
+ * is when the question is asked, and `notify()` posts a recheck notice.
  */
 function fakeHost(): {
   context: RendererContext<unknown>;
   asked: ApprovalQuery[];
-  approves: { now: boolean; delay: number | null };
+  approves: HostAnswers;
   notify(): void;
 } {
   const asked: ApprovalQuery[] = [];
-  const approves = { now: false, delay: 0 as number | null };
+  const approves: HostAnswers = { now: false, delay: 0 };
   const listeners = new Set<(m: unknown) => void>();
   const send = (m: unknown): void => {
     for (const l of [...listeners]) l(m);
@@ -63,7 +69,8 @@ function fakeHost(): {
       assert.ok(isApprovalQuery(message));
       asked.push(message);
       if (approves.delay === null) return;
-      const approved = approves.now;
+      const approved =
+        approves.now && (approves.only === undefined || approves.only === message.text);
       setTimeout(
         () => send({ type: 'privet.approval', requestId: message.requestId, approved }),
         approves.delay,
@@ -157,20 +164,23 @@ describe('held items are asked about again on the host’s notice', () => {
   it('retries of a held item are bounded and stop once it is shown or forgotten', async () => {
     const redraws = new HeldRedraws();
     let drawn = 0;
-    redraws.begin('x');
-    redraws.hold('x', async () => {
+    redraws.asked('x', async () => {
       drawn++;
       redraws.retryLater('x', [5, 5]);
     });
+    redraws.begin('x');
+    redraws.hold('x');
     redraws.retryLater('x', [5, 5]);
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(drawn, 2, 'two retries, then none');
+    redraws.asked('y', async () => void drawn++);
     redraws.begin('y');
-    redraws.hold('y', async () => void drawn++);
+    redraws.hold('y');
     redraws.retryLater('y', [5]);
     redraws.shown('y');
+    redraws.asked('z', async () => void drawn++);
     redraws.begin('z');
-    redraws.hold('z', async () => void drawn++);
+    redraws.hold('z');
     redraws.retryLater('z', [5]);
     redraws.forget('z');
     await new Promise((r) => setTimeout(r, 30));
@@ -212,8 +222,9 @@ describe('held items are asked about again on the host’s notice', () => {
     });
     const redraws = new HeldRedraws();
     let drawn = 0;
+    redraws.asked('x', async () => void drawn++);
     const first = redraws.begin('x');
-    redraws.hold('x', async () => void drawn++);
+    redraws.hold('x');
     const second = redraws.begin('x'); // VS Code draws the item again
     assert.equal(first.aborted, true);
     assert.equal(second.aborted, false);
@@ -224,6 +235,43 @@ describe('held items are asked about again on the host’s notice', () => {
     const third = redraws.begin('y', outer.signal);
     outer.abort();
     assert.equal(third.aborted, true, 'VS Code’s abort reaches the drawing');
+  });
+
+  it('a redraw draws the content VS Code asked for last, not an earlier part of the stream', async () => {
+    await withFakeDocument(async () => {
+      const host = fakeHost();
+      const gate = activateGate(host.context);
+      const element = new FakeElement();
+      const half = 'contact Quill';
+      const whole = 'contact Quillon Vardemarsk\n';
+      // The stream's first half: the host cannot place it, so it is held (with a retry pending).
+      await gate.renderOutputItem(item('o4', STDOUT, half), element.asHtml, undefined as never);
+      assert.match(element.textContent, /withheld/);
+      // VS Code appends the rest; the host's answer about the whole line is on its way when a
+      // recheck notice comes. The redraw must not draw the half again over the whole line.
+      Object.assign(host.approves, { now: true, delay: 40, only: whole });
+      const newer = gate.renderOutputItem(
+        item('o4', STDOUT, whole),
+        element.asHtml,
+        undefined as never,
+      );
+      await eventually(() => host.asked.length === 2, 'the host is asked about the whole line');
+      host.notify();
+      await newer;
+      await eventually(
+        () => /drawn: contact Quillon Vardemarsk/.test(element.textContent),
+        'the whole line is drawn',
+      );
+      assert.ok(
+        host.asked.slice(1).every((q) => q.text === whole),
+        'after VS Code appended, only the whole line is asked about',
+      );
+      // The half's retry (after 2 s) was dropped when VS Code drew the item anew.
+      const asked = host.asked.length;
+      await new Promise((r) => setTimeout(r, 2300));
+      assert.equal(host.asked.length, asked, 'no retry of the half after the line is drawn');
+      assert.match(element.textContent, /drawn: contact Quillon Vardemarsk/);
+    });
   });
 
   it('a release held before the host could vouch for it is drawn after the notice', async () => {

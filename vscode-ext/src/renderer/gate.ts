@@ -60,12 +60,13 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
     decideItem(item, (mime, text) => channel.ask(mime, text), channel.canAsk);
   const held = new HeldRedraws();
   channel.onRecheck(() => void held.redrawAll());
-  const render = async (item: OutputItem, element: HTMLElement, outer?: AbortSignal) => {
+  /** Draws `item`, as VS Code asked or as a redraw of its latest request (HeldRedraws). */
+  const draw = async (item: OutputItem, element: HTMLElement, outer?: AbortSignal) => {
     const signal = held.begin(item.id, outer);
     const decision = await decide(item);
     if (signal.aborted) return;
     if (!decision.show) {
-      held.hold(item.id, () => render(item, element));
+      held.hold(item.id);
       // Held only for want of the host's confirmation: asked again a few times, in case the
       // host's notice to ask again is lost.
       if (decision.tableUnconfirmed || decision.streamUnconfirmed || decision.hostUnconfirmed)
@@ -95,6 +96,10 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
     }
     delegates.drawing(item.id, api);
     await api.renderOutputItem(item, drawingTarget(element, rendererId), signal);
+  };
+  const render = (item: OutputItem, element: HTMLElement, outer?: AbortSignal) => {
+    held.asked(item.id, () => draw(item, element));
+    return draw(item, element, outer);
   };
   return {
     decide,

@@ -9,7 +9,10 @@
 
 /** Held items and their redraws, with one abort signal per item's latest drawing. */
 export class HeldRedraws {
-  private readonly redraws = new Map<string, () => Promise<void>>();
+  /** How to draw each item as VS Code last asked (its newest content and element). */
+  private readonly latest = new Map<string, () => Promise<void>>();
+  /** Items drawn held. */
+  private readonly heldIds = new Set<string>();
   /** Retries scheduled so far per item (retryLater), and each item's pending retry. */
   private readonly retries = new Map<string, number>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -17,6 +20,16 @@ export class HeldRedraws {
   /** Rechecks so far, and the count when each item's latest drawing began. */
   private rechecks = 0;
   private readonly begunAt = new Map<string, number>();
+
+  /**
+   * VS Code asks to draw item `id` (new or appended content): `redraw` draws this drawing again.
+   * Redraws of a held item always draw what VS Code asked for last, never an earlier content
+   * (a stream's first half redrawn over the whole line would hold it); its retries start afresh.
+   */
+  asked(id: string, redraw: () => Promise<void>): void {
+    this.latest.set(id, redraw);
+    this.stopRetries(id);
+  }
 
   /**
    * Starts a drawing of item `id`: aborts the previous one; the signal returned is aborted by the
@@ -33,12 +46,19 @@ export class HeldRedraws {
   }
 
   /**
-   * Remembers that item `id` is drawn held, and how to draw it again; draws it again at once when
-   * a recheck came while its decision was out (the answer may predate what changed).
+   * Remembers that item `id` is drawn held (redrawn as VS Code last asked, see `asked`); draws it
+   * again at once when a recheck came while its decision was out (the answer may predate what
+   * changed).
    */
-  hold(id: string, redraw: () => Promise<void>): void {
-    this.redraws.set(id, redraw);
-    if ((this.begunAt.get(id) ?? this.rechecks) < this.rechecks) void redraw();
+  hold(id: string): void {
+    this.heldIds.add(id);
+    if ((this.begunAt.get(id) ?? this.rechecks) < this.rechecks) void this.redraw(id);
+  }
+
+  /** Draws held item `id` again as VS Code last asked; nothing if it is not held. */
+  private redraw(id: string): Promise<void> {
+    if (!this.heldIds.has(id)) return Promise.resolve();
+    return this.latest.get(id)?.() ?? Promise.resolve();
   }
 
   /**
@@ -55,14 +75,14 @@ export class HeldRedraws {
     clearTimeout(this.retryTimers.get(id));
     const timer = setTimeout(() => {
       if (this.retryTimers.get(id) === timer) this.retryTimers.delete(id);
-      void this.redraws.get(id)?.();
+      void this.redraw(id);
     }, wait);
     this.retryTimers.set(id, timer);
   }
 
   /** Item `id` is drawn (not held): nothing to redraw. */
   shown(id: string): void {
-    this.redraws.delete(id);
+    this.heldIds.delete(id);
     this.stopRetries(id);
   }
 
@@ -82,18 +102,23 @@ export class HeldRedraws {
       this.begunAt.delete(i);
     }
     for (const i of id === undefined ? [...this.retryTimers.keys()] : [id]) this.stopRetries(i);
-    if (id === undefined) this.redraws.clear();
-    else this.redraws.delete(id);
+    if (id === undefined) {
+      this.heldIds.clear();
+      this.latest.clear();
+    } else {
+      this.heldIds.delete(id);
+      this.latest.delete(id);
+    }
   }
 
   /** Draws every held item again (each is checked anew); resolves when all are drawn. */
   async redrawAll(): Promise<void> {
     this.rechecks++;
-    await Promise.allSettled([...this.redraws.values()].map((redraw) => redraw()));
+    await Promise.allSettled([...this.heldIds].map((id) => this.redraw(id)));
   }
 
   /** How many items are drawn held. */
   get size(): number {
-    return this.redraws.size;
+    return this.heldIds.size;
   }
 }

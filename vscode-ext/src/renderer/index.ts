@@ -113,6 +113,7 @@ export const activate: ActivationFunction = (context) => {
       );
       return;
     }
+    if (!redraw) held.asked(item.id, () => render(item, element, undefined, true));
     const signal = held.begin(item.id, outer);
     // Nothing of an earlier rendering stays while this one is checked (a redraw keeps its notice).
     if (!redraw) element.replaceChildren();
@@ -124,7 +125,7 @@ export const activate: ActivationFunction = (context) => {
     const decision = await decideRelease(item, gate);
     if (signal.aborted) return;
     if (!decision.show) {
-      held.hold(item.id, () => render(item, element, undefined, true));
+      held.hold(item.id);
       const { verdict, findings } = decision.review;
       renderWithheld({ verdict, rules: holdingRules(findings) }, element, RELEASE_HINT);
       return;
