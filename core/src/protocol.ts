@@ -103,11 +103,24 @@ export interface ViewManifest {
      * view published under another unit is stale (absent in manifests written before it was kept).
      */
     privacyUnit?: string;
+    /**
+     * Published tokens that link rows (the privacy unit's, or one with a join group): k holds per
+     * row, not for a person's set of rows or a joined row (absent in manifests written before).
+     */
+    linkedBy?: LinkingToken[];
   };
   /** Synthetic views: budget spent and measurements (filled by the synthesis issue). */
   privacy?: Record<string, unknown>;
   /** What the published values cannot show, e.g. a column no value of which survived DP discovery. */
   warnings?: ViewWarning[];
+}
+
+/** A published token column that links rows of one person, or the view to others (a join group). */
+export interface LinkingToken {
+  column: string;
+  /** True when it is the token of the source's privacy unit (a person's rows share it). */
+  privacyUnit: boolean;
+  joinGroup?: string;
 }
 
 /** A problem with a published view's column, and how to fix it (never a data value). */

@@ -16,6 +16,7 @@ import { runSynthCommand } from './synth/cli.js';
 import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
+import { linkedRowsCaveat, linkingTokens } from '@privet/core/policy/linking';
 import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
@@ -117,6 +118,9 @@ program
       );
       for (const w of r.manifest.warnings ?? [])
         console.warn(`warning: view ${r.view}, column ${w.column}: ${w.message}. Fix: ${w.fix}.`);
+      const k = r.manifest.kAnonymity;
+      const caveat = k ? linkedRowsCaveat(k.k, k.linkedBy ?? []) : '';
+      if (caveat) console.warn(`note: view ${r.view}: ${caveat}.`);
     }
   });
 
@@ -189,6 +193,13 @@ policyCmd
     console.log(
       `${file}: ok (${Object.keys(policy.sources).length} sources, ${Object.keys(policy.views).length} views)`,
     );
+    for (const [name, view] of Object.entries(policy.views)) {
+      const source = declared(policy.sources, view.source);
+      if (view.tier !== 'masked' || !view.k_anonymity || !source) continue;
+      const links = linkingTokens(view, source.privacy_unit);
+      const caveat = linkedRowsCaveat(view.k_anonymity.k, links);
+      if (caveat) console.warn(`note: view ${name}: ${caveat}.`);
+    }
   });
 policyCmd
   .command('schema')

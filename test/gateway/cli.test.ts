@@ -93,6 +93,18 @@ describe('privet CLI', () => {
 
   test('policy check: ok, and file:line:col errors with exit 2', () => {
     assert.equal(privet('policy', 'check', policy).code, 0);
+    // The demo's masked views publish the patient token with k-anonymity: the check says what k
+    // does not cover.
+    const demo = privet(
+      'policy',
+      'check',
+      fileURLToPath(new URL('../../gateway/demo/policy.yaml', import.meta.url)),
+    );
+    assert.equal(demo.code, 0, demo.stderr);
+    assert.match(
+      demo.stderr,
+      /note: view visits_masked: k = 5 holds for each row on its own: patient_id \(the privacy unit; join group "patient"\) links rows/,
+    );
     const bad = join(dir, 'bad.yaml');
     writeFileSync(
       bad,

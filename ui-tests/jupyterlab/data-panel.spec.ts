@@ -96,6 +96,10 @@ test.describe('Privet data panel', () => {
       zip.operator,
     );
     await expect(card.locator('.jp-Privet-manifest')).toContainText('k=5');
+    // The patient token links rows (join group "patient"): the card says what k does not cover.
+    await expect(card.locator('.jp-Privet-linkedRows')).toContainText(
+      'patient_id (the privacy unit; join group "patient") links rows',
+    );
     await page.screenshot({ path: `${SHOTS}/views.png` });
 
     // SQL in the browser: counts by sex must add up to the published row count.

@@ -4,3 +4,4 @@ export * from './errors.js';
 export { parsePolicy } from './load.js';
 export { policyJsonSchema } from './validate-schema.js';
 export { declared } from './lookup.js';
+export { linkingTokens, linkedRowsCaveat } from './linking.js';

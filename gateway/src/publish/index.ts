@@ -48,6 +48,7 @@ import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
 import { buildIdentifierIndex, verifyParquet } from './verify.js';
 import { declared, isIndexedIdentifier } from '@privet/core/policy/lookup';
+import { linkingTokens } from '@privet/core/policy/linking';
 
 export { readManifest, viewFiles, viewsDir, type ViewFiles } from './layout.js';
 export { PublishError } from './errors.js';
@@ -295,6 +296,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
                   smallestClass: checked.smallestClass,
                   violations: checked.violations,
                   privacyUnit: source.declaration.privacy_unit,
+                  linkedBy: linkingTokens(view, source.declaration.privacy_unit),
                 },
               }
             : {}),

@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { ViewManifest, ViewSummary } from '@privet/core/protocol';
+import { linkedRowsCaveat } from '@privet/core/policy/linking';
 import { SyntheticDetails, type FidelityAccess } from './SyntheticDetails.js';
 
 /** Props of one view's card. */
@@ -44,6 +45,11 @@ function Manifest(props: { manifest: ViewManifest }): JSX.Element {
           <dd>
             k={m.kAnonymity.k} on {m.kAnonymity.quasiIdentifiers.join(', ')}; smallest class{' '}
             {m.kAnonymity.smallestClass}
+            {m.kAnonymity.linkedBy?.length ? (
+              <div className="jp-Privet-linkedRows" role="note">
+                {linkedRowsCaveat(m.kAnonymity.k, m.kAnonymity.linkedBy)}.
+              </div>
+            ) : null}
           </dd>
         </>
       ) : null}

@@ -203,6 +203,13 @@ describe('publishing the demo masked views', async () => {
           policy.sources[view.source]?.privacy_unit,
           'the unit its classes counted',
         );
+        // Both demo views publish the patient token (the unit, join group "patient"): k holds
+        // per row only, and the manifest says which token links rows.
+        assert.deepEqual(
+          r.manifest.kAnonymity?.linkedBy,
+          [{ column: 'patient_id', privacyUnit: true, joinGroup: 'patient' }],
+          `${r.view}: the token that links rows`,
+        );
         const [rows] = await col(`SELECT count(*) FROM ${pq(state, r.view)}`);
         assert.equal(Number(rows) + r.rowsSuppressed, r.rows + r.rowsSuppressed);
         assert.equal(Number(rows), r.rows);

@@ -7,6 +7,7 @@ import type { ColumnProvenance, ViewSummary, ViewWarning } from '@privet/core/pr
 import type { Experiment } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
+import { kAnonymityMarkdown } from './k-anonymity-text.js';
 
 /** One node of the tree. */
 export type PrivetNode =
@@ -70,7 +71,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         const provenance = v.manifest
           ? `source ${v.source} (version ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
           : `source ${v.source}${v.published ? '' : ' (not published)'}`;
-        const privacy = syntheticPrivacyMarkdown(v);
+        const privacy = syntheticPrivacyMarkdown(v) || kAnonymityMarkdown(v);
         item.tooltip = new vscode.MarkdownString(
           `**${v.name}** — ${v.tier}\n\n${v.description ?? ''}\n\n${provenance}` +
             (privacy ? `\n\n${privacy}` : ''),
