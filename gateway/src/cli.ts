@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
-import { issueTokens, parseDuration, type IssuedTokens } from './http/tokens.js';
+import { issueTokens, parseDuration, revokeTokens, type IssuedTokens } from './http/tokens.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
@@ -165,6 +165,21 @@ token
       if (issued.reset) reportReset(issued.reset, Object.keys(policy.users), opts.user);
     },
   );
+
+token
+  .command('revoke')
+  .description(
+    'remove the tokens of these users; a running gateway refuses them at once (e.g. a user removed from the policy)',
+  )
+  .addOption(stateOption())
+  .requiredOption('--user <name...>', 'users whose tokens stop working')
+  .action((opts: { state: string; user: string[] }) => {
+    requireStateDir(opts.state, 'pass the --state folder of the gateway that issued the tokens');
+    const revoked = revokeTokens(opts.state, opts.user);
+    const without = opts.user.filter((u) => !revoked.includes(u));
+    if (revoked.length > 0) console.log(`revoked the tokens of ${revoked.join(', ')}`);
+    if (without.length > 0) console.error(`no token to revoke for ${without.join(', ')}`);
+  });
 
 /** Tells the steward what `token issue --reset` did: which tokens no longer work. */
 function reportReset(

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -339,6 +340,17 @@ describe('privet CLI', () => {
     );
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /no gateway state at .*Fix: pass the --state folder/);
+  });
+
+  test('token revoke removes the named users’ tokens and says who had none', () => {
+    const issued = privet('token', 'issue', '--policy', policy, '--state', state, '--user', 'ana');
+    assert.equal(issued.code, 0, issued.stderr);
+    const r = privet('token', 'revoke', '--state', state, '--user', 'ana', 'ghost');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /revoked the tokens of ana/);
+    assert.match(r.stderr, /no token to revoke for ghost/);
+    const store = JSON.parse(readFileSync(join(state, 'tokens.json'), 'utf8')) as object;
+    assert.equal(Object.hasOwn(store, 'ana'), false);
   });
 
   test('a --state folder that does not exist is named, with the fix, and never created', () => {

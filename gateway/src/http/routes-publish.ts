@@ -16,6 +16,7 @@ import { JobConflict, PublishJobs } from '../publish/jobs.js';
 import { planPublication } from '../publish/cost-plan.js';
 import { HttpError } from './errors.js';
 import { viewParam } from './params.js';
+import { staleDefinition, summarizeView } from './views.js';
 import type { RegisterRoute } from './routes-records.js';
 import { declared } from '@privet/core/policy/lookup';
 
@@ -97,6 +98,16 @@ export function registerPublishRoutes(
         'forbidden',
         `the fidelity report of "${name}" is computed on raw data and the policy shows it to stewards only`,
         `ask a steward, or ask for fidelity_for_analysts: true on views.${name}`,
+      );
+    // A report made under an earlier definition (a column since left out, another ε) describes a
+    // view the policy no longer declares: served as little as its rows are.
+    const { manifest } = summarizeView(policy, stateDir, name);
+    const stale = manifest && staleDefinition(policy, view, manifest);
+    if (stale)
+      throw new HttpError(
+        'conflict',
+        `view "${name}" was published under an earlier definition (${stale}), so its fidelity report is not served`,
+        'a steward publishes it again: `privet publish --policy FILE` or Publish in the Privet panel',
       );
     const dir = viewFiles(stateDir, name).dir;
     const svg = (request.query as { format?: unknown }).format === 'svg';

@@ -226,17 +226,21 @@ export async function buildApp(
       const name = viewParam(request);
       await settleSwap(stateDir, name); // a publish renaming it into place right now
       const summary = summarizeView(policy, stateDir, name);
-      if (!actor!.roles.includes('steward')) {
+      const steward = actor!.roles.includes('steward');
+      let experiment: string | undefined;
+      if (!steward) {
         // Analysts read rows only inside an approved or running experiment that requested the view.
-        const experiment = (request.query as { experiment?: unknown }).experiment;
-        if (typeof experiment !== 'string' || experiment === '') {
+        const requested = (request.query as { experiment?: unknown }).experiment;
+        if (typeof requested !== 'string' || requested === '') {
           throw new HttpError(
             'bad_request',
             'view data is only served within an experiment',
             `add ?experiment=<id> naming an approved experiment that requested "${name}"`,
           );
         }
-        services.experiments.assertCanUseView(actor!, experiment, name);
+        // A refusal is audited here; the access itself only once rows are about to be sent.
+        services.experiments.assertCanUseView(actor!, requested, name, { audit: false });
+        experiment = requested;
       }
       if (summary.tier === 'dp') {
         throw new HttpError(
@@ -262,15 +266,15 @@ export async function buildApp(
           `view "${name}" was published under an earlier definition (${stale}), so its rows are not served`,
           'a steward publishes it again: `privet publish --policy FILE` or Publish in the Privet panel',
         );
-      if (actor!.roles.includes('steward')) {
-        // Stewards read rows outside experiments; the read is on the record all the same.
-        services.audit.append({
-          actor: actor!.user,
-          action: 'view.access',
-          subject: name,
-          details: { as: 'steward', format: kind },
-        });
-      }
+      // Audited once every check passed (a refused download served no rows); stewards read rows
+      // outside experiments, and the read is on the record all the same.
+      services.audit.append({
+        actor: actor!.user,
+        action: 'view.access',
+        ...(experiment === undefined ? {} : { experiment }),
+        subject: name,
+        details: steward ? { as: 'steward', format: kind } : { format: kind },
+      });
       reply.header('Content-Type', kind === 'arrow' ? ARROW_STREAM_MEDIA_TYPE : PARQUET_MEDIA_TYPE);
       reply.header(
         'Content-Disposition',

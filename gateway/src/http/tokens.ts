@@ -201,6 +201,20 @@ export function issueTokens(
   return reset ? { tokens, expiresAt, reset } : { tokens, expiresAt };
 }
 
+/**
+ * Removes the tokens of `users` (e.g. people removed from the policy, or a token that leaked);
+ * a running gateway re-reads the file, so they stop working at once. Returns the users that had
+ * one. A malformed token file is refused and left as it is, as by `issueTokens`.
+ */
+export function revokeTokens(stateDir: string, users: readonly string[]): string[] {
+  const store = readCheckedStore(storePath(stateDir));
+  const revoked = users.filter((u) => Object.hasOwn(store, u));
+  if (revoked.length === 0) return [];
+  for (const user of revoked) delete store[user];
+  writeTokenStore(stateDir, store);
+  return revoked;
+}
+
 /** Who a presented token belongs to, and whether it has expired. */
 export interface TokenMatch {
   user: string;

@@ -85,6 +85,42 @@ describe('views inside experiments', () => {
     assert.equal(granted.status, 200);
     await granted.arrayBuffer();
   });
+  test('a download is on the record only when rows are sent, not when it is refused', async () => {
+    const proposed = await post('/api/v1/experiments', tokens.ana, {
+      id: 'exp-downloads',
+      title: 'Downloads',
+      purpose: 'Rows and aggregates',
+      dataCategories: ['income'],
+      views: ['people_masked', 'people_dp'],
+      analyses: ['counts'],
+      expectedOutputs: ['tables'],
+    });
+    assert.equal(proposed.status, 201);
+    const approved = await post('/api/v1/experiments/exp-downloads/approve', tokens.stu, {});
+    assert.equal(approved.status, 200);
+    // A dp view has no rows: refused after the experiment check passed, and nothing was read.
+    const dp = await t.call('GET', '/api/v1/views/people_dp/arrow?experiment=exp-downloads', {
+      token: tokens.ana,
+    });
+    assert.equal(dp.status, 409);
+    await dp.arrayBuffer();
+    const rows = await t.call(
+      'GET',
+      '/api/v1/views/people_masked/parquet?experiment=exp-downloads',
+      { token: tokens.ana },
+    );
+    assert.equal(rows.status, 200);
+    await rows.arrayBuffer();
+    const trail = (await (
+      await t.call('GET', '/api/v1/experiments/exp-downloads/audit', { token: tokens.ana })
+    ).json()) as AuditResponse;
+    const reads = trail.entries.filter((e) => e.action === 'view.access');
+    assert.deepEqual(
+      reads.map((e) => [e.subject, e.details]),
+      [['people_masked', { format: 'parquet' }]],
+      'one read, of the rows sent',
+    );
+  });
 });
 
 describe('DP queries over HTTP', () => {

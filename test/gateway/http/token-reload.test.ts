@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiError } from '@privet/core';
-import { issueTokens } from '../../../gateway/src/http/tokens.js';
+import { issueTokens, revokeTokens } from '../../../gateway/src/http/tokens.js';
 import { startTestGateway, type TestGateway } from './fixture.js';
 
 let t: TestGateway;
@@ -48,6 +48,17 @@ describe('token re-issue reaches a running gateway', () => {
     const after = issueTokens(stateDir, ['rev']).tokens.rev!;
     assert.equal((await whoami(before)).status, 401);
     assert.equal((await whoami(after)).status, 200);
+  });
+
+  test('a revoked token gets 401 at once; others keep theirs', async () => {
+    const tokens = issueTokens(stateDir, ['ana', 'rev']).tokens;
+    assert.equal((await whoami(tokens.ana!)).status, 200);
+    // What `privet token revoke --user ana` does, e.g. after ana was removed from the policy.
+    assert.deepEqual(revokeTokens(stateDir, ['ana', 'nobody']), ['ana']);
+    const refused = await whoami(tokens.ana!);
+    assert.equal(refused.status, 401);
+    assert.equal((await whoami(tokens.rev!)).status, 200);
+    assert.deepEqual(revokeTokens(stateDir, ['ana']), [], 'nothing left to revoke');
   });
 
   test('a malformed tokens file refuses every token with what, where and how to fix', async () => {

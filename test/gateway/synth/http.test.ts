@@ -2,7 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { API_PREFIX, type PublishJob } from '@privet/core';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
-import type { RunningGateway } from '../../../gateway/src/http/server.js';
+import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyntheticView } from '@privet/core';
 import { staleDefinition } from '../../../gateway/src/http/views.js';
@@ -146,6 +147,44 @@ describe('fidelity for analysts when the policy allows it', () => {
       assert.equal(res.status, 200);
       assert.equal(((await res.json()) as FidelityReport).view, VIEW);
     } finally {
+      await close();
+    }
+  });
+
+  test('a report made under an earlier definition of the view is not served', async () => {
+    const text = policyText({ publication: '3', seed: 'http', analysts: true });
+    const { gw, dir, close } = await startFixtureGateway(text);
+    let restarted: RunningGateway | undefined;
+    try {
+      const job = (await (await call(gw, 'sue', 'POST', '/publish/jobs')).json()) as PublishJob;
+      assert.equal((await waitForJob(gw, job.id)).at(-1)?.state, 'done');
+      await gw.close();
+      // The steward changes the view's ε and restarts: its report (real-data figures) describes
+      // a view no longer declared, so neither analysts nor stewards get it until it is published again.
+      writeFileSync(
+        join(dir, 'policy.yaml'),
+        policyText({ publication: '3', seed: 'http', analysts: true, epsilon: 0.5 }),
+      );
+      restarted = await startGateway({
+        policyPath: join(dir, 'policy.yaml'),
+        stateDir: join(dir, 'state'),
+        port: 0,
+        issueTokensFor: ['ann', 'sue', 'rex'],
+      });
+      for (const user of ['ann', 'sue']) {
+        for (const query of ['', '?format=svg']) {
+          const res = await call(restarted, user, 'GET', `/views/${VIEW}/fidelity${query}`);
+          assert.equal(res.status, 409, `${user} ${query}`);
+          const body = (await res.json()) as { error: { message: string; fix: string } };
+          assert.match(
+            body.error.message,
+            /published under an earlier definition \(it was made with ε = 1/,
+          );
+          assert.match(body.error.fix, /publish/);
+        }
+      }
+    } finally {
+      await restarted?.close();
       await close();
     }
   });
