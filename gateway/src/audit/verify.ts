@@ -5,7 +5,7 @@
 // cannot read (corrupt, truncated, not a database) fails verification like an edited entry.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { ChainVerifier, type ChainAnchor } from '@privet/core/record/index';
+import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
 import { openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 import { readCheckpoint } from './retention.js';
@@ -152,6 +152,13 @@ export async function verifyAuditConnection(
           entry = rowToEntry(row);
         } catch {
           const msg = `audit entry #${verifiedCount(verifier)} has unreadable details — the entry was edited`;
+          return bad(path, verifiedCount(verifier), verifiedCount(verifier), msg, FIX);
+        }
+        // The gateway stores details as canonical JSON. Other text that parses to the same object
+        // (a duplicated key: JSON.parse keeps the last value, SQLite's json_extract the first)
+        // would pass the hash yet show readers another value.
+        if (row.details !== canonicalJson(entry.details)) {
+          const msg = `audit entry #${verifiedCount(verifier)} has details not in the canonical form the gateway writes (e.g. a duplicated key) — the entry was edited`;
           return bad(path, verifiedCount(verifier), verifiedCount(verifier), msg, FIX);
         }
         intact = await verifier.push(entry);

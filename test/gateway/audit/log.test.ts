@@ -122,6 +122,13 @@ describe('audit log', () => {
     ],
     ['a deleted head record', 'DELETE FROM audit_head', 0, /head record is missing/],
     ['unreadable details', "UPDATE audit_log SET details = '{oops' WHERE seq = 7", 7, /unreadable/],
+    [
+      // JSON.parse keeps the last "epsilon" (the hashed one), SQLite's json_extract the first.
+      'a duplicated key in details that readers see instead of the hashed value',
+      `UPDATE audit_log SET details = '{"epsilon":"5",' || substr(details, 2) WHERE seq = 5`,
+      5,
+      /not in the canonical form .* edited/,
+    ],
   ];
   for (const [what, sql, index, why] of cases) {
     test(`verification catches ${what} even with the triggers dropped`, async () => {
