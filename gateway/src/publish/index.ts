@@ -381,7 +381,10 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           reservation,
           result: { view: name, rows, rowsSuppressed: 0, manifest: made.manifest },
         });
-        progress({ view: name, step: 'staged', rows, rowsSuppressed: 0 });
+        // No row count yet: without a declared `rows:` it is a noisy estimate, a DP outcome. Shown
+        // before the charge commits, a later view's failure would refund what was seen; it is
+        // shown with the 'charged' step instead.
+        progress({ view: name, step: 'staged' });
       }
     } finally {
       engine.close();

@@ -284,6 +284,13 @@ describe('publishing synthetic views', () => {
       assert.ok(at(s) >= 0, `missing ${s}`);
     assert.ok(at('reserve') < at('s:one-way'));
     assert.ok(at('s:fidelity') < at('staged'));
+    // The row count (a noisy estimate without a declared `rows:`) is a DP outcome: it is shown
+    // only once the charge has committed, never while a later failure would refund it.
+    assert.ok(
+      events.slice(0, at('charged')).every((e) => e.rows === undefined),
+      'no row count before the charge',
+    );
+    assert.equal(typeof events[at('charged')]?.rows, 'number');
     assert.ok(
       at('charged') < at('swapped'),
       'the charge commits before the view is renamed into place',
