@@ -6,6 +6,7 @@ import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
 import { issueTokens, parseDuration, revokeTokens, type IssuedTokens } from './http/tokens.js';
+import { auditTokenChangeIn } from './http/token-audit.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
@@ -160,6 +161,12 @@ token
         ttlMs: parseDuration(opts.ttl),
         ...(opts.reset ? { reset: true } : {}),
       });
+      auditTokenChangeIn(opts.state, 'cli', {
+        action: 'token.issued',
+        users: opts.user,
+        expiresAt: issued.expiresAt,
+        reset: issued.reset !== undefined,
+      });
       for (const [user, value] of Object.entries(issued.tokens)) console.log(`${user}\t${value}`);
       console.error(`(valid until ${issued.expiresAt})`);
       if (issued.reset) reportReset(issued.reset, Object.keys(policy.users), opts.user);
@@ -176,6 +183,7 @@ token
   .action((opts: { state: string; user: string[] }) => {
     requireStateDir(opts.state, 'pass the --state folder of the gateway that issued the tokens');
     const revoked = revokeTokens(opts.state, opts.user);
+    auditTokenChangeIn(opts.state, 'cli', { action: 'token.revoked', users: revoked });
     const without = opts.user.filter((u) => !revoked.includes(u));
     if (revoked.length > 0) console.log(`revoked the tokens of ${revoked.join(', ')}`);
     if (without.length > 0) console.error(`no token to revoke for ${without.join(', ')}`);

@@ -351,6 +351,32 @@ describe('privet CLI', () => {
     assert.match(r.stderr, /no token to revoke for ghost/);
     const store = JSON.parse(readFileSync(join(state, 'tokens.json'), 'utf8')) as object;
     assert.equal(Object.hasOwn(store, 'ana'), false);
+    // Both are on the record: who, for whom, until when; never a token value.
+    const db = new Database(join(state, 'privet.db'), { readonly: true });
+    const entries = db
+      .prepare<[], { actor: string; action: string; details: string }>(
+        "SELECT actor, action, details FROM audit_log WHERE action LIKE 'token.%' ORDER BY seq DESC LIMIT 2",
+      )
+      .all()
+      .reverse();
+    db.close();
+    assert.deepEqual(
+      entries.map((e) => [e.actor, e.action]),
+      [
+        ['cli', 'token.issued'],
+        ['cli', 'token.revoked'],
+      ],
+    );
+    const issuedDetails = JSON.parse(entries[0]!.details) as Record<string, unknown>;
+    assert.deepEqual(issuedDetails.users, ['ana']);
+    assert.equal(issuedDetails.reset, false);
+    assert.match(String(issuedDetails.expiresAt), /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(JSON.parse(entries[1]!.details), { users: ['ana'] });
+    const token = issued.stdout.split('\t')[1]!.trim();
+    assert.ok(
+      entries.every((e) => !e.details.includes(token)),
+      'no token value in the log',
+    );
   });
 
   test('a --state folder that does not exist is named, with the fix, and never created', () => {

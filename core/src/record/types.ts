@@ -100,7 +100,9 @@ export type AuditAction =
   | 'experiment.dissolved'
   | 'experiment.refused'
   | 'experiment.artefacts_deleted'
-  | 'ledger.recovered';
+  | 'ledger.recovered'
+  | 'token.issued'
+  | 'token.revoked';
 
 /** What a caller supplies to append an audit entry. */
 export interface AuditInput {

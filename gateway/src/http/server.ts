@@ -24,6 +24,7 @@ import { settleSwap } from '../publish/layout.js';
 import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { HttpError } from './errors.js';
 import { issueTokens } from './tokens.js';
+import { auditTokenChange } from './token-audit.js';
 import { listViews, staleDefinition, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
@@ -349,6 +350,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     dbPath: join(options.stateDir, 'privet.db'),
     policy: loaded.policy,
     stateDir: options.stateDir,
+  });
+  auditTokenChange(services, 'gateway', {
+    action: 'token.issued',
+    users: options.issueTokensFor ?? [],
+    expiresAt: issued.expiresAt,
+    reset: false,
   });
   const { app, reloadTokens, flushAudit } = await buildApp(
     loaded,

@@ -50,6 +50,20 @@ describe('token re-issue reaches a running gateway', () => {
     assert.equal((await whoami(after)).status, 200);
   });
 
+  test('the tokens issued at start are on the record (users, expiry; no token value)', () => {
+    const issued = t.gateway.services.audit
+      .entries()
+      .filter((e) => e.action === 'token.issued' && e.actor === 'gateway');
+    assert.equal(issued.length, 1);
+    assert.deepEqual(
+      [...(issued[0]!.details.users as string[])].sort(),
+      Object.keys(t.gateway.tokens).sort(),
+    );
+    assert.equal(issued[0]!.details.expiresAt, t.gateway.tokensExpireAt);
+    const text = JSON.stringify(issued[0]);
+    for (const token of Object.values(t.gateway.tokens)) assert.ok(!text.includes(token));
+  });
+
   test('a revoked token gets 401 at once; others keep theirs', async () => {
     const tokens = issueTokens(stateDir, ['ana', 'rev']).tokens;
     assert.equal((await whoami(tokens.ana!)).status, 200);
