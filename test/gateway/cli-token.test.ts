@@ -3,6 +3,7 @@
 // issues fresh tokens that a gateway accepts, saying that every earlier token is now invalid.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import {
   copyFileSync,
   mkdirSync,
@@ -103,7 +104,12 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.equal(aside.length, 1, readdirSync(state).join(', '));
     assert.match(aside[0]!, /^tokens\.json\.malformed-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
     assert.equal(readFileSync(join(state, aside[0]!), 'utf8'), text, 'kept as it was');
-    assert.deepEqual(readdirSync(state).sort(), ['tokens.json', aside[0]!].sort(), 'no temp file');
+    // privet.db holds the audit entry of the reset (token.issued, reset: true).
+    assert.deepEqual(
+      readdirSync(state).sort(),
+      ['privet.db', 'tokens.json', aside[0]!].sort(),
+      'no temp file',
+    );
     assert.ok(r.stderr.includes(`moved aside to ${join(state, aside[0]!)}`), r.stderr);
     assert.match(
       r.stderr,
@@ -134,7 +140,23 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /every previously issued token is now invalid/);
     assert.doesNotMatch(r.stderr, /moved aside/);
-    assert.deepEqual(readdirSync(state), ['tokens.json']);
+    assert.deepEqual(readdirSync(state).sort(), ['privet.db', 'tokens.json']);
+    const db = new Database(join(state, 'privet.db'), { readonly: true });
+    const resets = db
+      .prepare<[], { details: string }>(
+        "SELECT details FROM audit_log WHERE action = 'token.issued' ORDER BY seq",
+      )
+      .all()
+      .map((e) => JSON.parse(e.details) as { users: string[]; reset: boolean });
+    db.close();
+    assert.deepEqual(
+      resets.map((e) => [e.users, e.reset]),
+      [
+        [['ana', 'rev'], false],
+        [['ana'], true],
+      ],
+      'both issues are on the record, the second as a reset',
+    );
     const store = readTokenStore(state);
     assert.deepEqual(Object.keys(store), ['ana']);
     assert.equal(matchToken(store, oldRev), undefined);
