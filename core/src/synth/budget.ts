@@ -5,7 +5,8 @@
 //   δ(α) = exp((α−1)(αρ−ε)) · (1−1/α)^α / (α−1),  any α > 1,
 // then shaded down by a relative 1e-6 margin (far above float error) and re-verified, so the
 // rational ρ we spend always satisfies the declared (ε, δ).
-import { Rational } from '../dp/rational.js';
+import { parseRational, Rational } from '../dp/rational.js';
+import { zcdpToEpsilon } from '../dp/accounting.js';
 import { SynthError } from './errors.js';
 
 /** δ implied by ρ-zCDP at a given ε (CKS 2020, minimized numerically over α; any α is a valid bound). */
@@ -50,10 +51,21 @@ export function rhoForEpsilonDelta(epsilon: number, delta: number): Rational {
     if (zcdpDelta(mid, epsilon) <= delta) lo = mid;
     else hi = mid;
   }
-  const shaded = lo * (1 - 1e-6);
+  // Found in floats, then certified with the ledger's exact conversion (certified ln and √
+  // bounds, rounded up): shaded further until the exact bound holds.
+  const target = parseRational(epsilon);
+  const exactDelta = parseRational(delta);
   const scale = 1e15;
-  const rho = Rational.of(BigInt(Math.floor(shaded * scale)), BigInt(scale));
-  if (rho.isZero() || zcdpDelta(rho.toNumber(), epsilon) > delta) {
+  let rho = Rational.of(0n);
+  for (const shade of [1e-6, 1e-5, 1e-4, 1e-3]) {
+    rho = Rational.of(BigInt(Math.floor(lo * (1 - shade) * scale)), BigInt(scale));
+    if (rho.isZero() || zcdpToEpsilon(rho, exactDelta).lte(target)) break;
+  }
+  if (
+    rho.isZero() ||
+    zcdpDelta(rho.toNumber(), epsilon) > delta ||
+    !zcdpToEpsilon(rho, exactDelta).lte(target)
+  ) {
     throw new SynthError(
       'budget.too-small',
       `epsilon=${epsilon}, delta=${delta} leave no usable zCDP budget`,

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rational } from '@privet/core/dp/rational';
+import { parseRational, Rational } from '@privet/core/dp/rational';
+import { zcdpToEpsilon } from '@privet/core/dp/accounting';
 import {
   emEpsilonFor,
   rhoForEpsilonDelta,
@@ -23,6 +24,22 @@ describe('synthesis budget', () => {
     const classic = (Math.sqrt(Math.log(1e9) + 1) - Math.sqrt(Math.log(1e9))) ** 2;
     assert.ok(r >= classic, `${r} < classic ${classic}`);
     assert.ok(r > 0.0149 && r < 0.0151, `ρ = ${r}`);
+  });
+
+  test('each ρ is certified by the ledger’s exact conversion (ρ-zCDP → at most the declared ε)', () => {
+    // The search runs in floats; the result must also pass the same certified bound that DP
+    // queries are charged with, so the publication budget is never spent on a float's say-so.
+    for (const delta of [1e-12, 1e-9, 1e-6, 1e-3])
+      for (const epsilon of [0.001, 0.05, 0.3, 1, 3, 10, 50]) {
+        const rho = rhoForEpsilonDelta(epsilon, delta);
+        const spent = zcdpToEpsilon(rho, parseRational(delta));
+        assert.ok(
+          spent.lte(parseRational(epsilon)),
+          `ε=${epsilon} δ=${delta}: ρ=${rho.toNumber()} certifies ε ≤ ${spent.toNumber()}`,
+        );
+        // Still nearly the largest ρ: certification shades it by little.
+        assert.ok(zcdpDelta(rho.toNumber() * 1.001, epsilon) > delta, `ε=${epsilon} δ=${delta}`);
+      }
   });
 
   test('small ε is usable: each ρ satisfies the bound and beats the classic conversion', () => {
