@@ -80,9 +80,10 @@ export class HeldRedraws {
     this.retryTimers.set(id, timer);
   }
 
-  /** Item `id` is drawn (not held): nothing to redraw. */
+  /** Item `id` is drawn (not held): nothing to redraw, nor any closure over its output to keep. */
   shown(id: string): void {
     this.heldIds.delete(id);
+    this.latest.delete(id);
     this.stopRetries(id);
   }
 
