@@ -18,6 +18,7 @@ import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
 import { linkedRowsCaveat, linkingTokens } from '@privet/core/policy/linking';
+import { policyPositions } from '@privet/core/policy/positions';
 import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
@@ -212,7 +213,8 @@ policyCmd
   .argument('<file>', 'policy YAML file')
   .description('validate a policy; prints file:line:col errors')
   .action((file: string) => {
-    const { policy } = loadPolicyFile(file);
+    const { policy, text } = loadPolicyFile(file);
+    const at = policyPositions(text, file);
     console.log(
       `${file}: ok (${Object.keys(policy.sources).length} sources, ${Object.keys(policy.views).length} views)`,
     );
@@ -221,7 +223,9 @@ policyCmd
       if (view.tier !== 'masked' || !view.k_anonymity || !source) continue;
       const links = linkingTokens(view, source.privacy_unit);
       const caveat = linkedRowsCaveat(view.k_anonymity.k, links);
-      if (caveat) console.warn(`note: view ${name}: ${caveat}.`);
+      const where = at(['views', name, 'k_anonymity']);
+      if (caveat)
+        console.warn(`${where.file}:${where.line}:${where.column}: note: view ${name}: ${caveat}.`);
     }
   });
 policyCmd

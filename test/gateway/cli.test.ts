@@ -104,7 +104,7 @@ describe('privet CLI', () => {
     assert.equal(demo.code, 0, demo.stderr);
     assert.match(
       demo.stderr,
-      /note: view visits_masked: k = 5 holds for each row on its own: patient_id \(the privacy unit; join group "patient"\) links rows/,
+      /policy\.yaml:71:5: note: view visits_masked: k = 5 holds for each row on its own: patient_id \(the privacy unit; join group "patient"\) links rows/,
     );
     const bad = join(dir, 'bad.yaml');
     writeFileSync(

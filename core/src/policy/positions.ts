@@ -2,7 +2,16 @@
  * Maps a path inside a parsed YAML document back to file:line:column, so every policy error can
  * point at the exact key. Uses the `yaml` package's own node ranges — no re-parsing by hand.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { SourcePosition } from './errors.js';
 
 /** Finds the position of `path` (keys and indexes) in `doc`, falling back to the nearest parent. */
@@ -70,4 +79,14 @@ export function pathAtOffset(doc: Document, offset: number): (string | number)[]
     node = next;
   }
   return path;
+}
+
+/** Where keys of policy `text` (from `file`) are, for notes about a policy that parsed fine. */
+export function policyPositions(
+  text: string,
+  file: string,
+): (path: readonly (string | number)[]) => SourcePosition {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return (path) => positionOf(doc, lineCounter, file, path, true);
 }
