@@ -57,15 +57,14 @@ export function rhoForEpsilonDelta(epsilon: number, delta: number): Rational {
   const exactDelta = parseRational(delta);
   const scale = 1e15;
   let rho = Rational.of(0n);
+  let certified = false;
   for (const shade of [1e-6, 1e-5, 1e-4, 1e-3]) {
     rho = Rational.of(BigInt(Math.floor(lo * (1 - shade) * scale)), BigInt(scale));
-    if (rho.isZero() || zcdpToEpsilon(rho, exactDelta).lte(target)) break;
+    if (rho.isZero()) break;
+    certified = zcdpToEpsilon(rho, exactDelta).lte(target);
+    if (certified) break;
   }
-  if (
-    rho.isZero() ||
-    zcdpDelta(rho.toNumber(), epsilon) > delta ||
-    !zcdpToEpsilon(rho, exactDelta).lte(target)
-  ) {
+  if (!certified || zcdpDelta(rho.toNumber(), epsilon) > delta) {
     throw new SynthError(
       'budget.too-small',
       `epsilon=${epsilon}, delta=${delta} leave no usable zCDP budget`,
