@@ -6,7 +6,12 @@
 import * as duckdb from '@duckdb/duckdb-wasm';
 import type { Table } from 'apache-arrow';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
-import { DUCKDB_WASM_LOCKDOWN, toQueryResult, type QueryResult } from '@privet/core/client/index';
+import {
+  DUCKDB_WASM_LOCKDOWN,
+  LoadedViews,
+  toQueryResult,
+  type QueryResult,
+} from '@privet/core/client/index';
 import { quoteIdent } from '@privet/core/mask/sql';
 
 export { quoteIdent, type QueryResult };
@@ -26,7 +31,7 @@ function staticUrl(file: string): string {
 /** One locked-down duckdb-wasm database per browser tab, with the views loaded so far. */
 export class SqlEngine {
   private started: Promise<duckdb.AsyncDuckDBConnection> | null = null;
-  private readonly loaded = new Set<string>();
+  private readonly views = new LoadedViews();
 
   /** True once the engine has been asked to start. */
   get isStarted(): boolean {
@@ -35,7 +40,7 @@ export class SqlEngine {
 
   /** Views already loaded into the engine. */
   get loadedViews(): ReadonlySet<string> {
-    return this.loaded;
+    return this.views.loaded;
   }
 
   /** Starts duckdb-wasm on first call; later calls share the same connection. */
@@ -49,12 +54,24 @@ export class SqlEngine {
     return this.started;
   }
 
+  /**
+   * Makes `client` (one sign-in) and `experiment` the owners of the views loaded from now on.
+   * Views loaded for another sign-in or experiment are dropped first: the gateway checked access
+   * for them, so they must be fetched again (and the access recorded) under the new one.
+   */
+  async enterScope(client: object, experiment: string): Promise<void> {
+    await this.views.enter(client, experiment, async (name) => {
+      const conn = await this.connection();
+      await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    });
+  }
+
   /** Loads (or replaces) a view from an Arrow IPC stream as a table named after the view. */
   async loadView(name: string, ipc: Uint8Array): Promise<void> {
     const conn = await this.connection();
     await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
     await conn.insertArrowFromIPCStream(ipc, { name, create: true });
-    this.loaded.add(name);
+    this.views.add(name);
   }
 
   /** Table names a statement refers to (DuckDB's own parser; no execution). */

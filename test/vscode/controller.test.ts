@@ -88,4 +88,39 @@ describe('Privet SQL controller: Run and spend', () => {
       controller.dispose();
     }
   });
+
+  it('runs the next cell under a new sign-in, not the one before it', async () => {
+    const controller = new PrivetSqlController(
+      session as never,
+      new HeldOutputs(),
+      new Approvals(),
+      wasmDir,
+    );
+    const notebook = new fake.FakeNotebook('sign-in');
+    const cell = notebook.addCell(DP_SQL);
+    const calls: string[] = [];
+    const watched = (user: string): GatewayClient => {
+      const c = new GatewayClient(t.gateway.url, t.gateway.tokens[user]!);
+      const dpQuery = c.dpQuery.bind(c);
+      c.dpQuery = (body) => {
+        calls.push(user);
+        return dpQuery(body);
+      };
+      return c;
+    };
+    try {
+      session.signedIn = { client: watched('ana'), experiment: EXPERIMENT };
+      changed.fire();
+      await controller.execute(cell as never, notebook as never, false);
+      assert.deepEqual(calls, ['ana']);
+      // Signed in again as another user; the workspace keeps the same experiment.
+      session.signedIn = { client: watched('rev'), experiment: EXPERIMENT };
+      changed.fire();
+      await controller.execute(cell as never, notebook as never, false);
+      assert.deepEqual(calls, ['ana', 'rev'], 'the second run used the new sign-in');
+    } finally {
+      session.signedIn = { client, experiment: EXPERIMENT };
+      controller.dispose();
+    }
+  });
 });

@@ -117,4 +117,42 @@ describe('Privet SQL cell runner against a real gateway', () => {
     assert.equal(file.kind, 'error');
     assert.match((file.outputs[0] as ErrorOutput).evalue, /disabled|Permission/i);
   });
+
+  it('drops views loaded for another experiment: each must be fetched again, inside the new one', async () => {
+    const engine = new SqlEngine(wasmDir);
+    const sql = 'SELECT COUNT(*) AS n FROM people_masked';
+    const first = await new SqlCellRunner(client, engine, EXPERIMENT).run(sql);
+    assert.equal(first.kind, 'rows', JSON.stringify(first.outputs));
+    // A second approved experiment that did not request people_masked.
+    t.gateway.services.experiments.propose(
+      { user: 'ana', roles: ['analyst'] },
+      {
+        id: 'exp-dp-only',
+        title: 'DP only',
+        purpose: 'Counts through the dp view',
+        dataCategories: ['income'],
+        views: ['people_dp'],
+        analyses: ['counts'],
+        expectedOutputs: ['tables'],
+      },
+    );
+    t.gateway.services.experiments.approve(
+      { user: 'stu', roles: ['steward'] },
+      'exp-dp-only',
+      'ok',
+    );
+    const other = await new SqlCellRunner(client, engine, 'exp-dp-only').run(sql);
+    assert.equal(other.kind, 'error', 'the rows loaded for the first experiment are gone');
+    assert.match((other.outputs[0] as ErrorOutput).evalue, /people_masked/);
+    assert.equal(engine.loadedViews.size, 0);
+    // The same engine under a new sign-in of the same user fetches the view again (and the
+    // gateway records that access).
+    const accesses = (): number =>
+      t.gateway.services.audit.entries().filter((e) => e.action === 'view.access').length;
+    const before = accesses();
+    const again = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!);
+    const back = await new SqlCellRunner(again, engine, EXPERIMENT).run(sql);
+    assert.equal(back.kind, 'rows', JSON.stringify(back.outputs));
+    assert.equal(accesses(), before + 1, 'fetched (and recorded) again for the new sign-in');
+  });
 });

@@ -52,4 +52,47 @@ test.describe('Privet panel session and theme', () => {
     await openPanel(page);
     await expect(panel.locator('.jp-Privet-signIn')).toBeVisible();
   });
+
+  test('a new sign-in fetches the views again, so the gateway records who read them', async ({
+    page,
+  }) => {
+    const accessesBy = async (user: string): Promise<number> => {
+      const response = await fetch(`${env.gatewayUrl}/api/v1/experiments/${env.experiment}/audit`, {
+        headers: { Authorization: `Bearer ${env.tokens.sam!}` },
+      });
+      expect(response.status).toBe(200);
+      const { entries } = (await response.json()) as {
+        entries: { actor: string; action: string; subject?: string }[];
+      };
+      return entries.filter(
+        (e) => e.actor === user && e.action === 'view.access' && e.subject === 'patients_masked',
+      ).length;
+    };
+    await openLab(page);
+    await openPanel(page);
+    const panel = page.locator('#privet-data-panel');
+    const query = async (): Promise<void> => {
+      await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+      await panel
+        .getByLabel('SQL query', { exact: true })
+        .fill('SELECT count(*) AS n FROM patients_masked');
+      await panel
+        .locator('.jp-Privet-sqlActions:not(.jp-Privet-dpActions)')
+        .getByRole('button', { name: 'Run', exact: true })
+        .click();
+      await expect(panel.locator('.jp-Privet-result table')).toBeVisible({ timeout: 90_000 });
+    };
+    await signIn(page, env.tokens.alice!);
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    await query();
+    const bobBefore = await accessesBy('bob');
+    // Bob, a member of the same experiment, signs in on the same tab: the rows alice's sign-in
+    // loaded into the browser engine are dropped, and his query fetches (and records) them anew.
+    await panel.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, env.tokens.bob!);
+    await expect(panel.locator('.jp-Privet-user')).toContainText('(bob)');
+    await query();
+    expect(await accessesBy('bob')).toBe(bobBefore + 1);
+    await panel.getByRole('button', { name: 'Sign out' }).click();
+  });
 });

@@ -9,3 +9,4 @@ export * from './release-format.js';
 export * from './publish-progress.js';
 export * from './verified-releases.js';
 export * from './raw-value-checks.js';
+export * from './loaded-views.js';

@@ -23,6 +23,8 @@ export async function runSql(
 ): Promise<QueryResult> {
   if (sql.trim() === '') throw new Error('the query is empty. Fix: type a SELECT statement.');
   if (!engine.isStarted) progress('Starting the in-browser SQL engine (first use)…');
+  // Views loaded for another sign-in or experiment go before anything can read them.
+  await engine.enterScope(client, experiment?.id ?? '');
   const tables = new Set((await engine.tablesIn(sql)).map((t) => t.toLowerCase()));
   for (const view of views) {
     if (!tables.has(view.name)) continue;

@@ -75,14 +75,23 @@ export class PrivetSqlController implements vscode.Disposable {
     this.controller.description = 'SQL over approved Privet views';
     this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
     session.onDidChange(() => {
-      if (this.runner && this.runner.experiment !== session.signedIn?.experiment)
-        this.runner = undefined;
+      if (this.runner && !this.runnerIsCurrent(this.runner)) this.runner = undefined;
       // A dry run priced for another experiment or gateway (or signed out) is no longer current.
       let dropped = false;
       for (const [key, pending] of this.pendingDryRuns)
         if (!this.isCurrent(pending)) dropped = this.pendingDryRuns.delete(key) || dropped;
       if (dropped) this.changed.fire();
     });
+  }
+
+  /** True when `runner` belongs to the sign-in (client) and experiment current now. */
+  private runnerIsCurrent(runner: SqlCellRunner): boolean {
+    const signedIn = this.session.signedIn;
+    return (
+      signedIn !== undefined &&
+      runner.client === signedIn.client &&
+      runner.experiment === signedIn.experiment
+    );
   }
 
   /** True when `pending` was priced for the gateway and experiment signed in now. */
@@ -107,7 +116,7 @@ export class PrivetSqlController implements vscode.Disposable {
     const signedIn = this.session.signedIn;
     if (!signedIn) return 'not signed in to a Privet gateway. Fix: run "Privet: Sign in"';
     if (!signedIn.experiment) return 'no experiment chosen. Fix: run "Privet: Select experiment"';
-    if (!this.runner || this.runner.experiment !== signedIn.experiment) {
+    if (!this.runner || !this.runnerIsCurrent(this.runner)) {
       this.runner = new SqlCellRunner(
         signedIn.client,
         this.engine,

@@ -67,7 +67,7 @@ export class SqlCellRunner {
 
   /** Creates a runner over a gateway client, a local engine and the current experiment. */
   constructor(
-    private readonly client: GatewayClient,
+    readonly client: GatewayClient,
     private readonly engine: SqlEngine,
     readonly experiment: string,
     /** Where withheld originals are kept for "Request review". */
@@ -79,6 +79,8 @@ export class SqlCellRunner {
   /** Runs one cell: local query over masked/synthetic views, or a DP dry run. */
   async run(sql: string): Promise<CellRunResult> {
     try {
+      // Views loaded for another sign-in or experiment go before anything can read them.
+      await this.engine.enterScope(this.client, this.experiment);
       const views = await this.viewMap();
       const tables = await this.engine.tablesIn(sql);
       if (tables.length === 0) return this.local(sql, []);

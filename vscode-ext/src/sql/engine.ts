@@ -7,7 +7,12 @@
  */
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { Table } from 'apache-arrow';
-import { DUCKDB_WASM_LOCKDOWN, toQueryResult, type QueryResult } from '@privet/core/client/index';
+import {
+  DUCKDB_WASM_LOCKDOWN,
+  LoadedViews,
+  toQueryResult,
+  type QueryResult,
+} from '@privet/core/client/index';
 import { quoteIdent } from '@privet/core/mask/sql';
 
 export { quoteIdent, type QueryResult };
@@ -31,14 +36,14 @@ export class SqlError extends Error {
 /** One locked-down duckdb-wasm database with the views loaded so far. */
 export class SqlEngine {
   private started: Promise<duckdb.DuckDBConnection> | null = null;
-  private readonly loaded = new Set<string>();
+  private readonly views = new LoadedViews();
 
   /** `wasmDir` holds duckdb-eh.wasm and duckdb-mvp.wasm (the extension's dist/duckdb). */
   constructor(private readonly wasmDir: string) {}
 
   /** Views (tables) loaded into the engine so far. */
   get loadedViews(): ReadonlySet<string> {
-    return this.loaded;
+    return this.views.loaded;
   }
 
   /** Starts duckdb-wasm on first call; later calls share the same connection. */
@@ -52,12 +57,24 @@ export class SqlEngine {
     return this.started;
   }
 
+  /**
+   * Makes `client` (one sign-in) and `experiment` the owners of the views loaded from now on.
+   * Views loaded for another sign-in or experiment are dropped first: the gateway checked access
+   * for them, so they must be fetched again (and the access recorded) under the new one.
+   */
+  async enterScope(client: object, experiment: string): Promise<void> {
+    await this.views.enter(client, experiment, async (name) => {
+      const conn = await this.connection();
+      conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    });
+  }
+
   /** Loads (or replaces) a view from an Arrow IPC stream as a table named after the view. */
   async loadView(name: string, ipc: Uint8Array): Promise<void> {
     const conn = await this.connection();
     conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
     conn.insertArrowFromIPCStream(ipc, { name, create: true });
-    this.loaded.add(name);
+    this.views.add(name);
   }
 
   /** Creates (or replaces) an empty table with the given columns, for binding checks only. */
@@ -78,7 +95,7 @@ export class SqlEngine {
       // A type DuckDB does not know: names matter for binding, so fall back to VARCHAR.
       create(false);
     }
-    this.loaded.add(name);
+    this.views.add(name);
   }
 
   /** Table names a statement refers to (DuckDB's own parser; no execution). */
