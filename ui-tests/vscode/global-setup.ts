@@ -150,6 +150,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const env: VsCodeTestEnv = {
       url: `${url}/?folder=${encodeURIComponent(workspace)}`,
       workspace,
+      userSettings: join(userData, 'User', 'settings.json'),
       gatewayUrl: info.url,
       // Where ui-tests/support/gateway-process.ts generates the demo data (its --work is work/gateway).
       gatewayDataDir: join(work, 'gateway', 'data'),

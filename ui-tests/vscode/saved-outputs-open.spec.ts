@@ -58,23 +58,32 @@ const MONTHLY_VISITS = {
 };
 
 /**
- * Runs `body` with these workspace settings (.vscode/settings.json, read when the window starts),
- * removed again afterwards. Auto save is off in them: VS Code for the web saves after a second by
- * default, which would clear the modified marker (and rewrite the file) right after an edit.
+ * Runs `body` with these settings, undone afterwards: `privet.gatewayUrl` goes to the user settings
+ * (it is user-scoped: a workspace cannot set it), the others to the workspace settings
+ * (.vscode/settings.json, read when the window starts). Auto save is off in them: VS Code for the
+ * web saves after a second by default, which would clear the modified marker (and rewrite the
+ * file) right after an edit.
  */
 async function withWorkspaceSettings(
   settings: Record<string, unknown>,
   body: () => Promise<void>,
 ): Promise<void> {
+  const { 'privet.gatewayUrl': gatewayUrl, ...workspaceSettings } = settings;
   const dir = join(env.workspace, '.vscode');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'settings.json'),
-    JSON.stringify({ 'files.autoSave': 'off', ...settings }, null, 2),
+    JSON.stringify({ 'files.autoSave': 'off', ...workspaceSettings }, null, 2),
   );
+  const userSettings = readFileSync(env.userSettings, 'utf8');
+  if (gatewayUrl !== undefined) {
+    const changed = { ...(JSON.parse(userSettings) as object), 'privet.gatewayUrl': gatewayUrl };
+    writeFileSync(env.userSettings, JSON.stringify(changed, null, 2));
+  }
   try {
     await body();
   } finally {
+    writeFileSync(env.userSettings, userSettings);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -59,9 +59,9 @@ function targetCell(arg: unknown): vscode.NotebookCell | undefined {
 
 /** Activates the extension. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const session = new Session(context);
   // "Privet" in the Output panel: why an output was held, never its content.
   const log = vscode.window.createOutputChannel('Privet', { log: true });
+  const session = new Session(context, (message) => log.info(`Session: ${message}`));
   const held = new HeldOutputs();
   const approvals = new Approvals();
   const views = new GatewayViews(session);

@@ -1,14 +1,21 @@
 /**
  * Who is signed in to which gateway, in which experiment. The token lives only in VS Code's
- * SecretStorage (never in settings or files); the gateway URL is the `privet.gatewayUrl` setting;
- * the chosen experiment is workspace state. Listeners hear every change. A stored token is
- * restored at start, asynchronously (`restore()`); `whenRestored()` tells when that is done.
+ * SecretStorage (never in settings or files), stored for the gateway it was issued by: it is only
+ * ever sent there. The gateway URL is the `privet.gatewayUrl` setting (user settings only, so a
+ * workspace cannot point it elsewhere); when it changes, the session signs out and restores the
+ * token stored for the new gateway, if any. The chosen experiment is workspace state. Listeners
+ * hear every change. A stored token is restored at start, asynchronously (`restore()`);
+ * `whenRestored()` tells when that is done.
  */
 import * as vscode from 'vscode';
 import { GatewayClient, normalizeGatewayUrl } from './client/gateway.js';
 
-/** SecretStorage key of the bearer token. */
-const TOKEN_KEY = 'privet.token';
+/** SecretStorage key of the bearer token issued by the gateway at `gatewayUrl` (normalized). */
+export function tokenKey(gatewayUrl: string): string {
+  return `privet.token:${gatewayUrl}`;
+}
+/** Where tokens were kept before they were bound to a gateway; removed, never sent anywhere. */
+const UNBOUND_TOKEN_KEY = 'privet.token';
 /** Workspace-state key of the current experiment id. */
 const EXPERIMENT_KEY = 'privet.experiment';
 
@@ -30,11 +37,73 @@ export class Session implements vscode.Disposable {
   private changes = 0;
   private restoreSettled: () => void = () => undefined;
   private readonly restored = new Promise<void>((resolve) => (this.restoreSettled = resolve));
+  /** Listens for changes of the gateway setting. */
+  private readonly watcher: vscode.Disposable;
+  /** The gateway URL configured when last looked at (a setting change to the same URL is none). */
+  private url: string | undefined;
+  /** The restore that follows the latest change of the gateway setting, while it runs. */
+  private switching: Promise<void> = Promise.resolve();
 
   /** Creates the session over the extension's secrets and workspace state. */
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    /** Where the session says what it did (never a token). */
+    private readonly log: (message: string) => void = () => undefined,
+  ) {
     // Context keys for menus: `privet.inExperiment` shows "Export approved results".
     this.changed.event(() => this.updateContext());
+    this.url = this.configuredUrl();
+    this.watcher = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('privet.gatewayUrl')) this.switching = this.gatewayChanged();
+    });
+  }
+
+  /** The gateway URL configured, or undefined when the setting is not a valid URL. */
+  private configuredUrl(): string | undefined {
+    try {
+      return this.gatewayUrl();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The gateway setting changed: the token in use belongs to the old one, so sign out of it. */
+  private async gatewayChanged(): Promise<void> {
+    // VS Code also reports the setting as changed when settings files load; only a new URL counts.
+    const url = this.configuredUrl();
+    if (url === this.url) return;
+    this.log(
+      `the gateway setting changed to ${url ?? 'an invalid URL'}: signed out of ${this.url}`,
+    );
+    this.url = url;
+    const change = ++this.changes;
+    if (this.current) {
+      this.current = undefined;
+      this.changed.fire();
+    }
+    const signedIn = await this.storedSession().catch(() => undefined);
+    if (signedIn && this.changes === change) {
+      this.current = signedIn;
+      this.changed.fire();
+    }
+  }
+
+  /** Removes a token stored before tokens were bound to a gateway (best effort). */
+  private async forgetUnboundToken(): Promise<void> {
+    try {
+      if (await this.context.secrets.get(UNBOUND_TOKEN_KEY))
+        await this.context.secrets.delete(UNBOUND_TOKEN_KEY);
+    } catch {
+      // Secret storage unavailable: the old token is never read, so it is never sent anywhere.
+    }
+  }
+
+  /** The session the token stored for the configured gateway opens, if any. */
+  private async storedSession(): Promise<SignedIn | undefined> {
+    await this.forgetUnboundToken();
+    const url = this.gatewayUrl();
+    const token = await this.context.secrets.get(tokenKey(url));
+    return token ? this.connect(token, url) : undefined;
   }
 
   private updateContext(): void {
@@ -71,15 +140,18 @@ export class Session implements vscode.Disposable {
   async restore(): Promise<void> {
     const before = this.changes;
     try {
-      const token = await this.context.secrets.get(TOKEN_KEY);
-      if (!token) return;
-      const signedIn = await this.connect(token);
-      if (this.changes !== before) return;
+      const signedIn = await this.storedSession();
+      if (!signedIn) this.log(`no token is stored for ${this.configuredUrl() ?? 'the gateway'}`);
+      if (!signedIn || this.changes !== before) return;
+      this.log(`signed in to ${signedIn.client.baseUrl} as ${signedIn.user} (stored token)`);
       this.current = signedIn;
       this.changed.fire();
-    } catch {
+    } catch (error) {
       // A stored token that no longer works: signed out, as before.
+      this.log(`the stored token was not restored (${errorText(error)})`);
     } finally {
+      // A gateway setting that changed meanwhile (settings loading late) restores its own token.
+      await this.switching;
       this.restoreSettled();
     }
   }
@@ -104,17 +176,17 @@ export class Session implements vscode.Disposable {
 
   /** Checks the token with the gateway, stores it in SecretStorage, and signs in. */
   async signIn(token: string): Promise<SignedIn> {
-    const signedIn = await this.connect(token);
+    const signedIn = await this.connect(token, this.gatewayUrl());
     this.changes++;
-    await this.context.secrets.store(TOKEN_KEY, token.trim());
+    await this.context.secrets.store(tokenKey(signedIn.client.baseUrl), token.trim());
     this.current = signedIn;
     this.changed.fire();
     return signedIn;
   }
 
   /** The session `token` opens (checked with the gateway's whoami), not yet in use. */
-  private async connect(token: string): Promise<SignedIn> {
-    const client = new GatewayClient(this.gatewayUrl(), token.trim());
+  private async connect(token: string, gatewayUrl: string): Promise<SignedIn> {
+    const client = new GatewayClient(gatewayUrl, token.trim());
     const me = await client.whoami();
     const stored = this.context.workspaceState.get<string>(EXPERIMENT_KEY);
     return { client, user: me.user, roles: me.roles, experiment: stored };
@@ -123,7 +195,8 @@ export class Session implements vscode.Disposable {
   /** Forgets the token and the client. */
   async signOut(): Promise<void> {
     this.changes++;
-    await this.context.secrets.delete(TOKEN_KEY);
+    const gateway = this.current?.client.baseUrl ?? this.configuredUrl();
+    if (gateway) await this.context.secrets.delete(tokenKey(gateway));
     this.current = undefined;
     this.changed.fire();
   }
@@ -142,6 +215,12 @@ export class Session implements vscode.Disposable {
 
   /** Releases the event emitter. */
   dispose(): void {
+    this.watcher.dispose();
     this.changed.dispose();
   }
+}
+
+/** An error's message, for the log. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

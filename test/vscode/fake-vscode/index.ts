@@ -170,9 +170,28 @@ export function writeOutputs(cell: FakeCell, outputs: NotebookCellOutput[]): voi
   changed.fire({ notebook: cell.notebook, contentChanges: [], cellChanges: [{ cell, outputs }] });
 }
 
+/** Settings by full key (`privet.gatewayUrl`); change them with `setSetting`. */
+export const settings = new Map<string, unknown>();
+const configurationChanged = new EventEmitter<{ affectsConfiguration(key: string): boolean }>();
+
+/** Changes a setting and fires onDidChangeConfiguration, as editing settings.json does. */
+export function setSetting(key: string, value: unknown): void {
+  settings.set(key, value);
+  configurationChanged.fire({
+    affectsConfiguration: (section: string) => key === section || key.startsWith(`${section}.`),
+  });
+}
+
 /** The workspace namespace. */
 export const workspace = {
   notebookDocuments: [] as FakeNotebook[],
+  onDidChangeConfiguration: configurationChanged.event,
+  getConfiguration(section: string): { get<T>(key: string, fallback: T): T } {
+    return {
+      get: <T>(key: string, fallback: T): T =>
+        settings.has(`${section}.${key}`) ? (settings.get(`${section}.${key}`) as T) : fallback,
+    };
+  },
   onDidOpenNotebookDocument: opened.event,
   onDidChangeNotebookDocument: changed.event,
   onWillSaveNotebookDocument: willSave.event,

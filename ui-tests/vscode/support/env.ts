@@ -3,6 +3,8 @@ export interface VsCodeTestEnv {
   /** code-server URL opening the test workspace. */
   url: string;
   workspace: string;
+  /** code-server's user settings file (where `privet.gatewayUrl` lives: it is user-scoped). */
+  userSettings: string;
   gatewayUrl: string;
   /**
    * The test gateway's raw demo data (patients.parquet, visits.parquet): for specs that need a raw

@@ -10,23 +10,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Session } from '../session.js';
-
-/** The session fields the server needs (mirrors ServerSession in server/server.ts). */
-function sessionFields(session: Session, wasmDir: string): Record<string, string | undefined> {
-  const signedIn = session.signedIn;
-  let gatewayUrl: string | undefined;
-  try {
-    gatewayUrl = session.gatewayUrl();
-  } catch {
-    gatewayUrl = undefined;
-  }
-  return {
-    gatewayUrl,
-    token: signedIn?.client.token,
-    experiment: signedIn?.experiment,
-    wasmDir,
-  };
-}
+import { sessionFields } from './session-fields.js';
 
 /** Starts the language client; the returned disposable stops it. */
 export async function startLanguageClient(

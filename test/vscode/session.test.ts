@@ -1,0 +1,112 @@
+/**
+ * The VS Code session (vscode-ext/src/session.ts) sends a stored token only to the gateway that
+ * issued it: tokens are stored per gateway URL, a changed `privet.gatewayUrl` signs out of the
+ * old gateway (and restores the token kept for the new one), and the language server is given the
+ * token's own gateway URL. Against a real gateway, with an in-memory VS Code API.
+ */
+import './fake-vscode/register.js';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type * as Fake from './fake-vscode/index.js';
+import { startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
+
+// Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
+const fake = (await import('vscode')) as unknown as typeof Fake;
+const { Session, tokenKey } = await import('../../vscode-ext/src/session.js');
+const { sessionFields } = await import('../../vscode-ext/src/client/session-fields.js');
+
+/** An extension context with in-memory secrets and workspace state. */
+function fakeContext(secrets: Map<string, string>): unknown {
+  const state = new Map<string, unknown>();
+  return {
+    secrets: {
+      get: (key: string) => Promise.resolve(secrets.get(key)),
+      store: (key: string, value: string) => Promise.resolve(void secrets.set(key, value)),
+      delete: (key: string) => Promise.resolve(void secrets.delete(key)),
+    },
+    workspaceState: {
+      get: (key: string) => state.get(key),
+      update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)),
+    },
+  };
+}
+
+/** Resolves once `check` holds, polling every 10 ms for at most 2 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), what);
+}
+
+describe('VS Code session: a token goes only to its own gateway', () => {
+  let t: TestGateway;
+  let other: Server;
+  let otherUrl: string;
+  const otherSaw: (string | undefined)[] = [];
+
+  before(async () => {
+    t = await startTestGateway();
+    // Another server, as a workspace's settings could name: it records what it was sent.
+    other = createServer((req, res) => {
+      otherSaw.push(req.headers.authorization);
+      res.writeHead(401).end();
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await t.stop();
+    await new Promise((r) => other.close(r));
+    fake.settings.clear();
+  });
+
+  it('signs out when the gateway setting changes, and never sends the token elsewhere', async () => {
+    const secrets = new Map<string, string>();
+    fake.settings.set('privet.gatewayUrl', t.gateway.url);
+    const session = new Session(fakeContext(secrets) as never);
+    try {
+      const signedIn = await session.signIn(t.gateway.tokens.ana!);
+      assert.equal(signedIn.user, 'ana');
+      assert.deepEqual([...secrets.keys()], [tokenKey(t.gateway.url)]);
+      assert.equal(sessionFields(session, '/wasm').gatewayUrl, t.gateway.url);
+
+      // VS Code reports the setting as changed when settings files load: the same URL is no change.
+      fake.setSetting('privet.gatewayUrl', `${t.gateway.url}/`);
+      assert.equal(session.signedIn?.user, 'ana', 'the same gateway: still signed in');
+
+      fake.setSetting('privet.gatewayUrl', otherUrl);
+      assert.equal(session.signedIn, undefined, 'signed out of the old gateway at once');
+      // The language server keeps the token's own gateway or nothing, never the new setting.
+      assert.deepEqual(sessionFields(session, '/wasm').token, undefined);
+
+      // Back to the first gateway: its stored token signs in again.
+      fake.setSetting('privet.gatewayUrl', t.gateway.url);
+      await until(() => session.signedIn?.user === 'ana', 'restored for its own gateway');
+      assert.deepEqual(otherSaw, [], 'the other server was sent nothing');
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('restores no token at start for a gateway that did not issue it', async () => {
+    // A token stored for the test gateway, and one stored the old way (bound to no gateway).
+    const secrets = new Map([
+      [tokenKey(t.gateway.url), t.gateway.tokens.ana!],
+      ['privet.token', t.gateway.tokens.ana!],
+    ]);
+    fake.settings.set('privet.gatewayUrl', otherUrl);
+    const session = new Session(fakeContext(secrets) as never);
+    try {
+      await session.restore();
+      assert.equal(session.signedIn, undefined);
+      assert.deepEqual(otherSaw, [], 'no request reached the other server');
+      assert.ok(!secrets.has('privet.token'), 'the unbound token is removed');
+      assert.ok(secrets.has(tokenKey(t.gateway.url)), 'the bound one is kept for its gateway');
+      await session.signOut();
+      assert.ok(secrets.has(tokenKey(t.gateway.url)), 'signing out elsewhere keeps it');
+    } finally {
+      session.dispose();
+    }
+  });
+});
