@@ -2,6 +2,7 @@
  * The finding sink of one output (rule severities and switches applied, duplicates dropped), the
  * redacted preview, and the identifier scan every MIME part shares.
  */
+import { credentialSpans } from './credentials.js';
 import { base64Spans } from './encoded.js';
 import { findBirthDates, scanIdentifiers, type IdSpan } from './identifiers.js';
 import { redactionLabel } from './mask.js';
@@ -24,6 +25,7 @@ const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   iban: 'block',
   ssn: 'block',
   'ip-address': 'block',
+  credential: 'block',
   'date-of-birth': 'flag',
   'small-cell': 'flag',
   'row-level': 'flag',
@@ -162,6 +164,7 @@ export function identifierSpans(text: string, small?: number[], below = 1000): I
     small === undefined ? undefined : { below, found: small },
   );
   ids.push(...base64Spans(text, (decoded) => scanIdentifiers(decoded)));
+  ids.push(...credentialSpans(text));
   const dob = findBirthDates(text, dates, ids);
   return dob.length === 0 ? ids : [...ids, ...dob];
 }

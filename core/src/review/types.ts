@@ -43,6 +43,8 @@ export type RuleId =
   | 'iban'
   | 'ssn'
   | 'ip-address'
+  /** A Privet gateway token (a credential: never shown, saved or exported). */
+  | 'credential'
   | 'date-of-birth'
   | 'small-cell'
   | 'row-level'

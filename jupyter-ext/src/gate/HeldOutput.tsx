@@ -53,6 +53,7 @@ const RULE_LABELS: Record<RuleId, string> = {
   iban: 'IBAN',
   ssn: 'national ID number',
   'ip-address': 'IP address',
+  credential: 'Privet gateway token',
   'date-of-birth': 'date of birth',
   'small-cell': 'small cell count',
   'row-level': 'row-level data',

@@ -320,3 +320,37 @@ describe('chart JSON and LaTeX tables', () => {
     assert.deepEqual(rulesOf(t('order', '4155552671')), []);
   });
 });
+
+describe('credentials', () => {
+  // The shape of a gateway token (gateway/src/http/tokens.ts: pvt_ + 32 random bytes, base64url).
+  const TOKEN = 'pvt_' + 'Qx7-Lm_02pZk9'.repeat(3) + 'abcd';
+  const stream = (text: string): NotebookOutput => ({
+    output_type: 'stream',
+    name: 'stdout',
+    text,
+  });
+
+  test('a gateway token in any output is blocked, and never repeated in the findings', () => {
+    assert.equal(TOKEN.length, 4 + 43);
+    for (const output of [
+      stream(`PRIVET_TOKEN=${TOKEN}\n`),
+      plain(`environ({'HOME': '/root', 'PRIVET_TOKEN': '${TOKEN}'})`),
+      plain(`{'Authorization': 'Bearer ${TOKEN}'}`),
+      html(`<pre>${TOKEN}</pre>`),
+    ]) {
+      const r = checkOutput(output);
+      assert.equal(r.verdict, 'block', JSON.stringify(output));
+      assert.deepEqual(rulesOf(output), ['credential']);
+      const said = JSON.stringify(r.findings) + r.redactedPreview;
+      assert.ok(!said.includes(TOKEN.slice(4)), 'the token is not echoed');
+      assert.match(r.redactedPreview, /\[REDACTED credential\]/);
+    }
+    // The same token in an export is withheld too (the export runs the same rules).
+    assert.equal(checkOutput(stream(TOKEN), { mode: 'export' }).verdict, 'block');
+  });
+
+  test('shorter pvt_ words and other secrets-looking text are not gateway tokens', () => {
+    assert.equal(checkOutput(stream('pvt_config = load()\n')).verdict, 'pass');
+    assert.equal(checkOutput(stream(`pvt_${'a'.repeat(42)}\n`)).verdict, 'pass');
+  });
+});

@@ -36,6 +36,7 @@ const RULE_IDS: Record<RuleId, true> = {
   iban: true,
   ssn: true,
   'ip-address': true,
+  credential: true,
   'date-of-birth': true,
   'small-cell': true,
   'row-level': true,
