@@ -28,7 +28,17 @@ import { alignedTables, markdownTables, textTables } from './text-table.js';
 import { texToText } from './tex.js';
 import type { ReviewContext } from './types.js';
 
-const RASTER = /^image\/(?:png|jpeg|jpg|gif|webp|bmp|tiff|avif)$/;
+/** Binary media the check cannot read at all: every image but SVG, PDF, video and audio. */
+const BINARY_MEDIA =
+  /^(?:image\/(?!svg\+xml$)[\w.+-]+|application\/pdf|video\/[\w.+-]+|audio\/[\w.+-]+)$/;
+/**
+ * Markup that draws a picture the text check cannot read: an embedded image, canvas, object or
+ * frame (HTML/SVG), a CSS or `data:` image, or a Markdown image.
+ */
+const EMBEDDED_PICTURE =
+  /<(?:img|image|svg|canvas|object|embed|iframe|picture|video|audio|feimage)\b|url\s*\(|data:(?:image|application\/pdf|video|audio)\/|!\[[^\]]*\]\(/i;
+/** SVG elements that draw what the text check cannot read: glyph paths, images, embedded objects. */
+const SVG_UNREADABLE = /<(?:path|image|use|foreignobject|feimage|pattern|canvas)\b|url\s*\(|data:/i;
 
 function tableRules(
   sink: FindingSink,
@@ -162,6 +172,28 @@ function latexToText(tex: string): string {
     .replace(/\s*&\s*/g, '  ');
 }
 
+/**
+ * An `image` finding for content the check cannot read (`what`): noted at display, held for review
+ * at export when the policy says `images: review`.
+ */
+function unreadablePicture(
+  sink: FindingSink,
+  mime: string,
+  ctx: ReviewContext,
+  what: string,
+): void {
+  const held = (ctx.mode ?? 'display') === 'export' && sink.settings.images === 'review';
+  sink.add(
+    'image',
+    mime,
+    { start: 0, end: 0 },
+    held
+      ? `${what} cannot be read by the check; it is held for review at export`
+      : `${what} cannot be read by the check: shown, but held for review at export`,
+    held ? 'flag' : 'info',
+  );
+}
+
 /** Checks one MIME part of a display output. */
 export function checkPart(
   sink: FindingSink,
@@ -170,24 +202,19 @@ export function checkPart(
   ctx: ReviewContext,
 ): void {
   const m = mime.toLowerCase().split(';')[0]?.trim() ?? '';
-  if (RASTER.test(m)) {
-    const held = (ctx.mode ?? 'display') === 'export' && sink.settings.images === 'review';
-    sink.add(
-      'image',
-      mime,
-      { start: 0, end: 0 },
-      held
-        ? 'a raster image cannot be read by the check; it is held for review at export'
-        : 'a raster image: shown, but held for review at export',
-      held ? 'flag' : 'info',
-    );
+  if (BINARY_MEDIA.test(m)) return unreadablePicture(sink, mime, ctx, `${m} content`);
+  if (m === 'image/svg+xml' || m === 'text/html' || m === 'text/markdown') {
+    const text = joinText(value);
+    // Text in the markup is read; what it draws as paths or embeds (a chart's glyphs, a base64
+    // PNG) is not, so such markup is treated like an image as well.
+    if (m === 'image/svg+xml') checkText(sink, mime, text, ctx, 'svg');
+    else if (m === 'text/html') checkText(sink, mime, text, ctx, 'html');
+    // Math in Markdown is typeset: read it as drawn (tex.ts).
+    else checkText(sink, mime, texToText(text), ctx, 'markdown');
+    const drawn = m === 'image/svg+xml' ? SVG_UNREADABLE : EMBEDDED_PICTURE;
+    if (drawn.test(text)) unreadablePicture(sink, mime, ctx, 'a picture drawn by this markup');
     return;
   }
-  if (m === 'image/svg+xml') return checkText(sink, mime, joinText(value), ctx, 'svg');
-  if (m === 'text/html') return checkText(sink, mime, joinText(value), ctx, 'html');
-  // Math in Markdown and LaTeX is typeset: read it as drawn (tex.ts).
-  if (m === 'text/markdown')
-    return checkText(sink, mime, texToText(joinText(value)), ctx, 'markdown');
   if (m === 'text/latex')
     return checkText(sink, mime, texToText(latexToText(joinText(value))), ctx, 'plain');
   if (

@@ -221,6 +221,42 @@ describe('row-level data, dominance, DP provenance, images', () => {
     assert.equal(checkOutput(img, { mode: 'export' }).verdict, 'flag');
     assert.equal(checkOutput(img, { mode: 'export', policy: { images: 'allow' } }).verdict, 'pass');
   });
+  test('pictures the check cannot read are held at export whatever their MIME type', () => {
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const out = (mime: string, value: string): NotebookOutput => ({
+      output_type: 'display_data',
+      data: { [mime]: value },
+    });
+    const unreadable = [
+      out(
+        'image/svg+xml',
+        `<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,${png}"/></svg>`,
+      ),
+      // matplotlib's default SVG: every label is a glyph path, no <text> to read.
+      out('image/svg+xml', '<svg><g id="text_1"><path d="M 10 0 L 10 72.9 Z"/></g></svg>'),
+      out('text/html', `<div><img src="data:image/png;base64,${png}"></div>`),
+      out('text/html', '<div style="background: url(chart.png)"></div>'),
+      out('text/markdown', `![counts](data:image/png;base64,${png})`),
+      out('application/pdf', 'JVBERi0xLjQK'),
+      out('image/x-icon', 'AAABAAEAEBA='),
+    ];
+    for (const o of unreadable) {
+      const mime = Object.keys((o as { data: object }).data)[0];
+      assert.equal(checkOutput(o).verdict, 'pass', `${mime}: shown at display`);
+      assert.deepEqual(rulesOf(o, { mode: 'export' }), ['image'], `${mime}: held at export`);
+      const allowed = checkOutput(o, { mode: 'export', policy: { images: 'allow' } });
+      assert.equal(allowed.verdict, 'pass', `${mime}: images: allow lets it through`);
+    }
+    // Markup that draws only what the check reads stays as it was.
+    for (const o of [
+      out('image/svg+xml', '<svg><text x="0" y="10">total 1200</text><rect width="5"/></svg>'),
+      out('text/html', '<table><tr><th>n</th></tr><tr><td>1200</td></tr></table>'),
+      out('text/markdown', 'See [the docs](https://example.org) for **details**.'),
+    ]) {
+      assert.equal(checkOutput(o, { mode: 'export' }).verdict, 'pass', JSON.stringify(o));
+    }
+  });
   test('malformed outputs fail closed', () => {
     assert.equal(
       checkOutput({ output_type: 'bogus' } as unknown as NotebookOutput).verdict,
