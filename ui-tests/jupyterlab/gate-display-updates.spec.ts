@@ -58,3 +58,25 @@ test('display updates and cleared outputs are checked before they are drawn', as
   expect(await pageLeaked(page), 'the address was never on the page').toBe(false);
   await openPanel(page); // the left sidebar as the other tests expect it
 });
+
+test('output metadata cannot add to what is drawn: a JSON tree keeps its own label', async ({
+  page,
+}) => {
+  await notebookWithView(page, env.tokens.alice!, 'visits_masked');
+  // JupyterLab's JSON viewer labels the tree with metadata `root`, which the checks do not read:
+  // the gate hands the renderer only the metadata that sizes or frames the drawing.
+  const label = `label-${run}`;
+  const shown = await runNewCell(
+    page,
+    `json-root-${run}`,
+    [
+      'from IPython.display import display',
+      `display({"application/json": {"status": "ok ${run}"}}, raw=True,`,
+      `        metadata={"application/json": {"root": "${label}", "expanded": True}})`,
+    ].join('\n'),
+  );
+  const output = shown.locator('.jp-OutputArea-output');
+  await expect(output.getByText(`ok ${run}`)).toBeVisible({ timeout: 30_000 });
+  await expect(output.getByText(label)).toHaveCount(0);
+  await openPanel(page);
+});

@@ -62,3 +62,4 @@ export {
   shownTextCandidates,
   textLeakCandidates,
 } from './leak-candidates.js';
+export { drawnMetadata } from './drawn-metadata.js';

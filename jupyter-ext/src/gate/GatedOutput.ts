@@ -26,22 +26,23 @@ import { MimeModel } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import {
-  holdingRules,
-  holdWhileViewsUnknown,
-  StreamChecker,
-  streamContextBefore,
   approvalHash,
   approvalText,
+  drawnMetadata,
+  type Finding,
+  holdingRules,
+  holdWhileViewsUnknown,
+  type NotebookOutput,
+  StreamChecker,
+  streamContextBefore,
+  type StreamOutput,
   unreadableResult,
+  type Verdict,
+  type ViewUsed,
+  WIDGET_VIEW_MIME,
   widgetCheckInput,
   widgetFinding,
   withFinding,
-  WIDGET_VIEW_MIME,
-  type Finding,
-  type NotebookOutput,
-  type StreamOutput,
-  type Verdict,
-  type ViewUsed,
 } from '@privet/core/review/index';
 import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
@@ -194,9 +195,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     this.current = model;
     const start = performance.now();
     const output = model.toJSON() as NotebookOutput;
+    // Only metadata that sizes or frames the drawing reaches the renderer (see drawnMetadata).
     const snapshot = new MimeModel({
       data: { ...model.data },
-      metadata: { ...model.metadata },
+      metadata: drawnMetadata(model.metadata),
       trusted: model.trusted,
     });
     let mark = this.widgetUpdates.mark;
@@ -352,7 +354,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       heldReplyResult(model.data) ?? this.checkOrHold(output, 'a kernel reply').result;
     const snapshot = new MimeModel({
       data,
-      metadata: { ...model.metadata },
+      metadata: drawnMetadata(model.metadata),
       trusted: model.trusted,
     });
     if (verdict === 'pass') return this.reveal(snapshot, generation);
