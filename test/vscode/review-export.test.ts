@@ -40,7 +40,11 @@ import {
   loadConversation,
   sendReply,
 } from '../../vscode-ext/src/review/conversation.js';
-import { decideReview, queueOrder } from '../../vscode-ext/src/review/decide.js';
+import {
+  decideReview,
+  queueOrder,
+  wholeOutputMessage,
+} from '../../vscode-ext/src/review/decide.js';
 import { parseFromReviewWebview } from '../../vscode-ext/src/review/messages.js';
 import { SqlEngine } from '../../vscode-ext/src/sql/engine.js';
 import {
@@ -126,6 +130,19 @@ describe('review queue decisions and approved-output restore (VS Code extension)
     assert.deepEqual(r.viewsUsed, ['people_masked']);
     assert.ok(r.findings.some((f) => f.rule === 'small-cell'));
     assert.ok(r.redactedPreview.length > 0);
+  });
+
+  it('gives the reviewer the whole output the approval releases, and nobody else', async () => {
+    const message = await wholeOutputMessage(rev, reviewId);
+    assert.equal(message.type, 'output', JSON.stringify(message));
+    assert.ok(message.type === 'output');
+    const original = approvedOriginal as DisplayOutput;
+    const html = message.parts.find((p) => p.mime === 'text/html');
+    assert.ok(html && html.kind === 'text');
+    assert.equal(html.text, String(original.data['text/html']), 'in full, not the preview');
+    const refused = await wholeOutputMessage(ana, reviewId);
+    assert.equal(refused.type, 'outputError');
+    assert.ok(refused.type === 'outputError' && /Fix:/.test(refused.message));
   });
 
   it('refuses decisions the gateway or the comment rule forbids', async () => {
@@ -294,5 +311,10 @@ describe('review queue decisions and approved-output restore (VS Code extension)
     );
     assert.equal(parseFromReviewWebview('refresh'), undefined);
     assert.deepEqual(parseFromReviewWebview({ type: 'refresh' }), { type: 'refresh' });
+    assert.deepEqual(parseFromReviewWebview({ type: 'output', id: 'rev-1' }), {
+      type: 'output',
+      id: 'rev-1',
+    });
+    assert.equal(parseFromReviewWebview({ type: 'output', id: 3 }), undefined);
   });
 });

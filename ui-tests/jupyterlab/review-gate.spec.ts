@@ -248,4 +248,68 @@ test.describe('Privet output gate, reviews and export', () => {
     // Recorded, not asserted: on a shared 2-core machine the figures vary with the load; the
     // engine's own speed is core's benchmark's job.
   });
+
+  test('a reviewer opens the whole output (a picture the preview cannot show) before approving', async ({
+    page,
+    browser,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    await signIn(page, env.tokens.alice!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+    await panel
+      .locator('.jp-Privet-view[data-view="patients_masked"]')
+      .getByRole('button', { name: 'Use in notebook' })
+      .click();
+    await waitForIdleKernel(page);
+    // A 1×1 PNG next to an address: held (the address), and the preview shows no picture.
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const marker = `whole-${run}`;
+    const cell = await runNewCell(
+      page,
+      marker,
+      [
+        'from IPython.display import display',
+        `display({"text/plain": "chart for " + "pic.${run}" + "@" + "example.org",`,
+        `         "image/png": "${png}"}, raw=True)`,
+      ].join('\n'),
+    );
+    const held = cell.locator('.jp-Privet-held');
+    await expect(held).toBeVisible({ timeout: 30_000 });
+    await requestReview(page, held, `Chart with its caption ${run}`);
+
+    const reviewerContext = await browser.newContext();
+    const reviewer = await reviewerContext.newPage();
+    try {
+      await openLab(reviewer);
+      await openPanel(reviewer);
+      await signIn(reviewer, env.tokens.rita!);
+      await openQueue(reviewer);
+      await widenSidebar(reviewer, 300);
+      const card = reviewer
+        .locator('#privet-review-queue .jp-Privet-review')
+        .filter({ hasText: `Chart with its caption ${run}` });
+      await expect(card).toBeVisible({ timeout: 30_000 });
+      await card.getByLabel('Comment').fill('Clinic chart; the address is public');
+      const approve = card.getByRole('button', { name: 'Approve' });
+      await expect(approve).toBeDisabled();
+      await expect(card.locator('.jp-Privet-openFirst')).toContainText('Whole output');
+      await card.locator('.jp-Privet-wholeOutput summary').click();
+      const image = card.locator('.jp-Privet-wholePart[data-mime="image/png"] img');
+      await expect(image).toBeVisible({ timeout: 30_000 });
+      expect(await image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+      await expect(card.locator('.jp-Privet-wholePart[data-mime="text/plain"]')).toContainText(
+        `pic.${run}@example.org`,
+      );
+      await reviewer.screenshot({ path: `${SHOTS}/review-whole-output.png` });
+      await expect(approve).toBeEnabled();
+      await approve.click();
+      await expect(card).toHaveCount(0);
+    } finally {
+      await reviewerContext.close();
+    }
+    await expect(cell.locator('.jp-OutputArea-output img')).toBeVisible({ timeout: 30_000 });
+  });
 });

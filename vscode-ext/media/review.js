@@ -4,6 +4,11 @@
 (function () {
   const vscode = acquireVsCodeApi();
   const root = document.getElementById('root');
+  // The last queue, and the whole outputs loaded so far (by request id): kept across re-renders.
+  let lastQueue;
+  const outputs = new Map();
+  // Comments typed so far (by request id): a re-render must not lose them.
+  const drafts = new Map();
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -19,12 +24,53 @@
     return row;
   }
 
-  function decisionForm(r) {
+  /** The whole output of a request: a button to load it, then every part in full. */
+  function wholeOutput(r) {
+    const box = el('div', undefined, 'field whole-output');
+    box.appendChild(el('span', 'Whole output (what an approval releases)', 'label'));
+    const loaded = outputs.get(r.id);
+    if (!loaded) {
+      const open = box.appendChild(el('button', 'Show the whole output', 'secondary'));
+      open.addEventListener('click', () => {
+        open.disabled = true;
+        open.textContent = 'Loading…';
+        vscode.postMessage({ type: 'output', id: r.id });
+      });
+      return box;
+    }
+    if (loaded.error) {
+      box.appendChild(el('p', loaded.error, 'error'));
+      return box;
+    }
+    for (const part of loaded.parts) {
+      const row = box.appendChild(el('div', undefined, 'part'));
+      row.setAttribute('data-mime', part.mime);
+      row.appendChild(el('span', part.mime, 'label'));
+      if (part.kind === 'text') row.appendChild(el('pre', part.text, 'pre'));
+      else if (part.kind === 'image' && part.src.startsWith('data:image/')) {
+        const img = row.appendChild(el('img'));
+        img.src = part.src;
+        img.alt = `${part.mime} part`;
+      } else
+        row.appendChild(
+          el(
+            'p',
+            `${part.size} characters of ${part.mime}, which cannot be shown here: ask the analyst for a readable form before approving it.`,
+            'muted',
+          ),
+        );
+    }
+    return box;
+  }
+
+  function decisionForm(r, mustOpen) {
     const form = el('div', undefined, 'decision');
     const comment = form.appendChild(el('textarea'));
     comment.rows = 2;
     comment.placeholder = 'Comment (required to reject or request changes)';
     comment.setAttribute('aria-label', `Comment on ${r.id}`);
+    comment.value = drafts.get(r.id) || '';
+    comment.addEventListener('input', () => drafts.set(r.id, comment.value));
     const buttons = form.appendChild(el('div', undefined, 'buttons'));
     for (const [decision, label, secondary] of [
       ['approve', 'Approve', false],
@@ -32,15 +78,25 @@
       ['reject', 'Reject', true],
     ]) {
       const b = buttons.appendChild(el('button', label, secondary ? 'secondary' : undefined));
+      if (decision === 'approve' && mustOpen) b.disabled = true;
       b.addEventListener('click', () => {
         for (const x of buttons.querySelectorAll('button')) x.disabled = true;
         vscode.postMessage({ type: 'decide', id: r.id, decision, comment: comment.value });
       });
     }
+    if (mustOpen)
+      form.insertBefore(
+        el(
+          'p',
+          'The preview does not show everything an approval releases (it was cut, or the output holds a picture): show the whole output before approving.',
+          'muted open-first',
+        ),
+        buttons,
+      );
     return form;
   }
 
-  function request(r, reviewer) {
+  function request(r, reviewer, partial) {
     const card = el('section', undefined, `request state-${r.state}`);
     card.setAttribute('data-review-id', r.id);
     const head = card.appendChild(el('h2'));
@@ -73,7 +129,9 @@
         'Decided by',
         `${r.decidedBy} on ${(r.decidedAt || '').slice(0, 16).replace('T', ' ')}`,
       );
-    if (reviewer && r.state === 'pending') card.appendChild(decisionForm(r));
+    if (r.state === 'pending') card.appendChild(wholeOutput(r));
+    const mustOpen = partial.includes(r.id) && !(outputs.get(r.id) && !outputs.get(r.id).error);
+    if (reviewer && r.state === 'pending') card.appendChild(decisionForm(r, mustOpen));
     return card;
   }
 
@@ -102,13 +160,27 @@
         n.setAttribute('role', 'status');
       }
       if (message.reviews.length === 0) root.appendChild(el('p', 'No review requests.', 'muted'));
-      for (const r of message.reviews) root.appendChild(request(r, message.reviewer));
+      for (const r of message.reviews)
+        root.appendChild(request(r, message.reviewer, message.partial || []));
     }
     const refresh = el('button', 'Refresh', 'secondary');
     refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
     root.appendChild(refresh);
   }
 
-  window.addEventListener('message', (event) => render(event.data));
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message.type === 'output' || message.type === 'outputError') {
+      outputs.set(
+        message.id,
+        message.type === 'output' ? { parts: message.parts } : { error: message.message },
+      );
+      if (lastQueue) render(lastQueue);
+      return;
+    }
+    if (message.type === 'queue') lastQueue = message;
+    else lastQueue = undefined;
+    render(message);
+  });
   vscode.postMessage({ type: 'ready' });
 })();

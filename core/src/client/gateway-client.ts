@@ -142,6 +142,11 @@ export class GatewayClient {
     return this.call('getReview', undefined, { params: { id } });
   }
 
+  /** GET /reviews/:id/output (reviewer, steward): the whole output the request is about. */
+  reviewOutput(id: string): Promise<ClientRouteTypes['reviewOutput']['response']> {
+    return this.call('reviewOutput', undefined, { params: { id } });
+  }
+
   /** POST /reviews/:id/decision (reviewer): approve, reject or request changes. */
   decideReview(
     id: string,

@@ -19,6 +19,7 @@ import type {
   PublishPlan,
   ReviewCommentRequest,
   ReviewDecisionRequest,
+  ReviewOutputResponse,
   ReviewRequest,
   ReviewStatusRequest,
   ReviewStatusResponse,
@@ -45,6 +46,7 @@ export interface ClientRouteTypes {
   listReviews: { body: undefined; response: ListReviewsResponse };
   reviewStatus: { body: ReviewStatusRequest; response: ReviewStatusResponse };
   getReview: { body: undefined; response: ReviewRequest };
+  reviewOutput: { body: undefined; response: ReviewOutputResponse };
   decideReview: { body: ReviewDecisionRequest; response: ReviewRequest };
   commentReview: { body: ReviewCommentRequest; response: ReviewRequest };
   createExport: { body: CreateExportRequest; response: ExportBundle };

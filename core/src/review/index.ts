@@ -63,3 +63,5 @@ export {
   textLeakCandidates,
 } from './leak-candidates.js';
 export { drawnMetadata } from './drawn-metadata.js';
+export { outputParts, previewIsPartial, type OutputPart } from './whole-output.js';
+export { PREVIEW_LIMIT } from './sink.js';

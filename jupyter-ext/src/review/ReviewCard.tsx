@@ -5,9 +5,11 @@
  * gateway also enforces).
  */
 import * as React from 'react';
-import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
+import { previewIsPartial } from '@privet/core/review/index';
+import type { ReviewDecision, ReviewOutputResponse, ReviewRequest } from '@privet/core/protocol';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
 import { RedactedPreview } from './Preview.js';
+import { WholeOutput } from './WholeOutput.js';
 
 /** Props of one review card. */
 export interface ReviewCardProps {
@@ -15,6 +17,8 @@ export interface ReviewCardProps {
   /** The signed-in reviewer (a reviewer cannot decide their own request). */
   me: string;
   decide: (id: string, decision: ReviewDecision, comment: string) => Promise<void>;
+  /** Loads the whole output of a request (GET /reviews/:id/output). */
+  loadOutput: (id: string) => Promise<ReviewOutputResponse>;
 }
 
 const DECISIONS: { decision: ReviewDecision; label: string; className: string }[] = [
@@ -37,6 +41,10 @@ export function ReviewCard(props: ReviewCardProps): JSX.Element {
   const commentId = `privet-review-comment-${review.id}`;
   const pending = review.state === 'pending';
   const own = review.requester === props.me;
+  // The preview was cut or cannot show a picture: approving needs the whole output seen first.
+  const partial = previewIsPartial(review);
+  const [wholeShown, setWholeShown] = React.useState(false);
+  const mustOpen = partial && !wholeShown;
 
   const decide = async (decision: ReviewDecision): Promise<void> => {
     if (needsComment(decision, review) && comment.trim() === '') {
@@ -82,6 +90,9 @@ export function ReviewCard(props: ReviewCardProps): JSX.Element {
         ))}
       </ul>
       {review.redactedPreview ? <RedactedPreview text={review.redactedPreview} /> : null}
+      {pending ? (
+        <WholeOutput id={review.id} load={props.loadOutput} onShown={() => setWholeShown(true)} />
+      ) : null}
       <div className="jp-Privet-reviewLabel">Cell code</div>
       <pre className="jp-Privet-reviewCode">{review.cellSource ?? '(not sent)'}</pre>
       <div className="jp-Privet-reviewMeta">
@@ -113,13 +124,19 @@ export function ReviewCard(props: ReviewCardProps): JSX.Element {
                 : 'Required to reject or request changes'
             }
           />
+          {mustOpen ? (
+            <div className="jp-Privet-hint jp-Privet-openFirst">
+              The preview does not show everything an approval releases (it was cut, or the output
+              holds a picture): open “Whole output” before approving.
+            </div>
+          ) : null}
           <div className="jp-Privet-reviewButtons">
             {DECISIONS.map((d) => (
               <button
                 key={d.decision}
                 type="button"
                 className={`jp-Button jp-mod-styled ${d.className}`}
-                disabled={busy}
+                disabled={busy || (d.decision === 'approve' && mustOpen)}
                 onClick={() => void decide(d.decision)}
               >
                 {d.label}

@@ -98,7 +98,13 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
       ) : null}
       <ul className="jp-Privet-reviews">
         {(reviews ?? []).map((r) => (
-          <ReviewCard key={r.id} review={r} me={signedIn.user.user} decide={decide} />
+          <ReviewCard
+            key={r.id}
+            review={r}
+            me={signedIn.user.user}
+            decide={decide}
+            loadOutput={(id) => signedIn.client.reviewOutput(id)}
+          />
         ))}
       </ul>
     </div>

@@ -3,7 +3,9 @@
  * gateway (a comment is required to reject or request changes), then POST /reviews/:id/decision.
  */
 import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
-import type { GatewayClient } from '../client/gateway.js';
+import { outputParts } from '@privet/core/review/index';
+import { GatewayError, type GatewayClient } from '../client/gateway.js';
+import type { ToReviewWebview } from './messages.js';
 
 /** Decides review request `id`; throws with a fix when the comment is missing. */
 export async function decideReview(
@@ -29,4 +31,23 @@ export function queueOrder(reviews: readonly ReviewRequest[]): ReviewRequest[] {
       Number(b.state === 'pending') - Number(a.state === 'pending') ||
       b.createdAt.localeCompare(a.createdAt),
   );
+}
+
+/** The whole output of request `id` as the queue webview shows it, or why it could not be read. */
+export async function wholeOutputMessage(
+  client: GatewayClient,
+  id: string,
+): Promise<ToReviewWebview> {
+  try {
+    const { output } = await client.reviewOutput(id);
+    return { type: 'output', id, parts: outputParts(output) };
+  } catch (error) {
+    const message =
+      error instanceof GatewayError
+        ? `${error.message}. Fix: ${error.fix}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return { type: 'outputError', id, message };
+  }
 }

@@ -8,7 +8,8 @@
 import * as vscode from 'vscode';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
-import { decideReview, queueOrder } from './decide.js';
+import { previewIsPartial } from '@privet/core/review/index';
+import { decideReview, queueOrder, wholeOutputMessage } from './decide.js';
 import { parseFromReviewWebview, type ToReviewWebview } from './messages.js';
 import { webviewHtml } from '../webview/html.js';
 
@@ -49,9 +50,17 @@ export class ReviewQueuePanel implements vscode.Disposable {
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const message = parseFromReviewWebview(raw);
       if (!message) return;
+      if (message.type === 'output') return this.sendOutput(message.id);
       if (message.type !== 'decide') return this.update();
       await this.decide(message.id, message.decision, message.comment);
     });
+  }
+
+  /** Reads the whole output of request `id` from the gateway and sends it to the webview. */
+  private async sendOutput(id: string): Promise<void> {
+    const signedIn = this.session.signedIn;
+    if (!signedIn) return this.post({ type: 'signedOut' });
+    await this.post(await wholeOutputMessage(signedIn.client, id));
   }
 
   private async decide(
@@ -89,6 +98,7 @@ export class ReviewQueuePanel implements vscode.Disposable {
         user: signedIn.user,
         reviewer: signedIn.roles.includes('reviewer'),
         reviews: queueOrder(reviews),
+        partial: reviews.filter((r) => previewIsPartial(r)).map((r) => r.id),
         ...(notice ? { notice } : {}),
       });
     } catch (error) {

@@ -19,6 +19,8 @@ export function webviewHtml(
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
+    // Pictures of a reviewed output are shown from data: URLs (an image runs no script).
+    'img-src data:',
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
