@@ -1,6 +1,7 @@
 /**
  * Cross-reference checks of one view: it names a real source and real columns, operators fit the
- * column types, identifiers never leave unmasked, quasi-identifiers survive masking.
+ * column types, identifiers never leave unmasked, the privacy unit never enters a synthetic view,
+ * quasi-identifiers survive masking.
  */
 import type { MaskOperator, MaskedView, Policy, Source, SourceColumn, View } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -177,11 +178,22 @@ export function checkView(policy: Policy, viewName: string, view: View, add: Add
         'fix the spelling or declare the column in the source',
         false,
       );
+    // The privacy unit (of any type) names a real person: listed in a synthetic view, each id
+    // would be a category of true count 1 that DP domain discovery may still release.
+    else if (view.tier === 'synthetic' && col === src.privacy_unit)
+      add(
+        [...base, 'columns', i],
+        `"${col}" is the privacy unit of source "${view.source}" and cannot be a column of a synthetic view`,
+        'remove it from columns: every synthetic row stands for a made-up person',
+        false,
+      );
     else if (declared(src.columns, col)?.identifier && col !== src.privacy_unit)
       add(
         [...base, 'columns', i],
         `"${col}" is a direct identifier and cannot be part of a ${view.tier} view`,
-        `remove it from columns (of the identifiers only the privacy unit "${src.privacy_unit}" may be listed)`,
+        view.tier === 'synthetic'
+          ? 'remove it from columns: nothing about a direct identifier can be synthesized'
+          : `remove it from columns (of the identifiers only the privacy unit "${src.privacy_unit}" may be listed)`,
         false,
       );
   });

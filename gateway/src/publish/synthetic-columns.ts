@@ -5,8 +5,9 @@
 // declared public `years`, or DP-thresholded ones) and sampled back to a day of that year.
 // A string column the view names under `prefix` is synthesized as its first N characters (a ZIP
 // code's area), so groups too thin to survive discovery as full values can survive as prefixes.
-// Identifier columns are refused: nothing about a direct identifier can be synthesized usefully,
-// and refusing keeps them out of every released domain. This file also builds the read and write SQL.
+// Identifier columns and the privacy unit (of any type) are refused: nothing about a direct
+// identifier can be synthesized usefully, and refusing keeps them out of every released domain.
+// This file also builds the read and write SQL.
 import type { Policy, SyntheticView } from '@privet/core';
 import { quoteIdent, sqlString } from '@privet/core/mask/index';
 import type { ColumnSpec } from '@privet/core/synth/encode';
@@ -105,6 +106,15 @@ export function syntheticColumns(
         viewName,
         `column "${name}" is not declared in source "${view.source}"`,
         'declare it in the source or remove it from the view',
+      );
+    }
+    // Also checked by the policy; refused here too, as a view built from a policy object never
+    // went through that check. Each real id would be a category of true count 1 in discovery.
+    if (name === source.privacy_unit) {
+      throw new PublishError(
+        viewName,
+        `column "${name}" is the privacy unit of source "${view.source}" and cannot be a column of a synthetic view`,
+        `remove "${name}" from views.${viewName}.columns: every synthetic row stands for a made-up person`,
       );
     }
     if (decl.identifier) {
