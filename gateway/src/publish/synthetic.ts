@@ -135,12 +135,33 @@ export function viewSeed(
 }
 
 /**
+ * SQL keeping one row of `table` per privacy unit: the row whose salted hash of all its values is
+ * least. The row is hashed as a struct spelled out from `rowColumns` by name, never through a
+ * table alias: a column named like the alias would stand in for it, and the salt would then no
+ * longer mix in the row (the choice would fall back to DuckDB's order among equal hashes). The
+ * struct's text is the alias's (`{'a': 1, …}`), so sources without such a column keep their rows.
+ */
+function unitRowsSql(
+  table: string,
+  unitColumn: string,
+  salt: string,
+  rowColumns: readonly string[],
+): string {
+  const unit = quoteIdent(unitColumn);
+  const row = `{${rowColumns.map((col) => `${sqlString(col)}: ${quoteIdent(col)}`).join(', ')}}`;
+  return (
+    `SELECT * FROM ${table} WHERE ${unit} IS NOT NULL ` +
+    `QUALIFY row_number() OVER (PARTITION BY ${unit} ORDER BY md5(${sqlString(salt)} || CAST(${row} AS VARCHAR))) = 1`
+  );
+}
+
+/**
  * Reads the columns to synthesize, one row per privacy unit: the synthesizer's guarantees hold for
  * neighbouring tables that differ in one row, so a unit owning several rows is cut to one, chosen
  * by a salted hash of that unit's own rows (a stable choice: it depends on nothing else). Rows
  * without a unit are dropped, as in DP queries.
  */
-async function readRaw(
+export async function readRaw(
   c: DuckDBConnection,
   name: string,
   table: string,
@@ -149,10 +170,15 @@ async function readRaw(
   columns: SyntheticColumn[],
 ): Promise<RawValues[]> {
   const select = columns.map((col, i) => `${col.readSql} AS c${i}`).join(', ');
-  const unit = quoteIdent(unitColumn);
-  const perUnit =
-    `SELECT * FROM ${table} AS t WHERE ${unit} IS NOT NULL ` +
-    `QUALIFY row_number() OVER (PARTITION BY ${unit} ORDER BY md5(${sqlString(salt)} || CAST(t AS VARCHAR))) = 1`;
+  // The loaded source table holds exactly the source's declared columns, in declared order.
+  const described = await runQuiet(
+    c,
+    `SELECT column_name FROM (DESCRIBE ${table})`,
+    `reading the columns of the source of synthetic view "${name}"`,
+    'check that the source file matches the columns declared in the policy',
+  );
+  const rowColumns = (described.getColumnsJS()[0] ?? []).map(String);
+  const perUnit = unitRowsSql(table, unitColumn, salt, rowColumns);
   const reader = await runQuiet(
     c,
     `SELECT ${select} FROM (${perUnit}) ORDER BY ALL`,
