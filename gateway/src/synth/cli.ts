@@ -66,8 +66,8 @@ export interface SynthManifest {
    */
   source: { file: string; domainSha256: string };
   rows: number;
+  /** When the rows were made. No run time is recorded: it depends on the data, unaccounted for. */
   createdAt: string;
-  seconds: number;
 }
 
 /** Why a `--seed` run is private only while the seed is secret (printed when one is given). */
@@ -255,7 +255,6 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
       'pass e.g. --rows 48842',
     );
   }
-  const started = performance.now();
   const [csvText, domainText] = await Promise.all([
     readNamedFile(o.input, '--input'),
     readNamedFile(o.domain, '--domain'),
@@ -298,7 +297,6 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
     source: { file: basename(o.input), domainSha256: sha256(domainText) },
     rows: result.table.rows,
     createdAt: new Date().toISOString(),
-    seconds: 0,
   };
   if (zcdpDelta(result.rhoSpent.toNumber(), o.epsilon) > o.delta || result.rhoSpent.gt(rho)) {
     throw new SynthError(
@@ -308,7 +306,6 @@ export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthMani
     );
   }
   const manifestPath = manifestPathFor(o.out);
-  manifest.seconds = (performance.now() - started) / 1000;
   await commitOutputs(
     o.out,
     formatDiscreteCsv(result.table),
