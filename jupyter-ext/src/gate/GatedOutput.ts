@@ -484,12 +484,18 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     };
   }
 
-  /** The models of the outputs of the cell holding `model`, and its index; null outside a cell. */
+  /**
+   * The models of the outputs of the cell holding `model`, and its index; for a stream output
+   * outside any cell (the Log Console), the stream outputs drawn there; else null.
+   */
   private cellOutputs(
     model: IRenderMime.IMimeModel,
   ): { models: IRenderMime.IMimeModel[]; index: number } | null {
     const place = this.host.locate(model);
-    if (!place) return null;
+    if (!place)
+      return isOutputModel(model) && model.type === 'stream'
+        ? this.host.unplacedStreams(model)
+        : null;
     const list = place.cell.outputs;
     const models = Array.from({ length: list.length }, (_, i) => list.get(i));
     return { models, index: place.outputIndex };

@@ -15,6 +15,8 @@ import { WidgetStates } from './widget-states.js';
 
 /** How long after an output is shown or held the "headings may have changed" hook runs (coalesced). */
 const HEADINGS_SETTLE_MS = 100;
+/** Stream outputs outside any cell kept in order (JupyterLab's Log Console keeps 1,000 entries). */
+const UNPLACED_STREAMS = 1000;
 
 /** The gate plus the notebook (or code console) one gated registry serves. */
 export class GateHost {
@@ -32,6 +34,8 @@ export class GateHost {
   readonly streams = new StreamParts();
   /** Checks the kernel text of the replies its kernel sends (set_next_input, completions, help). */
   readonly replies: KernelReplyGate;
+  /** Stream outputs drawn outside any cell (the Log Console), in the order first drawn. */
+  private unplaced: IRenderMime.IMimeModel[] = [];
 
   /** Creates a host for one notebook (attached once it exists) or one code console. */
   constructor(
@@ -62,6 +66,24 @@ export class GateHost {
     if (this.widget) return locateOutput(this.widget, model);
     if (this.codeConsole) return locateConsoleOutput(this.codeConsole, model);
     return null;
+  }
+
+  /**
+   * The stream outputs drawn outside any cell, as if they were one cell's outputs, and `model`'s
+   * place among them (added on first sight). JupyterLab's Log Console shows kernel output as
+   * entries of their own: a value split across entries is then checked as one, and an entry held
+   * holds the other parts of its stream, as in a cell.
+   */
+  unplacedStreams(model: IRenderMime.IMimeModel): {
+    models: IRenderMime.IMimeModel[];
+    index: number;
+  } {
+    let index = this.unplaced.indexOf(model);
+    if (index < 0) {
+      if (this.unplaced.length >= UNPLACED_STREAMS) this.unplaced = this.unplaced.slice(1);
+      index = this.unplaced.push(model) - 1;
+    }
+    return { models: this.unplaced, index };
   }
 
   /** Records whether the real content of `model` is on screen (the gate passed or approved it). */
