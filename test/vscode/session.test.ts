@@ -89,6 +89,25 @@ describe('VS Code session: a token goes only to its own gateway', () => {
     }
   });
 
+  it("ignores a workspace's gateway URL: only the user settings count", async () => {
+    const secrets = new Map([[tokenKey(t.gateway.url), t.gateway.tokens.ana!]]);
+    fake.settings.set('privet.gatewayUrl', t.gateway.url);
+    // A cloned repository's .vscode/settings.json pointing elsewhere.
+    fake.workspaceSettings.set('privet.gatewayUrl', otherUrl);
+    const logged: string[] = [];
+    const session = new Session(fakeContext(secrets) as never, (m) => logged.push(m));
+    try {
+      assert.equal(session.gatewayUrl(), t.gateway.url);
+      await session.restore();
+      assert.equal(session.signedIn?.client.baseUrl, t.gateway.url);
+      assert.deepEqual(otherSaw, [], 'the other server was sent nothing');
+      assert.ok(logged.some((m) => /workspace sets privet\.gatewayUrl: ignored/.test(m)));
+    } finally {
+      fake.workspaceSettings.clear();
+      session.dispose();
+    }
+  });
+
   it('restores no token at start for a gateway that did not issue it', async () => {
     // A token stored for the test gateway, and one stored the old way (bound to no gateway).
     const secrets = new Map([

@@ -21,6 +21,7 @@ import { vscodeTestEnv } from './support/env.js';
 import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import { approvedByReviewer, genuineRelease, releaseDisplay } from './support/gateway-api.js';
 import { holdingProxy } from './support/holding-proxy.js';
+import { withUserSettings } from './support/user-settings.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   dirtyTabs,
@@ -75,15 +76,13 @@ async function withWorkspaceSettings(
     join(dir, 'settings.json'),
     JSON.stringify({ 'files.autoSave': 'off', ...workspaceSettings }, null, 2),
   );
-  const userSettings = readFileSync(env.userSettings, 'utf8');
-  if (gatewayUrl !== undefined) {
-    const changed = { ...(JSON.parse(userSettings) as object), 'privet.gatewayUrl': gatewayUrl };
-    writeFileSync(env.userSettings, JSON.stringify(changed, null, 2));
-  }
   try {
-    await body();
+    await withUserSettings(
+      env,
+      gatewayUrl === undefined ? {} : { 'privet.gatewayUrl': gatewayUrl },
+      body,
+    );
   } finally {
-    writeFileSync(env.userSettings, userSettings);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,10 +8,8 @@
  *   reviewer approved that content (POST /reviews/status, held here by a proxy in front of the
  *   gateway), so the document, and a save, never hold the original while the gateway answers.
  * Runs after the other VS Code specs (file order): it writes its own notebooks and settings into
- * the workspace (removed again at the end).
+ * the workspace and the gateway URL into the user settings (both undone at the end).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
 import { reportPrivetLogOnFailure } from './support/privet-log.js';
@@ -23,6 +21,7 @@ import {
   writeNotebook,
 } from './support/saved-notebook.js';
 import { holdingProxy } from './support/holding-proxy.js';
+import { withUserSettings } from './support/user-settings.js';
 import { leakSeen, watchForLeak } from './support/leak-watch.js';
 import {
   openNotebookAlone,
@@ -111,14 +110,8 @@ test('the placeholder is in the saved file while the approval lookup is still wa
   const email = 'slow.review@example.org';
   // Every POST /reviews/status waits in the proxy until released.
   const proxy = await holdingProxy(env.gatewayUrl, (path) => path.includes('/reviews/status'));
-  const settingsDir = join(env.workspace, '.vscode');
-  try {
-    // The workspace's gateway is the proxy (read at sign-in).
-    mkdirSync(settingsDir, { recursive: true });
-    writeFileSync(
-      join(settingsDir, 'settings.json'),
-      JSON.stringify({ 'privet.gatewayUrl': proxy.url }, null, 2),
-    );
+  // The user's gateway is the proxy (read at sign-in).
+  await withUserSettings(env, { 'privet.gatewayUrl': proxy.url }, async () => {
     const path = writeNotebook(env.workspace, 'slow-review.ipynb', [
       `# echo: ${email.replace('@', '[at]')}`,
     ]);
@@ -136,8 +129,5 @@ test('the placeholder is in the saved file while the approval lookup is still wa
     const [saved] = savedOutputs(path);
     expect(saved, 'the original is not in the file while the lookup waits').not.toContain(email);
     expect(saved).toContain(PLACEHOLDER);
-  } finally {
-    await proxy.close();
-    rmSync(settingsDir, { recursive: true, force: true });
-  }
+  }).finally(() => proxy.close());
 });

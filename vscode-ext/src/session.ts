@@ -1,8 +1,8 @@
 /**
  * Who is signed in to which gateway, in which experiment. The token lives only in VS Code's
  * SecretStorage (never in settings or files), stored for the gateway it was issued by: it is only
- * ever sent there. The gateway URL is the `privet.gatewayUrl` setting (user settings only, so a
- * workspace cannot point it elsewhere); when it changes, the session signs out and restores the
+ * ever sent there. The gateway URL is the `privet.gatewayUrl` user setting (a workspace's value
+ * is ignored, so a cloned repository cannot point it elsewhere); when it changes, the session signs out and restores the
  * token stored for the new gateway, if any. The chosen experiment is workspace state. Listeners
  * hear every change. A stored token is restored at start, asynchronously (`restore()`);
  * `whenRestored()` tells when that is done.
@@ -53,6 +53,9 @@ export class Session implements vscode.Disposable {
     // Context keys for menus: `privet.inExperiment` shows "Export approved results".
     this.changed.event(() => this.updateContext());
     this.url = this.configuredUrl();
+    const inspected = vscode.workspace.getConfiguration('privet').inspect<string>('gatewayUrl');
+    if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined)
+      this.log('this workspace sets privet.gatewayUrl: ignored, only your user settings count');
     this.watcher = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('privet.gatewayUrl')) this.switching = this.gatewayChanged();
     });
@@ -127,10 +130,14 @@ export class Session implements vscode.Disposable {
     return this.current;
   }
 
-  /** The configured gateway URL, normalized (throws a GatewayError with a fix when invalid). */
+  /**
+   * The gateway URL of the user settings (or the default), normalized; throws a GatewayError with
+   * a fix when invalid. A workspace's value is ignored: a cloned repository must not be able to
+   * send the user's token elsewhere.
+   */
   gatewayUrl(): string {
-    const raw = vscode.workspace.getConfiguration('privet').get<string>('gatewayUrl', '');
-    return normalizeGatewayUrl(raw);
+    const inspected = vscode.workspace.getConfiguration('privet').inspect<string>('gatewayUrl');
+    return normalizeGatewayUrl(inspected?.globalValue ?? inspected?.defaultValue ?? '');
   }
 
   /**

@@ -170,8 +170,10 @@ export function writeOutputs(cell: FakeCell, outputs: NotebookCellOutput[]): voi
   changed.fire({ notebook: cell.notebook, contentChanges: [], cellChanges: [{ cell, outputs }] });
 }
 
-/** Settings by full key (`privet.gatewayUrl`); change them with `setSetting`. */
+/** User settings by full key (`privet.gatewayUrl`); change them with `setSetting`. */
 export const settings = new Map<string, unknown>();
+/** Workspace settings by full key (.vscode/settings.json): they win over user settings in `get`. */
+export const workspaceSettings = new Map<string, unknown>();
 const configurationChanged = new EventEmitter<{ affectsConfiguration(key: string): boolean }>();
 
 /** Changes a setting and fires onDidChangeConfiguration, as editing settings.json does. */
@@ -186,10 +188,22 @@ export function setSetting(key: string, value: unknown): void {
 export const workspace = {
   notebookDocuments: [] as FakeNotebook[],
   onDidChangeConfiguration: configurationChanged.event,
-  getConfiguration(section: string): { get<T>(key: string, fallback: T): T } {
+  getConfiguration(section: string): {
+    get<T>(key: string, fallback: T): T;
+    inspect<T>(key: string): { globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T };
+  } {
+    const full = (key: string): string => `${section}.${key}`;
     return {
       get: <T>(key: string, fallback: T): T =>
-        settings.has(`${section}.${key}`) ? (settings.get(`${section}.${key}`) as T) : fallback,
+        (workspaceSettings.has(full(key))
+          ? workspaceSettings.get(full(key))
+          : settings.has(full(key))
+            ? settings.get(full(key))
+            : fallback) as T,
+      inspect: <T>(key: string) => ({
+        globalValue: settings.get(full(key)) as T | undefined,
+        workspaceValue: workspaceSettings.get(full(key)) as T | undefined,
+      }),
     };
   },
   onDidOpenNotebookDocument: opened.event,
