@@ -7,7 +7,8 @@
  * the `privet.*` commands.
  */
 import * as vscode from 'vscode';
-import { GatewayError, type GatewayClient } from './client/gateway.js';
+import type { GatewayClient } from './client/gateway.js';
+import { errorText } from './client/error-text.js';
 import { startLanguageClient } from './client/language-client.js';
 import { Approvals } from './notebook/approvals.js';
 import { PrivetSqlController } from './notebook/controller.js';
@@ -39,13 +40,7 @@ const SHOW_FIDELITY_REPORT = 'Show Fidelity Report';
 
 /** Shows an error that says what happened and how to fix it. */
 function showError(what: string, error: unknown): void {
-  const message =
-    error instanceof GatewayError
-      ? `${error.message}. Fix: ${error.fix}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  void vscode.window.showErrorMessage(`Privet: ${what} failed: ${message}`);
+  void vscode.window.showErrorMessage(`Privet: ${what} failed: ${errorText(error)}`);
 }
 
 /** The notebook cell a command was invoked on (argument or the active cell). */

@@ -8,6 +8,7 @@
  * `whenRestored()` tells when that is done.
  */
 import * as vscode from 'vscode';
+import { errorText } from './client/error-text.js';
 import { GatewayClient, normalizeGatewayUrl } from './client/gateway.js';
 
 /** SecretStorage key of the bearer token issued by the gateway at `gatewayUrl` (normalized). */
@@ -225,9 +226,4 @@ export class Session implements vscode.Disposable {
     this.watcher.dispose();
     this.changed.dispose();
   }
-}
-
-/** An error's message, for the log. */
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

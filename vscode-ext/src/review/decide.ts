@@ -4,7 +4,8 @@
  */
 import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
 import { outputParts } from '@privet/core/review/index';
-import { GatewayError, type GatewayClient } from '../client/gateway.js';
+import { errorText } from '../client/error-text.js';
+import type { GatewayClient } from '../client/gateway.js';
 import type { ToReviewWebview } from './messages.js';
 
 /** Decides review request `id`; throws with a fix when the comment is missing. */
@@ -42,12 +43,6 @@ export async function wholeOutputMessage(
     const { output } = await client.reviewOutput(id);
     return { type: 'output', id, parts: outputParts(output) };
   } catch (error) {
-    const message =
-      error instanceof GatewayError
-        ? `${error.message}. Fix: ${error.fix}`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    return { type: 'outputError', id, message };
+    return { type: 'outputError', id, message: errorText(error) };
   }
 }

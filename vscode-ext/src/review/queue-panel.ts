@@ -6,6 +6,7 @@
  * decision and on every session change.
  */
 import * as vscode from 'vscode';
+import { errorText } from '../client/error-text.js';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import { previewIsPartial } from '@privet/core/review/index';
@@ -75,12 +76,7 @@ export class ReviewQueuePanel implements vscode.Disposable {
       this.decided();
       await this.update(`${r.id} is now ${r.state.replace('_', ' ')}`);
     } catch (error) {
-      const text =
-        error instanceof GatewayError
-          ? `${error.message}. Fix: ${error.fix}`
-          : error instanceof Error
-            ? error.message
-            : String(error);
+      const text = errorText(error);
       void vscode.window.showErrorMessage(`Privet: the review decision failed: ${text}`);
       await this.update(`decision on ${id} failed: ${text}`);
     }
