@@ -12,7 +12,12 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { ExportBundle } from '@privet/core/protocol';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
-import { runNewCell, visibleNotebook, waitForIdleKernel } from '../support/notebook.js';
+import {
+  notebookWithView,
+  runNewCell,
+  visibleNotebook,
+  waitForIdleKernel,
+} from '../support/notebook.js';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -253,16 +258,7 @@ test.describe('Privet output gate, reviews and export', () => {
     page,
     browser,
   }) => {
-    await openLab(page);
-    await openPanel(page);
-    await signIn(page, env.tokens.alice!);
-    const panel = page.locator('#privet-data-panel');
-    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
-    await panel
-      .locator('.jp-Privet-view[data-view="patients_masked"]')
-      .getByRole('button', { name: 'Use in notebook' })
-      .click();
-    await waitForIdleKernel(page);
+    await notebookWithView(page, env.tokens.alice!, 'patients_masked');
     // A 1×1 PNG next to an address: held (the address), and the preview shows no picture.
     const png =
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
