@@ -46,6 +46,16 @@ async function openQueue(page: Page): Promise<void> {
   }).toPass({ timeout: 30_000 });
 }
 
+/** Signs reviewer rita in on `page` (a browser context of her own) and opens her queue, widened. */
+async function openQueueAsRita(page: Page): Promise<void> {
+  await openLab(page);
+  await openPanel(page);
+  await signIn(page, env.tokens.rita!);
+  await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('rita');
+  await openQueue(page);
+  await widenSidebar(page, 300);
+}
+
 /** The gate's measured overhead per output on this page (performance measures). */
 async function gateOverhead(page: Page): Promise<number[]> {
   return page.evaluate(() =>
@@ -109,12 +119,7 @@ test.describe('Privet output gate, reviews and export', () => {
     const reviewerContext = await browser.newContext();
     const reviewer = await reviewerContext.newPage();
     try {
-      await openLab(reviewer);
-      await openPanel(reviewer);
-      await signIn(reviewer, env.tokens.rita!);
-      await expect(reviewer.locator('#privet-data-panel .jp-Privet-user')).toContainText('rita');
-      await openQueue(reviewer);
-      await widenSidebar(reviewer, 300);
+      await openQueueAsRita(reviewer);
       const queue = reviewer.locator('#privet-review-queue');
       const approveCard = queue.locator('.jp-Privet-review', { hasText: 'public on its website' });
       const rejectCard = queue.locator('.jp-Privet-review', { hasText: 'keep this one' });
@@ -279,11 +284,7 @@ test.describe('Privet output gate, reviews and export', () => {
     const reviewerContext = await browser.newContext();
     const reviewer = await reviewerContext.newPage();
     try {
-      await openLab(reviewer);
-      await openPanel(reviewer);
-      await signIn(reviewer, env.tokens.rita!);
-      await openQueue(reviewer);
-      await widenSidebar(reviewer, 300);
+      await openQueueAsRita(reviewer);
       const card = reviewer
         .locator('#privet-review-queue .jp-Privet-review')
         .filter({ hasText: `Chart with its caption ${run}` });
