@@ -2,8 +2,9 @@
  * Who may decide a review request (four eyes), what a decision needs, and the service's refusals.
  * Messages name users, requests and experiments, never output content.
  */
-import type { Policy, ReviewDecisionRequest } from '@privet/core';
+import type { Finding, Policy, ReviewDecisionRequest } from '@privet/core';
 import type { Experiment } from '@privet/core/record/index';
+import { previewIsPartial } from '@privet/core/review/index';
 import { ServiceError } from '../audit/service-error.js';
 import { hasRole, isMember, type Actor } from '../experiments/access.js';
 import type { ReviewRow } from './schema.js';
@@ -91,4 +92,25 @@ export function decisionRefusal(
       'explain in "comment" why releasing it is safe',
     );
   return undefined;
+}
+
+/**
+ * Approving releases the whole output, so when the redacted preview does not show all of it (cut
+ * short, or holding pictures) the approving reviewer must have opened the whole output first —
+ * the panels ask for it, and the gateway checks it, as a panel can be bypassed.
+ */
+export function unreadOutputRefusal(
+  row: ReviewRow,
+  input: ReviewDecisionRequest,
+  readByDecider: boolean,
+): ServiceError | undefined {
+  if (input.decision !== 'approve' || readByDecider) return undefined;
+  const findings = JSON.parse(row.findings) as Finding[];
+  if (!previewIsPartial({ redactedPreview: row.redacted_preview, findings })) return undefined;
+  return new ServiceError(
+    'conflict',
+    'review.output-unread',
+    `review request ${row.id} cannot be approved yet: its preview does not show the whole output (it is cut short or holds pictures), and you have not opened the whole output`,
+    `open it first ("Show the whole output" in the review panel, or GET /api/v1/reviews/${row.id}/output), then approve`,
+  );
 }

@@ -37,6 +37,7 @@ import {
   forbidden,
   fourEyesRefusal,
   reviewNotFound,
+  unreadOutputRefusal,
 } from './refusals.js';
 import { ReleaseRegistry } from './releases.js';
 import { rowToRequest, type ReviewContextFields } from './rows.js';
@@ -258,7 +259,14 @@ export class ReviewService {
       if (!row) return reviewNotFound(id, actor.user);
       experiment = row.experiment;
       const e = loadExperiment(this.db, row.experiment);
-      const refusal = fourEyesRefusal(actor, this.policy, row, e) ?? decisionRefusal(row, input);
+      const refusal =
+        fourEyesRefusal(actor, this.policy, row, e) ??
+        decisionRefusal(row, input) ??
+        unreadOutputRefusal(
+          row,
+          input,
+          this.store.outputReadBy(row.id, row.experiment, actor.user),
+        );
       if (refusal) return refusal;
       const now = this.clock().toISOString();
       const state: ReviewState =

@@ -21,6 +21,18 @@ export class ReviewStore {
       .run(row.id, outputJson);
   }
 
+  /** True when `user` has read the original output of request `id` (an audited read). */
+  outputReadBy(id: string, experiment: string, user: string): boolean {
+    return (
+      this.db
+        .prepare<[string, string, string], { found: number }>(
+          `SELECT 1 AS found FROM audit_log WHERE experiment = ? AND subject = ? AND actor = ?
+           AND action = 'review' AND json_extract(details, '$.event') = 'output-read' LIMIT 1`,
+        )
+        .get(experiment, id, user) !== undefined
+    );
+  }
+
   /** One request by id. */
   byId(id: string): ReviewRow | undefined {
     return this.db

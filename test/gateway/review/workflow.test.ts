@@ -285,6 +285,42 @@ describe('the reviewer queue and decisions', () => {
     });
     assert.equal(((await ok.json()) as ReviewRequest).state, 'approved');
   });
+  test('a preview that does not show the whole output: approved only by a reviewer who opened it', async () => {
+    // A picture: the redacted preview cannot show it, so approving it unseen would release it blind.
+    const picture = {
+      output_type: 'display_data',
+      data: { 'image/png': 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk' },
+      metadata: {},
+    };
+    const r = (await (await submit(picture)).json()) as ReviewRequest;
+    assert.ok(r.findings.some((f) => f.rule === 'image'));
+    const blind = await g.call('POST', `/reviews/${r.id}/decision`, 'rev', { decision: 'approve' });
+    assert.equal(blind.status, 409);
+    const err = await errorOf(blind);
+    assert.equal(err.code, 'conflict');
+    assert.match(err.message, /have not opened the whole output/);
+    assert.match(err.fix, new RegExp(`/reviews/${r.id}/output`));
+    // Someone else's read does not count: the steward opens it, the reviewer still has not.
+    assert.equal((await g.call('GET', `/reviews/${r.id}/output`, 'stu')).status, 200);
+    const stillBlind = await g.call('POST', `/reviews/${r.id}/decision`, 'rev', {
+      decision: 'approve',
+    });
+    assert.equal(stillBlind.status, 409);
+    // Rejecting needs no read: it releases nothing.
+    const other = (await (
+      await submit({ ...picture, data: { 'image/png': `${picture.data['image/png']}AAAA` } })
+    ).json()) as ReviewRequest;
+    assert.ok(other.findings.some((f) => f.rule === 'image'));
+    const rejected = await g.call('POST', `/reviews/${other.id}/decision`, 'rev', {
+      decision: 'reject',
+      comment: 'a picture of a record',
+    });
+    assert.equal(rejected.status, 200);
+    assert.equal((await g.call('GET', `/reviews/${r.id}/output`, 'rev')).status, 200);
+    const seen = await g.call('POST', `/reviews/${r.id}/decision`, 'rev', { decision: 'approve' });
+    assert.equal(seen.status, 200);
+    assert.equal(((await seen.json()) as ReviewRequest).state, 'approved');
+  });
   test('comments from people who may see the request', async () => {
     const r = (await (await submit(smallCellTable(2))).json()) as ReviewRequest;
     const res = await g.call('POST', `/reviews/${r.id}/comments`, 'ana', {

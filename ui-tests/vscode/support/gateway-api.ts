@@ -60,17 +60,26 @@ export function releaseDisplay(release: DpRelease): Record<string, unknown> {
   };
 }
 
+/** Alice submits `output` (nbformat) for review; the gateway's pending request. */
+export async function submittedForReview(
+  env: VsCodeTestEnv,
+  output: Record<string, unknown>,
+  justification: string,
+): Promise<ReviewRequest> {
+  return post<ReviewRequest>(env, 'alice', '/reviews', {
+    experiment: env.experiment,
+    output,
+    justification,
+  });
+}
+
 /** Alice submits `output` (nbformat) for review and rita approves exactly that content. */
 export async function approvedByReviewer(
   env: VsCodeTestEnv,
   output: Record<string, unknown>,
   justification: string,
 ): Promise<void> {
-  const request = await post<ReviewRequest>(env, 'alice', '/reviews', {
-    experiment: env.experiment,
-    output,
-    justification,
-  });
+  const request = await submittedForReview(env, output, justification);
   await post(env, 'rita', `/reviews/${request.id}/decision`, {
     decision: 'approve',
     comment: 'approved in a UI test',
