@@ -159,7 +159,7 @@ describe('Privet SQL language server over stdio', () => {
       textDocument: { uri },
       position: { line: 1, character: 30 },
     })) as Hover;
-    assert.match(JSON.stringify(dpHover.contents), /cost ε=0\.2; n ±\d/);
+    assert.match(JSON.stringify(dpHover.contents), /cost ε=0\.2; n ± \d/);
   });
 
   it('completes approved views and their columns', async () => {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
-import { formatNumber } from '../mime.js';
+import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 
 /** The display value of an exact amount written "p/q" or as a decimal (display only). */
 function approx(text: string): number {
@@ -41,13 +41,7 @@ export function DryRunView(props: { dryRun: DpDryRunWithBudget }): JSX.Element {
                 <td>
                   {c.name} <span className="jp-Privet-kind">{c.kind}</span>
                 </td>
-                <td>
-                  {c.halfWidth !== undefined
-                    ? `± ${formatNumber(c.halfWidth)}`
-                    : (c.noise ?? [])
-                        .map((n) => `${n.part} ± ${formatNumber(n.halfWidth)}`)
-                        .join(', ') || 'depends on the data'}
-                </td>
+                <td>{aggregateErrorText(c)}</td>
               </tr>
             ))}
         </tbody>

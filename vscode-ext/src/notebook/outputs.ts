@@ -15,6 +15,7 @@ import {
   type NotebookOutput,
   type ReviewResult,
 } from '@privet/core';
+import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import type { QueryResult } from '../sql/engine.js';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
@@ -74,9 +75,7 @@ export function dryRunText(dry: DpDryRunWithBudget): string {
   const lines = [`Privet DP dry run (nothing spent yet): cost ${cost}`];
   for (const c of dry.columns) {
     if (c.role !== 'aggregate') continue;
-    const error =
-      c.halfWidth !== undefined ? `±${c.halfWidth.toFixed(2)}` : '± depends on the data';
-    lines.push(`  ${c.name} (${c.kind}): ${error} at ${level}%`);
+    lines.push(`  ${c.name} (${c.kind}): ${aggregateErrorText(c)} at ${level}%`);
   }
   for (const b of dry.budget) {
     // Exact arithmetic on the gateway's rational strings: a budget is never shown rounded up.

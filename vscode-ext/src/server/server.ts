@@ -16,6 +16,7 @@ import {
   type Diagnostic,
   type Hover,
 } from 'vscode-languageserver/node';
+import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { GatewayClient } from '../client/gateway.js';
 import { SqlEngine } from '../sql/engine.js';
@@ -141,10 +142,7 @@ connection.onHover(async (params): Promise<Hover | null> => {
   if (dry) {
     const errs = dry.columns
       .filter((c) => c.role === 'aggregate')
-      .map(
-        (c) =>
-          `${c.name} ±${c.halfWidth !== undefined ? c.halfWidth.toFixed(2) : '(data-dependent)'}`,
-      );
+      .map((c) => `${c.name} ${aggregateErrorText(c)}`);
     lines.push(
       `DP dry run: cost ε=${dry.cost.epsilon ?? '-'}${dry.cost.delta ? `, δ=${dry.cost.delta}` : ''}; ${errs.join(', ')} at ${Math.round((1 - dry.alpha) * 100)}%`,
     );
