@@ -1,6 +1,9 @@
 /**
  * Sign-in state of one browser tab. Why sessionStorage: the token must survive a page reload of
  * this tab but never reach disk in a notebook, the settings or localStorage shared by all tabs.
+ * Why a sign-in link never replaces a signed-in user by itself: anyone can send a link carrying
+ * their own token (login CSRF), and the user's queries, review requests and exports would then go
+ * to the sender's account. The link's user is looked up first and the user is asked.
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { WhoAmIResponse } from '@privet/core/protocol';
@@ -16,13 +19,33 @@ export interface SignedIn {
   token: string;
 }
 
+/** Asks the user about a sign-in link that names someone other than the signed-in user. */
+export interface LinkSignInPrompt {
+  /** Resolves true only when the user chooses to leave `current` for the link's user. */
+  confirmSwitch(current: SignedIn, link: WhoAmIResponse): Promise<boolean>;
+  /** Tells the user the gateway refused the link's token, so `current` stays signed in. */
+  refused(current: SignedIn, error: unknown): Promise<void>;
+}
+
+/** Without a way to ask, a link for another user is ignored and the signed-in user stays. */
+const KEEP_CURRENT: LinkSignInPrompt = {
+  confirmSwitch: () => Promise.resolve(false),
+  refused: () => Promise.resolve(),
+};
+
 /** Holds who is signed in (if anyone) and tells listeners when that changes. */
 export class PrivetSession {
   private current: SignedIn | null = null;
   private readonly changedSignal = new Signal<this, SignedIn | null>(this);
 
-  /** `pendingToken` (e.g. from the URL fragment) is tried once by the first resume(). */
-  constructor(private pendingToken: string | null = null) {}
+  /**
+   * `pendingToken` (e.g. from the URL fragment) is tried once by the first resume(); `prompt`
+   * decides when it names another user than the one this tab is signed in as.
+   */
+  constructor(
+    private pendingToken: string | null = null,
+    private readonly prompt: LinkSignInPrompt = KEEP_CURRENT,
+  ) {}
 
   /** Emits after every sign-in and sign-out. */
   get changed(): ISignal<this, SignedIn | null> {
@@ -36,25 +59,14 @@ export class PrivetSession {
 
   /** Checks the token against the gateway (/health, then /whoami) and keeps it for this tab. */
   async signIn(gatewayUrl: string, rawToken: string): Promise<SignedIn> {
-    const token = rawToken.trim();
-    if (!TOKEN_SHAPE.test(token)) {
-      throw new GatewayError(
-        'that does not look like a Privet token',
-        'paste the whole token your steward gave you (letters, digits, "-" and "_")',
-        'bad_token',
-      );
-    }
-    const baseUrl = normalizeGatewayUrl(gatewayUrl);
-    const client = new GatewayClient(baseUrl, token);
-    await client.health();
-    const user = await client.whoami();
-    this.current = { client, user, token };
-    storage()?.setItem(STORAGE_PREFIX + baseUrl, token);
-    this.changedSignal.emit(this.current);
-    return this.current;
+    return this.adopt(await verify(gatewayUrl, rawToken));
   }
 
-  /** Signs in again with a token kept by this tab for that gateway; null when there is none. */
+  /**
+   * Signs in again with the token this tab keeps for that gateway; null when there is none. A
+   * pending link token signs in directly only when the tab has no working sign-in: otherwise its
+   * user is looked up and the prompt asks before switching (a refused token changes nothing).
+   */
   async resume(gatewayUrl: string): Promise<SignedIn | null> {
     let baseUrl: string;
     try {
@@ -62,8 +74,32 @@ export class PrivetSession {
     } catch {
       return null;
     }
-    const token = this.pendingToken ?? storage()?.getItem(STORAGE_PREFIX + baseUrl);
+    const link = this.pendingToken;
     this.pendingToken = null;
+    const stored = storage()?.getItem(STORAGE_PREFIX + baseUrl) ?? null;
+    if (!link || link === stored) return this.trySignIn(baseUrl, stored ?? link);
+    const current = this.current ?? (await this.trySignIn(baseUrl, stored));
+    if (!current) return this.trySignIn(baseUrl, link);
+    return this.offerLink(current, baseUrl, link);
+  }
+
+  /** Forgets the token (memory and sessionStorage). */
+  signOut(): void {
+    if (this.current) storage()?.removeItem(STORAGE_PREFIX + this.current.client.baseUrl);
+    this.current = null;
+    this.changedSignal.emit(null);
+  }
+
+  /** Makes `next` the signed-in user of this tab. */
+  private adopt(next: SignedIn): SignedIn {
+    this.current = next;
+    storage()?.setItem(STORAGE_PREFIX + next.client.baseUrl, next.token);
+    this.changedSignal.emit(next);
+    return next;
+  }
+
+  /** signIn() that answers null on failure and forgets a stored token the gateway refuses. */
+  private async trySignIn(baseUrl: string, token: string | null): Promise<SignedIn | null> {
     if (!token) return null;
     try {
       return await this.signIn(baseUrl, token);
@@ -75,12 +111,37 @@ export class PrivetSession {
     }
   }
 
-  /** Forgets the token (memory and sessionStorage). */
-  signOut(): void {
-    if (this.current) storage()?.removeItem(STORAGE_PREFIX + this.current.client.baseUrl);
-    this.current = null;
-    this.changedSignal.emit(null);
+  /** Looks the link's token up and switches to its user only when the prompt says so. */
+  private async offerLink(current: SignedIn, baseUrl: string, link: string): Promise<SignedIn> {
+    let next: SignedIn;
+    try {
+      next = await verify(baseUrl, link);
+    } catch (error) {
+      await this.prompt.refused(current, error).catch(() => undefined);
+      return current;
+    }
+    if (next.user.user === current.user.user && next.client.baseUrl === current.client.baseUrl) {
+      return current; // the same account: nothing to switch
+    }
+    const accepted = await this.prompt.confirmSwitch(current, next.user).catch(() => false);
+    return accepted ? this.adopt(next) : current;
   }
+}
+
+/** Checks a token's shape, then asks the gateway whose it is; keeps nothing. */
+async function verify(gatewayUrl: string, rawToken: string): Promise<SignedIn> {
+  const token = rawToken.trim();
+  if (!TOKEN_SHAPE.test(token)) {
+    throw new GatewayError(
+      'that does not look like a Privet token',
+      'paste the whole token your steward gave you (letters, digits, "-" and "_")',
+      'bad_token',
+    );
+  }
+  const client = new GatewayClient(normalizeGatewayUrl(gatewayUrl), token);
+  await client.health();
+  const user = await client.whoami();
+  return { client, user, token };
 }
 
 /** sessionStorage when the browser allows it (it may be disabled). */

@@ -2,10 +2,13 @@
  * `privet:services`: the shared session and experiment selection. Also takes a sign-in token from
  * the page's URL fragment (`#privet-token=…`, what `npm start` opens): a fragment never reaches
  * the Jupyter server or its logs, is removed from the address bar at once, and the token is kept
- * only in this tab's sessionStorage — never in a notebook or the settings.
+ * only in this tab's sessionStorage — never in a notebook or the settings. When the tab is already
+ * signed in as someone else, the link's user is looked up and a dialog asks before switching
+ * (see session.ts for why).
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ExperimentContext } from '../experiment.js';
+import { linkSignInPrompt } from '../panel/LinkSignInDialog.js';
 import { IPrivetServices } from '../services.js';
 import { PrivetSession } from '../session.js';
 
@@ -34,8 +37,8 @@ export const servicesPlugin: JupyterFrontEndPlugin<IPrivetServices> = {
   description: 'The Privet sign-in session and selected experiment shared by the Privet plugins.',
   autoStart: true,
   provides: IPrivetServices,
-  activate: (_app: JupyterFrontEnd): IPrivetServices => ({
-    session: new PrivetSession(fragmentToken),
+  activate: (app: JupyterFrontEnd): IPrivetServices => ({
+    session: new PrivetSession(fragmentToken, linkSignInPrompt(app.restored)),
     context: new ExperimentContext(),
   }),
 };

@@ -1,0 +1,191 @@
+/**
+ * A sign-in link (`#privet-token=…`) and the JupyterLab tab's session (jupyter-ext session.ts):
+ * a tab with no sign-in is signed in by the link directly, as before; a tab signed in as someone
+ * else asks first (login CSRF: a link carrying the sender's token must not switch the account
+ * silently), keeps its user unless the answer is yes, and says so when the link's token is refused.
+ * Against a real gateway, with an in-memory sessionStorage standing in for the browser tab's.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
+
+/** The parts of jupyter-ext's WhoAmIResponse and SignedIn this test reads. */
+interface User {
+  user: string;
+  name: string;
+  roles: string[];
+}
+interface SignedInLike {
+  user: User;
+  token: string;
+  client: { baseUrl: string };
+}
+/** jupyter-ext session.ts's LinkSignInPrompt. */
+interface Prompt {
+  confirmSwitch(current: SignedInLike, link: User): Promise<boolean>;
+  refused(current: SignedInLike, error: unknown): Promise<void>;
+}
+/** jupyter-ext session.ts's PrivetSession, as far as used here. */
+interface Session {
+  readonly signedIn: SignedInLike | null;
+  readonly changed: { connect(slot: (sender: unknown, value: SignedInLike | null) => void): void };
+  signIn(gatewayUrl: string, token: string): Promise<SignedInLike>;
+  resume(gatewayUrl: string): Promise<SignedInLike | null>;
+}
+
+/** A Map-backed Storage: the sessionStorage of one browser tab. */
+class TabStorage {
+  private readonly items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+  /** Every value kept, to check which tokens the tab holds. */
+  values(): string[] {
+    return [...this.items.values()];
+  }
+}
+
+const tab = { storage: new TabStorage() };
+// session.ts and client.ts read these browser globals; set before they load.
+Object.assign(globalThis, {
+  window: {
+    location: { origin: 'http://127.0.0.1:8888' },
+    get sessionStorage() {
+      return tab.storage;
+    },
+  },
+});
+// Loaded by path: test/tsconfig.json has no JupyterLab types (see raw-value-gate.test.ts).
+const { PrivetSession } = (await import(
+  new URL('../../jupyter-ext/src/session.ts', import.meta.url).href
+)) as { PrivetSession: new (pendingToken?: string | null, prompt?: Prompt) => Session };
+
+/** A prompt that answers `accept` and records what it was asked and told. */
+function recordingPrompt(accept: boolean) {
+  const asked: { current: string; link: string }[] = [];
+  const refused: { current: string; message: string }[] = [];
+  const prompt: Prompt = {
+    confirmSwitch: (current, link) => {
+      asked.push({ current: current.user.user, link: link.user });
+      return Promise.resolve(accept);
+    },
+    refused: (current, error) => {
+      refused.push({ current: current.user.user, message: String(error) });
+      return Promise.resolve();
+    },
+  };
+  return { prompt, asked, refused };
+}
+
+describe('JupyterLab session: a sign-in link never switches a signed-in tab silently', () => {
+  let t: TestGateway;
+  let url: string;
+  let ana: string;
+  let rev: string;
+
+  before(async () => {
+    t = await startTestGateway();
+    url = t.gateway.url;
+    ana = t.gateway.tokens.ana!;
+    rev = t.gateway.tokens.rev!;
+  });
+  after(() => t.stop());
+  beforeEach(() => {
+    tab.storage = new TabStorage();
+  });
+
+  /** Signs ana in on this tab, as the data panel's form does, before the page is reloaded. */
+  async function signedInAsAna(): Promise<void> {
+    await new PrivetSession().signIn(url, ana);
+    assert.deepEqual(tab.storage.values(), [ana]);
+  }
+
+  /** The page loaded again with `link` in its fragment; returns the session and what it emitted. */
+  async function openLink(link: string, prompt?: Prompt) {
+    const session = new PrivetSession(link, prompt);
+    const emitted: (string | null)[] = [];
+    session.changed.connect((_, value) => emitted.push(value?.user.user ?? null));
+    const resumed = await session.resume(url);
+    return { session, resumed, emitted };
+  }
+
+  test('a tab with no sign-in is signed in by the link directly, without asking', async () => {
+    const { prompt, asked, refused } = recordingPrompt(false);
+    const { session, resumed } = await openLink(rev, prompt);
+    assert.equal(resumed?.user.user, 'rev');
+    assert.equal(session.signedIn?.user.user, 'rev');
+    assert.deepEqual(tab.storage.values(), [rev]);
+    assert.deepEqual(asked, []);
+    assert.deepEqual(refused, []);
+  });
+
+  test("another user's link asks; keeping leaves the user signed in and forgets the link", async () => {
+    await signedInAsAna();
+    const { prompt, asked, refused } = recordingPrompt(false);
+    const { session, resumed, emitted } = await openLink(rev, prompt);
+    assert.deepEqual(asked, [{ current: 'ana', link: 'rev' }]);
+    assert.deepEqual(refused, []);
+    assert.equal(resumed?.user.user, 'ana');
+    assert.equal(session.signedIn?.user.user, 'ana');
+    assert.deepEqual(emitted, ['ana'], 'rev was never signed in, not even for a moment');
+    assert.deepEqual(tab.storage.values(), [ana], "the link's token is kept nowhere");
+  });
+
+  test("accepting the question signs in as the link's user", async () => {
+    await signedInAsAna();
+    const { prompt, asked } = recordingPrompt(true);
+    const { session, resumed, emitted } = await openLink(rev, prompt);
+    assert.deepEqual(asked, [{ current: 'ana', link: 'rev' }]);
+    assert.equal(resumed?.user.user, 'rev');
+    assert.equal(session.signedIn?.user.user, 'rev');
+    assert.deepEqual(emitted, ['ana', 'rev']);
+    assert.deepEqual(tab.storage.values(), [rev]);
+  });
+
+  test('a link whose token the gateway refuses keeps the signed-in user and says so', async () => {
+    await signedInAsAna();
+    for (const [link, why] of [
+      ['pvt_not_a_token_of_anyone_0000', /not valid/],
+      ['not a token!', /does not look like a Privet token/],
+    ] as const) {
+      const { prompt, asked, refused } = recordingPrompt(true);
+      const { session } = await openLink(link, prompt);
+      assert.deepEqual(asked, [], 'nothing to ask about');
+      assert.equal(refused.length, 1);
+      assert.equal(refused[0]!.current, 'ana');
+      assert.match(refused[0]!.message, why);
+      assert.equal(session.signedIn?.user.user, 'ana');
+      assert.deepEqual(tab.storage.values(), [ana]);
+    }
+  });
+
+  test("the tab's own token in the link changes nothing and asks nothing", async () => {
+    await signedInAsAna();
+    const { prompt, asked, refused } = recordingPrompt(true);
+    const { session } = await openLink(ana, prompt);
+    assert.equal(session.signedIn?.user.user, 'ana');
+    assert.deepEqual([asked, refused], [[], []]);
+  });
+
+  test('a kept token the gateway no longer accepts is no sign-in: the link signs in', async () => {
+    tab.storage.setItem(`privet:token:${url}`, 'pvt_revoked_long_ago_0000');
+    const { prompt, asked } = recordingPrompt(false);
+    const { session } = await openLink(rev, prompt);
+    assert.equal(session.signedIn?.user.user, 'rev');
+    assert.deepEqual(asked, []);
+    assert.deepEqual(tab.storage.values(), [rev]);
+  });
+
+  test('without a prompt to ask with, a link for another user is ignored', async () => {
+    await signedInAsAna();
+    const { session } = await openLink(rev);
+    assert.equal(session.signedIn?.user.user, 'ana');
+    assert.deepEqual(tab.storage.values(), [ana]);
+  });
+});
