@@ -22,6 +22,7 @@ import {
   type Actor,
 } from './access.js';
 import type { ArtefactStore } from './artefacts.js';
+import { purgeReviewArtefacts, upgradeReviewTrigger } from '../review/schema.js';
 import { validateProposal, type ProposalInput } from './proposal.js';
 import {
   ensureExperimentSchema,
@@ -169,12 +170,12 @@ export class ExperimentService {
         if (!cur || cur.artefactsDeletedAt) return;
         cur.artefactsDeletedAt = this.clock().toISOString();
         saveExperiment(this.db, cur);
-        const reviewOutputs = deleteReviewOutputs(this.db, e.id);
+        const { reviewOutputs, reviewPreviews } = deleteReviewArtefacts(this.db, e.id);
         this.audit.append({
           actor: 'gateway',
           action: 'experiment.artefacts_deleted',
           experiment: e.id,
-          details: { files, reviewOutputs },
+          details: { files, reviewOutputs, reviewPreviews },
         });
       });
       done.push({ experiment: e.id, files });
@@ -347,20 +348,25 @@ function nextStepsFix(state: LifecycleState): string {
 }
 
 /**
- * Deletes the outputs submitted for review in an experiment (the flagged originals, derived from
- * its data) in the caller's transaction; returns how many. The requests stay, as the record of
- * what was decided, and are served without their preview or cell code from then on.
+ * Deletes what review requests in an experiment hold of its data, in the caller's transaction: the
+ * outputs submitted for review (the flagged originals), and each request's redacted preview and
+ * cell code. The requests stay, as the record of what was decided. Returns how many of each.
  */
-function deleteReviewOutputs(db: Db, experiment: string): number {
+function deleteReviewArtefacts(
+  db: Db,
+  experiment: string,
+): { reviewOutputs: number; reviewPreviews: number } {
   const exists = db
     .prepare<[], { n: number }>(
       "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'review_outputs'",
     )
     .get();
-  if (!exists?.n) return 0;
-  return db
+  if (!exists?.n) return { reviewOutputs: 0, reviewPreviews: 0 };
+  upgradeReviewTrigger(db);
+  const reviewOutputs = db
     .prepare<[string]>(
       'DELETE FROM review_outputs WHERE request_id IN (SELECT id FROM review_requests WHERE experiment = ?)',
     )
     .run(experiment).changes;
+  return { reviewOutputs, reviewPreviews: purgeReviewArtefacts(db, experiment) };
 }

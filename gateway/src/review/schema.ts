@@ -3,7 +3,28 @@
  * entry. The original output lives in its own table (only reviewers and stewards read it); a
  * decided request is final (a trigger refuses any later change), and nothing can be deleted.
  */
-import type { Db } from '../audit/sqlite.js';
+import { immediate, type Db } from '../audit/sqlite.js';
+
+/** True in the trigger when an update only blanks a request's derived content (see below). */
+const PURGE_ONLY = `NEW.redacted_preview = '' AND NEW.context IS json_remove(OLD.context, '$.cellSource')
+      AND NEW.id IS OLD.id AND NEW.experiment IS OLD.experiment AND NEW.requester IS OLD.requester
+      AND NEW.state IS OLD.state AND NEW.content_hash IS OLD.content_hash
+      AND NEW.verdict IS OLD.verdict AND NEW.findings IS OLD.findings
+      AND NEW.justification IS OLD.justification AND NEW.created_at IS OLD.created_at
+      AND NEW.updated_at IS OLD.updated_at AND NEW.decided_by IS OLD.decided_by
+      AND NEW.decided_at IS OLD.decided_at`;
+
+/** The SET clause of the purge update (what PURGE_ONLY allows). */
+const PURGE_SET = "redacted_preview = '', context = json_remove(context, '$.cellSource')";
+
+/**
+ * A decided request cannot change, except the one update that purges what was derived from the
+ * experiment's data once its artefacts are deleted: the redacted preview and the cell code blanked,
+ * every other column as it was (`purgeReviewArtefacts`).
+ */
+const DECIDED_IS_FINAL = `CREATE TRIGGER IF NOT EXISTS review_decided_is_final BEFORE UPDATE ON review_requests
+      WHEN OLD.state <> 'pending' AND NOT (${PURGE_ONLY})
+      BEGIN SELECT RAISE(ABORT, 'a decided review request cannot change'); END;`;
 
 /** Creates the review tables if they do not exist. */
 export function ensureReviewSchema(db: Db): void {
@@ -26,9 +47,7 @@ export function ensureReviewSchema(db: Db): void {
     ) STRICT;
     CREATE INDEX IF NOT EXISTS review_by_hash ON review_requests (experiment, content_hash, created_at);
     CREATE INDEX IF NOT EXISTS review_by_state ON review_requests (state, created_at);
-    CREATE TRIGGER IF NOT EXISTS review_decided_is_final BEFORE UPDATE ON review_requests
-      WHEN OLD.state <> 'pending'
-      BEGIN SELECT RAISE(ABORT, 'a decided review request cannot change'); END;
+    ${DECIDED_IS_FINAL}
     CREATE TRIGGER IF NOT EXISTS review_no_delete BEFORE DELETE ON review_requests
       BEGIN SELECT RAISE(ABORT, 'review requests cannot be deleted'); END;
     CREATE TABLE IF NOT EXISTS review_outputs (
@@ -74,4 +93,52 @@ export interface CommentRow {
   at: string;
   author: string;
   text: string;
+}
+
+/**
+ * Replaces the finality trigger of a database made by an older gateway, which did not allow the
+ * purge update (in one transaction; idempotent).
+ */
+export function upgradeReviewTrigger(db: Db): void {
+  const trigger = db
+    .prepare<[], { sql: string }>(
+      "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'review_decided_is_final'",
+    )
+    .get();
+  if (trigger && !trigger.sql.includes('json_remove'))
+    immediate(db, () =>
+      db.exec(`DROP TRIGGER IF EXISTS review_decided_is_final; ${DECIDED_IS_FINAL}`),
+    );
+}
+
+/**
+ * Brings a database made by an older gateway up to date: the trigger, then the requests of
+ * experiments whose artefacts were deleted before purges blanked them. Idempotent.
+ */
+export function migrateReviewSchema(db: Db): void {
+  upgradeReviewTrigger(db);
+  const experiments = db
+    .prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'experiments'",
+    )
+    .get();
+  if (!experiments?.n) return;
+  db.prepare(
+    `UPDATE review_requests SET ${PURGE_SET}
+     WHERE experiment IN (SELECT id FROM experiments WHERE artefacts_deleted_at IS NOT NULL)
+     AND (redacted_preview <> '' OR json_extract(context, '$.cellSource') IS NOT NULL)`,
+  ).run();
+}
+
+/**
+ * Blanks the redacted preview and cell code of every request in `experiment` (derived from its
+ * data; gone with its artefacts), in the caller's transaction; returns how many requests changed.
+ */
+export function purgeReviewArtefacts(db: Db, experiment: string): number {
+  return db
+    .prepare<[string]>(
+      `UPDATE review_requests SET ${PURGE_SET} WHERE experiment = ?
+       AND (redacted_preview <> '' OR json_extract(context, '$.cellSource') IS NOT NULL)`,
+    )
+    .run(experiment).changes;
 }

@@ -41,7 +41,7 @@ import {
 } from './refusals.js';
 import { ReleaseRegistry } from './releases.js';
 import { rowToRequest, type ReviewContextFields } from './rows.js';
-import { ensureReviewSchema, type ReviewRow } from './schema.js';
+import { ensureReviewSchema, migrateReviewSchema, type ReviewRow } from './schema.js';
 import { ReviewStore } from './store.js';
 
 /** What the review service needs. */
@@ -77,6 +77,7 @@ export class ReviewService {
     ensureTables(this.db, ['review_requests', 'review_outputs', 'review_comments'], () =>
       ensureReviewSchema(this.db),
     );
+    migrateReviewSchema(this.db);
     this.store = new ReviewStore(this.db);
     this.releases = new ReleaseRegistry(this.db);
   }

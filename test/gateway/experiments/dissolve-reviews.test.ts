@@ -9,7 +9,17 @@ import assert from 'node:assert/strict';
 import { checkOutput, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { ServiceError } from '../../../gateway/src/audit/service-error.js';
 import { ReviewService } from '../../../gateway/src/review/service.js';
+import type { Db } from '../../../gateway/src/audit/sqlite.js';
 import { approvedExperiment, demoPolicy, makeEnv, who } from './fixture.js';
+
+/** A review_requests row as stored. */
+function storedRow(db: Db, id: string): { redacted_preview: string; context: string } {
+  return db
+    .prepare<[string], { redacted_preview: string; context: string }>(
+      'SELECT * FROM review_requests WHERE id = ?',
+    )
+    .get(id)!;
+}
 
 const table: NotebookOutput = {
   output_type: 'stream',
@@ -38,6 +48,20 @@ test('dissolution deletes the outputs submitted for review with the artefacts', 
       { contentHash: await outputContentHash(table), result, rawValue: false },
       JSON.stringify(table),
     );
+    const other: NotebookOutput = { ...table, text: `${table.text}rare-y     1\n` };
+    const otherResult = checkOutput(other, { mode: 'export' });
+    const decided = await reviews.submit(
+      alice,
+      {
+        experiment: 'e1',
+        justification: 'a second table',
+        cellSource: 'print(table)',
+        viewsUsed: [],
+      },
+      { contentHash: await outputContentHash(other), result: otherResult, rawValue: false },
+      JSON.stringify(other),
+    );
+    reviews.decide(who(policy, 'raj'), decided.id, { decision: 'reject', comment: 'small counts' });
     assert.equal(reviews.output(rita, request.id).output.output_type, 'stream');
     assert.match(reviews.get(rita, request.id).redactedPreview, /rare-x/);
 
@@ -60,8 +84,64 @@ test('dissolution deletes the outputs submitted for review with the artefacts', 
     assert.equal(after.redactedPreview, '');
     assert.equal(after.cellSource, undefined);
     assert.equal(after.justification, 'a staffing table', 'the request itself stays');
+    // Gone from the database too, not only from answers: the decided request as well.
+    for (const id of [request.id, decided.id]) {
+      const row = storedRow(env.db, id);
+      assert.equal(row.redacted_preview, '');
+      assert.equal(JSON.parse(row.context).cellSource, undefined);
+      assert.doesNotMatch(JSON.stringify(row), /rare-x|print\(table/);
+    }
+    assert.equal(reviews.get(rita, decided.id).state, 'rejected', 'the decision stays');
     const purged = env.audit.entries().find((e) => e.action === 'experiment.artefacts_deleted');
-    assert.equal(purged?.details['reviewOutputs'], 1);
+    assert.equal(purged?.details['reviewOutputs'], 2);
+    assert.equal(purged?.details['reviewPreviews'], 2);
+    // The purge is the only change a decided request allows.
+    assert.throws(
+      () =>
+        env.db
+          .prepare(
+            "UPDATE review_requests SET state = 'approved', redacted_preview = '' WHERE id = ?",
+          )
+          .run(decided.id),
+      /a decided review request cannot change/,
+    );
+  } finally {
+    env.close();
+  }
+});
+
+test('a database from an older gateway: its trigger is upgraded and already purged experiments are blanked', async () => {
+  const policy = demoPolicy(undefined, 30);
+  const env = makeEnv(policy);
+  try {
+    const reviews = new ReviewService({ audit: env.audit, policy });
+    approvedExperiment(env, 'old');
+    const request = await reviews.submit(
+      who(policy, 'alice'),
+      { experiment: 'old', justification: 'a table', cellSource: 'print(table)', viewsUsed: [] },
+      {
+        contentHash: await outputContentHash(table),
+        result: checkOutput(table, { mode: 'export' }),
+        rawValue: false,
+      },
+      JSON.stringify(table),
+    );
+    reviews.decide(who(policy, 'raj'), request.id, { decision: 'reject', comment: 'small counts' });
+    // What an older gateway left: its trigger, and a purge that deleted only the output.
+    env.db.exec(`DROP TRIGGER review_decided_is_final;
+      CREATE TRIGGER review_decided_is_final BEFORE UPDATE ON review_requests
+      WHEN OLD.state <> 'pending'
+      BEGIN SELECT RAISE(ABORT, 'a decided review request cannot change'); END;`);
+    env.db
+      .prepare('UPDATE experiments SET artefacts_deleted_at = ? WHERE id = ?')
+      .run('2026-01-01T00:00:00.000Z', 'old');
+    assert.match(storedRow(env.db, request.id).redacted_preview, /rare-x/);
+
+    new ReviewService({ audit: env.audit, policy }); // the next start
+    const row = storedRow(env.db, request.id);
+    assert.equal(row.redacted_preview, '');
+    assert.equal(JSON.parse(row.context).cellSource, undefined);
+    assert.equal(reviews.get(who(policy, 'rita'), request.id).state, 'rejected');
   } finally {
     env.close();
   }

@@ -242,7 +242,7 @@ describe('dissolution', () => {
     assert.deepEqual(await env.experiments.purgeDueArtefacts(), [], 'purged once');
     const last = env.audit.entries({ experiment: 'd', limit: 10_000 }).at(-1);
     assert.equal(last?.action, 'experiment.artefacts_deleted');
-    assert.deepEqual(last?.details, { files: 2, reviewOutputs: 0 });
+    assert.deepEqual(last?.details, { files: 2, reviewOutputs: 0, reviewPreviews: 0 });
     assert.ok(env.experiments.get(sam(), 'd').artefactsDeletedAt);
   });
 

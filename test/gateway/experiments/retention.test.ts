@@ -54,7 +54,7 @@ describe('retention schedule', () => {
       }
       const last = env.audit.entries({ experiment: 'r1', limit: 10_000 }).at(-1);
       assert.equal(last?.action, 'experiment.artefacts_deleted');
-      assert.deepEqual(last?.details, { files: 1, reviewOutputs: 0 });
+      assert.deepEqual(last?.details, { files: 1, reviewOutputs: 0, reviewPreviews: 0 });
     } finally {
       env.close();
     }
