@@ -219,11 +219,21 @@ export interface AuditResponse {
   next?: number;
 }
 
+/**
+ * GET /audit/verify query: `?anchor=<seq>:<hash>`, repeatable — anchors kept from earlier checks
+ * (the `anchor` of an intact answer); each must still match, or the log was cut or rewritten.
+ */
+export interface AuditVerifyQuery {
+  anchor?: string | string[];
+}
+
 /** GET /audit/verify (steward): the result of re-checking the whole hash chain. */
 export interface AuditVerifyResponse {
   ok: boolean;
   entries: number;
   message: string;
+  /** When intact: the head as `<seq>:<hash>`; keep it outside the gateway and pass it back as `?anchor=`. */
+  anchor?: string;
 }
 
 /** How the budget would look after a dry-run query is spent. */

@@ -2,6 +2,7 @@
  * `privet query`, `privet experiment …` and `privet audit verify`: the record services from the
  * command line, on the same state database the HTTP gateway uses (SQLite locking makes running
  * both at once safe). The CLI runs on the gateway host, so `--user` names who acts.
+ * `audit verify --anchor seq:hash` takes back the "anchor:" line an earlier check printed.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { loadPolicyFile } from './policy-file.js';
 import { openServices, type Services } from './ledger/open.js';
 import { DpQueryService } from './dp/service.js';
 import { auditExitCode, formatAuditReport, isUnreadableDb, verifyAuditDb } from './audit/verify.js';
+import { ANCHOR_FORM, parseAnchor } from './audit/anchors.js';
+import type { ChainAnchor } from '@privet/core/record/index';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
 
@@ -250,12 +253,46 @@ export function addRecordCommands(program: Command): void {
     .description('the hash-chained audit log')
     .command('verify')
     .description(
-      're-check every entry of the audit chain; exit 0 if intact, 1 if tampered or unreadable, ' +
-        '2 if there is no database at --state',
+      're-check every entry of the audit chain (and each --anchor); exit 0 if intact, 1 if ' +
+        'tampered, unreadable or an anchor no longer matches, 2 if there is no database at --state ' +
+        'or an --anchor is malformed',
     )
     .option('--state <dir>', 'gateway state folder', DEFAULT_STATE)
-    .action(async (o: { state: string }) => {
-      const report = await verifyAuditDb(join(o.state, 'privet.db'));
+    .option(
+      '--anchor <seq:hash>',
+      'an "anchor:" line kept from an earlier check (repeatable): the log must still contain ' +
+        'that entry with that hash, which catches entries cut from the end',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--policy <file>',
+      "policy YAML file: also check that the last prune kept entries the policy's retention.audit_log_days",
+    )
+    .action(async (o: { state: string; anchor: string[]; policy?: string }) => {
+      const anchors: ChainAnchor[] = [];
+      for (const text of o.anchor) {
+        const parsed = parseAnchor(text);
+        if ('problem' in parsed) {
+          // A usage error, not evidence of tampering: exit 2 like a missing database.
+          console.error(
+            `privet audit verify: ${parsed.problem}. Fix: pass --anchor ${ANCHOR_FORM}, ` +
+              'copied from the "anchor:" line an intact check printed',
+          );
+          process.exitCode = 2;
+          return;
+        }
+        anchors.push(parsed.anchor);
+      }
+      const retentionDays =
+        o.policy === undefined
+          ? undefined
+          : loadPolicyFile(o.policy).policy.retention.audit_log_days;
+      const report = await verifyAuditDb(
+        join(o.state, 'privet.db'),
+        anchors,
+        retentionDays === undefined ? {} : { retentionDays },
+      );
       console.log(formatAuditReport(report));
       process.exitCode = auditExitCode(report);
     });

@@ -6,7 +6,9 @@ export {
   verifyAuditConnection,
   formatAuditReport,
   type AuditReport,
+  type AuditVerifyOptions,
 } from './verify.js';
+export { parseAnchor, formatAnchor, ANCHOR_FORM } from './anchors.js';
 export { ensureAuditSchema } from './schema.js';
 export { openDurableDb, immediate, type Db, type OpenDbOptions } from './sqlite.js';
 export { ServiceError } from './service-error.js';

@@ -13,7 +13,7 @@ import {
 } from '@privet/core/record/index';
 import { ensureAuditSchema } from './schema.js';
 import { ensureTables, immediate, type Db } from './sqlite.js';
-import { verifyAuditConnection, type AuditReport } from './verify.js';
+import { verifyAuditConnection, type AuditReport, type AuditVerifyOptions } from './verify.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 
 /** SHA-256 (hex) of an entry body, synchronously (same bytes as core's `hashEntry`). */
@@ -96,7 +96,10 @@ export class AuditLog {
   }
 
   /** Verifies the whole chain (and the stored head, and any external anchors). */
-  verify(anchors: readonly ChainAnchor[] = []): Promise<AuditReport> {
-    return verifyAuditConnection(this.db, anchors);
+  verify(
+    anchors: readonly ChainAnchor[] = [],
+    options: AuditVerifyOptions = {},
+  ): Promise<AuditReport> {
+    return verifyAuditConnection(this.db, anchors, this.db.name, options);
   }
 }

@@ -7,6 +7,9 @@
 // the checkpoint must equal the one recorded by the newest `audit.pruned` entry — which is itself
 // inside the verified chain, so moving the checkpoint or cutting more entries is detected.
 // Entries are pruned only when every entry before them is older than the retention period.
+// The `audit.pruned` entry must be possible on its face (its `olderThan` at least `retentionDays`
+// before its own `at`; verify-pruned.ts checks it), so a run whose `now` is ahead of the log's own
+// clock is refused instead of writing an entry that claims a cutoff the log's time contradicts.
 import type { Db } from './sqlite.js';
 import type { AuditLog } from './log.js';
 import { immediate } from './sqlite.js';
@@ -85,7 +88,7 @@ export function pruneAuditLog(audit: AuditLog, days: number, now: Date): AuditPr
     const count = db
       .prepare<[number], { n: number }>('SELECT count(*) AS n FROM audit_log WHERE seq <= ?')
       .get(through)?.n;
-    audit.append({
+    const record = audit.append({
       actor: 'gateway',
       action: 'audit.pruned',
       details: {
@@ -96,6 +99,14 @@ export function pruneAuditLog(audit: AuditLog, days: number, now: Date): AuditPr
         retentionDays: days,
       },
     });
+    if (Date.parse(record.at) < now.getTime()) {
+      // Thrown inside the transaction: the entry above is rolled back, nothing is deleted.
+      throw new Error(
+        `cannot prune the audit log as of ${now.toISOString()}: the log's clock says ${record.at}, ` +
+          `earlier, so entries would be deleted before ${days} days have passed by the log's own time. ` +
+          "Fix: prune with the gateway's clock (`privet serve` runs retention itself)",
+      );
+    }
     db.prepare(
       `INSERT INTO audit_checkpoint (id, seq, hash) VALUES (0, @seq, @hash)
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,

@@ -3,6 +3,8 @@
 // A log pruned under the retention policy is verified from its checkpoint (verify-pruned.ts).
 // A missing database is not tampering (nothing to check: exit 2 in the CLI), while one SQLite
 // cannot read (corrupt, truncated, not a database) fails verification like an edited entry.
+// The caller's anchors (kept outside the database) are checked last, against the verified chain
+// (anchors.ts), so a failure names the anchor; the stored head goes through the chain verifier.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
@@ -10,6 +12,7 @@ import { openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 import { readCheckpoint } from './retention.js';
 import { PrunedChainVerifier } from './verify-pruned.js';
+import { checkAnchors } from './anchors.js';
 
 /** What `privet audit verify` reports. */
 export interface AuditReport {
@@ -29,6 +32,12 @@ export interface AuditReport {
    * not evidence of tampering) or `unreadable` (SQLite cannot read the file: verification fails).
    */
   problem?: 'no-database' | 'unreadable';
+}
+
+/** What the verifier knows beyond the log and the anchors. */
+export interface AuditVerifyOptions {
+  /** The policy's `retention.audit_log_days`: the last prune must have kept entries this long. */
+  retentionDays?: number;
 }
 
 const PAGE = 1000;
@@ -83,6 +92,7 @@ function unreadable(path: string, e: unknown): AuditReport {
 export async function verifyAuditDb(
   path: string,
   anchors: readonly ChainAnchor[] = [],
+  options: AuditVerifyOptions = {},
 ): Promise<AuditReport> {
   if (path !== ':memory:' && path !== '' && !existsSync(path)) return noDatabase(path);
   let db: Db;
@@ -100,7 +110,7 @@ export async function verifyAuditDb(
     );
   }
   try {
-    return await verifyAuditConnection(db, anchors, path);
+    return await verifyAuditConnection(db, anchors, path, options);
   } catch (e) {
     if (isUnreadableDb(e)) return unreadable(path, e);
     throw e;
@@ -114,10 +124,11 @@ export async function verifyAuditConnection(
   db: Db,
   anchors: readonly ChainAnchor[] = [],
   path: string = db.name,
+  options: AuditVerifyOptions = {},
 ): Promise<AuditReport> {
   if (db.name !== ':memory:' && db.name !== '' && !db.readonly) {
     // A writer's connection must not hold a long read snapshot; verify through a fresh one.
-    return verifyAuditDb(db.name, anchors);
+    return verifyAuditDb(db.name, anchors, options);
   }
   const hasLog = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'")
@@ -135,10 +146,12 @@ export async function verifyAuditConnection(
   try {
     const head = db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get();
     const checkpoint = readCheckpoint(db);
-    const allAnchors = head ? [...anchors, head] : anchors;
+    const headAnchor = head ? [head] : [];
     const verifier = checkpoint
-      ? new PrunedChainVerifier(checkpoint, allAnchors)
-      : new ChainVerifier(allAnchors);
+      ? new PrunedChainVerifier(checkpoint, headAnchor, options)
+      : new ChainVerifier(headAnchor);
+    const anchored = new Set(anchors.map((a) => a.seq));
+    const anchoredHashes = new Map<number, string>();
     const page = db.prepare<[number, number], AuditRow>(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
     );
@@ -163,6 +176,7 @@ export async function verifyAuditConnection(
         }
         intact = await verifier.push(entry);
         if (!intact) break;
+        if (anchored.has(entry.seq)) anchoredHashes.set(entry.seq, entry.hash);
         last = row.seq;
       }
       if (rows.length < PAGE) break;
@@ -175,6 +189,19 @@ export async function verifyAuditConnection(
     if (head && result.count !== head.seq + 1) {
       const msg = `audit entries #${head.seq + 1}…#${result.count - 1} come after the recorded head — they were added outside the gateway`;
       return bad(path, result.count, head.seq + 1, msg, FIX);
+    }
+    const anchorFailure = checkAnchors(
+      anchors,
+      {
+        count: result.count,
+        ...(checkpoint ? { checkpoint } : {}),
+        hashAt: (seq) => anchoredHashes.get(seq),
+      },
+      FIX,
+    );
+    if (anchorFailure) {
+      const { index, message, fix } = anchorFailure;
+      return bad(path, result.count, index, message, fix);
     }
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
     const pruned = checkpoint

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {
   AuditResponse,
+  AuditVerifyQuery,
   AuditVerifyResponse,
   BudgetResponse,
   ListExperimentsResponse,
@@ -13,12 +14,13 @@ import type {
   RouteName,
   TransitionRequest,
 } from '@privet/core';
-import type { AuditEntry, Experiment } from '@privet/core/record/index';
+import type { AuditEntry, ChainAnchor, Experiment } from '@privet/core/record/index';
 import type { Services } from '../ledger/open.js';
 import type { DpQueryService } from '../dp/service.js';
 import type { Actor } from './auth.js';
 import { HttpError } from './errors.js';
 import { experimentParam } from './params.js';
+import { ANCHOR_FORM, formatAnchor, parseAnchor } from '../audit/anchors.js';
 
 /** Registers one route of ROUTES with its handler (authentication and role check included). */
 export type RegisterRoute = (
@@ -106,9 +108,16 @@ export function registerRecordRoutes(
   route('audit', async (request): Promise<AuditResponse> =>
     auditPage(audit.entries({ fromSeq: fromParam(request), limit: PAGE })),
   );
-  route('auditVerify', async (): Promise<AuditVerifyResponse> => {
-    const report = await audit.verify();
-    return { ok: report.ok, entries: report.entries, message: report.message };
+  route('auditVerify', async (request): Promise<AuditVerifyResponse> => {
+    const report = await audit.verify(anchorParams(request), {
+      retentionDays: ledger.policy.retention.audit_log_days,
+    });
+    return {
+      ok: report.ok,
+      entries: report.entries,
+      message: report.message,
+      ...(report.head ? { anchor: formatAnchor(report.head) } : {}),
+    };
   });
   route('dpQuery', async (request, _r, actor) => dp.query(actor!, request.body));
 }
@@ -126,6 +135,26 @@ function fromParam(request: { query: unknown }): number {
       'page with ?from=<seq> (the "next" of the previous answer)',
     );
   return from;
+}
+
+/** The `?anchor=<seq>:<hash>` values (repeatable) of GET /audit/verify, strictly parsed. */
+function anchorParams(request: { query: unknown }): ChainAnchor[] {
+  const raw = (request.query as AuditVerifyQuery | undefined)?.anchor;
+  const texts: unknown[] = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return texts.map((text) => {
+    const parsed =
+      typeof text === 'string'
+        ? parseAnchor(text)
+        : { problem: 'an "anchor" parameter is not text' };
+    if ('problem' in parsed) {
+      throw new HttpError(
+        'bad_request',
+        `GET /audit/verify: ${parsed.problem}`,
+        `pass ?anchor=${ANCHOR_FORM} once per anchor, copied from the "anchor" of an intact answer`,
+      );
+    }
+    return parsed.anchor;
+  });
 }
 
 /** One page of entries, with where the next page starts when it is full. */
