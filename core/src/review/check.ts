@@ -3,8 +3,8 @@
  * and folds the findings into a verdict (block > flag > pass; `info` findings never hold an
  * output). Rule severities can be overridden or switched off per rule in the settings.
  */
-import { checkMetadata, checkPart, checkText } from './parts.js';
-import { FindingSink, joinText, PREVIEW_LIMIT } from './sink.js';
+import { checkMetadata, checkMisshapenText, checkPart, checkText } from './parts.js';
+import { FindingSink, isMultilineString, joinText, PREVIEW_LIMIT } from './sink.js';
 import { contributionHits } from './table-rules.js';
 import {
   resolveSettings,
@@ -44,18 +44,24 @@ export function checkOutput(output: NotebookOutput, context: ReviewContext = {})
   const sink = new FindingSink(resolveSettings(context.policy));
   const o = output as unknown as Record<string, unknown>;
   switch (o.output_type) {
-    case 'stream':
-      checkText(
-        sink,
-        `stream/${typeof o.name === 'string' ? o.name : 'stdout'}`,
-        joinText(o.text),
-        context,
-        'plain',
-      );
+    case 'stream': {
+      const mime = `stream/${typeof o.name === 'string' ? o.name : 'stdout'}`;
+      if (isMultilineString(o.text)) checkText(sink, mime, joinText(o.text), context, 'plain');
+      else checkMisshapenText(sink, mime, o.text, context);
       break;
+    }
     case 'error': {
-      const tb = Array.isArray(o.traceback)
-        ? o.traceback.filter((x) => typeof x === 'string').join('\n')
+      // A renderer draws the name, value and every traceback item as text: anything but strings
+      // there (a nested list, an object) would be drawn unchecked.
+      const traceback = o.traceback ?? [];
+      const notText = [
+        Array.isArray(traceback) && isMultilineString(traceback) ? undefined : traceback,
+        o.ename === undefined || typeof o.ename === 'string' ? undefined : o.ename,
+        o.evalue === undefined || typeof o.evalue === 'string' ? undefined : o.evalue,
+      ].filter((v) => v !== undefined);
+      for (const v of notText) checkMisshapenText(sink, 'error', v, context);
+      const tb = Array.isArray(traceback)
+        ? traceback.filter((x) => typeof x === 'string').join('\n')
         : '';
       checkText(
         sink,
@@ -79,7 +85,18 @@ export function checkOutput(output: NotebookOutput, context: ReviewContext = {})
         );
         break;
       }
-      for (const [mime, value] of Object.entries(data)) checkPart(sink, mime, value, context);
+      for (const [mime, value] of Object.entries(data)) {
+        // A key JSON.parse keeps but an object literal drops or inherits: never a MIME type.
+        if (mime === '__proto__' || mime === 'constructor')
+          sink.add(
+            'malformed',
+            mime,
+            { start: 0, end: 0 },
+            `a MIME bundle key "${mime}", which is not a MIME type: some readers drop it, others draw it`,
+            'block',
+          );
+        checkPart(sink, mime, value, context);
+      }
       checkMetadata(sink, o.metadata);
       break;
     }

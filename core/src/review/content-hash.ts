@@ -8,11 +8,27 @@ import { canonicalJson } from '../record/canonical.js';
 import type { JsonValue } from '../record/types.js';
 import { digestOfContent } from './dp-release.js';
 import { streamContextBefore } from './stream.js';
-import type { MultilineString, NotebookOutput } from './types.js';
+import type { NotebookOutput } from './types.js';
 
-function joinLines(text: MultilineString | undefined): string {
-  if (text === undefined) return '';
-  return typeof text === 'string' ? text : text.join('');
+/**
+ * An empty object for canonical content. It has no prototype, so every own key of the output —
+ * "__proto__" included, which JSON.parse keeps as an ordinary key — is set as a key of its own
+ * (on a plain object, `out["__proto__"] = v` sets the prototype or is ignored, and the key would
+ * drop out of the hash). canonicalJson reads own keys only, so the text of other outputs is as before.
+ */
+function ownKeysObject(): { [key: string]: JsonValue } {
+  return Object.create(null) as { [key: string]: JsonValue };
+}
+
+/**
+ * A multiline string joined; anything else (not text, which the check holds as malformed) as its
+ * JSON form, so two such values never share a hash. A missing stream text is ''.
+ */
+function textJson(text: unknown, missing?: string): JsonValue {
+  if (text === undefined && missing !== undefined) return missing;
+  if (typeof text === 'string') return text;
+  if (Array.isArray(text) && text.every((line) => typeof line === 'string')) return text.join('');
+  return toJson(text);
 }
 
 function toJson(value: unknown): JsonValue {
@@ -20,7 +36,7 @@ function toJson(value: unknown): JsonValue {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (Array.isArray(value)) return value.map(toJson);
   if (typeof value === 'object') {
-    const out: { [key: string]: JsonValue } = {};
+    const out = ownKeysObject();
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       if (item !== undefined) out[key] = toJson(item);
     }
@@ -33,7 +49,7 @@ function toJson(value: unknown): JsonValue {
 export function outputContentText(output: NotebookOutput): string {
   switch (output.output_type) {
     case 'stream':
-      return canonicalJson({ kind: 'stream', name: output.name, text: joinLines(output.text) });
+      return canonicalJson({ kind: 'stream', name: output.name, text: textJson(output.text, '') });
     case 'error':
       return canonicalJson({
         kind: 'error',
@@ -42,11 +58,8 @@ export function outputContentText(output: NotebookOutput): string {
         traceback: [...output.traceback],
       });
     default: {
-      const data: { [mime: string]: JsonValue } = {};
-      for (const [mime, value] of Object.entries(output.data ?? {})) {
-        const isLines = Array.isArray(value) && value.every((line) => typeof line === 'string');
-        data[mime] = isLines ? (value as string[]).join('') : toJson(value);
-      }
+      const data = ownKeysObject();
+      for (const [mime, value] of Object.entries(output.data ?? {})) data[mime] = textJson(value);
       return canonicalJson({ kind: 'display', data });
     }
   }
@@ -68,7 +81,7 @@ export function approvalText(output: NotebookOutput, streamContext: string): str
     kind: 'stream',
     name: output.name,
     before: streamContext,
-    text: joinLines(output.text),
+    text: textJson(output.text, ''),
   });
 }
 

@@ -1,5 +1,6 @@
 /** `checkNotebook`: checks every output of an nbformat notebook; streams are checked across outputs. */
 import { checkOutput, joinText } from './check.js';
+import { isMultilineString } from './sink.js';
 import { StreamChecker } from './stream.js';
 import type { NotebookOutput, ReviewContext, ReviewResult, Verdict } from './types.js';
 
@@ -34,7 +35,12 @@ export function checkNotebook(nb: NotebookLike, context: ReviewContext = {}): No
     list.forEach((raw, oi) => {
       const out = raw as NotebookOutput;
       let result: ReviewResult;
-      if (typeof raw === 'object' && raw !== null && out.output_type === 'stream') {
+      if (
+        typeof raw === 'object' &&
+        raw !== null &&
+        out.output_type === 'stream' &&
+        isMultilineString(out.text)
+      ) {
         result = streams.push(
           joinText(out.text),
           typeof out.name === 'string' ? out.name : 'stdout',

@@ -12,7 +12,8 @@ import {
 import { htmlTables } from './html-table.js';
 import { scanJson } from './json-table.js';
 import { normalize } from './normalize.js';
-import { FindingSink, identifierSpans, joinText } from './sink.js';
+import { drawsPicture } from './pictures.js';
+import { FindingSink, identifierSpans, isMultilineString, joinText } from './sink.js';
 import type { Table } from './table.js';
 import {
   birthDateColumns,
@@ -31,14 +32,6 @@ import type { ReviewContext } from './types.js';
 /** Binary media the check cannot read at all: every image but SVG, PDF, video and audio. */
 const BINARY_MEDIA =
   /^(?:image\/(?!svg\+xml$)[\w.+-]+|application\/pdf|video\/[\w.+-]+|audio\/[\w.+-]+)$/;
-/**
- * Markup that draws a picture the text check cannot read: an embedded image, canvas, object or
- * frame (HTML/SVG), a CSS or `data:` image, or a Markdown image.
- */
-const EMBEDDED_PICTURE =
-  /<(?:img|image|svg|canvas|object|embed|iframe|picture|video|audio|feimage)\b|url\s*\(|data:(?:image|application\/pdf|video|audio)\/|!\[[^\]]*\]\(/i;
-/** SVG elements that draw what the text check cannot read: glyph paths, images, embedded objects. */
-const SVG_UNREADABLE = /<(?:path|image|use|foreignobject|feimage|pattern|canvas)\b|url\s*\(|data:/i;
 
 function tableRules(
   sink: FindingSink,
@@ -115,7 +108,7 @@ export function checkText(
 
 function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewContext): void {
   let v = value;
-  if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+  if (isMultilineString(v)) {
     const s = joinText(v);
     try {
       v = JSON.parse(s) as unknown;
@@ -194,6 +187,35 @@ function unreadablePicture(
   );
 }
 
+/** True for a JSON MIME type (`application/json`, `*+json`): its value may be any JSON. */
+function isJsonMime(m: string): boolean {
+  return m.endsWith('json') || m.includes('+json');
+}
+
+/**
+ * A part whose value is not text where its MIME type takes text (a string or a list of strings):
+ * renderers draw it as String(value) — nested lists and objects included — so it is blocked as
+ * `malformed`, and what it holds is still read for the other rules' findings.
+ */
+export function checkMisshapenText(
+  sink: FindingSink,
+  mime: string,
+  value: unknown,
+  ctx: ReviewContext,
+): void {
+  const shape =
+    value === null ? 'null' : Array.isArray(value) ? 'a list holding non-text' : typeof value;
+  sink.add(
+    'malformed',
+    mime,
+    { start: 0, end: 0 },
+    `${mime} content that is not text (${shape}; it must be a string or a list of strings): a renderer would draw it unchecked`,
+    'block',
+  );
+  if (typeof value === 'object' && value !== null) checkJson(sink, mime, value, ctx);
+  else checkText(sink, mime, String(value), ctx, 'plain');
+}
+
 /** Checks one MIME part of a display output. */
 export function checkPart(
   sink: FindingSink,
@@ -202,31 +224,27 @@ export function checkPart(
   ctx: ReviewContext,
 ): void {
   const m = mime.toLowerCase().split(';')[0]?.trim() ?? '';
+  // Only JSON types hold objects; every other type is text, and anything else is never passed.
+  if (!isJsonMime(m) && !isMultilineString(value))
+    return checkMisshapenText(sink, mime, value, ctx);
   if (BINARY_MEDIA.test(m)) return unreadablePicture(sink, mime, ctx, `${m} content`);
   if (m === 'image/svg+xml' || m === 'text/html' || m === 'text/markdown') {
     const text = joinText(value);
     // Text in the markup is read; what it draws as paths or embeds (a chart's glyphs, a base64
-    // PNG) is not, so such markup is treated like an image as well.
+    // PNG) is not, so such markup is treated like an image as well (pictures.ts).
     if (m === 'image/svg+xml') checkText(sink, mime, text, ctx, 'svg');
     else if (m === 'text/html') checkText(sink, mime, text, ctx, 'html');
     // Math in Markdown is typeset: read it as drawn (tex.ts).
     else checkText(sink, mime, texToText(text), ctx, 'markdown');
-    const drawn = m === 'image/svg+xml' ? SVG_UNREADABLE : EMBEDDED_PICTURE;
-    if (drawn.test(text)) unreadablePicture(sink, mime, ctx, 'a picture drawn by this markup');
+    const kind = m === 'image/svg+xml' ? 'svg' : m === 'text/html' ? 'html' : 'markdown';
+    if (drawsPicture(text, kind))
+      unreadablePicture(sink, mime, ctx, 'a picture drawn by this markup');
     return;
   }
   if (m === 'text/latex')
     return checkText(sink, mime, texToText(latexToText(joinText(value))), ctx, 'plain');
-  if (
-    m.endsWith('json') ||
-    m.includes('+json') ||
-    (typeof value === 'object' && value !== null && !Array.isArray(value))
-  ) {
-    return checkJson(sink, mime, value, ctx);
-  }
-  if (m.startsWith('text/') || typeof value === 'string' || Array.isArray(value)) {
-    return checkText(sink, mime, joinText(value), ctx, 'plain');
-  }
+  if (isJsonMime(m)) return checkJson(sink, mime, value, ctx);
+  return checkText(sink, mime, joinText(value), ctx, 'plain');
 }
 
 /** Scans metadata strings (evasion: identifiers stashed in output metadata). */

@@ -36,7 +36,15 @@ const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'raw-value': 'block',
 };
 
-/** Joins an nbformat multiline string. */
+/** True for an nbformat multiline string: a string, or a list holding only strings. */
+export function isMultilineString(t: unknown): t is MultilineString {
+  return typeof t === 'string' || (Array.isArray(t) && t.every((x) => typeof x === 'string'));
+}
+
+/**
+ * Joins an nbformat multiline string. Anything else is read as '' (non-string list items are
+ * dropped): a check must first test `isMultilineString` and hold any other value as `malformed`.
+ */
 export function joinText(t: MultilineString | unknown): string {
   if (typeof t === 'string') return t;
   if (Array.isArray(t)) return t.map((x) => (typeof x === 'string' ? x : '')).join('');

@@ -7,6 +7,7 @@
  * stream's last lines (bounded) plus the chunk, and report each table cell once, by its line.
  */
 import { checkOutput, FindingSink, identifierSpans, joinText, redact } from './check.js';
+import { isMultilineString } from './sink.js';
 import { normalize } from './normalize.js';
 import { textCounts } from './text-rules.js';
 import { smallCells, rowLevel, statedTotal, type CellHit } from './table-rules.js';
@@ -174,7 +175,9 @@ export function checkOutputAfter(
   streamContext: string,
   context: ReviewContext = {},
 ): ReviewResult {
-  if (output.output_type !== 'stream' || streamContext === '') return checkOutput(output, context);
+  // A stream whose text is not text is held as malformed by checkOutput.
+  if (output.output_type !== 'stream' || streamContext === '' || !isMultilineString(output.text))
+    return checkOutput(output, context);
   const checker = new StreamChecker(context);
   checker.prime(streamContext, output.name);
   return checker.push(joinText(output.text), output.name);
