@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   createProtocolConnection,
+  DiagnosticSeverity,
   StreamMessageReader,
   StreamMessageWriter,
   type CompletionItem,
@@ -18,7 +19,9 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { readFileSync } from 'node:fs';
 import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
+import { SELECT_EXPERIMENT_COMMAND } from '../../vscode-ext/src/server/analysis.js';
 
 const require = createRequire(import.meta.url);
 
@@ -106,6 +109,34 @@ describe('Privet SQL language server over stdio', () => {
 
   const uri = 'file:///cell.sql';
 
+  /** Tells the server about another session, as the extension does on a sign-in or a switch. */
+  async function selectExperiment(experiment: string | undefined): Promise<void> {
+    await conn.sendNotification('privet/session', {
+      gatewayUrl: t.gateway.url,
+      token: t.gateway.tokens.ana,
+      experiment,
+      wasmDir,
+    });
+  }
+
+  /** Proposes an experiment as ana (approved by stu unless `approve` is false). */
+  function experimentWith(id: string, views: string[], approve = true): void {
+    t.gateway.services.experiments.propose(
+      { user: 'ana', roles: ['analyst'] },
+      {
+        id,
+        title: id,
+        purpose: 'language server checks',
+        dataCategories: ['income'],
+        views,
+        analyses: ['counts'],
+        expectedOutputs: ['tables'],
+      },
+    );
+    if (approve)
+      t.gateway.services.experiments.approve({ user: 'stu', roles: ['steward'] }, id, 'ok');
+  }
+
   it('reports nothing on a valid masked-view query', async () => {
     const d = await diagnose(uri, 'SELECT city, COUNT(*) FROM people_masked GROUP BY city');
     assert.deepEqual(d.diagnostics, []);
@@ -121,11 +152,12 @@ describe('Privet SQL language server over stdio', () => {
   });
 
   it('tells a column the policy drops from a column that does not exist', async () => {
+    // people_later is not published either: that is reported next to the dropped column.
     const dropped = await diagnose(uri, 'SELECT email FROM people_later');
-    assert.equal(dropped.diagnostics[0]?.code, 'dropped-column');
-    assert.equal(dropped.diagnostics[0]?.range.start.character, 7);
+    const column = dropped.diagnostics.find((d) => d.code === 'dropped-column');
+    assert.equal(column?.range.start.character, 7, JSON.stringify(dropped.diagnostics));
     assert.match(
-      text(dropped.diagnostics[0]!.message),
+      text(column!.message),
       /exists in source "people" but the policy keeps it out of view "people_later"/,
     );
     const unknown = await diagnose(uri, 'SELECT emial FROM people_masked');
@@ -160,6 +192,108 @@ describe('Privet SQL language server over stdio', () => {
       position: { line: 1, character: 30 },
     })) as Hover;
     assert.match(JSON.stringify(dpHover.contents), /cost ε=0\.2; n ± \d/);
+  });
+
+  it('reads view names case-insensitively, quoted or not, as DuckDB and the gateway do', async () => {
+    const masked = await diagnose(
+      uri,
+      'SELECT city, COUNT(*) AS n FROM People_Masked GROUP BY city',
+    );
+    assert.deepEqual(masked.diagnostics, []);
+    const dp = await diagnose(uri, 'SELECT COUNT(*) AS n FROM PEOPLE_DP');
+    assert.deepEqual(dp.diagnostics, [], 'the gateway prices FROM PEOPLE_DP');
+    const hover = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 30 },
+    })) as Hover;
+    assert.match(JSON.stringify(hover.contents), /people_dp\*\* — dp view/);
+    const quoted = await diagnose(uri, 'SELECT COUNT(*) AS n FROM "People_Dp"');
+    assert.deepEqual(quoted.diagnostics, []);
+    const raw = await diagnose(uri, 'SELECT * FROM "PEOPLE"');
+    assert.equal(raw.diagnostics[0]?.code, 'raw-source');
+  });
+
+  it('reports views the Run would refuse in the selected experiment', async () => {
+    const later = await diagnose(uri, 'SELECT city FROM people_later');
+    assert.deepEqual(
+      later.diagnostics.map((d) => d.code),
+      ['view-not-published'],
+    );
+    assert.equal(later.diagnostics[0]?.range.start.character, 17);
+    assert.match(
+      text(later.diagnostics[0]!.message),
+      /view "people_later" is not published yet.*Fix: ask a steward to run privet publish/,
+    );
+    experimentWith('exp-masked-only', ['people_masked']);
+    experimentWith('exp-proposed', ['people_masked'], false);
+    try {
+      await selectExperiment('exp-masked-only');
+      const dp = await diagnose(uri, 'SELECT COUNT(*) AS n FROM people_dp');
+      assert.equal(dp.diagnostics.length, 1, JSON.stringify(dp.diagnostics));
+      assert.equal(dp.diagnostics[0]?.code, 'view-not-in-experiment');
+      assert.equal(dp.diagnostics[0]?.severity, DiagnosticSeverity.Error);
+      assert.match(
+        text(dp.diagnostics[0]!.message),
+        /view "people_dp" is not among the views experiment "exp-masked-only" requested \(people_masked\)\. Fix: /,
+      );
+      const both = await diagnose(uri, 'SELECT city FROM people_later');
+      assert.deepEqual(
+        both.diagnostics.map((d) => d.code),
+        ['view-not-in-experiment', 'view-not-published'],
+      );
+      const ok = await diagnose(uri, 'SELECT city FROM people_masked');
+      assert.deepEqual(ok.diagnostics, []);
+      await selectExperiment('exp-proposed');
+      const proposed = await diagnose(uri, 'SELECT city FROM people_masked');
+      assert.equal(proposed.diagnostics[0]?.code, 'experiment-inactive');
+      assert.match(
+        text(proposed.diagnostics[0]!.message),
+        /experiment "exp-proposed" is in state proposal.*Fix: ask a steward to approve it/,
+      );
+      await selectExperiment('exp-nobody-has');
+      const unknown = await diagnose(uri, 'SELECT city FROM people_masked');
+      assert.equal(unknown.diagnostics[0]?.code, 'experiment-unknown');
+    } finally {
+      await selectExperiment(EXPERIMENT);
+    }
+  });
+
+  it('says a DP query was checked only locally while no experiment is selected', async () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'vscode-ext/package.json'), 'utf8')) as {
+      contributes: { commands: { command: string; title: string; category?: string }[] };
+    };
+    const command = pkg.contributes.commands.find((c) => c.command === 'privet.selectExperiment');
+    assert.equal(`${command?.category}: ${command?.title}`, SELECT_EXPERIMENT_COMMAND);
+    try {
+      await selectExperiment(undefined);
+      const d = await diagnose(uri, 'SELECT COUNT(*) AS n FROM people_dp');
+      assert.equal(d.diagnostics.length, 1, JSON.stringify(d.diagnostics));
+      assert.equal(d.diagnostics[0]?.code, 'dp-not-checked');
+      assert.equal(d.diagnostics[0]?.severity, DiagnosticSeverity.Information);
+      assert.ok(
+        text(d.diagnostics[0]!.message).includes(
+          `pick an experiment (${SELECT_EXPERIMENT_COMMAND}) to check this DP query against the gateway`,
+        ),
+      );
+      const masked = await diagnose(uri, 'SELECT city FROM people_masked');
+      assert.deepEqual(masked.diagnostics, [], 'only DP queries go to the gateway');
+    } finally {
+      await selectExperiment(EXPERIMENT);
+    }
+  });
+
+  it('refuses a -- privet: option with no value, as the runner does', async () => {
+    const d = await diagnose(uri, '-- privet: epsilon=\nSELECT COUNT(*) AS n FROM people_dp');
+    assert.equal(d.diagnostics.length, 1, JSON.stringify(d.diagnostics));
+    assert.equal(d.diagnostics[0]?.code, 'dp-option');
+    assert.deepEqual(d.diagnostics[0]?.range, {
+      start: { line: 0, character: 11 },
+      end: { line: 0, character: 19 },
+    });
+    assert.match(
+      text(d.diagnostics[0]!.message),
+      /^epsilon has no value\. Fix: write epsilon=0\.5/,
+    );
   });
 
   it('completes approved views and their columns', async () => {

@@ -16,6 +16,12 @@ import {
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { SqlError, type SqlEngine } from '../sql/engine.js';
+import {
+  dpBudgetFields,
+  dpQueryText,
+  parseDpOptions,
+  type DpOptionProblem,
+} from '../sql/dp-options.js';
 import { Approvals } from './approvals.js';
 import { HeldOutputs } from './held.js';
 import {
@@ -26,13 +32,6 @@ import {
   tableOutput,
 } from './outputs.js';
 
-/** Options a cell may set in leading `-- privet: key=value` comments. */
-export interface DpOptions {
-  epsilon?: string;
-  delta?: string;
-  accuracy?: string;
-}
-
 /** What a cell run produced. */
 export type CellRunResult =
   | { kind: 'rows'; outputs: NotebookOutput[] }
@@ -40,24 +39,6 @@ export type CellRunResult =
   | { kind: 'dryRun'; outputs: NotebookOutput[]; dryRun: DpDryRunWithBudget; epsilon: string }
   | { kind: 'release'; outputs: NotebookOutput[]; release: DpRelease }
   | { kind: 'error'; outputs: NotebookOutput[] };
-
-/** Default ε of a DP cell that names none. */
-export const DEFAULT_EPSILON = '0.5';
-
-/** Reads `-- privet: epsilon=0.5 delta=1e-6` comment lines at the top of a cell. */
-export function parseDpOptions(sql: string): DpOptions {
-  const options: DpOptions = {};
-  for (const line of sql.split('\n')) {
-    const m = /^\s*--\s*privet:\s*(.*)$/i.exec(line);
-    if (!m) continue;
-    for (const pair of (m[1] ?? '').split(/[\s,]+/)) {
-      const [key, value] = pair.split('=');
-      if (!value) continue;
-      if (key === 'epsilon' || key === 'delta' || key === 'accuracy') options[key] = value;
-    }
-  }
-  return options;
-}
 
 /** Runs Privet SQL cells for one user in one experiment. */
 export class SqlCellRunner {
@@ -84,7 +65,9 @@ export class SqlCellRunner {
       const views = await this.viewMap();
       const tables = await this.engine.tablesIn(sql);
       if (tables.length === 0) return this.local(sql, []);
-      const unknown = tables.filter((t) => !views.has(t));
+      // DuckDB names are case-insensitive, quoted or not (`"People_Masked"` is people_masked), and
+      // the gateway lowercases them too: look views up by the lowercased name.
+      const unknown = tables.filter((t) => !views.has(t.toLowerCase()));
       if (unknown.length > 0) {
         return errorResult(
           'UnknownView',
@@ -92,7 +75,7 @@ export class SqlCellRunner {
           `query the views listed in the Privet sidebar (${[...views.keys()].join(', ')})`,
         );
       }
-      const used = tables.map((t) => views.get(t)!);
+      const used = [...new Set(tables.map((t) => views.get(t.toLowerCase())!))];
       const dp = used.filter((v) => v.tier === 'dp');
       if (dp.length > 0 && dp.length < used.length) {
         return errorResult(
@@ -119,7 +102,9 @@ export class SqlCellRunner {
   /** Spends budget on a DP query after its dry run; the release passes checkOutput too. */
   async runAndSpend(sql: string): Promise<CellRunResult> {
     try {
-      const result = await this.client.dpQuery({ ...this.dpBody(sql), dryRun: false });
+      const body = this.dpBody(sql);
+      if ('refused' in body) return body.refused;
+      const result = await this.client.dpQuery({ ...body, dryRun: false });
       if (result.dryRun) throw new Error('the gateway answered a dry run to a real query');
       this.releases.set(result.release.releaseId, releaseContentText(result.release));
       const output = releaseOutput(result.release);
@@ -133,6 +118,7 @@ export class SqlCellRunner {
 
   private async dryRun(sql: string): Promise<CellRunResult> {
     const body = this.dpBody(sql);
+    if ('refused' in body) return body.refused;
     const result = await this.client.dpQuery({ ...body, dryRun: true });
     if (!result.dryRun) throw new Error('the gateway spent budget on a dry run');
     const dryRun = result as DpDryRunWithBudget;
@@ -144,28 +130,15 @@ export class SqlCellRunner {
     };
   }
 
-  private dpBody(sql: string): {
-    experiment: string;
-    sql: string;
-    epsilon?: string;
-    delta?: string;
-    accuracy?: string;
-  } {
-    const options = parseDpOptions(sql);
-    const body: {
-      experiment: string;
-      sql: string;
-      epsilon?: string;
-      delta?: string;
-      accuracy?: string;
-    } = {
-      experiment: this.experiment,
-      sql: stripComments(sql),
-    };
-    if (options.accuracy) body.accuracy = options.accuracy;
-    else body.epsilon = options.epsilon ?? DEFAULT_EPSILON;
-    if (options.delta) body.delta = options.delta;
-    return body;
+  /** The POST /dp/query body of a cell, or its refusal when a `-- privet:` option is malformed. */
+  private dpBody(
+    sql: string,
+  ):
+    | { experiment: string; sql: string; epsilon?: string; delta?: string; accuracy?: string }
+    | { refused: CellRunResult } {
+    const { options, problems } = parseDpOptions(sql);
+    if (problems.length > 0) return { refused: optionsRefusal(problems) };
+    return { experiment: this.experiment, sql: dpQueryText(sql), ...dpBudgetFields(options) };
   }
 
   private async local(sql: string, used: ViewSummary[]): Promise<CellRunResult> {
@@ -201,20 +174,19 @@ export class SqlCellRunner {
   private async viewMap(): Promise<Map<string, ViewSummary>> {
     if (!this.views) {
       const { views } = await this.client.listViews();
-      this.views = new Map(views.map((v) => [v.name, v]));
+      this.views = new Map(views.map((v) => [v.name.toLowerCase(), v]));
     }
     return this.views;
   }
 }
 
-/** Drops `--` comment lines (the gateway wants one bare SELECT). */
-function stripComments(sql: string): string {
-  return sql
-    .split('\n')
-    .filter((l) => !/^\s*--/.test(l))
-    .join('\n')
-    .trim()
-    .replace(/;\s*$/, '');
+/** A cell whose `-- privet:` options are malformed: refused before the gateway prices it. */
+function optionsRefusal(problems: DpOptionProblem[]): CellRunResult {
+  return errorResult(
+    'DpOptionError',
+    `the cell's -- privet: line is malformed: ${problems.map((p) => p.message).join('; ')}`,
+    [...new Set(problems.map((p) => p.fix))].join('; '),
+  );
 }
 
 function errorResult(name: string, message: string, fix: string): CellRunResult {

@@ -2,17 +2,22 @@
  * SQL analysis for the language server, by DuckDB's own parser and binder (duckdb-wasm holding
  * empty tables shaped like the approved views; no hand-written parser) and the gateway's DP dry
  * run (the engine's own refusal reasons). Finds: syntax errors, unknown views, raw sources named,
- * unknown or policy-dropped columns, refused functions (file/network access), refused DP queries.
+ * views the selected experiment did not request or not published yet, unknown or policy-dropped
+ * columns, refused functions (file/network access), malformed `-- privet:` options, refused DP
+ * queries (and notes a DP query checked only here because no experiment is selected).
  */
 import type { DpDryRunWithBudget, ViewSummary } from '@privet/core/protocol';
-import { GatewayError, type GatewayClient } from '../client/gateway.js';
+import { allowsDataAccess } from '@privet/core/record/lifecycle';
+import type { LifecycleState } from '@privet/core/record/types';
+import { GatewayError, type Experiment, type GatewayClient } from '../client/gateway.js';
+import { dpBudgetFields, dpQueryText, parseDpOptions } from '../sql/dp-options.js';
 import { SqlError, type SqlEngine } from '../sql/engine.js';
 
 /** One problem in a SQL text, by 0-based offsets. */
 export interface SqlProblem {
   start: number;
   end: number;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'information';
   code: string;
   message: string;
 }
@@ -21,6 +26,7 @@ export interface SqlProblem {
 export interface SqlAnalysis {
   problems: SqlProblem[];
   dryRun?: DpDryRunWithBudget;
+  /** The views the SQL names, by their policy names (lowercase, each once). */
   tables: string[];
 }
 
@@ -31,25 +37,71 @@ export function findWord(text: string, word: string): number {
   return m ? m.index + (m[1]?.length ?? 0) : -1;
 }
 
+/** The palette name of the command that picks an experiment (package.json contributes.commands). */
+export const SELECT_EXPERIMENT_COMMAND = 'Privet: Select experiment';
+
+/** How long the gateway's view list and experiment record are trusted before they are read again. */
+export const CATALOG_TTL_MS = 30_000;
+
+/** The fix the gateway gives for each lifecycle state that allows no data access. */
+const INACTIVE_FIX: Partial<Record<LifecycleState, string>> = {
+  proposal: 'ask a steward to approve it',
+  rejected: 'propose a revised experiment',
+  evaluation: 'evaluate the results already released',
+  dissolved: 'propose a new experiment',
+};
+
+/** What the gateway lists for the signed-in user: every view, and the selected experiment. */
+interface Catalog {
+  /** Every policy view by lowercased name (DuckDB names are case-insensitive, quoted or not). */
+  views: Map<string, ViewSummary>;
+  /** The selected experiment as GET /experiments lists it (undefined when not listed). */
+  experiment: Experiment | undefined;
+}
+
 /** Analyses SQL cells against one gateway and experiment. */
 export class SqlAnalyzer {
-  private views: Map<string, ViewSummary> | undefined;
+  private catalog: { at: number; value: Promise<Catalog> } | undefined;
 
   /** Creates an analyzer over a gateway client (or none when signed out) and an engine. */
   constructor(
     private readonly client: GatewayClient | undefined,
     private readonly engine: SqlEngine,
     private readonly experiment: string | undefined,
+    /** How long a read of the views and the experiment is reused (a steward may publish meanwhile). */
+    private readonly catalogTtlMs: number = CATALOG_TTL_MS,
   ) {}
 
-  /** The approved views (cached; defined as empty tables in the engine on first use). */
+  /** The policy's views by lowercased name (defined as empty tables in the engine when read). */
   async viewMap(): Promise<Map<string, ViewSummary>> {
-    if (!this.views) {
-      const views = this.client ? (await this.client.listViews()).views : [];
-      for (const v of views) await this.engine.defineEmpty(v.name, v.columns);
-      this.views = new Map(views.map((v) => [v.name, v]));
+    return (await this.readCatalog()).views;
+  }
+
+  /** GET /views and the selected experiment, reused for catalogTtlMs; a failed read is not kept. */
+  private readCatalog(): Promise<Catalog> {
+    const now = Date.now();
+    if (!this.catalog || now - this.catalog.at > this.catalogTtlMs) {
+      const value = this.fetchCatalog();
+      const entry = { at: now, value };
+      this.catalog = entry;
+      value.catch(() => {
+        if (this.catalog === entry) this.catalog = undefined;
+      });
     }
-    return this.views;
+    return this.catalog.value;
+  }
+
+  private async fetchCatalog(): Promise<Catalog> {
+    if (!this.client) return { views: new Map(), experiment: undefined };
+    const [{ views }, experiments] = await Promise.all([
+      this.client.listViews(),
+      this.experiment ? this.client.listExperiments() : undefined,
+    ]);
+    for (const v of views) await this.engine.defineEmpty(v.name, v.columns);
+    return {
+      views: new Map(views.map((v) => [v.name.toLowerCase(), v])),
+      experiment: experiments?.experiments.find((e) => e.id === this.experiment),
+    };
   }
 
   /** Analyses one SQL text (comment lines `-- privet: epsilon=…` set DP options). */
@@ -57,21 +109,27 @@ export class SqlAnalyzer {
     const body = sql.trim();
     if (body === '' || body.split('\n').every((l) => /^\s*(--.*)?$/.test(l)))
       return { problems: [], tables: [] };
-    const views = await this.viewMap();
-    let tables: string[];
+    const catalog = await this.readCatalog();
+    const views = catalog.views;
+    let named: string[];
     try {
-      tables = await this.engine.tablesIn(sql);
+      named = await this.engine.tablesIn(sql);
     } catch (error) {
       const p = problemFrom(error, sql, 'syntax');
       return { problems: [this.explain(p, sql, [], views)], tables: [] };
     }
     const problems: SqlProblem[] = [];
-    const sources = new Set([...views.values()].map((v) => v.source));
-    for (const t of tables) {
-      if (views.has(t)) continue;
+    // DuckDB resolves names case-insensitively, quoted or not, and the gateway lowercases them
+    // (core/src/dpsql/scope.ts): `PEOPLE_DP` and `"People_Dp"` are people_dp.
+    const sources = new Set([...views.values()].map((v) => v.source.toLowerCase()));
+    for (const t of new Set(named)) {
+      const key = t.toLowerCase();
+      if (views.has(key)) continue;
       const at = Math.max(0, findWord(sql, t));
-      const raw = sources.has(t);
-      const names = [...views.values()].filter((v) => v.source === t).map((v) => v.name);
+      const raw = sources.has(key);
+      const names = [...views.values()]
+        .filter((v) => v.source.toLowerCase() === key)
+        .map((v) => v.name);
       problems.push({
         start: at,
         end: at + t.length,
@@ -79,12 +137,38 @@ export class SqlAnalyzer {
         code: raw ? 'raw-source' : 'unknown-view',
         message: raw
           ? `"${t}" is a raw source: raw rows never leave the gateway. Fix: query an approved view of it (${names.join(', ')})`
-          : `"${t}" is not an approved view. Fix: use one of ${[...views.keys()].join(', ') || '(sign in to list views)'}`,
+          : `"${t}" is not an approved view. Fix: use one of ${[...views.values()].map((v) => v.name).join(', ') || '(sign in to list views)'}`,
       });
     }
+    // Policy view names are lowercase identifiers, so a lowercased name is the view's own name.
+    const tables = [...new Set(named.map((t) => t.toLowerCase()))].filter((t) => views.has(t));
     if (problems.length > 0) return { problems, tables };
+    problems.push(...this.accessProblems(sql, tables, catalog));
     const dp = tables.filter((t) => views.get(t)?.tier === 'dp');
-    if (dp.length > 0 && this.client && this.experiment) return this.dpAnalysis(sql, tables);
+    if (dp.length > 0) {
+      const { problems: optionProblems } = parseDpOptions(sql);
+      problems.push(
+        ...optionProblems.map((p): SqlProblem => ({
+          start: p.start,
+          end: p.end,
+          severity: 'error',
+          code: 'dp-option',
+          message: `${p.message}. Fix: ${p.fix}`,
+        })),
+      );
+      if (problems.length > 0) return { problems, tables };
+      if (this.client && this.experiment) return this.dpAnalysis(sql, tables);
+      if (this.client) {
+        const at = Math.max(0, findWord(sql, dp[0]!));
+        problems.push({
+          start: at,
+          end: at + dp[0]!.length,
+          severity: 'information',
+          code: 'dp-not-checked',
+          message: `this DP query was checked here only, not by the gateway (no experiment is selected). Fix: pick an experiment (${SELECT_EXPERIMENT_COMMAND}) to check this DP query against the gateway`,
+        });
+      }
+    }
     try {
       await this.engine.bind(sql);
     } catch (error) {
@@ -93,29 +177,64 @@ export class SqlAnalyzer {
     return { problems, tables };
   }
 
+  /**
+   * What a Run would be refused for the views named, which GET /views does not tell (it lists
+   * every view, whatever the experiment): the selected experiment unknown or inactive, a view it
+   * did not request, a masked or synthetic view not published yet (dp views never are).
+   */
+  private accessProblems(sql: string, tables: string[], catalog: Catalog): SqlProblem[] {
+    const problems: SqlProblem[] = [];
+    const at = (name: string): { start: number; end: number } => {
+      const start = Math.max(0, findWord(sql, name));
+      return { start, end: start + name.length };
+    };
+    const e = catalog.experiment;
+    if (this.client && this.experiment && tables.length > 0) {
+      if (!e) {
+        problems.push({
+          ...at(tables[0]!),
+          severity: 'error',
+          code: 'experiment-unknown',
+          message: `experiment "${this.experiment}" is not among the experiments the gateway lists for you. Fix: pick one of yours (${SELECT_EXPERIMENT_COMMAND}), or ask its owner to add you`,
+        });
+      } else if (!allowsDataAccess(e.state)) {
+        problems.push({
+          ...at(tables[0]!),
+          severity: 'error',
+          code: 'experiment-inactive',
+          message: `experiment "${e.id}" is in state ${e.state}; reading views needs an approved or running experiment. Fix: ${INACTIVE_FIX[e.state] ?? 'pick another experiment'}, or pick another (${SELECT_EXPERIMENT_COMMAND})`,
+        });
+      }
+    }
+    for (const name of tables) {
+      const view = catalog.views.get(name)!;
+      if (e && !e.views.includes(view.name)) {
+        problems.push({
+          ...at(name),
+          severity: 'error',
+          code: 'view-not-in-experiment',
+          message: `view "${view.name}" is not among the views experiment "${e.id}" requested (${e.views.join(', ')}). Fix: use one of those, or propose an experiment that requests "${view.name}"`,
+        });
+      }
+      if (view.tier !== 'dp' && !view.published) {
+        problems.push({
+          ...at(name),
+          severity: 'error',
+          code: 'view-not-published',
+          message: `view "${view.name}" is not published yet, so it has no rows to query. Fix: ask a steward to run privet publish (or Publish Views in the Privet panel)`,
+        });
+      }
+    }
+    return problems;
+  }
+
   private async dpAnalysis(sql: string, tables: string[]): Promise<SqlAnalysis> {
-    const options = Object.fromEntries(
-      [...sql.matchAll(/^\s*--\s*privet:\s*(.*)$/gim)].flatMap((m) =>
-        (m[1] ?? '')
-          .split(/[\s,]+/)
-          .map((p) => p.split('='))
-          .filter((p) => p.length === 2),
-      ),
-    ) as Record<string, string>;
-    const query = sql
-      .split('\n')
-      .filter((l) => !/^\s*--/.test(l))
-      .join('\n')
-      .trim()
-      .replace(/;\s*$/, '');
+    const query = dpQueryText(sql);
     try {
       const result = await this.client!.dpQuery({
         experiment: this.experiment!,
         sql: query,
-        ...(options.accuracy
-          ? { accuracy: options.accuracy }
-          : { epsilon: options.epsilon ?? '0.5' }),
-        ...(options.delta ? { delta: options.delta } : {}),
+        ...dpBudgetFields(parseDpOptions(sql).options),
         dryRun: true,
       });
       return {

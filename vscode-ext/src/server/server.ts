@@ -92,7 +92,12 @@ async function validate(doc: TextDocument): Promise<void> {
   analyses.set(doc.uri, analysis);
   const diagnostics: Diagnostic[] = analysis.problems.map((p) => ({
     range: { start: doc.positionAt(p.start), end: doc.positionAt(p.end) },
-    severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    severity:
+      p.severity === 'error'
+        ? DiagnosticSeverity.Error
+        : p.severity === 'warning'
+          ? DiagnosticSeverity.Warning
+          : DiagnosticSeverity.Information,
     code: p.code,
     source: 'privet',
     message: p.message,
@@ -123,7 +128,8 @@ connection.onHover(async (params): Promise<Hover | null> => {
   const word = wordAt(doc, doc.offsetAt(params.position));
   if (!word) return null;
   const views = await analyzer.viewMap();
-  const view = views.get(word);
+  // Keyed by lowercased name: DuckDB (and the gateway) read `PEOPLE_DP` as people_dp.
+  const view = views.get(word.toLowerCase());
   const lines: string[] = [];
   if (view) {
     lines.push(
