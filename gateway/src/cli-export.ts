@@ -1,9 +1,11 @@
 /**
  * `privet export verify BUNDLE.json` checks a signed export bundle offline against a trusted key
  * (`--public-key` or the gateway state folder's signing key); exit 0 only if the signature, the
- * notebook hash and every output's coverage check out. `privet export create` builds a bundle on
- * the gateway host with the same code path as POST /exports.
+ * notebook hash and every output's coverage check out (and, with `--experiment`, the experiment).
+ * `privet export create` builds a bundle on the gateway host with the same code path as
+ * POST /exports, reading the notebook as the HTTP path does (a prototype key is refused).
  */
+import sjson from 'secure-json-parse';
 import { filterWithLookups } from './export/lookups.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -41,6 +43,42 @@ function trustedKey(opts: { publicKey?: string; state: string }): Buffer {
   return key.publicKeyRaw;
 }
 
+/** Why a file could not be read, in words (never its content). */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+}
+
+/**
+ * Reads a notebook file as JSON the way POST /exports does (secure-json-parse: a "__proto__" or
+ * "constructor.prototype" key is refused); throws an Error naming the file, never quoting it.
+ */
+function readNotebookFile(file: string): unknown {
+  const fix = 'Fix: pass the .ipynb file as saved by Jupyter';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${file}: ${unreadable(error)}. ${fix}`);
+  }
+  try {
+    return sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    // Both parsers' messages may quote the file's text, which holds notebook outputs.
+    let json = true;
+    try {
+      JSON.parse(text);
+    } catch {
+      json = false;
+    }
+    throw new Error(
+      json
+        ? `${file}: holds a "__proto__" or "constructor.prototype" key, which the gateway refuses. Fix: remove that key (Jupyter never writes one) and export again`
+        : `${file}: is not valid JSON. ${fix}`,
+    );
+  }
+}
+
 /** Writes a file atomically (temp + rename). */
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${randomUUID()}.tmp`;
@@ -63,42 +101,49 @@ export function addExportCommands(program: Command): void {
       'gateway state folder holding signing.key (used without --public-key)',
       DEFAULT_STATE,
     )
-    .action(async (file: string, opts: { publicKey?: string; state: string }) => {
-      const fix = 'Fix: pass the bundle file written by POST /exports or privet export create';
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
-        console.error(`${file}: ${why}. ${fix}`);
-        process.exitCode = 1;
-        return;
-      }
-      let bundle: unknown;
-      try {
-        bundle = JSON.parse(text);
-      } catch {
-        // The parser's message quotes the file's text; the bundle holds notebook outputs.
-        console.error(`${file}: is not valid JSON. ${fix}`);
-        process.exitCode = 1;
-        return;
-      }
-      const result = await verifyBundle(bundle, trustedKey(opts));
-      if (result.ok) {
-        const c = result.counts;
-        console.log(
-          `${file}: ok — signature valid; ${c.passed} passed, ${c.approved} approved, ${c.withheld} withheld outputs` +
-            (c.withheldSources > 0 ? `; ${c.withheldSources} cell source(s) withheld` : ''),
-        );
-      } else {
-        for (const p of result.problems) console.error(`${file}: ${p}`);
-        console.error(
-          `${file}: NOT verified. Fix: do not trust this bundle; export the notebook again from the gateway`,
-        );
-        process.exitCode = 1;
-      }
-    });
+    .option('--experiment <id>', 'fail unless the bundle was exported from this experiment')
+    .action(
+      async (file: string, opts: { publicKey?: string; state: string; experiment?: string }) => {
+        const fix = 'Fix: pass the bundle file written by POST /exports or privet export create';
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (error) {
+          console.error(`${file}: ${unreadable(error)}. ${fix}`);
+          process.exitCode = 1;
+          return;
+        }
+        let bundle: unknown;
+        try {
+          bundle = JSON.parse(text);
+        } catch {
+          // The parser's message quotes the file's text; the bundle holds notebook outputs.
+          console.error(`${file}: is not valid JSON. ${fix}`);
+          process.exitCode = 1;
+          return;
+        }
+        const result = await verifyBundle(bundle, trustedKey(opts), {
+          experiment: opts.experiment,
+        });
+        if (result.ok) {
+          const c = result.counts;
+          const e = result.exported;
+          console.log(
+            `${file}: ok — signature valid; ${c.passed} passed, ${c.approved} approved, ${c.withheld} withheld outputs` +
+              (c.withheldSources > 0 ? `; ${c.withheldSources} cell source(s) withheld` : '') +
+              (e
+                ? `; exported from experiment ${e.experiment} by ${e.exportedBy} at ${e.exportedAt}`
+                : ''),
+          );
+        } else {
+          for (const p of result.problems) console.error(`${file}: ${p}`);
+          console.error(
+            `${file}: NOT verified. Fix: do not trust this bundle; export the notebook again from the gateway`,
+          );
+          process.exitCode = 1;
+        }
+      },
+    );
   exp
     .command('create')
     .description('export a notebook: only passed or approved outputs, signed by the gateway key')
@@ -123,7 +168,14 @@ export function addExportCommands(program: Command): void {
           throw new Error(
             `unknown user ${opts.user}. Fix: use one of ${Object.keys(loaded.policy.users).join(', ')}`,
           );
-        const notebook: unknown = JSON.parse(readFileSync(opts.notebook, 'utf8'));
+        let notebook: unknown;
+        try {
+          notebook = readNotebookFile(opts.notebook);
+        } catch (error) {
+          console.error(`privet export create: ${(error as Error).message}`);
+          process.exitCode = 2;
+          return;
+        }
         requireStateDir(opts.state);
         const services = openServices({
           dbPath: join(opts.state, 'privet.db'),

@@ -13,8 +13,11 @@
 // (widget state, attachments, unknown metadata) are dropped rather than checked, and every kept
 // output is rebuilt from the nbformat fields the check read and the content hash covers: an
 // output's metadata, `transient` or unknown keys, and unknown keys of cells or the notebook, never
-// leave.
+// leave. The nbformat fields that do leave besides outputs and sources (cell ids, types, counts,
+// UI flags, the kernel's names) are validated or made up (nbformat-fields.ts); the kernel's names
+// are checked like a code cell's source and dropped on a hit.
 import { createHash } from 'node:crypto';
+import sjson from 'secure-json-parse';
 import type {
   ExportManifestOutput,
   ExportManifestSource,
@@ -39,17 +42,18 @@ import { canonicalSha256 } from './canonical-hash.js';
 import { HttpError } from '../http/errors.js';
 import { rawValueItems } from '../leak/outputs.js';
 import { placeholderOutput, placeholderText } from './placeholder.js';
+import {
+  checkedData,
+  exportedCellId,
+  exportedCellMetadata,
+  exportedExecutionCount,
+  exportedMinor,
+  exportedNotebookMetadata,
+  metadataText,
+  requireCellTypes,
+  unusualMimeTypes,
+} from './nbformat-fields.js';
 
-const NOTEBOOK_METADATA_KEPT = ['kernelspec', 'language_info'];
-const CELL_METADATA_KEPT = [
-  'tags',
-  'name',
-  'collapsed',
-  'scrolled',
-  'editable',
-  'deletable',
-  'jupyter',
-];
 const MAX_CELLS = 10_000;
 
 /** How outputs are looked up while filtering. */
@@ -85,16 +89,31 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function pick(source: JsonValue | undefined, keys: readonly string[]): JsonObject {
-  const out: JsonObject = {};
-  if (!isObject(source)) return out;
-  for (const k of keys) if (source[k] !== undefined) out[k] = source[k];
-  return out;
+/**
+ * A deep copy of `value` as plain JSON; a "__proto__" or "constructor.prototype" key (which a
+ * plain JSON.parse keeps as an own key, unseen by hashing and lookups) refuses the export.
+ */
+function plainCopy(value: unknown): unknown {
+  try {
+    return sjson.parse(JSON.stringify(value), null, {
+      protoAction: 'error',
+      constructorAction: 'error',
+    });
+  } catch {
+    throw new HttpError(
+      'bad_request',
+      '"notebook" holds a "__proto__" or "constructor.prototype" key',
+      'remove that key from the notebook JSON (Jupyter never writes one) and export again',
+    );
+  }
 }
 
-/** Parses the notebook to plain JSON (a deep copy) and checks it is an nbformat 4 notebook. */
+/**
+ * Parses the notebook to plain JSON (a deep copy) and checks it is an nbformat 4 notebook whose
+ * cells are code, markdown or raw cells.
+ */
 export function notebookCopy(value: unknown): JsonObject {
-  const nb: unknown = isObject(value as JsonValue) ? JSON.parse(JSON.stringify(value)) : undefined;
+  const nb: unknown = isObject(value as JsonValue) ? plainCopy(value) : undefined;
   if (
     !isObject(nb as JsonValue) ||
     (nb as JsonObject).nbformat !== 4 ||
@@ -112,17 +131,24 @@ export function notebookCopy(value: unknown): JsonObject {
       `"notebook.cells" must be at most ${MAX_CELLS} cell objects`,
       'split the notebook',
     );
+  requireCellTypes(cells as JsonObject[]);
   return nb as JsonObject;
 }
 
-/** How many raw-value verdicts exporting `value` shows: one per cell source and per output. */
+/**
+ * How many raw-value verdicts exporting `value` shows: one per cell source and per output, one
+ * more per output with uncommon MIME types, and one for the kernel's names when it has any.
+ */
 export function rawValueLookups(value: unknown): number {
-  const cells = isObject(value as JsonValue) ? (value as JsonObject).cells : undefined;
+  const nb = isObject(value as JsonValue) ? (value as JsonObject) : undefined;
+  const cells = nb?.cells;
   if (!Array.isArray(cells)) return 0;
-  return cells.reduce<number>(
-    (n, c) => n + 1 + (isObject(c) && Array.isArray(c.outputs) ? c.outputs.length : 0),
-    0,
-  );
+  const metadata = metadataText(exportedNotebookMetadata(nb?.metadata)) === '' ? 0 : 1;
+  const outputs = (c: JsonValue): number => {
+    if (!isObject(c) || !Array.isArray(c.outputs)) return 0;
+    return c.outputs.reduce<number>((n, o) => n + (unusualMimeTypes(o) ? 2 : 1), 0);
+  };
+  return cells.reduce<number>((n, c) => n + 1 + outputs(c), metadata);
 }
 
 const isText = (v: JsonValue | undefined): boolean =>
@@ -130,7 +156,8 @@ const isText = (v: JsonValue | undefined): boolean =>
 
 /**
  * The output as exported: only the nbformat fields the check read and the content hash covers
- * (metadata emptied), or undefined when the output is malformed (it is then withheld).
+ * (metadata emptied, a text MIME part only as text: `checkedData`), or undefined when the output
+ * is malformed (it is then withheld).
  */
 export function checkedOutput(o: JsonValue): JsonObject | undefined {
   if (!isObject(o)) return undefined;
@@ -142,33 +169,38 @@ export function checkedOutput(o: JsonValue): JsonObject | undefined {
       if (typeof o.ename !== 'string' || typeof o.evalue !== 'string') return undefined;
       if (!Array.isArray(o.traceback) || !isText(o.traceback)) return undefined;
       return { output_type: 'error', ename: o.ename, evalue: o.evalue, traceback: o.traceback };
-    case 'display_data':
-      return isObject(o.data)
-        ? { output_type: 'display_data', data: o.data, metadata: {} }
-        : undefined;
-    case 'execute_result':
-      if (!isObject(o.data)) return undefined;
+    case 'display_data': {
+      const data = checkedData(o.data);
+      return data ? { output_type: 'display_data', data, metadata: {} } : undefined;
+    }
+    case 'execute_result': {
+      const data = checkedData(o.data);
+      if (!data) return undefined;
       return {
         output_type: 'execute_result',
-        execution_count: typeof o.execution_count === 'number' ? o.execution_count : null,
-        data: o.data,
+        execution_count: exportedExecutionCount(o.execution_count),
+        data,
         metadata: {},
       };
+    }
     default:
       return undefined;
   }
 }
 
-/** A cell as exported: its nbformat fields only (outputs are set by the caller). */
-function exportedCell(cell: JsonObject): JsonObject {
-  const out: JsonObject = {
-    cell_type: typeof cell.cell_type === 'string' ? cell.cell_type : 'raw',
-    metadata: pick(cell.metadata, CELL_METADATA_KEPT),
-    source: isText(cell.source) ? cell.source! : '',
-  };
-  if (typeof cell.id === 'string') out.id = cell.id;
+/**
+ * Cell `index` as exported: its nbformat fields only, validated or made up (nbformat-fields.ts);
+ * outputs are set by the caller. The cell type was checked by `notebookCopy`.
+ */
+function exportedCell(cell: JsonObject, index: number, minor: number): JsonObject {
+  const out: JsonObject = {};
+  const id = exportedCellId(index, minor);
+  if (id !== undefined) out.id = id;
+  out.cell_type = cell.cell_type!;
+  out.metadata = exportedCellMetadata(cell.metadata);
+  out.source = isText(cell.source) ? cell.source! : '';
   if (cell.cell_type === 'code') {
-    out.execution_count = typeof cell.execution_count === 'number' ? cell.execution_count : null;
+    out.execution_count = exportedExecutionCount(cell.execution_count);
     out.outputs = [];
   }
   return out;
@@ -243,6 +275,7 @@ async function outputLine(
   outputs: readonly JsonValue[],
   result: ReviewResult | undefined,
   ctx: FilterContext,
+  context: ReviewContext,
 ): Promise<ExportManifestOutput> {
   const output = outputs[oi]!;
   const contentHash = await hashOf(output);
@@ -252,7 +285,12 @@ async function outputLine(
     contentHash,
     status: 'withheld',
   };
+  const types = unusualMimeTypes(output);
+  const typeResult = types && checkOutput(types, context);
   if (checkedOutput(output) === undefined) line.rules = ['malformed'];
+  // A MIME type holding what the check holds: no approval covers it (as for a cell source).
+  else if (typeResult && typeResult.verdict !== 'pass')
+    line.rules = holdingRules(typeResult.findings);
   else if (result?.verdict === 'pass') line.status = 'passed';
   else {
     const approval = await approvalHashOf(outputs, oi);
@@ -315,14 +353,20 @@ export async function filterNotebook(
   const review = checkNotebook(nb as never, context);
   const verdicts = new Map(review.outputs.map((o) => [`${o.cell}:${o.output}`, o.result]));
   const lines: ExportManifestOutput[] = [];
-  const cells = (nb.cells as JsonObject[]).map((source) => ({
+  const minor = exportedMinor(nb.nbformat_minor);
+  const cells = (nb.cells as JsonObject[]).map((source, ci) => ({
     source,
-    cell: exportedCell(source),
+    cell: exportedCell(source, ci, minor),
   }));
   const withheldSources: ExportManifestSource[] = [];
   // The rules first; what they keep is then looked up for raw values in one batch.
   const lookups: RawValueLookupPlan[] = [];
   const finishing: (() => void)[] = [];
+  // The kernel's names are checked as a code cell's source is; anything found drops them all.
+  let metadata = exportedNotebookMetadata(nb.metadata);
+  const names = sourceAsOutput({ cell_type: 'raw', source: metadataText(metadata) });
+  if (names && checkOutput(names, context).verdict !== 'pass') metadata = {};
+  else if (names) lookups.push({ item: { output: names }, withhold: () => (metadata = {}) });
   for (const [ci, { source, cell }] of cells.entries()) {
     const rules = sourceRules(cell, context);
     const withholdSource = (why: string[]): void => {
@@ -337,12 +381,18 @@ export async function filterNotebook(
     const outputs = source.outputs;
     const cellLines: ExportManifestOutput[] = [];
     for (const oi of outputs.keys())
-      cellLines.push(await outputLine(ci, oi, outputs, verdicts.get(`${ci}:${oi}`), ctx));
+      cellLines.push(await outputLine(ci, oi, outputs, verdicts.get(`${ci}:${oi}`), ctx, context));
     // A raw identifier value withholds what holds it (a stream is looked up whole).
     const kept = (i: number): boolean =>
       cellLines[i]?.status === 'passed' || cellLines[i]?.status === 'approved';
     for (const { item, at } of rawValueItems(outputs, (i) => !kept(i)))
       lookups.push({ item, withhold: () => at.forEach((i) => withholdRawValue(cellLines[i]!)) });
+    // An output's uncommon MIME types are looked up on their own (the lookup reads only values).
+    for (const oi of outputs.keys()) {
+      const types = kept(oi) ? unusualMimeTypes(outputs[oi]) : undefined;
+      if (types)
+        lookups.push({ item: { output: types }, withhold: () => withholdRawValue(cellLines[oi]!) });
+    }
     finishing.push(() => finishCell(cell, outputs, cellLines));
     lines.push(...cellLines);
   }
@@ -353,8 +403,8 @@ export async function filterNotebook(
   withheldSources.sort((a, b) => a.cellIndex - b.cellIndex);
   const notebook: JsonObject = {
     nbformat: 4,
-    nbformat_minor: typeof nb.nbformat_minor === 'number' ? nb.nbformat_minor : 5,
-    metadata: pick(nb.metadata, NOTEBOOK_METADATA_KEPT),
+    nbformat_minor: minor,
+    metadata,
     cells: cells.map(({ cell }) => cell),
   };
   return { notebook, notebookHash: canonicalSha256(notebook), outputs: lines, withheldSources };

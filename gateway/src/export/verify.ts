@@ -3,7 +3,9 @@
  * canonicalJson(manifest), the key id, the notebook hash, and that every output in the notebook
  * is covered by exactly one manifest line — passed or approved with a matching content hash, or
  * withheld and nothing but a placeholder — and that every cell the manifest lists as having its
- * source withheld holds only the placeholder text. Any problem fails the bundle.
+ * source withheld holds only the placeholder text. The bundle may hold nothing but its known
+ * fields (nothing unsigned rides along), its `publicKey` must be the trusted key, and, when the
+ * caller expects an experiment, the manifest must name it. Any problem fails the bundle.
  */
 import { verify } from 'node:crypto';
 import type { ExportManifest, ExportManifestOutput, ExportManifestSource } from '@privet/core';
@@ -20,10 +22,43 @@ export interface BundleVerification {
   /** What is wrong (empty when ok). */
   problems: string[];
   counts: { passed: number; approved: number; withheld: number; withheldSources: number };
+  /** Who exported the bundle from which experiment, as the manifest says (set when ok). */
+  exported?: { experiment: string; exportedBy: string; exportedAt: string };
 }
+
+/** What the caller expects of a bundle besides its signature and coverage. */
+export interface BundleExpectations {
+  /** The experiment the bundle must have been exported from. */
+  experiment?: string;
+}
+
+/** The fields of a bundle (ExportBundle); any other is a problem, as the signature covers none. */
+const BUNDLE_KEYS = new Set(['format', 'manifest', 'signature', 'publicKey', 'notebook']);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Problems with the bundle's own fields: unknown ones (never named: they are not the gateway's), the key. */
+function envelopeProblems(bundle: Obj, trusted: Buffer): string[] {
+  const problems: string[] = [];
+  const extra = Object.keys(bundle).filter((k) => !BUNDLE_KEYS.has(k)).length;
+  if (extra > 0)
+    problems.push(
+      `the bundle has ${extra} field(s) besides format, manifest, signature, publicKey and notebook (added after signing; nothing vouches for them)`,
+    );
+  if (bundle.publicKey !== trusted.toString('base64'))
+    problems.push(
+      "the bundle's publicKey is not the trusted key (the bundle was changed or made by another gateway)",
+    );
+  return problems;
+}
+
+/** A problem when the manifest names another experiment than the expected one. */
+function experimentProblem(manifest: Obj, expected: BundleExpectations): string | undefined {
+  if (expected.experiment === undefined || manifest.experiment === expected.experiment)
+    return undefined;
+  return `the bundle was not exported from experiment "${expected.experiment}" (its manifest names another one)`;
+}
 
 function signatureProblem(manifest: Obj, signature: unknown, trusted: Buffer): string | undefined {
   if (keyIdOf(trusted) !== manifest.keyId)
@@ -102,10 +137,14 @@ function sourceProblems(nb: Obj, withheld: unknown): string[] {
   return problems;
 }
 
-/** Verifies a parsed bundle against the trusted raw Ed25519 public key. */
+/**
+ * Verifies a parsed bundle against the trusted raw Ed25519 public key (and, when given, the
+ * experiment it must come from).
+ */
 export async function verifyBundle(
   bundle: unknown,
   trustedPublicKey: Buffer,
+  expected: BundleExpectations = {},
 ): Promise<BundleVerification> {
   const counts = { passed: 0, approved: 0, withheld: 0, withheldSources: 0 };
   if (
@@ -122,9 +161,11 @@ export async function verifyBundle(
       counts,
     };
   const manifest = bundle.manifest;
-  const problems: string[] = [];
+  const problems = envelopeProblems(bundle, trustedPublicKey);
   const sig = signatureProblem(manifest, bundle.signature, trustedPublicKey);
   if (sig) problems.push(sig);
+  const elsewhere = experimentProblem(manifest, expected);
+  if (elsewhere) problems.push(elsewhere);
   let notebookHash = '';
   try {
     notebookHash = canonicalSha256(bundle.notebook as JsonValue);
@@ -146,5 +187,8 @@ export async function verifyBundle(
   for (const l of lines)
     if (l.status === 'passed' || l.status === 'approved' || l.status === 'withheld')
       counts[l.status]++;
-  return { ok: problems.length === 0, problems, counts };
+  if (problems.length > 0) return { ok: false, problems, counts };
+  // Signed under the trusted key: the gateway wrote these.
+  const { experiment, exportedBy, exportedAt } = manifest as unknown as ExportManifest;
+  return { ok: true, problems, counts, exported: { experiment, exportedBy, exportedAt } };
 }

@@ -503,9 +503,11 @@ describe('export bundles', () => {
       'nbformat',
       'nbformat_minor',
     ]);
+    // nbformat 4.5 cells have an id: the gateway makes it up (nbformat-fields.test.ts).
     assert.deepEqual(Object.keys(cells[0]!).sort(), [
       'cell_type',
       'execution_count',
+      'id',
       'metadata',
       'outputs',
       'source',
