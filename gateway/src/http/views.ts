@@ -10,6 +10,11 @@ import type {
 import { syntheticPrivacyOf } from '@privet/core/synth/manifest-privacy';
 import { describeOperator } from '@privet/core/mask/index';
 import { readManifest } from '../publish/index.js';
+import {
+  DECLARATION_PARTS,
+  sourceDeclarations,
+  type DeclarationPart,
+} from '../publish/synthetic.js';
 import { HttpError } from './errors.js';
 import { declared } from '@privet/core/policy/lookup';
 
@@ -36,7 +41,8 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
  * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity
  * (k, quasi-identifiers, and the privacy unit its classes counted);
  * for a synthetic view its source's privacy unit, a column added or dropped, a column's prefix,
- * its ε or δ. A steward who tightens a view and restarts the gateway must not find analysts still
+ * its ε or δ, the source's declaration of a column (its type, bounds, categories, years). A steward
+ * who tightens a view or a declared domain and restarts the gateway must not find analysts still
  * reading the looser version: its rows are refused until it is published again.
  */
 export function staleDefinition(
@@ -141,5 +147,35 @@ function staleSynthetic(
   if (!privacy) return 'its manifest has no privacy accounting this gateway can read';
   if (privacy.epsilon !== view.epsilon || privacy.delta !== view.delta)
     return `it was made with ε = ${privacy.epsilon}, δ = ${privacy.delta}, and the policy now says ε = ${view.epsilon}, δ = ${view.delta}`;
+  return staleDeclarations(view, manifest, policy);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Which source column declaration of a published synthetic view has changed since (compared by
+ * the digests its manifest records, so no declared value is echoed), or undefined when none has.
+ * A manifest without the record (an older gateway) is stale: nothing says what it was made from.
+ */
+function staleDeclarations(
+  view: SyntheticView,
+  manifest: ViewManifest,
+  policy: Policy,
+): string | undefined {
+  const recorded = (manifest.privacy as { sourceDeclarations?: unknown } | undefined)
+    ?.sourceDeclarations;
+  if (!isRecord(recorded))
+    return 'its manifest does not record the source declarations its columns were synthesized from (it was published by an older gateway); publish it again';
+  const parts = Object.keys(DECLARATION_PARTS) as DeclarationPart[];
+  for (const [name, now] of Object.entries(sourceDeclarations(policy, view))) {
+    const was = Object.hasOwn(recorded, name) ? recorded[name] : undefined;
+    const unknown = isRecord(was) ? Object.keys(was).filter((k) => !Object.hasOwn(now, k)) : [];
+    if (!isRecord(was) || unknown.length > 0 || parts.some((p) => typeof was[p] !== 'string'))
+      return `column "${name}": its manifest does not record its source declaration as this gateway does; publish it again`;
+    const changed = parts.find((p) => was[p] !== now[p]);
+    if (changed)
+      return `column "${name}": its ${DECLARATION_PARTS[changed]} changed since it was published`;
+  }
   return undefined;
 }

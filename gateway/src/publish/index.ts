@@ -28,7 +28,12 @@ import { SynthError } from '@privet/core/synth/errors';
 import { AuditLog } from '../audit/log.js';
 import { immediate, openDurableDb, type Db } from '../audit/sqlite.js';
 import { PublicationLedger } from './charge.js';
-import { stageSyntheticView, synthesisInputsHash } from './synthetic.js';
+import {
+  sourceDeclarations,
+  stageSyntheticView,
+  synthesisInputsHash,
+  type DeclarationDigests,
+} from './synthetic.js';
 import { syntheticColumns } from './synthetic-columns.js';
 import { openSourceEngine } from '../store/engine.js';
 import { loadOrCreateMasterKey } from '../keys.js';
@@ -174,12 +179,26 @@ export function upToDate(
 }
 
 /**
- * Rewrites a kept manifest that still holds the plain SHA-256 of its source with the keyed
- * version (temp file, then rename): the view is unchanged and nothing is charged.
+ * Brings a kept manifest up to date (temp file, then rename) without touching its rows: the keyed
+ * source version instead of a plain SHA-256, and the source declarations of its columns when it
+ * was written before they were recorded (its unchanged inputs hash covers every column
+ * declaration, so they are the ones it was synthesized from). Nothing is charged.
  */
-function rekeyManifest(stateDir: string, m: ViewManifest, version: string): ViewManifest {
-  if (m.sourceHash === version) return m;
-  const updated: ViewManifest = { ...m, sourceHash: version };
+function refreshKeptManifest(
+  stateDir: string,
+  m: ViewManifest,
+  version: string,
+  declarations: Record<string, DeclarationDigests>,
+): ViewManifest {
+  const recorded = (m.privacy as { sourceDeclarations?: unknown } | undefined)?.sourceDeclarations;
+  if (m.sourceHash === version && recorded !== undefined) return m;
+  const updated: ViewManifest = {
+    ...m,
+    sourceHash: version,
+    ...(recorded === undefined
+      ? { privacy: { ...m.privacy, sourceDeclarations: declarations } }
+      : {}),
+  };
   const path = viewFiles(stateDir, m.view).manifest;
   writeFileSync(`${path}.tmp`, JSON.stringify(updated, null, 2) + '\n');
   renameSync(`${path}.tmp`, path);
@@ -327,7 +346,8 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
         const version = sourceVersion(masterKey, source.hash);
         const found = upToDate(stateDir, name, version, inputsHash, source.hash);
         if (found) {
-          const current = rekeyManifest(stateDir, found, version);
+          const declarations = sourceDeclarations(policy, view);
+          const current = refreshKeptManifest(stateDir, found, version, declarations);
           kept.push({
             view: name,
             rows: current.rows,
@@ -358,6 +378,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           c: engine.connection,
           name,
           view,
+          policy,
           columns,
           sourceTable: source.table,
           unitColumn: source.declaration.privacy_unit,

@@ -10,7 +10,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Policy, SyntheticView, ViewManifest } from '@privet/core';
+import type { Policy, SourceColumn, SyntheticView, ViewManifest } from '@privet/core';
+import { declared } from '@privet/core/policy/lookup';
 import { parseRational } from '@privet/core/dp/rational';
 import { quoteIdent, sqlString } from '@privet/core/mask/index';
 import { fidelitySvg } from '@privet/core/synth/fidelity-svg';
@@ -43,6 +44,11 @@ export interface SyntheticPrivacy {
   inputsHash: string;
   /** The source's privacy unit: one row per unit was read. */
   privacyUnit: string;
+  /**
+   * Per column, the digests of the source declaration it was synthesized from (declarationDigests):
+   * a view whose declarations have changed since is stale (absent in manifests written before).
+   */
+  sourceDeclarations: Record<string, DeclarationDigests>;
   budget: { kind: 'publication'; source: string; reservation: string };
   fidelityVisibleToAnalysts: boolean;
 }
@@ -52,6 +58,8 @@ export interface StageSyntheticInput {
   c: DuckDBConnection;
   name: string;
   view: SyntheticView;
+  /** The policy the view is declared in (its source's column declarations go into the manifest). */
+  policy: Policy;
   columns: SyntheticColumn[];
   sourceTable: string;
   /** The source's privacy-unit column: synthesis reads one row per unit. */
@@ -65,7 +73,7 @@ export interface StageSyntheticInput {
   dir: string;
   reservation: string;
   onProgress?: WorkerProgress;
-  /** Called once the synthesis draws its first random number (see runSynthInWorker). */
+  /** Called once, before the synthesis draws its first random number (see runSynthInWorker). */
   onNoise?: () => void;
   clock?: () => Date;
 }
@@ -108,6 +116,57 @@ export function synthesisInputsHash(policy: Policy, name: string, view: Syntheti
       privacyUnit: source?.privacy_unit ?? null,
       sourceColumns: source?.columns ?? null,
     }),
+  );
+}
+
+/**
+ * The parts of a source column's declaration that shape its synthesis (its domain: type, bounds,
+ * categories, years; an identifier is refused), each with the words a stale message names it by.
+ * Every part but the description: a part added to the schema must be added here, or this fails to
+ * compile.
+ */
+export const DECLARATION_PARTS = {
+  type: 'declared type',
+  identifier: 'identifier flag',
+  bounds: 'declared bounds',
+  categories: 'declared categories',
+  years: 'declared years',
+} as const satisfies Record<Exclude<keyof SourceColumn, 'description'>, string>;
+
+/** A part of a source column's declaration that shapes its synthesis. */
+export type DeclarationPart = keyof typeof DECLARATION_PARTS;
+
+/** Per declaration part, the SHA-256 of its canonical JSON (null when absent). */
+export type DeclarationDigests = Record<DeclarationPart, string>;
+
+/**
+ * The digests of a column's declaration, one per part, so a stale view can say which part changed
+ * without the manifest holding (or a message echoing) declared values. Unkeyed: these parts are
+ * public by declaration (public domain, bounds, years), so there is nothing to hide a guess from.
+ * An undeclared column has every part absent.
+ */
+export function declarationDigests(decl: SourceColumn | undefined): DeclarationDigests {
+  // `identifier: false` declares what leaving it out does.
+  const value = (part: DeclarationPart) =>
+    part === 'identifier' ? decl?.identifier === true : (decl?.[part] ?? null);
+  const digest = (part: DeclarationPart) => sha256(canonical({ v: 1, part, value: value(part) }));
+  return {
+    type: digest('type'),
+    identifier: digest('identifier'),
+    bounds: digest('bounds'),
+    categories: digest('categories'),
+    years: digest('years'),
+  };
+}
+
+/** The declaration digests of every column of a synthetic view, as its source declares it now. */
+export function sourceDeclarations(
+  policy: Policy,
+  view: SyntheticView,
+): Record<string, DeclarationDigests> {
+  const columns = declared(policy.sources, view.source)?.columns ?? {};
+  return Object.fromEntries(
+    view.columns.map((name) => [name, declarationDigests(declared(columns, name))]),
   );
 }
 
@@ -276,6 +335,7 @@ export async function stageSyntheticView(input: StageSyntheticInput): Promise<St
     seedFrom: from,
     inputsHash: input.inputsHash,
     privacyUnit: input.unitColumn,
+    sourceDeclarations: sourceDeclarations(input.policy, view),
     budget: { kind: 'publication', source: view.source, reservation: input.reservation },
     fidelityVisibleToAnalysts: view.fidelity_for_analysts === true,
   };

@@ -17,6 +17,16 @@ export interface SynthJob {
   rows?: number;
   target?: string;
   createdAt: string;
+  /** Tests only: the gateway never sets it. */
+  test?: SynthJobTestHooks;
+}
+
+/** Hooks tests set on a job to observe and break its first random draw. */
+export interface SynthJobTestHooks {
+  /** The job dies of an uncaught error just before or just after its first random draw, as a crash would. */
+  crash?: 'before-first-draw' | 'after-first-draw';
+  /** Shared with the test: element 0 is set to 1 (and notified) right after the first draw. */
+  firstDrawn?: Int32Array;
 }
 
 /** One measurement with exact rational amounts as text. */
@@ -45,7 +55,10 @@ export interface SynthJobResult {
 /** Worker → parent messages. */
 export type WorkerMessage =
   | { type: 'progress'; stage: SynthStage | 'fidelity'; fraction: number }
-  /** The first random draw of the job: from here on, a failure is a DP outcome. */
+  /**
+   * The job is about to draw its first random number: from here on, a failure is a DP outcome.
+   * The worker draws nothing until the parent has recorded it and set the shared noise ack.
+   */
   | { type: 'noise' }
   | { type: 'done'; result: SynthJobResult }
   | { type: 'error'; code: string; message: string; fix: string };

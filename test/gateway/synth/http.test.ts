@@ -5,7 +5,7 @@ import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SyntheticView } from '@privet/core';
+import type { Policy, SyntheticView } from '@privet/core';
 import { staleDefinition } from '../../../gateway/src/http/views.js';
 import { readManifest } from '../../../gateway/src/publish/index.js';
 import { fixturePolicy, policyText } from './fixture.js';
@@ -123,6 +123,84 @@ describe('publish jobs and the fidelity route', () => {
     assert.equal(staleDefinition(policy, rows, manifest), undefined);
   });
 
+  test('its rows count as published under an earlier definition once the source changes a column’s declared categories, bounds, years or type, naming the column but no value', () => {
+    const text = policyText({ publication: '3', seed: 'http' });
+    const policy = fixturePolicy(text);
+    const view = policy.views[VIEW];
+    const manifest = readManifest(join(dir, 'state'), VIEW);
+    assert.ok(view?.tier === 'synthetic' && manifest);
+    const variants: [string, (c: Policy['sources'][string]['columns']) => void, RegExp][] = [
+      [
+        'a category removed',
+        (c) => (c.sex!.categories = ['F']),
+        /^column "sex": its declared categories changed since it was published$/,
+      ],
+      [
+        'categories declared where there were none',
+        (c) => (c.city!.categories = ['Ames', 'Boise']),
+        /^column "city": its declared categories changed since it was published$/,
+      ],
+      [
+        'bounds narrowed',
+        (c) => (c.age!.bounds = [18, 65]),
+        /^column "age": its declared bounds changed since it was published$/,
+      ],
+      [
+        'bounds dropped',
+        (c) => delete c.income!.bounds,
+        /^column "income": its declared bounds changed since it was published$/,
+      ],
+      [
+        'years declared',
+        (c) => (c.joined!.years = [2001, 2003]),
+        /^column "joined": its declared years changed since it was published$/,
+      ],
+      [
+        'type',
+        (c) => (c.age!.type = 'number'),
+        /^column "age": its declared type changed since it was published$/,
+      ],
+    ];
+    for (const [what, change, message] of variants) {
+      const p = fixturePolicy(text);
+      change(p.sources.people!.columns);
+      const stale = staleDefinition(p, view, manifest) ?? '';
+      assert.match(stale, message, what);
+      assert.doesNotMatch(stale, /Ames|Boise|\b(F|M|18|65|78|100000|2001|2003)\b/, what);
+    }
+    // What does not shape the synthesis does not make it stale: a description, a column the view
+    // does not read, `identifier: false` spelled out.
+    const same = fixturePolicy(text);
+    same.sources.people!.columns.sex!.description = 'as recorded at intake';
+    same.sources.people!.columns.person_id!.description = 'the person';
+    same.sources.people!.columns.city!.identifier = false;
+    assert.equal(staleDefinition(same, view, manifest), undefined);
+  });
+
+  test('a manifest that does not record its columns’ source declarations (an older gateway) is stale: publish it again', () => {
+    const policy = fixturePolicy(policyText({ publication: '3', seed: 'http' }));
+    const view = policy.views[VIEW];
+    const manifest = readManifest(join(dir, 'state'), VIEW);
+    assert.ok(view?.tier === 'synthetic' && manifest?.privacy);
+    const recorded = manifest.privacy.sourceDeclarations as Record<string, Record<string, string>>;
+    assert.deepEqual(Object.keys(recorded).sort(), [...view.columns].sort());
+    for (const digests of Object.values(recorded))
+      for (const d of Object.values(digests)) assert.match(d, /^[0-9a-f]{64}$/);
+    const { sourceDeclarations: _, ...older } = manifest.privacy;
+    assert.match(
+      staleDefinition(policy, view, { ...manifest, privacy: older }) ?? '',
+      /does not record the source declarations its columns were synthesized from \(it was published by an older gateway\); publish it again/,
+    );
+    const { city: __, ...withoutCity } = recorded;
+    assert.match(
+      staleDefinition(policy, view, {
+        ...manifest,
+        privacy: { ...manifest.privacy, sourceDeclarations: withoutCity },
+      }) ?? '',
+      /^column "city": its manifest does not record its source declaration as this gateway does; publish it again$/,
+    );
+  });
+
   test('the publication is charged in the shared ledger (one committed row)', () => {
     const rows = gw.services.db
       .prepare("SELECT status FROM ledger_reservations WHERE experiment = '@publication'")
@@ -183,6 +261,52 @@ describe('fidelity for analysts when the policy allows it', () => {
           assert.match(body.error.fix, /publish/);
         }
       }
+    } finally {
+      await restarted?.close();
+      await close();
+    }
+  });
+});
+
+describe('a declared domain narrowed after publishing', () => {
+  /** The status of reading the view's rows as the steward (the body read, so the socket is freed). */
+  const readRows = async (gw: RunningGateway): Promise<number> => {
+    const res = await call(gw, 'sue', 'GET', `/views/${VIEW}/arrow`);
+    await res.arrayBuffer();
+    return res.status;
+  };
+  test('a restarted gateway refuses the rows made under the looser declaration until it is published again', async () => {
+    const text = policyText({ publication: '3', seed: 'http' });
+    const { gw, dir, close } = await startFixtureGateway(text);
+    let restarted: RunningGateway | undefined;
+    try {
+      const job = (await (await call(gw, 'sue', 'POST', '/publish/jobs')).json()) as PublishJob;
+      assert.equal((await waitForJob(gw, job.id)).at(-1)?.state, 'done');
+      assert.equal(await readRows(gw), 200);
+      await gw.close();
+      // The steward removes a category from the public domain of "sex" and restarts.
+      const narrowed = text.replace('categories: [F, M]', 'categories: [F]');
+      assert.notEqual(narrowed, text);
+      writeFileSync(join(dir, 'policy.yaml'), narrowed);
+      restarted = await startGateway({
+        policyPath: join(dir, 'policy.yaml'),
+        stateDir: join(dir, 'state'),
+        port: 0,
+        issueTokensFor: ['ann', 'sue', 'rex'],
+      });
+      const refused = await call(restarted, 'sue', 'GET', `/views/${VIEW}/arrow`);
+      assert.equal(refused.status, 409);
+      const body = (await refused.json()) as { error: { message: string; fix: string } };
+      assert.match(
+        body.error.message,
+        /published under an earlier definition \(column "sex": its declared categories changed since it was published\)/,
+      );
+      assert.match(body.error.fix, /publish/);
+      const again = (await (
+        await call(restarted, 'sue', 'POST', '/publish/jobs')
+      ).json()) as PublishJob;
+      assert.equal((await waitForJob(restarted, again.id)).at(-1)?.state, 'done');
+      assert.equal(await readRows(restarted), 200);
     } finally {
       await restarted?.close();
       await close();

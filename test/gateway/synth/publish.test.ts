@@ -238,6 +238,43 @@ describe('publishing synthetic views', () => {
     assert.ok(rebuilt.rows < kept.rows / 10, `${rebuilt.rows} rows: about one per city`);
   });
 
+  test('the manifest records each column’s source declaration; one from an older gateway is refused, then kept on publishing again with its record filled in, not charged', async () => {
+    const stateD = state();
+    await publish(sourceDir, stateD, seeded);
+    const policy = fixturePolicy(seeded);
+    const view = policy.views[VIEW]!;
+    const published = readManifest(stateD, VIEW)!;
+    const privacy = published.privacy as SyntheticPrivacy;
+    assert.deepEqual(Object.keys(privacy.sourceDeclarations), [
+      'sex',
+      'city',
+      'age',
+      'income',
+      'joined',
+      'smoker',
+    ]);
+    assert.equal(staleDefinition(policy, view, published), undefined);
+    // As an older gateway wrote it: no record of the declarations.
+    const path = viewFiles(stateD, VIEW).manifest;
+    const { sourceDeclarations: _, ...older } = privacy;
+    writeFileSync(path, JSON.stringify({ ...published, privacy: older }, null, 2) + '\n');
+    assert.match(
+      staleDefinition(policy, view, readManifest(stateD, VIEW)!) ?? '',
+      /published by an older gateway\); publish it again/,
+    );
+    const parquetBefore = fileHash(viewFiles(stateD, VIEW).parquet);
+    const [again] = await publish(sourceDir, stateD, seeded);
+    assert.equal(again?.unchanged, true, 'same inputs: kept');
+    assert.equal(charges(stateD).length, 1, 'not charged again');
+    assert.equal(fileHash(viewFiles(stateD, VIEW).parquet), parquetBefore, 'rows untouched');
+    const refreshed = readManifest(stateD, VIEW)!;
+    assert.deepEqual(
+      (refreshed.privacy as SyntheticPrivacy).sourceDeclarations,
+      privacy.sourceDeclarations,
+    );
+    assert.equal(staleDefinition(policy, view, refreshed), undefined);
+  });
+
   test('a synthesis that fails after drawing noise is charged, not refunded (the failure is a DP outcome)', async () => {
     // 30 people, and income without bounds: no bucket of its DP bounds estimate clears the noise.
     const tinyDir = writeSource(30);
