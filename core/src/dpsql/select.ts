@@ -150,10 +150,28 @@ export function parseAggregate(scope: Scope, node: AstNode, name: string): PlanA
   return { name, kind, column, bounds, p };
 }
 
+/**
+ * A declared key list converted to the column's type. Second line of defence behind policy
+ * loading: a value listed twice would release its group twice with fresh noise, and a value the
+ * column cannot hold (NaN) would be a group no row is in, so either refuses the query.
+ */
 function keyValues(values: readonly (string | number)[], col: PlanColumn): (string | number)[] {
-  return col.type === 'integer' || col.type === 'number'
+  const numeric = col.type === 'integer' || col.type === 'number';
+  const keys = numeric
     ? values.map((v) => (typeof v === 'number' ? v : Number(v)))
     : values.map(String);
+  const what = /^[aeiou]/.test(col.type) ? `an ${col.type}` : `a ${col.type}`;
+  const seen = new Set<string | number>();
+  for (const k of keys) {
+    if (seen.has(k) || (typeof k === 'number' && !Number.isFinite(k)))
+      refuse(
+        'bad_group_by',
+        `The policy's public keys of "${col.column}" list a value twice, or a value that is not ${what}, so its groups cannot be released safely`,
+        `ask a steward to list each public key of "${col.column}" once, as ${what} (\`privet policy check\` shows where)`,
+      );
+    seen.add(k);
+  }
+  return keys;
 }
 
 function columnKey(scope: Scope, node: AstNode, name: string): PlanGroupKey {

@@ -102,6 +102,7 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
   },
   columns: { what: 'the columns, at least one', example: 'columns: [zip, income]' },
   epsilon: { what: 'a privacy-loss parameter greater than 0', example: 'epsilon: 1' },
+  // A budget's delta (exact decimal text or a number); a synthetic view's is in SECTION_HINTS.
   delta: {
     what: 'a probability from 0 up to (not including) 1, usually tiny',
     example: "delta: '1e-6'",
@@ -145,11 +146,26 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
   },
 };
 
+/** Hints that differ by top-level section, keyed `section.key`. */
+const SECTION_HINTS: Readonly<Record<string, KeyHint>> = {
+  // A synthetic view's delta must be a number: the text '1e-6' that budgets accept is refused.
+  'views.delta': {
+    what: 'a number greater than 0 and less than 1, usually tiny',
+    example: 'delta: 1.0e-6',
+  },
+};
+
 /** The hint for the last named key of `path` (array indexes skipped), if there is one. */
 export function hintFor(path: readonly (string | number)[]): KeyHint | undefined {
   for (let i = path.length - 1; i >= 0; i--) {
     const part = path[i];
-    if (typeof part === 'string') return KEY_HINTS[part];
+    if (typeof part !== 'string') continue;
+    const section = SECTION_HINTS[`${String(path[0])}.${part}`];
+    return section && i > 0
+      ? section
+      : Object.hasOwn(KEY_HINTS, part)
+        ? KEY_HINTS[part]
+        : undefined;
   }
   return undefined;
 }

@@ -11,8 +11,27 @@ import {
   parseDocument,
   type Document,
   type Node,
+  type Pair,
+  type YAMLMap,
 } from 'yaml';
 import type { SourcePosition } from './errors.js';
+import { POLICY_YAML_OPTIONS } from './yaml-options.js';
+
+/** Each mapping's pairs by key text, built once: every issue looks a key up (4,000 issues, one map). */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      const k = isScalar(p.key) ? String(p.key.value) : undefined;
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
 
 /** Finds the position of `path` (keys and indexes) in `doc`, falling back to the nearest parent. */
 export function positionOf(
@@ -27,10 +46,8 @@ export function positionOf(
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
     if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
-      );
-      if (!pair) break;
+      const pair = pairOf(node, String(segment));
+      if (!pair || !isPair(pair)) break;
       const keyNode = pair.key as Node;
       const last = i === path.length - 1;
       offset = keyNode.range ? keyNode.range[0] : offset;
@@ -66,6 +83,7 @@ export function pathAtOffset(doc: Document, offset: number): (string | number)[]
         if (start === undefined || end === undefined || offset < start || offset >= end) continue;
         path.push(isScalar(key) ? String(key.value) : '?');
         next = value && value.range && offset >= value.range[0] ? value : undefined;
+        break;
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
@@ -87,6 +105,6 @@ export function policyPositions(
   file: string,
 ): (path: readonly (string | number)[]) => SourcePosition {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { ...POLICY_YAML_OPTIONS, lineCounter });
   return (path) => positionOf(doc, lineCounter, file, path, true);
 }

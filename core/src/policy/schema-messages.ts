@@ -24,7 +24,7 @@ function withHint(path: (string | number)[], fallback: string): { why: string; f
     : { why: '', fix: fallback };
 }
 
-/** Describes `error`; `related` are the other errors of the same validation run. */
+/** Describes `error`; `related` are the errors of the same validation run about the same value. */
 export function describeSchemaError(
   error: ErrorObject,
   path: (string | number)[],

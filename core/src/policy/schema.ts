@@ -41,7 +41,7 @@ export const SourceColumn = Type.Object(
     bounds: Type.Optional(Type.Tuple([Type.Number(), Type.Number()])),
     /** Public category domain: values outside it are never released. */
     categories: Type.Optional(
-      Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1 }),
+      Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1, uniqueItems: true }),
     ),
     /** Public range of years of a date column [first, last] (synthesis by year needs no DP discovery). */
     years: Type.Optional(Type.Tuple([Type.Integer(), Type.Integer()])),
@@ -174,7 +174,9 @@ export const DpView = Type.Object(
     ),
     /** Declared GROUP BY keys per column (public); other keys need DP partition selection. */
     public_keys: Type.Optional(
-      NamedRecord(Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1 })),
+      NamedRecord(
+        Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1, uniqueItems: true }),
+      ),
     ),
   },
   closed,

@@ -1,11 +1,12 @@
 /**
  * Cross-reference checks of one view: it names a real source and real columns, operators fit the
  * column types, identifiers never leave unmasked, the privacy unit never enters a synthetic view,
- * quasi-identifiers survive masking.
+ * quasi-identifiers survive masking, public keys fit their column once each.
  */
 import type { MaskOperator, MaskedView, Policy, Source, SourceColumn, View } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { declared } from './lookup.js';
+import { checkKeyList } from './semantics-keys.js';
 
 /** A semantic problem before its position is known. */
 export interface RawSemanticIssue {
@@ -223,11 +224,15 @@ export function checkView(policy: Policy, viewName: string, view: View, add: Add
       false,
     );
   if (view.tier === 'dp')
-    for (const col of Object.keys(view.public_keys ?? {}))
+    for (const [col, keys] of Object.entries(view.public_keys ?? {})) {
+      const type = declared(src.columns, col)?.type;
       if (!view.columns.includes(col))
         add(
           [...base, 'public_keys', col],
           `public keys given for "${col}", which is not a column of this view`,
           'list the column under columns or remove its keys',
         );
+      else if (type !== undefined)
+        checkKeyList(keys, col, type, [...base, 'public_keys', col], add);
+    }
 }

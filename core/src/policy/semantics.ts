@@ -1,13 +1,14 @@
 /**
  * Cross-reference checks the schema cannot express: sources declare their privacy unit, bounds
- * fit the column, views are sound (semantics-views.ts), budgets name real sources and are
- * positive, DP-spending views have a budget, someone is a steward. Fail closed: anything unknown
- * is an issue.
+ * fit the column, public categories fit it once each (semantics-keys.ts), views are sound
+ * (semantics-views.ts), budgets name real sources once each and are positive, DP-spending views
+ * have a budget, someone is a steward. Fail closed: anything unknown is an issue.
  */
 import type { Policy } from './schema.js';
 import { checkView, type AddIssue, type RawSemanticIssue } from './semantics-views.js';
 import { didYouMean } from './suggest.js';
 import { declared } from './lookup.js';
+import { checkKeyList } from './semantics-keys.js';
 
 export type { RawSemanticIssue } from './semantics-views.js';
 
@@ -71,6 +72,14 @@ function checkSources(policy: Policy, add: AddIssue): void {
     }
     for (const [col, decl] of Object.entries(src.columns)) {
       checkDateDomain(name, col, decl, add);
+      if (decl.categories && decl.type !== 'date')
+        checkKeyList(
+          decl.categories,
+          col,
+          decl.type,
+          ['sources', name, 'columns', col, 'categories'],
+          add,
+        );
       if (!decl.bounds) continue;
       const at = ['sources', name, 'columns', col, 'bounds'];
       if (decl.type !== 'integer' && decl.type !== 'number')
@@ -96,7 +105,20 @@ function checkBudgetList(
   add: AddIssue,
 ): void {
   const known = Object.keys(policy.sources);
+  const first = new Map<string, number>();
   (policy[key] ?? []).forEach((budget, i) => {
+    // The gateway enforces one budget per source: a second entry would be shown but never applied.
+    const earlier = first.get(budget.source);
+    if (earlier !== undefined)
+      add(
+        [key, i, 'source'],
+        `source "${budget.source}" already has an entry in ${key} (entry ${earlier + 1}); only one ${key === 'budgets' ? 'budget' : 'publication budget'} per source is enforced, so this one would never apply`,
+        key === 'budgets'
+          ? 'keep one entry per source: merge the two into one with the epsilon, delta and scope (experiment or experiment_user) that should apply'
+          : 'keep one entry per source: merge the two into one with the epsilon and delta that should apply',
+        false,
+      );
+    else first.set(budget.source, i);
     if (!declared(policy.sources, budget.source))
       add(
         [key, i, 'source'],

@@ -44,12 +44,19 @@ function splitPointer(pointer: string): (string | number)[] {
 export function schemaIssues(data: unknown): RawSchemaIssue[] {
   if (validatePolicy(data)) return [];
   const errors = validatePolicy.errors ?? [];
-  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  // Errors by the value they are about: every comparison below is between errors of one value,
+  // so indexing keeps the work linear in the number of errors (4,000 bad columns, 16,000 errors).
+  const atPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = atPath.get(e.instancePath);
+    if (list) list.push(e);
+    else atPath.set(e.instancePath, [e]);
+  }
+  const sameValue = (e: ErrorObject): readonly ErrorObject[] => atPath.get(e.instancePath) ?? [];
   // Errors inside a failed union's branches are explained by the union's own issue.
   const insideUnion = (e: ErrorObject) =>
-    unions.some(
-      (u) =>
-        u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath === u.instancePath,
+    sameValue(e).some(
+      (u) => u !== e && u.keyword === 'anyOf' && e.schemaPath.startsWith(`${u.schemaPath}/`),
     );
   const chosen = errors.filter(
     (e) => e.keyword !== 'oneOf' && e.keyword !== 'if' && !insideUnion(e),
@@ -60,7 +67,7 @@ export function schemaIssues(data: unknown): RawSchemaIssue[] {
   const out: RawSchemaIssue[] = [];
   for (const e of chosen) {
     if (e.keyword === 'discriminator' && isMissingTag(e)) continue;
-    const issue = describeSchemaError(e, splitPointer(e.instancePath), errors);
+    const issue = describeSchemaError(e, splitPointer(e.instancePath), sameValue(e));
     const key =
       e.keyword === 'required' ? `${issue.path.join('.')}|${issue.message}` : issue.path.join('.');
     if (seen.has(key)) continue;

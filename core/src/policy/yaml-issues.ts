@@ -1,9 +1,9 @@
 /**
- * YAML-level problems (syntax, duplicate keys, several documents, anchors/aliases) as PolicyIssues
- * with file:line:column, the nearest key path and a fix. Aliases are refused outright: a policy
- * is read by people reviewing privacy rules, and `*alias` hides what a key really says.
+ * YAML syntax errors (and several documents in one file) as PolicyIssues with file:line:column,
+ * the nearest key path and a fix. What parses but could be misread (aliases, tags, merge keys,
+ * repeated or non-text keys) is checked in yaml-strict.ts.
  */
-import { isAlias, visit, type Document, type LineCounter, type YAMLError } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import type { PolicyIssue } from './errors.js';
 import { pathAtOffset } from './positions.js';
 
@@ -15,10 +15,17 @@ const FIXES: Readonly<Record<string, string>> = {
   MISSING_CHAR: 'add the missing closing quote or bracket',
   BLOCK_AS_IMPLICIT_KEY: 'put a colon and a space after the key, and quote values containing ": "',
   MULTILINE_IMPLICIT_KEY: 'put the key and its colon on one line',
+  RESOURCE_EXHAUSTION:
+    'a policy needs only a few levels (e.g. views → name → columns → column → op): remove the extra nesting',
 };
 
 /** Codes whose fix is unambiguous; for the others the offending line says more than the code. */
-const CODE_ONLY = new Set(['MULTIPLE_DOCS', 'TAB_AS_INDENT', 'MISSING_CHAR']);
+const CODE_ONLY = new Set([
+  'MULTIPLE_DOCS',
+  'TAB_AS_INDENT',
+  'MISSING_CHAR',
+  'RESOURCE_EXHAUSTION',
+]);
 
 const KEY = String.raw`[A-Za-z_][\w.-]*`;
 
@@ -140,31 +147,32 @@ export function yamlErrorIssues(
   file: string,
   source?: string,
 ): PolicyIssue[] {
-  // After the first syntax error the parser's recovery produces follow-on errors that mislead;
-  // report that first one, plus every duplicate key (those are independent of each other).
-  const firstSyntax = errors.find((e) => e.code !== 'DUPLICATE_KEY');
-  const reported = errors.filter((e) => e === firstSyntax || e.code === 'DUPLICATE_KEY');
-  const lines = source?.split(/\r?\n/);
-  return reported.map((e) => {
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    const position = { file, line, column: col };
-    const path = e.code === 'MULTIPLE_DOCS' ? [] : pathAtOffset(doc, e.pos[0]);
-    if (e.code === 'DUPLICATE_KEY') {
-      const key = String(path.at(-1) ?? '');
-      const parent = path.slice(0, -1).join('.') || 'the top level';
-      return {
-        path: path.join('.'),
-        message: `key "${key}" appears twice under ${parent}; YAML keys must be unique`,
-        fix: `remove one of the two "${key}" entries or rename this one`,
+  // After the first syntax error the parser's recovery produces follow-on errors that mislead:
+  // report that first one only.
+  const [e] = errors;
+  if (!e) return [];
+  const { line, col } = lineCounter.linePos(e.pos[0]);
+  const position = { file, line, column: col };
+  if (e.code === 'RESOURCE_EXHAUSTION') {
+    // The parser ran out of stack: the path would be as deep as the nesting, so name its start.
+    return [
+      {
+        path: pathAtOffset(doc, e.pos[0]).slice(0, 3).join('.'),
+        message: 'the policy is nested too deeply to read',
+        fix: FIXES[e.code]!,
         position,
-      };
-    }
-    const message =
-      e.code === 'MULTIPLE_DOCS'
-        ? 'YAML syntax error: the file holds more than one YAML document'
-        : `YAML syntax error: ${e.message.split('\n')[0]}`;
-    const hint = lines && !CODE_ONLY.has(e.code) ? hintFromLines(lines, line - 1, path) : undefined;
-    return {
+      },
+    ];
+  }
+  const path = e.code === 'MULTIPLE_DOCS' ? [] : pathAtOffset(doc, e.pos[0]);
+  const message =
+    e.code === 'MULTIPLE_DOCS'
+      ? 'YAML syntax error: the file holds more than one YAML document'
+      : `YAML syntax error: ${e.message.split('\n')[0]}`;
+  const lines = source?.split(/\r?\n/);
+  const hint = lines && !CODE_ONLY.has(e.code) ? hintFromLines(lines, line - 1, path) : undefined;
+  return [
+    {
       path: (hint?.path ?? trimMisread(path)).join('.'),
       message,
       fix:
@@ -172,25 +180,6 @@ export function yamlErrorIssues(
         FIXES[e.code] ??
         'check indentation, colons, brackets and quotes on this line and the one before',
       position: hint?.at ? { file, line: hint.at.line + 1, column: hint.at.column + 1 } : position,
-    };
-  });
-}
-
-/** One issue per `*alias` in `doc` (anchors and aliases are not allowed in policies). */
-export function aliasIssues(doc: Document, lineCounter: LineCounter, file: string): PolicyIssue[] {
-  const issues: PolicyIssue[] = [];
-  visit(doc, {
-    Alias(_key, node) {
-      if (!isAlias(node)) return;
-      const offset = node.range?.[0] ?? 0;
-      const { line, col } = lineCounter.linePos(offset);
-      issues.push({
-        path: pathAtOffset(doc, offset).join('.'),
-        message: `YAML alias *${node.source} is not allowed in a policy`,
-        fix: 'write the value out in full here (and remove its &anchor) so every rule can be read where it applies',
-        position: { file, line, column: col },
-      });
     },
-  });
-  return issues;
+  ];
 }

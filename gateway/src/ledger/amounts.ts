@@ -70,9 +70,22 @@ export function amount(r: Rational): Amount {
   return { exact: r.toString(), text: r.toDisplayString(), value: r.toNumber() };
 }
 
-/** The policy budget of a source, or a forbidden ServiceError when the policy declares none. */
+/**
+ * The policy budget of a source, or a forbidden ServiceError when the policy declares none — or
+ * several: policy loading refuses that, and a policy built otherwise must not have its first
+ * entry enforced while the others are listed as caps.
+ */
 export function budgetOf(policy: Policy, source: string): Budget {
-  const b = policy.budgets.find((x) => x.source === source);
+  const all = policy.budgets.filter((x) => x.source === source);
+  if (all.length > 1) {
+    throw new ServiceError(
+      'forbidden',
+      'budget.ambiguous',
+      `dataset "${source}" has ${all.length} budgets in the policy and only one can be enforced, so no DP query may spend on it`,
+      `ask a steward to keep one budgets entry for "${source}" (\`privet policy check\` shows where)`,
+    );
+  }
+  const [b] = all;
   if (!b) {
     throw new ServiceError(
       'forbidden',

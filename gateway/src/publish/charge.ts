@@ -231,7 +231,17 @@ export class PublicationLedger {
   }
 
   private budget(source: string, view: string) {
-    const b = this.policy.publication_budgets?.find((x) => x.source === source);
+    // Policy loading refuses a second entry for a source; a policy built otherwise must not have
+    // its first entry enforced while the others are listed.
+    const all = (this.policy.publication_budgets ?? []).filter((x) => x.source === source);
+    if (all.length > 1) {
+      throw new PublishError(
+        view,
+        `dataset "${source}" has ${all.length} publication budgets and only one can be enforced, so no synthetic view of it may be published`,
+        `keep one entry for "${source}" under publication_budgets in the policy (\`privet policy check\` shows where)`,
+      );
+    }
+    const [b] = all;
     if (!b) {
       throw new PublishError(
         view,

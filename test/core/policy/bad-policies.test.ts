@@ -95,7 +95,7 @@ const CASES: Record<string, Case> = {
   'synthetic-prefix-not-mapping': { line: 33, column: 13, path: 'views.people_synthetic.prefix', what: /must be a mapping of keys to values, not 3; expected string columns to synthesize as their first N characters/, fix: /prefix: \{ zip: 3 \}/, edit: ['    epsilon: 1\n', '    prefix: 3\n    epsilon: 1\n'] },
   'synthetic-prefix-zero': { line: 33, column: 20, path: 'views.people_synthetic.prefix.zip', what: /must be at least 1, not 0/, fix: /use a value at least 1/, edit: ['    epsilon: 1\n', '    prefix: { zip: 0 }\n    epsilon: 1\n'] },
   'synthetic-epsilon-zero': { line: 33, column: 14, path: 'views.people_synthetic.epsilon', what: /must be greater than 0, not 0/, fix: /epsilon: 1/ },
-  'synthetic-delta-one': { line: 34, column: 12, path: 'views.people_synthetic.delta', what: /must be less than 1, not 1/, fix: /delta: '1e-6'/ },
+  'synthetic-delta-one': { line: 34, column: 12, path: 'views.people_synthetic.delta', what: /must be less than 1, not 1; expected a number greater than 0 and less than 1/, fix: /^write e\.g\. delta: 1\.0e-6$/ },
   'bad-role': { line: 41, column: 37, path: 'users.ana.roles.0', what: /"admin" is not a valid role/, fix: /use one of: analyst, reviewer, steward/ },
   'role-listed-twice': { line: 41, column: 46, path: 'users.ana.roles.1', what: /lists "analyst" twice/, fix: /remove the repeated entry/ },
   'missing-steward': { line: 40, column: 1, path: 'users', what: /no user has the steward role/, fix: /give at least one user the steward role/ },
