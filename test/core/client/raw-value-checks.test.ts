@@ -143,6 +143,7 @@ describe('RawValueChecks: calls to one gateway and experiment take turns', () =>
     // A log growing every 5 ms for about a second: 200 contents, each asked for urgently.
     const asked: Promise<{ state: string }>[] = [];
     let text = '';
+    const started = performance.now();
     for (let i = 0; i < 200; i++) {
       text += `step ${i}\n`;
       asked.push(checks.check(slow, 'exp-1', stream(text), '', true));
@@ -184,6 +185,7 @@ describe('RawValueChecks: calls to one gateway and experiment take turns', () =>
     let generation = 0;
     const asked: Promise<{ state: string } | null>[] = [];
     let text = '';
+    const started = performance.now();
     for (let i = 0; i < 200; i++) {
       text += i === 100 ? 'Ada Lindqvist3\n' : `step ${i}\n`;
       const mine = ++generation;
@@ -193,7 +195,13 @@ describe('RawValueChecks: calls to one gateway and experiment take turns', () =>
     const verdicts = await Promise.all(asked);
     const lookups = gw.calls.reduce((n, c) => n + c.outputs.length, 0);
     assert.equal(lookups, gw.calls.length, 'one content per call: the newest');
-    assert.ok(gw.calls.length <= 15, `${gw.calls.length} calls for 200 contents`);
+    // At most one call per 100 ms (plus the first and the last), however slow the loop ran on a
+    // busy machine: far fewer than the 200 contents.
+    const allowed = Math.ceil((performance.now() - started) / 100) + 2;
+    assert.ok(
+      gw.calls.length <= Math.min(allowed, 40),
+      `${gw.calls.length} calls for 200 contents in ${allowed - 2} × 100 ms`,
+    );
     assert.equal(verdicts.filter((v) => v !== null).length, lookups, 'the rest were not asked');
     assert.equal(verdicts.at(-1)?.state, 'raw', 'the last content, holding the value, is found');
     assert.equal(verdicts[50]?.state ?? null, null);
