@@ -87,6 +87,40 @@ describe('language server and runner agree with the gateway', () => {
     assert.equal(raw.problems[0]?.code, 'raw-source');
   });
 
+  it('completes only views a Run would read: requested by the experiment and published', async () => {
+    const names = (await analyzer.completionViews()).map((v) => v.name).sort();
+    assert.deepEqual(names, ['people_dp', 'people_masked'], 'people_later is not published yet');
+    const dpOnly = new SqlAnalyzer(client, new SqlEngine(wasmDir), undefined, 0);
+    assert.deepEqual(
+      (await dpOnly.completionViews()).map((v) => v.name).sort(),
+      ['people_dp', 'people_masked'],
+      'with no experiment: every published view',
+    );
+    t.gateway.services.experiments.propose(
+      { user: 'ana', roles: ['analyst'] },
+      {
+        id: 'exp-complete-dp',
+        title: 'DP only',
+        purpose: 'Counts through the dp view',
+        dataCategories: ['income'],
+        views: ['people_dp'],
+        analyses: ['counts'],
+        expectedOutputs: ['tables'],
+      },
+    );
+    t.gateway.services.experiments.approve(
+      { user: 'stu', roles: ['steward'] },
+      'exp-complete-dp',
+      'ok',
+    );
+    const narrow = new SqlAnalyzer(client, new SqlEngine(wasmDir), 'exp-complete-dp', 0);
+    assert.deepEqual(
+      (await narrow.completionViews()).map((v) => v.name),
+      ['people_dp'],
+      'an experiment that requested only people_dp',
+    );
+  });
+
   it('refuses a malformed -- privet: option in both, before the gateway prices anything', async () => {
     const before0 = (await client.budget(EXPERIMENT)).budgets[0]!.spent.epsilon.exact;
     for (const sql of [

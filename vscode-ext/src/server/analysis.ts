@@ -77,6 +77,17 @@ export class SqlAnalyzer {
     return (await this.readCatalog()).views;
   }
 
+  /**
+   * The views a query can read, for completion: published (dp views never need to be) and, when
+   * an experiment is selected, among those it requested — what a Run would not refuse.
+   */
+  async completionViews(): Promise<ViewSummary[]> {
+    const { views, experiment } = await this.readCatalog();
+    return [...views.values()].filter(
+      (v) => (v.tier === 'dp' || v.published) && (!experiment || experiment.views.includes(v.name)),
+    );
+  }
+
   /** GET /views and the selected experiment, reused for catalogTtlMs; a failed read is not kept. */
   private readCatalog(): Promise<Catalog> {
     const now = Date.now();

@@ -158,8 +158,7 @@ connection.onHover(async (params): Promise<Hover | null> => {
 
 connection.onCompletion(async () => {
   if (!analyzer) return [];
-  const views = await analyzer.viewMap();
-  const items = [...views.values()].flatMap((v) => [
+  const items = (await analyzer.completionViews()).flatMap((v) => [
     {
       label: v.name,
       kind: CompletionItemKind.Class,
