@@ -143,7 +143,6 @@ describe('RawValueChecks: calls to one gateway and experiment take turns', () =>
     // A log growing every 5 ms for about a second: 200 contents, each asked for urgently.
     const asked: Promise<{ state: string }>[] = [];
     let text = '';
-    const started = performance.now();
     for (let i = 0; i < 200; i++) {
       text += `step ${i}\n`;
       asked.push(checks.check(slow, 'exp-1', stream(text), '', true));
