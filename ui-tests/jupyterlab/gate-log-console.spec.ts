@@ -2,12 +2,15 @@
  * JupyterLab's Log Console (at level "info") shows every kernel output message again as an entry
  * of its own, rendered through the notebook's gated registry but outside any cell. The gate checks
  * those entries as one stream, as in a cell: an address written in two parts a second and a half
- * apart is held there too, both entries, never drawn.
+ * apart is held there too, both entries, never drawn. The entry that completes it can be sent
+ * for review from there.
  */
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openPanel } from '../support/lab.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
+import { requestReviewId } from '../support/review.js';
+import type { ReviewRequest } from '@privet/core/protocol';
 
 const env = uiTestEnv();
 const run = Date.now().toString(36);
@@ -45,5 +48,21 @@ test('kernel output in the Log Console is checked across its entries', async ({ 
   await expect(log.getByText(`${user}@exa`)).toHaveCount(0);
   await expect(log.getByText('mple.org')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/ui-screenshots/log-console-held.png' });
+
+  // The entry that completes the address can be sent for review from the Log Console: the
+  // reviewer gets the output with the earlier entry as its stream context and the notebook's
+  // path, but no cell (the Log Console does not say which cell printed it).
+  const own = log.locator('.jp-Privet-held:not([data-state="with-stream"])');
+  await expect(own).toHaveCount(1);
+  const reviewId = await requestReviewId(page, own, `Log Console entry ${run}`);
+  const response = await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}`, {
+    headers: { authorization: `Bearer ${env.tokens.rita!}` },
+  });
+  expect(response.status).toBe(200);
+  const review = (await response.json()) as ReviewRequest;
+  expect(review.justification).toBe(`Log Console entry ${run}`);
+  expect(review.findings.map((f) => f.rule)).toContain('email');
+  expect(review.notebook).toMatch(/\.ipynb$/);
+  expect(review.cellIndex).toBeUndefined();
   await openPanel(page);
 });
