@@ -9,7 +9,13 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { DP_RELEASE_MIME_TYPE, type BudgetResponse } from '@privet/core/protocol';
 import type { DisplayOutput, ErrorOutput } from '@privet/core';
-import { startTestGateway, EXPERIMENT, PEOPLE, type TestGateway } from '../gateway/http/fixture.js';
+import {
+  approveExperiment,
+  startTestGateway,
+  EXPERIMENT,
+  PEOPLE,
+  type TestGateway,
+} from '../gateway/http/fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { SqlEngine } from '../../vscode-ext/src/sql/engine.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
@@ -124,23 +130,7 @@ describe('Privet SQL cell runner against a real gateway', () => {
     const first = await new SqlCellRunner(client, engine, EXPERIMENT).run(sql);
     assert.equal(first.kind, 'rows', JSON.stringify(first.outputs));
     // A second approved experiment that did not request people_masked.
-    t.gateway.services.experiments.propose(
-      { user: 'ana', roles: ['analyst'] },
-      {
-        id: 'exp-dp-only',
-        title: 'DP only',
-        purpose: 'Counts through the dp view',
-        dataCategories: ['income'],
-        views: ['people_dp'],
-        analyses: ['counts'],
-        expectedOutputs: ['tables'],
-      },
-    );
-    t.gateway.services.experiments.approve(
-      { user: 'stu', roles: ['steward'] },
-      'exp-dp-only',
-      'ok',
-    );
+    approveExperiment(t.gateway, 'exp-dp-only', ['people_dp']);
     const other = await new SqlCellRunner(client, engine, 'exp-dp-only').run(sql);
     assert.equal(other.kind, 'error', 'the rows loaded for the first experiment are gone');
     assert.match((other.outputs[0] as ErrorOutput).evalue, /people_masked/);

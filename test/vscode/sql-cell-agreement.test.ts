@@ -9,7 +9,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DisplayOutput, ErrorOutput } from '@privet/core';
-import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
+import {
+  approveExperiment,
+  startTestGateway,
+  EXPERIMENT,
+  type TestGateway,
+} from '../gateway/http/fixture.js';
 import { loadPolicyFile } from '../../gateway/src/policy-file.js';
 import { publishViews } from '../../gateway/src/publish/index.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
@@ -96,23 +101,7 @@ describe('language server and runner agree with the gateway', () => {
       ['people_dp', 'people_masked'],
       'with no experiment: every published view',
     );
-    t.gateway.services.experiments.propose(
-      { user: 'ana', roles: ['analyst'] },
-      {
-        id: 'exp-complete-dp',
-        title: 'DP only',
-        purpose: 'Counts through the dp view',
-        dataCategories: ['income'],
-        views: ['people_dp'],
-        analyses: ['counts'],
-        expectedOutputs: ['tables'],
-      },
-    );
-    t.gateway.services.experiments.approve(
-      { user: 'stu', roles: ['steward'] },
-      'exp-complete-dp',
-      'ok',
-    );
+    approveExperiment(t.gateway, 'exp-complete-dp', ['people_dp']);
     const narrow = new SqlAnalyzer(client, new SqlEngine(wasmDir), 'exp-complete-dp', 0);
     assert.deepEqual(
       (await narrow.completionViews()).map((v) => v.name),

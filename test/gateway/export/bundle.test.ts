@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign, createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { rawPublicKey } from '../../../gateway/src/export/signing-key.js';
 import { filterNotebook } from '../../../gateway/src/export/filter.js';
 import { filterWithLookups } from '../../../gateway/src/export/lookups.js';
 import { LeakIndex } from '../../../gateway/src/leak/leak-index.js';
+import { privet } from '../run-cli.js';
 import { OutputCheckWorker } from '../../../gateway/src/leak/output-worker.js';
 import {
   EXPERIMENT,
@@ -272,41 +272,19 @@ describe('export bundles', () => {
     const tampered = clone(bundle);
     tampered.manifest.outputs[0]!.status = 'approved';
     writeFileSync(bad, JSON.stringify(tampered));
-    const run = (file: string, ...args: string[]) =>
-      spawnSync(
-        process.execPath,
-        [
-          '--conditions=privet-source',
-          '--import',
-          'tsx',
-          'gateway/src/cli.ts',
-          'export',
-          'verify',
-          file,
-          ...args,
-        ],
-        { encoding: 'utf8', timeout: 60_000 },
-      );
+    const run = (file: string, ...args: string[]) => privet('export', 'verify', file, ...args);
     const ok = run(good, '--state', g.stateDir);
-    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /ok .* 2 passed, 1 approved, 4 withheld outputs; 3 cell source/);
     const failed = run(bad, '--public-key', trusted.toString('base64'));
-    assert.equal(failed.status, 1);
+    assert.equal(failed.code, 1);
     assert.match(failed.stderr, /NOT verified/);
   });
   test('`privet export create` builds a bundle on the gateway host that verifies', () => {
     const nbFile = join(g.dir, 'income.ipynb');
     const out = join(g.dir, 'cli-bundle.json');
     writeFileSync(nbFile, JSON.stringify(notebook()));
-    const cli = (...args: string[]) =>
-      spawnSync(
-        process.execPath,
-        ['--conditions=privet-source', '--import', 'tsx', 'gateway/src/cli.ts', 'export', ...args],
-        {
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
+    const cli = (...args: string[]) => privet('export', ...args);
     const created = cli(
       'create',
       '--notebook',
@@ -322,20 +300,20 @@ describe('export bundles', () => {
       '--out',
       out,
     );
-    assert.equal(created.status, 0, created.stderr);
+    assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /"withheld":4/);
     const cliBundle = JSON.parse(readFileSync(out, 'utf8')) as ExportBundle;
     assert.equal(cliBundle.manifest.keyId, bundle.manifest.keyId);
     assert.ok(!readFileSync(out, 'utf8').includes(RAW_EMAIL));
     const verified = cli('verify', out, '--state', g.stateDir);
-    assert.equal(verified.status, 0, verified.stderr);
+    assert.equal(verified.code, 0, verified.stderr);
     // A wrong path or a file that is not JSON: said plainly, never quoting the file's text.
     const missing = cli('verify', out + '.missing', '--state', g.stateDir);
-    assert.equal(missing.status, 1);
+    assert.equal(missing.code, 1);
     assert.match(missing.stderr, /\.missing: does not exist\. Fix: pass the bundle file/);
     writeFileSync(out + '.bad', `{"email": "${RAW_EMAIL}"`);
     const notJson = cli('verify', out + '.bad', '--state', g.stateDir);
-    assert.equal(notJson.status, 1);
+    assert.equal(notJson.code, 1);
     assert.match(notJson.stderr, /\.bad: is not valid JSON\. Fix: pass the bundle file/);
     assert.ok(!notJson.stderr.includes(RAW_EMAIL));
     const outsider = cli(
@@ -353,7 +331,7 @@ describe('export bundles', () => {
       '--out',
       out + '.x',
     );
-    assert.equal(outsider.status, 2);
+    assert.equal(outsider.code, 2);
     assert.match(outsider.stderr, /Fix:/);
   });
   test('exports are audited; outsiders and reviewers cannot export', async () => {

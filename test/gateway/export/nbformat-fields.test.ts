@@ -7,7 +7,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { canonicalSha256 } from '../../../gateway/src/export/canonical-hash.js';
 import { verifyBundle } from '../../../gateway/src/export/verify.js';
 import { keyIdOf, rawPublicKey } from '../../../gateway/src/export/signing-key.js';
 import { HttpError } from '../../../gateway/src/http/errors.js';
+import { privet } from '../run-cli.js';
 import {
   EXPERIMENT,
   PASSING,
@@ -363,31 +363,16 @@ describe('export verify: the bundle envelope', () => {
     const file = join(dir, 'bundle.json');
     const verify = (b: unknown, ...args: string[]) => {
       writeFileSync(file, JSON.stringify(b));
-      return spawnSync(
-        process.execPath,
-        [
-          '--conditions=privet-source',
-          '--import',
-          'tsx',
-          'gateway/src/cli.ts',
-          'export',
-          'verify',
-          file,
-          '--public-key',
-          key.toString('base64'),
-          ...args,
-        ],
-        { encoding: 'utf8', timeout: 60_000 },
-      );
+      return privet('export', 'verify', file, '--public-key', key.toString('base64'), ...args);
     };
     const ok = verify(bundle, '--experiment', EXPERIMENT);
-    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /ok .*; exported from experiment exp-review by ana at 2026-01-02/);
     const elsewhere = verify(bundle, '--experiment', 'exp-other');
-    assert.equal(elsewhere.status, 1);
+    assert.equal(elsewhere.code, 1);
     assert.match(elsewhere.stderr, /not exported from experiment "exp-other"/);
     const extra = verify({ ...bundle, attachments: { 'held.html': `<td>${SSN}</td>` } });
-    assert.equal(extra.status, 1);
+    assert.equal(extra.code, 1);
     assert.match(extra.stderr, /1 field\(s\) besides format/);
     assert.ok(!extra.stderr.includes(SSN));
     rmSync(dir, { recursive: true, force: true });
@@ -402,29 +387,21 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
   after(async () => g.stop());
 
   const create = (nbFile: string, out: string) =>
-    spawnSync(
-      process.execPath,
-      [
-        '--conditions=privet-source',
-        '--import',
-        'tsx',
-        'gateway/src/cli.ts',
-        'export',
-        'create',
-        '--notebook',
-        nbFile,
-        '--experiment',
-        EXPERIMENT,
-        '--user',
-        'ana',
-        '--policy',
-        join(g.dir, 'policy.yaml'),
-        '--state',
-        g.stateDir,
-        '--out',
-        out,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
+    privet(
+      'export',
+      'create',
+      '--notebook',
+      nbFile,
+      '--experiment',
+      EXPERIMENT,
+      '--user',
+      'ana',
+      '--policy',
+      join(g.dir, 'policy.yaml'),
+      '--state',
+      g.stateDir,
+      '--out',
+      out,
     );
 
   test('a "__proto__" key is refused naming the file, and nothing is written', () => {
@@ -441,7 +418,7 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
       `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"cell_type":"code","source":"t","metadata":{},"execution_count":1,"outputs":[${output}]}]}`,
     );
     const r = create(nbFile, out);
-    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
       /^privet export create: .*proto\.ipynb: holds a "__proto__" or "constructor\.prototype" key, which the gateway refuses\. Fix: remove that key/,
@@ -454,7 +431,7 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
       `{"nbformat":4,"nbformat_minor":5,"metadata":{"constructor":{"prototype":{"x":"${SSN}"}}},"cells":[]}`,
     );
     const c = create(nbFile, out);
-    assert.equal(c.status, 2, c.stderr);
+    assert.equal(c.code, 2, c.stderr);
     assert.match(c.stderr, /proto\.ipynb: holds a "__proto__" or "constructor\.prototype" key/);
     assert.equal(existsSync(out), false);
   });
@@ -463,11 +440,11 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
     const nbFile = join(g.dir, 'broken.ipynb');
     writeFileSync(nbFile, `{"cells": [{"source": "SSN ${SSN}"`);
     const r = create(nbFile, join(g.dir, 'broken-bundle.json'));
-    assert.equal(r.status, 2);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /broken\.ipynb: is not valid JSON\. Fix: pass the \.ipynb file/);
     assert.ok(!r.stderr.includes(SSN));
     const missing = create(join(g.dir, 'missing.ipynb'), join(g.dir, 'missing-bundle.json'));
-    assert.equal(missing.status, 2);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing\.ipynb: does not exist\. Fix:/);
   });
 
@@ -495,7 +472,7 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
       JSON.stringify({ nbformat: 4, metadata: {}, cells: [{ cell_type: SSN, source: 'b' }] }),
     );
     const r = create(nbFile, join(g.dir, 'odd-bundle.json'));
-    assert.equal(r.status, 2);
+    assert.equal(r.code, 2);
     assert.match(
       r.stderr,
       /cell 0 of the notebook has a missing or unknown "cell_type".*Fix: make cell 0/,

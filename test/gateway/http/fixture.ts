@@ -62,19 +62,7 @@ export async function startTestGateway(corsOrigins: string[] = []): Promise<Test
     issueTokensFor: ['ana', 'rev', 'stu'],
   });
   // The analyst works inside an experiment approved by the steward (four eyes).
-  gateway.services.experiments.propose(
-    { user: 'ana', roles: ['analyst'] },
-    {
-      id: EXPERIMENT,
-      title: 'Income by city',
-      purpose: 'Test queries over the fixture',
-      dataCategories: ['income'],
-      views: ['people_masked', 'people_later', 'people_dp'],
-      analyses: ['counts', 'means'],
-      expectedOutputs: ['tables'],
-    },
-  );
-  gateway.services.experiments.approve({ user: 'stu', roles: ['steward'] }, EXPERIMENT, 'ok');
+  approveExperiment(gateway, EXPERIMENT, ['people_masked', 'people_later', 'people_dp']);
   return {
     gateway,
     dir,
@@ -92,4 +80,21 @@ export async function startTestGateway(corsOrigins: string[] = []): Promise<Test
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Ana proposes experiment `id` requesting `views`, and stu (steward) approves it. */
+export function approveExperiment(gateway: RunningGateway, id: string, views: string[]): void {
+  gateway.services.experiments.propose(
+    { user: 'ana', roles: ['analyst'] },
+    {
+      id,
+      title: id === EXPERIMENT ? 'Income by city' : `Experiment ${id}`,
+      purpose: 'Test queries over the fixture',
+      dataCategories: ['income'],
+      views,
+      analyses: ['counts', 'means'],
+      expectedOutputs: ['tables'],
+    },
+  );
+  gateway.services.experiments.approve({ user: 'stu', roles: ['steward'] }, id, 'ok');
 }
