@@ -29,6 +29,7 @@ import {
   spendCountQuery,
   startReviewGateway,
   type ReviewGateway,
+  exportCreate,
 } from '../review/fixture.js';
 
 let g: ReviewGateway;
@@ -285,21 +286,7 @@ describe('export bundles', () => {
     const out = join(g.dir, 'cli-bundle.json');
     writeFileSync(nbFile, JSON.stringify(notebook()));
     const cli = (...args: string[]) => privet('export', ...args);
-    const created = cli(
-      'create',
-      '--notebook',
-      nbFile,
-      '--experiment',
-      EXPERIMENT,
-      '--user',
-      'ana',
-      '--policy',
-      join(g.dir, 'policy.yaml'),
-      '--state',
-      g.stateDir,
-      '--out',
-      out,
-    );
+    const created = exportCreate(g, nbFile, out);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /"withheld":4/);
     const cliBundle = JSON.parse(readFileSync(out, 'utf8')) as ExportBundle;
@@ -316,21 +303,7 @@ describe('export bundles', () => {
     assert.equal(notJson.code, 1);
     assert.match(notJson.stderr, /\.bad: is not valid JSON\. Fix: pass the bundle file/);
     assert.ok(!notJson.stderr.includes(RAW_EMAIL));
-    const outsider = cli(
-      'create',
-      '--notebook',
-      nbFile,
-      '--experiment',
-      EXPERIMENT,
-      '--user',
-      'bob',
-      '--policy',
-      join(g.dir, 'policy.yaml'),
-      '--state',
-      g.stateDir,
-      '--out',
-      out + '.x',
-    );
+    const outsider = exportCreate(g, nbFile, out + '.x', 'bob');
     assert.equal(outsider.code, 2);
     assert.match(outsider.stderr, /Fix:/);
   });

@@ -27,6 +27,7 @@ import {
   smallCellTable,
   startReviewGateway,
   type ReviewGateway,
+  exportCreate,
 } from '../review/fixture.js';
 
 const RULES = {
@@ -386,23 +387,7 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
   });
   after(async () => g.stop());
 
-  const create = (nbFile: string, out: string) =>
-    privet(
-      'export',
-      'create',
-      '--notebook',
-      nbFile,
-      '--experiment',
-      EXPERIMENT,
-      '--user',
-      'ana',
-      '--policy',
-      join(g.dir, 'policy.yaml'),
-      '--state',
-      g.stateDir,
-      '--out',
-      out,
-    );
+  const create = (nbFile: string, out: string) => exportCreate(g, nbFile, out);
 
   test('a "__proto__" key is refused naming the file, and nothing is written', () => {
     const hidden = `<table><tr><td>HIV</td><td>1</td></tr></table> SSN ${SSN}`;

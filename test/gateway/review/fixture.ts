@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DpQueryResponse, DpRelease } from '@privet/core';
 import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
+import { privet, type CliRun } from '../run-cli.js';
 
 /** The experiment ana and ria work in (approved by the steward). */
 export const EXPERIMENT = 'exp-review';
@@ -176,4 +177,30 @@ export async function spendCountQuery(g: ReviewGateway): Promise<DpRelease> {
   });
   if (q.status !== 200) throw new Error(`the DP query failed with ${q.status}`);
   return ((await q.json()) as DpQueryResponse).release;
+}
+
+/** Runs `privet export create` on the gateway host for `user` in the experiment, writing `out`. */
+export function exportCreate(
+  g: ReviewGateway,
+  notebook: string,
+  out: string,
+  user = 'ana',
+): CliRun {
+  const policy = join(g.dir, 'policy.yaml');
+  return privet(
+    'export',
+    'create',
+    '--notebook',
+    notebook,
+    '--experiment',
+    EXPERIMENT,
+    '--user',
+    user,
+    '--policy',
+    policy,
+    '--state',
+    g.stateDir,
+    '--out',
+    out,
+  );
 }
