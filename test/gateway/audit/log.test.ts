@@ -13,6 +13,7 @@ import {
   verifyAuditDb,
   type Db,
 } from '../../../gateway/src/audit/index.js';
+import { tamper } from './fixture.js';
 
 let dir: string;
 let path: string;
@@ -33,16 +34,6 @@ function fill(n: number): void {
       },
     });
   }
-}
-
-/** Tampering as someone with write access to the file would: drop the triggers first. */
-function tamper(sql: string): void {
-  const raw = openDurableDb(path);
-  raw.exec(
-    'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;',
-  );
-  raw.exec(sql);
-  raw.close();
 }
 
 beforeEach(() => {
@@ -134,7 +125,7 @@ describe('audit log', () => {
     test(`verification catches ${what} even with the triggers dropped`, async () => {
       fill(10);
       assert.equal((await verifyAuditDb(path)).ok, true);
-      tamper(sql);
+      tamper(path, sql);
       const r = await verifyAuditDb(path);
       assert.equal(r.ok, false, `${what} went unnoticed`);
       assert.equal(r.firstBad?.index, index, r.message);
@@ -148,8 +139,11 @@ describe('audit log', () => {
     fill(10);
     const anchor = log.head();
     assert.ok(anchor);
-    tamper(`DELETE FROM audit_log WHERE seq >= 8;
-            UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit_log WHERE seq = 7);`);
+    tamper(
+      path,
+      `DELETE FROM audit_log WHERE seq >= 8;
+            UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit_log WHERE seq = 7);`,
+    );
     assert.equal((await verifyAuditDb(path)).ok, true, 'consistent without an outside anchor');
     const r = await verifyAuditDb(path, [anchor]);
     assert.equal(r.ok, false);

@@ -1,14 +1,10 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@privet/core/record/index';
 import {
-  AuditLog,
   formatAnchor,
-  openDurableDb,
+  type AuditLog,
   verifyAuditDb,
   type Db,
 } from '../../../gateway/src/audit/index.js';
@@ -18,21 +14,15 @@ import {
   readCheckpoint,
 } from '../../../gateway/src/audit/retention.js';
 import { privet } from '../run-cli.js';
+import { DAY, openClockedLog, type ClockedLog } from './fixture.js';
 
-const DAY = 86_400_000;
+let fx: ClockedLog;
 let dir: string;
 let path: string;
 let db: Db;
 let log: AuditLog;
-const now = { t: 0 };
-
-/** Appends `n` entries `step` ms apart starting at the current clock, advancing it. */
-function fill(n: number, step = DAY): void {
-  for (let i = 0; i < n; i++) {
-    log.append({ actor: 'alice', action: 'view.access', experiment: 'e', subject: `v${i}` });
-    now.t += step;
-  }
-}
+let now: { t: number };
+let fill: ClockedLog['fill'];
 
 /**
  * Prunes through the newest entry the way someone with write access could (or as pruneAuditLog
@@ -61,16 +51,11 @@ function forgePrune(details: { [key: string]: JsonValue }): void {
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'privet-audit-forgery-'));
-  path = join(dir, 'privet.db'); // a state folder, as `privet audit verify --state` reads
-  db = openDurableDb(path);
-  now.t = Date.parse('2026-01-01T00:00:00.000Z');
-  log = new AuditLog(db, () => new Date(now.t));
+  // privet.db: a state folder, as `privet audit verify --state` reads
+  fx = openClockedLog('privet-audit-forgery-', 'privet.db');
+  ({ dir, path, db, log, now, fill } = fx);
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => fx.close());
 
 describe('anchors and the retention checkpoint', () => {
   test('(A) a wiped log with a checkpoint forged exactly at the anchor is not confirmed', async () => {

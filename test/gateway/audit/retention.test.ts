@@ -1,12 +1,9 @@
 import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  AuditLog,
   openDurableDb,
   verifyAuditDb,
+  type AuditLog,
   type Db,
 } from '../../../gateway/src/audit/index.js';
 import { canonicalJson } from '@privet/core/record/index';
@@ -16,31 +13,14 @@ import {
   pruneAuditLog,
   readCheckpoint,
 } from '../../../gateway/src/audit/retention.js';
+import { DAY, openClockedLog, tamper, type ClockedLog } from './fixture.js';
 
-const DAY = 86_400_000;
-let dir: string;
+let fx: ClockedLog;
 let path: string;
 let db: Db;
 let log: AuditLog;
-const now = { t: Date.parse('2026-01-01T00:00:00.000Z') };
-
-/** Appends `n` entries, one per day starting at the current clock, advancing it. */
-function fill(n: number): void {
-  for (let i = 0; i < n; i++) {
-    log.append({ actor: 'alice', action: 'view.access', experiment: 'e', subject: `v${i}` });
-    now.t += DAY;
-  }
-}
-
-/** Tampering as someone with write access to the file would: drop the triggers first. */
-function tamper(sql: string): void {
-  const raw = openDurableDb(path);
-  raw.exec(
-    'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;',
-  );
-  raw.exec(sql);
-  raw.close();
-}
+let now: { t: number };
+let fill: ClockedLog['fill'];
 
 function seqs(): number[] {
   return db
@@ -50,16 +30,10 @@ function seqs(): number[] {
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'privet-audit-retention-'));
-  path = join(dir, 'state.db');
-  db = openDurableDb(path);
-  now.t = Date.parse('2026-01-01T00:00:00.000Z');
-  log = new AuditLog(db, () => new Date(now.t));
+  fx = openClockedLog('privet-audit-retention-');
+  ({ path, db, log, now, fill } = fx);
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => fx.close());
 
 describe('audit retention', () => {
   test('prunes entries older than the period behind a checkpoint; the rest still verifies', async () => {
@@ -136,7 +110,7 @@ describe('audit retention', () => {
       prevHash: cp.hash,
     };
     const hash = hashEntrySync(body);
-    tamper(`DELETE FROM audit_log`);
+    tamper(path, `DELETE FROM audit_log`);
     const raw = openDurableDb(path);
     ensureCheckpointTable(raw);
     raw
@@ -181,7 +155,7 @@ describe('audit retention', () => {
       fill(8); // #0…#7; now day 8
       pruneAuditLog(log, 4, new Date(now.t)); // prunes #0…#3, appends #8
       assert.equal((await verifyAuditDb(path)).ok, true);
-      tamper(sql);
+      tamper(path, sql);
       const v = await verifyAuditDb(path);
       assert.equal(v.ok, false, `not detected: ${what}`);
       assert.match(v.message, /Fix:/);

@@ -51,6 +51,16 @@ const INACTIVE_FIX: Partial<Record<LifecycleState, string>> = {
   dissolved: 'propose a new experiment',
 };
 
+/** Whether a view has rows to query: dp views never need publishing, masked and synthetic do. */
+function hasRows(view: ViewSummary): boolean {
+  return view.tier === 'dp' || view.published;
+}
+
+/** Whether the selected experiment (none selected: any) requested the view. */
+function requestedBy(experiment: Experiment | undefined, view: ViewSummary): boolean {
+  return !experiment || experiment.views.includes(view.name);
+}
+
 /** What the gateway lists for the signed-in user: every view, and the selected experiment. */
 interface Catalog {
   /** Every policy view by lowercased name (DuckDB names are case-insensitive, quoted or not). */
@@ -83,9 +93,7 @@ export class SqlAnalyzer {
    */
   async completionViews(): Promise<ViewSummary[]> {
     const { views, experiment } = await this.readCatalog();
-    return [...views.values()].filter(
-      (v) => (v.tier === 'dp' || v.published) && (!experiment || experiment.views.includes(v.name)),
-    );
+    return [...views.values()].filter((v) => hasRows(v) && requestedBy(experiment, v));
   }
 
   /** GET /views and the selected experiment, reused for catalogTtlMs; a failed read is not kept. */
@@ -219,7 +227,7 @@ export class SqlAnalyzer {
     }
     for (const name of tables) {
       const view = catalog.views.get(name)!;
-      if (e && !e.views.includes(view.name)) {
+      if (e && !requestedBy(e, view)) {
         problems.push({
           ...at(name),
           severity: 'error',
@@ -227,7 +235,7 @@ export class SqlAnalyzer {
           message: `view "${view.name}" is not among the views experiment "${e.id}" requested (${e.views.join(', ')}). Fix: use one of those, or propose an experiment that requests "${view.name}"`,
         });
       }
-      if (view.tier !== 'dp' && !view.published) {
+      if (!hasRows(view)) {
         problems.push({
           ...at(name),
           severity: 'error',
