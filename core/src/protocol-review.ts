@@ -141,6 +141,11 @@ export interface ExportManifest {
   outputs: ExportManifestOutput[];
   /** Cells whose source (markdown, code or raw text) was replaced by a placeholder. */
   withheldSources: ExportManifestSource[];
+  /**
+   * Rules under which the notebook's kernel and language names were left out (they held what the
+   * export check holds); absent when they were kept or there were none.
+   */
+  withheldKernelNames?: string[];
 }
 
 /** POST /exports (analyst in the experiment, steward): a notebook to export. */

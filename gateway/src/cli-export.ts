@@ -209,9 +209,11 @@ export function addExportCommands(program: Command): void {
             {},
           );
           const sources = bundle.manifest.withheldSources.length;
+          const names = bundle.manifest.withheldKernelNames;
           console.log(
             `wrote ${opts.out}: ${JSON.stringify(counts)}` +
-              (sources > 0 ? `; ${sources} cell source(s) withheld` : ''),
+              (sources > 0 ? `; ${sources} cell source(s) withheld` : '') +
+              (names ? `; kernel names withheld (${names.join(', ')})` : ''),
           );
         } catch (error) {
           if (error instanceof HttpError) {

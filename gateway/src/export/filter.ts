@@ -81,6 +81,8 @@ export interface FilteredNotebook {
   notebookHash: string;
   outputs: ExportManifestOutput[];
   withheldSources: ExportManifestSource[];
+  /** Rules the kernel and language names were left out under (undefined: kept or none). */
+  withheldKernelNames?: string[];
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -364,9 +366,17 @@ export async function filterNotebook(
   const finishing: (() => void)[] = [];
   // The kernel's names are checked as a code cell's source is; anything found drops them all.
   let metadata = exportedNotebookMetadata(nb.metadata);
+  let withheldKernelNames: string[] | undefined;
+  const withholdNames = (rules: string[]): void => {
+    metadata = {};
+    withheldKernelNames = rules;
+  };
   const names = sourceAsOutput({ cell_type: 'raw', source: metadataText(metadata) });
-  if (names && checkOutput(names, context).verdict !== 'pass') metadata = {};
-  else if (names) lookups.push({ item: { output: names }, withhold: () => (metadata = {}) });
+  const namesResult = names ? checkOutput(names, context) : undefined;
+  if (namesResult && namesResult.verdict !== 'pass')
+    withholdNames(holdingRules(namesResult.findings));
+  else if (names)
+    lookups.push({ item: { output: names }, withhold: () => withholdNames([RAW_VALUE_RULE]) });
   for (const [ci, { source, cell }] of cells.entries()) {
     const rules = sourceRules(cell, context);
     const withholdSource = (why: string[]): void => {
@@ -407,5 +417,11 @@ export async function filterNotebook(
     metadata,
     cells: cells.map(({ cell }) => cell),
   };
-  return { notebook, notebookHash: canonicalSha256(notebook), outputs: lines, withheldSources };
+  return {
+    notebook,
+    notebookHash: canonicalSha256(notebook),
+    outputs: lines,
+    withheldSources,
+    ...(withheldKernelNames ? { withheldKernelNames } : {}),
+  };
 }

@@ -185,6 +185,7 @@ export class ExportService {
       keyId: key.keyId,
       outputs: lines.outputs,
       withheldSources: lines.withheldSources,
+      ...(lines.withheldKernelNames ? { withheldKernelNames: lines.withheldKernelNames } : {}),
     };
     const count = (s: string) => lines.outputs.filter((l) => l.status === s).length;
     // The experiment may have been dissolved (or the actor removed) while the notebook was being
@@ -210,6 +211,7 @@ export class ExportService {
           approved: count('approved'),
           withheld: count('withheld'),
           withheldSources: lines.withheldSources.length,
+          ...(lines.withheldKernelNames ? { kernelNamesWithheld: true } : {}),
         },
       });
       return undefined;

@@ -114,6 +114,17 @@ async function outputProblems(nb: Obj, lines: readonly ExportManifestOutput[]): 
   return problems;
 }
 
+/** A manifest saying the kernel names were withheld must carry its rules and a notebook without them. */
+function kernelNamesProblem(nb: Obj, withheld: unknown): string | undefined {
+  if (withheld === undefined) return undefined;
+  if (!Array.isArray(withheld) || !withheld.every((r) => typeof r === 'string'))
+    return 'the manifest withheldKernelNames is not a list of rule names';
+  const metadata = isObj(nb.metadata) ? nb.metadata : {};
+  if ('kernelspec' in metadata || 'language_info' in metadata)
+    return 'the manifest says the kernel names were withheld, but the notebook holds them';
+  return undefined;
+}
+
 function sourceProblems(nb: Obj, withheld: unknown): string[] {
   if (!Array.isArray(withheld))
     return [
@@ -182,6 +193,8 @@ export async function verifyBundle(
   if (!Array.isArray(manifest.outputs)) problems.push('the manifest has no output list');
   problems.push(...(await outputProblems(bundle.notebook, lines)));
   problems.push(...sourceProblems(bundle.notebook, manifest.withheldSources));
+  const names = kernelNamesProblem(bundle.notebook, manifest.withheldKernelNames);
+  if (names) problems.push(names);
   if (Array.isArray(manifest.withheldSources))
     counts.withheldSources = manifest.withheldSources.length;
   for (const l of lines)

@@ -66,7 +66,8 @@ export async function showExportResult(path: string, bundle: ExportBundle): Prom
   const sources = bundle.manifest.withheldSources.length;
   summary.textContent =
     `Saved the signed bundle ${path} (key ${bundle.manifest.keyId.slice(0, 12)}…): ${counts.passed} passed, ${counts.approved} approved, ${counts.withheld} withheld` +
-    (sources > 0 ? `; ${sources} cell source(s) withheld.` : '.');
+    (sources > 0 ? `; ${sources} cell source(s) withheld` : '') +
+    (bundle.manifest.withheldKernelNames ? '; kernel names withheld.' : '.');
   body.appendChild(summary);
   const lines = withheldLines(bundle);
   if (lines.length > 0) {

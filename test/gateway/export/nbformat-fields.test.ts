@@ -14,7 +14,11 @@ import { join } from 'node:path';
 import type { ApiError, ExportBundle, OutputLeakItem, Policy } from '@privet/core';
 import { joinText } from '@privet/core/review/index';
 import { canonicalJson, type JsonValue } from '@privet/core/record/index';
-import { filterNotebook, rawValueLookups } from '../../../gateway/src/export/filter.js';
+import {
+  filterNotebook,
+  RAW_VALUE_RULE,
+  rawValueLookups,
+} from '../../../gateway/src/export/filter.js';
 import { canonicalSha256 } from '../../../gateway/src/export/canonical-hash.js';
 import { verifyBundle } from '../../../gateway/src/export/verify.js';
 import { keyIdOf, rawPublicKey } from '../../../gateway/src/export/signing-key.js';
@@ -166,6 +170,7 @@ describe('export: notebook and cell fields besides outputs and sources', () => {
     assert.equal(rawValueLookups(nb), 4 + 1 + 1, 'one lookup for the kernel names is spent');
     const raw = await filter(named(`Python (${RAW_NAME})`), (t) => t.includes(RAW_NAME));
     assert.deepEqual(raw.notebook.metadata, {});
+    assert.deepEqual(raw.withheldKernelNames, [RAW_VALUE_RULE], 'the manifest says why');
     // A missing verdict drops them too (fail closed).
     const unanswered = await filterNotebook(nb, {
       exportRules: RULES,
@@ -174,15 +179,19 @@ describe('export: notebook and cell fields besides outputs and sources', () => {
       rawValues: async () => [],
     });
     assert.deepEqual(unanswered.notebook.metadata, {});
+    assert.deepEqual(unanswered.withheldKernelNames, [RAW_VALUE_RULE]);
     // A phone number fits the name pattern; the rules hold it.
     const phone = await filter(named(PEOPLE[4]!.phone));
     assert.deepEqual(phone.notebook.metadata, {});
+    assert.ok((phone.withheldKernelNames ?? []).length > 0, 'the rules that held it are listed');
+    assert.ok(!(phone.withheldKernelNames ?? []).includes(RAW_VALUE_RULE));
     // A name that is not plain (an email) is dropped on its own.
     const email = await filter(named(PEOPLE[4]!.email));
     assert.deepEqual(email.notebook.metadata, {
       kernelspec: { name: 'python3', language: 'python' },
       language_info: { name: 'python' },
     });
+    assert.equal(email.withheldKernelNames, undefined);
   });
 
   test('a cell of an unknown or missing type refuses the export with a 400 naming the cell', async () => {
@@ -477,8 +486,21 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
     assert.equal(res.status, 201);
     const b = (await res.json()) as ExportBundle;
     assert.deepEqual(b.notebook.metadata, {});
+    assert.deepEqual(b.manifest.withheldKernelNames, [RAW_VALUE_RULE]);
     assert.ok(!JSON.stringify(b).includes('Lindqvist'));
     assert.deepEqual((await verifyBundle(b, Buffer.from(b.publicKey, 'base64'))).problems, []);
+    // A notebook that still held names under a manifest saying they were withheld is refused.
+    const held = {
+      ...b,
+      notebook: { ...b.notebook, metadata: { kernelspec: { name: 'python3' } } },
+    };
+    const heldCheck = await verifyBundle(held, Buffer.from(b.publicKey, 'base64'));
+    assert.ok(
+      heldCheck.problems.includes(
+        'the manifest says the kernel names were withheld, but the notebook holds them',
+      ),
+      heldCheck.problems.join('; '),
+    );
     // A plain kernel name is kept.
     const plain = await g.call('POST', '/exports', 'ana', {
       experiment: EXPERIMENT,
@@ -486,6 +508,7 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
       notebook: plantedNotebook(),
     });
     const kept = (await plain.json()) as ExportBundle;
+    assert.equal(kept.manifest.withheldKernelNames, undefined);
     assert.deepEqual(Object.keys(kept.notebook.metadata as object), [
       'kernelspec',
       'language_info',

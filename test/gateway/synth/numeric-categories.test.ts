@@ -22,6 +22,12 @@ test('a DOUBLE 1.0 reads as category "1", 2.5 as "2.5"; other values stay as the
       ['7.0', '7'],
       [null, null],
     ]);
+    // A category written '1.0' or '2.50' keeps its own label: the synthesizer matches it as written.
+    const written = numericCategorySql(quoteIdent('d'), ['1.0', '2.50']);
+    const labels = (await c.runAndReadAll(`SELECT ${written} AS d FROM t`))
+      .getRowObjectsJS()
+      .map((r) => r.d);
+    assert.deepEqual(labels, ['1.0', '2.50', '7.0', null]);
     // Without numeric categories the value is read as text, as before.
     assert.equal(numericCategorySql('"x"', ['low', 'high']), 'CAST("x" AS VARCHAR)');
   } finally {
