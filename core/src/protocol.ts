@@ -121,6 +121,8 @@ export interface LinkingToken {
   /** True when it is the token of the source's privacy unit (a person's rows share it). */
   privacyUnit: boolean;
   joinGroup?: string;
+  /** True when the token's values repeat across the published rows (e.g. a person's email). */
+  repeats?: boolean;
 }
 
 /** A problem with a published view's column, and how to fix it (never a data value). */

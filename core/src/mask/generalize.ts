@@ -3,7 +3,8 @@
  * strings to prefixes, numbers to ranges with bottom/top coding. Outputs are labels (VARCHAR)
  * whose format is declared, so quasi-identifier classes are coarse and checkable.
  * numeric_range works in integer units of the policy's finest decimal (≤ 6 places), so bin edges
- * are exact and print without binary-fraction noise.
+ * are exact and print without binary-fraction noise; a value scaled to those units is rounded to
+ * 6 decimals first, so 0.29 × 100 (28.999999999999996 in binary) lands in the bin from 0.29.
  */
 import type { MaskSql } from './masks.js';
 import { decimalText } from './sql.js';
@@ -70,7 +71,7 @@ export function numericRangeSql(v: string, width: number, bottom?: number, top?:
   };
   const w = units(width);
   const origin = bottom === undefined ? 0 : units(bottom);
-  const x = `(CAST(${v} AS DOUBLE) * ${scale})`;
+  const x = d === 0 ? `CAST(${v} AS DOUBLE)` : `round(CAST(${v} AS DOUBLE) * ${scale}, 6)`;
   const lo = `(${origin} + CAST(floor((${x} - ${origin}) / ${w}) AS BIGINT) * ${w})`;
   const hi = top === undefined ? `(${lo} + ${w})` : `least(${lo} + ${w}, ${units(top)})`;
   const fmt = (u: string) =>

@@ -8,15 +8,27 @@ import type { MaskedView } from './schema.js';
 
 /**
  * The token columns of masked view `view` that link rows: the privacy unit's token (a person's
- * rows share it) and every token with a join group (it joins this view to others of the group).
+ * rows share it), every token with a join group (it joins this view to others of the group), and
+ * the `repeated` ones — tokens whose values the publisher found repeated across the view's rows
+ * (a person's email or national id links that person's rows as the unit's token would).
  */
-export function linkingTokens(view: MaskedView, privacyUnit: string): LinkingToken[] {
+export function linkingTokens(
+  view: MaskedView,
+  privacyUnit: string,
+  repeated: ReadonlySet<string> = new Set(),
+): LinkingToken[] {
   return Object.entries(view.columns).flatMap(([column, spec]): LinkingToken[] => {
     if (spec.op !== 'token') return [];
     const unit = column === privacyUnit;
-    if (!unit && spec.join_group === undefined) return [];
+    const repeats = !unit && repeated.has(column);
+    if (!unit && !repeats && spec.join_group === undefined) return [];
     return [
-      { column, privacyUnit: unit, ...(spec.join_group ? { joinGroup: spec.join_group } : {}) },
+      {
+        column,
+        privacyUnit: unit,
+        ...(spec.join_group ? { joinGroup: spec.join_group } : {}),
+        ...(repeats ? { repeats: true } : {}),
+      },
     ];
   });
 }
@@ -25,6 +37,7 @@ export function linkingTokens(view: MaskedView, privacyUnit: string): LinkingTok
 function describeLink(link: LinkingToken): string {
   const how = [
     ...(link.privacyUnit ? ['the privacy unit'] : []),
+    ...(link.repeats ? ['its values repeat across rows'] : []),
     ...(link.joinGroup ? [`join group "${link.joinGroup}"`] : []),
   ];
   return `${link.column} (${how.join('; ')})`;
@@ -36,7 +49,7 @@ function describeLink(link: LinkingToken): string {
  */
 export function linkedRowsCaveat(k: number, links: readonly LinkingToken[]): string {
   if (links.length === 0) return '';
-  const byPerson = links.some((l) => l.privacyUnit);
+  const byPerson = links.some((l) => l.privacyUnit || l.repeats);
   const byJoin = links.some((l) => l.joinGroup !== undefined);
   const exposed = [
     ...(byPerson ? ["a person's set of rows"] : []),

@@ -148,6 +148,41 @@ function checkMasked(
       'a masked view with generalized columns must declare k_anonymity',
       'add k_anonymity: { k: 5, quasi_identifiers: [the generalized columns], max_suppressed_fraction: 0.05 }',
     );
+  else if (view.k_anonymity) checkUncoveredGeneralized(view, base, add);
+}
+
+/**
+ * A generalized column left out of quasi_identifiers is published without any k check, so its
+ * rare values (a ZIP shorter than the prefix, an age of 104, an income of 98 million) would be
+ * published as they are: such a column must be a quasi-identifier, unless its outliers fall into
+ * open-ended bins (numeric_range with bottom and top, age_band with top).
+ */
+function checkUncoveredGeneralized(
+  view: MaskedView,
+  base: (string | number)[],
+  add: AddIssue,
+): void {
+  const quasi = new Set(view.k_anonymity?.quasi_identifiers ?? []);
+  for (const [col, operator] of Object.entries(view.columns)) {
+    if (!GENERALIZING.includes(operator.op) || quasi.has(col)) continue;
+    const coded =
+      (operator.op === 'numeric_range' &&
+        operator.bottom !== undefined &&
+        operator.top !== undefined) ||
+      (operator.op === 'age_band' && operator.top !== undefined);
+    if (coded) continue;
+    const coding =
+      operator.op === 'numeric_range'
+        ? ', or set both bottom and top so its outliers fall into open-ended bins'
+        : operator.op === 'age_band'
+          ? ', or set top so the oldest ages share one open-ended band'
+          : '';
+    add(
+      [...base, 'columns', col],
+      `generalized column "${col}" (${operator.op}) is not among k_anonymity.quasi_identifiers, so no k check covers its rare values`,
+      `add "${col}" to k_anonymity.quasi_identifiers${coding}`,
+    );
+  }
 }
 
 /** Checks one view of `policy`, reporting through `add`. */

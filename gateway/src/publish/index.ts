@@ -315,7 +315,11 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
                   smallestClass: checked.smallestClass,
                   violations: checked.violations,
                   privacyUnit: source.declaration.privacy_unit,
-                  linkedBy: linkingTokens(view, source.declaration.privacy_unit),
+                  linkedBy: linkingTokens(
+                    view,
+                    source.declaration.privacy_unit,
+                    checked.repeatedTokens,
+                  ),
                 },
               }
             : {}),

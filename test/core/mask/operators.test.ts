@@ -248,6 +248,20 @@ describe('masking operators compiled to DuckDB SQL', async () => {
     assert.deepEqual(capped, ['[30,50)', '>=50']);
   });
 
+  test('numeric_range puts every two-decimal value in the bin that starts at it', async () => {
+    const values = Array.from({ length: 10_000 }, (_, i) => i / 100);
+    const out = await apply(db.c, { op: 'numeric_range', width: 0.01 }, 'number', values);
+    const wrong = values.filter((x, i) => out[i] !== `[${x.toFixed(2)},${(x + 0.01).toFixed(2)})`);
+    assert.deepEqual(wrong, [], 'values labelled with a bin that does not hold them');
+    const coded = await apply(
+      db.c,
+      { op: 'numeric_range', width: 0.01, bottom: 0.29 },
+      'number',
+      [0.29, 0.28],
+    );
+    assert.deepEqual(coded, ['[0.29,0.30)', '<0.29']);
+  });
+
   test('keep casts to the canonical type; drop publishes nothing', async () => {
     assert.deepEqual(await apply(db.c, { op: 'keep' }, 'integer', [5, null]), [5n, null]);
     assert.equal(compileOperator('v', { op: 'drop' }, 'string'), undefined);

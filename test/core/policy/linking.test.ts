@@ -35,6 +35,22 @@ describe('tokens that link rows', () => {
     assert.deepEqual(linkingTokens(dropped, 'patient_id'), []);
   });
 
+  it('a token the publisher found repeated across rows links them too', () => {
+    const view = visits({
+      patient_id: { op: 'token' },
+      email: { op: 'token' },
+      visit_id: { op: 'token' },
+      month: { op: 'date_trunc', to: 'month' },
+    });
+    assert.deepEqual(linkingTokens(view, 'patient_id', new Set(['email', 'patient_id'])), [
+      { column: 'patient_id', privacyUnit: true },
+      { column: 'email', privacyUnit: false, repeats: true },
+    ]);
+    const caveat = linkedRowsCaveat(5, [{ column: 'email', privacyUnit: false, repeats: true }]);
+    assert.match(caveat, /email \(its values repeat across rows\) links rows/);
+    assert.match(caveat, /a person's set of rows is not checked against k/);
+  });
+
   it('the caveat names each link and what k does not cover', () => {
     assert.equal(linkedRowsCaveat(5, []), '');
     const unit = linkedRowsCaveat(5, [{ column: 'patient_id', privacyUnit: true }]);

@@ -39,12 +39,38 @@ retention: { derived_artefacts_days: 1, audit_log_days: 30 }
 export: { require_review_for_flagged: true, images: review, small_cell_threshold: 10 }
 `;
 
+/** POLICY with an email column published as a token (not the unit, no join group). */
+const EMAIL_POLICY = POLICY.replace(
+  '      city: { type: string }\n',
+  '      city: { type: string }\n      email: { type: string, identifier: true }\n',
+).replace('      city: { op: keep }\n', '      city: { op: keep }\n      email: { op: token }\n');
+
 describe('k-anonymity per person', () => {
   const dir = mkdtempSync(join(tmpdir(), 'privet-kanon-units-'));
   const stateDir = freshStateDir();
   after(() => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  test('a token repeated across rows (a person’s email) is listed as linking them; unique ones are not', async () => {
+    const linkedBy = async (emails: (i: number) => string) => {
+      const rows = ['person_id,city,email,age'];
+      for (let i = 0; i < 30; i++)
+        rows.push(`${1 + (i % 20)},${['Lyon', 'Oslo', 'Pune'][i % 3]},${emails(i)},40`);
+      writeFileSync(join(dir, 'people.csv'), rows.join('\n') + '\n');
+      const [r] = await publishViews({
+        policy: parsePolicy(EMAIL_POLICY, 'kanon-units.yaml'),
+        policyText: EMAIL_POLICY,
+        policyDir: dir,
+        stateDir,
+      });
+      return r?.manifest.kAnonymity?.linkedBy;
+    };
+    assert.deepEqual(await linkedBy((i) => `p${1 + (i % 20)}@example.org`), [
+      { column: 'email', privacyUnit: false, repeats: true },
+    ]);
+    assert.deepEqual(await linkedBy((i) => `v${i}@example.org`), []);
   });
 
   test('six rows of one person in a class of their own are suppressed, not published', async () => {
