@@ -9,7 +9,7 @@ import sjson from 'secure-json-parse';
 import { filterWithLookups } from './export/lookups.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { loadPolicyFile } from './policy-file.js';
 import { openServices } from './ledger/open.js';
@@ -22,6 +22,7 @@ import { buildLeakIndex } from './leak/index-build.js';
 import { rawValueVerdicts } from './leak/outputs.js';
 import { requireStateDir } from './cli-records.js';
 import { loadOrCreateMasterKey } from './keys.js';
+import { outputFolderProblem } from './out-folder.js';
 
 const DEFAULT_STATE = '.privet/state';
 
@@ -177,6 +178,15 @@ export function addExportCommands(program: Command): void {
           return;
         }
         requireStateDir(opts.state);
+        // Before anything is signed or audited: an export on the record was written.
+        const outProblem = await outputFolderProblem(opts.out);
+        if (outProblem) {
+          console.error(
+            `privet export create: the folder of --out ${opts.out} (${dirname(opts.out)}) ${outProblem}. Fix: create the folder, or pass an --out path in a writable folder`,
+          );
+          process.exitCode = 2;
+          return;
+        }
         const services = openServices({
           dbPath: join(opts.state, 'privet.db'),
           policy: loaded.policy,

@@ -110,8 +110,7 @@ program
       stateDir: opts.state,
       ...(opts.view ? { viewNames: opts.view } : {}),
       onProgress: reporter.onProgress,
-    });
-    reporter.done();
+    }).finally(() => reporter.done()); // an error starts on its own line, not after the bar
     for (const r of results) {
       console.log(
         r.unchanged
@@ -187,7 +186,13 @@ token
     auditTokenChangeIn(opts.state, 'cli', { action: 'token.revoked', users: revoked });
     const without = opts.user.filter((u) => !revoked.includes(u));
     if (revoked.length > 0) console.log(`revoked the tokens of ${revoked.join(', ')}`);
-    if (without.length > 0) console.error(`no token to revoke for ${without.join(', ')}`);
+    // A mistyped name must not look like success: the real user's token would still work.
+    if (without.length > 0) {
+      console.error(
+        `no token to revoke for ${without.join(', ')} in ${opts.state}. Fix: check the spelling (user names as in the policy) and the --state folder`,
+      );
+      process.exitCode = 1;
+    }
   });
 
 /** Tells the steward what `token issue --reset` did: which tokens no longer work. */
@@ -266,9 +271,15 @@ review
     async (
       files: string[],
       opts: { policy: string; mode: string; json?: boolean; state?: string },
+      command: Command,
     ) => {
       if (opts.mode !== 'export' && opts.mode !== 'display')
         throw new Error(`unknown --mode ${opts.mode}. Fix: use export or display`);
+      // A state folder's raw values come from its own policy's sources, not the demo's.
+      if (opts.state !== undefined && command.getOptionValueSource('policy') === 'default')
+        throw new Error(
+          `--state ${opts.state} was given without --policy. Fix: pass --policy with the policy file of the gateway that keeps that state folder`,
+        );
       const { policy, dir } = loadPolicyFile(opts.policy);
       if (opts.state === undefined)
         console.error(

@@ -270,6 +270,10 @@ describe('privet CLI', () => {
     const r = privet('review', 'check', leaky, '--policy', policy, '--json');
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout, /jane\.roe@example\.com/);
+    // A state folder without its policy would be checked against the demo policy's sources.
+    const unpaired = privet('review', 'check', clean, '--state', state);
+    assert.notEqual(unpaired.code, 0);
+    assert.match(unpaired.stderr, /--state .* was given without --policy\. Fix: pass --policy/);
   });
   test('review check --state trusts DP releases committed in that ledger, and only those', () => {
     assert.ok(spentRelease, 'the query test above spends and prints a release');
@@ -346,9 +350,10 @@ describe('privet CLI', () => {
     const issued = privet('token', 'issue', '--policy', policy, '--state', state, '--user', 'ana');
     assert.equal(issued.code, 0, issued.stderr);
     const r = privet('token', 'revoke', '--state', state, '--user', 'ana', 'ghost');
-    assert.equal(r.code, 0, r.stderr);
+    // A mistyped name is a failure (exit 1), not a quiet success: that user's token still works.
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /revoked the tokens of ana/);
-    assert.match(r.stderr, /no token to revoke for ghost/);
+    assert.match(r.stderr, /no token to revoke for ghost in .*Fix: check the spelling/);
     const store = JSON.parse(readFileSync(join(state, 'tokens.json'), 'utf8')) as object;
     assert.equal(Object.hasOwn(store, 'ana'), false);
     // Both are on the record: who, for whom, until when; never a token value.

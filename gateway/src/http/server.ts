@@ -334,7 +334,24 @@ export async function buildApp(
   return { app, reloadTokens, flushAudit: () => leaks.flushCleanChecks() };
 }
 
-/** Loads the policy, issues requested tokens, and starts listening (127.0.0.1 by default). */
+/** A failed listen as a user-facing error: a port in use says so and how to fix it. */
+export function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `port ${port} on ${host} is in use (another Privet gateway?); no token was changed. Fix: stop the process holding it, or pass another --port`,
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `no permission to listen on port ${port} of ${host}. Fix: pass a port above 1023 with --port`,
+    );
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Loads the policy, starts listening (127.0.0.1 by default), then issues the requested tokens: a
+ * start that cannot bind its port (another gateway holds it) fails before it replaces any token.
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const loaded = loadPolicyFile(options.policyPath);
   const unknown = (options.issueTokensFor ?? []).filter((u) => !declared(loaded.policy.users, u));
@@ -342,28 +359,51 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw new Error(
       `cannot issue tokens for ${unknown.join(', ')}: not users in ${options.policyPath}. Fix: declare them under users`,
     );
-  const issued = issueTokens(options.stateDir, options.issueTokensFor ?? [], {
-    ...(options.tokenTtlMs ? { ttlMs: options.tokenTtlMs } : {}),
-  });
   mkdirSync(options.stateDir, { recursive: true });
   const services = openServices({
     dbPath: join(options.stateDir, 'privet.db'),
     policy: loaded.policy,
     stateDir: options.stateDir,
   });
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    built = await buildApp(loaded, options.stateDir, options, services);
+  } catch (error) {
+    services.close();
+    throw error;
+  }
+  const { app, reloadTokens, flushAudit } = built;
+  // Hooks are added before listening (Fastify refuses them after); retention starts once bound.
+  const later: { retention?: ReturnType<typeof scheduleRetention> } = {};
+  app.addHook('onClose', async () => {
+    flushAudit();
+    await later.retention?.stop();
+    services.close();
+  });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (error) {
+    await app.close(); // the onClose hook closes the services
+    throw listenError(error, host, options.port ?? 0);
+  }
+  let issued: ReturnType<typeof issueTokens>;
+  try {
+    issued = issueTokens(options.stateDir, options.issueTokensFor ?? [], {
+      ...(options.tokenTtlMs ? { ttlMs: options.tokenTtlMs } : {}),
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  reloadTokens();
   auditTokenChange(services, 'gateway', {
     action: 'token.issued',
     users: options.issueTokensFor ?? [],
     expiresAt: issued.expiresAt,
     reset: false,
   });
-  const { app, reloadTokens, flushAudit } = await buildApp(
-    loaded,
-    options.stateDir,
-    options,
-    services,
-  );
-  const retention = scheduleRetention({
+  later.retention = scheduleRetention({
     experiments: services.experiments,
     audit: services.audit,
     policy: loaded.policy,
@@ -372,13 +412,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       : { intervalMs: options.retentionIntervalMs }),
     onError: (e) => app.log.error(e, 'retention run failed; retrying at the next interval'),
   });
-  app.addHook('onClose', async () => {
-    flushAudit();
-    await retention.stop();
-    services.close();
-  });
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   return {

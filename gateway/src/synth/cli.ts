@@ -7,22 +7,14 @@
 // so a new CSV never sits beside a stale or missing manifest and a failure leaves no temp file.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import {
-  access,
-  constants,
-  copyFile,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { constants, copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { rhoForEpsilonDelta, zcdpDelta } from '@privet/core/synth/budget';
 import { SynthError } from '@privet/core/synth/errors';
 import type { ProgressCallback } from '@privet/core/synth/fit';
 import { randomFor, seedHash } from '@privet/core/synth/seeded-random';
 import { synthesize } from '@privet/core/synth/synthesize';
+import { outputFolderProblem } from '../out-folder.js';
 import { formatDiscreteCsv, parseDiscreteCsv, parseDomain } from './discrete-csv.js';
 
 /** Arguments of `privet synth`. */
@@ -125,16 +117,7 @@ async function readNamedFile(path: string, option: string): Promise<string> {
 /** Refuses before any work when the output's folder is missing or not writable. */
 async function checkOutputFolder(out: string): Promise<void> {
   const folder = dirname(out);
-  const problem = await stat(folder).then(
-    (st) =>
-      st.isDirectory()
-        ? access(folder, constants.W_OK).then(
-            () => undefined,
-            () => 'is not writable',
-          )
-        : 'is not a folder',
-    () => 'does not exist',
-  );
+  const problem = await outputFolderProblem(out);
   if (problem) {
     throw new SynthError(
       'cli.bad-out',

@@ -307,6 +307,22 @@ describe('export bundles', () => {
     assert.equal(outsider.code, 2);
     assert.match(outsider.stderr, /Fix:/);
   });
+  test('`privet export create` to a missing folder is refused before anything is signed or audited', async () => {
+    const nbFile = join(g.dir, 'income.ipynb');
+    writeFileSync(nbFile, JSON.stringify(notebook()));
+    const exports = async () =>
+      ((await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse).entries.filter(
+        (e) => e.action === 'export',
+      ).length;
+    const before = await exports();
+    const r = exportCreate(g, nbFile, join(g.dir, 'no-such-folder', 'b.json'));
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /the folder of --out .*no-such-folder\/b\.json .* does not exist\. Fix: create the folder/,
+    );
+    assert.equal(await exports(), before, 'no export on the record that was never written');
+  });
   test('exports are audited; outsiders and reviewers cannot export', async () => {
     const { entries } = (await (await g.call('GET', '/audit', 'stu')).json()) as AuditResponse;
     const exp = entries.find((e) => e.action === 'export');

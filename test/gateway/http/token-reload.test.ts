@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiError } from '@privet/core';
+import { startGateway } from '../../../gateway/src/http/server.js';
 import { issueTokens, revokeTokens } from '../../../gateway/src/http/tokens.js';
 import { startTestGateway, type TestGateway } from './fixture.js';
 
@@ -48,6 +49,34 @@ describe('token re-issue reaches a running gateway', () => {
     const after = issueTokens(stateDir, ['rev']).tokens.rev!;
     assert.equal((await whoami(before)).status, 401);
     assert.equal((await whoami(after)).status, 200);
+  });
+
+  test('a second gateway on a port in use fails before it re-issues any token', async () => {
+    const ana = issueTokens(stateDir, ['ana']).tokens.ana!;
+    const issuedBefore = t.gateway.services.audit
+      .entries()
+      .filter((e) => e.action === 'token.issued').length;
+    await assert.rejects(
+      startGateway({
+        policyPath: join(t.dir, 'policy.yaml'),
+        stateDir,
+        port: t.gateway.port,
+        issueTokensFor: ['ana', 'stu'],
+      }),
+      (e: Error) => {
+        assert.match(e.message, new RegExp(`^port ${t.gateway.port} on 127\\.0\\.0\\.1 is in use`));
+        assert.match(
+          e.message,
+          /no token was changed\. Fix: stop the process holding it, or pass another --port/,
+        );
+        return true;
+      },
+    );
+    assert.equal((await whoami(ana)).status, 200, 'the running gateway keeps its users signed in');
+    const issuedAfter = t.gateway.services.audit
+      .entries()
+      .filter((e) => e.action === 'token.issued').length;
+    assert.equal(issuedAfter, issuedBefore, 'no token.issued entry for the failed start');
   });
 
   test('the tokens issued at start are on the record (users, expiry; no token value)', () => {
