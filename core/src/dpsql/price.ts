@@ -238,6 +238,9 @@ function roundUp2(x: number): Rational {
     : Rational.of(BigInt(digits), 10n ** BigInt(-exp));
 }
 
+/** Smallest δ the budget ledger records (the smallest normal double). */
+export const MIN_LEDGER_DELTA = '2.2250738585072014e-308';
+
 /** Prices a plan for a request: ε (+δ), ρ, or a target accuracy solved to ε. */
 export function priceDpPlan(plan: DpLogicalPlan, req: BudgetRequest): DpPricedPlan {
   const alpha = parseAlpha(req.alpha);
@@ -251,6 +254,13 @@ export function priceDpPlan(plan: DpLogicalPlan, req: BudgetRequest): DpPricedPl
   const delta = req.delta === undefined ? undefined : budget(req.delta, 'delta');
   if (delta && !delta.lt(Rational.of(1n, 100n)))
     refuse('bad_budget', 'delta must be below 0.01', 'use a tiny delta such as 1e-6');
+  // The ledger refuses what no double can hold; a dry run must refuse it too, not call it affordable.
+  if (delta && delta.lt(Rational.from(MIN_LEDGER_DELTA)))
+    refuse(
+      'bad_budget',
+      'delta is below 2.2e-308, too small for the budget ledger',
+      'use a tiny delta such as 1e-9',
+    );
   if (req.rho !== undefined) return build(plan, 'zcdp', budget(req.rho, 'rho'), alpha, delta);
   if (req.epsilon !== undefined)
     return build(plan, 'pure', budget(req.epsilon, 'epsilon'), alpha, delta);

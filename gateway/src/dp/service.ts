@@ -41,6 +41,9 @@ export function chargeOf(
   return { epsilon: parseRational(cost.epsilon ?? '0'), delta: parseRational(cost.delta ?? '0') };
 }
 
+/** Longest text accepted for a privacy parameter (ε, δ, ρ, accuracy, α) in a request. */
+export const MAX_NUMBER_TEXT = 64;
+
 function validateRequest(body: unknown): DpQueryRequest {
   const b = body as Partial<DpQueryRequest> | null;
   const bad = (message: string, fix: string) => new HttpError('bad_request', message, fix);
@@ -63,6 +66,12 @@ function validateRequest(body: unknown): DpQueryRequest {
     const v = b[key];
     if (v !== undefined && typeof v !== 'string' && typeof v !== 'number')
       throw bad(`"${key}" must be a number or decimal string`, `write e.g. "${key}": "0.5"`);
+    // Exact arithmetic on a number of thousands of digits would hold the gateway for minutes.
+    if (typeof v === 'string' && v.length > MAX_NUMBER_TEXT)
+      throw bad(
+        `"${key}" is written with more than ${MAX_NUMBER_TEXT} characters`,
+        `write it with fewer digits, e.g. "${key}": "0.5" or "1e-6"`,
+      );
   }
   return b as DpQueryRequest;
 }
@@ -98,7 +107,14 @@ export class DpQueryService {
           .map((v) => v.source),
       ),
     ];
-    this.engine ??= openSourceEngine(policy, dir, { sourceNames: sources });
+    if (!this.engine) {
+      const opening = openSourceEngine(policy, dir, { sourceNames: sources });
+      this.engine = opening;
+      // A failed open (a source file missing for a moment) is not kept: the next query retries.
+      opening.catch(() => {
+        if (this.engine === opening) this.engine = undefined;
+      });
+    }
     return this.engine;
   }
 
@@ -238,7 +254,8 @@ export class DpQueryService {
 
   /** Closes the engines. */
   async close(): Promise<void> {
-    if (this.engine) (await this.engine).close();
+    const engine = await this.engine?.catch(() => undefined); // a failed open has nothing to close
+    engine?.close();
     if (this.parser) {
       const p = await this.parser;
       p.connection.closeSync();
