@@ -21,10 +21,15 @@ export function intervalLevel(release: Pick<DpRelease, 'alpha'>): number {
   return Math.round((1 - release.alpha) * 100);
 }
 
-/** The cost of a release as text: `ε=0.5` (or ρ), with `, δ=…` when it has one. */
+/** The cost of a release as text: `ε=0.5` (or `ρ=0.05` under zCDP), with `, δ=…` when it has one. */
 export function costText(cost: DpRelease['cost']): string {
-  const eps = cost.epsilon ?? cost.rho ?? '-';
-  return `ε=${eps}${cost.delta ? `, δ=${cost.delta}` : ''}`;
+  const spent =
+    cost.epsilon !== undefined
+      ? `ε=${cost.epsilon}`
+      : cost.rho !== undefined
+        ? `ρ=${cost.rho}`
+        : 'ε=-';
+  return `${spent}${cost.delta ? `, δ=${cost.delta}` : ''}`;
 }
 
 /** The caption above a release table: mechanism, cost and interval level. */
@@ -36,7 +41,7 @@ export function releaseCaption(release: DpRelease): string {
 /** A one-line-per-group text summary of a release (the text/plain fallback). */
 export function releaseText(release: DpRelease): string {
   const lines = [
-    `Privet DP release ${release.releaseId} (${release.mechanism}, ε=${release.cost.epsilon ?? '-'}, ${intervalLevel(release)}% intervals)`,
+    `Privet DP release ${release.releaseId} (${release.mechanism}, ${costText(release.cost)}, ${intervalLevel(release)}% intervals)`,
   ];
   for (const row of release.rows) {
     const keys = Object.entries(row.keys).map(([k, v]) => `${k}=${String(v)}`);

@@ -67,7 +67,8 @@ export function maskCharsSql(v: string, keepFirst: number, keepLast: number): Ma
     sql:
       `CASE WHEN length(${v}) < ${2 * kept} THEN repeat('*', length(${v})) ` +
       `ELSE left(${v}, ${keepFirst}) || repeat('*', length(${v}) - ${kept}) || right(${v}, ${keepLast}) END`,
-    // [\s\S]: a kept character may be a line break (RE2's "." matches none).
-    format: `\\**|[\\s\\S]{${keepFirst}}\\*+[\\s\\S]{${keepLast}}`,
+    // [\s\S]: a kept character may be a line break (RE2's "." matches none). At least as many
+    // stars as kept characters, so the check after writing refuses a value showing more.
+    format: `\\**|[\\s\\S]{${keepFirst}}\\*{${Math.max(kept, 1)},}[\\s\\S]{${keepLast}}`,
   };
 }

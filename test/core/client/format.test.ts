@@ -14,6 +14,7 @@ import {
   formatCell,
   intervalText,
   releaseCaption,
+  releaseText,
   releaseTable,
   toQueryResult,
 } from '@privet/core/client/index';
@@ -79,6 +80,16 @@ describe('release text', () => {
       'DP release · discrete gaussian · cost ε=0.5, δ=1e-9 · 90% intervals',
     );
     assert.equal(intervalText([1200.5, 1268]), '[1200.50, 1,268]');
+    // Under zCDP the cost is ρ, never shown as an ε.
+    const zcdp: DpRelease = {
+      ...release,
+      cost: { measure: 'zcdp', rho: '0.05', sources: ['people'] },
+    };
+    assert.match(releaseCaption(zcdp), /· cost ρ=0\.05 ·/);
+    assert.match(
+      releaseText(zcdp),
+      /^Privet DP release abc \(discrete_gaussian, ρ=0\.05, 90% intervals\)/,
+    );
     assert.deepEqual(releaseTable(release), {
       header: ['city', 'n', 'total'],
       rows: [

@@ -148,6 +148,13 @@ describe('masking operators compiled to DuckDB SQL', async () => {
       'ABCD1234567890WXYZ',
     ]);
     assert.deepEqual(out, ['*********', '*******', '********', 'ABCD**********WXYZ']);
+    // The format the written file is checked against refuses a value showing more than it stars.
+    const format = compileOperator('v', op, 'string')!.format!;
+    assert.equal(matchesFormat(format, '1234*5678'), false);
+    assert.equal(matchesFormat(format, '1234***5678'), false);
+    assert.equal(matchesFormat(format, 'ABCD****WXYZ'), false, 'four stars for eight kept');
+    assert.equal(matchesFormat(format, 'ABCD********WXYZ'), true);
+    assert.equal(matchesFormat(format, '*********'), true);
   });
 
   test('a kept line break passes the format check of mask_chars and prefix', async () => {
