@@ -118,8 +118,16 @@ export class DpQueryService {
     return this.engine;
   }
 
-  /** Plans, checks access, and either prices (dry run) or spends and releases. */
-  async query(actor: Actor, body: unknown): Promise<DpDryRunWithBudget | DpQueryResponse> {
+  /**
+   * Plans, checks access, and either prices (dry run) or spends and releases. `clientGone` tells
+   * whether the caller stopped waiting (its connection closed): a value computed for no one is
+   * refunded instead of charged, as nobody will see it.
+   */
+  async query(
+    actor: Actor,
+    body: unknown,
+    clientGone: () => boolean = () => false,
+  ): Promise<DpDryRunWithBudget | DpQueryResponse> {
     const request = validateRequest(body);
     const { audit, experiments } = this.services;
     let plan: DpQueryPlan;
@@ -163,7 +171,7 @@ export class DpQueryService {
     const charge = chargeOf(plan, request);
     if (request.dryRun)
       return { ...plan.dryRun, budget: this.budgetAfter(actor, request.experiment, plan, charge) };
-    return this.spend(actor, request, plan, charge);
+    return this.spend(actor, request, plan, charge, clientGone);
   }
 
   private budgetAfter(
@@ -201,6 +209,7 @@ export class DpQueryService {
     request: DpQueryRequest,
     plan: DpQueryPlan,
     charge: { epsilon: Rational; delta: Rational },
+    clientGone: () => boolean,
   ): Promise<DpQueryResponse> {
     const { ledger } = this.services;
     const reservations: string[] = [];
@@ -235,6 +244,16 @@ export class DpQueryService {
           error.refusal.fix,
         );
       throw error;
+    }
+    // Nobody waits for this value (the client timed out or was closed while the engine worked):
+    // it is dropped unseen, so its reservation is refunded rather than spent on nothing.
+    if (clientGone()) {
+      for (const id of reservations) ledger.refund(id, 'the client left before the release');
+      throw new HttpError(
+        'bad_request',
+        'the client closed the connection before the result was ready; nothing was released or charged',
+        'run the query again and wait for its answer',
+      );
     }
     // The charge is durable before anyone sees the value (group commit: concurrent queries of this
     // gateway share the fsync, and each waits for the transaction holding its own charge).

@@ -119,7 +119,9 @@ export function registerRecordRoutes(
       ...(report.head ? { anchor: formatAnchor(report.head) } : {}),
     };
   });
-  route('dpQuery', async (request, _r, actor) => dp.query(actor!, request.body));
+  route('dpQuery', async (request, _r, actor) =>
+    dp.query(actor!, request.body, () => request.raw.socket?.destroyed === true),
+  );
 }
 
 /** Most audit entries in one answer. */

@@ -108,3 +108,29 @@ test('a refused query is filed under an experiment only for its members; odd ids
       /not an experiment id/,
     );
 });
+
+test('a query whose client left before the result was ready is refunded, not charged', async () => {
+  const counts = () => {
+    const { charges } = services.ledger.state('j1');
+    return {
+      committed: charges.filter((c) => c.status === 'committed').length,
+      refunded: charges.filter((c) => c.status === 'refunded').length,
+      reserved: charges.filter((c) => c.status === 'reserved').length,
+    };
+  };
+  const before = counts();
+  let asked = 0;
+  await assert.rejects(
+    dp.query(ANA, { experiment: 'j1', sql: JOIN_SQL, epsilon: '1', dryRun: false }, () => {
+      asked++;
+      return true;
+    }),
+    /closed the connection before the result was ready; nothing was released or charged/,
+  );
+  assert.equal(asked, 1, 'asked once, after the engine answered');
+  assert.deepEqual(counts(), {
+    committed: before.committed,
+    refunded: before.refunded + 2, // both sources of the join
+    reserved: 0,
+  });
+});
