@@ -63,6 +63,7 @@ export async function run(): Promise<BenchResult> {
   if (!source) throw new Error('bench policy has no events source');
   const engine: SourceEngine = {
     connection,
+    runIsolated: (sql) => connection.runAndReadAll(sql), // one query at a time here
     sources: {
       events: {
         name: 'events',

@@ -14,7 +14,7 @@ import { DpSqlError, refuse } from '@privet/core/dpsql/errors';
 import { priceDpPlan, type BudgetRequest, type DpPricedPlan } from '@privet/core/dpsql/price';
 import type { DpCost, DpDryRunResponse, DpRelease } from '@privet/core/dpsql/types';
 import { defaultRandomSource, type RandomSource } from '@privet/core/dp/random';
-import { duckdbErrorKind, type SourceEngine } from '../store/index.js';
+import { duckdbErrorKind, QueryTimeoutError, type SourceEngine } from '../store/index.js';
 import { deriveMeasurements } from './exact.js';
 import { addNoise } from './noise.js';
 import { parseSql } from './parse.js';
@@ -57,7 +57,12 @@ function randomHex(rng: RandomSource, words: number): string {
 export interface ExecuteOptions {
   /** Disable the bounding shortcut (always run the windows; used by tests and benchmarks). */
   alwaysBound?: boolean;
+  /** How long the aggregate query may run before it is stopped (default DP_QUERY_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/** Longest a DP query's aggregate SQL may run (a join of a unit's many rows can explode). */
+export const DP_QUERY_TIMEOUT_MS = 120_000;
 
 /** Computes the exact bounded aggregates of a plan (no noise). Internal: never release these. */
 export async function exactAggregates(
@@ -78,14 +83,21 @@ export async function exactAggregates(
     ? { skipRows: false, skipGroups: false }
     : await shortcutFor(plan.priced, engine);
   const sql = renderAggregateSql(plan.priced, salt, shortcut);
+  const timeoutMs = options.timeoutMs ?? DP_QUERY_TIMEOUT_MS;
   try {
-    const rows = (await engine.connection.runAndReadAll(sql)).getRowObjectsJson() as Record<
+    const rows = (await engine.runIsolated(sql, timeoutMs)).getRowObjectsJson() as Record<
       string,
       unknown
     >[];
     return deriveMeasurements(plan.priced, rows);
   } catch (err) {
     if (err instanceof DpSqlError) throw err;
+    if (err instanceof QueryTimeoutError)
+      return refuse(
+        'query_failed',
+        `The query ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped; nothing was released or charged`,
+        'simplify it: join fewer views (a join multiplies each person’s rows before they are bounded), or group by fewer columns',
+      );
     return refuse(
       'query_failed',
       `The query failed in DuckDB (${duckdbErrorKind(err)}; details withheld because they may quote data)`,

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import type { Policy, Source } from '@privet/core';
 import { CANONICAL_TYPES, quoteIdent, sqlString } from '@privet/core/mask/index';
 import { runQuiet, StoreError } from './errors.js';
@@ -33,7 +33,20 @@ export interface SourceEngine {
   sources: Record<string, LoadedSource>;
   /** Directories (with trailing separator) DuckDB may still read and write. */
   allowedDirs: string[];
+  /**
+   * Runs `sql` on a connection of its own (locked down like the first: the settings are global),
+   * interrupted after `timeoutMs`: one query neither waits behind another nor holds it up.
+   */
+  runIsolated(sql: string, timeoutMs: number): Promise<DuckDBResultReader>;
   close(): void;
+}
+
+/** Thrown by SourceEngine.runIsolated when the query ran past its deadline and was interrupted. */
+export class QueryTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the query ran longer than ${timeoutMs} ms and was stopped`);
+    this.name = 'QueryTimeoutError';
+  }
 }
 
 /** Options for openSourceEngine. */
@@ -214,7 +227,23 @@ export async function openSourceEngine(
     await connection.run(`SET allowed_directories = [${dirs}]`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
-    return { connection, sources, allowedDirs, close };
+    const runIsolated = async (sql: string, timeoutMs: number): Promise<DuckDBResultReader> => {
+      const own = await instance.connect();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        own.interrupt();
+      }, timeoutMs);
+      try {
+        return await own.runAndReadAll(sql);
+      } catch (error) {
+        throw timedOut ? new QueryTimeoutError(timeoutMs) : error;
+      } finally {
+        clearTimeout(timer);
+        own.closeSync();
+      }
+    };
+    return { connection, sources, allowedDirs, runIsolated, close };
   } catch (err) {
     close();
     throw err;

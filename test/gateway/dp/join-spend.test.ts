@@ -115,7 +115,7 @@ test('a query whose client left before the result was ready is refunded, not cha
     return {
       committed: charges.filter((c) => c.status === 'committed').length,
       refunded: charges.filter((c) => c.status === 'refunded').length,
-      reserved: charges.filter((c) => c.status === 'reserved').length,
+      pending: charges.filter((c) => c.status === 'pending').length,
     };
   };
   const before = counts();
@@ -131,6 +131,6 @@ test('a query whose client left before the result was ready is refunded, not cha
   assert.deepEqual(counts(), {
     committed: before.committed,
     refunded: before.refunded + 2, // both sources of the join
-    reserved: 0,
+    pending: 0,
   });
 });

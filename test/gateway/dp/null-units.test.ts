@@ -48,6 +48,7 @@ describe('rows without a privacy unit', () => {
     assert.ok(declaration);
     const engine: SourceEngine = {
       connection,
+      runIsolated: (sql) => connection.runAndReadAll(sql), // one query at a time here
       sources: {
         events: {
           name: 'events',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy } from '@privet/core';
-import { openSourceEngine, runQuiet } from '../../../gateway/src/store/index.js';
+import { openSourceEngine, QueryTimeoutError, runQuiet } from '../../../gateway/src/store/index.js';
 import { freshStateDir } from './helpers.js';
 
 function policyFor(columns: string, path = 'people.csv'): string {
@@ -71,6 +71,40 @@ describe('openSourceEngine', () => {
           `COPY (SELECT 1 AS a) TO '${join(out, 'x.parquet')}' (FORMAT parquet)`,
         );
         assert.ok(existsSync(join(out, 'x.parquet')));
+      } finally {
+        engine.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('runIsolated: a connection of its own, as locked down, stopped at its deadline', async () => {
+    const dir = freshStateDir();
+    try {
+      writeFileSync(join(dir, 'people.csv'), 'id,name,born,score,ok\n1,Ann,1990-01-02,1.5,true\n');
+      const engine = await openSourceEngine(parsePolicy(policyFor(COLUMNS)), dir);
+      try {
+        const rows = (await engine.runIsolated('SELECT count(*) AS n FROM people', 10_000))
+          .getRowObjectsJS()
+          .map((r) => Number(r['n']));
+        assert.deepEqual(rows, [1], 'the loaded sources are visible to it');
+        await assert.rejects(
+          engine.runIsolated(`SELECT * FROM read_csv('${join(dir, 'people.csv')}')`, 10_000),
+          /disabled by configuration|Permission/,
+        );
+        await assert.rejects(
+          engine.runIsolated('SET enable_external_access = true', 10_000),
+          /locked/,
+        );
+        // Far more work than 200 ms: interrupted, reported as a timeout.
+        await assert.rejects(
+          engine.runIsolated('SELECT sum(hash(i)) FROM range(100000000000) r(i)', 200),
+          (e: Error) => e instanceof QueryTimeoutError && /longer than 200 ms/.test(e.message),
+        );
+        // The engine still answers afterwards, on its own connection and a new one.
+        const again = await engine.runIsolated('SELECT count(*) AS n FROM people', 10_000);
+        assert.equal(Number(again.getRowObjectsJS()[0]?.['n']), 1);
       } finally {
         engine.close();
       }
