@@ -227,13 +227,18 @@ export class Rational {
     return `${neg ? '-' : ''}${int}${frac}`;
   }
 
-  /** Short human text: the exact decimal when it has ≤ `maxDigits` fraction digits, else "≈" rounded. */
+  /**
+   * Short human text: the exact decimal when it has ≤ `maxDigits` fraction digits, else "≈"
+   * rounded — in scientific notation when rounding would show a non-zero value as 0 (a δ of 1e-9).
+   */
   toDisplayString(maxDigits = 6): string {
     for (let d = 0; d <= maxDigits; d++) {
       const text = this.toDecimalString(d);
       if (parseRational(text).equals(this)) return text;
     }
-    return `≈${this.toDecimalString(maxDigits)}`;
+    const rounded = this.toDecimalString(maxDigits);
+    const tiny = /^-?0\.0*$/.test(rounded) ? this.toNumber() : 0;
+    return tiny !== 0 ? `≈${tiny.toExponential(2)}` : `≈${rounded}`;
   }
 
   /** Nearest-ish double, for display and plotting only — never for privacy arithmetic. */

@@ -20,7 +20,7 @@ export function exhausted(
     : ` (${reserved.toDisplayString()} of it held by queries still running)`;
   const leftText = left.isNegative() ? '0' : left.toDisplayString();
   return new ServiceError(
-    'conflict',
+    'budget_exhausted',
     symbol === 'ε' ? 'budget.exhausted' : 'budget.delta-exhausted',
     `the query needs ${symbol}=${need.toDisplayString()}, ${leftText} left of ${total.toDisplayString()}${who} for experiment "${key.experiment}" on dataset "${key.source}"${held}; this refused query cost nothing`,
     symbol === 'ε'

@@ -74,6 +74,9 @@ describe('Rational arithmetic', () => {
     assert.equal(ONE.toDecimalString(0), '1');
     assert.equal(parseRational('0.25').toDisplayString(), '0.25');
     assert.equal(third.toDisplayString(3), '≈0.333');
+    // A tiny non-zero value (a δ) is not shown as 0.
+    assert.equal(parseRational('1e-9').mul(third).toDisplayString(), '≈3.33e-10');
+    assert.equal(parseRational('1e-9').toDisplayString(), '≈1.00e-9');
   });
 
   test('toNumber is close for display, even for huge numerators and denominators', () => {

@@ -89,6 +89,7 @@ describe('ledger refusals', () => {
       (e: unknown) =>
         e instanceof ServiceError &&
         e.reason === 'budget.exhausted' &&
+        e.code === 'budget_exhausted' &&
         e.message.includes('needs ε=0.5, 0.2 left of 3 for experiment "x" on dataset "patients"') &&
         /cost nothing/.test(e.message) &&
         e.fix.length > 0,
