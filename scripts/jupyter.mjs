@@ -7,7 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
+import { portProblems } from './lib-start.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -34,6 +36,16 @@ if (!existsSync(jupyter) || !existsSync(installed)) {
     'jupyter: JupyterLab or the Privet extension is not installed in .venv. Fix: run\n' +
       '  npm run build -w jupyter-ext && node scripts/setup-venv.mjs --with-extension',
   );
+  process.exit(1);
+}
+
+// JupyterLab would quietly move to another port when this one is taken (port_retries), away from
+// the origin the gateway allows and the address start.mjs waits on: check it, and forbid moving.
+const [portProblem] = await portProblems([
+  { port: values.port, setting: '--port <another port> (npm start: PRIVET_JUPYTER_PORT)' },
+]);
+if (portProblem) {
+  console.error(`jupyter: ${portProblem}`);
   process.exit(1);
 }
 
@@ -79,6 +91,7 @@ const args = [
   '--no-browser',
   '--ip=127.0.0.1',
   `--port=${values.port}`,
+  '--ServerApp.port_retries=0',
   `--ServerApp.root_dir=${notebooks}`,
   `--LabApp.user_settings_dir=${settingsDir}`,
   `--LabApp.workspaces_dir=${workspacesDir}`,
@@ -90,7 +103,14 @@ console.log(
   `jupyter: JupyterLab on http://127.0.0.1:${values.port}/lab (notebooks in ${notebooks})`,
 );
 const child = spawn(jupyter, args, { cwd: notebooks, stdio: 'inherit' });
-const stop = () => child.kill('SIGTERM');
+let stopping = false;
+const stop = () => {
+  stopping = true;
+  child.kill('SIGTERM');
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+// Killed by a signal we did not send (e.g. out of memory): fail, so npm start reports it.
+child.on('exit', (code, signal) =>
+  process.exit(code ?? (stopping ? 0 : 128 + (constants.signals[signal] ?? 0))),
+);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPython, exitOutcome, portProblems } from './lib-start.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const policy = join(root, 'gateway/demo/policy.yaml');
@@ -19,13 +20,46 @@ const gatewayUrl = `http://127.0.0.1:${port}`;
 const notebooks = join(root, '.privet', 'notebooks');
 const demoNotebook = 'privet-demo.ipynb';
 
+const gatewayService = {
+  service: 'the gateway',
+  hint: 'Fix: see its error above (a port in use: set PRIVET_PORT=<another port>).',
+};
+const jupyterService = {
+  service: 'JupyterLab',
+  hint:
+    'Fix: see its error above (a port in use: set PRIVET_JUPYTER_PORT=<another port>; ' +
+    'a broken .venv: delete .venv/ and run npm start again).',
+};
+
 /** Runs a step, printing its name; exits with its status on failure. */
 function step(title, command, args) {
   console.log(`\n▶ ${title}`);
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`✖ ${title} failed (exit ${result.status}). See the output above.`);
+    const how = result.error?.code ?? result.status ?? result.signal;
+    console.error(`✖ ${title} failed (exit ${how}). See the output above.`);
     process.exit(result.status ?? 1);
+  }
+}
+
+/** Exits with a message naming each port (gateway, JupyterLab) that is taken, and its setting. */
+async function requireFreePorts() {
+  const problems = await portProblems([
+    { port, setting: 'PRIVET_PORT=<another port> (the gateway)' },
+    { port: jupyterPort, setting: 'PRIVET_JUPYTER_PORT=<another port> (JupyterLab)' },
+  ]);
+  for (const problem of problems) console.error(`✖ ${problem}`);
+  if (problems.length > 0) process.exit(1);
+}
+
+// Checks that fail in a second, before minutes of npm install and builds: the ports are free and,
+// when .venv is still to be made, python3 is there, 3.11+, with venv.
+await requireFreePorts();
+if (!existsSync(join(root, '.venv/bin/python'))) {
+  const problem = checkPython('python3');
+  if (problem) {
+    console.error(`✖ ${problem}`);
+    process.exit(1);
   }
 }
 
@@ -107,6 +141,7 @@ if (!/^demo\t/m.test(listed.stdout ?? '')) {
 }
 
 writeDemoNotebook();
+await requireFreePorts(); // again: the build took a while
 
 console.log('\n▶ Starting the gateway and JupyterLab');
 const origins = [`http://127.0.0.1:${jupyterPort}`, `http://localhost:${jupyterPort}`];
@@ -161,20 +196,31 @@ const children = [
 ];
 void announce();
 let stopping = false;
+let userStopped = false;
+let firstExit = null; // the first service to exit decides how npm start ends (exitOutcome)
 const stop = () => {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-for (const child of children) {
-  child.on('exit', (code) => {
+const userStop = () => {
+  if (firstExit === null) userStopped = true;
+  stop();
+};
+process.on('SIGINT', userStop);
+process.on('SIGTERM', userStop);
+const services = [gatewayService, jupyterService];
+children.forEach((child, index) => {
+  child.on('exit', (code, signal) => {
+    firstExit ??= { ...services[index], code, signal };
     stop();
-    if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
-      process.exit(code ?? 0);
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) {
+      const outcome = exitOutcome(firstExit, userStopped);
+      if (outcome.message) console.error(`\n${outcome.message}`);
+      process.exit(outcome.code);
+    }
   });
-}
+});
 
 /** Writes the demo notebook (first run only; temp + rename). It names the experiment, no secret. */
 function writeDemoNotebook() {
