@@ -283,7 +283,7 @@ review
       const { policy, dir } = loadPolicyFile(opts.policy);
       if (opts.state === undefined)
         console.error(
-          "note: without --state, outputs are not checked for values from the raw identifier columns, and no DP release is trusted. Fix: pass --state with the gateway's state folder (e.g. --state .privet/state)",
+          "note: without --state, outputs are not checked for values from the raw identifier columns, and no DP release is trusted. Fix: pass --state with the gateway's state folder and --policy with its policy (npm start's demo: --state .privet/demo --policy gateway/demo/policy.yaml)",
         );
       const releases = opts.state === undefined ? undefined : openReleaseRegistry(opts.state);
       const index =
