@@ -19,6 +19,7 @@ const fake = (await import('vscode')) as unknown as typeof Fake;
 const { PrivetSqlController } = await import('../../vscode-ext/src/notebook/controller.js');
 const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
 const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
+const { PrivetCellStatusBar } = await import('../../vscode-ext/src/notebook/status-bar.js');
 
 const require = createRequire(import.meta.url);
 const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
@@ -85,6 +86,61 @@ describe('Privet SQL controller: Run and spend', () => {
       );
       assert.equal(controller.currentDryRun(cell as never), undefined, 'spent: no dry run left');
     } finally {
+      controller.dispose();
+    }
+  });
+
+  it('does not offer Run and Spend when the budget cannot pay: says what is short and the fix', async () => {
+    const controller = new PrivetSqlController(
+      session as never,
+      new HeldOutputs(),
+      new Approvals(),
+      wasmDir,
+    );
+    const statusBar = new PrivetCellStatusBar(controller, new HeldOutputs());
+    const notebook = new fake.FakeNotebook('unaffordable');
+    // The experiment's budget on people is ε 1: this query asks for 2.
+    const cell = notebook.addCell(`-- privet: epsilon=2\n${DP_SQL}`);
+    const spentBefore = spent.length;
+    try {
+      fake.shownMessageDetails.length = 0;
+      await controller.execute(cell as never, notebook as never, false);
+      assert.equal(spent.length, spentBefore, 'a dry run spends nothing');
+      // The notification: what is short and the fix, no button that would be refused.
+      const notices = fake.shownMessageDetails.filter((m) => m.message.includes('cell 1'));
+      assert.equal(notices.length, 1, JSON.stringify(fake.shownMessageDetails));
+      assert.deepEqual(notices[0]!.items, [], 'no Run and Spend button');
+      assert.match(
+        notices[0]!.message,
+        /cannot be spent: the query needs ε=2 on people, [\d.]+ left/,
+      );
+      assert.match(notices[0]!.message, /Fix: ask for less ε .*ask a steward for a larger budget/);
+      // The output: no "Run and Spend", the same reason and fix.
+      const text = new TextDecoder().decode(cell.outputs[0]!.items[0]!.data);
+      assert.match(text, /NOT affordable/);
+      assert.doesNotMatch(text, /Run and Spend/i);
+      assert.match(
+        text,
+        /Not affordable, .*: the query needs ε=2 on people, [\d.]+ left.*Fix: ask for less ε/,
+      );
+      // The cell status bar: no Run and Spend, a "Not affordable" item with the reason instead.
+      const items = statusBar.provideCellStatusBarItems(cell as never);
+      assert.deepEqual(
+        items.map((i) => i.command),
+        [{ command: 'workbench.view.extension.privet', title: 'Show the Privet budget' }],
+      );
+      assert.match(items[0]!.text, /Not affordable/);
+      assert.match(
+        String(items[0]!.tooltip),
+        /needs ε=2 on people, [\d.]+ left\. Fix: ask for less ε/,
+      );
+      // Run and Spend through the palette is refused the same way, and spends nothing.
+      fake.shownMessages.length = 0;
+      await controller.runAndSpend(cell as never);
+      assert.equal(spent.length, spentBefore, 'nothing spent');
+      assert.match(fake.shownMessages.join('\n'), /cannot be spent: the query needs ε=2/);
+    } finally {
+      statusBar.dispose();
       controller.dispose();
     }
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { priceDpPlan } from '@privet/core/dpsql/price';
 import { describeColumns } from '@privet/core/dpsql/describe';
 import { avgAge, count, plan } from '../core/dpsql/plans.js';
-import { dryRunText } from '../../vscode-ext/src/notebook/outputs.js';
+import { dryRunText, unaffordable } from '../../vscode-ext/src/notebook/outputs.js';
 
 describe('the hosts show it', () => {
   test('VS Code’s dry-run output gives an AVG’s ± per group size, not "depends on the data"', () => {
@@ -20,5 +20,52 @@ describe('the hosts show it', () => {
     });
     assert.match(text, /a \(avg\): ± [\d.,]+ over 100 rows · .* over 10,000 rows at 95%/);
     assert.doesNotMatch(text, /depends on the data/);
+  });
+});
+
+describe('a dry run the budget cannot pay', () => {
+  /** A dry run costing ε 0.5, δ 1e-6 on `people`, with `left` remaining there. */
+  function dryRun(left: { epsilon: string; delta: string }, affordable: boolean) {
+    const amount = (exact: string) => ({ exact, text: exact, value: Number(exact) });
+    const priced = priceDpPlan(plan([count()]), { epsilon: 0.5 });
+    return {
+      dryRun: true as const,
+      planHash: 'h',
+      mechanism: priced.mechanism,
+      alpha: 0.05,
+      cost: priced.cost,
+      columns: describeColumns(priced),
+      warnings: [],
+      budget: [
+        {
+          source: 'people',
+          remainingBefore: { epsilon: amount(left.epsilon), delta: amount(left.delta) },
+          cost: { epsilon: '0.5', delta: '0.000001' },
+          affordable,
+        },
+      ],
+    };
+  }
+
+  test('offers Run and Spend only when every budget can pay', () => {
+    const fine = dryRun({ epsilon: '1', delta: '0.001' }, true);
+    assert.equal(unaffordable(fine), undefined);
+    assert.match(dryRunText(fine), /Run "Privet: Run and Spend"/);
+  });
+
+  test('names what is short (ε or δ) and the fix, and offers no Run and Spend', () => {
+    const noEpsilon = dryRun({ epsilon: '0.25', delta: '0.001' }, false);
+    assert.deepEqual(
+      unaffordable(noEpsilon)?.message,
+      'the query needs ε=0.5 on people, 0.25 left',
+    );
+    assert.match(unaffordable(noEpsilon)!.fix, /ask for less ε/);
+    assert.doesNotMatch(dryRunText(noEpsilon), /Run and Spend/i);
+    const noDelta = dryRun({ epsilon: '1', delta: '0' }, false);
+    assert.deepEqual(
+      unaffordable(noDelta)?.message,
+      'the query needs δ=0.000001 on people, 0 left',
+    );
+    assert.match(unaffordable(noDelta)!.fix, /smaller δ/);
   });
 });

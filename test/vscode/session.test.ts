@@ -6,7 +6,7 @@
  */
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type * as Fake from './fake-vscode/index.js';
@@ -14,7 +14,7 @@ import { startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
-const { Session, tokenKey } = await import('../../vscode-ext/src/session.js');
+const { OPEN_SETTINGS, RETRY, Session, tokenKey } = await import('../../vscode-ext/src/session.js');
 const { sessionFields } = await import('../../vscode-ext/src/client/session-fields.js');
 
 /** An extension context with in-memory secrets and workspace state. */
@@ -105,6 +105,69 @@ describe('VS Code session: a token goes only to its own gateway', () => {
     } finally {
       fake.workspaceSettings.clear();
       session.dispose();
+    }
+  });
+
+  it('warns when the gateway is unreachable at start; Retry restores, Open Settings opens the URL', async () => {
+    // A gateway that is down, then up: a proxy in front of the test gateway that drops connections.
+    let up = false;
+    const proxy = createServer((req, res) => {
+      if (!up) return void req.socket.destroy();
+      const forward = request(
+        `${t.gateway.url}${req.url ?? ''}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const secrets = new Map([[tokenKey(proxyUrl), t.gateway.tokens.ana!]]);
+    fake.settings.set('privet.gatewayUrl', proxyUrl);
+    const answers: string[] = [];
+    fake.messageAnswer.pick = (shown) => {
+      const answer = shown.items.length > 0 ? answers.shift() : undefined;
+      // The user starts the gateway, then clicks Retry.
+      if (answer === RETRY) up = true;
+      return answer;
+    };
+    const session = new Session(fakeContext(secrets) as never);
+    try {
+      fake.shownMessageDetails.length = 0;
+      answers.push(OPEN_SETTINGS);
+      await session.restore();
+      assert.equal(session.signedIn, undefined);
+      const [warning] = fake.shownMessageDetails;
+      assert.equal(warning?.severity, 'warning');
+      assert.match(
+        warning!.message,
+        new RegExp(`^Privet gateway at ${proxyUrl} unreachable: .*Fix: start the gateway`),
+      );
+      assert.deepEqual(warning!.items, [RETRY, OPEN_SETTINGS]);
+      await until(
+        () => fake.executedCommands.some((c) => c.command === 'workbench.action.openSettings'),
+        'Open Settings opens the settings at the gateway URL',
+      );
+      assert.deepEqual(fake.executedCommands.at(-1)?.args, ['privet.gatewayUrl']);
+
+      // Warned again at the next start; started meanwhile: Retry restores the saved sign-in.
+      fake.shownMessageDetails.length = 0;
+      answers.push(RETRY);
+      await session.restore();
+      assert.equal(session.signedIn, undefined, 'down when restored');
+      assert.match(fake.shownMessageDetails[0]?.message ?? '', /unreachable/);
+      await until(() => session.signedIn?.user === 'ana', 'Retry restored the saved sign-in');
+      await until(
+        () => fake.shownMessageDetails.some((m) => /saved sign-in restored/.test(m.message)),
+        'told it is restored',
+      );
+    } finally {
+      fake.messageAnswer.pick = () => undefined;
+      session.dispose();
+      await new Promise((r) => proxy.close(r));
     }
   });
 

@@ -88,7 +88,7 @@ test('an address from another kernel in the Interactive Window is never drawn', 
     body: JSON.stringify({ decision: 'approve', comment: 'A made-up address used in a test' }),
   });
   expect(decision.status, await decision.clone().text()).toBe(200);
-  await runCommand(page, 'Privet: Check review status');
+  await runCommand(page, 'Privet: Check Review Status');
   await expect(
     page
       .locator('.notification-toast')

@@ -2,7 +2,7 @@
  * The packaged Privet extension in a real VS Code (code-server 4.100.3) in Chromium, against a
  * real gateway: sign in (token to SecretStorage), the activity-bar tree, open the demo .ipynb (a
  * flagged output of another kernel is replaced on open), select the Privet SQL controller, run a
- * masked query in duckdb-wasm, a DP dry run then "Run and spend" rendered by the release renderer
+ * masked query in duckdb-wasm, a DP dry run then "Run and Spend" rendered by the release renderer
  * with the budget view updated, a flagged output replaced by the placeholder, and a language
  * server diagnostic on a bad SQL cell; then, in the dark theme, a reviewer approves the request in
  * the review queue webview, the analyst's withheld output is restored, and "Export approved
@@ -45,7 +45,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
   await shot(page, '01-workbench');
 
   await test.step('sign in with the analyst token and pick the experiment', async () => {
-    await runCommand(page, 'Privet: Sign in');
+    await runCommand(page, 'Privet: Sign In');
     const input = quickInput(page).locator('input');
     await expect(input).toHaveAttribute('type', 'password');
     await input.fill(env.tokens.alice!);
@@ -104,7 +104,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await shot(page, '04-masked-query');
   });
 
-  await test.step('a DP query shows its dry run, then Run and spend releases it', async () => {
+  await test.step('a DP query shows its dry run, then Run and Spend releases it', async () => {
     await runCell(page, 1);
     await expect(
       outputFrame(page).getByText(/Privet DP dry run \(nothing spent yet\)/),
@@ -113,7 +113,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     const notification = page
       .locator('.notification-toast')
       .filter({ hasText: /would spend ε = 0\.25 on \w+/ });
-    await notification.getByRole('button', { name: 'Run and spend' }).click();
+    await notification.getByRole('button', { name: 'Run and Spend' }).click();
     await expect(outputFrame(page).locator('.privet-release')).toBeVisible();
     await expect(outputFrame(page).getByText(/release id/)).toBeVisible();
     await shot(page, '06-dp-release');
@@ -190,7 +190,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await pick(page, 'Default Dark Modern');
     await expect(page.locator('.monaco-workbench.vs-dark')).toBeVisible();
     await signInAs(page, 'rita', env.tokens.rita!);
-    await runCommand(page, 'Privet: Open review queue');
+    await runCommand(page, 'Privet: Open Review Queue');
     const queue = await reviewQueueFrame(page);
     const request = queue
       .locator('section.request')
@@ -240,7 +240,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
   await test.step('Export approved results (notebook toolbar): signed, nothing unapproved', async () => {
     const button = page
       .locator('.notebookOverlay .notebook-toolbar-container')
-      .getByRole('button', { name: /Export approved results/ });
+      .getByRole('button', { name: /Export Approved Results/ });
     await expect(button).toBeVisible();
     await button.click();
     await expect(

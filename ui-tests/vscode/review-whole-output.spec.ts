@@ -2,7 +2,8 @@
  * A review request whose redacted preview cannot show everything an approval releases (here a
  * picture): in the review queue webview, Approve stays disabled until the reviewer opens the whole
  * output, which draws the picture; the gateway, which checks the same (a webview can be bypassed),
- * then accepts the approval.
+ * then accepts the approval. The page is rebuilt on every update: focus stays with the control
+ * (or, once it is gone, its request) and the notice is said through the one status line.
  */
 import { expect, test } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
@@ -35,7 +36,7 @@ test('a picture is approved only after the reviewer opens the whole output', asy
 
   await openWorkbench(page, env.url);
   await signInAs(page, 'rita', env.tokens.rita!);
-  await runCommand(page, 'Privet: Open review queue');
+  await runCommand(page, 'Privet: Open Review Queue');
   const queue = await reviewQueueFrame(page);
   const card = queue.locator(`section.request[data-review-id="${request.id}"]`);
   await expect(card.locator('.badge')).toHaveText('pending');
@@ -50,6 +51,8 @@ test('a picture is approved only after the reviewer opens the whole output', asy
   await expect(picture).toBeVisible();
   // The picture is drawn, not a broken image.
   expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(16);
+  // The button is gone: focus went to the output it opened, not to the page.
+  await expect(card.locator('.whole-output')).toBeFocused();
   await expect(approve).toBeEnabled();
   await expect(card.locator('.open-first')).toHaveCount(0);
   await shot(page, '51-review-whole-output-open');
@@ -57,4 +60,7 @@ test('a picture is approved only after the reviewer opens the whole output', asy
   await approve.click();
   await expect(queue.locator('.notice')).toContainText('is now approved');
   await expect(card.locator('.badge')).toHaveText('approved');
+  await expect(queue.locator('#status[role="status"]')).toHaveText(/is now approved/);
+  await expect(queue.locator('main[aria-live]')).toHaveCount(0);
+  await expect(card.locator('h2')).toBeFocused();
 });

@@ -34,6 +34,7 @@ import {
   runCommand,
   shot,
   signInAs,
+  signOut,
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
@@ -57,7 +58,7 @@ test('undo of the gate’s swap does not bring the withheld output back into the
     `# echo: ${ECHOED_EMAIL.replace('@', '[at]')}`,
   ]);
   await openWorkbench(page, env.url);
-  await runCommand(page, 'Privet: Sign out');
+  await signOut(page);
   await openNotebookAlone(page, 'undo-gate.ipynb');
   await useEchoKernel(page);
   await runCell(page, 0);
@@ -93,7 +94,7 @@ test('views unknown: a table of rows is held in the document, and put back once 
   ]);
   await openWorkbench(page, env.url);
   // Signed out: the list of views is unknown.
-  await runCommand(page, 'Privet: Sign out');
+  await signOut(page);
   await openNotebookAlone(page, 'views-unknown.ipynb');
   await useEchoKernel(page);
   await runCommand(page, 'Notebook: Run All');

@@ -1,9 +1,38 @@
 /* global acquireVsCodeApi, document, window */
 // The budget & record webview (loaded with a CSP nonce; builds DOM with textContent only, so
 // nothing the gateway sends can inject markup). Messages follow src/sidebar/messages.ts.
+// #root is rebuilt on every update and is no live region: what a screen reader should hear goes to
+// the #status line (role=status), and the button that had focus gets it back after a rebuild.
 (function () {
   const vscode = acquireVsCodeApi();
   const root = document.getElementById('root');
+  const status = document.getElementById('status');
+  // The button focused last: one that posts and is rebuilt drops focus to the page meanwhile.
+  let lastKey = null;
+  root.addEventListener('focusin', (event) => {
+    const key = event.target.getAttribute && event.target.getAttribute('data-focus');
+    if (key) lastKey = key;
+  });
+
+  /** Says `text` once through the status line (nothing when it is already said). */
+  function announce(text) {
+    if (status && status.textContent !== text) status.textContent = text;
+  }
+
+  /** The focus key of the focused button (or the one focused last, if focus fell to the page). */
+  function focusedKey() {
+    if (!document.hasFocus()) return null;
+    const active = document.activeElement;
+    if (active && root.contains(active)) return active.getAttribute('data-focus');
+    return !active || active === document.body ? lastKey : null;
+  }
+
+  /** Focuses the button `key` again after a rebuild (Retry and Refresh share one key). */
+  function restoreFocus(key) {
+    if (!key) return;
+    for (const node of root.querySelectorAll('[data-focus]'))
+      if (node.getAttribute('data-focus') === key) return node.focus();
+  }
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -14,6 +43,7 @@
 
   function button(label, type) {
     const b = el('button', label);
+    b.setAttribute('data-focus', type);
     b.addEventListener('click', () => vscode.postMessage({ type }));
     return b;
   }
@@ -30,19 +60,35 @@
     const spent = b.spent.epsilon.value + b.reserved.epsilon.value;
     used.style.width = `${total > 0 ? Math.min(100, (100 * spent) / total) : 100}%`;
     bar.appendChild(used);
+    // A meter a screen reader can read: ε spent (and reserved) of the total, with the words.
+    const max = total > 0 ? total : 1;
     bar.setAttribute('role', 'meter');
-    bar.setAttribute('aria-label', `budget ${b.source} spent`);
+    bar.setAttribute('aria-label', `budget ${b.source}${who} spent`);
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', String(max));
+    bar.setAttribute('aria-valuenow', String(total > 0 ? Math.min(max, spent) : max));
+    bar.setAttribute(
+      'aria-valuetext',
+      `ε ${b.spent.epsilon.text} spent and ${b.reserved.epsilon.text} reserved of ${b.total.epsilon.text}; ${b.remaining.epsilon.text} left`,
+    );
     wrap.appendChild(
       el('div', `spent ε ${b.spent.epsilon.text}, reserved ε ${b.reserved.epsilon.text}`, 'muted'),
     );
     return wrap;
   }
 
+  /** Rebuilds the view for `message`, giving focus back to the button that had it. */
   function render(message) {
+    const key = focusedKey();
+    build(message);
+    restoreFocus(key);
+  }
+
+  function build(message) {
     root.replaceChildren();
     if (message.type === 'signedOut') {
       root.appendChild(el('p', 'Not signed in to a Privet gateway.'));
-      root.appendChild(button('Sign in', 'signIn'));
+      root.appendChild(button('Sign In', 'signIn'));
       return;
     }
     if (message.type === 'noExperiment') {
@@ -83,6 +129,17 @@
     root.appendChild(button('Refresh', 'refresh'));
   }
 
-  window.addEventListener('message', (event) => render(event.data));
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    // Said once when it changes; the budget figures are read from the meters on demand.
+    announce(
+      message.type === 'signedOut'
+        ? 'Not signed in to a Privet gateway.'
+        : message.type === 'error'
+          ? `The budget could not be read: ${message.message}. Fix: ${message.fix}`
+          : '',
+    );
+    render(message);
+  });
   vscode.postMessage({ type: 'ready' });
 })();

@@ -1,20 +1,69 @@
 /* global acquireVsCodeApi, document, window */
 // The review queue webview (loaded with a CSP nonce; builds DOM with textContent only, so nothing
 // a request carries can inject markup). Messages follow src/review/messages.ts.
+// #root is rebuilt on every update and is no live region: what a screen reader should hear goes to
+// the #status line (role=status), and the control that had focus gets it back after a rebuild.
 (function () {
   const vscode = acquireVsCodeApi();
   const root = document.getElementById('root');
+  const status = document.getElementById('status');
   // The last queue, and the whole outputs loaded so far (by request id): kept across re-renders.
   let lastQueue;
   const outputs = new Map();
   // Comments typed so far (by request id): a re-render must not lose them.
   const drafts = new Map();
+  // For a focus key, the keys to focus instead when its control is gone after a rebuild.
+  const fallbacks = new Map();
+  // The control focused last: a button disabled on click drops focus to the page meanwhile.
+  let lastKey = null;
+  root.addEventListener('focusin', (event) => {
+    const key = event.target.getAttribute && event.target.getAttribute('data-focus');
+    if (key) lastKey = key;
+  });
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
     if (className) node.className = className;
     return node;
+  }
+
+  /** Marks `node` as the control `key` (focus returns to it after a rebuild), else `instead`. */
+  function focusable(node, key, ...instead) {
+    node.setAttribute('data-focus', key);
+    if (instead.length > 0) fallbacks.set(key, instead);
+    return node;
+  }
+
+  /** Says `text` once through the status line (nothing when it is already said). */
+  function announce(text) {
+    if (status && status.textContent !== text) status.textContent = text;
+  }
+
+  /**
+   * The focus key of the control that has focus, if it is one of ours; the one focused last when
+   * focus fell to the page (a clicked button was disabled); none when the user is elsewhere.
+   */
+  function focusedKey() {
+    if (!document.hasFocus()) return null;
+    const active = document.activeElement;
+    if (active && root.contains(active)) return active.getAttribute('data-focus');
+    return !active || active === document.body ? lastKey : null;
+  }
+
+  /** Focuses the control `key`, or its fallbacks, or Refresh, so focus never drops to the page. */
+  function restoreFocus(key, caret) {
+    if (!key) return;
+    const byKey = new Map();
+    for (const node of root.querySelectorAll('[data-focus]'))
+      byKey.set(node.getAttribute('data-focus'), node);
+    const target = [key, ...(fallbacks.get(key) || []), 'refresh']
+      .map((k) => byKey.get(k))
+      .find((node) => node && !node.disabled);
+    if (!target) return;
+    target.focus();
+    if (caret && target === byKey.get(key) && typeof target.setSelectionRange === 'function')
+      target.setSelectionRange(caret[0], caret[1]);
   }
 
   function field(parent, label, value, className) {
@@ -24,22 +73,36 @@
     return row;
   }
 
-  /** The whole output of a request: a button to load it, then every part in full. */
+  /** Asks the extension for the whole output of request `id`; `button` shows it is loading. */
+  function loadOutput(id, button) {
+    button.disabled = true;
+    button.textContent = 'Loading…';
+    vscode.postMessage({ type: 'output', id });
+  }
+
+  /**
+   * The whole output of a request: a button to load it, then every part in full; when loading
+   * failed, why and a "Try again" button (the failure is forgotten, the output asked for again).
+   */
   function wholeOutput(r) {
-    const box = el('div', undefined, 'field whole-output');
+    const box = focusable(el('div', undefined, 'field whole-output'), `whole:${r.id}`);
+    box.tabIndex = -1;
     box.appendChild(el('span', 'Whole output (what an approval releases)', 'label'));
     const loaded = outputs.get(r.id);
     if (!loaded) {
       const open = box.appendChild(el('button', 'Show the whole output', 'secondary'));
-      open.addEventListener('click', () => {
-        open.disabled = true;
-        open.textContent = 'Loading…';
-        vscode.postMessage({ type: 'output', id: r.id });
-      });
+      focusable(open, `output:${r.id}`, `retry:${r.id}`, `whole:${r.id}`);
+      open.addEventListener('click', () => loadOutput(r.id, open));
       return box;
     }
     if (loaded.error) {
-      box.appendChild(el('p', loaded.error, 'error'));
+      box.appendChild(el('p', `The whole output could not be loaded: ${loaded.error}`, 'error'));
+      const retry = box.appendChild(el('button', 'Try again', 'secondary'));
+      focusable(retry, `retry:${r.id}`, `whole:${r.id}`);
+      retry.addEventListener('click', () => {
+        outputs.delete(r.id);
+        loadOutput(r.id, retry);
+      });
       return box;
     }
     for (const part of loaded.parts) {
@@ -69,6 +132,7 @@
     comment.rows = 2;
     comment.placeholder = 'Comment (required to reject or request changes)';
     comment.setAttribute('aria-label', `Comment on ${r.id}`);
+    focusable(comment, `comment:${r.id}`, `card:${r.id}`);
     comment.value = drafts.get(r.id) || '';
     comment.addEventListener('input', () => drafts.set(r.id, comment.value));
     const buttons = form.appendChild(el('div', undefined, 'buttons'));
@@ -78,6 +142,7 @@
       ['reject', 'Reject', true],
     ]) {
       const b = buttons.appendChild(el('button', label, secondary ? 'secondary' : undefined));
+      focusable(b, `decide:${r.id}:${decision}`, `card:${r.id}`);
       if (decision === 'approve' && mustOpen) b.disabled = true;
       b.addEventListener('click', () => {
         for (const x of buttons.querySelectorAll('button')) x.disabled = true;
@@ -99,7 +164,9 @@
   function request(r, reviewer, partial) {
     const card = el('section', undefined, `request state-${r.state}`);
     card.setAttribute('data-review-id', r.id);
-    const head = card.appendChild(el('h2'));
+    // Focus lands here when the control that had it is gone (e.g. the request was decided).
+    const head = focusable(card.appendChild(el('h2')), `card:${r.id}`);
+    head.tabIndex = -1;
     head.appendChild(el('span', r.state.replace('_', ' '), 'badge'));
     head.appendChild(el('span', ` ${r.id}`));
     field(card, 'Experiment', `${r.experiment} — ${r.experimentPurpose}`);
@@ -135,10 +202,22 @@
     return card;
   }
 
+  /** Rebuilds the page for `message`, giving focus back to the control that had it. */
   function render(message) {
+    const key = focusedKey();
+    const active = document.activeElement;
+    const caret =
+      active && typeof active.selectionStart === 'number'
+        ? [active.selectionStart, active.selectionEnd]
+        : undefined;
+    build(message);
+    restoreFocus(key, caret);
+  }
+
+  function build(message) {
     root.replaceChildren();
     if (message.type === 'signedOut') {
-      root.appendChild(el('p', 'Not signed in to a Privet gateway. Run "Privet: Sign in".'));
+      root.appendChild(el('p', 'Not signed in to a Privet gateway. Run "Privet: Sign In".'));
       return;
     }
     if (message.type === 'error') {
@@ -155,15 +234,13 @@
       );
       if (!message.reviewer)
         root.appendChild(el('p', 'You are not a reviewer: decisions are hidden.', 'muted'));
-      if (message.notice) {
-        const n = root.appendChild(el('p', message.notice, 'notice'));
-        n.setAttribute('role', 'status');
-      }
+      // Shown here; said by the status line (see the message listener).
+      if (message.notice) root.appendChild(el('p', message.notice, 'notice'));
       if (message.reviews.length === 0) root.appendChild(el('p', 'No review requests.', 'muted'));
       for (const r of message.reviews)
         root.appendChild(request(r, message.reviewer, message.partial || []));
     }
-    const refresh = el('button', 'Refresh', 'secondary');
+    const refresh = focusable(el('button', 'Refresh', 'secondary'), 'refresh');
     refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
     root.appendChild(refresh);
   }
@@ -175,11 +252,23 @@
         message.id,
         message.type === 'output' ? { parts: message.parts } : { error: message.message },
       );
+      announce(
+        message.type === 'output'
+          ? `The whole output of ${message.id} is shown.`
+          : `The whole output of ${message.id} could not be loaded: ${message.message}`,
+      );
       if (lastQueue) render(lastQueue);
       return;
     }
     if (message.type === 'queue') lastQueue = message;
     else lastQueue = undefined;
+    announce(
+      message.type === 'queue'
+        ? message.notice || ''
+        : message.type === 'error'
+          ? `The review queue could not be read: ${message.message}. Fix: ${message.fix}`
+          : 'Not signed in to a Privet gateway.',
+    );
     render(message);
   });
   vscode.postMessage({ type: 'ready' });

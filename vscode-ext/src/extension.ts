@@ -3,7 +3,7 @@
  * SecretStorage), the activity-bar tree and budget webview, the "Privet SQL" notebook controller
  * with its cell status bar actions, the output gate for other controllers (and the approval answers
  * of the gate renderer, which checks outputs before VS Code draws them), the restorer of
- * approved outputs, the review queue panel, "Export approved results", the language client, and
+ * approved outputs, the review queue panel, "Export Approved Results", the language client, and
  * the `privet.*` commands.
  */
 import * as vscode from 'vscode';
@@ -27,6 +27,7 @@ import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
+import { pickExperiment } from './sidebar/select-experiment.js';
 import { PrivetTree } from './sidebar/tree.js';
 import {
   confirmPublish,
@@ -92,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
     vscode.commands.registerCommand('privet.signIn', async () => {
       const token = await vscode.window.showInputBox({
-        title: 'Privet: Sign in',
+        title: 'Privet: Sign In',
         prompt: 'Paste your Privet gateway token (kept in VS Code secret storage)',
         password: true,
         ignoreFocusOut: true,
@@ -106,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void vscode.window.showInformationMessage(
           experiment
             ? `Privet: signed in as ${me.user} (experiment ${experiment}).`
-            : `Privet: signed in as ${me.user}. No experiment selected: run "Privet: Select experiment" before running cells.`,
+            : `Privet: signed in as ${me.user}. No experiment selected: run "Privet: Select Experiment" before running cells.`,
         );
       } catch (error) {
         showError('sign-in', error);
@@ -118,13 +119,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
       if (typeof id === 'string') return session.useExperiment(id);
       try {
-        const { experiments } = await signedIn.client.listExperiments();
-        const usable = experiments.filter((e) => e.state === 'approved' || e.state === 'running');
-        const pick = await vscode.window.showQuickPick(
-          usable.map((e) => ({ label: e.title, description: `${e.id} · ${e.state}`, id: e.id })),
-          { title: 'Privet: Select experiment', placeHolder: 'Experiment your cells run in' },
-        );
-        if (pick) await session.useExperiment(pick.id);
+        const picked = await pickExperiment(signedIn.client);
+        if (picked) await session.useExperiment(picked);
       } catch (error) {
         showError('listing experiments', error);
       }
@@ -157,7 +153,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       const justification = await vscode.window.showInputBox({
-        title: 'Privet: Request review',
+        title: 'Privet: Request Review',
         prompt: `Why should this output be released? (rules: ${original.review.findings.map((f) => f.rule).join(', ')})`,
         ignoreFocusOut: true,
         validateInput: (v) => (v.trim() === '' ? 'A justification is required' : undefined),

@@ -4,12 +4,12 @@
  * ever sent there. The gateway URL is the `privet.gatewayUrl` user setting (a workspace's value
  * is ignored, so a cloned repository cannot point it elsewhere); when it changes, the session signs out and restores the
  * token stored for the new gateway, if any. The chosen experiment is workspace state. Listeners
- * hear every change. A stored token is restored at start, asynchronously (`restore()`);
- * `whenRestored()` tells when that is done.
+ * hear every change. A stored token is restored at start, asynchronously (`restore()`; a gateway
+ * that cannot be reached is reported with Retry); `whenRestored()` tells when that is done.
  */
 import * as vscode from 'vscode';
 import { errorText } from './client/error-text.js';
-import { GatewayClient, normalizeGatewayUrl } from './client/gateway.js';
+import { GatewayClient, GatewayError, normalizeGatewayUrl } from './client/gateway.js';
 
 /** SecretStorage key of the bearer token issued by the gateway at `gatewayUrl` (normalized). */
 export function tokenKey(gatewayUrl: string): string {
@@ -19,6 +19,10 @@ export function tokenKey(gatewayUrl: string): string {
 const UNBOUND_TOKEN_KEY = 'privet.token';
 /** Workspace-state key of the current experiment id. */
 const EXPERIMENT_KEY = 'privet.experiment';
+/** The button of the "gateway unreachable" warning that tries the restore again. */
+export const RETRY = 'Retry';
+/** The button of the "gateway unreachable" warning that opens the gateway setting. */
+export const OPEN_SETTINGS = 'Open Settings';
 
 /** A signed-in user's client and identity. */
 export interface SignedIn {
@@ -42,6 +46,8 @@ export class Session implements vscode.Disposable {
   private readonly watcher: vscode.Disposable;
   /** The gateway URL configured when last looked at (a setting change to the same URL is none). */
   private url: string | undefined;
+  /** Why the latest `restore()` did not sign in (undefined when it did, or found no token). */
+  private restoreFailure: unknown;
   /** The restore that follows the latest change of the gateway setting, while it runs. */
   private switching: Promise<void> = Promise.resolve();
 
@@ -51,9 +57,10 @@ export class Session implements vscode.Disposable {
     /** Where the session says what it did (never a token). */
     private readonly log: (message: string) => void = () => undefined,
   ) {
-    // Context keys for menus: `privet.inExperiment` shows "Export approved results".
+    // Context keys for menus: `privet.inExperiment` shows "Export Approved Results".
     this.changed.event(() => this.updateContext());
     this.url = this.configuredUrl();
+    void this.noteStoredToken();
     const inspected = vscode.workspace.getConfiguration('privet').inspect<string>('gatewayUrl');
     if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined)
       this.log('this workspace sets privet.gatewayUrl: ignored, only your user settings count');
@@ -80,6 +87,7 @@ export class Session implements vscode.Disposable {
       `the gateway setting changed to ${url ?? 'an invalid URL'}: signed out of ${this.url}`,
     );
     this.url = url;
+    void this.noteStoredToken();
     const change = ++this.changes;
     if (this.current) {
       this.current = undefined;
@@ -110,7 +118,23 @@ export class Session implements vscode.Disposable {
     return token ? this.connect(token, url) : undefined;
   }
 
+  /**
+   * Sets `privet.tokenStored`: a token is kept for the configured gateway. "Sign Out" is offered
+   * then even while signed out (the gateway was down at start), to forget it.
+   */
+  private async noteStoredToken(): Promise<void> {
+    let stored = false;
+    try {
+      const url = this.configuredUrl();
+      stored = url !== undefined && !!(await this.context.secrets.get(tokenKey(url)));
+    } catch {
+      // Secret storage unavailable: nothing can be forgotten either.
+    }
+    void vscode.commands.executeCommand('setContext', 'privet.tokenStored', stored);
+  }
+
   private updateContext(): void {
+    void this.noteStoredToken();
     const c = this.current;
     void vscode.commands.executeCommand('setContext', 'privet.signedIn', c !== undefined);
     void vscode.commands.executeCommand('setContext', 'privet.inExperiment', !!c?.experiment);
@@ -142,11 +166,13 @@ export class Session implements vscode.Disposable {
   }
 
   /**
-   * Restores a stored token at start (silently stays signed out when it no longer works). A sign-in
-   * or sign-out made while it runs wins: the restore then changes nothing.
+   * Restores a stored token at start (stays signed out when it no longer works; when the gateway
+   * cannot be reached, a warning offers Retry and Open Settings). A sign-in or sign-out made while
+   * it runs wins: the restore then changes nothing.
    */
   async restore(): Promise<void> {
     const before = this.changes;
+    this.restoreFailure = undefined;
     try {
       const signedIn = await this.storedSession();
       if (!signedIn) this.log(`no token is stored for ${this.configuredUrl() ?? 'the gateway'}`);
@@ -157,11 +183,41 @@ export class Session implements vscode.Disposable {
     } catch (error) {
       // A stored token that no longer works: signed out, as before.
       this.log(`the stored token was not restored (${errorText(error)})`);
+      this.restoreFailure = error;
+      // A gateway that is down (not started yet, wrong URL): say so, or the user only sees
+      // "signed out" and signs in again, which fails the same way.
+      if (error instanceof GatewayError && error.code === 'unreachable' && this.changes === before)
+        void this.warnUnreachable();
     } finally {
       // A gateway setting that changed meanwhile (settings loading late) restores its own token.
       await this.switching;
       this.restoreSettled();
     }
+  }
+
+  /** Warns that the gateway could not be reached at start; Retry restores, Open Settings opens the URL setting. */
+  private async warnUnreachable(): Promise<void> {
+    const url = this.configuredUrl() ?? 'the configured URL';
+    const choice = await vscode.window.showWarningMessage(
+      `Privet gateway at ${url} unreachable: your saved sign-in was not restored. Fix: start the gateway (npm start) or correct the user setting privet.gatewayUrl, then Retry.`,
+      RETRY,
+      OPEN_SETTINGS,
+    );
+    if (choice === RETRY && !this.current) {
+      await this.restore();
+      const failure = this.restoreFailure;
+      const restored = this.signedIn;
+      if (restored)
+        void vscode.window.showInformationMessage(
+          `Privet: signed in as ${restored.user} (saved sign-in restored).`,
+        );
+      // Unreachable again is warned about again; any other failure is said once here.
+      else if (failure && !(failure instanceof GatewayError && failure.code === 'unreachable'))
+        void vscode.window.showWarningMessage(
+          `Privet: your saved sign-in was not restored: ${errorText(failure)}. Run "Privet: Sign In" with a new token if it no longer works.`,
+        );
+    } else if (choice === OPEN_SETTINGS)
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'privet.gatewayUrl');
   }
 
   /**

@@ -3,7 +3,9 @@
  * `'vscode'` by loader.mjs; see register.ts). Notebooks are plain objects the test adds to
  * `workspace.notebookDocuments`; `applyEdit` replaces cells as VS Code does (new cell objects, the
  * old ones leave the notebook) and fires the change event with the added cells. Messages shown
- * to the user are recorded in `shownMessages`.
+ * to the user are recorded in `shownMessages` (with their buttons in `shownMessageDetails`; tests
+ * answer them through `messageAnswer`), commands run in `executedCommands`, progress notifications
+ * in `shownProgress`, files written in `files`.
  */
 type Listener<T> = (event: T) => unknown;
 
@@ -184,6 +186,9 @@ export function setSetting(key: string, value: unknown): void {
   });
 }
 
+/** Files the code under test wrote through workspace.fs, by URI text. */
+export const files = new Map<string, Uint8Array>();
+
 /** The workspace namespace. */
 export const workspace = {
   notebookDocuments: [] as FakeNotebook[],
@@ -205,6 +210,28 @@ export const workspace = {
         workspaceValue: workspaceSettings.get(full(key)) as T | undefined,
       }),
     };
+  },
+  /** The path shown for a URI (its text). */
+  asRelativePath(uri: { toString(): string }): string {
+    return uri.toString();
+  },
+  /** Files written, renamed and deleted, by URI text (see `files`). */
+  fs: {
+    writeFile(uri: { toString(): string }, bytes: Uint8Array): Promise<void> {
+      files.set(uri.toString(), bytes);
+      return Promise.resolve();
+    },
+    rename(from: { toString(): string }, to: { toString(): string }): Promise<void> {
+      const bytes = files.get(from.toString());
+      if (!bytes) return Promise.reject(new Error(`no file ${from.toString()}`));
+      files.delete(from.toString());
+      files.set(to.toString(), bytes);
+      return Promise.resolve();
+    },
+    delete(uri: { toString(): string }): Promise<void> {
+      files.delete(uri.toString());
+      return Promise.resolve();
+    },
   },
   onDidOpenNotebookDocument: opened.event,
   onDidChangeNotebookDocument: changed.event,
@@ -231,28 +258,141 @@ export const workspace = {
   },
 };
 
-/** The window namespace (messages only). */
+/** A message shown with its buttons (window.show*Message). */
+export interface ShownMessage {
+  severity: 'information' | 'warning' | 'error';
+  message: string;
+  items: string[];
+}
+
+/** Every message shown, with its severity and buttons, in order. */
+export const shownMessageDetails: ShownMessage[] = [];
+
+/**
+ * Answers a shown message (the button the user clicks, or undefined for dismissing it); tests set
+ * it, the default dismisses every message.
+ */
+export const messageAnswer: { pick: (shown: ShownMessage) => string | undefined } = {
+  pick: () => undefined,
+};
+
+/** Answers a quick pick with one of its items (the default cancels it). */
+export const quickPickAnswer: { pick: (items: readonly unknown[]) => unknown } = {
+  pick: () => undefined,
+};
+
+/** Quick picks shown: their items, in order. */
+export const shownQuickPicks: unknown[][] = [];
+
+/** Titles of the progress notifications shown, in order. */
+export const shownProgress: string[] = [];
+
+function show(
+  severity: ShownMessage['severity'],
+  message: string,
+  items: unknown[],
+): Promise<string | undefined> {
+  shownMessages.push(message);
+  const shown = { severity, message, items: items.filter((i) => typeof i === 'string') };
+  shownMessageDetails.push(shown);
+  return Promise.resolve(messageAnswer.pick(shown));
+}
+
+/** Where progress is shown. */
+export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 };
+
+/** The window namespace (messages, quick picks and progress). */
 export const window = {
-  showWarningMessage(message: string): Promise<undefined> {
-    shownMessages.push(message);
-    return Promise.resolve(undefined);
+  showWarningMessage(message: string, ...items: unknown[]): Promise<string | undefined> {
+    return show('warning', message, items);
   },
-  showInformationMessage(message: string): Promise<undefined> {
-    shownMessages.push(message);
-    return Promise.resolve(undefined);
+  showInformationMessage(message: string, ...items: unknown[]): Promise<string | undefined> {
+    return show('information', message, items);
   },
-  showErrorMessage(message: string): Promise<undefined> {
-    shownMessages.push(message);
+  showErrorMessage(message: string, ...items: unknown[]): Promise<string | undefined> {
+    return show('error', message, items);
+  },
+  showQuickPick(items: readonly unknown[]): Promise<unknown> {
+    shownQuickPicks.push([...items]);
+    return Promise.resolve(quickPickAnswer.pick(items));
+  },
+  async withProgress<T>(
+    options: { title?: string },
+    task: (progress: { report(value: unknown): void }) => Promise<T>,
+  ): Promise<T> {
+    shownProgress.push(options.title ?? '');
+    return task({ report: () => undefined });
+  },
+};
+
+/** Commands executed (other than setContext), with their arguments, in order. */
+export const executedCommands: { command: string; args: unknown[] }[] = [];
+/** Context keys set with setContext, latest value by key. */
+export const contextKeys = new Map<string, unknown>();
+
+/** The commands namespace: records what was run and the context keys set. */
+export const commands = {
+  executeCommand(command: string, ...args: unknown[]): Promise<undefined> {
+    if (command === 'setContext') contextKeys.set(String(args[0]), args[1]);
+    else executedCommands.push({ command, args });
     return Promise.resolve(undefined);
   },
 };
 
-/** The commands namespace (context keys are ignored). */
-export const commands = {
-  executeCommand(): Promise<undefined> {
-    return Promise.resolve(undefined);
-  },
-};
+/** How a tree item starts. */
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+/** A theme icon by id. */
+export class ThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
+}
+
+/** A theme colour by id. */
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+/** Markdown text (a tooltip). */
+export class MarkdownString {
+  constructor(readonly value = '') {}
+}
+
+/** A tree item as a TreeDataProvider returns it. */
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: string | MarkdownString;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None,
+  ) {}
+}
+
+/** Where a cell status bar item sits. */
+export enum NotebookCellStatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+
+/** A cell status bar item. */
+export class NotebookCellStatusBarItem {
+  command?: { command: string; title: string; arguments?: unknown[] };
+  tooltip?: string;
+  constructor(
+    readonly text: string,
+    readonly alignment: NotebookCellStatusBarAlignment,
+  ) {}
+}
 
 /** A renderer messaging channel: what the host posted, and a way to send as the renderer. */
 export class FakeRendererMessaging {
@@ -320,3 +460,16 @@ export const notebooks = {
     return new FakeNotebookController(id, notebookType, label);
   },
 };
+
+/** A URI: its text only. */
+export class Uri {
+  constructor(private readonly text: string) {}
+  /** `base` with `parts` appended as path segments. */
+  static joinPath(base: { toString(): string }, ...parts: string[]): Uri {
+    return new Uri([base.toString(), ...parts].join('/'));
+  }
+  /** The URI text. */
+  toString(): string {
+    return this.text;
+  }
+}

@@ -26,6 +26,43 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
+/**
+ * Runs a command through the palette if it is listed within `ms` (commands with a `when` clause are
+ * listed only in their context); returns whether it ran.
+ */
+export async function runCommandIfListed(page: Page, title: string, ms: number): Promise<boolean> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  try {
+    await expect(async () => {
+      if (await input.isVisible()) await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await expect(input).toBeVisible({ timeout: 2000 });
+      await input.fill('>');
+      await input.pressSequentially(title, { delay: 10 });
+      await expect(row).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: ms });
+  } catch {
+    if (await input.isVisible()) await page.keyboard.press('Escape');
+    return false;
+  }
+  await row.click();
+  return true;
+}
+
+/**
+ * Signs the window out and forgets the stored token. "Privet: Sign Out" is listed only while
+ * signed in or while a token is stored, which the extension knows once it has activated: "Privet:
+ * Sign In" (always listed) activates it and is cancelled, then Sign Out runs if it is offered.
+ */
+export async function signOut(page: Page): Promise<void> {
+  await runCommand(page, 'Privet: Sign In');
+  const input = quickInput(page).locator('input');
+  await expect(input).toHaveAttribute('type', 'password');
+  await page.keyboard.press('Escape');
+  await runCommandIfListed(page, 'Privet: Sign Out', 15_000);
+}
+
 /** The visible quick input box (prompts and quick picks). */
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget');
@@ -39,16 +76,17 @@ export async function pick(page: Page, text: string): Promise<void> {
 }
 
 /**
- * Signs in through the palette as `user` (token from the test env); when VS Code asks for an
- * experiment (a fresh window), picks `experiment`.
+ * Signs in through the palette (or `start`, e.g. a Sign In button) as `user` (token from the test
+ * env); when VS Code asks for an experiment (a fresh window), picks `experiment`.
  */
 export async function signInAs(
   page: Page,
   user: string,
   token: string,
   experiment = 'UI study',
+  start: () => Promise<void> = () => runCommand(page, 'Privet: Sign In'),
 ): Promise<void> {
-  await runCommand(page, 'Privet: Sign in');
+  await start();
   const input = quickInput(page).locator('input');
   await expect(input).toHaveAttribute('type', 'password');
   await input.fill(token);

@@ -1,8 +1,9 @@
 /**
  * The "Privet SQL" NotebookController for .ipynb notebooks. Cells run through SqlCellRunner:
  * masked/synthetic views locally in duckdb-wasm, DP views as a gateway dry run first with a
- * "Run and spend" action (notification and cell status bar). Outputs were checked by core's
- * review before they reach here; flagged ones arrive as placeholders. The placeholders and DP
+ * "Run and Spend" action (notification and cell status bar) when the budget can pay it, else what
+ * is short and the fix. Outputs were checked by core's review before they reach here; flagged ones
+ * arrive as placeholders. The placeholders and DP
  * releases it writes are recorded (HeldOutputs, Approvals.releases) so the output gate, which
  * checks every other output carrying Privet's MIME types, leaves them be.
  */
@@ -12,11 +13,14 @@ import type { Session } from '../session.js';
 import { toCellOutput } from './convert.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
+import { unaffordable, type Unaffordable } from './outputs.js';
 import { SqlCellRunner, type CellRunResult } from './run-sql.js';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
 
 /** How long a cell run waits for the start-up token restore before saying "not signed in". */
 const RESTORE_WAIT_MS = 10_000;
+/** The button of the dry-run notification that spends the query. */
+export const RUN_AND_SPEND = 'Run and Spend';
 /** Id of the controller (also used by tests to select it). */
 export const CONTROLLER_ID = 'privet-sql';
 
@@ -25,6 +29,8 @@ export interface PendingDryRun {
   text: string;
   gateway: string;
   experiment: string;
+  /** Set when a budget the query charges cannot pay it: "Run and Spend" is not offered then. */
+  unaffordable?: Unaffordable;
 }
 
 /** "ε = 0.5 on patients" (or "… on each of patients and visits"): what spending a dry run costs. */
@@ -43,6 +49,11 @@ export function costText(dryRun: DpDryRunWithBudget): string {
         ? ` on ${sources[0]}`
         : '';
   return `${figures || 'budget'}${where}`;
+}
+
+/** The notice for a dry run the budget cannot pay: what is short and how to fix it. */
+export function unaffordableText(cell: vscode.NotebookCell, refused: Unaffordable): string {
+  return `Privet: the DP query in cell ${cell.index + 1} cannot be spent: ${refused.message}. Fix: ${refused.fix}, then run the cell again.`;
 }
 
 /** The Privet SQL controller and its pending dry runs. */
@@ -114,8 +125,8 @@ export class PrivetSqlController implements vscode.Disposable {
 
   private currentRunner(): SqlCellRunner | string {
     const signedIn = this.session.signedIn;
-    if (!signedIn) return 'not signed in to a Privet gateway. Fix: run "Privet: Sign in"';
-    if (!signedIn.experiment) return 'no experiment chosen. Fix: run "Privet: Select experiment"';
+    if (!signedIn) return 'not signed in to a Privet gateway. Fix: run "Privet: Sign In"';
+    if (!signedIn.experiment) return 'no experiment chosen. Fix: run "Privet: Select Experiment"';
     if (!this.runner || !this.runnerIsCurrent(this.runner)) {
       this.runner = new SqlCellRunner(
         signedIn.client,
@@ -178,10 +189,12 @@ export class PrivetSqlController implements vscode.Disposable {
     const key = cell.document.uri.toString();
     const signedIn = this.session.signedIn;
     if (result.kind === 'dryRun' && signedIn?.experiment) {
+      const refused = unaffordable(result.dryRun);
       this.pendingDryRuns.set(key, {
         text: cell.document.getText(),
         gateway: signedIn.client.baseUrl,
         experiment: signedIn.experiment,
+        ...(refused ? { unaffordable: refused } : {}),
       });
       void this.offerSpend(cell, result.dryRun);
     } else {
@@ -191,23 +204,34 @@ export class PrivetSqlController implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Offers "Run and Spend" for a dry run the budget can pay; otherwise says what is short. */
   private async offerSpend(cell: vscode.NotebookCell, dryRun: DpDryRunWithBudget): Promise<void> {
+    const refused = unaffordable(dryRun);
+    if (refused) {
+      void vscode.window.showWarningMessage(unaffordableText(cell, refused));
+      return;
+    }
     const choice = await vscode.window.showInformationMessage(
       `Privet: the DP query in cell ${cell.index + 1} would spend ${costText(dryRun)}. See the expected error in the cell.`,
-      'Run and spend',
+      RUN_AND_SPEND,
     );
-    if (choice === 'Run and spend') await this.runAndSpend(cell);
+    if (choice === RUN_AND_SPEND) await this.runAndSpend(cell);
   }
 
   /**
    * Runs a dry-run cell for real, if its text is still the one that was priced, for the gateway
-   * and experiment signed in now.
+   * and experiment signed in now, and if the budget could pay it when it was priced.
    */
   async runAndSpend(cell: vscode.NotebookCell): Promise<void> {
-    if (!this.currentDryRun(cell)) {
+    const pending = this.currentDryRun(cell);
+    if (!pending) {
       void vscode.window.showWarningMessage(
         'Privet: this cell has no current dry run (it was edited, not run, or priced for another experiment or gateway). Fix: run the cell first to see the cost.',
       );
+      return;
+    }
+    if (pending.unaffordable) {
+      void vscode.window.showWarningMessage(unaffordableText(cell, pending.unaffordable));
       return;
     }
     await this.execute(cell, cell.notebook, true);

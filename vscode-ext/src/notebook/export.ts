@@ -1,9 +1,10 @@
 /**
- * "Privet: Export approved results" for a notebook open in the editor: the notebook as shown
+ * "Privet: Export Approved Results" for a notebook open in the editor: the notebook as shown
  * (placeholders stay placeholders) goes to POST /exports, the gateway re-checks every output and
  * signs a bundle with only passed or approved outputs, and the bundle is written atomically
  * (temp file + rename) where the user picks, or next to the notebook when
- * `privet.export.saveWithoutAsking` is set.
+ * `privet.export.saveWithoutAsking` is set. The gateway's part shows a progress notification, and
+ * one export runs at a time (a second one is refused while the first runs).
  */
 import * as vscode from 'vscode';
 import type { ExportBundle } from '@privet/core/protocol';
@@ -74,8 +75,35 @@ async function writeAtomically(target: vscode.Uri, bundle: ExportBundle): Promis
   }
 }
 
-/** Exports one notebook; returns the summary and where it was saved (undefined if cancelled). */
+/** What the user is told when an export is asked for while another one runs. */
+export const EXPORT_RUNNING =
+  'Privet: an export is already running. Fix: wait for it to finish (its progress is in the notifications), then export again.';
+
+/** True while an export runs: two at once would race to the same file. */
+let exporting = false;
+
+/**
+ * Exports one notebook with a progress notification; returns the summary and where it was saved
+ * (undefined if cancelled, or refused because another export is running).
+ */
 export async function exportApprovedResults(
+  signedIn: SignedIn & { experiment: string },
+  notebook: vscode.NotebookDocument,
+): Promise<{ summary: ExportSummary; savedTo: vscode.Uri } | undefined> {
+  if (exporting) {
+    void vscode.window.showInformationMessage(EXPORT_RUNNING);
+    return undefined;
+  }
+  exporting = true;
+  try {
+    return await exportOnce(signedIn, notebook);
+  } finally {
+    exporting = false;
+  }
+}
+
+/** The export itself: where to save, then the gateway's signed bundle, written atomically. */
+async function exportOnce(
   signedIn: SignedIn & { experiment: string },
   notebook: vscode.NotebookDocument,
 ): Promise<{ summary: ExportSummary; savedTo: vscode.Uri } | undefined> {
@@ -83,10 +111,19 @@ export async function exportApprovedResults(
   if (!target) return undefined;
   const cells = exportCells(notebook);
   const name = vscode.workspace.asRelativePath(notebook.uri);
-  const bundle = await signedIn.client.createExport(
-    exportRequest(signedIn.experiment, name, cells, { ...notebook.metadata }),
+  const bundle = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Privet: exporting approved results of ${name}…`,
+    },
+    async () => {
+      const signed = await signedIn.client.createExport(
+        exportRequest(signedIn.experiment, name, cells, { ...notebook.metadata }),
+      );
+      await writeAtomically(target, signed);
+      return signed;
+    },
   );
-  await writeAtomically(target, bundle);
   const summary = exportSummary(bundle, placeholderPositions(cells));
   void vscode.window.showInformationMessage(
     exportMessage(summary, vscode.workspace.asRelativePath(target)),

@@ -62,6 +62,46 @@ export function tableOutput(result: QueryResult): DisplayOutput {
   };
 }
 
+/** Why a dry run's query would be refused for lack of budget, and how to fix it. */
+export interface Unaffordable {
+  /** What is short, e.g. `the query needs ε=2 on people, 1 left`. */
+  message: string;
+  /** The gateway's fix for an exhausted budget. */
+  fix: string;
+}
+
+/** The gateway's fix when a query needs more ε than is left (its ledger refusal says the same). */
+const EPSILON_FIX =
+  'ask for less ε (a wider error, e.g. `-- privet: epsilon=0.1`), wait for running queries to finish, or ask a steward for a larger budget';
+/** The gateway's fix when a query needs more δ than is left. */
+const DELTA_FIX =
+  'use a pure-DP (δ=0) mechanism or a smaller δ, or ask a steward for a larger δ budget';
+
+/**
+ * Why spending this dry run would be refused (some budget it charges says `affordable: false`),
+ * with the gateway's fix; undefined when every budget can pay. Budget figures only, never data.
+ */
+export function unaffordable(dry: DpDryRunWithBudget): Unaffordable | undefined {
+  const short = dry.budget.filter((b) => !b.affordable);
+  if (short.length === 0) return undefined;
+  const needs = short.map((b) => {
+    const lacksDelta =
+      Rational.from(b.cost.delta).compare(Rational.from(b.remainingBefore.delta.exact)) > 0 &&
+      Rational.from(b.cost.epsilon).compare(Rational.from(b.remainingBefore.epsilon.exact)) <= 0;
+    const [symbol, need, left] = lacksDelta
+      ? ['δ', b.cost.delta, b.remainingBefore.delta.text]
+      : ['ε', b.cost.epsilon, b.remainingBefore.epsilon.text];
+    return {
+      lacksDelta,
+      text: `${symbol}=${Rational.from(need).toDisplayString()} on ${b.source}, ${left} left`,
+    };
+  });
+  return {
+    message: `the query needs ${needs.map((n) => n.text).join('; ')}`,
+    fix: needs.every((n) => n.lacksDelta) ? DELTA_FIX : EPSILON_FIX,
+  };
+}
+
 /** The dry run of a DP query: cost, expected ±error per aggregate, and budget afterwards. */
 export function dryRunText(dry: DpDryRunWithBudget): string {
   const cost = [
@@ -86,7 +126,13 @@ export function dryRunText(dry: DpDryRunWithBudget): string {
     );
   }
   for (const w of dry.warnings) lines.push(`  note: ${w}`);
-  lines.push('Run "Privet: Run and spend" (cell status bar or notification) to release it.');
+  const refused = unaffordable(dry);
+  // A query the budget cannot pay is not offered for spending: what is short and the fix instead.
+  lines.push(
+    refused
+      ? `Not affordable, so not offered for spending (the gateway would refuse it): ${refused.message}. Fix: ${refused.fix}, then run the cell again.`
+      : 'Run "Privet: Run and Spend" (cell status bar or notification) to release it.',
+  );
   return lines.join('\n');
 }
 
@@ -143,7 +189,7 @@ export function placeholderOutput(review: ReviewResult, heldId: string): Display
       ? " It shows a value from the raw data's identifier columns, so it cannot be approved or exported. Fix: remove the value from the output and run the cell again."
       : rawValue === 'unchecked'
         ? ` The gateway could not check it for values from the raw data's identifier columns: ${uncheckedReason(review)}. It is checked again when you sign in, change experiment or run the cell again.`
-        : ' Use "Privet: Request review" on this cell to send it to a reviewer; it stays off the notebook.';
+        : ' Use "Privet: Request Review" on this cell to send it to a reviewer; it stays off the notebook.';
   return {
     output_type: 'display_data',
     data: { [PLACEHOLDER_MIME_TYPE]: info, 'text/plain': head + next },

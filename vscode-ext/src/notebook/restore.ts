@@ -1,6 +1,6 @@
 /**
  * Restores withheld outputs once a reviewer approved exactly their content: asks the gateway
- * (POST /reviews/status by content hash) on every session change, on "Privet: Check review status",
+ * (POST /reviews/status by content hash) on every session change, on "Privet: Check Review Status",
  * and every 15 s while a submitted original is still waiting (no polling otherwise). The
  * placeholder is replaced by the held original in its cell, and the original is forgotten. The
  * output gate uses the same step for an original the gateway cleared after its placeholder went in

@@ -1,7 +1,8 @@
 /**
- * Cell status bar actions: "Run and spend" after a DP dry run, "Request review" on a placeholder,
- * and "Review pending" plus "Review comments" (read the reviewer's comments, reply) once the
- * withheld original is in the review queue.
+ * Cell status bar actions: "Run and Spend" after a DP dry run the budget can pay (else "Not
+ * affordable" with what is short and the fix), "Request review" on a placeholder, and "Review
+ * pending" plus "Review comments" (read the reviewer's comments, reply) once the withheld original
+ * is in the review queue.
  */
 import * as vscode from 'vscode';
 import { reviewStateText, reviewStateTooltip } from './review-state.js';
@@ -48,10 +49,20 @@ export class PrivetCellStatusBar
   /** The items for one cell. */
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
     const items: vscode.NotebookCellStatusBarItem[] = [];
-    if (this.controller.currentDryRun(cell) !== undefined) {
+    const dryRun = this.controller.currentDryRun(cell);
+    if (dryRun?.unaffordable) {
+      // Not offered: the gateway would refuse it. What is short and the fix, and the budget view.
+      const { message, fix } = dryRun.unaffordable;
       items.push(
-        cellItem('$(flame) Run and spend', 'privet.runAndSpend', [cell], {
-          title: 'Run and spend',
+        cellItem('$(circle-slash) Not affordable', 'workbench.view.extension.privet', [], {
+          title: 'Show the Privet budget',
+          tooltip: `This DP query cannot be spent: ${message}. Fix: ${fix}, then run the cell again. Click to see the budget.`,
+        }),
+      );
+    } else if (dryRun !== undefined) {
+      items.push(
+        cellItem('$(flame) Run and Spend', 'privet.runAndSpend', [cell], {
+          title: 'Run and Spend',
           tooltip: 'Run this DP query for real: spends the budget shown in the dry run',
         }),
       );
@@ -76,7 +87,7 @@ export class PrivetCellStatusBar
     } else if (submitted) {
       items.push(
         cellItem(reviewStateText(submitted.state), 'privet.checkReviews', [], {
-          title: 'Check review status',
+          title: 'Check Review Status',
           tooltip: `Review request ${submitted.reviewId}: ${reviewStateTooltip(submitted.state)} Click to check now.`,
         }),
         cellItem('$(comment) Review comments', 'privet.reviewConversation', [cell], {

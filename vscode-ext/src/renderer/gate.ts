@@ -28,7 +28,7 @@ const HELD_HINT =
 
 /** What an item held only because the host did not confirm a possible table of rows says. */
 const TABLE_HINT =
-  'This output may be a table of rows, which only the extension host can check against your Privet views, and it has not confirmed it. It is drawn once it does; if you are signed out, sign in ("Privet: Sign in").';
+  'This output may be a table of rows, which only the extension host can check against your Privet views, and it has not confirmed it. It is drawn once it does; if you are signed out, sign in ("Privet: Sign In").';
 
 /** What a stream part held only because the host did not confirm it after the earlier parts says. */
 const STREAM_HINT =

@@ -1,5 +1,5 @@
 /**
- * "Privet: Open review queue": a webview panel listing review requests with the redacted preview,
+ * "Privet: Open Review Queue": a webview panel listing review requests with the redacted preview,
  * findings, cell code, views used, the experiment's purpose and the justification, and (for
  * reviewers) approve / reject / request changes with a comment. Strict CSP: no inline script, only
  * media/review.js with a fresh nonce; localResourceRoots limited to media/. Refreshed after every
@@ -41,7 +41,7 @@ export class ReviewQueuePanel implements vscode.Disposable {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel(
       REVIEW_PANEL_TYPE,
-      'Privet: Review queue',
+      'Privet: Review Queue',
       vscode.ViewColumn.Active,
       { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false },
     );

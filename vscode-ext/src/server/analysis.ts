@@ -38,7 +38,7 @@ export function findWord(text: string, word: string): number {
 }
 
 /** The palette name of the command that picks an experiment (package.json contributes.commands). */
-export const SELECT_EXPERIMENT_COMMAND = 'Privet: Select experiment';
+export const SELECT_EXPERIMENT_COMMAND = 'Privet: Select Experiment';
 
 /** How long the gateway's view list and experiment record are trusted before they are read again. */
 export const CATALOG_TTL_MS = 30_000;

@@ -1,8 +1,12 @@
 /**
  * The "Privet" activity-bar tree: experiments → the views each may use (tier, source, rows,
  * provenance) → columns with their masking operator. Read from the gateway on every refresh.
+ * Signed out it is empty, so VS Code shows the view's welcome content (package.json viewsWelcome:
+ * what to do and a Sign In button); a failed read says what happened, the gateway's fix, and
+ * refreshes on click.
  */
 import * as vscode from 'vscode';
+import { GatewayError } from '../client/gateway.js';
 import type { ColumnProvenance, ViewSummary, ViewWarning } from '@privet/core/protocol';
 import type { Experiment } from '../client/gateway.js';
 import type { Session } from '../session.js';
@@ -11,7 +15,15 @@ import { kAnonymityMarkdown } from './k-anonymity-text.js';
 
 /** One node of the tree. */
 export type PrivetNode =
-  | { kind: 'message'; text: string; command?: vscode.Command }
+  | {
+      kind: 'message';
+      text: string;
+      command?: vscode.Command;
+      /** Shown after the label, e.g. the fix of a failed read. */
+      description?: string;
+      tooltip?: string;
+      icon?: string;
+    }
   | { kind: 'experiment'; experiment: Experiment; current: boolean }
   | { kind: 'view'; view: ViewSummary; experiment: string }
   | { kind: 'column'; column: ColumnProvenance; warning?: ViewWarning };
@@ -40,6 +52,9 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
       case 'message': {
         const item = new vscode.TreeItem(node.text);
         if (node.command) item.command = node.command;
+        if (node.description) item.description = node.description;
+        if (node.tooltip) item.tooltip = node.tooltip;
+        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
         return item;
       }
       case 'experiment': {
@@ -101,15 +116,8 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
   /** Children: experiments at the root, their views, then columns. */
   async getChildren(node?: PrivetNode): Promise<PrivetNode[]> {
     const signedIn = this.session.signedIn;
-    if (!signedIn) {
-      return [
-        {
-          kind: 'message',
-          text: 'Sign in to the Privet gateway…',
-          command: { command: 'privet.signIn', title: 'Sign in' },
-        },
-      ];
-    }
+    // Empty while signed out: VS Code then shows the welcome content with its Sign In button.
+    if (!signedIn) return [];
     try {
       if (!node) {
         const { experiments } = await signedIn.client.listExperiments();
@@ -122,10 +130,11 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
       }
       if (node.kind === 'experiment') {
         const views = await this.viewMap();
-        return node.experiment.views
+        const shown: PrivetNode[] = node.experiment.views
           .map((name) => views.get(name))
           .filter((v): v is ViewSummary => v !== undefined)
           .map((view) => ({ kind: 'view', view, experiment: node.experiment.id }));
+        return shown.length > 0 ? shown : [noViews(node.experiment)];
       }
       if (node.kind === 'view') {
         const warnings = node.view.manifest?.warnings ?? [];
@@ -136,12 +145,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
       }
       return [];
     } catch (error) {
-      return [
-        {
-          kind: 'message',
-          text: `Could not load: ${error instanceof Error ? error.message : String(error)}`,
-        },
-      ];
+      return [loadFailed(error)];
     }
   }
 
@@ -152,4 +156,36 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
     }
     return this.views;
   }
+}
+
+/** The node of an experiment none of whose views can be listed: why, and what to do. */
+function noViews(experiment: Experiment): PrivetNode {
+  const named = experiment.views.length;
+  return {
+    kind: 'message',
+    text: 'No views',
+    icon: 'info',
+    tooltip:
+      named === 0
+        ? 'This experiment requests no views. Fix: propose a revised experiment that names the views it needs.'
+        : `None of the ${named} view${named > 1 ? 's' : ''} this experiment requests is published on the gateway yet. Fix: ask a steward to publish ${named > 1 ? 'them' : 'it'}, then refresh.`,
+    ...(named > 0 ? { description: 'not published yet' } : {}),
+  };
+}
+
+/** The node of a failed read: what happened, the gateway's fix, and a click that refreshes. */
+function loadFailed(error: unknown): PrivetNode {
+  const message = error instanceof Error ? error.message : String(error);
+  const fix =
+    error instanceof GatewayError && error.fix
+      ? error.fix
+      : 'check privet.gatewayUrl and the gateway log';
+  return {
+    kind: 'message',
+    text: `Could not load: ${message}`,
+    description: `Fix: ${fix}`,
+    tooltip: `${message}. Fix: ${fix}. Click to refresh.`,
+    icon: 'error',
+    command: { command: 'privet.refresh', title: 'Refresh' },
+  };
 }

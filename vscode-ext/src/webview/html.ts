@@ -1,7 +1,9 @@
 /**
  * The one HTML shell of Privet's webviews: a strict CSP (no default source, styles from the
  * extension only, scripts only with a fresh nonce) loading one script and one stylesheet from
- * `media/`.
+ * `media/`. The script rebuilds `#root` on every update, so `#root` is no live region (a screen
+ * reader would read the whole page again); what should be announced goes to the one `#status`
+ * line (role=status), which stays in place.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -29,6 +31,6 @@ export function webviewHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
 <title>${title}</title></head>
-<body><main id="root" aria-live="polite">Loading…</main>
+<body><div id="status" class="status" role="status"></div><main id="root">Loading…</main>
 <script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
 }

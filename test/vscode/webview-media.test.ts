@@ -1,0 +1,209 @@
+/**
+ * The webview scripts (vscode-ext/media/review.js, budget.js) in a minimal page (webview-dom.ts):
+ * a failed load of a request's whole output can be tried again (and Approve of a partial preview
+ * is enabled once it loads); a rebuild gives focus back to the control that had it and says
+ * notices through the one status line; the page's root is no live region; budget bars are meters
+ * with their values.
+ */
+import './fake-vscode/register.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadWebview, type Page, type PageElement } from './webview-dom.js';
+
+const { webviewHtml } = await import('../../vscode-ext/src/webview/html.js');
+
+/** A pending review request as the queue lists it. */
+function request(id: string): Record<string, unknown> {
+  return {
+    id,
+    state: 'pending',
+    experiment: 'exp1',
+    experimentPurpose: 'Study',
+    requester: 'ana',
+    createdAt: '2026-12-05T10:00:00.000Z',
+    justification: 'Figure 2',
+    viewsUsed: ['people_masked'],
+    verdict: 'flag',
+    findings: [{ rule: 'image', severity: 'flag', message: 'a picture' }],
+    redactedPreview: '[image]',
+    comments: [],
+  };
+}
+
+/** The queue message of the extension: `partial` requests must be opened before approval. */
+function queue(reviews: Record<string, unknown>[], notice?: string): Record<string, unknown> {
+  return {
+    type: 'queue',
+    user: 'rita',
+    reviewer: true,
+    reviews,
+    partial: reviews.map((r) => r.id),
+    ...(notice ? { notice } : {}),
+  };
+}
+
+/** The card of request `id`. */
+function card(page: Page, id: string): PageElement {
+  const found = page.root.querySelectorAll('[data-review-id]');
+  const c = found.find((n) => n.getAttribute('data-review-id') === id);
+  assert.ok(c, `a card for ${id}`);
+  return c;
+}
+
+describe('review queue webview', () => {
+  it('offers "Try again" when the whole output failed to load, and enables Approve once it loads', () => {
+    const page = loadWebview('review');
+    page.send(queue([request('rev-1')]));
+    assert.equal(page.button('Approve', card(page, 'rev-1')).disabled, true, 'partial: open first');
+
+    page.button('Show the whole output').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'output', id: 'rev-1' });
+    page.send({
+      type: 'outputError',
+      id: 'rev-1',
+      message: 'could not reach the Privet gateway. Fix: start it',
+    });
+    const error = page.root.querySelectorAll('.error');
+    assert.equal(error.length, 1);
+    assert.match(error[0]!.textContent, /could not be loaded: could not reach the Privet gateway/);
+    assert.equal(page.button('Approve').disabled, true, 'still closed: Approve stays disabled');
+
+    // Try again: the failure is forgotten and the output is asked for again.
+    page.posted.length = 0;
+    page.button('Try again').click();
+    assert.deepEqual(page.posted, [{ type: 'output', id: 'rev-1' }]);
+    page.send({
+      type: 'output',
+      id: 'rev-1',
+      parts: [{ kind: 'text', mime: 'text/plain', text: 'the table' }],
+    });
+    assert.equal(page.root.querySelectorAll('.error').length, 0);
+    assert.equal(page.byText('Try again', 'button').length, 0);
+    assert.equal(page.button('Approve').disabled, false, 'opened: Approve is enabled');
+    assert.equal(page.root.querySelectorAll('.open-first').length, 0);
+
+    // A later refresh of the queue keeps the loaded output (no panel reopening needed).
+    page.send(queue([request('rev-1')]));
+    assert.equal(page.button('Approve').disabled, false);
+  });
+
+  it('gives focus back to the same control after a rebuild, and says notices in the status line', () => {
+    const page = loadWebview('review');
+    page.send(queue([request('rev-1'), request('rev-2')]));
+    page.button('Request changes', card(page, 'rev-2')).focus();
+    page.send(queue([request('rev-1'), request('rev-2')]));
+    const focused = page.activeElement;
+    assert.notEqual(focused, page.body, 'focus did not drop to the page');
+    assert.equal(focused.textContent, 'Request changes');
+    assert.ok(card(page, 'rev-2').contains(focused), 'the same request’s button');
+    assert.equal(page.status.textContent, '', 'nothing to say');
+
+    // Typing a comment survives a rebuild, focus and caret included.
+    const comment = card(page, 'rev-1').querySelectorAll('textarea')[0]!;
+    comment.focus();
+    comment.value = 'needs a bigger group';
+    comment.dispatch('input');
+    comment.setSelectionRange(5, 5);
+    page.send(queue([request('rev-1'), request('rev-2')]));
+    const again = page.activeElement;
+    assert.equal(again.tagName, 'textarea');
+    assert.equal(again.value, 'needs a bigger group');
+    assert.deepEqual([again.selectionStart, again.selectionEnd], [5, 5]);
+
+    // Reject (the clicked buttons are disabled, focus falls to the page), then the queue comes
+    // back decided: focus goes to that request's heading, and the notice is said once.
+    page.button('Reject', card(page, 'rev-1')).click();
+    assert.equal(page.activeElement, page.body);
+    const decided = { ...request('rev-1'), state: 'rejected', decidedBy: 'rita' };
+    page.send(queue([decided, request('rev-2')], 'rev-1 is now rejected'));
+    assert.equal(page.activeElement.tagName, 'h2');
+    assert.ok(card(page, 'rev-1').contains(page.activeElement));
+    assert.equal(page.status.textContent, 'rev-1 is now rejected');
+    assert.equal(page.root.querySelectorAll('[role]').length, 0, 'no second live region');
+
+    // The whole output: focus moves from its button to the output once loaded.
+    page.button('Show the whole output', card(page, 'rev-2')).click();
+    page.send({ type: 'output', id: 'rev-2', parts: [] });
+    assert.ok(page.activeElement.className.includes('whole-output'));
+    assert.match(page.status.textContent, /whole output of rev-2 is shown/);
+  });
+
+  it('the shell has one status line and no live region around the rebuilt page', () => {
+    const uri = { toString: () => 'vscode-resource:/media' };
+    const html = webviewHtml(
+      { cspSource: 'vscode-resource:', asWebviewUri: (u: unknown) => u } as never,
+      uri as never,
+      'review',
+      'Privet review queue',
+    );
+    assert.doesNotMatch(html, /aria-live/);
+    assert.match(html, /<div id="status" class="status" role="status"><\/div><main id="root">/);
+  });
+});
+
+describe('budget webview', () => {
+  /** A budget state message with ε 0.3 spent and 0.2 reserved of 1. */
+  function state(): Record<string, unknown> {
+    const amount = (value: number) => ({
+      epsilon: { exact: String(value), text: String(value), value },
+      delta: { exact: '0', text: '0', value: 0 },
+    });
+    return {
+      type: 'state',
+      user: 'ana',
+      experiment: {
+        id: 'exp1',
+        title: 'Study',
+        state: 'running',
+        purpose: 'p',
+        owner: 'ana',
+        members: [],
+        views: ['people_dp'],
+        updatedAt: '2026-12-05',
+      },
+      budget: {
+        budgets: [
+          {
+            source: 'people',
+            scope: 'experiment',
+            total: amount(1),
+            spent: amount(0.3),
+            reserved: amount(0.2),
+            remaining: amount(0.5),
+          },
+        ],
+        charges: [],
+      },
+      chargeEpsilon: [],
+    };
+  }
+
+  it('draws each budget as a meter with its values and words', () => {
+    const page = loadWebview('budget');
+    page.send(state());
+    const [meter] = page.root.querySelectorAll('[role="meter"]');
+    assert.ok(meter);
+    assert.equal(meter.getAttribute('aria-valuemin'), '0');
+    assert.equal(meter.getAttribute('aria-valuemax'), '1');
+    assert.equal(meter.getAttribute('aria-valuenow'), '0.5');
+    assert.equal(
+      meter.getAttribute('aria-valuetext'),
+      'ε 0.3 spent and 0.2 reserved of 1; 0.5 left',
+    );
+  });
+
+  it('keeps focus on Refresh across updates and says errors in the status line', () => {
+    const page = loadWebview('budget');
+    page.send(state());
+    page.button('Refresh').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'refresh' });
+    page.send(state());
+    assert.equal(page.activeElement.textContent, 'Refresh');
+    page.send({ type: 'error', message: 'could not reach the gateway', fix: 'start it' });
+    assert.equal(page.activeElement.textContent, 'Retry', 'Retry takes the place of Refresh');
+    assert.equal(
+      page.status.textContent,
+      'The budget could not be read: could not reach the gateway. Fix: start it',
+    );
+  });
+});

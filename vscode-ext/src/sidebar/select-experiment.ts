@@ -1,0 +1,42 @@
+/**
+ * "Privet: Select Experiment": a quick pick of the experiments the signed-in user may run cells in
+ * (approved or running). When there is none, a message says why and how to get one (propose it,
+ * have a steward approve it) instead of an empty pick.
+ */
+import * as vscode from 'vscode';
+import type { Experiment, GatewayClient } from '../client/gateway.js';
+
+/** States whose experiments cells may run in (the gateway allows data access only in these). */
+const USABLE_STATES: ReadonlySet<string> = new Set(['approved', 'running']);
+
+/** Why no experiment can be picked, and how to get one, from what the gateway lists. */
+export function noUsableExperimentText(experiments: readonly Experiment[]): string {
+  const proposed = experiments.filter((e) => e.state === 'proposal').length;
+  const waiting =
+    proposed > 0
+      ? ` ${proposed} proposed experiment${proposed > 1 ? 's are' : ' is'} still waiting: ask a steward to approve ${proposed > 1 ? 'them' : 'it'} (privet experiment approve).`
+      : '';
+  return (
+    'Privet: you have no approved or running experiment to run cells in.' +
+    waiting +
+    ' Fix: propose one with the views it needs (privet experiment propose, or POST /experiments on the gateway), have a steward approve it, then run "Privet: Select Experiment" again.'
+  );
+}
+
+/**
+ * Lists the experiments with `client` and lets the user pick one; returns its id, or undefined
+ * when cancelled or when there was none to pick (then a message says how to get one).
+ */
+export async function pickExperiment(client: GatewayClient): Promise<string | undefined> {
+  const { experiments } = await client.listExperiments();
+  const usable = experiments.filter((e) => USABLE_STATES.has(e.state));
+  if (usable.length === 0) {
+    void vscode.window.showInformationMessage(noUsableExperimentText(experiments));
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    usable.map((e) => ({ label: e.title, description: `${e.id} · ${e.state}`, id: e.id })),
+    { title: 'Privet: Select Experiment', placeHolder: 'Experiment your cells run in' },
+  );
+  return pick?.id;
+}
