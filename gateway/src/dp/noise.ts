@@ -57,8 +57,17 @@ function keyValue(key: PlanGroupKey, raw: unknown): DpKeyValue {
   }
 }
 
-function keyText(raw: unknown): string {
-  return raw === null || raw === undefined ? '\u0000null' : String(raw);
+/** One key part as compared: NULL apart from every text (as SQL groups it), else its text. */
+function keyText(raw: unknown): string | null {
+  return raw === null || raw === undefined ? null : String(raw);
+}
+
+/**
+ * A group's identity from its key parts, without collisions: were two SQL groups mapped to one
+ * entry, whether one is released would depend on the other's mere presence, which no noise hides.
+ */
+function groupId(parts: readonly unknown[]): string {
+  return JSON.stringify(parts.map(keyText));
 }
 
 /**
@@ -89,13 +98,12 @@ export function addNoise(
   const plan = priced.logical;
   const samplers = priced.measurements.map((m) => samplerFor(priced, m.scale, rng));
   const byKey = new Map<string, Record<string, unknown>>();
-  for (const row of exact)
-    byKey.set(plan.keys.map((_, i) => keyText(row[`k${i}`])).join('\u0001'), row);
+  for (const row of exact) byKey.set(groupId(plan.keys.map((_, i) => row[`k${i}`])), row);
   let groups: { raw: unknown[]; row: Record<string, unknown> | undefined }[];
   if (plan.keys.every((k) => k.publicKeys)) {
     groups = crossProduct(plan.keys).map((raw) => ({
       raw,
-      row: byKey.get(raw.map(keyText).join('\u0001')),
+      row: byKey.get(groupId(raw)),
     }));
   } else {
     const sel = priced.selection;

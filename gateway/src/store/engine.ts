@@ -206,6 +206,9 @@ export async function openSourceEngine(
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // Raw rows never spill to disk (DuckDB's default is a .tmp folder in the working directory,
+    // next to whatever else lives there): a query too large for memory fails instead.
+    temp_directory: '',
   });
   const connection = await instance.connect();
   const close = () => {

@@ -4,7 +4,9 @@
 // value would move SUM over the NULL rows by lo × (#NULLs), far beyond the sensitivity charged.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { defaultRandomSource } from '@privet/core/dp/random';
 import { exactAggregates } from '../../../gateway/src/dp/execute.js';
+import { addNoise } from '../../../gateway/src/dp/noise.js';
 import { openDpFixture, type DpFixture } from './fixture.js';
 
 const NULL_AGES = 50;
@@ -77,5 +79,32 @@ describe('NULL values in DP aggregates', () => {
         assert.equal(BigInt(String(value ?? '0')), 0n, `${m.part} of aggregate ${m.aggregate}`);
       else assert.equal(BigInt(String(value)), BigInt(NULL_AGES), 'count(*) counts the rows');
     });
+  });
+});
+
+describe('group keys that print alike', () => {
+  let fx: DpFixture;
+  before(async () => {
+    fx = await openDpFixture();
+  });
+  after(() => fx.close());
+
+  test('NULL, the text "\\u0000null" and keys joined by \\u0001 stay separate groups', async () => {
+    const plan = await fx.plan('SELECT city, count(*) AS n FROM people_dp GROUP BY city', {
+      epsilon: 1,
+      delta: '1e-6',
+    });
+    const [template] = await exactAggregates(plan, fx.engine, 5n);
+    assert.ok(template);
+    // Groups far above the selection threshold, so each is released.
+    const big = (key: unknown) => ({ ...template, k0: key, sel: '100000', m0: '100000' });
+    const keys = [null, '\u0000null', 'a\u0001b', 'a', 'null'];
+    const released = addNoise(plan.priced, keys.map(big), defaultRandomSource());
+    const sorted = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
+    assert.deepEqual(
+      sorted(released.map((r) => r.keys['city'])),
+      sorted(keys),
+      'each group released once, none merged into another',
+    );
   });
 });

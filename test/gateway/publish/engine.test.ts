@@ -67,6 +67,10 @@ describe('openSourceEngine', () => {
           /disabled by configuration|Permission/,
         );
         await assert.rejects(engine.connection.run('SET enable_external_access = true'), /locked/);
+        const temp = await engine.connection.runAndReadAll(
+          "SELECT current_setting('temp_directory') AS t",
+        );
+        assert.equal(temp.getRowObjectsJS()[0]?.['t'], '', 'raw rows never spill to disk');
         await engine.connection.run(
           `COPY (SELECT 1 AS a) TO '${join(out, 'x.parquet')}' (FORMAT parquet)`,
         );
