@@ -104,7 +104,9 @@ test.describe('Privet DP queries and budget', () => {
     await sql.fill(SQL);
     const run = dp.getByRole('button', { name: 'Run', exact: true });
     await expect(run).toBeDisabled();
-    await expect(run).toHaveAttribute('title', /Dry run first/);
+    // Why Run is disabled is visible under it and is its accessible description.
+    await expect(dp.locator('.jp-Privet-runHint')).toContainText('Dry run first');
+    await expect(run).toHaveAccessibleDescription(/Dry run first/);
     await dp.getByLabel('epsilon').fill('100');
     await dp.getByRole('button', { name: 'Dry run' }).click();
     await expect(dry.locator('.jp-Privet-notAffordable')).toBeVisible();

@@ -1,15 +1,16 @@
 /**
  * The placeholder shown instead of a held output (or a held kernel reply such as a tooltip):
- * which rules fired and where (never the content), the review state, the conversation with the reviewer (their comments, and a reply box
- * once a review exists), and "Request review" / "Clear output". An output that shows a raw
- * identifier value says so and offers no review (none can approve it); one the gateway could not
- * check says why and offers "Check again". Plain buttons and a labelled text box, so everything is
- * reachable with Tab; Ctrl/Cmd+Enter sends a reply.
+ * which rules fired and where (never the content), the review state, the conversation with the
+ * reviewer (their comments, and a reply box once a review exists), and "Request review" / "Clear
+ * output". An output that shows a raw identifier value says so and offers no review (none can
+ * approve it); one the gateway could not check (its reviews or the raw values) says why and offers
+ * "Check again". Plain buttons and a labelled text box, so everything is reachable with Tab;
+ * Ctrl/Cmd+Enter sends a reply.
  */
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { RAW_VALUE_FINDING } from './raw-value.js';
-import { heldStateText, type HeldState } from './held-text.js';
+import { canRecheck, heldStateText, type HeldState } from './held-text.js';
 import type { ReviewComment } from '@privet/core/protocol';
 import {
   WIDGET_STATE_MIME,
@@ -41,7 +42,7 @@ export interface HeldOutputProps {
   kernelReply?: boolean;
   /** Why the gateway could not check the output against the raw data ('raw-unavailable'). */
   unavailable?: { reason: string; fix: string };
-  /** Asks the gateway again ('raw-unavailable'). */
+  /** Asks the gateway again ('unavailable', 'raw-unavailable'). */
   onRecheck?: () => void;
 }
 
@@ -224,7 +225,7 @@ function HeldReply(props: HeldOutputProps): JSX.Element {
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   if (props.kernelReply === true) return <HeldReply {...props} />;
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
-  const recheck = props.state === 'raw-unavailable' ? props.onRecheck : undefined;
+  const recheck = canRecheck(props.state) ? props.onRecheck : undefined;
   const inConsole = props.inConsole === true;
   const title =
     props.state === 'checking-raw'

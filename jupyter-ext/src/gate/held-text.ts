@@ -24,6 +24,11 @@ export type HeldState =
   /** The gateway could not check it against the raw data (see `unavailable`). */
   | 'raw-unavailable';
 
+/** True when the gateway could not be asked (reviews or raw values): "Check again" asks again. */
+export function canRecheck(state: HeldState): boolean {
+  return state === 'unavailable' || state === 'raw-unavailable';
+}
+
 /** What the state line reads from the placeholder's props. */
 export interface HeldStateProps {
   state: HeldState;
@@ -53,7 +58,7 @@ export function heldStateText(props: HeldStateProps): string {
     case 'no-experiment':
       return 'Select an experiment in the Privet data panel to request a review.';
     case 'unavailable':
-      return 'The gateway could not be asked about reviews; the output stays hidden. Check that it is running.';
+      return 'The gateway could not be asked whether this output was approved, so it stays hidden. Fix: check that the gateway is running (npm start), then choose Check again.';
     case 'with-stream':
       return props.findings.some((f) => f.rule === 'raw-value')
         ? `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts) on the raw data's identifier columns, which no review can approve; this part stays hidden with it. Fix: remove the value and run the cell again.`

@@ -15,19 +15,33 @@ export interface BudgetAppProps {
 
 type Budget = BudgetResponse['budgets'][number];
 
-/** A gauge of spent (and reserved) of total for one of ε or δ. */
-function Gauge(props: { label: string; figure: 'epsilon' | 'delta'; budget: Budget }): JSX.Element {
+/**
+ * A gauge of spent (and reserved: held by queries still running) of total for one of ε or δ; the
+ * reserved part is in the text and the meter's value text too, not only in the bar's colour.
+ */
+export function Gauge(props: {
+  label: string;
+  figure: 'epsilon' | 'delta';
+  budget: Budget;
+}): JSX.Element {
   const { budget, figure } = props;
   const total = budget.total[figure].value;
   const spent = budget.spent[figure].value;
   const reserved = budget.reserved[figure].value;
+  const reservedText = reserved > 0 ? `${budget.reserved[figure].text} reserved` : '';
   const pct = (x: number): number => (total > 0 ? Math.min(100, (x / total) * 100) : 0);
   return (
     <div className="jp-Privet-gauge" data-figure={figure}>
       <div className="jp-Privet-gaugeLabel">
         {props.label} spent <strong className="jp-Privet-spent">{budget.spent[figure].text}</strong>{' '}
-        of <span className="jp-Privet-total">{budget.total[figure].text}</span> · left{' '}
-        <span className="jp-Privet-remaining">{budget.remaining[figure].text}</span>
+        of <span className="jp-Privet-total">{budget.total[figure].text}</span>
+        {reservedText ? (
+          <>
+            {' '}
+            · <span className="jp-Privet-reserved">{reservedText}</span>
+          </>
+        ) : null}{' '}
+        · left <span className="jp-Privet-remaining">{budget.remaining[figure].text}</span>
       </div>
       <div
         className="jp-Privet-gaugeBar"
@@ -37,7 +51,7 @@ function Gauge(props: { label: string; figure: 'epsilon' | 'delta'; budget: Budg
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={spent}
-        aria-valuetext={`${budget.spent[figure].text} of ${budget.total[figure].text} spent`}
+        aria-valuetext={`${budget.spent[figure].text} of ${budget.total[figure].text} spent${reservedText ? `, ${reservedText}` : ''}`}
       >
         <div className="jp-Privet-gaugeSpent" style={{ width: `${pct(spent)}%` }} />
         <div className="jp-Privet-gaugeReserved" style={{ width: `${pct(reserved)}%` }} />

@@ -12,8 +12,14 @@ import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
 import { ViewCard, hasRows } from './ViewCard.js';
+import { ViewList, useViews } from './ViewList.js';
+import { loadedOr } from './LoadStatus.js';
+import { RestoreProblemBox } from './RestoreProblemBox.js';
 import type { LoadedFidelity } from './FidelityTab.js';
 import { runSql } from './runSql.js';
+
+/** The views while none are loaded (one array, so effects on the list do not rerun). */
+const NO_VIEWS: ViewSummary[] = [];
 
 /** Props of the data panel's React tree. */
 export interface DataPanelAppProps {
@@ -45,44 +51,31 @@ function useSignedIn(session: PrivetSession): SignedIn | null {
 export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const { session, engine } = props;
   const signedIn = useSignedIn(session);
-  const [experiments, experiment, experimentError, reloadExperiments] = useExperiments(
-    signedIn,
-    props.context,
-  );
-  const [views, setViews] = React.useState<ViewSummary[]>([]);
+  const experiments = useExperiments(signedIn, props.context);
+  const experiment = experiments.selected;
   const [sql, setSql] = React.useState('');
   const [status, setStatus] = React.useState('');
   const [result, setResult] = React.useState<QueryResult | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const [viewsVersion, setViewsVersion] = React.useState(0);
+  const [viewsLoad, reloadViews] = useViews(signedIn, viewsVersion);
+  const views = loadedOr(viewsLoad, NO_VIEWS);
 
   // A new user starts from an empty panel; a reload after publishing keeps results on screen.
   React.useEffect(() => {
-    setViews([]);
     setResult(null);
     setError(null);
   }, [signedIn]);
   React.useEffect(() => {
-    if (!signedIn) return;
-    let live = true;
-    signedIn.client.listViews().then(
-      (list) => {
-        if (!live) return;
-        setViews(list.views);
-        const first = list.views.find((v) => hasRows(v) && v.name.endsWith('_masked'));
-        if (first) setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
-      },
-      (e: unknown) => live && setError(toErrorInfo(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [signedIn, viewsVersion]);
+    const first = views.find((v) => hasRows(v) && v.name.endsWith('_masked'));
+    if (first) setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
+  }, [views]);
 
   if (!signedIn) {
     return (
       <div className="jp-Privet-panel">
         <h2 className="jp-Privet-title">Privet</h2>
+        <RestoreProblemBox session={session} />
         <SignInForm
           gatewayUrl={props.gatewayUrl}
           onSignIn={async (url, token) => {
@@ -146,16 +139,12 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
           Sign out
         </Button>
       </div>
-      <ExperimentPicker
-        experiments={experiments}
-        selected={experiment}
-        context={props.context}
-        onRefresh={reloadExperiments}
-      />
-      <ErrorBox error={experimentError} />
+      <ExperimentPicker {...experiments} context={props.context} />
       <h3 className="jp-Privet-heading">Views</h3>
-      <ul className="jp-Privet-views">
-        {views.map((v) => (
+      <ViewList
+        load={viewsLoad}
+        onRetry={reloadViews}
+        renderView={(v) => (
           <ViewCard
             key={v.name}
             view={v}
@@ -164,8 +153,8 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
             onUseInNotebook={use}
             fidelity={fidelity}
           />
-        ))}
-      </ul>
+        )}
+      />
       {isSteward ? (
         <>
           <h3 className="jp-Privet-heading">Publish (steward)</h3>

@@ -21,6 +21,14 @@ export interface DpQueryBoxProps {
   onRelease: (release: DpRelease) => Promise<void>;
 }
 
+/** What Run does now, or why it is disabled: shown under the buttons and Run's description. */
+export function runHint(busy: boolean, priced: boolean, affordable: boolean): string {
+  if (busy) return 'Wait for the current request to finish.';
+  if (!priced) return 'Dry run first: see the expected error and the cost before you spend.';
+  if (!affordable) return 'Not affordable: lower ε or ask for less, then dry run again.';
+  return 'Run spends the budget shown and releases the result into the notebook.';
+}
+
 /** SQL box, ε field, Dry run and Run buttons, dry-run result and inline refusals. */
 export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const { client, experiment } = props;
@@ -36,6 +44,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
 
   const affordable = dryRun !== null && dryRun.budget.every((b) => b.affordable);
   const canRun = busy === '' && priced !== null && affordable;
+  const hintId = `${React.useId()}-run-hint`;
 
   const send = async (run: boolean): Promise<void> => {
     // Run spends only what the shown dry run priced; a dry run prices what is typed now.
@@ -104,13 +113,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         <Button
           className="jp-Privet-primary"
           disabled={!canRun}
-          title={
-            priced === null
-              ? 'Dry run first: see the expected error and the cost before you spend'
-              : affordable
-                ? 'Spend the budget shown and release the result into the notebook'
-                : 'Not affordable: lower ε or ask for less, then dry run again'
-          }
+          aria-describedby={hintId}
           onClick={() => void send(true)}
         >
           Run
@@ -118,6 +121,9 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         <span className="jp-Privet-status" aria-live="polite">
           {busy}
         </span>
+      </div>
+      <div id={hintId} className="jp-Privet-hint jp-Privet-runHint">
+        {runHint(busy !== '', priced !== null, affordable)}
       </div>
       <ErrorBox error={error} />
       {dryRun ? <DryRunView dryRun={dryRun} /> : null}

@@ -1,9 +1,16 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { PublishJob, PublishPlan } from '@privet/core';
-import { describePublishJob, followPublishJob } from '@privet/core/client/publish-progress';
 import type { GatewayClient } from '../client.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { followWithRetries, MAX_POLL_FAILURES } from './publish-follow.js';
+import {
+  isPublishing,
+  PublishJobView,
+  STILL_RUNNING,
+  stalledBy,
+  type Stalled,
+} from './PublishJobView.js';
 
 /** How often a running job is polled, and for how long at most (a publish can take minutes). */
 const POLL_MS = 500;
@@ -56,13 +63,15 @@ function PlanView(props: { plan: PublishPlan }): JSX.Element {
 /**
  * Steward-only: shows what publishing would rebuild and charge (GET /publish/plan); on "Publish"
  * runs the job on the gateway (POST /publish/jobs) and shows its progress until it is done or
- * failed; then the view list is reloaded.
+ * failed; then the view list is reloaded. When the gateway stops answering the polls, it says so,
+ * offers "Check again" and lets the steward publish again.
  */
 export function PublishBox(props: { client: GatewayClient; onPublished: () => void }): JSX.Element {
   const [job, setJob] = React.useState<PublishJob | null>(null);
   const [plan, setPlan] = React.useState<PublishPlan | null>(null);
   const [planning, setPlanning] = React.useState(false);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
+  const [stalled, setStalled] = React.useState<Stalled | null>(null);
   const live = React.useRef(true);
   React.useEffect(() => {
     live.current = true;
@@ -72,21 +81,30 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
   }, []);
 
   const follow = async (started: PublishJob): Promise<void> => {
-    const last = await followPublishJob(
-      props.client,
-      started,
-      (next) => live.current && setJob(next),
-      {
-        intervalMs: POLL_MS,
-        maxPolls: MAX_POLLS,
-        live: () => live.current,
-      },
-    );
-    if (live.current && last.state === 'done') props.onPublished();
+    setStalled(null);
+    try {
+      const last = await followWithRetries(
+        props.client,
+        started,
+        (next) => live.current && setJob(next),
+        {
+          intervalMs: POLL_MS,
+          maxPolls: MAX_POLLS,
+          maxFailures: MAX_POLL_FAILURES,
+          live: () => live.current,
+        },
+      );
+      if (!live.current) return;
+      if (last.state === 'done') props.onPublished();
+      if (last.state === 'running') setStalled(STILL_RUNNING);
+    } catch (e) {
+      if (live.current) setStalled(stalledBy(e));
+    }
   };
   const review = (): void => {
     setError(null);
     setJob(null);
+    setStalled(null);
     setPlanning(true);
     props.client
       .publishPlan()
@@ -105,7 +123,7 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
       })
       .catch((e: unknown) => live.current && setError(toErrorInfo(e)));
   };
-  const running = job?.state === 'running';
+  const running = isPublishing(job, stalled);
   return (
     <div className="jp-Privet-publish">
       <p className="jp-Privet-status jp-Privet-publishNote">
@@ -131,28 +149,7 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
         </>
       ) : null}
       {job ? (
-        <div className="jp-Privet-publishJob" data-state={job.state}>
-          <progress
-            max={1}
-            value={job.progress.fraction}
-            aria-label="Publishing progress"
-            aria-valuetext={`${Math.round(100 * job.progress.fraction)}%`}
-          />
-          <span className="jp-Privet-status" aria-live="polite">
-            {job.state === 'done'
-              ? `Published ${job.result?.published.length ?? 0} views: ${(
-                  job.result?.published ?? []
-                )
-                  .map((p) => `${p.view} (${p.rows.toLocaleString()} rows)`)
-                  .join(', ')}`
-              : job.state === 'failed'
-                ? 'Publishing failed'
-                : `${Math.round(100 * job.progress.fraction)}% · ${describePublishJob(job)}`}
-          </span>
-          {job.error ? (
-            <ErrorBox error={{ message: job.error.message, fix: job.error.fix }} />
-          ) : null}
-        </div>
+        <PublishJobView job={job} stalled={stalled} onCheckAgain={() => void follow(job)} />
       ) : null}
       <ErrorBox error={error} />
     </div>

@@ -4,7 +4,7 @@
  * download and "Save and Export Notebook As…", whose plugins are disabled in package.json.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification, showErrorMessage } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands.js';
@@ -27,12 +27,15 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
   ): void => {
     const { session, context } = services;
+    /** The notebook being exported now (one export at a time), or null. */
+    let exporting: string | null = null;
     const experimentOf = (): string | null =>
       notebookExperiment(tracker.currentWidget?.content ?? null) ?? context.selected?.id ?? null;
     app.commands.addCommand(CommandIDs.exportApproved, {
       label: 'Export Approved Results',
       caption: 'Export only the outputs that passed review or were approved, signed by the gateway',
       isEnabled: () =>
+        exporting === null &&
         tracker.currentWidget !== null &&
         experimentOf() !== null &&
         (session.signedIn?.user.roles.some((r) => r === 'analyst' || r === 'steward') ?? false),
@@ -40,14 +43,32 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
         const panel = tracker.currentWidget;
         const signedIn = session.signedIn;
         const experiment = experimentOf();
-        if (!panel || !signedIn || !experiment) return;
+        if (!panel || !signedIn || !experiment || exporting !== null) return;
+        exporting = panel.context.path;
+        refresh();
         try {
-          const { path, bundle } = await exportApproved(
+          const exported = exportApproved(
             panel,
             signedIn.client,
             experiment,
             app.serviceManager.contents,
           );
+          // Progress while the gateway checks every output and signs the bundle (it may take a while).
+          Notification.promise(
+            exported.then(() => null),
+            {
+              pending: {
+                message: `Exporting the approved results of ${exporting}…`,
+                options: { autoClose: false },
+              },
+              success: {
+                message: () => 'Approved results exported.',
+                options: { autoClose: 3000 },
+              },
+              error: { message: () => 'Export failed: see the dialog for why and how to fix it.' },
+            },
+          );
+          const { path, bundle } = await exported;
           await showExportResult(path, bundle);
         } catch (error) {
           const fix = (error as { fix?: unknown }).fix;
@@ -55,6 +76,9 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
             'Export failed',
             `${error instanceof Error ? error.message : String(error)}${typeof fix === 'string' && fix ? `. Fix: ${fix}` : ''}`,
           );
+        } finally {
+          exporting = null;
+          refresh();
         }
       },
     });

@@ -7,7 +7,8 @@ import * as React from 'react';
 import type { ReviewRequest } from '@privet/core/protocol';
 import { hashEntry, type AuditEntry } from '@privet/core/record/index';
 import type { Experiment } from '../experiment.js';
-import { ErrorBox, toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
+import { toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
+import { LoadStatus, loadOf } from '../panel/LoadStatus.js';
 import type { SignedIn } from '../session.js';
 
 /** Props of the record section. */
@@ -31,11 +32,19 @@ async function verifiedCount(entries: AuditEntry[]): Promise<number> {
   return ok;
 }
 
-/** Loads the audit entries (verified) and the review requests of the experiment. */
-function useRecord(props: RecordAppProps): [Loaded | null, ErrorInfo | null] {
+/**
+ * Loads the audit entries (verified) and the review requests of the experiment, on every tick
+ * and retry; another experiment or user starts from nothing known (not the last one's record).
+ */
+function useRecord(props: RecordAppProps): [Loaded | null, ErrorInfo | null, () => void] {
   const [loaded, setLoaded] = React.useState<Loaded | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
+  const [retries, setRetries] = React.useState(0);
   const { signedIn, experiment, tick } = props;
+  React.useEffect(() => {
+    setLoaded(null);
+    setError(null);
+  }, [signedIn, experiment.id]);
   React.useEffect(() => {
     let live = true;
     const client = signedIn.client;
@@ -54,8 +63,8 @@ function useRecord(props: RecordAppProps): [Loaded | null, ErrorInfo | null] {
     return () => {
       live = false;
     };
-  }, [signedIn, experiment.id, tick]);
-  return [loaded, error];
+  }, [signedIn, experiment.id, tick, retries]);
+  return [loaded, error, () => setRetries((n) => n + 1)];
 }
 
 /** One audit entry as a line: when, who, what. */
@@ -75,7 +84,9 @@ function EntryLine(props: { entry: AuditEntry }): JSX.Element {
 /** The experiment record. */
 export function RecordApp(props: RecordAppProps): JSX.Element {
   const { experiment } = props;
-  const [loaded, error] = useRecord(props);
+  const [loaded, error, retry] = useRecord(props);
+  const load = loadOf(loaded, error);
+  const ready = load.state === 'ready'; // "No …" only after a load that succeeded
   const entries = loaded?.entries ?? [];
   const history = entries.filter((e) => e.action.startsWith('experiment.'));
   const exports = entries.filter((e) => e.action === 'export' || e.action === 'export.refused');
@@ -93,7 +104,12 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
           {loaded.verified} of {entries.length} audit entries verified (hash recomputed)
         </div>
       ) : null}
-      <ErrorBox error={error} />
+      <LoadStatus
+        load={loadOf(loaded ? entries : null, error)}
+        loading="Loading the experiment record…"
+        empty="Nothing is recorded for this experiment yet."
+        onRetry={retry}
+      />
       <h4 className="jp-Privet-subheading">History</h4>
       <ul className="jp-Privet-recordList">
         {history.map((e) => (
@@ -101,7 +117,7 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
         ))}
       </ul>
       <h4 className="jp-Privet-subheading">Reviews</h4>
-      {reviews.length === 0 ? <p className="jp-Privet-hint">No review requests.</p> : null}
+      {ready && reviews.length === 0 ? <p className="jp-Privet-hint">No review requests.</p> : null}
       <ul className="jp-Privet-recordList">
         {reviews.map((r) => (
           <li key={r.id} className="jp-Privet-recordReview" data-state={r.state}>
@@ -111,7 +127,7 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
         ))}
       </ul>
       <h4 className="jp-Privet-subheading">Exports</h4>
-      {exports.length === 0 ? <p className="jp-Privet-hint">No exports.</p> : null}
+      {ready && exports.length === 0 ? <p className="jp-Privet-hint">No exports.</p> : null}
       <ul className="jp-Privet-recordList">
         {exports.map((e) => (
           <EntryLine key={e.hash} entry={e} />

@@ -4,7 +4,8 @@
  */
 import * as React from 'react';
 import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
-import { ErrorBox, toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
+import { toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
+import { LoadStatus, loadOf } from '../panel/LoadStatus.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { ReviewCard } from './ReviewCard.js';
 
@@ -37,6 +38,11 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
   const [reloads, setReloads] = React.useState(0);
   const isReviewer = signedIn?.user.roles.includes('reviewer') ?? false;
 
+  // Another user or filter: what is shown is not known until its list is in.
+  React.useEffect(() => {
+    setReviews(null);
+    setError(null);
+  }, [signedIn, onlyPending]);
   React.useEffect(() => {
     if (!signedIn || !isReviewer) return;
     let live = true;
@@ -91,11 +97,12 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
           Refresh
         </button>
       </div>
-      <ErrorBox error={error} />
-      {reviews === null ? <p className="jp-Privet-hint">Loading…</p> : null}
-      {reviews !== null && reviews.length === 0 ? (
-        <p className="jp-Privet-hint">No {onlyPending ? 'pending ' : ''}review requests.</p>
-      ) : null}
+      <LoadStatus
+        load={loadOf(reviews, error)}
+        loading="Loading review requests…"
+        empty={`No ${onlyPending ? 'pending ' : ''}review requests.`}
+        onRetry={() => setReloads((n) => n + 1)}
+      />
       <ul className="jp-Privet-reviews">
         {(reviews ?? []).map((r) => (
           <ReviewCard

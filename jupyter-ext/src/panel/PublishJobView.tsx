@@ -1,0 +1,81 @@
+/**
+ * A publish job in the data panel: its bar, what it is doing (announced to screen readers only
+ * when the phase changes, and at the end) and, when the polls stopped before it finished, why,
+ * with "Check again".
+ */
+import * as React from 'react';
+import { Button } from '@jupyterlab/ui-components';
+import type { PublishJob } from '@privet/core';
+import { GatewayError } from '@privet/core/client/index';
+import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { publishAnnouncement, publishSummary } from './publish-follow.js';
+
+/** Why following a job stopped while it was still running, and whether asking again may help. */
+export interface Stalled {
+  error: ErrorInfo;
+  canCheckAgain: boolean;
+}
+
+/** The Stalled of a job whose polls failed `MAX_POLL_FAILURES` times in a row (or was forgotten). */
+export function stalledBy(error: unknown): Stalled {
+  const info = toErrorInfo(error);
+  if (error instanceof GatewayError && error.code === 'job_lost')
+    return { error: info, canCheckAgain: false };
+  return {
+    error: {
+      message: `Lost track of the publish job: ${info.message}`,
+      fix: `${info.fix ? `${info.fix}; then ` : ''}choose Check again to see how it went (the gateway may still be publishing)`,
+    },
+    canCheckAgain: true,
+  };
+}
+
+/** A job still running when following it stopped (after an hour of polls). */
+export const STILL_RUNNING: Stalled = {
+  error: {
+    message: 'The gateway is still publishing after an hour',
+    fix: 'choose Check again to see how far it got',
+  },
+  canCheckAgain: true,
+};
+
+/** True while a job is followed (Publish disabled); false once it ended or following stopped. */
+export function isPublishing(job: PublishJob | null, stalled: Stalled | null): boolean {
+  return job?.state === 'running' && stalled === null;
+}
+
+/** A job's progress bar, its summary (and a live region that announces phases), and errors. */
+export function PublishJobView(props: {
+  job: PublishJob;
+  stalled: Stalled | null;
+  onCheckAgain: () => void;
+}): JSX.Element {
+  const { job, stalled } = props;
+  return (
+    <div className="jp-Privet-publishJob" data-state={stalled ? 'stalled' : job.state}>
+      <progress
+        max={1}
+        value={job.progress.fraction}
+        aria-label="Publishing progress"
+        aria-valuetext={`${Math.round(100 * job.progress.fraction)}%`}
+      />
+      <span className="jp-Privet-status" aria-hidden="true">
+        {publishSummary(job)}
+      </span>
+      <span className="jp-Privet-srOnly" aria-live="polite">
+        {publishAnnouncement(job)}
+      </span>
+      {job.error ? <ErrorBox error={{ message: job.error.message, fix: job.error.fix }} /> : null}
+      {stalled ? (
+        <>
+          <ErrorBox error={stalled.error} />
+          {stalled.canCheckAgain ? (
+            <Button small onClick={props.onCheckAgain}>
+              Check again
+            </Button>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * A held output whose review state the gateway could not tell (state `unavailable`: it was down)
+ * offers "Check again", as one the gateway could not check for raw values does; its state line says
+ * what happened and how to fix it (jupyter-ext gate/held-text.ts, gate/HeldOutput.tsx).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { html, load, text } from './render.js';
+
+type Component = (props: Record<string, unknown>) => unknown;
+const { canRecheck, heldStateText } = await load<{
+  canRecheck(state: string): boolean;
+  heldStateText(props: { state: string; findings: readonly unknown[] }): string;
+}>('gate/held-text.ts');
+const { HeldOutput } = await load<{ HeldOutput: Component }>('gate/HeldOutput.tsx');
+
+const finding = { rule: 'email', severity: 'high', mime: 'text/plain', message: 'an email' };
+/** The buttons and state line of a placeholder in `state` that is given a re-check. */
+function placeholder(state: string): string {
+  return text(
+    html(HeldOutput, {
+      verdict: 'flag',
+      findings: [finding],
+      state,
+      busy: false,
+      onRequestReview: () => undefined,
+      onClear: () => undefined,
+      onRecheck: () => undefined,
+    }),
+  );
+}
+
+describe('held output: "Check again" when the gateway could not be asked', () => {
+  test('an output whose reviews could not be looked up offers Check again and Clear output', () => {
+    assert.equal(canRecheck('unavailable'), true);
+    assert.match(placeholder('unavailable'), /Check again Clear output$/);
+  });
+
+  test('as does one the gateway could not check for raw values', () => {
+    assert.equal(canRecheck('raw-unavailable'), true);
+    assert.match(placeholder('raw-unavailable'), /Check again Clear output$/);
+  });
+
+  test('states where asking again changes nothing offer no Check again', () => {
+    for (const state of ['none', 'pending', 'rejected', 'raw-value', 'signed-out']) {
+      assert.equal(canRecheck(state), false, state);
+      assert.doesNotMatch(placeholder(state), /Check again/, state);
+    }
+  });
+
+  test('the state line says what happened and how to fix it, pointing at Check again', () => {
+    const line = heldStateText({ state: 'unavailable', findings: [finding] });
+    assert.match(line, /could not be asked whether this output was approved/);
+    assert.match(line, /Fix: check that the gateway is running .*then choose Check again\./);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The data panel when the gateway does not answer: a tab reloaded while it is down says so (its
+ * URL, how to fix it) and Retry resumes the kept sign-in; the views and experiments lists say
+ * they failed, with Retry / Refresh, instead of looking empty.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { uiTestEnv } from '../support/env.js';
+import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+
+const env = uiTestEnv();
+
+/** Makes every gateway call whose path (after /api/v1) matches `path` fail as if it were down. */
+async function gatewayDown(page: Page, path = '**'): Promise<string> {
+  const pattern = `${env.gatewayUrl}/api/v1/${path}`;
+  await page.route(pattern, (route) => route.abort('connectionrefused'));
+  return pattern;
+}
+
+test.describe('Privet panel when the gateway does not answer', () => {
+  test('a reload while the gateway is down says so, and Retry resumes the sign-in', async ({
+    page,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    const panel = page.locator('#privet-data-panel');
+    if ((await panel.locator('.jp-Privet-user').count()) === 0)
+      await signIn(page, env.tokens.alice!);
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+
+    const down = await gatewayDown(page);
+    await page.reload();
+    await openPanel(page);
+    const problem = panel.locator('.jp-Privet-restoreProblem');
+    await expect(problem).toContainText(`The Privet gateway at ${env.gatewayUrl} is unreachable`);
+    await expect(problem.locator('.jp-Privet-errorFix')).toContainText('start the gateway');
+    await page.screenshot({ path: `${SHOTS}/restore-problem.png` });
+
+    await page.unroute(down);
+    await problem.getByRole('button', { name: 'Retry' }).click();
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    await expect(problem).toHaveCount(0);
+  });
+
+  test('lists that fail to load say so and offer Retry / Refresh', async ({ page }) => {
+    await openLab(page);
+    await openPanel(page);
+    const panel = page.locator('#privet-data-panel');
+    if ((await panel.locator('.jp-Privet-user').count()) > 0) {
+      await panel.getByRole('button', { name: 'Sign out' }).click();
+    }
+    const views = await gatewayDown(page, 'views');
+    const experiments = await gatewayDown(page, 'experiments');
+    await signIn(page, env.tokens.alice!);
+    await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
+    const failed = panel.locator('.jp-Privet-loadFailed');
+    await expect(failed).toContainText('could not reach the Privet gateway');
+    await expect(panel.locator('.jp-Privet-experiment .jp-Privet-error')).toBeVisible();
+    await expect(panel.getByText('You are in no experiment yet')).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/lists-failed.png` });
+
+    await page.unroute(views);
+    await page.unroute(experiments);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expect(panel.locator('.jp-Privet-view').first()).toBeVisible();
+    await panel.getByRole('button', { name: 'Refresh experiments' }).click();
+    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+  });
+});
