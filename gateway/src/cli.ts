@@ -76,6 +76,10 @@ program
         warmLeakIndex: true,
       });
       console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
+      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
+        console.warn(
+          `warning: --host ${opts.host} makes the gateway reachable from other machines, and it speaks plain HTTP (bearer tokens in clear). Fix: keep --host 127.0.0.1 and put a TLS reverse proxy in front of it`,
+        );
       for (const [user, token] of Object.entries(gateway.tokens))
         console.log(`  token for ${user}: ${token}`);
       if (users.length > 0) console.log(`  (tokens expire at ${gateway.tokensExpireAt})`);
@@ -245,10 +249,25 @@ demo
   .option('--patients <n>', 'number of patients', '50000')
   .option('--seed <n>', 'seed', '20261128')
   .action(async (opts: { out: string; patients: string; seed: string }) => {
+    const patients = Number(opts.patients);
+    if (!/^\d+$/.test(opts.patients) || patients < 1 || patients > 10_000_000)
+      throw new Error(
+        `--patients ${JSON.stringify(opts.patients)} is not a number of patients. Fix: pass a whole number from 1 to 10000000, e.g. --patients 50000`,
+      );
+    if (!/^\d+$/.test(opts.seed) || !Number.isSafeInteger(Number(opts.seed)))
+      throw new Error(
+        `--seed ${JSON.stringify(opts.seed)} is not a seed. Fix: pass a whole number, e.g. --seed 20261128`,
+      );
     const files = await generateDemoData({
       outDir: opts.out,
-      patients: Number(opts.patients),
+      patients,
       seed: Number(opts.seed),
+    }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (typeof code !== 'string') throw error;
+      throw new Error(
+        `cannot write the demo data to --out ${opts.out} (${code}). Fix: pass a folder path you can write (it is created if missing)`,
+      );
     });
     console.log(`wrote ${files.patients} and ${files.visits}`);
   });

@@ -24,8 +24,16 @@ export function loadPolicyFile(path: string): LoadedPolicy {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'it is not readable'
+            : code;
     throw new Error(
-      `cannot read policy file ${path} (${code}). Fix: pass an existing YAML file with --policy`,
+      `cannot read policy file ${path} (${why}). Fix: name an existing policy YAML file (e.g. gateway/demo/policy.yaml)`,
     );
   }
   const policy = parsePolicy(text, path);

@@ -346,6 +346,33 @@ describe('privet CLI', () => {
     assert.match(missing.stderr, /no gateway state at .*Fix: pass the --state folder/);
   });
 
+  test('demo generate and policy check refuse bad paths and values with what and how to fix', () => {
+    const out = join(dir, 'demo-out');
+    const bad = privet('demo', 'generate', '--out', out, '--patients', 'lots');
+    assert.notEqual(bad.code, 0);
+    assert.match(
+      bad.stderr,
+      /--patients "lots" is not a number of patients\. Fix: pass a whole number/,
+    );
+    const seed = privet('demo', 'generate', '--out', out, '--patients', '10', '--seed', '-1');
+    assert.match(seed.stderr, /--seed "-1" is not a seed\. Fix:/);
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    const under = privet('demo', 'generate', '--out', join(file, 'x'), '--patients', '10');
+    assert.notEqual(under.code, 0);
+    assert.match(
+      under.stderr,
+      /cannot write the demo data to --out .*plain-file\/x \(ENOTDIR\)\. Fix:/,
+    );
+    const missing = privet('policy', 'check', join(dir, 'nope.yaml'));
+    assert.notEqual(missing.code, 0);
+    assert.match(
+      missing.stderr,
+      /cannot read policy file .*nope\.yaml \(it does not exist\)\. Fix: name an existing policy YAML file/,
+    );
+    assert.doesNotMatch(missing.stderr, /--policy/, 'policy check takes the file as an argument');
+  });
+
   test('token revoke removes the named users’ tokens and says who had none', () => {
     const issued = privet('token', 'issue', '--policy', policy, '--state', state, '--user', 'ana');
     assert.equal(issued.code, 0, issued.stderr);
