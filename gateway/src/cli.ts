@@ -14,6 +14,7 @@ import { generateDemoData } from './demo/generate.js';
 import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
 import { openReleaseRegistry } from './review/open-releases.js';
 import { runSynthCommand } from './synth/cli.js';
+import { exposedHostWarning } from './http/listen-host.js';
 import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
@@ -76,10 +77,8 @@ program
         warmLeakIndex: true,
       });
       console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
-      if (!['127.0.0.1', '::1', 'localhost'].includes(opts.host))
-        console.warn(
-          `warning: --host ${opts.host} makes the gateway reachable from other machines, and it speaks plain HTTP (bearer tokens in clear). Fix: keep --host 127.0.0.1 and put a TLS reverse proxy in front of it`,
-        );
+      const exposed = exposedHostWarning(opts.host);
+      if (exposed) console.warn(exposed);
       for (const [user, token] of Object.entries(gateway.tokens))
         console.log(`  token for ${user}: ${token}`);
       if (users.length > 0) console.log(`  (tokens expire at ${gateway.tokensExpireAt})`);
