@@ -34,6 +34,7 @@ export type ApiErrorCode =
   | 'not_published'
   | 'wrong_tier'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'dp_refused'
   | 'budget_exhausted'
   | 'rate_limited'

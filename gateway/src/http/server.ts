@@ -22,7 +22,7 @@ import { loadPolicyFile, type LoadedPolicy } from '../policy-file.js';
 import { publishViews, viewFiles } from '../publish/index.js';
 import { settleSwap } from '../publish/layout.js';
 import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
-import { HttpError } from './errors.js';
+import { fastifyClientError, HttpError } from './errors.js';
 import { issueTokens } from './tokens.js';
 import { auditTokenChange } from './token-audit.js';
 import { listViews, staleDefinition, summarizeView } from './views.js';
@@ -116,6 +116,9 @@ export async function buildApp(
     // Fastify's default JSON parser (secure-json-parse) reads a Buffer as it reads a string.
     else parseJson(request, body as unknown as string, done);
   });
+  // Bodies are JSON only: a text/plain body would reach a handler as a string ("must be a JSON
+  // object"); without its parser it is refused as the wrong media type, which says what to fix.
+  app.removeContentTypeParser('text/plain');
   // Re-read when tokens.json changes, so `privet token issue` takes effect without a restart.
   const tokens = new TokenFile(stateDir);
   let publishing: Promise<PublishResponse> | undefined;
@@ -135,6 +138,8 @@ export async function buildApp(
           ).body(),
         );
     }
+    const known = fastifyClientError((error as { code?: string }).code);
+    if (known) return reply.status(known.status).send(known.body());
     if (status !== undefined && status >= 400 && status < 500) {
       return reply
         .status(400)

@@ -64,4 +64,32 @@ describe('DP query request limits', () => {
       assert.match(error.message, /delta .*below 2\.2e-308/);
     }
   });
+
+  test('a body that is not JSON, empty or malformed is refused saying which, with the fix', async () => {
+    const send = (headers: Record<string, string>, body?: string) =>
+      t.call('POST', '/api/v1/dp/query', {
+        token: t.gateway.tokens.ana!,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+    const cases: [Response, number, RegExp][] = [
+      [
+        await send({ 'Content-Type': 'text/plain' }, '{"experiment":"exp1"}'),
+        415,
+        /is not JSON \(its Content-Type is not application\/json\)/,
+      ],
+      [await send({ 'Content-Type': 'application/json' }), 400, /but the body is empty/],
+      [
+        await send({ 'Content-Type': 'application/json' }, '{"experiment": '),
+        400,
+        /the request body is not valid JSON/,
+      ],
+    ];
+    for (const [response, status, message] of cases) {
+      assert.equal(response.status, status);
+      const { error } = (await response.json()) as ApiError;
+      assert.match(error.message, message);
+      assert.match(error.fix, /send a JSON object with Content-Type: application\/json/);
+    }
+  });
 });
