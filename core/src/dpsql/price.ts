@@ -66,12 +66,18 @@ export interface DpPricedPlan {
   cost: DpCost;
 }
 
+/** Example values a fix suggests where "0.5 or 1e-6" would itself be refused. */
+const EXAMPLES: Record<string, string> = {
+  delta: 'set delta to a tiny positive number below 0.01, such as 1e-9',
+  alpha: 'set alpha to a positive number below 1, such as 0.05 (95% intervals)',
+};
+
 function budget(value: unknown, what: string): Rational {
   try {
     return assertPositiveBudget(value, what);
   } catch (err) {
     if (err instanceof DpError)
-      refuse('bad_budget', err.message.split('. Fix:')[0] ?? what, err.fix);
+      refuse('bad_budget', err.message.split('. Fix:')[0] ?? what, EXAMPLES[what] ?? err.fix);
     throw err;
   }
 }

@@ -108,5 +108,23 @@ describe('pricing DP plans', () => {
       code(() => priceDpPlan(plan([avgAge()]), { accuracy: 1 })),
       'bad_budget',
     );
+    // The fix for a bad δ or α suggests a value that would itself be accepted.
+    const fixOf = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (err) {
+        if (err instanceof DpSqlError) return err.refusal.fix;
+        throw err;
+      }
+      return '';
+    };
+    assert.match(
+      fixOf(() => priceDpPlan(plan([count()]), { epsilon: 1, delta: '-1' })),
+      /such as 1e-9/,
+    );
+    assert.match(
+      fixOf(() => priceDpPlan(plan([count()]), { epsilon: 1, alpha: 0 })),
+      /0\.05/,
+    );
   });
 });
