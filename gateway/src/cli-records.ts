@@ -77,15 +77,10 @@ async function withServices<T>(
   }
 }
 
+/** A refusal on stderr (stdout keeps only results), as `privet: what. Fix: how [code]`; exit 2. */
 function reportHttpError(error: unknown): never {
   if (error instanceof HttpError) {
-    console.log(
-      JSON.stringify(
-        { error: { code: error.code, message: error.message, fix: error.fix } },
-        null,
-        2,
-      ),
-    );
+    console.error(`privet: ${error.message}. Fix: ${error.fix} [${error.code}]`);
     process.exit(2);
   }
   throw error;

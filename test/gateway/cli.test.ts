@@ -150,7 +150,7 @@ describe('privet CLI', () => {
       'ana',
     );
     assert.equal(selfApprove.code, 2);
-    assert.match(selfApprove.stdout, /"code": "forbidden"/);
+    assert.match(selfApprove.stderr, /^privet: .*\. Fix: .*\[forbidden\]$/m);
     assert.equal(
       privet('experiment', 'approve', 'e1', '--policy', policy, '--state', state, '--user', 'stu')
         .code,
@@ -212,7 +212,7 @@ describe('privet CLI', () => {
       '0.6',
     );
     assert.equal(over.code, 2);
-    assert.match(over.stdout, /0\.6|3\/5/);
+    assert.match(over.stderr, /needs ε=0\.6.*\[budget_exhausted\]/);
     const refused = privet(
       'query',
       'SELECT * FROM people_dp',
@@ -228,7 +228,8 @@ describe('privet CLI', () => {
       '0.1',
     );
     assert.equal(refused.code, 2);
-    assert.match(refused.stdout, /"code": "dp_refused"/);
+    assert.equal(refused.stdout, '', 'stdout keeps results only');
+    assert.match(refused.stderr, /^privet: .*\. Fix: .*\[dp_refused\]$/m);
     const verify = privet('audit', 'verify', '--state', state);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /^OK /);
