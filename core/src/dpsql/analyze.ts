@@ -7,7 +7,7 @@
 import type { Policy } from '../policy/schema.js';
 import { checkSize, child, isNode, list, text, type AstNode } from './ast.js';
 import { checkClauses, checkStatement, SHAPE } from './clauses.js';
-import { refuse } from './errors.js';
+import { DpSqlError, refuse } from './errors.js';
 import type { DpLogicalPlan, PlanAggregate, PlanGroupKey, PlanOutput } from './plan.js';
 import { parsePredicate } from './predicate.js';
 import { buildScope, type Scope } from './scope.js';
@@ -131,9 +131,11 @@ export function analyzeDpSql(ast: unknown, policy: Policy): DpLogicalPlan {
     if (cls === 'FUNCTION' || cls === 'COLUMN_REF') {
       let sig: string | undefined;
       try {
-        sig = keySignature(parseKeyExpression(scope, item, 'probe'));
+        sig = keySignature(parseKeyExpression(scope, item, 'probe', 'SELECT'));
       } catch (err) {
-        if (cls === 'FUNCTION') {
+        // A misspelt column inside floor(…) is that, not an unsupported function.
+        const unknownColumn = err instanceof DpSqlError && err.refusal.code === 'unknown_column';
+        if (cls === 'FUNCTION' && !unknownColumn) {
           const fn = text(item, 'function_name', 'SELECT').slice(0, 60);
           refuse(
             'unsupported_expression',

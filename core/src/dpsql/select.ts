@@ -174,8 +174,8 @@ function keyValues(values: readonly (string | number)[], col: PlanColumn): (stri
   return keys;
 }
 
-function columnKey(scope: Scope, node: AstNode, name: string): PlanGroupKey {
-  const column = planColumn(scope, node, 'GROUP BY');
+function columnKey(scope: Scope, node: AstNode, name: string, where: string): PlanGroupKey {
+  const column = planColumn(scope, node, where);
   const t = scope.tables[column.table];
   const declared = t?.view.public_keys?.[column.column];
   if (declared) return { name, column, publicKeys: keyValues(declared, column) };
@@ -200,6 +200,7 @@ function binKey(
   width: unknown,
   multiply: boolean,
   name: string,
+  where: string,
 ): PlanGroupKey {
   if (!isNode(floorArg) || floorArg['class'] !== 'COLUMN_REF') {
     return refuse(
@@ -208,7 +209,7 @@ function binKey(
       'write GROUP BY floor(col / 10)',
     );
   }
-  const column = planColumn(scope, floorArg, 'GROUP BY');
+  const column = planColumn(scope, floorArg, where);
   const bounds = boundsOf(scope, column, 'binning');
   const w = parseLiteral(width, 'bin width');
   if (w.kind !== 'number' || !w.value.isPositive())
@@ -237,14 +238,22 @@ function isFn(node: unknown, name: string, arity: number): node is AstNode {
   );
 }
 
-/** Parses a group-key expression: a column, floor(col / w), or floor(col / w) * w. */
-export function parseKeyExpression(scope: Scope, node: AstNode, name: string): PlanGroupKey {
-  if (node['class'] === 'COLUMN_REF') return columnKey(scope, node, name);
+/**
+ * Parses a group-key expression: a column, floor(col / w), or floor(col / w) * w; `where` names
+ * the clause it was written in, for refusals (a select item is matched against GROUP BY this way).
+ */
+export function parseKeyExpression(
+  scope: Scope,
+  node: AstNode,
+  name: string,
+  where = 'GROUP BY',
+): PlanGroupKey {
+  if (node['class'] === 'COLUMN_REF') return columnKey(scope, node, name, where);
   if (isFn(node, 'floor', 1)) {
     const inner = list(node, 'children', 'floor')[0];
     if (isFn(inner, '/', 2)) {
       const [col, w] = list(inner, 'children', '/');
-      return binKey(scope, col, w, false, name);
+      return binKey(scope, col, w, false, name, where);
     }
   }
   if (isFn(node, '*', 2)) {
@@ -256,7 +265,7 @@ export function parseKeyExpression(scope: Scope, node: AstNode, name: string): P
         const a = parseLiteral(w, 'bin width');
         const b = parseLiteral(w2, 'bin width');
         if (a.kind === 'number' && b.kind === 'number' && a.value.equals(b.value))
-          return binKey(scope, col, w2, true, name);
+          return binKey(scope, col, w2, true, name, where);
       }
     }
   }

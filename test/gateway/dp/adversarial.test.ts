@@ -137,6 +137,25 @@ describe('adversarial SQL is refused', () => {
     );
   });
 
+  test('an unknown column is refused naming the clause it was written in', async () => {
+    const clauseOf = async (sql: string): Promise<string> => {
+      try {
+        await fx.plan(sql);
+        return 'accepted';
+      } catch (err) {
+        assert.ok(err instanceof DpSqlError);
+        assert.equal(err.refusal.code, 'unknown_column');
+        return (
+          /" in (\w+(?: BY)?) is not a column/.exec(err.refusal.message)?.[1] ?? err.refusal.message
+        );
+      }
+    };
+    assert.equal(await clauseOf('SELECT name FROM people_dp'), 'SELECT');
+    assert.equal(await clauseOf('SELECT floor(nosuch / 10) AS b FROM people_dp'), 'SELECT');
+    assert.equal(await clauseOf('SELECT count(*) FROM people_dp GROUP BY nosuch'), 'GROUP BY');
+    assert.equal(await clauseOf('SELECT count(*) FROM people_dp WHERE nosuch = 1'), 'WHERE');
+  });
+
   test('bounds too wide for exact integer arithmetic are refused before any data is read', async () => {
     // Encoded values must stay far inside BIGINT: otherwise a query could fail (and be refunded)
     // only when some row holds a huge value — a free yes/no answer about the data.
