@@ -34,6 +34,12 @@ export function parseDomain(text: string, file: string): Map<string, number> {
     }
     out.set(name, size as number);
   }
+  if (out.size === 0)
+    throw new SynthError(
+      'input.bad-domain',
+      `${file} names no columns`,
+      'write the domain as {"column": size, ...} with one entry per column of the input',
+    );
   return out;
 }
 

@@ -118,6 +118,8 @@ describe('privet synth (runSynthCommand)', () => {
       runSynthCommand({ input, domain, epsilon: 1, delta: 1e-9, out: join(dir, 'x.csv') }),
       /not in the domain/,
     );
+    // An empty domain is said to be one, not reported as a missing header.
+    assert.throws(() => parseDomain('{}', 'empty.json'), /empty\.json names no columns/);
     await writeFile(input, 'a,b\n0,1\n');
     await assert.rejects(
       runSynthCommand({ input, domain, epsilon: 0, delta: 1e-9, out: join(dir, 'x.csv') }),
