@@ -94,6 +94,11 @@ function parseAlpha(value: string | number | undefined): number {
   return a.toNumber();
 }
 
+/** Smallest ε a pure-DP query may spend: below it the noise drowns any answer. */
+export const MIN_QUERY_EPSILON = '1e-6';
+/** Smallest ρ a zCDP query may spend (σ over 700,000 × the sensitivity below it). */
+export const MIN_QUERY_RHO = '1e-12';
+
 function build(
   plan: DpLogicalPlan,
   mode: 'pure' | 'zcdp',
@@ -101,6 +106,15 @@ function build(
   alpha: number,
   delta?: Rational,
 ): DpPricedPlan {
+  const floor = mode === 'pure' ? MIN_QUERY_EPSILON : MIN_QUERY_RHO;
+  if (total.lt(Rational.from(floor)))
+    refuse(
+      'bad_budget',
+      `${mode === 'pure' ? 'epsilon' : 'rho'} is below ${floor}: the noise would be more than a million times what one person contributes, so nothing useful would be released`,
+      mode === 'pure'
+        ? 'spend more, e.g. epsilon 0.01, or ask for an accuracy the budget can buy'
+        : 'spend more, e.g. rho 0.0001',
+    );
   const encodings = plan.aggregates.map(encodeAggregate);
   const rows = BigInt(plan.maxRowsPerUnit);
   const l0 = BigInt(Math.min(plan.maxGroupsPerUnit, plan.maxRowsPerUnit));

@@ -108,6 +108,21 @@ describe('pricing DP plans', () => {
       code(() => priceDpPlan(plan([avgAge()]), { accuracy: 1 })),
       'bad_budget',
     );
+    // A cost so small the noise drowns everything (1e-400 would release no finite number).
+    for (const epsilon of ['1e-400', '1e-7'])
+      assert.equal(
+        code(() => priceDpPlan(plan([count()]), { epsilon })),
+        'bad_budget',
+        epsilon,
+      );
+    assert.equal(
+      code(() => priceDpPlan(plan([count()]), { epsilon: '1e-6' })),
+      'accepted',
+    );
+    assert.equal(
+      code(() => priceDpPlan(plan([count()]), { rho: '1e-13' })),
+      'bad_budget',
+    );
     // The fix for a bad δ or α suggests a value that would itself be accepted.
     const fixOf = (fn: () => unknown): string => {
       try {
