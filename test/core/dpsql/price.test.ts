@@ -7,15 +7,17 @@ import { laplaceCoverage } from '@privet/core/dpsql/accuracy';
 import { laplaceUpperTail as certifiedUpperTail } from '@privet/core/dp/tails';
 import { avgAge, count, plan, privateCity, sumIncome, varAge } from './plans.js';
 
-const code = (fn: () => unknown) => {
+/** The refusal `fn` throws (undefined when it is accepted). */
+const refusalOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    if (err instanceof DpSqlError) return err.refusal.code;
+    if (err instanceof DpSqlError) return err.refusal;
     throw err;
   }
-  return 'accepted';
+  return undefined;
 };
+const code = (fn: () => unknown) => refusalOf(fn)?.code ?? 'accepted';
 
 describe('pricing DP plans', () => {
   test('ε = 1 over 3 counts: discrete Laplace scale 3, 95% half-width 9 (OpenDP anchor ±9.45 is h + 1)', () => {
@@ -124,15 +126,7 @@ describe('pricing DP plans', () => {
       'bad_budget',
     );
     // The fix for a bad δ or α suggests a value that would itself be accepted.
-    const fixOf = (fn: () => unknown): string => {
-      try {
-        fn();
-      } catch (err) {
-        if (err instanceof DpSqlError) return err.refusal.fix;
-        throw err;
-      }
-      return '';
-    };
+    const fixOf = (fn: () => unknown): string => refusalOf(fn)?.fix ?? '';
     assert.match(
       fixOf(() => priceDpPlan(plan([count()]), { epsilon: 1, delta: '-1' })),
       /such as 1e-9/,

@@ -53,19 +53,24 @@ describe('k-anonymity per person', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
+  /** Writes people.csv with `rows` (header first) and publishes the view of `policy`. */
+  const publishRows = async (policy: string, rows: string[]) => {
+    writeFileSync(join(dir, 'people.csv'), rows.join('\n') + '\n');
+    const [r] = await publishViews({
+      policy: parsePolicy(policy, 'kanon-units.yaml'),
+      policyText: policy,
+      policyDir: dir,
+      stateDir,
+    });
+    return r;
+  };
+
   test('a token repeated across rows (a person’s email) is listed as linking them; unique ones are not', async () => {
     const linkedBy = async (emails: (i: number) => string) => {
       const rows = ['person_id,city,email,age'];
       for (let i = 0; i < 30; i++)
         rows.push(`${1 + (i % 20)},${['Lyon', 'Oslo', 'Pune'][i % 3]},${emails(i)},40`);
-      writeFileSync(join(dir, 'people.csv'), rows.join('\n') + '\n');
-      const [r] = await publishViews({
-        policy: parsePolicy(EMAIL_POLICY, 'kanon-units.yaml'),
-        policyText: EMAIL_POLICY,
-        policyDir: dir,
-        stateDir,
-      });
-      return r?.manifest.kAnonymity?.linkedBy;
+      return (await publishRows(EMAIL_POLICY, rows))?.manifest.kAnonymity?.linkedBy;
     };
     assert.deepEqual(await linkedBy((i) => `p${1 + (i % 20)}@example.org`), [
       { column: 'email', privacyUnit: false, repeats: true },
@@ -77,13 +82,7 @@ describe('k-anonymity per person', () => {
     const rows = ['person_id,city,age'];
     for (let i = 0; i < 30; i++) rows.push(`${i + 1},${['Lyon', 'Oslo', 'Pune'][i % 3]},40`);
     for (let j = 0; j < 6; j++) rows.push('99,Solo,50');
-    writeFileSync(join(dir, 'people.csv'), rows.join('\n') + '\n');
-    const [r] = await publishViews({
-      policy: parsePolicy(POLICY, 'kanon-units.yaml'),
-      policyText: POLICY,
-      policyDir: dir,
-      stateDir,
-    });
+    const r = await publishRows(POLICY, rows);
     assert.deepEqual([r?.rows, r?.rowsSuppressed], [30, 6]);
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
