@@ -112,7 +112,7 @@ describe('Privet SQL controller: Run and spend', () => {
       assert.deepEqual(notices[0]!.items, [], 'no Run and Spend button');
       assert.match(
         notices[0]!.message,
-        /cannot be spent: the query needs ε=2 on people, [\d.]+ left/,
+        /cannot be spent: the query needs ε=2 on people \([\d.]+ left\)/,
       );
       assert.match(notices[0]!.message, /Fix: ask for less ε .*ask a steward for a larger budget/);
       // The output: no "Run and Spend", the same reason and fix.
@@ -121,7 +121,7 @@ describe('Privet SQL controller: Run and spend', () => {
       assert.doesNotMatch(text, /Run and Spend/i);
       assert.match(
         text,
-        /Not affordable, .*: the query needs ε=2 on people, [\d.]+ left.*Fix: ask for less ε/,
+        /Not affordable, .*: the query needs ε=2 on people \([\d.]+ left\).*Fix: ask for less ε/,
       );
       // The cell status bar: no Run and Spend, a "Not affordable" item with the reason instead.
       const items = statusBar.provideCellStatusBarItems(cell as never);
@@ -132,7 +132,7 @@ describe('Privet SQL controller: Run and spend', () => {
       assert.match(items[0]!.text, /Not affordable/);
       assert.match(
         String(items[0]!.tooltip),
-        /needs ε=2 on people, [\d.]+ left\. Fix: ask for less ε/,
+        /needs ε=2 on people \([\d.]+ left\)\. Fix: ask for less ε/,
       );
       // Run and Spend through the palette is refused the same way, and spends nothing.
       fake.shownMessages.length = 0;

@@ -57,15 +57,27 @@ describe('a dry run the budget cannot pay', () => {
     const noEpsilon = dryRun({ epsilon: '0.25', delta: '0.001' }, false);
     assert.deepEqual(
       unaffordable(noEpsilon)?.message,
-      'the query needs ε=0.5 on people, 0.25 left',
+      'the query needs ε=0.5 on people (0.25 left)',
     );
     assert.match(unaffordable(noEpsilon)!.fix, /ask for less ε/);
     assert.doesNotMatch(dryRunText(noEpsilon), /Run and Spend/i);
     const noDelta = dryRun({ epsilon: '1', delta: '0' }, false);
     assert.deepEqual(
       unaffordable(noDelta)?.message,
-      'the query needs δ=0.000001 on people, 0 left',
+      'the query needs δ=0.000001 on people (0 left)',
     );
     assert.match(unaffordable(noDelta)!.fix, /smaller δ/);
+    assert.doesNotMatch(
+      unaffordable(noDelta)!.fix,
+      /epsilon=0\.1/,
+      'no ε advice when only δ is short',
+    );
+    // Both short: both named, both fixes.
+    const neither = dryRun({ epsilon: '0.25', delta: '0' }, false);
+    assert.equal(
+      unaffordable(neither)?.message,
+      'the query needs ε=0.5 on people (0.25 left); δ=0.000001 on people (0 left)',
+    );
+    assert.match(unaffordable(neither)!.fix, /ask for less ε.*smaller δ/);
   });
 });

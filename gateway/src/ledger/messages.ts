@@ -1,6 +1,7 @@
 /** Refusal messages with the numbers, row → Charge mapping and input checks for the ledger. */
 import type { Charge } from '@privet/core/record/index';
 import type { Rational } from '@privet/core/dp/rational';
+import { DELTA_SHORT_FIX, EPSILON_SHORT_FIX } from '@privet/core/client/budget-shortfall';
 import { ServiceError } from '../audit/service-error.js';
 import type { ReservationRow } from './schema.js';
 import type { BudgetKey } from './totals.js';
@@ -23,9 +24,7 @@ export function exhausted(
     'budget_exhausted',
     symbol === 'ε' ? 'budget.exhausted' : 'budget.delta-exhausted',
     `the query needs ${symbol}=${need.toDisplayString()}, ${leftText} left of ${total.toDisplayString()}${who} for experiment "${key.experiment}" on dataset "${key.source}"${held}; this refused query cost nothing`,
-    symbol === 'ε'
-      ? 'ask for less ε (a wider error), wait for running queries to finish, or ask a steward for a larger budget'
-      : 'use a pure-DP (δ=0) mechanism or a smaller δ, or ask a steward for a larger δ budget',
+    symbol === 'ε' ? EPSILON_SHORT_FIX : DELTA_SHORT_FIX,
   );
 }
 

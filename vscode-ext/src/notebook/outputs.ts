@@ -16,6 +16,7 @@ import {
   type ReviewResult,
 } from '@privet/core';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
+import { budgetShortfall } from '@privet/core/client/budget-shortfall';
 import type { QueryResult } from '../sql/engine.js';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
@@ -64,42 +65,24 @@ export function tableOutput(result: QueryResult): DisplayOutput {
 
 /** Why a dry run's query would be refused for lack of budget, and how to fix it. */
 export interface Unaffordable {
-  /** What is short, e.g. `the query needs ε=2 on people, 1 left`. */
+  /** What is short, e.g. `the query needs ε=2 on people (1 left)`. */
   message: string;
   /** The gateway's fix for an exhausted budget. */
   fix: string;
 }
 
-/** The gateway's fix when a query needs more ε than is left (its ledger refusal says the same). */
-const EPSILON_FIX =
-  'ask for less ε (a wider error, e.g. `-- privet: epsilon=0.1`), wait for running queries to finish, or ask a steward for a larger budget';
-/** The gateway's fix when a query needs more δ than is left. */
-const DELTA_FIX =
-  'use a pure-DP (δ=0) mechanism or a smaller δ, or ask a steward for a larger δ budget';
-
 /**
  * Why spending this dry run would be refused (some budget it charges says `affordable: false`),
- * with the gateway's fix; undefined when every budget can pay. Budget figures only, never data.
+ * with the gateway's fix and how to ask for less ε in a SQL cell; undefined when every budget can
+ * pay. Budget figures only, never data.
  */
 export function unaffordable(dry: DpDryRunWithBudget): Unaffordable | undefined {
-  const short = dry.budget.filter((b) => !b.affordable);
-  if (short.length === 0) return undefined;
-  const needs = short.map((b) => {
-    const lacksDelta =
-      Rational.from(b.cost.delta).compare(Rational.from(b.remainingBefore.delta.exact)) > 0 &&
-      Rational.from(b.cost.epsilon).compare(Rational.from(b.remainingBefore.epsilon.exact)) <= 0;
-    const [symbol, need, left] = lacksDelta
-      ? ['δ', b.cost.delta, b.remainingBefore.delta.text]
-      : ['ε', b.cost.epsilon, b.remainingBefore.epsilon.text];
-    return {
-      lacksDelta,
-      text: `${symbol}=${Rational.from(need).toDisplayString()} on ${b.source}, ${left} left`,
-    };
-  });
-  return {
-    message: `the query needs ${needs.map((n) => n.text).join('; ')}`,
-    fix: needs.every((n) => n.lacksDelta) ? DELTA_FIX : EPSILON_FIX,
-  };
+  const shortfall = budgetShortfall(dry);
+  if (!shortfall) return undefined;
+  const example = shortfall.short.includes('ε')
+    ? ' (less ε in this cell: a first line such as `-- privet: epsilon=0.1`)'
+    : '';
+  return { message: shortfall.message, fix: shortfall.fix + example };
 }
 
 /** The dry run of a DP query: cost, expected ±error per aggregate, and budget afterwards. */
