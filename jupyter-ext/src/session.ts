@@ -8,6 +8,10 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { WhoAmIResponse } from '@privet/core/protocol';
 import { GatewayClient, GatewayError, normalizeGatewayUrl } from './client.js';
+import { restoreProblemOf, type RestoreProblem } from './restore-problem.js';
+
+/** Why a kept sign-in could not be restored (restore-problem.ts), for the session's users. */
+export { restoreProblemOf, type RestoreProblem } from './restore-problem.js';
 
 const STORAGE_PREFIX = 'privet:token:';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{8,200}$/;
@@ -27,39 +31,18 @@ export interface LinkSignInPrompt {
   refused(current: SignedIn, error: unknown): Promise<void>;
 }
 
-/** Why the sign-in this tab keeps could not be restored (the gateway did not answer, …). */
-export interface RestoreProblem {
-  /** The gateway the kept sign-in is for. */
-  gatewayUrl: string;
-  /** What happened, e.g. that the gateway is unreachable. */
-  message: string;
-  /** How to fix it, ending with the Retry that resumes the kept sign-in. */
-  fix: string;
-}
-
-/** The RestoreProblem of a kept token the gateway at `baseUrl` could not check. */
-export function restoreProblemOf(baseUrl: string, error: unknown): RestoreProblem {
-  if (error instanceof GatewayError && error.code === 'unreachable') {
-    return {
-      gatewayUrl: baseUrl,
-      message: `The Privet gateway at ${baseUrl} is unreachable, so your sign-in in this tab could not be restored.`,
-      fix: `start the gateway (npm start) or check the gateway URL in Settings → Privet, then choose Retry`,
-    };
-  }
-  const why = error instanceof Error ? error.message : 'the gateway gave no answer';
-  const fix = error instanceof GatewayError && error.fix ? error.fix : 'check the gateway log';
-  return {
-    gatewayUrl: baseUrl,
-    message: `Your sign-in in this tab could not be restored from the Privet gateway at ${baseUrl}: ${why}.`,
-    fix: `${fix}, then choose Retry`,
-  };
-}
-
 /** Without a way to ask, a link for another user is ignored and the signed-in user stays. */
 const KEEP_CURRENT: LinkSignInPrompt = {
   confirmSwitch: () => Promise.resolve(false),
   refused: () => Promise.resolve(),
 };
+
+/** One resume(): which one it is (see `generation`), its gateway and what went wrong. */
+interface Attempt {
+  generation: number;
+  baseUrl: string;
+  problem: RestoreProblem | null;
+}
 
 /** Holds who is signed in (if anyone) and tells listeners when that changes. */
 export class PrivetSession {
@@ -67,8 +50,11 @@ export class PrivetSession {
   private readonly changedSignal = new Signal<this, SignedIn | null>(this);
   private problem: RestoreProblem | null = null;
   private readonly problemSignal = new Signal<this, RestoreProblem | null>(this);
-  /** The gateway of the last resume(), for retryRestore(). */
-  private resumedUrl: string | null = null;
+  /**
+   * Bumped by every signIn(), signOut() and resume(): a resume whose answer comes after a newer
+   * one of these (e.g. a slow Retry after the user signed in through the form) changes nothing.
+   */
+  private generation = 0;
 
   /**
    * `pendingToken` (e.g. from the URL fragment) is tried once by the first resume(); `prompt`
@@ -99,13 +85,18 @@ export class PrivetSession {
     return this.problemSignal;
   }
 
-  /** Resumes again with the gateway of the last resume() (Retry after a RestoreProblem). */
-  async retryRestore(): Promise<SignedIn | null> {
-    return this.resumedUrl === null ? null : this.resume(this.resumedUrl);
+  /**
+   * Retry after a RestoreProblem: resumes with `gatewayUrl`, the gateway URL the settings name
+   * now (the problem's fix says to correct it there). The problem stays until this succeeds or
+   * finds nothing left to restore.
+   */
+  async retryRestore(gatewayUrl: string): Promise<SignedIn | null> {
+    return this.resume(gatewayUrl);
   }
 
   /** Checks the token against the gateway (/health, then /whoami) and keeps it for this tab. */
   async signIn(gatewayUrl: string, rawToken: string): Promise<SignedIn> {
+    this.generation += 1;
     return this.adopt(await verify(gatewayUrl, rawToken));
   }
 
@@ -114,7 +105,8 @@ export class PrivetSession {
    * pending link token signs in directly only when the tab has no working sign-in: otherwise its
    * user is looked up and the prompt asks before switching (a refused token changes nothing).
    * When the gateway cannot check the kept token (or the link's), restoreProblem says why, and
-   * both are kept for retryRestore().
+   * both are kept for retryRestore(). An answer that comes after a newer signIn(), signOut() or
+   * resume() is dropped (resolving with whoever is signed in then).
    */
   async resume(gatewayUrl: string): Promise<SignedIn | null> {
     let baseUrl: string;
@@ -123,29 +115,38 @@ export class PrivetSession {
     } catch {
       return null;
     }
-    this.resumedUrl = baseUrl;
-    this.setProblem(null);
+    this.generation += 1;
+    const attempt: Attempt = { generation: this.generation, baseUrl, problem: null };
     const link = this.pendingToken;
     this.pendingToken = null;
-    const resumed = await this.resumeWith(baseUrl, link);
-    if (!resumed && this.problem && link) this.pendingToken = link; // tried again on Retry
+    const resumed = await this.resumeWith(attempt, link);
+    if (this.isStale(attempt)) return this.current;
+    this.setProblem(resumed ? null : attempt.problem);
+    if (!resumed && attempt.problem && link) this.pendingToken = link; // tried again on Retry
     return resumed;
   }
 
   /** resume() once the gateway URL is known and the link taken. */
-  private async resumeWith(baseUrl: string, link: string | null): Promise<SignedIn | null> {
-    const stored = storage()?.getItem(STORAGE_PREFIX + baseUrl) ?? null;
-    if (!link || link === stored) return this.trySignIn(baseUrl, stored ?? link);
-    const current = this.current ?? (await this.trySignIn(baseUrl, stored));
-    if (!current) return this.trySignIn(baseUrl, link);
-    return this.offerLink(current, baseUrl, link);
+  private async resumeWith(attempt: Attempt, link: string | null): Promise<SignedIn | null> {
+    const stored = storage()?.getItem(STORAGE_PREFIX + attempt.baseUrl) ?? null;
+    if (!link || link === stored) return this.trySignIn(attempt, stored ?? link);
+    const current = this.current ?? (await this.trySignIn(attempt, stored));
+    if (this.isStale(attempt)) return null;
+    if (!current) return this.trySignIn(attempt, link);
+    return this.offerLink(attempt, current, link);
   }
 
   /** Forgets the token (memory and sessionStorage). */
   signOut(): void {
+    this.generation += 1;
     if (this.current) storage()?.removeItem(STORAGE_PREFIX + this.current.client.baseUrl);
     this.current = null;
     this.changedSignal.emit(null);
+  }
+
+  /** True once a newer signIn(), signOut() or resume() than `attempt` began. */
+  private isStale(attempt: Attempt): boolean {
+    return attempt.generation !== this.generation;
   }
 
   /** Sets restoreProblem, telling listeners when it changed. */
@@ -165,28 +166,31 @@ export class PrivetSession {
   }
 
   /**
-   * signIn() that answers null on failure: forgets a stored token the gateway refuses, and sets
-   * restoreProblem when the gateway could not check it (unreachable, or an error of its own).
+   * Signs in with `token` for `attempt`, answering null on failure: forgets the stored token
+   * when it is the one the gateway refused (a malformed link token leaves it), and notes the
+   * problem when the gateway could not check it (unreachable, or an error of its own).
    */
-  private async trySignIn(baseUrl: string, token: string | null): Promise<SignedIn | null> {
+  private async trySignIn(attempt: Attempt, token: string | null): Promise<SignedIn | null> {
     if (!token) return null;
+    const key = STORAGE_PREFIX + attempt.baseUrl;
     try {
-      return await this.signIn(baseUrl, token);
+      const next = await verify(attempt.baseUrl, token);
+      return this.isStale(attempt) ? null : this.adopt(next);
     } catch (error) {
       const refused =
         error instanceof GatewayError &&
         (error.code === 'unauthenticated' || error.code === 'bad_token');
-      if (refused) storage()?.removeItem(STORAGE_PREFIX + baseUrl);
-      else this.setProblem(restoreProblemOf(baseUrl, error));
+      if (!refused) attempt.problem ??= restoreProblemOf(attempt.baseUrl, error);
+      else if (storage()?.getItem(key) === token) storage()?.removeItem(key);
       return null;
     }
   }
 
   /** Looks the link's token up and switches to its user only when the prompt says so. */
-  private async offerLink(current: SignedIn, baseUrl: string, link: string): Promise<SignedIn> {
+  private async offerLink(attempt: Attempt, current: SignedIn, link: string): Promise<SignedIn> {
     let next: SignedIn;
     try {
-      next = await verify(baseUrl, link);
+      next = await verify(attempt.baseUrl, link);
     } catch (error) {
       await this.prompt.refused(current, error).catch(() => undefined);
       return current;
@@ -195,7 +199,7 @@ export class PrivetSession {
       return current; // the same account: nothing to switch
     }
     const accepted = await this.prompt.confirmSwitch(current, next.user).catch(() => false);
-    return accepted ? this.adopt(next) : current;
+    return accepted && !this.isStale(attempt) ? this.adopt(next) : current;
   }
 }
 

@@ -8,8 +8,12 @@ import { describe, test } from 'node:test';
 import { html, load, text } from './render.js';
 
 type Component = (props: Record<string, unknown>) => unknown;
-const { canRecheck, heldStateText } = await load<{
+const { canRecheck, heldStateText, recheckProps } = await load<{
   canRecheck(state: string): boolean;
+  recheckProps(
+    held: { state: string; unavailable?: { reason: string; fix: string } },
+    recheck: () => void,
+  ): { unavailable?: unknown; onRecheck?: () => void };
   heldStateText(props: { state: string; findings: readonly unknown[] }): string;
 }>('gate/held-text.ts');
 const { HeldOutput } = await load<{ HeldOutput: Component }>('gate/HeldOutput.tsx');
@@ -45,6 +49,20 @@ describe('held output: "Check again" when the gateway could not be asked', () =>
     for (const state of ['none', 'pending', 'rejected', 'raw-value', 'signed-out']) {
       assert.equal(canRecheck(state), false, state);
       assert.doesNotMatch(placeholder(state), /Check again/, state);
+    }
+  });
+
+  test('the held output wires Check again for a failed review lookup, which has no reason', () => {
+    // What GatedOutput.hold spreads into the placeholder's props.
+    const recheck = (): void => undefined;
+    assert.deepEqual(recheckProps({ state: 'unavailable' }, recheck), { onRecheck: recheck });
+    const unavailable = { reason: 'the gateway did not answer', fix: 'start it' };
+    assert.deepEqual(recheckProps({ state: 'raw-unavailable', unavailable }, recheck), {
+      unavailable,
+      onRecheck: recheck,
+    });
+    for (const state of ['none', 'pending', 'rejected', 'raw-value', 'signed-out']) {
+      assert.deepEqual(recheckProps({ state }, recheck), {}, state);
     }
   });
 

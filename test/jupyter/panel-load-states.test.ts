@@ -26,10 +26,17 @@ const sessionOf = (user: ReturnType<typeof signedIn>) => ({
 type Props = Record<string, unknown>;
 type Component = (props: Props) => unknown;
 
-const { LoadStatus, loadOf } = await load<{
-  LoadStatus: Component;
-  loadOf(value: unknown, error: unknown): { state: string };
-}>('panel/LoadStatus.tsx');
+const { LoadStatus } = await load<{ LoadStatus: Component }>('panel/LoadStatus.tsx');
+interface Slot {
+  of: readonly unknown[];
+  load: { state: string };
+}
+const slots = await load<{
+  shownLoad(slot: Slot | null, identity: readonly unknown[]): { state: string };
+  retryingSlot(slot: Slot | null): Slot | null;
+}>('panel/useGatewayLoad.ts');
+const { RetryButton } = await load<{ RetryButton: Component }>('panel/RetryButton.tsx');
+const { RecordView } = await load<{ RecordView: Component }>('record/RecordApp.tsx');
 const { ViewList, NO_VIEWS_TEXT } = await load<{ ViewList: Component; NO_VIEWS_TEXT: string }>(
   'panel/ViewList.tsx',
 );
@@ -43,6 +50,23 @@ const { RecordApp } = await load<{ RecordApp: Component }>('record/RecordApp.tsx
 
 const failure = { message: 'could not reach the Privet gateway at http://gw', fix: 'start it' };
 const noop = (): void => undefined;
+const loading = { state: 'loading' };
+const failed = { state: 'failed', error: failure };
+const ready = (value: unknown[]) => ({ state: 'ready', value });
+
+/** The tags of the root element's children in `markup` (to check what keeps its place). */
+function childTags(markup: string): string[] {
+  const tags: string[] = [];
+  let depth = 0;
+  for (const [, close, name] of markup.matchAll(/<(\/?)([a-z0-9]+)[^>]*>/g)) {
+    if (close) depth -= 1;
+    else {
+      if (depth === 1) tags.push(name!);
+      if (!['input', 'br', 'img'].includes(name!)) depth += 1;
+    }
+  }
+  return tags;
+}
 
 describe('LoadStatus: one line for where a list is', () => {
   const shown = (l: unknown): string =>
@@ -51,18 +75,38 @@ describe('LoadStatus: one line for where a list is', () => {
     );
 
   test('loading: only "Loading…"', () => {
-    assert.equal(shown(loadOf(null, null)), 'Loading things…');
+    assert.equal(shown(loading), 'Loading things…');
   });
   test('failed: the error and its fix with Retry, neither "Loading…" nor "No …"', () => {
     assert.equal(
-      shown(loadOf(null, failure)),
+      shown(failed),
       'could not reach the Privet gateway at http://gw Fix: start it Retry',
     );
-    assert.equal(shown(loadOf([], failure)), shown(loadOf(null, failure)), 'a stale empty list');
   });
   test('empty only after a successful load; nothing when there is something', () => {
-    assert.equal(shown(loadOf([], null)), 'No things.');
-    assert.equal(shown(loadOf([1], null)), '');
+    assert.equal(shown(ready([])), 'No things.');
+    assert.equal(shown(ready([1])), '');
+  });
+  test('Retry drops the old error at once and says it is loading; Retry keeps its place', () => {
+    const slot = { of: ['ana'], load: failed };
+    const retrying = slots.retryingSlot(slot)!.load;
+    assert.equal(shown(retrying), 'Loading things… Retrying…');
+    const markup = (l: unknown): string =>
+      html(LoadStatus, { load: l, loading: 'Loading things…', onRetry: noop });
+    assert.deepEqual(childTags(markup(failed)), ['div', 'button']);
+    assert.deepEqual(childTags(markup(retrying)), ['p', 'button'], 'the same button, focus kept');
+  });
+  test('a busy Retry stays focusable: aria-disabled, not disabled', () => {
+    const busy = html(RetryButton, { busy: true, onClick: noop });
+    assert.match(busy, /aria-disabled="true"/);
+    assert.doesNotMatch(busy, / disabled=""/);
+    assert.equal(text(busy), 'Retrying…');
+  });
+  test('a new user or experiment shows "Loading…" from its first render, not the last answer', () => {
+    const before = { of: [null], load: ready([]) }; // the empty answer of the signed-out state
+    assert.equal(slots.shownLoad(before, ['ana']).state, 'loading');
+    assert.equal(slots.shownLoad(before, [null]), before.load);
+    assert.equal(slots.shownLoad(null, ['ana']).state, 'loading');
   });
 });
 
@@ -125,6 +169,23 @@ describe('data panel: the experiment picker', () => {
     );
     assert.match(shown({}), /^You are in no experiment yet\. .* Refresh experiments$/);
   });
+
+  test('Refresh experiments keeps its place (and focus) while the list reloads', () => {
+    const markup = (state: Props): string =>
+      html(ExperimentPicker, {
+        experiments: [{ id: 'e1', title: 'T', state: 'running' }],
+        selected: null,
+        loading: false,
+        error: null,
+        onRefresh: noop,
+        context: new ExperimentContext(),
+        ...state,
+      });
+    const listed = childTags(markup({}));
+    assert.deepEqual(listed.slice(0, 2), ['div', 'button']);
+    assert.deepEqual(childTags(markup({ loading: true })), ['p', 'button']);
+    assert.deepEqual(childTags(markup({ error: failure })), ['div', 'button']);
+  });
 });
 
 describe('review queue and experiment record: no "No …" while loading', () => {
@@ -134,6 +195,38 @@ describe('review queue and experiment record: no "No …" while loading', () => 
     );
     assert.match(shown, /Loading review requests…/);
     assert.doesNotMatch(shown, /No (pending )?review requests/);
+  });
+  test('a failed review list says so with Retry, not "No review requests."', () => {
+    const experiment = { id: 'exp1', purpose: 'p', state: 'running', views: [], title: 't' };
+    const shown = text(
+      html(RecordView, {
+        experiment,
+        audit: { state: 'ready', value: { entries: [], verified: 0 } },
+        reviews: failed,
+        retry: noop,
+      }),
+    );
+    assert.match(
+      shown,
+      /Reviews could not reach the Privet gateway at http:\/\/gw Fix: start it Retry/,
+    );
+    assert.doesNotMatch(shown, /No review requests/);
+    assert.match(shown, /No lifecycle changes are recorded yet\./);
+    assert.match(shown, /No exports\./);
+  });
+  test('reviews listed with no audit entry: each section says what it lacks', () => {
+    const experiment = { id: 'exp1', purpose: 'p', state: 'running', views: [], title: 't' };
+    const review = { id: 'rev1abcdef', requester: 'ana', state: 'pending' };
+    const shown = text(
+      html(RecordView, {
+        experiment,
+        audit: { state: 'ready', value: { entries: [], verified: 0 } },
+        reviews: ready([review]),
+        retry: noop,
+      }),
+    );
+    assert.doesNotMatch(shown, /Nothing is recorded/);
+    assert.match(shown, /Reviews rev1abcd · ana · pending Exports No exports\./);
   });
   test('the record says it is loading, not that there are no reviews or exports', () => {
     const experiment = { id: 'exp1', purpose: 'p', state: 'running', views: [], title: 't' };

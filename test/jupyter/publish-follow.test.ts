@@ -25,12 +25,20 @@ const follow = await load<{
     options: { intervalMs: number; maxPolls: number; maxFailures: number },
   ): Promise<PublishJob>;
   publishAnnouncement(job: PublishJob): string;
+  isJobLost(error: unknown): boolean;
+  retryDelayMs(intervalMs: number, failures: number): number;
   publishSummary(job: PublishJob): string;
 }>('panel/publish-follow.ts');
 const view = await load<{
   PublishJobView: Component;
   isPublishing(job: PublishJob | null, stalled: Stalled | null): boolean;
   stalledBy(error: unknown): Stalled;
+  publishButton(state: {
+    starting: boolean;
+    publishing: boolean;
+    planning: boolean;
+    planned: boolean;
+  }): { disabled: boolean; label: string };
 }>('panel/PublishJobView.tsx');
 
 /** A job snapshot. */
@@ -48,14 +56,17 @@ function job(state: PublishJob['state'], fraction: number, phase = 'mask'): Publ
 const unreachable = (): GatewayError =>
   new GatewayError('could not reach the Privet gateway at http://gw', 'start it', 'unreachable');
 
-/** A client whose polls answer `script` in turn (an Error is thrown). */
+/** A client whose polls answer `script` in turn (an Error is thrown); `at`: when each came. */
 function scripted(script: (PublishJob | Error)[]) {
   let polls = 0;
+  const at: number[] = [];
   return {
     get polls() {
       return polls;
     },
+    at,
     getPublishJob: () => {
+      at.push(performance.now());
       const next = script[Math.min(polls++, script.length - 1)]!;
       return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
     },
@@ -125,6 +136,77 @@ describe('publish box: a poll that fails', () => {
     );
     assert.doesNotMatch(shown, /Check again/);
     assert.match(shown, /restarted while publishing.* Fix: check the views' publish times/);
+  });
+});
+
+describe('publish box: which failed polls are retried, and when', () => {
+  test('a refusal (401) is not retried: asking again cannot help', async () => {
+    const refused = new GatewayError(
+      'your token was not accepted',
+      'sign in again',
+      'unauthenticated',
+      401,
+    );
+    const client = scripted([refused]);
+    const error = await follow
+      .followWithRetries(client, job('running', 0.1), () => undefined, options)
+      .catch((e: unknown) => e);
+    assert.equal(error, refused);
+    assert.equal(client.polls, 1);
+  });
+
+  test('a gateway failing on its side (503) is retried', async () => {
+    const busy = new GatewayError('the gateway is busy', 'wait a moment', 'error', 503);
+    const client = scripted([busy, job('done', 1)]);
+    const last = await follow.followWithRetries(
+      client,
+      job('running', 0.1),
+      () => undefined,
+      options,
+    );
+    assert.equal(last.state, 'done');
+    assert.equal(client.polls, 2);
+  });
+
+  test('each retry waits twice as long as the last (0.5, 1, 2, 4, 8 s at 500 ms), at most 16 intervals', async () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 9].map((n) => follow.retryDelayMs(500, n)),
+      [500, 1000, 2000, 4000, 8000, 8000, 8000],
+    );
+    const client = scripted([unreachable()]);
+    const intervalMs = 10;
+    await follow
+      .followWithRetries(client, job('running', 0.1), () => undefined, { ...options, intervalMs })
+      .catch(() => undefined);
+    const gaps = client.at.slice(1).map((t, i) => t - client.at[i]!);
+    assert.equal(gaps.length, follow.MAX_POLL_FAILURES - 1);
+    gaps.forEach((gap, i) => {
+      const expected = follow.retryDelayMs(intervalMs, i + 1);
+      assert.ok(gap >= expected - 2, `retry ${i + 1} came after ${gap} ms, not ${expected} ms`);
+    });
+  });
+
+  test('one isJobLost for following and for the box', () => {
+    const lost = new GatewayError('the gateway restarted', 'publish again', 'job_lost', 404);
+    assert.equal(follow.isJobLost(lost), true);
+    assert.equal(follow.isJobLost(unreachable()), false);
+    assert.equal(view.stalledBy(lost).canCheckAgain, false);
+  });
+});
+
+describe('publish box: the "Publish views…" button', () => {
+  const idle = { starting: false, publishing: false, planning: false, planned: false };
+  test('disabled while the request that starts the job is in flight (no second job)', () => {
+    assert.deepEqual(view.publishButton({ ...idle, starting: true }), {
+      disabled: true,
+      label: 'Starting…',
+    });
+  });
+  test('disabled while publishing, checking the cost or showing the plan; enabled otherwise', () => {
+    assert.equal(view.publishButton({ ...idle, publishing: true }).label, 'Publishing…');
+    assert.equal(view.publishButton({ ...idle, planning: true }).disabled, true);
+    assert.equal(view.publishButton({ ...idle, planned: true }).disabled, true);
+    assert.deepEqual(view.publishButton(idle), { disabled: false, label: 'Publish views…' });
   });
 });
 

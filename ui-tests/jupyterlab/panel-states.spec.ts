@@ -32,13 +32,26 @@ test.describe('Privet panel when the gateway does not answer', () => {
     await openPanel(page);
     const problem = panel.locator('.jp-Privet-restoreProblem');
     await expect(problem).toContainText(`The Privet gateway at ${env.gatewayUrl} is unreachable`);
-    await expect(problem.locator('.jp-Privet-errorFix')).toContainText('start the gateway');
+    const fix = problem.locator('.jp-Privet-errorFix');
+    await expect(fix).toContainText('start the gateway');
+    await expect(fix).toContainText('CORS origins include'); // the browser transport's hint
     await page.screenshot({ path: `${SHOTS}/restore-problem.png` });
 
+    // A Retry while still down: the box stays, focus stays on Retry, and the outcome is said.
+    const retry = problem.getByRole('button', { name: /^Retry/ });
+    await retry.focus();
+    await page.keyboard.press('Enter');
+    await expect(problem.getByRole('status')).toHaveText(/Retry did not restore your sign-in/);
+    await expect(retry).toBeFocused();
+    await expect(retry).toHaveText('Retry');
+
     await page.unroute(down);
-    await problem.getByRole('button', { name: 'Retry' }).click();
+    await retry.click();
     await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
     await expect(problem).toHaveCount(0);
+    await expect(panel.getByRole('status').first()).toHaveText(
+      'Sign-in restored: signed in as Alice Analyst.',
+    );
   });
 
   test('lists that fail to load say so and offer Retry / Refresh', async ({ page }) => {

@@ -51,7 +51,7 @@ import type { RawValueVerdict } from '@privet/core/client/index';
 import { rawValueFinding, rawValueHold, withRawValueHold, type RawValueHold } from './raw-value.js';
 import { heldReplyResult } from './kernel-replies.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
-import { canRecheck } from './held-text.js';
+import { recheckProps } from './held-text.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
@@ -655,8 +655,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       onClear: () => this.clearOutput(),
       inConsole: this.host.kind === 'console',
       ...(held.stream ? { stream: held.stream } : {}),
-      ...(held.unavailable ? { unavailable: held.unavailable } : {}),
-      ...(canRecheck(held.state) ? { onRecheck: () => void this.renderModel(held.model) } : {}),
+      ...recheckProps(held, () => void this.renderModel(held.model)),
     });
   }
 

@@ -29,6 +29,29 @@ export function canRecheck(state: HeldState): boolean {
   return state === 'unavailable' || state === 'raw-unavailable';
 }
 
+/** What the placeholder is told about asking the gateway again (HeldOutputProps' part). */
+export interface RecheckProps {
+  /** Why the gateway could not check it against the raw data ('raw-unavailable'). */
+  unavailable?: { reason: string; fix: string };
+  /** Asks the gateway again. */
+  onRecheck?: () => void;
+}
+
+/**
+ * The placeholder's recheck props for a held output (GatedOutput.hold): `onRecheck` whenever
+ * asking again can help (canRecheck: also a review lookup that failed, which has no
+ * `unavailable`), and `unavailable` when the raw-value check said why.
+ */
+export function recheckProps(
+  held: { state: HeldState; unavailable?: { reason: string; fix: string } },
+  recheck: () => void,
+): RecheckProps {
+  return {
+    ...(held.unavailable ? { unavailable: held.unavailable } : {}),
+    ...(canRecheck(held.state) ? { onRecheck: recheck } : {}),
+  };
+}
+
 /** What the state line reads from the placeholder's props. */
 export interface HeldStateProps {
   state: HeldState;

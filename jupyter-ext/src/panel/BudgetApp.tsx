@@ -4,6 +4,7 @@ import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 import { RecordApp } from '../record/RecordApp.js';
+import { useSignalValue, useSignedIn } from './useSignalValue.js';
 
 /** Props of the budget sidebar's React tree. */
 export interface BudgetAppProps {
@@ -101,18 +102,8 @@ function useBudget(
 /** Per dataset of the selected experiment: ε and δ gauges, then the list of charges. */
 export function BudgetApp(props: BudgetAppProps): JSX.Element {
   const { session, context } = props;
-  const [signedIn, setSignedIn] = React.useState(session.signedIn);
-  const [experiment, setExperiment] = React.useState(context.selected);
-  React.useEffect(() => {
-    const onSession = (_: PrivetSession, v: SignedIn | null): void => setSignedIn(v);
-    const onExperiment = (_: ExperimentContext, e: Experiment | null): void => setExperiment(e);
-    session.changed.connect(onSession);
-    context.changed.connect(onExperiment);
-    return () => {
-      session.changed.disconnect(onSession);
-      context.changed.disconnect(onExperiment);
-    };
-  }, [session, context]);
+  const signedIn = useSignedIn(session);
+  const experiment = useSignalValue(context.changed, () => context.selected);
   const [budget, error] = useBudget(signedIn, experiment, context, props.tick);
 
   let body: JSX.Element;

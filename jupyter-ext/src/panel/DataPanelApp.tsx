@@ -15,6 +15,7 @@ import { ViewCard, hasRows } from './ViewCard.js';
 import { ViewList, useViews } from './ViewList.js';
 import { loadedOr } from './LoadStatus.js';
 import { RestoreProblemBox } from './RestoreProblemBox.js';
+import { useSignedIn } from './useSignalValue.js';
 import type { LoadedFidelity } from './FidelityTab.js';
 import { runSql } from './runSql.js';
 
@@ -34,17 +35,16 @@ export interface DataPanelAppProps {
   onOpenFidelity?: (loaded: LoadedFidelity) => void;
 }
 
-/** Subscribes to the session's sign-in state. */
-function useSignedIn(session: PrivetSession): SignedIn | null {
-  const [state, setState] = React.useState(session.signedIn);
-  React.useEffect(() => {
-    const onChange = (_: PrivetSession, value: SignedIn | null): void => setState(value);
-    session.changed.connect(onChange);
-    return () => {
-      session.changed.disconnect(onChange);
-    };
-  }, [session]);
-  return state;
+/** What the panel announces when Retry restored the kept sign-in. */
+function retriedText(restored: SignedIn): string {
+  return `Sign-in restored: signed in as ${restored.user.name}.`;
+}
+
+/** What it announces when Retry found no kept sign-in left (the problem is gone), else nothing. */
+function nothingKeptText(session: PrivetSession): string {
+  return session.restoreProblem || session.signedIn
+    ? ''
+    : 'There is no kept sign-in for this gateway URL: sign in with your token.';
 }
 
 /** The whole panel: sign-in, then views, SQL editor and results. */
@@ -58,6 +58,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const [result, setResult] = React.useState<QueryResult | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const [viewsVersion, setViewsVersion] = React.useState(0);
+  const [announced, setAnnounced] = React.useState('');
   const [viewsLoad, reloadViews] = useViews(signedIn, viewsVersion);
   const views = loadedOr(viewsLoad, NO_VIEWS);
 
@@ -66,6 +67,13 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     setResult(null);
     setError(null);
   }, [signedIn]);
+  // The panel's first two children are the same in both branches, so this region survives
+  // sign-in and a screen reader hears how a Retry of the kept sign-in ended.
+  const announcement = (
+    <p className="jp-Privet-srOnly" role="status">
+      {announced}
+    </p>
+  );
   React.useEffect(() => {
     const first = views.find((v) => hasRows(v) && v.name.endsWith('_masked'));
     if (first) setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
@@ -75,7 +83,14 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     return (
       <div className="jp-Privet-panel">
         <h2 className="jp-Privet-title">Privet</h2>
-        <RestoreProblemBox session={session} />
+        {announcement}
+        <RestoreProblemBox
+          session={session}
+          gatewayUrl={props.gatewayUrl}
+          onRetried={(restored) =>
+            setAnnounced(restored ? retriedText(restored) : nothingKeptText(session))
+          }
+        />
         <SignInForm
           gatewayUrl={props.gatewayUrl}
           onSignIn={async (url, token) => {
@@ -130,6 +145,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   return (
     <div className="jp-Privet-panel">
       <h2 className="jp-Privet-title">Privet</h2>
+      {announcement}
       <div className="jp-Privet-user">
         <span>
           Signed in as <strong>{signedIn.user.name}</strong> ({signedIn.user.user}) ·{' '}

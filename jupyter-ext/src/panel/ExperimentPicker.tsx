@@ -2,7 +2,9 @@ import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import { isActive, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SignedIn } from '../session.js';
-import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
+import { useGatewayLoad } from './useGatewayLoad.js';
+import { useSignalValue } from './useSignalValue.js';
 
 /** The user's experiments as loaded, and how to load them again. */
 export interface ExperimentsState {
@@ -16,106 +18,93 @@ export interface ExperimentsState {
   onRefresh: () => void;
 }
 
-/** Loads the user's experiments after sign-in and keeps the context's selection valid. */
+/** The experiments while none are loaded (one array, so the selection effect does not rerun). */
+const NONE: Experiment[] = [];
+
+/**
+ * Loads the user's experiments after sign-in ("Loading experiments…" from the first render, not
+ * "no experiment yet") and keeps the context's selection valid.
+ */
 export function useExperiments(
   signedIn: SignedIn | null,
   context: ExperimentContext,
 ): ExperimentsState {
-  const [list, setList] = React.useState<Experiment[]>([]);
-  const [reloads, setReloads] = React.useState(0);
-  const [selected, setSelected] = React.useState(context.selected);
-  const [loading, setLoading] = React.useState(signedIn !== null);
-  const [error, setError] = React.useState<ErrorInfo | null>(null);
+  const selected = useSignalValue(context.changed, () => context.selected);
+  const fetch = signedIn ? async () => (await signedIn.client.listExperiments()).experiments : null;
+  const [load, retry] = useGatewayLoad(fetch, [signedIn]);
+  const list = load.state === 'ready' ? load.value : null;
   React.useEffect(() => {
-    const onChange = (_: ExperimentContext, e: Experiment | null): void => setSelected(e);
-    context.changed.connect(onChange);
-    return () => {
-      context.changed.disconnect(onChange);
-    };
-  }, [context]);
+    if (!signedIn) context.select(null);
+  }, [signedIn, context]);
   React.useEffect(() => {
-    setList([]);
-    setError(null);
-    setLoading(signedIn !== null);
-    if (!signedIn) {
-      context.select(null);
-      return;
-    }
-    let live = true;
-    signedIn.client
-      .listExperiments()
-      .then(
-        ({ experiments }) => {
-          if (!live) return;
-          setList(experiments);
-          const keep = experiments.find((e) => e.id === context.selected?.id);
-          context.select(keep ?? experiments.find(isActive) ?? experiments[0] ?? null);
-        },
-        (e: unknown) => live && setError(toErrorInfo(e)),
-      )
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [signedIn, context, reloads]);
+    if (!list) return;
+    const keep = list.find((e) => e.id === context.selected?.id);
+    context.select(keep ?? list.find(isActive) ?? list[0] ?? null);
+  }, [list, context]);
   return {
-    experiments: list,
+    experiments: list ?? NONE,
     selected,
-    loading,
-    error,
-    onRefresh: () => setReloads((n) => n + 1),
+    loading: load.state === 'loading' || load.state === 'retrying',
+    error: load.state === 'failed' ? load.error : null,
+    onRefresh: retry,
   };
+}
+
+/** What the picker shows in place of the selector while loading, after a failure or with none. */
+function Status(props: { loading: boolean; error: ErrorInfo | null }): JSX.Element {
+  if (props.loading) {
+    return (
+      <p className="jp-Privet-hint" role="status">
+        Loading experiments…
+      </p>
+    );
+  }
+  if (props.error) return <ErrorBox error={props.error} />;
+  return (
+    <p className="jp-Privet-noExperiment">
+      You are in no experiment yet. Propose one (privet experiment propose) and ask your steward to
+      approve it; view data and DP queries are only available inside one.
+    </p>
+  );
 }
 
 /**
  * The experiment selector: each experiment with its lifecycle state; while loading, after a
- * failure and with no experiment it says so instead. "Refresh experiments" is always there.
+ * failure and with no experiment it says so instead. "Refresh experiments" is always there, in
+ * the same place (it keeps keyboard focus while the list reloads).
  */
 export function ExperimentPicker(
   props: ExperimentsState & { context: ExperimentContext },
 ): JSX.Element {
   const { experiments, selected, context } = props;
-  const refresh = (
-    <Button small minimal onClick={props.onRefresh}>
-      Refresh experiments
-    </Button>
-  );
-  if (props.loading || props.error || experiments.length === 0) {
-    return (
-      <div className="jp-Privet-experiment">
-        {props.loading ? (
-          <p className="jp-Privet-hint" role="status">
-            Loading experiments…
-          </p>
-        ) : props.error ? (
-          <ErrorBox error={props.error} />
-        ) : (
-          <p className="jp-Privet-noExperiment">
-            You are in no experiment yet. Propose one (privet experiment propose) and ask your
-            steward to approve it; view data and DP queries are only available inside one.
-          </p>
-        )}
-        {refresh}
-      </div>
-    );
-  }
+  const listed = !props.loading && !props.error && experiments.length > 0;
   return (
     <div className="jp-Privet-experiment">
-      <span>Experiment</span>
-      <select
-        aria-label="Experiment"
-        className="jp-mod-styled"
-        value={selected?.id ?? ''}
-        onChange={(e) => context.select(experiments.find((x) => x.id === e.target.value) ?? null)}
-      >
-        {experiments.map((e) => (
-          <option key={e.id} value={e.id}>
-            {e.title} ({e.id}) · {e.state}
-          </option>
-        ))}
-      </select>
-      {refresh}
-      {selected && !isActive(selected) ? (
+      {listed ? (
+        <div className="jp-Privet-experimentSelect">
+          <span>Experiment</span>
+          <select
+            aria-label="Experiment"
+            className="jp-mod-styled"
+            value={selected?.id ?? ''}
+            onChange={(e) =>
+              context.select(experiments.find((x) => x.id === e.target.value) ?? null)
+            }
+          >
+            {experiments.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.title} ({e.id}) · {e.state}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : (
+        <Status loading={props.loading} error={props.error} />
+      )}
+      <Button key="refresh" small minimal onClick={props.onRefresh}>
+        Refresh experiments
+      </Button>
+      {listed && selected && !isActive(selected) ? (
         <span className="jp-Privet-experimentNote">
           This experiment is {selected.state}: its views can be used once it is approved or running.
         </span>

@@ -1,21 +1,21 @@
 /**
- * Where a list fetched from the gateway is — loading, failed or loaded — and the one line shown
- * for it: "Loading…" only while nothing is known, the error (with Retry) only after a failure, and
- * the empty text only after a load that succeeded. Why one place: the panels said "No …" while
- * still loading or after a failure, and kept "Loading…" beside an error.
+ * Where a list fetched from the gateway is — loading, failed, retrying or loaded — and the one
+ * line shown for it: "Loading…" only while nothing is known, the error (with Retry) only after a
+ * failure, and the empty text only after a load that succeeded. Why one place: the panels said
+ * "No …" while still loading or after a failure, and kept "Loading…" beside an error.
  */
 import * as React from 'react';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
+import { RetryButton } from './RetryButton.js';
 
-/** A value fetched from the gateway: loading, failed (with the error), or ready. */
+/** A value fetched from the gateway: loading, failed (with the error), retrying, or ready. */
 export type Load<T> =
-  { state: 'loading' } | { state: 'failed'; error: ErrorInfo } | { state: 'ready'; value: T };
-
-/** The Load of a value kept as `value` (null: not loaded yet) and the last error (null: none). */
-export function loadOf<T>(value: T | null, error: ErrorInfo | null): Load<T> {
-  if (error) return { state: 'failed', error };
-  return value === null ? { state: 'loading' } : { state: 'ready', value };
-}
+  | { state: 'loading' }
+  | { state: 'failed'; error: ErrorInfo }
+  /** Loading again after a failure (its Retry was chosen). */
+  | { state: 'retrying' }
+  /** `refreshing`: loading again while the value is shown. */
+  | { state: 'ready'; value: T; refreshing?: boolean };
 
 /** The loaded value, or `fallback` while loading or after a failure. */
 export function loadedOr<T>(load: Load<T>, fallback: T): T {
@@ -27,8 +27,8 @@ export interface LoadStatusProps {
   load: Load<readonly unknown[]>;
   /** Shown while loading, e.g. "Loading views…". */
   loading: string;
-  /** Shown after a successful load of an empty list: what it means and what to do. */
-  empty: React.ReactNode;
+  /** Shown after a successful load of an empty list: what it means and what to do (none: nothing). */
+  empty?: React.ReactNode;
   /** Loads again; a failure then offers "Retry". */
   onRetry?: () => void;
 }
@@ -43,21 +43,23 @@ export function LoadStatus(props: LoadStatusProps): JSX.Element | null {
       </p>
     );
   }
-  if (load.state === 'failed') {
+  if (load.state === 'failed' || load.state === 'retrying') {
+    // The same two children in both states, so Retry keeps keyboard focus while retrying.
     return (
       <div className="jp-Privet-loadFailed">
-        <ErrorBox error={load.error} />
+        {load.state === 'failed' ? (
+          <ErrorBox error={load.error} />
+        ) : (
+          <p className="jp-Privet-hint" role="status">
+            {props.loading}
+          </p>
+        )}
         {props.onRetry ? (
-          <button
-            type="button"
-            className="jp-Button jp-mod-styled jp-mod-minimal"
-            onClick={props.onRetry}
-          >
-            Retry
-          </button>
+          <RetryButton busy={load.state === 'retrying'} onClick={props.onRetry} />
         ) : null}
       </div>
     );
   }
-  return load.value.length === 0 ? <p className="jp-Privet-hint">{props.empty}</p> : null;
+  if (load.value.length > 0 || props.empty === undefined) return null;
+  return <p className="jp-Privet-hint">{props.empty}</p>;
 }

@@ -6,6 +6,7 @@ import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 import { followWithRetries, MAX_POLL_FAILURES } from './publish-follow.js';
 import {
   isPublishing,
+  publishButton,
   PublishJobView,
   STILL_RUNNING,
   stalledBy,
@@ -70,6 +71,8 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
   const [job, setJob] = React.useState<PublishJob | null>(null);
   const [plan, setPlan] = React.useState<PublishPlan | null>(null);
   const [planning, setPlanning] = React.useState(false);
+  /** True while POST /publish/jobs is in flight (a second click would start a second job). */
+  const [starting, setStarting] = React.useState(false);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const [stalled, setStalled] = React.useState<Stalled | null>(null);
   const live = React.useRef(true);
@@ -113,17 +116,30 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
       .finally(() => live.current && setPlanning(false));
   };
   const start = (): void => {
+    if (starting) return;
     setError(null);
     setPlan(null);
+    setStarting(true);
     props.client
       .startPublishJob()
       .then((started) => {
+        if (!live.current) return;
+        setStarting(false);
         setJob(started);
         return follow(started);
       })
-      .catch((e: unknown) => live.current && setError(toErrorInfo(e)));
+      .catch((e: unknown) => {
+        if (!live.current) return;
+        setStarting(false);
+        setError(toErrorInfo(e));
+      });
   };
-  const running = isPublishing(job, stalled);
+  const button = publishButton({
+    starting,
+    publishing: isPublishing(job, stalled),
+    planning,
+    planned: plan !== null,
+  });
   return (
     <div className="jp-Privet-publish">
       <p className="jp-Privet-status jp-Privet-publishNote">
@@ -131,8 +147,8 @@ export function PublishBox(props: { client: GatewayClient; onPublished: () => vo
         You see the cost first.
       </p>
       <div className="jp-Privet-viewActions">
-        <Button small disabled={running || planning || plan !== null} onClick={review}>
-          {running ? 'Publishing…' : planning ? 'Checking the cost…' : 'Publish views…'}
+        <Button small disabled={button.disabled} onClick={review}>
+          {button.label}
         </Button>
       </div>
       {plan ? (

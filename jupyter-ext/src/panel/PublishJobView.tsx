@@ -6,9 +6,8 @@
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { PublishJob } from '@privet/core';
-import { GatewayError } from '@privet/core/client/index';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
-import { publishAnnouncement, publishSummary } from './publish-follow.js';
+import { isJobLost, publishAnnouncement, publishSummary } from './publish-follow.js';
 
 /** Why following a job stopped while it was still running, and whether asking again may help. */
 export interface Stalled {
@@ -19,8 +18,7 @@ export interface Stalled {
 /** The Stalled of a job whose polls failed `MAX_POLL_FAILURES` times in a row (or was forgotten). */
 export function stalledBy(error: unknown): Stalled {
   const info = toErrorInfo(error);
-  if (error instanceof GatewayError && error.code === 'job_lost')
-    return { error: info, canCheckAgain: false };
+  if (isJobLost(error)) return { error: info, canCheckAgain: false };
   return {
     error: {
       message: `Lost track of the publish job: ${info.message}`,
@@ -42,6 +40,26 @@ export const STILL_RUNNING: Stalled = {
 /** True while a job is followed (Publish disabled); false once it ended or following stopped. */
 export function isPublishing(job: PublishJob | null, stalled: Stalled | null): boolean {
   return job?.state === 'running' && stalled === null;
+}
+
+/** Where the publish box is, for its "Publish views…" button. */
+export interface PublishBoxState {
+  /** The request that starts a job is in flight. */
+  starting: boolean;
+  /** A job is followed (isPublishing). */
+  publishing: boolean;
+  /** The plan is being fetched. */
+  planning: boolean;
+  /** A plan is shown, waiting for Publish or Cancel. */
+  planned: boolean;
+}
+
+/** The "Publish views…" button: disabled (saying why) from the plan until the job ended. */
+export function publishButton(state: PublishBoxState): { disabled: boolean; label: string } {
+  if (state.starting) return { disabled: true, label: 'Starting…' };
+  if (state.publishing) return { disabled: true, label: 'Publishing…' };
+  if (state.planning) return { disabled: true, label: 'Checking the cost…' };
+  return { disabled: state.planned, label: 'Publish views…' };
 }
 
 /** A job's progress bar, its summary (and a live region that announces phases), and errors. */

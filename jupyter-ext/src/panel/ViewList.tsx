@@ -5,37 +5,25 @@
 import * as React from 'react';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { SignedIn } from '../session.js';
-import { toErrorInfo } from './ErrorBox.js';
 import { LoadStatus, type Load } from './LoadStatus.js';
+import { RetryButton } from './RetryButton.js';
+import { useGatewayLoad } from './useGatewayLoad.js';
 
 /** What the panel says when the gateway lists no view. */
 export const NO_VIEWS_TEXT =
   'No views are approved for you yet. Ask your data steward to add a view to the policy and publish it, then choose Refresh views.';
 
 /**
- * Loads the views of `signedIn` again on sign-in, on every change of `version` (after a publish:
- * the list shown stays until the new one is in) and on the returned retry.
+ * Loads the views of `signedIn` on sign-in ("Loading views…" from the first render), again on
+ * every change of `version` (after a publish: the list shown stays until the new one is in) and
+ * on the returned retry.
  */
 export function useViews(
   signedIn: SignedIn | null,
   version: number,
 ): [Load<ViewSummary[]>, () => void] {
-  const [load, setLoad] = React.useState<Load<ViewSummary[]>>({ state: 'loading' });
-  const [retries, setRetries] = React.useState(0);
-  React.useEffect(() => setLoad({ state: 'loading' }), [signedIn]);
-  React.useEffect(() => {
-    if (!signedIn) return;
-    let live = true;
-    setLoad((now) => (now.state === 'ready' ? now : { state: 'loading' }));
-    signedIn.client.listViews().then(
-      (list) => live && setLoad({ state: 'ready', value: list.views }),
-      (e: unknown) => live && setLoad({ state: 'failed', error: toErrorInfo(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [signedIn, version, retries]);
-  return [load, () => setRetries((n) => n + 1)];
+  const fetch = signedIn ? async () => (await signedIn.client.listViews()).views : null;
+  return useGatewayLoad(fetch, [signedIn], [version]);
 }
 
 /** Props of the view list. */
@@ -58,13 +46,12 @@ export function ViewList(props: ViewListProps): JSX.Element {
         empty={
           <>
             {NO_VIEWS_TEXT}{' '}
-            <button
-              type="button"
-              className="jp-Button jp-mod-styled jp-mod-minimal"
+            <RetryButton
+              label="Refresh views"
+              busyLabel="Refreshing views…"
+              busy={load.state === 'ready' && load.refreshing === true}
               onClick={props.onRetry}
-            >
-              Refresh views
-            </button>
+            />
           </>
         }
         onRetry={props.onRetry}

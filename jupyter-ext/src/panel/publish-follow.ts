@@ -1,8 +1,9 @@
 /**
  * Following a publish job from the data panel (PublishBox.tsx), apart from React so it is tested
- * in Node: a failed poll is retried a few times before the box gives up (then it shows the error
- * with "Check again" and lets the steward publish again, instead of a frozen bar), and the words
- * the box shows and announces (a screen reader hears each phase and the result, not every 500 ms).
+ * in Node: a poll that failed on an unreachable or failing gateway is retried a few times, waiting
+ * longer each time, before the box gives up (then it shows the error with "Check again" and lets
+ * the steward publish again, instead of a frozen bar); a refusal is not retried. And the words the
+ * box shows and announces (a screen reader hears each phase and the result, not every 500 ms).
  */
 import type { PublishJob } from '@privet/core';
 import { GatewayError, type GatewayClient } from '@privet/core/client/index';
@@ -15,15 +16,41 @@ import {
 /** How many polls in a row may fail (gateway busy or restarting) before following stops. */
 export const MAX_POLL_FAILURES = 5;
 
+/** The longest wait before a failed poll is retried, in poll intervals (8 s at 500 ms). */
+const MAX_BACKOFF_INTERVALS = 16;
+
 /** Poll options plus how many failed polls in a row are retried. */
 export interface FollowOptions extends PollOptions {
   maxFailures: number;
 }
 
+/** True when the gateway no longer knows the job (it restarted): asking again cannot help. */
+export function isJobLost(error: unknown): boolean {
+  return error instanceof GatewayError && error.code === 'job_lost';
+}
+
+/**
+ * True when a failed poll may succeed if asked again: the gateway was unreachable or failed on
+ * its side (5xx). A refusal (401, 403, …) or a forgotten job stays as it is.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof GatewayError) || isJobLost(error)) return false;
+  return error.code === 'unreachable' || (error.status ?? 0) >= 500;
+}
+
+/**
+ * How long to wait before poll number `failures` + 1 after `failures` failed in a row: the
+ * interval doubled each time (0.5, 1, 2, 4, 8 s at 500 ms), at most 16 intervals.
+ */
+export function retryDelayMs(intervalMs: number, failures: number): number {
+  return intervalMs * Math.min(2 ** Math.max(0, failures - 1), MAX_BACKOFF_INTERVALS);
+}
+
 /**
  * Polls `first` until it leaves `running` (followPublishJob), telling `onProgress` each snapshot;
- * a failed poll is retried until `maxFailures` fail in a row, then rejects with the last error. A
- * job the gateway forgot (`job_lost`) is not retried. Resolves with the last snapshot.
+ * a poll that failed on an unreachable or failing gateway is retried with backoff until
+ * `maxFailures` fail in a row, then rejects with the last error. Any other error (a forgotten
+ * job, a refusal) is not retried. Resolves with the last snapshot.
  */
 export async function followWithRetries(
   client: Pick<GatewayClient, 'getPublishJob'>,
@@ -36,6 +63,10 @@ export async function followWithRetries(
   let polls = 0;
   const live = options.live ?? (() => true);
   for (;;) {
+    // followPublishJob waits one interval before its first poll; after a failure, the rest of
+    // the backoff is waited here.
+    const backoff = failures === 0 ? 0 : retryDelayMs(options.intervalMs, failures);
+    if (backoff > options.intervalMs) await sleep(backoff - options.intervalMs);
     try {
       return await followPublishJob(
         client as GatewayClient, // followPublishJob calls only getPublishJob
@@ -51,10 +82,14 @@ export async function followWithRetries(
     } catch (error) {
       failures += 1;
       polls += 1;
-      const lost = error instanceof GatewayError && error.code === 'job_lost';
-      if (lost || failures >= options.maxFailures || !live()) throw error;
+      if (!isRetryable(error) || failures >= options.maxFailures || !live()) throw error;
     }
   }
+}
+
+/** Resolves after `ms` milliseconds. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** What the box shows about a job: the result, or the percentage and the phase in words. */

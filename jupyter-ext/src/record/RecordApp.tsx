@@ -7,8 +7,8 @@ import * as React from 'react';
 import type { ReviewRequest } from '@privet/core/protocol';
 import { hashEntry, type AuditEntry } from '@privet/core/record/index';
 import type { Experiment } from '../experiment.js';
-import { toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
-import { LoadStatus, loadOf } from '../panel/LoadStatus.js';
+import { LoadStatus, type Load } from '../panel/LoadStatus.js';
+import { useGatewayLoad } from '../panel/useGatewayLoad.js';
 import type { SignedIn } from '../session.js';
 
 /** Props of the record section. */
@@ -19,10 +19,10 @@ export interface RecordAppProps {
   tick: number;
 }
 
-interface Loaded {
+/** The experiment's audit entries and how many of their hashes were recomputed equal. */
+export interface Audit {
   entries: AuditEntry[];
   verified: number;
-  reviews: ReviewRequest[];
 }
 
 /** Recomputes each entry's hash; returns how many match. */
@@ -33,38 +33,32 @@ async function verifiedCount(entries: AuditEntry[]): Promise<number> {
 }
 
 /**
- * Loads the audit entries (verified) and the review requests of the experiment, on every tick
- * and retry; another experiment or user starts from nothing known (not the last one's record).
+ * Loads the audit entries (verified) and, apart, the review requests of the experiment, on every
+ * tick and retry: a failed review list is shown as failed, not as "No review requests". Another
+ * experiment or user starts from nothing known (not the last one's record).
  */
-function useRecord(props: RecordAppProps): [Loaded | null, ErrorInfo | null, () => void] {
-  const [loaded, setLoaded] = React.useState<Loaded | null>(null);
-  const [error, setError] = React.useState<ErrorInfo | null>(null);
-  const [retries, setRetries] = React.useState(0);
+function useRecord(props: RecordAppProps): [Load<Audit>, Load<ReviewRequest[]>, () => void] {
   const { signedIn, experiment, tick } = props;
-  React.useEffect(() => {
-    setLoaded(null);
-    setError(null);
-  }, [signedIn, experiment.id]);
-  React.useEffect(() => {
-    let live = true;
-    const client = signedIn.client;
-    Promise.all([
-      client.experimentAudit(experiment.id),
-      client.listReviews({ experiment: experiment.id }).catch(() => ({ reviews: [] })),
-    ])
-      .then(async ([audit, reviews]) => {
-        const verified = await verifiedCount(audit.entries);
-        if (live) {
-          setLoaded({ entries: audit.entries, verified, reviews: reviews.reviews });
-          setError(null);
-        }
-      })
-      .catch((e: unknown) => live && setError(toErrorInfo(e)));
-    return () => {
-      live = false;
-    };
-  }, [signedIn, experiment.id, tick, retries]);
-  return [loaded, error, () => setRetries((n) => n + 1)];
+  const client = signedIn.client;
+  const identity = [signedIn, experiment.id];
+  const [audit, retryAudit] = useGatewayLoad(
+    async () => {
+      const { entries } = await client.experimentAudit(experiment.id);
+      return { entries, verified: await verifiedCount(entries) };
+    },
+    identity,
+    [tick],
+  );
+  const [reviews, retryReviews] = useGatewayLoad(
+    async () => (await client.listReviews({ experiment: experiment.id })).reviews,
+    identity,
+    [tick],
+  );
+  const retry = (): void => {
+    if (audit.state === 'failed') retryAudit();
+    if (reviews.state === 'failed') retryReviews();
+  };
+  return [audit, reviews, retry];
 }
 
 /** One audit entry as a line: when, who, what. */
@@ -81,16 +75,46 @@ function EntryLine(props: { entry: AuditEntry }): JSX.Element {
   );
 }
 
+/** The audit's entries that `keep` selects; null until the audit is loaded. */
+function entriesOf(audit: Load<Audit>, keep: (e: AuditEntry) => boolean): AuditEntry[] | null {
+  return audit.state === 'ready' ? audit.value.entries.filter(keep) : null;
+}
+
+/** A section of audit entries; `empty` only once the audit is loaded and the section has none. */
+function EntrySection(props: { entries: AuditEntry[] | null; empty: string }): JSX.Element {
+  const { entries } = props;
+  return (
+    <>
+      {entries?.length === 0 ? <p className="jp-Privet-hint">{props.empty}</p> : null}
+      <ul className="jp-Privet-recordList">
+        {(entries ?? []).map((e) => (
+          <EntryLine key={e.hash} entry={e} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** Props of RecordView: the experiment and what is loaded of its record. */
+export interface RecordViewProps {
+  experiment: Experiment;
+  audit: Load<Audit>;
+  reviews: Load<ReviewRequest[]>;
+  /** Loads again what failed. */
+  retry: () => void;
+}
+
 /** The experiment record. */
 export function RecordApp(props: RecordAppProps): JSX.Element {
-  const { experiment } = props;
-  const [loaded, error, retry] = useRecord(props);
-  const load = loadOf(loaded, error);
-  const ready = load.state === 'ready'; // "No …" only after a load that succeeded
-  const entries = loaded?.entries ?? [];
-  const history = entries.filter((e) => e.action.startsWith('experiment.'));
-  const exports = entries.filter((e) => e.action === 'export' || e.action === 'export.refused');
-  const reviews = loaded?.reviews ?? [];
+  const [audit, reviews, retry] = useRecord(props);
+  return <RecordView experiment={props.experiment} audit={audit} reviews={reviews} retry={retry} />;
+}
+
+/** The record as loaded: each section says loading, failed (with Retry), or that it has none. */
+export function RecordView(props: RecordViewProps): JSX.Element {
+  const { experiment, audit, reviews, retry } = props;
+  const history = entriesOf(audit, (e) => e.action.startsWith('experiment.'));
+  const exports = entriesOf(audit, (e) => e.action === 'export' || e.action === 'export.refused');
   return (
     <section className="jp-Privet-record" aria-label="Experiment record">
       <h3 className="jp-Privet-heading">Experiment record</h3>
@@ -99,27 +123,31 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
         State: <strong>{experiment.state}</strong>
         {experiment.decidedBy ? ` · decided by ${experiment.decidedBy}` : ''}
       </div>
-      {loaded ? (
-        <div className="jp-Privet-recordVerified" data-ok={loaded.verified === entries.length}>
-          {loaded.verified} of {entries.length} audit entries verified (hash recomputed)
+      {audit.state === 'ready' ? (
+        <div
+          className="jp-Privet-recordVerified"
+          data-ok={audit.value.verified === audit.value.entries.length}
+        >
+          {audit.value.verified} of {audit.value.entries.length} audit entries verified (hash
+          recomputed)
         </div>
       ) : null}
       <LoadStatus
-        load={loadOf(loaded ? entries : null, error)}
+        load={audit.state === 'ready' ? { state: 'ready', value: audit.value.entries } : audit}
         loading="Loading the experiment record…"
-        empty="Nothing is recorded for this experiment yet."
         onRetry={retry}
       />
       <h4 className="jp-Privet-subheading">History</h4>
-      <ul className="jp-Privet-recordList">
-        {history.map((e) => (
-          <EntryLine key={e.hash} entry={e} />
-        ))}
-      </ul>
+      <EntrySection entries={history} empty="No lifecycle changes are recorded yet." />
       <h4 className="jp-Privet-subheading">Reviews</h4>
-      {ready && reviews.length === 0 ? <p className="jp-Privet-hint">No review requests.</p> : null}
+      <LoadStatus
+        load={reviews}
+        loading="Loading review requests…"
+        empty="No review requests."
+        onRetry={retry}
+      />
       <ul className="jp-Privet-recordList">
-        {reviews.map((r) => (
+        {(reviews.state === 'ready' ? reviews.value : []).map((r) => (
           <li key={r.id} className="jp-Privet-recordReview" data-state={r.state}>
             <code>{r.id.slice(0, 8)}</code> · {r.requester} · {r.state.replace('_', ' ')}
             {r.decidedBy ? ` by ${r.decidedBy}` : ''}
@@ -127,12 +155,7 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
         ))}
       </ul>
       <h4 className="jp-Privet-subheading">Exports</h4>
-      {ready && exports.length === 0 ? <p className="jp-Privet-hint">No exports.</p> : null}
-      <ul className="jp-Privet-recordList">
-        {exports.map((e) => (
-          <EntryLine key={e.hash} entry={e} />
-        ))}
-      </ul>
+      <EntrySection entries={exports} empty="No exports." />
     </section>
   );
 }

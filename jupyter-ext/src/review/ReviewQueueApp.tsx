@@ -3,10 +3,12 @@
  * Reloads on sign-in, on every tick of its widget (while visible) and after each decision.
  */
 import * as React from 'react';
-import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
-import { toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
-import { LoadStatus, loadOf } from '../panel/LoadStatus.js';
-import type { PrivetSession, SignedIn } from '../session.js';
+import type { ReviewDecision } from '@privet/core/protocol';
+import { LoadStatus } from '../panel/LoadStatus.js';
+import { RetryButton } from '../panel/RetryButton.js';
+import { useGatewayLoad } from '../panel/useGatewayLoad.js';
+import { useSignedIn } from '../panel/useSignalValue.js';
+import type { PrivetSession } from '../session.js';
 import { ReviewCard } from './ReviewCard.js';
 
 /** Props of the queue's React tree. */
@@ -16,48 +18,20 @@ export interface ReviewQueueAppProps {
   tick: number;
 }
 
-/** Follows the session's sign-in state. */
-function useSignedIn(session: PrivetSession): SignedIn | null {
-  const [signedIn, setSignedIn] = React.useState(session.signedIn);
-  React.useEffect(() => {
-    const onChange = (_: unknown, value: SignedIn | null): void => setSignedIn(value);
-    session.changed.connect(onChange);
-    return () => {
-      session.changed.disconnect(onChange);
-    };
-  }, [session]);
-  return signedIn;
-}
-
 /** The queue of review requests for a signed-in reviewer. */
 export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
   const signedIn = useSignedIn(props.session);
   const [onlyPending, setOnlyPending] = React.useState(true);
-  const [reviews, setReviews] = React.useState<ReviewRequest[] | null>(null);
-  const [error, setError] = React.useState<ErrorInfo | null>(null);
-  const [reloads, setReloads] = React.useState(0);
   const isReviewer = signedIn?.user.roles.includes('reviewer') ?? false;
-
-  // Another user or filter: what is shown is not known until its list is in.
-  React.useEffect(() => {
-    setReviews(null);
-    setError(null);
-  }, [signedIn, onlyPending]);
-  React.useEffect(() => {
-    if (!signedIn || !isReviewer) return;
-    let live = true;
-    signedIn.client.listReviews(onlyPending ? { state: 'pending' } : {}).then(
-      (r) => {
-        if (!live) return;
-        setReviews(r.reviews);
-        setError(null);
-      },
-      (e: unknown) => live && setError(toErrorInfo(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [signedIn, isReviewer, onlyPending, props.tick, reloads]);
+  // Another user or filter shows "Loading…" at once; a tick or a decision reloads in place.
+  const [load, reload] = useGatewayLoad(
+    signedIn && isReviewer
+      ? async () =>
+          (await signedIn.client.listReviews(onlyPending ? { state: 'pending' } : {})).reviews
+      : null,
+    [signedIn, isReviewer, onlyPending],
+    [props.tick],
+  );
 
   if (!signedIn || !isReviewer) {
     return (
@@ -74,7 +48,7 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
 
   const decide = async (id: string, decision: ReviewDecision, comment: string): Promise<void> => {
     await signedIn.client.decideReview(id, comment ? { decision, comment } : { decision });
-    setReloads((n) => n + 1);
+    reload();
   };
 
   return (
@@ -89,22 +63,21 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
           />{' '}
           Pending only
         </label>
-        <button
-          type="button"
-          className="jp-Button jp-mod-styled jp-mod-minimal"
-          onClick={() => setReloads((n) => n + 1)}
-        >
-          Refresh
-        </button>
+        <RetryButton
+          label="Refresh"
+          busyLabel="Refreshing…"
+          busy={load.state === 'ready' && load.refreshing === true}
+          onClick={reload}
+        />
       </div>
       <LoadStatus
-        load={loadOf(reviews, error)}
+        load={load}
         loading="Loading review requests…"
         empty={`No ${onlyPending ? 'pending ' : ''}review requests.`}
-        onRetry={() => setReloads((n) => n + 1)}
+        onRetry={reload}
       />
       <ul className="jp-Privet-reviews">
-        {(reviews ?? []).map((r) => (
+        {(load.state === 'ready' ? load.value : []).map((r) => (
           <ReviewCard
             key={r.id}
             review={r}

@@ -1,0 +1,71 @@
+/**
+ * One hook for a value fetched from the gateway (the views, experiments, review queue and the
+ * experiment record): "Loading…" from the very first render of a new sign-in (not "No …" until
+ * an effect starts), the error until Retry, then "Retrying…" instead of the stale error, and a
+ * late answer for a former user or experiment dropped. The slot functions are apart from React
+ * so they are tested in Node.
+ */
+import * as React from 'react';
+import { toErrorInfo } from './ErrorBox.js';
+import type { Load } from './LoadStatus.js';
+
+/** What the hook keeps: a Load and the identity (user, experiment, filter…) it is of. */
+export interface LoadSlot<T> {
+  of: readonly unknown[];
+  load: Load<T>;
+}
+
+/** True when two identities name the same thing (the same values, in order). */
+export function sameIdentity(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
+
+/** The Load to show for `identity`: loading while the slot holds another identity's (or none). */
+export function shownLoad<T>(slot: LoadSlot<T> | null, identity: readonly unknown[]): Load<T> {
+  return slot && sameIdentity(slot.of, identity) ? slot.load : { state: 'loading' };
+}
+
+/** The slot once a retry starts: a failure shows "Retrying…", a list shows it is refreshing. */
+export function retryingSlot<T>(slot: LoadSlot<T> | null): LoadSlot<T> | null {
+  if (slot?.load.state === 'failed') return { of: slot.of, load: { state: 'retrying' } };
+  if (slot?.load.state === 'ready')
+    return { of: slot.of, load: { ...slot.load, refreshing: true } };
+  return slot;
+}
+
+/**
+ * Fetches with `fetch` (null: nothing to fetch, e.g. signed out) whenever `identity` or
+ * `refreshes` change, and on the returned retry. A new identity shows "Loading…" at once; a
+ * refresh keeps what is shown until the new answer is in. Answers for an old identity are dropped.
+ */
+export function useGatewayLoad<T>(
+  fetch: (() => Promise<T>) | null,
+  identity: readonly unknown[],
+  refreshes: readonly unknown[] = [],
+): [Load<T>, () => void] {
+  const [slot, setSlot] = React.useState<LoadSlot<T> | null>(null);
+  const [retries, setRetries] = React.useState(0);
+  const latest = React.useRef(fetch);
+  latest.current = fetch;
+  React.useEffect(() => {
+    const run = latest.current;
+    if (!run) return;
+    let live = true;
+    const settle = (load: Load<T>): void => {
+      if (live) setSlot({ of: identity, load });
+    };
+    run().then(
+      (value) => settle({ state: 'ready', value }),
+      (error: unknown) => settle({ state: 'failed', error: toErrorInfo(error) }),
+    );
+    return () => {
+      live = false;
+    };
+    // The identity's and refreshes' values are the dependencies (a fixed count per caller).
+  }, [...identity, ...refreshes, retries]);
+  const retry = React.useCallback(() => {
+    setSlot(retryingSlot);
+    setRetries((n) => n + 1);
+  }, []);
+  return [shownLoad(slot, identity), retry];
+}
