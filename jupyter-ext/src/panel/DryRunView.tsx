@@ -1,6 +1,7 @@
 import * as React from 'react';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
+import { budgetShortfall } from '@privet/core/client/budget-shortfall';
 
 /** The display value of an exact amount written "p/q" or as a decimal (display only). */
 function approx(text: string): number {
@@ -17,7 +18,8 @@ function short(value: number): string {
 export function DryRunView(props: { dryRun: DpDryRunWithBudget }): JSX.Element {
   const { dryRun } = props;
   const level = Math.round((1 - dryRun.alpha) * 100);
-  const affordable = dryRun.budget.every((b) => b.affordable);
+  // The same words as the gateway's refusal would use: what is short, and how to fix it.
+  const shortfall = budgetShortfall(dryRun);
   return (
     <div className="jp-Privet-dryRun" aria-live="polite">
       <div className="jp-Privet-dryRunCost">
@@ -67,12 +69,11 @@ export function DryRunView(props: { dryRun: DpDryRunWithBudget }): JSX.Element {
           })}
         </tbody>
       </table>
-      {affordable ? null : (
+      {shortfall ? (
         <div className="jp-Privet-notAffordable" role="alert">
-          Not affordable: this query costs more than the budget left. Lower ε, ask for less
-          accuracy, or ask your steward for more budget.
+          Not affordable: {shortfall.message}. Fix: {shortfall.fix}.
         </div>
-      )}
+      ) : null}
       {dryRun.warnings.map((w) => (
         <div key={w} className="jp-Privet-warning">
           {w}
