@@ -1,8 +1,11 @@
 /**
  * The command contributions of vscode-ext/package.json: titles in VS Code's Title Case under the
  * "Privet" category, every "Privet: …" the extension's texts and the UI tests name is one of them,
- * sign-out and cell-only commands are listed in the palette only where they apply, and the tree's
- * welcome content (shown while signed out, when the tree is empty) has its Sign In button.
+ * sign-out and cell-only commands are listed in the palette only where they apply (cell commands
+ * while a notebook or the Interactive Window is the active editor, wherever the keyboard focus is),
+ * every `privet.*` context key a `when` clause reads is set by the extension, and the tree's
+ * welcome content (shown while signed out, when the tree is empty) has its Sign In button, or says
+ * the saved sign-in is being restored.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { describe, it } from 'node:test';
 const root = resolve(import.meta.dirname, '../..');
 
 interface Manifest {
+  activationEvents: string[];
   contributes: {
     commands: { command: string; title: string; category?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
@@ -23,6 +27,9 @@ const manifest = JSON.parse(
   readFileSync(join(root, 'vscode-ext/package.json'), 'utf8'),
 ) as Manifest;
 const { commands, menus, viewsWelcome } = manifest.contributes;
+/** VS Code's `activeEditor` ids of the notebook editor and the Interactive Window. */
+const NOTEBOOK_OR_INTERACTIVE =
+  "(activeEditor == 'workbench.editor.notebook' || activeEditor == 'workbench.editor.interactive')";
 /** "Privet: Sign In" → privet.signIn, as the palette lists them. */
 const paletteNames = new Map(commands.map((c) => [`${c.category}: ${c.title}`, c.command]));
 
@@ -94,25 +101,93 @@ describe('VS Code manifest: commands', () => {
       assert.ok(paletteNames.has(name), `"${name}" is a command`);
   });
 
+  it('the extension names a command as the palette does (status bar, placeholders, messages)', () => {
+    // E.g. the cell's "Request Review" and the placeholder's 'Use "Request Review" on this cell'.
+    for (const f of [
+      ...files(join(root, 'vscode-ext/src'), '.ts'),
+      ...files(join(root, 'vscode-ext/media'), '.js'),
+    ]) {
+      const text = readFileSync(f, 'utf8');
+      for (const { title } of commands)
+        for (const m of text.matchAll(new RegExp(`\\b${title}\\b`, 'gi')))
+          if (/[A-Z]/.test(m[0][0]!)) assert.equal(m[0], title, `${f}: "${m[0]}"`);
+    }
+  });
+
   it('the palette lists Sign Out and cell commands only where they apply', () => {
     const known = new Set(commands.map((c) => c.command));
     for (const [menu, entries] of Object.entries(menus))
       for (const e of entries) assert.ok(known.has(e.command), `${menu}: ${e.command}`);
-    assert.equal(paletteWhen('privet.signOut'), 'privet.signedIn || privet.tokenStored');
-    for (const cellCommand of [
-      'privet.runAndSpend',
-      'privet.requestReview',
-      'privet.reviewConversation',
-    ])
-      assert.match(paletteWhen(cellCommand) ?? '', /notebookEditorFocused/, cellCommand);
+    // Before activation (privet.tokenChecked unset) a token may be stored: Sign Out is listed, and
+    // activates the extension, which answers when there is nothing to sign out of. No start-up
+    // activation (onStartupFinished) just for this.
+    assert.equal(
+      paletteWhen('privet.signOut'),
+      '!privet.tokenChecked || privet.signedIn || privet.tokenStored',
+    );
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+    assert.ok(!manifest.activationEvents.includes('*'));
+    // The active editor, not keyboard focus (typing, or the Interactive Window's input box, moves it).
+    assert.equal(
+      paletteWhen('privet.runAndSpend'),
+      `privet.inExperiment && ${NOTEBOOK_OR_INTERACTIVE}`,
+    );
+    assert.equal(
+      paletteWhen('privet.requestReview'),
+      `privet.inExperiment && ${NOTEBOOK_OR_INTERACTIVE}`,
+    );
+    assert.equal(
+      paletteWhen('privet.reviewConversation'),
+      `privet.signedIn && ${NOTEBOOK_OR_INTERACTIVE}`,
+    );
+    for (const [menu, entries] of Object.entries(menus))
+      for (const e of entries)
+        assert.doesNotMatch(e.when ?? '', /notebookEditorFocused/, `${menu}: ${e.command}`);
     assert.equal(paletteWhen('privet.signIn'), undefined, 'signing in is always possible');
+  });
+
+  it('every privet.* context key a when clause reads is set by the extension', () => {
+    const clauses = [
+      ...Object.values(menus).flatMap((entries) => entries.map((e) => e.when ?? '')),
+      ...viewsWelcome.map((w) => w.when ?? ''),
+    ];
+    // Keys only: the value compared with (`view == privet.experiments`) is no context key.
+    const read = new Set(
+      clauses.flatMap((when) =>
+        [
+          ...when
+            .replace(/(==|!=|=~)\s*('[^']*'|[^\s)&|]+)/g, '')
+            .matchAll(/(?<![\w.])privet\.[A-Za-z]+/g),
+        ].map((m) => m[0]),
+      ),
+    );
+    const sources = files(join(root, 'vscode-ext/src'), '.ts').map((f) => readFileSync(f, 'utf8'));
+    const constants = new Map(
+      sources.flatMap((text) =>
+        [...text.matchAll(/const (\w+) = '(privet\.[A-Za-z]+)'/g)].map((m) => [m[1]!, m[2]!]),
+      ),
+    );
+    const set = new Set(
+      sources.flatMap((text) =>
+        [...text.matchAll(/'setContext',\s*(?:'(privet\.[A-Za-z]+)'|(\w+))/g)].map(
+          (m) => m[1] ?? constants.get(m[2]!) ?? m[2]!,
+        ),
+      ),
+    );
+    assert.ok(read.size >= 7, `found the keys read: ${[...read].join(', ')}`);
+    for (const key of read) assert.ok(set.has(key), `${key} is set with setContext in src`);
   });
 
   it('the experiments tree welcome shows while signed out, with its Sign In button', () => {
     const welcome = viewsWelcome.filter((w) => w.view === 'privet.experiments');
-    assert.equal(welcome.length, 1);
-    assert.equal(welcome[0]!.when, '!privet.signedIn');
-    assert.match(welcome[0]!.contents, /^Sign in to your Privet gateway/);
-    assert.match(welcome[0]!.contents, /\n\[Sign In\]\(command:privet\.signIn\)/);
+    assert.equal(welcome.length, 2);
+    const [signIn, restoring] = welcome;
+    assert.equal(signIn!.when, '!privet.signedIn && !privet.restoring');
+    assert.match(signIn!.contents, /^Sign in to your Privet gateway/);
+    assert.match(signIn!.contents, /\n\[Sign In\]\(command:privet\.signIn\)/);
+    // While a saved sign-in is being restored (up to a minute), no Sign In button.
+    assert.equal(restoring!.when, '!privet.signedIn && privet.restoring');
+    assert.match(restoring!.contents, /^Restoring your saved sign-in/);
+    assert.doesNotMatch(restoring!.contents, /command:privet\.signIn/);
   });
 });

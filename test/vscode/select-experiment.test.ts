@@ -5,7 +5,11 @@
  */
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
+import { ACTIVE_STATES } from '@privet/core/record/lifecycle';
+import { LIFECYCLE_STATES } from '@privet/core/record/types';
 import type { Experiment, GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import type * as Fake from './fake-vscode/index.js';
 
@@ -50,5 +54,22 @@ describe('Select Experiment', () => {
     );
     assert.equal(picked, 'e2');
     assert.deepEqual(fake.shownMessages, []);
+  });
+
+  it("offers exactly the states core's lifecycle allows data access in", async () => {
+    fake.quickPickAnswer.pick = () => undefined;
+    await pickExperiment(client(...LIFECYCLE_STATES));
+    const offered = fake.shownQuickPicks[0]?.map((i) => (i as { description: string }).description);
+    assert.deepEqual(
+      offered?.map((d) => d.split(' · ')[1]),
+      LIFECYCLE_STATES.filter((state) => ACTIVE_STATES.includes(state)),
+    );
+    // No second list of those states in the extension: it asks core.
+    const source = readFileSync(
+      resolve(import.meta.dirname, '../../vscode-ext/src/sidebar/select-experiment.ts'),
+      'utf8',
+    );
+    assert.match(source, /from '@privet\/core\/record\/lifecycle'/);
+    assert.doesNotMatch(source, /\['approved', 'running'\]/);
   });
 });

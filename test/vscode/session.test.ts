@@ -2,7 +2,10 @@
  * The VS Code session (vscode-ext/src/session.ts) sends a stored token only to the gateway that
  * issued it: tokens are stored per gateway URL, a changed `privet.gatewayUrl` signs out of the
  * old gateway (and restores the token kept for the new one), and the language server is given the
- * token's own gateway URL. Against a real gateway, with an in-memory VS Code API.
+ * token's own gateway URL. It sets the context keys menus and the welcome view read (signed in,
+ * token stored, restoring), and Retry of the "unreachable" warning says what really happened (no
+ * "restored" for a sign-in by hand; no silence after a sign-out). Against a real gateway, with an
+ * in-memory VS Code API.
  */
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
@@ -31,6 +34,47 @@ function fakeContext(secrets: Map<string, string>): unknown {
       update: (key: string, value: unknown) => Promise.resolve(void state.set(key, value)),
     },
   };
+}
+
+/**
+ * A proxy in front of `target` that drops connections while `up` is false, and holds the next
+ * request after `hold()` until the returned release is called.
+ */
+async function gatewayProxy(target: string): Promise<{
+  url: string;
+  up: boolean;
+  hold(): () => void;
+  close(): Promise<void>;
+}> {
+  let held: Promise<void> | undefined;
+  const proxy = createServer((req, res) => {
+    if (!control.up) return void req.socket.destroy();
+    const wait = held ?? Promise.resolve();
+    held = undefined;
+    void wait.then(() => {
+      const forward = request(
+        `${target}${req.url ?? ''}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const control = {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    up: false,
+    hold: () => {
+      let release: () => void = () => undefined;
+      held = new Promise<void>((r) => (release = r));
+      return () => release();
+    },
+    close: () => new Promise<void>((r) => proxy.close(() => r())),
+  };
+  return control;
 }
 
 /** Resolves once `check` holds, polling every 10 ms for at most 2 s. */
@@ -189,6 +233,114 @@ describe('VS Code session: a token goes only to its own gateway', () => {
       assert.ok(secrets.has(tokenKey(t.gateway.url)), 'signing out elsewhere keeps it');
     } finally {
       session.dispose();
+    }
+  });
+  it('sets the context keys of menus and the welcome view on sign-in and sign-out', async () => {
+    const secrets = new Map<string, string>();
+    fake.settings.set('privet.gatewayUrl', t.gateway.url);
+    fake.contextKeys.clear();
+    const session = new Session(fakeContext(secrets) as never);
+    const key = (name: string) => fake.contextKeys.get(name);
+    try {
+      await until(() => key('privet.tokenChecked') === true, 'whether a token is stored is known');
+      assert.equal(key('privet.tokenStored'), false);
+
+      await session.signIn(t.gateway.tokens.ana!);
+      await until(() => key('privet.tokenStored') === true, 'the token is stored');
+      assert.equal(key('privet.signedIn'), true);
+      assert.equal(key('privet.inExperiment'), false, 'no experiment picked yet');
+      assert.equal(key('privet.steward'), false);
+      assert.equal(key('privet.reviewer'), false);
+      await session.useExperiment('exp-1');
+      assert.equal(key('privet.inExperiment'), true);
+
+      assert.equal(await session.signOut(), true, 'signed out of something');
+      await until(() => key('privet.tokenStored') === false, 'the token is forgotten');
+      assert.equal(key('privet.signedIn'), false);
+      assert.equal(key('privet.inExperiment'), false);
+      // Nothing left: "Privet: Sign Out" then says there was nothing to sign out of.
+      assert.equal(await session.signOut(), false);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('sets privet.restoring while a stored token is checked, so the welcome offers no Sign In', async () => {
+    const proxy = await gatewayProxy(t.gateway.url);
+    proxy.up = true;
+    const secrets = new Map([[tokenKey(proxy.url), t.gateway.tokens.ana!]]);
+    fake.settings.set('privet.gatewayUrl', proxy.url);
+    fake.contextKeys.clear();
+    const session = new Session(fakeContext(secrets) as never);
+    try {
+      const release = proxy.hold();
+      const restoring = session.restore();
+      await until(() => fake.contextKeys.get('privet.restoring') === true, 'restoring');
+      assert.equal(session.signedIn, undefined);
+      release();
+      assert.deepEqual(await restoring, { kind: 'restored', user: 'ana' });
+      assert.equal(fake.contextKeys.get('privet.restoring'), false);
+      assert.equal(fake.contextKeys.get('privet.signedIn'), true);
+    } finally {
+      session.dispose();
+      await proxy.close();
+    }
+  });
+
+  it('Retry says "restored" only for the saved sign-in, and answers after a sign-out', async () => {
+    const proxy = await gatewayProxy(t.gateway.url);
+    const secrets = new Map([[tokenKey(proxy.url), t.gateway.tokens.ana!]]);
+    fake.settings.set('privet.gatewayUrl', proxy.url);
+    /** The warning's answer, given when the test says so. */
+    let answer: (choice: string) => void = () => undefined;
+    fake.messageAnswer.pick = (shown) =>
+      shown.items.includes(RETRY)
+        ? new Promise<string | undefined>((r) => (answer = r))
+        : undefined;
+    const session = new Session(fakeContext(secrets) as never);
+    const said = () => fake.shownMessageDetails.map((m) => m.message);
+    try {
+      // 1. Signed in by hand while the Retry's restore waits for the gateway.
+      fake.shownMessageDetails.length = 0;
+      assert.equal((await session.restore()).kind, 'failed');
+      proxy.up = true;
+      const release = proxy.hold();
+      answer(RETRY);
+      await new Promise((r) => setTimeout(r, 50));
+      await session.signIn(t.gateway.tokens.ana!);
+      release();
+      await until(() => said().length === 2, 'Retry answered');
+      assert.doesNotMatch(said()[1]!, /saved sign-in restored/);
+      assert.match(said()[1]!, /^Privet: signed in as ana \(you signed in while/);
+
+      // 2. Signed out (the saved sign-in forgotten) before clicking Retry.
+      await session.signOut();
+      secrets.set(tokenKey(proxy.url), t.gateway.tokens.ana!);
+      proxy.up = false;
+      fake.shownMessageDetails.length = 0;
+      assert.equal((await session.restore()).kind, 'failed');
+      await session.signOut();
+      answer(RETRY);
+      await until(() => said().length === 2, 'Retry answered');
+      assert.match(
+        said()[1]!,
+        /^Privet: no saved sign-in is left to restore .*Fix: run "Privet: Sign In"/,
+      );
+      assert.equal(session.signedIn, undefined);
+
+      // 3. Signed in by hand before clicking Retry.
+      secrets.set(tokenKey(proxy.url), t.gateway.tokens.ana!);
+      fake.shownMessageDetails.length = 0;
+      assert.equal((await session.restore()).kind, 'failed');
+      proxy.up = true;
+      await session.signIn(t.gateway.tokens.ana!);
+      answer(RETRY);
+      await until(() => said().length === 2, 'Retry answered');
+      assert.equal(said()[1], 'Privet: already signed in as ana: nothing to restore.');
+    } finally {
+      fake.messageAnswer.pick = () => undefined;
+      session.dispose();
+      await proxy.close();
     }
   });
 });

@@ -13,6 +13,8 @@ import type * as Fake from './fake-vscode/index.js';
 const fake = (await import('vscode')) as unknown as typeof Fake;
 const { PrivetTree } = await import('../../vscode-ext/src/sidebar/tree.js');
 const { GatewayError } = await import('../../vscode-ext/src/client/gateway.js');
+const { noUsableExperimentText } =
+  await import('../../vscode-ext/src/sidebar/select-experiment.js');
 
 /** An experiment as the gateway lists it, requesting `views`. */
 function experiment(id: string, views: string[]): Experiment {
@@ -86,5 +88,21 @@ describe('Privet tree', () => {
     );
     assert.match(String(item.tooltip), /Fix: start it .*Click to refresh\./);
     assert.equal(item.command?.command, 'privet.refresh');
+  });
+
+  it('says why the experiment list is empty and how to get one, as Select Experiment does', async () => {
+    const client = { listExperiments: () => Promise.resolve({ experiments: [] }) };
+    const tree = new PrivetTree(session(client) as never);
+    const [node, ...rest] = await tree.getChildren();
+    assert.ok(node);
+    assert.equal(rest.length, 0);
+    const item = tree.getTreeItem(node) as unknown as Fake.TreeItem;
+    assert.equal(item.label, 'No experiments yet');
+    assert.equal(
+      item.tooltip,
+      noUsableExperimentText([]).replace(/^Privet: you/, 'You'),
+      'the same words as the notification',
+    );
+    assert.match(String(item.tooltip), /Fix: propose one .*steward approve it/);
   });
 });

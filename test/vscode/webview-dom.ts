@@ -2,12 +2,13 @@
  * Just enough of a browser page to run a Privet webview script (vscode-ext/media/*.js) under Node:
  * elements with text, attributes, children and click/focus events, a `document` whose #root and
  * #status come from the shell (src/webview/html.ts), focus that falls to the body when the focused
- * element is removed or disabled (as in Chromium), and the `acquireVsCodeApi` messaging. Tests load
- * a script with `loadWebview` and drive it with `send` and `click`.
+ * element is removed or disabled (as in Chromium), animation frames the test runs (`nextFrame`), and
+ * the `acquireVsCodeApi` messaging. Tests load a page's scripts (webview-common.js, then its own)
+ * with `loadWebview` and drive them with `send` and `click`.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import { createContext, runInContext } from 'node:vm';
 
 type Listener = (event: { target: PageElement; type: string }) => void;
 
@@ -183,6 +184,9 @@ export class Page {
   /** Messages the script posted (acquireVsCodeApi().postMessage). */
   readonly posted: unknown[] = [];
   private readonly messageListeners: ((event: { data: unknown }) => void)[] = [];
+  /** Callbacks of requestAnimationFrame not run yet, by handle. */
+  private readonly frames = new Map<number, () => void>();
+  private frameHandle = 0;
 
   constructor() {
     this.body = new PageElement('body', this);
@@ -200,8 +204,15 @@ export class Page {
     for (const l of this.messageListeners) l({ data: message });
   }
 
-  /** Runs the script `source` on this page. */
-  run(source: string): void {
+  /** Runs every callback requested for the next animation frame (as the browser paints). */
+  nextFrame(): void {
+    const due = [...this.frames.values()];
+    this.frames.clear();
+    for (const callback of due) callback();
+  }
+
+  /** Runs the scripts `sources` on this page, in order, sharing one global scope (as <script>s do). */
+  run(...sources: string[]): void {
     const document = {
       body: this.body,
       hasFocus: () => true,
@@ -214,12 +225,18 @@ export class Page {
       addEventListener: (type: string, l: (event: { data: unknown }) => void) => {
         if (type === 'message') this.messageListeners.push(l);
       },
+      requestAnimationFrame: (callback: () => void) => {
+        this.frames.set(++this.frameHandle, callback);
+        return this.frameHandle;
+      },
+      cancelAnimationFrame: (handle: number) => void this.frames.delete(handle),
     };
     // Posted messages are copied, as postMessage clones them (and out of the script's realm).
     const acquireVsCodeApi = () => ({
       postMessage: (m: unknown) => void this.posted.push(JSON.parse(JSON.stringify(m))),
     });
-    runInNewContext(source, { document, window, acquireVsCodeApi });
+    const context = createContext({ document, window, acquireVsCodeApi });
+    for (const source of sources) runInContext(source, context);
   }
 
   /** The elements below #root whose own text (with their children's) is `text`, in order. */
@@ -237,13 +254,14 @@ export class Page {
   }
 }
 
-/** A page running `vscode-ext/media/<name>.js`. */
+/** The text of `vscode-ext/media/<file>`. */
+function media(file: string): string {
+  return readFileSync(resolve(import.meta.dirname, `../../vscode-ext/media/${file}`), 'utf8');
+}
+
+/** A page running `vscode-ext/media/<name>.js` after webview-common.js, as the shell loads them. */
 export function loadWebview(name: 'review' | 'budget'): Page {
-  const source = readFileSync(
-    resolve(import.meta.dirname, `../../vscode-ext/media/${name}.js`),
-    'utf8',
-  );
   const page = new Page();
-  page.run(source);
+  page.run(media('webview-common.js'), media(`${name}.js`));
   return page;
 }

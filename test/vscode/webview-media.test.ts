@@ -3,10 +3,13 @@
  * a failed load of a request's whole output can be tried again (and Approve of a partial preview
  * is enabled once it loads); a rebuild gives focus back to the control that had it and says
  * notices through the one status line; the page's root is no live region; budget bars are meters
- * with their values.
+ * with their values; a whole output is asked for once at a time (a rebuild keeps its "Loading…");
+ * the same text is said again when it answers a Retry; the shared code is in webview-common.*.
  */
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadWebview, type Page, type PageElement } from './webview-dom.js';
 
@@ -96,6 +99,7 @@ describe('review queue webview', () => {
     assert.notEqual(focused, page.body, 'focus did not drop to the page');
     assert.equal(focused.textContent, 'Request changes');
     assert.ok(card(page, 'rev-2').contains(focused), 'the same request’s button');
+    page.nextFrame();
     assert.equal(page.status.textContent, '', 'nothing to say');
 
     // Typing a comment survives a rebuild, focus and caret included.
@@ -116,6 +120,7 @@ describe('review queue webview', () => {
     assert.equal(page.activeElement, page.body);
     const decided = { ...request('rev-1'), state: 'rejected', decidedBy: 'rita' };
     page.send(queue([decided, request('rev-2')], 'rev-1 is now rejected'));
+    page.nextFrame();
     assert.equal(page.activeElement.tagName, 'h2');
     assert.ok(card(page, 'rev-1').contains(page.activeElement));
     assert.equal(page.status.textContent, 'rev-1 is now rejected');
@@ -124,8 +129,57 @@ describe('review queue webview', () => {
     // The whole output: focus moves from its button to the output once loaded.
     page.button('Show the whole output', card(page, 'rev-2')).click();
     page.send({ type: 'output', id: 'rev-2', parts: [] });
+    page.nextFrame();
     assert.ok(page.activeElement.className.includes('whole-output'));
     assert.match(page.status.textContent, /whole output of rev-2 is shown/);
+  });
+
+  it('keeps one whole-output request in flight across rebuilds, and ignores a stale answer', () => {
+    const page = loadWebview('review');
+    page.send(queue([request('rev-1')]));
+    page.button('Show the whole output').click();
+    assert.deepEqual(page.posted.at(-1), { type: 'output', id: 'rev-1' });
+    const asked = page.posted.length;
+    // The queue is rebuilt while it loads: the button stays a disabled "Loading…".
+    page.send(queue([request('rev-1')]));
+    assert.equal(page.byText('Show the whole output', 'button').length, 0);
+    const loading = page.button('Loading…');
+    assert.equal(loading.disabled, true);
+    loading.click();
+    assert.equal(page.posted.length, asked, 'no second request');
+    assert.equal(page.button('Approve').disabled, true, 'not opened yet');
+
+    // It fails; Try again loads again, and a rebuild meanwhile keeps "Loading…".
+    page.send({ type: 'outputError', id: 'rev-1', message: 'the gateway timed out' });
+    page.nextFrame();
+    const failed = 'The whole output of rev-1 could not be loaded: the gateway timed out';
+    assert.equal(page.status.textContent, failed);
+    page.button('Try again').click();
+    page.send(queue([request('rev-1')]));
+    assert.equal(page.byText('Show the whole output', 'button').length, 0, 'not offered again');
+    assert.equal(page.button('Loading…').disabled, true);
+    // It fails the same way: said again (cleared, then set on the next frame).
+    page.send({ type: 'outputError', id: 'rev-1', message: 'the gateway timed out' });
+    assert.equal(page.status.textContent, '');
+    page.nextFrame();
+    assert.equal(page.status.textContent, failed);
+
+    // An answer nobody is waiting for (a late duplicate) changes nothing.
+    page.send({
+      type: 'output',
+      id: 'rev-1',
+      parts: [{ kind: 'text', mime: 'text/plain', text: 'x' }],
+    });
+    page.nextFrame();
+    assert.equal(page.button('Try again').disabled, false, 'still the failure');
+    assert.equal(page.status.textContent, failed);
+
+    // Asked for while signed out (the extension answers with signedOut): offered again later.
+    page.send(queue([request('rev-2')]));
+    page.button('Show the whole output', card(page, 'rev-2')).click();
+    page.send({ type: 'signedOut' });
+    page.send(queue([request('rev-2')]));
+    assert.equal(page.button('Show the whole output', card(page, 'rev-2')).disabled, false);
   });
 
   it('the shell has one status line and no live region around the rebuilt page', () => {
@@ -138,6 +192,32 @@ describe('review queue webview', () => {
     );
     assert.doesNotMatch(html, /aria-live/);
     assert.match(html, /<div id="status" class="status" role="status"><\/div><main id="root">/);
+    // What the pages share loads first, with the same nonce as the page's own script.
+    const scripts = [...html.matchAll(/<script nonce="([^"]+)" src="([^"]+)"><\/script>/g)];
+    assert.deepEqual(
+      scripts.map((m) => m[2]),
+      ['vscode-resource:/media/webview-common.js', 'vscode-resource:/media/review.js'],
+    );
+    assert.equal(scripts[0]![1], scripts[1]![1]);
+    assert.match(
+      html,
+      new RegExp(`script-src 'nonce-${scripts[0]![1]!.replace(/[+/]/g, '\\$&')}'`),
+    );
+    const styles = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(styles, [
+      'vscode-resource:/media/webview-common.css',
+      'vscode-resource:/media/review.css',
+    ]);
+  });
+
+  it('the shared rules are in webview-common only: no page redefines them', () => {
+    const read = (file: string) =>
+      readFileSync(resolve(import.meta.dirname, `../../vscode-ext/media/${file}`), 'utf8');
+    for (const page of ['review', 'budget']) {
+      assert.doesNotMatch(read(`${page}.js`), /function (announce|focusedKey|restoreFocus|el)\(/);
+      assert.doesNotMatch(read(`${page}.css`), /^(\.status|button:focus-visible|button) \{/m);
+    }
+    assert.match(read('webview-common.css'), /^\.status \{/m);
   });
 });
 
@@ -201,9 +281,28 @@ describe('budget webview', () => {
     assert.equal(page.activeElement.textContent, 'Refresh');
     page.send({ type: 'error', message: 'could not reach the gateway', fix: 'start it' });
     assert.equal(page.activeElement.textContent, 'Retry', 'Retry takes the place of Refresh');
+    page.nextFrame();
     assert.equal(
       page.status.textContent,
       'The budget could not be read: could not reach the gateway. Fix: start it',
     );
+  });
+
+  it('says a Retry that failed the same way again, and an unasked repeat not', () => {
+    const page = loadWebview('budget');
+    const error = { type: 'error', message: 'could not reach the gateway', fix: 'start it' };
+    const said = 'The budget could not be read: could not reach the gateway. Fix: start it';
+    page.send(error);
+    page.nextFrame();
+    assert.equal(page.status.textContent, said);
+    // The same error again, nobody asked (e.g. another session change): not said again.
+    page.send(error);
+    assert.equal(page.status.textContent, said, 'left as it is');
+    // Retry fails the same way: cleared, then said again on the next frame.
+    page.button('Retry').click();
+    page.send(error);
+    assert.equal(page.status.textContent, '', 'cleared first');
+    page.nextFrame();
+    assert.equal(page.status.textContent, said, 'said again');
   });
 });

@@ -6,7 +6,7 @@
  * from the raw Parquet file the test gateway generated, and written into the notebook's cell at
  * setup; the notebook itself reads no data — and, in another cell, a made-up name of the same
  * shape. The raw name's output is swapped for the raw-value placeholder (it cannot be approved,
- * so no "Request review": the cell's status bar says so) and is gone from the output webview; the
+ * so no "Request Review": the cell's status bar says so) and is gone from the output webview; the
  * made-up name stays shown.
  * The raw name is never drawn, not even for a moment before the swap: the gate renderer draws an
  * item only once the extension host's answer includes the gateway's verdict. The cell's source
@@ -94,10 +94,10 @@ test('an output showing a raw identifier value is held with no review; a made-up
     await expect(frame.getByText(/Privet withheld this output/)).toHaveCount(2);
 
     // No review can approve a raw value: neither the placeholder nor the cell offers one.
-    await expect(frame.getByText(/Request review/)).toHaveCount(0);
+    await expect(frame.getByText(/Request Review/i)).toHaveCount(0);
     const held = cell(page, 0);
     await expect(held.getByText('Raw identifier value: cannot be approved')).toBeVisible();
-    await expect(held.getByText('Request review')).toHaveCount(0);
+    await expect(held.getByText('Request Review')).toHaveCount(0);
     await expect(cell(page, 1).getByText('Raw identifier value: cannot be approved')).toHaveCount(
       0,
     );

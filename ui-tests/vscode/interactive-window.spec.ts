@@ -48,7 +48,7 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   // Past the second piece (300 ms): the host's placeholder, which offers a review.
   await expect(
     outputFrame(page)
-      .getByText(/"Request review" on this cell/)
+      .getByText(/"Request Review" on this cell/)
       .first(),
   ).toBeVisible({ timeout: 30_000 });
   const seen = await leakSeen(page);
@@ -59,7 +59,7 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   // review instead, and the request reaches the gateway's queue.
   const cellRow = page.locator('.notebookOverlay .monaco-list-row.code-cell-row').first();
   await cellRow.hover();
-  const request = cellRow.getByRole('button', { name: 'Request review' });
+  const request = cellRow.getByRole('button', { name: 'Request Review' });
   await expect(request).toBeVisible();
   await shot(page, '41-interactive-window-request-review');
   const justification = quickInput(page).locator('input');

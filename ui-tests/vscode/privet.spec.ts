@@ -130,15 +130,15 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
 
   await test.step('a flagged Privet SQL output is replaced by the placeholder', async () => {
     await runCell(page, 2);
-    await expect(cell(page, 2).getByText('Request review')).toBeVisible();
+    await expect(cell(page, 2).getByText('Request Review')).toBeVisible();
     await expect(
       outputFrame(page).getByText(/withheld this output \(flag: small-cell\)/),
     ).toBeVisible();
     await shot(page, '08-flagged-placeholder');
   });
 
-  await test.step('Request review sends the withheld output to the gateway queue', async () => {
-    await cell(page, 2).getByText('Request review').click();
+  await test.step('Request Review sends the withheld output to the gateway queue', async () => {
+    await cell(page, 2).getByText('Request Review').click();
     const input = quickInput(page).locator('input');
     await expect(input).toBeVisible();
     await input.fill('group sizes for the methods section');
@@ -155,10 +155,10 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     expect(reviews.map((r) => r.justification)).toContain('group sizes for the methods section');
     // The cell now says the request is pending instead of offering to send it again.
     await expect(cell(page, 2).getByText('Review pending')).toBeVisible();
-    await expect(cell(page, 2).getByText('Request review')).toHaveCount(0);
+    await expect(cell(page, 2).getByText('Request Review')).toHaveCount(0);
     await shot(page, '09-review-requested');
     // The analyst can talk to the reviewer from the cell: no comments yet, then a reply.
-    await cell(page, 2).getByText('Review comments').click();
+    await cell(page, 2).getByText('Review Comments').click();
     await expect(quickInput(page)).toContainText('waiting for a reviewer');
     await expect(quickInput(page)).toContainText('No comments yet');
     await pick(page, 'Reply to the reviewer');
@@ -232,7 +232,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     const restored = page.locator('.notebookOverlay .monaco-list-row[data-index="2"]');
     await expect(restored).toBeVisible();
     await expect(restored).toContainText('LIMIT 7');
-    await expect(restored.getByText('Request review')).toHaveCount(0);
+    await expect(restored.getByText('Request Review')).toHaveCount(0);
     await expect(restored.getByText('Review pending')).toHaveCount(0);
     await shot(page, '13-output-restored-dark');
   });

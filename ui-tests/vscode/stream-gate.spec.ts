@@ -44,7 +44,7 @@ test('a streamed address from another kernel is never drawn', async ({ page }) =
   // Past the second piece (300 ms) and the host's placeholder swap.
   await expect(
     outputFrame(page)
-      .getByText(/"Request review" on this cell/)
+      .getByText(/"Request Review" on this cell/)
       .first(),
   ).toBeVisible();
   const seen = await leakSeen(page);
@@ -66,7 +66,7 @@ test('a table split into outputs by stderr writes is held at the row that comple
   const frame = outputFrame(page);
   // The header passes alone and is drawn; the row that makes the table's small count is held.
   // (The swap replaces the running cell, so VS Code drops what the kernel writes after it.)
-  await expect(frame.getByText(/"Request review" on this cell/).first()).toBeVisible();
+  await expect(frame.getByText(/"Request Review" on this cell/).first()).toBeVisible();
   await expect(frame.getByText(/ward count/).first()).toBeVisible();
   await expect(frame.getByText(/small-cell/).first()).toBeVisible();
   const seen = await leakSeen(page);
@@ -75,7 +75,7 @@ test('a table split into outputs by stderr writes is held at the row that comple
   await shot(page, '21-split-stream-held');
   // The review request carries the parts before it, so the gateway's check holds it too (alone,
   // it would answer that the output needs no review).
-  await cell(page, 0).getByText('Request review').click();
+  await cell(page, 0).getByText('Request Review').click();
   const input = quickInput(page).locator('input');
   await expect(input).toBeVisible();
   await input.fill('ward sizes are published yearly');

@@ -51,7 +51,7 @@ test('Markdown, LaTeX, JSON and code from another kernel: flagged ones never dra
     drawn.heading ||= await frame.locator('h1', { hasText: 'Hello from Markdown' }).isVisible();
     drawn.formula ||= await frame.locator('.katex').first().isVisible();
     drawn.code ||= await frame.locator('code', { hasText: 'Hello from code' }).isVisible();
-    const held = await frame.getByText(/"Request review" on this cell/).count();
+    const held = await frame.getByText(/"Request Review" on this cell/).count();
     if (!drawn.heading || !drawn.formula || !drawn.code || held !== 5) {
       await page.mouse.wheel(0, 500);
       throw new Error(`not all drawn yet: ${JSON.stringify({ ...drawn, held })}`);

@@ -2,49 +2,23 @@
 // The budget & record webview (loaded with a CSP nonce; builds DOM with textContent only, so
 // nothing the gateway sends can inject markup). Messages follow src/sidebar/messages.ts.
 // #root is rebuilt on every update and is no live region: what a screen reader should hear goes to
-// the #status line (role=status), and the button that had focus gets it back after a rebuild.
+// the #status line (role=status), and the button that had focus gets it back after a rebuild
+// (both through webview-common.js, loaded first).
 (function () {
   const vscode = acquireVsCodeApi();
+  const { el, announce, rebuild } = window.privetWebview;
   const root = document.getElementById('root');
-  const status = document.getElementById('status');
-  // The button focused last: one that posts and is rebuilt drops focus to the page meanwhile.
-  let lastKey = null;
-  root.addEventListener('focusin', (event) => {
-    const key = event.target.getAttribute && event.target.getAttribute('data-focus');
-    if (key) lastKey = key;
-  });
-
-  /** Says `text` once through the status line (nothing when it is already said). */
-  function announce(text) {
-    if (status && status.textContent !== text) status.textContent = text;
-  }
-
-  /** The focus key of the focused button (or the one focused last, if focus fell to the page). */
-  function focusedKey() {
-    if (!document.hasFocus()) return null;
-    const active = document.activeElement;
-    if (active && root.contains(active)) return active.getAttribute('data-focus');
-    return !active || active === document.body ? lastKey : null;
-  }
-
-  /** Focuses the button `key` again after a rebuild (Retry and Refresh share one key). */
-  function restoreFocus(key) {
-    if (!key) return;
-    for (const node of root.querySelectorAll('[data-focus]'))
-      if (node.getAttribute('data-focus') === key) return node.focus();
-  }
-
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
+  // True from a click on Retry or Refresh until the next update: its answer is said even when it
+  // is the same as before (a Retry that failed the same way).
+  let asked = false;
 
   function button(label, type) {
     const b = el('button', label);
     b.setAttribute('data-focus', type);
-    b.addEventListener('click', () => vscode.postMessage({ type }));
+    b.addEventListener('click', () => {
+      if (type === 'refresh') asked = true;
+      vscode.postMessage({ type });
+    });
     return b;
   }
 
@@ -79,9 +53,7 @@
 
   /** Rebuilds the view for `message`, giving focus back to the button that had it. */
   function render(message) {
-    const key = focusedKey();
-    build(message);
-    restoreFocus(key);
+    rebuild(() => build(message));
   }
 
   function build(message) {
@@ -138,7 +110,9 @@
         : message.type === 'error'
           ? `The budget could not be read: ${message.message}. Fix: ${message.fix}`
           : '',
+      asked,
     );
+    asked = false;
     render(message);
   });
   vscode.postMessage({ type: 'ready' });

@@ -2,68 +2,28 @@
 // The review queue webview (loaded with a CSP nonce; builds DOM with textContent only, so nothing
 // a request carries can inject markup). Messages follow src/review/messages.ts.
 // #root is rebuilt on every update and is no live region: what a screen reader should hear goes to
-// the #status line (role=status), and the control that had focus gets it back after a rebuild.
+// the #status line (role=status), and the control that had focus gets it back after a rebuild
+// (both through webview-common.js, loaded first).
 (function () {
   const vscode = acquireVsCodeApi();
+  const { el, announce, rebuild } = window.privetWebview;
   const root = document.getElementById('root');
-  const status = document.getElementById('status');
-  // The last queue, and the whole outputs loaded so far (by request id): kept across re-renders.
+  // The last queue, and the whole outputs by request id, kept across re-renders: { loading: true }
+  // while asked for (one request at a time), then { parts } or { error }.
   let lastQueue;
   const outputs = new Map();
   // Comments typed so far (by request id): a re-render must not lose them.
   const drafts = new Map();
   // For a focus key, the keys to focus instead when its control is gone after a rebuild.
   const fallbacks = new Map();
-  // The control focused last: a button disabled on click drops focus to the page meanwhile.
-  let lastKey = null;
-  root.addEventListener('focusin', (event) => {
-    const key = event.target.getAttribute && event.target.getAttribute('data-focus');
-    if (key) lastKey = key;
-  });
-
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
+  // True from a click on Refresh until the next queue: its answer is said even when unchanged.
+  let refreshing = false;
 
   /** Marks `node` as the control `key` (focus returns to it after a rebuild), else `instead`. */
   function focusable(node, key, ...instead) {
     node.setAttribute('data-focus', key);
     if (instead.length > 0) fallbacks.set(key, instead);
     return node;
-  }
-
-  /** Says `text` once through the status line (nothing when it is already said). */
-  function announce(text) {
-    if (status && status.textContent !== text) status.textContent = text;
-  }
-
-  /**
-   * The focus key of the control that has focus, if it is one of ours; the one focused last when
-   * focus fell to the page (a clicked button was disabled); none when the user is elsewhere.
-   */
-  function focusedKey() {
-    if (!document.hasFocus()) return null;
-    const active = document.activeElement;
-    if (active && root.contains(active)) return active.getAttribute('data-focus');
-    return !active || active === document.body ? lastKey : null;
-  }
-
-  /** Focuses the control `key`, or its fallbacks, or Refresh, so focus never drops to the page. */
-  function restoreFocus(key, caret) {
-    if (!key) return;
-    const byKey = new Map();
-    for (const node of root.querySelectorAll('[data-focus]'))
-      byKey.set(node.getAttribute('data-focus'), node);
-    const target = [key, ...(fallbacks.get(key) || []), 'refresh']
-      .map((k) => byKey.get(k))
-      .find((node) => node && !node.disabled);
-    if (!target) return;
-    target.focus();
-    if (caret && target === byKey.get(key) && typeof target.setSelectionRange === 'function')
-      target.setSelectionRange(caret[0], caret[1]);
   }
 
   function field(parent, label, value, className) {
@@ -73,36 +33,40 @@
     return row;
   }
 
-  /** Asks the extension for the whole output of request `id`; `button` shows it is loading. */
+  /**
+   * Asks the extension for the whole output of request `id` (once: while it loads, its button is
+   * a disabled "Loading…", also after a rebuild, so no second request can overtake the first).
+   */
   function loadOutput(id, button) {
+    outputs.set(id, { loading: true });
     button.disabled = true;
     button.textContent = 'Loading…';
     vscode.postMessage({ type: 'output', id });
   }
 
   /**
-   * The whole output of a request: a button to load it, then every part in full; when loading
-   * failed, why and a "Try again" button (the failure is forgotten, the output asked for again).
+   * The whole output of a request: a button to load it ("Loading…" while it loads), then every
+   * part in full; when loading failed, why and a "Try again" button that asks for it again.
    */
   function wholeOutput(r) {
     const box = focusable(el('div', undefined, 'field whole-output'), `whole:${r.id}`);
     box.tabIndex = -1;
     box.appendChild(el('span', 'Whole output (what an approval releases)', 'label'));
     const loaded = outputs.get(r.id);
-    if (!loaded) {
+    if (!loaded || loaded.loading) {
       const open = box.appendChild(el('button', 'Show the whole output', 'secondary'));
       focusable(open, `output:${r.id}`, `retry:${r.id}`, `whole:${r.id}`);
-      open.addEventListener('click', () => loadOutput(r.id, open));
+      if (loaded) {
+        open.disabled = true;
+        open.textContent = 'Loading…';
+      } else open.addEventListener('click', () => loadOutput(r.id, open));
       return box;
     }
     if (loaded.error) {
       box.appendChild(el('p', `The whole output could not be loaded: ${loaded.error}`, 'error'));
       const retry = box.appendChild(el('button', 'Try again', 'secondary'));
       focusable(retry, `retry:${r.id}`, `whole:${r.id}`);
-      retry.addEventListener('click', () => {
-        outputs.delete(r.id);
-        loadOutput(r.id, retry);
-      });
+      retry.addEventListener('click', () => loadOutput(r.id, retry));
       return box;
     }
     for (const part of loaded.parts) {
@@ -197,21 +161,18 @@
         `${r.decidedBy} on ${(r.decidedAt || '').slice(0, 16).replace('T', ' ')}`,
       );
     if (r.state === 'pending') card.appendChild(wholeOutput(r));
-    const mustOpen = partial.includes(r.id) && !(outputs.get(r.id) && !outputs.get(r.id).error);
+    const shown = outputs.get(r.id);
+    const mustOpen = partial.includes(r.id) && !(shown && shown.parts);
     if (reviewer && r.state === 'pending') card.appendChild(decisionForm(r, mustOpen));
     return card;
   }
 
   /** Rebuilds the page for `message`, giving focus back to the control that had it. */
   function render(message) {
-    const key = focusedKey();
-    const active = document.activeElement;
-    const caret =
-      active && typeof active.selectionStart === 'number'
-        ? [active.selectionStart, active.selectionEnd]
-        : undefined;
-    build(message);
-    restoreFocus(key, caret);
+    rebuild(
+      () => build(message),
+      (key) => [...(fallbacks.get(key) || []), 'refresh'],
+    );
   }
 
   function build(message) {
@@ -241,34 +202,47 @@
         root.appendChild(request(r, message.reviewer, message.partial || []));
     }
     const refresh = focusable(el('button', 'Refresh', 'secondary'), 'refresh');
-    refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+    refresh.addEventListener('click', () => {
+      refreshing = true;
+      vscode.postMessage({ type: 'refresh' });
+    });
     root.appendChild(refresh);
   }
 
   window.addEventListener('message', (event) => {
     const message = event.data;
     if (message.type === 'output' || message.type === 'outputError') {
+      // Only the answer to the one request in flight counts: a stale one changes nothing.
+      const asked = outputs.get(message.id);
+      if (!asked || !asked.loading) return;
       outputs.set(
         message.id,
         message.type === 'output' ? { parts: message.parts } : { error: message.message },
       );
+      // The answer to a click: said even when a Try again failed the same way.
       announce(
         message.type === 'output'
           ? `The whole output of ${message.id} is shown.`
           : `The whole output of ${message.id} could not be loaded: ${message.message}`,
+        true,
       );
       if (lastQueue) render(lastQueue);
       return;
     }
     if (message.type === 'queue') lastQueue = message;
     else lastQueue = undefined;
+    // Signed out: no answer comes for an output asked for, so it can be asked for again later.
+    if (message.type === 'signedOut')
+      for (const [id, state] of outputs) if (state.loading) outputs.delete(id);
     announce(
       message.type === 'queue'
         ? message.notice || ''
         : message.type === 'error'
           ? `The review queue could not be read: ${message.message}. Fix: ${message.fix}`
           : 'Not signed in to a Privet gateway.',
+      refreshing,
     );
+    refreshing = false;
     render(message);
   });
   vscode.postMessage({ type: 'ready' });

@@ -113,7 +113,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         showError('sign-in', error);
       }
     }),
-    vscode.commands.registerCommand('privet.signOut', () => session.signOut()),
+    vscode.commands.registerCommand('privet.signOut', async () => {
+      // Listed before activation too (whether a token is stored is not known then).
+      if (!(await session.signOut()))
+        void vscode.window.showInformationMessage(
+          'Privet: you are not signed in, and no sign-in is saved for this gateway: nothing to sign out of.',
+        );
+    }),
     vscode.commands.registerCommand('privet.selectExperiment', async (id?: unknown) => {
       const signedIn = session.signedIn;
       if (!signedIn) return vscode.commands.executeCommand('privet.signIn');

@@ -6,6 +6,9 @@
  * token stored for the new gateway, if any. The chosen experiment is workspace state. Listeners
  * hear every change. A stored token is restored at start, asynchronously (`restore()`; a gateway
  * that cannot be reached is reported with Retry); `whenRestored()` tells when that is done.
+ * Context keys for menus and the welcome view: `privet.signedIn`, `privet.inExperiment`,
+ * `privet.steward`, `privet.reviewer`, `privet.tokenStored` (and `privet.tokenChecked` once that is
+ * known), `privet.restoring` while a stored token is being checked with the gateway.
  */
 import * as vscode from 'vscode';
 import { errorText } from './client/error-text.js';
@@ -23,6 +26,13 @@ const EXPERIMENT_KEY = 'privet.experiment';
 export const RETRY = 'Retry';
 /** The button of the "gateway unreachable" warning that opens the gateway setting. */
 export const OPEN_SETTINGS = 'Open Settings';
+
+/** What a `restore()` did: signed in, found no token, failed, or yielded to a sign-in or sign-out made meanwhile. */
+export type RestoreOutcome =
+  | { kind: 'restored'; user: string }
+  | { kind: 'noToken' }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'superseded' };
 
 /** A signed-in user's client and identity. */
 export interface SignedIn {
@@ -46,10 +56,10 @@ export class Session implements vscode.Disposable {
   private readonly watcher: vscode.Disposable;
   /** The gateway URL configured when last looked at (a setting change to the same URL is none). */
   private url: string | undefined;
-  /** Why the latest `restore()` did not sign in (undefined when it did, or found no token). */
-  private restoreFailure: unknown;
   /** The restore that follows the latest change of the gateway setting, while it runs. */
   private switching: Promise<void> = Promise.resolve();
+  /** How many restores are checking a stored token with the gateway (`privet.restoring`). */
+  private restoring = 0;
 
   /** Creates the session over the extension's secrets and workspace state. */
   constructor(
@@ -60,7 +70,10 @@ export class Session implements vscode.Disposable {
     // Context keys for menus: `privet.inExperiment` shows "Export Approved Results".
     this.changed.event(() => this.updateContext());
     this.url = this.configuredUrl();
-    void this.noteStoredToken();
+    // Until this is known (and before activation), "Sign Out" is listed: there may be a token.
+    void this.noteStoredToken().then(() =>
+      vscode.commands.executeCommand('setContext', 'privet.tokenChecked', true),
+    );
     const inspected = vscode.workspace.getConfiguration('privet').inspect<string>('gatewayUrl');
     if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined)
       this.log('this workspace sets privet.gatewayUrl: ignored, only your user settings count');
@@ -93,11 +106,22 @@ export class Session implements vscode.Disposable {
       this.current = undefined;
       this.changed.fire();
     }
-    const signedIn = await this.storedSession().catch(() => undefined);
-    if (signedIn && this.changes === change) {
-      this.current = signedIn;
-      this.changed.fire();
+    const restoring = { found: false };
+    try {
+      const signedIn = await this.storedSession(restoring).catch(() => undefined);
+      if (signedIn && this.changes === change) {
+        this.current = signedIn;
+        this.changed.fire();
+      }
+    } finally {
+      if (restoring.found) this.noteRestoring(-1);
     }
+  }
+
+  /** Counts a restore checking a stored token in (+1) or out (-1), and sets `privet.restoring`. */
+  private noteRestoring(delta: 1 | -1): void {
+    this.restoring += delta;
+    void vscode.commands.executeCommand('setContext', 'privet.restoring', this.restoring > 0);
   }
 
   /** Removes a token stored before tokens were bound to a gateway (best effort). */
@@ -110,12 +134,30 @@ export class Session implements vscode.Disposable {
     }
   }
 
-  /** The session the token stored for the configured gateway opens, if any. */
-  private async storedSession(): Promise<SignedIn | undefined> {
+  /**
+   * The session the token stored for the configured gateway opens, if any. When there is one,
+   * `restoring.found` is set and `privet.restoring` counted in: the caller counts it out once the
+   * session is in use (so the welcome view never offers Sign In in between).
+   */
+  private async storedSession(restoring: { found: boolean }): Promise<SignedIn | undefined> {
     await this.forgetUnboundToken();
     const url = this.gatewayUrl();
     const token = await this.context.secrets.get(tokenKey(url));
-    return token ? this.connect(token, url) : undefined;
+    if (!token) return undefined;
+    restoring.found = true;
+    this.noteRestoring(1);
+    return this.connect(token, url);
+  }
+
+  /** True when a token is stored for the configured gateway (false when that cannot be read). */
+  async hasStoredToken(): Promise<boolean> {
+    try {
+      const url = this.configuredUrl();
+      return url !== undefined && !!(await this.context.secrets.get(tokenKey(url)));
+    } catch {
+      // Secret storage unavailable: nothing can be forgotten either.
+      return false;
+    }
   }
 
   /**
@@ -123,14 +165,8 @@ export class Session implements vscode.Disposable {
    * then even while signed out (the gateway was down at start), to forget it.
    */
   private async noteStoredToken(): Promise<void> {
-    let stored = false;
-    try {
-      const url = this.configuredUrl();
-      stored = url !== undefined && !!(await this.context.secrets.get(tokenKey(url)));
-    } catch {
-      // Secret storage unavailable: nothing can be forgotten either.
-    }
-    void vscode.commands.executeCommand('setContext', 'privet.tokenStored', stored);
+    const stored = await this.hasStoredToken();
+    await vscode.commands.executeCommand('setContext', 'privet.tokenStored', stored);
   }
 
   private updateContext(): void {
@@ -168,34 +204,43 @@ export class Session implements vscode.Disposable {
   /**
    * Restores a stored token at start (stays signed out when it no longer works; when the gateway
    * cannot be reached, a warning offers Retry and Open Settings). A sign-in or sign-out made while
-   * it runs wins: the restore then changes nothing.
+   * it runs wins: the restore then changes nothing. Returns what it did.
    */
-  async restore(): Promise<void> {
+  async restore(): Promise<RestoreOutcome> {
     const before = this.changes;
-    this.restoreFailure = undefined;
+    const restoring = { found: false };
     try {
-      const signedIn = await this.storedSession();
-      if (!signedIn) this.log(`no token is stored for ${this.configuredUrl() ?? 'the gateway'}`);
-      if (!signedIn || this.changes !== before) return;
+      const signedIn = await this.storedSession(restoring);
+      if (!signedIn) {
+        this.log(`no token is stored for ${this.configuredUrl() ?? 'the gateway'}`);
+        return { kind: 'noToken' };
+      }
+      if (this.changes !== before) return { kind: 'superseded' };
       this.log(`signed in to ${signedIn.client.baseUrl} as ${signedIn.user} (stored token)`);
       this.current = signedIn;
       this.changed.fire();
+      return { kind: 'restored', user: signedIn.user };
     } catch (error) {
       // A stored token that no longer works: signed out, as before.
       this.log(`the stored token was not restored (${errorText(error)})`);
-      this.restoreFailure = error;
+      if (this.changes !== before) return { kind: 'superseded' };
       // A gateway that is down (not started yet, wrong URL): say so, or the user only sees
       // "signed out" and signs in again, which fails the same way.
-      if (error instanceof GatewayError && error.code === 'unreachable' && this.changes === before)
+      if (error instanceof GatewayError && error.code === 'unreachable')
         void this.warnUnreachable();
+      return { kind: 'failed', error };
     } finally {
+      if (restoring.found) this.noteRestoring(-1);
       // A gateway setting that changed meanwhile (settings loading late) restores its own token.
       await this.switching;
       this.restoreSettled();
     }
   }
 
-  /** Warns that the gateway could not be reached at start; Retry restores, Open Settings opens the URL setting. */
+  /**
+   * Warns that the gateway could not be reached at start; Retry restores (and says what came of
+   * it), Open Settings opens the URL setting.
+   */
   private async warnUnreachable(): Promise<void> {
     const url = this.configuredUrl() ?? 'the configured URL';
     const choice = await vscode.window.showWarningMessage(
@@ -203,21 +248,39 @@ export class Session implements vscode.Disposable {
       RETRY,
       OPEN_SETTINGS,
     );
-    if (choice === RETRY && !this.current) {
-      await this.restore();
-      const failure = this.restoreFailure;
-      const restored = this.signedIn;
-      if (restored)
-        void vscode.window.showInformationMessage(
-          `Privet: signed in as ${restored.user} (saved sign-in restored).`,
-        );
-      // Unreachable again is warned about again; any other failure is said once here.
-      else if (failure && !(failure instanceof GatewayError && failure.code === 'unreachable'))
-        void vscode.window.showWarningMessage(
-          `Privet: your saved sign-in was not restored: ${errorText(failure)}. Run "Privet: Sign In" with a new token if it no longer works.`,
-        );
-    } else if (choice === OPEN_SETTINGS)
+    if (choice === RETRY) await this.retryRestore();
+    else if (choice === OPEN_SETTINGS)
       await vscode.commands.executeCommand('workbench.action.openSettings', 'privet.gatewayUrl');
+  }
+
+  /** Retry of the warning: restores the saved sign-in, unless the user signed in or out meanwhile, and says which. */
+  private async retryRestore(): Promise<void> {
+    const already = this.current;
+    if (already) {
+      void vscode.window.showInformationMessage(
+        `Privet: already signed in as ${already.user}: nothing to restore.`,
+      );
+      return;
+    }
+    const outcome = await this.restore();
+    const now = this.current;
+    if (outcome.kind === 'restored')
+      void vscode.window.showInformationMessage(
+        `Privet: signed in as ${outcome.user} (saved sign-in restored).`,
+      );
+    else if (outcome.kind === 'superseded' && now)
+      void vscode.window.showInformationMessage(
+        `Privet: signed in as ${now.user} (you signed in while the saved sign-in was being restored; it was not used).`,
+      );
+    else if (outcome.kind === 'superseded' || outcome.kind === 'noToken')
+      void vscode.window.showInformationMessage(
+        `Privet: no saved sign-in is left to restore for ${this.configuredUrl() ?? 'the configured gateway'} (signing out forgets it). Fix: run "Privet: Sign In" to sign in again.`,
+      );
+    // Unreachable again is warned about again; any other failure is said once here.
+    else if (!(outcome.error instanceof GatewayError && outcome.error.code === 'unreachable'))
+      void vscode.window.showWarningMessage(
+        `Privet: your saved sign-in was not restored: ${errorText(outcome.error)}. Run "Privet: Sign In" with a new token if it no longer works.`,
+      );
   }
 
   /**
@@ -256,13 +319,18 @@ export class Session implements vscode.Disposable {
     return { client, user: me.user, roles: me.roles, experiment: stored };
   }
 
-  /** Forgets the token and the client. */
-  async signOut(): Promise<void> {
+  /**
+   * Forgets the token and the client; false when there was nothing to sign out of (signed out,
+   * and no token stored for the configured gateway).
+   */
+  async signOut(): Promise<boolean> {
+    const had = this.current !== undefined || (await this.hasStoredToken());
     this.changes++;
     const gateway = this.current?.client.baseUrl ?? this.configuredUrl();
     if (gateway) await this.context.secrets.delete(tokenKey(gateway));
     this.current = undefined;
     this.changed.fire();
+    return had;
   }
 
   /** Sets the experiment cells run in. */

@@ -270,15 +270,22 @@ export const shownMessageDetails: ShownMessage[] = [];
 
 /**
  * Answers a shown message (the button the user clicks, or undefined for dismissing it); tests set
- * it, the default dismisses every message.
+ * it (a promise: the user answers later), the default dismisses every message.
  */
-export const messageAnswer: { pick: (shown: ShownMessage) => string | undefined } = {
+export const messageAnswer: {
+  pick: (shown: ShownMessage) => string | undefined | Promise<string | undefined>;
+} = {
   pick: () => undefined,
 };
 
 /** Answers a quick pick with one of its items (the default cancels it). */
 export const quickPickAnswer: { pick: (items: readonly unknown[]) => unknown } = {
   pick: () => undefined,
+};
+
+/** Answers a save dialog with a URI (a promise: the user is still choosing), by default the one it proposes. */
+export const saveDialogAnswer: { pick: (options: { defaultUri?: unknown }) => unknown } = {
+  pick: (options) => options.defaultUri,
 };
 
 /** Quick picks shown: their items, in order. */
@@ -311,6 +318,9 @@ export const window = {
   },
   showErrorMessage(message: string, ...items: unknown[]): Promise<string | undefined> {
     return show('error', message, items);
+  },
+  showSaveDialog(options: { defaultUri?: unknown }): Promise<unknown> {
+    return Promise.resolve(saveDialogAnswer.pick(options));
   },
   showQuickPick(items: readonly unknown[]): Promise<unknown> {
     shownQuickPicks.push([...items]);

@@ -88,7 +88,7 @@ export async function saveAndWait(page: Page, path: string): Promise<void> {
 
 /** The host's placeholders shown in the output webview. */
 export function hostPlaceholders(page: Page): Locator {
-  return outputFrame(page).getByText(/"Request review" on this cell/);
+  return outputFrame(page).getByText(/"Request Review" on this cell/);
 }
 
 /** Selects the echo kernel for the open notebook. */

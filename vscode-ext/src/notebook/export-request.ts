@@ -1,5 +1,5 @@
 /**
- * "Export approved results", free of the VS Code API: the notebook as nbformat v4 JSON (what the
+ * "Export Approved Results", free of the VS Code API: the notebook as nbformat v4 JSON (what the
  * editor shows, including unsaved outputs; withheld outputs stay placeholders, their originals
  * never leave for an export), the POST /exports body, and the summary of what the gateway's
  * signed bundle withheld.

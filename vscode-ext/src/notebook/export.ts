@@ -3,8 +3,10 @@
  * (placeholders stay placeholders) goes to POST /exports, the gateway re-checks every output and
  * signs a bundle with only passed or approved outputs, and the bundle is written atomically
  * (temp file + rename) where the user picks, or next to the notebook when
- * `privet.export.saveWithoutAsking` is set. The gateway's part shows a progress notification, and
- * one export runs at a time (a second one is refused while the first runs).
+ * `privet.export.saveWithoutAsking` is set. The gateway's part shows a progress notification.
+ * One export per notebook and per bundle file runs at a time (two would race to the same file): a
+ * second one is refused while the first works, not while its Save dialog is open, and exports of
+ * other notebooks to other files run meanwhile.
  */
 import * as vscode from 'vscode';
 import type { ExportBundle } from '@privet/core/protocol';
@@ -75,40 +77,65 @@ async function writeAtomically(target: vscode.Uri, bundle: ExportBundle): Promis
   }
 }
 
-/** What the user is told when an export is asked for while another one runs. */
-export const EXPORT_RUNNING =
-  'Privet: an export is already running. Fix: wait for it to finish (its progress is in the notifications), then export again.';
+/** What the user is told when notebook `name` is exported again while its export runs. */
+export function exportRunningText(name: string): string {
+  return `Privet: the export of ${name} is already running (its progress is in the notifications). Fix: wait for it to finish, then export again.`;
+}
 
-/** True while an export runs: two at once would race to the same file. */
-let exporting = false;
+/** What the user is told when the bundle file `file` is chosen while another export writes it. */
+export function exportTargetBusyText(file: string): string {
+  return `Privet: another export is writing ${file} right now. Fix: wait for it to finish (its progress is in the notifications), or export to another file.`;
+}
+
+/** Notebooks (URI text) whose export is working, and the bundle files being written. */
+const runningNotebooks = new Set<string>();
+const writingFiles = new Set<string>();
 
 /**
  * Exports one notebook with a progress notification; returns the summary and where it was saved
- * (undefined if cancelled, or refused because another export is running).
+ * (undefined if cancelled, or refused because an export of the same notebook, or to the same
+ * file, is working).
  */
 export async function exportApprovedResults(
   signedIn: SignedIn & { experiment: string },
   notebook: vscode.NotebookDocument,
 ): Promise<{ summary: ExportSummary; savedTo: vscode.Uri } | undefined> {
-  if (exporting) {
-    void vscode.window.showInformationMessage(EXPORT_RUNNING);
+  const key = notebook.uri.toString();
+  const name = vscode.workspace.asRelativePath(notebook.uri);
+  if (runningNotebooks.has(key)) {
+    void vscode.window.showInformationMessage(exportRunningText(name));
     return undefined;
   }
-  exporting = true;
+  const target = await saveLocation(notebook);
+  if (!target) return undefined;
+  // Checked again: one may have started while the Save dialog was open.
+  if (runningNotebooks.has(key)) {
+    void vscode.window.showInformationMessage(exportRunningText(name));
+    return undefined;
+  }
+  const file = target.toString();
+  if (writingFiles.has(file)) {
+    void vscode.window.showInformationMessage(
+      exportTargetBusyText(vscode.workspace.asRelativePath(target)),
+    );
+    return undefined;
+  }
+  runningNotebooks.add(key);
+  writingFiles.add(file);
   try {
-    return await exportOnce(signedIn, notebook);
+    return await exportTo(signedIn, notebook, target);
   } finally {
-    exporting = false;
+    runningNotebooks.delete(key);
+    writingFiles.delete(file);
   }
 }
 
-/** The export itself: where to save, then the gateway's signed bundle, written atomically. */
-async function exportOnce(
+/** The export itself: the gateway's signed bundle, written atomically to `target`. */
+async function exportTo(
   signedIn: SignedIn & { experiment: string },
   notebook: vscode.NotebookDocument,
-): Promise<{ summary: ExportSummary; savedTo: vscode.Uri } | undefined> {
-  const target = await saveLocation(notebook);
-  if (!target) return undefined;
+  target: vscode.Uri,
+): Promise<{ summary: ExportSummary; savedTo: vscode.Uri }> {
   const cells = exportCells(notebook);
   const name = vscode.workspace.asRelativePath(notebook.uri);
   const bundle = await vscode.window.withProgress(

@@ -13,7 +13,7 @@
  *
  * A flagged output of a change made in this window (a kernel writing outputs, undo, paste, a new
  * Interactive Window cell) is replaced by the placeholder (rules fired, never the content) at
- * once, in the same turn as its check, and its original is held in memory for "Request review",
+ * once, in the same turn as its check, and its original is held in memory for "Request Review",
  * which sends it only to the gateway's review queue. Only then is the gateway asked (reviewer
  * approvals of that exact content, POST /reviews/status; unknown DP releases, POST
  * /releases/verify), and an original it clears is put back (restoreHeldOriginal); approvals

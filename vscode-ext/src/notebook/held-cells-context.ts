@@ -1,8 +1,8 @@
 /**
- * The Interactive Window shows no extension cell status bar items, so "Request review" is also a
+ * The Interactive Window shows no extension cell status bar items, so "Request Review" is also a
  * cell toolbar action there (`interactive/cell/title`). A menu's `when` clause can only ask about
  * context keys, so this keeps `privet.cellsAwaitingReview`: the URIs of the cells whose withheld
- * output was not yet sent for review (the cells whose status bar offers "Request review").
+ * output was not yet sent for review (the cells whose status bar offers "Request Review").
  */
 import * as vscode from 'vscode';
 import { GATED_NOTEBOOK_TYPES, heldIdOf } from './gate.js';
@@ -26,7 +26,7 @@ export function cellsAwaitingReview(
     for (const cell of notebook.getCells()) {
       const id = heldIdOf(cell);
       const original = id ? held.get(id) : undefined;
-      // One held on a raw value cannot be approved: no "Request review" for it.
+      // One held on a raw value cannot be approved: no "Request Review" for it.
       const rawValue = original ? rawValueHold(original.review) === 'found' : false;
       if (id && !original?.submitted && !rawValue) uris.push(cell.document.uri.toString());
     }

@@ -1,5 +1,5 @@
 /**
- * "Request review": sends a withheld original, with the analyst's justification, to the
+ * "Request Review": sends a withheld original, with the analyst's justification, to the
  * gateway's review queue (the only place it ever goes). The original stays in memory, marked with
  * the request, so an approval of exactly this content can restore it in its cell.
  */

@@ -2,7 +2,7 @@
  * What running one Privet SQL cell means, free of any VS Code API so it is tested against a real
  * gateway: masked and synthetic views are fetched as Arrow IPC (inside the experiment) into the
  * local duckdb-wasm and queried there; DP views go to the gateway, first as a free dry run and
- * only on "Run and spend" for real. Every output passes core's checkOutput before it is returned;
+ * only on "Run and Spend" for real. Every output passes core's checkOutput before it is returned;
  * a flagged one is shown only when a reviewer approved exactly its content (POST /reviews/status);
  * otherwise it is replaced by a placeholder and the original is only kept for a review request.
  */
@@ -51,7 +51,7 @@ export class SqlCellRunner {
     readonly client: GatewayClient,
     private readonly engine: SqlEngine,
     readonly experiment: string,
-    /** Where withheld originals are kept for "Request review". */
+    /** Where withheld originals are kept for "Request Review". */
     readonly held: HeldOutputs = new HeldOutputs(),
     /** Which flagged contents reviewers approved. */
     readonly approvals: Approvals = new Approvals(),

@@ -1,7 +1,7 @@
 /**
  * Cell status bar actions: "Run and Spend" after a DP dry run the budget can pay (else "Not
- * affordable" with what is short and the fix), "Request review" on a placeholder, and "Review
- * pending" plus "Review comments" (read the reviewer's comments, reply) once the withheld original
+ * affordable" with what is short and the fix), "Request Review" on a placeholder, and "Review
+ * pending" plus "Review Comments" (read the reviewer's comments, reply) once the withheld original
  * is in the review queue.
  */
 import * as vscode from 'vscode';
@@ -90,15 +90,15 @@ export class PrivetCellStatusBar
           title: 'Check Review Status',
           tooltip: `Review request ${submitted.reviewId}: ${reviewStateTooltip(submitted.state)} Click to check now.`,
         }),
-        cellItem('$(comment) Review comments', 'privet.reviewConversation', [cell], {
-          title: 'Review comments',
+        cellItem('$(comment) Review Comments', 'privet.reviewConversation', [cell], {
+          title: 'Review Comments',
           tooltip: `Read the reviewer's comments on ${submitted.reviewId} and reply`,
         }),
       );
     } else if (heldId) {
       items.push(
-        cellItem('$(comment-discussion) Request review', 'privet.requestReview', [cell], {
-          title: 'Request review',
+        cellItem('$(comment-discussion) Request Review', 'privet.requestReview', [cell], {
+          title: 'Request Review',
           tooltip: 'Send the withheld output to the gateway review queue with a justification',
         }),
       );

@@ -18,7 +18,7 @@ export const MUTED = 'color:var(--vscode-descriptionForeground)';
 
 /** Default second line of a withheld output's placeholder. */
 export const WITHHELD_HINT =
-  'Use "Request review" on this cell (its status bar; in the Interactive Window, its toolbar) to send it to a reviewer; it stays off the notebook.';
+  'Use "Request Review" on this cell (its status bar; in the Interactive Window, its toolbar) to send it to a reviewer; it stays off the notebook.';
 
 /** Second line of a placeholder held on a value the gateway found in the raw identifier columns. */
 export const RAW_VALUE_HINT =

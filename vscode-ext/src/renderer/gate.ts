@@ -8,7 +8,7 @@
  * items the extension host confirms (it adds the gateway's raw-value check; gate-decision.ts) to the
  * renderer that would have drawn them (delegates.ts).
  * A held item shows the withheld notice (rules only) until the host swaps in the placeholder with
- * "Request review" (in Jupyter notebooks and the Interactive Window); one a reviewer approved is
+ * "Request Review" (in Jupyter notebooks and the Interactive Window); one a reviewer approved is
  * drawn once the host confirms it. A held item is checked and drawn again when the host says what
  * it checks with changed (e.g. at start-up, once the stored token is restored and the views are
  * loaded). Renderers apply to every notebook type, so this also holds outputs in notebook types
@@ -24,7 +24,7 @@ import { clearElement, drawingTarget } from './surface.js';
 
 /** What a held item says until the host replaces it, or for good in notebook types it does not edit. */
 const HELD_HINT =
-  'Checked before display. In a Jupyter notebook or the Interactive Window the cell offers "Request review"; in other notebook types, print the value in a Jupyter notebook cell to have it reviewed.';
+  'Checked before display. In a Jupyter notebook or the Interactive Window the cell offers "Request Review"; in other notebook types, print the value in a Jupyter notebook cell to have it reviewed.';
 
 /** What an item held only because the host did not confirm a possible table of rows says. */
 const TABLE_HINT =

@@ -67,7 +67,7 @@ export function renderRelease(release: DpRelease, host: HTMLElement): void {
 
 /** What a release held here says (it may be an imitation a kernel displayed). */
 const RELEASE_HINT =
-  'A DP release is drawn only when the Privet gateway vouches for its release id and content. In a Jupyter notebook or the Interactive Window the cell offers "Request review".';
+  'A DP release is drawn only when the Privet gateway vouches for its release id and content. In a Jupyter notebook or the Interactive Window the cell offers "Request Review".';
 
 /** The gate renderer, if this webview has it (it has the messaging that asks the host). */
 async function gateRenderer(

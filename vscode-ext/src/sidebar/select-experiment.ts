@@ -4,20 +4,25 @@
  * have a steward approve it) instead of an empty pick.
  */
 import * as vscode from 'vscode';
+import { allowsDataAccess } from '@privet/core/record/lifecycle';
 import type { Experiment, GatewayClient } from '../client/gateway.js';
 
-/** States whose experiments cells may run in (the gateway allows data access only in these). */
-const USABLE_STATES: ReadonlySet<string> = new Set(['approved', 'running']);
-
-/** Why no experiment can be picked, and how to get one, from what the gateway lists. */
-export function noUsableExperimentText(experiments: readonly Experiment[]): string {
+/**
+ * Why no experiment can be picked, and how to get one, from what the gateway lists (a
+ * notification's text: "Privet: you have…"; `tree`: the tree's tooltip, "You have…").
+ */
+export function noUsableExperimentText(
+  experiments: readonly Experiment[],
+  where: 'notification' | 'tree' = 'notification',
+): string {
   const proposed = experiments.filter((e) => e.state === 'proposal').length;
   const waiting =
     proposed > 0
       ? ` ${proposed} proposed experiment${proposed > 1 ? 's are' : ' is'} still waiting: ask a steward to approve ${proposed > 1 ? 'them' : 'it'} (privet experiment approve).`
       : '';
   return (
-    'Privet: you have no approved or running experiment to run cells in.' +
+    (where === 'tree' ? 'You' : 'Privet: you') +
+    ' have no approved or running experiment to run cells in.' +
     waiting +
     ' Fix: propose one with the views it needs (privet experiment propose, or POST /experiments on the gateway), have a steward approve it, then run "Privet: Select Experiment" again.'
   );
@@ -29,7 +34,8 @@ export function noUsableExperimentText(experiments: readonly Experiment[]): stri
  */
 export async function pickExperiment(client: GatewayClient): Promise<string | undefined> {
   const { experiments } = await client.listExperiments();
-  const usable = experiments.filter((e) => USABLE_STATES.has(e.state));
+  // Only where the gateway allows data access (core's lifecycle: approved or running).
+  const usable = experiments.filter((e) => allowsDataAccess(e.state));
   if (usable.length === 0) {
     void vscode.window.showInformationMessage(noUsableExperimentText(experiments));
     return undefined;

@@ -12,6 +12,7 @@ import type { Experiment } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
 import { kAnonymityMarkdown } from './k-anonymity-text.js';
+import { noUsableExperimentText } from './select-experiment.js';
 
 /** One node of the tree. */
 export type PrivetNode =
@@ -121,7 +122,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
     try {
       if (!node) {
         const { experiments } = await signedIn.client.listExperiments();
-        if (experiments.length === 0) return [{ kind: 'message', text: 'No experiments yet' }];
+        if (experiments.length === 0) return [noExperiments()];
         return experiments.map((experiment) => ({
           kind: 'experiment',
           experiment,
@@ -156,6 +157,17 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
     }
     return this.views;
   }
+}
+
+/** The node of an empty experiment list: why, and how to get one (as Select Experiment says). */
+function noExperiments(): PrivetNode {
+  return {
+    kind: 'message',
+    text: 'No experiments yet',
+    description: 'propose one',
+    tooltip: noUsableExperimentText([], 'tree'),
+    icon: 'info',
+  };
 }
 
 /** The node of an experiment none of whose views can be listed: why, and what to do. */
