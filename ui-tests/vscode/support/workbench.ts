@@ -9,21 +9,28 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await expect(page.locator('.activitybar')).toBeVisible();
 }
 
-/** Runs a command through the command palette by its title. */
-export async function runCommand(page: Page, title: string): Promise<void> {
+/**
+ * Opens the palette and types `title` until its row is listed (extension commands appear once the
+ * extension host has registered them; each try reopens the palette so the list is filtered
+ * afresh), for at most `ms`; each try waits `perTryMs` for the row. Throws when it never is.
+ */
+async function paletteRow(page: Page, title: string, ms: number, perTryMs: number) {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-  // Extension commands are listed once the extension host has registered them: retry until then.
-  // Each try reopens the palette and types, so the list is filtered afresh.
   await expect(async () => {
     if (await input.isVisible()) await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     await expect(input).toBeVisible({ timeout: 2000 });
     await input.fill('>');
     await input.pressSequentially(title, { delay: 10 });
-    await expect(row).toBeVisible({ timeout: 3000 });
-  }).toPass({ timeout: 90_000 });
-  await row.click();
+    await expect(row).toBeVisible({ timeout: perTryMs });
+  }).toPass({ timeout: ms });
+  return row;
+}
+
+/** Runs a command through the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await (await paletteRow(page, title, 90_000, 3000)).click();
 }
 
 /**
@@ -31,18 +38,11 @@ export async function runCommand(page: Page, title: string): Promise<void> {
  * listed only in their context); returns whether it ran.
  */
 export async function runCommandIfListed(page: Page, title: string, ms: number): Promise<boolean> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  let row;
   try {
-    await expect(async () => {
-      if (await input.isVisible()) await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      await expect(input).toBeVisible({ timeout: 2000 });
-      await input.fill('>');
-      await input.pressSequentially(title, { delay: 10 });
-      await expect(row).toBeVisible({ timeout: 2000 });
-    }).toPass({ timeout: ms });
+    row = await paletteRow(page, title, ms, 2000);
   } catch {
+    const input = page.locator('.quick-input-widget input');
     if (await input.isVisible()) await page.keyboard.press('Escape');
     return false;
   }
