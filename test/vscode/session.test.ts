@@ -154,28 +154,15 @@ describe('VS Code session: a token goes only to its own gateway', () => {
 
   it('warns when the gateway is unreachable at start; Retry restores, Open Settings opens the URL', async () => {
     // A gateway that is down, then up: a proxy in front of the test gateway that drops connections.
-    let up = false;
-    const proxy = createServer((req, res) => {
-      if (!up) return void req.socket.destroy();
-      const forward = request(
-        `${t.gateway.url}${req.url ?? ''}`,
-        { method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(forward);
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxy = await gatewayProxy(t.gateway.url);
+    const proxyUrl = proxy.url;
     const secrets = new Map([[tokenKey(proxyUrl), t.gateway.tokens.ana!]]);
     fake.settings.set('privet.gatewayUrl', proxyUrl);
     const answers: string[] = [];
     fake.messageAnswer.pick = (shown) => {
       const answer = shown.items.length > 0 ? answers.shift() : undefined;
       // The user starts the gateway, then clicks Retry.
-      if (answer === RETRY) up = true;
+      if (answer === RETRY) proxy.up = true;
       return answer;
     };
     const session = new Session(fakeContext(secrets) as never);
@@ -211,7 +198,7 @@ describe('VS Code session: a token goes only to its own gateway', () => {
     } finally {
       fake.messageAnswer.pick = () => undefined;
       session.dispose();
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
     }
   });
 
