@@ -148,18 +148,18 @@ describe('data panel: the views list', () => {
 });
 
 describe('data panel: the experiment picker', () => {
-  const shown = (state: Props): string =>
-    text(
-      html(ExperimentPicker, {
-        experiments: [],
-        selected: null,
-        loading: false,
-        error: null,
-        onRefresh: noop,
-        context: new ExperimentContext(),
-        ...state,
-      }),
-    );
+  /** The picker's markup with no experiments, not loading, no error, overridden by `state`. */
+  const markup = (state: Props): string =>
+    html(ExperimentPicker, {
+      experiments: [],
+      selected: null,
+      loading: false,
+      error: null,
+      onRefresh: noop,
+      context: new ExperimentContext(),
+      ...state,
+    });
+  const shown = (state: Props): string => text(markup(state));
 
   test('"no experiment yet" only after a load that found none; Refresh in every state', () => {
     assert.equal(shown({ loading: true }), 'Loading experiments… Refresh experiments');
@@ -171,20 +171,11 @@ describe('data panel: the experiment picker', () => {
   });
 
   test('Refresh experiments keeps its place (and focus) while the list reloads', () => {
-    const markup = (state: Props): string =>
-      html(ExperimentPicker, {
-        experiments: [{ id: 'e1', title: 'T', state: 'running' }],
-        selected: null,
-        loading: false,
-        error: null,
-        onRefresh: noop,
-        context: new ExperimentContext(),
-        ...state,
-      });
-    const listed = childTags(markup({}));
+    const experiments = [{ id: 'e1', title: 'T', state: 'running' }];
+    const listed = childTags(markup({ experiments }));
     assert.deepEqual(listed.slice(0, 2), ['div', 'button']);
-    assert.deepEqual(childTags(markup({ loading: true })), ['p', 'button']);
-    assert.deepEqual(childTags(markup({ error: failure })), ['div', 'button']);
+    assert.deepEqual(childTags(markup({ experiments, loading: true })), ['p', 'button']);
+    assert.deepEqual(childTags(markup({ experiments, error: failure })), ['div', 'button']);
   });
 });
 
