@@ -263,10 +263,13 @@ export class DpQueryService {
     // (JSON as sent), so the review check trusts this id for these numbers only.
     const sources = plan.cost.sources;
     const digest = createHash('sha256').update(releaseContentText(release), 'utf8').digest('hex');
-    await Promise.all(
-      reservations.map((id, i) =>
-        ledger.commitDurably(id, ledgerReleaseId(release.releaseId, sources, i), digest),
-      ),
+    // All or none: a join's sources are charged together, or none is and nothing is released.
+    await ledger.commitAllDurably(
+      reservations.map((id, i) => ({
+        reservationId: id,
+        releaseId: ledgerReleaseId(release.releaseId, sources, i),
+        digest,
+      })),
     );
     return { dryRun: false, release };
   }

@@ -298,30 +298,77 @@ export class Ledger {
     return outcome;
   }
 
-  /** The body of a commit, inside the caller's transaction; a refusal is returned, not thrown, so a refund it writes is kept. */
-  private commitInTransaction(
-    reservationId: string,
+  /**
+   * Commits several reservations of one release (a join's sources) all or none: resolves once
+   * every charge is durable, or, when one may not be committed (refunded, expired, access revoked),
+   * refunds the others too and throws its refusal, so no source is charged for a value that is
+   * never released.
+   */
+  async commitAllDurably(
+    items: readonly { reservationId: string; releaseId: string; digest?: string }[],
+  ): Promise<Charge[]> {
+    for (const item of items) validText(item.releaseId, 'releaseId', 200);
+    const outcome = await this.group.submit(() => this.commitAllInTransaction(items));
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
+  }
+
+  /** The body of commitAllDurably, inside the caller's transaction; a refusal is returned. */
+  private commitAllInTransaction(
+    items: readonly { reservationId: string; releaseId: string; digest?: string }[],
+  ): Charge[] | ServiceError {
+    const now = this.clock();
+    let refusal: ServiceError | undefined;
+    for (const item of items) {
+      const row = this.mustGet(item.reservationId);
+      const problem =
+        row instanceof ServiceError ? row : this.commitRefusal(row, item.releaseId, now);
+      refusal ??= problem instanceof ServiceError ? problem : undefined;
+    }
+    if (refusal) {
+      const reason = `another source of the query was refused: ${refusal.message}`;
+      for (const item of items) {
+        const row = this.mustGet(item.reservationId);
+        if (!(row instanceof ServiceError) && row.status === 'pending')
+          this.settle(row, 'refunded', now, null, reason);
+      }
+      return refusal;
+    }
+    const charges: Charge[] = [];
+    for (const item of items) {
+      // Checked above at the same `now`, in the same transaction: every one commits.
+      const charge = this.commitInTransaction(item.reservationId, item.releaseId, item.digest, now);
+      if (charge instanceof ServiceError) return charge;
+      charges.push(charge);
+    }
+    return charges;
+  }
+
+  /**
+   * Why `row` may not be committed under `releaseId`, or 'done' when it already is; undefined when
+   * it may. A pending reservation past its expiry, or whose experiment no longer allows access, is
+   * refunded here.
+   */
+  private commitRefusal(
+    row: ReservationRow,
     releaseId: string,
-    digest?: string,
-  ): Charge | ServiceError {
-    const row = this.mustGet(reservationId);
-    if (row instanceof ServiceError) return row;
+    now: Date,
+  ): ServiceError | 'done' | undefined {
     if (row.status === 'committed') {
-      if (row.release_id === releaseId) return rowToCharge(row);
+      if (row.release_id === releaseId) return 'done';
       return conflict(
         'reservation.committed',
-        `reservation ${reservationId} was already committed for another release`,
+        `reservation ${row.id} was already committed for another release`,
         'release each value under the reservation it was computed with',
       );
     }
     if (row.status === 'refunded') {
       return conflict(
         'reservation.refunded',
-        `reservation ${reservationId} was refunded (${row.refund_reason ?? 'no reason'}); its value must not be released`,
+        `reservation ${row.id} was refunded (${row.refund_reason ?? 'no reason'}); its value must not be released`,
         'discard the result and run the query again',
       );
     }
-    const now = this.clock();
     const revoked = experimentUseRefusal(
       loadExperiment(this.db, row.experiment),
       row.experiment,
@@ -332,10 +379,25 @@ export class Ledger {
       this.settle(row, 'refunded', now, null, reason);
       return conflict(
         'reservation.refunded',
-        `reservation ${reservationId} was refunded (${reason}); its value must not be released`,
+        `reservation ${row.id} was refunded (${reason}); its value must not be released`,
         'discard the result and run the query again',
       );
     }
+    return undefined;
+  }
+
+  /** The body of a commit, inside the caller's transaction; a refusal is returned, not thrown, so a refund it writes is kept. */
+  private commitInTransaction(
+    reservationId: string,
+    releaseId: string,
+    digest?: string,
+    now: Date = this.clock(),
+  ): Charge | ServiceError {
+    const row = this.mustGet(reservationId);
+    if (row instanceof ServiceError) return row;
+    const refusal = this.commitRefusal(row, releaseId, now);
+    if (refusal === 'done') return rowToCharge(row);
+    if (refusal) return refusal;
     this.settle(row, 'committed', now, releaseId, null);
     // A join commits one charge per source (`<id>/<source>`): the digest is kept once, by the
     // release id itself.

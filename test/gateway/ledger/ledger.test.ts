@@ -212,6 +212,53 @@ describe('ledger lifecycle of a charge', () => {
     consistent(env);
   });
 
+  test('a join commits all its charges or none: one expired source refunds the other', async () => {
+    env = ledgerEnv(undefined, 1000);
+    approve(env, 'x');
+    const early = env.ledger.reserve(req('x', 1));
+    env.now.t += 600;
+    const late = env.ledger.reserve(req('x', 1));
+    env.now.t += 500; // `early` has expired, `late` has not
+    await assert.rejects(
+      env.ledger.commitAllDurably([
+        { reservationId: late, releaseId: 'join-1/a' },
+        { reservationId: early, releaseId: 'join-1/b' },
+      ]),
+      /expired before commit/,
+    );
+    const charges = env.ledger.state('x').charges;
+    assert.deepEqual(
+      charges.map((c) => [c.reservationId, c.status]).sort(),
+      [
+        [early, 'refunded'],
+        [late, 'refunded'],
+      ].sort(),
+    );
+    assert.match(
+      charges.find((c) => c.reservationId === late)?.refundReason ?? '',
+      /another source of the query was refused/,
+    );
+    assert.equal(patients(env, 'x').spent.epsilon.exact, '0');
+    // Both in time: both committed, and committing again is idempotent.
+    const a = env.ledger.reserve(req('x', 1));
+    const b = env.ledger.reserve(req('x', '1/2'));
+    const items = [
+      { reservationId: a, releaseId: 'join-2/a' },
+      { reservationId: b, releaseId: 'join-2/b' },
+    ];
+    const committed = await env.ledger.commitAllDurably(items);
+    assert.deepEqual(
+      committed.map((c) => c.status),
+      ['committed', 'committed'],
+    );
+    assert.deepEqual(
+      (await env.ledger.commitAllDurably(items)).map((c) => c.releaseId),
+      ['join-2/a', 'join-2/b'],
+    );
+    assert.equal(patients(env, 'x').spent.epsilon.exact, '3/2');
+    consistent(env);
+  });
+
   test('access: members only, approved/running only, approved sources only; dissolution revokes pending commits', async () => {
     env = ledgerEnv();
     env.experiments.propose(who(env.policy, 'alice'), {
