@@ -14,6 +14,7 @@ import {
   closeAllEditors,
   openWorkbench,
   outputFrame,
+  paletteLists,
   quickInput,
   runCommand,
   shot,
@@ -51,6 +52,12 @@ test('an address from another kernel in the Interactive Window is never drawn', 
       .getByText(/"Request Review" on this cell/)
       .first(),
   ).toBeVisible({ timeout: 30_000 });
+  // With the keyboard in the window's input box, the cell commands are still in the palette.
+  await input.click();
+  expect(
+    await paletteLists(page, 'Privet: Request Review', 30_000),
+    'Request Review is listed while the Interactive Window is the active editor',
+  ).toBe(true);
   const seen = await leakSeen(page);
   expect(seen.withheld, `the watcher ran in the output frame: ${seen.frames}`).toBe(true);
   expect(seen.leaked, 'the streamed address was never in any frame').toBe(false);

@@ -33,6 +33,19 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await (await paletteRow(page, title, 90_000, 3000)).click();
 }
 
+/** Whether the palette lists the command `title` within `ms` (closed again either way; nothing runs). */
+export async function paletteLists(page: Page, title: string, ms: number): Promise<boolean> {
+  let listed = true;
+  try {
+    await paletteRow(page, title, ms, 2000);
+  } catch {
+    listed = false;
+  }
+  const input = page.locator('.quick-input-widget input');
+  if (await input.isVisible()) await page.keyboard.press('Escape');
+  return listed;
+}
+
 /**
  * Runs a command through the palette if it is listed within `ms` (commands with a `when` clause are
  * listed only in their context); returns whether it ran.
