@@ -49,6 +49,10 @@ function notebook(path: string): unknown {
   return { uri: new FileUri(path), getCells: () => [], metadata: {} };
 }
 
+/** A signed-in analyst in exp1 on the gateway `g`. */
+const analystOn = (g: ReturnType<typeof gateway>) =>
+  ({ client: g.client, user: 'ana', roles: ['analyst'], experiment: 'exp1' }) as never;
+
 /** Lets pending promises run. */
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
@@ -56,12 +60,7 @@ describe('Export Approved Results', () => {
   it('shows progress and runs one export per notebook at a time; other notebooks meanwhile', async () => {
     fake.settings.set('privet.export.saveWithoutAsking', true);
     const g = gateway();
-    const signedIn = {
-      client: g.client,
-      user: 'ana',
-      roles: ['analyst'],
-      experiment: 'exp1',
-    } as never;
+    const signedIn = analystOn(g);
     const study = notebook('/work/study.ipynb');
     try {
       fake.shownProgress.length = 0;
@@ -95,12 +94,7 @@ describe('Export Approved Results', () => {
 
   it('refuses nothing while a Save dialog is open, and one file is written by one export', async () => {
     const g = gateway();
-    const signedIn = {
-      client: g.client,
-      user: 'ana',
-      roles: ['analyst'],
-      experiment: 'exp1',
-    } as never;
+    const signedIn = analystOn(g);
     // The user takes a while to choose where to save the first notebook's bundle.
     let choose: (uri: unknown) => void = () => undefined;
     const shared = new FileUri('/work/shared.privet-export.json');
