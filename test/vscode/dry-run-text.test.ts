@@ -5,19 +5,24 @@ import { describeColumns } from '@privet/core/dpsql/describe';
 import { avgAge, count, plan } from '../core/dpsql/plans.js';
 import { dryRunText, unaffordable } from '../../vscode-ext/src/notebook/outputs.js';
 
+/** The dry run the gateway would answer for `priced`, with these budget lines. */
+function dryRunOf<B>(priced: ReturnType<typeof priceDpPlan>, budget: B[]) {
+  return {
+    dryRun: true as const,
+    planHash: 'h',
+    mechanism: priced.mechanism,
+    alpha: 0.05,
+    cost: priced.cost,
+    columns: describeColumns(priced),
+    warnings: [],
+    budget,
+  };
+}
+
 describe('the hosts show it', () => {
   test('VS Code’s dry-run output gives an AVG’s ± per group size, not "depends on the data"', () => {
     const priced = priceDpPlan(plan([count(), avgAge()]), { epsilon: 1 });
-    const text = dryRunText({
-      dryRun: true,
-      planHash: 'h',
-      mechanism: priced.mechanism,
-      alpha: 0.05,
-      cost: priced.cost,
-      columns: describeColumns(priced),
-      warnings: [],
-      budget: [],
-    });
+    const text = dryRunText(dryRunOf(priced, []));
     assert.match(text, /a \(avg\): ± [\d.,]+ over 100 rows · .* over 10,000 rows at 95%/);
     assert.doesNotMatch(text, /depends on the data/);
   });
@@ -28,23 +33,14 @@ describe('a dry run the budget cannot pay', () => {
   function dryRun(left: { epsilon: string; delta: string }, affordable: boolean) {
     const amount = (exact: string) => ({ exact, text: exact, value: Number(exact) });
     const priced = priceDpPlan(plan([count()]), { epsilon: 0.5 });
-    return {
-      dryRun: true as const,
-      planHash: 'h',
-      mechanism: priced.mechanism,
-      alpha: 0.05,
-      cost: priced.cost,
-      columns: describeColumns(priced),
-      warnings: [],
-      budget: [
-        {
-          source: 'people',
-          remainingBefore: { epsilon: amount(left.epsilon), delta: amount(left.delta) },
-          cost: { epsilon: '0.5', delta: '0.000001' },
-          affordable,
-        },
-      ],
-    };
+    return dryRunOf(priced, [
+      {
+        source: 'people',
+        remainingBefore: { epsilon: amount(left.epsilon), delta: amount(left.delta) },
+        cost: { epsilon: '0.5', delta: '0.000001' },
+        affordable,
+      },
+    ]);
   }
 
   test('offers Run and Spend only when every budget can pay', () => {
