@@ -29,10 +29,13 @@ const CODE_ONLY = new Set([
 
 const KEY = String.raw`[A-Za-z_][\w.-]*`;
 
-/** The line without quoted text and without a trailing comment (brackets and colons in them do not count). */
+/**
+ * The line with quoted text blanked (same length, so columns still match) and without a trailing
+ * comment: brackets and colons in them do not count.
+ */
 function structural(line: string): string {
   return line
-    .replace(/'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"/g, (q) => q[0]! + '_'.repeat(q.length - 2) + q[0]!)
     .replace(/(^|\s)#.*$/, '$1')
     .trimEnd();
 }
@@ -130,6 +133,38 @@ export function hintFromLines(
   };
 }
 
+/** The parser's message when a `{` or `[` was left open on an earlier line (it points past it). */
+const UNCLOSED_FLOW =
+  /^Flow (map|sequence) in block collection must be sufficiently indented and end with a/;
+
+/** Column (0-based) of the last "[" or "{" left open on `code`, if more are opened than closed. */
+function unclosedColumn(code: string): number | undefined {
+  const open: number[] = [];
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (ch === '[' || ch === '{') open.push(i);
+    else if ((ch === ']' || ch === '}') && open.length > 0) open.pop();
+  }
+  return open.at(-1);
+}
+
+/**
+ * For the parser's "must … end with a }" error, which it reports on the line after the one that
+ * left the bracket open: the nearest earlier line with an unclosed "{" or "[", and where.
+ */
+function unclosedFlowLine(
+  lines: readonly string[],
+  index: number,
+): { line: number; column: number } | undefined {
+  for (let i = Math.min(index, lines.length) - 1; i >= 0; i--) {
+    const code = structural(lines[i]!);
+    const column = unclosedColumn(code);
+    if (column === undefined) continue;
+    return { line: i, column };
+  }
+  return undefined;
+}
+
 /** Drops the path segments the parser made of misread lines (a "key" holding spaces or colons). */
 function trimMisread(path: readonly (string | number)[]): (string | number)[] {
   const bad = path.findIndex((p) => typeof p === 'string' && /[\s:]/.test(p));
@@ -170,6 +205,20 @@ export function yamlErrorIssues(
       ? 'YAML syntax error: the file holds more than one YAML document'
       : `YAML syntax error: ${e.message.split('\n')[0]}`;
   const lines = source?.split(/\r?\n/);
+  const unclosed =
+    lines && UNCLOSED_FLOW.test(e.message) ? unclosedFlowLine(lines, line - 1) : undefined;
+  if (unclosed) {
+    const closer = lines![unclosed.line]![unclosed.column] === '{' ? '}' : ']';
+    const at = (lineCounter.lineStarts[unclosed.line] ?? 0) + unclosed.column;
+    return [
+      {
+        path: trimMisread(pathAtOffset(doc, at)).join('.'),
+        message: `YAML syntax error: the "${lines![unclosed.line]![unclosed.column]}" opened on this line is never closed`,
+        fix: `add "${closer}" at the end of its value on this line (or after its last item, if it spans several lines)`,
+        position: { file, line: unclosed.line + 1, column: unclosed.column + 1 },
+      },
+    ];
+  }
   const hint = lines && !CODE_ONLY.has(e.code) ? hintFromLines(lines, line - 1, path) : undefined;
   return [
     {
