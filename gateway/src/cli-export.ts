@@ -7,8 +7,8 @@
  */
 import sjson from 'secure-json-parse';
 import { filterWithLookups } from './export/lookups.js';
-import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileDurably } from './durable-file.js';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { loadPolicyFile } from './policy-file.js';
@@ -78,13 +78,6 @@ function readNotebookFile(file: string): unknown {
         : `${file}: is not valid JSON. ${fix}`,
     );
   }
-}
-
-/** Writes a file atomically (temp + rename). */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
 }
 
 /** Adds `privet export verify` and `privet export create`. */
@@ -213,7 +206,7 @@ export function addExportCommands(program: Command): void {
             { user: opts.user, roles: [...grant.roles] },
             ExportService.parse({ experiment: opts.experiment, name: opts.notebook, notebook }),
           );
-          writeAtomic(opts.out, JSON.stringify(bundle, null, 1) + '\n');
+          writeFileDurably(opts.out, JSON.stringify(bundle, null, 1) + '\n');
           const counts = bundle.manifest.outputs.reduce<Record<string, number>>(
             (m, l) => ({ ...m, [l.status]: (m[l.status] ?? 0) + 1 }),
             {},

@@ -5,8 +5,8 @@ import { Command, Option } from 'commander';
 import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
-import { issueTokens, parseDuration, revokeTokens, type IssuedTokens } from './http/tokens.js';
-import { auditTokenChangeIn } from './http/token-audit.js';
+import { parseDuration, type IssuedTokens } from './http/tokens.js';
+import { issueTokensRecorded, revokeTokensRecorded, withStateRecords } from './http/token-audit.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
@@ -160,16 +160,12 @@ token
         opts.state,
         'for a new gateway, run `privet publish` or `privet serve` with that --state first (they create it)',
       );
-      const issued = issueTokens(opts.state, opts.user, {
-        ttlMs: parseDuration(opts.ttl),
-        ...(opts.reset ? { reset: true } : {}),
-      });
-      auditTokenChangeIn(opts.state, 'cli', {
-        action: 'token.issued',
-        users: opts.user,
-        expiresAt: issued.expiresAt,
-        reset: issued.reset !== undefined,
-      });
+      const issued = withStateRecords(opts.state, (records) =>
+        issueTokensRecorded(records, 'cli', opts.state, opts.user, {
+          ttlMs: parseDuration(opts.ttl),
+          ...(opts.reset ? { reset: true } : {}),
+        }),
+      );
       for (const [user, value] of Object.entries(issued.tokens)) console.log(`${user}\t${value}`);
       console.error(`(valid until ${issued.expiresAt})`);
       if (issued.reset) reportReset(issued.reset, Object.keys(policy.users), opts.user);
@@ -185,8 +181,9 @@ token
   .requiredOption('--user <name...>', 'users whose tokens stop working')
   .action((opts: { state: string; user: string[] }) => {
     requireStateDir(opts.state, 'pass the --state folder of the gateway that issued the tokens');
-    const revoked = revokeTokens(opts.state, opts.user);
-    auditTokenChangeIn(opts.state, 'cli', { action: 'token.revoked', users: revoked });
+    const revoked = withStateRecords(opts.state, (records) =>
+      revokeTokensRecorded(records, 'cli', opts.state, opts.user),
+    );
     const without = opts.user.filter((u) => !revoked.includes(u));
     if (revoked.length > 0) console.log(`revoked the tokens of ${revoked.join(', ')}`);
     // A mistyped name must not look like success: the real user's token would still work.

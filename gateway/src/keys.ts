@@ -1,20 +1,14 @@
 /**
  * The gateway's master key: 32 bytes from the CSPRNG, kept in `<stateDir>/master.key` (mode 0600),
- * created on first use with an exclusive open so two processes cannot race to different keys.
+ * created on first use (written whole, then linked into place) so two processes cannot race to
+ * different keys or read a half-written one.
  * It never leaves this process: not in manifests, responses or error messages. Token keys are
  * derived from it per column (core/src/mask/keys.ts); rotating it (deleting the file) changes
  * every token at the next publish.
  */
-import {
-  chmodSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeSync,
-  closeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createFileOnce } from './durable-file.js';
 
 /** Master key length in bytes (256 bits). */
 export const MASTER_KEY_BYTES = 32;
@@ -45,19 +39,13 @@ function readKey(path: string): Uint8Array {
 export function loadOrCreateMasterKey(stateDir: string): Uint8Array {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const path = masterKeyPath(stateDir);
-  let fd: number;
   try {
-    fd = openSync(path, 'wx', 0o600);
+    return readKey(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readKey(path);
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  try {
-    const key = globalThis.crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
-    writeSync(fd, key);
-    chmodSync(path, 0o600);
-    return key;
-  } finally {
-    closeSync(fd);
-  }
+  // Written whole and fsynced before its name appears: a concurrent starter never reads a partial
+  // key, and of two starters racing here one key wins and both use it.
+  const key = globalThis.crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
+  return createFileOnce(path, key) ? key : readKey(path);
 }

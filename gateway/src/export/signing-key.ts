@@ -2,27 +2,17 @@
 // check a bundle offline. The private key is created on first use and written atomically: a
 // 0600 temp file is fully written and fsynced, then hard-linked to `<state>/signing.key`. link()
 // fails if the name exists, so two processes racing to create the key both end up using the one
-// that won, and a crash never leaves a half-written key behind.
+// that won, and a crash never leaves a half-written key behind (see ../durable-file.ts).
 import {
   createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
-  randomUUID,
   type KeyObject,
 } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createFileOnce } from '../durable-file.js';
 
 /** The gateway's export signing key. */
 export interface SigningKey {
@@ -99,21 +89,7 @@ export function loadOrCreateSigningKey(stateDir: string): SigningKey {
   const path = signingKeyPath(stateDir);
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, pem);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(tmp);
-  }
+  createFileOnce(path, pem); // false: another process created it first, and its key is read
   const key = readSigningKey(stateDir);
   if (!key) throw new Error(`signing key ${path} vanished while it was created. Fix: try again`);
   return key;

@@ -23,8 +23,8 @@ import { publishViews, viewFiles } from '../publish/index.js';
 import { settleSwap } from '../publish/layout.js';
 import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { fastifyClientError, HttpError } from './errors.js';
-import { issueTokens } from './tokens.js';
-import { auditTokenChange } from './token-audit.js';
+import type { IssuedTokens } from './tokens.js';
+import { issueTokensRecorded } from './token-audit.js';
 import { listViews, staleDefinition, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
@@ -392,22 +392,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await app.close(); // the onClose hook closes the services
     throw listenError(error, host, options.port ?? 0);
   }
-  let issued: ReturnType<typeof issueTokens>;
+  let issued: IssuedTokens;
   try {
-    issued = issueTokens(options.stateDir, options.issueTokensFor ?? [], {
-      ...(options.tokenTtlMs ? { ttlMs: options.tokenTtlMs } : {}),
-    });
+    issued = issueTokensRecorded(
+      services,
+      'gateway',
+      options.stateDir,
+      options.issueTokensFor ?? [],
+      {
+        ...(options.tokenTtlMs ? { ttlMs: options.tokenTtlMs } : {}),
+      },
+    );
   } catch (error) {
     await app.close();
     throw error;
   }
   reloadTokens();
-  auditTokenChange(services, 'gateway', {
-    action: 'token.issued',
-    users: options.issueTokensFor ?? [],
-    expiresAt: issued.expiresAt,
-    reset: false,
-  });
   later.retention = scheduleRetention({
     experiments: services.experiments,
     audit: services.audit,

@@ -1,10 +1,13 @@
 // Why: bearer tokens decide who every later audit entry is recorded as, so issuing and revoking
 // them is on the record too: which users, until when, and whether the file was reset (never a
-// token value or hash).
+// token value or hash). Each change of tokens.json runs inside a write transaction of the state
+// database that also appends its audit entry: token writers of every process (CLI and gateway)
+// queue on that lock, so none reads the file, waits, and writes back a revoked token.
 import type { JsonValue } from '@privet/core/record/index';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/log.js';
 import { immediate, openDurableDb, type Db } from '../audit/sqlite.js';
+import { issueTokens, revokeTokens, type IssuedTokens, type IssueOptions } from './tokens.js';
 
 /** What changed in the token file. */
 export type TokenChange =
@@ -12,11 +15,7 @@ export type TokenChange =
   | { action: 'token.revoked'; users: readonly string[] };
 
 /** Appends one audit entry for `change` by `actor` (e.g. "cli", "gateway"); nothing when no user. */
-export function auditTokenChange(
-  records: { db: Db; audit: AuditLog },
-  actor: string,
-  change: TokenChange,
-): void {
+function auditTokenChange(records: TokenRecords, actor: string, change: TokenChange): void {
   if (change.users.length === 0) return;
   const details: { [key: string]: JsonValue } =
     change.action === 'token.issued'
@@ -27,12 +26,65 @@ export function auditTokenChange(
   );
 }
 
-/** `auditTokenChange` on the state database in `stateDir` (for the CLI, which has no services). */
-export function auditTokenChangeIn(stateDir: string, actor: string, change: TokenChange): void {
-  if (change.users.length === 0) return;
+/** The records a token change is written to (the state database and its audit log). */
+export interface TokenRecords {
+  db: Db;
+  audit: AuditLog;
+}
+
+/** Runs `apply` (a change of tokens.json) and audits it, in one write transaction of `records.db`. */
+function recordedChange<T>(
+  records: TokenRecords,
+  actor: string,
+  apply: () => { value: T; change: TokenChange },
+): T {
+  return immediate(records.db, () => {
+    const { value, change } = apply();
+    auditTokenChange(records, actor, change);
+    return value;
+  });
+}
+
+/** Issues tokens for `users` and audits it, serialized with every other token writer. */
+export function issueTokensRecorded(
+  records: TokenRecords,
+  actor: string,
+  stateDir: string,
+  users: readonly string[],
+  options: IssueOptions = {},
+): IssuedTokens {
+  return recordedChange(records, actor, () => {
+    const issued = issueTokens(stateDir, users, options);
+    return {
+      value: issued,
+      change: {
+        action: 'token.issued',
+        users,
+        expiresAt: issued.expiresAt,
+        reset: issued.reset !== undefined,
+      },
+    };
+  });
+}
+
+/** Revokes the tokens of `users` and audits it, serialized with every other token writer. */
+export function revokeTokensRecorded(
+  records: TokenRecords,
+  actor: string,
+  stateDir: string,
+  users: readonly string[],
+): string[] {
+  return recordedChange(records, actor, () => {
+    const revoked = revokeTokens(stateDir, users);
+    return { value: revoked, change: { action: 'token.revoked', users: revoked } };
+  });
+}
+
+/** Runs `use` on the records of the state database in `stateDir` (for the CLI, which has no services). */
+export function withStateRecords<T>(stateDir: string, use: (records: TokenRecords) => T): T {
   const db = openDurableDb(join(stateDir, 'privet.db'));
   try {
-    auditTokenChange({ db, audit: new AuditLog(db) }, actor, change);
+    return use({ db, audit: new AuditLog(db) });
   } finally {
     db.close();
   }

@@ -4,8 +4,9 @@
  * CSPRNG values and expire (12 hours by default), so a leaked start link stops working.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { writeFileDurably } from '../durable-file.js';
 
 const TOKEN_PREFIX = 'pvt_';
 
@@ -128,18 +129,10 @@ function asideName(path: string, now: number): string {
   return aside;
 }
 
-/** Writes the store atomically (temp file, then rename), readable by its owner only. */
+/** Writes the store atomically and durably (temp file, fsync, rename), readable by its owner only. */
 function writeTokenStore(stateDir: string, store: TokenStore): void {
   mkdirSync(stateDir, { recursive: true });
-  const path = storePath(stateDir);
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify(store, null, 2), { mode: 0o600 });
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
+  writeFileDurably(storePath(stateDir), JSON.stringify(store, null, 2), 0o600);
 }
 
 /** Settings of `issueTokens`. */
@@ -178,6 +171,8 @@ function resetStore(path: string, now: number): IssuedTokens['reset'] {
 
 /**
  * Issues fresh tokens for `users`, replacing theirs (with `reset`: replacing every stored token).
+ * Not serialized with other processes: the CLI and the gateway call it through
+ * `issueTokensRecorded` (token-audit.ts), which holds the state database's write lock.
  * Throws TokenStoreError, naming the file but none of its contents, when tokens.json is malformed.
  */
 export function issueTokens(
@@ -204,7 +199,8 @@ export function issueTokens(
 /**
  * Removes the tokens of `users` (e.g. people removed from the policy, or a token that leaked);
  * a running gateway re-reads the file, so they stop working at once. Returns the users that had
- * one. A malformed token file is refused and left as it is, as by `issueTokens`.
+ * one. A malformed token file is refused and left as it is, as by `issueTokens`. Callers outside
+ * tests go through `revokeTokensRecorded`, which serializes it with every other token writer.
  */
 export function revokeTokens(stateDir: string, users: readonly string[]): string[] {
   const store = readCheckedStore(storePath(stateDir));

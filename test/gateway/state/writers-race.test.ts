@@ -1,0 +1,101 @@
+/**
+ * State files written by several processes at once: a revocation is never undone by a token issued
+ * concurrently (token writers queue on the state database's lock), and processes starting together
+ * on a new state folder all read the one master key, none a half-written file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyAuditDb } from '../../../gateway/src/audit/index.js';
+
+const CHILD = fileURLToPath(new URL('./writer-child.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface ChildOutput {
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
+
+/** Starts the child script with `args`; resolves to its JSON line (rejects after 60 s). */
+function child(args: string[]): Promise<ChildOutput> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      ['--conditions=privet-source', '--import', 'tsx', CHILD, ...args],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').at(-1) ?? '';
+      try {
+        resolve(JSON.parse(line) as ChildOutput);
+      } catch {
+        reject(new Error(`child exited ${code} without a result: ${err.slice(0, 2000)}`));
+      }
+    });
+  });
+}
+
+/** A start time far enough ahead for every child to have loaded its modules. */
+function startSoon(): string {
+  return String(Date.now() + 4000);
+}
+
+test(
+  'a token revoked while another process issues tokens stays revoked',
+  { timeout: 120_000 },
+  async () => {
+    const state = mkdtempSync(join(tmpdir(), 'privet-token-race-'));
+    try {
+      const start = startSoon();
+      const [issuer, revoker] = await Promise.all([
+        child(['issuer', state, start]),
+        child(['revoker', state, start]),
+      ]);
+      assert.deepEqual(issuer, { ok: true, value: 'done' });
+      assert.deepEqual(revoker, { ok: true, value: { undone: 0 } });
+      assert.deepEqual(
+        readdirSync(state).filter((f) => f.startsWith('tokens.json')),
+        ['tokens.json'],
+        'no temp file left',
+      );
+      const verified = await verifyAuditDb(join(state, 'privet.db'));
+      assert.equal(verified.ok, true, verified.message);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'processes creating the master key together all get the one key',
+  { timeout: 120_000 },
+  async () => {
+    for (let round = 0; round < 3; round++) {
+      const state = mkdtempSync(join(tmpdir(), 'privet-key-race-'));
+      try {
+        const start = startSoon();
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () => child(['master-key', state, start])),
+        );
+        for (const r of results) assert.equal(r.ok, true, r.error);
+        const keys = new Set(results.map((r) => r.value));
+        assert.equal(keys.size, 1, 'one key');
+        assert.match(String([...keys][0]), /^[0-9a-f]{64}$/);
+        assert.deepEqual(readdirSync(state), ['master.key'], 'no temp file left');
+      } finally {
+        rmSync(state, { recursive: true, force: true });
+      }
+    }
+  },
+);
