@@ -6,14 +6,40 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Flushes a file or folder to disk (fsync). */
-export function fsyncPath(path: string): void {
+/** Flushes a file's data and size to disk (the whole file, once it is written). */
+export function fsyncFile(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Flushes a folder's entries (files created, renamed or removed in it) to disk. Platforms that
+ * cannot open or fsync a folder (Windows) are skipped: there, renames are journaled by the OS.
+ */
+export function fsyncDir(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if (skippable(err)) return;
+    throw err;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    if (!skippable(err)) throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function skippable(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EISDIR' || code === 'EPERM' || code === 'EINVAL';
 }
 
 /** Writes `data` to a new temp file next to `path` (exclusive, `mode`), fsynced; returns its name. */
@@ -41,7 +67,7 @@ export function writeFileDurably(path: string, data: string | Uint8Array, mode =
     rmSync(temp, { force: true });
     throw error;
   }
-  fsyncPath(dirname(path));
+  fsyncDir(dirname(path));
 }
 
 /**
@@ -58,6 +84,6 @@ export function createFileOnce(path: string, data: string | Uint8Array, mode = 0
   } finally {
     rmSync(temp, { force: true });
   }
-  fsyncPath(dirname(path));
+  fsyncDir(dirname(path));
   return true;
 }

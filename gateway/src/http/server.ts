@@ -25,6 +25,7 @@ import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { fastifyClientError, HttpError } from './errors.js';
 import type { IssuedTokens } from './tokens.js';
 import { issueTokensRecorded } from './token-audit.js';
+import { recoverPublishState } from '../publish/recover.js';
 import { listViews, staleDefinition, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
@@ -365,6 +366,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       `cannot issue tokens for ${unknown.join(', ')}: not users in ${options.policyPath}. Fix: declare them under users`,
     );
   mkdirSync(options.stateDir, { recursive: true });
+  // A publish killed mid-batch is finished before any view is served (none if a publish runs now).
+  const publishRecovery = recoverPublishState(options.stateDir);
   const services = openServices({
     dbPath: join(options.stateDir, 'privet.db'),
     policy: loaded.policy,
@@ -378,6 +381,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw error;
   }
   const { app, reloadTokens, flushAudit } = built;
+  if (publishRecovery.state === 'recovered' && publishRecovery.finished.length > 0)
+    app.log.warn(`finished an interrupted publish of ${publishRecovery.finished.join(', ')}`);
   // Hooks are added before listening (Fastify refuses them after); retention starts once bound.
   const later: { retention?: ReturnType<typeof scheduleRetention> } = {};
   app.addHook('onClose', async () => {

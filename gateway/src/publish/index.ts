@@ -1,8 +1,9 @@
 /**
  * `publish`: materializes every masked and synthetic view of the policy as Parquet + Arrow IPC +
  * manifest (synthetic views also get fidelity.json/.svg). All requested views are staged and
- * verified first; only when every one passed are they swapped in (each by atomic renames), so a
- * failing view leaves every previously published version intact and no temporary folders behind.
+ * verified first; only when every one passed are they fsynced and swapped in (each by atomic
+ * renames, the batch journaled so that recovery finishes one a crash interrupted), so a failing
+ * view leaves every previously published version intact and no temporary folders behind.
  * Synthetic views charge their source's publication budget: reserved before synthesis, committed
  * after staging and before the swap, refunded on failure. A synthetic view whose inputs (view and
  * column declarations, source version) are unchanged is kept as is and charged nothing. Every
@@ -12,15 +13,7 @@
  * put back to their previous version.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MaskedView, Policy, SyntheticView, ViewManifest } from '@privet/core';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
@@ -41,14 +34,9 @@ import { parquetToArrowStream } from './arrow.js';
 import { PublishError } from './errors.js';
 import { sourceVersion } from './source-version.js';
 import { auditPublishFailure, type AuditedView } from './failure.js';
-import {
-  acquirePublishLock,
-  readManifest,
-  recoverViews,
-  swapInBatch,
-  viewFiles,
-  viewsDir,
-} from './layout.js';
+import { readManifest, recoverViews, swapInBatch, viewFiles, viewsDir } from './layout.js';
+import { writeFileDurably } from '../durable-file.js';
+import { acquirePublishLock } from './lock.js';
 import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
 import { buildIdentifierIndex, verifyParquet } from './verify.js';
@@ -200,12 +188,15 @@ function refreshKeptManifest(
       : {}),
   };
   const path = viewFiles(stateDir, m.view).manifest;
-  writeFileSync(`${path}.tmp`, JSON.stringify(updated, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeFileDurably(path, JSON.stringify(updated, null, 2) + '\n', 0o644);
   return updated;
 }
 
-/** Publishes the policy's masked and synthetic views into `<stateDir>/views/`; all or nothing. */
+/**
+ * Publishes the policy's masked and synthetic views into `<stateDir>/views/`; all or nothing, a
+ * crash included: the swap is journaled (journal.ts) and the next publish, or the gateway's start
+ * (recover.ts), finishes an interrupted batch.
+ */
 export async function publishViews(options: PublishOptions): Promise<PublishResult[]> {
   const { policy, stateDir } = options;
   const selected = selectViews(policy, options.viewNames);
@@ -453,6 +444,8 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
       );
       progress({ view: s.view, step: 'charged', rows: s.result.rows });
     }
+    // Journaled: a crash from here on is rolled forward by recovery (journal.ts), so every entry
+    // written above then names the live version.
     swapInBatch(stateDir, staged, randomUUID().replaceAll('-', ''));
     audited.length = 0; // every audited version is live now: nothing left to correct
     for (const s of staged) {

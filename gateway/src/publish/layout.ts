@@ -1,24 +1,20 @@
 /**
  * Where published views live, and how a new version replaces the old one atomically:
  * `<stateDir>/views/<view>/{data.parquet,data.arrows,manifest.json}`. A version is built in
- * `views/.tmp-<view>-*` and swapped in with two renames (old → `.old-<view>-*`, new → `<view>`);
- * the old ones are deleted once every view of the batch is in place, and put back if a later view
- * cannot be swapped in. A crash between the two renames leaves no `<view>` but an `.old-` folder,
- * which `recoverViews` renames back, so readers only ever see a complete version. Dot-prefixed
- * folders are never views.
+ * `views/.tmp-<view>-*`, fsynced, and swapped in with two renames (old → `.old-<view>-*`, new →
+ * `<view>`); the old ones are deleted once every view of the batch is in place, and a failed swap
+ * puts the batch back. A journal written before the first rename (journal.ts) lets `recoverViews`
+ * finish a batch a crash interrupted, so after recovery either the whole batch is live or none of
+ * it was touched; without a journal, an `.old-` folder with no `<view>` is renamed back, so readers
+ * only ever see a complete version. Dot-prefixed folders are never views.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { ViewManifest } from '@privet/core';
 import { PublishError } from './errors.js';
+import { fsyncDir } from '../durable-file.js';
+import { fsyncStaged } from './fsync.js';
+import { journalPath, removeJournal, rollForward, writeJournal } from './journal.js';
 
 /** The files of one published view. */
 export interface ViewFiles {
@@ -55,27 +51,37 @@ export function readManifest(stateDir: string, view: string): ViewManifest | und
 }
 
 /**
- * Repairs the views folder after a crash: restores an `.old-` version whose swap did not finish
- * and removes leftover `.tmp-` and `.old-` folders. Call only while holding the publish lock.
+ * Repairs the views folder after a crash: finishes a batch whose journal is there (every view of
+ * it goes live, see journal.ts), restores an `.old-` version whose swap did not finish and removes
+ * leftover `.tmp-` and `.old-` folders. Returns the views a journal moved into place. Call only
+ * while holding the publish lock (recover.ts takes it for a gateway start).
  */
-export function recoverViews(stateDir: string): void {
+export function recoverViews(stateDir: string): string[] {
   const root = viewsDir(stateDir);
-  if (!existsSync(root)) return;
+  if (!existsSync(root)) return [];
+  const finished = rollForward(root);
+  let renamed = false;
   for (const name of readdirSync(root)) {
     const old = /^\.old-([a-z][a-z0-9_]*)-[A-Za-z0-9]+$/.exec(name);
-    if (old?.[1] && !existsSync(join(root, old[1])))
+    if (old?.[1] && !existsSync(join(root, old[1]))) {
       renameSync(join(root, name), join(root, old[1]));
+      renamed = true;
+    }
   }
+  if (renamed) fsyncDir(root);
   for (const name of readdirSync(root)) {
     if (name.startsWith('.tmp-') || name.startsWith('.old-'))
       rmSync(join(root, name), { recursive: true, force: true });
   }
+  return finished;
 }
 
 /** A view just moved into place; its previous version (if any) waits in `old` until the batch ends. */
 export interface SwappedView {
   view: string;
   live: string;
+  /** The staged folder it came from (an undo moves it back there). */
+  staged: string;
   old?: string;
 }
 
@@ -121,15 +127,17 @@ export function swapIn(
     }
     throw err;
   }
-  return hadOld ? { view, live, old } : { view, live };
+  return hadOld ? { view, live, staged: stagedDir, old } : { view, live, staged: stagedDir };
 }
 
-/** Puts a swapped view's previous version back (or removes the view if it had none). */
-function undoSwap(stateDir: string, swapped: SwappedView, suffix: string): void {
-  const trash = join(viewsDir(stateDir), `.tmp-${swapped.view}-undo-${suffix}`);
-  renameSync(swapped.live, trash);
+/**
+ * Puts a swapped view's previous version back (or removes the view if it had none): the exact
+ * reverse of swapIn, so the new version is back in its staged folder (the caller deletes it) and a
+ * crash halfway leaves a state the batch journal can still roll forward.
+ */
+function undoSwap(swapped: SwappedView): void {
+  renameSync(swapped.live, swapped.staged);
   if (swapped.old) renameSync(swapped.old, swapped.live);
-  rmSync(trash, { recursive: true, force: true });
 }
 
 /** Deletes the previous versions once every view of a batch is in place (leftovers: recoverViews). */
@@ -145,36 +153,75 @@ function dropPrevious(swapped: readonly SwappedView[]): void {
 }
 
 /**
- * Swaps every staged view in, in order. If one cannot be, the ones before it are put back and a
- * PublishError names it; the previous versions are deleted only once all are in place.
+ * Swaps every staged view (folders inside the views folder) in, in order, after flushing them to
+ * disk and writing the batch journal. If one cannot be, the ones before it are put back, the
+ * journal is removed (so recovery does not roll the batch forward over the failure the caller
+ * audits) and a PublishError names it; the previous versions are deleted only once all are in place.
  */
 export function swapInBatch(
   stateDir: string,
   staged: readonly { view: string; dir: string }[],
   suffix: string,
 ): void {
+  if (staged.length === 0) return;
+  const root = viewsDir(stateDir);
+  mkdirSync(root, { recursive: true });
+  for (const s of staged) {
+    try {
+      fsyncStaged(s.dir);
+    } catch (err) {
+      throw unflushedError(root, s.view, s.dir, err);
+    }
+  }
+  try {
+    // Also makes the staged folders' own entries durable: writeJournal fsyncs the views folder.
+    writeJournal(
+      root,
+      staged.map((s) => ({
+        view: s.view,
+        staged: basename(s.dir),
+        old: `.old-${s.view}-${suffix}`,
+      })),
+    );
+  } catch (err) {
+    rmSync(journalPath(root), { force: true }); // nothing was swapped: no batch to finish
+    throw err;
+  }
   const done: SwappedView[] = [];
   for (const s of staged) {
     try {
       done.push(swapIn(stateDir, s.view, s.dir, suffix));
     } catch (err) {
-      throw swapError(stateDir, s.view, err, undoSwaps(stateDir, done, suffix));
+      const stuck = undoSwaps(done);
+      removeJournal(root);
+      throw swapError(stateDir, s.view, err, stuck);
     }
   }
+  fsyncDir(root);
+  removeJournal(root);
   dropPrevious(done);
 }
 
 /** Undoes swaps, last first; returns the views whose previous version could not be put back. */
-function undoSwaps(stateDir: string, done: readonly SwappedView[], suffix: string): string[] {
+function undoSwaps(done: readonly SwappedView[]): string[] {
   const stuck: string[] = [];
   for (const s of [...done].reverse()) {
     try {
-      undoSwap(stateDir, s, suffix);
+      undoSwap(s);
     } catch {
       stuck.push(s.view);
     }
   }
   return stuck;
+}
+
+function unflushedError(root: string, view: string, dir: string, err: unknown): PublishError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new PublishError(
+    view,
+    `could not be moved into place (its staged folder ${dir} could not be flushed to disk: ${why}); nothing of this publish was swapped in and the previous versions stay published`,
+    `make sure nothing deletes or changes ${join(root, '.tmp-*')} folders while a publish runs and the disk is writable, then publish again`,
+  );
 }
 
 function swapError(stateDir: string, view: string, err: unknown, stuck: string[]): PublishError {
@@ -188,38 +235,4 @@ function swapError(stateDir: string, view: string, err: unknown, stuck: string[]
     `could not be moved into place (${why}); ${kept}`,
     `make sure ${join(viewsDir(stateDir), view)} is absent or a folder the gateway may replace (not a file or a broken link) and the disk is writable, then publish again`,
   );
-}
-
-/**
- * Takes the publish lock of a state folder (`views/.lock`, holding the owner's pid) and returns
- * its release function. A lock left by a dead process is taken over.
- */
-export function acquirePublishLock(stateDir: string): () => void {
-  const root = viewsDir(stateDir);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  const path = join(root, '.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return () => rmSync(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) break;
-      if (owner === process.pid) break;
-      rmSync(path, { force: true });
-    }
-  }
-  throw new Error(
-    `another publish is running on ${stateDir} (lock ${path}). Fix: wait for it to finish; if no publish is running, delete the lock file`,
-  );
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

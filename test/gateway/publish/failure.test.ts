@@ -126,8 +126,8 @@ describe('a publish failing after its audit entries', () => {
     dirs.push(dir);
     await publish(policyPath, stateDir);
     const before = ['people_masked', 'people_later'].map((v) => snapshot(stateDir, v));
-    // Something deletes people_later's staged folder (a temp cleaner, a steward): its swap fails
-    // between the two renames, after people_masked was swapped in.
+    // Something deletes people_later's staged folder (a temp cleaner, a steward): flushing it to
+    // disk before the swap fails, so nothing is renamed.
     const removeStaged = (e: PublishProgress) => {
       if (e.view !== 'people_later' || e.step !== 'staged') return;
       const root = viewsDir(stateDir);
