@@ -3,8 +3,18 @@
 // fsynced, then renamed (replace) or hard-linked (create once: link fails if the name exists, so two
 // processes racing to create it converge on one), and the folder is fsynced so the name survives.
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Flushes a file's data and size to disk (the whole file, once it is written). */
 export function fsyncFile(path: string): void {
@@ -42,8 +52,39 @@ function skippable(err: unknown): boolean {
   return code === 'EISDIR' || code === 'EPERM' || code === 'EINVAL';
 }
 
+/** Temp files of `path` older than this were left by a crash (a write takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+
+/**
+ * Deletes temp files of `path` (`<name>.<uuid>.tmp`) that a crash left behind: between the write
+ * and the rename, or, for createFileOnce, between the link and the unlink (then it is a second copy
+ * of a key). Only those older than a minute, so a concurrent writer's temp file is never touched.
+ */
+export function removeStaleTemps(path: string, now = Date.now()): void {
+  const dir = dirname(path);
+  const name = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${name}\\.[0-9a-f-]{36}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const name of names) {
+    if (!pattern.test(name)) continue;
+    const temp = join(dir, name);
+    try {
+      if (now - statSync(temp).mtimeMs > STALE_TEMP_MS) rmSync(temp, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 /** Writes `data` to a new temp file next to `path` (exclusive, `mode`), fsynced; returns its name. */
 function writeTemp(path: string, data: string | Uint8Array, mode: number): string {
+  removeStaleTemps(path);
   const temp = `${path}.${randomUUID()}.tmp`;
   const fd = openSync(temp, 'wx', mode);
   try {

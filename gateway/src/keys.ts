@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFileOnce } from './durable-file.js';
+import { createFileOnce, removeStaleTemps } from './durable-file.js';
 
 /** Master key length in bytes (256 bits). */
 export const MASTER_KEY_BYTES = 32;
@@ -39,6 +39,7 @@ function readKey(path: string): Uint8Array {
 export function loadOrCreateMasterKey(stateDir: string): Uint8Array {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const path = masterKeyPath(stateDir);
+  removeStaleTemps(path); // a copy of the key left by a crash while it was created
   try {
     return readKey(path);
   } catch (err) {

@@ -12,7 +12,7 @@ import {
 } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFileOnce } from '../durable-file.js';
+import { createFileOnce, removeStaleTemps } from '../durable-file.js';
 
 /** The gateway's export signing key. */
 export interface SigningKey {
@@ -83,6 +83,7 @@ export function readSigningKey(stateDir: string): SigningKey | undefined {
 
 /** Reads the signing key, creating it (Ed25519, 0600, atomically) if the state folder has none. */
 export function loadOrCreateSigningKey(stateDir: string): SigningKey {
+  removeStaleTemps(signingKeyPath(stateDir)); // a copy of the key left by a crash while it was created
   const existing = readSigningKey(stateDir);
   if (existing) return existing;
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });

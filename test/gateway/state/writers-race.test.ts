@@ -1,16 +1,19 @@
 /**
  * State files written by several processes at once: a revocation is never undone by a token issued
  * concurrently (token writers queue on the state database's lock), and processes starting together
- * on a new state folder all read the one master key, none a half-written file.
+ * on a new state folder all read the one master key, none a half-written file; a key's temp copy
+ * left by a crash is cleaned up.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyAuditDb } from '../../../gateway/src/audit/index.js';
+import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
 
 const CHILD = fileURLToPath(new URL('./writer-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -99,3 +102,23 @@ test(
     }
   },
 );
+
+test('temp copies a crash left next to a key are deleted at the next start; a fresh one is not', () => {
+  const state = mkdtempSync(join(tmpdir(), 'privet-key-temps-'));
+  try {
+    const key = loadOrCreateMasterKey(state);
+    const old = join(state, `master.key.${randomUUID()}.tmp`);
+    const fresh = join(state, `master.key.${randomUUID()}.tmp`);
+    const other = join(state, `tokens.json.${randomUUID()}.tmp`);
+    for (const f of [old, fresh, other]) writeFileSync(f, key);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(old, anHourAgo, anHourAgo);
+    utimesSync(other, anHourAgo, anHourAgo);
+    assert.deepEqual(loadOrCreateMasterKey(state), key);
+    assert.equal(existsSync(old), false, 'the stale copy is gone');
+    assert.equal(existsSync(fresh), true, 'a concurrent writer’s temp file is left alone');
+    assert.equal(existsSync(other), true, 'another file’s temp is not this loader’s business');
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+});
