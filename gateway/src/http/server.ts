@@ -25,7 +25,8 @@ import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { fastifyClientError, HttpError } from './errors.js';
 import type { IssuedTokens } from './tokens.js';
 import { issueTokensRecorded } from './token-audit.js';
-import { recoverPublishState } from '../publish/recover.js';
+import { recoverPublishStateAtStart } from '../publish/recover.js';
+import { PublishBusyError } from '../publish/lock.js';
 import { listViews, staleDefinition, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
@@ -316,6 +317,15 @@ export async function buildApp(
     }));
     try {
       return await publishing;
+    } catch (error) {
+      // Another process (a `privet publish` on this state folder) holds the publish lock.
+      if (error instanceof PublishBusyError)
+        throw new HttpError(
+          'conflict',
+          'another publish is running on this gateway’s state folder (e.g. a `privet publish` in a terminal)',
+          'wait for it to finish and try again',
+        );
+      throw error;
     } finally {
       publishing = undefined;
     }
@@ -367,7 +377,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     );
   mkdirSync(options.stateDir, { recursive: true });
   // A publish killed mid-batch is finished before any view is served (none if a publish runs now).
-  const publishRecovery = recoverPublishState(options.stateDir);
+  const publishRecovery = recoverPublishStateAtStart(options.stateDir);
   const services = openServices({
     dbPath: join(options.stateDir, 'privet.db'),
     policy: loaded.policy,
@@ -383,6 +393,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { app, reloadTokens, flushAudit } = built;
   if (publishRecovery.state === 'recovered' && publishRecovery.finished.length > 0)
     app.log.warn(`finished an interrupted publish of ${publishRecovery.finished.join(', ')}`);
+  if (publishRecovery.state !== 'recovered')
+    app.log.warn(
+      `published views were not checked for an interrupted publish: ${publishRecovery.message}`,
+    );
   // Hooks are added before listening (Fastify refuses them after); retention starts once bound.
   const later: { retention?: ReturnType<typeof scheduleRetention> } = {};
   app.addHook('onClose', async () => {

@@ -60,13 +60,19 @@ export function rollForward(root: string): string[] {
     if (!existsSync(staged)) continue; // already live
     const live = join(root, e.view);
     const old = join(root, e.old);
-    if (existsSync(live)) {
-      // The previous version, not yet moved aside. (Both it and an `.old-` folder cannot exist
-      // under the journal's renames; if they do, the live one is not the batch's either way.)
-      if (existsSync(old)) rmSync(live, { recursive: true, force: true });
-      else renameSync(live, old);
+    try {
+      if (existsSync(live)) {
+        // The previous version, not yet moved aside. (Both it and an `.old-` folder cannot exist
+        // under the journal's renames; if they do, the live one is not the batch's either way.)
+        if (existsSync(old)) rmSync(live, { recursive: true, force: true });
+        else renameSync(live, old);
+      }
+      renameSync(staged, live);
+    } catch (err) {
+      throw new Error(
+        `could not finish the interrupted publish of view ${e.view} (${err instanceof Error ? err.message : String(err)}). Fix: make sure ${live} is absent or a folder the gateway may replace (not a file or a broken link) and the disk is writable, then publish again; to keep what each view shows now instead, delete ${path}`,
+      );
     }
-    renameSync(staged, live);
     moved.push(e.view);
   }
   fsyncDir(root);

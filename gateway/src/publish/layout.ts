@@ -15,6 +15,7 @@ import { PublishError } from './errors.js';
 import { fsyncDir } from '../durable-file.js';
 import { fsyncStaged } from './fsync.js';
 import { journalPath, removeJournal, rollForward, writeJournal } from './journal.js';
+import { removeLockLeftovers } from './lock.js';
 
 /** The files of one published view. */
 export interface ViewFiles {
@@ -73,6 +74,7 @@ export function recoverViews(stateDir: string): string[] {
     if (name.startsWith('.tmp-') || name.startsWith('.old-'))
       rmSync(join(root, name), { recursive: true, force: true });
   }
+  removeLockLeftovers(root);
   return finished;
 }
 
@@ -197,8 +199,14 @@ export function swapInBatch(
       throw swapError(stateDir, s.view, err, stuck);
     }
   }
-  fsyncDir(root);
-  removeJournal(root);
+  // Every view is live and audited as published: a failure from here on is no failed publish. A
+  // journal left behind is harmless (recovery finds its staged folders gone and removes it).
+  try {
+    fsyncDir(root);
+    removeJournal(root);
+  } catch {
+    // best effort, see above
+  }
   dropPrevious(done);
 }
 

@@ -17,6 +17,7 @@ import {
   linkSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -195,8 +196,29 @@ function writeDurably(path: string, text: string): void {
   try {
     writeSync(fd, text);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    unlinkQuietly(path);
+    throw err;
+  }
+  closeSync(fd);
+}
+
+/** Names of the lock's own temporary files (a record being linked, a stale lock renamed aside). */
+const LOCK_LEFTOVER = /^\.lock-(?:[0-9a-f-]{36}\.tmp|stale-[0-9a-f-]{36})$/;
+
+/**
+ * Deletes the lock's temporary files that a process killed while taking or clearing the lock left
+ * in `root`: only those older than a minute, so one being used right now is never touched.
+ */
+export function removeLockLeftovers(root: string, now = Date.now()): void {
+  for (const name of readdirSync(root)) {
+    if (!LOCK_LEFTOVER.test(name)) continue;
+    try {
+      if (now - statSync(join(root, name)).mtimeMs > 60_000) unlinkQuietly(join(root, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 }
 

@@ -8,7 +8,9 @@ import { acquirePublishLock, PublishBusyError } from './lock.js';
 
 /** What recoverPublishState did: the views an interrupted batch put live, or that a publish runs. */
 export type PublishRecovery =
-  { state: 'recovered'; finished: string[] } | { state: 'busy'; message: string };
+  | { state: 'recovered'; finished: string[] }
+  | { state: 'busy'; message: string }
+  | { state: 'failed'; message: string };
 
 /**
  * Repairs a state folder's published views after a crash (call once at gateway start, before
@@ -28,5 +30,19 @@ export function recoverPublishState(stateDir: string): PublishRecovery {
     return { state: 'recovered', finished: recoverViews(stateDir) };
   } finally {
     release();
+  }
+}
+
+/**
+ * recoverPublishState for a gateway start: a failure (a journal it cannot read, a folder it cannot
+ * write) is returned, not thrown, so the gateway still serves the complete versions on disk and
+ * logs what to fix; the next publish runs the same recovery and fails loudly if it still cannot.
+ */
+export function recoverPublishStateAtStart(stateDir: string): PublishRecovery {
+  try {
+    return recoverPublishState(stateDir);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { state: 'failed', message };
   }
 }

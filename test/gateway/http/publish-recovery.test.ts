@@ -1,15 +1,19 @@
 /**
  * A gateway starting on a state folder whose last publish was killed mid-batch finishes that batch
  * before serving: the staged version named by the batch journal goes live, and no journal, staging
- * or previous version is left.
+ * or previous version is left. A journal it cannot read does not stop the gateway from serving what
+ * is on disk. A publish requested while another process holds the publish lock is a 409.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import type { ApiError } from '@privet/core';
 import { join } from 'node:path';
 import { startGateway } from '../../../gateway/src/http/server.js';
 import { viewsDir } from '../../../gateway/src/publish/index.js';
-import { writeJournal } from '../../../gateway/src/publish/journal.js';
+import { journalPath, writeJournal } from '../../../gateway/src/publish/journal.js';
+import { acquirePublishLock } from '../../../gateway/src/publish/lock.js';
 import { startTestGateway } from './fixture.js';
 
 test('the gateway finishes an interrupted publish batch at start', async () => {
@@ -52,5 +56,60 @@ test('the gateway finishes an interrupted publish batch at start', async () => {
     }
   } finally {
     rmSync(t.dir, { recursive: true, force: true });
+  }
+});
+
+test('a batch journal that cannot be read is left for the steward; the gateway still starts', async () => {
+  const t = await startTestGateway();
+  const stateDir = join(t.dir, 'state');
+  try {
+    await t.gateway.close();
+    const root = viewsDir(stateDir);
+    writeFileSync(journalPath(root), '{ truncated');
+    const old = new Date(Date.now() - 3_600_000);
+    const leftovers = [`.lock-${randomUUID()}.tmp`, `.lock-stale-${randomUUID()}`];
+    for (const name of leftovers) {
+      writeFileSync(join(root, name), '{}');
+      utimesSync(join(root, name), old, old);
+    }
+    const gateway = await startGateway({
+      policyPath: join(t.dir, 'policy.yaml'),
+      stateDir,
+      port: 0,
+    });
+    try {
+      assert.equal((await fetch(`${gateway.url}/api/v1/health`)).status, 200);
+      assert.ok(existsSync(journalPath(root)), 'the journal is kept for the steward to look at');
+    } finally {
+      await gateway.close();
+    }
+    rmSync(journalPath(root));
+    const again = await startGateway({ policyPath: join(t.dir, 'policy.yaml'), stateDir, port: 0 });
+    await again.close();
+    assert.deepEqual(
+      readdirSync(root).filter((n) => n.startsWith('.')),
+      [],
+      'lock files a killed process left are swept',
+    );
+  } finally {
+    rmSync(t.dir, { recursive: true, force: true });
+  }
+});
+
+test('a publish while another process holds the publish lock is refused with 409', async () => {
+  const t = await startTestGateway();
+  try {
+    const release = acquirePublishLock(join(t.dir, 'state'));
+    try {
+      const r = await t.call('POST', '/api/v1/publish', { token: t.gateway.tokens.stu! });
+      assert.equal(r.status, 409, await r.clone().text());
+      const { error } = (await r.json()) as ApiError;
+      assert.match(error.message, /another publish is running/);
+      assert.match(error.fix, /wait for it to finish/);
+    } finally {
+      release();
+    }
+  } finally {
+    await t.stop();
   }
 });

@@ -1,8 +1,9 @@
 /**
  * A child process for the state-file race tests: `issuer` re-issues a token in a loop, `revoker`
  * issues, revokes and checks one user's token, `master-key` reads or creates the master key. All
- * start at the same instant (argv: role, state folder, start time in ms) and print one JSON line.
+ * start when the GO file appears (argv: role, state folder, GO path) and print one JSON line.
  */
+import { existsSync } from 'node:fs';
 import { readTokenStore, matchToken } from '../../../gateway/src/http/tokens.js';
 import {
   issueTokensRecorded,
@@ -11,10 +12,13 @@ import {
 } from '../../../gateway/src/http/token-audit.js';
 import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
 
-const [role, stateDir, startText, roundsText] = process.argv.slice(2);
+const [role, stateDir, go, roundsText] = process.argv.slice(2);
 const rounds = Number(roundsText ?? '60');
-const start = Number(startText);
-while (Date.now() < start); // a busy wait of at most the start delay, so all children start together
+const pause = new Int32Array(new SharedArrayBuffer(4));
+// All children start together: each says it is loaded, then waits (sleeping, not spinning) for the
+// parent to put the GO file in place once every child is.
+process.stdout.write('ready\n');
+for (let waited = 0; !existsSync(go!) && waited < 120_000; waited++) Atomics.wait(pause, 0, 0, 1);
 
 function run(): unknown {
   if (role === 'master-key') return Buffer.from(loadOrCreateMasterKey(stateDir!)).toString('hex');

@@ -8,7 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,18 +32,23 @@ interface ChildOutput {
   error?: string;
 }
 
-/** Starts the child script with `args`; resolves to its JSON line (rejects after 60 s). */
-function child(args: string[]): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--conditions=privet-source', '--import', 'tsx', CHILD, ...args],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+/** A started child: resolves `ready` once it has loaded, `result` with its JSON line (60 s cap). */
+function child(args: string[]): { ready: Promise<void>; result: Promise<ChildOutput> } {
+  const p = spawn(
+    process.execPath,
+    ['--conditions=privet-source', '--import', 'tsx', CHILD, ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  let signalReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  p.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('ready\n')) signalReady();
+  });
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const result = new Promise<ChildOutput>((resolve, reject) => {
     const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
     p.on('close', (code) => {
       clearTimeout(timer);
@@ -47,11 +60,23 @@ function child(args: string[]): Promise<ChildOutput> {
       }
     });
   });
+  return { ready, result };
 }
 
-/** A start time far enough ahead for every child to have loaded its modules. */
-function startSoon(): string {
-  return String(Date.now() + 4000);
+/** Runs one child per argument list and starts them together once every one has loaded. */
+async function race(dir: string, argsList: string[][]): Promise<ChildOutput[]> {
+  const go = `${dir}.go`;
+  const kids = argsList.map((args) => child([...args, go]));
+  const results = kids.map((k) => k.result);
+  try {
+    await Promise.race([Promise.all(kids.map((k) => k.ready)), Promise.all(results)]);
+    // Renamed into place so that a child never sees it half written.
+    writeFileSync(`${go}.tmp`, 'go');
+    renameSync(`${go}.tmp`, go);
+    return await Promise.all(results);
+  } finally {
+    rmSync(go, { force: true });
+  }
 }
 
 test(
@@ -60,10 +85,9 @@ test(
   async () => {
     const state = mkdtempSync(join(tmpdir(), 'privet-token-race-'));
     try {
-      const start = startSoon();
-      const [issuer, revoker] = await Promise.all([
-        child(['issuer', state, start]),
-        child(['revoker', state, start]),
+      const [issuer, revoker] = await race(state, [
+        ['issuer', state],
+        ['revoker', state],
       ]);
       assert.deepEqual(issuer, { ok: true, value: 'done' });
       assert.deepEqual(revoker, { ok: true, value: { undone: 0 } });
@@ -87,9 +111,9 @@ test(
     for (let round = 0; round < 3; round++) {
       const state = mkdtempSync(join(tmpdir(), 'privet-key-race-'));
       try {
-        const start = startSoon();
-        const results = await Promise.all(
-          Array.from({ length: 5 }, () => child(['master-key', state, start])),
+        const results = await race(
+          state,
+          Array.from({ length: 5 }, () => ['master-key', state]),
         );
         for (const r of results) assert.equal(r.ok, true, r.error);
         const keys = new Set(results.map((r) => r.value));
