@@ -23,7 +23,7 @@ export function openDurableDb(path: string, options: OpenDbOptions = {}): Db {
     ? new Database(path, { readonly: true, fileMustExist: true, timeout })
     : new Database(path, { timeout });
   if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
+    enableWal(db, timeout);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
   }
@@ -45,6 +45,26 @@ function isBusy(e: unknown): boolean {
 /** Sleeps the thread for about `ms` (sub-millisecond allowed) without spinning. */
 function pause(ms: number): void {
   Atomics.wait(pauseCell, 0, 0, ms);
+}
+
+/**
+ * Switches a database to WAL. Processes opening a new database at the same instant (a CLI command
+ * beside a starting gateway) race for the switch, and SQLite answers the losers SQLITE_BUSY at
+ * once, without its busy handler: retry with short jittered pauses until `timeoutMs`.
+ */
+function enableWal(db: Db, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const jitter = new Uint8Array(1);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (!isBusy(e) || Date.now() >= deadline) throw e;
+    }
+    globalThis.crypto.getRandomValues(jitter);
+    pause(Math.min(20, 0.5 * 2 ** Math.min(attempt, 6)) * (0.5 + (jitter[0] ?? 0) / 255));
+  }
 }
 
 /**

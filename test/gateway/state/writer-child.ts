@@ -1,9 +1,14 @@
 /**
  * A child process for the state-file race tests: `issuer` re-issues a token in a loop, `revoker`
- * issues, revokes and checks one user's token, `master-key` reads or creates the master key. All
- * start when the GO file appears (argv: role, state folder, GO path) and print one JSON line.
+ * issues, revokes and checks one user's token, `master-key` reads or creates the master key,
+ * `open-db` opens a new state database `r<i>.db` per round, all children at once. Children wait
+ * at barriers the parent releases (argv: role, state folder, GO path, rounds); each prints one
+ * JSON line at the end.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditLog } from '../../../gateway/src/audit/log.js';
+import { openDurableDb } from '../../../gateway/src/audit/sqlite.js';
 import { readTokenStore, matchToken } from '../../../gateway/src/http/tokens.js';
 import {
   issueTokensRecorded,
@@ -13,23 +18,45 @@ import {
 import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
 
 const [role, stateDir, go, roundsText] = process.argv.slice(2);
-const rounds = Number(roundsText ?? '60');
+const rounds = Number(roundsText ?? '1');
+/** Issue/revoke rounds of the token roles. */
+const ROUNDS = 60;
 const pause = new Int32Array(new SharedArrayBuffer(4));
-// All children start together: each says it is loaded, then waits (sleeping, not spinning) for the
-// parent to put the GO file in place once every child is.
-process.stdout.write('ready\n');
-for (let waited = 0; !existsSync(go!) && waited < 120_000; waited++) Atomics.wait(pause, 0, 0, 1);
+
+/**
+ * Waits with every other child: says it is at barrier `round`, then sleeps (not spinning) until the
+ * parent puts the file `<go>-<round>` in place, which it does once every child is there.
+ */
+function barrier(round: number): void {
+  process.stdout.write(`ready ${round}\n`);
+  const file = `${go}-${round}`;
+  for (let waited = 0; !existsSync(file) && waited < 120_000; waited++)
+    Atomics.wait(pause, 0, 0, 1);
+}
+
+/** Opens (creating) a new state database with the audit log's tables per round, all children at once. */
+function openDatabases(): string {
+  for (let i = 0; i < rounds; i++) {
+    barrier(i);
+    const db = openDurableDb(join(stateDir!, `r${i}.db`));
+    new AuditLog(db);
+    db.close();
+  }
+  return 'opened';
+}
 
 function run(): unknown {
+  if (role === 'open-db') return openDatabases();
+  barrier(0);
   if (role === 'master-key') return Buffer.from(loadOrCreateMasterKey(stateDir!)).toString('hex');
   return withStateRecords(stateDir!, (records) => {
     if (role === 'issuer') {
-      for (let i = 0; i < rounds * 3; i++)
+      for (let i = 0; i < ROUNDS * 3; i++)
         issueTokensRecorded(records, 'alice-cli', stateDir!, ['alice']);
       return 'done';
     }
     let undone = 0;
-    for (let i = 0; i < rounds; i++) {
+    for (let i = 0; i < ROUNDS; i++) {
       const token = issueTokensRecorded(records, 'bob-cli', stateDir!, ['bob']).tokens.bob!;
       const revoked = revokeTokensRecorded(records, 'bob-cli', stateDir!, ['bob']);
       if (!revoked.includes('bob')) throw new Error('bob had no token to revoke');

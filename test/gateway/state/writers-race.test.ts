@@ -1,7 +1,8 @@
 /**
  * State files written by several processes at once: a revocation is never undone by a token issued
  * concurrently (token writers queue on the state database's lock), and processes starting together
- * on a new state folder all read the one master key, none a half-written file; a key's temp copy
+ * on a new state folder all read the one master key, none a half-written file, and all open the new
+ * state database (its switch to WAL is retried, not refused as locked); a key's temp copy
  * left by a crash is cleaned up.
  */
 import { test } from 'node:test';
@@ -32,8 +33,11 @@ interface ChildOutput {
   error?: string;
 }
 
-/** A started child: resolves `ready` once it has loaded, `result` with its JSON line (60 s cap). */
-function child(args: string[]): { ready: Promise<void>; result: Promise<ChildOutput> } {
+/** A started child: `printed(text)` resolves once its output holds `text`; `result`: its JSON line. */
+function child(args: string[]): {
+  printed: (text: string) => Promise<void>;
+  result: Promise<ChildOutput>;
+} {
   const p = spawn(
     process.execPath,
     ['--conditions=privet-source', '--import', 'tsx', CHILD, ...args],
@@ -41,13 +45,19 @@ function child(args: string[]): { ready: Promise<void>; result: Promise<ChildOut
   );
   let out = '';
   let err = '';
-  let signalReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  const waiting: { text: string; resolve: () => void }[] = [];
   p.stdout.on('data', (d: Buffer) => {
     out += d.toString();
-    if (out.includes('ready\n')) signalReady();
+    for (const w of waiting.filter((w) => out.includes(w.text))) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
   });
   p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const printed = (text: string) =>
+    out.includes(text)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiting.push({ text, resolve }));
   const result = new Promise<ChildOutput>((resolve, reject) => {
     const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
     p.on('close', (code) => {
@@ -60,22 +70,27 @@ function child(args: string[]): { ready: Promise<void>; result: Promise<ChildOut
       }
     });
   });
-  return { ready, result };
+  return { printed, result };
 }
 
-/** Runs one child per argument list and starts them together once every one has loaded. */
-async function race(dir: string, argsList: string[][]): Promise<ChildOutput[]> {
+/**
+ * Runs one child per argument list, releasing them together at each of `rounds` barriers: once
+ * every child has printed `ready <round>`, the file `<go>-<round>` appears (renamed into place, so
+ * never half written) and they go on.
+ */
+async function race(dir: string, argsList: string[][], rounds = 1): Promise<ChildOutput[]> {
   const go = `${dir}.go`;
-  const kids = argsList.map((args) => child([...args, go]));
-  const results = kids.map((k) => k.result);
+  const kids = argsList.map((args) => child([...args, go, String(rounds)]));
+  const results = Promise.all(kids.map((k) => k.result));
   try {
-    await Promise.race([Promise.all(kids.map((k) => k.ready)), Promise.all(results)]);
-    // Renamed into place so that a child never sees it half written.
-    writeFileSync(`${go}.tmp`, 'go');
-    renameSync(`${go}.tmp`, go);
-    return await Promise.all(results);
+    for (let r = 0; r < rounds; r++) {
+      await Promise.race([Promise.all(kids.map((k) => k.printed(`ready ${r}\n`))), results]);
+      writeFileSync(`${go}.tmp`, 'go');
+      renameSync(`${go}.tmp`, `${go}-${r}`);
+    }
+    return await results;
   } finally {
-    rmSync(go, { force: true });
+    for (let r = 0; r < rounds; r++) rmSync(`${go}-${r}`, { force: true });
   }
 }
 
@@ -100,6 +115,27 @@ test(
       assert.equal(verified.ok, true, verified.message);
     } finally {
       rmSync(state, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'processes opening a new state database at once all open it',
+  { timeout: 120_000 },
+  async () => {
+    // Freshly started processes (a first open is slow enough to overlap; the switch to WAL is what
+    // collides): three rounds of four.
+    for (let round = 0; round < 3; round++) {
+      const state = mkdtempSync(join(tmpdir(), 'privet-db-race-'));
+      try {
+        const results = await race(
+          state,
+          Array.from({ length: 4 }, () => ['open-db', state]),
+        );
+        assert.deepEqual(results, Array(4).fill({ ok: true, value: 'opened' }));
+      } finally {
+        rmSync(state, { recursive: true, force: true });
+      }
     }
   },
 );
