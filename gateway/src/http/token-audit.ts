@@ -1,13 +1,20 @@
 // Why: bearer tokens decide who every later audit entry is recorded as, so issuing and revoking
 // them is on the record too: which users, until when, and whether the file was reset (never a
 // token value or hash). Each change of tokens.json runs inside a write transaction of the state
-// database that also appends its audit entry: token writers of every process (CLI and gateway)
-// queue on that lock, so none reads the file, waits, and writes back a revoked token.
+// database that first appends its audit entry, then writes the file: token writers of every process
+// (CLI and gateway) queue on that lock, so none reads the file, waits, and writes back a revoked
+// token; and no change is on disk without its entry (short of a crash between write and commit).
 import type { JsonValue } from '@privet/core/record/index';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/log.js';
 import { immediate, openDurableDb, type Db } from '../audit/sqlite.js';
-import { issueTokens, revokeTokens, type IssuedTokens, type IssueOptions } from './tokens.js';
+import {
+  prepareIssue,
+  prepareRevoke,
+  type IssuedTokens,
+  type IssueOptions,
+  type PendingTokenChange,
+} from './tokens.js';
 
 /** What changed in the token file. */
 export type TokenChange =
@@ -32,16 +39,20 @@ export interface TokenRecords {
   audit: AuditLog;
 }
 
-/** Runs `apply` (a change of tokens.json) and audits it, in one write transaction of `records.db`. */
+/**
+ * Audits a worked-out token change, then writes it, in one write transaction of `records.db`: a
+ * failed write rolls the entry back, and a failed entry leaves the file untouched.
+ */
 function recordedChange<T>(
   records: TokenRecords,
   actor: string,
-  apply: () => { value: T; change: TokenChange },
+  prepare: () => { pending: PendingTokenChange<T>; change: (value: T) => TokenChange },
 ): T {
   return immediate(records.db, () => {
-    const { value, change } = apply();
-    auditTokenChange(records, actor, change);
-    return value;
+    const { pending, change } = prepare();
+    auditTokenChange(records, actor, change(pending.value));
+    pending.write();
+    return pending.value;
   });
 }
 
@@ -53,18 +64,15 @@ export function issueTokensRecorded(
   users: readonly string[],
   options: IssueOptions = {},
 ): IssuedTokens {
-  return recordedChange(records, actor, () => {
-    const issued = issueTokens(stateDir, users, options);
-    return {
-      value: issued,
-      change: {
-        action: 'token.issued',
-        users,
-        expiresAt: issued.expiresAt,
-        reset: issued.reset !== undefined,
-      },
-    };
-  });
+  return recordedChange(records, actor, () => ({
+    pending: prepareIssue(stateDir, users, options),
+    change: (issued) => ({
+      action: 'token.issued',
+      users,
+      expiresAt: issued.expiresAt,
+      reset: issued.reset !== undefined,
+    }),
+  }));
 }
 
 /** Revokes the tokens of `users` and audits it, serialized with every other token writer. */
@@ -74,10 +82,10 @@ export function revokeTokensRecorded(
   stateDir: string,
   users: readonly string[],
 ): string[] {
-  return recordedChange(records, actor, () => {
-    const revoked = revokeTokens(stateDir, users);
-    return { value: revoked, change: { action: 'token.revoked', users: revoked } };
-  });
+  return recordedChange(records, actor, () => ({
+    pending: prepareRevoke(stateDir, users),
+    change: (revoked) => ({ action: 'token.revoked', users: revoked }),
+  }));
 }
 
 /** Runs `use` on the records of the state database in `stateDir` (for the CLI, which has no services). */

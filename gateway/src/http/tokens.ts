@@ -156,59 +156,98 @@ export interface IssuedTokens {
   reset?: { malformedMovedTo?: string };
 }
 
-/** The store a reset starts from (empty); a malformed file is renamed aside first. */
-function resetStore(path: string, now: number): IssuedTokens['reset'] {
+/** Where a reset moves a malformed token file (undefined when the file is absent or well formed). */
+function malformedAside(path: string, now: number): string | undefined {
   try {
     readCheckedStore(path);
-    return {};
+    return undefined;
   } catch (err) {
     if (!(err instanceof TokenStoreError)) throw err;
-    const aside = asideName(path, now);
-    renameSync(path, aside);
-    return { malformedMovedTo: aside };
+    return asideName(path, now);
   }
 }
 
+/** A token change worked out but not written yet: what it does, and `write()` to do it. */
+export interface PendingTokenChange<T> {
+  value: T;
+  /** Writes tokens.json (and, for a reset, moves a malformed file aside first). */
+  write(): void;
+}
+
 /**
- * Issues fresh tokens for `users`, replacing theirs (with `reset`: replacing every stored token).
- * Not serialized with other processes: the CLI and the gateway call it through
- * `issueTokensRecorded` (token-audit.ts), which holds the state database's write lock.
- * Throws TokenStoreError, naming the file but none of its contents, when tokens.json is malformed.
+ * Works out fresh tokens for `users`, replacing theirs (with `reset`: replacing every stored
+ * token); nothing is written until `write()`. Throws TokenStoreError, naming the file but none of
+ * its contents, when tokens.json is malformed (unless `reset`).
+ */
+export function prepareIssue(
+  stateDir: string,
+  users: readonly string[],
+  options: IssueOptions = {},
+): PendingTokenChange<IssuedTokens> {
+  const path = storePath(stateDir);
+  const now = options.now ?? Date.now();
+  const aside = options.reset ? malformedAside(path, now) : undefined;
+  const store: TokenStore = options.reset ? {} : readCheckedStore(path);
+  const tokens: Record<string, string> = {};
+  const expiresAt = new Date(now + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS)).toISOString();
+  for (const user of users) {
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    store[user] = { hash: hashToken(token), expiresAt };
+    tokens[user] = token;
+  }
+  const reset = options.reset ? (aside ? { malformedMovedTo: aside } : {}) : undefined;
+  return {
+    value: reset ? { tokens, expiresAt, reset } : { tokens, expiresAt },
+    write: () => {
+      if (aside) renameSync(path, aside);
+      writeTokenStore(stateDir, store);
+    },
+  };
+}
+
+/**
+ * Issues fresh tokens for `users` now (prepareIssue, then write). Not serialized with other
+ * processes: the CLI and the gateway go through `issueTokensRecorded` (token-audit.ts), which holds
+ * the state database's write lock and audits the change first.
  */
 export function issueTokens(
   stateDir: string,
   users: readonly string[],
   options: IssueOptions = {},
 ): IssuedTokens {
-  const path = storePath(stateDir);
-  const reset = options.reset ? resetStore(path, options.now ?? Date.now()) : undefined;
-  const store = reset ? {} : readCheckedStore(path);
-  const tokens: Record<string, string> = {};
-  const expiresAt = new Date(
-    (options.now ?? Date.now()) + (options.ttlMs ?? DEFAULT_TOKEN_TTL_MS),
-  ).toISOString();
-  for (const user of users) {
-    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    store[user] = { hash: hashToken(token), expiresAt };
-    tokens[user] = token;
-  }
-  writeTokenStore(stateDir, store);
-  return reset ? { tokens, expiresAt, reset } : { tokens, expiresAt };
+  const pending = prepareIssue(stateDir, users, options);
+  pending.write();
+  return pending.value;
 }
 
 /**
- * Removes the tokens of `users` (e.g. people removed from the policy, or a token that leaked);
- * a running gateway re-reads the file, so they stop working at once. Returns the users that had
- * one. A malformed token file is refused and left as it is, as by `issueTokens`. Callers outside
- * tests go through `revokeTokensRecorded`, which serializes it with every other token writer.
+ * Works out the removal of the tokens of `users` (e.g. people removed from the policy, or a token
+ * that leaked): `value` lists the users that had one; nothing is written until `write()`. A
+ * malformed token file is refused and left as it is, as by `prepareIssue`.
  */
-export function revokeTokens(stateDir: string, users: readonly string[]): string[] {
+export function prepareRevoke(
+  stateDir: string,
+  users: readonly string[],
+): PendingTokenChange<string[]> {
   const store = readCheckedStore(storePath(stateDir));
   const revoked = users.filter((u) => Object.hasOwn(store, u));
-  if (revoked.length === 0) return [];
   for (const user of revoked) delete store[user];
-  writeTokenStore(stateDir, store);
-  return revoked;
+  return {
+    value: revoked,
+    write: () => {
+      if (revoked.length > 0) writeTokenStore(stateDir, store);
+    },
+  };
+}
+
+/**
+ * Removes the tokens of `users` now; a running gateway re-reads the file, so they stop working at
+ * once. Returns the users that had one. Callers outside tests go through `revokeTokensRecorded`.
+ */
+export function revokeTokens(stateDir: string, users: readonly string[]): string[] {
+  const pending = prepareRevoke(stateDir, users);
+  pending.write();
+  return pending.value;
 }
 
 /** Who a presented token belongs to, and whether it has expired. */

@@ -2,7 +2,8 @@
  * State files written by several processes at once: a revocation is never undone by a token issued
  * concurrently (token writers queue on the state database's lock), and processes starting together
  * on a new state folder all read the one master key, none a half-written file, and all open the new
- * state database (its switch to WAL is retried, not refused as locked); a key's temp copy
+ * state database (its switch to WAL is retried, not refused as locked); a token change whose audit
+ * entry fails is not written; a key's temp copy
  * left by a crash is cleaned up.
  */
 import { test } from 'node:test';
@@ -13,6 +14,7 @@ import {
   existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   utimesSync,
@@ -23,6 +25,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyAuditDb } from '../../../gateway/src/audit/index.js';
 import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
+import { matchToken, readTokenStore } from '../../../gateway/src/http/tokens.js';
+import {
+  issueTokensRecorded,
+  revokeTokensRecorded,
+  withStateRecords,
+} from '../../../gateway/src/http/token-audit.js';
 
 const CHILD = fileURLToPath(new URL('./writer-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -178,6 +186,26 @@ test('temp copies a crash left next to a key are deleted at the next start; a fr
     assert.equal(existsSync(old), false, 'the stale copy is gone');
     assert.equal(existsSync(fresh), true, 'a concurrent writer’s temp file is left alone');
     assert.equal(existsSync(other), true, 'another file’s temp is not this loader’s business');
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+});
+
+test('a token change whose audit entry cannot be written leaves tokens.json as it was', () => {
+  const state = mkdtempSync(join(tmpdir(), 'privet-token-audit-'));
+  try {
+    withStateRecords(state, (records) => {
+      const first = issueTokensRecorded(records, 'cli', state, ['ana']).tokens.ana!;
+      const before = readFileSync(join(state, 'tokens.json'), 'utf8');
+      // The audit log refuses every new entry (as a full disk would).
+      records.db.exec(
+        "CREATE TRIGGER no_room BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
+      assert.throws(() => issueTokensRecorded(records, 'cli', state, ['ana', 'bob']), /disk full/);
+      assert.throws(() => revokeTokensRecorded(records, 'cli', state, ['ana']), /disk full/);
+      assert.equal(readFileSync(join(state, 'tokens.json'), 'utf8'), before, 'file unchanged');
+      assert.equal(matchToken(readTokenStore(state), first)?.user, 'ana', 'the old token works');
+    });
   } finally {
     rmSync(state, { recursive: true, force: true });
   }
