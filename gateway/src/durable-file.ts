@@ -82,20 +82,28 @@ export function removeStaleTemps(path: string, now = Date.now()): void {
   }
 }
 
-/** Writes `data` to a new temp file next to `path` (exclusive, `mode`), fsynced; returns its name. */
-function writeTemp(path: string, data: string | Uint8Array, mode: number): string {
-  removeStaleTemps(path);
-  const temp = `${path}.${randomUUID()}.tmp`;
-  const fd = openSync(temp, 'wx', mode);
+/**
+ * Creates the new file `path` (exclusive, `mode`) holding `data`, flushed to disk before it returns;
+ * a failed write or flush removes it.
+ */
+export function writeNewFileSynced(path: string, data: string | Uint8Array, mode = 0o600): void {
+  const fd = openSync(path, 'wx', mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
-    rmSync(temp, { force: true });
+    rmSync(path, { force: true });
     throw error;
   }
   closeSync(fd);
+}
+
+/** Writes `data` to a new temp file next to `path` (exclusive, `mode`), fsynced; returns its name. */
+function writeTemp(path: string, data: string | Uint8Array, mode: number): string {
+  removeStaleTemps(path);
+  const temp = `${path}.${randomUUID()}.tmp`;
+  writeNewFileSynced(temp, data, mode);
   return temp;
 }
 

@@ -6,9 +6,9 @@
 // Forward, not back, because by the time the journal exists every masked view of the batch has its
 // `published` audit entry and every synthetic view its committed charge, and no `failed` entry is
 // written while a journal exists: after rolling forward, what is on disk is what the audit log says.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDir, fsyncFile } from '../durable-file.js';
+import { fsyncDir, writeFileDurably } from '../durable-file.js';
 
 /** One view of a batch: its name, its staged folder and the name its previous version moves to. */
 export interface JournalEntry {
@@ -28,17 +28,13 @@ export function journalPath(root: string): string {
 
 /** Writes the batch journal durably: temp file, fsync, rename, fsync of the views folder. */
 export function writeJournal(root: string, entries: readonly JournalEntry[]): void {
-  const path = journalPath(root);
-  writeFileSync(`${path}.tmp`, JSON.stringify({ version: 1, views: entries }, null, 2) + '\n');
-  fsyncFile(`${path}.tmp`);
-  renameSync(`${path}.tmp`, path);
-  fsyncDir(root);
+  const text = JSON.stringify({ version: 1, views: entries }, null, 2) + '\n';
+  writeFileDurably(journalPath(root), text, 0o644);
 }
 
 /** Removes the batch journal (and a half-written one), then flushes the views folder. */
 export function removeJournal(root: string): void {
   rmSync(journalPath(root), { force: true });
-  rmSync(`${journalPath(root)}.tmp`, { force: true });
   fsyncDir(root);
 }
 
@@ -50,10 +46,9 @@ export function removeJournal(root: string): void {
  */
 export function rollForward(root: string): string[] {
   const path = journalPath(root);
-  if (!existsSync(path)) {
-    rmSync(`${path}.tmp`, { force: true }); // a crash while writing it: nothing was swapped yet
-    return [];
-  }
+  // No journal: nothing to finish (a temp file a crash left while writing one is swept by
+  // removeStaleTemps at the next write).
+  if (!existsSync(path)) return [];
   const moved: string[] = [];
   for (const e of readJournal(path)) {
     const staged = join(root, e.staged);

@@ -12,20 +12,17 @@
 // renamed aside and puts back a live record.)
 import { randomUUID } from 'node:crypto';
 import {
-  closeSync,
-  fsyncSync,
   linkSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
-  writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writeNewFileSynced } from '../durable-file.js';
 import { newOwner, ownerGone } from '../ledger/owners.js';
 import { viewsDir } from './layout.js';
 
@@ -71,7 +68,7 @@ export function acquirePublishLock(stateDir: string): () => void {
     token: randomUUID(),
   };
   const tmp = join(root, `.lock-${me.token}.tmp`);
-  writeDurably(tmp, JSON.stringify(me) + '\n');
+  writeNewFileSynced(tmp, JSON.stringify(me) + '\n'); // complete on disk before it is linked
   try {
     let holder: LockFile | undefined;
     for (let attempt = 0; attempt < 4; attempt++) {
@@ -188,20 +185,6 @@ function tryLink(from: string, to: string): boolean {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
-}
-
-/** Writes a new file completely and flushes it before anyone can see it under another name. */
-function writeDurably(path: string, text: string): void {
-  const fd = openSync(path, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    unlinkQuietly(path);
-    throw err;
-  }
-  closeSync(fd);
 }
 
 /** Names of the lock's own temporary files (a record being linked, a stale lock renamed aside). */
