@@ -56,14 +56,10 @@ function skippable(err: unknown): boolean {
 const STALE_TEMP_MS = 60_000;
 
 /**
- * Deletes temp files of `path` (`<name>.<uuid>.tmp`) that a crash left behind: between the write
- * and the rename, or, for createFileOnce, between the link and the unlink (then it is a second copy
- * of a key). Only those older than a minute, so a concurrent writer's temp file is never touched.
+ * Deletes the files in `dir` whose names match `pattern` and that are older than a minute: what a
+ * crash left between two steps of a write. Younger ones may belong to a writer at work right now.
  */
-export function removeStaleTemps(path: string, now = Date.now()): void {
-  const dir = dirname(path);
-  const name = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^${name}\\.[0-9a-f-]{36}\\.tmp$`);
+export function removeStaleFiles(dir: string, pattern: RegExp, now = Date.now()): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -73,13 +69,23 @@ export function removeStaleTemps(path: string, now = Date.now()): void {
   }
   for (const name of names) {
     if (!pattern.test(name)) continue;
-    const temp = join(dir, name);
+    const file = join(dir, name);
     try {
-      if (now - statSync(temp).mtimeMs > STALE_TEMP_MS) rmSync(temp, { force: true });
+      if (now - statSync(file).mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
+}
+
+/**
+ * Deletes temp files of `path` (`<name>.<uuid>.tmp`) that a crash left behind: between the write
+ * and the rename, or, for createFileOnce, between the link and the unlink (then it is a second copy
+ * of a key). Only those older than a minute, so a concurrent writer's temp file is never touched.
+ */
+export function removeStaleTemps(path: string, now = Date.now()): void {
+  const name = basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  removeStaleFiles(dirname(path), new RegExp(`^${name}\\.[0-9a-f-]{36}\\.tmp$`), now);
 }
 
 /**

@@ -11,18 +11,10 @@
 // others then clear its takeover lock at once, can two clearers overlap; each checks what it
 // renamed aside and puts back a live record.)
 import { randomUUID } from 'node:crypto';
-import {
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { writeNewFileSynced } from '../durable-file.js';
+import { removeStaleFiles, writeNewFileSynced } from '../durable-file.js';
 import { newOwner, ownerGone } from '../ledger/owners.js';
 import { viewsDir } from './layout.js';
 
@@ -195,14 +187,7 @@ const LOCK_LEFTOVER = /^\.lock-(?:[0-9a-f-]{36}\.tmp|stale-[0-9a-f-]{36})$/;
  * in `root`: only those older than a minute, so one being used right now is never touched.
  */
 export function removeLockLeftovers(root: string, now = Date.now()): void {
-  for (const name of readdirSync(root)) {
-    if (!LOCK_LEFTOVER.test(name)) continue;
-    try {
-      if (now - statSync(join(root, name)).mtimeMs > 60_000) unlinkQuietly(join(root, name));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
+  removeStaleFiles(root, LOCK_LEFTOVER, now);
 }
 
 function unlinkQuietly(path: string): void {
