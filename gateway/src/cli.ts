@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { PolicyError, policyJsonSchema } from '@privet/core';
 import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
-import { parseDuration, type IssuedTokens } from './http/tokens.js';
+import { checkTokenStore, parseDuration, type IssuedTokens } from './http/tokens.js';
 import { issueTokensRecorded, revokeTokensRecorded, withStateRecords } from './http/token-audit.js';
 import { publishViews } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
@@ -160,6 +160,7 @@ token
         opts.state,
         'for a new gateway, run `privet publish` or `privet serve` with that --state first (they create it)',
       );
+      if (!opts.reset) checkTokenStore(opts.state);
       const issued = withStateRecords(opts.state, (records) =>
         issueTokensRecorded(records, 'cli', opts.state, opts.user, {
           ttlMs: parseDuration(opts.ttl),
@@ -181,6 +182,7 @@ token
   .requiredOption('--user <name...>', 'users whose tokens stop working')
   .action((opts: { state: string; user: string[] }) => {
     requireStateDir(opts.state, 'pass the --state folder of the gateway that issued the tokens');
+    checkTokenStore(opts.state);
     const revoked = withStateRecords(opts.state, (records) =>
       revokeTokensRecorded(records, 'cli', opts.state, opts.user),
     );

@@ -68,9 +68,9 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.doesNotMatch(r.stderr, /SECRETVALUE|deadbeef|"ana"|"rev"/);
     assert.equal(readFileSync(file, 'utf8'), text, 'the file is left as it was');
     assert.deepEqual(
-      readdirSync(state).filter((f) => f.startsWith('tokens.json')),
+      readdirSync(state),
       ['tokens.json'],
-      'no temp or aside file',
+      'no temp or aside file, and no state database created by a refused command',
     );
   });
 
@@ -90,6 +90,17 @@ describe('privet token issue with a malformed tokens.json', () => {
       assert.doesNotMatch(r.stderr, /SECRETVALUE/);
       assert.equal(readFileSync(file, 'utf8'), text);
     }
+  });
+
+  test('token revoke refuses a malformed file too, and leaves the folder as it was', () => {
+    const text = '{"ana": pvt_SECRETVALUE5}';
+    const { state, file } = stateWith(text);
+    const r = privet('token', 'revoke', '--state', state, '--user', 'ana');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(r.stderr.includes(`the token file ${file} is malformed`), r.stderr);
+    assert.doesNotMatch(r.stderr, /SECRETVALUE/);
+    assert.equal(readFileSync(file, 'utf8'), text);
+    assert.deepEqual(readdirSync(state), ['tokens.json'], 'no state database created');
   });
 
   test('--reset moves the file aside, issues fresh tokens and says earlier ones are invalid', () => {

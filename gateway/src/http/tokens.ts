@@ -121,6 +121,14 @@ function readCheckedStore(path: string): TokenStore {
   return value as TokenStore;
 }
 
+/**
+ * Throws TokenStoreError when `<stateDir>/tokens.json` is malformed: the CLI checks before it opens
+ * (and so creates) the state database, so a refused command leaves the folder as it was.
+ */
+export function checkTokenStore(stateDir: string): void {
+  readCheckedStore(storePath(stateDir));
+}
+
 /** A name next to `path` for keeping a malformed file (`tokens.json.malformed-<time>`), unused. */
 function asideName(path: string, now: number): string {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
