@@ -17,6 +17,9 @@ export type RationalLike = Rational | bigint | number | string;
 /** Largest decimal exponent accepted when parsing (keeps "1e999999999" from exhausting memory). */
 export const MAX_DECIMAL_EXPONENT = 1000;
 
+/** Most significant digits a parsed number (or each side of a fraction) may have. */
+export const MAX_DIGITS = 2000;
+
 /** Rounding direction for `toDecimalString` and integer rounding. */
 export type RoundingMode = 'nearest' | 'up' | 'down';
 
@@ -296,7 +299,10 @@ export function parseRational(value: string | number | bigint): Rational {
   }
   const text = value.trim();
   const frac = FRACTION.exec(text);
-  if (frac) return Rational.of(BigInt(frac[1] ?? '0'), BigInt(frac[2] ?? '1'));
+  if (frac) {
+    refuseTooManyDigits(text, frac[1] ?? '', frac[2] ?? '');
+    return Rational.of(BigInt(frac[1] ?? '0'), BigInt(frac[2] ?? '1'));
+  }
   const m = DECIMAL.exec(text);
   const intPart = m?.[2] ?? '';
   const fracPart = m?.[3] ?? '';
@@ -307,19 +313,36 @@ export function parseRational(value: string | number | bigint): Rational {
       'write a finite decimal such as 0.5, 1e-6 or 3, or a fraction such as 1/3',
     );
   }
+  refuseTooManyDigits(text, intPart + fracPart);
   const written = Number(m[4] ?? '0');
   const exp = written - fracPart.length;
-  if (!Number.isSafeInteger(written) || Math.abs(written) > MAX_DECIMAL_EXPONENT) {
+  // "0.000…1" with a million zeros has few digits but would build 10^1000000: bound the scale too.
+  const scaleTooLarge = fracPart.length > MAX_DECIMAL_EXPONENT + MAX_DIGITS;
+  if (!Number.isSafeInteger(written) || Math.abs(written) > MAX_DECIMAL_EXPONENT || scaleTooLarge) {
     throw new DpError(
       'rational.exponent-too-large',
       `The exponent of ${JSON.stringify(text.slice(0, 40))} is too large`,
-      `keep exponents within ±${MAX_DECIMAL_EXPONENT}`,
+      `keep exponents within ±${MAX_DECIMAL_EXPONENT} and at most ${MAX_DECIMAL_EXPONENT + MAX_DIGITS} digits after the point`,
     );
   }
   const digits = BigInt(intPart + fracPart) * (m[1] === '-' ? -1n : 1n);
   return exp >= 0
     ? Rational.of(digits * 10n ** BigInt(exp))
     : Rational.of(digits, 10n ** BigInt(-exp));
+}
+
+/** Throws when any of `parts` (digit strings, sign allowed) has more than MAX_DIGITS significant digits. */
+function refuseTooManyDigits(text: string, ...parts: string[]): void {
+  for (const part of parts) {
+    const significant = part.replace(/^[+-]?0*/, '').length;
+    if (significant > MAX_DIGITS) {
+      throw new DpError(
+        'rational.too-many-digits',
+        `${JSON.stringify(text.slice(0, 20) + '…')} has ${significant} digits`,
+        `write the number with at most ${MAX_DIGITS} digits (budgets and bounds never need more)`,
+      );
+    }
+  }
 }
 
 /** Smallest positive normal double; anything smaller (but > 0) is subnormal and refused as a budget. */

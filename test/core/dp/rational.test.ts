@@ -1,6 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rational, ONE, ZERO, assertPositiveBudget, parseRational } from '@privet/core/dp/rational';
+import {
+  MAX_DIGITS,
+  Rational,
+  ONE,
+  ZERO,
+  assertPositiveBudget,
+  parseRational,
+} from '@privet/core/dp/rational';
 import { DpError } from '@privet/core/dp/errors';
 
 describe('Rational arithmetic', () => {
@@ -61,6 +68,30 @@ describe('Rational arithmetic', () => {
       assert.throws(() => parseRational(bad), DpError, bad);
     }
     assert.throws(() => parseRational(Number.NaN), DpError);
+  });
+
+  test('refuses numbers with more digits than any budget needs (no megabyte BigInts)', () => {
+    const many = '1'.repeat(MAX_DIGITS + 1);
+    for (const bad of [many, `0.${many}`, `${many}/3`, `1/${many}`, `-${many}e-5`]) {
+      assert.throws(
+        () => parseRational(bad),
+        (e: unknown) =>
+          e instanceof DpError &&
+          e.code === 'rational.too-many-digits' &&
+          e.message.length < 200 &&
+          /at most \d+ digits/.test(e.fix ?? ''),
+        bad.slice(0, 20),
+      );
+    }
+    // Few digits, but a scale of 10^1000000: refused as too large an exponent.
+    assert.throws(
+      () => parseRational(`0.${'0'.repeat(1_000_000)}1`),
+      (e: unknown) => e instanceof DpError && e.code === 'rational.exponent-too-large',
+    );
+    const most = '7'.repeat(MAX_DIGITS);
+    assert.equal(parseRational(`${most}/1${'0'.repeat(MAX_DIGITS - 1)}`).num, BigInt(most));
+    assert.equal(parseRational(`0.${most}`).den, 10n ** BigInt(MAX_DIGITS));
+    assert.equal(parseRational(` 000${'0'.repeat(MAX_DIGITS)}1.5 `).toString(), '3/2');
   });
 
   test('toString round-trips and decimal output rounds as asked', () => {
