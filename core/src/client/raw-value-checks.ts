@@ -217,6 +217,13 @@ export class RawValueChecks {
           experiment: batch.experiment,
           outputs: part.map((p) => p.item),
         });
+        // Anything but one true/false per output is no answer: held (unavailable), never cached.
+        if (!Array.isArray(rawValue) || !rawValue.every((v) => typeof v === 'boolean'))
+          throw new GatewayError(
+            'the gateway answered a raw-value check with something other than a list of true/false verdicts',
+            'update the gateway and the extension to the same version',
+            'protocol',
+          );
         if (rawValue.length !== part.length)
           throw new GatewayError(
             'the gateway answered a raw-value check with the wrong number of verdicts',
@@ -225,8 +232,8 @@ export class RawValueChecks {
           );
         if (this.verdicts.size + part.length > MAX_CACHED) this.verdicts.clear();
         part.forEach((p, j) => {
-          this.verdicts.set(p.key, rawValue[j] === true);
-          p.resolve(rawValue[j] === true ? { state: 'raw' } : { state: 'clear' });
+          this.verdicts.set(p.key, rawValue[j]!);
+          p.resolve(rawValue[j] ? { state: 'raw' } : { state: 'clear' });
         });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

@@ -121,6 +121,24 @@ describe('RawValueChecks (the hosts’ raw-value verdicts)', () => {
     const v = await new RawValueChecks(1).check(gw, 'exp-1', stream('x\n'));
     assert.equal(v.state, 'unavailable');
   });
+
+  test('an answer that is not one true/false per output is unavailable, and not cached', async () => {
+    // E.g. a proxy or an older gateway: 1, "true" or an object must never read as "clear".
+    for (const rawValue of [[1], ['true'], [{ raw: true }], [null], 'x', { 0: false }]) {
+      const gw: OutputLeakChecker = {
+        baseUrl: 'http://127.0.0.1:3',
+        checkOutputLeaks: async () => ({ rawValue }) as unknown as OutputLeakCheckResponse,
+      };
+      const checks = new RawValueChecks(1);
+      const v = await checks.check(gw, 'exp-1', stream('Cy Lindqvist\n'));
+      assert.equal(v.state, 'unavailable', JSON.stringify(rawValue));
+      assert.match(v.state === 'unavailable' ? v.reason : '', /true\/false verdicts/);
+      const up = fakeGateway();
+      const again = await checks.check(up, 'exp-1', stream('Cy Lindqvist\n'));
+      assert.equal(again.state, 'raw', 'the bad answer was not kept');
+      assert.equal(up.calls.length, 1);
+    }
+  });
 });
 
 describe('RawValueChecks: calls to one gateway and experiment take turns', () => {
