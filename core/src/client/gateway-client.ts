@@ -22,6 +22,11 @@ export interface GatewayTransport {
   unreachableFix: string;
   /** How to fix an HTTP error whose body is not an ApiError. */
   httpFix: string;
+  /**
+   * How to sign in again in this host (e.g. "run Privet: Sign In"): added to the gateway's own fix
+   * when it refuses the token (401) of a signed-in call, whose fix can only name the steward.
+   */
+  signInAgainFix?: string;
 }
 
 /** Filter of GET /reviews: by experiment and/or state. */
@@ -231,7 +236,19 @@ export class GatewayClient {
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return (await response.json()) as ClientRouteTypes[N]['response'];
+    try {
+      return (await response.json()) as ClientRouteTypes[N]['response'];
+    } catch (error) {
+      // A host's timeout can also cut off the body.
+      if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
+      // Never the parser's message: it quotes the body.
+      throw new GatewayError(
+        `the gateway at ${this.baseUrl} answered ${route.method} ${route.path} with a body that is not JSON`,
+        'check that the gateway URL points at a Privet gateway (not a proxy or another service) and that the gateway and the extension are the same version',
+        'protocol',
+        response.status,
+      );
+    }
   }
 
   /** Request headers, with the bearer token when the route needs one. */
@@ -244,14 +261,43 @@ export class GatewayClient {
     let response: FetchResponseLike;
     try {
       response = await this.transport.fetch(this.baseUrl + API_PREFIX + path, init);
-    } catch {
+    } catch (error) {
+      // The host's own account of the failure (e.g. its timeout) says more than "unreachable".
+      if (error instanceof GatewayError) throw error;
+      if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
       throw new GatewayError(
         `could not reach the Privet gateway at ${this.baseUrl}`,
         this.transport.unreachableFix,
         'unreachable',
       );
     }
-    if (!response.ok) throw await gatewayErrorFrom(response, this.transport.httpFix);
+    if (!response.ok) {
+      const error = await gatewayErrorFrom(response, this.transport.httpFix);
+      throw withSignInAgain(error, this.transport.signInAgainFix);
+    }
     return response;
   }
+}
+
+/** A refused token (401) with the host's way to sign in again ahead of the gateway's fix. */
+function withSignInAgain(error: GatewayError, signInAgainFix: string | undefined): GatewayError {
+  if (error.status !== 401 || !signInAgainFix) return error;
+  const fix = error.fix
+    ? `${signInAgainFix}; if you have no current token, ${error.fix}`
+    : signInAgainFix;
+  return new GatewayError(error.message, fix, error.code, error.status);
+}
+
+/** Whether `error` is a fetch aborted by a timeout signal (AbortSignal.timeout) or an abort. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+/** The error of a call whose answer did not arrive in the host's time limit. */
+function stoppedAnswering(baseUrl: string): GatewayError {
+  return new GatewayError(
+    `the Privet gateway at ${baseUrl} did not answer in time`,
+    'check that it is running and not overloaded (see its log), then try again',
+    'timeout',
+  );
 }

@@ -235,6 +235,82 @@ describe('core GatewayClient over a real gateway', () => {
     });
   });
 
+  it("a refused token's fix starts with the host's way to sign in again", async () => {
+    const stranger = new GatewayClient(t.gateway.url, 'not-a-token', {
+      ...recordingTransport([]),
+      signInAgainFix: 'run "Privet: Sign In" with a current token',
+    });
+    await assert.rejects(stranger.listViews(), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.status, 401);
+      assert.match(
+        error.fix,
+        /^run "Privet: Sign In" with a current token; if you have no current token, ask a steward .*privet token issue/,
+      );
+      return true;
+    });
+  });
+
+  it('a 2xx answer that is not JSON is a protocol error that quotes none of the body', async () => {
+    const html: FetchLike = async () =>
+      new Response('<html>SECRET-ish page</html>', {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+      });
+    const proxied = new GatewayClient(t.gateway.url, 'x', {
+      fetch: html,
+      unreachableFix: 'start it',
+      httpFix: 'check the proxy',
+    });
+    await assert.rejects(proxied.listViews(), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.code, 'protocol');
+      assert.match(error.message, /answered GET \/views with a body that is not JSON/);
+      assert.match(error.fix, /points at a Privet gateway/);
+      assert.doesNotMatch(`${error.message} ${error.fix}`, /SECRET|html/);
+      return true;
+    });
+  });
+
+  it('a fetch cut off by a timeout signal says the gateway did not answer in time', async () => {
+    const timedOut: FetchLike = (url, init) =>
+      fetch(url, { ...init, signal: AbortSignal.timeout(1) }).then(async (r) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return r;
+      });
+    const neverAnswers: FetchLike = async () => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    };
+    for (const f of [neverAnswers, timedOut]) {
+      const client = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, {
+        fetch: f,
+        unreachableFix: 'start it',
+        httpFix: 'check the proxy',
+      });
+      await assert.rejects(client.listViews(), (error: unknown) => {
+        assert.ok(error instanceof GatewayError, String(error));
+        assert.equal(error.code, 'timeout');
+        assert.match(error.message, /did not answer in time/);
+        return true;
+      });
+    }
+  });
+
+  it("passes on the host's own GatewayError (e.g. its timeout) instead of calling it unreachable", async () => {
+    const slow: FetchLike = async () => {
+      throw new GatewayError('the gateway did not answer within 60 s', 'retry', 'timeout');
+    };
+    const client = new GatewayClient(t.gateway.url, 'x', {
+      fetch: slow,
+      unreachableFix: 'start it',
+      httpFix: 'check the proxy',
+    });
+    await assert.rejects(
+      client.health(),
+      (error: unknown) => error instanceof GatewayError && error.code === 'timeout',
+    );
+  });
+
   it('reports an unreachable gateway with the host fix', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const offline = new GatewayClient(url, 'x', recordingTransport([]));

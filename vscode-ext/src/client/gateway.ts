@@ -14,7 +14,7 @@ import type { Experiment } from '@privet/core';
 export type { Experiment };
 export { GatewayError };
 
-/** How long one gateway call may take before it counts as unreachable. */
+/** How long one gateway call may take before it fails as not answering in time. */
 const TIMEOUT_MS = 60_000;
 
 /** Node's fetch with a timeout, and fixes that name the VS Code setting. */
@@ -22,6 +22,7 @@ const NODE_TRANSPORT: GatewayTransport = {
   fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
   unreachableFix: 'start it (npm start) and check the setting privet.gatewayUrl',
   httpFix: 'check privet.gatewayUrl and the gateway log',
+  signInAgainFix: 'run "Privet: Sign In" with a current token',
 };
 
 /** Normalizes a configured gateway URL (no trailing slash); throws when it is not http(s). */
