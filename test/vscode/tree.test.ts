@@ -11,7 +11,7 @@ import type { Experiment } from '../../vscode-ext/src/client/gateway.js';
 import type * as Fake from './fake-vscode/index.js';
 
 const fake = (await import('vscode')) as unknown as typeof Fake;
-const { PrivetTree } = await import('../../vscode-ext/src/sidebar/tree.js');
+const { PrivetTree, REFRESH_COALESCE_MS } = await import('../../vscode-ext/src/sidebar/tree.js');
 const { GatewayError } = await import('../../vscode-ext/src/client/gateway.js');
 const { noUsableExperimentText } =
   await import('../../vscode-ext/src/sidebar/select-experiment.js');
@@ -27,12 +27,17 @@ function experiment(id: string, views: string[]): Experiment {
   } as unknown as Experiment;
 }
 
-/** A session over a stub client (`signedIn` undefined: signed out). */
-function session(client: object | undefined): unknown {
+/** A session over a stub client (`signedIn` undefined: signed out); `changes` fires its event. */
+function session(client: object | undefined, changes = new fake.EventEmitter<void>()): unknown {
   return {
     signedIn: client ? { client, user: 'ana', roles: ['analyst'], experiment: 'e1' } : undefined,
-    onDidChange: new fake.EventEmitter<void>().event,
+    onDidChange: changes.event,
   };
+}
+
+/** A view summary as the gateway lists it. */
+function view(name: string): unknown {
+  return { name, tier: 'masked', source: 'patients', columns: [], published: true };
 }
 
 describe('Privet tree', () => {
@@ -72,6 +77,7 @@ describe('Privet tree', () => {
             'unreachable',
           ),
         ),
+      listViews: () => Promise.resolve({ views: [] }),
     };
     const tree = new PrivetTree(session(client) as never);
     const [node, ...rest] = await tree.getChildren();
@@ -90,8 +96,77 @@ describe('Privet tree', () => {
     assert.equal(item.command?.command, 'privet.refresh');
   });
 
+  it("reads an experiment's views with the experiments: expanding it needs no second round trip", async () => {
+    let reads = 0;
+    const client = {
+      listExperiments: () =>
+        Promise.resolve({ experiments: [experiment('e1', ['a', 'gone', 'b'])] }),
+      listViews: () => {
+        reads++;
+        return Promise.resolve({ views: [view('b'), view('a'), view('other')] });
+      },
+    };
+    const tree = new PrivetTree(session(client) as never);
+    const [e1] = await tree.getChildren();
+    assert.ok(e1);
+    assert.equal(reads, 1);
+    // A refresh may land while VS Code resolves an expanded experiment's children; with nothing
+    // left to await there is no window in which the answer can be dropped.
+    const children = await tree.getChildren(e1);
+    assert.equal(reads, 1, 'no gateway read when the experiment expands');
+    assert.deepEqual(
+      children.map((c) => (tree.getTreeItem(c) as unknown as Fake.TreeItem).label),
+      ['a', 'b'],
+      'the requested views the gateway lists, in the order the experiment names them',
+    );
+  });
+
+  it('gathers a burst of session changes into one re-read, and tells VS Code only of real changes', async () => {
+    const changes = new fake.EventEmitter<void>();
+    let reads = 0;
+    let experiments = [experiment('e1', ['a'])];
+    const client = {
+      listExperiments: () => {
+        reads++;
+        return Promise.resolve({ experiments });
+      },
+      listViews: () => Promise.resolve({ views: [view('a')] }),
+    };
+    const tree = new PrivetTree(session(client, changes) as never);
+    const before = await tree.getChildren();
+    let fired = 0;
+    tree.onDidChangeTreeData(() => fired++);
+    const settle = (): Promise<void> =>
+      new Promise((resolve) => setTimeout(resolve, REFRESH_COALESCE_MS * 3));
+    changes.fire();
+    changes.fire();
+    tree.refresh();
+    await settle();
+    assert.equal(reads, 2, 'one read for the first call, one for the whole burst');
+    assert.equal(fired, 0, 'nothing shown changed (e.g. a DP spend): VS Code is not told');
+    experiments = [experiment('e1', ['a']), experiment('e2', [])];
+    changes.fire();
+    await settle();
+    assert.equal(fired, 1);
+    const after = await tree.getChildren();
+    assert.equal(reads, 3, 'VS Code is given the nodes just read');
+    assert.equal(after.length, 2);
+    const id = (n: unknown): string | undefined =>
+      (tree.getTreeItem(n as never) as unknown as Fake.TreeItem).id;
+    // New ids for every node of the new content: VS Code builds fresh nodes and asks for their
+    // children again, so none stays expanded but empty after a refresh raced its children request.
+    assert.notEqual(id(after[0]), id(before[0]));
+    const [viewBefore] = await tree.getChildren(before[0]!);
+    const [viewAfter] = await tree.getChildren(after[0]!);
+    assert.notEqual(id(viewAfter), id(viewBefore));
+    tree.dispose();
+  });
+
   it('says why the experiment list is empty and how to get one, as Select Experiment does', async () => {
-    const client = { listExperiments: () => Promise.resolve({ experiments: [] }) };
+    const client = {
+      listExperiments: () => Promise.resolve({ experiments: [] }),
+      listViews: () => Promise.resolve({ views: [] }),
+    };
     const tree = new PrivetTree(session(client) as never);
     const [node, ...rest] = await tree.getChildren();
     assert.ok(node);

@@ -86,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     views,
     new OutputGate(held, approvals, session, views, rawValues),
     new RendererApprovals(approvals, session, views, held, rawValues, log),
+    tree,
     vscode.window.registerTreeDataProvider('privet.experiments', tree),
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     ...[...GATED_NOTEBOOK_TYPES].map((type) =>

@@ -6,44 +6,55 @@
  * refreshes on click.
  */
 import * as vscode from 'vscode';
-import { GatewayError } from '../client/gateway.js';
-import type { ColumnProvenance, ViewSummary, ViewWarning } from '@privet/core/protocol';
-import type { Experiment } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
 import { kAnonymityMarkdown } from './k-anonymity-text.js';
-import { noUsableExperimentText } from './select-experiment.js';
+import { childrenOf, readTopLevel, type PrivetNode } from './tree-nodes.js';
 
-/** One node of the tree. */
-export type PrivetNode =
-  | {
-      kind: 'message';
-      text: string;
-      command?: vscode.Command;
-      /** Shown after the label, e.g. the fix of a failed read. */
-      description?: string;
-      tooltip?: string;
-      icon?: string;
-    }
-  | { kind: 'experiment'; experiment: Experiment; current: boolean }
-  | { kind: 'view'; view: ViewSummary; experiment: string }
-  | { kind: 'column'; column: ColumnProvenance; warning?: ViewWarning };
+/** How long a burst of session changes (sign in, pick an experiment, …) is gathered into one re-read. */
+export const REFRESH_COALESCE_MS = 50;
 
-/** Tree data provider of experiments, views and columns. */
+export type { PrivetNode };
+
+/**
+ * Tree data provider of experiments, views and columns. A refresh re-reads the top level and tells
+ * VS Code only when what the tree shows changed (a DP spend or a budget refresh changes nothing
+ * here). Each change numbers a new generation that the item ids carry, so VS Code builds fresh
+ * nodes and asks for their children again: an experiment whose children VS Code asked for just as
+ * the previous refresh landed (it then answers "no such item", drawn as an expanded, empty node)
+ * is replaced, never left empty. Expand/collapse choices reset only when the content changes.
+ */
 export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
   private readonly changed = new vscode.EventEmitter<PrivetNode | undefined>();
-  /** Fires when the whole tree should be re-read. */
+  /** Fires when the top level changed and should be read again. */
   readonly onDidChangeTreeData = this.changed.event;
-  private views: Map<string, ViewSummary> | undefined;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private shown: { key: string; nodes: PrivetNode[] } | undefined;
+  private generation = 0;
+  private reads = 0;
 
-  /** Creates the tree over the session (refreshes when it changes). */
+  /** Creates the tree over the session (re-reads when it changes). */
   constructor(private readonly session: Session) {
     session.onDidChange(() => this.refresh());
   }
 
-  /** Re-reads everything from the gateway. */
+  /** Re-reads the top level, once for a burst of calls within REFRESH_COALESCE_MS. */
   refresh(): void {
-    this.views = undefined;
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.reread();
+    }, REFRESH_COALESCE_MS);
+  }
+
+  /** Reads the top level now; fires onDidChangeTreeData only when it differs from what is shown. */
+  async reread(): Promise<void> {
+    const read = ++this.reads;
+    const nodes = await readTopLevel(this.session.signedIn);
+    if (read !== this.reads) return; // a newer read is under way: it decides
+    const key = JSON.stringify(nodes);
+    if (this.shown?.key === key) return;
+    this.shown = { key, nodes: numbered(nodes, ++this.generation) };
     this.changed.fire(undefined);
   }
 
@@ -64,7 +75,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
           `${e.title}${node.current ? ' (current)' : ''}`,
           vscode.TreeItemCollapsibleState.Expanded,
         );
-        item.id = `experiment:${e.id}`;
+        item.id = `experiment:${node.generation}:${e.id}`;
         item.description = `${e.id} · ${e.state}`;
         item.tooltip = e.purpose;
         item.contextValue = 'privetExperiment';
@@ -79,7 +90,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
       case 'view': {
         const v = node.view;
         const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `view:${node.experiment}:${v.name}`;
+        item.id = `view:${node.generation}:${node.experiment}:${v.name}`;
         const warnings = v.manifest?.warnings?.length ?? 0;
         item.description =
           `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}` +
@@ -114,90 +125,24 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
     }
   }
 
-  /** Children: experiments at the root, their views, then columns. */
+  /** Children: the top level as last read (read now the first time), then views and columns. */
   async getChildren(node?: PrivetNode): Promise<PrivetNode[]> {
-    const signedIn = this.session.signedIn;
-    // Empty while signed out: VS Code then shows the welcome content with its Sign In button.
-    if (!signedIn) return [];
-    try {
-      if (!node) {
-        const { experiments } = await signedIn.client.listExperiments();
-        if (experiments.length === 0) return [noExperiments()];
-        return experiments.map((experiment) => ({
-          kind: 'experiment',
-          experiment,
-          current: experiment.id === signedIn.experiment,
-        }));
-      }
-      if (node.kind === 'experiment') {
-        const views = await this.viewMap();
-        const shown: PrivetNode[] = node.experiment.views
-          .map((name) => views.get(name))
-          .filter((v): v is ViewSummary => v !== undefined)
-          .map((view) => ({ kind: 'view', view, experiment: node.experiment.id }));
-        return shown.length > 0 ? shown : [noViews(node.experiment)];
-      }
-      if (node.kind === 'view') {
-        const warnings = node.view.manifest?.warnings ?? [];
-        return node.view.columns.map((column) => {
-          const warning = warnings.find((w) => w.column === column.name);
-          return { kind: 'column', column, ...(warning ? { warning } : {}) };
-        });
-      }
-      return [];
-    } catch (error) {
-      return [loadFailed(error)];
+    if (node) return childrenOf(node);
+    if (!this.shown) {
+      const nodes = await readTopLevel(this.session.signedIn);
+      this.shown ??= { key: JSON.stringify(nodes), nodes: numbered(nodes, this.generation) };
     }
+    return this.shown.nodes;
   }
 
-  private async viewMap(): Promise<Map<string, ViewSummary>> {
-    if (!this.views) {
-      const { views } = await this.session.signedIn!.client.listViews();
-      this.views = new Map(views.map((v) => [v.name, v]));
-    }
-    return this.views;
+  /** Stops a pending re-read (the extension is deactivating). */
+  dispose(): void {
+    clearTimeout(this.pending);
+    this.changed.dispose();
   }
 }
 
-/** The node of an empty experiment list: why, and how to get one (as Select Experiment says). */
-function noExperiments(): PrivetNode {
-  return {
-    kind: 'message',
-    text: 'No experiments yet',
-    description: 'propose one',
-    tooltip: noUsableExperimentText([], 'tree'),
-    icon: 'info',
-  };
-}
-
-/** The node of an experiment none of whose views can be listed: why, and what to do. */
-function noViews(experiment: Experiment): PrivetNode {
-  const named = experiment.views.length;
-  return {
-    kind: 'message',
-    text: 'No views',
-    icon: 'info',
-    tooltip:
-      named === 0
-        ? 'This experiment requests no views. Fix: propose a revised experiment that names the views it needs.'
-        : `None of the ${named} view${named > 1 ? 's' : ''} this experiment requests is published on the gateway yet. Fix: ask a steward to publish ${named > 1 ? 'them' : 'it'}, then refresh.`,
-    ...(named > 0 ? { description: 'not published yet' } : {}),
-  };
-}
-
-/** The node of a failed read: what happened, the gateway's fix, and a click that refreshes. */
-function loadFailed(error: unknown): PrivetNode {
-  const message = error instanceof Error ? error.message : String(error);
-  const fix =
-    error instanceof GatewayError && error.fix
-      ? error.fix
-      : 'check privet.gatewayUrl and the gateway log';
-  return {
-    kind: 'message',
-    text: `Could not load: ${message}`,
-    description: `Fix: ${fix}`,
-    tooltip: `${message}. Fix: ${fix}. Click to refresh.`,
-    icon: 'error',
-    command: { command: 'privet.refresh', title: 'Refresh' },
-  };
+/** `nodes` with their ids' generation set to `generation`. */
+function numbered(nodes: PrivetNode[], generation: number): PrivetNode[] {
+  return nodes.map((n) => (n.kind === 'experiment' ? { ...n, generation } : n));
 }
