@@ -3,17 +3,28 @@
  * gateway's Parquet URL. Why the environment variable: the token must never be written into a
  * notebook, so it reaches the kernel by a silent execution (store_history off, no output, not a
  * cell), and the inserted cell reads it from os.environ. The cell prints a summary rather than
- * rows: rows of a masked view are row-level data, which the output gate holds for review.
+ * rows: rows of a masked view are row-level data, which the output gate holds for review. Why
+ * kernel-token.ts: a kernel given the token gets the new one after every sign-in (and loses it on
+ * sign-out), so a cell refused with an expired token works again once the user signs in again.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { DP_RELEASE_MIME_TYPE, type DpRelease } from '@privet/core/protocol';
+import { KernelTokens, TOKEN_ENV } from './kernel-token.js';
 import { releaseText } from './mime.js';
+import { IPrivetServices } from './services.js';
 import type { SignedIn } from './session.js';
 
-/** Name of the kernel environment variable holding the token. */
-export const TOKEN_ENV = 'PRIVET_TOKEN';
+/** Name of the kernel environment variable holding the token (kernel-token.ts). */
+export { TOKEN_ENV } from './kernel-token.js';
+
+/** The kernels given a token here, kept in step with the tab's sign-in. */
+const kernelTokens = new KernelTokens();
+
+/** What a refused load (HTTP 401: token expired or unknown) tells the user to do. */
+const SIGN_IN_AGAIN_FIX =
+  "sign in again in the Privet panel, then re-run this cell (if it is refused again, click 'Use in notebook' on the view)";
 
 /** A Python identifier for a view name (view names are lower_snake_case already). */
 function pythonName(view: string): string {
@@ -30,7 +41,7 @@ export function loadViewCode(view: string, parquetUrl: string): string {
     'import pandas as pd',
     '',
     `if not os.environ.get(${JSON.stringify(TOKEN_ENV)}):`,
-    '    raise RuntimeError("Privet: this kernel has no gateway token. Fix: sign in in the Privet panel and click \'Use in notebook\' again.")',
+    '    raise RuntimeError("Privet: this kernel has no gateway token (you signed out of Privet, switched gateways, or restarted the kernel). Fix: sign in to Privet in the JupyterLab Privet panel, then click \'Use in notebook\' on the view.")',
     `_privet_request = urllib.request.Request(${JSON.stringify(parquetUrl)}, headers={"Authorization": "Bearer " + os.environ[${JSON.stringify(TOKEN_ENV)}]})`,
     'try:',
     '    with urllib.request.urlopen(_privet_request) as _privet_response:',
@@ -41,6 +52,10 @@ export function loadViewCode(view: string, parquetUrl: string): string {
     '        _privet_refusal = json.load(_privet_error)["error"]',
     '    except Exception:',
     '        _privet_refusal = {"message": f"the gateway answered HTTP {_privet_error.code}", "fix": "check that the gateway is running and sign in again"}',
+    // 401: the kernel's token expired or was replaced. The gateway's fix ("ask a steward for a
+    // new token") is for the token's owner; here signing in again in the panel updates the kernel.
+    '    if _privet_error.code == 401:',
+    `        _privet_refusal = {**_privet_refusal, "fix": ${JSON.stringify(SIGN_IN_AGAIN_FIX)}}`,
     "    raise RuntimeError(f\"Privet: {_privet_refusal['message']}. Fix: {_privet_refusal['fix']}\") from None",
     'except urllib.error.URLError as _privet_error:',
     '    raise RuntimeError(f"Privet: the gateway could not be reached ({_privet_error.reason}). Fix: start it (npm start) and run this cell again") from None',
@@ -63,20 +78,20 @@ async function targetNotebook(
   return created;
 }
 
-/** Gives the notebook's kernel the token through a silent, history-free execution. */
-async function giveKernelToken(panel: NotebookPanel, session: SignedIn): Promise<void> {
+/**
+ * Gives the notebook's kernel the token through a silent, history-free execution, and keeps it in
+ * step with the sign-in of the tab's session (the shared IPrivetServices one) from then on.
+ */
+async function giveKernelToken(
+  app: JupyterFrontEnd,
+  panel: NotebookPanel,
+  session: SignedIn,
+): Promise<void> {
+  kernelTokens.follow((await app.resolveRequiredService(IPrivetServices)).session);
   await panel.sessionContext.ready;
   const kernel = panel.sessionContext.session?.kernel;
   if (!kernel) return; // No kernel yet: the cell explains how to fix it when run.
-  const code = `import os as _o\n_o.environ[${JSON.stringify(TOKEN_ENV)}] = ${JSON.stringify(session.token)}\ndel _o`;
-  const future = kernel.requestExecute({
-    code,
-    silent: true,
-    store_history: false,
-    allow_stdin: false,
-    stop_on_error: true,
-  });
-  await future.done;
+  await kernelTokens.give(kernel, session);
 }
 
 /** Adds a code cell below the active one (or reuses an empty first cell) and returns it. */
@@ -104,7 +119,7 @@ export async function useInNotebook(
   const cell = newCodeCell(panel);
   cell.sharedModel.setSource(loadViewCode(view, session.client.parquetUrl(view, experiment)));
   app.shell.activateById(panel.id);
-  await giveKernelToken(panel, session);
+  await giveKernelToken(app, panel, session);
   return panel;
 }
 
