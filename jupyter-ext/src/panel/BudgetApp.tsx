@@ -2,8 +2,10 @@ import * as React from 'react';
 import type { BudgetResponse } from '@privet/core/protocol';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
-import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { LoadStatus } from './LoadStatus.js';
 import { RecordApp } from '../record/RecordApp.js';
+import { StaleNotice } from './StaleNotice.js';
+import { refreshErrorOf, useGatewayLoad, type ShownLoad } from './useGatewayLoad.js';
 import { useSignalValue, useSignedIn } from './useSignalValue.js';
 
 /** Props of the budget sidebar's React tree. */
@@ -61,15 +63,17 @@ export function Gauge(props: {
   );
 }
 
-/** Loads the budget of the selected experiment on every change, spend and tick. */
+/**
+ * Loads the budget of the selected experiment on every change, spend and tick: another
+ * experiment or user shows "Loading…" at once (never the last one's figures), and a failed
+ * refresh of the same experiment keeps the figures with the error as `refreshError`.
+ */
 function useBudget(
   signedIn: SignedIn | null,
   experiment: Experiment | null,
   context: ExperimentContext,
   tick: number,
-): [BudgetResponse | null, ErrorInfo | null] {
-  const [budget, setBudget] = React.useState<BudgetResponse | null>(null);
-  const [error, setError] = React.useState<ErrorInfo | null>(null);
+): [ShownLoad<BudgetResponse>, () => void] {
   const [spends, setSpends] = React.useState(0);
   React.useEffect(() => {
     const onSpent = (): void => setSpends((n) => n + 1);
@@ -78,25 +82,93 @@ function useBudget(
       context.spent.disconnect(onSpent);
     };
   }, [context]);
-  React.useEffect(() => {
-    if (!signedIn || !experiment) {
-      setBudget(null);
-      return;
-    }
-    let live = true;
-    signedIn.client.budget(experiment.id).then(
-      (b) => {
-        if (!live) return;
-        setBudget(b);
-        setError(null);
-      },
-      (e: unknown) => live && setError(toErrorInfo(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [signedIn, experiment, spends, tick]);
-  return [budget, error];
+  const fetch = signedIn && experiment ? () => signedIn.client.budget(experiment.id) : null;
+  return useGatewayLoad(fetch, [signedIn, experiment?.id], [experiment, spends, tick], {
+    keepOnFailedRefresh: true,
+  });
+}
+
+/** One dataset's ε and δ gauges. */
+function BudgetSection(props: { budget: Budget }): JSX.Element {
+  const { budget } = props;
+  return (
+    <section className="jp-Privet-budget" data-source={budget.source}>
+      <h3 className="jp-Privet-heading">
+        {budget.source}
+        {budget.user ? ` (${budget.user})` : ''}
+      </h3>
+      <Gauge label="ε" figure="epsilon" budget={budget} />
+      <Gauge label="δ" figure="delta" budget={budget} />
+    </section>
+  );
+}
+
+/** The charges of the experiment, newest first. */
+function Charges(props: { charges: BudgetResponse['charges'] }): JSX.Element {
+  const { charges } = props;
+  return (
+    <>
+      <h3 className="jp-Privet-heading">Charges</h3>
+      {charges.length === 0 ? <p>No queries yet.</p> : null}
+      <ul className="jp-Privet-charges">
+        {[...charges].reverse().map((c) => (
+          <li key={c.reservationId} className="jp-Privet-charge" tabIndex={0}>
+            <div>
+              <span>{new Date(c.closedAt ?? c.reservedAt).toLocaleString()}</span> ·{' '}
+              <strong>{c.user}</strong> · ε {c.epsilon}
+              {c.delta !== '0' ? `, δ ${c.delta}` : ''} · {c.status}
+            </div>
+            <code className="jp-Privet-chargeQuery">{c.query}</code>
+            {c.releaseId ? (
+              <div className="jp-Privet-chargeRelease">
+                release <code>{c.releaseId}</code>
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** Props of BudgetView: the experiment and what is loaded of its budget. */
+export interface BudgetViewProps {
+  experiment: Experiment;
+  budget: ShownLoad<BudgetResponse>;
+  /** Loads the budget again. */
+  retry: () => void;
+}
+
+/**
+ * The budget of one experiment under its heading: loading, the error with Retry, or the gauges
+ * and charges, with a failed refresh's error (and that the figures may be out of date) on top.
+ */
+export function BudgetView(props: BudgetViewProps): JSX.Element {
+  const { experiment, budget, retry } = props;
+  const loaded = budget.state === 'ready' ? budget.value : null;
+  return (
+    <>
+      <div className="jp-Privet-budgetExperiment">
+        {experiment.title} <code>{experiment.id}</code> · {experiment.state}
+      </div>
+      <StaleNotice
+        error={refreshErrorOf(budget)}
+        what="the budget figures and charges"
+        onRetry={retry}
+        busy={budget.state === 'ready' && budget.refreshing === true}
+      />
+      <LoadStatus
+        load={budget.state === 'ready' ? { state: 'ready', value: budget.value.budgets } : budget}
+        loading="Loading the privacy budget…"
+        empty="No privacy budget is used by this experiment."
+        onRetry={retry}
+      />
+      {(loaded?.budgets ?? []).map((b) => (
+        <BudgetSection key={`${b.source}:${b.user ?? ''}`} budget={b} />
+      ))}
+      {loaded ? <Charges charges={loaded.charges} /> : null}
+    </>
+  );
 }
 
 /** Per dataset of the selected experiment: ε and δ gauges, then the list of charges. */
@@ -104,7 +176,7 @@ export function BudgetApp(props: BudgetAppProps): JSX.Element {
   const { session, context } = props;
   const signedIn = useSignedIn(session);
   const experiment = useSignalValue(context.changed, () => context.selected);
-  const [budget, error] = useBudget(signedIn, experiment, context, props.tick);
+  const [budget, retry] = useBudget(signedIn, experiment, context, props.tick);
 
   let body: JSX.Element;
   if (!signedIn) body = <p>Sign in in the Privet data panel to see budgets.</p>;
@@ -112,43 +184,7 @@ export function BudgetApp(props: BudgetAppProps): JSX.Element {
   else
     body = (
       <>
-        <div className="jp-Privet-budgetExperiment">
-          {experiment.title} <code>{experiment.id}</code> · {experiment.state}
-        </div>
-        {budget?.budgets.length === 0 ? <p>No privacy budget is used by this experiment.</p> : null}
-        {budget?.budgets.map((b) => (
-          <section
-            key={`${b.source}:${b.user ?? ''}`}
-            className="jp-Privet-budget"
-            data-source={b.source}
-          >
-            <h3 className="jp-Privet-heading">
-              {b.source}
-              {b.user ? ` (${b.user})` : ''}
-            </h3>
-            <Gauge label="ε" figure="epsilon" budget={b} />
-            <Gauge label="δ" figure="delta" budget={b} />
-          </section>
-        ))}
-        <h3 className="jp-Privet-heading">Charges</h3>
-        {budget && budget.charges.length === 0 ? <p>No queries yet.</p> : null}
-        <ul className="jp-Privet-charges">
-          {[...(budget?.charges ?? [])].reverse().map((c) => (
-            <li key={c.reservationId} className="jp-Privet-charge" tabIndex={0}>
-              <div>
-                <span>{new Date(c.closedAt ?? c.reservedAt).toLocaleString()}</span> ·{' '}
-                <strong>{c.user}</strong> · ε {c.epsilon}
-                {c.delta !== '0' ? `, δ ${c.delta}` : ''} · {c.status}
-              </div>
-              <code className="jp-Privet-chargeQuery">{c.query}</code>
-              {c.releaseId ? (
-                <div className="jp-Privet-chargeRelease">
-                  release <code>{c.releaseId}</code>
-                </div>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+        <BudgetView experiment={experiment} budget={budget} retry={retry} />
         <RecordApp signedIn={signedIn} experiment={experiment} tick={props.tick} />
       </>
     );
@@ -156,7 +192,6 @@ export function BudgetApp(props: BudgetAppProps): JSX.Element {
     <div className="jp-Privet-panel">
       <h2 className="jp-Privet-title">Privacy budget</h2>
       {body}
-      <ErrorBox error={error} />
     </div>
   );
 }

@@ -2,17 +2,31 @@
  * One hook for a value fetched from the gateway (the views, experiments, review queue and the
  * experiment record): "Loading…" from the very first render of a new sign-in (not "No …" until
  * an effect starts), the error until Retry, then "Retrying…" instead of the stale error, and a
- * late answer for a former user or experiment dropped. The slot functions are apart from React
- * so they are tested in Node.
+ * late answer for a former user or experiment dropped. With `keepOnFailedRefresh`, a refresh that
+ * fails after a load that worked keeps the value shown (and what the user did in it) and gives the
+ * error beside it as `refreshError`, until a refresh works. The slot functions are apart from
+ * React so they are tested in Node.
  */
 import * as React from 'react';
-import { toErrorInfo } from './ErrorBox.js';
+import { toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 import type { Load } from './LoadStatus.js';
+
+/** A Load as the hook gives it: a value kept after a failed refresh carries that refresh's error. */
+export type ShownLoad<T> = Load<T> & { refreshError?: ErrorInfo };
 
 /** What the hook keeps: a Load and the identity (user, experiment, filter…) it is of. */
 export interface LoadSlot<T> {
   of: readonly unknown[];
-  load: Load<T>;
+  load: ShownLoad<T>;
+}
+
+/** Options of useGatewayLoad. */
+export interface GatewayLoadOptions {
+  /**
+   * Keep the value shown when a refresh of the same identity fails (the error in `refreshError`)
+   * instead of replacing it by the error; only for callers that show `refreshError`.
+   */
+  keepOnFailedRefresh?: boolean;
 }
 
 /** True when two identities name the same thing (the same values, in order). */
@@ -21,8 +35,30 @@ export function sameIdentity(a: readonly unknown[], b: readonly unknown[]): bool
 }
 
 /** The Load to show for `identity`: loading while the slot holds another identity's (or none). */
-export function shownLoad<T>(slot: LoadSlot<T> | null, identity: readonly unknown[]): Load<T> {
+export function shownLoad<T>(slot: LoadSlot<T> | null, identity: readonly unknown[]): ShownLoad<T> {
   return slot && sameIdentity(slot.of, identity) ? slot.load : { state: 'loading' };
+}
+
+/** Why the last refresh of a value still shown failed (undefined: it did not, or none is shown). */
+export function refreshErrorOf<T>(load: ShownLoad<T>): ErrorInfo | undefined {
+  return load.state === 'ready' ? load.refreshError : undefined;
+}
+
+/**
+ * The slot once an answer (`load`) for `identity` is in. With `keep`, a failure after a value of
+ * the same identity keeps that value with the error as `refreshError`; a success clears it.
+ */
+export function settledSlot<T>(
+  slot: LoadSlot<T> | null,
+  identity: readonly unknown[],
+  load: Load<T>,
+  keep: boolean,
+): LoadSlot<T> {
+  const kept = slot && sameIdentity(slot.of, identity) ? slot.load : null;
+  if (keep && load.state === 'failed' && kept?.state === 'ready') {
+    return { of: identity, load: { state: 'ready', value: kept.value, refreshError: load.error } };
+  }
+  return { of: identity, load };
 }
 
 /** The slot once a retry starts: a failure shows "Retrying…", a list shows it is refreshing. */
@@ -36,23 +72,26 @@ export function retryingSlot<T>(slot: LoadSlot<T> | null): LoadSlot<T> | null {
 /**
  * Fetches with `fetch` (null: nothing to fetch, e.g. signed out) whenever `identity` or
  * `refreshes` change, and on the returned retry. A new identity shows "Loading…" at once; a
- * refresh keeps what is shown until the new answer is in. Answers for an old identity are dropped.
+ * refresh keeps what is shown until the new answer is in (and, with `keepOnFailedRefresh`, after
+ * a failed one too). Answers for an old identity are dropped.
  */
 export function useGatewayLoad<T>(
   fetch: (() => Promise<T>) | null,
   identity: readonly unknown[],
   refreshes: readonly unknown[] = [],
-): [Load<T>, () => void] {
+  options: GatewayLoadOptions = {},
+): [ShownLoad<T>, () => void] {
   const [slot, setSlot] = React.useState<LoadSlot<T> | null>(null);
   const [retries, setRetries] = React.useState(0);
   const latest = React.useRef(fetch);
   latest.current = fetch;
+  const keep = options.keepOnFailedRefresh === true;
   React.useEffect(() => {
     const run = latest.current;
     if (!run) return;
     let live = true;
     const settle = (load: Load<T>): void => {
-      if (live) setSlot({ of: identity, load });
+      if (live) setSlot((slot) => settledSlot(slot, identity, load, keep));
     };
     run().then(
       (value) => settle({ state: 'ready', value }),

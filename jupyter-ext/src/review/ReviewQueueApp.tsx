@@ -1,12 +1,15 @@
 /**
  * The reviewer queue: requests from GET /reviews (pending first, or all), each as a ReviewCard.
- * Reloads on sign-in, on every tick of its widget (while visible) and after each decision.
+ * Reloads on sign-in, on every tick of its widget (while visible) and after each decision. A
+ * reload that fails keeps the cards (and the comments typed and outputs opened in them) with the
+ * error above them, until a reload works.
  */
 import * as React from 'react';
 import type { ReviewDecision } from '@privet/core/protocol';
 import { LoadStatus } from '../panel/LoadStatus.js';
 import { RetryButton } from '../panel/RetryButton.js';
-import { useGatewayLoad } from '../panel/useGatewayLoad.js';
+import { StaleNotice } from '../panel/StaleNotice.js';
+import { refreshErrorOf, useGatewayLoad } from '../panel/useGatewayLoad.js';
 import { useSignedIn } from '../panel/useSignalValue.js';
 import type { PrivetSession } from '../session.js';
 import { ReviewCard } from './ReviewCard.js';
@@ -23,7 +26,8 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
   const signedIn = useSignedIn(props.session);
   const [onlyPending, setOnlyPending] = React.useState(true);
   const isReviewer = signedIn?.user.roles.includes('reviewer') ?? false;
-  // Another user or filter shows "Loading…" at once; a tick or a decision reloads in place.
+  // Another user or filter shows "Loading…" at once; a tick or a decision reloads in place, and
+  // a failed reload keeps the cards shown (with the error) so no typed comment is lost.
   const [load, reload] = useGatewayLoad(
     signedIn && isReviewer
       ? async () =>
@@ -31,6 +35,7 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
       : null,
     [signedIn, isReviewer, onlyPending],
     [props.tick],
+    { keepOnFailedRefresh: true },
   );
 
   if (!signedIn || !isReviewer) {
@@ -70,6 +75,7 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
           onClick={reload}
         />
       </div>
+      <StaleNotice error={refreshErrorOf(load)} what="the review requests" />
       <LoadStatus
         load={load}
         loading="Loading review requests…"
