@@ -1,21 +1,106 @@
 /**
  * The browser's gateway client: core's typed client with the browser's `fetch` (no cookies, no
- * cache) and fix texts that point at JupyterLab's settings and the gateway's CORS origins.
+ * cache, a time limit per call) and fix texts that point at JupyterLab's settings and the
+ * gateway's CORS origins.
  */
 import {
   GatewayClient as CoreGatewayClient,
   GatewayError,
   normalizeGatewayUrl as normalizeUrl,
+  type FetchLike,
   type GatewayTransport,
 } from '@privet/core/client/index';
 
 export { GatewayError };
 
-/** The browser transport: fetch without credentials or caching. */
+/** How long one gateway call may take before it fails as timed out. */
+export const TIMEOUT_MS = 60_000;
+
+/** Calls known to take longer, by the end of their path, with their own limits. */
+const LONG_CALLS: readonly { path: RegExp; ms: number }[] = [
+  // The gateway stops a DP query after 120 s; the answer still has to be recorded and sent.
+  { path: /\/dp\/query$/, ms: 180_000 },
+  // A whole published view, downloaded as Arrow.
+  { path: /\/views\/[^/]+\/arrow$/, ms: 300_000 },
+];
+
+/** The code of the GatewayError a timed-out call fails with. */
+export const TIMEOUT_CODE = 'timeout';
+
+/** The time limit of a call to `url` (longer for DP queries and view downloads). */
+export function timeoutFor(url: string): number {
+  const path = url.split(/[?#]/, 1)[0] ?? url;
+  return LONG_CALLS.find((c) => c.path.test(path))?.ms ?? TIMEOUT_MS;
+}
+
+/** The error of a call the gateway did not answer within `ms` (no data, no token). */
+function timeoutError(url: string, ms: number): GatewayError {
+  const spends = /\/dp\/query$/.test(url.split(/[?#]/, 1)[0] ?? url);
+  return new GatewayError(
+    `the Privet gateway did not answer within ${Math.round(ms / 1000)} s`,
+    'check that the gateway is running (npm start) and look in its log for a slow or stuck ' +
+      'request, then try again' +
+      (spends
+        ? "; a run that spends budget may have been charged: check the experiment's budget first"
+        : ''),
+    TIMEOUT_CODE,
+  );
+}
+
+/**
+ * `fetch` with a time limit per call (`limit(url)`) that covers reading the body too. A call not
+ * answered in time fails with a timeout GatewayError (core passes it on as it is), a body cut off
+ * by the limit with a TimeoutError (core reports it as a timeout); other failures stay rejections
+ * (core: unreachable).
+ */
+export function fetchWithTimeout(
+  fetchImpl: typeof fetch,
+  limit: (url: string) => number = timeoutFor,
+): FetchLike {
+  return async (url, init) => {
+    const ms = limit(url);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), ms);
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      clearTimeout(timer);
+      throw controller.signal.aborted ? timeoutError(url, ms) : error;
+    }
+    /** Reads the body within the same limit, then stops the timer. */
+    const read = async <T>(body: () => Promise<T>, late: () => Error): Promise<T> => {
+      try {
+        return await body();
+      } catch (error) {
+        throw controller.signal.aborted ? late() : error;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const cutOff = (): Error => new DOMException(`no answer within ${ms} ms`, 'TimeoutError');
+    return {
+      ok: response.ok,
+      status: response.status,
+      json: () => read(() => response.json() as Promise<unknown>, cutOff),
+      // Core reads bytes without a catch of its own: the full GatewayError.
+      arrayBuffer: () =>
+        read(
+          () => response.arrayBuffer(),
+          () => timeoutError(url, ms),
+        ),
+    };
+  };
+}
+
+/** The browser transport: fetch without credentials or caching, with a time limit. */
 const browserTransport = (): GatewayTransport => ({
-  fetch: (url, init) => fetch(url, { ...init, credentials: 'omit', cache: 'no-store' }),
+  fetch: fetchWithTimeout((url, init) =>
+    fetch(url, { ...init, credentials: 'omit', cache: 'no-store' }),
+  ),
   unreachableFix: `start it (npm start) and check that its CORS origins include ${window.location.origin}`,
   httpFix: 'check the gateway URL and its log',
+  signInAgainFix: 'sign out and sign in again (Privet data panel)',
 });
 
 /** Normalizes a user-entered gateway URL (no trailing slash); throws when it is not http(s). */

@@ -168,6 +168,23 @@ describe('publish box: which failed polls are retried, and when', () => {
     assert.equal(client.polls, 2);
   });
 
+  test('a poll the gateway did not answer in time is retried', async () => {
+    const slow = new GatewayError(
+      'the Privet gateway did not answer within 60 s',
+      'retry',
+      'timeout',
+    );
+    const client = scripted([slow, job('done', 1)]);
+    const last = await follow.followWithRetries(
+      client,
+      job('running', 0.1),
+      () => undefined,
+      options,
+    );
+    assert.equal(last.state, 'done');
+    assert.equal(client.polls, 2);
+  });
+
   test('each retry waits twice as long as the last (0.5, 1, 2, 4, 8 s at 500 ms), at most 16 intervals', async () => {
     assert.deepEqual(
       [1, 2, 3, 4, 5, 6, 9].map((n) => follow.retryDelayMs(500, n)),

@@ -4,6 +4,7 @@
  */
 import { RAW_VALUE_CHECKING_TEXT, RAW_VALUE_TEXT, rawValueUnavailableText } from './raw-value.js';
 import type { Finding } from '@privet/core/review/index';
+import { signInRefusal } from './sign-in-refusal.js';
 
 /** What the placeholder knows about the held output's review. */
 export type HeldState =
@@ -65,6 +66,27 @@ export interface HeldStateProps {
 
 /** What the placeholder's state line says (never the output's content). */
 export function heldStateText(props: HeldStateProps): string {
+  return (signInRefusal.refused && refusedText(props)) || stateText(props);
+}
+
+/**
+ * The state line of a review that cannot be checked because the gateway refused the sign-in
+ * (sign-in-refusal.ts), or '' for states the sign-in does not matter to.
+ */
+function refusedText(props: HeldStateProps): string {
+  const why =
+    'your sign-in is no longer accepted. Fix: sign out and sign in again (Privet data panel).';
+  if (props.state === 'pending') {
+    return `Review requested (${props.reviewId ?? 'pending'}), but Privet cannot check whether it was approved: ${why}`;
+  }
+  if (props.state === 'unavailable') {
+    return `The gateway could not be asked whether this output was approved, so it stays hidden: ${why}`;
+  }
+  return '';
+}
+
+/** The state line when the sign-in is accepted. */
+function stateText(props: HeldStateProps): string {
   switch (props.state) {
     case 'checking':
       return 'Checking whether a reviewer approved this output…';

@@ -35,7 +35,7 @@ export function isJobLost(error: unknown): boolean {
  */
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof GatewayError) || isJobLost(error)) return false;
-  return error.code === 'unreachable' || (error.status ?? 0) >= 500;
+  return error.code === 'unreachable' || error.code === 'timeout' || (error.status ?? 0) >= 500;
 }
 
 /**
