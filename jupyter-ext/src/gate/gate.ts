@@ -2,11 +2,11 @@
  * The output gate's decisions, shared by every gated output: the review engine's verdict in
  * display mode (DP release ids verified with the gateway), the gateway's raw-value verdict
  * (batched and cached by core's RawValueChecks), the review state of held outputs, the views a
- * cell used, and the gate's own overhead per output (performance marks + a ring buffer; local
- * work only, never the wait for the gateway).
+ * cell used (the gateway's list, kept fresh and retried by views-list.ts), and the gate's own
+ * overhead per output (performance marks + a ring buffer; local work only, never the wait for the
+ * gateway).
  */
 import { Signal, type ISignal } from '@lumino/signaling';
-import type { ViewSummary } from '@privet/core/protocol';
 import {
   viewUsedOf,
   holdWhileViewsUnknown,
@@ -22,6 +22,7 @@ import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
 import { RAW_VALUE_UNCHECKED_FINDING } from './raw-value.js';
+import { ViewList, VIEWS_TIMING, type ViewsProblem, type ViewsTiming } from './views-list.js';
 import {
   RawValueChecks,
   VerifiedReleases,
@@ -42,6 +43,21 @@ const APPROVED_KEPT = 256;
 const GATEWAY_HELD_KEPT = 1024;
 const GATEWAY_HELD_CHARS = 16_000_000;
 
+/**
+ * Why a held output's review state is not offered while the views could not be loaded: a review
+ * cannot release a table held only because they are unknown (it stays held: fail closed), so the
+ * placeholder says the gateway could not be asked and to check it, instead of "Request a review".
+ */
+export class ViewsUnavailableError extends Error {
+  /** Creates the error from why the views are unknown. */
+  constructor(readonly problem: ViewsProblem) {
+    super(
+      `${problem.reason}, so outputs that may be tables stay hidden and a review would not release them. Fix: ${problem.fix}.`,
+    );
+    this.name = 'ViewsUnavailableError';
+  }
+}
+
 /** The review engine's verdict plus the DP releases it could not vouch for yet. */
 export interface LocalCheck {
   result: ReviewResult;
@@ -55,7 +71,8 @@ export class OutputGate {
     console.warn('Privet: could not verify DP releases; the output stays held.', error),
   );
   private readonly changedSignal = new Signal<this, void>(this);
-  private views: ViewSummary[] | null = null;
+  /** The gateway's views (null while unknown), reloaded and retried. */
+  private readonly viewList: ViewList;
   private readonly samples: number[] = [];
   private measures = 0;
   /** Canonical contents (`approvalText`) shown because a reviewer approved them, per experiment. */
@@ -68,18 +85,25 @@ export class OutputGate {
   private gatewayHeldChars = 0;
 
   /** Creates the gate over the shared session and experiment selection. */
-  constructor(readonly services: IPrivetServices) {
+  constructor(
+    readonly services: IPrivetServices,
+    viewsTiming: ViewsTiming = VIEWS_TIMING,
+  ) {
     this.approvals = new ApprovalCache(() => this.client);
     this.approvals.changed.connect(() => this.changedSignal.emit());
+    this.viewList = new ViewList(() => this.changedSignal.emit(), viewsTiming);
     services.session.changed.connect((_, signedIn) => {
       this.approvals.clear();
       this.approvedShown.clear();
       this.rawValues.clear();
-      this.views = null;
-      if (signedIn) void this.loadViews(signedIn.client);
+      this.viewList.follow(signedIn?.client ?? null);
       this.changedSignal.emit();
     });
-    services.context.changed.connect(() => this.changedSignal.emit());
+    // Another experiment: a view published meanwhile (gateway restarted, user still signed in).
+    services.context.changed.connect(() => {
+      this.viewList.reload();
+      this.changedSignal.emit();
+    });
   }
 
   /** Fires when held outputs should be decided again (sign-in, selection, review state). */
@@ -99,18 +123,26 @@ export class OutputGate {
 
   /** The views (from the gateway) whose names appear in a cell's code (the reviewer's context). */
   viewsUsedBy(source: string): ViewUsed[] {
-    return (this.views ?? [])
+    return (this.viewList.views ?? [])
       .filter((v) => new RegExp(`\\b${escapeRegExp(v.name)}\\b`).test(source))
       .map(viewUsedOf);
   }
 
   /**
    * Every view the user may see, as the engine's row-level context, or null while unknown (signed
-   * out, still loading). Why all of them: a cell may use a view through any variable name, so
-   * guessing from its code would let `df.head()` of a masked view through.
+   * out, still loading, or the gateway failed: retried). Why all of them: a cell may use a view
+   * through any variable name, so guessing from its code would let `df.head()` of a masked view
+   * through. A check also reloads a list older than 30 s (at most one reload per 30 s), so a view
+   * published since sign-in is known; held outputs are decided again when it arrives.
    */
   checkContext(): ViewUsed[] | null {
-    return this.views?.map(viewUsedOf) ?? null;
+    this.viewList.refreshIfStale();
+    return this.viewList.views?.map(viewUsedOf) ?? null;
+  }
+
+  /** Why the views are unknown after a failed load (what happened, how to fix it), or null. */
+  get viewsProblem(): ViewsProblem | null {
+    return this.viewList.problem;
   }
 
   /** Runs the review engine (display mode) on one output. */
@@ -241,10 +273,17 @@ export class OutputGate {
     return this.releases.verify(client, releases);
   }
 
-  /** The review state of a held output's content hash in `experiment`. */
+  /**
+   * The review state of a held output's content hash in `experiment`. Not reviewed while the views
+   * could not be loaded: rejects with ViewsUnavailableError (the placeholder then says the gateway
+   * could not be asked and offers "Check again", not a review that could not release it).
+   */
   async approval(experiment: string | null, hash: string): Promise<ApprovalStatus | null> {
     if (!experiment || !this.client) return null;
-    return this.approvals.status(experiment, hash);
+    const status = await this.approvals.status(experiment, hash);
+    const problem = this.viewList.problem;
+    if (problem && status.state === 'none') throw new ViewsUnavailableError(problem);
+    return status;
   }
 
   /** Records the gate's local work on one output (from `start`, a performance.now() value). */
@@ -266,15 +305,6 @@ export class OutputGate {
   /** The last overhead samples in milliseconds (newest last). */
   overheadSamples(): readonly number[] {
     return this.samples;
-  }
-
-  private async loadViews(client: GatewayClient): Promise<void> {
-    try {
-      this.views = (await client.listViews()).views;
-      this.changedSignal.emit(); // held outputs can now be checked with the views' columns
-    } catch (error) {
-      console.warn('Privet: could not list views for the output gate.', error);
-    }
   }
 }
 
