@@ -13,6 +13,7 @@ import { afterEach, describe, mock, test } from 'node:test';
 import { Signal } from '@lumino/signaling';
 import { GatewayError } from '@privet/core/client/index';
 import type { NotebookOutput, ReviewResult } from '@privet/core/review/index';
+import { fakeGateServices } from './fakes.js';
 
 // Loaded by path: test/tsconfig.json type-checks test/ as its own project (no JupyterLab types),
 // so a static import of jupyter-ext/src would not compile there. The shapes below are the parts of
@@ -106,39 +107,6 @@ function fakeGateway(views: ListedView[]) {
   return { client, state };
 }
 
-/** Session and experiment selection as the gate reads them, with setters that signal. */
-function fakeServices() {
-  const sessionChanged = new Signal<object, unknown>({});
-  const contextChanged = new Signal<object, unknown>({});
-  let signedIn: { client: unknown } | null = null;
-  let selected: { id: string } | null = { id: 'exp-1' };
-  const services = {
-    session: {
-      get signedIn() {
-        return signedIn;
-      },
-      changed: sessionChanged,
-    },
-    context: {
-      get selected() {
-        return selected;
-      },
-      changed: contextChanged,
-    },
-  };
-  return {
-    services,
-    signIn(client: unknown): void {
-      signedIn = client ? { client } : null;
-      sessionChanged.emit(signedIn);
-    },
-    select(id: string): void {
-      selected = { id };
-      contextChanged.emit(selected);
-    },
-  };
-}
-
 /** Lets pending promise callbacks run (setImmediate is not among the mocked timers). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -156,7 +124,7 @@ async function signedInGate(views: ListedView[], failures = 0) {
     staleMs: 30_000,
     now: () => clock.now,
   };
-  const fake = fakeServices();
+  const fake = fakeGateServices<unknown>(null, 'exp-1');
   const gate = new OutputGate(fake.services, timing);
   fake.signIn(gateway.client);
   await settle();

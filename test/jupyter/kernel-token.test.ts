@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Signal } from '@lumino/signaling';
+import { fakeBrowserTab, TabStorage } from './fakes.js';
 import { EXPERIMENT, startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
 
 // @jupyterlab/notebook and @lumino/widgets cannot load in Node (SVG and CSS imports; `navigator`).
@@ -41,29 +42,8 @@ export async function resolve(specifier, context, next) {
 }`;
 register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
 
-/** A Map-backed Storage: the sessionStorage of the browser tab. */
-class TabStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
-const tab = { storage: new TabStorage() };
 // session.ts and client.ts read these browser globals; set before they load.
-Object.assign(globalThis, {
-  window: {
-    location: { origin: 'http://127.0.0.1:8888' },
-    get sessionStorage() {
-      return tab.storage;
-    },
-  },
-});
+const tab = fakeBrowserTab();
 
 /** jupyter-ext session.ts's SignedIn, as far as used here. */
 interface SignedInLike {

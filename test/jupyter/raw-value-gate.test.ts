@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Signal } from '@lumino/signaling';
 import type { OutputLeakCheckRequest, OutputLeakCheckResponse } from '@privet/core';
+import { Signal } from '@lumino/signaling';
 import { GatewayError, type RawValueVerdict } from '@privet/core/client/index';
 import type { Finding, NotebookOutput, ReviewResult } from '@privet/core/review/index';
+import { fakeGateServices } from './fakes.js';
 
 // The modules under test are loaded by path: test/tsconfig.json type-checks test/ as its own
 // project (rootDir test/, no JupyterLab types), so a static import of jupyter-ext/src would not
@@ -105,38 +106,9 @@ function fakeClient(baseUrl = 'http://127.0.0.1:1') {
   };
 }
 
-/** Session and experiment selection as the gate reads them, with setters that signal. */
-function fakeServices(client: ReturnType<typeof fakeClient>, experiment: string | null) {
-  const sessionChanged = new Signal<object, unknown>({});
-  const contextChanged = new Signal<object, unknown>({});
-  let signedIn: { client: typeof client } | null = { client };
-  let selected = experiment === null ? null : { id: experiment };
-  const services = {
-    session: {
-      get signedIn() {
-        return signedIn;
-      },
-      changed: sessionChanged,
-    },
-    context: {
-      get selected() {
-        return selected;
-      },
-      changed: contextChanged,
-    },
-  };
-  return {
-    services,
-    signIn(next: typeof client | null): void {
-      signedIn = next ? { client: next } : null;
-      sessionChanged.emit(signedIn);
-    },
-    select(id: string | null): void {
-      selected = id === null ? null : { id };
-      contextChanged.emit(selected);
-    },
-  };
-}
+/** Session and experiment selection as the gate reads them, signed in with `client`. */
+const fakeServices = (client: ReturnType<typeof fakeClient>, experiment: string | null) =>
+  fakeGateServices(client, experiment);
 
 describe('raw-value holds (jupyter-ext gate/raw-value.ts)', () => {
   test('a raw value blocks the output with the raw-value rule; clear or no check adds nothing', () => {

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { fakeBrowserTab, TabStorage } from './fakes.js';
 import { startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
 
 /** The parts of jupyter-ext's WhoAmIResponse and SignedIn this test reads. */
@@ -33,34 +34,8 @@ interface Session {
   resume(gatewayUrl: string): Promise<SignedInLike | null>;
 }
 
-/** A Map-backed Storage: the sessionStorage of one browser tab. */
-class TabStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  /** Every value kept, to check which tokens the tab holds. */
-  values(): string[] {
-    return [...this.items.values()];
-  }
-}
-
-const tab = { storage: new TabStorage() };
 // session.ts and client.ts read these browser globals; set before they load.
-Object.assign(globalThis, {
-  window: {
-    location: { origin: 'http://127.0.0.1:8888' },
-    get sessionStorage() {
-      return tab.storage;
-    },
-  },
-});
+const tab = fakeBrowserTab();
 // Loaded by path: test/tsconfig.json has no JupyterLab types (see raw-value-gate.test.ts).
 const { PrivetSession } = (await import(
   new URL('../../jupyter-ext/src/session.ts', import.meta.url).href
