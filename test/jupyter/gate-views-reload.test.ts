@@ -1,6 +1,6 @@
 /**
  * The JupyterLab output gate's list of the gateway's views (jupyter-ext gate/gate.ts,
- * gate/views-list.ts), which the row-level rule reads: a view published while the analyst stays
+ * core client/view-list.ts), which the row-level rule reads: a view published while the analyst stays
  * signed in is loaded when the experiment changes, and by a check once the list is 30 s old (at
  * most one load per 30 s, never two at once), so `df.head()` of it is held; one failed GET /views
  * is retried after 2 s, 4 s, … at most every 60 s until it loads (and no longer after sign-out),
@@ -28,7 +28,7 @@ interface ListedView {
   columns: { name: string; type: string; operator: string }[];
   manifest: { kAnonymity: { quasiIdentifiers: string[] } };
 }
-/** jupyter-ext gate/views-list.ts's timing. */
+/** core client/view-list.ts's timing. */
 interface ViewsTiming {
   retryFirstMs: number;
   retryMaxMs: number;

@@ -151,10 +151,10 @@ describe('VS Code gate views: a failed GET /views is retried', () => {
     assert.equal(told.length, 1);
     assert.match(
       told[0]!,
-      /could not load the gateway's list of views \(the gateway answered HTTP 503\)/,
+      /the gateway's list of views could not be loaded \(the gateway answered HTTP 503\)/,
     );
     assert.match(told[0]!, /stay held/);
-    assert.match(told[0]!, /Fix: start the gateway\./);
+    assert.match(told[0]!, /Fix: start the gateway; Privet tries again on its own\./);
     assert.match(views.problem() ?? '', /list of views/);
 
     retryNow(RETRY_VIEWS);

@@ -1,4 +1,4 @@
-/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text, verified DP releases and raw-value verdicts. */
+/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text, verified DP releases and raw-value verdicts, the retried list of views. */
 export * from './fetch-like.js';
 export * from './gateway-error.js';
 export * from './url.js';
@@ -10,3 +10,4 @@ export * from './publish-progress.js';
 export * from './verified-releases.js';
 export * from './raw-value-checks.js';
 export * from './loaded-views.js';
+export * from './view-list.js';

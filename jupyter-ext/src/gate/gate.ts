@@ -2,7 +2,7 @@
  * The output gate's decisions, shared by every gated output: the review engine's verdict in
  * display mode (DP release ids verified with the gateway), the gateway's raw-value verdict
  * (batched and cached by core's RawValueChecks), the review state of held outputs, the views a
- * cell used (the gateway's list, kept fresh and retried by views-list.ts), and the gate's own
+ * cell used (the gateway's list, kept fresh and retried by core's ViewList), and the gate's own
  * overhead per output (performance marks + a ring buffer; local work only, never the wait for the
  * gateway).
  */
@@ -22,12 +22,15 @@ import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
 import { RAW_VALUE_UNCHECKED_FINDING } from './raw-value.js';
-import { ViewList, VIEWS_TIMING, type ViewsProblem, type ViewsTiming } from './views-list.js';
 import {
   RawValueChecks,
   VerifiedReleases,
+  ViewList,
+  VIEWS_TIMING,
   type RawValueVerdict,
   type UnknownReleases,
+  type ViewsProblem,
+  type ViewsTiming,
 } from '@privet/core/client/index';
 
 /** Name of the performance measure of the gate's local work on one output. */

@@ -1,5 +1,6 @@
 /**
- * The gateway's views (GET /views) as the output gate's row-level context, kept fresh. Why: a
+ * The gateway's views (GET /views) as the output gates' row-level context (both hosts), kept
+ * fresh. Why: a
  * steward may publish a view (and restart the gateway) while the analyst stays signed in, and one
  * failed load must not leave the list unknown — every table held — for the whole session. So the
  * list is loaded at sign-in, again when the experiment changes (`reload`) and when a check finds
@@ -8,8 +9,8 @@
  * changes. A failed reload keeps the list known before it; while no list is known, `problem` says
  * why (callers fail closed meanwhile).
  */
-import { GatewayError } from '@privet/core/client/index';
-import type { ViewSummary } from '@privet/core/protocol';
+import type { ViewSummary } from '../protocol.js';
+import { GatewayError } from './gateway-error.js';
 
 /** When the list is loaded again (tests pass small delays). */
 export interface ViewsTiming {
@@ -42,14 +43,20 @@ export interface ViewsSource {
   listViews(): Promise<{ views: ViewSummary[] }>;
 }
 
-/** What a failed load says to the user. */
-export function viewsProblemOf(error: unknown): ViewsProblem {
+/** What a failed load says to the user; `hostFix` when the error brings no fix of its own. */
+export function viewsProblemOf(
+  error: unknown,
+  hostFix = 'check that the Privet gateway is running and reachable (npm start)',
+): ViewsProblem {
   const detail = error instanceof Error ? error.message : String(error);
   const fix =
     error instanceof GatewayError && error.fix.trim() !== ''
-      ? `${error.fix.trim().replace(/[.\s]+$/, '')}; Privet tries again on its own`
-      : 'check that the Privet gateway is running and reachable (npm start); Privet tries again on its own';
-  return { reason: `the gateway's list of views could not be loaded (${detail})`, fix };
+      ? error.fix.trim().replace(/[.\s]+$/, '')
+      : hostFix;
+  return {
+    reason: `the gateway's list of views could not be loaded (${detail})`,
+    fix: `${fix}; Privet tries again on its own`,
+  };
 }
 
 /** The views of the signed-in session, reloaded and retried as described above. */
@@ -60,16 +67,23 @@ export class ViewList {
   /** Counts session changes: a load begun for an earlier session is ignored. */
   private session = 0;
   private loading = false;
+  /** The load in flight as a promise (for `pending`), or null. */
+  private current: Promise<void> | null = null;
   /** A reload was asked for while a load was in flight: one more follows it. */
   private again = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay: number;
   private lastStart = Number.NEGATIVE_INFINITY;
 
-  /** `changed` is called when the list (or why it is unknown) changed. */
+  /**
+   * `changed` is called when the list changed, and on the first failure while none is known (why
+   * it is unknown: `problem`).
+   */
   constructor(
     private readonly changed: () => void,
     private readonly timing: ViewsTiming = VIEWS_TIMING,
+    /** The fix of a failure whose error brings none (it names the host's gateway setting). */
+    private readonly hostFix?: string,
   ) {
     this.retryDelay = timing.retryFirstMs;
   }
@@ -77,6 +91,11 @@ export class ViewList {
   /** The views, or null while unknown (signed out, loading, or every load so far failed). */
   get views(): ViewSummary[] | null {
     return this.list;
+  }
+
+  /** The load in flight (it settles, never rejects), or null. */
+  get pending(): Promise<void> | null {
+    return this.current;
   }
 
   /** Why the views are unknown after a failed load, or null (known, loading or signed out). */
@@ -92,6 +111,7 @@ export class ViewList {
     this.list = null;
     this.failure = null;
     this.loading = false;
+    this.current = null;
     this.again = false;
     this.source = source;
     if (source) void this.load(source);
@@ -120,7 +140,16 @@ export class ViewList {
     this.follow(null);
   }
 
-  private async load(source: ViewsSource): Promise<void> {
+  private load(source: ViewsSource): Promise<void> {
+    const attempt = this.attempt(source);
+    this.current = attempt;
+    void attempt.finally(() => {
+      if (this.current === attempt) this.current = null;
+    });
+    return attempt;
+  }
+
+  private async attempt(source: ViewsSource): Promise<void> {
     const session = this.session;
     this.loading = true;
     this.lastStart = this.timing.now();
@@ -151,11 +180,11 @@ export class ViewList {
 
   private failed(error: unknown): void {
     const firstReason = this.list === null && this.failure === null;
-    this.failure = viewsProblemOf(error);
+    this.failure = viewsProblemOf(error, this.hostFix);
     const delay = this.retryDelay;
     this.retryDelay = Math.min(delay * 2, this.timing.retryMaxMs);
     console.warn(
-      `Privet: could not list views for the output gate; trying again in ${Math.round(delay / 1000)} s.`,
+      `Privet: could not list views for the output check; trying again in ${Math.round(delay / 1000)} s.`,
       error,
     );
     this.retryTimer = setTimeout(() => {
