@@ -48,6 +48,18 @@ const { OutputGate } = (await import(
   new URL('../../jupyter-ext/src/gate/gate.ts', import.meta.url).href
 )) as { OutputGate: new (services: unknown, timing?: ViewsTiming) => Gate };
 
+/** The placeholder's state line, from what its review lookup rejected with (held-text.ts). */
+const { approvalLookupProblem, heldStateText } = (await import(
+  new URL('../../jupyter-ext/src/gate/held-text.ts', import.meta.url).href
+)) as {
+  approvalLookupProblem(error: unknown): { reason: string; fix: string } | undefined;
+  heldStateText(props: {
+    state: 'unavailable';
+    findings: [];
+    unavailable?: { reason: string; fix: string };
+  }): string;
+};
+
 /** A published masked view with these columns, the first two its quasi-identifiers. */
 function maskedView(name: string, columns: string[]): ListedView {
   return {
@@ -245,6 +257,16 @@ describe('JupyterLab gate: a failed GET /views is retried', () => {
     await assert.rejects(gate.approval('exp-1', 'hash-1'), (error: Error) => {
       assert.match(error.message, /list of views could not be loaded/);
       assert.match(error.message, /Fix: start the gateway/);
+      // What GatedOutput.decideHeld gives the placeholder: why the views are unknown, not a
+      // general "the gateway could not be asked".
+      const line = heldStateText({
+        state: 'unavailable',
+        findings: [],
+        unavailable: approvalLookupProblem(error),
+      });
+      assert.match(line, /^This output stays hidden: the gateway's list of views could not be /);
+      assert.match(line, /HTTP 503.*a review would not release them\. Fix: start the gateway/);
+      assert.match(line, /Privet tries again on its own, or choose Check again\.$/);
       return true;
     });
 

@@ -5,16 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { GatewayError } from '@privet/core/client/index';
 import { html, load, text } from './render.js';
 
 type Component = (props: Record<string, unknown>) => unknown;
-const { canRecheck, heldStateText, recheckProps } = await load<{
+const { approvalLookupProblem, canRecheck, heldStateText, recheckProps } = await load<{
+  approvalLookupProblem(error: unknown): { reason: string; fix: string } | undefined;
   canRecheck(state: string): boolean;
   recheckProps(
     held: { state: string; unavailable?: { reason: string; fix: string } },
     recheck: () => void,
   ): { unavailable?: unknown; onRecheck?: () => void };
-  heldStateText(props: { state: string; findings: readonly unknown[] }): string;
+  heldStateText(props: {
+    state: string;
+    findings: readonly unknown[];
+    unavailable?: { reason: string; fix: string };
+  }): string;
 }>('gate/held-text.ts');
 const { HeldOutput } = await load<{ HeldOutput: Component }>('gate/HeldOutput.tsx');
 
@@ -70,5 +76,27 @@ describe('held output: "Check again" when the gateway could not be asked', () =>
     const line = heldStateText({ state: 'unavailable', findings: [finding] });
     assert.match(line, /could not be asked whether this output was approved/);
     assert.match(line, /Fix: check that the gateway is running .*then choose Check again\./);
+  });
+
+  test("a gateway error's own message and fix replace the general text (a 429, a timeout, …)", () => {
+    const error = new GatewayError(
+      'too many requests from this user.',
+      'wait a minute.',
+      'rate_limited',
+      429,
+    );
+    const unavailable = approvalLookupProblem(error);
+    assert.deepEqual(unavailable, {
+      reason:
+        'the gateway could not be asked whether it was approved (too many requests from this user)',
+      fix: 'wait a minute, then choose Check again',
+    });
+    assert.equal(
+      heldStateText({ state: 'unavailable', findings: [finding], unavailable }),
+      'This output stays hidden: the gateway could not be asked whether it was approved (too many requests from this user). Fix: wait a minute, then choose Check again.',
+    );
+    const noFix = approvalLookupProblem(new GatewayError('the gateway did not answer', '', 'x'));
+    assert.match(noFix?.fix ?? '', /^check that the gateway is running \(npm start\), then/);
+    assert.equal(approvalLookupProblem(new TypeError('a bug')), undefined, 'the general text');
   });
 });

@@ -51,7 +51,7 @@ import type { RawValueVerdict } from '@privet/core/client/index';
 import { rawValueFinding, rawValueHold, withRawValueHold, type RawValueHold } from './raw-value.js';
 import { heldReplyResult } from './kernel-replies.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
-import { recheckProps } from './held-text.js';
+import { approvalLookupProblem, recheckProps } from './held-text.js';
 import { askJustification } from './justification.js';
 import { submitForReview } from './submit.js';
 import type { HeldStreamPart } from './stream-parts.js';
@@ -127,7 +127,10 @@ interface Held {
   comments?: ReviewComment[];
   /** The stream of a part held with another part of it ('with-stream'). */
   stream?: string;
-  /** Why the gateway could not check it against the raw data ('raw-unavailable'). */
+  /**
+   * Why the gateway could not check it against the raw data ('raw-unavailable'), or could not
+   * say whether it was approved ('unavailable').
+   */
   unavailable?: { reason: string; fix: string };
 }
 
@@ -565,6 +568,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     if (generation !== this.generation) return;
     let state: HeldState = 'unavailable';
     let reviewId: string | undefined;
+    let unavailable: Held['unavailable'];
     try {
       const status = await gate.approval(experiment, hash);
       if (generation !== this.generation) return;
@@ -575,9 +579,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       state = status ? heldState(status.state) : 'none';
       reviewId = status?.reviewId;
     } catch (error) {
+      unavailable = approvalLookupProblem(error);
       console.warn('Privet: could not ask the gateway whether the output was approved.', error);
     }
-    this.hold({ ...held, hash, state, reviewId });
+    this.hold({ ...held, hash, state, reviewId, unavailable });
     if (reviewId) await this.loadComments(generation, reviewId);
   }
 

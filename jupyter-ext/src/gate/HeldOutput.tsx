@@ -40,7 +40,10 @@ export interface HeldOutputProps {
   stream?: string;
   /** A kernel reply outside any output (tooltip, help panel): nothing to review or clear. */
   kernelReply?: boolean;
-  /** Why the gateway could not check the output against the raw data ('raw-unavailable'). */
+  /**
+   * Why the gateway could not check the output against the raw data ('raw-unavailable'), or
+   * could not say whether it was approved ('unavailable').
+   */
   unavailable?: { reason: string; fix: string };
   /** Asks the gateway again ('unavailable', 'raw-unavailable'). */
   onRecheck?: () => void;

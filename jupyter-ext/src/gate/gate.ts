@@ -22,6 +22,7 @@ import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
 import { RAW_VALUE_UNCHECKED_FINDING } from './raw-value.js';
+import { ViewsUnavailableError } from './views-unavailable.js';
 import {
   RawValueChecks,
   VerifiedReleases,
@@ -45,21 +46,6 @@ const APPROVED_KEPT = 256;
  */
 const GATEWAY_HELD_KEPT = 1024;
 const GATEWAY_HELD_CHARS = 16_000_000;
-
-/**
- * Why a held output's review state is not offered while the views could not be loaded: a review
- * cannot release a table held only because they are unknown (it stays held: fail closed), so the
- * placeholder says the gateway could not be asked and to check it, instead of "Request a review".
- */
-export class ViewsUnavailableError extends Error {
-  /** Creates the error from why the views are unknown. */
-  constructor(readonly problem: ViewsProblem) {
-    super(
-      `${problem.reason}, so outputs that may be tables stay hidden and a review would not release them. Fix: ${problem.fix}.`,
-    );
-    this.name = 'ViewsUnavailableError';
-  }
-}
 
 /** The review engine's verdict plus the DP releases it could not vouch for yet. */
 export interface LocalCheck {

@@ -4,7 +4,9 @@
  */
 import { RAW_VALUE_CHECKING_TEXT, RAW_VALUE_TEXT, rawValueUnavailableText } from './raw-value.js';
 import type { Finding } from '@privet/core/review/index';
+import { GatewayError } from '@privet/core/client/index';
 import { signInRefusal } from './sign-in-refusal.js';
+import { ViewsUnavailableError } from './views-unavailable.js';
 
 /** What the placeholder knows about the held output's review. */
 export type HeldState =
@@ -60,8 +62,34 @@ export interface HeldStateProps {
   reviewId?: string;
   /** The stream a 'with-stream' part belongs to (stdout or stderr). */
   stream?: string;
-  /** Why the gateway could not check it against the raw data ('raw-unavailable'). */
+  /**
+   * Why the gateway could not check it against the raw data ('raw-unavailable'), or why its
+   * review state could not be learned ('unavailable', from approvalLookupProblem).
+   */
   unavailable?: { reason: string; fix: string };
+}
+
+/**
+ * Why asking whether a held output was approved failed, and what to do (ending in "Check again"),
+ * for its placeholder ('unavailable'):
+ * the views being unknown, or the gateway's own error (its message and fix never hold data).
+ * Undefined for any other error, which the placeholder answers with its general text.
+ */
+export function approvalLookupProblem(error: unknown): { reason: string; fix: string } | undefined {
+  if (error instanceof ViewsUnavailableError) {
+    return {
+      reason: `${error.problem.reason}, so outputs that may be tables stay hidden and a review would not release them`,
+      fix: `${error.problem.fix}, or choose Check again`,
+    };
+  }
+  if (error instanceof GatewayError) {
+    const fix = error.fix.trim().replace(/[.\s]+$/, '');
+    return {
+      reason: `the gateway could not be asked whether it was approved (${error.message.replace(/[.\s]+$/, '')})`,
+      fix: `${fix || 'check that the gateway is running (npm start)'}, then choose Check again`,
+    };
+  }
+  return undefined;
 }
 
 /** What the placeholder's state line says (never the output's content). */
@@ -103,7 +131,9 @@ function stateText(props: HeldStateProps): string {
     case 'no-experiment':
       return 'Select an experiment in the Privet data panel to request a review.';
     case 'unavailable':
-      return 'The gateway could not be asked whether this output was approved, so it stays hidden. Fix: check that the gateway is running (npm start), then choose Check again.';
+      return props.unavailable
+        ? `This output stays hidden: ${props.unavailable.reason}. Fix: ${props.unavailable.fix}.`
+        : 'The gateway could not be asked whether this output was approved, so it stays hidden. Fix: check that the gateway is running (npm start), then choose Check again.';
     case 'with-stream':
       return props.findings.some((f) => f.rule === 'raw-value')
         ? `Another part of this cell's ${props.stream ?? 'output'} is held (output on the other stream split it into parts) on the raw data's identifier columns, which no review can approve; this part stays hidden with it. Fix: remove the value and run the cell again.`
