@@ -26,9 +26,9 @@ const VISITS = {
   columns: [{ name: 'clinic', type: 'VARCHAR', operator: 'keep' }],
 };
 
-/** A gateway whose GET /views fails `failures` times (HTTP 503), then lists VISITS. */
+/** A gateway whose GET /views fails `failures` times (HTTP 503), then lists `state.views`. */
 function fakeGateway(failures: number) {
-  const state = { failures, calls: 0 };
+  const state = { failures, calls: 0, views: [VISITS] };
   const client = {
     async listViews() {
       state.calls += 1;
@@ -37,7 +37,7 @@ function fakeGateway(failures: number) {
         state.failures -= 1;
         throw new GatewayError('the gateway answered HTTP 503', 'start the gateway', 'http', 503);
       }
-      return { views: [VISITS] };
+      return { views: [...state.views] };
     },
   };
   return { client, state };
@@ -168,6 +168,45 @@ describe('VS Code gate views: a failed GET /views is retried', () => {
     mock.timers.tick(600_000);
     await settle();
     assert.equal(gateway.state.calls, 3, 'the planned retry was dropped');
+    views.dispose();
+  });
+});
+
+describe('VS Code gate views: a list older than 30 s is loaded again', () => {
+  it('by the next check, keeping the list known meanwhile; a new view then counts', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const { gateway, views, knownEvents } = setUp(0);
+    await settle();
+    assert.equal(gateway.state.calls, 1);
+    assert.equal(knownEvents(), 1);
+
+    mock.timers.tick(29_999);
+    views.current();
+    await settle();
+    assert.equal(gateway.state.calls, 1, 'not before 30 s');
+
+    gateway.state.views = [VISITS, { ...VISITS, name: 'people_masked', source: 'people' }];
+    mock.timers.tick(1);
+    assert.deepEqual(
+      views.current()?.map((v) => v.name),
+      ['visits_masked'],
+      'the check goes on with the known list while it loads',
+    );
+    views.current(); // a second check meanwhile: still one load
+    await settle();
+    assert.equal(gateway.state.calls, 2);
+    assert.deepEqual(
+      views.current()?.map((v) => v.name),
+      ['visits_masked', 'people_masked'],
+      'a view published since sign-in is known to the gate',
+    );
+    assert.equal(knownEvents(), 2, 'what was held is checked again with the new list');
+
+    mock.timers.tick(30_000);
+    views.current();
+    await settle();
+    assert.equal(gateway.state.calls, 3);
+    assert.equal(knownEvents(), 2, 'an unchanged list fires nothing');
     views.dispose();
   });
 });

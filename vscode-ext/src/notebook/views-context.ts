@@ -2,8 +2,8 @@
  * Every view the signed-in user may see, as the review engine's row-level context. Why all of
  * them: another kernel's cell can hold a view under any variable name, so `df.head()` of a masked
  * view is only recognised with every view's quasi-identifiers (as in the JupyterLab gate). Loaded
- * on every session change (sign-in, experiment, gateway) by core's ViewList, which retries a
- * failed load after 2 s, 4 s, … at most every 60 s until it succeeds or the session changes; the
+ * on every session change (sign-in, experiment, gateway) and when a check finds the list older
+ * than 30 s, by core's ViewList, which retries a failed load after 2 s, 4 s, … at most every 60 s until it succeeds or the session changes; the
  * user is told once per failure why outputs that may be tables stay held (a review would not
  * release them) and how to fix it. Unknown (null) while signed out, loading or failing, when
  * callers fail closed. `whenKnown` waits, bounded, for the session's start-up token restore and
@@ -48,8 +48,13 @@ export class GatewayViews implements vscode.Disposable {
     this.follow();
   }
 
-  /** The views, or null while unknown (signed out, loading, or the gateway failed). */
+  /**
+   * The views, or null while unknown (signed out, loading, or the gateway failed). A list older
+   * than 30 s is loaded again meanwhile (a view published since sign-in then becomes known, and
+   * `onDidChange` fires when the list changed), as the JupyterLab gate's checks do.
+   */
   current(): ViewUsed[] | null {
+    this.list.refreshIfStale();
     return this.views;
   }
 
