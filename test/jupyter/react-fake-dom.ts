@@ -112,6 +112,12 @@ export class FakeElement extends FakeNode {
   hasAttribute(name: string): boolean {
     return this.attributes.has(name);
   }
+  /** A select's options, as react-dom reads them to mark the selected one (value: the attribute). */
+  get options(): FakeElement[] {
+    const options = findAll(this, (e) => e.tagName === 'OPTION');
+    for (const option of options) option.value ??= option.getAttribute('value') ?? shown(option);
+    return options;
+  }
 }
 
 /** The fake document, made global (with a window) before react-dom loads. */

@@ -3,7 +3,8 @@ import { Button } from '@jupyterlab/ui-components';
 import { isActive, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SignedIn } from '../session.js';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
-import { useGatewayLoad } from './useGatewayLoad.js';
+import { StaleNotice } from './StaleNotice.js';
+import { refreshErrorOf, useGatewayLoad } from './useGatewayLoad.js';
 import { useSignalValue } from './useSignalValue.js';
 
 /** The user's experiments as loaded, and how to load them again. */
@@ -12,8 +13,13 @@ export interface ExperimentsState {
   selected: Experiment | null;
   /** True until the first answer since sign-in or the last refresh. */
   loading: boolean;
-  /** Why the last load failed (null: it did not). */
+  /** Why the last load failed when no list is shown (null: it did not). */
   error: ErrorInfo | null;
+  /**
+   * Why the last refresh failed while the list from the one before is still shown (null or
+   * absent: it did not; the list and the selection are then as the gateway last gave them).
+   */
+  refreshError?: ErrorInfo | null;
   /** Reloads the list from the gateway (e.g. after a steward approved a proposal). */
   onRefresh: () => void;
 }
@@ -23,7 +29,8 @@ const NONE: Experiment[] = [];
 
 /**
  * Loads the user's experiments after sign-in ("Loading experiments…" from the first render, not
- * "no experiment yet") and keeps the context's selection valid.
+ * "no experiment yet") and keeps the context's selection valid. A refresh that fails keeps the
+ * list and the selection (with its error as `refreshError`); another sign-in starts from nothing.
  */
 export function useExperiments(
   signedIn: SignedIn | null,
@@ -31,10 +38,14 @@ export function useExperiments(
 ): ExperimentsState {
   const selected = useSignalValue(context.changed, () => context.selected);
   const fetch = signedIn ? async () => (await signedIn.client.listExperiments()).experiments : null;
-  const [load, retry] = useGatewayLoad(fetch, [signedIn]);
+  const [load, retry] = useGatewayLoad(fetch, [signedIn], [], { keepOnFailedRefresh: true });
   const list = load.state === 'ready' ? load.value : null;
+  // Signed out, or another user or gateway signed in: the former one's selection must not stay
+  // (with a new list loading or failed to load, nothing else would replace it).
+  const selectedFor = React.useRef(signedIn);
   React.useEffect(() => {
-    if (!signedIn) context.select(null);
+    if (!signedIn || selectedFor.current !== signedIn) context.select(null);
+    selectedFor.current = signedIn;
   }, [signedIn, context]);
   React.useEffect(() => {
     if (!list) return;
@@ -46,6 +57,7 @@ export function useExperiments(
     selected,
     loading: load.state === 'loading' || load.state === 'retrying',
     error: load.state === 'failed' ? load.error : null,
+    refreshError: refreshErrorOf(load) ?? null,
     onRefresh: retry,
   };
 }
@@ -69,15 +81,35 @@ function Status(props: { loading: boolean; error: ErrorInfo | null }): JSX.Eleme
 }
 
 /**
+ * What the picker says of the selection kept after a failed refresh: it is the last known one,
+ * its state may have changed, and what to do if the gateway then refuses it.
+ */
+function StaleSelection(props: { selected: Experiment; id: string }): JSX.Element {
+  const { selected } = props;
+  const text =
+    `“${selected.title}” is still selected as the last refresh that worked listed it ` +
+    `(${selected.state}); it may have been closed or changed since. If the gateway refuses a ` +
+    'query in it, choose Refresh experiments once the gateway answers, then select again.';
+  return (
+    <span id={props.id} className="jp-Privet-experimentNote">
+      {text}
+    </span>
+  );
+}
+
+/**
  * The experiment selector: each experiment with its lifecycle state; while loading, after a
  * failure and with no experiment it says so instead. "Refresh experiments" is always there, in
- * the same place (it keeps keyboard focus while the list reloads).
+ * the same place (it keeps keyboard focus while the list reloads). After a failed refresh the
+ * list stays, with the error, and the selection is marked as possibly out of date.
  */
 export function ExperimentPicker(
   props: ExperimentsState & { context: ExperimentContext },
 ): JSX.Element {
   const { experiments, selected, context } = props;
   const listed = !props.loading && !props.error && experiments.length > 0;
+  const staleId = React.useId();
+  const staleSelection = listed && selected !== null && Boolean(props.refreshError);
   return (
     <div className="jp-Privet-experiment">
       {listed ? (
@@ -86,6 +118,7 @@ export function ExperimentPicker(
           <select
             aria-label="Experiment"
             className="jp-mod-styled"
+            aria-describedby={staleSelection ? staleId : undefined}
             value={selected?.id ?? ''}
             onChange={(e) =>
               context.select(experiments.find((x) => x.id === e.target.value) ?? null)
@@ -104,6 +137,8 @@ export function ExperimentPicker(
       <Button key="refresh" small minimal onClick={props.onRefresh}>
         Refresh experiments
       </Button>
+      <StaleNotice error={props.refreshError} what="the experiments" />
+      {staleSelection && selected ? <StaleSelection selected={selected} id={staleId} /> : null}
       {listed && selected && !isActive(selected) ? (
         <span className="jp-Privet-experimentNote">
           This experiment is {selected.state}: its views can be used once it is approved or running.

@@ -2,13 +2,16 @@
  * The experiment record in the right sidebar: purpose, lifecycle state and its history,
  * approvals, reviews and exports, from GET /experiments/:id/audit and GET /reviews. Each audit
  * entry's hash is recomputed here (core's hashEntry), so the record shown is checked, not trusted.
+ * A reload that fails keeps what was shown, under a StaleNotice naming what may be out of date.
  */
 import * as React from 'react';
 import type { ReviewRequest } from '@privet/core/protocol';
 import { hashEntry, type AuditEntry } from '@privet/core/record/index';
 import type { Experiment } from '../experiment.js';
-import { LoadStatus, type Load } from '../panel/LoadStatus.js';
-import { useGatewayLoad } from '../panel/useGatewayLoad.js';
+import type { ErrorInfo } from '../panel/ErrorBox.js';
+import { LoadStatus } from '../panel/LoadStatus.js';
+import { StaleNotice } from '../panel/StaleNotice.js';
+import { refreshErrorOf, useGatewayLoad, type ShownLoad } from '../panel/useGatewayLoad.js';
 import type { SignedIn } from '../session.js';
 
 /** Props of the record section. */
@@ -34,10 +37,13 @@ async function verifiedCount(entries: AuditEntry[]): Promise<number> {
 
 /**
  * Loads the audit entries (verified) and, apart, the review requests of the experiment, on every
- * tick and retry: a failed review list is shown as failed, not as "No review requests". Another
- * experiment or user starts from nothing known (not the last one's record).
+ * tick and retry: a failed review list is shown as failed, not as "No review requests". A failed
+ * reload keeps what was loaded (its error as `refreshError`). Another experiment or user starts
+ * from nothing known (not the last one's record).
  */
-function useRecord(props: RecordAppProps): [Load<Audit>, Load<ReviewRequest[]>, () => void] {
+function useRecord(
+  props: RecordAppProps,
+): [ShownLoad<Audit>, ShownLoad<ReviewRequest[]>, () => void] {
   const { signedIn, experiment, tick } = props;
   const client = signedIn.client;
   const identity = [signedIn, experiment.id];
@@ -48,15 +54,17 @@ function useRecord(props: RecordAppProps): [Load<Audit>, Load<ReviewRequest[]>, 
     },
     identity,
     [tick],
+    { keepOnFailedRefresh: true },
   );
   const [reviews, retryReviews] = useGatewayLoad(
     async () => (await client.listReviews({ experiment: experiment.id })).reviews,
     identity,
     [tick],
+    { keepOnFailedRefresh: true },
   );
   const retry = (): void => {
-    if (audit.state === 'failed') retryAudit();
-    if (reviews.state === 'failed') retryReviews();
+    if (audit.state === 'failed' || refreshErrorOf(audit)) retryAudit();
+    if (reviews.state === 'failed' || refreshErrorOf(reviews)) retryReviews();
   };
   return [audit, reviews, retry];
 }
@@ -76,7 +84,7 @@ function EntryLine(props: { entry: AuditEntry }): JSX.Element {
 }
 
 /** The audit's entries that `keep` selects; null until the audit is loaded. */
-function entriesOf(audit: Load<Audit>, keep: (e: AuditEntry) => boolean): AuditEntry[] | null {
+function entriesOf(audit: ShownLoad<Audit>, keep: (e: AuditEntry) => boolean): AuditEntry[] | null {
   return audit.state === 'ready' ? audit.value.entries.filter(keep) : null;
 }
 
@@ -98,9 +106,9 @@ function EntrySection(props: { entries: AuditEntry[] | null; empty: string }): J
 /** Props of RecordView: the experiment and what is loaded of its record. */
 export interface RecordViewProps {
   experiment: Experiment;
-  audit: Load<Audit>;
-  reviews: Load<ReviewRequest[]>;
-  /** Loads again what failed. */
+  audit: ShownLoad<Audit>;
+  reviews: ShownLoad<ReviewRequest[]>;
+  /** Loads again what failed (also a refresh that failed over what is still shown). */
   retry: () => void;
 }
 
@@ -110,9 +118,34 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
   return <RecordView experiment={props.experiment} audit={audit} reviews={reviews} retry={retry} />;
 }
 
-/** The record as loaded: each section says loading, failed (with Retry), or that it has none. */
+/**
+ * What of the record a failed refresh leaves out of date, and why: the audit (history and
+ * exports), the review requests, or both; null when the last refreshes worked.
+ */
+function staleOf(
+  audit: ShownLoad<Audit>,
+  reviews: ShownLoad<ReviewRequest[]>,
+): { what: string; error: ErrorInfo } | null {
+  const auditError = refreshErrorOf(audit);
+  const reviewsError = refreshErrorOf(reviews);
+  if (auditError && reviewsError) {
+    return { what: 'the history, review requests and exports', error: auditError };
+  }
+  if (auditError) return { what: 'the history and exports', error: auditError };
+  if (reviewsError) return { what: 'the review requests', error: reviewsError };
+  return null;
+}
+
+/**
+ * The record as loaded: each section says loading, failed (with Retry), or that it has none; what
+ * a failed refresh left shown is marked, near the top, as possibly out of date.
+ */
 export function RecordView(props: RecordViewProps): JSX.Element {
   const { experiment, audit, reviews, retry } = props;
+  const stale = staleOf(audit, reviews);
+  const refreshing =
+    (audit.state === 'ready' && audit.refreshing === true) ||
+    (reviews.state === 'ready' && reviews.refreshing === true);
   const history = entriesOf(audit, (e) => e.action.startsWith('experiment.'));
   const exports = entriesOf(audit, (e) => e.action === 'export' || e.action === 'export.refused');
   return (
@@ -123,6 +156,12 @@ export function RecordView(props: RecordViewProps): JSX.Element {
         State: <strong>{experiment.state}</strong>
         {experiment.decidedBy ? ` · decided by ${experiment.decidedBy}` : ''}
       </div>
+      <StaleNotice
+        error={stale?.error}
+        what={stale?.what ?? ''}
+        onRetry={retry}
+        busy={refreshing}
+      />
       {audit.state === 'ready' ? (
         <div
           className="jp-Privet-recordVerified"
