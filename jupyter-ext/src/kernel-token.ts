@@ -6,10 +6,19 @@
  * signed-out one). Why only kernels Privet gave a token: other
  * kernels never asked for one and must not receive it. Why the silent execution: the token must
  * never be written into a notebook, so it travels as an execute request with no history, no
- * output and no cell, and the inserted cells read it from os.environ.
+ * output and no cell, and the inserted cells read it from os.environ. Why the record in
+ * sessionStorage (kernel-token-record.ts): the kernels outlive a page reload with the token in
+ * their environment while the sign-in is restored, so on start reattach() follows them again.
  */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { ISignal } from '@lumino/signaling';
+import { KernelRecord } from './kernel-token-record.js';
+import {
+  connectTo,
+  listRunning,
+  warnUnreached,
+  type RunningKernels,
+} from './kernel-token-running.js';
 import type { SignedIn } from './session.js';
 
 /** Name of the kernel environment variable holding the token. */
@@ -18,7 +27,7 @@ export const TOKEN_ENV = 'PRIVET_TOKEN';
 /** The parts of a JupyterLab kernel connection that the token keeper uses. */
 export type TokenKernel = Pick<
   Kernel.IKernelConnection,
-  'isDisposed' | 'status' | 'statusChanged' | 'disposed' | 'requestExecute'
+  'id' | 'isDisposed' | 'status' | 'statusChanged' | 'disposed' | 'dispose' | 'requestExecute'
 >;
 
 /** Where the sign-in changes come from: the tab's PrivetSession (session.ts). */
@@ -46,11 +55,21 @@ const UNSET_TOKEN_CODE = `import os as _o\n_o.environ.pop(${JSON.stringify(TOKEN
  * gateway's URLs), and loses its token otherwise (signed out, or signed in to another gateway,
  * which must not receive this one's cells' requests with its token). A kernel stays known while
  * signed out, so signing in again gives it the new token; a restarted, dead or closed kernel is
- * forgotten (it holds no token any more, and a new one comes only from "Use in notebook").
+ * forgotten (it holds no token any more, and a new one comes only from "Use in notebook"). The
+ * ids of the known kernels and their gateways are kept in `record`, for reattach() after a reload.
  */
 export class KernelTokens {
   private readonly gateways = new Map<TokenKernel, string>();
+  /** The connections reattach() opened: closed when their kernel is forgotten. */
+  private readonly owned = new Set<TokenKernel>();
   private source: SignInSource | null = null;
+  /** Where reattach() finds the running kernels (set by its first call). */
+  private running: RunningKernels | null = null;
+  /** The reattach() in progress, so two never open connections to the same kernel. */
+  private reattaching: Promise<void> = Promise.resolve();
+
+  /** `record` keeps which kernels were given a token (by default in the tab's sessionStorage). */
+  constructor(private readonly record: KernelRecord = new KernelRecord()) {}
 
   /** Follows `source`'s sign-in changes from now on (again for the same source: no change). */
   follow(source: SignInSource): void {
@@ -66,11 +85,7 @@ export class KernelTokens {
    * when the kernel cannot run the request, as "Use in notebook" should then say so.
    */
   async give(kernel: TokenKernel, signedIn: SignedIn): Promise<void> {
-    if (!this.gateways.has(kernel)) {
-      kernel.statusChanged.connect(this.onStatusChanged, this);
-      kernel.disposed.connect(this.forget, this);
-    }
-    this.gateways.set(kernel, signedIn.client.baseUrl);
+    this.track(kernel, signedIn.client.baseUrl);
     const current = this.source ? this.source.signedIn : signedIn;
     const status = await run(kernel, this.codeFor(signedIn.client.baseUrl, current));
     if (status !== 'ok') {
@@ -84,18 +99,79 @@ export class KernelTokens {
   /**
    * Brings every known kernel in step with `signedIn` (null: signed out). Never throws: a kernel
    * that cannot take the request (dead, restarting, closed) is forgotten; one that refused it is
-   * kept and warned about.
+   * kept and warned about. A kernel whose connection was closed (its notebook closed, the kernel
+   * left running) stays in the record, for reattach() to reach after the next sign-in change.
    */
   async update(signedIn: SignedIn | null): Promise<void> {
     const runs: Promise<void>[] = [];
     for (const [kernel, gateway] of this.gateways) {
       if (kernel.isDisposed || LOST.has(kernel.status)) {
-        this.forget(kernel);
+        this.forget(kernel, !LOST.has(kernel.status));
         continue;
       }
       runs.push(this.updateOne(kernel, this.codeFor(gateway, signedIn)));
     }
     await Promise.all(runs);
+  }
+
+  /**
+   * After a page reload: follows again the kernels this tab gave a token that still run (opening
+   * its own connection to each), brings them in step with the followed session's current sign-in
+   * (signed out when none is followed) and forgets the remembered ones that no longer run. Call
+   * follow() first: a later sign-in change then reaches them too, and also reaches (through
+   * `kernels`, again) a kernel whose notebook was closed with the kernel left running. Never
+   * throws: when the running kernels cannot be listed or connected to, it warns once and says how
+   * to fix it.
+   */
+  reattach(kernels: RunningKernels): Promise<void> {
+    this.running = kernels;
+    const next = this.reattaching.then(() => this.reattachNow(kernels));
+    this.reattaching = next;
+    return next;
+  }
+
+  /** reattach(), once the one before it is done. */
+  private async reattachNow(kernels: RunningKernels): Promise<void> {
+    const remembered = this.record.list().filter(({ id }) => !this.isKnown(id));
+    if (remembered.length === 0) return;
+    const running = await listRunning(kernels, remembered.length);
+    if (!running) return;
+    const signedIn = this.source?.signedIn ?? null;
+    const failed: string[] = [];
+    const runs: Promise<void>[] = [];
+    for (const { id, gateway } of remembered) {
+      const model = running.get(id);
+      if (!model) {
+        this.record.forget(id); // it no longer runs: no process holds the token
+        continue;
+      }
+      if (this.isKnown(id)) continue; // followed meanwhile ("Use in notebook")
+      const kernel = connectTo(kernels, model, failed);
+      if (!kernel) continue;
+      this.owned.add(kernel);
+      this.track(kernel, gateway);
+      runs.push(this.updateOne(kernel, this.codeFor(gateway, signedIn)));
+    }
+    warnUnreached(failed);
+    await Promise.all(runs);
+  }
+
+  /** Follows `kernel` as given the token of `gateway`, and records it. */
+  private track(kernel: TokenKernel, gateway: string): void {
+    if (!this.gateways.has(kernel)) {
+      // A connection reattach() opened to the same kernel is replaced by this one.
+      for (const other of this.owned) if (other.id === kernel.id) this.forget(other);
+      kernel.statusChanged.connect(this.onStatusChanged, this);
+      kernel.disposed.connect(this.onDisposed, this);
+    }
+    this.gateways.set(kernel, gateway);
+    this.record.remember(kernel.id, gateway);
+  }
+
+  /** True when a known connection is to the kernel `id`. */
+  private isKnown(id: string): boolean {
+    for (const kernel of this.gateways.keys()) if (kernel.id === id) return true;
+    return false;
   }
 
   /** update() for one kernel. */
@@ -104,7 +180,9 @@ export class KernelTokens {
     try {
       status = await run(kernel, code);
     } catch {
-      this.forget(kernel); // it died, restarted or closed meanwhile: it holds no token now
+      // It died or restarted meanwhile (it holds no token now), or its connection was closed
+      // (the kernel may still run with the token: kept in the record for reattach()).
+      this.forget(kernel, !LOST.has(kernel.status));
       return;
     }
     if (status !== 'ok') {
@@ -125,6 +203,7 @@ export class KernelTokens {
   /** Slot of the followed session's `changed`. */
   private onSignInChanged(_sender: object, signedIn: SignedIn | null): void {
     void this.update(signedIn);
+    if (this.running) void this.reattach(this.running);
   }
 
   /** Slot of a kernel's `statusChanged`: a restarted or dead kernel holds no token any more. */
@@ -132,11 +211,22 @@ export class KernelTokens {
     if (LOST.has(status)) this.forget(kernel);
   }
 
-  /** Stops following `kernel`. */
-  private forget(kernel: TokenKernel): void {
+  /** Slot of a connection's `disposed`: its notebook closed; the kernel may still run. */
+  private onDisposed(kernel: TokenKernel): void {
+    this.forget(kernel, true);
+  }
+
+  /**
+   * Stops following the connection `kernel` (and closes it when reattach() opened it). Unless
+   * `keepRecord` (the kernel may still run with the token), it is dropped from the record too.
+   */
+  private forget(kernel: TokenKernel, keepRecord = false): void {
     if (!this.gateways.delete(kernel)) return;
     kernel.statusChanged.disconnect(this.onStatusChanged, this);
-    kernel.disposed.disconnect(this.forget, this);
+    kernel.disposed.disconnect(this.onDisposed, this);
+    if (!keepRecord && !this.isKnown(kernel.id)) this.record.forget(kernel.id);
+    // After the signal being handled (e.g. its statusChanged) has reached everyone.
+    if (this.owned.delete(kernel)) void Promise.resolve().then(() => kernel.dispose());
   }
 }
 

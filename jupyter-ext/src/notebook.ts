@@ -5,13 +5,15 @@
  * cell), and the inserted cell reads it from os.environ. The cell prints a summary rather than
  * rows: rows of a masked view are row-level data, which the output gate holds for review. Why
  * kernel-token.ts: a kernel given the token gets the new one after every sign-in (and loses it on
- * sign-out), so a cell refused with an expired token works again once the user signs in again.
+ * sign-out), so a cell refused with an expired token works again once the user signs in again,
+ * also after a page reload (followKernelTokens).
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { DP_RELEASE_MIME_TYPE, type DpRelease } from '@privet/core/protocol';
-import { KernelTokens, TOKEN_ENV } from './kernel-token.js';
+import { KernelTokens, TOKEN_ENV, type SignInSource } from './kernel-token.js';
+import { runningKernelsOf } from './kernel-token-running.js';
 import { releaseText } from './mime.js';
 import { IPrivetServices } from './services.js';
 import type { SignedIn } from './session.js';
@@ -21,6 +23,18 @@ export { TOKEN_ENV } from './kernel-token.js';
 
 /** The kernels given a token here, kept in step with the tab's sign-in. */
 const kernelTokens = new KernelTokens();
+
+/**
+ * On JupyterLab start: keeps the kernels given a token before a page reload (still running, with
+ * the token) in step with `session` again, from its current sign-in on. Never throws.
+ */
+export async function followKernelTokens(
+  app: JupyterFrontEnd,
+  session: SignInSource,
+): Promise<void> {
+  kernelTokens.follow(session);
+  await kernelTokens.reattach(runningKernelsOf(app.serviceManager.kernels));
+}
 
 /** What a refused load (HTTP 401: token expired or unknown) tells the user to do. */
 const SIGN_IN_AGAIN_FIX =

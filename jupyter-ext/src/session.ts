@@ -9,6 +9,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import type { WhoAmIResponse } from '@privet/core/protocol';
 import { GatewayClient, GatewayError, normalizeGatewayUrl } from './client.js';
 import { restoreProblemOf, type RestoreProblem } from './restore-problem.js';
+import { tabStorage } from './tab-storage.js';
 
 /** Why a kept sign-in could not be restored (restore-problem.ts), for the session's users. */
 export { restoreProblemOf, type RestoreProblem } from './restore-problem.js';
@@ -128,7 +129,7 @@ export class PrivetSession {
 
   /** resume() once the gateway URL is known and the link taken. */
   private async resumeWith(attempt: Attempt, link: string | null): Promise<SignedIn | null> {
-    const stored = storage()?.getItem(STORAGE_PREFIX + attempt.baseUrl) ?? null;
+    const stored = tabStorage()?.getItem(STORAGE_PREFIX + attempt.baseUrl) ?? null;
     if (!link || link === stored) return this.trySignIn(attempt, stored ?? link);
     const current = this.current ?? (await this.trySignIn(attempt, stored));
     if (this.isStale(attempt)) return null;
@@ -139,7 +140,7 @@ export class PrivetSession {
   /** Forgets the token (memory and sessionStorage). */
   signOut(): void {
     this.generation += 1;
-    if (this.current) storage()?.removeItem(STORAGE_PREFIX + this.current.client.baseUrl);
+    if (this.current) tabStorage()?.removeItem(STORAGE_PREFIX + this.current.client.baseUrl);
     this.current = null;
     this.changedSignal.emit(null);
   }
@@ -160,7 +161,7 @@ export class PrivetSession {
   private adopt(next: SignedIn): SignedIn {
     this.setProblem(null);
     this.current = next;
-    storage()?.setItem(STORAGE_PREFIX + next.client.baseUrl, next.token);
+    tabStorage()?.setItem(STORAGE_PREFIX + next.client.baseUrl, next.token);
     this.changedSignal.emit(next);
     return next;
   }
@@ -181,7 +182,7 @@ export class PrivetSession {
         error instanceof GatewayError &&
         (error.code === 'unauthenticated' || error.code === 'bad_token');
       if (!refused) attempt.problem ??= restoreProblemOf(attempt.baseUrl, error);
-      else if (storage()?.getItem(key) === token) storage()?.removeItem(key);
+      else if (tabStorage()?.getItem(key) === token) tabStorage()?.removeItem(key);
       return null;
     }
   }
@@ -217,13 +218,4 @@ async function verify(gatewayUrl: string, rawToken: string): Promise<SignedIn> {
   await client.health();
   const user = await client.whoami();
   return { client, user, token };
-}
-
-/** sessionStorage when the browser allows it (it may be disabled). */
-function storage(): Storage | null {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return null;
-  }
 }

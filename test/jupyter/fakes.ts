@@ -23,6 +23,10 @@ export class TabStorage {
   values(): string[] {
     return [...this.items.values()];
   }
+  /** Every key kept, to tell what each value is for. */
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
 }
 
 /**

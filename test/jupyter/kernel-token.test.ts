@@ -5,7 +5,10 @@
  * gateway, and kernels Privet never gave a token are left alone. A kernel that died, restarted or
  * closed is forgotten without an error. The token travels only by silent execution, never in a
  * cell. And a load refused with HTTP 401 tells the user to sign in again and re-run the cell.
- * Real PrivetSession against real test gateways; the kernels, notebook and app are fakes.
+ * After a page reload the tab still knows those kernels (their ids and gateways in sessionStorage,
+ * never a token): they are re-attached on start and follow the restored sign-in, so signing out
+ * still removes the token. Real PrivetSession against real test gateways; the kernels, notebook,
+ * app and kernel manager are fakes.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
@@ -14,6 +17,7 @@ import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { KernelManager, ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import { fakeBrowserTab, TabStorage } from './fakes.js';
 import { EXPERIMENT, startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
@@ -55,7 +59,24 @@ interface SignedInLike {
 interface Session {
   readonly signedIn: SignedInLike | null;
   signIn(gatewayUrl: string, token: string): Promise<SignedInLike>;
+  resume(gatewayUrl: string): Promise<SignedInLike | null>;
   signOut(): void;
+}
+/** jupyter-ext kernel-token.ts's KernelTokens, as far as used here. */
+interface Tokens {
+  follow(source: Session): void;
+  reattach(kernels: RunningKernels): Promise<void>;
+  give(kernel: unknown, signedIn: SignedInLike): Promise<void>;
+}
+/** jupyter-ext kernel-token-running.ts's RunningKernels. */
+interface RunningKernels {
+  listRunning(): Promise<Iterable<{ id: string; name: string }>>;
+  connectTo(options: { model: { id: string }; handleComms: boolean }): unknown;
+}
+/** One entry of jupyter-ext kernel-token-record.ts's KernelRecord. */
+interface Remembered {
+  id: string;
+  gateway: string;
 }
 /** jupyter-ext notebook.ts, as far as used here (loaded by path: no JupyterLab types in test/). */
 interface NotebookModule {
@@ -77,6 +98,19 @@ const { PrivetSession } = (await import(source('session.ts'))) as {
 const { TOKEN_ENV, loadViewCode, useInNotebook } = (await import(
   source('notebook.ts')
 )) as NotebookModule;
+const { KernelTokens } = (await import(source('kernel-token.ts'))) as {
+  KernelTokens: new () => Tokens;
+};
+const { runningKernelsOf } = (await import(source('kernel-token-running.ts'))) as {
+  runningKernelsOf(manager: KernelManager): RunningKernels;
+};
+const { KERNEL_RECORD_KEY, KERNEL_RECORD_LIMIT, KernelRecord } = (await import(
+  source('kernel-token-record.ts')
+)) as {
+  KERNEL_RECORD_KEY: string;
+  KERNEL_RECORD_LIMIT: number;
+  KernelRecord: new () => { remember(id: string, gateway: string): void; list(): Remembered[] };
+};
 
 /** What one execute request asked of a kernel. */
 interface ExecuteRequest {
@@ -93,6 +127,9 @@ interface ExecuteRequest {
  * PRIVET_TOKEN, as the silent code sets or removes it.
  */
 class FakeKernel {
+  private static count = 0;
+  /** The kernel's id, as the Jupyter server names it. */
+  readonly id = `kernel-${++FakeKernel.count}`;
   status = 'idle';
   isDisposed = false;
   readonly statusChanged = new Signal<FakeKernel, string>(this);
@@ -178,6 +215,44 @@ function fakeApp(session: Session) {
       return Promise.resolve({ session, context: {} });
     },
   };
+}
+
+/**
+ * The running kernels after a page reload (RunningKernels, as runningKernelsOf() makes them of
+ * JupyterLab's kernel manager): `running` are the kernel processes still running; connectTo
+ * answers the same FakeKernel (its process, with its environment).
+ */
+function fakeKernelManager(running: FakeKernel[]) {
+  const connected: { id: string; handleComms: boolean }[] = [];
+  return {
+    /** Every connectTo(), in order. */
+    connected,
+    listRunning: () => Promise.resolve(running.map((k) => ({ id: k.id, name: 'python3' }))),
+    connectTo({ model, handleComms }: { model: { id: string }; handleComms: boolean }) {
+      connected.push({ id: model.id, handleComms });
+      const kernel = running.find((k) => k.id === model.id);
+      assert.ok(kernel, `connectTo(${model.id}): not a running kernel`);
+      return kernel;
+    },
+  };
+}
+
+/** The kernels the tab's sessionStorage remembers (kernel-token-record.ts). */
+function remembered(): Remembered[] {
+  return JSON.parse(tab.storage.getItem(KERNEL_RECORD_KEY) ?? '[]') as Remembered[];
+}
+
+/** Runs `body`, answering what it warned about in the console. */
+async function warningsOf(body: () => Promise<void>): Promise<unknown[][]> {
+  const warnings: unknown[][] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    await body();
+  } finally {
+    console.warn = warn;
+  }
+  return warnings;
 }
 
 /** Lets the session's `changed` slot finish the kernel updates it started. */
@@ -317,6 +392,194 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
     assert.equal(holder(restarted!), 'none', 'the restarted kernel is not given a token unasked');
     assert.equal(canceled!.requests.length, 2, 'canceled on sign-out, then forgotten');
     assert.deepEqual(warnings, [], 'nothing went wrong that the user must fix');
+  });
+
+  /**
+   * A page reload as the tab sees it: a fresh session and KernelTokens over the same tab storage
+   * (the kernels of the old page keep running), the session following as on JupyterLab start.
+   */
+  function reload(): { reloaded: Session; tokens: Tokens } {
+    const reloaded = new PrivetSession();
+    const tokens = new KernelTokens();
+    tokens.follow(reloaded);
+    return { reloaded, tokens };
+  }
+
+  test('after a page reload, signing out still removes the token from the kernel', async () => {
+    await session.signIn(first.gateway.url, token(first, 'ana'));
+    const kernel = new FakeKernel();
+    const untouched = new FakeKernel(); // running too, but never given a token
+    await use(kernel);
+    assert.equal(holder(kernel), 'ana@first');
+
+    const { reloaded, tokens } = reload();
+    const kernels = fakeKernelManager([kernel, untouched]);
+    const warnings = await warningsOf(async () => {
+      await tokens.reattach(kernels); // while the sign-in is still being restored
+      assert.ok(await reloaded.resume(first.gateway.url), 'the sign-in is restored');
+      await settle();
+    });
+    assert.equal(holder(kernel), 'ana@first', 'in step with the restored sign-in');
+    assert.deepEqual(kernels.connected, [{ id: kernel.id, handleComms: false }]);
+
+    await reloaded.signIn(first.gateway.url, token(first, 'rev'));
+    await settle();
+    assert.equal(holder(kernel), 'rev@first', 'a new sign-in still reaches it');
+
+    reloaded.signOut();
+    await settle();
+    assert.equal(holder(kernel), 'none', 'the signed-out user stays in no kernel');
+    assert.deepEqual(untouched.requests, [], 'a kernel never given a token is not disturbed');
+    assert.deepEqual(warnings, [], 'nothing went wrong that the user must fix');
+  });
+
+  test('a remembered kernel that no longer runs is dropped from the tab storage', async () => {
+    await session.signIn(first.gateway.url, token(first, 'ana'));
+    const [kept, gone] = [new FakeKernel(), new FakeKernel()];
+    await use(kept!, 'nb1');
+    await use(gone!, 'nb2');
+    assert.deepEqual(
+      remembered().map((k) => k.id),
+      [kept!.id, gone!.id],
+    );
+    const requestsBefore = gone!.requests.length;
+
+    const { reloaded, tokens } = reload();
+    const kernels = fakeKernelManager([kept!]); // `gone` was shut down while the page reloaded
+    const warnings = await warningsOf(async () => {
+      await reloaded.resume(first.gateway.url);
+      await tokens.reattach(kernels);
+    });
+    assert.deepEqual(
+      remembered().map((k) => k.id),
+      [kept!.id],
+      'only the running kernel is remembered',
+    );
+    assert.deepEqual(kernels.connected, [{ id: kept!.id, handleComms: false }]);
+    assert.equal(gone!.requests.length, requestsBefore, 'nothing is sent to a kernel gone');
+    assert.deepEqual(warnings, [], 'a kernel gone holds no token: nothing to fix');
+  });
+
+  test('a kernel remembered for another gateway is unset, not given the signed-in token', async () => {
+    await session.signIn(first.gateway.url, token(first, 'ana'));
+    const kernel = new FakeKernel();
+    await use(kernel);
+    assert.equal(holder(kernel), 'ana@first');
+
+    const { reloaded, tokens } = reload();
+    await reloaded.signIn(second.gateway.url, token(second, 'ana'));
+    await tokens.reattach(fakeKernelManager([kernel]));
+    assert.equal(holder(kernel), 'none', "its cells load from the first gateway's URLs");
+    assert.ok(!kernel.requests.some((r) => r.code.includes(token(second, 'ana'))));
+    assert.match(kernel.requests.at(-1)!.code, /environ\.pop\("PRIVET_TOKEN", None\)/);
+  });
+
+  test('a kernel left running when its notebook was closed still follows the sign-in', async () => {
+    const signedIn = await session.signIn(first.gateway.url, token(first, 'ana'));
+    const tokens = new KernelTokens();
+    tokens.follow(session);
+    const notebooks = new FakeKernel(); // the notebook's connection to the kernel process
+    const privets = new FakeKernel(); // a connection Privet opens to the same process later
+    Object.defineProperty(privets, 'id', { value: notebooks.id });
+    const kernels = fakeKernelManager([privets]);
+    await tokens.reattach(kernels); // as on JupyterLab start: nothing remembered yet
+    assert.deepEqual(kernels.connected, []);
+    await tokens.give(notebooks, signedIn);
+    assert.equal(holder(notebooks), 'ana@first');
+
+    notebooks.dispose(); // the notebook closed; its kernel was left running, with the token
+    assert.deepEqual(
+      remembered().map((k) => k.id),
+      [notebooks.id],
+      'still remembered: the process may hold the token',
+    );
+    const warnings = await warningsOf(async () => {
+      session.signOut();
+      await settle();
+    });
+    assert.deepEqual(kernels.connected, [{ id: notebooks.id, handleComms: false }]);
+    assert.match(privets.requests.at(-1)!.code, /environ\.pop\("PRIVET_TOKEN", None\)/);
+    assert.equal(holder(privets), 'none', 'the signed-out user stays in no kernel');
+
+    await session.signIn(first.gateway.url, token(first, 'rev'));
+    await settle();
+    assert.equal(holder(privets), 'rev@first', 'signing in again reaches it too');
+    assert.equal(kernels.connected.length, 1, 'one connection for the kernel');
+    assert.deepEqual(warnings, []);
+  });
+
+  test('the tab storage keeps kernel ids and gateway URLs, never a token', async () => {
+    const signedIn = await session.signIn(first.gateway.url, token(first, 'ana'));
+    const kernels = [new FakeKernel(), new FakeKernel()];
+    await use(kernels[0]!, 'nb1');
+    await use(kernels[1]!, 'nb2');
+    await session.signIn(first.gateway.url, token(first, 'rev'));
+    await settle();
+    assert.deepEqual(
+      remembered(),
+      kernels.map((k) => ({ id: k.id, gateway: signedIn.client.baseUrl })),
+    );
+
+    const tokens = [first, second].flatMap((t) => ['ana', 'rev', 'stu'].map((u) => token(t, u)));
+    // The session keeps its own token under privet:token:… (session.ts); nothing else may.
+    const record = tab.storage
+      .keys()
+      .filter((key) => !key.startsWith('privet:token:'))
+      .map((key) => `${key}=${tab.storage.getItem(key)}`)
+      .join('\n');
+    assert.ok(record.includes(kernels[0]!.id), 'the record is in the tab storage');
+    for (const t of tokens) assert.ok(!record.includes(t), 'no token in the kernel record');
+
+    session.signOut();
+    await settle();
+    assert.equal(remembered().length, 2, 'still known while signed out');
+    const text = tab.storage.values().join('\n');
+    for (const t of tokens) assert.ok(!text.includes(t), 'signed out: no token in the tab storage');
+  });
+
+  test('a Jupyter server that cannot list its kernels: one warning, the record is kept', async () => {
+    await session.signIn(first.gateway.url, token(first, 'ana'));
+    const kernel = new FakeKernel();
+    await use(kernel);
+
+    const { tokens } = reload();
+    // JupyterLab's own kernel manager, its server unreachable: its refreshRunning() resolves
+    // anyway and running() is empty, which must not read as "no kernel runs any more".
+    const manager = new KernelManager({
+      standby: 'never',
+      serverSettings: ServerConnection.makeSettings({
+        baseUrl: 'http://127.0.0.1:8888/',
+        wsUrl: 'ws://127.0.0.1:8888/',
+        fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+        Request,
+        Headers,
+        WebSocket: class {} as unknown as typeof WebSocket,
+      }),
+    });
+    let warnings: unknown[][];
+    try {
+      warnings = await warningsOf(() => tokens.reattach(runningKernelsOf(manager)));
+    } finally {
+      await manager.ready; // its first (failed) listing: disposing before it would reject it
+      manager.dispose();
+    }
+    assert.equal(warnings.length, 1, 'warned once');
+    assert.match(String(warnings[0]![0]), /Failed to fetch.*Fix: reload the page/s);
+    assert.deepEqual(
+      remembered().map((k) => k.id),
+      [kernel.id],
+      'kept for the next start: it may still hold the token',
+    );
+  });
+
+  test(`the tab storage remembers at most the ${KERNEL_RECORD_LIMIT} newest kernels`, () => {
+    const record = new KernelRecord();
+    const ids = Array.from({ length: KERNEL_RECORD_LIMIT + 6 }, (_, i) => `k${i}`);
+    for (const id of ids) record.remember(id, 'http://127.0.0.1:8765');
+    assert.deepEqual(
+      record.list().map((k) => k.id),
+      ids.slice(-KERNEL_RECORD_LIMIT),
+    );
   });
 });
 

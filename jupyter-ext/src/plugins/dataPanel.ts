@@ -16,7 +16,7 @@ import { CommandIDs, DEFAULT_GATEWAY_URL, PALETTE_CATEGORY, SETTINGS_ID } from '
 import { SqlEngine } from '../engine.js';
 import { bindExperiment } from '../gate/locate.js';
 import { rendererFactory } from '../mime.js';
-import { insertRelease, useInNotebook } from '../notebook.js';
+import { followKernelTokens, insertRelease, useInNotebook } from '../notebook.js';
 import { BudgetSidebar } from '../panel/BudgetSidebar.js';
 import { DataPanel } from '../panel/DataPanel.js';
 import { FidelityTabs } from '../panel/FidelityTab.js';
@@ -53,6 +53,7 @@ export const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
     // The DP release renderer, registered before any notebook clones the registry.
     rendermime?.addFactory(rendererFactory, rendererFactory.defaultRank);
     const { session, context } = services;
+    void followKernelTokens(app, session); // the kernels given a token before a page reload
     const engine = new SqlEngine();
     const fidelityTabs = new FidelityTabs(app, session);
     const panel = new DataPanel({
