@@ -13,8 +13,11 @@ export class CallTurns {
   private tail: Promise<void> = Promise.resolve();
   private lastStart = Number.NEGATIVE_INFINITY;
 
-  /** `spacingMs`: least time between the starts of two calls. */
-  constructor(private readonly spacingMs: number) {}
+  /** `spacingMs`: least time between the starts of two calls; `now`: the clock (tests pass one). */
+  constructor(
+    private readonly spacingMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /**
    * Waits for the caller's turn. Returns the function to call once its call is answered, or null
@@ -26,10 +29,10 @@ export class CallTurns {
     this.tail = new Promise<void>((resolve) => (release = resolve));
     await previous;
     if (!wanted()) return (release(), null);
-    const wait = this.lastStart + this.spacingMs - performance.now();
+    const wait = this.lastStart + this.spacingMs - this.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     if (!wanted()) return (release(), null);
-    this.lastStart = performance.now();
+    this.lastStart = this.now();
     return release;
   }
 }

@@ -35,9 +35,9 @@ describe('StreamChecker', () => {
     sc.push('mple.org\n', 'stderr'); // different stream: no join
     assert.equal(sc.verdict(), 'pass');
     const big = 'x'.repeat(100_000);
-    const t0 = performance.now();
     for (let i = 0; i < 50; i++) sc.push(big);
-    assert.ok(performance.now() - t0 < 2000);
+    // What a chunk is checked with is the kept tail plus the chunk: at most the 400-char window.
+    assert.equal(sc.push('y').redactedPreview.length, 401, 'the tail kept is bounded');
     sc.push('john@exa');
     assert.equal(sc.push('mple.com').verdict, 'block');
   });
@@ -165,7 +165,9 @@ describe('stream outputs split by another stream', () => {
 });
 
 describe('hostile inputs stay linear', () => {
-  test('pathological markup, spacing and digit runs finish quickly', () => {
+  // No wall-clock assertion (speed targets live in bench/): a super-linear pattern on 200,000
+  // characters runs for minutes, which the test's time limit turns into a failure.
+  test('pathological markup, spacing and digit runs finish', { timeout: 60_000 }, () => {
     const big = 200_000;
     const inputs: string[] = [
       '<a'.repeat(big / 2),
@@ -178,10 +180,11 @@ describe('hostile inputs stay linear', () => {
       '4111 '.repeat(big / 5),
     ];
     for (const text of inputs) {
-      const t0 = performance.now();
-      checkOutput({ output_type: 'display_data', data: { 'text/html': text, 'text/plain': text } });
-      const ms = performance.now() - t0;
-      assert.ok(ms < 3000, `${text.slice(0, 12)}… took ${ms.toFixed(0)} ms`);
+      const result = checkOutput({
+        output_type: 'display_data',
+        data: { 'text/html': text, 'text/plain': text },
+      });
+      assert.ok(['pass', 'flag', 'block'].includes(result.verdict), text.slice(0, 12));
     }
   });
 });
