@@ -1,7 +1,8 @@
 /**
  * A held output whose review state the gateway cannot tell (its review lookup does not answer)
- * says so and offers "Check again" beside "Clear output"; once the gateway answers, "Check again"
- * asks again and the placeholder offers "Request review". The value never reaches the page.
+ * says so, with the gateway client's error and fix, and offers "Check again" beside "Clear
+ * output"; once the gateway answers, "Check again" asks again and the placeholder offers "Request
+ * review". The value never reaches the page.
  */
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -23,7 +24,11 @@ test('a held output whose reviews cannot be looked up offers Check again', async
   );
   const held = cell.locator('.jp-Privet-held');
   await expect(held).toHaveAttribute('data-state', 'unavailable', { timeout: 30_000 });
-  await expect(held.locator('.jp-Privet-heldState')).toContainText('choose Check again');
+  const state = held.locator('.jp-Privet-heldState');
+  await expect(state).toContainText('choose Check again');
+  // The gateway client's own error and fix, not a general "could not be asked".
+  await expect(state).toContainText(`could not reach the Privet gateway at ${env.gatewayUrl}`);
+  await expect(state).toContainText('Fix: start it');
   await expect(held.getByRole('button', { name: 'Clear output' })).toBeVisible();
   await held.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/held-unavailable.png` });

@@ -78,4 +78,36 @@ test.describe('Privet panel when the gateway does not answer', () => {
     await panel.getByRole('button', { name: 'Refresh experiments' }).click();
     await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
   });
+
+  test('a refresh that fails keeps the experiments and views shown, and says so', async ({
+    page,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    const panel = page.locator('#privet-data-panel');
+    if ((await panel.locator('.jp-Privet-user').count()) === 0)
+      await signIn(page, env.tokens.alice!);
+    const picker = panel.getByLabel('Experiment');
+    await expect(picker).toHaveValue(env.experiment);
+    const cards = panel.locator('.jp-Privet-view');
+    await expect(cards.first()).toBeVisible();
+    const shown = await cards.count();
+
+    const down = await gatewayDown(page, 'experiments');
+    await panel.getByRole('button', { name: 'Refresh experiments' }).click();
+    const stale = panel.locator('.jp-Privet-experiment .jp-Privet-stale');
+    await expect(stale).toContainText('Could not refresh the experiments');
+    await expect(stale).toContainText('could not reach the Privet gateway');
+    await expect(picker).toHaveValue(env.experiment, { timeout: 1_000 });
+    await expect(panel.locator('.jp-Privet-experimentNote').first()).toContainText(
+      'is still selected as the last refresh that worked listed it',
+    );
+    await expect(cards).toHaveCount(shown);
+    await page.screenshot({ path: `${SHOTS}/experiments-stale.png` });
+
+    await page.unroute(down);
+    await panel.getByRole('button', { name: 'Refresh experiments' }).click();
+    await expect(stale).toHaveCount(0);
+    await expect(picker).toHaveValue(env.experiment);
+  });
 });
