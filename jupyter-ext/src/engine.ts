@@ -9,6 +9,9 @@ import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import {
   DUCKDB_WASM_LOCKDOWN,
   LoadedViews,
+  ROW_ERROR_FIX,
+  mayQuoteRows,
+  rowErrorMessage,
   toQueryResult,
   type QueryResult,
 } from '@privet/core/client/index';
@@ -28,10 +31,22 @@ function staticUrl(file: string): string {
   return new URL(path, window.location.href).href;
 }
 
+/** Who views are loaded for: one sign-in (its client object) and one experiment. */
+export interface ViewScope {
+  readonly client: object;
+  readonly experiment: string;
+}
+
 /** One locked-down duckdb-wasm database per browser tab, with the views loaded so far. */
 export class SqlEngine {
   private started: Promise<duckdb.AsyncDuckDBConnection> | null = null;
   private readonly views = new LoadedViews();
+  /** The scope views are loaded for now (unset while it changes or after a failed change). */
+  private scope: ViewScope | undefined;
+  /** The version (Parquet hash) each loaded view was fetched at. */
+  private readonly versions = new Map<string, string>();
+  /** Scope changes and view loads, one at a time (each awaits the engine's worker). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   /** True once the engine has been asked to start. */
   get isStarted(): boolean {
@@ -60,18 +75,47 @@ export class SqlEngine {
    * for them, so they must be fetched again (and the access recorded) under the new one.
    */
   async enterScope(client: object, experiment: string): Promise<void> {
-    await this.views.enter(client, experiment, async (name) => {
-      const conn = await this.connection();
-      await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    await this.inTurn(async () => {
+      this.scope = undefined;
+      await this.views.enter(client, experiment, async (name) => {
+        const conn = await this.connection();
+        await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+      });
+      this.scope = { client, experiment };
     });
   }
 
-  /** Loads (or replaces) a view from an Arrow IPC stream as a table named after the view. */
-  async loadView(name: string, ipc: Uint8Array): Promise<void> {
-    const conn = await this.connection();
-    await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-    await conn.insertArrowFromIPCStream(ipc, { name, create: true });
-    this.views.add(name);
+  /** True when `name` is loaded, at `version`, for the current scope. */
+  hasView(name: string, version: string): boolean {
+    return this.views.loaded.has(name) && this.versions.get(name) === version;
+  }
+
+  /**
+   * Loads (or replaces) a view from an Arrow IPC stream as a table named after the view, if
+   * `scope` (who fetched it) is still the current scope: rows fetched for a sign-in or experiment
+   * that has been left since must not be queried under the next one.
+   */
+  async loadView(name: string, ipc: Uint8Array, version: string, scope: ViewScope): Promise<void> {
+    await this.inTurn(async () => {
+      if (this.scope?.client !== scope.client || this.scope.experiment !== scope.experiment) {
+        throw new Error(
+          `"${name}" arrived after the sign-in or experiment changed, so it was not loaded. ` +
+            'Fix: run the query again.',
+        );
+      }
+      const conn = await this.connection();
+      await conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+      await conn.insertArrowFromIPCStream(ipc, { name, create: true });
+      this.views.add(name);
+      this.versions.set(name, version);
+    });
+  }
+
+  /** Runs `work` after the scope changes and loads queued before it have ended. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(work, work);
+    this.turn = done.catch(() => undefined);
+    return done;
   }
 
   /** Table names a statement refers to (DuckDB's own parser; no execution). */
@@ -92,7 +136,7 @@ export class SqlEngine {
     try {
       table = await conn.query(sql);
     } catch (error) {
-      throw sqlError(error);
+      throw sqlError(error, true);
     }
     const elapsedMs = performance.now() - began;
     return toQueryResult(table as Table, { maxRows: MAX_DISPLAY_ROWS, elapsedMs });
@@ -124,32 +168,44 @@ async function start(): Promise<duckdb.AsyncDuckDBConnection> {
   }
 }
 
+/** How to fix a statement DuckDB refused. */
+const STATEMENT_FIX =
+  'check the SQL; query the masked and synthetic views listed above by name ' +
+  '(file, network and extension access are disabled in this engine)';
+
 /** A failed statement: DuckDB's message, readable, with how to fix it. */
 export class SqlError extends Error {
-  /** How to fix the statement. */
-  readonly fix =
-    'check the SQL; query the masked and synthetic views listed above by name ' +
-    '(file, network and extension access are disabled in this engine)';
-
-  /** Creates an error with DuckDB's message. */
-  constructor(message: string) {
+  /** Creates an error with DuckDB's message and how to fix the statement. */
+  constructor(
+    message: string,
+    readonly fix: string = STATEMENT_FIX,
+  ) {
     super(message);
     this.name = 'SqlError';
   }
 }
 
-/** duckdb-wasm reports errors as JSON text ({exception_type, exception_message}); unwrap it. */
-function sqlError(error: unknown): SqlError {
+/**
+ * duckdb-wasm reports errors as JSON text ({exception_type, exception_message}); unwrap it. When
+ * the statement failed while reading rows (`ran`: a cast, error(), an overflow), DuckDB's message
+ * can quote their values, so only its kind is shown.
+ */
+function sqlError(error: unknown, ran = false): SqlError {
   const raw = error instanceof Error ? error.message : String(error);
+  let kind: string | undefined;
+  let message = raw;
   try {
     const parsed = JSON.parse(raw) as { exception_type?: unknown; exception_message?: unknown };
     if (typeof parsed.exception_message === 'string') {
-      const kind =
-        typeof parsed.exception_type === 'string' ? `${parsed.exception_type} error: ` : '';
-      return new SqlError(kind + parsed.exception_message);
+      kind = typeof parsed.exception_type === 'string' ? parsed.exception_type : undefined;
+      message = (kind ? `${kind} error: ` : '') + parsed.exception_message;
     }
   } catch {
-    // Not JSON: DuckDB's plain message.
+    // Not JSON: DuckDB's plain message ("Binder Error: …").
+    kind = /^(\w[\w ]*?) Error:/.exec(raw)?.[1];
   }
-  return new SqlError(raw);
+  if (ran && mayQuoteRows(kind ?? '')) {
+    return new SqlError(rowErrorMessage(kind ?? 'execution'), ROW_ERROR_FIX);
+  }
+  return new SqlError(message);
 }

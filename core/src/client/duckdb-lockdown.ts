@@ -22,17 +22,46 @@ export interface QueryResult {
   elapsedMs: number;
 }
 
-/** How a cell's column is typed, as far as display text cares. */
-export type CellKind = 'date' | 'timestamp' | 'other';
+/** How a cell's column is typed, as far as display text cares (times by their unit). */
+export type CellKind =
+  'date' | 'timestamp' | 'time_s' | 'time_ms' | 'time_us' | 'time_ns' | 'other';
 
-/** Arrow's type ids of dates and timestamps (the `Type` enum of the Arrow format's Schema.fbs). */
-const ARROW_TYPE_ID = { date: 8, timestamp: 10 } as const;
+/** Arrow's type ids (the `Type` enum of the Arrow format's Schema.fbs). */
+const ARROW_TYPE_ID = { date: 8, time: 9, timestamp: 10 } as const;
 
-/** The cell kind of an Arrow column type (apache-arrow's DataType, read by its `typeId`). */
-export function arrowCellKind(type: { readonly typeId: number }): CellKind {
+/** Time of day kinds by Arrow's TimeUnit (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
+const TIME_KINDS: readonly CellKind[] = ['time_s', 'time_ms', 'time_us', 'time_ns'];
+
+/** The cell kind of an Arrow column type (apache-arrow's DataType, read by `typeId` and `unit`). */
+export function arrowCellKind(type: { readonly typeId: number; readonly unit?: number }): CellKind {
   if (type.typeId === ARROW_TYPE_ID.date) return 'date';
   if (type.typeId === ARROW_TYPE_ID.timestamp) return 'timestamp';
+  if (type.typeId === ARROW_TYPE_ID.time) return TIME_KINDS[type.unit ?? 0] ?? 'other';
   return 'other';
+}
+
+/** Digits after the second (microseconds at most, trailing zeros dropped), with their dot. */
+function fraction(micros: number): string {
+  return micros === 0 ? '' : `.${String(micros).padStart(6, '0').replace(/0+$/, '')}`;
+}
+
+/** A timestamp given in (fractional) milliseconds since the epoch, as `YYYY-MM-DD hh:mm:ss.ffffff` (UTC). */
+function timestampText(ms: number): string {
+  const second = Math.floor(ms / 1000) * 1000;
+  const iso = new Date(second).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction(Math.round((ms - second) * 1000))}`;
+}
+
+/** A time of day given in `kind`'s unit since midnight, as `hh:mm:ss.ffffff`. */
+function timeText(value: number | bigint, kind: CellKind): string {
+  const perSecond = { time_s: 1n, time_ms: 1_000n, time_us: 1_000_000n, time_ns: 1_000_000_000n }[
+    kind as 'time_s'
+  ];
+  const ticks = typeof value === 'bigint' ? value : BigInt(Math.round(value));
+  const seconds = ticks / perSecond;
+  const micros = Number(((ticks % perSecond) * 1_000_000n) / perSecond);
+  const two = (n: bigint): string => String(n).padStart(2, '0');
+  return `${two(seconds / 3600n)}:${two((seconds / 60n) % 60n)}:${two(seconds % 60n)}${fraction(micros)}`;
 }
 
 /** Renders one result value as text (dates as ISO, big integers exactly); null stays null. */
@@ -41,8 +70,9 @@ export function formatCell(value: unknown, kind: CellKind): string | null {
   if (kind === 'date' && typeof value === 'number') {
     return new Date(value).toISOString().slice(0, 10);
   }
-  if (kind === 'timestamp' && typeof value === 'number') {
-    return new Date(value).toISOString().replace('T', ' ').replace('.000Z', '');
+  if (kind === 'timestamp' && typeof value === 'number') return timestampText(value);
+  if (kind.startsWith('time_') && (typeof value === 'number' || typeof value === 'bigint')) {
+    return timeText(value, kind);
   }
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'object') {
@@ -57,7 +87,7 @@ export interface ResultTableLike {
   readonly schema: {
     readonly fields: readonly {
       readonly name: string;
-      readonly type: { readonly typeId: number };
+      readonly type: { readonly typeId: number; readonly unit?: number };
     }[];
   };
   /** The column at an index, or null. */

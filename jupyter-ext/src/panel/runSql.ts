@@ -24,7 +24,8 @@ export async function runSql(
   if (sql.trim() === '') throw new Error('the query is empty. Fix: type a SELECT statement.');
   if (!engine.isStarted) progress('Starting the in-browser SQL engine (first use)…');
   // Views loaded for another sign-in or experiment go before anything can read them.
-  await engine.enterScope(client, experiment?.id ?? '');
+  const scope = { client, experiment: experiment?.id ?? '' };
+  await engine.enterScope(scope.client, scope.experiment);
   const tables = new Set((await engine.tablesIn(sql)).map((t) => t.toLowerCase()));
   for (const view of views) {
     if (!tables.has(view.name)) continue;
@@ -34,7 +35,9 @@ export async function runSql(
         `"${view.name}" cannot be used: ${why}. Fix: pick an approved experiment that requested it.`,
       );
     }
-    if (engine.loadedViews.has(view.name)) continue;
+    // A view re-published since it was loaded is fetched again (its Parquet hash changed).
+    const version = viewVersion(view);
+    if (engine.hasView(view.name, version)) continue;
     if (!hasRows(view)) {
       throw new Error(
         `"${view.name}" is a ${view.tier === 'dp' ? 'dp' : 'unpublished'} view and has no rows in the browser. ` +
@@ -42,8 +45,14 @@ export async function runSql(
       );
     }
     progress(`Loading ${view.name} from the gateway…`);
-    await engine.loadView(view.name, await client.viewArrow(view.name, experiment.id));
+    const ipc = await client.viewArrow(view.name, experiment.id);
+    await engine.loadView(view.name, ipc, version, scope);
   }
   progress('Running…');
   return engine.query(sql);
+}
+
+/** The published version of a view: its Parquet file's hash (publication time as a fallback). */
+function viewVersion(view: ViewSummary): string {
+  return view.manifest?.parquetHash ?? view.manifest?.publishedAt ?? '';
 }

@@ -42,7 +42,6 @@ export type CellRunResult =
 
 /** Runs Privet SQL cells for one user in one experiment. */
 export class SqlCellRunner {
-  private views: Map<string, ViewSummary> | undefined;
   /** The content text (`releaseContentText`) of each release the gateway sent this runner, by id. */
   private readonly releases = new Map<string, string>();
 
@@ -85,12 +84,13 @@ export class SqlCellRunner {
         );
       }
       if (dp.length > 0) return await this.dryRun(sql);
+      const scope = { client: this.client, experiment: this.experiment };
       for (const view of used) {
-        if (!this.engine.loadedViews.has(view.name)) {
-          await this.engine.loadView(
-            view.name,
-            await this.client.viewArrow(view.name, this.experiment),
-          );
+        // A view re-published since it was loaded is fetched again (its Parquet hash changed).
+        const version = viewVersion(view);
+        if (!this.engine.hasView(view.name, version)) {
+          const ipc = await this.client.viewArrow(view.name, this.experiment);
+          await this.engine.loadView(view.name, ipc, version, scope);
         }
       }
       return await this.local(sql, used);
@@ -171,13 +171,16 @@ export class SqlCellRunner {
     return { kind: 'withheld', outputs: [placeholderOutput(review, heldId)], heldId };
   }
 
+  /** The views as the gateway lists them now (each run: views are published and re-published). */
   private async viewMap(): Promise<Map<string, ViewSummary>> {
-    if (!this.views) {
-      const { views } = await this.client.listViews();
-      this.views = new Map(views.map((v) => [v.name.toLowerCase(), v]));
-    }
-    return this.views;
+    const { views } = await this.client.listViews();
+    return new Map(views.map((v) => [v.name.toLowerCase(), v]));
   }
+}
+
+/** The published version of a view: its Parquet file's hash (publication time as a fallback). */
+function viewVersion(view: ViewSummary): string {
+  return view.manifest?.parquetHash ?? view.manifest?.publishedAt ?? '';
 }
 
 /** A cell whose `-- privet:` options are malformed: refused before the gateway prices it. */
@@ -201,7 +204,8 @@ function failure(error: unknown): CellRunResult {
     return errorResult(
       `${error.kind} error`,
       error.message,
-      'check the SQL; only approved views can be queried (file, network and extension access are off)',
+      error.fix ??
+        'check the SQL; only approved views can be queried (file, network and extension access are off)',
     );
   }
   return errorResult(

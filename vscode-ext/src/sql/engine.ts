@@ -10,6 +10,9 @@ import type { Table } from 'apache-arrow';
 import {
   DUCKDB_WASM_LOCKDOWN,
   LoadedViews,
+  ROW_ERROR_FIX,
+  mayQuoteRows,
+  rowErrorMessage,
   toQueryResult,
   type QueryResult,
 } from '@privet/core/client/index';
@@ -20,13 +23,20 @@ export { quoteIdent, type QueryResult };
 /** Rows kept of a result at most (the count of all rows is still reported). */
 export const MAX_RESULT_ROWS = 200;
 
+/** Who views are loaded for: one sign-in (its client object) and one experiment. */
+export interface ViewScope {
+  readonly client: object;
+  readonly experiment: string;
+}
+
 /** A failed statement: DuckDB's message and, when DuckDB reports one, the 0-based offset. */
 export class SqlError extends Error {
-  /** Creates an error with DuckDB's message. */
+  /** Creates an error with DuckDB's message (and how to fix it, when known better than "check the SQL"). */
   constructor(
     message: string,
     readonly kind: string,
     readonly offset?: number,
+    readonly fix?: string,
   ) {
     super(message);
     this.name = 'SqlError';
@@ -37,6 +47,10 @@ export class SqlError extends Error {
 export class SqlEngine {
   private started: Promise<duckdb.DuckDBConnection> | null = null;
   private readonly views = new LoadedViews();
+  /** The scope views are loaded for now (unset while it changes or after a failed change). */
+  private scope: ViewScope | undefined;
+  /** The version (Parquet hash) each loaded view was fetched at. */
+  private readonly versions = new Map<string, string>();
 
   /** `wasmDir` holds duckdb-eh.wasm and duckdb-mvp.wasm (the extension's dist/duckdb). */
   constructor(private readonly wasmDir: string) {}
@@ -63,18 +77,36 @@ export class SqlEngine {
    * for them, so they must be fetched again (and the access recorded) under the new one.
    */
   async enterScope(client: object, experiment: string): Promise<void> {
+    this.scope = undefined;
     await this.views.enter(client, experiment, async (name) => {
       const conn = await this.connection();
       conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
     });
+    this.scope = { client, experiment };
   }
 
-  /** Loads (or replaces) a view from an Arrow IPC stream as a table named after the view. */
-  async loadView(name: string, ipc: Uint8Array): Promise<void> {
+  /** True when `name` is loaded, at `version`, for the current scope. */
+  hasView(name: string, version: string): boolean {
+    return this.views.loaded.has(name) && this.versions.get(name) === version;
+  }
+
+  /**
+   * Loads (or replaces) a view from an Arrow IPC stream as a table named after the view, if
+   * `scope` (who fetched it) is still the current scope: rows fetched for a sign-in or experiment
+   * that has been left since must not be queried under the next one.
+   */
+  async loadView(name: string, ipc: Uint8Array, version: string, scope: ViewScope): Promise<void> {
     const conn = await this.connection();
+    if (this.scope?.client !== scope.client || this.scope.experiment !== scope.experiment) {
+      throw new Error(
+        `"${name}" arrived after the sign-in or experiment changed, so it was not loaded. ` +
+          'Fix: run the cell again.',
+      );
+    }
     conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
     conn.insertArrowFromIPCStream(ipc, { name, create: true });
     this.views.add(name);
+    this.versions.set(name, version);
   }
 
   /** Creates (or replaces) an empty table with the given columns, for binding checks only. */
@@ -134,7 +166,11 @@ export class SqlEngine {
     try {
       table = conn.query(sql) as unknown as Table;
     } catch (error) {
-      throw sqlError(error, sql.length);
+      const e = sqlError(error, sql.length);
+      // Failed while reading rows: DuckDB's message may quote their values.
+      if (mayQuoteRows(e.kind))
+        throw new SqlError(rowErrorMessage(e.kind), e.kind, undefined, ROW_ERROR_FIX);
+      throw e;
     }
     return toQueryResult(table, {
       maxRows: MAX_RESULT_ROWS,
@@ -151,7 +187,7 @@ async function startEngine(wasmDir: string): Promise<duckdb.DuckDBConnection> {
   try {
     const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
     await db.instantiate();
-    db.open({ query: { castDecimalToDouble: true, castBigIntToDouble: true } });
+    db.open({ query: { castDecimalToDouble: true } });
     const conn = db.connect();
     for (const statement of DUCKDB_WASM_LOCKDOWN) conn.query(statement);
     return conn;

@@ -1,0 +1,33 @@
+/**
+ * What both notebook hosts' SQL engines say of a failed statement. Why: a query that fails while
+ * it reads rows (a cast, error(), an overflow) gets a DuckDB message that quotes the values it
+ * failed on, and an error is shown (in VS Code written to the notebook) without the checks a result
+ * table gets. Only messages about the statement itself are shown as they are.
+ */
+
+/** DuckDB error kinds raised before any row is read: their messages quote only the statement. */
+const STATEMENT_KINDS = new Set([
+  'parser',
+  'syntax',
+  'binder',
+  'catalog',
+  'permission',
+  'not implemented',
+]);
+
+/** True when a DuckDB error of `kind` may quote values read from the rows. */
+export function mayQuoteRows(kind: string): boolean {
+  return !STATEMENT_KINDS.has(kind.trim().toLowerCase());
+}
+
+/** What a failed query says instead of a DuckDB message that may quote row values. */
+export function rowErrorMessage(kind: string): string {
+  return (
+    `the query failed while reading rows (DuckDB ${kind} error); its message is not shown ` +
+    'because it can quote values from the rows'
+  );
+}
+
+/** How to fix a query that failed while reading rows. */
+export const ROW_ERROR_FIX =
+  'check the casts, arithmetic and functions applied to columns (TRY_CAST gives NULL instead of failing)';
