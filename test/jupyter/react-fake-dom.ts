@@ -188,3 +188,48 @@ export const button = (root: FakeNode, label: string): FakeElement =>
 
 /** A React function component as the panels export them. */
 export type Component = (props: Record<string, unknown>) => React.ReactElement;
+
+/** The modifier keys held during a key press (dispatchKey). */
+export interface KeyModifiers {
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  shiftKey?: boolean;
+  altKey?: boolean;
+}
+/**
+ * Dispatches a keydown of `key` from `target` up, as `dispatch` does, with the key and modifiers
+ * react-dom's keyboard events read; returns the event (to see whether it was prevented).
+ */
+export function dispatchKey(
+  target: FakeNode,
+  key: string,
+  modifiers: KeyModifiers = {},
+): FakeEvent {
+  const path: FakeNode[] = [];
+  for (let n: FakeNode | null = target; n; n = n.parentNode) path.push(n);
+  const event: FakeEvent & KeyModifiers & { key: string } = {
+    type: 'keydown',
+    target,
+    bubbles: true,
+    button: 0,
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true;
+    },
+    stopPropagation: () => undefined,
+    key,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    ...modifiers,
+  };
+  const call = (node: FakeNode, capture: boolean): void => {
+    for (const l of [...node.listeners]) {
+      if (l.type === 'keydown' && l.capture === capture) l.fn(event);
+    }
+  };
+  for (const node of [...path].reverse()) call(node, true);
+  for (const node of path) call(node, false);
+  return event;
+}

@@ -2,12 +2,12 @@ import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpRelease, ViewSummary } from '@privet/core/protocol';
 import { whyUnusable, type Experiment, type ExperimentContext } from '../experiment.js';
-import type { SqlEngine, QueryResult } from '../engine.js';
+import type { SqlEngine } from '../engine.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { quoteIdent } from '../engine.js';
 import { DpQueryBox } from './DpQueryBox.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
-import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { ErrorBox, toErrorInfo } from './ErrorBox.js';
 import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
@@ -18,6 +18,7 @@ import { RestoreProblemBox } from './RestoreProblemBox.js';
 import { useSignedIn } from './useSignalValue.js';
 import type { LoadedFidelity } from './FidelityTab.js';
 import { runSql } from './runSql.js';
+import { useSqlRun } from './useSqlRun.js';
 
 /** The views while none are loaded (one array, so effects on the list do not rerun). */
 const NO_VIEWS: ViewSummary[] = [];
@@ -54,19 +55,13 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const experiments = useExperiments(signedIn, props.context);
   const experiment = experiments.selected;
   const [sql, setSql] = React.useState('');
-  const [status, setStatus] = React.useState('');
-  const [result, setResult] = React.useState<QueryResult | null>(null);
-  const [error, setError] = React.useState<ErrorInfo | null>(null);
+  // Another user, gateway or experiment (or a sign-out) clears the result; late ones are dropped.
+  const sqlRun = useSqlRun([signedIn, experiment?.id ?? null]);
   const [viewsVersion, setViewsVersion] = React.useState(0);
   const [announced, setAnnounced] = React.useState('');
   const [viewsLoad, reloadViews] = useViews(signedIn, viewsVersion);
   const views = loadedOr(viewsLoad, NO_VIEWS);
 
-  // A new user starts from an empty panel; a reload after publishing keeps results on screen.
-  React.useEffect(() => {
-    setResult(null);
-    setError(null);
-  }, [signedIn]);
   // The panel's first two children are the same in both branches, so this region survives
   // sign-in and a screen reader hears how a Retry of the kept sign-in ended.
   const announcement = (
@@ -101,28 +96,20 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     );
   }
 
-  const run = async (text: string): Promise<void> => {
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await runSql(engine, signedIn.client, views, experiment, text, setStatus));
-    } catch (e) {
-      setError(toErrorInfo(e));
-    } finally {
-      setStatus('');
-    }
-  };
+  // Only the newest run is shown; a Preview while one runs supersedes it.
+  const run = (text: string): void =>
+    sqlRun.run((progress) => runSql(engine, signedIn.client, views, experiment, text, progress));
   const preview = (view: ViewSummary): void => {
     const text = `SELECT * FROM ${quoteIdent(view.name)} LIMIT 100`;
     setSql(text);
-    void run(text);
+    run(text);
   };
   const use = (view: ViewSummary): void => {
-    setError(null);
+    sqlRun.showError(null);
     if (!experiment) return;
     props
       .onUseInNotebook(signedIn, view, experiment)
-      .catch((e: unknown) => setError(toErrorInfo(e)));
+      .catch((e: unknown) => sqlRun.showError(toErrorInfo(e)));
   };
 
   const isSteward = signedIn.user.roles.includes('steward');
@@ -205,24 +192,25 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
             e.preventDefault();
-            void run(sql);
+            if (!sqlRun.running) run(sql);
           }
         }}
       />
       <div className="jp-Privet-sqlActions">
+        {/* aria-disabled, not disabled, while running: a disabled button loses keyboard focus. */}
         <Button
           className="jp-Privet-primary"
-          disabled={status !== ''}
-          onClick={() => void run(sql)}
+          aria-disabled={sqlRun.running ? 'true' : undefined}
+          onClick={sqlRun.running ? undefined : () => run(sql)}
         >
           Run
         </Button>
-        <span className="jp-Privet-status" aria-live="polite">
-          {status}
+        <span className="jp-Privet-status" role="status">
+          {sqlRun.status}
         </span>
       </div>
-      <ErrorBox error={error} />
-      {result ? <ResultTable result={result} /> : null}
+      <ErrorBox error={sqlRun.error} />
+      {sqlRun.result ? <ResultTable result={sqlRun.result} /> : null}
     </div>
   );
 }

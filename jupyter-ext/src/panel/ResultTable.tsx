@@ -11,7 +11,13 @@ export function ResultTable(props: { result: QueryResult }): JSX.Element {
         {shown} row{totalRows === 1 ? '' : 's'} · {elapsedMs.toFixed(0)} ms
         {totalRows > MAX_DISPLAY_ROWS ? ' · add LIMIT or aggregate to see the rest' : ''}
       </div>
-      <div className="jp-Privet-tableScroll">
+      {/* Focusable so keyboard users can scroll a wide or long result with the arrow keys. */}
+      <div
+        className="jp-Privet-tableScroll"
+        tabIndex={0}
+        role="region"
+        aria-label={`Query result, ${totalRows} row${totalRows === 1 ? '' : 's'}`}
+      >
         <table className="jp-Privet-table">
           <thead>
             <tr>
