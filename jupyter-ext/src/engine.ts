@@ -155,7 +155,7 @@ async function start(): Promise<duckdb.AsyncDuckDBConnection> {
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   try {
     await db.instantiate(staticUrl('duckdb-eh.wasm'));
-    await db.open({ query: { castDecimalToDouble: true } });
+    await db.open({});
     const conn = await db.connect();
     for (const statement of DUCKDB_WASM_LOCKDOWN) await conn.query(statement);
     return conn;

@@ -48,7 +48,7 @@ async function nodeEngine(): Promise<Engine> {
   };
   const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await db.instantiate();
-  db.open({ query: { castDecimalToDouble: true } });
+  db.open({});
   const conn = db.connect();
   for (const statement of DUCKDB_WASM_LOCKDOWN) conn.query(statement);
   const engine = new SqlEngine();

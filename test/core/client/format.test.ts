@@ -50,6 +50,89 @@ describe('result cells', () => {
     });
   });
 
+  it('renders decimals, 128-bit integers, intervals and blobs exactly, never as internals', () => {
+    // apache-arrow gives a decimal as little-endian 32-bit words of its two's complement integer.
+    const words = (n: bigint): Uint32Array =>
+      Uint32Array.from([0, 1, 2, 3], (i) =>
+        Number((BigInt.asUintN(128, n) >> BigInt(32 * i)) & 0xffffffffn),
+      );
+    assert.equal(formatCell(words(12345n), 'decimal', 2), '123.45');
+    assert.equal(formatCell(words(-50n), 'decimal', 3), '-0.050');
+    assert.equal(
+      formatCell(words(-(10n ** 37n) - 1n), 'decimal', 10),
+      '-1000000000000000000000000000.0000000001',
+    );
+    assert.equal(formatCell(words(9232379236109516860n), 'decimal', 0), '9232379236109516860');
+    assert.equal(formatCell(words(-(2n ** 127n)), 'decimal'), (-(2n ** 127n)).toString());
+    assert.equal(formatCell(null, 'decimal', 2), null);
+    const le = (n: bigint): Uint8Array =>
+      Uint8Array.from({ length: 16 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+    assert.equal(formatCell(le(2n ** 128n - 1n), 'uhugeint'), (2n ** 128n - 1n).toString());
+    // BIGNUM: 3-byte header (top bit set when positive), big-endian magnitude, inverted if negative.
+    assert.equal(formatCell(Uint8Array.from([0x80, 0, 2, 1, 0]), 'bignum'), '256');
+    assert.equal(formatCell(Uint8Array.from([0x7f, 0xff, 0xfd, 0xfe, 0xff]), 'bignum'), '-256');
+    assert.equal(
+      formatCell(Uint8Array.from([120, 0, 255, 92, 39]), 'blob'),
+      'x\\x00\\xFF\\x5C\\x27',
+    );
+    const long = formatCell(new Uint8Array(100_000).fill(65), 'blob') ?? '';
+    assert.ok(long.endsWith('AAA… (blob, 100000 bytes)') && long.length < 300);
+    assert.equal(
+      formatCell({ months: 14, days: 3, nanos: 4_005_500_000n }, 'interval'),
+      '1 year 2 months 3 days 00:00:04.0055',
+    );
+    assert.equal(
+      formatCell({ months: -1, days: -1, nanos: -1000n }, 'interval'),
+      '-1 month -1 day -00:00:00.000001',
+    );
+    assert.equal(formatCell({ months: 0, days: 0, nanos: 0n }, 'interval'), '00:00:00');
+    // What apache-arrow 17 decodes a MONTH_DAY_NANO interval as is meaningless: a placeholder.
+    assert.equal(formatCell(Int32Array.from([0, 0]), 'interval'), '(interval)');
+  });
+
+  it('types decimal, interval and binary columns, DuckDB opaque types by their metadata', () => {
+    const opaque = (name: string): Map<string, string> =>
+      new Map([
+        ['ARROW:extension:name', 'arrow.opaque'],
+        ['ARROW:extension:metadata', JSON.stringify({ type_name: name, vendor_name: 'DuckDB' })],
+      ]);
+    assert.equal(arrowCellKind({ typeId: 7 }), 'decimal');
+    assert.equal(arrowCellKind({ typeId: 11, unit: 2 }), 'interval');
+    assert.equal(arrowCellKind({ typeId: 4 }), 'blob');
+    assert.equal(arrowCellKind({ typeId: 15 }, opaque('uhugeint')), 'uhugeint');
+    assert.equal(arrowCellKind({ typeId: 4 }, opaque('bignum')), 'bignum');
+    assert.equal(
+      arrowCellKind({ typeId: 4 }, new Map([['ARROW:extension:metadata', '{']])),
+      'blob',
+    );
+  });
+
+  it('reads month-day-nano intervals from their raw chunks and NULL as null', () => {
+    // Two chunks of int32 months, int32 days, int64 nanoseconds per row, as DuckDB sends them.
+    const chunks = [
+      { offset: 0, length: 2, values: Int32Array.from([14, 3, 0, 0, 0, 0, 0, 0]) },
+      { offset: 0, length: 1, values: Int32Array.from([0, -1, -1000, -1]) },
+    ];
+    const nulls = new Set([1]);
+    const table = {
+      numRows: 3,
+      schema: { fields: [{ name: 'i', type: { typeId: 11, unit: 2 } }] },
+      getChildAt: () => ({
+        data: chunks,
+        get: (r: number) => (nulls.has(r) ? null : Int32Array.of(0, 0)),
+      }),
+    };
+    const result = toQueryResult(table, { maxRows: 10, elapsedMs: 0 });
+    assert.deepEqual(result.rows, [
+      ['1 year 2 months 3 days'],
+      [null],
+      ['-1 day -00:00:00.000001'],
+    ]);
+    // A sliced chunk (which apache-arrow 17 slices with the wrong stride) is not guessed at.
+    chunks[0]!.offset = 1;
+    assert.deepEqual(toQueryResult(table, { maxRows: 1, elapsedMs: 0 }).rows, [['(interval)']]);
+  });
+
   it('locks the configuration last, after turning off extensions and external access', () => {
     assert.equal(DUCKDB_WASM_LOCKDOWN.at(-1), 'SET lock_configuration=true');
     assert.ok(DUCKDB_WASM_LOCKDOWN.includes('SET enable_external_access=false'));

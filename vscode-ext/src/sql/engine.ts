@@ -187,7 +187,7 @@ async function startEngine(wasmDir: string): Promise<duckdb.DuckDBConnection> {
   try {
     const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
     await db.instantiate();
-    db.open({ query: { castDecimalToDouble: true } });
+    db.open({});
     const conn = db.connect();
     for (const statement of DUCKDB_WASM_LOCKDOWN) conn.query(statement);
     return conn;
