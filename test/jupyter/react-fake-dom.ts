@@ -139,8 +139,15 @@ export const { createRoot } = (await import(CLIENT)) as {
   createRoot(container: FakeNode): { render(element: React.ReactElement): void; unmount(): void };
 };
 
-/** Dispatches a DOM event from `target` up: capture listeners first, then bubbling ones. */
-export function dispatch(target: FakeNode, type: string): void {
+/**
+ * Dispatches a DOM event from `target` up: capture listeners first, then bubbling ones; `extra`:
+ * more fields of the event (e.g. a key). Returns the event (to see whether it was prevented).
+ */
+export function dispatch(
+  target: FakeNode,
+  type: string,
+  extra: Record<string, unknown> = {},
+): FakeEvent {
   const path: FakeNode[] = [];
   for (let n: FakeNode | null = target; n; n = n.parentNode) path.push(n);
   const event: FakeEvent = {
@@ -153,12 +160,14 @@ export function dispatch(target: FakeNode, type: string): void {
       this.defaultPrevented = true;
     },
     stopPropagation: () => undefined,
+    ...extra,
   };
   const call = (node: FakeNode, capture: boolean): void => {
     for (const l of [...node.listeners]) if (l.type === type && l.capture === capture) l.fn(event);
   };
   for (const node of [...path].reverse()) call(node, true);
   for (const node of path) call(node, false);
+  return event;
 }
 
 /** Every element below `root` (depth first) that `keep` selects. */
@@ -205,31 +214,6 @@ export function dispatchKey(
   key: string,
   modifiers: KeyModifiers = {},
 ): FakeEvent {
-  const path: FakeNode[] = [];
-  for (let n: FakeNode | null = target; n; n = n.parentNode) path.push(n);
-  const event: FakeEvent & KeyModifiers & { key: string } = {
-    type: 'keydown',
-    target,
-    bubbles: true,
-    button: 0,
-    defaultPrevented: false,
-    preventDefault() {
-      this.defaultPrevented = true;
-    },
-    stopPropagation: () => undefined,
-    key,
-    ctrlKey: false,
-    metaKey: false,
-    shiftKey: false,
-    altKey: false,
-    ...modifiers,
-  };
-  const call = (node: FakeNode, capture: boolean): void => {
-    for (const l of [...node.listeners]) {
-      if (l.type === 'keydown' && l.capture === capture) l.fn(event);
-    }
-  };
-  for (const node of [...path].reverse()) call(node, true);
-  for (const node of path) call(node, false);
-  return event;
+  const keys = { ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...modifiers };
+  return dispatch(target, 'keydown', { key, ...keys });
 }

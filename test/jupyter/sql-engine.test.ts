@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import { DUCKDB_WASM_LOCKDOWN, GatewayClient } from '@privet/core/client/index';
+import { GatewayClient } from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
 import { loadPolicyFile } from '../../gateway/src/policy-file.js';
 import { publishViews } from '../../gateway/src/publish/index.js';
 import { startTestGateway, EXPERIMENT, PEOPLE, type TestGateway } from '../gateway/http/fixture.js';
+import { lockedNodeConnection } from '../duckdb-node.js';
+import { slowDownloads } from '../slow-client.js';
 import { load } from './render.js';
 
 /** What the test needs of a query result. */
@@ -37,20 +37,9 @@ type RunSql = (
 const { SqlEngine } = await load<{ SqlEngine: new () => Engine }>('engine.ts');
 const { runSql } = await load<{ runSql: RunSql }>('panel/runSql.ts');
 
-const require = createRequire(import.meta.url);
-const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
-
 /** A JupyterLab engine whose connection is the blocking Node build, locked down the same way. */
 async function nodeEngine(): Promise<Engine> {
-  const bundles: duckdb.DuckDBBundles = {
-    mvp: { mainModule: `${wasmDir}/duckdb-mvp.wasm`, mainWorker: '' },
-    eh: { mainModule: `${wasmDir}/duckdb-eh.wasm`, mainWorker: '' },
-  };
-  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-  await db.instantiate();
-  db.open({});
-  const conn = db.connect();
-  for (const statement of DUCKDB_WASM_LOCKDOWN) conn.query(statement);
+  const conn = await lockedNodeConnection();
   const engine = new SqlEngine();
   const asyncConn = {
     query: async (sql: string) => conn.query(sql),
@@ -69,27 +58,6 @@ const TRANSPORT = {
   httpFix: 'check the gateway log',
   signInAgainFix: 'sign in again',
 };
-
-/** A client whose view downloads wait until `release` is called. */
-class SlowClient extends GatewayClient {
-  private opened: () => void = () => undefined;
-  private started: () => void = () => undefined;
-  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
-  /** Resolves once a download is waiting. */
-  readonly waiting = new Promise<void>((resolve) => (this.started = resolve));
-
-  /** Lets the held downloads finish. */
-  release(): void {
-    this.opened();
-  }
-
-  override async viewArrow(name: string, experiment: string): Promise<Uint8Array> {
-    const bytes = await super.viewArrow(name, experiment);
-    this.started();
-    await this.gate;
-    return bytes;
-  }
-}
 
 const experiment = { id: EXPERIMENT, state: 'approved', views: ['people_masked', 'people_dp'] };
 const quiet = (): void => undefined;
@@ -138,7 +106,7 @@ describe('the data panel SQL over views', () => {
     const engine = await nodeEngine();
     const list = await views();
     const sql = 'SELECT COUNT(*) AS n FROM people_masked';
-    const slow = new SlowClient(t.gateway.url, t.gateway.tokens.ana!, TRANSPORT);
+    const slow = slowDownloads(new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, TRANSPORT));
     // A query under the first sign-in, its download still on the way...
     const first = runSql(engine, slow, list, experiment, sql, quiet);
     await slow.waiting;

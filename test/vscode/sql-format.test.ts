@@ -3,16 +3,11 @@
  * timestamps with fractions of a second and times of day read as SQL writes them.
  */
 import assert from 'node:assert/strict';
-import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import { it } from 'node:test';
-import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { Table } from 'apache-arrow';
 import { toQueryResult } from '@privet/core/client/index';
 import { SqlEngine } from '../../vscode-ext/src/sql/engine.js';
-
-const require = createRequire(import.meta.url);
-const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+import { DUCKDB_WASM_DIR as wasmDir, lockedNodeConnection } from '../duckdb-node.js';
 
 it('shows timestamps with fractions and times of day as SQL text', async () => {
   const engine = new SqlEngine(wasmDir);
@@ -164,14 +159,7 @@ it('shows blobs and bignums as DuckDB writes them, long blobs cut short', async 
 
 it('reads intervals across the record batches of a long result', async () => {
   // More rows than one DuckDB vector (2048), so the Arrow table has several chunks.
-  const bundles: duckdb.DuckDBBundles = {
-    mvp: { mainModule: `${wasmDir}/duckdb-mvp.wasm`, mainWorker: '' },
-    eh: { mainModule: `${wasmDir}/duckdb-eh.wasm`, mainWorker: '' },
-  };
-  const db = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-  await db.instantiate();
-  db.open({});
-  const conn = db.connect();
+  const conn = await lockedNodeConnection();
   const table = conn.query(
     'SELECT CASE WHEN x % 7 = 0 THEN NULL ELSE INTERVAL (x) DAY + INTERVAL (x) SECOND END AS i, ' +
       'CAST(i AS VARCHAR) FROM range(5000) r(x)',

@@ -7,8 +7,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { DisplayOutput, ErrorOutput } from '@privet/core';
 import { loadPolicyFile } from '../../gateway/src/policy-file.js';
@@ -17,35 +15,15 @@ import { startTestGateway, EXPERIMENT, PEOPLE, type TestGateway } from '../gatew
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { SqlEngine } from '../../vscode-ext/src/sql/engine.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
+import { DUCKDB_WASM_DIR } from '../duckdb-node.js';
+import { slowDownloads } from '../slow-client.js';
 
-const require = createRequire(import.meta.url);
-const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+const wasmDir = DUCKDB_WASM_DIR;
 
 /** The text/plain of a rows result (or the error, to explain a failure). */
 function plain(result: Awaited<ReturnType<SqlCellRunner['run']>>): string {
   assert.equal(result.kind, 'rows', JSON.stringify(result.outputs));
   return String((result.outputs[0] as DisplayOutput).data['text/plain']);
-}
-
-/** A client whose view downloads wait until `release` is called. */
-class SlowClient extends GatewayClient {
-  private opened: () => void = () => undefined;
-  private started: () => void = () => undefined;
-  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
-  /** Resolves once a download is waiting. */
-  readonly waiting = new Promise<void>((resolve) => (this.started = resolve));
-
-  /** Lets the held downloads finish. */
-  release(): void {
-    this.opened();
-  }
-
-  override async viewArrow(name: string, experiment: string): Promise<Uint8Array> {
-    const bytes = await super.viewArrow(name, experiment);
-    this.started();
-    await this.gate;
-    return bytes;
-  }
 }
 
 describe('Privet SQL cells: views, sign-ins, values and errors', () => {
@@ -90,7 +68,7 @@ describe('Privet SQL cells: views, sign-ins, values and errors', () => {
   it('never lets a view fetched for a previous sign-in serve the next one', async () => {
     const engine = new SqlEngine(wasmDir);
     const sql = 'SELECT COUNT(*) AS n FROM people_masked';
-    const slow = new SlowClient(t.gateway.url, t.gateway.tokens.ana!);
+    const slow = slowDownloads(new GatewayClient(t.gateway.url, t.gateway.tokens.ana!));
     // Cell run under the first sign-in, its download still on the way...
     const first = new SqlCellRunner(slow, engine, EXPERIMENT).run(sql);
     await slow.waiting;
