@@ -122,6 +122,10 @@ test.describe('Privet data panel', () => {
     expect(total).toBe(patients!.manifest!.rows);
     await table.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/sql-result.png` });
+    // The result scrolls by keyboard: its region takes focus.
+    const region = panel.getByRole('region', { name: 'Query result, 2 rows' });
+    await region.focus();
+    await expect(region).toBeFocused();
 
     // Preview shows masked values: emails are masked, the identifiers dropped by policy are absent.
     await card.getByRole('button', { name: 'Preview' }).click();
@@ -139,6 +143,16 @@ test.describe('Privet data panel', () => {
     await expect(panel.locator('.jp-Privet-errorFix')).toContainText('Fix:');
 
     // A syntax error is reported inline too, and the panel keeps working afterwards.
+    await sql.fill('SELEC 1');
+    await run.click();
+    await expect(panel.locator('.jp-Privet-errorMessage')).toHaveText(/^Parser error: /);
+    // A query failing while it reads rows: DuckDB's message would quote the value; it is not shown.
+    await sql.fill('SELECT CAST(email AS INTEGER) AS n FROM patients_masked');
+    await run.click();
+    const rowError = panel.locator('.jp-Privet-errorMessage');
+    await expect(rowError).toContainText('the query failed while reading rows');
+    await expect(rowError).not.toContainText('@');
+    await expect(panel.locator('.jp-Privet-errorFix')).toContainText('TRY_CAST');
     await sql.fill('SELEC 1');
     await run.click();
     await expect(panel.locator('.jp-Privet-errorMessage')).toHaveText(/^Parser error: /);
