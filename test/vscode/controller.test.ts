@@ -2,7 +2,8 @@
  * The Privet SQL controller's "Run and spend" (vscode-ext/src/notebook/controller.ts) spends only
  * the dry run shown: the cell's text, gateway and experiment as they were priced. A dry run priced
  * in one experiment is not spent in another the user switched to meanwhile, and the notice names
- * the cost per source. Against a real gateway, with an in-memory VS Code API.
+ * the cost per source. Stop in the notebook stops the running statement (its worker thread).
+ * Against a real gateway, with an in-memory VS Code API.
  */
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
@@ -20,10 +21,20 @@ const { PrivetSqlController } = await import('../../vscode-ext/src/notebook/cont
 const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
 const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
 const { PrivetCellStatusBar } = await import('../../vscode-ext/src/notebook/status-bar.js');
+const { WorkerSqlEngine } = await import('../../vscode-ext/src/sql/worker-engine.js');
 
 const require = createRequire(import.meta.url);
 const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
 const DP_SQL = 'SELECT COUNT(*) AS n FROM people_dp';
+/** The SQL worker from its TypeScript source (tsx's API: Node 20 registers `--import tsx` on the main thread only). */
+const worker = {
+  script: new URL('../../vscode-ext/src/sql/engine-worker.ts', import.meta.url),
+  execArgv: [
+    '--conditions=privet-source',
+    '--import',
+    `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`,
+  ],
+};
 
 describe('Privet SQL controller: Run and spend', () => {
   let t: TestGateway;
@@ -55,6 +66,7 @@ describe('Privet SQL controller: Run and spend', () => {
       new HeldOutputs(),
       new Approvals(),
       wasmDir,
+      worker,
     );
     const notebook = new fake.FakeNotebook('controller');
     const cell = notebook.addCell(DP_SQL);
@@ -96,6 +108,7 @@ describe('Privet SQL controller: Run and spend', () => {
       new HeldOutputs(),
       new Approvals(),
       wasmDir,
+      worker,
     );
     const statusBar = new PrivetCellStatusBar(controller, new HeldOutputs());
     const notebook = new fake.FakeNotebook('unaffordable');
@@ -145,12 +158,71 @@ describe('Privet SQL controller: Run and spend', () => {
     }
   });
 
+  it(
+    'Stop ends the running cell as failed, saying so, and skips the cells after it',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const controller = new PrivetSqlController(
+        session as never,
+        new HeldOutputs(),
+        new Approvals(),
+        wasmDir,
+        worker,
+      );
+      const handle = fake.notebookControllers.at(-1)!;
+      const notebook = new fake.FakeNotebook('stop');
+      const endless = notebook.addCell('SELECT count(*) AS n FROM range(1000000000000000)');
+      const next = notebook.addCell('SELECT 1 AS one');
+      const { query, interrupt } = WorkerSqlEngine.prototype;
+      let started: () => void = () => undefined;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const interrupted: boolean[] = [];
+      WorkerSqlEngine.prototype.query = function (
+        this: InstanceType<typeof WorkerSqlEngine>,
+        sql: string,
+      ) {
+        const result = query.call(this, sql);
+        started();
+        return result;
+      };
+      WorkerSqlEngine.prototype.interrupt = function (this: InstanceType<typeof WorkerSqlEngine>) {
+        const stopped = interrupt.call(this);
+        interrupted.push(stopped);
+        return stopped;
+      };
+      try {
+        assert.equal(typeof handle.interruptHandler, 'function', 'Stop is handled');
+        const run = Promise.resolve(handle.executeHandler!([endless, next], notebook));
+        await Promise.race([running, run]);
+        await handle.interruptHandler!(notebook);
+        await run;
+        assert.deepEqual(interrupted, [true], 'Stop stopped the running statement');
+        const execution = handle.executions.find((e) => e.cell === endless);
+        assert.equal(execution?.succeeded, false, 'the stopped cell failed');
+        const text = new TextDecoder().decode(endless.outputs[0]!.items[0]!.data);
+        assert.match(text, /the query was stopped \(Stop in the notebook\).*Fix: add a LIMIT/);
+        assert.equal(
+          handle.executions.some((e) => e.cell === next),
+          false,
+          'the cells after it did not run',
+        );
+      } finally {
+        WorkerSqlEngine.prototype.query = query;
+        WorkerSqlEngine.prototype.interrupt = interrupt;
+        controller.dispose();
+      }
+    },
+  );
+
   it('runs the next cell under a new sign-in, not the one before it', async () => {
     const controller = new PrivetSqlController(
       session as never,
       new HeldOutputs(),
       new Approvals(),
       wasmDir,
+      worker,
     );
     const notebook = new fake.FakeNotebook('sign-in');
     const cell = notebook.addCell(DP_SQL);

@@ -1,6 +1,7 @@
-// Bundles the extension with esbuild: the extension host entry and the language server (CommonJS,
-// Node, `vscode` external), the notebook renderers (ESM, browser: Privet's MIME types, and the
-// gate in front of VS Code's built-in renderer), the duckdb-wasm engine files
+// Bundles the extension with esbuild: the extension host entry, the notebook's SQL worker thread
+// (dist/sql-worker.cjs) and the language server (CommonJS, Node, `vscode` external), the notebook
+// renderers (ESM, browser: Privet's MIME types, and the gate in front of VS Code's built-in
+// renderer), the duckdb-wasm engine files
 // (shipped inside the extension: never loaded from a CDN) and the policy JSON Schema from core.
 // Usage: node scripts/build.mjs [--watch]
 import { build, context } from 'esbuild';
@@ -35,6 +36,11 @@ const browser = {
 };
 const configs = [
   { ...node, entryPoints: [join(here, 'src/extension.ts')], outfile: join(dist, 'extension.cjs') },
+  {
+    ...node,
+    entryPoints: [join(here, 'src/sql/engine-worker.ts')],
+    outfile: join(dist, 'sql-worker.cjs'),
+  },
   { ...node, entryPoints: [join(here, 'src/server/server.ts')], outfile: join(dist, 'server.cjs') },
   {
     ...browser,

@@ -449,16 +449,25 @@ export class FakeNotebookController {
   supportsExecutionOrder = false;
   description = '';
   executeHandler: ((cells: FakeCell[], notebook: FakeNotebook) => unknown) | undefined;
+  /** What Stop in the notebook calls (unset: VS Code only cancels the executions' tokens). */
+  interruptHandler: ((notebook: FakeNotebook) => unknown) | undefined;
+  /** The cell executions created, oldest first. */
+  readonly executions: FakeCellExecution[] = [];
   constructor(
     readonly id: string,
     readonly notebookType: string,
     readonly label: string,
   ) {}
   createNotebookCellExecution(cell: FakeCell): FakeCellExecution {
-    return new FakeCellExecution(cell);
+    const execution = new FakeCellExecution(cell);
+    this.executions.push(execution);
+    return execution;
   }
   dispose(): void {}
 }
+
+/** The notebook controllers created, oldest first. */
+export const notebookControllers: FakeNotebookController[] = [];
 
 export const notebooks = {
   createRendererMessaging(rendererId: string): FakeRendererMessaging {
@@ -467,7 +476,9 @@ export const notebooks = {
     return messaging;
   },
   createNotebookController(id: string, notebookType: string, label: string) {
-    return new FakeNotebookController(id, notebookType, label);
+    const controller = new FakeNotebookController(id, notebookType, label);
+    notebookControllers.push(controller);
+    return controller;
   },
 };
 

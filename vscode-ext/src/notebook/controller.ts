@@ -8,7 +8,8 @@
  * checks every other output carrying Privet's MIME types, leaves them be.
  */
 import * as vscode from 'vscode';
-import { SqlEngine } from '../sql/engine.js';
+import { dirname, join } from 'node:path';
+import { WorkerSqlEngine, type EngineWorkerOptions } from '../sql/worker-engine.js';
 import type { Session } from '../session.js';
 import { toCellOutput } from './convert.js';
 import type { Approvals } from './approvals.js';
@@ -59,23 +60,30 @@ export function unaffordableText(cell: vscode.NotebookCell, refused: Unaffordabl
 /** The Privet SQL controller and its pending dry runs. */
 export class PrivetSqlController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
-  private readonly engine: SqlEngine;
+  private readonly engine: WorkerSqlEngine;
   private runner: SqlCellRunner | undefined;
   private order = 0;
+  /** Counts Stop presses: a run of several cells ends at the one stopped. */
+  private interrupts = 0;
   /** Cells (by document URI) whose last run was a DP dry run, with what was priced and where. */
   readonly pendingDryRuns = new Map<string, PendingDryRun>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when pending dry runs change (the status bar re-reads them). */
   readonly onDidChange = this.changed.event;
 
-  /** Creates the controller for jupyter notebooks; `wasmDir` holds the duckdb-wasm files. */
+  /**
+   * Creates the controller for jupyter notebooks; `wasmDir` holds the duckdb-wasm files (the
+   * extension's dist/duckdb) and the SQL worker is dist/sql-worker.cjs next to it unless `worker`
+   * says otherwise (tests start the TypeScript entry).
+   */
   constructor(
     private readonly session: Session,
     private readonly held: HeldOutputs,
     private readonly approvals: Approvals,
     wasmDir: string,
+    worker: EngineWorkerOptions = { script: join(dirname(wasmDir), 'sql-worker.cjs') },
   ) {
-    this.engine = new SqlEngine(wasmDir);
+    this.engine = new WorkerSqlEngine(wasmDir, worker);
     this.controller = vscode.notebooks.createNotebookController(
       CONTROLLER_ID,
       'jupyter-notebook',
@@ -85,6 +93,11 @@ export class PrivetSqlController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'SQL over approved Privet views';
     this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
+    // Stop: the running statement's worker is terminated and the cell ends as failed, saying so.
+    this.controller.interruptHandler = () => {
+      this.interrupts++;
+      this.engine.interrupt();
+    };
     session.onDidChange(() => {
       if (this.runner && !this.runnerIsCurrent(this.runner)) this.runner = undefined;
       // A dry run priced for another experiment or gateway (or signed out) is no longer current.
@@ -143,7 +156,11 @@ export class PrivetSqlController implements vscode.Disposable {
     cells: vscode.NotebookCell[],
     notebook: vscode.NotebookDocument,
   ): Promise<void> {
-    for (const cell of cells) await this.execute(cell, notebook, false);
+    const interrupts = this.interrupts;
+    for (const cell of cells) {
+      if (this.interrupts !== interrupts) break;
+      await this.execute(cell, notebook, false);
+    }
   }
 
   /** Runs one cell (`spend`: the DP query for real, after its dry run). */
@@ -239,6 +256,7 @@ export class PrivetSqlController implements vscode.Disposable {
 
   /** Releases the controller. */
   dispose(): void {
+    this.engine.dispose();
     this.controller.dispose();
     this.changed.dispose();
   }

@@ -17,7 +17,7 @@ import {
 } from '@privet/core';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
-import type { QueryResult } from '../sql/engine.js';
+import type { QueryResult } from '@privet/core/client/index';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
 /** MIME type of the placeholder that replaces a flagged output. */

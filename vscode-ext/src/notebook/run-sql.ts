@@ -15,7 +15,8 @@ import {
 } from '@privet/core';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
-import { SqlError, type SqlEngine } from '../sql/engine.js';
+import type { QueryResult } from '@privet/core/client/index';
+import { SqlError, type ViewScope } from '../sql/sql-error.js';
 import {
   dpBudgetFields,
   dpQueryText,
@@ -40,6 +41,20 @@ export type CellRunResult =
   | { kind: 'release'; outputs: NotebookOutput[]; release: DpRelease }
   | { kind: 'error'; outputs: NotebookOutput[] };
 
+/** What a cell run needs of a local engine: SqlEngine, or WorkerSqlEngine (off the host thread). */
+export interface CellEngine {
+  /** Makes `client` and `experiment` the owners of the views loaded from now on. */
+  enterScope(client: object, experiment: string): Promise<void>;
+  /** Table names a statement refers to. */
+  tablesIn(sql: string): Promise<string[]>;
+  /** True when `name` is loaded, at `version`, for the current scope. */
+  hasView(name: string, version: string): boolean;
+  /** Loads a view's Arrow IPC stream, if `scope` is still the current scope. */
+  loadView(name: string, ipc: Uint8Array, version: string, scope: ViewScope): Promise<void>;
+  /** Runs SQL locally. */
+  query(sql: string): Promise<QueryResult>;
+}
+
 /** Runs Privet SQL cells for one user in one experiment. */
 export class SqlCellRunner {
   /** The content text (`releaseContentText`) of each release the gateway sent this runner, by id. */
@@ -48,7 +63,7 @@ export class SqlCellRunner {
   /** Creates a runner over a gateway client, a local engine and the current experiment. */
   constructor(
     readonly client: GatewayClient,
-    private readonly engine: SqlEngine,
+    private readonly engine: CellEngine,
     readonly experiment: string,
     /** Where withheld originals are kept for "Request Review". */
     readonly held: HeldOutputs = new HeldOutputs(),
@@ -63,7 +78,8 @@ export class SqlCellRunner {
       await this.engine.enterScope(this.client, this.experiment);
       const views = await this.viewMap();
       const tables = await this.engine.tablesIn(sql);
-      if (tables.length === 0) return this.local(sql, []);
+      // Awaited here, so a failed (or stopped) query becomes an error output like any other.
+      if (tables.length === 0) return await this.local(sql, []);
       // DuckDB names are case-insensitive, quoted or not (`"People_Masked"` is people_masked), and
       // the gateway lowercases them too: look views up by the lowercased name.
       const unknown = tables.filter((t) => !views.has(t.toLowerCase()));

@@ -17,31 +17,13 @@ import {
   type QueryResult,
 } from '@privet/core/client/index';
 import { quoteIdent } from '@privet/core/mask/sql';
+import { SqlError, type ViewScope } from './sql-error.js';
 
 export { quoteIdent, type QueryResult };
+export { SqlError, type ViewScope } from './sql-error.js';
 
 /** Rows kept of a result at most (the count of all rows is still reported). */
 export const MAX_RESULT_ROWS = 200;
-
-/** Who views are loaded for: one sign-in (its client object) and one experiment. */
-export interface ViewScope {
-  readonly client: object;
-  readonly experiment: string;
-}
-
-/** A failed statement: DuckDB's message and, when DuckDB reports one, the 0-based offset. */
-export class SqlError extends Error {
-  /** Creates an error with DuckDB's message (and how to fix it, when known better than "check the SQL"). */
-  constructor(
-    message: string,
-    readonly kind: string,
-    readonly offset?: number,
-    readonly fix?: string,
-  ) {
-    super(message);
-    this.name = 'SqlError';
-  }
-}
 
 /** One locked-down duckdb-wasm database with the views loaded so far. */
 export class SqlEngine {

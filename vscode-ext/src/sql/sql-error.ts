@@ -1,0 +1,24 @@
+/**
+ * The SQL engines' failed statement and view scope, apart from engine.ts so the extension host's
+ * bundle (which runs the engine in a worker, worker-engine.ts) does not carry duckdb-wasm.
+ */
+
+/** Who views are loaded for: one sign-in (its client object) and one experiment. */
+export interface ViewScope {
+  readonly client: object;
+  readonly experiment: string;
+}
+
+/** A failed statement: DuckDB's message and, when DuckDB reports one, the 0-based offset. */
+export class SqlError extends Error {
+  /** Creates an error with DuckDB's message (and how to fix it, when known better than "check the SQL"). */
+  constructor(
+    message: string,
+    readonly kind: string,
+    readonly offset?: number,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
