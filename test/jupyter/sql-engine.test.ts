@@ -5,14 +5,17 @@
  * one, and a query that fails while reading rows does not quote their values.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GatewayClient } from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
-import { loadPolicyFile } from '../../gateway/src/policy-file.js';
-import { publishViews } from '../../gateway/src/publish/index.js';
-import { startTestGateway, EXPERIMENT, PEOPLE, type TestGateway } from '../gateway/http/fixture.js';
+import {
+  publishFixtureViews,
+  startTestGateway,
+  writePeople,
+  EXPERIMENT,
+  PEOPLE,
+  type TestGateway,
+} from '../gateway/http/fixture.js';
 import { lockedNodeConnection } from '../duckdb-node.js';
 import { slowDownloads } from '../slow-client.js';
 import { load } from './render.js';
@@ -81,22 +84,8 @@ describe('the data panel SQL over views', () => {
     const first = await runSql(engine, client, await views(), experiment, sql, quiet);
     assert.deepEqual(first.rows, [[String(PEOPLE.length)]]);
     const extra = Array.from({ length: 5 }, (_, i) => `${3000 + i},y${i}@example.org,Pune,25000`);
-    writeFileSync(
-      join(t.dir, 'people.csv'),
-      'person_id,email,city,income\n' +
-        [...PEOPLE.map((p) => `${p.person_id},${p.email},${p.city},${p.income}`), ...extra].join(
-          '\n',
-        ) +
-        '\n',
-    );
-    const loaded = loadPolicyFile(join(t.dir, 'policy.yaml'));
-    await publishViews({
-      policy: loaded.policy,
-      policyText: loaded.text,
-      policyDir: loaded.dir,
-      stateDir: join(t.dir, 'state'),
-      viewNames: ['people_masked'],
-    });
+    writePeople(t.dir, extra);
+    await publishFixtureViews(t.dir, ['people_masked']);
     // The panel reloads its list after a publish; the query then sees the new version.
     const again = await runSql(engine, client, await views(), experiment, sql, quiet);
     assert.deepEqual(again.rows, [[String(PEOPLE.length + 5)]]);

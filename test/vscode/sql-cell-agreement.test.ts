@@ -6,17 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DisplayOutput, ErrorOutput } from '@privet/core';
 import {
   approveExperiment,
+  publishFixtureViews,
   startTestGateway,
   EXPERIMENT,
   type TestGateway,
 } from '../gateway/http/fixture.js';
-import { loadPolicyFile } from '../../gateway/src/policy-file.js';
-import { publishViews } from '../../gateway/src/publish/index.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
 import { SqlAnalyzer } from '../../vscode-ext/src/server/analysis.js';
@@ -148,14 +147,7 @@ describe('language server and runner agree with the gateway', () => {
       first.problems.map((p) => p.code),
       ['view-not-published'],
     );
-    const loaded = loadPolicyFile(join(t.dir, 'policy.yaml'));
-    await publishViews({
-      policy: loaded.policy,
-      policyText: loaded.text,
-      policyDir: loaded.dir,
-      stateDir: join(t.dir, 'state'),
-      viewNames: ['people_later'],
-    });
+    await publishFixtureViews(t.dir, ['people_later']);
     assert.deepEqual((await fresh.analyze(sql)).problems, []);
     const rows = await new SqlCellRunner(client, new SqlEngine(wasmDir), EXPERIMENT).run(sql);
     assert.notEqual(rows.kind, 'error', JSON.stringify(rows.outputs));

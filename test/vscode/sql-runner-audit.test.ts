@@ -5,13 +5,16 @@
  * carries no value from the rows (error outputs are not checked like tables are).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DisplayOutput, ErrorOutput } from '@privet/core';
-import { loadPolicyFile } from '../../gateway/src/policy-file.js';
-import { publishViews } from '../../gateway/src/publish/index.js';
-import { startTestGateway, EXPERIMENT, PEOPLE, type TestGateway } from '../gateway/http/fixture.js';
+import {
+  publishFixtureViews,
+  startTestGateway,
+  writePeople,
+  EXPERIMENT,
+  PEOPLE,
+  type TestGateway,
+} from '../gateway/http/fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { SqlEngine } from '../../vscode-ext/src/sql/engine.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
@@ -42,22 +45,8 @@ describe('Privet SQL cells: views, sign-ins, values and errors', () => {
     assert.match(plain(await runner.run(sql)), new RegExp(`^n\\n${PEOPLE.length}\\n`));
     // The steward re-publishes the view from a source with ten more people.
     const more = Array.from({ length: 10 }, (_, i) => `${2000 + i},x${i}@example.org,Oslo,30000`);
-    writeFileSync(
-      join(t.dir, 'people.csv'),
-      'person_id,email,city,income\n' +
-        PEOPLE.map((p) => `${p.person_id},${p.email},${p.city},${p.income}`).join('\n') +
-        '\n' +
-        more.join('\n') +
-        '\n',
-    );
-    const loaded = loadPolicyFile(join(t.dir, 'policy.yaml'));
-    await publishViews({
-      policy: loaded.policy,
-      policyText: loaded.text,
-      policyDir: loaded.dir,
-      stateDir: join(t.dir, 'state'),
-      viewNames: ['people_masked'],
-    });
+    writePeople(t.dir, more);
+    await publishFixtureViews(t.dir, ['people_masked']);
     assert.match(
       plain(await runner.run(sql)),
       new RegExp(`^n\\n${PEOPLE.length + 10}\\n`),

@@ -31,6 +31,27 @@ export const PEOPLE = Array.from({ length: 40 }, (_, i) => ({
   income: 20000 + i * 997,
 }));
 
+/** Writes the fixture's people.csv in `dir`: PEOPLE, then `moreLines` (CSV rows) if any. */
+export function writePeople(dir: string, moreLines: readonly string[] = []): void {
+  const rows = PEOPLE.map((p) => `${p.person_id},${p.email},${p.city},${p.income}`);
+  writeFileSync(
+    join(dir, 'people.csv'),
+    `person_id,email,city,income\n${[...rows, ...moreLines].join('\n')}\n`,
+  );
+}
+
+/** Publishes `viewNames` from the fixture's policy in `dir` (as a steward's `privet publish`). */
+export async function publishFixtureViews(dir: string, viewNames: string[]): Promise<void> {
+  const loaded = loadPolicyFile(join(dir, 'policy.yaml'));
+  await publishViews({
+    policy: loaded.policy,
+    policyText: loaded.text,
+    policyDir: loaded.dir,
+    stateDir: join(dir, 'state'),
+    viewNames,
+  });
+}
+
 /** Writes the fixture data, publishes people_masked, starts a gateway with tokens for ana, rev, stu. */
 export async function startTestGateway(corsOrigins: string[] = []): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'privet-http-'));
@@ -39,21 +60,9 @@ export async function startTestGateway(corsOrigins: string[] = []): Promise<Test
     fileURLToPath(new URL('../../fixtures/http/policy.yaml', import.meta.url)),
     policyPath,
   );
-  writeFileSync(
-    join(dir, 'people.csv'),
-    'person_id,email,city,income\n' +
-      PEOPLE.map((p) => `${p.person_id},${p.email},${p.city},${p.income}`).join('\n') +
-      '\n',
-  );
+  writePeople(dir);
   const stateDir = join(dir, 'state');
-  const loaded = loadPolicyFile(policyPath);
-  await publishViews({
-    policy: loaded.policy,
-    policyText: loaded.text,
-    policyDir: loaded.dir,
-    stateDir,
-    viewNames: ['people_masked'],
-  });
+  await publishFixtureViews(dir, ['people_masked']);
   const gateway = await startGateway({
     policyPath,
     stateDir,
