@@ -60,14 +60,12 @@ describe('Privet SQL controller: Run and spend', () => {
   });
   after(async () => t.stop());
 
+  /** The controller over the test session, its SQL worker started from the TypeScript entry. */
+  const newController = (): InstanceType<typeof PrivetSqlController> =>
+    new PrivetSqlController(session as never, new HeldOutputs(), new Approvals(), wasmDir, worker);
+
   it('spends the dry run shown, and not once the user switched experiments', async () => {
-    const controller = new PrivetSqlController(
-      session as never,
-      new HeldOutputs(),
-      new Approvals(),
-      wasmDir,
-      worker,
-    );
+    const controller = newController();
     const notebook = new fake.FakeNotebook('controller');
     const cell = notebook.addCell(DP_SQL);
     try {
@@ -103,13 +101,7 @@ describe('Privet SQL controller: Run and spend', () => {
   });
 
   it('does not offer Run and Spend when the budget cannot pay: says what is short and the fix', async () => {
-    const controller = new PrivetSqlController(
-      session as never,
-      new HeldOutputs(),
-      new Approvals(),
-      wasmDir,
-      worker,
-    );
+    const controller = newController();
     const statusBar = new PrivetCellStatusBar(controller, new HeldOutputs());
     const notebook = new fake.FakeNotebook('unaffordable');
     // The experiment's budget on people is ε 1: this query asks for 2.
@@ -164,13 +156,7 @@ describe('Privet SQL controller: Run and spend', () => {
       timeout: 60_000,
     },
     async () => {
-      const controller = new PrivetSqlController(
-        session as never,
-        new HeldOutputs(),
-        new Approvals(),
-        wasmDir,
-        worker,
-      );
+      const controller = newController();
       const handle = fake.notebookControllers.at(-1)!;
       const notebook = new fake.FakeNotebook('stop');
       const endless = notebook.addCell('SELECT count(*) AS n FROM range(1000000000000000)');
@@ -217,13 +203,7 @@ describe('Privet SQL controller: Run and spend', () => {
   );
 
   it('runs the next cell under a new sign-in, not the one before it', async () => {
-    const controller = new PrivetSqlController(
-      session as never,
-      new HeldOutputs(),
-      new Approvals(),
-      wasmDir,
-      worker,
-    );
+    const controller = newController();
     const notebook = new fake.FakeNotebook('sign-in');
     const cell = notebook.addCell(DP_SQL);
     const calls: string[] = [];
