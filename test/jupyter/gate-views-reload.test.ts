@@ -13,6 +13,7 @@ import { afterEach, describe, mock, test } from 'node:test';
 import { Signal } from '@lumino/signaling';
 import { GatewayError } from '@privet/core/client/index';
 import type { NotebookOutput, ReviewResult } from '@privet/core/review/index';
+import { expectViewsRetries, settle } from '../views-retry.js';
 import { fakeGateServices } from './fakes.js';
 
 // Loaded by path: test/tsconfig.json type-checks test/ as its own project (no JupyterLab types),
@@ -119,9 +120,6 @@ function fakeGateway(views: ListedView[]) {
   return { client, state };
 }
 
-/** Lets pending promise callbacks run (setImmediate is not among the mocked timers). */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** Names of the views the gate checks with, or null while unknown. */
 const known = (gate: Gate): string[] | null => gate.checkContext()?.map((v) => v.name) ?? null;
 
@@ -212,16 +210,10 @@ describe('JupyterLab gate: a failed GET /views is retried', () => {
     const { gate, gateway, fake } = await signedInGate([PEOPLE, VISITS], 7);
     let changes = 0;
     gate.changed.connect(() => void (changes += 1));
-    const delays = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000];
-    for (const [i, delay] of delays.entries()) {
-      assert.equal(known(gate), null, 'unknown until a load succeeds');
-      mock.timers.tick(delay - 1);
-      await settle();
-      assert.equal(gateway.state.calls, i + 1, `no retry before ${delay} ms`);
-      mock.timers.tick(1);
-      await settle();
-      assert.equal(gateway.state.calls, i + 2, `retry ${i + 1} after ${delay} ms`);
-    }
+    await expectViewsRetries(
+      () => gateway.state.calls,
+      () => known(gate) === null,
+    );
     assert.deepEqual(known(gate), ['people_masked', 'visits_masked']);
     assert.ok(changes >= 1, 'held outputs are decided again with the views');
     assert.equal(gate.checkOnce(VISITS_HEAD).verdict, 'flag');

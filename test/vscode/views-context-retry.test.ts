@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
 import { GatewayError } from '@privet/core/client/index';
 import type * as Fake from './fake-vscode/index.js';
+import { expectViewsRetries, settle } from '../views-retry.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -74,9 +75,6 @@ function setUp(failures: number) {
   return { gateway, fakeSess, views, knownEvents: () => known };
 }
 
-/** Lets pending promise callbacks run (setImmediate is not among the mocked timers). */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 const warn = console.warn;
 afterEach(() => {
   console.warn = warn;
@@ -91,16 +89,10 @@ describe('VS Code gate views: a failed GET /views is retried', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     const { gateway, views, knownEvents } = setUp(7);
     await settle();
-    const delays = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000];
-    for (const [i, delay] of delays.entries()) {
-      assert.equal(views.current(), null, 'unknown until a load succeeds (fail closed)');
-      mock.timers.tick(delay - 1);
-      await settle();
-      assert.equal(gateway.state.calls, i + 1, `no retry before ${delay} ms`);
-      mock.timers.tick(1);
-      await settle();
-      assert.equal(gateway.state.calls, i + 2, `retry ${i + 1} after ${delay} ms`);
-    }
+    await expectViewsRetries(
+      () => gateway.state.calls,
+      () => views.current() === null,
+    );
     assert.deepEqual(
       views.current()?.map((v) => v.name),
       ['visits_masked'],

@@ -3,7 +3,7 @@
  * URL, how to fix it) and Retry resumes the kept sign-in; the views and experiments lists say
  * they failed, with Retry / Refresh, instead of looking empty.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
 
@@ -16,15 +16,20 @@ async function gatewayDown(page: Page, path = '**'): Promise<string> {
   return pattern;
 }
 
+/** The data panel, signed in as alice (the tab may already be). */
+async function panelSignedIn(page: Page): Promise<Locator> {
+  await openLab(page);
+  await openPanel(page);
+  const panel = page.locator('#privet-data-panel');
+  if ((await panel.locator('.jp-Privet-user').count()) === 0) await signIn(page, env.tokens.alice!);
+  return panel;
+}
+
 test.describe('Privet panel when the gateway does not answer', () => {
   test('a reload while the gateway is down says so, and Retry resumes the sign-in', async ({
     page,
   }) => {
-    await openLab(page);
-    await openPanel(page);
-    const panel = page.locator('#privet-data-panel');
-    if ((await panel.locator('.jp-Privet-user').count()) === 0)
-      await signIn(page, env.tokens.alice!);
+    const panel = await panelSignedIn(page);
     await expect(panel.locator('.jp-Privet-user')).toContainText('Alice Analyst');
 
     const down = await gatewayDown(page);
@@ -82,11 +87,7 @@ test.describe('Privet panel when the gateway does not answer', () => {
   test('a refresh that fails keeps the experiments and views shown, and says so', async ({
     page,
   }) => {
-    await openLab(page);
-    await openPanel(page);
-    const panel = page.locator('#privet-data-panel');
-    if ((await panel.locator('.jp-Privet-user').count()) === 0)
-      await signIn(page, env.tokens.alice!);
+    const panel = await panelSignedIn(page);
     const picker = panel.getByLabel('Experiment');
     await expect(picker).toHaveValue(env.experiment);
     const cards = panel.locator('.jp-Privet-view');
