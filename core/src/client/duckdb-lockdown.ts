@@ -19,7 +19,10 @@ export const DUCKDB_WASM_LOCKDOWN: readonly string[] = [
 export interface QueryResult {
   columns: string[];
   rows: (string | null)[][];
+  /** Rows of the whole result (a lower bound when `countStopped`). */
   totalRows: number;
+  /** True when counting stopped at a ceiling (capped-result.ts): there are more than `totalRows`. */
+  countStopped: boolean;
   elapsedMs: number;
 }
 
@@ -213,33 +216,62 @@ function isNested(type: ResultTypeLike): boolean {
   return (Object.values(NESTED_TYPE_ID) as number[]).includes(type.typeId);
 }
 
-/** Converts the first `maxRows` rows of an Arrow result table to display strings. */
+/** A result read as a stream (capped-result.ts): its schema and the record batches kept. */
+export interface StreamedResultLike {
+  readonly schema: ResultTableLike['schema'];
+  readonly batches: readonly ResultTableLike[];
+}
+
+/**
+ * Converts the first `maxRows` rows of an Arrow result (a table, or a streamed result's kept
+ * batches) to display strings. `count` is the whole result's row count when only its first rows
+ * were kept (a capped, streamed read).
+ */
 export function toQueryResult(
-  table: ResultTableLike,
-  options: { maxRows: number; elapsedMs: number },
+  result: ResultTableLike | StreamedResultLike,
+  options: {
+    maxRows: number;
+    elapsedMs: number;
+    count?: { totalRows: number; countStopped: boolean };
+  },
 ): QueryResult {
-  const fields = table.schema.fields;
-  const shown = Math.min(table.numRows, options.maxRows);
+  const fields = result.schema.fields;
+  const parts: readonly ResultTableLike[] = 'batches' in result ? result.batches : [result];
   const kinds = fields.map((f) => arrowCellKind(f.type, f.metadata));
-  const vectors = fields.map((_, i) => table.getChildAt(i));
-  const cell = (c: number, r: number): string | null => {
-    const column = vectors[c];
-    const field = fields[c];
-    const kind = kinds[c] ?? 'other';
-    if (!column || !field) return null;
-    if (isNested(field.type)) {
-      const value = column.get(r);
-      return value === null || value === undefined ? null : nestedJson(value, field);
-    }
-    const value = kind === 'interval' ? intervalAt(column, r, field.type.unit) : column.get(r);
-    return formatCell(value, kind, field.type.scale ?? 0);
-  };
   const rows: (string | null)[][] = [];
-  for (let r = 0; r < shown; r++) rows.push(fields.map((_, c) => cell(c, r)));
+  for (const part of parts) {
+    const vectors = fields.map((_, i) => part.getChildAt(i));
+    const cell = (c: number, r: number): string | null => {
+      const column = vectors[c];
+      const field = fields[c];
+      const kind = kinds[c] ?? 'other';
+      if (!column || !field) return null;
+      if (isNested(field.type)) {
+        const value = column.get(r);
+        return value === null || value === undefined ? null : nestedJson(value, field);
+      }
+      const value = kind === 'interval' ? intervalAt(column, r, field.type.unit) : column.get(r);
+      return formatCell(value, kind, field.type.scale ?? 0);
+    };
+    for (let r = 0; r < part.numRows && rows.length < options.maxRows; r++) {
+      rows.push(fields.map((_, c) => cell(c, r)));
+    }
+  }
   return {
     columns: fields.map((f) => f.name),
     rows,
-    totalRows: table.numRows,
+    totalRows: options.count?.totalRows ?? parts.reduce((n, part) => n + part.numRows, 0),
+    countStopped: options.count?.countStopped ?? false,
     elapsedMs: options.elapsedMs,
   };
+}
+
+/** "N rows", "first K of N rows" or "first K of more than N rows", with thousands separators. */
+export function rowCountText(result: Pick<QueryResult, 'rows' | 'totalRows' | 'countStopped'>): string {
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const total = `${result.countStopped ? 'more than ' : ''}${count(result.totalRows)}`;
+  const noun = result.totalRows === 1 && !result.countStopped ? 'row' : 'rows';
+  return result.rows.length < result.totalRows || result.countStopped
+    ? `first ${count(result.rows.length)} of ${total} ${noun}`
+    : `${total} ${noun}`;
 }

@@ -9,6 +9,8 @@ export interface FetchRequestLike {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** Ends the request when the user stops the work it is for (hosts add their own timeout). */
+  signal?: AbortSignal;
 }
 
 /** The parts of a response the client reads. */

@@ -206,13 +206,22 @@ export class GatewayClient {
   }
 
   /** GET /views/:name/arrow?experiment=: a published view as an Arrow IPC stream. */
-  async viewArrow(name: string, experiment: string): Promise<Uint8Array> {
+  async viewArrow(
+    name: string,
+    experiment: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Uint8Array> {
     const path = fillRoutePath(ROUTES.viewArrow.path, { name }) + queryString({ experiment });
     const response = await this.send(path, {
       method: ROUTES.viewArrow.method,
       headers: this.headers(true, { Accept: ARROW_STREAM_MEDIA_TYPE }),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    return new Uint8Array(await response.arrayBuffer());
+    try {
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw stopReason(options.signal) ?? error;
+    }
   }
 
   /** Absolute URL of GET /views/:name/parquet?experiment= (for code that runs in the kernel). */
@@ -262,6 +271,9 @@ export class GatewayClient {
     try {
       response = await this.transport.fetch(this.baseUrl + API_PREFIX + path, init);
     } catch (error) {
+      // Stopped by the user: the reason they stopped it, never "did not answer in time".
+      const stopped = stopReason(init.signal);
+      if (stopped) throw stopped;
       // The host's own account of the failure (e.g. its timeout) says more than "unreachable".
       if (error instanceof GatewayError) throw error;
       if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
@@ -286,6 +298,12 @@ function withSignInAgain(error: GatewayError, signInAgainFix: string | undefined
     ? `${signInAgainFix}; if you have no current token, ${error.fix}`
     : signInAgainFix;
   return new GatewayError(error.message, fix, error.code, error.status);
+}
+
+/** Why the caller's signal stopped a request (its reason, an Error), or undefined if it did not. */
+function stopReason(signal: AbortSignal | undefined): Error | undefined {
+  if (!signal?.aborted) return undefined;
+  return signal.reason instanceof Error ? signal.reason : new Error('the request was stopped');
 }
 
 /** Whether `error` is a fetch aborted by a timeout signal (AbortSignal.timeout) or an abort. */

@@ -33,6 +33,11 @@ export class LoadedViews {
     this.owner = { client, experiment };
   }
 
+  /** Forgets every view (the engine's database was discarded, e.g. its worker was stopped). */
+  clear(): void {
+    this.names.clear();
+  }
+
   /** Records that `name` was loaded for the current owner. */
   add(name: string): void {
     this.names.add(name);

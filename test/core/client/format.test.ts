@@ -46,6 +46,7 @@ describe('result cells', () => {
       columns: ['d', 't', 'n'],
       rows: [['2024-01-02', '2024-01-02 00:00:01', '7']],
       totalRows: 2,
+      countStopped: false,
       elapsedMs: 2,
     });
   });

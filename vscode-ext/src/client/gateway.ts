@@ -19,7 +19,11 @@ const TIMEOUT_MS = 60_000;
 
 /** Node's fetch with a timeout, and fixes that name the VS Code setting. */
 const NODE_TRANSPORT: GatewayTransport = {
-  fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+  fetch: (url, init) => {
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetch(url, { ...init, signal });
+  },
   unreachableFix: 'start it (npm start) and check the setting privet.gatewayUrl',
   httpFix: 'check privet.gatewayUrl and the gateway log',
   signInAgainFix: 'run "Privet: Sign In" with a current token',
