@@ -4,13 +4,14 @@
  * installing, no file or network access, configuration locked. Views arrive as Arrow IPC streams.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
-import type { Table } from 'apache-arrow';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import {
   DUCKDB_WASM_LOCKDOWN,
   LoadedViews,
+  QueryStoppedError,
   ROW_ERROR_FIX,
   mayQuoteRows,
+  readCapped,
   rowErrorMessage,
   toQueryResult,
   type QueryResult,
@@ -21,6 +22,18 @@ export { quoteIdent, type QueryResult };
 
 /** Rows shown of a result at most (the count of all rows is still reported). */
 export const MAX_DISPLAY_ROWS = 1000;
+
+/**
+ * How long a stopped query may take to end after DuckDB is asked to cancel it (it checks between
+ * steps of work) before the engine's worker is ended instead, losing its loaded views.
+ */
+export const STOP_GRACE_MS = 2000;
+
+/** A started engine: its database (worker) and the one connection queries use. */
+export interface Started {
+  readonly db: duckdb.AsyncDuckDB;
+  readonly conn: duckdb.AsyncDuckDBConnection;
+}
 
 /** URL of a file in this extension's static folder, as served by Jupyter. */
 function staticUrl(file: string): string {
@@ -39,7 +52,7 @@ export interface ViewScope {
 
 /** One locked-down duckdb-wasm database per browser tab, with the views loaded so far. */
 export class SqlEngine {
-  private started: Promise<duckdb.AsyncDuckDBConnection> | null = null;
+  private started: Promise<Started> | null = null;
   private readonly views = new LoadedViews();
   /** The scope views are loaded for now (unset while it changes or after a failed change). */
   private scope: ViewScope | undefined;
@@ -47,6 +60,9 @@ export class SqlEngine {
   private readonly versions = new Map<string, string>();
   /** Scope changes and view loads, one at a time (each awaits the engine's worker). */
   private turn: Promise<unknown> = Promise.resolve();
+
+  /** Creates an engine that starts duckdb-wasm with `starter` when first used. */
+  constructor(private readonly starter: () => Promise<Started> = start) {}
 
   /** True once the engine has been asked to start. */
   get isStarted(): boolean {
@@ -59,14 +75,31 @@ export class SqlEngine {
   }
 
   /** Starts duckdb-wasm on first call; later calls share the same connection. */
-  connection(): Promise<duckdb.AsyncDuckDBConnection> {
+  async connection(): Promise<duckdb.AsyncDuckDBConnection> {
+    return (await this.database()).conn;
+  }
+
+  /** The started engine (started now if it is not). */
+  private database(): Promise<Started> {
     if (!this.started) {
-      this.started = start().catch((error: unknown) => {
+      this.started = this.starter().catch((error: unknown) => {
         this.started = null;
         throw error;
       });
     }
     return this.started;
+  }
+
+  /**
+   * Ends the engine's worker (a stopped query that would not end): its views are gone, so they
+   * are fetched (and recorded by the gateway) again; the next call starts a new worker.
+   */
+  private discard(started: Promise<Started>): void {
+    if (this.started !== started) return;
+    this.started = null;
+    this.views.clear();
+    this.versions.clear();
+    void started.then((s) => s.db.terminate()).catch(() => undefined);
   }
 
   /**
@@ -128,22 +161,70 @@ export class SqlEngine {
     }
   }
 
-  /** Runs SQL and converts the first MAX_DISPLAY_ROWS rows to display strings. */
-  async query(sql: string): Promise<QueryResult> {
-    const conn = await this.connection();
-    const began = performance.now();
-    let table: unknown;
-    try {
-      table = await conn.query(sql);
-    } catch (error) {
-      throw sqlError(error, true);
-    }
-    const elapsedMs = performance.now() - began;
-    return toQueryResult(table as Table, { maxRows: MAX_DISPLAY_ROWS, elapsedMs });
+  /**
+   * Runs SQL and converts the first MAX_DISPLAY_ROWS rows to display strings; rows past them are
+   * only counted (to a ceiling), never held. `signal` stops the query: DuckDB is asked to cancel
+   * it, and if it has not ended within STOP_GRACE_MS the worker is ended instead. Queries take
+   * turns with view loads, so a stopped query has ended before the next run loads anything.
+   */
+  query(sql: string, signal?: AbortSignal): Promise<QueryResult> {
+    return this.inTurn(async () => {
+      if (signal?.aborted) throw new QueryStoppedError();
+      const started = this.database();
+      const { conn } = await started;
+      const reading = readResult(conn, sql, signal);
+      if (!signal) return reading;
+      return new Promise<QueryResult>((resolve, reject) => {
+        let grace: ReturnType<typeof setTimeout> | undefined;
+        const stop = (): void => {
+          conn.cancelSent().catch(() => false);
+          grace = setTimeout(() => {
+            this.discard(started);
+            reject(new QueryStoppedError(RESTARTED));
+          }, STOP_GRACE_MS);
+        };
+        signal.addEventListener('abort', stop, { once: true });
+        reading.then(resolve, reject).finally(() => {
+          clearTimeout(grace);
+          signal.removeEventListener('abort', stop);
+        });
+      });
+    });
   }
 }
 
-async function start(): Promise<duckdb.AsyncDuckDBConnection> {
+/** What a stop that had to end the engine's worker also did. */
+const RESTARTED = 'the SQL engine was restarted, so views are loaded again on the next run';
+
+/** Streams a statement's result: the first MAX_DISPLAY_ROWS rows kept, the rest counted. */
+async function readResult(
+  conn: duckdb.AsyncDuckDBConnection,
+  sql: string,
+  signal: AbortSignal | undefined,
+): Promise<QueryResult> {
+  const began = performance.now();
+  try {
+    const sent = await conn.send(sql, true);
+    // duckdb-wasm answers nothing when its worker was ended meanwhile.
+    if (!sent) throw new QueryStoppedError(RESTARTED);
+    const reader = await sent.open();
+    const schema = reader.schema;
+    const read = await readCapped(reader, {
+      keep: MAX_DISPLAY_ROWS,
+      stopped: () => signal?.aborted === true,
+    });
+    return toQueryResult(
+      { schema, batches: read.batches },
+      { maxRows: MAX_DISPLAY_ROWS, elapsedMs: performance.now() - began, count: read },
+    );
+  } catch (error) {
+    if (error instanceof QueryStoppedError) throw error;
+    if (signal?.aborted) throw new QueryStoppedError();
+    throw sqlError(error, true);
+  }
+}
+
+async function start(): Promise<Started> {
   const features = await duckdb.getPlatformFeatures();
   if (!features.wasmExceptions) {
     throw new Error(
@@ -158,7 +239,7 @@ async function start(): Promise<duckdb.AsyncDuckDBConnection> {
     await db.open({});
     const conn = await db.connect();
     for (const statement of DUCKDB_WASM_LOCKDOWN) await conn.query(statement);
-    return conn;
+    return { db, conn };
   } catch (error) {
     await db.terminate();
     throw new Error(

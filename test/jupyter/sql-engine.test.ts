@@ -2,11 +2,12 @@
  * Audit of JupyterLab's in-browser SQL path (jupyter-ext engine.ts and panel/runSql.ts) against a
  * real gateway, with duckdb-wasm's blocking Node build behind the engine's async connection: a
  * re-published view is fetched again, a view fetched for a previous sign-in never serves the next
- * one, and a query that fails while reading rows does not quote their values.
+ * one, a query that fails while reading rows does not quote their values, a huge result is read
+ * only as far as shown and counted, and Stop ends a download or a query that would not end.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { GatewayClient } from '@privet/core/client/index';
+import { after, before, describe, it, mock } from 'node:test';
+import { GatewayClient, QueryStoppedError } from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
 import {
   publishFixtureViews,
@@ -23,10 +24,18 @@ import { load } from './render.js';
 /** What the test needs of a query result. */
 interface Result {
   rows: (string | null)[][];
+  totalRows: number;
+  countStopped: boolean;
+}
+/** The parts of an engine's started database the test provides (engine.ts `Started`). */
+interface Started {
+  db: { terminate: () => Promise<void> };
+  conn: object;
 }
 /** The engine's surface used here (loaded by path: test/tsconfig.json has no JupyterLab types). */
 interface Engine {
-  connection: () => Promise<unknown>;
+  loadedViews: ReadonlySet<string>;
+  query: (sql: string, signal?: AbortSignal) => Promise<Result>;
 }
 type RunSql = (
   engine: Engine,
@@ -35,23 +44,37 @@ type RunSql = (
   experiment: { id: string; state: string; views: string[] } | null,
   sql: string,
   progress: (status: string) => void,
+  signal?: AbortSignal,
 ) => Promise<Result>;
 
-const { SqlEngine } = await load<{ SqlEngine: new () => Engine }>('engine.ts');
+const { SqlEngine, MAX_DISPLAY_ROWS, STOP_GRACE_MS } = await load<{
+  SqlEngine: new (starter: () => Promise<Started>) => Engine;
+  MAX_DISPLAY_ROWS: number;
+  STOP_GRACE_MS: number;
+}>('engine.ts');
 const { runSql } = await load<{ runSql: RunSql }>('panel/runSql.ts');
 
-/** A JupyterLab engine whose connection is the blocking Node build, locked down the same way. */
-async function nodeEngine(): Promise<Engine> {
+/**
+ * A JupyterLab engine whose database is the blocking Node build behind the async connection's
+ * methods, locked down the same way; `conn` overrides some of them.
+ */
+async function nodeEngine(overrides: object = {}): Promise<Engine & { terminated: number }> {
   const conn = await lockedNodeConnection();
-  const engine = new SqlEngine();
+  const counts = { terminated: 0 };
   const asyncConn = {
     query: async (sql: string) => conn.query(sql),
+    send: async (sql: string, stream: boolean) => conn.send(sql, stream),
+    cancelSent: async () => conn.cancelSent(),
     getTableNames: async (sql: string) => conn.getTableNames(sql),
     insertArrowFromIPCStream: async (ipc: Uint8Array, options: { name: string; create: boolean }) =>
       conn.insertArrowFromIPCStream(ipc, options),
+    ...overrides,
   };
-  engine.connection = () => Promise.resolve(asyncConn);
-  return engine;
+  const db = { terminate: async () => void (counts.terminated += 1) };
+  const engine = new SqlEngine(() => Promise.resolve({ db, conn: asyncConn }));
+  return Object.defineProperty(engine, 'terminated', { get: () => counts.terminated }) as Engine & {
+    terminated: number;
+  };
 }
 
 /** Node's fetch as the client's transport. */
@@ -127,5 +150,100 @@ describe('the data panel SQL over views', () => {
       runSql(engine, client, list, experiment, 'SELECT incme FROM people_masked', quiet),
       /incme/,
     );
+  });
+
+  it('keeps only the rows shown of a huge result, and counts the rest up to a ceiling', async () => {
+    const engine = await nodeEngine();
+    const list = await views();
+    // Far more rows than memory holds (people × 10^9): read as far as shown, counted to 10^6.
+    const sql = 'SELECT p.* FROM people_masked p, range(1000000000)';
+    const result = await runSql(engine, client, list, experiment, sql, quiet);
+    assert.equal(result.rows.length, MAX_DISPLAY_ROWS);
+    assert.deepEqual([result.totalRows, result.countStopped], [1_000_000, true]);
+    const small = await runSql(
+      engine,
+      client,
+      list,
+      experiment,
+      'SELECT * FROM people_masked WHERE false',
+      quiet,
+    );
+    assert.deepEqual([small.rows.length, small.totalRows, small.countStopped], [0, 0, false]);
+  });
+
+  it('ends a view download at once on Stop, and loads nothing', async () => {
+    const engine = await nodeEngine();
+    const list = await views();
+    let downloads = 0;
+    // A gateway whose view downloads never end unless the request is aborted.
+    const hanging = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, {
+      ...TRANSPORT,
+      fetch: (url: string, init: RequestInit) => {
+        if (!url.includes('/arrow')) return fetch(url, init);
+        downloads += 1;
+        return new Promise<Response>((_resolve, reject) =>
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        );
+      },
+    });
+    const stop = new AbortController();
+    const sql = 'SELECT COUNT(*) AS n FROM people_masked';
+    const running = runSql(engine, hanging, list, experiment, sql, quiet, stop.signal);
+    for (let turn = 0; turn < 200 && downloads === 0; turn += 1)
+      await new Promise((r) => setTimeout(r, 5));
+    assert.equal(downloads, 1, 'the download started');
+    stop.abort(new QueryStoppedError());
+    await assert.rejects(
+      running,
+      (e: Error) => e instanceof QueryStoppedError && /was stopped/.test(e.message),
+    );
+    assert.equal(engine.loadedViews.has('people_masked'), false);
+  });
+
+  it('asks DuckDB to cancel a stopped query; one that will not end loses its worker', async () => {
+    // A query DuckDB would answer only after cancelling: the cancel makes it fail.
+    let cancel: (error: Error) => void = () => undefined;
+    const cancelled = await nodeEngine({
+      send: () => new Promise((_resolve, reject) => (cancel = reject)),
+      cancelSent: async () => {
+        cancel(new Error('{"exception_type":"INTERRUPT","exception_message":"Interrupted!"}'));
+        return true;
+      },
+    });
+    const first = new AbortController();
+    const asked = cancelled.query('SELECT 1', first.signal);
+    await new Promise((r) => setTimeout(r, 5));
+    first.abort(new QueryStoppedError());
+    await assert.rejects(
+      asked,
+      (e: Error) => e instanceof QueryStoppedError && e.message === 'the query was stopped',
+    );
+    assert.equal(cancelled.terminated, 0, 'cancelled in place: the loaded views stay');
+
+    // A query that ignores the cancel: after the grace period the worker is ended.
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const stuck = await nodeEngine({
+        send: () => new Promise(() => undefined),
+        cancelSent: async () => false,
+      });
+      const second = new AbortController();
+      const hung = stuck.query('SELECT 1', second.signal);
+      const settled = hung.then(
+        () => 'answered',
+        (e: Error) => e.message,
+      );
+      for (let i = 0; i < 20; i += 1) await Promise.resolve();
+      second.abort(new QueryStoppedError());
+      mock.timers.tick(STOP_GRACE_MS - 1);
+      for (let i = 0; i < 20; i += 1) await Promise.resolve();
+      assert.equal(stuck.terminated, 0, 'not before the grace period');
+      mock.timers.tick(1);
+      assert.match(await settled, /^the query was stopped; the SQL engine was restarted/);
+      for (let i = 0; i < 20; i += 1) await Promise.resolve();
+      assert.equal(stuck.terminated, 1);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

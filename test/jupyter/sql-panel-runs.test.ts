@@ -4,7 +4,8 @@
  * a query still out at a sign-out, another sign-in or another experiment never shows its rows or
  * error afterwards, the panel says a query is running (Run stays focusable while it ignores
  * clicks and Ctrl+Enter), and the result table's scroll region is reachable by keyboard
- * (panel/ResultTable.tsx). The panel is rendered whole with react-dom's client renderer on the
+ * (panel/ResultTable.tsx). Stop and Esc end the running query, and a superseded run or one of a
+ * former scope is stopped too. The panel is rendered whole with react-dom's client renderer on the
  * fake DOM (react-fake-dom.ts), with a fake SQL engine whose queries the test answers.
  */
 import assert from 'node:assert/strict';
@@ -42,6 +43,7 @@ interface Result {
   columns: string[];
   rows: (string | null)[][];
   totalRows: number;
+  countStopped: boolean;
   elapsedMs: number;
 }
 /** A result of one column `c` with `values`, one row each. */
@@ -49,12 +51,15 @@ const resultOf = (...values: string[]): Result => ({
   columns: ['c'],
   rows: values.map((v) => [v]),
   totalRows: values.length,
+  countStopped: false,
   elapsedMs: 1,
 });
 
 /** One query sent to the fake engine, answered when the test says. */
 interface Pending {
   sql: string;
+  /** The run's stop signal (the fake fails the query with its reason when it aborts). */
+  signal: AbortSignal | undefined;
   answer(result: Result): void;
   fail(error: Error): void;
 }
@@ -67,10 +72,11 @@ function fakeEngine() {
     tablesIn: () => Promise.resolve([]),
     hasView: () => true,
     loadView: () => Promise.resolve(),
-    query: (sql: string) =>
-      new Promise<Result>((resolve, reject) =>
-        queries.push({ sql, answer: resolve, fail: reject }),
-      ),
+    query: (sql: string, signal?: AbortSignal) =>
+      new Promise<Result>((resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason));
+        queries.push({ sql, signal, answer: resolve, fail: reject });
+      }),
   };
   return { engine, queries };
 }
@@ -302,6 +308,53 @@ describe('data panel SQL: a query still out at a change of session or experiment
   });
 });
 
+describe('data panel SQL: Stop', () => {
+  test('Stop ends the running query; the status says so, with no alert', async () => {
+    const p = await panel();
+    await p.clickRun();
+    const stop = button(p.container, 'Stop');
+    assert.match(stop.getAttribute('title') ?? '', /Esc/);
+    await React.act(async () => dispatch(stop, 'click'));
+    assert.equal(p.queries[0]!.signal?.aborted, true, 'the engine was told to stop');
+    await p.settle();
+    assert.equal(shown(p.status()), 'The query was stopped.');
+    assert.equal(findAll(p.container, (e) => e.getAttribute('role') === 'alert').length, 0);
+    assert.equal(
+      findAll(p.container, (e) => e.tagName === 'BUTTON' && shown(e) === 'Stop').length,
+      0,
+      'no Stop once nothing runs',
+    );
+    assert.equal(button(p.container, 'Run').getAttribute('aria-disabled'), null);
+    await p.unmount();
+  });
+
+  test('Esc in the SQL box stops the query (and goes no further)', async () => {
+    const p = await panel();
+    const idle = await React.act(async () => dispatchKey(p.sqlBox(), 'Escape'));
+    assert.equal(idle.defaultPrevented, false, 'with nothing running Esc is left alone');
+    await p.clickRun();
+    const key = await React.act(async () => dispatchKey(p.sqlBox(), 'Escape'));
+    assert.equal(key.defaultPrevented, true);
+    assert.equal(p.queries[0]!.signal?.aborted, true);
+    await p.settle();
+    assert.equal(shown(p.status()), 'The query was stopped.');
+    await p.unmount();
+  });
+
+  test('a superseded run, and one still out at a sign-out, are stopped', async () => {
+    const p = await panel();
+    await p.clickRun();
+    await p.preview('visits_masked');
+    assert.equal(p.queries[0]!.signal?.aborted, true, 'superseded by the Preview');
+    assert.equal(p.queries[1]!.signal?.aborted, false);
+    await p.settle();
+    assert.equal(shown(p.status()), 'Running…', 'the newer run still runs');
+    await React.act(async () => p.session.signOut());
+    assert.equal(p.queries[1]!.signal?.aborted, true, 'stopped at the sign-out');
+    await p.unmount();
+  });
+});
+
 describe('result table: scrollable by keyboard', () => {
   test('the scroll region is focusable, a region, and named with its row count', async () => {
     const p = await panel();
@@ -315,6 +368,13 @@ describe('result table: scrollable by keyboard', () => {
     assert.equal(region.getAttribute('aria-label'), 'Query result, 2 rows');
     assert.equal(region.getAttribute('class'), 'jp-Privet-tableScroll');
     await p.unmount();
+  });
+
+  test('a result whose count stopped at the ceiling says so, and how to see the rest', () => {
+    const result = { ...resultOf('a', 'b'), totalRows: 1_000_000, countStopped: true };
+    const markup = html(ResultTable, { result });
+    assert.match(markup, /first 2 of more than 1,000,000 rows · 1 ms · add LIMIT or aggregate/);
+    assert.match(markup, /aria-label="Query result, first 2 of more than 1,000,000 rows"/);
   });
 
   test('rendered alone: one row is "1 row"', () => {

@@ -1,7 +1,8 @@
 /**
  * The Privet data panel in a real JupyterLab (real gateway, real duckdb-wasm in Chromium):
  * sign in as the demo analyst, see the demo views with tiers and operators, run SQL in the
- * browser over patients_masked and check the rows against the gateway's own manifest.
+ * browser over patients_masked and check the rows against the gateway's own manifest; a huge
+ * result is read only as far as shown, and Stop ends a long query.
  */
 import { expect, test } from '@playwright/test';
 import type { ListViewsResponse } from '@privet/core/protocol';
@@ -162,6 +163,32 @@ test.describe('Privet data panel', () => {
     await run.click();
     await expect(table.locator('thead th')).toHaveText(['visits']);
     await expect(panel.locator('.jp-Privet-error')).toHaveCount(0);
+
+    // A huge result: only the rows shown are read, and the count stops at a ceiling.
+    await sql.fill('SELECT p.* FROM patients_masked p, range(1000000000)');
+    await run.click();
+    await expect(panel.locator('.jp-Privet-resultMeta')).toContainText(
+      'first 1,000 of more than 1,000,000 rows · ',
+      { timeout: 60_000 },
+    );
+    await expect(panel.locator('.jp-Privet-resultMeta')).toContainText('add LIMIT or aggregate');
+    // A query that would run for hours stops on Stop: DuckDB cancels it in place (the loaded
+    // views stay), and the next query runs.
+    await sql.fill('SELECT count(*) AS n FROM range(100000000000), patients_masked');
+    await run.click();
+    const stop = panel.getByRole('button', { name: 'Stop', exact: true });
+    const status = panel.locator('.jp-Privet-sqlActions:not(.jp-Privet-dpActions) [role=status]');
+    await expect(status).toHaveText('Running…');
+    await page.screenshot({ path: `${SHOTS}/sql-running.png` });
+    await stop.click();
+    await expect(status).toHaveText('The query was stopped.', {
+      timeout: 30_000,
+    });
+    await expect(stop).toHaveCount(0);
+    await expect(panel.locator('.jp-Privet-error')).toHaveCount(0);
+    await sql.fill('SELECT count(*) AS visits FROM visits_masked');
+    await run.click();
+    await expect(table.locator('thead th')).toHaveText(['visits']);
     expect(foreign).toEqual([]);
   });
 });

@@ -98,7 +98,9 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
 
   // Only the newest run is shown; a Preview while one runs supersedes it.
   const run = (text: string): void =>
-    sqlRun.run((progress) => runSql(engine, signedIn.client, views, experiment, text, progress));
+    sqlRun.run((progress, signal) =>
+      runSql(engine, signedIn.client, views, experiment, text, progress, signal),
+    );
   const preview = (view: ViewSummary): void => {
     const text = `SELECT * FROM ${quoteIdent(view.name)} LIMIT 100`;
     setSql(text);
@@ -193,6 +195,11 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
             e.preventDefault();
             if (!sqlRun.running) run(sql);
+          } else if (e.key === 'Escape' && sqlRun.running) {
+            // Esc stops the query it started (and is not passed on to close the panel).
+            e.preventDefault();
+            e.stopPropagation();
+            sqlRun.stop();
           }
         }}
       />
@@ -205,6 +212,11 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
         >
           Run
         </Button>
+        {sqlRun.running ? (
+          <Button title="Stop the query (Esc in the SQL box)" onClick={sqlRun.stop}>
+            Stop
+          </Button>
+        ) : null}
         <span className="jp-Privet-status" role="status">
           {sqlRun.status}
         </span>

@@ -1,22 +1,24 @@
 import * as React from 'react';
-import { MAX_DISPLAY_ROWS, type QueryResult } from '../engine.js';
+import { rowCountText } from '@privet/core/client/index';
+import type { QueryResult } from '../engine.js';
 
 /** A scrollable result grid with a sticky header; SQL NULL shown as a dimmed "NULL". */
 export function ResultTable(props: { result: QueryResult }): JSX.Element {
-  const { columns, rows, totalRows, elapsedMs } = props.result;
-  const shown = rows.length < totalRows ? `first ${rows.length} of ${totalRows}` : `${totalRows}`;
+  const { columns, rows, elapsedMs } = props.result;
+  const count = rowCountText(props.result);
+  const cut = rows.length < props.result.totalRows || props.result.countStopped;
   return (
     <div className="jp-Privet-result">
       <div className="jp-Privet-resultMeta">
-        {shown} row{totalRows === 1 ? '' : 's'} · {elapsedMs.toFixed(0)} ms
-        {totalRows > MAX_DISPLAY_ROWS ? ' · add LIMIT or aggregate to see the rest' : ''}
+        {count} · {elapsedMs.toFixed(0)} ms
+        {cut ? ' · add LIMIT or aggregate to see the rest' : ''}
       </div>
       {/* Focusable so keyboard users can scroll a wide or long result with the arrow keys. */}
       <div
         className="jp-Privet-tableScroll"
         tabIndex={0}
         role="region"
-        aria-label={`Query result, ${totalRows} row${totalRows === 1 ? '' : 's'}`}
+        aria-label={`Query result, ${count}`}
       >
         <table className="jp-Privet-table">
           <thead>

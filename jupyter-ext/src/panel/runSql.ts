@@ -3,6 +3,7 @@
  * the ones not loaded yet from the gateway as Arrow IPC, then executes. Only published masked and
  * synthetic views can be loaded; dp views have no rows on the browser side by design.
  */
+import { QueryStoppedError } from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { GatewayClient } from '../client.js';
 import type { QueryResult, SqlEngine } from '../engine.js';
@@ -12,7 +13,7 @@ import { hasRows } from './ViewCard.js';
 /** Progress messages shown while a query runs. */
 export type Progress = (status: string) => void;
 
-/** Loads the views `sql` needs into the engine, then runs it. */
+/** Loads the views `sql` needs into the engine, then runs it; `signal` stops either (Stop, Esc). */
 export async function runSql(
   engine: SqlEngine,
   client: GatewayClient,
@@ -20,6 +21,7 @@ export async function runSql(
   experiment: Experiment | null,
   sql: string,
   progress: Progress,
+  signal?: AbortSignal,
 ): Promise<QueryResult> {
   if (sql.trim() === '') throw new Error('the query is empty. Fix: type a SELECT statement.');
   if (!engine.isStarted) progress('Starting the in-browser SQL engine (first use)…');
@@ -45,11 +47,18 @@ export async function runSql(
       );
     }
     progress(`Loading ${view.name} from the gateway…`);
-    const ipc = await client.viewArrow(view.name, experiment.id);
+    const ipc = await client.viewArrow(view.name, experiment.id, signal ? { signal } : {});
+    // Stopped while it downloaded: nothing is loaded.
+    if (signal?.aborted) throw stopReason(signal);
     await engine.loadView(view.name, ipc, version, scope);
   }
   progress('Running…');
-  return engine.query(sql);
+  return engine.query(sql, signal);
+}
+
+/** Why `signal` stopped the run (the panel aborts with a QueryStoppedError). */
+function stopReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new QueryStoppedError();
 }
 
 /** The published version of a view: its Parquet file's hash (publication time as a fallback). */
