@@ -114,6 +114,42 @@ describe('the data panel SQL over views', () => {
     assert.deepEqual(again.rows, [[String(PEOPLE.length + 5)]]);
   });
 
+  it("sees a re-publish or a withdrawal the panel's list does not show yet", async () => {
+    const engine = await nodeEngine();
+    const shownList = await views(); // the panel's list, never reloaded below
+    const sql = 'SELECT COUNT(*) AS n FROM people_masked';
+    const before = Number(
+      (await runSql(engine, client, shownList, experiment, sql, quiet)).rows[0]![0],
+    );
+    writePeople(t.dir, [`${4000},z@example.org,Pune,25000`]);
+    await publishFixtureViews(t.dir, ['people_masked']);
+    const after = await runSql(engine, client, shownList, experiment, sql, quiet);
+    assert.notEqual(
+      Number(after.rows[0]![0]),
+      before,
+      'the re-published rows, not the loaded ones',
+    );
+
+    // The same sign-in (the same client object), its gateway no longer listing the view: the
+    // loaded rows are not queried.
+    const list = client.listViews.bind(client);
+    try {
+      client.listViews = async () => ({
+        views: shownList.filter((v) => v.name !== 'people_masked'),
+      });
+      await assert.rejects(
+        runSql(engine, client, shownList, experiment, sql, quiet),
+        /"people_masked" is no longer offered to you by the gateway.*Fix: query the views listed/,
+      );
+      // A gateway that cannot be asked: the views already loaded still answer.
+      client.listViews = async () => Promise.reject(new Error('unreachable'));
+      const offline = await runSql(engine, client, shownList, experiment, sql, quiet);
+      assert.deepEqual(offline.rows, after.rows);
+    } finally {
+      client.listViews = list;
+    }
+  });
+
   it('never lets a view fetched for a previous sign-in serve the next one', async () => {
     const engine = await nodeEngine();
     const list = await views();

@@ -29,7 +29,16 @@ export async function runSql(
   const scope = { client, experiment: experiment?.id ?? '' };
   await engine.enterScope(scope.client, scope.experiment);
   const tables = new Set((await engine.tablesIn(sql)).map((t) => t.toLowerCase()));
-  for (const view of views) {
+  const listed = await currentViews(client, views, tables, engine.loadedViews, signal);
+  for (const name of tables) {
+    if (engine.loadedViews.has(name) && !listed.some((v) => v.name === name)) {
+      throw new Error(
+        `"${name}" is no longer offered to you by the gateway (withdrawn or renamed since it was loaded). ` +
+          'Fix: query the views listed in the panel (Refresh views to update the list).',
+      );
+    }
+  }
+  for (const view of listed) {
     if (!tables.has(view.name)) continue;
     const why = whyUnusable(experiment, view.name);
     if (why !== null || !experiment) {
@@ -54,6 +63,28 @@ export async function runSql(
   }
   progress('Running…');
   return engine.query(sql, signal);
+}
+
+/**
+ * The gateway's current list of views when the statement names a view, so a view re-published
+ * (or withdrawn) since the panel listed its views is seen at once; the panel's list (`shown`)
+ * when it names none, or when the gateway cannot be asked (views already loaded still answer).
+ */
+async function currentViews(
+  client: GatewayClient,
+  shown: readonly ViewSummary[],
+  tables: ReadonlySet<string>,
+  loaded: ReadonlySet<string>,
+  signal: AbortSignal | undefined,
+): Promise<readonly ViewSummary[]> {
+  const namesView = [...tables].some((t) => loaded.has(t) || shown.some((v) => v.name === t));
+  if (!namesView) return shown;
+  try {
+    return (await client.listViews()).views;
+  } catch {
+    if (signal?.aborted) throw stopReason(signal);
+    return shown;
+  }
 }
 
 /** Why `signal` stopped the run (the panel aborts with a QueryStoppedError). */
