@@ -28,7 +28,8 @@ export interface ReadCappedOptions {
 /** A query the user stopped (Stop, Esc) before its result was read. */
 export class QueryStoppedError extends Error {
   /** How to avoid stopping the next one. */
-  readonly fix = 'add a LIMIT or an aggregate (GROUP BY) so the query reads fewer rows, then run it again';
+  readonly fix =
+    'add a LIMIT or an aggregate (GROUP BY) so the query reads fewer rows, then run it again';
 
   /** Creates the error; `detail` says what else the stop did (e.g. that views are fetched again). */
   constructor(detail = '') {

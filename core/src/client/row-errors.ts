@@ -31,3 +31,21 @@ export function rowErrorMessage(kind: string): string {
 /** How to fix a query that failed while reading rows. */
 export const ROW_ERROR_FIX =
   'check the casts, arithmetic and functions applied to columns (TRY_CAST gives NULL instead of failing)';
+
+/** How DuckDB wraps an error raised while a streamed result was read: the original follows. */
+const STREAM_FAILED =
+  /^Attempting to execute an unsuccessful or closed pending query result\nError: (\w[\w ]*?) Error: /;
+
+/**
+ * The original error (its kind, and its first paragraph as the message) of a streamed read that
+ * failed, which DuckDB reports as "Invalid Input: Attempting to execute an unsuccessful … Error:
+ * <kind> Error: …"; undefined for any other message.
+ */
+export function unwrapStreamedError(
+  message: string,
+): { kind: string; message: string } | undefined {
+  const match = STREAM_FAILED.exec(message);
+  if (!match?.[1]) return undefined;
+  const original = message.slice(message.indexOf('\nError: ') + '\nError: '.length);
+  return { kind: match[1], message: (original.split('\n\n')[0] ?? original).trim() };
+}

@@ -33,7 +33,10 @@ describe('readCapped', () => {
     }
     const read = await readCapped(endless(), { keep: 15, countUpTo: 45 });
     assert.equal(pulled, 5, 'the fifth batch takes the count past 45; no sixth is read');
-    assert.deepEqual({ total: read.totalRows, stopped: read.countStopped }, { total: 45, stopped: true });
+    assert.deepEqual(
+      { total: read.totalRows, stopped: read.countStopped },
+      { total: 45, stopped: true },
+    );
     assert.equal(read.batches.length, 2);
   });
 
@@ -63,11 +66,14 @@ describe('readCapped', () => {
     const schema = reader.schema;
     const read = await readCapped(reader, { keep: 7, countUpTo: 50_000 });
     assert.equal(read.countStopped, true);
-    const result = toQueryResult({ schema, batches: read.batches }, {
-      maxRows: 7,
-      elapsedMs: 0,
-      count: read,
-    });
+    const result = toQueryResult(
+      { schema, batches: read.batches },
+      {
+        maxRows: 7,
+        elapsedMs: 0,
+        count: read,
+      },
+    );
     assert.equal(result.rows.length, 7);
     assert.equal(rowCountText(result), 'first 7 of more than 50,000 rows');
     // The connection answers the next statement.
