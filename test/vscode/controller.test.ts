@@ -2,7 +2,8 @@
  * The Privet SQL controller's "Run and spend" (vscode-ext/src/notebook/controller.ts) spends only
  * the dry run shown: the cell's text, gateway and experiment as they were priced. A dry run priced
  * in one experiment is not spent in another the user switched to meanwhile, and the notice names
- * the cost per source. Stop in the notebook stops the running statement (its worker thread).
+ * the cost per source. Stop in the notebook stops the running statement (its worker thread), or
+ * the view download under way (without loading the view).
  * Against a real gateway, with an in-memory VS Code API.
  */
 import './fake-vscode/register.js';
@@ -14,6 +15,7 @@ import type { DpQueryBody } from '@privet/core/protocol';
 import type * as Fake from './fake-vscode/index.js';
 import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
+import { heldDownloads } from './held-downloads.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -197,6 +199,63 @@ describe('Privet SQL controller: Run and spend', () => {
       } finally {
         WorkerSqlEngine.prototype.query = query;
         WorkerSqlEngine.prototype.interrupt = interrupt;
+        controller.dispose();
+      }
+    },
+  );
+
+  it(
+    'Stop during a view download ends it at once, loads nothing, and skips the cells after it',
+    { timeout: 60_000 },
+    async () => {
+      const held = heldDownloads(new GatewayClient(t.gateway.url, t.gateway.tokens.ana!));
+      session.signedIn = { client: held, experiment: EXPERIMENT };
+      changed.fire();
+      const controller = newController();
+      const handle = fake.notebookControllers.at(-1)!;
+      const notebook = new fake.FakeNotebook('stop-download');
+      const downloading = notebook.addCell('SELECT COUNT(*) AS n FROM people_masked');
+      const next = notebook.addCell('SELECT 1 AS one');
+      const { loadView } = WorkerSqlEngine.prototype;
+      const loads: string[] = [];
+      WorkerSqlEngine.prototype.loadView = function (
+        this: InstanceType<typeof WorkerSqlEngine>,
+        ...args: Parameters<typeof loadView>
+      ) {
+        loads.push(args[0]);
+        return loadView.apply(this, args);
+      };
+      const run = Promise.resolve(handle.executeHandler!([downloading, next], notebook));
+      try {
+        await held.waiting;
+        await handle.interruptHandler!(notebook);
+        assert.equal(held.signals[0]?.aborted, true, "Stop aborted the download's signal");
+        await run;
+        assert.equal(held.completed(), 0, 'the download never completed');
+        assert.deepEqual(loads, [], 'the view was not loaded');
+        const execution = handle.executions.find((e) => e.cell === downloading);
+        assert.equal(execution?.succeeded, false, 'the stopped cell failed');
+        const text = new TextDecoder().decode(downloading.outputs[0]!.items[0]!.data);
+        assert.match(
+          text,
+          /the query was stopped \(Stop in the notebook\).*Fix: run the cell again/,
+        );
+        assert.equal(
+          handle.executions.some((e) => e.cell === next),
+          false,
+          'the cells after it did not run',
+        );
+        // Run again, not stopped: the cell gets a signal of its own and loads the view.
+        held.release();
+        await controller.execute(downloading as never, notebook as never, false);
+        assert.deepEqual(loads, ['people_masked']);
+        assert.equal(handle.executions.at(-1)?.succeeded, true);
+      } finally {
+        held.release();
+        await run;
+        WorkerSqlEngine.prototype.loadView = loadView;
+        session.signedIn = { client, experiment: EXPERIMENT };
+        changed.fire();
         controller.dispose();
       }
     },

@@ -65,6 +65,8 @@ export class PrivetSqlController implements vscode.Disposable {
   private order = 0;
   /** Counts Stop presses: a run of several cells ends at the one stopped. */
   private interrupts = 0;
+  /** Aborted by the next Stop: ends the view downloads of the cells running until then. */
+  private stopping = new AbortController();
   /** Cells (by document URI) whose last run was a DP dry run, with what was priced and where. */
   readonly pendingDryRuns = new Map<string, PendingDryRun>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -93,11 +95,9 @@ export class PrivetSqlController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'SQL over approved Privet views';
     this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
-    // Stop: the running statement's worker is terminated and the cell ends as failed, saying so.
-    this.controller.interruptHandler = () => {
-      this.interrupts++;
-      this.engine.interrupt();
-    };
+    // Stop: view downloads end, the running statement's worker is terminated, and the cell ends
+    // as failed, saying so.
+    this.controller.interruptHandler = () => this.interrupt();
     session.onDidChange(() => {
       if (this.runner && !this.runnerIsCurrent(this.runner)) this.runner = undefined;
       // A dry run priced for another experiment or gateway (or signed out) is no longer current.
@@ -106,6 +106,16 @@ export class PrivetSqlController implements vscode.Disposable {
         if (!this.isCurrent(pending)) dropped = this.pendingDryRuns.delete(key) || dropped;
       if (dropped) this.changed.fire();
     });
+  }
+
+  /** Stop in the notebook: ends the running cells' downloads and statement; later cells are skipped. */
+  private interrupt(): void {
+    this.interrupts++;
+    const stopping = this.stopping;
+    // Cells started from now on get a signal of their own.
+    this.stopping = new AbortController();
+    stopping.abort();
+    this.engine.interrupt();
   }
 
   /** True when `runner` belongs to the sign-in (client) and experiment current now. */
@@ -170,6 +180,7 @@ export class PrivetSqlController implements vscode.Disposable {
     spend: boolean,
   ): Promise<void> {
     const execution = this.controller.createNotebookCellExecution(cell);
+    const signal = this.stopping.signal;
     execution.executionOrder = ++this.order;
     execution.start(Date.now());
     // A cell run right at start-up waits (bounded) for the stored token to be restored.
@@ -191,7 +202,7 @@ export class PrivetSqlController implements vscode.Disposable {
       };
     } else {
       const sql = cell.document.getText();
-      result = spend ? await runner.runAndSpend(sql) : await runner.run(sql);
+      result = spend ? await runner.runAndSpend(sql) : await runner.run(sql, signal);
     }
     // What Privet writes is known before VS Code reports it: the output gate leaves this
     // controller's placeholders be, and trusts its DP releases (this release id, this content).

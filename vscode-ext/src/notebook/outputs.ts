@@ -17,7 +17,7 @@ import {
 } from '@privet/core';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
-import type { QueryResult } from '@privet/core/client/index';
+import { rowCountText, type QueryResult } from '@privet/core/client/index';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
 /** MIME type of the placeholder that replaces a flagged output. */
@@ -37,6 +37,15 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * "N rows", or when rows were cut off "first K of (more than) N rows" and how to see the rest
+ * (as the JupyterLab panel says it).
+ */
+function rowCountLine(result: QueryResult): string {
+  const cut = result.countStopped || result.rows.length < result.totalRows;
+  return rowCountText(result) + (cut ? ' · add LIMIT or aggregate to see the rest' : '');
+}
+
 /** A query result as an HTML table with a text fallback. */
 export function tableOutput(result: QueryResult): DisplayOutput {
   const head = result.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
@@ -45,10 +54,7 @@ export function tableOutput(result: QueryResult): DisplayOutput {
       (r) => `<tr>${r.map((v) => `<td>${v === null ? 'NULL' : escapeHtml(v)}</td>`).join('')}</tr>`,
     )
     .join('');
-  const more =
-    result.totalRows > result.rows.length
-      ? `${result.rows.length} of ${result.totalRows} rows`
-      : `${result.totalRows} row(s)`;
+  const more = rowCountLine(result);
   const text = [
     result.columns.join('\t'),
     ...result.rows.map((r) => r.map((v) => v ?? 'NULL').join('\t')),
@@ -56,7 +62,7 @@ export function tableOutput(result: QueryResult): DisplayOutput {
   return {
     output_type: 'display_data',
     data: {
-      'text/html': `<table class="privet-result"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p>${more}</p>`,
+      'text/html': `<table class="privet-result"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p>${escapeHtml(more)}</p>`,
       'text/plain': [...text, more].join('\n'),
     },
     metadata: {},

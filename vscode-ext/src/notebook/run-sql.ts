@@ -16,7 +16,7 @@ import {
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import type { QueryResult } from '@privet/core/client/index';
-import { SqlError, type ViewScope } from '../sql/sql-error.js';
+import { SqlError, stoppedBeforeQueryError, type ViewScope } from '../sql/sql-error.js';
 import {
   dpBudgetFields,
   dpQueryText,
@@ -71,13 +71,18 @@ export class SqlCellRunner {
     readonly approvals: Approvals = new Approvals(),
   ) {}
 
-  /** Runs one cell: local query over masked/synthetic views, or a DP dry run. */
-  async run(sql: string): Promise<CellRunResult> {
+  /**
+   * Runs one cell: local query over masked/synthetic views, or a DP dry run. When `signal` aborts
+   * (Stop in the notebook) a view download ends at once, nothing is loaded or run after it, and
+   * the cell fails saying it was stopped.
+   */
+  async run(sql: string, signal?: AbortSignal): Promise<CellRunResult> {
     try {
       // Views loaded for another sign-in or experiment go before anything can read them.
       await this.engine.enterScope(this.client, this.experiment);
       const views = await this.viewMap();
       const tables = await this.engine.tablesIn(sql);
+      throwIfStopped(signal);
       // Awaited here, so a failed (or stopped) query becomes an error output like any other.
       if (tables.length === 0) return await this.local(sql, []);
       // DuckDB names are case-insensitive, quoted or not (`"People_Masked"` is people_masked), and
@@ -105,13 +110,30 @@ export class SqlCellRunner {
         // A view re-published since it was loaded is fetched again (its Parquet hash changed).
         const version = viewVersion(view);
         if (!this.engine.hasView(view.name, version)) {
-          const ipc = await this.client.viewArrow(view.name, this.experiment);
+          const ipc = await this.download(view.name, signal);
+          // A download that ended as the user stopped the run is not loaded.
+          throwIfStopped(signal);
           await this.engine.loadView(view.name, ipc, version, scope);
         }
       }
+      throwIfStopped(signal);
       return await this.local(sql, used);
     } catch (error) {
       return failure(error);
+    }
+  }
+
+  /**
+   * A view's Arrow IPC stream from the gateway. `signal` ends the download; a stop fails at once
+   * with the stopped error even if the client does not honour the signal (its bytes are dropped).
+   */
+  private async download(name: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    if (!signal) return this.client.viewArrow(name, this.experiment);
+    throwIfStopped(signal);
+    try {
+      return await untilStopped(this.client.viewArrow(name, this.experiment, { signal }), signal);
+    } catch (error) {
+      throw signal.aborted ? stoppedBeforeQueryError() : error;
     }
   }
 
@@ -192,6 +214,21 @@ export class SqlCellRunner {
     const { views } = await this.client.listViews();
     return new Map(views.map((v) => [v.name.toLowerCase(), v]));
   }
+}
+
+/** Fails with the stopped error once `signal` (Stop in the notebook) has aborted. */
+function throwIfStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw stoppedBeforeQueryError();
+}
+
+/** `work`'s outcome, or the stopped error as soon as `signal` aborts (`work` is not waited for). */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(stoppedBeforeQueryError());
+    signal.addEventListener('abort', stop, { once: true });
+    // Settles (and so handles) `work` either way; a late outcome after a stop goes nowhere.
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 /** The published version of a view: its Parquet file's hash (publication time as a fallback). */

@@ -6,14 +6,17 @@
  * as Arrow IPC streams from the gateway.
  */
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, RecordBatchStreamReader, Schema } from 'apache-arrow';
 import {
   DUCKDB_WASM_LOCKDOWN,
   LoadedViews,
   ROW_ERROR_FIX,
   mayQuoteRows,
+  readCapped,
   rowErrorMessage,
   toQueryResult,
+  unwrapStreamedError,
+  type CappedBatches,
   type QueryResult,
 } from '@privet/core/client/index';
 import { quoteIdent } from '@privet/core/mask/sql';
@@ -140,25 +143,66 @@ export class SqlEngine {
     }
   }
 
-  /** Runs SQL and converts the first MAX_RESULT_ROWS rows to display strings. */
+  /**
+   * Runs SQL as a stream: the first MAX_RESULT_ROWS rows become display strings, the rest are
+   * only counted (up to core's COUNT_ROWS_UP_TO, then the statement ends), so a huge result never
+   * sits whole in memory. Columns are kept when there are no rows.
+   */
   async query(sql: string): Promise<QueryResult> {
     const conn = await this.connection();
     const began = performance.now();
-    let table: Table;
+    let read: StreamedRead;
     try {
-      table = conn.query(sql) as unknown as Table;
+      read = await readStreamed(conn, sql);
     } catch (error) {
-      const e = sqlError(error, sql.length);
-      // Failed while reading rows: DuckDB's message may quote their values.
-      if (mayQuoteRows(e.kind))
-        throw new SqlError(rowErrorMessage(e.kind), e.kind, undefined, ROW_ERROR_FIX);
-      throw e;
+      throw rowSafeError(error, sql.length);
     }
-    return toQueryResult(table, {
-      maxRows: MAX_RESULT_ROWS,
-      elapsedMs: performance.now() - began,
-    });
+    return toQueryResult(
+      { schema: read.schema, batches: read.batches },
+      { maxRows: MAX_RESULT_ROWS, elapsedMs: performance.now() - began, count: read },
+    );
   }
+}
+
+/** A streamed result read with a cap: its columns, the batches of its first rows, its count. */
+interface StreamedRead extends CappedBatches<RecordBatch> {
+  schema: Schema;
+}
+
+/** Starts `sql` with a streamed result and reads its first rows (the rest counted up to a ceiling). */
+async function readStreamed(conn: duckdb.DuckDBConnection, sql: string): Promise<StreamedRead> {
+  const reader = (await sendQuietly(conn, sql)).open();
+  const schema = reader.schema;
+  return { schema, ...(await readCapped(reader, { keep: MAX_RESULT_ROWS })) };
+}
+
+/**
+ * conn.send with a streamed result. duckdb-wasm's send() writes a statement that fails while it
+ * runs to console.log before rejecting with it, and DuckDB's message may quote row values: the
+ * log is muted until send() answers (the caller still gets the error, and hides it).
+ */
+async function sendQuietly(
+  conn: duckdb.DuckDBConnection,
+  sql: string,
+): Promise<RecordBatchStreamReader> {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return await conn.send(sql, true);
+  } finally {
+    console.log = log;
+  }
+}
+
+/**
+ * A failed statement as a SqlError; one that failed while reading rows (starting the statement
+ * or streaming its result) says so without DuckDB's message, which may quote their values.
+ */
+function rowSafeError(error: unknown, length: number): SqlError {
+  const e = sqlError(error, length);
+  return mayQuoteRows(e.kind)
+    ? new SqlError(rowErrorMessage(e.kind), e.kind, undefined, ROW_ERROR_FIX)
+    : e;
 }
 
 async function startEngine(wasmDir: string): Promise<duckdb.DuckDBConnection> {
@@ -210,6 +254,8 @@ function sqlError(error: unknown, length: number, prefixLength = 0): SqlError {
       position?: unknown;
     };
     if (typeof parsed.exception_message === 'string') {
+      const streamed = unwrapStreamedError(parsed.exception_message);
+      if (streamed) return new SqlError(streamed.message, streamed.kind);
       const kind = typeof parsed.exception_type === 'string' ? parsed.exception_type : 'SQL';
       const position = Number(parsed.position);
       const offset =

@@ -22,3 +22,16 @@ export class SqlError extends Error {
     this.name = 'SqlError';
   }
 }
+
+/**
+ * The error of a cell run stopped (Stop in the notebook) before its statement ran, e.g. while a
+ * view was downloading from the gateway: the download ended there and the view was not loaded.
+ */
+export function stoppedBeforeQueryError(): SqlError {
+  return new SqlError(
+    'the query was stopped (Stop in the notebook) before it ran; a view still downloading was not loaded',
+    'Interrupt',
+    undefined,
+    'run the cell again; the views it needs that are not loaded yet are downloaded then',
+  );
+}
