@@ -14,6 +14,7 @@ import {
   readCapped,
   rowErrorMessage,
   toQueryResult,
+  unwrapStreamedError,
   type QueryResult,
 } from '@privet/core/client/index';
 import { quoteIdent } from '@privet/core/mask/sql';
@@ -278,8 +279,12 @@ function sqlError(error: unknown, ran = false): SqlError {
   try {
     const parsed = JSON.parse(raw) as { exception_type?: unknown; exception_message?: unknown };
     if (typeof parsed.exception_message === 'string') {
-      kind = typeof parsed.exception_type === 'string' ? parsed.exception_type : undefined;
-      message = (kind ? `${kind} error: ` : '') + parsed.exception_message;
+      // A failure while the result streamed: DuckDB wraps the original error; its kind is shown.
+      const streamed = unwrapStreamedError(parsed.exception_message);
+      kind =
+        streamed?.kind ??
+        (typeof parsed.exception_type === 'string' ? parsed.exception_type : undefined);
+      message = (kind ? `${kind} error: ` : '') + (streamed?.message ?? parsed.exception_message);
     }
   } catch {
     // Not JSON: DuckDB's plain message ("Binder Error: …").

@@ -181,6 +181,16 @@ describe('the data panel SQL over views', () => {
         return true;
       });
     }
+    // Nor when the failing row comes while the result streams (after the first batches).
+    const late =
+      "SELECT CAST(CASE WHEN r.range = 300000 THEN p.email ELSE '1' END AS INTEGER) AS n " +
+      'FROM range(400000) r, (SELECT email FROM people_masked LIMIT 1) p';
+    await assert.rejects(runSql(engine, client, list, experiment, late, quiet), (e: Error) => {
+      assert.doesNotMatch(e.message, /@|example/, e.message);
+      assert.match(e.message, /DuckDB Conversion error/, 'the kind of the error DuckDB wrapped');
+      assert.match((e as Error & { fix: string }).fix, /TRY_CAST/);
+      return true;
+    });
     // Errors about the statement itself still name what is wrong in it.
     await assert.rejects(
       runSql(engine, client, list, experiment, 'SELECT incme FROM people_masked', quiet),
