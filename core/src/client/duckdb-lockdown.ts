@@ -267,7 +267,9 @@ export function toQueryResult(
 }
 
 /** "N rows", "first K of N rows" or "first K of more than N rows", with thousands separators. */
-export function rowCountText(result: Pick<QueryResult, 'rows' | 'totalRows' | 'countStopped'>): string {
+export function rowCountText(
+  result: Pick<QueryResult, 'rows' | 'totalRows' | 'countStopped'>,
+): string {
   const count = (n: number): string => n.toLocaleString('en-US');
   const total = `${result.countStopped ? 'more than ' : ''}${count(result.totalRows)}`;
   const noun = result.totalRows === 1 && !result.countStopped ? 'row' : 'rows';
