@@ -103,8 +103,28 @@ test.describe('Privet data panel', () => {
     );
     await page.screenshot({ path: `${SHOTS}/views.png` });
 
-    // SQL in the browser: counts by sex must add up to the published row count.
+    // The SQL box is JupyterLab's code editor: view names complete, Ctrl+Enter runs.
     const sql = panel.getByLabel('SQL query', { exact: true });
+    await expect(panel.locator('.jp-Privet-sqlEditor .cm-editor').first()).toBeVisible();
+    await sql.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('SELECT count(*) AS n FROM patients_ma');
+    const completions = page.locator('.cm-tooltip-autocomplete');
+    await expect(completions).toContainText('patients_masked');
+    await page.screenshot({ path: `${SHOTS}/sql-completion.png` });
+    await page.keyboard.press('Enter'); // takes the completion
+    await expect(sql).toHaveText('SELECT count(*) AS n FROM patients_masked');
+    await page.keyboard.type(' WHERE pat');
+    await expect(completions).toContainText('patient_id'); // a column of the views
+    await page.keyboard.press('Escape'); // closes the completions, stops nothing
+    await expect(completions).toHaveCount(0);
+    await page.keyboard.type('ient_id IS NOT NULL');
+    await page.keyboard.press('Control+Enter');
+    await expect(panel.locator('.jp-Privet-resultMeta')).toContainText('1 row', {
+      timeout: 90_000,
+    });
+
+    // SQL in the browser: counts by sex must add up to the published row count.
     const run = panel
       .locator('.jp-Privet-sqlActions:not(.jp-Privet-dpActions)')
       .getByRole('button', { name: 'Run', exact: true });

@@ -65,7 +65,8 @@ test.describe('Privet DP queries and budget', () => {
     const sql = dp.getByLabel('DP SQL query');
     await sql.fill(SQL);
     await dp.getByLabel('epsilon').fill('0.5');
-    await dp.getByRole('button', { name: 'Dry run' }).click();
+    // Ctrl+Enter in the DP SQL box dry-runs (free); spending is only ever the Run button.
+    await sql.press('Control+Enter');
     const dry = panel.locator('.jp-Privet-dryRun');
     await expect(dry.locator('.jp-Privet-dryRunCost')).toContainText('ε = 0.5');
     await expect(dry.locator('tr[data-column="n"]')).toContainText('±');

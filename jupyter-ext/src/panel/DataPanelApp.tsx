@@ -1,4 +1,5 @@
 import * as React from 'react';
+import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpRelease, ViewSummary } from '@privet/core/protocol';
 import { whyUnusable, type Experiment, type ExperimentContext } from '../experiment.js';
@@ -6,6 +7,7 @@ import type { SqlEngine } from '../engine.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { quoteIdent } from '../engine.js';
 import { DpQueryBox } from './DpQueryBox.js';
+import { SqlEditor, type SqlSchema } from './SqlEditor.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
 import { ErrorBox, toErrorInfo } from './ErrorBox.js';
 import { PublishBox } from './PublishBox.js';
@@ -34,6 +36,13 @@ export interface DataPanelAppProps {
   onRelease: (release: DpRelease) => Promise<void>;
   /** Opens a loaded fidelity report in a main-area tab (absent: shown in the card only). */
   onOpenFidelity?: (loaded: LoadedFidelity) => void;
+  /** JupyterLab's editor services, for the SQL boxes (absent: plain textareas). */
+  editors?: IEditorServices | null;
+}
+
+/** The views' names and column names, for completion in the SQL boxes. */
+function schemaOf(views: readonly ViewSummary[]): SqlSchema {
+  return Object.fromEntries(views.map((v) => [v.name, v.columns.map((c) => c.name)]));
 }
 
 /** What the panel announces when Retry restored the kept sign-in. */
@@ -174,6 +183,8 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
             client={signedIn.client}
             experiment={experiment.id}
             views={dpViews}
+            schema={schemaOf(views.filter((v) => dpViews.includes(v.name)))}
+            editors={props.editors ?? null}
             onRelease={async (release) => {
               props.context.notifySpent(experiment.id);
               await props.onRelease(release);
@@ -184,24 +195,19 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
       <h3 className="jp-Privet-heading">
         SQL (in this browser, over masked &amp; synthetic views)
       </h3>
-      <textarea
+      <SqlEditor
         className="jp-Privet-sql"
-        aria-label="SQL query"
+        label="SQL query"
         value={sql}
-        spellCheck={false}
         rows={4}
-        onChange={(e) => setSql(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
-            e.preventDefault();
-            if (!sqlRun.running) run(sql);
-          } else if (e.key === 'Escape' && sqlRun.running) {
-            // Esc stops the query it started (and is not passed on to close the panel).
-            e.preventDefault();
-            e.stopPropagation();
-            sqlRun.stop();
-          }
+        onChange={setSql}
+        onRun={() => {
+          if (!sqlRun.running) run(sql);
         }}
+        onStop={sqlRun.stop}
+        running={sqlRun.running}
+        schema={schemaOf(views.filter(hasRows))}
+        editors={props.editors ?? null}
       />
       <div className="jp-Privet-sqlActions">
         {/* aria-disabled, not disabled, while running: a disabled button loses keyboard focus. */}

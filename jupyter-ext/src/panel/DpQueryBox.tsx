@@ -5,11 +5,13 @@
  * analyst always sees the expected error and the cost before spending.
  */
 import * as React from 'react';
+import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import type { GatewayClient } from '../client.js';
 import { DryRunView } from './DryRunView.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
+import { SqlEditor, type SqlSchema } from './SqlEditor.js';
 
 /** Props of the DP query box. */
 export interface DpQueryBoxProps {
@@ -19,6 +21,10 @@ export interface DpQueryBoxProps {
   views: string[];
   /** Called with each release after a run spent budget. */
   onRelease: (release: DpRelease) => Promise<void>;
+  /** The dp views' columns, for completion. */
+  schema?: SqlSchema;
+  /** JupyterLab's editor services (absent: a plain textarea). */
+  editors?: IEditorServices | null;
 }
 
 /** What Run does now, or why it is disabled: shown under the buttons and Run's description. */
@@ -81,17 +87,22 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
 
   return (
     <div className="jp-Privet-dp">
-      <textarea
+      {/* Ctrl/Cmd/Shift+Enter dry-runs (free): spending is only ever the Run button. */}
+      <SqlEditor
         className="jp-Privet-sql jp-Privet-dpSql"
-        aria-label="DP SQL query"
+        label="DP SQL query"
         value={sql}
-        spellCheck={false}
         rows={3}
-        onChange={(e) => {
-          setSql(e.target.value);
+        onChange={(text) => {
+          setSql(text);
           setDryRun(null);
           setPriced(null);
         }}
+        onRun={() => {
+          if (busy === '') void send(false);
+        }}
+        schema={props.schema}
+        editors={props.editors ?? null}
       />
       <div className="jp-Privet-sqlActions jp-Privet-dpActions">
         <label className="jp-Privet-epsilon">

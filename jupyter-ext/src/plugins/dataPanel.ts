@@ -9,6 +9,7 @@ import {
   type JupyterFrontEndPlugin,
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -40,6 +41,7 @@ export const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
     INotebookTracker,
     ILayoutRestorer,
     IRenderMimeRegistry,
+    IEditorServices,
   ],
   activate: async (
     app: JupyterFrontEnd,
@@ -49,6 +51,7 @@ export const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
     tracker: INotebookTracker | null,
     restorer: ILayoutRestorer | null,
     rendermime: IRenderMimeRegistry | null,
+    editors: IEditorServices | null,
   ): Promise<void> => {
     // The DP release renderer, registered before any notebook clones the registry.
     rendermime?.addFactory(rendererFactory, rendererFactory.defaultRank);
@@ -70,6 +73,7 @@ export const dataPanelPlugin: JupyterFrontEndPlugin<void> = {
         if (context.selected) bindExperiment(notebook.content, context.selected.id);
       },
       onOpenFidelity: (loaded) => fidelityTabs.show(loaded),
+      editors,
     });
     app.shell.add(panel, 'left', { rank: 900 });
     restorer?.add(panel, panel.id);
