@@ -60,22 +60,35 @@ export function fetchWithTimeout(
   return async (url, init) => {
     const ms = limit(url);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), ms);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, ms);
+    // The caller's own stop (e.g. Stop on a query) ends the request too; it is not a timeout.
+    const stopped = init.signal;
+    const stop = (): void => controller.abort(stopped?.reason);
+    if (stopped?.aborted) stop();
+    else stopped?.addEventListener('abort', stop, { once: true });
+    const done = (): void => {
+      clearTimeout(timer);
+      stopped?.removeEventListener('abort', stop);
+    };
     let response: Response;
     try {
       response = await fetchImpl(url, { ...init, signal: controller.signal });
     } catch (error) {
-      clearTimeout(timer);
-      throw controller.signal.aborted ? timeoutError(url, ms) : error;
+      done();
+      throw timedOut ? timeoutError(url, ms) : error;
     }
     /** Reads the body within the same limit, then stops the timer. */
     const read = async <T>(body: () => Promise<T>, late: () => Error): Promise<T> => {
       try {
         return await body();
       } catch (error) {
-        throw controller.signal.aborted ? late() : error;
+        throw timedOut ? late() : error;
       } finally {
-        clearTimeout(timer);
+        done();
       }
     };
     const cutOff = (): Error => new DOMException(`no answer within ${ms} ms`, 'TimeoutError');

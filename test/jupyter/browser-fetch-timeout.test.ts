@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { load } from './render.js';
 
 interface Client {
+  viewArrow(name: string, experiment: string, options?: { signal?: AbortSignal }): Promise<unknown>;
   reviewStatus(body: { experiment: string; contentHashes: string[] }): Promise<unknown>;
   dpQuery(body: { experiment: string; sql: string; dryRun: boolean }): Promise<unknown>;
 }
@@ -47,7 +48,12 @@ const hungFetch = (url: string | URL | Request, init?: RequestInit): Promise<Res
 const stalledBodyFetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
   requests.push({ url: String(url), init: init ?? {} });
   const body = (): Promise<never> => abortedBy(init?.signal);
-  return Promise.resolve({ ok: true, status: 200, json: body } as unknown as Response);
+  return Promise.resolve({
+    ok: true,
+    status: 200,
+    json: body,
+    arrayBuffer: body,
+  } as unknown as Response);
 };
 
 /** Tracks a call: whether it settled, and how it failed. */
@@ -124,6 +130,27 @@ describe('browser gateway calls have a time limit', () => {
     await advance(60_000);
     assert.equal(call.settled, true);
     assert.equal(call.error?.code, 'timeout');
+  });
+
+  test("the caller's stop ends a download at once, with the stop's reason, not as a timeout", async () => {
+    const stop = new AbortController();
+    const call = track(client(hungFetch).viewArrow('people_masked', 'e1', { signal: stop.signal }));
+    await advance(1_000);
+    assert.equal(call.settled, false);
+    const reason = Object.assign(new Error('the query was stopped'), { fix: 'add a LIMIT' });
+    stop.abort(reason);
+    await advance(0);
+    assert.equal(call.settled, true, 'ended without waiting for the time limit');
+    assert.equal(call.error as unknown, reason);
+    // A body that stops arriving ends at the stop too.
+    const later = new AbortController();
+    const body = track(
+      client(stalledBodyFetch).viewArrow('people_masked', 'e1', { signal: later.signal }),
+    );
+    await advance(1_000);
+    later.abort(reason);
+    await advance(0);
+    assert.equal(body.error as unknown, reason);
   });
 
   test('a gateway that is down still reads as "could not reach"', async () => {
