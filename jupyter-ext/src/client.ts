@@ -5,33 +5,25 @@
  */
 import {
   GatewayClient as CoreGatewayClient,
+  CALL_TIME_LIMIT_MS,
   GatewayError,
+  callTimeLimitMs,
   normalizeGatewayUrl as normalizeUrl,
+  readWithProgress,
   type FetchLike,
   type GatewayTransport,
 } from '@privet/core/client/index';
 
 export { GatewayError };
 
-/** How long one gateway call may take before it fails as timed out. */
-export const TIMEOUT_MS = 60_000;
-
-/** Calls known to take longer, by the end of their path, with their own limits. */
-const LONG_CALLS: readonly { path: RegExp; ms: number }[] = [
-  // The gateway stops a DP query after 120 s; the answer still has to be recorded and sent.
-  { path: /\/dp\/query$/, ms: 180_000 },
-  // A whole published view, downloaded as Arrow.
-  { path: /\/views\/[^/]+\/arrow$/, ms: 300_000 },
-];
+/** How long one gateway call may take before it fails as timed out (core's limit). */
+export const TIMEOUT_MS = CALL_TIME_LIMIT_MS;
 
 /** The code of the GatewayError a timed-out call fails with. */
 export const TIMEOUT_CODE = 'timeout';
 
 /** The time limit of a call to `url` (longer for DP queries and view downloads). */
-export function timeoutFor(url: string): number {
-  const path = url.split(/[?#]/, 1)[0] ?? url;
-  return LONG_CALLS.find((c) => c.path.test(path))?.ms ?? TIMEOUT_MS;
-}
+export const timeoutFor = callTimeLimitMs;
 
 /** The error of a call the gateway did not answer within `ms` (no data, no token). */
 function timeoutError(url: string, ms: number): GatewayError {
@@ -100,6 +92,11 @@ export function fetchWithTimeout(
       arrayBuffer: () =>
         read(
           () => response.arrayBuffer(),
+          () => timeoutError(url, ms),
+        ),
+      bytesWithProgress: (progress) =>
+        read(
+          () => readWithProgress(response, progress),
           () => timeoutError(url, ms),
         ),
     };

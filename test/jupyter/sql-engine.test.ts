@@ -7,7 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
-import { GatewayClient, QueryStoppedError } from '@privet/core/client/index';
+import {
+  GatewayClient,
+  QueryStoppedError,
+  readWithProgress,
+  type DownloadProgress,
+} from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
 import {
   publishFixtureViews,
@@ -77,9 +82,14 @@ async function nodeEngine(overrides: object = {}): Promise<Engine & { terminated
   };
 }
 
-/** Node's fetch as the client's transport. */
+/** Node's fetch as the client's transport, its bodies read with progress (as the browser's). */
 const TRANSPORT = {
-  fetch: (url: string, init: RequestInit) => fetch(url, init),
+  fetch: async (url: string, init: RequestInit) => {
+    const response = await fetch(url, init);
+    return Object.assign(response, {
+      bytesWithProgress: (progress: DownloadProgress) => readWithProgress(response, progress),
+    });
+  },
   unreachableFix: 'start the gateway',
   httpFix: 'check the gateway log',
   signInAgainFix: 'sign in again',
@@ -104,7 +114,15 @@ describe('the data panel SQL over views', () => {
   it('fetches a view again once it was re-published (no stale rows)', async () => {
     const engine = await nodeEngine();
     const sql = 'SELECT COUNT(*) AS n FROM people_masked';
-    const first = await runSql(engine, client, await views(), experiment, sql, quiet);
+    const statuses: string[] = [];
+    const first = await runSql(engine, client, await views(), experiment, sql, (s) =>
+      statuses.push(s),
+    );
+    // The status line follows the download: how much of how much.
+    assert.match(
+      statuses.join('\n'),
+      /^Loading people_masked from the gateway… \d+ kB of \d+ kB$/m,
+    );
     assert.deepEqual(first.rows, [[String(PEOPLE.length)]]);
     const extra = Array.from({ length: 5 }, (_, i) => `${3000 + i},y${i}@example.org,Pune,25000`);
     writePeople(t.dir, extra);

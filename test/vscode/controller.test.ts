@@ -261,6 +261,29 @@ describe('Privet SQL controller: Run and spend', () => {
     },
   );
 
+  it("shows a view download's progress in the status bar, and nothing for a run without one", async () => {
+    const controller = newController();
+    const notebook = new fake.FakeNotebook('progress');
+    try {
+      fake.shownProgress.length = 0;
+      fake.progressReports.length = 0;
+      const cell = notebook.addCell('SELECT COUNT(*) AS n FROM people_masked');
+      await controller.execute(cell as never, notebook as never, false);
+      assert.deepEqual(fake.shownProgress, ['Privet']);
+      const messages = fake.progressReports.map((r) => (r as { message: string }).message);
+      assert.ok(messages.length >= 2, messages.join(' | '));
+      assert.match(messages[0]!, /^Loading people_masked from the gateway… 0 kB of [1-9]\d* kB$/);
+      const total = /of (\d+ kB)$/.exec(messages[0]!)![1];
+      assert.equal(messages.at(-1), `Loading people_masked from the gateway… ${total} of ${total}`);
+      // Loaded now: the next run downloads nothing and shows no progress.
+      fake.shownProgress.length = 0;
+      await controller.execute(cell as never, notebook as never, false);
+      assert.deepEqual(fake.shownProgress, []);
+    } finally {
+      controller.dispose();
+    }
+  });
+
   it('runs the next cell under a new sign-in, not the one before it', async () => {
     const controller = newController();
     const notebook = new fake.FakeNotebook('sign-in');

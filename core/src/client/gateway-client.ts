@@ -6,7 +6,7 @@
 import { API_PREFIX, ARROW_STREAM_MEDIA_TYPE, ROUTES } from '../protocol.js';
 import type { AuditResponse } from '../protocol.js';
 import type { AuditEntry } from '../record/types.js';
-import type { FetchLike, FetchResponseLike } from './fetch-like.js';
+import type { DownloadProgress, FetchLike, FetchResponseLike } from './fetch-like.js';
 import { GatewayError, gatewayErrorFrom } from './gateway-error.js';
 import type { ClientRouteName, ClientRouteTypes } from './routes.js';
 import { fillRoutePath, queryString } from './url.js';
@@ -209,7 +209,7 @@ export class GatewayClient {
   async viewArrow(
     name: string,
     experiment: string,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; progress?: DownloadProgress } = {},
   ): Promise<Uint8Array> {
     const path = fillRoutePath(ROUTES.viewArrow.path, { name }) + queryString({ experiment });
     const response = await this.send(path, {
@@ -218,9 +218,16 @@ export class GatewayClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     try {
+      if (options.progress && response.bytesWithProgress) {
+        return await response.bytesWithProgress(options.progress);
+      }
       return new Uint8Array(await response.arrayBuffer());
     } catch (error) {
-      throw stopReason(options.signal) ?? error;
+      const stopped = stopReason(options.signal);
+      if (stopped) throw stopped;
+      // A host's timeout can also cut off the body.
+      if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
+      throw error;
     }
   }
 

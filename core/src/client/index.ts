@@ -1,5 +1,7 @@
 /** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text, verified DP releases and raw-value verdicts, the retried list of views. */
 export * from './fetch-like.js';
+export * from './time-limits.js';
+export * from './download-progress.js';
 export * from './gateway-error.js';
 export * from './url.js';
 export * from './routes.js';

@@ -3,7 +3,8 @@
  * authenticated with a bearer token and role-checked here; every error is an ApiError JSON body
  * with a 4xx/5xx status, and no input can crash the process.
  */
-import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
@@ -288,7 +289,10 @@ export async function buildApp(
         'Content-Disposition',
         `attachment; filename="${name}.${kind === 'arrow' ? 'arrows' : 'parquet'}"`,
       );
-      return reply.send(createReadStream(path));
+      // Opened first, so the length sent (for the clients' download progress) is of the file sent.
+      const file = await open(path, 'r');
+      reply.header('Content-Length', String((await file.stat()).size));
+      return reply.send(file.createReadStream());
     };
   }
   route('viewArrow', sendViewFile('arrow'));

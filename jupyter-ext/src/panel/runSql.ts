@@ -3,7 +3,7 @@
  * the ones not loaded yet from the gateway as Arrow IPC, then executes. Only published masked and
  * synthetic views can be loaded; dp views have no rows on the browser side by design.
  */
-import { QueryStoppedError } from '@privet/core/client/index';
+import { QueryStoppedError, downloadProgress } from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { GatewayClient } from '../client.js';
 import type { QueryResult, SqlEngine } from '../engine.js';
@@ -56,7 +56,11 @@ export async function runSql(
       );
     }
     progress(`Loading ${view.name} from the gateway…`);
-    const ipc = await client.viewArrow(view.name, experiment.id, signal ? { signal } : {});
+    const shown = downloadProgress(view.name, progress);
+    const ipc = await client.viewArrow(view.name, experiment.id, {
+      progress: shown,
+      ...(signal ? { signal } : {}),
+    });
     // Stopped while it downloaded: nothing is loaded.
     if (signal?.aborted) throw stopReason(signal);
     await engine.loadView(view.name, ipc, version, scope);

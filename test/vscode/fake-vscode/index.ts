@@ -293,6 +293,8 @@ export const shownQuickPicks: unknown[][] = [];
 
 /** Titles of the progress notifications shown, in order. */
 export const shownProgress: string[] = [];
+/** What progress.report was given under withProgress, in order. */
+export const progressReports: unknown[] = [];
 
 function show(
   severity: ShownMessage['severity'],
@@ -331,7 +333,7 @@ export const window = {
     task: (progress: { report(value: unknown): void }) => Promise<T>,
   ): Promise<T> {
     shownProgress.push(options.title ?? '');
-    return task({ report: () => undefined });
+    return task({ report: (value) => void progressReports.push(value) });
   },
 };
 

@@ -1,11 +1,13 @@
 /**
  * The extension's gateway client (extension host and language server): core's typed client with
- * Node's `fetch` (60 s timeout) and fix texts that point at the privet.gatewayUrl setting.
+ * Node's `fetch` (core's time limits) and fix texts that point at the privet.gatewayUrl setting.
  */
 import {
   GatewayClient as CoreGatewayClient,
   GatewayError,
+  callTimeLimitMs,
   normalizeGatewayUrl as normalizeUrl,
+  readWithProgress,
   type GatewayTransport,
 } from '@privet/core/client/index';
 import type { Experiment } from '@privet/core';
@@ -14,15 +16,22 @@ import type { Experiment } from '@privet/core';
 export type { Experiment };
 export { GatewayError };
 
-/** How long one gateway call may take before it fails as not answering in time. */
-const TIMEOUT_MS = 60_000;
-
-/** Node's fetch with a timeout, and fixes that name the VS Code setting. */
+/**
+ * Node's fetch with core's time limit per call (longer for DP queries and view downloads) joined
+ * with the caller's stop signal, and fixes that name the VS Code setting.
+ */
 const NODE_TRANSPORT: GatewayTransport = {
-  fetch: (url, init) => {
-    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  fetch: async (url, init) => {
+    const timeout = AbortSignal.timeout(callTimeLimitMs(url));
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(url, { ...init, signal });
+    const response = await fetch(url, { ...init, signal });
+    return {
+      ok: response.ok,
+      status: response.status,
+      json: () => response.json() as Promise<unknown>,
+      arrayBuffer: () => response.arrayBuffer(),
+      bytesWithProgress: (progress) => readWithProgress(response, progress),
+    };
   },
   unreachableFix: 'start it (npm start) and check the setting privet.gatewayUrl',
   httpFix: 'check privet.gatewayUrl and the gateway log',

@@ -15,6 +15,7 @@ import { toCellOutput } from './convert.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { unaffordable, type Unaffordable } from './outputs.js';
+import { runProgress } from './run-progress.js';
 import { SqlCellRunner, type CellRunResult } from './run-sql.js';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
 
@@ -202,7 +203,14 @@ export class PrivetSqlController implements vscode.Disposable {
       };
     } else {
       const sql = cell.document.getText();
-      result = spend ? await runner.runAndSpend(sql) : await runner.run(sql, signal);
+      const progress = runProgress();
+      try {
+        result = spend
+          ? await runner.runAndSpend(sql)
+          : await runner.run(sql, signal, (text) => progress.report(text));
+      } finally {
+        progress.end();
+      }
     }
     // What Privet writes is known before VS Code reports it: the output gate leaves this
     // controller's placeholders be, and trusts its DP releases (this release id, this content).

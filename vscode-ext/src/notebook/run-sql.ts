@@ -15,7 +15,7 @@ import {
 } from '@privet/core';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
-import type { QueryResult } from '@privet/core/client/index';
+import { downloadProgress, type QueryResult } from '@privet/core/client/index';
 import { SqlError, stoppedBeforeQueryError, type ViewScope } from '../sql/sql-error.js';
 import {
   dpBudgetFields,
@@ -74,9 +74,13 @@ export class SqlCellRunner {
   /**
    * Runs one cell: local query over masked/synthetic views, or a DP dry run. When `signal` aborts
    * (Stop in the notebook) a view download ends at once, nothing is loaded or run after it, and
-   * the cell fails saying it was stopped.
+   * the cell fails saying it was stopped. `progress` hears how far each view download is.
    */
-  async run(sql: string, signal?: AbortSignal): Promise<CellRunResult> {
+  async run(
+    sql: string,
+    signal?: AbortSignal,
+    progress?: (text: string) => void,
+  ): Promise<CellRunResult> {
     try {
       // Views loaded for another sign-in or experiment go before anything can read them.
       await this.engine.enterScope(this.client, this.experiment);
@@ -110,7 +114,7 @@ export class SqlCellRunner {
         // A view re-published since it was loaded is fetched again (its Parquet hash changed).
         const version = viewVersion(view);
         if (!this.engine.hasView(view.name, version)) {
-          const ipc = await this.download(view.name, signal);
+          const ipc = await this.download(view.name, signal, progress);
           // A download that ended as the user stopped the run is not loaded.
           throwIfStopped(signal);
           await this.engine.loadView(view.name, ipc, version, scope);
@@ -127,11 +131,17 @@ export class SqlCellRunner {
    * A view's Arrow IPC stream from the gateway. `signal` ends the download; a stop fails at once
    * with the stopped error even if the client does not honour the signal (its bytes are dropped).
    */
-  private async download(name: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    if (!signal) return this.client.viewArrow(name, this.experiment);
+  private async download(
+    name: string,
+    signal: AbortSignal | undefined,
+    report: ((text: string) => void) | undefined,
+  ): Promise<Uint8Array> {
+    const progress = report ? { progress: downloadProgress(name, report) } : {};
+    if (!signal) return this.client.viewArrow(name, this.experiment, progress);
     throwIfStopped(signal);
     try {
-      return await untilStopped(this.client.viewArrow(name, this.experiment, { signal }), signal);
+      const download = this.client.viewArrow(name, this.experiment, { signal, ...progress });
+      return await untilStopped(download, signal);
     } catch (error) {
       throw signal.aborted ? stoppedBeforeQueryError() : error;
     }

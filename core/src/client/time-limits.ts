@@ -1,0 +1,20 @@
+/**
+ * How long each gateway call may take before a notebook host gives up on it, shared by both
+ * hosts' transports: most calls 60 s; a DP query longer (the gateway stops one after 120 s, and
+ * the answer still has to be recorded and sent); a view download longer still (a whole view).
+ */
+
+/** How long one gateway call may take before it fails as timed out. */
+export const CALL_TIME_LIMIT_MS = 60_000;
+
+/** Calls known to take longer, by the end of their path, with their own limits. */
+const LONG_CALLS: readonly { path: RegExp; ms: number }[] = [
+  { path: /\/dp\/query$/, ms: 180_000 },
+  { path: /\/views\/[^/]+\/(arrow|parquet)$/, ms: 300_000 },
+];
+
+/** The time limit of a call to `url` (query string and fragment ignored). */
+export function callTimeLimitMs(url: string): number {
+  const path = url.split(/[?#]/, 1)[0] ?? url;
+  return LONG_CALLS.find((c) => c.path.test(path))?.ms ?? CALL_TIME_LIMIT_MS;
+}
