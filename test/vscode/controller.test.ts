@@ -16,6 +16,7 @@ import type * as Fake from './fake-vscode/index.js';
 import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { heldDownloads } from './held-downloads.js';
+import { TS_WORKER } from './ts-worker.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -28,15 +29,6 @@ const { WorkerSqlEngine } = await import('../../vscode-ext/src/sql/worker-engine
 const require = createRequire(import.meta.url);
 const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
 const DP_SQL = 'SELECT COUNT(*) AS n FROM people_dp';
-/** The SQL worker from its TypeScript source (tsx's API: Node 20 registers `--import tsx` on the main thread only). */
-const worker = {
-  script: new URL('../../vscode-ext/src/sql/engine-worker.ts', import.meta.url),
-  execArgv: [
-    '--conditions=privet-source',
-    '--import',
-    `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`,
-  ],
-};
 
 describe('Privet SQL controller: Run and spend', () => {
   let t: TestGateway;
@@ -64,7 +56,13 @@ describe('Privet SQL controller: Run and spend', () => {
 
   /** The controller over the test session, its SQL worker started from the TypeScript entry. */
   const newController = (): InstanceType<typeof PrivetSqlController> =>
-    new PrivetSqlController(session as never, new HeldOutputs(), new Approvals(), wasmDir, worker);
+    new PrivetSqlController(
+      session as never,
+      new HeldOutputs(),
+      new Approvals(),
+      wasmDir,
+      TS_WORKER,
+    );
 
   it('spends the dry run shown, and not once the user switched experiments', async () => {
     const controller = newController();

@@ -10,22 +10,11 @@ import { describe, it } from 'node:test';
 import type { DisplayOutput } from '@privet/core';
 import { COUNT_ROWS_UP_TO, ROW_ERROR_FIX, type QueryResult } from '@privet/core/client/index';
 import { MAX_RESULT_ROWS, SqlEngine, SqlError } from '../../vscode-ext/src/sql/engine.js';
-import {
-  WorkerSqlEngine,
-  type EngineWorkerOptions,
-} from '../../vscode-ext/src/sql/worker-engine.js';
+import { WorkerSqlEngine } from '../../vscode-ext/src/sql/worker-engine.js';
 import { tableOutput } from '../../vscode-ext/src/notebook/outputs.js';
 import { DUCKDB_WASM_DIR as wasmDir } from '../duckdb-node.js';
+import { TS_WORKER } from './ts-worker.js';
 
-/** The TypeScript worker entry, run through tsx (as sql-worker-engine.test.ts starts it). */
-const TS_WORKER: EngineWorkerOptions = {
-  script: new URL('../../vscode-ext/src/sql/engine-worker.ts', import.meta.url),
-  execArgv: [
-    '--conditions=privet-source',
-    '--import',
-    `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`,
-  ],
-};
 /** 10^12 rows: materialized, this never ends (or runs out of memory); streamed, it stops early. */
 const CROSS_JOIN = 'SELECT * FROM range(1000000) a, range(1000000) b';
 /** Fails on row 500,000 of 1,000,000: after the first batches streamed, before the count ends. */

@@ -11,25 +11,11 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { SqlEngine, SqlError } from '../../vscode-ext/src/sql/engine.js';
-import {
-  WorkerSqlEngine,
-  type EngineWorkerOptions,
-} from '../../vscode-ext/src/sql/worker-engine.js';
+import { WorkerSqlEngine } from '../../vscode-ext/src/sql/worker-engine.js';
+import { TS_WORKER } from './ts-worker.js';
 
 const require = createRequire(import.meta.url);
 const wasmDir = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
-/**
- * The TypeScript worker entry, run through tsx like the tests themselves (tsx's API: on Node 20
- * `--import tsx` registers its hooks on the main thread only).
- */
-const TS_WORKER: EngineWorkerOptions = {
-  script: new URL('../../vscode-ext/src/sql/engine-worker.ts', import.meta.url),
-  execArgv: [
-    '--conditions=privet-source',
-    '--import',
-    `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`,
-  ],
-};
 /** A statement that would count for days: it only ends when stopped. */
 const ENDLESS = 'SELECT count(*) AS n FROM range(1000000000000000)';
 const TIMEOUT = { timeout: 60_000 };

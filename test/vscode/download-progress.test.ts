@@ -11,20 +11,12 @@ import {
   readWithProgress,
   type GatewayTransport,
 } from '@privet/core/client/index';
-import { startTestGateway, EXPERIMENT, type TestGateway } from '../../gateway/http/fixture.js';
+import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
+import { GatewayClient as VsCodeGatewayClient } from '../../vscode-ext/src/client/gateway.js';
 
-/** Node's fetch, its bodies read with progress (as the VS Code transport does). */
-const STREAMING: GatewayTransport = {
-  fetch: async (url, init) => {
-    const response = await fetch(url, init);
-    return {
-      ok: response.ok,
-      status: response.status,
-      json: () => response.json() as Promise<unknown>,
-      arrayBuffer: () => response.arrayBuffer(),
-      bytesWithProgress: (progress) => readWithProgress(response, progress),
-    };
-  },
+/** Node's fetch as it is, reading bodies whole (the baseline the downloads are compared with). */
+const PLAIN: GatewayTransport = {
+  fetch: (url, init) => fetch(url, init),
   unreachableFix: 'start the gateway',
   httpFix: 'check the gateway log',
 };
@@ -37,15 +29,13 @@ describe('view download progress', () => {
   after(async () => t.stop());
 
   it('counts up to the length the gateway announces, and the bytes are the whole view', async () => {
-    const client = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, STREAMING);
+    // The VS Code extension's client: its transport reads bodies with progress.
+    const client = new VsCodeGatewayClient(t.gateway.url, t.gateway.tokens.ana!);
     const seen: [number, number | undefined][] = [];
     const bytes = await client.viewArrow('people_masked', EXPERIMENT, {
       progress: (received, total) => seen.push([received, total]),
     });
-    const plain = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, {
-      ...STREAMING,
-      fetch: (url, init) => fetch(url, init),
-    });
+    const plain = new GatewayClient(t.gateway.url, t.gateway.tokens.ana!, PLAIN);
     assert.deepEqual(bytes, await plain.viewArrow('people_masked', EXPERIMENT));
     assert.ok(seen.length >= 2, 'a start and at least one chunk');
     assert.deepEqual(seen[0], [0, bytes.byteLength], 'the total is known from the start');
