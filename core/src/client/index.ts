@@ -7,6 +7,7 @@ export * from './url.js';
 export * from './routes.js';
 export * from './gateway-client.js';
 export * from './duckdb-lockdown.js';
+export * from './result-cells.js';
 export * from './capped-result.js';
 export * from './cell-format.js';
 export * from './row-errors.js';

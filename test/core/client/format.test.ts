@@ -39,7 +39,7 @@ describe('result cells', () => {
     });
     assert.deepEqual(
       table.schema.fields.map((f) => arrowCellKind(f.type)),
-      ['date', 'timestamp', 'other'],
+      ['date', 'timestamp_ms', 'other'],
     );
     const result = toQueryResult(table, { maxRows: 1, elapsedMs: 2 });
     assert.deepEqual(result, {
