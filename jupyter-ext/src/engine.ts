@@ -173,6 +173,8 @@ export class SqlEngine {
       if (signal?.aborted) throw new QueryStoppedError();
       const started = this.database();
       const { conn } = await started;
+      // Stopped while the engine started (its first use can take seconds): nothing is sent.
+      if (signal?.aborted) throw new QueryStoppedError();
       const reading = readResult(conn, sql, signal);
       if (!signal) return reading;
       return new Promise<QueryResult>((resolve, reject) => {

@@ -264,6 +264,23 @@ describe('the data panel SQL over views', () => {
     assert.equal(engine.loadedViews.has('people_masked'), false);
   });
 
+  it('sends nothing when stopped while the engine was still starting', async () => {
+    let sent = 0;
+    let release: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const conn = { send: async () => void (sent += 1), cancelSent: async () => false };
+    const engine = new SqlEngine(async () => {
+      await ready;
+      return { db: { terminate: async () => undefined }, conn };
+    });
+    const stop = new AbortController();
+    const asked = engine.query('SELECT 1', stop.signal);
+    stop.abort(new QueryStoppedError());
+    release();
+    await assert.rejects(asked, (e: Error) => e instanceof QueryStoppedError);
+    assert.equal(sent, 0);
+  });
+
   it('asks DuckDB to cancel a stopped query; one that will not end loses its worker', async () => {
     // A query DuckDB would answer only after cancelling: the cancel makes it fail.
     let cancel: (error: Error) => void = () => undefined;

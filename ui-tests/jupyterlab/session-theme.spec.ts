@@ -15,11 +15,21 @@ test.describe('Privet panel session and theme', () => {
     const background = (): Promise<string> =>
       panel.evaluate((el) => getComputedStyle(el).backgroundColor);
     const light = await background();
+    // The SQL box is JupyterLab's code editor: it follows the theme as the notebook's do.
+    const sqlText = (): Promise<string> =>
+      panel
+        .locator('.jp-Privet-sqlEditor:not(.jp-Privet-dpSql) .cm-content')
+        .evaluate((el) => getComputedStyle(el).color);
+    const sqlLight = await sqlText();
     await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
     await page.getByText('Theme', { exact: true }).hover();
     await page.getByText('JupyterLab Dark', { exact: true }).click();
     await expect(page.locator('body[data-jp-theme-light="false"]')).toHaveCount(1);
     await expect.poll(background).not.toBe(light);
+    await expect.poll(sqlText).not.toBe(sqlLight);
+    const sqlBox = panel.locator('.jp-Privet-sqlEditor:not(.jp-Privet-dpSql)');
+    await sqlBox.scrollIntoViewIfNeeded();
+    await sqlBox.screenshot({ path: `${SHOTS}/dark-theme-sql.png` });
     await panel.locator('.jp-Privet-view[data-view="patients_masked"] summary').click();
     // The budget sidebar follows the theme too (opened through its tab only while hidden).
     const budgetTitle = page.locator('#privet-budget .jp-Privet-title');
