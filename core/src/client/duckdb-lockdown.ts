@@ -68,14 +68,25 @@ export function toQueryResult(
   };
 }
 
+/** The parts of a result its row count is told from. */
+type RowCounts = Pick<QueryResult, 'rows' | 'totalRows' | 'countStopped'>;
+
+/** Whether a result shows fewer rows than it has (cut at the rows kept, or its count stopped). */
+function isCut(result: RowCounts): boolean {
+  return result.rows.length < result.totalRows || result.countStopped;
+}
+
 /** "N rows", "first K of N rows" or "first K of more than N rows", with thousands separators. */
-export function rowCountText(
-  result: Pick<QueryResult, 'rows' | 'totalRows' | 'countStopped'>,
-): string {
+export function rowCountText(result: RowCounts): string {
   const count = (n: number): string => n.toLocaleString('en-US');
   const total = `${result.countStopped ? 'more than ' : ''}${count(result.totalRows)}`;
   const noun = result.totalRows === 1 && !result.countStopped ? 'row' : 'rows';
-  return result.rows.length < result.totalRows || result.countStopped
+  return isCut(result)
     ? `first ${count(result.rows.length)} of ${total} ${noun}`
     : `${total} ${noun}`;
+}
+
+/** " · add LIMIT or aggregate to see the rest" after a cut result's count; "" otherwise. */
+export function rowCountHint(result: RowCounts): string {
+  return isCut(result) ? ' · add LIMIT or aggregate to see the rest' : '';
 }

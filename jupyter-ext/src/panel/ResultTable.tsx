@@ -1,17 +1,16 @@
 import * as React from 'react';
-import { rowCountText } from '@privet/core/client/index';
+import { rowCountHint, rowCountText } from '@privet/core/client/index';
 import type { QueryResult } from '../engine.js';
 
 /** A scrollable result grid with a sticky header; SQL NULL shown as a dimmed "NULL". */
 export function ResultTable(props: { result: QueryResult }): JSX.Element {
   const { columns, rows, elapsedMs } = props.result;
   const count = rowCountText(props.result);
-  const cut = rows.length < props.result.totalRows || props.result.countStopped;
   return (
     <div className="jp-Privet-result">
       <div className="jp-Privet-resultMeta">
         {count} · {elapsedMs.toFixed(0)} ms
-        {cut ? ' · add LIMIT or aggregate to see the rest' : ''}
+        {rowCountHint(props.result)}
       </div>
       {/* Focusable so keyboard users can scroll a wide or long result with the arrow keys. */}
       <div

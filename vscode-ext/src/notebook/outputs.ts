@@ -17,7 +17,7 @@ import {
 } from '@privet/core';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
-import { rowCountText, type QueryResult } from '@privet/core/client/index';
+import { rowCountHint, rowCountText, type QueryResult } from '@privet/core/client/index';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
 /** MIME type of the placeholder that replaces a flagged output. */
@@ -42,8 +42,7 @@ function escapeHtml(text: string): string {
  * (as the JupyterLab panel says it).
  */
 function rowCountLine(result: QueryResult): string {
-  const cut = result.countStopped || result.rows.length < result.totalRows;
-  return rowCountText(result) + (cut ? ' · add LIMIT or aggregate to see the rest' : '');
+  return rowCountText(result) + rowCountHint(result);
 }
 
 /** A query result as an HTML table with a text fallback. */
