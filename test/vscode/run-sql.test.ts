@@ -107,6 +107,32 @@ describe('Privet SQL cell runner against a real gateway', () => {
     assert.notEqual(spent(await budget()), before0);
   });
 
+  it('a DP dry run or run stopped before the gateway answered says what the stop cost', async () => {
+    const sql = '-- privet: epsilon=0.1\nSELECT COUNT(*) AS n FROM people_dp';
+    // Stop is pressed the moment the cell sends its DP request.
+    const stopped = new AbortController();
+    const stopping = Object.create(client) as GatewayClient;
+    stopping.dpQuery = (body, options) => {
+      stopped.abort();
+      return client.dpQuery(body, options);
+    };
+    const stoppingRunner = new SqlCellRunner(stopping, new SqlEngine(wasmDir), EXPERIMENT);
+    const dry = await stoppingRunner.run(sql, stopped.signal);
+    assert.equal(dry.kind, 'error');
+    const dryError = dry.outputs[0] as ErrorOutput;
+    assert.equal(dryError.ename, 'Interrupt error');
+    assert.match(
+      dryError.evalue,
+      /DP query was stopped .* a dry run spends nothing\. Fix: run the cell again/,
+    );
+    const run = await stoppingRunner.runAndSpend(sql, stopped.signal);
+    assert.equal(run.kind, 'error');
+    assert.match(
+      (run.outputs[0] as ErrorOutput).evalue,
+      /the gateway refunds a run it had not answered yet; the budget shows what was spent\. Fix: run the cell again to price it, then Run and Spend/,
+    );
+  });
+
   it("explains the engine's refusal of a DP query", async () => {
     const result = await runner.run('SELECT person_id FROM people_dp');
     assert.equal(result.kind, 'error');

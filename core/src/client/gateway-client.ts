@@ -35,10 +35,11 @@ export interface ReviewFilter {
   state?: string;
 }
 
-/** Path parameters and query string of one call. */
+/** Path parameters and query string of one call, and the caller's stop signal. */
 interface CallTarget {
   params?: Readonly<Record<string, string>>;
   query?: string;
+  signal?: AbortSignal;
 }
 
 /** Typed client of one gateway for one signed-in user. */
@@ -99,11 +100,15 @@ export class GatewayClient {
     return { entries };
   }
 
-  /** POST /dp/query: a dry run (free) or a run that spends budget. */
+  /**
+   * POST /dp/query: a dry run (free) or a run that spends budget. `signal` stops waiting (the
+   * request is closed; a run the gateway has not yet answered is then refunded, not charged).
+   */
   dpQuery(
     body: ClientRouteTypes['dpQuery']['body'],
+    options: { signal?: AbortSignal } = {},
   ): Promise<ClientRouteTypes['dpQuery']['response']> {
-    return this.call('dpQuery', body);
+    return this.call('dpQuery', body, options.signal ? { signal: options.signal } : {});
   }
 
   /** POST /releases/verify: which (release id, content digest) pairs the ledger has committed. */
@@ -251,10 +256,13 @@ export class GatewayClient {
       method: route.method,
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(target.signal ? { signal: target.signal } : {}),
     });
     try {
       return (await response.json()) as ClientRouteTypes[N]['response'];
     } catch (error) {
+      const stopped = stopReason(target.signal);
+      if (stopped) throw stopped;
       // A host's timeout can also cut off the body.
       if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
       // Never the parser's message: it quotes the body.

@@ -14,7 +14,12 @@ import { DpSqlError, refuse } from '@privet/core/dpsql/errors';
 import { priceDpPlan, type BudgetRequest, type DpPricedPlan } from '@privet/core/dpsql/price';
 import type { DpCost, DpDryRunResponse, DpRelease } from '@privet/core/dpsql/types';
 import { defaultRandomSource, type RandomSource } from '@privet/core/dp/random';
-import { duckdbErrorKind, QueryTimeoutError, type SourceEngine } from '../store/index.js';
+import {
+  duckdbErrorKind,
+  QueryInterruptedError,
+  QueryTimeoutError,
+  type SourceEngine,
+} from '../store/index.js';
 import { deriveMeasurements } from './exact.js';
 import { addNoise } from './noise.js';
 import { parseSql } from './parse.js';
@@ -59,6 +64,8 @@ export interface ExecuteOptions {
   alwaysBound?: boolean;
   /** How long the aggregate query may run before it is stopped (default DP_QUERY_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Interrupts the aggregate query (its client left); it then rejects with QueryInterruptedError. */
+  stop?: AbortSignal;
 }
 
 /** Longest a DP query's aggregate SQL may run (a join of a unit's many rows can explode). */
@@ -85,13 +92,12 @@ export async function exactAggregates(
   const sql = renderAggregateSql(plan.priced, salt, shortcut);
   const timeoutMs = options.timeoutMs ?? DP_QUERY_TIMEOUT_MS;
   try {
-    const rows = (await engine.runIsolated(sql, timeoutMs)).getRowObjectsJson() as Record<
-      string,
-      unknown
-    >[];
+    const rows = (
+      await engine.runIsolated(sql, timeoutMs, options.stop)
+    ).getRowObjectsJson() as Record<string, unknown>[];
     return deriveMeasurements(plan.priced, rows);
   } catch (err) {
-    if (err instanceof DpSqlError) throw err;
+    if (err instanceof DpSqlError || err instanceof QueryInterruptedError) throw err;
     if (err instanceof QueryTimeoutError)
       return refuse(
         'query_failed',

@@ -21,7 +21,7 @@ import { refusalFiling, type Actor } from '../experiments/access.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
 import { loadExperiment } from '../experiments/store.js';
 import { HttpError } from '../http/errors.js';
-import { openSourceEngine, type SourceEngine } from '../store/index.js';
+import { openSourceEngine, QueryInterruptedError, type SourceEngine } from '../store/index.js';
 import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
 
 /** δ charged for a ρ-zCDP query when the request names none (its (ε, δ) image is what the ledger caps). */
@@ -119,14 +119,14 @@ export class DpQueryService {
   }
 
   /**
-   * Plans, checks access, and either prices (dry run) or spends and releases. `clientGone` tells
-   * whether the caller stopped waiting (its connection closed): a value computed for no one is
-   * refunded instead of charged, as nobody will see it.
+   * Plans, checks access, and either prices (dry run) or spends and releases. `clientGone` aborts
+   * when the caller stops waiting (its connection closed): the engine's query is interrupted, and
+   * a value computed for no one is refunded instead of charged, as nobody will see it.
    */
   async query(
     actor: Actor,
     body: unknown,
-    clientGone: () => boolean = () => false,
+    clientGone: AbortSignal = new AbortController().signal,
   ): Promise<DpDryRunWithBudget | DpQueryResponse> {
     const request = validateRequest(body);
     const { audit, experiments } = this.services;
@@ -209,7 +209,7 @@ export class DpQueryService {
     request: DpQueryRequest,
     plan: DpQueryPlan,
     charge: { epsilon: Rational; delta: Rational },
-    clientGone: () => boolean,
+    clientGone: AbortSignal,
   ): Promise<DpQueryResponse> {
     const { ledger } = this.services;
     const reservations: string[] = [];
@@ -232,10 +232,20 @@ export class DpQueryService {
       for (const id of reservations) ledger.refund(id, 'another source of the query was refused');
       throw error;
     }
+    const refundGone = (): HttpError => {
+      for (const id of reservations) ledger.refund(id, 'the client left before the release');
+      return new HttpError(
+        'bad_request',
+        'the client closed the connection before the result was ready; nothing was released or charged',
+        'run the query again and wait for its answer',
+      );
+    };
     let release;
     try {
-      release = await executePlan(plan, await this.getEngine());
+      const engine = await this.getEngine();
+      release = await executePlan(plan, engine, undefined, { stop: clientGone });
     } catch (error) {
+      if (error instanceof QueryInterruptedError || clientGone.aborted) throw refundGone();
       for (const id of reservations) ledger.refund(id, 'query failed');
       if (error instanceof DpSqlError)
         throw new HttpError(
@@ -247,14 +257,7 @@ export class DpQueryService {
     }
     // Nobody waits for this value (the client timed out or was closed while the engine worked):
     // it is dropped unseen, so its reservation is refunded rather than spent on nothing.
-    if (clientGone()) {
-      for (const id of reservations) ledger.refund(id, 'the client left before the release');
-      throw new HttpError(
-        'bad_request',
-        'the client closed the connection before the result was ready; nothing was released or charged',
-        'run the query again and wait for its answer',
-      );
-    }
+    if (clientGone.aborted) throw refundGone();
     // The charge is durable before anyone sees the value (group commit: concurrent queries of this
     // gateway share the fsync, and each waits for the transaction holding its own charge).
     // A join charges several sources: each charge records `<releaseId>/<source>` (release ids are

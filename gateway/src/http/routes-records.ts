@@ -119,9 +119,19 @@ export function registerRecordRoutes(
       ...(report.head ? { anchor: formatAnchor(report.head) } : {}),
     };
   });
-  route('dpQuery', async (request, _r, actor) =>
-    dp.query(actor!, request.body, () => request.raw.socket?.destroyed === true),
-  );
+  route('dpQuery', async (request, _r, actor) => {
+    // A client that closes its connection (Stop, a timeout) interrupts the query and is refunded.
+    const socket = request.raw.socket;
+    const gone = new AbortController();
+    const leave = () => gone.abort();
+    if (socket?.destroyed) leave();
+    socket?.once('close', leave);
+    try {
+      return await dp.query(actor!, request.body, gone.signal);
+    } finally {
+      socket?.off('close', leave);
+    }
+  });
 }
 
 /** Most audit entries in one answer. */

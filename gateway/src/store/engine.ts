@@ -36,8 +36,9 @@ export interface SourceEngine {
   /**
    * Runs `sql` on a connection of its own (locked down like the first: the settings are global),
    * interrupted after `timeoutMs`: one query neither waits behind another nor holds it up.
+   * `stop` interrupts it at once (its client left): it then rejects with QueryInterruptedError.
    */
-  runIsolated(sql: string, timeoutMs: number): Promise<DuckDBResultReader>;
+  runIsolated(sql: string, timeoutMs: number, stop?: AbortSignal): Promise<DuckDBResultReader>;
   close(): void;
 }
 
@@ -46,6 +47,14 @@ export class QueryTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`the query ran longer than ${timeoutMs} ms and was stopped`);
     this.name = 'QueryTimeoutError';
+  }
+}
+
+/** Thrown by SourceEngine.runIsolated when its stop signal interrupted the query. */
+export class QueryInterruptedError extends Error {
+  constructor() {
+    super('the query was interrupted because nobody waits for its result any more');
+    this.name = 'QueryInterruptedError';
   }
 }
 
@@ -230,19 +239,30 @@ export async function openSourceEngine(
     await connection.run(`SET allowed_directories = [${dirs}]`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
-    const runIsolated = async (sql: string, timeoutMs: number): Promise<DuckDBResultReader> => {
+    const runIsolated = async (
+      sql: string,
+      timeoutMs: number,
+      stop?: AbortSignal,
+    ): Promise<DuckDBResultReader> => {
+      if (stop?.aborted) throw new QueryInterruptedError();
       const own = await instance.connect();
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         own.interrupt();
       }, timeoutMs);
+      const interrupt = () => own.interrupt();
+      stop?.addEventListener('abort', interrupt, { once: true });
       try {
+        // Checked again: the signal may have aborted while the connection opened.
+        if (stop?.aborted) throw new QueryInterruptedError();
         return await own.runAndReadAll(sql);
       } catch (error) {
+        if (stop?.aborted) throw new QueryInterruptedError();
         throw timedOut ? new QueryTimeoutError(timeoutMs) : error;
       } finally {
         clearTimeout(timer);
+        stop?.removeEventListener('abort', interrupt);
         own.closeSync();
       }
     };

@@ -1,6 +1,7 @@
 /** Raw sources in a locked-down native DuckDB, shared by publishing and DP queries. */
 export {
   openSourceEngine,
+  QueryInterruptedError,
   QueryTimeoutError,
   fileSha256,
   type LoadedSource,

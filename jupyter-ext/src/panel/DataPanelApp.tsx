@@ -189,6 +189,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
               props.context.notifySpent(experiment.id);
               await props.onRelease(release);
             }}
+            onRunStopped={() => props.context.notifySpent(experiment.id)}
           />
         </>
       ) : null}

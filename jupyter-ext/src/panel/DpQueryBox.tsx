@@ -2,12 +2,15 @@
  * DP SQL on the gateway: "Dry run" prices a query (free) and shows its errors and the budget left
  * afterwards; "Run" spends and hands the release to the notebook. Run is enabled only once a dry
  * run of the current SQL and ε is shown (and affordable), and sends exactly what was priced: the
- * analyst always sees the expected error and the cost before spending.
+ * analyst always sees the expected error and the cost before spending. Stop (or Esc in the SQL
+ * box) stops waiting for either: the request is closed, and the gateway refunds a run it had not
+ * answered yet.
  */
 import * as React from 'react';
 import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
+import { dpStoppedCost } from '@privet/core/client/dp-stopped';
 import type { GatewayClient } from '../client.js';
 import { DryRunView } from './DryRunView.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
@@ -21,6 +24,8 @@ export interface DpQueryBoxProps {
   views: string[];
   /** Called with each release after a run spent budget. */
   onRelease: (release: DpRelease) => Promise<void>;
+  /** Called when a run was stopped (the gateway may have charged it just before): budgets reload. */
+  onRunStopped?: () => void;
   /** The dp views' columns, for completion. */
   schema?: SqlSchema;
   /** JupyterLab's editor services (absent: a plain textarea). */
@@ -35,6 +40,11 @@ export function runHint(busy: boolean, priced: boolean, affordable: boolean): st
   return 'Run spends the budget shown and releases the result into the notebook.';
 }
 
+/** The status line after Stop: what a stopped dry run or run cost. */
+export function stoppedText(run: boolean): string {
+  return `Stopped: ${dpStoppedCost(run)}.`;
+}
+
 /** SQL box, ε field, Dry run and Run buttons, dry-run result and inline refusals. */
 export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const { client, experiment } = props;
@@ -42,11 +52,18 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const [sql, setSql] = React.useState(`SELECT COUNT(*) AS n FROM ${first}`);
   const [epsilon, setEpsilon] = React.useState('0.5');
   const [busy, setBusy] = React.useState('');
+  /** What the last request ended with when it was not an answer (e.g. it was stopped). */
+  const [status, setStatus] = React.useState('');
   const [dryRun, setDryRun] = React.useState<DpDryRunWithBudget | null>(null);
   /** The SQL and ε the shown dry run priced (what Run sends). */
   const [priced, setPriced] = React.useState<{ sql: string; epsilon: string } | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const [released, setReleased] = React.useState<string | null>(null);
+  /** The request out now: Stop aborts it. */
+  const outstanding = React.useRef<AbortController | null>(null);
+  const stop = React.useCallback(() => outstanding.current?.abort(), []);
+  // A request out for a former sign-in (client) or a closed panel is stopped.
+  React.useEffect(() => stop, [client, stop]);
 
   const affordable = dryRun !== null && dryRun.budget.every((b) => b.affordable);
   const canRun = busy === '' && priced !== null && affordable;
@@ -58,7 +75,10 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
     if (!query) return;
     setError(null);
     setReleased(null);
+    setStatus('');
     setBusy(run ? 'Running (spends budget)…' : 'Pricing…');
+    const controller = new AbortController();
+    outstanding.current = controller;
     try {
       const body = {
         experiment,
@@ -66,7 +86,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         epsilon: query.epsilon.trim() || undefined,
         dryRun: !run,
       };
-      const result = await client.dpQuery(body);
+      const result = await client.dpQuery(body, { signal: controller.signal });
       if (result.dryRun) {
         setDryRun(result as DpDryRunWithBudget);
         setPriced(query);
@@ -77,10 +97,18 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         setReleased(result.release.releaseId);
       }
     } catch (e) {
+      if (controller.signal.aborted) {
+        // The user's own doing: said in the status line, not as an alert. A dry run shown
+        // before stays (Run still sends what it priced).
+        setStatus(stoppedText(run));
+        if (run) props.onRunStopped?.();
+        return;
+      }
       setDryRun(null);
       setPriced(null);
       setError(toErrorInfo(e));
     } finally {
+      if (outstanding.current === controller) outstanding.current = null;
       setBusy('');
     }
   };
@@ -101,6 +129,8 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         onRun={() => {
           if (busy === '') void send(false);
         }}
+        onStop={stop}
+        running={busy !== ''}
         schema={props.schema}
         editors={props.editors ?? null}
       />
@@ -129,8 +159,13 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         >
           Run
         </Button>
+        {busy !== '' ? (
+          <Button title="Stop waiting for the gateway (Esc in the SQL box)" onClick={stop}>
+            Stop
+          </Button>
+        ) : null}
         <span className="jp-Privet-status" aria-live="polite">
-          {busy}
+          {busy || status}
         </span>
       </div>
       <div id={hintId} className="jp-Privet-hint jp-Privet-runHint">

@@ -101,6 +101,24 @@ describe('core GatewayClient over a real gateway', () => {
     assert.ok(!result.rows.some((r) => r[1]?.includes('person0@')), 'emails arrive masked');
   });
 
+  it('a DP query its caller stops rejects with the caller’s reason, its request aborted', async () => {
+    sent.length = 0;
+    const stop = new AbortController();
+    const reason = new Error('stopped by the test');
+    const asking = ana.dpQuery(
+      {
+        experiment: EXPERIMENT,
+        sql: 'SELECT COUNT(*) AS n FROM people_dp',
+        epsilon: '0.1',
+        dryRun: true,
+      },
+      { signal: stop.signal },
+    );
+    stop.abort(reason);
+    await assert.rejects(asking, (e) => e === reason);
+    assert.equal(sent[0]?.init.signal, stop.signal, 'the request carried the caller’s signal');
+  });
+
   it('POSTs a DP query with a JSON body and formats the release', async () => {
     sent.length = 0;
     const answer = await ana.dpQuery({

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy } from '@privet/core';
-import { openSourceEngine, QueryTimeoutError, runQuiet } from '../../../gateway/src/store/index.js';
+import {
+  openSourceEngine,
+  QueryInterruptedError,
+  QueryTimeoutError,
+  runQuiet,
+} from '../../../gateway/src/store/index.js';
 import { freshStateDir } from './helpers.js';
 
 function policyFor(columns: string, path = 'people.csv'): string {
@@ -83,7 +88,7 @@ describe('openSourceEngine', () => {
     }
   });
 
-  test('runIsolated: a connection of its own, as locked down, stopped at its deadline', async () => {
+  test('runIsolated: a connection of its own, as locked down, stopped at its deadline or by its client', async () => {
     const dir = freshStateDir();
     try {
       writeFileSync(join(dir, 'people.csv'), 'id,name,born,score,ok\n1,Ann,1990-01-02,1.5,true\n');
@@ -105,6 +110,20 @@ describe('openSourceEngine', () => {
         await assert.rejects(
           engine.runIsolated('SELECT sum(hash(i)) FROM range(100000000000) r(i)', 200),
           (e: Error) => e instanceof QueryTimeoutError && /longer than 200 ms/.test(e.message),
+        );
+        // Its client left: interrupted at once (long before its 60 s deadline), said so.
+        const stop = new AbortController();
+        const running = engine.runIsolated(
+          'SELECT sum(hash(i)) FROM range(100000000000) r(i)',
+          60_000,
+          stop.signal,
+        );
+        setTimeout(() => stop.abort(), 100);
+        await assert.rejects(running, (e: Error) => e instanceof QueryInterruptedError);
+        await assert.rejects(
+          engine.runIsolated('SELECT 1', 10_000, stop.signal),
+          (e: Error) => e instanceof QueryInterruptedError,
+          'an already stopped query is not started',
         );
         // The engine still answers afterwards, on its own connection and a new one.
         const again = await engine.runIsolated('SELECT count(*) AS n FROM people', 10_000);

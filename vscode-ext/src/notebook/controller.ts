@@ -206,7 +206,7 @@ export class PrivetSqlController implements vscode.Disposable {
       const progress = runProgress();
       try {
         result = spend
-          ? await runner.runAndSpend(sql)
+          ? await runner.runAndSpend(sql, signal)
           : await runner.run(sql, signal, (text) => progress.report(text));
       } finally {
         progress.end();
@@ -236,7 +236,8 @@ export class PrivetSqlController implements vscode.Disposable {
     } else {
       this.pendingDryRuns.delete(key);
     }
-    if (result.kind === 'release') this.session.refresh();
+    // A stopped run may have been charged just before it was stopped: budgets reload too.
+    if (result.kind === 'release' || spend) this.session.refresh();
     this.changed.fire();
   }
 

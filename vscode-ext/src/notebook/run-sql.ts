@@ -16,7 +16,12 @@ import {
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { downloadProgress, type QueryResult } from '@privet/core/client/index';
-import { SqlError, stoppedBeforeQueryError, type ViewScope } from '../sql/sql-error.js';
+import {
+  SqlError,
+  stoppedBeforeQueryError,
+  stoppedDpError,
+  type ViewScope,
+} from '../sql/sql-error.js';
 import {
   dpBudgetFields,
   dpQueryText,
@@ -108,7 +113,7 @@ export class SqlCellRunner {
           'query dp views in their own cell (they run on the gateway)',
         );
       }
-      if (dp.length > 0) return await this.dryRun(sql);
+      if (dp.length > 0) return await this.dryRun(sql, signal);
       const scope = { client: this.client, experiment: this.experiment };
       for (const view of used) {
         // A view re-published since it was loaded is fetched again (its Parquet hash changed).
@@ -147,12 +152,15 @@ export class SqlCellRunner {
     }
   }
 
-  /** Spends budget on a DP query after its dry run; the release passes checkOutput too. */
-  async runAndSpend(sql: string): Promise<CellRunResult> {
+  /**
+   * Spends budget on a DP query after its dry run; the release passes checkOutput too. `signal`
+   * (Stop in the notebook) stops waiting: the gateway then refunds a run it had not answered.
+   */
+  async runAndSpend(sql: string, signal?: AbortSignal): Promise<CellRunResult> {
     try {
       const body = this.dpBody(sql);
       if ('refused' in body) return body.refused;
-      const result = await this.client.dpQuery({ ...body, dryRun: false });
+      const result = await this.sendDp({ ...body, dryRun: false }, signal);
       if (result.dryRun) throw new Error('the gateway answered a dry run to a real query');
       this.releases.set(result.release.releaseId, releaseContentText(result.release));
       const output = releaseOutput(result.release);
@@ -164,10 +172,10 @@ export class SqlCellRunner {
     }
   }
 
-  private async dryRun(sql: string): Promise<CellRunResult> {
+  private async dryRun(sql: string, signal: AbortSignal | undefined): Promise<CellRunResult> {
     const body = this.dpBody(sql);
     if ('refused' in body) return body.refused;
-    const result = await this.client.dpQuery({ ...body, dryRun: true });
+    const result = await this.sendDp({ ...body, dryRun: true }, signal);
     if (!result.dryRun) throw new Error('the gateway spent budget on a dry run');
     const dryRun = result as DpDryRunWithBudget;
     return {
@@ -176,6 +184,18 @@ export class SqlCellRunner {
       dryRun,
       epsilon: String(body.epsilon ?? ''),
     };
+  }
+
+  /** POST /dp/query; a stop (`signal`) fails it with what the stop cost. */
+  private async sendDp(
+    body: Parameters<GatewayClient['dpQuery']>[0],
+    signal: AbortSignal | undefined,
+  ): ReturnType<GatewayClient['dpQuery']> {
+    try {
+      return await this.client.dpQuery(body, signal ? { signal } : {});
+    } catch (error) {
+      throw signal?.aborted ? stoppedDpError(body.dryRun !== true) : error;
+    }
   }
 
   /** The POST /dp/query body of a cell, or its refusal when a `-- privet:` option is malformed. */

@@ -3,6 +3,8 @@
  * bundle (which runs the engine in a worker, worker-engine.ts) does not carry duckdb-wasm.
  */
 
+import { dpStoppedCost } from '@privet/core/client/dp-stopped';
+
 /** Who views are loaded for: one sign-in (its client object) and one experiment. */
 export interface ViewScope {
   readonly client: object;
@@ -33,5 +35,15 @@ export function stoppedBeforeQueryError(): SqlError {
     'Interrupt',
     undefined,
     'run the cell again; the views it needs that are not loaded yet are downloaded then',
+  );
+}
+
+/** The error of a DP dry run or run (`run`) stopped (Stop in the notebook) before the gateway answered. */
+export function stoppedDpError(run: boolean): SqlError {
+  return new SqlError(
+    `the DP query was stopped (Stop in the notebook) before the gateway answered: ${dpStoppedCost(run)}`,
+    'Interrupt',
+    undefined,
+    run ? 'run the cell again to price it, then Run and Spend' : 'run the cell again to price it',
   );
 }
