@@ -11,9 +11,8 @@ import {
   QueryStoppedError,
   ROW_ERROR_FIX,
   mayQuoteRows,
-  readCapped,
+  readStreamedResult,
   rowErrorMessage,
-  toQueryResult,
   unwrapStreamedError,
   type QueryResult,
 } from '@privet/core/client/index';
@@ -210,16 +209,11 @@ async function readResult(
     const sent = await conn.send(sql, true);
     // duckdb-wasm answers nothing when its worker was ended meanwhile.
     if (!sent) throw new QueryStoppedError(RESTARTED);
-    const reader = await sent.open();
-    const schema = reader.schema;
-    const read = await readCapped(reader, {
+    return await readStreamedResult(await sent.open(), {
       keep: MAX_DISPLAY_ROWS,
       stopped: () => signal?.aborted === true,
+      began,
     });
-    return toQueryResult(
-      { schema, batches: read.batches },
-      { maxRows: MAX_DISPLAY_ROWS, elapsedMs: performance.now() - began, count: read },
-    );
   } catch (error) {
     if (error instanceof QueryStoppedError) throw error;
     if (signal?.aborted) throw new QueryStoppedError();

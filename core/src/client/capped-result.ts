@@ -4,6 +4,9 @@
  * engine stops producing rows). Both notebook engines read DuckDB's streamed record batches here.
  */
 
+import { toQueryResult, type QueryResult } from './duckdb-lockdown.js';
+import type { ResultTableLike } from './result-cells.js';
+
 /** Rows counted at most before a result is reported as "more than" this many. */
 export const COUNT_ROWS_UP_TO = 1_000_000;
 
@@ -62,4 +65,25 @@ export async function readCapped<B extends { readonly numRows: number }>(
     if (totalRows > countUpTo) return { batches: kept, totalRows: countUpTo, countStopped: true };
   }
   return { batches: kept, totalRows, countStopped: false };
+}
+
+/** A streamed result's reader (duckdb-wasm's RecordBatchStreamReader): its schema, then batches. */
+export type StreamedReaderLike = (AsyncIterable<ResultTableLike> | Iterable<ResultTableLike>) & {
+  readonly schema: ResultTableLike['schema'];
+};
+
+/**
+ * Reads an opened streamed result as the notebooks show it: its first `keep` rows as display
+ * text, the rest counted (readCapped). `began` is when the statement was sent (performance.now).
+ */
+export async function readStreamedResult(
+  reader: StreamedReaderLike,
+  options: ReadCappedOptions & { began: number },
+): Promise<QueryResult> {
+  const schema = reader.schema;
+  const read = await readCapped(reader, options);
+  return toQueryResult(
+    { schema, batches: read.batches },
+    { maxRows: options.keep, elapsedMs: performance.now() - options.began, count: read },
+  );
 }

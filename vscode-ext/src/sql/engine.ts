@@ -6,17 +6,15 @@
  * as Arrow IPC streams from the gateway.
  */
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import type { RecordBatch, RecordBatchStreamReader, Schema } from 'apache-arrow';
+import type { RecordBatchStreamReader } from 'apache-arrow';
 import {
   DUCKDB_WASM_LOCKDOWN,
   LoadedViews,
   ROW_ERROR_FIX,
   mayQuoteRows,
-  readCapped,
+  readStreamedResult,
   rowErrorMessage,
-  toQueryResult,
   unwrapStreamedError,
-  type CappedBatches,
   type QueryResult,
 } from '@privet/core/client/index';
 import { quoteIdent } from '@privet/core/mask/sql';
@@ -151,29 +149,13 @@ export class SqlEngine {
   async query(sql: string): Promise<QueryResult> {
     const conn = await this.connection();
     const began = performance.now();
-    let read: StreamedRead;
     try {
-      read = await readStreamed(conn, sql);
+      const reader = (await sendQuietly(conn, sql)).open();
+      return await readStreamedResult(reader, { keep: MAX_RESULT_ROWS, began });
     } catch (error) {
       throw rowSafeError(error, sql.length);
     }
-    return toQueryResult(
-      { schema: read.schema, batches: read.batches },
-      { maxRows: MAX_RESULT_ROWS, elapsedMs: performance.now() - began, count: read },
-    );
   }
-}
-
-/** A streamed result read with a cap: its columns, the batches of its first rows, its count. */
-interface StreamedRead extends CappedBatches<RecordBatch> {
-  schema: Schema;
-}
-
-/** Starts `sql` with a streamed result and reads its first rows (the rest counted up to a ceiling). */
-async function readStreamed(conn: duckdb.DuckDBConnection, sql: string): Promise<StreamedRead> {
-  const reader = (await sendQuietly(conn, sql)).open();
-  const schema = reader.schema;
-  return { schema, ...(await readCapped(reader, { keep: MAX_RESULT_ROWS })) };
 }
 
 /**
