@@ -27,6 +27,7 @@ import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
+import { SidebarFreshness } from './sidebar/freshness.js';
 import { pickExperiment } from './sidebar/select-experiment.js';
 import { PrivetTree } from './sidebar/tree.js';
 import {
@@ -74,6 +75,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const rawValues = new RawValueChecks();
   const statusBar = new PrivetCellStatusBar(controller, held);
   const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
+  const refreshSidebar = (): void => {
+    tree.refresh();
+    void budget.update();
+  };
   context.subscriptions.push(
     log,
     statusBar,
@@ -132,10 +137,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         showError('listing experiments', error);
       }
     }),
-    vscode.commands.registerCommand('privet.refresh', () => {
-      tree.refresh();
-      void budget.update();
-    }),
+    vscode.commands.registerCommand('privet.refresh', () => refreshSidebar()),
+    new SidebarFreshness(() => refreshSidebar()),
     vscode.commands.registerCommand('privet.runAndSpend', async (arg?: unknown) => {
       const cell = targetCell(arg);
       if (cell) await controller.runAndSpend(cell);

@@ -310,8 +310,13 @@ function show(
 /** Where progress is shown. */
 export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 };
 
-/** The window namespace (messages, quick picks and progress). */
+/** Focus changes of the window (fire with `{ focused }`; `window.state` follows). */
+export const windowStates = new EventEmitter<{ focused: boolean }>();
+
+/** The window namespace (messages, quick picks, progress and focus). */
 export const window = {
+  state: { focused: true },
+  onDidChangeWindowState: windowStates.event,
   showWarningMessage(message: string, ...items: unknown[]): Promise<string | undefined> {
     return show('warning', message, items);
   },
@@ -336,6 +341,9 @@ export const window = {
     return task({ report: (value) => void progressReports.push(value) });
   },
 };
+
+// window.state follows every focus change (this listener is subscribed first, so runs first).
+windowStates.event((state) => (window.state = state));
 
 /** Commands executed (other than setContext), with their arguments, in order. */
 export const executedCommands: { command: string; args: unknown[] }[] = [];
