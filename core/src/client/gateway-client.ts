@@ -9,6 +9,7 @@ import type { AuditEntry } from '../record/types.js';
 import type { DownloadProgress, FetchLike, FetchResponseLike } from './fetch-like.js';
 import { GatewayError, gatewayErrorFrom } from './gateway-error.js';
 import type { ClientRouteName, ClientRouteTypes } from './routes.js';
+import { stopReasonOf } from './stop-reason.js';
 import { fillRoutePath, queryString } from './url.js';
 
 /** Most pages of an experiment's audit record read at once (1,000 entries each). */
@@ -228,7 +229,7 @@ export class GatewayClient {
       }
       return new Uint8Array(await response.arrayBuffer());
     } catch (error) {
-      const stopped = stopReason(options.signal);
+      const stopped = stopReasonOf(options.signal);
       if (stopped) throw stopped;
       // A host's timeout can also cut off the body.
       if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
@@ -261,7 +262,7 @@ export class GatewayClient {
     try {
       return (await response.json()) as ClientRouteTypes[N]['response'];
     } catch (error) {
-      const stopped = stopReason(target.signal);
+      const stopped = stopReasonOf(target.signal);
       if (stopped) throw stopped;
       // A host's timeout can also cut off the body.
       if (isTimeout(error)) throw stoppedAnswering(this.baseUrl);
@@ -287,7 +288,7 @@ export class GatewayClient {
       response = await this.transport.fetch(this.baseUrl + API_PREFIX + path, init);
     } catch (error) {
       // Stopped by the user: the reason they stopped it, never "did not answer in time".
-      const stopped = stopReason(init.signal);
+      const stopped = stopReasonOf(init.signal);
       if (stopped) throw stopped;
       // The host's own account of the failure (e.g. its timeout) says more than "unreachable".
       if (error instanceof GatewayError) throw error;
@@ -313,12 +314,6 @@ function withSignInAgain(error: GatewayError, signInAgainFix: string | undefined
     ? `${signInAgainFix}; if you have no current token, ${error.fix}`
     : signInAgainFix;
   return new GatewayError(error.message, fix, error.code, error.status);
-}
-
-/** Why the caller's signal stopped a request (its reason, an Error), or undefined if it did not. */
-function stopReason(signal: AbortSignal | undefined): Error | undefined {
-  if (!signal?.aborted) return undefined;
-  return signal.reason instanceof Error ? signal.reason : new Error('the request was stopped');
 }
 
 /** Whether `error` is a fetch aborted by a timeout signal (AbortSignal.timeout) or an abort. */

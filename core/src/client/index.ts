@@ -5,6 +5,7 @@ export * from './download-progress.js';
 export * from './gateway-error.js';
 export * from './url.js';
 export * from './routes.js';
+export * from './stop-reason.js';
 export * from './gateway-client.js';
 export * from './duckdb-lockdown.js';
 export * from './result-cells.js';

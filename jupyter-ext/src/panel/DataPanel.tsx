@@ -1,18 +1,25 @@
 import * as React from 'react';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import { privetIcon } from '../icons.js';
 import { DataPanelApp, type DataPanelAppProps } from './DataPanelApp.js';
+import { PollingWidget } from './PollingWidget.js';
 
 /** Options of the data panel widget; `gatewayUrl` may change when the settings do. */
-export type DataPanelOptions = DataPanelAppProps;
+export type DataPanelOptions = Omit<DataPanelAppProps, 'tick'>;
 
-/** The left-sidebar Privet data panel (a ReactWidget around DataPanelApp). */
-export class DataPanel extends ReactWidget {
+/** How often the panel lists the views again while it is shown. */
+export const VIEWS_REFRESH_MS = 60_000;
+
+/**
+ * The left-sidebar Privet data panel (a ReactWidget around DataPanelApp). It follows the gateway
+ * as a JupyterLab panel does: the views are listed again each time the panel is shown and every
+ * VIEWS_REFRESH_MS while it stays shown, never while it is hidden or after it is disposed.
+ */
+export class DataPanel extends PollingWidget {
   private options: DataPanelOptions;
 
   /** Creates the panel with the sidebar id `privet-data-panel`. */
   constructor(options: DataPanelOptions) {
-    super();
+    super(VIEWS_REFRESH_MS);
     this.options = options;
     this.id = 'privet-data-panel';
     this.addClass('jp-Privet-dataPanel');
@@ -27,6 +34,6 @@ export class DataPanel extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    return <DataPanelApp {...this.options} />;
+    return <DataPanelApp {...this.options} tick={this.tick} />;
   }
 }

@@ -38,6 +38,8 @@ export interface DataPanelAppProps {
   onOpenFidelity?: (loaded: LoadedFidelity) => void;
   /** JupyterLab's editor services, for the SQL boxes (absent: plain textareas). */
   editors?: IEditorServices | null;
+  /** Grows on every poll of the panel's widget (while shown): the views are listed again. */
+  tick?: number;
 }
 
 /** The views' names and column names, for completion in the SQL boxes. */
@@ -68,8 +70,10 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const sqlRun = useSqlRun([signedIn, experiment?.id ?? null]);
   const [viewsVersion, setViewsVersion] = React.useState(0);
   const [announced, setAnnounced] = React.useState('');
-  const [viewsLoad, reloadViews] = useViews(signedIn, viewsVersion);
+  const [viewsLoad, reloadViews, adoptViews] = useViews(signedIn, viewsVersion, props.tick);
   const views = loadedOr(viewsLoad, NO_VIEWS);
+  // The sign-in the SQL box was filled in for: a later list never refills a box the user emptied.
+  const filledFor = React.useRef<SignedIn | null>(null);
 
   // The panel's first two children are the same in both branches, so this region survives
   // sign-in and a screen reader hears how a Retry of the kept sign-in ended.
@@ -80,8 +84,10 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   );
   React.useEffect(() => {
     const first = views.find((v) => hasRows(v) && v.name.endsWith('_masked'));
-    if (first) setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
-  }, [views]);
+    if (!first || !signedIn || filledFor.current === signedIn) return;
+    filledFor.current = signedIn;
+    setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
+  }, [views, signedIn]);
 
   if (!signedIn) {
     return (
@@ -105,10 +111,12 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     );
   }
 
-  // Only the newest run is shown; a Preview while one runs supersedes it.
+  // Only the newest run is shown; a Preview while one runs supersedes it. A newer list of views
+  // the run got from the gateway replaces the cards (for this sign-in only).
+  const onFreshViews = (fresh: readonly ViewSummary[]): void => adoptViews([...fresh]);
   const run = (text: string): void =>
     sqlRun.run((progress, signal) =>
-      runSql(engine, signedIn.client, views, experiment, text, progress, signal),
+      runSql(engine, signedIn.client, views, experiment, text, progress, signal, onFreshViews),
     );
   const preview = (view: ViewSummary): void => {
     const text = `SELECT * FROM ${quoteIdent(view.name)} LIMIT 100`;

@@ -1,5 +1,6 @@
 /**
- * The data panel's list of views: loaded after sign-in and after each publish, with "Loading
+ * The data panel's list of views: loaded after sign-in, after each publish and on each tick of the
+ * panel's poll (while it is shown), and replaced by a newer list a query fetched, with "Loading
  * views…", an empty list that says what to do, and a failure with Retry (LoadStatus). A refresh
  * that fails keeps the views shown (and the cards as the user left them) with a StaleNotice above
  * them, until a refresh works; a failed first load still shows the error with Retry.
@@ -10,24 +11,39 @@ import type { SignedIn } from '../session.js';
 import { LoadStatus } from './LoadStatus.js';
 import { RetryButton } from './RetryButton.js';
 import { StaleNotice } from './StaleNotice.js';
-import { refreshErrorOf, useGatewayLoad, type ShownLoad } from './useGatewayLoad.js';
+import {
+  refreshErrorOf,
+  useAdoptingLoad,
+  type AdoptingLoad,
+  type ShownLoad,
+} from './useGatewayLoad.js';
 
 /** What the panel says when the gateway lists no view. */
 export const NO_VIEWS_TEXT =
   'No views are approved for you yet. Ask your data steward to add a view to the policy and publish it, then choose Refresh views.';
 
+/** True when two lists of views are the same in every field (the cards would show the same). */
+export function sameViews(shown: readonly ViewSummary[], fresh: readonly ViewSummary[]): boolean {
+  return shown === fresh || JSON.stringify(shown) === JSON.stringify(fresh);
+}
+
 /**
  * Loads the views of `signedIn` on sign-in ("Loading views…" from the first render), again on
- * every change of `version` (after a publish: the list shown stays until the new one is in, and
- * after a failed reload too, with its error as `refreshError`) and on the returned retry. Another
- * sign-in (user or gateway) never shows the former one's views.
+ * every change of `version` (after a publish) or `tick` (the panel's poll): the list shown stays
+ * until the new one is in, and after a failed reload too, with its error as `refreshError`; an
+ * unchanged list keeps the very array shown. Also on the returned retry, and the returned adopt
+ * shows a list fetched elsewhere. Another sign-in (user or gateway) never shows the former one's.
  */
 export function useViews(
   signedIn: SignedIn | null,
   version: number,
-): [ShownLoad<ViewSummary[]>, () => void] {
+  tick = 0,
+): AdoptingLoad<ViewSummary[]> {
   const fetch = signedIn ? async () => (await signedIn.client.listViews()).views : null;
-  return useGatewayLoad(fetch, [signedIn], [version], { keepOnFailedRefresh: true });
+  return useAdoptingLoad(fetch, [signedIn], [version, tick], {
+    keepOnFailedRefresh: true,
+    same: sameViews,
+  });
 }
 
 /** Props of the view list. */

@@ -3,7 +3,7 @@
  * the ones not loaded yet from the gateway as Arrow IPC, then executes. Only published masked and
  * synthetic views can be loaded; dp views have no rows on the browser side by design.
  */
-import { QueryStoppedError, downloadProgress } from '@privet/core/client/index';
+import { QueryStoppedError, downloadProgress, stopReasonOf } from '@privet/core/client/index';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { GatewayClient } from '../client.js';
 import type { QueryResult, SqlEngine } from '../engine.js';
@@ -13,7 +13,14 @@ import { hasRows } from './ViewCard.js';
 /** Progress messages shown while a query runs. */
 export type Progress = (status: string) => void;
 
-/** Loads the views `sql` needs into the engine, then runs it; `signal` stops either (Stop, Esc). */
+/** Given the gateway's list of views when it differs from the one the run was given. */
+export type FreshViews = (views: readonly ViewSummary[]) => void;
+
+/**
+ * Loads the views `sql` needs into the engine, then runs it; `signal` stops either (Stop, Esc).
+ * When the run asked the gateway for its views and they differ from `views` (a view published,
+ * re-published or withdrawn since), `onFreshViews` gets the new list, so the panel can show it.
+ */
 export async function runSql(
   engine: SqlEngine,
   client: GatewayClient,
@@ -22,6 +29,7 @@ export async function runSql(
   sql: string,
   progress: Progress,
   signal?: AbortSignal,
+  onFreshViews?: FreshViews,
 ): Promise<QueryResult> {
   if (sql.trim() === '') throw new Error('the query is empty. Fix: type a SELECT statement.');
   if (!engine.isStarted) progress('Starting the in-browser SQL engine (first use)…');
@@ -30,6 +38,7 @@ export async function runSql(
   await engine.enterScope(scope.client, scope.experiment);
   const tables = new Set((await engine.tablesIn(sql)).map((t) => t.toLowerCase()));
   const listed = await currentViews(client, views, tables, engine.loadedViews, signal);
+  if (listed !== views && !sameViewVersions(listed, views)) onFreshViews?.(listed);
   for (const name of tables) {
     if (engine.loadedViews.has(name) && !listed.some((v) => v.name === name)) {
       throw new Error(
@@ -62,7 +71,7 @@ export async function runSql(
       ...(signal ? { signal } : {}),
     });
     // Stopped while it downloaded: nothing is loaded.
-    if (signal?.aborted) throw stopReason(signal);
+    throwIfStopped(signal);
     await engine.loadView(view.name, ipc, version, scope);
   }
   progress('Running…');
@@ -86,14 +95,28 @@ async function currentViews(
   try {
     return (await client.listViews()).views;
   } catch {
-    if (signal?.aborted) throw stopReason(signal);
+    throwIfStopped(signal);
     return shown;
   }
 }
 
-/** Why `signal` stopped the run (the panel aborts with a QueryStoppedError). */
-function stopReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new QueryStoppedError();
+/** Throws why `signal` stopped the run, if it did (the panel aborts with a QueryStoppedError). */
+function throwIfStopped(signal: AbortSignal | undefined): void {
+  const stopped = stopReasonOf(signal, () => new QueryStoppedError());
+  if (stopped) throw stopped;
+}
+
+/**
+ * True when two lists name the same views, in the same order, at the same published version and
+ * publication time (what the cards show of a publication and what decides a reload of its rows).
+ */
+export function sameViewVersions(a: readonly ViewSummary[], b: readonly ViewSummary[]): boolean {
+  return a.length === b.length && a.every((view, i) => versionKey(view) === versionKey(b[i]));
+}
+
+/** A view's name, published version and publication time, as one comparable string. */
+function versionKey(view: ViewSummary | undefined): string {
+  return view ? JSON.stringify([view.name, viewVersion(view), view.manifest?.publishedAt]) : '';
 }
 
 /** The published version of a view: its Parquet file's hash (publication time as a fallback). */

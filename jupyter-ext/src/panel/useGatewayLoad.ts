@@ -4,7 +4,9 @@
  * an effect starts), the error until Retry, then "Retrying…" instead of the stale error, and a
  * late answer for a former user or experiment dropped. With `keepOnFailedRefresh`, a refresh that
  * fails after a load that worked keeps the value shown (and what the user did in it) and gives the
- * error beside it as `refreshError`, until a refresh works. The slot functions are apart from
+ * error beside it as `refreshError`, until a refresh works. With `same`, a refresh that brings
+ * what is shown already keeps the very value (no re-render, no effect on it runs again). A value
+ * fetched elsewhere (e.g. by a query) can be adopted in place. The slot functions are apart from
  * React so they are tested in Node.
  */
 import * as React from 'react';
@@ -21,13 +23,18 @@ export interface LoadSlot<T> {
 }
 
 /** Options of useGatewayLoad. */
-export interface GatewayLoadOptions {
+export interface GatewayLoadOptions<T = unknown> {
   /**
    * Keep the value shown when a refresh of the same identity fails (the error in `refreshError`)
    * instead of replacing it by the error; only for callers that show `refreshError`.
    */
   keepOnFailedRefresh?: boolean;
+  /** True when a refreshed value shows the same as the one shown (which is then kept as is). */
+  same?: (shown: T, fresh: T) => boolean;
 }
+
+/** What useAdoptingLoad gives: the Load to show, a retry, and `adopt` for a value got elsewhere. */
+export type AdoptingLoad<T> = [ShownLoad<T>, () => void, (value: T) => void];
 
 /** True when two identities name the same thing (the same values, in order). */
 export function sameIdentity(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -46,19 +53,36 @@ export function refreshErrorOf<T>(load: ShownLoad<T>): ErrorInfo | undefined {
 
 /**
  * The slot once an answer (`load`) for `identity` is in. With `keep`, a failure after a value of
- * the same identity keeps that value with the error as `refreshError`; a success clears it.
+ * the same identity keeps that value with the error as `refreshError`; a success clears it. With
+ * `same`, a success that shows what is shown keeps the shown value (the very slot when nothing
+ * else changes, so React does not render again).
  */
 export function settledSlot<T>(
   slot: LoadSlot<T> | null,
   identity: readonly unknown[],
   load: Load<T>,
   keep: boolean,
+  same?: (shown: T, fresh: T) => boolean,
 ): LoadSlot<T> {
   const kept = slot && sameIdentity(slot.of, identity) ? slot.load : null;
   if (keep && load.state === 'failed' && kept?.state === 'ready') {
     return { of: identity, load: { state: 'ready', value: kept.value, refreshError: load.error } };
   }
+  if (same && load.state === 'ready' && kept?.state === 'ready' && same(kept.value, load.value)) {
+    const unchanged = kept.refreshError === undefined && kept.refreshing !== true;
+    return unchanged && slot ? slot : { of: identity, load: { state: 'ready', value: kept.value } };
+  }
   return { of: identity, load };
+}
+
+/** The slot once `value`, got elsewhere for `identity`, is adopted (none for another identity). */
+export function adoptedSlot<T>(
+  slot: LoadSlot<T> | null,
+  identity: readonly unknown[],
+  value: T,
+): LoadSlot<T> | null {
+  if (!slot || !sameIdentity(slot.of, identity)) return slot;
+  return { of: identity, load: { state: 'ready', value } };
 }
 
 /** The slot once a retry starts: a failure shows "Retrying…", a list shows it is refreshing. */
@@ -79,19 +103,35 @@ export function useGatewayLoad<T>(
   fetch: (() => Promise<T>) | null,
   identity: readonly unknown[],
   refreshes: readonly unknown[] = [],
-  options: GatewayLoadOptions = {},
+  options: GatewayLoadOptions<T> = {},
 ): [ShownLoad<T>, () => void] {
+  const [load, retry] = useAdoptingLoad(fetch, identity, refreshes, options);
+  return [load, retry];
+}
+
+/**
+ * useGatewayLoad, and `adopt`: shows a value got elsewhere (e.g. by a query) for the identity of
+ * the render that gave it, as if a refresh had brought it (dropped once the identity changed).
+ */
+export function useAdoptingLoad<T>(
+  fetch: (() => Promise<T>) | null,
+  identity: readonly unknown[],
+  refreshes: readonly unknown[] = [],
+  options: GatewayLoadOptions<T> = {},
+): AdoptingLoad<T> {
   const [slot, setSlot] = React.useState<LoadSlot<T> | null>(null);
   const [retries, setRetries] = React.useState(0);
   const latest = React.useRef(fetch);
   latest.current = fetch;
   const keep = options.keepOnFailedRefresh === true;
+  const same = React.useRef(options.same);
+  same.current = options.same;
   React.useEffect(() => {
     const run = latest.current;
     if (!run) return;
     let live = true;
     const settle = (load: Load<T>): void => {
-      if (live) setSlot((slot) => settledSlot(slot, identity, load, keep));
+      if (live) setSlot((slot) => settledSlot(slot, identity, load, keep, same.current));
     };
     run().then(
       (value) => settle({ state: 'ready', value }),
@@ -106,5 +146,6 @@ export function useGatewayLoad<T>(
     setSlot(retryingSlot);
     setRetries((n) => n + 1);
   }, []);
-  return [shownLoad(slot, identity), retry];
+  const adopt = (value: T): void => setSlot((slot) => adoptedSlot(slot, identity, value));
+  return [shownLoad(slot, identity), retry, adopt];
 }

@@ -1,0 +1,430 @@
+/**
+ * The data panel's view cards stay current without "Refresh views" (jupyter-ext
+ * panel/DataPanelApp.tsx, panel/ViewList.tsx, panel/runSql.ts, panel/DataPanel.tsx): a query that
+ * fetched a newer list from the gateway (a view re-published since) shows it in the cards, with no
+ * further gateway call; the panel lists its views again each time it is shown and every
+ * VIEWS_REFRESH_MS while shown (never while hidden or once disposed); such a refresh updates the
+ * cards in place (no "Loading views…", the typed SQL and a running query untouched), and one that
+ * fails keeps the cards with a note that they may be out of date. The panel is rendered with
+ * react-dom's client renderer on the fake DOM (react-fake-dom.ts); the widget's timer is Node's
+ * mock timer, so nothing waits on real time.
+ */
+import assert from 'node:assert/strict';
+import { register } from 'node:module';
+import { describe, mock, test } from 'node:test';
+import * as React from 'react';
+import { Signal } from '@lumino/signaling';
+import { load } from './render.js';
+
+import {
+  createRoot,
+  dispatch,
+  document,
+  find,
+  findAll,
+  FakeElement,
+  button,
+  shown,
+  type Component,
+} from './react-fake-dom.js';
+
+// The widget needs more of @jupyterlab/ui-components than fixtures/ui-components.ts gives (a
+// ReactWidget with Lumino's show/hide hooks and update, and LabIcon): this hook, registered after
+// render.ts's, runs first and gives a module with those on top of the fixture's components.
+const FIXTURE = new URL('./fixtures/ui-components.ts', import.meta.url).href;
+const WIDGET_STUB = `export * from ${JSON.stringify(FIXTURE)};
+export class ReactWidget {
+  constructor() { this.id = ''; this.title = {}; this.updates = 0; this.disposed = false; }
+  addClass() {}
+  update() { this.updates += 1; }
+  onAfterShow() {}
+  onAfterHide() {}
+  dispose() { this.disposed = true; }
+}
+export class LabIcon {
+  constructor(options) { this.name = options.name; }
+}`;
+const STUB_URL = `data:text/javascript,${encodeURIComponent(WIDGET_STUB)}`;
+const HOOKS = `export async function resolve(specifier, context, next) {
+  if (specifier === '@jupyterlab/ui-components') return { url: ${JSON.stringify(STUB_URL)}, shortCircuit: true };
+  return next(specifier, context);
+}`;
+register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
+
+const { DataPanelApp } = await load<{ DataPanelApp: Component }>('panel/DataPanelApp.tsx');
+/** The data panel widget as far as the test drives it (Lumino calls the hooks in JupyterLab). */
+interface PanelWidget {
+  readonly updates: number;
+  render(): React.ReactElement;
+  onAfterShow(msg: unknown): void;
+  onAfterHide(msg: unknown): void;
+  dispose(): void;
+}
+const { DataPanel, VIEWS_REFRESH_MS } = await load<{
+  DataPanel: new (options: object) => PanelWidget;
+  VIEWS_REFRESH_MS: number;
+}>('panel/DataPanel.tsx');
+/** The selection shared by the data panel and the budget sidebar (experiment.ts). */
+interface Context {
+  readonly selected: { id: string } | null;
+  select(experiment: object | null): void;
+}
+const { ExperimentContext } = await load<{ ExperimentContext: new () => Context }>('experiment.ts');
+/** A slot of useGatewayLoad (useGatewayLoad.ts). */
+interface Slot {
+  of: readonly unknown[];
+  load: { state: string; value?: unknown; refreshError?: unknown };
+}
+const slots = await load<{
+  settledSlot(
+    slot: Slot | null,
+    of: readonly unknown[],
+    load: object,
+    keep: boolean,
+    same?: (a: never, b: never) => boolean,
+  ): Slot;
+  adoptedSlot(slot: Slot | null, of: readonly unknown[], value: unknown): Slot | null;
+}>('panel/useGatewayLoad.ts');
+const { sameViews } = await load<{ sameViews(a: object[], b: object[]): boolean }>(
+  'panel/ViewList.tsx',
+);
+const { sameViewVersions } = await load<{
+  sameViewVersions(a: object[], b: object[]): boolean;
+}>('panel/runSql.ts');
+
+const alpha = { id: 'exp-alpha', title: 'Alpha study', state: 'running', views: ['people_masked'] };
+
+/** A published masked view whose Parquet file has the hash `hash` (the card shows 12 digits). */
+const view = (name: string, hash: string, publishedAt: string) => ({
+  name,
+  tier: 'masked',
+  source: 'people',
+  published: true,
+  columns: [],
+  manifest: {
+    view: name,
+    tier: 'masked',
+    source: 'people',
+    sourceHash: 'source000000hash',
+    policyHash: 'policy000000hash',
+    parquetHash: hash,
+    publishedAt,
+    rows: 10,
+    rowsSuppressed: 0,
+    columns: [],
+  },
+});
+const V1 = 'v1v1v1v1v1v1-first';
+const V2 = 'v2v2v2v2v2v2-second';
+/** The gateway's list: people_masked at version `hash`, visits_masked as it always was. */
+const listOf = (hash: string) => ({
+  views: [
+    view('people_masked', hash, hash === V1 ? '2024-05-01T10:00:00Z' : '2024-05-02T10:00:00Z'),
+    view('visits_masked', 'visits000000hash', '2024-05-01T10:00:00Z'),
+  ],
+});
+
+/** One answer of the fake gateway to GET /views. */
+type Answer = () => Promise<unknown>;
+/** The list with people_masked at version `hash`. */
+const listed =
+  (hash: string): Answer =>
+  () =>
+    Promise.resolve(listOf(hash));
+/** The gateway down: its error with the fix (as GatewayError carries one). */
+const down: Answer = () =>
+  Promise.reject(
+    Object.assign(new Error('could not reach the Privet gateway at http://gw'), {
+      fix: 'start the gateway (npm start)',
+    }),
+  );
+
+/** A signed-in analyst whose view lists come from `answers`, in order; `calls` counts them. */
+function analyst(answers: Answer[]) {
+  const gateway = { calls: 0 };
+  const client = {
+    listExperiments: () => Promise.resolve({ experiments: [alpha] }),
+    listViews: () => {
+      gateway.calls += 1;
+      return (answers.shift() ?? (() => Promise.reject(new Error('an unexpected call'))))();
+    },
+  };
+  const signedIn = { token: 'pvt_ana', user: { user: 'ana', name: 'Ana', roles: ['analyst'] } };
+  return { signedIn: { ...signedIn, client }, gateway };
+}
+
+/** A session as the panel reads it, signed in as `signedIn`. */
+const sessionOf = (signedIn: object) => ({
+  signedIn,
+  changed: new Signal<object, unknown>({}),
+  restoreProblem: null,
+  restoreProblemChanged: new Signal<object, unknown>({}),
+});
+
+/** One query sent to the fake engine, answered when the test says. */
+interface Pending {
+  sql: string;
+  signal: AbortSignal | undefined;
+  answer(result: object): void;
+}
+/** An SQL engine that has every view loaded already; its queries wait for the test. */
+function fakeEngine() {
+  const queries: Pending[] = [];
+  const engine = {
+    isStarted: true,
+    loadedViews: new Set<string>(['people_masked']),
+    enterScope: () => Promise.resolve(),
+    // The tables a statement reads, as DuckDB's parser would find them in these simple ones.
+    tablesIn: (sql: string) =>
+      Promise.resolve([...sql.matchAll(/FROM\s+"?(\w+)"?/gi)].map((m) => m[1]!)),
+    hasView: () => true,
+    loadView: () => Promise.resolve(),
+    query: (sql: string, signal?: AbortSignal) =>
+      new Promise<object>((resolve) => queries.push({ sql, signal, answer: resolve })),
+  };
+  return { engine, queries };
+}
+
+/** Lets the work under way (gateway answers, runSql's awaits) come in until `done`, or gives up. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 100 && !done(); turn += 1) {
+    await React.act(() => new Promise<void>((resolve) => setTimeout(resolve, 1)));
+  }
+  assert.ok(done(), `waited for ${what}`);
+}
+
+/** Asserts `now` are the very elements of `before` (updated in place, not drawn anew). */
+function assertSameCards(now: FakeElement[], before: FakeElement[], message?: string): void {
+  assert.equal(now.length, before.length, message);
+  now.forEach((card, i) => assert.equal(card, before[i], message));
+}
+
+/** What the tests look at in a rendered panel (`container`). */
+function screen(container: FakeElement) {
+  const text = () => shown(container);
+  const card = (name: string) => find(container, (e) => e.getAttribute('data-view') === name);
+  return {
+    text,
+    card,
+    cards: () => findAll(container, (e) => e.getAttribute('data-view') !== null),
+    /** True when people_masked's card shows the Parquet hash `hash`. */
+    shows: (hash: string) => shown(card('people_masked')).includes(hash.slice(0, 12)),
+    sqlBox: () => find(container, (e) => e.tagName === 'TEXTAREA'),
+    status: () => shown(find(container, (e) => e.getAttribute('class') === 'jp-Privet-status')),
+    stale: () => /Could not refresh the views/.test(text()),
+  };
+}
+
+/** The data panel app rendered for an analyst with `answers`; `tick` re-renders it at a tick. */
+async function panel(answers: Answer[]) {
+  const container = new FakeElement('div', document);
+  const root = createRoot(container);
+  const { signedIn, gateway } = analyst(answers);
+  const context = new ExperimentContext();
+  const { engine, queries } = fakeEngine();
+  const noop = (): Promise<void> => Promise.resolve();
+  const props = { session: sessionOf(signedIn), engine, gatewayUrl: 'http://gw', context };
+  const draw = (tick: number) =>
+    React.act(async () =>
+      root.render(
+        React.createElement(DataPanelApp, {
+          ...props,
+          onUseInNotebook: noop,
+          onRelease: noop,
+          tick,
+        }),
+      ),
+    );
+  await draw(0);
+  const s = screen(container);
+  await until(() => /people_masked/.test(s.text()) && s.sqlBox().value !== '', 'the views');
+  await React.act(async () => context.select(alpha));
+  return {
+    ...s,
+    gateway,
+    queries,
+    tick: draw,
+    /** Clicks Run and waits for the query to reach the engine. */
+    clickRun: async () => {
+      const sent = queries.length;
+      await React.act(async () => dispatch(button(container, 'Run'), 'click'));
+      await until(() => queries.length > sent, 'the query');
+    },
+    /** Types `sql` into the SQL box (as an input event). */
+    type: (sql: string) =>
+      React.act(async () => {
+        const box = s.sqlBox();
+        box.value = sql;
+        dispatch(box, 'input');
+      }),
+    unmount: () => React.act(async () => root.unmount()),
+  };
+}
+
+describe('a query that fetched a newer list of views shows it in the cards', () => {
+  test('a view re-published since the panel listed it: its card shows the new version', async () => {
+    const p = await panel([listed(V1), listed(V2), listed(V2)]);
+    const before = p.cards();
+    assert.ok(p.shows(V1));
+    await p.clickRun(); // SELECT * FROM people_masked LIMIT 20: the run asks for the views
+    assert.equal(p.queries[0]!.sql, 'SELECT * FROM people_masked LIMIT 20');
+    await until(() => p.shows(V2), 'the card of the new version');
+    assert.equal(p.gateway.calls, 2, 'the list the query fetched, not one more call');
+    assertSameCards(p.cards(), before, 'the same cards, updated in place');
+    assert.equal(p.status(), 'Running…', 'the query runs on');
+    p.queries[0]!.answer({
+      columns: [],
+      rows: [],
+      totalRows: 0,
+      countStopped: false,
+      elapsedMs: 1,
+    });
+    await until(() => p.status() === '', 'the first run to end');
+
+    await p.clickRun(); // the same list again: nothing to adopt
+    assert.equal(p.gateway.calls, 3, 'only the run\u2019s own call');
+    assert.ok(p.shows(V2));
+    assertSameCards(p.cards(), before);
+    assert.equal(p.stale(), false);
+    await p.unmount();
+  });
+});
+
+describe('the panel lists its views again on its own', () => {
+  test('a tick updates the cards in place: no Loading, typed SQL and the run untouched', async () => {
+    const p = await panel([listed(V1), listed(V2)]);
+    const before = p.cards();
+    const box = p.sqlBox();
+    await p.type('SELECT 42');
+    await p.clickRun(); // names no view: the run does not list them
+    assert.equal(p.gateway.calls, 1);
+
+    await p.tick(1);
+    assert.doesNotMatch(p.text(), /Loading views/, 'the cards stay while the list is fetched');
+    assertSameCards(p.cards(), before);
+    await until(() => p.shows(V2), 'the refreshed card');
+    assert.equal(p.gateway.calls, 2);
+    assertSameCards(p.cards(), before, 'the same cards, updated in place');
+    assert.equal(p.sqlBox(), box, 'the same SQL box');
+    assert.equal(p.sqlBox().value, 'SELECT 42', 'the typed SQL stays');
+    assert.equal(p.status(), 'Running…', 'the run goes on');
+    assert.equal(p.queries[0]!.signal?.aborted, false, 'and is not stopped');
+    await p.unmount();
+  });
+
+  test('a refresh that fails keeps the cards with a note; the next one that works clears it', async () => {
+    const p = await panel([listed(V1), down, listed(V2)]);
+    const before = p.cards();
+    await p.tick(1);
+    await until(p.stale, 'the note of the failed refresh');
+    assert.match(p.text(), /start the gateway \(npm start\)/, 'how to fix it');
+    assert.doesNotMatch(p.text(), /Loading views/);
+    assertSameCards(p.cards(), before, 'the cards stay');
+    assert.ok(p.shows(V1));
+
+    await p.tick(2);
+    await until(() => !p.stale(), 'the note to go');
+    assert.ok(p.shows(V2));
+    assertSameCards(p.cards(), before);
+    await p.unmount();
+  });
+
+  test('a newer list never refills an SQL box the user emptied', async () => {
+    const p = await panel([listed(V1), listed(V2)]);
+    await p.type('');
+    await p.tick(1);
+    await until(() => p.shows(V2), 'the refreshed card');
+    assert.equal(p.sqlBox().value, '');
+    await p.unmount();
+  });
+});
+
+describe('the data panel widget polls while shown', () => {
+  test('shown: lists at once and every VIEWS_REFRESH_MS; hidden or disposed: never', async () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const container = new FakeElement('div', document);
+      const root = createRoot(container);
+      const { signedIn, gateway } = analyst([listed(V1), listed(V1), listed(V2), listed(V2)]);
+      const { engine } = fakeEngine();
+      const noop = (): Promise<void> => Promise.resolve();
+      const widget = new DataPanel({
+        session: sessionOf(signedIn),
+        engine,
+        gatewayUrl: 'http://gw',
+        context: new ExperimentContext(),
+        onUseInNotebook: noop,
+        onRelease: noop,
+      });
+      /** Renders the widget again, as its update request does in JupyterLab. */
+      const draw = () => React.act(async () => root.render(widget.render()));
+      const s = screen(container);
+      await draw();
+      await until(() => /people_masked/.test(s.text()), 'the views');
+      assert.equal(gateway.calls, 1);
+
+      widget.onAfterShow({ type: 'after-show' });
+      assert.equal(widget.updates, 1, 'shown: an update at once');
+      await draw();
+      await until(() => gateway.calls === 2, 'the list on show');
+
+      mock.timers.tick(VIEWS_REFRESH_MS);
+      assert.equal(widget.updates, 2, 'one update per interval while shown');
+      await draw();
+      await until(() => gateway.calls === 3 && s.shows(V2), 'the list of the poll');
+
+      widget.onAfterHide({ type: 'after-hide' });
+      mock.timers.tick(VIEWS_REFRESH_MS * 3);
+      assert.equal(widget.updates, 2, 'no update while hidden');
+
+      widget.onAfterShow({ type: 'after-show' }); // shown again
+      await draw();
+      await until(() => gateway.calls === 4, 'the list on showing again');
+
+      widget.dispose();
+      mock.timers.tick(VIEWS_REFRESH_MS * 3);
+      assert.equal(widget.updates, 3, 'none after disposal');
+      await React.act(async () => root.unmount());
+    } finally {
+      mock.timers.reset();
+    }
+  });
+});
+
+describe('what counts as a new list', () => {
+  const ana = { user: 'ana' };
+  const shownSlot = (): Slot => ({ of: [ana], load: { state: 'ready', value: listOf(V1).views } });
+
+  test('an unchanged list keeps the very slot (no re-render); a changed one replaces it', () => {
+    const slot = shownSlot();
+    const same = { state: 'ready', value: listOf(V1).views };
+    assert.equal(slots.settledSlot(slot, [ana], same, true, sameViews), slot);
+    const newer = { state: 'ready', value: listOf(V2).views };
+    assert.equal(slots.settledSlot(slot, [ana], newer, true, sameViews).load, newer);
+    // After a failed refresh the same list clears the note but keeps the very array shown.
+    const stale = { ...slot, load: { ...slot.load, refreshError: { message: 'down' } } };
+    const cleared = slots.settledSlot(stale, [ana], same, true, sameViews);
+    assert.deepEqual(cleared.load, { state: 'ready', value: slot.load.value });
+    assert.equal(cleared.load.value, slot.load.value);
+  });
+
+  test('a list a query fetched is adopted for its own sign-in only', () => {
+    const slot = shownSlot();
+    const fresh = listOf(V2).views;
+    assert.deepEqual(slots.adoptedSlot(slot, [ana], fresh), {
+      of: [ana],
+      load: { state: 'ready', value: fresh },
+    });
+    assert.equal(slots.adoptedSlot(slot, [{ user: 'ana' }], fresh), slot, 'another sign-in');
+    assert.equal(slots.adoptedSlot(null, [ana], fresh), null, 'signed out meanwhile');
+  });
+
+  test('a query adopts a list that differs by a view, its version or its publication time', () => {
+    const list = listOf(V1).views;
+    assert.equal(sameViewVersions(list, listOf(V1).views), true);
+    assert.equal(sameViewVersions(list, listOf(V2).views), false, 're-published');
+    assert.equal(sameViewVersions(list, list.slice(1)), false, 'withdrawn');
+    const republished = [{ ...list[0]!, manifest: { ...list[0]!.manifest, publishedAt: 'later' } }];
+    assert.equal(sameViewVersions(list.slice(0, 1), republished), false, 'same data, new time');
+  });
+});
