@@ -2,6 +2,7 @@
  * DP queries and the budget sidebar in a real JupyterLab against a real gateway: alice dry-runs a
  * query on patients_dp (nothing spent), sees a refusal and an unaffordable price inline, runs it,
  * and the release renders in the notebook while the ε gauge follows GET /experiments/:id/budget.
+ * Stop (and Esc in the SQL box) ends a dry run or run still waiting for the gateway.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,5 +167,62 @@ test.describe('Privet DP queries and budget', () => {
         .releaseId,
     ).toBe(releaseId);
     expect(String(output?.data?.['text/plain'])).toContain(`Privet DP release ${releaseId}`);
+  });
+  test('Stop (or Esc in the SQL box) ends a DP request waiting for the gateway; a stopped run is not charged', async ({
+    page,
+  }) => {
+    await openLab(page);
+    await openPanel(page);
+    await widenSidebar(page, 220);
+    await signIn(page, env.tokens.alice!);
+    const panel = page.locator('#privet-data-panel');
+    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+    const dp = panel.locator('.jp-Privet-dp');
+    const sql = dp.getByLabel('DP SQL query');
+    const status = dp.locator('.jp-Privet-status');
+    const stop = dp.getByRole('button', { name: 'Stop' });
+    // The gateway's answers are held until the test lets them through (or the page stops them).
+    let held: (() => void)[] = [];
+    let holding = true;
+    await page.route('**/api/v1/dp/query', async (route) => {
+      if (holding) await new Promise<void>((resolve) => held.push(resolve));
+      await route.continue().catch(() => undefined); // a request the page stopped cannot go on
+    });
+    const letThrough = (): void => {
+      for (const go of held) go();
+      held = [];
+    };
+
+    await sql.fill(SQL);
+    await dp.getByLabel('epsilon').fill('0.25');
+    // Esc in JupyterLab's editor stops a dry run that waits.
+    await sql.press('Control+Enter');
+    await expect(status).toHaveText('Pricing…');
+    await expect(stop).toBeVisible();
+    await sql.press('Escape');
+    await expect(status).toHaveText('Stopped: a dry run spends nothing.');
+    await expect(stop).toHaveCount(0);
+    await expect(panel.locator('[role="alert"]')).toHaveCount(0);
+    letThrough();
+
+    // Priced for real, then a run stopped with the Stop button before the gateway saw it.
+    holding = false;
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    await expect(panel.locator('.jp-Privet-dryRunCost')).toContainText('ε = 0.25');
+    const before = await spentText();
+    holding = true;
+    const run = dp.getByRole('button', { name: 'Run', exact: true });
+    await run.click();
+    await expect(status).toHaveText('Running (spends budget)…');
+    await stop.click();
+    await expect(status).toHaveText(
+      'Stopped: the gateway refunds a run it had not answered yet; the budget shows what was spent.',
+    );
+    await expect(run).toBeEnabled();
+    await page.screenshot({ path: `${SHOTS}/dp-run-stopped.png` });
+    letThrough();
+    expect(await spentText()).toBe(before);
+    await expect(dp.locator('.jp-Privet-released')).toHaveCount(0);
+    await page.unroute('**/api/v1/dp/query');
   });
 });
