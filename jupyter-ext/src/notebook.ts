@@ -1,12 +1,14 @@
 /**
  * "Use in notebook": inserts a code cell that loads a view into the kernel with pandas from the
- * gateway's Parquet URL. Why the environment variable: the token must never be written into a
- * notebook, so it reaches the kernel by a silent execution (store_history off, no output, not a
- * cell), and the inserted cell reads it from os.environ. The cell prints a summary rather than
- * rows: rows of a masked view are row-level data, which the output gate holds for review. Why
- * kernel-token.ts: a kernel given the token gets the new one after every sign-in (and loses it on
- * sign-out), so a cell refused with an expired token works again once the user signs in again,
- * also after a page reload (followKernelTokens).
+ * gateway's Parquet URL. Why the cell only calls privet_jupyter.load_view (the Python side of this
+ * extension, privet_jupyter/views.py): a short cell the user can read, and the download, the token
+ * and the gateway's refusals handled in one place. Why the environment variable: the token must
+ * never be written into a notebook, so it reaches the kernel by a silent execution (store_history
+ * off, no output, not a cell), and load_view reads it from os.environ. The cell prints a summary
+ * rather than rows: rows of a masked view are row-level data, which the output gate holds for
+ * review. Why kernel-token.ts: a kernel given the token gets the new one after every sign-in (and
+ * loses it on sign-out), so a cell refused with an expired token works again once the user signs
+ * in again, also after a page reload (followKernelTokens).
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
@@ -36,43 +38,36 @@ export async function followKernelTokens(
   await kernelTokens.reattach(runningKernelsOf(app.serviceManager.kernels));
 }
 
-/** What a refused load (HTTP 401: token expired or unknown) tells the user to do. */
-const SIGN_IN_AGAIN_FIX =
-  "sign in again in the Privet panel, then re-run this cell (if it is refused again, click 'Use in notebook' on the view)";
-
 /** A Python identifier for a view name (view names are lower_snake_case already). */
 function pythonName(view: string): string {
   const name = view.replace(/[^A-Za-z0-9_]/g, '_');
   return /^[0-9]/.test(name) ? `v_${name}` : name;
 }
 
-/** The Python source of the cell that loads `view` (contains its URL, never the token). */
+/**
+ * What the cell says when its kernel's Python cannot import load_view: a kernel of another
+ * environment, or an older privet_jupyter ({_privet_error}: Python's ImportError, in the f-string).
+ */
+const NO_PACKAGE_MESSAGE =
+  "Privet: this kernel's Python cannot import load_view from the Privet JupyterLab package " +
+  "({_privet_error}). Fix: use the kernel of JupyterLab's own environment (Kernel > Change " +
+  'Kernel), or pip install the Privet JupyterLab package (./jupyter-ext of the Privet ' +
+  "repository) into this kernel's environment";
+
+/**
+ * The Python source of the cell that loads `view` (contains its URL, never the token). The
+ * loading itself (token from TOKEN_ENV, the gateway's refusals as errors with their fix) is
+ * privet_jupyter.load_view, installed with this extension (jupyter-ext/privet_jupyter/views.py).
+ */
 export function loadViewCode(view: string, parquetUrl: string): string {
   const variable = pythonName(view);
   return [
     `# Privet: load the approved view "${view}" from the gateway (token from ${TOKEN_ENV}).`,
-    'import io, json, os, urllib.error, urllib.request',
-    'import pandas as pd',
-    '',
-    `if not os.environ.get(${JSON.stringify(TOKEN_ENV)}):`,
-    '    raise RuntimeError("Privet: this kernel has no gateway token (you signed out of Privet, switched gateways, or restarted the kernel). Fix: sign in to Privet in the JupyterLab Privet panel, then click \'Use in notebook\' on the view.")',
-    `_privet_request = urllib.request.Request(${JSON.stringify(parquetUrl)}, headers={"Authorization": "Bearer " + os.environ[${JSON.stringify(TOKEN_ENV)}]})`,
     'try:',
-    '    with urllib.request.urlopen(_privet_request) as _privet_response:',
-    `        ${variable} = pd.read_parquet(io.BytesIO(_privet_response.read()))`,
-    // The gateway's refusal says what happened and how to fix it: shown instead of "HTTP Error 409".
-    'except urllib.error.HTTPError as _privet_error:',
-    '    try:',
-    '        _privet_refusal = json.load(_privet_error)["error"]',
-    '    except Exception:',
-    '        _privet_refusal = {"message": f"the gateway answered HTTP {_privet_error.code}", "fix": "check that the gateway is running and sign in again"}',
-    // 401: the kernel's token expired or was replaced. The gateway's fix ("ask a steward for a
-    // new token") is for the token's owner; here signing in again in the panel updates the kernel.
-    '    if _privet_error.code == 401:',
-    `        _privet_refusal = {**_privet_refusal, "fix": ${JSON.stringify(SIGN_IN_AGAIN_FIX)}}`,
-    "    raise RuntimeError(f\"Privet: {_privet_refusal['message']}. Fix: {_privet_refusal['fix']}\") from None",
-    'except urllib.error.URLError as _privet_error:',
-    '    raise RuntimeError(f"Privet: the gateway could not be reached ({_privet_error.reason}). Fix: start it (npm start) and run this cell again") from None',
+    '    from privet_jupyter import load_view',
+    'except ImportError as _privet_error:',
+    `    raise RuntimeError(f${JSON.stringify(NO_PACKAGE_MESSAGE)}) from None`,
+    `${variable} = load_view(${JSON.stringify(parquetUrl)}, ${JSON.stringify(view)})`,
     // A summary, not rows: df.head() of a masked view is row-level data, which the gate holds.
     `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`,
   ].join('\n');

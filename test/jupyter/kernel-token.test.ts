@@ -4,7 +4,10 @@
  * the user signs in again or as someone else, loses it on sign-out or on a sign-in to another
  * gateway, and kernels Privet never gave a token are left alone. A kernel that died, restarted or
  * closed is forgotten without an error. The token travels only by silent execution, never in a
- * cell. And a load refused with HTTP 401 tells the user to sign in again and re-run the cell.
+ * cell. The inserted cell is a few lines calling privet_jupyter.load_view, run here in a real
+ * Python (importing jupyter-ext's source) against a real gateway: it loads the view as a
+ * DataFrame; a load refused with HTTP 401 tells the user to sign in again and re-run the cell,
+ * other refusals show the gateway's message and fix, and a kernel without the package says so.
  * After a page reload the tab still knows those kernels (their ids and gateways in sessionStorage,
  * never a token): they are re-attached on start and follow the restored sign-in, so signing out
  * still removes the token. Real PrivetSession against real test gateways; the kernels, notebook,
@@ -12,15 +15,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { KernelManager, ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import { fakeBrowserTab, TabStorage } from './fakes.js';
-import { EXPERIMENT, startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
+import { EXPERIMENT, PEOPLE, startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
 
 // @jupyterlab/notebook and @lumino/widgets cannot load in Node (SVG and CSS imports; `navigator`).
 // notebook.ts uses only NotebookActions, which the stub performs on the fake notebook below, and
@@ -583,50 +588,239 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
   });
 });
 
-/** python3 when it is on PATH (the refused-load test runs the cell's code), else null. */
-const PYTHON = spawnSync('python3', ['--version']).status === 0 ? 'python3' : null;
+/** The jupyter-ext folder: the privet_jupyter source the load cells import in these tests. */
+const JUPYTER_EXT = fileURLToPath(new URL('../../jupyter-ext', import.meta.url));
+/** The project's .venv Python: JupyterLab's own environment (pandas, pyarrow, privet_jupyter). */
+const VENV_PYTHON = fileURLToPath(
+  new URL(
+    `../../.venv/${process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python'}`,
+    import.meta.url,
+  ),
+);
+
+/** Whether `python` exits 0 with `args` (false when there is no such program). */
+const runs = (python: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean =>
+  spawnSync(python, args, { env, timeout: 30_000 }).status === 0;
+
+/** python3 when it is on PATH (the load cell runs in it, with a pandas stub), else null. */
+const PYTHON = runs('python3', ['--version']) ? 'python3' : null;
+/** A Python with pandas and pyarrow (the .venv's, else python3's), for a load that succeeds. */
+const PANDAS_PYTHON =
+  [VENV_PYTHON, 'python3'].find((p) => runs(p, ['-c', 'import pandas, pyarrow'])) ?? null;
+
+/** What a Python child process ended with. */
+interface PythonRun {
+  /** The exit code (null: killed, e.g. by the time limit). */
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no python3' }, () => {
   let gateway: TestGateway;
+  let session: Session;
+  let ana: SignedInLike;
   let stubs: string;
+  let oldPackage: string;
   let parquetUrl: string;
 
   before(async () => {
     gateway = await startTestGateway();
     tab.storage = new TabStorage();
-    const ana = await new PrivetSession().signIn(gateway.gateway.url, gateway.gateway.tokens.ana!);
+    session = new PrivetSession();
+    ana = await session.signIn(gateway.gateway.url, gateway.gateway.tokens.ana!);
     parquetUrl = ana.client.parquetUrl('people_masked', EXPERIMENT); // as "Use in notebook" does
-    // The refused load never reaches pandas; a stub lets the cell's imports run without it.
+    // The refused loads never reach read_parquet; a stub lets load_view import pandas without it.
     stubs = mkdtempSync(join(tmpdir(), 'privet-pandas-stub-'));
     writeFileSync(join(stubs, 'pandas.py'), 'def read_parquet(_):\n    raise AssertionError\n');
+    // privet_jupyter as installed before it had load_view: only the labextension path.
+    oldPackage = mkdtempSync(join(tmpdir(), 'privet-old-package-'));
+    mkdirSync(join(oldPackage, 'privet_jupyter'));
+    writeFileSync(
+      join(oldPackage, 'privet_jupyter', '__init__.py'),
+      '__version__ = "0.1.0"\n\ndef _jupyter_labextension_paths():\n    return []\n',
+    );
   });
   after(async () => {
     await gateway.stop();
     rmSync(stubs, { recursive: true, force: true });
+    rmSync(oldPackage, { recursive: true, force: true });
   });
 
   /**
-   * Runs the load cell of people_masked in python3 with `token` in PRIVET_TOKEN (or none) and
-   * answers its stderr. Asynchronously: the gateway answering it runs in this process.
+   * The environment of a kernel process: `token` in PRIVET_TOKEN (or none), PYTHONPATH of
+   * `pythonPath` (none when empty), no proxy (urllib would send 127.0.0.1 through it), and no
+   * __pycache__ written into jupyter-ext/privet_jupyter.
    */
-  function runLoadCell(token: string | null): Promise<string> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: stubs };
+  function kernelEnv(token: string | null, pythonPath: string[]): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
     delete env[TOKEN_ENV];
-    // The cell's urllib would send 127.0.0.1 through a proxy the environment names.
+    delete env.PYTHONPATH;
     for (const key of Object.keys(env)) if (/_proxy$/i.test(key)) delete env[key];
+    if (pythonPath.length > 0) env.PYTHONPATH = pythonPath.join(delimiter);
     if (token !== null) env[TOKEN_ENV] = token;
+    return env;
+  }
+
+  /** Runs `python args` in `env`. Asynchronously: the gateway answering it runs in this process. */
+  function runPython(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<PythonRun> {
     return new Promise((resolve) => {
       execFile(
-        PYTHON!,
-        ['-c', loadViewCode('people_masked', parquetUrl)],
+        python,
+        args,
         { env, encoding: 'utf8', timeout: 30_000 },
-        (error, _stdout, stderr) => {
-          assert.ok(error, 'the load is refused');
-          resolve(stderr);
+        (error, stdout, stderr) => {
+          const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+          resolve({ status, stdout, stderr });
         },
       );
     });
   }
+
+  /**
+   * Runs the load cell of `view` in python3 with `token` in PRIVET_TOKEN (or none), importing
+   * privet_jupyter from jupyter-ext (the source, not an installed wheel), and answers its stderr.
+   */
+  async function runLoadCell(
+    token: string | null,
+    url = parquetUrl,
+    view = 'people_masked',
+  ): Promise<string> {
+    const run = await runPython(
+      PYTHON!,
+      ['-c', loadViewCode(view, url)],
+      kernelEnv(token, [JUPYTER_EXT, stubs]),
+    );
+    assert.notEqual(run.status, 0, 'the load is refused');
+    return run.stderr;
+  }
+
+  /** The error was raised in jupyter-ext's load_view (the source under test), not in the cell. */
+  function assertRaisedInLoadView(stderr: string): void {
+    const views = join(JUPYTER_EXT, 'privet_jupyter', 'views.py');
+    assert.ok(stderr.includes(`File "${views}", line `), 'raised by jupyter-ext privet_jupyter');
+    assert.match(stderr, /, in load_view\n/);
+  }
+
+  test('the inserted cell is short, calls load_view, and holds no token', async () => {
+    const kernel = new FakeKernel();
+    const panel = fakePanel('nb-short', kernel);
+    await useInNotebook(
+      fakeApp(session),
+      { currentWidget: panel },
+      ana,
+      'people_masked',
+      EXPERIMENT,
+    );
+    const cell = panel.sources();
+    assert.equal(cell, loadViewCode('people_masked', parquetUrl));
+    const lines = cell.split('\n');
+    assert.ok(lines.length <= 8, `${lines.length} lines: a cell the user can read at a glance`);
+    assert.equal(
+      lines[0],
+      `# Privet: load the approved view "people_masked" from the gateway (token from ${TOKEN_ENV}).`,
+    );
+    assert.match(cell, /^ {4}from privet_jupyter import load_view$/m);
+    assert.ok(
+      lines.includes(`people_masked = load_view(${JSON.stringify(parquetUrl)}, "people_masked")`),
+    );
+    assert.doesNotMatch(cell, /urllib|Authorization|os\.environ/, 'the loading is in load_view');
+    for (const token of Object.values(gateway.gateway.tokens)) {
+      assert.ok(!cell.includes(token), 'no token in the cell');
+    }
+    assert.equal(kernel.env, ana.token, 'the kernel got the token silently instead');
+    // View names that are not Python identifiers still give one.
+    assert.match(loadViewCode('2024-visits', parquetUrl), /^v_2024_visits = load_view\(/m);
+  });
+
+  test('privet_jupyter imports without pandas and reads the TOKEN_ENV the extension sets', async () => {
+    const run = await runPython(
+      PYTHON!,
+      [
+        '-c',
+        'import sys, privet_jupyter, privet_jupyter.views as v\n' +
+          'print(v.TOKEN_ENV, "pandas" in sys.modules, privet_jupyter.load_view is v.load_view)\n' +
+          'print(privet_jupyter._jupyter_labextension_paths())',
+      ],
+      kernelEnv(null, [JUPYTER_EXT]),
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      `${TOKEN_ENV} False True\n[{'src': 'labextension', 'dest': '@privet/jupyter-ext'}]\n`,
+    );
+  });
+
+  test(
+    'a load through the cell prints the summary and gives a DataFrame of the view',
+    { skip: PANDAS_PYTHON ? false : 'no Python with pandas and pyarrow (.venv or python3)' },
+    async () => {
+      const check = [
+        'import pandas, privet_jupyter',
+        'print("DataFrame:", isinstance(people_masked, pandas.DataFrame), len(people_masked))',
+        'print("load_view from:", load_view.__module__, privet_jupyter.__file__)',
+      ];
+      const run = await runPython(
+        PANDAS_PYTHON!,
+        ['-c', [loadViewCode('people_masked', parquetUrl), ...check].join('\n')],
+        kernelEnv(gateway.gateway.tokens.ana!, [JUPYTER_EXT]),
+      );
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(
+        run.stdout,
+        [
+          `Loaded people_masked as people_masked: ${PEOPLE.length} rows; columns: person_id, email, city, income`,
+          `DataFrame: True ${PEOPLE.length}`,
+          `load_view from: privet_jupyter.views ${join(JUPYTER_EXT, 'privet_jupyter', '__init__.py')}`,
+          '',
+        ].join('\n'),
+      );
+      for (const token of Object.values(gateway.gateway.tokens)) {
+        assert.ok(!run.stdout.includes(token) && !run.stderr.includes(token), 'no token shown');
+      }
+    },
+  );
+
+  test('a kernel whose Python lacks privet_jupyter says so and how to fix it', async (t) => {
+    // python -S skips site-packages (where pip installed the wheel) but keeps PYTHONPATH, here
+    // the pandas stub only. With the .venv's Python, the one that has the wheel, when there is one.
+    const python = runs(VENV_PYTHON, ['--version']) ? VENV_PYTHON : PYTHON!;
+    const probe = ['-c', 'import privet_jupyter'];
+    assert.equal(
+      runs(python, ['-S', ...probe], kernelEnv(null, [stubs])),
+      false,
+      `${python} -S still imports privet_jupyter: this test would not show the missing package`,
+    );
+    const installed = runs(python, probe, kernelEnv(null, []));
+    t.diagnostic(`privet_jupyter installed in ${python}: ${installed} (hidden by -S)`);
+
+    const run = await runPython(
+      python,
+      ['-S', '-c', loadViewCode('people_masked', parquetUrl)],
+      kernelEnv(gateway.gateway.tokens.ana!, [stubs]),
+    );
+    assert.notEqual(run.status, 0);
+    assert.match(
+      run.stderr,
+      /RuntimeError: Privet: this kernel's Python cannot import load_view from the Privet JupyterLab package \(No module named 'privet_jupyter'\)\. Fix: use the kernel of JupyterLab's own environment/,
+    );
+    assert.match(run.stderr, /pip install the Privet JupyterLab package/);
+    assert.doesNotMatch(run.stderr, /^ModuleNotFoundError/m, 'only the explained error');
+  });
+
+  test('a kernel with an older privet_jupyter (no load_view) says to install it again', async () => {
+    const run = await runPython(
+      PYTHON!,
+      ['-c', loadViewCode('people_masked', parquetUrl)],
+      kernelEnv(gateway.gateway.tokens.ana!, [oldPackage, stubs]),
+    );
+    assert.notEqual(run.status, 0);
+    assert.match(
+      run.stderr,
+      /RuntimeError: Privet: this kernel's Python cannot import load_view .*cannot import name 'load_view'.*Fix: .*pip install the Privet JupyterLab package/,
+    );
+    assert.doesNotMatch(run.stderr, /^ImportError/m, 'only the explained error');
+  });
 
   test('a load refused with 401 says to sign in again in the Privet panel and re-run', async () => {
     const stderr = await runLoadCell('pvt_expired_or_replaced_000000000000');
@@ -638,6 +832,7 @@ describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no
     );
     assert.doesNotMatch(stderr, /ask a steward/);
     assert.doesNotMatch(stderr, /HTTP Error 401/);
+    assertRaisedInLoadView(stderr);
   });
 
   test('after a sign-out the cell says to sign in to Privet and click Use in notebook', async () => {
@@ -645,5 +840,54 @@ describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no
     assert.match(stderr, /RuntimeError: Privet: this kernel has no gateway token/);
     assert.match(stderr, /Fix: sign in to Privet in the JupyterLab Privet panel/);
     assert.match(stderr, /click 'Use in notebook'/);
+    assertRaisedInLoadView(stderr);
+  });
+
+  test("a load refused with 409 or 403 shows the gateway's message and fix", async () => {
+    const unpublished = await runLoadCell(
+      gateway.gateway.tokens.ana!,
+      ana.client.parquetUrl('people_later', EXPERIMENT),
+      'people_later',
+    );
+    assert.match(
+      unpublished,
+      /RuntimeError: Privet: view "people_later" has not been published yet\. Fix: a steward runs `privet publish --policy FILE`/,
+    );
+    assert.doesNotMatch(unpublished, /HTTP Error 409/);
+    assertRaisedInLoadView(unpublished);
+
+    const reviewer = await runLoadCell(gateway.gateway.tokens.rev!);
+    assert.match(
+      reviewer,
+      /RuntimeError: Privet: GET \/views\/:name\/parquet needs the role analyst or steward; rev has reviewer\. Fix: sign in as a user with that role/,
+    );
+    assert.doesNotMatch(reviewer, /HTTP Error 403/);
+    assertRaisedInLoadView(reviewer);
+  });
+
+  test('a cell edited to name another view than its URL is refused before any download', async () => {
+    const stderr = await runLoadCell(gateway.gateway.tokens.ana!, parquetUrl, 'people_later');
+    assert.match(
+      stderr,
+      /ValueError: Privet: the URL loads the view 'people_masked', not 'people_later'\. Fix: click 'Use in notebook' on the view you want/,
+    );
+    assertRaisedInLoadView(stderr);
+  });
+
+  test('a gateway that cannot be reached: start it and run the cell again', async () => {
+    // A port that was free a moment ago: nothing listens on it.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const url = new URL(parquetUrl);
+    url.port = String(port);
+    const stderr = await runLoadCell(gateway.gateway.tokens.ana!, url.href);
+    assert.match(
+      stderr,
+      /RuntimeError: Privet: the gateway could not be reached \(.+\)\. Fix: start it \(npm start\) and run this cell again/,
+    );
+    assert.doesNotMatch(stderr, /^urllib\.error/m);
+    assertRaisedInLoadView(stderr);
   });
 });
