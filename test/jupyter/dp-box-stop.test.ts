@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as React from 'react';
+import { countDryRun } from './dry-run-fixture.js';
 import { load } from './render.js';
 import {
   button,
@@ -46,24 +47,8 @@ function fakeClient() {
   return { client, requests };
 }
 
-const amount = (exact: string) => ({ exact, text: exact });
 /** An affordable dry run of COUNT(*) costing ε 0.5. */
-const DRY_RUN = {
-  dryRun: true,
-  mechanism: 'discrete_laplace',
-  alpha: 0.05,
-  cost: { measure: 'pure', epsilon: '0.5', sources: ['people'] },
-  columns: [{ name: 'n', role: 'aggregate', kind: 'count', halfWidth: 6 }],
-  warnings: [],
-  budget: [
-    {
-      source: 'people',
-      remainingBefore: { epsilon: amount('3'), delta: amount('0') },
-      cost: { epsilon: '0.5', delta: '0' },
-      affordable: true,
-    },
-  ],
-};
+const DRY_RUN = countDryRun('3', true);
 
 /** Lets the box's awaits run. */
 const settle = () => React.act(() => new Promise<void>((resolve) => setTimeout(resolve, 1)));

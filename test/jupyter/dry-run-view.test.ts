@@ -5,36 +5,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EPSILON_SHORT_FIX } from '@privet/core/client/budget-shortfall';
+import { countDryRun } from './dry-run-fixture.js';
 import { html, load, text } from './render.js';
 
 type Component = (props: Record<string, unknown>) => unknown;
 const { DryRunView } = await load<{ DryRunView: Component }>('panel/DryRunView.tsx');
 
-const amount = (exact: string) => ({ exact, text: exact });
-/** A dry run of COUNT(*) costing ε 0.5 against `left` ε on people. */
-const dryRun = (left: string, affordable: boolean) => ({
-  dryRun: true,
-  mechanism: 'discrete_laplace',
-  alpha: 0.05,
-  cost: { measure: 'pure', epsilon: '0.5', sources: ['people'] },
-  columns: [{ name: 'n', role: 'aggregate', kind: 'count', halfWidth: 6 }],
-  warnings: [],
-  budget: [
-    {
-      source: 'people',
-      remainingBefore: { epsilon: amount(left), delta: amount('0') },
-      cost: { epsilon: '0.5', delta: '0' },
-      affordable,
-    },
-  ],
-});
-
 test('a dry run the budget cannot pay names what is short and the ledger’s fix', () => {
-  const shown = text(html(DryRunView, { dryRun: dryRun('0.25', false) }));
+  const shown = text(html(DryRunView, { dryRun: countDryRun('0.25', false) }));
   assert.match(shown, /Not affordable: the query needs ε=0\.5 on people \(0\.25 left\)\./);
   assert.ok(shown.includes(`Fix: ${EPSILON_SHORT_FIX}.`), shown);
 });
 
 test('an affordable dry run shows no refusal', () => {
-  assert.doesNotMatch(text(html(DryRunView, { dryRun: dryRun('3', true) })), /Not affordable/);
+  assert.doesNotMatch(text(html(DryRunView, { dryRun: countDryRun('3', true) })), /Not affordable/);
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { BudgetResponse } from '@privet/core/protocol';
 import { uiTestEnv } from '../support/env.js';
 import { openLab, openPanel, signIn, SHOTS, widenSidebar } from '../support/lab.js';
@@ -40,16 +40,25 @@ async function openBudget(page: Page): Promise<void> {
   }).toPass({ timeout: 30_000 });
 }
 
+/**
+ * Opens JupyterLab with the data panel signed in as alice, her experiment selected; `widenBy`
+ * widens the panel (the layout is kept for later tests, so only one test here widens it).
+ */
+async function openPanelAsAlice(page: Page, widenBy = 0): Promise<Locator> {
+  await openLab(page);
+  await openPanel(page);
+  if (widenBy > 0) await widenSidebar(page, widenBy);
+  await signIn(page, env.tokens.alice!);
+  const panel = page.locator('#privet-data-panel');
+  await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+  return panel;
+}
+
 test.describe('Privet DP queries and budget', () => {
   test('dry run prices a query for free; run spends, renders the release and the gauge drops', async ({
     page,
   }) => {
-    await openLab(page);
-    await openPanel(page);
-    await widenSidebar(page, 220);
-    await signIn(page, env.tokens.alice!);
-    const panel = page.locator('#privet-data-panel');
-    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+    const panel = await openPanelAsAlice(page, 220);
     await openBudget(page);
     const sidebar = page.locator('#privet-budget');
     const gauge = sidebar.locator(
@@ -171,12 +180,7 @@ test.describe('Privet DP queries and budget', () => {
   test('Stop (or Esc in the SQL box) ends a DP request waiting for the gateway; a stopped run is not charged', async ({
     page,
   }) => {
-    await openLab(page);
-    await openPanel(page);
-    await widenSidebar(page, 220);
-    await signIn(page, env.tokens.alice!);
-    const panel = page.locator('#privet-data-panel');
-    await expect(panel.getByLabel('Experiment')).toHaveValue(env.experiment);
+    const panel = await openPanelAsAlice(page);
     const dp = panel.locator('.jp-Privet-dp');
     const sql = dp.getByLabel('DP SQL query');
     const status = dp.locator('.jp-Privet-status');
