@@ -10,7 +10,6 @@
  * mock timer, so nothing waits on real time.
  */
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
 import { describe, mock, test } from 'node:test';
 import * as React from 'react';
 import { Signal } from '@lumino/signaling';
@@ -28,29 +27,6 @@ import {
   type Component,
 } from './react-fake-dom.js';
 
-// The widget needs more of @jupyterlab/ui-components than fixtures/ui-components.ts gives (a
-// ReactWidget with Lumino's show/hide hooks and update, and LabIcon): this hook, registered after
-// render.ts's, runs first and gives a module with those on top of the fixture's components.
-const FIXTURE = new URL('./fixtures/ui-components.ts', import.meta.url).href;
-const WIDGET_STUB = `export * from ${JSON.stringify(FIXTURE)};
-export class ReactWidget {
-  constructor() { this.id = ''; this.title = {}; this.updates = 0; this.disposed = false; }
-  addClass() {}
-  update() { this.updates += 1; }
-  onAfterShow() {}
-  onAfterHide() {}
-  dispose() { this.disposed = true; }
-}
-export class LabIcon {
-  constructor(options) { this.name = options.name; }
-}`;
-const STUB_URL = `data:text/javascript,${encodeURIComponent(WIDGET_STUB)}`;
-const HOOKS = `export async function resolve(specifier, context, next) {
-  if (specifier === '@jupyterlab/ui-components') return { url: ${JSON.stringify(STUB_URL)}, shortCircuit: true };
-  return next(specifier, context);
-}`;
-register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
-
 const { DataPanelApp } = await load<{ DataPanelApp: Component }>('panel/DataPanelApp.tsx');
 /** The data panel widget as far as the test drives it (Lumino calls the hooks in JupyterLab). */
 interface PanelWidget {
@@ -66,7 +42,7 @@ const { DataPanel, VIEWS_REFRESH_MS } = await load<{
 }>('panel/DataPanel.tsx');
 /** The selection shared by the data panel and the budget sidebar (experiment.ts). */
 interface Context {
-  readonly selected: { id: string } | null;
+  readonly selected: { id: string; state?: string } | null;
   select(experiment: object | null): void;
 }
 const { ExperimentContext } = await load<{ ExperimentContext: new () => Context }>('experiment.ts');
@@ -139,11 +115,18 @@ const down: Answer = () =>
     }),
   );
 
-/** A signed-in analyst whose view lists come from `answers`, in order; `calls` counts them. */
-function analyst(answers: Answer[]) {
-  const gateway = { calls: 0 };
+/**
+ * A signed-in analyst whose view lists come from `answers`, in order; `calls` counts them. Her
+ * experiment lists come from `experiments` in order (the last one stays; none given: alpha).
+ */
+function analyst(answers: Answer[], experiments: object[][] = [[alpha]]) {
+  const gateway = { calls: 0, experimentCalls: 0 };
   const client = {
-    listExperiments: () => Promise.resolve({ experiments: [alpha] }),
+    listExperiments: () => {
+      const list = experiments[Math.min(gateway.experimentCalls, experiments.length - 1)];
+      gateway.experimentCalls += 1;
+      return Promise.resolve({ experiments: list });
+    },
     listViews: () => {
       gateway.calls += 1;
       return (answers.shift() ?? (() => Promise.reject(new Error('an unexpected call'))))();
@@ -216,10 +199,10 @@ function screen(container: FakeElement) {
 }
 
 /** The data panel app rendered for an analyst with `answers`; `tick` re-renders it at a tick. */
-async function panel(answers: Answer[]) {
+async function panel(answers: Answer[], experiments?: object[][]) {
   const container = new FakeElement('div', document);
   const root = createRoot(container);
-  const { signedIn, gateway } = analyst(answers);
+  const { signedIn, gateway } = analyst(answers, experiments);
   const context = new ExperimentContext();
   const { engine, queries } = fakeEngine();
   const noop = (): Promise<void> => Promise.resolve();
@@ -241,6 +224,7 @@ async function panel(answers: Answer[]) {
   await React.act(async () => context.select(alpha));
   return {
     ...s,
+    context,
     gateway,
     queries,
     tick: draw,
@@ -326,6 +310,23 @@ describe('the panel lists its views again on its own', () => {
     await until(() => !p.stale(), 'the note to go');
     assert.ok(p.shows(V2));
     assertSameCards(p.cards(), before);
+    await p.unmount();
+  });
+
+  test('a tick lists the experiments again: an approval made meanwhile shows', async () => {
+    const proposed = { ...alpha, state: 'proposed' };
+    const approved = { ...alpha, state: 'approved' };
+    const p = await panel([listed(V1), listed(V1)], [[proposed], [approved]]);
+    await React.act(async () => p.context.select(proposed));
+    assert.match(p.text(), /Alpha study \( exp-alpha \) · proposed/);
+    assert.match(p.text(), /Unavailable: experiment "exp-alpha" is proposed/);
+    const calls = p.gateway.experimentCalls;
+    await p.tick(1);
+    await until(() => p.context.selected?.state === 'approved', 'the approval');
+    assert.equal(p.gateway.experimentCalls, calls + 1, 'one more list per tick');
+    assert.match(p.text(), /Alpha study \( exp-alpha \) · approved/);
+    assert.doesNotMatch(p.text(), /is proposed/, 'the views follow the approval');
+    assert.doesNotMatch(p.text(), /Loading experiments/);
     await p.unmount();
   });
 

@@ -38,7 +38,7 @@ export interface DataPanelAppProps {
   onOpenFidelity?: (loaded: LoadedFidelity) => void;
   /** JupyterLab's editor services, for the SQL boxes (absent: plain textareas). */
   editors?: IEditorServices | null;
-  /** Grows on every poll of the panel's widget (while shown): the views are listed again. */
+  /** Grows on every poll of the panel's widget (while shown): views and experiments are listed again. */
   tick?: number;
 }
 
@@ -63,7 +63,7 @@ function nothingKeptText(session: PrivetSession): string {
 export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const { session, engine } = props;
   const signedIn = useSignedIn(session);
-  const experiments = useExperiments(signedIn, props.context);
+  const experiments = useExperiments(signedIn, props.context, props.tick);
   const experiment = experiments.selected;
   const [sql, setSql] = React.useState('');
   // Another user, gateway or experiment (or a sign-out) clears the result; late ones are dropped.

@@ -27,18 +27,32 @@ export interface ExperimentsState {
 /** The experiments while none are loaded (one array, so the selection effect does not rerun). */
 const NONE: Experiment[] = [];
 
+/** True when two lists of experiments are the same in every field (the picker shows the same). */
+export function sameExperiments(
+  shown: readonly Experiment[],
+  fresh: readonly Experiment[],
+): boolean {
+  return shown === fresh || JSON.stringify(shown) === JSON.stringify(fresh);
+}
+
 /**
  * Loads the user's experiments after sign-in ("Loading experiments…" from the first render, not
- * "no experiment yet") and keeps the context's selection valid. A refresh that fails keeps the
- * list and the selection (with its error as `refreshError`); another sign-in starts from nothing.
+ * "no experiment yet"), again at each `tick` of the panel's poll (so an approval made meanwhile
+ * shows, and the views follow it), and keeps the context's selection valid. An unchanged list
+ * keeps the very array shown. A refresh that fails keeps the list and the selection (with its
+ * error as `refreshError`); another sign-in starts from nothing.
  */
 export function useExperiments(
   signedIn: SignedIn | null,
   context: ExperimentContext,
+  tick = 0,
 ): ExperimentsState {
   const selected = useSignalValue(context.changed, () => context.selected);
   const fetch = signedIn ? async () => (await signedIn.client.listExperiments()).experiments : null;
-  const [load, retry] = useGatewayLoad(fetch, [signedIn], [], { keepOnFailedRefresh: true });
+  const [load, retry] = useGatewayLoad(fetch, [signedIn], [tick], {
+    keepOnFailedRefresh: true,
+    same: sameExperiments,
+  });
   const list = load.state === 'ready' ? load.value : null;
   // Signed out, or another user or gateway signed in: the former one's selection must not stay
   // (with a new list loading or failed to load, nothing else would replace it).
