@@ -60,10 +60,9 @@ const slots = await load<{
     same?: (a: never, b: never) => boolean,
   ): Slot;
   adoptedSlot(slot: Slot | null, of: readonly unknown[], value: unknown): Slot | null;
+  sameContent(a: unknown, b: unknown): boolean;
 }>('panel/useGatewayLoad.ts');
-const { sameViews } = await load<{ sameViews(a: object[], b: object[]): boolean }>(
-  'panel/ViewList.tsx',
-);
+const { sameContent } = slots;
 const { sameViewVersions } = await load<{
   sameViewVersions(a: object[], b: object[]): boolean;
 }>('panel/runSql.ts');
@@ -399,12 +398,12 @@ describe('what counts as a new list', () => {
   test('an unchanged list keeps the very slot (no re-render); a changed one replaces it', () => {
     const slot = shownSlot();
     const same = { state: 'ready', value: listOf(V1).views };
-    assert.equal(slots.settledSlot(slot, [ana], same, true, sameViews), slot);
+    assert.equal(slots.settledSlot(slot, [ana], same, true, sameContent), slot);
     const newer = { state: 'ready', value: listOf(V2).views };
-    assert.equal(slots.settledSlot(slot, [ana], newer, true, sameViews).load, newer);
+    assert.equal(slots.settledSlot(slot, [ana], newer, true, sameContent).load, newer);
     // After a failed refresh the same list clears the note but keeps the very array shown.
     const stale = { ...slot, load: { ...slot.load, refreshError: { message: 'down' } } };
-    const cleared = slots.settledSlot(stale, [ana], same, true, sameViews);
+    const cleared = slots.settledSlot(stale, [ana], same, true, sameContent);
     assert.deepEqual(cleared.load, { state: 'ready', value: slot.load.value });
     assert.equal(cleared.load.value, slot.load.value);
   });

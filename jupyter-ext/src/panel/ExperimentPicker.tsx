@@ -4,7 +4,7 @@ import { isActive, type Experiment, type ExperimentContext } from '../experiment
 import type { SignedIn } from '../session.js';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
 import { StaleNotice } from './StaleNotice.js';
-import { refreshErrorOf, useGatewayLoad } from './useGatewayLoad.js';
+import { refreshErrorOf, sameContent, useGatewayLoad } from './useGatewayLoad.js';
 import { useSignalValue } from './useSignalValue.js';
 
 /** The user's experiments as loaded, and how to load them again. */
@@ -27,14 +27,6 @@ export interface ExperimentsState {
 /** The experiments while none are loaded (one array, so the selection effect does not rerun). */
 const NONE: Experiment[] = [];
 
-/** True when two lists of experiments are the same in every field (the picker shows the same). */
-export function sameExperiments(
-  shown: readonly Experiment[],
-  fresh: readonly Experiment[],
-): boolean {
-  return shown === fresh || JSON.stringify(shown) === JSON.stringify(fresh);
-}
-
 /**
  * Loads the user's experiments after sign-in ("Loading experiments…" from the first render, not
  * "no experiment yet"), again at each `tick` of the panel's poll (so an approval made meanwhile
@@ -51,7 +43,7 @@ export function useExperiments(
   const fetch = signedIn ? async () => (await signedIn.client.listExperiments()).experiments : null;
   const [load, retry] = useGatewayLoad(fetch, [signedIn], [tick], {
     keepOnFailedRefresh: true,
-    same: sameExperiments,
+    same: sameContent,
   });
   const list = load.state === 'ready' ? load.value : null;
   // Signed out, or another user or gateway signed in: the former one's selection must not stay

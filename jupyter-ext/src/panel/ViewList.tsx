@@ -13,6 +13,7 @@ import { RetryButton } from './RetryButton.js';
 import { StaleNotice } from './StaleNotice.js';
 import {
   refreshErrorOf,
+  sameContent,
   useAdoptingLoad,
   type AdoptingLoad,
   type ShownLoad,
@@ -21,11 +22,6 @@ import {
 /** What the panel says when the gateway lists no view. */
 export const NO_VIEWS_TEXT =
   'No views are approved for you yet. Ask your data steward to add a view to the policy and publish it, then choose Refresh views.';
-
-/** True when two lists of views are the same in every field (the cards would show the same). */
-export function sameViews(shown: readonly ViewSummary[], fresh: readonly ViewSummary[]): boolean {
-  return shown === fresh || JSON.stringify(shown) === JSON.stringify(fresh);
-}
 
 /**
  * Loads the views of `signedIn` on sign-in ("Loading views…" from the first render), again on
@@ -42,7 +38,7 @@ export function useViews(
   const fetch = signedIn ? async () => (await signedIn.client.listViews()).views : null;
   return useAdoptingLoad(fetch, [signedIn], [version, tick], {
     keepOnFailedRefresh: true,
-    same: sameViews,
+    same: sameContent,
   });
 }
 

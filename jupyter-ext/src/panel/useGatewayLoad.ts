@@ -36,6 +36,11 @@ export interface GatewayLoadOptions<T = unknown> {
 /** What useAdoptingLoad gives: the Load to show, a retry, and `adopt` for a value got elsewhere. */
 export type AdoptingLoad<T> = [ShownLoad<T>, () => void, (value: T) => void];
 
+/** True when two answers are equal in every field (what is shown from them is the same). */
+export function sameContent<T>(shown: T, fresh: T): boolean {
+  return shown === fresh || JSON.stringify(shown) === JSON.stringify(fresh);
+}
+
 /** True when two identities name the same thing (the same values, in order). */
 export function sameIdentity(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
