@@ -221,7 +221,13 @@ describe('RawValueChecks: calls to one gateway and experiment take turns', () =>
     );
     assert.equal(verdicts.filter((v) => v !== null).length, lookups, 'the rest were not asked');
     assert.equal(verdicts.at(-1)?.state, 'raw', 'the last content, holding the value, is found');
-    assert.equal(verdicts[50]?.state ?? null, null);
+    // Superseded contents are answered null, never asked. Which ones were asked depends on where
+    // the 100 ms turns fell in the loop (a fixed index, e.g. content 50, is asked when a turn
+    // lands in its 5 ms window, as it did on a busy CI machine), so the test counts them instead.
+    assert.ok(
+      verdicts.filter((v) => v === null).length >= 200 - Math.min(allowed, 40),
+      'every content not asked is answered null',
+    );
   });
 
   test('a check of the same content as a given-up checkLatest still gets its verdict', async () => {
