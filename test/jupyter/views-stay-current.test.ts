@@ -5,9 +5,10 @@
  * further gateway call; the panel lists its views again each time it is shown and every
  * VIEWS_REFRESH_MS while shown (never while hidden or once disposed); such a refresh updates the
  * cards in place (no "Loading views…", the typed SQL and a running query untouched), and one that
- * fails keeps the cards with a note that they may be out of date. The panel is rendered with
- * react-dom's client renderer on the fake DOM (react-fake-dom.ts); the widget's timer is Node's
- * mock timer, so nothing waits on real time.
+ * fails keeps the cards with a note that they may be out of date; of a refresh and a query's own
+ * listing, the one asked later is shown, whichever answers last (ask-order.ts). The panel is
+ * rendered with react-dom's client renderer on the fake DOM (react-fake-dom.ts); the widget's
+ * timer is Node's mock timer, so nothing waits on real time.
  */
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
@@ -61,6 +62,12 @@ const slots = await load<{
   ): Slot;
   adoptedSlot(slot: Slot | null, of: readonly unknown[], value: unknown): Slot | null;
   sameContent(a: unknown, b: unknown): boolean;
+  takeNewerAnswer(
+    shown: { of: readonly unknown[]; asked: number },
+    current: readonly unknown[],
+    of: readonly unknown[],
+    asked: number,
+  ): boolean;
 }>('panel/useGatewayLoad.ts');
 const { sameContent } = slots;
 const { sameViewVersions } = await load<{
@@ -91,6 +98,7 @@ const view = (name: string, hash: string, publishedAt: string) => ({
 });
 const V1 = 'v1v1v1v1v1v1-first';
 const V2 = 'v2v2v2v2v2v2-second';
+const V3 = 'v3v3v3v3v3v3-third';
 /** The gateway's list: people_masked at version `hash`, visits_masked as it always was. */
 const listOf = (hash: string) => ({
   views: [
@@ -106,6 +114,18 @@ const listed =
   (hash: string): Answer =>
   () =>
     Promise.resolve(listOf(hash));
+/** An answer held until `release()`; `answered` turns true once it has given its list. */
+function held(hash: string) {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const state = { answered: false };
+  const answer: Answer = () =>
+    gate.then(() => {
+      state.answered = true;
+      return listOf(hash);
+    });
+  return { answer, release: () => release(), answered: () => state.answered };
+}
 /** The gateway down: its error with the fix (as GatewayError carries one). */
 const down: Answer = () =>
   Promise.reject(
@@ -227,6 +247,8 @@ async function panel(answers: Answer[], experiments?: object[][]) {
     gateway,
     queries,
     tick: draw,
+    /** Clicks Run (the run may still be listing or loading views). */
+    pressRun: () => React.act(async () => dispatch(button(container, 'Run'), 'click')),
     /** Clicks Run and waits for the query to reach the engine. */
     clickRun: async () => {
       const sent = queries.length;
@@ -339,6 +361,45 @@ describe('the panel lists its views again on its own', () => {
   });
 });
 
+describe('an answer asked earlier never replaces one asked later', () => {
+  /** Lets answers already given reach the panel (a few turns; nothing else is pending). */
+  const settle = async (): Promise<void> => {
+    for (let turn = 0; turn < 5; turn += 1) {
+      await React.act(() => new Promise<void>((resolve) => setTimeout(resolve, 1)));
+    }
+  };
+
+  test('a refresh sent before a query listed the views answers last: the query\u2019s list stays', async () => {
+    const refresh = held(V1);
+    const p = await panel([listed(V1), refresh.answer, listed(V2)]);
+    await p.tick(1); // the poll asks; its answer (the old list) is held
+    await until(() => p.gateway.calls === 2, 'the refresh to be sent');
+    await p.clickRun(); // the run asks later and gets the re-published view
+    await until(() => p.shows(V2), 'the list the query fetched');
+    refresh.release();
+    await until(refresh.answered, 'the held refresh to answer');
+    await settle();
+    assert.ok(p.shows(V2), 'the refresh asked before the query does not bring back V1');
+    assert.equal(p.stale(), false);
+    await p.unmount();
+  });
+
+  test('a query\u2019s listing sent before a refresh answers last: the refreshed list stays', async () => {
+    const listing = held(V2);
+    const p = await panel([listed(V1), listing.answer, listed(V3)]);
+    await p.pressRun(); // the run asks for the views; its answer (V2) is held
+    await until(() => p.gateway.calls === 2, 'the run\u2019s listing to be sent');
+    await p.tick(1); // the poll asks later and gets V3
+    await until(() => p.shows(V3), 'the refreshed list');
+    listing.release();
+    await until(() => p.queries.length === 1, 'the run to reach the engine');
+    await settle();
+    assert.ok(p.shows(V3), 'the query\u2019s older list is not adopted');
+    assert.equal(p.status(), 'Running…', 'the run itself goes on');
+    await p.unmount();
+  });
+});
+
 describe('the data panel widget polls while shown', () => {
   test('shown: lists at once and every VIEWS_REFRESH_MS; hidden or disposed: never', async () => {
     mock.timers.enable({ apis: ['setInterval'] });
@@ -417,6 +478,20 @@ describe('what counts as a new list', () => {
     });
     assert.equal(slots.adoptedSlot(slot, [{ user: 'ana' }], fresh), slot, 'another sign-in');
     assert.equal(slots.adoptedSlot(null, [ana], fresh), null, 'signed out meanwhile');
+  });
+
+  test('an answer is taken only for the identity shown, and not when asked before the one shown', () => {
+    const shownAsk = { of: [ana] as readonly unknown[], asked: 5 };
+    assert.equal(slots.takeNewerAnswer(shownAsk, [ana], [ana], 4), false, 'asked before');
+    assert.equal(shownAsk.asked, 5, 'nothing recorded');
+    assert.equal(slots.takeNewerAnswer(shownAsk, [ana], [ana], 7), true, 'asked after');
+    assert.equal(shownAsk.asked, 7);
+    assert.equal(slots.takeNewerAnswer(shownAsk, [ana], [ana], 6), false, 'asked between');
+    const bea = { user: 'bea' };
+    assert.equal(slots.takeNewerAnswer(shownAsk, [bea], [ana], 9), false, 'a former sign-in');
+    assert.equal(shownAsk.asked, 7, 'a dropped answer records nothing');
+    assert.equal(slots.takeNewerAnswer(shownAsk, [bea], [bea], 3), true, 'a new sign-in: any');
+    assert.deepEqual(shownAsk, { of: [bea], asked: 3 });
   });
 
   test('a query adopts a list that differs by a view, its version or its publication time', () => {

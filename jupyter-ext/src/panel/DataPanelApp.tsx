@@ -113,7 +113,8 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
 
   // Only the newest run is shown; a Preview while one runs supersedes it. A newer list of views
   // the run got from the gateway replaces the cards (for this sign-in only).
-  const onFreshViews = (fresh: readonly ViewSummary[]): void => adoptViews([...fresh]);
+  const onFreshViews = (fresh: readonly ViewSummary[], asked: number): void =>
+    adoptViews([...fresh], asked);
   const run = (text: string): void =>
     sqlRun.run((progress, signal) =>
       runSql(engine, signedIn.client, views, experiment, text, progress, signal, onFreshViews),

@@ -8,13 +8,17 @@ import type { ViewSummary } from '@privet/core/protocol';
 import type { GatewayClient } from '../client.js';
 import type { QueryResult, SqlEngine } from '../engine.js';
 import { whyUnusable, type Experiment } from '../experiment.js';
+import { nextAsk } from './ask-order.js';
 import { hasRows } from './ViewCard.js';
 
 /** Progress messages shown while a query runs. */
 export type Progress = (status: string) => void;
 
-/** Given the gateway's list of views when it differs from the one the run was given. */
-export type FreshViews = (views: readonly ViewSummary[]) => void;
+/**
+ * Given the gateway's list of views when it differs from the one the run was given, with the
+ * nextAsk() number of the request that listed them.
+ */
+export type FreshViews = (views: readonly ViewSummary[], asked: number) => void;
 
 /**
  * Loads the views `sql` needs into the engine, then runs it; `signal` stops either (Stop, Esc).
@@ -37,8 +41,9 @@ export async function runSql(
   const scope = { client, experiment: experiment?.id ?? '' };
   await engine.enterScope(scope.client, scope.experiment);
   const tables = new Set((await engine.tablesIn(sql)).map((t) => t.toLowerCase()));
+  const asked = nextAsk();
   const listed = await currentViews(client, views, tables, engine.loadedViews, signal);
-  if (listed !== views && !sameViewVersions(listed, views)) onFreshViews?.(listed);
+  if (listed !== views && !sameViewVersions(listed, views)) onFreshViews?.(listed, asked);
   for (const name of tables) {
     if (engine.loadedViews.has(name) && !listed.some((v) => v.name === name)) {
       throw new Error(

@@ -6,10 +6,12 @@
  * fails after a load that worked keeps the value shown (and what the user did in it) and gives the
  * error beside it as `refreshError`, until a refresh works. With `same`, a refresh that brings
  * what is shown already keeps the very value (no re-render, no effect on it runs again). A value
- * fetched elsewhere (e.g. by a query) can be adopted in place. The slot functions are apart from
- * React so they are tested in Node.
+ * fetched elsewhere (e.g. by a query) can be adopted in place, and an answer asked before the one
+ * shown (a refresh overtaken by a query's own listing, or the reverse) is dropped. The slot
+ * functions are apart from React so they are tested in Node.
  */
 import * as React from 'react';
+import { nextAsk } from './ask-order.js';
 import { toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 import type { Load } from './LoadStatus.js';
 
@@ -33,8 +35,17 @@ export interface GatewayLoadOptions<T = unknown> {
   same?: (shown: T, fresh: T) => boolean;
 }
 
-/** What useAdoptingLoad gives: the Load to show, a retry, and `adopt` for a value got elsewhere. */
-export type AdoptingLoad<T> = [ShownLoad<T>, () => void, (value: T) => void];
+/**
+ * What useAdoptingLoad gives: the Load to show, a retry, and `adopt` for a value got elsewhere
+ * (with the nextAsk() number taken just before it was asked for).
+ */
+export type AdoptingLoad<T> = [ShownLoad<T>, () => void, (value: T, asked: number) => void];
+
+/** Which answer is shown: the identity it is of and when it was asked for (nextAsk). */
+export interface ShownAsk {
+  of: readonly unknown[];
+  asked: number;
+}
 
 /** True when two answers are equal in every field (what is shown from them is the same). */
 export function sameContent<T>(shown: T, fresh: T): boolean {
@@ -90,6 +101,23 @@ export function adoptedSlot<T>(
   return { of: identity, load: { state: 'ready', value } };
 }
 
+/**
+ * True when an answer for `of` asked at `asked` may replace what is shown: it is for the identity
+ * now shown (`current`) and was not asked before the answer shown. `shown` then records it.
+ */
+export function takeNewerAnswer(
+  shown: ShownAsk,
+  current: readonly unknown[],
+  of: readonly unknown[],
+  asked: number,
+): boolean {
+  if (!sameIdentity(of, current)) return false;
+  if (sameIdentity(shown.of, of) && asked < shown.asked) return false;
+  shown.of = of;
+  shown.asked = asked;
+  return true;
+}
+
 /** The slot once a retry starts: a failure shows "Retrying…", a list shows it is refreshing. */
 export function retryingSlot<T>(slot: LoadSlot<T> | null): LoadSlot<T> | null {
   if (slot?.load.state === 'failed') return { of: slot.of, load: { state: 'retrying' } };
@@ -116,7 +144,8 @@ export function useGatewayLoad<T>(
 
 /**
  * useGatewayLoad, and `adopt`: shows a value got elsewhere (e.g. by a query) for the identity of
- * the render that gave it, as if a refresh had brought it (dropped once the identity changed).
+ * the render that gave it, as if a refresh had brought it (dropped once the identity changed, or
+ * when an answer asked later is shown already; a refresh asked before it is dropped in turn).
  */
 export function useAdoptingLoad<T>(
   fetch: (() => Promise<T>) | null,
@@ -131,12 +160,17 @@ export function useAdoptingLoad<T>(
   const keep = options.keepOnFailedRefresh === true;
   const same = React.useRef(options.same);
   same.current = options.same;
+  const current = React.useRef(identity);
+  current.current = identity;
+  const shown = React.useRef<ShownAsk>({ of: [], asked: 0 });
   React.useEffect(() => {
     const run = latest.current;
     if (!run) return;
     let live = true;
+    const asked = nextAsk();
     const settle = (load: Load<T>): void => {
-      if (live) setSlot((slot) => settledSlot(slot, identity, load, keep, same.current));
+      if (!live || !takeNewerAnswer(shown.current, current.current, identity, asked)) return;
+      setSlot((slot) => settledSlot(slot, identity, load, keep, same.current));
     };
     run().then(
       (value) => settle({ state: 'ready', value }),
@@ -151,6 +185,9 @@ export function useAdoptingLoad<T>(
     setSlot(retryingSlot);
     setRetries((n) => n + 1);
   }, []);
-  const adopt = (value: T): void => setSlot((slot) => adoptedSlot(slot, identity, value));
+  const adopt = (value: T, asked: number): void => {
+    if (!takeNewerAnswer(shown.current, current.current, identity, asked)) return;
+    setSlot((slot) => adoptedSlot(slot, identity, value));
+  };
   return [shownLoad(slot, identity), retry, adopt];
 }
