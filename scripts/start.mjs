@@ -1,12 +1,13 @@
 // `npm start`: the main job on a fresh machine. Installs what is missing (npm packages, the
 // project's .venv with JupyterLab and the Privet extension), builds, generates the demo data
 // (first run only), publishes the demo views, then starts the gateway and JupyterLab on 127.0.0.1.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kernelLanguageInfo, writeDemoNotebook } from './demo-notebook.mjs';
 import { checkPython, exitOutcome, portProblems } from './lib-start.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,7 +141,10 @@ if (!/^demo\t/m.test(listed.stdout ?? '')) {
   ]);
 }
 
-writeDemoNotebook();
+writeDemoNotebook(
+  join(notebooks, demoNotebook),
+  kernelLanguageInfo(join(root, '.venv/bin/python')),
+);
 await requireFreePorts(); // again: the build took a while
 
 console.log('\n▶ Starting the gateway and JupyterLab');
@@ -221,42 +225,6 @@ children.forEach((child, index) => {
     }
   });
 });
-
-/** Writes the demo notebook (first run only; temp + rename). It names the experiment, no secret. */
-function writeDemoNotebook() {
-  const file = join(notebooks, demoNotebook);
-  if (existsSync(file)) return;
-  mkdirSync(notebooks, { recursive: true });
-  // nbformat 4.5 cells need an id; without one JupyterLab adds it and the notebook opens unsaved.
-  const markdown = (id, text) => ({ id, cell_type: 'markdown', metadata: {}, source: text });
-  const code = (id, text) => ({
-    id,
-    cell_type: 'code',
-    metadata: {},
-    source: text,
-    outputs: [],
-    execution_count: null,
-  });
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' },
-      privet: { experiment: 'demo' },
-    },
-    cells: [
-      markdown(
-        'privet-intro',
-        '# Privet demo\n\nIn the **Privet** panel (left) click *Use in notebook* on a masked view to load it ' +
-          'here, or run a DP query. Every output is checked before it is shown: try the cell below.',
-      ),
-      code('privet-try-the-gate', 'print("Contact: " + "jane.doe" + "@" + "example.com")'),
-    ],
-  };
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(notebook, null, 1) + '\n');
-  renameSync(temp, file);
-}
 
 /** Waits (bounded) for JupyterLab's REST API to answer. */
 async function jupyterReady() {
