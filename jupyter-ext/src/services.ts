@@ -11,6 +11,8 @@ import type { PrivetSession } from './session.js';
 export interface IPrivetServices {
   session: PrivetSession;
   context: ExperimentContext;
+  /** True when this page was opened through a sign-in link (`#privet-token=…`). */
+  openedWithLink: boolean;
 }
 
 /** The token of the shared Privet services (plugin `privet:services`). */

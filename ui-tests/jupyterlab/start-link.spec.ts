@@ -1,21 +1,42 @@
 /**
  * The link `npm start` prints: a gateway token in the URL fragment signs the tab in, and the
- * token leaves the address bar at once (it never reaches the Jupyter server or a notebook).
+ * token leaves the address bar at once (it never reaches the Jupyter server or a notebook). The
+ * tab lands on Privet (link-landing.ts): the data panel, over the file browser a new workspace
+ * opens with, or the review queue for a reviewer.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
-import { openPanel } from '../support/lab.js';
+import { SHOTS } from '../support/lab.js';
 
 const env = uiTestEnv();
 
-test('a #privet-token fragment signs the tab in and is removed from the address bar', async ({
+/** Opens a workspace of its own (JupyterLab's default layout: the file browser) with `token`. */
+async function openLink(page: Page, token: string, workspace: string): Promise<void> {
+  await page.goto(
+    `${env.jupyterUrl}/lab/workspaces/${workspace}?token=${env.jupyterToken}#privet-token=${token}`,
+  );
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
+}
+
+test('a #privet-token fragment signs the tab in, shows the data panel and leaves the address bar', async ({
   page,
 }) => {
   const token = env.tokens.alice!;
-  await page.goto(`${env.jupyterUrl}/lab?token=${env.jupyterToken}#privet-token=${token}`);
-  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
-  await openPanel(page);
-  await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Alice Analyst');
+  await openLink(page, token, `link-alice-${Date.now()}`);
+  // No click on the Privet tab: the link brings the panel up over the file browser.
+  await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Alice Analyst', {
+    timeout: 30_000,
+  });
+  await expect(page.locator('#privet-data-panel')).toBeVisible();
+  await expect(page.locator('#filebrowser')).toBeHidden();
+  await page.screenshot({ path: `${SHOTS}/link-landing.png` });
   expect(page.url()).not.toContain(token);
   expect(page.url()).not.toContain('privet-token');
+});
+
+test('a reviewer\u2019s link lands on the review queue', async ({ page }) => {
+  await openLink(page, env.tokens.rita!, `link-rita-${Date.now()}`);
+  await expect(page.locator('#privet-review-queue')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('#privet-data-panel')).toBeHidden();
+  await expect(page.locator('#filebrowser')).toBeHidden();
 });

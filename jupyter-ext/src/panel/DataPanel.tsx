@@ -6,6 +6,9 @@ import { PollingWidget } from './PollingWidget.js';
 /** Options of the data panel widget; `gatewayUrl` may change when the settings do. */
 export type DataPanelOptions = Omit<DataPanelAppProps, 'tick'>;
 
+/** The data panel's widget id (its sidebar tab's data-id). */
+export const DATA_PANEL_ID = 'privet-data-panel';
+
 /** How often the panel lists the views again while it is shown. */
 export const VIEWS_REFRESH_MS = 60_000;
 
@@ -21,7 +24,7 @@ export class DataPanel extends PollingWidget {
   constructor(options: DataPanelOptions) {
     super(VIEWS_REFRESH_MS);
     this.options = options;
-    this.id = 'privet-data-panel';
+    this.id = DATA_PANEL_ID;
     this.addClass('jp-Privet-dataPanel');
     this.title.icon = privetIcon;
     this.title.caption = 'Privet data';

@@ -1,4 +1,7 @@
-/** `privet:review-queue`: the reviewer queue in the left sidebar, with its palette command. */
+/**
+ * `privet:review-queue`: the reviewer queue in the left sidebar, with its palette command; it also
+ * picks the sidebar a sign-in link lands on (link-landing.ts), as it knows both Privet panels.
+ */
 import {
   ILayoutRestorer,
   type JupyterFrontEnd,
@@ -7,7 +10,9 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { CommandIDs, PALETTE_CATEGORY } from '../commands.js';
 import { ReviewQueuePanel } from '../review/ReviewQueuePanel.js';
+import { DATA_PANEL_ID } from '../panel/DataPanel.js';
 import { IPrivetServices } from '../services.js';
+import { landAfterLink } from './link-landing.js';
 
 /** The reviewer queue plugin. */
 export const reviewQueuePlugin: JupyterFrontEndPlugin<void> = {
@@ -31,5 +36,6 @@ export const reviewQueuePlugin: JupyterFrontEndPlugin<void> = {
       execute: () => app.shell.activateById(queue.id),
     });
     palette?.addItem({ command: CommandIDs.openReviewQueue, category: PALETTE_CATEGORY });
+    if (services.openedWithLink) void landAfterLink(app, services.session, DATA_PANEL_ID, queue.id);
   },
 };

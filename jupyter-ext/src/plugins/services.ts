@@ -40,5 +40,6 @@ export const servicesPlugin: JupyterFrontEndPlugin<IPrivetServices> = {
   activate: (app: JupyterFrontEnd): IPrivetServices => ({
     session: new PrivetSession(fragmentToken, linkSignInPrompt(app.restored)),
     context: new ExperimentContext(),
+    openedWithLink: fragmentToken !== null,
   }),
 };

@@ -1,0 +1,59 @@
+/**
+ * Where a tab opened through a sign-in link (`#privet-token=…`, what `npm start` prints) lands:
+ * the Privet data panel, shown over whatever sidebar the restored layout had, since the user came
+ * for Privet; once the link's user is known, a reviewer who does not analyse data gets the review
+ * queue instead, unless they picked another sidebar meanwhile.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { Widget } from '@lumino/widgets';
+import type { PrivetSession, SignedIn } from '../session.js';
+
+/** How long the landing waits for the link's sign-in before it leaves the data panel shown. */
+export const LINK_SIGN_IN_WAIT_MS = 30_000;
+
+/** True when a user with `roles` reviews outputs and does not analyse data. */
+export function landsOnReviewQueue(roles: readonly string[]): boolean {
+  return roles.includes('reviewer') && !roles.includes('analyst');
+}
+
+/** The session's user once it signs in (null: none within `waitMs`). */
+export function nextSignIn(session: PrivetSession, waitMs: number): Promise<SignedIn | null> {
+  if (session.signedIn) return Promise.resolve(session.signedIn);
+  return new Promise((resolve) => {
+    const done = (user: SignedIn | null): void => {
+      clearTimeout(timer);
+      session.changed.disconnect(onChange);
+      resolve(user);
+    };
+    const onChange = (_: unknown, user: SignedIn | null): void => {
+      if (user) done(user);
+    };
+    const timer = setTimeout(() => done(null), waitMs);
+    session.changed.connect(onChange);
+  });
+}
+
+/** The left-sidebar widget with `id`, if one is there. */
+function leftWidget(app: JupyterFrontEnd, id: string): Widget | undefined {
+  for (const widget of app.shell.widgets('left')) if (widget.id === id) return widget;
+  return undefined;
+}
+
+/**
+ * Shows the data panel (`dataPanelId`) once the layout is restored, then the review queue
+ * (`reviewQueueId`) when the signed-in user is a reviewer who does not analyse data and the data
+ * panel is still the sidebar shown.
+ */
+export async function landAfterLink(
+  app: JupyterFrontEnd,
+  session: PrivetSession,
+  dataPanelId: string,
+  reviewQueueId: string,
+  waitMs = LINK_SIGN_IN_WAIT_MS,
+): Promise<void> {
+  await app.restored;
+  app.shell.activateById(dataPanelId);
+  const user = await nextSignIn(session, waitMs);
+  if (!user || !landsOnReviewQueue(user.user.roles)) return;
+  if (leftWidget(app, dataPanelId)?.isVisible) app.shell.activateById(reviewQueueId);
+}
