@@ -56,6 +56,12 @@ export class PrivetSession {
    * one of these (e.g. a slow Retry after the user signed in through the form) changes nothing.
    */
   private generation = 0;
+  /**
+   * Resolves once resume() has dealt with the link token this session was made with: with who is
+   * signed in then (the link's user, the user kept over it, or null); at once (null) without one.
+   */
+  readonly linkSettled: Promise<SignedIn | null>;
+  private settleLink: (signedIn: SignedIn | null) => void = () => undefined;
 
   /**
    * `pendingToken` (e.g. from the URL fragment) is tried once by the first resume(); `prompt`
@@ -64,7 +70,10 @@ export class PrivetSession {
   constructor(
     private pendingToken: string | null = null,
     private readonly prompt: LinkSignInPrompt = KEEP_CURRENT,
-  ) {}
+  ) {
+    this.linkSettled = new Promise((resolve) => (this.settleLink = resolve));
+    if (pendingToken === null) this.settleLink(null);
+  }
 
   /** Emits after every sign-in and sign-out. */
   get changed(): ISignal<this, SignedIn | null> {
@@ -121,6 +130,7 @@ export class PrivetSession {
     const link = this.pendingToken;
     this.pendingToken = null;
     const resumed = await this.resumeWith(attempt, link);
+    if (link) this.settleLink(this.current);
     if (this.isStale(attempt)) return this.current;
     this.setProblem(resumed ? null : attempt.problem);
     if (!resumed && attempt.problem && link) this.pendingToken = link; // tried again on Retry

@@ -2,12 +2,11 @@
  * Where a tab opened through a sign-in link lands (jupyter-ext plugins/link-landing.ts): the data
  * panel once the layout is restored; the review queue for a reviewer who does not analyse data,
  * unless the user picked another sidebar before the sign-in came back; and the wait for the
- * sign-in is bounded. The shell is a fake that records activateById and knows which left widget
- * is shown; the session is a Lumino signal as PrivetSession has.
+ * link's sign-in (PrivetSession.linkSettled, tested in session-link.test.ts) is bounded. The shell
+ * is a fake that records activateById and knows which left widget is shown.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Signal } from '@lumino/signaling';
 import { load } from './render.js';
 
 interface User {
@@ -15,7 +14,7 @@ interface User {
 }
 const landing = await load<{
   landsOnReviewQueue(roles: readonly string[]): boolean;
-  nextSignIn(session: object, waitMs: number): Promise<User | null>;
+  within<T>(promise: Promise<T>, ms: number): Promise<T | null>;
   landAfterLink(
     app: object,
     session: object,
@@ -25,17 +24,14 @@ const landing = await load<{
   ): Promise<void>;
 }>('plugins/link-landing.ts');
 
-/** A session signed in as `signedIn` now; `signIn(user)` signs in later. */
-function sessionOf(signedIn: User | null = null) {
-  const session = { signedIn, changed: new Signal<object, User | null>({}) };
-  return {
-    session,
-    signIn: (user: User | null) => {
-      session.signedIn = user;
-      session.changed.emit(user);
-    },
-  };
+/** A session whose link is dealt with when the test says (`settle`: who is signed in then). */
+function sessionOf() {
+  let settle = (_: User | null): void => undefined;
+  const linkSettled = new Promise<User | null>((resolve) => (settle = resolve));
+  return { session: { linkSettled }, settle };
 }
+/** A session whose link was dealt with already, leaving `user` signed in. */
+const settledAs = (user: User | null) => ({ linkSettled: Promise.resolve(user) });
 const who = (name: string, ...roles: string[]): User => ({ user: { user: name, roles } });
 
 /** A JupyterLab app whose left sidebar shows one widget at a time; `restore()` ends its restore. */
@@ -69,58 +65,68 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('a sign-in link lands on a Privet sidebar', () => {
   test('the data panel, only once the layout is restored; it stays for an analyst', async () => {
     const { app, activated, restore } = appOf();
-    const { session, signIn } = sessionOf();
+    const { session, settle } = sessionOf();
     const landed = landing.landAfterLink(app, session, 'privet-data-panel', 'privet-review-queue');
     await turn();
     assert.deepEqual(activated, [], 'nothing before the restored layout is in place');
     restore();
     await turn();
     assert.deepEqual(activated, ['privet-data-panel']);
-    signIn(who('alice', 'analyst'));
+    settle(who('alice', 'analyst'));
     await landed;
     assert.deepEqual(activated, ['privet-data-panel']);
   });
 
   test('a reviewer who does not analyse data then gets the review queue', async () => {
     const { app, activated, restore } = appOf();
-    const { session, signIn } = sessionOf();
+    const { session, settle } = sessionOf();
     restore();
     const landed = landing.landAfterLink(app, session, 'privet-data-panel', 'privet-review-queue');
     await turn();
-    signIn(null); // a sign-out on the way does not count
-    signIn(who('rita', 'reviewer'));
+    assert.deepEqual(activated, ['privet-data-panel'], 'the data panel while the link is checked');
+    settle(who('rita', 'reviewer'));
     await landed;
     assert.deepEqual(activated, ['privet-data-panel', 'privet-review-queue']);
   });
 
   test('a sidebar the user picked before the sign-in came back is kept', async () => {
     const { app, activated, restore, pick } = appOf();
-    const { session, signIn } = sessionOf();
+    const { session, settle } = sessionOf();
     restore();
     const landed = landing.landAfterLink(app, session, 'privet-data-panel', 'privet-review-queue');
     await turn();
     pick('filebrowser');
-    signIn(who('rita', 'reviewer'));
+    settle(who('rita', 'reviewer'));
     await landed;
     assert.deepEqual(activated, ['privet-data-panel'], 'the file browser the user chose stays');
   });
 
-  test('a session already signed in decides at once; no sign-in within the wait leaves the panel', async () => {
-    const signedIn = appOf();
-    signedIn.restore();
+  test('a link that signed nobody in, or is not dealt with within the wait, leaves the panel', async () => {
+    const refused = appOf();
+    refused.restore();
     await landing.landAfterLink(
-      signedIn.app,
-      sessionOf(who('raj', 'reviewer')).session,
+      refused.app,
+      settledAs(null),
       'privet-data-panel',
       'privet-review-queue',
     );
-    assert.deepEqual(signedIn.activated, ['privet-data-panel', 'privet-review-queue']);
+    assert.deepEqual(refused.activated, ['privet-data-panel']);
 
     const never = appOf();
     never.restore();
     const { session } = sessionOf();
     await landing.landAfterLink(never.app, session, 'privet-data-panel', 'privet-review-queue', 20);
     assert.deepEqual(never.activated, ['privet-data-panel']);
+
+    const reviewer = appOf();
+    reviewer.restore();
+    await landing.landAfterLink(
+      reviewer.app,
+      settledAs(who('raj', 'reviewer')),
+      'privet-data-panel',
+      'privet-review-queue',
+    );
+    assert.deepEqual(reviewer.activated, ['privet-data-panel', 'privet-review-queue']);
   });
 });
 
@@ -133,29 +139,9 @@ describe('who lands on the review queue', () => {
     assert.equal(landing.landsOnReviewQueue([]), false);
   });
 
-  test('nextSignIn stops listening once it answers', async () => {
-    const { session, signIn } = sessionOf();
-    let listeners = 0;
-    const changed = session.changed;
-    const counting = {
-      signedIn: null,
-      changed: {
-        connect: (fn: (s: unknown, u: User | null) => void) => {
-          listeners += 1;
-          return changed.connect(fn);
-        },
-        disconnect: (fn: (s: unknown, u: User | null) => void) => {
-          listeners -= 1;
-          return changed.disconnect(fn);
-        },
-      },
-    };
-    const next = landing.nextSignIn(counting, 10_000);
-    assert.equal(listeners, 1);
-    signIn(who('bob', 'analyst'));
-    assert.deepEqual(await next, who('bob', 'analyst'));
-    assert.equal(listeners, 0);
-    assert.equal(await landing.nextSignIn(counting, 5), null, 'timed out');
-    assert.equal(listeners, 0);
+  test('within gives the value in time, else null (a rejection too)', async () => {
+    assert.equal(await landing.within(Promise.resolve(7), 1000), 7);
+    assert.equal(await landing.within(new Promise(() => undefined), 10), null);
+    assert.equal(await landing.within(Promise.reject(new Error('down')), 1000), null);
   });
 });

@@ -3,6 +3,8 @@
  * a tab with no sign-in is signed in by the link directly, as before; a tab signed in as someone
  * else asks first (login CSRF: a link carrying the sender's token must not switch the account
  * silently), keeps its user unless the answer is yes, and says so when the link's token is refused.
+ * linkSettled (where the tab lands, plugins/link-landing.ts) names who is signed in once the link
+ * is dealt with, whichever way.
  * Against a real gateway, with an in-memory sessionStorage standing in for the browser tab's.
  */
 import assert from 'node:assert/strict';
@@ -30,6 +32,7 @@ interface Prompt {
 interface Session {
   readonly signedIn: SignedInLike | null;
   readonly changed: { connect(slot: (sender: unknown, value: SignedInLike | null) => void): void };
+  readonly linkSettled: Promise<SignedInLike | null>;
   signIn(gatewayUrl: string, token: string): Promise<SignedInLike>;
   resume(gatewayUrl: string): Promise<SignedInLike | null>;
 }
@@ -95,6 +98,7 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
     const { session, resumed } = await openLink(rev, prompt);
     assert.equal(resumed?.user.user, 'rev');
     assert.equal(session.signedIn?.user.user, 'rev');
+    assert.equal((await session.linkSettled)?.user.user, 'rev');
     assert.deepEqual(tab.storage.values(), [rev]);
     assert.deepEqual(asked, []);
     assert.deepEqual(refused, []);
@@ -109,6 +113,11 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
     assert.equal(resumed?.user.user, 'ana');
     assert.equal(session.signedIn?.user.user, 'ana');
     assert.deepEqual(emitted, ['ana'], 'rev was never signed in, not even for a moment');
+    assert.equal(
+      (await session.linkSettled)?.user.user,
+      'ana',
+      'the link settled on the kept user',
+    );
     assert.deepEqual(tab.storage.values(), [ana], "the link's token is kept nowhere");
   });
 
@@ -121,6 +130,7 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
     assert.equal(session.signedIn?.user.user, 'rev');
     assert.deepEqual(emitted, ['ana', 'rev']);
     assert.deepEqual(tab.storage.values(), [rev]);
+    assert.equal((await session.linkSettled)?.user.user, 'rev');
   });
 
   test('a link whose token the gateway refuses keeps the signed-in user and says so', async () => {
@@ -155,6 +165,21 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
     assert.equal(session.signedIn?.user.user, 'rev');
     assert.deepEqual(asked, []);
     assert.deepEqual(tab.storage.values(), [rev]);
+  });
+
+  test('linkSettled waits for the link: pending until resume() deals with it; null without one', async () => {
+    const session = new PrivetSession(rev);
+    let settled = false;
+    void session.linkSettled.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(settled, false, 'no resume yet');
+    await session.resume(url);
+    assert.equal((await session.linkSettled)?.user.user, 'rev');
+    assert.equal(await new PrivetSession().linkSettled, null, 'no link: settled at once');
+    tab.storage = new TabStorage(); // a fresh tab: nobody signed in before the refused link
+    const refusedLink = new PrivetSession('pvt_not_a_token_of_anyone_0000');
+    await refusedLink.resume(url);
+    assert.equal(await refusedLink.linkSettled, null, 'a refused link signs nobody in');
   });
 
   test('without a prompt to ask with, a link for another user is ignored', async () => {

@@ -2,7 +2,8 @@
  * The link `npm start` prints: a gateway token in the URL fragment signs the tab in, and the
  * token leaves the address bar at once (it never reaches the Jupyter server or a notebook). The
  * tab lands on Privet (link-landing.ts): the data panel, over the file browser a new workspace
- * opens with, or the review queue for a reviewer.
+ * opens with, or the review queue for a reviewer, also when the tab was signed in as someone else
+ * and the user chose to switch.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -12,6 +13,7 @@ const env = uiTestEnv();
 
 /** Opens a workspace of its own (JupyterLab's default layout: the file browser) with `token`. */
 async function openLink(page: Page, token: string, workspace: string): Promise<void> {
+  await page.goto('about:blank'); // a new page load, as opening a link is
   await page.goto(
     `${env.jupyterUrl}/lab/workspaces/${workspace}?token=${env.jupyterToken}#privet-token=${token}`,
   );
@@ -39,4 +41,20 @@ test('a reviewer\u2019s link lands on the review queue', async ({ page }) => {
   await expect(page.locator('#privet-review-queue')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('#privet-data-panel')).toBeHidden();
   await expect(page.locator('#filebrowser')).toBeHidden();
+});
+
+test('a reviewer\u2019s link in a tab signed in as an analyst: after switching, the review queue', async ({
+  page,
+}) => {
+  await openLink(page, env.tokens.alice!, `link-switch-${Date.now()}`);
+  await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Alice Analyst', {
+    timeout: 30_000,
+  });
+  await openLink(page, env.tokens.rita!, `link-switch-rita-${Date.now()}`);
+  const ask = page.locator('.jp-Dialog-content').filter({ hasText: 'Switch Privet user?' });
+  await expect(ask).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('#privet-data-panel')).toBeVisible(); // while the question is open
+  await ask.getByRole('button', { name: /^Sign in as / }).click();
+  await expect(page.locator('#privet-review-queue')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('#privet-data-panel')).toBeHidden();
 });

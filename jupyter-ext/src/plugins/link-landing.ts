@@ -6,30 +6,33 @@
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { Widget } from '@lumino/widgets';
-import type { PrivetSession, SignedIn } from '../session.js';
+import type { PrivetSession } from '../session.js';
 
-/** How long the landing waits for the link's sign-in before it leaves the data panel shown. */
-export const LINK_SIGN_IN_WAIT_MS = 30_000;
+/**
+ * How long the landing waits for the link's sign-in (which may ask whether to switch users)
+ * before it leaves the data panel shown.
+ */
+export const LINK_SIGN_IN_WAIT_MS = 120_000;
 
 /** True when a user with `roles` reviews outputs and does not analyse data. */
 export function landsOnReviewQueue(roles: readonly string[]): boolean {
   return roles.includes('reviewer') && !roles.includes('analyst');
 }
 
-/** The session's user once it signs in (null: none within `waitMs`). */
-export function nextSignIn(session: PrivetSession, waitMs: number): Promise<SignedIn | null> {
-  if (session.signedIn) return Promise.resolve(session.signedIn);
+/** `promise`'s value, or null when it has none within `ms`. */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   return new Promise((resolve) => {
-    const done = (user: SignedIn | null): void => {
-      clearTimeout(timer);
-      session.changed.disconnect(onChange);
-      resolve(user);
-    };
-    const onChange = (_: unknown, user: SignedIn | null): void => {
-      if (user) done(user);
-    };
-    const timer = setTimeout(() => done(null), waitMs);
-    session.changed.connect(onChange);
+    const timer = setTimeout(() => resolve(null), ms);
+    void promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+    );
   });
 }
 
@@ -41,19 +44,20 @@ function leftWidget(app: JupyterFrontEnd, id: string): Widget | undefined {
 
 /**
  * Shows the data panel (`dataPanelId`) once the layout is restored, then the review queue
- * (`reviewQueueId`) when the signed-in user is a reviewer who does not analyse data and the data
- * panel is still the sidebar shown.
+ * (`reviewQueueId`) when the user signed in once the link is dealt with (a tab signed in as
+ * someone else asks first) is a reviewer who does not analyse data, and the data panel is still
+ * the sidebar shown.
  */
 export async function landAfterLink(
   app: JupyterFrontEnd,
-  session: PrivetSession,
+  session: Pick<PrivetSession, 'linkSettled'>,
   dataPanelId: string,
   reviewQueueId: string,
   waitMs = LINK_SIGN_IN_WAIT_MS,
 ): Promise<void> {
   await app.restored;
   app.shell.activateById(dataPanelId);
-  const user = await nextSignIn(session, waitMs);
+  const user = await within(session.linkSettled, waitMs);
   if (!user || !landsOnReviewQueue(user.user.roles)) return;
   if (leftWidget(app, dataPanelId)?.isVisible) app.shell.activateById(reviewQueueId);
 }
