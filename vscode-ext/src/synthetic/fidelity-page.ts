@@ -18,7 +18,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** Styles in the editor's theme colors (VS Code sets the --vscode-* variables in webviews). */
 const STYLE = `
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; }
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }
 h1 { font-size: 1.3em; }
 .note { color: var(--vscode-descriptionForeground); font-style: italic; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; }
