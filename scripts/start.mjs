@@ -141,10 +141,10 @@ if (!/^demo\t/m.test(listed.stdout ?? '')) {
   ]);
 }
 
-writeDemoNotebook(
-  join(notebooks, demoNotebook),
-  kernelLanguageInfo(join(root, '.venv/bin/python')),
-);
+// First run only: the kernel's language_info is asked of the venv only when the notebook is new.
+const demoNotebookFile = join(notebooks, demoNotebook);
+if (!existsSync(demoNotebookFile))
+  writeDemoNotebook(demoNotebookFile, kernelLanguageInfo(join(root, '.venv/bin/python')));
 await requireFreePorts(); // again: the build took a while
 
 console.log('\n▶ Starting the gateway and JupyterLab');
