@@ -5,7 +5,7 @@
  * opens with, or the review queue for a reviewer, also when the tab was signed in as someone else
  * and the user chose to switch.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { SHOTS } from '../support/lab.js';
 
@@ -20,6 +20,24 @@ async function openLink(page: Page, token: string, workspace: string): Promise<v
   await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
 }
 
+/**
+ * How many pixels the selected option's label needs beyond the select's room for text (≤ 0: it
+ * shows whole), measured with the select's own font.
+ */
+async function overflowOfSelectedLabel(select: Locator): Promise<number> {
+  return select.evaluate((node) => {
+    const element = node as HTMLSelectElement;
+    const style = getComputedStyle(element);
+    const context = document.createElement('canvas').getContext('2d');
+    if (!context) throw new Error('no 2D canvas to measure the label with');
+    context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const label = element.selectedOptions[0]?.text ?? '';
+    const room =
+      element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(label).width - room;
+  });
+}
+
 test('a #privet-token fragment signs the tab in, shows the data panel and leaves the address bar', async ({
   page,
 }) => {
@@ -31,6 +49,12 @@ test('a #privet-token fragment signs the tab in, shows the data panel and leaves
   });
   await expect(page.locator('#privet-data-panel')).toBeVisible();
   await expect(page.locator('#filebrowser')).toBeHidden();
+  // JupyterLab opens a side bar 250 px wide; the panel asks for more, so the picker's label fits.
+  const panelBox = await page.locator('#privet-data-panel').boundingBox();
+  expect(panelBox?.width ?? 0).toBeGreaterThanOrEqual(300);
+  const picker = page.getByRole('combobox', { name: 'Experiment' });
+  await expect(picker).toHaveValue('ui-study', { timeout: 30_000 });
+  expect(await overflowOfSelectedLabel(picker)).toBeLessThanOrEqual(0);
   await page.screenshot({ path: `${SHOTS}/link-landing.png` });
   expect(page.url()).not.toContain(token);
   expect(page.url()).not.toContain('privet-token');

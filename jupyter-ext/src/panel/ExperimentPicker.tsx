@@ -68,6 +68,11 @@ export function useExperiments(
   };
 }
 
+/** An experiment as the picker names it (also its tooltip, should a long title be cut off). */
+function experimentLabel(experiment: Experiment): string {
+  return `${experiment.title} (${experiment.id}) · ${experiment.state}`;
+}
+
 /** What the picker shows in place of the selector while loading, after a failure or with none. */
 function Status(props: { loading: boolean; error: ErrorInfo | null }): JSX.Element {
   if (props.loading) {
@@ -125,6 +130,7 @@ export function ExperimentPicker(
             aria-label="Experiment"
             className="jp-mod-styled"
             aria-describedby={staleSelection ? staleId : undefined}
+            title={selected ? experimentLabel(selected) : undefined}
             value={selected?.id ?? ''}
             onChange={(e) =>
               context.select(experiments.find((x) => x.id === e.target.value) ?? null)
@@ -132,7 +138,7 @@ export function ExperimentPicker(
           >
             {experiments.map((e) => (
               <option key={e.id} value={e.id}>
-                {e.title} ({e.id}) · {e.state}
+                {experimentLabel(e)}
               </option>
             ))}
           </select>
