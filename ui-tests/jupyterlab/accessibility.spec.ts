@@ -9,6 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
+import { useTheme } from '../support/lab.js';
 import { requestReviewId } from '../support/review.js';
 
 const env = uiTestEnv();
@@ -26,15 +27,6 @@ async function violations(page: Page, selector: string): Promise<string[]> {
     (v) =>
       `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
-}
-
-/** Picks a theme from JupyterLab's Settings menu and waits until the page wears it. */
-async function useTheme(page: Page, name: 'JupyterLab Dark' | 'JupyterLab Light'): Promise<void> {
-  await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
-  await page.getByText('Theme', { exact: true }).hover();
-  await page.getByText(name, { exact: true }).click();
-  const light = name === 'JupyterLab Light' ? 'true' : 'false';
-  await expect(page.locator(`body[data-jp-theme-light="${light}"]`)).toHaveCount(1);
 }
 
 /** Opens a workspace of its own signed in through the link for `user`. */

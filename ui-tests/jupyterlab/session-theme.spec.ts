@@ -1,7 +1,7 @@
 /** The Privet panel across reloads (sessionStorage, sign-out) and in the dark theme. */
 import { expect, test } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
-import { openLab, openPanel, signIn, SHOTS } from '../support/lab.js';
+import { openLab, openPanel, signIn, SHOTS, useTheme } from '../support/lab.js';
 
 const env = uiTestEnv();
 
@@ -21,10 +21,7 @@ test.describe('Privet panel session and theme', () => {
         .locator('.jp-Privet-sqlEditor:not(.jp-Privet-dpSql) .cm-content')
         .evaluate((el) => getComputedStyle(el).color);
     const sqlLight = await sqlText();
-    await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
-    await page.getByText('Theme', { exact: true }).hover();
-    await page.getByText('JupyterLab Dark', { exact: true }).click();
-    await expect(page.locator('body[data-jp-theme-light="false"]')).toHaveCount(1);
+    await useTheme(page, 'JupyterLab Dark');
     await expect.poll(background).not.toBe(light);
     await expect.poll(sqlText).not.toBe(sqlLight);
     const sqlBox = panel.locator('.jp-Privet-sqlEditor:not(.jp-Privet-dpSql)');
@@ -39,10 +36,7 @@ test.describe('Privet panel session and theme', () => {
     await expect(page.locator('#privet-budget .jp-Privet-gaugeBar').first()).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/dark-theme.png` });
     // Leave the shared workspace in the light theme for the other tests.
-    await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
-    await page.getByText('Theme', { exact: true }).hover();
-    await page.getByText('JupyterLab Light', { exact: true }).click();
-    await expect(page.locator('body[data-jp-theme-light="true"]')).toHaveCount(1);
+    await useTheme(page, 'JupyterLab Light');
   });
 
   test('sign-in survives a reload of the tab; signing out forgets the token', async ({ page }) => {

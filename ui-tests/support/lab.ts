@@ -29,6 +29,18 @@ export async function openPanel(page: Page): Promise<void> {
   }).toPass({ timeout: 30_000 });
 }
 
+/** Switches JupyterLab's theme through Settings → Theme and waits for the page to show it. */
+export async function useTheme(
+  page: Page,
+  name: 'JupyterLab Dark' | 'JupyterLab Light',
+): Promise<void> {
+  await page.locator('#jp-menu-panel').getByText('Settings', { exact: true }).click();
+  await page.getByText('Theme', { exact: true }).hover();
+  await page.getByText(name, { exact: true }).click();
+  const light = name === 'JupyterLab Light' ? 'true' : 'false';
+  await expect(page.locator(`body[data-jp-theme-light="${light}"]`)).toHaveCount(1);
+}
+
 /** Drags the left sidebar's split handle to the x that `to` gives for its current centre. */
 async function dragLeftHandle(page: Page, to: (x: number) => number): Promise<void> {
   const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();

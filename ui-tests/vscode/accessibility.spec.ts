@@ -12,11 +12,10 @@ import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import {
   budgetFrame,
   openWorkbench,
-  pick,
-  quickInput,
   reviewQueueFrame,
   runCommand,
   signInAs,
+  useTheme,
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
@@ -73,14 +72,6 @@ async function violations(frame: Frame): Promise<string[]> {
     (v) =>
       `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} [${n.failureSummary ?? ''}]`).join(', ')}`,
   );
-}
-
-/** Switches VS Code's colour theme through the palette. */
-async function useTheme(page: Page, theme: string, dark: boolean): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  await quickInput(page).locator('input').fill(theme);
-  await pick(page, theme);
-  await expect(page.locator(`.monaco-workbench.${dark ? 'vs-dark' : 'vs'}`)).toBeVisible();
 }
 
 test('the budget & record view and the review queue, in a dark and a light theme', async ({

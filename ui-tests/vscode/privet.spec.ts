@@ -31,6 +31,7 @@ import {
   runCommand,
   shot,
   signInAs,
+  useTheme,
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
@@ -185,10 +186,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
   });
 
   await test.step('a reviewer approves the request in the review queue (dark theme)', async () => {
-    await runCommand(page, 'Preferences: Color Theme');
-    await quickInput(page).locator('input').fill('Default Dark Modern');
-    await pick(page, 'Default Dark Modern');
-    await expect(page.locator('.monaco-workbench.vs-dark')).toBeVisible();
+    await useTheme(page, 'Default Dark Modern', true);
     await signInAs(page, 'rita', env.tokens.rita!);
     await runCommand(page, 'Privet: Open Review Queue');
     const queue = await reviewQueueFrame(page);

@@ -88,6 +88,14 @@ export async function pick(page: Page, text: string): Promise<void> {
   await row.click();
 }
 
+/** Switches VS Code's colour theme through the palette and waits for the workbench to wear it. */
+export async function useTheme(page: Page, theme: string, dark: boolean): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await quickInput(page).locator('input').fill(theme);
+  await pick(page, theme);
+  await expect(page.locator(`.monaco-workbench.${dark ? 'vs-dark' : 'vs'}`)).toBeVisible();
+}
+
 /**
  * Signs in through the palette (or `start`, e.g. a Sign In button) as `user` (token from the test
  * env); when VS Code asks for an experiment (a fresh window), picks `experiment`.
