@@ -21,6 +21,7 @@ import { THIN_ZIP_FIX, THIN_ZIP_MESSAGE } from '../support/thin-zip.js';
 import {
   budgetFrame,
   cell,
+  cellLanguage,
   openWorkbench,
   outputFrame,
   pick,
@@ -93,6 +94,25 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await expect(
       page.locator('.notebookOverlay, .part.editor').getByText('Privet SQL').first(),
     ).toBeVisible();
+  });
+
+  await test.step('SQL cells are "Privet SQL", coloured as SQL; a new code cell is one', async () => {
+    await expect(cellLanguage(page, 1)).toHaveText('Privet SQL');
+    await expect(cellLanguage(page, 0)).toHaveText('MS SQL'); // an older notebook's cell, run below
+    // VS Code's SQL grammar colours Privet SQL: the keyword SELECT is not tokenized as plain text.
+    const tokens = cell(page, 1).locator('.view-line span > span');
+    await expect(tokens.filter({ hasText: /^SELECT$/ })).toHaveCount(1);
+    const classes = await tokens.evaluateAll(
+      (spans) => new Set(spans.map((s) => s.className)).size,
+    );
+    expect(classes, 'token classes in the DP cell').toBeGreaterThan(1);
+    // A code cell added below the Python cell takes the controller's first language.
+    await cell(page, 4).locator('.monaco-editor .view-lines').click();
+    await runCommand(page, 'Notebook: Insert Code Cell Below');
+    await expect(cellLanguage(page, 5)).toHaveText('Privet SQL');
+    await shot(page, '03b-privet-sql-cells');
+    await runCommand(page, 'Notebook: Delete Cell');
+    await expect(cell(page, 5)).toHaveCount(0);
   });
 
   await test.step('a masked-view query runs locally', async () => {

@@ -1,6 +1,7 @@
 /**
- * The demo notebook the VS Code specs open: Privet SQL cells (masked query, DP query, a small-cell
- * query that is flagged, a bad query for the language server) and a Python cell whose saved output
+ * The demo notebook the VS Code specs open: Privet SQL cells (masked query, in VS Code's own `sql`
+ * language as older notebooks have it; DP query, a small-cell query that is flagged, a bad query
+ * for the language server) and a Python cell whose saved output
  * (written by another kernel) carries an e-mail address and must be replaced on open.
  */
 
@@ -16,11 +17,15 @@ export const DEMO_CELLS = {
 /** The e-mail address in the Python cell's saved output (must never be shown). */
 export const LEAKED_EMAIL = 'jane.roe@example.org';
 
-function sqlCell(source: string): Record<string, unknown> {
+/**
+ * A code cell of `source` in `language`: Privet's own `privet-sql`, or VS Code's built-in `sql`
+ * (its "MS SQL"), which notebooks written before Privet SQL had a language of its own use.
+ */
+function sqlCell(source: string, language = 'privet-sql'): Record<string, unknown> {
   return {
     cell_type: 'code',
     execution_count: null,
-    metadata: { vscode: { languageId: 'sql' } },
+    metadata: { vscode: { languageId: language } },
     outputs: [],
     source: source.split(/(?<=\n)/),
   };
@@ -33,7 +38,7 @@ export function demoNotebook(): string {
     nbformat_minor: 5,
     metadata: { language_info: { name: 'sql' } },
     cells: [
-      sqlCell(DEMO_CELLS.masked),
+      sqlCell(DEMO_CELLS.masked, 'sql'),
       sqlCell(DEMO_CELLS.dp),
       sqlCell(DEMO_CELLS.flagged),
       sqlCell(DEMO_CELLS.bad),

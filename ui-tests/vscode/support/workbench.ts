@@ -184,6 +184,11 @@ export function cell(page: Page, index: number): Locator {
   return page.locator('.notebookOverlay .monaco-list-row.code-cell-row').nth(index);
 }
 
+/** The language a cell's status bar names (VS Code's language picker, at its right). */
+export function cellLanguage(page: Page, index: number): Locator {
+  return cell(page, index).locator('.cell-status-right .cell-status-item').last();
+}
+
 /** Focuses a cell's editor and runs it through the palette (the active cell is the one run). */
 export async function runCell(page: Page, index: number): Promise<void> {
   const c = cell(page, index);

@@ -10,6 +10,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Session } from '../session.js';
+import { SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { sessionFields } from './session-fields.js';
 
 /** Starts the language client; the returned disposable stops it. */
@@ -24,11 +25,9 @@ export async function startLanguageClient(
     debug: { module, transport: TransportKind.ipc },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'vscode-notebook-cell', language: 'sql' },
-      { scheme: 'file', language: 'sql' },
-      { scheme: 'untitled', language: 'sql' },
-    ],
+    documentSelector: SQL_CELL_LANGUAGES.flatMap((language) =>
+      ['vscode-notebook-cell', 'file', 'untitled'].map((scheme) => ({ scheme, language })),
+    ),
     initializationOptions: sessionFields(session, wasmDir),
     outputChannelName: 'Privet SQL language server',
   };

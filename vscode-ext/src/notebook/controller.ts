@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { WorkerSqlEngine, type EngineWorkerOptions } from '../sql/worker-engine.js';
 import type { Session } from '../session.js';
+import { SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { toCellOutput } from './convert.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
@@ -92,7 +93,7 @@ export class PrivetSqlController implements vscode.Disposable {
       'jupyter-notebook',
       'Privet SQL',
     );
-    this.controller.supportedLanguages = ['sql'];
+    this.controller.supportedLanguages = [...SQL_CELL_LANGUAGES]; // new cells: the first
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'SQL over approved Privet views';
     this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
