@@ -2,6 +2,7 @@ import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { ViewManifest, ViewSummary } from '@privet/core/protocol';
 import { linkedRowsCaveat } from '@privet/core/policy/linking';
+import { OperatorCode } from './OperatorCode.js';
 import { SyntheticDetails, type FidelityAccess } from './SyntheticDetails.js';
 
 /** Props of one view's card. */
@@ -109,7 +110,7 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
                 <td>{c.name}</td>
                 <td>{c.type}</td>
                 <td>
-                  <code>{c.operator}</code>
+                  <OperatorCode text={c.operator} />
                 </td>
               </tr>
             ))}
