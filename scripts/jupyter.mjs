@@ -1,7 +1,8 @@
 // Starts JupyterLab from the project's .venv with the Privet extension, on 127.0.0.1 only.
-// Settings and workspaces live in .privet/jupyter/ (git-ignored), notebooks in .privet/notebooks/
-// unless --dir is given; --gateway URL seeds the data panel's gatewayUrl setting. The gateway must
-// allow this JupyterLab's origin (http://127.0.0.1:PORT) in its CORS origins.
+// Settings and workspaces live in .privet/jupyter/ (git-ignored; $PRIVET_HOME/jupyter/ when
+// PRIVET_HOME is set), notebooks in .privet/notebooks/ unless --dir is given; --gateway URL seeds
+// the data panel's gatewayUrl setting. The gateway must allow this JupyterLab's origin
+// (http://127.0.0.1:PORT) in its CORS origins.
 // Usage: node scripts/jupyter.mjs [--port 8888] [--dir FOLDER] [--gateway URL] [--token TOKEN]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,10 +13,11 @@ import { parseArgs } from 'node:util';
 import { portProblems } from './lib-start.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const home = process.env.PRIVET_HOME ?? join(root, '.privet');
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PRIVET_JUPYTER_PORT ?? '8888' },
-    dir: { type: 'string', default: join(root, '.privet', 'notebooks') },
+    dir: { type: 'string', default: join(home, 'notebooks') },
     gateway: { type: 'string' },
     token: { type: 'string' },
   },
@@ -50,8 +52,8 @@ if (portProblem) {
 }
 
 const notebooks = resolve(values.dir);
-const settingsDir = join(root, '.privet', 'jupyter', 'user-settings');
-const workspacesDir = join(root, '.privet', 'jupyter', 'workspaces');
+const settingsDir = join(home, 'jupyter', 'user-settings');
+const workspacesDir = join(home, 'jupyter', 'workspaces');
 for (const dir of [notebooks, settingsDir, workspacesDir]) mkdirSync(dir, { recursive: true });
 
 if (values.gateway) {

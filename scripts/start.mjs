@@ -13,12 +13,15 @@ import { checkPython, exitOutcome, portProblems } from './lib-start.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const policy = join(root, 'gateway/demo/policy.yaml');
 const demoData = join(root, 'gateway/demo/data');
-const state = process.env.PRIVET_STATE ?? join(root, '.privet/demo');
+// Everything npm start keeps between runs (git-ignored): the demo's gateway state, the notebooks,
+// JupyterLab's settings and workspaces. PRIVET_HOME puts them elsewhere (the npm start UI test).
+const home = process.env.PRIVET_HOME ?? join(root, '.privet');
+const state = process.env.PRIVET_STATE ?? join(home, 'demo');
 const port = process.env.PRIVET_PORT ?? '8765';
 const privet = join(root, 'gateway/bin/privet.js');
 const jupyterPort = process.env.PRIVET_JUPYTER_PORT ?? '8888';
 const gatewayUrl = `http://127.0.0.1:${port}`;
-const notebooks = join(root, '.privet', 'notebooks');
+const notebooks = join(home, 'notebooks');
 const demoNotebook = 'privet-demo.ipynb';
 
 const gatewayService = {
@@ -190,6 +193,8 @@ const children = [
       join(root, 'scripts/jupyter.mjs'),
       '--port',
       jupyterPort,
+      '--dir',
+      notebooks,
       '--gateway',
       gatewayUrl,
       '--token',
