@@ -1,5 +1,5 @@
 /** Column rules: columns labelled as dates of birth, phone numbers or SSNs. */
-import { norm, type CellHit } from './labels.js';
+import { columnWords, norm, type CellHit } from './labels.js';
 import type { Table } from './table.js';
 
 const DOB_LABEL = /^(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born)$/;
@@ -34,7 +34,7 @@ export function identifierColumns(
 ): { rule: 'phone' | 'ssn'; row: number; column: number }[] {
   const hits: { rule: 'phone' | 'ssn'; row: number; column: number }[] = [];
   t.columns.forEach((c, ci) => {
-    const label = norm(c.split(' / ').pop() ?? '').replace(/[_-]/g, ' ');
+    const label = columnWords(c);
     const kind = ID_COLUMNS.find(([re]) => re.test(label))?.[1];
     if (kind === undefined) return;
     const ri = t.cells.findIndex((r) => {

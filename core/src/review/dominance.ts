@@ -1,5 +1,5 @@
 /** Dominance (N-k with n=2, k=90% and the p% rule) where per-unit contributions are known. */
-import { cut, norm, type CellHit } from './labels.js';
+import { columnWords, cut, type CellHit } from './labels.js';
 import { parseNumber, type Table } from './table.js';
 import type { CellContributions, ReviewSettings } from './types.js';
 
@@ -26,12 +26,12 @@ export function dominated(values: readonly number[], s: ReviewSettings): string 
 
 /** Dominance over tables showing per-unit contributions (total + largest [+ second]). */
 export function dominance(t: Table, s: ReviewSettings): CellHit[] {
-  const label = (c: string): string => norm(c.split(' / ').pop() ?? '').replace(/[_-]/g, ' ');
-  const cols = t.columns.map(label);
+  const cols = t.columns.map(columnWords);
   const i1 = cols.findIndex((c) => TOP1.test(c));
-  const i2 = cols.findIndex((c) => TOP2.test(c));
+  if (i1 < 0) return [];
   const it = cols.findIndex((c) => TOTAL.test(c));
-  if (i1 < 0 || it < 0) return [];
+  if (it < 0) return [];
+  const i2 = cols.findIndex((c) => TOP2.test(c));
   const hits: CellHit[] = [];
   t.cells.forEach((r, ri) => {
     const total = parseNumber(r[it] ?? '');

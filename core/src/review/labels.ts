@@ -38,12 +38,31 @@ const KEYWORD_END = new Set([110, 78, 108, 76, 101, 115]); // n N l L e s
 
 /** Lower-cased, space-collapsed label. */
 export function norm(label: string): string {
-  return label.toLowerCase().replace(/\s+/g, ' ').trim();
+  return normalForm(label) ? label : label.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** True when `norm` leaves a label as it is: printable ASCII only, no capital, no space. */
+function normalForm(label: string): boolean {
+  for (let k = 0; k < label.length; k++) {
+    const c = label.charCodeAt(k);
+    if (c <= 32 || c >= 127 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
+}
+
+/** The last part of a stacked header label ("a / b" gives "b"): `label.split(' / ').pop()`. */
+export function lastPart(label: string): string {
+  return label.indexOf(' / ') < 0 ? label : (label.split(' / ').pop() ?? '');
+}
+
+/** A column label as the dominance and identifier-column rules read it: `norm`ed last part, `_-` as spaces. */
+export function columnWords(label: string): string {
+  return norm(lastPart(label)).replace(/[_-]/g, ' ');
 }
 
 /** Is this column/row label the name of a count? */
 export function isCountLabel(label: string): boolean {
-  const l = norm(label).split(' / ').pop() ?? '';
+  const l = lastPart(norm(label));
   return (
     COUNT_LABEL.test(l) &&
     !NOT_COUNT.test(l.replace(/[_-]/g, ' ').replace(/\b(?:n|num|count|no)\b/g, ''))

@@ -14,7 +14,7 @@ import { scanJson } from './json-table.js';
 import { normalize } from './normalize.js';
 import { drawsPicture } from './pictures.js';
 import { FindingSink, identifierSpans, isMultilineString, joinText } from './sink.js';
-import type { Table } from './table.js';
+import type { OnPartial, Table } from './table.js';
 import {
   birthDateColumns,
   dominance,
@@ -25,7 +25,7 @@ import {
   type CellHit,
 } from './table-rules.js';
 import { textCounts } from './text-rules.js';
-import { alignedTables, markdownTables, textTables } from './text-table.js';
+import { alignedTables, forEachTextTable, markdownTables } from './text-table.js';
 import { texToText } from './tex.js';
 import type { ReviewContext } from './types.js';
 
@@ -40,11 +40,25 @@ function tableRules(
   text: string,
   exempt: boolean,
 ): void {
+  const check = tableChecker(sink, ctx, text, exempt);
+  for (const t of tables) check(t);
+}
+
+/**
+ * The table rules of one part as a function of one table, so tables can be checked as they are
+ * read; the total the part's `text` states is read once, when a table first needs it.
+ */
+function tableChecker(
+  sink: FindingSink,
+  ctx: ReviewContext,
+  text: string,
+  exempt: boolean,
+): (t: Table) => void {
   const s = sink.settings;
   let total: number | undefined | null = null;
   const outputTotal = (): number | undefined =>
     total === null ? (total = statedTotal(text)) : total;
-  for (const t of tables) {
+  return (t) => {
     const hits: CellHit[] = [
       ...birthDateColumns(t),
       ...rowLevel(t, s, ctx.viewsUsed ?? []),
@@ -59,7 +73,42 @@ function tableRules(
         { row: h.row, column: h.column },
         `a column of ${h.rule === 'ssn' ? 'US SSNs' : 'phone numbers'} (row ${h.row + 1})`,
       );
-  }
+  };
+}
+
+/**
+ * The table rules over the tables of a text part (`html` is its markup, '' if none). Findings keep
+ * the order of gathering every table first: each reader's partial reads, then the HTML and
+ * markdown tables, then the text tables, which are checked as soon as each is read (a text may
+ * hold thousands).
+ */
+function checkTables(
+  sink: FindingSink,
+  mime: string,
+  html: string,
+  text: string,
+  ctx: ReviewContext,
+  kind: 'plain' | 'html' | 'markdown',
+  partial: OnPartial,
+): void {
+  const earlier: Table[] = [];
+  const add = (found: readonly Table[]): void => {
+    for (const t of found) earlier.push(t);
+  };
+  if (html.indexOf('<') >= 0) add(htmlTables(html, mime, partial));
+  if (kind === 'markdown' || kind === 'plain') add(markdownTables(text, mime, partial));
+  const check = tableChecker(sink, ctx, text, false);
+  // The HTML and markdown tables, checked once: before the first text table, or at the end.
+  const checkEarlier = (): void => {
+    for (const t of earlier) check(t);
+    earlier.length = 0;
+  };
+  const onTextTable = (t: Table): void => {
+    checkEarlier();
+    check(t);
+  };
+  if (kind === 'plain') forEachTextTable(text, mime, onTextTable, partial);
+  checkEarlier();
 }
 
 /** Checks one text part (plain, HTML, markdown or SVG). */
@@ -87,15 +136,8 @@ export function checkText(
   }
   sink.addPreview(mime, text, spans);
   if (kind === 'svg') return;
-  const tables: Table[] = [];
   const partial = sink.partialReads(mime);
-  const add = (found: readonly Table[]): void => {
-    for (const t of found) tables.push(t);
-  };
-  if (markup && raw.indexOf('<') >= 0) add(htmlTables(raw, mime, partial));
-  if (kind === 'markdown' || kind === 'plain') add(markdownTables(text, mime, partial));
-  if (kind === 'plain') add(textTables(text, mime, partial));
-  tableRules(sink, tables, ctx, text, false);
+  checkTables(sink, mime, markup ? raw : '', text, ctx, kind, partial);
   if (kind === 'plain' && (ctx.viewsUsed?.length ?? 0) > 0) {
     for (const t of alignedTables(text, mime, partial)) {
       for (const h of rowLevel(t, sink.settings, ctx.viewsUsed ?? []))

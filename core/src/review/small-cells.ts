@@ -21,22 +21,25 @@ import {
 import { parseCount, parseNumber, type Table } from './table.js';
 import type { ReviewSettings } from './types.js';
 
+/** Data column `c` of `t` holds integers (blank cells aside), at least one; kept in `memo`. */
+function integerColumn(t: Table, c: number, memo: (boolean | undefined)[]): boolean {
+  return (memo[c] ??=
+    t.cells.every((r) => (r[c] ?? '') === '' || parseCount(r[c] ?? '') !== undefined) &&
+    t.cells.some((r) => (r[c] ?? '') !== ''));
+}
+
 /** Columns of `t` holding counts (indices), using labels, context and the crosstab shape. */
 function countColumns(t: Table): number[] {
   const width = t.columns.length;
   const memo: (boolean | undefined)[] = [];
-  const integer = (c: number): boolean =>
-    (memo[c] ??=
-      t.cells.every((r) => (r[c] ?? '') === '' || parseCount(r[c] ?? '') !== undefined) &&
-      t.cells.some((r) => (r[c] ?? '') !== ''));
   const labelled: number[] = [];
   for (let c = 0; c < width; c++)
-    if (isCountLabel(t.columns[c] ?? '') && integer(c)) labelled.push(c);
+    if (isCountLabel(t.columns[c] ?? '') && integerColumn(t, c, memo)) labelled.push(c);
   if (labelled.length > 0) return labelled;
   const ints: number[] = [];
   for (let c = 0; c < width; c++) {
     const label = norm(t.columns[c] ?? '');
-    if (integer(c) && !NOT_COUNT.test(label.replace(/[_-]/g, ' '))) ints.push(c);
+    if (integerColumn(t, c, memo) && !NOT_COUNT.test(label.replace(/[_-]/g, ' '))) ints.push(c);
   }
   if (ints.length === 0) return [];
   const intSeries =
@@ -53,6 +56,24 @@ function countColumns(t: Table): number[] {
   return [];
 }
 
+/** Adds a small-cell hit on (row, column) of `t`, up to 200 per table. */
+function addHit(
+  hits: CellHit[],
+  t: Table,
+  th: number,
+  row: number,
+  column: number,
+  what: string,
+): void {
+  if (hits.length < 200)
+    hits.push({
+      rule: 'small-cell',
+      row,
+      column,
+      message: `${what} below the threshold of ${th} (row ${row + 1}, column ${JSON.stringify(cut(t.columns[column] ?? ''))})`,
+    });
+}
+
 /** Small cells: 0 < count < threshold in count columns, count rows and percentages of a total. */
 export function smallCells(
   t: Table,
@@ -61,20 +82,11 @@ export function smallCells(
 ): CellHit[] {
   const hits: CellHit[] = [];
   const th = s.small_cell_threshold;
-  const hit = (row: number, column: number, what: string): void => {
-    if (hits.length < 200)
-      hits.push({
-        rule: 'small-cell',
-        row,
-        column,
-        message: `${what} below the threshold of ${th} (row ${row + 1}, column ${JSON.stringify(cut(t.columns[column] ?? ''))})`,
-      });
-  };
   const counted = new Set(uniqueKeys(t) ? countColumns(t) : []);
   for (const c of counted) {
     t.cells.forEach((r, ri) => {
       const v = parseCount(r[c] ?? '');
-      if (v !== undefined && v > 0 && v < th) hit(ri, c, 'a count');
+      if (v !== undefined && v > 0 && v < th) addHit(hits, t, th, ri, c, 'a count');
     });
   }
   // Rows labelled as counts (describe() "count" row, transposed tables).
@@ -82,7 +94,8 @@ export function smallCells(
     if (!labels.some(isCountRowLabel)) return;
     (t.cells[ri] ?? []).forEach((x, c) => {
       const v = parseCount(x);
-      if (!counted.has(c) && v !== undefined && v > 0 && v < th) hit(ri, c, 'a count');
+      if (!counted.has(c) && v !== undefined && v > 0 && v < th)
+        addHit(hits, t, th, ri, c, 'a count');
     });
   });
   // Percentages with a stated total.
@@ -102,7 +115,14 @@ export function smallCells(
         const share = pct || v > 1 ? v / 100 : v;
         const n = Math.round(share * total);
         if (share > 0 && share < 1 && n < th)
-          hit(ri, c, `a percentage of the stated total (≈${n > 0 ? 'a few' : '<1'} units)`);
+          addHit(
+            hits,
+            t,
+            th,
+            ri,
+            c,
+            `a percentage of the stated total (≈${n > 0 ? 'a few' : '<1'} units)`,
+          );
       });
     });
   }

@@ -131,8 +131,22 @@ function headerPossible(line: string): boolean {
 
 /** Aligned-text tables in `text`; `onPartial` hears of what the caps left unread. */
 export function textTables(text: string, mime: string, onPartial?: OnPartial): Table[] {
-  const lines = linesOf(text, onPartial);
   const tables: Table[] = [];
+  forEachTextTable(text, mime, (t) => tables.push(t), onPartial);
+  return tables;
+}
+
+/**
+ * `textTables` one table at a time: each goes to `onTable` as soon as it is read, in order, so a
+ * text of many tables is never held as a whole list; `onPartial` hears first (before any table).
+ */
+export function forEachTextTable(
+  text: string,
+  mime: string,
+  onTable: (table: Table) => void,
+  onPartial?: OnPartial,
+): void {
+  const lines = linesOf(text, onPartial);
   let i = 0;
   let nextCandidate = lines.length > 0 && rowCandidate(lines[0] ?? '');
   while (i < lines.length) {
@@ -156,70 +170,84 @@ export function textTables(text: string, mime: string, onPartial?: OnPartial): T
       rows.push(r);
       j++;
     }
-    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length)) {
-      const table = buildTable(lines, i, j, rows, mime);
-      if (table !== undefined) tables.push({ ...table, firstLine: i });
-    }
+    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length))
+      onTable(buildTable(lines, i, j, rows, mime));
     i = j;
     nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
   }
-  return tables;
 }
 
-function buildTable(
-  lines: string[],
-  start: number,
-  end: number,
-  rows: Row[],
-  mime: string,
-): Table | undefined {
+/**
+ * The table of body lines `start..end-1` (split into `rows`): column labels and index names from
+ * the line(s) above, context from those and the line below. Built directly (what `gridToTable`
+ * gives for this grid with `labelWidth` label columns, without the grid in between).
+ */
+function buildTable(lines: string[], start: number, end: number, rows: Row[], mime: string): Table {
   const width = rows[0]?.values.length ?? 0;
-  let labelWidth = -Infinity; // a loop: spreading many rows as arguments overflows the stack
-  for (const r of rows) labelWidth = Math.max(labelWidth, r.labels.length);
+  let labelWidth = 0; // a loop: spreading many rows as arguments overflows the stack
+  for (const r of rows) if (r.labels.length > labelWidth) labelWidth = r.labels.length;
   const above1 = (lines[start - 1] ?? '').trim();
   const above2 = (lines[start - 2] ?? '').trim();
-  let header: string[] = [];
-  let indexNames: string[] = [];
-  // pandas: "   count" then "sex" (index names) directly above the body.
+  const footer = (lines[end] ?? '').trim();
+  const { header, indexNames } = headerAbove(above1, above2, footer, width, labelWidth);
+  const colLabels = header.slice(-width);
+  const labelColumns = new Array<string>(labelWidth);
+  for (let c = 0; c < labelWidth; c++) labelColumns[c] = indexNames[c] ?? '';
+  const columns = new Array<string>(width);
+  for (let c = 0; c < width; c++) columns[c] = colLabels[c] ?? '';
+  const rowLabels = new Array<string[]>(rows.length);
+  const cells = new Array<string[]>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    rowLabels[r] = padded(row.labels, labelWidth);
+    cells[r] = row.values;
+  }
+  const context = `${above2} ${above1} ${footer}`;
+  return {
+    mime,
+    labelColumns,
+    columns,
+    rowLabels,
+    cells,
+    context,
+    indexed: true,
+    firstLine: start,
+  };
+}
+
+/** `labels` (a fresh array) with '' appended up to `width` entries. */
+function padded(labels: string[], width: number): string[] {
+  while (labels.length < width) labels.push('');
+  return labels;
+}
+
+/**
+ * Column labels (`header`) and index names read from the two trimmed lines above a text table
+ * (pandas: "   count" then "sex" directly above the body) and, for a Series, its footer.
+ */
+function headerAbove(
+  above1: string,
+  above2: string,
+  footer: string,
+  width: number,
+  labelWidth: number,
+): { header: string[]; indexNames: string[] } {
   const t1 = words(above1);
-  const t2 = words(above2);
-  const footerLine = (lines[end] ?? '').trim();
   const series =
-    width === 1 &&
-    /^(?:Name: .*)?dtype: /.test(footerLine.replace(/^Name: ([^,]*), /, 'Name: $1, '));
+    width === 1 && /^(?:Name: .*)?dtype: /.test(footer.replace(/^Name: ([^,]*), /, 'Name: $1, '));
   if (series) {
     // A pandas Series: the line above is the index name; "Name: x" names the values.
-    indexNames = t1.length <= labelWidth ? t1 : [];
-    header = [/^Name: ([^,]+),/.exec(footerLine)?.[1] ?? ''];
-  } else if (
-    t1.length > 0 &&
-    t1.length <= labelWidth &&
-    t2.length >= width &&
-    !t2.some(isNumeric)
-  ) {
-    indexNames = t1;
-    header = t2;
-  } else if (t1.length >= width && !t1.every(isNumeric)) {
-    header = t1;
-  } else if (t1.length > 0 && t1.length <= labelWidth) {
-    indexNames = t1;
+    const header = [/^Name: ([^,]+),/.exec(footer)?.[1] ?? ''];
+    return { header, indexNames: t1.length <= labelWidth ? t1 : [] };
   }
-  const colLabels = header.slice(-width);
-  const grid: GridCell[][] = [];
-  grid.push([
-    ...Array.from({ length: labelWidth }, (_, c) => ({ text: indexNames[c] ?? '', header: true })),
-    ...Array.from({ length: width }, (_, c) => ({ text: colLabels[c] ?? '', header: true })),
-  ]);
-  for (const r of rows) {
-    const labels = Array.from({ length: labelWidth }, (_, c) => ({
-      text: r.labels[c] ?? '',
-      header: true,
-    }));
-    grid.push([...labels, ...r.values.map((v) => ({ text: v, header: false }))]);
+  if (t1.length > 0 && t1.length <= labelWidth) {
+    // Only here can the second line above be the header (read only when needed).
+    const t2 = words(above2);
+    if (t2.length >= width && !t2.some(isNumeric)) return { header: t2, indexNames: t1 };
   }
-  const footer = (lines[end] ?? '').trim();
-  const ctx = [above2, above1, footer].join(' ');
-  return gridToTable(mime, grid, 1, ctx, labelWidth);
+  if (t1.length >= width && !t1.every(isNumeric)) return { header: t1, indexNames: [] };
+  if (t1.length > 0 && t1.length <= labelWidth) return { header: [], indexNames: t1 };
+  return { header: [], indexNames: [] };
 }
 
 /** A pipe table's delimiter row: one or more dashes per cell (GFM; markdown-it draws `|-|-|`). */

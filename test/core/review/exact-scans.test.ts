@@ -9,7 +9,7 @@ import { plausibleDateEnd } from '@privet/core/review/dates';
 import { endsNumber } from '@privet/core/review/scan-util';
 import { plausibleDate } from '@privet/core/review/validators';
 import { parseCount } from '@privet/core/review/table';
-import { COUNT_ROW, isCountRowLabel, norm } from '@privet/core/review/labels';
+import { COUNT_ROW, isCountRowLabel, lastPart, norm } from '@privet/core/review/labels';
 import { cellText } from '@privet/core/review/html-tags';
 import { normalize } from '@privet/core/review/normalize';
 import { prng, randomText } from './random-text.js';
@@ -86,6 +86,33 @@ describe('hand scans equal what they replace', () => {
       assert.equal(isCountRowLabel(s), want, JSON.stringify(s));
     }
     assert.ok(rows > 2000, `exercised: ${rows} count rows`);
+  });
+
+  test('norm and lastPart: the lower-casing, space collapsing and split they may skip', () => {
+    const rnd = prng(47);
+    const pieces = [
+      'count',
+      'N',
+      'mean_cost',
+      ' / ',
+      '/',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '\u2003',
+    ];
+    pieces.push('İ', 'K', '\u212a', 'é', '%', '#', '~', '\u007f', '\u0080', '\ufeff', 'a-b', '');
+    let unchanged = 0;
+    for (let k = 0; k < 100_000; k++) {
+      const s = randomText(rnd, pieces, 6);
+      const want = s.toLowerCase().replace(/\s+/g, ' ').trim();
+      unchanged += want === s ? 1 : 0;
+      assert.equal(norm(s), want, JSON.stringify(s));
+      assert.equal(lastPart(s), s.split(' / ').pop(), JSON.stringify(s));
+    }
+    assert.ok(unchanged > 5000, `exercised: ${unchanged} labels already normal`);
   });
 
   test('cellText: the trimmed slice, or the normalized markup with spaces collapsed', () => {

@@ -99,6 +99,22 @@ describe('every table is read, however many', () => {
     assert.deepEqual([...new Set(streamed.findings.map((f) => f.rule))], ['small-cell']);
   });
 
+  test('text tables are checked as they are read, in the order of the findings before', () => {
+    // What the line cap left unread comes first, then the HTML table, then the text tables.
+    const html = `<table><tr><th>group</th><th>n</th></tr><tr><td>x</td><td>250</td></tr><tr><td>y</td><td>4</td></tr></table>`;
+    const steps = Array.from({ length: 200_000 }, (_, i) => `step ${i} done`).join('\n');
+    const text = [html, many(small).join('\n'), steps].join('\n');
+    const found = checkOutput({ output_type: 'stream', name: 'stdout', text }).findings;
+    assert.deepEqual(
+      found.map((f) => [f.rule, 'row' in f.location ? f.location.row : -1]),
+      [
+        ['malformed', -1],
+        ['small-cell', 1],
+        ['small-cell', 0],
+      ],
+    );
+  });
+
   test('HTML: a small count in table 301 is found', () => {
     const html = many((_, n) => htmlSmall(n)).join('<p>next</p>');
     assert.deepEqual(holdingRulesOf(display('text/html', html)), ['small-cell']);
