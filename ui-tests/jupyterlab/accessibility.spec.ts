@@ -5,7 +5,7 @@
  * placeholder, and the review queue holding its request.
  * JupyterLab's own shell (its landmarks, the launcher) is not Privet's and is left out.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
