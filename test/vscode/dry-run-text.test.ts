@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { priceDpPlan } from '@privet/core/dpsql/price';
 import { describeColumns } from '@privet/core/dpsql/describe';
 import { avgAge, count, plan } from '../core/dpsql/plans.js';
-import { dryRunText, unaffordable } from '../../vscode-ext/src/notebook/outputs.js';
+import {
+  dryRunHtml,
+  dryRunOutput,
+  dryRunText,
+} from '../../vscode-ext/src/notebook/dry-run-output.js';
+import { unaffordable } from '../../vscode-ext/src/notebook/outputs.js';
 
 /** The dry run the gateway would answer for `priced`, with these budget lines. */
 function dryRunOf<B>(priced: ReturnType<typeof priceDpPlan>, budget: B[]) {
@@ -75,5 +80,34 @@ describe('a dry run the budget cannot pay', () => {
       'the query needs ε=0.5 on people (0.25 left); δ=0.000001 on people (0 left)',
     );
     assert.match(unaffordable(neither)!.fix, /ask for less ε.*smaller δ/);
+  });
+});
+
+describe('the dry run as HTML', () => {
+  /** The text of `html` as a reader sees it: tags gone, references decoded, one line per block. */
+  function readable(html: string): string {
+    return html
+      .replace(/<\/(?:p|li)>/g, '\n')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  }
+
+  test('says what the text says, in blocks that wrap (a long note is not cut off), escaped', () => {
+    const priced = priceDpPlan(plan([count()]), { epsilon: 0.25 });
+    const dry = {
+      ...dryRunOf(priced, []),
+      warnings: ['each privacy unit contributes at most 1 row(s) <in> at most 1 group(s) & more'],
+    };
+    const html = dryRunHtml(dry);
+    assert.doesNotMatch(html, /<pre|white-space/, 'nothing keeps a line from wrapping');
+    assert.doesNotMatch(html, /<in>|& more/, 'text is escaped');
+    const text = dryRunText(dry);
+    for (const line of text.split('\n')) {
+      const words = line.replace(/^\s*(?:note: )?/, '');
+      assert.ok(readable(html).includes(words), `the HTML says: ${words}`);
+    }
+    const output = dryRunOutput(dry);
+    assert.equal(output.data['text/plain'], text);
+    assert.equal(output.data['text/html'], html);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * nbformat outputs the Privet SQL controller writes: result tables (HTML + text), DP dry runs, DP
- * releases, errors, and the placeholder that stands in for a flagged output. The placeholder names
+ * nbformat outputs the Privet SQL controller writes: result tables (HTML + text), DP releases
+ * (dry runs: dry-run-output.ts), errors, and the placeholder that stands in for a flagged output. The placeholder names
  * the rules that fired and never any of the output's content.
  */
 import {
@@ -10,12 +10,10 @@ import {
 } from '@privet/core/protocol';
 import {
   holdingRules,
-  Rational,
   type DisplayOutput,
   type NotebookOutput,
   type ReviewResult,
 } from '@privet/core';
-import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
 import { rowCountHint, rowCountText, type QueryResult } from '@privet/core/client/index';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
@@ -33,7 +31,8 @@ export interface WithheldInfo {
   rawValue?: RawValueHold;
 }
 
-function escapeHtml(text: string): string {
+/** `text` with the characters HTML gives a meaning to written as character references. */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -88,45 +87,6 @@ export function unaffordable(dry: DpDryRunWithBudget): Unaffordable | undefined 
     ? ' (less ε in this cell: a first line such as `-- privet: epsilon=0.1`)'
     : '';
   return { message: shortfall.message, fix: shortfall.fix + example };
-}
-
-/** The dry run of a DP query: cost, expected ±error per aggregate, and budget afterwards. */
-export function dryRunText(dry: DpDryRunWithBudget): string {
-  const cost = [
-    dry.cost.epsilon !== undefined ? `ε=${Rational.from(dry.cost.epsilon).toDisplayString()}` : '',
-    dry.cost.delta !== undefined ? `δ=${dry.cost.delta}` : '',
-    dry.cost.rho !== undefined ? `ρ=${dry.cost.rho}` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-  const level = Math.round((1 - dry.alpha) * 100);
-  const lines = [`Privet DP dry run (nothing spent yet): cost ${cost}`];
-  for (const c of dry.columns) {
-    if (c.role !== 'aggregate') continue;
-    lines.push(`  ${c.name} (${c.kind}): ${aggregateErrorText(c)} at ${level}%`);
-  }
-  for (const b of dry.budget) {
-    // Exact arithmetic on the gateway's rational strings: a budget is never shown rounded up.
-    const after = Rational.from(b.remainingBefore.epsilon.exact).sub(Rational.from(b.cost.epsilon));
-    lines.push(
-      `  budget ${b.source}: ε ${b.remainingBefore.epsilon.text} left → ${after.toDisplayString()} after` +
-        (b.affordable ? '' : ' (NOT affordable: the query would be refused)'),
-    );
-  }
-  for (const w of dry.warnings) lines.push(`  note: ${w}`);
-  const refused = unaffordable(dry);
-  // A query the budget cannot pay is not offered for spending: what is short and the fix instead.
-  lines.push(
-    refused
-      ? `Not affordable, so not offered for spending (the gateway would refuse it): ${refused.message}. Fix: ${refused.fix}, then run the cell again.`
-      : 'Run "Privet: Run and Spend" (cell status bar or notification) to release it.',
-  );
-  return lines.join('\n');
-}
-
-/** A dry run as a text output. */
-export function dryRunOutput(dry: DpDryRunWithBudget): DisplayOutput {
-  return { output_type: 'display_data', data: { 'text/plain': dryRunText(dry) }, metadata: {} };
 }
 
 /** A one-line text summary of a release (the text/plain fallback). */

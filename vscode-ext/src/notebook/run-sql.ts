@@ -30,13 +30,8 @@ import {
 } from '../sql/dp-options.js';
 import { Approvals } from './approvals.js';
 import { HeldOutputs } from './held.js';
-import {
-  dryRunOutput,
-  errorOutput,
-  placeholderOutput,
-  releaseOutput,
-  tableOutput,
-} from './outputs.js';
+import { dryRunOutput } from './dry-run-output.js';
+import { errorOutput, placeholderOutput, releaseOutput, tableOutput } from './outputs.js';
 
 /** What a cell run produced. */
 export type CellRunResult =
