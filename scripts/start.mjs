@@ -35,11 +35,19 @@ const jupyterService = {
     'a broken .venv: delete .venv/ and run npm start again).',
 };
 
-/** Runs a step, printing its name; exits with its status on failure. */
-function step(title, command, args) {
+/**
+ * Runs a step, printing its name; exits with its status on failure. A `quiet` step's output is
+ * shown only when it fails (e.g. the proposal's whole JSON record).
+ */
+function step(title, command, args, { quiet = false } = {}) {
   console.log(`\n▶ ${title}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    encoding: 'utf8',
+  });
   if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
     const how = result.error?.code ?? result.status ?? result.signal;
     console.error(`✖ ${title} failed (exit ${how}). See the output above.`);
     process.exit(result.status ?? 1);
@@ -109,28 +117,33 @@ const listed = spawnSync(
   },
 );
 if (!/^demo\t/m.test(listed.stdout ?? '')) {
-  step('Creating the demo experiment (alice proposes, sam approves)', process.execPath, [
-    privet,
-    'experiment',
-    'propose',
-    ...demoExperiment,
-    '--user',
-    'alice',
-    '--id',
-    'demo',
-    '--title',
-    'Clinic demo',
-    '--purpose',
-    'Explore the demo clinic data safely',
-    '--views',
-    'patients_masked',
-    'visits_masked',
-    'patients_synthetic',
-    'patients_dp',
-    'visits_dp',
-    '--members',
-    'bob',
-  ]);
+  step(
+    'Creating the demo experiment (alice proposes, sam approves)',
+    process.execPath,
+    [
+      privet,
+      'experiment',
+      'propose',
+      ...demoExperiment,
+      '--user',
+      'alice',
+      '--id',
+      'demo',
+      '--title',
+      'Clinic demo',
+      '--purpose',
+      'Explore the demo clinic data safely',
+      '--views',
+      'patients_masked',
+      'visits_masked',
+      'patients_synthetic',
+      'patients_dp',
+      'visits_dp',
+      '--members',
+      'bob',
+    ],
+    { quiet: true },
+  );
   step('Approving the demo experiment', process.execPath, [
     privet,
     'experiment',

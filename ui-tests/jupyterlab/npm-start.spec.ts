@@ -73,7 +73,7 @@ test('npm start: the printed link opens the demo signed in as alice; Ctrl+C stop
       PRIVET_NO_BROWSER: '1',
     },
   });
-  const output = captureOutput(child, 20_000);
+  const output = captureOutput(child, 100_000);
   try {
     const link = await waitForLine(
       child,
@@ -84,6 +84,9 @@ test('npm start: the printed link opens the demo signed in as alice; Ctrl+C stop
     );
     const demoLink = `http://127.0.0.1:${jupyterPort}/lab/tree/privet-demo.ipynb?${link}`;
     expect(demoLink).toMatch(/\?token=[0-9a-f]+#privet-token=\S+$/);
+    // Steps and links, not the demo proposal's whole JSON record.
+    expect(output()).toContain('▶ Creating the demo experiment');
+    expect(output()).not.toContain('"createdAt"');
 
     await page.goto(demoLink);
     await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
