@@ -88,12 +88,19 @@ export async function pick(page: Page, text: string): Promise<void> {
   await row.click();
 }
 
-/** Switches VS Code's colour theme through the palette and waits for the workbench to wear it. */
+/**
+ * Switches VS Code's colour theme through the palette and waits for the workbench to wear it.
+ * Tried again while the window is still starting: a view taking the focus closes the quick pick.
+ */
 export async function useTheme(page: Page, theme: string, dark: boolean): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  await quickInput(page).locator('input').fill(theme);
-  await pick(page, theme);
-  await expect(page.locator(`.monaco-workbench.${dark ? 'vs-dark' : 'vs'}`)).toBeVisible();
+  const worn = page.locator(`.monaco-workbench.${dark ? 'vs-dark' : 'vs'}`);
+  await expect(async () => {
+    await runCommand(page, 'Preferences: Color Theme');
+    await quickInput(page).locator('input').fill(theme);
+    const row = quickInput(page).locator('.monaco-list-row').filter({ hasText: theme }).first();
+    await row.click({ timeout: 10_000 });
+    await expect(worn).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 90_000 });
 }
 
 /**
