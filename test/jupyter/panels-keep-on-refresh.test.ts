@@ -128,7 +128,7 @@ describe('experiment picker: a failed refresh keeps the list and the selection',
     await s.render(picker(ana, context));
     const select = selectOf(s.container);
     assert.equal(context.selected?.id, 'exp-alpha');
-    assert.match(s.text(), /^Experiment Alpha study \( exp-alpha \) · running Beta study/);
+    assert.match(s.text(), /^Experiment Alpha study \(exp-alpha\) · running Beta study/);
 
     await s.click('Refresh experiments'); // while the gateway restarts
     assert.equal(selectOf(s.container), select, 'the same selector, not a new one');
@@ -136,7 +136,7 @@ describe('experiment picker: a failed refresh keeps the list and the selection',
     const text = s.text();
     assert.match(
       text,
-      /Alpha study \( exp-alpha \) · running Beta study \( exp-beta \) · proposed/,
+      /Alpha study \(exp-alpha\) · running Beta study \(exp-beta\) · proposed/,
     );
     assert.ok(
       text.includes(

@@ -339,13 +339,13 @@ describe('the panel lists its views again on its own', () => {
     const approved = { ...alpha, state: 'approved' };
     const p = await panel([listed(V1), listed(V1)], [[proposed], [approved]]);
     await React.act(async () => p.context.select(proposed));
-    assert.match(p.text(), /Alpha study \( exp-alpha \) · proposed/);
+    assert.match(p.text(), /Alpha study \(exp-alpha\) · proposed/);
     assert.match(p.text(), /Unavailable: experiment "exp-alpha" is proposed/);
     const calls = p.gateway.experimentCalls;
     await p.tick(1);
     await until(() => p.context.selected?.state === 'approved', 'the approval');
     assert.equal(p.gateway.experimentCalls, calls + 1, 'one more list per tick');
-    assert.match(p.text(), /Alpha study \( exp-alpha \) · approved/);
+    assert.match(p.text(), /Alpha study \(exp-alpha\) · approved/);
     assert.doesNotMatch(p.text(), /is proposed/, 'the views follow the approval');
     assert.doesNotMatch(p.text(), /Loading experiments/);
     await p.unmount();
