@@ -134,10 +134,7 @@ describe('experiment picker: a failed refresh keeps the list and the selection',
     assert.equal(selectOf(s.container), select, 'the same selector, not a new one');
     assert.equal(context.selected?.id, 'exp-alpha', 'the selection is kept');
     const text = s.text();
-    assert.match(
-      text,
-      /Alpha study \(exp-alpha\) · running Beta study \(exp-beta\) · proposed/,
-    );
+    assert.match(text, /Alpha study \(exp-alpha\) · running Beta study \(exp-beta\) · proposed/);
     assert.ok(
       text.includes(
         `Could not refresh the experiments: ${DOWN_WITH_FIX} The experiments shown may be out of date`,
