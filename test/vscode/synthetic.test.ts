@@ -11,7 +11,8 @@ import type { FidelityReport } from '@privet/core/synth/fidelity-types';
 import { policyText } from '../gateway/synth/fixture.js';
 import { startFixtureGateway, type FixtureGateway } from '../gateway/synth/gateway-fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
-import { escapeHtml, fidelityPage } from '../../vscode-ext/src/synthetic/fidelity-page.js';
+import { escapeHtml } from '../../vscode-ext/src/shared/escape-html.js';
+import { fidelityPage } from '../../vscode-ext/src/synthetic/fidelity-page.js';
 import { syntheticPrivacyMarkdown } from '../../vscode-ext/src/synthetic/privacy-text.js';
 import { describePublishJob as describeJob } from '@privet/core/client/index';
 import {

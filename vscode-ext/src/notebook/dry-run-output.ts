@@ -7,7 +7,8 @@
 import { Rational, type DisplayOutput } from '@privet/core';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
-import { escapeHtml, unaffordable } from './outputs.js';
+import { escapeHtml } from '../shared/escape-html.js';
+import { unaffordable } from './outputs.js';
 
 /** The parts of a dry run's output, in the order they are shown. */
 export interface DryRunParts {

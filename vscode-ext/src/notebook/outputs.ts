@@ -16,6 +16,7 @@ import {
 } from '@privet/core';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
 import { rowCountHint, rowCountText, type QueryResult } from '@privet/core/client/index';
+import { escapeHtml } from '../shared/escape-html.js';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
 
 /** MIME type of the placeholder that replaces a flagged output. */
@@ -29,11 +30,6 @@ export interface WithheldInfo {
   heldId: string;
   /** Held by the gateway's raw-value check: a value found (never approvable), or no answer. */
   rawValue?: RawValueHold;
-}
-
-/** `text` with the characters HTML gives a meaning to written as character references. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -5,14 +5,7 @@
  */
 import type { ViewWarning } from '@privet/core/protocol';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
+import { escapeHtml } from '../shared/escape-html.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
