@@ -3,7 +3,7 @@
  * temp PRIVET_HOME) builds, publishes the demo views, starts the gateway and JupyterLab and prints
  * a link; the link opens the demo notebook beside the data panel, signed in as alice in the demo
  * experiment with the demo views, and a query over a masked view answers. Ctrl+C (SIGINT to the
- * process group, as a terminal sends it) stops both services and npm start exits 0.
+ * process group, as a terminal sends it) stops both services, with no failure reported.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

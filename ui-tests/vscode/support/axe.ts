@@ -20,8 +20,11 @@ interface AxeAnswer {
   passes: unknown[];
 }
 
-/** Runs axe in `frame` (which must run scripts); one line per violation with the nodes it names. */
-async function runAxe(frame: Frame): Promise<string[]> {
+/**
+ * Axe's violations in a webview page that runs scripts (budget & record, review queue), one line
+ * each with the nodes it names.
+ */
+export async function webviewViolations(frame: Frame): Promise<string[]> {
   await frame.evaluate(axe.source);
   const answer = await frame.evaluate(() =>
     (
@@ -42,11 +45,6 @@ async function runAxe(frame: Frame): Promise<string[]> {
   );
 }
 
-/** Axe's violations in a webview page that runs scripts (budget & record, review queue). */
-export function webviewViolations(frame: Frame): Promise<string[]> {
-  return runAxe(frame);
-}
-
 /**
  * Axe's violations in a webview page without scripts (the fidelity report): its document as VS
  * Code drew it, checked in a scratch page of the same width.
@@ -59,7 +57,7 @@ export async function staticWebviewViolations(frame: Frame): Promise<string[]> {
   try {
     await scratch.setViewportSize({ width, height: 900 });
     await scratch.setContent(`<!DOCTYPE html>${html}`);
-    return await runAxe(scratch.mainFrame());
+    return await webviewViolations(scratch.mainFrame());
   } finally {
     await scratch.close();
   }
