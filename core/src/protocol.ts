@@ -174,6 +174,12 @@ export interface EpsDeltaView {
   delta: AmountView;
 }
 
+/** The most one DP query may charge a budget (the policy's max_query_epsilon / max_query_delta). */
+export interface PerQueryLimitView {
+  epsilon?: AmountView;
+  delta?: AmountView;
+}
+
 /** One budget of an experiment (per source, and per user when the policy scopes it so). */
 export interface BudgetView {
   source: string;
@@ -183,6 +189,8 @@ export interface BudgetView {
   spent: EpsDeltaView;
   reserved: EpsDeltaView;
   remaining: EpsDeltaView;
+  /** Present when the policy limits what one query may charge this budget. */
+  perQuery?: PerQueryLimitView;
 }
 
 /** GET /experiments/:id/budget: budgets and every charge (pending, committed, refunded). */
@@ -245,7 +253,9 @@ export interface BudgetAfter {
   remainingBefore: EpsDeltaView;
   /** Cost of the query charged to this source (ε, δ). */
   cost: { epsilon: string; delta: string };
-  /** False when the query would be refused for lack of budget. */
+  /** The policy's limit on one query's charge to this source (exact texts), when it sets one. */
+  perQuery?: { epsilon?: string; delta?: string };
+  /** False when the query would be refused: not enough budget left, or above the per-query limit. */
   affordable: boolean;
 }
 

@@ -9,7 +9,9 @@ import { describe, test } from 'node:test';
 import { html, load, text } from './render.js';
 
 type Component = (props: Record<string, unknown>) => unknown;
-const { Gauge } = await load<{ Gauge: Component }>('panel/BudgetApp.tsx');
+const { Gauge, BudgetView } = await load<{ Gauge: Component; BudgetView: Component }>(
+  'panel/BudgetApp.tsx',
+);
 const { DpQueryBox, runHint } = await load<{
   DpQueryBox: Component;
   runHint(busy: boolean, priced: boolean, affordable: boolean): string;
@@ -26,6 +28,29 @@ const budget = (spent: number, reserved: number) => ({
 });
 const gauge = (spent: number, reserved: number): string =>
   html(Gauge, { label: 'ε', figure: 'epsilon', budget: budget(spent, reserved) });
+
+describe("budget section: the policy's per-query limit", () => {
+  const experiment = { id: 'exp1', title: 'Study', state: 'running' };
+  const section = (perQuery?: object): string =>
+    html(BudgetView, {
+      experiment,
+      budget: {
+        state: 'ready',
+        value: { budgets: [{ ...budget(1, 0), ...(perQuery ? { perQuery } : {}) }], charges: [] },
+      },
+      retry: () => undefined,
+    });
+
+  test('is said under the gauges when the policy sets one', () => {
+    const markup = section({ epsilon: figure(0.5), delta: { value: 1e-8, text: '1e-8' } });
+    assert.match(markup, /<p class="jp-Privet-perQuery">At most ε 0.5 and δ 1e-8 per query<\/p>/);
+    assert.match(text(section({ epsilon: figure(0.5) })), /left 2.*At most ε 0.5 per query/);
+  });
+
+  test('is absent when it sets none', () => {
+    assert.doesNotMatch(section(), /per query|jp-Privet-perQuery/);
+  });
+});
 
 describe('budget gauge: reserved budget in words', () => {
   test('the label and the value text name what is reserved', () => {

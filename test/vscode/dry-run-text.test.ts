@@ -35,7 +35,11 @@ describe('the hosts show it', () => {
 
 describe('a dry run the budget cannot pay', () => {
   /** A dry run costing ε 0.5, δ 1e-6 on `people`, with `left` remaining there. */
-  function dryRun(left: { epsilon: string; delta: string }, affordable: boolean) {
+  function dryRun(
+    left: { epsilon: string; delta: string },
+    affordable: boolean,
+    perQuery?: { epsilon?: string; delta?: string },
+  ) {
     const amount = (exact: string) => ({ exact, text: exact, value: Number(exact) });
     const priced = priceDpPlan(plan([count()]), { epsilon: 0.5 });
     return dryRunOf(priced, [
@@ -43,10 +47,36 @@ describe('a dry run the budget cannot pay', () => {
         source: 'people',
         remainingBefore: { epsilon: amount(left.epsilon), delta: amount(left.delta) },
         cost: { epsilon: '0.5', delta: '0.000001' },
+        ...(perQuery ? { perQuery } : {}),
         affordable,
       },
     ]);
   }
+
+  test("names the policy's per-query limit, apart from what is left, with its own fix", () => {
+    const overLimit = dryRun({ epsilon: '1', delta: '0.001' }, false, { epsilon: '1/4' });
+    assert.equal(
+      unaffordable(overLimit)?.message,
+      'the query needs ε=0.5 on people (at most 0.25 per query)',
+    );
+    assert.match(unaffordable(overLimit)!.fix, /^ask for less ε in this query .*epsilon=0\.1/);
+    assert.doesNotMatch(dryRunText(overLimit), /Run and Spend/i);
+    // Above the δ limit and short of ε: both said, ε's fix first.
+    const both = dryRun({ epsilon: '0.25', delta: '0.001' }, false, { delta: '1e-7' });
+    assert.equal(
+      unaffordable(both)?.message,
+      'the query needs δ=0.000001 on people (at most ≈1.00e-7 per query); ε=0.5 on people (0.25 left)',
+    );
+    assert.match(
+      unaffordable(both)!.fix,
+      /^ask for less ε \(a wider error\).*; or for δ: use a pure-DP .* the policy limits the δ one query/,
+    );
+    // Within the limit: the limit alone never makes a query unaffordable in the text.
+    assert.equal(
+      unaffordable(dryRun({ epsilon: '1', delta: '0.001' }, true, { epsilon: '1' })),
+      undefined,
+    );
+  });
 
   test('offers Run and Spend only when every budget can pay', () => {
     const fine = dryRun({ epsilon: '1', delta: '0.001' }, true);

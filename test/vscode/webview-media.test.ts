@@ -255,6 +255,7 @@ describe('budget webview', () => {
         charges: [],
       },
       chargeEpsilon: [],
+      perQuery: [null],
     };
   }
 
@@ -270,6 +271,15 @@ describe('budget webview', () => {
       meter.getAttribute('aria-valuetext'),
       'ε 0.3 spent and 0.2 reserved of 1; 0.5 left',
     );
+  });
+
+  it("shows the policy's per-query limit under its budget, and nothing when there is none", () => {
+    const page = loadWebview('budget');
+    page.send(state());
+    const texts = () => page.root.querySelectorAll('.gauge')[0]?.children.map((c) => c.textContent);
+    assert.deepEqual(texts()?.slice(2), ['spent ε 0.3, reserved ε 0.2']);
+    page.send({ ...state(), perQuery: ['At most ε 0.5 per query'] });
+    assert.deepEqual(texts()?.slice(2), ['spent ε 0.3, reserved ε 0.2', 'At most ε 0.5 per query']);
   });
 
   it('keeps focus on Refresh across updates and says errors in the status line', () => {

@@ -69,6 +69,13 @@ test.describe('Privet DP queries and budget', () => {
     await expect(gauge.locator('.jp-Privet-total')).toHaveText(
       (await gatewayBudget()).budgets.find((b) => b.source === 'patients')!.total.epsilon.text,
     );
+    // The demo policy limits one query to ε 1 on patients (max_query_epsilon); visits has no limit.
+    await expect(
+      sidebar.locator('.jp-Privet-budget[data-source="patients"] .jp-Privet-perQuery'),
+    ).toHaveText('At most ε 1 per query');
+    await expect(sidebar.locator('.jp-Privet-budget[data-source="visits"]')).not.toContainText(
+      'per query',
+    );
 
     // Dry run: cost, ± per aggregate, budget left afterwards; nothing spent.
     const dp = panel.locator('.jp-Privet-dp');
@@ -101,6 +108,16 @@ test.describe('Privet DP queries and budget', () => {
     await expect(dry.locator('.jp-Privet-notAffordable')).toContainText('Not affordable');
     await expect(dry.locator('tr[data-source="patients"] td').nth(2)).toHaveText('not affordable');
     await page.screenshot({ path: `${SHOTS}/dp-not-affordable.png` });
+    // Within what is left but above the per-query limit: not affordable either, saying the limit.
+    await dp.getByLabel('epsilon').fill('1.5');
+    await dp.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dry.locator('.jp-Privet-notAffordable')).toContainText(
+      'ε=1.5 on patients (at most 1 per query)',
+    );
+    await expect(dry.locator('.jp-Privet-notAffordable')).toContainText(
+      'ask for less ε in this query',
+    );
+    await page.screenshot({ path: `${SHOTS}/dp-per-query-limit.png` });
 
     // A row-level query is refused inline with a fix.
     await dp.getByLabel('epsilon').fill('0.5');

@@ -22,7 +22,7 @@
     return b;
   }
 
-  function gauge(b) {
+  function gauge(b, perQuery) {
     const wrap = el('div', undefined, 'gauge');
     const who = b.scope === 'experiment_user' ? ` (${b.user})` : '';
     wrap.appendChild(
@@ -48,6 +48,7 @@
     wrap.appendChild(
       el('div', `spent ε ${b.spent.epsilon.text}, reserved ε ${b.reserved.epsilon.text}`, 'muted'),
     );
+    if (perQuery) wrap.appendChild(el('div', perQuery, 'muted'));
     return wrap;
   }
 
@@ -79,7 +80,8 @@
     root.appendChild(el('h2', `${e.title}`));
     root.appendChild(el('div', `${e.id} · ${e.state} · signed in as ${message.user}`, 'muted'));
     root.appendChild(el('h2', 'Budget'));
-    for (const b of message.budget.budgets) root.appendChild(gauge(b));
+    const perQuery = message.perQuery || [];
+    message.budget.budgets.forEach((b, i) => root.appendChild(gauge(b, perQuery[i])));
     root.appendChild(el('h2', `Charges (${message.budget.charges.length})`));
     const charges = root.appendChild(el('ul'));
     charges.setAttribute('data-testid', 'privet-charges');

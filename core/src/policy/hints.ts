@@ -107,6 +107,14 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
     what: 'a probability from 0 up to (not including) 1, usually tiny',
     example: "delta: '1e-6'",
   },
+  max_query_epsilon: {
+    what: "the most ε one DP query may charge the budget, greater than 0 and at most the budget's epsilon",
+    example: "max_query_epsilon: '0.5'",
+  },
+  max_query_delta: {
+    what: "the most δ one DP query may charge the budget, at most the budget's delta",
+    example: "max_query_delta: '1e-8'",
+  },
   rows: { what: 'the number of synthetic rows, at least 1', example: 'rows: 10000' },
   seed: { what: 'a non-empty text seed', example: "seed: 'release-1'" },
   target: { what: 'one of the view columns', example: 'target: diagnosis' },

@@ -218,6 +218,12 @@ export const Budget = Type.Object(
       Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: 1 }), DecimalText]),
     ),
     scope: Type.Union([Type.Literal('experiment'), Type.Literal('experiment_user')]),
+    /** The most ε one DP query may charge this budget (at most `epsilon`); no limit when omitted. */
+    max_query_epsilon: Type.Optional(Type.Union([PositiveNumber, DecimalText])),
+    /** The most δ one DP query may charge this budget (at most `delta`); no limit when omitted. */
+    max_query_delta: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0, exclusiveMaximum: 1 }), DecimalText]),
+    ),
   },
   closed,
 );

@@ -1,14 +1,15 @@
 /**
  * Cross-reference checks the schema cannot express: sources declare their privacy unit, bounds
  * fit the column, public categories fit it once each (semantics-keys.ts), views are sound
- * (semantics-views.ts), budgets name real sources once each and are positive, DP-spending views
- * have a budget, someone is a steward. Fail closed: anything unknown is an issue.
+ * (semantics-views.ts), budgets name real sources once each and are positive (per-query limits
+ * within them), DP-spending views have a budget, someone is a steward. Fail closed: anything unknown is an issue.
  */
 import type { Policy } from './schema.js';
 import { checkView, type AddIssue, type RawSemanticIssue } from './semantics-views.js';
 import { didYouMean } from './suggest.js';
 import { declared } from './lookup.js';
 import { checkKeyList } from './semantics-keys.js';
+import { parseRational, ZERO, type Rational } from '../dp/rational.js';
 
 export type { RawSemanticIssue } from './semantics-views.js';
 
@@ -143,9 +144,58 @@ function checkBudgetList(
   });
 }
 
+/** The budget's total as an exact number, or undefined when it is not a valid amount. */
+function exact(value: string | number | undefined): Rational | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseRational(value);
+  } catch {
+    return undefined; // reported by the schema or the positive checks above
+  }
+}
+
+/**
+ * A budget's per-query limits fit inside it: `max_query_epsilon` above 0 and at most `epsilon`,
+ * `max_query_delta` at most `delta` (a budget without delta allows no δ at all). Exact comparison.
+ */
+function checkPerQueryLimits(policy: Policy, add: AddIssue): void {
+  policy.budgets.forEach((budget, i) => {
+    const total = exact(budget.epsilon);
+    const cap = exact(budget.max_query_epsilon);
+    if (budget.max_query_epsilon !== undefined && !(cap && cap.gt(ZERO)))
+      add(
+        ['budgets', i, 'max_query_epsilon'],
+        `max_query_epsilon must be greater than 0, not ${JSON.stringify(budget.max_query_epsilon)}`,
+        "write the most ε one query may spend, e.g. max_query_epsilon: '0.5', or leave it out for no limit",
+        false,
+      );
+    else if (cap && total && cap.gt(total))
+      add(
+        ['budgets', i, 'max_query_epsilon'],
+        `max_query_epsilon ${cap.toDisplayString()} is above the budget's epsilon ${total.toDisplayString()}, so it would never limit a query`,
+        `lower it to at most ${total.toDisplayString()}, or leave it out for no limit`,
+        false,
+      );
+    const totalDelta = exact(budget.delta ?? 0);
+    const capDelta = exact(budget.max_query_delta);
+    if (capDelta && totalDelta && capDelta.gt(totalDelta))
+      add(
+        ['budgets', i, 'max_query_delta'],
+        totalDelta.isZero()
+          ? `max_query_delta ${capDelta.toDisplayString()} is set, but the budget has no delta, so no query may spend any δ`
+          : `max_query_delta ${capDelta.toDisplayString()} is above the budget's delta ${totalDelta.toDisplayString()}, so it would never limit a query`,
+        totalDelta.isZero()
+          ? "give the budget a delta (e.g. delta: '1e-6') or leave max_query_delta out"
+          : `lower it to at most ${totalDelta.toDisplayString()}, or leave it out for no limit`,
+        false,
+      );
+  });
+}
+
 function checkBudgets(policy: Policy, add: AddIssue): void {
   checkBudgetList(policy, 'budgets', add);
   checkBudgetList(policy, 'publication_budgets', add);
+  checkPerQueryLimits(policy, add);
   const budgeted = new Set(policy.budgets.map((b) => b.source));
   const publishable = new Set((policy.publication_budgets ?? []).map((b) => b.source));
   for (const [viewName, view] of Object.entries(policy.views)) {

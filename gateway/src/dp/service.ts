@@ -194,12 +194,27 @@ export class DpQueryService {
       }
       const remaining = parseRational(budget.remaining.epsilon.exact);
       const remainingDelta = parseRational(budget.remaining.delta.exact);
+      const limitE = budget.perQuery?.epsilon;
+      const limitD = budget.perQuery?.delta;
+      const withinLimit =
+        (!limitE || charge.epsilon.compare(parseRational(limitE.exact)) <= 0) &&
+        (!limitD || charge.delta.compare(parseRational(limitD.exact)) <= 0);
       return {
         source,
         remainingBefore: budget.remaining,
         cost: { epsilon: charge.epsilon.toString(), delta: charge.delta.toString() },
+        ...(limitE || limitD
+          ? {
+              perQuery: {
+                ...(limitE ? { epsilon: limitE.exact } : {}),
+                ...(limitD ? { delta: limitD.exact } : {}),
+              },
+            }
+          : {}),
         affordable:
-          charge.epsilon.compare(remaining) <= 0 && charge.delta.compare(remainingDelta) <= 0,
+          withinLimit &&
+          charge.epsilon.compare(remaining) <= 0 &&
+          charge.delta.compare(remainingDelta) <= 0,
       };
     });
   }

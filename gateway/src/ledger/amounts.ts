@@ -107,3 +107,14 @@ export function budgetTotals(b: Pick<Budget, 'epsilon' | 'delta'>): {
     delta: b.delta === undefined ? ZERO : parseRational(b.delta),
   };
 }
+
+/** What the policy lets one query charge a budget, exactly (a missing limit is no limit). */
+export function perQueryLimits(b: Pick<Budget, 'max_query_epsilon' | 'max_query_delta'>): {
+  epsilon?: Rational;
+  delta?: Rational;
+} {
+  return {
+    ...(b.max_query_epsilon !== undefined ? { epsilon: parseRational(b.max_query_epsilon) } : {}),
+    ...(b.max_query_delta !== undefined ? { delta: parseRational(b.max_query_delta) } : {}),
+  };
+}

@@ -28,12 +28,13 @@ import {
   budgetOf,
   budgetTotals,
   optionalDelta,
+  perQueryLimits,
   positiveCost,
   stored,
   type AmountInput,
 } from './amounts.js';
 import { GroupCommit } from './group-commit.js';
-import { exhausted, rowToCharge, validText } from './messages.js';
+import { aboveQueryLimit, exhausted, rowToCharge, validText } from './messages.js';
 import { newOwner, ownerGone, type Owner } from './owners.js';
 import { ensureLedgerSchema, LEDGER_TABLE_NAMES, type ReservationRow } from './schema.js';
 import { ledgerState, type LedgerState } from './state.js';
@@ -220,6 +221,11 @@ export class Ledger {
       source: req.source,
       scopeUser: budget.scope === 'experiment_user' ? req.user : '',
     };
+    const limits = perQueryLimits(budget);
+    if (limits.epsilon && epsilon.gt(limits.epsilon))
+      return this.refusalOf(req, aboveQueryLimit('ε', epsilon, limits.epsilon, key));
+    if (limits.delta && delta.gt(limits.delta))
+      return this.refusalOf(req, aboveQueryLimit('δ', delta, limits.delta, key));
     const total = budgetTotals(budget);
     const sums = this.totals.get(key);
     const leftE = total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon);

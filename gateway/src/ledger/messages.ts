@@ -1,7 +1,12 @@
 /** Refusal messages with the numbers, row → Charge mapping and input checks for the ledger. */
 import type { Charge } from '@privet/core/record/index';
 import type { Rational } from '@privet/core/dp/rational';
-import { DELTA_SHORT_FIX, EPSILON_SHORT_FIX } from '@privet/core/client/budget-shortfall';
+import {
+  DELTA_PER_QUERY_FIX,
+  DELTA_SHORT_FIX,
+  EPSILON_PER_QUERY_FIX,
+  EPSILON_SHORT_FIX,
+} from '@privet/core/client/budget-shortfall';
 import { ServiceError } from '../audit/service-error.js';
 import type { ReservationRow } from './schema.js';
 import type { BudgetKey } from './totals.js';
@@ -25,6 +30,21 @@ export function exhausted(
     symbol === 'ε' ? 'budget.exhausted' : 'budget.delta-exhausted',
     `the query needs ${symbol}=${need.toDisplayString()}, ${leftText} left of ${total.toDisplayString()}${who} for experiment "${key.experiment}" on dataset "${key.source}"${held}; this refused query cost nothing`,
     symbol === 'ε' ? EPSILON_SHORT_FIX : DELTA_SHORT_FIX,
+  );
+}
+
+/** "needs ε=2, above the policy's limit of ε=1 per query on dataset Y" as a ServiceError. */
+export function aboveQueryLimit(
+  symbol: 'ε' | 'δ',
+  need: Rational,
+  limit: Rational,
+  key: BudgetKey,
+): ServiceError {
+  return new ServiceError(
+    'dp_refused',
+    symbol === 'ε' ? 'budget.per-query' : 'budget.delta-per-query',
+    `the query needs ${symbol}=${need.toDisplayString()}, above the policy's limit of ${symbol}=${limit.toDisplayString()} per query on dataset "${key.source}"; this refused query cost nothing`,
+    symbol === 'ε' ? EPSILON_PER_QUERY_FIX : DELTA_PER_QUERY_FIX,
   );
 }
 

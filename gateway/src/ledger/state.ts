@@ -4,7 +4,7 @@ import type { Charge } from '@privet/core/record/index';
 import { ZERO, type Rational } from '@privet/core/dp/rational';
 import type { Db } from '../audit/sqlite.js';
 import { loadExperiment } from '../experiments/store.js';
-import { amount, budgetTotals, stored, type Amount } from './amounts.js';
+import { amount, budgetTotals, perQueryLimits, stored, type Amount } from './amounts.js';
 import { rowToCharge } from './messages.js';
 import type { ReservationRow, TotalsRow } from './schema.js';
 import { Totals } from './totals.js';
@@ -26,6 +26,8 @@ export interface BudgetState {
   /** Held by pending reservations (queries still running); counts against `remaining`. */
   reserved: EpsDelta;
   remaining: EpsDelta;
+  /** The policy's limit on what one query may charge this budget, when it sets one. */
+  perQuery?: Partial<EpsDelta>;
 }
 
 /** What `state(experiment)` returns. */
@@ -58,6 +60,11 @@ export function ledgerState(db: Db, policy: Policy, experiment: string): LedgerS
   for (const b of policy.budgets) {
     if (!sources.has(b.source) && !seen.some((r) => r.source === b.source)) continue;
     const total = budgetTotals(b);
+    const limits = perQueryLimits(b);
+    const perQuery: Partial<EpsDelta> = {
+      ...(limits.epsilon ? { epsilon: amount(limits.epsilon) } : {}),
+      ...(limits.delta ? { delta: amount(limits.delta) } : {}),
+    };
     const users =
       b.scope === 'experiment'
         ? ['']
@@ -79,6 +86,7 @@ export function ledgerState(db: Db, policy: Policy, experiment: string): LedgerS
         spent: pair(s.spentEpsilon, s.spentDelta),
         reserved: pair(s.reservedEpsilon, s.reservedDelta),
         remaining: pair(remE.max(ZERO), remD.max(ZERO)),
+        ...(limits.epsilon || limits.delta ? { perQuery } : {}),
       });
     }
   }

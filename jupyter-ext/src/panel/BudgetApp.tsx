@@ -1,5 +1,6 @@
 import * as React from 'react';
 import type { BudgetResponse } from '@privet/core/protocol';
+import { perQueryLimitText } from '@privet/core/client/per-query-limit';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { LoadStatus } from './LoadStatus.js';
@@ -88,9 +89,10 @@ function useBudget(
   });
 }
 
-/** One dataset's ε and δ gauges. */
+/** One dataset's ε and δ gauges, and what the policy lets one query spend of them. */
 function BudgetSection(props: { budget: Budget }): JSX.Element {
   const { budget } = props;
+  const limit = perQueryLimitText(budget);
   return (
     <section className="jp-Privet-budget" data-source={budget.source}>
       <h3 className="jp-Privet-heading">
@@ -99,6 +101,7 @@ function BudgetSection(props: { budget: Budget }): JSX.Element {
       </h3>
       <Gauge label="ε" figure="epsilon" budget={budget} />
       <Gauge label="δ" figure="delta" budget={budget} />
+      {limit ? <p className="jp-Privet-perQuery">{limit}</p> : null}
     </section>
   );
 }

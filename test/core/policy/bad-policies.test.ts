@@ -111,6 +111,10 @@ const CASES: Record<string, Case> = {
   'epsilon-negative': { line: 44, column: 32, path: 'budgets.0.epsilon', what: /must be greater than 0, not -2/, fix: /epsilon: 1/ },
   'budget-delta-text': { line: 44, column: 46, path: 'budgets.0.delta', what: /"tiny" has the wrong form; expected a probability/, fix: /delta: '1e-6'/ },
   'bad-scope': { line: 44, column: 61, path: 'budgets.0.scope', what: /"forever" is not a valid value for "scope"/, fix: /use one of: experiment, experiment_user/ },
+  'per-query-epsilon-above-budget': { line: 44, column: 92, path: 'budgets.0.max_query_epsilon', what: /max_query_epsilon 1\.5 is above the budget's epsilon 1, so it would never limit a query/, fix: /lower it to at most 1, or leave it out/, edit: ["scope: experiment }", "scope: experiment, max_query_epsilon: '1.5' }"] },
+  'per-query-epsilon-zero': { line: 44, column: 92, path: 'budgets.0.max_query_epsilon', what: /max_query_epsilon must be greater than 0, not "0"/, fix: /max_query_epsilon: '0\.5'/, edit: ["scope: experiment }", "scope: experiment, max_query_epsilon: '0' }"] },
+  'per-query-delta-above-budget': { line: 44, column: 90, path: 'budgets.0.max_query_delta', what: /max_query_delta 0\.00001 is above the budget's delta 0\.000001, so it would never limit a query/, fix: /lower it to at most/, edit: ["scope: experiment }", "scope: experiment, max_query_delta: '1e-5' }"] },
+  'per-query-delta-without-delta': { line: 44, column: 75, path: 'budgets.0.max_query_delta', what: /the budget has no delta, so no query may spend any δ/, fix: /give the budget a delta .* or leave max_query_delta out/, edit: ["delta: '1e-6', scope: experiment }", "scope: experiment, max_query_delta: '1e-9' }"] },
 };
 
 const VALID = readFileSync(new URL('valid.yaml', DIR), 'utf8');
@@ -136,6 +140,15 @@ describe('bad policies are rejected with file:line:column, what is wrong and how
   test('the base fixture is valid, so each fixture fails only for its own defect', () => {
     const policy = parsePolicy(VALID, 'valid.yaml');
     assert.deepEqual(Object.keys(policy.views), ['people_masked', 'people_synthetic', 'people_dp']);
+  });
+
+  test('per-query limits within the budget are accepted', () => {
+    const text = VALID.replace(
+      'scope: experiment }',
+      "scope: experiment, max_query_epsilon: '1.0', max_query_delta: 1e-8 }",
+    );
+    const [budget] = parsePolicy(text, 'valid.yaml').budgets;
+    assert.deepEqual([budget?.max_query_epsilon, budget?.max_query_delta], ['1.0', 1e-8]);
   });
 
   test('every fixture file has a case (and every case a file)', () => {

@@ -17,9 +17,19 @@ export interface LedgerEnv extends Services {
   dispose(): void;
 }
 
-/** Opens services on a fresh temp DB; `budgets` replaces the demo policy's budgets. */
+/** The demo policy's budgets without their per-query limits (ledger tests spend ε 2.8 at once). */
+function unlimitedDemoBudgets(): Policy['budgets'] {
+  return demoPolicy().budgets.map(
+    ({ max_query_epsilon: _e, max_query_delta: _d, ...budget }) => budget,
+  );
+}
+
+/**
+ * Opens services on a fresh temp DB; `budgets` replaces the demo policy's budgets (by default
+ * the demo's own, without per-query limits).
+ */
 export function ledgerEnv(budgets?: Policy['budgets'], ttlMs = 60_000): LedgerEnv {
-  const policy = demoPolicy(budgets);
+  const policy = demoPolicy(budgets ?? unlimitedDemoBudgets());
   const dir = mkdtempSync(join(tmpdir(), 'privet-ledger-'));
   const dbPath = join(dir, 'state.db');
   const now = { t: Date.parse('2026-03-01T09:00:00.000Z') };

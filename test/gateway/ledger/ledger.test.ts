@@ -138,6 +138,72 @@ describe('ledger refusals', () => {
   });
 });
 
+describe('per-query limits', () => {
+  test('a query above max_query_epsilon is refused (audited, nothing held); one at the limit spends', () => {
+    env = ledgerEnv([
+      { source: 'patients', epsilon: '3', scope: 'experiment', max_query_epsilon: '0.3' },
+    ]);
+    approve(env, 'x');
+    assert.throws(
+      () => env.ledger.reserve(req('x', '0.31')),
+      (e: unknown) =>
+        e instanceof ServiceError &&
+        e.reason === 'budget.per-query' &&
+        e.code === 'dp_refused' &&
+        e.message.includes(
+          `needs ε=0.31, above the policy's limit of ε=0.3 per query on dataset "patients"`,
+        ) &&
+        /cost nothing/.test(e.message) &&
+        /less ε in this query/.test(e.fix),
+    );
+    const refused = env.audit
+      .entries({ experiment: 'x', limit: 100 })
+      .filter((a) => a.action === 'query.refused');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0]?.details?.['reason'], 'budget.per-query');
+    assert.deepEqual(
+      [patients(env, 'x').reserved.epsilon.exact, env.ledger.state('x').charges.length],
+      ['0', 0],
+    );
+    // Exactly at the limit (0.1 + 0.2 written as a sum of doubles would be above it): accepted.
+    env.ledger.commit(env.ledger.reserve(req('x', '3/10')), 'r1');
+    env.ledger.commit(env.ledger.reserve(req('x', 0.3)), 'r2');
+    assert.equal(patients(env, 'x').spent.epsilon.exact, '3/5');
+    assert.equal(patients(env, 'x').perQuery?.epsilon?.exact, '3/10');
+    consistent(env);
+  });
+
+  test('max_query_delta refuses a query whose δ is above it, before the budget is looked at', () => {
+    env = ledgerEnv([
+      {
+        source: 'patients',
+        epsilon: '3',
+        delta: '1e-6',
+        scope: 'experiment',
+        max_query_delta: '1e-8',
+      },
+    ]);
+    approve(env, 'x');
+    assert.throws(
+      () => env.ledger.reserve(req('x', 0.1, { delta: '2e-8' })),
+      (e: unknown) =>
+        e instanceof ServiceError &&
+        e.reason === 'budget.delta-per-query' &&
+        /needs δ=≈2\.00e-8, above the policy's limit of δ=≈1\.00e-8 per query/.test(e.message),
+    );
+    env.ledger.commit(env.ledger.reserve(req('x', 0.1, { delta: '1e-8' })), 'r1');
+    const b = patients(env, 'x');
+    assert.equal(b.spent.delta.exact, '1/100000000');
+    assert.deepEqual(Object.keys(b.perQuery ?? {}), ['delta']);
+  });
+
+  test('a budget without limits has no perQuery in its state', () => {
+    env = ledgerEnv();
+    approve(env, 'x');
+    assert.equal(patients(env, 'x').perQuery, undefined);
+  });
+});
+
 function reqProposal() {
   return {
     id: 'd',

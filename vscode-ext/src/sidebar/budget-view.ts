@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { Rational } from '@privet/core';
+import { perQueryLimitText } from '@privet/core/client/per-query-limit';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
 import type { FromWebview, ToWebview } from './messages.js';
@@ -63,7 +64,8 @@ export class BudgetViewProvider implements vscode.WebviewViewProvider {
         };
       }
       const chargeEpsilon = budget.charges.map((c) => Rational.from(c.epsilon).toDisplayString());
-      return { type: 'state', user: signedIn.user, experiment, budget, chargeEpsilon };
+      const perQuery = budget.budgets.map((b) => perQueryLimitText(b) ?? null);
+      return { type: 'state', user: signedIn.user, experiment, budget, chargeEpsilon, perQuery };
     } catch (error) {
       if (error instanceof GatewayError)
         return { type: 'error', message: error.message, fix: error.fix };

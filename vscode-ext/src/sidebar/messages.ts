@@ -14,6 +14,8 @@ export type ToWebview =
       budget: BudgetResponse;
       /** Each charge's ε as short display text (same order as budget.charges). */
       chargeEpsilon: string[];
+      /** Each budget's per-query limit in words, or null (same order as budget.budgets). */
+      perQuery: (string | null)[];
     };
 
 /** Webview → extension: user actions. */
