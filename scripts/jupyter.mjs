@@ -20,6 +20,8 @@ const { values } = parseArgs({
     dir: { type: 'string', default: join(home, 'notebooks') },
     gateway: { type: 'string' },
     token: { type: 'string' },
+    // JupyterLab's server log level (DEBUG, INFO, WARN, ERROR, CRITICAL); npm start passes WARN.
+    'log-level': { type: 'string', default: 'INFO' },
   },
 });
 
@@ -97,6 +99,8 @@ const args = [
   `--ServerApp.root_dir=${notebooks}`,
   `--LabApp.user_settings_dir=${settingsDir}`,
   `--LabApp.workspaces_dir=${workspacesDir}`,
+  `--ServerApp.log_level=${values['log-level']}`,
+  `--LabApp.log_level=${values['log-level']}`,
 ];
 if (process.getuid?.() === 0) args.push('--allow-root');
 if (values.token !== undefined) args.push(`--IdentityProvider.token=${values.token}`);

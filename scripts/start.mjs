@@ -212,6 +212,10 @@ const children = [
       gatewayUrl,
       '--token',
       jupyterToken,
+      // Warnings and errors only, so the steps and the demo link are not lost in the server's
+      // request log; PRIVET_JUPYTER_LOG_LEVEL=INFO shows all of it.
+      '--log-level',
+      process.env.PRIVET_JUPYTER_LOG_LEVEL ?? 'WARN',
     ],
     { cwd: root, stdio: 'inherit' },
   ),

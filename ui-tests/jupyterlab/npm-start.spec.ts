@@ -115,6 +115,10 @@ test('npm start: the printed link opens the demo signed in as alice; Ctrl+C stop
     await expect(cells).toHaveText([stated!], { timeout: 90_000 });
     await page.screenshot({ path: `${SHOTS}/npm-start.png` });
 
+    // JupyterLab's server logged warnings and errors only (its INFO lines, such as a kernel
+    // starting for the notebook, start with "[I ").
+    expect(output()).not.toMatch(/^\[I /m);
+
     signalGroup(child, 'SIGINT');
     const ending = await endingWithin(child, 60_000);
     const tail = output().slice(-3000);
