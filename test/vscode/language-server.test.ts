@@ -178,6 +178,19 @@ describe('Privet SQL language server over stdio', () => {
     assert.match(text(d.diagnostics[0]!.message), /Fix: /);
   });
 
+  it('flags a DP query its budget cannot pay before Run, saying what is short and the fix', async () => {
+    const d = await diagnose(uri, '-- privet: epsilon=5\nSELECT COUNT(*) AS n FROM people_dp');
+    assert.equal(d.diagnostics.length, 1, JSON.stringify(d.diagnostics));
+    const [problem] = d.diagnostics;
+    assert.equal(problem?.code, 'dp-unaffordable');
+    assert.equal(problem?.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(problem?.range.start, { line: 1, character: 0 });
+    assert.match(
+      text(problem!.message),
+      /^Running this query would be refused: the query needs ε=5 on people \([\d.]+ left\)\. Fix: ask for less ε/,
+    );
+  });
+
   it("hovers a column's masking operator and a DP query's cost", async () => {
     await diagnose(uri, 'SELECT email FROM people_masked');
     const hover = (await conn.sendRequest('textDocument/hover', {

@@ -4,9 +4,11 @@
  * run (the engine's own refusal reasons). Finds: syntax errors, unknown views, raw sources named,
  * views the selected experiment did not request or not published yet, unknown or policy-dropped
  * columns, refused functions (file/network access), malformed `-- privet:` options, refused DP
- * queries (and notes a DP query checked only here because no experiment is selected).
+ * queries, DP queries the budget cannot pay (above the per-query limit or more than is left), and
+ * notes a DP query checked only here because no experiment is selected.
  */
 import type { DpDryRunWithBudget, ViewSummary } from '@privet/core/protocol';
+import { budgetShortfall } from '@privet/core/client/budget-shortfall';
 import { allowsDataAccess } from '@privet/core/record/lifecycle';
 import type { LifecycleState } from '@privet/core/record/types';
 import { GatewayError, type Experiment, type GatewayClient } from '../client/gateway.js';
@@ -256,10 +258,24 @@ export class SqlAnalyzer {
         ...dpBudgetFields(parseDpOptions(sql).options),
         dryRun: true,
       });
+      const dryRun = result.dryRun ? (result as DpDryRunWithBudget) : undefined;
+      // Spending would be refused (above the policy's per-query limit, or not enough left).
+      const shortfall = dryRun ? budgetShortfall(dryRun) : undefined;
+      const start = Math.max(0, sql.indexOf(query));
       return {
-        problems: [],
+        problems: shortfall
+          ? [
+              {
+                start,
+                end: start + query.length,
+                severity: 'error',
+                code: 'dp-unaffordable',
+                message: `Running this query would be refused: ${shortfall.message}. Fix: ${shortfall.fix}`,
+              },
+            ]
+          : [],
         tables,
-        ...(result.dryRun ? { dryRun: result as DpDryRunWithBudget } : {}),
+        ...(dryRun ? { dryRun } : {}),
       };
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
