@@ -4,54 +4,31 @@
 import { releaseContentText } from '@privet/core/review/index';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DpQueryResponse } from '@privet/core';
-import { openDpFixture, POLICY_YAML, type DpFixture } from './fixture.js';
-import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
-import { openServices, type Services } from '../../../gateway/src/ledger/open.js';
-import { DpQueryService } from '../../../gateway/src/dp/service.js';
+import { POLICY_YAML } from './fixture.js';
+import { ANA, openDpService } from './service-fixture.js';
+import type { Services } from '../../../gateway/src/ledger/open.js';
+import type { DpQueryService } from '../../../gateway/src/dp/service.js';
 import { ReleaseRegistry } from '../../../gateway/src/review/releases.js';
 
-const ANA = { user: 'ana', name: 'Ana', roles: ['analyst' as const] };
 const JOIN_SQL =
   'SELECT p.sex, count(*) AS n, sum(e.amount) AS total FROM people_dp p JOIN events_dp e ON p.pid = e.pid GROUP BY p.sex';
 
-let fx: DpFixture;
 let services: Services;
 let dp: DpQueryService;
+let close: () => Promise<void>;
 
 before(async () => {
-  fx = await openDpFixture();
-  const policyPath = join(fx.dir, 'policy.yaml');
-  writeFileSync(policyPath, POLICY_YAML);
-  const loaded = loadPolicyFile(policyPath);
-  services = openServices({
-    dbPath: join(fx.dir, 'privet.db'),
-    policy: loaded.policy,
-    stateDir: fx.dir,
-  });
-  services.experiments.propose(
-    { user: 'ana', roles: ['analyst'] },
-    {
-      id: 'j1',
-      title: 'Join',
-      purpose: 'Spending on a join',
-      dataCategories: ['events'],
-      views: ['people_dp', 'events_dp'],
-      analyses: ['counts'],
-      expectedOutputs: ['tables'],
-    },
-  );
-  services.experiments.approve({ user: 'sue', roles: ['steward'] }, 'j1', 'ok');
-  dp = new DpQueryService(loaded, services);
+  ({ services, dp, close } = await openDpService(POLICY_YAML, {
+    id: 'j1',
+    title: 'Join',
+    purpose: 'Spending on a join',
+    dataCategories: ['events'],
+    views: ['people_dp', 'events_dp'],
+  }));
 });
 
-after(async () => {
-  await dp.close();
-  services.close();
-  fx.close();
-});
+after(() => close());
 
 test('a join on the privacy unit charges both sources, commits both, and its release verifies', async () => {
   const result = (await dp.query(ANA, {

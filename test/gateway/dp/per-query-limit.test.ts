@@ -3,59 +3,37 @@
 // ledger as dp_refused and costs nothing; a query at the limit spends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DpDryRunWithBudget, DpQueryResponse } from '@privet/core';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
-import { openDpFixture, POLICY_YAML, type DpFixture } from './fixture.js';
-import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
-import { openServices, type Services } from '../../../gateway/src/ledger/open.js';
-import { DpQueryService } from '../../../gateway/src/dp/service.js';
+import { POLICY_YAML } from './fixture.js';
+import { ANA, openDpService } from './service-fixture.js';
+import type { Services } from '../../../gateway/src/ledger/open.js';
+import type { DpQueryService } from '../../../gateway/src/dp/service.js';
 import { HttpError } from '../../../gateway/src/http/errors.js';
 
-const ANA = { user: 'ana', name: 'Ana', roles: ['analyst' as const] };
 const SQL = 'SELECT count(*) AS n FROM people_dp';
 const LIMITED = "{ source: people, epsilon: '10', delta: '1e-6', scope: experiment }";
 
-let fx: DpFixture;
 let services: Services;
 let dp: DpQueryService;
+let close: () => Promise<void>;
 
 before(async () => {
-  fx = await openDpFixture();
-  const policyPath = join(fx.dir, 'policy.yaml');
   assert.equal(POLICY_YAML.split(LIMITED).length, 2, 'the fixture budget line');
-  writeFileSync(
-    policyPath,
-    POLICY_YAML.replace(LIMITED, LIMITED.replace(' }', ", max_query_epsilon: '0.5' }")),
+  const limited = POLICY_YAML.replace(
+    LIMITED,
+    LIMITED.replace(' }', ", max_query_epsilon: '0.5' }"),
   );
-  const loaded = loadPolicyFile(policyPath);
-  services = openServices({
-    dbPath: join(fx.dir, 'privet.db'),
-    policy: loaded.policy,
-    stateDir: fx.dir,
-  });
-  services.experiments.propose(
-    { user: 'ana', roles: ['analyst'] },
-    {
-      id: 'q1',
-      title: 'Limited',
-      purpose: 'Spending under a per-query limit',
-      dataCategories: ['people'],
-      views: ['people_dp'],
-      analyses: ['counts'],
-      expectedOutputs: ['tables'],
-    },
-  );
-  services.experiments.approve({ user: 'sue', roles: ['steward'] }, 'q1', 'ok');
-  dp = new DpQueryService(loaded, services);
+  ({ services, dp, close } = await openDpService(limited, {
+    id: 'q1',
+    title: 'Limited',
+    purpose: 'Spending under a per-query limit',
+    dataCategories: ['people'],
+    views: ['people_dp'],
+  }));
 });
 
-after(async () => {
-  await dp.close();
-  services.close();
-  fx.close();
-});
+after(() => close());
 
 test('the dry run of a query above the per-query limit is not affordable and says why', async () => {
   const dry = (await dp.query(ANA, {
