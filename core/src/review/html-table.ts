@@ -55,8 +55,13 @@ export function htmlTables(html: string, mime: string, onPartial?: OnPartial): T
   };
   const find = (needle: string, at: number): number => {
     const a = indexFrom(needle, at);
-    const b = indexFrom(needle.toUpperCase(), at);
-    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    const upper = needle.toUpperCase();
+    const known = found.get(upper);
+    if (a < 0 || (known !== undefined && (known === -1 || known >= at)))
+      return spelledFirst(a, indexFrom(upper, at));
+    // Only an upper-case spelling before `a` matters: search that stretch, not the whole rest.
+    const b = html.slice(at, a + needle.length - 1).indexOf(upper);
+    return b < 0 ? a : at + b;
   };
   const parsed: ParsedTable = { table: undefined, end: 0, cut: false };
   for (;;) {
@@ -69,6 +74,11 @@ export function htmlTables(html: string, mime: string, onPartial?: OnPartial): T
     from = parsed.end + 1;
   }
   return tables;
+}
+
+/** The first of two `indexOf` results (-1 for absent). */
+function spelledFirst(a: number, b: number): number {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
 }
 
 /** What `parseTable` read: the table (if it has rows) and where it ends. */

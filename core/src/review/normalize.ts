@@ -119,10 +119,20 @@ export function stripTags(html: string): NormalizedText {
     }
   }
   let text = html;
-  if (text.indexOf('<!--') >= 0) text = text.replace(COMMENT, '');
+  if (hasCommentOpen(text)) text = text.replace(COMMENT, '');
   if (/<style/i.test(text)) text = text.replace(STYLE, '');
   text = text.replace(CELL_TAG, '\t').replace(BREAK_TAG, '\n').replace(ANY_TAG, '');
   return { text, attrs: attrs.join('\n') };
+}
+
+/**
+ * `text.indexOf('<!--') >= 0`, searched from the rare '!' instead of '<' (markup has a '<' every
+ * few characters, and the native search stops at each).
+ */
+export function hasCommentOpen(text: string): boolean {
+  for (let i = text.indexOf('!--'); i >= 0; i = text.indexOf('!--', i + 1))
+    if (i > 0 && text.charCodeAt(i - 1) === 60) return true;
+  return false;
 }
 
 /** Options for `normalize`. */

@@ -191,7 +191,8 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
     );
   }
   const { text: rawText, tables } = scanJson(mime, v, sink.partialReads(mime));
-  const { text } = normalize(rawText, { markup: /<[a-z]/i.test(rawText) });
+  const markup = rawText.indexOf('<') >= 0 && /<[a-z]/i.test(rawText);
+  const { text } = normalize(rawText, { markup });
   const spans = identifierSpans(text);
   sink.addSpans(mime, text, spans);
   sink.addPreview(mime, text, spans);
