@@ -140,12 +140,14 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await shot(page, '06-dp-release');
   });
 
-  await test.step('the budget view shows the charge', async () => {
+  await test.step('the budget view shows the charge and the per-query limit', async () => {
     const frames = budgetFrame(page);
     await expect(frames.locator('[data-testid="privet-charges"] li').first()).toContainText(
       'committed',
     );
     await expect(frames.getByText(/spent ε 0\.25/)).toBeVisible();
+    // The demo policy limits one query to ε 1 on patients (max_query_epsilon).
+    await expect(frames.getByText('At most ε 1 per query')).toHaveCount(1);
     await shot(page, '07-budget-updated');
   });
 
