@@ -20,3 +20,16 @@ test('a dry run the budget cannot pay names what is short and the ledger’s fix
 test('an affordable dry run shows no refusal', () => {
   assert.doesNotMatch(text(html(DryRunView, { dryRun: countDryRun('3', true) })), /Not affordable/);
 });
+
+test("the budget row names the policy's per-query limit, and a query above it says so", () => {
+  const base = countDryRun('3', false);
+  const limited = { ...base, budget: [{ ...base.budget[0]!, perQuery: { epsilon: '1/4' } }] };
+  const markup = html(DryRunView, { dryRun: limited });
+  assert.match(text(markup), /people · at most ε 0\.25 per query/);
+  assert.match(
+    text(markup),
+    /Not affordable: the query needs ε=0\.5 on people \(at most 0\.25 per query\)\./,
+  );
+  const unlimited = html(DryRunView, { dryRun: countDryRun('3', true) });
+  assert.doesNotMatch(unlimited, /per query/);
+});

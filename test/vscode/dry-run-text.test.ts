@@ -61,6 +61,10 @@ describe('a dry run the budget cannot pay', () => {
     );
     assert.match(unaffordable(overLimit)!.fix, /^ask for less ε in this query .*epsilon=0\.1/);
     assert.doesNotMatch(dryRunText(overLimit), /Run and Spend/i);
+    assert.match(
+      dryRunText(overLimit),
+      /budget people: ε 1 left → 0\.5 after, at most ε 0\.25 per query \(NOT affordable/,
+    );
     // Above the δ limit and short of ε: both said, ε's fix first.
     const both = dryRun({ epsilon: '0.25', delta: '0.001' }, false, { delta: '1e-7' });
     assert.equal(

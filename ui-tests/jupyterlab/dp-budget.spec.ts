@@ -117,6 +117,9 @@ test.describe('Privet DP queries and budget', () => {
     await expect(dry.locator('.jp-Privet-notAffordable')).toContainText(
       'ask for less ε in this query',
     );
+    await expect(dry.locator('tr[data-source="patients"] td').first()).toHaveText(
+      'patients · at most ε 1 per query',
+    );
     await page.screenshot({ path: `${SHOTS}/dp-per-query-limit.png` });
 
     // A row-level query is refused inline with a fix.

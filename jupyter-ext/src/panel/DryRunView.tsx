@@ -2,6 +2,7 @@ import * as React from 'react';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
+import { dryRunLimitText } from '@privet/core/client/per-query-limit';
 
 /** The display value of an exact amount written "p/q" or as a decimal (display only). */
 function approx(text: string): number {
@@ -59,9 +60,13 @@ export function DryRunView(props: { dryRun: DpDryRunWithBudget }): JSX.Element {
         <tbody>
           {dryRun.budget.map((b) => {
             const after = approx(b.remainingBefore.epsilon.exact) - approx(b.cost.epsilon);
+            const limit = dryRunLimitText(b);
             return (
               <tr key={b.source} data-source={b.source}>
-                <td>{b.source}</td>
+                <td>
+                  {b.source}
+                  {limit ? <span className="jp-Privet-kind"> · {limit}</span> : null}
+                </td>
                 <td>{b.remainingBefore.epsilon.text}</td>
                 <td>{b.affordable ? short(after) : 'not affordable'}</td>
               </tr>

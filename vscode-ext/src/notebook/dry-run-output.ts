@@ -6,6 +6,7 @@
  */
 import { Rational, type DisplayOutput } from '@privet/core';
 import { aggregateErrorText } from '@privet/core/client/aggregate-error';
+import { dryRunLimitText } from '@privet/core/client/per-query-limit';
 import type { DpDryRunWithBudget } from '@privet/core/protocol';
 import { escapeHtml } from '../shared/escape-html.js';
 import { unaffordable } from './outputs.js';
@@ -40,8 +41,10 @@ export function dryRunParts(dry: DpDryRunWithBudget): DryRunParts {
   for (const b of dry.budget) {
     // Exact arithmetic on the gateway's rational strings: a budget is never shown rounded up.
     const after = Rational.from(b.remainingBefore.epsilon.exact).sub(Rational.from(b.cost.epsilon));
+    const limit = dryRunLimitText(b);
     details.push(
       `budget ${b.source}: ε ${b.remainingBefore.epsilon.text} left → ${after.toDisplayString()} after` +
+        (limit ? `, ${limit}` : '') +
         (b.affordable ? '' : ' (NOT affordable: the query would be refused)'),
     );
   }
