@@ -2,7 +2,8 @@
  * Cross-reference checks the schema cannot express: sources declare their privacy unit, bounds
  * fit the column, public categories fit it once each (semantics-keys.ts), views are sound
  * (semantics-views.ts), budgets name real sources once each and are positive (per-query limits
- * within them), DP-spending views have a budget, someone is a steward. Fail closed: anything unknown is an issue.
+ * within them), DP-spending views have a budget, someone is a steward. Fail closed: anything
+ * unknown is an issue.
  */
 import type { Policy } from './schema.js';
 import { checkView, type AddIssue, type RawSemanticIssue } from './semantics-views.js';
@@ -144,7 +145,7 @@ function checkBudgetList(
   });
 }
 
-/** The budget's total as an exact number, or undefined when it is not a valid amount. */
+/** A budget amount as an exact number, or undefined when absent or not a valid amount. */
 function exact(value: string | number | undefined): Rational | undefined {
   if (value === undefined) return undefined;
   try {
