@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDpFixture, type DpFixture } from './fixture.js';
+import { openDpFixture, type DpFixture, type DpFixtureOptions } from './fixture.js';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import { openServices, type Services } from '../../../gateway/src/ledger/open.js';
 import { DpQueryService } from '../../../gateway/src/dp/service.js';
@@ -20,7 +20,10 @@ export interface DpServiceFixture {
   close(): Promise<void>;
 }
 
-/** Opens the DP service under `policyYaml`, with experiment `id` (requesting `views`) approved. */
+/**
+ * Opens the DP service under `policyYaml` over the fixture data (`data` changes them), with
+ * experiment `id` (requesting `views`) approved.
+ */
 export async function openDpService(
   policyYaml: string,
   experiment: {
@@ -30,8 +33,9 @@ export async function openDpService(
     dataCategories: string[];
     views: string[];
   },
+  data: DpFixtureOptions = {},
 ): Promise<DpServiceFixture> {
-  const fx = await openDpFixture();
+  const fx = await openDpFixture(data);
   const policyPath = join(fx.dir, 'policy.yaml');
   writeFileSync(policyPath, policyYaml);
   const loaded = loadPolicyFile(policyPath);
