@@ -100,7 +100,22 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
     what: 'the largest share of rows that may be suppressed, from 0 to 1',
     example: 'max_suppressed_fraction: 0.05',
   },
-  columns: { what: 'the columns, at least one', example: 'columns: [zip, income]' },
+  columns: {
+    what: 'the columns, at least one: a list for synthetic and dp views; by name, each with its masking operator, for masked views',
+    example: 'columns: [zip, income]',
+  },
+  description: {
+    what: 'free text for the people who use it (shown in the data panels)',
+    example: 'description: Clinic patients, one row per person',
+  },
+  fidelity_for_analysts: {
+    what: "true to let analysts read the view's fidelity report (stewards always can)",
+    example: 'fidelity_for_analysts: true',
+  },
+  publication_budgets: {
+    what: 'the budgets that publishing synthetic views spends, one per source',
+    example: "publication_budgets: [{ source: people, epsilon: '2.0', delta: '1e-6' }]",
+  },
   epsilon: { what: 'a privacy-loss parameter greater than 0', example: 'epsilon: 1' },
   // A budget's delta (exact decimal text or a number); a synthetic view's is in SECTION_HINTS.
   delta: {
@@ -156,6 +171,11 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
 
 /** Hints that differ by top-level section, keyed `section.key`. */
 const SECTION_HINTS: Readonly<Record<string, KeyHint>> = {
+  'sources.columns': {
+    what: 'the raw columns by name, at least one, each with its type (and identifier, bounds or categories)',
+    example: 'columns: { income: { type: integer, bounds: [0, 100000] } }',
+  },
+  'users.name': { what: "the person's display name", example: 'name: Sam Steward' },
   // A synthetic view's delta must be a number: the text '1e-6' that budgets accept is refused.
   'views.delta': {
     what: 'a number greater than 0 and less than 1, usually tiny',

@@ -6,6 +6,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { Policy } from './schema.js';
 import { describeSchemaError, type RawSchemaIssue } from './schema-messages.js';
+import { describeSchema } from './schema-docs.js';
 
 export type { RawSchemaIssue } from './schema-messages.js';
 
@@ -91,8 +92,11 @@ function isMissingTag(e: ErrorObject): boolean {
   return typeof data === 'object' && data !== null && data[tag] === undefined;
 }
 
-/** The policy JSON Schema (draft-07) as a plain object, for editors and `privet policy schema`. */
+/**
+ * The policy JSON Schema (draft-07) as a plain object, for editors and `privet policy schema`,
+ * with each key's meaning and an example as its description.
+ */
 export function policyJsonSchema(): object {
-  const schema = JSON.parse(JSON.stringify(Policy)) as Record<string, unknown>;
+  const schema = describeSchema(JSON.parse(JSON.stringify(Policy)) as Record<string, unknown>);
   return { $schema: 'http://json-schema.org/draft-07/schema#', ...schema };
 }
