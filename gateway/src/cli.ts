@@ -18,8 +18,8 @@ import { exposedHostWarning } from './http/listen-host.js';
 import { addRecordCommands, requireStateDir } from './cli-records.js';
 import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
-import { linkedRowsCaveat, linkingTokens } from '@privet/core/policy/linking';
-import { policyPositions } from '@privet/core/policy/positions';
+import { linkedRowsCaveat } from '@privet/core/policy/linking';
+import { policyNotes } from '@privet/core/policy/notes';
 import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
 
@@ -221,19 +221,11 @@ policyCmd
   .description('validate a policy; prints file:line:col errors')
   .action((file: string) => {
     const { policy, text } = loadPolicyFile(file);
-    const at = policyPositions(text, file);
     console.log(
       `${file}: ok (${Object.keys(policy.sources).length} sources, ${Object.keys(policy.views).length} views)`,
     );
-    for (const [name, view] of Object.entries(policy.views)) {
-      const source = declared(policy.sources, view.source);
-      if (view.tier !== 'masked' || !view.k_anonymity || !source) continue;
-      const links = linkingTokens(view, source.privacy_unit);
-      const caveat = linkedRowsCaveat(view.k_anonymity.k, links);
-      const where = at(['views', name, 'k_anonymity']);
-      if (caveat)
-        console.warn(`${where.file}:${where.line}:${where.column}: note: view ${name}: ${caveat}.`);
-    }
+    for (const { position: where, message } of policyNotes(policy, text, file))
+      console.warn(`${where.file}:${where.line}:${where.column}: note: ${message}.`);
   });
 policyCmd
   .command('schema')

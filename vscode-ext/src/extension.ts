@@ -3,13 +3,14 @@
  * SecretStorage), the activity-bar tree and budget webview, the "Privet SQL" notebook controller
  * with its cell status bar actions, the output gate for other controllers (and the approval answers
  * of the gate renderer, which checks outputs before VS Code draws them), the restorer of
- * approved outputs, the review queue panel, "Export Approved Results", the language client, and
- * the `privet.*` commands.
+ * approved outputs, the review queue panel, "Export Approved Results", the language client, the
+ * policy file diagnostics, and the `privet.*` commands.
  */
 import * as vscode from 'vscode';
 import type { GatewayClient } from './client/gateway.js';
 import { errorText } from './client/error-text.js';
 import { startLanguageClient } from './client/language-client.js';
+import { registerPolicyDiagnostics } from './policy/policy-diagnostics.js';
 import { Approvals } from './notebook/approvals.js';
 import { PrivetSqlController } from './notebook/controller.js';
 import { exportApprovedResults, exportTarget } from './notebook/export.js';
@@ -274,6 +275,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // activated, so a slow or silent gateway would keep notebooks from opening at start-up. What
   // depends on the restored session waits for it, bounded (session.whenRestored).
   void session.restore();
+  context.subscriptions.push(registerPolicyDiagnostics());
   try {
     context.subscriptions.push(await startLanguageClient(context, session));
   } catch (error) {

@@ -1,0 +1,58 @@
+/**
+ * A steward editing a policy file in VS Code sees the policy checker's findings as they type: an
+ * error is underlined on the offending value and listed in the Problems panel with its fix;
+ * fixing the value clears it, and the notes of the now valid policy are listed as information.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
+import {
+  closeAllEditors,
+  openWorkbench,
+  pick,
+  quickInput,
+  runCommand,
+  shot,
+} from './support/workbench.js';
+
+const env = vscodeTestEnv();
+const FILE = 'clinic.policy.yaml';
+const demo = readFileSync(resolve(import.meta.dirname, '../../gateway/demo/policy.yaml'), 'utf8');
+const LIMIT = "max_query_epsilon: '1.0' }";
+
+reportPrivetLogOnFailure(env);
+
+test.afterAll(() => rmSync(join(env.workspace, FILE), { force: true }));
+
+test('a policy file shows the checker’s errors with their fix, and its notes, as the steward types', async ({
+  page,
+}) => {
+  expect(demo.split(LIMIT).length, 'the demo policy sets one per-query limit').toBe(2);
+  writeFileSync(join(env.workspace, FILE), demo.replace(LIMIT, "max_query_epsilon: '5' }"));
+  await openWorkbench(page, env.url);
+  await closeAllEditors(page);
+  await page.keyboard.press('Control+P');
+  await quickInput(page).locator('input').fill(FILE);
+  await pick(page, FILE);
+  await runCommand(page, 'View: Focus Problems');
+  const problems = page.locator('.markers-panel');
+  const error = problems.getByText(
+    /max_query_epsilon 5 is above the budget's epsilon 3, so it would never limit a query\. Fix: lower it to at most 3/,
+  );
+  await expect(error).toBeVisible({ timeout: 30_000 });
+  // Opening the problem shows the value underlined in the editor.
+  await error.click();
+  const editor = page.locator('.monaco-editor').filter({ hasText: 'max_query_epsilon' }).first();
+  await expect(editor.locator('.squiggly-error')).toBeVisible();
+  await shot(page, '80-policy-problems');
+
+  // The steward fixes the value: the error goes, and the valid policy's notes are listed.
+  await editor.getByText("'5'").first().dblclick();
+  await page.keyboard.type('1');
+  await expect(editor.locator('.squiggly-error')).toHaveCount(0, { timeout: 15_000 });
+  await expect(problems.getByText(/max_query_epsilon 5 is above/)).toHaveCount(0);
+  await expect(problems.getByText(/view patients_masked: k = 5 holds/)).toBeVisible();
+  await closeAllEditors(page);
+});
