@@ -23,6 +23,7 @@ import { loadExperiment } from '../experiments/store.js';
 import { HttpError } from '../http/errors.js';
 import { openSourceEngine, QueryInterruptedError, type SourceEngine } from '../store/index.js';
 import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
+import { aboveLimit, budgetOf, perQueryLimits } from '../ledger/amounts.js';
 
 /** δ charged for a ρ-zCDP query when the request names none (its (ε, δ) image is what the ledger caps). */
 const ZCDP_DEFAULT_DELTA = '1e-9';
@@ -194,25 +195,22 @@ export class DpQueryService {
       }
       const remaining = parseRational(budget.remaining.epsilon.exact);
       const remainingDelta = parseRational(budget.remaining.delta.exact);
-      const limitE = budget.perQuery?.epsilon;
-      const limitD = budget.perQuery?.delta;
-      const withinLimit =
-        (!limitE || charge.epsilon.compare(parseRational(limitE.exact)) <= 0) &&
-        (!limitD || charge.delta.compare(parseRational(limitD.exact)) <= 0);
+      // The ledger's own limits and test (budgetOf: the budget the state above was built from).
+      const limits = perQueryLimits(budgetOf(this.loaded.policy, source));
       return {
         source,
         remainingBefore: budget.remaining,
         cost: { epsilon: charge.epsilon.toString(), delta: charge.delta.toString() },
-        ...(limitE || limitD
+        ...(limits.epsilon || limits.delta
           ? {
               perQuery: {
-                ...(limitE ? { epsilon: limitE.exact } : {}),
-                ...(limitD ? { delta: limitD.exact } : {}),
+                ...(limits.epsilon ? { epsilon: limits.epsilon.toString() } : {}),
+                ...(limits.delta ? { delta: limits.delta.toString() } : {}),
               },
             }
           : {}),
         affordable:
-          withinLimit &&
+          !aboveLimit(limits, charge) &&
           charge.epsilon.compare(remaining) <= 0 &&
           charge.delta.compare(remainingDelta) <= 0,
       };

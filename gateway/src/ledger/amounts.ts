@@ -118,3 +118,15 @@ export function perQueryLimits(b: Pick<Budget, 'max_query_epsilon' | 'max_query_
     ...(b.max_query_delta !== undefined ? { delta: parseRational(b.max_query_delta) } : {}),
   };
 }
+
+/** What a query charges above a per-query limit: the first of ε, δ over it, or undefined. */
+export function aboveLimit(
+  limits: { epsilon?: Rational; delta?: Rational },
+  cost: { epsilon: Rational; delta: Rational },
+): { symbol: 'ε' | 'δ'; need: Rational; limit: Rational } | undefined {
+  if (limits.epsilon && cost.epsilon.gt(limits.epsilon))
+    return { symbol: 'ε', need: cost.epsilon, limit: limits.epsilon };
+  if (limits.delta && cost.delta.gt(limits.delta))
+    return { symbol: 'δ', need: cost.delta, limit: limits.delta };
+  return undefined;
+}

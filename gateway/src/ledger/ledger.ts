@@ -25,6 +25,7 @@ import {
 } from '../experiments/access.js';
 import { ensureExperimentSchema, loadExperiment } from '../experiments/store.js';
 import {
+  aboveLimit,
   budgetOf,
   budgetTotals,
   optionalDelta,
@@ -221,11 +222,8 @@ export class Ledger {
       source: req.source,
       scopeUser: budget.scope === 'experiment_user' ? req.user : '',
     };
-    const limits = perQueryLimits(budget);
-    if (limits.epsilon && epsilon.gt(limits.epsilon))
-      return this.refusalOf(req, aboveQueryLimit('ε', epsilon, limits.epsilon, key));
-    if (limits.delta && delta.gt(limits.delta))
-      return this.refusalOf(req, aboveQueryLimit('δ', delta, limits.delta, key));
+    const over = aboveLimit(perQueryLimits(budget), { epsilon, delta });
+    if (over) return this.refusalOf(req, aboveQueryLimit(over.symbol, over.need, over.limit, key));
     const total = budgetTotals(budget);
     const sums = this.totals.get(key);
     const leftE = total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon);
