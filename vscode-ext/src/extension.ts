@@ -26,6 +26,7 @@ import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
+import { insertViewCell, pickView, viewArgument } from './notebook/query-view.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
 import { SidebarFreshness } from './sidebar/freshness.js';
@@ -240,6 +241,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (view) await showFidelity(signedIn.client, view);
       } catch (error) {
         showError('opening the fidelity report', error);
+      }
+    }),
+    vscode.commands.registerCommand('privet.queryView', async (arg?: unknown) => {
+      const signedIn = session.signedIn;
+      if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
+      try {
+        const target = viewArgument(arg) ?? (await pickView(signedIn));
+        if (!target) return;
+        if (target.experiment !== signedIn.experiment) {
+          await session.useExperiment(target.experiment);
+          void vscode.window.showInformationMessage(
+            `Privet: now using experiment ${target.experiment}, which ${target.view.name} is listed under.`,
+          );
+        }
+        await insertViewCell(
+          {
+            isSelectedFor: (notebook) => controller.isSelectedFor(notebook),
+            selectFor: (editor) => controller.selectFor(editor, context.extension.id),
+          },
+          target.view,
+        );
+      } catch (error) {
+        showError('inserting the SQL cell', error);
       }
     }),
     vscode.commands.registerCommand('privet.checkReviews', async () => {

@@ -1,4 +1,4 @@
-/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text, verified DP releases and raw-value verdicts, the retried list of views. */
+/** The notebook hosts' shared client: typed gateway calls, errors, URLs, SQL lockdown, release text, verified DP releases and raw-value verdicts, the retried list of views, a view's first SQL. */
 export * from './fetch-like.js';
 export * from './time-limits.js';
 export * from './download-progress.js';
@@ -18,3 +18,4 @@ export * from './verified-releases.js';
 export * from './raw-value-checks.js';
 export * from './loaded-views.js';
 export * from './view-list.js';
+export * from './view-query.js';

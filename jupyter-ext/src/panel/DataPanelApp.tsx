@@ -5,7 +5,7 @@ import type { DpRelease, ViewSummary } from '@privet/core/protocol';
 import { whyUnusable, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SqlEngine } from '../engine.js';
 import type { PrivetSession, SignedIn } from '../session.js';
-import { quoteIdent } from '../engine.js';
+import { previewSql } from '@privet/core/client/view-query';
 import { DpQueryBox } from './DpQueryBox.js';
 import { SqlEditor, type SqlSchema } from './SqlEditor.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
@@ -120,7 +120,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
       runSql(engine, signedIn.client, views, experiment, text, progress, signal, onFreshViews),
     );
   const preview = (view: ViewSummary): void => {
-    const text = `SELECT * FROM ${quoteIdent(view.name)} LIMIT 100`;
+    const text = previewSql(view.name);
     setSql(text);
     run(text);
   };

@@ -11,6 +11,7 @@ import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { dpStoppedCost } from '@privet/core/client/dp-stopped';
+import { DEFAULT_DP_EPSILON, countSql } from '@privet/core/client/view-query';
 import type { GatewayClient } from '../client.js';
 import { DryRunView } from './DryRunView.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
@@ -49,8 +50,8 @@ export function stoppedText(run: boolean): string {
 export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const { client, experiment } = props;
   const first = props.views[0] ?? 'patients_dp';
-  const [sql, setSql] = React.useState(`SELECT COUNT(*) AS n FROM ${first}`);
-  const [epsilon, setEpsilon] = React.useState('0.5');
+  const [sql, setSql] = React.useState(countSql(first));
+  const [epsilon, setEpsilon] = React.useState(DEFAULT_DP_EPSILON);
   const [busy, setBusy] = React.useState('');
   /** What the last request ended with when it was not an answer (e.g. it was stopped). */
   const [status, setStatus] = React.useState('');

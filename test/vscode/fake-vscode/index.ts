@@ -463,6 +463,9 @@ export class FakeNotebookController {
   interruptHandler: ((notebook: FakeNotebook) => unknown) | undefined;
   /** The cell executions created, oldest first. */
   readonly executions: FakeCellExecution[] = [];
+  /** Fires as VS Code does when a notebook's kernel becomes, or stops being, this controller. */
+  readonly selection = new EventEmitter<{ notebook: FakeNotebook; selected: boolean }>();
+  readonly onDidChangeSelectedNotebooks = this.selection.event;
   constructor(
     readonly id: string,
     readonly notebookType: string,

@@ -74,6 +74,8 @@ export class PrivetSqlController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when pending dry runs change (the status bar re-reads them). */
   readonly onDidChange = this.changed.event;
+  /** Notebooks (by URI) whose selected kernel is Privet SQL. */
+  private readonly selectedNotebooks = new Set<string>();
 
   /**
    * Creates the controller for jupyter notebooks; `wasmDir` holds the duckdb-wasm files (the
@@ -100,6 +102,10 @@ export class PrivetSqlController implements vscode.Disposable {
     // Stop: view downloads end, the running statement's worker is terminated, and the cell ends
     // as failed, saying so.
     this.controller.interruptHandler = () => this.interrupt();
+    this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+      if (selected) this.selectedNotebooks.add(notebook.uri.toString());
+      else this.selectedNotebooks.delete(notebook.uri.toString());
+    });
     session.onDidChange(() => {
       if (this.runner && !this.runnerIsCurrent(this.runner)) this.runner = undefined;
       // A dry run priced for another experiment or gateway (or signed out) is no longer current.
@@ -107,6 +113,24 @@ export class PrivetSqlController implements vscode.Disposable {
       for (const [key, pending] of this.pendingDryRuns)
         if (!this.isCurrent(pending)) dropped = this.pendingDryRuns.delete(key) || dropped;
       if (dropped) this.changed.fire();
+    });
+  }
+
+  /** True when Privet SQL is the selected kernel of `notebook`. */
+  isSelectedFor(notebook: vscode.NotebookDocument): boolean {
+    return this.selectedNotebooks.has(notebook.uri.toString());
+  }
+
+  /** Makes Privet SQL the kernel of the notebook in `editor` (VS Code's own kernel selection). */
+  async selectFor(editor: vscode.NotebookEditor, extension: string): Promise<void> {
+    this.controller.updateNotebookAffinity(
+      editor.notebook,
+      vscode.NotebookControllerAffinity.Preferred,
+    );
+    await vscode.commands.executeCommand('notebook.selectKernel', {
+      notebookEditor: editor,
+      id: CONTROLLER_ID,
+      extension,
     });
   }
 

@@ -4,6 +4,7 @@
  * refuse rather than skip: an option that were skipped (`epsilon=` with no value, a misspelt key)
  * would price and spend the query at the default ε, which the user did not choose.
  */
+import { DEFAULT_DP_EPSILON } from '@privet/core/client/view-query';
 
 /** Options a cell may set in `-- privet: key=value` comment lines. */
 export interface DpOptions {
@@ -28,8 +29,8 @@ export interface ParsedDpOptions {
   problems: DpOptionProblem[];
 }
 
-/** Default ε of a DP cell that names none. */
-export const DEFAULT_EPSILON = '0.5';
+/** Default ε of a DP cell that names none (the same as JupyterLab's DP box starts with). */
+export const DEFAULT_EPSILON = DEFAULT_DP_EPSILON;
 
 const EXAMPLES: Record<keyof DpOptions, string> = {
   epsilon: 'epsilon=0.5',

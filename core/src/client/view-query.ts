@@ -1,0 +1,22 @@
+/**
+ * The first SQL a notebook host offers for a view, the same in JupyterLab and VS Code: the first
+ * rows of a masked or synthetic view for JupyterLab's panel preview, and a count, which a notebook
+ * cell and the DP box start with (a DP count is priced by a dry run before anything is spent).
+ */
+import { quoteIdent } from '../mask/sql.js';
+
+/** The ε a DP query starts with where the user names none (JupyterLab's DP box, a VS Code DP cell). */
+export const DEFAULT_DP_EPSILON = '0.5';
+
+/** Rows a preview of a masked or synthetic view shows. */
+export const PREVIEW_ROWS = 100;
+
+/** `SELECT * FROM "v" LIMIT 100`: a preview of the rows of a masked or synthetic view. */
+export function previewSql(view: string): string {
+  return `SELECT * FROM ${quoteIdent(view)} LIMIT ${PREVIEW_ROWS}`;
+}
+
+/** `SELECT COUNT(*) AS n FROM "v"`: the query a notebook cell or the DP box starts with. */
+export function countSql(view: string): string {
+  return `SELECT COUNT(*) AS n FROM ${quoteIdent(view)}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * "Privet: New SQL Cell for View": the inline action on a view in the Privet tree opens a new
+ * notebook with Privet SQL as its kernel and a cell counting the view's rows (its columns named in a
+ * comment), which runs in duckdb-wasm and is shown (a count passes the review check);
+ * the same command from the palette, with a DP view picked, inserts a DP cell below the active one
+ * in that notebook, and running it shows the dry run at the default ε, nothing spent.
+ */
+import { expect, test } from '@playwright/test';
+import { vscodeTestEnv } from './support/env.js';
+import { reportPrivetLogOnFailure } from './support/privet-log.js';
+import {
+  cell,
+  cellLanguage,
+  closeAllEditors,
+  openWorkbench,
+  outputFrame,
+  pick,
+  runCell,
+  runCommand,
+  shot,
+  signInAs,
+} from './support/workbench.js';
+
+const env = vscodeTestEnv();
+
+reportPrivetLogOnFailure(env);
+
+test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced, not spent', async ({
+  page,
+}) => {
+  await openWorkbench(page, env.url);
+  await closeAllEditors(page);
+  await signInAs(page, 'alice', env.tokens.alice!);
+
+  await test.step('the tree’s inline action opens a new Privet SQL notebook with a count cell', async () => {
+    await page
+      .locator('.activitybar a[aria-label="Privet"], .activitybar [aria-label="Privet"]')
+      .first()
+      .click();
+    const tree = page.locator('.pane-body').filter({ hasText: 'UI study' }).first();
+    const row = tree
+      .locator('.monaco-list-row')
+      .filter({ has: page.getByText('patients_masked', { exact: true }) })
+      .first();
+    await row.hover();
+    await shot(page, '89-query-view-action');
+    await row.getByRole('button', { name: 'New SQL Cell for View' }).click();
+    await expect(page.locator('.notebookOverlay')).toBeVisible();
+    await expect(cell(page, 0)).toContainText('SELECT COUNT(*) AS n FROM "patients_masked"');
+    await expect(cell(page, 0)).toContainText('-- patients_masked (masked): patient_id');
+    await expect(cellLanguage(page, 0)).toHaveText('Privet SQL');
+    await expect(
+      page.locator('.notebookOverlay, .part.editor').getByText('Privet SQL').first(),
+    ).toBeVisible();
+    await runCell(page, 0);
+    const table = outputFrame(page).locator('table.privet-result').first();
+    await expect(table).toBeVisible();
+    await expect(table.locator('th').filter({ hasText: /^n$/ }).first()).toBeVisible();
+    await expect(outputFrame(page).getByText(/Privet withheld/)).toHaveCount(0);
+    await shot(page, '90-query-view-masked');
+  });
+
+  await test.step('from the palette, a DP view’s cell goes below and is priced on Run', async () => {
+    await cell(page, 0).locator('.monaco-editor .view-lines').click();
+    await runCommand(page, 'Privet: New SQL Cell for View');
+    await pick(page, 'patients_dp');
+    await expect(cell(page, 1)).toContainText('SELECT COUNT(*) AS n FROM "patients_dp"');
+    await expect(cell(page, 1)).toContainText('-- privet: epsilon=0.5');
+    await runCell(page, 1);
+    await expect(
+      outputFrame(page).getByText(/Privet DP dry run \(nothing spent yet\)/),
+    ).toBeVisible();
+    await expect(
+      page.locator('.notification-toast').filter({ hasText: /would spend ε = 0\.5 on patients/ }),
+    ).toBeVisible();
+    await shot(page, '91-query-view-dp');
+  });
+  await closeAllEditors(page);
+});
