@@ -5,16 +5,14 @@
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ListExperimentsResponse } from '@privet/core/protocol';
+import { allowsDataAccess } from '@privet/core/record/lifecycle';
 
 /** An experiment as the gateway lists it. */
 export type Experiment = ListExperimentsResponse['experiments'][number];
 
-/** States in which an experiment's approved views may be used. */
-const USABLE_STATES: readonly Experiment['state'][] = ['approved', 'running'];
-
-/** True when the experiment may use views now (approved or running). */
+/** True when the experiment may use views now (approved or running, as the gateway decides). */
 export function isActive(experiment: Experiment): boolean {
-  return USABLE_STATES.includes(experiment.state);
+  return allowsDataAccess(experiment.state);
 }
 
 /** Why a view cannot be used in the experiment, or null when it can. */

@@ -53,14 +53,27 @@ describe('New SQL Cell for View: the cell source', () => {
     assert.match(DP_CELL_NOTE, /nothing is spent until "Run and Spend"/);
   });
 
-  it('refuses an unpublished masked view with the fix, and never a DP view', () => {
-    const why = whyNotQueryable({ name: 'people_later', tier: 'masked', published: false });
+  it('refuses an unpublished masked view with the fix, and never a DP view for it', () => {
+    const active = { id: 'exp1', state: 'approved' } as const;
+    const why = whyNotQueryable({ name: 'people_later', tier: 'masked', published: false }, active);
     assert.match(why ?? '', /people_later is not published yet.*Fix: ask a steward to publish it/);
-    assert.equal(whyNotQueryable({ name: 'people_dp', tier: 'dp', published: false }), undefined);
-    assert.equal(
-      whyNotQueryable({ name: 'people_masked', tier: 'masked', published: true }),
-      undefined,
+    const dp = { name: 'people_dp', tier: 'dp', published: false } as const;
+    assert.equal(whyNotQueryable(dp, active), undefined);
+    const masked = { name: 'people_masked', tier: 'masked', published: true } as const;
+    assert.equal(whyNotQueryable(masked, { id: 'exp1', state: 'running' }), undefined);
+  });
+
+  it('refuses the views of an experiment that is not approved or running, saying why', () => {
+    const masked = { name: 'people_masked', tier: 'masked', published: true } as const;
+    assert.match(
+      whyNotQueryable(masked, { id: 'exp2', state: 'proposal' }) ?? '',
+      /^the experiment exp2 is a proposal, not approved yet, so its views cannot be queried\. Fix: wait until a steward approves it/,
     );
+    for (const state of ['evaluation', 'dissolved', 'rejected'] as const)
+      assert.match(
+        whyNotQueryable(masked, { id: 'exp3', state }) ?? '',
+        new RegExp(`^the experiment exp3 is ${state}, so its views cannot be queried\\. Fix: `),
+      );
   });
 });
 

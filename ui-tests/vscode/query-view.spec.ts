@@ -3,7 +3,8 @@
  * notebook with Privet SQL as its kernel and a cell counting the view's rows (its columns named in a
  * comment), which runs in duckdb-wasm and is shown (a count passes the review check);
  * the same command from the palette, with a DP view picked, inserts a DP cell below the active one
- * in that notebook, and running it shows the dry run at the default ε, nothing spent.
+ * in that notebook, and running it shows the dry run at the default ε, nothing spent. A view of an
+ * experiment still a proposal is refused with the fix, and the current experiment stays.
  */
 import { expect, test } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
@@ -74,6 +75,25 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
       page.locator('.notification-toast').filter({ hasText: /would spend ε = 0\.5 on patients/ }),
     ).toBeVisible();
     await shot(page, '91-query-view-dp');
+  });
+
+  await test.step('a view of a proposal is refused with the fix; nothing inserted or switched', async () => {
+    const tree = page.locator('.pane-body').filter({ hasText: 'Pending study' }).first();
+    const row = tree
+      .locator('.monaco-list-row')
+      .filter({ has: page.getByText('visits_dp', { exact: true }) })
+      .first();
+    await row.hover();
+    await row.getByRole('button', { name: 'New SQL Cell for View' }).click();
+    await expect(
+      page
+        .locator('.notification-toast')
+        .getByText(
+          /Privet: cannot query visits_dp: the experiment ui-pending is a proposal, not approved yet.*Fix: wait until a steward approves it/,
+        ),
+    ).toBeVisible();
+    await expect(tree.getByText('UI study (current)')).toBeVisible();
+    await expect(cell(page, 2)).toHaveCount(0);
   });
   await closeAllEditors(page);
 });

@@ -26,7 +26,7 @@ import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
-import { insertViewCell, pickView, viewArgument } from './notebook/query-view.js';
+import { canQuery, insertViewCell, pickView, viewArgument } from './notebook/query-view.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
 import { SidebarFreshness } from './sidebar/freshness.js';
@@ -248,7 +248,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
       try {
         const target = viewArgument(arg) ?? (await pickView(signedIn));
-        if (!target) return;
+        if (!target || !canQuery(target)) return;
         if (target.experiment !== signedIn.experiment) {
           await session.useExperiment(target.experiment);
           void vscode.window.showInformationMessage(

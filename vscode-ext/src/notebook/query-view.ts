@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
+import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
 import { PRIVET_SQL_LANGUAGE } from '../shared/sql-languages.js';
 import { viewCellSource, whyNotQueryable } from './view-cell.js';
@@ -16,6 +17,7 @@ import { viewCellSource, whyNotQueryable } from './view-cell.js';
 export interface ViewOfExperiment {
   view: ViewSummary;
   experiment: string;
+  experimentState: LifecycleState;
 }
 
 /** What the command needs of the Privet SQL controller. */
@@ -29,9 +31,9 @@ export interface PrivetSqlKernel {
 /** The tree node or command argument as a view of an experiment, or undefined. */
 export function viewArgument(arg: unknown): ViewOfExperiment | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
-  const node = arg as Partial<{ kind: string; view: ViewSummary; experiment: string }>;
-  return node.kind === 'view' && node.view && typeof node.experiment === 'string'
-    ? { view: node.view, experiment: node.experiment }
+  const node = arg as Partial<ViewOfExperiment & { kind: string }>;
+  return node.kind === 'view' && node.view && node.experiment && node.experimentState
+    ? { view: node.view, experiment: node.experiment, experimentState: node.experimentState }
     : undefined;
 }
 
@@ -48,7 +50,8 @@ export async function pickView(signedIn: SignedIn): Promise<ViewOfExperiment | u
     signedIn.client.listExperiments(),
     signedIn.client.listViews(),
   ]);
-  const names = new Set(experiments.find((e) => e.id === experimentId)?.views ?? []);
+  const experiment = experiments.find((e) => e.id === experimentId);
+  const names = new Set(experiment?.views ?? []);
   const items = views
     .filter((v) => names.has(v.name))
     .map((view) => ({ label: view.name, description: view.tier, detail: view.description, view }));
@@ -62,22 +65,23 @@ export async function pickView(signedIn: SignedIn): Promise<ViewOfExperiment | u
     title: 'Privet: query which view in a SQL cell?',
     matchOnDescription: true,
   });
-  return picked ? { view: picked.view, experiment: experimentId } : undefined;
+  return picked && experiment
+    ? { view: picked.view, experiment: experimentId, experimentState: experiment.state }
+    : undefined;
 }
 
-/**
- * Inserts the cell querying `view` and puts the cursor in it. Shows a warning and inserts nothing
- * when the view has nothing to query yet.
- */
+/** True when the view can be queried now; else shows why, with the fix, and answers false. */
+export function canQuery({ view, experiment, experimentState }: ViewOfExperiment): boolean {
+  const why = whyNotQueryable(view, { id: experiment, state: experimentState });
+  if (why) void vscode.window.showWarningMessage(`Privet: cannot query ${view.name}: ${why}`);
+  return why === undefined;
+}
+
+/** Inserts the cell querying `view` (canQuery first) and puts the cursor in it. */
 export async function insertViewCell(
   kernel: PrivetSqlKernel,
   view: ViewSummary,
-): Promise<vscode.NotebookCell | undefined> {
-  const why = whyNotQueryable(view);
-  if (why) {
-    void vscode.window.showWarningMessage(`Privet: cannot query ${view.name}: ${why}`);
-    return undefined;
-  }
+): Promise<vscode.NotebookCell> {
   const data = new vscode.NotebookCellData(
     vscode.NotebookCellKind.Code,
     viewCellSource(view),

@@ -8,6 +8,8 @@
  */
 import type { ViewSummary } from '@privet/core/protocol';
 import { countSql } from '@privet/core/client/view-query';
+import { allowsDataAccess } from '@privet/core/record/lifecycle';
+import type { LifecycleState } from '@privet/core/record/types';
 import { DEFAULT_EPSILON } from '../sql/dp-options.js';
 
 /** The comment line of a DP cell saying what Run does. */
@@ -29,10 +31,13 @@ export function viewCellSource(view: Pick<ViewSummary, 'name' | 'tier' | 'column
   ].join('\n');
 }
 
-/** Why a cell querying `view` would fail now (what happened and the fix), or undefined. */
+/** Why a cell querying `view` in `experiment` would fail now (what and the fix), or undefined. */
 export function whyNotQueryable(
   view: Pick<ViewSummary, 'name' | 'tier' | 'published'>,
+  experiment: { id: string; state: LifecycleState },
 ): string | undefined {
+  if (!allowsDataAccess(experiment.state))
+    return `the experiment ${experiment.id} is ${experiment.state === 'proposal' ? 'a proposal, not approved yet' : experiment.state}, so its views cannot be queried. Fix: ${experiment.state === 'proposal' ? 'wait until a steward approves it' : 'propose a new experiment'}, or query a view of an approved experiment.`;
   if (view.tier === 'dp' || view.published) return undefined;
   return `the view ${view.name} is not published yet, so it has no rows to query. Fix: ask a steward to publish it (Privet: Publish Views), then refresh the Privet view.`;
 }

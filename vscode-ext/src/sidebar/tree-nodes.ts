@@ -28,7 +28,14 @@ export type PrivetNode =
       views: ViewSummary[];
       generation: number;
     }
-  | { kind: 'view'; view: ViewSummary; experiment: string; generation: number }
+  | {
+      kind: 'view';
+      view: ViewSummary;
+      experiment: string;
+      /** The lifecycle state of the experiment listing the view (queries need an active one). */
+      experimentState: Experiment['state'];
+      generation: number;
+    }
   | { kind: 'column'; column: ColumnProvenance; warning?: ViewWarning };
 
 /** The top level as read now (generation 0 until the tree numbers it): experiments, or why none. */
@@ -63,6 +70,7 @@ export function childrenOf(node: PrivetNode): PrivetNode[] {
       kind: 'view',
       view,
       experiment: node.experiment.id,
+      experimentState: node.experiment.state,
       generation: node.generation,
     }));
     return shown.length > 0 ? shown : [noViews(node.experiment)];
