@@ -67,7 +67,10 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
     await pick(page, 'patients_dp');
     await expect(cell(page, 1)).toContainText('SELECT COUNT(*) AS n FROM "patients_dp"');
     await expect(cell(page, 1)).toContainText('-- privet: epsilon=0.5');
-    await runCell(page, 1);
+    // The cursor waits at the end of the query: the user goes on typing.
+    await page.keyboard.type(' WHERE sex IS NOT NULL');
+    await expect(cell(page, 1)).toContainText('FROM "patients_dp" WHERE sex IS NOT NULL');
+    await runCommand(page, 'Notebook: Execute Cell');
     await expect(
       outputFrame(page).getByText(/Privet DP dry run \(nothing spent yet\)/),
     ).toBeVisible();

@@ -77,7 +77,7 @@ export function canQuery({ view, experiment, experimentState }: ViewOfExperiment
   return why === undefined;
 }
 
-/** Inserts the cell querying `view` (canQuery first) and puts the cursor in it. */
+/** Inserts the cell querying `view` (canQuery first) and puts the cursor at the end of it. */
 export async function insertViewCell(
   kernel: PrivetSqlKernel,
   view: ViewSummary,
@@ -111,5 +111,12 @@ export async function insertViewCell(
   editor.selections = [range];
   editor.revealRange(range, vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
   await vscode.commands.executeCommand('notebook.cell.edit');
-  return editor.notebook.cellAt(index);
+  const cell = editor.notebook.cellAt(index);
+  // The cursor at the end of the query, where the user goes on typing (e.g. a WHERE clause).
+  const text = vscode.window.visibleTextEditors.find((e) => e.document === cell.document);
+  if (text) {
+    const end = cell.document.lineAt(cell.document.lineCount - 1).range.end;
+    text.selection = new vscode.Selection(end, end);
+  }
+  return cell;
 }
