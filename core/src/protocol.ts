@@ -38,6 +38,7 @@ export type ApiErrorCode =
   | 'dp_refused'
   | 'budget_exhausted'
   | 'rate_limited'
+  | 'gone'
   | 'internal';
 
 /** Every error response: what happened and how to fix it; never raw data values. */
@@ -268,6 +269,22 @@ export type DpQueryBody = DpQueryRequest;
 /** POST /dp/query response. */
 export type DpQueryResult = DpDryRunWithBudget | DpQueryResponse;
 
+/** POST /views/:name/tickets body: the experiment the download is for (analysts must name one). */
+export interface ViewTicketRequest {
+  experiment?: string;
+}
+
+/**
+ * A single-use download link of a view's Parquet that holds no token, valid for a few minutes:
+ * for a kernel the notebook host cannot hand its token to (GET /tickets/:ticket/parquet).
+ */
+export interface ViewTicket {
+  /** The link's path under API_PREFIX (`/tickets/<ticket>/parquet`); the host adds its base URL. */
+  path: string;
+  /** When the link stops working (ISO 8601), unless used before. */
+  expiresAt: string;
+}
+
 /** Media type of a view as an Arrow IPC stream (GET /views/:name/arrow). */
 export const ARROW_STREAM_MEDIA_TYPE = 'application/vnd.apache.arrow.stream';
 /** Media type of a view as Parquet (GET /views/:name/parquet). */
@@ -281,6 +298,12 @@ export const ROUTES = {
   getView: { method: 'GET', path: '/views/:name', roles: ['analyst', 'reviewer', 'steward'] },
   viewArrow: { method: 'GET', path: '/views/:name/arrow', roles: ['analyst', 'steward'] },
   viewParquet: { method: 'GET', path: '/views/:name/parquet', roles: ['analyst', 'steward'] },
+  createViewTicket: {
+    method: 'POST',
+    path: '/views/:name/tickets',
+    roles: ['analyst', 'steward'],
+  },
+  ticketParquet: { method: 'GET', path: '/tickets/:ticket/parquet', roles: 'public' },
   publish: { method: 'POST', path: '/publish', roles: ['steward'] },
   listExperiments: {
     method: 'GET',

@@ -4,9 +4,12 @@
  * comment), which runs in duckdb-wasm and is shown (a count passes the review check);
  * the same command from the palette, with a DP view picked, inserts a DP cell below the active one
  * in that notebook, and running it shows the dry run at the default ε, nothing spent. A view of an
- * experiment still a proposal is refused with the fix, and the current experiment stays.
+ * experiment still a proposal is refused with the fix, and the current experiment stays. "New Python
+ * Cell for View" writes a cell loading a view with pandas from a download link that holds no token
+ * and works once (fetched here as the kernel would); it opens a notebook of its own, as the active
+ * one runs Privet SQL.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
 import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import {
@@ -23,6 +26,10 @@ import {
 } from './support/workbench.js';
 
 const env = vscodeTestEnv();
+
+/** The cells of the notebook shown (a notebook in a hidden tab keeps its cells in the page). */
+const shownCells = (page: Page): Locator =>
+  page.locator('.notebookOverlay:visible .monaco-list-row.code-cell-row');
 
 reportPrivetLogOnFailure(env);
 
@@ -68,6 +75,7 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
     await expect(cell(page, 1)).toContainText('SELECT COUNT(*) AS n FROM "patients_dp"');
     await expect(cell(page, 1)).toContainText('-- privet: epsilon=0.5');
     // The cursor waits at the end of the query: the user goes on typing.
+    await expect(cell(page, 1).locator('.monaco-editor.focused')).toHaveCount(1);
     await page.keyboard.type(' WHERE sex IS NOT NULL');
     await expect(cell(page, 1)).toContainText('FROM "patients_dp" WHERE sex IS NOT NULL');
     await runCommand(page, 'Notebook: Execute Cell');
@@ -78,6 +86,43 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
       page.locator('.notification-toast').filter({ hasText: /would spend ε = 0\.5 on patients/ }),
     ).toBeVisible();
     await shot(page, '91-query-view-dp');
+  });
+
+  await test.step('a Python cell loads a view from a one-use link, in a notebook of its own', async () => {
+    // The active notebook runs Privet SQL, so the Python cell opens a new notebook.
+    await runCommand(page, 'Privet: New Python Cell for View');
+    await pick(page, 'visits_masked');
+    await expect(page.locator('.tab.active')).toContainText('Untitled-2.ipynb');
+    const python = shownCells(page).first();
+    await expect(python).toContainText('the approved view "visits_masked" (experiment ui-study)');
+    await expect(python.locator('.cell-status-right .cell-status-item').last()).toHaveText(
+      'Python',
+    );
+    await shot(page, '92-python-cell-for-view');
+    const text = (await python.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+    const url = /http:\/\/127\.0\.0\.1:\d+\/api\/v1\/tickets\/pvt_tkt_[\w-]{43}\/parquet/.exec(
+      text,
+    )?.[0];
+    expect(url, text).toBeDefined();
+    for (const token of Object.values(env.tokens)) expect(text).not.toContain(token);
+    // What the kernel's pandas does with the link, done here: once, then the link is gone.
+    const first = await fetch(url!);
+    expect(first.status).toBe(200);
+    expect(
+      Buffer.from(await first.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('PAR1');
+    expect((await fetch(url!)).status).toBe(410);
+    // A DP view has no rows to load: no Python button on it.
+    const tree = page.locator('.pane-body').filter({ hasText: 'UI study' }).first();
+    const dpRow = tree
+      .locator('.monaco-list-row')
+      .filter({ has: page.getByText('patients_dp', { exact: true }) })
+      .first();
+    await dpRow.hover();
+    await expect(dpRow.getByRole('button', { name: 'New SQL Cell for View' })).toBeVisible();
+    await expect(dpRow.getByRole('button', { name: 'New Python Cell for View' })).toHaveCount(0);
   });
 
   await test.step('a view of a proposal is refused with the fix; nothing inserted or switched', async () => {
@@ -96,7 +141,7 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
         ),
     ).toBeVisible();
     await expect(tree.getByText('UI study (current)')).toBeVisible();
-    await expect(cell(page, 2)).toHaveCount(0);
+    await expect(shownCells(page)).toHaveCount(1, { timeout: 5_000 });
   });
   await closeAllEditors(page);
 });

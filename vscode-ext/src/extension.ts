@@ -26,7 +26,14 @@ import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
-import { canQuery, insertViewCell, pickView, viewArgument } from './notebook/query-view.js';
+import {
+  canUse,
+  insertPythonCell,
+  insertViewCell,
+  pickView,
+  viewArgument,
+  type ViewCellKind,
+} from './notebook/query-view.js';
 import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
 import { SidebarFreshness } from './sidebar/freshness.js';
@@ -80,6 +87,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const refreshSidebar = (): void => {
     tree.refresh();
     void budget.update();
+  };
+  const kernel = {
+    isSelectedFor: (notebook: vscode.NotebookDocument) => controller.isSelectedFor(notebook),
+    selectFor: (editor: vscode.NotebookEditor) =>
+      controller.selectFor(editor, context.extension.id),
+  };
+  /** "New SQL/Python Cell for View": the view of the tree node, or picked; then the cell. */
+  const newViewCell = async (arg: unknown, kind: ViewCellKind): Promise<unknown> => {
+    const signedIn = session.signedIn;
+    if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
+    try {
+      const target = viewArgument(arg) ?? (await pickView(signedIn, kind));
+      if (!target || !canUse(target, kind)) return;
+      if (target.experiment !== signedIn.experiment) {
+        await session.useExperiment(target.experiment);
+        void vscode.window.showInformationMessage(
+          `Privet: now using experiment ${target.experiment}, which ${target.view.name} is listed under.`,
+        );
+      }
+      if (kind === 'sql') await insertViewCell(kernel, target.view);
+      else await insertPythonCell(kernel, signedIn, target);
+    } catch (error) {
+      showError(`inserting the ${kind === 'sql' ? 'SQL' : 'Python'} cell`, error);
+    }
+    return undefined;
   };
   context.subscriptions.push(
     log,
@@ -243,29 +275,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         showError('opening the fidelity report', error);
       }
     }),
-    vscode.commands.registerCommand('privet.queryView', async (arg?: unknown) => {
-      const signedIn = session.signedIn;
-      if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
-      try {
-        const target = viewArgument(arg) ?? (await pickView(signedIn));
-        if (!target || !canQuery(target)) return;
-        if (target.experiment !== signedIn.experiment) {
-          await session.useExperiment(target.experiment);
-          void vscode.window.showInformationMessage(
-            `Privet: now using experiment ${target.experiment}, which ${target.view.name} is listed under.`,
-          );
-        }
-        await insertViewCell(
-          {
-            isSelectedFor: (notebook) => controller.isSelectedFor(notebook),
-            selectFor: (editor) => controller.selectFor(editor, context.extension.id),
-          },
-          target.view,
-        );
-      } catch (error) {
-        showError('inserting the SQL cell', error);
-      }
-    }),
+    vscode.commands.registerCommand('privet.queryView', (arg?: unknown) => newViewCell(arg, 'sql')),
+    vscode.commands.registerCommand('privet.pythonCellForView', (arg?: unknown) =>
+      newViewCell(arg, 'python'),
+    ),
     vscode.commands.registerCommand('privet.checkReviews', async () => {
       const restored = await restorer.check();
       if (restored === 0)

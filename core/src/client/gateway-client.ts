@@ -237,6 +237,15 @@ export class GatewayClient {
     }
   }
 
+  /**
+   * POST /views/:name/tickets: a single-use download link of the view's Parquet, holding no token
+   * (for a kernel the host cannot hand its token to), as an absolute URL with its expiry.
+   */
+  async viewTicket(name: string, experiment: string): Promise<{ url: string; expiresAt: string }> {
+    const ticket = await this.call('createViewTicket', { experiment }, { params: { name } });
+    return { url: this.baseUrl + API_PREFIX + ticket.path, expiresAt: ticket.expiresAt };
+  }
+
   /** Absolute URL of GET /views/:name/parquet?experiment= (for code that runs in the kernel). */
   parquetUrl(name: string, experiment: string): string {
     const path = fillRoutePath(ROUTES.viewParquet.path, { name }) + queryString({ experiment });

@@ -26,6 +26,8 @@ import type {
   SubmitReviewRequest,
   VerifyReleasesRequest,
   VerifyReleasesResponse,
+  ViewTicket,
+  ViewTicketRequest,
   WhoAmIResponse,
 } from '../protocol.js';
 import type { ROUTES } from '../protocol.js';
@@ -36,6 +38,7 @@ export interface ClientRouteTypes {
   health: { body: undefined; response: HealthResponse };
   whoami: { body: undefined; response: WhoAmIResponse };
   listViews: { body: undefined; response: ListViewsResponse };
+  createViewTicket: { body: ViewTicketRequest; response: ViewTicket };
   listExperiments: { body: undefined; response: ListExperimentsResponse };
   experimentBudget: { body: undefined; response: BudgetResponse };
   experimentAudit: { body: undefined; response: AuditResponse };

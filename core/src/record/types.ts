@@ -81,6 +81,7 @@ export interface Charge {
 /** Kinds of audited events. */
 export type AuditAction =
   | 'view.access'
+  | 'view.ticket'
   | 'access.refused'
   | 'query.reserved'
   | 'query.refused'

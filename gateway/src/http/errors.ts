@@ -14,6 +14,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   dp_refused: 400,
   budget_exhausted: 409,
   rate_limited: 429,
+  gone: 410,
   internal: 500,
 };
 

@@ -1,17 +1,20 @@
 /**
- * "Privet: New SQL Cell for View" (the tree's inline action on a view, or the palette with a
- * pick of the current experiment's views): a Privet SQL cell querying the view, inserted below the
- * active cell of the active notebook when Privet SQL is its kernel, else in a new notebook with
- * Privet SQL selected. Why not into a notebook of another kernel: a notebook runs one kernel, and a
- * SQL cell there would be run by Python. Why it switches experiment: a cell queries the views of
- * the current experiment, so a view picked under another one is queried under that one.
+ * "Privet: New SQL Cell for View" and "Privet: New Python Cell for View" (the tree's inline
+ * actions on a view, or the palette with a pick of the current experiment's views). The SQL cell
+ * goes below the active cell of the active notebook when Privet SQL is its kernel, else into a new
+ * notebook with Privet SQL selected; the Python cell goes into the active notebook unless Privet
+ * SQL is its kernel, else into a new notebook whose kernel the user picks. Why: a notebook runs one
+ * kernel, and a cell of the other language would not run there. Why the commands switch
+ * experiment: a cell uses the views of the current experiment, so a view picked under another one
+ * is used under that one.
  */
 import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
 import { PRIVET_SQL_LANGUAGE } from '../shared/sql-languages.js';
-import { viewCellSource, whyNotQueryable } from './view-cell.js';
+import { pythonLoadCode } from './python-cell.js';
+import { viewCellSource, whyNotLoadable, whyNotQueryable } from './view-cell.js';
 
 /** A view as the tree's view node carries it: the view and the experiment listing it. */
 export interface ViewOfExperiment {
@@ -20,13 +23,16 @@ export interface ViewOfExperiment {
   experimentState: LifecycleState;
 }
 
-/** What the command needs of the Privet SQL controller. */
+/** What the commands need of the Privet SQL controller. */
 export interface PrivetSqlKernel {
   /** True when Privet SQL is the selected kernel of `notebook`. */
   isSelectedFor(notebook: vscode.NotebookDocument): boolean;
   /** Makes Privet SQL the kernel of the notebook shown in `editor`. */
   selectFor(editor: vscode.NotebookEditor): Promise<void>;
 }
+
+/** Which cell a command writes: a Privet SQL query, or Python loading the rows. */
+export type ViewCellKind = 'sql' | 'python';
 
 /** The tree node or command argument as a view of an experiment, or undefined. */
 export function viewArgument(arg: unknown): ViewOfExperiment | undefined {
@@ -37,12 +43,15 @@ export function viewArgument(arg: unknown): ViewOfExperiment | undefined {
     : undefined;
 }
 
-/** Asks which view of the current experiment to query; undefined when dismissed. */
-export async function pickView(signedIn: SignedIn): Promise<ViewOfExperiment | undefined> {
+/** Asks which view of the current experiment to use in a `kind` cell; undefined when dismissed. */
+export async function pickView(
+  signedIn: SignedIn,
+  kind: ViewCellKind,
+): Promise<ViewOfExperiment | undefined> {
   const experimentId = signedIn.experiment;
   if (!experimentId) {
     void vscode.window.showWarningMessage(
-      'Privet: a cell queries the views of an experiment, and none is selected. Fix: run "Privet: Select Experiment" first.',
+      'Privet: a cell uses the views of an experiment, and none is selected. Fix: run "Privet: Select Experiment" first.',
     );
     return undefined;
   }
@@ -53,32 +62,41 @@ export async function pickView(signedIn: SignedIn): Promise<ViewOfExperiment | u
   const experiment = experiments.find((e) => e.id === experimentId);
   const names = new Set(experiment?.views ?? []);
   const items = views
-    .filter((v) => names.has(v.name))
+    .filter((v) => names.has(v.name) && (kind === 'sql' || (v.tier !== 'dp' && v.published)))
     .map((view) => ({ label: view.name, description: view.tier, detail: view.description, view }));
-  if (items.length === 0) {
+  if (items.length === 0 || !experiment) {
     void vscode.window.showWarningMessage(
-      `Privet: the experiment ${experimentId} has no published view to query. Fix: ask a steward to publish the views it requests, or select another experiment.`,
+      `Privet: the experiment ${experimentId} has no published view ${kind === 'sql' ? 'to query' : 'with rows to load'}. Fix: ask a steward to publish the views it requests, or select another experiment.`,
     );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Privet: query which view in a SQL cell?',
+    title:
+      kind === 'sql'
+        ? 'Privet: query which view in a SQL cell?'
+        : 'Privet: load which view in a Python cell?',
     matchOnDescription: true,
   });
-  return picked && experiment
+  return picked
     ? { view: picked.view, experiment: experimentId, experimentState: experiment.state }
     : undefined;
 }
 
-/** True when the view can be queried now; else shows why, with the fix, and answers false. */
-export function canQuery({ view, experiment, experimentState }: ViewOfExperiment): boolean {
-  const why = whyNotQueryable(view, { id: experiment, state: experimentState });
-  if (why) void vscode.window.showWarningMessage(`Privet: cannot query ${view.name}: ${why}`);
+/** True when the view can be used in a `kind` cell now; else shows why, with the fix. */
+export function canUse(target: ViewOfExperiment, kind: ViewCellKind): boolean {
+  const experiment = { id: target.experiment, state: target.experimentState };
+  const why =
+    kind === 'sql'
+      ? whyNotQueryable(target.view, experiment)
+      : whyNotLoadable(target.view, experiment);
+  const verb = kind === 'sql' ? 'query' : 'load';
+  if (why)
+    void vscode.window.showWarningMessage(`Privet: cannot ${verb} ${target.view.name}: ${why}`);
   return why === undefined;
 }
 
-/** Inserts the cell querying `view` (canQuery first) and puts the cursor at the end of it. */
-export async function insertViewCell(
+/** Inserts the Privet SQL cell querying `view` (canUse first), the cursor at its end. */
+export function insertViewCell(
   kernel: PrivetSqlKernel,
   view: ViewSummary,
 ): Promise<vscode.NotebookCell> {
@@ -87,10 +105,44 @@ export async function insertViewCell(
     viewCellSource(view),
     PRIVET_SQL_LANGUAGE,
   );
+  return placeCell(
+    data,
+    (notebook) => kernel.isSelectedFor(notebook),
+    (e) => kernel.selectFor(e),
+  );
+}
+
+/**
+ * Inserts the Python cell loading `target`'s view (canUse first) from a new download ticket of
+ * the gateway (made for the user, view and experiment now; it audits it).
+ */
+export async function insertPythonCell(
+  kernel: PrivetSqlKernel,
+  signedIn: SignedIn,
+  target: ViewOfExperiment,
+): Promise<vscode.NotebookCell> {
+  const ticket = await signedIn.client.viewTicket(target.view.name, target.experiment);
+  const data = new vscode.NotebookCellData(
+    vscode.NotebookCellKind.Code,
+    pythonLoadCode(target.view.name, target.experiment, ticket),
+    'python',
+  );
+  return placeCell(data, (notebook) => !kernel.isSelectedFor(notebook));
+}
+
+/**
+ * Puts the cell `data` below the active cell of the active notebook when `fits` it, else into a
+ * new notebook (then `prepare`d, e.g. its kernel selected); the cursor goes to the cell's end.
+ */
+async function placeCell(
+  data: vscode.NotebookCellData,
+  fits: (notebook: vscode.NotebookDocument) => boolean,
+  prepare?: (editor: vscode.NotebookEditor) => Promise<void>,
+): Promise<vscode.NotebookCell> {
   const active = vscode.window.activeNotebookEditor;
   let editor: vscode.NotebookEditor;
   let index = 0;
-  if (active && kernel.isSelectedFor(active.notebook)) {
+  if (active && active.notebook.notebookType === 'jupyter-notebook' && fits(active.notebook)) {
     editor = active;
     index = active.selections[0]?.end ?? active.notebook.cellCount;
     const edit = new vscode.WorkspaceEdit();
@@ -105,14 +157,14 @@ export async function insertViewCell(
       new vscode.NotebookData([data]),
     );
     editor = await vscode.window.showNotebookDocument(created);
-    await kernel.selectFor(editor);
+    await prepare?.(editor);
   }
   const range = new vscode.NotebookRange(index, index + 1);
   editor.selections = [range];
   editor.revealRange(range, vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
   await vscode.commands.executeCommand('notebook.cell.edit');
   const cell = editor.notebook.cellAt(index);
-  // The cursor at the end of the query, where the user goes on typing (e.g. a WHERE clause).
+  // The cursor at the end of the cell, where the user goes on typing (e.g. a WHERE clause).
   const text = vscode.window.visibleTextEditors.find((e) => e.document === cell.document);
   if (text) {
     const end = cell.document.lineAt(cell.document.lineCount - 1).range.end;

@@ -31,6 +31,16 @@ export function viewCellSource(view: Pick<ViewSummary, 'name' | 'tier' | 'column
   ].join('\n');
 }
 
+/** Why a Python cell loading `view`'s rows would fail now (what and the fix), or undefined. */
+export function whyNotLoadable(
+  view: Pick<ViewSummary, 'name' | 'tier' | 'published'>,
+  experiment: { id: string; state: LifecycleState },
+): string | undefined {
+  if (view.tier === 'dp')
+    return `the view ${view.name} is DP-only: it answers aggregate queries and has no rows to load. Fix: run "Privet: New SQL Cell for View" for a DP query of it.`;
+  return whyNotQueryable(view, experiment);
+}
+
 /** Why a cell querying `view` in `experiment` would fail now (what and the fix), or undefined. */
 export function whyNotQueryable(
   view: Pick<ViewSummary, 'name' | 'tier' | 'published'>,
