@@ -59,11 +59,9 @@ function tableChecker(
   const outputTotal = (): number | undefined =>
     total === null ? (total = statedTotal(text)) : total;
   return (t) => {
-    const hits: CellHit[] = [
-      ...birthDateColumns(t),
-      ...rowLevel(t, s, ctx.viewsUsed ?? []),
-      ...dominance(t, s),
-    ];
+    const hits: CellHit[] = birthDateColumns(t);
+    for (const h of rowLevel(t, s, ctx.viewsUsed ?? [])) hits.push(h);
+    for (const h of dominance(t, s)) hits.push(h);
     if (!exempt) for (const h of smallCells(t, s, outputTotal)) hits.push(h);
     for (const h of hits) sink.add(h.rule, t.mime, { row: h.row, column: h.column }, h.message);
     for (const h of identifierColumns(t))

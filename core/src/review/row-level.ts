@@ -8,6 +8,7 @@ const AGG_LABEL =
 
 /** Row-level data: a table carrying quasi-identifiers of a masked view, not an aggregate. */
 export function rowLevel(t: Table, s: ReviewSettings, views: readonly ViewUsed[]): CellHit[] {
+  if (views.length === 0) return [];
   const rowViews = views.filter((v) => v.tier !== 'synthetic' && v.tier !== 'dp');
   if (rowViews.length === 0 || t.cells.length === 0) return [];
   const key = (x: string): string => x.toLowerCase().replace(/[^a-z0-9]/g, '');

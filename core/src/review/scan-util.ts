@@ -28,9 +28,8 @@ export const isSep = (c: number): boolean =>
 
 /** JavaScript's `\s` (what the regexes mean by a space), for hand-written scans. */
 export function isRegexSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
   return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
     c === 0xa0 ||
     c === 0x1680 ||
     (c >= 0x2000 && c <= 0x200a) ||

@@ -46,47 +46,61 @@ const digitAt = (t: string, k: number): boolean => {
   return c >= 48 && c <= 57;
 };
 
+/** The code unit of `s` at `k` if `k` is before `b`, else -1 (reads stop at the span's end). */
+const codeBefore = (s: string, k: number, b: number): number => (k < b ? s.charCodeAt(k) : -1);
+
+/** `codeBefore` is an ASCII digit. */
+const digitBefore = (s: string, k: number, b: number): boolean => {
+  const c = codeBefore(s, k, b);
+  return c >= 48 && c <= 57;
+};
+
 /**
  * Exactly `NUMBER.test(t)` with at least one digit, by hand (this runs on every table cell and on
  * the last word of every text line): [-+], then `d{1,3}(,ddd)+` or `d+` or nothing, then `.d+`,
  * then `[eE][-+]?d+`, then `%`, each optional.
  */
 export function numberShaped(t: string): boolean {
-  const n = t.length;
-  let i = 0;
+  return numberSpan(t, 0, t.length);
+}
+
+/** `numberShaped(s.slice(a, b))` without the slice: the span `s[a..b)` displays a number. */
+export function numberSpan(s: string, a: number, b: number): boolean {
+  let i = a;
   let digits = 0;
-  const c0 = t.charCodeAt(0);
+  const c0 = codeBefore(s, a, b);
   if (c0 === 43 || c0 === 45) i++;
   const intStart = i;
-  while (i < n && digitAt(t, i)) i++;
+  while (i < b && digitAt(s, i)) i++;
   digits += i - intStart;
-  if (t.charCodeAt(i) === 44) {
+  if (codeBefore(s, i, b) === 44) {
     if (i - intStart < 1 || i - intStart > 3) return false;
-    while (t.charCodeAt(i) === 44) {
-      if (!(digitAt(t, i + 1) && digitAt(t, i + 2) && digitAt(t, i + 3))) return false;
+    while (codeBefore(s, i, b) === 44) {
+      if (!(digitBefore(s, i + 1, b) && digitBefore(s, i + 2, b) && digitBefore(s, i + 3, b)))
+        return false;
       i += 4;
       digits += 3;
     }
-    if (digitAt(t, i)) return false;
+    if (digitBefore(s, i, b)) return false;
   }
-  if (t.charCodeAt(i) === 46) {
+  if (codeBefore(s, i, b) === 46) {
     const f = ++i;
-    while (i < n && digitAt(t, i)) i++;
+    while (i < b && digitAt(s, i)) i++;
     if (i === f) return false;
     digits += i - f;
   }
-  const e = t.charCodeAt(i);
+  const e = codeBefore(s, i, b);
   if (e === 101 || e === 69) {
     i++;
-    const s = t.charCodeAt(i);
-    if (s === 43 || s === 45) i++;
+    const sign = codeBefore(s, i, b);
+    if (sign === 43 || sign === 45) i++;
     const f = i;
-    while (i < n && digitAt(t, i)) i++;
+    while (i < b && digitAt(s, i)) i++;
     if (i === f) return false;
     digits += i - f;
   }
-  if (t.charCodeAt(i) === 37) i++;
-  return i === n && digits > 0;
+  if (codeBefore(s, i, b) === 37) i++;
+  return i === b && digits > 0;
 }
 
 /**

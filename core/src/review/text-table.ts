@@ -5,8 +5,21 @@
  * index names, the line below (e.g. `Name: count, dtype: int64`) gives context.
  */
 import { gridToTable, isNumeric, type GridCell, type OnPartial, type Table } from './table.js';
+import {
+  headerPossible,
+  headerWords,
+  lineStarts,
+  rowCandidate,
+  splitRow,
+  trimmedLine,
+  type Row,
+} from './text-rows.js';
 
 const MAX_LINES = 200_000;
+
+/** What `onPartial` hears when a text has more than MAX_LINES lines. */
+const partialMessage = (): string =>
+  `tables after line ${MAX_LINES.toLocaleString('en')} of a text`;
 
 /** The text's first MAX_LINES lines; tells `onPartial` when it has more. */
 function linesOf(text: string, onPartial?: OnPartial): string[] {
@@ -14,119 +27,14 @@ function linesOf(text: string, onPartial?: OnPartial): string[] {
   if (lines.length === MAX_LINES && onPartial) {
     let read = MAX_LINES - 1; // the newlines between the lines read
     for (const line of lines) read += line.length;
-    if (read < text.length)
-      onPartial(`tables after line ${MAX_LINES.toLocaleString('en')} of a text`);
+    if (read < text.length) onPartial(partialMessage());
   }
   return lines;
-}
-
-interface Row {
-  labels: string[];
-  values: string[];
-}
-
-function tokens(line: string): string[] {
-  const t = line.trim();
-  return t === '' ? [] : t.split(/\s{2,}|\t+/);
 }
 
 function words(line: string): string[] {
   const t = line.trim();
   return t === '' ? [] : t.split(/\s+/);
-}
-
-/** Index of the last character of `line` that is not a space, tab or CR (-1 if none). */
-function lastContentIndex(line: string): number {
-  let e = line.length - 1;
-  while (
-    e >= 0 &&
-    (line.charCodeAt(e) === 32 || line.charCodeAt(e) === 9 || line.charCodeAt(e) === 13)
-  )
-    e--;
-  return e;
-}
-
-const WHITESPACE = /\s/;
-const isSpaceAt = (line: string, k: number): boolean => {
-  const c = line.charCodeAt(k);
-  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(line.charAt(k)));
-};
-
-/**
- * Cheap necessary condition for `splitRow(line) !== undefined`: the line ends in a digit (or % or
- * "digit.") and its last whitespace-separated word is a number. Avoids splitting prose and logs.
- */
-function rowCandidate(line: string): boolean {
-  const e = lastContentIndex(line);
-  const last = line.charCodeAt(e);
-  if (
-    !(last >= 48 && last <= 57) &&
-    last !== 37 &&
-    !(last === 46 && e > 0 && line.charCodeAt(e - 1) >= 48 && line.charCodeAt(e - 1) <= 57)
-  )
-    return false;
-  let a = e;
-  while (a > 0 && !isSpaceAt(line, a - 1)) a--;
-  return isNumeric(line.slice(a, e + 1));
-}
-
-/** Splits a line into leading labels and trailing numeric values (labels must be non-numeric). */
-function splitRow(line: string): Row | undefined {
-  // Fast reject: a table row ends in a number (or a percentage).
-  if (!rowCandidate(line)) return undefined;
-  let toks = tokens(line);
-  if (toks.length < 2) {
-    // single-space separated, e.g. "F 5"
-    toks = line.trim().split(/\s+/);
-    if (toks.length < 2) return undefined;
-  }
-  let k = toks.length;
-  while (k > 0 && isNumeric(toks[k - 1] ?? '')) k--;
-  if (k === toks.length) return undefined;
-  let labels = toks.slice(0, k);
-  let values = toks.slice(k);
-  if (k === 0) {
-    // a leading integer index (RangeIndex) counts as a label
-    labels = [values[0] ?? ''];
-    values = values.slice(1);
-    if (values.length === 0) return undefined;
-  }
-  if (labels.some((l) => /\d\s+\d/.test(l) || l.endsWith(':'))) return undefined;
-  return { labels, values };
-}
-
-/** A line that can head a one-row table: only names, at least one per value column. */
-function headerLike(line: string, width: number): boolean {
-  if (!headerPossible(line)) return false;
-  const w = words(line);
-  return w.length >= width && w.length <= width + 3;
-}
-
-/** `headerLike` for some width: names only (no number), not ending like a sentence. */
-function headerPossible(line: string): boolean {
-  const e = lastContentIndex(line);
-  const last = line.charCodeAt(e);
-  if (last === 46 || last === 59 || last === 33 || last === 63) return false;
-  // Any numeric word rules the line out (looked for from the end, where logs put numbers);
-  // only words of digits and [,.%eE+-] can be numeric.
-  let words = 0;
-  let k = line.length;
-  while (k > 0) {
-    while (k > 0 && isSpaceAt(line, k - 1)) k--;
-    if (k === 0) break;
-    const end = k;
-    let digit = false;
-    let numberChars = true;
-    while (k > 0 && !isSpaceAt(line, k - 1)) {
-      const c = line.charCodeAt(--k);
-      if (c >= 48 && c <= 57) digit = true;
-      else if (!(c === 44 || c === 46 || c === 37 || c === 43 || c === 45 || (c | 32) === 101))
-        numberChars = false;
-    }
-    words++;
-    if (digit && numberChars && isNumeric(line.slice(k, end))) return false;
-  }
-  return words > 0 && !/[.;!?]$/.test(line.trim());
 }
 
 /** Aligned-text tables in `text`; `onPartial` hears of what the caps left unread. */
@@ -146,49 +54,67 @@ export function forEachTextTable(
   onTable: (table: Table) => void,
   onPartial?: OnPartial,
 ): void {
-  const lines = linesOf(text, onPartial);
+  const { starts, more } = lineStarts(text, MAX_LINES);
+  if (more && onPartial) onPartial(partialMessage());
+  const count = starts.length - 1;
+  // Line k is text[from(k)..to(k)); lines outside the text are empty.
+  const from = (k: number): number => (k >= 0 && k < count ? (starts[k] ?? 0) : 0);
+  const to = (k: number): number => (k >= 0 && k < count ? (starts[k + 1] ?? 1) - 1 : 0);
+  const candidateAt = (k: number): boolean => k < count && rowCandidate(text, from(k), to(k));
+  const line = (k: number): string => trimmedLine(text, from(k), to(k));
   let i = 0;
-  let nextCandidate = lines.length > 0 && rowCandidate(lines[0] ?? '');
-  while (i < lines.length) {
+  let nextCandidate = candidateAt(0);
+  while (i < count) {
     const candidate = nextCandidate;
-    nextCandidate = i + 1 < lines.length && rowCandidate(lines[i + 1] ?? '');
+    nextCandidate = candidateAt(i + 1);
     // A row alone needs a header line above it; skip the split when neither can hold.
-    if (!candidate || (!nextCandidate && !headerPossible(lines[i - 1] ?? ''))) {
+    if (!candidate || (!nextCandidate && !headerPossible(text, from(i - 1), to(i - 1)))) {
       i++;
       continue;
     }
-    const first = splitRow(lines[i] ?? '');
+    const first = splitRow(text, from(i), to(i));
     if (first === undefined) {
       i++;
       continue;
     }
     const rows: Row[] = [first];
     let j = i + 1;
-    while (j < lines.length) {
-      const r = splitRow(lines[j] ?? '');
+    while (j < count) {
+      const r = splitRow(text, from(j), to(j));
       if (r === undefined || r.values.length !== first.values.length) break;
       rows.push(r);
       j++;
     }
-    if (rows.length >= 2 || headerLike(lines[i - 1] ?? '', first.values.length))
-      onTable(buildTable(lines, i, j, rows, mime));
+    const width = first.values.length;
+    if (rows.length >= 2 || headerLike(headerWords(text, from(i - 1), to(i - 1)), width))
+      onTable(buildTable(line(i - 1), line(i - 2), line(j), i, rows, mime));
     i = j;
-    nextCandidate = i < lines.length && rowCandidate(lines[i] ?? '');
+    nextCandidate = candidateAt(i);
   }
 }
 
+/** A line of `words` names (0: not a header) can head a one-row table of `width` values. */
+function headerLike(words: number, width: number): boolean {
+  return words >= width && words <= width + 3;
+}
+
 /**
- * The table of body lines `start..end-1` (split into `rows`): column labels and index names from
- * the line(s) above, context from those and the line below. Built directly (what `gridToTable`
- * gives for this grid with `labelWidth` label columns, without the grid in between).
+ * The table of the body lines from line `start` on (split into `rows`): column labels and index
+ * names from the (trimmed) lines `above1` and `above2` over it, context from those and the
+ * `footer` line below. Built directly (what `gridToTable` gives for this grid with `labelWidth`
+ * label columns, without the grid in between).
  */
-function buildTable(lines: string[], start: number, end: number, rows: Row[], mime: string): Table {
+function buildTable(
+  above1: string,
+  above2: string,
+  footer: string,
+  start: number,
+  rows: Row[],
+  mime: string,
+): Table {
   const width = rows[0]?.values.length ?? 0;
   let labelWidth = 0; // a loop: spreading many rows as arguments overflows the stack
   for (const r of rows) if (r.labels.length > labelWidth) labelWidth = r.labels.length;
-  const above1 = (lines[start - 1] ?? '').trim();
-  const above2 = (lines[start - 2] ?? '').trim();
-  const footer = (lines[end] ?? '').trim();
   const { header, indexNames } = headerAbove(above1, above2, footer, width, labelWidth);
   const colLabels = header.slice(-width);
   const labelColumns = new Array<string>(labelWidth);

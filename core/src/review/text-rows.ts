@@ -1,0 +1,181 @@
+/**
+ * The lines of a text as index spans, and the row tests of the text-table reader run on those
+ * spans: a line becomes a string only when it is a table row or borders one (a text has many
+ * lines and few tables, so most lines are judged without a copy).
+ */
+import { isRegexSpace } from './scan-util.js';
+import { numberSpan } from './table.js';
+
+/** A body line of a text table: leading labels and trailing numeric values. */
+export interface Row {
+  labels: string[];
+  values: string[];
+}
+
+/**
+ * Where the first `max` lines of `text` (split at '\n') start, plus one entry past the last line
+ * read (its end + 1), so line k is `text.slice(starts[k], starts[k + 1] - 1)`; `more` is true when
+ * the text has lines after those.
+ */
+export function lineStarts(text: string, max: number): { starts: number[]; more: boolean } {
+  const starts = [0];
+  for (let p = 0; ;) {
+    const nl = text.indexOf('\n', p);
+    if (nl < 0) {
+      starts.push(text.length + 1);
+      return { starts, more: false };
+    }
+    starts.push(nl + 1);
+    if (starts.length > max) return { starts, more: true };
+    p = nl + 1;
+  }
+}
+
+/** Index of the last character of `s[a..b)` that is not a space, tab or CR (a - 1 if none). */
+function lastContent(s: string, a: number, b: number): number {
+  let e = b - 1;
+  while (e >= a) {
+    const c = s.charCodeAt(e);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    e--;
+  }
+  return e;
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Cheap necessary condition for `splitRow` to read a row from the line `s[a..b)`: it ends in a
+ * digit (or % or "digit.") and its last whitespace-separated word is a number.
+ */
+export function rowCandidate(s: string, a: number, b: number): boolean {
+  const e = lastContent(s, a, b);
+  const last = e >= a ? s.charCodeAt(e) : NaN;
+  if (
+    !isDigitCode(last) &&
+    last !== 37 &&
+    !(last === 46 && e > a && isDigitCode(s.charCodeAt(e - 1)))
+  )
+    return false;
+  let w = e;
+  while (w > a && !isRegexSpace(s.charCodeAt(w - 1))) w--;
+  return numberSpan(s, w, e + 1);
+}
+
+/** `[start, end)` of the line `s[a..b)` without the spaces (`\s`) around it. */
+function trimmed(s: string, a: number, b: number): [number, number] {
+  let x = a;
+  while (x < b && isRegexSpace(s.charCodeAt(x))) x++;
+  let y = b;
+  while (y > x && isRegexSpace(s.charCodeAt(y - 1))) y--;
+  return [x, y];
+}
+
+/** The line `s[a..b)` trimmed, as a string. */
+export function trimmedLine(s: string, a: number, b: number): string {
+  const [x, y] = trimmed(s, a, b);
+  return s.slice(x, y);
+}
+
+/**
+ * Cuts `s[a..b)` (trimmed, non-empty) into fields as `split(/\s{2,}|\t+/)` does (`wide`: at runs
+ * of two or more spaces, or of tabs) or as `split(/\s+/)` does (at every run of spaces); returns
+ * [start, end) pairs.
+ */
+function fields(s: string, a: number, b: number, wide: boolean): number[] {
+  const cuts = [a];
+  let k = a;
+  while (k < b) {
+    if (!isRegexSpace(s.charCodeAt(k))) {
+      k++;
+      continue;
+    }
+    let r = k + 1;
+    while (r < b && isRegexSpace(s.charCodeAt(r))) r++;
+    if (!wide || r - k >= 2 || s.charCodeAt(k) === 9) cuts.push(k, r);
+    k = r;
+  }
+  cuts.push(b);
+  return cuts;
+}
+
+/** True if the field `s[a..b)` can only be a label of a row: `/\d\s+\d/` matches or it ends in ':'. */
+function badLabel(s: string, a: number, b: number): boolean {
+  if (b > a && s.charCodeAt(b - 1) === 58) return true;
+  for (let k = a + 1; k < b; k++) {
+    if (!isRegexSpace(s.charCodeAt(k))) continue;
+    let r = k + 1;
+    while (r < b && isRegexSpace(s.charCodeAt(r))) r++;
+    if (isDigitCode(s.charCodeAt(k - 1)) && r < b && isDigitCode(s.charCodeAt(r))) return true;
+    k = r;
+  }
+  return false;
+}
+
+/**
+ * Splits the line `s[a..b)` into leading labels and trailing numeric values (labels must be
+ * non-numeric): fields are cut at wide gaps, or at every space when the line has none.
+ */
+export function splitRow(s: string, a: number, b: number): Row | undefined {
+  // Fast reject: a table row ends in a number (or a percentage).
+  if (!rowCandidate(s, a, b)) return undefined;
+  const [x, y] = trimmed(s, a, b);
+  let cuts = fields(s, x, y, true);
+  if (cuts.length < 4) {
+    // single-space separated, e.g. "F 5"
+    cuts = fields(s, x, y, false);
+    if (cuts.length < 4) return undefined;
+  }
+  const count = cuts.length / 2;
+  let k = count;
+  while (k > 0 && numberSpan(s, cuts[2 * k - 2] ?? 0, cuts[2 * k - 1] ?? 0)) k--;
+  if (k === count) return undefined;
+  // A leading integer index (RangeIndex) counts as a label.
+  const labelCount = k === 0 ? 1 : k;
+  for (let f = 0; f < labelCount; f++)
+    if (badLabel(s, cuts[2 * f] ?? 0, cuts[2 * f + 1] ?? 0)) return undefined;
+  const labels = new Array<string>(labelCount);
+  for (let f = 0; f < labelCount; f++) labels[f] = s.slice(cuts[2 * f], cuts[2 * f + 1]);
+  const values = new Array<string>(count - labelCount);
+  for (let f = labelCount; f < count; f++)
+    values[f - labelCount] = s.slice(cuts[2 * f], cuts[2 * f + 1]);
+  return { labels, values };
+}
+
+/** `headerLike` for some width: the line `s[a..b)` holds names only (no number), not ending like a sentence. */
+export function headerPossible(s: string, a: number, b: number): boolean {
+  return headerWords(s, a, b) > 0;
+}
+
+/**
+ * The number of words of the line `s[a..b)` if it can head a table: names only (no numeric word,
+ * looked for from the end, where logs put numbers) and not ending like a sentence; else 0.
+ */
+export function headerWords(s: string, a: number, b: number): number {
+  const e = lastContent(s, a, b);
+  const last = e >= a ? s.charCodeAt(e) : NaN;
+  if (last === 46 || last === 59 || last === 33 || last === 63) return 0;
+  // Only words of digits and [,.%eE+-] can be numeric.
+  let words = 0;
+  let k = b;
+  while (k > a) {
+    while (k > a && isRegexSpace(s.charCodeAt(k - 1))) k--;
+    if (k === a) break;
+    const end = k;
+    let digit = false;
+    let numberChars = true;
+    while (k > a && !isRegexSpace(s.charCodeAt(k - 1))) {
+      const c = s.charCodeAt(--k);
+      if (isDigitCode(c)) digit = true;
+      else if (!(c === 44 || c === 46 || c === 37 || c === 43 || c === 45 || (c | 32) === 101))
+        numberChars = false;
+    }
+    words++;
+    if (digit && numberChars && numberSpan(s, k, end)) return 0;
+  }
+  // Like `/[.;!?]$/` on the trimmed line: its last character that is not a space.
+  const t = trimmed(s, a, b)[1] - 1;
+  const c = s.charCodeAt(t);
+  if (t >= a && (c === 46 || c === 59 || c === 33 || c === 63)) return 0;
+  return words;
+}
