@@ -79,6 +79,10 @@ test.describe('Privet DP queries and budget', () => {
 
     // Dry run: cost, ± per aggregate, budget left afterwards; nothing spent.
     const dp = panel.locator('.jp-Privet-dp');
+    // The DP box names the limit of the budget its views charge before any dry run.
+    await expect(dp.getByRole('list', { name: 'Per-query limits' })).toHaveText(
+      'At most ε 1 per query on patients',
+    );
     const sql = dp.getByLabel('DP SQL query');
     await sql.fill(SQL);
     await dp.getByLabel('epsilon').fill('0.5');

@@ -192,6 +192,9 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
             client={signedIn.client}
             experiment={experiment.id}
             views={dpViews}
+            sources={[
+              ...new Set(views.filter((v) => dpViews.includes(v.name)).map((v) => v.source)),
+            ]}
             schema={schemaOf(views.filter((v) => dpViews.includes(v.name)))}
             editors={props.editors ?? null}
             onRelease={async (release) => {

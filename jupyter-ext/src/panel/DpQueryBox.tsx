@@ -16,6 +16,7 @@ import type { GatewayClient } from '../client.js';
 import { DryRunView } from './DryRunView.js';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 import { SqlEditor, type SqlSchema } from './SqlEditor.js';
+import { usePerQueryLimits } from './usePerQueryLimits.js';
 
 /** Props of the DP query box. */
 export interface DpQueryBoxProps {
@@ -23,6 +24,8 @@ export interface DpQueryBoxProps {
   experiment: string;
   /** The dp views the experiment may query (for the placeholder query). */
   views: string[];
+  /** The sources those views read, whose per-query limits the box shows before a dry run. */
+  sources?: string[];
   /** Called with each release after a run spent budget. */
   onRelease: (release: DpRelease) => Promise<void>;
   /** Called when a run was stopped (the gateway may have charged it just before): budgets reload. */
@@ -52,6 +55,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const first = props.views[0] ?? 'patients_dp';
   const [sql, setSql] = React.useState(countSql(first));
   const [epsilon, setEpsilon] = React.useState(DEFAULT_DP_EPSILON);
+  const limits = usePerQueryLimits(client, experiment, props.sources ?? []);
   const [busy, setBusy] = React.useState('');
   /** What the last request ended with when it was not an answer (e.g. it was stopped). */
   const [status, setStatus] = React.useState('');
@@ -169,6 +173,13 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
           {busy || status}
         </span>
       </div>
+      {limits.length > 0 ? (
+        <ul className="jp-Privet-hint jp-Privet-dpLimits" aria-label="Per-query limits">
+          {limits.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      ) : null}
       <div id={hintId} className="jp-Privet-hint jp-Privet-runHint">
         {runHint(busy !== '', priced !== null, affordable)}
       </div>
