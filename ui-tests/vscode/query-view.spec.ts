@@ -27,6 +27,13 @@ import {
 
 const env = vscodeTestEnv();
 
+/** The Privet tree's row of the view `name` (its inline buttons show while it is hovered). */
+const viewRow = (page: Page, name: string): Locator =>
+  page
+    .locator('.pane-body .monaco-list-row')
+    .filter({ has: page.getByText(name, { exact: true }) })
+    .first();
+
 /** The cells of the notebook shown (a notebook in a hidden tab keeps its cells in the page). */
 const shownCells = (page: Page): Locator =>
   page.locator('.notebookOverlay:visible .monaco-list-row.code-cell-row');
@@ -45,11 +52,7 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
       .locator('.activitybar a[aria-label="Privet"], .activitybar [aria-label="Privet"]')
       .first()
       .click();
-    const tree = page.locator('.pane-body').filter({ hasText: 'UI study' }).first();
-    const row = tree
-      .locator('.monaco-list-row')
-      .filter({ has: page.getByText('patients_masked', { exact: true }) })
-      .first();
+    const row = viewRow(page, 'patients_masked');
     await row.hover();
     await shot(page, '89-query-view-action');
     await row.getByRole('button', { name: 'New SQL Cell for View' }).click();
@@ -115,22 +118,14 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
     ).toBe('PAR1');
     expect((await fetch(url!)).status).toBe(410);
     // A DP view has no rows to load: no Python button on it.
-    const tree = page.locator('.pane-body').filter({ hasText: 'UI study' }).first();
-    const dpRow = tree
-      .locator('.monaco-list-row')
-      .filter({ has: page.getByText('patients_dp', { exact: true }) })
-      .first();
+    const dpRow = viewRow(page, 'patients_dp');
     await dpRow.hover();
     await expect(dpRow.getByRole('button', { name: 'New SQL Cell for View' })).toBeVisible();
     await expect(dpRow.getByRole('button', { name: 'New Python Cell for View' })).toHaveCount(0);
   });
 
   await test.step('a view of a proposal is refused with the fix; nothing inserted or switched', async () => {
-    const tree = page.locator('.pane-body').filter({ hasText: 'Pending study' }).first();
-    const row = tree
-      .locator('.monaco-list-row')
-      .filter({ has: page.getByText('visits_dp', { exact: true }) })
-      .first();
+    const row = viewRow(page, 'visits_dp');
     await row.hover();
     await row.getByRole('button', { name: 'New SQL Cell for View' }).click();
     await expect(
@@ -140,7 +135,7 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
           /Privet: cannot query visits_dp: the experiment ui-pending is a proposal, not approved yet.*Fix: wait until a steward approves it/,
         ),
     ).toBeVisible();
-    await expect(tree.getByText('UI study (current)')).toBeVisible();
+    await expect(page.locator('.pane-body').getByText('UI study (current)')).toBeVisible();
     await expect(shownCells(page)).toHaveCount(1, { timeout: 5_000 });
   });
   await closeAllEditors(page);
