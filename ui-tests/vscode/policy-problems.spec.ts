@@ -1,11 +1,12 @@
 /**
  * A steward editing a policy file in VS Code sees the policy checker's findings as they type: an
  * error is underlined on the offending value and listed in the Problems panel with its fix;
- * fixing the value clears it, and the notes of the now valid policy are listed as information.
+ * fixing the value clears it, and the notes of the now valid policy are listed as information. A
+ * policy under another name is checked once the `privet.policyFiles` setting names its glob.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { expect, test, type Locator } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
 import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import {
@@ -24,7 +25,12 @@ const LIMIT = "max_query_epsilon: '1.0' }";
 
 reportPrivetLogOnFailure(env);
 
-test.afterAll(() => rmSync(join(env.workspace, FILE), { force: true }));
+const OTHER = 'clinic-rules.yaml';
+
+test.afterAll(() => {
+  rmSync(join(env.workspace, FILE), { force: true });
+  rmSync(join(env.workspace, OTHER), { force: true });
+});
 
 test('a policy file shows the checker’s errors with their fix, and its notes, as the steward types', async ({
   page,
@@ -54,5 +60,44 @@ test('a policy file shows the checker’s errors with their fix, and its notes, 
   await expect(editor.locator('.squiggly-error')).toHaveCount(0, { timeout: 15_000 });
   await expect(problems.getByText(/max_query_epsilon 5 is above/)).toHaveCount(0);
   await expect(problems.getByText(/view patients_masked: k = 5 holds/)).toBeVisible();
+  await closeAllEditors(page);
+});
+
+test('a policy under another name is checked once privet.policyFiles names its glob', async ({
+  page,
+}) => {
+  writeFileSync(join(env.workspace, OTHER), demo.replace(LIMIT, "max_query_epsilon: '5' }"));
+  const open = async (): Promise<Locator> => {
+    await openWorkbench(page, env.url);
+    await closeAllEditors(page);
+    await page.keyboard.press('Control+P');
+    await quickInput(page).locator('input').fill(OTHER);
+    await pick(page, OTHER);
+    await runCommand(page, 'View: Focus Problems');
+    return page
+      .locator('.markers-panel')
+      .getByText(/max_query_epsilon 5 is above the budget's epsilon 3/);
+  };
+  // Not a policy by its name: nothing is reported.
+  await expect(await open()).toHaveCount(0, { timeout: 5_000 });
+  // The workspace names its glob (.vscode/settings.json, read when the window starts).
+  const settings = join(env.workspace, '.vscode', 'settings.json');
+  const before = existsSync(settings) ? readFileSync(settings, 'utf8') : undefined;
+  const madeDir = !existsSync(dirname(settings));
+  mkdirSync(dirname(settings), { recursive: true });
+  writeFileSync(
+    settings,
+    JSON.stringify({
+      ...(before ? (JSON.parse(before) as object) : {}),
+      'privet.policyFiles': ['**/clinic-*.yaml'],
+    }),
+  );
+  try {
+    await expect(await open()).toBeVisible({ timeout: 30_000 });
+    await shot(page, '81-policy-files-setting');
+  } finally {
+    if (before !== undefined) writeFileSync(settings, before);
+    else rmSync(madeDir ? dirname(settings) : settings, { recursive: true });
+  }
   await closeAllEditors(page);
 });
