@@ -23,7 +23,7 @@ import { loadExperiment } from '../experiments/store.js';
 import { HttpError } from '../http/errors.js';
 import { openSourceEngine, QueryInterruptedError, type SourceEngine } from '../store/index.js';
 import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
-import { aboveLimit, budgetOf, perQueryLimits } from '../ledger/amounts.js';
+import { aboveLeft, aboveLimit, budgetOf, perQueryLimits } from '../ledger/amounts.js';
 
 /** δ charged for a ρ-zCDP query when the request names none (its (ε, δ) image is what the ledger caps). */
 const ZCDP_DEFAULT_DELTA = '1e-9';
@@ -193,9 +193,11 @@ export class DpQueryService {
           'ask a steward to add a budget for this source in the policy',
         );
       }
-      const remaining = parseRational(budget.remaining.epsilon.exact);
-      const remainingDelta = parseRational(budget.remaining.delta.exact);
-      // The ledger's own limits and test (budgetOf: the budget the state above was built from).
+      const left = {
+        epsilon: parseRational(budget.remaining.epsilon.exact),
+        delta: parseRational(budget.remaining.delta.exact),
+      };
+      // The ledger's own limits and tests (budgetOf: the budget the state above was built from).
       const limits = perQueryLimits(budgetOf(this.loaded.policy, source));
       return {
         source,
@@ -209,10 +211,7 @@ export class DpQueryService {
               },
             }
           : {}),
-        affordable:
-          !aboveLimit(limits, charge) &&
-          charge.epsilon.compare(remaining) <= 0 &&
-          charge.delta.compare(remainingDelta) <= 0,
+        affordable: !aboveLimit(limits, charge) && !aboveLeft(left, charge),
       };
     });
   }

@@ -130,3 +130,16 @@ export function aboveLimit(
     return { symbol: 'δ', need: cost.delta, limit: limits.delta };
   return undefined;
 }
+
+/**
+ * What a query charges above what a budget has left: the first of ε, δ over it, or undefined. The
+ * one test of the ledger's reservation and the dry run's "affordable".
+ */
+export function aboveLeft(
+  left: { epsilon: Rational; delta: Rational },
+  cost: { epsilon: Rational; delta: Rational },
+): { symbol: 'ε' | 'δ'; need: Rational; left: Rational } | undefined {
+  if (cost.epsilon.gt(left.epsilon)) return { symbol: 'ε', need: cost.epsilon, left: left.epsilon };
+  if (cost.delta.gt(left.delta)) return { symbol: 'δ', need: cost.delta, left: left.delta };
+  return undefined;
+}

@@ -25,6 +25,7 @@ import {
 } from '../experiments/access.js';
 import { ensureExperimentSchema, loadExperiment } from '../experiments/store.js';
 import {
+  aboveLeft,
   aboveLimit,
   budgetOf,
   budgetTotals,
@@ -226,18 +227,25 @@ export class Ledger {
     if (over) return this.refusalOf(req, aboveQueryLimit(over.symbol, over.need, over.limit, key));
     const total = budgetTotals(budget);
     const sums = this.totals.get(key);
-    const leftE = total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon);
-    const leftD = total.delta.sub(sums.spentDelta).sub(sums.reservedDelta);
-    if (epsilon.gt(leftE))
+    const left = {
+      epsilon: total.epsilon.sub(sums.spentEpsilon).sub(sums.reservedEpsilon),
+      delta: total.delta.sub(sums.spentDelta).sub(sums.reservedDelta),
+    };
+    const short = aboveLeft(left, { epsilon, delta });
+    if (short) {
+      const isEpsilon = short.symbol === 'ε';
       return this.refusalOf(
         req,
-        exhausted('ε', epsilon, leftE, total.epsilon, sums.reservedEpsilon, key),
+        exhausted(
+          short.symbol,
+          short.need,
+          short.left,
+          isEpsilon ? total.epsilon : total.delta,
+          isEpsilon ? sums.reservedEpsilon : sums.reservedDelta,
+          key,
+        ),
       );
-    if (delta.gt(leftD))
-      return this.refusalOf(
-        req,
-        exhausted('δ', delta, leftD, total.delta, sums.reservedDelta, key),
-      );
+    }
     const id = `res-${randomHex(16)}`;
     this.insert.run({
       id,
