@@ -132,6 +132,8 @@ export function matchAt(
     }
   }
   if (digitCount < 7) return -1;
+  // A phone starts with a digit, '+' or '(' (none of matchPhone's patterns starts otherwise).
+  if (!isDigit(first) && first !== 43 && first !== 40) return -1;
   const phone = matchPhone(s, p);
   if (phone > 0) {
     out.push({
