@@ -14,6 +14,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { NotebookActions, type INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import type { ICodeCellModel } from '@jupyterlab/cells';
 import { DP_RELEASE_MIME_TYPE, type DpRelease } from '@privet/core/protocol';
+import { pythonIdentifier, pythonSummaryLine } from '@privet/core/client/view-query';
 import { KernelTokens, TOKEN_ENV, type SignInSource } from './kernel-token.js';
 import { runningKernelsOf } from './kernel-token-running.js';
 import { releaseText } from './mime.js';
@@ -38,12 +39,6 @@ export async function followKernelTokens(
   await kernelTokens.reattach(runningKernelsOf(app.serviceManager.kernels));
 }
 
-/** A Python identifier for a view name (view names are lower_snake_case already). */
-function pythonName(view: string): string {
-  const name = view.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[0-9]/.test(name) ? `v_${name}` : name;
-}
-
 /**
  * What the cell says when its kernel's Python cannot import load_view: a kernel of another
  * environment, or an older privet_jupyter ({_privet_error}: Python's ImportError, in the f-string).
@@ -60,7 +55,7 @@ const NO_PACKAGE_MESSAGE =
  * privet_jupyter.load_view, installed with this extension (jupyter-ext/privet_jupyter/views.py).
  */
 export function loadViewCode(view: string, parquetUrl: string): string {
-  const variable = pythonName(view);
+  const variable = pythonIdentifier(view);
   return [
     `# Privet: load the approved view "${view}" from the gateway (token from ${TOKEN_ENV}).`,
     'try:',
@@ -69,7 +64,7 @@ export function loadViewCode(view: string, parquetUrl: string): string {
     `    raise RuntimeError(f${JSON.stringify(NO_PACKAGE_MESSAGE)}) from None`,
     `${variable} = load_view(${JSON.stringify(parquetUrl)}, ${JSON.stringify(view)})`,
     // A summary, not rows: df.head() of a masked view is row-level data, which the gate holds.
-    `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`,
+    pythonSummaryLine(view, variable),
   ].join('\n');
 }
 

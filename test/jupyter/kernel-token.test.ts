@@ -14,7 +14,6 @@
  * app and kernel manager are fakes.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { register } from 'node:module';
@@ -26,6 +25,7 @@ import { KernelManager, ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import { fakeBrowserTab, TabStorage } from './fakes.js';
 import { EXPERIMENT, PEOPLE, startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
+import { noProxyEnv, PANDAS_PYTHON, PYTHON, runPython, runs, VENV_PYTHON } from '../python-run.js';
 
 // @jupyterlab/notebook and @lumino/widgets cannot load in Node (SVG and CSS imports; `navigator`).
 // notebook.ts uses only NotebookActions, which the stub performs on the fake notebook below, and
@@ -590,31 +590,6 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
 
 /** The jupyter-ext folder: the privet_jupyter source the load cells import in these tests. */
 const JUPYTER_EXT = fileURLToPath(new URL('../../jupyter-ext', import.meta.url));
-/** The project's .venv Python: JupyterLab's own environment (pandas, pyarrow, privet_jupyter). */
-const VENV_PYTHON = fileURLToPath(
-  new URL(
-    `../../.venv/${process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python'}`,
-    import.meta.url,
-  ),
-);
-
-/** Whether `python` exits 0 with `args` (false when there is no such program). */
-const runs = (python: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean =>
-  spawnSync(python, args, { env, timeout: 30_000 }).status === 0;
-
-/** python3 when it is on PATH (the load cell runs in it, with a pandas stub), else null. */
-const PYTHON = runs('python3', ['--version']) ? 'python3' : null;
-/** A Python with pandas and pyarrow (the .venv's, else python3's), for a load that succeeds. */
-const PANDAS_PYTHON =
-  [VENV_PYTHON, 'python3'].find((p) => runs(p, ['-c', 'import pandas, pyarrow'])) ?? null;
-
-/** What a Python child process ended with. */
-interface PythonRun {
-  /** The exit code (null: killed, e.g. by the time limit). */
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no python3' }, () => {
   let gateway: TestGateway;
@@ -653,28 +628,12 @@ describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no
    * __pycache__ written into jupyter-ext/privet_jupyter.
    */
   function kernelEnv(token: string | null, pythonPath: string[]): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+    const env = noProxyEnv();
     delete env[TOKEN_ENV];
     delete env.PYTHONPATH;
-    for (const key of Object.keys(env)) if (/_proxy$/i.test(key)) delete env[key];
     if (pythonPath.length > 0) env.PYTHONPATH = pythonPath.join(delimiter);
     if (token !== null) env[TOKEN_ENV] = token;
     return env;
-  }
-
-  /** Runs `python args` in `env`. Asynchronously: the gateway answering it runs in this process. */
-  function runPython(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<PythonRun> {
-    return new Promise((resolve) => {
-      execFile(
-        python,
-        args,
-        { env, encoding: 'utf8', timeout: 30_000 },
-        (error, stdout, stderr) => {
-          const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-          resolve({ status, stdout, stderr });
-        },
-      );
-    });
   }
 
   /**

@@ -5,38 +5,12 @@
  * refusal with its fix (no urllib traceback); the cell never holds the token.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
-import { pythonLoadCode, pythonName } from '../../vscode-ext/src/notebook/python-cell.js';
+import { pythonIdentifier } from '@privet/core/client/view-query';
+import { pythonLoadCode } from '../../vscode-ext/src/notebook/python-cell.js';
 import { EXPERIMENT, PEOPLE, startTestGateway, type TestGateway } from '../gateway/http/fixture.js';
-
-/** The project's .venv Python (JupyterLab's environment, with pandas and pyarrow). */
-const VENV_PYTHON = fileURLToPath(new URL('../../.venv/bin/python', import.meta.url));
-/** A Python with pandas and pyarrow (the .venv's, else python3's), or null. */
-const PANDAS_PYTHON =
-  [VENV_PYTHON, 'python3'].find(
-    (p) => spawnSync(p, ['-c', 'import pandas, pyarrow'], { timeout: 30_000 }).status === 0,
-  ) ?? null;
-
-/**
- * Runs `code` in `python` without proxies (urllib would send 127.0.0.1 through one); async, as
- * the gateway answering it runs in this process.
- */
-function runPython(
-  python: string,
-  code: string,
-): Promise<{ status: number | null; out: string; err: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
-  for (const key of Object.keys(env)) if (/_proxy$/i.test(key)) delete env[key];
-  const child = spawn(python, ['-c', code], { env, timeout: 60_000 });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (status) => resolve({ status, out, err })));
-}
+import { noProxyEnv, PANDAS_PYTHON, runPython } from '../python-run.js';
 
 describe('New Python Cell for View: the cell source', () => {
   it('names the view, the experiment, when the link ends and how to get a new one', () => {
@@ -51,7 +25,7 @@ describe('New Python Cell for View: the cell source', () => {
       code,
       /people_masked = pd\.read_parquet\("http:\/\/127\.0\.0\.1:1\/api\/v1\/tickets\/pvt_tkt_x\/parquet"\)/,
     );
-    assert.equal(pythonName('2024_visits'), 'v_2024_visits');
+    assert.equal(pythonIdentifier('2024_visits'), 'v_2024_visits');
   });
 });
 
@@ -74,20 +48,24 @@ describe(
       for (const token of Object.values(t.gateway.tokens))
         assert.ok(!code.includes(token), 'the cell holds no token');
       const check = '\nprint("DataFrame:", type(people_masked).__name__, len(people_masked))';
-      const first = await runPython(PANDAS_PYTHON!, code + check);
-      assert.equal(first.status, 0, first.err);
+      const first = await runPython(PANDAS_PYTHON!, ['-c', code + check], noProxyEnv());
+      assert.equal(first.status, 0, first.stderr);
       assert.equal(
-        first.out,
+        first.stdout,
         `Loaded people_masked as people_masked: ${PEOPLE.length} rows; columns: person_id, email, city, income\n` +
           `DataFrame: DataFrame ${PEOPLE.length}\n`,
       );
-      const again = await runPython(PANDAS_PYTHON!, code);
+      const again = await runPython(PANDAS_PYTHON!, ['-c', code], noProxyEnv());
       assert.equal(again.status, 1);
       assert.match(
-        again.err,
+        again.stderr,
         /RuntimeError: Privet: \{"error":\{"code":"gone","message":"this download link was already used, has expired, or its sign-in ended","fix":"[^"]*make a new one/,
       );
-      assert.doesNotMatch(again.err, /During handling|urllib\/request\.py/, 'no urllib traceback');
+      assert.doesNotMatch(
+        again.stderr,
+        /During handling|urllib\/request\.py/,
+        'no urllib traceback',
+      );
     });
   },
 );

@@ -1,7 +1,8 @@
 /**
- * The first SQL a notebook host offers for a view, the same in JupyterLab and VS Code: the first
+ * The first code a notebook host offers for a view, the same in JupyterLab and VS Code: the first
  * rows of a masked or synthetic view for JupyterLab's panel preview, and a count, which a notebook
- * cell and the DP box start with (a DP count is priced by a dry run before anything is spent).
+ * cell and the DP box start with (a DP count is priced by a dry run before anything is spent); and
+ * the Python name and summary line of a view loaded into a kernel.
  */
 import { quoteIdent } from '../mask/sql.js';
 
@@ -19,4 +20,18 @@ export function previewSql(view: string): string {
 /** `SELECT COUNT(*) AS n FROM "v"`: the query a notebook cell or the DP box starts with. */
 export function countSql(view: string): string {
   return `SELECT COUNT(*) AS n FROM ${quoteIdent(view)}`;
+}
+
+/** A Python identifier for a view name (view names are lower_snake_case already). */
+export function pythonIdentifier(view: string): string {
+  const name = view.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(name) ? `v_${name}` : name;
+}
+
+/**
+ * The Python line that says what a loaded view holds: its rows and columns, not values (a view's
+ * rows are row-level output, which the review check holds).
+ */
+export function pythonSummaryLine(view: string, variable: string): string {
+  return `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`;
 }

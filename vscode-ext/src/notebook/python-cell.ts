@@ -8,12 +8,7 @@
  * data values) instead of urllib's traceback. The cell prints a summary, not rows: rows are
  * row-level output, which the review check holds.
  */
-
-/** A Python identifier for a view name (view names are lower_snake_case already). */
-export function pythonName(view: string): string {
-  const name = view.replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[0-9]/.test(name) ? `v_${name}` : name;
-}
+import { pythonIdentifier, pythonSummaryLine } from '@privet/core/client/view-query';
 
 /** "14:05 UTC" of an ISO 8601 time. */
 function utcTime(iso: string): string {
@@ -26,7 +21,7 @@ export function pythonLoadCode(
   experiment: string,
   ticket: { url: string; expiresAt: string },
 ): string {
-  const variable = pythonName(view);
+  const variable = pythonIdentifier(view);
   return [
     `# Privet: the approved view "${view}" (experiment ${experiment}) as a pandas DataFrame.`,
     `# The link holds no token and loads the view once, until ${utcTime(ticket.expiresAt)}; to load`,
@@ -37,6 +32,6 @@ export function pythonLoadCode(
     `    ${variable} = pd.read_parquet(${JSON.stringify(ticket.url)})`,
     'except urllib.error.HTTPError as _privet_error:  # the gateway refused: its message and fix',
     '    raise RuntimeError("Privet: " + _privet_error.read().decode(errors="replace")) from None',
-    `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`,
+    pythonSummaryLine(view, variable),
   ].join('\n');
 }
