@@ -54,6 +54,7 @@ program
   .option('--cors <origin...>', 'browser origins allowed to call the API')
   .option('--issue-tokens', 'issue fresh tokens for every user of the policy and print them')
   .option('--token-ttl <duration>', 'lifetime of the issued tokens (e.g. 90m, 12h, 7d)', '12h')
+  .option('--log', 'log each request as a JSON line on stdout (download tickets redacted)')
   .action(
     async (opts: {
       policy: string;
@@ -63,6 +64,7 @@ program
       cors?: string[];
       issueTokens?: boolean;
       tokenTtl: string;
+      log?: boolean;
     }) => {
       const port = parsePort(opts.port);
       const users = opts.issueTokens ? Object.keys(loadPolicyFile(opts.policy).policy.users) : [];
@@ -75,6 +77,7 @@ program
         issueTokensFor: users,
         tokenTtlMs: parseDuration(opts.tokenTtl),
         warmLeakIndex: true,
+        log: opts.log ?? false,
       });
       console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
       const exposed = exposedHostWarning(opts.host);

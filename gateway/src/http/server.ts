@@ -34,6 +34,7 @@ import type { LeakRateLimits } from '../leak/rate-limit.js';
 import { registerPublishRoutes } from './routes-publish.js';
 import { viewParam } from './params.js';
 import { registerViewFileRoutes } from './routes-view-files.js';
+import { requestLogger, type LogDestination } from './request-log.js';
 import { declared } from '@privet/core/policy/lookup';
 
 /** Options for starting a gateway. */
@@ -49,8 +50,10 @@ export interface GatewayOptions {
   issueTokensFor?: string[];
   /** Lifetime of the tokens issued at start, in ms (default 12 hours). */
   tokenTtlMs?: number;
-  /** Log requests to stdout. */
+  /** Log requests (method, URL with tickets redacted, status, time) to stdout or `logDestination`. */
   log?: boolean;
+  /** Where request log lines go when `log` is on (default stdout). */
+  logDestination?: LogDestination;
   /** Build the raw-value leak index at start instead of on the first leak check. */
   warmLeakIndex?: boolean;
   /** Per-user raw-value lookup limits (default DEFAULT_LEAK_LIMITS). */
@@ -99,7 +102,7 @@ export async function buildApp(
   const { policy } = loaded;
   const dp = new DpQueryService(loaded, services);
   const app = Fastify({
-    logger: options.log ?? false,
+    logger: requestLogger(options.log ?? false, options.logDestination),
     bodyLimit: 1 << 20,
     routerOptions: { maxParamLength: 200 },
   });

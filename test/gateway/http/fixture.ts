@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import { publishViews } from '../../../gateway/src/publish/index.js';
-import { startGateway, type RunningGateway } from '../../../gateway/src/http/server.js';
+import {
+  startGateway,
+  type GatewayOptions,
+  type RunningGateway,
+} from '../../../gateway/src/http/server.js';
 
 /** A running test gateway and where it keeps its files. */
 export interface TestGateway {
@@ -53,7 +57,10 @@ export async function publishFixtureViews(dir: string, viewNames: string[]): Pro
 }
 
 /** Writes the fixture data, publishes people_masked, starts a gateway with tokens for ana, rev, stu. */
-export async function startTestGateway(corsOrigins: string[] = []): Promise<TestGateway> {
+export async function startTestGateway(
+  corsOrigins: string[] = [],
+  more: Pick<GatewayOptions, 'log' | 'logDestination'> = {},
+): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'privet-http-'));
   const policyPath = join(dir, 'policy.yaml');
   copyFileSync(
@@ -69,6 +76,7 @@ export async function startTestGateway(corsOrigins: string[] = []): Promise<Test
     port: 0,
     corsOrigins,
     issueTokensFor: ['ana', 'rev', 'stu'],
+    ...more,
   });
   // The analyst works inside an experiment approved by the steward (four eyes).
   approveExperiment(gateway, EXPERIMENT, ['people_masked', 'people_later', 'people_dp']);
