@@ -113,7 +113,7 @@ export async function run(): Promise<BenchResult> {
       },
       notes: [
         'GROUP BY kind (8 public keys) with COUNT(*), SUM(amount), AVG(amount) over 10M rows, 1M privacy units of 10 rows; medians of 7 (3 for forced bounding)',
-        'dp_ms includes parse/analyze/price, clamped fixed-point aggregation and exact discrete Laplace noise; target dp_vs_plain_sql ≤ 1.3',
+        'dp_ms includes parse/analyze/price, clamped fixed-point aggregation (sums as exact integral DOUBLEs: 10M × 100,000 < 2^53) and exact discrete Laplace noise; target dp_vs_plain_sql ≤ 1.3',
         'dp_first_query_ms adds the one-off per-engine scans (max rows per unit, column min/max, NULL units) that let bounding, clamping and the NULL-unit filter be skipped when they are the identity',
         'dp_forced_bounding_ms: per-unit counts + semi-joins, windows only over rows of units above the limits (none here); the old all-rows row_number() was ~60–100× plain',
       ],

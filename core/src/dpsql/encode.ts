@@ -1,8 +1,9 @@
 /**
  * Fixed-point encoding of aggregates and their per-row contributions. Every statistic is computed
  * in DuckDB as an exact integer aggregate: a value is clamped to its policy bounds, scaled by a
- * fixed-point factor (1 for integer columns, 1000 for decimals), rounded and clamped again in the
- * integer domain, so the largest per-row contribution is known exactly before any data is read.
+ * fixed-point factor (1 for integer columns, 1000 for decimals), rounded half away from zero and
+ * clamped again in the integer domain, so the largest per-row contribution is known exactly
+ * before any data is read.
  */
 import { Rational } from '../dp/rational.js';
 import type { PlanAggregate, PlanAggregateKind } from './plan.js';

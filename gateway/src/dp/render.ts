@@ -20,6 +20,10 @@ export interface BoundingShortcut {
   inRange?: ReadonlySet<string>;
   /** The (single) table's privacy-unit column holds no NULL, so dropping NULL units is the identity. */
   noNullUnits?: boolean;
+  /** `source.column` holding no NULL, so counting its values is counting rows. */
+  nullFree?: ReadonlySet<string>;
+  /** The most rows the aggregation can read (a single table: its row count); lets sums use DOUBLE. */
+  rowsAtMost?: bigint;
 }
 
 function keyExpr(priced: DpPricedPlan, i: number): string {
@@ -44,14 +48,33 @@ interface Slot {
   /** Needs sum(v) / sum(v·v). */
   sum: boolean;
   sumSq: boolean;
+  /** The encoded values are integral DOUBLEs whose sum is exact (see `doubleSumIsExact`). */
+  double: boolean;
 }
 
-/** Groups the plan's aggregates into shared value slots; returns slot index per aggregate. */
+/** 2^53: every integer of smaller magnitude is a DOUBLE, so sums that stay below it are exact. */
+const DOUBLE_EXACT = 2n ** 53n;
+
+/**
+ * Whether a sum of at most `rows` integers within [lo, hi] is exact in DOUBLE arithmetic: every
+ * partial sum is then an integer below 2^53, whatever order DuckDB adds them in.
+ */
+export function doubleSumIsExact(lo: bigint, hi: bigint, rows: bigint): boolean {
+  const largest = lo < 0n ? (-lo > hi ? -lo : hi) : hi;
+  return largest * rows < DOUBLE_EXACT;
+}
+
+/**
+ * Groups the plan's aggregates into shared value slots; returns slot index per aggregate. A slot
+ * only counted and summed, of a query reading at most `rowsAtMost` rows, is encoded as integral
+ * DOUBLEs when their sum is provably exact (the BIGINT cast's overflow checks cost ~10% of a scan).
+ */
 export function valueSlots(
   priced: DpPricedPlan,
   inRange: ReadonlySet<string> = new Set(),
+  rowsAtMost?: bigint,
 ): { slots: Slot[]; slotOf: (number | undefined)[] } {
-  const slots: Slot[] = [];
+  const found: (Omit<Slot, 'expr' | 'double'> & { first: number; bins: boolean })[] = [];
   const index = new Map<string, number>();
   const slotOf = priced.logical.aggregates.map((agg, i) => {
     const enc = priced.encodings[i];
@@ -60,15 +83,11 @@ export function valueSlots(
     const id = `${agg.column.table}.${agg.column.column}|${raw ? 'raw' : `${enc.fixedPoint}|${enc.lo}|${enc.hi}`}`;
     let slot = index.get(id);
     if (slot === undefined) {
-      slot = slots.length;
+      slot = found.length;
       index.set(id, slot);
-      slots.push({
-        expr: raw ? col(agg.column) : encodedValue(priced, i, inRange),
-        sum: false,
-        sumSq: false,
-      });
+      found.push({ first: i, sum: false, sumSq: false, bins: false });
     }
-    const s = slots[slot] as Slot;
+    const s = found[slot]!;
     if (
       agg.kind !== 'count_column' &&
       agg.kind !== 'count_distinct_unit' &&
@@ -76,12 +95,37 @@ export function valueSlots(
     )
       s.sum = true;
     if (agg.kind.startsWith('var') || agg.kind.startsWith('stddev')) s.sumSq = true;
+    if (agg.kind === 'quantile') s.bins = true;
     return slot;
+  });
+  const slots = found.map(({ first, sum, sumSq, bins }): Slot => {
+    const agg = priced.logical.aggregates[first];
+    const enc = priced.encodings[first];
+    if (!agg?.column || !enc) throw new Error('slot without a column');
+    if (!agg.bounds) return { expr: col(agg.column), sum, sumSq, double: false };
+    const double =
+      sum &&
+      !sumSq &&
+      !bins &&
+      enc.fixedPoint !== 1n &&
+      rowsAtMost !== undefined &&
+      doubleSumIsExact(enc.lo, enc.hi, rowsAtMost);
+    return { expr: encodedValue(priced, first, inRange, double), sum, sumSq, double };
   });
   return { slots, slotOf };
 }
 
-function encodedValue(priced: DpPricedPlan, i: number, inRange: ReadonlySet<string>): string {
+/**
+ * A bounded column's value as an integer on its fixed-point grid: clamped to its bounds (unless
+ * provably within them), scaled and rounded half away from zero — a BIGINT, or an integral DOUBLE
+ * when `double` (the same value; for sums proven exact).
+ */
+function encodedValue(
+  priced: DpPricedPlan,
+  i: number,
+  inRange: ReadonlySet<string>,
+  double: boolean,
+): string {
   const agg = priced.logical.aggregates[i];
   const enc = priced.encodings[i];
   if (!agg?.column || !agg.bounds || !enc) throw new Error('aggregate without bounds');
@@ -94,8 +138,10 @@ function encodedValue(priced: DpPricedPlan, i: number, inRange: ReadonlySet<stri
     return skipClamp
       ? `CAST(${x} AS BIGINT)`
       : clampValue(`CAST(${x} AS BIGINT)`, `${enc.lo}`, `${enc.hi}`);
-  // DuckDB's DOUBLE → BIGINT cast rounds to nearest (monotone), so no round() is needed.
-  const scaled = `CAST(CAST(${x} AS DOUBLE) * ${enc.fixedPoint} AS BIGINT)`;
+  // round() (half away from zero) in both encodings, so a value's integer does not depend on
+  // which one the query uses; the cast of an integral DOUBLE to BIGINT is then exact.
+  const rounded = `round(CAST(${x} AS DOUBLE) * ${enc.fixedPoint})`;
+  const scaled = double ? rounded : `CAST(${rounded} AS BIGINT)`;
   // When lo·F and hi·F are exact integers far below 2^53, fl(x)·F rounded cannot leave
   // [lo·F, hi·F] (multiplication by F > 0 and rounding are monotone), so no second clamp.
   const exact = agg.bounds.every(
@@ -144,7 +190,7 @@ export function renderAggregateSql(
     ),
   ].join(' ');
   const keys = plan.keys.map((_, i) => `k${i}`);
-  const { slots } = valueSlots(priced, shortcut.inRange);
+  const { slots, slotOf } = valueSlots(priced, shortcut.inRange, shortcut.rowsAtMost);
   const select = [
     `t0.${quoteIdent(first.unit)} AS u`,
     ...keys.map((k, i) => `${keyExpr(priced, i)} AS ${k}`),
@@ -202,14 +248,20 @@ export function renderAggregateSql(
     current = 'bounded';
   }
   const measures = ['count(*) AS c'];
+  const nullFree = slots.map((_, i) => {
+    const agg = plan.aggregates[slotOf.indexOf(i)];
+    const source = agg?.column ? plan.tables[agg.column.table]?.source : undefined;
+    return agg?.column !== undefined && !!shortcut.nullFree?.has(`${source}.${agg.column.column}`);
+  });
   slots.forEach((s, i) => {
-    measures.push(`count(v${i}) AS n${i}`);
-    if (s.sum) measures.push(`sum(v${i}) AS s${i}`);
+    // DuckDB computes a repeated count(*) once, so a NULL-free slot's count costs nothing.
+    measures.push(`count(${nullFree[i] ? '*' : `v${i}`}) AS n${i}`);
+    if (s.sum)
+      measures.push(s.double ? `CAST(sum(v${i}) AS BIGINT) AS s${i}` : `sum(v${i}) AS s${i}`);
     if (s.sumSq) measures.push(`sum(CAST(v${i} AS HUGEINT) * v${i}) AS q${i}`);
   });
   if (plan.aggregates.some((a) => a.kind === 'count_distinct_unit') || priced.selection)
     measures.push('count(DISTINCT u) AS d');
-  const { slotOf } = valueSlots(priced);
   plan.aggregates.forEach((agg, i) => {
     const enc = priced.encodings[i];
     if (agg.kind !== 'quantile' || !enc) return;

@@ -7,7 +7,9 @@
  * release is identical either way; only running time can tell (once per engine and source or
  * column) whether some unit exceeds its limit, some value its bounds, or some row lacks a privacy
  * unit (then the NULL-unit filter stays) — a global, one-bit
- * timing signal that we accept for the ~10–30× speed-up (documented in the report).
+ * timing signal that we accept for the ~10–30× speed-up (documented in the report). A column
+ * without NULLs is counted with count(*); a single table's row count (public to the gateway's
+ * planner, as the source size) decides whether its sums can be added as exact DOUBLEs.
  */
 import { Rational } from '@privet/core/dp/rational';
 import type { DpPricedPlan } from '@privet/core/dpsql/price';
@@ -19,8 +21,16 @@ interface EngineStats {
   maxRows: Map<string, bigint>;
   /** source → whether its privacy-unit column holds a NULL. */
   nullUnits: Map<string, boolean>;
-  /** `source.column` → [min, max] (null when empty) and whether NaN occurs. */
-  ranges: Map<string, { min: Rational | null; max: Rational | null; nan: boolean }>;
+  /** `source.column` → [min, max] (null when empty), whether NaN occurs, whether NULL does. */
+  ranges: Map<string, ColumnRange>;
+}
+
+/** One column's cached extent. */
+interface ColumnRange {
+  min: Rational | null;
+  max: Rational | null;
+  nan: boolean;
+  nulls: boolean;
 }
 
 const cache = new WeakMap<SourceEngine, EngineStats>();
@@ -64,13 +74,12 @@ function rational(value: unknown): Rational | null {
   }
 }
 
-async function inRange(
+async function columnRange(
   engine: SourceEngine,
   source: string,
   column: string,
   type: string,
-  bounds: [Rational, Rational],
-): Promise<boolean> {
+): Promise<ColumnRange> {
   const s = stats(engine);
   const key = `${source}.${column}`;
   let range = s.ranges.get(key);
@@ -78,17 +87,22 @@ async function inRange(
     const c = quoteIdent(column);
     const nan = type === 'number' ? `count(*) FILTER (WHERE isnan(${c}))` : '0';
     const reader = await engine.connection.runAndReadAll(
-      `SELECT CAST(min(${c}) AS VARCHAR) AS lo, CAST(max(${c}) AS VARCHAR) AS hi, ${nan} AS nan FROM ${quoteIdent(source)}`,
+      `SELECT CAST(min(${c}) AS VARCHAR) AS lo, CAST(max(${c}) AS VARCHAR) AS hi, ${nan} AS nan, count(*) - count(${c}) AS nulls FROM ${quoteIdent(source)}`,
     );
     const row = reader.getRowObjectsJson()[0] ?? {};
     range = {
       min: rational(row['lo']),
       max: rational(row['hi']),
       nan: String(row['nan'] ?? '0') !== '0',
+      nulls: String(row['nulls'] ?? '1') !== '0',
     };
     if ((row['lo'] !== null && !range.min) || (row['hi'] !== null && !range.max)) range.nan = true;
     s.ranges.set(key, range);
   }
+  return range;
+}
+
+function withinBounds(range: ColumnRange, bounds: [Rational, Rational]): boolean {
   if (range.nan) return false;
   return (
     (range.min === null || range.min.gte(bounds[0])) &&
@@ -103,15 +117,18 @@ export async function shortcutFor(
 ): Promise<BoundingShortcut> {
   const logical = plan.logical;
   const columns = new Set<string>();
+  const nullFree = new Set<string>();
   for (const agg of logical.aggregates) {
     const table = agg.column ? logical.tables[agg.column.table] : undefined;
     if (!agg.column || !agg.bounds || !table) continue;
-    if (await inRange(engine, table.source, agg.column.column, agg.column.type, agg.bounds))
-      columns.add(`${table.source}.${agg.column.column}`);
+    const range = await columnRange(engine, table.source, agg.column.column, agg.column.type);
+    const key = `${table.source}.${agg.column.column}`;
+    if (withinBounds(range, agg.bounds)) columns.add(key);
+    if (!range.nulls) nullFree.add(key);
   }
   const table = logical.tables[0];
   if (logical.tables.length !== 1 || !table)
-    return { skipRows: false, skipGroups: false, inRange: columns };
+    return { skipRows: false, skipGroups: false, inRange: columns, nullFree };
   const max = await maxRows(engine, table.source, table.unit);
   const skipRows = max <= BigInt(logical.maxRowsPerUnit);
   const domain = logical.keys.every((k) => k.publicKeys)
@@ -122,5 +139,13 @@ export async function shortcutFor(
     domain <= logical.maxGroupsPerUnit ||
     (skipRows && max <= BigInt(logical.maxGroupsPerUnit));
   const noNullUnits = !(await hasNullUnits(engine, table.source, table.unit));
-  return { skipRows, skipGroups, inRange: columns, noNullUnits };
+  const rows = engine.sources[table.source]?.rows;
+  return {
+    skipRows,
+    skipGroups,
+    inRange: columns,
+    noNullUnits,
+    nullFree,
+    ...(rows !== undefined ? { rowsAtMost: BigInt(rows) } : {}),
+  };
 }
