@@ -64,18 +64,23 @@ describe('Privet SQL controller: Run and spend', () => {
       TS_WORKER,
     );
 
-  it('knows the notebooks whose kernel is Privet SQL, as VS Code selects and unselects it', () => {
+  it('knows the notebooks whose kernel is Privet SQL, and those that left it, as VS Code selects and unselects it', () => {
     const controller = newController();
     const fakeController = fake.notebookControllers.at(-1)!;
     const notebook = new fake.FakeNotebook('selected');
     const other = new fake.FakeNotebook('other');
     try {
       assert.equal(controller.isSelectedFor(notebook as never), false);
+      assert.equal(controller.hasOtherKernel(notebook as never), false, 'none picked yet');
       fakeController.selection.fire({ notebook, selected: true });
       assert.equal(controller.isSelectedFor(notebook as never), true);
       assert.equal(controller.isSelectedFor(other as never), false);
       fakeController.selection.fire({ notebook, selected: false });
       assert.equal(controller.isSelectedFor(notebook as never), false, 'another kernel picked');
+      assert.equal(controller.hasOtherKernel(notebook as never), true);
+      assert.equal(controller.hasOtherKernel(other as never), false);
+      fakeController.selection.fire({ notebook, selected: true });
+      assert.equal(controller.hasOtherKernel(notebook as never), false, 'Privet SQL again');
     } finally {
       controller.dispose();
     }

@@ -7,8 +7,11 @@
  * experiment still a proposal is refused with the fix, and the current experiment stays. "New Python
  * Cell for View" writes a cell loading a view with pandas from a download link that holds no token
  * and works once (fetched here as the kernel would); it opens a notebook of its own, as the active
- * one runs Privet SQL.
+ * one runs Privet SQL. A saved notebook of Privet SQL cells, just opened (no kernel picked yet),
+ * gets the SQL cell below its own, and Privet SQL as its kernel.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
 import { reportPrivetLogOnFailure } from './support/privet-log.js';
@@ -16,6 +19,7 @@ import {
   cell,
   cellLanguage,
   closeAllEditors,
+  openNotebookAlone,
   openWorkbench,
   outputFrame,
   pick,
@@ -139,4 +143,40 @@ test('a view of the Privet tree opens in a Privet SQL cell; a DP view is priced,
     await expect(shownCells(page)).toHaveCount(1, { timeout: 5_000 });
   });
   await closeAllEditors(page);
+});
+
+test('a notebook of Privet SQL cells just opened gets the cell, and Privet SQL as its kernel', async ({
+  page,
+}) => {
+  const file = 'sql-only.ipynb';
+  const path = join(env.workspace, file);
+  const sqlCell = {
+    cell_type: 'code',
+    execution_count: null,
+    metadata: { vscode: { languageId: 'privet-sql' } },
+    outputs: [],
+    source: ['SELECT 1 AS one'],
+  };
+  writeFileSync(
+    path,
+    JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [sqlCell] }),
+  );
+  try {
+    await openWorkbench(page, env.url);
+    await signInAs(page, 'alice', env.tokens.alice!);
+    await openNotebookAlone(page, file);
+    await cell(page, 0).locator('.monaco-editor .view-lines').click();
+    await runCommand(page, 'Privet: New SQL Cell for View');
+    await pick(page, 'patients_masked');
+    await expect(page.locator('.tab.active')).toContainText(file);
+    await expect(cell(page, 1)).toContainText('SELECT COUNT(*) AS n FROM "patients_masked"');
+    // The notebook toolbar's kernel picker names the kernel selected.
+    await expect(page.locator('.kernel-action-view-item:visible')).toContainText('Privet SQL');
+    await runCell(page, 1);
+    await expect(outputFrame(page).locator('table.privet-result').first()).toBeVisible();
+    await shot(page, '93-query-view-sql-notebook');
+  } finally {
+    await closeAllEditors(page);
+    rmSync(path, { force: true });
+  }
 });

@@ -90,6 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const kernel = {
     isSelectedFor: (notebook: vscode.NotebookDocument) => controller.isSelectedFor(notebook),
+    hasOtherKernel: (notebook: vscode.NotebookDocument) => controller.hasOtherKernel(notebook),
     selectFor: (editor: vscode.NotebookEditor) =>
       controller.selectFor(editor, context.extension.id),
   };

@@ -76,6 +76,8 @@ export class PrivetSqlController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** Notebooks (by URI) whose selected kernel is Privet SQL. */
   private readonly selectedNotebooks = new Set<string>();
+  /** Notebooks (by URI) whose kernel was Privet SQL until another one was picked. */
+  private readonly deselectedNotebooks = new Set<string>();
 
   /**
    * Creates the controller for jupyter notebooks; `wasmDir` holds the duckdb-wasm files (the
@@ -103,8 +105,11 @@ export class PrivetSqlController implements vscode.Disposable {
     // as failed, saying so.
     this.controller.interruptHandler = () => this.interrupt();
     this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
-      if (selected) this.selectedNotebooks.add(notebook.uri.toString());
-      else this.selectedNotebooks.delete(notebook.uri.toString());
+      const key = notebook.uri.toString();
+      if (selected) {
+        this.selectedNotebooks.add(key);
+        this.deselectedNotebooks.delete(key);
+      } else if (this.selectedNotebooks.delete(key)) this.deselectedNotebooks.add(key);
     });
     session.onDidChange(() => {
       if (this.runner && !this.runnerIsCurrent(this.runner)) this.runner = undefined;
@@ -119,6 +124,11 @@ export class PrivetSqlController implements vscode.Disposable {
   /** True when Privet SQL is the selected kernel of `notebook`. */
   isSelectedFor(notebook: vscode.NotebookDocument): boolean {
     return this.selectedNotebooks.has(notebook.uri.toString());
+  }
+
+  /** True when another kernel was picked for `notebook` after Privet SQL had been its kernel. */
+  hasOtherKernel(notebook: vscode.NotebookDocument): boolean {
+    return this.deselectedNotebooks.has(notebook.uri.toString());
   }
 
   /** Makes Privet SQL the kernel of the notebook in `editor` (VS Code's own kernel selection). */

@@ -1,9 +1,10 @@
 /**
  * "Privet: New SQL Cell for View" and "Privet: New Python Cell for View" (the tree's inline
  * actions on a view, or the palette with a pick of the current experiment's views). The SQL cell
- * goes below the active cell of the active notebook when Privet SQL is its kernel, else into a new
- * notebook with Privet SQL selected; the Python cell goes into the active notebook unless Privet
- * SQL is its kernel, else into a new notebook whose kernel the user picks. Why: a notebook runs one
+ * goes below the active cell of the active notebook when it is a Privet SQL notebook (its kernel,
+ * or no kernel picked yet and only Privet SQL cells; its kernel is then selected), else into a new
+ * notebook with Privet SQL selected; the Python cell goes into the active notebook unless it is a
+ * Privet SQL notebook, else into a new notebook whose kernel the user picks. Why: a notebook runs one
  * kernel, and a cell of the other language would not run there. Why the commands switch
  * experiment: a cell uses the views of the current experiment, so a view picked under another one
  * is used under that one.
@@ -12,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
-import { PRIVET_SQL_LANGUAGE } from '../shared/sql-languages.js';
+import { PRIVET_SQL_LANGUAGE, SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { pythonLoadCode } from './python-cell.js';
 import { viewCellSource, whyNotLoadable, whyNotQueryable } from './view-cell.js';
 
@@ -29,6 +30,8 @@ export interface PrivetSqlKernel {
   isSelectedFor(notebook: vscode.NotebookDocument): boolean;
   /** Makes Privet SQL the kernel of the notebook shown in `editor`. */
   selectFor(editor: vscode.NotebookEditor): Promise<void>;
+  /** True when another kernel was picked for `notebook` after Privet SQL had been its kernel. */
+  hasOtherKernel(notebook: vscode.NotebookDocument): boolean;
 }
 
 /** Which cell a command writes: a Privet SQL query, or Python loading the rows. */
@@ -107,9 +110,20 @@ export function insertViewCell(
   );
   return placeCell(
     data,
-    (notebook) => kernel.isSelectedFor(notebook),
-    (e) => kernel.selectFor(e),
+    (notebook) => runsPrivetSql(kernel, notebook),
+    (e) => (kernel.isSelectedFor(e.notebook) ? Promise.resolve() : kernel.selectFor(e)),
   );
+}
+
+/**
+ * True when `notebook` is a Privet SQL notebook: Privet SQL is its kernel, or no kernel was picked
+ * for it yet in this window (a notebook just opened) and every code cell is Privet SQL.
+ */
+function runsPrivetSql(kernel: PrivetSqlKernel, notebook: vscode.NotebookDocument): boolean {
+  if (kernel.isSelectedFor(notebook)) return true;
+  if (kernel.hasOtherKernel(notebook)) return false;
+  const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+  return code.length > 0 && code.every((c) => SQL_CELL_LANGUAGES.includes(c.document.languageId));
 }
 
 /**
@@ -127,12 +141,13 @@ export async function insertPythonCell(
     pythonLoadCode(target.view.name, target.experiment, ticket),
     'python',
   );
-  return placeCell(data, (notebook) => !kernel.isSelectedFor(notebook));
+  return placeCell(data, (notebook) => !runsPrivetSql(kernel, notebook));
 }
 
 /**
  * Puts the cell `data` below the active cell of the active notebook when `fits` it, else into a
- * new notebook (then `prepare`d, e.g. its kernel selected); the cursor goes to the cell's end.
+ * new notebook; the notebook is then `prepare`d (e.g. its kernel selected) and the cursor goes to
+ * the cell's end.
  */
 async function placeCell(
   data: vscode.NotebookCellData,
@@ -151,6 +166,7 @@ async function placeCell(
       throw new Error(
         'VS Code did not insert the cell. Fix: make the notebook editable and try again.',
       );
+    await prepare?.(active);
   } else {
     const created = await vscode.workspace.openNotebookDocument(
       'jupyter-notebook',
