@@ -10,7 +10,12 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DisplayOutput, ViewSummary } from '@privet/core';
-import { countSql, DEFAULT_DP_EPSILON } from '@privet/core/client/view-query';
+import {
+  countSql,
+  DEFAULT_DP_EPSILON,
+  hasLoadableRows,
+  isQueryable,
+} from '@privet/core/client/view-query';
 import { startTestGateway, EXPERIMENT, type TestGateway } from '../gateway/http/fixture.js';
 import { GatewayClient } from '../../vscode-ext/src/client/gateway.js';
 import { SqlCellRunner } from '../../vscode-ext/src/notebook/run-sql.js';
@@ -61,6 +66,23 @@ describe('New SQL Cell for View: the cell source', () => {
     assert.equal(whyNotQueryable(dp, active), undefined);
     const masked = { name: 'people_masked', tier: 'masked', published: true } as const;
     assert.equal(whyNotQueryable(masked, { id: 'exp1', state: 'running' }), undefined);
+  });
+
+  it('one rule for both hosts: rows to load are published masked or synthetic; DP is always queryable', () => {
+    const cases = [
+      [{ tier: 'masked', published: true }, true, true],
+      [{ tier: 'synthetic', published: true }, true, true],
+      [{ tier: 'masked', published: false }, false, false],
+      [{ tier: 'synthetic', published: false }, false, false],
+      [{ tier: 'dp', published: false }, false, true],
+      [{ tier: 'dp', published: true }, false, true],
+    ] as const;
+    for (const [view, loadable, queryable] of cases) {
+      assert.equal(hasLoadableRows(view), loadable, JSON.stringify(view));
+      assert.equal(isQueryable(view), queryable, JSON.stringify(view));
+      const why = whyNotQueryable({ name: 'v', ...view }, { id: 'e', state: 'running' });
+      assert.equal(why === undefined, queryable, 'the cell refuses what is not queryable');
+    }
   });
 
   it('refuses the views of an experiment that is not approved or running, saying why', () => {

@@ -2,9 +2,21 @@
  * The first code a notebook host offers for a view, the same in JupyterLab and VS Code: the first
  * rows of a masked or synthetic view for JupyterLab's panel preview, and a count, which a notebook
  * cell and the DP box start with (a DP count is priced by a dry run before anything is spent); and
- * the Python name and summary line of a view loaded into a kernel.
+ * the Python name and summary line of a view loaded into a kernel; and which views have rows to
+ * load or can be queried now.
  */
 import { quoteIdent } from '../mask/sql.js';
+import type { ViewSummary } from '../protocol.js';
+
+/** True when a view has rows a notebook may load: a published masked or synthetic view. */
+export function hasLoadableRows(view: Pick<ViewSummary, 'tier' | 'published'>): boolean {
+  return view.tier !== 'dp' && view.published;
+}
+
+/** True when a view can be queried now: a DP view (never published), or one with rows to load. */
+export function isQueryable(view: Pick<ViewSummary, 'tier' | 'published'>): boolean {
+  return view.tier === 'dp' || hasLoadableRows(view);
+}
 
 /** The ε a DP query starts with where the user names none (JupyterLab's DP box, a VS Code DP cell). */
 export const DEFAULT_DP_EPSILON = '0.5';

@@ -13,7 +13,8 @@ import { ErrorBox, toErrorInfo } from './ErrorBox.js';
 import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
-import { ViewCard, hasRows } from './ViewCard.js';
+import { ViewCard } from './ViewCard.js';
+import { hasLoadableRows } from '@privet/core/client/view-query';
 import { ViewList, useViews } from './ViewList.js';
 import { loadedOr } from './LoadStatus.js';
 import { RestoreProblemBox } from './RestoreProblemBox.js';
@@ -83,7 +84,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     </p>
   );
   React.useEffect(() => {
-    const first = views.find((v) => hasRows(v) && v.name.endsWith('_masked'));
+    const first = views.find((v) => hasLoadableRows(v) && v.name.endsWith('_masked'));
     if (!first || !signedIn || filledFor.current === signedIn) return;
     filledFor.current = signedIn;
     setSql((s) => s || `SELECT * FROM ${first.name} LIMIT 20`);
@@ -219,7 +220,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
         }}
         onStop={sqlRun.stop}
         running={sqlRun.running}
-        schema={schemaOf(views.filter(hasRows))}
+        schema={schemaOf(views.filter(hasLoadableRows))}
         editors={props.editors ?? null}
       />
       <div className="jp-Privet-sqlActions">

@@ -2,6 +2,7 @@ import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
 import type { ViewManifest, ViewSummary } from '@privet/core/protocol';
 import { linkedRowsCaveat } from '@privet/core/policy/linking';
+import { hasLoadableRows } from '@privet/core/client/view-query';
 import { OperatorCode } from './OperatorCode.js';
 import { SyntheticDetails, type FidelityAccess } from './SyntheticDetails.js';
 
@@ -14,11 +15,6 @@ export interface ViewCardProps {
   onUseInNotebook: (view: ViewSummary) => void;
   /** How a synthetic view's fidelity report is reached. */
   fidelity: FidelityAccess;
-}
-
-/** True when a view has rows the browser may load (published masked or synthetic). */
-export function hasRows(view: ViewSummary): boolean {
-  return view.tier !== 'dp' && view.published;
 }
 
 /** First 12 hex digits of a SHA-256, with the full value as a tooltip. */
@@ -129,7 +125,7 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
         </ul>
       ) : null}
       {usable ? null : <div className="jp-Privet-unusable">Unavailable: {props.unusable}</div>}
-      {usable && hasRows(view) ? (
+      {usable && hasLoadableRows(view) ? (
         <div className="jp-Privet-viewActions">
           <Button small onClick={() => props.onPreview(view)}>
             Preview

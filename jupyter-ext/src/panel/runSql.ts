@@ -9,7 +9,7 @@ import type { GatewayClient } from '../client.js';
 import type { QueryResult, SqlEngine } from '../engine.js';
 import { whyUnusable, type Experiment } from '../experiment.js';
 import { nextAsk } from './ask-order.js';
-import { hasRows } from './ViewCard.js';
+import { hasLoadableRows } from '@privet/core/client/view-query';
 
 /** Progress messages shown while a query runs. */
 export type Progress = (status: string) => void;
@@ -63,7 +63,7 @@ export async function runSql(
     // A view re-published since it was loaded is fetched again (its Parquet hash changed).
     const version = viewVersion(view);
     if (engine.hasView(view.name, version)) continue;
-    if (!hasRows(view)) {
+    if (!hasLoadableRows(view)) {
       throw new Error(
         `"${view.name}" is a ${view.tier === 'dp' ? 'dp' : 'unpublished'} view and has no rows in the browser. ` +
           'Fix: query a masked or synthetic view (dp views answer aggregate queries on the gateway).',

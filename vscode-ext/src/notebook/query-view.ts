@@ -11,8 +11,10 @@
  */
 import * as vscode from 'vscode';
 import type { ViewSummary } from '@privet/core/protocol';
+import { hasLoadableRows } from '@privet/core/client/view-query';
 import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
+import { readExperimentViews } from '../client/experiment-views.js';
 import { PRIVET_SQL_LANGUAGE, SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { pythonLoadCode } from './python-cell.js';
 import { viewCellSource, whyNotLoadable, whyNotQueryable } from './view-cell.js';
@@ -58,16 +60,12 @@ export async function pickView(
     );
     return undefined;
   }
-  const [{ experiments }, { views }] = await Promise.all([
-    signedIn.client.listExperiments(),
-    signedIn.client.listViews(),
-  ]);
-  const experiment = experiments.find((e) => e.id === experimentId);
-  const names = new Set(experiment?.views ?? []);
-  const items = views
-    .filter((v) => names.has(v.name) && (kind === 'sql' || (v.tier !== 'dp' && v.published)))
+  const read = await readExperimentViews(signedIn.client);
+  const current = read.find((e) => e.experiment.id === experimentId);
+  const items = (current?.views ?? [])
+    .filter((v) => kind === 'sql' || hasLoadableRows(v))
     .map((view) => ({ label: view.name, description: view.tier, detail: view.description, view }));
-  if (items.length === 0 || !experiment) {
+  if (items.length === 0 || !current) {
     void vscode.window.showWarningMessage(
       `Privet: the experiment ${experimentId} has no published view ${kind === 'sql' ? 'to query' : 'with rows to load'}. Fix: ask a steward to publish the views it requests, or select another experiment.`,
     );
@@ -81,7 +79,7 @@ export async function pickView(
     matchOnDescription: true,
   });
   return picked
-    ? { view: picked.view, experiment: experimentId, experimentState: experiment.state }
+    ? { view: picked.view, experiment: experimentId, experimentState: current.experiment.state }
     : undefined;
 }
 

@@ -7,7 +7,7 @@
  * would show only a placeholder. A DP cell names its ε and says that Run only prices it.
  */
 import type { ViewSummary } from '@privet/core/protocol';
-import { countSql } from '@privet/core/client/view-query';
+import { countSql, isQueryable } from '@privet/core/client/view-query';
 import { allowsDataAccess } from '@privet/core/record/lifecycle';
 import type { LifecycleState } from '@privet/core/record/types';
 import { DEFAULT_EPSILON } from '../sql/dp-options.js';
@@ -48,6 +48,6 @@ export function whyNotQueryable(
 ): string | undefined {
   if (!allowsDataAccess(experiment.state))
     return `the experiment ${experiment.id} is ${experiment.state === 'proposal' ? 'a proposal, not approved yet' : experiment.state}, so its views cannot be queried. Fix: ${experiment.state === 'proposal' ? 'wait until a steward approves it' : 'propose a new experiment'}, or query a view of an approved experiment.`;
-  if (view.tier === 'dp' || view.published) return undefined;
+  if (isQueryable(view)) return undefined;
   return `the view ${view.name} is not published yet, so it has no rows to query. Fix: ask a steward to publish it (Privet: Publish Views), then refresh the Privet view.`;
 }

@@ -9,6 +9,7 @@
  */
 import type { DpDryRunWithBudget, ViewSummary } from '@privet/core/protocol';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
+import { isQueryable } from '@privet/core/client/view-query';
 import { allowsDataAccess } from '@privet/core/record/lifecycle';
 import type { LifecycleState } from '@privet/core/record/types';
 import { GatewayError, type Experiment, type GatewayClient } from '../client/gateway.js';
@@ -53,11 +54,6 @@ const INACTIVE_FIX: Partial<Record<LifecycleState, string>> = {
   dissolved: 'propose a new experiment',
 };
 
-/** Whether a view has rows to query: dp views never need publishing, masked and synthetic do. */
-function hasRows(view: ViewSummary): boolean {
-  return view.tier === 'dp' || view.published;
-}
-
 /** Whether the selected experiment (none selected: any) requested the view. */
 function requestedBy(experiment: Experiment | undefined, view: ViewSummary): boolean {
   return !experiment || experiment.views.includes(view.name);
@@ -95,7 +91,7 @@ export class SqlAnalyzer {
    */
   async completionViews(): Promise<ViewSummary[]> {
     const { views, experiment } = await this.readCatalog();
-    return [...views.values()].filter((v) => hasRows(v) && requestedBy(experiment, v));
+    return [...views.values()].filter((v) => isQueryable(v) && requestedBy(experiment, v));
   }
 
   /** GET /views and the selected experiment, reused for catalogTtlMs; a failed read is not kept. */
@@ -237,7 +233,7 @@ export class SqlAnalyzer {
           message: `view "${view.name}" is not among the views experiment "${e.id}" requested (${e.views.join(', ')}). Fix: use one of those, or propose an experiment that requests "${view.name}"`,
         });
       }
-      if (!hasRows(view)) {
+      if (!isQueryable(view)) {
         problems.push({
           ...at(name),
           severity: 'error',

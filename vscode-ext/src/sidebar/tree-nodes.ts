@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import { GatewayError } from '../client/gateway.js';
 import type { ColumnProvenance, ViewSummary, ViewWarning } from '@privet/core/protocol';
 import type { Experiment } from '../client/gateway.js';
+import { readExperimentViews } from '../client/experiment-views.js';
 import type { SignedIn } from '../session.js';
 import { noUsableExperimentText } from './select-experiment.js';
 
@@ -43,19 +44,13 @@ export async function readTopLevel(signedIn: SignedIn | undefined): Promise<Priv
   // Empty while signed out: VS Code then shows the welcome content with its Sign In button.
   if (!signedIn) return [];
   try {
-    const [{ experiments }, { views }] = await Promise.all([
-      signedIn.client.listExperiments(),
-      signedIn.client.listViews(),
-    ]);
-    if (experiments.length === 0) return [noExperiments()];
-    const byName = new Map(views.map((v) => [v.name, v]));
-    return experiments.map((experiment) => ({
+    const read = await readExperimentViews(signedIn.client);
+    if (read.length === 0) return [noExperiments()];
+    return read.map(({ experiment, views }) => ({
       kind: 'experiment',
       experiment,
       current: experiment.id === signedIn.experiment,
-      views: experiment.views
-        .map((name) => byName.get(name))
-        .filter((v): v is ViewSummary => v !== undefined),
+      views,
       generation: 0,
     }));
   } catch (error) {
