@@ -1,5 +1,5 @@
 /** Dominance (N-k with n=2, k=90% and the p% rule) where per-unit contributions are known. */
-import { columnWords, cut, type CellHit } from './labels.js';
+import { columnWords, cut, perLabel, type CellHit } from './labels.js';
 import { parseNumber, type Table } from './table.js';
 import type { CellContributions, ReviewSettings } from './types.js';
 
@@ -7,6 +7,11 @@ const TOP1 =
   /^(?:top ?1|x1|largest|max|max contribution|largest contribution|top contributor|first|top1 value)$/;
 const TOP2 = /^(?:top ?2|x2|second|second largest|2nd|second contributor|top2 value)$/;
 const TOTAL = /^(?:total|sum|value|cell total|total value|amount)$/;
+/** Which of TOP1 (1), TOTAL (2) and TOP2 (4) a column label's words match, as bits. */
+const contributionRoles = perLabel((label) => {
+  const c = columnWords(label);
+  return (TOP1.test(c) ? 1 : 0) | (TOTAL.test(c) ? 2 : 0) | (TOP2.test(c) ? 4 : 0);
+});
 
 /** Is a cell with these sorted-descending contributions dominated (N-k or p%)? */
 export function dominated(values: readonly number[], s: ReviewSettings): string | undefined {
@@ -26,12 +31,12 @@ export function dominated(values: readonly number[], s: ReviewSettings): string 
 
 /** Dominance over tables showing per-unit contributions (total + largest [+ second]). */
 export function dominance(t: Table, s: ReviewSettings): CellHit[] {
-  const cols = t.columns.map(columnWords);
-  const i1 = cols.findIndex((c) => TOP1.test(c));
+  const roles = t.columns.map(contributionRoles);
+  const i1 = roles.findIndex((r) => (r & 1) !== 0);
   if (i1 < 0) return [];
-  const it = cols.findIndex((c) => TOTAL.test(c));
+  const it = roles.findIndex((r) => (r & 2) !== 0);
   if (it < 0) return [];
-  const i2 = cols.findIndex((c) => TOP2.test(c));
+  const i2 = roles.findIndex((r) => (r & 4) !== 0);
   const hits: CellHit[] = [];
   t.cells.forEach((r, ri) => {
     const total = parseNumber(r[it] ?? '');

@@ -36,6 +36,29 @@ const STATED_TOTAL_AT =
 // Last letters of those keywords (a cheap test before the regex).
 const KEYWORD_END = new Set([110, 78, 108, 76, 101, 115]); // n N l L e s
 
+/** Most labels one `perLabel` cache holds; it starts over when full (bounded on hostile input). */
+const LABEL_CACHE_SIZE = 4096;
+/** Longest label a `perLabel` cache keeps; longer ones are read each time. */
+const LABEL_CACHE_LENGTH = 64;
+
+/**
+ * `read` with its result kept per label. The table rules test the same few labels on every table
+ * (a text can hold thousands of small tables, all headed alike), and each test is a regex or two
+ * on a normalized copy of the label; `read` must be a pure function of the label.
+ */
+export function perLabel<T>(read: (label: string) => T): (label: string) => T {
+  const cache = new Map<string, T>();
+  return (label) => {
+    if (label.length > LABEL_CACHE_LENGTH) return read(label);
+    const known = cache.get(label);
+    if (known !== undefined) return known;
+    const value = read(label);
+    if (cache.size >= LABEL_CACHE_SIZE) cache.clear();
+    cache.set(label, value);
+    return value;
+  };
+}
+
 /** Lower-cased, space-collapsed label. */
 export function norm(label: string): string {
   return normalForm(label) ? label : label.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -56,18 +79,16 @@ export function lastPart(label: string): string {
 }
 
 /** A column label as the dominance and identifier-column rules read it: `norm`ed last part, `_-` as spaces. */
-export function columnWords(label: string): string {
-  return norm(lastPart(label)).replace(/[_-]/g, ' ');
-}
+export const columnWords = perLabel((label) => norm(lastPart(label)).replace(/[_-]/g, ' '));
 
 /** Is this column/row label the name of a count? */
-export function isCountLabel(label: string): boolean {
+export const isCountLabel = perLabel((label) => {
   const l = lastPart(norm(label));
   return (
     COUNT_LABEL.test(l) &&
     !NOT_COUNT.test(l.replace(/[_-]/g, ' ').replace(/\b(?:n|num|count|no)\b/g, ''))
   );
-}
+});
 
 /**
  * A total stated in a table's context or the output text ("n=200", "Total: 200", "of 200"): the
@@ -112,8 +133,11 @@ export function isCountRowLabel(label: string): boolean {
   const first = label.charCodeAt(k);
   // An ASCII first character lower-cases to itself | 32; others (and an empty label) take the regex.
   if (first < 128 && !COUNT_ROW_INITIALS.has(first | 32)) return false;
-  return COUNT_ROW.test(norm(label));
+  return countRowWords(label);
 }
+
+/** `COUNT_ROW.test(norm(label))`, kept per label. */
+const countRowWords = perLabel((label) => COUNT_ROW.test(norm(label)));
 
 /** Aggregates have one row per key; repeated row labels mean row-level data, not counts. */
 export function uniqueKeys(t: Table): boolean {

@@ -98,6 +98,7 @@ function checkTables(
   const check = tableChecker(sink, ctx, text, false);
   // The HTML and markdown tables, checked once: before the first text table, or at the end.
   const checkEarlier = (): void => {
+    if (earlier.length === 0) return;
     for (const t of earlier) check(t);
     earlier.length = 0;
   };

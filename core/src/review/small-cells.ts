@@ -14,12 +14,18 @@ import {
   norm,
   NOT_COUNT,
   PERCENT_LABEL,
+  perLabel,
   statedTotal,
   uniqueKeys,
   type CellHit,
 } from './labels.js';
 import { parseCount, parseNumber, type Table } from './table.js';
 import type { ReviewSettings } from './types.js';
+
+/** The label names a statistic other than a count (`NOT_COUNT` on its normalized words). */
+const statisticLabel = perLabel((label) => NOT_COUNT.test(norm(label).replace(/[_-]/g, ' ')));
+/** The label names a percentage or share. */
+const percentLabel = perLabel((label) => PERCENT_LABEL.test(norm(label)));
 
 /** Data column `c` of `t` holds integers (blank cells aside), at least one; kept in `memo`. */
 function integerColumn(t: Table, c: number, memo: (boolean | undefined)[]): boolean {
@@ -38,8 +44,7 @@ function countColumns(t: Table): number[] {
   if (labelled.length > 0) return labelled;
   const ints: number[] = [];
   for (let c = 0; c < width; c++) {
-    const label = norm(t.columns[c] ?? '');
-    if (integerColumn(t, c, memo) && !NOT_COUNT.test(label.replace(/[_-]/g, ' '))) ints.push(c);
+    if (integerColumn(t, c, memo) && !statisticLabel(t.columns[c] ?? '')) ints.push(c);
   }
   if (ints.length === 0) return [];
   const intSeries =
@@ -100,12 +105,12 @@ export function smallCells(
   });
   // Percentages with a stated total.
   const hasPercent =
-    t.columns.some((l) => PERCENT_LABEL.test(norm(l))) ||
+    t.columns.some(percentLabel) ||
     t.cells.some((r) => r.some((x) => x.charCodeAt(x.length - 1) === 37)); // ends with '%'
   const total = hasPercent ? (statedTotal(t.context) ?? outputTotal()) : undefined;
   if (total !== undefined) {
     t.columns.forEach((label, c) => {
-      const pctCol = PERCENT_LABEL.test(norm(label));
+      const pctCol = percentLabel(label);
       t.cells.forEach((r, ri) => {
         const x = r[c] ?? '';
         const pct = x.endsWith('%');

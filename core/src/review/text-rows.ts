@@ -78,12 +78,23 @@ export function trimmedLine(s: string, a: number, b: number): string {
 }
 
 /**
- * Cuts `s[a..b)` (trimmed, non-empty) into fields as `split(/\s{2,}|\t+/)` does (`wide`: at runs
- * of two or more spaces, or of tabs) or as `split(/\s+/)` does (at every run of spaces); returns
- * [start, end) pairs.
+ * Where `fields` puts its [start, end) pairs: one array reused by every split (a split reads its
+ * fields before the next one starts), so no array is allocated per line.
  */
-function fields(s: string, a: number, b: number, wide: boolean): number[] {
-  const cuts = [a];
+const cuts: number[] = [];
+/** Longest `cuts` kept between splits. */
+const MAX_KEPT_CUTS = 1 << 12;
+
+/**
+ * Cuts `s[a..b)` (trimmed, non-empty) into fields as `split(/\s{2,}|\t+/)` does (`wide`: at runs
+ * of two or more spaces, or of tabs) or as `split(/\s+/)` does (at every run of spaces); leaves
+ * the [start, end) pairs at the start of `cuts` and returns how many numbers they take.
+ */
+function fields(s: string, a: number, b: number, wide: boolean): number {
+  // Written by index: setting the array's length on every split costs more than the split.
+  if (cuts.length > MAX_KEPT_CUTS) cuts.length = 0; // a huge line's array is not kept
+  let length = 0;
+  cuts[length++] = a;
   let k = a;
   while (k < b) {
     if (!isRegexSpace(s.charCodeAt(k))) {
@@ -92,11 +103,14 @@ function fields(s: string, a: number, b: number, wide: boolean): number[] {
     }
     let r = k + 1;
     while (r < b && isRegexSpace(s.charCodeAt(r))) r++;
-    if (!wide || r - k >= 2 || s.charCodeAt(k) === 9) cuts.push(k, r);
+    if (!wide || r - k >= 2 || s.charCodeAt(k) === 9) {
+      cuts[length++] = k;
+      cuts[length++] = r;
+    }
     k = r;
   }
-  cuts.push(b);
-  return cuts;
+  cuts[length++] = b;
+  return length;
 }
 
 /** True if the field `s[a..b)` can only be a label of a row: `/\d\s+\d/` matches or it ends in ':'. */
@@ -118,15 +132,19 @@ function badLabel(s: string, a: number, b: number): boolean {
  */
 export function splitRow(s: string, a: number, b: number): Row | undefined {
   // Fast reject: a table row ends in a number (or a percentage).
-  if (!rowCandidate(s, a, b)) return undefined;
+  return rowCandidate(s, a, b) ? splitCandidate(s, a, b) : undefined;
+}
+
+/** `splitRow` of a line `s[a..b)` already known to pass `rowCandidate`. */
+export function splitCandidate(s: string, a: number, b: number): Row | undefined {
   const [x, y] = trimmed(s, a, b);
-  let cuts = fields(s, x, y, true);
-  if (cuts.length < 4) {
+  let length = fields(s, x, y, true);
+  if (length < 4) {
     // single-space separated, e.g. "F 5"
-    cuts = fields(s, x, y, false);
-    if (cuts.length < 4) return undefined;
+    length = fields(s, x, y, false);
+    if (length < 4) return undefined;
   }
-  const count = cuts.length / 2;
+  const count = length / 2;
   let k = count;
   while (k > 0 && numberSpan(s, cuts[2 * k - 2] ?? 0, cuts[2 * k - 1] ?? 0)) k--;
   if (k === count) return undefined;

@@ -4,13 +4,14 @@
  * number of numeric tokens after non-numeric labels; the line(s) above give column labels and
  * index names, the line below (e.g. `Name: count, dtype: int64`) gives context.
  */
+import { isRegexSpace } from './scan-util.js';
 import { gridToTable, isNumeric, type GridCell, type OnPartial, type Table } from './table.js';
 import {
   headerPossible,
   headerWords,
   lineStarts,
   rowCandidate,
-  splitRow,
+  splitCandidate,
   trimmedLine,
   type Row,
 } from './text-rows.js';
@@ -32,9 +33,19 @@ function linesOf(text: string, onPartial?: OnPartial): string[] {
   return lines;
 }
 
-function words(line: string): string[] {
-  const t = line.trim();
-  return t === '' ? [] : t.split(/\s+/);
+/** The words of a line: `line.trim().split(/\s+/)` (none if blank), cut by hand at the same spaces. */
+export function lineWords(line: string): string[] {
+  const out: string[] = [];
+  const n = line.length;
+  let k = 0;
+  while (k < n) {
+    while (k < n && isRegexSpace(line.charCodeAt(k))) k++;
+    if (k === n) break;
+    const a = k;
+    while (k < n && !isRegexSpace(line.charCodeAt(k))) k++;
+    out.push(line.slice(a, k));
+  }
+  return out;
 }
 
 /** Aligned-text tables in `text`; `onPartial` hears of what the caps left unread. */
@@ -72,24 +83,25 @@ export function forEachTextTable(
       i++;
       continue;
     }
-    const first = splitRow(text, from(i), to(i));
+    const first = splitCandidate(text, from(i), to(i));
     if (first === undefined) {
       i++;
       continue;
     }
     const rows: Row[] = [first];
     let j = i + 1;
-    while (j < count) {
-      const r = splitRow(text, from(j), to(j));
+    // Whether line j is a row candidate is known for the line after i, and kept for the next turn.
+    while (nextCandidate) {
+      const r = splitCandidate(text, from(j), to(j));
       if (r === undefined || r.values.length !== first.values.length) break;
       rows.push(r);
       j++;
+      nextCandidate = candidateAt(j);
     }
     const width = first.values.length;
     if (rows.length >= 2 || headerLike(headerWords(text, from(i - 1), to(i - 1)), width))
       onTable(buildTable(line(i - 1), line(i - 2), line(j), i, rows, mime));
     i = j;
-    nextCandidate = candidateAt(i);
   }
 }
 
@@ -158,7 +170,7 @@ function headerAbove(
   width: number,
   labelWidth: number,
 ): { header: string[]; indexNames: string[] } {
-  const t1 = words(above1);
+  const t1 = lineWords(above1);
   const series =
     width === 1 && /^(?:Name: .*)?dtype: /.test(footer.replace(/^Name: ([^,]*), /, 'Name: $1, '));
   if (series) {
@@ -168,7 +180,7 @@ function headerAbove(
   }
   if (t1.length > 0 && t1.length <= labelWidth) {
     // Only here can the second line above be the header (read only when needed).
-    const t2 = words(above2);
+    const t2 = lineWords(above2);
     if (t2.length >= width && !t2.some(isNumeric)) return { header: t2, indexNames: t1 };
   }
   if (t1.length >= width && !t1.every(isNumeric)) return { header: t1, indexNames: [] };
@@ -220,14 +232,14 @@ export function alignedTables(text: string, mime: string, onPartial?: OnPartial)
   const lines = linesOf(text, onPartial);
   const tables: Table[] = [];
   for (let i = 0; i + 1 < lines.length; i++) {
-    const head = words(lines[i] ?? '');
+    const head = lineWords(lines[i] ?? '');
     if (head.length < 2 || head.some(isNumeric)) continue;
     const grid: GridCell[][] = [
       [{ text: '', header: true }, ...head.map((h) => ({ text: h, header: true }))],
     ];
     let j = i + 1;
     while (j < lines.length) {
-      const row = words(lines[j] ?? '');
+      const row = lineWords(lines[j] ?? '');
       if (row.length !== head.length + 1 || !/^\d+$/.test(row[0] ?? '')) break;
       grid.push(row.map((x, c) => ({ text: x, header: c === 0 })));
       j++;
