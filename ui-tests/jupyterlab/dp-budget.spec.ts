@@ -253,4 +253,41 @@ test.describe('Privet DP queries and budget', () => {
     await expect(dp.locator('.jp-Privet-released')).toHaveCount(0);
     await page.unroute('**/api/v1/dp/query');
   });
+
+  test('a DP view’s “DP query” puts its count in the DP box, focused, ready to dry run', async ({
+    page,
+  }) => {
+    const panel = await openPanelAsAlice(page);
+    const dp = panel.locator('.jp-Privet-dp');
+    const sql = dp.getByLabel('DP SQL query');
+    const before = await spentText();
+    // A query typed and priced first: the button replaces both the text and its dry run.
+    await sql.fill(SQL);
+    await sql.press('Control+Enter');
+    const dry = panel.locator('.jp-Privet-dryRun');
+    await expect(dry.locator('tr[data-column="mean_income"]')).toBeVisible();
+    const card = panel.locator('[data-view="patients_dp"]');
+    await expect(card.getByRole('button', { name: 'Preview' })).toHaveCount(0);
+    await card.getByRole('button', { name: 'DP query' }).click();
+    await expect(sql).toHaveText('SELECT COUNT(*) AS n FROM "patients_dp"');
+    await expect(dry).toHaveCount(0);
+    await expect(dp.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
+    // The cursor goes into the box. (JupyterLab focuses its launcher once, late in start-up: a
+    // click in that moment loses the focus to it, so the click is repeated until it holds.)
+    await expect(async () => {
+      if (!(await sql.evaluate((e) => e === document.activeElement)))
+        await card.getByRole('button', { name: 'DP query' }).click();
+      await expect(sql).toBeFocused({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    // The cursor is in the box: Ctrl+Enter dry-runs the count at once (free).
+    await page.keyboard.press('Control+Enter');
+    await expect(dry.locator('tr[data-column="n"]')).toContainText('±');
+    await expect(dry.locator('.jp-Privet-dryRunCost')).toContainText('ε = 0.5');
+    await page.screenshot({ path: `${SHOTS}/dp-view-query.png` });
+    // A DP view the experiment did not request has no button.
+    await expect(
+      panel.locator('[data-view="visits_dp"]').getByRole('button', { name: 'DP query' }),
+    ).toHaveCount(0);
+    expect(await spentText()).toBe(before);
+  });
 });

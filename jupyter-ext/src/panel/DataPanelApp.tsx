@@ -5,8 +5,8 @@ import type { DpRelease, ViewSummary } from '@privet/core/protocol';
 import { whyUnusable, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SqlEngine } from '../engine.js';
 import type { PrivetSession, SignedIn } from '../session.js';
-import { previewSql } from '@privet/core/client/view-query';
-import { DpQueryBox } from './DpQueryBox.js';
+import { countSql, hasLoadableRows, previewSql } from '@privet/core/client/view-query';
+import { DpQueryBox, type DpQueryAsk } from './DpQueryBox.js';
 import { SqlEditor, type SqlSchema } from './SqlEditor.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
 import { ErrorBox, toErrorInfo } from './ErrorBox.js';
@@ -14,7 +14,6 @@ import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
 import { ViewCard } from './ViewCard.js';
-import { hasLoadableRows } from '@privet/core/client/view-query';
 import { ViewList, useViews } from './ViewList.js';
 import { loadedOr } from './LoadStatus.js';
 import { RestoreProblemBox } from './RestoreProblemBox.js';
@@ -67,6 +66,8 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const experiments = useExperiments(signedIn, props.context, props.tick);
   const experiment = experiments.selected;
   const [sql, setSql] = React.useState('');
+  /** The last DP view card's "DP query", for the experiment it was asked under. */
+  const [dpAsk, setDpAsk] = React.useState<(DpQueryAsk & { experiment: string }) | null>(null);
   // Another user, gateway or experiment (or a sign-out) clears the result; late ones are dropped.
   const sqlRun = useSqlRun([signedIn, experiment?.id ?? null]);
   const [viewsVersion, setViewsVersion] = React.useState(0);
@@ -125,6 +126,14 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     setSql(text);
     run(text);
   };
+  const askDp = (view: ViewSummary): void => {
+    if (!experiment) return;
+    setDpAsk((last) => ({
+      sql: countSql(view.name),
+      seq: (last?.seq ?? 0) + 1,
+      experiment: experiment.id,
+    }));
+  };
   const use = (view: ViewSummary): void => {
     sqlRun.showError(null);
     if (!experiment) return;
@@ -175,6 +184,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
             unusable={whyUnusable(experiment, v.name)}
             onPreview={preview}
             onUseInNotebook={use}
+            onDpQuery={askDp}
             fidelity={fidelity}
           />
         )}
@@ -198,6 +208,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
             ]}
             schema={schemaOf(views.filter((v) => dpViews.includes(v.name)))}
             editors={props.editors ?? null}
+            ask={dpAsk?.experiment === experiment.id ? dpAsk : null}
             onRelease={async (release) => {
               props.context.notifySpent(experiment.id);
               await props.onRelease(release);

@@ -34,6 +34,15 @@ export interface DpQueryBoxProps {
   schema?: SqlSchema;
   /** JupyterLab's editor services (absent: a plain textarea). */
   editors?: IEditorServices | null;
+  /** SQL a view card asked the box to hold (a new `seq` each time): it replaces the box's text. */
+  ask?: DpQueryAsk | null;
+}
+
+/** SQL put into the DP box from elsewhere in the panel (a DP view's "DP query" button). */
+export interface DpQueryAsk {
+  sql: string;
+  /** Grows with every ask, so asking for the same SQL again refills and refocuses the box. */
+  seq: number;
 }
 
 /** What Run does now, or why it is disabled: shown under the buttons and Run's description. */
@@ -70,6 +79,25 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   // A request out for a former sign-in (client) or a closed panel is stopped.
   React.useEffect(() => stop, [client, stop]);
 
+  /** The SQL and ε in the box now, for answers that come back after they changed. */
+  const inBox = React.useRef({ sql, epsilon });
+  inBox.current = { sql, epsilon };
+  const boxRef = React.useRef<HTMLDivElement>(null);
+  const ask = props.ask ?? null;
+  // A view card's ask replaces the text (and the dry run of the old text); the box scrolls into
+  // view with the cursor in its editor, so the user can edit it or dry run it at once.
+  React.useEffect(() => {
+    if (!ask) return;
+    setSql(ask.sql);
+    setDryRun(null);
+    setPriced(null);
+    setError(null);
+    setReleased(null);
+    const box = boxRef.current;
+    box?.scrollIntoView?.({ block: 'nearest' });
+    box?.querySelector?.<HTMLElement>('.cm-content, textarea')?.focus();
+  }, [ask?.seq]); // one refill per ask, not per render
+
   const affordable = dryRun !== null && dryRun.budget.every((b) => b.affordable);
   const canRun = busy === '' && priced !== null && affordable;
   const hintId = `${React.useId()}-run-hint`;
@@ -93,6 +121,9 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
       };
       const result = await client.dpQuery(body, { signal: controller.signal });
       if (result.dryRun) {
+        // A price of text no longer in the box (edited, or replaced by a view card's ask) is
+        // dropped: Run would otherwise spend a query the box no longer shows.
+        if (inBox.current.sql !== query.sql || inBox.current.epsilon !== query.epsilon) return;
         setDryRun(result as DpDryRunWithBudget);
         setPriced(query);
       } else {
@@ -119,7 +150,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   };
 
   return (
-    <div className="jp-Privet-dp">
+    <div className="jp-Privet-dp" ref={boxRef}>
       {/* Ctrl/Cmd/Shift+Enter dry-runs (free): spending is only ever the Run button. */}
       <SqlEditor
         className="jp-Privet-sql jp-Privet-dpSql"

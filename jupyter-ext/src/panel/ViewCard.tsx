@@ -13,6 +13,8 @@ export interface ViewCardProps {
   unusable: string | null;
   onPreview: (view: ViewSummary) => void;
   onUseInNotebook: (view: ViewSummary) => void;
+  /** A DP view's "DP query": its count goes into the DP query box (absent: no button). */
+  onDpQuery?: (view: ViewSummary) => void;
   /** How a synthetic view's fidelity report is reached. */
   fidelity: FidelityAccess;
 }
@@ -125,6 +127,17 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
         </ul>
       ) : null}
       {usable ? null : <div className="jp-Privet-unusable">Unavailable: {props.unusable}</div>}
+      {usable && view.tier === 'dp' && props.onDpQuery ? (
+        <div className="jp-Privet-viewActions">
+          <Button
+            small
+            title="Put a count of this view in the DP query box: a dry run prices it, nothing is spent"
+            onClick={() => props.onDpQuery?.(view)}
+          >
+            DP query
+          </Button>
+        </div>
+      ) : null}
       {usable && hasLoadableRows(view) ? (
         <div className="jp-Privet-viewActions">
           <Button small onClick={() => props.onPreview(view)}>
