@@ -2,7 +2,8 @@
  * A steward editing a policy file in VS Code sees the policy checker's findings as they type: an
  * error is underlined on the offending value and listed in the Problems panel with its fix;
  * fixing the value clears it, and the notes of the now valid policy are listed as information. A
- * policy under another name is checked once the `privet.policyFiles` setting names its glob.
+ * policy under another name is checked once the `privet.policyFiles` setting names its glob, at
+ * start or as soon as the setting changes (and no longer once the glob is taken out).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -98,6 +99,49 @@ test('a policy under another name is checked once privet.policyFiles names its g
   } finally {
     if (before !== undefined) writeFileSync(settings, before);
     else rmSync(madeDir ? dirname(settings) : settings, { recursive: true });
+  }
+  await closeAllEditors(page);
+});
+
+test('a change of privet.policyFiles applies at once: the file is checked, then no longer', async ({
+  page,
+}) => {
+  writeFileSync(join(env.workspace, OTHER), demo.replace(LIMIT, "max_query_epsilon: '5' }"));
+  const before = readFileSync(env.userSettings, 'utf8');
+  /** Types `settings` over the user settings in VS Code's own JSON editor and saves them. */
+  const editUserSettings = async (settings: string): Promise<void> => {
+    await runCommand(page, 'Preferences: Open User Settings (JSON)');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await expect(page.locator('.tab.active')).toContainText('settings.json');
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(settings); // as pasted: no auto-closed brackets
+    await page.keyboard.press('Control+S');
+    await expect(page.locator('.tab.active.dirty')).toHaveCount(0);
+  };
+  try {
+    await openWorkbench(page, env.url);
+    await closeAllEditors(page);
+    await page.keyboard.press('Control+P');
+    await quickInput(page).locator('input').fill(OTHER);
+    await pick(page, OTHER);
+    await runCommand(page, 'View: Focus Problems');
+    const finding = page
+      .locator('.markers-panel')
+      .getByText(/max_query_epsilon 5 is above the budget's epsilon 3/);
+    await expect(finding).toHaveCount(0, { timeout: 5_000 });
+    // The setting changes while the window stays open (no reload): the file is checked at once.
+    const withGlob = {
+      ...(JSON.parse(before) as object),
+      'privet.policyFiles': ['**/clinic-*.yaml'],
+    };
+    await editUserSettings(JSON.stringify(withGlob, null, 2));
+    await expect(finding).toBeVisible({ timeout: 30_000 });
+    // The glob taken out again: its findings go.
+    await editUserSettings(before);
+    await expect(finding).toHaveCount(0, { timeout: 30_000 });
+  } finally {
+    writeFileSync(env.userSettings, before);
   }
   await closeAllEditors(page);
 });
