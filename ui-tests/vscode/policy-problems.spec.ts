@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { vscodeTestEnv } from './support/env.js';
 import { reportPrivetLogOnFailure } from './support/privet-log.js';
 import {
@@ -28,6 +28,16 @@ reportPrivetLogOnFailure(env);
 
 const OTHER = 'clinic-rules.yaml';
 
+/** Opens the workbench with only `file` (from the workspace) open, and the Problems panel. */
+async function openWithProblems(page: Page, file: string): Promise<void> {
+  await openWorkbench(page, env.url);
+  await closeAllEditors(page);
+  await page.keyboard.press('Control+P');
+  await quickInput(page).locator('input').fill(file);
+  await pick(page, file);
+  await runCommand(page, 'View: Focus Problems');
+}
+
 test.afterAll(() => {
   rmSync(join(env.workspace, FILE), { force: true });
   rmSync(join(env.workspace, OTHER), { force: true });
@@ -38,12 +48,7 @@ test('a policy file shows the checker’s errors with their fix, and its notes, 
 }) => {
   expect(demo.split(LIMIT).length, 'the demo policy sets one per-query limit').toBe(2);
   writeFileSync(join(env.workspace, FILE), demo.replace(LIMIT, "max_query_epsilon: '5' }"));
-  await openWorkbench(page, env.url);
-  await closeAllEditors(page);
-  await page.keyboard.press('Control+P');
-  await quickInput(page).locator('input').fill(FILE);
-  await pick(page, FILE);
-  await runCommand(page, 'View: Focus Problems');
+  await openWithProblems(page, FILE);
   const problems = page.locator('.markers-panel');
   const error = problems.getByText(
     /max_query_epsilon 5 is above the budget's epsilon 3, so it would never limit a query\. Fix: lower it to at most 3/,
@@ -69,12 +74,7 @@ test('a policy under another name is checked once privet.policyFiles names its g
 }) => {
   writeFileSync(join(env.workspace, OTHER), demo.replace(LIMIT, "max_query_epsilon: '5' }"));
   const open = async (): Promise<Locator> => {
-    await openWorkbench(page, env.url);
-    await closeAllEditors(page);
-    await page.keyboard.press('Control+P');
-    await quickInput(page).locator('input').fill(OTHER);
-    await pick(page, OTHER);
-    await runCommand(page, 'View: Focus Problems');
+    await openWithProblems(page, OTHER);
     return page
       .locator('.markers-panel')
       .getByText(/max_query_epsilon 5 is above the budget's epsilon 3/);
@@ -120,12 +120,7 @@ test('a change of privet.policyFiles applies at once: the file is checked, then 
     await expect(page.locator('.tab.active.dirty')).toHaveCount(0);
   };
   try {
-    await openWorkbench(page, env.url);
-    await closeAllEditors(page);
-    await page.keyboard.press('Control+P');
-    await quickInput(page).locator('input').fill(OTHER);
-    await pick(page, OTHER);
-    await runCommand(page, 'View: Focus Problems');
+    await openWithProblems(page, OTHER);
     const finding = page
       .locator('.markers-panel')
       .getByText(/max_query_epsilon 5 is above the budget's epsilon 3/);
