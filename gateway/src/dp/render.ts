@@ -50,6 +50,8 @@ interface Slot {
   sumSq: boolean;
   /** The encoded values are integral DOUBLEs whose sum is exact (see `doubleSumIsExact`). */
   double: boolean;
+  /** The column holds no NULL (engine stats), so its values are counted with count(*). */
+  nullFree: boolean;
 }
 
 /** 2^53: every integer of smaller magnitude is a DOUBLE, so sums that stay below it are exact. */
@@ -64,17 +66,23 @@ export function doubleSumIsExact(lo: bigint, hi: bigint, rows: bigint): boolean 
   return largest * rows < DOUBLE_EXACT;
 }
 
+/** An aggregate's column as the engine stats name it: `source.column`. */
+function sourceColumn(priced: DpPricedPlan, column: { table: number; column: string }): string {
+  return `${priced.logical.tables[column.table]?.source ?? ''}.${column.column}`;
+}
+
 /**
- * Groups the plan's aggregates into shared value slots; returns slot index per aggregate. A slot
- * only counted and summed, of a query reading at most `rowsAtMost` rows, is encoded as integral
- * DOUBLEs when their sum is provably exact (the BIGINT cast's overflow checks cost ~10% of a scan).
+ * Groups the plan's aggregates into shared value slots; returns slot index per aggregate. With the
+ * engine's `stats`: a slot only counted and summed, of a query reading at most `rowsAtMost` rows,
+ * is encoded as integral DOUBLEs when their sum is provably exact (the BIGINT cast's overflow
+ * checks cost ~10% of a scan), and a column without NULLs is counted as rows.
  */
 export function valueSlots(
   priced: DpPricedPlan,
-  inRange: ReadonlySet<string> = new Set(),
-  rowsAtMost?: bigint,
+  stats: Pick<BoundingShortcut, 'inRange' | 'nullFree' | 'rowsAtMost'> = {},
 ): { slots: Slot[]; slotOf: (number | undefined)[] } {
-  const found: (Omit<Slot, 'expr' | 'double'> & { first: number; bins: boolean })[] = [];
+  const { inRange = new Set<string>(), rowsAtMost } = stats;
+  const found: { first: number; sum: boolean; sumSq: boolean; bins: boolean }[] = [];
   const index = new Map<string, number>();
   const slotOf = priced.logical.aggregates.map((agg, i) => {
     const enc = priced.encodings[i];
@@ -102,7 +110,8 @@ export function valueSlots(
     const agg = priced.logical.aggregates[first];
     const enc = priced.encodings[first];
     if (!agg?.column || !enc) throw new Error('slot without a column');
-    if (!agg.bounds) return { expr: col(agg.column), sum, sumSq, double: false };
+    const nullFree = !!stats.nullFree?.has(sourceColumn(priced, agg.column));
+    if (!agg.bounds) return { expr: col(agg.column), sum, sumSq, double: false, nullFree };
     const double =
       sum &&
       !sumSq &&
@@ -110,7 +119,7 @@ export function valueSlots(
       enc.fixedPoint !== 1n &&
       rowsAtMost !== undefined &&
       doubleSumIsExact(enc.lo, enc.hi, rowsAtMost);
-    return { expr: encodedValue(priced, first, inRange, double), sum, sumSq, double };
+    return { expr: encodedValue(priced, first, inRange, double), sum, sumSq, double, nullFree };
   });
   return { slots, slotOf };
 }
@@ -129,8 +138,7 @@ function encodedValue(
   const agg = priced.logical.aggregates[i];
   const enc = priced.encodings[i];
   if (!agg?.column || !agg.bounds || !enc) throw new Error('aggregate without bounds');
-  const source = priced.logical.tables[agg.column.table]?.source ?? '';
-  const skipClamp = inRange.has(`${source}.${agg.column.column}`);
+  const skipClamp = inRange.has(sourceColumn(priced, agg.column));
   const x = skipClamp
     ? col(agg.column)
     : clampValue(col(agg.column), num(agg.bounds[0]), num(agg.bounds[1]));
@@ -190,7 +198,7 @@ export function renderAggregateSql(
     ),
   ].join(' ');
   const keys = plan.keys.map((_, i) => `k${i}`);
-  const { slots, slotOf } = valueSlots(priced, shortcut.inRange, shortcut.rowsAtMost);
+  const { slots, slotOf } = valueSlots(priced, shortcut);
   const select = [
     `t0.${quoteIdent(first.unit)} AS u`,
     ...keys.map((k, i) => `${keyExpr(priced, i)} AS ${k}`),
@@ -248,14 +256,9 @@ export function renderAggregateSql(
     current = 'bounded';
   }
   const measures = ['count(*) AS c'];
-  const nullFree = slots.map((_, i) => {
-    const agg = plan.aggregates[slotOf.indexOf(i)];
-    const source = agg?.column ? plan.tables[agg.column.table]?.source : undefined;
-    return agg?.column !== undefined && !!shortcut.nullFree?.has(`${source}.${agg.column.column}`);
-  });
   slots.forEach((s, i) => {
     // DuckDB computes a repeated count(*) once, so a NULL-free slot's count costs nothing.
-    measures.push(`count(${nullFree[i] ? '*' : `v${i}`}) AS n${i}`);
+    measures.push(`count(${s.nullFree ? '*' : `v${i}`}) AS n${i}`);
     if (s.sum)
       measures.push(s.double ? `CAST(sum(v${i}) AS BIGINT) AS s${i}` : `sum(v${i}) AS s${i}`);
     if (s.sumSq) measures.push(`sum(CAST(v${i} AS HUGEINT) * v${i}) AS q${i}`);
