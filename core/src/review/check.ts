@@ -3,6 +3,7 @@
  * and folds the findings into a verdict (block > flag > pass; `info` findings never hold an
  * output). Rule severities can be overridden or switched off per rule in the settings.
  */
+import { forgetLabels } from './labels.js';
 import { checkMetadata, checkMisshapenText, checkPart, checkText } from './parts.js';
 import { FindingSink, isMultilineString, joinText, PREVIEW_LIMIT } from './sink.js';
 import { contributionHits } from './table-rules.js';
@@ -39,8 +40,17 @@ export function holdingRules(findings: readonly Pick<Finding, 'rule' | 'severity
   return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
 }
 
-/** Checks one nbformat output against every rule. */
+/** Checks one nbformat output against every rule; nothing read from it stays cached after. */
 export function checkOutput(output: NotebookOutput, context: ReviewContext = {}): ReviewResult {
+  try {
+    return checkOnce(output, context);
+  } finally {
+    forgetLabels();
+  }
+}
+
+/** `checkOutput`'s work, with the label caches filling as it reads. */
+function checkOnce(output: NotebookOutput, context: ReviewContext): ReviewResult {
   const sink = new FindingSink(resolveSettings(context.policy));
   const o = output as unknown as Record<string, unknown>;
   switch (o.output_type) {

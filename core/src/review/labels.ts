@@ -41,13 +41,27 @@ const LABEL_CACHE_SIZE = 4096;
 /** Longest label a `perLabel` cache keeps; longer ones are read each time. */
 const LABEL_CACHE_LENGTH = 64;
 
+/** Every `perLabel` cache, so that `forgetLabels` can empty them all. */
+const labelCaches: Map<string, unknown>[] = [];
+
 /**
- * `read` with its result kept per label. The table rules test the same few labels on every table
- * (a text can hold thousands of small tables, all headed alike), and each test is a regex or two
- * on a normalized copy of the label; `read` must be a pure function of the label.
+ * Empties every `perLabel` cache. `checkOutput` calls it when it ends: a row label can be a data
+ * value, and nothing read from one output is to stay in the memory of the process that checked
+ * it (a browser tab, or the gateway checking many users' outputs).
+ */
+export function forgetLabels(): void {
+  for (const cache of labelCaches) cache.clear();
+}
+
+/**
+ * `read` with its result kept per label until the check ends (`forgetLabels`). The table rules
+ * test the same few labels on every table (a text can hold thousands of small tables, all headed
+ * alike), and each test is a regex or two on a normalized copy of the label; `read` must be a pure
+ * function of the label.
  */
 export function perLabel<T>(read: (label: string) => T): (label: string) => T {
   const cache = new Map<string, T>();
+  labelCaches.push(cache);
   return (label) => {
     if (label.length > LABEL_CACHE_LENGTH) return read(label);
     const known = cache.get(label);

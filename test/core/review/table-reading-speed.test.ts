@@ -26,6 +26,7 @@ import {
   type Row,
 } from '@privet/core/review/text-rows';
 import { lineWords, textTables } from '@privet/core/review/text-table';
+import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { prng, randomText } from './random-text.js';
 
 const LABEL_PIECES = [
@@ -83,6 +84,38 @@ describe('label caches give what the label tests give', () => {
     cached(long);
     cached(long);
     assert.equal(reads, before + 2, 'long labels are read each time');
+  });
+
+  test('a check keeps no label after it ends: every cache is emptied, even when the check fails', () => {
+    let reads = 0;
+    const cached = perLabel((label: string) => {
+      reads++;
+      return label.length;
+    });
+    cached('Jane Roe');
+    cached('Jane Roe');
+    assert.equal(reads, 1, 'kept while no check has ended');
+    // A table whose row labels are names: the rules read (and cache) them during the check.
+    const table = 'name        n\nJane Roe    2\nJohn Doe    3\n';
+    checkOutput({ output_type: 'stream', name: 'stdout', text: table });
+    cached('Jane Roe');
+    assert.equal(reads, 2, 'read again after checkOutput ended');
+    cached('Jane Roe');
+    assert.equal(reads, 2);
+    // A bundle whose reading throws (a getter on a MIME part) still ends with the caches empty.
+    const hostile = {
+      output_type: 'display_data',
+      metadata: {},
+      data: {
+        'text/plain': table,
+        get 'text/html'(): string {
+          throw new Error('unreadable part');
+        },
+      },
+    } as unknown as NotebookOutput;
+    assert.throws(() => checkOutput(hostile), /unreadable part/);
+    cached('Jane Roe');
+    assert.equal(reads, 3, 'read again after a check that threw');
   });
 
   test('the cached label tests equal the regexes on the normalized label', () => {
