@@ -19,6 +19,21 @@ describe('redactRequestUrl', () => {
     assert.equal(redactRequestUrl('/api/v1/tickets/a?t=1#f'), '/api/v1/tickets/[ticket]?t=1#f');
     assert.equal(redactRequestUrl('/api/v1/views/people/tickets'), '/api/v1/views/people/tickets');
   });
+
+  it('finds a ticket spelt with %XX escapes, or outside a ticket path', () => {
+    // The router decodes the path before it matches: both reach the ticket route.
+    assert.equal(
+      redactRequestUrl('/api/v1/%74ickets/pvt_tkt_abc/parquet'),
+      '/api/v1/tickets/[ticket]/parquet',
+    );
+    assert.equal(
+      redactRequestUrl('/api/v1/tickets%2Fpvt%5Ftkt%5Fabc-1/parquet'),
+      '/api/v1/tickets/[ticket]/parquet',
+    );
+    assert.equal(redactRequestUrl('/api/v1/views?t=pvt_tkt_abc-_9'), '/api/v1/views?t=[ticket]');
+    // An escape that is not UTF-8 stays as it is (and the rest is still redacted).
+    assert.equal(redactRequestUrl('/api/v1/%ff/tickets/pvt_tkt_a'), '/api/v1/%ff/tickets/[ticket]');
+  });
 });
 
 describe('gateway request log', () => {
@@ -43,6 +58,8 @@ describe('gateway request log', () => {
     assert.equal((await t.call('GET', `/api/v1${path}`)).status, 200);
     assert.equal((await t.call('GET', `/api/v1${path}`)).status, 410);
     assert.equal((await t.call('GET', `/api/v1/tickets/${ticket}`)).status, 404);
+    // The same route reached through an escaped path: the router decodes it, the log redacts it.
+    assert.equal((await t.call('GET', `/api/v1/%74ickets/${ticket}/parquet`)).status, 410);
 
     // Each request is an 'incoming' line (its URL) and a 'completed' line (its status), joined by
     // reqId; a streamed response may complete after the next request came in.
@@ -55,6 +72,7 @@ describe('gateway request log', () => {
       '/api/v1/tickets/[ticket]/parquet 200',
       '/api/v1/tickets/[ticket]/parquet 410',
       '/api/v1/tickets/[ticket] 404',
+      '/api/v1/tickets/[ticket]/parquet 410',
     ]);
     const all = lines.join('\n');
     assert.ok(!all.includes(ticket), 'the ticket is not in the log');
