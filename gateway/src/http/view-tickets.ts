@@ -14,6 +14,8 @@ import { hashToken } from './tokens.js';
 export const TICKET_TTL_MS = 5 * 60_000;
 /** Most tickets outstanding at once (each is a few hundred bytes; expired ones are dropped first). */
 export const MAX_OUTSTANDING_TICKETS = 10_000;
+/** Most tickets one user may have outstanding, so that no one user can use up the gateway's. */
+export const MAX_TICKETS_PER_USER = 100;
 /** Prefix of every ticket, so a leaked one is recognisable for what it is. */
 const TICKET_PREFIX = 'pvt_tkt_';
 /** What a ticket looks like in a path (anything else is not looked up). */
@@ -49,6 +51,14 @@ export class ViewTickets {
         'rate_limited',
         `${MAX_OUTSTANDING_TICKETS} download links are outstanding on this gateway`,
         `use the links already made, or wait up to ${TICKET_TTL_MS / 60_000} minutes for them to expire`,
+      );
+    let mine = 0;
+    for (const held of this.grants.values()) if (held.user === grant.user) mine++;
+    if (mine >= MAX_TICKETS_PER_USER)
+      throw new HttpError(
+        'rate_limited',
+        `you have ${MAX_TICKETS_PER_USER} download links outstanding, the most one user may have`,
+        `use the links already made (each loads its view once), or wait up to ${TICKET_TTL_MS / 60_000} minutes for them to expire`,
       );
     const ticket = TICKET_PREFIX + randomBytes(32).toString('base64url');
     const expiresAt = this.now() + this.ttlMs;

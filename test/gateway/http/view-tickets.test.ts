@@ -12,6 +12,7 @@ import { HttpError } from '../../../gateway/src/http/errors.js';
 import { revokeTokens } from '../../../gateway/src/http/tokens.js';
 import {
   MAX_OUTSTANDING_TICKETS,
+  MAX_TICKETS_PER_USER,
   TICKET_PATTERN,
   TICKET_TTL_MS,
   ViewTickets,
@@ -73,11 +74,32 @@ describe('ViewTickets', () => {
 
   it('refuses a new ticket while the most allowed are outstanding', () => {
     const tickets = new ViewTickets();
-    for (let i = 0; i < MAX_OUTSTANDING_TICKETS; i++) tickets.issue(GRANT);
+    const users = MAX_OUTSTANDING_TICKETS / MAX_TICKETS_PER_USER;
+    for (let i = 0; i < MAX_OUTSTANDING_TICKETS; i++)
+      tickets.issue({ ...GRANT, user: `user${i % users}` });
+    assert.equal(
+      codeOf(() => tickets.issue({ ...GRANT, user: 'someone-new' })),
+      '429 rate_limited',
+    );
+  });
+
+  it('lets one user hold only so many: the others still get theirs', () => {
+    let now = 1_000_000;
+    const tickets = new ViewTickets(() => now, 60_000);
+    for (let i = 0; i < MAX_TICKETS_PER_USER; i++) tickets.issue(GRANT);
     assert.equal(
       codeOf(() => tickets.issue(GRANT)),
       '429 rate_limited',
+      'ana has the most one user may have',
     );
+    assert.match(tickets.issue({ ...GRANT, user: 'bob' }).ticket, TICKET_PATTERN);
+    // A used ticket no longer counts, nor do expired ones.
+    const used = tickets.issue({ ...GRANT, user: 'cy' }).ticket;
+    for (let i = 1; i < MAX_TICKETS_PER_USER; i++) tickets.issue({ ...GRANT, user: 'cy' });
+    tickets.redeem(used);
+    assert.match(tickets.issue({ ...GRANT, user: 'cy' }).ticket, TICKET_PATTERN);
+    now += 60_000;
+    assert.match(tickets.issue(GRANT).ticket, TICKET_PATTERN);
   });
 });
 
