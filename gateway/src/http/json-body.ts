@@ -5,6 +5,7 @@
 import sjson from 'secure-json-parse';
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
+import { nestsDeeperThan, tooDeep } from './json-depth.js';
 
 /** The raw bytes of a request whose route receives its body unparsed (server.ts). */
 export function rawJsonBody(request: FastifyRequest): Uint8Array {
@@ -18,8 +19,12 @@ export function rawJsonBody(request: FastifyRequest): Uint8Array {
   return body;
 }
 
-/** Parses a JSON request body (bytes, UTF-8); malformed JSON is a 400 that repeats none of it. */
+/**
+ * Parses a JSON request body (bytes, UTF-8); malformed JSON, or JSON nested deeper than
+ * MAX_JSON_DEPTH, is a 400 that repeats none of it.
+ */
 export function parseJsonBody(bytes: Uint8Array): unknown {
+  if (nestsDeeperThan(bytes)) throw tooDeep();
   try {
     return sjson.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), null, {
       protoAction: 'error',

@@ -20,6 +20,7 @@ import { loadPolicyFile, type LoadedPolicy } from '../policy-file.js';
 import { publishViews } from '../publish/index.js';
 import { authenticate, requireRole, TokenFile, type Actor } from './auth.js';
 import { fastifyClientError, HttpError } from './errors.js';
+import { nestsDeeperThan, tooDeep } from './json-depth.js';
 import type { IssuedTokens } from './tokens.js';
 import { issueTokensRecorded } from './token-audit.js';
 import { recoverPublishStateAtStart } from '../publish/recover.js';
@@ -105,6 +106,9 @@ export async function buildApp(
     logger: requestLogger(options.log ?? false, options.logDestination),
     bodyLimit: 1 << 20,
     routerOptions: { maxParamLength: 200 },
+    // No automatic HEAD routes: Fastify would run each GET handler for them, with its effects
+    // (a single-use ticket used up, an audited read of a held output) while no body is sent.
+    exposeHeadRoutes: false,
   });
   await app.register(cors, {
     origin: options.corsOrigins ?? false,
@@ -116,6 +120,7 @@ export async function buildApp(
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     if (RAW_BODY_ROUTES.has(request.routeOptions.url ?? '')) done(null, body);
+    else if (nestsDeeperThan(body as Buffer)) done(tooDeep());
     // Fastify's default JSON parser (secure-json-parse) reads a Buffer as it reads a string.
     else parseJson(request, body as unknown as string, done);
   });

@@ -132,7 +132,7 @@ export class OutputCheckWorker {
 
   /** Drops an opened body no step used (nothing to do when the worker that kept it is gone). */
   closeBody(handle: number): void {
-    if (this.worker) this.post(this.worker, { type: 'close', body: handle });
+    if (this.worker) this.post(this.worker, { type: 'close', body: handle }); // unsent: kept until the worker ends
   }
 
   /** Sends `job` (and the index first, if the worker does not hold it) and reads its reply. */
@@ -147,8 +147,8 @@ export class OutputCheckWorker {
     if (index && this.sent?.index !== index) {
       const generation = ++this.generation;
       const snapshot = index.snapshot();
-      if (!this.post(worker, { type: 'index', generation, snapshot }))
-        return Promise.reject(workerFailed('the index could not be sent to the worker'));
+      const unsent = this.post(worker, { type: 'index', generation, snapshot });
+      if (unsent) return Promise.reject(unsent);
       this.sent = { index, generation };
     }
     const request: CheckWorkerRequest = {
@@ -171,7 +171,13 @@ export class OutputCheckWorker {
         } else reject(workerFailed(reply.message));
       };
       this.waiting.set(request.id, { settle, reject });
-      this.post(worker, request, transfer); // a failed post rejects every waiting request, this one too
+      const unsent = this.post(worker, request, transfer);
+      if (unsent) {
+        // Only this request fails: the worker never saw it, and the others it holds go on.
+        this.waiting.delete(request.id);
+        if (this.waiting.size === 0) worker.unref();
+        reject(unsent);
+      }
     });
   }
 
@@ -206,15 +212,20 @@ export class OutputCheckWorker {
     return worker;
   }
 
-  /** Posts `message`; false (the worker stopped, waiting batches failed) when it cannot. */
-  private post(worker: Worker, message: CheckWorkerRequest, transfer: ArrayBuffer[] = []): boolean {
+  /**
+   * Posts `message`; answers the error when it could not be copied to the worker (nothing was
+   * sent then, so the worker and the requests it holds are unaffected), else undefined.
+   */
+  private post(
+    worker: Worker,
+    message: CheckWorkerRequest,
+    transfer: ArrayBuffer[] = [],
+  ): ServiceError | undefined {
     try {
       worker.postMessage(message, transfer);
-      return true;
+      return undefined;
     } catch (error) {
-      this.stopped(workerFailed(`a message could not be sent (${(error as Error).name})`));
-      void worker.terminate();
-      return false;
+      return workerFailed(`a message could not be sent (${(error as Error).name})`);
     }
   }
 

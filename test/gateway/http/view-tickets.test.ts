@@ -167,6 +167,21 @@ describe('POST /views/:name/tickets and GET /tickets/:ticket/parquet', () => {
     assert.ok(!JSON.stringify(entries).includes(ticket), 'the ticket is not on the record');
   });
 
+  it('answers no HEAD request, which would use the ticket up while sending nothing', async () => {
+    const path = await ticketPath('people_masked', ana);
+    const head = await t.call('HEAD', `/api/v1${path}`);
+    assert.equal(head.status, 404);
+    const direct = await t.call(
+      'HEAD',
+      `/api/v1/views/people_masked/parquet?experiment=${EXPERIMENT}`,
+      {
+        token: ana,
+      },
+    );
+    assert.equal(direct.status, 404, 'nor on the views’ own routes');
+    assert.equal((await t.call('GET', `/api/v1${path}`)).status, 200, 'the ticket still works');
+  });
+
   it('makes a link only for rows the user could download now', async () => {
     const refusal = async (response: Response): Promise<string> =>
       `${response.status} ${((await response.json()) as ApiError).error.code}`;

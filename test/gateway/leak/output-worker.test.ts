@@ -207,4 +207,25 @@ describe('output-check worker', () => {
       await worker.close();
     }
   });
+
+  it('a batch that cannot be sent to the worker fails alone: the batches it holds are answered', async () => {
+    const worker = new OutputCheckWorker();
+    try {
+      const index = indexOf(RAW);
+      await worker.check(index, [ITEMS[4]!]); // started, index sent
+      const rows = Array.from({ length: 20_000 }, (_, i) => `<tr><td>row ${i} Quillon</td></tr>`);
+      const waiting = worker.check(index, [html(`<table>${rows.join('')}</table>`), ITEMS[0]!]);
+      // A value the structured clone cannot copy (a function): postMessage throws, nothing is sent.
+      const unsendable = { output: { output_type: 'stream', name: 'stdout', text: () => 1 } };
+      await assert.rejects(
+        worker.check(index, [unsendable as unknown as OutputLeakItem]),
+        (error: unknown) =>
+          error instanceof ServiceError && /a message could not be sent/.test(error.message),
+      );
+      assert.deepEqual(await waiting, [false, true], 'the batch sent before is still answered');
+      assert.deepEqual(await worker.check(index, ITEMS), [true, true, false, true, false, false]);
+    } finally {
+      await worker.close();
+    }
+  });
 });
