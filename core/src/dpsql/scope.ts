@@ -3,6 +3,7 @@
  * views are visible; raw sources, masked/synthetic views, table functions and subqueries are
  * refused, and joins must be inner equi-joins on the privacy units of both sides.
  */
+import { declared } from '../policy/lookup.js';
 import type { DpView, Policy } from '../policy/schema.js';
 import { child, isNode, list, text, type AstNode } from './ast.js';
 import { refuse } from './errors.js';
@@ -22,7 +23,16 @@ export interface ScopeTable {
     }
   >;
   view: DpView;
+  /** The declared type of the source's privacy-unit column (joined units must share it). */
+  unitType: string;
 }
+
+/**
+ * Most rows one privacy unit may have in a join before it is bounded: the product of the joined
+ * views' `max_rows_per_unit` (the gateway bounds each view to its own limit before joining). A
+ * larger join could take memory or time that one person's rows decide.
+ */
+export const MAX_JOINED_ROWS_PER_UNIT = 100_000;
 
 /** The tables of a query, in FROM order. */
 export interface Scope {
@@ -81,11 +91,11 @@ function baseTable(node: AstNode, policy: Policy): ScopeTable {
       `read ${view.tier} views directly (they are published); DP queries use: ${known}`,
     );
   }
-  const source = policy.sources[view.source];
+  const source = declared(policy.sources, view.source);
   if (!source) refuse('unknown_table', `View "${name}" names a missing source`, 'fix the policy');
   const columns: ScopeTable['columns'] = new Map();
   for (const col of view.columns) {
-    const decl = source.columns[col];
+    const decl = declared(source.columns, col);
     if (!decl) continue;
     columns.set(col, {
       type: decl.type,
@@ -106,6 +116,7 @@ function baseTable(node: AstNode, policy: Policy): ScopeTable {
     alias,
     columns,
     view,
+    unitType: declared(source.columns, source.privacy_unit)?.type ?? 'undeclared',
   };
 }
 
@@ -253,5 +264,34 @@ export function buildScope(from: unknown, policy: Policy): Scope {
       tables.slice(0, right).some((_, t) => isUnitRef(scope, r, t)) && isUnitRef(scope, l, right);
     if (!okL && !okR) refuse('bad_join', 'Join is not on the privacy units of both views', fix);
   });
+  checkJoinedUnits(tables);
   return scope;
+}
+
+/**
+ * Refuses joins whose privacy units differ in type, and joins that could give one unit more than
+ * MAX_JOINED_ROWS_PER_UNIT rows. Why the types: DuckDB would convert one unit column to the
+ * other's type row by row, failing on some values only (whether the query fails would then
+ * depend on which rows pass WHERE) and matching values that differ as text ('007' and '7').
+ */
+function checkJoinedUnits(tables: readonly ScopeTable[]): void {
+  if (tables.length < 2) return;
+  const types = [...new Set(tables.map((t) => t.unitType))];
+  if (types.length > 1) {
+    const which = tables.map((t) => `${t.plan.view}.${t.plan.unit} (${t.unitType})`).join(', ');
+    refuse(
+      'bad_join',
+      `The joined views' privacy units have different types: ${which}`,
+      'join only views whose sources declare their privacy unit with the same type (ask the data steward to align them in the policy)',
+    );
+  }
+  const rows = tables.reduce((product, t) => product * t.plan.maxRowsPerUnit, 1);
+  if (rows > MAX_JOINED_ROWS_PER_UNIT) {
+    const limits = tables.map((t) => `${t.plan.view} ${t.plan.maxRowsPerUnit}`).join(' × ');
+    refuse(
+      'bad_join',
+      `This join could give one person up to ${rows} rows before they are bounded (${limits}); at most ${MAX_JOINED_ROWS_PER_UNIT} are allowed`,
+      'join fewer views (a view joined with itself multiplies its limit), or aggregate each view in its own query',
+    );
+  }
 }

@@ -5,6 +5,7 @@
  * booleans, bounded integers, bins within bounds); anything else needs DP partition selection.
  */
 import { Rational } from '../dp/rational.js';
+import { declared } from '../policy/lookup.js';
 import { isNode, list, text, type AstNode } from './ast.js';
 import { DECIMAL_FIXED_POINT } from './encode.js';
 import { refuse } from './errors.js';
@@ -82,6 +83,42 @@ function boundsOf(scope: Scope, col: PlanColumn, why: string): [Rational, Ration
   return [lo, hi];
 }
 
+/** Aggregates whose SQL also sums the squares of the encoded values. */
+const SQUARED: ReadonlySet<PlanAggregateKind> = new Set([
+  'var_samp',
+  'var_pop',
+  'stddev_samp',
+  'stddev_pop',
+]);
+
+/**
+ * Most rows of one source the engine is taken to hold (2^40, about 10^12). Bounding keeps at most
+ * R rows per unit, so a query sums at most this many times R squares.
+ */
+export const MAX_SOURCE_ROWS = 2n ** 40n;
+/** DuckDB's HUGEINT, which sums the squares: a sum must stay below 2^127. */
+const HUGEINT_LIMIT = 2n ** 127n;
+
+/**
+ * Refuses VAR/STDDEV of a column whose encoded squares, summed over the most rows a query can
+ * read (MAX_SOURCE_ROWS × the largest joined `max_rows_per_unit`), could pass 2^127. Why: DuckDB
+ * wraps such a HUGEINT sum silently on some plans and fails on others, so one person's value
+ * could flip the result or decide whether the query fails. Decided from the policy alone.
+ */
+function squaresFit(scope: Scope, col: PlanColumn, [lo, hi]: [Rational, Rational], fn: string) {
+  const f = col.type === 'integer' ? 1n : DECIMAL_FIXED_POINT;
+  const widest = (lo.abs().gt(hi.abs()) ? lo : hi).abs().mul(f).ceil();
+  const rows = BigInt(Math.max(...scope.tables.map((t) => t.plan.maxRowsPerUnit)));
+  if (widest * widest * MAX_SOURCE_ROWS * rows >= HUGEINT_LIMIT) {
+    const source = scope.tables[col.table]?.plan.source ?? '?';
+    refuse(
+      'missing_bounds',
+      `Bounds of "${col.column}" are too wide for an exact ${fn.toUpperCase()}: its squares, summed over up to 2^40 × ${rows} rows, could pass 2^127`,
+      `use AVG or SUM of "${col.column}", or ask the data steward to narrow bounds of sources.${source}.columns.${col.column} (or lower max_rows_per_unit) in the policy`,
+    );
+  }
+}
+
 /** Parses one aggregate call of the select list. */
 export function parseAggregate(scope: Scope, node: AstNode, name: string): PlanAggregate {
   const fn = text(node, 'function_name', 'SELECT').toLowerCase();
@@ -131,6 +168,7 @@ export function parseAggregate(scope: Scope, node: AstNode, name: string): PlanA
   if (distinct) refuse('unsupported_aggregate', `${fn}(DISTINCT …) is not supported`, AGG_FIX);
   const column = planColumn(scope, arg, `${fn}()`);
   const bounds = boundsOf(scope, column, `${fn.toUpperCase()}(${column.column})`);
+  if (SQUARED.has(kind)) squaresFit(scope, column, bounds, fn);
   if (kind !== 'quantile') {
     if (args.length !== 1) refuse('unsupported_aggregate', `${fn}() takes one column`, AGG_FIX);
     return { name, kind, column, bounds };
@@ -177,8 +215,8 @@ function keyValues(values: readonly (string | number)[], col: PlanColumn): (stri
 function columnKey(scope: Scope, node: AstNode, name: string, where: string): PlanGroupKey {
   const column = planColumn(scope, node, where);
   const t = scope.tables[column.table];
-  const declared = t?.view.public_keys?.[column.column];
-  if (declared) return { name, column, publicKeys: keyValues(declared, column) };
+  const listed = t?.view.public_keys ? declared(t.view.public_keys, column.column) : undefined;
+  if (listed) return { name, column, publicKeys: keyValues(listed, column) };
   const info = t?.columns.get(column.column);
   if (info?.categories) return { name, column, publicKeys: keyValues(info.categories, column) };
   if (column.type === 'boolean') return { name, column, publicKeys: [false, true] };

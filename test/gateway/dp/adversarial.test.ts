@@ -218,6 +218,90 @@ describe('adversarial SQL is refused', () => {
     assert.equal(await refusal('SELECT count(*) FROM people_dp', {}), 'bad_budget');
   });
 
+  test('joins and variances that could fail on some rows only are refused before any data is read', async () => {
+    // Each would otherwise fail (and be refunded) or wrap depending on the rows: a free answer.
+    const plan = (yaml: string, sql: string) =>
+      planDpQuery(sql, {
+        policy: parsePolicy(yaml, 'limits.yaml'),
+        parser: fx.parser,
+        budget: { epsilon: 1, delta: '1e-6' },
+      });
+    const refusal = async (yaml: string, sql: string): Promise<string> => {
+      try {
+        await plan(yaml, sql);
+        return 'accepted';
+      } catch (err) {
+        assert.ok(err instanceof DpSqlError, String(err));
+        return `${err.refusal.code}: ${err.refusal.message}`;
+      }
+    };
+    const join = 'SELECT count(*) FROM people_dp p JOIN events_dp e ON p.pid = e.pid';
+    // Units of different types: DuckDB would cast one side row by row.
+    const textUnits = POLICY_YAML.replace(
+      '      pid: { type: integer, identifier: true }\n      kind:',
+      '      pid: { type: string, identifier: true }\n      kind:',
+    );
+    assert.notEqual(textUnits, POLICY_YAML);
+    assert.match(
+      await refusal(textUnits, join),
+      /^bad_join: .*different types: people_dp\.pid \(integer\), events_dp\.pid \(string\)/,
+    );
+    assert.equal(await refusal(POLICY_YAML, join), 'accepted');
+    // A self-join multiplies a unit's rows: bounded to 100,000 per unit before bounding.
+    const many = POLICY_YAML.replace(
+      'contribution: { max_rows_per_unit: 5, max_groups_per_unit: 2 }',
+      'contribution: { max_rows_per_unit: 400, max_groups_per_unit: 2 }',
+    );
+    const selfJoin = 'SELECT count(*) FROM events_dp a JOIN events_dp b ON a.pid = b.pid';
+    assert.match(
+      await refusal(many, selfJoin),
+      /^bad_join: .*up to 160000 rows .*events_dp 400 × events_dp 400/,
+    );
+    assert.equal(await refusal(POLICY_YAML, selfJoin), 'accepted');
+    assert.equal(await refusal(many, 'SELECT count(*) FROM events_dp'), 'accepted');
+    // Squares summed in HUGEINT: refused when 2^40 rows of them could pass 2^127.
+    const wide = (bounds: string) =>
+      POLICY_YAML.replace(
+        'income: { type: number, bounds: [0, 1000] }',
+        `income: { type: number, bounds: ${bounds} }`,
+      );
+    for (const fn of ['var_pop', 'var_samp', 'stddev', 'stddev_pop'])
+      assert.match(
+        await refusal(wide('[0, 20000000000]'), `SELECT ${fn}(income) FROM people_dp`),
+        /^missing_bounds: .*squares, summed over up to 2\^40 × 1 rows, could pass 2\^127/,
+        fn,
+      );
+    assert.equal(
+      await refusal(wide('[0, 20000000000]'), 'SELECT sum(income) FROM people_dp'),
+      'accepted',
+    );
+    assert.equal(
+      await refusal(wide('[-10000000000, 10000000000]'), 'SELECT var_pop(income) FROM people_dp'),
+      'accepted',
+    );
+  });
+
+  test('a column named like a built-in property is a column', async () => {
+    // `public_keys` is a plain object: its inherited "constructor" is not a declared key list.
+    const yaml = POLICY_YAML.replace(
+      '      kind: { type: string }',
+      '      kind: { type: string }\n      constructor: { type: string }',
+    ).replace('columns: [pid, kind, amount]', 'columns: [pid, kind, amount, constructor]');
+    const planned = await planDpQuery(
+      'SELECT constructor, count(*) AS n FROM events_dp GROUP BY constructor',
+      {
+        policy: parsePolicy(yaml, 'proto.yaml'),
+        parser: fx.parser,
+        budget: { epsilon: 1, delta: '1e-6' },
+      },
+    );
+    assert.equal(
+      planned.priced.logical.keys[0]?.publicKeys,
+      undefined,
+      'no public keys: selected with DP',
+    );
+  });
+
   test('the engine keeps working after the attacks', async () => {
     const plan = await fx.plan('SELECT sex, count(*) AS n FROM people_dp GROUP BY sex', {
       epsilon: 1,
