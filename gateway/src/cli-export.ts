@@ -17,6 +17,7 @@ import { ExportService } from './export/service.js';
 import { readSigningKey } from './export/signing-key.js';
 import { verifyBundle } from './export/verify.js';
 import { HttpError } from './http/errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './http/json-depth.js';
 import { declared } from '@privet/core/policy/lookup';
 import { buildLeakIndex } from './leak/index-build.js';
 import { rawValueVerdicts } from './leak/outputs.js';
@@ -52,7 +53,8 @@ function unreadable(error: unknown): string {
 
 /**
  * Reads a notebook file as JSON the way POST /exports does (secure-json-parse: a "__proto__" or
- * "constructor.prototype" key is refused); throws an Error naming the file, never quoting it.
+ * "constructor.prototype" key, or nesting deeper than MAX_JSON_DEPTH, is refused); throws an Error
+ * naming the file, never quoting it.
  */
 function readNotebookFile(file: string): unknown {
   const fix = 'Fix: pass the .ipynb file as saved by Jupyter';
@@ -62,6 +64,10 @@ function readNotebookFile(file: string): unknown {
   } catch (error) {
     throw new Error(`${file}: ${unreadable(error)}. ${fix}`);
   }
+  if (nestsDeeperThan(Buffer.from(text)))
+    throw new Error(
+      `${file}: nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, which the gateway refuses. Fix: clear or flatten the output that nests so deep, and export again`,
+    );
   try {
     return sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch {

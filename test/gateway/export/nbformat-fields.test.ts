@@ -430,6 +430,25 @@ describe('against a gateway: `privet export create` reads as POST /exports does;
     assert.equal(existsSync(out), false);
   });
 
+  test('a notebook nested deeper than the gateway checks is refused as such, not as a "__proto__" key', () => {
+    const nbFile = join(g.dir, 'deep.ipynb');
+    const out = join(g.dir, 'deep-bundle.json');
+    const deep = `${'['.repeat(5000)}"SSN ${SSN}"${']'.repeat(5000)}`;
+    writeFileSync(
+      nbFile,
+      `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"cell_type":"code","source":"t","metadata":{},"execution_count":1,"outputs":[{"output_type":"display_data","metadata":{},"data":{"application/json":${deep}}}]}]}`,
+    );
+    const r = create(nbFile, out);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /deep\.ipynb: nests arrays and objects more than 256 levels deep, which the gateway refuses\. Fix: /,
+    );
+    assert.ok(!r.stderr.includes('__proto__'), r.stderr);
+    assert.ok(!r.stderr.includes(SSN), 'the file is not quoted');
+    assert.equal(existsSync(out), false);
+  });
+
   test('a file that is not JSON, or missing, is said plainly without quoting it', () => {
     const nbFile = join(g.dir, 'broken.ipynb');
     writeFileSync(nbFile, `{"cells": [{"source": "SSN ${SSN}"`);
