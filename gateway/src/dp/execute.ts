@@ -102,7 +102,7 @@ export async function exactAggregates(
       return refuse(
         'query_failed',
         `The query ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped; nothing was released or charged`,
-        'simplify it: join fewer views (a join multiplies each person’s rows before they are bounded), or group by fewer columns',
+        'simplify it: join fewer views (a join makes up to the product of the views’ row limits for each person), or group by fewer columns',
       );
     return refuse(
       'query_failed',

@@ -7,9 +7,16 @@
  * the row (at most R rows per unit), then by `dense_rank()` over a salted hash of the group key
  * (at most G groups per unit). The choice depends only on the unit's own rows, so the transform
  * is stable; when it provably keeps every row (see `BoundingShortcut`) the windows are skipped.
+ *
+ * A join first bounds each of its tables to its own view's R per unit (`row_number()` over a
+ * salted hash of the columns the query reads, after that table's own filters), so a unit's joined
+ * rows are at most the product of those limits: joining the raw rows would let one unit with n
+ * rows in each of k tables make n^k rows, and whether the query then fits in memory and time
+ * would depend on that one unit. The bounding after the join (what pricing relies on) stays.
  */
 import type { DpPricedPlan } from '@privet/core/dpsql/price';
 import { quoteIdent, sqlString } from '@privet/core/mask/sql';
+import type { PlanColumn, PlanPredicate } from '@privet/core/dpsql/plan';
 import { clampValue, col, num, predicate } from './render-where.js';
 
 /** Which bounding windows can be skipped because they would keep every row. */
@@ -24,6 +31,12 @@ export interface BoundingShortcut {
   nullFree?: ReadonlySet<string>;
   /** The most rows the aggregation can read (a single table: its row count); lets sums use DOUBLE. */
   rowsAtMost?: bigint;
+  /**
+   * Per table of a join (by plan index): no unit has more rows in its source than that table's
+   * own limit, so bounding the table before the join is the identity and is skipped. Missing or
+   * false: the table is bounded.
+   */
+  tablesWithinLimits?: readonly boolean[];
 }
 
 function keyExpr(priced: DpPricedPlan, i: number): string {
@@ -164,6 +177,11 @@ function encodedValue(
 }
 
 function publicKeyFilter(priced: DpPricedPlan): string[] {
+  return publicKeyFilters(priced).map((f) => f.sql);
+}
+
+/** Each public key set as a filter on its key's column, with the table the column belongs to. */
+function publicKeyFilters(priced: DpPricedPlan): { table: number; sql: string }[] {
   return priced.logical.keys.flatMap((key) => {
     if (!key.publicKeys || key.bin || key.clampTo) return [];
     const values = key.publicKeys.map((v) =>
@@ -176,9 +194,87 @@ function publicKeyFilter(priced: DpPricedPlan): string[] {
           : `${v}`,
     );
     return [
-      `${key.column.type === 'date' ? `CAST(${col(key.column)} AS VARCHAR)` : col(key.column)} IN (${values.join(', ')})`,
+      {
+        table: key.column.table,
+        sql: `${key.column.type === 'date' ? `CAST(${col(key.column)} AS VARCHAR)` : col(key.column)} IN (${values.join(', ')})`,
+      },
     ];
   });
+}
+
+/** The columns a predicate reads. */
+function predicateColumns(p: PlanPredicate): PlanColumn[] {
+  switch (p.kind) {
+    case 'compare':
+      return [p.left, p.right].flatMap((o) => (o.kind === 'column' ? [o.column] : []));
+    case 'and':
+    case 'or':
+      return p.args.flatMap(predicateColumns);
+    case 'not':
+      return predicateColumns(p.arg);
+    default:
+      return [p.column];
+  }
+}
+
+/** The conjuncts of a predicate (nested ANDs flattened). */
+function conjuncts(p: PlanPredicate): PlanPredicate[] {
+  return p.kind === 'and' ? p.args.flatMap(conjuncts) : [p];
+}
+
+/**
+ * CTEs bounding each table `i` of a join (unless `tablesWithinLimits[i]`) to its own view's
+ * max_rows_per_unit per privacy unit, as `_kept<i>`, and which tables they bound. Rows are first
+ * filtered by the conjuncts of WHERE and the public key sets that read only that table (a filter
+ * on one table's columns keeps the same joined rows whether applied before or after the join, and
+ * rows it drops must not use up a unit's slots); rows without a unit are dropped (an inner join on
+ * the unit drops them anyway). The rows kept then depend only on the unit's own rows in that table
+ * and the salt, so the transform stays stable. Units within the limit pass untouched; only the
+ * rows of units over it go through the window. The names start with `_`, which no source name
+ * (`[a-z][a-z0-9_]*`) does, so they never hide a source from a later CTE.
+ */
+function preBoundCtes(
+  priced: DpPricedPlan,
+  saltText: string,
+  shortcut: BoundingShortcut,
+): { ctes: string[]; bounded: boolean[] } {
+  const plan = priced.logical;
+  const ctes: string[] = [];
+  const bounded = plan.tables.map(() => false);
+  if (plan.tables.length < 2) return { ctes, bounded };
+  const filters = [
+    ...(plan.where ? conjuncts(plan.where) : []).flatMap((p) => {
+      const [table, ...others] = new Set(predicateColumns(p).map((c) => c.table));
+      return table !== undefined && others.length === 0 ? [{ table, sql: predicate(p) }] : [];
+    }),
+    ...publicKeyFilters(priced),
+  ];
+  // The columns the query reads from each table, for the hash that orders a unit's rows.
+  const read = plan.tables.map((t) => new Set<string>([t.unit]));
+  const use = (c: PlanColumn) => read[c.table]?.add(c.column);
+  plan.keys.forEach((k) => use(k.column));
+  plan.aggregates.forEach((a) => a.column && use(a.column));
+  if (plan.where) predicateColumns(plan.where).forEach(use);
+  plan.tables.forEach((t, i) => {
+    if (shortcut.tablesWithinLimits?.[i]) return;
+    bounded[i] = true;
+    const alias = `t${i}`;
+    const unit = `${alias}.${quoteIdent(t.unit)}`;
+    const where = [
+      `${unit} IS NOT NULL`,
+      ...filters.filter((f) => f.table === i).map((f) => f.sql),
+    ];
+    const hashed = [...(read[i] ?? [])].sort().map((c) => `${alias}.${quoteIdent(c)}`);
+    const limit = t.maxRowsPerUnit;
+    const units = (cond: string) =>
+      `_rows${i} AS ${alias} SEMI JOIN (SELECT u FROM _cnt${i} WHERE ${cond}) w ON ${unit} = w.u`;
+    ctes.push(
+      `_rows${i} AS (SELECT * FROM ${quoteIdent(t.source)} AS ${alias} WHERE ${where.join(' AND ')})`,
+      `_cnt${i} AS (SELECT ${unit} AS u, count(*) AS n FROM _rows${i} AS ${alias} GROUP BY ${unit})`,
+      `_kept${i} AS (SELECT * FROM ${units(`n <= ${limit}`)} UNION ALL (SELECT * FROM ${units(`n > ${limit}`)} QUALIFY row_number() OVER (PARTITION BY ${unit} ORDER BY hash(${[...hashed, saltText].join(', ')})) <= ${limit}))`,
+    );
+  });
+  return { ctes, bounded };
 }
 
 /** The SQL computing every measurement's exact value per group. */
@@ -190,11 +286,15 @@ export function renderAggregateSql(
   const plan = priced.logical;
   const [first, ...rest] = plan.tables;
   if (!first) throw new Error('plan without tables');
+  const saltText = `CAST(${salt} AS UBIGINT)`;
+  const pre = preBoundCtes(priced, saltText, shortcut);
+  const table = (i: number) =>
+    pre.bounded[i] ? `_kept${i}` : quoteIdent(plan.tables[i]?.source ?? '');
   const from = [
-    `${quoteIdent(first.source)} AS t0`,
+    `${table(0)} AS t0`,
     ...rest.map(
       (t, i) =>
-        `JOIN ${quoteIdent(t.source)} AS t${i + 1} ON t0.${quoteIdent(first.unit)} = t${i + 1}.${quoteIdent(t.unit)}`,
+        `JOIN ${table(i + 1)} AS t${i + 1} ON t0.${quoteIdent(first.unit)} = t${i + 1}.${quoteIdent(t.unit)}`,
     ),
   ].join(' ');
   const keys = plan.keys.map((_, i) => `k${i}`);
@@ -213,7 +313,6 @@ export function renderAggregateSql(
     ...(plan.where ? [predicate(plan.where)] : []),
     ...(bounding ? publicKeyFilter(priced) : []),
   ];
-  const saltText = `CAST(${salt} AS UBIGINT)`;
   const rowCols = ['u', ...keys, ...slots.map((_, i) => `v${i}`)].join(', ');
   // Rows without a privacy unit cannot be bounded and never count; when the engine's stats show
   // there are none, the filter is skipped (it costs a scan of the unit column, ~25% of the query).
@@ -222,7 +321,7 @@ export function renderAggregateSql(
     ...where,
   ];
   const whereSql = baseWhere.length > 0 ? ` WHERE ${baseWhere.join(' AND ')}` : '';
-  const ctes = [`base AS (SELECT ${select.join(', ')} FROM ${from}${whereSql})`];
+  const ctes = [...pre.ctes, `base AS (SELECT ${select.join(', ')} FROM ${from}${whereSql})`];
   let current = 'base';
   const groupBound =
     !shortcut.skipGroups && keys.length > 0 && plan.maxGroupsPerUnit < plan.maxRowsPerUnit;
