@@ -12,6 +12,7 @@ import { resolve, sep } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import type { Policy, Source } from '@privet/core';
 import { CANONICAL_TYPES, quoteIdent, sqlString } from '@privet/core/mask/index';
+import { MAX_SOURCE_ROWS } from '@privet/core/dpsql/select';
 import { runQuiet, StoreError } from './errors.js';
 
 /** A raw source loaded into the engine as table `table` (named like the source). */
@@ -193,6 +194,12 @@ async function loadSource(
   const rows = Number(
     (await c.runAndReadAll(`SELECT count(*) FROM ${table}`)).getColumnsJS()[0]?.[0] ?? 0,
   );
+  // The DP analyser refuses VAR/STDDEV whose squares could overflow on this many rows (select.ts).
+  if (rows >= Number(MAX_SOURCE_ROWS))
+    throw new StoreError(
+      `source "${name}" has ${rows} rows; DP queries are sound for at most 2^40 rows per source`,
+      `split ${path} into several sources`,
+    );
   return { name, path, hash, rows, table, declaration: src };
 }
 
