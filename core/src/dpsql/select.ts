@@ -254,6 +254,14 @@ function binKey(
     refuse('bad_group_by', 'Bin width must be a positive number', 'write floor(col / 10)');
   const first = bounds[0].div(w.value).floor();
   const last = bounds[1].div(w.value).floor();
+  // A bin index is cast to BIGINT per row: far from 0 it would overflow on whichever rows remain.
+  const edge = 2n ** 53n;
+  if (first <= -edge || last >= edge)
+    refuse(
+      'bad_group_by',
+      `Bins of width ${w.value.toDisplayString()} over the bounds of "${column.column}" are numbered beyond 2^53`,
+      'use wider bins',
+    );
   if (last - first >= BigInt(MAX_PUBLIC_GROUPS)) {
     refuse(
       'too_many_groups',

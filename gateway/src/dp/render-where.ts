@@ -14,7 +14,11 @@ export function col(c: PlanColumn): string {
 
 /** A rational as an SQL number (integers exactly, others as DOUBLE). */
 export function num(r: Rational): string {
-  return r.den === 1n ? `${r.num}` : `CAST(${decimalText(r)} AS DOUBLE)`;
+  // An integer beyond 2^53 would be typed HUGEINT/UHUGEINT and cast per row (failing on some):
+  // the analyser refuses such literals; here they would stay one DOUBLE constant.
+  const exactInteger = r.den === 1n && r.num < 2n ** 53n && r.num > -(2n ** 53n);
+  if (exactInteger) return `${r.num}`;
+  return r.den === 1n ? `CAST('${r.num}' AS DOUBLE)` : `CAST(${decimalText(r)} AS DOUBLE)`;
 }
 
 /** Renders a literal (values come from the parsed AST, never from raw SQL text). */

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { DpSqlError } from '@privet/core/dpsql/errors';
 import { parsePolicy } from '@privet/core';
 import { executePlan, planDpQuery } from '../../../gateway/src/dp/execute.js';
+import { num } from '../../../gateway/src/dp/render-where.js';
+import { Rational } from '@privet/core/dp/rational';
 import { openDpFixture, POLICY_YAML, type DpFixture } from './fixture.js';
 
 /** [sql, expected refusal code] — `$DIR` is replaced by the fixture folder. */
@@ -278,6 +280,69 @@ describe('adversarial SQL is refused', () => {
     assert.equal(
       await refusal(wide('[-10000000000, 10000000000]'), 'SELECT var_pop(income) FROM people_dp'),
       'accepted',
+    );
+  });
+
+  test('literals and bins DuckDB could only fail on row by row are refused at planning', async () => {
+    // DuckDB leaves a failing constant cast to the rows that reach it: the query would fail (and
+    // be refunded) only when some row passed the rest of WHERE.
+    const yaml = POLICY_YAML.replace(
+      '      member: { type: boolean }',
+      '      member: { type: boolean }\n      born: { type: date }\n      big: { type: number, bounds: [1100000000000, 1100000000000.001] }',
+    ).replace(
+      'columns: [pid, sex, city, age, income, score, member]',
+      'columns: [pid, sex, city, age, income, score, member, born, big]',
+    );
+    const refusal = async (sql: string): Promise<string> => {
+      try {
+        await planDpQuery(sql, {
+          policy: parsePolicy(yaml, 'literals.yaml'),
+          parser: fx.parser,
+          budget: { epsilon: 1, delta: '1e-6' },
+        });
+        return 'accepted';
+      } catch (err) {
+        assert.ok(err instanceof DpSqlError, String(err));
+        return err.refusal.code;
+      }
+    };
+    const where = (cond: string) =>
+      `SELECT count(*) FROM people_dp WHERE city = 'Nuuk' AND ${cond}`;
+    for (const cond of [
+      'age < 2e38',
+      'age IN (1, 3e38)',
+      'age BETWEEN 0 AND 2e38',
+      'income > -1e300',
+      'age < 9.007199254740992e15',
+    ])
+      assert.equal(await refusal(where(cond)), 'bad_literal', cond);
+    assert.equal(await refusal(where('age < 9.00719925474099e15')), 'accepted');
+    assert.equal(await refusal(where('income < 1e15')), 'accepted');
+    for (const day of [
+      '2023-02-30',
+      '2023-13-01',
+      '2023-00-10',
+      '2023-04-31',
+      '2100-02-29',
+      '0000-01-01',
+    ])
+      for (const cond of [
+        `born = DATE '${day}'`,
+        `born = '${day}'`,
+        `born IN ('${day}')`,
+        `NOT born = DATE '${day}'`,
+      ])
+        assert.equal(await refusal(where(cond)), 'bad_literal', cond);
+    for (const day of ['2024-02-29', '2000-02-29', '2023-12-31', '0001-01-01'])
+      assert.equal(await refusal(where(`born < DATE '${day}'`)), 'accepted', day);
+    // Behind the analyser, the renderer writes such a number as one DOUBLE constant.
+    assert.equal(num(Rational.of(2n ** 127n)), `CAST('${2n ** 127n}' AS DOUBLE)`);
+    assert.equal(num(Rational.of(-(2n ** 53n))), `CAST('${-(2n ** 53n)}' AS DOUBLE)`);
+    assert.equal(num(Rational.of(2n ** 53n - 1n)), `${2n ** 53n - 1n}`);
+    // Bins numbered beyond 2^53 (bounds far from 0, a tiny width).
+    assert.equal(
+      await refusal('SELECT floor(big / 0.00000011) AS b, count(*) FROM people_dp GROUP BY 1'),
+      'bad_group_by',
     );
   });
 
