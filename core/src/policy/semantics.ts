@@ -6,6 +6,7 @@
  * unknown is an issue.
  */
 import type { Policy } from './schema.js';
+import { checkJoinGroups } from './join-groups.js';
 import { checkView, type AddIssue, type RawSemanticIssue } from './semantics-views.js';
 import { didYouMean } from './suggest.js';
 import { declared } from './lookup.js';
@@ -226,6 +227,7 @@ export function semanticIssues(policy: Policy): RawSemanticIssue[] {
   checkSources(policy, add);
   for (const [viewName, view] of Object.entries(policy.views))
     checkView(policy, viewName, view, add);
+  checkJoinGroups(policy, add);
   checkBudgets(policy, add);
   if (!Object.values(policy.users).some((u) => u.roles.includes('steward')))
     add(
