@@ -26,6 +26,7 @@ import {
 } from './table-rules.js';
 import { textCounts } from './text-rules.js';
 import { alignedTables, forEachTextTable, markdownTables } from './text-table.js';
+import { isScriptMime, markupRunsCode } from './scripts.js';
 import { texToText } from './tex.js';
 import type { ReviewContext } from './types.js';
 
@@ -270,8 +271,24 @@ export function checkPart(
   if (!isJsonMime(m) && !isMultilineString(value))
     return checkMisshapenText(sink, mime, value, ctx);
   if (BINARY_MEDIA.test(m)) return unreadablePicture(sink, mime, ctx, `${m} content`);
+  if (isScriptMime(m)) {
+    sink.add(
+      'script',
+      mime,
+      { start: 0, end: 0 },
+      `${m} is code the notebook runs when it shows the output: what it draws cannot be read here`,
+    );
+    return checkText(sink, mime, joinText(value), ctx, 'plain');
+  }
   if (m === 'image/svg+xml' || m === 'text/html' || m === 'text/markdown') {
     const text = joinText(value);
+    if (markupRunsCode(text))
+      sink.add(
+        'script',
+        mime,
+        { start: 0, end: 0 },
+        'markup that runs code when shown (a script, an event handler, a javascript: link or an embedded frame): what it draws cannot be read here',
+      );
     // Text in the markup is read; what it draws as paths or embeds (a chart's glyphs, a base64
     // PNG) is not, so such markup is treated like an image as well (pictures.ts).
     if (m === 'image/svg+xml') checkText(sink, mime, text, ctx, 'svg');

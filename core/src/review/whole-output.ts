@@ -55,7 +55,7 @@ export function outputParts(output: NotebookOutput): OutputPart[] {
 
 /**
  * True when the redacted preview does not show everything an approval releases: it was cut at
- * PREVIEW_LIMIT, or the output holds a picture or other content the preview cannot show.
+ * PREVIEW_LIMIT, or the output holds a picture, code it runs, or other content the preview cannot show.
  */
 export function previewIsPartial(review: {
   redactedPreview: string;
@@ -63,6 +63,6 @@ export function previewIsPartial(review: {
 }): boolean {
   return (
     review.redactedPreview.length >= PREVIEW_LIMIT ||
-    review.findings.some((f) => f.rule === 'image' || f.rule === 'malformed')
+    review.findings.some((f) => f.rule === 'image' || f.rule === 'malformed' || f.rule === 'script')
   );
 }

@@ -65,6 +65,7 @@ const RULE_LABELS: Record<RuleId, string> = {
   'dp-provenance': 'unverified DP release',
   image: 'image (cannot be read)',
   malformed: 'unreadable output',
+  script: 'runs code when shown',
   'raw-value': 'raw identifier value',
 };
 
@@ -90,6 +91,7 @@ export function summarize(
     entry.mimes.add(PART_LABELS[f.mime] ?? f.mime);
     if (
       f.rule === 'malformed' ||
+      f.rule === 'script' ||
       (f.rule === 'raw-value' && f.message !== RAW_VALUE_FINDING.message)
     )
       entry.hints.add(f.message); // a raw value itself is explained by the state line
