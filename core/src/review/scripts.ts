@@ -25,6 +25,7 @@ const HANDLER = /[\s"'/]on[a-z]+\s*=/i;
 /** A URL that runs code when followed or loaded. */
 const SCRIPT_URL = /(?:java|vb)script\s*:/i;
 /** Characters a browser ignores inside a URL scheme ("jav\tascript:"). */
+// eslint-disable-next-line no-control-regex -- C0 controls are exactly what browsers strip there
 const IGNORED_IN_SCHEME = /[\u0000-\u0020]/g;
 
 /**
