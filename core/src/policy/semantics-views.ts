@@ -142,40 +142,70 @@ function checkMasked(
         false,
       );
   });
-  if (!view.k_anonymity && Object.values(view.columns).some((o) => GENERALIZING.includes(o.op)))
+  const generalized = Object.entries(view.columns)
+    .filter(([, o]) => GENERALIZING.includes(o.op))
+    .map(([c]) => c);
+  // Without k_anonymity nothing is checked at publish time, so no generalized column is exempt,
+  // top-coded or not: each one could publish a rare value (an age of 104) as it is.
+  if (!view.k_anonymity && generalized.length > 0)
     add(
       base,
-      'a masked view with generalized columns must declare k_anonymity',
-      'add k_anonymity: { k: 5, quasi_identifiers: [the generalized columns], max_suppressed_fraction: 0.05 }',
+      `a masked view with generalized columns must declare k_anonymity (${generalized.join(', ')}): without it no k check covers their rare values`,
+      `add k_anonymity: { k: 5, quasi_identifiers: [${generalized.join(', ')}], max_suppressed_fraction: 0.05 }`,
     );
-  else if (view.k_anonymity) checkUncoveredGeneralized(view, base, add);
+  else if (view.k_anonymity) checkUncoveredGeneralized(view, view.k_anonymity, base, add);
 }
 
 /**
- * A generalized column left out of quasi_identifiers is published without any k check, so its
- * rare values (a ZIP shorter than the prefix, an age of 104, an income of 98 million) would be
- * published as they are: such a column must be a quasi-identifier, unless its outliers fall into
- * open-ended bins (numeric_range with bottom and top, age_band with top).
+ * Whether a generalized column is top-coded: its extreme values fall into open-ended bins
+ * (numeric_range with bottom and top, age_band with top).
+ */
+export function isTopCoded(operator: MaskOperator): boolean {
+  return (
+    (operator.op === 'numeric_range' &&
+      operator.bottom !== undefined &&
+      operator.top !== undefined) ||
+    (operator.op === 'age_band' && operator.top !== undefined)
+  );
+}
+
+/**
+ * The view's top-coded generalized columns outside its quasi_identifiers ("coded columns"):
+ * publishing suppresses the rows of each such column's bins held by fewer than k people. Empty
+ * for a view without k_anonymity (the policy check refuses generalized columns there).
+ */
+export function codedColumns(view: MaskedView): string[] {
+  const kAnon = view.k_anonymity;
+  if (!kAnon) return [];
+  const quasi = new Set(kAnon.quasi_identifiers);
+  return Object.entries(view.columns)
+    .filter(([col, o]) => GENERALIZING.includes(o.op) && !quasi.has(col) && isTopCoded(o))
+    .map(([col]) => col);
+}
+
+/**
+ * A generalized column left out of quasi_identifiers is published without the class check, so
+ * its rare values (a ZIP shorter than the prefix, an age of 104, an income of 98 million) would
+ * be published as they are: such a column must be a quasi-identifier, unless it is top-coded.
+ * Top-coding alone proves nothing (a top above every value hides no one), so publishing then
+ * checks each bin of the column on its own: a bin held by fewer than k people has its rows
+ * suppressed (see codedColumns). That bounds each value, not its combination with the
+ * quasi-identifiers, which only listing the column among them covers.
  */
 function checkUncoveredGeneralized(
   view: MaskedView,
+  kAnon: NonNullable<MaskedView['k_anonymity']>,
   base: (string | number)[],
   add: AddIssue,
 ): void {
-  const quasi = new Set(view.k_anonymity?.quasi_identifiers ?? []);
+  const quasi = new Set(kAnon.quasi_identifiers);
   for (const [col, operator] of Object.entries(view.columns)) {
-    if (!GENERALIZING.includes(operator.op) || quasi.has(col)) continue;
-    const coded =
-      (operator.op === 'numeric_range' &&
-        operator.bottom !== undefined &&
-        operator.top !== undefined) ||
-      (operator.op === 'age_band' && operator.top !== undefined);
-    if (coded) continue;
+    if (!GENERALIZING.includes(operator.op) || quasi.has(col) || isTopCoded(operator)) continue;
     const coding =
       operator.op === 'numeric_range'
-        ? ', or set both bottom and top so its outliers fall into open-ended bins'
+        ? `, or set both bottom and top: then publishing suppresses the rows of every bin of "${col}" held by fewer than k people (each bin on its own, not combined with the quasi-identifiers)`
         : operator.op === 'age_band'
-          ? ', or set top so the oldest ages share one open-ended band'
+          ? `, or set top: then publishing suppresses the rows of every band of "${col}" held by fewer than k people (each band on its own, not combined with the quasi-identifiers)`
           : '';
     add(
       [...base, 'columns', col],

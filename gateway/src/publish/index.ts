@@ -279,7 +279,15 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           rows: made.rows,
           rowsSuppressed: made.rowsSuppressed,
         });
-        const checked = await verifyParquet(c, name, view, columns, files.parquet, made.rows);
+        const checked = await verifyParquet(
+          c,
+          name,
+          view,
+          columns,
+          files.parquet,
+          made.rows,
+          made.smallestClass,
+        );
         progress({ view: name, step: 'arrow' });
         writeFileSync(files.arrow, await parquetToArrowStream(c, files.parquet));
         const manifest: ViewManifest = {

@@ -1,12 +1,13 @@
 /**
  * Independent checks of a written view, reading the Parquet file back (not the table it came
- * from): row count, k-anonymity by GROUP BY … HAVING count(*) < k, 100% format conformance per
- * column, and no published string equal to any raw identifier value of any source. Any failure
- * refuses the view.
+ * from): row count, k-anonymity by GROUP BY … HAVING count(*) < k over the quasi-identifiers and
+ * over each coded column's bins, 100% format conformance per column, and no published string
+ * equal to any raw identifier value of any source. Any failure refuses the view.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MaskedView } from '@privet/core';
 import { isIndexedIdentifier } from '@privet/core/policy/lookup';
+import { codedColumns } from '@privet/core/policy/semantics-views';
 import {
   kViolationsSql,
   quoteIdent,
@@ -22,6 +23,7 @@ export const RAW_IDENTIFIERS = quoteIdent('__privet_raw_identifiers');
 
 /** What the checks measured. */
 export interface VerifyResult {
+  /** Smallest class in people (distinct privacy units) as materializing measured it, checked here. */
   smallestClass: number;
   violations: number;
   /** Token columns (besides the privacy unit's) whose values repeat across the written rows. */
@@ -51,7 +53,11 @@ export async function buildIdentifierIndex(
   );
 }
 
-/** Runs every check on the Parquet file of one view; throws PublishError on any failure. */
+/**
+ * Runs every check on the Parquet file of one view; throws PublishError on any failure.
+ * `smallestClass` is the smallest class in people measured while materializing (the file holds no
+ * privacy unit to count them by): it must reach k and cannot exceed the file's smallest class in rows.
+ */
 export async function verifyParquet(
   c: DuckDBConnection,
   viewName: string,
@@ -59,6 +65,7 @@ export async function verifyParquet(
   columns: readonly CompiledColumn[],
   parquetPath: string,
   expectedRows: number,
+  smallestClass?: number,
 ): Promise<VerifyResult> {
   const file = `read_parquet(${sqlString(parquetPath)})`;
   const fix =
@@ -75,7 +82,7 @@ export async function verifyParquet(
       fix,
     );
   }
-  let smallestClass = total;
+  let smallestPeople = total;
   let violations = 0;
   const kAnon = view.k_anonymity;
   if (kAnon) {
@@ -88,12 +95,33 @@ export async function verifyParquet(
         fix,
       );
     }
+    // Each bin of a coded column must hold k people too; k rows is what the file can show.
+    for (const col of codedColumns(view)) {
+      const b = await row(kViolationsSql(file, [col], kAnon.k), `k-anonymity of "${col}" bins`);
+      if (Number(b['classes']) > 0) {
+        throw new PublishError(
+          viewName,
+          `independent re-check found ${Number(b['classes'])} bins of "${col}" (${Number(b['rows'])} rows) below k=${kAnon.k}`,
+          fix,
+        );
+      }
+    }
     const qis = kAnon.quasi_identifiers.map(quoteIdent).join(', ');
     const m = await row(
       `SELECT min(n) AS m FROM (SELECT count(*) AS n FROM ${file} GROUP BY ${qis})`,
       'class sizes',
     );
-    smallestClass = m['m'] === null || m['m'] === undefined ? 0 : Number(m['m']);
+    const smallestRows = m['m'] === null || m['m'] === undefined ? 0 : Number(m['m']);
+    // A class has at least as many rows as people, so the people count must lie in [k, rows].
+    smallestPeople = smallestClass ?? -1;
+    if (total > 0 && !(smallestPeople >= kAnon.k && smallestPeople <= smallestRows)) {
+      throw new PublishError(
+        viewName,
+        `the smallest class counts ${smallestPeople} people but ${smallestRows} rows, outside [k=${kAnon.k}, rows]`,
+        fix,
+      );
+    }
+    if (total === 0) smallestPeople = 0;
   }
   const formatted = columns.filter((col) => col.format !== undefined);
   if (formatted.length > 0) {
@@ -139,5 +167,5 @@ export async function verifyParquet(
     );
     if (Number(r['n']) > 0) repeatedTokens.add(name);
   }
-  return { smallestClass, violations, repeatedTokens };
+  return { smallestClass: smallestPeople, violations, repeatedTokens };
 }
