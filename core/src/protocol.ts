@@ -96,7 +96,7 @@ export interface ViewManifest {
   kAnonymity?: {
     k: number;
     quasiIdentifiers: string[];
-    /** Smallest equivalence class in the published view (≥ k). */
+    /** People (distinct privacy units) in the smallest equivalence class of the published view (≥ k). */
     smallestClass: number;
     /** Rows in classes below k found by the independent re-check (always 0 when published). */
     violations: number;

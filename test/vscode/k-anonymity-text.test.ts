@@ -26,7 +26,7 @@ describe('k-anonymity in the view tooltip', () => {
         violations: 0,
       }),
     );
-    assert.equal(text, '**k-anonymity:** k = 5 on visit_date, department; smallest class 7');
+    assert.equal(text, '**k-anonymity:** k = 5 on visit_date, department; smallest class 7 people');
     assert.equal(kAnonymityMarkdown(masked(undefined)), '');
   });
 

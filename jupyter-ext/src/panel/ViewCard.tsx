@@ -43,7 +43,7 @@ function Manifest(props: { manifest: ViewManifest }): JSX.Element {
           <dt>k-anonymity</dt>
           <dd>
             k={m.kAnonymity.k} on {m.kAnonymity.quasiIdentifiers.join(', ')}; smallest class{' '}
-            {m.kAnonymity.smallestClass}
+            {m.kAnonymity.smallestClass} {m.kAnonymity.smallestClass === 1 ? 'person' : 'people'}
             {m.kAnonymity.linkedBy?.length ? (
               <div className="jp-Privet-linkedRows" role="note">
                 {linkedRowsCaveat(m.kAnonymity.k, m.kAnonymity.linkedBy)}.

@@ -11,7 +11,7 @@ export function kAnonymityMarkdown(view: ViewSummary): string {
   if (!k) return '';
   const caveat = linkedRowsCaveat(k.k, k.linkedBy ?? []);
   return [
-    `**k-anonymity:** k = ${k.k} on ${k.quasiIdentifiers.join(', ')}; smallest class ${k.smallestClass}`,
+    `**k-anonymity:** k = ${k.k} on ${k.quasiIdentifiers.join(', ')}; smallest class ${k.smallestClass} ${k.smallestClass === 1 ? 'person' : 'people'}`,
     ...(caveat ? ['', `**Not covered by k:** ${caveat}.`] : []),
   ].join('\n');
 }
