@@ -6,6 +6,7 @@
  */
 import { isRecord, plotlyTables, show, vegaCounts, type Json } from './plot-tables.js';
 import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
+import { isTypedArraySpec, TypedArrays } from './typed-arrays.js';
 
 const MAX_NODES = 2_000_000;
 
@@ -111,7 +112,10 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
     if (t !== undefined) tables.push(t);
   };
   const isPlotly = mime.includes('plotly');
-  if (isPlotly && isRecord(value)) tables.push(...plotlyTables(mime, value));
+  // plotly.js draws the numbers of typed arrays (`{dtype, bdata}`): both the traces' tables and the
+  // identifier scan read them decoded, and a spec that does not decode holds the output.
+  const arrays = isPlotly ? new TypedArrays(onPartial) : undefined;
+  if (isPlotly && isRecord(value)) tables.push(...plotlyTables(mime, value, arrays));
   if (mime.includes('vegalite') && isRecord(value)) {
     tables.push(...vegaCounts(mime, value));
     for (const k of ['layer', 'concat', 'hconcat', 'vconcat'] as const) {
@@ -144,6 +148,9 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
         keep(recordsTable(mime, v, `${key} ${parent ? contextOf(parent) : ''}`));
       for (const x of v) visit(x, key, parent, true);
     } else if (isRecord(v)) {
+      // The decoded numbers, then the spec itself (its bdata string, as before).
+      if (arrays !== undefined && isTypedArraySpec(v))
+        for (const x of arrays.values(v, key) ?? []) visit(x, key, parent, true);
       if (!isPlotly && !inArray) {
         const ctx = contextOf(v);
         const schema = v.schema;

@@ -4,6 +4,7 @@
  * encodings over inline rows (the chart displays those per-group counts).
  */
 import { gridToTable, type GridCell, type Table } from './table.js';
+import type { TypedArrays } from './typed-arrays.js';
 
 /** A parsed JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -62,10 +63,38 @@ function axisTitle(layout: Json | undefined, axis: string): string {
   return typeof t === 'string' ? t : isRecord(t) ? show(t.text) : '';
 }
 
-/** Tables shown by a plotly figure, one per trace. */
-export function plotlyTables(mime: string, root: Record<string, Json>): Table[] {
+/**
+ * The traces a plotly figure draws: its data, then the traces of its animation frames (each drawn
+ * when the slider reaches it) over the data trace they update, so a frame that gives only `y`
+ * keeps its trace's type and categories.
+ */
+function drawnTraces(root: Record<string, Json>): Json[] {
+  const data = Array.isArray(root.data) ? root.data : [];
+  if (!Array.isArray(root.frames)) return data;
+  const traces: Json[] = [...data];
+  for (const frame of root.frames) {
+    if (!isRecord(frame) || !Array.isArray(frame.data)) continue;
+    const targets = Array.isArray(frame.traces) ? frame.traces : [];
+    frame.data.forEach((tr, k) => {
+      const at = targets[k] ?? k;
+      const base = typeof at === 'number' ? data[at] : undefined;
+      traces.push(isRecord(tr) && isRecord(base) ? { ...base, ...tr } : tr);
+    });
+  }
+  return traces;
+}
+
+/**
+ * Tables shown by a plotly figure, one per trace (animation frames included); `arrays` decodes
+ * the typed arrays (`{dtype, bdata}`) plotly.py ≥ 6 writes for numpy data, as plotly.js does.
+ */
+export function plotlyTables(
+  mime: string,
+  root: Record<string, Json>,
+  arrays?: TypedArrays,
+): Table[] {
   const out: Table[] = [];
-  const traces = Array.isArray(root.data) ? root.data : [];
+  const traces = drawnTraces(root);
   const layout = root.layout;
   const title = isRecord(layout)
     ? show(isRecord(layout.title) ? layout.title.text : layout.title)
@@ -77,43 +106,47 @@ export function plotlyTables(mime: string, root: Record<string, Json>): Table[] 
     const xt = axisTitle(layout, 'xaxis') || name;
     const yt = axisTitle(layout, 'yaxis') || name;
     const ctx = `${title} ${name} ${type} ${xt} ${yt}`;
-    const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
+    // A list, or a typed array decoded (`{dtype, bdata}`); anything else draws nothing.
+    const arr = (key: string): Json[] => {
+      const v = tr[key];
+      return Array.isArray(v) ? v : (arrays?.values(v, key) ?? []);
+    };
     let labels: Json[] = [];
     let values: Json[] = [];
     let valueName = yt;
     if (type === 'pie')
-      [labels, values, valueName] = [arr(tr.labels), arr(tr.values), `count ${name}`];
+      [labels, values, valueName] = [arr('labels'), arr('values'), `count ${name}`];
     else if (type === 'bar' && tr.orientation === 'h')
-      [labels, values, valueName] = [arr(tr.y), arr(tr.x), xt];
-    else if (type === 'bar' || type === 'funnel') [labels, values] = [arr(tr.x), arr(tr.y)];
-    else if (type === 'heatmap' && arr(tr.z).every(Array.isArray)) {
+      [labels, values, valueName] = [arr('y'), arr('x'), xt];
+    else if (type === 'bar' || type === 'funnel') [labels, values] = [arr('x'), arr('y')];
+    else if (type === 'heatmap' && arr('z').every(Array.isArray)) {
       // A heatmap of whole numbers over two categorical axes is a crosstab.
-      const xs = arr(tr.x);
-      const ys = arr(tr.y);
+      const xs = arr('x');
+      const ys = arr('y');
       const grid: GridCell[][] = [
         [{ text: yt, header: true }, ...xs.map((x) => ({ text: show(x), header: true }))],
       ];
-      arr(tr.z).forEach((row, i) => {
+      arr('z').forEach((row, i) => {
         const cells = (row as Json[]).map((v) => ({ text: show(v), header: false }));
         grid.push([{ text: show(ys[i] ?? i), header: true }, ...cells]);
       });
       const t = gridToTable(mime, grid, 1, ctx, 1);
       if (t) out.push(t);
       continue;
-    } else if (type === 'histogram' && arr(tr.x).some((v) => typeof v === 'string')) {
+    } else if (type === 'histogram' && arr('x').some((v) => typeof v === 'string')) {
       // A categorical histogram displays the count of each category.
-      out.push(...countTable(mime, arr(tr.x).map(show), xt, ctx));
+      out.push(...countTable(mime, arr('x').map(show), xt, ctx));
       continue;
     } else if (type === 'histogram') {
-      const raw = arr(tr.x).length > 0 ? arr(tr.x) : arr(tr.y);
-      const grid: GridCell[][] = [[{ text: arr(tr.x).length > 0 ? xt : yt, header: true }]];
+      const raw = arr('x').length > 0 ? arr('x') : arr('y');
+      const grid: GridCell[][] = [[{ text: arr('x').length > 0 ? xt : yt, header: true }]];
       for (const v of raw) grid.push([{ text: show(v), header: false }]);
       const t = gridToTable(mime, grid, 1, ctx, 0);
       if (t) out.push(t);
       continue;
     } else {
-      const xs = arr(tr.x);
-      const ys = arr(tr.y);
+      const xs = arr('x');
+      const ys = arr('y');
       const grid: GridCell[][] = [
         [
           { text: xt, header: true },
