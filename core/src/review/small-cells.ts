@@ -34,13 +34,21 @@ function integerColumn(t: Table, c: number, memo: (boolean | undefined)[]): bool
     t.cells.some((r) => (r[c] ?? '') !== ''));
 }
 
+/**
+ * Data column `c` of `t` holds at least one integer. Enough for a column labelled as counts: one
+ * cell written otherwise ("250*", "n/a") must not exempt the counts beside it.
+ */
+function hasIntegers(t: Table, c: number): boolean {
+  return t.cells.some((r) => parseCount(r[c] ?? '') !== undefined);
+}
+
 /** Columns of `t` holding counts (indices), using labels, context and the crosstab shape. */
 function countColumns(t: Table): number[] {
   const width = t.columns.length;
   const memo: (boolean | undefined)[] = [];
   const labelled: number[] = [];
   for (let c = 0; c < width; c++)
-    if (isCountLabel(t.columns[c] ?? '') && integerColumn(t, c, memo)) labelled.push(c);
+    if (isCountLabel(t.columns[c] ?? '') && hasIntegers(t, c)) labelled.push(c);
   if (labelled.length > 0) return labelled;
   const ints: number[] = [];
   for (let c = 0; c < width; c++) {

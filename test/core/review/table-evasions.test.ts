@@ -543,3 +543,20 @@ describe('F8: plotly typed arrays', () => {
     );
   });
 });
+
+describe('a count column with one cell written otherwise', () => {
+  test('its other counts are still checked ("250*", "n/a" exempt only themselves)', () => {
+    const table = (cells: string[]) =>
+      `<table><thead><tr><th>region</th><th>count</th></tr></thead><tbody>${cells
+        .map((c, i) => `<tr><td>r${i}</td><td>${c}</td></tr>`)
+        .join('')}</tbody></table>`;
+    const small = (cells: string[]) =>
+      checkOutput(display('text/html', table(cells))).findings.filter(
+        (f) => f.rule === 'small-cell',
+      ).length;
+    assert.equal(small(['250', '3', '2']), 2);
+    assert.equal(small(['250*', '3', '2']), 2);
+    assert.equal(small(['n/a', '3', '2']), 2);
+    assert.equal(small(['250', '300', 'x']), 0);
+  });
+});
