@@ -49,6 +49,9 @@ describe('outputs that run code', () => {
       '<object data="x.swf"></object>',
       '<embed src="x">',
       '<div/onclick=alert(1)>x</div>',
+      '<a href="jav\nascript:alert(1)">x</a>',
+      '<a href="j&#x0A;avascript:alert(1)">x</a>',
+      '<a\nhref="x"\nonmouseover="alert(1)">x</a>',
     ];
     for (const html of runs) {
       assert.equal(markupRunsCode(html), true, html);
@@ -67,6 +70,8 @@ describe('outputs that run code', () => {
       '<a href="https://example.org/javascript/guide">guide</a>',
       '<p>if (a <b) then</p>',
       '<style>.online { color: red }</style><span class="online">up</span>',
+      '<p>javascript: a language</p><p>one = 1</p>',
+      '<td>&amp; javascript</td>',
     ];
     for (const html of quiet) {
       assert.equal(markupRunsCode(html), false, html);
