@@ -4,6 +4,7 @@
  * output). Rule severities can be overridden or switched off per rule in the settings.
  */
 import { forgetLabels } from './labels.js';
+import { takeDrawnOrder } from './normalize.js';
 import { checkMetadata, checkMisshapenText, checkPart, checkText } from './parts.js';
 import { FindingSink, isMultilineString, joinText, PREVIEW_LIMIT } from './sink.js';
 import { contributionHits } from './table-rules.js';
@@ -40,6 +41,17 @@ export function holdingRules(findings: readonly Pick<Finding, 'rule' | 'severity
   return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))].sort();
 }
 
+/**
+ * Runs `check` on part `mime` and holds the part with a `drawn-order` finding when what it read is
+ * drawn in another order than stored (the rules read the stored order).
+ */
+function checkDrawnOrder(sink: FindingSink, mime: string, check: () => void): void {
+  takeDrawnOrder(); // a note left by text read outside a check is not this part's
+  check();
+  const why = takeDrawnOrder();
+  if (why !== undefined) sink.add('drawn-order', mime, { start: 0, end: 0 }, why);
+}
+
 /** Checks one nbformat output against every rule; nothing read from it stays cached after. */
 export function checkOutput(output: NotebookOutput, context: ReviewContext = {}): ReviewResult {
   try {
@@ -56,8 +68,10 @@ function checkOnce(output: NotebookOutput, context: ReviewContext): ReviewResult
   switch (o.output_type) {
     case 'stream': {
       const mime = `stream/${typeof o.name === 'string' ? o.name : 'stdout'}`;
-      if (isMultilineString(o.text)) checkText(sink, mime, joinText(o.text), context, 'plain');
-      else checkMisshapenText(sink, mime, o.text, context);
+      checkDrawnOrder(sink, mime, () => {
+        if (isMultilineString(o.text)) checkText(sink, mime, joinText(o.text), context, 'plain');
+        else checkMisshapenText(sink, mime, o.text, context);
+      });
       break;
     }
     case 'error': {
@@ -69,17 +83,19 @@ function checkOnce(output: NotebookOutput, context: ReviewContext): ReviewResult
         o.ename === undefined || typeof o.ename === 'string' ? undefined : o.ename,
         o.evalue === undefined || typeof o.evalue === 'string' ? undefined : o.evalue,
       ].filter((v) => v !== undefined);
-      for (const v of notText) checkMisshapenText(sink, 'error', v, context);
       const tb = Array.isArray(traceback)
         ? traceback.filter((x) => typeof x === 'string').join('\n')
         : '';
-      checkText(
-        sink,
-        'error',
-        `${String(o.ename ?? '')}: ${String(o.evalue ?? '')}\n${tb}`,
-        context,
-        'plain',
-      );
+      checkDrawnOrder(sink, 'error', () => {
+        for (const v of notText) checkMisshapenText(sink, 'error', v, context);
+        checkText(
+          sink,
+          'error',
+          `${String(o.ename ?? '')}: ${String(o.evalue ?? '')}\n${tb}`,
+          context,
+          'plain',
+        );
+      });
       break;
     }
     case 'display_data':
@@ -105,7 +121,7 @@ function checkOnce(output: NotebookOutput, context: ReviewContext): ReviewResult
             `a MIME bundle key "${mime}", which is not a MIME type: some readers drop it, others draw it`,
             'block',
           );
-        checkPart(sink, mime, value, context);
+        checkDrawnOrder(sink, mime, () => checkPart(sink, mime, value, context));
       }
       checkMetadata(sink, o.metadata);
       break;

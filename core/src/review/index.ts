@@ -51,7 +51,13 @@ export {
   type SaveFilterOptions,
   type SaveFilterResult,
 } from './save-filter.js';
-export { normalize, foldUnicode, stripTags, type NormalizedText } from './normalize.js';
+export {
+  normalize,
+  foldUnicode,
+  stripTags,
+  type NormalizedText,
+  type StrippedMarkup,
+} from './normalize.js';
 export { luhnValid, ibanValid, ssnValid, nanpValid, cardValid, emailValid } from './validators.js';
 export type { Table } from './table.js';
 export {

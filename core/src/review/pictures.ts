@@ -99,7 +99,7 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
 
 /** CSS with its escapes decoded (`\75 rl(` is `url(`). */
-function cssUnescape(css: string): string {
+export function cssUnescape(css: string): string {
   if (css.indexOf('\\') < 0) return css;
   return css.replace(CSS_ESCAPE, (_all, hex: string | undefined, char: string | undefined) => {
     if (hex === undefined) return char ?? '';
@@ -141,6 +141,11 @@ function nameAt(src: string, a: number, b: number, longest: number): string {
 function tagsDrawPicture(src: string, svg: boolean): boolean {
   const elements = svg ? SVG_ELEMENT_SET : ELEMENT_SET;
   const n = src.length;
+  // Where the last <style>'s text started and the `</style` that ends it (-1: none, the end). A
+  // <style> tag read inside that text holds only the rest of it, already tested: `<style>` ×
+  // 30,000 would otherwise search and test to the end once per tag.
+  let endFrom = -1;
+  let endAt = -1;
   for (let i = src.indexOf('<'); i >= 0; i = src.indexOf('<', i)) {
     let k = i + 1;
     if (!isAsciiLetter(src.charCodeAt(k))) {
@@ -197,10 +202,11 @@ function tagsDrawPicture(src: string, svg: boolean): boolean {
       // SVG presentation attributes (fill, stroke, filter, mask…) are CSS values too.
       if ((svg || attr === 'style') && cssValueDrawsPicture(src.slice(v, e))) return true;
     }
-    if (name === 'style') {
+    if (name === 'style' && !(endFrom >= 0 && endFrom <= k && (endAt < 0 || k <= endAt))) {
       STYLE_END.lastIndex = k;
-      const end = STYLE_END.exec(src);
-      const css = src.slice(k, end === null ? n : end.index);
+      endFrom = k;
+      endAt = STYLE_END.exec(src)?.index ?? -1;
+      const css = src.slice(k, endAt < 0 ? n : endAt);
       if (cssDrawsPicture(css) || (css.indexOf('&') >= 0 && cssDrawsPicture(decodeHTML(css))))
         return true;
     }

@@ -33,6 +33,7 @@ const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'dp-provenance': 'flag',
   image: 'flag',
   malformed: 'flag',
+  'drawn-order': 'flag',
   script: 'flag',
   'raw-value': 'block',
 };

@@ -8,7 +8,7 @@
  */
 import { checkOutput, FindingSink, identifierSpans, joinText, redact } from './check.js';
 import { isMultilineString } from './sink.js';
-import { normalize } from './normalize.js';
+import { normalize, takeDrawnOrder } from './normalize.js';
 import { textCounts } from './text-rules.js';
 import { smallCells, rowLevel, statedTotal, type CellHit } from './table-rules.js';
 import { alignedTables, textTables } from './text-table.js';
@@ -81,10 +81,20 @@ export class StreamChecker {
       st = { tail: '', tailStart: 0, reported: new Set(), lines: '', lineBase: 0 };
       this.streams.set(name, st);
     }
+    takeDrawnOrder(); // a note left by text read before this chunk is not the chunk's
     const text = normalize(chunk).text;
+    const reordered = takeDrawnOrder();
     const buf = st.tail + text;
     const newFrom = st.tail.length;
     const sink = new FindingSink(this.settings);
+    // Bidi controls reorder what is drawn around them, here or in a later chunk: held for review.
+    if (reordered !== undefined)
+      sink.add(
+        'drawn-order',
+        mime,
+        { start: st.tailStart + newFrom, end: st.tailStart + buf.length },
+        reordered,
+      );
     const small: number[] = [];
     const spans = identifierSpans(buf, small, this.settings.small_cell_threshold);
     const fresh = spans.filter((sp) => {

@@ -52,6 +52,8 @@ export type RuleId =
   | 'dp-provenance'
   | 'image'
   | 'malformed'
+  /** Text drawn in another order than stored (bidi controls, <bdo>, CSS that reorders it). */
+  | 'drawn-order'
   /** Content that runs code when drawn (a script, an event handler, application/javascript). */
   | 'script'
   /** A value of a raw identifier column (found only by the gateway's keyed index). */

@@ -65,6 +65,7 @@ const RULE_LABELS: Record<RuleId, string> = {
   'dp-provenance': 'unverified DP release',
   image: 'image (cannot be read)',
   malformed: 'unreadable output',
+  'drawn-order': 'text drawn in another order than stored',
   script: 'runs code when shown',
   'raw-value': 'raw identifier value',
 };

@@ -44,6 +44,7 @@ const RULE_IDS: Record<RuleId, true> = {
   'dp-provenance': true,
   image: true,
   malformed: true,
+  'drawn-order': true,
   script: true,
   'raw-value': true,
 };
