@@ -192,9 +192,16 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
   }
   const { text: rawText, tables } = scanJson(mime, v, sink.partialReads(mime));
   const markup = rawText.indexOf('<') >= 0 && /<[a-z]/i.test(rawText);
-  const { text } = normalize(rawText, { markup });
+  const { text, attrs } = normalize(rawText, { markup });
   const spans = identifierSpans(text);
   sink.addSpans(mime, text, spans);
+  if (markup) {
+    // A chart draws its strings as markup (read above); a JSON viewer draws them as written, tags,
+    // comments and attribute values included: both readings are checked.
+    const written = normalize(rawText).text;
+    sink.addSpans(mime, written, identifierSpans(written));
+    if (attrs !== '') sink.addSpans(mime, attrs, identifierSpans(attrs));
+  }
   sink.addPreview(mime, text, spans);
   tableRules(sink, tables, ctx, text, exempt);
 }

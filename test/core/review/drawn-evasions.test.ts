@@ -342,3 +342,28 @@ describe('hostile markup stays linear', () => {
     }
   });
 });
+
+describe('JSON strings holding markup', () => {
+  test('are read as written and as drawn: a comment, an attribute or a style is not dropped', () => {
+    const json = (value: unknown): NotebookOutput => ({
+      output_type: 'display_data',
+      metadata: {},
+      data: { 'application/json': value },
+    });
+    for (const note of [
+      '<b>x</b><!-- jane.doe@example.com -->',
+      '<b title="jane.doe@example.com">x</b>',
+      '<style>b::after{content:"jane.doe@example.com"}</style><b>x</b>',
+    ]) {
+      const review = checkOutput(json({ note }));
+      assert.equal(review.verdict, 'block', note);
+      assert.ok(
+        review.findings.some((f) => f.rule === 'email'),
+        note,
+      );
+    }
+    // Split by tags, the drawn reading still joins it.
+    assert.equal(checkOutput(json({ hover: 'jane.doe<b>@example.com</b>' })).verdict, 'block');
+    assert.equal(checkOutput(json({ hover: '<b>mean</b> 41.5 <i>years</i>' })).verdict, 'pass');
+  });
+});
