@@ -3,6 +3,7 @@
 // it assembles while it runs (atob, String.fromCharCode, a fetch) that no reading of the markup
 // sees — so an output that can run code is held for a reviewer rather than read as its text.
 import { decodeHTMLAttribute } from 'entities';
+import { isAlpha } from './scan-util.js';
 
 /** MIME types whose content is code the renderer runs. */
 const SCRIPT_MIMES: ReadonlySet<string> = new Set([
@@ -40,7 +41,7 @@ function tagAround(text: string, at: number): [number, number] | undefined {
   const open = text.lastIndexOf('<', at);
   if (open < 0 || text.lastIndexOf('>', at - 1) > open) return undefined;
   const next = text.charCodeAt(open + 1);
-  if (!((next >= 65 && next <= 90) || (next >= 97 && next <= 122))) return undefined;
+  if (!isAlpha(next)) return undefined;
   const close = text.indexOf('>', at);
   return [open, close < 0 ? text.length : close];
 }
