@@ -102,14 +102,20 @@ function decodeUnicodeEscapes(text: string): string {
 /**
  * Adds the candidates of one visible text several ways: as drawn, as the review normalizer reads
  * it (Markdown autolinks, spelled-out "at"), with look-alike letters and accents folded, with
- * \uXXXX escapes decoded, and (markup) the attribute text a user also sees (alt, title, labels).
+ * \uXXXX escapes decoded, and (markup) the attribute text a user also sees (alt, title, labels)
+ * and the other readings of the markup (`StrippedMarkup.also`).
  */
 function addText(raw: string, mime: string, into: Set<string>, maxWords: number): void {
   const markup = MARKUP.test(mime);
-  const tags = markup ? stripTags(raw) : { text: raw, attrs: '' };
+  const tags = markup
+    ? stripTags(raw, mime === 'text/markdown')
+    : { text: raw, attrs: '', also: '' };
   const drawn = decodeHTML(tags.text.replace(ANSI, ''));
   textLeakCandidates(drawn, into, maxWords);
   if (tags.attrs !== '') textLeakCandidates(decodeHTML(tags.attrs), into, maxWords);
+  // What a browser may draw that the stripped text leaves out (comments or <style> it ends
+  // elsewhere, CSS `content:`, tags drawn as written in <xmp> or Markdown code).
+  if (tags.also !== '') textLeakCandidates(decodeHTML(tags.also), into, maxWords);
   const normalized = normalize(raw, { markup, markdown: mime === 'text/markdown' }).text;
   if (normalized !== drawn) textLeakCandidates(normalized, into, maxWords);
   const folded = foldUnicode(drawn);

@@ -28,7 +28,8 @@ export interface StrippedMarkup extends NormalizedText {
    * What the markup may draw that `text` leaves out, one reading per line, for the identifier scan
    * only: the text of `<style>` elements (CSS `content:` draws it); the whole markup read again
    * with comment and style contents kept where the removal cannot be shown to take only what a
-   * browser hides; and with block tags joined where CSS can draw blocks inline.
+   * browser hides; with block tags joined where CSS can draw blocks inline; and the markup as
+   * written where a browser draws tags as text (`<textarea>`, `<xmp>`, CDATA, Markdown code).
    */
   also: string;
 }
@@ -142,6 +143,13 @@ const ANY_TAG = /<\/?[A-Za-z][^<>]*>/g;
 /** The '<' of a tag that meets another '<' before any '>' (a browser reads both as one tag). */
 const UNCLOSED = /<(?=\/?[A-Za-z][^<>]*<)/g;
 const ATTR_TAG = /<[A-Za-z][\w:-]*\s([^<>]*=[^<>]*)>/g;
+/**
+ * Where a browser draws tags as written: `<textarea>` (RCDATA), `<xmp>` and `<plaintext>`
+ * (RAWTEXT), and CDATA sections (text in SVG and MathML).
+ */
+const LITERAL_MARKUP = /<(?:textarea|xmp|plaintext)\b|<!\[CDATA\[/i;
+/** Where Markdown draws tags as written: a code span or fence, or an indented code line. */
+const MD_CODE = /`|~~~|^(?: {4}|\t)/m;
 
 /**
  * Strips tags: cell tags become tabs, block tags newlines, inline tags vanish (so a value split
@@ -153,6 +161,9 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
   if (html.indexOf('<') < 0) return { text: html, attrs: '', also: '' };
   const attrs: string[] = [];
   const also: string[] = [];
+  // Text drawn with its tags as written (`<xmp><x 555-867-5309></xmp>`, a Markdown code span):
+  // the whole markup is read again as written, so no tag the passes below remove hides it.
+  if (LITERAL_MARKUP.test(html) || (markdown && MD_CODE.test(html))) also.push(html);
   let css = 0;
   let rtl = false;
   if (html.indexOf('=') >= 0) {

@@ -2,7 +2,7 @@
  * Identifiers a browser draws while the check read the markup or text otherwise (security review
  * F1–F5): bidi controls reorder text, HTML5 character references draw invisible characters,
  * comments and <style> elements a browser ends elsewhere than the removal did, CSS that draws text
- * or joins blocks, SVG <tspan>s drawn inline. Each is held; look-alikes that draw nothing of the
+ * or joins blocks, SVG <tspan>s drawn inline, tags drawn as written (<xmp>, Markdown code). Each is held; look-alikes that draw nothing of the
  * kind (right-to-left text, pandas and Styler HTML, an SVG chart, comments) still pass.
  */
 import { describe, test } from 'node:test';
@@ -300,6 +300,33 @@ describe('F5: SVG <tspan> and <a> are drawn inline', () => {
       '<rect x="40" y="100" width="20" height="150" fill="#1f77b4"/></svg>';
     assert.deepEqual(holding(svg(chart)), []);
     assert.deepEqual(holding(html(chart)), []);
+  });
+});
+
+describe('F6: tags a browser draws as written', () => {
+  test('<textarea>, <xmp>, <plaintext>, CDATA and Markdown code show what a tag would hide', () => {
+    const cases: [NotebookOutput, string][] = [
+      [html('<textarea><x 555-867-5309></textarea>'), 'phone'],
+      [html('<TEXTAREA rows=2><x jane.doe@example.com></TEXTAREA>'), 'email'],
+      [html('<xmp><x 078-05-1120></xmp>'), 'ssn'],
+      [html('<p>log</p><plaintext><x 4111 1111 1111 1111>'), 'payment-card'],
+      [svg('<svg><text><![CDATA[<x 555-867-5309>]]></text></svg>'), 'phone'],
+      [markdown('Contact: `<x jane.doe@example.com>`'), 'email'],
+      [markdown('```\n<x 555-867-5309>\n```'), 'phone'],
+      [markdown('~~~\n<x 555-867-5309>\n~~~'), 'phone'],
+      [markdown('Output:\n\n    <x 078-05-1120>'), 'ssn'],
+    ];
+    for (const [o, rule] of cases) heldBy(o, rule);
+  });
+
+  test('markup without such elements, and code showing no identifier, still pass', () => {
+    for (const o of [
+      html('<textarea><b>mean</b> 41.5</textarea>'),
+      html('<p><x data-n=3>total</x></p>'),
+      markdown('Run `<b>df.head()</b>` to see 5 rows.'),
+      markdown('```html\n<td class="n">120</td>\n```'),
+    ])
+      assert.deepEqual(holding(o), [], JSON.stringify(o));
   });
 });
 

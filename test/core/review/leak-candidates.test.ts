@@ -61,4 +61,16 @@ describe('raw-value leak candidates', () => {
     assert.ok(has(mdCs, 'Cyra Lindqvist5'));
     assert.ok(has(mdCs, 'jane@example.org'), 'the folded form is looked up too');
   });
+  test('markup is also read as a browser may draw it: comments, styles, tags drawn as written', () => {
+    const shown = (mime: string, text: string): string[] =>
+      leakCandidates({ output_type: 'display_data', metadata: {}, data: { [mime]: text } });
+    const drawnAs: [string, string][] = [
+      // A '<!--' in an attribute opens no comment: the name after it is drawn.
+      ['text/html', '<p title="<!--">Ada Lindqvist</p><!-- -->'],
+      ['text/html', '<style>p::after{content:"Ada Lindqvist"}</style><p>x</p>'],
+      ['text/html', '<xmp><x Ada Lindqvist></xmp>'],
+      ['text/markdown', 'Name: `<x Ada Lindqvist>`'],
+    ];
+    for (const [mime, text] of drawnAs) assert.ok(has(shown(mime, text), 'Ada Lindqvist'), text);
+  });
 });
