@@ -39,7 +39,7 @@ import { writeFileDurably } from '../durable-file.js';
 import { acquirePublishLock } from './lock.js';
 import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
-import { buildIdentifierIndex, verifyParquet } from './verify.js';
+import { buildIdentifierIndex, checkIdentifierCopies, verifyParquet } from './verify.js';
 import { declared, isIndexedIdentifier } from '@privet/core/policy/lookup';
 import { linkingTokens } from '@privet/core/policy/linking';
 
@@ -263,6 +263,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
         tempDirs.push(dir);
         const files = viewFiles(stateDir, name, dir);
         const columns = await compileView(policy, name, view, masterKey);
+        await checkIdentifierCopies(c, name, source, columns);
         progress({ view: name, step: 'mask' });
         const made = await materializeView(
           c,

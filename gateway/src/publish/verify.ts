@@ -2,7 +2,8 @@
  * Independent checks of a written view, reading the Parquet file back (not the table it came
  * from): row count, k-anonymity by GROUP BY … HAVING count(*) < k over the quasi-identifiers and
  * over each coded column's bins, 100% format conformance per column, and no published string
- * equal to any raw identifier value of any source. Any failure refuses the view.
+ * equal to any raw identifier value of any source; and, on the raw rows, no column that repeats an
+ * identifier of its row. Any failure refuses the view.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MaskedView } from '@privet/core';
@@ -51,6 +52,58 @@ export async function buildIdentifierIndex(
     'indexing raw identifier values',
     'check the source files',
   );
+}
+
+/**
+ * Refuses a view whose column repeats an identifier of its source row by row: a kept copy of an
+ * SSN stored as a number, or of a birth date stored as a date, which the text index cannot judge
+ * (numbers and dates are short, so an age equals some patient id by chance). A column is a copy
+ * when more than half of the rows where both hold a value show the identifier as text, as a number
+ * or as a date. Columns whose SQL embeds key material (tokens, keyed masks) are not compared.
+ */
+export async function checkIdentifierCopies(
+  c: DuckDBConnection,
+  viewName: string,
+  source: LoadedSource,
+  columns: readonly CompiledColumn[],
+): Promise<void> {
+  const identifiers = Object.keys(source.declaration.columns).filter((col) =>
+    isIndexedIdentifier(source.declaration, col),
+  );
+  const pairs = columns
+    .filter((col) => !col.secret)
+    .flatMap((col) => identifiers.map((id) => ({ col, id })));
+  if (pairs.length === 0) return;
+  const text = (sql: string) => `CAST(${sql} AS VARCHAR)`;
+  const counts = pairs.flatMap(({ col, id }, i) => {
+    const [p, r] = [text(col.sql), text(quoteIdent(id))];
+    const both = `${p} IS NOT NULL AND ${r} IS NOT NULL`;
+    const same =
+      `${p} = ${r} OR TRY_CAST(${p} AS DOUBLE) = TRY_CAST(${r} AS DOUBLE)` +
+      ` OR TRY_CAST(${p} AS DATE) = TRY_CAST(${r} AS DATE)`;
+    return [
+      `count(*) FILTER (WHERE ${both}) AS both_${i}`,
+      `count(*) FILTER (WHERE ${both} AND (${same})) AS same_${i}`,
+    ];
+  });
+  const found =
+    (
+      await runQuiet(
+        c,
+        `SELECT ${counts.join(', ')} FROM ${source.table}`,
+        `comparing the columns of view "${viewName}" with the identifiers of source "${source.name}"`,
+        `check the operators of views.${viewName}.columns against the source's column types`,
+      )
+    ).getRowObjectsJS()[0] ?? {};
+  pairs.forEach(({ col, id }, i) => {
+    const same = Number(found[`same_${i}`]);
+    if (same > 0 && same * 2 > Number(found[`both_${i}`]))
+      throw new PublishError(
+        viewName,
+        `column "${col.name}" (${col.operator}) repeats the identifier "${id}" of source "${source.name}" in ${same} rows`,
+        `mask, tokenize or drop "${col.name}" instead of ${col.operator}`,
+      );
+  });
 }
 
 /**

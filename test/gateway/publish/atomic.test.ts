@@ -62,14 +62,14 @@ describe('atomic publish', async () => {
     );
   });
 
-  test('a failed verification (raw identifiers in the output) refuses the batch', async () => {
+  test('a column repeating an identifier refuses the batch (caught before writing)', async () => {
     const broken = structuredClone(policy);
     const codes = broken.views['adult_codes'];
     assert.ok(codes?.tier === 'masked');
     codes.columns['person_code'] = { op: 'prefix', keep: 32 };
     await failsAndKeepsOldVersion(
       broken,
-      /view "adult_codes": 48842 values of column "person_code" \(prefix\(keep=32\)\) equal raw identifier values/,
+      /view "adult_codes": column "person_code" \(prefix\(keep=32\)\) repeats the identifier "person_code" of source "adult" in 48842 rows/,
     );
   });
 
