@@ -62,6 +62,11 @@ export interface WhoAmIResponse {
   user: string;
   name: string;
   roles: Role[];
+  /**
+   * The policy's output-review settings (its `export` block: small-cell threshold, images), so
+   * the hosts check what they draw as strictly as the gateway checks what leaves.
+   */
+  exportRules: { small_cell_threshold: number; images: 'allow' | 'review' };
 }
 
 /** How one published column was derived from the raw source. */

@@ -229,6 +229,10 @@ export async function buildApp(
     user: actor!.user,
     name: actor!.name,
     roles: actor!.roles,
+    exportRules: {
+      small_cell_threshold: policy.export.small_cell_threshold,
+      images: policy.export.images,
+    },
   }));
   route('listViews', async (): Promise<ListViewsResponse> => ({
     views: listViews(policy, stateDir),
