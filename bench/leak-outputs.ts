@@ -165,6 +165,7 @@ export async function run(): Promise<BenchResult> {
           const lookups = exportLookups(notebook, loaded.policy.export, {
             releaseCommitted: () => false,
             approved: () => approved,
+            views: () => [],
           });
           return longestStall(async () => {
             if (inWorker) {
@@ -183,7 +184,7 @@ export async function run(): Promise<BenchResult> {
         const reviewStall = async (o: NotebookOutput, inWorker: boolean): Promise<number> => {
           const body = { experiment: 'bench', output: o, justification: 'bench' };
           const bytes = new TextEncoder().encode(JSON.stringify(body));
-          const rules = { exportRules: loaded.policy.export, releases: [] };
+          const rules = { exportRules: loaded.policy.export, releases: [], viewsUsed: [] };
           return longestStall(async () => {
             if (inWorker) {
               const { handle } = await worker.open('review', bytes);

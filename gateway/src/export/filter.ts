@@ -36,6 +36,7 @@ import {
   type NotebookOutput,
   type ReviewResult,
   type ReviewContext,
+  type ViewUsed,
 } from '@privet/core/review/index';
 import type { JsonValue } from '@privet/core/record/index';
 import { canonicalSha256 } from './canonical-hash.js';
@@ -64,6 +65,8 @@ export interface FilterContext {
   knownRelease: (id: string, content: string) => boolean;
   /** The approved review request covering this content hash in the experiment, if any. */
   approvedReviewId: (contentHash: string) => string | undefined;
+  /** The views the row-level rule knows (`reviewedViews`), as the hosts check with. */
+  viewsUsed: readonly ViewUsed[];
   /**
    * One verdict per item, in order: true when it shows a raw identifier value (the gateway's keyed
    * index; the gateway answers in its output-check worker).
@@ -349,6 +352,7 @@ export async function filterNotebook(
   const nb = notebookCopy(value);
   const context: ReviewContext = {
     policy: settingsFromExportRules(ctx.exportRules),
+    viewsUsed: ctx.viewsUsed,
     mode: 'export',
     knownRelease: ctx.knownRelease,
   };

@@ -5,6 +5,7 @@
 // experiment only, and handed over with it. A release the snapshot misses is not exempt (fail
 // closed); an approval made after the snapshot counts from the next export.
 import type { OutputLeakItem, Policy } from '@privet/core';
+import type { ViewUsed } from '@privet/core/review/index';
 import { committedReleases, knownReleaseIn } from '../review/release-snapshot.js';
 import { filterNotebook, type FilteredNotebook } from './filter.js';
 
@@ -16,6 +17,8 @@ export interface ExportLookups {
   releases: string[];
   /** [content hash, review id] of each content the newest request in the experiment approved. */
   approved: [string, string][];
+  /** The views the row-level rule knows (`reviewedViews`), as the hosts check with. */
+  viewsUsed: readonly ViewUsed[];
 }
 
 /** The stores' answers ExportLookups are read from. */
@@ -24,6 +27,8 @@ export interface ExportStores {
   releaseCommitted: (id: string, digest: string) => boolean;
   /** Every content hash approved in the experiment, with its review id. */
   approved: () => Map<string, string>;
+  /** The views the row-level rule knows. */
+  views: () => readonly ViewUsed[];
 }
 
 /** Every output of `notebook`'s cells (none when it has no cell list). */
@@ -46,6 +51,7 @@ export function exportLookups(
     exportRules,
     releases: committedReleases(notebookOutputs(notebook), stores.releaseCommitted),
     approved: [...stores.approved()],
+    viewsUsed: stores.views(),
   };
 }
 
@@ -60,6 +66,7 @@ export function filterWithLookups(
     exportRules: lookups.exportRules,
     knownRelease: knownReleaseIn(lookups.releases),
     approvedReviewId: (hash) => approved.get(hash),
+    viewsUsed: lookups.viewsUsed,
     rawValues,
   });
 }

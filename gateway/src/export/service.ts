@@ -19,6 +19,7 @@ import { hasRole, isMember, refusalFiling, type Actor } from '../experiments/acc
 import { loadExperiment } from '../experiments/store.js';
 import type { Services } from '../ledger/open.js';
 import { committedClaims } from '../review/release-snapshot.js';
+import { reviewedViews } from '../review/views-used.js';
 import type { OpenedBody } from '../leak/output-worker.js';
 import type { ExportedLines, OpenedExport } from '../leak/output-worker-protocol.js';
 import { rawValueLookups, type FilteredNotebook } from './filter.js';
@@ -103,6 +104,7 @@ export class ExportService {
       exportLookups(request.notebook, policy.export, {
         releaseCommitted: (id, digest) => services.reviews.releases.has(id, digest),
         approved: () => services.reviews.approvedIn(request.experiment),
+        views: () => reviewedViews(policy),
       }),
     );
     return { ...this.signAndAudit(actor, request.experiment, request.name, lines), notebook };
@@ -126,6 +128,7 @@ export class ExportService {
           services.reviews.releases.has(id, digest),
         ),
         approved: [...services.reviews.approvedIn(opened.experiment)],
+        viewsUsed: reviewedViews(policy),
       });
       const head = JSON.stringify(this.signAndAudit(actor, opened.experiment, opened.name, lines));
       return Buffer.concat([

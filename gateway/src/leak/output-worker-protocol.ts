@@ -26,7 +26,7 @@ export interface OpenedReview {
 }
 
 /** What the stores answered for checking a kept review output (read on the main thread). */
-export type OpenedReviewRules = Pick<SubmitCheckInput, 'exportRules' | 'releases'>;
+export type OpenedReviewRules = Pick<SubmitCheckInput, 'exportRules' | 'releases' | 'viewsUsed'>;
 
 /** A filtered export less its notebook (which comes as JSON bytes). */
 export type ExportedLines = Omit<FilteredNotebook, 'notebook'>;

@@ -17,6 +17,7 @@ import type {
 } from '@privet/core';
 import type { Experiment } from '@privet/core/record/index';
 import { holdingRules } from '@privet/core/review/index';
+import { reviewedViews } from './views-used.js';
 import type { AuditLog } from '../audit/log.js';
 import { committedClaims } from './release-snapshot.js';
 import type { OpenedReviewRules } from '../leak/output-worker-protocol.js';
@@ -92,6 +93,7 @@ export class ReviewService {
     return {
       exportRules: this.policy.export,
       releases: committedClaims(claims, (id, digest) => this.releases.has(id, digest)),
+      viewsUsed: reviewedViews(this.policy),
     };
   }
 

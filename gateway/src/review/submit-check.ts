@@ -9,6 +9,7 @@ import {
   settingsFromExportRules,
   type NotebookOutput,
   type ReviewResult,
+  type ViewUsed,
 } from '@privet/core/review/index';
 import type { OutputLeakItem } from '@privet/core';
 import { knownReleaseIn } from './release-snapshot.js';
@@ -21,6 +22,8 @@ export interface SubmitCheckInput {
   exportRules: Policy['export'];
   /** `committedReleases` keys of the output's DP releases. */
   releases: string[];
+  /** The views the row-level rule knows (`reviewedViews`), as the hosts check with. */
+  viewsUsed: readonly ViewUsed[];
 }
 
 /** The submitted output's approval hash (content after its stream context), export-mode check and raw-value verdict. */
@@ -41,6 +44,7 @@ export async function checkSubmitted(
   const contentHash = await approvalHash(output, streamContext);
   const result = checkOutputAfter(output, streamContext, {
     policy: settingsFromExportRules(input.exportRules),
+    viewsUsed: input.viewsUsed,
     mode: 'export',
     knownRelease: knownReleaseIn(input.releases),
   });

@@ -545,6 +545,7 @@ describe('export bundles', () => {
         exportRules: { small_cell_threshold: 10 } as Policy['export'],
         knownRelease: () => false,
         approvedReviewId: () => undefined,
+        viewsUsed: [],
         rawValues,
       });
     const filtered = await filterWith(async (items) => items.slice(0, -1).map(() => false));

@@ -57,6 +57,7 @@ function filter(nb: unknown, raw: (text: string) => boolean = () => false) {
     exportRules: RULES,
     knownRelease: () => false,
     approvedReviewId: () => undefined,
+    viewsUsed: [],
     rawValues: async (items) => items.map((i) => raw(itemText(i))),
   });
 }
@@ -176,6 +177,7 @@ describe('export: notebook and cell fields besides outputs and sources', () => {
       exportRules: RULES,
       knownRelease: () => false,
       approvedReviewId: () => undefined,
+      viewsUsed: [],
       rawValues: async () => [],
     });
     assert.deepEqual(unanswered.notebook.metadata, {});

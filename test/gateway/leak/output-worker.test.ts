@@ -142,7 +142,12 @@ describe('output-check worker', () => {
           ],
         },
       });
-    const lookups = { exportRules: { small_cell_threshold: 10 }, releases: [], approved: [] };
+    const lookups = {
+      exportRules: { small_cell_threshold: 10 },
+      releases: [],
+      approved: [],
+      viewsUsed: [],
+    };
     try {
       // Parsing needs no index: a malformed body is refused before the worker holds one.
       await assert.rejects(
@@ -191,6 +196,7 @@ describe('output-check worker', () => {
         worker.checkOpenedReview(rebuilt, third.handle, {
           exportRules: lookups.exportRules as never,
           releases: [],
+          viewsUsed: [],
         }),
         lost,
       );

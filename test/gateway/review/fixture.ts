@@ -77,11 +77,14 @@ export interface ReviewGateway {
   stop(): Promise<void>;
 }
 
-/** Writes the source and policy, starts a gateway on 127.0.0.1, approves the experiment. */
-export async function startReviewGateway(): Promise<ReviewGateway> {
+/**
+ * Writes the source and policy, starts a gateway on 127.0.0.1, approves the experiment.
+ * `extraViews` is YAML of more views (indented as entries of `views:`).
+ */
+export async function startReviewGateway(extraViews = ''): Promise<ReviewGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'privet-review-'));
   const policyPath = join(dir, 'policy.yaml');
-  writeFileSync(policyPath, POLICY);
+  writeFileSync(policyPath, POLICY.replace('\nusers:\n', `\n${extraViews}users:\n`));
   writeFileSync(
     join(dir, 'people.csv'),
     'person_id,email,phone,name,city,income\n' +
