@@ -116,6 +116,12 @@ export interface ViewManifest {
      */
     linkedBy?: LinkingToken[];
   };
+  /**
+   * Masked views: the identifier columns (`source.column`) whose raw values the publish-time leak
+   * check compared every published value with; a policy that now declares others makes the view
+   * stale (absent in manifests written before it was kept, which are stale too).
+   */
+  leakChecked?: string[];
   /** Synthetic views: budget spent and measurements (filled by the synthesis issue). */
   privacy?: Record<string, unknown>;
   /** What the published values cannot show, e.g. a column no value of which survived DP discovery. */

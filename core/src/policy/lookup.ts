@@ -23,3 +23,19 @@ export function isIndexedIdentifier(
   if (!decl) return false;
   return decl.identifier === true || (column === source.privacy_unit && decl.type === 'string');
 }
+
+/**
+ * Every column whose raw values are looked for (`isIndexedIdentifier`), as `source.column`, sorted:
+ * what a masked view's publish-time leak check compares it with.
+ */
+export function indexedIdentifierColumns(policy: {
+  sources: Readonly<Record<string, Parameters<typeof isIndexedIdentifier>[0]>>;
+}): string[] {
+  return Object.entries(policy.sources)
+    .flatMap(([name, source]) =>
+      Object.keys(source.columns)
+        .filter((column) => isIndexedIdentifier(source, column))
+        .map((column) => `${name}.${column}`),
+    )
+    .sort();
+}

@@ -16,7 +16,7 @@ import {
   type DeclarationPart,
 } from '../publish/synthetic.js';
 import { HttpError } from './errors.js';
-import { declared } from '@privet/core/policy/lookup';
+import { declared, indexedIdentifierColumns } from '@privet/core/policy/lookup';
 
 function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
   const source = policy.sources[view.source];
@@ -39,7 +39,8 @@ function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
 /**
  * How the published view differs from its definition in the loaded policy, or undefined when it
  * does not: for a masked view a column's operator, a column added or dropped, its k-anonymity
- * (k, quasi-identifiers, and the privacy unit its classes counted);
+ * (k, quasi-identifiers, and the privacy unit its classes counted), the identifier columns of any
+ * source its values were checked against;
  * for a synthetic view its source's privacy unit, a column added or dropped, a column's prefix,
  * its ε or δ, the source's declaration of a column (its type, bounds, categories, years). A steward
  * who tightens a view or a declared domain and restarts the gateway must not find analysts still
@@ -69,6 +70,14 @@ export function staleDefinition(
   const qis = (list: readonly string[] | undefined) => [...(list ?? [])].sort().join(', ');
   if (k?.k !== was?.k || qis(k?.quasi_identifiers) !== qis(was?.quasiIdentifiers))
     return `its k-anonymity was ${was ? `k=${was.k} over ${qis(was.quasiIdentifiers)}` : 'not set'}, and the policy now asks ${k ? `k=${k.k} over ${qis(k.quasi_identifiers)}` : 'none'}`;
+  // The leak check compared the values with the identifiers declared then: one declared since
+  // (`identifier: true` on a column the view keeps) was never looked for.
+  const checked = (manifest.leakChecked ?? []).join(', ');
+  const identifiers = indexedIdentifierColumns(policy).join(', ');
+  if (manifest.leakChecked === undefined)
+    return 'its manifest does not say which identifier columns its values were checked against';
+  if (checked !== identifiers)
+    return `its values were checked against the identifier columns ${checked || '(none)'}, and the policy now declares ${identifiers || 'none'}`;
   // Classes count distinct privacy units: k visits may be fewer than k people.
   const unit = declared(policy.sources, view.source)?.privacy_unit;
   if (k && was?.privacyUnit !== unit)

@@ -40,7 +40,11 @@ import { acquirePublishLock } from './lock.js';
 import { materializeView } from './materialize.js';
 import { compileView } from './plan.js';
 import { buildIdentifierIndex, checkIdentifierCopies, verifyParquet } from './verify.js';
-import { declared, isIndexedIdentifier } from '@privet/core/policy/lookup';
+import {
+  declared,
+  indexedIdentifierColumns,
+  isIndexedIdentifier,
+} from '@privet/core/policy/lookup';
 import { linkingTokens } from '@privet/core/policy/linking';
 
 export { readManifest, viewFiles, viewsDir, type ViewFiles } from './layout.js';
@@ -301,6 +305,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
           publishedAt: new Date().toISOString(),
           rows: made.rows,
           rowsSuppressed: made.rowsSuppressed,
+          leakChecked: indexedIdentifierColumns(policy),
           columns: columns.map((col) => ({
             name: col.name,
             type: col.type,

@@ -141,4 +141,29 @@ describe('a view tightened in the policy', () => {
       /manifest does not say which privacy unit its k-anonymity counted/,
     );
   });
+
+  test('a view checked against other identifier columns than the policy declares now is stale', () => {
+    const policy: Policy = parsePolicy(
+      readFileSync(new URL('../../fixtures/http/policy.yaml', import.meta.url), 'utf8'),
+      'policy.yaml',
+    );
+    const view = structuredClone(policy.views['people_masked']) as MaskedView;
+    view.columns['city'] = { op: 'drop' };
+    const manifest = readManifest(join(t.dir, 'state'), 'people_masked')!;
+    assert.equal(staleDefinition(policy, view, manifest), undefined, 'as published');
+    assert.ok(manifest.leakChecked && manifest.leakChecked.length > 0, 'the manifest says which');
+    // The steward declares a kept column an identifier: its values were never looked for.
+    const tightened = structuredClone(policy);
+    tightened.sources[view.source]!.columns['income']!.identifier = true;
+    assert.match(
+      staleDefinition(tightened, view, manifest) ?? '',
+      /checked against the identifier columns .*, and the policy now declares .*people\.income/,
+    );
+    // A manifest from before the list was kept cannot say: stale too.
+    const { leakChecked: _, ...older } = manifest;
+    assert.match(
+      staleDefinition(policy, view, older) ?? '',
+      /does not say which identifier columns its values were checked against/,
+    );
+  });
 });
