@@ -25,6 +25,7 @@ import type { IssuedTokens } from './tokens.js';
 import { issueTokensRecorded } from './token-audit.js';
 import { recoverPublishStateAtStart } from '../publish/recover.js';
 import { PublishBusyError } from '../publish/lock.js';
+import { errorBody } from '../publish/jobs.js';
 import { listViews, summarizeView } from './views.js';
 import { openServices, type Services } from '../ledger/open.js';
 import { scheduleRetention } from '../experiments/retention.js';
@@ -272,6 +273,9 @@ export async function buildApp(
           'another publish is running on this gateway’s state folder (e.g. a `privet publish` in a terminal)',
           'wait for it to finish and try again',
         );
+      // A refusal (bad source values, k-anonymity, a leak check) says what and how to fix it.
+      const failed = errorBody(error);
+      if (failed.code !== 'internal') throw new HttpError('conflict', failed.message, failed.fix);
       throw error;
     } finally {
       publishing = undefined;

@@ -132,7 +132,8 @@ export class JobConflict extends Error {
   }
 }
 
-function errorBody(err: unknown): NonNullable<PublishJob['error']> {
+/** What a failed publish tells the steward: the refusal and its fix, or a generic internal error. */
+export function errorBody(err: unknown): NonNullable<PublishJob['error']> {
   if (err instanceof PublishError) {
     return {
       code: 'publish_failed',

@@ -93,6 +93,39 @@ export async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * How a CSV value of each declared type must be written (RE2, whole value, spaces around allowed).
+ * DuckDB's casts are lenient — `7.5` rounds to the integer 8, `0x10` reads as 16, `yes` as true,
+ * `inf` as a number — so a value that is not plainly of its type would be rewritten silently
+ * (two people's ids merged into one token); it is refused instead.
+ */
+const CSV_VALUE: Record<Exclude<Source['columns'][string]['type'], 'string'>, CsvValueRule> = {
+  integer: { pattern: '\\s*[+-]?[0-9]+\\s*', example: 'whole numbers such as 42 or -7' },
+  number: {
+    pattern: '\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*',
+    example: 'finite decimal numbers such as 3.25 or -1e6',
+  },
+  date: {
+    pattern: '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*',
+    example: 'calendar dates written YYYY-MM-DD',
+  },
+  boolean: { pattern: '\\s*(?i:true|false|1|0)\\s*', example: 'true, false, 1 or 0' },
+};
+
+/** The written form `CSV_VALUE` requires of a declared type, and how to say it. */
+interface CsvValueRule {
+  pattern: string;
+  example: string;
+}
+
+/** SQL true for a CSV value (text) that is not plainly a value of `type` (or does not fit it). */
+function badCsvValueSql(column: string, type: keyof typeof CSV_VALUE): string {
+  const q = quoteIdent(column);
+  const cast = `TRY_CAST(${q} AS ${CANONICAL_TYPES[type]})`;
+  const finite = type === 'number' ? ` OR NOT isfinite(${cast})` : '';
+  return `${q} IS NOT NULL AND (NOT regexp_full_match(${q}, ${sqlString(CSV_VALUE[type].pattern)}) OR ${cast} IS NULL${finite})`;
+}
+
 function readerSql(src: Source, path: string): string {
   return src.format === 'csv'
     ? `read_csv(${sqlString(path)}, header = true, all_varchar = true)`
@@ -153,12 +186,11 @@ async function loadSource(
     }
   }
   if (src.format === 'csv') {
-    const checks = declared
-      .filter(([, d]) => d.type !== 'string')
-      .map(
-        ([col, d]) =>
-          `count(*) FILTER (WHERE ${quoteIdent(col)} IS NOT NULL AND TRY_CAST(${quoteIdent(col)} AS ${CANONICAL_TYPES[d.type]}) IS NULL) AS ${quoteIdent(col)}`,
-      );
+    const checks = declared.flatMap(([col, d]) =>
+      d.type === 'string'
+        ? []
+        : [`count(*) FILTER (WHERE ${badCsvValueSql(col, d.type)}) AS ${quoteIdent(col)}`],
+    );
     if (checks.length > 0) {
       const bad =
         (
@@ -170,9 +202,10 @@ async function loadSource(
           )
         ).getRowObjectsJS()[0] ?? {};
       for (const [col, count] of Object.entries(bad)) {
-        if (Number(count) > 0) {
+        const type = src.columns[col]?.type;
+        if (Number(count) > 0 && type !== undefined && type !== 'string') {
           throw new StoreError(
-            `source "${name}": ${Number(count)} values of column "${col}" in ${path} are not valid ${src.columns[col]?.type ?? ''} values`,
+            `source "${name}": ${Number(count)} values of column "${col}" in ${path} are not valid ${type} values (${CSV_VALUE[type].example})`,
             `fix the file or declare sources.${name}.columns.${col} with the right type`,
           );
         }

@@ -190,6 +190,65 @@ describe('openSourceEngine', () => {
     }
   });
 
+  test('values DuckDB would cast leniently are refused, plain ones of every type load', async () => {
+    const dir = freshStateDir();
+    /** Opens the engine on one data row after the header; the error, or the loaded row. */
+    const load = async (row: string) => {
+      writeFileSync(join(dir, 'people.csv'), `id,name,born,score,ok\n${row}\n`);
+      try {
+        const engine = await openSourceEngine(parsePolicy(policyFor(COLUMNS)), dir);
+        try {
+          const got = await engine.connection.runAndReadAll(
+            'SELECT CAST(COLUMNS(*) AS VARCHAR) FROM people',
+          );
+          return got.getRowObjectsJS()[0];
+        } finally {
+          engine.close();
+        }
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    try {
+      // The security review's values: 7.5 rounded to 8 and merged two people's ids into one token.
+      for (const [row, column] of [
+        ['7.5,Ann,1990-01-02,1.5,true', 'id'],
+        ['0x10,Ann,1990-01-02,1.5,true', 'id'],
+        ['1e1,Ann,1990-01-02,1.5,true', 'id'],
+        ['1_1,Ann,1990-01-02,1.5,true', 'id'],
+        ['1,Ann,1990-01-02 10:00:00,1.5,true', 'born'],
+        ['1,Ann,20200101,1.5,true', 'born'],
+        ['1,Ann,1990-01-02,inf,true', 'score'],
+        ['1,Ann,1990-01-02,nan,true', 'score'],
+        ['1,Ann,1990-01-02,1e400,true', 'score'],
+        ['1,Ann,1990-01-02,"1,5",true', 'score'],
+        ['1,Ann,1990-01-02,1.5,yes', 'ok'],
+        ['1,Ann,1990-01-02,1.5,t', 'ok'],
+      ])
+        assert.match(
+          String(await load(row)),
+          new RegExp(`1 values of column "${column}" .* are not valid`),
+          row,
+        );
+      assert.deepEqual(await load(' +42 ,Ann, 1990-01-02 ,-1e6,TRUE'), {
+        id: '42',
+        name: 'Ann',
+        born: '1990-01-02',
+        score: '-1000000.0',
+        ok: 'true',
+      });
+      assert.deepEqual(await load('-7,Bo,2024-02-29,.5,0'), {
+        id: '-7',
+        name: 'Bo',
+        born: '2024-02-29',
+        score: '0.5',
+        ok: 'false',
+      });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   test('parquet columns of an incompatible type are refused', async () => {
     const dir = freshStateDir();
     try {
