@@ -211,7 +211,7 @@ describe('openSourceEngine', () => {
     };
     try {
       // The security review's values: 7.5 rounded to 8 and merged two people's ids into one token.
-      for (const [row, column] of [
+      const refused: [string, string][] = [
         ['7.5,Ann,1990-01-02,1.5,true', 'id'],
         ['0x10,Ann,1990-01-02,1.5,true', 'id'],
         ['1e1,Ann,1990-01-02,1.5,true', 'id'],
@@ -224,7 +224,8 @@ describe('openSourceEngine', () => {
         ['1,Ann,1990-01-02,"1,5",true', 'score'],
         ['1,Ann,1990-01-02,1.5,yes', 'ok'],
         ['1,Ann,1990-01-02,1.5,t', 'ok'],
-      ])
+      ];
+      for (const [row, column] of refused)
         assert.match(
           String(await load(row)),
           new RegExp(`1 values of column "${column}" .* are not valid`),
