@@ -48,12 +48,15 @@ export function fakeBrowserTab(): { storage: TabStorage } {
 
 /**
  * Session and experiment selection as the gate reads them: signed in with `client` (null: signed
- * out) in `experiment` (null: none selected); signIn and select change them and signal.
+ * out) in `experiment` (null: none selected), as `user` (GET /whoami's answer) when given; signIn
+ * and select change them and signal.
  */
-export function fakeGateServices<C>(client: C | null, experiment: string | null) {
+export function fakeGateServices<C>(client: C | null, experiment: string | null, user?: object) {
   const sessionChanged = new Signal<object, unknown>({});
   const contextChanged = new Signal<object, unknown>({});
-  let signedIn: { client: C } | null = client === null ? null : { client };
+  const session = (next: C, as?: object) => ({ client: next, ...(as ? { user: as } : {}) });
+  let signedIn: { client: C; user?: object } | null =
+    client === null ? null : session(client, user);
   let selected = experiment === null ? null : { id: experiment };
   const services = {
     session: {
@@ -71,8 +74,8 @@ export function fakeGateServices<C>(client: C | null, experiment: string | null)
   };
   return {
     services,
-    signIn(next: C | null): void {
-      signedIn = next === null ? null : { client: next };
+    signIn(next: C | null, as?: object): void {
+      signedIn = next === null ? null : session(next, as);
       sessionChanged.emit(signedIn);
     },
     select(id: string | null): void {

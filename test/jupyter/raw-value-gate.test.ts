@@ -1,8 +1,9 @@
 /**
  * The JupyterLab output gate's raw-value check, without a browser: how the gateway's verdict holds
  * an output (raw-value.ts), when the gate asks the gateway at all and for which experiment
- * (gate.ts: signed out or no experiment → no check; cached per content; forgotten on sign-in), and
- * that an output held on the gateway's verdict is saved only as a placeholder (save-filter.ts).
+ * (gate.ts: signed out or no experiment → no check; cached per content; forgotten on sign-in),
+ * what the gate remembers of the verdicts (verdict-memory.ts), and that an output held on the
+ * gateway's verdict, or not yet cleared by it, is saved only as a placeholder (save-filter.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -41,8 +42,13 @@ interface Gate {
     wanted: () => boolean,
     saved?: NotebookOutput,
   ): Promise<RawValueVerdict | null> | null;
-  noteGatewayHold(output: NotebookOutput, finding: Finding | null): void;
-  gatewayHold(output: NotebookOutput): Finding | null;
+}
+/** jupyter-ext gate/verdict-memory.ts's VerdictMemory. */
+interface Memory {
+  readonly epoch: number;
+  note(output: NotebookOutput, before: string, verdict: RawValueVerdict): void;
+  lookup(output: NotebookOutput, before: string): 'raw' | 'unchecked' | 'clear' | 'unknown';
+  forgetCleared(): void;
 }
 /** A notebook model as far as the save filter reads and patches it. */
 interface ModelLike {
@@ -70,6 +76,9 @@ const { heldStateText } = (await gateModule('held-text')) as {
 };
 const { OutputGate } = (await gateModule('gate')) as {
   OutputGate: new (services: unknown) => Gate;
+};
+const { VerdictMemory } = (await gateModule('verdict-memory')) as {
+  VerdictMemory: new () => Memory;
 };
 const { filterSavedOutputs } = (await gateModule('save-filter')) as {
   filterSavedOutputs(model: ModelLike, host: { gate: Gate; experiment(): string | null }): void;
@@ -220,20 +229,31 @@ describe('OutputGate.rawValueVerdict (jupyter-ext gate/gate.ts)', () => {
     assert.equal(client.calls.length, 2);
   });
 
-  test('held contents kept for saving are bounded in count and characters (oldest forgotten)', () => {
-    const gate = new OutputGate(fakeServices(fakeClient(), 'ui-study').services);
-    const big = (c: string): NotebookOutput => stream(c.repeat(7_000_000));
-    gate.noteGatewayHold(big('a'), RAW_VALUE_FINDING);
-    gate.noteGatewayHold(big('b'), RAW_VALUE_FINDING);
-    assert.equal(gate.gatewayHold(big('a')), RAW_VALUE_FINDING, 'within 16M characters');
-    gate.noteGatewayHold(big('c'), RAW_VALUE_FINDING); // 21M characters: the oldest goes
-    assert.equal(gate.gatewayHold(big('a')), null);
-    assert.equal(gate.gatewayHold(big('b')), RAW_VALUE_FINDING);
-    assert.equal(gate.gatewayHold(big('c')), RAW_VALUE_FINDING);
-    for (let i = 0; i < 1_100; i++) gate.noteGatewayHold(stream(`row ${i}\n`), RAW_VALUE_FINDING);
-    assert.equal(gate.gatewayHold(big('b')), null, 'at most 1,024 contents');
-    assert.equal(gate.gatewayHold(stream('row 1099\n')), RAW_VALUE_FINDING);
-    assert.equal(gate.gatewayHold(stream('row 0\n')), null);
+  test('a raw value is remembered whatever else is noted; cleared contents, until sign-in (verdict-memory.ts)', () => {
+    const memory = new VerdictMemory();
+    const unavailable: RawValueVerdict = { state: 'unavailable', reason: 'down', fix: 'start it' };
+    memory.note(stream(`${RAW}\n`), '', { state: 'raw' });
+    memory.note(stream('qvist\n'), 'Ada Lind', { state: 'raw' });
+    for (let i = 0; i < 1_100; i++) memory.note(stream(`row ${i}\n`), '', { state: 'clear' });
+    for (let i = 0; i < 25_000; i++) memory.note(stream(`log ${i}\n`), '', unavailable);
+    assert.equal(memory.lookup(stream(`${RAW}\n`), ''), 'raw', 'never pushed out by other outputs');
+    assert.equal(
+      memory.lookup(stream('qvist\n'), 'Ada Lind'),
+      'raw',
+      'a stream part after its context',
+    );
+    assert.equal(memory.lookup(stream('qvist\n'), ''), 'unknown', 'alone it is another content');
+    assert.equal(memory.lookup(stream('row 0\n'), ''), 'clear');
+    assert.equal(memory.lookup(stream('log 24999\n'), ''), 'unchecked');
+    assert.equal(memory.lookup(stream('never seen\n'), ''), 'unknown');
+
+    const epoch = memory.epoch;
+    memory.forgetCleared(); // sign-in, sign-out
+    assert.notEqual(memory.epoch, epoch);
+    assert.equal(memory.lookup(stream('row 0\n'), ''), 'unknown');
+    assert.equal(memory.lookup(stream(`${RAW}\n`), ''), 'raw', 'held until a clear verdict');
+    memory.note(stream(`${RAW}\n`), '', { state: 'clear' }); // e.g. another experiment's data
+    assert.equal(memory.lookup(stream(`${RAW}\n`), ''), 'clear');
   });
 
   test('signing in again forgets the cached verdicts', async () => {
@@ -264,8 +284,10 @@ describe('saving an output held on the gateway’s verdict (jupyter-ext gate/sav
     };
   }
 
-  test('is written as a placeholder while the gate holds it; shown again, it is saved as it is', () => {
-    const gate = new OutputGate(fakeServices(fakeClient(), 'ui-study').services);
+  test('signed in, is written only once the gateway cleared it; the save asks about what it did not', async () => {
+    const client = fakeClient();
+    const fake = fakeServices(client, 'ui-study');
+    const gate = new OutputGate(fake.services);
     const host = { gate, experiment: () => 'ui-study' };
     const raw = stream(`${RAW}\n`);
     const other = stream('Zed Quorvath\n');
@@ -274,14 +296,21 @@ describe('saving an output held on the gateway’s verdict (jupyter-ext gate/sav
     const savedText = (): string => JSON.stringify(model.toJSON());
 
     // The views are still unknown here; stream text is no possible table, so both pass locally.
-    assert.match(savedText(), new RegExp(RAW));
-    gate.noteGatewayHold(raw, RAW_VALUE_FINDING);
+    const first = savedText();
+    assert.doesNotMatch(first, new RegExp(RAW), 'not drawn, so never checked: withheld');
+    assert.doesNotMatch(first, /Zed Quorvath/);
+    for (let i = 0; i < 100 && client.calls.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(client.calls.length, 1, 'the save asked about both');
     const saved = savedText();
     assert.doesNotMatch(saved, new RegExp(RAW));
     assert.match(saved, /raw-value/);
-    assert.match(saved, /Zed Quorvath/);
-    gate.noteGatewayHold(raw, null);
-    assert.match(savedText(), new RegExp(RAW));
+    assert.match(saved, /Zed Quorvath/, 'cleared: written as it is');
+    // Signed out, the raw value stays withheld; what was never asked about passes the local rules.
+    fake.signIn(null);
+    assert.doesNotMatch(savedText(), new RegExp(RAW));
+    assert.match(savedText(), /Zed Quorvath/);
   });
 
   test('is written as a placeholder while its raw-value verdict is awaited (a save before the gateway answers)', async () => {
@@ -315,10 +344,9 @@ describe('saving an output held on the gateway’s verdict (jupyter-ext gate/sav
     assert.doesNotMatch(whilePending, new RegExp(RAW), 'not written before the verdict');
     assert.match(whilePending, /raw-value/);
     await answerNow();
-    assert.deepEqual(await pending, { state: 'raw' });
-    gate.noteGatewayHold(raw, RAW_VALUE_FINDING); // as GatedOutput notes the verdict
+    assert.deepEqual(await pending, { state: 'raw' }); // the gate remembers it for `raw`
     assert.doesNotMatch(savedText(), new RegExp(RAW));
-    // A clear verdict, noted, lets a made-up name be saved as it is.
+    // A clear verdict lets a made-up name be saved as it is.
     const other = stream('Zed Quorvath\n');
     const otherModel = notebookModel([other]);
     filterSavedOutputs(otherModel, { gate, experiment: () => 'ui-study' });
@@ -326,7 +354,6 @@ describe('saving an output held on the gateway’s verdict (jupyter-ext gate/sav
     assert.doesNotMatch(JSON.stringify(otherModel.toJSON()), /Zed Quorvath/);
     await answerNow();
     assert.deepEqual(await asked, { state: 'clear' });
-    gate.noteGatewayHold(other, null);
     assert.match(JSON.stringify(otherModel.toJSON()), /Zed Quorvath/);
   });
 });

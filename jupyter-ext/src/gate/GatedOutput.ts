@@ -15,7 +15,11 @@
  * every redraw; cached, so a redraw of the same content asks nothing). A raw value blocks the
  * output for good; no verdict holds it (fail closed) until the gate's `changed` signal, a redraw
  * or "Check again" asks again. Signed out or with no experiment there is no raw-value check:
- * nothing can leave without the gateway then, and it applies the rule itself at review and export.
+ * nothing can leave without the gateway then, and it applies the rule itself at review and export;
+ * but content the gateway held (a raw value, or no answer) stays held until a later clear verdict
+ * on it (gate.ts `heldWithoutCheck`), and an output drawn meanwhile is checked once a check can be
+ * made (the next `changed` signal: sign-in, experiment selected), as is one checked under other
+ * review settings (the signed-in gateway's policy, review-policy.ts).
  * Kernel replies (tooltips, help) stay local-only. A widget's new states are asked about as they
  * arrive, one call at a time and at most ten a second per output (widget-updates.ts); while no
  * verdict is in, the widget is painted transparent from the first frame that would draw it, with
@@ -48,7 +52,7 @@ import type { ReviewComment, ReviewState } from '@privet/core/protocol';
 import type { GateHost } from './host.js';
 import type { LocalCheck } from './gate.js';
 import type { RawValueVerdict } from '@privet/core/client/index';
-import { rawValueFinding, rawValueHold, withRawValueHold, type RawValueHold } from './raw-value.js';
+import { rawValueHold, withRawValueHold, type RawValueHold } from './raw-value.js';
 import { heldReplyResult } from './kernel-replies.js';
 import { HeldOutputWidget, summarize, type HeldOutputProps, type HeldState } from './HeldOutput.js';
 import { approvalLookupProblem, recheckProps } from './held-text.js';
@@ -110,6 +114,8 @@ interface StreamProgress {
   seen: string;
   /** Whether the views were known when the checker was made. */
   viewsKnown: boolean;
+  /** The review settings it checks with (OutputGate.reviewPolicyKey). */
+  policy: string;
   verdict: Verdict;
   findings: Finding[];
 }
@@ -144,6 +150,10 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   private busy = false;
   /** The generation waiting for the gateway's raw-value verdict (0: none). */
   private awaitingGateway = 0;
+  /** The gate's verdict epoch in which the gateway cleared what is drawn (null: not cleared). */
+  private clearedIn: number | null = null;
+  /** The review settings the output was last checked with (OutputGate.reviewPolicyKey). */
+  private checkedPolicy = '';
   /** The notebook output model being decided (null for kernel replies such as tooltips). */
   private current: IRenderMime.IMimeModel | null = null;
   /** The widget models the current output draws (empty for any other output). */
@@ -197,6 +207,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     const generation = ++this.generation;
     if (this.current !== model && this.current) this.host.setShown(this.current, false);
     this.current = model;
+    this.clearedIn = null;
     const start = performance.now();
     const output = model.toJSON() as NotebookOutput;
     // Only metadata that sizes or frames the drawing reaches the renderer (see drawnMetadata).
@@ -245,11 +256,12 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
       const others = this.heldParts(model, output.name);
       if (others.length > 0) this.holdWithStream(model, output, others);
     }
-    const gatewayHold = rawValueHold(
-      await this.rawValueVerdict(generation, model, local, before, output),
-    );
+    const epoch = this.host.gate.verdictEpoch;
+    const raw = await this.rawValueVerdict(generation, model, local, before, output);
     if (generation !== this.generation) return;
-    this.host.gate.noteGatewayHold(output, gatewayHold ? rawValueFinding(gatewayHold) : null);
+    if (raw?.state === 'clear') this.clearedIn = epoch;
+    // No check possible (signed out, no experiment): held if the gateway held this content.
+    const gatewayHold = raw ? rawValueHold(raw) : this.host.gate.heldWithoutCheck(output, before);
     const { verdict, findings } = withRawValueHold(local.result, gatewayHold);
     if (output.output_type === 'stream') {
       this.host.streams.set(
@@ -275,7 +287,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
    * its earlier parts `before`), or null when none is asked for (signed out, no experiment). While
    * it is awaited nothing new is drawn; when the wait is visible and nothing is on screen yet, the
    * placeholder says the output is being checked. Meanwhile `saved` (the output as the notebook
-   * saves it) is written to disk only as a placeholder.
+   * saves it) is written to disk only as a placeholder; the gate remembers the verdict for it.
    */
   private async rawValueVerdict(
     generation: number,
@@ -306,7 +318,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
         local.checked,
         before,
         () => generation === this.generation,
-        saved, // not saved as it is until the verdict is noted
+        saved, // not saved as it is until the gateway cleared it
       );
       return pending ? ((await pending) ?? SUPERSEDED) : null;
     } finally {
@@ -390,6 +402,7 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
    */
   private check(output: NotebookOutput): CheckedOutput {
     const views = this.host.gate.checkContext();
+    this.checkedPolicy = this.host.gate.reviewPolicyKey;
     if (output.output_type === 'stream') {
       this.widgetModels = new Set();
       const local = this.checkStream(output, views);
@@ -456,21 +469,28 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
     const text = typeof output.text === 'string' ? output.text : output.text.join('');
     const known = views !== null;
     const context = this.streamContext(output.name);
+    const policy = this.host.gate.reviewPolicyKey;
     if (
       !this.stream ||
       !text.startsWith(this.stream.seen) ||
       this.stream.viewsKnown !== known ||
-      this.stream.context !== context
+      this.stream.context !== context ||
+      this.stream.policy !== policy
     ) {
-      // New stream, a cleared one, new earlier parts, or the views just became known: scan it
-      // whole again, after the earlier parts of the stream in the cell.
-      const checker = new StreamChecker({ mode: 'display', viewsUsed: views ?? [] });
+      // New stream, a cleared one, new earlier parts, the views just became known, or other
+      // review settings: scan it whole again, after the earlier parts of the stream in the cell.
+      const checker = new StreamChecker({
+        mode: 'display',
+        viewsUsed: views ?? [],
+        policy: this.host.gate.reviewPolicy,
+      });
       if (context !== '') checker.prime(context, output.name);
       this.stream = {
         checker,
         context,
         seen: '',
         viewsKnown: known,
+        policy,
         verdict: 'pass',
         findings: [],
       };
@@ -682,14 +702,27 @@ export class GatedOutput extends Widget implements IRenderMime.IRenderer {
   }
 
   /**
-   * Re-decides a held output (or one waiting for the gateway's verdict) when sign-in, selection or
-   * a review state changed.
+   * Re-decides a held output (or one waiting for the gateway's verdict, or shown but stale) when
+   * sign-in, selection or a review state changed.
    */
   private onGateChanged(): void {
     if (this.busy) return;
     const waiting = this.awaitingGateway !== 0 && this.awaitingGateway === this.generation;
-    const model = this.held?.model ?? (waiting ? this.current : null);
+    const model = this.held?.model ?? (waiting || this.shownStale() ? this.current : null);
     if (model) void this.renderModel(model);
+  }
+
+  /**
+   * True when the drawn output was checked under other review settings than the gate's now, or
+   * has no clear raw-value verdict from this sign-in while one can be asked for (drawn signed
+   * out, or with no experiment): it is checked again, and held if it no longer passes.
+   */
+  private shownStale(): boolean {
+    const model = this.current;
+    if (!this.innerShown || this.held || !model || !isOutputModel(model)) return false;
+    const gate = this.host.gate;
+    if (this.checkedPolicy !== gate.reviewPolicyKey) return true;
+    return gate.checksRawValues(this.host.experiment()) && this.clearedIn !== gate.verdictEpoch;
   }
 
   /** "Request review": justification, then POST /reviews with the cell's context. */

@@ -11,7 +11,6 @@ import {
   viewUsedOf,
   holdWhileViewsUnknown,
   checkOutput,
-  outputContentText,
   type Finding,
   type NotebookOutput,
   type ReviewContext,
@@ -21,7 +20,14 @@ import {
 import type { GatewayClient } from '../client.js';
 import type { IPrivetServices } from '../services.js';
 import { ApprovalCache, type ApprovalStatus } from './approvals.js';
-import { RAW_VALUE_UNCHECKED_FINDING } from './raw-value.js';
+import {
+  RAW_VALUE_FINDING,
+  RAW_VALUE_UNCHECKED_FINDING,
+  RAW_VALUE_NO_CHECK,
+  type RawValueHold,
+} from './raw-value.js';
+import { displayPolicy, policyKey, type DisplayPolicy } from './review-policy.js';
+import { VerdictMemory } from './verdict-memory.js';
 import { ViewsUnavailableError } from './views-unavailable.js';
 import {
   RawValueChecks,
@@ -40,12 +46,6 @@ export const GATE_MEASURE = 'privet-gate-check';
 const SAMPLES = 4096;
 /** How many approved contents are remembered per experiment for saving (oldest dropped first). */
 const APPROVED_KEPT = 256;
-/**
- * How many contents held on the gateway's raw-value verdict are remembered for saving, and how many
- * characters of them at most (oldest forgotten first).
- */
-const GATEWAY_HELD_KEPT = 1024;
-const GATEWAY_HELD_CHARS = 16_000_000;
 
 /** The review engine's verdict plus the DP releases it could not vouch for yet. */
 export interface LocalCheck {
@@ -68,10 +68,8 @@ export class OutputGate {
   private readonly approvedShown = new Map<string, Set<string>>();
   /** The gateway's raw-value verdicts (cached per gateway, experiment and content). */
   private readonly rawValues = new RawValueChecks();
-  /** Canonical contents held on the gateway's raw-value verdict, with the finding (for saving). */
-  private readonly gatewayHeld = new Map<string, Finding>();
-  /** Characters of the contents in `gatewayHeld`. */
-  private gatewayHeldChars = 0;
+  /** What the gateway said of each content shown or saved (verdict-memory.ts: why). */
+  private readonly verdicts = new VerdictMemory();
 
   /** Creates the gate over the shared session and experiment selection. */
   constructor(
@@ -85,6 +83,7 @@ export class OutputGate {
       this.approvals.clear();
       this.approvedShown.clear();
       this.rawValues.clear();
+      this.verdicts.forgetCleared(); // held contents stay held until a clear verdict
       this.viewList.follow(signedIn?.client ?? null);
       this.changedSignal.emit();
     });
@@ -156,12 +155,26 @@ export class OutputGate {
     return this.displayContext(this.checkContext() ?? [], new Map());
   }
 
-  /** Display-mode context; releases not yet verified are added to `unknownReleases`. */
+  /**
+   * Display-mode context with the signed-in gateway's review settings (review-policy.ts); releases
+   * not yet verified are added to `unknownReleases`.
+   */
   private displayContext(
     viewsUsed: readonly ViewUsed[],
     unknownReleases: UnknownReleases,
   ): ReviewContext {
-    return { mode: 'display', viewsUsed, knownRelease: this.releases.lookup(unknownReleases) };
+    const knownRelease = this.releases.lookup(unknownReleases);
+    return { mode: 'display', policy: this.reviewPolicy, viewsUsed, knownRelease };
+  }
+
+  /** The review settings outputs are checked with: the signed-in gateway's policy, or defaults. */
+  get reviewPolicy(): DisplayPolicy {
+    return displayPolicy(this.services.session.signedIn?.user);
+  }
+
+  /** Changes exactly when `reviewPolicy` does (an output checked under another one is checked again). */
+  get reviewPolicyKey(): string {
+    return policyKey(this.reviewPolicy);
   }
 
   /** Notes that an output with this canonical content was shown because `experiment` approved it. */
@@ -198,9 +211,9 @@ export class OutputGate {
   /**
    * Like `rawValueVerdict`, for the current content of an output that keeps changing (a growing
    * log): the promise resolves to null, asking nothing, when `wanted` is false as its call goes
-   * out (a newer content of the same output is asked about instead). `saved` (the output as the
-   * notebook saves it) is held for saving while the verdict is awaited — unchecked, it is not
-   * written to disk either — until the caller notes the verdict (`noteGatewayHold`).
+   * out (a newer content of the same output is asked about instead). The verdict is remembered
+   * for `saved` (the output as the notebook saves it, after `before`): see `rememberVerdict`.
+   * Until it comes, the save filter writes the output as a placeholder (it has no clear verdict).
    */
   latestRawValueVerdict(
     experiment: string | null,
@@ -211,8 +224,29 @@ export class OutputGate {
   ): Promise<RawValueVerdict | null> | null {
     const client = this.client;
     if (!client || !experiment) return null;
-    if (saved) this.noteGatewayHold(saved, RAW_VALUE_UNCHECKED_FINDING);
-    return this.rawValues.checkLatest(client, experiment, output, before, wanted);
+    const pending = this.rawValues.checkLatest(client, experiment, output, before, wanted);
+    return saved ? this.rememberVerdict(pending, saved, before) : pending;
+  }
+
+  /**
+   * `pending`, remembering its verdict for `saved` after `before` (verdict-memory.ts) — a clear one
+   * only if no sign-in or sign-out came meanwhile (it then came from another gateway or user).
+   */
+  private async rememberVerdict<V extends RawValueVerdict | null>(
+    pending: Promise<V>,
+    saved: NotebookOutput,
+    before: string,
+  ): Promise<V> {
+    const epoch = this.verdicts.epoch;
+    const verdict = await pending;
+    if (verdict && (verdict.state !== 'clear' || epoch === this.verdicts.epoch))
+      this.verdicts.note(saved, before, verdict);
+    return verdict;
+  }
+
+  /** Changes on every sign-in and sign-out: clear verdicts from before it no longer count. */
+  get verdictEpoch(): number {
+    return this.verdicts.epoch;
   }
 
   /** Whether shown outputs are checked against raw values (signed in, with an experiment). */
@@ -221,38 +255,34 @@ export class OutputGate {
   }
 
   /**
-   * Records whether an output is held on the gateway's raw-value verdict (`finding`) or not
-   * (null): a held one is saved and copied as a placeholder, as on screen.
+   * How `saved` (a stream part after `before`) is held when no check can be made (signed out, no
+   * experiment): on the gateway's last verdict on its content, a raw value or no answer, until a
+   * later clear one (verdict-memory.ts); null when none holds it (the local rules decide then).
    */
-  noteGatewayHold(output: NotebookOutput, finding: Finding | null): void {
-    if (!finding && this.gatewayHeld.size === 0) return; // the usual case: nothing to forget
-    let text: string;
-    try {
-      text = outputContentText(output);
-    } catch {
-      return; // unreadable: the engine holds it, and the save filter withholds it, anyway
-    }
-    if (this.gatewayHeld.delete(text)) this.gatewayHeldChars -= text.length;
-    if (!finding) return;
-    this.gatewayHeld.set(text, finding);
-    this.gatewayHeldChars += text.length;
-    for (const oldest of this.gatewayHeld.keys()) {
-      if (this.gatewayHeld.size <= GATEWAY_HELD_KEPT && this.gatewayHeldChars <= GATEWAY_HELD_CHARS)
-        break;
-      if (oldest === text) break; // the newest stays, however large
-      this.gatewayHeld.delete(oldest);
-      this.gatewayHeldChars -= oldest.length;
-    }
+  heldWithoutCheck(saved: NotebookOutput, before: string): RawValueHold | null {
+    const known = this.verdicts.lookup(saved, before);
+    if (known === 'raw') return { kind: 'raw-value' };
+    return known === 'unchecked' ? { kind: 'raw-unavailable', ...RAW_VALUE_NO_CHECK } : null;
   }
 
-  /** The finding an output with this content is held with on the gateway's verdict, or null. */
-  gatewayHold(output: NotebookOutput): Finding | null {
-    if (this.gatewayHeld.size === 0) return null;
-    try {
-      return this.gatewayHeld.get(outputContentText(output)) ?? null;
-    } catch {
-      return null;
+  /**
+   * The finding `saved` (a stream part after `before`, passing the local rules) is written to disk
+   * as a placeholder with, or null to write it as it is. A raw value or no answer holds it, signed
+   * in or not. While a check is possible in `experiment`, so does the lack of a clear verdict — a
+   * content still being checked, or one never rendered (JupyterLab draws only the first
+   * `maxNumberOutputs` of a cell): it is asked about now, so a later save writes it once cleared.
+   */
+  savedHold(experiment: string | null, saved: NotebookOutput, before: string): Finding | null {
+    const known = this.verdicts.lookup(saved, before);
+    if (known === 'raw') return RAW_VALUE_FINDING;
+    if (known === 'clear') return null;
+    const pending = this.rawValueVerdict(experiment, saved, before);
+    if (pending) {
+      // Unreadable content rejects: the local check holds it, and this save withholds it anyway.
+      this.rememberVerdict(pending, saved, before).catch(() => undefined);
+      return RAW_VALUE_UNCHECKED_FINDING;
     }
+    return known === 'unchecked' ? RAW_VALUE_UNCHECKED_FINDING : null;
   }
 
   /** Verifies releases with the gateway; true when a re-check may now decide differently. */

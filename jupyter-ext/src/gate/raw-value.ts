@@ -28,6 +28,16 @@ export const RAW_VALUE_UNCHECKED_FINDING: Finding = {
   message: "not yet checked against the raw data's identifier columns",
 };
 
+/**
+ * Why an output the gateway could not check when last asked stays held while no check can be
+ * made (signed out, or no experiment), and what to do: its placeholder's reason and fix.
+ */
+export const RAW_VALUE_NO_CHECK = {
+  reason:
+    'the gateway could not check it when last asked, and no check can be made now (signed out of Privet, or no experiment selected)',
+  fix: 'sign in to Privet and select the experiment: the output is checked again then',
+} as const;
+
 /** The hold a verdict asks for; null when it adds nothing (no raw value, or no check was made). */
 export function rawValueHold(verdict: RawValueVerdict | null): RawValueHold | null {
   if (verdict === null || verdict.state === 'clear') return null;

@@ -9,16 +9,22 @@
  * gets a `toJSON` that filters. Copying cells (to JupyterLab's or the system clipboard) serializes
  * each cell model with its own `toJSON`, so code cell models get the same filter. The live notebook
  * keeps its outputs (the gate still holds them on screen); only what is serialized gets
- * placeholders. An output the gate holds on the gateway's raw-value verdict (which the local
- * engine cannot know) is withheld too, as long as the gate holds it.
+ * placeholders. The gateway's raw-value verdicts, which the local engine cannot know, count too
+ * (gate.ts `savedHold`, verdict-memory.ts): an output whose content showed a raw value, or that the
+ * gateway could not check, is withheld until a later clear verdict on it, signed in or not; and
+ * while a check is possible (signed in, with an experiment) an output is written as it is only
+ * once the gateway cleared its content — one still being checked, or never rendered (beyond
+ * JupyterLab's `maxNumberOutputs`), is withheld and asked about, so a later save writes it.
  */
 import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { PartialJSONObject, PartialJSONValue } from '@lumino/coreutils';
 import {
+  streamContextBefore,
   viewsUnknownFinding,
   withholdForSave,
   type NotebookLike,
+  type NotebookOutput,
   type SaveFilterOptions,
 } from '@privet/core/review/index';
 import type { GateHost } from './host.js';
@@ -34,7 +40,7 @@ export function filterSavedOutputs(model: INotebookModel, host: GateHost): void 
   model.toJSON = () => {
     const content = serialize();
     if (!isNotebook(content)) return content; // no cells: no outputs to withhold
-    return withholdForSave(content, filterOptions(host)).notebook;
+    return withholdForSave(content, filterOptions(host, content)).notebook;
   };
   for (const cell of model.cells) filterCell(cell, host);
   model.cells.changed.connect((_, change) => {
@@ -51,23 +57,41 @@ function filterCell(cell: ICellModel, host: GateHost): void {
   const serialize = cell.toJSON.bind(cell);
   cell.toJSON = () => {
     const json = serialize();
-    const { notebook } = withholdForSave({ cells: [json] }, filterOptions(host));
+    const copied = { cells: [json] };
+    const { notebook } = withholdForSave(copied, filterOptions(host, copied));
     return notebook.cells[0] ?? json;
   };
 }
 
-/** The gate's current decisions, as `withholdForSave` takes them. */
-function filterOptions(host: GateHost): SaveFilterOptions {
+/** The gate's current decisions on the outputs of `notebook`, as `withholdForSave` takes them. */
+function filterOptions(host: GateHost, notebook: NotebookLike): SaveFilterOptions {
   const gate = host.gate;
+  const experiment = host.experiment();
   const viewsKnown = gate.checkContext() !== null;
+  const before = streamContexts(notebook);
   return {
     context: gate.saveContext(),
-    approved: (text) => gate.wasApproved(host.experiment(), text),
-    // As on display: held on the gateway's raw-value verdict, and (fail closed) a possible table
-    // while the views are unknown.
+    approved: (text) => gate.wasApproved(experiment, text),
+    // As on display: the gateway's raw-value verdict (or the lack of one while a check is
+    // possible), and (fail closed) a possible table while the views are unknown.
     extraFinding: (output) =>
-      gate.gatewayHold(output) ?? (viewsKnown ? null : viewsUnknownFinding(output)),
+      gate.savedHold(experiment, output, before.get(output) ?? '') ??
+      (viewsKnown ? null : viewsUnknownFinding(output)),
   };
+}
+
+/** Per stream output of `notebook`, the earlier parts of its stream in its cell (as on display). */
+function streamContexts(notebook: NotebookLike): Map<NotebookOutput, string> {
+  const contexts = new Map<NotebookOutput, string>();
+  for (const cell of notebook.cells) {
+    const outputs = cell.outputs;
+    if (!Array.isArray(outputs)) continue;
+    outputs.forEach((output: unknown, index) => {
+      const o = output as NotebookOutput | null;
+      if (o?.output_type === 'stream') contexts.set(o, streamContextBefore(outputs, index, o.name));
+    });
+  }
+  return contexts;
 }
 
 /**
