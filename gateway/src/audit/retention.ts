@@ -5,7 +5,9 @@
 // and hash as the checkpoint (`audit_checkpoint`), (3) delete the entries up to it. The verifier
 // then starts from the checkpoint: the first kept entry must follow it and link to its hash, and
 // the checkpoint must equal the one recorded by the newest `audit.pruned` entry — which is itself
-// inside the verified chain, so moving the checkpoint or cutting more entries is detected.
+// inside the verified chain, so moving the checkpoint or cutting more entries is detected. The
+// checkpoint also keeps the last pruned entry whole: its hash is fixed by the chain, and its time
+// must precede the prune's cutoff, so a forged prune cannot delete entries still within retention.
 // Entries are pruned only when every entry before them is older than the retention period.
 // The `audit.pruned` entry must be possible on its face (its `olderThan` at least `retentionDays`
 // before its own `at`; verify-pruned.ts checks it), so a run whose `now` is ahead of the log's own
@@ -13,6 +15,7 @@
 import type { Db } from './sqlite.js';
 import type { AuditLog } from './log.js';
 import { immediate } from './sqlite.js';
+import type { AuditRow } from './rows.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,13 +33,21 @@ export interface AuditPruneReport {
   checkpoint?: AuditCheckpoint;
 }
 
-/** Creates the checkpoint table if needed (one row, id 0). */
+/**
+ * Creates the checkpoint table if needed (one row, id 0). `entry` keeps the last pruned entry's
+ * whole row (JSON): the chain fixes its hash, so its time shows the prune deleted only entries
+ * older than its cutoff (a forged prune of recent entries cannot give it an older time).
+ */
 export function ensureCheckpointTable(db: Db): void {
   db.exec(`CREATE TABLE IF NOT EXISTS audit_checkpoint (
     id INTEGER PRIMARY KEY CHECK (id = 0),
     seq INTEGER NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    entry TEXT
   ) STRICT`);
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit_checkpoint)').all();
+  if (!columns.some((c) => c.name === 'entry'))
+    db.exec('ALTER TABLE audit_checkpoint ADD COLUMN entry TEXT');
 }
 
 /** The stored checkpoint, if the log was ever pruned. */
@@ -48,6 +59,17 @@ export function readCheckpoint(db: Db): AuditCheckpoint | undefined {
   return db
     .prepare<[], AuditCheckpoint>('SELECT seq, hash FROM audit_checkpoint WHERE id = 0')
     .get();
+}
+
+/** The last pruned entry's row as the checkpoint keeps it (JSON), if it keeps one. */
+export function readCheckpointEntry(db: Db): string | undefined {
+  if (readCheckpoint(db) === undefined) return undefined;
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit_checkpoint)').all();
+  if (!columns.some((c) => c.name === 'entry')) return undefined;
+  const row = db
+    .prepare<[], { entry: string | null }>('SELECT entry FROM audit_checkpoint WHERE id = 0')
+    .get();
+  return row?.entry ?? undefined;
 }
 
 const NO_DELETE_TRIGGER = `CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
@@ -81,10 +103,11 @@ export function pruneAuditLog(audit: AuditLog, days: number, now: Date): AuditPr
     if (through < 0 || (before && through <= before.seq)) {
       return before ? { pruned: 0, checkpoint: before } : { pruned: 0 };
     }
-    const target = db
-      .prepare<[number], AuditCheckpoint>('SELECT seq, hash FROM audit_log WHERE seq = ?')
+    const row = db
+      .prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE seq = ?')
       .get(through);
-    if (!target) throw new Error(`audit entry #${through} is missing; run privet audit verify`);
+    if (!row) throw new Error(`audit entry #${through} is missing; run privet audit verify`);
+    const target: AuditCheckpoint = { seq: row.seq, hash: row.hash };
     const count = db
       .prepare<[number], { n: number }>('SELECT count(*) AS n FROM audit_log WHERE seq <= ?')
       .get(through)?.n;
@@ -108,9 +131,9 @@ export function pruneAuditLog(audit: AuditLog, days: number, now: Date): AuditPr
       );
     }
     db.prepare(
-      `INSERT INTO audit_checkpoint (id, seq, hash) VALUES (0, @seq, @hash)
-       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
-    ).run(target);
+      `INSERT INTO audit_checkpoint (id, seq, hash, entry) VALUES (0, @seq, @hash, @entry)
+       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, entry = excluded.entry`,
+    ).run({ ...target, entry: JSON.stringify(row) });
     db.exec('DROP TRIGGER IF EXISTS audit_log_no_delete');
     const deleted = db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(through).changes;
     db.exec(NO_DELETE_TRIGGER);

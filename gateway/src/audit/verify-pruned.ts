@@ -9,7 +9,9 @@
 // clock set ahead breaks this or the next check —, times along the kept chain do not go back, and,
 // when the policy is known, the last prune kept entries at least the policy's retention.
 import type { AuditEntry, ChainAnchor, ChainReport } from '@privet/core/record/index';
+import { canonicalJson } from '@privet/core/record/index';
 import { hashEntrySync } from './log.js';
+import { rowToEntry, type AuditRow } from './rows.js';
 import type { AuditCheckpoint } from './retention.js';
 
 const DAY_MS = 86_400_000;
@@ -28,12 +30,16 @@ interface PruneRecord {
   throughSeq: number;
   throughHash: string;
   retentionDays: number;
+  /** Its cutoff (`olderThan`, ms): every entry it deleted is older. */
+  olderThan: number;
 }
 
 /** What the verifier knows beyond the log itself. */
 export interface PrunedVerifyOptions {
   /** The policy's `retention.audit_log_days`: the last prune must have kept entries at least this long. */
   retentionDays?: number;
+  /** The last pruned entry's row as the checkpoint keeps it (JSON; `readCheckpointEntry`). */
+  checkpointEntry?: string;
 }
 
 /** Verifies entries one at a time from a retention checkpoint on. */
@@ -46,6 +52,7 @@ export class PrunedChainVerifier {
   private readonly checkpoint: AuditCheckpoint;
   private readonly anchors: ChainAnchor[];
   private readonly policyDays: number | undefined;
+  private readonly checkpointEntry: string | undefined;
 
   /** Starts after `checkpoint`; an anchor at or before it fails (it cannot be confirmed). */
   constructor(
@@ -58,6 +65,7 @@ export class PrunedChainVerifier {
     this.prev = checkpoint.hash;
     this.anchors = [...anchors];
     this.policyDays = options.retentionDays;
+    this.checkpointEntry = options.checkpointEntry;
   }
 
   /** Position after the last verified entry (entries before the checkpoint count as verified). */
@@ -153,7 +161,13 @@ export class PrunedChainVerifier {
         'set ahead (entries were deleted before their retention period ended) or the entry was forged'
       );
     }
-    this.recorded = { entry: entry.seq, throughSeq, throughHash, retentionDays: days };
+    this.recorded = {
+      entry: entry.seq,
+      throughSeq,
+      throughHash,
+      retentionDays: days,
+      olderThan: cutoff,
+    };
     return undefined;
   }
 
@@ -201,5 +215,43 @@ export class PrunedChainVerifier {
       }
     }
     return { ok: true, count: this.index, headHash: this.prev };
+  }
+
+  /**
+   * What is wrong with the last pruned entry the checkpoint keeps (asked after `finish` passed and
+   * the anchors were checked): it must be there, be the entry the chain links to (its hash), and
+   * be older than the newest prune's cutoff — else the prune deleted entries still within their
+   * retention period (the chain alone shows only their last hash).
+   */
+  keptEntryProblem(): string | undefined {
+    const cp = this.checkpoint;
+    const recorded = this.recorded;
+    if (!recorded) return `the retention checkpoint (#${cp.seq}) has no audit.pruned entry`;
+    const what = `the retention checkpoint (#${cp.seq})`;
+    if (this.checkpointEntry === undefined)
+      return `${what} does not keep the last pruned entry, so the prune cannot be shown to have deleted only entries older than its cutoff — it was forged or stripped (a checkpoint written before this check is kept has none either)`;
+    let entry: AuditEntry;
+    let row: AuditRow;
+    try {
+      row = JSON.parse(this.checkpointEntry) as AuditRow;
+      entry = rowToEntry(row);
+    } catch {
+      return `${what} keeps an unreadable last pruned entry — it was edited`;
+    }
+    const { hash, ...body } = entry;
+    if (
+      entry.seq !== cp.seq ||
+      hash !== cp.hash ||
+      row.details !== canonicalJson(entry.details) ||
+      hashEntrySync(body) !== hash
+    )
+      return `${what} keeps a last pruned entry that is not the one the log links to (its position or hash differ) — it was forged`;
+    const at = Date.parse(entry.at);
+    if (!Number.isFinite(at) || at >= recorded.olderThan)
+      return (
+        `the last pruned entry #${cp.seq} is dated ${entry.at}, not before the prune's cutoff ` +
+        `${new Date(recorded.olderThan).toISOString()} — entries were deleted before their retention period ended`
+      );
+    return undefined;
   }
 }

@@ -10,7 +10,7 @@ import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
 import { openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
-import { readCheckpoint } from './retention.js';
+import { readCheckpoint, readCheckpointEntry } from './retention.js';
 import { PrunedChainVerifier } from './verify-pruned.js';
 import { checkAnchors } from './anchors.js';
 
@@ -147,8 +147,12 @@ export async function verifyAuditConnection(
     const head = db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get();
     const checkpoint = readCheckpoint(db);
     const headAnchor = head ? [head] : [];
+    const checkpointEntry = readCheckpointEntry(db);
     const verifier = checkpoint
-      ? new PrunedChainVerifier(checkpoint, headAnchor, options)
+      ? new PrunedChainVerifier(checkpoint, headAnchor, {
+          ...options,
+          ...(checkpointEntry === undefined ? {} : { checkpointEntry }),
+        })
       : new ChainVerifier(headAnchor);
     const anchored = new Set(anchors.map((a) => a.seq));
     const anchoredHashes = new Map<number, string>();
@@ -203,6 +207,8 @@ export async function verifyAuditConnection(
       const { index, message, fix } = anchorFailure;
       return bad(path, result.count, index, message, fix);
     }
+    const kept = verifier instanceof PrunedChainVerifier ? verifier.keptEntryProblem() : undefined;
+    if (kept) return bad(path, result.count, checkpoint?.seq ?? 0, kept, FIX);
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
     const pruned = checkpoint
       ? ` (#0…#${checkpoint.seq} pruned under the retention policy, checkpoint ${checkpoint.hash})`

@@ -13,6 +13,7 @@ import {
   pruneAuditLog,
   readCheckpoint,
 } from '../../../gateway/src/audit/retention.js';
+import type { AuditRow } from '../../../gateway/src/audit/rows.js';
 import { privet } from '../run-cli.js';
 import { DAY, openClockedLog, type ClockedLog } from './fixture.js';
 
@@ -25,12 +26,14 @@ let now: { t: number };
 let fill: ClockedLog['fill'];
 
 /**
- * Prunes through the newest entry the way someone with write access could (or as pruneAuditLog
- * did before it refused a clock ahead of the log's): an `audit.pruned` entry with these details,
- * the checkpoint, the deletion.
+ * Prunes through entry `throughSeq` (default: the newest) the way someone with write access could
+ * (or as pruneAuditLog did before it refused a clock ahead of the log's): an `audit.pruned` entry
+ * with these details, the checkpoint keeping that entry whole, the deletion.
  */
-function forgePrune(details: { [key: string]: JsonValue }): void {
-  const through = log.head()!;
+function forgePrune(details: { [key: string]: JsonValue }, throughSeq?: number): void {
+  const through = db
+    .prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE seq = ?')
+    .get(throughSeq ?? log.head()!.seq)!;
   log.append({
     actor: 'gateway',
     action: 'audit.pruned',
@@ -42,10 +45,9 @@ function forgePrune(details: { [key: string]: JsonValue }): void {
     },
   });
   ensureCheckpointTable(db);
-  db.prepare('INSERT OR REPLACE INTO audit_checkpoint (id, seq, hash) VALUES (0, ?, ?)').run(
-    through.seq,
-    through.hash,
-  );
+  db.prepare(
+    'INSERT OR REPLACE INTO audit_checkpoint (id, seq, hash, entry) VALUES (0, ?, ?, ?)',
+  ).run(through.seq, through.hash, JSON.stringify(through));
   db.exec('DROP TRIGGER IF EXISTS audit_log_no_delete');
   db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(through.seq);
 }
@@ -74,6 +76,38 @@ describe('anchors and the retention checkpoint', () => {
     );
     assert.match(v.message, /pruned through entry #9 .*cannot be confirmed/);
     assert.match(v.message, /take a fresh anchor after each prune/);
+  });
+
+  test('a prune of recent entries behind an anchor fails: the kept last entry is too young', async () => {
+    // The security review's forgery: twenty entries a minute apart, an anchor at #19, three more;
+    // then a well-formed prune record (cutoff 30 days back) deleting #0…#18, minutes old.
+    fill(20, 60_000);
+    const anchor = log.head()!;
+    fill(3, 60_000);
+    forgePrune({ olderThan: new Date(now.t - 30 * DAY).toISOString(), retentionDays: 30 }, 18);
+    const v = await verifyAuditDb(path, [anchor], { retentionDays: 30 });
+    assert.equal(v.ok, false, v.message);
+    assert.match(
+      v.message,
+      /the last pruned entry #18 is dated .*, not before the prune's cutoff .* — entries were deleted before their retention period ended/,
+    );
+    // The checkpoint's entry cannot be swapped for an older-looking one: the chain fixes its hash.
+    const kept = JSON.parse(
+      db.prepare<[], { entry: string }>('SELECT entry FROM audit_checkpoint').get()!.entry,
+    ) as AuditRow;
+    db.prepare('UPDATE audit_checkpoint SET entry = ?').run(
+      JSON.stringify({ ...kept, at: new Date(now.t - 90 * DAY).toISOString() }),
+    );
+    assert.match(
+      (await verifyAuditDb(path, [anchor])).message,
+      /keeps a last pruned entry that is not the one the log links to/,
+    );
+    // Nor left out.
+    db.prepare('UPDATE audit_checkpoint SET entry = NULL').run();
+    assert.match(
+      (await verifyAuditDb(path, [anchor])).message,
+      /does not keep the last pruned entry/,
+    );
   });
 
   test('after a real prune, an anchor at the checkpoint fails and one taken after it verifies', async () => {
