@@ -144,7 +144,13 @@ export async function verifyAuditConnection(
   }
   db.exec('BEGIN');
   try {
-    const head = db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get();
+    // A dropped head table reads as a missing head (tampering), not as an error of the check.
+    const hasHead = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'")
+      .get();
+    const head = hasHead
+      ? db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get()
+      : undefined;
     const checkpoint = readCheckpoint(db);
     const headAnchor = head ? [head] : [];
     const checkpointEntry = readCheckpointEntry(db);

@@ -112,6 +112,8 @@ describe('audit log', () => {
       /./,
     ],
     ['a deleted head record', 'DELETE FROM audit_head', 0, /head record is missing/],
+    // A dropped table is tampering too, not an error of the check (it threw "no such table").
+    ['a dropped head table', 'DROP TABLE audit_head', 0, /head record is missing/],
     ['unreadable details', "UPDATE audit_log SET details = '{oops' WHERE seq = 7", 7, /unreadable/],
     [
       // JSON.parse keeps the last "epsilon" (the hashed one), SQLite's json_extract the first.
