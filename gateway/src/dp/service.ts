@@ -252,9 +252,21 @@ export class DpQueryService {
         'run the query again and wait for its answer',
       );
     };
+    let engine: SourceEngine;
+    try {
+      engine = await this.getEngine();
+    } catch (error) {
+      for (const id of reservations) ledger.refund(id, 'the source data could not be loaded');
+      // The file paths and reasons are the steward's (the gateway log), not the analyst's.
+      throw new HttpError(
+        'internal',
+        'the gateway could not load the source data of the DP views; nothing was released or charged',
+        'ask a steward to fix the source file the gateway log names (a missing file, or values not of their declared type), then run the query again',
+        { cause: error },
+      );
+    }
     let release;
     try {
-      const engine = await this.getEngine();
       release = await executePlan(plan, engine, undefined, { stop: clientGone });
     } catch (error) {
       if (error instanceof QueryInterruptedError || clientGone.aborted) throw refundGone();

@@ -24,8 +24,8 @@ export class HttpError extends Error {
   readonly fix: string;
   readonly status: number;
 
-  constructor(code: ApiErrorCode, message: string, fix: string) {
-    super(message);
+  constructor(code: ApiErrorCode, message: string, fix: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.code = code;
     this.fix = fix;
     this.status = STATUS[code];

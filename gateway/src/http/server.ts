@@ -133,7 +133,11 @@ export async function buildApp(
   let publishing: Promise<PublishResponse> | undefined;
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) return reply.status(error.status).send(error.body());
+    if (error instanceof HttpError) {
+      // A gateway-side failure told to the client plainly: its cause is for the steward's log.
+      if (error.status >= 500 && error.cause !== undefined) app.log.error(error.cause);
+      return reply.status(error.status).send(error.body());
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) {
       const limit = request.routeOptions.bodyLimit ?? 1 << 20;
