@@ -219,6 +219,11 @@ export interface ListExperimentsResponse {
 
 /** POST /experiments: a proposal. */
 export interface ProposeExperimentRequest {
+  /**
+   * The id wanted (default: a generated one). One taken by an experiment the proposer can see is
+   * refused; one taken by an experiment they cannot see is replaced by a generated id, so a
+   * proposal never tells whether someone else's experiment exists: use the id of the answer.
+   */
   id?: string;
   title: string;
   purpose: string;

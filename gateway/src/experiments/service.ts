@@ -23,7 +23,7 @@ import {
 } from './access.js';
 import type { ArtefactStore } from './artefacts.js';
 import { purgeReviewArtefacts, upgradeReviewTrigger } from '../review/schema.js';
-import { validateProposal, type ProposalInput } from './proposal.js';
+import { newExperimentId, validateProposal, type ProposalInput } from './proposal.js';
 import {
   ensureExperimentSchema,
   insertExperiment,
@@ -72,8 +72,13 @@ export class ExperimentService {
         );
       }
       const now = this.clock().toISOString();
-      const e = validateProposal(input, actor.user, this.policy, now);
+      let e = validateProposal(input, actor.user, this.policy, now);
       if (e instanceof ServiceError) return e;
+      // An id taken by an experiment the proposer cannot see must not tell them it exists (a
+      // refusal would, as GET answers it like an unknown id): the proposal gets a generated id,
+      // which the answer carries. An experiment they can see is named as taken.
+      const taken = loadExperiment(this.db, e.id);
+      if (taken && !this.canSee(actor, taken)) e = { ...e, id: newExperimentId() };
       if (!insertExperiment(this.db, e)) {
         return new ServiceError(
           'conflict',

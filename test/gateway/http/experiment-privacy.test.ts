@@ -111,6 +111,30 @@ describe("someone else's experiment", () => {
       assert.ok(!JSON.stringify(a).includes('stu'), `${what}: the owner is not named`);
     }
   });
+  test('proposing with its id answers as proposing with a free id (a generated id is given)', async () => {
+    const proposal = (id: string) => ({
+      id,
+      title: 'My study',
+      purpose: 'Income by city',
+      dataCategories: ['income'],
+      views: ['people_dp'],
+      analyses: ['counts'],
+      expectedOutputs: ['tables'],
+    });
+    const free = await send('POST', '/experiments', proposal('ana-free-id'));
+    const taken = await send('POST', '/experiments', proposal(SECRET));
+    assert.equal(free.status, 201);
+    assert.equal(taken.status, 201, 'no 409 "already exists" for an experiment ana cannot see');
+    const got = (await taken.json()) as { id: string; owner: string };
+    assert.match(got.id, /^exp-[0-9a-f]{10}$/);
+    assert.equal(got.owner, 'ana');
+    // Her own experiment's id is named as taken: she can see it anyway.
+    const again = await send('POST', '/experiments', proposal('ana-free-id'));
+    assert.equal(again.status, 409);
+    // The steward's experiment is untouched.
+    const secret = await t.call('GET', `/api/v1/experiments/${SECRET}`, { token: tokens.stu });
+    assert.equal(((await secret.json()) as { owner: string }).owner, 'stu');
+  });
   test("refused probes are not filed in the stranger's record; stewards still see them", async () => {
     const before = (await (
       await t.call('GET', `/api/v1/experiments/${SECRET}/audit`, { token: tokens.stu })
