@@ -158,7 +158,11 @@ export function addRecordCommands(program: Command): void {
     .requiredOption('--purpose <text>', 'purpose')
     .requiredOption('--views <name...>', 'views requested')
     .option('--categories <c...>', 'data categories', ['demographics'])
-    .option('--analyses <a...>', 'permissible analyses', ['aggregates'])
+    .option(
+      '--analyses <a...>',
+      'analyses the members say they will run (recorded for the approver; views and budgets limit what they can do)',
+      ['aggregates'],
+    )
     .option('--outputs <o...>', 'expected outputs', ['tables'])
     .option('--members <m...>', 'other members')
     .action(

@@ -31,7 +31,11 @@ export interface Experiment {
   dataCategories: string[];
   /** Policy views the experiment may use once approved. */
   views: string[];
-  /** Analyses the members may run, e.g. `dp_count`, `dp_mean`, `masked_rows`. */
+  /**
+   * Analyses the members say they will run, e.g. `counts`, `mean income by city`: free text the
+   * approver and reviewers read as the stated purpose. Not a permission the gateway enforces —
+   * what members can do is set by `views` (each view's tier), the budgets and the output review.
+   */
   analyses: string[];
   /** Outputs the members expect to take out, e.g. `report`, `figure`. */
   expectedOutputs: string[];
