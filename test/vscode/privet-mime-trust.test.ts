@@ -32,6 +32,8 @@ import { FakeElement, withFakeDocument } from './fake-dom.js';
 const EMAIL = 'jane.forged@example.org';
 const RELEASE_MIME = 'application/vnd.privet.dp-release+json';
 const PLACEHOLDER_MIME = 'application/vnd.privet.withheld+json';
+/** The client of one sign-in, as the approval cache keys it. */
+const GATEWAY = { baseUrl: 'http://gateway.test' };
 
 /** A release as the gateway returns one. */
 function release(id = '3f2a9c0d4b5e6f708192a3b4c5d6e7f8', count = 40): DpRelease {
@@ -139,7 +141,7 @@ describe('Privet MIME types from a kernel are not trusted', () => {
         metadata: {},
       };
       assert.notEqual(
-        checkAsDrawnWith(output, [], new VerifiedReleases().lookup()).verdict,
+        checkAsDrawnWith(output, [], new VerifiedReleases().lookup(), '', undefined).verdict,
         'pass',
         Object.keys(privet)[0],
       );
@@ -220,10 +222,10 @@ describe('Privet MIME types from a kernel are not trusted', () => {
     assert.equal(hash, await outputContentHash(output), 'a display output: its content alone');
     assert.equal(contentHashNow(output, ''), hash);
     const approvals = new Approvals();
-    assert.equal(approvals.knownApprovedOutput('exp-1', output, ''), false);
-    approvals.remember('exp-1', hash);
-    assert.equal(approvals.knownApprovedOutput('exp-1', output, ''), true);
-    assert.equal(approvals.knownApprovedOutput('exp-2', output, ''), false);
+    assert.equal(approvals.knownApprovedOutput(GATEWAY, 'exp-1', output, ''), false);
+    approvals.remember(GATEWAY, 'exp-1', hash);
+    assert.equal(approvals.knownApprovedOutput(GATEWAY, 'exp-1', output, ''), true);
+    assert.equal(approvals.knownApprovedOutput(GATEWAY, 'exp-2', output, ''), false);
   });
 
   it('an approved stream part counts only after the same earlier parts of its stream', async () => {
@@ -231,14 +233,17 @@ describe('Privet MIME types from a kernel are not trusted', () => {
     const approvals = new Approvals();
     const hash = await approvalHash(part, 'clinic    count\nnorth     ');
     assert.equal(contentHashNow(part, 'clinic    count\nnorth     '), hash);
-    approvals.remember('exp-1', hash);
-    assert.equal(approvals.knownApprovedOutput('exp-1', part, 'clinic    count\nnorth     '), true);
+    approvals.remember(GATEWAY, 'exp-1', hash);
     assert.equal(
-      approvals.knownApprovedOutput('exp-1', part, 'diagnosis patients\nHIV       '),
+      approvals.knownApprovedOutput(GATEWAY, 'exp-1', part, 'clinic    count\nnorth     '),
+      true,
+    );
+    assert.equal(
+      approvals.knownApprovedOutput(GATEWAY, 'exp-1', part, 'diagnosis patients\nHIV       '),
       false,
       'the same "3" completing another table is not approved',
     );
-    assert.equal(approvals.knownApprovedOutput('exp-1', part, ''), false);
+    assert.equal(approvals.knownApprovedOutput(GATEWAY, 'exp-1', part, ''), false);
   });
 });
 
@@ -300,15 +305,21 @@ describe('Privet release renderer', () => {
     const r = release();
     const output = releaseOutput(r);
     const views = [] as const;
-    assert.notEqual(checkAsDrawnWith(output, views, approvals.releases.lookup()).verdict, 'pass');
+    assert.notEqual(
+      checkAsDrawnWith(output, views, approvals.releases.lookup(), '', undefined).verdict,
+      'pass',
+    );
     approvals.releases.remember(r, 'http://gateway');
-    assert.equal(checkAsDrawnWith(output, views, approvals.releases.lookup()).verdict, 'pass');
+    assert.equal(
+      checkAsDrawnWith(output, views, approvals.releases.lookup(), '', undefined).verdict,
+      'pass',
+    );
     const withEmail = {
       ...output,
       data: { ...(output as { data: object }).data, 'text/html': EMAIL },
     } as NotebookOutput;
     assert.notEqual(
-      checkAsDrawnWith(withEmail, views, approvals.releases.lookup()).verdict,
+      checkAsDrawnWith(withEmail, views, approvals.releases.lookup(), '', undefined).verdict,
       'pass',
       'an item added next to a genuine release is still checked',
     );

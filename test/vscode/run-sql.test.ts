@@ -64,6 +64,25 @@ describe('Privet SQL cell runner against a real gateway', () => {
     assert.ok(result.kind === 'withheld' && runner.held.get(result.heldId));
   });
 
+  it("withholds counts under the gateway policy's small-cell threshold, not only the default", async () => {
+    const sql = 'SELECT city, COUNT(*) AS n FROM people_masked GROUP BY city ORDER BY city';
+    const strict = new SqlCellRunner(
+      client,
+      new SqlEngine(wasmDir),
+      EXPERIMENT,
+      undefined,
+      undefined,
+      {
+        small_cell_threshold: 20,
+        images: 'review',
+      },
+    );
+    const result = await strict.run(sql);
+    assert.equal(result.kind, 'withheld', 'counts of 10 under a threshold of 20');
+    const info = (result.outputs[0] as DisplayOutput).data[PLACEHOLDER_MIME_TYPE] as WithheldInfo;
+    assert.ok(info.rules.includes('small-cell'), info.rules.join());
+  });
+
   it('sends a withheld original only to the review queue, with the justification', async () => {
     const result = await runner.run(
       'SELECT city, COUNT(*) AS n FROM people_masked WHERE income < 30000 GROUP BY city',

@@ -133,6 +133,20 @@ describe('VS Code session: a token goes only to its own gateway', () => {
     }
   });
 
+  it("keeps the gateway policy's review settings (whoami's exportRules) for the display checks", async () => {
+    fake.settings.set('privet.gatewayUrl', t.gateway.url);
+    const session = new Session(fakeContext(new Map()) as never);
+    try {
+      const signedIn = await session.signIn(t.gateway.tokens.ana!);
+      const { exportRules } = await signedIn.client.whoami();
+      assert.equal(typeof exportRules.small_cell_threshold, 'number');
+      assert.deepEqual(signedIn.exportRules, exportRules);
+      assert.deepEqual(session.signedIn?.exportRules, exportRules);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it("ignores a workspace's gateway URL: only the user settings count", async () => {
     const secrets = new Map([[tokenKey(t.gateway.url), t.gateway.tokens.ana!]]);
     fake.settings.set('privet.gatewayUrl', t.gateway.url);

@@ -5,7 +5,9 @@
  * is ignored, so a cloned repository cannot point it elsewhere); when it changes, the session signs out and restores the
  * token stored for the new gateway, if any. The chosen experiment is workspace state. Listeners
  * hear every change. A stored token is restored at start, asynchronously (`restore()`; a gateway
- * that cannot be reached is reported with Retry); `whenRestored()` tells when that is done.
+ * that cannot be reached is reported with Retry); `whenRestored()` tells when that is done. A
+ * sign-in keeps the review settings of the gateway's policy (whoami's `exportRules`), which the
+ * display checks use.
  * Context keys for menus and the welcome view: `privet.signedIn`, `privet.inExperiment`,
  * `privet.steward`, `privet.reviewer`, `privet.tokenStored` (and `privet.tokenChecked` once that is
  * known), `privet.restoring` while a stored token is being checked with the gateway.
@@ -13,6 +15,7 @@
 import * as vscode from 'vscode';
 import { errorText } from './client/error-text.js';
 import { GatewayClient, GatewayError, normalizeGatewayUrl } from './client/gateway.js';
+import { exportRulesOf, type ExportRules } from './notebook/display-rules.js';
 
 /** SecretStorage key of the bearer token issued by the gateway at `gatewayUrl` (normalized). */
 export function tokenKey(gatewayUrl: string): string {
@@ -40,6 +43,8 @@ export interface SignedIn {
   user: string;
   roles: readonly string[];
   experiment: string | undefined;
+  /** The review settings of the gateway's policy (whoami); undefined: core's defaults. */
+  exportRules?: ExportRules;
 }
 
 /** The extension's session: token, gateway client, current experiment. */
@@ -316,7 +321,18 @@ export class Session implements vscode.Disposable {
     const client = new GatewayClient(gatewayUrl, token.trim());
     const me = await client.whoami();
     const stored = this.context.workspaceState.get<string>(EXPERIMENT_KEY);
-    return { client, user: me.user, roles: me.roles, experiment: stored };
+    const exportRules = exportRulesOf(me);
+    if (!exportRules)
+      this.log(
+        `${gatewayUrl} sent no valid review settings: outputs are checked with the defaults`,
+      );
+    return {
+      client,
+      user: me.user,
+      roles: me.roles,
+      experiment: stored,
+      ...(exportRules ? { exportRules } : {}),
+    };
   }
 
   /**

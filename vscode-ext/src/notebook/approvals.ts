@@ -1,10 +1,14 @@
 /**
  * Reviewer approvals by content hash: an approval covers exactly the content that was reviewed
- * (core's approvalHash: a stream part together with the earlier parts of its stream), and the gateway answers which hashes are approved (POST
- * /reviews/status). Approved hashes are cached per experiment; anything else is asked again, and a
- * failed question counts as "not approved" (fail closed). The cache answers synchronously too
- * (`knownApprovedOutput`), so the output gate can decide without waiting for the gateway. The DP
- * releases the gateway vouches for are kept alongside (`releases`).
+ * (core's approvalHash: a stream part together with the earlier parts of its stream), and the
+ * gateway answers which hashes are approved (POST /reviews/status). Approved hashes are cached per
+ * sign-in — the gateway's base URL and the client object a sign-in made (one user's token) — and
+ * experiment, so an approval one gateway (or one sign-in) answered never counts for another;
+ * anything else is asked again, and a failed question counts as "not approved" (fail closed). The
+ * cache answers synchronously too (`knownApprovedOutput`), so the output gate can decide without
+ * waiting for the gateway. The DP releases the gateway vouches for are kept alongside
+ * (`releases`). `follow` forgets everything of an earlier sign-in when the session signs in again,
+ * out, or to another gateway.
  */
 import { createHash } from 'node:crypto';
 import { approvalHash, approvalText, type NotebookOutput } from '@privet/core';
@@ -24,30 +28,68 @@ export interface ApprovedHeld {
   reviewId: string | undefined;
 }
 
+/** The client of one sign-in: its gateway's base URL, and the object itself (one user's token). */
+export type SignInClient = Pick<GatewayClient, 'baseUrl'>;
+
 /** Cache and questions about approved content hashes. */
 export class Approvals {
   private readonly approved = new Set<string>();
-  /** The newest review state seen per experiment and content hash. */
+  /** The newest review state seen per sign-in, experiment and content hash. */
   private readonly latest = new Map<string, ReviewState | 'none'>();
-  /** DP releases the gateway vouches for (by id and content). */
-  readonly releases = new VerifiedReleases();
+  /** A number per sign-in's client (each sign-in makes its own client object). */
+  private readonly signIns = new WeakMap<SignInClient, number>();
+  private signInCount = 0;
+  /** The sign-in `follow` was last told of (undefined: signed out). */
+  private following: SignInClient | undefined;
+  private verified = new VerifiedReleases();
 
-  /** True when this content hash is known approved in the experiment (no network). */
-  knownApproved(experiment: string, contentHash: string): boolean {
-    return this.approved.has(key(experiment, contentHash));
+  /** DP releases the gateway signed in to vouches for (by id and content). */
+  get releases(): VerifiedReleases {
+    return this.verified;
+  }
+
+  /**
+   * The session now uses `client` (undefined: signed out). Unless it is the sign-in already
+   * followed (an experiment change or a refresh keeps it), every approval and review state is
+   * forgotten, and so are the releases when the gateway is not the same one.
+   */
+  follow(client: SignInClient | undefined): void {
+    if (client === this.following) return;
+    const sameGateway = client !== undefined && client.baseUrl === this.following?.baseUrl;
+    if (!sameGateway) this.verified = new VerifiedReleases();
+    this.following = client;
+    this.approved.clear();
+    this.latest.clear();
+  }
+
+  /** True when this content hash is known approved for this sign-in in the experiment (offline). */
+  knownApproved(client: SignInClient, experiment: string, contentHash: string): boolean {
+    return this.approved.has(this.key(client, experiment, contentHash));
   }
 
   /**
    * True when this output's exact content (after `streamContext`, the earlier parts of its
-   * stream) is known approved in the experiment (no network).
+   * stream) is known approved for this sign-in in the experiment (no network).
    */
-  knownApprovedOutput(experiment: string, output: NotebookOutput, streamContext: string): boolean {
-    return this.knownApproved(experiment, contentHashNow(output, streamContext));
+  knownApprovedOutput(
+    client: SignInClient,
+    experiment: string,
+    output: NotebookOutput,
+    streamContext: string,
+  ): boolean {
+    return this.knownApproved(client, experiment, contentHashNow(output, streamContext));
   }
 
-  /** Records an approval seen elsewhere (e.g. a decision made in this window). */
-  remember(experiment: string, contentHash: string): void {
-    this.approved.add(key(experiment, contentHash));
+  /** Records an approval this sign-in's gateway answered (e.g. a decision made in this window). */
+  remember(client: SignInClient, experiment: string, contentHash: string): void {
+    this.approved.add(this.key(client, experiment, contentHash));
+  }
+
+  /** The cache key of a content hash for this sign-in (gateway and client) and experiment. */
+  private key(client: SignInClient, experiment: string, contentHash: string): string {
+    let signIn = this.signIns.get(client);
+    if (signIn === undefined) this.signIns.set(client, (signIn = ++this.signInCount));
+    return `${client.baseUrl}\n${signIn}\n${experiment}\n${contentHash}`;
   }
 
   /** The subset of `hashes` approved in the experiment; a gateway failure approves nothing. */
@@ -56,7 +98,7 @@ export class Approvals {
     experiment: string,
     hashes: readonly string[],
   ): Promise<Set<string>> {
-    const result = new Set(hashes.filter((h) => this.knownApproved(experiment, h)));
+    const result = new Set(hashes.filter((h) => this.knownApproved(client, experiment, h)));
     const ask = [...new Set(hashes.filter((h) => !result.has(h)))];
     for (let i = 0; i < ask.length; i += STATUS_BATCH) {
       let statuses: { contentHash: string; state: ReviewState | 'none' }[];
@@ -69,9 +111,9 @@ export class Approvals {
         break;
       }
       for (const s of statuses) {
-        this.latest.set(key(experiment, s.contentHash), s.state);
+        this.latest.set(this.key(client, experiment, s.contentHash), s.state);
         if (s.state !== 'approved') continue;
-        this.remember(experiment, s.contentHash);
+        this.remember(client, experiment, s.contentHash);
         result.add(s.contentHash);
       }
     }
@@ -111,7 +153,7 @@ export class Approvals {
     );
     // Keep each submitted original's latest state (rejected, changes requested…) for the cell.
     for (const e of entries) {
-      const state = this.latest.get(key(experiment, e.contentHash));
+      const state = this.latest.get(this.key(client, experiment, e.contentHash));
       if (e.held.submitted && state && state !== 'none') e.held.submitted.state = state;
     }
     return entries
@@ -128,8 +170,4 @@ export class Approvals {
 /** approvalHash computed synchronously (Node's SHA-256 of the same canonical text). */
 export function contentHashNow(output: NotebookOutput, streamContext: string): string {
   return createHash('sha256').update(approvalText(output, streamContext), 'utf8').digest('hex');
-}
-
-function key(experiment: string, contentHash: string): string {
-  return `${experiment}\n${contentHash}`;
 }

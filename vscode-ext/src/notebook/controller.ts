@@ -193,6 +193,7 @@ export class PrivetSqlController implements vscode.Disposable {
         signedIn.experiment,
         this.held,
         this.approvals,
+        signedIn.exportRules,
       );
     }
     return this.runner;

@@ -1,15 +1,16 @@
 /**
  * Gating of outputs written by any other controller (e.g. a Python kernel), in notebooks and the
  * Interactive Window: every output is checked by core's review with every view the user may see
- * (so `df.head()` of a masked view is row-level data) when a notebook opens, whenever cell outputs
- * change or cells are added (undo, paste, a new Interactive Window cell) and when the views become
- * known; an ipywidgets widget is held, as what it draws arrives in kernel messages only the
- * Jupyter extension sees. Only the exact placeholders Privet wrote are left unchecked: a kernel can
- * display a bundle with Privet's MIME types too, so those are checked like any other output (a DP
- * release is trusted only when the ledger vouches for its id and content, else it is flagged
- * `dp-provenance`). While the views are unknown (signed out, loading, listing failed), an output
- * that may be a table of rows is held (fail closed, as in JupyterLab); once they are known, an
- * original held while they were unknown is checked again and put back if it now passes.
+ * (so `df.head()` of a masked view is row-level data) and the signed-in gateway's policy rules
+ * (small-cell threshold, images; signed out, core's defaults) when a notebook opens, whenever
+ * cell outputs change or cells are added (undo, paste, a new Interactive Window cell) and when the
+ * views become known; an ipywidgets widget is held, as what it draws arrives in kernel messages
+ * only the Jupyter extension sees. Only the exact placeholders Privet wrote are left unchecked: a
+ * kernel can display a bundle with Privet's MIME types too, so those are checked like any other
+ * output (a DP release is trusted only when the ledger vouches for its id and content, else it is
+ * flagged `dp-provenance`). While the views are unknown (signed out, loading, listing failed), an
+ * output that may be a table of rows is held (fail closed, as in JupyterLab); once they are known,
+ * an original held while they were unknown is checked again and put back if it now passes.
  *
  * A flagged output of a change made in this window (a kernel writing outputs, undo, paste, a new
  * Interactive Window cell) is replaced by the placeholder (rules fired, never the content) at
@@ -17,9 +18,12 @@
  * which sends it only to the gateway's review queue. Only then is the gateway asked (reviewer
  * approvals of that exact content, POST /reviews/status; unknown DP releases, POST
  * /releases/verify), and an original it clears is put back (restoreHeldOriginal); approvals
- * already known in this window are honoured without asking. So such an original is never in the
- * document while a gateway call is in flight (autosave, hot-exit backups and Copy Cell Output read
- * the document).
+ * already known in this window are honoured without asking — only those the gateway of the
+ * current sign-in answered, in its experiment: another sign-in (or a sign-out, or another
+ * gateway) forgets them (Approvals.follow), so an approval a gateway answered never counts for
+ * another, and an answer that comes after the session changed counts for nothing. So such an
+ * original is never in the document while a gateway call is in flight (autosave, hot-exit backups
+ * and Copy Cell Output read the document).
  *
  * Outputs loaded from a notebook's file when it opens (the constructor's pass over open notebooks,
  * and every notebook opened later) are in that file already, so there the order is reversed, which
@@ -72,7 +76,7 @@ import {
   type ViewUsed,
 } from '@privet/core';
 import { heldIdsOf, replaceOutputsEdit, toCellOutput } from './convert.js';
-import type { Session } from '../session.js';
+import type { Session, SignedIn } from '../session.js';
 import { contentHashNow, type Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
 import { PLACEHOLDER_MIME_TYPE, placeholderOutput } from './outputs.js';
@@ -84,6 +88,7 @@ import {
 } from '@privet/core/client/index';
 import { outputContentText } from '@privet/core';
 import { checkAsDrawnWith } from './drawn-check.js';
+import type { ExportRules } from './display-rules.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
 import { replaceHeldPlaceholder, restoreHeldOriginal } from './restore.js';
 import { rawValueFinding, unansweredVerdict, UNREADABLE_VERDICT } from './raw-value.js';
@@ -143,19 +148,20 @@ export const GATED_NOTEBOOK_TYPES: ReadonlySet<string> = new Set([
 
 /**
  * The gate's review of another controller's output: as VS Code draws it, with every view (`null`
- * while unknown: a possible table of rows is held) and the DP releases the ledger vouches for; a
- * stream part after the earlier parts of its stream (`streamContext`); a widget is held. Content
- * the check cannot read is held.
+ * while unknown: a possible table of rows is held), the DP releases the ledger vouches for and
+ * the signed-in gateway's policy rules (undefined: the defaults); a stream part after the earlier
+ * parts of its stream (`streamContext`); a widget is held. Content the check cannot read is held.
  */
 function gateReview(
   output: NotebookOutput,
   views: readonly ViewUsed[] | null,
   knownRelease: KnownRelease,
-  streamContext = '',
+  streamContext: string,
+  rules: ExportRules | undefined,
 ): ReviewResult {
   try {
     return withFinding(
-      checkAsDrawnWith(output, views, knownRelease, streamContext),
+      checkAsDrawnWith(output, views, knownRelease, streamContext, rules),
       widgetUncheckedFinding(output, 'VS Code'),
     );
   } catch {
@@ -225,9 +231,13 @@ export class OutputGate implements vscode.Disposable {
       // Known views add the row-level rule: check what is open again, and what was held only
       // because they were unknown.
       views.onDidChange(() => void this.viewsBecameKnown()),
-      // Sign-in, sign-out, another experiment or gateway: verdicts are asked anew. (The views
-      // reload on every session change: their load starts the next pass.)
-      session.onDidChange(() => this.rawValues.clear()),
+      // Sign-in, sign-out, another experiment or gateway: verdicts are asked anew, and the
+      // approvals (and releases) of another sign-in are forgotten. (The views reload on every
+      // session change: their load starts the next pass.)
+      session.onDidChange(() => {
+        this.rawValues.clear();
+        this.approvals.follow(this.session.signedIn?.client);
+      }),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Added cells too: undoing the gate's own swap brings the original cell back as one.
         // (The swap's cell holds only Privet's own placeholders, which are skipped: no loop.)
@@ -312,15 +322,18 @@ export class OutputGate implements vscode.Disposable {
     if (!signedIn) return () => false;
     const unknown: UnknownReleases = new Map();
     const noting = this.approvals.releases.lookup(unknown);
-    for (const r of readings) gateReview(r.output, this.views.current(), noting, r.streamContext);
+    const rules = signedIn.exportRules;
+    for (const r of readings)
+      gateReview(r.output, this.views.current(), noting, r.streamContext, rules);
     if (unknown.size > 0) await this.approvals.releases.verify(signedIn.client, unknown);
     const experiment = signedIn.experiment;
     if (!experiment) return () => false;
     const known = this.approvals.releases.lookup();
     const hashes = new Map<NotebookOutput, string>();
     for (const { output: o, streamContext } of readings) {
-      if (gateReview(o, this.views.current(), known, streamContext).verdict === 'pass') continue;
-      if (this.knownApproved(experiment, o, streamContext)) continue;
+      if (gateReview(o, this.views.current(), known, streamContext, rules).verdict === 'pass')
+        continue;
+      if (this.knownApproved(signedIn, o, streamContext)) continue;
       try {
         hashes.set(o, contentHashNow(o, streamContext));
       } catch {
@@ -333,11 +346,16 @@ export class OutputGate implements vscode.Disposable {
             ...new Set(hashes.values()),
           ])
         : new Set<string>();
+    // Answers of this sign-in count only while the session still uses it, in that experiment.
+    const current = (): boolean =>
+      this.session.signedIn?.client === signedIn.client &&
+      this.session.signedIn.experiment === experiment;
     return (o, streamContext) => {
       const hash = hashes.get(o);
       return (
-        (hash !== undefined && approved.has(hash)) ||
-        this.knownApproved(experiment, o, streamContext)
+        current() &&
+        ((hash !== undefined && approved.has(hash)) ||
+          this.knownApproved(signedIn, o, streamContext))
       );
     };
   }
@@ -500,7 +518,7 @@ export class OutputGate implements vscode.Disposable {
     // checked again when the views are known.
     const views = this.views.current();
     const knownRelease = this.approvals.releases.lookup();
-    const experiment = this.session.signedIn?.experiment;
+    const signedIn = this.session.signedIn;
     const heldNow: HeldOriginal[] = [];
     const edits: vscode.NotebookEdit[] = [];
     for (const cell of cells) {
@@ -525,11 +543,17 @@ export class OutputGate implements vscode.Disposable {
           continue;
         }
         // Checked as VS Code draws it (LaTeX also as Markdown), like the gate renderer does.
-        let review = gateReview(original, views, knownRelease, streamContext);
+        let review = gateReview(
+          original,
+          views,
+          knownRelease,
+          streamContext,
+          signedIn?.exportRules,
+        );
         if (raw) review = withFinding(review, rawValueFinding(raw));
         else if (
           review.verdict === 'pass' ||
-          this.knownApproved(experiment, original, streamContext)
+          this.knownApproved(signedIn, original, streamContext)
         ) {
           outputs.push(o);
           shown.push(readings[i]!);
@@ -561,17 +585,18 @@ export class OutputGate implements vscode.Disposable {
   }
 
   /**
-   * True when this window already knows a reviewer approved exactly this content, after
-   * `streamContext` (no network).
+   * True when this window already knows the gateway of this sign-in answered that a reviewer
+   * approved exactly this content, after `streamContext`, in its experiment (no network).
    */
   private knownApproved(
-    experiment: string | undefined,
+    signedIn: SignedIn | undefined,
     output: NotebookOutput,
     streamContext: string,
   ): boolean {
-    if (!experiment) return false;
+    const experiment = signedIn?.experiment;
+    if (!signedIn || !experiment) return false;
     try {
-      return this.approvals.knownApprovedOutput(experiment, output, streamContext);
+      return this.approvals.knownApprovedOutput(signedIn.client, experiment, output, streamContext);
     } catch {
       return false; // content without a canonical form has no approval
     }
@@ -643,7 +668,8 @@ export class OutputGate implements vscode.Disposable {
       if (!this.held.get(e.heldId)) return false; // restored or dropped meanwhile
       const views = this.views.current();
       const known = this.approvals.releases.lookup();
-      const passes = gateReview(e.output, views, known, contextOf(e)).verdict === 'pass';
+      const rules = this.session.signedIn?.exportRules;
+      const passes = gateReview(e.output, views, known, contextOf(e), rules).verdict === 'pass';
       if (passes || approved(e.output, contextOf(e))) return true;
       if (views === null) this.heldWhileViewsUnknown.add(e.heldId);
       return false;

@@ -2,8 +2,13 @@
  * The extension host's half of the gate renderer's messaging: the renderer asks whether an item
  * (MIME type and text) may be drawn. The host says yes when the item passes its own check — with
  * every view the user may see, which the webview does not know (so a masked view's rows are
- * held) — or when a reviewer approved the whole content of an output in the editor's notebook
- * holding exactly that item (signed in, experiment selected). A DP release (asked by the release
+ * held), and the signed-in gateway's policy rules (small-cell threshold, images) — or when every
+ * output in the editor's notebook holding exactly that item (at least one) passes that check or
+ * had its whole content approved by a reviewer (signed in, experiment selected). The webview does
+ * not say which output it draws, so an item approved in one output (a "3" after "clinics north")
+ * is not drawn while another output holds the same text unapproved (a "3" after "HIV"). An answer
+ * is "no" when the session changed while it was worked out (another sign-in, gateway or
+ * experiment); the renderers are then told to ask again. A DP release (asked by the release
  * renderer) passes only when the ledger vouches for its id and content. A stream item is checked
  * after the earlier parts of its stream in its cell (stream-context.ts), once this host's copy of
  * the notebook holds it (the webview can have it first). Anything else — views unknown after a
@@ -31,7 +36,7 @@ import {
 import { outputOfItem, partsDecodeTo } from '../shared/output-items.js';
 import type { HeldOutputs } from './held.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
-import type { Approvals } from './approvals.js';
+import { contentHashNow, type Approvals } from './approvals.js';
 import type {
   KnownRelease,
   RawValueChecks,
@@ -162,11 +167,12 @@ export class RendererApprovals implements vscode.Disposable {
     mime: string,
     text: string,
   ): Promise<boolean> {
+    const asked = this.session.signedIn;
     const contexts = this.streamContexts(notebook, mime, text);
     const allowed =
       (await this.passes(notebook, mime, text, contexts)) ||
       (await this.approved(notebook, mime, text));
-    const held = !allowed
+    let held = !allowed
       ? (await contexts)
         ? 'held by the review check'
         : `a stream part this host's copy of the notebook did not hold within ${ANSWER_WAIT_MS} ms`
@@ -174,6 +180,12 @@ export class RendererApprovals implements vscode.Disposable {
           this.rawTargets(notebook, mime, text, await contexts),
           `${mime}\n${text}`,
         );
+    if (held === undefined && this.session.signedIn !== asked) {
+      // Worked out for a session no longer in use (its approvals, releases, rules and raw-value
+      // verdicts): "no" for now, and the renderers ask again under the current one.
+      this.recheckSoon('the session changed while an item was checked');
+      held = 'the session changed while it was checked';
+    }
     if (held !== undefined)
       this.log?.info(
         `Gate renderer: answered "no" for a ${mime} item (${text.length} chars): ${held}.`,
@@ -305,9 +317,10 @@ export class RendererApprovals implements vscode.Disposable {
       const contexts = await streamContexts;
       if (!contexts) return false; // a stream part this host cannot place yet: held
       const releases = this.approvals.releases;
+      const rules = this.session.signedIn?.exportRules;
       const passWith = (views: ViewUsed[] | null, known: KnownRelease): boolean =>
         contexts.every(
-          (context) => checkAsDrawnWith(output, views, known, context).verdict === 'pass',
+          (context) => checkAsDrawnWith(output, views, known, context, rules).verdict === 'pass',
         );
       // The renderer asks about every stream part: one that passes while the views are unknown
       // (which holds any possible table of rows) is answered at once, without waiting for them.
@@ -325,8 +338,10 @@ export class RendererApprovals implements vscode.Disposable {
   }
 
   /**
-   * True when a reviewer approved the whole content of an output holding that item (a stream part
-   * after the earlier parts of its stream, as it was approved).
+   * True when every output holding that item (at least one) passes the check there (a stream part
+   * after the earlier parts of its stream in that output's cell) or a reviewer approved its whole
+   * content (a stream part after those earlier parts, as it was approved); the gateway is asked
+   * about the others' contents in one question.
    */
   private async approved(
     notebook: vscode.NotebookDocument,
@@ -334,22 +349,23 @@ export class RendererApprovals implements vscode.Disposable {
     text: string,
   ): Promise<boolean> {
     const signedIn = this.session.signedIn;
-    if (!signedIn?.experiment) return false;
-    let readings: OutputReading[];
+    const experiment = signedIn?.experiment;
+    if (!signedIn || !experiment) return false;
     try {
-      readings = readingsWithItem(notebook, this.held, mime, text);
-    } catch {
-      return false; // an output that cannot be read is not approved
-    }
-    for (const { output, streamContext } of readings) {
-      try {
-        const { client, experiment } = signedIn;
-        if (await this.approvals.isApproved(client, experiment, output, streamContext)) return true;
-      } catch {
-        // An output that cannot be asked about is not approved.
+      const readings = readingsWithItem(notebook, this.held, mime, text);
+      if (readings.length === 0) return false;
+      const hashes: string[] = [];
+      for (const { output, streamContext } of readings) {
+        if (await this.passes(notebook, mime, text, Promise.resolve([streamContext]))) continue;
+        hashes.push(contentHashNow(output, streamContext));
       }
+      const approved = await this.approvals.approvedHashes(signedIn.client, experiment, [
+        ...new Set(hashes),
+      ]);
+      return hashes.every((h) => approved.has(h));
+    } catch {
+      return false; // an output that cannot be read or asked about is not approved
     }
-    return false;
   }
 
   /** Stops answering. */

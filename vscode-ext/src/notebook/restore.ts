@@ -2,7 +2,8 @@
  * Restores withheld outputs once a reviewer approved exactly their content: asks the gateway
  * (POST /reviews/status by content hash) on every session change, on "Privet: Check Review Status",
  * and every 15 s while a submitted original is still waiting (no polling otherwise). The
- * placeholder is replaced by the held original in its cell, and the original is forgotten. The
+ * placeholder is replaced by the held original in its cell, and the original is forgotten (only
+ * while the session still uses the sign-in and experiment that asked). The
  * output gate uses the same step for an original the gateway cleared after its placeholder went in
  * (approved content, a DP release the ledger vouches for) or that passes once the views are known.
  */
@@ -90,6 +91,9 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
       signedIn.experiment,
       this.held,
     );
+    // Answers of a sign-in (or experiment) the session no longer uses restore nothing.
+    const now = this.session.signedIn;
+    if (now?.client !== signedIn.client || now.experiment !== signedIn.experiment) return 0;
     let restored = 0;
     for (const a of approved) restored += await restoreHeldOriginal(this.held, a.heldId, a.output);
     this.checked.fire();

@@ -2,7 +2,8 @@
  * What running one Privet SQL cell means, free of any VS Code API so it is tested against a real
  * gateway: masked and synthetic views are fetched as Arrow IPC (inside the experiment) into the
  * local duckdb-wasm and queried there; DP views go to the gateway, first as a free dry run and
- * only on "Run and Spend" for real. Every output passes core's checkOutput before it is returned;
+ * only on "Run and Spend" for real. Every output passes core's checkOutput (with the small-cell
+ * threshold and image setting of the gateway's policy) before it is returned;
  * a flagged one is shown only when a reviewer approved exactly its content (POST /reviews/status);
  * otherwise it is replaced by a placeholder and the original is only kept for a review request.
  */
@@ -29,6 +30,7 @@ import {
   type DpOptionProblem,
 } from '../sql/dp-options.js';
 import { Approvals } from './approvals.js';
+import { displayPolicy, type ExportRules } from './display-rules.js';
 import { HeldOutputs } from './held.js';
 import { dryRunOutput } from './dry-run-output.js';
 import { errorOutput, placeholderOutput, releaseOutput, tableOutput } from './outputs.js';
@@ -69,6 +71,8 @@ export class SqlCellRunner {
     readonly held: HeldOutputs = new HeldOutputs(),
     /** Which flagged contents reviewers approved. */
     readonly approvals: Approvals = new Approvals(),
+    /** The review settings of the gateway's policy (undefined: core's defaults). */
+    readonly rules?: ExportRules,
   ) {}
 
   /**
@@ -211,7 +215,10 @@ export class SqlCellRunner {
     return { kind: 'rows', outputs: [output] };
   }
 
-  /** checkOutput in display mode; a flagged or blocked output not approved becomes a placeholder. */
+  /**
+   * checkOutput in display mode, with the gateway's policy rules; a flagged or blocked output not
+   * approved becomes a placeholder.
+   */
   private async gate(
     output: NotebookOutput,
     sql: string,
@@ -221,6 +228,7 @@ export class SqlCellRunner {
       viewsUsed: used.map(viewUsedOf),
       knownRelease: (id, content) => this.releases.get(id) === content,
       mode: 'display',
+      policy: displayPolicy(this.rules),
     });
     if (review.verdict === 'pass') return undefined;
     // A SQL cell's result is one display output: no stream parts before it.

@@ -1,15 +1,11 @@
 /**
  * nbformat outputs from VS Code output items, without the `vscode` module: the extension host's
  * conversion and the gate renderer (which runs in the output webview) decode items the same way,
- * so both check exactly what VS Code would draw.
+ * so both check exactly what VS Code would draw. The checks themselves are the host's
+ * (notebook/drawn-check.ts, with the signed-in gateway's policy rules) and the renderer's
+ * (renderer/gate-decision.ts, which asks the host about every item it can).
  */
-import {
-  checkOutput,
-  holdWhileViewsUnknown,
-  type NotebookOutput,
-  type ReviewResult,
-  type ViewUsed,
-} from '@privet/core/review/index';
+import type { NotebookOutput } from '@privet/core/review/index';
 
 /** VS Code's MIME types of stdout items (current and legacy names). */
 export const STDOUT_MIMES: ReadonlySet<string> = new Set([
@@ -76,19 +72,6 @@ export function asDrawn(output: NotebookOutput): NotebookOutput {
   const latex = output.data['text/latex'];
   if (latex === undefined) return output;
   return { ...output, data: { ...output.data, [LATEX_AS_MARKDOWN]: latex } };
-}
-
-/**
- * Core's display check of `output` as VS Code draws it (see `asDrawn`) with every view the user
- * may see; `views` null means not known yet, so an output that may be a table of rows is held.
- */
-export function checkAsDrawn(
-  output: NotebookOutput,
-  views: readonly ViewUsed[] | null,
-): ReviewResult {
-  const drawn = asDrawn(output);
-  const result = checkOutput(drawn, { mode: 'display', viewsUsed: views ?? [] });
-  return holdWhileViewsUnknown(drawn, result, views !== null);
 }
 
 /** The nbformat output of a single item: what one renderer call draws. */

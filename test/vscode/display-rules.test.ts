@@ -1,0 +1,147 @@
+/**
+ * VS Code's display checks use the review settings of the signed-in gateway's policy (GET /whoami
+ * `exportRules`, vscode-ext/src/notebook/display-rules.ts): with a small-cell threshold of 20, a
+ * count of 14 is held by the document gate and the renderer's answers, as the gateway's own check
+ * would hold it; signed out (or from a gateway that sends none), core's defaults. Run with an
+ * in-memory VS Code API.
+ */
+import './fake-vscode/register.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RawValueChecks } from '@privet/core/client/index';
+import type * as Fake from './fake-vscode/index.js';
+import type { ExportRules } from '../../vscode-ext/src/notebook/display-rules.js';
+import { noApprovals } from './no-approvals.js';
+
+// Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
+const fake = (await import('vscode')) as unknown as typeof Fake;
+const { exportRulesOf } = await import('../../vscode-ext/src/notebook/display-rules.js');
+const { RendererApprovals } = await import('../../vscode-ext/src/notebook/renderer-approvals.js');
+const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
+const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
+const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
+const { fromCellOutput } = await import('../../vscode-ext/src/notebook/convert.js');
+const { GATE_RENDERER_ID, isApprovalAnswer } =
+  await import('../../vscode-ext/src/shared/gate-messages.js');
+
+/** A count of 14: core's default threshold (10) passes it, a policy's 20 holds it. */
+const TABLE =
+  '<table><tr><th>diagnosis</th><th>count</th></tr><tr><td>HIV</td><td>14</td></tr>' +
+  '<tr><td>flu</td><td>1200</td></tr></table>';
+const STRICT: ExportRules = { small_cell_threshold: 20, images: 'review' };
+
+let notebooks = 0;
+
+/** The document gate and the renderer's answers, signed in with `rules` (or signed out). */
+function setUp(signedIn: { rules?: ExportRules } | undefined) {
+  const client = {
+    baseUrl: 'http://gateway.test',
+    async checkOutputLeaks({ outputs }: { outputs: unknown[] }) {
+      return { rawValue: outputs.map(() => false) };
+    },
+    ...noApprovals,
+  };
+  const session = {
+    signedIn: signedIn && {
+      client,
+      user: 'ana',
+      roles: ['analyst'],
+      experiment: 'exp-1',
+      ...(signedIn.rules ? { exportRules: signedIn.rules } : {}),
+    },
+    onDidChange: new fake.EventEmitter<void>().event,
+    whenRestored: () => Promise.resolve(),
+  };
+  const views = {
+    current: () => [],
+    whenKnown: () => Promise.resolve([]),
+    onDidChange: new fake.EventEmitter<void>().event,
+  };
+  const held = new HeldOutputs();
+  const approvals = new Approvals();
+  const rawValues = new RawValueChecks();
+  const notebook = new fake.FakeNotebook(`display-rules-${++notebooks}`);
+  fake.workspace.notebookDocuments.push(notebook);
+  const answers = new RendererApprovals(
+    approvals,
+    session as never,
+    views as never,
+    held,
+    rawValues,
+  );
+  const gate = new OutputGate(held, approvals, session as never, views as never, rawValues);
+  const messaging = fake.rendererMessagings.get(GATE_RENDERER_ID)!;
+  let nextId = 1;
+  return {
+    /** Writes the table in a new cell; resolves, once the gate settled, to whether it is shown. */
+    async shownAfterGate(): Promise<boolean> {
+      const cell = notebook.addCell('display(HTML(table))');
+      fake.writeOutputs(cell, [
+        new fake.NotebookCellOutput([fake.NotebookCellOutputItem.text(TABLE, 'text/html')]),
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      const now = notebook.getCells().at(-1)!;
+      return JSON.stringify(now.outputs.map((o) => fromCellOutput(o))).includes('HIV');
+    },
+    /** Asks as the renderer does about the table; resolves with the host's answer. */
+    async ask(): Promise<boolean> {
+      const requestId = nextId++;
+      messaging.send(notebook, {
+        type: 'privet.approval?',
+        requestId,
+        mime: 'text/html',
+        text: TABLE,
+      });
+      for (let i = 0; i < 800; i++) {
+        const a = messaging.posted.find((m) => isApprovalAnswer(m) && m.requestId === requestId);
+        if (a && isApprovalAnswer(a)) return a.approved;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return assert.fail(`no answer to question ${requestId}`);
+    },
+    dispose() {
+      answers.dispose();
+      gate.dispose();
+      notebook.isClosed = true;
+      const all = fake.workspace.notebookDocuments;
+      all.splice(all.indexOf(notebook), 1);
+    },
+  };
+}
+
+describe('VS Code display checks: the signed-in gateway’s policy rules', () => {
+  it('reads the rules of a whoami answer, and none from a malformed or missing one', () => {
+    assert.deepEqual(exportRulesOf({ exportRules: STRICT }), STRICT);
+    assert.equal(exportRulesOf({}), undefined);
+    for (const bad of [
+      { small_cell_threshold: 0, images: 'review' },
+      { small_cell_threshold: '20', images: 'review' },
+      { small_cell_threshold: 20.5, images: 'review' },
+      { small_cell_threshold: 20, images: 'maybe' },
+      null,
+    ])
+      assert.equal(exportRulesOf({ exportRules: bad }), undefined, JSON.stringify(bad));
+  });
+
+  it('holds a count of 14 under a threshold of 20, in the document and in the renderer', async () => {
+    const t = setUp({ rules: STRICT });
+    try {
+      assert.equal(await t.ask(), false, 'the renderer is told not to draw it');
+      assert.equal(await t.shownAfterGate(), false, 'the document gate swaps it out');
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('uses core’s defaults when signed out or given no rules', async () => {
+    for (const signedIn of [undefined, {}]) {
+      const t = setUp(signedIn);
+      try {
+        assert.equal(await t.ask(), true, JSON.stringify(signedIn));
+        assert.equal(await t.shownAfterGate(), true, JSON.stringify(signedIn));
+      } finally {
+        t.dispose();
+      }
+    }
+  });
+});
