@@ -10,18 +10,13 @@ import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { approvalHash, type NotebookOutput } from '@privet/core';
-import { RawValueChecks } from '@privet/core/client/index';
 import type * as Fake from './fake-vscode/index.js';
+import { setUpGate } from './gate-harness.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
-const { RendererApprovals } = await import('../../vscode-ext/src/notebook/renderer-approvals.js');
-const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
-const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
 const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
 const { fromCellOutput } = await import('../../vscode-ext/src/notebook/convert.js');
-const { GATE_RENDERER_ID, isApprovalAnswer } =
-  await import('../../vscode-ext/src/shared/gate-messages.js');
 
 const EXPERIMENT = 'exp-review';
 /** An output the email rule holds. */
@@ -54,51 +49,22 @@ function gatewayAt(baseUrl: string, approves: boolean, delayMs = 0) {
 }
 type FakeGateway = ReturnType<typeof gatewayAt>;
 
-let notebooks = 0;
-
 /** The renderer's answers (and the document gate) over one notebook, signed in to `first`. */
 function setUp(first: FakeGateway, withGate = true) {
-  const changed = new fake.EventEmitter<void>();
-  const viewsChanged = new fake.EventEmitter<void>();
-  const session = {
-    signedIn: { client: first, user: 'ana', roles: ['analyst'], experiment: EXPERIMENT } as
-      { client: FakeGateway; user: string; roles: string[]; experiment: string } | undefined,
-    onDidChange: changed.event,
-    whenRestored: () => Promise.resolve(),
-  };
-  const views = {
-    current: () => [],
-    whenKnown: () => Promise.resolve([]),
-    onDidChange: viewsChanged.event,
-  };
-  const held = new HeldOutputs();
-  const approvals = new Approvals();
-  const rawValues = new RawValueChecks();
-  const notebook = new fake.FakeNotebook(`approvals-scope-${++notebooks}`);
-  fake.workspace.notebookDocuments.push(notebook);
-  const answers = new RendererApprovals(
-    approvals,
-    session as never,
-    views as never,
-    held,
-    rawValues,
-  );
-  const gate = withGate
-    ? new OutputGate(held, approvals, session as never, views as never, rawValues)
-    : undefined;
-  const messaging = fake.rendererMessagings.get(GATE_RENDERER_ID)!;
-  let nextId = 1;
+  const t = setUpGate({
+    name: 'approvals-scope',
+    signedIn: { client: first, experiment: EXPERIMENT },
+    gate: withGate,
+  });
+  const { notebook } = t;
   return {
     notebook,
     /** Signs in to `client` (undefined: out), as the session tells its listeners. */
     signIn(client: FakeGateway | undefined, user = 'ana') {
-      session.signedIn = client
-        ? { client, user, roles: ['analyst'], experiment: EXPERIMENT }
-        : undefined;
-      changed.fire();
+      t.signIn(client ? { client, user, experiment: EXPERIMENT } : undefined);
     },
     /** The views loaded again (as after every session change): the gate checks every output. */
-    viewsLoaded: () => viewsChanged.fire(),
+    viewsLoaded: t.viewsLoaded,
     /** A new cell showing the flagged output. */
     writeFlagged() {
       const cell = notebook.addCell('print(contact)');
@@ -112,23 +78,8 @@ function setUp(first: FakeGateway, withGate = true) {
         .getCells()
         .map((c) => JSON.stringify(c.outputs.map((o) => fromCellOutput(o))).includes('jane.roe')),
     /** Asks as the renderer does; resolves with the host's answer. */
-    async ask(text = FLAGGED): Promise<boolean> {
-      const requestId = nextId++;
-      messaging.send(notebook, { type: 'privet.approval?', requestId, mime: 'text/plain', text });
-      for (let i = 0; i < 800; i++) {
-        const a = messaging.posted.find((m) => isApprovalAnswer(m) && m.requestId === requestId);
-        if (a && isApprovalAnswer(a)) return a.approved;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return assert.fail(`no answer to question ${requestId}`);
-    },
-    dispose() {
-      answers.dispose();
-      gate?.dispose();
-      notebook.isClosed = true;
-      const all = fake.workspace.notebookDocuments;
-      all.splice(all.indexOf(notebook), 1);
-    },
+    ask: (text = FLAGGED): Promise<boolean> => t.ask('text/plain', text),
+    dispose: t.dispose,
   };
 }
 

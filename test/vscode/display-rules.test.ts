@@ -8,29 +8,21 @@
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RawValueChecks } from '@privet/core/client/index';
 import type * as Fake from './fake-vscode/index.js';
 import type { ExportRules } from '../../vscode-ext/src/notebook/display-rules.js';
+import { setUpGate } from './gate-harness.js';
 import { noApprovals } from './no-approvals.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
 const { exportRulesOf } = await import('../../vscode-ext/src/notebook/display-rules.js');
-const { RendererApprovals } = await import('../../vscode-ext/src/notebook/renderer-approvals.js');
-const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
-const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
-const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
 const { fromCellOutput } = await import('../../vscode-ext/src/notebook/convert.js');
-const { GATE_RENDERER_ID, isApprovalAnswer } =
-  await import('../../vscode-ext/src/shared/gate-messages.js');
 
 /** A count of 14: core's default threshold (10) passes it, a policy's 20 holds it. */
 const TABLE =
   '<table><tr><th>diagnosis</th><th>count</th></tr><tr><td>HIV</td><td>14</td></tr>' +
   '<tr><td>flu</td><td>1200</td></tr></table>';
 const STRICT: ExportRules = { small_cell_threshold: 20, images: 'review' };
-
-let notebooks = 0;
 
 /** The document gate and the renderer's answers, signed in with `rules` (or signed out). */
 function setUp(signedIn: { rules?: ExportRules } | undefined) {
@@ -41,37 +33,12 @@ function setUp(signedIn: { rules?: ExportRules } | undefined) {
     },
     ...noApprovals,
   };
-  const session = {
-    signedIn: signedIn && {
-      client,
-      user: 'ana',
-      roles: ['analyst'],
-      experiment: 'exp-1',
-      ...(signedIn.rules ? { exportRules: signedIn.rules } : {}),
-    },
-    onDidChange: new fake.EventEmitter<void>().event,
-    whenRestored: () => Promise.resolve(),
-  };
-  const views = {
-    current: () => [],
-    whenKnown: () => Promise.resolve([]),
-    onDidChange: new fake.EventEmitter<void>().event,
-  };
-  const held = new HeldOutputs();
-  const approvals = new Approvals();
-  const rawValues = new RawValueChecks();
-  const notebook = new fake.FakeNotebook(`display-rules-${++notebooks}`);
-  fake.workspace.notebookDocuments.push(notebook);
-  const answers = new RendererApprovals(
-    approvals,
-    session as never,
-    views as never,
-    held,
-    rawValues,
-  );
-  const gate = new OutputGate(held, approvals, session as never, views as never, rawValues);
-  const messaging = fake.rendererMessagings.get(GATE_RENDERER_ID)!;
-  let nextId = 1;
+  const t = setUpGate({
+    name: 'display-rules',
+    signedIn: signedIn && { client, exportRules: signedIn.rules },
+    gate: true,
+  });
+  const { notebook } = t;
   return {
     /** Writes the table in a new cell; resolves, once the gate settled, to whether it is shown. */
     async shownAfterGate(): Promise<boolean> {
@@ -84,28 +51,8 @@ function setUp(signedIn: { rules?: ExportRules } | undefined) {
       return JSON.stringify(now.outputs.map((o) => fromCellOutput(o))).includes('HIV');
     },
     /** Asks as the renderer does about the table; resolves with the host's answer. */
-    async ask(): Promise<boolean> {
-      const requestId = nextId++;
-      messaging.send(notebook, {
-        type: 'privet.approval?',
-        requestId,
-        mime: 'text/html',
-        text: TABLE,
-      });
-      for (let i = 0; i < 800; i++) {
-        const a = messaging.posted.find((m) => isApprovalAnswer(m) && m.requestId === requestId);
-        if (a && isApprovalAnswer(a)) return a.approved;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return assert.fail(`no answer to question ${requestId}`);
-    },
-    dispose() {
-      answers.dispose();
-      gate.dispose();
-      notebook.isClosed = true;
-      const all = fake.workspace.notebookDocuments;
-      all.splice(all.indexOf(notebook), 1);
-    },
+    ask: (): Promise<boolean> => t.ask('text/html', TABLE),
+    dispose: t.dispose,
   };
 }
 

@@ -16,13 +16,11 @@ import type { OutputLeakItem } from '@privet/core/protocol';
 import type * as vscodeTypes from 'vscode';
 import type { OutputGate as OutputGateType } from '../../vscode-ext/src/notebook/gate.js';
 import type * as Fake from './fake-vscode/index.js';
+import { setUpGate } from './gate-harness.js';
 import { noApprovals } from './no-approvals.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
-const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
-const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
-const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
 const { fromCellOutput } = await import('../../vscode-ext/src/notebook/convert.js');
 const { rawValueHold } = await import('../../vscode-ext/src/notebook/raw-value.js');
 const { requestReview } = await import('../../vscode-ext/src/notebook/request-review.js');
@@ -56,54 +54,30 @@ function fakeGateway() {
   return { client, calls, state };
 }
 
-let notebookCount = 0;
-
 /** A gate over one notebook, signed in with an experiment (or not), the views known. */
 function setUp(signedIn = true) {
   const gateway = fakeGateway();
-  const sessionChanged = new fake.EventEmitter<void>();
-  const viewsChanged = new fake.EventEmitter<void>();
-  const session = {
-    signedIn: signedIn
-      ? { client: gateway.client, user: 'alice', roles: ['analyst'], experiment: 'exp-1' }
-      : undefined,
-    onDidChange: sessionChanged.event,
-    whenRestored: () => Promise.resolve(),
-  };
-  const views = {
-    current: () => [],
-    whenKnown: () => Promise.resolve([]),
-    onDidChange: viewsChanged.event,
-  };
-  const held = new HeldOutputs();
-  const notebook = new fake.FakeNotebook(`nb-${++notebookCount}`);
-  fake.workspace.notebookDocuments.push(notebook);
-  const gate: OutputGateType = new OutputGate(
-    held,
-    new Approvals(),
-    session as never,
-    views as never,
-  );
-  const cell = notebook.addCell('print(customer_id)');
+  const t = setUpGate({
+    name: 'nb',
+    signedIn: signedIn ? { client: gateway.client, user: 'alice' } : undefined,
+    gate: true,
+    answers: false,
+  });
+  const gate: OutputGateType | undefined = t.gate;
+  assert.ok(gate);
+  const cell = t.notebook.addCell('print(customer_id)');
   return {
     gate,
-    held,
+    held: t.held,
     gateway,
-    notebook,
+    notebook: t.notebook,
     cell,
     /** A session change, then the views loaded again: the gate's next pass. */
     nextPass() {
-      sessionChanged.fire();
-      viewsChanged.fire();
+      t.sessionChanged();
+      t.viewsLoaded();
     },
-    dispose() {
-      gate.dispose();
-      notebook.isClosed = true;
-      fake.workspace.notebookDocuments.splice(
-        fake.workspace.notebookDocuments.indexOf(notebook),
-        1,
-      );
-    },
+    dispose: t.dispose,
   };
 }
 

@@ -11,19 +11,15 @@ import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NotebookOutput } from '@privet/core';
-import { GatewayError, RawValueChecks } from '@privet/core/client/index';
+import { GatewayError } from '@privet/core/client/index';
 import type { OutputLeakItem } from '@privet/core/protocol';
 import type * as Fake from './fake-vscode/index.js';
+import { setUpGate } from './gate-harness.js';
 import { noApprovals } from './no-approvals.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
-const { RendererApprovals } = await import('../../vscode-ext/src/notebook/renderer-approvals.js');
-const { OutputGate } = await import('../../vscode-ext/src/notebook/gate.js');
-const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
-const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
-const { GATE_RENDERER_ID, isApprovalAnswer, isRecheckNotice } =
-  await import('../../vscode-ext/src/shared/gate-messages.js');
+const { isRecheckNotice } = await import('../../vscode-ext/src/shared/gate-messages.js');
 
 const STDOUT = 'application/vnd.code.notebook.stdout';
 /** A value of a raw identifier column, as the fake gateway's index knows it. */
@@ -58,76 +54,28 @@ function fakeGateway() {
   return { client, calls, state };
 }
 
-let notebookCount = 0;
-
 /** The host's answers over one notebook (and the document gate with `withGate`). */
 function setUp(options: { signedIn?: boolean; withGate?: boolean } = {}) {
   const gateway = fakeGateway();
-  const changed = new fake.EventEmitter<void>();
-  const session = {
-    signedIn:
-      options.signedIn === false
-        ? undefined
-        : { client: gateway.client, user: 'alice', roles: ['analyst'], experiment: 'exp-1' },
-    onDidChange: changed.event,
-    whenRestored: () => Promise.resolve(),
-  };
-  const views = {
-    current: () => [],
-    whenKnown: () => Promise.resolve([]),
-    onDidChange: new fake.EventEmitter<void>().event,
-  };
-  const held = new HeldOutputs();
-  const approvals = new Approvals();
-  const rawValues = new RawValueChecks();
-  const notebook = new fake.FakeNotebook(`renderer-${++notebookCount}`);
-  fake.workspace.notebookDocuments.push(notebook);
-  const logged: string[] = [];
-  const answers = new RendererApprovals(
-    approvals,
-    session as never,
-    views as never,
-    held,
-    rawValues,
-    { info: (line) => logged.push(line) },
-  );
-  const gate = options.withGate
-    ? new OutputGate(held, approvals, session as never, views as never, rawValues)
-    : undefined;
-  const messaging = fake.rendererMessagings.get(GATE_RENDERER_ID)!;
-  const cell = notebook.addCell('print(x)');
-  let nextId = 1;
+  const t = setUpGate({
+    name: 'renderer',
+    signedIn: options.signedIn === false ? undefined : { client: gateway.client, user: 'alice' },
+    gate: options.withGate,
+    answerWithinMs: 6000,
+  });
+  const cell = t.notebook.addCell('print(x)');
   return {
     gateway,
-    notebook,
+    notebook: t.notebook,
     cell,
-    messaging,
+    messaging: t.messaging,
     /** The lines the host wrote to its Privet output channel. */
-    logged,
+    logged: t.logged,
     /** Asks as the renderer does; resolves with the host's answer. */
     async ask(mime: string, text: string): Promise<{ approved: boolean }> {
-      const requestId = nextId++;
-      const started = Date.now();
-      messaging.send(notebook, { type: 'privet.approval?', requestId, mime, text });
-      const deadline = started + 6000;
-      for (;;) {
-        const answer = messaging.posted.find(
-          (m) => isApprovalAnswer(m) && m.requestId === requestId,
-        );
-        if (answer && isApprovalAnswer(answer)) return { approved: answer.approved };
-        if (Date.now() > deadline) assert.fail(`no answer to question ${requestId}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      return { approved: await t.ask(mime, text) };
     },
-    dispose() {
-      answers.dispose();
-      gate?.dispose();
-      notebook.isClosed = true;
-      fake.workspace.notebookDocuments.splice(
-        fake.workspace.notebookDocuments.indexOf(notebook),
-        1,
-      );
-    },
+    dispose: t.dispose,
   };
 }
 

@@ -9,16 +9,11 @@ import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { approvalHash, type NotebookOutput } from '@privet/core';
-import { RawValueChecks } from '@privet/core/client/index';
 import type * as Fake from './fake-vscode/index.js';
+import { setUpGate } from './gate-harness.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
-const { RendererApprovals } = await import('../../vscode-ext/src/notebook/renderer-approvals.js');
-const { HeldOutputs } = await import('../../vscode-ext/src/notebook/held.js');
-const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js');
-const { GATE_RENDERER_ID, isApprovalAnswer } =
-  await import('../../vscode-ext/src/shared/gate-messages.js');
 
 const STDOUT = 'application/vnd.code.notebook.stdout';
 const REGIONS = 'clinics   count\nnorth     ';
@@ -26,8 +21,6 @@ const DIAGNOSES = 'diagnosis   patients\nflu         1200\nasthma      900\nHIV 
 const PART: NotebookOutput = { output_type: 'stream', name: 'stdout', text: '3\n' };
 /** What the reviewer approved: the "3" after the regions table. */
 const APPROVED = await approvalHash(PART, REGIONS);
-
-let notebooks = 0;
 
 /** The host's answers over a notebook whose cells print `tables` (each, a warning, then "3"). */
 function setUp(tables: string[]) {
@@ -48,54 +41,23 @@ function setUp(tables: string[]) {
       return { releases: [] };
     },
   };
-  const session = {
-    signedIn: { client, user: 'ana', roles: ['analyst'], experiment: 'exp-review' },
-    onDidChange: new fake.EventEmitter<void>().event,
-    whenRestored: () => Promise.resolve(),
-  };
-  const views = {
-    current: () => [],
-    whenKnown: () => Promise.resolve([]),
-    onDidChange: new fake.EventEmitter<void>().event,
-  };
-  const notebook = new fake.FakeNotebook(`stream-approval-${++notebooks}`);
-  fake.workspace.notebookDocuments.push(notebook);
-  const answers = new RendererApprovals(
-    new Approvals(),
-    session as never,
-    views as never,
-    new HeldOutputs(),
-    new RawValueChecks(),
-  );
+  const t = setUpGate({
+    name: 'stream-approval',
+    signedIn: { client, experiment: 'exp-review' },
+  });
   const out = (item: Fake.NotebookCellOutputItem) => new fake.NotebookCellOutput([item]);
   for (const table of tables) {
-    const cell = notebook.addCell('print(table)');
+    const cell = t.notebook.addCell('print(table)');
     fake.writeOutputs(cell, [
       out(fake.NotebookCellOutputItem.stdout(table)),
       out(fake.NotebookCellOutputItem.stderr('warning\n')),
       out(fake.NotebookCellOutputItem.stdout('3\n')),
     ]);
   }
-  const messaging = fake.rendererMessagings.get(GATE_RENDERER_ID)!;
-  let nextId = 1;
   return {
     /** Asks as the renderer does about a stdout item; resolves with the host's answer. */
-    async ask(text: string): Promise<boolean> {
-      const requestId = nextId++;
-      messaging.send(notebook, { type: 'privet.approval?', requestId, mime: STDOUT, text });
-      for (let i = 0; i < 800; i++) {
-        const a = messaging.posted.find((m) => isApprovalAnswer(m) && m.requestId === requestId);
-        if (a && isApprovalAnswer(a)) return a.approved;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return assert.fail(`no answer to question ${requestId}`);
-    },
-    dispose() {
-      answers.dispose();
-      notebook.isClosed = true;
-      const all = fake.workspace.notebookDocuments;
-      all.splice(all.indexOf(notebook), 1);
-    },
+    ask: (text: string): Promise<boolean> => t.ask(STDOUT, text),
+    dispose: t.dispose,
   };
 }
 
