@@ -100,14 +100,19 @@ export async function fileSha256(path: string): Promise<string> {
  * (two people's ids merged into one token); it is refused instead.
  */
 const CSV_VALUE: Record<Exclude<Source['columns'][string]['type'], 'string'>, CsvValueRule> = {
-  integer: { pattern: '\\s*[+-]?[0-9]+\\s*', example: 'whole numbers such as 42 or -7' },
+  // pandas writes an integer column with missing values as floats: `42.0` is still 42.
+  integer: {
+    pattern: '\\s*[+-]?[0-9]+(\\.0*)?\\s*',
+    example: 'whole numbers such as 42, -7 or 42.0',
+  },
   number: {
     pattern: '\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*',
     example: 'finite decimal numbers such as 3.25 or -1e6',
   },
+  // A timestamp at midnight (pandas' datetime column of dates) is still that date.
   date: {
-    pattern: '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*',
-    example: 'calendar dates written YYYY-MM-DD',
+    pattern: '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]00:00(:00(\\.0*)?)?)?\\s*',
+    example: 'calendar dates written YYYY-MM-DD (a time, if any, at midnight)',
   },
   boolean: { pattern: '\\s*(?i:true|false|1|0)\\s*', example: 'true, false, 1 or 0' },
 };

@@ -238,6 +238,14 @@ describe('openSourceEngine', () => {
         score: '-1000000.0',
         ok: 'true',
       });
+      // pandas' forms: an integer column with gaps written as floats, dates as midnight timestamps.
+      assert.deepEqual(await load('42.0,Cy,2024-02-29 00:00:00,3,False'), {
+        id: '42',
+        name: 'Cy',
+        born: '2024-02-29',
+        score: '3.0',
+        ok: 'false',
+      });
       assert.deepEqual(await load('-7,Bo,2024-02-29,.5,0'), {
         id: '-7',
         name: 'Bo',
