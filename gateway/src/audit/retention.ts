@@ -14,7 +14,7 @@
 // clock is refused instead of writing an entry that claims a cutoff the log's time contradicts.
 import type { Db } from './sqlite.js';
 import type { AuditLog } from './log.js';
-import { immediate } from './sqlite.js';
+import { hasColumn, hasTable, immediate } from './sqlite.js';
 import type { AuditRow } from './rows.js';
 
 const DAY_MS = 86_400_000;
@@ -45,17 +45,13 @@ export function ensureCheckpointTable(db: Db): void {
     hash TEXT NOT NULL,
     entry TEXT
   ) STRICT`);
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit_checkpoint)').all();
-  if (!columns.some((c) => c.name === 'entry'))
+  if (!hasColumn(db, 'audit_checkpoint', 'entry'))
     db.exec('ALTER TABLE audit_checkpoint ADD COLUMN entry TEXT');
 }
 
 /** The stored checkpoint, if the log was ever pruned. */
 export function readCheckpoint(db: Db): AuditCheckpoint | undefined {
-  const has = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_checkpoint'")
-    .get();
-  if (!has) return undefined;
+  if (!hasTable(db, 'audit_checkpoint')) return undefined;
   return db
     .prepare<[], AuditCheckpoint>('SELECT seq, hash FROM audit_checkpoint WHERE id = 0')
     .get();
@@ -63,9 +59,7 @@ export function readCheckpoint(db: Db): AuditCheckpoint | undefined {
 
 /** The last pruned entry's row as the checkpoint keeps it (JSON), if it keeps one. */
 export function readCheckpointEntry(db: Db): string | undefined {
-  if (readCheckpoint(db) === undefined) return undefined;
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit_checkpoint)').all();
-  if (!columns.some((c) => c.name === 'entry')) return undefined;
+  if (!hasColumn(db, 'audit_checkpoint', 'entry')) return undefined;
   const row = db
     .prepare<[], { entry: string | null }>('SELECT entry FROM audit_checkpoint WHERE id = 0')
     .get();

@@ -97,6 +97,25 @@ export function immediate<T>(db: Db, fn: () => T, options: { durable?: boolean }
   }
 }
 
+/** True when the database has a table named `table`. */
+export function hasTable(db: Db, table: string): boolean {
+  return (
+    db
+      .prepare<[string], { n: number }>(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+      )
+      .get(table)?.n === 1
+  );
+}
+
+/** True when table `table` has a column named `column` (false when there is no such table). */
+export function hasColumn(db: Db, table: string, column: string): boolean {
+  return db
+    .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+    .all(table)
+    .some((c) => c.name === column);
+}
+
 /** Runs `create` in a write transaction unless every table in `tables` already exists (no lock then). */
 export function ensureTables(db: Db, tables: readonly string[], create: () => void): void {
   const have = db

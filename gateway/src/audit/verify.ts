@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
-import { openDurableDb, type Db } from './sqlite.js';
+import { hasTable, openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 import { readCheckpoint, readCheckpointEntry } from './retention.js';
 import { PrunedChainVerifier } from './verify-pruned.js';
@@ -130,10 +130,7 @@ export async function verifyAuditConnection(
     // A writer's connection must not hold a long read snapshot; verify through a fresh one.
     return verifyAuditDb(db.name, anchors, options);
   }
-  const hasLog = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'")
-    .get();
-  if (!hasLog) {
+  if (!hasTable(db, 'audit_log')) {
     return bad(
       path,
       0,
@@ -145,10 +142,7 @@ export async function verifyAuditConnection(
   db.exec('BEGIN');
   try {
     // A dropped head table reads as a missing head (tampering), not as an error of the check.
-    const hasHead = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'")
-      .get();
-    const head = hasHead
+    const head = hasTable(db, 'audit_head')
       ? db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get()
       : undefined;
     const checkpoint = readCheckpoint(db);
