@@ -1,9 +1,10 @@
 /**
  * The JupyterLab gate checks what it draws with the signed-in gateway's review settings (GET
- * /whoami's `exportRules`), the stricter of them and core's defaults, and with the defaults when
- * signed out (jupyter-ext gate/review-policy.ts, gate.ts, GatedOutput.ts): a policy with
- * `small_cell_threshold: 20` holds a count of 14 on screen and in the saved file, as the
- * gateway's export check does. An output drawn under other settings is checked again when they
+ * /whoami's `exportRules`, read by core's review/display-rules.ts as VS Code reads them), as they
+ * are, and with the defaults when signed out (jupyter-ext gate/review-policy.ts, gate.ts,
+ * GatedOutput.ts): a policy with `small_cell_threshold: 20` holds a count of 14 on screen and in
+ * the saved file, as the gateway's export check does; one with 5 draws a count of 7, which the
+ * gateway's export passes (and would refuse to review). An output drawn under other settings is checked again when they
  * change. Also: the synchronous SHA-256 the gate names contents with (content-digest.ts).
  */
 import assert from 'node:assert/strict';
@@ -32,26 +33,53 @@ const whoami = (exportRules: object): object => ({
   exportRules,
 });
 const STRICT = whoami({ small_cell_threshold: 20, images: 'review' });
+const LENIENT = whoami({ small_cell_threshold: 5, images: 'review' });
 
-/** A table with a count of 14, as pandas prints one. */
-const TABLE: NotebookOutput = {
+/** A table with a count of `count`, as pandas prints one. */
+const withCount = (count: number): NotebookOutput => ({
   output_type: 'execute_result',
   execution_count: 1,
   metadata: {},
   data: {
-    'text/html':
-      '<table><tr><th>diagnosis</th><th>count</th></tr><tr><td>HIV</td><td>14</td></tr><tr><td>flu</td><td>1200</td></tr></table>',
+    'text/html': `<table><tr><th>diagnosis</th><th>count</th></tr><tr><td>HIV</td><td>${count}</td></tr><tr><td>flu</td><td>1200</td></tr></table>`,
   },
-};
+});
+/** A table with a count of 14. */
+const TABLE = withCount(14);
 
 describe('the display check uses the signed-in gateway’s review settings (review-policy.ts)', () => {
-  test('the stricter of the policy’s and the default threshold; the defaults signed out', () => {
+  test('the policy’s threshold as it is; the defaults signed out or on malformed rules', () => {
     assert.equal(displayPolicy(null).small_cell_threshold, 10);
     assert.equal(displayPolicy(STRICT).small_cell_threshold, 20);
+    assert.equal(displayPolicy(LENIENT).small_cell_threshold, 5);
+    assert.equal(
+      displayPolicy(whoami({ small_cell_threshold: 2.5, images: 'review' })).small_cell_threshold,
+      10,
+    );
     assert.equal(displayPolicy(whoami({ small_cell_threshold: 5 })).small_cell_threshold, 10);
-    assert.equal(displayPolicy(whoami({ small_cell_threshold: 2.5 })).small_cell_threshold, 10);
     assert.equal(displayPolicy({ user: 'alice' }).small_cell_threshold, 10, 'an older gateway');
-    assert.equal(displayPolicy(whoami({ images: 'allow' })).images, 'review');
+    assert.equal(
+      displayPolicy(whoami({ small_cell_threshold: 5, images: 'allow' })).images,
+      'allow',
+    );
+  });
+
+  test('a count the gateway’s export passes under a lower threshold is drawn, not held', async () => {
+    const seven = withCount(7);
+    const policy = settingsFromExportRules({ small_cell_threshold: 5, images: 'review' });
+    assert.equal(checkOutput(seven, { mode: 'export', policy }).verdict, 'pass');
+
+    const { client } = fakeGateway();
+    const nb = await gatedNotebook(client, 'exp-review', [[seven]], LENIENT);
+    assert.equal(nb.gate.check(seven, []).result.verdict, 'pass');
+    const out = await nb.render(stdout('n = 7\n'));
+    await until(() => out.state() !== 'checking');
+    assert.equal(out.state(), null, 'drawn');
+    assert.equal(out.inner.drawn.length, 1);
+    assert.doesNotMatch(nb.saved(), /small-cell/);
+
+    nb.signIn(null);
+    assert.equal(nb.gate.check(seven, []).result.verdict, 'flag', 'signed out: the default 10');
   });
 
   test('checks, one-off checks and the save filter all hold a count below the policy’s threshold', async () => {

@@ -8,7 +8,7 @@ import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
 import { RawValueChecks } from '@privet/core/client/index';
 import type { Approvals as ApprovalsType } from '../../vscode-ext/src/notebook/approvals.js';
-import type { ExportRules } from '../../vscode-ext/src/notebook/display-rules.js';
+import type { DisplayRules } from '@privet/core';
 import type { OutputGate as OutputGateType } from '../../vscode-ext/src/notebook/gate.js';
 import type { HeldOutputs as HeldOutputsType } from '../../vscode-ext/src/notebook/held.js';
 import type * as Fake from './fake-vscode/index.js';
@@ -31,7 +31,7 @@ export interface SignIn<C> {
   /** The selected experiment (default 'exp-1'). */
   experiment?: string;
   /** The review settings of the gateway's policy (GET /whoami `exportRules`); none when unset. */
-  exportRules?: ExportRules;
+  exportRules?: DisplayRules;
 }
 
 /** What differs between the gate tests' setups. */

@@ -15,7 +15,7 @@
 import * as vscode from 'vscode';
 import { errorText } from './client/error-text.js';
 import { GatewayClient, GatewayError, normalizeGatewayUrl } from './client/gateway.js';
-import { exportRulesOf, type ExportRules } from './notebook/display-rules.js';
+import { exportRulesOf, type DisplayRules } from '@privet/core';
 
 /** SecretStorage key of the bearer token issued by the gateway at `gatewayUrl` (normalized). */
 export function tokenKey(gatewayUrl: string): string {
@@ -44,7 +44,7 @@ export interface SignedIn {
   roles: readonly string[];
   experiment: string | undefined;
   /** The review settings of the gateway's policy (whoami); undefined: core's defaults. */
-  exportRules?: ExportRules;
+  exportRules?: DisplayRules;
 }
 
 /** The extension's session: token, gateway client, current experiment. */

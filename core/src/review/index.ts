@@ -36,6 +36,13 @@ export {
   type WidgetClosure,
 } from './widget-state.js';
 export { FrontendEchoes } from './widget-echo.js';
+export {
+  displaySettings,
+  displaySettingsKey,
+  exportRulesOf,
+  type DisplaySettings,
+  type DisplayRules,
+} from './display-rules.js';
 export { holdWhileViewsUnknown, viewsUnknownFinding, viewUsedOf } from './views-unknown.js';
 export {
   approvalHash,

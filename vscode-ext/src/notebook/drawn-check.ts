@@ -3,7 +3,7 @@
  * vouches for (by id AND content, core's VerifiedReleases): a value in Privet's DP-release MIME
  * type is otherwise an imitation (a kernel can display any bundle) and core flags it
  * `dp-provenance`. The policy's small-cell threshold and image setting are the signed-in gateway's
- * (display-rules.ts).
+ * (core review/display-rules.ts).
  */
 import {
   checkOutputAfter,
@@ -14,7 +14,7 @@ import {
 } from '@privet/core';
 import type { KnownRelease } from '@privet/core/client/index';
 import { asDrawn } from '../shared/output-items.js';
-import { displayPolicy, type ExportRules } from './display-rules.js';
+import { displaySettings, type DisplayRules } from '@privet/core';
 
 /**
  * Core's display check of `output` as VS Code draws it (LaTeX also as Markdown) with every view
@@ -27,14 +27,14 @@ export function checkAsDrawnWith(
   views: readonly ViewUsed[] | null,
   knownRelease: KnownRelease,
   streamContext: string,
-  rules: ExportRules | undefined,
+  rules: DisplayRules | undefined,
 ): ReviewResult {
   const drawn = asDrawn(output);
   const result = checkOutputAfter(drawn, streamContext, {
     mode: 'display',
     viewsUsed: views ?? [],
     knownRelease,
-    policy: displayPolicy(rules),
+    policy: displaySettings(rules),
   });
   return holdWhileViewsUnknown(drawn, result, views !== null);
 }

@@ -88,7 +88,7 @@ import {
 } from '@privet/core/client/index';
 import { outputContentText } from '@privet/core';
 import { checkAsDrawnWith } from './drawn-check.js';
-import type { ExportRules } from './display-rules.js';
+import type { DisplayRules } from '@privet/core';
 import { cellReadings, type OutputReading } from './stream-context.js';
 import { replaceHeldPlaceholder, restoreHeldOriginal } from './restore.js';
 import { rawValueFinding, unansweredVerdict, UNREADABLE_VERDICT } from './raw-value.js';
@@ -157,7 +157,7 @@ function gateReview(
   views: readonly ViewUsed[] | null,
   knownRelease: KnownRelease,
   streamContext: string,
-  rules: ExportRules | undefined,
+  rules: DisplayRules | undefined,
 ): ReviewResult {
   try {
     return withFinding(

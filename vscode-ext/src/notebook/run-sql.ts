@@ -30,7 +30,7 @@ import {
   type DpOptionProblem,
 } from '../sql/dp-options.js';
 import { Approvals } from './approvals.js';
-import { displayPolicy, type ExportRules } from './display-rules.js';
+import { displaySettings, type DisplayRules } from '@privet/core';
 import { HeldOutputs } from './held.js';
 import { dryRunOutput } from './dry-run-output.js';
 import { errorOutput, placeholderOutput, releaseOutput, tableOutput } from './outputs.js';
@@ -72,7 +72,7 @@ export class SqlCellRunner {
     /** Which flagged contents reviewers approved. */
     readonly approvals: Approvals = new Approvals(),
     /** The review settings of the gateway's policy (undefined: core's defaults). */
-    readonly rules?: ExportRules,
+    readonly rules?: DisplayRules,
   ) {}
 
   /**
@@ -228,7 +228,7 @@ export class SqlCellRunner {
       viewsUsed: used.map(viewUsedOf),
       knownRelease: (id, content) => this.releases.get(id) === content,
       mode: 'display',
-      policy: displayPolicy(this.rules),
+      policy: displaySettings(this.rules),
     });
     if (review.verdict === 'pass') return undefined;
     // A SQL cell's result is one display output: no stream parts before it.
