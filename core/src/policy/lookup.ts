@@ -1,6 +1,7 @@
 // Why: policy maps (views, users, sources) are plain objects, so `policy.views["constructor"]`
 // is Object's own constructor, not undefined: a name from a request must be looked up as an own
 // key, or a built-in property passes for a declared view or user.
+import type { View } from './schema.js';
 
 /** The value declared under `key` in `record`, or undefined (inherited properties never count). */
 export function declared<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
@@ -38,4 +39,13 @@ export function indexedIdentifierColumns(policy: {
         .map((column) => `${name}.${column}`),
     )
     .sort();
+}
+
+/** The columns a view publishes, in declared order: a masked view's columns not dropped. */
+export function publishedColumnNames(view: View): string[] {
+  return view.tier === 'masked'
+    ? Object.entries(view.columns)
+        .filter(([, op]) => op.op !== 'drop')
+        .map(([column]) => column)
+    : [...view.columns];
 }

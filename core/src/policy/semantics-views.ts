@@ -5,7 +5,7 @@
  */
 import type { MaskOperator, MaskedView, Policy, Source, SourceColumn, View } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { declared } from './lookup.js';
+import { declared, publishedColumnNames } from './lookup.js';
 import { checkKeyList } from './semantics-keys.js';
 
 /** A semantic problem before its position is known. */
@@ -112,11 +112,7 @@ function checkMasked(
         false,
       );
   }
-  const published = new Set(
-    Object.entries(view.columns)
-      .filter(([, o]) => o.op !== 'drop')
-      .map(([c]) => c),
-  );
+  const published = new Set(publishedColumnNames(view));
   if (published.size === 0)
     add(
       [...base, 'columns'],

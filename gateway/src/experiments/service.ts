@@ -12,7 +12,7 @@ import {
 } from '@privet/core/record/index';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
-import { ensureTables, immediate, type Db } from '../audit/sqlite.js';
+import { ensureTables, hasTable, immediate, type Db } from '../audit/sqlite.js';
 import {
   canSeeExperiment,
   hasRole,
@@ -361,12 +361,7 @@ function deleteReviewArtefacts(
   db: Db,
   experiment: string,
 ): { reviewOutputs: number; reviewPreviews: number } {
-  const exists = db
-    .prepare<[], { n: number }>(
-      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'review_outputs'",
-    )
-    .get();
-  if (!exists?.n) return { reviewOutputs: 0, reviewPreviews: 0 };
+  if (!hasTable(db, 'review_outputs')) return { reviewOutputs: 0, reviewPreviews: 0 };
   upgradeReviewTrigger(db);
   const reviewOutputs = db
     .prepare<[string]>(

@@ -16,23 +16,23 @@ import {
   type DeclarationPart,
 } from '../publish/synthetic.js';
 import { HttpError } from './errors.js';
-import { declared, indexedIdentifierColumns } from '@privet/core/policy/lookup';
+import {
+  declared,
+  indexedIdentifierColumns,
+  publishedColumnNames,
+} from '@privet/core/policy/lookup';
 
 function policyColumns(policy: Policy, view: View): ColumnProvenance[] {
   const source = policy.sources[view.source];
-  if (view.tier === 'masked') {
-    return Object.entries(view.columns)
-      .filter(([, op]) => op.op !== 'drop')
-      .map(([name, op]) => ({
-        name,
-        type: source?.columns[name]?.type ?? 'unknown',
-        operator: describeOperator(op),
-      }));
-  }
-  return view.columns.map((name) => ({
+  return publishedColumnNames(view).map((name) => ({
     name,
     type: source?.columns[name]?.type ?? 'unknown',
-    operator: view.tier === 'dp' ? 'dp aggregates only' : 'synthesized',
+    operator:
+      view.tier === 'masked'
+        ? describeOperator(view.columns[name]!)
+        : view.tier === 'dp'
+          ? 'dp aggregates only'
+          : 'synthesized',
   }));
 }
 

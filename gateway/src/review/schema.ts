@@ -3,7 +3,7 @@
  * entry. The original output lives in its own table (only reviewers and stewards read it); a
  * decided request is final (a trigger refuses any later change), and nothing can be deleted.
  */
-import { immediate, type Db } from '../audit/sqlite.js';
+import { hasTable, immediate, type Db } from '../audit/sqlite.js';
 
 /** True in the trigger when an update only blanks a request's derived content (see below). */
 const PURGE_ONLY = `NEW.redacted_preview = '' AND NEW.context IS json_remove(OLD.context, '$.cellSource')
@@ -117,12 +117,7 @@ export function upgradeReviewTrigger(db: Db): void {
  */
 export function migrateReviewSchema(db: Db): void {
   upgradeReviewTrigger(db);
-  const experiments = db
-    .prepare<[], { n: number }>(
-      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'experiments'",
-    )
-    .get();
-  if (!experiments?.n) return;
+  if (!hasTable(db, 'experiments')) return;
   db.prepare(
     `UPDATE review_requests SET ${PURGE_SET}
      WHERE experiment IN (SELECT id FROM experiments WHERE artefacts_deleted_at IS NOT NULL)
