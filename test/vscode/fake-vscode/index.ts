@@ -172,6 +172,12 @@ export function writeOutputs(cell: FakeCell, outputs: NotebookCellOutput[]): voi
   changed.fire({ notebook: cell.notebook, contentChanges: [], cellChanges: [{ cell, outputs }] });
 }
 
+/** Opens a notebook whose cells already hold outputs, as opening its file does (listeners hear it). */
+export function openNotebook(notebook: FakeNotebook): void {
+  workspace.notebookDocuments.push(notebook);
+  opened.fire(notebook);
+}
+
 /** User settings by full key (`privet.gatewayUrl`); change them with `setSetting`. */
 export const settings = new Map<string, unknown>();
 /** Workspace settings by full key (.vscode/settings.json): they win over user settings in `get`. */

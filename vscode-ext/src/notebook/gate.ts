@@ -117,12 +117,13 @@ const UNCHECKED_NOTICE_MS = 30_000;
  * MIME types only Privet's renderers draw (package.json `notebookRenderer`): the gate renderer's
  * (VS Code's built-in and Markdown renderers' types, each item checked and confirmed by the host
  * before it is handed on) and the release renderer's (a release drawn only once the host
- * confirms it). An output with any other type may be drawn by another renderer unchecked.
+ * confirms it). An output with any other type may be drawn by another renderer unchecked. SVG is
+ * not among them although the gate renderer claims it: in Jupyter notebooks VS Code prefers the
+ * Jupyter extension's renderers (ms-toolsai.jupyter-renderers) for it.
  */
 const DRAWN_BY_PRIVET: ReadonlySet<string> = new Set([
   'text/plain',
   'text/html',
-  'image/svg+xml',
   'application/javascript',
   ...STDOUT_MIMES,
   ...STDERR_MIMES,
