@@ -3,7 +3,8 @@
  * page reload does not forget them (kernel-token.ts re-attaches to them on start). Why: the kernel
  * processes outlive the page and keep the token in their environment, while the sign-in is
  * restored from sessionStorage; without this record a later sign-out would leave the token in
- * them. Only kernel ids and gateway base URLs are kept, never a token: nothing here is secret.
+ * them. Only kernel ids, gateway base URLs and user names are kept, never a token: nothing here
+ * is secret.
  */
 import { tabStorage } from './tab-storage.js';
 
@@ -13,28 +14,36 @@ export const KERNEL_RECORD_KEY = 'privet:kernels';
 /** At most this many kernels are remembered; the oldest are dropped first. */
 export const KERNEL_RECORD_LIMIT = 64;
 
-/** One remembered kernel: its id and the gateway base URL its token was for (never the token). */
+/** One remembered kernel: its id, and whose token it was given for which gateway (never the token). */
 export interface RememberedKernel {
   /** The Jupyter kernel id. */
   readonly id: string;
   /** The base URL of the gateway whose token the kernel was given. */
   readonly gateway: string;
+  /** The user whose token it was given ('' in a record kept before users were: nobody's). */
+  readonly user: string;
 }
 
 /** A Jupyter kernel id (a UUID) as far as the record accepts it. */
 const ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** True for a remembered entry of the right shape (the stored text may be anything). */
-function isRemembered(value: unknown): value is RememberedKernel {
-  if (typeof value !== 'object' || value === null) return false;
-  const { id, gateway } = value as Record<string, unknown>;
-  return (
+/**
+ * The entry stored as `value` when it has the right shape (the stored text may be anything), else
+ * undefined. An entry without a user (kept by an older version) is nobody's: its kernel is
+ * followed, and unset at the next sign-in change, but never given a token.
+ */
+function rememberedOf(value: unknown): RememberedKernel | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, gateway, user = '' } = value as Record<string, unknown>;
+  const valid =
     typeof id === 'string' &&
     ID_SHAPE.test(id) &&
     typeof gateway === 'string' &&
     /^https?:\/\//.test(gateway) &&
-    gateway.length <= 2048
-  );
+    gateway.length <= 2048 &&
+    typeof user === 'string' &&
+    user.length <= 256;
+  return valid ? { id, gateway, user } : undefined;
 }
 
 /** The record in `storage` (by default the tab's sessionStorage), oldest entry first. */
@@ -50,13 +59,14 @@ export class KernelRecord {
     } catch {
       return [];
     }
-    return Array.isArray(parsed) ? parsed.filter(isRemembered) : [];
+    if (!Array.isArray(parsed)) return [];
+    return parsed.flatMap((value: unknown) => rememberedOf(value) ?? []);
   }
 
-  /** Remembers `id` as given the token of `gateway` (now the newest entry). */
-  remember(id: string, gateway: string): void {
-    const entry = { id, gateway };
-    if (!isRemembered(entry)) return;
+  /** Remembers `id` as given the token of `user` at `gateway` (now the newest entry). */
+  remember(id: string, gateway: string, user: string): void {
+    const entry = rememberedOf({ id, gateway, user });
+    if (!entry) return;
     this.write([...this.list().filter((k) => k.id !== id), entry]);
   }
 

@@ -3,7 +3,9 @@
  * notebook" gives a kernel the token. Why follow the sign-in: otherwise a later sign-in (a new
  * token after the old one expired, another user) or a sign-out would leave the old token in that
  * kernel, and its "load view" cells would keep failing or keep running as the old user (or as a
- * signed-out one). Why only kernels Privet gave a token: other
+ * signed-out one). Why only the same user's new token: a kernel given an analyst's token runs
+ * that analyst's code, which must not silently receive a steward's or another user's token when
+ * the tab signs in as them; it loses the token instead. Why only kernels Privet gave a token: other
  * kernels never asked for one and must not receive it. Why the silent execution: the token must
  * never be written into a notebook, so it travels as an execute request with no history, no
  * output and no cell, and the inserted cells read it from os.environ. Why the record in
@@ -49,17 +51,24 @@ function setTokenCode(token: string): string {
 /** Python that removes the token from the kernel's environment. */
 const UNSET_TOKEN_CODE = `import os as _o\n_o.environ.pop(${JSON.stringify(TOKEN_ENV)}, None)\ndel _o`;
 
+/** Whose token a kernel was given: the gateway's base URL and the user. */
+interface TokenHolder {
+  readonly gateway: string;
+  readonly user: string;
+}
+
 /**
- * The kernels "Use in notebook" gave a token, each with the gateway it was for. When the sign-in
- * changes, a kernel gets the new token when it is for the same gateway (its cells load from that
- * gateway's URLs), and loses its token otherwise (signed out, or signed in to another gateway,
- * which must not receive this one's cells' requests with its token). A kernel stays known while
- * signed out, so signing in again gives it the new token; a restarted, dead or closed kernel is
- * forgotten (it holds no token any more, and a new one comes only from "Use in notebook"). The
- * ids of the known kernels and their gateways are kept in `record`, for reattach() after a reload.
+ * The kernels "Use in notebook" gave a token, each with the gateway and user it was for. When the
+ * sign-in changes, a kernel gets the new token when it is the same user's at the same gateway
+ * (its cells load from that gateway's URLs), and loses its token otherwise (signed out, signed in
+ * as another user, or to another gateway, which must not receive this one's cells' requests with
+ * its token). A kernel stays known while signed out or signed in as someone else, so the same user
+ * signing in again gives it the new token; a restarted, dead or closed kernel is forgotten (it
+ * holds no token any more, and a new one comes only from "Use in notebook"). The ids of the known
+ * kernels, their gateways and users are kept in `record`, for reattach() after a reload.
  */
 export class KernelTokens {
-  private readonly gateways = new Map<TokenKernel, string>();
+  private readonly gateways = new Map<TokenKernel, TokenHolder>();
   /** The connections reattach() opened: closed when their kernel is forgotten. */
   private readonly owned = new Set<TokenKernel>();
   private source: SignInSource | null = null;
@@ -85,9 +94,10 @@ export class KernelTokens {
    * when the kernel cannot run the request, as "Use in notebook" should then say so.
    */
   async give(kernel: TokenKernel, signedIn: SignedIn): Promise<void> {
-    this.track(kernel, signedIn.client.baseUrl);
+    const holder = { gateway: signedIn.client.baseUrl, user: signedIn.user.user };
+    this.track(kernel, holder);
     const current = this.source ? this.source.signedIn : signedIn;
-    const status = await run(kernel, this.codeFor(signedIn.client.baseUrl, current));
+    const status = await run(kernel, this.codeFor(holder, current));
     if (status !== 'ok') {
       throw Object.assign(
         new Error(`the notebook's kernel did not take the gateway token (it answered "${status}")`),
@@ -104,12 +114,12 @@ export class KernelTokens {
    */
   async update(signedIn: SignedIn | null): Promise<void> {
     const runs: Promise<void>[] = [];
-    for (const [kernel, gateway] of this.gateways) {
+    for (const [kernel, holder] of this.gateways) {
       if (kernel.isDisposed || LOST.has(kernel.status)) {
         this.forget(kernel, !LOST.has(kernel.status));
         continue;
       }
-      runs.push(this.updateOne(kernel, this.codeFor(gateway, signedIn)));
+      runs.push(this.updateOne(kernel, this.codeFor(holder, signedIn)));
     }
     await Promise.all(runs);
   }
@@ -139,7 +149,7 @@ export class KernelTokens {
     const signedIn = this.source?.signedIn ?? null;
     const failed: string[] = [];
     const runs: Promise<void>[] = [];
-    for (const { id, gateway } of remembered) {
+    for (const { id, gateway, user } of remembered) {
       const model = running.get(id);
       if (!model) {
         this.record.forget(id); // it no longer runs: no process holds the token
@@ -149,23 +159,23 @@ export class KernelTokens {
       const kernel = connectTo(kernels, model, failed);
       if (!kernel) continue;
       this.owned.add(kernel);
-      this.track(kernel, gateway);
-      runs.push(this.updateOne(kernel, this.codeFor(gateway, signedIn)));
+      this.track(kernel, { gateway, user });
+      runs.push(this.updateOne(kernel, this.codeFor({ gateway, user }, signedIn)));
     }
     warnUnreached(failed);
     await Promise.all(runs);
   }
 
-  /** Follows `kernel` as given the token of `gateway`, and records it. */
-  private track(kernel: TokenKernel, gateway: string): void {
+  /** Follows `kernel` as given the token of `holder`, and records it. */
+  private track(kernel: TokenKernel, holder: TokenHolder): void {
     if (!this.gateways.has(kernel)) {
       // A connection reattach() opened to the same kernel is replaced by this one.
       for (const other of this.owned) if (other.id === kernel.id) this.forget(other);
       kernel.statusChanged.connect(this.onStatusChanged, this);
       kernel.disposed.connect(this.onDisposed, this);
     }
-    this.gateways.set(kernel, gateway);
-    this.record.remember(kernel.id, gateway);
+    this.gateways.set(kernel, holder);
+    this.record.remember(kernel.id, holder.gateway, holder.user);
   }
 
   /** True when a known connection is to the kernel `id`. */
@@ -193,9 +203,12 @@ export class KernelTokens {
     }
   }
 
-  /** The code that brings a kernel given a token for `gateway` in step with `signedIn`. */
-  private codeFor(gateway: string, signedIn: SignedIn | null): string {
-    return signedIn && signedIn.client.baseUrl === gateway
+  /** The code that brings a kernel given `holder`'s token in step with `signedIn`. */
+  private codeFor(holder: TokenHolder, signedIn: SignedIn | null): string {
+    return signedIn &&
+      signedIn.client.baseUrl === holder.gateway &&
+      holder.user !== '' &&
+      signedIn.user.user === holder.user
       ? setTokenCode(signedIn.token)
       : UNSET_TOKEN_CODE;
   }

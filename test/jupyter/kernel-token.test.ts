@@ -1,8 +1,9 @@
 /**
  * The gateway token in notebook kernels follows the JupyterLab tab's sign-in (jupyter-ext
  * notebook.ts and kernel-token.ts): a kernel "Use in notebook" gave a token gets the new one when
- * the user signs in again or as someone else, loses it on sign-out or on a sign-in to another
- * gateway, and kernels Privet never gave a token are left alone. A kernel that died, restarted or
+ * the same user signs in again, loses it on sign-out, on a sign-in as someone else (a steward's
+ * token never reaches an analyst's kernel) or to another gateway, and kernels Privet never gave a
+ * token are left alone. A kernel that died, restarted or
  * closed is forgotten without an error. The token travels only by silent execution, never in a
  * cell. The inserted cell is a few lines calling privet_jupyter.load_view, run here in a real
  * Python (importing jupyter-ext's source) against a real gateway: it loads the view as a
@@ -82,6 +83,7 @@ interface RunningKernels {
 interface Remembered {
   id: string;
   gateway: string;
+  user: string;
 }
 /** jupyter-ext notebook.ts, as far as used here (loaded by path: no JupyterLab types in test/). */
 interface NotebookModule {
@@ -114,7 +116,10 @@ const { KERNEL_RECORD_KEY, KERNEL_RECORD_LIMIT, KernelRecord } = (await import(
 )) as {
   KERNEL_RECORD_KEY: string;
   KERNEL_RECORD_LIMIT: number;
-  KernelRecord: new () => { remember(id: string, gateway: string): void; list(): Remembered[] };
+  KernelRecord: new () => {
+    remember(id: string, gateway: string, user: string): void;
+    list(): Remembered[];
+  };
 };
 
 /** What one execute request asked of a kernel. */
@@ -306,16 +311,19 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
     return panel;
   }
 
-  test('signing in again, or as someone else, gives the kernel the new token silently', async () => {
+  test('signing in again gives the kernel the new token silently; as someone else, none', async () => {
     await session.signIn(first.gateway.url, token(first, 'ana'));
     const kernel = new FakeKernel();
     const untouched = new FakeKernel(); // another notebook's kernel: no "Use in notebook"
     const panel = await use(kernel);
     assert.equal(holder(kernel), 'ana@first');
 
+    await session.signIn(first.gateway.url, token(first, 'stu'));
+    await settle();
+    assert.equal(holder(kernel), 'none', "the steward's token does not reach ana's kernel");
     await session.signIn(first.gateway.url, token(first, 'rev'));
     await settle();
-    assert.equal(holder(kernel), 'rev@first', 'the kernel now runs as rev, not ana');
+    assert.equal(holder(kernel), 'none', 'nor does the reviewer’s');
 
     session.signOut();
     await session.signIn(first.gateway.url, token(first, 'ana'));
@@ -357,9 +365,9 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
     assert.equal(holder(kernel), 'none', "its cells load from the first gateway's URLs");
     assert.ok(!kernel.requests.some((r) => r.code.includes(token(second, 'ana'))));
 
-    await session.signIn(first.gateway.url, token(first, 'rev'));
+    await session.signIn(first.gateway.url, token(first, 'ana'));
     await settle();
-    assert.equal(holder(kernel), 'rev@first', 'back on its gateway: the new token');
+    assert.equal(holder(kernel), 'ana@first', 'back on its gateway: the new token');
   });
 
   test('a kernel that died, restarted or closed is forgotten without an error', async () => {
@@ -382,13 +390,13 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
     console.warn = (...args: unknown[]) => warnings.push(args);
     try {
       session.signOut();
-      await session.signIn(first.gateway.url, token(first, 'rev'));
+      await session.signIn(first.gateway.url, token(first, 'ana'));
       await settle();
     } finally {
       console.warn = warn;
     }
 
-    assert.equal(holder(live!), 'rev@first', 'the live kernel is still updated');
+    assert.equal(holder(live!), 'ana@first', 'the live kernel is still updated');
     assert.deepEqual(
       [restarted!, closed!].map((k) => k.requests.length),
       requestsBefore,
@@ -429,7 +437,10 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
 
     await reloaded.signIn(first.gateway.url, token(first, 'rev'));
     await settle();
-    assert.equal(holder(kernel), 'rev@first', 'a new sign-in still reaches it');
+    assert.equal(holder(kernel), 'none', 'a sign-in as someone else unsets it');
+    await reloaded.signIn(first.gateway.url, token(first, 'ana'));
+    await settle();
+    assert.equal(holder(kernel), 'ana@first', "ana's new sign-in still reaches it");
 
     reloaded.signOut();
     await settle();
@@ -506,14 +517,14 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
     assert.match(privets.requests.at(-1)!.code, /environ\.pop\("PRIVET_TOKEN", None\)/);
     assert.equal(holder(privets), 'none', 'the signed-out user stays in no kernel');
 
-    await session.signIn(first.gateway.url, token(first, 'rev'));
+    await session.signIn(first.gateway.url, token(first, 'ana'));
     await settle();
-    assert.equal(holder(privets), 'rev@first', 'signing in again reaches it too');
+    assert.equal(holder(privets), 'ana@first', 'signing in again reaches it too');
     assert.equal(kernels.connected.length, 1, 'one connection for the kernel');
     assert.deepEqual(warnings, []);
   });
 
-  test('the tab storage keeps kernel ids and gateway URLs, never a token', async () => {
+  test('the tab storage keeps kernel ids, gateway URLs and users, never a token', async () => {
     const signedIn = await session.signIn(first.gateway.url, token(first, 'ana'));
     const kernels = [new FakeKernel(), new FakeKernel()];
     await use(kernels[0]!, 'nb1');
@@ -522,7 +533,7 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
     await settle();
     assert.deepEqual(
       remembered(),
-      kernels.map((k) => ({ id: k.id, gateway: signedIn.client.baseUrl })),
+      kernels.map((k) => ({ id: k.id, gateway: signedIn.client.baseUrl, user: 'ana' })),
     );
 
     const tokens = [first, second].flatMap((t) => ['ana', 'rev', 'stu'].map((u) => token(t, u)));
@@ -580,11 +591,27 @@ describe('JupyterLab: the kernels given a token follow the sign-in', () => {
   test(`the tab storage remembers at most the ${KERNEL_RECORD_LIMIT} newest kernels`, () => {
     const record = new KernelRecord();
     const ids = Array.from({ length: KERNEL_RECORD_LIMIT + 6 }, (_, i) => `k${i}`);
-    for (const id of ids) record.remember(id, 'http://127.0.0.1:8765');
+    for (const id of ids) record.remember(id, 'http://127.0.0.1:8765', 'ana');
     assert.deepEqual(
       record.list().map((k) => k.id),
       ids.slice(-KERNEL_RECORD_LIMIT),
     );
+  });
+
+  test('a kernel remembered without its user (an older record) is unset, never given a token', async () => {
+    await session.signIn(first.gateway.url, token(first, 'ana'));
+    const kernel = new FakeKernel();
+    tab.storage.setItem(
+      KERNEL_RECORD_KEY,
+      JSON.stringify([{ id: kernel.id, gateway: session.signedIn!.client.baseUrl }]),
+    );
+    const tokens = new KernelTokens();
+    tokens.follow(session);
+    await tokens.reattach(fakeKernelManager([kernel]));
+    assert.equal(holder(kernel), 'none', 'whose token it held is unknown: it gets none');
+    await session.signIn(first.gateway.url, token(first, 'ana'));
+    await settle();
+    assert.equal(holder(kernel), 'none');
   });
 });
 
