@@ -42,8 +42,11 @@ export function pythonIdentifier(view: string): string {
 
 /**
  * The Python line that says what a loaded view holds: its rows and columns, not values (a view's
- * rows are row-level output, which the review check holds).
+ * rows are row-level output, which the review check holds). The view's name is a string literal
+ * outside the f-string, so no name can run code (`{…}` in an f-string would); `variable` is a
+ * pythonIdentifier.
  */
 export function pythonSummaryLine(view: string, variable: string): string {
-  return `print(f"Loaded ${view} as ${variable}: {len(${variable}):,} rows; columns: {', '.join(map(str, ${variable}.columns))}")`;
+  const name = pythonIdentifier(variable);
+  return `print(${JSON.stringify(`Loaded ${view} as ${name}:`)}, f"{len(${name}):,} rows; columns: {', '.join(map(str, ${name}.columns))}")`;
 }
