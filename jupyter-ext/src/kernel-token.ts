@@ -26,6 +26,12 @@ import type { SignedIn } from './session.js';
 /** Name of the kernel environment variable holding the token. */
 export const TOKEN_ENV = 'PRIVET_TOKEN';
 
+/**
+ * Name of the kernel environment variable holding the base URL of the token's gateway: load_view
+ * sends the token to no other address (a pasted cell naming another host would get it otherwise).
+ */
+export const GATEWAY_ENV = 'PRIVET_GATEWAY';
+
 /** The parts of a JupyterLab kernel connection that the token keeper uses. */
 export type TokenKernel = Pick<
   Kernel.IKernelConnection,
@@ -43,13 +49,23 @@ export interface SignInSource {
 /** Statuses after which a kernel no longer holds what it was given (a new process, or none). */
 const LOST: ReadonlySet<KernelMessage.Status> = new Set(['restarting', 'autorestarting', 'dead']);
 
-/** Python that sets the token in the kernel's environment (sent silently, never shown). */
-function setTokenCode(token: string): string {
-  return `import os as _o\n_o.environ[${JSON.stringify(TOKEN_ENV)}] = ${JSON.stringify(token)}\ndel _o`;
+/** Python that sets the token and its gateway in the kernel's environment (sent silently). */
+function setTokenCode(token: string, gateway: string): string {
+  return [
+    'import os as _o',
+    `_o.environ[${JSON.stringify(GATEWAY_ENV)}] = ${JSON.stringify(gateway)}`,
+    `_o.environ[${JSON.stringify(TOKEN_ENV)}] = ${JSON.stringify(token)}`,
+    'del _o',
+  ].join('\n');
 }
 
-/** Python that removes the token from the kernel's environment. */
-const UNSET_TOKEN_CODE = `import os as _o\n_o.environ.pop(${JSON.stringify(TOKEN_ENV)}, None)\ndel _o`;
+/** Python that removes the token and its gateway from the kernel's environment. */
+const UNSET_TOKEN_CODE = [
+  'import os as _o',
+  `_o.environ.pop(${JSON.stringify(TOKEN_ENV)}, None)`,
+  `_o.environ.pop(${JSON.stringify(GATEWAY_ENV)}, None)`,
+  'del _o',
+].join('\n');
 
 /** Whose token a kernel was given: the gateway's base URL and the user. */
 interface TokenHolder {
@@ -209,7 +225,7 @@ export class KernelTokens {
       signedIn.client.baseUrl === holder.gateway &&
       holder.user !== '' &&
       signedIn.user.user === holder.user
-      ? setTokenCode(signedIn.token)
+      ? setTokenCode(signedIn.token, holder.gateway)
       : UNSET_TOKEN_CODE;
   }
 

@@ -16,6 +16,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -105,7 +106,8 @@ const { PrivetSession } = (await import(source('session.ts'))) as {
 const { TOKEN_ENV, loadViewCode, useInNotebook } = (await import(
   source('notebook.ts')
 )) as NotebookModule;
-const { KernelTokens } = (await import(source('kernel-token.ts'))) as {
+const { GATEWAY_ENV, KernelTokens } = (await import(source('kernel-token.ts'))) as {
+  GATEWAY_ENV: string;
   KernelTokens: new () => Tokens;
 };
 const { runningKernelsOf } = (await import(source('kernel-token-running.ts'))) as {
@@ -650,16 +652,23 @@ describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no
   });
 
   /**
-   * The environment of a kernel process: `token` in PRIVET_TOKEN (or none), PYTHONPATH of
-   * `pythonPath` (none when empty), no proxy (urllib would send 127.0.0.1 through it), and no
-   * __pycache__ written into jupyter-ext/privet_jupyter.
+   * The environment of a kernel process: `token` in PRIVET_TOKEN (or none) with its gateway's base
+   * URL in PRIVET_GATEWAY (the test gateway's unless `tokenGateway` says otherwise; null: none),
+   * PYTHONPATH of `pythonPath` (none when empty), no proxy (urllib would send 127.0.0.1 through
+   * it), and no __pycache__ written into jupyter-ext/privet_jupyter.
    */
-  function kernelEnv(token: string | null, pythonPath: string[]): NodeJS.ProcessEnv {
+  function kernelEnv(
+    token: string | null,
+    pythonPath: string[],
+    tokenGateway: string | null = ana.client.baseUrl,
+  ): NodeJS.ProcessEnv {
     const env = noProxyEnv();
     delete env[TOKEN_ENV];
+    delete env[GATEWAY_ENV];
     delete env.PYTHONPATH;
     if (pythonPath.length > 0) env.PYTHONPATH = pythonPath.join(delimiter);
     if (token !== null) env[TOKEN_ENV] = token;
+    if (token !== null && tokenGateway !== null) env[GATEWAY_ENV] = tokenGateway;
     return env;
   }
 
@@ -671,11 +680,12 @@ describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no
     token: string | null,
     url = parquetUrl,
     view = 'people_masked',
+    tokenGateway: string | null = ana.client.baseUrl,
   ): Promise<string> {
     const run = await runPython(
       PYTHON!,
       ['-c', loadViewCode(view, url)],
-      kernelEnv(token, [JUPYTER_EXT, stubs]),
+      kernelEnv(token, [JUPYTER_EXT, stubs], tokenGateway),
     );
     assert.notEqual(run.status, 0, 'the load is refused');
     return run.stderr;
@@ -868,12 +878,61 @@ describe('JupyterLab: the load cell in the kernel', { skip: PYTHON ? false : 'no
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const url = new URL(parquetUrl);
     url.port = String(port);
-    const stderr = await runLoadCell(gateway.gateway.tokens.ana!, url.href);
+    const stderr = await runLoadCell(
+      gateway.gateway.tokens.ana!,
+      url.href,
+      'people_masked',
+      url.origin, // the token's gateway, down
+    );
     assert.match(
       stderr,
       /RuntimeError: Privet: the gateway could not be reached \(.+\)\. Fix: start it \(npm start\) and run this cell again/,
     );
     assert.doesNotMatch(stderr, /^urllib\.error/m);
     assertRaisedInLoadView(stderr);
+  });
+
+  test('the token goes only to its gateway: another host, a missing gateway, a redirect', async () => {
+    const asked: string[] = [];
+    const capture = createHttpServer((request, response) => {
+      asked.push(`${request.url} ${request.headers.authorization ?? 'no token'}`);
+      response.writeHead(302, { location: '/stolen' }).end();
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    const { port } = capture.address() as AddressInfo;
+    const elsewhere = `http://127.0.0.1:${port}/views/people_masked/parquet`;
+    try {
+      const other = await runLoadCell(gateway.gateway.tokens.ana!, elsewhere);
+      assert.match(
+        other,
+        /ValueError: Privet: 'http:\/\/127\.0\.0\.1:\d+\/views\/people_masked\/parquet' is not on the gateway this kernel's token is for \(http:\/\/127\.0\.0\.1:\d+\), so the token is not sent there\. Fix: click 'Use in notebook'/,
+      );
+      assertRaisedInLoadView(other);
+      assert.deepEqual(asked, [], 'nothing was sent to the other host');
+
+      const noGateway = await runLoadCell(
+        gateway.gateway.tokens.ana!,
+        parquetUrl,
+        'people_masked',
+        null,
+      );
+      assert.match(
+        noGateway,
+        /RuntimeError: Privet: this kernel's token came without the address of its gateway/,
+      );
+
+      // A gateway (as far as the kernel knows) that redirects: the token is not sent on.
+      const redirected = await runLoadCell(
+        gateway.gateway.tokens.ana!,
+        elsewhere,
+        'people_masked',
+        `http://127.0.0.1:${port}`,
+      );
+      assert.match(redirected, /RuntimeError: Privet: the gateway answered HTTP 302/);
+      assert.equal(asked.length, 1, 'one request, no redirect followed');
+      assert.doesNotMatch(asked.join('\n'), /\/stolen/, 'nothing sent where it pointed');
+    } finally {
+      await new Promise<void>((resolve) => capture.close(() => resolve()));
+    }
   });
 });
