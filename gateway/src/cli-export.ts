@@ -24,6 +24,7 @@ import { rawValueVerdicts } from './leak/outputs.js';
 import { requireStateDir } from './cli-records.js';
 import { loadOrCreateMasterKey } from './keys.js';
 import { outputFolderProblem } from './out-folder.js';
+import { printable } from './text/control-chars.js';
 
 const DEFAULT_STATE = '.privet/state';
 
@@ -132,11 +133,11 @@ export function addExportCommands(program: Command): void {
             `${file}: ok — signature valid; ${c.passed} passed, ${c.approved} approved, ${c.withheld} withheld outputs` +
               (c.withheldSources > 0 ? `; ${c.withheldSources} cell source(s) withheld` : '') +
               (e
-                ? `; exported from experiment ${e.experiment} by ${e.exportedBy} at ${e.exportedAt}`
+                ? `; exported from experiment ${printable(e.experiment)} by ${printable(e.exportedBy)} at ${printable(e.exportedAt)}`
                 : ''),
           );
         } else {
-          for (const p of result.problems) console.error(`${file}: ${p}`);
+          for (const p of result.problems) console.error(`${file}: ${printable(p)}`);
           console.error(
             `${file}: NOT verified. Fix: do not trust this bundle; export the notebook again from the gateway`,
           );
@@ -222,11 +223,14 @@ export function addExportCommands(program: Command): void {
           console.log(
             `wrote ${opts.out}: ${JSON.stringify(counts)}` +
               (sources > 0 ? `; ${sources} cell source(s) withheld` : '') +
-              (names ? `; kernel names withheld (${names.join(', ')})` : ''),
+              // Withheld because they are not short and plain: the notebook's author wrote them.
+              (names ? `; kernel names withheld (${names.map(printable).join(', ')})` : ''),
           );
         } catch (error) {
           if (error instanceof HttpError) {
-            console.error(`privet export create: ${error.message}. Fix: ${error.fix}`);
+            console.error(
+              `privet export create: ${printable(error.message)}. Fix: ${printable(error.fix)}`,
+            );
             process.exitCode = 2;
           } else throw error;
         } finally {

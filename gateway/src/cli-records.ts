@@ -16,6 +16,7 @@ import { ANCHOR_FORM, parseAnchor } from './audit/anchors.js';
 import type { ChainAnchor } from '@privet/core/record/index';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
+import { printable, printableJson } from './text/control-chars.js';
 
 const DEFAULT_STATE = '.privet/state';
 
@@ -77,10 +78,15 @@ async function withServices<T>(
   }
 }
 
-/** A refusal on stderr (stdout keeps only results), as `privet: what. Fix: how [code]`; exit 2. */
+/**
+ * A refusal on stderr (stdout keeps only results), as `privet: what. Fix: how [code]`; exit 2.
+ * Its message may name what a user wrote (an id, a view), so control characters are escaped.
+ */
 function reportHttpError(error: unknown): never {
   if (error instanceof HttpError) {
-    console.error(`privet: ${error.message}. Fix: ${error.fix} [${error.code}]`);
+    console.error(
+      `privet: ${printable(error.message)}. Fix: ${printable(error.fix)} [${error.code}]`,
+    );
     process.exit(2);
   }
   throw error;
@@ -137,7 +143,7 @@ export function addRecordCommands(program: Command): void {
               ...(o.accuracy !== undefined ? { accuracy: o.accuracy } : {}),
               ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
             };
-            console.log(JSON.stringify(await dp.query(actor, body), null, 2));
+            console.log(printableJson(await dp.query(actor, body), 2));
           } catch (error) {
             reportHttpError(error);
           } finally {
@@ -192,7 +198,7 @@ export function addRecordCommands(program: Command): void {
               expectedOutputs: o.outputs,
               ...(o.members ? { members: o.members } : {}),
             });
-            console.log(JSON.stringify(e, null, 2));
+            console.log(printableJson(e, 2));
           } catch (error) {
             reportHttpError(error);
           }
@@ -222,7 +228,7 @@ export function addRecordCommands(program: Command): void {
                       : verb === 'evaluate'
                         ? experiments.evaluate(actor, id)
                         : await experiments.dissolve(actor, id, o.note);
-              console.log(`${e.id}: ${e.state}`);
+              console.log(`${printable(e.id)}: ${e.state}`);
             } catch (error) {
               reportHttpError(error);
             }
@@ -241,7 +247,10 @@ export function addRecordCommands(program: Command): void {
         o.policy,
         o.state,
         async ({ experiments }) => {
-          for (const e of experiments.list(actor)) console.log(`${e.id}\t${e.state}\t${e.title}`);
+          // Titles are analysts' text, maybe stored before control characters were refused:
+          // printed raw, an escape sequence in one could forge lines or set the clipboard.
+          for (const e of experiments.list(actor))
+            console.log(`${printable(e.id)}\t${e.state}\t${printable(e.title)}`);
         },
         { readOnly: true },
       );

@@ -22,6 +22,7 @@ import { linkedRowsCaveat } from '@privet/core/policy/linking';
 import { policyNotes } from '@privet/core/policy/notes';
 import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
+import { printableJson } from './text/control-chars.js';
 
 const DEFAULT_STATE = '.privet/state';
 const DEMO_POLICY = fileURLToPath(new URL('../demo/policy.yaml', import.meta.url));
@@ -50,6 +51,13 @@ program
   .addOption(policyOption())
   .addOption(stateOption())
   .option('--host <host>', 'address to bind', '127.0.0.1')
+  .addOption(
+    new Option(
+      '--allowed-hosts <names>',
+      'more Host names to answer to, comma-separated (e.g. a reverse proxy’s name); besides ' +
+        '127.0.0.1, localhost, [::1] and the --host address, every other Host gets 421 (DNS rebinding)',
+    ).env('PRIVET_ALLOWED_HOSTS'),
+  )
   .option('--port <port>', 'port (0 picks a free one)', '8765')
   .option('--cors <origin...>', 'browser origins allowed to call the API')
   .option('--issue-tokens', 'issue fresh tokens for every user of the policy and print them')
@@ -60,6 +68,7 @@ program
       policy: string;
       state: string;
       host: string;
+      allowedHosts?: string;
       port: string;
       cors?: string[];
       issueTokens?: boolean;
@@ -72,6 +81,10 @@ program
         policyPath: opts.policy,
         stateDir: opts.state,
         host: opts.host,
+        allowedHosts: (opts.allowedHosts ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== ''),
         port,
         corsOrigins: opts.cors ?? [],
         issueTokensFor: users,
@@ -324,7 +337,7 @@ review
             }
           : {}),
       }).finally(() => releases?.close());
-      if (opts.json) for (const v of verdicts) console.log(JSON.stringify(v));
+      if (opts.json) for (const v of verdicts) console.log(printableJson(v));
       else console.log(formatFileVerdicts(verdicts));
       process.exitCode = exitCodeFor(verdicts);
     },

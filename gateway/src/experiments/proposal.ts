@@ -5,12 +5,19 @@ import { ServiceError } from '../audit/service-error.js';
 import { EXPERIMENT_ID } from './artefacts.js';
 import { declared } from '@privet/core/policy/lookup';
 import { randomHex } from '@privet/core/hex';
+import { textRefusal, type TextShape } from '../text/control-chars.js';
 
 /** A proposal as submitted (the protocol's request body); the proposer becomes the owner. */
 export type ProposalInput = ProposeExperimentRequest;
 
 function bad(message: string, fix: string): ServiceError {
   return new ServiceError('bad_request', 'experiment.bad-proposal', message, fix);
+}
+
+/** A refusal when `value` (as stored: trimmed) holds a character its shape refuses. */
+function refused(field: string, value: string, shape: TextShape): ServiceError | undefined {
+  const refusal = textRefusal(field, value, shape);
+  return refusal && bad(refusal.message, refusal.fix);
 }
 
 function list(value: unknown, what: string, min: number): string[] | ServiceError {
@@ -25,14 +32,19 @@ function list(value: unknown, what: string, min: number): string[] | ServiceErro
       `fill in ${what}`,
     );
   }
-  return [...new Set((value as string[]).map((v) => v.trim()))];
+  const items = (value as string[]).map((v) => v.trim());
+  for (const [i, item] of items.entries()) {
+    const problem = refused(`"${what}" item ${i + 1}`, item, 'line');
+    if (problem) return problem;
+  }
+  return [...new Set(items)];
 }
 
-function text(value: unknown, what: string, max: number): string | ServiceError {
+function text(value: unknown, what: string, max: number, shape: TextShape): string | ServiceError {
   if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
     return bad(`${what} must be a non-empty text of at most ${max} characters`, `fill in ${what}`);
   }
-  return value.trim();
+  return refused(`"${what}"`, value.trim(), shape) ?? value.trim();
 }
 
 /** A fresh random experiment id such as `exp-3f9a1c2b7d`. */
@@ -54,8 +66,9 @@ export function validateProposal(
       'use lower-case letters, digits, "_" and "-" (at most 63 characters), or leave it out',
     );
   }
-  const title = text(input.title, 'title', 200);
-  const purpose = text(input.purpose, 'purpose', 4000);
+  // One-line title (no bidi controls either); the purpose may run over several lines.
+  const title = text(input.title, 'title', 200, 'title');
+  const purpose = text(input.purpose, 'purpose', 4000, 'lines');
   const dataCategories = list(input.dataCategories, 'dataCategories', 1);
   const views = list(input.views, 'views', 1);
   const analyses = list(input.analyses, 'analyses', 1);

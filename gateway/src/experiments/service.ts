@@ -24,6 +24,7 @@ import {
 import type { ArtefactStore } from './artefacts.js';
 import { purgeReviewArtefacts, upgradeReviewTrigger } from '../review/schema.js';
 import { newExperimentId, validateProposal, type ProposalInput } from './proposal.js';
+import { textRefusal } from '../text/control-chars.js';
 import {
   ensureExperimentSchema,
   insertExperiment,
@@ -105,7 +106,7 @@ export class ExperimentService {
       id,
       'approved',
       'experiment.approved',
-      (e) => this.fourEyes(actor, e, 'approve'),
+      (e) => this.fourEyes(actor, e, 'approve') ?? noteRefusal(note),
       (e) => {
         e.decidedBy = actor.user;
         if (note) e.decisionNote = note;
@@ -120,7 +121,7 @@ export class ExperimentService {
       id,
       'rejected',
       'experiment.rejected',
-      (e) => this.fourEyes(actor, e, 'reject'),
+      (e) => this.fourEyes(actor, e, 'reject') ?? noteRefusal(reason),
       (e) => {
         e.decidedBy = actor.user;
         e.decisionNote = reason;
@@ -153,7 +154,7 @@ export class ExperimentService {
       id,
       'dissolved',
       'experiment.dissolved',
-      (x) => this.ownerOrSteward(actor, x, 'dissolve'),
+      (x) => this.ownerOrSteward(actor, x, 'dissolve') ?? noteRefusal(reason),
       (x, now) => {
         x.dissolvedAt = now;
         x.artefactsDueAt = new Date(Date.parse(now) + days * DAY_MS).toISOString();
@@ -333,6 +334,14 @@ function notVisible(id: string, actor: Actor): ServiceError {
     'experiment.unknown',
     `there is no experiment "${id}" visible to ${actor.user}`,
     'check the id with `privet experiment list`',
+  );
+}
+
+/** A refusal when a decision or dissolution note holds control characters (it may span lines). */
+function noteRefusal(note: string): ServiceError | undefined {
+  const refusal = textRefusal('"note"', note, 'lines');
+  return (
+    refusal && new ServiceError('bad_request', 'experiment.bad-note', refusal.message, refusal.fix)
   );
 }
 

@@ -38,12 +38,18 @@ import { viewParam } from './params.js';
 import { registerViewFileRoutes } from './routes-view-files.js';
 import { requestLogger, type LogDestination } from './request-log.js';
 import { declared } from '@privet/core/policy/lookup';
+import { answersTo, hostRule, misdirectedHost } from './host-check.js';
 
 /** Options for starting a gateway. */
 export interface GatewayOptions {
   policyPath: string;
   stateDir: string;
   host?: string;
+  /**
+   * More Host names the gateway answers to (a reverse proxy's name), besides 127.0.0.1, localhost,
+   * [::1] and the bound address; any other Host is refused with 421 (DNS rebinding).
+   */
+  allowedHosts?: string[];
   /** 0 picks a free port. */
   port?: number;
   /** Browser origins allowed to call the API (e.g. the JupyterLab origin). */
@@ -102,6 +108,8 @@ export async function buildApp(
   services: Services,
 ): Promise<{ app: FastifyInstance; reloadTokens: () => void; flushAudit: () => void }> {
   const { policy } = loaded;
+  // Before anything is opened: a malformed --allowed-hosts entry stops the start with its fix.
+  const hosts = hostRule(options.host ?? '127.0.0.1', options.allowedHosts ?? []);
   const dp = new DpQueryService(loaded, services);
   const app = Fastify({
     logger: requestLogger(options.log ?? false, options.logDestination),
@@ -110,6 +118,13 @@ export async function buildApp(
     // No automatic HEAD routes: Fastify would run each GET handler for them, with its effects
     // (a single-use ticket used up, an audited read of a held output) while no body is sent.
     exposeHeadRoutes: false,
+  });
+  // First of all hooks (before CORS, authentication and routing, on unknown routes too): a request
+  // addressed to a name the gateway does not answer to gets nothing else (DNS rebinding).
+  app.addHook('onRequest', async (request, reply) => {
+    if (answersTo(hosts, request.headers.host)) return;
+    const refusal = misdirectedHost(request.headers.host);
+    return reply.status(421).header('Cache-Control', 'no-store').send(refusal.body());
   });
   await app.register(cors, {
     origin: options.corsOrigins ?? false,

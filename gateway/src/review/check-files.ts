@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Policy } from '@privet/core';
 import { rawValueOutputs, type RawValueLookup } from '../leak/outputs.js';
+import { printable } from '../text/control-chars.js';
 import {
   checkNotebook,
   checkOutput,
@@ -159,8 +160,12 @@ export function formatFileVerdicts(verdicts: readonly FileVerdict[]): string {
         : v.output >= 0
           ? `output ${v.output}`
           : 'file';
+    // A notebook's author chose its output names (mime types, stream names): escaped, as are
+    // the file name and message, so a notebook cannot write control sequences to the terminal.
     for (const f of v.findings.filter((x) => x.severity !== 'info'))
-      lines.push(`${v.file}: ${where}: ${v.verdict}: ${f.rule} (${f.mime}): ${f.message}`);
+      lines.push(
+        `${printable(v.file)}: ${where}: ${v.verdict}: ${f.rule} (${printable(f.mime)}): ${printable(f.message)}`,
+      );
   }
   const passed = verdicts.filter((v) => v.verdict === 'pass').length;
   lines.push(`${passed}/${verdicts.length} outputs pass`);

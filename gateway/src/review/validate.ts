@@ -12,6 +12,7 @@ import type {
 } from '@privet/core';
 import { HttpError } from '../http/errors.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
+import { textRefusal, type TextShape } from '../text/control-chars.js';
 
 const VIEW_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -47,7 +48,17 @@ export function experimentField(b: Record<string, unknown>): string {
   return b.experiment;
 }
 
-function text(b: Record<string, unknown>, key: string, max: number, required: boolean): string {
+/**
+ * A text field; `shape` says which control characters it refuses (undefined: none, for text that
+ * is output data rather than something a person wrote, such as a stream's earlier parts).
+ */
+function text(
+  b: Record<string, unknown>,
+  key: string,
+  max: number,
+  required: boolean,
+  shape: TextShape | undefined,
+): string {
   const v = b[key];
   if (v === undefined && !required) return '';
   if (typeof v !== 'string' || (required && v.trim() === ''))
@@ -56,6 +67,8 @@ function text(b: Record<string, unknown>, key: string, max: number, required: bo
       `explain in "${key}" (at most ${max} characters)`,
     );
   if (v.length > max) throw bad(`"${key}" is longer than ${max} characters`, 'shorten it');
+  const refusal = shape && textRefusal(`"${key}"`, v, shape);
+  if (refusal) throw bad(refusal.message, refusal.fix);
   return v;
 }
 
@@ -89,17 +102,20 @@ export function submitBody(body: unknown): SubmitReviewRequest {
   const out: SubmitReviewRequest = {
     experiment: experimentField(b),
     output: outputField(b.output),
-    justification: text(b, 'justification', MAX_TEXT, true),
+    justification: text(b, 'justification', MAX_TEXT, true, 'lines'),
   };
-  const notebook = text(b, 'notebook', 1000, false);
+  const notebook = text(b, 'notebook', 1000, false, 'line');
   if (notebook) out.notebook = notebook;
-  const cellId = text(b, 'cellId', 200, false);
+  const cellId = text(b, 'cellId', 200, false, 'line');
   if (cellId) out.cellId = cellId;
-  const cellSource = text(b, 'cellSource', 100_000, false);
+  // The cell's code, as its editor holds it: lines (CR LF on Windows) and tabs.
+  const cellSource = text(b, 'cellSource', 100_000, false, 'lines');
   if (cellSource) out.cellSource = cellSource;
   const cellIndex = optionalIndex(b, 'cellIndex');
   if (cellIndex !== undefined) out.cellIndex = cellIndex;
-  const streamContext = text(b, 'streamContext', 65_536, false);
+  // Output the kernel wrote (progress bars rewrite lines with CR, colours are ESC sequences): the
+  // review check reads it as data, and it is never shown as text a person wrote.
+  const streamContext = text(b, 'streamContext', 65_536, false, undefined);
   if (streamContext) {
     if (out.output.output_type !== 'stream')
       throw bad(
@@ -131,13 +147,13 @@ export function decisionBody(body: unknown): ReviewDecisionRequest {
   const b = objectBody(body, '{ decision, comment }');
   if (!DECISIONS.includes(b.decision as ReviewDecision))
     throw bad('"decision" is missing or unknown', `use one of ${DECISIONS.join(', ')}`);
-  const comment = text(b, 'comment', MAX_TEXT, false);
+  const comment = text(b, 'comment', MAX_TEXT, false, 'lines');
   return { decision: b.decision as ReviewDecision, ...(comment.trim() ? { comment } : {}) };
 }
 
 /** A validated ReviewCommentRequest. */
 export function commentBody(body: unknown): ReviewCommentRequest {
-  return { text: text(objectBody(body, '{ text }'), 'text', MAX_TEXT, true) };
+  return { text: text(objectBody(body, '{ text }'), 'text', MAX_TEXT, true, 'lines') };
 }
 
 /** A validated ReviewStatusRequest. */
