@@ -109,7 +109,7 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
     example: 'description: Clinic patients, one row per person',
   },
   fidelity_for_analysts: {
-    what: "true to let analysts read the view's fidelity report (stewards always can)",
+    what: "true to let analysts read the view's fidelity report (stewards always can); it is exact, not DP: real row counts and per-column shares of the raw data, so reports of changing data can be subtracted to reveal one person's row",
     example: 'fidelity_for_analysts: true',
   },
   publication_budgets: {

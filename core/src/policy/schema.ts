@@ -151,8 +151,8 @@ export const SyntheticView = Type.Object(
      */
     prefix: Type.Optional(NamedRecord(Type.Integer({ minimum: 1, maximum: 32 }), 1)),
     /**
-     * Analysts may read the fidelity report (numbers computed on raw data, not DP). Default false:
-     * stewards only.
+     * Analysts may read the fidelity report (numbers computed on raw data, not DP: reports of
+     * changing data can be subtracted to reveal one person's row). Default false: stewards only.
      */
     fidelity_for_analysts: Type.Optional(Type.Boolean()),
   },

@@ -8,6 +8,12 @@
 // columns are binned by their declared public bounds — or, when none are declared, by bounds
 // estimated with DP (bounds.ts: a noisy histogram over public power-of-two buckets, charged to the
 // same ledger) — and decoded uniformly within the bin.
+// A missing value (null) is never read as a value ('' → 0, year 1900, the text ''): it gets a null
+// code that decodes to null. A numeric column always has one (after its bins: a public domain, the
+// column's catch-all, so it is never generated from noise alone); a discovered categorical column
+// has one only when its nulls, counted as one more candidate, clear the threshold like any value;
+// otherwise (and with public categories) nulls fall in the catch-all, which decodes to null except
+// in string columns ("(other)").
 import type { RandomSource } from '../dp/random.js';
 import { Rational } from '../dp/rational.js';
 import type { SourceColumn } from '../policy/schema.js';
@@ -18,6 +24,9 @@ import type { DiscreteColumn } from './table.js';
 
 /** Label of the catch-all category for values not in the (declared or discovered) domain. */
 export const OTHER_LABEL = '(other)';
+
+/** Report label of a column's null code (missing values); the code itself decodes to null. */
+export const NULL_LABEL = '(null)';
 
 /** How a raw column becomes codes. */
 export type ColumnSpec =
@@ -37,6 +46,8 @@ export interface EncodedColumn {
   spec: ColumnSpec;
   /** Category label of each code (categorical columns). */
   labels?: string[];
+  /** Code of missing values (null in the raw column), decoded back to null; absent: no such code. */
+  nullCode?: number;
 }
 
 /** A ColumnSpec from a policy source column (categories/bounds are public); default 32 bins. */
@@ -72,19 +83,37 @@ export function numericBounds(spec: Extract<ColumnSpec, { kind: 'numeric' }>): [
   return [lo, hi];
 }
 
-/** Encodes one numeric column by its public bounds (values clamped into them). */
+/** True for a raw numeric value that is missing: null, empty text, or not a number at all. */
+function isMissingNumber(v: unknown): boolean {
+  if (v === null || v === undefined || v === '') return true;
+  return Number.isNaN(typeof v === 'number' ? v : Number(v));
+}
+
+/**
+ * Encodes one numeric column by its public bounds (values clamped into them); a missing value gets
+ * the null code after the bins (code `bins`), always in the domain and the column's catch-all.
+ */
 export function encodeNumeric(
   spec: Extract<ColumnSpec, { kind: 'numeric' }>,
   values: readonly unknown[],
 ): EncodedColumn {
   const [lo, hi] = numericBounds(spec);
+  const nullCode = spec.bins;
   const codes = new Int32Array(values.length);
   values.forEach((v, i) => {
+    if (isMissingNumber(v)) {
+      codes[i] = nullCode;
+      return;
+    }
     const x = typeof v === 'number' ? v : Number(v);
-    const t = Number.isFinite(x) ? (Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo) : 0;
+    const t = (Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo);
     codes[i] = Math.min(spec.bins - 1, Math.floor(t * spec.bins));
   });
-  return { column: { name: spec.name, size: spec.bins, codes }, spec };
+  return {
+    column: { name: spec.name, size: spec.bins + 1, codes, catchAll: nullCode },
+    spec,
+    nullCode,
+  };
 }
 
 /** Options of DP domain discovery. */
@@ -104,6 +133,7 @@ export function encodeCategorical(
   discovery?: DiscoveryOptions,
 ): EncodedColumn {
   let labels: string[];
+  let nullCode: number | undefined;
   if (spec.categories) {
     labels = [...spec.categories];
   } else {
@@ -114,25 +144,47 @@ export function encodeCategorical(
         'declare categories in the policy or allow DP domain discovery',
       );
     }
-    labels = discoverCategories(spec.name, values, discovery);
+    const found = discoverCategories(spec.name, values, discovery);
+    // The nulls' code comes first, where their candidate was counted.
+    labels = found.nulls ? [NULL_LABEL, ...found.values] : found.values;
+    if (found.nulls) nullCode = 0;
   }
-  const index = new Map(labels.map((l, i) => [l, i]));
+  const index = new Map<string, number>();
+  labels.forEach((l, i) => {
+    if (i !== nullCode) index.set(l, i);
+  });
   let other = index.get(OTHER_LABEL);
   if (other === undefined) {
     other = labels.length;
     labels.push(OTHER_LABEL);
   }
   const codes = new Int32Array(values.length);
-  values.forEach((v, i) => (codes[i] = index.get(v == null ? '' : String(v)) ?? other));
-  return { column: { name: spec.name, size: labels.length, codes, catchAll: other }, spec, labels };
+  values.forEach(
+    (v, i) => (codes[i] = v == null ? (nullCode ?? other) : (index.get(String(v)) ?? other)),
+  );
+  return {
+    column: { name: spec.name, size: labels.length, codes, catchAll: other },
+    spec,
+    labels,
+    ...(nullCode !== undefined ? { nullCode } : {}),
+  };
 }
 
-/** The observed values whose noisy count clears the threshold, sorted (never data order). */
+/** What DP discovery released: the values that cleared the threshold, and whether the nulls did. */
+interface Discovered {
+  values: string[];
+  nulls: boolean;
+}
+
+/**
+ * The observed values whose noisy count clears the threshold, sorted (never data order). Nulls, if
+ * any, are one more candidate counted first, apart from every value (the text '' included).
+ */
 function discoverCategories(
   name: string,
   values: readonly unknown[],
   o: DiscoveryOptions,
-): string[] {
+): Discovered {
   if (!(o.delta > 0 && o.delta < 1)) {
     throw new SynthError(
       'domain.bad-delta',
@@ -143,18 +195,28 @@ function discoverCategories(
   const sigma2 = sigma2For(o.rho);
   o.ledger.charge({ kind: 'domain', attrs: [name], rho: o.rho, sigma2, delta: o.delta });
   const counts = new Map<string, number>();
+  let nulls = 0;
   for (const v of values) {
-    const key = v == null ? '' : String(v);
+    if (v == null) {
+      nulls++;
+      continue;
+    }
+    const key = String(v);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const keys = [...counts.keys()].sort();
+  // One row adds 1 to exactly one count (its value's, or the nulls'): sensitivity as before.
+  const first = nulls > 0 ? 1 : 0;
   const noisy = noisyCounts(
-    Float64Array.from(keys, (k) => counts.get(k)!),
+    Float64Array.from([...(first ? [nulls] : []), ...keys.map((k) => counts.get(k)!)]),
     sigma2,
     o.rng,
   );
   const tau = discoveryThreshold(o.rho, o.delta);
-  return keys.filter((_, i) => noisy[i]! >= tau && keys[i] !== OTHER_LABEL);
+  return {
+    values: keys.filter((k, i) => noisy[first + i]! >= tau && k !== OTHER_LABEL),
+    nulls: first === 1 && noisy[0]! >= tau,
+  };
 }
 
 /**
@@ -166,19 +228,24 @@ export function discoveryThreshold(rho: Rational, delta: number): number {
   return 1 + Math.ceil(sigma * Math.sqrt(2 * Math.log(1 / delta)));
 }
 
-/** Decodes one column's codes back to values: labels, or uniform draws within numeric bins. */
+/**
+ * Decodes one column's codes back to values: labels, or uniform draws within numeric bins; the
+ * null code (and any code past the bins) decodes to null.
+ */
 export function decodeColumn(
   e: EncodedColumn,
   codes: Int32Array,
   rng: RandomSource,
-): (string | number)[] {
+): (string | number | null)[] {
   const spec = e.spec;
-  if (spec.kind === 'categorical') return Array.from(codes, (c) => e.labels![c]!);
+  if (spec.kind === 'categorical')
+    return Array.from(codes, (c) => (c === e.nullCode ? null : e.labels![c]!));
   const [lo, hi] = numericBounds(spec);
   const bins = spec.bins;
   const width = (hi - lo) / bins;
   const integer = spec.integer === true;
   return Array.from(codes, (c) => {
+    if (c === e.nullCode || c >= bins) return null;
     const u = rng.nextUint32() / 4294967296;
     if (!integer) return lo + (c + u) * width;
     // Integers whose bin is c: from ⌈lo + c·w⌉ up to the last integer below the next edge.

@@ -11,7 +11,7 @@ import type {
   FidelityUtility,
 } from './fidelity-types.js';
 import { cramersV } from './metrics.js';
-import { OTHER_LABEL } from './encode.js';
+import { NULL_LABEL, OTHER_LABEL } from './encode.js';
 import { NOT_RELEASED_LABEL } from './report-tables.js';
 import { countMarginal, type DiscreteTable } from './table.js';
 import { combinations, marginalTvd } from './tvd.js';
@@ -22,8 +22,8 @@ export const MAX_REPORT_CELLS = 2_000_000;
 /** Most bars drawn per column; the remaining categories are merged into one bar. */
 export const MAX_BARS = 16;
 
-/** Labels whose bars are never merged: the catch-all and the real values not released. */
-const PINNED_LABELS: ReadonlySet<string> = new Set([OTHER_LABEL, NOT_RELEASED_LABEL]);
+/** Labels whose bars are never merged: the catch-all, the real values not released, the nulls. */
+const PINNED_LABELS: ReadonlySet<string> = new Set([OTHER_LABEL, NOT_RELEASED_LABEL, NULL_LABEL]);
 
 /** Inputs of `fidelityReport`. */
 export interface FidelityInput {
@@ -50,7 +50,7 @@ function columnBars(input: FidelityInput, a: number): FidelityColumn {
   const ns = Math.max(1, input.synthetic.rows);
   const labels = input.labels[a] ?? [];
   const order = Array.from(real.keys()).sort((x, y) => real[y]! - real[x]! || x - y);
-  // The catch-all and the real values not released always get their own bar (never merged).
+  // The catch-all, the real values not released and the nulls always get their own bar.
   const pinned = new Set(
     order.filter((c) => PINNED_LABELS.has(labels[c] ?? '') && real[c]! + syn[c]! > 0),
   );

@@ -9,8 +9,9 @@ export interface DiscreteColumn {
   size: number;
   codes: Int32Array;
   /**
-   * Code of a catch-all bucket (e.g. "(other)" next to public categories): it is never merged
-   * with rare values, and never generated when its noisy count is below the compression threshold.
+   * Code of a catch-all bucket (e.g. "(other)" next to public categories, or a numeric column's
+   * null code): it is never merged with rare values, and never generated when its noisy count is
+   * below the compression threshold.
    */
   catchAll?: number;
 }

@@ -28,7 +28,11 @@ export function domainWarnings(
   const needed = `about ${discoveryThreshold(discovery.rho, discovery.delta)} rows at ε = ${epsilon}`;
   return columns.flatMap((c, i): ViewWarning[] => {
     if (c.spec.kind !== 'categorical' || c.spec.categories) return [];
-    const kept = (encoded[i]!.labels ?? []).filter((l) => l !== '' && l !== OTHER_LABEL);
+    const e = encoded[i]!;
+    // Released values only: neither the nulls' code nor the catch-all is a value of the column.
+    const kept = (e.labels ?? []).filter(
+      (_, code) => code !== e.nullCode && code !== e.column.catchAll,
+    );
     const name = c.spec.name;
     if (kept.length > 0) {
       const share = catchAllShare(encoded[i]!, synthetic.columns[i]!.codes);

@@ -2,7 +2,8 @@
 // whole budget: domain discovery for columns without public categories, the fit, sampling and
 // decoding back to values inside each bin. The gateway runs it in a worker thread; tests and
 // benchmarks call it directly. Dates are synthesized at year granularity (a DP-discovered or
-// public set of years) and sampled back to a uniform day of the year, like numeric bins.
+// public set of years) and sampled back to a uniform day of the year, like numeric bins. A null
+// stays null: its code (encode.ts) decodes to null in every column type, never to a value.
 import type { RandomSource } from '../dp/random.js';
 import type { Rational } from '../dp/rational.js';
 import type { Measurement } from './budget.js';
@@ -11,6 +12,7 @@ import {
   encodeCategorical,
   encodeNumeric,
   numericBounds,
+  NULL_LABEL,
   OTHER_LABEL,
   planBudget,
   type ColumnSpec,
@@ -84,14 +86,23 @@ function yearOf(days: number | string | boolean | null): string | null {
   return String(new Date(days * DAY_MS).getUTCFullYear());
 }
 
+/** The year of a date column's label ("1984"), or null for anything that is not a year. */
+function labelYear(label: string): number | null {
+  return /^-?\d+$/.test(label) ? Number(label) : null;
+}
+
+/** The report labels of a numeric column's codes: each bin's range, then its null code. */
 function binLabels(spec: Extract<ColumnSpec, { kind: 'numeric' }>): string[] {
   const [lo, hi] = numericBounds(spec);
   const w = (hi - lo) / spec.bins;
   const fmt = (x: number) => String(Math.round(x * 1000) / 1000);
-  return Array.from(
-    { length: spec.bins },
-    (_, b) => `[${fmt(lo + b * w)}, ${fmt(lo + (b + 1) * w)})`,
-  );
+  return [
+    ...Array.from(
+      { length: spec.bins },
+      (_, b) => `[${fmt(lo + b * w)}, ${fmt(lo + (b + 1) * w)})`,
+    ),
+    NULL_LABEL,
+  ];
 }
 
 function decodeValues(
@@ -105,16 +116,25 @@ function decodeValues(
   const out: SyntheticValues = new Array<string | number | boolean | null>(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const label = labels[codes[i]!] ?? OTHER_LABEL;
-    if (label === OTHER_LABEL) {
+    if (codes[i] === encoded.nullCode) {
+      out[i] = null;
+    } else if (label === OTHER_LABEL) {
       out[i] = c.output === 'string' ? OTHER_LABEL : null;
     } else if (c.output === 'date') {
-      const start = yearStart(Number(label));
-      const days = yearStart(Number(label) + 1) - start;
+      // Only a year decodes to a date: never Number('') = 0, which Date.UTC reads as 1900.
+      const year = labelYear(label);
+      if (year === null) {
+        out[i] = null;
+        continue;
+      }
+      const start = yearStart(year);
+      const days = yearStart(year + 1) - start;
       out[i] = start + Math.floor((rng.nextUint32() / 4294967296) * days);
     } else if (c.output === 'boolean') {
-      out[i] = label === 'true';
+      out[i] = label === 'true' ? true : label === 'false' ? false : null;
     } else if (c.output === 'integer' || c.output === 'number') {
-      out[i] = Number(label);
+      const x = label.trim() === '' ? NaN : Number(label);
+      out[i] = Number.isFinite(x) ? x : null;
     } else {
       out[i] = label;
     }
@@ -195,8 +215,11 @@ export function synthesizeView(
     realCodes,
     result.table,
     encoded.map((e) => (e.spec.kind === 'numeric' ? binLabels(e.spec) : [...(e.labels ?? [])])),
-    // A date column's labels are years: no raw date is the text "(other)".
-    (i, row) => columns[i]!.output !== 'date' && rawIsOtherLabel(raw[i]![row]!),
+    // A numeric column's catch-all is its null code, holding exactly the real nulls; a date
+    // column's labels are years: no raw date is the text "(other)".
+    (i, row) =>
+      columns[i]!.spec.kind === 'numeric' ||
+      (columns[i]!.output !== 'date' && rawIsOtherLabel(raw[i]![row]!)),
   );
   return {
     values,
