@@ -29,6 +29,8 @@ const { DpQueryBox } = await load<{ DpQueryBox: Component }>('panel/DpQueryBox.t
 /** One POST /dp/query the fake client holds until the test answers it. */
 interface Request {
   dryRun: boolean;
+  /** The dry run's plan hash a run carries (the gateway refuses a plan changed since). */
+  planHash: string | undefined;
   signal: AbortSignal | undefined;
   answer(body: unknown): void;
 }
@@ -37,11 +39,14 @@ interface Request {
 function fakeClient() {
   const requests: Request[] = [];
   const client = {
-    dpQuery: (body: { dryRun: boolean }, options: { signal?: AbortSignal } = {}) =>
+    dpQuery: (
+      body: { dryRun: boolean; planHash?: string },
+      options: { signal?: AbortSignal } = {},
+    ) =>
       new Promise((resolve, reject) => {
         const { signal } = options;
         signal?.addEventListener('abort', () => reject(new Error('the request was stopped')));
-        requests.push({ dryRun: body.dryRun, signal, answer: resolve });
+        requests.push({ dryRun: body.dryRun, planHash: body.planHash, signal, answer: resolve });
       }),
   };
   return { client, requests };
@@ -117,6 +122,8 @@ describe('DP query box: Stop', () => {
     await settle();
     await b.click('Run');
     assert.equal(b.requests[1]?.dryRun, false, 'Run sent the priced query');
+    assert.equal(b.requests[0]?.planHash, undefined, 'a dry run carries no plan hash');
+    assert.equal(b.requests[1]?.planHash, DRY_RUN.planHash, '…held to the plan it priced');
     assert.equal(b.status(), 'Running (spends budget)…');
     await b.click('Stop');
     assert.equal(b.requests[1]!.signal?.aborted, true);

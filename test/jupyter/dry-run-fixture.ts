@@ -6,6 +6,7 @@ const amount = (exact: string) => ({ exact, text: exact });
 export function countDryRun(left: string, affordable: boolean) {
   return {
     dryRun: true,
+    planHash: '5e1f0c2a9b7d4e31',
     mechanism: 'discrete_laplace',
     alpha: 0.05,
     cost: { measure: 'pure', epsilon: '0.5', sources: ['people'] },

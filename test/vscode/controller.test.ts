@@ -116,8 +116,47 @@ describe('Privet SQL controller: Run and spend', () => {
         spent.map((b) => [b.experiment, b.sql]),
         [[EXPERIMENT, DP_SQL]],
       );
+      assert.match(spent[0]!.planHash ?? '', /^[0-9a-f]{16,}$/, 'held to the plan it priced');
       assert.equal(controller.currentDryRun(cell as never), undefined, 'spent: no dry run left');
     } finally {
+      spent.length = 0;
+      controller.dispose();
+    }
+  });
+
+  it('a cell edited, or an experiment switched, while its dry run is out is not offered or spent', async () => {
+    const controller = newController();
+    const notebook = new fake.FakeNotebook('edited-while-priced');
+    const cell = notebook.addCell(DP_SQL);
+    const edited = `-- privet: epsilon=0.9\n${DP_SQL}`;
+    const dpQuery = client.dpQuery;
+    try {
+      // The user edits the cell while the gateway prices the text it was sent.
+      client.dpQuery = (body, options) => {
+        Object.assign(cell.document, { getText: () => edited });
+        return dpQuery(body, options);
+      };
+      fake.shownMessages.length = 0;
+      await controller.execute(cell as never, notebook as never, false);
+      assert.equal(controller.currentDryRun(cell as never), undefined, 'priced text ≠ cell text');
+      assert.doesNotMatch(fake.shownMessages.join('\n'), /would spend/, 'no Run and Spend offered');
+      await controller.runAndSpend(cell as never);
+      assert.deepEqual(spent, [], 'the edited text, never priced, is not spent');
+
+      // Same with an experiment switch while it is priced.
+      const second = notebook.addCell(DP_SQL);
+      client.dpQuery = (body, options) => {
+        session.signedIn = { client, experiment: 'exp-other' };
+        return dpQuery(body, options);
+      };
+      fake.shownMessages.length = 0;
+      await controller.execute(second as never, notebook as never, false);
+      assert.doesNotMatch(fake.shownMessages.join('\n'), /would spend/);
+      await controller.runAndSpend(second as never);
+      assert.deepEqual(spent, [], 'nothing spent in the experiment switched to');
+    } finally {
+      client.dpQuery = dpQuery;
+      session.signedIn = { client, experiment: EXPERIMENT };
       controller.dispose();
     }
   });

@@ -25,6 +25,11 @@ export interface DpQueryRequest {
   alpha?: string | number;
   /** Price and validate only: touches neither data nor budget. */
   dryRun: boolean;
+  /**
+   * The `planHash` of the dry run the user saw: a real query whose plan differs now (the policy's
+   * bounds, limits or views changed since) is refused before anything is reserved or charged.
+   */
+  planHash?: string;
 }
 
 /** Why a query was refused: what and why, and what to write instead. Never contains data. */

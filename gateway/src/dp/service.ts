@@ -74,6 +74,11 @@ function validateRequest(body: unknown): DpQueryRequest {
         `write it with fewer digits, e.g. "${key}": "0.5" or "1e-6"`,
       );
   }
+  if (b.planHash !== undefined && (typeof b.planHash !== 'string' || b.planHash.length > 128))
+    throw bad(
+      '"planHash" must be the planHash text of a dry run',
+      'send the planHash the dry run answered, or leave it out',
+    );
   return b as DpQueryRequest;
 }
 
@@ -147,17 +152,20 @@ export class DpQueryService {
     } catch (error) {
       if (!(error instanceof DpSqlError)) throw error;
       // Filed under the experiment only for those who may see it: anyone else could plant entries.
-      audit.append({
-        actor: actor.user,
-        action: 'query.refused',
-        ...refusalFiling(
-          loadExperiment(this.services.db, request.experiment),
-          actor,
-          this.loaded.policy,
-        ),
-        subject: 'dp-query',
-        details: { code: error.refusal.code, query: request.sql.slice(0, 2000) },
-      });
+      // Only a real query's refusal is audited: a dry run is free and reads nothing, and the
+      // editors' language server dry-runs every half-typed query.
+      if (!request.dryRun)
+        audit.append({
+          actor: actor.user,
+          action: 'query.refused',
+          ...refusalFiling(
+            loadExperiment(this.services.db, request.experiment),
+            actor,
+            this.loaded.policy,
+          ),
+          subject: 'dp-query',
+          details: { code: error.refusal.code, query: request.sql.slice(0, 2000) },
+        });
       throw new HttpError(
         'dp_refused',
         `${error.refusal.message} [${error.refusal.code}]`,
@@ -169,6 +177,12 @@ export class DpQueryService {
         audit: !request.dryRun,
       });
     }
+    if (!request.dryRun && request.planHash !== undefined && request.planHash !== plan.planHash)
+      throw new HttpError(
+        'conflict',
+        "the query would now run under another plan than its dry run priced (the policy's bounds, contribution limits or views changed since); nothing was reserved or charged",
+        'dry run the query again to see its cost and expected error now, then run it',
+      );
     const charge = chargeOf(plan, request);
     if (request.dryRun)
       return { ...plan.dryRun, budget: this.budgetAfter(actor, request.experiment, plan, charge) };

@@ -69,8 +69,12 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   /** What the last request ended with when it was not an answer (e.g. it was stopped). */
   const [status, setStatus] = React.useState('');
   const [dryRun, setDryRun] = React.useState<DpDryRunWithBudget | null>(null);
-  /** The SQL and ε the shown dry run priced (what Run sends). */
-  const [priced, setPriced] = React.useState<{ sql: string; epsilon: string } | null>(null);
+  /** The SQL and ε the shown dry run priced, and its plan's hash (what Run sends). */
+  const [priced, setPriced] = React.useState<{
+    sql: string;
+    epsilon: string;
+    planHash?: string;
+  } | null>(null);
   const [error, setError] = React.useState<ErrorInfo | null>(null);
   const [released, setReleased] = React.useState<string | null>(null);
   /** The request out now: Stop aborts it. */
@@ -113,11 +117,13 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
     const controller = new AbortController();
     outstanding.current = controller;
     try {
+      // Run sends the priced plan's hash: the gateway refuses, for free, a plan that changed since.
       const body = {
         experiment,
         sql: query.sql,
         epsilon: query.epsilon.trim() || undefined,
         dryRun: !run,
+        ...(run && query.planHash ? { planHash: query.planHash } : {}),
       };
       const result = await client.dpQuery(body, { signal: controller.signal });
       if (result.dryRun) {
@@ -125,7 +131,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         // dropped: Run would otherwise spend a query the box no longer shows.
         if (inBox.current.sql !== query.sql || inBox.current.epsilon !== query.epsilon) return;
         setDryRun(result as DpDryRunWithBudget);
-        setPriced(query);
+        setPriced({ ...query, planHash: result.planHash });
       } else {
         setDryRun(null);
         setPriced(null);

@@ -29,9 +29,12 @@ export const CONTROLLER_ID = 'privet-sql';
 
 /** A cell's last DP dry run: the SQL priced, and for which gateway and experiment. */
 export interface PendingDryRun {
+  /** The cell text the dry run priced (as sent, not as the cell reads once it answered). */
   text: string;
   gateway: string;
   experiment: string;
+  /** The priced plan's hash: Run and Spend sends it, so a plan changed since is refused for free. */
+  planHash: string;
   /** Set when a budget the query charges cannot pay it: "Run and Spend" is not offered then. */
   unaffordable?: Unaffordable;
 }
@@ -210,11 +213,11 @@ export class PrivetSqlController implements vscode.Disposable {
     }
   }
 
-  /** Runs one cell (`spend`: the DP query for real, after its dry run). */
+  /** Runs one cell (`spend`: the DP query for real, the text and plan its dry run priced). */
   async execute(
     cell: vscode.NotebookCell,
     _notebook: vscode.NotebookDocument,
-    spend: boolean,
+    spend: boolean | PendingDryRun,
   ): Promise<void> {
     const execution = this.controller.createNotebookCellExecution(cell);
     const signal = this.stopping.signal;
@@ -224,6 +227,8 @@ export class PrivetSqlController implements vscode.Disposable {
     if (!this.session.signedIn) await this.session.restoredWithin(RESTORE_WAIT_MS);
     const runner = this.currentRunner();
     let result: CellRunResult;
+    /** What was sent, and for whom: a dry run is recorded as what it priced, never as the cell reads later. */
+    let sent: { text: string; gateway: string; experiment: string } | undefined;
     if (typeof runner === 'string') {
       const [message, fix] = runner.split('. Fix: ');
       result = {
@@ -238,11 +243,16 @@ export class PrivetSqlController implements vscode.Disposable {
         ],
       };
     } else {
-      const sql = cell.document.getText();
+      const sql = typeof spend === 'object' ? spend.text : cell.document.getText();
+      sent = { text: sql, gateway: runner.client.baseUrl, experiment: runner.experiment };
       const progress = runProgress();
       try {
         result = spend
-          ? await runner.runAndSpend(sql, signal)
+          ? await runner.runAndSpend(
+              sql,
+              signal,
+              typeof spend === 'object' ? spend.planHash : undefined,
+            )
           : await runner.run(sql, signal, (text) => progress.report(text));
       } finally {
         progress.end();
@@ -259,21 +269,20 @@ export class PrivetSqlController implements vscode.Disposable {
     await execution.replaceOutput(result.outputs.map(toCellOutput));
     execution.end(result.kind !== 'error', Date.now());
     const key = cell.document.uri.toString();
-    const signedIn = this.session.signedIn;
-    if (result.kind === 'dryRun' && signedIn?.experiment) {
+    if (result.kind === 'dryRun' && sent) {
       const refused = unaffordable(result.dryRun);
       this.pendingDryRuns.set(key, {
-        text: cell.document.getText(),
-        gateway: signedIn.client.baseUrl,
-        experiment: signedIn.experiment,
+        ...sent,
+        planHash: result.dryRun.planHash,
         ...(refused ? { unaffordable: refused } : {}),
       });
-      void this.offerSpend(cell, result.dryRun);
+      // Edited, or signed in or experiment switched while it was priced: nothing is offered.
+      if (this.currentDryRun(cell)) void this.offerSpend(cell, result.dryRun);
     } else {
       this.pendingDryRuns.delete(key);
     }
     // A stopped run may have been charged just before it was stopped: budgets reload too.
-    if (result.kind === 'release' || spend) this.session.refresh();
+    if (result.kind === 'release' || spend !== false) this.session.refresh();
     this.changed.fire();
   }
 
@@ -307,7 +316,7 @@ export class PrivetSqlController implements vscode.Disposable {
       void vscode.window.showWarningMessage(unaffordableText(cell, pending.unaffordable));
       return;
     }
-    await this.execute(cell, cell.notebook, true);
+    await this.execute(cell, cell.notebook, pending);
   }
 
   /** Releases the controller. */

@@ -152,14 +152,18 @@ export class SqlCellRunner {
   }
 
   /**
-   * Spends budget on a DP query after its dry run; the release passes checkOutput too. `signal`
-   * (Stop in the notebook) stops waiting: the gateway then refunds a run it had not answered.
+   * Spends budget on a DP query after its dry run (`planHash`: the plan it priced, which the gateway
+   * holds the run to); the release passes checkOutput too. `signal` (Stop in the notebook) stops
+   * waiting: the gateway then refunds a run it had not answered.
    */
-  async runAndSpend(sql: string, signal?: AbortSignal): Promise<CellRunResult> {
+  async runAndSpend(sql: string, signal?: AbortSignal, planHash?: string): Promise<CellRunResult> {
     try {
       const body = this.dpBody(sql);
       if ('refused' in body) return body.refused;
-      const result = await this.sendDp({ ...body, dryRun: false }, signal);
+      const result = await this.sendDp(
+        { ...body, dryRun: false, ...(planHash ? { planHash } : {}) },
+        signal,
+      );
       if (result.dryRun) throw new Error('the gateway answered a dry run to a real query');
       this.releases.set(result.release.releaseId, releaseContentText(result.release));
       const output = releaseOutput(result.release);
