@@ -117,7 +117,10 @@ function build(
     );
   const encodings = plan.aggregates.map(encodeAggregate);
   const rows = BigInt(plan.maxRowsPerUnit);
-  const l0 = BigInt(Math.min(plan.maxGroupsPerUnit, plan.maxRowsPerUnit));
+  // A unit changes each distinct-unit count it is in by one: in at most min(G, R) groups, and in
+  // the one count of a query without GROUP BY.
+  const l0 =
+    plan.keys.length === 0 ? 1n : BigInt(Math.min(plan.maxGroupsPerUnit, plan.maxRowsPerUnit));
   const parts = plan.aggregates.flatMap((a, i) =>
     PARTS[a.kind].map((part) => ({ aggregate: i, part, n: PARTS[a.kind].length })),
   );

@@ -41,6 +41,24 @@ describe('pricing DP plans', () => {
     assert.equal(ac.alpha, 0.025); // AVG's two parts share alpha
   });
 
+  test('COUNT(DISTINCT unit): sensitivity 1 without GROUP BY, min(G, R) with it', () => {
+    const distinct = { name: 'people', kind: 'count_distinct_unit' as const };
+    const sex = {
+      name: 'sex',
+      column: { table: 0, column: 'sex', type: 'string' as const },
+      publicKeys: ['F', 'M'],
+    };
+    // 5 rows and 2 groups per unit: a unit is one of the units counted, once.
+    const alone = priceDpPlan(plan([distinct], [], 5, 2), { epsilon: 1 });
+    assert.ok(alone.measurements[0]?.sensitivity.equals(1n));
+    assert.ok(alone.measurements[0]?.scale.equals(1n));
+    const zcdp = priceDpPlan(plan([distinct], [], 5, 2), { rho: '0.5' });
+    assert.ok(zcdp.measurements[0]?.sensitivity.equals(1n));
+    // Grouped, it is counted once in each of at most 2 groups.
+    const grouped = priceDpPlan(plan([distinct], [sex], 5, 2), { epsilon: 1 });
+    assert.ok(grouped.measurements[0]?.sensitivity.equals(2n));
+  });
+
   test('ρ-zCDP uses the discrete Gaussian with σ² = Δ²/(2ρ_i)', () => {
     const priced = priceDpPlan(plan([count(), varAge()]), { rho: '0.5' });
     assert.equal(priced.mechanism, 'discrete_gaussian');

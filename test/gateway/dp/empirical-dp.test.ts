@@ -1,4 +1,4 @@
-// Empirical DP check of the SQL aggregate paths (count, sum, avg): exact aggregates come from the
+// Empirical DP check of the SQL aggregate paths (count, count of distinct units, sum, avg): exact aggregates come from the
 // real SQL path on neighbouring datasets (with / without one unit at its contribution limit), noise
 // from the real release path; bucket-probability ratios must stay ≤ e^ε (within a margin), and a
 // deliberately under-noised variant (half the noise scale) must be caught.
@@ -60,6 +60,14 @@ describe('empirical DP of the SQL aggregate paths', () => {
       sql: 'SELECT sum(amount) AS v FROM events_dp',
       column: 'v',
       bucket: 250,
+      catchBroken: true,
+    },
+    {
+      // Sensitivity 1 without GROUP BY: the unit is one of the units counted, however many rows.
+      name: 'COUNT(DISTINCT pid)',
+      sql: 'SELECT count(DISTINCT pid) AS v FROM events_dp',
+      column: 'v',
+      bucket: 1,
       catchBroken: true,
     },
     {
