@@ -1,11 +1,16 @@
 /**
  * Privet's JupyterLab plugins: shared services, the output gate (every notebook output checked
- * before display), the data panel with budget and record sidebar, the reviewer queue and the
+ * before display, and every file opened in a viewer or editor), the data panel with budget and record sidebar, the reviewer queue and the
  * export gate.
  */
 import { dataPanelPlugin } from './plugins/dataPanel.js';
 import { exportPlugin } from './plugins/export.js';
-import { consoleGatePlugin, debuggerGatePlugin, gatePlugin } from './plugins/gate.js';
+import {
+  consoleGatePlugin,
+  debuggerGatePlugin,
+  fileGatePlugin,
+  gatePlugin,
+} from './plugins/gate.js';
 import { reviewQueuePlugin } from './plugins/reviewQueue.js';
 import { servicesPlugin } from './plugins/services.js';
 
@@ -14,6 +19,7 @@ export default [
   gatePlugin,
   consoleGatePlugin,
   debuggerGatePlugin,
+  fileGatePlugin,
   dataPanelPlugin,
   reviewQueuePlugin,
   exportPlugin,

@@ -21,6 +21,7 @@ export {
   type NotebookReview,
   type OutputReview,
 } from './notebook.js';
+export { delimitedAsTabs, fileMimeType, fileOutputs, type FileContent } from './file-outputs.js';
 export { checkOutputAfter, StreamChecker, streamContextBefore } from './stream.js';
 export {
   WidgetStateBook,

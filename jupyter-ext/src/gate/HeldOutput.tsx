@@ -9,17 +9,13 @@
  */
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { RAW_VALUE_FINDING } from './raw-value.js';
 import { canRecheck, heldStateText, type HeldState } from './held-text.js';
+import { ruleLabel, summarize } from './rule-labels.js';
 import type { ReviewComment } from '@privet/core/protocol';
-import {
-  WIDGET_STATE_MIME,
-  WIDGET_VIEW_MIME,
-  type Finding,
-  type RuleId,
-} from '@privet/core/review/index';
+import type { Finding } from '@privet/core/review/index';
 
 export type { HeldState } from './held-text.js';
+export { summarize } from './rule-labels.js';
 
 /** Props of the placeholder. */
 export interface HeldOutputProps {
@@ -47,63 +43,6 @@ export interface HeldOutputProps {
   unavailable?: { reason: string; fix: string };
   /** Asks the gateway again ('unavailable', 'raw-unavailable'). */
   onRecheck?: () => void;
-}
-
-/** Human names of the review rules. */
-const RULE_LABELS: Record<RuleId, string> = {
-  email: 'email address',
-  phone: 'phone number',
-  'payment-card': 'payment card number',
-  iban: 'IBAN',
-  ssn: 'national ID number',
-  'ip-address': 'IP address',
-  credential: 'Privet gateway token',
-  'date-of-birth': 'date of birth',
-  'small-cell': 'small cell count',
-  'row-level': 'row-level data',
-  dominance: 'dominant contributor',
-  'dp-provenance': 'unverified DP release',
-  image: 'image (cannot be read)',
-  malformed: 'unreadable output',
-  'drawn-order': 'text drawn in another order than stored',
-  script: 'runs code when shown',
-  'raw-value': 'raw identifier value',
-};
-
-/** MIME parts named as a reader knows them. */
-const PART_LABELS: Record<string, string> = {
-  [WIDGET_STATE_MIME]: 'widget state',
-  [WIDGET_VIEW_MIME]: 'widget',
-};
-
-/**
- * Rules that fired, with how often and in which MIME parts; no values, and no messages except
- * an unreadable output's, which says what could not be read and what to do, and the raw-value
- * rule's when the gateway could not check the output (never data).
- */
-export function summarize(
-  findings: readonly Finding[],
-): { rule: RuleId; count: number; mimes: string[]; hints: string[] }[] {
-  const byRule = new Map<RuleId, { count: number; mimes: Set<string>; hints: Set<string> }>();
-  for (const f of findings) {
-    if (f.severity === 'info') continue;
-    const entry = byRule.get(f.rule) ?? { count: 0, mimes: new Set(), hints: new Set() };
-    entry.count += 1;
-    entry.mimes.add(PART_LABELS[f.mime] ?? f.mime);
-    if (
-      f.rule === 'malformed' ||
-      f.rule === 'script' ||
-      (f.rule === 'raw-value' && f.message !== RAW_VALUE_FINDING.message)
-    )
-      entry.hints.add(f.message); // a raw value itself is explained by the state line
-    byRule.set(f.rule, entry);
-  }
-  return [...byRule].map(([rule, e]) => ({
-    rule,
-    count: e.count,
-    mimes: [...e.mimes],
-    hints: [...e.hints],
-  }));
 }
 
 /** A comment's time in the user's locale (the ISO text when it cannot be read). */
@@ -186,15 +125,14 @@ function Conversation(props: {
 }
 
 /** The rules that fired, by name, with counts and MIME parts. */
-function RuleList(props: { findings: readonly Finding[] }): JSX.Element | null {
+export function RuleList(props: { findings: readonly Finding[] }): JSX.Element | null {
   const rules = summarize(props.findings);
   if (rules.length === 0) return null; // e.g. still being checked
   return (
     <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
       {rules.map((r) => (
         <li key={r.rule} data-rule={r.rule}>
-          <span className="jp-Privet-heldRule">{RULE_LABELS[r.rule] ?? r.rule}</span>{' '}
-          <code>{r.rule}</code>
+          <span className="jp-Privet-heldRule">{ruleLabel(r.rule)}</span> <code>{r.rule}</code>
           {r.count > 1 ? ` ×${r.count}` : ''} in {r.mimes.join(', ')}
           {r.hints.map((hint) => (
             <div key={hint} className="jp-Privet-heldHint">

@@ -2,16 +2,19 @@
  * `privet:output-gate` and `privet:console-gate`: the notebook and code console content factories
  * that gate every output (see gate/factory.ts and gate/console-factory.ts) and the kernel text of
  * their kernels' replies (gate/kernel-replies.ts), over one shared gate; `privet:debugger-gate`
- * checks the values the debugger's Variables panel and Debug Console show.
+ * checks the values the debugger's Variables panel and Debug Console show; `privet:file-gate` the
+ * files opened in JupyterLab's viewers and editors.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ConsolePanel } from '@jupyterlab/console';
 import { IDebugger } from '@jupyterlab/debugger';
+import { IDocumentManager } from '@jupyterlab/docmanager';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ITableOfContentsTracker, TableOfContentsModel } from '@jupyterlab/toc';
 import { GatedConsoleContentFactory } from '../gate/console-factory.js';
 import { gateDebuggerVariables } from '../gate/debugger-variables.js';
+import { gateDocuments } from '../gate/document-gate.js';
 import { GatedContentFactory } from '../gate/factory.js';
 import { OutputGate } from '../gate/gate.js';
 import { IPrivetServices } from '../services.js';
@@ -78,6 +81,21 @@ export const debuggerGatePlugin: JupyterFrontEndPlugin<void> = {
   requires: [IDebugger, IPrivetServices],
   activate: (_app: JupyterFrontEnd, service: IDebugger, services: IPrivetServices): void =>
     gateDebuggerVariables(service, gateFor(services)),
+};
+
+/**
+ * Shows a document opened from a file (the CSV, JSON, HTML, Markdown and image viewers, the text
+ * editor; not notebooks, which the output gate covers) only after Privet's checks passed on the
+ * file (gate/file-gate.ts): a file the kernel wrote is checked as the output that shows it.
+ */
+export const fileGatePlugin: JupyterFrontEndPlugin<void> = {
+  id: 'privet:file-gate',
+  description:
+    "Shows files opened in JupyterLab's viewers and editors only after Privet's review check passed.",
+  autoStart: true,
+  requires: [IDocumentManager, IPrivetServices],
+  activate: (_app: JupyterFrontEnd, documents: IDocumentManager, services: IPrivetServices): void =>
+    gateDocuments(documents.registry, gateFor(services)),
 };
 
 const gates = new WeakMap<IPrivetServices, OutputGate>();
