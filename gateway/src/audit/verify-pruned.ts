@@ -6,7 +6,8 @@
 // Since the pruned entries are gone, a prune is only as believable as its own record, so that
 // record must be possible: each `audit.pruned` entry is well formed, its cutoff (`olderThan`) is at
 // least `retentionDays` before its own time (`at`), as pruneAuditLog writes it — a prune run with a
-// clock set ahead breaks this or the next check —, times along the kept chain do not go back, and,
+// clock set ahead breaks this or the next check —, no entry is dated after the check itself (a
+// prune dated ahead has no later entry to contradict it yet), times along the kept chain do not go back, and,
 // when the policy is known, the last prune kept entries at least the policy's retention.
 import type { AuditEntry, ChainAnchor, ChainReport } from '@privet/core/record/index';
 import { canonicalJson } from '@privet/core/record/index';
@@ -40,6 +41,8 @@ export interface PrunedVerifyOptions {
   retentionDays?: number;
   /** The last pruned entry's row as the checkpoint keeps it (JSON; `readCheckpointEntry`). */
   checkpointEntry?: string;
+  /** The time of the check (ms; default now): no entry of a pruned log may be dated after it. */
+  now?: number;
 }
 
 /** Verifies entries one at a time from a retention checkpoint on. */
@@ -53,6 +56,7 @@ export class PrunedChainVerifier {
   private readonly anchors: ChainAnchor[];
   private readonly policyDays: number | undefined;
   private readonly checkpointEntry: string | undefined;
+  private readonly now: number;
 
   /** Starts after `checkpoint`; an anchor at or before it fails (it cannot be confirmed). */
   constructor(
@@ -66,6 +70,7 @@ export class PrunedChainVerifier {
     this.anchors = [...anchors];
     this.policyDays = options.retentionDays;
     this.checkpointEntry = options.checkpointEntry;
+    this.now = options.now ?? Date.now();
   }
 
   /** Position after the last verified entry (entries before the checkpoint count as verified). */
@@ -109,6 +114,15 @@ export class PrunedChainVerifier {
     const at = Date.parse(entry.at);
     if (!Number.isFinite(at)) {
       return fail(`has the time ${JSON.stringify(entry.at)}, which is not a date — it was forged`);
+    }
+    if (at > this.now + CLOCK_STEP_BACK_MS) {
+      return fail(
+        `is dated ${entry.at}, after the time of this check (${new Date(this.now).toISOString()}): ` +
+          'no entry is written in the future, so it was forged or written with a clock set ahead, ' +
+          'and a prune dated ahead can delete entries before their retention period ended. ' +
+          'Fix: if the gateway clock was ahead, set it right and keep this log for an investigation; ' +
+          'compare it with an anchor taken before (privet audit verify --anchor)',
+      );
     }
     if (this.prevAt && at < this.prevAt.ms - CLOCK_STEP_BACK_MS) {
       return fail(

@@ -38,6 +38,8 @@ export interface AuditReport {
 export interface AuditVerifyOptions {
   /** The policy's `retention.audit_log_days`: the last prune must have kept entries this long. */
   retentionDays?: number;
+  /** The time of the check (ms; default now): a pruned log's entries may not be dated after it. */
+  now?: number;
 }
 
 const PAGE = 1000;

@@ -162,6 +162,22 @@ describe('an audit.pruned entry must be possible', () => {
     assert.match(v.message, /audit entry #11: is dated .*, before entry #10 .*clock set ahead/);
   });
 
+  test('a prune dated ahead of the check deletes no entry unnoticed, even behind an anchor', async () => {
+    fill(10, 60_000);
+    const anchor = log.head()!; // #9, taken before the attack
+    const real = now.t;
+    now.t += 30 * DAY; // a forged prune record, dated ahead so its cutoff passes #0…#8
+    forgePrune({ olderThan: new Date(now.t - 30 * DAY).toISOString(), retentionDays: 30 }, 8);
+    const v = await verifyAuditDb(path, [anchor], { retentionDays: 30, now: real });
+    assert.equal(v.ok, false, v.message);
+    assert.equal(v.firstBad?.index, 10);
+    assert.match(v.message, /audit entry #10: is dated .*, after the time of this check/);
+    assert.match(v.message, /Fix: /);
+    // Checked later than the record's date, it is possible on its face (the next entry catches it).
+    const later = await verifyAuditDb(path, [anchor], { retentionDays: 30, now: now.t });
+    assert.equal(later.ok, true, later.message);
+  });
+
   test('a small step back of the wall clock along a pruned log is not tampering', async () => {
     fill(8);
     pruneAuditLog(log, 4, new Date(now.t));
