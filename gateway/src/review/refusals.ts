@@ -62,6 +62,24 @@ export function fourEyesRefusal(
   return undefined;
 }
 
+/**
+ * A request of a dissolved experiment takes no decision and no comment: its output is deleted
+ * (or will be, at the end of retention), its analysts' access is revoked, and nothing it held can
+ * be released any more.
+ */
+export function dissolvedRefusal(
+  row: ReviewRow,
+  e: Experiment | undefined,
+): ServiceError | undefined {
+  if (e?.state !== 'dissolved') return undefined;
+  return new ServiceError(
+    'conflict',
+    'review.experiment-dissolved',
+    `review request ${row.id} belongs to experiment "${row.experiment}", which was dissolved: it takes no more decisions or comments`,
+    'nothing to do here; to go on with this work, propose a new experiment and submit the output there',
+  );
+}
+
 /** Why this decision cannot be made on this request now, or undefined when it can. */
 export function decisionRefusal(
   row: ReviewRow,

@@ -34,6 +34,7 @@ import {
 import { loadExperiment, loadExperiments } from '../experiments/store.js';
 import {
   decisionRefusal,
+  dissolvedRefusal,
   experimentNotFound,
   forbidden,
   fourEyesRefusal,
@@ -264,6 +265,7 @@ export class ReviewService {
       const e = loadExperiment(this.db, row.experiment);
       const refusal =
         fourEyesRefusal(actor, this.policy, row, e) ??
+        dissolvedRefusal(row, e) ??
         decisionRefusal(row, input) ??
         unreadOutputRefusal(
           row,
@@ -302,6 +304,8 @@ export class ReviewService {
   comment(actor: Actor, id: string, text: string): ReviewRequest {
     return immediate(this.db, () => {
       const row = this.visibleRow(actor, id);
+      const refusal = dissolvedRefusal(row, loadExperiment(this.db, row.experiment));
+      if (refusal) throw refusal;
       this.store.addComment(id, actor.user, text, this.clock().toISOString());
       this.audit.append({
         actor: actor.user,

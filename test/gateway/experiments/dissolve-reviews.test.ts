@@ -2,7 +2,8 @@
  * Dissolving an experiment deletes, with its derived artefacts, the outputs its analysts submitted
  * for review (flagged originals derived from its data): a reviewer cannot read them afterwards,
  * and its requests are served without their preview or cell code. The requests and decisions
- * stay as the record; the deletion is audited with its count.
+ * stay as the record; the deletion is audited with its count. A request still pending takes no
+ * decision or comment afterwards.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,6 +93,19 @@ test('dissolution deletes the outputs submitted for review with the artefacts', 
       assert.doesNotMatch(JSON.stringify(row), /rare-x|print\(table/);
     }
     assert.equal(reviews.get(rita, decided.id).state, 'rejected', 'the decision stays');
+    // The pending request takes no decision and no comment any more: its output is gone.
+    const dissolved = (err: unknown): boolean =>
+      err instanceof ServiceError &&
+      err.reason === 'review.experiment-dissolved' &&
+      /experiment "e1", which was dissolved/.test(err.message);
+    assert.throws(
+      () => reviews.decide(who(policy, 'raj'), request.id, { decision: 'approve' }),
+      dissolved,
+    );
+    assert.throws(() => reviews.comment(alice, request.id, 'ward 7 is Zoe'), dissolved);
+    assert.throws(() => reviews.comment(rita, request.id, 'noted'), dissolved);
+    assert.equal(reviews.get(rita, request.id).state, 'pending');
+    assert.deepEqual(reviews.get(rita, request.id).comments ?? [], []);
     const purged = env.audit.entries().find((e) => e.action === 'experiment.artefacts_deleted');
     assert.equal(purged?.details['reviewOutputs'], 2);
     assert.equal(purged?.details['reviewPreviews'], 2);
