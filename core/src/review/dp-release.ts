@@ -8,6 +8,9 @@
 import { canonicalJson } from '../record/canonical.js';
 import type { JsonValue } from '../record/types.js';
 import { sha256Hex } from '../hex.js';
+import { releaseText } from '../client/release-format.js';
+import type { DpRelease } from '../protocol.js';
+import type { NotebookOutput } from './types.js';
 
 /** Privet's own MIME type for differentially private releases. */
 export const DP_RELEASE_MIME = 'application/vnd.privet.dp-release+json';
@@ -47,4 +50,62 @@ export async function releaseDigest(value: unknown): Promise<string> {
 /** SHA-256 (hex) of a text (a release's content text, a cache key), via Web Crypto. */
 export async function digestOfContent(content: string): Promise<string> {
   return sha256Hex(content);
+}
+
+/**
+ * The release an output shows and nothing else — a display output whose only parts are its
+ * DP-release part and, optionally, exactly the text fallback the hosts write for it
+ * (`releaseText`) — as its id, content text and value; undefined for any other output. Once the
+ * ledger vouches for that id and content, the raw-value lookup reads it as `releaseLookupOutput`.
+ */
+export function wholeRelease(
+  output: unknown,
+): { id: string; content: string; value: unknown } | undefined {
+  if (typeof output !== 'object' || output === null) return undefined;
+  const o = output as { output_type?: unknown; data?: unknown };
+  if (o.output_type !== 'display_data' && o.output_type !== 'execute_result') return undefined;
+  if (typeof o.data !== 'object' || o.data === null || Array.isArray(o.data)) return undefined;
+  const data = o.data as Record<string, unknown>;
+  const value = data[DP_RELEASE_MIME];
+  const id = releaseIdOf(value);
+  if (id === undefined) return undefined;
+  for (const [mime, part] of Object.entries(data)) {
+    if (mime === DP_RELEASE_MIME) continue;
+    if (mime !== 'text/plain' || !isReleaseText(part, value)) return undefined;
+  }
+  return { id, content: releaseContentText(value), value };
+}
+
+/**
+ * What the raw-value lookup reads of a committed release: its text — the SQL as the analyst wrote
+ * it, column names, group keys, warnings — but not its numbers. The numbers are the DP
+ * mechanism's noisy answers and bounds, and a run of them ("1,234,567 [1,100,000, …") reads as a
+ * phone-like id to the index, which held paid releases no review could approve.
+ */
+export function releaseLookupOutput(value: unknown): NotebookOutput {
+  const release = value as Partial<DpRelease>;
+  const text = {
+    sql: typeof release.sql === 'string' ? release.sql : '',
+    columns: Array.isArray(release.columns) ? release.columns.map((c) => String(c?.name)) : [],
+    keys: Array.isArray(release.rows)
+      ? release.rows.map((r) => Object.values(r?.keys ?? {}).map((k) => String(k)))
+      : [],
+    warnings: Array.isArray(release.warnings) ? release.warnings.map(String) : [],
+  };
+  return {
+    output_type: 'display_data',
+    data: { 'application/json': text },
+    metadata: {},
+  } as unknown as NotebookOutput;
+}
+
+/** True when `text` is exactly `releaseText` of `value` (a string or a list of strings). */
+function isReleaseText(text: unknown, value: unknown): boolean {
+  const joined = Array.isArray(text) ? text.join('') : text;
+  if (typeof joined !== 'string') return false;
+  try {
+    return joined === releaseText(value as DpRelease);
+  } catch {
+    return false; // not shaped as a release: its fallback cannot be the hosts'
+  }
 }

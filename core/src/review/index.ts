@@ -6,6 +6,8 @@ export {
   releaseContentText,
   releaseDigest,
   releaseIdOf,
+  releaseLookupOutput,
+  wholeRelease,
 } from './dp-release.js';
 export {
   checkOutput,

@@ -37,6 +37,8 @@ import {
   type ReviewResult,
   type ReviewContext,
   type ViewUsed,
+  releaseLookupOutput,
+  wholeRelease,
 } from '@privet/core/review/index';
 import type { JsonValue } from '@privet/core/record/index';
 import { canonicalSha256 } from './canonical-hash.js';
@@ -154,6 +156,16 @@ export function rawValueLookups(value: unknown): number {
     return c.outputs.reduce<number>((n, o) => n + (unusualMimeTypes(o) ? 2 : 1), 0);
   };
   return cells.reduce<number>((n, c) => n + 1 + outputs(c), metadata);
+}
+
+/**
+ * What the raw-value lookup reads of `output` when it shows only a DP release the ledger committed
+ * (`wholeRelease`): its text without its numbers (`releaseLookupOutput`); undefined otherwise.
+ */
+function committedReleaseText(output: unknown, ctx: FilterContext): JsonValue | undefined {
+  const whole = wholeRelease(output);
+  if (whole === undefined || !ctx.knownRelease(whole.id, whole.content)) return undefined;
+  return releaseLookupOutput(whole.value) as unknown as JsonValue;
 }
 
 const isText = (v: JsonValue | undefined): boolean =>
@@ -399,11 +411,23 @@ export async function filterNotebook(
     // A raw identifier value withholds what holds it (a stream is looked up whole).
     const kept = (i: number): boolean =>
       cellLines[i]?.status === 'passed' || cellLines[i]?.status === 'approved';
-    for (const { item, at } of rawValueItems(outputs, (i) => !kept(i)))
+    // A committed DP release shown alone is looked up by its text, not its numbers.
+    const release = (i: number): JsonValue | undefined =>
+      kept(i) ? committedReleaseText(outputs[i], ctx) : undefined;
+    const lookedUp = (i: number): boolean => kept(i) && release(i) === undefined;
+    for (const { item, at } of rawValueItems(outputs, (i) => !lookedUp(i)))
       lookups.push({ item, withhold: () => at.forEach((i) => withholdRawValue(cellLines[i]!)) });
+    for (const oi of outputs.keys()) {
+      const text = release(oi);
+      if (text !== undefined)
+        lookups.push({
+          item: { output: text as unknown as NotebookOutput },
+          withhold: () => withholdRawValue(cellLines[oi]!),
+        });
+    }
     // An output's uncommon MIME types are looked up on their own (the lookup reads only values).
     for (const oi of outputs.keys()) {
-      const types = kept(oi) ? unusualMimeTypes(outputs[oi]) : undefined;
+      const types = lookedUp(oi) ? unusualMimeTypes(outputs[oi]) : undefined;
       if (types)
         lookups.push({ item: { output: types }, withhold: () => withholdRawValue(cellLines[oi]!) });
     }

@@ -102,6 +102,7 @@ export function registerReviewRoutes(
     policyDir: o.loaded.dir,
     stateDir: o.stateDir,
     ...(o.leakLimits ? { limits: o.leakLimits } : {}),
+    releaseCommitted: (id, content) => reviews.releases.hasContent(id, content),
   });
   const exports = new ExportService({
     services,

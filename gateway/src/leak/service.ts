@@ -16,7 +16,11 @@ import type {
   OutputLeakItem,
   Policy,
 } from '@privet/core';
-import { MAX_LEAK_CHECK_OUTPUTS } from '@privet/core/review/index';
+import {
+  MAX_LEAK_CHECK_OUTPUTS,
+  releaseLookupOutput,
+  wholeRelease,
+} from '@privet/core/review/index';
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { experimentUseRefusal, hasRole, refusalFiling, type Actor } from '../experiments/access.js';
@@ -77,6 +81,11 @@ export interface LeakServiceOptions {
   stateDir: string;
   limits?: LeakRateLimits;
   now?: () => number;
+  /**
+   * True when the ledger committed DP release `id` with exactly `content`: an output that shows
+   * only such a release is looked up by its text alone (`wholeRelease`, `releaseLookupOutput`).
+   */
+  releaseCommitted?: (id: string, content: string) => boolean;
 }
 
 /** Validates a LeakCheckRequest body. */
@@ -282,7 +291,15 @@ export class LeakService {
     this.refuseUnlessAnalystMember(actor, request.experiment, 'leak-check');
     this.spend(actor, request.outputs.length, request.experiment, 'leak-check');
     // One index (and one look at the raw files' stamp) for the whole batch, checked in the worker.
-    const rawValue = await this.holdRawValues(request.outputs);
+    // A committed DP release shown alone is looked up by its text, not its numbers (see
+    // `releaseLookupOutput`: runs of noisy numbers read like phone-like ids to the index).
+    const items = request.outputs.map((item) => {
+      const whole = wholeRelease(item.output);
+      return whole !== undefined && this.o.releaseCommitted?.(whole.id, whole.content) === true
+        ? { output: releaseLookupOutput(whole.value) }
+        : item;
+    });
+    const rawValue = await this.holdRawValues(items);
     const matches = rawValue.filter(Boolean).length;
     if (matches > 0)
       this.o.audit.append({

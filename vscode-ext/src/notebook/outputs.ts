@@ -15,6 +15,7 @@ import {
   type ReviewResult,
 } from '@privet/core';
 import { budgetShortfall } from '@privet/core/client/budget-shortfall';
+import { releaseText } from '@privet/core/client/release-format';
 import { rowCountHint, rowCountText, type QueryResult } from '@privet/core/client/index';
 import { escapeHtml } from '../shared/escape-html.js';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
@@ -85,22 +86,10 @@ export function unaffordable(dry: DpDryRunWithBudget): Unaffordable | undefined 
   return { message: shortfall.message, fix: shortfall.fix + example };
 }
 
-/** A one-line text summary of a release (the text/plain fallback). */
-export function releaseText(release: DpRelease): string {
-  const lines = [
-    `Privet DP release ${release.releaseId} (${release.mechanism}, ε=${release.cost.epsilon ?? '-'})`,
-  ];
-  for (const row of release.rows) {
-    const keys = Object.entries(row.keys).map(([k, v]) => `${k}=${String(v)}`);
-    const cells = Object.entries(row.values).map(
-      ([k, c]) => `${k}=${c.value} [${c.interval[0]}, ${c.interval[1]}]`,
-    );
-    lines.push([...keys, ...cells].join('  '));
-  }
-  return lines.join('\n');
-}
-
-/** A DP release with its own MIME type (rendered by the Privet renderer) and a text fallback. */
+/**
+ * A DP release with its own MIME type (rendered by the Privet renderer) and core's text fallback,
+ * as JupyterLab writes it (so the gateway recognizes the output as the release alone).
+ */
 export function releaseOutput(release: DpRelease): DisplayOutput {
   return {
     output_type: 'display_data',
