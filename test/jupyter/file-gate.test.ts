@@ -55,6 +55,7 @@ describe('the file gate (file-gate.ts)', () => {
     assert.equal(verdict.state, 'held');
     if (verdict.state !== 'held') return;
     assert.deepEqual([...new Set(verdict.findings.map((f) => f.rule))], ['small-cell']);
+    assert.deepEqual([...new Set(verdict.findings.map((f) => f.mime))], ['the file']);
     assert.doesNotMatch(verdict.message, /HIV|1200/);
     assert.equal(verdict.canRecheck, false);
     assert.deepEqual(await decideFile(gate, LARGE, null), { state: 'shown' });

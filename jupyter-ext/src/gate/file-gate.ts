@@ -82,7 +82,13 @@ export async function decideFile(
     return { state: 'held', findings: [], message: UNREADABLE, canRecheck: true };
   }
   if (local && local.verdict !== 'pass')
-    return { state: 'held', findings: local.findings, message: HELD_BY_RULES, canRecheck: false };
+    return {
+      state: 'held',
+      // The notice lists each rule "in the file" (the readings are the gate's, not the file's parts).
+      findings: local.findings.map((f) => ({ ...f, mime: 'the file' })),
+      message: HELD_BY_RULES,
+      canRecheck: false,
+    };
   // The raw-value check reads the text as stored (every reading holds the same values).
   const asked = gate.rawValueVerdict(experiment, {
     output_type: 'stream',
