@@ -80,6 +80,27 @@ describe('the file gate (file-gate.ts)', () => {
     if (unchecked.state === 'held') assert.equal(unchecked.canRecheck, true);
   });
 
+  test('a file too large to check is held with its size and what to do; a picture is not sent to the gateway', async () => {
+    const gateway = fakeGateway();
+    const { gate } = await gatedNotebook(gateway.client, 'e1');
+    const big = csv('n\n' + '1200\n'.repeat(1_700_000));
+    const verdict = await decideFile(gate, big, 'e1');
+    assert.equal(verdict.state, 'held');
+    if (verdict.state === 'held') {
+      assert.match(verdict.message, /too large .*8\.5 MB; the limit is 8\.0 MB/);
+      assert.equal(verdict.canRecheck, false);
+    }
+    const calls = gateway.state.calls;
+    const png = {
+      path: 'plot.png',
+      format: 'base64',
+      mimetype: 'image/png',
+      content: 'iVBORw0KGgo=',
+    } as const;
+    assert.deepEqual(await decideFile(gate, png, 'e1'), { state: 'shown' });
+    assert.equal(gateway.state.calls, calls, 'no raw-value call for a picture or a file too large');
+  });
+
   test('hidden until decided; loaded again from disk it is hidden and decided again; typing is not checked', async () => {
     const { gate } = await gatedNotebook(null, null);
     const { doc, shown, document, view } = fakeDocument(LARGE);

@@ -58,6 +58,18 @@ const HELD_RAW_VALUE =
 const UNREADABLE =
   'Privet could not read this file to check it, so it is not shown. Fix: close it and open it again; if that does not help, open it with another viewer (right-click › Open With).';
 
+/**
+ * The most characters a file may have to be checked before it is shown: the gateway's raw-value
+ * check takes up to 16 MB per call, and the readings run in the page (a few seconds at this size).
+ */
+export const MAX_CHECKED_CHARS = 8_000_000;
+
+/** The notice of a file too large to check (its size, the limit, what to do). */
+function tooLarge(chars: number): string {
+  const mb = (n: number): string => `${(n / 1_000_000).toFixed(1)} MB`;
+  return `This file is too large for Privet to check before showing it (${mb(chars)}; the limit is ${mb(MAX_CHECKED_CHARS)}), so it is not shown. Fix: look at it in a notebook cell (for example a summary or the first rows with pandas), which the output gate checks, or write a smaller file.`;
+}
+
 /** The local check of every reading of `file`: the first that does not pass, or pass. */
 function localCheck(gate: OutputGate, file: FileContent): ReviewResult | null {
   let passed: ReviewResult | null = null;
@@ -75,6 +87,13 @@ export async function decideFile(
   file: FileContent,
   experiment: string | null,
 ): Promise<FileVerdict> {
+  if (file.content.length > MAX_CHECKED_CHARS)
+    return {
+      state: 'held',
+      findings: [],
+      message: tooLarge(file.content.length),
+      canRecheck: false,
+    };
   let local: ReviewResult | null;
   try {
     local = localCheck(gate, file);
@@ -89,6 +108,8 @@ export async function decideFile(
       message: HELD_BY_RULES,
       canRecheck: false,
     };
+  // A picture's bytes hold no text the index could read: the local rules decide it, as outputs.
+  if (file.format === 'base64') return { state: 'shown' };
   // The raw-value check reads the text as stored (every reading holds the same values).
   const asked = gate.rawValueVerdict(experiment, {
     output_type: 'stream',
