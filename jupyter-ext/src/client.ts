@@ -103,14 +103,25 @@ export function fetchWithTimeout(
   };
 }
 
+/** What a refused token (401) says to do by default: the user is signed in with it. */
+const SIGN_IN_AGAIN_FIX = 'sign out and sign in again (Privet data panel)';
+
+/**
+ * What a refused token (401) says to do on the sign-in form, where nobody is signed in with it
+ * yet: the pasted token is what to check.
+ */
+export const PASTED_TOKEN_FIX =
+  'check the token you pasted: paste the whole sign-in link or token as `npm start` or ' +
+  '`privet token issue` printed it';
+
 /** The browser transport: fetch without credentials or caching, with a time limit. */
-const browserTransport = (): GatewayTransport => ({
+const browserTransport = (signInAgainFix: string): GatewayTransport => ({
   fetch: fetchWithTimeout((url, init) =>
     fetch(url, { ...init, credentials: 'omit', cache: 'no-store' }),
   ),
   unreachableFix: `start it (npm start) and check that its CORS origins include ${window.location.origin}`,
   httpFix: 'check the gateway URL and its log',
-  signInAgainFix: 'sign out and sign in again (Privet data panel)',
+  signInAgainFix,
 });
 
 /** Normalizes a user-entered gateway URL (no trailing slash); throws when it is not http(s). */
@@ -120,8 +131,11 @@ export function normalizeGatewayUrl(raw: string): string {
 
 /** Typed client of one gateway for one signed-in user, over the browser's fetch. */
 export class GatewayClient extends CoreGatewayClient {
-  /** Creates a client; `token` may be empty for the public /health route. */
-  constructor(baseUrl: string, token: string) {
-    super(baseUrl, token, browserTransport());
+  /**
+   * Creates a client; `token` may be empty for the public /health route. `signInAgainFix` is
+   * what a refused token's error says to do (by default: sign out and sign in again).
+   */
+  constructor(baseUrl: string, token: string, signInAgainFix: string = SIGN_IN_AGAIN_FIX) {
+    super(baseUrl, token, browserTransport(signInAgainFix));
   }
 }

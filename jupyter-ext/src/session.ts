@@ -7,7 +7,7 @@
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { WhoAmIResponse } from '@privet/core/protocol';
-import { GatewayClient, GatewayError, normalizeGatewayUrl } from './client.js';
+import { GatewayClient, GatewayError, PASTED_TOKEN_FIX, normalizeGatewayUrl } from './client.js';
 import { restoreProblemOf, type RestoreProblem } from './restore-problem.js';
 import { tabStorage } from './tab-storage.js';
 
@@ -104,10 +104,13 @@ export class PrivetSession {
     return this.resume(gatewayUrl);
   }
 
-  /** Checks the token against the gateway (/health, then /whoami) and keeps it for this tab. */
+  /**
+   * Checks a pasted token (or a whole sign-in link holding one) against the gateway (/health,
+   * then /whoami) and keeps it for this tab. A refused one's error says to check what was pasted.
+   */
   async signIn(gatewayUrl: string, rawToken: string): Promise<SignedIn> {
     this.generation += 1;
-    return this.adopt(await verify(gatewayUrl, rawToken));
+    return this.adopt(await verify(gatewayUrl, pastedToken(rawToken), PASTED_TOKEN_FIX));
   }
 
   /**
@@ -214,18 +217,37 @@ export class PrivetSession {
   }
 }
 
-/** Checks a token's shape, then asks the gateway whose it is; keeps nothing. */
-async function verify(gatewayUrl: string, rawToken: string): Promise<SignedIn> {
+/** The token in what was pasted: the whole of it, or the `privet-token` of a pasted sign-in link. */
+function pastedToken(pasted: string): string {
+  const inLink = /[#?&]privet-token=([^&#\s]*)/.exec(pasted);
+  if (!inLink) return pasted;
+  try {
+    return decodeURIComponent(inLink[1] ?? '');
+  } catch {
+    return pasted; // not a link after all: its shape is checked as pasted
+  }
+}
+
+/**
+ * Checks a token's shape, then asks the gateway whose it is; keeps nothing. With `pastedFix`
+ * (the sign-in form), a refused token's error says that instead of signing in again.
+ */
+async function verify(gatewayUrl: string, rawToken: string, pastedFix?: string): Promise<SignedIn> {
   const token = rawToken.trim();
   if (!TOKEN_SHAPE.test(token)) {
     throw new GatewayError(
       'that does not look like a Privet token',
-      'paste the whole token your steward gave you (letters, digits, "-" and "_")',
+      pastedFix
+        ? `${pastedFix} (a token has only letters, digits, "-" and "_"), or ask a steward for a new one`
+        : 'paste the whole token your steward gave you (letters, digits, "-" and "_")',
       'bad_token',
     );
   }
-  const client = new GatewayClient(normalizeGatewayUrl(gatewayUrl), token);
-  await client.health();
-  const user = await client.whoami();
+  const baseUrl = normalizeGatewayUrl(gatewayUrl);
+  const checking = new GatewayClient(baseUrl, token, pastedFix);
+  await checking.health();
+  const user = await checking.whoami();
+  // Once signed in, a token refused later is fixed by signing in again (the default fix).
+  const client = pastedFix ? new GatewayClient(baseUrl, token) : checking;
   return { client, user, token };
 }

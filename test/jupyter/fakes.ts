@@ -29,15 +29,48 @@ export class TabStorage {
   }
 }
 
+/** The parts of the address bar (window.location) the session and the sign-in link read. */
+export interface TabLocation {
+  origin: string;
+  pathname: string;
+  search: string;
+  hash: string;
+}
+
 /**
- * Makes `window` (origin http://127.0.0.1:8888, sessionStorage) a global, as session.ts and
- * client.ts read it: call before they load. Replace `storage` for a fresh tab.
+ * Makes `window` (origin http://127.0.0.1:8888, sessionStorage, location and history) a global,
+ * as session.ts, client.ts and plugins/services.ts read it: call before they load. Replace
+ * `storage` for a fresh tab; `open(url)` loads `url` in this tab (its address bar; the page's
+ * modules are loaded again by the test), keeping the tab's sessionStorage as a reload does.
  */
-export function fakeBrowserTab(): { storage: TabStorage } {
-  const tab = { storage: new TabStorage() };
+export function fakeBrowserTab(): {
+  storage: TabStorage;
+  location: TabLocation;
+  open(url: string): void;
+} {
+  const location: TabLocation = {
+    origin: 'http://127.0.0.1:8888',
+    pathname: '/lab',
+    search: '',
+    hash: '',
+  };
+  /** Sets the address bar to `url` (relative to the origin). */
+  const go = (url: string): void => {
+    const parsed = new URL(url, location.origin);
+    Object.assign(location, {
+      pathname: parsed.pathname,
+      search: parsed.search,
+      hash: parsed.hash,
+    });
+  };
+  const tab = { storage: new TabStorage(), location, open: go };
   Object.assign(globalThis, {
     window: {
-      location: { origin: 'http://127.0.0.1:8888' },
+      location,
+      history: {
+        state: null,
+        replaceState: (_state: unknown, _title: string, url: string) => go(url),
+      },
       get sessionStorage() {
         return tab.storage;
       },

@@ -60,6 +60,11 @@ export class FakeNode {
   removeChild(child: FakeNode): FakeNode {
     this.childNodes.splice(this.childNodes.indexOf(child), 1);
     child.parentNode = null;
+    // As in browsers: focus does not stay on an element that left the page.
+    const active = (document as { activeElement?: FakeNode | null }).activeElement ?? null;
+    for (let n: FakeNode | null = active; n; n = n.parentNode) {
+      if (n === child) Object.assign(document, { activeElement: null });
+    }
     return child;
   }
   addEventListener(type: string, fn: Listener['fn'], options?: boolean | object): void {
@@ -111,6 +116,10 @@ export class FakeElement extends FakeNode {
   }
   hasAttribute(name: string): boolean {
     return this.attributes.has(name);
+  }
+  /** HTMLElement.focus: the element becomes document.activeElement (null: the page's body). */
+  focus(): void {
+    Object.assign(document, { activeElement: this });
   }
   /** A select's options, as react-dom reads them to mark the selected one (value: the attribute). */
   get options(): FakeElement[] {

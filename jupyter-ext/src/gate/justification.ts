@@ -1,6 +1,10 @@
 /**
  * The "Request review" dialog: asks the analyst why the held output should be released. The
  * justification is required (the gateway refuses an empty one), so an empty answer asks again.
+ * Why the body never focuses its textarea itself: JupyterLab's Dialog records the focused element
+ * (the button that opened it) to give focus back to on close only after its body's attach hook
+ * has run, so a body that took focus there would be recorded instead and, once closed, leave
+ * focus on the page's <body>; the dialog's `focusNodeSelector` focuses the textarea after that.
  */
 import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
@@ -30,10 +34,6 @@ class JustificationBody extends Widget implements Dialog.IBodyWidget<string> {
 
   getValue(): string {
     return this.area.value.trim();
-  }
-
-  protected override onAfterAttach(): void {
-    this.area.focus();
   }
 }
 

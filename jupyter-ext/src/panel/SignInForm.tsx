@@ -53,7 +53,7 @@ export function SignInForm(props: SignInFormProps): JSX.Element {
           type="password"
           autoComplete="off"
           value={token}
-          placeholder="pvt_…"
+          placeholder="pvt_… or the whole sign-in link"
           onChange={(e) => setToken(e.target.value)}
           spellCheck={false}
         />

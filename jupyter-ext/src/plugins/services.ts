@@ -4,10 +4,12 @@
  * the Jupyter server or its logs, is removed from the address bar at once, and the token is kept
  * only in this tab's sessionStorage — never in a notebook or the settings. When the tab is already
  * signed in as someone else, the link's user is looked up and a dialog asks before switching
- * (see session.ts for why).
+ * (see session.ts for why). When JupyterLab reloads the tab at once (its workspace is in use in
+ * another tab), the token is carried over that one reload (link-token.ts).
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ExperimentContext } from '../experiment.js';
+import { dropStashedLinkToken, stashLinkToken, takeStashedLinkToken } from '../link-token.js';
 import { linkSignInPrompt } from '../panel/LinkSignInDialog.js';
 import { IPrivetServices } from '../services.js';
 import { PrivetSession } from '../session.js';
@@ -28,8 +30,12 @@ export function takeFragmentToken(): string | null {
   return token;
 }
 
-/** Read at module load, before JupyterLab's router rewrites the URL. */
-const fragmentToken = takeFragmentToken();
+/** Read at module load, before JupyterLab's router rewrites the URL; stashed for one reload. */
+const fragmentToken = takeFragmentToken() || null;
+if (fragmentToken !== null) stashLinkToken(fragmentToken);
+
+/** The link's token: this page's fragment's, or the one the load before this one stashed. */
+const linkToken = fragmentToken ?? takeStashedLinkToken();
 
 /** The plugin providing IPrivetServices. */
 export const servicesPlugin: JupyterFrontEndPlugin<IPrivetServices> = {
@@ -37,9 +43,13 @@ export const servicesPlugin: JupyterFrontEndPlugin<IPrivetServices> = {
   description: 'The Privet sign-in session and selected experiment shared by the Privet plugins.',
   autoStart: true,
   provides: IPrivetServices,
-  activate: (app: JupyterFrontEnd): IPrivetServices => ({
-    session: new PrivetSession(fragmentToken, linkSignInPrompt(app.restored)),
-    context: new ExperimentContext(),
-    openedWithLink: fragmentToken !== null,
-  }),
+  activate: (app: JupyterFrontEnd): IPrivetServices => {
+    // A page JupyterLab reloads (its workspace in use) never restores its layout; this one did.
+    if (fragmentToken !== null) void app.restored.then(() => dropStashedLinkToken(fragmentToken));
+    return {
+      session: new PrivetSession(linkToken, linkSignInPrompt(app.restored)),
+      context: new ExperimentContext(),
+      openedWithLink: linkToken !== null,
+    };
+  },
 };

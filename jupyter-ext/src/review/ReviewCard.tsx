@@ -19,6 +19,8 @@ export interface ReviewCardProps {
   decide: (id: string, decision: ReviewDecision, comment: string) => Promise<void>;
   /** Loads the whole output of a request (GET /reviews/:id/output). */
   loadOutput: (id: string) => Promise<ReviewOutputResponse>;
+  /** Receives the card's heading (null once it is gone), which the queue focuses after a decision. */
+  headingRef?: (heading: HTMLHeadingElement | null) => void;
 }
 
 const DECISIONS: { decision: ReviewDecision; label: string; className: string }[] = [
@@ -74,13 +76,13 @@ export function ReviewCard(props: ReviewCardProps): JSX.Element {
 
   return (
     <li className="jp-Privet-review" data-review={review.id} data-state={review.state}>
-      <div className="jp-Privet-reviewHead">
+      <h3 className="jp-Privet-reviewHead" tabIndex={-1} ref={props.headingRef}>
         <strong>{review.requester}</strong> · {review.experiment} ·{' '}
         <span className="jp-Privet-reviewVerdict" data-verdict={review.verdict}>
           {review.verdict}
         </span>{' '}
         · <span className="jp-Privet-reviewState">{review.state.replace('_', ' ')}</span>
-      </div>
+      </h3>
       <div className="jp-Privet-reviewPurpose">Purpose: {review.experimentPurpose}</div>
       <ul className="jp-Privet-reviewFindings" aria-label="Findings">
         {review.findings.map((f, i) => (
