@@ -110,7 +110,7 @@ describe("budget sidebar: another experiment never shows the last one's budget",
     assert.match(bar.text(), /Alpha study .* ε spent 1\.25 of 3/);
     await bar.select(beta);
     const text = budgetPart(bar.text());
-    assert.match(text, /Beta study exp-beta/);
+    assert.match(text, /Beta study \( exp-beta \)/);
     assert.match(text, /Loading the privacy budget…/);
     assert.doesNotMatch(text, /people|1\.25|SELECT count/, "none of Alpha's figures");
     await bar.unmount();
@@ -124,7 +124,7 @@ describe("budget sidebar: another experiment never shows the last one's budget",
     const text = budgetPart(bar.text());
     assert.match(
       text,
-      /Beta study exp-beta · running could not reach the Privet gateway at http:\/\/gw Fix: start the gateway \(npm start\) Retry/,
+      /Beta study \( exp-beta \) · running could not reach the Privet gateway at http:\/\/gw Fix: start the gateway \(npm start\) Retry/,
     );
     assert.doesNotMatch(text, /people|1\.25|SELECT count|out of date/);
     await bar.unmount();
@@ -140,7 +140,7 @@ describe('budget sidebar: a failed refresh of the same experiment', () => {
     const text = budgetPart(bar.text());
     assert.match(
       text,
-      /^Privacy budget Alpha study exp-alpha · running Could not refresh the budget figures and charges: could not reach the Privet gateway at http:\/\/gw Fix: start the gateway \(npm start\) The budget figures and charges shown may be out of date/,
+      /^Privacy budget Alpha study \( exp-alpha \) · running Could not refresh the budget figures and charges: could not reach the Privet gateway at http:\/\/gw Fix: start the gateway \(npm start\) The budget figures and charges shown may be out of date/,
     );
     assert.match(text, /people ε spent 1\.25 of 3 .* SELECT count/, 'the figures stay');
     await bar.render(2); // the gateway is back

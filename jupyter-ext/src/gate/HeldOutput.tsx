@@ -132,7 +132,10 @@ export function RuleList(props: { findings: readonly Finding[] }): JSX.Element |
     <ul className="jp-Privet-heldRules" aria-label="Rules that fired">
       {rules.map((r) => (
         <li key={r.rule} data-rule={r.rule}>
-          <span className="jp-Privet-heldRule">{ruleLabel(r.rule)}</span> <code>{r.rule}</code>
+          {/* The rule's id (what a steward's policy names) is there, but muted, after the label. */}
+          <span className="jp-Privet-heldRule" title={`Rule ${r.rule}`}>
+            {ruleLabel(r.rule)}
+          </span>
           {r.count > 1 ? ` ×${r.count}` : ''} in {r.mimes.join(', ')}
           {r.hints.map((hint) => (
             <div key={hint} className="jp-Privet-heldHint">

@@ -1,6 +1,7 @@
 import * as React from 'react';
 import type { BudgetResponse } from '@privet/core/protocol';
 import { perQueryLimitText } from '@privet/core/client/per-query-limit';
+import { Rational } from '@privet/core/dp/rational';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
 import { LoadStatus } from './LoadStatus.js';
@@ -106,6 +107,18 @@ function BudgetSection(props: { budget: Budget }): JSX.Element {
   );
 }
 
+/**
+ * An exact amount the gateway writes as "p/q" or a decimal, as the gauges show amounts: a decimal
+ * (e.g. "1/2" → "0.5"; "≈0.333333" when it has no short one). Unreadable text is shown as it is.
+ */
+export function amountText(exact: string): string {
+  try {
+    return Rational.from(exact).toDisplayString();
+  } catch {
+    return exact;
+  }
+}
+
 /** The charges of the experiment, newest first. */
 function Charges(props: { charges: BudgetResponse['charges'] }): JSX.Element {
   const { charges } = props;
@@ -118,8 +131,8 @@ function Charges(props: { charges: BudgetResponse['charges'] }): JSX.Element {
           <li key={c.reservationId} className="jp-Privet-charge" tabIndex={0}>
             <div>
               <span>{new Date(c.closedAt ?? c.reservedAt).toLocaleString()}</span> ·{' '}
-              <strong>{c.user}</strong> · ε {c.epsilon}
-              {c.delta !== '0' ? `, δ ${c.delta}` : ''} · {c.status}
+              <strong>{c.user}</strong> · ε {amountText(c.epsilon)}
+              {c.delta !== '0' ? `, δ ${amountText(c.delta)}` : ''} · {c.status}
             </div>
             <code className="jp-Privet-chargeQuery">{c.query}</code>
             {c.releaseId ? (
@@ -152,7 +165,7 @@ export function BudgetView(props: BudgetViewProps): JSX.Element {
   return (
     <>
       <div className="jp-Privet-budgetExperiment">
-        {experiment.title} <code>{experiment.id}</code> · {experiment.state}
+        {experiment.title} (<code>{experiment.id}</code>) · {experiment.state}
       </div>
       <StaleNotice
         error={refreshErrorOf(budget)}

@@ -1,7 +1,9 @@
 /**
  * The SQL box as JupyterLab's own inline code editor (CodeMirror, as in notebook cells: theme,
  * SQL highlighting, editor settings), with completion of view and column names, Ctrl/Cmd/Shift+
- * Enter to run and Esc to stop. Loaded lazily by SqlEditor.tsx.
+ * Enter to run and Esc to stop. Tab indents, as in a notebook cell; Esc then Tab leaves the box
+ * (CodeMirror's own way out), which a line under the box says (its accessible description too).
+ * Loaded lazily by SqlEditor.tsx.
  */
 import * as React from 'react';
 import { CodeEditor, type IEditorServices } from '@jupyterlab/codeeditor';
@@ -9,7 +11,7 @@ import { autocompletion, type CompletionSource } from '@codemirror/autocomplete'
 import { schemaCompletionSource } from '@codemirror/lang-sql';
 import { EditorState, Prec, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
-import type { SqlEditorProps } from './SqlEditor.js';
+import { sqlKeysHint, type SqlEditorProps } from './SqlEditor.js';
 
 /** JupyterLab's inline code editor as an SQL box, kept in step with `value`. */
 export default function CodeMirrorSql(
@@ -20,6 +22,7 @@ export default function CodeMirrorSql(
   // The newest props, read by the editor's keys, change handler and completion.
   const latest = React.useRef(props);
   latest.current = props;
+  const hintId = `${React.useId()}-keys`;
 
   React.useEffect(() => {
     const element = host.current;
@@ -29,7 +32,7 @@ export default function CodeMirrorSql(
     const editor = props.editors.factoryService.newInlineEditor({
       host: element,
       model: created,
-      extensions: editorExtensions(latest),
+      extensions: editorExtensions(latest, hintId),
       config: { lineNumbers: false, lineWrap: true, autoClosingBrackets: true },
     });
     const changed = (): void => {
@@ -55,16 +58,27 @@ export default function CodeMirrorSql(
   }, [props.value]);
 
   return (
-    <div
-      ref={host}
-      className={`${props.className} jp-Privet-sqlEditor`}
-      style={{ minHeight: `calc(${props.rows} * var(--jp-code-line-height) * 1em + 12px)` }}
-    />
+    <>
+      <div
+        ref={host}
+        className={`${props.className} jp-Privet-sqlEditor`}
+        style={{ minHeight: `calc(${props.rows} * var(--jp-code-line-height) * 1em + 12px)` }}
+      />
+      <div id={hintId} className="jp-Privet-hint jp-Privet-sqlKeys">
+        {sqlKeysHint(props.running === true && props.onStop !== undefined)}
+      </div>
+    </>
   );
 }
 
-/** The editor's own additions: the accessible name, the run/stop keys and name completion. */
-function editorExtensions(latest: React.MutableRefObject<SqlEditorProps>): Extension[] {
+/**
+ * The editor's own additions: the accessible name and description (the keys line `hintId`), the
+ * run/stop keys and name completion.
+ */
+function editorExtensions(
+  latest: React.MutableRefObject<SqlEditorProps>,
+  hintId: string,
+): Extension[] {
   const act = (action: 'run' | 'stop') => (): boolean => {
     const p = latest.current;
     if (action === 'stop' && !(p.running && p.onStop)) return false;
@@ -84,7 +98,10 @@ function editorExtensions(latest: React.MutableRefObject<SqlEditorProps>): Exten
     );
   };
   return [
-    EditorView.contentAttributes.of({ 'aria-label': latest.current.label }),
+    EditorView.contentAttributes.of({
+      'aria-label': latest.current.label,
+      'aria-describedby': hintId,
+    }),
     Prec.highest(
       keymap.of([
         { key: 'Mod-Enter', run: act('run') },

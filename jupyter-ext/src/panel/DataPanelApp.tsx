@@ -10,12 +10,15 @@ import { DpQueryBox, type DpQueryAsk } from './DpQueryBox.js';
 import { SqlEditor, type SqlSchema } from './SqlEditor.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
 import { ErrorBox, toErrorInfo } from './ErrorBox.js';
+import { GatewayStatus } from './GatewayStatus.js';
+import { sharedGatewayProblem, toldByProblem, type ListError } from './gateway-problem.js';
 import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
 import { ViewCard } from './ViewCard.js';
 import { ViewList, useViews } from './ViewList.js';
 import { loadedOr } from './LoadStatus.js';
+import { refreshErrorOf } from './useGatewayLoad.js';
 import { RestoreProblemBox } from './RestoreProblemBox.js';
 import { useSignedIn } from './useSignalValue.js';
 import type { LoadedFidelity } from './FidelityTab.js';
@@ -76,6 +79,8 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const views = loadedOr(viewsLoad, NO_VIEWS);
   // The sign-in the SQL box was filled in for: a later list never refills a box the user emptied.
   const filledFor = React.useRef<SignedIn | null>(null);
+  /** The SQL section (heading, box, status, result): Preview scrolls it into view. */
+  const sqlSection = React.useRef<HTMLElement>(null);
 
   // The panel's first two children are the same in both branches, so this region survives
   // sign-in and a screen reader hears how a Retry of the kept sign-in ended.
@@ -121,10 +126,13 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     sqlRun.run((progress, signal) =>
       runSql(engine, signedIn.client, views, experiment, text, progress, signal, onFreshViews),
     );
+  // Preview's query runs in the SQL box further down: it scrolls into view (heading on top), so
+  // the query, its status line and then its rows are seen where they appear.
   const preview = (view: ViewSummary): void => {
     const text = previewSql(view.name);
     setSql(text);
     run(text);
+    sqlSection.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   };
   const askDp = (view: ViewSummary): void => {
     if (!experiment) return;
@@ -155,6 +163,24 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     ...(props.onOpenFidelity ? { openInTab: props.onOpenFidelity } : {}),
   };
 
+  // One message when the experiments and the views fail for one cause that is the gateway's.
+  const experimentsError: ListError = experiments.refreshError
+    ? { error: experiments.refreshError, stale: true }
+    : { error: experiments.error, stale: false };
+  const viewsError: ListError = {
+    error: viewsLoad.state === 'failed' ? viewsLoad.error : refreshErrorOf(viewsLoad),
+    stale: viewsLoad.state === 'ready',
+  };
+  const problem = sharedGatewayProblem([experimentsError, viewsError]);
+  const refused = problem?.cause === 'refused';
+  const retryAll = (): void => {
+    experiments.onRefresh();
+    reloadViews();
+  };
+  const retrying =
+    experiments.refreshing === true ||
+    (viewsLoad.state === 'ready' && viewsLoad.refreshing === true);
+
   const dpViews = views
     .filter((v) => v.tier === 'dp' && whyUnusable(experiment, v.name) === null)
     .map((v) => v.name);
@@ -163,19 +189,36 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     <div className="jp-Privet-panel">
       <h2 className="jp-Privet-title">Privet</h2>
       {announcement}
-      <div className="jp-Privet-user">
+      <div className="jp-Privet-user" data-refused={refused ? 'true' : undefined}>
         <span>
-          Signed in as <strong>{signedIn.user.name}</strong> ({signedIn.user.user}) ·{' '}
+          {refused ? 'Sign-in no longer accepted:' : 'Signed in as'}{' '}
+          <strong>{signedIn.user.name}</strong> ({signedIn.user.user}) ·{' '}
           {signedIn.user.roles.join(', ')}
         </span>
         <Button small minimal onClick={() => session.signOut()}>
           Sign out
         </Button>
       </div>
-      <ExperimentPicker {...experiments} context={props.context} />
+      {problem ? (
+        <GatewayStatus
+          problem={problem}
+          gatewayUrl={signedIn.client.baseUrl}
+          onRetry={retryAll}
+          busy={retrying}
+          onSignIn={async (url, token) => {
+            await session.signIn(url, token);
+          }}
+        />
+      ) : null}
+      <ExperimentPicker
+        {...experiments}
+        context={props.context}
+        toldAbove={toldByProblem(problem, experimentsError)}
+      />
       <h3 className="jp-Privet-heading">Views</h3>
       <ViewList
         load={viewsLoad}
+        toldAbove={toldByProblem(problem, viewsError)}
         onRetry={reloadViews}
         renderView={(v) => (
           <ViewCard
@@ -217,43 +260,45 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
           />
         </>
       ) : null}
-      <h3 className="jp-Privet-heading">
-        SQL (in this browser, over masked &amp; synthetic views)
-      </h3>
-      <SqlEditor
-        className="jp-Privet-sql"
-        label="SQL query"
-        value={sql}
-        rows={4}
-        onChange={setSql}
-        onRun={() => {
-          if (!sqlRun.running) run(sql);
-        }}
-        onStop={sqlRun.stop}
-        running={sqlRun.running}
-        schema={schemaOf(views.filter(hasLoadableRows))}
-        editors={props.editors ?? null}
-      />
-      <div className="jp-Privet-sqlActions">
-        {/* aria-disabled, not disabled, while running: a disabled button loses keyboard focus. */}
-        <Button
-          className="jp-Privet-primary"
-          aria-disabled={sqlRun.running ? 'true' : undefined}
-          onClick={sqlRun.running ? undefined : () => run(sql)}
-        >
-          Run
-        </Button>
-        {sqlRun.running ? (
-          <Button title="Stop the query (Esc in the SQL box)" onClick={sqlRun.stop}>
-            Stop
+      <section className="jp-Privet-sqlSection" ref={sqlSection}>
+        <h3 className="jp-Privet-heading">
+          SQL (in this browser, over masked &amp; synthetic views)
+        </h3>
+        <SqlEditor
+          className="jp-Privet-sql"
+          label="SQL query"
+          value={sql}
+          rows={4}
+          onChange={setSql}
+          onRun={() => {
+            if (!sqlRun.running) run(sql);
+          }}
+          onStop={sqlRun.stop}
+          running={sqlRun.running}
+          schema={schemaOf(views.filter(hasLoadableRows))}
+          editors={props.editors ?? null}
+        />
+        <div className="jp-Privet-sqlActions">
+          {/* aria-disabled, not disabled, while running: a disabled button loses keyboard focus. */}
+          <Button
+            className="jp-Privet-primary"
+            aria-disabled={sqlRun.running ? 'true' : undefined}
+            onClick={sqlRun.running ? undefined : () => run(sql)}
+          >
+            Run
           </Button>
-        ) : null}
-        <span className="jp-Privet-status" role="status">
-          {sqlRun.status}
-        </span>
-      </div>
-      <ErrorBox error={sqlRun.error} />
-      {sqlRun.result ? <ResultTable result={sqlRun.result} /> : null}
+          {sqlRun.running ? (
+            <Button title="Stop the query (Esc in the SQL box)" onClick={sqlRun.stop}>
+              Stop
+            </Button>
+          ) : null}
+          <span className="jp-Privet-status" role="status">
+            {sqlRun.status}
+          </span>
+        </div>
+        <ErrorBox error={sqlRun.error} />
+        {sqlRun.result ? <ResultTable result={sqlRun.result} /> : null}
+      </section>
     </div>
   );
 }

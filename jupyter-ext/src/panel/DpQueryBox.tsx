@@ -4,13 +4,17 @@
  * run of the current SQL and ε is shown (and affordable), and sends exactly what was priced: the
  * analyst always sees the expected error and the cost before spending. Stop (or Esc in the SQL
  * box) stops waiting for either: the request is closed, and the gateway refunds a run it had not
- * answered yet.
+ * answered yet. A dry run only prices the query, so the box stops waiting for one after its own,
+ * shorter time limit (DRY_RUN_TIME_LIMIT_MS) and says so; while waiting, the status line counts
+ * the seconds.
  */
 import * as React from 'react';
 import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { dpStoppedCost } from '@privet/core/client/dp-stopped';
+import { GatewayError } from '@privet/core/client/gateway-error';
+import { DRY_RUN_TIME_LIMIT_MS } from '@privet/core/client/time-limits';
 import { DEFAULT_DP_EPSILON, countSql } from '@privet/core/client/view-query';
 import type { GatewayClient } from '../client.js';
 import { DryRunView } from './DryRunView.js';
@@ -58,6 +62,33 @@ export function stoppedText(run: boolean): string {
   return `Stopped: ${dpStoppedCost(run)}.`;
 }
 
+/** How long a request has waited, as the status line shows it after the first second. */
+export function waitedText(seconds: number): string {
+  return seconds >= 1 ? `${seconds} s` : '';
+}
+
+/** The error of a dry run the gateway did not price within `ms` (it spent nothing). */
+export function dryRunTimedOut(ms: number): GatewayError {
+  return new GatewayError(
+    `the Privet gateway did not price the query within ${Math.round(ms / 1000)} s`,
+    'check that the gateway is running (npm start) and look in its log for a slow or stuck ' +
+      'request, then dry run again; a dry run spends nothing',
+    'timeout',
+  );
+}
+
+/** Whole seconds since `since` (null: nothing waits; 0), counted again every second. */
+function useSecondsSince(since: number | null): number {
+  const [now, setNow] = React.useState(() => Date.now());
+  React.useEffect(() => {
+    if (since === null) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === null ? 0 : Math.max(0, Math.floor((now - since) / 1000));
+}
+
 /** SQL box, ε field, Dry run and Run buttons, dry-run result and inline refusals. */
 export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const { client, experiment } = props;
@@ -66,6 +97,9 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
   const [epsilon, setEpsilon] = React.useState(DEFAULT_DP_EPSILON);
   const limits = usePerQueryLimits(client, experiment, props.sources ?? []);
   const [busy, setBusy] = React.useState('');
+  /** When the request out now was sent (null: none is out). */
+  const [sentAt, setSentAt] = React.useState<number | null>(null);
+  const waited = useSecondsSince(sentAt);
   /** What the last request ended with when it was not an answer (e.g. it was stopped). */
   const [status, setStatus] = React.useState('');
   const [dryRun, setDryRun] = React.useState<DpDryRunWithBudget | null>(null);
@@ -114,8 +148,17 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
     setReleased(null);
     setStatus('');
     setBusy(run ? 'Running (spends budget)…' : 'Pricing…');
+    setSentAt(Date.now());
     const controller = new AbortController();
     outstanding.current = controller;
+    // A dry run has its own, shorter limit than a run (whose limit the transport applies).
+    let timedOut = false;
+    const limit = run
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(dryRunTimedOut(DRY_RUN_TIME_LIMIT_MS));
+        }, DRY_RUN_TIME_LIMIT_MS);
     try {
       // Run sends the priced plan's hash: the gateway refuses, for free, a plan that changed since.
       const body = {
@@ -139,7 +182,7 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         setReleased(result.release.releaseId);
       }
     } catch (e) {
-      if (controller.signal.aborted) {
+      if (controller.signal.aborted && !timedOut) {
         // The user's own doing: said in the status line, not as an alert. A dry run shown
         // before stays (Run still sends what it priced).
         setStatus(stoppedText(run));
@@ -148,10 +191,12 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
       }
       setDryRun(null);
       setPriced(null);
-      setError(toErrorInfo(e));
+      setError(toErrorInfo(timedOut ? dryRunTimedOut(DRY_RUN_TIME_LIMIT_MS) : e));
     } finally {
+      clearTimeout(limit);
       if (outstanding.current === controller) outstanding.current = null;
       setBusy('');
+      setSentAt(null);
     }
   };
 
@@ -208,6 +253,8 @@ export function DpQueryBox(props: DpQueryBoxProps): JSX.Element {
         ) : null}
         <span className="jp-Privet-status" aria-live="polite">
           {busy || status}
+          {/* The seconds count for the eye only: a live region would read every tick out. */}
+          {busy && waited >= 1 ? <span aria-hidden="true"> {waitedText(waited)}</span> : null}
         </span>
       </div>
       {limits.length > 0 ? (

@@ -15,6 +15,11 @@ function short(value: number): string {
   return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : '?';
 }
 
+/** The number of groups a query makes, in words: "1 group", "3 groups". */
+export function groupsText(groups: number): string {
+  return `${groups.toLocaleString()} ${groups === 1 ? 'group' : 'groups'}`;
+}
+
 /** What a dry run says before anything is spent: cost, ±error per aggregate, budget afterwards. */
 export function DryRunView(props: { dryRun: DpDryRunWithBudget }): JSX.Element {
   const { dryRun } = props;
@@ -27,7 +32,7 @@ export function DryRunView(props: { dryRun: DpDryRunWithBudget }): JSX.Element {
         Cost: ε = <strong>{dryRun.cost.epsilon ?? '-'}</strong>
         {dryRun.cost.delta ? `, δ = ${dryRun.cost.delta}` : ''}
         {dryRun.cost.rho ? `, ρ = ${dryRun.cost.rho}` : ''} ({dryRun.mechanism.replace('_', ' ')})
-        {dryRun.groups !== undefined ? ` · ${dryRun.groups} groups` : ''}
+        {dryRun.groups !== undefined ? ` · ${groupsText(dryRun.groups)}` : ''}
       </div>
       <table className="jp-Privet-dryRunErrors">
         <thead>

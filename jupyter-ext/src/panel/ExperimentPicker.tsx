@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Button } from '@jupyterlab/ui-components';
+import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import { isActive, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SignedIn } from '../session.js';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
@@ -20,6 +20,8 @@ export interface ExperimentsState {
    * absent: it did not; the list and the selection are then as the gateway last gave them).
    */
   refreshError?: ErrorInfo | null;
+  /** True while a refresh asked for with onRefresh runs over the list shown. */
+  refreshing?: boolean;
   /** Reloads the list from the gateway (e.g. after a steward approved a proposal). */
   onRefresh: () => void;
 }
@@ -64,6 +66,7 @@ export function useExperiments(
     loading: load.state === 'loading' || load.state === 'retrying',
     error: load.state === 'failed' ? load.error : null,
     refreshError: refreshErrorOf(load) ?? null,
+    refreshing: load.state === 'ready' && load.refreshing === true,
     onRefresh: retry,
   };
 }
@@ -74,12 +77,21 @@ function experimentLabel(experiment: Experiment): string {
 }
 
 /** What the picker shows in place of the selector while loading, after a failure or with none. */
-function Status(props: { loading: boolean; error: ErrorInfo | null }): JSX.Element {
+function Status(props: {
+  loading: boolean;
+  error: ErrorInfo | null;
+  toldAbove: boolean;
+}): JSX.Element {
   if (props.loading) {
     return (
       <p className="jp-Privet-hint" role="status">
         Loading experiments…
       </p>
+    );
+  }
+  if (props.error && props.toldAbove) {
+    return (
+      <p className="jp-Privet-hint">The experiments could not be loaded: see the message above.</p>
     );
   }
   if (props.error) return <ErrorBox error={props.error} />;
@@ -108,27 +120,38 @@ function StaleSelection(props: { selected: Experiment; id: string }): JSX.Elemen
   );
 }
 
+/** Props of ExperimentPicker. */
+export type ExperimentPickerProps = ExperimentsState & {
+  context: ExperimentContext;
+  /**
+   * True when the panel tells this list's error once above, for every list (GatewayStatus): the
+   * picker then only points there, with no error box or out-of-date notes of its own.
+   */
+  toldAbove?: boolean;
+};
+
 /**
- * The experiment selector: each experiment with its lifecycle state; while loading, after a
- * failure and with no experiment it says so instead. "Refresh experiments" is always there, in
- * the same place (it keeps keyboard focus while the list reloads). After a failed refresh the
- * list stays, with the error, and the selection is marked as possibly out of date.
+ * The experiment selector (JupyterLab's HTMLSelect: its arrow and focus ring): each experiment
+ * with its lifecycle state; while loading, after a failure and with no experiment it says so
+ * instead. "Refresh experiments" is always there, in the same place (it keeps keyboard focus
+ * while the list reloads). After a failed refresh the list stays, with the error, and the
+ * selection is marked as possibly out of date.
  */
-export function ExperimentPicker(
-  props: ExperimentsState & { context: ExperimentContext },
-): JSX.Element {
+export function ExperimentPicker(props: ExperimentPickerProps): JSX.Element {
   const { experiments, selected, context } = props;
+  const toldAbove = props.toldAbove === true;
   const listed = !props.loading && !props.error && experiments.length > 0;
   const staleId = React.useId();
-  const staleSelection = listed && selected !== null && Boolean(props.refreshError);
+  const refreshError = toldAbove ? null : props.refreshError;
+  const staleSelection = listed && selected !== null && Boolean(refreshError);
   return (
     <div className="jp-Privet-experiment">
       {listed ? (
         <div className="jp-Privet-experimentSelect">
           <span>Experiment</span>
-          <select
+          <HTMLSelect
             aria-label="Experiment"
-            className="jp-mod-styled"
+            className="jp-Privet-experimentSelector"
             aria-describedby={staleSelection ? staleId : undefined}
             title={selected ? experimentLabel(selected) : undefined}
             value={selected?.id ?? ''}
@@ -141,15 +164,15 @@ export function ExperimentPicker(
                 {experimentLabel(e)}
               </option>
             ))}
-          </select>
+          </HTMLSelect>
         </div>
       ) : (
-        <Status loading={props.loading} error={props.error} />
+        <Status loading={props.loading} error={props.error} toldAbove={toldAbove} />
       )}
       <Button key="refresh" small minimal onClick={props.onRefresh}>
         Refresh experiments
       </Button>
-      <StaleNotice error={props.refreshError} what="the experiments" />
+      <StaleNotice error={refreshError} what="the experiments" />
       {staleSelection && selected ? <StaleSelection selected={selected} id={staleId} /> : null}
       {listed && selected && !isActive(selected) ? (
         <span className="jp-Privet-experimentNote">

@@ -1,9 +1,16 @@
 import { ReactWidget } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
+import { focusFirstControl } from './focus-first.js';
+
+/** How many times activation looks for a first control React has not rendered yet. */
+const FOCUS_TRIES = 10;
+/** How long it waits between those looks. */
+const FOCUS_RETRY_MS = 50;
 
 /**
  * A React sidebar that reloads while it is visible: `tick` grows on every refresh (pass it to the
  * React app so it refetches); polling starts when shown and stops when hidden or disposed.
+ * Activating it (e.g. `app.shell.activateById` from a palette command) focuses its first control.
  */
 export abstract class PollingWidget extends ReactWidget {
   /** Grows on every refresh. */
@@ -25,6 +32,23 @@ export abstract class PollingWidget extends ReactWidget {
     super.onAfterHide(msg);
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Focuses the first control (focus already inside stays where it is). React renders after the
+   * activation when the panel was just shown, so it looks again a few times until one is there.
+   */
+  protected override onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    let tries = 0;
+    const attempt = (): void => {
+      // A dialog over the page (e.g. "Switch Privet user?" after a link) keeps focus.
+      if (this.isDisposed || !this.node || document.querySelector?.('.jp-Dialog')) return;
+      if (focusFirstControl(this.node, () => document.activeElement)) return;
+      tries += 1;
+      if (tries < FOCUS_TRIES) setTimeout(attempt, FOCUS_RETRY_MS);
+    };
+    attempt();
   }
 
   override dispose(): void {

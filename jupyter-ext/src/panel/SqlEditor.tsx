@@ -42,6 +42,16 @@ export function SqlEditor(props: SqlEditorProps): JSX.Element {
   );
 }
 
+/**
+ * The line under an SQL editor: how to leave it by keyboard (Tab indents, as in a notebook cell)
+ * and, while its query runs, that Esc stops it first (a second Esc then Tab leaves).
+ */
+export function sqlKeysHint(stoppable: boolean): string {
+  return stoppable
+    ? 'Esc stops the query; Esc again then Tab leaves the editor'
+    : 'Esc then Tab leaves the editor';
+}
+
 /** What a key press in an SQL box asks for. */
 function keyAction(
   key: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean },

@@ -131,6 +131,7 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
         <div className="jp-Privet-viewActions">
           <Button
             small
+            aria-label={`DP query: ${view.name}`}
             title="Put a count of this view in the DP query box: a dry run prices it, nothing is spent"
             onClick={() => props.onDpQuery?.(view)}
           >
@@ -140,10 +141,15 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
       ) : null}
       {usable && hasLoadableRows(view) ? (
         <div className="jp-Privet-viewActions">
-          <Button small onClick={() => props.onPreview(view)}>
+          {/* Each card has these buttons: their names say which view (the visible text first). */}
+          <Button small aria-label={`Preview: ${view.name}`} onClick={() => props.onPreview(view)}>
             Preview
           </Button>
-          <Button small onClick={() => props.onUseInNotebook(view)}>
+          <Button
+            small
+            aria-label={`Use in notebook: ${view.name}`}
+            onClick={() => props.onUseInNotebook(view)}
+          >
             Use in notebook
           </Button>
         </div>

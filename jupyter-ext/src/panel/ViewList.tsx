@@ -49,6 +49,11 @@ export interface ViewListProps {
   onRetry: () => void;
   /** One card per view. */
   renderView: (view: ViewSummary) => JSX.Element;
+  /**
+   * True when the panel tells this list's error once above, for every list (GatewayStatus): the
+   * list then only points there, with no error box or out-of-date notice of its own.
+   */
+  toldAbove?: boolean;
 }
 
 /**
@@ -60,30 +65,35 @@ export function ViewList(props: ViewListProps): JSX.Element {
   const refreshing = load.state === 'ready' && load.refreshing === true;
   // An empty list has its own Refresh views (in the empty text): the notice then offers none.
   const listsViews = load.state === 'ready' && load.value.length > 0;
+  const toldAbove = props.toldAbove === true;
   return (
     <>
       <StaleNotice
-        error={refreshErrorOf(load)}
+        error={toldAbove ? null : refreshErrorOf(load)}
         what="the views"
         onRetry={listsViews ? props.onRetry : undefined}
         busy={refreshing}
       />
-      <LoadStatus
-        load={load}
-        loading="Loading views…"
-        empty={
-          <>
-            {NO_VIEWS_TEXT}{' '}
-            <RetryButton
-              label="Refresh views"
-              busyLabel="Refreshing views…"
-              busy={refreshing}
-              onClick={props.onRetry}
-            />
-          </>
-        }
-        onRetry={props.onRetry}
-      />
+      {toldAbove && load.state === 'failed' ? (
+        <p className="jp-Privet-hint">The views could not be loaded: see the message above.</p>
+      ) : (
+        <LoadStatus
+          load={load}
+          loading="Loading views…"
+          empty={
+            <>
+              {NO_VIEWS_TEXT}{' '}
+              <RetryButton
+                label="Refresh views"
+                busyLabel="Refreshing views…"
+                busy={refreshing}
+                onClick={props.onRetry}
+              />
+            </>
+          }
+          onRetry={props.onRetry}
+        />
+      )}
       <ul className="jp-Privet-views">
         {load.state === 'ready' ? load.value.map(props.renderView) : null}
       </ul>
