@@ -9,7 +9,7 @@ import type {
 } from '@privet/core';
 import { syntheticPrivacyOf } from '@privet/core/synth/manifest-privacy';
 import { describeOperator } from '@privet/core/mask/index';
-import { readManifest } from '../publish/index.js';
+import { readManifest, UnreadableManifestError } from '../publish/index.js';
 import {
   DECLARATION_PARTS,
   sourceDeclarations,
@@ -87,8 +87,48 @@ export function staleDefinition(
   return undefined;
 }
 
-/** Summarises one view for listing; reads its manifest when it has been published. */
+/** A view as listed: its summary, and why its manifest cannot be read when it cannot. */
+export type ListedView = ViewSummary & {
+  /** Set when the view's manifest.json is unreadable: it is listed as not published. */
+  unreadable?: { message: string; fix: string };
+};
+
+/**
+ * Summarises one view for listing; reads its manifest when it has been published. A manifest that
+ * cannot be read is an HttpError (409) naming the file and the fix, so its rows, report and details
+ * are never served unchecked.
+ */
 export function summarizeView(policy: Policy, stateDir: string, name: string): ViewSummary {
+  const { unreadable, ...summary } = describeView(policy, stateDir, name);
+  if (unreadable) throw new HttpError('conflict', unreadable.message, unreadable.fix);
+  return summary;
+}
+
+/** Summarises every view of the policy, in policy order; an unreadable one is marked, not fatal. */
+export function listViews(policy: Policy, stateDir: string): ListedView[] {
+  return Object.keys(policy.views).map((name) => describeView(policy, stateDir, name));
+}
+
+/** The manifest of a published view, or why it cannot be read (relative path: no server layout). */
+function manifestOf(
+  stateDir: string,
+  name: string,
+): { manifest?: ViewManifest; unreadable?: ListedView['unreadable'] } {
+  try {
+    return { manifest: readManifest(stateDir, name) };
+  } catch (err) {
+    if (!(err instanceof UnreadableManifestError)) throw err;
+    const file = `views/${name}/manifest.json`;
+    return {
+      unreadable: {
+        message: `view "${name}" cannot be served: ${err.what.replace(err.path, `${file} in the gateway's state folder`)}`,
+        fix: `a steward publishes it again (\`privet publish --policy FILE --state DIR --view ${name}\` or Publish in the Privet panel), which replaces its whole folder`,
+      },
+    };
+  }
+}
+
+function describeView(policy: Policy, stateDir: string, name: string): ListedView {
   const view = declared(policy.views, name);
   if (!view) {
     throw new HttpError(
@@ -97,8 +137,8 @@ export function summarizeView(policy: Policy, stateDir: string, name: string): V
       'list the views with GET /api/v1/views and use one of their names',
     );
   }
-  const manifest = view.tier === 'dp' ? undefined : readManifest(stateDir, name);
-  const summary: ViewSummary = {
+  const { manifest, unreadable } = view.tier === 'dp' ? {} : manifestOf(stateDir, name);
+  const summary: ListedView = {
     name,
     tier: view.tier,
     source: view.source,
@@ -115,12 +155,8 @@ export function summarizeView(policy: Policy, stateDir: string, name: string): V
     summary.rows = manifest.rows;
     summary.manifest = manifest;
   }
+  if (unreadable) summary.unreadable = unreadable;
   return summary;
-}
-
-/** Summarises every view of the policy, in policy order. */
-export function listViews(policy: Policy, stateDir: string): ViewSummary[] {
-  return Object.keys(policy.views).map((name) => summarizeView(policy, stateDir, name));
 }
 
 /** The prefix length a published synthetic column's operator names ("as its first 3 characters"), if any. */

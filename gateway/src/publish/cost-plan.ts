@@ -11,7 +11,7 @@ import type { Db } from '../audit/sqlite.js';
 import { loadOrCreateMasterKey, masterKeyPath } from '../keys.js';
 import { fileSha256 } from '../store/engine.js';
 import { exact, PublicationLedger } from './charge.js';
-import { PublishError } from './errors.js';
+import { PublishError, UnreadableManifestError } from './errors.js';
 import { readManifest, requestedViews, upToDate } from './index.js';
 import { sourceVersion } from './source-version.js';
 import { synthesisInputsHash } from './synthetic.js';
@@ -32,7 +32,13 @@ function rebuildReason(
   version: string | undefined,
   inputsHash: string,
 ): string | undefined {
-  const manifest = readManifest(stateDir, name);
+  let manifest;
+  try {
+    manifest = readManifest(stateDir, name);
+  } catch (err) {
+    if (err instanceof UnreadableManifestError) return 'manifest unreadable (rebuilt to repair it)';
+    throw err;
+  }
   if (!manifest) return 'not published yet';
   if (fileHash === undefined) return 'source file missing';
   if (upToDate(stateDir, name, version ?? '', inputsHash, fileHash)) return undefined;

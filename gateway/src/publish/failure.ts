@@ -9,11 +9,14 @@ import { immediate, type Db } from '../audit/sqlite.js';
 import { PublishError } from './errors.js';
 import { readManifest } from './layout.js';
 
+/** What a failure entry needs of a staged manifest (recovery has these from the batch journal). */
+export type StagedManifest = Pick<ViewManifest, 'view' | 'tier' | 'parquetHash' | 'publishedAt'>;
+
 /** A view of a failed publish that the audit log already names (published, or charged). */
 export interface AuditedView {
   view: string;
   /** The manifest of the version that was staged (and audited or charged). */
-  manifest: ViewManifest;
+  manifest: StagedManifest;
   /** The committed publication charge of a synthetic view. */
   reservation?: string;
 }
@@ -25,7 +28,7 @@ export interface AuditedView {
 export type LiveVersion = 'previous' | 'none' | 'new' | 'unknown';
 
 /** Which version of a view is in place now, compared with the manifest that was staged. */
-function liveVersion(stateDir: string, staged: ViewManifest): LiveVersion {
+function liveVersion(stateDir: string, staged: StagedManifest): LiveVersion {
   let current: ViewManifest | undefined;
   try {
     current = readManifest(stateDir, staged.view);
@@ -38,15 +41,22 @@ function liveVersion(stateDir: string, staged: ViewManifest): LiveVersion {
   return same ? 'new' : 'previous';
 }
 
-/** Why the publish failed, for the audit log: what a PublishError says, else the error's kind. */
+/**
+ * Why the publish failed, for the audit log: a text as given, what a PublishError says, else the
+ * error's kind.
+ */
 function failureReason(err: unknown): string {
+  if (typeof err === 'string') return err.slice(0, 500);
   if (err instanceof PublishError) return (err.message.split('. Fix: ')[0] ?? '').slice(0, 500);
   const code = (err as { code?: unknown } | undefined)?.code;
   const kind = err instanceof Error ? err.name : 'error';
   return typeof code === 'string' ? `${kind} (${code})` : kind;
 }
 
-/** Appends one `failed` follow-up entry per audited view, in one transaction. */
+/**
+ * Appends one `failed` follow-up entry per audited view, in one transaction; `err` is the error,
+ * or a text saying why the publish failed.
+ */
 export function auditPublishFailure(
   records: { db: Db; audit: AuditLog },
   stateDir: string,

@@ -1,19 +1,20 @@
 /**
  * `publish`: materializes every masked and synthetic view of the policy as Parquet + Arrow IPC +
  * manifest (synthetic views also get fidelity.json/.svg). All requested views are staged and
- * verified first; only when every one passed are they fsynced and swapped in (each by atomic
- * renames, the batch journaled so that recovery finishes one a crash interrupted), so a failing
- * view leaves every previously published version intact and no temporary folders behind.
- * Synthetic views charge their source's publication budget: reserved before synthesis, committed
- * after staging and before the swap, refunded on failure. A synthetic view whose inputs (view and
- * column declarations, source version) are unchanged is kept as is and charged nothing. Every
- * masked view gets a `publish` audit entry (its Parquet hash and row counts) before the swap; if
- * the publish fails after that (a charge or a swap), every view already audited or charged gets a
- * follow-up `publish` entry with step `failed` (see failure.ts), and views already swapped in are
- * put back to their previous version.
+ * verified first; only when every one passed are they fsynced, journaled and swapped in (each by
+ * atomic renames; recovery finishes a batch a crash interrupted once its audit entries and charges
+ * committed, and drops it otherwise, see prepared.ts), so a failing view leaves every previously
+ * published version intact and no temporary folders behind. Synthetic views charge their source's
+ * publication budget: reserved before synthesis, committed after staging and before the swap,
+ * refunded on failure. A synthetic view whose inputs (view and column declarations, source version)
+ * are unchanged is kept as is and charged nothing. Every masked view gets a `publish` audit entry
+ * (its Parquet hash and row counts) before the swap, in one transaction with the charges; if the
+ * publish fails after that (a swap), every view audited or charged gets a follow-up `publish` entry
+ * with step `failed` (see failure.ts), and views already swapped in are put back to their previous
+ * version.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MaskedView, Policy, SyntheticView, ViewManifest } from '@privet/core';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
@@ -31,10 +32,19 @@ import { syntheticColumns } from './synthetic-columns.js';
 import { openSourceEngine } from '../store/engine.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { parquetToArrowStream } from './arrow.js';
-import { PublishError } from './errors.js';
+import { PublishError, UnreadableManifestError } from './errors.js';
 import { sourceVersion } from './source-version.js';
 import { auditPublishFailure, type AuditedView } from './failure.js';
-import { readManifest, recoverViews, swapInBatch, viewFiles, viewsDir } from './layout.js';
+import {
+  prepareBatch,
+  readManifest,
+  recoverViews,
+  swapInBatch,
+  viewFiles,
+  viewsDir,
+} from './layout.js';
+import { journalPath } from './journal.js';
+import { cleanUpFailedPublish, incompleteCleanupError } from './cleanup.js';
 import { writeFileDurably } from '../durable-file.js';
 import { acquirePublishLock } from './lock.js';
 import { materializeView } from './materialize.js';
@@ -48,7 +58,7 @@ import {
 import { linkingTokens } from '@privet/core/policy/linking';
 
 export { readManifest, viewFiles, viewsDir, type ViewFiles } from './layout.js';
-export { PublishError } from './errors.js';
+export { PublishError, UnreadableManifestError } from './errors.js';
 export { PublicationLedger, PUBLICATION_KEY } from './charge.js';
 
 /** Progress of a publish, for CLIs and logs (no data values). */
@@ -149,7 +159,7 @@ function selectViews(policy: Policy, names?: string[]): Selected {
 /**
  * The manifest of a synthetic view already published from exactly these inputs, if any: the same
  * keyed source `version` (source-version.ts), or, from a manifest written before versions were
- * keyed, the plain `legacyFileHash` of the same file.
+ * keyed, the plain `legacyFileHash` of the same file. An unreadable manifest is not up to date.
  */
 export function upToDate(
   stateDir: string,
@@ -158,7 +168,14 @@ export function upToDate(
   inputsHash: string,
   legacyFileHash?: string,
 ): ViewManifest | undefined {
-  const m = readManifest(stateDir, name);
+  let m: ViewManifest | undefined;
+  try {
+    m = readManifest(stateDir, name);
+  } catch (err) {
+    // Unreadable: not up to date, so the publish rebuilds it (and thereby repairs it).
+    if (err instanceof UnreadableManifestError) return undefined;
+    throw err;
+  }
   const privacy = m?.privacy as { inputsHash?: unknown } | undefined;
   const sameSource =
     m?.sourceHash === version || (legacyFileHash !== undefined && m?.sourceHash === legacyFileHash);
@@ -233,8 +250,10 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
   const kept: PublishResult[] = [];
   // Views the audit log already names as published or charged: a failure is recorded for each.
   const audited: AuditedView[] = [];
+  /** True once this publish wrote its batch journal (a failure then removes it). */
+  let journaled = false;
   try {
-    recoverViews(stateDir);
+    recoverViews(stateDir, openRecords);
     const masterKey = loadOrCreateMasterKey(stateDir);
     // Every source with identifier columns is loaded too: a published value must equal no raw
     // identifier of any source, not only of the sources the views being published read.
@@ -419,11 +438,36 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     } finally {
       engine.close();
     }
-    // Audit every masked view before any charge commits or view is renamed into place: analysts
-    // download them, so a crash may leave an entry for a view never swapped in, but never a
-    // published view unaudited. One transaction: all entries or none. Hash and counts, no values.
+    // Journaled as `prepared` before anything is audited or charged: recovery rolls the batch
+    // forward once the transaction below committed and drops it otherwise (prepared.ts), so after
+    // a crash at any point every entry written below names the live version or is followed by a
+    // `failed` entry.
+    const suffix = randomUUID().replaceAll('-', '');
+    if (staged.length > 0) {
+      const head = openRecords().audit.head();
+      prepareBatch(
+        stateDir,
+        staged.map((s) => ({
+          view: s.view,
+          dir: s.dir,
+          audit: {
+            tier: s.result.manifest.tier,
+            parquetHash: s.result.manifest.parquetHash,
+            publishedAt: s.result.manifest.publishedAt,
+            ...(s.reservation ? { reservation: s.reservation } : {}),
+          },
+        })),
+        suffix,
+        { actor: options.actor ?? 'cli', auditHead: head?.seq ?? -1 },
+      );
+      journaled = true;
+    }
+    // One transaction: every masked view's `published` entry (hash and counts, no values; before
+    // any view is renamed into place: analysts download them, so a published view is never
+    // unaudited) and every charge (a view is never visible unpaid), all or none.
     const masked = staged.filter((s) => s.result.manifest.tier === 'masked');
-    if (masked.length > 0) {
+    const paid = staged.filter((s) => s.reservation !== undefined);
+    if (staged.length > 0) {
       const { db, audit } = openRecords();
       immediate(db, () => {
         for (const s of masked) {
@@ -444,13 +488,11 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
             },
           });
         }
+        for (const s of paid) openCharges().commit(s.reservation ?? '', s.view);
       });
       audited.push(...masked.map((s) => ({ view: s.view, manifest: s.result.manifest })));
     }
-    // Commit every charge before any view is renamed into place: a view is never visible unpaid.
-    for (const s of staged) {
-      if (!s.reservation) continue;
-      openCharges().commit(s.reservation, s.view);
+    for (const s of paid) {
       audited.push({ view: s.view, manifest: s.result.manifest, reservation: s.reservation });
       reservations.splice(
         reservations.findIndex((r) => r.id === s.reservation),
@@ -458,9 +500,7 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
       );
       progress({ view: s.view, step: 'charged', rows: s.result.rows });
     }
-    // Journaled: a crash from here on is rolled forward by recovery (journal.ts), so every entry
-    // written above then names the live version.
-    swapInBatch(stateDir, staged, randomUUID().replaceAll('-', ''));
+    swapInBatch(stateDir, staged, suffix);
     audited.length = 0; // every audited version is live now: nothing left to correct
     for (const s of staged) {
       progress({
@@ -472,17 +512,27 @@ export async function publishViews(options: PublishOptions): Promise<PublishResu
     }
     return [...staged.map((s) => s.result), ...kept];
   } catch (err) {
-    const reason = err instanceof Error ? err.message : 'publish failed';
-    let chargedView: string | undefined;
-    for (const r of reservations)
-      if (r.id === failedAfterNoise) {
-        charges?.chargeFailed(r.id, r.view, reason);
-        chargedView = r.view;
-      } else charges?.refund(r.id, r.view, reason);
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    // Each step on its own (cleanup.ts): a refund failing on a full disk still lets the temp
+    // folders go, and the error says what was left undone.
+    const cleanup = cleanUpFailedPublish({
+      err,
+      journal: journaled ? journalPath(root) : undefined,
+      tempDirs,
+      reservations,
+      failedAfterNoise,
+      charges,
+    });
     tryRecoverViews(stateDir);
-    if (audited.length > 0)
-      recordFailure(stateDir, openRecords(), options.actor ?? 'cli', audited, err);
+    let failure: unknown = err;
+    try {
+      if (audited.length > 0)
+        recordFailure(stateDir, openRecords(), options.actor ?? 'cli', audited, err);
+    } catch (auditErr) {
+      failure = auditErr;
+    }
+    if (cleanup.problems.length > 0) throw incompleteCleanupError(failure, cleanup.problems);
+    if (failure !== err) throw failure;
+    const chargedView = cleanup.chargedView;
     // Say so when the failed view was charged: the publisher must not expect the budget back.
     if (chargedView !== undefined) {
       const { what, fix } = whatAndFix(err);

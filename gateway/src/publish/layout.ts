@@ -3,18 +3,29 @@
  * `<stateDir>/views/<view>/{data.parquet,data.arrows,manifest.json}`. A version is built in
  * `views/.tmp-<view>-*`, fsynced, and swapped in with two renames (old → `.old-<view>-*`, new →
  * `<view>`); the old ones are deleted once every view of the batch is in place, and a failed swap
- * puts the batch back. A journal written before the first rename (journal.ts) lets `recoverViews`
- * finish a batch a crash interrupted, so after recovery either the whole batch is live or none of
- * it was touched; without a journal, an `.old-` folder with no `<view>` is renamed back, so readers
- * only ever see a complete version. Dot-prefixed folders are never views.
+ * puts the batch back. A journal written before the batch's audit entries and charges commit
+ * (journal.ts) lets `recoverViews` finish a batch a crash interrupted once they did (prepared.ts),
+ * so after recovery either the whole batch is live or none of it was touched (and the audit log says
+ * so); without a journal, an `.old-` folder with no `<view>` is renamed back, so readers only ever
+ * see a complete version. Dot-prefixed folders are never views.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ViewManifest } from '@privet/core';
-import { PublishError } from './errors.js';
+import { PublishError, UnreadableManifestError } from './errors.js';
 import { fsyncDir } from '../durable-file.js';
 import { fsyncStaged } from './fsync.js';
-import { journalPath, removeJournal, rollForward, writeJournal } from './journal.js';
+import {
+  journalPath,
+  readJournal,
+  removeJournal,
+  removeJournalTemps,
+  rollForward,
+  writeJournal,
+  type PreparedBatch,
+  type StagedVersion,
+} from './journal.js';
+import { settlePrepared, type RecoveryRecords } from './prepared.js';
 import { removeLockLeftovers } from './lock.js';
 
 /** The files of one published view. */
@@ -44,23 +55,59 @@ export function viewFiles(
   };
 }
 
-/** The manifest of a published view, or undefined when it has not been published. */
+/**
+ * The manifest of a published view, or undefined when it has not been published; throws an
+ * UnreadableManifestError (naming the file and the fix) when it is there but not a manifest.
+ */
 export function readManifest(stateDir: string, view: string): ViewManifest | undefined {
   const files = viewFiles(stateDir, view);
   if (!existsSync(files.manifest)) return undefined;
-  return JSON.parse(readFileSync(files.manifest, 'utf8')) as ViewManifest;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(files.manifest, 'utf8'));
+  } catch (err) {
+    // The parser's message may quote the file's text: only its kind is kept.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      err instanceof SyntaxError ? 'is not valid JSON (truncated or corrupted)' : undefined;
+    throw new UnreadableManifestError(
+      view,
+      files.manifest,
+      why ?? `cannot be read (${code ?? 'error'})`,
+    );
+  }
+  const m = parsed as Partial<ViewManifest> | null;
+  const ok =
+    typeof m === 'object' &&
+    m !== null &&
+    !Array.isArray(m) &&
+    (m.tier === 'masked' || m.tier === 'synthetic') &&
+    Array.isArray(m.columns);
+  if (!ok)
+    throw new UnreadableManifestError(
+      view,
+      files.manifest,
+      'is not a view manifest (no tier or columns)',
+    );
+  return m as ViewManifest;
 }
 
 /**
  * Repairs the views folder after a crash: finishes a batch whose journal is there (every view of
- * it goes live, see journal.ts), restores an `.old-` version whose swap did not finish and removes
+ * it goes live, see journal.ts) once the state database (`records`, default `<stateDir>/privet.db`)
+ * says its audit entries and charges committed, else drops it (prepared.ts); restores an `.old-` version whose swap did not finish and removes
  * leftover `.tmp-` and `.old-` folders. Returns the views a journal moved into place. Call only
  * while holding the publish lock (recover.ts takes it for a gateway start).
  */
-export function recoverViews(stateDir: string): string[] {
+export function recoverViews(stateDir: string, records?: () => RecoveryRecords): string[] {
   const root = viewsDir(stateDir);
   if (!existsSync(root)) return [];
-  const finished = rollForward(root);
+  const journal = readJournal(root);
+  const forward =
+    journal !== undefined &&
+    (journal.prepared === undefined ||
+      settlePrepared(stateDir, root, { ...journal, prepared: journal.prepared }, records));
+  const finished = journal && forward ? rollForward(root, journal.entries) : [];
   let renamed = false;
   for (const name of readdirSync(root)) {
     const old = /^\.old-([a-z][a-z0-9_]*)-[A-Za-z0-9]+$/.exec(name);
@@ -75,6 +122,7 @@ export function recoverViews(stateDir: string): string[] {
       rmSync(join(root, name), { recursive: true, force: true });
   }
   removeLockLeftovers(root);
+  removeJournalTemps(root);
   return finished;
 }
 
@@ -154,16 +202,24 @@ function dropPrevious(swapped: readonly SwappedView[]): void {
   }
 }
 
+/** A staged view of a batch: its name, its staged folder and what its audit entries will name. */
+export interface StagedBatchView {
+  view: string;
+  dir: string;
+  audit: StagedVersion;
+}
+
 /**
- * Swaps every staged view (folders inside the views folder) in, in order, after flushing them to
- * disk and writing the batch journal. If one cannot be, the ones before it are put back, the
- * journal is removed (so recovery does not roll the batch forward over the failure the caller
- * audits) and a PublishError names it; the previous versions are deleted only once all are in place.
+ * Flushes every staged view (folders inside the views folder) to disk and writes the batch journal
+ * marked `prepared`, before the batch's audit entries and charges commit: from then on a crash is
+ * settled by recovery (prepared.ts), which rolls the batch forward only if they committed. Throws a
+ * PublishError when a staged folder cannot be flushed; nothing is journaled then.
  */
-export function swapInBatch(
+export function prepareBatch(
   stateDir: string,
-  staged: readonly { view: string; dir: string }[],
+  staged: readonly StagedBatchView[],
   suffix: string,
+  prepared: PreparedBatch,
 ): void {
   if (staged.length === 0) return;
   const root = viewsDir(stateDir);
@@ -183,12 +239,29 @@ export function swapInBatch(
         view: s.view,
         staged: basename(s.dir),
         old: `.old-${s.view}-${suffix}`,
+        audit: s.audit,
       })),
+      prepared,
     );
   } catch (err) {
     rmSync(journalPath(root), { force: true }); // nothing was swapped: no batch to finish
     throw err;
   }
+}
+
+/**
+ * Swaps every staged view of a batch prepareBatch journaled in, in order. If one cannot be, the
+ * ones before it are put back, the journal is removed (so recovery does not roll the batch forward
+ * over the failure the caller audits) and a PublishError names it; the previous versions are
+ * deleted only once all are in place.
+ */
+export function swapInBatch(
+  stateDir: string,
+  staged: readonly { view: string; dir: string }[],
+  suffix: string,
+): void {
+  if (staged.length === 0) return;
+  const root = viewsDir(stateDir);
   const done: SwappedView[] = [];
   for (const s of staged) {
     try {
