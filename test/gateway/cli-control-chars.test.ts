@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadPolicyFile } from '../../gateway/src/policy-file.js';
 import { openServices } from '../../gateway/src/ledger/open.js';
+import { AuditLog } from '../../gateway/src/audit/log.js';
+import { recordHashSync } from '../../gateway/src/experiments/seal.js';
+import { readExperiment } from '../../gateway/src/experiments/store.js';
 import { privet } from './run-cli.js';
 
 /** The exploit of the security review: erase the line, forge a row, set title and clipboard. */
@@ -65,6 +68,17 @@ before(() => {
       `Compare\u009b2K\u202eincomes`,
       'exp-old',
     );
+    // Sealed as the upgrade seals a record an older gateway stored (its title was never logged).
+    const stored = readExperiment(db, 'exp-old')!.experiment;
+    new AuditLog(db).append({
+      actor: 'gateway',
+      action: 'experiment.record-sealed',
+      experiment: 'exp-old',
+      details: {
+        recordHash: recordHashSync(stored),
+        basis: 'upgrade: row matches its audited entries',
+      },
+    });
   } finally {
     db.close();
   }

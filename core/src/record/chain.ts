@@ -83,7 +83,7 @@ export class ChainVerifier {
     for (const a of this.anchors) {
       if (a.seq === i && a.hash !== entry.hash) {
         return fail(
-          'differs from the anchored hash recorded for this position — the log was rewritten',
+          `differs from the anchor ${a.seq}:${a.hash} — the log was rewritten at or before #${i}`,
         );
       }
     }
@@ -101,7 +101,7 @@ export class ChainVerifier {
           ok: false,
           count: this.index,
           index: this.index,
-          message: `audit log ends at entry #${this.index - 1}, but entry #${a.seq} was anchored — entries were deleted from the end`,
+          message: `audit log ends at entry #${this.index - 1}, but the anchor ${a.seq}:${a.hash} vouches for entry #${a.seq} — the log was rewritten or cut at or before #${this.index}`,
         };
       }
     }

@@ -3,3 +3,4 @@ export * from './types.js';
 export * from './canonical.js';
 export * from './chain.js';
 export * from './lifecycle.js';
+export * from './experiment-record.js';

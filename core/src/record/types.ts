@@ -105,9 +105,11 @@ export type AuditAction =
   | 'experiment.dissolved'
   | 'experiment.refused'
   | 'experiment.artefacts_deleted'
+  | 'experiment.record-sealed'
   | 'ledger.recovered'
   | 'token.issued'
-  | 'token.revoked';
+  | 'token.revoked'
+  | 'token.recovered';
 
 /** What a caller supplies to append an audit entry. */
 export interface AuditInput {

@@ -90,7 +90,8 @@ export function checkAnchors(
         index: log.count,
         message:
           `the log ends at entry #${log.count - 1}, but the anchor ${formatAnchor(a)} vouches for ` +
-          `entry #${a.seq} — entries were deleted from the end (and the recorded head moved back)`,
+          `entry #${a.seq} — the log was rewritten or cut at or before #${log.count} ` +
+          '(and its recorded head moved with it)',
         fix: tamperedFix,
       };
     }
@@ -100,7 +101,7 @@ export function checkAnchors(
         index: a.seq,
         message:
           `entry #${a.seq} does not match the anchor ${formatAnchor(a)} (its hash is now ` +
-          `${actual ?? 'missing'}) — the log was rewritten from there on`,
+          `${actual ?? 'missing'}) — the log was rewritten at or before #${a.seq}`,
         fix: tamperedFix,
       };
     }

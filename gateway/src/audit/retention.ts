@@ -12,10 +12,13 @@
 // The `audit.pruned` entry must be possible on its face (its `olderThan` at least `retentionDays`
 // before its own `at`; verify-pruned.ts checks it), so a run whose `now` is ahead of the log's own
 // clock is refused instead of writing an entry that claims a cutoff the log's time contradicts.
+// Each experiment's last recorded record hash (experiments/seal.ts) about to be pruned is first
+// recorded again (`experiment.record-sealed`), so access checks and verification keep it.
 import type { Db } from './sqlite.js';
 import type { AuditLog } from './log.js';
 import { hasColumn, hasTable, immediate } from './sqlite.js';
 import type { AuditRow } from './rows.js';
+import { carryRecordSeals } from '../experiments/seal-migrate.js';
 
 const DAY_MS = 86_400_000;
 
@@ -105,6 +108,8 @@ export function pruneAuditLog(audit: AuditLog, days: number, now: Date): AuditPr
     const count = db
       .prepare<[number], { n: number }>('SELECT count(*) AS n FROM audit_log WHERE seq <= ?')
       .get(through)?.n;
+    // An experiment's last recorded hash must outlive the prune (access checks need it).
+    carryRecordSeals(audit, through);
     const record = audit.append({
       actor: 'gateway',
       action: 'audit.pruned',

@@ -4,7 +4,8 @@
 // A missing database is not tampering (nothing to check: exit 2 in the CLI), while one SQLite
 // cannot read (corrupt, truncated, not a database) fails verification like an edited entry.
 // The caller's anchors (kept outside the database) are checked last, against the verified chain
-// (anchors.ts), so a failure names the anchor; the stored head goes through the chain verifier.
+// (anchors.ts), so a failure names the anchor; the stored head is checked as the recorded head it
+// is (headProblem), and the experiment rows against the hashes the entries recorded (verify-records.ts).
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
@@ -13,6 +14,7 @@ import { rowToEntry, type AuditRow } from './rows.js';
 import { readCheckpoint, readCheckpointEntry } from './retention.js';
 import { PrunedChainVerifier } from './verify-pruned.js';
 import { checkAnchors } from './anchors.js';
+import { experimentRecordProblems, RECORD_FIX } from './verify-records.js';
 
 /** What `privet audit verify` reports. */
 export interface AuditReport {
@@ -148,15 +150,15 @@ export async function verifyAuditConnection(
       ? db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get()
       : undefined;
     const checkpoint = readCheckpoint(db);
-    const headAnchor = head ? [head] : [];
     const checkpointEntry = readCheckpointEntry(db);
+    // The recorded head is no user anchor: it is checked after the chain, as what it is (below).
     const verifier = checkpoint
-      ? new PrunedChainVerifier(checkpoint, headAnchor, {
+      ? new PrunedChainVerifier(checkpoint, [], {
           ...options,
           ...(checkpointEntry === undefined ? {} : { checkpointEntry }),
         })
-      : new ChainVerifier(headAnchor);
-    const anchored = new Set(anchors.map((a) => a.seq));
+      : new ChainVerifier();
+    const anchored = new Set([...anchors.map((a) => a.seq), ...(head ? [head.seq] : [])]);
     const anchoredHashes = new Map<number, string>();
     const page = db.prepare<[number, number], AuditRow>(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
@@ -192,9 +194,9 @@ export async function verifyAuditConnection(
     if (!head && result.count > 0) {
       return bad(path, result.count, 0, 'the audit head record is missing — it was deleted', FIX);
     }
-    if (head && result.count !== head.seq + 1) {
-      const msg = `audit entries #${head.seq + 1}…#${result.count - 1} come after the recorded head — they were added outside the gateway`;
-      return bad(path, result.count, head.seq + 1, msg, FIX);
+    if (head) {
+      const problem = headProblem(head, result.count, anchoredHashes.get(head.seq));
+      if (problem) return bad(path, result.count, problem.index, problem.message, FIX);
     }
     const anchorFailure = checkAnchors(
       anchors,
@@ -211,6 +213,8 @@ export async function verifyAuditConnection(
     }
     const kept = verifier instanceof PrunedChainVerifier ? verifier.keptEntryProblem() : undefined;
     if (kept) return bad(path, result.count, checkpoint?.seq ?? 0, kept, FIX);
+    const records = experimentRecordProblems(db, result.count);
+    if (records) return bad(path, result.count, records.index, records.message, RECORD_FIX);
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
     const pruned = checkpoint
       ? ` (#0…#${checkpoint.seq} pruned under the retention policy, checkpoint ${checkpoint.hash})`
@@ -229,6 +233,35 @@ export async function verifyAuditConnection(
     // SQLite may have ended the transaction itself after an error (e.g. a corrupt page).
     if (db.inTransaction) db.exec('COMMIT');
   }
+}
+
+/** What is wrong with the recorded head (audit_head) of a chain that verified, if anything. */
+function headProblem(
+  head: ChainAnchor,
+  count: number,
+  actual: string | undefined,
+): { index: number; message: string } | undefined {
+  const recorded = `the recorded head (audit_head) says the log ends at #${head.seq}`;
+  if (head.seq >= count) {
+    const ends = count > 0 ? `it ends at #${count - 1}` : 'it holds no entries';
+    return {
+      index: count,
+      message: `${recorded}, but ${ends} — entries were deleted from the end`,
+    };
+  }
+  if (head.seq + 1 < count) {
+    return {
+      index: head.seq + 1,
+      message: `audit entries #${head.seq + 1}…#${count - 1} come after the recorded head (#${head.seq}) — they were added outside the gateway`,
+    };
+  }
+  if (actual !== head.hash) {
+    return {
+      index: head.seq,
+      message: `${recorded} with hash ${head.hash}, but entry #${head.seq} has ${actual ?? 'none'} — the log or its recorded head was rewritten`,
+    };
+  }
+  return undefined;
 }
 
 function verifiedCount(v: ChainVerifier | PrunedChainVerifier): number {

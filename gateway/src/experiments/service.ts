@@ -22,17 +22,23 @@ import {
   type Actor,
 } from './access.js';
 import type { ArtefactStore } from './artefacts.js';
-import { purgeReviewArtefacts, upgradeReviewTrigger } from '../review/schema.js';
+import {
+  purgeReviewArtefacts,
+  upgradeReviewTrigger,
+  type ReviewPurgeCounts,
+} from '../review/schema.js';
 import { newExperimentId, validateProposal, type ProposalInput } from './proposal.js';
 import { textRefusal } from '../text/control-chars.js';
 import {
   ensureExperimentSchema,
   insertExperiment,
   loadDueForPurge,
-  loadExperiment,
   loadExperiments,
+  readExperiment,
   saveExperiment,
 } from './store.js';
+import { ensureSealIndex, recordHashSync, recordRefusal } from './seal.js';
+import { sealExistingRecords } from './seal-migrate.js';
 
 /** What the experiment service needs. */
 export interface ExperimentServiceOptions {
@@ -60,6 +66,9 @@ export class ExperimentService {
     this.artefacts = options.artefacts;
     this.clock = options.clock ?? (() => new Date());
     ensureTables(this.db, ['experiments'], () => ensureExperimentSchema(this.db));
+    ensureSealIndex(this.db);
+    // Records written before entries carried record hashes are sealed once (seal-migrate.ts).
+    sealExistingRecords(this.audit);
   }
 
   /** An analyst or steward proposes an experiment; they become its owner. */
@@ -78,7 +87,7 @@ export class ExperimentService {
       // An id taken by an experiment the proposer cannot see must not tell them it exists (a
       // refusal would, as GET answers it like an unknown id): the proposal gets a generated id,
       // which the answer carries. An experiment they can see is named as taken.
-      const taken = loadExperiment(this.db, e.id);
+      const taken = readExperiment(this.db, e.id)?.experiment;
       if (taken && !this.canSee(actor, taken)) e = { ...e, id: newExperimentId() };
       if (!insertExperiment(this.db, e)) {
         return new ServiceError(
@@ -92,7 +101,17 @@ export class ExperimentService {
         actor: actor.user,
         action: 'experiment.proposed',
         experiment: e.id,
-        details: { views: e.views, members: e.members, analyses: e.analyses },
+        // What was proposed, in full, and the hash binding every later decision to this record.
+        details: {
+          title: e.title,
+          purpose: e.purpose,
+          dataCategories: e.dataCategories,
+          views: e.views,
+          members: e.members,
+          analyses: e.analyses,
+          expectedOutputs: e.expectedOutputs,
+          recordHash: recordHashSync(e),
+        },
       });
       return e;
     });
@@ -111,6 +130,7 @@ export class ExperimentService {
         e.decidedBy = actor.user;
         if (note) e.decisionNote = note;
       },
+      note ? { note } : {},
     );
   }
 
@@ -126,6 +146,7 @@ export class ExperimentService {
         e.decidedBy = actor.user;
         e.decisionNote = reason;
       },
+      { reason },
     );
   }
 
@@ -160,9 +181,10 @@ export class ExperimentService {
         x.artefactsDueAt = new Date(Date.parse(now) + days * DAY_MS).toISOString();
         if (reason) x.decisionNote = reason;
       },
+      reason ? { reason } : {},
     );
     if (days === 0) await this.purgeDueArtefacts();
-    return loadExperiment(this.db, e.id) ?? e;
+    return readExperiment(this.db, e.id)?.experiment ?? e;
   }
 
   /** Deletes artefacts of dissolved experiments whose retention has ended; returns what was removed. */
@@ -172,16 +194,23 @@ export class ExperimentService {
     for (const e of due) {
       const files = await this.artefacts.remove(e.id);
       immediate(this.db, () => {
-        const cur = loadExperiment(this.db, e.id);
-        if (!cur || cur.artefactsDeletedAt) return;
+        // Deleting is never refused, but a row changed outside the gateway is not sealed again:
+        // it stays reported (and refused) until a steward restores it.
+        const found = readExperiment(this.db, e.id);
+        if (!found || found.experiment.artefactsDeletedAt) return;
+        const cur = found.experiment;
         cur.artefactsDeletedAt = this.clock().toISOString();
         saveExperiment(this.db, cur);
-        const { reviewOutputs, reviewPreviews } = deleteReviewArtefacts(this.db, e.id);
+        const counts = deleteReviewArtefacts(this.db, e.id);
         this.audit.append({
           actor: 'gateway',
           action: 'experiment.artefacts_deleted',
           experiment: e.id,
-          details: { files, reviewOutputs, reviewPreviews },
+          details: {
+            files,
+            ...counts,
+            ...(found.seal === 'sealed' ? { recordHash: recordHashSync(cur) } : {}),
+          },
         });
       });
       done.push({ experiment: e.id, files });
@@ -201,8 +230,12 @@ export class ExperimentService {
     view: string,
     options: { audit?: boolean } = {},
   ): Experiment {
-    const e = loadExperiment(this.db, experimentId);
-    const refusal = viewUseRefusal(e, experimentId, actor, view, this.policy);
+    const found = readExperiment(this.db, experimentId);
+    const e = found?.experiment;
+    // The rule first (a stranger learns nothing of the id), then the row against the audit log.
+    const refusal =
+      viewUseRefusal(e, experimentId, actor, view, this.policy) ??
+      (found && found.seal !== 'sealed' ? recordRefusal(experimentId, found.seal) : undefined);
     if (refusal || !e) {
       const err =
         refusal ??
@@ -227,11 +260,12 @@ export class ExperimentService {
     return e;
   }
 
-  /** One experiment, if the actor may see it (members, reviewers, stewards). */
+  /** One experiment, if the actor may see it (members, reviewers, stewards) and it matches the audit log. */
   get(actor: Actor, id: string): Experiment {
-    const e = loadExperiment(this.db, id);
-    if (!e || !this.canSee(actor, e)) throw notVisible(id, actor);
-    return e;
+    const found = readExperiment(this.db, id);
+    if (!found || !this.canSee(actor, found.experiment)) throw notVisible(id, actor);
+    if (found.seal !== 'sealed') throw recordRefusal(id, found.seal);
+    return found.experiment;
   }
 
   /** Experiments the actor may see. */
@@ -277,12 +311,16 @@ export class ExperimentService {
     action: AuditAction,
     check: Check,
     mutate?: (e: Experiment, now: string) => void,
+    said: { note?: string; reason?: string } = {},
   ): Experiment {
     const outcome = immediate(this.db, () => {
       // Someone else's experiment answers as an unknown id does: a role refusal would name its
       // owner and tell any analyst which ids exist.
-      const e = loadExperiment(this.db, id);
-      if (!e || !this.canSee(actor, e)) return notVisible(id, actor);
+      const found = readExperiment(this.db, id);
+      const e = found?.experiment;
+      if (!found || !e || !this.canSee(actor, e)) return notVisible(id, actor);
+      // A row changed outside the gateway is not decided on: a decision would seal the change.
+      if (found.seal !== 'sealed') return recordRefusal(id, found.seal);
       const refusal = check(e);
       if (refusal) return refusal;
       if (!canTransition(e.state, to)) {
@@ -301,7 +339,7 @@ export class ExperimentService {
         actor: actor.user,
         action,
         experiment: id,
-        details: { from: e.state, to },
+        details: { from: e.state, to, recordHash: recordHashSync(next), ...said },
       });
       return next;
     });
@@ -320,7 +358,7 @@ export class ExperimentService {
       actor: actor.user,
       action: 'experiment.refused',
       // Filed under the experiment only for those who may see it (no planting, no probing).
-      ...(id ? refusalFiling(loadExperiment(this.db, id), actor, this.policy) : {}),
+      ...(id ? refusalFiling(readExperiment(this.db, id)?.experiment, actor, this.policy) : {}),
       details: { attempted, reason: outcome.reason },
     });
     throw outcome;
@@ -363,19 +401,21 @@ function nextStepsFix(state: LifecycleState): string {
 
 /**
  * Deletes what review requests in an experiment hold of its data, in the caller's transaction: the
- * outputs submitted for review (the flagged originals), and each request's redacted preview and
- * cell code. The requests stay, as the record of what was decided. Returns how many of each.
+ * outputs submitted for review (the flagged originals), each request's redacted preview and cell
+ * code, the labels its findings quote, and its comments' texts. The requests stay (rule ids, counts,
+ * decisions), as the record of what was decided. Returns how many of each.
  */
 function deleteReviewArtefacts(
   db: Db,
   experiment: string,
-): { reviewOutputs: number; reviewPreviews: number } {
-  if (!hasTable(db, 'review_outputs')) return { reviewOutputs: 0, reviewPreviews: 0 };
+): { reviewOutputs: number } & ReviewPurgeCounts {
+  if (!hasTable(db, 'review_outputs'))
+    return { reviewOutputs: 0, reviewPreviews: 0, reviewFindings: 0, reviewComments: 0 };
   upgradeReviewTrigger(db);
   const reviewOutputs = db
     .prepare<[string]>(
       'DELETE FROM review_outputs WHERE request_id IN (SELECT id FROM review_requests WHERE experiment = ?)',
     )
     .run(experiment).changes;
-  return { reviewOutputs, reviewPreviews: purgeReviewArtefacts(db, experiment) };
+  return { reviewOutputs, ...purgeReviewArtefacts(db, experiment) };
 }

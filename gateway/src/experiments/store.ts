@@ -1,6 +1,15 @@
 /** The experiments table and the mapping between its rows and Experiment records. */
 import type { Experiment, LifecycleState } from '@privet/core/record/index';
-import type { Db } from '../audit/sqlite.js';
+import type Database from 'better-sqlite3';
+import { hasTable, type Db } from '../audit/sqlite.js';
+import {
+  cachedRecordHash,
+  hasSealIndex,
+  lastSealSql,
+  recordRefusal,
+  sealState,
+  type SealState,
+} from './seal.js';
 
 /** Creates the experiments table if it does not exist. */
 export function ensureExperimentSchema(db: Db): void {
@@ -93,22 +102,65 @@ function toRow(e: Experiment): ExperimentRow {
   };
 }
 
-type ByIdStatement = ReturnType<typeof prepareById>;
-const byIdStatements = new WeakMap<Db, ByIdStatement>();
-
-function prepareById(db: Db) {
-  return db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE id = ?');
+interface SealedRow extends ExperimentRow {
+  sealed_hash: string | null;
 }
 
-/** Reads one experiment, or undefined (the statement is prepared once per connection: every ledger step calls this). */
-export function loadExperiment(db: Db, id: string): Experiment | undefined {
-  let stmt = byIdStatements.get(db);
-  if (!stmt) {
-    stmt = prepareById(db);
-    byIdStatements.set(db, stmt);
+interface ByIdStatement {
+  indexed: boolean;
+  stmt: Database.Statement<[string], SealedRow>;
+}
+const byIdStatements = new WeakMap<Db, ByIdStatement>();
+
+/** The row and its last audited hash in one statement (one snapshot), through the seal index. */
+function prepareById(db: Db): ByIdStatement {
+  if (!hasTable(db, 'audit_log')) {
+    const stmt = db.prepare<[string], SealedRow>(
+      'SELECT *, NULL AS sealed_hash FROM experiments WHERE id = ?',
+    );
+    return { indexed: false, stmt };
   }
-  const row = stmt.get(id);
-  return row ? fromRow(row) : undefined;
+  const indexed = hasSealIndex(db);
+  const stmt = db.prepare<[string], SealedRow>(
+    `SELECT e.*, ${lastSealSql('e.id', indexed)} AS sealed_hash FROM experiments e WHERE e.id = ?`,
+  );
+  return { indexed, stmt };
+}
+
+/** An experiment as stored and how its row stands against the audit log (see seal.ts). */
+export interface CheckedExperiment {
+  experiment: Experiment;
+  seal: SealState;
+}
+
+/**
+ * Reads one experiment with its seal state, or undefined; never throws for a changed row. The
+ * statement is prepared once per connection (every ledger step reads an experiment).
+ */
+export function readExperiment(db: Db, id: string): CheckedExperiment | undefined {
+  let cached = byIdStatements.get(db);
+  if (!cached || (!cached.indexed && hasSealIndex(db))) {
+    cached = prepareById(db);
+    byIdStatements.set(db, cached);
+  }
+  const row = cached.stmt.get(id);
+  if (!row) return undefined;
+  const { sealed_hash: sealed, ...plain } = row;
+  const experiment = fromRow(plain);
+  const hash = cachedRecordHash(JSON.stringify(Object.values(plain)), experiment);
+  return { experiment, seal: sealState(hash, sealed) };
+}
+
+/**
+ * Reads one experiment to decide something with it, or undefined when there is none. Throws a
+ * ServiceError (fail closed) when its row does not match the last state the audit log recorded
+ * for it: every access check, spend and transition reads experiments through here.
+ */
+export function loadExperiment(db: Db, id: string): Experiment | undefined {
+  const found = readExperiment(db, id);
+  if (!found) return undefined;
+  if (found.seal !== 'sealed') throw recordRefusal(id, found.seal);
+  return found.experiment;
 }
 
 /** Reads every experiment, oldest first. */

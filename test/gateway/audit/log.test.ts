@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashEntry } from '@privet/core/record/index';
+import { GENESIS_HASH, hashEntry } from '@privet/core/record/index';
 import { auditExitCode } from '../../../gateway/src/audit/verify.js';
 import {
   AuditLog,
   formatAuditReport,
   hashEntrySync,
   openDurableDb,
+  rowToEntry,
   verifyAuditDb,
+  type AuditRow,
   type Db,
 } from '../../../gateway/src/audit/index.js';
 import { tamper } from './fixture.js';
@@ -149,7 +151,66 @@ describe('audit log', () => {
     assert.equal((await verifyAuditDb(path)).ok, true, 'consistent without an outside anchor');
     const r = await verifyAuditDb(path, [anchor]);
     assert.equal(r.ok, false);
-    assert.match(r.message, /deleted from the end/);
+    assert.match(
+      r.message,
+      /the log ends at entry #7, but the anchor 9:[0-9a-f]{64} vouches for entry #9 — the log was rewritten or cut at or before #8/,
+    );
+  });
+
+  test('a tail cut under the recorded head is named as the recorded head, not as an anchor', async () => {
+    fill(10);
+    tamper(path, 'DELETE FROM audit_log WHERE seq >= 7');
+    const r = await verifyAuditDb(path);
+    assert.equal(r.ok, false);
+    assert.equal(r.firstBad?.index, 7, r.message);
+    assert.match(
+      r.message,
+      /the recorded head \(audit_head\) says the log ends at #9, but it ends at #6 — entries were deleted from the end/,
+    );
+    assert.doesNotMatch(r.message, /anchor/);
+  });
+
+  test('a recorded head whose hash differs from its entry is named as the recorded head', async () => {
+    fill(10);
+    tamper(path, `UPDATE audit_head SET hash = '${'0'.repeat(64)}'`);
+    const r = await verifyAuditDb(path);
+    assert.equal(r.ok, false);
+    assert.equal(r.firstBad?.index, 9, r.message);
+    assert.match(
+      r.message,
+      /the recorded head \(audit_head\) says the log ends at #9 with hash 0{64}, but entry #9 has [0-9a-f]{64}/,
+    );
+    assert.doesNotMatch(r.message, /anchor/);
+  });
+
+  test('with an anchor, a middle entry removed and the rest re-hashed reads as a rewrite, not a cut', async () => {
+    fill(10);
+    const anchor = log.head();
+    assert.ok(anchor);
+    // Entry #5 removed, #6… renumbered and re-hashed, the head moved: consistent on its own.
+    const raw = openDurableDb(path);
+    raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    const rows = raw.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq').all();
+    raw.exec('DELETE FROM audit_log');
+    const insert = raw.prepare(
+      'INSERT INTO audit_log VALUES (@seq, @at, @actor, @action, @experiment, @subject, @details, @prev_hash, @hash)',
+    );
+    let prev = GENESIS_HASH;
+    rows
+      .filter((r) => r.seq !== 5)
+      .forEach((r, seq) => {
+        const { hash: _stale, ...body } = { ...rowToEntry(r), seq, prevHash: prev };
+        const hash = hashEntrySync(body);
+        insert.run({ ...r, seq, prev_hash: prev, hash });
+        prev = hash;
+      });
+    raw.prepare('UPDATE audit_head SET seq = ?, hash = ?').run(rows.length - 2, prev);
+    raw.close();
+    assert.equal((await verifyAuditDb(path)).ok, true, 'consistent without an outside anchor');
+    const r = await verifyAuditDb(path, [anchor]);
+    assert.equal(r.ok, false);
+    assert.match(r.message, /the log was rewritten or cut at or before #9/);
+    assert.doesNotMatch(r.message, /deleted from the end/);
   });
 
   test('a missing file or a file without a log is reported, not thrown', async () => {

@@ -10,8 +10,19 @@ import assert from 'node:assert/strict';
 import { checkOutput, outputContentHash, type NotebookOutput } from '@privet/core/review/index';
 import { ServiceError } from '../../../gateway/src/audit/service-error.js';
 import { ReviewService } from '../../../gateway/src/review/service.js';
+import { PURGED_TEXT } from '../../../gateway/src/review/schema.js';
+import { recordHashSync } from '../../../gateway/src/experiments/seal.js';
+import { loadExperiments } from '../../../gateway/src/experiments/store.js';
 import type { Db } from '../../../gateway/src/audit/sqlite.js';
 import { approvedExperiment, demoPolicy, makeEnv, who } from './fixture.js';
+
+/** A request's findings as stored. */
+function storedFindings(db: Db, id: string): unknown {
+  const row = db
+    .prepare<[string], { findings: string }>('SELECT findings FROM review_requests WHERE id = ?')
+    .get(id);
+  return JSON.parse(row?.findings ?? 'null');
+}
 
 /** A review_requests row as stored. */
 function storedRow(db: Db, id: string): { redacted_preview: string; context: string } {
@@ -93,6 +104,28 @@ test('dissolution deletes the outputs submitted for review with the artefacts', 
       assert.doesNotMatch(JSON.stringify(row), /rare-x|print\(table/);
     }
     assert.equal(reviews.get(rita, decided.id).state, 'rejected', 'the decision stays');
+    // Findings quote output labels (a column "patients"): their messages go, rules and counts stay;
+    // so do the comments' texts (a reviewer quoting the output), their authors and times staying.
+    for (const [id, n] of [
+      [request.id, 1],
+      [decided.id, 2],
+    ] as const) {
+      const findings = reviews.get(rita, id).findings;
+      assert.deepEqual(
+        findings.map((f) => [f.rule, f.severity, f.message]),
+        Array.from({ length: n }, () => ['small-cell', 'flag', PURGED_TEXT]),
+      );
+      assert.doesNotMatch(JSON.stringify(storedFindings(env.db, id)), /patients/);
+    }
+    const comments = reviews.get(rita, decided.id).comments ?? [];
+    assert.deepEqual(
+      comments.map((c) => [c.author, c.text]),
+      [['raj', PURGED_TEXT]],
+    );
+    assert.doesNotMatch(
+      JSON.stringify(env.db.prepare('SELECT * FROM review_comments').all()),
+      /small counts/,
+    );
     // The pending request takes no decision and no comment any more: its output is gone.
     const dissolved = (err: unknown): boolean =>
       err instanceof ServiceError &&
@@ -109,6 +142,8 @@ test('dissolution deletes the outputs submitted for review with the artefacts', 
     const purged = env.audit.entries().find((e) => e.action === 'experiment.artefacts_deleted');
     assert.equal(purged?.details['reviewOutputs'], 2);
     assert.equal(purged?.details['reviewPreviews'], 2);
+    assert.equal(purged?.details['reviewFindings'], 3);
+    assert.equal(purged?.details['reviewComments'], 1);
     // The purge is the only change a decided request allows.
     assert.throws(
       () =>
@@ -124,39 +159,83 @@ test('dissolution deletes the outputs submitted for review with the artefacts', 
   }
 });
 
-test('a database from an older gateway: its trigger is upgraded and already purged experiments are blanked', async () => {
-  const policy = demoPolicy(undefined, 30);
-  const env = makeEnv(policy);
-  try {
-    const reviews = new ReviewService({ audit: env.audit, policy });
-    approvedExperiment(env, 'old');
-    const request = await reviews.submit(
-      who(policy, 'alice'),
-      { experiment: 'old', justification: 'a table', cellSource: 'print(table)', viewsUsed: [] },
-      {
-        contentHash: await outputContentHash(table),
-        result: checkOutput(table, { mode: 'export' }),
-        rawValue: false,
-      },
-      JSON.stringify(table),
-    );
-    reviews.decide(who(policy, 'raj'), request.id, { decision: 'reject', comment: 'small counts' });
-    // What an older gateway left: its trigger, and a purge that deleted only the output.
-    env.db.exec(`DROP TRIGGER review_decided_is_final;
-      CREATE TRIGGER review_decided_is_final BEFORE UPDATE ON review_requests
-      WHEN OLD.state <> 'pending'
-      BEGIN SELECT RAISE(ABORT, 'a decided review request cannot change'); END;`);
-    env.db
-      .prepare('UPDATE experiments SET artefacts_deleted_at = ? WHERE id = ?')
-      .run('2026-01-01T00:00:00.000Z', 'old');
-    assert.match(storedRow(env.db, request.id).redacted_preview, /rare-x/);
+/** Finality triggers older gateways made: none allowed a purge; the next allowed all but the findings. */
+const OLD_TRIGGERS: [string, string][] = [
+  ['without any purge', `WHEN OLD.state <> 'pending'`],
+  [
+    'purging previews and cell code only',
+    `WHEN OLD.state <> 'pending' AND NOT (NEW.redacted_preview = '' AND NEW.context IS json_remove(OLD.context, '$.cellSource')
+      AND NEW.id IS OLD.id AND NEW.experiment IS OLD.experiment AND NEW.requester IS OLD.requester
+      AND NEW.state IS OLD.state AND NEW.content_hash IS OLD.content_hash
+      AND NEW.verdict IS OLD.verdict AND NEW.findings IS OLD.findings
+      AND NEW.justification IS OLD.justification AND NEW.created_at IS OLD.created_at
+      AND NEW.updated_at IS OLD.updated_at AND NEW.decided_by IS OLD.decided_by
+      AND NEW.decided_at IS OLD.decided_at)`,
+  ],
+];
 
-    new ReviewService({ audit: env.audit, policy }); // the next start
-    const row = storedRow(env.db, request.id);
-    assert.equal(row.redacted_preview, '');
-    assert.equal(JSON.parse(row.context).cellSource, undefined);
-    assert.equal(reviews.get(who(policy, 'rita'), request.id).state, 'rejected');
-  } finally {
-    env.close();
-  }
-});
+for (const [label, when] of OLD_TRIGGERS) {
+  test(`a database from an older gateway (trigger ${label}): its trigger is upgraded and already purged experiments are blanked`, async () => {
+    const policy = demoPolicy(undefined, 30);
+    const env = makeEnv(policy);
+    try {
+      const reviews = new ReviewService({ audit: env.audit, policy });
+      approvedExperiment(env, 'old');
+      const request = await reviews.submit(
+        who(policy, 'alice'),
+        { experiment: 'old', justification: 'a table', cellSource: 'print(table)', viewsUsed: [] },
+        {
+          contentHash: await outputContentHash(table),
+          result: checkOutput(table, { mode: 'export' }),
+          rawValue: false,
+        },
+        JSON.stringify(table),
+      );
+      reviews.decide(who(policy, 'raj'), request.id, {
+        decision: 'reject',
+        comment: 'small counts',
+      });
+      // What an older gateway left: its trigger, and a purge that deleted only the output.
+      env.db.exec(`DROP TRIGGER review_decided_is_final;
+        CREATE TRIGGER review_decided_is_final BEFORE UPDATE ON review_requests
+        ${when}
+        BEGIN SELECT RAISE(ABORT, 'a decided review request cannot change'); END;`);
+      env.db
+        .prepare('UPDATE experiments SET artefacts_deleted_at = ? WHERE id = ?')
+        .run('2026-01-01T00:00:00.000Z', 'old');
+      // Its purge entry, which this test stands in for, recorded the row as it then stood.
+      const purgedRow = loadExperiments(env.db).find((e) => e.id === 'old')!;
+      env.audit.append({
+        actor: 'gateway',
+        action: 'experiment.record-sealed',
+        experiment: 'old',
+        details: { recordHash: recordHashSync(purgedRow) },
+      });
+      assert.match(storedRow(env.db, request.id).redacted_preview, /rare-x/);
+
+      new ReviewService({ audit: env.audit, policy }); // the next start
+      const row = storedRow(env.db, request.id);
+      assert.equal(row.redacted_preview, '');
+      assert.equal(JSON.parse(row.context).cellSource, undefined);
+      assert.doesNotMatch(JSON.stringify(storedFindings(env.db, request.id)), /patients/);
+      const after = reviews.get(who(policy, 'rita'), request.id);
+      assert.equal(after.state, 'rejected');
+      assert.deepEqual(
+        after.findings.map((f) => [f.rule, f.message]),
+        [['small-cell', PURGED_TEXT]],
+      );
+      assert.deepEqual(
+        (after.comments ?? []).map((c) => [c.author, c.text]),
+        [['raj', PURGED_TEXT]],
+      );
+      assert.throws(
+        () =>
+          env.db.prepare("UPDATE review_requests SET findings = '[]' WHERE id = ?").run(request.id),
+        /a decided review request cannot change/,
+        'the upgraded trigger allows only the purge',
+      );
+    } finally {
+      env.close();
+    }
+  });
+}

@@ -2,7 +2,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LifecycleState } from '@privet/core/record/index';
+import { hashExperimentRecord, type LifecycleState } from '@privet/core/record/index';
 import { artefactDir } from '../../../gateway/src/experiments/index.js';
 import { ServiceError } from '../../../gateway/src/audit/index.js';
 import { approvedExperiment, demoPolicy, makeEnv, proposal, who, type Env } from './fixture.js';
@@ -68,7 +68,10 @@ describe('experiment lifecycle', () => {
           await move(id);
           assert.equal(env.experiments.get(sam(), id).state, to, `${from} -${name}-> ${to}`);
           const last = env.audit.entries({ experiment: id, limit: 10_000 }).at(-1);
-          assert.deepEqual(last?.details, { from, to });
+          // The entry binds the record as it stands after the move (and a rejection's reason).
+          const recordHash = await hashExperimentRecord(env.experiments.get(sam(), id));
+          const said = name === 'reject' ? { reason: 'no' } : {};
+          assert.deepEqual(last?.details, { from, to, recordHash, ...said });
         } else {
           await assert.rejects(
             move(id),
@@ -242,8 +245,16 @@ describe('dissolution', () => {
     assert.deepEqual(await env.experiments.purgeDueArtefacts(), [], 'purged once');
     const last = env.audit.entries({ experiment: 'd', limit: 10_000 }).at(-1);
     assert.equal(last?.action, 'experiment.artefacts_deleted');
-    assert.deepEqual(last?.details, { files: 2, reviewOutputs: 0, reviewPreviews: 0 });
-    assert.ok(env.experiments.get(sam(), 'd').artefactsDeletedAt);
+    const purged = env.experiments.get(sam(), 'd');
+    assert.deepEqual(last?.details, {
+      files: 2,
+      reviewOutputs: 0,
+      reviewPreviews: 0,
+      reviewFindings: 0,
+      reviewComments: 0,
+      recordHash: await hashExperimentRecord(purged),
+    });
+    assert.ok(purged.artefactsDeletedAt);
   });
 
   test('with 0 retention days artefacts go with the dissolution', async () => {

@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashExperimentRecord } from '@privet/core/record/index';
 import { verifyAuditDb } from '../../../gateway/src/audit/index.js';
 import { artefactDir } from '../../../gateway/src/experiments/index.js';
 import { scheduleRetention } from '../../../gateway/src/experiments/retention.js';
@@ -54,7 +55,14 @@ describe('retention schedule', () => {
       }
       const last = env.audit.entries({ experiment: 'r1', limit: 10_000 }).at(-1);
       assert.equal(last?.action, 'experiment.artefacts_deleted');
-      assert.deepEqual(last?.details, { files: 1, reviewOutputs: 0, reviewPreviews: 0 });
+      assert.deepEqual(last?.details, {
+        files: 1,
+        reviewOutputs: 0,
+        reviewPreviews: 0,
+        reviewFindings: 0,
+        reviewComments: 0,
+        recordHash: await hashExperimentRecord(env.experiments.get(who(env.policy, 'sam'), 'r1')),
+      });
     } finally {
       env.close();
     }
@@ -101,9 +109,13 @@ describe('retention schedule', () => {
       const gateway = await startGateway({ policyPath, stateDir, port: 0 });
       try {
         assert.ok(await until(() => !existsSync(dir), 10_000), 'artefacts purged at start');
-        const entries = gateway.services.audit.entries({ limit: 10_000 });
-        const purged = entries.find((e) => e.action === 'experiment.artefacts_deleted');
-        assert.equal(purged?.experiment, 'old');
+        // The folder goes first; the entry is appended once the deletion is reported back.
+        const purgedEntry = () =>
+          gateway.services.audit
+            .entries({ limit: 10_000 })
+            .find((e) => e.action === 'experiment.artefacts_deleted');
+        assert.ok(await until(() => purgedEntry() !== undefined, 10_000), 'purge audited');
+        assert.equal(purgedEntry()?.experiment, 'old');
         assert.ok(
           await until(
             () =>
@@ -124,6 +136,17 @@ describe('retention schedule', () => {
       }
       const v = await verifyAuditDb(join(stateDir, 'privet.db'));
       assert.equal(v.ok, true, v.message);
+      // The experiment's last recorded hash was carried over the prune (its entries are gone).
+      const after = openServices({ dbPath: join(stateDir, 'privet.db'), policy, stateDir });
+      try {
+        const carried = after.audit
+          .entries({ experiment: 'old', limit: 10_000 })
+          .filter((e) => e.action === 'experiment.record-sealed');
+        assert.equal(carried.length, 0, 'the purge entry (kept) holds the last hash');
+        assert.equal(after.experiments.get({ user: 'stu', roles: ['steward'] }, 'old').id, 'old');
+      } finally {
+        after.close();
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
