@@ -23,6 +23,7 @@ import { policyNotes } from '@privet/core/policy/notes';
 import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
 import { printableJson } from './text/control-chars.js';
+import { cliErrorMessage, type CliErrorContext } from './cli-errors.js';
 
 const DEFAULT_STATE = '.privet/state';
 const DEMO_POLICY = fileURLToPath(new URL('../demo/policy.yaml', import.meta.url));
@@ -386,6 +387,13 @@ program
 addRecordCommands(program);
 addExportCommands(program);
 
+// The --state folder of the command being run, so a storage error can name it (cli-errors.ts).
+const errorContext: CliErrorContext = {};
+program.hook('preAction', (_program, action) => {
+  const state: unknown = action.opts().state;
+  if (typeof state === 'string') errorContext.stateDir = state;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -393,7 +401,7 @@ try {
     console.error(error.message);
     process.exitCode = 2;
   } else {
-    console.error(`privet: ${(error as Error).message}`);
+    console.error(`privet: ${cliErrorMessage(error, errorContext)}`);
     process.exitCode = 1;
   }
 }

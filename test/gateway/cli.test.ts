@@ -404,7 +404,10 @@ describe('privet CLI', () => {
     assert.deepEqual(issuedDetails.users, ['ana']);
     assert.equal(issuedDetails.reset, false);
     assert.match(String(issuedDetails.expiresAt), /^\d{4}-\d\d-\d\dT/);
-    assert.deepEqual(JSON.parse(entries[1]!.details), { users: ['ana'] });
+    // With what the file holds afterwards: its SHA-256 and whose tokens (no token, no hash).
+    const revokedDetails = JSON.parse(entries[1]!.details) as { users: string[]; file: object };
+    assert.deepEqual(revokedDetails.users, ['ana']);
+    assert.deepEqual(Object.keys(revokedDetails.file).sort(), ['holders', 'sha256']);
     const token = issued.stdout.split('\t')[1]!.trim();
     assert.ok(
       entries.every((e) => !e.details.includes(token)),

@@ -4,6 +4,7 @@
 // ledger's exactly-once promise relies on; busy_timeout makes writers from other processes queue
 // instead of failing with SQLITE_BUSY.
 import Database from 'better-sqlite3';
+import { databaseError } from '../storage-errors.js';
 
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
@@ -16,19 +17,35 @@ export interface OpenDbOptions {
   readonly?: boolean;
 }
 
-/** Opens (creating if needed) a SQLite file in WAL mode with synchronous=FULL and a busy timeout. */
+/**
+ * Opens (creating if needed) a SQLite file in WAL mode with synchronous=FULL and a busy timeout. A
+ * damaged file, a full disk or a folder it cannot write is thrown as a StorageError naming the path
+ * and the fix; read-only opens (`privet audit verify`) are left to their caller, which reports
+ * damage itself.
+ */
 export function openDurableDb(path: string, options: OpenDbOptions = {}): Db {
   const timeout = options.busyTimeoutMs ?? 30_000;
-  const db = options.readonly
-    ? new Database(path, { readonly: true, fileMustExist: true, timeout })
-    : new Database(path, { timeout });
-  if (!options.readonly) {
+  if (options.readonly) {
+    const db = new Database(path, { readonly: true, fileMustExist: true, timeout });
+    return withTimeout(db, timeout);
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { timeout });
     enableWal(db, timeout);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    return withTimeout(db, timeout);
+  } catch (error) {
+    db?.close();
+    throw databaseError(error, path);
   }
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(timeout))}`);
-  timeouts.set(db, Math.max(0, Math.floor(timeout)));
+}
+
+/** Sets the busy timeout of `db` (also kept for `immediate`) and returns it. */
+function withTimeout(db: Db, timeoutMs: number): Db {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(timeoutMs))}`);
+  timeouts.set(db, Math.max(0, Math.floor(timeoutMs)));
   return db;
 }
 

@@ -39,6 +39,7 @@ import { registerViewFileRoutes } from './routes-view-files.js';
 import { requestLogger, type LogDestination } from './request-log.js';
 import { declared } from '@privet/core/policy/lookup';
 import { answersTo, hostRule, misdirectedHost } from './host-check.js';
+import { databaseError } from '../storage-errors.js';
 
 /** Options for starting a gateway. */
 export interface GatewayOptions {
@@ -348,11 +349,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   mkdirSync(options.stateDir, { recursive: true });
   // A publish killed mid-batch is finished before any view is served (none if a publish runs now).
   const publishRecovery = recoverPublishStateAtStart(options.stateDir);
-  const services = openServices({
-    dbPath: join(options.stateDir, 'privet.db'),
-    policy: loaded.policy,
-    stateDir: options.stateDir,
-  });
+  const dbPath = join(options.stateDir, 'privet.db');
+  let services: Services;
+  try {
+    services = openServices({ dbPath, policy: loaded.policy, stateDir: options.stateDir });
+  } catch (error) {
+    // A damaged database or a full disk is named with its path and the fix, not SQLite's words.
+    throw databaseError(error, dbPath);
+  }
   let built: Awaited<ReturnType<typeof buildApp>>;
   try {
     built = await buildApp(loaded, options.stateDir, options, services);
@@ -383,6 +387,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   let issued: IssuedTokens;
   try {
+    // Also records a token change that reached tokens.json without its audit entry (a crash).
     issued = issueTokensRecorded(
       services,
       'gateway',
@@ -394,7 +399,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     );
   } catch (error) {
     await app.close();
-    throw error;
+    throw databaseError(error, dbPath);
   }
   reloadTokens();
   later.retention = scheduleRetention({

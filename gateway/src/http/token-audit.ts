@@ -1,9 +1,12 @@
 // Why: bearer tokens decide who every later audit entry is recorded as, so issuing and revoking
-// them is on the record too: which users, until when, and whether the file was reset (never a
-// token value or hash). Each change of tokens.json runs inside a write transaction of the state
-// database that first appends its audit entry, then writes the file: token writers of every process
-// (CLI and gateway) queue on that lock, so none reads the file, waits, and writes back a revoked
-// token; and no change is on disk without its entry (short of a crash between write and commit).
+// them is on the record too: which users, until when, whether the file was reset, and what the file
+// holds afterwards (its SHA-256 and whose tokens; never a token value or hash). Each change of
+// tokens.json runs inside a write transaction of the state database that first appends its audit
+// entry, then writes the file: token writers of every process (CLI and gateway) queue on that lock,
+// so none reads the file, waits, and writes back a revoked token. A crash between the file write and
+// the COMMIT leaves a change without its entry: the next token writer (and the gateway at start)
+// notices that the file's hash is not the one last recorded and appends `token.recovered`
+// (token-recovery.ts).
 import type { JsonValue } from '@privet/core/record/index';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/log.js';
@@ -14,20 +17,31 @@ import {
   type IssuedTokens,
   type IssueOptions,
   type PendingTokenChange,
+  type TokenFileState,
 } from './tokens.js';
+import { auditUnrecordedTokenChange, fileDetail } from './token-recovery.js';
 
 /** What changed in the token file. */
 export type TokenChange =
   | { action: 'token.issued'; users: readonly string[]; expiresAt: string; reset: boolean }
   | { action: 'token.revoked'; users: readonly string[] };
 
-/** Appends one audit entry for `change` by `actor` (e.g. "cli", "gateway"); nothing when no user. */
-function auditTokenChange(records: TokenRecords, actor: string, change: TokenChange): void {
-  if (change.users.length === 0) return;
+/**
+ * Appends one audit entry for `change` by `actor` (e.g. "cli", "gateway"), recording what the file
+ * holds `after` it; nothing when no user's token changed (a reset always).
+ */
+function auditTokenChange(
+  records: TokenRecords,
+  actor: string,
+  change: TokenChange,
+  after: TokenFileState,
+): void {
+  if (change.users.length === 0 && !(change.action === 'token.issued' && change.reset)) return;
   const details: { [key: string]: JsonValue } =
     change.action === 'token.issued'
       ? { users: [...change.users], expiresAt: change.expiresAt, reset: change.reset }
       : { users: [...change.users] };
+  details.file = fileDetail(after);
   immediate(records.db, () =>
     records.audit.append({ actor, action: change.action, subject: 'tokens', details }),
   );
@@ -41,16 +55,19 @@ export interface TokenRecords {
 
 /**
  * Audits a worked-out token change, then writes it, in one write transaction of `records.db`: a
- * failed write rolls the entry back, and a failed entry leaves the file untouched.
+ * failed write rolls the entry back, and a failed entry leaves the file untouched. First, an
+ * earlier change that reached the file without its entry is recorded (`token.recovered`).
  */
 function recordedChange<T>(
   records: TokenRecords,
   actor: string,
+  stateDir: string,
   prepare: () => { pending: PendingTokenChange<T>; change: (value: T) => TokenChange },
 ): T {
   return immediate(records.db, () => {
+    auditUnrecordedTokenChange(records, actor, stateDir);
     const { pending, change } = prepare();
-    auditTokenChange(records, actor, change(pending.value));
+    auditTokenChange(records, actor, change(pending.value), pending.after);
     pending.write();
     return pending.value;
   });
@@ -64,7 +81,7 @@ export function issueTokensRecorded(
   users: readonly string[],
   options: IssueOptions = {},
 ): IssuedTokens {
-  return recordedChange(records, actor, () => ({
+  return recordedChange(records, actor, stateDir, () => ({
     pending: prepareIssue(stateDir, users, options),
     change: (issued) => ({
       action: 'token.issued',
@@ -82,7 +99,7 @@ export function revokeTokensRecorded(
   stateDir: string,
   users: readonly string[],
 ): string[] {
-  return recordedChange(records, actor, () => ({
+  return recordedChange(records, actor, stateDir, () => ({
     pending: prepareRevoke(stateDir, users),
     change: (revoked) => ({ action: 'token.revoked', users: revoked }),
   }));

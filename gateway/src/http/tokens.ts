@@ -137,10 +137,50 @@ function asideName(path: string, now: number): string {
   return aside;
 }
 
-/** Writes the store atomically and durably (temp file, fsync, rename), readable by its owner only. */
-function writeTokenStore(stateDir: string, store: TokenStore): void {
+/** The text of tokens.json holding `store`, exactly as written. */
+function storeText(store: TokenStore): string {
+  return JSON.stringify(store, null, 2);
+}
+
+/** Writes `text` (a storeText) atomically and durably (temp file, fsync, rename), owner-only. */
+function writeTokenStore(stateDir: string, text: string): void {
   mkdirSync(stateDir, { recursive: true });
-  writeFileDurably(storePath(stateDir), JSON.stringify(store, null, 2), 0o600);
+  writeFileDurably(storePath(stateDir), text, 0o600);
+}
+
+/**
+ * What tokens.json holds, as the audit log records it: the SHA-256 of its bytes, and each holder
+ * with the expiry of their token (never a token or its hash), so a later check can tell whose
+ * tokens an unaudited change touched.
+ */
+export interface TokenFileState {
+  /** SHA-256 (hex) of the file's bytes; null when there is no file. */
+  sha256: string | null;
+  /** User → expiry (ISO 8601; null for a token without one). Absent when the file is malformed. */
+  holders?: Record<string, string | null>;
+}
+
+/** The TokenFileState of file bytes (undefined: no file). */
+function stateOfText(bytes: Buffer | undefined): TokenFileState {
+  if (bytes === undefined) return { sha256: null, holders: {} };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return { sha256 };
+  }
+  if (tokenStoreProblem(value) !== undefined) return { sha256 };
+  const holders: Record<string, string | null> = {};
+  for (const [user, entry] of Object.entries(value as TokenStore))
+    holders[user] = typeof entry === 'string' ? null : (entry.expiresAt ?? null);
+  return { sha256, holders };
+}
+
+/** What `<stateDir>/tokens.json` holds now (its hash and holders; never a token or hash). */
+export function readTokenFileState(stateDir: string): TokenFileState {
+  const path = storePath(stateDir);
+  return stateOfText(existsSync(path) ? readFileSync(path) : undefined);
 }
 
 /** Settings of `issueTokens`. */
@@ -178,6 +218,8 @@ function malformedAside(path: string, now: number): string | undefined {
 /** A token change worked out but not written yet: what it does, and `write()` to do it. */
 export interface PendingTokenChange<T> {
   value: T;
+  /** What tokens.json holds once `write()` ran (for the audit entry). */
+  after: TokenFileState;
   /** Writes tokens.json (and, for a reset, moves a malformed file aside first). */
   write(): void;
 }
@@ -204,11 +246,17 @@ export function prepareIssue(
     tokens[user] = token;
   }
   const reset = options.reset ? (aside ? { malformedMovedTo: aside } : {}) : undefined;
+  const value = reset ? { tokens, expiresAt, reset } : { tokens, expiresAt };
+  // Issuing for nobody (a gateway started without --issue-tokens) changes nothing on disk.
+  if (users.length === 0 && !options.reset)
+    return { value, after: readTokenFileState(stateDir), write: () => {} };
+  const text = storeText(store);
   return {
-    value: reset ? { tokens, expiresAt, reset } : { tokens, expiresAt },
+    value,
+    after: stateOfText(Buffer.from(text, 'utf8')),
     write: () => {
       if (aside) renameSync(path, aside);
-      writeTokenStore(stateDir, store);
+      writeTokenStore(stateDir, text);
     },
   };
 }
@@ -240,10 +288,13 @@ export function prepareRevoke(
   const store = readCheckedStore(storePath(stateDir));
   const revoked = users.filter((u) => Object.hasOwn(store, u));
   for (const user of revoked) delete store[user];
+  const text = storeText(store);
   return {
     value: revoked,
+    after:
+      revoked.length > 0 ? stateOfText(Buffer.from(text, 'utf8')) : readTokenFileState(stateDir),
     write: () => {
-      if (revoked.length > 0) writeTokenStore(stateDir, store);
+      if (revoked.length > 0) writeTokenStore(stateDir, text);
     },
   };
 }
