@@ -171,6 +171,50 @@ function HeldReply(props: HeldOutputProps): JSX.Element {
 /** The placeholder's React tree. */
 export function HeldOutput(props: HeldOutputProps): JSX.Element {
   if (props.kernelReply === true) return <HeldReply {...props} />;
+  return <HeldPlaceholder {...props} />;
+}
+
+/** True when the page's focused element is inside `node`. */
+function holdsFocus(node: HTMLElement | null): boolean {
+  if (node === null) return false; // not drawn yet (or drawn to text on a server)
+  for (let n = document.activeElement as Node | null; n !== null; n = n.parentNode)
+    if (n === node) return true;
+  return false;
+}
+
+/** True when no element has the page's focus (it fell to <body>). */
+function focusLost(): boolean {
+  const active = document.activeElement;
+  return active === null || active === document.body;
+}
+
+/**
+ * Keeps keyboard focus in the placeholder when the control that had it goes away (Request review
+ * disabled while it is sent, then gone once pending): it moves to the state line, which says what
+ * happened, instead of falling to the page. Focus the user moved elsewhere stays there.
+ */
+function useFocusKept(
+  box: React.RefObject<HTMLDivElement>,
+  status: React.RefObject<HTMLDivElement>,
+  controls: string,
+): void {
+  // Inside at the last commit, or now (read while rendering: the commit may remove the button).
+  const inside = React.useRef(false);
+  const shown = React.useRef(controls);
+  const hadFocus = inside.current || holdsFocus(box.current);
+  React.useEffect(() => {
+    // Only when the controls changed: a click on the page outside keeps the focus it gave.
+    if (hadFocus && shown.current !== controls && focusLost()) status.current?.focus();
+    shown.current = controls;
+    inside.current = holdsFocus(box.current);
+  });
+}
+
+/** The placeholder of a held output (see HeldOutput). */
+function HeldPlaceholder(props: HeldOutputProps): JSX.Element {
+  const box = React.useRef<HTMLDivElement>(null);
+  const status = React.useRef<HTMLDivElement>(null);
+  useFocusKept(box, status, `${props.state} ${props.busy}`);
   const canRequest = props.state === 'none' || props.state === 'changes_requested';
   const recheck = canRecheck(props.state) ? props.onRecheck : undefined;
   const inConsole = props.inConsole === true;
@@ -180,6 +224,7 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
       : `${props.verdict === 'block' ? 'Output blocked' : 'Output held for review'} — not shown${inConsole ? '' : ', and saved or copied only as a placeholder'}`;
   return (
     <div
+      ref={box}
       className="jp-Privet-held"
       role="group"
       aria-label="Output held by Privet"
@@ -188,7 +233,7 @@ export function HeldOutput(props: HeldOutputProps): JSX.Element {
     >
       <div className="jp-Privet-heldTitle">{title}</div>
       <RuleList findings={props.findings} />
-      <div className="jp-Privet-heldState" role="status">
+      <div ref={status} className="jp-Privet-heldState" role="status" tabIndex={-1}>
         {heldStateText(props)}
       </div>
       {props.reviewId && (props.comments?.length || props.onReply) ? (
