@@ -158,6 +158,11 @@ export interface ViewSummary {
   droppedColumns?: string[];
   rows?: number;
   manifest?: ViewManifest;
+  /**
+   * Set when the view's manifest.json cannot be read (damaged): it is listed as not published,
+   * with what happened and how to fix it (GET /views/:name and its files answer 409).
+   */
+  unreadable?: { message: string; fix: string };
 }
 
 /** GET /views */

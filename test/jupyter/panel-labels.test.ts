@@ -61,6 +61,33 @@ describe('view cards: each button is named with its view', () => {
   });
 });
 
+describe('view cards: a view whose manifest cannot be read says so', () => {
+  test('"unreadable" beside its name, and what happened with the fix inside', () => {
+    const unreadable = {
+      message: 'view "people_synthetic" cannot be served: its manifest is not valid JSON',
+      fix: 'a steward publishes it again',
+    };
+    const markup = html(ViewCard, {
+      view: {
+        name: 'people_synthetic',
+        tier: 'synthetic',
+        source: 'people',
+        published: false,
+        columns: [],
+        unreadable,
+      },
+      unusable: null,
+      onPreview: noop,
+      onUseInNotebook: noop,
+      fidelity,
+    });
+    const shown = text(markup);
+    assert.match(shown, /unreadable/);
+    assert.doesNotMatch(shown, /not published/);
+    assert.match(shown, /its manifest is not valid JSON\. Fix: a steward publishes it again\./);
+  });
+});
+
 describe('dry run: groups counted in words', () => {
   test('one group is "1 group", more are "groups"', () => {
     assert.equal(groupsText(1), '1 group');

@@ -67,6 +67,28 @@ describe('Privet tree', () => {
     }
   });
 
+  it('marks a view whose manifest cannot be read, with what happened and the fix', async () => {
+    const damaged = {
+      ...(view('people_synthetic') as object),
+      published: false,
+      unreadable: { message: 'its manifest is not valid JSON', fix: 'publish it again' },
+    };
+    const client = {
+      listExperiments: () =>
+        Promise.resolve({ experiments: [experiment('e1', ['people_synthetic'])] }),
+      listViews: () => Promise.resolve({ views: [damaged] }),
+    };
+    const tree = new PrivetTree(session(client) as never);
+    const [e1] = await tree.getChildren();
+    const [node] = await tree.getChildren(e1);
+    const item = tree.getTreeItem(node!) as unknown as Fake.TreeItem;
+    assert.match(String(item.description), /· unreadable/);
+    assert.match(
+      String((item.tooltip as { value?: string }).value ?? item.tooltip),
+      /unreadable: its manifest is not valid JSON\. Fix: publish it again\./,
+    );
+  });
+
   it("gives the gateway's fix for a failed read, and refreshes on click", async () => {
     const client = {
       listExperiments: () =>

@@ -87,11 +87,8 @@ export function staleDefinition(
   return undefined;
 }
 
-/** A view as listed: its summary, and why its manifest cannot be read when it cannot. */
-export type ListedView = ViewSummary & {
-  /** Set when the view's manifest.json is unreadable: it is listed as not published. */
-  unreadable?: { message: string; fix: string };
-};
+/** A view as listed: its summary, with why its manifest cannot be read when it cannot. */
+export type ListedView = ViewSummary;
 
 /**
  * Summarises one view for listing; reads its manifest when it has been published. A manifest that

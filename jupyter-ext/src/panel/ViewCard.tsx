@@ -89,9 +89,18 @@ export function ViewCard(props: ViewCardProps): JSX.Element {
               : view.tier === 'dp'
                 ? 'aggregates only'
                 : ''}
-            {view.tier !== 'dp' && !view.published ? 'not published' : ''}
+            {view.tier !== 'dp' && !view.published
+              ? view.unreadable
+                ? 'unreadable'
+                : 'not published'
+              : ''}
           </span>
         </summary>
+        {view.unreadable ? (
+          <div className="jp-Privet-error" role="note">
+            {view.unreadable.message}. Fix: {view.unreadable.fix}.
+          </div>
+        ) : null}
         {view.description ? <p className="jp-Privet-description">{view.description}</p> : null}
         <div className="jp-Privet-source">source: {view.source}</div>
         <table className="jp-Privet-columns">

@@ -93,11 +93,11 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         item.id = `view:${node.generation}:${node.experiment}:${v.name}`;
         const warnings = v.manifest?.warnings?.length ?? 0;
         item.description =
-          `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}` +
+          `${v.tier}${v.rows !== undefined ? ` · ${v.rows} rows` : ''}${v.unreadable ? ' · unreadable' : ''}` +
           (warnings > 0 ? ` · ${warnings} column warning${warnings > 1 ? 's' : ''}` : '');
         const provenance = v.manifest
           ? `source ${v.source} (version ${v.manifest.sourceHash.slice(0, 12)}…), published ${v.manifest.publishedAt}`
-          : `source ${v.source}${v.published ? '' : ' (not published)'}`;
+          : `source ${v.source}${v.published ? '' : v.unreadable ? ` (unreadable: ${v.unreadable.message}. Fix: ${v.unreadable.fix}.)` : ' (not published)'}`;
         const privacy = syntheticPrivacyMarkdown(v) || kAnonymityMarkdown(v);
         item.tooltip = new vscode.MarkdownString(
           `**${v.name}** — ${v.tier}\n\n${v.description ?? ''}\n\n${provenance}` +
