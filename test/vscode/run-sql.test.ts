@@ -152,6 +152,36 @@ describe('Privet SQL cell runner against a real gateway', () => {
     );
   });
 
+  it('a DP dry run the gateway does not answer stops at its own limit and says so', async () => {
+    const sql = '-- privet: epsilon=0.1\nSELECT COUNT(*) AS n FROM people_dp';
+    // A gateway that takes the request and never answers (until the request is closed).
+    const hung = Object.create(client) as GatewayClient;
+    let closed = false;
+    hung.dpQuery = (_body, options) =>
+      new Promise((_resolve, reject) => {
+        options?.signal?.addEventListener('abort', () => {
+          closed = true;
+          reject(options.signal?.reason as Error);
+        });
+      });
+    const limited = new SqlCellRunner(
+      hung,
+      new SqlEngine(wasmDir),
+      EXPERIMENT,
+      undefined,
+      undefined,
+      undefined,
+      1000,
+    );
+    const dry = await limited.run(sql);
+    assert.equal(dry.kind, 'error');
+    assert.match(
+      (dry.outputs[0] as ErrorOutput).evalue,
+      /did not price the query within 1 s.*Fix: check that the gateway is running .*a dry run spends nothing/,
+    );
+    assert.ok(closed, 'the request was closed');
+  });
+
   it("explains the engine's refusal of a DP query", async () => {
     const result = await runner.run('SELECT person_id FROM people_dp');
     assert.equal(result.kind, 'error');

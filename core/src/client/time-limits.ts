@@ -5,6 +5,7 @@
  * DP dry run goes to the same path as a run but only prices the query, so a host stops waiting
  * for one sooner (DRY_RUN_TIME_LIMIT_MS, applied by the caller through its abort signal).
  */
+import { GatewayError } from './gateway-error.js';
 
 /** How long one gateway call may take before it fails as timed out. */
 export const CALL_TIME_LIMIT_MS = 60_000;
@@ -27,4 +28,14 @@ export function callTimeLimitMs(url: string): number {
 /** The time limit of a DP query: a dry run's own, shorter one, or a run's (that of /dp/query). */
 export function dpQueryTimeLimitMs(dryRun: boolean): number {
   return dryRun ? DRY_RUN_TIME_LIMIT_MS : callTimeLimitMs('/dp/query');
+}
+
+/** The error of a dry run stopped at its time limit: what happened and what to do. */
+export function dryRunTimedOut(ms: number = DRY_RUN_TIME_LIMIT_MS): GatewayError {
+  return new GatewayError(
+    `the Privet gateway did not price the query within ${Math.round(ms / 1000)} s`,
+    'check that the gateway is running (npm start) and look in its log for a slow or stuck ' +
+      'request, then dry run again; a dry run spends nothing',
+    'timeout',
+  );
 }

@@ -13,8 +13,7 @@ import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { Button } from '@jupyterlab/ui-components';
 import type { DpDryRunWithBudget, DpRelease } from '@privet/core/protocol';
 import { dpStoppedCost } from '@privet/core/client/dp-stopped';
-import { GatewayError } from '@privet/core/client/gateway-error';
-import { DRY_RUN_TIME_LIMIT_MS } from '@privet/core/client/time-limits';
+import { DRY_RUN_TIME_LIMIT_MS, dryRunTimedOut } from '@privet/core/client/time-limits';
 import { DEFAULT_DP_EPSILON, countSql } from '@privet/core/client/view-query';
 import type { GatewayClient } from '../client.js';
 import { DryRunView } from './DryRunView.js';
@@ -67,15 +66,8 @@ export function waitedText(seconds: number): string {
   return seconds >= 1 ? `${seconds} s` : '';
 }
 
-/** The error of a dry run the gateway did not price within `ms` (it spent nothing). */
-export function dryRunTimedOut(ms: number): GatewayError {
-  return new GatewayError(
-    `the Privet gateway did not price the query within ${Math.round(ms / 1000)} s`,
-    'check that the gateway is running (npm start) and look in its log for a slow or stuck ' +
-      'request, then dry run again; a dry run spends nothing',
-    'timeout',
-  );
-}
+/** The error of a dry run stopped at its time limit (core's, shared with VS Code). */
+export { dryRunTimedOut };
 
 /** Whole seconds since `since` (null: nothing waits; 0), counted again every second. */
 function useSecondsSince(since: number | null): number {

@@ -32,6 +32,7 @@ import {
 import { Approvals } from './approvals.js';
 import { displaySettings, type DisplayRules } from '@privet/core';
 import { HeldOutputs } from './held.js';
+import { DRY_RUN_TIME_LIMIT_MS, dryRunTimedOut } from '@privet/core/client/time-limits';
 import { dryRunOutput } from './dry-run-output.js';
 import { errorOutput, placeholderOutput, releaseOutput, tableOutput } from './outputs.js';
 
@@ -73,6 +74,8 @@ export class SqlCellRunner {
     readonly approvals: Approvals = new Approvals(),
     /** The review settings of the gateway's policy (undefined: core's defaults). */
     readonly rules?: DisplayRules,
+    /** How long a DP dry run may wait for the gateway (tests shorten it). */
+    readonly dryRunLimitMs: number = DRY_RUN_TIME_LIMIT_MS,
   ) {}
 
   /**
@@ -178,7 +181,17 @@ export class SqlCellRunner {
   private async dryRun(sql: string, signal: AbortSignal | undefined): Promise<CellRunResult> {
     const body = this.dpBody(sql);
     if ('refused' in body) return body.refused;
-    const result = await this.sendDp({ ...body, dryRun: true }, signal);
+    // A dry run only prices the query: it waits less than a run (core's DRY_RUN_TIME_LIMIT_MS).
+    const limit = AbortSignal.timeout(this.dryRunLimitMs);
+    let result: Awaited<ReturnType<GatewayClient['dpQuery']>>;
+    try {
+      result = await this.sendDp(
+        { ...body, dryRun: true },
+        signal ? AbortSignal.any([signal, limit]) : limit,
+      );
+    } catch (error) {
+      throw limit.aborted && !signal?.aborted ? dryRunTimedOut(this.dryRunLimitMs) : error;
+    }
     if (!result.dryRun) throw new Error('the gateway spent budget on a dry run');
     const dryRun = result as DpDryRunWithBudget;
     return {
