@@ -132,6 +132,36 @@ describe('the file gate (file-gate.ts)', () => {
     watcher.dispose();
   });
 
+  test('a gate signal that changes nothing a verdict reads (an approval poll) decides nothing again', async () => {
+    const fake = await gatedNotebook(null, null);
+    const { gate } = fake;
+    const check = gate.checkOnce.bind(gate);
+    let checks = 0;
+    gate.checkOnce = (output) => {
+      checks += 1;
+      return check(output);
+    };
+    const { shown, document, view } = fakeDocument(LARGE);
+    const watcher = new FileGateWatcher(
+      gate,
+      document,
+      view,
+      () => (gate as unknown as { selectedExperiment: string | null }).selectedExperiment,
+    );
+    watcher.loaded();
+    await until(() => shown.at(-1)?.state === 'shown');
+    const decided = checks;
+    assert.ok(decided > 0);
+    const changed = (gate as unknown as { changedSignal: { emit(): void } }).changedSignal;
+    for (let i = 0; i < 5; i++) changed.emit();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(checks, decided, 'no reading was checked again');
+    // A new experiment is an input: the file is decided again.
+    fake.select('e2');
+    await until(() => checks > decided);
+    watcher.dispose();
+  });
+
   test('only the newest decision is shown', async () => {
     const gateway = fakeGateway();
     const { gate } = await gatedNotebook(gateway.client, 'e1');

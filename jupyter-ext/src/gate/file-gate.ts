@@ -144,9 +144,14 @@ export class FileGateWatcher {
   private disposed = false;
   /** The content last loaded and decided (a settled change to the same text is not decided again). */
   private decidedContent: string | null = null;
-  // New settings or sign-in: the content was already decided and shown or held; it stays as it is
-  // until the new verdict (hiding it meanwhile would make every approval poll flicker).
-  private readonly onGateChanged = (): void => this.decide(false);
+  /** What the last decision depended on besides the content (`decisionInputs`). */
+  private decidedInputs = '';
+  // New settings, sign-in or views: the content was already decided and shown or held; it stays
+  // as it is until the new verdict (hiding it meanwhile would flicker). The gate also signals on
+  // every approval poll, which changes nothing a file's verdict reads: those are not decided again.
+  private readonly onGateChanged = (): void => {
+    if (this.decisionInputs() !== this.decidedInputs) this.decide(false);
+  };
 
   /** Starts hidden ("checking"); call `loaded` once the document has its content. */
   constructor(
@@ -183,6 +188,7 @@ export class FileGateWatcher {
       return;
     }
     if (hide) this.view.render({ state: 'checking', message: CHECKING_RAW });
+    this.decidedInputs = this.decisionInputs();
     decideFile(this.gate, file, this.experiment())
       .catch((): FileVerdict => ({
         state: 'held',
@@ -194,6 +200,20 @@ export class FileGateWatcher {
         if (!this.disposed && generation === this.generation) this.view.render(verdict);
       })
       .catch((error: unknown) => console.warn('Privet: could not show the file check.', error));
+  }
+
+  /**
+   * Everything a file's verdict reads besides its content: the review settings, the experiment,
+   * the sign-in (whose raw-value verdicts count) and the views the rules check rows against.
+   */
+  private decisionInputs(): string {
+    const views = this.gate.checkContext()?.map((v) => v.name) ?? null;
+    return JSON.stringify([
+      this.gate.reviewPolicyKey,
+      this.experiment(),
+      this.gate.verdictEpoch,
+      views,
+    ]);
   }
 
   /** Stops following the gate (the document closed). */
