@@ -55,6 +55,14 @@ test('a file the kernel wrote is shown only once the review check passes', async
   });
   // The editor holds the text in its (hidden) DOM; nothing of it is drawn.
   await expect(page.locator('body')).not.toContainText(email, { useInnerText: true });
+  // Find searches the hidden editor's text: its box, which would count matches, is not drawn.
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Edit$/ }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^Find…$/ }).click();
+  await expect(held.locator('.jp-DocumentSearch-overlay')).toHaveCount(1);
+  await page.keyboard.type(run);
+  await expect(held.locator('.jp-DocumentSearch-overlay')).toBeHidden();
+  await expect(page.locator('.jp-DocumentSearch-index-counter:visible')).toHaveCount(0);
+  await page.keyboard.press('Escape');
 
   await openFromPath(page, large);
   const shown = page.locator('.jp-MainAreaWidget:not(.lm-mod-hidden) .jp-CSVViewer');
