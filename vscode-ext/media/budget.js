@@ -66,8 +66,12 @@
     }
     if (message.type === 'noExperiment') {
       root.appendChild(
-        el('p', `Signed in as ${message.user}. Pick an experiment in the Privet tree.`),
+        el(
+          'p',
+          `Signed in as ${message.user}. No experiment selected: select the one your cells run in.`,
+        ),
       );
+      root.appendChild(button('Select Experiment', 'selectExperiment'));
       return;
     }
     if (message.type === 'error') {

@@ -8,7 +8,6 @@
  */
 import * as vscode from 'vscode';
 import type { GatewayClient } from './client/gateway.js';
-import { errorText } from './client/error-text.js';
 import { startLanguageClient } from './client/language-client.js';
 import { registerPolicyDiagnostics } from './policy/policy-diagnostics.js';
 import { Approvals } from './notebook/approvals.js';
@@ -23,6 +22,9 @@ import { RendererApprovals } from './notebook/renderer-approvals.js';
 import { RawValueChecks } from '@privet/core/client/index';
 import { GatewayViews } from './notebook/views-context.js';
 import { ApprovedOutputRestorer } from './notebook/restore.js';
+import { checkReviewsNow } from './notebook/check-reviews.js';
+import { SELECT_EXPERIMENT, warnNeedsExperiment } from './shared/fix-actions.js';
+import { showError as showErrorIn } from './shared/show-error.js';
 import { loadConversation, sendReply } from './review/conversation.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
@@ -49,11 +51,6 @@ import {
 /** The button of a column-warning notification that opens the view's fidelity report. */
 const SHOW_FIDELITY_REPORT = 'Show Fidelity Report';
 
-/** Shows an error that says what happened and how to fix it. */
-function showError(what: string, error: unknown): void {
-  void vscode.window.showErrorMessage(`Privet: ${what} failed: ${errorText(error)}`);
-}
-
 /** The notebook cell a command was invoked on (argument or the active cell). */
 function targetCell(arg: unknown): vscode.NotebookCell | undefined {
   if (arg && typeof arg === 'object' && 'document' in arg && 'notebook' in arg)
@@ -67,6 +64,8 @@ function targetCell(arg: unknown): vscode.NotebookCell | undefined {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // "Privet" in the Output panel: why an output was held, never its content.
   const log = vscode.window.createOutputChannel('Privet', { log: true });
+  /** Shows (and logs) an error that says what happened and how to fix it, with "Show Log". */
+  const showError = (what: string, error: unknown): void => void showErrorIn(log, what, error);
   const session = new Session(context, (message) => log.info(`Session: ${message}`));
   const held = new HeldOutputs();
   const approvals = new Approvals();
@@ -145,11 +144,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (!me.experiment) await vscode.commands.executeCommand('privet.selectExperiment');
         // Told once the experiment is settled (picked, kept from before, or still none).
         const experiment = session.signedIn?.experiment;
-        void vscode.window.showInformationMessage(
-          experiment
-            ? `Privet: signed in as ${me.user} (experiment ${experiment}).`
-            : `Privet: signed in as ${me.user}. No experiment selected: run "Privet: Select Experiment" before running cells.`,
-        );
+        if (experiment)
+          void vscode.window.showInformationMessage(
+            `Privet: signed in as ${me.user} (experiment ${experiment}).`,
+          );
+        else
+          void vscode.window
+            .showInformationMessage(
+              `Privet: signed in as ${me.user}. No experiment selected: run "Privet: Select Experiment" before running cells.`,
+              SELECT_EXPERIMENT.title,
+            )
+            .then((choice) =>
+              choice === SELECT_EXPERIMENT.title
+                ? vscode.commands.executeCommand(SELECT_EXPERIMENT.command)
+                : undefined,
+            );
       } catch (error) {
         showError('sign-in', error);
       }
@@ -194,7 +203,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       if (!signedIn?.experiment) {
-        void vscode.window.showWarningMessage('Privet: sign in and select an experiment first.');
+        void warnNeedsExperiment(!!signedIn, 'a review request is sent for an experiment');
         return;
       }
       const justification = await vscode.window.showInputBox({
@@ -239,7 +248,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         );
         return;
       }
-      await showConversation(signedIn.client, reviewId);
+      await showConversation(signedIn.client, reviewId, showError);
     }),
     vscode.commands.registerCommand('privet.publishViews', async () => {
       const signedIn = session.signedIn;
@@ -280,13 +289,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('privet.pythonCellForView', (arg?: unknown) =>
       newViewCell(arg, 'python'),
     ),
-    vscode.commands.registerCommand('privet.checkReviews', async () => {
-      const restored = await restorer.check();
-      if (restored === 0)
-        void vscode.window.showInformationMessage(
-          'Privet: no withheld output in this window has been approved yet.',
-        );
-    }),
+    vscode.commands.registerCommand('privet.checkReviews', () =>
+      checkReviewsNow(session.signedIn, held, restorer),
+    ),
     vscode.commands.registerCommand('privet.exportApprovedResults', async (arg?: unknown) => {
       const notebook = exportTarget(arg);
       const signedIn = session.signedIn;
@@ -297,9 +302,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       if (!signedIn?.experiment) {
-        void vscode.window.showWarningMessage(
-          'Privet: exports are signed per experiment. Fix: sign in and select an experiment first.',
-        );
+        void warnNeedsExperiment(!!signedIn, 'exports are signed per experiment');
         return;
       }
       try {
@@ -322,7 +325,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 /** The review's comments in a quick pick; "Reply…" asks for a reply and sends it. */
-async function showConversation(client: GatewayClient, reviewId: string): Promise<void> {
+async function showConversation(
+  client: GatewayClient,
+  reviewId: string,
+  showError: (what: string, error: unknown) => void,
+): Promise<void> {
   try {
     let conversation = await loadConversation(client, reviewId);
     for (;;) {

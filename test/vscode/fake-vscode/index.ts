@@ -296,6 +296,8 @@ export const saveDialogAnswer: { pick: (options: { defaultUri?: unknown }) => un
 
 /** Quick picks shown: their items, in order. */
 export const shownQuickPicks: unknown[][] = [];
+/** The options (title, placeHolder, …) of the quick picks shown, in the same order. */
+export const shownQuickPickOptions: unknown[] = [];
 
 /** Titles of the progress notifications shown, in order. */
 export const shownProgress: string[] = [];
@@ -335,8 +337,9 @@ export const window = {
   showSaveDialog(options: { defaultUri?: unknown }): Promise<unknown> {
     return Promise.resolve(saveDialogAnswer.pick(options));
   },
-  showQuickPick(items: readonly unknown[]): Promise<unknown> {
+  showQuickPick(items: readonly unknown[], options?: unknown): Promise<unknown> {
     shownQuickPicks.push([...items]);
+    shownQuickPickOptions.push(options);
     return Promise.resolve(quickPickAnswer.pick(items));
   },
   async withProgress<T>(

@@ -15,6 +15,7 @@ import { hasLoadableRows } from '@privet/core/client/view-query';
 import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
 import { readExperimentViews } from '../client/experiment-views.js';
+import { SELECT_EXPERIMENT, warnWithFix } from '../shared/fix-actions.js';
 import { PRIVET_SQL_LANGUAGE, SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { pythonLoadCode } from './python-cell.js';
 import { viewCellSource, whyNotLoadable, whyNotQueryable } from './view-cell.js';
@@ -55,8 +56,9 @@ export async function pickView(
 ): Promise<ViewOfExperiment | undefined> {
   const experimentId = signedIn.experiment;
   if (!experimentId) {
-    void vscode.window.showWarningMessage(
+    void warnWithFix(
       'Privet: a cell uses the views of an experiment, and none is selected. Fix: run "Privet: Select Experiment" first.',
+      SELECT_EXPERIMENT,
     );
     return undefined;
   }
@@ -66,17 +68,21 @@ export async function pickView(
     .filter((v) => kind === 'sql' || hasLoadableRows(v))
     .map((view) => ({ label: view.name, description: view.tier, detail: view.description, view }));
   if (items.length === 0 || !current) {
-    void vscode.window.showWarningMessage(
+    void warnWithFix(
       `Privet: the experiment ${experimentId} has no published view ${kind === 'sql' ? 'to query' : 'with rows to load'}. Fix: ask a steward to publish the views it requests, or select another experiment.`,
+      SELECT_EXPERIMENT,
     );
     return undefined;
   }
+  // Titled as the command that opened it, the question as the placeholder (VS Code's convention).
   const picked = await vscode.window.showQuickPick(items, {
-    title:
+    title: kind === 'sql' ? 'Privet: New SQL Cell for View' : 'Privet: New Python Cell for View',
+    placeHolder:
       kind === 'sql'
-        ? 'Privet: query which view in a SQL cell?'
-        : 'Privet: load which view in a Python cell?',
+        ? `View of ${experimentId} to query in a new SQL cell`
+        : `View of ${experimentId} whose rows a new Python cell loads`,
     matchOnDescription: true,
+    matchOnDetail: true,
   });
   return picked
     ? { view: picked.view, experiment: experimentId, experimentState: current.experiment.state }

@@ -35,6 +35,8 @@ export class BudgetViewProvider implements vscode.WebviewViewProvider {
     view.webview.html = webviewHtml(view.webview, media, 'budget', 'Privet budget');
     view.webview.onDidReceiveMessage((message: FromWebview) => {
       if (message.type === 'signIn') void vscode.commands.executeCommand('privet.signIn');
+      else if (message.type === 'selectExperiment')
+        void vscode.commands.executeCommand('privet.selectExperiment');
       else void this.update();
     });
   }

@@ -19,4 +19,5 @@ export type ToWebview =
     };
 
 /** Webview → extension: user actions. */
-export type FromWebview = { type: 'ready' } | { type: 'signIn' } | { type: 'refresh' };
+export type FromWebview =
+  { type: 'ready' } | { type: 'signIn' } | { type: 'selectExperiment' } | { type: 'refresh' };

@@ -6,6 +6,8 @@
  * refreshes on click.
  */
 import * as vscode from 'vscode';
+import { allowsDataAccess } from '@privet/core/record/lifecycle';
+import type { LifecycleState } from '@privet/core/record/types';
 import type { Session } from '../session.js';
 import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
 import { kAnonymityMarkdown } from './k-anonymity-text.js';
@@ -77,14 +79,17 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
         );
         item.id = `experiment:${node.generation}:${e.id}`;
         item.description = `${e.id} · ${e.state}`;
-        item.tooltip = e.purpose;
+        item.tooltip = `${e.purpose}\n\n${experimentHint(e, node.current)}`;
         item.contextValue = 'privetExperiment';
         item.iconPath = new vscode.ThemeIcon(node.current ? 'beaker' : 'circle-outline');
-        item.command = {
-          command: 'privet.selectExperiment',
-          title: 'Use experiment',
-          arguments: [e.id],
-        };
+        // A click makes it the experiment cells run in, where the gateway allows data access:
+        // one not approved (yet) would only make every cell fail.
+        if (allowsDataAccess(e.state))
+          item.command = {
+            command: 'privet.selectExperiment',
+            title: 'Select Experiment',
+            arguments: [e.id],
+          };
         return item;
       }
       case 'view': {
@@ -140,6 +145,17 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
     clearTimeout(this.pending);
     this.changed.dispose();
   }
+}
+
+/** The experiment tooltip's second line: what a click does, or why cells cannot run in it. */
+function experimentHint(e: { state: LifecycleState }, current: boolean): string {
+  if (allowsDataAccess(e.state))
+    return current
+      ? 'Your cells run in this experiment.'
+      : 'Click to run your cells in this experiment.';
+  return e.state === 'proposal'
+    ? 'A proposal, not approved yet: cells cannot run in it. Fix: wait until a steward approves it.'
+    : `${e.state[0]!.toUpperCase()}${e.state.slice(1)}: cells cannot run in it. Fix: propose a new experiment.`;
 }
 
 /** `nodes` with their ids' generation set to `generation`. */

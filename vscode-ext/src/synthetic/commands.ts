@@ -112,7 +112,7 @@ export async function pickSyntheticView(
   }
   const picked = await vscode.window.showQuickPick(
     synthetic.map((v) => ({ label: v.name, description: v.description ?? '' })),
-    { title: 'Privet: fidelity report of which synthetic view?' },
+    { title: 'Privet: Show Fidelity Report', placeHolder: 'Synthetic view whose fidelity to show' },
   );
   return picked?.label;
 }
