@@ -126,9 +126,14 @@ export function scanIdentifiers(s: string, dates?: number[], small?: SmallNumber
         } else break;
       }
       const before = i > 0 ? s.charCodeAt(i - 1) : 32;
-      // IBAN: two letters glued before the first digits (e.g. "GB82 WEST 1234 …").
+      // IBAN: two letters glued before the first digits (e.g. "GB82 WEST 1234 …"), and nothing
+      // glued before them (`iban` rules that out too; tested here first, as hex ids fail it).
       const ibanEnd =
-        i >= 2 && isAlpha(before) && isAlpha(s.charCodeAt(i - 2)) && ibanCountryAt(s, i - 2)
+        i >= 2 &&
+        isAlpha(before) &&
+        isAlpha(s.charCodeAt(i - 2)) &&
+        !(i >= 3 && isAlnum(s.charCodeAt(i - 3))) &&
+        ibanCountryAt(s, i - 2)
           ? iban(s, i - 2, out)
           : -1;
       if (ibanEnd > 0) next = ibanEnd;

@@ -35,6 +35,23 @@ const STATED_TOTAL_AT =
   /(?<=\b(?:[nN]|[tT]otal|TOTAL|[sS]ample size|[rR]espondents|[pP]atients|[pP]articipants)\s*)[=:]\s*(\d{1,3}(?:,\d{3})+|\d+)\b/y;
 // Last letters of those keywords (a cheap test before the regex).
 const KEYWORD_END = new Set([110, 78, 108, 76, 101, 115]); // n N l L e s
+/** The last words of those keywords, lower-cased (the regex runs only after one of them). */
+const KEYWORD_LAST = new Set(['n', 'total', 'size', 'respondents', 'patients', 'participants']);
+
+/** Letters of the longest word in KEYWORD_LAST. */
+const KEYWORD_LAST_LENGTH = 12;
+
+const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
+
+/**
+ * True if the run of ASCII letters of `text` ending at index `k` is, lower-cased, the last word
+ * of a total keyword: the keyword follows a word boundary, so it is that whole run.
+ */
+function keywordEndsAt(text: string, k: number): boolean {
+  let a = k + 1;
+  while (a > 0 && k + 1 - a <= KEYWORD_LAST_LENGTH && isAsciiLetter(text.charCodeAt(a - 1))) a--;
+  return KEYWORD_LAST.has(text.slice(a, k + 1).toLowerCase());
+}
 
 /** Most labels one `perLabel` cache holds; it starts over when full (bounded on hostile input). */
 const LABEL_CACHE_SIZE = 4096;
@@ -123,7 +140,7 @@ export function statedTotal(text: string): number | undefined {
     let d = q + 1;
     while (d < text.length && isRegexSpace(text.charCodeAt(d))) d++;
     const digit = text.charCodeAt(d);
-    if (!(digit >= 48 && digit <= 57)) continue;
+    if (!(digit >= 48 && digit <= 57) || !keywordEndsAt(text, k)) continue;
     STATED_TOTAL_AT.lastIndex = q;
     const m = STATED_TOTAL_AT.exec(text);
     if (m === null) continue;

@@ -69,6 +69,16 @@ function countColumns(t: Table): number[] {
   return [];
 }
 
+/** True if a cell of `t` displays a count in 1..`th`-1 (what every count hit needs). */
+function someSmallCount(t: Table, th: number): boolean {
+  for (const r of t.cells)
+    for (let c = 0; c < r.length; c++) {
+      const v = parseCount(r[c] ?? '');
+      if (v !== undefined && v > 0 && v < th) return true;
+    }
+  return false;
+}
+
 /** Adds a small-cell hit on (row, column) of `t`, up to 200 per table. */
 function addHit(
   hits: CellHit[],
@@ -87,8 +97,28 @@ function addHit(
     });
 }
 
+/** The table has a percent-labelled column or a cell ending in '%'. */
+function hasPercent(t: Table): boolean {
+  return (
+    t.columns.some(percentLabel) ||
+    t.cells.some((r) => r.some((x) => x.charCodeAt(x.length - 1) === 37)) // ends with '%'
+  );
+}
+
 /** Small cells: 0 < count < threshold in count columns, count rows and percentages of a total. */
 export function smallCells(
+  t: Table,
+  s: ReviewSettings,
+  outputTotal: () => number | undefined,
+): CellHit[] {
+  // Every hit is a count in 1..threshold-1 or a percentage: a table with neither (most tables)
+  // has none, and is not read further (fast-prefilters.test.ts pins this).
+  if (!hasPercent(t) && !someSmallCount(t, s.small_cell_threshold)) return [];
+  return smallCellHits(t, s, outputTotal);
+}
+
+/** `smallCells` read in full, without its shortcut for tables that cannot have a hit. */
+export function smallCellHits(
   t: Table,
   s: ReviewSettings,
   outputTotal: () => number | undefined,
@@ -112,10 +142,7 @@ export function smallCells(
     });
   });
   // Percentages with a stated total.
-  const hasPercent =
-    t.columns.some(percentLabel) ||
-    t.cells.some((r) => r.some((x) => x.charCodeAt(x.length - 1) === 37)); // ends with '%'
-  const total = hasPercent ? (statedTotal(t.context) ?? outputTotal()) : undefined;
+  const total = hasPercent(t) ? (statedTotal(t.context) ?? outputTotal()) : undefined;
   if (total !== undefined) {
     t.columns.forEach((label, c) => {
       const pctCol = percentLabel(label);

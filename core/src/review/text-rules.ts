@@ -22,8 +22,10 @@ const KEY_BEFORE = new RegExp(
   `\\b(?:n|count|counts|freq|frequency|(?:number|no\\.) of (?:[a-z]+ )?(?:${UNITS})|${UNITS})\\s*(?:[:=]|\\bwas|\\bwere|\\bis|\\bare)[ \\t]*$`,
   'i',
 );
-const NOUN_AFTER =
-  /^[ \t]+(?:patients?|people|persons?|individuals?|participants?|respondents?|subjects?|cases?|deaths?|customers?|employees?|students?|households?)\b/i;
+/** The nouns a count may be stated before ("3 patients"). */
+const NOUNS_AFTER =
+  'patients?|people|persons?|individuals?|participants?|respondents?|subjects?|cases?|deaths?|customers?|employees?|students?|households?';
+const NOUN_AFTER = new RegExp(`^[ \\t]+(?:${NOUNS_AFTER})\\b`, 'i');
 
 /**
  * Exactly `/^(?:\.0*[1-9]|[.,]\d|\s?%)/` on the text after a number ending at `b` (a decimal
@@ -36,14 +38,60 @@ function badAfter(text: string, b: number): boolean {
   return (c === 32 || c === 9) && text.charCodeAt(b + 1) === 37;
 }
 
-// First letters of the nouns NOUN_AFTER accepts (a cheap test before the regex).
-const NOUN_INITIALS = new Set([...'pirscdeh'].map((ch) => ch.charCodeAt(0)));
+/** The words of an alternation of `word` and `word?` items (`a|bs?` gives a, b and bs). */
+function wordsOf(alternation: string): string[] {
+  return alternation
+    .split('|')
+    .flatMap((w) => (w.endsWith('?') ? [w.slice(0, -2), w.slice(0, -1)] : [w]));
+}
+/** Words KEY_BEFORE can end its key with (lower case): the names of counts, and the units. */
+const KEY_WORDS = new Set(['n', 'count', 'counts', 'freq', 'frequency', ...wordsOf(UNITS)]);
+/** The verbs KEY_BEFORE accepts between the key and the number. */
+const KEY_VERBS = new Set(['was', 'were', 'is', 'are']);
+/** The nouns NOUN_AFTER accepts (lower case), and their first letters' codes. */
+const NOUNS = new Set(wordsOf(NOUNS_AFTER));
+const NOUN_INITIALS = new Set([...NOUNS].map((w) => w.charCodeAt(0)));
 
-/** False when NOUN_AFTER cannot match after `b`: no space, or no noun's first letter after it. */
+const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
+
+/** The run of ASCII letters of `text` ending at `end` (back to `from` at most), lower-cased. */
+function lettersBefore(text: string, from: number, end: number): string {
+  let a = end;
+  while (a > from && isAsciiLetter(text.charCodeAt(a - 1))) a--;
+  return text.slice(a, end).toLowerCase();
+}
+
+/**
+ * False when KEY_BEFORE cannot match `text[from..)` up to `last` (then only spaces or tabs): its
+ * key is the last word before a ':' or '=' (spaces between), or the word before one of its verbs.
+ * Keys and verbs are ASCII words after a word boundary, so each is a whole run of ASCII letters
+ * (cut at `from`, where the regex's slice starts).
+ */
+function keyMayEnd(text: string, from: number, last: number): boolean {
+  let k = last + 1;
+  const c = text.charCodeAt(last);
+  if (c === 58 || c === 61) k = last;
+  else {
+    const verb = lettersBefore(text, from, k);
+    if (!KEY_VERBS.has(verb)) return false;
+    k -= verb.length;
+  }
+  while (k > from && isRegexSpace(text.charCodeAt(k - 1))) k--;
+  return KEY_WORDS.has(lettersBefore(text, from, k));
+}
+
+/**
+ * False when NOUN_AFTER cannot match `text[b..b + 24)`: after spaces or tabs, the run of ASCII
+ * letters there (cut where that slice ends) must be one of its nouns.
+ */
 function nounMayFollow(text: string, b: number): boolean {
+  const end = Math.min(text.length, b + 24);
   let k = b;
-  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
-  return k > b && NOUN_INITIALS.has(text.charCodeAt(k) | 32);
+  while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  if (k === b || !NOUN_INITIALS.has(text.charCodeAt(k) | 32)) return false;
+  let e = k;
+  while (e < end && isAsciiLetter(text.charCodeAt(e))) e++;
+  return NOUNS.has(text.slice(k, e).toLowerCase());
 }
 // Sticky: tried only at the digits just before each '%' (see percentOfMatches).
 const PERCENT_OF =
@@ -96,9 +144,13 @@ export function textCounts(text: string, s: ReviewSettings, small: readonly numb
     let j = a - 1;
     while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
     const prev = text.charCodeAt(j);
+    const from = Math.max(0, a - 48);
+    // ':' or '=', or the last letter of a verb KEY_BEFORE accepts in any case (was, were, is, are).
     const keyed =
-      (prev === 58 || prev === 61 || prev === 115 || prev === 101) &&
-      KEY_BEFORE.test(text.slice(Math.max(0, a - 48), a));
+      (prev === 58 || prev === 61 || (prev | 32) === 115 || (prev | 32) === 101) &&
+      j >= from &&
+      keyMayEnd(text, from, j) &&
+      KEY_BEFORE.test(text.slice(from, a));
     if (keyed || (follows && nounMayFollow(text, b) && NOUN_AFTER.test(text.slice(b, b + 24)))) {
       push(a, b, 'a count stated in text');
     }
