@@ -261,9 +261,10 @@ export function addRecordCommands(program: Command): void {
     .description('the hash-chained audit log')
     .command('verify')
     .description(
-      're-check every entry of the audit chain (and each --anchor); exit 0 if intact, 1 if ' +
-        'tampered, unreadable or an anchor no longer matches, 2 if there is no database at --state ' +
-        'or an --anchor is malformed',
+      're-check every entry of the audit chain, its MACs with the key in --state (and each ' +
+        '--anchor); exit 0 if intact, 1 if tampered, unreadable or an anchor no longer matches, 2 ' +
+        'if there is no database at --state, its master.key cannot be read or an --anchor is ' +
+        'malformed, 3 if the database is not upgraded yet (start the gateway once)',
     )
     .option('--state <dir>', 'gateway state folder', DEFAULT_STATE)
     .option(

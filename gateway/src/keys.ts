@@ -6,6 +6,7 @@
  * derived from it per column (core/src/mask/keys.ts); rotating it (deleting the file) changes
  * every token at the next publish.
  */
+import { hkdfSync } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileOnce, removeStaleTemps } from './durable-file.js';
@@ -49,4 +50,12 @@ export function loadOrCreateMasterKey(stateDir: string): Uint8Array {
   // key, and of two starters racing here one key wins and both use it.
   const key = globalThis.crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
   return createFileOnce(path, key) ? key : readKey(path);
+}
+
+/** HKDF info label of the audit log's MAC key (its own label: the master key itself never MACs). */
+export const AUDIT_MAC_KEY_INFO = 'privet-audit-mac|v1';
+
+/** Derives the 32-byte key that MACs audit entries (HKDF-SHA-256, empty salt, as the token keys). */
+export function deriveAuditMacKey(master: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, new Uint8Array(0), AUDIT_MAC_KEY_INFO, 32));
 }

@@ -119,10 +119,11 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.equal(aside.length, 1, readdirSync(state).join(', '));
     assert.match(aside[0]!, /^tokens\.json\.malformed-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
     assert.equal(readFileSync(join(state, aside[0]!), 'utf8'), text, 'kept as it was');
-    // privet.db holds the audit entry of the reset (token.issued, reset: true).
+    // privet.db holds the audit entry of the reset (token.issued, reset: true), MAC'd under a key
+    // derived from master.key (created with the audit log).
     assert.deepEqual(
       readdirSync(state).sort(),
-      ['privet.db', 'tokens.json', aside[0]!].sort(),
+      ['master.key', 'privet.db', 'tokens.json', aside[0]!].sort(),
       'no temp file',
     );
     assert.ok(r.stderr.includes(`moved aside to ${join(state, aside[0]!)}`), r.stderr);
@@ -155,7 +156,7 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /every previously issued token is now invalid/);
     assert.doesNotMatch(r.stderr, /moved aside/);
-    assert.deepEqual(readdirSync(state).sort(), ['privet.db', 'tokens.json']);
+    assert.deepEqual(readdirSync(state).sort(), ['master.key', 'privet.db', 'tokens.json']);
     const db = new Database(join(state, 'privet.db'), { readonly: true });
     const resets = db
       .prepare<[], { details: string }>(

@@ -96,6 +96,7 @@ export type AuditAction =
   | 'review'
   | 'leak.check'
   | 'audit.pruned'
+  | 'audit.keyed'
   | 'publish'
   | 'experiment.proposed'
   | 'experiment.approved'

@@ -1,10 +1,12 @@
 /** Audit: the append-only, hash-chained audit log and its verification. */
-export { AuditLog, hashEntrySync } from './log.js';
+export { AuditLog, hashEntrySync, type AuditLogOptions } from './log.js';
+export { AuditMacKey, AUDIT_KEYED, auditMacKeyForDb, parseMac, type ParsedMac } from './mac.js';
 export { rowToEntry, type AuditRow } from './rows.js';
 export {
   verifyAuditDb,
   verifyAuditConnection,
   formatAuditReport,
+  auditExitCode,
   type AuditReport,
   type AuditVerifyOptions,
 } from './verify.js';

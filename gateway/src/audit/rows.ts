@@ -12,6 +12,8 @@ export interface AuditRow {
   details: string;
   prev_hash: string;
   hash: string;
+  /** The entry's keyed MAC (mac.ts); null or absent before the log was keyed. */
+  mac?: string | null;
 }
 
 /** Converts a stored row back to an entry (details parsed from their canonical JSON). */

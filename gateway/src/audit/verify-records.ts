@@ -4,7 +4,9 @@
 // its entries recorded, and must have an audited proposal (and a decision, past the proposal). A
 // row without any recorded hash is diagnosed against the older entries (a database from an older
 // gateway not opened since, or a row inserted outside the gateway). Messages name experiment ids
-// and fields, never the rows' contents.
+// and fields, never the rows' contents. When every such row merely predates record hashes (it
+// matches its older entries), the database is not upgraded yet, which is reported as such and
+// not as tampering.
 import type { Experiment } from '@privet/core/record/index';
 import type { Db } from './sqlite.js';
 import { hasTable } from './sqlite.js';
@@ -26,10 +28,17 @@ interface SealEntry {
   hash: string | null;
 }
 
+/** How to bring rows that only predate record hashes up to date. */
+export const RECORD_UPGRADE_FIX =
+  'start the gateway once with this version (`privet serve`, or any `privet experiment` command on ' +
+  'this --state): it seals each row that matches its audited entries; then verify again';
+
 /** One experiment row's problem: the entry it is about, and what is wrong. */
 interface RecordProblem {
   index: number;
   message: string;
+  /** True when the row only predates record hashes (not upgraded yet, not tampered). */
+  notUpgraded: boolean;
 }
 
 const MAX_LISTED = 5;
@@ -56,11 +65,15 @@ export function experimentRecordProblems(db: Db, count: number): RecordProblem |
   if (!first) return undefined;
   const listed = problems.slice(0, MAX_LISTED).map((p) => p.message);
   const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : '';
-  const what =
-    problems.length === 1
+  const notUpgraded = problems.every((p) => p.notUpgraded);
+  const what = notUpgraded
+    ? problems.length === 1
+      ? 'an experiment row is not sealed yet'
+      : `${problems.length} experiment rows are not sealed yet`
+    : problems.length === 1
       ? 'an experiment row does not match the audit log'
       : `${problems.length} experiment rows do not match the audit log`;
-  return { index: first.index, message: `${what}: ${listed.join('; ')}${more}` };
+  return { index: first.index, message: `${what}: ${listed.join('; ')}${more}`, notUpgraded };
 }
 
 function rowProblem(
@@ -75,15 +88,23 @@ function rowProblem(
   try {
     e = readExperiment(db, id)?.experiment;
   } catch {
-    return { index: count, message: `${where}: its row is unreadable — it was edited` };
+    return {
+      index: count,
+      message: `${where}: its row is unreadable — it was edited`,
+      notUpgraded: false,
+    };
   }
   if (!e) return undefined;
   const sealed = entries.filter((x) => typeof x.hash === 'string').at(-1);
-  if (!sealed) return { index: count, message: `${where}: ${unsealedWhy(db, e)}` };
+  if (!sealed) {
+    const why = unsealedWhy(db, e);
+    return { index: count, message: `${where}: ${why.message}`, notUpgraded: why.notUpgraded };
+  }
   if (recordHashSync(e) !== sealed.hash) {
     return {
       index: sealed.seq,
       message: `${where}: its row differs from the state audit entry #${sealed.seq} (${sealed.action}) recorded for it — the row was changed outside the gateway`,
+      notUpgraded: false,
     };
   }
   // Records sealed at an upgrade or carried over a prune stand for entries the log may no longer
@@ -93,6 +114,7 @@ function rowProblem(
     return {
       index: sealed.seq,
       message: `${where}: the log holds no experiment.proposed entry for it — its entries were forged`,
+      notUpgraded: false,
     };
   }
   const decided = entries.some(
@@ -102,18 +124,28 @@ function rowProblem(
     return {
       index: sealed.seq,
       message: `${where}: it is ${e.state}, but the log holds no approval or rejection of it — its entries were forged`,
+      notUpgraded: false,
     };
   }
   return undefined;
 }
 
-/** Why a row has no recorded hash, as far as the older entries tell. */
-function unsealedWhy(db: Db, e: Experiment): string {
+/** Why a row has no recorded hash, as far as the older entries tell (and whether that is benign). */
+function unsealedWhy(db: Db, e: Experiment): { message: string; notUpgraded: boolean } {
   const none = 'no audit entry records its state (none carries its record hash)';
   const diffs = legacyDifferences(db, e);
   if (diffs.includes('no audited proposal'))
-    return `${none}, and the log holds no proposal of it — the row was inserted outside the gateway`;
+    return {
+      message: `${none}, and the log holds no proposal of it — the row was inserted outside the gateway`,
+      notUpgraded: false,
+    };
   if (diffs.length > 0)
-    return `${none}, and its row differs from its audited entries in ${diffs.join(', ')} — the row was changed outside the gateway`;
-  return `${none}: the database was last opened by a gateway without record hashes`;
+    return {
+      message: `${none}, and its row differs from its audited entries in ${diffs.join(', ')} — the row was changed outside the gateway`,
+      notUpgraded: false,
+    };
+  return {
+    message: `${none}: the database was last opened by a gateway without record hashes (the row matches its older entries)`,
+    notUpgraded: true,
+  };
 }

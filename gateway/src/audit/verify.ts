@@ -6,6 +6,9 @@
 // The caller's anchors (kept outside the database) are checked last, against the verified chain
 // (anchors.ts), so a failure names the anchor; the stored head is checked as the recorded head it
 // is (headProblem), and the experiment rows against the hashes the entries recorded (verify-records.ts).
+// Each entry's MAC is checked with the key of the database's state folder (verify-macs.ts) after
+// the chain, head and anchors: a forged MAC is tampering, while a log (or experiment rows) not yet
+// upgraded by a gateway of this version is its own outcome, NOT UPGRADED (exit 3), never TAMPERED.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
@@ -14,7 +17,12 @@ import { rowToEntry, type AuditRow } from './rows.js';
 import { readCheckpoint, readCheckpointEntry } from './retention.js';
 import { PrunedChainVerifier } from './verify-pruned.js';
 import { checkAnchors } from './anchors.js';
-import { experimentRecordProblems, RECORD_FIX } from './verify-records.js';
+import { experimentRecordProblems, RECORD_FIX, RECORD_UPGRADE_FIX } from './verify-records.js';
+import { auditMacKeyForDb, type AuditMacKey } from './mac.js';
+import { MacWalker } from './verify-macs.js';
+import { keyUnreadable, notUpgraded } from './verify-report.js';
+
+export { auditExitCode, formatAuditReport } from './verify-report.js';
 
 /** What `privet audit verify` reports. */
 export interface AuditReport {
@@ -30,10 +38,14 @@ export interface AuditReport {
   /** One-line summary: the result, or what happened and how to fix it. */
   message: string;
   /**
-   * Why the chain could not be checked at all: `no-database` (nothing at the path: a usage error,
-   * not evidence of tampering) or `unreadable` (SQLite cannot read the file: verification fails).
+   * Why the log did not verify, when it is not tampering: `no-database` (nothing at the path: a
+   * usage error), `unreadable` (SQLite cannot read the file: verification fails), `not-upgraded`
+   * (an intact log or experiment rows a gateway of this version has not upgraded yet: start it
+   * once) or `key-unreadable` (the master key beside the database cannot be read).
    */
-  problem?: 'no-database' | 'unreadable';
+  problem?: 'no-database' | 'unreadable' | 'not-upgraded' | 'key-unreadable';
+  /** Whether entry MACs were checked with the gateway's key (false: hash chain only). */
+  macsChecked?: boolean;
 }
 
 /** What the verifier knows beyond the log and the anchors. */
@@ -42,6 +54,11 @@ export interface AuditVerifyOptions {
   retentionDays?: number;
   /** The time of the check (ms; default now): a pruned log's entries may not be dated after it. */
   now?: number;
+  /**
+   * The audit MAC key. Default: the one derived from master.key in the database's folder, when it
+   * has one; `null` (or no key file): the hashes alone are checked and the report says so.
+   */
+  key?: AuditMacKey | null;
 }
 
 const PAGE = 1000;
@@ -99,6 +116,13 @@ export async function verifyAuditDb(
   options: AuditVerifyOptions = {},
 ): Promise<AuditReport> {
   if (path !== ':memory:' && path !== '' && !existsSync(path)) return noDatabase(path);
+  if (options.key === undefined) {
+    try {
+      options = { ...options, key: auditMacKeyForDb(path, false) ?? null };
+    } catch (e) {
+      return keyUnreadable(path, e);
+    }
+  }
   let db: Db;
   try {
     db = openDurableDb(path, { readonly: true });
@@ -160,6 +184,7 @@ export async function verifyAuditConnection(
       : new ChainVerifier();
     const anchored = new Set([...anchors.map((a) => a.seq), ...(head ? [head.seq] : [])]);
     const anchoredHashes = new Map<number, string>();
+    const macs = new MacWalker(options.key ?? undefined);
     const page = db.prepare<[number, number], AuditRow>(
       'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
     );
@@ -184,6 +209,7 @@ export async function verifyAuditConnection(
         }
         intact = await verifier.push(entry);
         if (!intact) break;
+        macs.push(row, entry);
         if (anchored.has(entry.seq)) anchoredHashes.set(entry.seq, entry.hash);
         last = row.seq;
       }
@@ -213,14 +239,25 @@ export async function verifyAuditConnection(
     }
     const kept = verifier instanceof PrunedChainVerifier ? verifier.keptEntryProblem() : undefined;
     if (kept) return bad(path, result.count, checkpoint?.seq ?? 0, kept, FIX);
+    const mac = macs.finish();
+    if (mac.forged) {
+      const { index, message, fix } = mac.forged;
+      return { ...bad(path, result.count, index, message, fix), macsChecked: !!options.key };
+    }
     const records = experimentRecordProblems(db, result.count);
-    if (records) return bad(path, result.count, records.index, records.message, RECORD_FIX);
+    if (records && !records.notUpgraded)
+      return bad(path, result.count, records.index, records.message, RECORD_FIX);
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
+    const stale = [
+      ...(mac.notUpgraded ? [mac.notUpgraded] : []),
+      ...(records ? [{ ...records, fix: RECORD_UPGRADE_FIX }] : []),
+    ];
+    if (stale.length > 0) return notUpgraded(path, result.count, stale);
     const pruned = checkpoint
       ? ` (#0…#${checkpoint.seq} pruned under the retention policy, checkpoint ${checkpoint.hash})`
       : '';
     const summary = tip
-      ? `audit log intact: ${result.count} entries${pruned}, head #${tip.seq} ${tip.hash}`
+      ? `audit log intact: ${result.count} entries${pruned}, head #${tip.seq} ${tip.hash}; ${mac.summary}`
       : 'audit log intact: no entries yet';
     return {
       ok: true,
@@ -228,6 +265,7 @@ export async function verifyAuditConnection(
       entries: result.count,
       ...(tip ? { head: tip } : {}),
       message: summary,
+      macsChecked: !!options.key,
     };
   } finally {
     // SQLite may have ended the transaction itself after an error (e.g. a corrupt page).
@@ -276,23 +314,4 @@ function bad(path: string, entries: number, index: number, what: string, fix: st
     firstBad: { index, message: what },
     message: `audit log check failed: ${what}. Fix: ${fix}`,
   };
-}
-
-/** The exit code of `privet audit verify`: 0 intact, 1 failed (tampered or unreadable), 2 no database. */
-export function auditExitCode(report: AuditReport): number {
-  return report.ok ? 0 : report.problem === 'no-database' ? 2 : 1;
-}
-
-/** Formats a report for the terminal (the CLI exits with `auditExitCode`). */
-export function formatAuditReport(report: AuditReport): string {
-  const verdict = report.ok
-    ? 'OK'
-    : report.problem === 'no-database'
-      ? 'NO DATABASE'
-      : report.problem === 'unreadable'
-        ? 'UNREADABLE'
-        : 'TAMPERED';
-  const lines = [`${verdict} ${report.path}`, report.message];
-  if (report.head) lines.push(`anchor: --anchor ${report.head.seq}:${report.head.hash}`);
-  return lines.join('\n');
 }

@@ -114,7 +114,7 @@ describe('audit retention', () => {
     const raw = openDurableDb(path);
     ensureCheckpointTable(raw);
     raw
-      .prepare('INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?)')
+      .prepare('INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?,?,?)')
       .run(
         body.seq,
         body.at,
@@ -125,6 +125,7 @@ describe('audit retention', () => {
         canonicalJson(body.details),
         body.prevHash,
         hash,
+        null,
       );
     raw
       .prepare('INSERT OR REPLACE INTO audit_checkpoint (id, seq, hash) VALUES (0, ?, ?)')

@@ -1,0 +1,82 @@
+// Why: `privet audit verify` has more outcomes than intact or tampered, and an operator acts on
+// the first words: a healthy database that a gateway of this version has not upgraded yet (no MACs,
+// a replaced master key not recorded yet, experiment rows not sealed) must not read as TAMPERED,
+// and gets its own verdict and exit code (3). A not-upgraded report prints no anchor: only an
+// intact check's head is worth keeping.
+import { dirname } from 'node:path';
+import { masterKeyPath } from '../keys.js';
+import type { AuditReport } from './verify.js';
+import type { MacFinding } from './verify-macs.js';
+
+/**
+ * The report for an intact chain that a gateway of this version has not upgraded yet (no MACs, a
+ * replaced master key not yet recorded, or experiment rows not sealed): not evidence of tampering
+ * by itself, but not a clean bill either (exit 3).
+ */
+export function notUpgraded(
+  path: string,
+  entries: number,
+  findings: readonly MacFinding[],
+): AuditReport {
+  const first = findings[0] ?? { index: 0, message: 'not upgraded', fix: '' };
+  const what = findings.map((f) => f.message).join('; ');
+  const fix = [...new Set(findings.map((f) => f.fix))].join('; ');
+  return {
+    ok: false,
+    path,
+    entries,
+    firstBad: { index: first.index, message: what },
+    message: `audit log not upgraded (its hash chain is intact): ${what}. Fix: ${fix}`,
+    problem: 'not-upgraded',
+  };
+}
+
+/** The report for a master key beside the database that cannot be read (nothing was checked). */
+export function keyUnreadable(path: string, e: unknown): AuditReport {
+  const keyPath = masterKeyPath(dirname(path));
+  const why = e instanceof Error ? e.message : 'unknown error';
+  const fix = /Fix:/.test(why)
+    ? ''
+    : `. Fix: run the check as the gateway's user, or make ${keyPath} readable by it (mode 600)`;
+  return {
+    ok: false,
+    path,
+    entries: 0,
+    problem: 'key-unreadable',
+    message: `nothing was checked: the gateway key beside the database cannot be read, and the audit MACs need it (${why})${fix}`,
+  };
+}
+
+/**
+ * The exit code of `privet audit verify`: 0 intact, 1 failed (tampered or unreadable), 2 no
+ * database or an unreadable master key, 3 not upgraded yet (start the gateway once).
+ */
+export function auditExitCode(report: AuditReport): number {
+  if (report.ok) return 0;
+  if (report.problem === 'no-database' || report.problem === 'key-unreadable') return 2;
+  return report.problem === 'not-upgraded' ? 3 : 1;
+}
+
+/** The verdict line's first words for a report. */
+function verdictOf(report: AuditReport): string {
+  if (report.ok) return 'OK';
+  switch (report.problem) {
+    case 'no-database':
+      return 'NO DATABASE';
+    case 'unreadable':
+      return 'UNREADABLE';
+    case 'not-upgraded':
+      return 'NOT UPGRADED — start the gateway once to upgrade —';
+    case 'key-unreadable':
+      return 'KEY UNREADABLE';
+    default:
+      return 'TAMPERED';
+  }
+}
+
+/** Formats a report for the terminal (the CLI exits with `auditExitCode`). */
+export function formatAuditReport(report: AuditReport): string {
+  const lines = [`${verdictOf(report)} ${report.path}`, report.message];
+  if (report.head) lines.push(`anchor: --anchor ${report.head.seq}:${report.head.hash}`);
+  return lines.join('\n');
+}

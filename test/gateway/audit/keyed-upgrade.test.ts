@@ -1,0 +1,169 @@
+/**
+ * Upgrading to the keyed audit chain: a database written by a gateway without MACs is NOT
+ * UPGRADED (exit 3, never TAMPERED) until a gateway of this version opens it, which adds the `mac`
+ * column once and records the point where MACs start in an `audit.keyed` entry; a replaced
+ * master.key is recorded the same way, and the entries it can no longer check are named.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GENESIS_HASH, canonicalJson, type AuditBody } from '@privet/core/record/index';
+import { auditExitCode } from '../../../gateway/src/audit/verify.js';
+import {
+  AuditLog,
+  formatAuditReport,
+  hashEntrySync,
+  openDurableDb,
+  verifyAuditDb,
+} from '../../../gateway/src/audit/index.js';
+import { loadOrCreateMasterKey, masterKeyPath } from '../../../gateway/src/keys.js';
+import { privet } from '../run-cli.js';
+
+const clock = (): Date => new Date('2026-03-01T12:00:00.000Z');
+
+/** Writes `n` entries the way a gateway before keyed entries did: its schema, no MAC column. */
+function legacyLog(path: string, n: number): void {
+  const db = openDurableDb(path);
+  db.exec(`CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+      action TEXT NOT NULL, experiment TEXT, subject TEXT, details TEXT NOT NULL,
+      prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT;
+    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL,
+      hash TEXT NOT NULL) STRICT;`);
+  let prev = GENESIS_HASH;
+  for (let seq = 0; seq < n; seq++) {
+    const body: AuditBody = {
+      seq,
+      at: '2026-02-01T00:00:00.000Z',
+      actor: 'alice',
+      action: 'view.access',
+      experiment: 'e',
+      subject: `v${seq}`,
+      details: {},
+      prevHash: prev,
+    };
+    const hash = hashEntrySync(body);
+    db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      seq,
+      body.at,
+      body.actor,
+      body.action,
+      body.experiment,
+      body.subject,
+      canonicalJson(body.details),
+      prev,
+      hash,
+    );
+    prev = hash;
+  }
+  db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (0, ?, ?)').run(n - 1, prev);
+  db.close();
+}
+
+function stateFolder(): { dir: string; state: string; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'privet-keyed-up-'));
+  const state = join(dir, 'state');
+  mkdirSync(state);
+  return { dir, state, path: join(state, 'privet.db') };
+}
+
+test('a log from before keying is NOT UPGRADED (exit 3) until the gateway starts once, which records audit.keyed', async () => {
+  const { dir, state, path } = stateFolder();
+  try {
+    legacyLog(path, 4);
+    loadOrCreateMasterKey(state);
+    const before = await verifyAuditDb(path);
+    assert.equal(before.ok, false);
+    assert.equal(before.problem, 'not-upgraded');
+    assert.equal(auditExitCode(before), 3);
+    assert.match(formatAuditReport(before), /^NOT UPGRADED — start the gateway once to upgrade/);
+    assert.doesNotMatch(formatAuditReport(before), /TAMPERED/);
+    assert.match(before.message, /no audit entry carries a MAC.*Fix: start the gateway once/);
+    const cli = privet('audit', 'verify', '--state', state);
+    assert.equal(cli.code, 3, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, /^NOT UPGRADED/);
+
+    // Starting the gateway (opening the log) upgrades it once: the column, then audit.keyed.
+    for (let i = 0; i < 2; i++) {
+      const db = openDurableDb(path);
+      new AuditLog(db, clock);
+      db.close();
+    }
+    const db = openDurableDb(path);
+    const log = new AuditLog(db, clock);
+    const keyed = log.entries().filter((e) => e.action === ('audit.keyed' as string));
+    assert.equal(keyed.length, 1, 'recorded once, however often the gateway starts');
+    assert.equal(keyed[0]?.seq, 4);
+    assert.equal(keyed[0]?.details['previous'], 'no MAC');
+    assert.equal(keyed[0]?.details['keyId'], log.keyId);
+    const macColumns = db
+      .prepare<[], { n: number }>(
+        "SELECT count(*) AS n FROM pragma_table_info('audit_log') WHERE name = 'mac'",
+      )
+      .get()?.n;
+    assert.equal(macColumns, 1);
+    log.append({ actor: 'alice', action: 'view.access', experiment: 'e' });
+    db.close();
+
+    const after = await verifyAuditDb(path);
+    assert.equal(after.ok, true, after.message);
+    assert.match(
+      after.message,
+      /entries #0…#3 predate keying \(the log was keyed at entry #4\) and carry no MAC: they are protected by the hash chain and anchors only/,
+    );
+    const plain = privet('audit', 'verify', '--state', state);
+    assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+    assert.match(plain.stdout, /^OK .*\n.*predate keying/);
+
+    // Stripping every MAC does not make it look un-upgraded again: audit.keyed is always MACed.
+    const raw = openDurableDb(path);
+    raw.exec('DROP TRIGGER IF EXISTS audit_log_no_update; UPDATE audit_log SET mac = NULL;');
+    raw.close();
+    const stripped = await verifyAuditDb(path);
+    assert.match(formatAuditReport(stripped), /^TAMPERED /);
+    assert.match(stripped.message, /audit entry #4 is an audit.keyed entry without a MAC/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a replaced master key is NOT UPGRADED until recorded; then the old key’s entries are named as not MAC-checked', async () => {
+  const { dir, state, path } = stateFolder();
+  try {
+    let db = openDurableDb(path);
+    let log = new AuditLog(db, clock);
+    for (let i = 0; i < 3; i++) log.append({ actor: 'alice', action: 'view.access' });
+    const oldId = log.keyId;
+    db.close();
+    rmSync(masterKeyPath(state));
+    loadOrCreateMasterKey(state);
+
+    const stale = await verifyAuditDb(path);
+    assert.equal(stale.problem, 'not-upgraded', stale.message);
+    assert.equal(auditExitCode(stale), 3);
+    assert.match(
+      stale.message,
+      new RegExp(`entries #0…#2 carry MACs of another master key \\(id ${oldId}\\)`),
+    );
+    assert.match(stale.message, /if master.key was replaced on purpose, start the gateway once/);
+
+    db = openDurableDb(path);
+    log = new AuditLog(db, clock);
+    const keyed = log.entries().at(-1);
+    assert.equal(keyed?.action, 'audit.keyed');
+    assert.equal(keyed?.details['previousKeyId'], oldId);
+    log.append({ actor: 'alice', action: 'view.access' });
+    db.close();
+    const r = await verifyAuditDb(path);
+    assert.equal(r.ok, true, r.message);
+    assert.match(
+      r.message,
+      new RegExp(
+        `entries #0…#2 carry MACs of an earlier master key \\(id ${oldId}\\) and were not MAC-checked`,
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
