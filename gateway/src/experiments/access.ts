@@ -47,22 +47,27 @@ export function refusalFiling(
   return e && canSeeExperiment(e, actor, policy) ? { experiment: e.id } : {};
 }
 
+/**
+ * The refusal of an experiment `user` is not a member of, the same as for an id that does not
+ * exist: a refusal that named the owner (or differed at all) would tell any analyst which
+ * experiments exist and whose they are.
+ */
+export function notMemberRefusal(id: string, user: string): ServiceError {
+  return new ServiceError(
+    'not_found',
+    'experiment.unknown',
+    `${user} is not a member of any experiment "${id}"`,
+    "check the id (`privet experiment list` lists yours), ask the experiment's owner to add you, or propose your own experiment",
+  );
+}
+
 /** Why `user` may not use data of the experiment right now, or undefined when they may. */
 export function experimentUseRefusal(
   e: Experiment | undefined,
   id: string,
   user: string,
 ): ServiceError | undefined {
-  // An unknown id and someone else's experiment get the same answer: a refusal that named the
-  // owner (or differed at all) would tell any analyst which experiments exist and whose they are.
-  if (!e || !isMember(e, user)) {
-    return new ServiceError(
-      'not_found',
-      'experiment.unknown',
-      `${user} is not a member of any experiment "${id}"`,
-      "check the id (`privet experiment list` lists yours), ask the experiment's owner to add you, or propose your own experiment",
-    );
-  }
+  if (!e || !isMember(e, user)) return notMemberRefusal(id, user);
   if (!allowsDataAccess(e.state)) {
     const why =
       e.state === 'proposal'

@@ -37,7 +37,8 @@ import {
   readExperiment,
   saveExperiment,
 } from './store.js';
-import { ensureSealIndex, recordHashSync, recordRefusal } from './seal.js';
+import { ensureSealIndex, recordHashSync } from './seal.js';
+import { readChecked, refuseTampered, type TamperedRow } from './record-refusal.js';
 import { sealExistingRecords } from './seal-migrate.js';
 
 /** What the experiment service needs. */
@@ -230,12 +231,13 @@ export class ExperimentService {
     view: string,
     options: { audit?: boolean } = {},
   ): Experiment {
-    const found = readExperiment(this.db, experimentId);
-    const e = found?.experiment;
-    // The rule first (a stranger learns nothing of the id), then the row against the audit log.
-    const refusal =
-      viewUseRefusal(e, experimentId, actor, view, this.policy) ??
-      (found && found.seal !== 'sealed' ? recordRefusal(experimentId, found.seal) : undefined);
+    const read = readChecked(this.db, experimentId);
+    const e = read.experiment;
+    // The rule on the experiment as an unknown id when its row does not match the audit log: a
+    // stranger learns nothing of the id; those who may see it are told the row was changed.
+    const refusal = viewUseRefusal(e, experimentId, actor, view, this.policy);
+    if (read.tampered)
+      throw this.refuseTampered(actor, read.tampered, 'access.refused', refusal, { subject: view });
     if (refusal || !e) {
       const err =
         refusal ??
@@ -262,15 +264,39 @@ export class ExperimentService {
 
   /** One experiment, if the actor may see it (members, reviewers, stewards) and it matches the audit log. */
   get(actor: Actor, id: string): Experiment {
-    const found = readExperiment(this.db, id);
-    if (!found || !this.canSee(actor, found.experiment)) throw notVisible(id, actor);
-    if (found.seal !== 'sealed') throw recordRefusal(id, found.seal);
-    return found.experiment;
+    const read = readChecked(this.db, id);
+    if (read.tampered)
+      throw this.refuseTampered(actor, read.tampered, 'experiment.refused', notVisible(id, actor));
+    if (!read.experiment || !this.canSee(actor, read.experiment)) throw notVisible(id, actor);
+    return read.experiment;
   }
 
   /** Experiments the actor may see. */
   list(actor: Actor): Experiment[] {
     return loadExperiments(this.db).filter((e) => this.canSee(actor, e));
+  }
+
+  /** Audits the refusal of a row that does not match the audit log; returns what to throw. */
+  private refuseTampered(
+    actor: Actor,
+    tampered: TamperedRow,
+    action: 'access.refused' | 'experiment.refused',
+    unknown: ServiceError | undefined,
+    on: { subject?: string; attempted?: string } = {},
+  ): ServiceError {
+    return refuseTampered({
+      audit: this.audit,
+      policy: this.policy,
+      action,
+      actor,
+      service: 'experiments',
+      tampered,
+      unknown,
+      ...(on.subject === undefined ? {} : { subject: on.subject }),
+      ...(action === 'experiment.refused'
+        ? { details: { attempted: on.attempted ?? 'read' } }
+        : {}),
+    });
   }
 
   private canSee(actor: Actor, e: Experiment): boolean {
@@ -313,14 +339,22 @@ export class ExperimentService {
     mutate?: (e: Experiment, now: string) => void,
     said: { note?: string; reason?: string } = {},
   ): Experiment {
+    let audited = false;
     const outcome = immediate(this.db, () => {
+      // A row changed outside the gateway is not decided on: a decision would seal the change. Its
+      // refusal is audited here, in this transaction (it commits: the refusal is returned).
+      const read = readChecked(this.db, id);
+      if (read.tampered) {
+        audited = true;
+        const unknown = notVisible(id, actor);
+        return this.refuseTampered(actor, read.tampered, 'experiment.refused', unknown, {
+          attempted: to,
+        });
+      }
       // Someone else's experiment answers as an unknown id does: a role refusal would name its
       // owner and tell any analyst which ids exist.
-      const found = readExperiment(this.db, id);
-      const e = found?.experiment;
-      if (!found || !e || !this.canSee(actor, e)) return notVisible(id, actor);
-      // A row changed outside the gateway is not decided on: a decision would seal the change.
-      if (found.seal !== 'sealed') return recordRefusal(id, found.seal);
+      const e = read.experiment;
+      if (!e || !this.canSee(actor, e)) return notVisible(id, actor);
       const refusal = check(e);
       if (refusal) return refusal;
       if (!canTransition(e.state, to)) {
@@ -343,7 +377,7 @@ export class ExperimentService {
       });
       return next;
     });
-    return this.settle(actor, to, id, outcome);
+    return this.settle(actor, to, id, outcome, audited);
   }
 
   /** Returns the experiment, or audits the refusal and throws it. */
@@ -352,8 +386,10 @@ export class ExperimentService {
     attempted: string,
     id: string,
     outcome: Experiment | ServiceError,
+    audited = false,
   ): Experiment {
     if (!(outcome instanceof ServiceError)) return outcome;
+    if (audited) throw outcome;
     this.audit.append({
       actor: actor.user,
       action: 'experiment.refused',

@@ -16,7 +16,7 @@ import { canonicalJson, type Experiment, type JsonValue } from '@privet/core/rec
 import { ServiceError } from '../audit/service-error.js';
 import { immediate } from '../audit/sqlite.js';
 import { hasRole, isMember, refusalFiling, type Actor } from '../experiments/access.js';
-import { loadExperiment } from '../experiments/store.js';
+import { readChecked, refuseTampered, type CheckedRead } from '../experiments/record-refusal.js';
 import type { Services } from '../ledger/open.js';
 import { committedClaims } from '../review/release-snapshot.js';
 import { reviewedViews } from '../review/views-used.js';
@@ -143,30 +143,43 @@ export class ExportService {
 
   /** Refuses (and audits) an export the actor may not make, then spends its raw-value lookups. */
   private admit(actor: Actor, id: string, lookups: number): void {
-    const { services } = this.o;
-    const experiment = loadExperiment(services.db, id);
-    const refusal = this.refusal(actor, id, experiment);
-    if (refusal) {
-      this.fileRefusal(actor, id, refusal, experiment);
-      throw refusal;
-    }
+    const refusal = this.checkedRefusal(actor, id, 'admit');
+    if (refusal) throw refusal;
     this.o.spendLookups?.(actor, lookups, id);
   }
 
-  /** Audits a refused export of `id` (`e` as loaded; filed under it only if the actor may see it). */
-  private fileRefusal(
+  /**
+   * Why `actor` may not export from `id` now, audited (one entry), or undefined when they may. A
+   * row that does not match the audit log is refused as such to those who may see the experiment
+   * and as an unknown id to anyone else. `step`: admitting the request or signing the bundle.
+   */
+  private checkedRefusal(
     actor: Actor,
     id: string,
-    refusal: ServiceError,
-    e: Experiment | undefined,
-  ): void {
+    step: 'admit' | 'sign',
+  ): ServiceError | undefined {
     const { services, policy } = this.o;
+    const read: CheckedRead = readChecked(services.db, id);
+    const refusal = this.refusal(actor, id, read.experiment);
+    if (read.tampered)
+      return refuseTampered({
+        audit: services.audit,
+        policy,
+        action: 'export.refused',
+        actor,
+        service: 'export',
+        tampered: read.tampered,
+        unknown: refusal,
+        details: { attempted: step },
+      });
+    if (!refusal) return undefined;
     services.audit.append({
       actor: actor.user,
       action: 'export.refused',
-      ...refusalFiling(e, actor, policy),
+      ...refusalFiling(read.experiment, actor, policy),
       details: { reason: refusal.reason, requested: id.slice(0, 200) },
     });
+    return refusal;
   }
 
   /** The bundle less its notebook: the signed manifest of `lines`; the export is audited. */
@@ -195,12 +208,9 @@ export class ExportService {
     // filtered: checked again in the transaction that files the export, so an export signed and
     // audited always had the right to be, and nothing is released after a dissolution.
     const refused = immediate(services.db, () => {
-      const now = loadExperiment(services.db, experiment);
-      const refusal = this.refusal(actor, experiment, now);
-      if (refusal) {
-        this.fileRefusal(actor, experiment, refusal, now);
-        return refusal;
-      }
+      // Returned, not thrown: the refusal's audit entry commits with this transaction.
+      const refusal = this.checkedRefusal(actor, experiment, 'sign');
+      if (refusal) return refusal;
       services.audit.append({
         actor: actor.user,
         action: 'export',

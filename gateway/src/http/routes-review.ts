@@ -27,6 +27,11 @@ import type { LeakRateLimits } from '../leak/rate-limit.js';
 import { releaseClaimsBody } from '../review/releases.js';
 import { commentBody, decisionBody, statusBody } from '../review/validate.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
+import { notMemberRefusal } from '../experiments/access.js';
+import { withRecordRefusal } from '../experiments/record-refusal.js';
+import { experimentNotFound } from '../review/refusals.js';
+import type { ServiceError } from '../audit/service-error.js';
+import type { Actor } from './auth.js';
 import { HttpError } from './errors.js';
 import { rawJsonBody } from './json-body.js';
 import type { RegisterRoute } from './routes-records.js';
@@ -96,6 +101,24 @@ export function registerReviewRoutes(
   o: ReviewRoutesOptions,
 ): LeakService {
   const { reviews } = services;
+  // The review service reads experiments with `loadExperiment`: a row that does not match the
+  // audit log is refused there unaudited and to anyone. Audited here, and answered as an unknown
+  // id (`unknown`: the service's own answer for one) to those who may not see the experiment.
+  const recordChecked = <T>(actor: Actor, id: string, unknown: ServiceError, work: () => T): T =>
+    withRecordRefusal(
+      {
+        db: services.db,
+        audit: services.audit,
+        policy: o.loaded.policy,
+        action: 'access.refused',
+        actor,
+        service: 'review',
+        id,
+        unknown,
+        subject: 'review',
+      },
+      work,
+    );
   const leaks = new LeakService({
     audit: services.audit,
     policy: o.loaded.policy,
@@ -127,7 +150,11 @@ export function registerReviewRoutes(
     // worker: the body is up to 16 MB.
     const { handle, opened } = await leaks.openBody('review', rawJsonBody(request));
     try {
-      reviews.admit(actor!, opened.request.experiment); // before any lookup is spent or made
+      const { experiment } = opened.request;
+      // Before any lookup is spent or made.
+      recordChecked(actor!, experiment, notMemberRefusal(experiment, actor!.user), () =>
+        reviews.admit(actor!, experiment),
+      );
       const created = await withRetryAfter(reply, async () => {
         leaks.spend(actor!, 1, opened.request.experiment, 'review');
         const { checked, outputJson } = await leaks.checkOpenedReview(
@@ -145,9 +172,11 @@ export function registerReviewRoutes(
   route('listReviews', async (request, _r, actor): Promise<ListReviewsResponse> => ({
     reviews: reviews.list(actor!, listFilter(request)),
   }));
-  route('reviewStatus', async (request, _r, actor): Promise<ReviewStatusResponse> =>
-    reviews.status(actor!, statusBody(request.body)),
-  );
+  route('reviewStatus', async (request, _r, actor): Promise<ReviewStatusResponse> => {
+    const body = statusBody(request.body);
+    const unknown = experimentNotFound(body.experiment, actor!.user);
+    return recordChecked(actor!, body.experiment, unknown, () => reviews.status(actor!, body));
+  });
   route('getReview', async (request, _r, actor): Promise<ReviewRequest> =>
     reviews.get(actor!, reviewParam(request)),
   );

@@ -8,12 +8,13 @@
 // notices that the file's hash is not the one last recorded and appends `token.recovered`
 // (token-recovery.ts).
 import type { JsonValue } from '@privet/core/record/index';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AuditLog } from '../audit/log.js';
 import { immediate, openDurableDb, type Db } from '../audit/sqlite.js';
 import {
   prepareIssue,
   prepareRevoke,
+  setTokenReadHook,
   type IssuedTokens,
   type IssueOptions,
   type PendingTokenChange,
@@ -64,13 +65,44 @@ function recordedChange<T>(
   stateDir: string,
   prepare: () => { pending: PendingTokenChange<T>; change: (value: T) => TokenChange },
 ): T {
-  return immediate(records.db, () => {
+  const value = immediate(records.db, () => {
     auditUnrecordedTokenChange(records, actor, stateDir);
     const { pending, change } = prepare();
     auditTokenChange(records, actor, change(pending.value), pending.after);
     pending.write();
     return pending.value;
   });
+  followTokenFile(records, actor, stateDir);
+  return value;
+}
+
+/** Per state folder (resolved): the records its token file is reconciled with when re-read. */
+const followed = new Map<string, { records: TokenRecords; actor: string }[]>();
+
+/**
+ * From now on, while `records.db` is open, every re-read of `<stateDir>/tokens.json` in this
+ * process (`readTokenStore`: the gateway's, whenever the file changed) first reconciles the file
+ * with the audit log as the start does: a change that reached it without its entry is recorded as
+ * `token.recovered` by `actor`; a file the log already records adds nothing. The gateway follows
+ * its file from its start's token change on (`issueTokensRecorded`, even for no user).
+ */
+export function followTokenFile(records: TokenRecords, actor: string, stateDir: string): void {
+  const key = resolve(stateDir);
+  const others = (followed.get(key) ?? []).filter(
+    (f) => f.records.db.open && f.records !== records,
+  );
+  followed.set(key, [...others, { records, actor }]);
+  setTokenReadHook(reconcileOnRead);
+}
+
+/** The read hook: reconciles a followed state folder's token file with its newest open records. */
+function reconcileOnRead(stateDir: string): void {
+  const key = resolve(stateDir);
+  const open = (followed.get(key) ?? []).filter((f) => f.records.db.open);
+  if (open.length === 0) followed.delete(key);
+  else followed.set(key, open);
+  const newest = open.at(-1);
+  if (newest) auditUnrecordedTokenChange(newest.records, newest.actor, stateDir);
 }
 
 /** Issues tokens for `users` and audits it, serialized with every other token writer. */

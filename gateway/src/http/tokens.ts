@@ -46,8 +46,22 @@ function storePath(stateDir: string): string {
   return join(stateDir, 'tokens.json');
 }
 
-/** Reads the token store (empty when none was issued yet). */
+/** Runs before each `readTokenStore` of a state folder (token-audit.ts: reconciles the audit log). */
+export type TokenReadHook = (stateDir: string) => void;
+let readHook: TokenReadHook | undefined;
+
+/** Sets (undefined: removes) the hook every `readTokenStore` runs first; its errors fail the read. */
+export function setTokenReadHook(hook: TokenReadHook | undefined): void {
+  readHook = hook;
+}
+
+/**
+ * Reads the token store (empty when none was issued yet): what a running gateway does at start and
+ * whenever the file changed. The read hook runs first, so a change is on the record before any
+ * token it made is accepted.
+ */
 export function readTokenStore(stateDir: string): TokenStore {
+  readHook?.(stateDir);
   const path = storePath(stateDir);
   if (!existsSync(path)) return {};
   return JSON.parse(readFileSync(path, 'utf8')) as TokenStore;

@@ -24,7 +24,7 @@ import {
 import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import { experimentUseRefusal, hasRole, refusalFiling, type Actor } from '../experiments/access.js';
-import { loadExperiment } from '../experiments/store.js';
+import { readChecked, refuseTampered } from '../experiments/record-refusal.js';
 import { loadOrCreateMasterKey } from '../keys.js';
 import { experimentField, objectBody, outputField } from '../review/validate.js';
 import { HttpError } from '../http/errors.js';
@@ -228,7 +228,10 @@ export class LeakService {
   /** Throws (and audits the refusal) unless `actor` is an analyst of the running `experiment`. */
   private refuseUnlessAnalystMember(actor: Actor, experiment: string, subject: string): void {
     const { audit, policy } = this.o;
-    const e = loadExperiment(audit.db, experiment);
+    // A row that does not match the audit log is decided on as an unknown id, then refused as such
+    // to those who may see the experiment (one audit entry either way).
+    const read = readChecked(audit.db, experiment);
+    const e = read.experiment;
     const refusal = !hasRole(actor, policy, 'analyst')
       ? new ServiceError(
           'forbidden',
@@ -237,6 +240,17 @@ export class LeakService {
           'sign in as an analyst',
         )
       : experimentUseRefusal(e, experiment, actor.user);
+    if (read.tampered)
+      throw refuseTampered({
+        audit,
+        policy,
+        action: 'access.refused',
+        actor,
+        service: 'leak',
+        tampered: read.tampered,
+        unknown: refusal,
+        subject,
+      });
     if (!refusal) return;
     audit.append({
       actor: actor.user,
@@ -271,7 +285,9 @@ export class LeakService {
       this.o.audit.append({
         actor: actor.user,
         action: 'access.refused',
-        ...refusalFiling(loadExperiment(this.o.audit.db, experiment), actor, this.o.policy),
+        // Filed as its caller's refusal was (a row that does not match the audit log: nowhere);
+        // every caller refused that row before it spent anything.
+        ...refusalFiling(readChecked(this.o.audit.db, experiment).experiment, actor, this.o.policy),
         subject,
         details: { reason: 'leak.rate-limited', candidates: lookups },
       });

@@ -22,8 +22,15 @@ import {
   hasRole,
   refusalFiling,
   sourceUseRefusal,
+  type Actor,
 } from '../experiments/access.js';
-import { ensureExperimentSchema, loadExperiment } from '../experiments/store.js';
+import {
+  readChecked,
+  refuseTampered,
+  type CheckedRead,
+  type TamperedRow,
+} from '../experiments/record-refusal.js';
+import { ensureExperimentSchema } from '../experiments/store.js';
 import {
   aboveLeft,
   aboveLimit,
@@ -152,27 +159,55 @@ export class Ledger {
     return outcome;
   }
 
-  /** Audits a refused query (inside the caller's transaction, if any) and returns the error. */
-  private refusalOf(req: ReserveRequest, e: ServiceError): ServiceError {
-    const user = String(req.user);
-    const roles = declared(this.policy.users, user)?.roles ?? [];
+  /**
+   * Audits a refused query (inside the caller's transaction, if any) and returns the error to
+   * throw; `read`: the experiment as the caller read it. A row that does not match the audit log
+   * is refused as such (to those who may see it; others get `e`, as for an unknown id).
+   */
+  private refusalOf(req: ReserveRequest, e: ServiceError, read?: CheckedRead): ServiceError {
+    const actor = this.actorOf(String(req.user));
+    const found = read ?? readChecked(this.db, String(req.experiment));
+    const asked = {
+      query: String(req.query).slice(0, 10_000),
+      planHash: String(req.planHash).slice(0, 200),
+    };
+    if (found.tampered)
+      return this.refuseTampered(actor, found.tampered, e, String(req.source), asked);
     this.audit.append({
-      actor: user,
+      actor: actor.user,
       action: 'query.refused',
-      ...refusalFiling(
-        loadExperiment(this.db, String(req.experiment)),
-        { user, roles: [...roles] },
-        this.policy,
-      ),
+      ...refusalFiling(found.experiment, actor, this.policy),
       subject: String(req.source),
-      details: {
-        reason: e.reason,
-        requested: String(req.experiment).slice(0, 200),
-        query: String(req.query).slice(0, 10_000),
-        planHash: String(req.planHash).slice(0, 200),
-      },
+      details: { reason: e.reason, requested: String(req.experiment).slice(0, 200), ...asked },
     });
     return e;
+  }
+
+  /** The user as an actor with the roles the policy grants them (the ledger's callers checked them). */
+  private actorOf(user: string): Actor {
+    return { user, roles: [...(declared(this.policy.users, user)?.roles ?? [])] };
+  }
+
+  /** Audits the ledger's refusal of a row that does not match the audit log; returns what to throw. */
+  private refuseTampered(
+    actor: Actor,
+    tampered: TamperedRow,
+    unknown: ServiceError | undefined,
+    subject: string,
+    details: { [key: string]: string } = {},
+    action: 'query.refused' | 'access.refused' = 'query.refused',
+  ): ServiceError {
+    return refuseTampered({
+      audit: this.audit,
+      policy: this.policy,
+      action,
+      actor,
+      service: 'ledger',
+      tampered,
+      unknown,
+      subject,
+      details,
+    });
   }
 
   /** Validates the texts and costs of a request; throws an audited refusal when one is invalid. */
@@ -200,7 +235,9 @@ export class Ledger {
 
     const now = this.clock();
     this.sweepExpired(now);
-    const exp = loadExperiment(this.db, req.experiment);
+    // A row that does not match the audit log is decided on as an unknown id (refusalOf tells).
+    const read = readChecked(this.db, req.experiment);
+    const exp = read.experiment;
     const refusal =
       (hasRole({ user: req.user, roles: ['analyst', 'steward'] }, this.policy, 'analyst', 'steward')
         ? undefined
@@ -210,7 +247,7 @@ export class Ledger {
             `${req.user} may not run DP queries`,
             'sign in as an analyst',
           )) ?? sourceUseRefusal(exp, req.experiment, req.user, req.source, this.policy);
-    if (refusal) return this.refusalOf(req, refusal);
+    if (refusal) return this.refusalOf(req, refusal, read);
     let budget;
     try {
       budget = budgetOf(this.policy, req.source);
@@ -331,11 +368,15 @@ export class Ledger {
   ): Charge[] | ServiceError {
     const now = this.clock();
     let refusal: ServiceError | undefined;
+    // The first refusal decides (its sources share one experiment: one refusal, one entry).
     for (const item of items) {
       const row = this.mustGet(item.reservationId);
       const problem =
         row instanceof ServiceError ? row : this.commitRefusal(row, item.releaseId, now);
-      refusal ??= problem instanceof ServiceError ? problem : undefined;
+      if (problem instanceof ServiceError) {
+        refusal = problem;
+        break;
+      }
     }
     if (refusal) {
       const reason = `another source of the query was refused: ${refusal.message}`;
@@ -381,19 +422,23 @@ export class Ledger {
         'discard the result and run the query again',
       );
     }
-    const revoked = experimentUseRefusal(
-      loadExperiment(this.db, row.experiment),
-      row.experiment,
-      row.user,
-    );
+    // A row that does not match the audit log revokes access as an unknown id does; the refusal is
+    // audited and told as such to those who may see the experiment.
+    const read = readChecked(this.db, row.experiment);
+    const revoked = experimentUseRefusal(read.experiment, row.experiment, row.user);
+    if (read.tampered && revoked) {
+      const unknown = refunded(row.id, `access revoked: ${revoked.reason}`);
+      const told = this.refuseTampered(this.actorOf(row.user), read.tampered, unknown, row.id, {
+        attempted: 'commit',
+      });
+      const why = told === unknown ? revoked.reason : told.reason;
+      this.settle(row, 'refunded', now, null, `access revoked: ${why}`);
+      return told;
+    }
     if (row.expires_at <= now.getTime() || revoked) {
       const reason = revoked ? `access revoked: ${revoked.reason}` : 'expired before commit';
       this.settle(row, 'refunded', now, null, reason);
-      return conflict(
-        'reservation.refunded',
-        `reservation ${row.id} was refunded (${reason}); its value must not be released`,
-        'discard the result and run the query again',
-      );
+      return refunded(row.id, reason);
     }
     return undefined;
   }
@@ -471,8 +516,15 @@ export class Ledger {
     return { value, charge };
   }
 
-  /** Budgets (total, spent, reserved, remaining per source) and charges of an experiment. */
-  state(experiment: string): LedgerState {
+  /**
+   * Budgets (total, spent, reserved, remaining per source) and charges of an experiment. Callers
+   * check first that `actor` (default: the gateway) may see it; a row that does not match the
+   * audit log is refused (and audited) all the same.
+   */
+  state(experiment: string, actor: Actor = { user: 'gateway', roles: [] }): LedgerState {
+    const { tampered } = readChecked(this.db, experiment);
+    if (tampered)
+      throw this.refuseTampered(actor, tampered, tampered.refusal, 'budget', {}, 'access.refused');
     return ledgerState(this.db, this.policy, experiment);
   }
 
@@ -572,6 +624,15 @@ export class Ledger {
       )
     );
   }
+}
+
+/** The refusal of a commit whose reservation was refunded (`reason`: why). */
+function refunded(id: string, reason: string): ServiceError {
+  return conflict(
+    'reservation.refunded',
+    `reservation ${id} was refunded (${reason}); its value must not be released`,
+    'discard the result and run the query again',
+  );
 }
 
 function conflict(reason: string, message: string, fix: string): ServiceError {
