@@ -12,7 +12,9 @@ import { loadOrCreateMasterKey, masterKeyPath } from '../keys.js';
 import { fileSha256 } from '../store/engine.js';
 import { exact, PublicationLedger } from './charge.js';
 import { PublishError, UnreadableManifestError } from './errors.js';
-import { readManifest, requestedViews, upToDate } from './index.js';
+import { upToDate } from './kept-view.js';
+import { readManifest } from './layout.js';
+import { requestedViews } from './select-views.js';
 import { sourceVersion } from './source-version.js';
 import { synthesisInputsHash } from './synthetic.js';
 

@@ -4,7 +4,8 @@
 // Only the newest finished jobs are kept, so a gateway that runs for months stays bounded.
 import type { JobProgress, PublishJob } from '@privet/core';
 import { PublishError } from './errors.js';
-import { publishViews, type PublishOptions, type PublishProgress } from './index.js';
+import { publishViews } from './publish-views.js';
+import type { PublishOptions, PublishProgress } from './publish-types.js';
 import { randomHex } from '@privet/core/hex';
 
 /** Share of one synthetic view's work done at the start of each synthesis stage (then its span). */

@@ -4,11 +4,14 @@
 // recovery rolls the batch forward when every view of it is in the log (audited, or charged), and
 // otherwise drops it, giving each view the log already names the `failed` follow-up entry a failed
 // publish writes (failure.ts). A view is never live unaudited or unpaid, and the log never names a
-// version that is not live without saying so.
+// version that is not live without saying so. A damaged database or a full disk met on the way is
+// thrown as a StorageError naming the database and the fix (storage-errors.ts), never in SQLite's
+// words; the journal then stays for the next try.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/log.js';
 import { hasTable, openDurableDb, type Db } from '../audit/sqlite.js';
+import { databaseError } from '../storage-errors.js';
 import { auditPublishFailure } from './failure.js';
 import { removeJournal, type Journal, type JournalEntry, type PreparedBatch } from './journal.js';
 
@@ -25,8 +28,13 @@ const INTERRUPTED =
 /** Where each view of a prepared batch stands in the state database. */
 interface EntryStatus {
   entry: JournalEntry;
-  /** Its `published` entry (masked) or its charge (synthetic) committed. */
+  /**
+   * Its `published` entry (masked) or its charge (synthetic) committed, or the `identical` entry
+   * of a synthetic view whose bytes an earlier charge paid for (its refund commits with it).
+   */
   named: boolean;
+  /** Its own publication charge committed (a `failed` entry then says the charge is kept). */
+  charged: boolean;
   /** A `failed` entry already follows it (the publish, or an earlier recovery, wrote one). */
   failed: boolean;
 }
@@ -35,7 +43,8 @@ interface EntryStatus {
  * Settles a prepared batch journal (see journal.ts): true when the batch is to be rolled forward
  * (every view of it is audited or charged, none followed by a `failed` entry); otherwise writes a
  * `failed` entry for each view the log names, removes the journal and returns false. `records`
- * gives the state database; without it, `<stateDir>/privet.db` is opened when it exists.
+ * gives the state database; without it, `<stateDir>/privet.db` is opened when it exists. A storage
+ * failure (damaged database, full disk) is thrown as a StorageError naming the file and the fix.
  */
 export function settlePrepared(
   stateDir: string,
@@ -44,6 +53,21 @@ export function settlePrepared(
   records?: () => RecoveryRecords,
 ): boolean {
   const path = join(stateDir, 'privet.db');
+  try {
+    return settleWith(stateDir, root, journal, path, records);
+  } catch (err) {
+    throw databaseError(err, path);
+  }
+}
+
+/** settlePrepared on the database at `path` (or `records`), with storage errors left raw. */
+function settleWith(
+  stateDir: string,
+  root: string,
+  journal: Journal & { prepared: PreparedBatch },
+  path: string,
+  records?: () => RecoveryRecords,
+): boolean {
   const own = records || !existsSync(path) ? undefined : openDurableDb(path);
   try {
     const recs = records?.() ?? (own ? { db: own, audit: new AuditLog(own) } : undefined);
@@ -58,13 +82,13 @@ export function settlePrepared(
         recs,
         stateDir,
         journal.prepared.actor,
-        named.flatMap(({ entry: { view, audit } }) =>
+        named.flatMap(({ entry: { view, audit }, charged }) =>
           audit
             ? [
                 {
                   view,
                   manifest: { view, ...audit },
-                  ...(audit.reservation ? { reservation: audit.reservation } : {}),
+                  ...(audit.reservation && charged ? { reservation: audit.reservation } : {}),
                 },
               ]
             : [],
@@ -80,7 +104,7 @@ export function settlePrepared(
 }
 
 function noStatus(entry: JournalEntry): EntryStatus {
-  return { entry, named: false, failed: false };
+  return { entry, named: false, failed: false, charged: false };
 }
 
 /** Whether the log names a view of the batch (entries after `auditHead` only: the batch's own). */
@@ -94,14 +118,18 @@ function entryStatus(db: Db, auditHead: number, entry: JournalEntry): EntryStatu
     .all(auditHead, entry.view);
   let published = false;
   let failed = false;
+  let identical = false;
   for (const row of rows) {
     const d = parseDetails(row.details);
     if (d.parquetHash !== audit.parquetHash) continue;
     if (d.step === 'published') published = true;
     if (d.step === 'failed') failed = true;
+    if (d.step === 'identical' && audit.reservation && d.reservation === audit.reservation)
+      identical = true;
   }
-  const named = audit.tier === 'masked' ? published : charged(db, audit.reservation ?? '');
-  return { entry, named, failed };
+  const paid = audit.tier === 'synthetic' && charged(db, audit.reservation ?? '');
+  const named = audit.tier === 'masked' ? published : paid || identical;
+  return { entry, named, failed, charged: paid };
 }
 
 /** True when the publication charge `id` committed. */
@@ -113,7 +141,11 @@ function charged(db: Db, id: string): boolean {
   return row?.status === 'committed';
 }
 
-function parseDetails(text: string): { step?: unknown; parquetHash?: unknown } {
+function parseDetails(text: string): {
+  step?: unknown;
+  parquetHash?: unknown;
+  reservation?: unknown;
+} {
   try {
     const d = JSON.parse(text) as unknown;
     return typeof d === 'object' && d !== null ? d : {};

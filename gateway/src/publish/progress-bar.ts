@@ -1,6 +1,6 @@
 // Why: `privet publish` shows a progress bar when stderr is a terminal and plain, log-friendly lines
 // otherwise (CI, pipes): one line per step, and per synthesis stage rather than per tick.
-import type { PublishProgress } from './index.js';
+import type { PublishProgress } from './publish-types.js';
 
 /** A sink for publish progress that writes to `stream`; call `done()` when publishing ends. */
 export interface ProgressReporter {

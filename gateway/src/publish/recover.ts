@@ -3,6 +3,7 @@
 // batch (journal.ts) and clears leftovers, under the publish lock so that it never runs while a
 // live publish (a `privet publish` on the same state folder) is swapping its own batch in.
 import { existsSync } from 'node:fs';
+import { cliErrorMessage } from '../cli-errors.js';
 import { recoverViews, viewsDir } from './layout.js';
 import { acquirePublishLock, PublishBusyError } from './lock.js';
 
@@ -36,13 +37,14 @@ export function recoverPublishState(stateDir: string): PublishRecovery {
 /**
  * recoverPublishState for a gateway start: a failure (a journal it cannot read, a folder it cannot
  * write) is returned, not thrown, so the gateway still serves the complete versions on disk and
- * logs what to fix; the next publish runs the same recovery and fails loudly if it still cannot.
+ * logs what to fix; the next publish runs the same recovery and fails loudly if it still cannot. A
+ * storage failure (damaged database, full disk) is told with the file and the fix, as `privet`
+ * tells it (cli-errors.ts).
  */
 export function recoverPublishStateAtStart(stateDir: string): PublishRecovery {
   try {
     return recoverPublishState(stateDir);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { state: 'failed', message };
+    return { state: 'failed', message: cliErrorMessage(err, { stateDir }) };
   }
 }

@@ -49,7 +49,12 @@ export interface SyntheticPrivacy {
    * a view whose declarations have changed since is stale (absent in manifests written before).
    */
   sourceDeclarations: Record<string, DeclarationDigests>;
-  budget: { kind: 'publication'; source: string; reservation: string };
+  /**
+   * The publication charge that paid for these rows. `refunded`: the reservation this publish took
+   * and gave back, its Parquet being byte-identical to the release `reservation` paid for
+   * (identical-release.ts).
+   */
+  budget: { kind: 'publication'; source: string; reservation: string; refunded?: string };
   fidelityVisibleToAnalysts: boolean;
 }
 
