@@ -31,6 +31,27 @@ export function lineStarts(text: string, max: number): { starts: number[]; more:
   }
 }
 
+/**
+ * Where reading the first `max` lines of `text` stops: the lines starting before the returned
+ * index are read. It is past the text's end (`text.length + 1`) unless the text has more lines.
+ */
+export function readStop(text: string, max: number): number {
+  if (text.length < max) return text.length + 1; // too short to hold `max` newlines
+  let p = 0;
+  for (let n = 0; n < max; n++) {
+    const nl = text.indexOf('\n', p);
+    if (nl < 0) return text.length + 1;
+    p = nl + 1;
+  }
+  return p;
+}
+
+/** The end of the line that starts at `a`: its '\n', or the end of the text. */
+export function lineEnd(text: string, a: number): number {
+  const nl = text.indexOf('\n', a);
+  return nl < 0 ? text.length : nl;
+}
+
 /** Index of the last character of `s[a..b)` that is not a space, tab or CR (a - 1 if none). */
 function lastContent(s: string, a: number, b: number): number {
   let e = b - 1;

@@ -9,7 +9,8 @@ import { gridToTable, isNumeric, type GridCell, type OnPartial, type Table } fro
 import {
   headerPossible,
   headerWords,
-  lineStarts,
+  lineEnd,
+  readStop,
   rowCandidate,
   splitCandidate,
   trimmedLine,
@@ -58,6 +59,8 @@ export function textTables(text: string, mime: string, onPartial?: OnPartial): T
 /**
  * `textTables` one table at a time: each goes to `onTable` as soon as it is read, in order, so a
  * text of many tables is never held as a whole list; `onPartial` hears first (before any table).
+ * One walk over the lines, nothing kept per line: line i is `text[a0..b0)` and the two above it
+ * `[a1..b1)` and `[a2..b2)`; lines before the first and after the last read are `[0..0)`, empty.
  */
 export function forEachTextTable(
   text: string,
@@ -65,42 +68,64 @@ export function forEachTextTable(
   onTable: (table: Table) => void,
   onPartial?: OnPartial,
 ): void {
-  const { starts, more } = lineStarts(text, MAX_LINES);
-  if (more && onPartial) onPartial(partialMessage());
-  const count = starts.length - 1;
-  // Line k is text[from(k)..to(k)); lines outside the text are empty.
-  const from = (k: number): number => (k >= 0 && k < count ? (starts[k] ?? 0) : 0);
-  const to = (k: number): number => (k >= 0 && k < count ? (starts[k + 1] ?? 1) - 1 : 0);
-  const candidateAt = (k: number): boolean => k < count && rowCandidate(text, from(k), to(k));
-  const line = (k: number): string => trimmedLine(text, from(k), to(k));
-  let i = 0;
-  let nextCandidate = candidateAt(0);
-  while (i < count) {
-    const candidate = nextCandidate;
-    nextCandidate = candidateAt(i + 1);
+  const stop = readStop(text, MAX_LINES);
+  if (stop <= text.length && onPartial) onPartial(partialMessage());
+  const header = headerReader();
+  let a2 = 0;
+  let b2 = 0;
+  let a1 = 0;
+  let b1 = 0;
+  let a0 = 0;
+  let b0 = lineEnd(text, 0);
+  let candidate = rowCandidate(text, a0, b0);
+  for (let i = 0; ;) {
+    // Line j, the one after the rows read so far (`[an..bn)`), and whether it is read at all.
+    let live = b0 + 1 < stop;
+    let an = live ? b0 + 1 : 0;
+    let bn = live ? lineEnd(text, an) : 0;
+    let nextCandidate = live && rowCandidate(text, an, bn);
     // A row alone needs a header line above it; skip the split when neither can hold.
-    if (!candidate || (!nextCandidate && !headerPossible(text, from(i - 1), to(i - 1)))) {
-      i++;
-      continue;
-    }
-    const first = splitCandidate(text, from(i), to(i));
-    if (first === undefined) {
-      i++;
-      continue;
-    }
-    const rows: Row[] = [first];
+    const first =
+      candidate && (nextCandidate || headerPossible(text, a1, b1))
+        ? splitCandidate(text, a0, b0)
+        : undefined;
     let j = i + 1;
-    // Whether line j is a row candidate is known for the line after i, and kept for the next turn.
-    while (nextCandidate) {
-      const r = splitCandidate(text, from(j), to(j));
-      if (r === undefined || r.values.length !== first.values.length) break;
-      rows.push(r);
-      j++;
-      nextCandidate = candidateAt(j);
+    // The two lines above line j.
+    let p2 = a1;
+    let q2 = b1;
+    let p1 = a0;
+    let q1 = b0;
+    if (first !== undefined) {
+      const rows: Row[] = [first];
+      const width = first.values.length;
+      while (nextCandidate) {
+        const r = splitCandidate(text, an, bn);
+        if (r === undefined || r.values.length !== width) break;
+        rows.push(r);
+        p2 = p1;
+        q2 = q1;
+        p1 = an;
+        q1 = bn;
+        j++;
+        live = bn + 1 < stop;
+        an = live ? bn + 1 : 0;
+        bn = live ? lineEnd(text, an) : 0;
+        nextCandidate = live && rowCandidate(text, an, bn);
+      }
+      if (rows.length >= 2 || headerLike(headerWords(text, a1, b1), width)) {
+        const above1 = trimmedLine(text, a1, b1);
+        const above2 = trimmedLine(text, a2, b2);
+        onTable(buildTable(header, above1, above2, trimmedLine(text, an, bn), i, rows, mime));
+      }
     }
-    const width = first.values.length;
-    if (rows.length >= 2 || headerLike(headerWords(text, from(i - 1), to(i - 1)), width))
-      onTable(buildTable(line(i - 1), line(i - 2), line(j), i, rows, mime));
+    if (!live) return;
+    a2 = p2;
+    b2 = q2;
+    a1 = p1;
+    b1 = q1;
+    a0 = an;
+    b0 = bn;
+    candidate = nextCandidate;
     i = j;
   }
 }
@@ -112,11 +137,12 @@ function headerLike(words: number, width: number): boolean {
 
 /**
  * The table of the body lines from line `start` on (split into `rows`): column labels and index
- * names from the (trimmed) lines `above1` and `above2` over it, context from those and the
- * `footer` line below. Built directly (what `gridToTable` gives for this grid with `labelWidth`
+ * names from the (trimmed) lines `above1` and `above2` over it (read by `header`), context from
+ * those and the `footer` line below. Built directly (what `gridToTable` gives for this grid with `labelWidth`
  * label columns, without the grid in between).
  */
 function buildTable(
+  header: HeaderReader,
   above1: string,
   above2: string,
   footer: string,
@@ -127,12 +153,13 @@ function buildTable(
   const width = rows[0]?.values.length ?? 0;
   let labelWidth = 0; // a loop: spreading many rows as arguments overflows the stack
   for (const r of rows) if (r.labels.length > labelWidth) labelWidth = r.labels.length;
-  const { header, indexNames } = headerAbove(above1, above2, footer, width, labelWidth);
-  const colLabels = header.slice(-width);
+  const { names, indexNames } = header(above1, above2, footer, width, labelWidth);
   const labelColumns = new Array<string>(labelWidth);
   for (let c = 0; c < labelWidth; c++) labelColumns[c] = indexNames[c] ?? '';
+  // The last `width` names head the columns (`names.slice(-width)`, '' past its end).
+  const skip = Math.max(0, names.length - width);
   const columns = new Array<string>(width);
-  for (let c = 0; c < width; c++) columns[c] = colLabels[c] ?? '';
+  for (let c = 0; c < width; c++) columns[c] = names[skip + c] ?? '';
   const rowLabels = new Array<string[]>(rows.length);
   const cells = new Array<string[]>(rows.length);
   for (let r = 0; r < rows.length; r++) {
@@ -159,33 +186,73 @@ function padded(labels: string[], width: number): string[] {
   return labels;
 }
 
-/**
- * Column labels (`header`) and index names read from the two trimmed lines above a text table
- * (pandas: "   count" then "sex" directly above the body) and, for a Series, its footer.
- */
-function headerAbove(
+/** Column names and index names read from the lines around a text table; its arrays are only read. */
+interface HeaderNames {
+  names: readonly string[];
+  indexNames: readonly string[];
+}
+
+/** `headerAbove` with its words kept for the next table of the same text (see `headerReader`). */
+type HeaderReader = (
   above1: string,
   above2: string,
   footer: string,
   width: number,
   labelWidth: number,
-): { header: string[]; indexNames: string[] } {
-  const t1 = lineWords(above1);
+) => HeaderNames;
+
+/**
+ * `headerAbove` for the tables of one text: the words of a line above a table are reused when the
+ * next table has the same line there (tables of a text are often headed alike), so the label
+ * rules meet the same strings again and hash each once. Nothing outlives the text's reading.
+ */
+function headerReader(): HeaderReader {
+  const near = wordsMemo();
+  const far = wordsMemo();
+  return (above1, above2, footer, width, labelWidth) =>
+    headerAbove(near(above1), () => far(above2), footer, width, labelWidth);
+}
+
+/** `lineWords`, giving the same array again while the line is the same as the call before. */
+function wordsMemo(): (line: string) => readonly string[] {
+  let last = '';
+  let words: readonly string[] = [];
+  return (line) => {
+    if (line !== last) {
+      last = line;
+      words = lineWords(line);
+    }
+    return words;
+  };
+}
+
+/**
+ * Column names and index names read from the two trimmed lines above a text table (pandas:
+ * "   count" then "sex" directly above the body), given as the words `t1` of the line just above
+ * and `words2` of the one above it, and, for a Series, from its footer.
+ */
+function headerAbove(
+  t1: readonly string[],
+  words2: () => readonly string[],
+  footer: string,
+  width: number,
+  labelWidth: number,
+): HeaderNames {
   const series =
     width === 1 && /^(?:Name: .*)?dtype: /.test(footer.replace(/^Name: ([^,]*), /, 'Name: $1, '));
   if (series) {
     // A pandas Series: the line above is the index name; "Name: x" names the values.
-    const header = [/^Name: ([^,]+),/.exec(footer)?.[1] ?? ''];
-    return { header, indexNames: t1.length <= labelWidth ? t1 : [] };
+    const names = [/^Name: ([^,]+),/.exec(footer)?.[1] ?? ''];
+    return { names, indexNames: t1.length <= labelWidth ? t1 : [] };
   }
   if (t1.length > 0 && t1.length <= labelWidth) {
     // Only here can the second line above be the header (read only when needed).
-    const t2 = lineWords(above2);
-    if (t2.length >= width && !t2.some(isNumeric)) return { header: t2, indexNames: t1 };
+    const t2 = words2();
+    if (t2.length >= width && !t2.some(isNumeric)) return { names: t2, indexNames: t1 };
   }
-  if (t1.length >= width && !t1.every(isNumeric)) return { header: t1, indexNames: [] };
-  if (t1.length > 0 && t1.length <= labelWidth) return { header: [], indexNames: t1 };
-  return { header: [], indexNames: [] };
+  if (t1.length >= width && !t1.every(isNumeric)) return { names: t1, indexNames: [] };
+  if (t1.length > 0 && t1.length <= labelWidth) return { names: [], indexNames: t1 };
+  return { names: [], indexNames: [] };
 }
 
 /** A pipe table's delimiter row: one or more dashes per cell (GFM; markdown-it draws `|-|-|`). */
