@@ -4,10 +4,14 @@ import { perQueryLimitText } from '@privet/core/client/per-query-limit';
 import { Rational } from '@privet/core/dp/rational';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
+import type { SharedTold } from './gateway-problem.js';
+import { BUDGET_HOST } from './gateway-status-model.js';
+import { GatewayStatusSlot } from './GatewayStatusSlot.js';
 import { LoadStatus } from './LoadStatus.js';
 import { RecordApp } from '../record/RecordApp.js';
 import { StaleNotice } from './StaleNotice.js';
 import { refreshErrorOf, useGatewayLoad, type ShownLoad } from './useGatewayLoad.js';
+import { useReportLoad, useStatusHost } from './useGatewayStatus.js';
 import { useSignalValue, useSignedIn } from './useSignalValue.js';
 
 /** Props of the budget sidebar's React tree. */
@@ -153,6 +157,8 @@ export interface BudgetViewProps {
   budget: ShownLoad<BudgetResponse>;
   /** Loads the budget again. */
   retry: () => void;
+  /** How its failure is told (useReportLoad); its own error and Retry unless given. */
+  told?: SharedTold;
 }
 
 /**
@@ -162,13 +168,14 @@ export interface BudgetViewProps {
 export function BudgetView(props: BudgetViewProps): JSX.Element {
   const { experiment, budget, retry } = props;
   const loaded = budget.state === 'ready' ? budget.value : null;
+  const toldAbove = props.told === 'above';
   return (
     <>
       <div className="jp-Privet-budgetExperiment">
         {experiment.title} (<code>{experiment.id}</code>) · {experiment.state}
       </div>
       <StaleNotice
-        error={refreshErrorOf(budget)}
+        error={toldAbove ? null : refreshErrorOf(budget)}
         what="the budget figures and charges"
         onRetry={retry}
         busy={budget.state === 'ready' && budget.refreshing === true}
@@ -178,6 +185,8 @@ export function BudgetView(props: BudgetViewProps): JSX.Element {
         loading="Loading the privacy budget…"
         empty="No privacy budget is used by this experiment."
         onRetry={retry}
+        told={props.told}
+        what="The privacy budget"
       />
       {(loaded?.budgets ?? []).map((b) => (
         <BudgetSection key={`${b.source}:${b.user ?? ''}`} budget={b} />
@@ -193,6 +202,15 @@ export function BudgetApp(props: BudgetAppProps): JSX.Element {
   const signedIn = useSignedIn(session);
   const experiment = useSignalValue(context.changed, () => context.selected);
   const [budget, retry] = useBudget(signedIn, experiment, context, props.tick);
+  const status = useStatusHost(session, BUDGET_HOST);
+  const told = useReportLoad(
+    status,
+    'privacy budget',
+    signedIn && experiment ? budget : null,
+    retry,
+  );
+  const [announced, setAnnounced] = React.useState('');
+  const title = React.useRef<HTMLHeadingElement>(null);
 
   let body: JSX.Element;
   if (!signedIn) body = <p>Sign in in the Privet data panel to see budgets.</p>;
@@ -200,13 +218,24 @@ export function BudgetApp(props: BudgetAppProps): JSX.Element {
   else
     body = (
       <>
-        <BudgetView experiment={experiment} budget={budget} retry={retry} />
-        <RecordApp signedIn={signedIn} experiment={experiment} tick={props.tick} />
+        <BudgetView experiment={experiment} budget={budget} retry={retry} told={told} />
+        <RecordApp signedIn={signedIn} experiment={experiment} tick={props.tick} status={status} />
       </>
     );
   return (
     <div className="jp-Privet-panel">
-      <h2 className="jp-Privet-title">Privacy budget</h2>
+      <h2 className="jp-Privet-title" tabIndex={-1} ref={title}>
+        Privacy budget
+      </h2>
+      <p className="jp-Privet-srOnly" role="status">
+        {announced}
+      </p>
+      <GatewayStatusSlot
+        scope={status}
+        session={session}
+        focusTarget={title}
+        announce={setAnnounced}
+      />
       {body}
     </div>
   );

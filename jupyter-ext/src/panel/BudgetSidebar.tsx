@@ -2,6 +2,7 @@ import * as React from 'react';
 import { privetIcon } from '../icons.js';
 import { PollingWidget } from './PollingWidget.js';
 import { BudgetApp } from './BudgetApp.js';
+import { BUDGET_HOST, gatewayStatusOf } from './gateway-status-model.js';
 import type { ExperimentContext } from '../experiment.js';
 import type { PrivetSession } from '../session.js';
 
@@ -15,7 +16,7 @@ export class BudgetSidebar extends PollingWidget {
     private readonly session: PrivetSession,
     private readonly context: ExperimentContext,
   ) {
-    super(BUDGET_REFRESH_MS);
+    super(BUDGET_REFRESH_MS, (shown) => gatewayStatusOf(session).setShown(BUDGET_HOST.id, shown));
     this.id = 'privet-budget';
     this.addClass('jp-Privet-dataPanel');
     this.title.icon = privetIcon;

@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { privetIcon } from '../icons.js';
 import { DataPanelApp, type DataPanelAppProps } from './DataPanelApp.js';
+import { DATA_PANEL_HOST, gatewayStatusOf } from './gateway-status-model.js';
 import { PollingWidget } from './PollingWidget.js';
 
 /** Options of the data panel widget; `gatewayUrl` may change when the settings do. */
@@ -22,7 +23,9 @@ export class DataPanel extends PollingWidget {
 
   /** Creates the panel with the sidebar id `privet-data-panel`. */
   constructor(options: DataPanelOptions) {
-    super(VIEWS_REFRESH_MS);
+    super(VIEWS_REFRESH_MS, (shown) =>
+      gatewayStatusOf(this.options.session).setShown(DATA_PANEL_HOST.id, shown),
+    );
     this.options = options;
     this.id = DATA_PANEL_ID;
     this.addClass('jp-Privet-dataPanel');

@@ -10,15 +10,15 @@ import { DpQueryBox, type DpQueryAsk } from './DpQueryBox.js';
 import { SqlEditor, type SqlSchema } from './SqlEditor.js';
 import { ExperimentPicker, useExperiments } from './ExperimentPicker.js';
 import { ErrorBox, toErrorInfo } from './ErrorBox.js';
-import { GatewayStatus } from './GatewayStatus.js';
-import { sharedGatewayProblem, toldByProblem, type ListError } from './gateway-problem.js';
+import { DATA_PANEL_HOST } from './gateway-status-model.js';
+import { GatewayStatusSlot } from './GatewayStatusSlot.js';
 import { PublishBox } from './PublishBox.js';
 import { ResultTable } from './ResultTable.js';
 import { SignInForm } from './SignInForm.js';
 import { ViewCard } from './ViewCard.js';
 import { ViewList, useViews } from './ViewList.js';
 import { loadedOr } from './LoadStatus.js';
-import { refreshErrorOf } from './useGatewayLoad.js';
+import { useReportLoad, useStatusHost } from './useGatewayStatus.js';
 import { RestoreProblemBox } from './RestoreProblemBox.js';
 import { useSignedIn } from './useSignalValue.js';
 import type { LoadedFidelity } from './FidelityTab.js';
@@ -66,7 +66,8 @@ function nothingKeptText(session: PrivetSession): string {
 export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const { session, engine } = props;
   const signedIn = useSignedIn(session);
-  const experiments = useExperiments(signedIn, props.context, props.tick);
+  const status = useStatusHost(session, DATA_PANEL_HOST);
+  const experiments = useExperiments(signedIn, props.context, props.tick, status);
   const experiment = experiments.selected;
   const [sql, setSql] = React.useState('');
   /** The last DP view card's "DP query", for the experiment it was asked under. */
@@ -76,11 +77,19 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   const [viewsVersion, setViewsVersion] = React.useState(0);
   const [announced, setAnnounced] = React.useState('');
   const [viewsLoad, reloadViews, adoptViews] = useViews(signedIn, viewsVersion, props.tick);
+  const viewsTold = useReportLoad(status, 'views', signedIn ? viewsLoad : null, reloadViews);
   const views = loadedOr(viewsLoad, NO_VIEWS);
   // The sign-in the SQL box was filled in for: a later list never refills a box the user emptied.
   const filledFor = React.useRef<SignedIn | null>(null);
   /** The SQL section (heading, box, status, result): Preview scrolls it into view. */
   const sqlSection = React.useRef<HTMLElement>(null);
+  /** The panel's heading: focus goes there when the gateway message left with the focus in it. */
+  const title = React.useRef<HTMLHeadingElement>(null);
+  const heading = (
+    <h2 className="jp-Privet-title" tabIndex={-1} ref={title}>
+      Privet
+    </h2>
+  );
 
   // The panel's first two children are the same in both branches, so this region survives
   // sign-in and a screen reader hears how a Retry of the kept sign-in ended.
@@ -99,7 +108,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
   if (!signedIn) {
     return (
       <div className="jp-Privet-panel">
-        <h2 className="jp-Privet-title">Privet</h2>
+        {heading}
         {announcement}
         <RestoreProblemBox
           session={session}
@@ -163,23 +172,9 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
     ...(props.onOpenFidelity ? { openInTab: props.onOpenFidelity } : {}),
   };
 
-  // One message when the experiments and the views fail for one cause that is the gateway's.
-  const experimentsError: ListError = experiments.refreshError
-    ? { error: experiments.refreshError, stale: true }
-    : { error: experiments.error, stale: false };
-  const viewsError: ListError = {
-    error: viewsLoad.state === 'failed' ? viewsLoad.error : refreshErrorOf(viewsLoad),
-    stale: viewsLoad.state === 'ready',
-  };
-  const problem = sharedGatewayProblem([experimentsError, viewsError]);
-  const refused = problem?.cause === 'refused';
-  const retryAll = (): void => {
-    experiments.onRefresh();
-    reloadViews();
-  };
-  const retrying =
-    experiments.refreshing === true ||
-    (viewsLoad.state === 'ready' && viewsLoad.refreshing === true);
+  // One message when lists (of this panel or another) fail for one cause that is the gateway's.
+  const shared = status.model.viewFor(status.host);
+  const refused = shared.kind !== 'none' && shared.problem.cause === 'refused';
 
   const dpViews = views
     .filter((v) => v.tier === 'dp' && whyUnusable(experiment, v.name) === null)
@@ -187,7 +182,7 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
 
   return (
     <div className="jp-Privet-panel">
-      <h2 className="jp-Privet-title">Privet</h2>
+      {heading}
       {announcement}
       <div className="jp-Privet-user" data-refused={refused ? 'true' : undefined}>
         <span>
@@ -199,26 +194,17 @@ export function DataPanelApp(props: DataPanelAppProps): JSX.Element {
           Sign out
         </Button>
       </div>
-      {problem ? (
-        <GatewayStatus
-          problem={problem}
-          gatewayUrl={signedIn.client.baseUrl}
-          onRetry={retryAll}
-          busy={retrying}
-          onSignIn={async (url, token) => {
-            await session.signIn(url, token);
-          }}
-        />
-      ) : null}
-      <ExperimentPicker
-        {...experiments}
-        context={props.context}
-        toldAbove={toldByProblem(problem, experimentsError)}
+      <GatewayStatusSlot
+        scope={status}
+        session={session}
+        focusTarget={title}
+        announce={setAnnounced}
       />
+      <ExperimentPicker {...experiments} context={props.context} />
       <h3 className="jp-Privet-heading">Views</h3>
       <ViewList
         load={viewsLoad}
-        toldAbove={toldByProblem(problem, viewsError)}
+        told={viewsTold}
         onRetry={reloadViews}
         renderView={(v) => (
           <ViewCard

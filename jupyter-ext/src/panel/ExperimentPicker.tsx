@@ -5,6 +5,7 @@ import type { SignedIn } from '../session.js';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
 import { StaleNotice } from './StaleNotice.js';
 import { refreshErrorOf, sameContent, useGatewayLoad } from './useGatewayLoad.js';
+import { useReportLoad, type StatusScope } from './useGatewayStatus.js';
 import { useSignalValue } from './useSignalValue.js';
 
 /** The user's experiments as loaded, and how to load them again. */
@@ -24,6 +25,11 @@ export interface ExperimentsState {
   refreshing?: boolean;
   /** Reloads the list from the gateway (e.g. after a steward approved a proposal). */
   onRefresh: () => void;
+  /**
+   * True when the shared gateway message tells this list's error (GatewayStatus): the picker then
+   * only points there, with no error box or out-of-date notes of its own.
+   */
+  toldAbove?: boolean;
 }
 
 /** The experiments while none are loaded (one array, so the selection effect does not rerun). */
@@ -34,12 +40,14 @@ const NONE: Experiment[] = [];
  * "no experiment yet"), again at each `tick` of the panel's poll (so an approval made meanwhile
  * shows, and the views follow it), and keeps the context's selection valid. An unchanged list
  * keeps the very array shown. A refresh that fails keeps the list and the selection (with its
- * error as `refreshError`); another sign-in starts from nothing.
+ * error as `refreshError`); another sign-in starts from nothing. With `status` (the panel's part
+ * in the shared gateway status), the list reports itself there and says when it is told above.
  */
 export function useExperiments(
   signedIn: SignedIn | null,
   context: ExperimentContext,
   tick = 0,
+  status: StatusScope | null = null,
 ): ExperimentsState {
   const selected = useSignalValue(context.changed, () => context.selected);
   const fetch = signedIn ? async () => (await signedIn.client.listExperiments()).experiments : null;
@@ -47,6 +55,8 @@ export function useExperiments(
     keepOnFailedRefresh: true,
     same: sameContent,
   });
+  const told = useReportLoad(status, 'experiments', signedIn ? load : null, retry);
+  const waiting = told === 'waiting' && load.state === 'failed';
   const list = load.state === 'ready' ? load.value : null;
   // Signed out, or another user or gateway signed in: the former one's selection must not stay
   // (with a new list loading or failed to load, nothing else would replace it).
@@ -63,11 +73,12 @@ export function useExperiments(
   return {
     experiments: list ?? NONE,
     selected,
-    loading: load.state === 'loading' || load.state === 'retrying',
-    error: load.state === 'failed' ? load.error : null,
+    loading: load.state === 'loading' || load.state === 'retrying' || waiting,
+    error: load.state === 'failed' && !waiting ? load.error : null,
     refreshError: refreshErrorOf(load) ?? null,
     refreshing: load.state === 'ready' && load.refreshing === true,
     onRefresh: retry,
+    toldAbove: told === 'above',
   };
 }
 
@@ -123,11 +134,6 @@ function StaleSelection(props: { selected: Experiment; id: string }): JSX.Elemen
 /** Props of ExperimentPicker. */
 export type ExperimentPickerProps = ExperimentsState & {
   context: ExperimentContext;
-  /**
-   * True when the panel tells this list's error once above, for every list (GatewayStatus): the
-   * picker then only points there, with no error box or out-of-date notes of its own.
-   */
-  toldAbove?: boolean;
 };
 
 /**

@@ -1,11 +1,12 @@
 /**
- * One message for a problem the whole data panel shares (gateway-problem.ts), under the signed-in
- * line: the gateway could not be reached, with one Retry for every list; or it no longer accepts
- * this sign-in, with the sign-in form to paste a new token (the panel does not sign out silently).
+ * One message for a problem every Privet panel's lists share (gateway-problem.ts), at the top of
+ * the one panel that tells it (GatewayStatusSlot.tsx): the gateway could not be reached, with one
+ * Retry for every list; or it no longer accepts this sign-in, with the sign-in form to paste a new
+ * token (the panels do not sign out silently).
  */
 import * as React from 'react';
 import { ErrorBox } from './ErrorBox.js';
-import type { GatewayProblem } from './gateway-problem.js';
+import { whatText, type GatewayProblem } from './gateway-problem.js';
 import { RetryButton } from './RetryButton.js';
 import { SignInForm } from './SignInForm.js';
 
@@ -22,7 +23,7 @@ export interface GatewayStatusProps {
   problem: GatewayProblem;
   /** The gateway the refused sign-in was for (the form's URL). */
   gatewayUrl: string;
-  /** Loads every list again (an unreachable gateway). */
+  /** Loads every list it covers again (an unreachable gateway). */
   onRetry: () => void;
   /** True while that retry runs. */
   busy: boolean;
@@ -41,16 +42,19 @@ export function GatewayStatus(props: GatewayStatusProps): JSX.Element {
       </div>
     );
   }
+  const what = whatText(problem.what);
   const error = {
-    message: `Could not refresh the experiments and views: ${problem.error.message}`,
+    message: `Could not ${problem.stale ? 'refresh' : 'load'} the ${what}: ${problem.error.message}`,
     fix: problem.error.fix,
   };
   return (
     <div className="jp-Privet-gatewayStatus" data-cause="unreachable" role="status">
       <ErrorBox error={error} />
       <p className="jp-Privet-hint">
-        The experiments and views shown are from the last refresh that worked and may be out of
-        date. This note goes away once a refresh works again.
+        {problem.stale
+          ? `What is shown of the ${what} is from the last refresh that worked and may be out of date. `
+          : 'The panels try again on their own while they are shown; Retry tries now. '}
+        This note goes away once the gateway answers again.
       </p>
       <RetryButton busy={props.busy} onClick={props.onRetry} />
     </div>

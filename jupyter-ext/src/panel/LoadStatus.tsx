@@ -6,6 +6,7 @@
  */
 import * as React from 'react';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
+import type { SharedTold } from './gateway-problem.js';
 import { RetryButton } from './RetryButton.js';
 
 /** A value fetched from the gateway: loading, failed (with the error), retrying, or ready. */
@@ -31,15 +32,30 @@ export interface LoadStatusProps {
   empty?: React.ReactNode;
   /** Loads again; a failure then offers "Retry". */
   onRetry?: () => void;
+  /**
+   * How a failure is told (useReportLoad): by this line ('own', the default); once above for
+   * every list ('above': this line only points there, with no Retry of its own); or not yet
+   * ('waiting': other lists are still loading, so it still says it is loading).
+   */
+  told?: SharedTold;
+  /** What the list is, as a sentence starts, for the pointer: e.g. "The views". */
+  what?: string;
 }
 
 /** The status line of a loaded list: loading, the error with Retry, empty, or nothing. */
 export function LoadStatus(props: LoadStatusProps): JSX.Element | null {
-  const { load } = props;
-  if (load.state === 'loading') {
+  const { load, told } = props;
+  if (load.state === 'loading' || (load.state === 'failed' && told === 'waiting')) {
     return (
       <p className="jp-Privet-hint" role="status">
         {props.loading}
+      </p>
+    );
+  }
+  if (load.state === 'failed' && told === 'above') {
+    return (
+      <p className="jp-Privet-hint jp-Privet-toldAbove">
+        {props.what ?? 'This list'} could not be loaded: see the message above.
       </p>
     );
   }
@@ -54,7 +70,7 @@ export function LoadStatus(props: LoadStatusProps): JSX.Element | null {
             {props.loading}
           </p>
         )}
-        {props.onRetry ? (
+        {props.onRetry && told !== 'above' ? (
           <RetryButton busy={load.state === 'retrying'} onClick={props.onRetry} />
         ) : null}
       </div>

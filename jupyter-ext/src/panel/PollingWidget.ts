@@ -11,6 +11,7 @@ const FOCUS_RETRY_MS = 50;
  * A React sidebar that reloads while it is visible: `tick` grows on every refresh (pass it to the
  * React app so it refetches); polling starts when shown and stops when hidden or disposed.
  * Activating it (e.g. `app.shell.activateById` from a palette command) focuses its first control.
+ * `onShown` hears whether it is shown (the shared gateway status is told in a shown panel only).
  */
 export abstract class PollingWidget extends ReactWidget {
   /** Grows on every refresh. */
@@ -18,18 +19,33 @@ export abstract class PollingWidget extends ReactWidget {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   /** Creates a widget that refreshes every `intervalMs` while visible. */
-  constructor(private readonly intervalMs: number) {
+  constructor(
+    private readonly intervalMs: number,
+    private readonly onShown: (shown: boolean) => void = () => undefined,
+  ) {
     super();
+  }
+
+  protected override onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.onShown(this.isVisible);
+  }
+
+  protected override onBeforeDetach(msg: Message): void {
+    this.onShown(false);
+    super.onBeforeDetach(msg);
   }
 
   protected override onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
+    this.onShown(true);
     this.refresh();
     this.timer ??= setInterval(() => this.refresh(), this.intervalMs);
   }
 
   protected override onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
+    this.onShown(false);
     clearInterval(this.timer);
     this.timer = undefined;
   }

@@ -8,6 +8,7 @@
 import * as React from 'react';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { SignedIn } from '../session.js';
+import type { SharedTold } from './gateway-problem.js';
 import { LoadStatus } from './LoadStatus.js';
 import { RetryButton } from './RetryButton.js';
 import { StaleNotice } from './StaleNotice.js';
@@ -50,10 +51,10 @@ export interface ViewListProps {
   /** One card per view. */
   renderView: (view: ViewSummary) => JSX.Element;
   /**
-   * True when the panel tells this list's error once above, for every list (GatewayStatus): the
-   * list then only points there, with no error box or out-of-date notice of its own.
+   * How the list's failure is told (useReportLoad): 'above' when the shared gateway message tells
+   * it (the list then only points there, with no error box or out-of-date notice of its own).
    */
-  toldAbove?: boolean;
+  told?: SharedTold;
 }
 
 /**
@@ -65,7 +66,7 @@ export function ViewList(props: ViewListProps): JSX.Element {
   const refreshing = load.state === 'ready' && load.refreshing === true;
   // An empty list has its own Refresh views (in the empty text): the notice then offers none.
   const listsViews = load.state === 'ready' && load.value.length > 0;
-  const toldAbove = props.toldAbove === true;
+  const toldAbove = props.told === 'above';
   return (
     <>
       <StaleNotice
@@ -74,26 +75,24 @@ export function ViewList(props: ViewListProps): JSX.Element {
         onRetry={listsViews ? props.onRetry : undefined}
         busy={refreshing}
       />
-      {toldAbove && load.state === 'failed' ? (
-        <p className="jp-Privet-hint">The views could not be loaded: see the message above.</p>
-      ) : (
-        <LoadStatus
-          load={load}
-          loading="Loading views…"
-          empty={
-            <>
-              {NO_VIEWS_TEXT}{' '}
-              <RetryButton
-                label="Refresh views"
-                busyLabel="Refreshing views…"
-                busy={refreshing}
-                onClick={props.onRetry}
-              />
-            </>
-          }
-          onRetry={props.onRetry}
-        />
-      )}
+      <LoadStatus
+        load={load}
+        loading="Loading views…"
+        empty={
+          <>
+            {NO_VIEWS_TEXT}{' '}
+            <RetryButton
+              label="Refresh views"
+              busyLabel="Refreshing views…"
+              busy={refreshing}
+              onClick={props.onRetry}
+            />
+          </>
+        }
+        onRetry={props.onRetry}
+        told={props.told}
+        what="The views"
+      />
       <ul className="jp-Privet-views">
         {load.state === 'ready' ? load.value.map(props.renderView) : null}
       </ul>

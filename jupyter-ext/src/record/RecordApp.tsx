@@ -9,9 +9,11 @@ import type { ReviewRequest } from '@privet/core/protocol';
 import { hashEntry, type AuditEntry } from '@privet/core/record/index';
 import type { Experiment } from '../experiment.js';
 import type { ErrorInfo } from '../panel/ErrorBox.js';
+import type { SharedTold } from '../panel/gateway-problem.js';
 import { LoadStatus } from '../panel/LoadStatus.js';
 import { StaleNotice } from '../panel/StaleNotice.js';
 import { refreshErrorOf, useGatewayLoad, type ShownLoad } from '../panel/useGatewayLoad.js';
+import { useReportLoad, type StatusScope } from '../panel/useGatewayStatus.js';
 import type { SignedIn } from '../session.js';
 
 /** Props of the record section. */
@@ -20,6 +22,8 @@ export interface RecordAppProps {
   experiment: Experiment;
   /** Changes whenever the sidebar reloads. */
   tick: number;
+  /** The sidebar's part in the shared gateway status (none: the record tells its own errors). */
+  status?: StatusScope | null;
 }
 
 /** The experiment's audit entries and how many of their hashes were recomputed equal. */
@@ -39,11 +43,9 @@ async function verifiedCount(entries: AuditEntry[]): Promise<number> {
  * Loads the audit entries (verified) and, apart, the review requests of the experiment, on every
  * tick and retry: a failed review list is shown as failed, not as "No review requests". A failed
  * reload keeps what was loaded (its error as `refreshError`). Another experiment or user starts
- * from nothing known (not the last one's record).
+ * from nothing known (not the last one's record). Both report to the shared gateway status.
  */
-function useRecord(
-  props: RecordAppProps,
-): [ShownLoad<Audit>, ShownLoad<ReviewRequest[]>, () => void] {
+function useRecord(props: RecordAppProps): RecordViewProps {
   const { signedIn, experiment, tick } = props;
   const client = signedIn.client;
   const identity = [signedIn, experiment.id];
@@ -66,7 +68,10 @@ function useRecord(
     if (audit.state === 'failed' || refreshErrorOf(audit)) retryAudit();
     if (reviews.state === 'failed' || refreshErrorOf(reviews)) retryReviews();
   };
-  return [audit, reviews, retry];
+  const status = props.status ?? null;
+  const auditTold = useReportLoad(status, 'experiment record', audit, retryAudit);
+  const reviewsTold = useReportLoad(status, 'experiment record', reviews, retryReviews);
+  return { experiment, audit, reviews, retry, auditTold, reviewsTold };
 }
 
 /** One audit entry as a line: when, who, what. */
@@ -110,24 +115,25 @@ export interface RecordViewProps {
   reviews: ShownLoad<ReviewRequest[]>;
   /** Loads again what failed (also a refresh that failed over what is still shown). */
   retry: () => void;
+  /** How the audit's failure is told (useReportLoad); its own error and Retry unless given. */
+  auditTold?: SharedTold;
+  /** How the review list's failure is told, likewise. */
+  reviewsTold?: SharedTold;
 }
 
 /** The experiment record. */
 export function RecordApp(props: RecordAppProps): JSX.Element {
-  const [audit, reviews, retry] = useRecord(props);
-  return <RecordView experiment={props.experiment} audit={audit} reviews={reviews} retry={retry} />;
+  return <RecordView {...useRecord(props)} />;
 }
 
 /**
  * What of the record a failed refresh leaves out of date, and why: the audit (history and
- * exports), the review requests, or both; null when the last refreshes worked.
+ * exports), the review requests, or both; null when the last refreshes worked or the shared
+ * gateway message tells it.
  */
-function staleOf(
-  audit: ShownLoad<Audit>,
-  reviews: ShownLoad<ReviewRequest[]>,
-): { what: string; error: ErrorInfo } | null {
-  const auditError = refreshErrorOf(audit);
-  const reviewsError = refreshErrorOf(reviews);
+function staleOf(props: RecordViewProps): { what: string; error: ErrorInfo } | null {
+  const auditError = props.auditTold === 'above' ? undefined : refreshErrorOf(props.audit);
+  const reviewsError = props.reviewsTold === 'above' ? undefined : refreshErrorOf(props.reviews);
   if (auditError && reviewsError) {
     return { what: 'the history, review requests and exports', error: auditError };
   }
@@ -142,7 +148,7 @@ function staleOf(
  */
 export function RecordView(props: RecordViewProps): JSX.Element {
   const { experiment, audit, reviews, retry } = props;
-  const stale = staleOf(audit, reviews);
+  const stale = staleOf(props);
   const refreshing =
     (audit.state === 'ready' && audit.refreshing === true) ||
     (reviews.state === 'ready' && reviews.refreshing === true);
@@ -175,6 +181,8 @@ export function RecordView(props: RecordViewProps): JSX.Element {
         load={audit.state === 'ready' ? { state: 'ready', value: audit.value.entries } : audit}
         loading="Loading the experiment record…"
         onRetry={retry}
+        told={props.auditTold}
+        what="The experiment record"
       />
       <h4 className="jp-Privet-subheading">History</h4>
       <EntrySection entries={history} empty="No lifecycle changes are recorded yet." />
@@ -184,6 +192,8 @@ export function RecordView(props: RecordViewProps): JSX.Element {
         loading="Loading review requests…"
         empty="No review requests."
         onRetry={retry}
+        told={props.reviewsTold}
+        what="The review requests"
       />
       <ul className="jp-Privet-recordList">
         {(reviews.state === 'ready' ? reviews.value : []).map((r) => (

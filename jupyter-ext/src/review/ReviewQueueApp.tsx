@@ -9,10 +9,13 @@
  */
 import * as React from 'react';
 import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
+import { REVIEW_QUEUE_HOST } from '../panel/gateway-status-model.js';
+import { GatewayStatusSlot } from '../panel/GatewayStatusSlot.js';
 import { LoadStatus } from '../panel/LoadStatus.js';
 import { RetryButton } from '../panel/RetryButton.js';
 import { StaleNotice } from '../panel/StaleNotice.js';
 import { refreshErrorOf, useGatewayLoad } from '../panel/useGatewayLoad.js';
+import { useReportLoad, useStatusHost } from '../panel/useGatewayStatus.js';
 import { useSignedIn } from '../panel/useSignalValue.js';
 import type { PrivetSession } from '../session.js';
 import { ReviewCard } from './ReviewCard.js';
@@ -85,6 +88,14 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
     [props.tick],
     { keepOnFailedRefresh: true },
   );
+  // An outage the other panels' lists share is told once (GatewayStatusSlot), not here again.
+  const status = useStatusHost(props.session, REVIEW_QUEUE_HOST);
+  const told = useReportLoad(
+    status,
+    'review requests',
+    signedIn && isReviewer ? load : null,
+    reload,
+  );
 
   // Another user: the last one's outcome is not theirs to hear.
   React.useEffect(() => setOutcome(''), [signedIn]);
@@ -148,12 +159,23 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
       <p className="jp-Privet-hint jp-Privet-reviewOutcome" role="status" aria-live="polite">
         {outcome}
       </p>
-      <StaleNotice error={refreshErrorOf(load)} what="the review requests" />
+      <GatewayStatusSlot
+        scope={status}
+        session={props.session}
+        focusTarget={title}
+        announce={setOutcome}
+      />
+      <StaleNotice
+        error={told === 'above' ? null : refreshErrorOf(load)}
+        what="the review requests"
+      />
       <LoadStatus
         load={load}
         loading="Loading review requests…"
         empty={`No ${onlyPending ? 'pending ' : ''}review requests.`}
         onRetry={reload}
+        told={told}
+        what="The review requests"
       />
       <ul className="jp-Privet-reviews">
         {shown.map((r) => (

@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { reviewIcon } from '../icons.js';
+import { gatewayStatusOf, REVIEW_QUEUE_HOST } from '../panel/gateway-status-model.js';
 import { PollingWidget } from '../panel/PollingWidget.js';
 import type { PrivetSession } from '../session.js';
 import { ReviewQueueApp } from './ReviewQueueApp.js';
@@ -11,7 +12,9 @@ export const QUEUE_REFRESH_MS = 5000;
 export class ReviewQueuePanel extends PollingWidget {
   /** Creates the queue over the shared session. */
   constructor(private readonly session: PrivetSession) {
-    super(QUEUE_REFRESH_MS);
+    super(QUEUE_REFRESH_MS, (shown) =>
+      gatewayStatusOf(session).setShown(REVIEW_QUEUE_HOST.id, shown),
+    );
     this.id = 'privet-review-queue';
     this.addClass('jp-Privet-dataPanel');
     this.title.icon = reviewIcon;
