@@ -7,7 +7,7 @@ import { loadPolicyFile } from './policy-file.js';
 import { startGateway } from './http/server.js';
 import { checkTokenStore, parseDuration, type IssuedTokens } from './http/tokens.js';
 import { issueTokensRecorded, revokeTokensRecorded, withStateRecords } from './http/token-audit.js';
-import { publishViews } from './publish/index.js';
+import { publishViews, type PublishResult } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
 import { generateDemoData } from './demo/generate.js';
@@ -105,6 +105,26 @@ program
     },
   );
 
+/**
+ * The line `privet publish` prints for one view: kept, published, or rebuilt byte-identical to a
+ * release already charged (the manifest's budget names the charge that paid and the reservation
+ * this publish gave back), so no budget was spent.
+ */
+function publishedLine(r: PublishResult): string {
+  if (r.unchanged) return `kept ${r.view}: ${r.rows} rows (inputs unchanged, no budget spent)`;
+  const budget = r.manifest.privacy?.['budget'];
+  const { refunded, reservation } = (
+    typeof budget === 'object' && budget !== null ? budget : {}
+  ) as { refunded?: unknown; reservation?: unknown };
+  if (typeof refunded !== 'string')
+    return `published ${r.view}: ${r.rows} rows, ${r.rowsSuppressed} suppressed`;
+  const paidBy = typeof reservation === 'string' ? ` (charge ${reservation} paid for it)` : '';
+  return (
+    `rebuilt ${r.view}: ${r.rows} rows, byte-identical to the release already charged${paidBy}; ` +
+    `this publish's reservation ${refunded} was refunded, no budget spent`
+  );
+}
+
 program
   .command('publish')
   .description(
@@ -132,11 +152,7 @@ program
       onProgress: reporter.onProgress,
     }).finally(() => reporter.done()); // an error starts on its own line, not after the bar
     for (const r of results) {
-      console.log(
-        r.unchanged
-          ? `kept ${r.view}: ${r.rows} rows (inputs unchanged, no budget spent)`
-          : `published ${r.view}: ${r.rows} rows, ${r.rowsSuppressed} suppressed`,
-      );
+      console.log(publishedLine(r));
       for (const w of r.manifest.warnings ?? [])
         console.warn(`warning: view ${r.view}, column ${w.column}: ${w.message}. Fix: ${w.fix}.`);
       const k = r.manifest.kAnonymity;

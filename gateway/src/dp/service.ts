@@ -19,7 +19,8 @@ import type { LoadedPolicy } from '../policy-file.js';
 import type { Services } from '../ledger/open.js';
 import { refusalFiling, type Actor } from '../experiments/access.js';
 import { EXPERIMENT_ID } from '../experiments/artefacts.js';
-import { loadExperiment } from '../experiments/store.js';
+import { readChecked, refuseTampered } from '../experiments/record-refusal.js';
+import { ServiceError } from '../audit/service-error.js';
 import { HttpError } from '../http/errors.js';
 import { openSourceEngine, QueryInterruptedError, type SourceEngine } from '../store/index.js';
 import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
@@ -135,7 +136,7 @@ export class DpQueryService {
     clientGone: AbortSignal = new AbortController().signal,
   ): Promise<DpDryRunWithBudget | DpQueryResponse> {
     const request = validateRequest(body);
-    const { audit, experiments } = this.services;
+    const { experiments } = this.services;
     let plan: DpQueryPlan;
     try {
       plan = await planDpQuery(request.sql, {
@@ -151,26 +152,7 @@ export class DpQueryService {
       });
     } catch (error) {
       if (!(error instanceof DpSqlError)) throw error;
-      // Filed under the experiment only for those who may see it: anyone else could plant entries.
-      // Only a real query's refusal is audited: a dry run is free and reads nothing, and the
-      // editors' language server dry-runs every half-typed query.
-      if (!request.dryRun)
-        audit.append({
-          actor: actor.user,
-          action: 'query.refused',
-          ...refusalFiling(
-            loadExperiment(this.services.db, request.experiment),
-            actor,
-            this.loaded.policy,
-          ),
-          subject: 'dp-query',
-          details: { code: error.refusal.code, query: request.sql.slice(0, 2000) },
-        });
-      throw new HttpError(
-        'dp_refused',
-        `${error.refusal.message} [${error.refusal.code}]`,
-        error.refusal.fix,
-      );
+      throw this.refuseSql(actor, request, error);
     }
     for (const table of plan.priced.logical.tables) {
       experiments.assertCanUseView(actor, request.experiment, table.view, {
@@ -187,6 +169,48 @@ export class DpQueryService {
     if (request.dryRun)
       return { ...plan.dryRun, budget: this.budgetAfter(actor, request.experiment, plan, charge) };
     return this.spend(actor, request, plan, charge, clientGone);
+  }
+
+  /**
+   * The refusal of a query whose SQL the planner refused, audited for a real query. Filed under the
+   * experiment only for those who may see it: anyone else could plant entries. Only a real query's
+   * refusal is audited: a dry run is free and reads nothing, and the editors' language server
+   * dry-runs every half-typed query. A row that does not match the audit log is refused as such
+   * (one entry, service 'dp') to those who may see it; anyone else gets this same SQL refusal, as
+   * for an id that does not exist.
+   */
+  private refuseSql(actor: Actor, request: DpQueryRequest, error: DpSqlError): ServiceError {
+    const refused = new ServiceError(
+      'dp_refused',
+      'dp.refused',
+      `${error.refusal.message} [${error.refusal.code}]`,
+      error.refusal.fix,
+    );
+    if (request.dryRun) return refused;
+    const { audit, db } = this.services;
+    const { policy } = this.loaded;
+    const details = { code: error.refusal.code, query: request.sql.slice(0, 2000) };
+    const read = readChecked(db, request.experiment);
+    if (read.tampered)
+      return refuseTampered({
+        audit,
+        policy,
+        action: 'query.refused',
+        actor,
+        service: 'dp',
+        tampered: read.tampered,
+        unknown: refused,
+        subject: 'dp-query',
+        details,
+      });
+    audit.append({
+      actor: actor.user,
+      action: 'query.refused',
+      ...refusalFiling(read.experiment, actor, policy),
+      subject: 'dp-query',
+      details,
+    });
+    return refused;
   }
 
   private budgetAfter(

@@ -15,7 +15,7 @@ import { recordRefusal } from './seal.js';
 import { readExperiment } from './store.js';
 
 /** A service that reads experiment rows and refuses those that do not match the audit log. */
-export type RecordReader = 'experiments' | 'ledger' | 'export' | 'leak' | 'review';
+export type RecordReader = 'experiments' | 'ledger' | 'export' | 'leak' | 'review' | 'dp';
 
 /** The audit actions a refused request is recorded under. */
 export type RefusalAction = Extract<

@@ -32,6 +32,7 @@ import {
   type Actor,
 } from '../experiments/access.js';
 import { loadExperiment, loadExperiments } from '../experiments/store.js';
+import { readChecked, refuseTampered, type TamperedRow } from '../experiments/record-refusal.js';
 import {
   decisionRefusal,
   dissolvedRefusal,
@@ -214,7 +215,7 @@ export class ReviewService {
 
   /** One request, if the actor may see it. */
   get(actor: Actor, id: string): ReviewRequest {
-    return this.toRequest(this.visibleRow(actor, id), actor);
+    return this.toRequest(this.visibleRow(actor, id, 'get'), actor);
   }
 
   /** The original output of a request (reviewers and stewards; the read is audited). */
@@ -233,7 +234,7 @@ export class ReviewService {
         `${actor.user} may not read submitted outputs`,
         'ask a reviewer',
       );
-    const row = this.visibleRow(actor, id);
+    const row = this.visibleRow(actor, id, 'output');
     const deletedAt = loadExperiment(this.db, row.experiment)?.artefactsDeletedAt;
     if (deletedAt)
       throw new ServiceError(
@@ -258,11 +259,16 @@ export class ReviewService {
   /** A reviewer who neither requested it nor works in the experiment decides a pending request. */
   decide(actor: Actor, id: string, input: ReviewDecisionRequest): ReviewRequest {
     let experiment = '';
+    let recorded: ServiceError | undefined;
     const outcome = immediate(this.db, () => {
       const row = this.store.byId(id);
       if (!row) return reviewNotFound(id, actor.user);
       experiment = row.experiment;
-      const e = loadExperiment(this.db, row.experiment);
+      const read = readChecked(this.db, row.experiment);
+      // Returned, not thrown: its audit entry commits with this transaction.
+      if (read.tampered)
+        return (recorded = this.refuseTampered(actor, id, read.tampered, 'decide'));
+      const e = read.experiment;
       const refusal =
         fourEyesRefusal(actor, this.policy, row, e) ??
         dissolvedRefusal(row, e) ??
@@ -297,15 +303,18 @@ export class ReviewService {
       });
       return this.toRequest(this.store.byId(id) ?? row, actor);
     });
+    if (recorded) throw recorded; // audited once already, as the refusal of a changed row
     return this.settle(actor, 'decide', experiment, outcome);
   }
 
   /** Adds a comment (anyone who may see the request). */
   comment(actor: Actor, id: string, text: string): ReviewRequest {
-    return immediate(this.db, () => {
-      const row = this.visibleRow(actor, id);
+    // Refusals are returned, not thrown: a changed row's audit entry commits with the transaction.
+    const outcome = immediate(this.db, (): ReviewRequest | ServiceError => {
+      const row = this.visible(actor, id, 'comment');
+      if (row instanceof ServiceError) return row;
       const refusal = dissolvedRefusal(row, loadExperiment(this.db, row.experiment));
-      if (refusal) throw refusal;
+      if (refusal) return refusal;
       this.store.addComment(id, actor.user, text, this.clock().toISOString());
       this.audit.append({
         actor: actor.user,
@@ -316,6 +325,8 @@ export class ReviewService {
       });
       return this.toRequest(row, actor);
     });
+    if (outcome instanceof ServiceError) throw outcome;
+    return outcome;
   }
 
   /** The newest request's state per content hash in an experiment the actor may see. */
@@ -336,14 +347,50 @@ export class ReviewService {
     return this.store.approvedIn(experiment);
   }
 
-  private visibleRow(actor: Actor, id: string): ReviewRow {
+  private visibleRow(actor: Actor, id: string, attempted: string): ReviewRow {
+    const row = this.visible(actor, id, attempted);
+    if (row instanceof ServiceError) throw row;
+    return row;
+  }
+
+  /**
+   * Request `id` if the actor may see it, else the refusal to throw: the answer for an unknown id,
+   * or for an experiment row that does not match the audit log, its audited refusal.
+   */
+  private visible(actor: Actor, id: string, attempted: string): ReviewRow | ServiceError {
     const row = this.store.byId(id);
-    const e = row ? loadExperiment(this.db, row.experiment) : undefined;
+    if (!row) return reviewNotFound(id, actor.user);
+    const read = readChecked(this.db, row.experiment);
+    if (read.tampered) return this.refuseTampered(actor, id, read.tampered, attempted);
+    const e = read.experiment;
     const visible =
       hasRole(actor, this.policy, 'reviewer', 'steward') ||
       (e !== undefined && isMember(e, actor.user));
-    if (!row || !visible) throw reviewNotFound(id, actor.user);
-    return row;
+    return visible ? row : reviewNotFound(id, actor.user);
+  }
+
+  /**
+   * Audits the refusal of request `id`, whose experiment row does not match the audit log (one
+   * entry, service 'review'), and returns what to throw: the record refusal to those who may see
+   * the experiment, to anyone else the answer for an unknown request id.
+   */
+  private refuseTampered(
+    actor: Actor,
+    id: string,
+    tampered: TamperedRow,
+    attempted: string,
+  ): ServiceError {
+    return refuseTampered({
+      audit: this.audit,
+      policy: this.policy,
+      action: 'access.refused',
+      actor,
+      service: 'review',
+      tampered,
+      unknown: reviewNotFound(id, actor.user),
+      subject: 'review',
+      details: { attempted, review: id.slice(0, 200) },
+    });
   }
 
   /** The request as `actor` may see it (see forActor). */
@@ -381,7 +428,10 @@ export class ReviewService {
     this.audit.append({
       actor: actor.user,
       action: 'review',
-      ...(experiment ? refusalFiling(loadExperiment(this.db, experiment), actor, this.policy) : {}),
+      // A row changed since the refusal was decided is filed under no experiment.
+      ...(experiment
+        ? refusalFiling(readChecked(this.db, experiment).experiment, actor, this.policy)
+        : {}),
       details: { event: 'refused', attempted, reason: outcome.reason },
     });
     throw outcome;
