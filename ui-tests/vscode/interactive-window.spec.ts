@@ -99,7 +99,7 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   await expect(
     page
       .locator('.notification-toast')
-      .getByText(/a reviewer approved 1 withheld output\(s\); restored/)
+      .getByText(/a reviewer approved 1 withheld output; it is restored/)
       .first(),
   ).toBeVisible();
   await expect(outputFrame(page).getByText(ECHOED_EMAIL).first()).toBeVisible();

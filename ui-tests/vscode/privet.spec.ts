@@ -238,7 +238,7 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     await expect(
       page
         .locator('.notification-toast')
-        .getByText(/a reviewer approved 1 withheld output\(s\); restored/)
+        .getByText(/a reviewer approved 1 withheld output; it is restored/)
         .first(),
     ).toBeVisible();
     await signInAs(page, 'alice', env.tokens.alice!);

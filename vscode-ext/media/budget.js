@@ -78,6 +78,7 @@
       root.appendChild(el('p', message.message, 'error'));
       root.appendChild(el('p', `Fix: ${message.fix}`, 'muted'));
       root.appendChild(button('Retry', 'refresh'));
+      if (message.showLog) root.appendChild(button('Show Log', 'showLog'));
       return;
     }
     const e = message.experiment;

@@ -7,7 +7,6 @@
  * policy file diagnostics, and the `privet.*` commands.
  */
 import * as vscode from 'vscode';
-import type { GatewayClient } from './client/gateway.js';
 import { startLanguageClient } from './client/language-client.js';
 import { registerPolicyDiagnostics } from './policy/policy-diagnostics.js';
 import { Approvals } from './notebook/approvals.js';
@@ -25,7 +24,7 @@ import { ApprovedOutputRestorer } from './notebook/restore.js';
 import { checkReviewsNow } from './notebook/check-reviews.js';
 import { SELECT_EXPERIMENT, warnNeedsExperiment } from './shared/fix-actions.js';
 import { showError as showErrorIn } from './shared/show-error.js';
-import { loadConversation, sendReply } from './review/conversation.js';
+import { showConversation } from './review/conversation-picker.js';
 import { ReviewQueuePanel } from './review/queue-panel.js';
 import { PrivetCellStatusBar } from './notebook/status-bar.js';
 import {
@@ -40,13 +39,10 @@ import { Session } from './session.js';
 import { BUDGET_VIEW_ID, BudgetViewProvider } from './sidebar/budget-view.js';
 import { SidebarFreshness } from './sidebar/freshness.js';
 import { pickExperiment } from './sidebar/select-experiment.js';
+import { SessionStatusItem } from './sidebar/session-status.js';
 import { PrivetTree } from './sidebar/tree.js';
-import {
-  confirmPublish,
-  pickSyntheticView,
-  publishWithProgress,
-  showFidelity,
-} from './synthetic/commands.js';
+import { confirmPublish, pickSyntheticView, publishWithProgress } from './synthetic/commands.js';
+import { FidelityPanels } from './synthetic/fidelity-panels.js';
 
 /** The button of a column-warning notification that opens the view's fidelity report. */
 const SHOW_FIDELITY_REPORT = 'Show Fidelity Report';
@@ -71,18 +67,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const approvals = new Approvals();
   const views = new GatewayViews(session);
   const tree = new PrivetTree(session);
-  const budget = new BudgetViewProvider(context.extensionUri, session);
+  const budget = new BudgetViewProvider(context.extensionUri, session, log);
   const controller = new PrivetSqlController(
     session,
     held,
     approvals,
     context.asAbsolutePath('dist/duckdb'),
+    undefined, // the SQL worker next to dist/duckdb
+    log,
   );
-  const restorer = new ApprovedOutputRestorer(session, held, approvals);
+  const restorer = new ApprovedOutputRestorer(session, held, approvals, log);
+  const fidelityPanels = new FidelityPanels(context.extensionUri);
   // One cache of the gateway's raw-value verdicts for the document gate and the renderer's answers.
   const rawValues = new RawValueChecks();
   const statusBar = new PrivetCellStatusBar(controller, held);
-  const queue = new ReviewQueuePanel(context.extensionUri, session, () => void restorer.check());
+  const queue = new ReviewQueuePanel(context.extensionUri, session, () =>
+    restorer.checkInBackground(),
+  );
   const refreshSidebar = (): void => {
     tree.refresh();
     void budget.update();
@@ -122,6 +123,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     controller,
     restorer,
     queue,
+    fidelityPanels,
+    new SessionStatusItem(session),
     views,
     new OutputGate(held, approvals, session, views, rawValues),
     new RendererApprovals(approvals, session, views, held, rawValues, log),
@@ -140,7 +143,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       });
       if (!token) return;
       try {
-        const me = await session.signIn(token);
+        const me = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Privet: signing in…' },
+          () => session.signIn(token),
+        );
         if (!me.experiment) await vscode.commands.executeCommand('privet.selectExperiment');
         // Told once the experiment is settled (picked, kept from before, or still none).
         const experiment = session.signedIn?.experiment;
@@ -280,7 +286,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!signedIn) return vscode.commands.executeCommand('privet.signIn');
       try {
         const view = await pickSyntheticView(signedIn.client, arg);
-        if (view) await showFidelity(signedIn.client, view);
+        if (view) await fidelityPanels.show(signedIn.client, view);
       } catch (error) {
         showError('opening the fidelity report', error);
       }
@@ -290,7 +296,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       newViewCell(arg, 'python'),
     ),
     vscode.commands.registerCommand('privet.checkReviews', () =>
-      checkReviewsNow(session.signedIn, held, restorer),
+      checkReviewsNow(session.signedIn, held, restorer, log),
     ),
     vscode.commands.registerCommand('privet.exportApprovedResults', async (arg?: unknown) => {
       const notebook = exportTarget(arg);
@@ -321,41 +327,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(await startLanguageClient(context, session));
   } catch (error) {
     showError('starting the Privet SQL language server', error);
-  }
-}
-
-/** The review's comments in a quick pick; "Reply…" asks for a reply and sends it. */
-async function showConversation(
-  client: GatewayClient,
-  reviewId: string,
-  showError: (what: string, error: unknown) => void,
-): Promise<void> {
-  try {
-    let conversation = await loadConversation(client, reviewId);
-    for (;;) {
-      const reply = { label: '$(reply) Reply to the reviewer…', description: '', detail: '' };
-      const picked = await vscode.window.showQuickPick(
-        [
-          ...conversation.lines,
-          ...(conversation.lines.length === 0
-            ? [{ label: 'No comments yet', description: '', detail: '' }]
-            : []),
-          reply,
-        ],
-        { title: `Privet: ${conversation.title}`, matchOnDetail: true, ignoreFocusOut: true },
-      );
-      if (picked !== reply) return;
-      const text = await vscode.window.showInputBox({
-        title: `Privet: reply on review ${reviewId}`,
-        prompt: 'Your answer to the reviewer (what you changed, or why the output is safe)',
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() === '' ? 'Write a reply first' : undefined),
-      });
-      if (!text) return;
-      conversation = await sendReply(client, reviewId, text);
-    }
-  } catch (error) {
-    showError('review conversation', error);
   }
 }
 

@@ -239,6 +239,11 @@ export const workspace = {
       return Promise.resolve();
     },
   },
+  /** Opens an untitled document with `content` (recorded in openedTextDocuments). */
+  openTextDocument(options: { content?: string; language?: string }): Promise<unknown> {
+    openedTextDocuments.push(options);
+    return Promise.resolve({ options });
+  },
   onDidOpenNotebookDocument: opened.event,
   onDidChangeNotebookDocument: changed.event,
   onWillSaveNotebookDocument: willSave.event,
@@ -348,6 +353,29 @@ export const window = {
   ): Promise<T> {
     shownProgress.push(options.title ?? '');
     return task({ report: (value) => void progressReports.push(value) });
+  },
+  showInputBox(options?: unknown): Promise<string | undefined> {
+    shownInputBoxes.push(options);
+    return Promise.resolve(inputBoxAnswer.pick(options));
+  },
+  createWebviewPanel(
+    viewType: string,
+    title: string,
+    column: unknown,
+    options?: unknown,
+  ): FakeWebviewPanel {
+    const panel = new FakeWebviewPanel(viewType, title, column, options);
+    createdWebviewPanels.push(panel);
+    return panel;
+  },
+  showTextDocument(document: unknown, options?: unknown): Promise<unknown> {
+    shownTextDocuments.push({ document, options });
+    return Promise.resolve(undefined);
+  },
+  createStatusBarItem(id?: string, alignment?: number, priority?: number): FakeStatusBarItem {
+    const item = new FakeStatusBarItem(id, alignment, priority);
+    createdStatusBarItems.push(item);
+    return item;
   },
 };
 
@@ -515,4 +543,104 @@ export class Uri {
   toString(): string {
     return this.text;
   }
+}
+
+/** Input boxes shown: their options (title, prompt, …), in order. */
+export const shownInputBoxes: unknown[] = [];
+/** Answers an input box (the default cancels it). */
+export const inputBoxAnswer: { pick: (options: unknown) => string | undefined } = {
+  pick: () => undefined,
+};
+
+/** Where an editor or panel opens. */
+export const ViewColumn = { Active: -1, Beside: -2, One: 1, Two: 2 };
+
+/** A webview of a fake panel: its HTML and the messages posted to it. */
+export class FakeWebview {
+  html = '';
+  options: unknown = {};
+  readonly cspSource = 'vscode-resource:';
+  readonly posted: unknown[] = [];
+  private readonly received = new EventEmitter<unknown>();
+  readonly onDidReceiveMessage = this.received.event;
+  /** The URI itself (a fake webview needs no resource scheme). */
+  asWebviewUri(uri: Uri): Uri {
+    return uri;
+  }
+  postMessage(message: unknown): Promise<boolean> {
+    this.posted.push(message);
+    return Promise.resolve(true);
+  }
+  /** Delivers a message from the page to the extension. */
+  receive(message: unknown): void {
+    this.received.fire(message);
+  }
+}
+
+/** A webview panel (window.createWebviewPanel): counts reveals, fires onDidDispose. */
+export class FakeWebviewPanel {
+  readonly webview = new FakeWebview();
+  iconPath: unknown;
+  reveals = 0;
+  disposed = false;
+  private readonly disposing = new EventEmitter<void>();
+  readonly onDidDispose = this.disposing.event;
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    readonly column: unknown,
+    readonly options: unknown,
+  ) {}
+  reveal(): void {
+    this.reveals++;
+  }
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposing.fire();
+  }
+}
+
+/** Webview panels created, in order. */
+export const createdWebviewPanels: FakeWebviewPanel[] = [];
+
+/** Documents shown with window.showTextDocument, with their options. */
+export const shownTextDocuments: { document: unknown; options: unknown }[] = [];
+/** Untitled documents opened with workspace.openTextDocument({ content, language }). */
+export const openedTextDocuments: { content?: string; language?: string }[] = [];
+
+/** Where a status bar item sits. */
+export const StatusBarAlignment = { Left: 1, Right: 2 };
+
+/** A status bar item: what it shows and whether it is shown. */
+export class FakeStatusBarItem {
+  text = '';
+  tooltip: unknown;
+  command: unknown;
+  name: string | undefined;
+  shown = false;
+  disposed = false;
+  constructor(
+    readonly id: string | undefined,
+    readonly alignment: number | undefined,
+    readonly priority: number | undefined,
+  ) {}
+  show(): void {
+    this.shown = true;
+  }
+  hide(): void {
+    this.shown = false;
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+/** Status bar items created, in order. */
+export const createdStatusBarItems: FakeStatusBarItem[] = [];
+
+/** How a quick pick item shows (a separator cannot be picked). */
+export enum QuickPickItemKind {
+  Separator = -1,
+  Default = 0,
 }

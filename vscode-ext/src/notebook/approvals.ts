@@ -28,6 +28,12 @@ export interface ApprovedHeld {
   reviewId: string | undefined;
 }
 
+/** What the gateway answered about approvals; `failure` holds the error that stopped the questions. */
+export interface ApprovedAnswer {
+  approved: Set<string>;
+  failure?: { error: unknown };
+}
+
 /** The client of one sign-in: its gateway's base URL, and the object itself (one user's token). */
 export type SignInClient = Pick<GatewayClient, 'baseUrl'>;
 
@@ -98,8 +104,20 @@ export class Approvals {
     experiment: string,
     hashes: readonly string[],
   ): Promise<Set<string>> {
-    const result = new Set(hashes.filter((h) => this.knownApproved(client, experiment, h)));
-    const ask = [...new Set(hashes.filter((h) => !result.has(h)))];
+    return (await this.askApproved(client, experiment, hashes)).approved;
+  }
+
+  /**
+   * The subset of `hashes` approved in the experiment, and the error, if any, that stopped the
+   * questions to the gateway (hashes not asked then count as not approved: fail closed).
+   */
+  async askApproved(
+    client: GatewayClient,
+    experiment: string,
+    hashes: readonly string[],
+  ): Promise<ApprovedAnswer> {
+    const approved = new Set(hashes.filter((h) => this.knownApproved(client, experiment, h)));
+    const ask = [...new Set(hashes.filter((h) => !approved.has(h)))];
     for (let i = 0; i < ask.length; i += STATUS_BATCH) {
       let statuses: { contentHash: string; state: ReviewState | 'none' }[];
       try {
@@ -107,17 +125,17 @@ export class Approvals {
           experiment,
           contentHashes: ask.slice(i, i + STATUS_BATCH),
         }));
-      } catch {
-        break;
+      } catch (error) {
+        return { approved, failure: { error } };
       }
       for (const s of statuses) {
         this.latest.set(this.key(client, experiment, s.contentHash), s.state);
         if (s.state !== 'approved') continue;
         this.remember(client, experiment, s.contentHash);
-        result.add(s.contentHash);
+        approved.add(s.contentHash);
       }
     }
-    return result;
+    return { approved };
   }
 
   /** True when a reviewer approved exactly this output's content (after `streamContext`) in the experiment. */
@@ -131,7 +149,11 @@ export class Approvals {
     return (await this.approvedHashes(client, experiment, [hash])).has(hash);
   }
 
-  /** The held originals whose content is now approved in the experiment. */
+  /**
+   * The held originals whose content is now approved in the experiment. Rejects with the
+   * gateway's error when it could not be asked (nothing counts as approved then), so a caller
+   * that answers the user can say the check failed rather than that nothing is approved.
+   */
   async approvedHeld(
     client: GatewayClient,
     experiment: string,
@@ -146,7 +168,7 @@ export class Approvals {
       })),
     );
     if (entries.length === 0) return [];
-    const approved = await this.approvedHashes(
+    const { approved, failure } = await this.askApproved(
       client,
       experiment,
       entries.map((e) => e.contentHash),
@@ -156,6 +178,7 @@ export class Approvals {
       const state = this.latest.get(this.key(client, experiment, e.contentHash));
       if (e.held.submitted && state && state !== 'none') e.held.submitted.state = state;
     }
+    if (failure) throw failure.error;
     return entries
       .filter((e) => approved.has(e.contentHash))
       .map((e) => ({

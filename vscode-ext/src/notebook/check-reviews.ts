@@ -3,14 +3,20 @@
  * asks the gateway now, with progress in the status bar, whether reviewers approved the outputs
  * withheld in this window, and says what came of it in words that match the case: signed out or
  * no experiment (with the button that fixes it), nothing withheld, or how many outputs are still
- * waiting, rejected, or not sent for review yet.
+ * waiting, rejected, or not sent for review yet. When the gateway cannot be asked (down, or the
+ * sign-in expired) it says that, with the fix, instead of "nothing approved".
  */
 import * as vscode from 'vscode';
 import type { SignedIn } from '../session.js';
 import { SELECT_EXPERIMENT, warnWithFix } from '../shared/fix-actions.js';
+import { errorText } from '../client/error-text.js';
+import { showError, type ErrorLog } from '../shared/show-error.js';
 import type { HeldOutputs } from './held.js';
 
-/** What the command needs of the restorer: one check, resolving to how many outputs it restored. */
+/**
+ * What the command needs of the restorer: one check, resolving to how many outputs it restored,
+ * or rejecting with the gateway's error when the review status could not be asked.
+ */
 export interface ReviewCheck {
   check(): Promise<number>;
 }
@@ -38,11 +44,18 @@ export function notApprovedText(held: HeldOutputs): string {
   return `Privet: no withheld output in this window is approved yet: ${said.join('; ')}.`;
 }
 
-/** Runs the check for the command and tells the user the outcome. */
+/** What failed, in the error notification of a check the gateway did not answer. */
+export const CHECK_FAILED = 'checking review status with the gateway';
+
+/**
+ * Runs the check for the command and tells the user the outcome; a failed check is shown as an
+ * error (logged to `log`, with "Show Log", when given).
+ */
 export async function checkReviewsNow(
   signedIn: SignedIn | undefined,
   held: HeldOutputs,
   restorer: ReviewCheck,
+  log?: ErrorLog,
 ): Promise<void> {
   if (!signedIn) {
     await vscode.commands.executeCommand('privet.signIn');
@@ -61,10 +74,18 @@ export async function checkReviewsNow(
     );
     return;
   }
-  const restored = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Privet: checking review status…' },
-    () => restorer.check(),
-  );
+  let restored: number;
+  try {
+    restored = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Privet: checking review status…' },
+      () => restorer.check(),
+    );
+  } catch (error) {
+    // Withheld outputs stay withheld; the user learns the check did not happen, and why.
+    if (log) void showError(log, CHECK_FAILED, error);
+    else void vscode.window.showErrorMessage(`Privet: ${CHECK_FAILED} failed: ${errorText(error)}`);
+    return;
+  }
   // The restorer says itself how many it restored.
   if (restored === 0) void vscode.window.showInformationMessage(notApprovedText(held));
 }

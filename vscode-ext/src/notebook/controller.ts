@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { WorkerSqlEngine, type EngineWorkerOptions } from '../sql/worker-engine.js';
 import type { Session } from '../session.js';
 import { SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
+import { logFailure, type FailureLog } from '../shared/show-error.js';
 import { toCellOutput } from './convert.js';
 import type { Approvals } from './approvals.js';
 import type { HeldOutputs } from './held.js';
@@ -85,7 +86,8 @@ export class PrivetSqlController implements vscode.Disposable {
   /**
    * Creates the controller for jupyter notebooks; `wasmDir` holds the duckdb-wasm files (the
    * extension's dist/duckdb) and the SQL worker is dist/sql-worker.cjs next to it unless `worker`
-   * says otherwise (tests start the TypeScript entry).
+   * says otherwise (tests start the TypeScript entry). A cell's unexpected failure (not a gateway
+   * or SQL error) is written to `log`, the "Privet" output channel its error output points at.
    */
   constructor(
     private readonly session: Session,
@@ -93,6 +95,7 @@ export class PrivetSqlController implements vscode.Disposable {
     private readonly approvals: Approvals,
     wasmDir: string,
     worker: EngineWorkerOptions = { script: join(dirname(wasmDir), 'sql-worker.cjs') },
+    private readonly log?: FailureLog,
   ) {
     this.engine = new WorkerSqlEngine(wasmDir, worker);
     this.controller = vscode.notebooks.createNotebookController(
@@ -198,6 +201,10 @@ export class PrivetSqlController implements vscode.Disposable {
         this.approvals,
         signedIn.exportRules,
       );
+      const log = this.log;
+      if (log)
+        this.runner.onUnexpectedError = (error) =>
+          logFailure(log, 'running a Privet SQL cell', error);
     }
     return this.runner;
   }

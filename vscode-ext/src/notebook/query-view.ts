@@ -16,6 +16,7 @@ import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
 import { readExperimentViews } from '../client/experiment-views.js';
 import { SELECT_EXPERIMENT, warnWithFix } from '../shared/fix-actions.js';
+import { whileLoading } from '../shared/loading.js';
 import { PRIVET_SQL_LANGUAGE, SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { pythonLoadCode } from './python-cell.js';
 import { viewCellSource, whyNotLoadable, whyNotQueryable } from './view-cell.js';
@@ -62,7 +63,9 @@ export async function pickView(
     );
     return undefined;
   }
-  const read = await readExperimentViews(signedIn.client);
+  const read = await whileLoading('Privet: listing views…', () =>
+    readExperimentViews(signedIn.client),
+  );
   const current = read.find((e) => e.experiment.id === experimentId);
   const items = (current?.views ?? [])
     .filter((v) => kind === 'sql' || hasLoadableRows(v))

@@ -10,9 +10,11 @@
 import * as vscode from 'vscode';
 import type { NotebookOutput } from '@privet/core';
 import type { Session } from '../session.js';
-import type { Approvals } from './approvals.js';
+import type { ApprovedHeld, Approvals } from './approvals.js';
 import { heldIdsOf, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { HeldOutputs } from './held.js';
+import { errorText } from '../client/error-text.js';
+import { logFailure, type FailureLog } from '../shared/show-error.js';
 
 /** How often waiting review requests are re-checked. */
 const POLL_MS = 15_000;
@@ -56,6 +58,13 @@ export async function restoreHeldOriginal(
   return restored;
 }
 
+/** "a reviewer approved 1 withheld output" / "reviewers approved 3 withheld outputs" notice. */
+export function restoredText(restored: number): string {
+  return restored === 1
+    ? 'Privet: a reviewer approved 1 withheld output; it is restored in the notebook.'
+    : `Privet: reviewers approved ${restored} withheld outputs; they are restored in the notebook.`;
+}
+
 /** Watches for approvals of held outputs and puts the originals back. */
 export class ApprovedOutputRestorer implements vscode.Disposable {
   private readonly timer: ReturnType<typeof setInterval>;
@@ -64,20 +73,42 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
   readonly onDidCheck = this.checked.event;
   private readonly subscription: vscode.Disposable;
   private running: Promise<number> | undefined;
+  /** The last background failure logged (the poll logs a lasting failure once, not every 15 s). */
+  private lastFailure: string | undefined;
 
-  /** Starts listening to the session and the poll timer. */
+  /**
+   * Starts listening to the session and the poll timer; a background check that fails (gateway
+   * down) is written to `log` and tried again at the next poll.
+   */
   constructor(
     private readonly session: Session,
     private readonly held: HeldOutputs,
     private readonly approvals: Approvals,
+    private readonly log?: FailureLog,
   ) {
-    this.subscription = session.onDidChange(() => void this.check());
+    this.subscription = session.onDidChange(() => this.checkInBackground());
     this.timer = setInterval(() => {
-      if (this.held.entries().some(([, h]) => h.submitted)) void this.check();
+      if (this.held.entries().some(([, h]) => h.submitted)) this.checkInBackground();
     }, POLL_MS);
   }
 
-  /** Checks now; resolves to how many outputs were restored (one check at a time). */
+  /** A check nobody waits for: a failure is logged once until a check succeeds again. */
+  checkInBackground(): void {
+    this.check().then(
+      () => (this.lastFailure = undefined),
+      (error: unknown) => {
+        const text = errorText(error);
+        if (!this.log || text === this.lastFailure) return;
+        this.lastFailure = text;
+        logFailure(this.log, 'checking review status in the background', error);
+      },
+    );
+  }
+
+  /**
+   * Checks now; resolves to how many outputs were restored (one check at a time), or rejects with
+   * the gateway's error when the review status could not be asked.
+   */
   check(): Promise<number> {
     this.running ??= this.checkOnce().finally(() => (this.running = undefined));
     return this.running;
@@ -86,21 +117,23 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
   private async checkOnce(): Promise<number> {
     const signedIn = this.session.signedIn;
     if (!signedIn?.experiment) return 0;
-    const approved = await this.approvals.approvedHeld(
-      signedIn.client,
-      signedIn.experiment,
-      this.held,
-    );
-    // Answers of a sign-in (or experiment) the session no longer uses restore nothing.
-    const now = this.session.signedIn;
-    if (now?.client !== signedIn.client || now.experiment !== signedIn.experiment) return 0;
+    // Answers (and failures) of a sign-in or experiment the session no longer uses count for nothing.
+    const stale = (): boolean =>
+      this.session.signedIn?.client !== signedIn.client ||
+      this.session.signedIn.experiment !== signedIn.experiment;
+    let approved: ApprovedHeld[];
+    try {
+      approved = await this.approvals.approvedHeld(signedIn.client, signedIn.experiment, this.held);
+    } catch (error) {
+      if (stale()) return 0;
+      throw error;
+    }
+    if (stale()) return 0;
     let restored = 0;
     for (const a of approved) restored += await restoreHeldOriginal(this.held, a.heldId, a.output);
     this.checked.fire();
     if (restored > 0) {
-      void vscode.window.showInformationMessage(
-        `Privet: a reviewer approved ${restored} withheld output(s); restored in the notebook.`,
-      );
+      void vscode.window.showInformationMessage(restoredText(restored));
     }
     return restored;
   }

@@ -62,6 +62,11 @@ export interface CellEngine {
 export class SqlCellRunner {
   /** The content text (`releaseContentText`) of each release the gateway sent this runner, by id. */
   private readonly releases = new Map<string, string>();
+  /**
+   * Hears each unexpected failure (neither a gateway nor a SQL error) a run turned into an error
+   * output, whose fix points at the "Privet" output channel: the controller logs it there.
+   */
+  onUnexpectedError: ((error: unknown) => void) | undefined;
 
   /** Creates a runner over a gateway client, a local engine and the current experiment. */
   constructor(
@@ -130,7 +135,7 @@ export class SqlCellRunner {
       throwIfStopped(signal);
       return await this.local(sql, used);
     } catch (error) {
-      return failure(error);
+      return this.failed(error);
     }
   }
 
@@ -174,8 +179,15 @@ export class SqlCellRunner {
       if (gated) return gated;
       return { kind: 'release', outputs: [output], release: result.release };
     } catch (error) {
-      return failure(error);
+      return this.failed(error);
     }
+  }
+
+  /** A failure as an error output; an unexpected one is told to onUnexpectedError (for the log). */
+  private failed(error: unknown): CellRunResult {
+    if (!(error instanceof GatewayError) && !(error instanceof SqlError))
+      this.onUnexpectedError?.(error);
+    return failure(error);
   }
 
   private async dryRun(sql: string, signal: AbortSignal | undefined): Promise<CellRunResult> {
@@ -314,6 +326,6 @@ function failure(error: unknown): CellRunResult {
   return errorResult(
     'PrivetError',
     error instanceof Error ? error.message : String(error),
-    'see the Privet output channel',
+    'run the cell again; if it fails again, the details are in the "Privet" output channel (View: Output, then "Privet")',
   );
 }

@@ -13,6 +13,7 @@ import { previewIsPartial } from '@privet/core/review/index';
 import { decideReview, queueOrder, wholeOutputMessage } from './decide.js';
 import { parseFromReviewWebview, type ToReviewWebview } from './messages.js';
 import { webviewHtml } from '../webview/html.js';
+import { panelIconPath } from '../webview/panel-icon.js';
 
 /** View type of the panel. */
 export const REVIEW_PANEL_TYPE = 'privet.reviewQueue';
@@ -46,6 +47,7 @@ export class ReviewQueuePanel implements vscode.Disposable {
       { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false },
     );
     this.panel = panel;
+    panel.iconPath = panelIconPath(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, media, 'review', 'Privet review queue');
     panel.onDidDispose(() => (this.panel = undefined));
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {

@@ -2,13 +2,15 @@
  * The "Budget & record" webview view: budget gauges, charges and the experiment record of the
  * current experiment, updated on every session change (sign-in, experiment switch, DP spend).
  * Strict CSP: no inline script, only this extension's media script with a fresh nonce, and
- * localResourceRoots limited to media/.
+ * localResourceRoots limited to media/. An unexpected failure is written to the "Privet" output
+ * channel (its message and stack, never data), which the view's fix and "Show Log" button open.
  */
 import * as vscode from 'vscode';
 import { Rational } from '@privet/core';
 import { perQueryLimitText } from '@privet/core/client/per-query-limit';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
+import { logFailure, type ErrorLog } from '../shared/show-error.js';
 import type { FromWebview, ToWebview } from './messages.js';
 import { webviewHtml } from '../webview/html.js';
 
@@ -19,10 +21,11 @@ export const BUDGET_VIEW_ID = 'privet.budget';
 export class BudgetViewProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
 
-  /** Creates the provider; it re-renders whenever the session changes. */
+  /** Creates the provider; it re-renders whenever the session changes; `log` is the "Privet" channel. */
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly session: Session,
+    private readonly log?: ErrorLog,
   ) {
     session.onDidChange(() => void this.update());
   }
@@ -37,6 +40,7 @@ export class BudgetViewProvider implements vscode.WebviewViewProvider {
       if (message.type === 'signIn') void vscode.commands.executeCommand('privet.signIn');
       else if (message.type === 'selectExperiment')
         void vscode.commands.executeCommand('privet.selectExperiment');
+      else if (message.type === 'showLog') this.log?.show(true);
       else void this.update();
     });
   }
@@ -71,7 +75,16 @@ export class BudgetViewProvider implements vscode.WebviewViewProvider {
     } catch (error) {
       if (error instanceof GatewayError)
         return { type: 'error', message: error.message, fix: error.fix };
-      return { type: 'error', message: String(error), fix: 'see the Privet output channel' };
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.log)
+        return { type: 'error', message, fix: 'press Retry; if it fails again, reload the window' };
+      logFailure(this.log, 'reading the budget', error);
+      return {
+        type: 'error',
+        message,
+        fix: 'press Retry; if it fails again, the details are in the "Privet" output channel (Show Log)',
+        showLog: true,
+      };
     }
   }
 }

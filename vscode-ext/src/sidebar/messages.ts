@@ -6,7 +6,8 @@ import type { Experiment } from '../client/gateway.js';
 export type ToWebview =
   | { type: 'signedOut' }
   | { type: 'noExperiment'; user: string }
-  | { type: 'error'; message: string; fix: string }
+  /** `showLog`: the failure was written to the "Privet" output channel (a "Show Log" button opens it). */
+  | { type: 'error'; message: string; fix: string; showLog?: boolean }
   | {
       type: 'state';
       user: string;
@@ -20,4 +21,8 @@ export type ToWebview =
 
 /** Webview → extension: user actions. */
 export type FromWebview =
-  { type: 'ready' } | { type: 'signIn' } | { type: 'selectExperiment' } | { type: 'refresh' };
+  | { type: 'ready' }
+  | { type: 'signIn' }
+  | { type: 'selectExperiment' }
+  | { type: 'refresh' }
+  | { type: 'showLog' };

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { allowsDataAccess } from '@privet/core/record/lifecycle';
 import type { Experiment, GatewayClient } from '../client/gateway.js';
+import { whileLoading } from '../shared/loading.js';
 
 /**
  * Why no experiment can be picked, and how to get one, from what the gateway lists (a
@@ -33,7 +34,9 @@ export function noUsableExperimentText(
  * when cancelled or when there was none to pick (then a message says how to get one).
  */
 export async function pickExperiment(client: GatewayClient): Promise<string | undefined> {
-  const { experiments } = await client.listExperiments();
+  const { experiments } = await whileLoading('Privet: listing experiments…', () =>
+    client.listExperiments(),
+  );
   // Only where the gateway allows data access (core's lifecycle: approved or running).
   const usable = experiments.filter((e) => allowsDataAccess(e.state));
   if (usable.length === 0) {

@@ -1,27 +1,46 @@
 /**
  * The synthetic-view commands: "Privet: Publish Views" (stewards; the cost first, in a modal
- * dialog, then a progress notification follows the gateway's job) and "Privet: Show Fidelity Report" (from a synthetic view in the tree, or a
- * pick of the synthetic views; the gateway decides who may read it and says why not).
+ * dialog, then a progress notification follows the gateway's job; a plan the budgets would refuse
+ * is an error with "Show Plan") and "Privet: Show Fidelity Report" (from a synthetic view in the
+ * tree, or a pick of the synthetic views; the gateway decides who may read it and says why not;
+ * fidelity-panels.ts shows it).
  */
 import * as vscode from 'vscode';
-import type { ViewSummary } from '@privet/core/protocol';
+import type { PublishPlan, ViewSummary } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { fidelityPage } from './fidelity-page.js';
+import { whileLoading } from '../shared/loading.js';
 import { describePublishJob } from '@privet/core/client/index';
-import { planSummary, publishAndWait, warningNotices, type ViewWarningNotice } from './publish.js';
+import {
+  planSummary,
+  publishAndWait,
+  refusedPlanText,
+  warningNotices,
+  type ViewWarningNotice,
+} from './publish.js';
+
+/** The button of a refused plan's error that opens the whole plan. */
+export const SHOW_PLAN = 'Show Plan';
+
+/** Opens the publish plan as text in an untitled editor (views, charges, budgets, problems). */
+export async function showPlan(plan: PublishPlan): Promise<void> {
+  const content = `Privet publish plan (GET /publish/plan)\n\n${planSummary(plan)}\n`;
+  const document = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
+  await vscode.window.showTextDocument(document, { preview: true });
+}
 
 /**
  * Shows what publishing would rebuild and charge (GET /publish/plan) in a modal dialog; true when
- * the steward confirms. A plan the budgets would refuse is shown as an error, with its fix.
+ * the steward confirms. A plan the budgets would refuse is a (non-modal) error with its first
+ * problem and fix, and a "Show Plan" button that opens the whole plan.
  */
 export async function confirmPublish(client: GatewayClient): Promise<boolean> {
   const plan = await client.publishPlan();
   const detail = planSummary(plan);
   if (!plan.fits) {
-    void vscode.window.showErrorMessage('Privet: publishing would be refused', {
-      modal: true,
-      detail,
-    });
+    void vscode.window
+      .showErrorMessage(refusedPlanText(plan), SHOW_PLAN)
+      .then((choice) => (choice === SHOW_PLAN ? showPlan(plan) : undefined));
     return false;
   }
   const choice = await vscode.window.showWarningMessage(
@@ -98,7 +117,9 @@ export async function pickSyntheticView(
   if (typeof arg === 'string' && arg !== '') return arg;
   const node = arg as { kind?: unknown; view?: ViewSummary } | undefined;
   if (node?.kind === 'view' && node.view?.tier === 'synthetic') return node.view.name;
-  const { views } = await client.listViews();
+  const { views } = await whileLoading('Privet: listing synthetic views…', () =>
+    client.listViews(),
+  );
   const among =
     Array.isArray(arg) && arg.every((a) => typeof a === 'string')
       ? new Set<unknown>(arg)
@@ -117,8 +138,8 @@ export async function pickSyntheticView(
   return picked?.label;
 }
 
-/** Opens the fidelity report of `view` in a script-free webview beside the editor. */
-export async function showFidelity(client: GatewayClient, view: string): Promise<void> {
+/** The fidelity report page of `view` (report, plots and the view's column warnings) from the gateway. */
+export async function loadFidelityPage(client: GatewayClient, view: string): Promise<string> {
   const [report, svg, views] = await Promise.all([
     client.viewFidelity(view),
     client.viewFidelitySvg(view),
@@ -126,11 +147,5 @@ export async function showFidelity(client: GatewayClient, view: string): Promise
     viewsForWarnings(client),
   ]);
   const warnings = views.find((v) => v.name === view)?.manifest?.warnings ?? [];
-  const panel = vscode.window.createWebviewPanel(
-    'privet.fidelity',
-    `Fidelity: ${view}`,
-    vscode.ViewColumn.Beside,
-    { enableScripts: false },
-  );
-  panel.webview.html = fidelityPage(report, svg, warnings);
+  return fidelityPage(report, svg, warnings);
 }

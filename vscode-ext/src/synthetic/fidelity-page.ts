@@ -19,7 +19,10 @@ dt { color: var(--vscode-descriptionForeground); }
 dd { margin: 0; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { text-align: left; padding: 2px 10px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); }
-figure { margin: 12px 0; padding: 8px; background: #fff; border-radius: 4px; overflow-x: auto; }
+/* The gateway's plots are drawn for a white page (dark ink, no background of their own), so the
+   figure stays white; its border (the high-contrast border, else the panel border) sets it apart
+   from a dark or high-contrast editor. */
+figure { margin: 12px 0; padding: 8px; background: #fff; border: 1px solid var(--vscode-contrastBorder, var(--vscode-panel-border, transparent)); border-radius: 4px; overflow-x: auto; }
 figure img { display: block; max-width: none; }
 .warnings { margin: 8px 0; padding: 4px 12px; border-left: 3px solid var(--vscode-editorWarning-foreground); background: var(--vscode-textBlockQuote-background); }
 .warnings h2 { font-size: 1em; margin: 4px 0; }

@@ -40,6 +40,23 @@ export function planSummary(plan: PublishPlan): string {
   ].join('\n');
 }
 
+/**
+ * The one-line error of a plan the budgets would refuse: its first problem (or the first budget
+ * that does not fit) with the fix, and how many more problems the whole plan lists.
+ */
+export function refusedPlanText(plan: PublishPlan): string {
+  const [first, ...more] = plan.problems;
+  const short = plan.budgets.find((b) => !b.fits);
+  const why = first
+    ? `${first.message}. Fix: ${first.fix}`
+    : short
+      ? `the publication budget of ${short.source} does not fit (ε ${short.epsilon.used} → ${short.epsilon.after} of ${short.epsilon.total}). Fix: raise that budget in the policy, or publish fewer synthetic views`
+      : 'the gateway says the plan does not fit its budgets. Fix: read the plan (Show Plan)';
+  const rest =
+    more.length > 0 ? ` (${more.length} more problem${more.length > 1 ? 's' : ''}: Show Plan)` : '';
+  return `Privet: publishing would be refused, so nothing was published: ${why}.${rest}`;
+}
+
 /** Column warnings of published views, for one notification. */
 export interface ViewWarningNotice {
   /** The views the notice is about: one, or every view with warnings when they are many. */
