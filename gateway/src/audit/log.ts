@@ -122,7 +122,6 @@ export class AuditLog {
     const entry = this.write(
       {
         actor: 'gateway',
-        // core's AuditAction union does not list it yet (core is outside this change).
         action: AUDIT_KEYED,
         details: {
           keyId: this.key.id,
