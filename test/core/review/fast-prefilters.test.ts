@@ -7,7 +7,6 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { identifierSpans } from '@privet/core/review/sink';
 import { normalize } from '@privet/core/review/normalize';
 import { UNITS, statedTotal } from '@privet/core/review/labels';
@@ -16,22 +15,11 @@ import { textCounts } from '@privet/core/review/text-rules';
 import { markdownTables, textTables } from '@privet/core/review/text-table';
 import type { Table } from '@privet/core/review/table';
 import { resolveSettings } from '@privet/core/review/types';
-import type { CorpusItem } from '../../fixtures/review/gen-util.js';
 import { prng, randomText } from './random-text.js';
+import { reviewCorpus, stringsOf } from './reference-reading.js';
 
-/** Every string held anywhere in a JSON value (the texts of a corpus output). */
-function stringsOf(v: unknown, out: string[] = []): string[] {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) stringsOf(x, out);
-  else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) stringsOf(x, out);
-  return out;
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL('../../fixtures/review/corpus.json', import.meta.url), 'utf8'),
-) as CorpusItem[];
 /** The corpus texts as the rules read them: each output's strings, joined, and normalized. */
-const corpusTexts = corpus.map((item) => normalize(stringsOf(item.output).join('\n')).text);
+const corpusTexts = reviewCorpus.map((item) => normalize(stringsOf(item.output).join('\n')).text);
 
 // The count rule's regexes as written (text-rules.ts), run on every candidate without shortcuts.
 const KEY_BEFORE = new RegExp(

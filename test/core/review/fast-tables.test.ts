@@ -7,41 +7,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { normalize } from '@privet/core/review/normalize';
 import { isNumeric, type Table } from '@privet/core/review/table';
 import { forEachTextTable, textTables } from '@privet/core/review/text-table';
-import type { CorpusItem } from '../../fixtures/review/gen-util.js';
 import { prng, randomText } from './random-text.js';
+import { referenceSplit, reviewCorpus, stringsOf } from './reference-reading.js';
 
 const MAX_LINES = 200_000;
-
-interface Row {
-  labels: string[];
-  values: string[];
-}
-
-/** A body row: leading labels and trailing numbers, cut at wide gaps or else at every space. */
-function referenceSplit(line: string): Row | undefined {
-  const t = line.trim();
-  let toks = t === '' ? [] : t.split(/\s{2,}|\t+/);
-  if (toks.length < 2) {
-    toks = t.split(/\s+/);
-    if (toks.length < 2) return undefined;
-  }
-  let k = toks.length;
-  while (k > 0 && isNumeric(toks[k - 1] ?? '')) k--;
-  if (k === toks.length) return undefined;
-  let labels = toks.slice(0, k);
-  let values = toks.slice(k);
-  if (k === 0) {
-    labels = [values[0] ?? ''];
-    values = values.slice(1);
-    if (values.length === 0) return undefined;
-  }
-  if (labels.some((l) => /\d\s+\d/.test(l) || l.endsWith(':'))) return undefined;
-  return { labels, values };
-}
 
 const words = (line: string): string[] => (line.trim() === '' ? [] : line.trim().split(/\s+/));
 
@@ -122,18 +94,6 @@ function referenceTables(text: string, mime: string): Table[] {
   return tables;
 }
 
-/** Every string held anywhere in a JSON value (the texts of a corpus output). */
-function stringsOf(v: unknown, out: string[] = []): string[] {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) stringsOf(x, out);
-  else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) stringsOf(x, out);
-  return out;
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL('../../fixtures/review/corpus.json', import.meta.url), 'utf8'),
-) as CorpusItem[];
-
 /** Lines that make, head, break and follow text tables, including same-headed repeats. */
 const LINES = [
   'cardiology  12  3',
@@ -170,7 +130,7 @@ const LINES = [
 describe('the one-pass text-table reader gives the tables of a plain reading', () => {
   test('on every text of the review corpus, raw and normalized', () => {
     let tables = 0;
-    for (const item of corpus) {
+    for (const item of reviewCorpus) {
       const raw = stringsOf(item.output).join('\n');
       for (const text of [raw, normalize(raw).text]) {
         const want = referenceTables(text, 'text/plain');

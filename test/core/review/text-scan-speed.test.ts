@@ -8,28 +8,7 @@ import assert from 'node:assert/strict';
 import { isNumeric, numberSpan } from '@privet/core/review/table';
 import { headerWords, lineStarts, rowCandidate, splitRow } from '@privet/core/review/text-rows';
 import { prng, randomText } from './random-text.js';
-
-/** The row split as it was written with strings and regexes. */
-function referenceSplit(line: string): { labels: string[]; values: string[] } | undefined {
-  const t = line.trim();
-  let toks = t === '' ? [] : t.split(/\s{2,}|\t+/);
-  if (toks.length < 2) {
-    toks = t.split(/\s+/);
-    if (toks.length < 2) return undefined;
-  }
-  let k = toks.length;
-  while (k > 0 && isNumeric(toks[k - 1] ?? '')) k--;
-  if (k === toks.length) return undefined;
-  let labels = toks.slice(0, k);
-  let values = toks.slice(k);
-  if (k === 0) {
-    labels = [values[0] ?? ''];
-    values = values.slice(1);
-    if (values.length === 0) return undefined;
-  }
-  if (labels.some((l) => /\d\s+\d/.test(l) || l.endsWith(':'))) return undefined;
-  return { labels, values };
-}
+import { referenceSplit } from './reference-reading.js';
 
 const PIECES = [...'0123456789', '1,234', '12.5', '-', '+', 'e', '%', '.', ',', ':', 'ab', 'N'];
 PIECES.push(' ', ' ', '  ', '\t', '\r', '\u00a0', '\u2003', '\u3000', '\u0085', 'é', 'F 5');
