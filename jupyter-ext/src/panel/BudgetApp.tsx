@@ -4,7 +4,7 @@ import { perQueryLimitText } from '@privet/core/client/per-query-limit';
 import { Rational } from '@privet/core/dp/rational';
 import type { Experiment, ExperimentContext } from '../experiment.js';
 import type { PrivetSession, SignedIn } from '../session.js';
-import type { SharedTold } from './gateway-problem.js';
+import { showsOwnNote, type SharedTold } from './gateway-problem.js';
 import { BUDGET_HOST } from './gateway-status-model.js';
 import { GatewayStatusSlot } from './GatewayStatusSlot.js';
 import { LoadStatus } from './LoadStatus.js';
@@ -168,14 +168,13 @@ export interface BudgetViewProps {
 export function BudgetView(props: BudgetViewProps): JSX.Element {
   const { experiment, budget, retry } = props;
   const loaded = budget.state === 'ready' ? budget.value : null;
-  const toldAbove = props.told === 'above';
   return (
     <>
       <div className="jp-Privet-budgetExperiment">
         {experiment.title} (<code>{experiment.id}</code>) · {experiment.state}
       </div>
       <StaleNotice
-        error={toldAbove ? null : refreshErrorOf(budget)}
+        error={showsOwnNote(props.told) ? refreshErrorOf(budget) : null}
         what="the budget figures and charges"
         onRetry={retry}
         busy={budget.state === 'ready' && budget.refreshing === true}

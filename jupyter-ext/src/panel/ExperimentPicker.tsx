@@ -3,6 +3,8 @@ import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import { isActive, type Experiment, type ExperimentContext } from '../experiment.js';
 import type { SignedIn } from '../session.js';
 import { ErrorBox, type ErrorInfo } from './ErrorBox.js';
+import { showsOwnNote } from './gateway-problem.js';
+import { blockedText } from './LoadStatus.js';
 import { StaleNotice } from './StaleNotice.js';
 import { refreshErrorOf, sameContent, useGatewayLoad } from './useGatewayLoad.js';
 import { useReportLoad, type StatusScope } from './useGatewayStatus.js';
@@ -30,6 +32,11 @@ export interface ExperimentsState {
    * only points there, with no error box or out-of-date notes of its own.
    */
   toldAbove?: boolean;
+  /**
+   * True while the first load is under way and the shared gateway message says the gateway fails
+   * (the picker then says the list waits for it, pointing there, instead of "Loading…").
+   */
+  blocked?: boolean;
 }
 
 /** The experiments while none are loaded (one array, so the selection effect does not rerun). */
@@ -57,6 +64,7 @@ export function useExperiments(
   });
   const told = useReportLoad(status, 'experiments', signedIn ? load : null, retry);
   const waiting = told === 'waiting' && load.state === 'failed';
+  const blocked = told === 'blocked' && load.state === 'loading';
   const list = load.state === 'ready' ? load.value : null;
   // Signed out, or another user or gateway signed in: the former one's selection must not stay
   // (with a new list loading or failed to load, nothing else would replace it).
@@ -75,10 +83,11 @@ export function useExperiments(
     selected,
     loading: load.state === 'loading' || load.state === 'retrying' || waiting,
     error: load.state === 'failed' && !waiting ? load.error : null,
-    refreshError: refreshErrorOf(load) ?? null,
+    refreshError: showsOwnNote(told) ? (refreshErrorOf(load) ?? null) : null,
     refreshing: load.state === 'ready' && load.refreshing === true,
     onRefresh: retry,
     toldAbove: told === 'above',
+    blocked,
   };
 }
 
@@ -92,7 +101,12 @@ function Status(props: {
   loading: boolean;
   error: ErrorInfo | null;
   toldAbove: boolean;
+  blocked: boolean;
 }): JSX.Element {
+  if (props.blocked) {
+    // Not a status of its own: the message above is announced, this line only points there.
+    return <p className="jp-Privet-hint">{blockedText('The experiments')}</p>;
+  }
   if (props.loading) {
     return (
       <p className="jp-Privet-hint" role="status">
@@ -173,7 +187,12 @@ export function ExperimentPicker(props: ExperimentPickerProps): JSX.Element {
           </HTMLSelect>
         </div>
       ) : (
-        <Status loading={props.loading} error={props.error} toldAbove={toldAbove} />
+        <Status
+          loading={props.loading}
+          error={props.error}
+          toldAbove={toldAbove}
+          blocked={props.blocked === true}
+        />
       )}
       <Button key="refresh" small minimal onClick={props.onRefresh}>
         Refresh experiments

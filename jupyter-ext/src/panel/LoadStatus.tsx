@@ -23,6 +23,11 @@ export function loadedOr<T>(load: Load<T>, fallback: T): T {
   return load.state === 'ready' ? load.value : fallback;
 }
 
+/** What a list whose first load waits for the gateway says (`what`: "The views"). */
+export function blockedText(what: string): string {
+  return `${what} will load once the gateway answers: see the message above.`;
+}
+
 /** Props of LoadStatus. */
 export interface LoadStatusProps {
   load: Load<readonly unknown[]>;
@@ -35,7 +40,8 @@ export interface LoadStatusProps {
   /**
    * How a failure is told (useReportLoad): by this line ('own', the default); once above for
    * every list ('above': this line only points there, with no Retry of its own); or not yet
-   * ('waiting': other lists are still loading, so it still says it is loading).
+   * ('waiting': other lists are still loading, so it still says it is loading). 'blocked': still
+   * loading while the message above says the gateway fails: this line says it waits for it.
    */
   told?: SharedTold;
   /** What the list is, as a sentence starts, for the pointer: e.g. "The views". */
@@ -45,6 +51,12 @@ export interface LoadStatusProps {
 /** The status line of a loaded list: loading, the error with Retry, empty, or nothing. */
 export function LoadStatus(props: LoadStatusProps): JSX.Element | null {
   const { load, told } = props;
+  if (load.state === 'loading' && told === 'blocked') {
+    // Not a status of its own: the message above is announced, this line only points there.
+    return (
+      <p className="jp-Privet-hint jp-Privet-toldAbove">{blockedText(props.what ?? 'This list')}</p>
+    );
+  }
   if (load.state === 'loading' || (load.state === 'failed' && told === 'waiting')) {
     return (
       <p className="jp-Privet-hint" role="status">

@@ -8,7 +8,7 @@
 import * as React from 'react';
 import type { ViewSummary } from '@privet/core/protocol';
 import type { SignedIn } from '../session.js';
-import type { SharedTold } from './gateway-problem.js';
+import { showsOwnNote, type SharedTold } from './gateway-problem.js';
 import { LoadStatus } from './LoadStatus.js';
 import { RetryButton } from './RetryButton.js';
 import { StaleNotice } from './StaleNotice.js';
@@ -52,7 +52,8 @@ export interface ViewListProps {
   renderView: (view: ViewSummary) => JSX.Element;
   /**
    * How the list's failure is told (useReportLoad): 'above' when the shared gateway message tells
-   * it (the list then only points there, with no error box or out-of-date notice of its own).
+   * it (the list then only points there, with no error box or out-of-date notice of its own), or
+   * 'waiting' while other lists' answers may still make it shared (no notice yet either).
    */
   told?: SharedTold;
 }
@@ -66,11 +67,10 @@ export function ViewList(props: ViewListProps): JSX.Element {
   const refreshing = load.state === 'ready' && load.refreshing === true;
   // An empty list has its own Refresh views (in the empty text): the notice then offers none.
   const listsViews = load.state === 'ready' && load.value.length > 0;
-  const toldAbove = props.told === 'above';
   return (
     <>
       <StaleNotice
-        error={toldAbove ? null : refreshErrorOf(load)}
+        error={showsOwnNote(props.told) ? refreshErrorOf(load) : null}
         what="the views"
         onRetry={listsViews ? props.onRetry : undefined}
         busy={refreshing}

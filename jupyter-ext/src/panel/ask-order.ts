@@ -9,3 +9,8 @@ export function nextAsk(): number {
   lastAsk += 1;
   return lastAsk;
 }
+
+/** How many numbers nextAsk() gave so far: every request asked until now has one at most this. */
+export function askedSoFar(): number {
+  return lastAsk;
+}

@@ -21,6 +21,10 @@ export interface ListError {
   loading?: boolean;
   /** True while a reload the shared message's Retry asked for runs (the message stays till then). */
   retried?: boolean;
+  /** While an answer is awaited (a first load, a refresh or a retry): when it was asked. */
+  awaited?: number;
+  /** When its error came in (comparable with `awaited`: nextAsk() numbers, ask-order.ts). */
+  answeredAt?: number;
 }
 
 /** The gateway problem the panels tell once, with the error it shows for it. */
@@ -35,9 +39,12 @@ export interface GatewayProblem {
 
 /**
  * How a list's failure is told: by the list itself, once above for every list, or not yet (it is
- * alone so far while other lists are still loading: one message, not one now and one later).
+ * alone so far while answers other lists asked for before it failed are still awaited: one
+ * message, not one now and one later). 'blocked': the list has no answer yet (its first load is
+ * under way) while the message above already says the gateway cannot be reached: it waits for the
+ * gateway, pointing there, instead of saying "Loading…" until its call's time limit.
  */
-export type SharedTold = 'own' | 'above' | 'waiting';
+export type SharedTold = 'own' | 'above' | 'waiting' | 'blocked';
 
 /** What an error says of the gateway as a whole (null: it is about one request or list). */
 export function gatewayCauseOf(error: ErrorInfo | null | undefined): GatewayCause | null {
@@ -74,12 +81,37 @@ export function toldByProblem(problem: GatewayProblem | null, list: ListError): 
   return problem !== null && gatewayCauseOf(list.error) !== null;
 }
 
-/** How `list` (one of `lists`) tells its failure now (see SharedTold). */
+/**
+ * How `list` (one of `lists`) tells its failure now (see SharedTold). A list that alone could not
+ * reach the gateway (a first load or a refresh) waits while another list's answer asked before its
+ * error came in is still awaited (a first load without those numbers: while it loads), so a poll
+ * whose lists fail one by one shows the one message, not one list's note first; an answer asked
+ * later does not hold its note back (it is shown already).
+ */
 export function toldOf(lists: readonly ListError[], list: ListError): SharedTold {
   const problem = sharedGatewayProblem(lists);
-  if (problem) return toldByProblem(problem, list) ? 'above' : 'own';
-  const alone = !list.stale && gatewayCauseOf(list.error) === 'unreachable';
-  return alone && lists.some((l) => l !== list && l.loading === true) ? 'waiting' : 'own';
+  if (problem) {
+    if (toldByProblem(problem, list)) return 'above';
+    return blocksFirstLoad(problem, list) ? 'blocked' : 'own';
+  }
+  if (gatewayCauseOf(list.error) !== 'unreachable') return 'own';
+  const failedAt = list.answeredAt ?? Infinity;
+  const askedBefore = (l: ListError): boolean =>
+    l.awaited !== undefined ? l.awaited <= failedAt : l.loading === true;
+  return lists.some((l) => l !== list && askedBefore(l)) ? 'waiting' : 'own';
+}
+
+/**
+ * True when `list`'s first load, under way, waits for the gateway `problem` says is unreachable
+ * (a refused sign-in ends in a new sign-in, which loads every list anew).
+ */
+export function blocksFirstLoad(problem: GatewayProblem | null, list: ListError): boolean {
+  return problem?.cause === 'unreachable' && list.loading === true;
+}
+
+/** True when a list shows its own error or out-of-date note (none while told above or waiting). */
+export function showsOwnNote(told: SharedTold | undefined): boolean {
+  return told === undefined || told === 'own';
 }
 
 /** `what` as a phrase: "experiments", "experiments and views", "a, b and c". */

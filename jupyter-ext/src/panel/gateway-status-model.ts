@@ -3,11 +3,13 @@
  * the gateway reports how it is doing here, so an outage is told once (gateway-problem.ts), in
  * one panel, with one Retry that loads every list it covers again. Which panel tells it: the
  * first shown (data panel, then review queue, then budget sidebar) among those with lists it
- * covers; another shown panel with covered lists only points there. A panel none of whose lists
- * failed tells nothing (the failures of a hidden panel may be old: it does not reload while
- * hidden). Kept apart from React so it is tested in Node.
+ * covers; another shown panel with covered lists (or lists whose first load waits for the
+ * gateway meanwhile) only points there. A panel none of whose lists failed tells nothing (the
+ * failures of a hidden panel may be old: it does not reload while hidden). Kept apart from React
+ * so it is tested in Node.
  */
 import {
+  blocksFirstLoad,
   gatewayCauseOf,
   sharedGatewayProblem,
   toldByProblem,
@@ -98,7 +100,10 @@ export class GatewayStatusModel {
       this.sources.delete(key);
     } else {
       this.sources.set(key, report);
-      if (before && sameReport(before, report) && !reloaded) return;
+      if (before && sameReport(before, report) && !reloaded) {
+        // When an answer is awaited only matters to a list that could not reach the gateway.
+        if (sameFlight(before, report) || !this.anyUnreachable()) return;
+      }
     }
     this.changed();
   }
@@ -124,14 +129,20 @@ export class GatewayStatusModel {
     return [...this.sources.values()].some((s) => gatewayCauseOf(s.error) !== null);
   }
 
-  /** Loads every list the problem covers again (the one Retry, in the panel `from`). */
+  /**
+   * Loads every list the problem covers again (the one Retry, in the panel `from`), and asks again
+   * for the lists whose first load waits for the gateway meanwhile (their calls may hang).
+   */
   retry(from: string | null = null): void {
     const problem = this.problem();
     this.retriedFrom = from;
     for (const [key, source] of [...this.sources]) {
-      if (!toldByProblem(problem, source)) continue;
-      this.retried.add(key);
-      source.retry();
+      if (toldByProblem(problem, source)) {
+        this.retried.add(key);
+        source.retry();
+      } else if (blocksFirstLoad(problem, source)) {
+        source.retry();
+      }
     }
   }
 
@@ -161,6 +172,9 @@ export class GatewayStatusModel {
     if (!problem) return { kind: 'none' };
     const covers = (host: string): boolean =>
       [...this.sources.values()].some((s) => s.host === host && toldByProblem(problem, s));
+    // A first load under way waits for the gateway: its panel points to the message too.
+    const waits = (host: string): boolean =>
+      [...this.sources.values()].some((s) => s.host === host && blocksFirstLoad(problem, s));
     const [teller] = [...this.hosts.values()]
       .filter((h): h is HostState & { spec: StatusHost } => h.spec !== null)
       .filter((h) => h.mounted > 0 && h.shown)
@@ -170,8 +184,13 @@ export class GatewayStatusModel {
       const busy = [...this.sources.values()].some((s) => s.busy && toldByProblem(problem, s));
       return { kind: 'full', problem, busy };
     }
-    if (!teller || !covers(id)) return { kind: 'none' };
+    if (!teller || !(covers(id) || waits(id))) return { kind: 'none' };
     return { kind: 'pointer', problem, hostTitle: teller.spec.title };
+  }
+
+  /** True when a list could not reach the gateway (its failure may wait for other answers). */
+  private anyUnreachable(): boolean {
+    return [...this.sources.values()].some((s) => gatewayCauseOf(s.error) === 'unreachable');
   }
 
   /** Every list's report as the rules read it (but the list `except`), in the panels' order. */
@@ -220,6 +239,11 @@ function sameReport(a: SourceReport, b: SourceReport): boolean {
     a.what === b.what &&
     a.host === b.host
   );
+}
+
+/** True when two reports of one list await the same answer and tell of the same error's time. */
+function sameFlight(a: SourceReport, b: SourceReport): boolean {
+  return a.awaited === b.awaited && a.answeredAt === b.answeredAt;
 }
 
 /** The models, one per session (any object: tests use a stand-in for PrivetSession). */

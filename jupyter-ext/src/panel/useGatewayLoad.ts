@@ -5,18 +5,31 @@
  * late answer for a former user or experiment dropped. With `keepOnFailedRefresh`, a refresh that
  * fails after a load that worked keeps the value shown (and what the user did in it) and gives the
  * error beside it as `refreshError`, until a refresh works. With `same`, a refresh that brings
- * what is shown already keeps the very value (no re-render, no effect on it runs again). A value
+ * what is shown already keeps the very value (no effect on it runs again). A value
  * fetched elsewhere (e.g. by a query) can be adopted in place, and an answer asked before the one
- * shown (a refresh overtaken by a query's own listing, or the reverse) is dropped. The slot
- * functions are apart from React so they are tested in Node.
+ * shown (a refresh overtaken by a query's own listing, or the reverse) is dropped. The Load says
+ * while an answer is awaited (a poll's refresh too, which shows no "Refreshing…") and when its
+ * error came in, for the shared gateway status. The slot functions are apart from React so they
+ * are tested in Node.
  */
 import * as React from 'react';
-import { nextAsk } from './ask-order.js';
+import { askedSoFar, nextAsk } from './ask-order.js';
 import { toErrorInfo, type ErrorInfo } from './ErrorBox.js';
 import type { Load } from './LoadStatus.js';
 
-/** A Load as the hook gives it: a value kept after a failed refresh carries that refresh's error. */
-export type ShownLoad<T> = Load<T> & { refreshError?: ErrorInfo };
+/**
+ * A Load as the hook gives it: a value kept after a failed refresh carries that refresh's error;
+ * `awaited` says an answer is awaited (a first load, a refresh or a retry) and when it was asked,
+ * and `answeredAt` when the error shown came in, both in nextAsk() numbers (the shared gateway
+ * status compares them: a failure waits for the answers asked before it, see gateway-problem.ts).
+ */
+export type ShownLoad<T> = Load<T> & {
+  refreshError?: ErrorInfo;
+  /** The nextAsk() number of the answer awaited (x.5: about to be asked, after x); none: idle. */
+  awaited?: number;
+  /** askedSoFar() when the error shown (failed, or refreshError) came in. */
+  answeredAt?: number;
+};
 
 /** What the hook keeps: a Load and the identity (user, experiment, filter…) it is of. */
 export interface LoadSlot<T> {
@@ -118,6 +131,42 @@ export function takeNewerAnswer(
   return true;
 }
 
+/** The ask under way: the dependencies it was started with, and its number until it is in. */
+interface Flight {
+  deps: readonly unknown[];
+  asked: number | null;
+}
+
+/**
+ * The number of the answer awaited for `deps` (undefined: none): the ask's own once it started,
+ * just above every number given so far while it is about to start (its dependencies changed).
+ */
+function awaitedAsk(
+  flight: Flight | null,
+  deps: readonly unknown[],
+  fetching: boolean,
+): number | undefined {
+  if (!fetching) return undefined;
+  if (!flight || !sameIdentity(flight.deps, deps)) return askedSoFar() + 0.5;
+  return flight.asked ?? undefined;
+}
+
+/** `load` with when its answer is awaited and when its error came in (the very load without). */
+function withFlight<T>(
+  load: ShownLoad<T>,
+  awaited: number | undefined,
+  answeredAt: number | undefined,
+): ShownLoad<T> {
+  const failed = load.state === 'failed' || refreshErrorOf(load) !== undefined;
+  const at = failed ? answeredAt : undefined;
+  if (awaited === undefined && at === undefined) return load;
+  return {
+    ...load,
+    ...(awaited !== undefined ? { awaited } : {}),
+    ...(at !== undefined ? { answeredAt: at } : {}),
+  };
+}
+
 /** The slot once a retry starts: a failure shows "Retrying…", a list shows it is refreshing. */
 export function retryingSlot<T>(slot: LoadSlot<T> | null): LoadSlot<T> | null {
   if (slot?.load.state === 'failed') return { of: slot.of, load: { state: 'retrying' } };
@@ -155,6 +204,8 @@ export function useAdoptingLoad<T>(
 ): AdoptingLoad<T> {
   const [slot, setSlot] = React.useState<LoadSlot<T> | null>(null);
   const [retries, setRetries] = React.useState(0);
+  // An answer that changes nothing shown still renders once: what is awaited is then nothing.
+  const [, setAnswers] = React.useState(0);
   const latest = React.useRef(fetch);
   latest.current = fetch;
   const keep = options.keepOnFailedRefresh === true;
@@ -163,13 +214,25 @@ export function useAdoptingLoad<T>(
   const current = React.useRef(identity);
   current.current = identity;
   const shown = React.useRef<ShownAsk>({ of: [], asked: 0 });
+  const flight = React.useRef<Flight | null>(null);
+  const answeredAt = React.useRef<number | undefined>(undefined);
+  const deps = [...identity, ...refreshes, retries];
   React.useEffect(() => {
     const run = latest.current;
-    if (!run) return;
+    if (!run) {
+      flight.current = { deps, asked: null };
+      return;
+    }
     let live = true;
     const asked = nextAsk();
+    const started: Flight = { deps, asked };
+    flight.current = started;
     const settle = (load: Load<T>): void => {
-      if (!live || !takeNewerAnswer(shown.current, current.current, identity, asked)) return;
+      if (!live) return; // a newer ask (or none, once unmounted) is under way
+      started.asked = null;
+      setAnswers((n) => n + 1);
+      if (!takeNewerAnswer(shown.current, current.current, identity, asked)) return;
+      answeredAt.current = askedSoFar();
       setSlot((slot) => settledSlot(slot, identity, load, keep, same.current));
     };
     run().then(
@@ -180,7 +243,7 @@ export function useAdoptingLoad<T>(
       live = false;
     };
     // The identity's and refreshes' values are the dependencies (a fixed count per caller).
-  }, [...identity, ...refreshes, retries]);
+  }, deps);
   const retry = React.useCallback(() => {
     setSlot(retryingSlot);
     setRetries((n) => n + 1);
@@ -189,5 +252,9 @@ export function useAdoptingLoad<T>(
     if (!takeNewerAnswer(shown.current, current.current, identity, asked)) return;
     setSlot((slot) => adoptedSlot(slot, identity, value));
   };
-  return [shownLoad(slot, identity), retry, adopt];
+  const base = shownLoad(slot, identity);
+  const awaited = awaitedAsk(flight.current, deps, fetch !== null);
+  const at = answeredAt.current;
+  const load = React.useMemo(() => withFlight(base, awaited, at), [base, awaited, at]);
+  return [load, retry, adopt];
 }

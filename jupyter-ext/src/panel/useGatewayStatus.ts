@@ -1,7 +1,8 @@
 /**
  * React's side of the shared gateway status (gateway-status-model.ts): a panel takes part with
  * useStatusHost, and each list it loads reports itself with useReportLoad, which says whether the
- * list tells its failure itself, points to the shared message, or waits for the other lists.
+ * list tells its failure itself, points to the shared message, waits for the other lists, or (a
+ * first load under way while the message is shown) waits for the gateway.
  * Reports are made in layout effects, so a list never shows its own error for one frame before
  * the shared message replaces it (an error box is announced by screen readers as it appears).
  */
@@ -46,22 +47,33 @@ export function useStatusHost(session: object, spec: StatusHost): StatusScope {
   return React.useMemo(() => ({ model, host: spec.id }), [model, spec]);
 }
 
-/** The error a load reports, whether it still shows a value, and whether a Retry runs. */
+/**
+ * The error a load reports, whether it still shows a value, whether a Retry runs, and when an
+ * answer awaited was asked and its error came in (for which answers a lone failure waits).
+ */
 interface LoadReport {
   error: ErrorInfo | null | undefined;
   stale: boolean;
   loading: boolean;
   busy: boolean;
+  awaited?: number;
+  answeredAt?: number;
 }
 
 /** What `load` reports; a retry of a failure keeps `failed` (the error Retry is about). */
 function reportOf<T>(load: ShownLoad<T>, failed: ErrorInfo | null): LoadReport {
+  const flight = {
+    ...(load.awaited !== undefined ? { awaited: load.awaited } : {}),
+    ...(load.answeredAt !== undefined ? { answeredAt: load.answeredAt } : {}),
+  };
   if (load.state === 'failed')
-    return { error: load.error, stale: false, loading: false, busy: false };
-  if (load.state === 'retrying') return { error: failed, stale: false, loading: false, busy: true };
-  if (load.state === 'loading') return { error: null, stale: false, loading: true, busy: false };
+    return { error: load.error, stale: false, loading: false, busy: false, ...flight };
+  if (load.state === 'retrying')
+    return { error: failed, stale: false, loading: false, busy: true, ...flight };
+  if (load.state === 'loading')
+    return { error: null, stale: false, loading: true, busy: false, ...flight };
   const busy = load.refreshing === true;
-  return { error: load.refreshError, stale: true, loading: false, busy };
+  return { error: load.refreshError, stale: true, loading: false, busy, ...flight };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ReviewRequest } from '@privet/core/protocol';
 import { hashEntry, type AuditEntry } from '@privet/core/record/index';
 import type { Experiment } from '../experiment.js';
 import type { ErrorInfo } from '../panel/ErrorBox.js';
-import type { SharedTold } from '../panel/gateway-problem.js';
+import { showsOwnNote, type SharedTold } from '../panel/gateway-problem.js';
 import { LoadStatus } from '../panel/LoadStatus.js';
 import { StaleNotice } from '../panel/StaleNotice.js';
 import { refreshErrorOf, useGatewayLoad, type ShownLoad } from '../panel/useGatewayLoad.js';
@@ -132,8 +132,8 @@ export function RecordApp(props: RecordAppProps): JSX.Element {
  * gateway message tells it.
  */
 function staleOf(props: RecordViewProps): { what: string; error: ErrorInfo } | null {
-  const auditError = props.auditTold === 'above' ? undefined : refreshErrorOf(props.audit);
-  const reviewsError = props.reviewsTold === 'above' ? undefined : refreshErrorOf(props.reviews);
+  const auditError = showsOwnNote(props.auditTold) ? refreshErrorOf(props.audit) : undefined;
+  const reviewsError = showsOwnNote(props.reviewsTold) ? refreshErrorOf(props.reviews) : undefined;
   if (auditError && reviewsError) {
     return { what: 'the history, review requests and exports', error: auditError };
   }

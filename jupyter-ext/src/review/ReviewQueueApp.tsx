@@ -9,6 +9,7 @@
  */
 import * as React from 'react';
 import type { ReviewDecision, ReviewRequest } from '@privet/core/protocol';
+import { showsOwnNote } from '../panel/gateway-problem.js';
 import { REVIEW_QUEUE_HOST } from '../panel/gateway-status-model.js';
 import { GatewayStatusSlot } from '../panel/GatewayStatusSlot.js';
 import { LoadStatus } from '../panel/LoadStatus.js';
@@ -166,7 +167,7 @@ export function ReviewQueueApp(props: ReviewQueueAppProps): JSX.Element {
         announce={setOutcome}
       />
       <StaleNotice
-        error={told === 'above' ? null : refreshErrorOf(load)}
+        error={showsOwnNote(told) ? refreshErrorOf(load) : null}
         what="the review requests"
       />
       <LoadStatus
