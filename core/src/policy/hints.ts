@@ -148,6 +148,10 @@ export const KEY_HINTS: Readonly<Record<string, KeyHint>> = {
     what: 'declared GROUP BY keys per column',
     example: 'public_keys: { sex: [F, M] }',
   },
+  response_time_ms: {
+    what: 'a whole number of milliseconds from 10 to 30000: every real DP query reading the view is answered (released or refused) no sooner than this after it arrived, and one that runs longer at the next multiple, so its running time shows only as a number of steps (dry runs are not delayed)',
+    example: 'response_time_ms: 1000',
+  },
   roles: { what: 'a list of analyst, reviewer, steward', example: 'roles: [analyst]' },
   scope: { what: 'experiment or experiment_user', example: 'scope: experiment' },
   derived_artefacts_days: {

@@ -178,6 +178,14 @@ export const DpView = Type.Object(
         Type.Array(Type.Union([Type.String(), Type.Integer()]), { minItems: 1, uniqueItems: true }),
       ),
     ),
+    /**
+     * Answer every real (not dry-run) DP query reading this view on a step of this many ms after
+     * the gateway admitted it: never sooner, and at the next multiple when it runs longer, so its
+     * running time shows only as a step count (core/src/dp/PRIVACY.md §8). A join takes the
+     * largest step of its views. At most 30 s: a query the engine stops at its 120 s limit is then
+     * answered at about 150 s, within the 180 s the notebook hosts wait for a DP query.
+     */
+    response_time_ms: Type.Optional(Type.Integer({ minimum: 10, maximum: 30_000 })),
   },
   closed,
 );

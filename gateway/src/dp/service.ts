@@ -2,13 +2,15 @@
  * DP queries as a gateway service: checks the experiment grants every view the query reads,
  * prices it (the free dry run, with the budget left afterwards), and otherwise reserves the cost
  * in the ledger, executes, and commits the charge BEFORE the release is returned. A failed query
- * is refunded and costs nothing. Used by the HTTP route and `privet query`.
+ * is refunded and costs nothing. A query reading a dp view with `response_time_ms` is answered on
+ * that time step (response-time.ts). Used by the HTTP route and `privet query`.
  */
 import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { releaseContentText } from '@privet/core/review/index';
 import { parseRational, zcdpToEpsilon, type Rational } from '@privet/core/dp/index';
 import { DpSqlError } from '@privet/core/dpsql/errors';
+import type { DpRelease } from '@privet/core/dpsql/types';
 import type {
   BudgetAfter,
   DpDryRunWithBudget,
@@ -24,6 +26,7 @@ import { ServiceError } from '../audit/service-error.js';
 import { HttpError } from '../http/errors.js';
 import { openSourceEngine, QueryInterruptedError, type SourceEngine } from '../store/index.js';
 import { executePlan, planDpQuery, type DpQueryPlan } from './execute.js';
+import { responseStepMs, systemStepClock, waitForStep, type StepClock } from './response-time.js';
 import { aboveLeft, aboveLimit, budgetOf, perQueryLimits } from '../ledger/amounts.js';
 
 /** δ charged for a ρ-zCDP query when the request names none (its (ε, δ) image is what the ledger caps). */
@@ -83,15 +86,34 @@ function validateRequest(body: unknown): DpQueryRequest {
   return b as DpQueryRequest;
 }
 
+/** Options of the DP query service. */
+export interface DpQueryServiceOptions {
+  /** The clock and timer of the `response_time_ms` step (default: monotonic clock, real timer). */
+  stepClock?: StepClock;
+}
+
+/**
+ * What running an admitted query came to, before it is answered: its release, or the reason its
+ * reservations are refunded with and the error the caller gets.
+ */
+type Outcome = { release: DpRelease } | { refundReason: string; answer: unknown };
+
+/** The refund reason when nobody waits for the answer any more. */
+const CLIENT_LEFT = 'the client left before the release';
+
 /** Runs DP queries for the gateway; owns one locked-down engine over the dp views' sources. */
 export class DpQueryService {
   private engine: Promise<SourceEngine> | undefined;
   private parser: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
+  private readonly clock: StepClock;
 
   constructor(
     private readonly loaded: LoadedPolicy,
     private readonly services: Services,
-  ) {}
+    options: DpQueryServiceOptions = {},
+  ) {
+    this.clock = options.stepClock ?? systemStepClock;
+  }
 
   private getParser(): Promise<DuckDBConnection> {
     this.parser ??= (async () => {
@@ -135,6 +157,8 @@ export class DpQueryService {
     body: unknown,
     clientGone: AbortSignal = new AbortController().signal,
   ): Promise<DpDryRunWithBudget | DpQueryResponse> {
+    // Admission: a `response_time_ms` step counts from here.
+    const admittedAt = this.clock.now();
     const request = validateRequest(body);
     const { experiments } = this.services;
     let plan: DpQueryPlan;
@@ -166,9 +190,12 @@ export class DpQueryService {
         'dry run the query again to see its cost and expected error now, then run it',
       );
     const charge = chargeOf(plan, request);
+    // Everything refused up to here (the request, the SQL, access, a changed plan) and every dry
+    // run is decided from the policy, the query text and the experiment's records before anything
+    // reads a row, so it is answered at once: `response_time_ms` pads only what `spend` answers.
     if (request.dryRun)
       return { ...plan.dryRun, budget: this.budgetAfter(actor, request.experiment, plan, charge) };
-    return this.spend(actor, request, plan, charge, clientGone);
+    return this.spend(actor, request, plan, charge, clientGone, admittedAt);
   }
 
   /**
@@ -254,14 +281,27 @@ export class DpQueryService {
     });
   }
 
+  /**
+   * Reserves, runs, and then answers on the views' `response_time_ms` step: every outcome from the
+   * first reservation on (release, budget refusal, refunded failure, a client gone) waits for the
+   * step boundary BEFORE its charge is committed or its reservations refunded, then is answered.
+   * The commit still precedes the release, and the ledger's `closedAt` (shown to the experiment's
+   * members with the reservation's `reservedAt`) and the audit entry of the release or refund are
+   * stamped after the boundary too: stamped at completion, they would tell the running time to
+   * the millisecond that the step hides from the answer.
+   */
   private async spend(
     actor: Actor,
     request: DpQueryRequest,
     plan: DpQueryPlan,
     charge: { epsilon: Rational; delta: Rational },
     clientGone: AbortSignal,
+    admittedAt: number,
   ): Promise<DpQueryResponse> {
     const { ledger } = this.services;
+    const stepMs = responseStepMs(this.loaded.policy, plan.priced.logical.tables);
+    // Called once per query, when its outcome is known (a second call would wait a step more).
+    const onStep = (): Promise<void> => waitForStep(this.clock, admittedAt, stepMs);
     const reservations: string[] = [];
     try {
       for (const source of plan.cost.sources) {
@@ -279,47 +319,27 @@ export class DpQueryService {
         );
       }
     } catch (error) {
+      await onStep();
       for (const id of reservations) ledger.refund(id, 'another source of the query was refused');
       throw error;
     }
-    const refundGone = (): HttpError => {
-      for (const id of reservations) ledger.refund(id, 'the client left before the release');
-      return new HttpError(
-        'bad_request',
-        'the client closed the connection before the result was ready; nothing was released or charged',
-        'run the query again and wait for its answer',
-      );
+    const outcome = await this.run(plan, clientGone);
+    await onStep();
+    const refundAll = (reason: string): void => {
+      for (const id of reservations) ledger.refund(id, reason);
     };
-    let engine: SourceEngine;
-    try {
-      engine = await this.getEngine();
-    } catch (error) {
-      for (const id of reservations) ledger.refund(id, 'the source data could not be loaded');
-      // The file paths and reasons are the steward's (the gateway log), not the analyst's.
-      throw new HttpError(
-        'internal',
-        'the gateway could not load the source data of the DP views; nothing was released or charged',
-        'ask a steward to fix the source file the gateway log names (a missing file, or values not of their declared type), then run the query again',
-        { cause: error },
-      );
+    if ('answer' in outcome) {
+      refundAll(outcome.refundReason);
+      throw outcome.answer;
     }
-    let release;
-    try {
-      release = await executePlan(plan, engine, undefined, { stop: clientGone });
-    } catch (error) {
-      if (error instanceof QueryInterruptedError || clientGone.aborted) throw refundGone();
-      for (const id of reservations) ledger.refund(id, 'query failed');
-      if (error instanceof DpSqlError)
-        throw new HttpError(
-          'dp_refused',
-          `${error.refusal.message} [${error.refusal.code}]`,
-          error.refusal.fix,
-        );
-      throw error;
+    // Nobody waits for this value (the client timed out or was closed while the engine worked or
+    // during the step's wait): it is dropped unseen, so its reservation is refunded rather than
+    // spent on nothing.
+    if (clientGone.aborted) {
+      refundAll(CLIENT_LEFT);
+      throw clientLeft();
     }
-    // Nobody waits for this value (the client timed out or was closed while the engine worked):
-    // it is dropped unseen, so its reservation is refunded rather than spent on nothing.
-    if (clientGone.aborted) throw refundGone();
+    const { release } = outcome;
     // The charge is durable before anyone sees the value (group commit: concurrent queries of this
     // gateway share the fsync, and each waits for the transaction holding its own charge).
     // A join charges several sources: each charge records `<releaseId>/<source>` (release ids are
@@ -339,6 +359,44 @@ export class DpQueryService {
     return { dryRun: false, release };
   }
 
+  /**
+   * Opens the engine and runs the plan. A failure is returned, not thrown, with the refund reason
+   * and the error to answer with, so that `spend` refunds and answers it on the step like a release.
+   */
+  private async run(plan: DpQueryPlan, clientGone: AbortSignal): Promise<Outcome> {
+    let engine: SourceEngine;
+    try {
+      engine = await this.getEngine();
+    } catch (error) {
+      // The file paths and reasons are the steward's (the gateway log), not the analyst's.
+      return {
+        refundReason: 'the source data could not be loaded',
+        answer: new HttpError(
+          'internal',
+          'the gateway could not load the source data of the DP views; nothing was released or charged',
+          'ask a steward to fix the source file the gateway log names (a missing file, or values not of their declared type), then run the query again',
+          { cause: error },
+        ),
+      };
+    }
+    try {
+      return { release: await executePlan(plan, engine, undefined, { stop: clientGone }) };
+    } catch (error) {
+      if (error instanceof QueryInterruptedError || clientGone.aborted)
+        return { refundReason: CLIENT_LEFT, answer: clientLeft() };
+      if (error instanceof DpSqlError)
+        return {
+          refundReason: 'query failed',
+          answer: new HttpError(
+            'dp_refused',
+            `${error.refusal.message} [${error.refusal.code}]`,
+            error.refusal.fix,
+          ),
+        };
+      return { refundReason: 'query failed', answer: error };
+    }
+  }
+
   /** Closes the engines. */
   async close(): Promise<void> {
     const engine = await this.engine?.catch(() => undefined); // a failed open has nothing to close
@@ -349,6 +407,15 @@ export class DpQueryService {
       p.instance.closeSync();
     }
   }
+}
+
+/** The answer to a client that closed its connection before its result was ready. */
+function clientLeft(): HttpError {
+  return new HttpError(
+    'bad_request',
+    'the client closed the connection before the result was ready; nothing was released or charged',
+    'run the query again and wait for its answer',
+  );
 }
 
 /** The release id a charge records: the release id itself, or `<id>/<source>` for joins. */
