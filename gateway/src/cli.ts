@@ -9,6 +9,11 @@ import { checkTokenStore, parseDuration, type IssuedTokens } from './http/tokens
 import { issueTokensRecorded, revokeTokensRecorded, withStateRecords } from './http/token-audit.js';
 import { publishViews, type PublishResult } from './publish/index.js';
 import { progressReporter } from './publish/progress-bar.js';
+import {
+  publishedSources,
+  undeclaredColumns,
+  undeclaredColumnsNote,
+} from './publish/undeclared-columns.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
 import { generateDemoData } from './demo/generate.js';
 import { checkFiles, exitCodeFor, formatFileVerdicts } from './review/check-files.js';
@@ -137,11 +142,15 @@ program
   .action(async (opts: { policy: string; state: string; view?: string[]; plan?: boolean }) => {
     const loaded = loadPolicyFile(opts.policy);
     if (opts.plan) {
-      const plan = await planFromState(loaded.policy, loaded.dir, opts.state, opts.view);
-      console.log(formatPlan(plan));
-      if (!plan.fits) process.exitCode = 1;
+      const report = await planFromState(loaded.policy, loaded.dir, opts.state, opts.view);
+      console.log(formatPlan(report));
+      if (!report.plan.fits) process.exitCode = 1;
       return;
     }
+    // Before the progress bar, so a publish that fails still tells which columns it ignores.
+    const sources = publishedSources(loaded.policy, opts.view);
+    for (const u of undeclaredColumns(loaded.policy, loaded.dir, sources))
+      console.warn(`note: ${undeclaredColumnsNote(u)}`);
     const reporter = progressReporter(process.stderr);
     const results = await publishViews({
       policy: loaded.policy,

@@ -43,6 +43,14 @@ export interface PublicationBudgetState {
   delta: { total: Rational; spent: Rational; reserved: Rational };
 }
 
+/**
+ * The plan hash binding a synthetic view's charge (and its recorded release) to its inputs: the
+ * synthesis inputs hash and the keyed source version. A plan compares it to releases already paid.
+ */
+export function publicationPlanHash(inputsHash: string, version: string): string {
+  return `${inputsHash}:${version}`;
+}
+
 /** Exact decimal of a policy amount or a double (through its shortest decimal text). */
 export function exact(value: number | string): Rational {
   return parseRational(typeof value === 'number' ? String(value) : value);

@@ -1,7 +1,9 @@
 // Why: publishing a synthetic view spends a steward-owned budget that never comes back, so — like a
 // DP dry run — a steward sees what publishing now would rebuild and charge, and whether it fits,
 // before anything is spent. Read-only: it hashes the source files and reads manifests, the master
-// key (never creating it) and ledger totals; it reserves nothing and writes no audit entry.
+// key (never creating it) and ledger totals; it reserves nothing and writes no audit entry. A rebuild
+// whose inputs match a release already charged is still charged in the plan (publish reserves it
+// first), but is named as expected to be refunded: publish refunds it if the bytes match.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy, PublishPlan, PublishPlanBudget, PublishPlanView } from '@privet/core';
@@ -10,8 +12,9 @@ import type { AuditLog } from '../audit/log.js';
 import type { Db } from '../audit/sqlite.js';
 import { loadOrCreateMasterKey, masterKeyPath } from '../keys.js';
 import { fileSha256 } from '../store/engine.js';
-import { exact, PublicationLedger } from './charge.js';
+import { exact, PublicationLedger, publicationPlanHash } from './charge.js';
 import { PublishError, UnreadableManifestError } from './errors.js';
+import { chargedReleaseOf, type ChargedRelease } from './identical-release.js';
 import { upToDate } from './kept-view.js';
 import { readManifest } from './layout.js';
 import { requestedViews } from './select-views.js';
@@ -49,6 +52,20 @@ function rebuildReason(
   return 'view declaration changed';
 }
 
+/** A planned synthetic rebuild whose inputs match a release a committed charge already paid for. */
+export interface ExpectedRefund {
+  view: string;
+  /** The charge that paid for a release from the same view, source and inputs. */
+  release: ChargedRelease;
+}
+
+/** The plan, with what only the CLI shows so far (the protocol's PublishPlan has no field for it). */
+export interface DetailedPublishPlan {
+  plan: PublishPlan;
+  /** Rebuilds charged in the plan whose charge publish is expected to refund (same inputs). */
+  expectedRefunds: ExpectedRefund[];
+}
+
 /**
  * What `publishViews` would do now for every masked and synthetic view (or only `viewNames`, as
  * `privet publish --view` would), and what it would cost.
@@ -60,6 +77,22 @@ export async function planPublication(
   records: { db: Db; audit: AuditLog },
   viewNames?: readonly string[],
 ): Promise<PublishPlan> {
+  return (await planPublicationDetails(policy, policyDir, stateDir, records, viewNames)).plan;
+}
+
+/**
+ * planPublication, and which rebuilds are expected to be refunded: the same view, source, inputs
+ * hash and source version as a release a committed charge paid for (the plan hash the charge and
+ * the release record, identical-release.ts). The charge still counts in full towards `fits`:
+ * publish reserves it before the rebuild, and refunds it only when the rebuilt bytes match.
+ */
+export async function planPublicationDetails(
+  policy: Policy,
+  policyDir: string,
+  stateDir: string,
+  records: { db: Db; audit: AuditLog },
+  viewNames?: readonly string[],
+): Promise<DetailedPublishPlan> {
   const selected = requestedViews(policy, viewNames);
   // Read, never created here: without a key file nothing keyed was published from this folder.
   const masterKey = existsSync(masterKeyPath(stateDir))
@@ -75,6 +108,7 @@ export async function planPublication(
     return hashes.get(source);
   };
   const views: PublishPlanView[] = [];
+  const expectedRefunds: ExpectedRefund[] = [];
   const problems: PublishPlan['problems'] = [];
   const charges = new Map<string, { epsilon: Rational; delta: Rational; views: string[] }>();
   for (const [name, view] of selected) {
@@ -108,6 +142,15 @@ export async function planPublication(
       });
       continue;
     }
+    const release =
+      version === undefined
+        ? undefined
+        : chargedReleaseOf(records.db, stateDir, {
+            view: name,
+            source: view.source,
+            planHash: publicationPlanHash(inputsHash, version),
+          });
+    if (release) expectedRefunds.push({ view: name, release });
     const epsilon = exact(view.epsilon);
     const delta = exact(view.delta);
     const c = charges.get(view.source) ?? { epsilon: ZERO, delta: ZERO, views: [] };
@@ -157,5 +200,5 @@ export async function planPublication(
       fits,
     });
   }
-  return { views, budgets, fits: problems.length === 0, problems };
+  return { plan: { views, budgets, fits: problems.length === 0, problems }, expectedRefunds };
 }

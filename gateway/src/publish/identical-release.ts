@@ -55,22 +55,73 @@ export function recordRelease(db: Db, reservation: string, key: ReleaseKey, at: 
 }
 
 /**
+ * Releases joined with the charge that paid for them, for one view, source and plan hash (the
+ * first three parameters), kept to committed, unrefunded publication charges (the fourth) of the
+ * same source and plan.
+ */
+const CHARGED_RELEASES = `FROM ${RELEASES} r JOIN ledger_reservations l ON l.id = r.reservation
+  WHERE r.view = ? AND r.source = ? AND r.plan_hash = ?
+    AND l.experiment = ? AND l.status = 'committed' AND l.refund_reason IS NULL
+    AND l.source = r.source AND l.plan_hash = r.plan_hash`;
+
+/** True when releases can have been recorded in `db` (its release and ledger tables exist). */
+function hasReleases(db: Db): boolean {
+  return hasTable(db, RELEASES) && hasTable(db, 'ledger_reservations');
+}
+
+/**
  * The committed publication charge that already paid for exactly `key` (same view, source, inputs
  * and Parquet bytes), or undefined: none recorded, or its charge is not a committed publication
  * charge of that source and plan.
  */
 export function paidRelease(db: Db, key: ReleaseKey): string | undefined {
-  if (!hasTable(db, RELEASES) || !hasTable(db, 'ledger_reservations')) return undefined;
+  if (!hasReleases(db)) return undefined;
   const row = db
     .prepare<[string, string, string, string, string], { reservation: string }>(
-      `SELECT r.reservation FROM ${RELEASES} r JOIN ledger_reservations l ON l.id = r.reservation
-       WHERE r.view = ? AND r.source = ? AND r.plan_hash = ? AND r.parquet_sha256 = ?
-         AND l.experiment = ? AND l.status = 'committed' AND l.refund_reason IS NULL
-         AND l.source = r.source AND l.plan_hash = r.plan_hash
+      `SELECT r.reservation ${CHARGED_RELEASES} AND r.parquet_sha256 = ?
        ORDER BY r.recorded_at, r.reservation LIMIT 1`,
     )
-    .get(key.view, key.source, key.planHash, key.parquetSha256, PUBLICATION_KEY);
+    .get(key.view, key.source, key.planHash, PUBLICATION_KEY, key.parquetSha256);
   return row?.reservation;
+}
+
+/** A committed charge that paid for a release from given inputs, and when it was recorded. */
+export interface ChargedRelease {
+  reservation: string;
+  /** When the release was recorded (ISO 8601), with its charge. */
+  recordedAt: string;
+}
+
+/**
+ * The first committed charge that paid for a release of `key.view` from the same source and inputs
+ * (`planHash`), whatever its bytes, or undefined — also when the view's published manifest cannot
+ * be read, as then a rebuild is charged whatever its bytes (alreadyPaidFor). Inputs alone do not
+ * decide a refund: a plan uses this to say one is expected; the publish refunds only matching bytes.
+ */
+export function chargedReleaseOf(
+  db: Db,
+  stateDir: string,
+  key: Omit<ReleaseKey, 'parquetSha256'>,
+): ChargedRelease | undefined {
+  if (!hasReleases(db) || !manifestReadable(stateDir, key.view)) return undefined;
+  const row = db
+    .prepare<[string, string, string, string], { reservation: string; recorded_at: string }>(
+      `SELECT r.reservation, r.recorded_at ${CHARGED_RELEASES} AND r.parquet_sha256 <> ''
+       ORDER BY r.recorded_at, r.reservation LIMIT 1`,
+    )
+    .get(key.view, key.source, key.planHash, PUBLICATION_KEY);
+  return row && { reservation: row.reservation, recordedAt: row.recorded_at };
+}
+
+/** False when view `view` has a published manifest that cannot be read (a rebuild is charged). */
+function manifestReadable(stateDir: string, view: string): boolean {
+  try {
+    readManifest(stateDir, view);
+    return true;
+  } catch (err) {
+    if (err instanceof UnreadableManifestError) return false;
+    throw err;
+  }
 }
 
 /** SHA-256 of the Parquet bytes staged in `dir` (the bytes the swap publishes). */
@@ -90,12 +141,7 @@ export function alreadyPaidFor(
   manifestParquetHash: string,
 ): string | undefined {
   if (key.parquetSha256 !== manifestParquetHash) return undefined;
-  try {
-    readManifest(stateDir, key.view);
-  } catch (err) {
-    if (err instanceof UnreadableManifestError) return undefined;
-    throw err;
-  }
+  if (!manifestReadable(stateDir, key.view)) return undefined;
   return paidRelease(db, key);
 }
 

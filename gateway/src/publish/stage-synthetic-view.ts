@@ -4,6 +4,7 @@
 // commits later, with the batch (commit-batch.ts).
 import type { SyntheticView } from '@privet/core';
 import { rhoForEpsilonDelta } from '@privet/core/synth/budget';
+import { publicationPlanHash } from './charge.js';
 import { refreshKeptManifest, upToDate } from './kept-view.js';
 import { sourceVersion } from './source-version.js';
 import { loadedSource, newStagingDir, type StagingContext } from './staging-context.js';
@@ -38,7 +39,7 @@ export async function keepOrStageSyntheticView(
     return;
   }
   progress({ view: name, step: 'reserve' });
-  const planHash = `${inputsHash}:${version}`;
+  const planHash = publicationPlanHash(inputsHash, version);
   const reservation = ctx.records.charges().reserve({
     view: name,
     source: view.source,
