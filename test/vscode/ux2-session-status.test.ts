@@ -1,8 +1,8 @@
 /**
  * The window's Privet status bar item says who is signed in and to which experiment (a click runs
  * "Privet: Select Experiment"), or "Privet: Sign In" when signed out, and follows the session.
- * Pickers that read a list from the gateway first show progress while they wait. With the
- * in-memory VS Code API.
+ * Pickers that read a list from the gateway open their quick pick at once, busy, while they wait
+ * (busy-pick.test.ts tests them further). With the in-memory VS Code API.
  */
 import './fake-vscode/register.js';
 import assert from 'node:assert/strict';
@@ -48,17 +48,23 @@ describe('session status bar item', () => {
 });
 
 describe('pickers reading from the gateway', () => {
-  it('show progress while the list loads', async () => {
+  it('open a busy quick pick while the list loads, not status bar progress', async () => {
     fake.shownProgress.length = 0;
+    fake.createdQuickPicks.length = 0;
     fake.quickPickAnswer.pick = () => undefined;
     await pickExperiment({ listExperiments: () => Promise.resolve({ experiments: [] }) } as never);
     await pickSyntheticView(
       { listViews: () => Promise.resolve({ views: [] }) } as never,
       undefined,
     );
-    assert.deepEqual(fake.shownProgress, [
-      'Privet: listing experiments…',
-      'Privet: listing synthetic views…',
-    ]);
+    assert.deepEqual(fake.shownProgress, []);
+    assert.deepEqual(
+      fake.createdQuickPicks.map((p) => [p.title, p.busyHistory.slice(0, 2)]),
+      [
+        ['Privet: Select Experiment', [false, true]],
+        ['Privet: Show Fidelity Report', [false, true]],
+      ],
+      'each opened busy',
+    );
   });
 });

@@ -5,7 +5,8 @@
  * old ones leave the notebook) and fires the change event with the added cells. Messages shown
  * to the user are recorded in `shownMessages` (with their buttons in `shownMessageDetails`; tests
  * answer them through `messageAnswer`), commands run in `executedCommands`, progress notifications
- * in `shownProgress`, files written in `files`.
+ * in `shownProgress`, files written in `files`, quick picks made with createQuickPick in
+ * `createdQuickPicks`.
  */
 type Listener<T> = (event: T) => unknown;
 
@@ -304,6 +305,109 @@ export const shownQuickPicks: unknown[][] = [];
 /** The options (title, placeHolder, …) of the quick picks shown, in the same order. */
 export const shownQuickPickOptions: unknown[] = [];
 
+/**
+ * A quick pick made with window.createQuickPick: what it shows (title, placeholder, busy, items)
+ * and whether it is shown. Once it is shown, not busy and given items, they and its options are
+ * recorded in `shownQuickPicks` and `shownQuickPickOptions` and `quickPickAnswer` answers it, as
+ * for window.showQuickPick (an item is accepted, undefined presses Escape). Tests may also drive it
+ * themselves: `accept(item)` as the user picking, `escape()` as the user pressing Escape.
+ */
+export class FakeQuickPick<T extends { label: string; kind?: number }> {
+  title: string | undefined;
+  placeholder: string | undefined;
+  enabled = true;
+  matchOnDescription = false;
+  matchOnDetail = false;
+  ignoreFocusOut = false;
+  canSelectMany = false;
+  value = '';
+  activeItems: readonly T[] = [];
+  selectedItems: readonly T[] = [];
+  /** True between show() and hide()/dispose(). */
+  visible = false;
+  disposed = false;
+  /** Every value `busy` took, in order (starts with the initial false). */
+  readonly busyHistory: boolean[] = [false];
+  private itemList: readonly T[] = [];
+  private itemsGiven = false;
+  private answered = false;
+  private readonly accepted = new EventEmitter<void>();
+  private readonly hidden = new EventEmitter<void>();
+  private readonly selection = new EventEmitter<readonly T[]>();
+  readonly onDidAccept = this.accepted.event;
+  readonly onDidHide = this.hidden.event;
+  readonly onDidChangeSelection = this.selection.event;
+  readonly onDidChangeActive = new EventEmitter<readonly T[]>().event;
+  readonly onDidChangeValue = new EventEmitter<string>().event;
+
+  get items(): readonly T[] {
+    return this.itemList;
+  }
+  set items(items: readonly T[]) {
+    this.itemList = items;
+    this.itemsGiven = true;
+    this.answerWhenReady();
+  }
+  get busy(): boolean {
+    return this.busyHistory.at(-1)!;
+  }
+  set busy(busy: boolean) {
+    this.busyHistory.push(busy);
+    this.answerWhenReady();
+  }
+  show(): void {
+    if (this.disposed) throw new Error('a disposed quick pick was shown again');
+    this.visible = true;
+    this.answerWhenReady();
+  }
+  hide(): void {
+    if (!this.visible) return;
+    this.visible = false;
+    this.hidden.fire();
+  }
+  dispose(): void {
+    this.hide();
+    this.disposed = true;
+  }
+  /** The user picks `item` (Enter or a click); the pick stays shown until the code hides it. */
+  accept(item: T | undefined): void {
+    if (!this.visible) throw new Error('accept on a quick pick that is not shown');
+    if (item?.kind === QuickPickItemKind.Separator) throw new Error('a separator cannot be picked');
+    this.activeItems = item ? [item] : [];
+    this.selectedItems = item ? [item] : [];
+    this.selection.fire(this.selectedItems);
+    this.accepted.fire();
+  }
+  /** The user presses Escape. */
+  escape(): void {
+    this.hide();
+  }
+  /** Once shown with items and not busy (checked after the code's synchronous updates): answers. */
+  private answerWhenReady(): void {
+    queueMicrotask(() => {
+      if (this.answered || !this.visible || this.busy || !this.itemsGiven) return;
+      this.answered = true;
+      const items = [...this.itemList];
+      shownQuickPicks.push(items);
+      shownQuickPickOptions.push({
+        title: this.title,
+        placeHolder: this.placeholder,
+        matchOnDescription: this.matchOnDescription,
+        matchOnDetail: this.matchOnDetail,
+        ignoreFocusOut: this.ignoreFocusOut,
+      });
+      void Promise.resolve(quickPickAnswer.pick(items)).then((answer) => {
+        if (!this.visible) return;
+        if (answer === undefined) this.escape();
+        else this.accept(answer as T);
+      });
+    });
+  }
+}
+
+/** Quick picks made with window.createQuickPick, in order. */
+export const createdQuickPicks: FakeQuickPick<{ label: string; kind?: number }>[] = [];
+
 /** Titles of the progress notifications shown, in order. */
 export const shownProgress: string[] = [];
 /** What progress.report was given under withProgress, in order. */
@@ -341,6 +445,11 @@ export const window = {
   },
   showSaveDialog(options: { defaultUri?: unknown }): Promise<unknown> {
     return Promise.resolve(saveDialogAnswer.pick(options));
+  },
+  createQuickPick<T extends { label: string; kind?: number }>(): FakeQuickPick<T> {
+    const pick = new FakeQuickPick<T>();
+    createdQuickPicks.push(pick as unknown as FakeQuickPick<{ label: string; kind?: number }>);
+    return pick;
   },
   showQuickPick(items: readonly unknown[], options?: unknown): Promise<unknown> {
     shownQuickPicks.push([...items]);

@@ -16,7 +16,7 @@ import type { LifecycleState } from '@privet/core/record/types';
 import type { SignedIn } from '../session.js';
 import { readExperimentViews } from '../client/experiment-views.js';
 import { SELECT_EXPERIMENT, warnWithFix } from '../shared/fix-actions.js';
-import { whileLoading } from '../shared/loading.js';
+import { pickWhileLoading } from '../shared/busy-pick.js';
 import { PRIVET_SQL_LANGUAGE, SQL_CELL_LANGUAGES } from '../shared/sql-languages.js';
 import { pythonLoadCode } from './python-cell.js';
 import { viewCellSource, whyNotLoadable, whyNotQueryable } from './view-cell.js';
@@ -63,32 +63,43 @@ export async function pickView(
     );
     return undefined;
   }
-  const read = await whileLoading('Privet: listing views…', () =>
-    readExperimentViews(signedIn.client),
-  );
-  const current = read.find((e) => e.experiment.id === experimentId);
-  const items = (current?.views ?? [])
-    .filter((v) => kind === 'sql' || hasLoadableRows(v))
-    .map((view) => ({ label: view.name, description: view.tier, detail: view.description, view }));
-  if (items.length === 0 || !current) {
-    void warnWithFix(
-      `Privet: the experiment ${experimentId} has no published view ${kind === 'sql' ? 'to query' : 'with rows to load'}. Fix: ask a steward to publish the views it requests, or select another experiment.`,
-      SELECT_EXPERIMENT,
-    );
-    return undefined;
-  }
   // Titled as the command that opened it, the question as the placeholder (VS Code's convention).
-  const picked = await vscode.window.showQuickPick(items, {
-    title: kind === 'sql' ? 'Privet: New SQL Cell for View' : 'Privet: New Python Cell for View',
-    placeHolder:
-      kind === 'sql'
-        ? `View of ${experimentId} to query in a new SQL cell`
-        : `View of ${experimentId} whose rows a new Python cell loads`,
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
+  const picked = await pickWhileLoading(
+    {
+      title: kind === 'sql' ? 'Privet: New SQL Cell for View' : 'Privet: New Python Cell for View',
+      loadingPlaceholder: `Loading the views of ${experimentId}…`,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
+    () => readExperimentViews(signedIn.client),
+    (read) => {
+      const current = read.find((e) => e.experiment.id === experimentId);
+      const views = (current?.views ?? []).filter((v) => kind === 'sql' || hasLoadableRows(v));
+      if (!current || views.length === 0) {
+        void warnWithFix(
+          `Privet: the experiment ${experimentId} has no published view ${kind === 'sql' ? 'to query' : 'with rows to load'}. Fix: ask a steward to publish the views it requests, or select another experiment.`,
+          SELECT_EXPERIMENT,
+        );
+        return undefined;
+      }
+      const experimentState = current.experiment.state;
+      return {
+        placeholder:
+          kind === 'sql'
+            ? `View of ${experimentId} to query in a new SQL cell`
+            : `View of ${experimentId} whose rows a new Python cell loads`,
+        items: views.map((view) => ({
+          label: view.name,
+          description: view.tier,
+          detail: view.description,
+          view,
+          experimentState,
+        })),
+      };
+    },
+  );
   return picked
-    ? { view: picked.view, experiment: experimentId, experimentState: current.experiment.state }
+    ? { view: picked.view, experiment: experimentId, experimentState: picked.experimentState }
     : undefined;
 }
 

@@ -1,12 +1,12 @@
 /**
  * "Privet: Select Experiment": a quick pick of the experiments the signed-in user may run cells in
- * (approved or running). When there is none, a message says why and how to get one (propose it,
- * have a steward approve it) instead of an empty pick.
+ * (approved or running), open and busy while the gateway lists them. When there is none, the pick
+ * closes and a message says why and how to get one (propose it, have a steward approve it).
  */
 import * as vscode from 'vscode';
 import { allowsDataAccess } from '@privet/core/record/lifecycle';
 import type { Experiment, GatewayClient } from '../client/gateway.js';
-import { whileLoading } from '../shared/loading.js';
+import { pickWhileLoading } from '../shared/busy-pick.js';
 
 /**
  * Why no experiment can be picked, and how to get one, from what the gateway lists (a
@@ -34,18 +34,25 @@ export function noUsableExperimentText(
  * when cancelled or when there was none to pick (then a message says how to get one).
  */
 export async function pickExperiment(client: GatewayClient): Promise<string | undefined> {
-  const { experiments } = await whileLoading('Privet: listing experiments…', () =>
-    client.listExperiments(),
-  );
-  // Only where the gateway allows data access (core's lifecycle: approved or running).
-  const usable = experiments.filter((e) => allowsDataAccess(e.state));
-  if (usable.length === 0) {
-    void vscode.window.showInformationMessage(noUsableExperimentText(experiments));
-    return undefined;
-  }
-  const pick = await vscode.window.showQuickPick(
-    usable.map((e) => ({ label: e.title, description: `${e.id} · ${e.state}`, id: e.id })),
-    { title: 'Privet: Select Experiment', placeHolder: 'Experiment your cells run in' },
+  const pick = await pickWhileLoading(
+    { title: 'Privet: Select Experiment', loadingPlaceholder: 'Loading experiments…' },
+    () => client.listExperiments(),
+    ({ experiments }) => {
+      // Only where the gateway allows data access (core's lifecycle: approved or running).
+      const usable = experiments.filter((e) => allowsDataAccess(e.state));
+      if (usable.length === 0) {
+        void vscode.window.showInformationMessage(noUsableExperimentText(experiments));
+        return undefined;
+      }
+      return {
+        placeholder: 'Experiment your cells run in',
+        items: usable.map((e) => ({
+          label: e.title,
+          description: `${e.id} · ${e.state}`,
+          id: e.id,
+        })),
+      };
+    },
   );
   return pick?.id;
 }

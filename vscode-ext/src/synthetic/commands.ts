@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { PublishPlan, ViewSummary } from '@privet/core/protocol';
 import { GatewayError, type GatewayClient } from '../client/gateway.js';
 import { fidelityPage } from './fidelity-page.js';
-import { whileLoading } from '../shared/loading.js';
+import { pickWhileLoading } from '../shared/busy-pick.js';
 import { describePublishJob } from '@privet/core/client/index';
 import {
   planSummary,
@@ -117,23 +117,26 @@ export async function pickSyntheticView(
   if (typeof arg === 'string' && arg !== '') return arg;
   const node = arg as { kind?: unknown; view?: ViewSummary } | undefined;
   if (node?.kind === 'view' && node.view?.tier === 'synthetic') return node.view.name;
-  const { views } = await whileLoading('Privet: listing synthetic views…', () =>
-    client.listViews(),
-  );
   const among =
     Array.isArray(arg) && arg.every((a) => typeof a === 'string')
       ? new Set<unknown>(arg)
       : undefined;
-  const synthetic = views.filter(
-    (v) => v.tier === 'synthetic' && v.published && (!among || among.has(v.name)),
-  );
-  if (synthetic.length === 0) {
-    void vscode.window.showInformationMessage('Privet: no published synthetic view to show.');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    synthetic.map((v) => ({ label: v.name, description: v.description ?? '' })),
-    { title: 'Privet: Show Fidelity Report', placeHolder: 'Synthetic view whose fidelity to show' },
+  const picked = await pickWhileLoading(
+    { title: 'Privet: Show Fidelity Report', loadingPlaceholder: 'Loading synthetic views…' },
+    () => client.listViews(),
+    ({ views }) => {
+      const synthetic = views.filter(
+        (v) => v.tier === 'synthetic' && v.published && (!among || among.has(v.name)),
+      );
+      if (synthetic.length === 0) {
+        void vscode.window.showInformationMessage('Privet: no published synthetic view to show.');
+        return undefined;
+      }
+      return {
+        placeholder: 'Synthetic view whose fidelity to show',
+        items: synthetic.map((v) => ({ label: v.name, description: v.description ?? '' })),
+      };
+    },
   );
   return picked?.label;
 }
