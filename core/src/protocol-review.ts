@@ -245,6 +245,11 @@ export interface PublishPlanView {
   reason: string;
   /** The publication budget a synthetic rebuild charges (exact decimal text). */
   charge?: { epsilon: string; delta: string };
+  /**
+   * Set when the rebuild has the same inputs as a release a committed charge paid for: its charge
+   * is still reserved (and counted here) but is refunded if the rebuilt file is byte-identical.
+   */
+  expectedRefund?: { reservation: string; recordedAt: string };
 }
 
 /** One source's publication budget before and after the plan (exact decimal texts). */

@@ -166,6 +166,9 @@ export async function planPublicationDetails(
       action: 'rebuild',
       reason,
       charge: { epsilon: show(epsilon), delta: show(delta, true) },
+      ...(release
+        ? { expectedRefund: { reservation: release.reservation, recordedAt: release.recordedAt } }
+        : {}),
     });
   }
   const ledger = new PublicationLedger(records.db, records.audit, policy);

@@ -18,7 +18,7 @@ const POLL_MS = 500;
 const MAX_POLLS = (60 * 60 * 1000) / POLL_MS;
 
 /** What publishing now would do and cost (GET /publish/plan), shown before the steward confirms. */
-function PlanView(props: { plan: PublishPlan }): JSX.Element {
+export function PlanView(props: { plan: PublishPlan }): JSX.Element {
   const { plan } = props;
   return (
     <div className="jp-Privet-publishPlan" aria-label="Publishing plan">
@@ -37,7 +37,19 @@ function PlanView(props: { plan: PublishPlan }): JSX.Element {
               <td>
                 {v.action} ({v.reason})
               </td>
-              <td>{v.charge ? `ε ${v.charge.epsilon}, δ ${v.charge.delta}` : '—'}</td>
+              <td>
+                {v.charge ? `ε ${v.charge.epsilon}, δ ${v.charge.delta}` : '—'}
+                {v.expectedRefund ? (
+                  <div
+                    className="jp-Privet-hint"
+                    data-expected-refund={v.expectedRefund.reservation}
+                  >
+                    Expected to be refunded: same inputs as the release of{' '}
+                    {v.expectedRefund.recordedAt.replace(/\.\d+Z$/, 'Z')}; refunded only if the
+                    rebuilt file is byte-identical.
+                  </div>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -90,7 +90,7 @@ describe('publish --plan: a charge publish is expected to refund', () => {
     assert.ok(line.includes(expected!.release.recordedAt.slice(0, 19)), line);
     assert.ok(line.includes('refunded only if the rebuilt file is byte-identical)'), line);
 
-    // The HTTP plan keeps the protocol's shape: the same views, budgets and problems, no more.
+    // The HTTP plan (GET /publish/plan) is the same plan, and its view carries the expected refund.
     const db = openDurableDb(join(stateDir, 'privet.db'));
     try {
       const served = await planPublication(policy, sourceDir, stateDir, {
@@ -98,6 +98,10 @@ describe('publish --plan: a charge publish is expected to refund', () => {
         audit: new AuditLog(db),
       });
       assert.deepEqual(served, report.plan);
+      assert.deepEqual(served.views.find((v) => v.view === VIEW)?.expectedRefund, {
+        reservation: first!.id,
+        recordedAt: expected!.release.recordedAt,
+      });
     } finally {
       db.close();
     }

@@ -24,7 +24,10 @@ export function planSummary(plan: PublishPlan): string {
   const views = plan.views.map(
     (v) =>
       `${v.view}: ${v.action} (${v.reason})` +
-      (v.charge ? ` — charges ε ${v.charge.epsilon}, δ ${v.charge.delta}` : ''),
+      (v.charge ? ` — charges ε ${v.charge.epsilon}, δ ${v.charge.delta}` : '') +
+      (v.expectedRefund
+        ? ` (expected to be refunded: same inputs as the release of ${v.expectedRefund.recordedAt.replace(/\.\d+Z$/, 'Z')}; refunded only if the rebuilt file is byte-identical)`
+        : ''),
   );
   const budgets = plan.budgets.map(
     (b) =>
