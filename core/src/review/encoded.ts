@@ -51,12 +51,15 @@ export function paddedTokens(text: string): number[] {
   while (eq >= 0) {
     let e = eq;
     while (e < n && text.charCodeAt(e) === 61) e++;
-    let a = eq;
-    while (a > 0 && eq - a <= 400 && isB64(text.charCodeAt(a - 1))) a--;
-    const len = eq - a;
-    const glued = a > 0 && isB64(text.charCodeAt(a - 1));
-    if (!glued && len >= 12 && len <= 400 && e - eq <= 2 && !(e < n && isB64(text.charCodeAt(e))))
-      found.push(a, e);
+    // What follows the '=' signs is read first: in logs most '=' are "key=value" assignments,
+    // which fail here without the walk back over the key.
+    if (e - eq <= 2 && !(e < n && isB64(text.charCodeAt(e)))) {
+      let a = eq;
+      while (a > 0 && eq - a <= 400 && isB64(text.charCodeAt(a - 1))) a--;
+      const len = eq - a;
+      const glued = a > 0 && isB64(text.charCodeAt(a - 1));
+      if (!glued && len >= 12 && len <= 400) found.push(a, e);
+    }
     eq = e < n ? text.indexOf('=', e) : -1;
   }
   return found;

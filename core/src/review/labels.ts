@@ -43,14 +43,26 @@ const KEYWORD_LAST_LENGTH = 12;
 
 const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
 
+/** The words of KEYWORD_LAST by length (no copy of the text is made to compare with them). */
+const KEYWORD_BY_LENGTH = new Map<number, string[]>();
+const NO_WORDS: readonly string[] = [];
+for (const w of KEYWORD_LAST)
+  KEYWORD_BY_LENGTH.set(w.length, [...(KEYWORD_BY_LENGTH.get(w.length) ?? []), w]);
+
 /**
  * True if the run of ASCII letters of `text` ending at index `k` is, lower-cased, the last word
- * of a total keyword: the keyword follows a word boundary, so it is that whole run.
+ * of a total keyword: the keyword follows a word boundary, so it is that whole run. The run's
+ * letters are compared in place (`| 32` lower-cases an ASCII letter).
  */
 function keywordEndsAt(text: string, k: number): boolean {
   let a = k + 1;
   while (a > 0 && k + 1 - a <= KEYWORD_LAST_LENGTH && isAsciiLetter(text.charCodeAt(a - 1))) a--;
-  return KEYWORD_LAST.has(text.slice(a, k + 1).toLowerCase());
+  for (const w of KEYWORD_BY_LENGTH.get(k + 1 - a) ?? NO_WORDS) {
+    let q = 0;
+    while (q < w.length && (text.charCodeAt(a + q) | 32) === w.charCodeAt(q)) q++;
+    if (q === w.length) return true;
+  }
+  return false;
 }
 
 /** Most labels one `perLabel` cache holds; it starts over when full (bounded on hostile input). */

@@ -10,6 +10,7 @@ import { CONFUSABLES, foldDigit } from './confusables.js';
 import { decodeEscapes } from './encoded.js';
 import { decodeEntities } from './entities.js';
 import { cssUnescape } from './pictures.js';
+import { isAscii } from './ascii.js';
 import { isRegexSpace } from './scan-util.js';
 
 /** Normalized text of one MIME part, plus attribute values found in its markup. */
@@ -52,7 +53,6 @@ const BIDI_CONTROLS =
 const MARKUP_ORDER =
   'the markup changes the order its text is drawn in (<bdo>, CSS unicode-bidi or direction, a reversed flex order): the check reads the stored order, so what is drawn was not checked';
 
-const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_G = /[\u{80}-\u{10ffff}]/gu;
 const MARK_OR_FORMAT = /^[\p{M}\p{Cf}\p{Co}\p{Cs}]$/u;
 const SPACE = /^[\p{Zs}\p{Zl}\p{Zp}]$/u;
@@ -126,7 +126,7 @@ function foldChar(ch: string): string {
 
 /** Folds Unicode tricks: compatibility forms, marks, zero-width, look-alikes, digits. */
 export function foldUnicode(text: string): string {
-  if (!NON_ASCII.test(text)) return text;
+  if (isAscii(text)) return text;
   return text.normalize('NFKD').replace(NON_ASCII_G, foldChar);
 }
 

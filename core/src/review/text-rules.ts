@@ -98,13 +98,38 @@ const PERCENT_OF =
   /(\d{1,3}(?:\.\d+)?)\s?%\s+(?:of\s+)?(?:the\s+)?(?:[a-z]+\s+){0,3}?\(?(?:n\s*=\s*|out of\s+|of\s+)(\d{1,3}(?:,\d{3})+|\d+)/iy;
 
 /**
+ * False when no PERCENT_OF match can have its '%' at `pct`. Between that '%' and the stated total
+ * a match reads only spaces (`\s`), ASCII letters, '(' and '=' (its words, "n =", "out of"), and
+ * begins with a space: so the total starts at the first character after `pct` outside those, which
+ * must be a digit after '=' or "of" (any case) and spaces. That walk stops at the next '%' at the
+ * latest, so all of them together read the text once.
+ */
+function percentOfMayEnd(text: string, pct: number): boolean {
+  if (!isRegexSpace(text.charCodeAt(pct + 1))) return false;
+  let q = pct + 1;
+  for (let c = text.charCodeAt(q); ; c = text.charCodeAt(++q)) {
+    if (!(isRegexSpace(c) || isAsciiLetter(c) || c === 40 || c === 61)) break;
+  }
+  if (!isDigit(text.charCodeAt(q))) return false;
+  let e = q;
+  while (isRegexSpace(text.charCodeAt(e - 1))) e--;
+  const last = text.charCodeAt(e - 1);
+  return last === 61 || ((last | 32) === 102 && (text.charCodeAt(e - 2) | 32) === 111);
+}
+
+/**
  * Every match of PERCENT_OF as a global regex would find them (leftmost, non-overlapping), found
  * from the '%' signs: a match ends its number part at the first '%' after its start, so only the
- * digits, dots and one space just before each '%' can start one. `visit` returns false to stop.
+ * digits, dots and one space just before each '%' can start one, and only where
+ * `percentOfMayEnd` allows. `visit` returns false to stop.
  */
 export function percentOfMatches(text: string, visit: (m: RegExpExecArray) => boolean): void {
   let lastEnd = 0;
   for (let pct = text.indexOf('%'); pct >= 0;) {
+    if (!percentOfMayEnd(text, pct)) {
+      pct = text.indexOf('%', Math.max(pct + 1, lastEnd));
+      continue;
+    }
     let k = pct;
     if (k > 0 && isRegexSpace(text.charCodeAt(k - 1))) k--;
     while (k > 0 && (isDigit(text.charCodeAt(k - 1)) || text.charCodeAt(k - 1) === 46)) k--;

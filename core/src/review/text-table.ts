@@ -61,6 +61,9 @@ export function textTables(text: string, mime: string, onPartial?: OnPartial): T
  * text of many tables is never held as a whole list; `onPartial` hears first (before any table).
  * One walk over the lines, nothing kept per line: line i is `text[a0..b0)` and the two above it
  * `[a1..b1)` and `[a2..b2)`; lines before the first and after the last read are `[0..0)`, empty.
+ * Lines are read while their index is below MAX_LINES. Whether the text has more is counted only
+ * before a first table (`onPartial` must hear first); a text without tables learns it at the end
+ * of the walk, for free (a log of many lines and no table is not counted twice).
  */
 export function forEachTextTable(
   text: string,
@@ -68,8 +71,13 @@ export function forEachTextTable(
   onTable: (table: Table) => void,
   onPartial?: OnPartial,
 ): void {
-  const stop = readStop(text, MAX_LINES);
-  if (stop <= text.length && onPartial) onPartial(partialMessage());
+  const n = text.length;
+  let told = false;
+  /** Tells `onPartial`, before the first table, if the text has lines past the cap. */
+  const tellFirst = (): void => {
+    told = true;
+    if (onPartial && readStop(text, MAX_LINES) <= n) onPartial(partialMessage());
+  };
   const header = headerReader();
   let a2 = 0;
   let b2 = 0;
@@ -79,8 +87,10 @@ export function forEachTextTable(
   let b0 = lineEnd(text, 0);
   let candidate = rowCandidate(text, a0, b0);
   for (let i = 0; ;) {
-    // Line j, the one after the rows read so far (`[an..bn)`), and whether it is read at all.
-    let live = b0 + 1 < stop;
+    // Line j, the one after the rows read so far (`[an..bn)`), and whether it is read at all:
+    // it exists (a '\n' ends the line before it) and its index is below the cap.
+    let end = b0; // the end of the last line read
+    let live = b0 < n && i + 1 < MAX_LINES;
     let an = live ? b0 + 1 : 0;
     let bn = live ? lineEnd(text, an) : 0;
     let nextCandidate = live && rowCandidate(text, an, bn);
@@ -107,7 +117,8 @@ export function forEachTextTable(
         p1 = an;
         q1 = bn;
         j++;
-        live = bn + 1 < stop;
+        end = bn;
+        live = bn < n && j < MAX_LINES;
         an = live ? bn + 1 : 0;
         bn = live ? lineEnd(text, an) : 0;
         nextCandidate = live && rowCandidate(text, an, bn);
@@ -115,10 +126,15 @@ export function forEachTextTable(
       if (rows.length >= 2 || headerLike(headerWords(text, a1, b1), width)) {
         const above1 = trimmedLine(text, a1, b1);
         const above2 = trimmedLine(text, a2, b2);
+        if (!told) tellFirst();
         onTable(buildTable(header, above1, above2, trimmedLine(text, an, bn), i, rows, mime));
       }
     }
-    if (!live) return;
+    if (!live) {
+      // The walk stopped before the text's end only at the cap: there are lines past it.
+      if (!told && end < n && onPartial) onPartial(partialMessage());
+      return;
+    }
     a2 = p2;
     b2 = q2;
     a1 = p1;
