@@ -263,6 +263,8 @@ export interface AuditVerifyQuery {
 /** GET /audit/verify (steward): the result of re-checking the whole hash chain. */
 export interface AuditVerifyResponse {
   ok: boolean;
+  /** The outcome, as `privet audit verify` names it: intact (exit 0), tampered (1), unreadable, not-upgraded (3). */
+  verdict: 'intact' | 'tampered' | 'unreadable' | 'not-upgraded';
   entries: number;
   message: string;
   /** When intact: the head as `<seq>:<hash>`; keep it outside the gateway and pass it back as `?anchor=`. */

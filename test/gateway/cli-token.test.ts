@@ -123,7 +123,7 @@ describe('privet token issue with a malformed tokens.json', () => {
     // derived from master.key (created with the audit log).
     assert.deepEqual(
       readdirSync(state).sort(),
-      ['master.key', 'privet.db', 'tokens.json', aside[0]!].sort(),
+      ['audit-keyed-privet.db.json', 'master.key', 'privet.db', 'tokens.json', aside[0]!].sort(),
       'no temp file',
     );
     assert.ok(r.stderr.includes(`moved aside to ${join(state, aside[0]!)}`), r.stderr);
@@ -156,7 +156,12 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /every previously issued token is now invalid/);
     assert.doesNotMatch(r.stderr, /moved aside/);
-    assert.deepEqual(readdirSync(state).sort(), ['master.key', 'privet.db', 'tokens.json']);
+    assert.deepEqual(readdirSync(state).sort(), [
+      'audit-keyed-privet.db.json',
+      'master.key',
+      'privet.db',
+      'tokens.json',
+    ]);
     const db = new Database(join(state, 'privet.db'), { readonly: true });
     const resets = db
       .prepare<[], { details: string }>(

@@ -7,6 +7,7 @@ export {
   verifyAuditConnection,
   formatAuditReport,
   auditExitCode,
+  auditVerdict,
   type AuditReport,
   type AuditVerifyOptions,
 } from './verify.js';

@@ -5,6 +5,13 @@
 // through the connection the log already gets (so no caller changes); whenever the newest entry
 // is not this key's (a log from before keying, a replaced master.key, or an entry written without
 // the key), an `audit.keyed` entry is appended first, so the point where MACs start is on record.
+// The recorded head (audit_head) is MACed too (signHead), in the same transaction as each append,
+// so a tail cut with the head rewound shows without an anchor. Where head MACs start is on the
+// signed chain: every audit.keyed entry this version writes says `headMac: true` (a fresh log
+// starts with one at #0), and a log keyed by an earlier version gets one more at start. If the
+// gateway finds the head without a valid MAC while head MACs are on record, the audit.keyed entry
+// it then appends says so (`head`), so its next append cannot paper over a cut (verify-head.ts).
+// The first time the gateway keys a database it leaves a marker beside master.key (keyed-marker.ts).
 import { createHash } from 'node:crypto';
 import {
   GENESIS_HASH,
@@ -15,9 +22,17 @@ import {
   type AuditInput,
   type ChainAnchor,
 } from '@privet/core/record/index';
-import { ensureAuditSchema, ensureMacColumn } from './schema.js';
-import { AUDIT_KEYED, AuditMacKey, auditMacKeyForDb, parseMac } from './mac.js';
-import { ensureTables, immediate, type Db } from './sqlite.js';
+import { ensureAuditSchema, ensureHeadMacColumn, ensureMacColumn } from './schema.js';
+import {
+  AUDIT_KEYED,
+  AuditMacKey,
+  HEAD_MAC_DETAIL,
+  auditMacKeyForDb,
+  isFilePath,
+  parseMac,
+} from './mac.js';
+import { ensureTables, hasColumn, hasTable, immediate, type Db } from './sqlite.js';
+import { readKeyedMarker, writeKeyedMarker } from './keyed-marker.js';
 import { verifyAuditConnection, type AuditReport, type AuditVerifyOptions } from './verify.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 
@@ -42,6 +57,8 @@ interface LastRow {
   mac: string | null;
 }
 
+const AUDIT_PRUNED = 'audit.pruned';
+
 /** The append-only, hash-chained audit log stored in the gateway's SQLite file. */
 export class AuditLog {
   readonly db: Db;
@@ -52,13 +69,17 @@ export class AuditLog {
   private readonly lastStmt;
   private readonly insertStmt;
   private readonly headStmt;
+  private readonly readHeadStmt;
+  private readonly headMarkStmt;
 
-  /** Opens the log on a connection, creating its tables (and MAC column) if needed. */
+  /** Opens the log on a connection, creating its tables (and MAC columns) if needed. */
   constructor(db: Db, clock: () => Date = () => new Date(), options: AuditLogOptions = {}) {
     this.db = db;
     this.clock = clock;
+    const created = !hasTable(db, 'audit_log');
     ensureTables(db, ['audit_log', 'audit_head'], () => ensureAuditSchema(db));
     ensureMacColumn(db);
+    ensureHeadMacColumn(db);
     this.key =
       options.masterKey === null
         ? undefined
@@ -72,14 +93,26 @@ export class AuditLog {
       `INSERT INTO audit_log (seq, at, actor, action, experiment, subject, details, prev_hash, hash, mac)
        VALUES (@seq, @at, @actor, @action, @experiment, @subject, @details, @prevHash, @hash, @mac)`,
     );
+    // A read-only connection cannot add the head's MAC column: it then neither reads nor writes it.
+    const headMac = hasColumn(db, 'audit_head', 'mac');
     this.headStmt = db.prepare(
-      'INSERT INTO audit_head (id, seq, hash) VALUES (0, @seq, @hash) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      headMac
+        ? 'INSERT INTO audit_head (id, seq, hash, mac) VALUES (0, @seq, @hash, @mac) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac'
+        : 'INSERT INTO audit_head (id, seq, hash) VALUES (0, @seq, @hash) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    );
+    this.readHeadStmt = db.prepare<[], LastRow>(
+      `SELECT seq, hash, ${headMac ? 'mac' : 'NULL AS mac'} FROM audit_head WHERE id = 0`,
+    );
+    this.headMarkStmt = db.prepare<[string, string], { details: string }>(
+      'SELECT details FROM audit_log WHERE action IN (?, ?) ORDER BY seq DESC LIMIT 1',
     );
     // Record the upgrade point at start (not only at the next action), so a gateway started once
-    // leaves a keyed log behind. A write only when the newest entry is not this key's.
+    // leaves a keyed log behind (a fresh log starts with it). A write only when the newest entry
+    // is not this key's or head MACs are not on record yet.
     if (this.key && !db.readonly && this.needsKeyedEntry(this.lastStmt.get())) {
       immediate(db, () => this.keyedTail(this.lastStmt.get()));
     }
+    if (this.key && !db.readonly && isFilePath(db.name)) this.markKeyed(created);
   }
 
   /** The audit key's public id (undefined when this log writes no MACs). */
@@ -95,9 +128,16 @@ export class AuditLog {
     return immediate(this.db, () => this.write(input, this.keyedTail(this.lastStmt.get())));
   }
 
+  /**
+   * True when an `audit.keyed` entry must come first: the log is empty (a fresh log starts with
+   * one), the newest entry is not this key's, or the recorded head carries no valid MAC of it
+   * (head MACs not on record yet, or the head lost its MAC).
+   */
   private needsKeyedEntry(last: LastRow | undefined): boolean {
-    if (!this.key || !last || last.hash === this.trusted) return false;
-    if (this.key.verifies(last.mac, last.hash)) {
+    if (!this.key) return false;
+    if (!last) return true;
+    if (last.hash === this.trusted) return false;
+    if (this.key.verifies(last.mac, last.hash) && !this.headBroken(last)) {
       this.trusted = last.hash;
       return false;
     }
@@ -105,34 +145,94 @@ export class AuditLog {
   }
 
   /**
+   * True when the chain says head MACs are in force: the newest audit.keyed or audit.pruned entry
+   * says `headMac` (only called when the head carries no valid MAC, so the log is read rarely).
+   */
+  private headMacsOnRecord(): boolean {
+    const mark = this.headMarkStmt.get(AUDIT_KEYED, AUDIT_PRUNED);
+    if (!mark) return false;
+    try {
+      return (JSON.parse(mark.details) as Record<string, unknown>)[HEAD_MAC_DETAIL] === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** True when the recorded head is not this key's valid MAC of the newest entry `last`. */
+  private headBroken(last: LastRow): boolean {
+    const head = this.readHeadStmt.get();
+    if (!this.key || !head) return true;
+    return (
+      head.seq !== last.seq ||
+      head.hash !== last.hash ||
+      !this.key.verifiesHead(head.mac, head.seq, head.hash)
+    );
+  }
+
+  /**
    * The newest entry, after appending an `audit.keyed` entry when it does not carry this key's
-   * MAC (call inside the write transaction). Its details say what the newest entry had.
+   * MAC, head MACs are not on record yet, or the recorded head lost its MAC (call inside the write
+   * transaction). Its details say what the newest entry (and the head) had.
    */
   private keyedTail(last: LastRow | undefined): LastRow | undefined {
-    if (!this.key || !last || !this.needsKeyedEntry(last)) return last;
-    const found = parseMac(last.mac);
-    const previous =
-      last.mac === null
+    if (!this.key || !this.needsKeyedEntry(last)) return last;
+    const found = parseMac(last?.mac);
+    const ownMac = !!last && this.key.verifies(last.mac, last.hash);
+    const previous = !last
+      ? undefined
+      : last.mac === null
         ? 'no MAC'
         : !found
           ? 'malformed MAC'
-          : found.keyId === this.key.id
-            ? 'MAC not matching this key'
-            : 'MAC of another key';
+          : found.keyId !== this.key.id
+            ? 'MAC of another key'
+            : ownMac
+              ? 'MAC of this key'
+              : 'MAC not matching this key';
+    // A head that lost its MAC while head MACs were in force (and the key did not change): a tail
+    // cut with the head rewound, or an older gateway writing after the upgrade. Kept on the chain,
+    // since this append rewrites the head.
+    const headLost = !!last && ownMac && this.headBroken(last) && this.headMacsOnRecord();
     const entry = this.write(
       {
         actor: 'gateway',
         action: AUDIT_KEYED,
         details: {
           keyId: this.key.id,
-          previousEntry: last.seq,
-          previous,
+          [HEAD_MAC_DETAIL]: true,
+          ...(last ? { previousEntry: last.seq, previous: previous ?? 'no MAC' } : {}),
           ...(found && found.keyId !== this.key.id ? { previousKeyId: found.keyId } : {}),
+          ...(headLost ? { head: 'no valid MAC for the newest entry' } : {}),
         },
       },
       last,
     );
     return { seq: entry.seq, hash: entry.hash, mac: this.key.sign(entry.hash) };
+  }
+
+  /**
+   * Leaves the keyed-log marker beside master.key the first time this database is keyed (a
+   * database created anew replaces it): the first keyed entry and where head MACs start.
+   */
+  private markKeyed(created: boolean): void {
+    if (!created && !('missing' in readKeyedMarker(this.db.name))) return;
+    const first = this.db
+      .prepare<[], { seq: number; mac: string }>(
+        'SELECT seq, mac FROM audit_log WHERE mac IS NOT NULL ORDER BY seq LIMIT 1',
+      )
+      .get();
+    const keyId = parseMac(first?.mac)?.keyId;
+    if (!first || !keyId) return;
+    const headMac = this.db
+      .prepare<[string, string], { seq: number }>(
+        `SELECT seq FROM audit_log WHERE action IN (?, ?) AND json_extract(details, '$.${HEAD_MAC_DETAIL}') = 1 ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(AUDIT_KEYED, AUDIT_PRUNED);
+    writeKeyedMarker(
+      this.db.name,
+      { keyId, seq: first.seq, ...(headMac ? { headMacSeq: headMac.seq } : {}) },
+      created,
+    );
   }
 
   /** Writes one entry after `last` (inside the write transaction). */
@@ -150,7 +250,11 @@ export class AuditLog {
     const hash = hashEntrySync(body);
     const mac = this.key ? this.key.sign(hash) : null;
     this.insertStmt.run({ ...body, details: canonicalJson(body.details), hash, mac });
-    this.headStmt.run({ seq: body.seq, hash });
+    this.headStmt.run({
+      seq: body.seq,
+      hash,
+      mac: this.key ? this.key.signHead(body.seq, hash) : null,
+    });
     if (this.key) this.trusted = hash;
     return { ...body, hash };
   }

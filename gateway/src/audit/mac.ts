@@ -5,6 +5,9 @@
 // it as well. A MAC is stored as `<key id>:<tag>`: the key id (a keyed fingerprint that reveals
 // nothing of the key) says which master key made it, so a replaced master.key is told apart from a
 // forgery — a change of key id is only legitimate at an `audit.keyed` entry (see log.ts).
+// The recorded head (audit_head) carries a MAC too (signHead), over `head|<seq>|<hash>`: a preimage
+// no entry MAC ever has (an entry MAC covers the 64 hex characters of a hash alone), so the MAC of
+// an entry cannot be copied into the head to vouch for a rewound one.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +19,12 @@ const MAC_FORM = /^([0-9a-f]{16}):([0-9a-f]{64})$/;
 
 /** The audit action that records where MACs start, or where the MAC key changed. */
 export const AUDIT_KEYED = 'audit.keyed' satisfies AuditAction;
+
+/**
+ * The `audit.keyed` / `audit.pruned` detail saying that from this entry on the gateway MACs the
+ * recorded head (audit_head) with every append, so a head without a valid MAC is tampering.
+ */
+export const HEAD_MAC_DETAIL = 'headMac';
 
 /** A stored MAC, split into the id of the key that made it and its tag. */
 export interface ParsedMac {
@@ -53,10 +62,24 @@ export class AuditMacKey {
     const got = Buffer.from(mac, 'utf8');
     return got.length === want.length && timingSafeEqual(got, want);
   }
+
+  /** The MAC to store with the recorded head (audit_head) naming entry `seq` with hash `hash`. */
+  signHead(seq: number, hash: string): string {
+    const tag = createHmac('sha256', this.#key).update(`head|${seq}|${hash}`, 'utf8').digest('hex');
+    return `${this.id}:${tag}`;
+  }
+
+  /** True when `mac` is this key's MAC of a head naming entry `seq` with hash `hash`. */
+  verifiesHead(mac: string | null | undefined, seq: number, hash: string): boolean {
+    if (typeof mac !== 'string' || !Number.isSafeInteger(seq)) return false;
+    const want = Buffer.from(this.signHead(seq, hash), 'utf8');
+    const got = Buffer.from(mac, 'utf8');
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
 }
 
 /** True for a database path that is a file (not SQLite's in-memory or temporary database). */
-function isFilePath(path: string): boolean {
+export function isFilePath(path: string): boolean {
   return path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
 }
 

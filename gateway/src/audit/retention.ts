@@ -19,6 +19,7 @@ import type { AuditLog } from './log.js';
 import { hasColumn, hasTable, immediate } from './sqlite.js';
 import type { AuditRow } from './rows.js';
 import { carryRecordSeals } from '../experiments/seal-migrate.js';
+import { HEAD_MAC_DETAIL } from './mac.js';
 
 const DAY_MS = 86_400_000;
 
@@ -119,6 +120,8 @@ export function pruneAuditLog(audit: AuditLog, days: number, now: Date): AuditPr
         entries: count ?? 0,
         olderThan: cutoff,
         retentionDays: days,
+        // The prune may delete the audit.keyed entry saying head MACs are in force: say it again.
+        ...(audit.keyId ? { [HEAD_MAC_DETAIL]: true } : {}),
       },
     });
     if (Date.parse(record.at) < now.getTime()) {

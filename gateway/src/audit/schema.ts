@@ -3,7 +3,8 @@
  * dropped by anyone with write access to the file, so the hash chain (see core/src/record/chain.ts)
  * is what actually detects tampering; `audit_head` records the last entry so that entries cut from
  * the end (which leave a valid shorter chain) are caught too. `mac` (nullable: entries written
- * before the log was keyed have none) holds each entry's keyed MAC, see mac.ts.
+ * before the log was keyed have none) holds each entry's keyed MAC, see mac.ts; the head's `mac`
+ * (nullable: heads written before head MACs have none) holds the head's own MAC (signHead).
  */
 import { hasColumn, immediate, type Db } from './sqlite.js';
 
@@ -30,7 +31,8 @@ export function ensureAuditSchema(db: Db): void {
     CREATE TABLE IF NOT EXISTS audit_head (
       id INTEGER PRIMARY KEY CHECK (id = 0),
       seq INTEGER NOT NULL,
-      hash TEXT NOT NULL
+      hash TEXT NOT NULL,
+      mac TEXT
     ) STRICT;
   `);
 }
@@ -43,5 +45,16 @@ export function ensureMacColumn(db: Db): void {
   if (hasColumn(db, 'audit_log', 'mac') || db.readonly) return;
   immediate(db, () => {
     if (!hasColumn(db, 'audit_log', 'mac')) db.exec('ALTER TABLE audit_log ADD COLUMN mac TEXT');
+  });
+}
+
+/**
+ * Adds the nullable `mac` column to an audit_head created before head MACs (idempotent, as
+ * ensureMacColumn).
+ */
+export function ensureHeadMacColumn(db: Db): void {
+  if (hasColumn(db, 'audit_head', 'mac') || db.readonly) return;
+  immediate(db, () => {
+    if (!hasColumn(db, 'audit_head', 'mac')) db.exec('ALTER TABLE audit_head ADD COLUMN mac TEXT');
   });
 }

@@ -4,10 +4,14 @@
 // key must match. Entries before that point (written by a gateway without keyed entries) carry
 // none: they are vouched for by the hash chain and anchors only, which the report says. A MAC of
 // another key id is legitimate only from an `audit.keyed` entry on (master.key was replaced): those
-// entries cannot be checked here and are named; a log whose newest entries are not this key's is
-// not upgraded yet (the gateway records its key at start), never silently passed.
+// entries cannot be checked here and are named, but only before this host's key first appears (a
+// key id after it was made up); a log whose newest entries are not this key's is not upgraded yet
+// (the gateway records its key at start), never silently passed.
+// The walk also notes where the chain says head MACs are in force (the newest audit.keyed or
+// audit.pruned entry says `headMac`), and any audit.keyed entry recording that the gateway found
+// the head without its MAC; verify-head.ts judges the head with both.
 import type { AuditEntry } from '@privet/core/record/index';
-import { AUDIT_KEYED, parseMac, type AuditMacKey } from './mac.js';
+import { AUDIT_KEYED, HEAD_MAC_DETAIL, parseMac, type AuditMacKey } from './mac.js';
 import type { AuditRow } from './rows.js';
 
 /** A finding: the entry it is about, what it means, and how to respond. */
@@ -25,6 +29,14 @@ export interface MacCheck {
   notUpgraded?: MacFinding;
   /** One sentence on what the MACs cover, for the report. */
   summary: string;
+  /** The entry from which the chain says the head carries a MAC (undefined: not in force). */
+  headMacFrom?: number;
+  /** An audit.keyed entry recording that the gateway found the head without a valid MAC. */
+  headLost?: number;
+  /** The first kept entry, and the first carrying a MAC with its key id (keyed-marker.ts). */
+  first?: number;
+  keyedFrom?: number;
+  keyedFromKeyId?: string;
 }
 
 const FORGED_FIX =
@@ -46,6 +58,11 @@ export class MacWalker {
   private segmentFrom = 0;
   private readonly foreign: { from: number; to: number; keyId: string }[] = [];
   private forged: MacFinding | undefined;
+  private keyedFromKeyId: string | undefined;
+  private headMacFrom: number | undefined;
+  private headLost: number | undefined;
+  /** The first entry whose MAC verified under this host's key. */
+  private hostKeyFrom: number | undefined;
 
   /** Without a key only the MACs' presence and form are checked (the report says so). */
   constructor(key: AuditMacKey | undefined) {
@@ -89,16 +106,32 @@ export class MacWalker {
     if (keyed && entry.details['keyId'] !== parsed.keyId) {
       return fail('is an audit.keyed entry whose MAC is not of the key it names — it was forged');
     }
-    this.keyedFrom ??= n;
+    if (this.keyedFrom === undefined) {
+      this.keyedFrom = n;
+      this.keyedFromKeyId = parsed.keyId;
+    }
+    if (keyed || entry.action === 'audit.pruned') {
+      this.headMacFrom = entry.details[HEAD_MAC_DETAIL] === true ? n : undefined;
+    }
+    if (keyed && typeof entry.details['head'] === 'string') this.headLost ??= n;
     if (parsed.keyId !== this.segmentKey) this.segmentFrom = n;
     this.segmentKey = parsed.keyId;
     if (!this.key) return;
     if (parsed.keyId === this.key.id) {
+      this.hostKeyFrom ??= n;
       if (!this.key.verifies(mac, entry.hash))
         fail(
           `has a valid hash chain but a wrong MAC for this gateway's key — it was written or rewritten ${WITHOUT_KEY}`,
         );
       return;
+    }
+    // Keys follow one another: once an entry verified under this host's key, a later entry of
+    // another key id cannot come from an earlier master key. Forged (an audit.keyed entry naming
+    // a made-up key, then entries MACed with it), unless master.key was switched away and back.
+    if (this.hostKeyFrom !== undefined) {
+      return fail(
+        `carries a MAC of key id ${parsed.keyId}, after entry #${this.hostKeyFrom} carried one of this host's key (id ${this.key.id}) — keys replace one another in order, so it was forged ${WITHOUT_KEY} (or master.key was switched away and back: then check these entries with that other key's backup)`,
+      );
     }
     const open = this.foreign.at(-1);
     if (open && open.to === n - 1 && open.keyId === parsed.keyId) open.to = n;
@@ -109,11 +142,12 @@ export class MacWalker {
   finish(): MacCheck {
     if (this.forged) return { forged: this.forged, summary: '' };
     const first = this.first;
-    if (first === undefined) return { summary: 'no entries to MAC-check' };
+    if (first === undefined) return { summary: 'no entries to MAC-check', ...this.keying() };
     if (!this.key) {
       return {
         summary:
           "MACs not checked: this check ran without the gateway's key (there is no master.key beside the database, or hashes alone were asked for), so the entries are vouched for by the hash chain and anchors only",
+        ...this.keying(),
       };
     }
     const keyedFrom = this.keyedFrom;
@@ -126,6 +160,7 @@ export class MacWalker {
           fix: START_FIX,
         },
         summary: '',
+        ...this.keying(),
       };
     }
     if (this.segmentKey !== this.key.id) {
@@ -138,6 +173,7 @@ export class MacWalker {
           fix: `if master.key was replaced on purpose, ${START_FIX}; if it was not, ${FORGED_FIX}`,
         },
         summary: '',
+        ...this.keying(),
       };
     }
     const parts = [`MACs checked with this host's key (id ${this.key.id})`];
@@ -153,6 +189,23 @@ export class MacWalker {
           `they are protected by the hash chain and anchors only (if master.key was not replaced at entry #${f.to + 1}, they were forged)`,
       );
     }
-    return { summary: parts.join('; ') };
+    parts.push(
+      this.headMacFrom === undefined
+        ? 'the recorded head (audit_head) carries no MAC yet, so a cut of the newest entries with the head rewound is caught only by anchors until a gateway of this version opens the log'
+        : `the recorded head's MAC checked (in force from entry #${this.headMacFrom})`,
+    );
+    return { summary: parts.join('; '), ...this.keying() };
+  }
+
+  /** What the walk saw of the log's keying (for the head and marker checks). */
+  private keying(): Omit<MacCheck, 'summary'> {
+    const seen = {
+      first: this.first,
+      keyedFrom: this.keyedFrom,
+      keyedFromKeyId: this.keyedFromKeyId,
+      headMacFrom: this.headMacFrom,
+      headLost: this.headLost,
+    };
+    return Object.fromEntries(Object.entries(seen).filter(([, v]) => v !== undefined));
   }
 }

@@ -57,6 +57,27 @@ export function auditExitCode(report: AuditReport): number {
   return report.problem === 'not-upgraded' ? 3 : 1;
 }
 
+/**
+ * The verdict of a report in one word, as GET /audit/verify answers it: `intact` (exit 0),
+ * `tampered` (exit 1), `unreadable` (the database or its key could not be read or is missing:
+ * nothing could be vouched for) or `not-upgraded` (exit 3).
+ */
+export function auditVerdict(
+  report: AuditReport,
+): 'intact' | 'tampered' | 'unreadable' | 'not-upgraded' {
+  if (report.ok) return 'intact';
+  switch (report.problem) {
+    case 'not-upgraded':
+      return 'not-upgraded';
+    case 'unreadable':
+    case 'no-database':
+    case 'key-unreadable':
+      return 'unreadable';
+    default:
+      return 'tampered';
+  }
+}
+
 /** The verdict line's first words for a report. */
 function verdictOf(report: AuditReport): string {
   if (report.ok) return 'OK';

@@ -9,20 +9,25 @@
 // Each entry's MAC is checked with the key of the database's state folder (verify-macs.ts) after
 // the chain, head and anchors: a forged MAC is tampering, while a log (or experiment rows) not yet
 // upgraded by a gateway of this version is its own outcome, NOT UPGRADED (exit 3), never TAMPERED.
+// Where the chain says so, the recorded head must carry its own MAC (verify-head.ts), and a log
+// holding fewer keyed entries than the marker beside master.key records is TAMPERED
+// (keyed-marker.ts), not NOT UPGRADED.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
-import { hasTable, openDurableDb, type Db } from './sqlite.js';
+import { hasColumn, hasTable, openDurableDb, type Db } from './sqlite.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 import { readCheckpoint, readCheckpointEntry } from './retention.js';
 import { PrunedChainVerifier } from './verify-pruned.js';
 import { checkAnchors } from './anchors.js';
 import { experimentRecordProblems, RECORD_FIX, RECORD_UPGRADE_FIX } from './verify-records.js';
-import { auditMacKeyForDb, type AuditMacKey } from './mac.js';
-import { MacWalker } from './verify-macs.js';
+import { auditMacKeyForDb, isFilePath, type AuditMacKey } from './mac.js';
+import { MacWalker, type MacCheck } from './verify-macs.js';
+import { HEAD_FIX, headMacProblem, type RecordedHead } from './verify-head.js';
+import { keyedMarkerPath, markerProblem, readKeyedMarker } from './keyed-marker.js';
 import { keyUnreadable, notUpgraded } from './verify-report.js';
 
-export { auditExitCode, formatAuditReport } from './verify-report.js';
+export { auditExitCode, auditVerdict, formatAuditReport } from './verify-report.js';
 
 /** What `privet audit verify` reports. */
 export interface AuditReport {
@@ -170,8 +175,13 @@ export async function verifyAuditConnection(
   db.exec('BEGIN');
   try {
     // A dropped head table reads as a missing head (tampering), not as an error of the check.
+    const headMacColumn = hasColumn(db, 'audit_head', 'mac') ? 'mac' : 'NULL AS mac';
     const head = hasTable(db, 'audit_head')
-      ? db.prepare<[], ChainAnchor>('SELECT seq, hash FROM audit_head WHERE id = 0').get()
+      ? db
+          .prepare<[], RecordedHead>(
+            `SELECT seq, hash, ${headMacColumn} FROM audit_head WHERE id = 0`,
+          )
+          .get()
       : undefined;
     const checkpoint = readCheckpoint(db);
     const checkpointEntry = readCheckpointEntry(db);
@@ -244,9 +254,19 @@ export async function verifyAuditConnection(
       const { index, message, fix } = mac.forged;
       return { ...bad(path, result.count, index, message, fix), macsChecked: !!options.key };
     }
+    const marked = keyedMarkerFailure(path, result.count, mac);
+    if (marked) return marked;
     const records = experimentRecordProblems(db, result.count);
     if (records && !records.notUpgraded)
       return bad(path, result.count, records.index, records.message, RECORD_FIX);
+    // After the record checks: a cut that took an experiment's entries names the experiment.
+    const headMac = headMacProblem(head, mac, options.key ?? undefined);
+    if (headMac) {
+      return {
+        ...bad(path, result.count, headMac.index, headMac.message, HEAD_FIX),
+        macsChecked: !!options.key,
+      };
+    }
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
     const stale = [
       ...(mac.notUpgraded ? [mac.notUpgraded] : []),
@@ -271,6 +291,42 @@ export async function verifyAuditConnection(
     // SQLite may have ended the transaction itself after an error (e.g. a corrupt page).
     if (db.inTransaction) db.exec('COMMIT');
   }
+}
+
+const MARKER_FIX =
+  'compare the log with the anchors you kept outside this host, keep a copy of this file for the ' +
+  'investigation, restore the database from a backup taken after the gateway keyed it, and find out ' +
+  'who had write access to it. If you restored (or replaced) this database on purpose with one from ' +
+  'before that point, move the marker aside and start the gateway once: it marks the restored log anew';
+
+/**
+ * The report when the marker beside master.key says this database was keyed further than its log
+ * shows (or the marker is damaged); undefined when it agrees or there is none (as before markers).
+ */
+function keyedMarkerFailure(path: string, count: number, mac: MacCheck): AuditReport | undefined {
+  if (!isFilePath(path)) return undefined;
+  const read = readKeyedMarker(path);
+  if ('missing' in read) return undefined;
+  if ('problem' in read) {
+    return bad(
+      path,
+      count,
+      0,
+      `${read.problem}, so whether this log was keyed further cannot be told`,
+      `restore ${keyedMarkerPath(path)} from a backup of the state folder; if it was damaged and the log matches your anchors, move it aside and start the gateway once, which writes it anew`,
+    );
+  }
+  const problem = markerProblem(
+    read.marker,
+    {
+      count,
+      first: mac.first,
+      keyedFrom: mac.keyedFrom,
+      keyedFromKeyId: mac.keyedFromKeyId,
+    },
+    keyedMarkerPath(path),
+  );
+  return problem ? bad(path, count, problem.index, problem.message, MARKER_FIX) : undefined;
 }
 
 /** What is wrong with the recorded head (audit_head) of a chain that verified, if anything. */

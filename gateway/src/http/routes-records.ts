@@ -21,6 +21,7 @@ import type { Actor } from './auth.js';
 import { HttpError } from './errors.js';
 import { experimentParam } from './params.js';
 import { ANCHOR_FORM, formatAnchor, parseAnchor } from '../audit/anchors.js';
+import { auditVerdict } from '../audit/verify-report.js';
 
 /** Registers one route of ROUTES with its handler (authentication and role check included). */
 export type RegisterRoute = (
@@ -114,6 +115,7 @@ export function registerRecordRoutes(
     });
     return {
       ok: report.ok,
+      verdict: auditVerdict(report),
       entries: report.entries,
       message: report.message,
       ...(report.head ? { anchor: formatAnchor(report.head) } : {}),

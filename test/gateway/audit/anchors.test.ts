@@ -68,7 +68,8 @@ describe('privet audit verify --anchor', () => {
     mkdirSync(state);
     const stateDb = openDurableDb(join(state, 'privet.db'));
     const log = new AuditLog(stateDb, () => new Date('2026-03-01T12:00:00.000Z'));
-    for (let i = 0; i < 10; i++) log.append({ actor: 'alice', action: 'view.access' });
+    // #0 is the fresh log's audit.keyed entry; #1…#9 these.
+    for (let i = 0; i < 9; i++) log.append({ actor: 'alice', action: 'view.access' });
     first = formatAnchor({ seq: 3, hash: log.entries()[3]!.hash });
     stateDb.close();
   });
@@ -96,10 +97,19 @@ describe('privet audit verify --anchor', () => {
     }
   });
 
-  test('a tail cut with the head rewound passes without the anchor and fails with it, naming it', () => {
+  test('--policy is accepted (the log was never pruned: nothing to compare)', () => {
+    const r = privet('audit', 'verify', '--state', state, '--policy', POLICY, '--anchor', first);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  test('a tail cut with the head rewound fails on the head MAC, and with the anchor names it', () => {
     tamper(`DELETE FROM audit_log WHERE seq >= 6;
             UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_log WHERE seq = 5);`);
-    assert.equal(privet('audit', 'verify', '--state', state).code, 0, 'consistent on its own');
+    const alone = privet('audit', 'verify', '--state', state);
+    assert.equal(alone.code, 1, alone.stdout + alone.stderr);
+    assert.match(alone.stdout, /^TAMPERED /);
+    assert.match(alone.stdout, /the recorded head \(audit_head\) at #5 carries no valid MAC/);
+    assert.match(alone.stdout, /Fix: compare the log with the anchors you kept outside this host/);
     const r = privet('audit', 'verify', '--state', state, '--anchor', first, '--anchor', head);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /^TAMPERED /);
@@ -110,11 +120,6 @@ describe('privet audit verify --anchor', () => {
       r.stdout,
     );
     assert.match(r.stdout, /Fix: restore the database from a backup/);
-  });
-
-  test('--policy is accepted (the log was never pruned: nothing to compare)', () => {
-    const r = privet('audit', 'verify', '--state', state, '--policy', POLICY, '--anchor', first);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 });
 

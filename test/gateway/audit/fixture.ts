@@ -22,13 +22,18 @@ export interface ClockedLog {
   close(): void;
 }
 
-/** Opens a log in a new temp folder (`prefix` names it) at 2026-01-01T00:00Z. */
+/**
+ * Opens a log in a new temp folder (`prefix` names it) at 2026-01-01T00:00Z: its audit.keyed entry
+ * is #0 on day 0, and the clock then stands at day 1, so entry #k is written on day k.
+ */
 export function openClockedLog(prefix: string, file = 'state.db'): ClockedLog {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const path = join(dir, file);
   const db = openDurableDb(path);
   const now = { t: Date.parse('2026-01-01T00:00:00.000Z') };
   const log = new AuditLog(db, () => new Date(now.t));
+  // The log starts with its audit.keyed entry (#0, day 0): fill(n) then writes #1…#n on days 1…n.
+  now.t += DAY;
   return {
     dir,
     path,

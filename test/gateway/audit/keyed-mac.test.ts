@@ -53,7 +53,7 @@ test('every entry carries a MAC of a key derived from master.key, never the mast
     const rows = t.db
       .prepare<[], { hash: string; mac: string | null }>('SELECT hash, mac FROM audit_log')
       .all();
-    assert.equal(rows.length, 4, 'a fresh log needs no audit.keyed entry: it is keyed from #0');
+    assert.equal(rows.length, 5, 'a fresh log starts with its audit.keyed entry (#0), then the 4');
     // HKDF-SHA-256 with its own label (as the token and leak-index keys are derived).
     const derived = Buffer.from(
       hkdfSync('sha256', master, new Uint8Array(0), 'privet-audit-mac|v1', 32),
@@ -100,7 +100,7 @@ test('a rewrite with a consistent hash chain is TAMPERED at its first entry; wit
 test('an entry added behind the gateway (valid hash, head moved, no MAC) is TAMPERED', async () => {
   const t = openClockedLog('privet-keyed-');
   try {
-    t.fill(5);
+    t.fill(4); // #0 is the fresh log's audit.keyed entry
     const last = t.log.head()!;
     const body = {
       seq: last.seq + 1,

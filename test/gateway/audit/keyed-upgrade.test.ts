@@ -6,11 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENESIS_HASH, canonicalJson, type AuditBody } from '@privet/core/record/index';
 import { auditExitCode } from '../../../gateway/src/audit/verify.js';
+import { auditVerdict } from '../../../gateway/src/audit/verify-report.js';
 import {
   AuditLog,
   formatAuditReport,
@@ -133,7 +134,8 @@ test('a replaced master key is NOT UPGRADED until recorded; then the old key’s
   try {
     let db = openDurableDb(path);
     let log = new AuditLog(db, clock);
-    for (let i = 0; i < 3; i++) log.append({ actor: 'alice', action: 'view.access' });
+    // #0 is the fresh log's audit.keyed entry; #1, #2 these.
+    for (let i = 0; i < 2; i++) log.append({ actor: 'alice', action: 'view.access' });
     const oldId = log.keyId;
     db.close();
     rmSync(masterKeyPath(state));
@@ -142,6 +144,7 @@ test('a replaced master key is NOT UPGRADED until recorded; then the old key’s
     const stale = await verifyAuditDb(path);
     assert.equal(stale.problem, 'not-upgraded', stale.message);
     assert.equal(auditExitCode(stale), 3);
+    assert.equal(auditVerdict(stale), 'not-upgraded', 'as GET /audit/verify answers it');
     assert.match(
       stale.message,
       new RegExp(`entries #0…#2 carry MACs of another master key \\(id ${oldId}\\)`),
@@ -163,6 +166,36 @@ test('a replaced master key is NOT UPGRADED until recorded; then the old key’s
         `entries #0…#2 carry MACs of an earlier master key \\(id ${oldId}\\) and were not MAC-checked`,
       ),
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('entries of another key id after this host’s key are TAMPERED: a made-up key cannot pass as an earlier one', async () => {
+  const { dir, state, path } = stateFolder();
+  try {
+    let db = openDurableDb(path);
+    let log = new AuditLog(db, clock);
+    log.append({ actor: 'alice', action: 'view.access' }); // #1 (after #0, audit.keyed)
+    db.close();
+    // Someone who can write the database but not read master.key: a key of their own opens the
+    // log (an audit.keyed entry naming it, #2), then an entry MACed with it (#3).
+    db = openDurableDb(path);
+    log = new AuditLog(db, clock, { masterKey: new Uint8Array(32).fill(7) });
+    log.append({ actor: 'mallory', action: 'view.access' });
+    db.close();
+    // The real gateway opens it next and records its key again (#4), sealing over them.
+    db = openDurableDb(path);
+    log = new AuditLog(db, clock);
+    assert.equal(log.entries().at(-1)?.action, 'audit.keyed');
+    db.close();
+    assert.ok(existsSync(masterKeyPath(state)));
+
+    const r = await verifyAuditDb(path);
+    assert.equal(r.ok, false, r.message);
+    assert.equal(auditExitCode(r), 1);
+    assert.match(r.message, /audit entry #2 carries a MAC of key id [0-9a-f]{16}, after entry #0/);
+    assert.match(r.message, /keys replace one another in order, so it was forged/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,6 +22,7 @@ let path: string;
 let db: Db;
 let log: AuditLog;
 
+/** Appends `n` entries: #1…#n (a fresh log starts with its audit.keyed entry, #0). */
 function fill(n: number): void {
   for (let i = 0; i < n; i++) {
     log.append({
@@ -51,7 +52,7 @@ afterEach(() => {
 
 describe('audit log', () => {
   test('appends a chain that verifies, hashed the same way as the Web Crypto verifier', async () => {
-    fill(10);
+    fill(9);
     const entries = log.entries();
     assert.equal(entries.length, 10);
     for (const e of entries) assert.equal(hashEntrySync(e), await hashEntry(e));
@@ -65,12 +66,13 @@ describe('audit log', () => {
 
   test('an entry appended inside a failed transaction disappears with it', () => {
     fill(2);
+    const before = log.entries().length;
     const failing = db.transaction(() => {
       log.append({ actor: 'alice', action: 'release', subject: 'never' });
       throw new Error('the action failed');
     });
     assert.throws(() => failing.immediate(), /the action failed/);
-    assert.equal(log.entries().length, 2);
+    assert.equal(log.entries().length, before);
   });
 
   test('triggers refuse UPDATE and DELETE', () => {
@@ -127,7 +129,7 @@ describe('audit log', () => {
   ];
   for (const [what, sql, index, why] of cases) {
     test(`verification catches ${what} even with the triggers dropped`, async () => {
-      fill(10);
+      fill(9);
       assert.equal((await verifyAuditDb(path)).ok, true);
       tamper(path, sql);
       const r = await verifyAuditDb(path);
@@ -140,7 +142,7 @@ describe('audit log', () => {
   }
 
   test('a tail cut that also rewinds the head is caught by an external anchor', async () => {
-    fill(10);
+    fill(9);
     const anchor = log.head();
     assert.ok(anchor);
     tamper(
@@ -148,7 +150,11 @@ describe('audit log', () => {
       `DELETE FROM audit_log WHERE seq >= 8;
             UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit_log WHERE seq = 7);`,
     );
-    assert.equal((await verifyAuditDb(path)).ok, true, 'consistent without an outside anchor');
+    // Without an anchor, the head's MAC shows it (the rewound head has none).
+    const alone = await verifyAuditDb(path);
+    assert.equal(alone.ok, false, alone.message);
+    assert.match(alone.message, /the recorded head \(audit_head\) at #7 carries no valid MAC/);
+    assert.equal((await verifyAuditDb(path, [], { key: null })).ok, true, 'hashes alone');
     const r = await verifyAuditDb(path, [anchor]);
     assert.equal(r.ok, false);
     assert.match(
@@ -158,7 +164,7 @@ describe('audit log', () => {
   });
 
   test('a tail cut under the recorded head is named as the recorded head, not as an anchor', async () => {
-    fill(10);
+    fill(9);
     tamper(path, 'DELETE FROM audit_log WHERE seq >= 7');
     const r = await verifyAuditDb(path);
     assert.equal(r.ok, false);
@@ -171,7 +177,7 @@ describe('audit log', () => {
   });
 
   test('a recorded head whose hash differs from its entry is named as the recorded head', async () => {
-    fill(10);
+    fill(9);
     tamper(path, `UPDATE audit_head SET hash = '${'0'.repeat(64)}'`);
     const r = await verifyAuditDb(path);
     assert.equal(r.ok, false);
@@ -184,7 +190,7 @@ describe('audit log', () => {
   });
 
   test('with an anchor, a middle entry removed and the rest re-hashed reads as a rewrite, not a cut', async () => {
-    fill(10);
+    fill(9);
     const anchor = log.head();
     assert.ok(anchor);
     // Entry #5 removed, #6… renumbered and re-hashed, the head moved: consistent on its own.

@@ -59,9 +59,10 @@ beforeEach(() => {
 });
 afterEach(() => fx.close());
 
+// The fixture's log starts with its audit.keyed entry (#0, day 0): fill(n - 1) gives #0…#(n-1).
 describe('anchors and the retention checkpoint', () => {
   test('(A) a wiped log with a checkpoint forged exactly at the anchor is not confirmed', async () => {
-    fill(10, 60_000);
+    fill(9, 60_000);
     const anchor = log.head()!; // #9
     assert.equal((await verifyAuditDb(path, [anchor])).ok, true);
     // A well-formed prune record: cutoff 30 days before its own time.
@@ -81,7 +82,7 @@ describe('anchors and the retention checkpoint', () => {
   test('a prune of recent entries behind an anchor fails: the kept last entry is too young', async () => {
     // The security review's forgery: twenty entries a minute apart, an anchor at #19, three more;
     // then a well-formed prune record (cutoff 30 days back) deleting #0…#18, minutes old.
-    fill(20, 60_000);
+    fill(19, 60_000);
     const anchor = log.head()!;
     fill(3, 60_000);
     forgePrune({ olderThan: new Date(now.t - 30 * DAY).toISOString(), retentionDays: 30 }, 18);
@@ -111,7 +112,7 @@ describe('anchors and the retention checkpoint', () => {
   });
 
   test('after a real prune, an anchor at the checkpoint fails and one taken after it verifies', async () => {
-    fill(8); // #0…#7, days 0…7; the clock is day 8
+    fill(7); // #0…#7, days 0…7; the clock is day 8
     const atCheckpoint = { seq: 3, hash: log.entries()[3]!.hash };
     pruneAuditLog(log, 4, new Date(now.t)); // prunes #0…#3
     assert.equal(readCheckpoint(db)?.seq, 3);
@@ -126,7 +127,7 @@ describe('anchors and the retention checkpoint', () => {
 
 describe('an audit.pruned entry must be possible', () => {
   test('(B) pruneAuditLog with a clock ahead of the log is refused and changes nothing', () => {
-    fill(10, 60_000); // ten minutes of entries, retention 30 days: nothing is due
+    fill(9, 60_000); // ten minutes of entries, retention 30 days: nothing is due
     const head = log.head();
     assert.throws(
       () => pruneAuditLog(log, 30, new Date(now.t + 60 * DAY)),
@@ -137,7 +138,7 @@ describe('an audit.pruned entry must be possible', () => {
   });
 
   test('(B) a prune record whose cutoff is less than its retention before its own time fails', async () => {
-    fill(10, 60_000);
+    fill(9, 60_000);
     // What pruneAuditLog wrote when run with a clock 60 days ahead: olderThan = at + 30 days.
     forgePrune({ olderThan: new Date(now.t + 30 * DAY).toISOString(), retentionDays: 30 });
     const v = await verifyAuditDb(path);
@@ -150,7 +151,7 @@ describe('an audit.pruned entry must be possible', () => {
   });
 
   test('a prune dated ahead is caught by the next entry, dated earlier', async () => {
-    fill(10, 60_000);
+    fill(9, 60_000);
     now.t += 60 * DAY; // both clocks ahead: the prune record is consistent on its face
     pruneAuditLog(log, 30, new Date(now.t));
     assert.equal((await verifyAuditDb(path)).ok, true, 'nothing after it yet');
@@ -163,7 +164,7 @@ describe('an audit.pruned entry must be possible', () => {
   });
 
   test('a prune dated ahead of the check deletes no entry unnoticed, even behind an anchor', async () => {
-    fill(10, 60_000);
+    fill(9, 60_000);
     const anchor = log.head()!; // #9, taken before the attack
     const real = now.t;
     now.t += 30 * DAY; // a forged prune record, dated ahead so its cutoff passes #0…#8
@@ -179,7 +180,7 @@ describe('an audit.pruned entry must be possible', () => {
   });
 
   test('a small step back of the wall clock along a pruned log is not tampering', async () => {
-    fill(8);
+    fill(7);
     pruneAuditLog(log, 4, new Date(now.t));
     now.t -= 60_000; // a time service steps the clock back one minute
     fill(2, 1_000);
@@ -211,7 +212,7 @@ describe('an audit.pruned entry must be possible', () => {
   }
 
   test("the last prune must keep entries at least the policy's retention, when it is known", async () => {
-    fill(10); // days 0…9
+    fill(9); // days 0…9
     pruneAuditLog(log, 3, new Date(now.t)); // a 3-day prune: #0…#6
     assert.equal((await verifyAuditDb(path, [], { retentionDays: 3 })).ok, true);
     assert.equal((await verifyAuditDb(path)).ok, true, 'the policy is not known');
@@ -225,7 +226,7 @@ describe('an audit.pruned entry must be possible', () => {
     assert.equal((await log.verify([], { retentionDays: 30 })).ok, false);
   });
   test('privet audit verify --policy checks the last prune against retention.audit_log_days', () => {
-    fill(10);
+    fill(9);
     pruneAuditLog(log, 3, new Date(now.t));
     assert.equal(privet('audit', 'verify', '--state', dir).code, 0);
     // The fixture policy keeps audit entries 30 days.

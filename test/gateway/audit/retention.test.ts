@@ -37,7 +37,7 @@ afterEach(() => fx.close());
 
 describe('audit retention', () => {
   test('prunes entries older than the period behind a checkpoint; the rest still verifies', async () => {
-    fill(10); // entries #0…#9 on days 0…9; the clock is now day 10
+    fill(9); // entries #1…#9 on days 1…9 (#0 audit.keyed, day 0); the clock is now day 10
     const report = pruneAuditLog(log, 3, new Date(now.t));
     // Entries of days 7, 8, 9 are within 3 days of day 10; #0…#6 go.
     assert.equal(report.pruned, 7);
@@ -62,7 +62,7 @@ describe('audit retention', () => {
   });
 
   test('nothing due: nothing deleted and no entry written', () => {
-    fill(5);
+    fill(4);
     const head = log.head();
     assert.deepEqual(pruneAuditLog(log, 30, new Date(now.t)), { pruned: 0 });
     assert.deepEqual(log.head(), head);
@@ -70,7 +70,7 @@ describe('audit retention', () => {
   });
 
   test('the append-only triggers still refuse deletes after a pruning run', () => {
-    fill(6);
+    fill(5);
     pruneAuditLog(log, 2, new Date(now.t));
     assert.throws(() => db.prepare('DELETE FROM audit_log WHERE seq = 5').run(), /append-only/);
     assert.throws(() => db.prepare("UPDATE audit_log SET actor = 'x'").run(), /append-only/);
@@ -88,7 +88,7 @@ describe('audit retention', () => {
     ['a deleted checkpoint', 'DELETE FROM audit_checkpoint'],
   ];
   test('an anchor inside the pruned part fails verification: a wiped log with a forged checkpoint looks the same', async () => {
-    fill(10); // #0…#9
+    fill(9); // #0…#9
     const anchor = log.head()!;
     assert.equal((await verifyAuditDb(path, [anchor])).ok, true);
     // Someone with write access wipes the log and forges a retention checkpoint past the anchor.
@@ -139,11 +139,11 @@ describe('audit retention', () => {
   });
 
   test('after a real prune, an older anchor cannot be checked (take one after it); a newer one verifies', async () => {
-    fill(8);
+    fill(7);
     const old = log.head()!; // #7
     pruneAuditLog(log, 4, new Date(now.t)); // prunes #0…#3: #7 is kept
     assert.equal((await verifyAuditDb(path, [old])).ok, true, 'a kept anchored entry still checks');
-    fill(6);
+    fill(5);
     pruneAuditLog(log, 2, new Date(now.t)); // prunes through #7 or later
     const stale = await verifyAuditDb(path, [old]);
     assert.equal(stale.ok, false);
@@ -153,7 +153,7 @@ describe('audit retention', () => {
 
   for (const [what, sql] of attacks) {
     test(`verification of a pruned log catches ${what}`, async () => {
-      fill(8); // #0…#7; now day 8
+      fill(7); // #0…#7; now day 8
       pruneAuditLog(log, 4, new Date(now.t)); // prunes #0…#3, appends #8
       assert.equal((await verifyAuditDb(path)).ok, true);
       tamper(path, sql);

@@ -48,6 +48,7 @@ describe('GET /audit/verify?anchor=', () => {
     assert.equal(plain.status, 200);
     const body = plain.body as AuditVerifyResponse;
     assert.equal(body.ok, true, body.message);
+    assert.equal(body.verdict, 'intact');
     assert.equal(body.anchor, head);
     const both = await verify(`?anchor=${older}&anchor=${head}`);
     assert.equal(both.status, 200);
@@ -68,16 +69,22 @@ describe('GET /audit/verify?anchor=', () => {
     }
   });
 
-  test('a tail cut with the head rewound passes without the anchor, fails with it naming it', async () => {
+  test('a tail cut with the head rewound is tampered by the head MAC alone, and with it names the anchor', async () => {
     const seq = Number(head.split(':')[0]);
     tamper(`DELETE FROM audit_log WHERE seq >= ${seq};
             UPDATE audit_head SET seq = ${seq - 1}, hash = (SELECT hash FROM audit_log WHERE seq = ${seq - 1});`);
     const alone = (await verify()).body as AuditVerifyResponse;
-    assert.equal(alone.ok, true, 'consistent on its own');
+    assert.equal(alone.ok, false, alone.message);
+    assert.equal(alone.verdict, 'tampered');
+    assert.match(
+      alone.message,
+      new RegExp(`the recorded head \\(audit_head\\) at #${seq - 1} carries no valid MAC`),
+    );
     const r = await verify(`?anchor=${older}&anchor=${head}`);
     assert.equal(r.status, 200);
     const body = r.body as AuditVerifyResponse;
     assert.equal(body.ok, false);
+    assert.equal(body.verdict, 'tampered');
     assert.equal(body.anchor, undefined, 'no anchor to keep from a failed check');
     assert.ok(
       body.message.includes(

@@ -85,7 +85,7 @@ describe('masked view publish audit', () => {
       });
       assert.deepEqual(inPlaceWhenAudited, { people_masked: false });
       assert.ok(existsSync(viewFiles(stateDir, 'people_masked').parquet), 'published afterwards');
-      const [entry, ...rest] = audit.entries();
+      const [entry, ...rest] = audit.entries().filter((e) => e.action !== 'audit.keyed');
       assert.equal(rest.length, 0);
       assert.equal(entry?.actor, 'cli');
       assert.equal(entry?.subject, 'people_masked');
