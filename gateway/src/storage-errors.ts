@@ -107,3 +107,52 @@ export function databaseError(error: unknown, dbPath: string): unknown {
       );
   }
 }
+
+/**
+ * True for SQLite's answer that another connection holds the lock it needs (SQLITE_BUSY or
+ * SQLITE_LOCKED, once the busy timeout ran out): nothing is damaged, a retry can succeed.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** What to do about a busy database: the same wherever it was hit. */
+export const DATABASE_BUSY_FIX =
+  'retry in a moment; if it stays busy, let the process holding a long write transaction on it ' +
+  'finish (a `privet` command on this state folder, such as publish or token issue, or a second ' +
+  'gateway), or stop it';
+
+/** A database another connection kept locked past the busy timeout: what, which file, retry. */
+export class DatabaseBusyError extends Error {
+  /** Always `storage_busy` (the SQLite code is in the message and `cause`). */
+  readonly code = 'storage_busy';
+  /** What happened, without the fix (for callers that report the two apart). */
+  readonly what: string;
+  /** The database file. */
+  readonly path: string;
+  /** How to fix it. */
+  readonly fix: string;
+
+  constructor(what: string, path: string, fix: string, cause: unknown) {
+    super(`${what}. Fix: ${fix}`, { cause });
+    this.name = 'DatabaseBusyError';
+    this.what = what;
+    this.path = path;
+    this.fix = fix;
+  }
+}
+
+/** A busy or locked database `dbPath` met while the gateway was `doing` something, with the fix. */
+export function databaseBusyError(
+  error: unknown,
+  dbPath: string,
+  doing: string,
+): DatabaseBusyError {
+  return new DatabaseBusyError(
+    `the gateway database ${dbPath} was busy (${codeOf(error) ?? 'SQLITE_BUSY'}) while ${doing}: another connection held its lock past the busy timeout`,
+    dbPath,
+    DATABASE_BUSY_FIX,
+    error,
+  );
+}

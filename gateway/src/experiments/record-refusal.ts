@@ -11,8 +11,7 @@ import type { AuditLog } from '../audit/log.js';
 import { ServiceError } from '../audit/service-error.js';
 import type { Db } from '../audit/sqlite.js';
 import { canSeeExperiment, refusalFiling, type Actor } from './access.js';
-import { recordRefusal } from './seal.js';
-import { readExperiment } from './store.js';
+import { readExperiment, rowRefusal } from './store.js';
 
 /** A service that reads experiment rows and refuses those that do not match the audit log. */
 export type RecordReader = 'experiments' | 'ledger' | 'export' | 'leak' | 'review' | 'dp';
@@ -31,6 +30,8 @@ export interface TamperedRow {
   row: Experiment;
   /** The refusal that names the row's state and how to fix it (record-mismatch or -unaudited). */
   refusal: ServiceError;
+  /** The seq of the seal entry the row matched, when that entry is not vouched for (seal-mac.ts). */
+  sealEntry?: number;
 }
 
 /** An experiment read to decide with: the experiment only while its row matches the audit log. */
@@ -45,9 +46,10 @@ export interface CheckedRead {
 export function readChecked(db: Db, id: string): CheckedRead {
   const found = readExperiment(db, id);
   if (!found) return { experiment: undefined };
-  if (found.seal === 'sealed') return { experiment: found.experiment };
-  const refusal = recordRefusal(id, found.seal);
-  return { experiment: undefined, tampered: { id, row: found.experiment, refusal } };
+  const refusal = rowRefusal(id, found);
+  if (!refusal) return { experiment: found.experiment };
+  const sealEntry = found.seal === 'forged' ? { sealEntry: found.forged.seq } : {};
+  return { experiment: undefined, tampered: { id, row: found.experiment, refusal, ...sealEntry } };
 }
 
 /** One refusal of a changed row: where it is recorded and what the path answers otherwise. */
@@ -69,8 +71,9 @@ export interface TamperedRefusal {
 }
 
 /**
- * Appends the one audit entry of a refused changed row (`reason`: the record refusal, `service`,
- * `requested`: the id, and `answered` when the caller was told something else) and returns the
+ * Appends the one audit entry of a refused changed row (`reason`: the record refusal, `sealEntry`:
+ * the forged seal entry the row matched, if that is why, `service`, `requested`: the id, and
+ * `answered` when the caller was told something else) and returns the
  * refusal to throw: the record refusal for those who may see the experiment, else `unknown`.
  */
 export function refuseTampered(r: TamperedRefusal): ServiceError {
@@ -86,6 +89,7 @@ export function refuseTampered(r: TamperedRefusal): ServiceError {
     details: {
       ...r.details,
       reason: tampered.refusal.reason,
+      ...(tampered.sealEntry === undefined ? {} : { sealEntry: tampered.sealEntry }),
       service: r.service,
       requested: tampered.id.slice(0, 200),
       ...(answer === tampered.refusal ? {} : { answered: answer.reason }),

@@ -5,6 +5,8 @@
 // hash is looked up through a partial index that holds only those entries (a handful per
 // experiment), inside the same SQL statement that reads the row, so both come from one snapshot
 // even while another process commits a transition (see store.ts). Hashing one record is a few µs.
+// The seal entry itself is trusted only while its MAC vouches for it (seal-mac.ts): a seal entry
+// written by someone without the audit key leaves the row refused as a changed one.
 import { createHash } from 'node:crypto';
 import {
   RECORD_SEAL_ACTIONS,
@@ -46,23 +48,48 @@ export function ensureSealIndex(db: Db): void {
 }
 
 /**
- * A scalar sub-select of the last audited record hash of the experiment whose id is `idExpr`
- * (NULL when none). `indexed` forces the seal index: the planner would otherwise walk the
- * experiment's whole history (every view access) backwards on `audit_log_experiment`.
+ * A scalar sub-select of `column` (an SQL expression over audit_log) of the last seal entry of the
+ * experiment whose id is `idExpr` (NULL when none). `indexed` forces the seal index: the planner
+ * would otherwise walk the experiment's whole history (every view access) backwards on
+ * `audit_log_experiment`.
  */
-export function lastSealSql(idExpr: string, indexed: boolean): string {
-  return `(SELECT json_extract(details, '$.recordHash') FROM audit_log
+function lastSealColumnSql(column: string, idExpr: string, indexed: boolean): string {
+  return `(SELECT ${column} FROM audit_log
     ${indexed ? `INDEXED BY ${SEAL_INDEX}` : ''}
     WHERE experiment = ${idExpr} AND ${SEAL_ACTIONS_SQL}
       AND json_extract(details, '$.recordHash') IS NOT NULL
     ORDER BY seq DESC LIMIT 1)`;
 }
 
-/** How a row stands against the audit log: matching, changed since, or never audited. */
-export type SealState = 'sealed' | 'mismatch' | 'unaudited';
+/** A scalar sub-select of the last audited record hash of experiment `idExpr` (NULL: none). */
+export function lastSealSql(idExpr: string, indexed: boolean): string {
+  return lastSealColumnSql("json_extract(details, '$.recordHash')", idExpr, indexed);
+}
+
+/** A scalar sub-select of the seq of the last seal entry of experiment `idExpr` (NULL: none). */
+export function lastSealSeqSql(idExpr: string, indexed: boolean): string {
+  return lastSealColumnSql('seq', idExpr, indexed);
+}
+
+/**
+ * How a row stands against the audit log: matching, changed since, never audited, or matching a
+ * seal entry that is not vouched for (`forged`: its MAC, or its text, shows it was written or
+ * changed outside the gateway; see seal-mac.ts).
+ */
+export type SealState = 'sealed' | 'mismatch' | 'unaudited' | 'forged';
+
+/** The seal entry a row matched that is not vouched for: its seq and what is wrong with it. */
+export interface ForgedSeal {
+  seq: number;
+  /** A phrase following "audit entry #<seq>", e.g. "carries no MAC, though …". */
+  problem: string;
+}
 
 /** Compares a record's hash with its last audited hash (undefined or null: none). */
-export function sealState(recordHash: string, sealed: string | null | undefined): SealState {
+export function sealState(
+  recordHash: string,
+  sealed: string | null | undefined,
+): Exclude<SealState, 'forged'> {
   if (typeof sealed !== 'string') return 'unaudited';
   return recordHash === sealed ? 'sealed' : 'mismatch';
 }
@@ -88,11 +115,27 @@ const VERIFY_FIX =
   'a steward runs `privet audit verify --state <state folder>`, which names the experiment and what ' +
   'to do, and restores its row from a backup taken before the change; nothing of it is served until then';
 
+const FORGED_FIX =
+  'a steward runs `privet audit verify --state <state folder>`, which names the forged audit entry, ' +
+  'and restores the database from a backup taken before it; nothing of this experiment is served until then';
+
 /**
  * The refusal for an experiment whose row does not match the audit log (it names the id only,
- * never the row's contents, which are not to be trusted or echoed).
+ * never the row's contents, which are not to be trusted or echoed): changed since its last seal,
+ * never audited, or matching a seal entry that is not vouched for (`ForgedSeal`), which is refused
+ * as a changed row and named.
  */
-export function recordRefusal(id: string, state: Exclude<SealState, 'sealed'>): ServiceError {
+export function recordRefusal(
+  id: string,
+  state: Exclude<SealState, 'sealed' | 'forged'> | ForgedSeal,
+): ServiceError {
+  if (typeof state === 'object')
+    return new ServiceError(
+      'forbidden',
+      'experiment.record-mismatch',
+      `experiment "${id}" is refused: audit entry #${state.seq}, the last one recording a state of it, ${state.problem} — it was written or changed outside the gateway, so its row in the gateway database cannot be trusted`,
+      FORGED_FIX,
+    );
   return state === 'mismatch'
     ? new ServiceError(
         'forbidden',

@@ -1,15 +1,17 @@
 /** The experiments table and the mapping between its rows and Experiment records. */
 import type { Experiment, LifecycleState } from '@privet/core/record/index';
 import type Database from 'better-sqlite3';
-import { hasTable, type Db } from '../audit/sqlite.js';
+import type { ServiceError } from '../audit/service-error.js';
+import { hasColumn, hasTable, type Db } from '../audit/sqlite.js';
 import {
   cachedRecordHash,
   hasSealIndex,
-  lastSealSql,
+  lastSealSeqSql,
   recordRefusal,
   sealState,
-  type SealState,
+  type ForgedSeal,
 } from './seal.js';
+import { sealEntryProblem, type SealEntryRow } from './seal-mac.js';
 
 /** Creates the experiments table if it does not exist. */
 export function ensureExperimentSchema(db: Db): void {
@@ -102,7 +104,31 @@ function toRow(e: Experiment): ExperimentRow {
   };
 }
 
-interface SealedRow extends ExperimentRow {
+/** The seal entry's columns, prefixed so they cannot clash with the experiment's. */
+type SealColumns = { [K in keyof SealEntryRow as `seal_${K}`]: SealEntryRow[K] | null };
+
+/** The experiments table's columns, in table order (the row's cache key lists their values). */
+const EXPERIMENT_COLUMNS = [
+  'id',
+  'title',
+  'purpose',
+  'data_categories',
+  'views',
+  'analyses',
+  'expected_outputs',
+  'owner',
+  'members',
+  'state',
+  'created_at',
+  'updated_at',
+  'decided_by',
+  'decision_note',
+  'dissolved_at',
+  'artefacts_due_at',
+  'artefacts_deleted_at',
+] as const satisfies readonly (keyof ExperimentRow)[];
+
+interface SealedRow extends ExperimentRow, SealColumns {
   sealed_hash: string | null;
 }
 
@@ -112,30 +138,80 @@ interface ByIdStatement {
 }
 const byIdStatements = new WeakMap<Db, ByIdStatement>();
 
-/** The row and its last audited hash in one statement (one snapshot), through the seal index. */
+const SEAL_ENTRY_COLUMNS = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'experiment',
+  'subject',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+
+/**
+ * The row, its last audited hash and the seal entry that recorded it, in one statement (one
+ * snapshot), through the seal index.
+ */
 function prepareById(db: Db): ByIdStatement {
   if (!hasTable(db, 'audit_log')) {
+    const none = [...SEAL_ENTRY_COLUMNS, 'mac'].map((c) => `NULL AS seal_${c}`).join(', ');
     const stmt = db.prepare<[string], SealedRow>(
-      'SELECT *, NULL AS sealed_hash FROM experiments WHERE id = ?',
+      `SELECT *, NULL AS sealed_hash, ${none} FROM experiments WHERE id = ?`,
     );
     return { indexed: false, stmt };
   }
   const indexed = hasSealIndex(db);
+  // A database a gateway of this version never opened (read by `privet audit verify`) has no MACs.
+  const mac = hasColumn(db, 'audit_log', 'mac') ? 's.mac' : 'NULL';
+  const columns = SEAL_ENTRY_COLUMNS.map((c) => `s.${c} AS seal_${c}`).join(', ');
   const stmt = db.prepare<[string], SealedRow>(
-    `SELECT e.*, ${lastSealSql('e.id', indexed)} AS sealed_hash FROM experiments e WHERE e.id = ?`,
+    `SELECT e.*, json_extract(s.details, '$.recordHash') AS sealed_hash, ${columns},
+       ${mac} AS seal_mac
+     FROM experiments e LEFT JOIN audit_log s ON s.seq = ${lastSealSeqSql('e.id', indexed)}
+     WHERE e.id = ?`,
   );
   return { indexed, stmt };
 }
 
-/** An experiment as stored and how its row stands against the audit log (see seal.ts). */
-export interface CheckedExperiment {
-  experiment: Experiment;
-  seal: SealState;
+/**
+ * An experiment as stored and how its row stands against the audit log (see seal.ts); `forged`
+ * names the seal entry it matched when that entry is not vouched for (seal-mac.ts).
+ */
+export type CheckedExperiment =
+  | { experiment: Experiment; seal: 'sealed' | 'mismatch' | 'unaudited' }
+  | { experiment: Experiment; seal: 'forged'; forged: ForgedSeal };
+
+/** The seal entry of a read row, when it has one. */
+function sealEntryOf(row: SealColumns): SealEntryRow | undefined {
+  const { seal_seq: seq, seal_details: details, seal_hash: hash } = row;
+  if (seq === null || details === null || hash === null) return undefined;
+  return {
+    seq,
+    at: row.seal_at ?? '',
+    actor: row.seal_actor ?? '',
+    action: row.seal_action ?? '',
+    experiment: row.seal_experiment,
+    subject: row.seal_subject,
+    details,
+    prev_hash: row.seal_prev_hash ?? '',
+    hash,
+    mac: row.seal_mac,
+  };
+}
+
+/** The experiment's own columns of a read row, in table order. */
+function experimentColumns(row: SealedRow): ExperimentRow {
+  const out: Partial<Record<keyof ExperimentRow, unknown>> = {};
+  for (const c of EXPERIMENT_COLUMNS) out[c] = row[c];
+  return out as ExperimentRow;
 }
 
 /**
- * Reads one experiment with its seal state, or undefined; never throws for a changed row. The
- * statement is prepared once per connection (every ledger step reads an experiment).
+ * Reads one experiment with its seal state, or undefined; never throws for a changed row (nor for
+ * a forged seal entry). The statement is prepared once per connection (every ledger step reads an
+ * experiment).
  */
 export function readExperiment(db: Db, id: string): CheckedExperiment | undefined {
   let cached = byIdStatements.get(db);
@@ -145,21 +221,36 @@ export function readExperiment(db: Db, id: string): CheckedExperiment | undefine
   }
   const row = cached.stmt.get(id);
   if (!row) return undefined;
-  const { sealed_hash: sealed, ...plain } = row;
+  const plain = experimentColumns(row);
   const experiment = fromRow(plain);
   const hash = cachedRecordHash(JSON.stringify(Object.values(plain)), experiment);
-  return { experiment, seal: sealState(hash, sealed) };
+  const seal = sealState(hash, row.sealed_hash);
+  if (seal !== 'sealed') return { experiment, seal };
+  // The row matches its last seal entry: that entry must be vouched for too.
+  const entry = sealEntryOf(row);
+  const problem = entry ? sealEntryProblem(db, entry) : undefined;
+  return entry && problem !== undefined
+    ? { experiment, seal: 'forged', forged: { seq: entry.seq, problem } }
+    : { experiment, seal };
+}
+
+/** The refusal of a read row that does not match the audit log (undefined: it matches). */
+export function rowRefusal(id: string, found: CheckedExperiment): ServiceError | undefined {
+  if (found.seal === 'sealed') return undefined;
+  return recordRefusal(id, found.seal === 'forged' ? found.forged : found.seal);
 }
 
 /**
  * Reads one experiment to decide something with it, or undefined when there is none. Throws a
  * ServiceError (fail closed) when its row does not match the last state the audit log recorded
- * for it: every access check, spend and transition reads experiments through here.
+ * for it, or that state's entry is not vouched for: every access check, spend and transition
+ * reads experiments through here.
  */
 export function loadExperiment(db: Db, id: string): Experiment | undefined {
   const found = readExperiment(db, id);
   if (!found) return undefined;
-  if (found.seal !== 'sealed') throw recordRefusal(id, found.seal);
+  const refusal = rowRefusal(id, found);
+  if (refusal) throw refusal;
   return found.experiment;
 }
 

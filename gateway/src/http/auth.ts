@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy, Role } from '@privet/core';
+import { DatabaseBusyError } from '../storage-errors.js';
 import { HttpError } from './errors.js';
 import { matchToken, readTokenStore, tokenStoreProblem, type TokenStore } from './tokens.js';
 import { declared } from '@privet/core/policy/lookup';
@@ -10,8 +11,9 @@ import { declared } from '@privet/core/policy/lookup';
  * The token store of a running gateway, kept in step with `<stateDir>/tokens.json`: each
  * authentication stats the file once and re-reads it when it changed (another inode, size,
  * modification or change time), so `privet token issue` revokes a user's old token and activates
- * the new one at once. Fails closed: while the file cannot be read or is malformed, every
- * authentication is refused (never answered from the tokens read before).
+ * the new one at once. Fails closed: while the file cannot be read or is malformed, or the state
+ * database is too busy to reconcile it with the audit log, every authentication is refused (never
+ * answered from the tokens read before).
  */
 export class TokenFile {
   readonly path: string;
@@ -49,6 +51,9 @@ export class TokenFile {
       read = readTokenStore(this.stateDir);
     } catch (err) {
       if (err instanceof SyntaxError) throw this.malformed('it is not valid JSON');
+      // The re-read reconciles the file with the audit log first (token-audit.ts): a busy
+      // database is no fault of the file, and the next request retries.
+      if (err instanceof DatabaseBusyError) throw this.busy(err);
       throw this.unreadable(err);
     }
     const problem = tokenStoreProblem(read);
@@ -73,6 +78,15 @@ export class TokenFile {
     );
   }
 
+  private busy(err: DatabaseBusyError): HttpError {
+    return new HttpError(
+      'internal',
+      `${err.what}, so the gateway accepts no token until its token file ${this.path} is reconciled`,
+      err.fix,
+      { cause: err },
+    );
+  }
+
   private malformed(problem: string): HttpError {
     return new HttpError(
       'internal',
@@ -91,8 +105,9 @@ export interface Actor {
 
 /**
  * Resolves the Authorization header to an actor; throws 401 HttpError when missing or wrong, and
- * 500 when the token file is unreadable or malformed. A TokenFile is consulted (and re-read if it
- * changed) only once the header is well formed.
+ * 500 when the token file is unreadable or malformed (or the state database too busy to reconcile
+ * it with the audit log). A TokenFile is consulted (and re-read if it changed) only once the
+ * header is well formed.
  */
 export function authenticate(
   header: string | undefined,

@@ -21,6 +21,7 @@ import {
   type TokenFileState,
 } from './tokens.js';
 import { auditUnrecordedTokenChange, fileDetail } from './token-recovery.js';
+import { databaseBusyError, isDatabaseBusy } from '../storage-errors.js';
 
 /** What changed in the token file. */
 export type TokenChange =
@@ -95,14 +96,30 @@ export function followTokenFile(records: TokenRecords, actor: string, stateDir: 
   setTokenReadHook(reconcileOnRead);
 }
 
-/** The read hook: reconciles a followed state folder's token file with its newest open records. */
+/**
+ * The read hook: reconciles a followed state folder's token file with its newest open records. A
+ * busy or locked database is thrown as a DatabaseBusyError naming it (the read fails, and the
+ * next one retries).
+ */
 function reconcileOnRead(stateDir: string): void {
   const key = resolve(stateDir);
   const open = (followed.get(key) ?? []).filter((f) => f.records.db.open);
   if (open.length === 0) followed.delete(key);
   else followed.set(key, open);
   const newest = open.at(-1);
-  if (newest) auditUnrecordedTokenChange(newest.records, newest.actor, stateDir);
+  if (!newest) return;
+  try {
+    auditUnrecordedTokenChange(newest.records, newest.actor, stateDir);
+  } catch (error) {
+    // Not the token file's fault: the write lock of the state database was not to be had.
+    if (isDatabaseBusy(error))
+      throw databaseBusyError(
+        error,
+        newest.records.db.name,
+        'reconciling the re-read token file with the audit log',
+      );
+    throw error;
+  }
 }
 
 /** Issues tokens for `users` and audits it, serialized with every other token writer. */

@@ -28,6 +28,7 @@ import {
   experimentUseRefusal,
   hasRole,
   isMember,
+  notMemberRefusal,
   refusalFiling,
   type Actor,
 } from '../experiments/access.js';
@@ -105,19 +106,32 @@ export class ReviewService {
    * `submit` checks again in its own transaction.
    */
   admit(actor: Actor, experiment: string): void {
-    const e = this.submitter(actor, experiment);
+    // A changed row's refusal is thrown unaudited, as `loadExperiment` throws it: the route audits
+    // it once (withRecordRefusal), before any lookup is spent.
+    const e = this.submitter(actor, experiment, (tampered) => {
+      throw tampered.refusal;
+    });
     if (e instanceof ServiceError) this.settle(actor, 'submit', experiment, e);
   }
 
-  /** The experiment an analyst member may submit outputs to now, or why not. */
-  private submitter(actor: Actor, experiment: string): Experiment | ServiceError {
+  /**
+   * The experiment an analyst member may submit outputs to now, or why not. A row that does not
+   * match the audit log is handed to `onTampered`, whose answer is returned.
+   */
+  private submitter(
+    actor: Actor,
+    experiment: string,
+    onTampered: (tampered: TamperedRow) => ServiceError,
+  ): Experiment | ServiceError {
     if (!hasRole(actor, this.policy, 'analyst'))
       return forbidden(
         'review.role',
         `${actor.user} may not submit outputs for review`,
         'sign in as an analyst',
       );
-    const e = loadExperiment(this.db, experiment);
+    const read = readChecked(this.db, experiment);
+    if (read.tampered) return onTampered(read.tampered);
+    const e = read.experiment;
     const refusal = experimentUseRefusal(e, experiment, actor.user);
     if (refusal || !e) return refusal ?? experimentNotFound(experiment);
     return e;
@@ -136,8 +150,18 @@ export class ReviewService {
     outputJson: string,
   ): Promise<ReviewRequest> {
     const { contentHash, result } = checked;
+    let recorded: ServiceError | undefined;
     const outcome = immediate(this.db, () => {
-      const e = this.submitter(actor, input.experiment);
+      // A row changed since admission: audited once, in this transaction (returned, not thrown),
+      // and answered as admission answers it (a stranger as for an experiment they are not in).
+      const e = this.submitter(
+        actor,
+        input.experiment,
+        (tampered) =>
+          (recorded = this.refuseChanged(actor, tampered, 'submit', {
+            unknown: notMemberRefusal(input.experiment, actor.user),
+          })),
+      );
       if (e instanceof ServiceError) return e;
       if (checked.rawValue)
         return new ServiceError(
@@ -198,19 +222,28 @@ export class ReviewService {
       });
       return this.forActor(rowToRequest(row, [], e.purpose), actor);
     });
+    if (recorded) throw recorded; // audited once already, as the refusal of a changed row
     return this.settle(actor, 'submit', input.experiment, outcome);
   }
 
-  /** Requests the actor may see: analysts their experiments' ones, reviewers and stewards all. */
+  /**
+   * Requests the actor may see: analysts their experiments' ones, reviewers and stewards all. A
+   * listed request whose experiment row does not match the audit log refuses the list (fail
+   * closed), with one audit entry naming the first such experiment.
+   */
   list(actor: Actor, filter: ReviewListFilter = {}): ReviewRequest[] {
     const visible = hasRole(actor, this.policy, 'reviewer', 'steward')
       ? undefined
       : loadExperiments(this.db)
           .filter((e) => isMember(e, actor.user))
           .map((e) => e.id);
-    return this.store
-      .list({ ...filter, ...(visible ? { visible } : {}) })
-      .map((r) => this.toRequest(r, actor));
+    const rows = this.store.list({ ...filter, ...(visible ? { visible } : {}) });
+    for (const experiment of new Set(rows.map((r) => r.experiment))) {
+      const { tampered } = readChecked(this.db, experiment);
+      // Only experiments the actor may see are listed, so the answer is the record refusal.
+      if (tampered) throw this.refuseChanged(actor, tampered, 'list', { unknown: undefined });
+    }
+    return rows.map((r) => this.toRequest(r, actor));
   }
 
   /** One request, if the actor may see it. */
@@ -380,6 +413,23 @@ export class ReviewService {
     tampered: TamperedRow,
     attempted: string,
   ): ServiceError {
+    return this.refuseChanged(actor, tampered, attempted, {
+      unknown: reviewNotFound(id, actor.user),
+      review: id,
+    });
+  }
+
+  /**
+   * Audits the refusal of a `attempted` call on a changed experiment row (one entry, service
+   * 'review'; `review`: the request it was about) and returns what to throw: the record refusal
+   * to those who may see the experiment, to anyone else `unknown` (see refuseTampered).
+   */
+  private refuseChanged(
+    actor: Actor,
+    tampered: TamperedRow,
+    attempted: string,
+    o: { unknown: ServiceError | undefined; review?: string },
+  ): ServiceError {
     return refuseTampered({
       audit: this.audit,
       policy: this.policy,
@@ -387,9 +437,9 @@ export class ReviewService {
       actor,
       service: 'review',
       tampered,
-      unknown: reviewNotFound(id, actor.user),
+      unknown: o.unknown,
       subject: 'review',
-      details: { attempted, review: id.slice(0, 200) },
+      details: { attempted, ...(o.review === undefined ? {} : { review: o.review.slice(0, 200) }) },
     });
   }
 

@@ -5,58 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Experiment } from '@privet/core/record/index';
 import { formatAuditReport, verifyAuditDb } from '../../../gateway/src/audit/index.js';
 import { auditExitCode } from '../../../gateway/src/audit/verify.js';
 import {
   ExperimentService,
   directoryArtefactStore,
 } from '../../../gateway/src/experiments/index.js';
-import {
-  ensureExperimentSchema,
-  insertExperiment,
-} from '../../../gateway/src/experiments/store.js';
-import { makeEnv, proposal, type Env } from '../experiments/fixture.js';
-
-const at = '2026-02-01T09:00:00.000Z';
-
-function legacy(id: string): Experiment {
-  return {
-    ...proposal(id),
-    id,
-    views: ['patients_dp'],
-    owner: 'alice',
-    members: ['bob'],
-    state: 'running',
-    createdAt: at,
-    updatedAt: at,
-    decidedBy: 'sam',
-    decisionNote: 'ok',
-  };
-}
-
-/** What an older gateway wrote for one experiment: its row, and entries without record hashes. */
-function writeLegacy(env: Env, id: string): void {
-  ensureExperimentSchema(env.db);
-  insertExperiment(env.db, legacy(id));
-  const entry = { actor: 'alice', experiment: id } as const;
-  env.audit.append({
-    ...entry,
-    action: 'experiment.proposed',
-    details: { views: ['patients_dp'], members: ['bob'], analyses: proposal(id).analyses },
-  });
-  env.audit.append({
-    ...entry,
-    actor: 'sam',
-    action: 'experiment.approved',
-    details: { from: 'proposal', to: 'approved' },
-  });
-  env.audit.append({
-    ...entry,
-    action: 'experiment.started',
-    details: { from: 'approved', to: 'running' },
-  });
-}
+import { makeEnv } from '../experiments/fixture.js';
+import { writeLegacyLifecycle as writeLegacy } from '../experiments/legacy-lifecycle.js';
 
 test('rows that only predate record hashes are NOT UPGRADED (exit 3), not TAMPERED, until the gateway starts; an edited row stays TAMPERED', async () => {
   const env = makeEnv();

@@ -20,12 +20,9 @@ import {
   directoryArtefactStore,
 } from '../../../gateway/src/experiments/index.js';
 import { SEAL_INDEX, lastSealSql } from '../../../gateway/src/experiments/seal.js';
-import {
-  ensureExperimentSchema,
-  insertExperiment,
-  loadExperiment,
-} from '../../../gateway/src/experiments/store.js';
+import { insertExperiment, loadExperiment } from '../../../gateway/src/experiments/store.js';
 import { approvedExperiment, makeEnv, proposal, who, type Env } from './fixture.js';
+import { legacyExperiment, writeLegacyLifecycle } from './legacy-lifecycle.js';
 
 const DAY = 86_400_000;
 
@@ -208,42 +205,9 @@ test('an experiment inserted as approved is refused and named by audit verify', 
 test('a database from an older gateway: rows that match their entries are sealed once, others stay refused', async () => {
   const env = makeEnv();
   try {
-    const at = '2026-02-01T09:00:00.000Z';
-    const legacy = (id: string, views: string[]): Experiment => ({
-      ...proposal(id),
-      id,
-      views,
-      owner: 'alice',
-      members: ['bob'],
-      state: 'running',
-      createdAt: at,
-      updatedAt: at,
-      decidedBy: 'sam',
-      decisionNote: 'ok',
-    });
     // What an older gateway wrote: rows, and entries without record hashes.
-    ensureExperimentSchema(env.db);
-    for (const id of ['old-ok', 'old-edited']) {
-      insertExperiment(env.db, legacy(id, ['patients_dp']));
-      const entry = { actor: 'alice', experiment: id } as const;
-      env.audit.append({
-        ...entry,
-        action: 'experiment.proposed',
-        details: { views: ['patients_dp'], members: ['bob'], analyses: proposal(id).analyses },
-      });
-      env.audit.append({
-        ...entry,
-        actor: 'sam',
-        action: 'experiment.approved',
-        details: { from: 'proposal', to: 'approved' },
-      });
-      env.audit.append({
-        ...entry,
-        action: 'experiment.started',
-        details: { from: 'approved', to: 'running' },
-      });
-    }
-    insertExperiment(env.db, legacy('old-ghost', ['patients_dp']));
+    for (const id of ['old-ok', 'old-edited']) writeLegacyLifecycle(env, id);
+    insertExperiment(env.db, legacyExperiment('old-ghost'));
     // Edited under the old gateway, before the upgrade: a view added.
     editRow(
       env,
@@ -272,7 +236,7 @@ test('a database from an older gateway: rows that match their entries are sealed
     );
     assert.equal(
       sealed[0]?.details['recordHash'],
-      await hashExperimentRecord(legacy('old-ok', ['patients_dp'])),
+      await hashExperimentRecord(legacyExperiment('old-ok')),
     );
     const bob = who(env.policy, 'bob');
     upgraded.assertCanUseView(bob, 'old-ok', 'patients_dp');
