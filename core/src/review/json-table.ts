@@ -2,10 +2,12 @@
  * Reads JSON outputs: collects every string (keys included) for the identifier scan and finds
  * tables in dataresource, pandas "split" JSON, arrays of records (vega-lite `data.values`,
  * `datasets`), label→number maps, and plotly traces (bar/pie as count series, scatter/histogram
- * as row-level points).
+ * as row-level points) — in the plotly MIME type, and wherever a figure appears in other JSON (a
+ * figure dict, a plotly FigureWidget's state: plotly-figures.ts).
  */
 import { isRecord, plotlyTables, show, vegaCounts, type Json } from './plot-tables.js';
 import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
+import { isFigureShaped, widgetFigures } from './plotly-figures.js';
 import { isTypedArraySpec, TypedArrays } from './typed-arrays.js';
 
 const MAX_NODES = 2_000_000;
@@ -113,9 +115,16 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
   };
   const isPlotly = mime.includes('plotly');
   // plotly.js draws the numbers of typed arrays (`{dtype, bdata}`): both the traces' tables and the
-  // identifier scan read them decoded, and a spec that does not decode holds the output.
-  const arrays = isPlotly ? new TypedArrays(onPartial) : undefined;
+  // identifier scan read them decoded, and a spec that does not decode holds the output. So in
+  // the plotly MIME type, and inside every figure found in other JSON (by shape, or the state of
+  // a plotly FigureWidget), one budget for the whole output.
+  const arrays = new TypedArrays(onPartial);
   if (isPlotly && isRecord(value)) tables.push(...plotlyTables(mime, value, arrays));
+  /** The figures `v` draws when it is one (a figure dict, a FigureWidget's state), else undefined. */
+  const figuresOf = (v: Record<string, Json>): Record<string, Json>[] | undefined => {
+    if (Array.isArray(v.data) && isFigureShaped(v)) return [v];
+    return typeof v._model_name === 'string' ? widgetFigures(v) : undefined;
+  };
   if (mime.includes('vegalite') && isRecord(value)) {
     tables.push(...vegaCounts(mime, value));
     for (const k of ['layer', 'concat', 'hconcat', 'vconcat'] as const) {
@@ -133,6 +142,7 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
     key: string,
     parent: Record<string, Json> | undefined,
     inArray = false,
+    inFigure = isPlotly,
   ): void => {
     if (++nodes > MAX_NODES) {
       if (nodes === MAX_NODES + 1)
@@ -146,11 +156,19 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
     } else if (Array.isArray(v)) {
       if (!isPlotly && v.length > 0 && isRecord(v[0]))
         keep(recordsTable(mime, v, `${key} ${parent ? contextOf(parent) : ''}`));
-      for (const x of v) visit(x, key, parent, true);
+      for (const x of v) visit(x, key, parent, true, inFigure);
     } else if (isRecord(v)) {
       // The decoded numbers, then the spec itself (its bdata string, as before).
-      if (arrays !== undefined && isTypedArraySpec(v))
-        for (const x of arrays.values(v, key) ?? []) visit(x, key, parent, true);
+      if (inFigure && isTypedArraySpec(v))
+        for (const x of arrays.values(v, key) ?? []) visit(x, key, parent, true, inFigure);
+      let figure = inFigure;
+      if (!inFigure) {
+        const figures = figuresOf(v);
+        if (figures !== undefined) {
+          figure = true;
+          for (const f of figures) tables.push(...plotlyTables(mime, f, arrays));
+        }
+      }
       if (!isPlotly && !inArray) {
         const ctx = contextOf(v);
         const schema = v.schema;
@@ -165,7 +183,7 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
             pk ?? fields.filter((f) => f.type === 'string').map((f) => show(f.name));
           keep(recordsTable(mime, v.data, ctx, keyFields));
           for (const f of fields) strings.push(show(f.name));
-          for (const x of v.data) visit(x, 'data', undefined);
+          for (const x of v.data) visit(x, 'data', undefined, false, figure);
           return;
         }
         keep(columnsTable(mime, v, ctx));
@@ -176,7 +194,7 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
           keys.add(k);
           strings.push(k);
         }
-        visit(v[k] as Json, k, v);
+        visit(v[k] as Json, k, v, false, figure);
       }
     }
   };

@@ -144,10 +144,10 @@ const ANY_TAG = /<\/?[A-Za-z][^<>]*>/g;
 const UNCLOSED = /<(?=\/?[A-Za-z][^<>]*<)/g;
 const ATTR_TAG = /<[A-Za-z][\w:-]*\s([^<>]*=[^<>]*)>/g;
 /**
- * Where a browser draws tags as written: `<textarea>` (RCDATA), `<xmp>` and `<plaintext>`
- * (RAWTEXT), and CDATA sections (text in SVG and MathML).
+ * Where a browser draws tags as written: `<textarea>` and `<title>` (RCDATA; a title is drawn as a
+ * tooltip in SVG), `<xmp>` and `<plaintext>` (RAWTEXT), and CDATA sections (text in SVG and MathML).
  */
-const LITERAL_MARKUP = /<(?:textarea|xmp|plaintext)\b|<!\[CDATA\[/i;
+const LITERAL_MARKUP = /<(?:textarea|xmp|plaintext|title)\b|<!\[CDATA\[/i;
 /** Where Markdown draws tags as written: a code span or fence, or an indented code line. */
 const MD_CODE = /`|~~~|^(?: {4}|\t)/m;
 

@@ -11,6 +11,7 @@ import {
 } from './dp-release.js';
 import { htmlTables } from './html-table.js';
 import { scanJson } from './json-table.js';
+import { literalText } from './literal-text.js';
 import { normalize } from './normalize.js';
 import { drawsPicture } from './pictures.js';
 import { FindingSink, identifierSpans, isMultilineString, joinText } from './sink.js';
@@ -28,7 +29,7 @@ import { textCounts } from './text-rules.js';
 import { alignedTables, forEachTextTable, markdownTables } from './text-table.js';
 import { isScriptMime, markupRunsCode } from './scripts.js';
 import { texToText } from './tex.js';
-import type { ReviewContext } from './types.js';
+import type { ReviewContext, RuleId } from './types.js';
 
 /** Binary media the check cannot read at all: every image but SVG, PDF, video and audio. */
 const BINARY_MEDIA =
@@ -59,17 +60,35 @@ function tableChecker(
   let total: number | undefined | null = null;
   const outputTotal = (): number | undefined =>
     total === null ? (total = statedTotal(text)) : total;
+  // Tables of one part in the order read: a cell of a nested table and the cell of the table
+  // around it at the same row and column are two findings, each naming its table.
+  let read = 0;
+  const report = (
+    rule: RuleId,
+    mime: string,
+    table: number,
+    row: number,
+    column: number,
+    message: string,
+  ): void => {
+    if (table === 0) sink.add(rule, mime, { row, column }, message);
+    else
+      sink.add(rule, mime, { row, column, table }, `${message} (table ${table + 1} of this part)`);
+  };
   return (t) => {
+    const table = read++;
     const hits: CellHit[] = birthDateColumns(t);
     for (const h of rowLevel(t, s, ctx.viewsUsed ?? [])) hits.push(h);
     for (const h of dominance(t, s)) hits.push(h);
     if (!exempt) for (const h of smallCells(t, s, outputTotal)) hits.push(h);
-    for (const h of hits) sink.add(h.rule, t.mime, { row: h.row, column: h.column }, h.message);
+    for (const h of hits) report(h.rule, t.mime, table, h.row, h.column, h.message);
     for (const h of identifierColumns(t))
-      sink.add(
+      report(
         h.rule,
         t.mime,
-        { row: h.row, column: h.column },
+        table,
+        h.row,
+        h.column,
         `a column of ${h.rule === 'ssn' ? 'US SSNs' : 'phone numbers'} (row ${h.row + 1})`,
       );
   };
@@ -135,7 +154,7 @@ export function checkText(
       );
   }
   sink.addPreview(mime, text, spans);
-  if (kind === 'svg') return;
+  if (kind === 'svg') return checkLiteral(sink, mime, raw, ctx, false);
   const partial = sink.partialReads(mime);
   checkTables(sink, mime, markup ? raw : '', text, ctx, kind, partial);
   if (kind === 'plain' && (ctx.viewsUsed?.length ?? 0) > 0) {
@@ -146,6 +165,30 @@ export function checkText(
   }
   for (const h of textCounts(text, sink.settings, small))
     sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
+  if (kind !== 'plain') checkLiteral(sink, mime, raw, ctx, kind === 'markdown');
+}
+
+/**
+ * The count rule and the text-table reader over the text that markup draws as written
+ * (`<textarea>`, `<xmp>`, CDATA, Markdown code; `<pre>` as laid out: literal-text.ts), where a
+ * tag or comment the tag passes remove is shown to the user. Findings name `(as written)`.
+ */
+function checkLiteral(
+  sink: FindingSink,
+  mime: string,
+  raw: string,
+  ctx: ReviewContext,
+  markdown: boolean,
+): void {
+  const written = literalText(raw, markdown);
+  if (written === '') return;
+  const where = `${mime} (as written)`;
+  const { text } = normalize(written);
+  const small: number[] = [];
+  identifierSpans(text, small, sink.settings.small_cell_threshold);
+  forEachTextTable(text, where, tableChecker(sink, ctx, text, false), sink.partialReads(where));
+  for (const h of textCounts(text, sink.settings, small))
+    sink.add('small-cell', where, { start: h.start, end: h.end }, h.message);
 }
 
 function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewContext): void {

@@ -88,7 +88,7 @@ export class FindingSink {
     if (set === 'off' || set === false || this.findings.length >= 1000) return;
     const key =
       'row' in location
-        ? `${rule}|${mime}|r${location.row}c${location.column}`
+        ? `${rule}|${mime}|t${location.table ?? 0}r${location.row}c${location.column}`
         : `${rule}|${mime}|${location.start}-${location.end}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -133,18 +133,30 @@ export class StreamChecker {
     const lines = st.lines + chunk;
     const partial = sink.partialReads(mime);
     const views = this.context.viewsUsed ?? [];
-    const report = (kind: string, firstLine: number, h: CellHit): void => {
+    // `table`: the table's place among those read now, so two tables' findings at the same row
+    // and column stay two findings, each naming its table.
+    const report = (kind: string, firstLine: number, h: CellHit, table = 0): void => {
       const key = `${kind}:${h.rule}@${st.lineBase + firstLine + h.row}:${h.column}`;
       if (st.reported.has(key)) return;
       st.reported.add(key);
-      sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
+      if (table === 0) sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
+      else
+        sink.add(
+          h.rule,
+          mime,
+          { row: h.row, column: h.column, table },
+          `${h.message} (table ${table + 1} of this part)`,
+        );
     };
-    for (const t of textTables(lines, mime, partial))
+    let table = 0;
+    for (const t of textTables(lines, mime, partial)) {
       for (const h of [
         ...smallCells(t, this.settings, () => statedTotal(lines)),
         ...rowLevel(t, this.settings, views),
       ])
-        report('text', t.firstLine ?? 0, h);
+        report('text', t.firstLine ?? 0, h, table);
+      table++;
+    }
     if (views.length > 0)
       for (const t of alignedTables(lines, mime, partial))
         for (const h of rowLevel(t, this.settings, views)) report('aligned', t.firstLine ?? 0, h);

@@ -117,8 +117,12 @@ export interface ReviewContext {
   contributions?: readonly CellContributions[];
 }
 
-/** Where a finding is: a span of the normalized text of one MIME part, or a table cell. */
-export type FindingLocation = { start: number; end: number } | { row: number; column: number };
+/**
+ * Where a finding is: a span of the normalized text of one MIME part, or a table cell; `table`
+ * tells the tables of one part apart (1 for the second table read, …; absent for the first).
+ */
+export type FindingLocation =
+  { start: number; end: number } | { row: number; column: number; table?: number };
 
 /** One problem found in an output. Messages never contain the sensitive value in full. */
 export interface Finding {

@@ -43,7 +43,31 @@ interface ModelRecord {
   state: Record<string, unknown>;
   /** True once any message for the model carried binary buffers (the check cannot read them). */
   binary: boolean;
+  /** The trace edits a plotly FigureWidget was sent, oldest first (see FIGURE_EDITS). */
+  edits?: Record<string, unknown>[];
 }
+
+/**
+ * Key under which a model's state, as the check reads it, lists the trace edits it was sent. A
+ * plotly FigureWidget gets its edits as message traits (`_py2js_restyle = {…}`, then `None`): the
+ * figure it draws keeps them, while its state soon shows only `None`. So the book keeps every
+ * edit that carries trace data, and the check reads each over the widget's traces.
+ */
+export const FIGURE_EDITS = '_privet_figure_edits';
+
+/** The plotly FigureWidget message traits that carry trace data (what a figure's tables read). */
+const TRACE_EDITS = new Set([
+  '_py2js_addTraces',
+  '_py2js_restyle',
+  '_py2js_update',
+  '_py2js_animate',
+  '_js2py_restyle',
+  '_js2py_update',
+  '_js2py_traceDeltas',
+]);
+
+/** Most trace edits kept per model; past it the model cannot be read (fail closed). */
+const MAX_EDITS = 10_000;
 
 /** What one widget output draws: the states of its models, and what could not be read. */
 export interface WidgetClosure {
@@ -53,6 +77,8 @@ export interface WidgetClosure {
   missing: string[];
   /** Models whose state carries binary buffers. */
   binary: string[];
+  /** Models sent more trace edits than the book keeps. */
+  overEdited?: string[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -100,9 +126,15 @@ export class WidgetStateBook {
         // the kernel for every widget's state); partial updates of unknown comms are not widgets
         // the book can vouch for.
         if (!known && typeof state._model_name !== 'string') return [];
-        const record = known ?? { state: {}, binary: false };
+        const record: ModelRecord = known ?? { state: {}, binary: false };
         record.state = { ...record.state, ...state };
         record.binary ||= binary;
+        for (const [key, value] of Object.entries(state))
+          if (TRACE_EDITS.has(key) && isRecord(value)) {
+            const edits = (record.edits ??= []);
+            // One past the cap marks the model unreadable; none is kept after that.
+            if (edits.length <= MAX_EDITS) edits.push({ [key]: value });
+          }
         this.models.set(id, record);
         return [id];
       }
@@ -151,6 +183,7 @@ export class WidgetStateBook {
     const states: Record<string, Record<string, unknown>> = {};
     const missing: string[] = [];
     const binary: string[] = [];
+    let overEdited: string[] | undefined;
     const queue = [modelId];
     const seen = new Set(queue);
     while (queue.length > 0 && seen.size <= MAX_MODELS) {
@@ -160,8 +193,10 @@ export class WidgetStateBook {
         missing.push(id);
         continue;
       }
-      states[id] = record.state;
+      const edits = record.edits;
+      states[id] = edits === undefined ? record.state : { ...record.state, [FIGURE_EDITS]: edits };
       if (record.binary) binary.push(id);
+      if ((edits?.length ?? 0) > MAX_EDITS) (overEdited ??= []).push(id);
       forEachString(record.state, (s) => {
         const ref = MODEL_REF.exec(s)?.[1];
         if (ref !== undefined && !seen.has(ref)) {
@@ -171,7 +206,7 @@ export class WidgetStateBook {
       });
     }
     if (queue.length > 0) missing.push(...queue); // past the cap: not read, so not vouched for
-    return { states, missing, binary };
+    return { states, missing, binary, ...(overEdited ? { overEdited } : {}) };
   }
 }
 
@@ -222,6 +257,7 @@ export function widgetCheckInput(
   const models = new Set<string>();
   const missing = new Set<string>();
   const binary = new Set<string>();
+  const overEdited = new Set<string>();
   const html: string[] = [];
   for (const c of closures) {
     for (const id of Object.keys(c.states)) models.add(id);
@@ -230,6 +266,7 @@ export function widgetCheckInput(
       models.add(id);
     }
     for (const id of c.binary) binary.add(id);
+    for (const id of c.overEdited ?? []) overEdited.add(id);
   }
   for (const states of distinct.values())
     for (const state of Object.values(states))
@@ -249,6 +286,10 @@ export function widgetCheckInput(
   if (binary.size > 0)
     reasons.push(
       'an interactive widget with binary data (e.g. arrays), which the check cannot read; show the data as a table or plot output instead',
+    );
+  if (overEdited.size > 0)
+    reasons.push(
+      `a plotly figure widget edited more than ${MAX_EDITS.toLocaleString('en')} times, more than Privet keeps to check; run the cell again`,
     );
   return {
     output: { ...output, data },
