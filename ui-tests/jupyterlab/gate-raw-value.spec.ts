@@ -307,6 +307,7 @@ test('a log flushed every 10 ms is checked a few times a second and shown to its
 }) => {
   await aliceNotebook(page);
   const calls = countRawValueCalls(page);
+  const started = Date.now();
   // 500 writes over about 5 s, each its own stream message (flushed), each a new rendering.
   const cell = await runNewCell(
     page,
@@ -317,8 +318,11 @@ test('a log flushed every 10 ms is checked a few times a second and shown to its
     timeout: 60_000,
   });
   await expect(cell.locator('.jp-Privet-held')).toHaveCount(0);
-  // Each call asks about the newest text, about ten a second (one per write was ~45 a second).
-  expect(calls(), 'gateway calls for 500 writes').toBeLessThan(60);
+  // Each call asks about the newest text, one at a time: about ten a second however long the loop
+  // takes on a busy machine (one per write was ~45 a second), and far fewer calls than writes.
+  const seconds = (Date.now() - started) / 1000;
+  expect(calls() / seconds, `gateway calls a second (${calls()} in ${seconds} s)`).toBeLessThan(15);
+  expect(calls(), 'gateway calls for 500 writes').toBeLessThan(100);
 });
 
 test('a raw value printed halfway through a log flushed every 10 ms is held and never drawn', async ({
