@@ -20,21 +20,11 @@ import {
   type JsonValue,
 } from '@privet/core/record/index';
 import { AUDIT_KEYED, auditMacKeyForDb, parseMac, type AuditMacKey } from '../audit/mac.js';
+import type { AuditRow } from '../audit/rows.js';
 import { hasColumn, type Db } from '../audit/sqlite.js';
 
-/** The seal entry a row's trust rests on: its audit_log row as stored. */
-export interface SealEntryRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  experiment: string | null;
-  subject: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-  mac: string | null;
-}
+/** The seal entry a row's trust rests on: its audit_log row as stored (with its MAC column). */
+export type SealEntryRow = Omit<AuditRow, 'mac'> & { mac: string | null };
 
 /** What this connection learnt of its log (entries before a seal entry do not change). */
 interface LogFacts {

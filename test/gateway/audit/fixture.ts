@@ -2,7 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, openDurableDb, type Db } from '../../../gateway/src/audit/index.js';
+import { GENESIS_HASH, canonicalJson, type AuditBody } from '@privet/core/record/index';
+import {
+  AuditLog,
+  hashEntrySync,
+  openDurableDb,
+  type Db,
+} from '../../../gateway/src/audit/index.js';
+import type { AuditMacKey } from '../../../gateway/src/audit/mac.js';
 
 /** One day in milliseconds. */
 export const DAY = 86_400_000;
@@ -61,4 +68,46 @@ export function tamper(path: string, sql: string): void {
   );
   raw.exec(sql);
   raw.close();
+}
+
+/**
+ * Writes `n` view.access entries the way an older gateway did: without `key`, one from before
+ * keyed entries (no MAC column); with it, the previous version's fresh log (entry MACs under
+ * `key`, no head MAC).
+ */
+export function writeOlderLog(path: string, n: number, key?: AuditMacKey): void {
+  const db = openDurableDb(path);
+  db.exec(`CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+      action TEXT NOT NULL, experiment TEXT, subject TEXT, details TEXT NOT NULL,
+      prev_hash TEXT NOT NULL, hash TEXT NOT NULL${key ? ', mac TEXT' : ''}) STRICT;
+    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL,
+      hash TEXT NOT NULL) STRICT;`);
+  const insert = db.prepare(
+    `INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?${key ? ', ?' : ''})`,
+  );
+  let prev = GENESIS_HASH;
+  for (let seq = 0; seq < n; seq++) {
+    const body: AuditBody = {
+      seq,
+      at: '2026-02-01T00:00:00.000Z',
+      actor: 'alice',
+      action: 'view.access',
+      experiment: 'e',
+      subject: `v${seq}`,
+      details: {},
+      prevHash: prev,
+    };
+    const hash = hashEntrySync(body);
+    const values = [seq, body.at, body.actor, body.action, body.experiment, body.subject];
+    insert.run(
+      ...values,
+      canonicalJson(body.details),
+      prev,
+      hash,
+      ...(key ? [key.sign(hash)] : []),
+    );
+    prev = hash;
+  }
+  db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (0, ?, ?)').run(n - 1, prev);
+  db.close();
 }

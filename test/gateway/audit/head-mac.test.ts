@@ -9,13 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GENESIS_HASH, canonicalJson, type AuditBody } from '@privet/core/record/index';
 import {
   AuditLog,
   AuditMacKey,
   auditExitCode,
   formatAuditReport,
-  hashEntrySync,
   openDurableDb,
   verifyAuditDb,
 } from '../../../gateway/src/audit/index.js';
@@ -23,7 +21,7 @@ import { pruneAuditLog } from '../../../gateway/src/audit/retention.js';
 import { keyedMarkerPath } from '../../../gateway/src/audit/keyed-marker.js';
 import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
 import { privet } from '../run-cli.js';
-import { openClockedLog, tamper } from './fixture.js';
+import { openClockedLog, tamper, writeOlderLog } from './fixture.js';
 
 /** Cuts every entry after `keep` and rewinds the head onto it (its MAC column left as it was). */
 function cutTail(path: string, keep: number): void {
@@ -133,51 +131,12 @@ test('head MACs stay in force after a prune deleted the audit.keyed entry that s
   }
 });
 
-/** Writes `n` entries as the previous version did for a fresh log: entry MACs, no head MAC. */
-function previousVersionLog(path: string, key: AuditMacKey, n: number): void {
-  const db = openDurableDb(path);
-  db.exec(`CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
-      action TEXT NOT NULL, experiment TEXT, subject TEXT, details TEXT NOT NULL,
-      prev_hash TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT) STRICT;
-    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL,
-      hash TEXT NOT NULL) STRICT;`);
-  let prev = GENESIS_HASH;
-  for (let seq = 0; seq < n; seq++) {
-    const body: AuditBody = {
-      seq,
-      at: '2026-02-01T00:00:00.000Z',
-      actor: 'alice',
-      action: 'view.access',
-      experiment: 'e',
-      subject: `v${seq}`,
-      details: {},
-      prevHash: prev,
-    };
-    const hash = hashEntrySync(body);
-    db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      seq,
-      body.at,
-      body.actor,
-      body.action,
-      body.experiment,
-      body.subject,
-      canonicalJson(body.details),
-      prev,
-      hash,
-      key.sign(hash),
-    );
-    prev = hash;
-  }
-  db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (0, ?, ?)').run(n - 1, prev);
-  db.close();
-}
-
 test('upgrade: a log keyed without head MACs gets an audit.keyed entry starting them; then a cut is TAMPERED', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'privet-head-mac-up-'));
   const path = join(dir, 'privet.db');
   try {
     const key = new AuditMacKey(loadOrCreateMasterKey(dir));
-    previousVersionLog(path, key, 5);
+    writeOlderLog(path, 5, key);
     const before = await verifyAuditDb(path);
     assert.equal(before.ok, true, before.message);
     assert.match(

@@ -9,58 +9,19 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GENESIS_HASH, canonicalJson, type AuditBody } from '@privet/core/record/index';
 import { auditExitCode } from '../../../gateway/src/audit/verify.js';
 import { auditVerdict } from '../../../gateway/src/audit/verify-report.js';
 import {
   AuditLog,
   formatAuditReport,
-  hashEntrySync,
   openDurableDb,
   verifyAuditDb,
 } from '../../../gateway/src/audit/index.js';
 import { loadOrCreateMasterKey, masterKeyPath } from '../../../gateway/src/keys.js';
 import { privet } from '../run-cli.js';
+import { writeOlderLog } from './fixture.js';
 
 const clock = (): Date => new Date('2026-03-01T12:00:00.000Z');
-
-/** Writes `n` entries the way a gateway before keyed entries did: its schema, no MAC column. */
-function legacyLog(path: string, n: number): void {
-  const db = openDurableDb(path);
-  db.exec(`CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
-      action TEXT NOT NULL, experiment TEXT, subject TEXT, details TEXT NOT NULL,
-      prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT;
-    CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL,
-      hash TEXT NOT NULL) STRICT;`);
-  let prev = GENESIS_HASH;
-  for (let seq = 0; seq < n; seq++) {
-    const body: AuditBody = {
-      seq,
-      at: '2026-02-01T00:00:00.000Z',
-      actor: 'alice',
-      action: 'view.access',
-      experiment: 'e',
-      subject: `v${seq}`,
-      details: {},
-      prevHash: prev,
-    };
-    const hash = hashEntrySync(body);
-    db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      seq,
-      body.at,
-      body.actor,
-      body.action,
-      body.experiment,
-      body.subject,
-      canonicalJson(body.details),
-      prev,
-      hash,
-    );
-    prev = hash;
-  }
-  db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (0, ?, ?)').run(n - 1, prev);
-  db.close();
-}
 
 function stateFolder(): { dir: string; state: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'privet-keyed-up-'));
@@ -72,7 +33,7 @@ function stateFolder(): { dir: string; state: string; path: string } {
 test('a log from before keying is NOT UPGRADED (exit 3) until the gateway starts once, which records audit.keyed', async () => {
   const { dir, state, path } = stateFolder();
   try {
-    legacyLog(path, 4);
+    writeOlderLog(path, 4);
     loadOrCreateMasterKey(state);
     const before = await verifyAuditDb(path);
     assert.equal(before.ok, false);
