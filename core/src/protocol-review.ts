@@ -280,4 +280,6 @@ export interface PublishJob {
   progress: JobProgress;
   result?: { published: { view: string; rows: number; rowsSuppressed: number }[] };
   error?: { code: string; message: string; fix: string };
+  /** Per source read: header columns the policy does not declare, never loaded (names only, escaped). */
+  notes?: string[];
 }

@@ -13,6 +13,8 @@ import {
   publishedSources,
   undeclaredColumns,
   undeclaredColumnsNote,
+  undeclaredColumnsNotes,
+  viewSources,
 } from './publish/undeclared-columns.js';
 import { formatPlan, planFromState } from './publish/plan-cli.js';
 import { generateDemoData } from './demo/generate.js';
@@ -25,6 +27,7 @@ import { addExportCommands } from './cli-export.js';
 import { declared } from '@privet/core/policy/lookup';
 import { linkedRowsCaveat } from '@privet/core/policy/linking';
 import { policyNotes } from '@privet/core/policy/notes';
+import { policyPositions } from '@privet/core/policy/positions';
 import { buildLeakIndex } from './leak/index-build.js';
 import { loadOrCreateMasterKey } from './keys.js';
 import { printableJson } from './text/control-chars.js';
@@ -82,7 +85,8 @@ program
       log?: boolean;
     }) => {
       const port = parsePort(opts.port);
-      const users = opts.issueTokens ? Object.keys(loadPolicyFile(opts.policy).policy.users) : [];
+      const loaded = loadPolicyFile(opts.policy);
+      const users = opts.issueTokens ? Object.keys(loaded.policy.users) : [];
       const gateway = await startGateway({
         policyPath: opts.policy,
         stateDir: opts.state,
@@ -101,6 +105,13 @@ program
       console.log(`Privet gateway listening on ${gateway.url}/api/v1`);
       const exposed = exposedHostWarning(opts.host);
       if (exposed) console.warn(exposed);
+      // Once, at start: columns of the files the views read (any tier) that are never loaded.
+      for (const note of undeclaredColumnsNotes(
+        loaded.policy,
+        loaded.dir,
+        viewSources(loaded.policy),
+      ))
+        console.warn(`note: ${note}`);
       for (const [user, token] of Object.entries(gateway.tokens))
         console.log(`  token for ${user}: ${token}`);
       if (users.length > 0) console.log(`  (tokens expire at ${gateway.tokensExpireAt})`);
@@ -262,12 +273,21 @@ policyCmd
   .argument('<file>', 'policy YAML file')
   .description('validate a policy; prints file:line:col errors')
   .action((file: string) => {
-    const { policy, text } = loadPolicyFile(file);
+    const { policy, text, dir } = loadPolicyFile(file);
     console.log(
       `${file}: ok (${Object.keys(policy.sources).length} sources, ${Object.keys(policy.views).length} views)`,
     );
     for (const { position: where, message } of policyNotes(policy, text, file))
       console.warn(`${where.file}:${where.line}:${where.column}: note: ${message}.`);
+    // Every declared CSV source (DP views read them too), at its columns key; files not found are
+    // skipped: the check is about the policy, loading reports them.
+    const at = policyPositions(text, file);
+    for (const u of undeclaredColumns(policy, dir, Object.keys(policy.sources))) {
+      const where = at(['sources', u.source, 'columns']);
+      console.warn(
+        `${where.file}:${where.line}:${where.column}: note: ${undeclaredColumnsNote(u)}.`,
+      );
+    }
   });
 policyCmd
   .command('schema')

@@ -263,6 +263,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (!(await confirmPublish(signedIn.client))) return;
         const outcome = await publishWithProgress(signedIn.client);
         void vscode.window.showInformationMessage(`Privet: ${outcome.summary}`);
+        for (const note of outcome.notes) log.info(`Publish note: ${note}`);
         // Each column DP discovery left (mostly) empty, with its fix, one notice per view (one for
         // all when they are many); also in the tree and the report, which the button opens.
         for (const notice of outcome.warnings)

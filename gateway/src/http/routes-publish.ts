@@ -1,9 +1,11 @@
 /**
  * Publish jobs and fidelity reports. Stewards see what publishing would rebuild and charge
  * (GET /publish/plan), start a background publish (POST /publish/jobs) and poll it
- * (GET /publish/jobs/:id). A synthetic view's fidelity report (GET /views/:name/fidelity,
- * `?format=svg` for the plots) is computed on raw data, so stewards always see it and analysts and
- * reviewers only when the view declares `fidelity_for_analysts: true`.
+ * (GET /publish/jobs/:id); a job's `notes` name the source columns the policy leaves out (never
+ * loaded), as `privet publish` prints them. A synthetic view's fidelity report
+ * (GET /views/:name/fidelity, `?format=svg` for the plots) is computed on raw data, so stewards
+ * always see it and analysts and reviewers only when the view declares
+ * `fidelity_for_analysts: true`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,6 +6,7 @@ import type { JobProgress, PublishJob } from '@privet/core';
 import { PublishError } from './errors.js';
 import { publishViews } from './publish-views.js';
 import type { PublishOptions, PublishProgress } from './publish-types.js';
+import { publishedSources, undeclaredColumnsNotes } from './undeclared-columns.js';
 import { randomHex } from '@privet/core/hex';
 
 /** Share of one synthetic view's work done at the start of each synthesis stage (then its span). */
@@ -66,6 +67,8 @@ export class PublishJobs {
       startedAt: this.clock().toISOString(),
       progress: { phase: 'start', fraction: 0 },
     };
+    const notes = undeclaredNotes(options);
+    if (notes.length > 0) job.notes = notes;
     this.jobs.set(id, job);
     this.running = id;
     const order: string[] = [];
@@ -123,6 +126,21 @@ export class PublishJobs {
     const job = this.jobs.get(id);
     return job ? structuredClone(job) : undefined;
   }
+}
+
+/**
+ * The notes on the source columns a publish with `options` leaves out (undeclared in the policy,
+ * never loaded), read from the header rows before it starts, as `privet publish` prints them. None
+ * when the views it names are refused: the job then fails and says why.
+ */
+function undeclaredNotes(options: Omit<PublishOptions, 'onProgress'>): string[] {
+  let sources: string[];
+  try {
+    sources = publishedSources(options.policy, options.viewNames);
+  } catch {
+    return [];
+  }
+  return undeclaredColumnsNotes(options.policy, options.policyDir, sources);
 }
 
 /** Thrown by `start` while another job runs. */

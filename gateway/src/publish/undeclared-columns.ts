@@ -1,7 +1,8 @@
 // Why: a column of a source file that the policy does not declare is never loaded (store/engine.ts):
 // safe, but a steward who added a column to the file and expects to publish it sees nothing happen.
-// So `privet publish` and `--plan` note, per CSV source they read, the header names the policy does
-// not declare. Names only — column names are schema, never values — read from the header row alone.
+// So `privet publish` and `--plan`, publish jobs over HTTP, `privet policy check` and `privet serve`
+// at start note, per CSV source they read, the header names the policy does not declare. Names
+// only — column names are schema, never values — read from the header row alone.
 import { resolve } from 'node:path';
 import type { Policy } from '@privet/core';
 import { readCsvHeader } from '../store/csv-header.js';
@@ -29,6 +30,11 @@ export function publishedSources(policy: Policy, viewNames?: readonly string[]):
     .filter(([, view]) => view.tier !== 'dp')
     .map(([, view]) => view.source);
   return [...new Set(sources)];
+}
+
+/** The sources the views of every tier read, DP views included (`privet serve` serves them all). */
+export function viewSources(policy: Policy): string[] {
+  return [...new Set(Object.values(policy.views).map((view) => view.source))];
 }
 
 /**
@@ -84,4 +90,13 @@ export function undeclaredColumnsNote(u: UndeclaredColumns): string {
     `source \`${source}\`: ${columns} in ${printable(u.path)} ${are} not in the policy and ${are} never loaded: ` +
     `${listed.join(', ')}${more} — declare ${n === 1 ? 'it' : 'them'} under sources.${source}.columns to use ${n === 1 ? 'it' : 'them'}`
   );
+}
+
+/** The notes (undeclaredColumnsNote) of every CSV source of `sources` with undeclared columns. */
+export function undeclaredColumnsNotes(
+  policy: Policy,
+  policyDir: string,
+  sources: readonly string[],
+): string[] {
+  return undeclaredColumns(policy, policyDir, sources).map(undeclaredColumnsNote);
 }

@@ -1,7 +1,7 @@
 /**
  * A publish job in the data panel: its bar, what it is doing (announced to screen readers only
- * when the phase changes, and at the end) and, when the polls stopped before it finished, why,
- * with "Check again".
+ * when the phase changes, and at the end), its notes (source columns the policy leaves out) and,
+ * when the polls stopped before it finished, why, with "Check again".
  */
 import * as React from 'react';
 import { Button } from '@jupyterlab/ui-components';
@@ -62,7 +62,22 @@ export function publishButton(state: PublishBoxState): { disabled: boolean; labe
   return { disabled: state.planned, label: 'Publish views…' };
 }
 
-/** A job's progress bar, its summary (and a live region that announces phases), and errors. */
+/**
+ * The job's notes, e.g. "source `people`: 1 column in people.csv is not in the policy and is never
+ * loaded: `notes` — …": column names only (the gateway escapes and caps them), as plain text.
+ */
+export function PublishNotes(props: { notes: readonly string[] | undefined }): JSX.Element | null {
+  if (!props.notes?.length) return null;
+  return (
+    <ul className="jp-Privet-hint jp-Privet-publishNotes" aria-label="Notes on the sources">
+      {props.notes.map((note, i) => (
+        <li key={i}>{note}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** A job's progress bar, its summary (and a live region that announces phases), notes and errors. */
 export function PublishJobView(props: {
   job: PublishJob;
   stalled: Stalled | null;
@@ -83,6 +98,7 @@ export function PublishJobView(props: {
       <span className="jp-Privet-srOnly" aria-live="polite">
         {publishAnnouncement(job)}
       </span>
+      <PublishNotes notes={job.notes} />
       {job.error ? <ErrorBox error={{ message: job.error.message, fix: job.error.fix }} /> : null}
       {stalled ? (
         <>

@@ -14,6 +14,7 @@ import { describePublishJob } from '@privet/core/client/index';
 import {
   planSummary,
   publishAndWait,
+  publishNotesText,
   refusedPlanText,
   warningNotices,
   type ViewWarningNotice,
@@ -51,9 +52,14 @@ export async function confirmPublish(client: GatewayClient): Promise<boolean> {
   return choice === 'Publish';
 }
 
-/** What a publish run ended with: a one-line outcome and the published views' column warnings. */
+/**
+ * What a publish run ended with: a one-line outcome (with the job's notes on source columns the
+ * policy leaves out), those notes, and the published views' column warnings.
+ */
 export interface PublishOutcome {
   summary: string;
+  /** The job's notes: per source, the header columns never loaded (names only). */
+  notes: string[];
   /** One notice per published view with column warnings. */
   warnings: ViewWarningNotice[];
 }
@@ -101,7 +107,10 @@ export async function publishWithProgress(client: GatewayClient): Promise<Publis
       // The views are published: a failed listing only loses the warnings (the tree shows them).
       const views = await viewsForWarnings(client);
       const warnings = warningNotices(views, names);
-      return { summary: `published ${list.length} views: ${list.join(', ')}`, warnings };
+      const notes = job.notes ?? [];
+      const outcome = `published ${list.length} views: ${list.join(', ')}`;
+      const summary = notes.length > 0 ? `${outcome}.${publishNotesText(notes)}` : outcome;
+      return { summary, notes, warnings };
     },
   );
 }

@@ -60,6 +60,16 @@ export function refusedPlanText(plan: PublishPlan): string {
   return `Privet: publishing would be refused, so nothing was published: ${why}.${rest}`;
 }
 
+/**
+ * A job's notes (per source, the header columns the policy leaves out: never loaded) as sentences
+ * to append to the "published" message, e.g. " Note: source `people`: 1 column in people.csv is
+ * not in the policy and is never loaded: `notes` — declare it under sources.people.columns to use
+ * it."; '' without notes. Names only, escaped and capped by the gateway.
+ */
+export function publishNotesText(notes: readonly string[] | undefined): string {
+  return (notes ?? []).map((note) => ` Note: ${note}.`).join('');
+}
+
 /** Column warnings of published views, for one notification. */
 export interface ViewWarningNotice {
   /** The views the notice is about: one, or every view with warnings when they are many. */
