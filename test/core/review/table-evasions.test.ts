@@ -346,7 +346,11 @@ describe('F6: tables nested in a cell', () => {
     ];
     for (const [name, make] of cases)
       test(`linear: ${name}`, () => {
-        const g = growth(make, 5_000);
+        // A pause of a busy machine (or a GC) can make one measurement look steep; quadratic
+        // growth (~16×) stays steep in every attempt, so the least of up to three is judged.
+        let g = growth(make, 5_000);
+        for (let attempt = 1; attempt < 3 && g >= 10; attempt++)
+          g = Math.min(g, growth(make, 5_000));
         assert.ok(g < 10, `4× the input took ${g.toFixed(1)}× the time`);
       });
 
