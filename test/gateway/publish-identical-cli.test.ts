@@ -8,33 +8,17 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDurableDb } from '../../gateway/src/audit/sqlite.js';
 import {
-  PUBLICATION_KEY,
   PublishError,
   publishViews,
   readManifest,
   viewsDir,
 } from '../../gateway/src/publish/index.js';
-import { freshStateDir } from './publish/helpers.js';
+import { freshStateDir, publicationCharges } from './publish/helpers.js';
 import { privet } from './run-cli.js';
 import { fixturePolicy, policyText, writeSource } from './synth/fixture.js';
 
 const VIEW = 'people_synth';
-
-/** The state folder's publication reservations, oldest first. */
-function charges(stateDir: string): { id: string; status: string }[] {
-  const db = openDurableDb(join(stateDir, 'privet.db'));
-  try {
-    return db
-      .prepare<[string], { id: string; status: string }>(
-        'SELECT id, status FROM ledger_reservations WHERE experiment = ? ORDER BY reserved_at, rowid',
-      )
-      .all(PUBLICATION_KEY);
-  } finally {
-    db.close();
-  }
-}
 
 describe('privet publish: a synthetic view re-published byte-identical to a charged release', () => {
   const sourceDir = writeSource();
@@ -60,13 +44,13 @@ describe('privet publish: a synthetic view re-published byte-identical to a char
       }),
       (err) => err instanceof PublishError && err.view === VIEW,
     );
-    const [paid] = charges(stateDir);
+    const [paid] = publicationCharges(stateDir);
     assert.equal(paid?.status, 'committed');
     rmSync(join(viewsDir(stateDir), VIEW), { force: true });
 
     const r = privet('publish', '--policy', policyPath, '--state', stateDir);
     assert.equal(r.code, 0, r.stderr);
-    const [, refunded] = charges(stateDir);
+    const [, refunded] = publicationCharges(stateDir);
     assert.equal(refunded?.status, 'refunded', 'the retry was refunded, not charged');
     const budget = readManifest(stateDir, VIEW)?.privacy?.['budget'] as
       { reservation?: string; refunded?: string } | undefined;

@@ -22,7 +22,6 @@ import { AuditLog } from '../../gateway/src/audit/log.js';
 import { openDurableDb } from '../../gateway/src/audit/sqlite.js';
 import { checkLedgerConsistency } from '../../gateway/src/ledger/index.js';
 import {
-  PUBLICATION_KEY,
   PublishError,
   publishViews,
   readManifest,
@@ -32,24 +31,10 @@ import {
 } from '../../gateway/src/publish/index.js';
 import { writeJournal } from '../../gateway/src/publish/journal.js';
 import { recoverPublishState } from '../../gateway/src/publish/recover.js';
-import { freshStateDir } from './publish/helpers.js';
+import { freshStateDir, publicationCharges } from './publish/helpers.js';
 import { fixturePolicy, policyText, writeSource } from './synth/fixture.js';
 
 const VIEW = 'people_synth';
-
-/** The state folder's publication reservations, oldest first. */
-function charges(stateDir: string): { id: string; status: string; epsilon: string }[] {
-  const db = openDurableDb(join(stateDir, 'privet.db'));
-  try {
-    return db
-      .prepare<[string], { id: string; status: string; epsilon: string }>(
-        'SELECT id, status, epsilon FROM ledger_reservations WHERE experiment = ? ORDER BY reserved_at, rowid',
-      )
-      .all(PUBLICATION_KEY);
-  } finally {
-    db.close();
-  }
-}
 
 /** The `publish` entries of the state folder's audit log. */
 function publishEntries(stateDir: string): AuditEntry[] {
@@ -104,7 +89,7 @@ describe('re-publishing a synthetic view byte-identical to a release already pai
     assert.equal(liveParquet(stateDir), first, 'the same inputs give the same bytes');
     assert.deepEqual(result?.manifest, readManifest(stateDir, VIEW));
 
-    const [r1, r2, r3, ...rest] = charges(stateDir);
+    const [r1, r2, r3, ...rest] = publicationCharges(stateDir);
     assert.deepEqual(rest, []);
     assert.deepEqual(
       [r1, r2, r3].map((c) => [c?.status, c?.epsilon]),
@@ -180,12 +165,12 @@ describe('re-publishing a synthetic view byte-identical to a release already pai
       publish(sourceDir, retryState),
       (err) => err instanceof PublishError && err.view === VIEW,
     );
-    const [kept] = charges(retryState);
+    const [kept] = publicationCharges(retryState);
     assert.equal(kept?.status, 'committed', 'the failed swap keeps its charge');
     rmSync(join(viewsDir(retryState), VIEW), { force: true });
     await publish(sourceDir, retryState);
     assert.deepEqual(
-      charges(retryState).map((c) => c.status),
+      publicationCharges(retryState).map((c) => c.status),
       ['committed', 'refunded'],
     );
     assert.equal(budget(retryState)?.reservation, kept?.id);
@@ -213,7 +198,7 @@ describe('re-publishing a synthetic view byte-identical to a release already pai
     assert.equal(budget(doubtState)?.refunded, undefined);
     assert.equal(liveParquet(doubtState), bytes);
     assert.deepEqual(
-      charges(doubtState).map((c) => c.status),
+      publicationCharges(doubtState).map((c) => c.status),
       ['committed', 'committed', 'committed'],
     );
   });
@@ -228,7 +213,7 @@ describe('re-publishing a synthetic view byte-identical to a release already pai
     await assert.rejects(publish(sourceDir, tightState, tight, events), /needs ε=1 but only 0 /);
     assert.ok(!events.some((e) => e.step === 'synthesize'), 'no synthesis work');
     assert.deepEqual(
-      charges(tightState).map((c) => c.status),
+      publicationCharges(tightState).map((c) => c.status),
       ['committed'],
     );
   });

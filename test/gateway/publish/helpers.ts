@@ -18,7 +18,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePolicy, type Policy } from '@privet/core';
+import { openDurableDb } from '../../../gateway/src/audit/index.js';
 import { generateDemoData } from '../../../gateway/src/demo/generate.js';
+import { PUBLICATION_KEY } from '../../../gateway/src/publish/index.js';
 import { ADULT_DIR } from '../../adult-path.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -128,4 +130,20 @@ export function httpPolicyFixture(tag: string): {
   );
   writeFileSync(join(dir, 'people.csv'), `person_id,email,city,income\n${rows.join('\n')}\n`);
   return { dir, stateDir: join(dir, 'state'), policyPath };
+}
+
+/** The state folder's publication reservations (ledger rows), oldest first. */
+export function publicationCharges(
+  stateDir: string,
+): { id: string; status: string; epsilon: string }[] {
+  const db = openDurableDb(join(stateDir, 'privet.db'));
+  try {
+    return db
+      .prepare<[string], { id: string; status: string; epsilon: string }>(
+        'SELECT id, status, epsilon FROM ledger_reservations WHERE experiment = ? ORDER BY reserved_at, rowid',
+      )
+      .all(PUBLICATION_KEY);
+  } finally {
+    db.close();
+  }
 }

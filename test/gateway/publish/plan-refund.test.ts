@@ -13,27 +13,13 @@ import { join } from 'node:path';
 import { AuditLog } from '../../../gateway/src/audit/log.js';
 import { openDurableDb } from '../../../gateway/src/audit/sqlite.js';
 import { planPublication } from '../../../gateway/src/publish/cost-plan.js';
-import { PUBLICATION_KEY, publishViews, viewFiles } from '../../../gateway/src/publish/index.js';
+import { publishViews, viewFiles } from '../../../gateway/src/publish/index.js';
 import { formatPlan, planFromState } from '../../../gateway/src/publish/plan-cli.js';
 import { privet } from '../run-cli.js';
 import { fixturePolicy, policyText, writeSource } from '../synth/fixture.js';
-import { freshStateDir } from './helpers.js';
+import { freshStateDir, publicationCharges } from './helpers.js';
 
 const VIEW = 'people_synth';
-
-/** The state folder's publication reservations, oldest first. */
-function charges(stateDir: string): { id: string; status: string }[] {
-  const db = openDurableDb(join(stateDir, 'privet.db'));
-  try {
-    return db
-      .prepare<[string], { id: string; status: string }>(
-        'SELECT id, status FROM ledger_reservations WHERE experiment = ? ORDER BY reserved_at, rowid',
-      )
-      .all(PUBLICATION_KEY);
-  } finally {
-    db.close();
-  }
-}
 
 /** The plan line of the view. */
 function viewLine(text: string): string {
@@ -69,7 +55,7 @@ describe('publish --plan: a charge publish is expected to refund', () => {
 
   test('data changed back: the charge is shown, with the release expected to refund it', async () => {
     await publish(); // the changed data, charged
-    const [first, second] = charges(stateDir);
+    const [first, second] = publicationCharges(stateDir);
     assert.deepEqual([first?.status, second?.status], ['committed', 'committed']);
     writeFileSync(csv, original);
     const report = await plan();
@@ -129,7 +115,7 @@ describe('publish --plan: a charge publish is expected to refund', () => {
   test('the publish then refunds it, and the next plan keeps the view', async () => {
     await publish();
     assert.deepEqual(
-      charges(stateDir).map((c) => c.status),
+      publicationCharges(stateDir).map((c) => c.status),
       ['committed', 'committed', 'refunded'],
     );
     const kept = await plan();
