@@ -29,6 +29,8 @@ export function storageTrouble(error: unknown): StorageTrouble | undefined {
 export class StorageError extends Error {
   /** The kind of failure (not the SQLite or OS code, which is in the message and `cause`). */
   readonly code: `storage_${StorageTrouble}`;
+  /** What happened, without the fix (for callers that report the two apart). */
+  readonly what: string;
   /** The file or folder concerned. */
   readonly path: string;
   /** How to fix it. */
@@ -38,6 +40,7 @@ export class StorageError extends Error {
     super(`${what}. Fix: ${fix}`, { cause });
     this.name = 'StorageError';
     this.code = `storage_${trouble}`;
+    this.what = what;
     this.path = path;
     this.fix = fix;
   }

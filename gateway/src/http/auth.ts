@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy, Role } from '@privet/core';
-import { DatabaseBusyError } from '../storage-errors.js';
+import { DatabaseBusyError, StorageError } from '../storage-errors.js';
 import { HttpError } from './errors.js';
 import { matchToken, readTokenStore, tokenStoreProblem, type TokenStore } from './tokens.js';
 import { declared } from '@privet/core/policy/lookup';
@@ -12,7 +12,8 @@ import { declared } from '@privet/core/policy/lookup';
  * authentication stats the file once and re-reads it when it changed (another inode, size,
  * modification or change time), so `privet token issue` revokes a user's old token and activates
  * the new one at once. Fails closed: while the file cannot be read or is malformed, or the state
- * database is too busy to reconcile it with the audit log, every authentication is refused (never
+ * database cannot reconcile it with the audit log (busy, full, read-only, damaged), every
+ * authentication is refused (never
  * answered from the tokens read before).
  */
 export class TokenFile {
@@ -51,9 +52,9 @@ export class TokenFile {
       read = readTokenStore(this.stateDir);
     } catch (err) {
       if (err instanceof SyntaxError) throw this.malformed('it is not valid JSON');
-      // The re-read reconciles the file with the audit log first (token-audit.ts): a busy
-      // database is no fault of the file, and the next request retries.
-      if (err instanceof DatabaseBusyError) throw this.busy(err);
+      // The re-read reconciles the file with the audit log first (token-audit.ts): a busy, full,
+      // read-only or damaged database is no fault of the file; the next request retries.
+      if (err instanceof DatabaseBusyError || err instanceof StorageError) throw this.database(err);
       throw this.unreadable(err);
     }
     const problem = tokenStoreProblem(read);
@@ -78,7 +79,7 @@ export class TokenFile {
     );
   }
 
-  private busy(err: DatabaseBusyError): HttpError {
+  private database(err: DatabaseBusyError | StorageError): HttpError {
     return new HttpError(
       'internal',
       `${err.what}, so the gateway accepts no token until its token file ${this.path} is reconciled`,
@@ -105,8 +106,8 @@ export interface Actor {
 
 /**
  * Resolves the Authorization header to an actor; throws 401 HttpError when missing or wrong, and
- * 500 when the token file is unreadable or malformed (or the state database too busy to reconcile
- * it with the audit log). A TokenFile is consulted (and re-read if it changed) only once the
+ * 500 when the token file is unreadable or malformed (or the state database too busy, full,
+ * read-only or damaged to reconcile it with the audit log). A TokenFile is consulted (and re-read if it changed) only once the
  * header is well formed.
  */
 export function authenticate(

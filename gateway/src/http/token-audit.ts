@@ -21,7 +21,7 @@ import {
   type TokenFileState,
 } from './tokens.js';
 import { auditUnrecordedTokenChange, fileDetail } from './token-recovery.js';
-import { databaseBusyError, isDatabaseBusy } from '../storage-errors.js';
+import { databaseBusyError, databaseError, isDatabaseBusy } from '../storage-errors.js';
 
 /** What changed in the token file. */
 export type TokenChange =
@@ -99,7 +99,7 @@ export function followTokenFile(records: TokenRecords, actor: string, stateDir: 
 /**
  * The read hook: reconciles a followed state folder's token file with its newest open records. A
  * busy or locked database is thrown as a DatabaseBusyError naming it (the read fails, and the
- * next one retries).
+ * next one retries); another fixable storage failure as a StorageError naming it.
  */
 function reconcileOnRead(stateDir: string): void {
   const key = resolve(stateDir);
@@ -118,7 +118,8 @@ function reconcileOnRead(stateDir: string): void {
         newest.records.db.name,
         'reconciling the re-read token file with the audit log',
       );
-    throw error;
+    // A full disk, a read-only or damaged database: named with its own fix, not the file's.
+    throw databaseError(error, newest.records.db.name);
   }
 }
 
