@@ -269,6 +269,12 @@ export interface PublishPlan {
   fits: boolean;
   /** What would make publishing fail, with the fix (no data values). */
   problems: { message: string; fix: string }[];
+  /**
+   * Per source the planned views read, the file columns the policy does not declare (never
+   * loaded), as `privet publish` prints them: column names only (escaped, capped), never values.
+   * Absent when there are none (and from gateways older than this field).
+   */
+  notes?: string[];
 }
 
 /** GET /publish/jobs/:id (steward); POST /publish/jobs starts one. */

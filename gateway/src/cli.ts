@@ -106,7 +106,7 @@ program
       const exposed = exposedHostWarning(opts.host);
       if (exposed) console.warn(exposed);
       // Once, at start: columns of the files the views read (any tier) that are never loaded.
-      for (const note of undeclaredColumnsNotes(
+      for (const note of await undeclaredColumnsNotes(
         loaded.policy,
         loaded.dir,
         viewSources(loaded.policy),
@@ -160,7 +160,7 @@ program
     }
     // Before the progress bar, so a publish that fails still tells which columns it ignores.
     const sources = publishedSources(loaded.policy, opts.view);
-    for (const u of undeclaredColumns(loaded.policy, loaded.dir, sources))
+    for (const u of await undeclaredColumns(loaded.policy, loaded.dir, sources))
       console.warn(`note: ${undeclaredColumnsNote(u)}`);
     const reporter = progressReporter(process.stderr);
     const results = await publishViews({
@@ -272,17 +272,17 @@ policyCmd
   .command('check')
   .argument('<file>', 'policy YAML file')
   .description('validate a policy; prints file:line:col errors')
-  .action((file: string) => {
+  .action(async (file: string) => {
     const { policy, text, dir } = loadPolicyFile(file);
     console.log(
       `${file}: ok (${Object.keys(policy.sources).length} sources, ${Object.keys(policy.views).length} views)`,
     );
     for (const { position: where, message } of policyNotes(policy, text, file))
       console.warn(`${where.file}:${where.line}:${where.column}: note: ${message}.`);
-    // Every declared CSV source (DP views read them too), at its columns key; files not found are
-    // skipped: the check is about the policy, loading reports them.
+    // Every declared source, CSV or Parquet (DP views read them too), at its columns key; files not
+    // found or unreadable are skipped: the check is about the policy, loading reports them.
     const at = policyPositions(text, file);
-    for (const u of undeclaredColumns(policy, dir, Object.keys(policy.sources))) {
+    for (const u of await undeclaredColumns(policy, dir, Object.keys(policy.sources))) {
       const where = at(['sources', u.source, 'columns']);
       console.warn(
         `${where.file}:${where.line}:${where.column}: note: ${undeclaredColumnsNote(u)}.`,

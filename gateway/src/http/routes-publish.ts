@@ -1,8 +1,8 @@
 /**
  * Publish jobs and fidelity reports. Stewards see what publishing would rebuild and charge
  * (GET /publish/plan), start a background publish (POST /publish/jobs) and poll it
- * (GET /publish/jobs/:id); a job's `notes` name the source columns the policy leaves out (never
- * loaded), as `privet publish` prints them. A synthetic view's fidelity report
+ * (GET /publish/jobs/:id); the plan's and a job's `notes` name the source columns the policy leaves
+ * out (never loaded), as `privet publish` prints them. A synthetic view's fidelity report
  * (GET /views/:name/fidelity, `?format=svg` for the plots) is computed on raw data, so stewards
  * always see it and analysts and reviewers only when the view declares
  * `fidelity_for_analysts: true`.
@@ -44,7 +44,7 @@ export function registerPublishRoutes(
 
   route('startPublishJob', async (_request, reply, actor): Promise<PublishJob> => {
     try {
-      const job = jobs.start(
+      const job = await jobs.startWithNotes(
         {
           policy,
           policyText: loaded.text,

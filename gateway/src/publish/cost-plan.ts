@@ -3,7 +3,9 @@
 // before anything is spent. Read-only: it hashes the source files and reads manifests, the master
 // key (never creating it) and ledger totals; it reserves nothing and writes no audit entry. A rebuild
 // whose inputs match a release already charged is still charged in the plan (publish reserves it
-// first), but is named as expected to be refunded: publish refunds it if the bytes match.
+// first), but is named as expected to be refunded: publish refunds it if the bytes match. The plan
+// also notes the columns of the planned views' source files the policy leaves out (never loaded),
+// by name only, so a steward sees them before publishing, not once a job has started.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Policy, PublishPlan, PublishPlanBudget, PublishPlanView } from '@privet/core';
@@ -20,6 +22,12 @@ import { readManifest } from './layout.js';
 import { requestedViews } from './select-views.js';
 import { sourceVersion } from './source-version.js';
 import { synthesisInputsHash } from './synthetic.js';
+import {
+  publishedSources,
+  undeclaredColumns,
+  undeclaredColumnsNote,
+  type UndeclaredColumns,
+} from './undeclared-columns.js';
 
 /** Exact decimal text of a rational (δ as a double's shortest text: they are tiny). */
 const show = (r: Rational, isDelta = false): string =>
@@ -64,6 +72,8 @@ export interface DetailedPublishPlan {
   plan: PublishPlan;
   /** Rebuilds charged in the plan whose charge publish is expected to refund (same inputs). */
   expectedRefunds: ExpectedRefund[];
+  /** Per source the planned views read, the file columns the policy does not declare (plan.notes). */
+  undeclared: UndeclaredColumns[];
 }
 
 /**
@@ -84,7 +94,9 @@ export async function planPublication(
  * planPublication, and which rebuilds are expected to be refunded: the same view, source, inputs
  * hash and source version as a release a committed charge paid for (the plan hash the charge and
  * the release record, identical-release.ts). The charge still counts in full towards `fits`:
- * publish reserves it before the rebuild, and refunds it only when the rebuilt bytes match.
+ * publish reserves it before the rebuild, and refunds it only when the rebuilt bytes match. Also
+ * the source columns the policy does not declare, read (names only) from the files of the planned
+ * views' sources and noted in `plan.notes` as `privet publish` prints them.
  */
 export async function planPublicationDetails(
   policy: Policy,
@@ -203,5 +215,21 @@ export async function planPublicationDetails(
       fits,
     });
   }
-  return { plan: { views, budgets, fits: problems.length === 0, problems }, expectedRefunds };
+  const undeclared = await undeclaredColumns(
+    policy,
+    policyDir,
+    publishedSources(policy, viewNames),
+  );
+  const notes = undeclared.map(undeclaredColumnsNote);
+  return {
+    plan: {
+      views,
+      budgets,
+      fits: problems.length === 0,
+      problems,
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+    expectedRefunds,
+    undeclared,
+  };
 }

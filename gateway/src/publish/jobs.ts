@@ -57,8 +57,27 @@ export class PublishJobs {
     return this.running !== undefined;
   }
 
-  /** Starts publishing in the background and returns the job; throws JobConflict while one runs. */
-  start(options: Omit<PublishOptions, 'onProgress'>, viewCount: number): PublishJob {
+  /**
+   * Reads the notes on the source columns the publish leaves out (undeclaredNotes), then starts
+   * it (start) with them; throws JobConflict while a job runs, before reading anything.
+   */
+  async startWithNotes(
+    options: Omit<PublishOptions, 'onProgress'>,
+    viewCount: number,
+  ): Promise<PublishJob> {
+    if (this.running) throw new JobConflict(this.running);
+    return this.start(options, viewCount, await undeclaredNotes(options));
+  }
+
+  /**
+   * Starts publishing in the background and returns the job, carrying `notes` (as read by
+   * startWithNotes; none by default); throws JobConflict while one runs.
+   */
+  start(
+    options: Omit<PublishOptions, 'onProgress'>,
+    viewCount: number,
+    notes: readonly string[] = [],
+  ): PublishJob {
     if (this.running) throw new JobConflict(this.running);
     const id = `job-${randomHex(12)}`;
     const job: PublishJob = {
@@ -67,8 +86,7 @@ export class PublishJobs {
       startedAt: this.clock().toISOString(),
       progress: { phase: 'start', fraction: 0 },
     };
-    const notes = undeclaredNotes(options);
-    if (notes.length > 0) job.notes = notes;
+    if (notes.length > 0) job.notes = [...notes];
     this.jobs.set(id, job);
     this.running = id;
     const order: string[] = [];
@@ -130,10 +148,10 @@ export class PublishJobs {
 
 /**
  * The notes on the source columns a publish with `options` leaves out (undeclared in the policy,
- * never loaded), read from the header rows before it starts, as `privet publish` prints them. None
- * when the views it names are refused: the job then fails and says why.
+ * never loaded), read from the files' header rows or Parquet schemas before it starts, as `privet
+ * publish` prints them. None when the views it names are refused: the job then fails and says why.
  */
-function undeclaredNotes(options: Omit<PublishOptions, 'onProgress'>): string[] {
+async function undeclaredNotes(options: Omit<PublishOptions, 'onProgress'>): Promise<string[]> {
   let sources: string[];
   try {
     sources = publishedSources(options.policy, options.viewNames);
@@ -143,7 +161,7 @@ function undeclaredNotes(options: Omit<PublishOptions, 'onProgress'>): string[] 
   return undeclaredColumnsNotes(options.policy, options.policyDir, sources);
 }
 
-/** Thrown by `start` while another job runs. */
+/** Thrown by `start` and `startWithNotes` while another job runs. */
 export class JobConflict extends Error {
   constructor(readonly runningId: string) {
     super(`publish job ${runningId} is still running`);

@@ -10,18 +10,9 @@ import {
   type DetailedPublishPlan,
   type ExpectedRefund,
 } from './cost-plan.js';
-import {
-  publishedSources,
-  undeclaredColumns,
-  undeclaredColumnsNote,
-  type UndeclaredColumns,
-} from './undeclared-columns.js';
 
 /** The plan as `privet publish --plan` shows it: with the source columns never loaded. */
-export interface PlanReport extends DetailedPublishPlan {
-  /** Per source the planned views read, the header columns the policy does not declare. */
-  undeclared: UndeclaredColumns[];
-}
+export type PlanReport = DetailedPublishPlan;
 
 /**
  * The plan for `stateDir` (for `viewNames` only, when given, as `publish --view`); when it has no
@@ -36,15 +27,13 @@ export async function planFromState(
   const path = join(stateDir, 'privet.db');
   const db = existsSync(path) ? openDurableDb(path) : new Database(':memory:');
   try {
-    const details = await planPublicationDetails(
+    return await planPublicationDetails(
       policy,
       policyDir,
       stateDir,
       { db, audit: new AuditLog(db) },
       viewNames,
     );
-    const sources = publishedSources(policy, viewNames);
-    return { ...details, undeclared: undeclaredColumns(policy, policyDir, sources) };
   } finally {
     db.close();
   }
@@ -92,7 +81,7 @@ export function formatPlan(report: PlanReport): string {
   }
   if (plan.budgets.length === 0)
     lines.push('no synthetic view needs rebuilding: nothing is charged');
-  for (const u of report.undeclared) lines.push(`note: ${undeclaredColumnsNote(u)}`);
+  for (const note of plan.notes ?? []) lines.push(`note: ${note}`);
   for (const p of plan.problems) lines.push(`error: ${p.message}. Fix: ${p.fix}`);
   lines.push(
     plan.fits ? 'nothing was written or spent (plan only)' : 'publishing would be refused',

@@ -1,11 +1,13 @@
 // Why: a column of a source file that the policy does not declare is never loaded (store/engine.ts):
 // safe, but a steward who added a column to the file and expects to publish it sees nothing happen.
-// So `privet publish` and `--plan`, publish jobs over HTTP, `privet policy check` and `privet serve`
-// at start note, per CSV source they read, the header names the policy does not declare. Names
-// only — column names are schema, never values — read from the header row alone.
+// So `privet publish` and `--plan`, the HTTP plan (GET /publish/plan) and publish jobs, `privet
+// policy check` and `privet serve` at start note, per source they read, the column names the
+// policy does not declare. Names only — column names are schema, never values — read from a CSV
+// file's header row alone, or from a Parquet file's schema (its footer), never from a row.
 import { resolve } from 'node:path';
-import type { Policy } from '@privet/core';
+import type { Policy, Source } from '@privet/core';
 import { readCsvHeader } from '../store/csv-header.js';
+import { readParquetColumnNames } from '../store/parquet-header.js';
 import { printable } from '../text/control-chars.js';
 import { requestedViews } from './select-views.js';
 
@@ -20,7 +22,7 @@ export interface UndeclaredColumns {
   source: string;
   /** The file as the policy names it (sources.<source>.path). */
   path: string;
-  /** Header columns not declared, in file order: name ('' if none) and 1-based position. */
+  /** File columns not declared, in file order: name ('' if none) and 1-based position. */
   columns: { name: string; position: number }[];
 }
 
@@ -38,21 +40,33 @@ export function viewSources(policy: Policy): string[] {
 }
 
 /**
- * For each CSV source of `sources` with header names its declaration leaves out, those names.
- * Only the header row is read; a source whose file cannot be read or has no recognisable header
- * row (no declared column in its first row) is skipped — loading it reports that as an error.
+ * The column names of the file of `decl` (at `path`): a CSV file's header row, split as
+ * readCsvHeader does, or a Parquet file's schema. Undefined when the file cannot be read, is not
+ * valid Parquet, or (CSV) has no recognisable header row — loading the source reports the first
+ * two as errors, and a CSV first row naming no declared column may hold data, so it is not used.
  */
-export function undeclaredColumns(
+async function fileColumnNames(decl: Source, path: string): Promise<string[] | undefined> {
+  if (decl.format === 'csv') return readCsvHeader(path, Object.keys(decl.columns));
+  if (decl.format === 'parquet') return readParquetColumnNames(path);
+  return undefined;
+}
+
+/**
+ * For each source of `sources` (CSV or Parquet) whose file has columns its declaration leaves out,
+ * those names. Only a CSV file's header row or a Parquet file's schema is read; a source whose file
+ * cannot be read, or a CSV without a recognisable header row (no declared column in its first row),
+ * is skipped — loading it reports that as an error.
+ */
+export async function undeclaredColumns(
   policy: Policy,
   policyDir: string,
   sources: readonly string[],
-): UndeclaredColumns[] {
+): Promise<UndeclaredColumns[]> {
   const out: UndeclaredColumns[] = [];
   for (const source of sources) {
     const decl = Object.hasOwn(policy.sources, source) ? policy.sources[source] : undefined;
-    if (decl?.format !== 'csv') continue;
-    const declared = Object.keys(decl.columns);
-    const header = readCsvHeader(resolve(policyDir, decl.path), declared);
+    if (!decl) continue;
+    const header = await fileColumnNames(decl, resolve(policyDir, decl.path));
     if (!header) continue;
     const seen = new Set<string>();
     const columns: UndeclaredColumns['columns'] = [];
@@ -66,7 +80,7 @@ export function undeclaredColumns(
   return out;
 }
 
-/** A header name as a note shows it: escaped for a terminal, cut when long, or its position. */
+/** A column name as a note shows it: escaped for a terminal, cut when long, or its position. */
 function shownName(name: string, position: number): string {
   if (name === '') return `(column ${position}, no name)`;
   const chars = [...name];
@@ -92,11 +106,11 @@ export function undeclaredColumnsNote(u: UndeclaredColumns): string {
   );
 }
 
-/** The notes (undeclaredColumnsNote) of every CSV source of `sources` with undeclared columns. */
-export function undeclaredColumnsNotes(
+/** The notes (undeclaredColumnsNote) of every source of `sources` with undeclared columns. */
+export async function undeclaredColumnsNotes(
   policy: Policy,
   policyDir: string,
   sources: readonly string[],
-): string[] {
-  return undeclaredColumns(policy, policyDir, sources).map(undeclaredColumnsNote);
+): Promise<string[]> {
+  return (await undeclaredColumns(policy, policyDir, sources)).map(undeclaredColumnsNote);
 }

@@ -8,6 +8,7 @@ import {
   isPublishing,
   publishButton,
   PublishJobView,
+  PublishNotes,
   STILL_RUNNING,
   stalledBy,
   type Stalled,
@@ -17,7 +18,10 @@ import {
 const POLL_MS = 500;
 const MAX_POLLS = (60 * 60 * 1000) / POLL_MS;
 
-/** What publishing now would do and cost (GET /publish/plan), shown before the steward confirms. */
+/**
+ * What publishing now would do and cost (GET /publish/plan), shown before the steward confirms,
+ * with the plan's notes (source columns the policy leaves out, never loaded) as the job shows them.
+ */
 export function PlanView(props: { plan: PublishPlan }): JSX.Element {
   const { plan } = props;
   return (
@@ -66,6 +70,7 @@ export function PlanView(props: { plan: PublishPlan }): JSX.Element {
           No synthetic view needs rebuilding: nothing is charged.
         </div>
       ) : null}
+      <PublishNotes notes={plan.notes} />
       {plan.problems.map((p, i) => (
         <ErrorBox key={i} error={p} />
       ))}

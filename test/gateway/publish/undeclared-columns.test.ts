@@ -78,17 +78,17 @@ describe('undeclared source columns', () => {
   test('a declared file without extra columns gets no note', async () => {
     const sourceDir = writeSource(50);
     dirs.push(sourceDir);
-    assert.deepEqual(undeclaredColumns(policy, sourceDir, ['people']), []);
+    assert.deepEqual(await undeclaredColumns(policy, sourceDir, ['people']), []);
     const report = await planFromState(policy, sourceDir, join(sourceDir, 'no-state'));
     assert.doesNotMatch(formatPlan(report), /never loaded/);
   });
 
-  test('the list is capped at ten names, then how many more', () => {
+  test('the list is capped at ten names, then how many more', async () => {
     const sourceDir = writeSource(20);
     dirs.push(sourceDir);
     const extra = Array.from({ length: 13 }, (_, i) => `extra_${i + 1}`);
     addColumns(sourceDir, extra);
-    const [found] = undeclaredColumns(policy, sourceDir, ['people']);
+    const [found] = await undeclaredColumns(policy, sourceDir, ['people']);
     assert.equal(found?.columns.length, 13);
     const note = undeclaredColumnsNote(found!);
     assert.ok(
@@ -103,11 +103,11 @@ describe('undeclared source columns', () => {
     assert.ok(!note.includes('extra_11'), note);
   });
 
-  test('one column: singular words; a name with control characters is escaped, a long one cut', () => {
+  test('one column: singular words; a name with control characters is escaped, a long one cut', async () => {
     const sourceDir = writeSource(20);
     dirs.push(sourceDir);
     addColumns(sourceDir, ['"bad\u001b[2Kname"']);
-    const [one] = undeclaredColumns(policy, sourceDir, ['people']);
+    const [one] = await undeclaredColumns(policy, sourceDir, ['people']);
     assert.equal(
       undeclaredColumnsNote(one!),
       'source `people`: 1 column in people.csv is not in the policy and is never loaded: ' +
@@ -125,13 +125,13 @@ describe('undeclared source columns', () => {
     assert.ok(note.includes(`\`${'x'.repeat(64)}…\`, (column 9, no name)`), note);
   });
 
-  test('no header row: no note, so the first row (data) is never shown', () => {
+  test('no header row: no note, so the first row (data) is never shown', async () => {
     const sourceDir = writeSource(20);
     dirs.push(sourceDir);
     const csv = join(sourceDir, 'people.csv');
     const rows = readFileSync(csv, 'utf8').split('\n').slice(1);
     writeFileSync(csv, rows.map((r) => (r ? `${r},${SECRET}` : r)).join('\n'));
-    assert.deepEqual(undeclaredColumns(policy, sourceDir, ['people']), []);
+    assert.deepEqual(await undeclaredColumns(policy, sourceDir, ['people']), []);
   });
 
   test('the header is read alone: quotes, another delimiter, a byte order mark, CR LF', () => {

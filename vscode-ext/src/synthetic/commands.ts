@@ -23,7 +23,7 @@ import {
 /** The button of a refused plan's error that opens the whole plan. */
 export const SHOW_PLAN = 'Show Plan';
 
-/** Opens the publish plan as text in an untitled editor (views, charges, budgets, problems). */
+/** Opens the publish plan as text in an untitled editor (views, charges, budgets, notes, problems). */
 export async function showPlan(plan: PublishPlan): Promise<void> {
   const content = `Privet publish plan (GET /publish/plan)\n\n${planSummary(plan)}\n`;
   const document = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
@@ -31,8 +31,8 @@ export async function showPlan(plan: PublishPlan): Promise<void> {
 }
 
 /**
- * Shows what publishing would rebuild and charge (GET /publish/plan) in a modal dialog; true when
- * the steward confirms. A plan the budgets would refuse is a (non-modal) error with its first
+ * Shows what publishing would rebuild and charge (GET /publish/plan), with its notes on source
+ * columns the policy leaves out, in a modal dialog; true when the steward confirms. A plan the budgets would refuse is a (non-modal) error with its first
  * problem and fix, and a "Show Plan" button that opens the whole plan.
  */
 export async function confirmPublish(client: GatewayClient): Promise<boolean> {

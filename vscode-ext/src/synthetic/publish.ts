@@ -19,7 +19,11 @@ export async function publishAndWait(
   return followPublishJob(client, job, onProgress, poll);
 }
 
-/** The plan as plain text for a confirmation dialog: each view's action and charge, then budgets. */
+/**
+ * The plan as plain text for a confirmation dialog: each view's action and charge, then budgets,
+ * then its notes ("Note: source `people`: 1 column in people.csv is not in the policy …", names
+ * only), then problems.
+ */
 export function planSummary(plan: PublishPlan): string {
   const views = plan.views.map(
     (v) =>
@@ -34,11 +38,13 @@ export function planSummary(plan: PublishPlan): string {
       `Publication budget of ${b.source}: ε ${b.epsilon.used} → ${b.epsilon.after} of ${b.epsilon.total}, ` +
       `δ ${b.delta.used} → ${b.delta.after} of ${b.delta.total}${b.fits ? '' : ' (does not fit)'}`,
   );
+  const notes = (plan.notes ?? []).map((note) => `Note: ${note}.`);
   const problems = plan.problems.map((p) => `${p.message}. Fix: ${p.fix}`);
   return [
     ...views,
     '',
     ...(budgets.length > 0 ? budgets : ['No synthetic view needs rebuilding: nothing is charged.']),
+    ...(notes.length > 0 ? ['', ...notes] : []),
     ...(problems.length > 0 ? ['', ...problems] : []),
   ].join('\n');
 }
