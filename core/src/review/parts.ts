@@ -14,6 +14,7 @@ import { scanJson } from './json-table.js';
 import { literalText } from './literal-text.js';
 import { normalize } from './normalize.js';
 import { drawsPicture } from './pictures.js';
+import { svgText } from './svg-text.js';
 import { FindingSink, identifierSpans, isMultilineString, joinText } from './sink.js';
 import type { OnPartial, Table } from './table.js';
 import {
@@ -154,7 +155,12 @@ export function checkText(
       );
   }
   sink.addPreview(mime, text, spans);
-  if (kind === 'svg') return checkLiteral(sink, mime, raw, ctx, false);
+  if (kind === 'svg') {
+    for (const h of textCounts(text, sink.settings, small))
+      sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
+    checkSvgText(sink, mime, raw, ctx, true);
+    return checkLiteral(sink, mime, raw, ctx, false);
+  }
   const partial = sink.partialReads(mime);
   checkTables(sink, mime, markup ? raw : '', text, ctx, kind, partial);
   if (kind === 'plain' && (ctx.viewsUsed?.length ?? 0) > 0) {
@@ -165,7 +171,43 @@ export function checkText(
   }
   for (const h of textCounts(text, sink.settings, small))
     sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
-  if (kind !== 'plain') checkLiteral(sink, mime, raw, ctx, kind === 'markdown');
+  if (kind !== 'plain') {
+    checkSvgText(sink, mime, raw, ctx, false);
+    checkLiteral(sink, mime, raw, ctx, kind === 'markdown');
+  }
+}
+
+/**
+ * The count rule and the text-table reader over the text an SVG draws (`whole`: an SVG document;
+ * else the `<svg>` elements of HTML or Markdown), read as drawn (svg-text.ts): text elements at one
+ * `y` side by side as a row, and each bare number drawn as a label outside axes and legends as a
+ * count. Findings name `(SVG text)`; a label's location is its row and place in that row.
+ */
+function checkSvgText(
+  sink: FindingSink,
+  mime: string,
+  raw: string,
+  ctx: ReviewContext,
+  whole: boolean,
+): void {
+  const drawn = svgText(raw, whole);
+  if (drawn === undefined) return;
+  const where = `${mime} (SVG text)`;
+  const th = sink.settings.small_cell_threshold;
+  const { text } = normalize(drawn.rows);
+  const small: number[] = [];
+  identifierSpans(text, small, th);
+  forEachTextTable(text, where, tableChecker(sink, ctx, text, false), sink.partialReads(where));
+  for (const h of textCounts(text, sink.settings, small))
+    sink.add('small-cell', where, { start: h.start, end: h.end }, h.message);
+  for (const l of drawn.labels)
+    if (l.value > 0 && l.value < th)
+      sink.add(
+        'small-cell',
+        where,
+        { row: l.row, column: l.column },
+        `a count drawn as a label below the threshold of ${th} (text row ${l.row + 1}, item ${l.column + 1})`,
+      );
 }
 
 /**

@@ -8,17 +8,15 @@
  * base64. This module finds those figures (as plain figure dicts the plotly table reader takes);
  * json-table.ts reads them like the plotly MIME type, typed arrays decoded.
  */
+import { EDIT_KEYS, EditedFigure, type Figure } from './figure-edits.js';
 import { isRecord, type Json } from './plot-tables.js';
 import { FIGURE_EDITS } from './widget-state.js';
 
 /** A figure as `plotlyTables` reads it: `data` (traces), `layout`, maybe `frames`. */
-export type Figure = Record<string, Json>;
+export type { Figure };
 
 /** Plotly trace type names: lower-case words (`bar`, `scattergl`, `histogram2d`). */
 const TRACE_TYPE = /^[a-z][a-z0-9]{1,30}$/;
-
-/** Path parts that would reach an object's prototype instead of a key of it. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * True for a plotly figure by its shape (`fig.to_dict()`, `fig.to_plotly_json()`): `data` a
@@ -33,80 +31,13 @@ export function isFigureShaped(v: Record<string, Json>): boolean {
   return data.every((t) => isRecord(t) && typeof t.type === 'string' && TRACE_TYPE.test(t.type));
 }
 
-/** `target` with `value` set at the dotted `path` (`'yaxis.title.text'`), copying what it changes. */
-function setPath(target: Figure, path: string, value: Json): void {
-  const keys = path.split('.');
-  if (keys.some((k) => UNSAFE_KEYS.has(k))) return;
-  let node = target;
-  for (let k = 0; k < keys.length - 1; k++) {
-    const key = keys[k] as string;
-    const next = node[key];
-    const copy: Figure = isRecord(next) ? { ...next } : {};
-    node[key] = copy;
-    node = copy;
-  }
-  node[keys[keys.length - 1] as string] = value;
-}
-
-/** `layout` after a relayout (`{path: value}`, dotted paths), as plotly.js applies it. */
-function relayout(layout: Figure, changes: Json | undefined): Figure {
-  if (!isRecord(changes)) return layout;
-  const out: Figure = { ...layout };
-  for (const [path, value] of Object.entries(changes)) setPath(out, path, value);
-  return out;
-}
-
-/** The trace indexes an edit names (`null`: every trace), as plotly.js reads them. */
-function targets(traces: Json | undefined, count: number): number[] {
-  if (typeof traces === 'number') return [traces];
-  if (Array.isArray(traces)) return traces.filter((t): t is number => typeof t === 'number');
-  return Array.from({ length: count }, (_, k) => k);
-}
-
-/**
- * The traces a restyle draws (`Plotly.restyle(gd, style, traces)`): each named trace with each
- * attribute set; a list value gives the k-th named trace its k-th item (cycling), any other value
- * (a typed array spec included) goes to every named trace.
- */
-function restyled(base: readonly Json[], style: Json | undefined, which: Json | undefined): Json[] {
-  if (!isRecord(style)) return [];
-  return targets(which, base.length).map((t, pos) => {
-    const old = base[t];
-    const trace: Figure = isRecord(old) ? { ...old } : {};
-    for (const [path, v] of Object.entries(style)) {
-      const value = Array.isArray(v) ? v[pos % Math.max(v.length, 1)] : v;
-      if (value !== undefined) setPath(trace, path, value);
-    }
-    return trace;
-  });
-}
-
-/** Each item of `items` drawn over the trace it updates (by `which`, else by position). */
-function merged(base: readonly Json[], items: Json | undefined, which?: Json): Json[] {
-  if (!Array.isArray(items)) return [];
-  const at = Array.isArray(which) ? which : [];
-  return items.map((tr, k) => {
-    const t = at[k] ?? k;
-    const old = typeof t === 'number' ? base[t] : undefined;
-    return isRecord(tr) && isRecord(old) ? { ...old, ...tr } : tr;
-  });
-}
-
-/** A trace delta drawn over the trace with its `uid` (plotly.py tracks traces by uid). */
-function byUid(base: readonly Json[], deltas: Json | undefined): Json[] {
-  if (!Array.isArray(deltas)) return [];
-  return deltas.map((d) => {
-    if (!isRecord(d)) return d;
-    const old = base.find((t) => isRecord(t) && t.uid !== undefined && t.uid === d.uid);
-    return isRecord(old) ? { ...old, ...d } : d;
-  });
-}
-
 /**
  * The figures a plotly FigureWidget's state draws, or undefined for the state of any other widget:
- * its traces and layout, and each edit message over them (traces added, restyled, updated,
- * animated, relaid out; the frontend's edits as the kernel echoes them) — those the state holds
- * now and those the widget book kept after the kernel reset them (FIGURE_EDITS), each once.
+ * its traces and layout as first drawn, then the edit messages applied over them in the order the
+ * kernel sent them (figure-edits.ts: traces added, deleted, moved, restyled, updated, animated,
+ * relaid out; the frontend's edits as the kernel echoes them) — those the widget book kept after
+ * the kernel reset them (FIGURE_EDITS, oldest first), then those the state still holds and the
+ * book did not keep, each once.
  */
 export function widgetFigures(state: Figure): Figure[] | undefined {
   const data6 = state._widget_data;
@@ -124,44 +55,19 @@ export function widgetFigures(state: Figure): Figure[] | undefined {
     : isRecord(state._layout)
       ? state._layout
       : {};
-  const figures: Figure[] = [{ data: base, layout: layoutOf }];
+  const figure = new EditedFigure(base, layoutOf);
   const edits = Array.isArray(kept) ? kept.filter(isRecord) : [];
   // An edit the state still holds is among those kept (the same object): read it once.
   const keptPayloads = new Set<Json>(edits.flatMap((e) => Object.values(e)));
-  const add = (data: Json[], layout: Figure = layoutOf): void => {
-    if (data.length > 0 || layout !== layoutOf) figures.push({ data, layout });
-  };
   const readEdits = (holder: Figure): void => {
-    const payload = (key: string): Figure | undefined => {
+    for (const key of EDIT_KEYS) {
       const v = holder[key];
-      return isRecord(v) && (holder !== state || !keptPayloads.has(v)) ? v : undefined;
-    };
-    const addTraces = payload('_py2js_addTraces');
-    if (addTraces) add(Array.isArray(addTraces.trace_data) ? addTraces.trace_data : []);
-    const restyle = payload('_py2js_restyle');
-    if (restyle) add(restyled(base, restyle.restyle_data, restyle.restyle_traces));
-    for (const key of ['_py2js_update', '_js2py_update', '_js2py_restyle']) {
-      const m = payload(key);
-      if (m) add(restyled(base, m.style_data, m.style_traces), relayout(layoutOf, m.layout_data));
+      if (isRecord(v) && (holder !== state || !keptPayloads.has(v))) figure.apply(key, v);
     }
-    const animate = payload('_py2js_animate');
-    if (animate)
-      add(
-        merged(base, animate.style_data, animate.style_traces),
-        relayout(layoutOf, animate.layout_data),
-      );
-    for (const key of ['_py2js_relayout', '_js2py_relayout']) {
-      const m = payload(key);
-      if (m) add(base, relayout(layoutOf, m.relayout_data));
-    }
-    const layoutDelta = payload('_js2py_layoutDelta');
-    if (layoutDelta) add(base, relayout(layoutOf, layoutDelta.layout_delta));
-    const deltas = payload('_js2py_traceDeltas');
-    if (deltas) add(byUid(base, deltas.trace_deltas));
   };
-  readEdits(state);
   for (const e of edits) readEdits(e);
-  return figures;
+  readEdits(state);
+  return figure.finish();
 }
 
 /** True for a trace object with a plotly trace type. */

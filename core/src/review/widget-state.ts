@@ -51,13 +51,20 @@ interface ModelRecord {
  * Key under which a model's state, as the check reads it, lists the trace edits it was sent. A
  * plotly FigureWidget gets its edits as message traits (`_py2js_restyle = {…}`, then `None`): the
  * figure it draws keeps them, while its state soon shows only `None`. So the book keeps every
- * edit that carries trace data, and the check reads each over the widget's traces.
+ * edit that carries trace data or moves traces, oldest first, and the check applies them in that
+ * order over a copy of the widget's traces (figure-edits.ts).
  */
 export const FIGURE_EDITS = '_privet_figure_edits';
 
-/** The plotly FigureWidget message traits that carry trace data (what a figure's tables read). */
+/**
+ * The plotly FigureWidget message traits that carry trace data (what a figure's tables read), and
+ * those that change which trace an index names (deleteTraces, moveTraces), so later edits are
+ * applied to the traces they name.
+ */
 const TRACE_EDITS = new Set([
   '_py2js_addTraces',
+  '_py2js_deleteTraces',
+  '_py2js_moveTraces',
   '_py2js_restyle',
   '_py2js_update',
   '_py2js_animate',
