@@ -123,7 +123,14 @@ describe('privet token issue with a malformed tokens.json', () => {
     // derived from master.key (created with the audit log).
     assert.deepEqual(
       readdirSync(state).sort(),
-      ['audit-keyed-privet.db.json', 'master.key', 'privet.db', 'tokens.json', aside[0]!].sort(),
+      [
+        'audit-head-privet.db.json',
+        'audit-keyed-privet.db.json',
+        'master.key',
+        'privet.db',
+        'tokens.json',
+        aside[0]!,
+      ].sort(),
       'no temp file',
     );
     assert.ok(r.stderr.includes(`moved aside to ${join(state, aside[0]!)}`), r.stderr);
@@ -157,6 +164,7 @@ describe('privet token issue with a malformed tokens.json', () => {
     assert.match(r.stderr, /every previously issued token is now invalid/);
     assert.doesNotMatch(r.stderr, /moved aside/);
     assert.deepEqual(readdirSync(state).sort(), [
+      'audit-head-privet.db.json',
       'audit-keyed-privet.db.json',
       'master.key',
       'privet.db',

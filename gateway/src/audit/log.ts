@@ -12,6 +12,9 @@
 // gateway finds the head without a valid MAC while head MACs are on record, the audit.keyed entry
 // it then appends says so (`head`), so its next append cannot paper over a cut (verify-head.ts).
 // The first time the gateway keys a database it leaves a marker beside master.key (keyed-marker.ts).
+// A writable connection to a database file is checked against the head mark beside it before
+// anything is written (a database put back to an earlier copy of itself is refused), and the mark
+// follows the committed head while the log is written (head-mark.ts, head-mark-keeper.ts).
 import { createHash } from 'node:crypto';
 import {
   GENESIS_HASH,
@@ -33,6 +36,7 @@ import {
 } from './mac.js';
 import { ensureTables, hasColumn, hasTable, immediate, type Db } from './sqlite.js';
 import { readKeyedMarker, writeKeyedMarker } from './keyed-marker.js';
+import { checkHeadMarkAtOpen, headMarkKeeper, type HeadMarkKeeper } from './head-mark-keeper.js';
 import { verifyAuditConnection, type AuditReport, type AuditVerifyOptions } from './verify.js';
 import { rowToEntry, type AuditRow } from './rows.js';
 
@@ -49,6 +53,8 @@ export interface AuditLogOptions {
    * none. `null` writes no MACs — `privet audit verify` then reports such entries after keying.
    */
   masterKey?: Uint8Array | null;
+  /** At most one head-mark write per this many ms while entries are appended (default 1000). */
+  headMarkIntervalMs?: number;
 }
 
 interface LastRow {
@@ -71,21 +77,27 @@ export class AuditLog {
   private readonly headStmt;
   private readonly readHeadStmt;
   private readonly headMarkStmt;
+  /** Keeps the head mark beside the database (writable file databases with a key only). */
+  private readonly mark: HeadMarkKeeper | undefined;
 
   /** Opens the log on a connection, creating its tables (and MAC columns) if needed. */
   constructor(db: Db, clock: () => Date = () => new Date(), options: AuditLogOptions = {}) {
     this.db = db;
     this.clock = clock;
     const created = !hasTable(db, 'audit_log');
-    ensureTables(db, ['audit_log', 'audit_head'], () => ensureAuditSchema(db));
-    ensureMacColumn(db);
-    ensureHeadMacColumn(db);
     this.key =
       options.masterKey === null
         ? undefined
         : options.masterKey !== undefined
           ? new AuditMacKey(options.masterKey)
           : auditMacKeyForDb(db.name, !db.readonly);
+    const marked = !!this.key && !db.readonly && isFilePath(db.name);
+    // Before any write: a database behind its head mark, or without the log it marks, is refused
+    // as it is (throws).
+    const recorded = marked && this.key ? checkHeadMarkAtOpen(db, this.key) : undefined;
+    ensureTables(db, ['audit_log', 'audit_head'], () => ensureAuditSchema(db));
+    ensureMacColumn(db);
+    ensureHeadMacColumn(db);
     this.lastStmt = db.prepare<[], LastRow>(
       'SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1',
     );
@@ -113,6 +125,18 @@ export class AuditLog {
       immediate(db, () => this.keyedTail(this.lastStmt.get()));
     }
     if (this.key && !db.readonly && isFilePath(db.name)) this.markKeyed(created);
+    if (marked && this.key) {
+      this.mark = headMarkKeeper(db, this.key, recorded, options.headMarkIntervalMs);
+      // A database created anew replaces the mark of the one before it at once (its commit is
+      // durable); otherwise the current head is marked within the interval, or at close.
+      if (created) this.mark.flush({ replace: true });
+      else this.mark.touched();
+    }
+  }
+
+  /** Writes the head mark now if the committed head moved past it (else within a second, or at close). */
+  flushHeadMark(): void {
+    this.mark?.flush();
   }
 
   /** The audit key's public id (undefined when this log writes no MACs). */
@@ -125,7 +149,9 @@ export class AuditLog {
    * action it records; otherwise it runs in its own durable transaction.
    */
   append(input: AuditInput): AuditEntry {
-    return immediate(this.db, () => this.write(input, this.keyedTail(this.lastStmt.get())));
+    const entry = immediate(this.db, () => this.write(input, this.keyedTail(this.lastStmt.get())));
+    this.mark?.touched();
+    return entry;
   }
 
   /**

@@ -8,6 +8,8 @@
 // The recorded head (audit_head) carries a MAC too (signHead), over `head|<seq>|<hash>`: a preimage
 // no entry MAC ever has (an entry MAC covers the 64 hex characters of a hash alone), so the MAC of
 // an entry cannot be copied into the head to vouch for a rewound one.
+// The head mark beside the database (head-mark.ts) carries a MAC of its own preimage
+// (`head-mark|<db file>|<seq>|<hash>`, signHeadMark) for the same reason.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -73,6 +75,26 @@ export class AuditMacKey {
   verifiesHead(mac: string | null | undefined, seq: number, hash: string): boolean {
     if (typeof mac !== 'string' || !Number.isSafeInteger(seq)) return false;
     const want = Buffer.from(this.signHead(seq, hash), 'utf8');
+    const got = Buffer.from(mac, 'utf8');
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
+
+  /**
+   * The MAC of the head mark beside the database file `file` (its base name) naming committed
+   * entry `seq` with hash `hash`: `head-mark|<file>|<seq>|<hash>`, a preimage no entry or head MAC
+   * has, so neither can be copied into the mark, and a mark cannot be moved to another database.
+   */
+  signHeadMark(file: string, seq: number, hash: string): string {
+    const tag = createHmac('sha256', this.#key)
+      .update(`head-mark|${file}|${seq}|${hash}`, 'utf8')
+      .digest('hex');
+    return `${this.id}:${tag}`;
+  }
+
+  /** True when `mac` is this key's MAC of the head mark of `file` naming entry `seq` with `hash`. */
+  verifiesHeadMark(mac: string, file: string, seq: number, hash: string): boolean {
+    if (!Number.isSafeInteger(seq)) return false;
+    const want = Buffer.from(this.signHeadMark(file, seq, hash), 'utf8');
     const got = Buffer.from(mac, 'utf8');
     return got.length === want.length && timingSafeEqual(got, want);
   }

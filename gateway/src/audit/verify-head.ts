@@ -6,7 +6,8 @@
 // the chain, so the gateway's next append (which rewrites the head) does not erase the evidence.
 // Residual limits, caught only by anchors kept outside the database:
 // - a head row replayed from an earlier snapshot of the same database (with the log cut back to
-//   that snapshot's newest entry) carries a genuine MAC;
+//   that snapshot's newest entry) carries a genuine MAC (the head mark beside the database catches
+//   it too, unless the mark was removed with it or had not caught up yet, head-mark.ts);
 // - a tail cut back to before the entry where head MACs start leaves a chain that says they are
 //   not in force (the keyed-log marker beside master.key catches that one too, keyed-marker.ts).
 import type { AuditMacKey } from './mac.js';

@@ -11,7 +11,10 @@
 // upgraded by a gateway of this version is its own outcome, NOT UPGRADED (exit 3), never TAMPERED.
 // Where the chain says so, the recorded head must carry its own MAC (verify-head.ts), and a log
 // holding fewer keyed entries than the marker beside master.key records is TAMPERED
-// (keyed-marker.ts), not NOT UPGRADED.
+// (keyed-marker.ts), not NOT UPGRADED. A log that ends before the newest head the gateway recorded
+// in the head mark beside it, or holds another entry at that position, is TAMPERED: an earlier copy
+// of the database was put in its place (head-mark.ts). The mark is read before the log's snapshot,
+// so a gateway writing meanwhile can only leave the mark behind the snapshot, never ahead of it.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
@@ -26,6 +29,14 @@ import { MacWalker, type MacCheck } from './verify-macs.js';
 import { HEAD_FIX, headMacProblem, type RecordedHead } from './verify-head.js';
 import { keyedMarkerPath, markerProblem, readKeyedMarker } from './keyed-marker.js';
 import { keyUnreadable, notUpgraded } from './verify-report.js';
+import {
+  damagedMarkFix,
+  readHeadMark,
+  rollbackFix,
+  rollbackProblem,
+  type HeadMarkRead,
+  type MarkedLog,
+} from './head-mark.js';
 
 export { auditExitCode, auditVerdict, formatAuditReport } from './verify-report.js';
 
@@ -172,6 +183,9 @@ export async function verifyAuditConnection(
       'pass the path of the gateway state database',
     );
   }
+  // Before the snapshot (see the header); unchecked without a key (the hashes alone are checked).
+  const mark: HeadMarkRead =
+    isFilePath(path) && options.key ? readHeadMark(path, options.key) : { missing: true };
   db.exec('BEGIN');
   try {
     // A dropped head table reads as a missing head (tampering), not as an error of the check.
@@ -192,7 +206,11 @@ export async function verifyAuditConnection(
           ...(checkpointEntry === undefined ? {} : { checkpointEntry }),
         })
       : new ChainVerifier();
-    const anchored = new Set([...anchors.map((a) => a.seq), ...(head ? [head.seq] : [])]);
+    const anchored = new Set([
+      ...anchors.map((a) => a.seq),
+      ...(head ? [head.seq] : []),
+      ...('mark' in mark ? [mark.mark.seq] : []),
+    ]);
     const anchoredHashes = new Map<number, string>();
     const macs = new MacWalker(options.key ?? undefined);
     const page = db.prepare<[number, number], AuditRow>(
@@ -267,6 +285,12 @@ export async function verifyAuditConnection(
         macsChecked: !!options.key,
       };
     }
+    const rolledBack = headMarkFailure(path, mark, {
+      count: result.count,
+      checkpoint,
+      hashAt: (seq) => anchoredHashes.get(seq),
+    });
+    if (rolledBack) return { ...rolledBack, macsChecked: !!options.key };
     const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
     const stale = [
       ...(mac.notUpgraded ? [mac.notUpgraded] : []),
@@ -277,7 +301,7 @@ export async function verifyAuditConnection(
       ? ` (#0…#${checkpoint.seq} pruned under the retention policy, checkpoint ${checkpoint.hash})`
       : '';
     const summary = tip
-      ? `audit log intact: ${result.count} entries${pruned}, head #${tip.seq} ${tip.hash}; ${mac.summary}`
+      ? `audit log intact: ${result.count} entries${pruned}, head #${tip.seq} ${tip.hash}; ${mac.summary}${headMarkNote(mark)}`
       : 'audit log intact: no entries yet';
     return {
       ok: true,
@@ -327,6 +351,41 @@ function keyedMarkerFailure(path: string, count: number, mac: MacCheck): AuditRe
     keyedMarkerPath(path),
   );
   return problem ? bad(path, count, problem.index, problem.message, MARKER_FIX) : undefined;
+}
+
+/**
+ * The report when the head mark says the gateway committed entries this database does not hold
+ * (an earlier copy was put in its place), or the mark is damaged or forged; undefined when it
+ * agrees, is missing, or was made with another master key (replaced at the gateway's next write).
+ */
+function headMarkFailure(
+  path: string,
+  mark: HeadMarkRead,
+  log: MarkedLog,
+): AuditReport | undefined {
+  if ('problem' in mark) {
+    return bad(
+      path,
+      log.count,
+      0,
+      `${mark.problem}, so whether this database was replaced with an earlier copy of itself cannot be told`,
+      damagedMarkFix(path),
+    );
+  }
+  if (!('mark' in mark)) return undefined;
+  const problem = rollbackProblem(mark.mark, log, path);
+  return problem
+    ? bad(path, log.count, problem.index, problem.message, rollbackFix(path, mark.mark))
+    : undefined;
+}
+
+/** What an intact report says of the head mark (nothing when there is none, as before marks). */
+function headMarkNote(mark: HeadMarkRead): string {
+  if ('mark' in mark) return `; the gateway's head mark (#${mark.mark.seq}) matched`;
+  if ('otherKey' in mark) {
+    return `; the head mark was made with another master key (id ${mark.otherKey}), so it was not checked (the gateway replaces it at its next write)`;
+  }
+  return '';
 }
 
 /** What is wrong with the recorded head (audit_head) of a chain that verified, if anything. */

@@ -19,6 +19,7 @@ import {
 } from '../../../gateway/src/audit/index.js';
 import { pruneAuditLog } from '../../../gateway/src/audit/retention.js';
 import { keyedMarkerPath } from '../../../gateway/src/audit/keyed-marker.js';
+import { headMarkPath } from '../../../gateway/src/audit/head-mark.js';
 import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
 import { privet } from '../run-cli.js';
 import { openClockedLog, tamper, writeOlderLog } from './fixture.js';
@@ -181,7 +182,13 @@ test('upgrade: a log keyed without head MACs gets an audit.keyed entry starting 
       /records that the recorded head carries a MAC from entry #5 on, but the log ends at #3/,
     );
     rmSync(keyedMarkerPath(path));
-    assert.equal((await verifyAuditDb(path)).ok, true, 'without the marker: a residual limit');
+    // The head mark (#8) still shows the cut; without it as well, a residual limit.
+    assert.match(
+      (await verifyAuditDb(path)).message,
+      /records that the gateway committed audit entry #8/,
+    );
+    rmSync(headMarkPath(path));
+    assert.equal((await verifyAuditDb(path)).ok, true, 'without the markers: a residual limit');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@ import {
   type AuditRow,
 } from '../../../gateway/src/audit/index.js';
 import { keyedMarkerPath } from '../../../gateway/src/audit/keyed-marker.js';
+import { headMarkPath } from '../../../gateway/src/audit/head-mark.js';
 import { privet } from '../run-cli.js';
 import { openClockedLog, tamper } from './fixture.js';
 
@@ -79,6 +80,8 @@ test('a whole-log rewrite without MACs is TAMPERED with the marker, NOT UPGRADED
     assert.match(cli.stdout, /^TAMPERED /);
 
     rmSync(keyedMarkerPath(t.path));
+    // The head mark (which names the rewritten entry #0) catches it too: without both, as before.
+    rmSync(headMarkPath(t.path));
     const unmarked = await verifyAuditDb(t.path);
     assert.equal(unmarked.problem, 'not-upgraded', unmarked.message);
     assert.equal(auditExitCode(unmarked), 3);
