@@ -4,7 +4,7 @@ import type { Table } from './table.js';
 
 const DOB_LABEL = /^(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born)$/;
 /** The label names a date of birth. */
-const dobLabel = perLabel((label) => DOB_LABEL.test(norm(label).replace(/[_-]/g, ' ')));
+export const dobLabel = perLabel((label) => DOB_LABEL.test(norm(label).replace(/[_-]/g, ' ')));
 
 /** Date-of-birth columns: a column labelled as birth date holding full dates. */
 export function birthDateColumns(t: Table): CellHit[] {
@@ -30,7 +30,7 @@ const ID_COLUMNS: readonly [RegExp, 'phone' | 'ssn' | 'email'][] = [
   [/^(?:ssn|social security(?: number)?|national ?id|tax ?id|tin)$/, 'ssn'],
 ];
 /** The identifier a column label names (null: none). */
-const identifierKind = perLabel((c) => {
+export const identifierKind = perLabel((c) => {
   const label = columnWords(c);
   return ID_COLUMNS.find(([re]) => re.test(label))?.[1] ?? null;
 });

@@ -8,7 +8,7 @@ const TOP1 =
 const TOP2 = /^(?:top ?2|x2|second|second largest|2nd|second contributor|top2 value)$/;
 const TOTAL = /^(?:total|sum|value|cell total|total value|amount)$/;
 /** Which of TOP1 (1), TOTAL (2) and TOP2 (4) a column label's words match, as bits. */
-const contributionRoles = perLabel((label) => {
+export const contributionRoles = perLabel((label) => {
   const c = columnWords(label);
   return (TOP1.test(c) ? 1 : 0) | (TOTAL.test(c) ? 2 : 0) | (TOP2.test(c) ? 4 : 0);
 });

@@ -27,7 +27,8 @@ import {
   type CellHit,
 } from './table-rules.js';
 import { textCounts } from './text-rules.js';
-import { alignedTables, forEachTextTable, markdownTables } from './text-table.js';
+import { tableRulesFilter } from './table-filter.js';
+import { alignedTables, forEachTextTable, markdownTables, type TableFilter } from './text-table.js';
 import { isScriptMime, markupRunsCode } from './scripts.js';
 import { texToText } from './tex.js';
 import type { ReviewContext, RuleId } from './types.js';
@@ -47,6 +48,9 @@ function tableRules(
   for (const t of tables) check(t);
 }
 
+/** The table rules of one part, one table per call; `skip` counts a table read but not checked. */
+type TableCheck = ((t: Table) => void) & { skip: () => void };
+
 /**
  * The table rules of one part as a function of one table, so tables can be checked as they are
  * read; the total the part's `text` states is read once, when a table first needs it.
@@ -56,7 +60,7 @@ function tableChecker(
   ctx: ReviewContext,
   text: string,
   exempt: boolean,
-): (t: Table) => void {
+): TableCheck {
   const s = sink.settings;
   let total: number | undefined | null = null;
   const outputTotal = (): number | undefined =>
@@ -76,7 +80,7 @@ function tableChecker(
     else
       sink.add(rule, mime, { row, column, table }, `${message} (table ${table + 1} of this part)`);
   };
-  return (t) => {
+  const check = (t: Table): void => {
     const table = read++;
     const hits: CellHit[] = birthDateColumns(t);
     for (const h of rowLevel(t, s, ctx.viewsUsed ?? [])) hits.push(h);
@@ -93,6 +97,8 @@ function tableChecker(
         `a column of ${h.rule === 'ssn' ? 'US SSNs' : 'phone numbers'} (row ${h.row + 1})`,
       );
   };
+  // A skipped table still takes its index: later tables keep the numbers their findings name.
+  return Object.assign(check, { skip: (): void => void read++ });
 }
 
 /**
@@ -127,7 +133,16 @@ function checkTables(
     checkEarlier();
     check(t);
   };
-  if (kind === 'plain') forEachTextTable(text, mime, onTextTable, partial);
+  // A text table the rules cannot find anything in (table-filter.ts) is not built: it is
+  // counted in its turn, after the earlier tables, as `check` would have counted it.
+  const mayFind = tableRulesFilter(sink.settings, ctx.viewsUsed ?? []);
+  const wanted: TableFilter = (columns, from, rows) => {
+    checkEarlier();
+    if (mayFind(columns, from, rows)) return true;
+    check.skip();
+    return false;
+  };
+  if (kind === 'plain') forEachTextTable(text, mime, onTextTable, partial, wanted);
   checkEarlier();
 }
 

@@ -25,7 +25,7 @@ import type { ReviewSettings } from './types.js';
 /** The label names a statistic other than a count (`NOT_COUNT` on its normalized words). */
 const statisticLabel = perLabel((label) => NOT_COUNT.test(norm(label).replace(/[_-]/g, ' ')));
 /** The label names a percentage or share. */
-const percentLabel = perLabel((label) => PERCENT_LABEL.test(norm(label)));
+export const percentLabel = perLabel((label) => PERCENT_LABEL.test(norm(label)));
 
 /** Data column `c` of `t` holds integers (blank cells aside), at least one; kept in `memo`. */
 function integerColumn(t: Table, c: number, memo: (boolean | undefined)[]): boolean {

@@ -109,32 +109,40 @@ export function numberSpan(s: string, a: number, b: number): boolean {
  * matches, read by hand (this runs on every cell of every candidate count column).
  */
 export function parseCount(text: string): number | undefined {
-  const n = text.length;
-  let i = 0;
-  const sign = text.charCodeAt(0);
+  return countSpan(text, 0, text.length);
+}
+
+/** `parseCount(s.slice(a, b))` without the slice (reads stop at the span's end). */
+export function countSpan(s: string, a: number, b: number): number | undefined {
+  let i = a;
+  const sign = codeBefore(s, a, b);
   if (sign === 43 || sign === 45) i++;
   const intStart = i;
   let value = 0;
-  while (i < n && digitAt(text, i)) value = value * 10 + text.charCodeAt(i++) - 48;
+  while (i < b && digitAt(s, i)) value = value * 10 + s.charCodeAt(i++) - 48;
   const digits = i - intStart;
   if (digits === 0) return undefined;
   let grouped = false;
-  if (text.charCodeAt(i) === 44) {
+  if (codeBefore(s, i, b) === 44) {
     if (digits > 3) return undefined;
-    while (text.charCodeAt(i) === 44) {
-      if (!(digitAt(text, i + 1) && digitAt(text, i + 2) && digitAt(text, i + 3))) return undefined;
+    while (codeBefore(s, i, b) === 44) {
+      if (!(digitBefore(s, i + 1, b) && digitBefore(s, i + 2, b) && digitBefore(s, i + 3, b)))
+        return undefined;
       i += 4;
     }
-    if (digitAt(text, i)) return undefined;
+    if (digitBefore(s, i, b)) return undefined;
     grouped = true;
   }
-  if (text.charCodeAt(i) === 46) {
+  if (codeBefore(s, i, b) === 46) {
     const zeros = ++i;
-    while (i < n && text.charCodeAt(i) === 48) i++;
+    while (i < b && s.charCodeAt(i) === 48) i++;
     if (i === zeros) return undefined;
   }
-  if (i !== n) return undefined;
-  if (grouped || digits > 15) return Number(grouped ? text.replace(/,/g, '') : text);
+  if (i !== b) return undefined;
+  if (grouped || digits > 15) {
+    const text = s.slice(a, b);
+    return Number(grouped ? text.replace(/,/g, '') : text);
+  }
   return sign === 45 ? -value : value; // ≤ 15 digits: the sum is exact, as Number's parse is
 }
 

@@ -158,27 +158,109 @@ export function splitRow(s: string, a: number, b: number): Row | undefined {
 
 /** `splitRow` of a line `s[a..b)` already known to pass `rowCandidate`. */
 export function splitCandidate(s: string, a: number, b: number): Row | undefined {
-  const [x, y] = trimmed(s, a, b);
-  let length = fields(s, x, y, true);
-  if (length < 4) {
-    // single-space separated, e.g. "F 5"
-    length = fields(s, x, y, false);
-    if (length < 4) return undefined;
-  }
-  const count = length / 2;
-  let k = count;
-  while (k > 0 && numberSpan(s, cuts[2 * k - 2] ?? 0, cuts[2 * k - 1] ?? 0)) k--;
-  if (k === count) return undefined;
-  // A leading integer index (RangeIndex) counts as a label.
-  const labelCount = k === 0 ? 1 : k;
-  for (let f = 0; f < labelCount; f++)
-    if (badLabel(s, cuts[2 * f] ?? 0, cuts[2 * f + 1] ?? 0)) return undefined;
+  const labelCount = cutRow(s, a, b);
+  if (labelCount === 0) return undefined;
+  const count = cutCount;
   const labels = new Array<string>(labelCount);
   for (let f = 0; f < labelCount; f++) labels[f] = s.slice(cuts[2 * f], cuts[2 * f + 1]);
   const values = new Array<string>(count - labelCount);
   for (let f = labelCount; f < count; f++)
     values[f - labelCount] = s.slice(cuts[2 * f], cuts[2 * f + 1]);
   return { labels, values };
+}
+
+/**
+ * The rows of a text table as spans of its text, nothing cut out: row r has `labelEnds[r] -
+ * labelEnds[r - 1]` labels (0 before the first row), label k at `labels[2k]..labels[2k + 1]`, and
+ * `width` values, value c of row r at `values[2(r·width + c)]..` and the index after it. The
+ * reader fills one and reuses it from table to table.
+ */
+export interface RowSpans {
+  width: number;
+  rows: number;
+  labels: number[];
+  labelEnds: number[];
+  values: number[];
+}
+
+/** An empty `RowSpans`. */
+export function rowSpans(): RowSpans {
+  return { width: 0, rows: 0, labels: [], labelEnds: [], values: [] };
+}
+
+/** Longest span arrays a `RowSpans` keeps when it starts over (a huge table's are dropped). */
+const MAX_KEPT_SPANS = 1 << 14;
+
+/** Empties `into` for a table of `width` values per row. */
+function clearRows(into: RowSpans, width: number): void {
+  into.width = width;
+  into.rows = 0;
+  if (into.labels.length > MAX_KEPT_SPANS) into.labels = [];
+  if (into.values.length > MAX_KEPT_SPANS) into.values = [];
+  if (into.labelEnds.length > MAX_KEPT_SPANS) into.labelEnds = [];
+}
+
+/**
+ * `splitCandidate` as spans: the number of values of the row the line `s[a..b)` (known to pass
+ * `rowCandidate`) splits into, or -1 if it is not a row. The row is appended to `into` only when
+ * it has `into.width` values (`width` -1: any, and `into` is cleared for that width first).
+ */
+export function appendCandidate(
+  s: string,
+  a: number,
+  b: number,
+  into: RowSpans,
+  width: number,
+): number {
+  const labelCount = cutRow(s, a, b);
+  if (labelCount === 0) return -1;
+  const count = cutCount;
+  const values = count - labelCount;
+  if (width < 0) clearRows(into, values);
+  else if (values !== width) return values;
+  const r = into.rows++;
+  const labels = into.labels;
+  let l = r === 0 ? 0 : (into.labelEnds[r - 1] ?? 0);
+  for (let f = 0; f < labelCount; f++, l++) {
+    labels[2 * l] = cuts[2 * f] ?? 0;
+    labels[2 * l + 1] = cuts[2 * f + 1] ?? 0;
+  }
+  into.labelEnds[r] = l;
+  const out = into.values;
+  let v = 2 * r * values;
+  for (let f = labelCount; f < count; f++) {
+    out[v++] = cuts[2 * f] ?? 0;
+    out[v++] = cuts[2 * f + 1] ?? 0;
+  }
+  return values;
+}
+
+/** How many fields the last `cutRow` left in `cuts`. */
+let cutCount = 0;
+
+/**
+ * Cuts the line `s[a..b)` (known to pass `rowCandidate`) into the fields of a row, leaving their
+ * [start, end) pairs in `cuts` (`cutCount` of them): returns how many lead as labels, or 0 if
+ * the line is not a row.
+ */
+function cutRow(s: string, a: number, b: number): number {
+  const [x, y] = trimmed(s, a, b);
+  let length = fields(s, x, y, true);
+  if (length < 4) {
+    // single-space separated, e.g. "F 5"
+    length = fields(s, x, y, false);
+    if (length < 4) return 0;
+  }
+  const count = length / 2;
+  let k = count;
+  while (k > 0 && numberSpan(s, cuts[2 * k - 2] ?? 0, cuts[2 * k - 1] ?? 0)) k--;
+  if (k === count) return 0;
+  // A leading integer index (RangeIndex) counts as a label.
+  const labelCount = k === 0 ? 1 : k;
+  for (let f = 0; f < labelCount; f++)
+    if (badLabel(s, cuts[2 * f] ?? 0, cuts[2 * f + 1] ?? 0)) return 0;
+  cutCount = count;
+  return labelCount;
 }
 
 /** `headerLike` for some width: the line `s[a..b)` holds names only (no number), not ending like a sentence. */

@@ -7,14 +7,15 @@
 import { isRegexSpace } from './scan-util.js';
 import { gridToTable, isNumeric, type GridCell, type OnPartial, type Table } from './table.js';
 import {
+  appendCandidate,
   headerPossible,
   headerWords,
   lineEnd,
   readStop,
   rowCandidate,
-  splitCandidate,
+  rowSpans,
   trimmedLine,
-  type Row,
+  type RowSpans,
 } from './text-rows.js';
 
 const MAX_LINES = 200_000;
@@ -57,19 +58,30 @@ export function textTables(text: string, mime: string, onPartial?: OnPartial): T
 }
 
 /**
+ * Told of each text table before it is built, with its column labels (`columns`, as the built
+ * table has them) and its rows as spans of `text`: false when the caller knows it would find
+ * nothing in that table, which is then neither built nor sent to `onTable`.
+ */
+export type TableFilter = (columns: readonly string[], text: string, rows: RowSpans) => boolean;
+
+/**
  * `textTables` one table at a time: each goes to `onTable` as soon as it is read, in order, so a
- * text of many tables is never held as a whole list; `onPartial` hears first (before any table).
+ * text of many tables is never held as a whole list; `onPartial` hears first (before any table,
+ * and before `wanted` is asked of the first). `wanted` (optional) may decline a table before it is
+ * built (see `TableFilter`).
  * One walk over the lines, nothing kept per line: line i is `text[a0..b0)` and the two above it
  * `[a1..b1)` and `[a2..b2)`; lines before the first and after the last read are `[0..0)`, empty.
  * Lines are read while their index is below MAX_LINES. Whether the text has more is counted only
  * before a first table (`onPartial` must hear first); a text without tables learns it at the end
- * of the walk, for free (a log of many lines and no table is not counted twice).
+ * of the walk, for free (a log of many lines and no table is not counted twice). A table's rows
+ * are kept as spans of the text (one `RowSpans`, reused) and cut out only when it is built.
  */
 export function forEachTextTable(
   text: string,
   mime: string,
   onTable: (table: Table) => void,
   onPartial?: OnPartial,
+  wanted?: TableFilter,
 ): void {
   const n = text.length;
   let told = false;
@@ -79,6 +91,7 @@ export function forEachTextTable(
     if (onPartial && readStop(text, MAX_LINES) <= n) onPartial(partialMessage());
   };
   const header = headerReader();
+  const rows = rowSpans();
   let a2 = 0;
   let b2 = 0;
   let a1 = 0;
@@ -95,23 +108,19 @@ export function forEachTextTable(
     let bn = live ? lineEnd(text, an) : 0;
     let nextCandidate = live && rowCandidate(text, an, bn);
     // A row alone needs a header line above it; skip the split when neither can hold.
-    const first =
+    const width =
       candidate && (nextCandidate || headerPossible(text, a1, b1))
-        ? splitCandidate(text, a0, b0)
-        : undefined;
+        ? appendCandidate(text, a0, b0, rows, -1)
+        : -1;
     let j = i + 1;
     // The two lines above line j.
     let p2 = a1;
     let q2 = b1;
     let p1 = a0;
     let q1 = b0;
-    if (first !== undefined) {
-      const rows: Row[] = [first];
-      const width = first.values.length;
+    if (width >= 0) {
       while (nextCandidate) {
-        const r = splitCandidate(text, an, bn);
-        if (r === undefined || r.values.length !== width) break;
-        rows.push(r);
+        if (appendCandidate(text, an, bn, rows, width) !== width) break;
         p2 = p1;
         q2 = q1;
         p1 = an;
@@ -123,11 +132,14 @@ export function forEachTextTable(
         bn = live ? lineEnd(text, an) : 0;
         nextCandidate = live && rowCandidate(text, an, bn);
       }
-      if (rows.length >= 2 || headerLike(headerWords(text, a1, b1), width)) {
+      if (rows.rows >= 2 || headerLike(headerWords(text, a1, b1), width)) {
         const above1 = trimmedLine(text, a1, b1);
         const above2 = trimmedLine(text, a2, b2);
+        const footer = trimmedLine(text, an, bn);
         if (!told) tellFirst();
-        onTable(buildTable(header, above1, above2, trimmedLine(text, an, bn), i, rows, mime));
+        const head = tableHead(header, above1, above2, footer, rows);
+        if (wanted === undefined || wanted(head.columns, text, rows))
+          onTable(buildTable(head, above1, above2, footer, i, text, rows, mime));
       }
     }
     if (!live) {
@@ -151,24 +163,32 @@ function headerLike(words: number, width: number): boolean {
   return words >= width && words <= width + 3;
 }
 
+/** The labels of a text table: its label columns and data columns, and how many labels a row has. */
+interface TableHead {
+  labelColumns: string[];
+  columns: string[];
+  labelWidth: number;
+}
+
 /**
- * The table of the body lines from line `start` on (split into `rows`): column labels and index
- * names from the (trimmed) lines `above1` and `above2` over it (read by `header`), context from
- * those and the `footer` line below. Built directly (what `gridToTable` gives for this grid with `labelWidth`
- * label columns, without the grid in between).
+ * The column labels and index names of the text table of `rows`, read from the (trimmed) lines
+ * `above1` and `above2` over it (by `header`) and the `footer` line below.
  */
-function buildTable(
+function tableHead(
   header: HeaderReader,
   above1: string,
   above2: string,
   footer: string,
-  start: number,
-  rows: Row[],
-  mime: string,
-): Table {
-  const width = rows[0]?.values.length ?? 0;
+  rows: RowSpans,
+): TableHead {
+  const width = rows.width;
   let labelWidth = 0; // a loop: spreading many rows as arguments overflows the stack
-  for (const r of rows) if (r.labels.length > labelWidth) labelWidth = r.labels.length;
+  let before = 0;
+  for (let r = 0; r < rows.rows; r++) {
+    const end = rows.labelEnds[r] ?? 0;
+    if (end - before > labelWidth) labelWidth = end - before;
+    before = end;
+  }
   const { names, indexNames } = header(above1, above2, footer, width, labelWidth);
   const labelColumns = new Array<string>(labelWidth);
   for (let c = 0; c < labelWidth; c++) labelColumns[c] = indexNames[c] ?? '';
@@ -176,30 +196,53 @@ function buildTable(
   const skip = Math.max(0, names.length - width);
   const columns = new Array<string>(width);
   for (let c = 0; c < width; c++) columns[c] = names[skip + c] ?? '';
-  const rowLabels = new Array<string[]>(rows.length);
-  const cells = new Array<string[]>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as Row;
-    rowLabels[r] = padded(row.labels, labelWidth);
-    cells[r] = row.values;
+  return { labelColumns, columns, labelWidth };
+}
+
+/**
+ * The table of the body lines from line `start` on (`rows`, spans of `text`) under `head`, with
+ * context from the lines `above1` and `above2` over it and the `footer` line below. Built
+ * directly (what `gridToTable` gives for this grid with `labelWidth` label columns, without the
+ * grid in between).
+ */
+function buildTable(
+  head: TableHead,
+  above1: string,
+  above2: string,
+  footer: string,
+  start: number,
+  text: string,
+  rows: RowSpans,
+  mime: string,
+): Table {
+  const { width, labels, labelEnds, values } = rows;
+  const labelWidth = head.labelWidth;
+  const rowLabels = new Array<string[]>(rows.rows);
+  const cells = new Array<string[]>(rows.rows);
+  let l = 0;
+  for (let r = 0; r < rows.rows; r++) {
+    const end = labelEnds[r] ?? 0;
+    const rowLabel = new Array<string>(labelWidth);
+    let c = 0;
+    for (; l < end; l++, c++) rowLabel[c] = text.slice(labels[2 * l], labels[2 * l + 1]);
+    for (; c < labelWidth; c++) rowLabel[c] = '';
+    rowLabels[r] = rowLabel;
+    const cell = new Array<string>(width);
+    for (let v = 0, k = 2 * r * width; v < width; v++, k += 2)
+      cell[v] = text.slice(values[k], values[k + 1]);
+    cells[r] = cell;
   }
   const context = `${above2} ${above1} ${footer}`;
   return {
     mime,
-    labelColumns,
-    columns,
+    labelColumns: head.labelColumns,
+    columns: head.columns,
     rowLabels,
     cells,
     context,
     indexed: true,
     firstLine: start,
   };
-}
-
-/** `labels` (a fresh array) with '' appended up to `width` entries. */
-function padded(labels: string[], width: number): string[] {
-  while (labels.length < width) labels.push('');
-  return labels;
 }
 
 /** Column names and index names read from the lines around a text table; its arrays are only read. */
