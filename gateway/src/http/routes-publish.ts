@@ -44,7 +44,7 @@ export function registerPublishRoutes(
 
   route('startPublishJob', async (_request, reply, actor): Promise<PublishJob> => {
     try {
-      const job = await jobs.startWithNotes(
+      const job = await jobs.start(
         {
           policy,
           policyText: loaded.text,

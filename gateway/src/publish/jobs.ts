@@ -58,25 +58,20 @@ export class PublishJobs {
   }
 
   /**
-   * Reads the notes on the source columns the publish leaves out (undeclaredNotes), then starts
-   * it (start) with them; throws JobConflict while a job runs, before reading anything.
+   * Starts publishing in the background and returns the job, carrying the notes on the source
+   * columns the publish leaves out (undeclaredNotes, read first); throws JobConflict while a job
+   * runs, before reading anything and again once the notes are read.
    */
-  async startWithNotes(
-    options: Omit<PublishOptions, 'onProgress'>,
-    viewCount: number,
-  ): Promise<PublishJob> {
+  async start(options: Omit<PublishOptions, 'onProgress'>, viewCount: number): Promise<PublishJob> {
     if (this.running) throw new JobConflict(this.running);
-    return this.start(options, viewCount, await undeclaredNotes(options));
+    return this.launch(options, viewCount, await undeclaredNotes(options));
   }
 
-  /**
-   * Starts publishing in the background and returns the job, carrying `notes` (as read by
-   * startWithNotes; none by default); throws JobConflict while one runs.
-   */
-  start(
+  /** Starts the job itself, with `notes` read by `start` (synchronous: no other job slips in). */
+  private launch(
     options: Omit<PublishOptions, 'onProgress'>,
     viewCount: number,
-    notes: readonly string[] = [],
+    notes: readonly string[],
   ): PublishJob {
     if (this.running) throw new JobConflict(this.running);
     const id = `job-${randomHex(12)}`;
@@ -161,7 +156,7 @@ async function undeclaredNotes(options: Omit<PublishOptions, 'onProgress'>): Pro
   return undeclaredColumnsNotes(options.policy, options.policyDir, sources);
 }
 
-/** Thrown by `start` and `startWithNotes` while another job runs. */
+/** Thrown by `start` while another job runs. */
 export class JobConflict extends Error {
   constructor(readonly runningId: string) {
     super(`publish job ${runningId} is still running`);

@@ -28,7 +28,7 @@ test('failed jobs carry the fix; only the newest finished jobs are kept', async 
     const options = { policy, policyText: '', policyDir: stateDir, stateDir };
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const job = jobs.start({ ...options, viewNames: [`no_such_view_${i}`] }, 1);
+      const job = await jobs.start({ ...options, viewNames: [`no_such_view_${i}`] }, 1);
       assert.equal(job.state, 'running');
       const done = await finished(jobs, job.id);
       assert.equal(done.state, 'failed');

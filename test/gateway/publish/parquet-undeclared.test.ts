@@ -182,7 +182,7 @@ describe('undeclared columns of Parquet sources', () => {
     dirs.push(dir);
     const jobs = new PublishJobs();
     const options = { policy, policyText: POLICY, policyDir: dir, stateDir: join(dir, 'state') };
-    const job = await jobs.startWithNotes(options, 1);
+    const job = await jobs.start(options, 1);
     assert.deepEqual(job.notes, [PEOPLE_NOTE]);
     const seen = await jobSnapshots(async (): Promise<PublishJob> => jobs.get(job.id)!);
     assert.equal(seen.at(-1)?.state, 'done', JSON.stringify(seen.at(-1)?.error));
