@@ -25,9 +25,9 @@
 // replaced master.key) cannot be checked and is replaced at the next write; without master.key
 // beside the database verify cannot check it; heads of the last second before a process ends
 // without closing its database are not marked, so a rollback by less than that goes unseen.
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileDurably } from '../durable-file.js';
+import { position, readMarkerJson } from './keyed-marker.js';
 import { parseMac, type AuditMacKey } from './mac.js';
 
 /** The newest committed audit head the gateway recorded for a database. */
@@ -54,28 +54,12 @@ export type HeadMarkRead =
 
 const HASH = /^[0-9a-f]{64}$/;
 
-function position(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
 /** Reads the mark of the database at `dbPath` and checks its MAC with `key` (never throws). */
 export function readHeadMark(dbPath: string, key: AuditMacKey): HeadMarkRead {
   const path = headMarkPath(dbPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
-    const why = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    return { problem: `the audit head mark ${path} cannot be read (${why})` };
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const m = parsed as Partial<Record<keyof HeadMark | 'version', unknown>> | undefined;
+  const read = readMarkerJson(path, 'the audit head mark');
+  if (!('value' in read)) return read;
+  const m = read.value as Partial<Record<keyof HeadMark | 'version', unknown>> | undefined;
   const mac = typeof m?.mac === 'string' ? parseMac(m.mac) : undefined;
   if (
     !m ||

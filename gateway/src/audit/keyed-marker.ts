@@ -33,28 +33,40 @@ export type MarkerRead = { marker: KeyedMarker } | { missing: true } | { problem
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 
-function position(v: unknown): v is number {
+/** True for an entry position as the marker files store it (a safe integer ≥ 0). */
+export function position(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Reads the marker of the database at `dbPath` (never throws for a missing or malformed one). */
-export function readKeyedMarker(dbPath: string): MarkerRead {
-  const path = keyedMarkerPath(dbPath);
+/**
+ * The JSON of a marker file beside the database (`what` names it in problems): its parsed value
+ * (undefined when it is not JSON), missing, or a read problem naming the path and the OS code.
+ */
+export function readMarkerJson(
+  path: string,
+  what: string,
+): { value: unknown } | { missing: true } | { problem: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
     const why = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    return { problem: `the keyed-log marker ${path} cannot be read (${why})` };
+    return { problem: `${what} ${path} cannot be read (${why})` };
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return { value: JSON.parse(text) as unknown };
   } catch {
-    parsed = undefined;
+    return { value: undefined };
   }
-  const m = parsed as Partial<Record<keyof KeyedMarker | 'version', unknown>> | undefined;
+}
+
+/** Reads the marker of the database at `dbPath` (never throws for a missing or malformed one). */
+export function readKeyedMarker(dbPath: string): MarkerRead {
+  const path = keyedMarkerPath(dbPath);
+  const read = readMarkerJson(path, 'the keyed-log marker');
+  if (!('value' in read)) return read;
+  const m = read.value as Partial<Record<keyof KeyedMarker | 'version', unknown>> | undefined;
   if (
     !m ||
     typeof m !== 'object' ||
