@@ -3,12 +3,16 @@
  * this tab but never reach disk in a notebook, the settings or localStorage shared by all tabs.
  * Why a sign-in link never replaces a signed-in user by itself: anyone can send a link carrying
  * their own token (login CSRF), and the user's queries, review requests and exports would then go
- * to the sender's account. The link's user is looked up first and the user is asked.
+ * to the sender's account. The link's user is looked up first and the user is asked; in a tab
+ * nobody is signed in to, a link signs in at once only as the user this browser last signed in
+ * as (browser-users.ts), so the link `npm start` printed for you works with one click the first
+ * time and none after, and a link for anyone else is asked about.
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { WhoAmIResponse } from '@privet/core/protocol';
 import { GatewayClient, GatewayError, PASTED_TOKEN_FIX, normalizeGatewayUrl } from './client.js';
 import { restoreProblemOf, type RestoreProblem } from './restore-problem.js';
+import { lastSignedInUser, rememberSignedInUser } from './browser-users.js';
 import { tabStorage } from './tab-storage.js';
 
 /** Why a kept sign-in could not be restored (restore-problem.ts), for the session's users. */
@@ -24,10 +28,15 @@ export interface SignedIn {
   token: string;
 }
 
-/** Asks the user about a sign-in link that names someone other than the signed-in user. */
+/** Asks the user about a sign-in link that names someone other than the user they are. */
 export interface LinkSignInPrompt {
   /** Resolves true only when the user chooses to leave `current` for the link's user. */
   confirmSwitch(current: SignedIn, link: WhoAmIResponse): Promise<boolean>;
+  /**
+   * Resolves true only when the user chooses to sign a tab nobody is signed in to in as the
+   * link's user; `lastUser` is who last signed in to this gateway in this browser (null: nobody).
+   */
+  confirmFirst(link: WhoAmIResponse, lastUser: string | null): Promise<boolean>;
   /** Tells the user the gateway refused the link's token, so `current` stays signed in. */
   refused(current: SignedIn, error: unknown): Promise<void>;
 }
@@ -35,6 +44,7 @@ export interface LinkSignInPrompt {
 /** Without a way to ask, a link for another user is ignored and the signed-in user stays. */
 const KEEP_CURRENT: LinkSignInPrompt = {
   confirmSwitch: () => Promise.resolve(false),
+  confirmFirst: () => Promise.resolve(false),
   refused: () => Promise.resolve(),
 };
 
@@ -115,8 +125,9 @@ export class PrivetSession {
 
   /**
    * Signs in again with the token this tab keeps for that gateway; null when there is none. A
-   * pending link token signs in directly only when the tab has no working sign-in: otherwise its
-   * user is looked up and the prompt asks before switching (a refused token changes nothing).
+   * pending link token's user is looked up first: it signs in directly only when the tab has no
+   * working sign-in and the link names the user this browser last signed in as; otherwise the
+   * prompt asks first (a refused token changes nothing, a declined one is forgotten).
    * When the gateway cannot check the kept token (or the link's), restoreProblem says why, and
    * both are kept for retryRestore(). An answer that comes after a newer signIn(), signOut() or
    * resume() is dropped (resolving with whoever is signed in then).
@@ -146,7 +157,7 @@ export class PrivetSession {
     if (!link || link === stored) return this.trySignIn(attempt, stored ?? link);
     const current = this.current ?? (await this.trySignIn(attempt, stored));
     if (this.isStale(attempt)) return null;
-    if (!current) return this.trySignIn(attempt, link);
+    if (!current) return this.offerFirstLink(attempt, link);
     return this.offerLink(attempt, current, link);
   }
 
@@ -170,11 +181,12 @@ export class PrivetSession {
     this.problemSignal.emit(problem);
   }
 
-  /** Makes `next` the signed-in user of this tab. */
+  /** Makes `next` the signed-in user of this tab (and this browser's last user of its gateway). */
   private adopt(next: SignedIn): SignedIn {
     this.setProblem(null);
     this.current = next;
     tabStorage()?.setItem(STORAGE_PREFIX + next.client.baseUrl, next.token);
+    rememberSignedInUser(next.client.baseUrl, next.user.user);
     this.changedSignal.emit(next);
     return next;
   }
@@ -185,11 +197,16 @@ export class PrivetSession {
    * problem when the gateway could not check it (unreachable, or an error of its own).
    */
   private async trySignIn(attempt: Attempt, token: string | null): Promise<SignedIn | null> {
+    const next = await this.tryVerify(attempt, token);
+    return next === null || this.isStale(attempt) ? null : this.adopt(next);
+  }
+
+  /** trySignIn() without signing in: whose `token` is, or null (with the same bookkeeping). */
+  private async tryVerify(attempt: Attempt, token: string | null): Promise<SignedIn | null> {
     if (!token) return null;
     const key = STORAGE_PREFIX + attempt.baseUrl;
     try {
-      const next = await verify(attempt.baseUrl, token);
-      return this.isStale(attempt) ? null : this.adopt(next);
+      return await verify(attempt.baseUrl, token);
     } catch (error) {
       const refused =
         error instanceof GatewayError &&
@@ -198,6 +215,21 @@ export class PrivetSession {
       else if (tabStorage()?.getItem(key) === token) tabStorage()?.removeItem(key);
       return null;
     }
+  }
+
+  /**
+   * A link in a tab nobody is signed in to: signs in at once as the user this browser last signed
+   * in as, and as anyone else only when the prompt says so (else the link is forgotten).
+   */
+  private async offerFirstLink(attempt: Attempt, link: string): Promise<SignedIn | null> {
+    const next = await this.tryVerify(attempt, link);
+    if (next === null || this.isStale(attempt)) return null;
+    const lastUser = lastSignedInUser(next.client.baseUrl);
+    if (lastUser !== next.user.user) {
+      const accepted = await this.prompt.confirmFirst(next.user, lastUser).catch(() => false);
+      if (!accepted || this.isStale(attempt)) return null;
+    }
+    return this.adopt(next);
   }
 
   /** Looks the link's token up and switches to its user only when the prompt says so. */

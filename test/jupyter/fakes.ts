@@ -38,13 +38,15 @@ export interface TabLocation {
 }
 
 /**
- * Makes `window` (origin http://127.0.0.1:8888, sessionStorage, location and history) a global,
- * as session.ts, client.ts and plugins/services.ts read it: call before they load. Replace
- * `storage` for a fresh tab; `open(url)` loads `url` in this tab (its address bar; the page's
- * modules are loaded again by the test), keeping the tab's sessionStorage as a reload does.
+ * Makes `window` (origin http://127.0.0.1:8888, sessionStorage, localStorage, location and
+ * history) a global, as session.ts, client.ts and plugins/services.ts read it: call before they
+ * load. Replace `storage` for a fresh tab, `browser` (localStorage, shared by the browser's tabs)
+ * for a fresh browser; `open(url)` loads `url` in this tab (its address bar; the page's modules
+ * are loaded again by the test), keeping the tab's sessionStorage as a reload does.
  */
 export function fakeBrowserTab(): {
   storage: TabStorage;
+  browser: TabStorage;
   location: TabLocation;
   open(url: string): void;
 } {
@@ -63,7 +65,7 @@ export function fakeBrowserTab(): {
       hash: parsed.hash,
     });
   };
-  const tab = { storage: new TabStorage(), location, open: go };
+  const tab = { storage: new TabStorage(), browser: new TabStorage(), location, open: go };
   Object.assign(globalThis, {
     window: {
       location,
@@ -73,6 +75,9 @@ export function fakeBrowserTab(): {
       },
       get sessionStorage() {
         return tab.storage;
+      },
+      get localStorage() {
+        return tab.browser;
       },
     },
   });

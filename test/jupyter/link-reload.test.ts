@@ -87,6 +87,7 @@ describe('a sign-in link survives the reload JupyterLab does when its workspace 
   after(() => t.stop());
   beforeEach(() => {
     tab.storage = new TabStorage();
+    tab.browser = new TabStorage();
     dialogs.shown.length = 0;
     dialogs.answers.length = 0;
   });
@@ -106,9 +107,10 @@ describe('a sign-in link survives the reload JupyterLab does when its workspace 
     const reloaded = await loadPage('/lab/workspaces/auto-x?reset=1', true);
     assert.equal(reloaded.stashAfterLoad, false, 'read once and removed at once');
     assert.equal(reloaded.openedWithLink, true, 'lands as a page opened with the link does');
+    dialogs.answers.push({ accept: true }); // "Sign in as …": nobody signed in here before
     assert.equal((await reloaded.session.resume(url))?.user.user, 'rev');
     assert.equal((await reloaded.session.linkSettled)?.user.user, 'rev');
-    assert.deepEqual(dialogs.shown, [], 'nobody was signed in: nothing to ask');
+    assert.deepEqual(dialogs.shown, ['Sign in to Privet?'], 'asked once, after the reload');
 
     reloaded.session.signOut();
     assert.deepEqual(tab.storage.values(), [], 'signed out: no token kept anywhere');
@@ -134,7 +136,9 @@ describe('a sign-in link survives the reload JupyterLab does when its workspace 
       [],
       'dropped once restored',
     );
+    tab.browser.setItem(`privet:last-user:${url}`, 'rev'); // rev signed in here before: no question
     assert.equal((await page.session.resume(url))?.user.user, 'rev');
+    assert.deepEqual(dialogs.shown, []);
     page.session.signOut();
     const reloaded = await loadPage('/lab', true);
     assert.equal(reloaded.openedWithLink, false);

@@ -1,8 +1,9 @@
 /**
  * A sign-in link (`#privet-token=…`) and the JupyterLab tab's session (jupyter-ext session.ts):
- * a tab with no sign-in is signed in by the link directly, as before; a tab signed in as someone
- * else asks first (login CSRF: a link carrying the sender's token must not switch the account
- * silently), keeps its user unless the answer is yes, and says so when the link's token is refused.
+ * a tab with no sign-in is signed in by the link directly only when it names the user this browser
+ * last signed in as, and asks first otherwise; a tab signed in as someone else asks first (login
+ * CSRF: a link carrying the sender's token must not sign anyone in silently), keeps its user unless
+ * the answer is yes, and says so when the link's token is refused.
  * linkSettled (where the tab lands, plugins/link-landing.ts) names who is signed in once the link
  * is dealt with, whichever way.
  * Against a real gateway, with an in-memory sessionStorage standing in for the browser tab's.
@@ -26,6 +27,7 @@ interface SignedInLike {
 /** jupyter-ext session.ts's LinkSignInPrompt. */
 interface Prompt {
   confirmSwitch(current: SignedInLike, link: User): Promise<boolean>;
+  confirmFirst(link: User, lastUser: string | null): Promise<boolean>;
   refused(current: SignedInLike, error: unknown): Promise<void>;
 }
 /** jupyter-ext session.ts's PrivetSession, as far as used here. */
@@ -47,10 +49,15 @@ const { PrivetSession } = (await import(
 /** A prompt that answers `accept` and records what it was asked and told. */
 function recordingPrompt(accept: boolean) {
   const asked: { current: string; link: string }[] = [];
+  const askedFirst: { link: string; lastUser: string | null }[] = [];
   const refused: { current: string; message: string }[] = [];
   const prompt: Prompt = {
     confirmSwitch: (current, link) => {
       asked.push({ current: current.user.user, link: link.user });
+      return Promise.resolve(accept);
+    },
+    confirmFirst: (link, lastUser) => {
+      askedFirst.push({ link: link.user, lastUser });
       return Promise.resolve(accept);
     },
     refused: (current, error) => {
@@ -58,7 +65,7 @@ function recordingPrompt(accept: boolean) {
       return Promise.resolve();
     },
   };
-  return { prompt, asked, refused };
+  return { prompt, asked, askedFirst, refused };
 }
 
 describe('JupyterLab session: a sign-in link never switches a signed-in tab silently', () => {
@@ -76,6 +83,7 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
   after(() => t.stop());
   beforeEach(() => {
     tab.storage = new TabStorage();
+    tab.browser = new TabStorage();
   });
 
   /** Signs ana in on this tab, as the data panel's form does, before the page is reloaded. */
@@ -93,15 +101,48 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
     return { session, resumed, emitted };
   }
 
-  test('a tab with no sign-in is signed in by the link directly, without asking', async () => {
-    const { prompt, asked, refused } = recordingPrompt(false);
+  test('a tab with no sign-in, in a browser where nobody signed in yet, asks first; yes signs in', async () => {
+    const { prompt, asked, askedFirst, refused } = recordingPrompt(true);
     const { session, resumed } = await openLink(rev, prompt);
+    assert.deepEqual(askedFirst, [{ link: 'rev', lastUser: null }]);
     assert.equal(resumed?.user.user, 'rev');
     assert.equal(session.signedIn?.user.user, 'rev');
     assert.equal((await session.linkSettled)?.user.user, 'rev');
     assert.deepEqual(tab.storage.values(), [rev]);
-    assert.deepEqual(asked, []);
-    assert.deepEqual(refused, []);
+    assert.deepEqual(tab.browser.values(), ['rev'], 'the browser keeps the login, never a token');
+    assert.deepEqual([asked, refused], [[], []]);
+  });
+
+  test('declining the first question signs nobody in and forgets the link', async () => {
+    const { prompt, askedFirst } = recordingPrompt(false);
+    const { session, resumed, emitted } = await openLink(rev, prompt);
+    assert.deepEqual(askedFirst, [{ link: 'rev', lastUser: null }]);
+    assert.equal(resumed, null);
+    assert.equal(session.signedIn, null);
+    assert.deepEqual(emitted, [], 'rev was never signed in, not even for a moment');
+    assert.equal(await session.linkSettled, null);
+    assert.deepEqual(tab.storage.values(), [], "the link's token is kept nowhere");
+    assert.deepEqual(tab.browser.values(), []);
+  });
+
+  test("the browser's own last user's link signs a fresh tab in without asking", async () => {
+    await signedInAsAna();
+    tab.storage = new TabStorage(); // a new tab of the same browser
+    const { prompt, asked, askedFirst } = recordingPrompt(false);
+    const { session } = await openLink(ana, prompt);
+    assert.equal(session.signedIn?.user.user, 'ana');
+    assert.deepEqual([asked, askedFirst], [[], []]);
+  });
+
+  test("a link for someone else in a fresh tab asks, naming the browser's last user", async () => {
+    await signedInAsAna();
+    tab.storage = new TabStorage(); // a new tab of the same browser (login CSRF: a sent link)
+    const { prompt, askedFirst } = recordingPrompt(false);
+    const { session } = await openLink(rev, prompt);
+    assert.deepEqual(askedFirst, [{ link: 'rev', lastUser: 'ana' }]);
+    assert.equal(session.signedIn, null);
+    assert.deepEqual(tab.storage.values(), []);
+    assert.deepEqual(tab.browser.values(), ['ana'], 'still the last user of this browser');
   });
 
   test("another user's link asks; keeping leaves the user signed in and forgets the link", async () => {
@@ -160,15 +201,16 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
 
   test('a kept token the gateway no longer accepts is no sign-in: the link signs in', async () => {
     tab.storage.setItem(`privet:token:${url}`, 'pvt_revoked_long_ago_0000');
-    const { prompt, asked } = recordingPrompt(false);
+    tab.browser.setItem(`privet:last-user:${url}`, 'rev');
+    const { prompt, asked, askedFirst } = recordingPrompt(false);
     const { session } = await openLink(rev, prompt);
     assert.equal(session.signedIn?.user.user, 'rev');
-    assert.deepEqual(asked, []);
+    assert.deepEqual([asked, askedFirst], [[], []]);
     assert.deepEqual(tab.storage.values(), [rev]);
   });
 
   test('linkSettled waits for the link: pending until resume() deals with it; null without one', async () => {
-    const session = new PrivetSession(rev);
+    const session = new PrivetSession(rev, recordingPrompt(true).prompt);
     let settled = false;
     void session.linkSettled.then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -187,5 +229,9 @@ describe('JupyterLab session: a sign-in link never switches a signed-in tab sile
     const { session } = await openLink(rev);
     assert.equal(session.signedIn?.user.user, 'ana');
     assert.deepEqual(tab.storage.values(), [ana]);
+    tab.storage = new TabStorage(); // a fresh tab: no one to keep, still nobody is signed in
+    const fresh = await openLink(rev);
+    assert.equal(fresh.session.signedIn, null);
+    assert.deepEqual(tab.storage.values(), []);
   });
 });

@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
 import { notebookWithView, runNewCell } from '../support/notebook.js';
-import { useTheme } from '../support/lab.js';
+import { acceptLinkSignIn, useTheme } from '../support/lab.js';
 import { requestReviewId } from '../support/review.js';
 
 const env = uiTestEnv();
@@ -35,6 +35,7 @@ async function openAs(page: Page, user: string): Promise<void> {
     `${env.jupyterUrl}/lab/workspaces/a11y-${user}-${Date.now()}?token=${env.jupyterToken}#privet-token=${env.tokens[user]}`,
   );
   await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
+  await acceptLinkSignIn(page); // nobody, or someone else, signed in in this browser before
 }
 
 test('the data panel and the budget sidebar, in the light and the dark theme', async ({ page }) => {

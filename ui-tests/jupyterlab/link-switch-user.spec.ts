@@ -2,7 +2,8 @@
  * A sign-in link for another user opened in a tab that is already signed in (login CSRF: anyone
  * can send a link carrying their own token). The tab asks before switching: "Keep …" (focused,
  * also Escape) leaves the user signed in, "Sign in as …" switches, and a link whose token the
- * gateway refuses changes nothing and says so. The token leaves the address bar at once.
+ * gateway refuses changes nothing and says so. The token leaves the address bar at once. A new
+ * tab of the same browser opened with someone else's link asks too, and declines by default.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
@@ -88,5 +89,28 @@ test.describe('a sign-in link for another user', () => {
     await told.getByRole('button', { name: 'OK' }).click();
     await openPanel(page);
     await expect(user).toContainText('Alice Analyst');
+  });
+
+  test("a new tab of the same browser opened with bob's link asks; Don't sign in is the default", async ({
+    page,
+  }) => {
+    await signInAlice(page);
+    const other = await page.context().newPage(); // its own sessionStorage: nobody signed in
+    try {
+      await openLink(other, env.tokens.bob!);
+      const ask = dialog(other, 'Sign in to Privet?');
+      await expect(ask).toContainText('sign-in link for Bob Analyst (bob · analyst)');
+      await expect(ask).toContainText('In this browser you last signed in as alice');
+      await expect(ask.getByRole('button', { name: "Don't sign in" })).toBeFocused();
+      await other.screenshot({ path: `${SHOTS}/link-first-sign-in-other-user.png` });
+      await other.keyboard.press('Escape');
+      await expect(ask).toHaveCount(0);
+      await openPanel(other);
+      await expect(other.locator('#privet-data-panel input[name="privet-token"]')).toBeVisible();
+      expect(await tabStorage(other)).not.toContain(env.tokens.bob!);
+      expect(other.url()).not.toContain('privet-token');
+    } finally {
+      await other.close();
+    }
   });
 });

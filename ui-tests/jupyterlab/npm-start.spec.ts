@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SHOTS } from '../support/lab.js';
+import { acceptLinkSignIn, SHOTS } from '../support/lab.js';
 import { visibleNotebook } from '../support/notebook.js';
 import { captureOutput, freePort, waitForLine } from '../support/processes.js';
 
@@ -90,6 +90,7 @@ test('npm start: the printed link opens the demo signed in as alice; Ctrl+C stop
 
     await page.goto(demoLink);
     await expect(page.locator('#jupyterlab-splash')).toHaveCount(0, { timeout: 60_000 });
+    await acceptLinkSignIn(page, 'Alice Analyst'); // the first sign-in in this browser asks once
     const panel = page.locator('#privet-data-panel');
     await expect(panel.locator('.jp-Privet-user')).toContainText('Alice', { timeout: 60_000 });
     await expect(panel.getByRole('combobox', { name: 'Experiment' })).toHaveValue('demo');

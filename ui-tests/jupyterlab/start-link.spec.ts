@@ -7,7 +7,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uiTestEnv } from '../support/env.js';
-import { SHOTS } from '../support/lab.js';
+import { acceptLinkSignIn, SHOTS } from '../support/lab.js';
 
 const env = uiTestEnv();
 
@@ -43,6 +43,15 @@ test('a #privet-token fragment signs the tab in, shows the data panel and leaves
 }) => {
   const token = env.tokens.alice!;
   await openLink(page, token, `link-alice-${Date.now()}`);
+  // Nobody signed in to Privet in this browser before: the link asks once, "Sign in as" focused.
+  const ask = page.locator('.jp-Dialog-content').filter({ hasText: 'Sign in to Privet?' });
+  await expect(ask).toContainText('sign-in link for Alice Analyst (alice · analyst)', {
+    timeout: 30_000,
+  });
+  await expect(ask.getByRole('button', { name: 'Sign in as Alice Analyst' })).toBeFocused();
+  await page.screenshot({ path: `${SHOTS}/link-first-sign-in.png` });
+  await page.keyboard.press('Enter');
+  await expect(ask).toHaveCount(0);
   // No click on the Privet tab: the link brings the panel up over the file browser.
   await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Alice Analyst', {
     timeout: 30_000,
@@ -62,6 +71,7 @@ test('a #privet-token fragment signs the tab in, shows the data panel and leaves
 
 test('a reviewer\u2019s link lands on the review queue', async ({ page }) => {
   await openLink(page, env.tokens.rita!, `link-rita-${Date.now()}`);
+  await acceptLinkSignIn(page);
   await expect(page.locator('#privet-review-queue')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('#privet-data-panel')).toBeHidden();
   await expect(page.locator('#filebrowser')).toBeHidden();
@@ -71,6 +81,7 @@ test('a reviewer\u2019s link in a tab signed in as an analyst: after switching, 
   page,
 }) => {
   await openLink(page, env.tokens.alice!, `link-switch-${Date.now()}`);
+  await acceptLinkSignIn(page, 'Alice Analyst');
   await expect(page.locator('#privet-data-panel .jp-Privet-user')).toContainText('Alice Analyst', {
     timeout: 30_000,
   });

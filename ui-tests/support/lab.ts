@@ -78,3 +78,15 @@ export async function signIn(page: Page, token: string): Promise<void> {
   await panel.locator('input[name="privet-token"]').fill(token);
   await panel.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * Answers "Sign in to Privet?", which a sign-in link asks in a tab nobody is signed in to unless
+ * it names the user this browser last signed in as: "Sign in as <name>" (the link's user).
+ */
+export async function acceptLinkSignIn(page: Page, name: string | RegExp = /.+/): Promise<void> {
+  const ask = page.locator('.jp-Dialog-content').filter({ hasText: 'Sign in to Privet?' });
+  await expect(ask).toBeVisible({ timeout: 30_000 });
+  const label = typeof name === 'string' ? `Sign in as ${name}` : /^Sign in as /;
+  await ask.getByRole('button', { name: label }).click();
+  await expect(ask).toHaveCount(0);
+}

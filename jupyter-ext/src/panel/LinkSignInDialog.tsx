@@ -1,8 +1,8 @@
 /**
- * What a sign-in link (`#privet-token=…`) asks when this tab is already signed in as someone else.
- * JupyterLab dialogs, so keyboard use and theme are JupyterLab's own; the focused default button,
- * Escape and a click outside all keep the signed-in user, and only the explicit "Sign in as …"
- * button switches.
+ * What a sign-in link (`#privet-token=…`) asks when this tab is already signed in as someone else,
+ * or when it names someone other than the user this browser last signed in as. JupyterLab
+ * dialogs, so keyboard use and theme are JupyterLab's own; Escape and a click outside always
+ * decline, and only the explicit "Sign in as …" button signs in.
  */
 import * as React from 'react';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
@@ -53,6 +53,44 @@ export async function askSwitchUser(current: SignedIn, link: WhoAmIResponse): Pr
   return result.button.accept;
 }
 
+/**
+ * Asks whether to sign this tab (nobody signed in) in as the link's user; true only for "Sign in
+ * as …". The focused button signs in when nobody has signed in to the gateway in this browser yet
+ * (the first link `npm start` printed), and declines when someone else has.
+ */
+export async function askFirstSignIn(
+  link: WhoAmIResponse,
+  lastUser: string | null,
+): Promise<boolean> {
+  const result = await showDialog({
+    title: 'Sign in to Privet?',
+    body: (
+      <div className="jp-Privet-linkDialog">
+        <p>
+          This page was opened with a Privet sign-in link for <Who user={link} />.
+          {lastUser !== null && (
+            <>
+              {' '}
+              In this browser you last signed in as <strong>{lastUser}</strong>.
+            </>
+          )}
+        </p>
+        <p>
+          Sign in only if this is you, or you asked for this link: your queries, review requests and
+          exports then go to {link.name}&apos;s account. Otherwise choose Don&apos;t sign in; the
+          link&apos;s token is then forgotten.
+        </p>
+      </div>
+    ),
+    buttons: [
+      Dialog.cancelButton({ label: "Don't sign in" }),
+      Dialog.okButton({ label: `Sign in as ${link.name}` }),
+    ],
+    defaultButton: lastUser === null ? 1 : 0,
+  });
+  return result.button.accept;
+}
+
 /** Tells the user the gateway refused the link's token and nothing changed. */
 export async function tellLinkRefused(current: SignedIn, error: unknown): Promise<void> {
   const { message } = toErrorInfo(error);
@@ -79,6 +117,10 @@ export function linkSignInPrompt(ready: Promise<unknown>): LinkSignInPrompt {
     confirmSwitch: async (current, link) => {
       await ready;
       return askSwitchUser(current, link);
+    },
+    confirmFirst: async (link, lastUser) => {
+      await ready;
+      return askFirstSignIn(link, lastUser);
     },
     refused: async (current, error) => {
       await ready;
