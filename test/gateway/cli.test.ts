@@ -58,7 +58,7 @@ const listExperiments = (stateDir: string): ReturnType<typeof privet> =>
   privet('experiment', 'list', '--policy', policy, '--state', stateDir, '--user', 'ana');
 
 describe('privet CLI', () => {
-  test("synth: progress and a seeded run's warning go to stderr (the seed must stay secret); the JSON stays on stdout", () => {
+  test("synth: a short seed is refused; progress and a seeded run's warning go to stderr (the seed must stay secret); the JSON stays on stdout", () => {
     const input = join(dir, 'tiny.csv');
     const domain = join(dir, 'tiny-domain.json');
     const rows = Array.from({ length: 400 }, (_, i) => `${i % 3},${(i * 7) % 5}`);
@@ -75,7 +75,18 @@ describe('privet CLI', () => {
       '--delta',
       '1e-9',
     ];
-    const seeded = privet(...args, '--seed', 'guessable', '--out', join(dir, 'tiny-out.csv'));
+    const short = privet(...args, '--seed', 'guessable', '--out', join(dir, 'tiny-short.csv'));
+    assert.equal(short.code, 1, short.stderr);
+    assert.match(short.stderr, /--seed has 9 characters; .* Fix: pass a long random seed/);
+    assert.doesNotMatch(short.stderr, /guessable/, 'the seed itself is never echoed');
+    assert.ok(!existsSync(join(dir, 'tiny-short.csv')), 'nothing written');
+    const seeded = privet(
+      ...args,
+      '--seed',
+      'a-long-seed-kept-secret',
+      '--out',
+      join(dir, 'tiny-out.csv'),
+    );
     assert.equal(seeded.code, 0, seeded.stderr);
     assert.match(seeded.stderr, /warning: --seed makes the noise reproducible.*stays secret/);
     assert.equal((JSON.parse(seeded.stdout) as { kind: string }).kind, 'privet-synthetic');

@@ -69,6 +69,27 @@ export const SEED_WARNING =
   'out a row; the manifest keeps only its SHA-256, from which a short or guessable seed can be ' +
   'found). Use a long random seed kept like a key, or omit --seed to draw from the system CSPRNG.';
 
+/**
+ * The shortest `--seed` taken. A seed is the whole noise key of a run, and the manifest names its
+ * SHA-256: a short one is found by trying them. 16 characters is no proof of a secret (a phrase can
+ * be guessed), but it turns away the small numbers and words a reproducible run is tempted to use.
+ */
+export const MIN_SEED_LENGTH = 16;
+
+/** Refuses a `--seed` too short to stand for a secret key (see MIN_SEED_LENGTH). */
+function checkSeed(seed: string | undefined): void {
+  if (seed === undefined || [...seed].length >= MIN_SEED_LENGTH) return;
+  throw new SynthError(
+    'cli.short-seed',
+    `--seed has ${[...seed].length} characters; a seed is the whole noise key of the run (anyone ` +
+      'who finds it and knows the other rows can replay the noise and single out a row), and one ' +
+      `shorter than ${MIN_SEED_LENGTH} characters is found by trying seeds against the SHA-256 in ` +
+      'the manifest',
+    `pass a long random seed and keep it like a key, e.g. --seed "$(openssl rand -hex 16)", or ` +
+      'omit --seed to draw the noise from the system CSPRNG',
+  );
+}
+
 /** Path of the manifest for an output CSV (`x.csv` → `x.manifest.json`). */
 export function manifestPathFor(out: string): string {
   const base = basename(out).replace(/\.csv$/i, '');
@@ -231,6 +252,7 @@ async function commitOutputs(
 
 /** Runs `privet synth`; returns the manifest it wrote. */
 export async function runSynthCommand(o: SynthCommandOptions): Promise<SynthManifest> {
+  checkSeed(o.seed);
   if (o.rows !== undefined && !(Number.isSafeInteger(o.rows) && o.rows >= 0)) {
     throw new SynthError(
       'cli.bad-rows',

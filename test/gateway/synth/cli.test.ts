@@ -51,7 +51,7 @@ describe('privet synth (runSynthCommand)', () => {
       domain: `${ADULT}/adult-domain.json`,
       epsilon: 1,
       delta: 1e-9,
-      seed: 'cli-seed',
+      seed: 'cli-seed-kept-secret',
       rows: 5000,
       out,
       onProgress: (stage: string) => progress.push(stage),
@@ -84,7 +84,7 @@ describe('privet synth (runSynthCommand)', () => {
     );
     assert.match(manifest.seedHash ?? '', /^[0-9a-f]{64}$/);
     assert.ok(
-      !JSON.stringify(manifest).includes('cli-seed'),
+      !JSON.stringify(manifest).includes('cli-seed-kept-secret'),
       'the seed itself is not in the manifest',
     );
     assert.ok(progress.includes('sample'));
@@ -183,7 +183,7 @@ describe('privet synth: outputs that would destroy data, and malformed inputs', 
     domain,
     epsilon: 1,
     delta: 1e-9,
-    seed: 'out-tests',
+    seed: 'out-tests-seed-0001',
     out,
     ...extra,
   });
@@ -270,7 +270,7 @@ describe('privet synth: outputs that would destroy data, and malformed inputs', 
     await assert.rejects(
       runSynthCommand(
         options(blockManifest, {
-          seed: 'another',
+          seed: 'another-seed-000001',
           onProgress: (stage) => {
             if (stage === 'sample') mkdirSync(blockedManifest);
           },
@@ -288,7 +288,7 @@ describe('privet synth: outputs that would destroy data, and malformed inputs', 
     await assert.rejects(
       runSynthCommand(
         options(out, {
-          seed: 'another',
+          seed: 'another-seed-000001',
           onProgress: (stage) => {
             if (stage === 'sample') {
               rmSync(out);
