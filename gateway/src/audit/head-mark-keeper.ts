@@ -4,10 +4,16 @@
 // timer (unref'd, so it never keeps a process alive), which writes the mark at most once per
 // interval; closing the connection writes the last one. The connection's close is wrapped, once per
 // connection, so every caller (the services, the CLI commands, publish) leaves the final mark
-// without knowing of it. The mark names the head read outside any transaction (committed) that
-// carries the key's head MAC (the gateway wrote it), after fsyncing the database and its WAL (so it
-// survives a power cut even when written by a non-durable commit), and only moves forward.
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+// without knowing of it. A process that exits without closing (process.exit(), the event loop run
+// dry, an uncaught exception) writes the pending mark in its 'exit' event, where only synchronous
+// work runs (the whole write path is synchronous); one listener serves every open keeper. A process
+// that is killed (SIGKILL, the OOM killer, a crash of the runtime, a power cut) or ended by a signal
+// it does not handle runs no 'exit' handlers: the heads since its last mark stay unmarked, so a
+// rollback by less than that goes unseen (serve closes on SIGINT/SIGTERM). The mark names the head
+// read outside any transaction (committed) that carries the key's head MAC (the gateway wrote it),
+// after fsyncing the database and its WAL (so it survives a power cut even when written by a
+// non-durable commit), and only moves forward.
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { AuditMacKey } from './mac.js';
 import {
   AuditRollbackError,
@@ -147,23 +153,71 @@ export class HeadMarkKeeper {
   finish(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    unwatchExit(this);
     this.flushOrWarn();
   }
 
-  /** flush, with a failure told on the process's warning channel (no caller to throw to). */
-  private flushOrWarn(): void {
+  /**
+   * Writes the pending mark, if a write is pending, as the process exits without closing the
+   * connection (its 'exit' event: synchronous, as flush is, fsync of the database and WAL first).
+   * Not reached when the process is killed (SIGKILL) or ended by a signal it does not handle.
+   */
+  markAtExit(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushOrWarn(true);
+  }
+
+  /**
+   * flush, with a failure told on the process's warning channel (no caller to throw to); at exit
+   * written to stderr at once, since an emitted warning would be printed after the process ended.
+   */
+  private flushOrWarn(atExit = false): void {
     try {
       this.flush();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException | null)?.code ?? 'error';
-      process.emitWarning(
+      const warning =
         `could not write the audit head mark ${headMarkPath(this.db.name)} (${code}): until a later write ` +
-          'succeeds, putting an earlier copy of the database in place is not caught by it. Fix: make sure ' +
-          'the state folder is writable and its disk not full',
-        { code: 'PRIVET_AUDIT_HEAD_MARK' },
-      );
+        'succeeds, putting an earlier copy of the database in place is not caught by it. Fix: make sure ' +
+        'the state folder is writable and its disk not full';
+      if (!atExit) process.emitWarning(warning, { code: 'PRIVET_AUDIT_HEAD_MARK' });
+      else writeWarningNow(`Warning [PRIVET_AUDIT_HEAD_MARK]: ${warning}`);
     }
   }
+}
+
+/** Writes a line to stderr synchronously (in an 'exit' handler), ignoring a closed stderr. */
+function writeWarningNow(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // Nowhere left to tell it.
+  }
+}
+
+/**
+ * Keepers of connections not closed yet. One 'exit' listener serves them all (added with the first,
+ * removed with the last), so any number of open connections adds at most one listener.
+ */
+const unclosed = new Set<HeadMarkKeeper>();
+
+/** Marks the pending heads of every connection the process did not close. */
+function markUnclosedAtExit(): void {
+  for (const keeper of unclosed) keeper.markAtExit();
+}
+
+/** Has the pending mark of `keeper` written if the process exits before the connection closes. */
+function watchExit(keeper: HeadMarkKeeper): void {
+  if (unclosed.size === 0) process.on('exit', markUnclosedAtExit);
+  unclosed.add(keeper);
+}
+
+/** Undoes watchExit (the connection closed); the listener goes with the last keeper. */
+function unwatchExit(keeper: HeadMarkKeeper): void {
+  if (!unclosed.delete(keeper) || unclosed.size > 0) return;
+  process.off('exit', markUnclosedAtExit);
 }
 
 /**
@@ -192,7 +246,8 @@ const keepers = new WeakMap<Db, HeadMarkKeeper>();
 
 /**
  * The keeper of a writable connection's head mark: one per connection, created on first use, whose
- * last mark is written when the connection closes (its close is wrapped once).
+ * last mark is written when the connection closes (its close is wrapped once), or when the process
+ * exits without closing it.
  */
 export function headMarkKeeper(
   db: Db,
@@ -204,6 +259,7 @@ export function headMarkKeeper(
   if (known) return known;
   const keeper = new HeadMarkKeeper(db, key, recorded, intervalMs);
   keepers.set(db, keeper);
+  watchExit(keeper);
   const close = db.close.bind(db);
   db.close = () => {
     keeper.finish();

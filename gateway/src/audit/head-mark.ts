@@ -23,10 +23,15 @@
 // means what
 // it meant before (verify falls back to the other checks); a mark made with another master key (a
 // replaced master.key) cannot be checked and is replaced at the next write; without master.key
-// beside the database verify cannot check it; heads of the last second before a process ends
-// without closing its database are not marked, so a rollback by less than that goes unseen.
+// beside the database verify cannot authenticate it, and only compares its unauthenticated seq and
+// hash with the log (a database behind it is reported, not as TAMPERED: anyone who can write the
+// folder can write such a mark); heads of the last second before a process is killed (SIGKILL, a
+// crash, a power cut) or ended by a signal it does not handle are not marked (a process that exits
+// without closing its database marks them in its 'exit' event, head-mark-keeper.ts), so a rollback
+// by less than that goes unseen.
 import { basename, dirname, join } from 'node:path';
 import { writeFileDurably } from '../durable-file.js';
+import { masterKeyPath } from '../keys.js';
 import { position, readMarkerJson } from './keyed-marker.js';
 import { parseMac, type AuditMacKey } from './mac.js';
 
@@ -47,15 +52,22 @@ export function headMarkPath(dbPath: string): string {
 
 /**
  * A mark as read and checked with the gateway's key: valid, missing, made with another key (a
- * replaced master.key: not checkable), or damaged / forged (`problem` says which, with the path).
+ * replaced master.key: not checkable), damaged / forged (`problem` says which, with the path), or
+ * read without a key (`unauthenticated`: in the gateway's form, its MAC not checked).
  */
 export type HeadMarkRead =
-  { mark: HeadMark } | { missing: true } | { otherKey: string } | { problem: string };
+  | { mark: HeadMark }
+  | { missing: true }
+  | { otherKey: string }
+  | { problem: string }
+  | { unauthenticated: HeadMark };
 
 const HASH = /^[0-9a-f]{64}$/;
 
-/** Reads the mark of the database at `dbPath` and checks its MAC with `key` (never throws). */
-export function readHeadMark(dbPath: string, key: AuditMacKey): HeadMarkRead {
+/** The mark file of the database at `dbPath` in the gateway's form, its MAC not checked yet. */
+function readHeadMarkForm(
+  dbPath: string,
+): { form: HeadMark & { keyId: string } } | { missing: true } | { problem: string } {
   const path = headMarkPath(dbPath);
   const read = readMarkerJson(path, 'the audit head mark');
   if (!('value' in read)) return read;
@@ -73,13 +85,37 @@ export function readHeadMark(dbPath: string, key: AuditMacKey): HeadMarkRead {
   ) {
     return { problem: `the audit head mark ${path} is not in the form the gateway writes` };
   }
-  if (mac.keyId !== key.id) return { otherKey: mac.keyId };
-  if (!key.verifiesHeadMark(m.mac, basename(dbPath), m.seq, m.hash)) {
+  return { form: { seq: m.seq, hash: m.hash, mac: m.mac, keyId: mac.keyId } };
+}
+
+/** Reads the mark of the database at `dbPath` and checks its MAC with `key` (never throws). */
+export function readHeadMark(dbPath: string, key: AuditMacKey): HeadMarkRead {
+  const read = readHeadMarkForm(dbPath);
+  if (!('form' in read)) return read;
+  const { seq, hash, mac, keyId } = read.form;
+  if (keyId !== key.id) return { otherKey: keyId };
+  if (!key.verifiesHeadMark(mac, basename(dbPath), seq, hash)) {
     return {
-      problem: `the audit head mark ${path} carries no valid MAC of the gateway's key — it was edited (e.g. its entry number changed) or damaged`,
+      problem: `the audit head mark ${headMarkPath(dbPath)} carries no valid MAC of the gateway's key — it was edited (e.g. its entry number changed) or damaged`,
     };
   }
-  return { mark: { seq: m.seq, hash: m.hash, mac: m.mac } };
+  return { mark: { seq, hash, mac } };
+}
+
+/**
+ * The mark as `privet audit verify` reads it: checked with `key`, or without one (no master.key
+ * beside the database, or hashes alone asked for) `unauthenticated` when it is in the gateway's
+ * form (a damaged one is a problem either way: its form does not depend on the key).
+ */
+export function readHeadMarkToVerify(
+  dbPath: string,
+  key: AuditMacKey | null | undefined,
+): HeadMarkRead {
+  if (key) return readHeadMark(dbPath, key);
+  const read = readHeadMarkForm(dbPath);
+  if (!('form' in read)) return read;
+  const { seq, hash, mac } = read.form;
+  return { unauthenticated: { seq, hash, mac } };
 }
 
 /** Writes the mark naming committed head `seq`/`hash` (mode 0600, temp + fsync + rename). */
@@ -106,20 +142,15 @@ export interface MarkedLog {
 const LOST =
   'an earlier copy of the database was put in its place: privacy budget charged after that copy can be spent again, and the review decisions, experiment records and audit entries made after it are gone';
 
-/** Why the database is behind (or beside) the mark, if it is: the entry concerned and what happened. */
-export function rollbackProblem(
-  mark: HeadMark,
+/** Where the log parts from the mark, if it does: what it shows at the marked entry. */
+function partingFromMark(
+  mark: { seq: number; hash: string },
   log: MarkedLog,
   dbPath: string,
-): { index: number; message: string } | undefined {
-  const markPath = headMarkPath(dbPath);
-  const recorded = `${markPath} records that the gateway committed audit entry #${mark.seq}`;
+): { index: number; shows: string; differs: boolean } | undefined {
   if (log.count <= mark.seq) {
     const ends = log.count > 0 ? `ends at entry #${log.count - 1}` : 'holds no audit entries';
-    return {
-      index: log.count,
-      message: `the database is older than the newest audit head this gateway recorded: ${recorded}, but ${dbPath} ${ends} — ${LOST}`,
-    };
+    return { index: log.count, shows: `${dbPath} ${ends}`, differs: false };
   }
   const cp = log.checkpoint;
   // An entry pruned under the retention policy is gone: its position alone is compared.
@@ -128,8 +159,65 @@ export function rollbackProblem(
   if (actual === mark.hash) return undefined;
   return {
     index: mark.seq,
-    message: `the database is not the one whose newest audit head this gateway recorded: ${recorded} with hash ${mark.hash}, but entry #${mark.seq} of ${dbPath} has ${actual ?? 'none'} — ${LOST} (and was then written to, or another database was put there)`,
+    shows: `entry #${mark.seq} of ${dbPath} has ${actual ?? 'none'}`,
+    differs: true,
   };
+}
+
+/** Why the database is behind (or beside) the mark, if it is: the entry concerned and what happened. */
+export function rollbackProblem(
+  mark: HeadMark,
+  log: MarkedLog,
+  dbPath: string,
+): { index: number; message: string } | undefined {
+  const parting = partingFromMark(mark, log, dbPath);
+  if (!parting) return undefined;
+  const recorded = `${headMarkPath(dbPath)} records that the gateway committed audit entry #${mark.seq}`;
+  if (!parting.differs) {
+    return {
+      index: parting.index,
+      message: `the database is older than the newest audit head this gateway recorded: ${recorded}, but ${parting.shows} — ${LOST}`,
+    };
+  }
+  return {
+    index: parting.index,
+    message: `the database is not the one whose newest audit head this gateway recorded: ${recorded} with hash ${mark.hash}, but ${parting.shows} — ${LOST} (and was then written to, or another database was put there)`,
+  };
+}
+
+/**
+ * Why the database is behind (or beside) a mark read without the master key, if it is: worded as
+ * what the mark says, since anyone who can write the state folder can write such a file.
+ */
+export function unauthenticatedRollbackProblem(
+  mark: HeadMark,
+  log: MarkedLog,
+  dbPath: string,
+): { index: number; message: string } | undefined {
+  const parting = partingFromMark(mark, log, dbPath);
+  if (!parting) return undefined;
+  const keyPath = masterKeyPath(dirname(dbPath));
+  return {
+    index: parting.index,
+    message:
+      `the head mark ${headMarkPath(dbPath)} says the gateway committed audit entry #${mark.seq} with hash ${mark.hash}, ` +
+      `but ${parting.shows}. The mark was not authenticated: this check ran without the gateway's key (there is no ` +
+      `${keyPath}, or hashes alone were asked for), so it may not be the gateway's (anyone who can write the state ` +
+      `folder can write one). If it is, ${LOST}` +
+      (parting.differs ? ' (and was then written to, or another database was put there)' : ''),
+  };
+}
+
+/** How to respond to a database behind a mark read without the master key. */
+export function unauthenticatedMarkFix(dbPath: string): string {
+  const stateDir = dirname(dbPath);
+  return (
+    `put the gateway's master key back at ${masterKeyPath(stateDir)} (from the gateway's state folder or your ` +
+    `backup of it, mode 600) and run \`privet audit verify --state ${stateDir}\` again: it authenticates the mark ` +
+    'and reports TAMPERED, with the fix, if this database was replaced with an earlier copy of itself or the mark ' +
+    'was forged. Until then start no gateway or `privet` command that writes on this folder: without the key ' +
+    'it creates a new one and replaces the mark'
+  );
 }
 
 /** How to respond to a rolled-back database (`privet audit verify` and the refused start). */

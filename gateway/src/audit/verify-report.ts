@@ -2,11 +2,24 @@
 // the first words: a healthy database that a gateway of this version has not upgraded yet (no MACs,
 // a replaced master key not recorded yet, experiment rows not sealed) must not read as TAMPERED,
 // and gets its own verdict and exit code (3). A not-upgraded report prints no anchor: only an
-// intact check's head is worth keeping.
+// intact check's head is worth keeping. Likewise a database behind a head mark that could not be
+// authenticated (no master.key beside it) is not proven TAMPERED, since anyone who can write the
+// folder can write such a mark, but is no clean bill either: like an unreadable key, the check
+// needs the key to decide (exit 2, verdict `unreadable`), and it names both files and the way to
+// decide it.
 import { dirname } from 'node:path';
 import { masterKeyPath } from '../keys.js';
 import type { AuditReport } from './verify.js';
 import type { MacFinding } from './verify-macs.js';
+import type { HeadMark } from './head-mark.js';
+
+/**
+ * Why a report is not intact without being evidence of tampering (AuditReport.problem, see there),
+ * and `behind-unauthenticated-mark`: the log ends before, or differs at, the entry of a head mark
+ * that could not be authenticated without the master key.
+ */
+export type AuditProblem =
+  'no-database' | 'unreadable' | 'not-upgraded' | 'key-unreadable' | 'behind-unauthenticated-mark';
 
 /**
  * The report for an intact chain that a gateway of this version has not upgraded yet (no MACs, a
@@ -48,13 +61,47 @@ export function keyUnreadable(path: string, e: unknown): AuditReport {
 }
 
 /**
+ * The report for an intact chain that ends before (or differs at) the entry of a head mark read
+ * without the master key: `message` says what the mark says, and that it was not authenticated.
+ */
+export function behindUnauthenticatedMark(
+  path: string,
+  entries: number,
+  problem: { index: number; message: string },
+  fix: string,
+): AuditReport {
+  return {
+    ok: false,
+    path,
+    entries,
+    firstBad: problem,
+    message: `audit log not vouched for (its hash chain is intact, its MACs and head mark were not checked with the gateway's key): ${problem.message}. Fix: ${fix}`,
+    problem: 'behind-unauthenticated-mark',
+  };
+}
+
+/** What an intact report says of a head mark read without the master key (it matched). */
+export function unauthenticatedMarkNote(mark: HeadMark): string {
+  return `; the head mark (#${mark.seq}) matched, but was not authenticated (checked without the gateway's key)`;
+}
+
+/**
  * The exit code of `privet audit verify`: 0 intact, 1 failed (tampered or unreadable), 2 no
- * database or an unreadable master key, 3 not upgraded yet (start the gateway once).
+ * database, an unreadable master key, or a database behind a head mark that needs the missing
+ * master key to be authenticated, 3 not upgraded yet (start the gateway once).
  */
 export function auditExitCode(report: AuditReport): number {
   if (report.ok) return 0;
-  if (report.problem === 'no-database' || report.problem === 'key-unreadable') return 2;
-  return report.problem === 'not-upgraded' ? 3 : 1;
+  switch (report.problem) {
+    case 'no-database':
+    case 'key-unreadable':
+    case 'behind-unauthenticated-mark':
+      return 2;
+    case 'not-upgraded':
+      return 3;
+    default:
+      return 1;
+  }
 }
 
 /**
@@ -72,6 +119,7 @@ export function auditVerdict(
     case 'unreadable':
     case 'no-database':
     case 'key-unreadable':
+    case 'behind-unauthenticated-mark':
       return 'unreadable';
     default:
       return 'tampered';
@@ -82,6 +130,8 @@ export function auditVerdict(
 function verdictOf(report: AuditReport): string {
   if (report.ok) return 'OK';
   switch (report.problem) {
+    case 'behind-unauthenticated-mark':
+      return 'BEHIND ITS HEAD MARK — not authenticated: put master.key back and verify again —';
     case 'no-database':
       return 'NO DATABASE';
     case 'unreadable':

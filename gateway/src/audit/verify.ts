@@ -15,6 +15,8 @@
 // in the head mark beside it, or holds another entry at that position, is TAMPERED: an earlier copy
 // of the database was put in its place (head-mark.ts). The mark is read before the log's snapshot,
 // so a gateway writing meanwhile can only leave the mark behind the snapshot, never ahead of it.
+// Without the key the mark cannot be authenticated: a log behind it is reported as such, with exit
+// 2 like an unreadable key (verify-report.ts), never as TAMPERED.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
@@ -28,12 +30,20 @@ import { auditMacKeyForDb, isFilePath, type AuditMacKey } from './mac.js';
 import { MacWalker, type MacCheck } from './verify-macs.js';
 import { HEAD_FIX, headMacProblem, type RecordedHead } from './verify-head.js';
 import { keyedMarkerPath, markerProblem, readKeyedMarker } from './keyed-marker.js';
-import { keyUnreadable, notUpgraded } from './verify-report.js';
+import {
+  behindUnauthenticatedMark,
+  keyUnreadable,
+  notUpgraded,
+  unauthenticatedMarkNote,
+  type AuditProblem,
+} from './verify-report.js';
 import {
   damagedMarkFix,
-  readHeadMark,
+  readHeadMarkToVerify,
   rollbackFix,
   rollbackProblem,
+  unauthenticatedMarkFix,
+  unauthenticatedRollbackProblem,
   type HeadMarkRead,
   type MarkedLog,
 } from './head-mark.js';
@@ -57,9 +67,10 @@ export interface AuditReport {
    * Why the log did not verify, when it is not tampering: `no-database` (nothing at the path: a
    * usage error), `unreadable` (SQLite cannot read the file: verification fails), `not-upgraded`
    * (an intact log or experiment rows a gateway of this version has not upgraded yet: start it
-   * once) or `key-unreadable` (the master key beside the database cannot be read).
+   * once), `key-unreadable` (the master key beside the database cannot be read) or
+   * `behind-unauthenticated-mark` (the log is behind a head mark read without the key).
    */
-  problem?: 'no-database' | 'unreadable' | 'not-upgraded' | 'key-unreadable';
+  problem?: AuditProblem;
   /** Whether entry MACs were checked with the gateway's key (false: hash chain only). */
   macsChecked?: boolean;
 }
@@ -183,9 +194,10 @@ export async function verifyAuditConnection(
       'pass the path of the gateway state database',
     );
   }
-  // Before the snapshot (see the header); unchecked without a key (the hashes alone are checked).
-  const mark: HeadMarkRead =
-    isFilePath(path) && options.key ? readHeadMark(path, options.key) : { missing: true };
+  // Before the snapshot (see the header); not authenticated without a key (only compared).
+  const mark: HeadMarkRead = isFilePath(path)
+    ? readHeadMarkToVerify(path, options.key)
+    : { missing: true };
   db.exec('BEGIN');
   try {
     // A dropped head table reads as a missing head (tampering), not as an error of the check.
@@ -210,6 +222,7 @@ export async function verifyAuditConnection(
       ...anchors.map((a) => a.seq),
       ...(head ? [head.seq] : []),
       ...('mark' in mark ? [mark.mark.seq] : []),
+      ...('unauthenticated' in mark ? [mark.unauthenticated.seq] : []),
     ]);
     const anchoredHashes = new Map<number, string>();
     const macs = new MacWalker(options.key ?? undefined);
@@ -372,6 +385,12 @@ function headMarkFailure(
       damagedMarkFix(path),
     );
   }
+  if ('unauthenticated' in mark) {
+    const behind = unauthenticatedRollbackProblem(mark.unauthenticated, log, path);
+    return (
+      behind && behindUnauthenticatedMark(path, log.count, behind, unauthenticatedMarkFix(path))
+    );
+  }
   if (!('mark' in mark)) return undefined;
   const problem = rollbackProblem(mark.mark, log, path);
   return problem
@@ -382,6 +401,7 @@ function headMarkFailure(
 /** What an intact report says of the head mark (nothing when there is none, as before marks). */
 function headMarkNote(mark: HeadMarkRead): string {
   if ('mark' in mark) return `; the gateway's head mark (#${mark.mark.seq}) matched`;
+  if ('unauthenticated' in mark) return unauthenticatedMarkNote(mark.unauthenticated);
   if ('otherKey' in mark) {
     return `; the head mark was made with another master key (id ${mark.otherKey}), so it was not checked (the gateway replaces it at its next write)`;
   }
