@@ -6,22 +6,28 @@
  * one `y` is neither prose nor a table there. This module reads SVG text as drawn: one token per
  * text element (a `<tspan>` or `<textPath>` with its own `x` or `y` starts another), character
  * references decoded, CDATA as written, white space collapsed as SVG draws it; tokens written one
- * after another at the same `y` form one line (a table row, cells two spaces apart). A token that
- * is a bare number outside an axis or legend group (`id`/`class` naming a tick, axis or legend, as
- * matplotlib, plotly and vega write them) is a label drawn on the picture: the count rule reads it.
+ * after another at the same `y` form one line (a table row, cells two spaces apart). That `y` is
+ * where the token is drawn: its `y`/`dy` (first of a list) and the `translate(…)` of its own and its
+ * containers' transforms added up (svg-position.ts); where that cannot be read for certain (a turn,
+ * a scale, `em`, CSS that may move text), tokens are joined as before, by the `y` written. A token
+ * that is a bare number outside a legend group is a label drawn on the picture: the count rule
+ * reads it — also in a group naming a tick or axis (as matplotlib, plotly, vega and d3 write them)
+ * unless the numbers of that axis read as its tick labels (svg-axis.ts).
  * One walk over the '<' signs (linear; comments skipped as a browser ends them, an unclosed
  * quoted attribute ends the reading: nothing after it is drawn). In HTML only `<svg>` content is
  * read, raw-text elements (`<script>`, `<textarea>` …) outside it skipped.
  */
 import { decodeEntities } from './entities.js';
 import { foldUnicode } from './normalize.js';
+import { looksLikeAxis, tickValue } from './svg-axis.js';
+import { EXEMPT, isContainer, LABEL, Placement } from './svg-position.js';
 import { parseCount } from './table.js';
 
 /** SVG text as drawn: rows of tokens, and the tokens that are bare numbers drawn as labels. */
 export interface SvgText {
   /** One line per row: the tokens of one `y` written one after another, two spaces apart. */
   rows: string;
-  /** The tokens that are bare counts drawn as labels (outside axis and legend groups). */
+  /** The tokens that are bare counts drawn as labels (outside legends and tick labels of axes). */
   labels: SvgLabel[];
 }
 
@@ -32,9 +38,6 @@ export interface SvgLabel {
   column: number;
   value: number;
 }
-
-/** `id`/`class` words of groups whose numbers are scale positions or keys, not values drawn. */
-const AXIS_GROUP = /tick|axis|legend/i;
 
 /** HTML elements whose text runs unparsed to their end tag (outside `<svg>`, where nothing is read). */
 const RAW_TEXT = new Set([
@@ -61,11 +64,18 @@ interface Tag {
   /** Index after its '>'. */
   end: number;
   selfClosing: boolean;
-  /** Values of `x`, `y`, `id` and `class` (undefined when absent). */
-  x?: string;
-  y?: string;
+  /** Values of `x`, `y`, `dy`, `transform` and `viewBox` (undefined when absent). */
+  x: string | undefined;
+  y: string | undefined;
+  dy: string | undefined;
+  transform: string | undefined;
+  viewBox: string | undefined;
+  /** Values of `id` and `class`, each after a space. */
   groupWords: string;
 }
+
+/** Lengths of the attribute names kept (x, y; id, dy; class; viewBox; transform): 1 marks one. */
+const WANTED_LENGTH = [0, 1, 1, 0, 0, 1, 0, 1, 0, 1];
 
 /** The end of the name that starts at `k` (up to a space, '/' or '>'). */
 function nameEnd(s: string, k: number): number {
@@ -88,6 +98,11 @@ function readTag(s: string, a: number): Tag | undefined {
     name: s.slice(a, k).toLowerCase(),
     end: n,
     selfClosing: false,
+    x: undefined,
+    y: undefined,
+    dy: undefined,
+    transform: undefined,
+    viewBox: undefined,
     groupWords: '',
   };
   while (k < n) {
@@ -108,7 +123,7 @@ function readTag(s: string, a: number): Tag | undefined {
       if (isHtmlSpace(c) || c === 47 || c === 62 || c === 61) break;
       k++;
     }
-    const attr = k - nameStart <= 5 ? s.slice(nameStart, k).toLowerCase() : '';
+    const attr = WANTED_LENGTH[k - nameStart] === 1 ? s.slice(nameStart, k).toLowerCase() : '';
     while (k < n && isHtmlSpace(s.charCodeAt(k))) k++;
     if (s.charCodeAt(k) !== 61) continue;
     k++;
@@ -129,6 +144,9 @@ function readTag(s: string, a: number): Tag | undefined {
     if (attr === 'x') tag.x = s.slice(v, e);
     else if (attr === 'y') tag.y = s.slice(v, e).trim();
     else if (attr === 'id' || attr === 'class') tag.groupWords += ` ${s.slice(v, e)}`;
+    else if (attr === 'dy') tag.dy = s.slice(v, e);
+    else if (attr === 'transform') tag.transform = s.slice(v, e);
+    else if (attr === 'viewbox') tag.viewBox = s.slice(v, e);
   }
   return tag;
 }
@@ -151,19 +169,29 @@ function commentEnd(s: string, i: number, bang: { at: number }): number {
 class Rows {
   private readonly lines: string[] = [];
   private line: string[] = [];
+  /** Where the current line's first token is drawn (see `start`). */
+  private lineAt: number | undefined;
   private lineY: string | undefined;
-  readonly labels: SvgLabel[] = [];
+  private readonly labels: SvgLabel[] = [];
+  /** For each label, its axis key (0: none); and the numbers drawn in each axis. */
+  private readonly labelAxis: number[] = [];
+  private readonly axes = new Map<number, number[]>();
   /** Raw pieces of the token being read: text (character references undecoded) and CDATA. */
   private pieces: string[] = [];
   private cdata: boolean[] = [];
+  private tokenAt: number | undefined;
   private tokenY: string | undefined;
-  private tokenLabel = false;
+  private tokenKey = LABEL;
 
-  /** Starts a token drawn at `y` (a `<title>`/`<desc>` has none); `label`: may be a label. */
-  start(y: string | undefined, label: boolean): void {
+  /**
+   * Starts a token drawn at `at` (its `y` as drawn, undefined when not known) with `y` written
+   * (a `<title>`/`<desc>` has neither); `key`: EXEMPT, LABEL or its axis.
+   */
+  start(at: number | undefined, y: string | undefined, key: number): void {
     this.finish();
+    this.tokenAt = at;
     this.tokenY = y;
-    this.tokenLabel = label;
+    this.tokenKey = key;
   }
 
   /** Adds text of the current token (`literal`: CDATA, drawn as written). */
@@ -173,7 +201,10 @@ class Rows {
     this.cdata.push(literal);
   }
 
-  /** Ends the current token: placed on the current line when at its `y`, else on a new one. */
+  /**
+   * Ends the current token: placed on the current line when drawn at its `y` (both known), or
+   * else written with the same `y`; otherwise on a new line.
+   */
   finish(): void {
     if (this.pieces.length === 0) return;
     let text = '';
@@ -185,27 +216,55 @@ class Rows {
     this.cdata = [];
     const token = collapse(text);
     if (token === '') return;
+    const at = this.tokenAt;
     const y = this.tokenY;
-    if (y === undefined || y === '' || y !== this.lineY || this.line.length === 0) this.newLine(y);
-    const value =
-      this.tokenLabel && token.length <= 24 ? parseCount(foldUnicode(token).trim()) : undefined;
-    if (value !== undefined)
-      this.labels.push({ row: this.lines.length, column: this.line.length, value });
+    const sameLine =
+      this.line.length > 0 &&
+      (at !== undefined && this.lineAt !== undefined
+        ? at === this.lineAt
+        : y !== undefined && y !== '' && y === this.lineY);
+    if (!sameLine) this.newLine(at, y);
+    const key = this.tokenKey;
+    if (key !== EXEMPT && token.length <= 24) {
+      const folded = foldUnicode(token).trim();
+      const tick = key === LABEL ? undefined : tickValue(folded);
+      if (tick !== undefined) this.axisValues(key).push(tick);
+      const value = parseCount(folded);
+      if (value !== undefined) {
+        this.labels.push({ row: this.lines.length, column: this.line.length, value });
+        this.labelAxis.push(tick === undefined ? LABEL : key);
+      }
+    }
     // Character references are decoded here: '&' is written as one, so `normalize` decodes no more.
     this.line.push(token.indexOf('&') < 0 ? token : token.replace(/&/g, '&amp;'));
   }
 
-  private newLine(y: string | undefined): void {
+  private axisValues(key: number): number[] {
+    let values = this.axes.get(key);
+    if (values === undefined) this.axes.set(key, (values = []));
+    return values;
+  }
+
+  private newLine(at: number | undefined, y: string | undefined): void {
     if (this.line.length > 0) this.lines.push(this.line.join('  '));
     this.line = [];
+    this.lineAt = at;
     this.lineY = y;
   }
 
   /** The rows read (the current token ended). */
   text(): string {
     this.finish();
-    this.newLine(undefined);
+    this.newLine(undefined, undefined);
     return this.lines.join('\n');
+  }
+
+  /** The labels drawn: those in an axis only when its numbers do not read as tick labels. */
+  drawnLabels(): SvgLabel[] {
+    if (this.axes.size === 0) return this.labels;
+    const ticks = new Set<number>();
+    for (const [key, values] of this.axes) if (looksLikeAxis(values)) ticks.add(key);
+    return this.labels.filter((_, k) => !ticks.has(this.labelAxis[k] as number));
   }
 }
 
@@ -229,15 +288,11 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
   const s = markup;
   const n = s.length;
   const rows = new Rows();
+  const place = new Placement(s);
   let svg = whole ? 1 : 0;
-  /** Open `<g>` elements: whether each names an axis or legend; and how many of them do. */
-  const groups: boolean[] = [];
-  let axis = 0;
   /** Depth in `<text>` elements, and in `<title>`/`<desc>`. */
   let text = 0;
   let tip = 0;
-  let textY: string | undefined;
-  let textLabel = false;
   const reading = (): boolean => svg > 0 && (text > 0 || tip > 0);
   const bang = { at: -2 };
   let pos = 0;
@@ -277,20 +332,33 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
     pos = tag.end;
     const name = tag.name;
     if (closing) {
-      if (name === 'svg' && svg > (whole ? 1 : 0)) svg--;
+      if (name === 'svg' && svg > (whole ? 1 : 0)) {
+        svg--;
+        place.leave('svg');
+      }
       if (svg === 0) continue;
-      if (name === 'g' && groups.length > 0) {
-        if (groups.pop() === true) axis--;
+      if (
+        (name === 'g' || name === 'switch' || (name === 'a' && text === 0)) &&
+        place.isOpen(name)
+      ) {
+        place.leave(name);
       } else if (name === 'text' && text > 0) {
         if (--text === 0) rows.finish();
       } else if ((name === 'title' || name === 'desc') && tip > 0) {
-        if (--tip === 0) rows.start(text > 0 ? textY : undefined, textLabel);
+        if (--tip === 0)
+          rows.start(
+            text > 0 ? place.at() : undefined,
+            text > 0 ? place.textY : undefined,
+            place.textKey,
+          );
       }
       continue;
     }
     if (svg === 0) {
-      if (name === 'svg' && !tag.selfClosing) svg = 1;
-      else if (name === 'plaintext')
+      if (name === 'svg' && !tag.selfClosing) {
+        svg = 1;
+        place.enter('svg', tag);
+      } else if (name === 'plaintext')
         break; // text to the end, drawn as written
       else if (RAW_TEXT.has(name)) pos = rawTextEnd(s, pos, name);
       continue;
@@ -299,36 +367,34 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
     switch (name) {
       case 'svg':
         svg++;
+        place.enter('svg', tag);
         break;
-      case 'g': {
-        const named = AXIS_GROUP.test(tag.groupWords);
-        groups.push(named);
-        if (named) axis++;
-        break;
-      }
       case 'text':
         if (text++ === 0) {
-          textY = tag.y;
-          textLabel = axis === 0 && !AXIS_GROUP.test(tag.groupWords);
-          rows.start(textY, textLabel);
+          place.startText(tag);
+          rows.start(place.at(), place.textY, place.textKey);
         }
         break;
       case 'tspan':
       case 'textpath':
-        // Placed by its own coordinates: another token (on the row of its `y`).
-        if (text > 0 && tip === 0 && (tag.x !== undefined || tag.y !== undefined))
-          rows.start(tag.y ?? textY, textLabel);
+        if (text > 0 && tip === 0) {
+          place.moveText(name, tag);
+          // Placed by its own coordinates: another token (on the row where it is drawn).
+          if (tag.x !== undefined || tag.y !== undefined)
+            rows.start(place.at(), tag.y ?? place.textY, place.textKey);
+        }
         break;
       case 'title':
       case 'desc':
-        if (tip++ === 0) rows.start(undefined, axis === 0);
+        if (tip++ === 0) rows.start(undefined, undefined, place.key(''));
         break;
       default:
+        if (isContainer(name) && (name !== 'a' || text === 0)) place.enter(name, tag);
         break;
     }
   }
   const drawn = rows.text();
-  return drawn === '' ? undefined : { rows: drawn, labels: rows.labels };
+  return drawn === '' ? undefined : { rows: drawn, labels: rows.drawnLabels() };
 }
 
 /** The index after the end tag of the raw-text element `name` whose text starts at `from`. */

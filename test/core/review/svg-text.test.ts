@@ -161,8 +161,17 @@ describe('SVG text is read for counts', () => {
       ),
       [],
     );
+    // Axis labels are not values when they read as an axis (svg-text-placed.test.ts: a lone one is).
     assert.deepEqual(
-      smallCells(svg('<g class="mark-text role-axis-label"><text>3</text></g>')),
+      smallCells(
+        svg(
+          '<g class="mark-text role-axis-label">' +
+            [0, 3, 6, 9]
+              .map((v) => `<text transform="translate(${10 * v},15)">${v}</text>`)
+              .join('') +
+            '</g>',
+        ),
+      ),
       [],
     );
   });
@@ -202,6 +211,10 @@ describe('the SVG text reader stays linear', () => {
     ['tooltips', '<title>3</title><desc>4'],
     ['lone < and CDATA', '<text>< <![CDATA[5]]>'],
     ['raw text outside svg', '<textarea></textarea><svg><text>1</text></svg>'],
+    ['translated groups never closed', '<g transform="translate(0,1)"><text dy="2">3</text>'],
+    ['tick groups (one axis)', '<g class="tick" transform="translate(5,0)"><text>4</text></g>'],
+    ['axes of one tick each', '<g class="axis"><g class="tick"><text>2</text></g></g>'],
+    ['containers closed by an outer end tag', '<g><a><switch><g></svg><svg>'],
   ];
   for (const [name, unit] of cases)
     test(`linear: ${name}`, () => {
