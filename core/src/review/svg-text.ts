@@ -20,7 +20,7 @@
 import { decodeEntities } from './entities.js';
 import { foldUnicode } from './normalize.js';
 import { looksLikeAxis, tickValue } from './svg-axis.js';
-import { EXEMPT, isContainer, LABEL, Placement } from './svg-position.js';
+import { EXEMPT, isContainer, LABEL, Placement, type PlacedTag } from './svg-position.js';
 import { parseCount } from './table.js';
 
 /** SVG text as drawn: rows of tokens, and the tokens that are bare numbers drawn as labels. */
@@ -59,19 +59,11 @@ const isHtmlSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c
 const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
 
 /** A start or end tag as read: its name (lower case), what ends it, and the attributes kept. */
-interface Tag {
+interface Tag extends PlacedTag {
   name: string;
   /** Index after its '>'. */
   end: number;
   selfClosing: boolean;
-  /** Values of `x`, `y`, `dy`, `transform` and `viewBox` (undefined when absent). */
-  x: string | undefined;
-  y: string | undefined;
-  dy: string | undefined;
-  transform: string | undefined;
-  viewBox: string | undefined;
-  /** Values of `id` and `class`, each after a space. */
-  groupWords: string;
 }
 
 /** Lengths of the attribute names kept (x, y; id, dy; class; viewBox; transform): 1 marks one. */
