@@ -5,11 +5,14 @@
  * read are the widget as first drawn, each trace an edit changes as that edit leaves it (with the
  * layout then drawn: every intermediate state of every trace), and at the end every trace not yet
  * read with the final layout. Edits are applied as plotly.js applies them (restyle, update,
- * animate, addTraces, deleteTraces, moveTraces, relayout, trace deltas by uid); a message plotly.js
- * would refuse (bad trace indexes) changes nothing, and values given to a trace the figure does not
- * have are still read, alone (fail closed: the book may not know every trace the figure has).
+ * animate, addTraces, deleteTraces, moveTraces, relayout, trace deltas by uid, and the props
+ * plotly.py removes from the widget's model: removeLayoutProps / removeTraceProps); a message
+ * plotly.js would refuse (bad trace indexes, malformed key paths) changes nothing, and values given
+ * to a trace the figure does not have are still read, alone (fail closed: the book may not know
+ * every trace the figure has). A removed prop leaves later states without it, never earlier ones:
+ * the state that showed it was read when it was drawn.
  */
-import { isRecord, type Json } from './plot-tables.js';
+import { isRecord, tableContext, type Json } from './plot-tables.js';
 
 /** A figure as `plotlyTables` reads it: `data` (traces), `layout`, maybe `frames`. */
 export type Figure = Record<string, Json>;
@@ -37,6 +40,74 @@ function relayout(layout: Figure, changes: Json | undefined): Figure {
   if (!isRecord(changes)) return layout;
   const out: Figure = { ...layout };
   for (const [path, value] of Object.entries(changes)) setPath(out, path, value);
+  return out;
+}
+
+/** Most prop removals followed (each leaves one more view drawn before it to read). */
+const MAX_VIEWS = 16;
+
+/** Most parts of one key path a remove message may name (plotly.py's are a few levels deep). */
+const MAX_PATH_PARTS = 64;
+
+/** A key path as plotly.py sends it (`['yaxis', 'title', 'text']`), or undefined when malformed. */
+function keyPath(path: Json): string[] | undefined {
+  if (!Array.isArray(path) || path.length === 0 || path.length > MAX_PATH_PARTS) return undefined;
+  const keys: string[] = [];
+  for (const part of path) {
+    if (typeof part === 'number' && Number.isInteger(part) && part >= 0) keys.push(String(part));
+    else if (typeof part === 'string' && !UNSAFE_KEYS.has(part)) keys.push(part);
+    else return undefined;
+  }
+  return keys;
+}
+
+/** The `remove_props` of a remove message, or undefined when any path is malformed (all refused). */
+function keyPaths(list: Json | undefined): string[][] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const paths: string[][] = [];
+  for (const p of list) {
+    const keys = keyPath(p);
+    if (keys === undefined) return undefined;
+    paths.push(keys);
+  }
+  return paths;
+}
+
+/** An array index as lodash reads a key (`'2'`, not `'02'`). */
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * `node` without the value at `keys`, as lodash's `unset` leaves plotly's widget model (an array
+ * item becomes a hole, written null), copying what it changes; `node` itself when the path names
+ * nothing there.
+ */
+function unset(node: Json | undefined, keys: readonly string[], at = 0): Json | undefined {
+  const key = keys[at] as string;
+  const last = at === keys.length - 1;
+  if (Array.isArray(node)) {
+    const k = INDEX.test(key) ? Number(key) : node.length;
+    if (k >= node.length) return node;
+    const next = last ? null : unset(node[k], keys, at + 1);
+    if (next === node[k] || next === undefined) return node;
+    const copy = [...node];
+    copy[k] = next;
+    return copy;
+  }
+  if (!isRecord(node) || !Object.hasOwn(node, key)) return node;
+  const copy: Figure = { ...node };
+  if (last) delete copy[key];
+  else {
+    const next = unset(node[key], keys, at + 1);
+    if (next === node[key] || next === undefined) return node;
+    copy[key] = next;
+  }
+  return copy;
+}
+
+/** `node` without the values at each of `paths` (as unset), `node` itself when none was there. */
+function removeProps(node: Json | undefined, paths: readonly string[][]): Json | undefined {
+  let out = node;
+  for (const keys of paths) out = unset(out, keys);
   return out;
 }
 
@@ -72,26 +143,52 @@ function traceIndexes(list: Json | undefined, count: number): number[] | undefin
 
 /** A FigureWidget's traces and layout with its edits applied in turn, and the figures to read. */
 export class EditedFigure {
-  private readonly traces: Json[];
+  private traces: Json[];
   private layout: Figure;
+  /**
+   * The traces and layout of views drawn before a prop removal: plotly's widget removes props
+   * from its model only (a view drawn later goes without them), while a view already drawn keeps
+   * them and draws later edits over them. Both are read (fail closed).
+   */
+  private readonly views: { traces: Json[]; layout: Figure }[] = [];
   private readonly figures: Figure[] = [];
-  /** The layout each trace (object) was last read with: a trace is read once per layout. */
-  private readonly readWith = new Map<Figure, Figure>();
+  /**
+   * The table contexts (tableContext: title and axis titles) each trace (object) was read with: a
+   * trace is read once per context, since a layout edit that keeps the context (a colour, a
+   * progress text in an annotation) gives it the same tables; the new layout is read on its own.
+   */
+  private readonly readWith = new Map<Figure, Set<string>>();
 
   /** The widget as first drawn (always read, as a figure of its own). */
   constructor(base: readonly Json[], layout: Figure) {
     this.traces = [...base];
     this.layout = layout;
     this.figures.push({ data: [...base], layout });
-    for (const t of base) if (isRecord(t)) this.readWith.set(t, layout);
+    const context = tableContext(layout);
+    for (const t of base) if (isRecord(t)) this.readWith.set(t, new Set([context]));
   }
 
-  /** Reads the traces of `data` not yet read with the current layout (values alone included). */
-  private read(data: readonly Json[]): void {
-    const fresh = data.filter((t) => !isRecord(t) || this.readWith.get(t) !== this.layout);
-    if (fresh.length === 0) return;
+  /**
+   * Reads the traces of `data` not yet read with the current layout's context (values alone
+   * included); true when it read any.
+   */
+  private read(data: readonly Json[]): boolean {
+    const context = tableContext(this.layout);
+    const fresh = data.filter((t) => !isRecord(t) || !this.readWith.get(t)?.has(context));
+    if (fresh.length === 0) return false;
     this.figures.push({ data: fresh, layout: this.layout });
-    for (const t of fresh) if (isRecord(t)) this.readWith.set(t, this.layout);
+    for (const t of fresh)
+      if (isRecord(t)) {
+        const contexts = this.readWith.get(t);
+        if (contexts) contexts.add(context);
+        else this.readWith.set(t, new Set([context]));
+      }
+    return true;
+  }
+
+  /** Reads a changed layout: with the traces its context has not been read with, else alone. */
+  private readLayout(): void {
+    if (!this.read(this.traces)) this.figures.push({ data: [], layout: this.layout });
   }
 
   /** True when `t` names a trace the figure has. */
@@ -122,6 +219,33 @@ export class EditedFigure {
       if (this.has(t)) this.traces[t] = trace;
       return trace;
     });
+  }
+
+  /**
+   * plotly's widget model on `removeTraceProps` (`{remove_trace, remove_props}`): the trace at that
+   * index without those props. Returns the trace it leaves, if it changed; a trace index the figure
+   * does not have, or a malformed path, changes nothing.
+   */
+  private removeTraceProps(which: Json | undefined, list: Json | undefined): Json[] {
+    const paths = keyPaths(list);
+    if (typeof which !== 'number' || !this.has(which) || paths === undefined) return [];
+    const old = this.traces[which];
+    const next = removeProps(old, paths);
+    if (next === old || next === undefined) return [];
+    this.traces[which] = next;
+    return [next];
+  }
+
+  /**
+   * plotly's widget model on `removeLayoutProps` (`{remove_props}`): the layout without them.
+   * Returns no traces (a changed layout has every trace read with it).
+   */
+  private removeLayoutProps(list: Json | undefined): Json[] {
+    const paths = keyPaths(list);
+    if (paths === undefined) return [];
+    const next = removeProps(this.layout, paths);
+    if (isRecord(next)) this.layout = next;
+    return [];
   }
 
   /** `Plotly.animate` to frame traces: each item merged over the trace it updates. */
@@ -180,10 +304,21 @@ export class EditedFigure {
   }
 
   /**
-   * Applies one edit message (`key` the FigureWidget trait it came in, `m` its payload) and reads
-   * what it draws: the traces it changes, or every trace when it changes the layout.
+   * Applies one edit message (`key` the FigureWidget trait it came in, `m` its payload) to the
+   * model and to every view drawn before a prop removal, and reads what it draws: the traces it
+   * changes, or every trace when it changes the layout.
    */
   apply(key: string, m: Figure): void {
+    if (key === '_py2js_removeTraceProps' || key === '_py2js_removeLayoutProps') {
+      this.remove(key, m);
+      return;
+    }
+    this.applyHere(key, m);
+    for (const view of this.views) this.onView(view, () => this.applyHere(key, m));
+  }
+
+  /** Applies one edit (not a removal) over the current traces and layout, and reads what it draws. */
+  private applyHere(key: string, m: Figure): void {
     const before = this.layout;
     let drawn: Json[] = [];
     switch (key) {
@@ -226,12 +361,45 @@ export class EditedFigure {
         return;
     }
     this.read(drawn);
-    if (this.layout !== before) this.read(this.traces);
+    if (this.layout !== before) this.readLayout();
+  }
+
+  /** Runs `edit` over a view's traces and layout instead of the model's, keeping what it leaves. */
+  private onView(view: { traces: Json[]; layout: Figure }, edit: () => void): void {
+    const model = { traces: this.traces, layout: this.layout };
+    this.traces = view.traces;
+    this.layout = view.layout;
+    try {
+      edit();
+    } finally {
+      view.traces = this.traces;
+      view.layout = this.layout;
+      this.traces = model.traces;
+      this.layout = model.layout;
+    }
+  }
+
+  /**
+   * A prop removal, applied to the model and read; the state before it goes on as a view drawn
+   * earlier. Past MAX_VIEWS removals change nothing (the model keeps the props, as drawn before).
+   */
+  private remove(key: string, m: Figure): void {
+    if (this.views.length >= MAX_VIEWS) return;
+    const drawnBefore = { traces: [...this.traces], layout: this.layout };
+    const drawn =
+      key === '_py2js_removeTraceProps'
+        ? this.removeTraceProps(m.remove_trace, m.remove_props)
+        : this.removeLayoutProps(m.remove_props);
+    if (drawn.length === 0 && this.layout === drawnBefore.layout) return;
+    this.views.push(drawnBefore);
+    this.read(drawn);
+    if (this.layout !== drawnBefore.layout) this.readLayout();
   }
 
   /** The figures to read: as first drawn, each edit's traces as left, every trace as drawn last. */
   finish(): Figure[] {
     this.read(this.traces);
+    for (const view of this.views) this.onView(view, () => this.read(this.traces));
     return this.figures;
   }
 }
@@ -250,4 +418,64 @@ export const EDIT_KEYS = [
   '_js2py_relayout',
   '_js2py_layoutDelta',
   '_js2py_traceDeltas',
+  '_py2js_removeTraceProps',
+  '_py2js_removeLayoutProps',
 ] as const;
+
+/** Layout paths a zoom, pan, rotation, resize or mode switch sets (as relayout data names them). */
+const VIEW_PATH = new RegExp(
+  `^(?:${[
+    String.raw`[xy]axis\d*\.(?:range(?:\[[01]\])?|autorange|showspikes)`,
+    String.raw`scene\d*\.(?:camera(?:\..+)?|[xyz]axis\.(?:range(?:\[[01]\])?|autorange))`,
+    String.raw`geo\d*\.(?:projection\.(?:rotation\.(?:lon|lat|roll)|scale)|center\.(?:lon|lat))`,
+    String.raw`(?:mapbox|map)\d*\.(?:center(?:\.(?:lon|lat))?|zoom|bearing|pitch|_derived)`,
+    String.raw`polar\d*\.(?:radialaxis\.(?:range(?:\[[01]\])?|autorange|angle)|angularaxis\.rotation)`,
+    String.raw`ternary\d*\.[abc]axis\.min`,
+    'dragmode|hovermode|autosize|width|height|lastInputTime',
+  ].join('|')})$`,
+);
+
+/** A mode name (`zoom`, `x unified`, `perspective`) or a date on a date axis (`2024-03-01 12:00`). */
+const VIEW_WORD =
+  /^(?:[a-z]{1,16}(?: [a-z]{1,16})?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?)$/;
+
+/** Most values one view-only edit may hold (a map's `_derived` corner list is a few dozen). */
+const MAX_VIEW_VALUES = 1_000;
+
+/** True when `value` holds only numbers, booleans, nulls and view words (any nesting, bounded). */
+function viewValue(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  let seen = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v === 'number' || typeof v === 'boolean') continue;
+    if (typeof v === 'string' && VIEW_WORD.test(v)) continue;
+    if (typeof v !== 'object') return false;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) {
+      if (++seen > MAX_VIEW_VALUES) return false;
+      stack.push(item);
+    }
+  }
+  return true;
+}
+
+/**
+ * True for a layout edit that only moves the view (zoom, pan, autorange, rotation, resize, drag
+ * mode): numbers and mode names at view paths, which no figure table reads. Zooming sends a few of
+ * these per gesture, so the widget book does not keep them (it keeps every other layout edit).
+ */
+export function isViewOnlyEdit(key: string, payload: Record<string, unknown>): boolean {
+  if (key === '_py2js_relayout' || key === '_js2py_relayout') {
+    const changes = payload.relayout_data;
+    if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) return false;
+    return Object.entries(changes).every(([path, v]) => VIEW_PATH.test(path) && viewValue(v));
+  }
+  if (key === '_py2js_removeLayoutProps') {
+    const paths = payload.remove_props;
+    return (
+      Array.isArray(paths) &&
+      paths.every((p) => Array.isArray(p) && p.length <= 8 && VIEW_PATH.test(p.join('.')))
+    );
+  }
+  return false;
+}

@@ -55,6 +55,19 @@ export function vegaCounts(mime: string, spec: Record<string, Json>): Table[] {
   return countTable(mime, rows, keys.join(' / '), 'vega-lite');
 }
 
+/** The figure's title as shown, '' when it has none. */
+function layoutTitle(layout: Json | undefined): string {
+  return isRecord(layout) ? show(isRecord(layout.title) ? layout.title.text : layout.title) : '';
+}
+
+/**
+ * What of a layout the tables of `plotlyTables` depend on (its title and axis titles), as one
+ * string: traces read with two layouts of the same context give the same tables.
+ */
+export function tableContext(layout: Json | undefined): string {
+  return `${layoutTitle(layout)}\u0000${axisTitle(layout, 'xaxis')}\u0000${axisTitle(layout, 'yaxis')}`;
+}
+
 function axisTitle(layout: Json | undefined, axis: string): string {
   if (!isRecord(layout)) return '';
   const a = layout[axis];
@@ -96,9 +109,7 @@ export function plotlyTables(
   const out: Table[] = [];
   const traces = drawnTraces(root);
   const layout = root.layout;
-  const title = isRecord(layout)
-    ? show(isRecord(layout.title) ? layout.title.text : layout.title)
-    : '';
+  const title = layoutTitle(layout);
   for (const tr of traces) {
     if (!isRecord(tr)) continue;
     const type = show(tr.type || 'scatter');

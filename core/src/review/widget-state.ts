@@ -8,6 +8,7 @@
  * buffers the check cannot read, makes the output unreadable: held, never shown (fail closed).
  * Pure bookkeeping over message objects: no I/O, no host APIs.
  */
+import { isViewOnlyEdit } from './figure-edits.js';
 import type { Finding, NotebookOutput, ReviewResult, Verdict } from './types.js';
 
 /** MIME type of a widget view output. */
@@ -43,37 +44,45 @@ interface ModelRecord {
   state: Record<string, unknown>;
   /** True once any message for the model carried binary buffers (the check cannot read them). */
   binary: boolean;
-  /** The trace edits a plotly FigureWidget was sent, oldest first (see FIGURE_EDITS). */
+  /** The edits a plotly FigureWidget was sent, oldest first (see FIGURE_EDITS). */
   edits?: Record<string, unknown>[];
 }
 
 /**
- * Key under which a model's state, as the check reads it, lists the trace edits it was sent. A
- * plotly FigureWidget gets its edits as message traits (`_py2js_restyle = {…}`, then `None`): the
- * figure it draws keeps them, while its state soon shows only `None`. So the book keeps every
- * edit that carries trace data or moves traces, oldest first, and the check applies them in that
- * order over a copy of the widget's traces (figure-edits.ts).
+ * Key under which a model's state, as the check reads it, lists the edits it was sent. A plotly
+ * FigureWidget gets its edits as message traits (`_py2js_restyle = {…}`, then `None`): the figure
+ * it draws keeps them, while its state soon shows only `None`. So the book keeps every edit that
+ * changes traces or the layout, oldest first, and the check applies them in that order over a
+ * copy of the widget's traces and layout (figure-edits.ts): a title set by a relayout is drawn
+ * over the restyles after it, not before them.
  */
 export const FIGURE_EDITS = '_privet_figure_edits';
 
 /**
- * The plotly FigureWidget message traits that carry trace data (what a figure's tables read), and
- * those that change which trace an index names (deleteTraces, moveTraces), so later edits are
- * applied to the traces they name.
+ * The plotly FigureWidget message traits the book keeps: those that carry trace data (what a
+ * figure's tables read), change which trace an index names (deleteTraces, moveTraces), change the
+ * layout (relayout: axis titles are a table's context) or remove props from the widget's model.
+ * Not `_js2py_layoutDelta`: plotly's widget never draws it (it only reports the layout plotly.js
+ * computed, after every zoom), and view-only relayouts (isViewOnlyEdit) are left out too, so
+ * zooming keeps nothing.
  */
-const TRACE_EDITS = new Set([
+const KEPT_EDITS = new Set([
   '_py2js_addTraces',
   '_py2js_deleteTraces',
   '_py2js_moveTraces',
   '_py2js_restyle',
   '_py2js_update',
   '_py2js_animate',
+  '_py2js_relayout',
+  '_py2js_removeLayoutProps',
+  '_py2js_removeTraceProps',
   '_js2py_restyle',
   '_js2py_update',
+  '_js2py_relayout',
   '_js2py_traceDeltas',
 ]);
 
-/** Most trace edits kept per model; past it the model cannot be read (fail closed). */
+/** Most figure edits kept per model; past it the model cannot be read (fail closed). */
 const MAX_EDITS = 10_000;
 
 /** What one widget output draws: the states of its models, and what could not be read. */
@@ -84,7 +93,7 @@ export interface WidgetClosure {
   missing: string[];
   /** Models whose state carries binary buffers. */
   binary: string[];
-  /** Models sent more trace edits than the book keeps. */
+  /** Models sent more figure edits than the book keeps. */
   overEdited?: string[];
 }
 
@@ -137,7 +146,7 @@ export class WidgetStateBook {
         record.state = { ...record.state, ...state };
         record.binary ||= binary;
         for (const [key, value] of Object.entries(state))
-          if (TRACE_EDITS.has(key) && isRecord(value)) {
+          if (KEPT_EDITS.has(key) && isRecord(value) && !isViewOnlyEdit(key, value)) {
             const edits = (record.edits ??= []);
             // One past the cap marks the model unreadable; none is kept after that.
             if (edits.length <= MAX_EDITS) edits.push({ [key]: value });
