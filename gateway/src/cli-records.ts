@@ -1,8 +1,9 @@
 /**
- * `privet query`, `privet experiment …` and `privet audit verify`: the record services from the
- * command line, on the same state database the HTTP gateway uses (SQLite locking makes running
- * both at once safe). The CLI runs on the gateway host, so `--user` names who acts.
- * `audit verify --anchor seq:hash` takes back the "anchor:" line an earlier check printed.
+ * `privet query`, `privet experiment …` and `privet audit verify` / `accept-restore`: the record
+ * services from the command line, on the same state database the HTTP gateway uses (SQLite locking
+ * makes running both at once safe). The CLI runs on the gateway host, so `--user` names who acts.
+ * `audit verify --anchor seq:hash` takes back the "anchor:" line an earlier check printed;
+ * `audit accept-restore` records an older copy of the database restored on purpose.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { openServices, type Services } from './ledger/open.js';
 import { DpQueryService } from './dp/service.js';
 import { auditExitCode, formatAuditReport, isUnreadableDb, verifyAuditDb } from './audit/verify.js';
 import { ANCHOR_FORM, parseAnchor } from './audit/anchors.js';
+import { acceptRestore } from './audit/accept-restore.js';
 import type { ChainAnchor } from '@privet/core/record/index';
 import { HttpError } from './http/errors.js';
 import { declared } from '@privet/core/policy/lookup';
@@ -256,9 +258,8 @@ export function addRecordCommands(program: Command): void {
       );
     });
 
-  program
-    .command('audit')
-    .description('the hash-chained audit log')
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
     .command('verify')
     .description(
       're-check every entry of the audit chain, its MACs with the key in --state (and each ' +
@@ -304,5 +305,22 @@ export function addRecordCommands(program: Command): void {
       );
       console.log(formatAuditReport(report));
       process.exitCode = auditExitCode(report);
+    });
+
+  audit
+    .command('accept-restore')
+    .description(
+      'accept an older copy of privet.db restored on purpose: needs master.key, checks that its ' +
+        'audit log verifies on its own and is behind the head mark (or keyed-log marker), keeps ' +
+        'the superseded marker files under …superseded-<time>.json names and records the restore ' +
+        'in the audit log; exit 0 when accepted or when there is nothing to accept',
+    )
+    .option('--state <dir>', 'gateway state folder', DEFAULT_STATE)
+    .option('--reason <text>', 'why the older copy was restored (kept in the audit entry)')
+    .action(async (o: { state: string; reason?: string }) => {
+      requireStateDir(o.state);
+      const result = await acceptRestore({ stateDir: o.state, reason: o.reason });
+      for (const line of result.lines) console.log(line);
+      process.exitCode = result.exitCode;
     });
 }

@@ -97,6 +97,7 @@ export type AuditAction =
   | 'leak.check'
   | 'audit.pruned'
   | 'audit.keyed'
+  | 'audit.restored'
   | 'publish'
   | 'experiment.proposed'
   | 'experiment.approved'

@@ -19,7 +19,8 @@
 // Limits, honestly: whoever can write the whole state folder deletes or rewinds the mark with the
 // database (anchors kept off the host remain the defence then); a database without an audit log
 // is refused while a valid mark of this key exists (an earlier copy with its audit tables dropped,
-// or a deleted database: a new state folder on purpose needs the mark moved aside); a missing mark
+// or a deleted database: a new state folder on purpose is accepted with `privet audit
+// accept-restore`, accept-restore.ts, which keeps the mark under a superseded name); a missing mark
 // means what
 // it meant before (verify falls back to the other checks); a mark made with another master key (a
 // replaced master.key) cannot be checked and is replaced at the next write; without master.key
@@ -227,10 +228,12 @@ export function rollbackFix(dbPath: string, mark: HeadMark): string {
     `restore the newest backup of ${dbPath} (it must hold entry #${mark.seq} with hash ${mark.hash}; ` +
     `\`privet audit verify --state ${dirname(dbPath)}\` checks it against the mark), keep the replaced file ` +
     'for the investigation, and find out who had write access to it. If you restored an older copy on ' +
-    `purpose, move ${markPath} aside (keep it: it says how far the lost log went) and start the gateway, ` +
-    'which marks the restored head anew; the ledger then no longer holds the charges made after that copy, ' +
-    'so lower the affected budgets in the policy by what the releases since then spent before anyone ' +
-    'queries, and take a fresh anchor with `privet audit verify`'
+    `purpose, run \`privet audit accept-restore --state ${dirname(dbPath)} --reason "<why>"\` rather than ` +
+    `move ${markPath} aside by hand: it checks that the copy's own log is intact, keeps the mark under a ` +
+    'superseded name (it says how far the lost log went) and records the restore in the audit log, and the ' +
+    'gateway then opens the copy and marks its head anew; the ledger no longer holds the charges made after ' +
+    'that copy, so lower the affected budgets in the policy by what the releases since then spent before ' +
+    'anyone queries, and take a fresh anchor with `privet audit verify`'
   );
 }
 
@@ -238,7 +241,8 @@ export function rollbackFix(dbPath: string, mark: HeadMark): string {
 export function newStateFix(dbPath: string, mark: HeadMark): string {
   return (
     `${rollbackFix(dbPath, mark)}. If you deleted the database on purpose to start a new state ` +
-    `folder, move ${headMarkPath(dbPath)} aside too (keep it) and start again`
+    `folder, the same command accepts that (it moves ${headMarkPath(dbPath)} aside too, keeping it, ` +
+    'and starts the new log with the record)'
   );
 }
 

@@ -334,7 +334,9 @@ const MARKER_FIX =
   'compare the log with the anchors you kept outside this host, keep a copy of this file for the ' +
   'investigation, restore the database from a backup taken after the gateway keyed it, and find out ' +
   'who had write access to it. If you restored (or replaced) this database on purpose with one from ' +
-  'before that point, move the marker aside and start the gateway once: it marks the restored log anew';
+  'before that point, run `privet audit accept-restore --state <dir> --reason "<why>"`: it checks that ' +
+  "the copy's own log is intact, keeps the marker under a superseded name and records the restore in " +
+  'the audit log; the gateway then marks the restored log anew';
 
 /**
  * The report when the marker beside master.key says this database was keyed further than its log
