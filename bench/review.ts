@@ -3,8 +3,12 @@
  * log text, a pandas HTML table, JSON records, markdown) and plain-text scan throughput, against a
  * baseline measured in the same run: `JSON.stringify` of the bundle plus one email-regex pass.
  * Targets (guide): p99 ≤ 2 ms at 100 KB, ≥ 200 MB/s text.
+ * SVG outputs (`image/svg+xml`, 100 KB and 1 MB): a text-heavy plotly-like chart (text labels in
+ * translated groups, tick groups, a legend) and a matplotlib-like one (mostly paths), against the
+ * same baseline; and the SVG text reader alone (svg-text.ts) on each.
  */
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { svgText } from '@privet/core/review/svg-text';
 import type { BenchResult } from './result.js';
 
 /** Deterministic PRNG (mulberry32) so every run measures the same bytes. */
@@ -64,6 +68,114 @@ export function bundle(bytes: number, seed: number): NotebookOutput {
     },
   };
 }
+
+const SVG_OPEN =
+  '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="700" height="450" viewBox="0 0 700 450">';
+const FONT =
+  "font-family: 'Open Sans', verdana, arial, sans-serif; font-size: 12px; fill: rgb(68, 68, 68); fill-opacity: 1; white-space: pre;";
+
+/** Plotly's tick groups of one axis: `<g class="xtick"><text … transform="translate(…)">`. */
+function plotlyAxis(letter: 'x' | 'y', ticks: number): string {
+  let s = `<g class="${letter}axislayer-above">`;
+  for (let k = 0; k < ticks; k++) {
+    const at = letter === 'x' ? `${80 + 60 * k},0` : `0,${400 - 35 * k}`;
+    const xy = letter === 'x' ? 'x="0" y="433"' : 'x="79" y="4.2"';
+    s += `<g class="${letter}tick"><text text-anchor="${letter === 'x' ? 'middle' : 'end'}" ${xy} data-unformatted="${k * 5}" data-math="N" transform="translate(${at})" style="${FONT}">${k * 5}</text></g>`;
+  }
+  return `${s}</g>`;
+}
+
+/**
+ * A plotly-like SVG of about `bytes` bytes, text-heavy: scatter points with text labels (each in
+ * its own translated group), a trace per 200 points, tick groups and a legend.
+ */
+export function plotlySvg(bytes: number, seed: number): string {
+  const rnd = prng(seed);
+  const parts: string[] = [SVG_OPEN, '<g class="cartesianlayer"><g class="subplot xy">'];
+  parts.push('<g class="gridlayer"><g class="x">');
+  for (let k = 0; k < 10; k++)
+    parts.push(
+      `<path class="xgrid crisp" transform="translate(${80 + 60 * k},0)" d="M0,60v340" style="stroke: rgb(238, 238, 238); stroke-opacity: 1; stroke-width: 1px;"/>`,
+    );
+  parts.push('</g></g>', plotlyAxis('x', 10), plotlyAxis('y', 10));
+  parts.push(
+    '<g class="overplot"><g class="xy" transform="translate(80,60)" clip-path="url(#clipa1b2c3xyplot)">',
+  );
+  let size = parts.reduce((n, p) => n + p.length, 0);
+  const words = ['cardiology', 'oncology', 'neurology', 'asthma', 'influenza', 'dept', 'site'];
+  for (let trace = 0; size < bytes - 2000; trace++) {
+    const open = `<g class="trace scatter trace${trace}" style="stroke-miterlimit: 2; opacity: 1;"><g class="points"></g><g class="text">`;
+    parts.push(open);
+    size += open.length;
+    for (let k = 0; k < 200 && size < bytes - 2000; k++) {
+      const x = (rnd() * 540).toFixed(2);
+      const y = (rnd() * 340).toFixed(2);
+      const label =
+        k % 3 === 0
+          ? `${words[k % words.length] as string} ${100 + Math.floor(rnd() * 900)}`
+          : `${(rnd() * 100).toFixed(1)}%`;
+      const g = `<g class="textpoint"><text text-anchor="middle" data-notex="1" x="0" y="0" transform="translate(${x},${y})" style="${FONT}">${label}</text></g>`;
+      parts.push(g);
+      size += g.length;
+    }
+    parts.push('</g></g>');
+  }
+  parts.push('</g></g></g></g>');
+  parts.push(
+    '<g class="infolayer"><g class="legend" pointer-events="all" transform="translate(620,60)"><g class="scrollbox" transform="" clip-path="url(#legenda1b2c3)"><g class="groups">',
+  );
+  for (let k = 0; k < 5; k++)
+    parts.push(
+      `<g class="traces" transform="translate(0,${14.5 + 19 * k})" style="opacity: 1;"><text class="legendtext" text-anchor="start" x="40" y="4.68" style="${FONT}">trace ${k}</text></g>`,
+    );
+  parts.push(
+    '</g></g></g><g class="g-gtitle"><text class="gtitle" x="35" y="30" text-anchor="start" dy="0em" style="font-size: 17px;">Visits by department</text></g></g></svg>',
+  );
+  return parts.join('');
+}
+
+/** A matplotlib-like SVG of about `bytes` bytes: mostly `<path>` (lines, markers), ids on groups, ticks with text. */
+export function matplotlibSvg(bytes: number, seed: number): string {
+  const rnd = prng(seed);
+  const parts: string[] = [
+    SVG_OPEN,
+    '<metadata><rdf:RDF><cc:Work><dc:type/></cc:Work></rdf:RDF></metadata>',
+  ];
+  parts.push(
+    '<defs><style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style></defs>',
+  );
+  parts.push(
+    '<g id="figure_1"><g id="patch_1"><path d="M 0 450 L 700 450 L 700 0 L 0 0 z" style="fill: #ffffff"/></g><g id="axes_1">',
+  );
+  const ticks = (axis: string, n: number): string => {
+    let s = `<g id="matplotlib.axis_${axis}">`;
+    for (let k = 0; k < n; k++)
+      s += `<g id="${axis === '1' ? 'x' : 'y'}tick_${k + 1}"><g id="line2d_${k + 1}"><g><use xlink:href="#m0" x="${60 + 55 * k}" y="400" style="stroke: #000000; stroke-width: 0.8"/></g></g><g id="text_${k + 1}"><text style="font: 10px 'DejaVu Sans'; text-anchor: middle" x="${60 + 55 * k}" y="414.6" transform="rotate(-0 ${60 + 55 * k} 414.6)">${k * 20}</text></g></g>`;
+    return `${s}</g>`;
+  };
+  parts.push(ticks('1', 10), ticks('2', 8));
+  let size = parts.reduce((n, p) => n + p.length, 0);
+  for (let line = 0; size < bytes - 1000; line++) {
+    let d = `M ${(rnd() * 600).toFixed(6)} ${(rnd() * 400).toFixed(6)}`;
+    for (let k = 0; k < 60; k++) d += ` L ${(rnd() * 600).toFixed(6)} ${(rnd() * 400).toFixed(6)}`;
+    const p = `<g id="line2d_${100 + line}"><path d="${d}" clip-path="url(#p1a2b3c4d5)" style="fill: none; stroke: #1f77b4; stroke-width: 1.5; stroke-linecap: square"/></g>`;
+    parts.push(p);
+    size += p.length;
+  }
+  parts.push(
+    '<g id="legend_1"><g id="text_99"><text x="560" y="30" style="font: 10px \'DejaVu Sans\'">cohort 2024</text></g></g>',
+  );
+  parts.push(
+    '<g id="text_98"><text x="300" y="20" style="font: 12px \'DejaVu Sans\'; text-anchor: middle">Cost by month</text></g></g></g></svg>',
+  );
+  return parts.join('');
+}
+
+const svgOutput = (markup: string): NotebookOutput => ({
+  output_type: 'display_data',
+  metadata: {},
+  data: { 'image/svg+xml': markup },
+});
 
 /** Per-call wall-clock and process CPU times (ms), each sorted ascending. */
 interface Timings {
@@ -168,6 +280,45 @@ export async function run(): Promise<BenchResult> {
     ratios[`check_vs_stringify_regex_cpu_p50_${label}`] =
       quantile(timed.cpu, 0.5) / quantile(baseTimed.cpu, 0.5);
   }
+  // SVG outputs: checkOutput and the SVG text reader alone, each in turns with the baseline.
+  const svgKinds: [string, (bytes: number, seed: number) => string][] = [
+    ['plotly', plotlySvg],
+    ['mpl', matplotlibSvg],
+  ];
+  for (const [kind, make] of svgKinds) {
+    for (const [label, bytes, iterations] of sizes.slice(1)) {
+      const markups = Array.from({ length: 5 }, (_, i) => make(bytes, 31 + i));
+      const outputs = markups.map(svgOutput);
+      let k = 0;
+      let r = 0;
+      let b = 0;
+      const fns = [
+        () => void checkOutput(outputs[k++ % outputs.length] as NotebookOutput),
+        () => void svgText(markups[r++ % markups.length] as string, true),
+        () => void baseline(outputs[b++ % outputs.length] as NotebookOutput),
+      ];
+      timeInTurns(fns, Math.min(iterations, 50), 10); // warm-up
+      const [check, reader, base] = timeInTurns(fns, iterations, Math.max(1, iterations / 10));
+      const p = `svg_${kind}_`;
+      const q = (t: Timings | undefined, clock: 'wall' | 'cpu', at: number): number =>
+        quantile(t?.[clock] ?? [], at);
+      metrics[`${p}bytes_${label}`] = markups[0]?.length ?? 0;
+      metrics[`${p}p50_ms_${label}`] = q(check, 'wall', 0.5);
+      metrics[`${p}p99_ms_${label}`] = q(check, 'wall', 0.99);
+      metrics[`${p}cpu_p50_ms_${label}`] = q(check, 'cpu', 0.5);
+      metrics[`${p}cpu_p99_ms_${label}`] = q(check, 'cpu', 0.99);
+      metrics[`${p}reader_p50_ms_${label}`] = q(reader, 'wall', 0.5);
+      metrics[`${p}reader_cpu_p50_ms_${label}`] = q(reader, 'cpu', 0.5);
+      metrics[`${p}baseline_p50_ms_${label}`] = q(base, 'wall', 0.5);
+      metrics[`${p}baseline_cpu_p50_ms_${label}`] = q(base, 'cpu', 0.5);
+      ratios[`${p}check_vs_stringify_regex_p50_${label}`] =
+        q(check, 'wall', 0.5) / q(base, 'wall', 0.5);
+      ratios[`${p}check_vs_stringify_regex_cpu_p50_${label}`] =
+        q(check, 'cpu', 0.5) / q(base, 'cpu', 0.5);
+      ratios[`${p}reader_vs_stringify_regex_p50_${label}`] =
+        q(reader, 'wall', 0.5) / q(base, 'wall', 0.5);
+    }
+  }
   // Plain-text throughput: a 4 MB log stream, and mixed notebook text (prose, numbers, a small
   // table, code: the common case, less digit-dense). Each is timed in turn with the baseline and
   // the floors of this machine: the simplest passes that still look at every character.
@@ -215,6 +366,7 @@ export async function run(): Promise<BenchResult> {
       'Baseline: JSON.stringify(bundle) + one email regex pass over it, same bundles, same run; check and baseline take turns in blocks of a tenth of the calls.',
       'text_mb_per_cpu_s and the cpu_* latencies use process CPU time (robust when the machine is shared); wall-clock figures include waiting for the CPU.',
       `Targets: p99 ≤ 2 ms at 100 KB (got ${metrics.p99_ms_100kb?.toFixed(2)} ms wall, ${metrics.cpu_p99_ms_100kb?.toFixed(2)} ms CPU); text ≥ 200 MB/s (got ${metrics.text_mb_per_s?.toFixed(0)} MB/s wall, ${metrics.text_mb_per_cpu_s?.toFixed(0)} MB/s CPU on digit-dense logs; ${metrics.mixed_text_mb_per_s?.toFixed(0)} MB/s wall, ${metrics.mixed_text_mb_per_cpu_s?.toFixed(0)} MB/s CPU on mixed text).`,
+      'svg_plotly_*: a text-heavy plotly-like image/svg+xml (text labels in translated groups, tick groups, a legend); svg_mpl_*: a matplotlib-like one (mostly paths, ticks with text); 5 distinct SVGs per size. *_reader_*: the SVG text reader (svg-text.ts) alone on the same markup. Each is timed in turns with the same baseline (JSON.stringify of the output + one email regex pass).',
       'Absolute figures depend on the machine and its load; the baseline columns show how fast this machine ran the naive pass in the same run.',
       `Floors (same texts, same run): one /[0-9@:]/g pass counting anchors runs at ${metrics.floor_anchor_regex_mb_per_s?.toFixed(0)} MB/s on the log and ${metrics.floor_mixed_anchor_regex_mb_per_s?.toFixed(0)} MB/s on mixed text; a charCodeAt loop that only classifies anchors at ${metrics.floor_anchor_loop_mb_per_s?.toFixed(0)} / ${metrics.floor_mixed_anchor_loop_mb_per_s?.toFixed(0)} MB/s. A check that scans for identifiers cannot beat these.`,
     ],

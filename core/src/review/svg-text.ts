@@ -20,7 +20,17 @@
 import { decodeEntities } from './entities.js';
 import { foldUnicode } from './normalize.js';
 import { looksLikeAxis, tickValue } from './svg-axis.js';
-import { EXEMPT, isContainer, LABEL, Placement, type PlacedTag } from './svg-position.js';
+import {
+  CONTAINER_A,
+  CONTAINER_G,
+  CONTAINER_SVG,
+  CONTAINER_SWITCH,
+  EXEMPT,
+  LABEL,
+  namesAt,
+  Placement,
+  type PlacedTag,
+} from './svg-position.js';
 import { parseCount } from './table.js';
 
 /** SVG text as drawn: rows of tokens, and the tokens that are bare numbers drawn as labels. */
@@ -39,18 +49,91 @@ export interface SvgLabel {
   value: number;
 }
 
+/** Element names the reader acts on, by code (containers first: their codes are CONTAINER_*). */
+const G = CONTAINER_G;
+const A = CONTAINER_A;
+const SVG = CONTAINER_SVG;
+const SWITCH = CONTAINER_SWITCH;
+const TEXT = 4;
+const TSPAN = 5;
+const TEXTPATH = 6;
+const TITLE = 7;
+const DESC = 8;
+const PLAINTEXT = 9;
 /** HTML elements whose text runs unparsed to their end tag (outside `<svg>`, where nothing is read). */
-const RAW_TEXT = new Set([
-  'script',
-  'style',
-  'textarea',
-  'title',
-  'xmp',
-  'iframe',
-  'noembed',
-  'noframes',
-  'noscript',
-]);
+const RAW_TEXT = 10;
+const OTHER = 11;
+
+/**
+ * Whether `word` (lower-case ASCII letters) is written from `k` in any case, as the lower-cased name
+ * equals it: no character but an ASCII letter lower-cases to one of these names' letters (the
+ * Kelvin sign lower-cases to 'k', which none of them has).
+ */
+function isWord(s: string, k: number, word: string): boolean {
+  for (let j = 0; j < word.length; j++)
+    if ((s.charCodeAt(k + j) | 32) !== word.charCodeAt(j)) return false;
+  return true;
+}
+
+/** The code of the element name written from `a` to `e` (`title` is also a raw-text element). */
+function nameCode(s: string, a: number, e: number): number {
+  switch (e - a) {
+    case 1: {
+      const c = s.charCodeAt(a) | 32;
+      return c === 103 ? G : c === 97 ? A : OTHER;
+    }
+    case 3:
+      return isWord(s, a, 'svg') ? SVG : isWord(s, a, 'xmp') ? RAW_TEXT : OTHER;
+    case 4:
+      return isWord(s, a, 'text') ? TEXT : isWord(s, a, 'desc') ? DESC : OTHER;
+    case 5:
+      if (isWord(s, a, 'tspan')) return TSPAN;
+      if (isWord(s, a, 'title')) return TITLE;
+      return isWord(s, a, 'style') ? RAW_TEXT : OTHER;
+    case 6:
+      if (isWord(s, a, 'switch')) return SWITCH;
+      return isWord(s, a, 'script') || isWord(s, a, 'iframe') ? RAW_TEXT : OTHER;
+    case 7:
+      return isWord(s, a, 'noembed') ? RAW_TEXT : OTHER;
+    case 8:
+      if (isWord(s, a, 'textpath')) return TEXTPATH;
+      return isWord(s, a, 'textarea') || isWord(s, a, 'noframes') || isWord(s, a, 'noscript')
+        ? RAW_TEXT
+        : OTHER;
+    case 9:
+      return isWord(s, a, 'plaintext') ? PLAINTEXT : OTHER;
+    default:
+      return OTHER;
+  }
+}
+
+/** Attributes kept, by code. */
+const ATTR_X = 1;
+const ATTR_Y = 2;
+const ATTR_DY = 3;
+const ATTR_WORDS = 4;
+const ATTR_TRANSFORM = 5;
+const ATTR_VIEWBOX = 6;
+
+/** The code of the attribute name written from `a` to `e` (0: not kept). */
+function attributeCode(s: string, a: number, e: number): number {
+  switch (e - a) {
+    case 1: {
+      const c = s.charCodeAt(a) | 32;
+      return c === 120 ? ATTR_X : c === 121 ? ATTR_Y : 0;
+    }
+    case 2:
+      return isWord(s, a, 'dy') ? ATTR_DY : isWord(s, a, 'id') ? ATTR_WORDS : 0;
+    case 5:
+      return isWord(s, a, 'class') ? ATTR_WORDS : 0;
+    case 7:
+      return isWord(s, a, 'viewbox') ? ATTR_VIEWBOX : 0;
+    case 9:
+      return isWord(s, a, 'transform') ? ATTR_TRANSFORM : 0;
+    default:
+      return 0;
+  }
+}
 
 /** Runs of the white space SVG collapses (space, tab, line ends, form feed). */
 const XML_SPACES = /[ \t\n\f\r]+/g;
@@ -58,16 +141,35 @@ const XML_SPACES = /[ \t\n\f\r]+/g;
 const isHtmlSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
 
-/** A start or end tag as read: its name (lower case), what ends it, and the attributes kept. */
+/**
+ * A start or end tag as read: its name (code, and where it is written), what ends it, and the
+ * attributes kept. One is reused for every tag of a reading.
+ */
 interface Tag extends PlacedTag {
-  name: string;
+  code: number;
+  nameFrom: number;
+  nameTo: number;
   /** Index after its '>'. */
   end: number;
   selfClosing: boolean;
 }
 
-/** Lengths of the attribute names kept (x, y; id, dy; class; viewBox; transform): 1 marks one. */
-const WANTED_LENGTH = [0, 1, 1, 0, 0, 1, 0, 1, 0, 1];
+const newTag = (): Tag => ({
+  code: OTHER,
+  nameFrom: 0,
+  nameTo: 0,
+  end: 0,
+  selfClosing: false,
+  hasX: false,
+  yFrom: -1,
+  yTo: -1,
+  dyFrom: -1,
+  dyTo: -1,
+  transformFrom: -1,
+  transformTo: -1,
+  hasViewBox: false,
+  names: 0,
+});
 
 /** The end of the name that starts at `k` (up to a space, '/' or '>'). */
 function nameEnd(s: string, k: number): number {
@@ -80,23 +182,22 @@ function nameEnd(s: string, k: number): number {
 }
 
 /**
- * The tag whose name starts at `a` (after '<' or '</'), read as a browser reads it (quoted values
- * may hold '>'), or undefined when a quoted value runs to the end (nothing after it is drawn).
+ * Reads into `tag` the tag whose name starts at `a` (after '<' or '</'), as a browser reads it
+ * (quoted values may hold '>'; of an attribute written twice, the last is kept); false when a
+ * quoted value runs to the end (nothing after it is drawn).
  */
-function readTag(s: string, a: number): Tag | undefined {
+function readTag(s: string, a: number, tag: Tag): boolean {
   const n = s.length;
   let k = nameEnd(s, a);
-  const tag: Tag = {
-    name: s.slice(a, k).toLowerCase(),
-    end: n,
-    selfClosing: false,
-    x: undefined,
-    y: undefined,
-    dy: undefined,
-    transform: undefined,
-    viewBox: undefined,
-    groupWords: '',
-  };
+  tag.code = nameCode(s, a, k);
+  tag.nameFrom = a;
+  tag.nameTo = k;
+  tag.end = n;
+  tag.selfClosing = false;
+  tag.hasX = false;
+  tag.yFrom = tag.yTo = tag.dyFrom = tag.dyTo = tag.transformFrom = tag.transformTo = -1;
+  tag.hasViewBox = false;
+  tag.names = 0;
   while (k < n) {
     let c = s.charCodeAt(k);
     if (isHtmlSpace(c) || c === 47) {
@@ -106,7 +207,7 @@ function readTag(s: string, a: number): Tag | undefined {
     }
     if (c === 62) {
       tag.end = k + 1;
-      return tag;
+      return true;
     }
     tag.selfClosing = false;
     const nameStart = k++;
@@ -115,7 +216,7 @@ function readTag(s: string, a: number): Tag | undefined {
       if (isHtmlSpace(c) || c === 47 || c === 62 || c === 61) break;
       k++;
     }
-    const attr = WANTED_LENGTH[k - nameStart] === 1 ? s.slice(nameStart, k).toLowerCase() : '';
+    const attr = attributeCode(s, nameStart, k);
     while (k < n && isHtmlSpace(s.charCodeAt(k))) k++;
     if (s.charCodeAt(k) !== 61) continue;
     k++;
@@ -126,21 +227,38 @@ function readTag(s: string, a: number): Tag | undefined {
     if (q === 34 || q === 39) {
       v = k + 1;
       e = s.indexOf(q === 34 ? '"' : "'", v);
-      if (e < 0) return undefined;
+      if (e < 0) return false;
       k = e + 1;
     } else {
       v = k;
       while (k < n && !isHtmlSpace(s.charCodeAt(k)) && s.charCodeAt(k) !== 62) k++;
       e = k;
     }
-    if (attr === 'x') tag.x = s.slice(v, e);
-    else if (attr === 'y') tag.y = s.slice(v, e).trim();
-    else if (attr === 'id' || attr === 'class') tag.groupWords += ` ${s.slice(v, e)}`;
-    else if (attr === 'dy') tag.dy = s.slice(v, e);
-    else if (attr === 'transform') tag.transform = s.slice(v, e);
-    else if (attr === 'viewbox') tag.viewBox = s.slice(v, e);
+    switch (attr) {
+      case ATTR_X:
+        tag.hasX = true;
+        break;
+      case ATTR_Y:
+        tag.yFrom = v;
+        tag.yTo = e;
+        break;
+      case ATTR_WORDS:
+        tag.names |= namesAt(s, v, e);
+        break;
+      case ATTR_DY:
+        tag.dyFrom = v;
+        tag.dyTo = e;
+        break;
+      case ATTR_TRANSFORM:
+        tag.transformFrom = v;
+        tag.transformTo = e;
+        break;
+      case ATTR_VIEWBOX:
+        tag.hasViewBox = true;
+        break;
+    }
   }
-  return tag;
+  return true;
 }
 
 /**
@@ -159,8 +277,12 @@ function commentEnd(s: string, i: number, bang: { at: number }): number {
 
 /** Collects tokens into rows (see SvgText). */
 class Rows {
-  private readonly lines: string[] = [];
-  private line: string[] = [];
+  /** The lines ended (joined by line ends), and how many. */
+  private lines = '';
+  private lineCount = 0;
+  /** The current line (its tokens two spaces apart), and how many tokens it has. */
+  private line = '';
+  private lineTokens = 0;
   /** Where the current line's first token is drawn (see `start`). */
   private lineAt: number | undefined;
   private lineY: string | undefined;
@@ -168,9 +290,8 @@ class Rows {
   /** For each label, its axis key (0: none); and the numbers drawn in each axis. */
   private readonly labelAxis: number[] = [];
   private readonly axes = new Map<number, number[]>();
-  /** Raw pieces of the token being read: text (character references undecoded) and CDATA. */
-  private pieces: string[] = [];
-  private cdata: boolean[] = [];
+  /** The text of the token being read (character references decoded, CDATA as written). */
+  private token = '';
   private tokenAt: number | undefined;
   private tokenY: string | undefined;
   private tokenKey = LABEL;
@@ -188,9 +309,7 @@ class Rows {
 
   /** Adds text of the current token (`literal`: CDATA, drawn as written). */
   add(piece: string, literal: boolean): void {
-    if (piece === '') return;
-    this.pieces.push(piece);
-    this.cdata.push(literal);
+    if (piece !== '') this.token += literal ? piece : decodeEntities(piece);
   }
 
   /**
@@ -198,20 +317,14 @@ class Rows {
    * else written with the same `y`; otherwise on a new line.
    */
   finish(): void {
-    if (this.pieces.length === 0) return;
-    let text = '';
-    for (let k = 0; k < this.pieces.length; k++) {
-      const p = this.pieces[k] as string;
-      text += this.cdata[k] === true ? p : decodeEntities(p);
-    }
-    this.pieces = [];
-    this.cdata = [];
-    const token = collapse(text);
+    if (this.token === '') return;
+    const token = collapse(this.token);
+    this.token = '';
     if (token === '') return;
     const at = this.tokenAt;
     const y = this.tokenY;
     const sameLine =
-      this.line.length > 0 &&
+      this.lineTokens > 0 &&
       (at !== undefined && this.lineAt !== undefined
         ? at === this.lineAt
         : y !== undefined && y !== '' && y === this.lineY);
@@ -223,12 +336,14 @@ class Rows {
       if (tick !== undefined) this.axisValues(key).push(tick);
       const value = parseCount(folded);
       if (value !== undefined) {
-        this.labels.push({ row: this.lines.length, column: this.line.length, value });
+        this.labels.push({ row: this.lineCount, column: this.lineTokens, value });
         this.labelAxis.push(tick === undefined ? LABEL : key);
       }
     }
     // Character references are decoded here: '&' is written as one, so `normalize` decodes no more.
-    this.line.push(token.indexOf('&') < 0 ? token : token.replace(/&/g, '&amp;'));
+    const written = token.indexOf('&') < 0 ? token : token.replace(/&/g, '&amp;');
+    this.line = this.lineTokens === 0 ? written : `${this.line}  ${written}`;
+    this.lineTokens++;
   }
 
   private axisValues(key: number): number[] {
@@ -238,8 +353,12 @@ class Rows {
   }
 
   private newLine(at: number | undefined, y: string | undefined): void {
-    if (this.line.length > 0) this.lines.push(this.line.join('  '));
-    this.line = [];
+    if (this.lineTokens > 0) {
+      this.lines = this.lineCount === 0 ? this.line : `${this.lines}\n${this.line}`;
+      this.lineCount++;
+    }
+    this.line = '';
+    this.lineTokens = 0;
     this.lineAt = at;
     this.lineY = y;
   }
@@ -248,7 +367,7 @@ class Rows {
   text(): string {
     this.finish();
     this.newLine(undefined, undefined);
-    return this.lines.join('\n');
+    return this.lines;
   }
 
   /** The labels drawn: those in an axis only when its numbers do not read as tick labels. */
@@ -265,10 +384,26 @@ class Rows {
  * (other Unicode spaces are drawn as they are; the label test folds and trims them).
  */
 function collapse(text: string): string {
+  if (!needsCollapse(text)) return text; // the usual label: nothing to collapse
   const t = text.replace(XML_SPACES, ' ');
   const a = t.charCodeAt(0) === 32 ? 1 : 0;
   const b = t.length > a && t.charCodeAt(t.length - 1) === 32 ? t.length - 1 : t.length;
   return t.slice(a, b);
+}
+
+/** Whether `collapse` changes `text`: a tab, line end or form feed, two spaces, or one at an end. */
+function needsCollapse(text: string): boolean {
+  const n = text.length;
+  if (text.charCodeAt(0) === 32 || text.charCodeAt(n - 1) === 32) return true;
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if (
+      c <= 32 &&
+      (c === 9 || c === 10 || c === 12 || c === 13 || (c === 32 && text.charCodeAt(k + 1) === 32))
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
@@ -281,6 +416,7 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
   const n = s.length;
   const rows = new Rows();
   const place = new Placement(s);
+  const tag = newTag();
   let svg = whole ? 1 : 0;
   /** Depth in `<text>` elements, and in `<title>`/`<desc>`. */
   let text = 0;
@@ -319,24 +455,20 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
       continue;
     }
     const closing = c === 47;
-    const tag = readTag(s, i + (closing ? 2 : 1));
-    if (tag === undefined) break;
+    if (!readTag(s, i + (closing ? 2 : 1), tag)) break;
     pos = tag.end;
-    const name = tag.name;
+    const code = tag.code;
     if (closing) {
-      if (name === 'svg' && svg > (whole ? 1 : 0)) {
+      if (code === SVG && svg > (whole ? 1 : 0)) {
         svg--;
-        place.leave('svg');
+        place.leave(SVG);
       }
       if (svg === 0) continue;
-      if (
-        (name === 'g' || name === 'switch' || (name === 'a' && text === 0)) &&
-        place.isOpen(name)
-      ) {
-        place.leave(name);
-      } else if (name === 'text' && text > 0) {
+      if ((code === G || code === SWITCH || (code === A && text === 0)) && place.isOpen(code)) {
+        place.leave(code);
+      } else if (code === TEXT && text > 0) {
         if (--text === 0) rows.finish();
-      } else if ((name === 'title' || name === 'desc') && tip > 0) {
+      } else if ((code === TITLE || code === DESC) && tip > 0) {
         if (--tip === 0)
           rows.start(
             text > 0 ? place.at() : undefined,
@@ -347,41 +479,45 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
       continue;
     }
     if (svg === 0) {
-      if (name === 'svg' && !tag.selfClosing) {
+      if (code === SVG && !tag.selfClosing) {
         svg = 1;
-        place.enter('svg', tag);
-      } else if (name === 'plaintext')
+        place.enter(SVG, tag);
+      } else if (code === PLAINTEXT)
         break; // text to the end, drawn as written
-      else if (RAW_TEXT.has(name)) pos = rawTextEnd(s, pos, name);
+      else if (code === RAW_TEXT || code === TITLE)
+        pos = rawTextEnd(s, pos, s.slice(tag.nameFrom, tag.nameTo).toLowerCase());
       continue;
     }
     if (tag.selfClosing) continue;
-    switch (name) {
-      case 'svg':
+    switch (code) {
+      case SVG:
         svg++;
-        place.enter('svg', tag);
+        place.enter(SVG, tag);
         break;
-      case 'text':
+      case TEXT:
         if (text++ === 0) {
           place.startText(tag);
           rows.start(place.at(), place.textY, place.textKey);
         }
         break;
-      case 'tspan':
-      case 'textpath':
+      case TSPAN:
+      case TEXTPATH:
         if (text > 0 && tip === 0) {
-          place.moveText(name, tag);
+          const y = place.moveText(code === TEXTPATH, tag);
           // Placed by its own coordinates: another token (on the row where it is drawn).
-          if (tag.x !== undefined || tag.y !== undefined)
-            rows.start(place.at(), tag.y ?? place.textY, place.textKey);
+          if (tag.hasX || y !== undefined) rows.start(place.at(), y ?? place.textY, place.textKey);
         }
         break;
-      case 'title':
-      case 'desc':
-        if (tip++ === 0) rows.start(undefined, undefined, place.key(''));
+      case TITLE:
+      case DESC:
+        if (tip++ === 0) rows.start(undefined, undefined, place.key(0));
         break;
-      default:
-        if (isContainer(name) && (name !== 'a' || text === 0)) place.enter(name, tag);
+      case G:
+      case SWITCH:
+        place.enter(code, tag);
+        break;
+      case A:
+        if (text === 0) place.enter(A, tag);
         break;
     }
   }
