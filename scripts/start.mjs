@@ -286,7 +286,7 @@ async function announce() {
       'As the steward sam, in another tab:',
       `  ${link('sam')}`,
       'Each tab keeps its own sign-in (sessionStorage). A link asks "Sign in to Privet?" before it signs',
-      'in as someone other than the user last signed in in this browser (a link may carry anyone\'s token).',
+      "in as someone other than the user last signed in in this browser (a link may carry anyone's token).",
       'The tokens above are re-issued at every start',
       `and expire at ${tokensExpireAt} (restart for fresh links).`,
       'Or sign in by hand in the Privet data panel with a token printed above. Ctrl+C stops both.',
