@@ -9,7 +9,11 @@
  * after another at the same `y` form one line (a table row, cells two spaces apart). That `y` is
  * where the token is drawn: its `y`/`dy` (first of a list) and the `translate(…)` of its own and its
  * containers' transforms added up (svg-position.ts); where that cannot be read for certain (a turn,
- * a scale, `em`, CSS that may move text), tokens are joined as before, by the `y` written. A token
+ * a scale, `em`, CSS that may move text), tokens are joined as before, by the `y` written. Tokens
+ * whose drawn `y` and `x` are both known are also read a second time, as a grid (rows by `y`, each
+ * by `x`), when that grid has a row the reading as written lacks — a table drawn column by column
+ * (vega's text marks, d3 appending one column after another); tick labels and titles of an axis
+ * that reads as one, and legends, are left out of it. A token
  * that is a bare number outside a legend group is a label drawn on the picture: the count rule
  * reads it — also in a group naming a tick or axis (as matplotlib, plotly, vega and d3 write them)
  * unless the numbers of that axis read as its tick labels (svg-axis.ts).
@@ -17,37 +21,19 @@
  * quoted attribute ends the reading: nothing after it is drawn). In HTML only `<svg>` content is
  * read, raw-text elements (`<script>`, `<textarea>` …) outside it skipped.
  */
-import { decodeEntities } from './entities.js';
-import { foldUnicode } from './normalize.js';
-import { looksLikeAxis, tickValue } from './svg-axis.js';
 import {
   CONTAINER_A,
   CONTAINER_G,
   CONTAINER_SVG,
   CONTAINER_SWITCH,
-  EXEMPT,
-  LABEL,
   namesAt,
   Placement,
   type PlacedTag,
 } from './svg-position.js';
-import { parseCount } from './table.js';
+import { Rows, type SvgText } from './svg-rows.js';
 
-/** SVG text as drawn: rows of tokens, and the tokens that are bare numbers drawn as labels. */
-export interface SvgText {
-  /** One line per row: the tokens of one `y` written one after another, two spaces apart. */
-  rows: string;
-  /** The tokens that are bare counts drawn as labels (outside legends and tick labels of axes). */
-  labels: SvgLabel[];
-}
-
-/** A token that is a count as drawn (a bare whole number, digits folded as the scanners fold them). */
-export interface SvgLabel {
-  /** Its line in `rows` and its place in that line (from 0). */
-  row: number;
-  column: number;
-  value: number;
-}
+/** The rows and labels svgText reads (svg-rows.ts). */
+export type { SvgLabel, SvgText } from './svg-rows.js';
 
 /** Element names the reader acts on, by code (containers first: their codes are CONTAINER_*). */
 const G = CONTAINER_G;
@@ -114,6 +100,7 @@ const ATTR_DY = 3;
 const ATTR_WORDS = 4;
 const ATTR_TRANSFORM = 5;
 const ATTR_VIEWBOX = 6;
+const ATTR_DX = 7;
 
 /** The code of the attribute name written from `a` to `e` (0: not kept). */
 function attributeCode(s: string, a: number, e: number): number {
@@ -123,7 +110,8 @@ function attributeCode(s: string, a: number, e: number): number {
       return c === 120 ? ATTR_X : c === 121 ? ATTR_Y : 0;
     }
     case 2:
-      return isWord(s, a, 'dy') ? ATTR_DY : isWord(s, a, 'id') ? ATTR_WORDS : 0;
+      if (isWord(s, a, 'dy')) return ATTR_DY;
+      return isWord(s, a, 'dx') ? ATTR_DX : isWord(s, a, 'id') ? ATTR_WORDS : 0;
     case 5:
       return isWord(s, a, 'class') ? ATTR_WORDS : 0;
     case 7:
@@ -134,9 +122,6 @@ function attributeCode(s: string, a: number, e: number): number {
       return 0;
   }
 }
-
-/** Runs of the white space SVG collapses (space, tab, line ends, form feed). */
-const XML_SPACES = /[ \t\n\f\r]+/g;
 
 const isHtmlSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 const isAsciiLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
@@ -161,6 +146,10 @@ const newTag = (): Tag => ({
   end: 0,
   selfClosing: false,
   hasX: false,
+  xFrom: -1,
+  xTo: -1,
+  dxFrom: -1,
+  dxTo: -1,
   yFrom: -1,
   yTo: -1,
   dyFrom: -1,
@@ -195,6 +184,7 @@ function readTag(s: string, a: number, tag: Tag): boolean {
   tag.end = n;
   tag.selfClosing = false;
   tag.hasX = false;
+  tag.xFrom = tag.xTo = tag.dxFrom = tag.dxTo = -1;
   tag.yFrom = tag.yTo = tag.dyFrom = tag.dyTo = tag.transformFrom = tag.transformTo = -1;
   tag.hasViewBox = false;
   tag.names = 0;
@@ -237,6 +227,12 @@ function readTag(s: string, a: number, tag: Tag): boolean {
     switch (attr) {
       case ATTR_X:
         tag.hasX = true;
+        tag.xFrom = v;
+        tag.xTo = e;
+        break;
+      case ATTR_DX:
+        tag.dxFrom = v;
+        tag.dxTo = e;
         break;
       case ATTR_Y:
         tag.yFrom = v;
@@ -273,137 +269,6 @@ function commentEnd(s: string, i: number, bang: { at: number }): number {
   const b = bang.at;
   if (plain < 0 && b < 0) return s.length;
   return b >= 0 && (plain < 0 || b < plain) ? b + 4 : plain + 3;
-}
-
-/** Collects tokens into rows (see SvgText). */
-class Rows {
-  /** The lines ended (joined by line ends), and how many. */
-  private lines = '';
-  private lineCount = 0;
-  /** The current line (its tokens two spaces apart), and how many tokens it has. */
-  private line = '';
-  private lineTokens = 0;
-  /** Where the current line's first token is drawn (see `start`). */
-  private lineAt: number | undefined;
-  private lineY: string | undefined;
-  private readonly labels: SvgLabel[] = [];
-  /** For each label, its axis key (0: none); and the numbers drawn in each axis. */
-  private readonly labelAxis: number[] = [];
-  private readonly axes = new Map<number, number[]>();
-  /** The text of the token being read (character references decoded, CDATA as written). */
-  private token = '';
-  private tokenAt: number | undefined;
-  private tokenY: string | undefined;
-  private tokenKey = LABEL;
-
-  /**
-   * Starts a token drawn at `at` (its `y` as drawn, undefined when not known) with `y` written
-   * (a `<title>`/`<desc>` has neither); `key`: EXEMPT, LABEL or its axis.
-   */
-  start(at: number | undefined, y: string | undefined, key: number): void {
-    this.finish();
-    this.tokenAt = at;
-    this.tokenY = y;
-    this.tokenKey = key;
-  }
-
-  /** Adds text of the current token (`literal`: CDATA, drawn as written). */
-  add(piece: string, literal: boolean): void {
-    if (piece !== '') this.token += literal ? piece : decodeEntities(piece);
-  }
-
-  /**
-   * Ends the current token: placed on the current line when drawn at its `y` (both known), or
-   * else written with the same `y`; otherwise on a new line.
-   */
-  finish(): void {
-    if (this.token === '') return;
-    const token = collapse(this.token);
-    this.token = '';
-    if (token === '') return;
-    const at = this.tokenAt;
-    const y = this.tokenY;
-    const sameLine =
-      this.lineTokens > 0 &&
-      (at !== undefined && this.lineAt !== undefined
-        ? at === this.lineAt
-        : y !== undefined && y !== '' && y === this.lineY);
-    if (!sameLine) this.newLine(at, y);
-    const key = this.tokenKey;
-    if (key !== EXEMPT && token.length <= 24) {
-      const folded = foldUnicode(token).trim();
-      const tick = key === LABEL ? undefined : tickValue(folded);
-      if (tick !== undefined) this.axisValues(key).push(tick);
-      const value = parseCount(folded);
-      if (value !== undefined) {
-        this.labels.push({ row: this.lineCount, column: this.lineTokens, value });
-        this.labelAxis.push(tick === undefined ? LABEL : key);
-      }
-    }
-    // Character references are decoded here: '&' is written as one, so `normalize` decodes no more.
-    const written = token.indexOf('&') < 0 ? token : token.replace(/&/g, '&amp;');
-    this.line = this.lineTokens === 0 ? written : `${this.line}  ${written}`;
-    this.lineTokens++;
-  }
-
-  private axisValues(key: number): number[] {
-    let values = this.axes.get(key);
-    if (values === undefined) this.axes.set(key, (values = []));
-    return values;
-  }
-
-  private newLine(at: number | undefined, y: string | undefined): void {
-    if (this.lineTokens > 0) {
-      this.lines = this.lineCount === 0 ? this.line : `${this.lines}\n${this.line}`;
-      this.lineCount++;
-    }
-    this.line = '';
-    this.lineTokens = 0;
-    this.lineAt = at;
-    this.lineY = y;
-  }
-
-  /** The rows read (the current token ended). */
-  text(): string {
-    this.finish();
-    this.newLine(undefined, undefined);
-    return this.lines;
-  }
-
-  /** The labels drawn: those in an axis only when its numbers do not read as tick labels. */
-  drawnLabels(): SvgLabel[] {
-    if (this.axes.size === 0) return this.labels;
-    const ticks = new Set<number>();
-    for (const [key, values] of this.axes) if (looksLikeAxis(values)) ticks.add(key);
-    return this.labels.filter((_, k) => !ticks.has(this.labelAxis[k] as number));
-  }
-}
-
-/**
- * SVG's white space as drawn: runs of spaces, tabs and line ends as one space, none at the ends
- * (other Unicode spaces are drawn as they are; the label test folds and trims them).
- */
-function collapse(text: string): string {
-  if (!needsCollapse(text)) return text; // the usual label: nothing to collapse
-  const t = text.replace(XML_SPACES, ' ');
-  const a = t.charCodeAt(0) === 32 ? 1 : 0;
-  const b = t.length > a && t.charCodeAt(t.length - 1) === 32 ? t.length - 1 : t.length;
-  return t.slice(a, b);
-}
-
-/** Whether `collapse` changes `text`: a tab, line end or form feed, two spaces, or one at an end. */
-function needsCollapse(text: string): boolean {
-  const n = text.length;
-  if (text.charCodeAt(0) === 32 || text.charCodeAt(n - 1) === 32) return true;
-  for (let k = 0; k < n; k++) {
-    const c = text.charCodeAt(k);
-    if (
-      c <= 32 &&
-      (c === 9 || c === 10 || c === 12 || c === 13 || (c === 32 && text.charCodeAt(k + 1) === 32))
-    )
-      return true;
-  }
-  return false;
 }
 
 /**
@@ -470,8 +335,10 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
         if (--text === 0) rows.finish();
       } else if ((code === TITLE || code === DESC) && tip > 0) {
         if (--tip === 0)
+          // Text after a tooltip goes on after the text drawn before it: no `x` known.
           rows.start(
             text > 0 ? place.at() : undefined,
+            undefined,
             text > 0 ? place.textY : undefined,
             place.textKey,
           );
@@ -497,7 +364,7 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
       case TEXT:
         if (text++ === 0) {
           place.startText(tag);
-          rows.start(place.at(), place.textY, place.textKey);
+          rows.start(place.at(), place.atX(), place.textY, place.textKey);
         }
         break;
       case TSPAN:
@@ -505,12 +372,13 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
         if (text > 0 && tip === 0) {
           const y = place.moveText(code === TEXTPATH, tag);
           // Placed by its own coordinates: another token (on the row where it is drawn).
-          if (tag.hasX || y !== undefined) rows.start(place.at(), y ?? place.textY, place.textKey);
+          if (tag.hasX || y !== undefined)
+            rows.start(place.at(), place.atX(), y ?? place.textY, place.textKey);
         }
         break;
       case TITLE:
       case DESC:
-        if (tip++ === 0) rows.start(undefined, undefined, place.key(0));
+        if (tip++ === 0) rows.start(undefined, undefined, undefined, place.key(0));
         break;
       case G:
       case SWITCH:

@@ -4,12 +4,19 @@
  * with the reader as it was before (fixtures/svg-text-corpus.json) and are compared here, case by
  * case. To record again after a change that is meant to change what is read:
  * `RECORD_SVG_CORPUS=1 node scripts/run-tests.mjs test/core/review/svg-text-speed-equal.test.ts`.
+ * Recorded again when the grid reading was added (svg-text-grid.test.ts): 36 cases gained it after
+ * an empty line, their reading as written and their labels as before.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { firstLength, translation, translationY } from '@privet/core/review/svg-position';
+import {
+  firstLength,
+  translation,
+  translationX,
+  translationY,
+} from '@privet/core/review/svg-transform';
 import { svgText, type SvgLabel } from '@privet/core/review/svg-text';
 import { prng, randomText } from './random-text.js';
 import { CORPUS_SIZE, svgCase } from './svg-corpus.js';
@@ -102,15 +109,21 @@ const TRANSFORM_PIECES = [
 ];
 
 describe('transforms read in place read as translation() reads them', () => {
-  test('the y of every generated transform list, also inside a longer string', () => {
+  test('the y and x of every generated transform list, also inside a longer string', () => {
     const rnd = prng(77);
     for (let k = 0; k < 5000; k++) {
       const t = randomText(rnd, TRANSFORM_PIECES, 4);
-      const expected = translation(t)?.y;
-      const got = translationY(t, 0, t.length);
-      assert.ok(got === expected || (Number.isNaN(got) && Number.isNaN(expected)), `${k}: ${t}`);
       const inside = `<g transform="${t}">`;
-      assert.equal(translationY(inside, 14, 14 + t.length), got, `${k} (inside): ${t}`);
+      for (const [axis, read] of [
+        ['y', translationY],
+        ['x', translationX],
+      ] as const) {
+        const expected = translation(t)?.[axis];
+        const got = read(t, 0, t.length);
+        const same = got === expected || (Number.isNaN(got) && Number.isNaN(expected));
+        assert.ok(same, `${k} (${axis}): ${t}`);
+        assert.equal(read(inside, 14, 14 + t.length), got, `${k} (${axis}, inside): ${t}`);
+      }
     }
   });
 

@@ -1,0 +1,184 @@
+/**
+ * The rows of SVG text as drawn (svg-text.ts walks the markup and feeds them): tokens joined into
+ * lines by the `y` they are drawn at (or written with), the bare numbers among them kept as labels
+ * (those of an axis only when its numbers do not read as tick labels, svg-axis.ts), and the tokens
+ * placed for certain kept for the grid reading (svg-grid.ts).
+ */
+import { decodeEntities } from './entities.js';
+import { foldUnicode } from './normalize.js';
+import { looksLikeAxis, tickValue } from './svg-axis.js';
+import { PlacedTokens } from './svg-grid.js';
+import { EXEMPT, LABEL } from './svg-position.js';
+import { parseCount } from './table.js';
+
+/** SVG text as drawn: rows of tokens, and the tokens that are bare numbers drawn as labels. */
+export interface SvgText {
+  /**
+   * One line per row: the tokens of one `y` written one after another, two spaces apart; then,
+   * after an empty line, the grid reading when it adds a row (see `PlacedTokens.grid`).
+   */
+  rows: string;
+  /** The tokens that are bare counts drawn as labels (outside legends and tick labels of axes). */
+  labels: SvgLabel[];
+}
+
+/** A token that is a count as drawn (a bare whole number, digits folded as the scanners fold them). */
+export interface SvgLabel {
+  /** Its line in `rows` and its place in that line (from 0). */
+  row: number;
+  column: number;
+  value: number;
+}
+
+/** Runs of the white space SVG collapses (space, tab, line ends, form feed). */
+const XML_SPACES = /[ \t\n\f\r]+/g;
+
+/** Collects tokens into rows (see SvgText). */
+export class Rows {
+  /** The lines ended (joined by line ends), and how many. */
+  private lines = '';
+  private lineCount = 0;
+  /** The current line (its tokens two spaces apart), and how many tokens it has. */
+  private line = '';
+  private lineTokens = 0;
+  /** Where the current line's first token is drawn (see `start`). */
+  private lineAt: number | undefined;
+  private lineY: string | undefined;
+  private readonly labels: SvgLabel[] = [];
+  /** For each label, its axis key (0: none); and the numbers drawn in each axis. */
+  private readonly labelAxis: number[] = [];
+  private readonly axes = new Map<number, number[]>();
+  /** The text of the token being read (character references decoded, CDATA as written). */
+  private token = '';
+  private tokenAt: number | undefined;
+  private tokenAtX: number | undefined;
+  private tokenY: string | undefined;
+  private tokenKey = LABEL;
+  /** The tokens placed for certain (outside legends), for the grid: see `grid`. */
+  private readonly placed = new PlacedTokens();
+
+  /**
+   * Starts a token drawn at `at` (its `y` as drawn, undefined when not known) and across at `atX`
+   * (its `x`, likewise) with `y` written (a `<title>`/`<desc>` has none of them); `key`: EXEMPT,
+   * LABEL or its axis.
+   */
+  start(at: number | undefined, atX: number | undefined, y: string | undefined, key: number): void {
+    this.finish();
+    this.tokenAt = at;
+    this.tokenAtX = atX;
+    this.tokenY = y;
+    this.tokenKey = key;
+  }
+
+  /** Adds text of the current token (`literal`: CDATA, drawn as written). */
+  add(piece: string, literal: boolean): void {
+    if (piece !== '') this.token += literal ? piece : decodeEntities(piece);
+  }
+
+  /**
+   * Ends the current token: placed on the current line when drawn at its `y` (both known), or
+   * else written with the same `y`; otherwise on a new line.
+   */
+  finish(): void {
+    if (this.token === '') return;
+    const token = collapse(this.token);
+    this.token = '';
+    if (token === '') return;
+    const at = this.tokenAt;
+    const y = this.tokenY;
+    const sameLine =
+      this.lineTokens > 0 &&
+      (at !== undefined && this.lineAt !== undefined
+        ? at === this.lineAt
+        : y !== undefined && y !== '' && y === this.lineY);
+    if (!sameLine) this.newLine(at, y);
+    const key = this.tokenKey;
+    if (key !== EXEMPT && token.length <= 24) {
+      const folded = foldUnicode(token).trim();
+      const tick = key === LABEL ? undefined : tickValue(folded);
+      if (tick !== undefined) this.axisValues(key).push(tick);
+      const value = parseCount(folded);
+      if (value !== undefined) {
+        this.labels.push({ row: this.lineCount, column: this.lineTokens, value });
+        this.labelAxis.push(tick === undefined ? LABEL : key);
+      }
+    }
+    // Character references are decoded here: '&' is written as one, so `normalize` decodes no more.
+    const written = token.indexOf('&') < 0 ? token : token.replace(/&/g, '&amp;');
+    if (at !== undefined && this.tokenAtX !== undefined && key !== EXEMPT)
+      this.placed.add(at, this.tokenAtX, this.lineCount, key, written);
+    this.line = this.lineTokens === 0 ? written : `${this.line}  ${written}`;
+    this.lineTokens++;
+  }
+
+  private axisValues(key: number): number[] {
+    let values = this.axes.get(key);
+    if (values === undefined) this.axes.set(key, (values = []));
+    return values;
+  }
+
+  private newLine(at: number | undefined, y: string | undefined): void {
+    if (this.lineTokens > 0) {
+      this.lines = this.lineCount === 0 ? this.line : `${this.lines}\n${this.line}`;
+      this.lineCount++;
+    }
+    this.line = '';
+    this.lineTokens = 0;
+    this.lineAt = at;
+    this.lineY = y;
+  }
+
+  /**
+   * The rows read (the current token ended): as written, then — when placed tokens drawn at one
+   * `y` were not written one after another — after an empty line, the grid of them (`grid`).
+   */
+  text(): string {
+    this.finish();
+    this.newLine(undefined, undefined);
+    const grid = this.placed.grid(this.tickAxes());
+    return grid === '' ? this.lines : `${this.lines}\n\n${grid}`;
+  }
+
+  /** The labels drawn: those in an axis only when its numbers do not read as tick labels. */
+  drawnLabels(): SvgLabel[] {
+    const ticks = this.tickAxes();
+    if (ticks.size === 0) return this.labels;
+    return this.labels.filter((_, k) => !ticks.has(this.labelAxis[k] as number));
+  }
+
+  /** The keys of the axes whose numbers read as tick labels (svg-axis.ts), once read. */
+  private ticks: Set<number> | undefined;
+  private tickAxes(): Set<number> {
+    if (this.ticks !== undefined) return this.ticks;
+    const ticks = new Set<number>();
+    for (const [key, values] of this.axes) if (looksLikeAxis(values)) ticks.add(key);
+    return (this.ticks = ticks);
+  }
+}
+
+/**
+ * SVG's white space as drawn: runs of spaces, tabs and line ends as one space, none at the ends
+ * (other Unicode spaces are drawn as they are; the label test folds and trims them).
+ */
+function collapse(text: string): string {
+  if (!needsCollapse(text)) return text; // the usual label: nothing to collapse
+  const t = text.replace(XML_SPACES, ' ');
+  const a = t.charCodeAt(0) === 32 ? 1 : 0;
+  const b = t.length > a && t.charCodeAt(t.length - 1) === 32 ? t.length - 1 : t.length;
+  return t.slice(a, b);
+}
+
+/** Whether `collapse` changes `text`: a tab, line end or form feed, two spaces, or one at an end. */
+function needsCollapse(text: string): boolean {
+  const n = text.length;
+  if (text.charCodeAt(0) === 32 || text.charCodeAt(n - 1) === 32) return true;
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if (
+      c <= 32 &&
+      (c === 9 || c === 10 || c === 12 || c === 13 || (c === 32 && text.charCodeAt(k + 1) === 32))
+    )
+      return true;
+  }
+  return false;
+}
