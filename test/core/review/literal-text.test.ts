@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { assertLinear } from './linear-growth.js';
 
 const display = (mime: string, value: string): NotebookOutput => ({
   output_type: 'display_data',
@@ -136,28 +137,7 @@ describe('markup drawn as written is read as written', () => {
       ['text/html', 'unclosed elements', (n) => '<xmp>a'.repeat(n / 6)],
       ['text/html', 'end tags without >', (n) => `<textarea>${'</textarea '.repeat(n / 11)}`],
     ];
-    // Process CPU time (other processes' load does not count), best of 5 after a warm-up run.
-    const ms = (mime: string, s: string): number => {
-      checkOutput(display(mime, s));
-      let best = Infinity;
-      for (let k = 0; k < 5; k++) {
-        const t0 = process.cpuUsage();
-        checkOutput(display(mime, s));
-        const used = process.cpuUsage(t0);
-        best = Math.min(best, (used.user + used.system) / 1000);
-      }
-      return best;
-    };
-    // 8× the input: linear work takes about 8× the time, quadratic 64×. The bound leaves room for
-    // cache effects (100 KB fits in cache, 800 KB does not) and a pause on a loaded machine; 4×
-    // the input against a bound of 10× failed under load on linear code.
-    for (const [mime, name, make] of cases) {
-      const a = ms(mime, make(100_000));
-      const b = ms(mime, make(800_000));
-      assert.ok(
-        b / Math.max(a, 1) < 24,
-        `${name}: 8× the input took ${(b / a).toFixed(1)}× the time`,
-      );
-    }
+    for (const [mime, name, make] of cases)
+      assertLinear(make, (s) => checkOutput(display(mime, s)), 100_000, name);
   });
 });

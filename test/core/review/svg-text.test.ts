@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { svgText } from '@privet/core/review/svg-text';
+import { assertLinear } from './linear-growth.js';
 
 const display = (mime: string, value: string): NotebookOutput => ({
   output_type: 'display_data',
@@ -193,16 +194,6 @@ describe('SVG text is read for counts', () => {
 });
 
 describe('the SVG text reader stays linear', () => {
-  /** Milliseconds `f` takes (the best of 3 runs). */
-  const ms = (f: () => void): number => {
-    let best = Infinity;
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      f();
-      best = Math.min(best, performance.now() - t0);
-    }
-    return best;
-  };
   const cases: [string, string][] = [
     ['unended comments', '<text><!-- a -->1'],
     ['comments without --!>', '<!-- x -->'],
@@ -218,15 +209,8 @@ describe('the SVG text reader stays linear', () => {
   ];
   for (const [name, unit] of cases)
     test(`linear: ${name}`, () => {
-      const growth = (): number => {
-        // Inputs large enough (~0.1–1 MB) that a millisecond's pause does not look like growth.
-        const a = ms(() => svgText(`<svg>${unit.repeat(20_000)}`, false));
-        const b = ms(() => svgText(`<svg>${unit.repeat(80_000)}`, false));
-        return b / Math.max(a, 2);
-      };
-      // Quadratic growth (~16×) stays steep in every attempt; the least of three is judged.
-      let g = growth();
-      for (let attempt = 1; attempt < 3 && g >= 10; attempt++) g = Math.min(g, growth());
-      assert.ok(g < 10, `4× the input took ${g.toFixed(1)}× the time`);
+      // Inputs large enough (~0.05–1 MB) that a millisecond's pause does not look like growth.
+      const make = (n: number): string => `<svg>${unit.repeat(n)}`;
+      assertLinear(make, (s) => svgText(s, false), 10_000, name, 2);
     });
 });

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { htmlTables } from '@privet/core/review/html-table';
 import { cellText } from '@privet/core/review/html-tags';
+import { assertLinear } from './linear-growth.js';
 import { prng } from './random-text.js';
 
 const display = (mime: string, value: unknown): NotebookOutput => ({
@@ -309,24 +310,6 @@ describe('F6: tables nested in a cell', () => {
   });
 
   describe('bounded on hostile input', () => {
-    /** Milliseconds `f` takes (the best of 3 runs). */
-    const ms = (f: () => void): number => {
-      let best = Infinity;
-      for (let k = 0; k < 3; k++) {
-        const t0 = performance.now();
-        f();
-        best = Math.min(best, performance.now() - t0);
-      }
-      return best;
-    };
-    /** The time of 4× the input over the time of 1×: about 4 when linear, 16 when quadratic. */
-    const growth = (make: (n: number) => string, n: number): number => {
-      const small = make(n);
-      const large = make(4 * n);
-      const a = ms(() => checkOutput(html(small)));
-      const b = ms(() => checkOutput(html(large)));
-      return b / Math.max(a, 1);
-    };
     const cases: [string, (n: number) => string][] = [
       ['deep nesting', (n) => '<table><tr><td>1'.repeat(n)],
       ['deep nesting, closed', (n) => '<table><tr><td>'.repeat(n) + '</table>'.repeat(n)],
@@ -346,12 +329,7 @@ describe('F6: tables nested in a cell', () => {
     ];
     for (const [name, make] of cases)
       test(`linear: ${name}`, () => {
-        // A pause of a busy machine (or a GC) can make one measurement look steep; quadratic
-        // growth (~16×) stays steep in every attempt, so the least of up to three is judged.
-        let g = growth(make, 5_000);
-        for (let attempt = 1; attempt < 3 && g >= 10; attempt++)
-          g = Math.min(g, growth(make, 5_000));
-        assert.ok(g < 10, `4× the input took ${g.toFixed(1)}× the time`);
+        assertLinear(make, (s) => checkOutput(html(s)), 2_500, name);
       });
 
     test('nesting past 256 levels is held; spans are capped', () => {
