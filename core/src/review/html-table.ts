@@ -187,6 +187,24 @@ function tagClose(html: string, k: number, t: MarkupTag): number {
  * draw it as one).
  */
 function readMarkup(html: string, i: number, t: MarkupTag, walk: WalkState): number {
+  // The usual row and cell tags, `<td>` to `</tr>` without attributes, read at once (the walk
+  // below reads them alike: a table tag name of two letters, then '>').
+  const slash = html.charCodeAt(i + 1) === 47 ? 1 : 0;
+  const a = i + 1 + slash;
+  if ((html.charCodeAt(a) | 32) === 116 && html.charCodeAt(a + 2) === 62) {
+    const second = html.charCodeAt(a + 1) | 32;
+    const name = second === 100 ? TD : second === 104 ? TH : second === 114 ? TR : 0;
+    if (name !== 0) {
+      t.name = name;
+      t.nameStart = a;
+      t.nameEnd = t.attrsStart = t.close = a + 2;
+      t.closing = slash === 1;
+      t.selfClosing = false;
+      t.rawDrawn = false;
+      if (slash === 1) walk.foreign = 0; // a table end tag closes the foreign content in the cell
+      return a + 3;
+    }
+  }
   t.name = 0;
   t.nameStart = t.nameEnd = 0;
   t.rawDrawn = false;
@@ -266,12 +284,16 @@ function canonicalMarkup(html: string, next: number, t: MarkupTag): string {
   return `${tag}${drawn}`;
 }
 
+/** A cell as read: its spans only when either is not 1 (most cells: two fields, no more). */
 interface RawCell {
   text: string;
   header: boolean;
-  rowspan: number;
-  colspan: number;
+  rowspan?: number;
+  colspan?: number;
 }
+
+/** Most cells a new row is made room for at once (the length of the row before it, up to this). */
+const ROW_ROOM = 64;
 
 /** True if the first cells of `row` (up to CONTEXT_ROWS) are all header cells. */
 function headerCells(row: readonly RawCell[]): boolean {
@@ -287,6 +309,9 @@ class TableReader {
   caption = '';
   inHead = false;
   row: RawCell[] | undefined = undefined;
+  /** Cells in the open row (its array is made with room for as many as the row before it). */
+  rowLength = 0;
+  private lastRowLength = 0;
   cellOpen = false;
   /** Start of the open cell's current text, or -1 while a nested table interrupts it. */
   cellStart = -1;
@@ -325,12 +350,11 @@ class TableReader {
         const raw = this.cellParts.join('');
         text = cellText(raw, 0, raw.length);
       }
-      this.row.push({
-        text,
-        header: this.cellHeader,
-        rowspan: this.cellRowspan,
-        colspan: this.cellColspan,
-      });
+      const header = this.cellHeader;
+      this.row[this.rowLength++] =
+        this.cellRowspan === 1 && this.cellColspan === 1
+          ? { text, header }
+          : { text, header, rowspan: this.cellRowspan, colspan: this.cellColspan };
       this.cells++;
     }
     this.cellOpen = false;
@@ -338,11 +362,21 @@ class TableReader {
     this.cellParts = undefined;
   }
 
+  /** Opens a row, with room for as many cells as the row before it had. */
+  openRow(): void {
+    this.row =
+      this.lastRowLength === 0 ? [] : new Array<RawCell>(Math.min(this.lastRowLength, ROW_ROOM));
+    this.rowLength = 0;
+  }
+
   /** Closes the open cell and row. */
   closeRow(at: number): void {
     this.closeCell(at);
-    if (this.row !== undefined) {
-      this.rows.push(this.row);
+    const row = this.row;
+    if (row !== undefined) {
+      if (row.length !== this.rowLength) row.length = this.rowLength; // the room left unused
+      this.lastRowLength = this.rowLength;
+      this.rows.push(row);
       this.headRow.push(this.inHead);
     }
     this.row = undefined;
@@ -420,7 +454,7 @@ class TableReader {
     if (name === TD || name === TH) {
       this.closeCell(i);
       if (!closing) {
-        if (this.row === undefined) this.row = [];
+        if (this.row === undefined) this.openRow();
         this.cellOpen = true;
         this.cellStart = tag.close + 1;
         this.cellHeader = name === TH;
@@ -431,7 +465,7 @@ class TableReader {
       }
     } else if (name === TR) {
       this.closeRow(i);
-      if (!closing) this.row = [];
+      if (!closing) this.openRow();
     } else if (name === CAPTION) {
       if (!closing) this.captionStart = tag.close + 1;
       else if (this.captionStart >= 0) {
@@ -583,7 +617,7 @@ function finish(
   const rows = reader.rows;
   if (rows.length === 0) return undefined;
   // Expand spans into a dense grid (fast path: no spans at all).
-  const spanned = rows.some((r) => r.some((c) => c.rowspan > 1 || c.colspan > 1));
+  const spanned = rows.some((r) => r.some((c) => (c.rowspan ?? 1) > 1 || (c.colspan ?? 1) > 1));
   const expanded = spanned ? expand(rows) : undefined;
   let dense: GridCell[][] = expanded?.grid ?? rows;
   let cut = expanded?.cut === true;
@@ -634,14 +668,15 @@ function expand(rows: readonly RawCell[][]): { grid: GridCell[][]; cut: boolean 
     const g = (grid[ri] ??= []);
     let c = 0;
     for (const rc of rows[ri] ?? []) {
+      const rowspan = rc.rowspan ?? 1;
+      const colspan = rc.colspan ?? 1;
       while (g[c] !== undefined) c++;
-      for (let dr = 0; dr < rc.rowspan && ri + dr < rows.length; dr++) {
+      for (let dr = 0; dr < rowspan && ri + dr < rows.length; dr++) {
         const target = (grid[ri + dr] ??= []);
-        for (let dc = 0; dc < rc.colspan; dc++)
-          target[c + dc] = { text: rc.text, header: rc.header };
-        placed += rc.colspan;
+        for (let dc = 0; dc < colspan; dc++) target[c + dc] = { text: rc.text, header: rc.header };
+        placed += colspan;
       }
-      c += rc.colspan;
+      c += colspan;
       if (placed > MAX_GRID) {
         // The rows before this one are complete (spans from above included): keep those.
         grid.length = ri;

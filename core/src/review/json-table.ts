@@ -49,16 +49,32 @@ function recordsTable(
     ),
   );
   const order = [...keys.filter((k) => textual.has(k)), ...keys.filter((k) => !textual.has(k))];
-  const grid: GridCell[][] = [order.map((k) => ({ text: k, header: true }))];
-  for (const r of recs) {
-    const row = new Array<GridCell>(order.length);
-    for (let c = 0; c < order.length; c++) {
-      const v = r[order[c] ?? ''];
-      row[c] = { text: show(v), header: typeof v === 'string' };
-    }
-    grid.push(row);
+  // The table `gridToTable` builds from the grid of the keys (one header row) and each record's
+  // values, with the textual keys as label columns — read straight into its rows (a table of
+  // thousands of records would otherwise build a cell object per value first).
+  const width = order.length;
+  if (width === 0) return undefined;
+  const labels = textual.size;
+  const rowLabels = new Array<string[]>(recs.length);
+  const cells = new Array<string[]>(recs.length);
+  for (let r = 0; r < recs.length; r++) {
+    const rec = recs[r] as Record<string, Json>;
+    const labelRow = new Array<string>(labels);
+    for (let c = 0; c < labels; c++) labelRow[c] = show(rec[order[c] ?? '']);
+    const dataRow = new Array<string>(width - labels);
+    for (let c = labels; c < width; c++) dataRow[c - labels] = show(rec[order[c] ?? '']);
+    rowLabels[r] = labelRow;
+    cells[r] = dataRow;
   }
-  return gridToTable(mime, grid, 1, ctx, textual.size, keyFields !== undefined);
+  return {
+    mime,
+    labelColumns: order.slice(0, labels),
+    columns: order.slice(labels),
+    rowLabels,
+    cells,
+    context: ctx,
+    indexed: keyFields !== undefined,
+  };
 }
 
 function columnsTable(mime: string, obj: Record<string, Json>, ctx: string): Table | undefined {

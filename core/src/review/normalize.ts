@@ -8,6 +8,7 @@
 import { decodeHTMLAttribute } from 'entities';
 import { CONFUSABLES, foldDigit } from './confusables.js';
 import { decodeEscapes } from './encoded.js';
+import { BREAK_NAMES, dropTags } from './drop-tags.js';
 import { decodeEntities } from './entities.js';
 import { cssUnescape } from './pictures.js';
 import { isAscii } from './ascii.js';
@@ -66,44 +67,6 @@ const MD_ESCAPE = /\\([!-/:-@[-`{-~])/g;
 /** CommonMark autolinks: `<scheme:…>` (URI) and `<local@domain>` (e-mail), no spaces inside. */
 const MD_AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>/g;
 
-// Tags whose boundaries separate words (cells, lines); all other tags join the text around them.
-const BREAK_TAGS = new Set([
-  'tr',
-  'br',
-  'p',
-  'div',
-  'li',
-  'ul',
-  'ol',
-  'table',
-  'thead',
-  'tbody',
-  'tfoot',
-  'caption',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'pre',
-  'hr',
-  'section',
-  'article',
-  'header',
-  'footer',
-  // SVG <text> elements are placed apart; a <tspan> (like an <a>) is drawn inline in its <text>.
-  'text',
-  'title',
-  'g',
-  'svg',
-  'dt',
-  'dd',
-  'blockquote',
-  'figcaption',
-  'tr',
-  'desc',
-]);
 const ATTR = /([^\s=/"'<>]+)\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'>]+))/g;
 
 /** Folds one non-ASCII character (after NFKD) to what the scanners should see. */
@@ -138,7 +101,8 @@ const STYLE_OPEN = /<style\b/gi;
 const COMMENT_MARK = /<!--->|<!-->|<!--|--!?>/g;
 // Tag bodies exclude '<' so an unclosed "<a<a<a…" cannot make the scan quadratic.
 const CELL_TAG = /<\/?t[dh]\b[^<>]*>/gi;
-const BREAK_TAG = new RegExp(`<\\/?(?:${[...BREAK_TAGS].join('|')})\\b[^<>]*>`, 'gi');
+// Tags whose boundaries separate words (cells, lines: BREAK_NAMES); other tags join the text around.
+const BREAK_TAG = new RegExp(`<\\/?(?:${BREAK_NAMES.join('|')})\\b[^<>]*>`, 'gi');
 const ANY_TAG = /<\/?[A-Za-z][^<>]*>/g;
 /** The '<' of a tag that meets another '<' before any '>' (a browser reads both as one tag). */
 const UNCLOSED = /<(?=\/?[A-Za-z][^<>]*<)/g;
@@ -167,11 +131,10 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
   let css = 0;
   let rtl = false;
   if (html.indexOf('=') >= 0) {
-    ATTR_TAG.lastIndex = 0;
     for (
-      let t = ATTR_TAG.exec(html);
+      let t = nextAttributeTag(html, 0);
       t !== null && attrs.length < 100_000;
-      t = ATTR_TAG.exec(html)
+      t = nextAttributeTag(html, ATTR_TAG.lastIndex)
     ) {
       const inner = t[1] ?? '';
       ATTR.lastIndex = 0;
@@ -193,12 +156,16 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
   }
   // A <bdo> without attributes overrides in the direction it inherits.
   if (rtl && /<bdo\b/i.test(html)) css |= CSS_REORDERS;
+  const comments = hasCommentOpen(html);
+  const styles = /<style/i.test(html);
+  // The usual markup (no comment, <style> or CSS that joins blocks): every tag pass below in one
+  // walk (drop-tags.ts).
+  const walked = comments || styles || css !== 0 ? undefined : dropTags(html, true);
+  if (walked !== undefined) return { text: walked, attrs: attrs.join('\n'), also: also.join('\n') };
   // A tag a browser ends only at a later '>' (`<p x=<br>`: the value is "<br") must not become
   // one the regexes end later still, across text a cell or block tag left (`<p x=\n…>`): its '<'
   // is read as a space, which keeps the length (the ranges `hiddenRanges` finds in `html` hold).
   let text = html.replace(UNCLOSED, ' ');
-  const comments = hasCommentOpen(html);
-  const styles = /<style/i.test(html);
   if (comments || styles) {
     const hidden = markdown ? undefined : hiddenRanges(html, comments, styles);
     if (hidden !== undefined) {
@@ -234,7 +201,9 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
   // CSS can draw block elements inline (display, float, position, flex, grid): read them joined.
   if ((css & CSS_JOINS) !== 0) also.push(text.replace(CELL_TAG, '\t').replace(ANY_TAG, ''));
   if ((css & CSS_REORDERS) !== 0) reordered ??= MARKUP_ORDER;
-  text = text.replace(CELL_TAG, '\t').replace(BREAK_TAG, '\n').replace(ANY_TAG, '');
+  text =
+    dropTags(text, false) ??
+    text.replace(CELL_TAG, '\t').replace(BREAK_TAG, '\n').replace(ANY_TAG, '');
   return { text, attrs: attrs.join('\n'), also: also.join('\n') };
 }
 
@@ -262,6 +231,19 @@ function cssLayout(value: string, attribute: boolean): number {
   const css = cssText(attribute && value.indexOf('&') >= 0 ? decodeHTMLAttribute(value) : value);
   if (!LAYOUT.test(css)) return 0;
   return REORDER.test(css) ? CSS_JOINS | CSS_REORDERS : CSS_JOINS;
+}
+
+/**
+ * `ATTR_TAG.exec(html)` from `from` (`ATTR_TAG.lastIndex` is left as exec leaves it). Every match
+ * holds an '=' and no '<' after its own: none starts before the last '<' ahead of the next '=',
+ * so the regex starts there (markup with few attributes is not tried tag by tag).
+ */
+function nextAttributeTag(html: string, from: number): RegExpExecArray | null {
+  const eq = html.indexOf('=', from);
+  if (eq < 0) return null;
+  const open = html.lastIndexOf('<', eq);
+  ATTR_TAG.lastIndex = open > from ? open : from;
+  return ATTR_TAG.exec(html);
 }
 
 /** True if a start tag (`<bdo` and a space, as ATTR_TAG finds it) is a <bdo>. */

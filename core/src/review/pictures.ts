@@ -223,10 +223,18 @@ function markdownImage(md: string): boolean {
   return MD_IMAGE_TAIL.test(md) || MD_REFERENCE.test(md);
 }
 
+/**
+ * False when PICTURE_URL cannot match: each of its spellings holds a ':', '(' or '@' (three
+ * native searches rule out a table of plain cells faster than the regex's pass).
+ */
+function mayHoldPictureUrl(text: string): boolean {
+  return text.indexOf(':') >= 0 || text.indexOf('(') >= 0 || text.indexOf('@') >= 0;
+}
+
 /** The quote-blind pass over markup (see the note at the top of this file). */
 function quoteBlindPicture(raw: string, kind: 'html' | 'markdown' | 'svg'): boolean {
   const urls = kind === 'svg' ? SVG_UNREADABLE : PICTURE_URL;
-  if (urls.test(raw)) return true;
+  if ((kind === 'svg' || mayHoldPictureUrl(raw)) && urls.test(raw)) return true;
   // Each regex below needs its first character ('<', '&', '\\') in the text: a native indexOf
   // rules it out many times faster than the regex's own pass.
   if (kind !== 'svg' && raw.indexOf('<') >= 0) {

@@ -62,7 +62,12 @@ function inSomeTag(text: string, re: RegExp): boolean {
  */
 export function markupRunsCode(text: string): boolean {
   if (text.indexOf('<') < 0) return false;
-  if (RUNNING_ELEMENT.test(text) || inSomeTag(text, HANDLER) || inSomeTag(text, SCRIPT_URL))
+  // Every HANDLER match holds an '=' and every SCRIPT_URL match a ':' (a native search each).
+  if (
+    RUNNING_ELEMENT.test(text) ||
+    (text.indexOf('=') >= 0 && inSomeTag(text, HANDLER)) ||
+    (text.indexOf(':') >= 0 && inSomeTag(text, SCRIPT_URL))
+  )
     return true;
   // A scheme spelt with character references ("jav&#x61;script:"): read each tag holding a '&'
   // as the browser decodes it.
