@@ -10,64 +10,12 @@
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { svgText } from '@privet/core/review/svg-text';
 import type { BenchResult } from './result.js';
-
-/** Deterministic PRNG (mulberry32) so every run measures the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function logText(bytes: number, rnd: () => number): string {
-  const lines: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const n = Math.floor(rnd() * 1e9);
-    const line = [
-      `2026-03-05 12:${String(i % 60).padStart(2, '0')}:07,${n % 1000} INFO request ${n.toString(16)}-${(n * 7).toString(16)} done in ${(n % 997) / 10} ms`,
-      `epoch=${i} step=${n % 100000} loss=0.${n % 10000} lr=3.0e-04 version 2.${n % 9}.1 rows/s ${n % 9000}`,
-      `The model converged after ${n % 300} iterations; validation AUC 0.${n % 1000} on fold ${i % 5}.`,
-      `cardiology    ${(n % 900) + 10}    ${(n % 500) / 10}    ${n % 70000}`,
-    ][i % 4] as string;
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join('\n');
-}
+// The same bytes the findings-equal test reads (one generator: the bench measures what it checks).
+import { benchBundle, logText } from '../test/core/review/bundle-corpus.js';
+import { prng } from '../test/core/review/random-text.js';
 
 /** A mixed-MIME execute_result of about `bytes` bytes (log text, pandas HTML table, JSON records, markdown) with one email. */
-export function bundle(bytes: number, seed: number): NotebookOutput {
-  const rnd = prng(seed);
-  const part = Math.max(200, Math.floor(bytes / 4));
-  // Sizes are tracked as the parts grow (the same bytes as re-measuring, in linear time).
-  const rows: string[] = [];
-  for (let i = 0, size = 0; size < part; i++) {
-    const row = `<tr><th>${i}</th><td>dept_${i % 7}</td><td>${Math.floor(rnd() * 900 + 10)}</td><td>${(rnd() * 1000).toFixed(2)}</td></tr>`;
-    rows.push(row);
-    size += row.length;
-  }
-  const records: { group: string; n: number; mean: number }[] = [];
-  for (let i = 0, size = 2; size < part; i++) {
-    const record = { group: `g${i}`, n: Math.floor(rnd() * 900 + 10), mean: rnd() * 100 };
-    records.push(record);
-    size += JSON.stringify(record).length + (i > 0 ? 1 : 0); // `[a,b]`: items plus commas
-  }
-  return {
-    output_type: 'execute_result',
-    execution_count: 1,
-    metadata: {},
-    data: {
-      'text/plain': logText(part, rnd) + '\ncontact jane.roe@example.org',
-      'text/html': `<table class="dataframe"><thead><tr><th></th><th>dept</th><th>n</th><th>mean_cost</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
-      'application/json': { records },
-      'text/markdown': logText(part, rnd),
-    },
-  };
-}
+export const bundle = benchBundle;
 
 const SVG_OPEN =
   '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="700" height="450" viewBox="0 0 700 450">';

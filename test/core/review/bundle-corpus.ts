@@ -7,7 +7,8 @@
 import type { NotebookOutput } from '@privet/core/review/index';
 import { prng } from './random-text.js';
 
-function logText(bytes: number, rnd: () => number): string {
+/** Log-like text of about `bytes` bytes: timestamps, metrics, prose and a small aligned table. */
+export function logText(bytes: number, rnd: () => number): string {
   const lines: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
@@ -24,7 +25,7 @@ function logText(bytes: number, rnd: () => number): string {
   return lines.join('\n');
 }
 
-/** The benchmark's bundle of about `bytes` bytes (the same bytes as bench/review.ts makes). */
+/** The benchmark's bundle of about `bytes` bytes (bench/review.ts measures these). */
 export function benchBundle(bytes: number, seed: number): NotebookOutput {
   const rnd = prng(seed);
   const part = Math.max(200, Math.floor(bytes / 4));
