@@ -7,44 +7,31 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   auditExitCode,
   auditVerdict,
   formatAuditReport,
-  openDurableDb,
   verifyAuditDb,
   type AuditReport,
 } from '../../../gateway/src/audit/index.js';
 import { headMarkPath } from '../../../gateway/src/audit/head-mark.js';
 import { masterKeyPath } from '../../../gateway/src/keys.js';
 import { privet } from '../run-cli.js';
-import { rollbackState, type RollbackState } from './rollback-fixture.js';
+import {
+  newestEntry,
+  readMarkFile,
+  rollbackState,
+  writtenPastMark,
+  type MarkFile,
+  type RollbackState,
+} from './rollback-fixture.js';
 
+/** The head mark file beside the state's database. */
+const readMark = (st: RollbackState): MarkFile => readMarkFile(st.dbPath);
 /** The newest entry of the database (read-only). */
-function newest(path: string): { seq: number; hash: string } {
-  const db = openDurableDb(path, { readonly: true });
-  try {
-    const row = db
-      .prepare<[], { seq: number; hash: string }>(
-        'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
-      )
-      .get();
-    assert.ok(row);
-    return row;
-  } finally {
-    db.close();
-  }
-}
-
-function readMark(st: RollbackState): { seq: number; hash: string } {
-  const m = JSON.parse(readFileSync(headMarkPath(st.dbPath), 'utf8')) as {
-    seq: number;
-    hash: string;
-  };
-  return { seq: m.seq, hash: m.hash };
-}
+const newest = newestEntry;
 
 /** Moves master.key out of the state folder; returns where it went. */
 function takeKeyAway(st: RollbackState): string {
@@ -87,7 +74,7 @@ test('without master.key, a database put back to an earlier copy is reported beh
     const t1 = st.copy('t1.db');
     st.charge(3);
     const marked = readMark(st);
-    assert.deepEqual(marked, newest(st.dbPath));
+    assert.deepEqual({ seq: marked.seq, hash: marked.hash }, newest(st.dbPath));
     st.restore(t1);
     const aside = takeKeyAway(st);
 
@@ -121,17 +108,7 @@ test('without master.key, a database put back to an earlier copy is reported beh
 test('without master.key, a copy written to past the marked entry is reported: that entry differs', async () => {
   const st = rollbackState('privet-head-mark-keyless-');
   try {
-    st.charge(1);
-    const t1 = st.copy('t1.db');
-    st.charge(2);
-    const markPath = headMarkPath(st.dbPath);
-    const mark = readFileSync(markPath);
-    const marked = readMark(st);
-    st.restore(t1);
-    rmSync(markPath);
-    st.charge(4);
-    assert.ok(newest(st.dbPath).seq > marked.seq);
-    writeFileSync(markPath, mark, { mode: 0o600 });
+    const marked = writtenPastMark(st);
     takeKeyAway(st);
 
     const r = await verifyAuditDb(st.dbPath);

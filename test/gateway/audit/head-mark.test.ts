@@ -14,7 +14,6 @@ import {
   auditExitCode,
   auditVerdict,
   formatAuditReport,
-  openDurableDb,
   verifyAuditDb,
   type AuditReport,
 } from '../../../gateway/src/audit/index.js';
@@ -28,34 +27,19 @@ import { startGateway } from '../../../gateway/src/http/server.js';
 import { loadOrCreateMasterKey } from '../../../gateway/src/keys.js';
 import { privet } from '../run-cli.js';
 import { openClockedLog } from './fixture.js';
-import { rollbackState, type RollbackState } from './rollback-fixture.js';
+import {
+  newestEntry,
+  readMarkFile,
+  rollbackState,
+  writtenPastMark,
+  type MarkFile,
+  type RollbackState,
+} from './rollback-fixture.js';
 
-interface MarkFile {
-  version: number;
-  seq: number;
-  hash: string;
-  mac: string;
-}
-
-function readMark(st: RollbackState): MarkFile {
-  return JSON.parse(readFileSync(headMarkPath(st.dbPath), 'utf8')) as MarkFile;
-}
-
+/** The head mark file beside the state's database. */
+const readMark = (st: RollbackState): MarkFile => readMarkFile(st.dbPath);
 /** The newest entry of the database (read-only). */
-function newest(path: string): { seq: number; hash: string } {
-  const db = openDurableDb(path, { readonly: true });
-  try {
-    const row = db
-      .prepare<[], { seq: number; hash: string }>(
-        'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
-      )
-      .get();
-    assert.ok(row);
-    return row;
-  } finally {
-    db.close();
-  }
-}
+const newest = newestEntry;
 
 function assertTampered(r: AuditReport): void {
   assert.equal(r.ok, false, r.message);
@@ -184,17 +168,7 @@ test('an earlier copy of the database put back is TAMPERED and refused at start,
 test('a copy that was then written to past the marked entry is TAMPERED: that entry differs', async () => {
   const st = rollbackState('privet-head-mark-');
   try {
-    st.charge(1);
-    const t1 = st.copy('t1.db');
-    st.charge(2);
-    const markPath = headMarkPath(st.dbPath);
-    const mark = readFileSync(markPath);
-    const marked = readMark(st);
-    st.restore(t1);
-    rmSync(markPath);
-    st.charge(4);
-    assert.ok(newest(st.dbPath).seq > marked.seq);
-    writeFileSync(markPath, mark, { mode: 0o600 });
+    const marked = writtenPastMark(st);
 
     const r = await verifyAuditDb(st.dbPath);
     assertTampered(r);

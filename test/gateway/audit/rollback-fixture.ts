@@ -1,10 +1,21 @@
 /** A gateway state folder whose ledger the tests charge, copy at one time and put back later. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicyFile } from '../../../gateway/src/policy-file.js';
 import { openServices, type Services } from '../../../gateway/src/ledger/open.js';
+import { openDurableDb } from '../../../gateway/src/audit/index.js';
+import { headMarkPath } from '../../../gateway/src/audit/head-mark.js';
 
 /** A state folder (privet.db, master.key, the marks) beside the HTTP tests' policy. */
 export interface RollbackState {
@@ -105,4 +116,53 @@ export function rollbackState(prefix: string): RollbackState {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The head mark file beside the database at `dbPath`, as written. */
+export interface MarkFile {
+  version: number;
+  seq: number;
+  hash: string;
+  mac: string;
+}
+
+/** Reads the head mark file beside the database at `dbPath`. */
+export function readMarkFile(dbPath: string): MarkFile {
+  return JSON.parse(readFileSync(headMarkPath(dbPath), 'utf8')) as MarkFile;
+}
+
+/** The newest entry of the database at `path` (read-only). */
+export function newestEntry(path: string): { seq: number; hash: string } {
+  const db = openDurableDb(path, { readonly: true });
+  try {
+    const row = db
+      .prepare<[], { seq: number; hash: string }>(
+        'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+      )
+      .get();
+    assert.ok(row);
+    return row;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Charges, copies the database, charges more (the mark moves on), puts the copy back and writes
+ * to it past the marked entry (without the mark, which is then put back as it was): the database
+ * holds another entry where the mark names one. Returns the mark.
+ */
+export function writtenPastMark(st: RollbackState): MarkFile {
+  st.charge(1);
+  const t1 = st.copy('t1.db');
+  st.charge(2);
+  const markPath = headMarkPath(st.dbPath);
+  const mark = readFileSync(markPath);
+  const marked = readMarkFile(st.dbPath);
+  st.restore(t1);
+  rmSync(markPath);
+  st.charge(4);
+  assert.ok(newestEntry(st.dbPath).seq > marked.seq);
+  writeFileSync(markPath, mark, { mode: 0o600 });
+  return marked;
 }
