@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import type { AuditAction, JsonValue } from '@privet/core/record/index';
 import { fsyncDir } from '../durable-file.js';
 import { masterKeyPath } from '../keys.js';
-import { AuditLog } from './log.js';
+import { AuditLog, firstKeyedEntry } from './log.js';
 import { auditMacKeyForDb, parseMac, type AuditMacKey } from './mac.js';
 import {
   damagedMarkFix,
@@ -177,11 +177,7 @@ function readLogFacts(dbPath: string): LogFacts & { close(): void } {
     const first = db
       .prepare<[], Position>('SELECT seq, hash FROM audit_log ORDER BY seq LIMIT 1')
       .get();
-    const keyed = db
-      .prepare<[], { seq: number; mac: string }>(
-        'SELECT seq, mac FROM audit_log WHERE mac IS NOT NULL ORDER BY seq LIMIT 1',
-      )
-      .get();
+    const keyed = firstKeyedEntry(db);
     const count = head ? head.seq + 1 : 0;
     return {
       count,
@@ -189,7 +185,7 @@ function readLogFacts(dbPath: string): LogFacts & { close(): void } {
         count,
         first: first?.seq,
         keyedFrom: keyed?.seq,
-        keyedFromKeyId: parseMac(keyed?.mac)?.keyId,
+        keyedFromKeyId: keyed?.keyId,
       },
       checkpoint: readCheckpoint(db),
       head,

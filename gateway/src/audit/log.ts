@@ -242,12 +242,8 @@ export class AuditLog {
    */
   private markKeyed(created: boolean): void {
     if (!created && !('missing' in readKeyedMarker(this.db.name))) return;
-    const first = this.db
-      .prepare<[], { seq: number; mac: string }>(
-        'SELECT seq, mac FROM audit_log WHERE mac IS NOT NULL ORDER BY seq LIMIT 1',
-      )
-      .get();
-    const keyId = parseMac(first?.mac)?.keyId;
+    const first = firstKeyedEntry(this.db);
+    const keyId = first?.keyId;
     if (!first || !keyId) return;
     const headMac = this.db
       .prepare<[string, string], { seq: number }>(
@@ -318,4 +314,14 @@ export class AuditLog {
     const key = options.key === undefined ? { key: this.key ?? null } : {};
     return verifyAuditConnection(this.db, anchors, this.db.name, { ...options, ...key });
   }
+}
+
+/** The first entry that carries a MAC, with the key id of its MAC (undefined: none, or unreadable). */
+export function firstKeyedEntry(db: Db): { seq: number; keyId: string | undefined } | undefined {
+  const row = db
+    .prepare<[], { seq: number; mac: string }>(
+      'SELECT seq, mac FROM audit_log WHERE mac IS NOT NULL ORDER BY seq LIMIT 1',
+    )
+    .get();
+  return row && { seq: row.seq, keyId: parseMac(row.mac)?.keyId };
 }
