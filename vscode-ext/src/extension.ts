@@ -66,7 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const held = new HeldOutputs();
   const approvals = new Approvals();
   const views = new GatewayViews(session);
-  const tree = new PrivetTree(session);
+  const tree = new PrivetTree(session, (message) => log.info(message));
+  const treeView = vscode.window.createTreeView('privet.experiments', { treeDataProvider: tree });
   const budget = new BudgetViewProvider(context.extensionUri, session, log);
   const controller = new PrivetSqlController(
     session,
@@ -129,7 +130,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new OutputGate(held, approvals, session, views, rawValues),
     new RendererApprovals(approvals, session, views, held, rawValues, log),
     tree,
-    vscode.window.registerTreeDataProvider('privet.experiments', tree),
+    tree.attachView(treeView),
+    treeView,
     vscode.window.registerWebviewViewProvider(BUDGET_VIEW_ID, budget),
     ...[...GATED_NOTEBOOK_TYPES].map((type) =>
       vscode.notebooks.registerNotebookCellStatusBarItemProvider(type, statusBar),

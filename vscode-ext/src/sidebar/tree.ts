@@ -12,9 +12,13 @@ import type { Session } from '../session.js';
 import { syntheticPrivacyMarkdown } from '../synthetic/privacy-text.js';
 import { kAnonymityMarkdown } from './k-anonymity-text.js';
 import { childrenOf, readTopLevel, type PrivetNode } from './tree-nodes.js';
+import { ChildrenWatch } from './tree-watch.js';
 
 /** How long a burst of session changes (sign in, pick an experiment, …) is gathered into one re-read. */
 export const REFRESH_COALESCE_MS = 50;
+
+/** Most redraws for one content after VS Code lost an experiment's views request (see tree-watch.ts). */
+export const MAX_REDRAWS = 2;
 
 export type { PrivetNode };
 
@@ -25,6 +29,9 @@ export type { PrivetNode };
  * nodes and asks for their children again: an experiment whose children VS Code asked for just as
  * the previous refresh landed (it then answers "no such item", drawn as an expanded, empty node)
  * is replaced, never left empty. Expand/collapse choices reset only when the content changes.
+ * When VS Code loses such a request anyway (a re-read of its own), the watch (tree-watch.ts) sees
+ * an expanded experiment never asked for its views and the tree is drawn again, at most
+ * MAX_REDRAWS times per content, each logged.
  */
 export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
   private readonly changed = new vscode.EventEmitter<PrivetNode | undefined>();
@@ -34,10 +41,35 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
   private shown: { key: string; nodes: PrivetNode[] } | undefined;
   private generation = 0;
   private reads = 0;
+  private redraws = 0;
+  private readonly watch: ChildrenWatch;
 
-  /** Creates the tree over the session (re-reads when it changes). */
-  constructor(private readonly session: Session) {
+  /** Creates the tree over the session (re-reads when it changes); `log` gets each redraw. */
+  constructor(
+    private readonly session: Session,
+    private readonly log: (message: string) => void = () => undefined,
+    watch?: (redraw: (missed: string[]) => void) => ChildrenWatch,
+  ) {
     session.onDidChange(() => this.refresh());
+    const redraw = (missed: string[]): void => this.redraw(missed);
+    this.watch = watch ? watch(redraw) : new ChildrenWatch(redraw);
+  }
+
+  /** Follows the tree view VS Code shows: its visibility and the experiments collapsed. */
+  attachView(view: vscode.TreeView<PrivetNode>): vscode.Disposable {
+    const key = (node: PrivetNode): string | undefined =>
+      node.kind === 'experiment' ? experimentKey(node) : undefined;
+    this.watch.setVisible(view.visible);
+    const follow = (node: PrivetNode, collapsed: boolean): void => {
+      const k = key(node);
+      if (k) this.watch.setCollapsed(k, collapsed);
+    };
+    const listeners = [
+      view.onDidChangeVisibility((e) => this.watch.setVisible(e.visible)),
+      view.onDidCollapseElement((e) => follow(e.element, true)),
+      view.onDidExpandElement((e) => follow(e.element, false)),
+    ];
+    return { dispose: () => listeners.forEach((l) => l.dispose()) };
   }
 
   /** Re-reads the top level, once for a burst of calls within REFRESH_COALESCE_MS. */
@@ -57,6 +89,23 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
     const key = JSON.stringify(nodes);
     if (this.shown?.key === key) return;
     this.shown = { key, nodes: numbered(nodes, ++this.generation) };
+    this.redraws = 0;
+    this.changed.fire(undefined);
+  }
+
+  /** Draws the shown content again under fresh ids: VS Code lost the views request of `missed`. */
+  private redraw(missed: string[]): void {
+    if (!this.shown || this.redraws >= MAX_REDRAWS) return;
+    this.redraws++;
+    const names = this.shown.nodes.flatMap((n) =>
+      n.kind === 'experiment' && missed.includes(experimentKey(n))
+        ? [`"${n.experiment.title}"`]
+        : [],
+    );
+    this.log(
+      `Tree: VS Code drew ${names.join(', ')} expanded but did not ask for its views; drawing the tree again (${this.redraws} of ${MAX_REDRAWS}).`,
+    );
+    this.shown = { key: this.shown.key, nodes: numbered(this.shown.nodes, ++this.generation) };
     this.changed.fire(undefined);
   }
 
@@ -77,7 +126,7 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
           `${e.title}${node.current ? ' (current)' : ''}`,
           vscode.TreeItemCollapsibleState.Expanded,
         );
-        item.id = `experiment:${node.generation}:${e.id}`;
+        item.id = experimentKey(node);
         item.description = `${e.id} · ${e.state}`;
         item.tooltip = `${e.purpose}\n\n${experimentHint(e, node.current)}`;
         item.contextValue = 'privetExperiment';
@@ -132,17 +181,25 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
 
   /** Children: the top level as last read (read now the first time), then views and columns. */
   async getChildren(node?: PrivetNode): Promise<PrivetNode[]> {
-    if (node) return childrenOf(node);
+    if (node) {
+      if (node.kind === 'experiment') this.watch.childrenAsked(experimentKey(node));
+      return childrenOf(node);
+    }
     if (!this.shown) {
       const nodes = await readTopLevel(this.session.signedIn);
       this.shown ??= { key: JSON.stringify(nodes), nodes: numbered(nodes, this.generation) };
     }
-    return this.shown.nodes;
+    const shown = this.shown.nodes;
+    this.watch.rootAnswered(
+      shown.flatMap((n) => (n.kind === 'experiment' ? [experimentKey(n)] : [])),
+    );
+    return shown;
   }
 
-  /** Stops a pending re-read (the extension is deactivating). */
+  /** Stops a pending re-read and the watch (the extension is deactivating). */
   dispose(): void {
     clearTimeout(this.pending);
+    this.watch.dispose();
     this.changed.dispose();
   }
 }
@@ -156,6 +213,11 @@ function experimentHint(e: { state: LifecycleState }, current: boolean): string 
   return e.state === 'proposal'
     ? 'A proposal, not approved yet: cells cannot run in it. Fix: wait until a steward approves it.'
     : `${e.state[0]!.toUpperCase()}${e.state.slice(1)}: cells cannot run in it. Fix: propose a new experiment.`;
+}
+
+/** The item id of an experiment node: its generation and id (fresh ids make VS Code ask anew). */
+function experimentKey(node: Extract<PrivetNode, { kind: 'experiment' }>): string {
+  return `experiment:${node.generation}:${node.experiment.id}`;
 }
 
 /** `nodes` with their ids' generation set to `generation`. */
