@@ -1,4 +1,11 @@
-/** The grid reading of SVG text: the tokens placed for certain, read again by drawn `y`, then `x`. */
+/**
+ * The grid reading of SVG text: the tokens placed for certain, read again by drawn `y`, then `x`;
+ * less the tables the reading as written already reads alike (`gridBeyondWritten`).
+ */
+import { CONTEXT_COUNT, NAMED_INT_SERIES, statedTotal } from './labels.js';
+import { normalize } from './normalize.js';
+import type { Table } from './table.js';
+import { forEachTextTable } from './text-table.js';
 
 /**
  * The tokens whose place is known (`y` and `x` as drawn), in the order written, kept for a second
@@ -94,4 +101,115 @@ export class PlacedTokens {
     }
     return false;
   }
+}
+
+/** The number of lines of `s` (one more than its line ends). */
+function lineCount(s: string): number {
+  let n = 1;
+  for (let k = s.indexOf('\n'); k >= 0; k = s.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/** SVG rows as the review reads them (parts.ts): normalized, and the text tables in them. */
+interface Reading {
+  text: string;
+  tables: Table[];
+}
+
+/**
+ * `rows` read as the review reads SVG text, or undefined when lines cannot be matched to the rows
+ * (normalizing made more of them) or the table reader stopped at its cap.
+ */
+function readAsReviewed(rows: string): Reading | undefined {
+  const { text } = normalize(rows);
+  if (lineCount(text) !== lineCount(rows)) return undefined;
+  const tables: Table[] = [];
+  let partial = false;
+  forEachTextTable(
+    text,
+    '',
+    (t) => tables.push(t),
+    () => (partial = true),
+  );
+  return partial ? undefined : { text, tables };
+}
+
+/** A table as the table rules read it: all of it but the line it starts on. */
+const tableKey = (t: Table): string =>
+  JSON.stringify([t.indexed, t.labelColumns, t.columns, t.rowLabels, t.cells, t.context]);
+
+/**
+ * A table as far as the table rules' findings go: its context only by what is read there (the
+ * count words, a pandas int Series footer and a stated total, small-cells.ts; no other rule reads
+ * it — svg-grid-once.test.ts pins that), so a table found again with other lines around it matches.
+ */
+const findingsKey = (t: Table): string => {
+  const c = t.context;
+  const signals = [CONTEXT_COUNT.test(c), /dtype: u?int/.test(c), NAMED_INT_SERIES.test(c)];
+  return JSON.stringify([
+    t.indexed,
+    t.labelColumns,
+    t.columns,
+    t.rowLabels,
+    t.cells,
+    signals,
+    statedTotal(c) ?? null,
+  ]);
+};
+
+/**
+ * The grid reading (`grid`, rows by drawn `y`) to add after the reading as written (`written`),
+ * without the tables that reading already has: the body rows of each grid table the reading as
+ * written reads alike (`findingsKey`) are left out (a run of them becomes one empty line), unless
+ * another grid table reads them (as its rows or the two lines above or one below it), so each table
+ * is reported once. Fails closed: the whole grid is kept unless reading what is left gives every
+ * other table as before (the same rows, labels and context) and the same stated total, and when
+ * lines cannot be matched or a cap is met. Linear: the rows are read twice more, as the review reads.
+ */
+export function gridBeyondWritten(written: string, grid: string): string {
+  const rows = grid.split('\n');
+  const lines = new Set(written.split('\n'));
+  // A table read alike has its rows written alike: most grids (no row among the lines) end here.
+  if (!rows.some((row) => lines.has(row))) return grid;
+  const full = readAsReviewed(`${written}\n\n${grid}`);
+  if (full === undefined) return grid;
+  const first = lineCount(written) + 1; // the line of the grid's first row
+  const asWritten = new Set<string>();
+  for (const t of full.tables) if ((t.firstLine ?? 0) < first) asWritten.add(findingsKey(t));
+  /** Per grid row: 1, the body of a table read alike as written; 2, read by another table. */
+  const mark = new Uint8Array(rows.length);
+  const others: Table[] = [];
+  for (const t of full.tables) {
+    const at = (t.firstLine ?? 0) - first;
+    if (at >= 0 && asWritten.has(findingsKey(t))) mark.fill(1, at, at + t.cells.length);
+    else others.push(t);
+  }
+  if (others.length === full.tables.length) return grid;
+  for (const t of others) {
+    const at = (t.firstLine ?? 0) - first;
+    if (at + t.cells.length + 1 > 0) mark.fill(2, Math.max(0, at - 2), at + t.cells.length + 1);
+  }
+  let out = '';
+  let gap = false;
+  for (let r = 0; r < rows.length; r++) {
+    if (mark[r] === 1) gap = out !== '';
+    else {
+      out = out === '' ? (rows[r] as string) : `${out}${gap ? '\n\n' : '\n'}${rows[r] as string}`;
+      gap = false;
+    }
+  }
+  const left = readAsReviewed(out === '' ? written : `${written}\n\n${out}`);
+  if (left === undefined || statedTotal(left.text) !== statedTotal(full.text)) return grid;
+  const read = new Map<string, number>();
+  for (const t of left.tables) {
+    const key = tableKey(t);
+    read.set(key, (read.get(key) ?? 0) + 1);
+  }
+  for (const t of others) {
+    const key = tableKey(t);
+    const n = read.get(key) ?? 0;
+    if (n === 0) return grid;
+    read.set(key, n - 1);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
 import { decodeEntities } from './entities.js';
 import { foldUnicode } from './normalize.js';
 import { looksLikeAxis, tickValue } from './svg-axis.js';
-import { PlacedTokens } from './svg-grid.js';
+import { gridBeyondWritten, PlacedTokens } from './svg-grid.js';
 import { EXEMPT, LABEL } from './svg-position.js';
 import { parseCount } from './table.js';
 
@@ -15,7 +15,8 @@ import { parseCount } from './table.js';
 export interface SvgText {
   /**
    * One line per row: the tokens of one `y` written one after another, two spaces apart; then,
-   * after an empty line, the grid reading when it adds a row (see `PlacedTokens.grid`).
+   * after an empty line, the grid reading when it adds a row (see `PlacedTokens.grid`), without
+   * the tables the lines before it already read alike (`gridBeyondWritten`).
    */
   rows: string;
   /** The tokens that are bare counts drawn as labels (outside legends and tick labels of axes). */
@@ -130,13 +131,15 @@ export class Rows {
 
   /**
    * The rows read (the current token ended): as written, then — when placed tokens drawn at one
-   * `y` were not written one after another — after an empty line, the grid of them (`grid`).
+   * `y` were not written one after another — after an empty line, the grid of them (`grid`), less
+   * the tables already read as written (`gridBeyondWritten`).
    */
   text(): string {
     this.finish();
     this.newLine(undefined, undefined);
     const grid = this.placed.grid(this.tickAxes());
-    return grid === '' ? this.lines : `${this.lines}\n\n${grid}`;
+    const added = grid === '' ? '' : gridBeyondWritten(this.lines, grid);
+    return added === '' ? this.lines : `${this.lines}\n\n${added}`;
   }
 
   /** The labels drawn: those in an axis only when its numbers do not read as tick labels. */

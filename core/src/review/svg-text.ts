@@ -13,7 +13,8 @@
  * whose drawn `y` and `x` are both known are also read a second time, as a grid (rows by `y`, each
  * by `x`), when that grid has a row the reading as written lacks — a table drawn column by column
  * (vega's text marks, d3 appending one column after another); tick labels and titles of an axis
- * that reads as one, and legends, are left out of it. A token
+ * that reads as one, and legends, are left out of it, and so are the body rows of a table the
+ * reading as written already reads alike, so each table is reported once (svg-grid.ts). A token
  * that is a bare number outside a legend group is a label drawn on the picture: the count rule
  * reads it — also in a group naming a tick or axis (as matplotlib, plotly, vega and d3 write them)
  * unless the numbers of that axis read as its tick labels (svg-axis.ts).
