@@ -6,40 +6,25 @@
  * layout then drawn: every intermediate state of every trace), and at the end every trace not yet
  * read with the final layout. Edits are applied as plotly.js applies them (restyle, update,
  * animate, addTraces, deleteTraces, moveTraces, relayout, trace deltas by uid, and the props
- * plotly.py removes from the widget's model: removeLayoutProps / removeTraceProps); a message
- * plotly.js would refuse (bad trace indexes, malformed key paths) changes nothing, and values given
- * to a trace the figure does not have are still read, alone (fail closed: the book may not know
- * every trace the figure has). A removed prop leaves later states without it, never earlier ones:
- * the state that showed it was read when it was drawn.
+ * plotly.py removes from the widget's model: removeLayoutProps / removeTraceProps; attribute
+ * strings with bracket indexes, and null as a reset, as plotly reads them: plotly-path.ts); a
+ * message plotly.js would refuse (bad trace indexes, malformed key paths) changes nothing, and
+ * values given to a trace the figure does not have are still read, alone (fail closed: the book
+ * may not know every trace the figure has). A removed prop leaves later states without it, never
+ * earlier ones: the state that showed it was read when it was drawn.
  */
 import { isRecord, tableContext, type Json } from './plot-tables.js';
+import { IndexBudget, setPlotlyPath, UNSAFE_KEYS } from './plotly-path.js';
 
 /** A figure as `plotlyTables` reads it: `data` (traces), `layout`, maybe `frames`. */
 export type Figure = Record<string, Json>;
 
-/** Path parts that would reach an object's prototype instead of a key of it. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** `target` with `value` set at the dotted `path` (`'yaxis.title.text'`), copying what it changes. */
-function setPath(target: Figure, path: string, value: Json): void {
-  const keys = path.split('.');
-  if (keys.some((k) => UNSAFE_KEYS.has(k))) return;
-  let node = target;
-  for (let k = 0; k < keys.length - 1; k++) {
-    const key = keys[k] as string;
-    const next = node[key];
-    const copy: Figure = isRecord(next) ? { ...next } : {};
-    node[key] = copy;
-    node = copy;
-  }
-  node[keys[keys.length - 1] as string] = value;
-}
-
-/** `layout` after a relayout (`{path: value}`, dotted paths), as plotly.js applies it. */
-function relayout(layout: Figure, changes: Json | undefined): Figure {
+/** `layout` after a relayout (`{path: value}`, plotly attribute strings), as plotly.js does. */
+function relayout(layout: Figure, changes: Json | undefined, budget: IndexBudget): Figure {
   if (!isRecord(changes)) return layout;
-  const out: Figure = { ...layout };
-  for (const [path, value] of Object.entries(changes)) setPath(out, path, value);
+  let out: Figure = { ...layout };
+  for (const [path, value] of Object.entries(changes))
+    out = setPlotlyPath(out, path, value, budget);
   return out;
 }
 
@@ -158,6 +143,13 @@ export class EditedFigure {
    * progress text in an annotation) gives it the same tables; the new layout is read on its own.
    */
   private readonly readWith = new Map<Figure, Set<string>>();
+  /** The caps on what index edits (`'y[1]'`) may allocate, over every edit of this figure. */
+  private readonly budget = new IndexBudget();
+
+  /** True when an index edit plotly may draw was refused (caps, typed array): hold, never read less. */
+  get indexEditUnfollowed(): boolean {
+    return this.budget.exceeded;
+  }
 
   /** The widget as first drawn (always read, as a figure of its own). */
   constructor(base: readonly Json[], layout: Figure) {
@@ -199,7 +191,7 @@ export class EditedFigure {
   /** Sets the layout a relayout leaves; every trace is then drawn with it. */
   private relaidOut(changes: Json | undefined): void {
     if (!isRecord(changes)) return;
-    this.layout = relayout(this.layout, changes);
+    this.layout = relayout(this.layout, changes, this.budget);
   }
 
   /**
@@ -211,10 +203,10 @@ export class EditedFigure {
     if (!isRecord(style)) return [];
     return targets(which, this.traces.length).map((t, pos) => {
       const old = this.has(t) ? this.traces[t] : undefined;
-      const trace: Figure = isRecord(old) ? { ...old } : {};
+      let trace: Figure = isRecord(old) ? { ...old } : {};
       for (const [path, v] of Object.entries(style)) {
         const value = Array.isArray(v) ? v[pos % Math.max(v.length, 1)] : v;
-        if (value !== undefined) setPath(trace, path, value);
+        if (value !== undefined) trace = setPlotlyPath(trace, path, value, this.budget);
       }
       if (this.has(t)) this.traces[t] = trace;
       return trace;

@@ -139,7 +139,7 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
   /** The figures `v` draws when it is one (a figure dict, a FigureWidget's state), else undefined. */
   const figuresOf = (v: Record<string, Json>): Record<string, Json>[] | undefined => {
     if (Array.isArray(v.data) && isFigureShaped(v)) return [v];
-    return typeof v._model_name === 'string' ? widgetFigures(v) : undefined;
+    return typeof v._model_name === 'string' ? widgetFigures(v, onPartial) : undefined;
   };
   if (mime.includes('vegalite') && isRecord(value)) {
     tables.push(...vegaCounts(mime, value));

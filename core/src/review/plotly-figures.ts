@@ -10,6 +10,7 @@
  */
 import { EDIT_KEYS, EditedFigure, type Figure } from './figure-edits.js';
 import { isRecord, type Json } from './plot-tables.js';
+import type { OnPartial } from './table.js';
 import { FIGURE_EDITS } from './widget-state.js';
 
 /** A figure as `plotlyTables` reads it: `data` (traces), `layout`, maybe `frames`. */
@@ -37,9 +38,10 @@ export function isFigureShaped(v: Record<string, Json>): boolean {
  * kernel sent them (figure-edits.ts: traces added, deleted, moved, restyled, updated, animated,
  * relaid out; the frontend's edits as the kernel echoes them) — those the widget book kept after
  * the kernel reset them (FIGURE_EDITS, oldest first), then those the state still holds and the
- * book did not keep, each once.
+ * book did not keep, each once. An index edit the book refused (past its caps, or into a typed
+ * array; figure-edits.ts) is told to `onPartial`: plotly may draw it, so the output is held.
  */
-export function widgetFigures(state: Figure): Figure[] | undefined {
+export function widgetFigures(state: Figure, onPartial?: OnPartial): Figure[] | undefined {
   const data6 = state._widget_data;
   const data5 = state._data;
   const kept = state[FIGURE_EDITS];
@@ -67,6 +69,8 @@ export function widgetFigures(state: Figure): Figure[] | undefined {
   };
   for (const e of edits) readEdits(e);
   readEdits(state);
+  if (figure.indexEditUnfollowed)
+    onPartial?.("a FigureWidget's edits of list items the check cannot follow");
   return figure.finish();
 }
 
