@@ -7,7 +7,9 @@
 // from before the gateway keyed its log). It then renames the superseded marker files to kept
 // names (`…superseded-<time>.json`, never deleted), opens the database as a writer and appends an
 // `audit.restored` entry naming how far the lost log went, the restored head, the reason and the
-// OS user; the keeper writes a fresh head mark when the connection closes.
+// OS user; the keeper writes a fresh head mark when the connection closes. Its report checks the
+// log as it is then, markers included, by continuing the first check's walk over the entries the
+// run appended (they must link to the head it verified) rather than reading the whole log again.
 // Crash safety: the entry names the files it supersedes. A run that died after the rename finds
 // the newest superseded files named in no `audit.restored` entry and records them then.
 // Limits, honestly: whoever holds the master key can accept any earlier copy; the entry puts that
@@ -39,10 +41,12 @@ import { readCheckpoint } from './retention.js';
 import { hasTable, openDurableDb } from './sqlite.js';
 import {
   auditExitCode,
+  continueAuditWalk,
   formatAuditReport,
-  verifyAuditConnection,
   verifyAuditDb,
+  verifyAuditWalk,
 } from './verify.js';
+import type { AuditWalk } from './verify-walk.js';
 
 /** The audit action recording an accepted restore. */
 export const AUDIT_RESTORED = 'audit.restored' satisfies AuditAction;
@@ -260,13 +264,14 @@ function readKeptKeyedMarker(path: string): Superseded['keyed'] {
 /**
  * Refuses a restored log that does not verify on its own: chain, recorded head, MACs and experiment
  * records (a log not yet upgraded passes: the writer upgrades it). The markers beside the database
- * are what is being superseded, so the check runs without them (a path that names no file).
+ * are what is being superseded, so the check leaves them out (`skipMarkers`). Returns its walk of
+ * the log, which the report after recording continues.
  */
-async function requireIntactAlone(dbPath: string, key: AuditMacKey): Promise<void> {
+async function requireIntactAlone(dbPath: string, key: AuditMacKey): Promise<AuditWalk> {
   const db = openDurableDb(dbPath, { readonly: true });
   try {
-    const report = await verifyAuditConnection(db, [], '', { key });
-    if (report.ok || report.problem === 'not-upgraded') return;
+    const { report, walk } = await verifyAuditWalk(db, dbPath, { key, skipMarkers: true });
+    if (walk && (report.ok || report.problem === 'not-upgraded')) return walk;
     const where = report.firstBad
       ? ` (entry #${report.firstBad.index}: ${report.firstBad.message})`
       : '';
@@ -316,7 +321,7 @@ export async function acceptRestore(options: AcceptRestoreOptions): Promise<Acce
     log.close();
   }
   if (!plan) return nothingToAccept(dbPath, key);
-  if (log.hasLog) await requireIntactAlone(dbPath, key);
+  const walk = log.hasLog ? await requireIntactAlone(dbPath, key) : undefined;
 
   const stamp = (options.now?.() ?? new Date()).toISOString().replace(/:/g, '-');
   const { behind, keyedAhead, pending } = plan;
@@ -330,7 +335,12 @@ export async function acceptRestore(options: AcceptRestoreOptions): Promise<Acce
     keyed: keyedAhead ?? pending?.keyed,
   };
   const entry = recordRestore(dbPath, superseded, log.head, reason, options.now);
-  const report = await verifyAuditDb(dbPath, [], { key });
+  // The log as it is now, markers included, without reading the restored log a second time: the
+  // walk that verified it goes on over what this run appended (verify-walk.ts). Without a restored
+  // log (a new state) the whole log is the run's own entries.
+  const report = walk
+    ? await continueAuditWalk(dbPath, walk)
+    : await verifyAuditDb(dbPath, [], { key });
   return {
     accepted: true,
     lines: [...describe(dbPath, superseded, log.head, entry, !!pending), formatAuditReport(report)],

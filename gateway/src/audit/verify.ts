@@ -16,37 +16,20 @@
 // of the database was put in its place (head-mark.ts). The mark is read before the log's snapshot,
 // so a gateway writing meanwhile can only leave the mark behind the snapshot, never ahead of it.
 // Without the key the mark cannot be authenticated: a log behind it is reported as such, with exit
-// 2 like an unreadable key (verify-report.ts), never as TAMPERED.
+// 2 like an unreadable key (verify-report.ts), never as TAMPERED. `skipMarkers` leaves both markers
+// out, explicitly (the report says so). The entries are read by a walk (verify-walk.ts) that can be
+// continued over entries appended later (continueAuditWalk) instead of reading the log again.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { ChainVerifier, canonicalJson, type ChainAnchor } from '@privet/core/record/index';
+import type { ChainAnchor } from '@privet/core/record/index';
 import { hasColumn, hasTable, openDurableDb, type Db } from './sqlite.js';
-import { rowToEntry, type AuditRow } from './rows.js';
-import { readCheckpoint, readCheckpointEntry } from './retention.js';
-import { PrunedChainVerifier } from './verify-pruned.js';
-import { checkAnchors } from './anchors.js';
-import { experimentRecordProblems, RECORD_FIX, RECORD_UPGRADE_FIX } from './verify-records.js';
+import { readCheckpoint, readCheckpointEntry, type AuditCheckpoint } from './retention.js';
+import { AuditWalk } from './verify-walk.js';
 import { auditMacKeyForDb, isFilePath, type AuditMacKey } from './mac.js';
-import { MacWalker, type MacCheck } from './verify-macs.js';
-import { HEAD_FIX, headMacProblem, type RecordedHead } from './verify-head.js';
-import { keyedMarkerPath, markerProblem, readKeyedMarker } from './keyed-marker.js';
-import {
-  behindUnauthenticatedMark,
-  keyUnreadable,
-  notUpgraded,
-  unauthenticatedMarkNote,
-  type AuditProblem,
-} from './verify-report.js';
-import {
-  damagedMarkFix,
-  readHeadMarkToVerify,
-  rollbackFix,
-  rollbackProblem,
-  unauthenticatedMarkFix,
-  unauthenticatedRollbackProblem,
-  type HeadMarkRead,
-  type MarkedLog,
-} from './head-mark.js';
+import type { RecordedHead } from './verify-head.js';
+import { keyUnreadable, type AuditProblem } from './verify-report.js';
+import { readHeadMarkToVerify, type HeadMarkRead } from './head-mark.js';
+import { bad, FIX, judge } from './verify-judge.js';
 
 export { auditExitCode, auditVerdict, formatAuditReport } from './verify-report.js';
 
@@ -86,11 +69,13 @@ export interface AuditVerifyOptions {
    * has one; `null` (or no key file): the hashes alone are checked and the report says so.
    */
   key?: AuditMacKey | null;
+  /**
+   * Check the log alone: chain, recorded head, MACs, records; not the head mark or keyed-log marker
+   * beside the database (accept-restore's check of a restored copy, whose markers it supersedes).
+   */
+  skipMarkers?: boolean;
 }
 
-const PAGE = 1000;
-const FIX =
-  'restore the database from a backup, compare it with this file, and find out who had write access to it';
 const STATE_FIX =
   'pass --state with the folder given to `privet serve --state` or `privet publish --state` ' +
   '(`npm start` uses .privet/demo; the default is .privet/state)';
@@ -136,6 +121,43 @@ function unreadable(path: string, e: unknown): AuditReport {
   };
 }
 
+/** A read-only connection to the database file at `path`, or the report why there is none. */
+function openToVerify(path: string): { db: Db } | { report: AuditReport } {
+  if (path !== ':memory:' && path !== '' && !existsSync(path)) return { report: noDatabase(path) };
+  try {
+    return { db: openDurableDb(path, { readonly: true }) };
+  } catch (e) {
+    if (isUnreadableDb(e)) return { report: unreadable(path, e) };
+    const why = e instanceof Error ? e.message : 'unknown error';
+    return {
+      report: bad(
+        path,
+        0,
+        0,
+        `cannot open ${path} (${why})`,
+        'pass the path of the gateway state database',
+      ),
+    };
+  }
+}
+
+/** Runs a check on the connection `opened` gave, reporting a file SQLite cannot read as such. */
+async function onConnection<T extends { report: AuditReport }>(
+  path: string,
+  opened: { db: Db } | { report: AuditReport },
+  check: (db: Db) => Promise<T>,
+): Promise<T | { report: AuditReport }> {
+  if ('report' in opened) return opened;
+  try {
+    return await check(opened.db);
+  } catch (e) {
+    if (isUnreadableDb(e)) return { report: unreadable(path, e) };
+    throw e;
+  } finally {
+    opened.db.close();
+  }
+}
+
 /** Verifies the audit log of a database file (the `privet audit verify` command). */
 export async function verifyAuditDb(
   path: string,
@@ -143,35 +165,13 @@ export async function verifyAuditDb(
   options: AuditVerifyOptions = {},
 ): Promise<AuditReport> {
   if (path !== ':memory:' && path !== '' && !existsSync(path)) return noDatabase(path);
-  if (options.key === undefined) {
-    try {
-      options = { ...options, key: auditMacKeyForDb(path, false) ?? null };
-    } catch (e) {
-      return keyUnreadable(path, e);
-    }
-  }
-  let db: Db;
-  try {
-    db = openDurableDb(path, { readonly: true });
-  } catch (e) {
-    if (isUnreadableDb(e)) return unreadable(path, e);
-    const why = e instanceof Error ? e.message : 'unknown error';
-    return bad(
-      path,
-      0,
-      0,
-      `cannot open ${path} (${why})`,
-      'pass the path of the gateway state database',
-    );
-  }
-  try {
-    return await verifyAuditConnection(db, anchors, path, options);
-  } catch (e) {
-    if (isUnreadableDb(e)) return unreadable(path, e);
-    throw e;
-  } finally {
-    db.close();
-  }
+  const keyed = withDefaultKey(path, options);
+  if ('report' in keyed) return keyed.report;
+  options = keyed.options;
+  const checked = await onConnection(path, openToVerify(path), async (db) => ({
+    report: await verifyAuditConnection(db, anchors, path, options),
+  }));
+  return checked.report;
 }
 
 /** Verifies the audit log through a connection reserved for this (it holds a read transaction). */
@@ -185,19 +185,83 @@ export async function verifyAuditConnection(
     // A writer's connection must not hold a long read snapshot; verify through a fresh one.
     return verifyAuditDb(db.name, anchors, options);
   }
+  return (await walkAndJudge(db, path, anchors, options, undefined)).report;
+}
+
+/** The options with the key of the database's folder when none was given (as documented there). */
+function withDefaultKey(
+  path: string,
+  options: AuditVerifyOptions,
+): { options: AuditVerifyOptions } | { report: AuditReport } {
+  if (options.key !== undefined) return { options };
+  try {
+    return { options: { ...options, key: auditMacKeyForDb(path, false) ?? null } };
+  } catch (e) {
+    return { report: keyUnreadable(path, e) };
+  }
+}
+
+/**
+ * Verifies the database file at `path` as verifyAuditDb does, through a read-only connection to it
+ * reserved for this, and returns the walk of the log (when the chain was read to its end) for
+ * continueAuditWalk.
+ */
+export async function verifyAuditWalk(
+  db: Db,
+  path: string,
+  options: AuditVerifyOptions = {},
+): Promise<{ report: AuditReport; walk?: AuditWalk }> {
+  if (!db.readonly) return { report: await verifyAuditConnection(db, [], path, options) };
+  const keyed = withDefaultKey(path, options);
+  if ('report' in keyed) return keyed;
+  return walkAndJudge(db, path, [], keyed.options, undefined);
+}
+
+/**
+ * Verifies the log of the database file at `path` as verifyAuditDb would, by continuing `walk`
+ * (verifyAuditWalk's, of the same file) over the entries appended since, which must link to the
+ * last entry it verified (verify-walk.ts); with the key and anchors it was made with, and the
+ * head mark and keyed-log marker checked unless `skipMarkers`. A log pruned since (another
+ * checkpoint), or a pruned log walked minutes ago (AuditWalk.resumable), is walked from its start
+ * again.
+ */
+export async function continueAuditWalk(
+  path: string,
+  walk: AuditWalk,
+  options: Pick<AuditVerifyOptions, 'skipMarkers'> = {},
+): Promise<AuditReport> {
+  const { anchors, key, pruned } = walk.start;
+  const all = { ...pruned, key: key ?? null, ...options };
+  const checked = await onConnection(path, openToVerify(path), (db) =>
+    walkAndJudge(db, path, anchors, all, walk),
+  );
+  return checked.report;
+}
+
+/** The walk (`resume`d when it is of this file and checkpoint) and the checks after it, in one snapshot. */
+async function walkAndJudge(
+  db: Db,
+  path: string,
+  anchors: readonly ChainAnchor[],
+  options: AuditVerifyOptions,
+  resume: AuditWalk | undefined,
+): Promise<{ report: AuditReport; walk?: AuditWalk }> {
   if (!hasTable(db, 'audit_log')) {
-    return bad(
-      path,
-      0,
-      0,
-      `${path} has no audit log`,
-      'pass the path of the gateway state database',
-    );
+    return {
+      report: bad(
+        path,
+        0,
+        0,
+        `${path} has no audit log`,
+        'pass the path of the gateway state database',
+      ),
+    };
   }
   // Before the snapshot (see the header); not authenticated without a key (only compared).
-  const mark: HeadMarkRead = isFilePath(path)
-    ? readHeadMarkToVerify(path, options.key)
-    : { missing: true };
+  const mark: HeadMarkRead =
+    isFilePath(path) && !options.skipMarkers
+      ? readHeadMarkToVerify(path, options.key)
+      : { missing: true };
   db.exec('BEGIN');
   try {
     // A dropped head table reads as a missing head (tampering), not as an error of the check.
@@ -210,245 +274,45 @@ export async function verifyAuditConnection(
           .get()
       : undefined;
     const checkpoint = readCheckpoint(db);
-    const checkpointEntry = readCheckpointEntry(db);
+    const same =
+      resume &&
+      resume.resumable &&
+      resume.start.path === path &&
+      sameCheckpoint(resume.start.checkpoint, checkpoint);
     // The recorded head is no user anchor: it is checked after the chain, as what it is (below).
-    const verifier = checkpoint
-      ? new PrunedChainVerifier(checkpoint, [], {
-          ...options,
-          ...(checkpointEntry === undefined ? {} : { checkpointEntry }),
-        })
-      : new ChainVerifier();
+    const walk =
+      (same ? resume : undefined) ??
+      new AuditWalk({
+        path,
+        checkpoint,
+        checkpointEntry: readCheckpointEntry(db),
+        anchors,
+        pruned: {
+          ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }),
+          ...(options.now === undefined ? {} : { now: options.now }),
+        },
+        key: options.key ?? undefined,
+      });
     const anchored = new Set([
       ...anchors.map((a) => a.seq),
       ...(head ? [head.seq] : []),
       ...('mark' in mark ? [mark.mark.seq] : []),
       ...('unauthenticated' in mark ? [mark.unauthenticated.seq] : []),
     ]);
-    const anchoredHashes = new Map<number, string>();
-    const macs = new MacWalker(options.key ?? undefined);
-    const page = db.prepare<[number, number], AuditRow>(
-      'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
-    );
-    let last = -1;
-    let intact = true;
-    for (let guard = 0; intact && guard < Number.MAX_SAFE_INTEGER; guard++) {
-      const rows = page.all(last, PAGE);
-      for (const row of rows) {
-        let entry;
-        try {
-          entry = rowToEntry(row);
-        } catch {
-          const msg = `audit entry #${verifiedCount(verifier)} has unreadable details — the entry was edited`;
-          return bad(path, verifiedCount(verifier), verifiedCount(verifier), msg, FIX);
-        }
-        // The gateway stores details as canonical JSON. Other text that parses to the same object
-        // (a duplicated key: JSON.parse keeps the last value, SQLite's json_extract the first)
-        // would pass the hash yet show readers another value.
-        if (row.details !== canonicalJson(entry.details)) {
-          const msg = `audit entry #${verifiedCount(verifier)} has details not in the canonical form the gateway writes (e.g. a duplicated key) — the entry was edited`;
-          return bad(path, verifiedCount(verifier), verifiedCount(verifier), msg, FIX);
-        }
-        intact = await verifier.push(entry);
-        if (!intact) break;
-        macs.push(row, entry);
-        if (anchored.has(entry.seq)) anchoredHashes.set(entry.seq, entry.hash);
-        last = row.seq;
-      }
-      if (rows.length < PAGE) break;
+    const badEntry = await walk.readOn(db, anchored);
+    if (badEntry) {
+      const { index, message } = badEntry;
+      return { report: bad(path, index, index, message, FIX) };
     }
-    const result = verifier.finish();
-    if (!result.ok) return bad(path, result.count, result.index, result.message, FIX);
-    if (!head && result.count > 0) {
-      return bad(path, result.count, 0, 'the audit head record is missing — it was deleted', FIX);
-    }
-    if (head) {
-      const problem = headProblem(head, result.count, anchoredHashes.get(head.seq));
-      if (problem) return bad(path, result.count, problem.index, problem.message, FIX);
-    }
-    const anchorFailure = checkAnchors(
-      anchors,
-      {
-        count: result.count,
-        ...(checkpoint ? { checkpoint } : {}),
-        hashAt: (seq) => anchoredHashes.get(seq),
-      },
-      FIX,
-    );
-    if (anchorFailure) {
-      const { index, message, fix } = anchorFailure;
-      return bad(path, result.count, index, message, fix);
-    }
-    const kept = verifier instanceof PrunedChainVerifier ? verifier.keptEntryProblem() : undefined;
-    if (kept) return bad(path, result.count, checkpoint?.seq ?? 0, kept, FIX);
-    const mac = macs.finish();
-    if (mac.forged) {
-      const { index, message, fix } = mac.forged;
-      return { ...bad(path, result.count, index, message, fix), macsChecked: !!options.key };
-    }
-    const marked = keyedMarkerFailure(path, result.count, mac);
-    if (marked) return marked;
-    const records = experimentRecordProblems(db, result.count);
-    if (records && !records.notUpgraded)
-      return bad(path, result.count, records.index, records.message, RECORD_FIX);
-    // After the record checks: a cut that took an experiment's entries names the experiment.
-    const headMac = headMacProblem(head, mac, options.key ?? undefined);
-    if (headMac) {
-      return {
-        ...bad(path, result.count, headMac.index, headMac.message, HEAD_FIX),
-        macsChecked: !!options.key,
-      };
-    }
-    const rolledBack = headMarkFailure(path, mark, {
-      count: result.count,
-      checkpoint,
-      hashAt: (seq) => anchoredHashes.get(seq),
-    });
-    if (rolledBack) return { ...rolledBack, macsChecked: !!options.key };
-    const tip = head ? { seq: head.seq, hash: head.hash } : undefined;
-    const stale = [
-      ...(mac.notUpgraded ? [mac.notUpgraded] : []),
-      ...(records ? [{ ...records, fix: RECORD_UPGRADE_FIX }] : []),
-    ];
-    if (stale.length > 0) return notUpgraded(path, result.count, stale);
-    const pruned = checkpoint
-      ? ` (#0…#${checkpoint.seq} pruned under the retention policy, checkpoint ${checkpoint.hash})`
-      : '';
-    const summary = tip
-      ? `audit log intact: ${result.count} entries${pruned}, head #${tip.seq} ${tip.hash}; ${mac.summary}${headMarkNote(mark)}`
-      : 'audit log intact: no entries yet';
-    return {
-      ok: true,
-      path,
-      entries: result.count,
-      ...(tip ? { head: tip } : {}),
-      message: summary,
-      macsChecked: !!options.key,
-    };
+    const report = judge(db, path, anchors, options, { walk, head, checkpoint, mark });
+    return { report, walk };
   } finally {
     // SQLite may have ended the transaction itself after an error (e.g. a corrupt page).
     if (db.inTransaction) db.exec('COMMIT');
   }
 }
 
-const MARKER_FIX =
-  'compare the log with the anchors you kept outside this host, keep a copy of this file for the ' +
-  'investigation, restore the database from a backup taken after the gateway keyed it, and find out ' +
-  'who had write access to it. If you restored (or replaced) this database on purpose with one from ' +
-  'before that point, run `privet audit accept-restore --state <dir> --reason "<why>"`: it checks that ' +
-  "the copy's own log is intact, keeps the marker under a superseded name and records the restore in " +
-  'the audit log; the gateway then marks the restored log anew';
-
-/**
- * The report when the marker beside master.key says this database was keyed further than its log
- * shows (or the marker is damaged); undefined when it agrees or there is none (as before markers).
- */
-function keyedMarkerFailure(path: string, count: number, mac: MacCheck): AuditReport | undefined {
-  if (!isFilePath(path)) return undefined;
-  const read = readKeyedMarker(path);
-  if ('missing' in read) return undefined;
-  if ('problem' in read) {
-    return bad(
-      path,
-      count,
-      0,
-      `${read.problem}, so whether this log was keyed further cannot be told`,
-      `restore ${keyedMarkerPath(path)} from a backup of the state folder; if it was damaged and the log matches your anchors, move it aside and start the gateway once, which writes it anew`,
-    );
-  }
-  const problem = markerProblem(
-    read.marker,
-    {
-      count,
-      first: mac.first,
-      keyedFrom: mac.keyedFrom,
-      keyedFromKeyId: mac.keyedFromKeyId,
-    },
-    keyedMarkerPath(path),
-  );
-  return problem ? bad(path, count, problem.index, problem.message, MARKER_FIX) : undefined;
-}
-
-/**
- * The report when the head mark says the gateway committed entries this database does not hold
- * (an earlier copy was put in its place), or the mark is damaged or forged; undefined when it
- * agrees, is missing, or was made with another master key (replaced at the gateway's next write).
- */
-function headMarkFailure(
-  path: string,
-  mark: HeadMarkRead,
-  log: MarkedLog,
-): AuditReport | undefined {
-  if ('problem' in mark) {
-    return bad(
-      path,
-      log.count,
-      0,
-      `${mark.problem}, so whether this database was replaced with an earlier copy of itself cannot be told`,
-      damagedMarkFix(path),
-    );
-  }
-  if ('unauthenticated' in mark) {
-    const behind = unauthenticatedRollbackProblem(mark.unauthenticated, log, path);
-    return (
-      behind && behindUnauthenticatedMark(path, log.count, behind, unauthenticatedMarkFix(path))
-    );
-  }
-  if (!('mark' in mark)) return undefined;
-  const problem = rollbackProblem(mark.mark, log, path);
-  return problem
-    ? bad(path, log.count, problem.index, problem.message, rollbackFix(path, mark.mark))
-    : undefined;
-}
-
-/** What an intact report says of the head mark (nothing when there is none, as before marks). */
-function headMarkNote(mark: HeadMarkRead): string {
-  if ('mark' in mark) return `; the gateway's head mark (#${mark.mark.seq}) matched`;
-  if ('unauthenticated' in mark) return unauthenticatedMarkNote(mark.unauthenticated);
-  if ('otherKey' in mark) {
-    return `; the head mark was made with another master key (id ${mark.otherKey}), so it was not checked (the gateway replaces it at its next write)`;
-  }
-  return '';
-}
-
-/** What is wrong with the recorded head (audit_head) of a chain that verified, if anything. */
-function headProblem(
-  head: ChainAnchor,
-  count: number,
-  actual: string | undefined,
-): { index: number; message: string } | undefined {
-  const recorded = `the recorded head (audit_head) says the log ends at #${head.seq}`;
-  if (head.seq >= count) {
-    const ends = count > 0 ? `it ends at #${count - 1}` : 'it holds no entries';
-    return {
-      index: count,
-      message: `${recorded}, but ${ends} — entries were deleted from the end`,
-    };
-  }
-  if (head.seq + 1 < count) {
-    return {
-      index: head.seq + 1,
-      message: `audit entries #${head.seq + 1}…#${count - 1} come after the recorded head (#${head.seq}) — they were added outside the gateway`,
-    };
-  }
-  if (actual !== head.hash) {
-    return {
-      index: head.seq,
-      message: `${recorded} with hash ${head.hash}, but entry #${head.seq} has ${actual ?? 'none'} — the log or its recorded head was rewritten`,
-    };
-  }
-  return undefined;
-}
-
-function verifiedCount(v: ChainVerifier | PrunedChainVerifier): number {
-  return v.verified;
-}
-
-function bad(path: string, entries: number, index: number, what: string, fix: string): AuditReport {
-  return {
-    ok: false,
-    path,
-    entries,
-    firstBad: { index, message: what },
-    message: `audit log check failed: ${what}. Fix: ${fix}`,
-  };
+/** True when both name the same retention checkpoint (or neither names one). */
+function sameCheckpoint(a: AuditCheckpoint | undefined, b: AuditCheckpoint | undefined): boolean {
+  return a?.seq === b?.seq && a?.hash === b?.hash;
 }
