@@ -3,6 +3,7 @@
  * counts, scatter/numeric histograms as row-level points) and vega-lite `aggregate: count`
  * encodings over inline rows (the chart displays those per-group counts).
  */
+import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
 
@@ -68,6 +69,9 @@ export function tableContext(layout: Json | undefined): string {
   return `${layoutTitle(layout)}\u0000${axisTitle(layout, 'xaxis')}\u0000${axisTitle(layout, 'yaxis')}`;
 }
 
+/** True for a whole number. */
+const isWhole = (n: number | undefined): boolean => n !== undefined && Number.isInteger(n);
+
 function axisTitle(layout: Json | undefined, axis: string): string {
   if (!isRecord(layout)) return '';
   const a = layout[axis];
@@ -125,8 +129,15 @@ export function plotlyTables(
     let labels: Json[] = [];
     let values: Json[] = [];
     let valueName = yt;
+    // The number drawn for a value; undefined for a hole (no bar or slice drawn).
+    let drawn = barNumber;
     if (type === 'pie')
-      [labels, values, valueName] = [arr('labels'), arr('values'), `count ${name}`];
+      [labels, values, valueName, drawn] = [
+        arr('labels'),
+        arr('values'),
+        `count ${name}`,
+        sliceNumber,
+      ];
     else if (type === 'bar' && tr.orientation === 'h')
       [labels, values, valueName] = [arr('y'), arr('x'), xt];
     else if (type === 'bar' || type === 'funnel') [labels, values] = [arr('x'), arr('y')];
@@ -138,15 +149,20 @@ export function plotlyTables(
         [{ text: yt, header: true }, ...xs.map((x) => ({ text: show(x), header: true }))],
       ];
       arr('z').forEach((row, i) => {
-        const cells = (row as Json[]).map((v) => ({ text: show(v), header: false }));
+        // A NaN (no cell drawn) is a blank cell, as null is: the count rules pass over both.
+        const cells = (row as Json[]).map((v) => ({
+          text: isVoid(v) ? '' : show(v),
+          header: false,
+        }));
         grid.push([{ text: show(ys[i] ?? i), header: true }, ...cells]);
       });
       const t = gridToTable(mime, grid, 1, ctx, 1);
       if (t) out.push(t);
       continue;
     } else if (type === 'histogram' && arr('x').some((v) => typeof v === 'string')) {
-      // A categorical histogram displays the count of each category.
-      out.push(...countTable(mime, arr('x').map(show), xt, ctx));
+      // A categorical histogram displays the count of each category (null is in none).
+      const keys = arr('x').filter((v) => !noCategory(v));
+      out.push(...countTable(mime, keys.map(show), xt, ctx));
       continue;
     } else if (type === 'histogram') {
       const raw = arr('x').length > 0 ? arr('x') : arr('y');
@@ -173,8 +189,14 @@ export function plotlyTables(
       if (t) out.push(t);
       continue;
     }
+    // Only the bars and slices drawn are read: a hole draws nothing, so it neither stops the
+    // values drawn beside it from reading as counts nor takes a row (its label could repeat one).
+    const shown: number[] = [];
+    values.forEach((v, i) => {
+      if (drawn(v) !== undefined) shown.push(i);
+    });
     // Bars of whole numbers over categories are a count plot unless the axis says otherwise.
-    if (valueName === '' && values.length > 0 && values.every((v) => Number.isInteger(v)))
+    if (valueName === '' && shown.length > 0 && shown.every((i) => isWhole(drawn(values[i]))))
       valueName = 'count';
     const grid: GridCell[][] = [
       [
@@ -182,7 +204,7 @@ export function plotlyTables(
         { text: valueName, header: true },
       ],
     ];
-    for (let i = 0; i < values.length; i++)
+    for (const i of shown)
       grid.push([
         { text: show(labels[i] ?? i), header: true },
         { text: show(values[i]), header: false },
