@@ -6,7 +6,10 @@
  * they read as an axis's tick labels: evenly spaced values (at least three; or two from zero), a
  * log scale (powers of ten, with 2–9 or 2 and 5 between them as plotly and matplotlib label them),
  * or matplotlib's math-text powers (each "10" followed by its exponent). A lone number, or an
- * uneven set, in such groups is read like any other label.
+ * uneven set, in such groups is read like any other label. A legend's numbers (matplotlib's
+ * `legend_1`, plotly's `legend`, vega's `role-legend`) are exempt likewise, when they read as a
+ * legend's keys: a scale as above (a size legend 10/20/30, a gradient's ticks), or the category
+ * codes of a categorical legend (hue = cluster: 0, 1, 2 … or 1, 2 …).
  */
 
 /** A tick label as a number: sign (also U+2212), thousands separators, decimals, SI suffix, %. */
@@ -116,15 +119,25 @@ function logLabels(values: readonly number[]): boolean {
   return powers >= 2 && (mantissas.length === 0 || decadeLabels(mantissas, true, false));
 }
 
-/** Whether the values are math-text powers: each "10" (or other base) followed by its exponent. */
+/** Bases a log axis labels as math-text powers (matplotlib's `$10^{3}$`, log2's `$2^{5}$`). */
+const POWER_BASES = new Set([2, 10]);
+
+/** Largest exponent a power label can show (10^308 is the largest double). */
+const MAX_EXPONENT = 308;
+
+/**
+ * Whether the values are math-text powers: each "10" (or "2") followed by its exponent, the
+ * exponents evenly spaced. Other bases (a "3" before "5") and exponents past what a number can
+ * show are counts written in pairs, not a scale.
+ */
 function powerLabels(values: readonly number[]): boolean {
   if (values.length < 4 || values.length % 2 !== 0) return false;
   const base = values[0] as number;
-  if (!(base > 1)) return false;
+  if (!POWER_BASES.has(base)) return false;
   const exponents: number[] = [];
   for (let k = 0; k < values.length; k += 2) {
     const e = values[k + 1] as number;
-    if (values[k] !== base || !Number.isInteger(e)) return false;
+    if (values[k] !== base || !Number.isInteger(e) || Math.abs(e) > MAX_EXPONENT) return false;
     exponents.push(e);
   }
   return evenlySpaced(exponents, 2);
@@ -140,4 +153,20 @@ export function looksLikeAxis(values: readonly number[]): boolean {
     return Math.min(values[0] as number, values[1] as number) === 0 && values[0] !== values[1];
   if (evenlySpaced(values, 3) || powerLabels(values)) return true;
   return logLabels(values) || logLabels([...values].reverse());
+}
+
+/** Whether the distinct values are the whole numbers from 0 or 1 up (two at least): category codes. */
+function categoryCodes(values: readonly number[]): boolean {
+  const s = distinctSorted(values);
+  if (s.length < 2 || (s[0] !== 0 && s[0] !== 1)) return false;
+  return s.every((v, k) => v === (s[0] as number) + k);
+}
+
+/**
+ * Whether the numbers drawn in one legend (in drawn order) read as its keys — a scale, as an axis's
+ * tick labels read, or a categorical legend's category codes — so the counts among them are keys,
+ * not values drawn. A lone number, or an uneven set, is read like any other label.
+ */
+export function looksLikeLegend(values: readonly number[]): boolean {
+  return looksLikeAxis(values) || categoryCodes(values);
 }

@@ -12,7 +12,10 @@
  */
 import { firstLength, lengthAt, moved, readTranslation } from './svg-transform.js';
 
-/** What `id`/`class` words name (bits): a legend (its numbers are keys, not values drawn). */
+/**
+ * What `id`/`class` words name (bits): a legend (its numbers are exempt when they read as a
+ * legend's keys: svg-axis.ts `looksLikeLegend`).
+ */
 export const NAMES_LEGEND = 1;
 /** An axis (its numbers are exempt when they read as tick labels). */
 export const NAMES_AXIS = 2;
@@ -82,10 +85,14 @@ function endsWithWord(s: string, e: number, word: string): boolean {
 
 const isCssSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
 
-/** The key of a token the count rule does not read (drawn in a legend). */
-export const EXEMPT = -1;
-/** The key of a token read as a label (an axis's key is its container's id, above 0). */
+/**
+ * The key of a token read as a label. An axis's key is its container's id (above 0); a legend's is
+ * that id negated (below 0: see `isLegendKey`).
+ */
 export const LABEL = 0;
+
+/** Whether `key` is a legend's (its numbers are read together, as keys: svg-rows.ts). */
+export const isLegendKey = (key: number): boolean => key < 0;
 
 /**
  * What a start tag gives placement, as written in the markup read: where the values of `x`, `y`,
@@ -117,22 +124,22 @@ export const CONTAINER_SVG = 2;
 /** `<switch>`. */
 export const CONTAINER_SWITCH = 3;
 
-/** Bits of an open container's state: its content's place is known; it is in a legend. */
+/** Bit of an open container's state: its content's place is known. */
 const PLACED = 1;
-const LEGEND = 2;
 
 /**
  * Where drawn text is placed and what the count rule makes of it (the walk's state). The open
  * containers are a stack kept in parallel arrays (one number each per container, no object).
  */
 export class Placement {
-  /** Per open container: its code, id, the offset of its content, PLACED/LEGEND bits, axis key. */
+  /** Per open container: its code, id, the offset of its content, PLACED bit, axis and legend key. */
   private readonly codes: number[] = [];
   private readonly ids: number[] = [];
   private readonly xs: number[] = [];
   private readonly ys: number[] = [];
   private readonly bits: number[] = [];
   private readonly axes: number[] = [];
+  private readonly legends: number[] = [];
   private depth = 0;
   /** How many of each container code are open. */
   private readonly open = [0, 0, 0, 0];
@@ -166,6 +173,7 @@ export class Placement {
     const parentY = d === 0 ? 0 : (this.ys[d - 1] as number);
     const parentBits = d === 0 ? PLACED : (this.bits[d - 1] as number);
     let axis = d === 0 ? 0 : (this.axes[d - 1] as number);
+    let legend = d === 0 ? 0 : (this.legends[d - 1] as number);
     const id = ++this.lastId;
     const translates =
       tag.transformFrom < 0 || readTranslation(this.markup, tag.transformFrom, tag.transformTo);
@@ -179,15 +187,16 @@ export class Placement {
       if ((names & NAMES_AXIS) !== 0) axis = id;
       else if ((names & NAMES_TICK) !== 0) axis = parentId; // its siblings are its axis
     }
-    let bits = parentBits & LEGEND;
-    if ((names & NAMES_LEGEND) !== 0) bits |= LEGEND;
-    if ((parentBits & PLACED) !== 0 && translates && !shifts) bits |= PLACED;
+    // The outermost container naming a legend keys all its numbers (vega nests legend groups).
+    if (legend === 0 && (names & NAMES_LEGEND) !== 0) legend = -id;
+    const bits = (parentBits & PLACED) !== 0 && translates && !shifts ? PLACED : 0;
     this.codes[d] = code;
     this.ids[d] = id;
     this.xs[d] = parentX + moveX;
     this.ys[d] = parentY + moveY;
     this.bits[d] = bits;
     this.axes[d] = axis;
+    this.legends[d] = legend;
     this.depth = d + 1;
     this.open[code] = (this.open[code] as number) + 1;
   }
@@ -207,11 +216,16 @@ export class Placement {
     return (this.open[code] as number) > 0;
   }
 
-  /** The key of a token drawn here (`names`: what the `id`/`class` of its own element names). */
+  /**
+   * The key of a token drawn here (`names`: what the `id`/`class` of its own element names): its
+   * legend's, else its axis's, else LABEL. Text elements that name a legend or axis themselves
+   * form one with their siblings (keyed by their container).
+   */
   key(names: number): number {
     const d = this.depth;
-    const bits = d === 0 ? PLACED : (this.bits[d - 1] as number);
-    if ((bits & LEGEND) !== 0 || (names & NAMES_LEGEND) !== 0) return EXEMPT;
+    const legend = d === 0 ? 0 : (this.legends[d - 1] as number);
+    if (legend !== 0) return legend;
+    if ((names & NAMES_LEGEND) !== 0) return d === 0 ? -1 : -(this.ids[d - 1] as number);
     const axis = d === 0 ? 0 : (this.axes[d - 1] as number);
     if (axis !== 0) return axis;
     if ((names & (NAMES_AXIS | NAMES_TICK)) === 0) return LABEL;

@@ -1,14 +1,15 @@
 /**
  * The rows of SVG text as drawn (svg-text.ts walks the markup and feeds them): tokens joined into
  * lines by the `y` they are drawn at (or written with), the bare numbers among them kept as labels
- * (those of an axis only when its numbers do not read as tick labels, svg-axis.ts), and the tokens
- * placed for certain kept for the grid reading (svg-grid.ts).
+ * (those of an axis only when its numbers do not read as tick labels, those of a legend only when
+ * its numbers do not read as its keys: svg-axis.ts), and the tokens placed for certain (outside
+ * legends) kept for the grid reading (svg-grid.ts).
  */
 import { decodeEntities } from './entities.js';
 import { foldUnicode } from './normalize.js';
-import { looksLikeAxis, tickValue } from './svg-axis.js';
+import { looksLikeAxis, looksLikeLegend, tickValue } from './svg-axis.js';
 import { gridBeyondWritten, PlacedTokens } from './svg-grid.js';
-import { EXEMPT, LABEL } from './svg-position.js';
+import { isLegendKey, LABEL } from './svg-position.js';
 import { parseCount } from './table.js';
 
 /** SVG text as drawn: rows of tokens, and the tokens that are bare numbers drawn as labels. */
@@ -19,7 +20,7 @@ export interface SvgText {
    * the tables the lines before it already read alike (`gridBeyondWritten`).
    */
   rows: string;
-  /** The tokens that are bare counts drawn as labels (outside legends and tick labels of axes). */
+  /** The tokens that are bare counts drawn as labels (but a legend's keys, an axis's tick labels). */
   labels: SvgLabel[];
 }
 
@@ -46,7 +47,7 @@ export class Rows {
   private lineAt: number | undefined;
   private lineY: string | undefined;
   private readonly labels: SvgLabel[] = [];
-  /** For each label, its axis key (0: none); and the numbers drawn in each axis. */
+  /** For each label, its axis or legend key (0: none); and the numbers drawn in each. */
   private readonly labelAxis: number[] = [];
   private readonly axes = new Map<number, number[]>();
   /** The text of the token being read (character references decoded, CDATA as written). */
@@ -57,14 +58,30 @@ export class Rows {
   private tokenKey = LABEL;
   /** The tokens placed for certain (outside legends), for the grid: see `grid`. */
   private readonly placed = new PlacedTokens();
+  /**
+   * The legend text element being read: its key, its tokens' text joined (folded) and their numbers.
+   * matplotlib draws a math-text legend label ("$\mathdefault{20}$") one digit per `<tspan>`: the
+   * element's number is then its digits joined ("20").
+   */
+  private elementKey = LABEL;
+  private elementText = '';
+  private elementTokens = 0;
+  private readonly elementValues: number[] = [];
 
   /**
    * Starts a token drawn at `at` (its `y` as drawn, undefined when not known) and across at `atX`
-   * (its `x`, likewise) with `y` written (a `<title>`/`<desc>` has none of them); `key`: EXEMPT,
-   * LABEL or its axis.
+   * (its `x`, likewise) with `y` written (a `<title>`/`<desc>` has none of them); `key`: LABEL,
+   * its axis or its legend; `inElement`: it goes on drawing the text element before (a `<tspan>`).
    */
-  start(at: number | undefined, atX: number | undefined, y: string | undefined, key: number): void {
+  start(
+    at: number | undefined,
+    atX: number | undefined,
+    y: string | undefined,
+    key: number,
+    inElement: boolean,
+  ): void {
     this.finish();
+    if (!inElement) this.endElement();
     this.tokenAt = at;
     this.tokenAtX = atX;
     this.tokenY = y;
@@ -94,22 +111,52 @@ export class Rows {
         : y !== undefined && y !== '' && y === this.lineY);
     if (!sameLine) this.newLine(at, y);
     const key = this.tokenKey;
-    if (key !== EXEMPT && token.length <= 24) {
+    const legend = isLegendKey(key);
+    if (legend && key !== this.elementKey) this.endElement();
+    if (token.length <= 24) {
       const folded = foldUnicode(token).trim();
       const tick = key === LABEL ? undefined : tickValue(folded);
-      if (tick !== undefined) this.axisValues(key).push(tick);
+      if (legend) this.legendToken(key, folded, tick);
+      else if (tick !== undefined) this.axisValues(key).push(tick);
       const value = parseCount(folded);
       if (value !== undefined) {
         this.labels.push({ row: this.lineCount, column: this.lineTokens, value });
         this.labelAxis.push(tick === undefined ? LABEL : key);
       }
-    }
+    } else if (legend) this.legendToken(key, token, undefined);
     // Character references are decoded here: '&' is written as one, so `normalize` decodes no more.
     const written = token.indexOf('&') < 0 ? token : token.replace(/&/g, '&amp;');
-    if (at !== undefined && this.tokenAtX !== undefined && key !== EXEMPT)
+    if (at !== undefined && this.tokenAtX !== undefined && !legend)
       this.placed.add(at, this.tokenAtX, this.lineCount, key, written);
     this.line = this.lineTokens === 0 ? written : `${this.line}  ${written}`;
     this.lineTokens++;
+  }
+
+  /** Adds a token of a legend's text element (`folded`: its text; `tick`: its number, if any). */
+  private legendToken(key: number, folded: string, tick: number | undefined): void {
+    this.elementKey = key;
+    this.elementText += folded;
+    this.elementTokens++;
+    if (tick !== undefined) this.elementValues.push(tick);
+  }
+
+  /**
+   * Ends the legend text element read: its numbers go to its legend — its tokens' text joined when
+   * that is one number (digits drawn one per `<tspan>`), else each token's own.
+   */
+  endElement(): void {
+    if (this.elementTokens === 0) return;
+    const joined =
+      this.elementTokens > 1 && this.elementText.length <= 24
+        ? tickValue(this.elementText)
+        : undefined;
+    const values = this.axisValues(this.elementKey);
+    if (joined !== undefined) values.push(joined);
+    else values.push(...this.elementValues);
+    this.elementKey = LABEL;
+    this.elementText = '';
+    this.elementTokens = 0;
+    this.elementValues.length = 0;
   }
 
   private axisValues(key: number): number[] {
@@ -136,25 +183,35 @@ export class Rows {
    */
   text(): string {
     this.finish();
+    this.endElement();
     this.newLine(undefined, undefined);
     const grid = this.placed.grid(this.tickAxes());
     const added = grid === '' ? '' : gridBeyondWritten(this.lines, grid);
     return added === '' ? this.lines : `${this.lines}\n\n${added}`;
   }
 
-  /** The labels drawn: those in an axis only when its numbers do not read as tick labels. */
+  /**
+   * The labels drawn: those in an axis only when its numbers do not read as tick labels, those in
+   * a legend only when its numbers do not read as its keys.
+   */
   drawnLabels(): SvgLabel[] {
+    this.finish();
+    this.endElement();
     const ticks = this.tickAxes();
     if (ticks.size === 0) return this.labels;
     return this.labels.filter((_, k) => !ticks.has(this.labelAxis[k] as number));
   }
 
-  /** The keys of the axes whose numbers read as tick labels (svg-axis.ts), once read. */
+  /**
+   * The keys of the axes whose numbers read as tick labels and of the legends whose numbers read
+   * as keys (svg-axis.ts), once read (when every token is: `text` or `drawnLabels`).
+   */
   private ticks: Set<number> | undefined;
   private tickAxes(): Set<number> {
     if (this.ticks !== undefined) return this.ticks;
     const ticks = new Set<number>();
-    for (const [key, values] of this.axes) if (looksLikeAxis(values)) ticks.add(key);
+    for (const [key, values] of this.axes)
+      if (isLegendKey(key) ? looksLikeLegend(values) : looksLikeAxis(values)) ticks.add(key);
     return (this.ticks = ticks);
   }
 }

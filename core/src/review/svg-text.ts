@@ -15,9 +15,10 @@
  * (vega's text marks, d3 appending one column after another); tick labels and titles of an axis
  * that reads as one, and legends, are left out of it, and so are the body rows of a table the
  * reading as written already reads alike, so each table is reported once (svg-grid.ts). A token
- * that is a bare number outside a legend group is a label drawn on the picture: the count rule
- * reads it — also in a group naming a tick or axis (as matplotlib, plotly, vega and d3 write them)
- * unless the numbers of that axis read as its tick labels (svg-axis.ts).
+ * that is a bare number is a label drawn on the picture: the count rule reads it — also in a group
+ * naming a tick or axis (as matplotlib, plotly, vega and d3 write them) unless the numbers of that
+ * axis read as its tick labels, and in a group naming a legend unless the numbers of that legend
+ * read as its keys (a scale, or category codes: svg-axis.ts).
  * One walk over the '<' signs (linear; comments skipped as a browser ends them, an unclosed
  * quoted attribute ends the reading: nothing after it is drawn). In HTML only `<svg>` content is
  * read, raw-text elements (`<script>`, `<textarea>` …) outside it skipped.
@@ -342,6 +343,7 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
             undefined,
             text > 0 ? place.textY : undefined,
             place.textKey,
+            false,
           );
       }
       continue;
@@ -365,7 +367,7 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
       case TEXT:
         if (text++ === 0) {
           place.startText(tag);
-          rows.start(place.at(), place.atX(), place.textY, place.textKey);
+          rows.start(place.at(), place.atX(), place.textY, place.textKey, false);
         }
         break;
       case TSPAN:
@@ -374,12 +376,12 @@ export function svgText(markup: string, whole: boolean): SvgText | undefined {
           const y = place.moveText(code === TEXTPATH, tag);
           // Placed by its own coordinates: another token (on the row where it is drawn).
           if (tag.hasX || y !== undefined)
-            rows.start(place.at(), place.atX(), y ?? place.textY, place.textKey);
+            rows.start(place.at(), place.atX(), y ?? place.textY, place.textKey, true);
         }
         break;
       case TITLE:
       case DESC:
-        if (tip++ === 0) rows.start(undefined, undefined, undefined, place.key(0));
+        if (tip++ === 0) rows.start(undefined, undefined, undefined, place.key(0), false);
         break;
       case G:
       case SWITCH:
