@@ -7,79 +7,23 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { widgetCheckInput, type WidgetStateBook } from '@privet/core/review/index';
 import {
-  checkOutput,
-  WidgetStateBook,
-  widgetCheckInput,
-  WIDGET_VIEW_MIME,
-  type KernelMessageLike,
-  type NotebookOutput,
-} from '@privet/core/review/index';
-import { widgetFigures, type Figure } from '@privet/core/review/plotly-figures';
+  bar,
+  bookWith,
+  DIAGNOSES,
+  figures,
+  holding,
+  send,
+  update,
+  view,
+} from './widget-book-fixture.js';
 
-const DIAGNOSES = ['influenza', 'asthma', 'sarcoidosis'];
 const STAY = { yaxis: { title: { text: 'mean length of stay' } } };
-
-const open = (state: Record<string, unknown>): KernelMessageLike => ({
-  channel: 'iopub',
-  header: { msg_type: 'comm_open' },
-  content: { comm_id: 'fig', target_name: 'jupyter.widget', data: { state, buffer_paths: [] } },
-});
-const update = (state: Record<string, unknown>): KernelMessageLike => ({
-  channel: 'iopub',
-  header: { msg_type: 'comm_msg' },
-  content: { comm_id: 'fig', data: { method: 'update', state, buffer_paths: [] } },
-});
-const view: NotebookOutput = {
-  output_type: 'display_data',
-  data: { 'text/plain': 'FigureWidget({…})', [WIDGET_VIEW_MIME]: { model_id: 'fig' } },
-  metadata: {},
-};
-
-/** A book holding a plotly.py 6 FigureWidget `fig` as the kernel opened it. */
-function bookWith(data: unknown[], layout: Record<string, unknown> = {}): WidgetStateBook {
-  const book = new WidgetStateBook();
-  book.apply(
-    open({ _model_name: 'AnyModel', _widget_data: data, _widget_layout: layout, _esm: '' }),
-  );
-  return book;
-}
-
-/** Sends one edit as plotly.py does: the trait set to the message, then back to None. */
-function send(book: WidgetStateBook, trait: string, message: Record<string, unknown>): void {
-  book.apply(update({ [trait]: message }));
-  book.apply(update({ [trait]: null }));
-}
-
-/** The figures the check reads from the widget's state, in order. */
-function figures(book: WidgetStateBook): Figure[] {
-  const state = book.closure('fig').states.fig;
-  assert.ok(state);
-  const out = widgetFigures(state as Figure);
-  assert.ok(out);
-  return out;
-}
 
 /** The traces of every figure read, each as JSON (to find a state among them). */
 const tracesRead = (book: WidgetStateBook): unknown[] =>
   figures(book).flatMap((f) => (Array.isArray(f.data) ? f.data : []));
-
-/** Holding rules (not info) of the widget output checked with its states. */
-function holding(book: WidgetStateBook): string[] {
-  const input = widgetCheckInput(view, [book]);
-  assert.equal(input.unreadable, undefined);
-  return checkOutput(input.output)
-    .findings.filter((f) => f.severity !== 'info')
-    .map((f) => f.rule);
-}
-
-const bar = (extra: Record<string, unknown> = {}) => ({
-  type: 'bar',
-  x: DIAGNOSES,
-  y: [1200, 410, 230],
-  marker: { color: '#636efa', line: { width: 1 } },
-  ...extra,
-});
 
 describe('removeTraceProps / removeLayoutProps are applied as plotly applies them', () => {
   test('a removed trace prop is gone from the states after it, not from the one before', () => {
