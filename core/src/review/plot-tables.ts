@@ -4,6 +4,7 @@
  * encodings over inline rows (the chart displays those per-group counts).
  */
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
+import { barSeries, histogramSample, pieSlices } from './plot-traces.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
 
@@ -102,6 +103,32 @@ function drawnTraces(root: Record<string, Json>): Json[] {
 }
 
 /**
+ * A series (label, value per drawn bar or slice) as a table. Labels that repeat (a bar drawn
+ * twice at one category: overlaid, or stacked) add the item's index as a second label column, so
+ * every drawn value keeps its own row and is still read as a count (a stacked total of
+ * non-negative whole numbers is small only when one of its parts is).
+ */
+function seriesTable(
+  mime: string,
+  [labelName, valueName]: [string, string],
+  rows: [Json, Json][],
+  ctx: string,
+): Table | undefined {
+  const shown = rows.map(([l]) => show(l));
+  const repeats = new Set(shown).size < shown.length;
+  const header = [labelName, ...(repeats ? ['#'] : []), valueName];
+  const grid: GridCell[][] = [header.map((text) => ({ text, header: true }))];
+  rows.forEach(([, v], i) =>
+    grid.push([
+      { text: shown[i] ?? '', header: true },
+      ...(repeats ? [{ text: String(i + 1), header: true }] : []),
+      { text: show(v), header: false },
+    ]),
+  );
+  return gridToTable(mime, grid, 1, ctx, repeats ? 2 : 1);
+}
+
+/**
  * Tables shown by a plotly figure, one per trace (animation frames included); `arrays` decodes
  * the typed arrays (`{dtype, bdata}`) plotly.py ≥ 6 writes for numpy data, as plotly.js does.
  */
@@ -128,20 +155,19 @@ export function plotlyTables(
     };
     let labels: Json[] = [];
     let values: Json[] = [];
-    let valueName = yt;
+    let [labelName, valueName] = [xt, yt];
     // The number drawn for a value; undefined for a hole (no bar or slice drawn).
     let drawn = barNumber;
-    if (type === 'pie')
-      [labels, values, valueName, drawn] = [
-        arr('labels'),
-        arr('values'),
-        `count ${name}`,
-        sliceNumber,
-      ];
-    else if (type === 'bar' && tr.orientation === 'h')
-      [labels, values, valueName] = [arr('y'), arr('x'), xt];
-    else if (type === 'bar' || type === 'funnel') [labels, values] = [arr('x'), arr('y')];
-    else if (type === 'heatmap' && arr('z').every(Array.isArray)) {
+    if (type === 'pie') {
+      // Slices as plotly draws them: summed per label, 1 per label when no values are given.
+      const slices = pieSlices(tr, arr);
+      [labels, values] = [[...slices.keys()], [...slices.values()]];
+      [valueName, drawn] = [`count ${name}`, sliceNumber];
+    } else if (type === 'bar' || type === 'funnel') {
+      const s = barSeries(tr, type, arr);
+      [labels, values] = [s.labels, s.values];
+      if (s.horizontal) [labelName, valueName] = [yt, xt];
+    } else if (type === 'heatmap' && arr('z').every(Array.isArray)) {
       // A heatmap of whole numbers over two categorical axes is a crosstab.
       const xs = arr('x');
       const ys = arr('y');
@@ -159,15 +185,17 @@ export function plotlyTables(
       const t = gridToTable(mime, grid, 1, ctx, 1);
       if (t) out.push(t);
       continue;
-    } else if (type === 'histogram' && arr('x').some((v) => typeof v === 'string')) {
-      // A categorical histogram displays the count of each category (null is in none).
-      const keys = arr('x').filter((v) => !noCategory(v));
-      out.push(...countTable(mime, keys.map(show), xt, ctx));
-      continue;
     } else if (type === 'histogram') {
-      const raw = arr('x').length > 0 ? arr('x') : arr('y');
-      const grid: GridCell[][] = [[{ text: arr('x').length > 0 ? xt : yt, header: true }]];
-      for (const v of raw) grid.push([{ text: show(v), header: false }]);
+      const { sample, horizontal } = histogramSample(tr, arr);
+      const axis = horizontal ? yt : xt;
+      if (sample.some((v) => typeof v === 'string')) {
+        // A categorical histogram displays the count of each category (null is in none).
+        const keys = sample.filter((v) => !noCategory(v));
+        out.push(...countTable(mime, keys.map(show), axis, ctx));
+        continue;
+      }
+      const grid: GridCell[][] = [[{ text: axis, header: true }]];
+      for (const v of sample) grid.push([{ text: show(v), header: false }]);
       const t = gridToTable(mime, grid, 1, ctx, 0);
       if (t) out.push(t);
       continue;
@@ -198,18 +226,12 @@ export function plotlyTables(
     // Bars of whole numbers over categories are a count plot unless the axis says otherwise.
     if (valueName === '' && shown.length > 0 && shown.every((i) => isWhole(drawn(values[i]))))
       valueName = 'count';
-    const grid: GridCell[][] = [
-      [
-        { text: xt, header: true },
-        { text: valueName, header: true },
-      ],
-    ];
-    for (const i of shown)
-      grid.push([
-        { text: show(labels[i] ?? i), header: true },
-        { text: show(values[i]), header: false },
-      ]);
-    const t = gridToTable(mime, grid, 1, ctx, 1);
+    const t = seriesTable(
+      mime,
+      [labelName, valueName],
+      shown.map((i) => [labels[i] ?? i, values[i] ?? null]),
+      ctx,
+    );
     if (t) out.push(t);
   }
   return out;
