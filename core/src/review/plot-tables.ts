@@ -1,10 +1,17 @@
 /**
- * Chart JSON as tables: plotly traces (bar/pie/funnel as count series, categorical histograms as
- * counts, scatter/numeric histograms as row-level points) and vega-lite `aggregate: count`
- * encodings over inline rows (the chart displays those per-group counts).
+ * Chart JSON as tables: plotly traces (bar/pie/funnel/funnelarea as count series, categorical
+ * histograms as the counts or count-like sums they draw, scatter/numeric histograms as row-level
+ * points) and vega-lite `aggregate: count` encodings over inline rows (the chart displays those
+ * per-group counts).
  */
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
-import { barSeries, histogramSample, pieSlices } from './plot-traces.js';
+import {
+  barSeries,
+  categorySums,
+  histogramFunc,
+  histogramSample,
+  pieSlices,
+} from './plot-traces.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
 
@@ -27,6 +34,16 @@ export function show(v: unknown): string {
 function countTable(mime: string, keys: readonly string[], name: string, ctx: string): Table[] {
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return tallyTable(mime, counts, name, ctx);
+}
+
+/** A count per key as a table (key, count). */
+function tallyTable(
+  mime: string,
+  counts: ReadonlyMap<string, number>,
+  name: string,
+  ctx: string,
+): Table[] {
   const grid: GridCell[][] = [
     [
       { text: name, header: true },
@@ -158,8 +175,9 @@ export function plotlyTables(
     let [labelName, valueName] = [xt, yt];
     // The number drawn for a value; undefined for a hole (no bar or slice drawn).
     let drawn = barNumber;
-    if (type === 'pie') {
-      // Slices as plotly draws them: summed per label, 1 per label when no values are given.
+    if (type === 'pie' || type === 'funnelarea') {
+      // Slices as plotly draws them (a funnelarea is sliced as a pie): summed per label, 1 per
+      // label when no values are given.
       const slices = pieSlices(tr, arr);
       [labels, values] = [[...slices.keys()], [...slices.values()]];
       [valueName, drawn] = [`count ${name}`, sliceNumber];
@@ -189,9 +207,17 @@ export function plotlyTables(
       const { sample, horizontal } = histogramSample(tr, arr);
       const axis = horizontal ? yt : xt;
       if (sample.some((v) => typeof v === 'string')) {
-        // A categorical histogram displays the count of each category (null is in none).
-        const keys = sample.filter((v) => !noCategory(v));
-        out.push(...countTable(mime, keys.map(show), axis, ctx));
+        // A categorical histogram displays the count of each category (null is in none), or with
+        // `histfunc: 'sum'` the sums of the other array, read as counts when they are count-like.
+        // Averages, extremes and sums that are not count-like are no counts: the row counts are
+        // read instead (fail closed); so are they under `histnorm` (percent × rows gives them).
+        const keys = sample.map((v) => (noCategory(v) ? undefined : show(v)));
+        const sums =
+          histogramFunc(tr, horizontal) === 'sum'
+            ? categorySums(keys, arr(horizontal ? 'x' : 'y'))
+            : undefined;
+        const rows = keys.filter((k) => k !== undefined);
+        out.push(...(sums ? tallyTable(mime, sums, axis, ctx) : countTable(mime, rows, axis, ctx)));
         continue;
       }
       const grid: GridCell[][] = [[{ text: axis, header: true }]];

@@ -2,10 +2,11 @@
  * Which of a plotly trace's arrays hold the values it draws, as plotly.js's defaults decide: the
  * orientation of bars, funnels and histograms when none is set (`bar/defaults.js`,
  * `funnel/defaults.js`, `histogram/defaults.js`, positions 0..n-1 from `scatter/xy_defaults.js`
- * when one coordinate is missing), and the slices of a pie (`pie/calc.js`: a label without values
- * counts 1, a repeated label sums its values).
+ * when one coordinate is missing), what a histogram's bars total (`histfunc`,
+ * `histogram/bin_functions.js`), and the slices of a pie or funnelarea (`pie/calc.js`, which
+ * `funnelarea/calc.js` calls: a label without values counts 1, a repeated label sums its values).
  */
-import { barNumber, sliceNumber } from './plot-holes.js';
+import { barNumber, plotlyNumber, sliceNumber } from './plot-holes.js';
 import type { Json } from './plot-tables.js';
 import { isTypedArraySpec } from './typed-arrays.js';
 
@@ -66,6 +67,42 @@ export function histogramSample(
   return { sample: arr(other), horizontal: !horizontal };
 }
 
+/** What a histogram's bars draw per bin (`histfunc`): its rows, or a total of the other array. */
+export type HistogramFunc = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+const HISTOGRAM_FUNCS: readonly HistogramFunc[] = ['count', 'sum', 'avg', 'min', 'max'];
+
+/**
+ * The `histfunc` a histogram binning `x` (or `y` when `horizontal`) draws with: set only when the
+ * other coordinate is given (`histogram/defaults.js`); unset or unknown is 'count'.
+ */
+export function histogramFunc(tr: Record<string, Json>, horizontal: boolean): HistogramFunc {
+  if (!given(tr, horizontal ? 'x' : 'y')) return 'count';
+  return HISTOGRAM_FUNCS.find((f) => f === tr.histfunc) ?? 'count';
+}
+
+/**
+ * The bars of `histfunc: 'sum'` over categories: per category (`keys`, undefined for a row in
+ * none), the sum of the other array's numbers (`fast-isnumeric`; anything else adds nothing).
+ * Undefined, so the caller falls back to the row counts, unless the sums are count-like totals:
+ * the other array is not empty and every number summed is a whole number ≥ 0.
+ */
+export function categorySums(
+  keys: readonly (string | undefined)[],
+  others: readonly Json[],
+): Map<string, number> | undefined {
+  if (others.length === 0) return undefined;
+  const sums = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === undefined) continue;
+    const v = plotlyNumber(others[i]) ?? 0;
+    if (!Number.isInteger(v) || v < 0) return undefined;
+    sums.set(key, (sums.get(key) ?? 0) + v);
+  }
+  return sums;
+}
+
 /** A pie's label for item `i` as plotly.js keys it: `String(label)`, the index when blank. */
 function sliceLabel(tr: Record<string, Json>, labels: Json[] | undefined, i: number): string {
   if (labels === undefined) {
@@ -79,7 +116,7 @@ function sliceLabel(tr: Record<string, Json>, labels: Json[] | undefined, i: num
 }
 
 /**
- * The slices a pie draws, label → value: with values, each value plotly accepts (a number, not
+ * The slices a pie (or funnelarea) draws, label → value: with values, each value plotly accepts (a number, not
  * negative) added to its label's slice; without values (none, or an empty list), 1 per label.
  */
 export function pieSlices(tr: Record<string, Json>, arr: ArrayOf): Map<string, number> {
