@@ -169,8 +169,9 @@ const findingsKey = (t: Table): string => {
 export function gridBeyondWritten(written: string, grid: string): string {
   const rows = grid.split('\n');
   const lines = new Set(written.split('\n'));
-  // A table read alike has its rows written alike: most grids (no row among the lines) end here.
-  if (!rows.some((row) => lines.has(row))) return grid;
+  // A table read alike has its rows written alike, and a table row has two cells at least (two
+  // spaces apart): most grids (no such row among the lines: single labels and titles) end here.
+  if (!rows.some((row) => row.includes('  ') && lines.has(row))) return grid;
   const full = readAsReviewed(`${written}\n\n${grid}`);
   if (full === undefined) return grid;
   const first = lineCount(written) + 1; // the line of the grid's first row
