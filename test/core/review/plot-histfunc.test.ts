@@ -8,34 +8,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
-
-const PLOTLY = 'application/vnd.plotly.v1+json';
-
-/** A plotly figure output of `traces` (no axis titles). */
-const figure = (traces: unknown[]): NotebookOutput => ({
-  output_type: 'display_data',
-  data: { [PLOTLY]: { data: traces, layout: {} } },
-  metadata: {},
-});
-
-/** Rule ids of the findings that hold the output (not info). */
-const holding = (o: NotebookOutput): string[] =>
-  checkOutput(o)
-    .findings.filter((f) => f.severity !== 'info')
-    .map((f) => f.rule);
-
-/** base64 of a Float64Array's bytes (little-endian on every machine these tests run on). */
-const f8 = (xs: number[]): { dtype: string; bdata: string } => ({
-  dtype: 'f8',
-  bdata: Buffer.from(new Float64Array(xs).buffer).toString('base64'),
-});
-
-/** Asserts `make(small)` is held under small-cell and `make(large)` passes. */
-const heldOnlyWhenSmall = <T>(make: (v: T) => NotebookOutput, small: T, large: T): void => {
-  assert.deepEqual(holding(make(small)), ['small-cell'], 'with a small count');
-  assert.deepEqual(holding(make(large)), [], 'without a small count');
-};
+import { f8, figure, heldOnlyWhenSmall, holding } from './plotly-output.js';
 
 /** `n` copies of `v`. */
 const times = <T>(n: number, v: T): T[] => Array<T>(n).fill(v);
