@@ -90,6 +90,12 @@ test.describe('Privet DP queries and budget', () => {
     await sql.press('Control+Enter');
     const dry = panel.locator('.jp-Privet-dryRun');
     await expect(dry.locator('.jp-Privet-dryRunCost')).toContainText('ε = 0.5');
+    // Filling the box opened name completion on its last word; running closes it.
+    await expect(page.locator('.cm-tooltip-autocomplete')).toHaveCount(0);
+    // The keys line under the box stays clear of its focus ring (2px outline, 1px offset).
+    const box = (await dp.locator('.jp-Privet-sqlEditor').boundingBox())!;
+    const keys = (await dp.locator('.jp-Privet-sqlKeys').boundingBox())!;
+    expect(keys.y).toBeGreaterThanOrEqual(box.y + box.height + 3);
     await expect(dry.locator('tr[data-column="n"]')).toContainText('±');
     // AVG: its error shrinks with the group, so it is shown per group size.
     await expect(dry.locator('tr[data-column="mean_income"]')).toContainText(

@@ -7,7 +7,7 @@
  */
 import * as React from 'react';
 import { CodeEditor, type IEditorServices } from '@jupyterlab/codeeditor';
-import { autocompletion, type CompletionSource } from '@codemirror/autocomplete';
+import { autocompletion, closeCompletion, type CompletionSource } from '@codemirror/autocomplete';
 import { schemaCompletionSource } from '@codemirror/lang-sql';
 import { EditorState, Prec, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
@@ -79,13 +79,17 @@ function editorExtensions(
   latest: React.MutableRefObject<SqlEditorProps>,
   hintId: string,
 ): Extension[] {
-  const act = (action: 'run' | 'stop') => (): boolean => {
-    const p = latest.current;
-    if (action === 'stop' && !(p.running && p.onStop)) return false;
-    if (action === 'run') p.onRun();
-    else p.onStop?.();
-    return true;
-  };
+  const act =
+    (action: 'run' | 'stop') =>
+    (view: EditorView): boolean => {
+      const p = latest.current;
+      if (action === 'stop' && !(p.running && p.onStop)) return false;
+      if (action === 'run') {
+        closeCompletion(view); // a completion list left open would cover the result
+        p.onRun();
+      } else p.onStop?.();
+      return true;
+    };
   const complete: CompletionSource = (context) => {
     const schema = latest.current.schema;
     if (!schema || Object.keys(schema).length === 0) return null;
