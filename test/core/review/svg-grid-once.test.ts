@@ -10,17 +10,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { checkOutput } from '@privet/core/review/index';
 import { svgText } from '@privet/core/review/svg-text';
-
-const picture = (body: string): string =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400">${body}</svg>`;
-
-const svg = (body: string): NotebookOutput => ({
-  output_type: 'display_data',
-  data: { 'image/svg+xml': picture(body) },
-  metadata: {},
-});
+import { picture, svg } from './svg-fixture.js';
 
 /** The findings read in the SVG's text, as "rule: message". */
 const drawn = (body: string): string[] =>

@@ -14,14 +14,7 @@ import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { svgText } from '@privet/core/review/svg-text';
 import { assertLinear } from './linear-growth.js';
-
-const svg = (body: string): NotebookOutput => ({
-  output_type: 'display_data',
-  data: {
-    'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400">${body}</svg>`,
-  },
-  metadata: {},
-});
+import { svg } from './svg-fixture.js';
 
 /** The messages of the findings read in the SVG's text. */
 const drawn = (o: NotebookOutput): string[] =>

@@ -10,14 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { svgText } from '@privet/core/review/svg-text';
-
-const svg = (body: string): NotebookOutput => ({
-  output_type: 'display_data',
-  data: {
-    'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400">${body}</svg>`,
-  },
-  metadata: {},
-});
+import { svg } from './svg-fixture.js';
 
 /** The small-cell findings read in the SVG's text (count labels and table cells). */
 const drawnCounts = (o: NotebookOutput): string[] =>

@@ -1,7 +1,8 @@
 /**
  * A plotly.py 6 FigureWidget `fig` in a widget book, as the kernel opens and edits it, for the
- * widget-edit tests (figure-edits-remove, figure-edits-paths): the book, one edit sent as plotly.py
- * sends it, the figures the check reads, and the rules that hold the widget's output.
+ * widget-edit tests (figure-edits-remove, figure-edits-paths, widget-edits-combined): the book, one
+ * edit sent as plotly.py sends it, the figures the check reads, and the rules that hold the
+ * widget's output.
  */
 import assert from 'node:assert/strict';
 import {
@@ -36,13 +37,21 @@ export const view: NotebookOutput = {
   metadata: {},
 };
 
+/** A book holding the widget `fig` as the kernel opened it with `state`. */
+export function bookOpenedWith(state: Record<string, unknown>): WidgetStateBook {
+  const book = new WidgetStateBook();
+  book.apply(open(state));
+  return book;
+}
+
 /** A book holding a plotly.py 6 FigureWidget `fig` as the kernel opened it. */
 export function bookWith(data: unknown[], layout: Record<string, unknown> = {}): WidgetStateBook {
-  const book = new WidgetStateBook();
-  book.apply(
-    open({ _model_name: 'AnyModel', _widget_data: data, _widget_layout: layout, _esm: '' }),
-  );
-  return book;
+  return bookOpenedWith({
+    _model_name: 'AnyModel',
+    _widget_data: data,
+    _widget_layout: layout,
+    _esm: '',
+  });
 }
 
 /** Sends one edit as plotly.py does: the trait set to the message, then back to None. */
@@ -60,9 +69,9 @@ export function figures(book: WidgetStateBook): Figure[] {
   return out;
 }
 
-/** Holding rules (not info) of the widget output checked with its states. */
-export function holding(book: WidgetStateBook): string[] {
-  const input = widgetCheckInput(view, [book]);
+/** Holding rules (not info) of the widget output (`view` unless given) checked with its states. */
+export function holding(book: WidgetStateBook, output: NotebookOutput = view): string[] {
+  const input = widgetCheckInput(output, [book]);
   assert.equal(input.unreadable, undefined);
   return checkOutput(input.output)
     .findings.filter((f) => f.severity !== 'info')

@@ -7,15 +7,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  checkOutput,
-  WidgetStateBook,
-  widgetCheckInput,
   WIDGET_VIEW_MIME,
-  type KernelMessageLike,
   type NotebookOutput,
+  type WidgetStateBook,
 } from '@privet/core/review/index';
-
-const DIAGNOSES = ['influenza', 'asthma', 'sarcoidosis'];
+import { bookOpenedWith, DIAGNOSES, holding as holdingOf, send } from './widget-book-fixture.js';
 
 /** The state plotly.py 6's FigureWidget opens its comm with (message traits unset). */
 const widget6 = (data: unknown[], layout: Record<string, unknown> = {}) => ({
@@ -30,46 +26,22 @@ const widget6 = (data: unknown[], layout: Record<string, unknown> = {}) => ({
   _py2js_moveTraces: null,
 });
 
-const open = (id: string, state: Record<string, unknown>): KernelMessageLike => ({
-  channel: 'iopub',
-  header: { msg_type: 'comm_open' },
-  content: { comm_id: id, target_name: 'jupyter.widget', data: { state, buffer_paths: [] } },
-});
-const update = (id: string, state: Record<string, unknown>): KernelMessageLike => ({
-  channel: 'iopub',
-  header: { msg_type: 'comm_msg' },
-  content: { comm_id: id, data: { method: 'update', state, buffer_paths: [] } },
-});
-const view = (id: string): NotebookOutput => ({
+/** The output that shows `fig`, with the widget protocol version plotly.py 6 writes (2.1). */
+const view21: NotebookOutput = {
   output_type: 'display_data',
   data: {
     'text/plain': 'FigureWidget({…})',
-    [WIDGET_VIEW_MIME]: { model_id: id, version_major: 2, version_minor: 1 },
+    [WIDGET_VIEW_MIME]: { model_id: 'fig', version_major: 2, version_minor: 1 },
   },
   metadata: {},
-});
-
-/** Sends one edit as plotly.py does: the trait set to the message, then back to None. */
-function send(book: WidgetStateBook, trait: string, message: Record<string, unknown>): void {
-  book.apply(update('fig', { [trait]: message }));
-  book.apply(update('fig', { [trait]: null }));
-}
+};
 
 /** A book holding figure widget `fig` as the kernel opened it. */
-function bookWith(data: unknown[], layout?: Record<string, unknown>): WidgetStateBook {
-  const book = new WidgetStateBook();
-  book.apply(open('fig', widget6(data, layout)));
-  return book;
-}
+const bookWith = (data: unknown[], layout?: Record<string, unknown>): WidgetStateBook =>
+  bookOpenedWith(widget6(data, layout));
 
 /** Holding rules (not info) of the widget output checked with its states. */
-function holding(book: WidgetStateBook): string[] {
-  const input = widgetCheckInput(view('fig'), [book]);
-  assert.equal(input.unreadable, undefined);
-  return checkOutput(input.output)
-    .findings.filter((f) => f.severity !== 'info')
-    .map((f) => f.rule);
-}
+const holding = (book: WidgetStateBook): string[] => holdingOf(book, view21);
 
 /** A fresh book with one trace edited by `edits` in turn (each alone is checked too). */
 function eachAloneAndCombined(

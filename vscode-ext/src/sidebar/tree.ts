@@ -57,12 +57,9 @@ export class PrivetTree implements vscode.TreeDataProvider<PrivetNode> {
 
   /** Follows the tree view VS Code shows: its visibility and the experiments collapsed. */
   attachView(view: vscode.TreeView<PrivetNode>): vscode.Disposable {
-    const key = (node: PrivetNode): string | undefined =>
-      node.kind === 'experiment' ? experimentKey(node) : undefined;
     this.watch.setVisible(view.visible);
     const follow = (node: PrivetNode, collapsed: boolean): void => {
-      const k = key(node);
-      if (k) this.watch.setCollapsed(k, collapsed);
+      if (node.kind === 'experiment') this.watch.setCollapsed(experimentKey(node), collapsed);
     };
     const listeners = [
       view.onDidChangeVisibility((e) => this.watch.setVisible(e.visible)),
