@@ -7,6 +7,8 @@ import { chain, Measurement, type UnitRow } from '@privet/core/dp/measurement';
 import { makeNoisyCount, makeNoisySum, type NoiseBudget } from '@privet/core/dp/mechanisms';
 import { Rational } from '@privet/core/dp/rational';
 import { makeClampedSum, makeCount } from '@privet/core/dp/transformations';
+import type { RandomSource } from '@privet/core/dp/random';
+import { seededRandom } from '@privet/core/synth/seeded-random';
 import { histogram, pureEpsilonLowerBound, renyiLowerBound } from './dp-tester.js';
 
 const N = 100_000;
@@ -30,21 +32,24 @@ const asInteger = (m: Measurement<readonly UnitRow[], Rational>): M =>
     m.privacyMap,
   );
 
-function pureCheck(m: M): { claimed: number; lower: number } {
+// Each check draws from a seeded ChaCha20 stream named after it, so the histograms (and the bounds
+// asserted on) are the same every run; with the system CSPRNG a 4.5-σ bound or a power margin
+// could be crossed by chance.
+function pureCheck(m: M, rng: RandomSource): { claimed: number; lower: number } {
   const loss = m.privacyMap(R(1));
   assert.equal(loss.kind, 'pure');
   const claimed = loss.kind === 'pure' ? loss.epsilon.toNumber() : NaN;
-  const p = histogram(N, () => m.invoke(Dplus));
-  const q = histogram(N, () => m.invoke(D));
+  const p = histogram(N, () => m.invoke(Dplus, rng));
+  const q = histogram(N, () => m.invoke(D, rng));
   return { claimed, lower: pureEpsilonLowerBound(p, q) };
 }
 
-function zcdpCheck(m: M): { claimed: number; lower: number } {
+function zcdpCheck(m: M, rng: RandomSource): { claimed: number; lower: number } {
   const loss = m.privacyMap(R(1));
   assert.equal(loss.kind, 'zcdp');
   const rho = loss.kind === 'zcdp' ? loss.rho.toNumber() : NaN;
-  const p = histogram(N, () => m.invoke(Dplus));
-  const q = histogram(N, () => m.invoke(D));
+  const p = histogram(N, () => m.invoke(Dplus, rng));
+  const q = histogram(N, () => m.invoke(D, rng));
   return { claimed: 2 * rho, lower: renyiLowerBound(p, q, N, 2) }; // zCDP: D_2 ≤ 2ρ
 }
 
@@ -52,28 +57,40 @@ const laplace: NoiseBudget = { mechanism: 'laplace', epsilon: R(1) };
 const gaussian: NoiseBudget = { mechanism: 'gaussian', rho: R('0.5') };
 
 describe('empirical DP tester: correct mechanisms pass', () => {
-  test('discrete Laplace count (ε = 1, m = 2)', () => {
-    const r = pureCheck(makeNoisyCount(2, laplace).measurement);
+  test('discrete Laplace count (ε = 1, m = 2)', async () => {
+    const r = pureCheck(
+      makeNoisyCount(2, laplace).measurement,
+      await seededRandom('discrete Laplace count (ε = 1, m = 2)'),
+    );
     assert.ok(r.lower <= r.claimed, `exhibited ε ≥ ${r.lower.toFixed(3)} > claimed ${r.claimed}`);
     assert.ok(r.lower > 0.8 * r.claimed, `tester lacks power: ${r.lower.toFixed(3)}`);
   });
-  test('discrete Laplace clamped sum (ε = 1, bounds [0, 5], m = 2)', () => {
-    const r = pureCheck(asInteger(makeNoisySum(2, bounds, laplace).measurement));
+  test('discrete Laplace clamped sum (ε = 1, bounds [0, 5], m = 2)', async () => {
+    const r = pureCheck(
+      asInteger(makeNoisySum(2, bounds, laplace).measurement),
+      await seededRandom('discrete Laplace clamped sum (ε = 1, bounds [0, 5], m = 2)'),
+    );
     assert.ok(r.lower <= r.claimed, `exhibited ε ≥ ${r.lower.toFixed(3)} > claimed ${r.claimed}`);
   });
-  test('discrete Gaussian count (ρ = 0.5, m = 2)', () => {
-    const r = zcdpCheck(makeNoisyCount(2, gaussian).measurement);
+  test('discrete Gaussian count (ρ = 0.5, m = 2)', async () => {
+    const r = zcdpCheck(
+      makeNoisyCount(2, gaussian).measurement,
+      await seededRandom('discrete Gaussian count (ρ = 0.5, m = 2)'),
+    );
     assert.ok(r.lower <= r.claimed, `exhibited D₂ ≥ ${r.lower.toFixed(3)} > claimed ${r.claimed}`);
     assert.ok(r.lower > 0.7 * r.claimed, `tester lacks power: ${r.lower.toFixed(3)}`);
   });
-  test('discrete Gaussian clamped sum (ρ = 0.5, bounds [0, 5], m = 2)', () => {
-    const r = zcdpCheck(asInteger(makeNoisySum(2, bounds, gaussian).measurement));
+  test('discrete Gaussian clamped sum (ρ = 0.5, bounds [0, 5], m = 2)', async () => {
+    const r = zcdpCheck(
+      asInteger(makeNoisySum(2, bounds, gaussian).measurement),
+      await seededRandom('discrete Gaussian clamped sum (ρ = 0.5, bounds [0, 5], m = 2)'),
+    );
     assert.ok(r.lower <= r.claimed, `exhibited D₂ ≥ ${r.lower.toFixed(3)} > claimed ${r.claimed}`);
   });
 });
 
 describe('empirical DP tester: under-noised variants are caught', () => {
-  test('Laplace with scale/1.25 but the honest privacy map (actual ε = 1.25 × claimed)', () => {
+  test('Laplace with scale/1.25 but the honest privacy map (actual ε = 1.25 × claimed)', async () => {
     const claimedScale = R(2);
     const broken = new Measurement<bigint, bigint>(
       { kind: 'integer' },
@@ -82,22 +99,32 @@ describe('empirical DP tester: under-noised variants are caught', () => {
       (x, rng) => x + sampleDiscreteLaplace(claimedScale.div(R('1.25')), rng),
       (d) => pureLoss(laplaceEpsilon(d, claimedScale)),
     );
-    const r = pureCheck(chain(makeCount(2), broken));
+    const r = pureCheck(
+      chain(makeCount(2), broken),
+      await seededRandom(
+        'Laplace with scale/1.25 but the honest privacy map (actual ε = 1.25 × claimed)',
+      ),
+    );
     assert.ok(
       r.lower > r.claimed,
       `missed: exhibited ε ≥ ${r.lower.toFixed(3)}, claimed ${r.claimed}`,
     );
   });
 
-  test('sum whose declared max rows per unit (1) is below the real one (2): actual ε = 2 × claimed', () => {
-    const r = pureCheck(asInteger(makeNoisySum(1, bounds, laplace).measurement));
+  test('sum whose declared max rows per unit (1) is below the real one (2): actual ε = 2 × claimed', async () => {
+    const r = pureCheck(
+      asInteger(makeNoisySum(1, bounds, laplace).measurement),
+      await seededRandom(
+        'sum whose declared max rows per unit (1) is below the real one (2): actual ε = 2 × claimed',
+      ),
+    );
     assert.ok(
       r.lower > r.claimed,
       `missed: exhibited ε ≥ ${r.lower.toFixed(3)}, claimed ${r.claimed}`,
     );
   });
 
-  test('Gaussian with σ²/1.5625 (actual ρ = 1.5625 ×, ε ≈ 1.25 × claimed)', () => {
+  test('Gaussian with σ²/1.5625 (actual ρ = 1.5625 ×, ε ≈ 1.25 × claimed)', async () => {
     const claimedSigma2 = R(4);
     const sampler = new DiscreteGaussianSampler(claimedSigma2.div(R('1.5625')));
     const broken = new Measurement<bigint, bigint>(
@@ -107,15 +134,23 @@ describe('empirical DP tester: under-noised variants are caught', () => {
       (x, rng) => x + sampler.sample(rng),
       (d) => zcdpLoss(gaussianRho(d, claimedSigma2)),
     );
-    const r = zcdpCheck(chain(makeCount(2), broken));
+    const r = zcdpCheck(
+      chain(makeCount(2), broken),
+      await seededRandom('Gaussian with σ²/1.5625 (actual ρ = 1.5625 ×, ε ≈ 1.25 × claimed)'),
+    );
     assert.ok(
       r.lower > r.claimed,
       `missed: exhibited D₂ ≥ ${r.lower.toFixed(3)}, claimed ${r.claimed}`,
     );
   });
 
-  test('Gaussian sum with an undeclared second row per unit (actual ρ = 4 × claimed)', () => {
-    const r = zcdpCheck(asInteger(makeNoisySum(1, bounds, gaussian).measurement));
+  test('Gaussian sum with an undeclared second row per unit (actual ρ = 4 × claimed)', async () => {
+    const r = zcdpCheck(
+      asInteger(makeNoisySum(1, bounds, gaussian).measurement),
+      await seededRandom(
+        'Gaussian sum with an undeclared second row per unit (actual ρ = 4 × claimed)',
+      ),
+    );
     assert.ok(
       r.lower > r.claimed,
       `missed: exhibited D₂ ≥ ${r.lower.toFixed(3)}, claimed ${r.claimed}`,
@@ -124,7 +159,7 @@ describe('empirical DP tester: under-noised variants are caught', () => {
 });
 
 describe('the sum pipeline itself', () => {
-  test('clamped sum sensitivity is m·max(|L|,|U|) and the transformation cannot be run alone', () => {
+  test('clamped sum sensitivity is m·max(|L|,|U|) and the transformation cannot be run alone', async () => {
     const t = makeClampedSum(3, { lower: R(-4), upper: R(2) });
     assert.equal(t.stabilityMap(R(1)).toString(), '12');
     assert.equal((t as unknown as { invoke?: unknown }).invoke, undefined);

@@ -10,6 +10,7 @@ import {
 import { bernoulliExpNeg } from '@privet/core/dp/bernoulli-exp';
 import { Rational } from '@privet/core/dp/rational';
 import { DpError } from '@privet/core/dp/errors';
+import { seededRandom } from '@privet/core/synth/seeded-random';
 import { chiSquareCritical, ScriptedSource } from './stats.js';
 
 /** |observed − expected| in standard deviations for a binomial count. */
@@ -19,13 +20,15 @@ function zScore(hits: number, n: number, p: number): number {
 
 describe('uniform integers', () => {
   for (const n of [3n, 7n, 1000n, (1n << 40n) + 5n, (1n << 70n) + 3n]) {
-    test(`uniformBelow(${n}) is uniform over 16 equal-mass buckets`, () => {
+    test(`uniformBelow(${n}) is uniform over 16 equal-mass buckets`, async () => {
+      // A seeded ChaCha20 stream, the same every run: each χ² check fails by chance ~1e-5.
+      const rng = await seededRandom(`random/uniform/${n}`);
       const draws = 64_000;
       const buckets = new Array<number>(16).fill(0);
       const small = n < 16n;
       const cells = small ? Number(n) : 16;
       for (let i = 0; i < draws; i++) {
-        const v = uniformBelow(n);
+        const v = uniformBelow(n, rng);
         assert.ok(v >= 0n && v < n);
         const cell = small ? Number(v) : Number((v * 16n) / n);
         buckets[cell] = (buckets[cell] ?? 0) + 1;
@@ -73,11 +76,13 @@ describe('uniform integers', () => {
 });
 
 describe('exact Bernoulli coins', () => {
-  test('bernoulliRational(p) hits with frequency p', () => {
+  // Seeded streams, the same every run: each 4.5-σ check fails by chance ~7e-6 with fresh draws.
+  test('bernoulliRational(p) hits with frequency p', async () => {
+    const rng = await seededRandom('random/bernoulli-rational');
     const n = 50_000;
     for (const p of [Rational.of(1, 3), Rational.of(999, 1000), Rational.of(1, 7)]) {
       let hits = 0;
-      for (let i = 0; i < n; i++) if (bernoulliRational(p)) hits++;
+      for (let i = 0; i < n; i++) if (bernoulliRational(p, rng)) hits++;
       assert.ok(zScore(hits, n, p.toNumber()) < 4.5, `p=${p.toString()} hits=${hits}`);
     }
     assert.equal(bernoulliRational(Rational.of(0)), false);
@@ -85,12 +90,13 @@ describe('exact Bernoulli coins', () => {
     assert.throws(() => bernoulliRational(Rational.of(3, 2)), DpError);
   });
 
-  test('bernoulliExpNeg(γ) hits with frequency exp(−γ) for γ below and above 1', () => {
+  test('bernoulliExpNeg(γ) hits with frequency exp(−γ) for γ below and above 1', async () => {
+    const rng = await seededRandom('random/bernoulli-exp');
     const n = 50_000;
     for (const g of ['0', '1/2', '1', '5/2', '7/3', '6']) {
       const gamma = Rational.from(g);
       let hits = 0;
-      for (let i = 0; i < n; i++) if (bernoulliExpNeg(gamma)) hits++;
+      for (let i = 0; i < n; i++) if (bernoulliExpNeg(gamma, rng)) hits++;
       const p = Math.exp(-gamma.toNumber());
       if (p === 1) assert.equal(hits, n);
       else assert.ok(zScore(hits, n, p) < 4.5, `γ=${g} hits=${hits} expected ${n * p}`);

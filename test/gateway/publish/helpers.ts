@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parsePolicy, type Policy } from '@privet/core';
 import { openDurableDb } from '../../../gateway/src/audit/index.js';
 import { generateDemoData } from '../../../gateway/src/demo/generate.js';
+import { masterKeyPath } from '../../../gateway/src/keys.js';
 import { PUBLICATION_KEY } from '../../../gateway/src/publish/index.js';
 import { ADULT_DIR } from '../../adult-path.js';
 
@@ -70,6 +71,21 @@ export function freshStateDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'privet-state-'));
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * A fixed master key (32 bytes, as the gateway makes them). The noise key of a synthetic view mixes
+ * the master key with the policy seed, so a fresh key draws fresh DP noise every run.
+ */
+export const FIXED_MASTER_KEY = new Uint8Array(32).map((_, i) => (i * 97 + 13) % 256);
+
+/**
+ * Puts FIXED_MASTER_KEY in `stateDir` (created if missing), so the synthetic views published there
+ * are the same in every run: for tests whose assertion a rare draw of the noise could fail.
+ */
+export function writeFixedMasterKey(stateDir: string): void {
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(masterKeyPath(stateDir), FIXED_MASTER_KEY, { mode: 0o600 });
 }
 
 /** The adult test policy (test/fixtures/adult-policy.yaml) as text and parsed. */

@@ -6,14 +6,14 @@
  * ones. No ZIP code of the data is printed either way.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { FidelityReport } from '@privet/core/synth/fidelity-types';
-import { masterKeyPath } from '../../../gateway/src/keys.js';
 import { readManifest, viewFiles } from '../../../gateway/src/publish/index.js';
+import { writeFixedMasterKey } from '../publish/helpers.js';
 import { policyText, writeSource } from './fixture.js';
 import { privet } from '../run-cli.js';
 
@@ -23,9 +23,6 @@ const AREAS: [string, number][] = [
   ['024', 0.3],
   ['018', 0.2],
 ];
-
-/** A master key for the prefixed publish (32 bytes, as the gateway makes them). */
-const FIXED_MASTER_KEY = new Uint8Array(32).map((_, i) => (i * 97 + 13) % 256);
 
 /** Adds a `zip` column to the fixture's people.csv: area by share, then one of 100 suffixes. */
 function addZips(dir: string): void {
@@ -82,8 +79,7 @@ describe('privet publish: a thin string column synthesized as a prefix', () => {
     // A fixed master key: the noise key mixes it with the policy seed, so the synthetic rows are
     // the same in every run. With a fresh key each run, the "(other)" slot (true count 0) was
     // sampled now and then from its DP noise (CI 101): valid output, a flaky test.
-    mkdirSync(state, { recursive: true });
-    writeFileSync(masterKeyPath(state), FIXED_MASTER_KEY, { mode: 0o600 });
+    writeFixedMasterKey(state);
     const r = privet('publish', '--policy', policy, '--state', state);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /column zip:/, 'no warning for the prefixed column');
