@@ -8,7 +8,7 @@
  * buffers the check cannot read, makes the output unreadable: held, never shown (fail closed).
  * Pure bookkeeping over message objects: no I/O, no host APIs.
  */
-import { isViewOnlyEdit } from './figure-edits.js';
+import { isViewOnlyEdit } from './figure-view-edits.js';
 import type { Finding, NotebookOutput, ReviewResult, Verdict } from './types.js';
 
 /** MIME type of a widget view output. */
