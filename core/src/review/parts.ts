@@ -293,8 +293,12 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
   const { text: rawText, tables } = scanJson(mime, v, sink.partialReads(mime));
   const markup = rawText.indexOf('<') >= 0 && /<[a-z]/i.test(rawText);
   const { text, attrs } = normalize(rawText, { markup });
-  const spans = identifierSpans(text);
+  const small: number[] = [];
+  const spans = identifierSpans(text, small, sink.settings.small_cell_threshold);
   sink.addSpans(mime, text, spans);
+  // Strings a JSON viewer or a chart draws (a title, an annotation, a note): counts stated in them.
+  for (const h of textCounts(text, sink.settings, small))
+    sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
   if (markup) {
     // A chart draws its strings as markup (read above); a JSON viewer draws them as written, tags,
     // comments and attribute values included: both readings are checked.
