@@ -22,7 +22,15 @@ export interface NormalizedText {
    * `normalize`, also the other readings of the markup (`StrippedMarkup.also`).
    */
   attrs: string;
+  /**
+   * The attribute values a browser draws as text — a tooltip (`title`), an image's `alt`, an
+   * `aria-label`, a field's `placeholder`, `value` or `label` — one per line, for the count rules.
+   */
+  shownAttrs?: string;
 }
+
+/** Attributes whose values a browser draws as text (tooltips, alt text, field contents). */
+const SHOWN_ATTRS = new Set(['title', 'alt', 'aria-label', 'placeholder', 'value', 'label']);
 
 /** Markup as `stripTags` reads it: the text, the attribute values, and other readings of it. */
 export interface StrippedMarkup extends NormalizedText {
@@ -124,6 +132,7 @@ const MD_CODE = /`|~~~|^(?: {4}|\t)/m;
 export function stripTags(html: string, markdown = false): StrippedMarkup {
   if (html.indexOf('<') < 0) return { text: html, attrs: '', also: '' };
   const attrs: string[] = [];
+  const shown: string[] = [];
   const also: string[] = [];
   // Text drawn with its tags as written (`<xmp><x 555-867-5309></xmp>`, a Markdown code span):
   // the whole markup is read again as written, so no tag the passes below remove hides it.
@@ -146,6 +155,7 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
           continue;
         }
         attrs.push(value);
+        if (SHOWN_ATTRS.has(name)) shown.push(value);
         // SVG presentation attributes are CSS; `dir` only matters to a <bdo> below.
         if (name === 'direction' || name === 'unicode-bidi')
           css |= cssLayout(`${name}:${value}`, true);
@@ -161,7 +171,13 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
   // The usual markup (no comment, <style> or CSS that joins blocks): every tag pass below in one
   // walk (drop-tags.ts).
   const walked = comments || styles || css !== 0 ? undefined : dropTags(html, true);
-  if (walked !== undefined) return { text: walked, attrs: attrs.join('\n'), also: also.join('\n') };
+  if (walked !== undefined)
+    return {
+      text: walked,
+      attrs: attrs.join('\n'),
+      shownAttrs: shown.join('\n'),
+      also: also.join('\n'),
+    };
   // A tag a browser ends only at a later '>' (`<p x=<br>`: the value is "<br") must not become
   // one the regexes end later still, across text a cell or block tag left (`<p x=\n…>`): its '<'
   // is read as a space, which keeps the length (the ranges `hiddenRanges` finds in `html` hold).
@@ -204,7 +220,7 @@ export function stripTags(html: string, markdown = false): StrippedMarkup {
   text =
     dropTags(text, false) ??
     text.replace(CELL_TAG, '\t').replace(BREAK_TAG, '\n').replace(ANY_TAG, '');
-  return { text, attrs: attrs.join('\n'), also: also.join('\n') };
+  return { text, attrs: attrs.join('\n'), shownAttrs: shown.join('\n'), also: also.join('\n') };
 }
 
 /** `cssLayout` bit: CSS that can draw block elements inline. */
@@ -472,12 +488,14 @@ export function normalize(raw: string, opts: NormalizeOptions = {}): NormalizedT
   let text = raw;
   if (text.indexOf(ESC) >= 0) text = text.replace(ANSI, '');
   let attrs = '';
+  let shownAttrs = '';
   // A Markdown autolink (<jane@example.org>, <https://…>) is drawn as its text, not dropped as a tag.
   if (opts.markdown === true && text.indexOf('<') >= 0) text = text.replace(MD_AUTOLINK, '$1');
   if (opts.markup === true) {
     const stripped = stripTags(text, opts.markdown === true);
     text = stripped.text;
     attrs = stripped.also === '' ? stripped.attrs : `${stripped.attrs}\n${stripped.also}`;
+    shownAttrs = stripped.shownAttrs ?? '';
   }
   if (opts.markdown === true) {
     if (text.indexOf('\\') >= 0) text = text.replace(MD_ESCAPE, '$1');
@@ -485,7 +503,8 @@ export function normalize(raw: string, opts: NormalizeOptions = {}): NormalizedT
   }
   text = foldText(decodeEscapes(decodeEntities(text)));
   if (attrs !== '') attrs = foldText(decodeEscapes(decodeEntities(attrs)));
-  return { text, attrs };
+  if (shownAttrs === '') return { text, attrs };
+  return { text, attrs, shownAttrs: foldText(decodeEscapes(decodeEntities(shownAttrs))) };
 }
 
 /** True if MD_EMPHASIS can match: a '*' or '`', or "~~" or "__" (four indexOf, no regex pass). */

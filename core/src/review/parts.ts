@@ -155,7 +155,7 @@ export function checkText(
   kind: 'plain' | 'html' | 'markdown' | 'svg',
 ): void {
   const markup = kind !== 'plain' || (raw.indexOf('<') >= 0 && /<table[\s>]/i.test(raw));
-  const { text, attrs } = normalize(raw, { markup, markdown: kind === 'markdown' });
+  const { text, attrs, shownAttrs } = normalize(raw, { markup, markdown: kind === 'markdown' });
   const small: number[] = [];
   const spans = identifierSpans(text, small, sink.settings.small_cell_threshold);
   sink.addSpans(mime, text, spans);
@@ -168,6 +168,13 @@ export function checkText(
         { start: sp.start, end: sp.end },
         `${sp.masked} found in a markup attribute`,
       );
+  }
+  if (shownAttrs !== undefined) {
+    // A tooltip (`title`), an image's `alt`, an `aria-label` is drawn too: counts stated there.
+    const shownSmall: number[] = [];
+    identifierSpans(shownAttrs, shownSmall, sink.settings.small_cell_threshold);
+    for (const h of textCounts(shownAttrs, sink.settings, shownSmall))
+      sink.add('small-cell', `${mime} (attributes)`, { start: h.start, end: h.end }, h.message);
   }
   sink.addPreview(mime, text, spans);
   if (kind === 'svg') {
