@@ -7,12 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { texToText } from '@privet/core/review/tex';
+import { display } from './display-fixture.js';
 
-const display = (mime: string, text: string): NotebookOutput => ({
-  output_type: 'display_data',
-  data: { [mime]: text },
-  metadata: {},
-});
 /** Distinct rules of the non-info findings. */
 const rulesOf = (o: NotebookOutput): string[] => [
   ...new Set(

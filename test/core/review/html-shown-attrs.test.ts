@@ -5,22 +5,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { display, smallCellFindings } from './display-fixture.js';
+import type { NotebookOutput } from '@privet/core/review/index';
 
 const SENTENCE = 'only 2 patients had sarcoidosis';
 
-/** A display output with one text MIME part. */
-const shown = (mime: string, value: string): NotebookOutput => ({
-  output_type: 'display_data',
-  data: { [mime]: value },
-  metadata: {},
-});
-
 /** Where the small-cell findings of an output are. */
 const smallCells = (output: NotebookOutput): string[] =>
-  checkOutput(output)
-    .findings.filter((f) => f.rule === 'small-cell')
-    .map((f) => f.mime);
+  smallCellFindings(output).map((f) => f.mime);
 
 describe('counts stated in drawn attributes', () => {
   test('a tooltip, alt text, aria-label, placeholder or field value stating a small count is held', () => {
@@ -31,12 +23,17 @@ describe('counts stated in drawn attributes', () => {
       `<input placeholder="n = 3">`,
       `<input value='count: 4' readonly>`,
     ])
-      assert.deepEqual(smallCells(shown('text/html', markup)), ['text/html (attributes)'], markup);
+      assert.deepEqual(
+        smallCells(display('text/html', markup)),
+        ['text/html (attributes)'],
+        markup,
+      );
   });
 
   test('a Markdown link title is a tooltip too (held before as well: a guard)', () => {
     assert.ok(
-      smallCells(shown('text/markdown', `[ward B](https://example.org "${SENTENCE}")`)).length > 0,
+      smallCells(display('text/markdown', `[ward B](https://example.org "${SENTENCE}")`)).length >
+        0,
     );
   });
 
@@ -46,6 +43,6 @@ describe('counts stated in drawn attributes', () => {
       `<div class="n: 3" data-note="${SENTENCE}">ok</div>`,
       `<span title="only 20 patients had sarcoidosis">x</span>`,
     ])
-      assert.deepEqual(smallCells(shown('text/html', markup)), [], markup);
+      assert.deepEqual(smallCells(display('text/html', markup)), [], markup);
   });
 });

@@ -4,28 +4,20 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
+import { display, smallCellFindings } from './display-fixture.js';
+import type { NotebookOutput } from '@privet/core/review/index';
 
 const SENTENCE = 'only 2 patients had sarcoidosis';
 
-/** A display output with one MIME part. */
-const shown = (mime: string, value: unknown): NotebookOutput => ({
-  output_type: 'display_data',
-  data: { [mime]: value },
-  metadata: {},
-});
-
 /** The small-cell findings of an output, as "where: message". */
 const smallCells = (output: NotebookOutput): string[] =>
-  checkOutput(output)
-    .findings.filter((f) => f.rule === 'small-cell')
-    .map((f) => `${f.mime}: ${f.message}`);
+  smallCellFindings(output).map((f) => `${f.mime}: ${f.message}`);
 
 const bars = { type: 'bar', x: ['a', 'b'], y: [120, 340] };
 
 describe('counts stated in JSON strings', () => {
   test('a JSON value stating a small count is held, as in text/plain', () => {
-    assert.deepEqual(smallCells(shown('application/json', { note: SENTENCE })), [
+    assert.deepEqual(smallCells(display('application/json', { note: SENTENCE })), [
       'application/json: a count stated in text below the threshold of 10',
     ]);
   });
@@ -37,21 +29,21 @@ describe('counts stated in JSON strings', () => {
       mark: 'bar',
       encoding: { x: { field: 'a' }, y: { field: 'n', type: 'quantitative' } },
     };
-    assert.equal(smallCells(shown('application/vnd.vegalite.v5+json', spec)).length, 1);
+    assert.equal(smallCells(display('application/vnd.vegalite.v5+json', spec)).length, 1);
   });
 
   test('a plotly annotation or title stating a small count is held, tags and all', () => {
     const plotly = 'application/vnd.plotly.v1+json';
     const annotated = { data: [bars], layout: { annotations: [{ text: SENTENCE }] } };
-    assert.equal(smallCells(shown(plotly, annotated)).length, 1);
+    assert.equal(smallCells(display(plotly, annotated)).length, 1);
     const titled = { data: [bars], layout: { title: { text: 'n = <b>3</b> in clinic B' } } };
-    assert.equal(smallCells(shown(plotly, titled)).length, 1);
+    assert.equal(smallCells(display(plotly, titled)).length, 1);
   });
 
   test('counts at or above the threshold, and numbers that are no counts, are not held', () => {
-    assert.deepEqual(smallCells(shown('application/json', { note: 'only 20 patients' })), []);
-    assert.deepEqual(smallCells(shown('application/json', { version: 2, tag: 'v2 of 3' })), []);
+    assert.deepEqual(smallCells(display('application/json', { note: 'only 20 patients' })), []);
+    assert.deepEqual(smallCells(display('application/json', { version: 2, tag: 'v2 of 3' })), []);
     const plotly = { data: [{ ...bars, name: 'model 2' }], layout: { title: 'Figure 3' } };
-    assert.deepEqual(smallCells(shown('application/vnd.plotly.v1+json', plotly)), []);
+    assert.deepEqual(smallCells(display('application/vnd.plotly.v1+json', plotly)), []);
   });
 });
