@@ -6,6 +6,7 @@
 import { forgetLabels } from './labels.js';
 import { takeDrawnOrder } from './normalize.js';
 import { checkMetadata, checkMisshapenText, checkPart, checkText } from './parts.js';
+import { checkPlotText, forgetPlotText } from './plot-text-check.js';
 import { FindingSink, isMultilineString, joinText, PREVIEW_LIMIT } from './sink.js';
 import { contributionHits } from './table-rules.js';
 import {
@@ -58,6 +59,7 @@ export function checkOutput(output: NotebookOutput, context: ReviewContext = {})
     return checkOnce(output, context);
   } finally {
     forgetLabels();
+    forgetPlotText();
   }
 }
 
@@ -121,7 +123,10 @@ function checkOnce(output: NotebookOutput, context: ReviewContext): ReviewResult
             `a MIME bundle key "${mime}", which is not a MIME type: some readers drop it, others draw it`,
             'block',
           );
-        checkDrawnOrder(sink, mime, () => checkPart(sink, mime, value, context));
+        // The text plotly figures in the part draw is read once the part is (plot-text-check.ts).
+        checkDrawnOrder(sink, mime, () =>
+          checkPlotText(sink, mime, () => checkPart(sink, mime, value, context)),
+        );
       }
       checkMetadata(sink, o.metadata);
       break;

@@ -5,6 +5,7 @@
  * per-group counts).
  */
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
+import { notePlotText } from './plot-text.js';
 import {
   barSeries,
   categorySums,
@@ -148,6 +149,7 @@ function seriesTable(
 /**
  * Tables shown by a plotly figure, one per trace (animation frames included); `arrays` decodes
  * the typed arrays (`{dtype, bdata}`) plotly.py ≥ 6 writes for numpy data, as plotly.js does.
+ * The text the figure draws is noted for the count rules over it (plot-text.ts).
  */
 export function plotlyTables(
   mime: string,
@@ -155,6 +157,8 @@ export function plotlyTables(
   arrays?: TypedArrays,
 ): Table[] {
   const out: Table[] = [];
+  // The text the figure draws (titles, annotations, trace text …) is noted for the count rules.
+  notePlotText(root, arrays);
   const traces = drawnTraces(root);
   const layout = root.layout;
   const title = layoutTitle(layout);

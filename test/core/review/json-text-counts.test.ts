@@ -34,10 +34,18 @@ describe('counts stated in JSON strings', () => {
 
   test('a plotly annotation or title stating a small count is held, tags and all', () => {
     const plotly = 'application/vnd.plotly.v1+json';
+    // Each is found twice: in the part's JSON strings, and in the text the figure draws (named).
+    const stated = 'a count stated in text below the threshold of 10';
     const annotated = { data: [bars], layout: { annotations: [{ text: SENTENCE }] } };
-    assert.equal(smallCells(display(plotly, annotated)).length, 1);
+    assert.deepEqual(smallCells(display(plotly, annotated)), [
+      `${plotly}: ${stated}`,
+      `${plotly} (plotly text: annotation): ${stated}`,
+    ]);
     const titled = { data: [bars], layout: { title: { text: 'n = <b>3</b> in clinic B' } } };
-    assert.equal(smallCells(display(plotly, titled)).length, 1);
+    assert.deepEqual(smallCells(display(plotly, titled)), [
+      `${plotly}: ${stated}`,
+      `${plotly} (plotly text: title): ${stated}`,
+    ]);
   });
 
   test('counts at or above the threshold, and numbers that are no counts, are not held', () => {
