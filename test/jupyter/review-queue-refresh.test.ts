@@ -3,7 +3,8 @@
  * that fails (the gateway restarting) must keep the cards shown, with the comment typed and the
  * whole output opened in them, and say beside them what happened, how to fix it and that the
  * list may be out of date, until a reload works. A first load that fails still shows the error
- * with Retry. The queue is rendered with react-dom's client renderer on a small fake DOM (react-fake-dom.ts:
+ * with Retry. A card lists each finding once, however many readings of the output found it. The
+ * queue is rendered with react-dom's client renderer on a small fake DOM (react-fake-dom.ts:
  * only what react-dom touches), so effects, state and events run as in JupyterLab.
  */
 import assert from 'node:assert/strict';
@@ -167,6 +168,45 @@ interface Slot {
 const { settledSlot } = await load<{
   settledSlot(slot: Slot | null, of: readonly unknown[], load: object, keep: boolean): Slot;
 }>('panel/useGatewayLoad.ts');
+
+describe('review card: findings', () => {
+  test('one sentence found by three readings of an SVG is one line naming them, ×3', async () => {
+    const stated = 'a count stated in text below the threshold of 10';
+    const finding = (mime: string) => ({
+      rule: 'small-cell',
+      severity: 'flag',
+      mime,
+      message: stated,
+    });
+    const svgReview = {
+      ...review,
+      findings: [
+        finding('image/svg+xml'),
+        finding('image/svg+xml (SVG text)'),
+        finding('image/svg+xml (as written)'),
+        {
+          rule: 'email',
+          severity: 'block',
+          mime: 'text/plain',
+          message: 'email k***@e***.org found',
+        },
+      ],
+    };
+    const container = new FakeElement('div', document);
+    const root = createRoot(container);
+    await renderQueue(root, reviewer([() => Promise.resolve({ reviews: [svgReview] })]), 0);
+    const lines = findAll(container, (e) => e.tagName === 'LI' && e.hasAttribute('data-rule'));
+    assert.deepEqual(
+      lines.map((li) => shown(li)),
+      [
+        // shown() joins the rendered text nodes with spaces.
+        `small-cell ( flag ) in image/svg+xml (text, SVG text, as written) : ${stated} ×3`,
+        'email ( block ) in text/plain : email k***@e***.org found',
+      ],
+    );
+    await React.act(async () => root.unmount());
+  });
+});
 
 describe('useGatewayLoad: which failures keep the value shown', () => {
   const error = { message: 'could not reach the Privet gateway at http://gw' };

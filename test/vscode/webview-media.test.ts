@@ -54,6 +54,33 @@ function card(page: Page, id: string): PageElement {
 }
 
 describe('review queue webview', () => {
+  it('lists each finding with its part, the readings that found it and how many times', () => {
+    const page = loadWebview('review');
+    const grouped = {
+      ...request('rev-1'),
+      findings: [
+        {
+          rule: 'small-cell',
+          severity: 'flag',
+          mime: 'image/svg+xml (text, SVG text, as written)',
+          message: 'a count stated in text below the threshold of 10',
+          count: 3,
+        },
+        { rule: 'email', severity: 'block', mime: 'text/plain', message: 'an email', count: 1 },
+      ],
+    };
+    page.send(queue([grouped]));
+    const list = card(page, 'rev-1').querySelectorAll('.findings')[0]!;
+    const items = list.querySelectorAll('li');
+    assert.deepEqual(
+      items.map((li) => li.textContent),
+      [
+        'small-cell flag in image/svg+xml (text, SVG text, as written): a count stated in text below the threshold of 10 ×3',
+        'email block in text/plain: an email',
+      ],
+    );
+  });
+
   it('offers "Try again" when the whole output failed to load, and enables Approve once it loads', () => {
     const page = loadWebview('review');
     page.send(queue([request('rev-1')]));

@@ -149,7 +149,10 @@
     for (const f of r.findings) {
       const li = list.appendChild(el('li'));
       li.appendChild(el('code', f.rule));
-      li.appendChild(el('span', ` ${f.severity}: ${f.message}`));
+      // The part and the readings that found it, and how many times (groupFindings, extension side).
+      const part = f.mime ? ` in ${f.mime}` : '';
+      const times = f.count > 1 ? ` ×${f.count}` : '';
+      li.appendChild(el('span', ` ${f.severity}${part}: ${f.message}${times}`));
     }
     field(card, 'Redacted preview', r.redactedPreview, 'pre');
     if (r.cellSource) field(card, 'Cell code', r.cellSource, 'pre');

@@ -80,4 +80,5 @@ export {
 } from './leak-candidates.js';
 export { drawnMetadata } from './drawn-metadata.js';
 export { outputParts, previewIsPartial, type OutputPart } from './whole-output.js';
+export { groupFindings, type FindingGroup } from './finding-groups.js';
 export { PREVIEW_LIMIT } from './sink.js';

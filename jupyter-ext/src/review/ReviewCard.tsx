@@ -5,7 +5,7 @@
  * gateway also enforces).
  */
 import * as React from 'react';
-import { previewIsPartial } from '@privet/core/review/index';
+import { groupFindings, previewIsPartial } from '@privet/core/review/index';
 import type { ReviewDecision, ReviewOutputResponse, ReviewRequest } from '@privet/core/protocol';
 import { ErrorBox, toErrorInfo, type ErrorInfo } from '../panel/ErrorBox.js';
 import { RedactedPreview } from './Preview.js';
@@ -85,9 +85,11 @@ export function ReviewCard(props: ReviewCardProps): JSX.Element {
       </h3>
       <div className="jp-Privet-reviewPurpose">Purpose: {review.experimentPurpose}</div>
       <ul className="jp-Privet-reviewFindings" aria-label="Findings">
-        {review.findings.map((f, i) => (
+        {/* One line per rule, message and part, however many readings found it (×n). */}
+        {groupFindings(review.findings).map((f, i) => (
           <li key={i} data-rule={f.rule} data-severity={f.severity}>
             <code>{f.rule}</code> ({f.severity}) in {f.mime}: {f.message}
+            {f.count > 1 ? ` ×${f.count}` : ''}
           </li>
         ))}
       </ul>

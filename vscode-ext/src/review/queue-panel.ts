@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { errorText } from '../client/error-text.js';
 import { GatewayError } from '../client/gateway.js';
 import type { Session } from '../session.js';
-import { previewIsPartial } from '@privet/core/review/index';
+import { groupFindings, previewIsPartial } from '@privet/core/review/index';
 import { decideReview, queueOrder, wholeOutputMessage } from './decide.js';
 import { parseFromReviewWebview, type ToReviewWebview } from './messages.js';
 import { webviewHtml } from '../webview/html.js';
@@ -95,7 +95,8 @@ export class ReviewQueuePanel implements vscode.Disposable {
         type: 'queue',
         user: signedIn.user,
         reviewer: signedIn.roles.includes('reviewer'),
-        reviews: queueOrder(reviews),
+        // Each finding once, however many readings of the output found it (with how many).
+        reviews: queueOrder(reviews).map((r) => ({ ...r, findings: groupFindings(r.findings) })),
         partial: reviews.filter((r) => previewIsPartial(r)).map((r) => r.id),
         ...(notice ? { notice } : {}),
       });
