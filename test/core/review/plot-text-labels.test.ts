@@ -7,30 +7,15 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  checkOutput,
-  widgetCheckInput,
-  WIDGET_STATE_MIME,
-  type NotebookOutput,
-} from '@privet/core/review/index';
-import { f8, figure } from './plotly-output.js';
+import { checkOutput, widgetCheckInput, WIDGET_STATE_MIME } from '@privet/core/review/index';
+import { drawnFindings, f8, figure } from './plotly-output.js';
 import { bar, bookWith, send, view } from './widget-book-fixture.js';
 
-const PLOTLY = 'application/vnd.plotly.v1+json';
 const bars = { type: 'bar', x: ['a', 'b'], y: [120, 340] };
 
 /** What the label rule says of a bare count drawn as the `item`-th label of a place. */
 const label = (item: number): string =>
   `a count drawn as a label below the threshold of 10 (item ${item})`;
-
-/** The small-cell findings on drawn plotly text, as "part (place): message" (`mime` unnamed). */
-const drawnFindings = (o: NotebookOutput, mime = PLOTLY): string[] =>
-  checkOutput(o)
-    .findings.filter((f) => f.rule === 'small-cell' && f.mime.includes('(plotly text: '))
-    .map(
-      (f) =>
-        `${f.mime.startsWith(`${mime} `) ? f.mime.slice(mime.length + 1) : f.mime}: ${f.message}`,
-    );
 
 /** The findings of a bar figure with `trace` over its one bar trace, and `layout`. */
 const of = (trace: Record<string, unknown>, layout: Record<string, unknown> = {}): string[] =>

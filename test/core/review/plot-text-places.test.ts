@@ -8,22 +8,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { drawnString } from '@privet/core/review/plot-text';
-import { figure } from './plotly-output.js';
+import { drawnFindings, figure } from './plotly-output.js';
 import { prng, randomText } from './random-text.js';
 
 const SENTENCE = 'only 2 patients had sarcoidosis';
 const STATED = 'a count stated in text below the threshold of 10';
 const bars = { type: 'bar', x: ['a', 'b'], y: [120, 340] };
-const PLOTLY = 'application/vnd.plotly.v1+json';
-
-/** The small-cell findings on drawn plotly text, as "part (place): message" (the plotly part unnamed). */
-const drawnFindings = (o: NotebookOutput): string[] =>
-  checkOutput(o)
-    .findings.filter((f) => f.rule === 'small-cell' && f.mime.includes('(plotly text: '))
-    .map(
-      (f) =>
-        `${f.mime.startsWith(`${PLOTLY} `) ? f.mime.slice(PLOTLY.length + 1) : f.mime}: ${f.message}`,
-    );
 
 /** The findings of a bar figure with `layout`, and `trace` over its one bar trace. */
 const of = (layout: Record<string, unknown>, trace: Record<string, unknown> = {}): string[] =>

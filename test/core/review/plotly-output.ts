@@ -1,6 +1,7 @@
 /**
- * Plotly figure outputs for the plotly table tests (plot-holes, plot-orientation, plot-histfunc):
- * a figure output, the rules that hold it, a typed f8 array, and the small-or-not assertion.
+ * Plotly figure outputs for the plotly table and text tests (plot-holes, plot-orientation,
+ * plot-histfunc, plot-text-*): a figure output, the rules that hold it, a typed f8 array, the
+ * small-or-not assertion, and the findings on the text a figure draws.
  */
 import assert from 'node:assert/strict';
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
@@ -35,3 +36,12 @@ export const heldOnlyWhenSmall = <T>(make: (v: T) => NotebookOutput, small: T, l
   assert.deepEqual(holding(make(small)), ['small-cell'], 'with a small count');
   assert.deepEqual(holding(make(large)), [], 'without a small count');
 };
+
+/** The small-cell findings on drawn plotly text, as "part (place): message" (part `mime` unnamed). */
+export const drawnFindings = (o: NotebookOutput, mime = PLOTLY): string[] =>
+  checkOutput(o)
+    .findings.filter((f) => f.rule === 'small-cell' && f.mime.includes('(plotly text: '))
+    .map(
+      (f) =>
+        `${f.mime.startsWith(`${mime} `) ? f.mime.slice(mime.length + 1) : f.mime}: ${f.message}`,
+    );
