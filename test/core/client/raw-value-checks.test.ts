@@ -83,14 +83,17 @@ describe('RawValueChecks (the hosts’ raw-value verdicts)', () => {
 
   test('more than 100 outputs at once go out in calls of at most 100', async () => {
     const gw = fakeGateway();
-    const checks = new RawValueChecks(5);
+    // How the 250 fall into batches depends on when their Web Crypto digests finish (on a busy
+    // machine some miss a batch: CI once saw 100, 77, 73): every call holds at most 100, and each
+    // output goes out exactly once.
+    const checks = new RawValueChecks(200);
     const outputs = Array.from({ length: 250 }, (_, i) => stream(`row ${i}\n`));
     const verdicts = await Promise.all(outputs.map((o) => checks.check(gw, 'exp-1', o)));
     assert.ok(verdicts.every((v) => v.state === 'clear'));
-    assert.deepEqual(
-      gw.calls.map((c) => c.outputs.length),
-      [100, 100, 50],
-    );
+    const sizes = gw.calls.map((c) => c.outputs.length);
+    assert.ok(sizes.length >= 3 && sizes.every((n) => n >= 1 && n <= 100), `calls of ${sizes}`);
+    const sent = gw.calls.flatMap((c) => c.outputs.map((o) => (o.output as { text: string }).text));
+    assert.deepEqual(sent.sort(), outputs.map((o) => (o as { text: string }).text).sort());
   });
 
   test('a failed call answers unavailable with the gateway’s message and fix, and is not cached', async () => {
