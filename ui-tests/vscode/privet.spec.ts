@@ -225,6 +225,11 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
       'patients_masked',
     );
     await expect(request.getByText('Every group has at least 5 people')).toBeVisible();
+    // A label longer than the label column keeps a gap before its value (they ran together).
+    const comment = request.locator('.field', { hasText: 'Comment by alice' });
+    const label = (await comment.locator('.label').boundingBox())!;
+    const value = (await comment.locator('span').nth(1).boundingBox())!;
+    expect(value.x).toBeGreaterThanOrEqual(label.x + label.width + 4);
     await request.locator('textarea').fill('Fine for the methods section');
     await shot(page, '11-review-queue-dark');
     await request.getByRole('button', { name: 'Approve' }).click();
