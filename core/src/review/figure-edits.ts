@@ -16,7 +16,8 @@
  * removals in figure-props.ts, and the view-only edits the widget book drops in
  * figure-view-edits.ts.
  */
-import { isRecord, tableContext, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
+import { tableContext } from './plot-tables.js';
 import { keyPaths, removeProps } from './figure-props.js';
 import {
   animateTraces,

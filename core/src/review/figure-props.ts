@@ -2,7 +2,7 @@
  * Prop removals as plotly's widget model applies them (`removeTraceProps`, `removeLayoutProps`:
  * lodash `unset` on the model): the key paths plotly.py sends, and a value without them.
  */
-import { isRecord, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
 import { UNSAFE_KEYS } from './plotly-path.js';
 
 /** A trace or layout object (as `figure-edits.ts` keeps them). */

@@ -10,7 +10,7 @@
  * replacement, an insert would lose the item it pushes down for later edits, and a 'remove' left
  * as a string would refuse every later edit of that item (its text never read).
  */
-import { isRecord, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
 import { parsePlotlyPath, setPlotlyPath, type IndexBudget } from './plotly-path.js';
 
 /** A layout object. */

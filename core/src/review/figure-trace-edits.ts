@@ -4,7 +4,7 @@
  * `traces` in place and returns the traces it draws; indexes plotly.js would refuse change nothing,
  * and values given to a trace the list does not have are still returned, alone (fail closed).
  */
-import { isRecord, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
 import { setPlotlyPath, type IndexBudget } from './plotly-path.js';
 
 /** A trace object. */

@@ -5,7 +5,8 @@
  * as row-level points) — in the plotly MIME type, and wherever a figure appears in other JSON (a
  * figure dict, a plotly FigureWidget's state: plotly-figures.ts).
  */
-import { isRecord, plotlyTables, show, vegaCounts, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
+import { plotlyTables, show, vegaCounts } from './plot-tables.js';
 import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
 import { isFigureShaped, widgetFigures } from './plotly-figures.js';
 import { isTypedArraySpec, TypedArrays } from './typed-arrays.js';

@@ -26,7 +26,7 @@ import {
   statedTotal,
   type CellHit,
 } from './table-rules.js';
-import { textCounts } from './text-rules.js';
+import { addTextCounts } from './text-counts.js';
 import { tableRulesFilter } from './table-filter.js';
 import { alignedTables, forEachTextTable, markdownTables, type TableFilter } from './text-table.js';
 import { isScriptMime, markupRunsCode } from './scripts.js';
@@ -171,15 +171,11 @@ export function checkText(
   }
   if (shownAttrs !== undefined) {
     // A tooltip (`title`), an image's `alt`, an `aria-label` is drawn too: counts stated there.
-    const shownSmall: number[] = [];
-    identifierSpans(shownAttrs, shownSmall, sink.settings.small_cell_threshold);
-    for (const h of textCounts(shownAttrs, sink.settings, shownSmall))
-      sink.add('small-cell', `${mime} (attributes)`, { start: h.start, end: h.end }, h.message);
+    addTextCounts(sink, `${mime} (attributes)`, shownAttrs);
   }
   sink.addPreview(mime, text, spans);
   if (kind === 'svg') {
-    for (const h of textCounts(text, sink.settings, small))
-      sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
+    addTextCounts(sink, mime, text, small);
     checkSvgText(sink, mime, raw, ctx, true);
     return checkLiteral(sink, mime, raw, ctx, false);
   }
@@ -191,8 +187,7 @@ export function checkText(
         sink.add(h.rule, mime, { row: h.row, column: h.column }, h.message);
     }
   }
-  for (const h of textCounts(text, sink.settings, small))
-    sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
+  addTextCounts(sink, mime, text, small);
   if (kind !== 'plain') {
     checkSvgText(sink, mime, raw, ctx, false);
     checkLiteral(sink, mime, raw, ctx, kind === 'markdown');
@@ -217,11 +212,8 @@ function checkSvgText(
   const where = `${mime} (SVG text)`;
   const th = sink.settings.small_cell_threshold;
   const { text } = normalize(drawn.rows);
-  const small: number[] = [];
-  identifierSpans(text, small, th);
   forEachTextTable(text, where, tableChecker(sink, ctx, text, false), sink.partialReads(where));
-  for (const h of textCounts(text, sink.settings, small))
-    sink.add('small-cell', where, { start: h.start, end: h.end }, h.message);
+  addTextCounts(sink, where, text);
   for (const l of drawn.labels)
     if (l.value > 0 && l.value < th)
       sink.add(
@@ -248,11 +240,8 @@ function checkLiteral(
   if (written === '') return;
   const where = `${mime} (as written)`;
   const { text } = normalize(written);
-  const small: number[] = [];
-  identifierSpans(text, small, sink.settings.small_cell_threshold);
   forEachTextTable(text, where, tableChecker(sink, ctx, text, false), sink.partialReads(where));
-  for (const h of textCounts(text, sink.settings, small))
-    sink.add('small-cell', where, { start: h.start, end: h.end }, h.message);
+  addTextCounts(sink, where, text);
 }
 
 function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewContext): void {
@@ -304,8 +293,7 @@ function checkJson(sink: FindingSink, mime: string, value: unknown, ctx: ReviewC
   const spans = identifierSpans(text, small, sink.settings.small_cell_threshold);
   sink.addSpans(mime, text, spans);
   // Strings a JSON viewer or a chart draws (a title, an annotation, a note): counts stated in them.
-  for (const h of textCounts(text, sink.settings, small))
-    sink.add('small-cell', mime, { start: h.start, end: h.end }, h.message);
+  addTextCounts(sink, mime, text, small);
   if (markup) {
     // A chart draws its strings as markup (read above); a JSON viewer draws them as written, tags,
     // comments and attribute values included: both readings are checked.

@@ -7,7 +7,7 @@
  * first) for the values of bars and funnels on their linear value axis; a heatmap cell is blanked
  * only when it carries no number at all (`isVoid`), so a written cell ("12%") stays for the rules.
  */
-import type { Json } from './plot-tables.js';
+import type { Json } from './json-value.js';
 
 /** The cruft `Lib.cleanNumber` cuts: leading/trailing quotes, %, $, # and blanks, every ',' and ' '. */
 const CRUFT = /^['"%,$#\s]+|[, ]|['"%,$#\s]+$/g;

@@ -4,6 +4,7 @@
  * points) and vega-lite `aggregate: count` encodings over inline rows (the chart displays those
  * per-group counts).
  */
+import { isRecord, type Json } from './json-value.js';
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
 import { notePlotText } from './plot-text.js';
 import {
@@ -15,13 +16,6 @@ import {
 } from './plot-traces.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
-
-/** A parsed JSON value. */
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** True for a JSON object (not an array). */
-export const isRecord = (v: unknown): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Displays a JSON value as a cell string. */
 export function show(v: unknown): string {

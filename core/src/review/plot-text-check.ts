@@ -6,9 +6,9 @@
  */
 import { normalize } from './normalize.js';
 import { readsLabels, takePlotText, type PlotText } from './plot-text.js';
-import { identifierSpans, type FindingSink } from './sink.js';
+import type { FindingSink } from './sink.js';
 import { countSpan } from './table.js';
-import { textCounts } from './text-rules.js';
+import { addTextCounts } from './text-counts.js';
 
 /** True for text holding an ASCII digit (normalized text: other digits are folded to these). */
 const hasDigit = (text: string): boolean => /[0-9]/.test(text);
@@ -50,10 +50,7 @@ function plotTextFindings(sink: FindingSink, mime: string, drawn: PlotText): voi
     const { text } = normalize(texts.join('\n'));
     if (!hasDigit(text)) continue;
     const where = `${mime} (plotly text: ${place})`;
-    const small: number[] = [];
-    identifierSpans(text, small, th);
-    for (const h of textCounts(text, sink.settings, small))
-      sink.add('small-cell', where, { start: h.start, end: h.end }, h.message);
+    addTextCounts(sink, where, text);
     if (!readsLabels(place)) continue;
     for (let a = 0, row = 0; a <= text.length; row++) {
       const end = text.indexOf('\n', a);

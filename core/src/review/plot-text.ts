@@ -12,12 +12,8 @@
  * are, and are not read here; neither are pie labels or other categories (the table rules read them
  * as labels), nor the cells of `table` traces.
  */
-import type { Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
 import type { TypedArrays } from './typed-arrays.js';
-
-/** True for a JSON object (not an array); as plot-tables.ts's, which imports this module. */
-const isRecord = (v: unknown): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where plotly draws a text (named in findings: "(plotly text: annotation)"). */
 export type PlotTextPlace =

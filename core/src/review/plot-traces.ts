@@ -7,7 +7,7 @@
  * `funnelarea/calc.js` calls: a label without values counts 1, a repeated label sums its values).
  */
 import { barNumber, plotlyNumber, sliceNumber } from './plot-holes.js';
-import type { Json } from './plot-tables.js';
+import type { Json } from './json-value.js';
 import { isTypedArraySpec } from './typed-arrays.js';
 
 /** Reads a trace attribute as the list it draws ([] for none). */

@@ -9,7 +9,7 @@
  * json-table.ts reads them like the plotly MIME type, typed arrays decoded.
  */
 import { EDIT_KEYS, EditedFigure, type Figure } from './figure-edits.js';
-import { isRecord, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
 import type { OnPartial } from './table.js';
 import { FIGURE_EDITS } from './widget-state.js';
 

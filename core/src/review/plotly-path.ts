@@ -5,7 +5,7 @@
  * the review reads the values plotly draws, never a key literally named `'y[1]'`. Changes copy
  * what they touch (the traces and layout read before an edit are never changed).
  */
-import { isRecord, type Json } from './plot-tables.js';
+import { isRecord, type Json } from './json-value.js';
 import { isTypedArraySpec } from './typed-arrays.js';
 
 /** One part of a parsed path: a key, an array index, or -1 (each item of an array, as plotly). */

@@ -7,7 +7,7 @@
  * does not match, more values than the budget) is never skipped: it is reported, so the output is
  * held, and read as an empty list.
  */
-import type { Json } from './plot-tables.js';
+import type { Json } from './json-value.js';
 
 /** Most values decoded from the typed arrays of one output (as many as a JSON output may hold). */
 export const MAX_TYPED_VALUES = 2_000_000;

@@ -1,0 +1,8 @@
+/** Parsed JSON values, as the chart and widget readers walk them. */
+
+/** A parsed JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** True for a JSON object (not an array). */
+export const isRecord = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
