@@ -84,9 +84,14 @@ test('an address from another kernel in the Interactive Window is never drawn', 
   await expect(sent).toBeVisible();
   const reviewId = /review request (\S+) sent/.exec((await sent.textContent()) ?? '')?.[1];
   expect(reviewId, 'the toast names the review').toBeDefined();
-  // Sent: the toolbar no longer offers it.
+  // Sent: the toolbar no longer offers it, and the placeholder says it waits for a reviewer.
   await cellRow.hover();
   await expect(request).toHaveCount(0);
+  await expect(
+    outputFrame(page)
+      .getByText(/sent for review and waits for a reviewer/)
+      .first(),
+  ).toBeVisible();
 
   // A reviewer approves it (gateway API): the original comes back into the window's cell.
   const decision = await fetch(`${env.gatewayUrl}/api/v1/reviews/${reviewId}/decision`, {

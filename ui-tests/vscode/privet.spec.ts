@@ -161,6 +161,10 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
   });
 
   await test.step('Request Review sends the withheld output to the gateway queue', async () => {
+    const offering = await outputFrame(page)
+      .getByText(/Use "Request Review"/)
+      .count();
+    expect(offering, 'the flagged placeholder offers a review').toBeGreaterThan(0);
     await cell(page, 2).getByText('Request Review').click();
     const input = quickInput(page).locator('input');
     await expect(input).toBeVisible();
@@ -179,6 +183,12 @@ test('Privet in VS Code: sign in, Privet SQL cells, DP spend, gating, diagnostic
     // The cell now says the request is pending instead of offering to send it again.
     await expect(cell(page, 2).getByText('Review pending')).toBeVisible();
     await expect(cell(page, 2).getByText('Request Review')).toHaveCount(0);
+    // So does its placeholder: it waits for a reviewer, and no longer offers the request.
+    await expect(
+      outputFrame(page).getByText(/sent for review and waits for a reviewer/),
+    ).toBeVisible();
+    // (the saved output of the `print` cell below still offers it: one line fewer than before)
+    await expect(outputFrame(page).getByText(/Use "Request Review"/)).toHaveCount(offering - 1);
     await shot(page, '09-review-requested');
     // The analyst can talk to the reviewer from the cell: no comments yet, then a reply.
     await cell(page, 2).getByText('Review Comments').click();

@@ -98,6 +98,18 @@ export class Approvals {
     return `${client.baseUrl}\n${signIn}\n${experiment}\n${contentHash}`;
   }
 
+  /**
+   * The review state the gateway last gave this content hash for this sign-in in the experiment
+   * ('none': no review; undefined: not asked since the sign-in).
+   */
+  knownState(
+    client: SignInClient,
+    experiment: string,
+    contentHash: string,
+  ): ReviewState | 'none' | undefined {
+    return this.latest.get(this.key(client, experiment, contentHash));
+  }
+
   /** The subset of `hashes` approved in the experiment; a gateway failure approves nothing. */
   async approvedHashes(
     client: GatewayClient,
@@ -176,7 +188,7 @@ export class Approvals {
     // Keep each submitted original's latest state (rejected, changes requested…) for the cell.
     for (const e of entries) {
       const state = this.latest.get(this.key(client, experiment, e.contentHash));
-      if (e.held.submitted && state && state !== 'none') e.held.submitted.state = state;
+      if (e.held.submitted && state && state !== 'none') held.noteReviewState(e.heldId, state);
     }
     if (failure) throw failure.error;
     return entries

@@ -91,6 +91,7 @@ import { checkAsDrawnWith } from './drawn-check.js';
 import type { DisplayRules } from '@privet/core';
 import { cellReadings, type OutputReading } from './stream-context.js';
 import { replaceHeldPlaceholder, restoreHeldOriginal } from './restore.js';
+import { sentReviewState } from './review-placeholders.js';
 import { rawValueFinding, unansweredVerdict, UNREADABLE_VERDICT } from './raw-value.js';
 import { settleWithin } from '../shared/wait-for-value.js';
 import type { GatewayViews } from './views-context.js';
@@ -705,7 +706,8 @@ export class OutputGate implements vscode.Disposable {
     if (was?.message === finding.message) return;
     const others = h.review.findings.filter((f) => f.rule !== 'raw-value');
     h.review = withFinding({ ...h.review, findings: others }, finding);
-    const placeholder = placeholderOutput(h.review, heldId);
+    // A sent original keeps its review state (its raw-value hint is drawn first anyway).
+    const placeholder = placeholderOutput(h.review, heldId, sentReviewState(h));
     this.held.notePlaceholder(heldId, placeholder);
     await replaceHeldPlaceholder(heldId, placeholder);
   }

@@ -3,6 +3,7 @@
  * the window closes, or until a reviewer's approval lets the original be restored in its cell.
  * Also the exact placeholders Privet wrote for them (content and metadata), which the output gate
  * leaves as they are: anything else carrying Privet's MIME types came from someone else.
+ * Listeners hear when an original is sent for review or its review state changes.
  */
 import { randomUUID } from 'node:crypto';
 import { outputContentText, type NotebookOutput, type ReviewResult } from '@privet/core';
@@ -27,6 +28,7 @@ export class HeldOutputs {
   private readonly byId = new Map<string, Held>();
   /** Keys (writtenKey) of the placeholders Privet wrote, with their held ids. */
   private readonly placeholders = new Map<string, string>();
+  private readonly reviewListeners = new Set<(id: string) => void>();
 
   /** Keeps an original and returns its id. */
   hold(held: Held): string {
@@ -43,7 +45,34 @@ export class HeldOutputs {
   /** Records that the original went to the review queue as request `reviewId`. */
   markSubmitted(id: string, reviewId: string, contentHash: string): void {
     const held = this.byId.get(id);
-    if (held) held.submitted = { reviewId, contentHash };
+    if (!held) return;
+    held.submitted = { reviewId, contentHash };
+    this.reviewChanged(id);
+  }
+
+  /** Records the review state last seen for submitted original `id`; listeners hear a change. */
+  noteReviewState(id: string, state: ReviewState): void {
+    const submitted = this.byId.get(id)?.submitted;
+    if (!submitted || submitted.state === state) return;
+    submitted.state = state;
+    this.reviewChanged(id);
+  }
+
+  /** Calls `listener` with the held id whenever an original is submitted or its review state changes. */
+  onDidChangeReview(listener: (id: string) => void): { dispose(): void } {
+    this.reviewListeners.add(listener);
+    return { dispose: () => this.reviewListeners.delete(listener) };
+  }
+
+  /** Tells the listeners that original `id`'s review changed (one failing does not stop the rest). */
+  private reviewChanged(id: string): void {
+    for (const listener of [...this.reviewListeners]) {
+      try {
+        listener(id);
+      } catch (error) {
+        console.warn('Privet: a review state listener failed.', error);
+      }
+    }
   }
 
   /** Every held original with its id. */

@@ -19,6 +19,7 @@ import { releaseText } from '@privet/core/client/release-format';
 import { rowCountHint, rowCountText, type QueryResult } from '@privet/core/client/index';
 import { escapeHtml } from '../shared/escape-html.js';
 import { rawValueHold, uncheckedReason, type RawValueHold } from './raw-value.js';
+import { reviewHint, type HeldReviewState } from '../renderer/held-review.js';
 
 /** MIME type of the placeholder that replaces a flagged output. */
 export const PLACEHOLDER_MIME_TYPE = 'application/vnd.privet.withheld+json';
@@ -31,6 +32,8 @@ export interface WithheldInfo {
   heldId: string;
   /** Held by the gateway's raw-value check: a value found (never approvable), or no answer. */
   rawValue?: RawValueHold;
+  /** Once sent for review: its review state, which the placeholder's second line follows. */
+  review?: HeldReviewState;
 }
 
 /**
@@ -109,20 +112,33 @@ export function errorOutput(name: string, message: string, fix: string): Noteboo
 /**
  * The placeholder written instead of a flagged output (rules fired, never the content). One held
  * on a raw value the gateway found says so and offers no review (none can approve it); one held
- * because the gateway's raw-value check did not answer carries the gateway's reason and fix.
+ * because the gateway's raw-value check did not answer carries the gateway's reason and fix. One
+ * sent for review (`sent`: its review state) says that state instead of offering a review.
  */
-export function placeholderOutput(review: ReviewResult, heldId: string): DisplayOutput {
+export function placeholderOutput(
+  review: ReviewResult,
+  heldId: string,
+  sent?: HeldReviewState,
+): DisplayOutput {
   const rules = holdingRules(review.findings);
   const verdict = review.verdict === 'block' ? 'block' : 'flag';
   const rawValue = rawValueHold(review);
-  const info: WithheldInfo = { verdict, rules, heldId, ...(rawValue ? { rawValue } : {}) };
+  const info: WithheldInfo = {
+    verdict,
+    rules,
+    heldId,
+    ...(rawValue ? { rawValue } : {}),
+    ...(sent ? { review: sent } : {}),
+  };
   const head = `Privet withheld this output (${verdict}: ${rules.join(', ') || 'review'}).`;
   const next =
     rawValue === 'found'
       ? " It shows a value from the raw data's identifier columns, so it cannot be approved or exported. Fix: remove the value from the output and run the cell again."
       : rawValue === 'unchecked'
         ? ` The gateway could not check it for values from the raw data's identifier columns: ${uncheckedReason(review)}. It is checked again when you sign in, change experiment or run the cell again.`
-        : ' Use "Privet: Request Review" on this cell to send it to a reviewer; it stays off the notebook.';
+        : sent
+          ? ` ${reviewHint(sent)}`
+          : ' Use "Privet: Request Review" on this cell to send it to a reviewer; it stays off the notebook.';
   return {
     output_type: 'display_data',
     data: { [PLACEHOLDER_MIME_TYPE]: info, 'text/plain': head + next },

@@ -24,15 +24,16 @@
  * Signed out, nothing is asked (as in the document gate).
  * When what the answers depend on changes (sign-in, the stored token restored at start-up, views
  * loaded), every renderer is told to ask again about the items it holds.
+ * A "no" for an item held because the outputs holding it are flagged (not approved) also says the
+ * review state of their content, keyed as approvals are (content hash, this sign-in and
+ * experiment): the gateway's latest state (or, when it could not be asked, the state last seen
+ * for an original this window sent), so the renderer's notice says the output waits for a
+ * reviewer, was rejected or needs changes instead of offering "Request Review". When a review is requested or its state changes, the renderers
+ * are told to ask again, and so redraw those notices; a renderer that starts later asks anyway.
  */
 import * as vscode from 'vscode';
 import type { Session } from '../session.js';
-import {
-  GATE_RENDERER_ID,
-  isApprovalQuery,
-  type ApprovalAnswer,
-  type RecheckNotice,
-} from '../shared/gate-messages.js';
+import { GATE_RENDERER_ID, isApprovalQuery, type RecheckNotice } from '../shared/gate-messages.js';
 import { outputOfItem, partsDecodeTo } from '../shared/output-items.js';
 import type { HeldOutputs } from './held.js';
 import { cellReadings, type OutputReading } from './stream-context.js';
@@ -48,6 +49,11 @@ import { LateWatches, settleWithin, waitForValue } from '../shared/wait-for-valu
 import type { GatewayViews } from './views-context.js';
 import type { OutputLeakItem, ViewUsed } from '@privet/core';
 import { UNREADABLE_VERDICT } from './raw-value.js';
+import {
+  heldReviewState,
+  type HeldReviewState,
+  type ReviewedApprovalAnswer,
+} from '../renderer/held-review.js';
 
 /**
  * How long an answer may wait for the views to load and, for a stream item, for the item to reach
@@ -108,6 +114,19 @@ function readingsWithItem(
   });
 }
 
+/** How much each review state says against drawing: the strictest of several outputs is shown. */
+const STRICTNESS: Record<HeldReviewState, number> = {
+  pending: 0,
+  changes_requested: 1,
+  rejected: 2,
+};
+
+/** Whether an item may be drawn and, when held unapproved, its content's review state. */
+interface ItemAnswer {
+  approved: boolean;
+  review?: HeldReviewState;
+}
+
 /** Answers the gate renderer's approval questions. */
 export class RendererApprovals implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(GATE_RENDERER_ID);
@@ -130,14 +149,17 @@ export class RendererApprovals implements vscode.Disposable {
     this.subscriptions.push(
       session.onDidChange(() => this.recheckSoon('the session changed')),
       views.onDidChange(() => this.recheckSoon('the views changed')),
+      // A review requested or decided: held items' notices say their review state anew.
+      held.onDidChangeReview(() => this.recheckSoon('a review state changed')),
     );
     const answering = this.messaging.onDidReceiveMessage(({ editor, message }) => {
       if (!isApprovalQuery(message)) return;
-      void this.shows(editor.notebook, message.mime, message.text).then((approved) => {
-        const answer: ApprovalAnswer = {
+      void this.shows(editor.notebook, message.mime, message.text).then(({ approved, review }) => {
+        const answer: ReviewedApprovalAnswer = {
           type: 'privet.approval',
           requestId: message.requestId,
           approved,
+          ...(review ? { review } : {}),
         };
         return this.messaging.postMessage(answer, editor);
       });
@@ -159,19 +181,20 @@ export class RendererApprovals implements vscode.Disposable {
   }
 
   /**
-   * True when the item passes the host's check or its output was approved, and the gateway's
-   * raw-value check clears it (signed in with an experiment).
+   * Approved when the item passes the host's check or its output was approved, and the gateway's
+   * raw-value check clears it (signed in with an experiment); else, when held because its outputs
+   * are flagged and not approved, the review state of their content, if it was sent for review.
    */
   private async shows(
     notebook: vscode.NotebookDocument,
     mime: string,
     text: string,
-  ): Promise<boolean> {
+  ): Promise<ItemAnswer> {
     const asked = this.session.signedIn;
     const contexts = this.streamContexts(notebook, mime, text);
-    const allowed =
-      (await this.passes(notebook, mime, text, contexts)) ||
-      (await this.approved(notebook, mime, text));
+    const passes = await this.passes(notebook, mime, text, contexts);
+    const approval = passes ? undefined : await this.approved(notebook, mime, text);
+    const allowed = passes || approval?.approved === true;
     let held = !allowed
       ? (await contexts)
         ? 'held by the review check'
@@ -190,7 +213,10 @@ export class RendererApprovals implements vscode.Disposable {
       this.log?.info(
         `Gate renderer: answered "no" for a ${mime} item (${text.length} chars): ${held}.`,
       );
-    return held === undefined;
+    if (held === undefined) return { approved: true };
+    // Only a hold by the review check can be waiting for a review (not a raw value's, or a session's).
+    const review = !allowed && this.session.signedIn === asked ? approval?.review : undefined;
+    return { approved: false, ...(review ? { review } : {}) };
   }
 
   /**
@@ -338,22 +364,23 @@ export class RendererApprovals implements vscode.Disposable {
   }
 
   /**
-   * True when every output holding that item (at least one) passes the check there (a stream part
-   * after the earlier parts of its stream in that output's cell) or a reviewer approved its whole
-   * content (a stream part after those earlier parts, as it was approved); the gateway is asked
-   * about the others' contents in one question.
+   * Approved when every output holding that item (at least one) passes the check there (a stream
+   * part after the earlier parts of its stream in that output's cell) or a reviewer approved its
+   * whole content (a stream part after those earlier parts, as it was approved); the gateway is
+   * asked about the others' contents in one question. When not, the review state of those
+   * contents (reviewState), if every one of them was sent for review.
    */
   private async approved(
     notebook: vscode.NotebookDocument,
     mime: string,
     text: string,
-  ): Promise<boolean> {
+  ): Promise<ItemAnswer> {
     const signedIn = this.session.signedIn;
     const experiment = signedIn?.experiment;
-    if (!signedIn || !experiment) return false;
+    if (!signedIn || !experiment) return { approved: false };
     try {
       const readings = readingsWithItem(notebook, this.held, mime, text);
-      if (readings.length === 0) return false;
+      if (readings.length === 0) return { approved: false };
       const hashes: string[] = [];
       for (const { output, streamContext } of readings) {
         if (await this.passes(notebook, mime, text, Promise.resolve([streamContext]))) continue;
@@ -362,10 +389,45 @@ export class RendererApprovals implements vscode.Disposable {
       const approved = await this.approvals.approvedHashes(signedIn.client, experiment, [
         ...new Set(hashes),
       ]);
-      return hashes.every((h) => approved.has(h));
+      if (hashes.every((h) => approved.has(h))) return { approved: true };
+      const review = this.reviewState(
+        signedIn.client,
+        experiment,
+        hashes.filter((h) => !approved.has(h)),
+      );
+      return { approved: false, ...(review ? { review } : {}) };
     } catch {
-      return false; // an output that cannot be read or asked about is not approved
+      return { approved: false }; // an output that cannot be read or asked about is not approved
     }
+  }
+
+  /**
+   * The review state of these (unapproved) content hashes, the strictest of them, when each was
+   * sent for review: the gateway's latest state for this sign-in and experiment ('none': never
+   * sent there), else, when the gateway was not asked (it failed), the state last seen for an
+   * original this window sent. Undefined when one was not sent.
+   */
+  private reviewState(
+    client: Parameters<Approvals['knownState']>[0],
+    experiment: string,
+    hashes: readonly string[],
+  ): HeldReviewState | undefined {
+    const sent = new Map<string, HeldReviewState>();
+    for (const [, h] of this.held.entries())
+      if (h.submitted) sent.set(h.submitted.contentHash, heldReviewState(h.submitted.state));
+    let strictest: HeldReviewState | undefined;
+    for (const hash of hashes) {
+      const known = this.approvals.knownState(client, experiment, hash);
+      const state =
+        known === undefined
+          ? sent.get(hash)
+          : known === 'none'
+            ? undefined
+            : heldReviewState(known);
+      if (!state) return undefined; // never sent: the notice offers a review
+      if (!strictest || STRICTNESS[state] > STRICTNESS[strictest]) strictest = state;
+    }
+    return strictest;
   }
 
   /** Stops answering. */

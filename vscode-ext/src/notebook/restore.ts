@@ -6,6 +6,8 @@
  * while the session still uses the sign-in and experiment that asked). The
  * output gate uses the same step for an original the gateway cleared after its placeholder went in
  * (approved content, a DP release the ledger vouches for) or that passes once the views are known.
+ * Until then, the placeholder of a sent original says its review state (ReviewPlaceholders, which
+ * the restorer starts: it rewrites the placeholder when a review is requested or its state changes).
  */
 import * as vscode from 'vscode';
 import type { NotebookOutput } from '@privet/core';
@@ -15,6 +17,7 @@ import { heldIdsOf, replaceOutputsEdit, toCellOutput } from './convert.js';
 import type { HeldOutputs } from './held.js';
 import { errorText } from '../client/error-text.js';
 import { logFailure, type FailureLog } from '../shared/show-error.js';
+import { ReviewPlaceholders } from './review-placeholders.js';
 
 /** How often waiting review requests are re-checked. */
 const POLL_MS = 15_000;
@@ -72,6 +75,8 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
   /** Fires after every check (review states of submitted outputs may have changed). */
   readonly onDidCheck = this.checked.event;
   private readonly subscription: vscode.Disposable;
+  /** Keeps the placeholders of sent originals saying their review state. */
+  private readonly reviewPlaceholders: ReviewPlaceholders;
   private running: Promise<number> | undefined;
   /** The last background failure logged (the poll logs a lasting failure once, not every 15 s). */
   private lastFailure: string | undefined;
@@ -87,6 +92,7 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
     private readonly log?: FailureLog,
   ) {
     this.subscription = session.onDidChange(() => this.checkInBackground());
+    this.reviewPlaceholders = new ReviewPlaceholders(held, replaceHeldPlaceholder);
     this.timer = setInterval(() => {
       if (this.held.entries().some(([, h]) => h.submitted)) this.checkInBackground();
     }, POLL_MS);
@@ -141,6 +147,7 @@ export class ApprovedOutputRestorer implements vscode.Disposable {
   /** Stops the timer and the listener. */
   dispose(): void {
     this.checked.dispose();
+    this.reviewPlaceholders.dispose();
     clearInterval(this.timer);
     this.subscription.dispose();
   }

@@ -1,5 +1,6 @@
 /** DOM helpers of Privet's notebook renderers: text-only nodes (no markup from outputs). */
 import type { RuleId } from '@privet/core/review/index';
+import { isHeldReviewState, reviewHint } from './held-review.js';
 
 /** A new element with optional text content (textContent, never HTML) and inline style. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -16,7 +17,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 /** Muted text in the VS Code theme. */
 export const MUTED = 'color:var(--vscode-descriptionForeground)';
 
-/** Default second line of a withheld output's placeholder. */
+/** Default second line of a withheld output's placeholder (not sent for review yet). */
 export const WITHHELD_HINT =
   'Use "Request Review" on this cell (its status bar; in the Interactive Window, its toolbar) to send it to a reviewer; it stays off the notebook.';
 
@@ -55,12 +56,14 @@ function isRuleId(value: unknown): value is RuleId {
 
 /**
  * Builds the DOM of a withheld output's placeholder (rules only, never content). A placeholder
- * item may come from any kernel, so only a known verdict, known rule ids and a known raw-value
- * reason (drawn as this file's own text) are drawn: any other text it carries (an address posing
- * as a rule, a reason) is not.
+ * item may come from any kernel, so only a known verdict, known rule ids, a known raw-value
+ * reason and a known review state (each drawn as Privet's own text) are drawn: any other text it
+ * carries (an address posing as a rule, a reason) is not. The second line is the raw-value hint
+ * (no review can release such an output), else the review state's once it was sent for review
+ * (held-review.ts), else `hint`.
  */
 export function renderWithheld(
-  info: { verdict?: unknown; rules?: unknown; rawValue?: unknown },
+  info: { verdict?: unknown; rules?: unknown; rawValue?: unknown; review?: unknown },
   host: HTMLElement,
   hint: string = WITHHELD_HINT,
 ): void {
@@ -82,7 +85,9 @@ export function renderWithheld(
       ? RAW_VALUE_HINT
       : info.rawValue === 'unchecked'
         ? RAW_VALUE_UNCHECKED_HINT
-        : hint;
+        : isHeldReviewState(info.review)
+          ? reviewHint(info.review)
+          : hint;
   box.appendChild(el('div', why, MUTED));
   host.appendChild(box);
 }

@@ -8,7 +8,9 @@
  * waits for the host too: signed in with an experiment, the host asks the gateway's raw-value
  * check about it first, so a value from the raw identifier columns is never drawn, not even until
  * the host swaps the output. Answers come by renderer messaging; no answer in time means "no"
- * (fail closed); without messaging (no host to ask) an item that passes here is drawn.
+ * (fail closed); without messaging (no host to ask) an item that passes here is drawn. A "no" may
+ * say the review state of the held content once it was sent for review (held-review.ts), which
+ * the held item's notice then shows.
  */
 import {
   checkOutput,
@@ -18,6 +20,7 @@ import {
 } from '@privet/core/review/index';
 import { isApprovalAnswer, isRecheckNotice, type ApprovalQuery } from '../shared/gate-messages.js';
 import { asDrawn, outputOfItem } from '../shared/output-items.js';
+import { answerReviewState, type HeldReviewState } from './held-review.js';
 
 /** An output item as the decision needs it (VS Code's renderer OutputItem fits). */
 export interface ItemLike {
@@ -30,7 +33,8 @@ export interface ItemLike {
  * flagged it and it waits only for the host's check of a possible table of rows;
  * `streamUnconfirmed` when nothing here flagged a stream part and it waits only for the host's
  * check after the earlier parts of its stream; `hostUnconfirmed` when nothing here flagged it and
- * the host did not confirm it (the gateway's raw-value check found a value or did not answer).
+ * the host did not confirm it (the gateway's raw-value check found a value or did not answer);
+ * `reviewState` when the host says the held content was sent for review (only a known state).
  */
 export type ItemDecision =
   | { show: true }
@@ -40,18 +44,26 @@ export type ItemDecision =
       tableUnconfirmed: boolean;
       streamUnconfirmed: boolean;
       hostUnconfirmed: boolean;
+      reviewState?: HeldReviewState;
     };
+
+/** The host's answer about an item: drawn or not, and the held content's review state, if sent. */
+export interface HostAnswer {
+  approved: boolean;
+  review?: HeldReviewState;
+}
 
 /**
  * Checks one item; an item held here, one that may be a table of rows, or any stream part (a
  * kernel's stderr write splits a stream into outputs, and a part that passes alone can complete a
  * small count with the parts before it, which only the host sees) is shown only if
  * `hostShows(mime, text)` confirms it; with `confirmAll` (the host can be asked), so is every
- * other item (the host adds the gateway's raw-value check).
+ * other item (the host adds the gateway's raw-value check). A held decision carries the review
+ * state the host's answer gave (a HostAnswer; a plain boolean gives none).
  */
 export async function decideItem(
   item: ItemLike,
-  hostShows: (mime: string, text: string) => Promise<boolean>,
+  hostShows: (mime: string, text: string) => Promise<boolean | HostAnswer>,
   confirmAll = false,
 ): Promise<ItemDecision> {
   let review: ReviewResult;
@@ -71,10 +83,19 @@ export async function decideItem(
     review = unreadableResult();
   }
   if (review.verdict === 'pass' && !stream && !confirmAll) return { show: true };
-  if (await hostShows(item.mime, text)) return { show: true };
+  const answer = await hostShows(item.mime, text);
+  if (typeof answer === 'boolean' ? answer : answer.approved) return { show: true };
   const streamUnconfirmed = stream && review.verdict === 'pass';
   const hostUnconfirmed = review.verdict === 'pass' && !stream;
-  return { show: false, review, tableUnconfirmed, streamUnconfirmed, hostUnconfirmed };
+  const reviewState = typeof answer === 'boolean' ? undefined : answer.review;
+  return {
+    show: false,
+    review,
+    tableUnconfirmed,
+    streamUnconfirmed,
+    hostUnconfirmed,
+    ...(reviewState ? { reviewState } : {}),
+  };
 }
 
 /** The messaging half of a renderer context (both optional: messaging may be off). */
@@ -93,7 +114,7 @@ const MAX_TIMED_OUT = 1000;
  */
 export class ApprovalChannel {
   private next = 1;
-  private readonly waiting = new Map<number, (approved: boolean) => void>();
+  private readonly waiting = new Map<number, (answer: HostAnswer) => void>();
   private readonly timedOut = new Set<number>();
   private readonly recheckListeners = new Set<() => void>();
 
@@ -106,7 +127,8 @@ export class ApprovalChannel {
       if (isRecheckNotice(message)) this.notifyRecheck();
       if (!isApprovalAnswer(message)) return;
       const waiting = this.waiting.get(message.requestId);
-      if (waiting) waiting(message.approved);
+      const review = answerReviewState(message);
+      if (waiting) waiting({ approved: message.approved, ...(review ? { review } : {}) });
       else if (this.timedOut.delete(message.requestId) && message.approved) this.notifyRecheck();
     });
   }
@@ -140,19 +162,27 @@ export class ApprovalChannel {
   }
 
   /** True once the host confirms the item's output was approved; false without messaging or in time. */
-  ask(mime: string, text: string): Promise<boolean> {
+  async ask(mime: string, text: string): Promise<boolean> {
+    return (await this.answer(mime, text)).approved;
+  }
+
+  /**
+   * The host's answer about the item: approved (false without messaging or in time) and, for a
+   * held item whose content was sent for review, its review state (only a known one).
+   */
+  answer(mime: string, text: string): Promise<HostAnswer> {
     const post = this.messaging.postMessage?.bind(this.messaging);
-    if (!post || !this.messaging.onDidReceiveMessage) return Promise.resolve(false);
+    if (!post || !this.messaging.onDidReceiveMessage) return Promise.resolve({ approved: false });
     const requestId = this.next++;
-    return new Promise<boolean>((resolve) => {
-      const done = (approved: boolean): void => {
+    return new Promise<HostAnswer>((resolve) => {
+      const done = (answer: HostAnswer): void => {
         clearTimeout(timer);
         this.waiting.delete(requestId);
-        resolve(approved);
+        resolve(answer);
       };
       const timer = setTimeout(() => {
         this.giveUp(requestId);
-        done(false);
+        done({ approved: false });
       }, this.timeoutMs);
       this.waiting.set(requestId, done);
       const query: ApprovalQuery = { type: 'privet.approval?', requestId, mime, text };

@@ -9,7 +9,9 @@
  * renderer that would have drawn them (delegates.ts).
  * A held item shows the withheld notice (rules only) until the host swaps in the placeholder with
  * "Request Review" (in Jupyter notebooks and the Interactive Window); one a reviewer approved is
- * drawn once the host confirms it. A held item is checked and drawn again when the host says what
+ * drawn once the host confirms it; one whose content was sent for review says its review state
+ * (pending, rejected, changes requested) as the host's answer gives it, instead of how to ask for
+ * one (held-review.ts). A held item is checked and drawn again when the host says what
  * it checks with changed (e.g. at start-up, once the stored token is restored and the views are
  * loaded). Renderers apply to every notebook type, so this also holds outputs in notebook types
  * the host does not edit.
@@ -57,7 +59,7 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
   const channel = new ApprovalChannel(context);
   const delegates = new Delegates((id) => context.getRenderer(id));
   const decide = (item: ItemLike): Promise<ItemDecision> =>
-    decideItem(item, (mime, text) => channel.ask(mime, text), channel.canAsk);
+    decideItem(item, (mime, text) => channel.answer(mime, text), channel.canAsk);
   const held = new HeldRedraws();
   channel.onRecheck(() => void held.redrawAll());
   /** Draws `item`, as VS Code asked or as a redraw of its latest request (HeldRedraws). */
@@ -81,7 +83,9 @@ export const activate = (context: RendererContext<unknown>): GateRendererApi => 
           : decision.hostUnconfirmed
             ? HOST_HINT
             : HELD_HINT;
-      renderWithheld({ verdict, rules: holdingRules(findings) }, element, hint);
+      // A review state the host gave (content sent for review) says more than any hint here.
+      const sent = decision.reviewState;
+      renderWithheld({ verdict, rules: holdingRules(findings), review: sent }, element, hint);
       return;
     }
     held.shown(item.id);

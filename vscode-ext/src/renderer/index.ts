@@ -9,8 +9,8 @@
  * ledger does not vouch for as `dp-provenance`, then the extension host's answer: yes for the
  * releases Privet's controller received or the gateway verified, or an approved output); without
  * the gate renderer or its answer it is held (fail closed), and checked again when the host says
- * what it checks with changed. A placeholder shows only its verdict
- * and known rule names (dom.ts), never other text it carries.
+ * what it checks with changed. A placeholder shows only its verdict, known rule names and known
+ * review state (dom.ts), never other text it carries.
  */
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { DpRelease } from '@privet/core/protocol';
@@ -108,7 +108,7 @@ export const activate: ActivationFunction = (context) => {
     if (item.mime === 'application/vnd.privet.withheld+json') {
       held.forget(item.id);
       renderWithheld(
-        item.json() as { verdict?: unknown; rules?: unknown; rawValue?: unknown },
+        item.json() as { verdict?: unknown; rules?: unknown; rawValue?: unknown; review?: unknown },
         element,
       );
       return;
@@ -127,7 +127,11 @@ export const activate: ActivationFunction = (context) => {
     if (!decision.show) {
       held.hold(item.id);
       const { verdict, findings } = decision.review;
-      renderWithheld({ verdict, rules: holdingRules(findings) }, element, RELEASE_HINT);
+      renderWithheld(
+        { verdict, rules: holdingRules(findings), review: decision.reviewState },
+        element,
+        RELEASE_HINT,
+      );
       return;
     }
     held.shown(item.id);
