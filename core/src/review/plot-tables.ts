@@ -1,11 +1,13 @@
 /**
  * Chart JSON as tables: plotly traces (bar/pie/funnel/funnelarea as count series, categorical
- * histograms as the counts or count-like sums they draw, scatter/numeric histograms as row-level
+ * histograms as the counts or count-like sums they draw, numeric histograms as the counts or sums
+ * of the bins plotly.js draws (plot-histograms.ts) and as row-level points, scatter as row-level
  * points) and vega-lite `aggregate: count` encodings over inline rows (the chart displays those
  * per-group counts).
  */
 import { isRecord, type Json } from './json-value.js';
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
+import { binCounts, countsEachValue, numericHistograms } from './plot-histograms.js';
 import { notePlotText } from './plot-text.js';
 import {
   barSeries,
@@ -13,6 +15,7 @@ import {
   histogramFunc,
   histogramSample,
   pieSlices,
+  type ArrayOf,
 } from './plot-traces.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
@@ -156,18 +159,22 @@ export function plotlyTables(
   const traces = drawnTraces(root);
   const layout = root.layout;
   const title = layoutTitle(layout);
-  for (const tr of traces) {
+  // A list, or a typed array decoded (`{dtype, bdata}`); anything else draws nothing.
+  const arrOf =
+    (tr: Record<string, Json>): ArrayOf =>
+    (key) => {
+      const v = tr[key];
+      return Array.isArray(v) ? v : (arrays?.values(v, key) ?? []);
+    };
+  const numeric = numericHistograms(traces, layout, arrOf);
+  for (const [at, tr] of traces.entries()) {
     if (!isRecord(tr)) continue;
     const type = show(tr.type || 'scatter');
     const name = show(tr.name);
     const xt = axisTitle(layout, 'xaxis') || name;
     const yt = axisTitle(layout, 'yaxis') || name;
     const ctx = `${title} ${name} ${type} ${xt} ${yt}`;
-    // A list, or a typed array decoded (`{dtype, bdata}`); anything else draws nothing.
-    const arr = (key: string): Json[] => {
-      const v = tr[key];
-      return Array.isArray(v) ? v : (arrays?.values(v, key) ?? []);
-    };
+    const arr = arrOf(tr);
     let labels: Json[] = [];
     let values: Json[] = [];
     let [labelName, valueName] = [xt, yt];
@@ -204,7 +211,16 @@ export function plotlyTables(
     } else if (type === 'histogram') {
       const { sample, horizontal } = histogramSample(tr, arr);
       const axis = horizontal ? yt : xt;
-      if (sample.some((v) => typeof v === 'string')) {
+      const hist = numeric.get(at);
+      if (hist) {
+        // Over numbers plotly.js draws bins: each bin's rows (or count-like sums) is a count.
+        const summed =
+          histogramFunc(tr, horizontal) === 'sum' ? arr(horizontal ? 'x' : 'y') : undefined;
+        out.push(...tallyTable(mime, binCounts(hist, summed), axis, `${ctx} bins`));
+      } else if (
+        sample.some((v) => typeof v === 'string') ||
+        countsEachValue(layout, tr, horizontal)
+      ) {
         // A categorical histogram displays the count of each category (null is in none), or with
         // `histfunc: 'sum'` the sums of the other array, read as counts when they are count-like.
         // Averages, extremes and sums that are not count-like are no counts: the row counts are
