@@ -22,6 +22,30 @@ const { Approvals } = await import('../../vscode-ext/src/notebook/approvals.js')
 const { GATE_RENDERER_ID, isApprovalAnswer } =
   await import('../../vscode-ext/src/shared/gate-messages.js');
 
+/**
+ * A gateway for the gate's answers: it finds no raw values, knows no DP releases, and says each
+ * content's review state as `stateOf` gives it ('none' when undefined).
+ */
+export function reviewingGateway(stateOf: (contentHash: string) => string | undefined) {
+  return {
+    baseUrl: 'http://gateway.test',
+    async checkOutputLeaks({ outputs }: { outputs: unknown[] }) {
+      return { rawValue: outputs.map(() => false) };
+    },
+    async reviewStatus({ contentHashes }: { contentHashes: string[] }) {
+      return {
+        statuses: contentHashes.map((contentHash) => ({
+          contentHash,
+          state: stateOf(contentHash) ?? 'none',
+        })),
+      };
+    },
+    async verifyReleases() {
+      return { releases: [] };
+    },
+  };
+}
+
 /** Who the fake session is signed in as: the gateway `client`, user 'ana' and 'exp-1' unless set. */
 export interface SignIn<C> {
   /** The fake gateway client the gate and the answers call. */

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { approvalHash, type NotebookOutput } from '@privet/core';
 import type * as Fake from './fake-vscode/index.js';
-import { setUpGate } from './gate-harness.js';
+import { reviewingGateway, setUpGate } from './gate-harness.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -24,23 +24,7 @@ const APPROVED = await approvalHash(PART, REGIONS);
 
 /** The host's answers over a notebook whose cells print `tables` (each, a warning, then "3"). */
 function setUp(tables: string[]) {
-  const client = {
-    baseUrl: 'http://gateway.test',
-    async checkOutputLeaks({ outputs }: { outputs: unknown[] }) {
-      return { rawValue: outputs.map(() => false) };
-    },
-    async reviewStatus({ contentHashes }: { contentHashes: string[] }) {
-      return {
-        statuses: contentHashes.map((contentHash) => ({
-          contentHash,
-          state: contentHash === APPROVED ? 'approved' : 'none',
-        })),
-      };
-    },
-    async verifyReleases() {
-      return { releases: [] };
-    },
-  };
+  const client = reviewingGateway((hash) => (hash === APPROVED ? 'approved' : undefined));
   const t = setUpGate({
     name: 'stream-approval',
     signedIn: { client, experiment: 'exp-review' },

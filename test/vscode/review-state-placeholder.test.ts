@@ -14,7 +14,7 @@ import type { OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import type { NotebookOutput, ReviewResult } from '@privet/core';
 import type * as Fake from './fake-vscode/index.js';
 import { FakeElement, withFakeDocument } from './fake-dom.js';
-import { setUpGate } from './gate-harness.js';
+import { reviewingGateway, setUpGate } from './gate-harness.js';
 
 // Loaded after register.js has made 'vscode' resolve to the fake (static imports link first).
 const fake = (await import('vscode')) as unknown as typeof Fake;
@@ -145,23 +145,7 @@ describe('gate renderer notice of a held kernel output follows its review state'
   it('the host says the review state of the held content, keyed by its content hash', async () => {
     /** The gateway's review state per content hash (none for any other). */
     const states = new Map<string, string>();
-    const client = {
-      baseUrl: 'http://gateway.test',
-      async checkOutputLeaks({ outputs }: { outputs: unknown[] }) {
-        return { rawValue: outputs.map(() => false) };
-      },
-      async reviewStatus({ contentHashes }: { contentHashes: string[] }) {
-        return {
-          statuses: contentHashes.map((contentHash) => ({
-            contentHash,
-            state: states.get(contentHash) ?? 'none',
-          })),
-        };
-      },
-      async verifyReleases() {
-        return { releases: [] };
-      },
-    };
+    const client = reviewingGateway((hash) => states.get(hash));
     const t = setUpGate({ name: 'review-state-answer', signedIn: { client } });
     let next = 1000;
     /** Asks as the gate renderer does; resolves with the whole answer. */
