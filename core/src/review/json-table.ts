@@ -5,8 +5,9 @@
  * as row-level points) — in the plotly MIME type, and wherever a figure appears in other JSON (a
  * figure dict, a plotly FigureWidget's state: plotly-figures.ts).
  */
-import { isRecord, type Json } from './json-value.js';
-import { plotlyTables, show, vegaCounts } from './plot-tables.js';
+import { isRecord, show, type Json } from './json-value.js';
+import { plotlyTables } from './plot-tables.js';
+import { vegaLiteCounts } from './vega-counts.js';
 import { gridToTable, type GridCell, type OnPartial, type Table } from './table.js';
 import { isFigureShaped, widgetFigures } from './plotly-figures.js';
 import { isTypedArraySpec, TypedArrays } from './typed-arrays.js';
@@ -142,18 +143,7 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
     if (Array.isArray(v.data) && isFigureShaped(v)) return [v];
     return typeof v._model_name === 'string' ? widgetFigures(v, onPartial) : undefined;
   };
-  if (mime.includes('vegalite') && isRecord(value)) {
-    tables.push(...vegaCounts(mime, value));
-    for (const k of ['layer', 'concat', 'hconcat', 'vconcat'] as const) {
-      const sub = value[k];
-      if (Array.isArray(sub))
-        for (const x of sub)
-          if (isRecord(x))
-            tables.push(
-              ...vegaCounts(mime, isRecord(x.data) ? x : { ...x, data: value.data ?? null }),
-            );
-    }
-  }
+  if (mime.includes('vegalite') && isRecord(value)) tables.push(...vegaLiteCounts(mime, value));
   const visit = (
     v: Json,
     key: string,

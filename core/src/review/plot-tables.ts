@@ -5,7 +5,7 @@
  * points) and vega-lite `aggregate: count` encodings over inline rows (the chart displays those
  * per-group counts).
  */
-import { isRecord, type Json } from './json-value.js';
+import { isRecord, show, type Json } from './json-value.js';
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
 import { binCounts, countsEachValue, numericHistograms } from './plot-histograms.js';
 import { notePlotText } from './plot-text.js';
@@ -17,60 +17,9 @@ import {
   pieSlices,
   type ArrayOf,
 } from './plot-traces.js';
+import { countTable, tallyTable } from './count-tables.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
-
-/** Displays a JSON value as a cell string. */
-export function show(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v) ?? '';
-}
-
-/** Counts rows per key: what a chart aggregating raw rows with `count` displays. */
-function countTable(mime: string, keys: readonly string[], name: string, ctx: string): Table[] {
-  const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return tallyTable(mime, counts, name, ctx);
-}
-
-/** A count per key as a table (key, count). */
-function tallyTable(
-  mime: string,
-  counts: ReadonlyMap<string, number>,
-  name: string,
-  ctx: string,
-): Table[] {
-  const grid: GridCell[][] = [
-    [
-      { text: name, header: true },
-      { text: 'count', header: true },
-    ],
-  ];
-  for (const [k, n] of counts)
-    grid.push([
-      { text: k, header: true },
-      { text: String(n), header: false },
-    ]);
-  const t = gridToTable(mime, grid, 1, `${ctx} count`, 1);
-  return t ? [t] : [];
-}
-
-/** Vega-lite: an encoding with `aggregate: count` over inline rows displays per-group counts. */
-export function vegaCounts(mime: string, spec: Record<string, Json>): Table[] {
-  const enc = spec.encoding;
-  const data = spec.data;
-  if (!isRecord(enc) || !isRecord(data) || !Array.isArray(data.values)) return [];
-  const channels = Object.values(enc).filter(isRecord);
-  if (!channels.some((c) => c.aggregate === 'count')) return [];
-  const keys = channels
-    .filter((c) => c.aggregate === undefined && typeof c.field === 'string')
-    .map((c) => show(c.field));
-  if (keys.length === 0) return [];
-  const rows = data.values.filter(isRecord).map((r) => keys.map((k) => show(r[k])).join(' / '));
-  return countTable(mime, rows, keys.join(' / '), 'vega-lite');
-}
 
 /** The figure's title as shown, '' when it has none. */
 function layoutTitle(layout: Json | undefined): string {

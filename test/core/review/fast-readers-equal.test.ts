@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { htmlTables } from '@privet/core/review/html-table';
 import { scanJson } from '@privet/core/review/json-table';
 import { stripTags } from '@privet/core/review/normalize';
-import { show } from '@privet/core/review/plot-tables';
+import { show } from '@privet/core/review/json-value';
 import { gridToTable, type GridCell, type Table } from '@privet/core/review/table';
 import { prng, randomText } from './random-text.js';
 
