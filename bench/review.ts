@@ -5,11 +5,14 @@
  * Targets (guide): p99 ≤ 2 ms at 100 KB, ≥ 200 MB/s text.
  * SVG outputs (`image/svg+xml`, 100 KB and 1 MB): a text-heavy plotly-like chart (text labels in
  * translated groups, tick groups, a legend) and a matplotlib-like one (mostly paths), against the
- * same baseline; and the SVG text reader alone (svg-text.ts) on each.
+ * same baseline; and the SVG text reader alone (svg-text.ts) on each. Chart outputs whose counts
+ * are worked out from their data: review-charts.ts.
  */
 import { checkOutput, type NotebookOutput } from '@privet/core/review/index';
 import { svgText } from '@privet/core/review/svg-text';
 import type { BenchResult } from './result.js';
+import { timeCharts } from './review-charts.js';
+import { baseline, quantile, timeInTurns, type Timings } from './review-timing.js';
 // The same bytes the findings-equal test reads (one generator: the bench measures what it checks).
 import { benchBundle, logText } from '../test/core/review/bundle-corpus.js';
 import { prng } from '../test/core/review/random-text.js';
@@ -124,49 +127,6 @@ const svgOutput = (markup: string): NotebookOutput => ({
   metadata: {},
   data: { 'image/svg+xml': markup },
 });
-
-/** Per-call wall-clock and process CPU times (ms), each sorted ascending. */
-interface Timings {
-  wall: number[];
-  cpu: number[];
-}
-
-/**
- * Times several functions in turns of `block` calls each until each has run `iterations` times,
- * so that all of them meet the same machine load (on a shared machine, timing one after the
- * other skews their ratio); blocks keep each function's own garbage in its own timings.
- */
-function timeInTurns(fns: readonly (() => void)[], iterations: number, block = 1): Timings[] {
-  const all = fns.map((): Timings => ({ wall: [], cpu: [] }));
-  for (let done = 0; done < iterations; done += block) {
-    fns.forEach((fn, f) => {
-      for (let i = done; i < Math.min(iterations, done + block); i++) {
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        fn();
-        all[f]?.wall.push(performance.now() - t0);
-        const c = process.cpuUsage(c0);
-        all[f]?.cpu.push((c.user + c.system) / 1000);
-      }
-    });
-  }
-  for (const t of all) {
-    t.wall.sort((a, b) => a - b);
-    t.cpu.sort((a, b) => a - b);
-  }
-  return all;
-}
-
-const quantile = (xs: readonly number[], q: number): number =>
-  xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-
-function baseline(o: NotebookOutput): number {
-  const s = JSON.stringify(o);
-  let n = 0;
-  for (const _m of s.matchAll(EMAIL)) n++;
-  return n;
-}
 
 const ANCHORS = /[0-9@:]/g;
 const ANCHOR_CODES = new Uint8Array(65);
@@ -305,6 +265,7 @@ export async function run(): Promise<BenchResult> {
     ratios[`${prefix}text_throughput_vs_stringify_regex`] = wall(check) / wall(base);
     ratios[`${prefix}text_throughput_vs_anchor_regex_floor`] = wall(check) / wall(regexFloor);
   }
+  timeCharts(metrics, ratios);
   return {
     name: 'review',
     metrics,
@@ -315,6 +276,7 @@ export async function run(): Promise<BenchResult> {
       'text_mb_per_cpu_s and the cpu_* latencies use process CPU time (robust when the machine is shared); wall-clock figures include waiting for the CPU.',
       `Targets: p99 ≤ 2 ms at 100 KB (got ${metrics.p99_ms_100kb?.toFixed(2)} ms wall, ${metrics.cpu_p99_ms_100kb?.toFixed(2)} ms CPU); text ≥ 200 MB/s (got ${metrics.text_mb_per_s?.toFixed(0)} MB/s wall, ${metrics.text_mb_per_cpu_s?.toFixed(0)} MB/s CPU on digit-dense logs; ${metrics.mixed_text_mb_per_s?.toFixed(0)} MB/s wall, ${metrics.mixed_text_mb_per_cpu_s?.toFixed(0)} MB/s CPU on mixed text).`,
       'svg_plotly_*: a text-heavy plotly-like image/svg+xml (text labels in translated groups, tick groups, a legend); svg_mpl_*: a matplotlib-like one (mostly paths, ticks with text); 5 distinct SVGs per size. *_reader_*: the SVG text reader (svg-text.ts) alone on the same markup. Each is timed in turns with the same baseline (JSON.stringify of the output + one email regex pass).',
+      'Charts whose counts are worked out from the data they draw (review-charts.ts): a plotly histogram of 100k ages (bins as plotly.js draws them), a histogram2d of 100k (age, income) pairs, a vega-lite binned count over 20k rows; 15 turns each with the baseline over the same output.',
       'Absolute figures depend on the machine and its load; the baseline columns show how fast this machine ran the naive pass in the same run.',
       `Floors (same texts, same run): one /[0-9@:]/g pass counting anchors runs at ${metrics.floor_anchor_regex_mb_per_s?.toFixed(0)} MB/s on the log and ${metrics.floor_mixed_anchor_regex_mb_per_s?.toFixed(0)} MB/s on mixed text; a charCodeAt loop that only classifies anchors at ${metrics.floor_anchor_loop_mb_per_s?.toFixed(0)} / ${metrics.floor_mixed_anchor_loop_mb_per_s?.toFixed(0)} MB/s. A check that scans for identifiers cannot beat these.`,
     ],
