@@ -143,7 +143,8 @@ export function scanJson(mime: string, value: unknown, onPartial?: OnPartial): J
     if (Array.isArray(v.data) && isFigureShaped(v)) return [v];
     return typeof v._model_name === 'string' ? widgetFigures(v, onPartial) : undefined;
   };
-  if (mime.includes('vegalite') && isRecord(value)) tables.push(...vegaLiteCounts(mime, value));
+  if (mime.includes('vegalite') && isRecord(value))
+    tables.push(...vegaLiteCounts(mime, value, onPartial));
   const visit = (
     v: Json,
     key: string,

@@ -3,7 +3,8 @@
  * works them out (written anew here, following plotly.js 2.x/3.x):
  * - `src/plots/cartesian/axes.js` `autoBin`: the bin size from `nbins` ((max − min) / nbins) or,
  *   with neither size nor nbins, max(the rounded-down smallest gap between distinct values,
- *   2 × stdev / n^0.4) (n counts the holes too, as `data.length` does), made "nice" by
+ *   2 × stdev / n^0.4, or n^0.25 for a 2-D histogram's axis: `is2d`) (n counts the holes too, as
+ *   `data.length` does), made "nice" by
  *   `autoTicks` (1, 2, 5 × 10^k, rounded up); the first edge one bin below `tickFirst` of the
  *   range [min, max] (nudged by 1e-4 of the span); `autoShiftNumericBins` (all whole numbers: half
  *   a unit down; most values on an edge and few mid-bin: half a bin); the end one bin past max;
@@ -103,8 +104,17 @@ function niceSize(rough: number): number {
   return size === 0 || !Number.isFinite(size) ? 1 : size;
 }
 
-/** The automatic bin size (before `autoTicks`) for `finite` of `total` values (holes included). */
-function roughSize(finite: Float64Array, total: number, min: number, max: number, nbins?: number) {
+/**
+ * The automatic bin size (before `autoTicks`) for `finite` of `total` values (holes included);
+ * `is2d`: an axis of a 2-D histogram, whose size falls slower with n (n^0.25, not n^0.4).
+ */
+function roughSize(
+  finite: Float64Array,
+  total: number,
+  [min, max]: [number, number],
+  nbins: number | undefined,
+  is2d: boolean,
+) {
   if (nbins) return (max - min) / nbins;
   const gap = smallestGap(finite);
   const gapExp = Math.pow(10, Math.floor(Math.log(gap) / Math.LN10));
@@ -114,7 +124,8 @@ function roughSize(finite: Float64Array, total: number, min: number, max: number
   const mean = sum / finite.length;
   let squares = 0;
   for (const v of finite) squares += (v - mean) * (v - mean);
-  const size = Math.max(minSize, (2 * Math.sqrt(squares / finite.length)) / Math.pow(total, 0.4));
+  const spread = 2 * Math.sqrt(squares / finite.length);
+  const size = Math.max(minSize, spread / Math.pow(total, is2d ? 0.25 : 0.4));
   return Number.isFinite(size) ? size : 1;
 }
 
@@ -142,10 +153,15 @@ function shiftStart(start: number, finite: Float64Array, size: number, min: numb
 
 /**
  * The bins plotly.js draws for `values` (NaN for holes) with the options set: automatic
- * (`axes.autoBin` on a linear axis) where an option is not set. Undefined when no value is a
+ * (`axes.autoBin` on a linear axis) where an option is not set; `is2d` for an axis of a 2-D
+ * histogram (`histogram2d/calc.js` calls `autoBin` with '2d'). Undefined when no value is a
  * number (plotly draws no bar).
  */
-export function histogramBins(values: Float64Array, options: BinOptions = {}): Bins | undefined {
+export function histogramBins(
+  values: Float64Array,
+  options: BinOptions = {},
+  is2d = false,
+): Bins | undefined {
   const finite = values.filter((v) => !Number.isNaN(v));
   if (finite.length === 0) return undefined;
   let min = Infinity;
@@ -154,7 +170,8 @@ export function histogramBins(values: Float64Array, options: BinOptions = {}): B
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const size = options.size ?? niceSize(roughSize(finite, values.length, min, max, options.nbins));
+  const size =
+    options.size ?? niceSize(roughSize(finite, values.length, [min, max], options.nbins, is2d));
   // tickFirst: the first multiple of size (tick0 = 0) at or above the range start nudged down.
   const first = Math.ceil((min * 1.0001 - max * 0.0001) / size) * size;
   const start = shiftStart(incrementNumber(first, -size), finite, size, min, max);
@@ -301,10 +318,16 @@ const halfShifted = (b: Bins): Bins => ({
  * bins shared with other traces of a bin group, `cumulative` — cases plotly bins in ways
  * not followed here) the bins worked out here AND the same bins shifted by half a bin, each read
  * as a count table, so a small bin under either holds the output. Cumulative bars are running
- * totals of the per-bin counts, so a small cumulative bar has small bins under it.
+ * totals of the per-bin counts, so a small cumulative bar has small bins under it. `is2d`: an
+ * axis of a 2-D histogram (see `histogramBins`).
  */
-export function binReadings(values: Float64Array, options: BinOptions, exact: boolean): Bins[] {
-  const bins = histogramBins(values, options);
+export function binReadings(
+  values: Float64Array,
+  options: BinOptions,
+  exact: boolean,
+  is2d = false,
+): Bins[] {
+  const bins = histogramBins(values, options, is2d);
   if (!bins) return [];
   return exact ? [bins] : [bins, halfShifted(bins)];
 }

@@ -25,10 +25,24 @@ export interface NumericHistogram {
 }
 
 /** The layout of the axis a histogram bins along (`xaxis`, `xaxis2` …), {} when none. */
-function binAxis(layout: Json | undefined, tr: Record<string, Json>, dir: 'x' | 'y') {
+export function binAxis(layout: Json | undefined, tr: Record<string, Json>, dir: 'x' | 'y') {
   const id = typeof tr[`${dir}axis`] === 'string' ? String(tr[`${dir}axis`]) : dir;
   const ax = isRecord(layout) ? layout[`${dir}axis${id.slice(1)}`] : undefined;
   return isRecord(ax) ? ax : {};
+}
+
+/** True for a 2-D histogram trace (`histogram2d`, `histogram2dcontour`). */
+export const isHistogram2d = (tr: Json | undefined): tr is Record<string, Json> =>
+  isRecord(tr) && (tr.type === 'histogram2d' || tr.type === 'histogram2dcontour');
+
+/**
+ * The bin group a 2-D histogram's `dir` axis is in (`histogram/cross_trace_defaults.js`): its
+ * `xbingroup`/`ybingroup`, else its `bingroup` + '__x'/'__y'; '' for a group of its own.
+ */
+export function binGroup2d(tr: Record<string, Json>, dir: 'x' | 'y'): string {
+  const own = tr[`${dir}bingroup`];
+  if (typeof own === 'string' && own !== '') return own;
+  return typeof tr.bingroup === 'string' && tr.bingroup !== '' ? `${tr.bingroup}__${dir}` : '';
 }
 
 /**
@@ -60,6 +74,10 @@ export function numericHistograms(
 ): Map<number, NumericHistogram> {
   const found: { at: number; numbers: Float64Array; options: BinOptions; exact: boolean }[] = [];
   const places: BinPlace[] = [];
+  // A bingroup a 2-D histogram's axis is in too shares its bins with it: not followed exactly.
+  const groups2d = new Set(
+    traces.filter(isHistogram2d).flatMap((tr) => [binGroup2d(tr, 'x'), binGroup2d(tr, 'y')]),
+  );
   traces.forEach((tr, at) => {
     if (!isRecord(tr) || tr.type !== 'histogram') return;
     const { sample, horizontal } = histogramSample(tr, arrOf(tr));
@@ -78,12 +96,10 @@ export function numericHistograms(
     if (axis.type === 'log')
       for (const k of ['start', 'end'] as const)
         if (options[k] !== undefined) options[k] = Math.pow(10, options[k]);
-    found.push({ at, numbers, options, exact: linear && !cumulative });
-    places.push({
-      dir,
-      axes: `${axisRef(tr.xaxis, 'x')} ${axisRef(tr.yaxis, 'y')}`,
-      bingroup: typeof tr.bingroup === 'string' ? tr.bingroup : '',
-    });
+    const bingroup = typeof tr.bingroup === 'string' ? tr.bingroup : '';
+    const with2d = bingroup !== '' && groups2d.has(bingroup);
+    found.push({ at, numbers, options, exact: linear && !cumulative && !with2d });
+    places.push({ dir, axes: `${axisRef(tr.xaxis, 'x')} ${axisRef(tr.yaxis, 'y')}`, bingroup });
   });
   const groups = binGroups(places, isRecord(layout) && layout.barmode === 'overlay');
   const out = new Map<number, NumericHistogram>();

@@ -1,13 +1,14 @@
 /**
- * Chart JSON as tables: plotly traces (bar/pie/funnel/funnelarea as count series, categorical
+ * Plotly figures as tables: bar/pie/funnel/funnelarea traces as count series, categorical
  * histograms as the counts or count-like sums they draw, numeric histograms as the counts or sums
- * of the bins plotly.js draws (plot-histograms.ts) and as row-level points, scatter as row-level
- * points) and vega-lite `aggregate: count` encodings over inline rows (the chart displays those
- * per-group counts).
+ * of the bins plotly.js draws (plot-histograms.ts), 2-D histograms as the counts of the cells it
+ * draws (plot-histograms2d.ts), and histogram samples and scatter points as row-level tables.
+ * Vega-lite charts are read by vega-counts.ts.
  */
 import { isRecord, show, type Json } from './json-value.js';
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
 import { binCounts, countsEachValue, numericHistograms } from './plot-histograms.js';
+import { histogram2dCells } from './plot-histograms2d.js';
 import { notePlotText } from './plot-text.js';
 import {
   barSeries,
@@ -116,6 +117,7 @@ export function plotlyTables(
       return Array.isArray(v) ? v : (arrays?.values(v, key) ?? []);
     };
   const numeric = numericHistograms(traces, layout, arrOf);
+  const cells2d = histogram2dCells(traces, layout, arrOf);
   for (const [at, tr] of traces.entries()) {
     if (!isRecord(tr)) continue;
     const type = show(tr.type || 'scatter');
@@ -189,6 +191,9 @@ export function plotlyTables(
       if (t) out.push(t);
       continue;
     } else {
+      // A 2-D histogram draws a count (or count-like sum) per cell; its points are read too.
+      const cells = cells2d.get(at);
+      if (cells) out.push(...tallyTable(mime, cells, `${xt} / ${yt}`, `${ctx} cells`));
       const xs = arr('x');
       const ys = arr('y');
       const grid: GridCell[][] = [
