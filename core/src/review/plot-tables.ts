@@ -9,6 +9,8 @@ import { isRecord, show, type Json } from './json-value.js';
 import { barNumber, isVoid, noCategory, sliceNumber } from './plot-holes.js';
 import { binCounts, countsEachValue, numericHistograms } from './plot-histograms.js';
 import { histogram2dCells } from './plot-histograms2d.js';
+import { hierarchyTables } from './plot-hierarchy.js';
+import { drawnValueTables } from './plot-drawn-values.js';
 import { notePlotText } from './plot-text.js';
 import {
   barSeries,
@@ -18,7 +20,7 @@ import {
   pieSlices,
   type ArrayOf,
 } from './plot-traces.js';
-import { countTable, tallyTable } from './count-tables.js';
+import { countTable, seriesTable, tallyTable } from './count-tables.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 import type { TypedArrays } from './typed-arrays.js';
 
@@ -65,32 +67,6 @@ function drawnTraces(root: Record<string, Json>): Json[] {
     });
   }
   return traces;
-}
-
-/**
- * A series (label, value per drawn bar or slice) as a table. Labels that repeat (a bar drawn
- * twice at one category: overlaid, or stacked) add the item's index as a second label column, so
- * every drawn value keeps its own row and is still read as a count (a stacked total of
- * non-negative whole numbers is small only when one of its parts is).
- */
-function seriesTable(
-  mime: string,
-  [labelName, valueName]: [string, string],
-  rows: [Json, Json][],
-  ctx: string,
-): Table | undefined {
-  const shown = rows.map(([l]) => show(l));
-  const repeats = new Set(shown).size < shown.length;
-  const header = [labelName, ...(repeats ? ['#'] : []), valueName];
-  const grid: GridCell[][] = [header.map((text) => ({ text, header: true }))];
-  rows.forEach(([, v], i) =>
-    grid.push([
-      { text: shown[i] ?? '', header: true },
-      ...(repeats ? [{ text: String(i + 1), header: true }] : []),
-      { text: show(v), header: false },
-    ]),
-  );
-  return gridToTable(mime, grid, 1, ctx, repeats ? 2 : 1);
 }
 
 /**
@@ -191,6 +167,11 @@ export function plotlyTables(
       if (t) out.push(t);
       continue;
     } else {
+      // Traces that draw counts of groups, or values as a table or labels; their points are read too.
+      out.push(
+        ...hierarchyTables(mime, type, tr, arr, ctx),
+        ...drawnValueTables(mime, type, tr, arr, ctx, [xt, yt]),
+      );
       // A 2-D histogram draws a count (or count-like sum) per cell; its points are read too.
       const cells = cells2d.get(at);
       if (cells) out.push(...tallyTable(mime, cells, `${xt} / ${yt}`, `${ctx} cells`));
