@@ -17,6 +17,9 @@
  *   'absolute' bar its value, a 'total' bar the running sum (drawn even where its value is a hole).
  *   A barpolar draws `r` over `theta`; its radial axis title is not known here, so its values are
  *   named 'count' when whole (fail closed).
+ * - Choropleths (`choropleth`, `choroplethmapbox`, `choroplethmap`: px.choropleth of a count) draw
+ *   one value per location as its colour: read as bars over the locations, the value column named
+ *   by the trace's colour bar title, else 'count' when every value is whole (fail closed).
  */
 import { show, type Json, isRecord } from './json-value.js';
 import { barNumber, plotlyNumber } from './plot-holes.js';
@@ -39,12 +42,29 @@ export function drawnValueTables(
   if (type === 'table') t = tableTraceTable(mime, tr, ctx);
   else if (type === 'indicator') t = indicatorTable(mime, tr, ctx);
   else if (type === 'waterfall') t = waterfallTable(mime, tr, arr, ctx, names);
-  else if (type === 'barpolar') {
+  else if (CHOROPLETHS.has(type)) {
+    // A value per location, drawn as its colour (and hovered): a count map unless titled otherwise.
+    const locations = arr('locations');
+    const regions = arr('z').map((v, i): [Json, number | undefined] => [
+      locations[i] ?? i,
+      barNumber(v),
+    ]);
+    t = barsTable(mime, [show(tr.name), colorbarTitle(tr)], regions, ctx);
+  } else if (type === 'barpolar') {
     const theta = arr('theta');
     const bars = arr('r').map((v, i): [Json, number | undefined] => [theta[i] ?? i, barNumber(v)]);
     t = barsTable(mime, [show(tr.name), ''], bars, ctx);
   }
   return t ? [t] : [];
+}
+
+/** Map traces drawing one value per location (`locations`, `z`). */
+const CHOROPLETHS = new Set(['choropleth', 'choroplethmapbox', 'choroplethmap']);
+
+/** The title of a trace's own colour bar, '' when it has none (a shared coloraxis's is not read). */
+function colorbarTitle(tr: Record<string, Json>): string {
+  const bar = isRecord(tr.colorbar) ? tr.colorbar : {};
+  return show(isRecord(bar.title) ? bar.title.text : bar.title);
 }
 
 /** The text plotly draws for `v` under `format` (none: as written), '%' added for a '%' suffix. */

@@ -274,3 +274,40 @@ describe('waterfalls and polar bars are read as bars', () => {
     );
   });
 });
+
+describe('choropleths are read as a value per location', () => {
+  const STATES = ['CA', 'NV'];
+  test('a count map (px.choropleth of a count), also as typed arrays and on map tiles', () => {
+    for (const type of ['choropleth', 'choroplethmapbox', 'choroplethmap'])
+      heldOnlyWhenSmall(
+        (z: unknown) => figure([{ type, locations: STATES, z }]),
+        [2, 100],
+        [200, 100],
+      );
+    heldOnlyWhenSmall(
+      (z: unknown) => figure([{ type: 'choropleth', locations: STATES, z }]),
+      f8([2, 100]),
+      f8([200, 100]),
+    );
+  });
+
+  test('amounts pass: values that are not whole, or a colour bar naming what is drawn', () => {
+    assert.deepEqual(
+      holding(figure([{ type: 'choropleth', locations: STATES, z: [2.5, 100.1] }])),
+      [],
+    );
+    assert.deepEqual(
+      holding(
+        figure([
+          {
+            type: 'choropleth',
+            locations: STATES,
+            z: [2, 100],
+            colorbar: { title: { text: 'mean temperature' } },
+          },
+        ]),
+      ),
+      [],
+    );
+  });
+});
