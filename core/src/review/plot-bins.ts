@@ -349,3 +349,14 @@ export function binReadings(
   if (!bins) return [];
   return exact ? [bins] : [bins, halfShifted(bins)];
 }
+
+/** The numbers of several samples as one. */
+export function concatNumbers(all: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(all.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of all) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
+}

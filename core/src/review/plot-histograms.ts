@@ -10,6 +10,7 @@ import {
   binOptions,
   binReadings,
   binTotals,
+  concatNumbers,
   groupOptions,
   sampleNumbers,
   type BinOptions,
@@ -43,6 +44,28 @@ export function binGroup2d(tr: Record<string, Json>, dir: 'x' | 'y'): string {
   const own = tr[`${dir}bingroup`];
   if (typeof own === 'string' && own !== '') return own;
   return typeof tr.bingroup === 'string' && tr.bingroup !== '' ? `${tr.bingroup}__${dir}` : '';
+}
+
+/**
+ * How a histogram's axis `dir` reads numbers: `strict` when strings stay categories
+ * (`autotypenumbers: 'strict'`), `linear` when plotly.js's linear binning is followed exactly, and
+ * the trace's bin options (a log axis bins the values linearly, but its xbins.start/end are
+ * powers of ten).
+ */
+export function axisReading(
+  layout: Json | undefined,
+  tr: Record<string, Json>,
+  dir: 'x' | 'y',
+): { type: Json | undefined; strict: boolean; linear: boolean; options: BinOptions } {
+  const axis = binAxis(layout, tr, dir);
+  const strict =
+    (axis.autotypenumbers ?? (isRecord(layout) ? layout.autotypenumbers : '')) === 'strict';
+  const linear = axis.type === undefined || axis.type === '-' || axis.type === 'linear';
+  const options = binOptions(tr, dir);
+  if (axis.type === 'log')
+    for (const k of ['start', 'end'] as const)
+      if (options[k] !== undefined) options[k] = Math.pow(10, options[k]);
+  return { type: axis.type, strict, linear, options };
 }
 
 /**
@@ -82,20 +105,12 @@ export function numericHistograms(
     if (!isRecord(tr) || tr.type !== 'histogram') return;
     const { sample, horizontal } = histogramSample(tr, arrOf(tr));
     const dir = horizontal ? 'y' : 'x';
-    const axis = binAxis(layout, tr, dir);
-    const strict =
-      (axis.autotypenumbers ?? (isRecord(layout) ? layout.autotypenumbers : '')) === 'strict';
     if (countsEachValue(layout, tr, horizontal)) return;
+    const { strict, linear, options } = axisReading(layout, tr, dir);
     if (strict && sample.some((v) => typeof v === 'string')) return;
     const numbers = sampleNumbers(sample);
     if (!numbers) return;
-    const linear = axis.type === undefined || axis.type === '-' || axis.type === 'linear';
     const cumulative = isRecord(tr.cumulative) && tr.cumulative.enabled === true;
-    const options = binOptions(tr, dir);
-    // A log axis bins the values linearly, but its xbins.start/end are powers of ten.
-    if (axis.type === 'log')
-      for (const k of ['start', 'end'] as const)
-        if (options[k] !== undefined) options[k] = Math.pow(10, options[k]);
     const bingroup = typeof tr.bingroup === 'string' ? tr.bingroup : '';
     const with2d = bingroup !== '' && groups2d.has(bingroup);
     found.push({ at, numbers, options, exact: linear && !cumulative && !with2d });
@@ -115,17 +130,6 @@ export function numericHistograms(
 /** A trace's axis reference (`x`, `x2` …), `fallback` when it sets none. */
 function axisRef(ref: Json | undefined, fallback: string): string {
   return typeof ref === 'string' && ref !== '' ? ref : fallback;
-}
-
-/** The numbers of several samples as one. */
-function concatNumbers(all: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(all.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of all) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
 }
 
 /**

@@ -18,11 +18,12 @@ import {
   binOptions,
   binReadings,
   binTotals,
+  concatNumbers,
   groupOptions,
   sampleNumbers,
   type BinOptions,
 } from './plot-bins.js';
-import { binAxis, binGroup2d, isHistogram2d } from './plot-histograms.js';
+import { axisReading, binGroup2d, isHistogram2d } from './plot-histograms.js';
 import { histogramSample, type ArrayOf } from './plot-traces.js';
 
 /** One way of binning an axis: each row's bin (-1 for none) and a bin's label. */
@@ -79,22 +80,14 @@ function numericAxis(
   dir: 'x' | 'y',
   rows: readonly Json[],
 ): NumericAxis | undefined {
-  const axis = binAxis(layout, tr, dir);
-  if (axis.type === 'category' || axis.type === 'multicategory' || axis.type === 'date') return;
-  const strict =
-    (axis.autotypenumbers ?? (isRecord(layout) ? layout.autotypenumbers : '')) === 'strict';
+  const { type, strict, linear, options } = axisReading(layout, tr, dir);
+  if (type === 'category' || type === 'multicategory' || type === 'date') return;
   if (strict && rows.some((v) => typeof v === 'string')) return;
   const spec = tr[`${dir}bins`];
   const size = isRecord(spec) && tr[`autobin${dir}`] !== true ? spec.size : undefined;
   if (size && !((plotlyNumber(size) ?? 0) > 0)) return;
   const numbers = sampleNumbers(rows);
   if (!numbers) return;
-  const options = binOptions(tr, dir);
-  // A log axis bins the values linearly, but its xbins.start/end are powers of ten.
-  if (axis.type === 'log')
-    for (const k of ['start', 'end'] as const)
-      if (options[k] !== undefined) options[k] = Math.pow(10, options[k]);
-  const linear = axis.type === undefined || axis.type === '-' || axis.type === 'linear';
   return { numbers, options, group: binGroup2d(tr, dir), exact: linear };
 }
 
@@ -117,17 +110,6 @@ function summedValues(tr: Record<string, Json>, arrOf: (tr: Record<string, Json>
   if (!isRecord(marker) || marker.color === undefined) return undefined;
   const colors = arrOf(marker)('color');
   return colors.length > 0 ? colors : undefined;
-}
-
-/** The values of several axes as one. */
-function concatNumbers(all: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(all.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of all) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
 }
 
 /**
