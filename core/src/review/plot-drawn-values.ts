@@ -27,9 +27,13 @@ import { formatNumber } from './plot-number-format.js';
 import { tableTraceTable } from './plot-table-trace.js';
 import { barSeries, type ArrayOf } from './plot-traces.js';
 import { seriesTable } from './count-tables.js';
+import type { ListOf } from './typed-arrays.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
 
-/** The tables a trace of `type` draws as values ([] for any other type); `names`: axis titles. */
+/**
+ * The tables a trace of `type` draws as values ([] for any other type); `names`: axis titles;
+ * `listOf` reads lists nested in the trace (the figure's typed-array decoder).
+ */
 export function drawnValueTables(
   mime: string,
   type: string,
@@ -37,9 +41,10 @@ export function drawnValueTables(
   arr: ArrayOf,
   ctx: string,
   names: [string, string],
+  listOf: ListOf,
 ): Table[] {
   let t: Table | undefined;
-  if (type === 'table') t = tableTraceTable(mime, tr, ctx);
+  if (type === 'table') t = tableTraceTable(mime, tr, ctx, listOf);
   else if (type === 'indicator') t = indicatorTable(mime, tr, ctx);
   else if (type === 'waterfall') t = waterfallTable(mime, tr, arr, ctx, names);
   else if (CHOROPLETHS.has(type)) {

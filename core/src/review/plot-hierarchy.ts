@@ -13,21 +13,25 @@ import { sliceNumber } from './plot-holes.js';
 import { linkTree, type Nodes, type Tree } from './plot-hierarchy-tree.js';
 import type { ArrayOf } from './plot-traces.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
-import { isTypedArraySpec } from './typed-arrays.js';
+import { isTypedArraySpec, type ListOf } from './typed-arrays.js';
 
 /** The trace types that draw a hierarchy with `sunburst/calc.js`. */
 const HIERARCHIES: ReadonlySet<string> = new Set(['sunburst', 'treemap', 'icicle']);
 
-/** The count tables a hierarchy or parcats trace of `type` draws ([] for any other type). */
+/**
+ * The count tables a hierarchy or parcats trace of `type` draws ([] for any other type);
+ * `listOf` reads lists nested in the trace (the figure's typed-array decoder).
+ */
 export function hierarchyTables(
   mime: string,
   type: string,
   tr: Record<string, Json>,
   arr: ArrayOf,
   ctx: string,
+  listOf: ListOf,
 ): Table[] {
   if (HIERARCHIES.has(type)) return hierarchyCounts(mime, tr, arr, ctx);
-  if (type === 'parcats') return parcatsTables(mime, tr, arr, ctx);
+  if (type === 'parcats') return parcatsTables(mime, tr, arr, ctx, listOf);
   return [];
 }
 

@@ -9,26 +9,7 @@ import { tallyTable } from './count-tables.js';
 import { plotlyNumber } from './plot-holes.js';
 import type { ArrayOf } from './plot-traces.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
-import { isTypedArraySpec, TypedArrays } from './typed-arrays.js';
-
-/**
- * Typed arrays nested in a trace (a dimension's `values`, `line.color`), decoded once each. The
- * `ArrayOf` a trace is read with reaches its own attributes only; a spec that does not decode is
- * read as empty here and reported, holding the output, by the scan of the figure's values.
- */
-const nestedDecoded = new WeakMap<object, Json[]>();
-
-/** The list `v` draws: itself when a list, a typed array's values, else []. */
-function listOf(v: Json | undefined): Json[] {
-  if (Array.isArray(v)) return v;
-  if (!isTypedArraySpec(v)) return [];
-  let out = nestedDecoded.get(v);
-  if (out === undefined) {
-    out = new TypedArrays().values(v) ?? [];
-    nestedDecoded.set(v, out);
-  }
-  return out;
-}
+import { isTypedArraySpec, type ListOf } from './typed-arrays.js';
 
 /** A category as plotly.js keys it: `String(v)`; an object as its JSON (distinct ones differ). */
 const categoryKey = (v: Json | undefined): string =>
@@ -69,11 +50,11 @@ interface Dimension {
 }
 
 /** The dimensions plotly.js draws: not `visible: false`, with values. */
-function visibleDimensions(tr: Record<string, Json>): Dimension[] {
+function visibleDimensions(tr: Record<string, Json>, listOf: ListOf): Dimension[] {
   const out: Dimension[] = [];
   for (const [k, d] of (Array.isArray(tr.dimensions) ? tr.dimensions : []).entries()) {
     if (!isRecord(d) || d.visible === false) continue;
-    const values = listOf(d.values);
+    const values = listOf(d.values) ?? [];
     if (values.length > 0) out.push({ label: show(d.label) || `dimension ${k + 1}`, values });
   }
   return out;
@@ -83,20 +64,22 @@ function visibleDimensions(tr: Record<string, Json>): Dimension[] {
  * A parcats trace's counts: one table per dimension (each category's rows or weight) and one of
  * its paths (unless they are the one dimension's categories), keyed by category values (not
  * `ticktext`, which only relabels them). Rows are read up to the shortest dimension, as plotly.js
- * truncates them (`merge_length.js`).
+ * truncates them (`merge_length.js`). `listOf` reads the lists nested in dimensions and `line`
+ * (the figure's typed-array decoder).
  */
 export function parcatsTables(
   mime: string,
   tr: Record<string, Json>,
   arr: ArrayOf,
   ctx: string,
+  listOf: ListOf,
 ): Table[] {
-  const dims = visibleDimensions(tr);
+  const dims = visibleDimensions(tr, listOf);
   if (dims.length === 0) return [];
   let rows = Infinity;
   for (const d of dims) rows = Math.min(rows, d.values.length);
   const weightOf = rowWeights(tr, arr, rows);
-  const colors = isRecord(tr.line) ? listOf(tr.line.color) : [];
+  const colors = (isRecord(tr.line) ? listOf(tr.line.color) : undefined) ?? [];
   const perDim = dims.map(() => new Map<string, number>());
   const paths = new Map<string, { cells: string[]; n: number }>();
   for (let i = 0; i < rows; i++) {

@@ -17,31 +17,21 @@ import { isRecord, show, type Json } from './json-value.js';
 import { formatNumber } from './plot-number-format.js';
 import { drawnString } from './plot-text.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
-import { isTypedArraySpec, TypedArrays } from './typed-arrays.js';
-
-/** Nested typed arrays decoded once each (a FigureWidget's states read one trace many times). */
-const decodedNested = new WeakMap<object, Json[]>();
-
-/** The list `v` draws: `v` itself, a typed array decoded, else undefined. */
-function listOf(v: Json | undefined): Json[] | undefined {
-  if (Array.isArray(v)) return v;
-  if (!isTypedArraySpec(v)) return undefined;
-  let out = decodedNested.get(v);
-  if (out === undefined) {
-    out = new TypedArrays().values(v) ?? [];
-    decodedNested.set(v, out);
-  }
-  return out;
-}
+import type { ListOf } from './typed-arrays.js';
 
 /** A grid of columns as plotly squares it: every column a list (one value wrapped). */
-function columnsOf(v: Json | undefined): Json[][] {
+function columnsOf(listOf: ListOf, v: Json | undefined): Json[][] {
   const outer = listOf(v) ?? [];
   return outer.map((c) => listOf(c) ?? [c]);
 }
 
 /** plotly.js's `gridPick`: a value, a list per column, or a list of lists per column and row. */
-function gridPick(spec: Json | undefined, col: number, row: number): Json | undefined {
+function gridPick(
+  listOf: ListOf,
+  spec: Json | undefined,
+  col: number,
+  row: number,
+): Json | undefined {
   const columns = listOf(spec);
   if (columns === undefined) return spec;
   const column = columns[Math.min(col, columns.length - 1)];
@@ -60,6 +50,7 @@ const LATEX = /^\$.*\$$/s;
 
 /** The text plotly draws for cell (`col`, `row`) of `part` (a trace's `header` or `cells`). */
 function cellText(
+  listOf: ListOf,
   part: Record<string, Json>,
   value: Json | undefined,
   col: number,
@@ -67,11 +58,13 @@ function cellText(
 ): string {
   if (value === null || value === undefined || value === '') return '';
   if (typeof value === 'string' && LATEX.test(value)) return value.trim();
-  const format = gridPick(part.format, col, row);
+  const format = gridPick(listOf, part.format, col, row);
   const body =
     typeof format === 'string' && format !== '' ? formatNumber(format, value) : show(value);
   const text =
-    affix(gridPick(part.prefix, col, row)) + body + affix(gridPick(part.suffix, col, row));
+    affix(gridPick(listOf, part.prefix, col, row)) +
+    body +
+    affix(gridPick(listOf, part.suffix, col, row));
   return drawnString(text).trim();
 }
 
@@ -88,16 +81,20 @@ function drawnOrder(order: Json[], width: number): number[] {
   return cols.sort((a, b) => at(a) - at(b) || a - b);
 }
 
-/** The table a `table` trace draws: its header rows over its cells, in drawn column order. */
+/**
+ * The table a `table` trace draws: its header rows over its cells, in drawn column order;
+ * `listOf` reads its nested lists (the figure's typed-array decoder).
+ */
 export function tableTraceTable(
   mime: string,
   tr: Record<string, Json>,
   ctx: string,
+  listOf: ListOf,
 ): Table | undefined {
   const header = isRecord(tr.header) ? tr.header : {};
   const cells = isRecord(tr.cells) ? tr.cells : {};
-  const heads = columnsOf(header.values);
-  const body = columnsOf(cells.values);
+  const heads = columnsOf(listOf, header.values);
+  const body = columnsOf(listOf, cells.values);
   const width = Math.max(heads.length, body.length);
   let headerRows = 0;
   let rows = 0;
@@ -106,8 +103,12 @@ export function tableTraceTable(
   const order = drawnOrder(listOf(tr.columnorder) ?? [], width);
   const grid: GridCell[][] = [];
   for (let r = 0; r < headerRows; r++)
-    grid.push(order.map((c) => ({ text: cellText(header, heads[c]?.[r], c, r), header: true })));
+    grid.push(
+      order.map((c) => ({ text: cellText(listOf, header, heads[c]?.[r], c, r), header: true })),
+    );
   for (let r = 0; r < rows; r++)
-    grid.push(order.map((c) => ({ text: cellText(cells, body[c]?.[r], c, r), header: false })));
+    grid.push(
+      order.map((c) => ({ text: cellText(listOf, cells, body[c]?.[r], c, r), header: false })),
+    );
   return gridToTable(mime, grid, headerRows, ctx);
 }

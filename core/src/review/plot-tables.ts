@@ -22,7 +22,7 @@ import {
 } from './plot-traces.js';
 import { countTable, seriesTable, tallyTable } from './count-tables.js';
 import { gridToTable, type GridCell, type Table } from './table.js';
-import type { TypedArrays } from './typed-arrays.js';
+import { TypedArrays, type ListOf } from './typed-arrays.js';
 
 /** The figure's title as shown, '' when it has none. */
 function layoutTitle(layout: Json | undefined): string {
@@ -92,6 +92,10 @@ export function plotlyTables(
       const v = tr[key];
       return Array.isArray(v) ? v : (arrays?.values(v, key) ?? []);
     };
+  // Lists nested in a trace (a table's columns, a parcats dimension's values), read by the same
+  // decoder as its own attributes (one budget, each typed array decoded once).
+  const nested = arrays ?? new TypedArrays();
+  const listOf: ListOf = (v) => nested.values(v);
   const numeric = numericHistograms(traces, layout, arrOf);
   const cells2d = histogram2dCells(traces, layout, arrOf);
   for (const [at, tr] of traces.entries()) {
@@ -169,8 +173,8 @@ export function plotlyTables(
     } else {
       // Traces that draw counts of groups, or values as a table or labels; their points are read too.
       out.push(
-        ...hierarchyTables(mime, type, tr, arr, ctx),
-        ...drawnValueTables(mime, type, tr, arr, ctx, [xt, yt]),
+        ...hierarchyTables(mime, type, tr, arr, ctx, listOf),
+        ...drawnValueTables(mime, type, tr, arr, ctx, [xt, yt], listOf),
       );
       // A 2-D histogram draws a count (or count-like sum) per cell; its points are read too.
       const cells = cells2d.get(at);

@@ -135,6 +135,9 @@ export function isTypedArraySpec(v: unknown): v is Record<string, Json> {
 /** An attribute name fit to quote in a finding (plotly's are short lower-case words). */
 const quotable = (key: string): string => (/^[a-z][a-z0-9_]{0,30}$/.test(key) ? `${key}: ` : '');
 
+/** The list a value nested in a trace draws: a list, a typed array decoded, else undefined. */
+export type ListOf = (v: Json | undefined) => Json[] | undefined;
+
 /**
  * Decodes the typed arrays of one plotly figure, each once (the table reader and the identifier
  * scan share the result), within one budget of MAX_TYPED_VALUES values; `onProblem` hears of each
